@@ -1,0 +1,96 @@
+package dev.switchboard.stack;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code ./switchboard up}: starts the local stack, prints what runs where, and keeps it running until Ctrl-C
+ * (SIGINT) or {@code ./switchboard down} (SIGTERM to the pid in {@code .switchboard/stack.pid}).
+ */
+public final class LocalStackMain {
+    private LocalStackMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
+        StackSettings settings;
+        try {
+            settings = StackSettings.fromEnvironment(root, System.getenv());
+            refuseSecondStack(settings.pidFile());
+            // Kafka and PostgreSQL log a lot; keep the terminal for what runs where, their logs in a file.
+            Files.createDirectories(settings.logs());
+            System.setProperty("org.slf4j.simpleLogger.logFile", settings.logs().resolve("infrastructure.log").toString());
+            System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        } catch (StackException | IOException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+
+        CountDownLatch stopping = new CountDownLatch(1);
+        LocalStack[] running = new LocalStack[1];
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.countDown();
+            LocalStack stack = running[0];
+            if (stack != null) {
+                System.out.println("stopping Switchboard...");
+                stack.close();
+                deleteQuietly(settings.pidFile());
+                System.out.println("stopped.");
+            }
+        }, "stop-stack"));
+
+        long started = System.nanoTime();
+        try {
+            Files.createDirectories(settings.stateDirectory());
+            Files.writeString(settings.pidFile(), Long.toString(ProcessHandle.current().pid()));
+            running[0] = LocalStack.start(settings, Map.of(), System.out);
+        } catch (StackException e) {
+            System.err.println("error: " + e.getMessage());
+            deleteQuietly(settings.pidFile());
+            System.exit(1);
+        }
+        System.out.println();
+        System.out.print(running[0].describe());
+        System.out.printf("%nall services ready in %.1f s. Ctrl-C (or ./switchboard down) stops everything.%n",
+                (System.nanoTime() - started) / 1e9);
+
+        // Ctrl-C reaches the services too (one process group), so a service that stops while the stack is
+        // stopping is expected; only one that stops on its own is an error.
+        while (!stopping.await(1, TimeUnit.SECONDS)) {
+            Optional<String> failure = running[0].failedService();
+            if (failure.isPresent() && !stopping.await(2, TimeUnit.SECONDS)) {
+                System.err.println("error: " + failure.get());
+                System.exit(1);
+            }
+        }
+    }
+
+    private static void refuseSecondStack(Path pidFile) {
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile).trim());
+            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                throw new StackException("a Switchboard stack already runs (pid " + pid + "); ./switchboard down stops it");
+            }
+        } catch (IOException | NumberFormatException e) {
+            // an unreadable pid file is stale
+        }
+        deleteQuietly(pidFile);
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // nothing to do
+        }
+    }
+}
