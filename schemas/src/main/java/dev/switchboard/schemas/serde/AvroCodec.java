@@ -1,6 +1,7 @@
 package dev.switchboard.schemas.serde;
 
 import org.apache.avro.Schema;
+import org.apache.avro.data.TimeConversions;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.MissingSchemaException;
@@ -24,7 +25,10 @@ public final class AvroCodec<T extends SpecificRecord> {
 
     AvroCodec(Class<T> type, Collection<Schema> olderWriterSchemas) {
         this.type = type;
-        SpecificData model = SpecificData.getForClass(type);
+        // The model resolves record classes through the type's own class loader: under Quarkus tests a class can
+        // exist in two loaders, and instances must be of the type the caller knows.
+        SpecificData model = new SpecificData(type.getClassLoader());
+        model.addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
         Schema current = model.getSchema(type);
         this.encoder = new BinaryMessageEncoder<>(model, current);
         this.decoder = new BinaryMessageDecoder<>(model, current);
