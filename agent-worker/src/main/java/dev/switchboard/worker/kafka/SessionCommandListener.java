@@ -1,0 +1,64 @@
+package dev.switchboard.worker.kafka;
+
+import dev.switchboard.events.SessionCommand;
+import dev.switchboard.worker.session.AgentSession;
+import dev.switchboard.worker.session.SessionPublisher;
+import dev.switchboard.worker.session.SessionRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Every worker reads every session command (its own consumer group) and keeps those for rooms it runs: Kafka
+ * assigns partitions to consumers, not to the worker that holds the call. The result is published when the
+ * session has decided, which for Say is when the words were spoken; the record is acknowledged at once so a long
+ * Say never holds up an Interrupt behind it.
+ */
+@ApplicationScoped
+public class SessionCommandListener {
+    private static final Logger LOG = Logger.getLogger(SessionCommandListener.class);
+
+    private final SessionRegistry sessions;
+    private final SessionPublisher publisher;
+    private final MeterRegistry metrics;
+
+    SessionCommandListener(SessionRegistry sessions, SessionPublisher publisher, MeterRegistry metrics) {
+        this.sessions = sessions;
+        this.publisher = publisher;
+        this.metrics = metrics;
+    }
+
+    @Incoming("session-commands")
+    @Blocking(ordered = true)
+    public CompletionStage<Void> onCommand(Message<SessionCommand> message) {
+        SessionCommand command = message.getPayload();
+        if (command == null) {
+            // Undecodable: the connector's dead-letter handler keeps the original bytes with the reason.
+            return message.nack(new IllegalArgumentException("not a decodable SessionCommand"));
+        }
+        Optional<AgentSession> session = sessions.find(command.getRoom());
+        if (session.isEmpty()) {
+            metrics.counter("switchboard.worker.commands.skipped").increment();
+            return message.ack();
+        }
+        String type = command.getPayload().getClass().getSimpleName();
+        session.get().apply(command)
+                .thenCompose(result -> {
+                    metrics.counter("switchboard.worker.commands", "type", type, "status", result.getStatus().name()).increment();
+                    LOG.infof("room %s: %s %s -> %s%s", command.getRoom(), type, command.getCommandId(), result.getStatus(),
+                            result.getReason() == null ? "" : " (" + result.getReason() + ")");
+                    return publisher.commandResult(result);
+                })
+                .exceptionally(error -> {
+                    LOG.errorf("room %s: no result published for command %s: %s", command.getRoom(), command.getCommandId(), error.getMessage());
+                    return null;
+                });
+        return message.ack();
+    }
+}

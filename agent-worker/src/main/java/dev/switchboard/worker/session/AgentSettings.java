@@ -1,0 +1,37 @@
+package dev.switchboard.worker.session;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** How agents behave. Environment variables: SWITCHBOARD_AGENT_NAME, SWITCHBOARD_AGENT_INSTRUCTIONS, ... */
+@ConfigMapping(prefix = "switchboard.agent")
+public interface AgentSettings {
+
+    /** The agent name reported in SessionStarted (and, for LiveKit, the dispatch name). */
+    @WithDefault("switchboard-agent")
+    String name();
+
+    /** The instructions (system prompt) of a session that was not given its own. */
+    @WithDefault("You are a friendly, concise voice assistant on a phone call. Speak in short sentences without"
+            + " markdown, lists or emojis. When the caller's request has been handled and they have nothing else,"
+            + " say a short goodbye and call the end_call tool.")
+    String instructions();
+
+    /** How many LLM rounds one turn may take when the model keeps calling tools. */
+    @WithDefault("4")
+    int maxToolRounds();
+
+    /** How long to wait for the call controller to confirm a hang-up before ending the session anyway. */
+    @WithDefault("30s")
+    Duration hangupConfirmationTimeout();
+
+    /** How long the end of a session waits for its last transcript lines to be acknowledged by Kafka. */
+    @WithDefault("10s")
+    Duration flushTimeout();
+
+    /** The longest text a caller utterance, injection or Say may carry. */
+    @WithDefault("4000")
+    int maxTextLength();
+}

@@ -1,0 +1,132 @@
+package dev.switchboard.worker.session;
+
+import dev.switchboard.events.CallDirection;
+import dev.switchboard.events.EndReason;
+import dev.switchboard.events.Issuer;
+import dev.switchboard.events.IssuerKind;
+import dev.switchboard.events.SessionStarted;
+import dev.switchboard.worker.llm.LlmClient;
+import dev.switchboard.worker.tools.AgentTool;
+import dev.switchboard.worker.tools.EndCallTool;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** The sessions this worker runs, by room. Starting a session announces it; an ended session leaves the registry. */
+@ApplicationScoped
+public class SessionRegistry {
+    private static final Logger LOG = Logger.getLogger(SessionRegistry.class);
+
+    /** How a new session starts: the room, its instructions (null for the default) and the call's details. */
+    public record StartRequest(String room, String instructions, CallTransport transport, CallDirection direction,
+                               String callerNumber, String calleeNumber, Map<String, String> metadata) {
+    }
+
+    private final Map<String, AgentSession> sessions = new ConcurrentHashMap<>();
+    private final LlmClient llm;
+    private final SessionPublisher publisher;
+    private final AgentSettings settings;
+    private final WorkerIdentity worker;
+    private final List<AgentTool> tools = List.of(new EndCallTool());
+    private final Clock clock = Clock.systemUTC();
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("session-timers").factory());
+
+    SessionRegistry(LlmClient llm, SessionPublisher publisher, AgentSettings settings, WorkerIdentity worker, MeterRegistry metrics) {
+        this.llm = llm;
+        this.publisher = publisher;
+        this.settings = settings;
+        this.worker = worker;
+        metrics.gaugeMapSize("switchboard.worker.sessions.active", List.of(), sessions);
+    }
+
+    /**
+     * Starts a session and announces it; completes when SessionStarted was acknowledged.
+     *
+     * @throws RoomBusyException when this worker already runs a session in the room
+     */
+    public CompletableFuture<AgentSession> start(StartRequest request) {
+        String sessionId = UUID.randomUUID().toString();
+        var identity = new AgentSession.Identity(request.room(), sessionId, worker.id(), settings.name(),
+                clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        String instructions = request.instructions() == null || request.instructions().isBlank() ? settings.instructions() : request.instructions();
+        var session = new AgentSession(identity, instructions, request.transport(), llm, tools, publisher, settings, clock, timers, this::forget);
+        if (sessions.putIfAbsent(request.room(), session) != null) {
+            throw new RoomBusyException(request.room());
+        }
+        var started = SessionStarted.newBuilder()
+                .setTransport(request.transport().kind())
+                .setDirection(request.direction())
+                .setAgentName(settings.name())
+                .setWorkerId(worker.id())
+                .setCallerNumber(request.callerNumber())
+                .setCalleeNumber(request.calleeNumber())
+                .setMetadata(withLlm(request.metadata()))
+                .build();
+        return session.announce(started).toCompletableFuture()
+                .thenApply(ignored -> {
+                    LOG.infof("room %s: session %s started (%s, %s)", request.room(), sessionId, request.transport().kind(), llm.describe());
+                    return session;
+                })
+                .whenComplete((ok, error) -> {
+                    if (error != null) {
+                        sessions.remove(request.room(), session);
+                    }
+                });
+    }
+
+    private Map<String, String> withLlm(Map<String, String> metadata) {
+        var all = new HashMap<>(metadata == null ? Map.<String, String>of() : metadata);
+        all.put("llm", llm.describe());
+        return all;
+    }
+
+    public Optional<AgentSession> find(String room) {
+        return Optional.ofNullable(sessions.get(room));
+    }
+
+    public boolean runs(String room) {
+        return sessions.containsKey(room);
+    }
+
+    public Collection<AgentSession> all() {
+        return List.copyOf(sessions.values());
+    }
+
+    private void forget(AgentSession session) {
+        sessions.remove(session.room(), session);
+    }
+
+    /** On shutdown every running session ends (WORKER_SHUTDOWN) and reports it, so no session is left open in the records. */
+    void onShutdown(@Observes ShutdownEvent event) {
+        var endings = sessions.values().stream()
+                .map(s -> s.end(EndReason.WORKER_SHUTDOWN, new Issuer(IssuerKind.SYSTEM, worker.id(), null), "worker shutting down"))
+                .toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(endings).get(settings.flushTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warnf("not every session ended cleanly on shutdown: %s", e.getMessage());
+        }
+    }
+
+    @PreDestroy
+    void stopTimers() {
+        timers.shutdownNow();
+    }
+}

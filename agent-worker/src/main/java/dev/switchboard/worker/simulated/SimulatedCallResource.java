@@ -1,0 +1,153 @@
+package dev.switchboard.worker.simulated;
+
+import dev.switchboard.worker.http.ProblemException;
+import dev.switchboard.worker.session.AgentSession;
+import dev.switchboard.worker.session.AgentSettings;
+import dev.switchboard.worker.session.TurnResult;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Simulated calls: the whole platform without a LiveKit server. Text stands in for speech; everything else
+ * (the session, its chat context, commands, transcripts, the hang-up through the call controller) is the same
+ * as in a real call.
+ */
+@Path("/v1/simulated-calls")
+@Tag(name = "Simulated calls", description = "Calls without LiveKit: text in, text out")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class SimulatedCallResource {
+    private static final Duration TURN_TIMEOUT = Duration.ofSeconds(90);
+
+    public record StartCall(
+            @Pattern(regexp = "[A-Za-z0-9_.:=-]{1,128}", message = "room may use letters, digits and _ . : = - (1 to 128 characters)") String room,
+            @Size(max = 20_000, message = "instructions are limited to 20000 characters") String instructions,
+            @Pattern(regexp = "\\+?[0-9]{3,20}", message = "callerNumber must be a phone number such as +15550100") String callerNumber,
+            Map<String, String> metadata) {
+    }
+
+    public record Utterance(@NotBlank(message = "text must not be empty") String text) {
+    }
+
+    public record SpokenLine(String text, Instant at) {
+    }
+
+    public record CallView(String room, String sessionId, String state, Instant startedAt, Instant endedAt, List<SpokenLine> agentSaid) {
+    }
+
+    public record TurnView(String room, String sessionId, List<String> replies, String state, boolean ended) {
+    }
+
+    private final SimulatedCalls calls;
+    private final AgentSettings settings;
+
+    SimulatedCallResource(SimulatedCalls calls, AgentSettings settings) {
+        this.calls = calls;
+        this.settings = settings;
+    }
+
+    @POST
+    @Operation(summary = "Start a simulated call", description = "Starts an agent session in the room (a generated name when none is given).")
+    @APIResponse(responseCode = "201", description = "The call is running")
+    @APIResponse(responseCode = "409", description = "A session already runs in that room")
+    public Response start(@Valid StartCall request) throws InterruptedException {
+        StartCall body = request == null ? new StartCall(null, null, null, null) : request;
+        SimulatedCalls.Call call = await(calls.start(body.room(), body.instructions(), body.callerNumber(), body.metadata()), Duration.ofSeconds(30));
+        return Response.created(URI.create("/v1/simulated-calls/" + call.session().room())).entity(view(call)).build();
+    }
+
+    @POST
+    @Path("/{room}/utterances")
+    @Operation(summary = "The caller says something", description = "Runs the agent's turn and returns what it answered.")
+    @APIResponse(responseCode = "200", description = "The agent's reply")
+    @APIResponse(responseCode = "404", description = "No simulated call in that room")
+    @APIResponse(responseCode = "409", description = "The call is ending or has ended")
+    @APIResponse(responseCode = "502", description = "The LLM failed")
+    public TurnView say(@PathParam("room") String room, @Valid Utterance utterance) throws InterruptedException {
+        if (utterance == null) {
+            throw new ProblemException(Response.Status.BAD_REQUEST, "a JSON body {\"text\": \"...\"} is required");
+        }
+        if (utterance.text().length() > settings.maxTextLength()) {
+            throw new ProblemException(Response.Status.BAD_REQUEST,
+                    "text is " + utterance.text().length() + " characters; the limit is " + settings.maxTextLength());
+        }
+        AgentSession session = find(room).session();
+        TurnResult turn = await(session.callerSaid(utterance.text()), TURN_TIMEOUT);
+        return new TurnView(room, session.sessionId(), turn.spoken(), turn.stateAfter().name(), turn.stateAfter() != AgentSession.State.ACTIVE);
+    }
+
+    @GET
+    @Operation(summary = "List this worker's simulated calls")
+    public List<CallView> list() {
+        return calls.all().stream().map(this::view).toList();
+    }
+
+    @GET
+    @Path("/{room}")
+    @Operation(summary = "A simulated call: its state and everything the agent said")
+    public CallView get(@PathParam("room") String room) {
+        return view(find(room));
+    }
+
+    @DELETE
+    @Path("/{room}")
+    @Operation(summary = "The caller hangs up", description = "Ends the session (CALLER_HANGUP) once its last lines are published.")
+    @APIResponse(responseCode = "204", description = "The call has ended")
+    public Response hangUp(@PathParam("room") String room) throws InterruptedException {
+        await(find(room).session().callerHungUp(), Duration.ofSeconds(30));
+        return Response.noContent().build();
+    }
+
+    private SimulatedCalls.Call find(String room) {
+        return calls.find(room).orElseThrow(() -> new ProblemException(Response.Status.NOT_FOUND,
+                "no simulated call in room " + room + " on this worker"));
+    }
+
+    private CallView view(SimulatedCalls.Call call) {
+        return new CallView(call.session().room(), call.session().sessionId(), call.session().state().name(), call.startedAt(),
+                calls.endedAt(call).orElse(null),
+                call.transport().outbox().stream().map(u -> new SpokenLine(u.text(), u.at())).toList());
+    }
+
+    private static <T> T await(java.util.concurrent.CompletableFuture<T> future, Duration timeout) throws InterruptedException {
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new ProblemException(Response.Status.GATEWAY_TIMEOUT, "no answer within " + timeout.toSeconds() + " s");
+        } catch (CancellationException e) {
+            throw new ProblemException(Response.Status.CONFLICT, "the turn was interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                if (runtime instanceof CancellationException) {
+                    throw new ProblemException(Response.Status.CONFLICT, "the turn was interrupted");
+                }
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+}

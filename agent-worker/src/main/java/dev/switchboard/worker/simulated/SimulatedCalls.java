@@ -1,0 +1,69 @@
+package dev.switchboard.worker.simulated;
+
+import dev.switchboard.events.CallDirection;
+import dev.switchboard.worker.session.AgentSession;
+import dev.switchboard.worker.session.SessionRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The simulated calls this worker runs: each pairs a session with its {@link SimulatedTransport}. Ended calls
+ * stay visible for a while so a client can read how its call ended.
+ */
+@ApplicationScoped
+public class SimulatedCalls {
+    private static final Duration KEEP_ENDED = Duration.ofMinutes(15);
+
+    /** A simulated call: its session and its transport; {@code endedAt} set once the session has ended. */
+    public record Call(AgentSession session, SimulatedTransport transport, Instant startedAt) {
+    }
+
+    private final SessionRegistry sessions;
+    private final Map<String, Call> calls = new ConcurrentHashMap<>();
+    private final Map<String, Instant> endedAt = new ConcurrentHashMap<>();
+
+    SimulatedCalls(SessionRegistry sessions) {
+        this.sessions = sessions;
+    }
+
+    public CompletableFuture<Call> start(String room, String instructions, String callerNumber, Map<String, String> metadata) {
+        String chosenRoom = room == null || room.isBlank() ? "sim-" + UUID.randomUUID().toString().substring(0, 8) : room;
+        forgetOldCalls();
+        var transport = new SimulatedTransport(callerNumber != null ? "sip_" + callerNumber : "caller");
+        return sessions.start(new SessionRegistry.StartRequest(chosenRoom, instructions, transport, CallDirection.INBOUND,
+                        callerNumber, null, metadata == null ? Map.of() : metadata))
+                .thenApply(session -> {
+                    Call call = new Call(session, transport, session.identity().startedAt());
+                    calls.put(chosenRoom, call);
+                    session.ended().thenRun(() -> endedAt.put(session.sessionId(), Instant.now()));
+                    return call;
+                });
+    }
+
+    public Optional<Call> find(String room) {
+        return Optional.ofNullable(calls.get(room));
+    }
+
+    public Collection<Call> all() {
+        return List.copyOf(calls.values());
+    }
+
+    public Optional<Instant> endedAt(Call call) {
+        return Optional.ofNullable(endedAt.get(call.session().sessionId()));
+    }
+
+    private void forgetOldCalls() {
+        Instant cutoff = Instant.now().minus(KEEP_ENDED);
+        calls.values().removeIf(call -> endedAt(call).map(t -> t.isBefore(cutoff)).orElse(false));
+        endedAt.values().removeIf(t -> t.isBefore(cutoff));
+    }
+}

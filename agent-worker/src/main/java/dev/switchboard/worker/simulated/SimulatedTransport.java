@@ -1,0 +1,62 @@
+package dev.switchboard.worker.simulated;
+
+import dev.switchboard.events.Transport;
+import dev.switchboard.worker.session.CallTransport;
+import dev.switchboard.worker.session.SpeechTiming;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The simulated call: text in, text out, no audio and no LiveKit. What the agent says is delivered at once into
+ * an outbox the HTTP API shows; its duration is estimated from the words, so transcripts have realistic timings.
+ */
+public final class SimulatedTransport implements CallTransport {
+
+    /** Something the agent said on this call. */
+    public record AgentUtterance(String text, Instant at) {
+    }
+
+    private final String callerIdentity;
+    private final List<AgentUtterance> outbox = new CopyOnWriteArrayList<>();
+    private volatile boolean left;
+
+    public SimulatedTransport(String callerIdentity) {
+        this.callerIdentity = callerIdentity;
+    }
+
+    @Override
+    public Transport kind() {
+        return Transport.SIMULATED;
+    }
+
+    @Override
+    public String callerIdentity() {
+        return callerIdentity;
+    }
+
+    @Override
+    public CompletableFuture<Delivery> speak(String text, boolean allowInterruptions) {
+        if (left) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the agent has left the call"));
+        }
+        outbox.add(new AgentUtterance(text, Instant.now()));
+        return CompletableFuture.completedFuture(new Delivery(text, false, SpeechTiming.estimateMillis(text)));
+    }
+
+    @Override
+    public void interrupt() {
+        // Text is delivered whole and at once: there is never anything left to cut off.
+    }
+
+    @Override
+    public void leave() {
+        left = true;
+    }
+
+    public List<AgentUtterance> outbox() {
+        return List.copyOf(outbox);
+    }
+}

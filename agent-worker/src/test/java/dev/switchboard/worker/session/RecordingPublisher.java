@@ -1,0 +1,49 @@
+package dev.switchboard.worker.session;
+
+import dev.switchboard.events.CallControlRequest;
+import dev.switchboard.events.CommandResult;
+import dev.switchboard.events.SessionEvent;
+import dev.switchboard.events.TranscriptSegment;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Keeps what a session publishes, in order, for assertions in tests without a broker. */
+final class RecordingPublisher implements SessionPublisher {
+    final List<TranscriptSegment> transcripts = new CopyOnWriteArrayList<>();
+    final List<SessionEvent> events = new CopyOnWriteArrayList<>();
+    final List<CommandResult> results = new CopyOnWriteArrayList<>();
+    final List<CallControlRequest> callControl = new CopyOnWriteArrayList<>();
+    /** Everything, in publication order, as "kind:detail" strings. */
+    final List<String> order = new CopyOnWriteArrayList<>();
+
+    @Override
+    public CompletionStage<Void> transcript(TranscriptSegment segment) {
+        transcripts.add(segment);
+        order.add("transcript:" + segment.getRole());
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> sessionEvent(SessionEvent event) {
+        events.add(event);
+        order.add("event:" + event.getPayload().getClass().getSimpleName());
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> commandResult(CommandResult result) {
+        results.add(result);
+        order.add("result:" + result.getStatus());
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> callControl(CallControlRequest request) {
+        callControl.add(request);
+        order.add("call-control:" + request.getPayload().getClass().getSimpleName());
+        return CompletableFuture.completedFuture(null);
+    }
+}
