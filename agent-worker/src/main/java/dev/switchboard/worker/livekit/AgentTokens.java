@@ -1,0 +1,34 @@
+package dev.switchboard.worker.livekit;
+
+import io.livekit.server.AccessToken;
+import io.livekit.server.Agent;
+
+import java.net.URI;
+
+/** The credentials and address of LiveKit's agent endpoint. */
+final class AgentTokens {
+    private AgentTokens() {
+    }
+
+    /** A short-lived token with the agent grant, as the /agent endpoint requires. */
+    static String workerToken(String apiKey, String apiSecret, String identity) {
+        AccessToken token = new AccessToken(apiKey, apiSecret);
+        token.setIdentity(identity);
+        token.setTtl(3_600_000L);
+        token.addGrants(new Agent(true));
+        return token.toJwt();
+    }
+
+    /** {@code {LIVEKIT_URL as ws(s)}/agent}. */
+    static URI agentEndpoint(String livekitUrl) {
+        String url = livekitUrl.trim().replaceAll("/+$", "");
+        if (url.startsWith("http://")) {
+            url = "ws://" + url.substring("http://".length());
+        } else if (url.startsWith("https://")) {
+            url = "wss://" + url.substring("https://".length());
+        } else if (!url.startsWith("ws://") && !url.startsWith("wss://")) {
+            throw new IllegalArgumentException("LIVEKIT_URL must start with ws://, wss://, http:// or https://: " + livekitUrl);
+        }
+        return URI.create(url + "/agent");
+    }
+}
