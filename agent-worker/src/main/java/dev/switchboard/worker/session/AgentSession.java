@@ -192,12 +192,31 @@ public final class AgentSession {
         List<String> spoken = new ArrayList<>();
         for (int round = 0; round < settings.maxToolRounds(); round++) {
             LlmRequest request = new LlmRequest(chatContext(), tools.stream().map(AgentTool::spec).toList());
-            LlmResponse response = llm.complete(request, LlmClient.TextListener.IGNORE);
+            // The answer is spoken as it streams, so the caller hears the first sentence before the model is done.
+            long speechStart = elapsedMs();
+            CallTransport.Speech speech = transport.startSpeech(true);
+            StringBuilder streamed = new StringBuilder();
+            LlmResponse response;
+            try {
+                response = llm.complete(request, delta -> {
+                    streamed.append(delta);
+                    speech.append(delta);
+                });
+            } catch (RuntimeException | InterruptedException e) {
+                speech.cancel();
+                throw e;
+            }
+            if (streamed.isEmpty() && !response.text().isEmpty()) {
+                speech.append(response.text()); // a client that did not stream
+            }
             usage.llm(response.promptTokens(), response.completionTokens());
 
             String said = "";
-            if (!response.text().isBlank()) {
-                said = deliver(response.text(), true, spoken).spokenText();
+            if (response.text().isBlank()) {
+                speech.cancel();
+            } else {
+                speech.finish();
+                said = recordDelivery(response.text(), speechStart, awaitDelivery(speech), spoken).spokenText();
             }
             lock.lock();
             try {
@@ -236,15 +255,26 @@ public final class AgentSession {
     /** Speaks and records what was actually delivered as the agent's transcript line. */
     private CallTransport.Delivery deliver(String text, boolean allowInterruptions, List<String> spoken) throws InterruptedException {
         long start = elapsedMs();
-        CallTransport.Delivery delivery;
+        CallTransport.Speech speech = transport.startSpeech(allowInterruptions);
+        speech.append(text);
+        speech.finish();
+        return recordDelivery(text, start, awaitDelivery(speech), spoken);
+    }
+
+    private CallTransport.Delivery awaitDelivery(CallTransport.Speech speech) throws InterruptedException {
         try {
-            delivery = transport.speak(text, allowInterruptions).get();
+            return speech.delivered().get();
         } catch (InterruptedException e) {
+            // Interrupted (barge-in, Interrupt command, the session ending): stop the audio, keep what was said.
+            speech.cancel();
             transport.interrupt();
             throw e;
         } catch (ExecutionException e) {
             throw new IllegalStateException("speaking failed: " + e.getCause().getMessage(), e.getCause());
         }
+    }
+
+    private CallTransport.Delivery recordDelivery(String text, long start, CallTransport.Delivery delivery, List<String> spoken) {
         usage.spoke(delivery.spokenText(), delivery.durationMs());
         recordLine(SpeakerRole.AGENT, agentIdentity(), delivery.spokenText(), start, start + delivery.durationMs(),
                 null, null, null, delivery.interrupted(), delivery.interrupted() ? text : null);

@@ -16,10 +16,21 @@ public interface CallTransport {
     String callerIdentity();
 
     /**
-     * Speaks to the caller. Completes once the last of it was delivered (played out, for audio), with what was
+     * Starts an utterance whose text arrives in pieces, as the LLM streams it: audio transports start speaking
+     * the first sentence before the answer is complete.
+     */
+    Speech startSpeech(boolean allowInterruptions);
+
+    /**
+     * Speaks a whole text. Completes once the last of it was delivered (played out, for audio), with what was
      * actually delivered: less than asked when the speech was interrupted.
      */
-    CompletableFuture<Delivery> speak(String text, boolean allowInterruptions);
+    default CompletableFuture<Delivery> speak(String text, boolean allowInterruptions) {
+        Speech speech = startSpeech(allowInterruptions);
+        speech.append(text);
+        speech.finish();
+        return speech.delivered();
+    }
 
     /** Stops what is being spoken now (barge-in or an Interrupt command); its {@link #speak} future completes interrupted. */
     void interrupt();
@@ -29,5 +40,19 @@ public interface CallTransport {
 
     /** What a {@link #speak} call delivered. {@code durationMs} is how long it took to say. */
     record Delivery(String spokenText, boolean interrupted, long durationMs) {
+    }
+
+    /** One utterance being spoken while its text still arrives. */
+    interface Speech {
+        /** More text of the utterance. */
+        void append(String text);
+
+        /** No more text will come; {@link #delivered()} completes once the rest was said. */
+        void finish();
+
+        /** Drops the utterance: nothing more of it is said (nothing at all if it had not started). */
+        void cancel();
+
+        CompletableFuture<Delivery> delivered();
     }
 }

@@ -37,13 +37,39 @@ public final class SimulatedTransport implements CallTransport {
         return callerIdentity;
     }
 
+    /** The text arrives in pieces and is delivered whole when it is complete: a text channel has no pace to keep. */
     @Override
-    public CompletableFuture<Delivery> speak(String text, boolean allowInterruptions) {
-        if (left) {
-            return CompletableFuture.failedFuture(new IllegalStateException("the agent has left the call"));
-        }
-        outbox.add(new AgentUtterance(text, Instant.now()));
-        return CompletableFuture.completedFuture(new Delivery(text, false, SpeechTiming.estimateMillis(text)));
+    public Speech startSpeech(boolean allowInterruptions) {
+        return new Speech() {
+            private final StringBuilder text = new StringBuilder();
+            private final CompletableFuture<Delivery> delivered = new CompletableFuture<>();
+
+            @Override
+            public synchronized void append(String piece) {
+                text.append(piece);
+            }
+
+            @Override
+            public synchronized void finish() {
+                if (left) {
+                    delivered.completeExceptionally(new IllegalStateException("the agent has left the call"));
+                    return;
+                }
+                String whole = text.toString();
+                outbox.add(new AgentUtterance(whole, Instant.now()));
+                delivered.complete(new Delivery(whole, false, SpeechTiming.estimateMillis(whole)));
+            }
+
+            @Override
+            public synchronized void cancel() {
+                delivered.complete(new Delivery("", true, 0));
+            }
+
+            @Override
+            public CompletableFuture<Delivery> delivered() {
+                return delivered;
+            }
+        };
     }
 
     @Override

@@ -263,7 +263,16 @@ class AgentSessionTest {
         public synchronized LlmResponse complete(LlmRequest request, TextListener onText) {
             requests.add(request);
             LlmResponse reply = replies.poll();
-            return reply != null ? reply : new LlmResponse("(no reply queued)", new ArrayList<>(), 10, 3);
+            if (reply == null) {
+                reply = new LlmResponse("(no reply queued)", new ArrayList<>(), 10, 3);
+            }
+            // Stream the text in two pieces, as a real model does.
+            int half = reply.text().length() / 2;
+            if (!reply.text().isEmpty()) {
+                onText.onText(reply.text().substring(0, half));
+                onText.onText(reply.text().substring(half));
+            }
+            return reply;
         }
 
         @Override
