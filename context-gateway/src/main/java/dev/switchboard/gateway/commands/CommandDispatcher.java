@@ -1,0 +1,189 @@
+package dev.switchboard.gateway.commands;
+
+import dev.switchboard.events.CallControlRequest;
+import dev.switchboard.events.EndReason;
+import dev.switchboard.events.EndSession;
+import dev.switchboard.events.HangupRequested;
+import dev.switchboard.events.HangupScope;
+import dev.switchboard.events.Issuer;
+import dev.switchboard.events.SessionCommand;
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.kafka.KafkaPublisher;
+import dev.switchboard.gateway.sessions.LiveSession;
+import dev.switchboard.gateway.sessions.SessionRegistry;
+import dev.switchboard.gateway.sessions.SessionState;
+import dev.switchboard.schemas.client.Commands;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import static dev.switchboard.gateway.commands.CommandRefused.Refusal.KEY_REUSED;
+import static dev.switchboard.gateway.commands.CommandRefused.Refusal.PUBLISH_FAILED;
+
+/**
+ * Turns a validated request into a command on Kafka and waits (bounded) for its outcome. The order is what makes
+ * it race-free: check the session, track the command (which registers its waiter), publish, then wait.
+ */
+@ApplicationScoped
+public class CommandDispatcher {
+    private static final Logger LOG = Logger.getLogger(CommandDispatcher.class);
+
+    private final SessionGuard guard;
+    private final SessionRegistry registry;
+    private final CommandStore store;
+    private final KafkaPublisher publisher;
+    private final CommandMetrics metrics;
+    private final Clock clock;
+    private final Duration lifetime;
+
+    CommandDispatcher(SessionGuard guard, SessionRegistry registry, CommandStore store, KafkaPublisher publisher,
+                      CommandMetrics metrics, Clock clock, GatewayConfig config) {
+        this.guard = guard;
+        this.registry = registry;
+        this.store = store;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.lifetime = config.commands().lifetime();
+    }
+
+    /** Publishes a session command to the worker that runs the room and waits for its CommandResult. */
+    public Uni<CommandReply> submit(CommandOrder order) {
+        return measured(order.type(), () -> {
+            Optional<TrackedCommand> earlier = earlier(order.idempotencyKey(), order.room(), order.type());
+            if (earlier.isPresent()) {
+                return awaitDecision(earlier.get(), order.waitUpTo());
+            }
+            boolean endsSession = order.payload() instanceof EndSession;
+            LiveSession session = guard.require(order.room(), order.sessionId(), endsSession);
+            SessionCommand command = commands(order.issuer())
+                    .session(commandId(order.idempotencyKey()), order.room(), order.payload(), lifetime);
+            TrackedCommand candidate = TrackedCommand.issued(command, session.sessionId(), clock.instant());
+            if (endsSession && session.state() == SessionState.ENDING) {
+                return alreadyEnded(candidate, session);
+            }
+            TrackedCommand tracked = store.trackIfAbsent(candidate);
+            if (tracked != candidate) {
+                return awaitDecision(tracked, order.waitUpTo()); // a concurrent request with the same key published it
+            }
+            LOG.debugf("room %s: publishing %s %s", order.room(), order.type(), command.getCommandId());
+            return publisher.publish(command)
+                    .onFailure().transform(error -> publishFailed(tracked, error))
+                    .chain(() -> awaitDecision(tracked, order.waitUpTo()));
+        });
+    }
+
+    /**
+     * Asks the call controller to hang up now (HangupRequested, reason OPERATOR_HANGUP) and waits for the room's
+     * CallEnded event, which decides the request.
+     */
+    public Uni<CommandReply> hangUpNow(HangupOrder order) {
+        return measured(TrackedCommand.HANGUP_TYPE, () -> {
+            Optional<TrackedCommand> earlier = earlier(order.idempotencyKey(), order.room(), TrackedCommand.HANGUP_TYPE);
+            if (earlier.isPresent()) {
+                return awaitDecision(earlier.get(), order.waitUpTo());
+            }
+            LiveSession session = guard.require(order.room(), order.sessionId(), true);
+            HangupRequested hangup = HangupRequested.newBuilder()
+                    .setReason(EndReason.OPERATOR_HANGUP)
+                    .setDetail(order.reason())
+                    .setScope(HangupScope.POLICY_DEFAULT)
+                    .setTransport(session.transport())
+                    .setSessionId(session.sessionId())
+                    .build();
+            CallControlRequest request = commands(order.issuer())
+                    .callControl(commandId(order.idempotencyKey()), order.room(), hangup, lifetime);
+            TrackedCommand candidate = TrackedCommand.issued(request, session.sessionId(), clock.instant());
+            if (session.state() == SessionState.ENDING) {
+                return alreadyEnded(candidate, session);
+            }
+            TrackedCommand tracked = store.trackIfAbsent(candidate);
+            if (tracked != candidate) {
+                return awaitDecision(tracked, order.waitUpTo());
+            }
+            // The CallEnded event may have been applied between the check above and the tracking: look again now
+            // that the waiter is registered, so the request cannot wait for an event that has passed.
+            registry.find(order.room())
+                    .filter(s -> s.isSession(session.sessionId()) && s.callEnd() != null)
+                    .ifPresent(s -> store.callEnded(s.room(), s.sessionId(), s.callEnd()));
+            if (tracked.isDecided()) {
+                return awaitDecision(tracked, order.waitUpTo());
+            }
+            LOG.infof("room %s: asking the call controller to hang up (%s)", order.room(), request.getCommandId());
+            return publisher.publish(request)
+                    .onFailure().transform(error -> publishFailed(tracked, error))
+                    .chain(() -> awaitDecision(tracked, order.waitUpTo()));
+        });
+    }
+
+    private Uni<CommandReply> measured(String type, Supplier<Uni<? extends CommandReply>> work) {
+        long started = System.nanoTime();
+        return Uni.createFrom().<CommandReply>deferred(work).onItemOrFailure().invoke((reply, failure) -> {
+            String outcome;
+            if (reply instanceof CommandReply.Decided decided) {
+                outcome = decided.decision().outcome().name();
+            } else if (reply instanceof CommandReply.Pending) {
+                outcome = CommandMetrics.PENDING;
+            } else {
+                outcome = failure instanceof CommandRefused refused ? refused.refusal().name() : "ERROR";
+            }
+            metrics.requestEnded(type, outcome, Duration.ofNanos(System.nanoTime() - started));
+        });
+    }
+
+    /** The earlier command with this Idempotency-Key, if it is known and was for the same room and kind of command. */
+    private Optional<TrackedCommand> earlier(String idempotencyKey, String room, String type) {
+        if (idempotencyKey == null) {
+            return Optional.empty();
+        }
+        return store.find(idempotencyKey).map(earlier -> {
+            if (!earlier.room().equals(room) || !earlier.type().equals(type)) {
+                throw new CommandRefused(KEY_REUSED, room, "Idempotency-Key \"" + idempotencyKey + "\" was already used for a "
+                        + earlier.type() + " command on room \"" + earlier.room() + "\"; use a new key for a new command");
+            }
+            return earlier;
+        });
+    }
+
+    /** A hang-up of a call that has already ended: nothing to send, the answer is how it ended. */
+    private Uni<CommandReply> alreadyEnded(TrackedCommand candidate, LiveSession session) {
+        TrackedCommand tracked = store.trackIfAbsent(candidate);
+        var end = session.callEnd();
+        tracked.decide(Decision.callEnded(session.sessionId(), end,
+                "the call had already ended (" + end.reason() + ", " + end.method() + "); nothing was sent"));
+        return awaitDecision(tracked, Duration.ZERO);
+    }
+
+    private Uni<CommandReply> awaitDecision(TrackedCommand command, Duration wait) {
+        Optional<Decision> decided = command.decision();
+        if (decided.isPresent()) {
+            return Uni.createFrom().item(new CommandReply.Decided(command, decided.get()));
+        }
+        if (wait.isZero()) {
+            return Uni.createFrom().item(new CommandReply.Pending(command));
+        }
+        return Uni.createFrom().completionStage(command.whenDecided())
+                .map(decision -> (CommandReply) new CommandReply.Decided(command, decision))
+                .ifNoItem().after(wait).recoverWithItem(() -> new CommandReply.Pending(command));
+    }
+
+    private CommandRefused publishFailed(TrackedCommand command, Throwable error) {
+        store.forget(command); // a retry with the same Idempotency-Key must publish again
+        LOG.errorf("room %s: could not publish %s %s: %s", command.room(), command.type(), command.commandId(), error.getMessage());
+        return new CommandRefused(PUBLISH_FAILED, command.room(), "the command could not be published to Kafka: "
+                + error.getMessage(), error);
+    }
+
+    private Commands commands(Issuer issuer) {
+        return new Commands(issuer, lifetime, clock);
+    }
+
+    private static String commandId(String idempotencyKey) {
+        return idempotencyKey != null ? idempotencyKey : Commands.newCommandId();
+    }
+}

@@ -1,0 +1,43 @@
+package dev.switchboard.gateway.commands;
+
+import java.util.Objects;
+
+/** A command the gateway would not (or could not) publish; the HTTP layer turns the refusal into a status code. */
+public final class CommandRefused extends RuntimeException {
+
+    public enum Refusal {
+        /** The room has no known session. */
+        NO_SESSION,
+        /** The request named a session that is not the room's current one. */
+        NOT_CURRENT_SESSION,
+        /** The session has ended. */
+        SESSION_ENDED,
+        /** The call has ended and the session is closing; it takes no more commands. */
+        SESSION_ENDING,
+        /** The Idempotency-Key was used before for another room or another kind of command. */
+        KEY_REUSED,
+        /** Kafka did not take the command. */
+        PUBLISH_FAILED
+    }
+
+    private final Refusal refusal;
+    private final String room;
+
+    public CommandRefused(Refusal refusal, String room, String detail) {
+        this(refusal, room, detail, null);
+    }
+
+    public CommandRefused(Refusal refusal, String room, String detail, Throwable cause) {
+        super(detail, cause);
+        this.refusal = Objects.requireNonNull(refusal);
+        this.room = room;
+    }
+
+    public Refusal refusal() {
+        return refusal;
+    }
+
+    public String room() {
+        return room;
+    }
+}

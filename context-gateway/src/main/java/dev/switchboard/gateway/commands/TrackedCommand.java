@@ -1,0 +1,117 @@
+package dev.switchboard.gateway.commands;
+
+import dev.switchboard.events.CallControlRequest;
+import dev.switchboard.events.CommandResult;
+import dev.switchboard.events.Issuer;
+import dev.switchboard.events.SessionCommand;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A command the gateway knows about: one it issued (with issuer, issue time and expiry) or one whose result it saw
+ * on the results topic (issued elsewhere). Its decision completes once, the first answer wins.
+ */
+public final class TrackedCommand {
+    /** The type of an immediate hang-up, which goes to the call controller instead of the worker. */
+    public static final String HANGUP_TYPE = "HangupRequested";
+
+    private final String commandId;
+    private final String room;
+    private final String sessionId;
+    private final String type;
+    private final Issuer issuer;
+    private final Instant issuedAt;
+    private final Instant expiresAt;
+    private final Instant trackedAt;
+    private final CompletableFuture<Decision> decision = new CompletableFuture<>();
+
+    private TrackedCommand(String commandId, String room, String sessionId, String type, Issuer issuer,
+                           Instant issuedAt, Instant expiresAt, Instant trackedAt) {
+        this.commandId = commandId;
+        this.room = room;
+        this.sessionId = sessionId;
+        this.type = type;
+        this.issuer = issuer;
+        this.issuedAt = issuedAt;
+        this.expiresAt = expiresAt;
+        this.trackedAt = trackedAt;
+    }
+
+    public static TrackedCommand issued(SessionCommand command, String sessionId, Instant now) {
+        return new TrackedCommand(command.getCommandId(), command.getRoom(), sessionId, typeOf(command.getPayload()),
+                command.getIssuer(), command.getIssuedAt(), command.getExpiresAt(), now);
+    }
+
+    public static TrackedCommand issued(CallControlRequest request, String sessionId, Instant now) {
+        return new TrackedCommand(request.getCommandId(), request.getRoom(), sessionId, typeOf(request.getPayload()),
+                request.getIssuer(), request.getIssuedAt(), request.getExpiresAt(), now);
+    }
+
+    /** A command issued elsewhere, known only from its result. */
+    public static TrackedCommand observed(CommandResult result, Instant now) {
+        return new TrackedCommand(result.getCommandId(), result.getRoom(), result.getSessionId(), result.getCommandType(),
+                null, null, null, now);
+    }
+
+    /** The payload's record name, which is also what CommandResult.commandType carries. */
+    public static String typeOf(Object payload) {
+        return payload.getClass().getSimpleName();
+    }
+
+    /** Records the decision; false when the command was already decided (the first answer stands). */
+    boolean decide(Decision outcome) {
+        return decision.complete(outcome);
+    }
+
+    public Optional<Decision> decision() {
+        return Optional.ofNullable(decision.getNow(null));
+    }
+
+    public boolean isDecided() {
+        return decision.isDone();
+    }
+
+    /** Completes with the decision. A fresh stage per caller, so a caller that stops waiting cancels nothing shared. */
+    public CompletionStage<Decision> whenDecided() {
+        return decision.thenApply(d -> d);
+    }
+
+    public String commandId() {
+        return commandId;
+    }
+
+    public String room() {
+        return room;
+    }
+
+    public String sessionId() {
+        return sessionId;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public Issuer issuer() {
+        return issuer;
+    }
+
+    public Instant issuedAt() {
+        return issuedAt;
+    }
+
+    public Instant expiresAt() {
+        return expiresAt;
+    }
+
+    Instant trackedAt() {
+        return trackedAt;
+    }
+
+    public boolean isHangup() {
+        return HANGUP_TYPE.equals(type);
+    }
+}

@@ -1,0 +1,30 @@
+package dev.switchboard.gateway.config;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/** One timer thread for the watchdog's deadlines and the housekeeping; its tasks are short and never block. */
+@Singleton
+public class GatewayTimers {
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("gateway-timer").daemon().factory());
+
+    public ScheduledFuture<?> schedule(Duration delay, Runnable task) {
+        return timer.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+    }
+
+    public ScheduledFuture<?> every(Duration period, Runnable task) {
+        return timer.scheduleAtFixedRate(task, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        timer.shutdownNow();
+    }
+}

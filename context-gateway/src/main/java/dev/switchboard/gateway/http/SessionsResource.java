@@ -1,0 +1,95 @@
+package dev.switchboard.gateway.http;
+
+import dev.switchboard.gateway.sessions.LiveSession;
+import dev.switchboard.gateway.sessions.SessionRegistry;
+import dev.switchboard.gateway.sessions.SessionState;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** The sessions this gateway knows from {@code switchboard.session-events}. */
+@Path("/v1/sessions")
+@Tag(name = "Sessions", description = "Live (and recently ended) sessions")
+@Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+public class SessionsResource {
+    private static final Set<SessionState> RUNNING = EnumSet.of(SessionState.LIVE, SessionState.ENDING);
+
+    private final SessionRegistry registry;
+
+    SessionsResource(SessionRegistry registry) {
+        this.registry = registry;
+    }
+
+    @GET
+    @Operation(summary = "List sessions, newest first",
+            description = "By default the LIVE and ENDING ones; ?state=ended (or live, ending, comma-separated) filters by state, "
+                    + "?all=true includes the recently ended ones.")
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Views.SessionList.class)))
+    @APIResponse(responseCode = "400", description = "Unknown state or a bad all value",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Views.SessionList list(
+            @Parameter(description = "live, ending, ended (comma-separated)") @RestQuery String state,
+            @Parameter(description = "true to include ended sessions") @RestQuery String all) {
+        Set<SessionState> wanted = wantedStates(state, all);
+        return new Views.SessionList(registry.all().stream()
+                .filter(session -> wanted.contains(session.state()))
+                .map(Views.SessionView::of)
+                .toList());
+    }
+
+    @GET
+    @Path("{room}")
+    @Operation(summary = "The latest session of a room (also when it has ended, until it is evicted)")
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Views.SessionView.class)))
+    @APIResponse(responseCode = "404", description = "No known session for the room (or not the given sessionId)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Views.SessionView get(@RestPath String room,
+                                 @Parameter(description = "Only this session of the room") @RestQuery String sessionId) {
+        LiveSession session = registry.find(room)
+                .orElseThrow(() -> new ProblemException(ProblemType.SESSION_NOT_FOUND, "no session is known for room \"" + room + "\""));
+        if (sessionId != null && !sessionId.equals(session.sessionId())) {
+            throw new ProblemException(ProblemType.SESSION_NOT_FOUND, "session \"" + sessionId + "\" is not known for room \""
+                    + room + "\" (its latest session is " + session.sessionId() + ")");
+        }
+        return Views.SessionView.of(session);
+    }
+
+    private static Set<SessionState> wantedStates(String state, String all) {
+        boolean everything;
+        if (all == null || all.equalsIgnoreCase("false")) {
+            everything = false;
+        } else if (all.isEmpty() || all.equalsIgnoreCase("true")) {
+            everything = true; // a bare ?all counts as true
+        } else {
+            throw ProblemException.invalid("all must be true or false, not \"" + all + "\"");
+        }
+        if (state == null) {
+            return everything ? EnumSet.allOf(SessionState.class) : RUNNING;
+        }
+        Set<SessionState> states = EnumSet.noneOf(SessionState.class);
+        for (String name : state.split(",")) {
+            try {
+                states.add(SessionState.valueOf(name.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.invalid("state must be one of " + Arrays.stream(SessionState.values())
+                        .map(s -> s.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")) + ", not \"" + name.trim() + "\"");
+            }
+        }
+        return states;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.switchboard.gateway.http;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.switchboard.events.Issuer;
+import dev.switchboard.gateway.commands.Decision;
+import dev.switchboard.gateway.commands.TrackedCommand;
+import dev.switchboard.gateway.sessions.CallEnd;
+import dev.switchboard.gateway.sessions.LiveSession;
+import dev.switchboard.gateway.sessions.SessionState;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import java.time.Instant;
+import java.util.List;
+
+/** The JSON this API answers with (Avro records never go to Jackson directly). */
+public final class Views {
+    private Views() {
+    }
+
+    @Schema(name = "Issuer")
+    public record IssuerView(String kind, String id, String displayName) {
+        static IssuerView of(Issuer issuer) {
+            return issuer == null ? null : new IssuerView(issuer.getKind().name(), issuer.getId(), issuer.getDisplayName());
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(name = "CallEnded", description = "How the call ended, from the call controller's CallEnded event")
+    public record CallEndView(Instant at, String reason, String method, String detail, IssuerView endedBy,
+                              String hangupCommandId) {
+        static CallEndView of(CallEnd end) {
+            return end == null ? null : new CallEndView(end.at(), end.reason().name(), end.method().name(), end.detail(),
+                    IssuerView.of(end.endedBy()), end.hangupCommandId());
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(name = "Command", description = "A command and what became of it")
+    public record CommandView(
+            String commandId, String room, String sessionId,
+            @Schema(description = "InjectContext, Say, Interrupt, UpdateInstructions, EndSession or HangupRequested") String type,
+            @Schema(enumeration = {"PENDING", "APPLIED", "REJECTED", "EXPIRED", "UNKNOWN_SESSION", "UNRECOGNIZED"}) String status,
+            String reason, IssuerView issuer, Instant issuedAt, Instant expiresAt, Instant decidedAt, String workerId,
+            CallEndView callEnded, String statusUrl) {
+
+        public static CommandView of(TrackedCommand command) {
+            Decision decision = command.decision().orElse(null);
+            return new CommandView(command.commandId(), command.room(),
+                    decision != null && decision.sessionId() != null ? decision.sessionId() : command.sessionId(),
+                    command.type(),
+                    decision == null ? "PENDING" : decision.outcome().name(),
+                    decision == null ? null : decision.reason(),
+                    IssuerView.of(command.issuer()), command.issuedAt(), command.expiresAt(),
+                    decision == null ? null : decision.decidedAt(),
+                    decision == null ? null : decision.workerId(),
+                    decision == null ? null : CallEndView.of(decision.callEnd()),
+                    statusUrl(command.commandId()));
+        }
+
+        static String statusUrl(String commandId) {
+            return "/v1/commands/" + commandId;
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(name = "SessionEnded")
+    public record SessionEndView(Instant at, String reason, String detail, IssuerView endedBy, long durationMs) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(name = "Session", description = "The latest session of a room")
+    public record SessionView(String room, String sessionId, SessionState state, String transport, String direction,
+                              String agentName, String workerId, String callerNumber, String calleeNumber,
+                              Instant startedAt, Instant endedAt, String endReason, CallEndView callEnded,
+                              SessionEndView sessionEnded) {
+
+        public static SessionView of(LiveSession s) {
+            var end = s.sessionEnd();
+            return new SessionView(s.room(), s.sessionId(), s.state(), s.transport().name(), s.direction().name(),
+                    s.agentName(), s.workerId(), s.callerNumber(), s.calleeNumber(), s.startedAt(),
+                    end == null ? null : end.at(), end == null ? null : end.reason().name(),
+                    CallEndView.of(s.callEnd()),
+                    end == null ? null : new SessionEndView(end.at(), end.reason().name(), end.detail(),
+                            IssuerView.of(end.endedBy()), end.durationMs()));
+        }
+    }
+
+    @Schema(name = "SessionList")
+    public record SessionList(List<SessionView> sessions) {
+    }
+}

@@ -1,0 +1,54 @@
+package dev.switchboard.gateway.http;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Parses {@code ?wait=}: {@code 0} (answer at once), milliseconds ({@code 500ms}), seconds ({@code 5s}, {@code 2.5s},
+ * or a bare number) or ISO-8601 ({@code PT5S}); never more than the configured maximum.
+ */
+final class WaitDuration {
+    private static final Pattern SIMPLE = Pattern.compile("(\\d{1,9})(ms|s)?|(\\d{1,9}\\.\\d{1,3})s?");
+
+    private WaitDuration() {
+    }
+
+    static Duration parse(String raw, Duration whenAbsent, Duration max) {
+        if (raw == null) {
+            return whenAbsent;
+        }
+        Duration wait = parse(raw.trim());
+        if (wait == null || wait.isNegative()) {
+            throw ProblemException.invalid("wait must be a duration such as 0, 500ms or 5s, not \"" + raw + "\"");
+        }
+        if (wait.compareTo(max) > 0) {
+            throw ProblemException.invalid("wait must be at most " + format(max) + ", not " + raw);
+        }
+        return wait;
+    }
+
+    private static Duration parse(String value) {
+        Matcher simple = SIMPLE.matcher(value);
+        if (simple.matches()) {
+            if (simple.group(1) != null) {
+                long amount = Long.parseLong(simple.group(1));
+                return "ms".equals(simple.group(2)) ? Duration.ofMillis(amount) : Duration.ofSeconds(amount);
+            }
+            return Duration.ofMillis(Math.round(Double.parseDouble(simple.group(3)) * 1000));
+        }
+        if (value.regionMatches(true, 0, "PT", 0, 2)) {
+            try {
+                return Duration.parse(value);
+            } catch (DateTimeParseException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    static String format(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
+    }
+}

@@ -1,0 +1,83 @@
+package dev.switchboard.gateway.kafka;
+
+import org.apache.kafka.common.TopicPartition;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * How far a consumer got compared with the end of its topic when it started: it has caught up once it handled
+ * every record that was in the topic at start-up, on every partition. Drives readiness, so a restarted gateway
+ * does not answer for sessions it has not read yet.
+ *
+ * <p>Positions are "the next offset to handle", as Kafka counts them.
+ */
+public class ConsumerProgress {
+    private final ConcurrentMap<TopicPartition, Long> targets = new ConcurrentHashMap<>();
+    private final ConcurrentMap<TopicPartition, Long> positions = new ConcurrentHashMap<>();
+    private volatile boolean targetsKnown;
+    private volatile boolean caughtUp;
+
+    /** The end offsets of every partition of the topic at start-up; only the first call counts. */
+    public synchronized void startedWith(Map<TopicPartition, Long> endOffsets) {
+        if (!targetsKnown) {
+            targets.putAll(endOffsets);
+            targetsKnown = true;
+        }
+    }
+
+    public boolean targetsKnown() {
+        return targetsKnown;
+    }
+
+    /** The consumer starts (or resumes) reading the partition at this offset. */
+    public void startsAt(TopicPartition partition, long offset) {
+        positions.merge(partition, offset, Math::max);
+    }
+
+    /** Whether the consumer has read this partition before (a re-assignment resumes where it stopped). */
+    public boolean knows(TopicPartition partition) {
+        return positions.containsKey(partition);
+    }
+
+    public long position(TopicPartition partition) {
+        return positions.getOrDefault(partition, 0L);
+    }
+
+    /** The record at this offset has been handled (applied, skipped or dead-lettered). */
+    public void handled(TopicPartition partition, long offset) {
+        positions.merge(partition, offset + 1, Math::max);
+    }
+
+    /** Whether the record at this offset was already in the topic when the consumer started. */
+    public boolean isHistory(TopicPartition partition, long offset) {
+        Long target = targets.get(partition);
+        return target != null && offset < target;
+    }
+
+    /** Latches: once caught up, later lag (new records arriving) is normal operation, not unreadiness. */
+    public boolean caughtUp() {
+        if (caughtUp) {
+            return true;
+        }
+        if (!targetsKnown) {
+            return false;
+        }
+        boolean allRead = targets.entrySet().stream()
+                .allMatch(target -> positions.getOrDefault(target.getKey(), 0L) >= target.getValue());
+        if (allRead) {
+            caughtUp = true;
+        }
+        return allRead;
+    }
+
+    /** "position/target" per partition, for the health check's data. */
+    public Map<String, String> describe() {
+        Map<String, String> described = new TreeMap<>();
+        targets.forEach((partition, target) -> described.put(partition.toString(),
+                positions.getOrDefault(partition, 0L) + "/" + target));
+        return described;
+    }
+}

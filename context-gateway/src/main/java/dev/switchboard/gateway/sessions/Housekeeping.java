@@ -1,0 +1,43 @@
+package dev.switchboard.gateway.sessions;
+
+import dev.switchboard.gateway.commands.CommandStore;
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.config.GatewayTimers;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+/** Periodically forgets sessions that ended long ago and commands past their age, so memory stays bounded. */
+@ApplicationScoped
+public class Housekeeping {
+    private static final Logger LOG = Logger.getLogger(Housekeeping.class);
+
+    private final SessionRegistry registry;
+    private final CommandStore commands;
+    private final GatewayTimers timers;
+    private final GatewayConfig config;
+
+    Housekeeping(SessionRegistry registry, CommandStore commands, GatewayTimers timers, GatewayConfig config) {
+        this.registry = registry;
+        this.commands = commands;
+        this.timers = timers;
+        this.config = config;
+    }
+
+    void start(@Observes StartupEvent started) {
+        timers.every(config.housekeepingInterval(), this::sweep);
+    }
+
+    void sweep() {
+        try {
+            int sessions = registry.evictEnded();
+            int evicted = commands.evictOld();
+            if (sessions + evicted > 0) {
+                LOG.debugf("evicted %d ended sessions and %d old commands", sessions, evicted);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("housekeeping failed", e); // a failed sweep must not cancel the next ones
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.switchboard.gateway.sessions;
+
+import dev.switchboard.events.CallDirection;
+import dev.switchboard.events.Transport;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * The latest known session of a room. Immutable: the registry replaces it on every event, so readers never see
+ * a half-applied change.
+ *
+ * @param callEnd    set once CallEnded was seen (state ENDING or ENDED)
+ * @param sessionEnd set once SessionEnded was seen (state ENDED)
+ */
+public record LiveSession(String room, String sessionId, SessionState state, Transport transport, CallDirection direction,
+                          String agentName, String workerId, String callerNumber, String calleeNumber, Instant startedAt,
+                          CallEnd callEnd, SessionEnd sessionEnd) {
+
+    public LiveSession {
+        Objects.requireNonNull(room, "room");
+        Objects.requireNonNull(state, "state");
+        transport = transport == null ? Transport.UNKNOWN : transport;
+        direction = direction == null ? CallDirection.UNKNOWN : direction;
+    }
+
+    public LiveSession withCallEnd(CallEnd end) {
+        SessionState next = state == SessionState.ENDED ? SessionState.ENDED : SessionState.ENDING;
+        return new LiveSession(room, sessionId, next, transport, direction, agentName, workerId, callerNumber,
+                calleeNumber, startedAt, end, sessionEnd);
+    }
+
+    public LiveSession withSessionEnd(SessionEnd end) {
+        return new LiveSession(room, sessionId, SessionState.ENDED, transport, direction, agentName, workerId,
+                callerNumber, calleeNumber, startedAt, callEnd, end);
+    }
+
+    /** Whether an event about {@code otherSessionId} is about this session (events without a session id are about the room's latest). */
+    public boolean isSession(String otherSessionId) {
+        return otherSessionId == null || otherSessionId.equals(sessionId);
+    }
+}

@@ -1,0 +1,123 @@
+package dev.switchboard.gateway.sessions;
+
+import dev.switchboard.events.CallEnded;
+import dev.switchboard.events.SessionEnded;
+import dev.switchboard.events.SessionEvent;
+import dev.switchboard.events.SessionStarted;
+import dev.switchboard.gateway.config.GatewayConfig;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The latest session of every room, built from {@code switchboard.session-events}: SessionStarted makes it LIVE,
+ * CallEnded ENDING, SessionEnded ENDED. Ended sessions stay visible for a while, then are evicted.
+ *
+ * <p>A room name may be reused by a later call: a SessionStarted with a new session id replaces the room's entry.
+ * Events of an older session of the room (a different session id) change nothing.
+ */
+@Singleton
+public class SessionRegistry {
+    private static final Comparator<LiveSession> NEWEST_FIRST = Comparator.comparing(
+            LiveSession::startedAt, Comparator.nullsLast(Comparator.reverseOrder()));
+
+    private final ConcurrentMap<String, LiveSession> byRoom = new ConcurrentHashMap<>();
+    private final Clock clock;
+    private final Duration endedRetention;
+
+    @Inject
+    SessionRegistry(Clock clock, GatewayConfig config) {
+        this(clock, config.sessions().endedRetention());
+    }
+
+    public SessionRegistry(Clock clock, Duration endedRetention) {
+        this.clock = clock;
+        this.endedRetention = endedRetention;
+    }
+
+    /** Applies one event in topic order; events the registry does not need (participants, dialling) are ignored. */
+    public void apply(SessionEvent event) {
+        switch (event.getPayload()) {
+            case SessionStarted started -> started(event, started);
+            case CallEnded callEnded -> callEnded(event, callEnded);
+            case SessionEnded ended -> ended(event, ended);
+            default -> {
+                // ParticipantJoined/Left, CallAnswered/Failed do not change whether a worker runs the room.
+            }
+        }
+    }
+
+    public Optional<LiveSession> find(String room) {
+        return Optional.ofNullable(byRoom.get(room));
+    }
+
+    /** Every known session, newest first. */
+    public List<LiveSession> all() {
+        return byRoom.values().stream().sorted(NEWEST_FIRST).toList();
+    }
+
+    /** How many sessions are in the given state (for the metrics gauge). */
+    public long count(SessionState state) {
+        return byRoom.values().stream().filter(s -> s.state() == state).count();
+    }
+
+    /** Forgets sessions that ended longer ago than the retention; returns how many. */
+    public int evictEnded() {
+        Instant cutoff = clock.instant().minus(endedRetention);
+        int before = byRoom.size();
+        byRoom.values().removeIf(s -> isExpired(s, cutoff));
+        return before - byRoom.size();
+    }
+
+    private void started(SessionEvent event, SessionStarted started) {
+        byRoom.compute(event.getRoom(), (room, current) -> {
+            if (current != null && event.getSessionId() != null && event.getSessionId().equals(current.sessionId())) {
+                return current; // a redelivered start must not revive a session that has ended since
+            }
+            return new LiveSession(room, event.getSessionId(), SessionState.LIVE, started.getTransport(),
+                    started.getDirection(), started.getAgentName(), started.getWorkerId(), started.getCallerNumber(),
+                    started.getCalleeNumber(), event.getOccurredAt(), null, null);
+        });
+    }
+
+    private void callEnded(SessionEvent event, CallEnded ended) {
+        CallEnd end = CallEnd.of(event, ended);
+        byRoom.computeIfPresent(event.getRoom(), (room, current) ->
+                current.isSession(event.getSessionId()) && current.callEnd() == null ? current.withCallEnd(end) : current);
+    }
+
+    private void ended(SessionEvent event, SessionEnded ended) {
+        SessionEnd end = new SessionEnd(event.getOccurredAt(), ended.getReason(), ended.getEndedBy(), ended.getDetail(),
+                ended.getDurationMs());
+        Instant cutoff = clock.instant().minus(endedRetention);
+        byRoom.compute(event.getRoom(), (room, current) -> {
+            LiveSession next;
+            if (current != null && current.isSession(event.getSessionId())) {
+                next = current.sessionEnd() == null ? current.withSessionEnd(end) : current;
+            } else {
+                // A session whose start we never saw (its SessionStarted left the topic): record what the end tells,
+                // unless the room has a session that still runs, or one that started later.
+                Instant startedAt = event.getOccurredAt().minusMillis(Math.max(0, ended.getDurationMs()));
+                if (current != null && (current.state().hasWorker()
+                        || current.startedAt() != null && current.startedAt().isAfter(startedAt))) {
+                    return current;
+                }
+                next = new LiveSession(room, event.getSessionId(), SessionState.ENDED, null, null, null, null, null,
+                        null, startedAt, null, end);
+            }
+            return isExpired(next, cutoff) ? null : next; // replaying old history must not fill memory with it
+        });
+    }
+
+    private static boolean isExpired(LiveSession session, Instant cutoff) {
+        return session.state() == SessionState.ENDED && session.sessionEnd() != null && session.sessionEnd().at().isBefore(cutoff);
+    }
+}

@@ -1,0 +1,151 @@
+package dev.switchboard.gateway.watchdog;
+
+import dev.switchboard.events.CommandResult;
+import dev.switchboard.events.CommandStatus;
+import dev.switchboard.events.SessionCommand;
+import dev.switchboard.gateway.commands.CommandMetrics;
+import dev.switchboard.gateway.commands.CommandOutcome;
+import dev.switchboard.gateway.commands.CommandStore;
+import dev.switchboard.gateway.commands.TrackedCommand;
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.config.GatewayTimers;
+import dev.switchboard.gateway.health.GatewayReadiness;
+import dev.switchboard.gateway.kafka.KafkaPublisher;
+import dev.switchboard.gateway.sessions.LiveSession;
+import dev.switchboard.gateway.sessions.SessionRegistry;
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+
+/**
+ * Answers the commands nobody else will, so that no command stays silent:
+ * <ul>
+ *   <li>UNKNOWN_SESSION when the command's room has no live session a short grace after the command arrived
+ *       (the SessionStarted may be a moment behind the command);</li>
+ *   <li>EXPIRED when the room is live but no result came by expiresAt plus a grace (the worker died or lost it).</li>
+ * </ul>
+ * A command that already has a result is left alone. Decisions wait until this instance has caught up with the
+ * session events and results, because before that "no session" and "no result" may only mean "not read yet".
+ */
+@Startup // its notion of "commands older than this instance" starts with the application
+@ApplicationScoped
+public class Watchdog {
+    private static final Logger LOG = Logger.getLogger(Watchdog.class);
+    private static final Duration NOT_READY_RETRY = Duration.ofSeconds(1);
+    private static final int PUBLISH_ATTEMPTS = 5;
+
+    private final SessionRegistry registry;
+    private final CommandStore store;
+    private final KafkaPublisher publisher;
+    private final GatewayReadiness readiness;
+    private final GatewayTimers timers;
+    private final CommandMetrics metrics;
+    private final Clock clock;
+    private final GatewayConfig.Watchdog config;
+    /** Results of commands issued before this are unknown to this instance (they precede its replay window). */
+    private final Instant oldestAnswerable;
+
+    Watchdog(SessionRegistry registry, CommandStore store, KafkaPublisher publisher, GatewayReadiness readiness,
+             GatewayTimers timers, CommandMetrics metrics, Clock clock, GatewayConfig config) {
+        this.registry = registry;
+        this.store = store;
+        this.publisher = publisher;
+        this.readiness = readiness;
+        this.timers = timers;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.config = config.watchdog();
+        this.oldestAnswerable = clock.instant().minus(config.results().replayWindow());
+    }
+
+    /** Starts watching a command that was just read from the command topic. */
+    public void watch(SessionCommand command) {
+        if (!config.enabled()) {
+            return;
+        }
+        if (command.getIssuedAt().isBefore(oldestAnswerable)) {
+            // Published before this instance could see results: answering now might contradict a worker's answer.
+            LOG.debugf("room %s: not watching %s, issued at %s before this instance's view of results",
+                    command.getRoom(), command.getCommandId(), command.getIssuedAt());
+            return;
+        }
+        timers.schedule(config.unknownSessionGrace(), () -> checkRoom(command));
+    }
+
+    private void checkRoom(SessionCommand command) {
+        if (!readiness.isReady()) {
+            timers.schedule(NOT_READY_RETRY, () -> checkRoom(command));
+            return;
+        }
+        if (isAnswered(command)) {
+            return;
+        }
+        Optional<LiveSession> session = registry.find(command.getRoom());
+        if (session.isEmpty() || !session.get().state().hasWorker()) {
+            answer(command, CommandStatus.UNKNOWN_SESSION, noWorkerReason(command.getRoom(), session), null, 1);
+            return;
+        }
+        checkExpiry(command, session.get().sessionId());
+    }
+
+    private void checkExpiry(SessionCommand command, String sessionId) {
+        Instant deadline = command.getExpiresAt().plus(config.expiryGrace());
+        Duration left = Duration.between(clock.instant(), deadline);
+        if (left.isPositive()) {
+            // The timer runs on its own clock: never answer before the deadline as the wall clock tells it.
+            timers.schedule(left, () -> checkExpiry(command, sessionId));
+            return;
+        }
+        if (!isAnswered(command)) {
+            answer(command, CommandStatus.EXPIRED, "no worker answered before the command expired at "
+                    + command.getExpiresAt(), sessionId, 1);
+        }
+    }
+
+    private boolean isAnswered(SessionCommand command) {
+        return store.find(command.getCommandId()).map(TrackedCommand::isDecided).orElse(false);
+    }
+
+    private void answer(SessionCommand command, CommandStatus status, String reason, String sessionId, int attempt) {
+        String type = TrackedCommand.typeOf(command.getPayload());
+        CommandResult result = CommandResult.newBuilder()
+                .setCommandId(command.getCommandId())
+                .setRoom(command.getRoom())
+                .setCommandType(type)
+                .setStatus(status)
+                .setReason(reason)
+                .setDecidedAt(clock.instant().truncatedTo(ChronoUnit.MILLIS))
+                .setSessionId(sessionId)
+                .build();
+        publisher.publish(result).subscribe().with(
+                published -> {
+                    store.decide(result);
+                    metrics.watchdogAnswered(type, CommandOutcome.of(status));
+                    LOG.infof("room %s: watchdog answered %s %s with %s: %s", command.getRoom(), type,
+                            command.getCommandId(), status, reason);
+                },
+                failure -> {
+                    LOG.warnf("room %s: watchdog could not publish %s for %s (attempt %d): %s", command.getRoom(), status,
+                            command.getCommandId(), attempt, failure.getMessage());
+                    if (attempt < PUBLISH_ATTEMPTS) {
+                        timers.schedule(NOT_READY_RETRY, () -> {
+                            if (!isAnswered(command)) {
+                                answer(command, status, reason, sessionId, attempt + 1);
+                            }
+                        });
+                    }
+                });
+    }
+
+    private static String noWorkerReason(String room, Optional<LiveSession> session) {
+        String reason = "no worker runs room \"" + room + "\"";
+        return session.map(ended -> reason + " (its last session " + ended.sessionId() + " ended at "
+                + ended.sessionEnd().at() + ")").orElse(reason);
+    }
+}

@@ -1,0 +1,36 @@
+package dev.switchboard.gateway;
+
+import dev.switchboard.testing.KafkaTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The OpenAPI document describes every endpoint with the answers it can give. */
+@QuarkusTest
+@WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
+class OpenApiDocumentTest {
+
+    @Test
+    void everyEndpointIsDocumentedWithItsStatusCodes() {
+        var openapi = given().accept("application/json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
+        Map<String, Object> paths = openapi.getMap("paths");
+        assertThat(paths).containsKeys("/v1/sessions", "/v1/sessions/{room}", "/v1/commands/{commandId}",
+                "/v1/sessions/{room}/context", "/v1/sessions/{room}/say", "/v1/sessions/{room}/interrupt",
+                "/v1/sessions/{room}/instructions", "/v1/sessions/{room}/hangup");
+        for (String command : new String[]{"context", "say", "interrupt", "instructions", "hangup"}) {
+            Map<String, Object> responses = openapi.getMap("paths.'/v1/sessions/{room}/" + command + "'.post.responses");
+            assertThat(responses).as(command).containsKeys("200", "202", "400", "404", "409", "504");
+        }
+        assertThat(openapi.getMap("paths.'/v1/sessions/{room}/context'.post.requestBody.content.'application/json'.schema"))
+                .containsEntry("$ref", "#/components/schemas/InjectContextRequest");
+        assertThat(openapi.getList("paths.'/v1/sessions/{room}/say'.post.parameters.name"))
+                .contains("wait", "sessionId", "Idempotency-Key", "X-Switchboard-Issuer");
+        assertThat(openapi.getMap("components.schemas")).containsKeys("Problem", "Command", "Session");
+    }
+}

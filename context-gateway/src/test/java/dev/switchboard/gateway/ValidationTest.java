@@ -1,0 +1,146 @@
+package dev.switchboard.gateway;
+
+import dev.switchboard.gateway.support.Api;
+import dev.switchboard.gateway.support.FakeWorker;
+import dev.switchboard.testing.KafkaTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.startsWith;
+
+/** Bad input is a 400 application/problem+json whose detail says exactly what is wrong. */
+@QuarkusTest
+@WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
+class ValidationTest {
+    private static final String ROOM = Api.newRoom("validation");
+    private static FakeWorker worker;
+
+    private static boolean sessionStarted;
+
+    @BeforeAll
+    static void startWorker() {
+        worker = FakeWorker.start();
+    }
+
+    /** Validation comes before any session check; the live session is for the requests that pass it. */
+    @BeforeEach
+    void liveSession() {
+        Api.awaitReady();
+        if (!sessionStarted) {
+            Api.awaitSession(ROOM, worker.startSession(ROOM), "LIVE");
+            sessionStarted = true;
+        }
+    }
+
+    @AfterAll
+    static void stopWorker() {
+        worker.close();
+    }
+
+    private static ValidatableResponse postRaw(String command, String body) {
+        var request = given().contentType(ContentType.JSON);
+        if (body != null) {
+            request = request.body(body);
+        }
+        return request.post("/v1/sessions/{room}/" + command, ROOM).then();
+    }
+
+    private static void badRequest(ValidatableResponse response, String detail) {
+        response.statusCode(400)
+                .contentType(ContentType.fromContentType("application/problem+json"))
+                .body("type", is("urn:switchboard:problem:invalid-request"))
+                .body("title", is("Invalid request"))
+                .body("status", is(400))
+                .body("detail", is(detail));
+    }
+
+    @Test
+    void theRoleMustBeSystemOrUser() {
+        badRequest(Api.post(ROOM, "context", Map.of("role", "assistant", "text", "hi")),
+                "role must be \"system\" or \"user\", not \"assistant\"");
+        badRequest(Api.post(ROOM, "context", Map.of("text", "hi")), "role is required: \"system\" or \"user\"");
+    }
+
+    @Test
+    void textMustBeGivenNotBlankAndNotTooLong() {
+        badRequest(Api.post(ROOM, "context", Map.of("role", "system", "text", "")), "text must not be empty");
+        badRequest(Api.post(ROOM, "say", Map.of("text", "   ")), "text must not be blank");
+        badRequest(Api.post(ROOM, "say", Map.of("allowInterruptions", true)), "text is required");
+        badRequest(Api.post(ROOM, "say", Map.of("text", "x".repeat(4001))), "text is 4001 characters long; at most 4000 are allowed");
+        badRequest(Api.post(ROOM, "instructions", Map.of("instructions", " ")), "instructions must not be blank");
+    }
+
+    @Test
+    void everyProblemOfARequestIsNamedAtOnce() {
+        badRequest(Api.post(ROOM, "context", Map.of("role", "boss", "text", "")),
+                "role must be \"system\" or \"user\", not \"boss\"; text must not be empty");
+    }
+
+    @Test
+    void malformedOrMistypedJsonIsNamed() {
+        postRaw("context", "{\"role\": \"system\", \"text\": ")
+                .statusCode(400).contentType(ContentType.fromContentType("application/problem+json"))
+                .body("detail", startsWith("the request body is not valid JSON: "));
+        badRequest(postRaw("context", "{\"role\": \"system\", \"text\": \"hi\", \"respond\": \"maybe\"}"), "respond must be true or false");
+        badRequest(postRaw("say", "{\"text\": {\"nested\": true}}"), "text must be a string");
+        badRequest(postRaw("say", "[\"hello\"]"), "the request body must be a JSON object");
+        badRequest(postRaw("context", null), "a JSON body is required, e.g. {\"role\": \"system\", \"text\": \"...\"}");
+    }
+
+    @Test
+    void unknownFieldsAreIgnored() {
+        postRaw("say", "{\"text\": \"hello\", \"voice\": \"alto\"}").statusCode(200).body("status", is("APPLIED"));
+    }
+
+    @Test
+    void modeAndHangupOptionsAreChecked() {
+        badRequest(Api.post(ROOM, "instructions", Map.of("instructions", "Be brief.", "mode", "merge")),
+                "mode must be \"replace\" or \"append\", not \"merge\"");
+        badRequest(Api.post(ROOM, "hangup", Map.of("immediate", true, "goodbye", "Bye!")),
+                "goodbye cannot be combined with immediate: an immediate hang-up says nothing "
+                        + "(leave out goodbye, or leave out immediate to have the agent say it first)");
+        badRequest(Api.post(ROOM, "context", Map.of("role", "user", "text", "hi", "label", "l".repeat(201))),
+                "label is 201 characters long; at most 200 are allowed");
+    }
+
+    @Test
+    void waitMustBeADurationOfAtMost30Seconds() {
+        badRequest(Api.post(given().queryParam("wait", "soon"), ROOM, "say", Map.of("text", "hi")),
+                "wait must be a duration such as 0, 500ms or 5s, not \"soon\"");
+        badRequest(Api.post(given().queryParam("wait", "-1s"), ROOM, "say", Map.of("text", "hi")),
+                "wait must be a duration such as 0, 500ms or 5s, not \"-1s\"");
+        badRequest(Api.post(given().queryParam("wait", "31s"), ROOM, "say", Map.of("text", "hi")),
+                "wait must be at most 30s, not 31s");
+    }
+
+    @Test
+    void headersAndQueryParametersAreChecked() {
+        badRequest(Api.post(given().header("Idempotency-Key", "has spaces"), ROOM, "say", Map.of("text", "hi")),
+                "Idempotency-Key may only contain visible ASCII characters (no spaces)");
+        badRequest(Api.post(given().header("X-Switchboard-Issuer", "o".repeat(201)), ROOM, "say", Map.of("text", "hi")),
+                "X-Switchboard-Issuer is 201 characters long; at most 200 are allowed");
+        badRequest(given().queryParam("state", "sleeping").get("/v1/sessions").then(),
+                "state must be one of live, ending, ended, not \"sleeping\"");
+        badRequest(given().queryParam("all", "maybe").get("/v1/sessions").then(), "all must be true or false, not \"maybe\"");
+    }
+
+    @Test
+    void unknownCommandsAndPathsAreProblemsToo() {
+        Api.command("no-such-command").statusCode(404)
+                .contentType(ContentType.fromContentType("application/problem+json"))
+                .body("type", is("urn:switchboard:problem:command-not-found"));
+        given().get("/v1/nothing-here").then().statusCode(404)
+                .contentType(ContentType.fromContentType("application/problem+json"));
+    }
+}

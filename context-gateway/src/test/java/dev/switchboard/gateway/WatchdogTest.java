@@ -1,0 +1,150 @@
+package dev.switchboard.gateway;
+
+import dev.switchboard.events.CommandResult;
+import dev.switchboard.events.CommandStatus;
+import dev.switchboard.events.IssuerKind;
+import dev.switchboard.events.SessionCommand;
+import dev.switchboard.gateway.support.Api;
+import dev.switchboard.gateway.support.FakeWorker;
+import dev.switchboard.schemas.client.Commands;
+import dev.switchboard.schemas.serde.CommandResultDeserializer;
+import dev.switchboard.schemas.topics.Topic;
+import dev.switchboard.testing.KafkaTestResource;
+import dev.switchboard.testing.TestProducer;
+import dev.switchboard.testing.TopicProbe;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.is;
+
+/** Commands published straight to Kafka (as any system may) that no worker answers still get an answer. */
+@QuarkusTest
+@WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
+class WatchdogTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration GRACE = Duration.ofSeconds(2);
+    /** A short-lived command, so that "expired" comes within the test. */
+    private static final Commands CRM = new Commands(dev.switchboard.events.Issuer.newBuilder()
+            .setKind(IssuerKind.SYSTEM).setId("crm").build(), Duration.ofSeconds(1), Clock.systemUTC());
+    private static FakeWorker worker;
+
+    @BeforeAll
+    static void startWorker() {
+        worker = FakeWorker.start();
+    }
+
+    @AfterAll
+    static void stopWorker() {
+        worker.close();
+    }
+
+    @BeforeEach
+    void gatewayIsReady() {
+        Api.awaitReady();
+    }
+
+    private static TopicProbe<CommandResult> results() {
+        return TopicProbe.fromNow(Topic.COMMAND_RESULTS, new CommandResultDeserializer());
+    }
+
+    @Test
+    void aCommandForARoomNoWorkerRunsIsAnsweredUnknownSessionAfterTheGrace() {
+        String room = Api.newRoom("ghost");
+        try (var results = results()) {
+            SessionCommand command = CRM.say(room, "anyone there?");
+            TestProducer.send(Topic.SESSION_COMMANDS, room, command);
+
+            var record = results.awaitRecord(r -> r.value().getCommandId().equals(command.getCommandId()), WAIT);
+            assertThat(record.key()).isEqualTo(room);
+            CommandResult result = record.value();
+            assertThat(result.getStatus()).isEqualTo(CommandStatus.UNKNOWN_SESSION);
+            assertThat(result.getReason()).isEqualTo("no worker runs room \"" + room + "\"");
+            assertThat(result.getCommandType()).isEqualTo("Say");
+            assertThat(result.getRoom()).isEqualTo(room);
+            assertThat(result.getDecidedAt()).isAfterOrEqualTo(command.getIssuedAt().plus(GRACE));
+            Api.command(command.getCommandId()).statusCode(200).body("status", is("UNKNOWN_SESSION"));
+        }
+    }
+
+    @Test
+    void aCommandOfALiveRoomThatNobodyAnswersExpiresAfterExpiresAtPlusTheGrace() {
+        String room = Api.newRoom("silent");
+        worker.stayQuiet(room);
+        String sessionId = worker.startSession(room);
+        Api.awaitSession(room, sessionId, "LIVE");
+        try (var results = results()) {
+            SessionCommand command = CRM.interrupt(room);
+            TestProducer.send(Topic.SESSION_COMMANDS, room, command);
+
+            CommandResult result = results.await(r -> r.getCommandId().equals(command.getCommandId()), WAIT);
+            assertThat(result.getStatus()).isEqualTo(CommandStatus.EXPIRED);
+            assertThat(result.getReason()).isEqualTo("no worker answered before the command expired at " + command.getExpiresAt());
+            assertThat(result.getSessionId()).isEqualTo(sessionId);
+            assertThat(result.getDecidedAt()).isAfterOrEqualTo(command.getExpiresAt().plus(GRACE));
+        }
+    }
+
+    @Test
+    void aSessionThatStartsWithinTheGraceIsNotAnUnknownSession() {
+        String room = Api.newRoom("late-start");
+        worker.stayQuiet(room);
+        try (var results = results()) {
+            SessionCommand command = CRM.say(room, "welcome");
+            TestProducer.send(Topic.SESSION_COMMANDS, room, command);
+            worker.startSession(room); // right behind the command, well within the grace
+
+            CommandResult result = results.await(r -> r.getCommandId().equals(command.getCommandId()), WAIT);
+            assertThat(result.getStatus()).isEqualTo(CommandStatus.EXPIRED);
+        }
+    }
+
+    @Test
+    void anAnsweredCommandIsNotAnsweredAgain() {
+        String room = Api.newRoom("answered");
+        String sessionId = worker.startSession(room);
+        Api.awaitSession(room, sessionId, "LIVE");
+        try (var results = results()) {
+            SessionCommand command = CRM.say(room, "hello");
+            TestProducer.send(Topic.SESSION_COMMANDS, room, command);
+            assertThat(results.await(r -> r.getCommandId().equals(command.getCommandId()), WAIT).getStatus())
+                    .isEqualTo(CommandStatus.APPLIED);
+
+            // Past the moment the watchdog would have answered EXPIRED (expiresAt + grace), with a margin.
+            Duration untilPastDeadline = Duration.between(Instant.now(), command.getExpiresAt().plus(GRACE).plusMillis(1500));
+            var seen = results.drain(untilPastDeadline);
+            assertThat(seen.stream().filter(r -> r.getCommandId().equals(command.getCommandId()))).hasSize(1);
+        }
+    }
+
+    @Test
+    void anUndecodableCommandIsDeadLetteredAndTheWatchdogKeepsWorking() {
+        String room = Api.newRoom("poison-command");
+        try (var dlq = TopicProbe.fromNow(Topic.SESSION_COMMANDS_DLQ, new ByteArrayDeserializer());
+             var results = results()) {
+            byte[] poison = ("not a command " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+            TestProducer.sendRaw(Topic.SESSION_COMMANDS, room, poison);
+            SessionCommand next = CRM.say(room, "after the poison");
+            TestProducer.send(Topic.SESSION_COMMANDS, room, next);
+
+            var dead = dlq.awaitRecord(r -> Arrays.equals(r.value(), poison), WAIT);
+            assertThat(dead.key()).isEqualTo(room);
+            assertThat(new String(dead.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8)).isNotBlank();
+            assertThat(results.await(r -> r.getCommandId().equals(next.getCommandId()), WAIT).getStatus())
+                    .isEqualTo(CommandStatus.UNKNOWN_SESSION);
+        }
+    }
+}

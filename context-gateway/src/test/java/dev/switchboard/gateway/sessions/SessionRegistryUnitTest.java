@@ -1,0 +1,109 @@
+package dev.switchboard.gateway.sessions;
+
+import dev.switchboard.events.CallEnded;
+import dev.switchboard.events.EndReason;
+import dev.switchboard.events.ParticipantJoined;
+import dev.switchboard.events.ParticipantKind;
+import dev.switchboard.events.SessionEnded;
+import dev.switchboard.events.SessionEvent;
+import dev.switchboard.events.SessionStarted;
+import dev.switchboard.events.Transport;
+import dev.switchboard.events.Usage;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SessionRegistryUnitTest {
+    private static final Instant NOW = Instant.parse("2026-01-02T12:00:00Z");
+    private final SessionRegistry registry = new SessionRegistry(Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofHours(24));
+
+    private static SessionEvent event(String room, String sessionId, Instant at, Object payload) {
+        return SessionEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setRoom(room).setSessionId(sessionId)
+                .setOccurredAt(at).setSource("test").setPayload(payload).build();
+    }
+
+    private static SessionStarted started() {
+        return SessionStarted.newBuilder().setTransport(Transport.SIMULATED).build();
+    }
+
+    private static SessionEnded ended(long durationMs) {
+        return SessionEnded.newBuilder().setReason(EndReason.CALLER_HANGUP).setDurationMs(durationMs)
+                .setUsage(Usage.newBuilder().build()).build();
+    }
+
+    @Test
+    void aRedeliveredStartDoesNotReviveAnEndedSession() {
+        var start = event("r", "s1", NOW.minusSeconds(60), started());
+        registry.apply(start);
+        registry.apply(event("r", "s1", NOW.minusSeconds(10), ended(50_000)));
+        registry.apply(start);
+        assertThat(registry.find("r").orElseThrow().state()).isEqualTo(SessionState.ENDED);
+    }
+
+    @Test
+    void eventsWithoutSessionIdConcernTheLatestSessionAndOthersAreIgnored() {
+        registry.apply(event("r", "s1", NOW.minusSeconds(60), started()));
+        registry.apply(event("r", "s1", NOW.minusSeconds(50), ParticipantJoined.newBuilder().setIdentity("caller")
+                .setKind(ParticipantKind.SIP).build()));
+        registry.apply(event("r", "old", NOW.minusSeconds(40), ended(1000)));
+        assertThat(registry.find("r").orElseThrow().state()).as("another session's end").isEqualTo(SessionState.LIVE);
+        registry.apply(event("r", null, NOW.minusSeconds(30), CallEnded.newBuilder().setReason(EndReason.MAX_DURATION).build()));
+        assertThat(registry.find("r").orElseThrow().state()).isEqualTo(SessionState.ENDING);
+        assertThat(registry.find("r").orElseThrow().callEnd().reason()).isEqualTo(EndReason.MAX_DURATION);
+    }
+
+    @Test
+    void anEndWithoutAKnownStartIsRecordedUnlessTheRoomHasANewerSession() {
+        registry.apply(event("unknown-start", "s1", NOW.minusSeconds(5), ended(30_000)));
+        LiveSession ended = registry.find("unknown-start").orElseThrow();
+        assertThat(ended.state()).isEqualTo(SessionState.ENDED);
+        assertThat(ended.startedAt()).isEqualTo(NOW.minusSeconds(35));
+
+        registry.apply(event("busy", "new", NOW.minusSeconds(10), started()));
+        registry.apply(event("busy", "old", NOW.minusSeconds(5), ended(60_000)));
+        assertThat(registry.find("busy").orElseThrow().sessionId()).isEqualTo("new");
+    }
+
+    @Test
+    void endedSessionsAreEvictedAfterTheRetentionAndOldOnesAreNotEvenKept() {
+        var clock = new java.util.concurrent.atomic.AtomicReference<>(NOW);
+        SessionRegistry registry = new SessionRegistry(new Clock() {
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return clock.get();
+            }
+        }, Duration.ofHours(24));
+        registry.apply(event("recent", "s1", NOW.minus(Duration.ofHours(2)), started()));
+        registry.apply(event("recent", "s1", NOW.minus(Duration.ofHours(1)), ended(1000)));
+        registry.apply(event("ancient", "s2", NOW.minus(Duration.ofDays(3)), started()));
+        registry.apply(event("ancient", "s2", NOW.minus(Duration.ofDays(2)), ended(1000)));
+        registry.apply(event("live", "s3", NOW.minus(Duration.ofDays(2)), started()));
+        assertThat(registry.find("ancient")).as("replayed history past the retention").isEmpty();
+
+        clock.set(NOW.plus(Duration.ofHours(22)));
+        assertThat(registry.evictEnded()).isZero();
+        assertThat(registry.find("recent")).isPresent();
+
+        clock.set(NOW.plus(Duration.ofHours(24)));
+        assertThat(registry.evictEnded()).isEqualTo(1);
+        assertThat(registry.find("recent")).isEmpty();
+        assertThat(registry.find("live")).as("live sessions are never evicted").isPresent();
+        assertThat(registry.count(SessionState.LIVE)).isEqualTo(1);
+    }
+}
