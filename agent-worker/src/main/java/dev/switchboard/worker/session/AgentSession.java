@@ -166,19 +166,68 @@ public final class AgentSession {
 
     // ---------------------------------------------------------------- the caller
 
-    /** The caller said something: it is recorded and the agent answers in a turn. */
+    /**
+     * What the caller said, as speech recognition heard it. Interim versions and the final one share the
+     * segment id; offsets are milliseconds since the session started.
+     */
+    public record CallerSpeech(String segmentId, String text, long startMs, long endMs, Float confidence, String language) {
+    }
+
+    /** The caller said something (text transports): it is recorded and the agent answers in a turn. */
     public CompletableFuture<TurnResult> callerSaid(String text) {
+        long now = elapsedMs();
+        return callerSaid(new CallerSpeech(UUID.randomUUID().toString(), text, now, now + SpeechTiming.estimateMillis(text), null, null));
+    }
+
+    /** The caller finished a turn: the final transcript is recorded (superseding its interim versions) and the agent answers. */
+    public CompletableFuture<TurnResult> callerSaid(CallerSpeech speech) {
         lock.lock();
         try {
             requireActive();
-            long now = elapsedMs();
-            recordLine(SpeakerRole.USER, transport.callerIdentity(), text, now, now + SpeechTiming.estimateMillis(text), null, null, null);
-            history.add(new ChatMessage.User(text));
+            recordCallerLine(speech, true);
+            history.add(new ChatMessage.User(speech.text()));
             usage.userTurn();
         } finally {
             lock.unlock();
         }
         return speaking.submit("turn", true, this::runTurn);
+    }
+
+    /** Records the caller's last words without answering them: the call is ending, or the caller hung up mid-sentence. */
+    public void callerFinished(CallerSpeech speech) {
+        lock.lock();
+        try {
+            if (state != State.ENDED) {
+                recordCallerLine(speech, true);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** An interim transcript of what the caller is saying, for live captions and the live transcript. */
+    public void callerSpeaking(CallerSpeech interim) {
+        lock.lock();
+        try {
+            if (state == State.ACTIVE) {
+                recordCallerLine(interim, false);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The caller started talking over the agent: what is being said stops now (if it may be interrupted) and the
+     * agent's line records only the words that were played. Returns whether something was interrupted.
+     */
+    public boolean bargeIn() {
+        return speaking.interruptCurrent();
+    }
+
+    /** Milliseconds since the session started: the time base of transcript offsets. */
+    public long elapsedMs() {
+        return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
     /** The caller left the call. */
@@ -202,7 +251,10 @@ public final class AgentSession {
                     streamed.append(delta);
                     speech.append(delta);
                 });
-            } catch (RuntimeException | InterruptedException e) {
+            } catch (InterruptedException e) {
+                keepWhatWasSaid(speech, streamed.toString(), speechStart, spoken);
+                throw e;
+            } catch (RuntimeException e) {
                 speech.cancel();
                 throw e;
             }
@@ -216,7 +268,7 @@ public final class AgentSession {
                 speech.cancel();
             } else {
                 speech.finish();
-                said = recordDelivery(response.text(), speechStart, awaitDelivery(speech), spoken).spokenText();
+                said = recordDelivery(response.text(), speechStart, awaitDelivery(speech, response.text(), speechStart, spoken), spoken).spokenText();
             }
             lock.lock();
             try {
@@ -258,19 +310,46 @@ public final class AgentSession {
         CallTransport.Speech speech = transport.startSpeech(allowInterruptions);
         speech.append(text);
         speech.finish();
-        return recordDelivery(text, start, awaitDelivery(speech), spoken);
+        return recordDelivery(text, start, awaitDelivery(speech, text, start, spoken), spoken);
     }
 
-    private CallTransport.Delivery awaitDelivery(CallTransport.Speech speech) throws InterruptedException {
+    private CallTransport.Delivery awaitDelivery(CallTransport.Speech speech, String text, long start, List<String> spoken)
+            throws InterruptedException {
         try {
             return speech.delivered().get();
         } catch (InterruptedException e) {
-            // Interrupted (barge-in, Interrupt command, the session ending): stop the audio, keep what was said.
-            speech.cancel();
-            transport.interrupt();
+            keepWhatWasSaid(speech, text, start, spoken);
             throw e;
         } catch (ExecutionException e) {
             throw new IllegalStateException("speaking failed: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /**
+     * Speech was interrupted (barge-in, an Interrupt command, the session ending): the audio stops, and the
+     * transcript and the chat context keep only the words the caller actually heard.
+     */
+    private void keepWhatWasSaid(CallTransport.Speech speech, String generated, long start, List<String> spoken) {
+        speech.cancel();
+        transport.interrupt();
+        CallTransport.Delivery heard;
+        try {
+            heard = speech.delivered().get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (ExecutionException | TimeoutException e) {
+            return;
+        }
+        if (heard.spokenText().isBlank()) {
+            return;
+        }
+        recordDelivery(generated, start, new CallTransport.Delivery(heard.spokenText(), true, heard.durationMs()), spoken);
+        lock.lock();
+        try {
+            history.add(new ChatMessage.Assistant(heard.spokenText()));
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -523,7 +602,7 @@ public final class AgentSession {
                     .setEndedBy(endedBy)
                     .setDetail(detail)
                     .setDurationMs(elapsedMs())
-                    .setUsage(usage.snapshot())
+                    .setUsage(usage.snapshot(transport.sttAudioSeconds()))
                     .build();
             await(publisher.sessionEvent(event(summary)), settings.flushTimeout(), "SessionEnded");
             LOG.infof("room %s: session %s ended (%s)", room(), sessionId(), reason);
@@ -553,6 +632,29 @@ public final class AgentSession {
 
     // ---------------------------------------------------------------- records
 
+    /** Sequence and revision of each caller segment, so interim versions and their final share one line. */
+    private final Map<String, long[]> callerSegments = new ConcurrentHashMap<>();
+
+    private void recordCallerLine(CallerSpeech speech, boolean isFinal) {
+        long[] seqAndRevision = callerSegments.computeIfAbsent(speech.segmentId(), id -> new long[]{sequence.getAndIncrement(), -1});
+        seqAndRevision[1]++;
+        publishLine(TranscriptSegment.newBuilder()
+                .setSegmentId(speech.segmentId())
+                .setSequence(seqAndRevision[0])
+                .setRevision((int) seqAndRevision[1])
+                .setRole(SpeakerRole.USER)
+                .setParticipantIdentity(transport.callerIdentity())
+                .setText(speech.text())
+                .setStartMs(speech.startMs())
+                .setEndMs(speech.endMs())
+                .setIsFinal(isFinal)
+                .setConfidence(speech.confidence())
+                .setLanguage(speech.language()));
+        if (isFinal) {
+            callerSegments.remove(speech.segmentId());
+        }
+    }
+
     private void recordLine(SpeakerRole role, String participant, String text, long startMs, long endMs,
                             Issuer injectedBy, String commandId, String label) {
         recordLine(role, participant, text, startMs, endMs, injectedBy, commandId, label, false, null);
@@ -560,10 +662,8 @@ public final class AgentSession {
 
     private void recordLine(SpeakerRole role, String participant, String text, long startMs, long endMs, Issuer injectedBy,
                             String commandId, String label, boolean interrupted, String generatedText) {
-        TranscriptSegment segment = TranscriptSegment.newBuilder()
+        publishLine(TranscriptSegment.newBuilder()
                 .setSegmentId(UUID.randomUUID().toString())
-                .setRoom(room())
-                .setSessionId(sessionId())
                 .setSequence(sequence.getAndIncrement())
                 .setRevision(0)
                 .setRole(role)
@@ -576,9 +676,11 @@ public final class AgentSession {
                 .setGeneratedText(generatedText)
                 .setInjectedBy(injectedBy)
                 .setCommandId(commandId)
-                .setLabel(label)
-                .setCreatedAt(now())
-                .build();
+                .setLabel(label));
+    }
+
+    private void publishLine(TranscriptSegment.Builder line) {
+        TranscriptSegment segment = line.setRoom(room()).setSessionId(sessionId()).setCreatedAt(now()).build();
         CompletableFuture<Void> ack = publisher.transcript(segment).toCompletableFuture();
         unacknowledgedLines.put(ack, Boolean.TRUE);
         ack.whenComplete((ok, error) -> {
@@ -602,10 +704,6 @@ public final class AgentSession {
 
     String agentIdentity() {
         return "agent-" + identity.workerId();
-    }
-
-    private long elapsedMs() {
-        return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
     private Instant now() {

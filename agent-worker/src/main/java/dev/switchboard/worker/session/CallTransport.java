@@ -35,6 +35,11 @@ public interface CallTransport {
     /** Stops what is being spoken now (barge-in or an Interrupt command); its {@link #speak} future completes interrupted. */
     void interrupt();
 
+    /** Seconds of the caller's audio sent to speech recognition so far (0 for text transports). */
+    default double sttAudioSeconds() {
+        return 0;
+    }
+
     /** The agent leaves the call; called once when the session ends. */
     void leave();
 

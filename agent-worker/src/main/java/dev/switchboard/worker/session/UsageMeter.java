@@ -31,12 +31,12 @@ final class UsageMeter {
         userTurns.incrementAndGet();
     }
 
-    Usage snapshot() {
+    Usage snapshot(double sttAudioSeconds) {
         return Usage.newBuilder()
                 .setLlmRequests(llmRequests.get())
                 .setLlmPromptTokens(promptTokens.get())
                 .setLlmCompletionTokens(completionTokens.get())
-                .setSttAudioSeconds(0.0)
+                .setSttAudioSeconds(sttAudioSeconds)
                 .setTtsCharacters(ttsCharacters.get())
                 .setTtsAudioSeconds(ttsMillis.get() / 1000.0)
                 .setUserTurns(userTurns.get())

@@ -11,13 +11,13 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Keeps what a session publishes, in order, for assertions in tests without a broker. */
-final class RecordingPublisher implements SessionPublisher {
-    final List<TranscriptSegment> transcripts = new CopyOnWriteArrayList<>();
-    final List<SessionEvent> events = new CopyOnWriteArrayList<>();
-    final List<CommandResult> results = new CopyOnWriteArrayList<>();
-    final List<CallControlRequest> callControl = new CopyOnWriteArrayList<>();
+public final class RecordingPublisher implements SessionPublisher {
+    public final List<TranscriptSegment> transcripts = new CopyOnWriteArrayList<>();
+    public final List<SessionEvent> events = new CopyOnWriteArrayList<>();
+    public final List<CommandResult> results = new CopyOnWriteArrayList<>();
+    public final List<CallControlRequest> callControl = new CopyOnWriteArrayList<>();
     /** Everything, in publication order, as "kind:detail" strings. */
-    final List<String> order = new CopyOnWriteArrayList<>();
+    public final List<String> order = new CopyOnWriteArrayList<>();
 
     @Override
     public CompletionStage<Void> transcript(TranscriptSegment segment) {
@@ -40,8 +40,12 @@ final class RecordingPublisher implements SessionPublisher {
         return CompletableFuture.completedFuture(null);
     }
 
+    /** When each call-control request was published (System.nanoTime). */
+    public final List<Long> callControlNanos = new CopyOnWriteArrayList<>();
+
     @Override
     public CompletionStage<Void> callControl(CallControlRequest request) {
+        callControlNanos.add(System.nanoTime());
         callControl.add(request);
         order.add("call-control:" + request.getPayload().getClass().getSimpleName());
         return CompletableFuture.completedFuture(null);

@@ -1,0 +1,55 @@
+package dev.switchboard.worker.session;
+
+import dev.switchboard.worker.llm.LlmClient;
+import dev.switchboard.worker.tools.EndCallTool;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+
+/** Sessions for tests outside this package: a real AgentSession on a given transport, model and publisher. */
+public final class TestSessions {
+    private TestSessions() {
+    }
+
+    public static AgentSession create(String room, CallTransport transport, LlmClient llm, SessionPublisher publisher,
+                                      ScheduledExecutorService timers) {
+        var identity = new AgentSession.Identity(room, "session-" + room, "worker-1", "agent", Instant.now());
+        return new AgentSession(identity, "You are a test agent.", transport, llm, List.of(new EndCallTool()), publisher,
+                new Settings(), Clock.systemUTC(), timers, s -> { });
+    }
+
+    private record Settings() implements AgentSettings {
+        @Override
+        public String name() {
+            return "agent";
+        }
+
+        @Override
+        public String instructions() {
+            return "You are a test agent.";
+        }
+
+        @Override
+        public int maxToolRounds() {
+            return 4;
+        }
+
+        @Override
+        public Duration hangupConfirmationTimeout() {
+            return Duration.ofSeconds(30);
+        }
+
+        @Override
+        public Duration flushTimeout() {
+            return Duration.ofSeconds(5);
+        }
+
+        @Override
+        public int maxTextLength() {
+            return 4000;
+        }
+    }
+}
