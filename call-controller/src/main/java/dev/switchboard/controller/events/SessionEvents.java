@@ -1,0 +1,84 @@
+package dev.switchboard.controller.events;
+
+import dev.switchboard.events.CallEnded;
+import dev.switchboard.events.CallControlRequest;
+import dev.switchboard.events.EndReason;
+import dev.switchboard.events.HangupMethod;
+import dev.switchboard.events.HangupRequested;
+import dev.switchboard.events.Issuer;
+import dev.switchboard.events.SessionEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+
+/**
+ * Builds the session events this service publishes. Event ids are derived from what caused the event (the hang-up's
+ * command id, LiveKit's webhook id), so a consumer sees the same id if the controller ever publishes one twice,
+ * e.g. after a rebalance or when a webhook retry reaches another instance.
+ */
+@ApplicationScoped
+public class SessionEvents {
+    private final Clock clock;
+    private final String source;
+
+    SessionEvents(Clock clock, @ConfigProperty(name = "quarkus.application.name") String source) {
+        this.clock = clock;
+        this.source = source;
+    }
+
+    /** CallEnded for a hang-up this controller carried out (or found already done). */
+    public SessionEvent callEnded(CallControlRequest request, HangupRequested hangup, HangupMethod method) {
+        CallEnded ended = CallEnded.newBuilder()
+                .setReason(hangup.getReason())
+                .setEndedBy(request.getIssuer())
+                .setDetail(hangup.getDetail())
+                .setHangupCommandId(request.getCommandId())
+                .setMethod(method)
+                .build();
+        return event(derivedId("hangup", request.getCommandId()), request.getRoom(), hangup.getSessionId(), now(), ended);
+    }
+
+    /** CallEnded for a room LiveKit reported finished without this controller's doing. */
+    public SessionEvent callObservedEnded(String webhookId, String room, Instant occurredAt, EndReason reason, Issuer endedBy, String detail) {
+        CallEnded ended = CallEnded.newBuilder()
+                .setReason(reason)
+                .setEndedBy(endedBy)
+                .setDetail(detail)
+                .setMethod(HangupMethod.OBSERVED)
+                .build();
+        return event(webhookEventId(webhookId), room, null, occurredAt, ended);
+    }
+
+    /** An event seen through a LiveKit webhook; the session is not known to LiveKit, so sessionId stays empty. */
+    public SessionEvent fromWebhook(String webhookId, String room, Instant occurredAt, Object payload) {
+        return event(webhookEventId(webhookId), room, null, occurredAt, payload);
+    }
+
+    public Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private SessionEvent event(String eventId, String room, String sessionId, Instant occurredAt, Object payload) {
+        return SessionEvent.newBuilder()
+                .setEventId(eventId)
+                .setRoom(room)
+                .setSessionId(sessionId)
+                .setOccurredAt(occurredAt.truncatedTo(ChronoUnit.MILLIS))
+                .setSource(source)
+                .setPayload(payload)
+                .build();
+    }
+
+    private static String webhookEventId(String webhookId) {
+        return webhookId == null || webhookId.isBlank() ? UUID.randomUUID().toString() : derivedId("livekit-webhook", webhookId);
+    }
+
+    private static String derivedId(String namespace, String id) {
+        return UUID.nameUUIDFromBytes((namespace + ":" + id).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+}

@@ -1,0 +1,113 @@
+package dev.switchboard.controller.hangup;
+
+import dev.switchboard.controller.events.SessionEventPublisher;
+import dev.switchboard.controller.events.SessionEvents;
+import dev.switchboard.controller.livekit.LiveKitClients;
+import dev.switchboard.events.CallControlRequest;
+import dev.switchboard.events.HangupMethod;
+import dev.switchboard.events.HangupRequested;
+import dev.switchboard.events.SessionEvent;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+
+/**
+ * Decides what to do with one call-control request and does it: idempotent per command id, terminal per room,
+ * expired requests not carried out, and CallEnded published before the request counts as handled.
+ * Requests of one room must reach it one at a time (the listener sees to that).
+ */
+@ApplicationScoped
+public class HangupService {
+    private static final Logger LOG = Logger.getLogger(HangupService.class);
+
+    private final HangupExecutor executor;
+    private final CallLedger ledger;
+    private final SessionEvents events;
+    private final SessionEventPublisher publisher;
+    private final MeterRegistry metrics;
+    private final Clock clock;
+
+    HangupService(LiveKitClients livekit, HangupSettings settings, CallLedger ledger, SessionEvents events,
+                  SessionEventPublisher publisher, MeterRegistry metrics, Clock clock) {
+        this.executor = new HangupExecutor(livekit.rooms(), settings.policy(),
+                new RetryingCaller(Backoff.of(settings.retry()), metrics));
+        this.ledger = ledger;
+        this.events = events;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    public HangupResult handle(CallControlRequest request) {
+        String room = request.getRoom();
+        String commandId = request.getCommandId();
+        if (!(request.getPayload() instanceof HangupRequested hangup)) {
+            // Dial-out and transfer come with their own issues; until then they must not vanish silently.
+            String type = request.getPayload().getClass().getSimpleName();
+            LOG.warnf("room %s: %s %s is not supported yet, dead-lettered", room, type, commandId);
+            count("none", "unsupported");
+            return new HangupResult.Refused(type + " is not supported yet");
+        }
+        if (ledger.commandHandled(commandId)) {
+            LOG.infof("room %s: hang-up %s was already handled, ignored", room, commandId);
+            count("none", "duplicate");
+            return new HangupResult.Skipped("command " + commandId + " already handled");
+        }
+        if (clock.instant().isAfter(request.getExpiresAt())) {
+            // Carrying out a stale hang-up could end a later call that reuses the room name. Dead-lettered rather
+            // than dropped: a hang-up not carried out may leave a call running, which someone must see.
+            LOG.warnf("room %s: hang-up %s expired at %s, not carried out", room, commandId, request.getExpiresAt());
+            count("none", "expired");
+            return new HangupResult.Refused("expired at " + request.getExpiresAt() + ", not carried out");
+        }
+        var ended = ledger.ended(room, hangup.getSessionId());
+        if (ended.isPresent()) {
+            LOG.infof("room %s: already ended (%s, command %s), hang-up %s changes nothing", room, ended.get().method(),
+                    ended.get().commandId(), commandId);
+            ledger.rememberCommand(commandId);
+            count("none", "already_ended");
+            return new HangupResult.Skipped("room " + room + " already ended");
+        }
+
+        ledger.hangupStarted(room, hangup.getSessionId(), commandId);
+        HangupOutcome outcome;
+        try {
+            outcome = executor.hangUp(room, hangup);
+        } catch (RuntimeException e) {
+            // Never leave the room marked "hanging up": that would hide a genuine room_finished.
+            ledger.hangupFailed(room, commandId);
+            throw e;
+        }
+        if (outcome instanceof HangupOutcome.Failed failed) {
+            if (!ledger.hangupFailed(room, commandId)) {
+                LOG.errorf("room %s: hang-up %s failed, dead-lettered: %s", room, commandId, failed.reason());
+                count("none", "failed");
+                return new HangupResult.Refused(failed.reason());
+            }
+            outcome = new HangupOutcome.Ended(HangupMethod.ALREADY_GONE, "LiveKit reported the room finished meanwhile (" + failed.reason() + ")");
+        }
+        HangupOutcome.Ended done = (HangupOutcome.Ended) outcome;
+        SessionEvent callEnded = events.callEnded(request, hangup, done.method());
+        try {
+            publisher.publish(callEnded);
+        } catch (RuntimeException e) {
+            // LiveKit did its part; without CallEnded the worker would wait for its confirmation timeout. Forget the
+            // attempt so a replay from the dead-letter topic publishes it (LiveKit will then answer NOT_FOUND).
+            ledger.hangupFailed(room, commandId);
+            count(done.method().name(), "failed");
+            LOG.errorf("room %s: hung up (%s) but CallEnded could not be published: %s", room, done.method(), e.getMessage());
+            return new HangupResult.Refused("hung up (" + done.method() + ") but CallEnded could not be published: " + e.getMessage());
+        }
+        ledger.hangupSucceeded(room, hangup.getSessionId(), commandId, done.method());
+        count(done.method().name(), "ended");
+        LOG.infof("room %s: call ended by %s (%s, reason %s, issuer %s/%s, command %s)", room, done.method(), done.note(),
+                hangup.getReason(), request.getIssuer().getKind(), request.getIssuer().getId(), commandId);
+        return new HangupResult.Ended(callEnded);
+    }
+
+    private void count(String method, String outcome) {
+        metrics.counter("switchboard.controller.hangups", "method", method, "outcome", outcome).increment();
+    }
+}

@@ -1,0 +1,75 @@
+package dev.switchboard.controller.livekit;
+
+import io.livekit.server.WebhookReceiver;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The controller's LiveKit clients, built once from {@link LiveKitSettings}. Without LIVEKIT_URL, LIVEKIT_API_KEY and
+ * LIVEKIT_API_SECRET both are absent: hang-ups of simulated calls still work (nothing to call), webhooks are refused.
+ * A malformed LIVEKIT_URL fails the start, so a typo is noticed at deploy time, not at the first hang-up.
+ */
+@Startup
+@ApplicationScoped
+public class LiveKitClients {
+    private static final Logger LOG = Logger.getLogger(LiveKitClients.class);
+
+    private final SdkLiveKitRooms rooms;
+    private final WebhookReceiver webhooks;
+    private final String apiBase;
+
+    LiveKitClients(LiveKitSettings settings, MeterRegistry metrics, Clock clock) {
+        if (settings.configured()) {
+            apiBase = LiveKitUrl.apiBase(settings.url().orElseThrow());
+            rooms = new SdkLiveKitRooms(apiBase, settings.apiKey().orElseThrow(), settings.apiSecret().orElseThrow(),
+                    settings.requestTimeout(), metrics, clock);
+            webhooks = new WebhookReceiver(settings.apiKey().orElseThrow(), settings.apiSecret().orElseThrow());
+            LOG.infof("LiveKit server API at %s", apiBase);
+        } else {
+            apiBase = null;
+            rooms = null;
+            webhooks = null;
+            List<String> missing = new ArrayList<>();
+            settings.url().ifPresentOrElse(url -> { }, () -> missing.add("LIVEKIT_URL"));
+            settings.apiKey().ifPresentOrElse(key -> { }, () -> missing.add("LIVEKIT_API_KEY"));
+            settings.apiSecret().ifPresentOrElse(secret -> { }, () -> missing.add("LIVEKIT_API_SECRET"));
+            if (missing.size() < 3) {
+                LOG.warnf("LiveKit is only partly configured (missing %s): the controller runs without LiveKit", String.join(", ", missing));
+            } else {
+                LOG.info("LiveKit is not configured: simulated calls only, webhooks are refused");
+            }
+        }
+    }
+
+    public Optional<LiveKitRooms> rooms() {
+        return Optional.ofNullable(rooms);
+    }
+
+    public Optional<WebhookReceiver> webhooks() {
+        return Optional.ofNullable(webhooks);
+    }
+
+    /** The server API base URL, when configured. */
+    public Optional<String> apiBase() {
+        return Optional.ofNullable(apiBase);
+    }
+
+    public Optional<SdkLiveKitRooms.LastCall> lastCall() {
+        return Optional.ofNullable(rooms).map(SdkLiveKitRooms::lastCall);
+    }
+
+    @PreDestroy
+    void close() {
+        if (rooms != null) {
+            rooms.close();
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.switchboard.controller.livekit;
+
+import java.net.URI;
+import java.util.Locale;
+
+/** LIVEKIT_URL is usually the ws(s):// address clients connect to; the server API is the same host over http(s). */
+public final class LiveKitUrl {
+    private LiveKitUrl() {
+    }
+
+    /** The http(s) base of the server API, ending in a slash, e.g. {@code https://example.livekit.cloud/}. */
+    public static String apiBase(String livekitUrl) {
+        String url = livekitUrl.trim();
+        String lower = url.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("ws://")) {
+            url = "http://" + url.substring("ws://".length());
+        } else if (lower.startsWith("wss://")) {
+            url = "https://" + url.substring("wss://".length());
+        } else if (!lower.startsWith("http://") && !lower.startsWith("https://")) {
+            throw new IllegalArgumentException("LIVEKIT_URL must start with ws://, wss://, http:// or https://, got: " + livekitUrl);
+        }
+        URI uri = URI.create(url);
+        if (uri.getHost() == null || uri.getHost().isBlank()) {
+            throw new IllegalArgumentException("LIVEKIT_URL has no host: " + livekitUrl);
+        }
+        // The SDK calls absolute /twirp/... paths, so anything after the authority would be ignored anyway.
+        return uri.getScheme() + "://" + uri.getRawAuthority() + "/";
+    }
+}

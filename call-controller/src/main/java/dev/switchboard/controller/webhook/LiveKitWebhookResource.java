@@ -1,0 +1,104 @@
+package dev.switchboard.controller.webhook;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.switchboard.controller.http.Problem;
+import dev.switchboard.controller.http.ProblemException;
+import dev.switchboard.controller.livekit.LiveKitClients;
+import io.livekit.server.WebhookReceiver;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import livekit.LivekitWebhook.WebhookEvent;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * LiveKit's webhooks. LiveKit signs each delivery: the Authorization header is a JWT signed with the API secret
+ * whose {@code sha256} claim is the body's base64 SHA-256. The SDK's {@link WebhookReceiver} checks both; anything
+ * else is refused with 401, so nobody but the LiveKit server can report calls ended.
+ */
+@Path("/livekit/webhook")
+@Tag(name = "LiveKit webhooks", description = "Room and participant events from the LiveKit server")
+public class LiveKitWebhookResource {
+    private static final Logger LOG = Logger.getLogger(LiveKitWebhookResource.class);
+    static final String WEBHOOK_JSON = "application/webhook+json";
+
+    private final LiveKitClients livekit;
+    private final WebhookService webhooks;
+    private final MeterRegistry metrics;
+
+    LiveKitWebhookResource(LiveKitClients livekit, WebhookService webhooks, MeterRegistry metrics) {
+        this.livekit = livekit;
+        this.webhooks = webhooks;
+        this.metrics = metrics;
+    }
+
+    @POST
+    @Consumes({WEBHOOK_JSON, MediaType.APPLICATION_JSON})
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Receive a LiveKit webhook",
+            description = "Verifies the signature, then publishes participant_joined, participant_left and room_finished "
+                    + "as session events keyed by room. Other events are acknowledged and ignored; a repeated delivery "
+                    + "(same id) publishes nothing.")
+    @APIResponse(responseCode = "200", description = "Received; what was done with it",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WebhookOutcome.class)))
+    @APIResponse(responseCode = "400", description = "Signed correctly but not a LiveKit WebhookEvent",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "401", description = "Missing or invalid signature",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "LiveKit is not configured, or the event could not be published yet (LiveKit retries)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public WebhookOutcome receive(
+            @Parameter(description = "The JWT LiveKit signs the delivery with (no Bearer prefix)")
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            byte[] body) {
+        WebhookReceiver receiver = livekit.webhooks().orElseThrow(() -> new ProblemException(Response.Status.SERVICE_UNAVAILABLE,
+                "LiveKit is not configured: set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET to receive its webhooks"));
+        if (authorization == null || authorization.isBlank()) {
+            throw unauthorized("missing Authorization header: LiveKit signs every webhook with a JWT");
+        }
+        String token = authorization.trim();
+        if (token.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            token = token.substring(7).trim(); // LiveKit sends the bare JWT; tolerate a proxy or tool that adds the scheme
+        }
+        WebhookEvent event = verify(receiver, new String(body == null ? new byte[0] : body, StandardCharsets.UTF_8), token);
+        try {
+            return webhooks.handle(event);
+        } catch (RuntimeException e) {
+            LOG.warnf("webhook %s (%s, room %s) could not be published, LiveKit will retry: %s", event.getId(), event.getEvent(),
+                    event.getRoom().getName(), e.getMessage());
+            throw new ProblemException(Response.Status.SERVICE_UNAVAILABLE, "the event could not be published to Kafka: " + e.getMessage());
+        }
+    }
+
+    private WebhookEvent verify(WebhookReceiver receiver, String body, String authorization) {
+        try {
+            return receiver.receive(body, authorization);
+        } catch (Exception e) {
+            // The SDK parses the body only after the signature held, so a parse error means a signed but malformed body.
+            if (e instanceof InvalidProtocolBufferException) {
+                throw new ProblemException(Response.Status.BAD_REQUEST, "the body is not a LiveKit WebhookEvent: " + e.getMessage());
+            }
+            throw unauthorized("invalid webhook signature: " + e.getMessage());
+        }
+    }
+
+    private ProblemException unauthorized(String detail) {
+        metrics.counter("switchboard.controller.webhooks", "event", "unverified", "outcome", "rejected").increment();
+        LOG.warnf("webhook refused: %s", detail);
+        return new ProblemException(Response.Status.UNAUTHORIZED, detail);
+    }
+}

@@ -1,0 +1,208 @@
+package dev.switchboard.controller;
+
+import dev.switchboard.controller.FakeLiveKitResource.InjectFakeLiveKit;
+import dev.switchboard.events.CallEnded;
+import dev.switchboard.events.DisconnectReason;
+import dev.switchboard.events.EndReason;
+import dev.switchboard.events.HangupMethod;
+import dev.switchboard.events.IssuerKind;
+import dev.switchboard.events.ParticipantJoined;
+import dev.switchboard.events.ParticipantKind;
+import dev.switchboard.events.ParticipantLeft;
+import dev.switchboard.events.SessionEvent;
+import dev.switchboard.events.Transport;
+import dev.switchboard.schemas.serde.SessionEventDeserializer;
+import dev.switchboard.schemas.topics.Topic;
+import dev.switchboard.testing.KafkaTestResource;
+import dev.switchboard.testing.TestProducer;
+import dev.switchboard.testing.TopicProbe;
+import dev.switchboard.testing.livekit.FakeLiveKitServer;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.response.ValidatableResponse;
+import livekit.LivekitModels;
+import livekit.LivekitModels.ParticipantInfo;
+import livekit.LivekitWebhook.WebhookEvent;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+
+import static dev.switchboard.controller.CallControlRequests.hangup;
+import static dev.switchboard.controller.CallControlRequests.request;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+/** LiveKit webhooks: signature checks, mapping to session events, de-duplication, and one CallEnded per call. */
+@QuarkusTest
+@WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(FakeLiveKitResource.class)
+class WebhookTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @InjectFakeLiveKit
+    FakeLiveKitServer livekit;
+
+    private TopicProbe<SessionEvent> events;
+
+    @BeforeEach
+    void openProbe() {
+        livekit.reset();
+        events = TopicProbe.fromNow(Topic.SESSION_EVENTS, new SessionEventDeserializer());
+    }
+
+    @AfterEach
+    void closeProbe() {
+        livekit.reset();
+        events.close();
+    }
+
+    private SignedWebhooks.Delivery signed(WebhookEvent event) {
+        return SignedWebhooks.sign(event, livekit.apiKey(), livekit.apiSecret());
+    }
+
+    private static ValidatableResponse post(SignedWebhooks.Delivery delivery) {
+        return post(delivery.body(), delivery.authorization());
+    }
+
+    private static ValidatableResponse post(byte[] body, String authorization) {
+        var request = RestAssured.given().contentType("application/webhook+json").body(body);
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return request.post("/livekit/webhook").then();
+    }
+
+    private <P> P awaitPayload(String room, Class<P> type) {
+        return type.cast(awaitEvent(room, type).value().getPayload());
+    }
+
+    private ConsumerRecord<String, SessionEvent> awaitEvent(String room, Class<?> type) {
+        return events.awaitRecord(r -> room.equals(r.key()) && type.isInstance(r.value().getPayload()), WAIT);
+    }
+
+    private static ParticipantInfo sipCaller(LivekitModels.DisconnectReason reason) {
+        return FakeLiveKitServer.participant("sip_+15550100", ParticipantInfo.Kind.SIP,
+                        Map.of("sip.phoneNumber", "+15550100", "sip.callID", "SCL_1", "sip.callStatus", "active"))
+                .toBuilder().setName("Ada").setDisconnectReason(reason).build();
+    }
+
+    @Test
+    void participantEventsAndTheRoomsEndBecomeSessionEvents() {
+        String room = CallControlRequests.room("webhook");
+
+        post(signed(SignedWebhooks.event("participant_joined", room)
+                .setParticipant(sipCaller(LivekitModels.DisconnectReason.UNKNOWN_REASON)).build()))
+                .statusCode(200).body("result", equalTo("PUBLISHED"));
+        ConsumerRecord<String, SessionEvent> joinedRecord = awaitEvent(room, ParticipantJoined.class);
+        ParticipantJoined joined = (ParticipantJoined) joinedRecord.value().getPayload();
+        assertThat(joined.getIdentity()).isEqualTo("sip_+15550100");
+        assertThat(joined.getName()).isEqualTo("Ada");
+        assertThat(joined.getKind()).isEqualTo(ParticipantKind.SIP);
+        assertThat(joined.getPhoneNumber()).isEqualTo("+15550100");
+        assertThat(joined.getAttributes()).containsEntry("sip.callID", "SCL_1").containsEntry("sip.callStatus", "active");
+        assertThat(joinedRecord.value().getSource()).isEqualTo("call-controller");
+
+        post(signed(SignedWebhooks.event("participant_left", room)
+                .setParticipant(sipCaller(LivekitModels.DisconnectReason.CLIENT_INITIATED)).build()))
+                .statusCode(200).body("result", equalTo("PUBLISHED"));
+        ParticipantLeft left = awaitPayload(room, ParticipantLeft.class);
+        assertThat(left.getIdentity()).isEqualTo("sip_+15550100");
+        assertThat(left.getKind()).isEqualTo(ParticipantKind.SIP);
+        assertThat(left.getDisconnectReason()).isEqualTo(DisconnectReason.CLIENT_INITIATED);
+
+        post(signed(SignedWebhooks.event("room_finished", room).build())).statusCode(200).body("result", equalTo("PUBLISHED"));
+        CallEnded ended = awaitPayload(room, CallEnded.class);
+        assertThat(ended.getMethod()).isEqualTo(HangupMethod.OBSERVED);
+        assertThat(ended.getReason()).isEqualTo(EndReason.CALLER_HANGUP);
+        assertThat(ended.getEndedBy().getKind()).isEqualTo(IssuerKind.CALLER);
+        assertThat(ended.getEndedBy().getId()).isEqualTo("sip_+15550100");
+        assertThat(ended.getHangupCommandId()).isNull();
+    }
+
+    @Test
+    void aRoomThatFinishesWithoutAKnownCauseIsRoomClosed() {
+        String room = CallControlRequests.room("closed");
+
+        post(signed(SignedWebhooks.event("room_finished", room).build())).statusCode(200);
+
+        CallEnded ended = awaitPayload(room, CallEnded.class);
+        assertThat(ended.getReason()).isEqualTo(EndReason.ROOM_CLOSED);
+        assertThat(ended.getMethod()).isEqualTo(HangupMethod.OBSERVED);
+        assertThat(ended.getEndedBy()).isNull();
+    }
+
+    @Test
+    void theRoomFinishedOfACallTheControllerHungUpIsNotASecondEnd() {
+        String room = CallControlRequests.room("hung-up");
+        livekit.room(room, FakeLiveKitServer.participant("agent-1", ParticipantInfo.Kind.AGENT, Map.of()));
+        TestProducer.send(Topic.CALL_CONTROL, room, request(room, hangup(Transport.LIVEKIT).build()));
+        assertThat(awaitPayload(room, CallEnded.class).getMethod()).isEqualTo(HangupMethod.DELETE_ROOM);
+
+        post(signed(SignedWebhooks.event("room_finished", room).build())).statusCode(200).body("result", equalTo("SUPPRESSED"));
+
+        assertThat(events.drain(Duration.ofMillis(300)).stream().filter(e -> room.equals(e.getRoom()))).singleElement();
+    }
+
+    @Test
+    void aRepeatedDeliveryPublishesOneEvent() {
+        String room = CallControlRequests.room("retried");
+        SignedWebhooks.Delivery delivery = signed(SignedWebhooks.event("participant_joined", room)
+                .setParticipant(FakeLiveKitServer.participant("web-user", ParticipantInfo.Kind.STANDARD, Map.of())).build());
+
+        post(delivery).statusCode(200).body("result", equalTo("PUBLISHED"));
+        post(delivery).statusCode(200).body("result", equalTo("DUPLICATE"));
+
+        assertThat(awaitPayload(room, ParticipantJoined.class).getKind()).isEqualTo(ParticipantKind.STANDARD);
+        assertThat(events.drain(Duration.ofMillis(300)).stream().filter(e -> room.equals(e.getRoom()))).hasSize(1);
+    }
+
+    @Test
+    void deliveriesWithoutAValidSignatureAreRefusedWith401() {
+        String room = CallControlRequests.room("forged");
+        WebhookEvent event = SignedWebhooks.event("room_finished", room).build();
+        SignedWebhooks.Delivery genuine = signed(event);
+
+        post(SignedWebhooks.sign(genuine.body(), livekit.apiKey(), "a-secret-that-is-not-the-api-secret"))
+                .statusCode(401)
+                .contentType("application/problem+json")
+                .body("status", equalTo(401), "title", equalTo("Unauthorized"), "instance", equalTo("/livekit/webhook"))
+                .body("detail", containsString("invalid webhook signature"));
+        post(SignedWebhooks.sign(genuine.body(), "another-key", livekit.apiSecret())).statusCode(401);
+        byte[] tampered = new String(genuine.body(), StandardCharsets.UTF_8).replace(room, room + "-x").getBytes(StandardCharsets.UTF_8);
+        post(tampered, genuine.authorization()).statusCode(401).body("detail", containsString("sha256"));
+        post(genuine.body(), null).statusCode(401).contentType("application/problem+json").body("detail", containsString("missing Authorization"));
+
+        assertThat(events.drain(Duration.ofMillis(300))).noneMatch(e -> e.getRoom().startsWith(room));
+    }
+
+    @Test
+    void aSignedBodyThatIsNotAWebhookEventIs400() {
+        post(SignedWebhooks.sign("{\"event\": 42, \"room\": [}".getBytes(StandardCharsets.UTF_8), livekit.apiKey(), livekit.apiSecret()))
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", containsString("not a LiveKit WebhookEvent"));
+    }
+
+    @Test
+    void otherContentTypesAre415ProblemsAndTheEndpointIsDocumented() {
+        RestAssured.given().contentType("text/plain").body("hello").post("/livekit/webhook")
+                .then().statusCode(415).contentType("application/problem+json").body("status", equalTo(415));
+        RestAssured.given().accept("application/json").get("/q/openapi")
+                .then().statusCode(200).body("paths.'/livekit/webhook'.post.responses.'401'.description", equalTo("Missing or invalid signature"));
+    }
+
+    @Test
+    void eventsWithoutASessionMeaningAreAcknowledgedAndIgnored() {
+        String room = CallControlRequests.room("started");
+        post(signed(SignedWebhooks.event("room_started", room).build())).statusCode(200).body("result", equalTo("IGNORED"));
+        post(signed(SignedWebhooks.event("track_published", room).build())).statusCode(200).body("result", equalTo("IGNORED"));
+    }
+}

@@ -1,0 +1,94 @@
+package dev.switchboard.controller;
+
+import dev.switchboard.events.CallEnded;
+import dev.switchboard.events.HangupMethod;
+import dev.switchboard.events.SessionEvent;
+import dev.switchboard.events.Transport;
+import dev.switchboard.schemas.serde.SessionEventDeserializer;
+import dev.switchboard.schemas.topics.Topic;
+import dev.switchboard.testing.KafkaTestResource;
+import dev.switchboard.testing.TestProducer;
+import dev.switchboard.testing.TopicProbe;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+
+import static dev.switchboard.controller.CallControlRequests.hangup;
+import static dev.switchboard.controller.CallControlRequests.request;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+/** Without LIVEKIT_URL / LIVEKIT_API_KEY / LIVEKIT_API_SECRET: simulated calls still end, LiveKit calls cannot. */
+@QuarkusTest
+@TestProfile(WithoutLiveKitTest.NoLiveKit.class)
+@WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
+class WithoutLiveKitTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    public static class NoLiveKit implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("switchboard.livekit.url", "", "switchboard.livekit.api-key", "", "switchboard.livekit.api-secret", "");
+        }
+    }
+
+    @Test
+    void aSimulatedCallIsEndedWithNothingToCall() {
+        String room = CallControlRequests.room("simulated");
+        try (var events = TopicProbe.fromNow(Topic.SESSION_EVENTS, new SessionEventDeserializer())) {
+            TestProducer.send(Topic.CALL_CONTROL, room, request(room, hangup(Transport.SIMULATED).build()));
+
+            SessionEvent event = events.await(e -> room.equals(e.getRoom()) && e.getPayload() instanceof CallEnded, WAIT);
+            CallEnded ended = (CallEnded) event.getPayload();
+            assertThat(ended.getMethod()).isEqualTo(HangupMethod.NOT_NEEDED);
+            assertThat(ended.getEndedBy()).isEqualTo(CallControlRequests.LLM);
+        }
+    }
+
+    @Test
+    void aLiveKitCallCannotBeHungUpAndIsDeadLetteredWithTheReason() {
+        String room = CallControlRequests.room("livekit-call");
+        String unknown = CallControlRequests.room("unknown-transport");
+        try (var events = TopicProbe.fromNow(Topic.SESSION_EVENTS, new SessionEventDeserializer());
+             var deadLetters = TopicProbe.fromNow(Topic.CALL_CONTROL_DLQ, new ByteArrayDeserializer())) {
+            TestProducer.send(Topic.CALL_CONTROL, room, request(room, hangup(Transport.LIVEKIT).build()));
+            TestProducer.send(Topic.CALL_CONTROL, unknown, request(unknown, hangup(Transport.UNKNOWN).build()));
+
+            for (String r : new String[]{room, unknown}) {
+                ConsumerRecord<String, byte[]> dead = deadLetters.awaitRecord(d -> r.equals(d.key()), WAIT);
+                String reason = new String(dead.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
+                assertThat(reason).contains("LiveKit is not configured", "LIVEKIT_URL");
+            }
+            assertThat(events.drain(Duration.ofMillis(300))).noneMatch(e -> room.equals(e.getRoom()) || unknown.equals(e.getRoom()));
+        }
+    }
+
+    @Test
+    void webhooksAreRefusedWith503() {
+        RestAssured.given().contentType("application/webhook+json").header("Authorization", "anything").body("{}")
+                .post("/livekit/webhook")
+                .then().statusCode(503)
+                .contentType("application/problem+json")
+                .body("detail", containsString("LIVEKIT_API_SECRET"));
+    }
+
+    @Test
+    void readinessSaysLiveKitIsNotConfiguredWithoutGoingDown() {
+        RestAssured.get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'LiveKit server API' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'LiveKit server API' }.data.configured", equalTo(false))
+                .body("checks.name", hasItem("Kafka connection health check"));
+    }
+}
