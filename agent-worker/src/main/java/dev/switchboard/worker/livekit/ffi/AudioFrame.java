@@ -1,0 +1,36 @@
+package dev.switchboard.worker.livekit.ffi;
+
+import java.time.Duration;
+
+/** 16-bit PCM, interleaved. The binding copies frames out of the engine; this array is Java's own. */
+public record AudioFrame(short[] data, int sampleRate, int channels, int samplesPerChannel) {
+
+    public AudioFrame {
+        if (data.length < samplesPerChannel * channels) {
+            throw new IllegalArgumentException("data holds " + data.length + " samples, frame needs " + samplesPerChannel * channels);
+        }
+    }
+
+    public Duration duration() {
+        return Duration.ofNanos(samplesPerChannel * 1_000_000_000L / sampleRate);
+    }
+
+    /** Root mean square level, 0..1 of full scale. */
+    public double rms() {
+        int n = samplesPerChannel * channels;
+        if (n == 0) {
+            return 0;
+        }
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            double s = data[i] / 32768.0;
+            sum += s * s;
+        }
+        return Math.sqrt(sum / n);
+    }
+
+    /** Level in dB relative to full scale (−∞ for silence). */
+    public double dbfs() {
+        return 20 * Math.log10(rms());
+    }
+}
