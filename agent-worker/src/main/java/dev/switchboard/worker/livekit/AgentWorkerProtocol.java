@@ -114,7 +114,7 @@ public final class AgentWorkerProtocol {
         link = opened;
         opened.send(WorkerMessage.newBuilder().setRegister(LivekitAgent.RegisterWorkerRequest.newBuilder()
                 .setType(LivekitAgent.JobType.JT_ROOM)
-                .setAgentName(settings.agentName())
+                .setAgentName(settings.agentName().orElse(""))
                 .setVersion(VERSION)
                 .setPingInterval((int) settings.statusInterval().toSeconds())
                 .build()).build());
@@ -132,7 +132,7 @@ public final class AgentWorkerProtocol {
         switch (message.getMessageCase()) {
             case REGISTER -> {
                 workerId = message.getRegister().getWorkerId();
-                LOG.infof("registered with LiveKit as worker %s (agent name '%s')", workerId, settings.agentName());
+                LOG.infof("registered with LiveKit as worker %s (agent name '%s')", workerId, settings.agentName().orElse(""));
                 registered.complete(workerId);
                 sendStatus();
             }
@@ -161,7 +161,7 @@ public final class AgentWorkerProtocol {
         AvailabilityResponse.Builder response = AvailabilityResponse.newBuilder().setJobId(jobId).setAvailable(available);
         if (available) {
             response.setParticipantIdentity("agent-" + jobId)
-                    .setParticipantName(settings.agentName().isBlank() ? "Switchboard agent" : settings.agentName());
+                    .setParticipantName(settings.agentName().orElse("Switchboard agent"));
         }
         send(WorkerMessage.newBuilder().setAvailability(response).build());
         LOG.debugf("job %s in room %s: %s", jobId, request.getJob().getRoom().getName(), available ? "accepted" : "declined");

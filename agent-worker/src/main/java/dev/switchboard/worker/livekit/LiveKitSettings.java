@@ -20,9 +20,8 @@ public interface LiveKitSettings {
 
     Optional<String> apiSecret();
 
-    /** Empty: LiveKit dispatches this agent to every new room. A name: only explicit dispatches (CreateDispatch, SIP rules). */
-    @WithDefault("")
-    String agentName();
+    /** Absent: LiveKit dispatches this agent to every new room. A name: only explicit dispatches (CreateDispatch, SIP rules). */
+    Optional<String> agentName();
 
     /** How many calls one worker takes at most. */
     @WithDefault("25")

@@ -39,9 +39,12 @@ final class VoiceSpeech implements CallTransport.Speech {
     private volatile boolean cancelled;
     private volatile boolean firstAudio = true;
 
-    /** Told when the utterance's first audio reaches the output and when it is over (for latency and barge-in). */
+    /** Told when the utterance's first audio reaches the output, when each sentence starts, and when it is over. */
     interface SpeechListener {
         void firstAudioWritten(VoiceSpeech speech, long sample);
+
+        /** A sentence's first audio was handed to the output (it plays once the queue ahead of it has). */
+        void sentenceStarted(VoiceSpeech speech, String sentence);
 
         void ended(VoiceSpeech speech);
     }
@@ -76,13 +79,18 @@ final class VoiceSpeech implements CallTransport.Speech {
         }
         try {
             long position;
+            String started = null;
             synchronized (this) {
                 Span span = spans.get(sentence);
                 position = output.writtenSamples();
                 if (span.start < 0) {
                     span.start = position;
+                    started = span.text;
                 }
                 span.end = position + frame.length();
+            }
+            if (started != null) {
+                listener.sentenceStarted(this, started);
             }
             if (firstAudio) {
                 firstAudio = false;

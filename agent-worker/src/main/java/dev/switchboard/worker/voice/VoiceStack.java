@@ -63,6 +63,11 @@ public class VoiceStack {
         }
     }
 
+    /** The rate of the agent's audio. */
+    public int outputSampleRate() {
+        return config.outputSampleRate();
+    }
+
     public String describe() {
         return "stt=" + sttProvider() + ", tts=" + ttsProvider();
     }

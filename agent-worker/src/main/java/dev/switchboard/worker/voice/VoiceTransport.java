@@ -45,6 +45,7 @@ public final class VoiceTransport implements CallTransport {
     private final SpeechSegmenter segmenter;
 
     private volatile AgentSession session;
+    private volatile Captions captions = Captions.NONE;
     private SpeechToText.Stream recognition;
     private Resampler inputResampler;
     private long inputOffsetMs;        // session time at which the caller's audio started
@@ -84,6 +85,11 @@ public final class VoiceTransport implements CallTransport {
         this.latencies = latencies;
         this.segmenter = new SpeechSegmenter(vad, new SpeechSegmenter.Settings(settings.activationThreshold(),
                 settings.minSpeech().toMillis(), settings.minSilence().toMillis()), new Segments());
+    }
+
+    /** Where live captions go (none by default). */
+    public void captions(Captions captions) {
+        this.captions = captions;
     }
 
     /** Connects the transport to its session; the caller's audio is accepted from then on. */
@@ -189,6 +195,7 @@ public final class VoiceTransport implements CallTransport {
                 line = new AgentSession.CallerSpeech(segmentId, (finals + " " + text).strip(), turnStartMs, session.elapsedMs(), confidence, language);
             }
             session.callerSpeaking(line);
+            captions.caller(line.segmentId(), line.text(), false);
         }
 
         @Override
@@ -207,6 +214,7 @@ public final class VoiceTransport implements CallTransport {
                 line = new AgentSession.CallerSpeech(segmentId, finals.toString(), turnStartMs, turnEndMs, confidence, language);
             }
             session.callerSpeaking(line);
+            captions.caller(line.segmentId(), line.text(), false);
             maybeEndTurn();
         }
 
@@ -248,6 +256,7 @@ public final class VoiceTransport implements CallTransport {
     }
 
     private void commit(AgentSession.CallerSpeech turn, long vadEndNanos) {
+        captions.caller(turn.segmentId(), turn.text(), true);
         turnCommittedNanos = vadEndNanos;
         committedAtNanos = System.nanoTime();
         firstTokenNanos = 0;
@@ -267,6 +276,11 @@ public final class VoiceTransport implements CallTransport {
      * Completes when the session has ended.
      */
     public CompletableFuture<Void> callerLeft() {
+        return callerLeft(dev.switchboard.events.EndReason.CALLER_HANGUP);
+    }
+
+    /** The caller left for the given reason (hung up, did not answer, busy, removed...). */
+    public CompletableFuture<Void> callerLeft(dev.switchboard.events.EndReason reason) {
         recognition.speechEnded();
         long deadline = System.nanoTime() + settings.lastWordsWait().toNanos();
         while (System.nanoTime() < deadline) {
@@ -291,15 +305,18 @@ public final class VoiceTransport implements CallTransport {
             resetTurn();
         }
         if (last != null) {
+            captions.caller(last.segmentId(), last.text(), true);
             session.callerFinished(last);
         }
-        return session.callerHungUp();
+        return reason == dev.switchboard.events.EndReason.CALLER_HANGUP ? session.callerHungUp()
+                : session.end(reason, new dev.switchboard.events.Issuer(dev.switchboard.events.IssuerKind.CALLER, callerIdentity, null), null);
     }
 
     // ------------------------------------------------------------------ agent audio out
 
     @Override
     public Speech startSpeech(boolean allowInterruptions) {
+        String utteranceId = UUID.randomUUID().toString();
         VoiceSpeech speech = new VoiceSpeech(tts, output, new VoiceSpeech.SpeechListener() {
             @Override
             public void firstAudioWritten(VoiceSpeech s, long sample) {
@@ -308,10 +325,16 @@ public final class VoiceTransport implements CallTransport {
             }
 
             @Override
+            public void sentenceStarted(VoiceSpeech s, String sentence) {
+                captions.agentSentence(utteranceId, sentence);
+            }
+
+            @Override
             public void ended(VoiceSpeech s) {
                 if (speaking == s) {
                     speaking = null;
                 }
+                captions.agentDone(utteranceId);
             }
         });
         // An uninterruptible utterance (a goodbye, Say with allowInterruptions=false) is never the barge-in target.

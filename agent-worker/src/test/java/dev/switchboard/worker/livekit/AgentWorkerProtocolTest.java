@@ -200,8 +200,8 @@ class AgentWorkerProtocolTest {
         }
 
         @Override
-        public String agentName() {
-            return "support";
+        public Optional<String> agentName() {
+            return Optional.of("support");
         }
 
         @Override

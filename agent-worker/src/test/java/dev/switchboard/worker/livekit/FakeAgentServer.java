@@ -40,8 +40,16 @@ final class FakeAgentServer implements AutoCloseable {
     FakeAgentServer(String apiKey, String apiSecret) throws Exception {
         this.apiKey = apiKey;
         this.apiSecret = apiSecret;
-        server = vertx.createHttpServer().webSocketHandler(this::accept).listen(0, "127.0.0.1")
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        // Upgrades are taken in the request handler: with only a WebSocket handler, Vert.x in a JVM that also runs
+        // Quarkus applications answers upgrade requests without a handler.
+        server = vertx.createHttpServer().requestHandler(request -> {
+            if (!request.path().equals("/agent") || !validToken(request.getHeader("Authorization"))) {
+                rejected.incrementAndGet();
+                request.response().setStatusCode(401).end();
+                return;
+            }
+            request.toWebSocket().onSuccess(this::accept);
+        }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
     String url() {
@@ -49,11 +57,6 @@ final class FakeAgentServer implements AutoCloseable {
     }
 
     private void accept(ServerWebSocket ws) {
-        if (!ws.path().equals("/agent") || !validToken(ws.headers().get("Authorization"))) {
-            rejected.incrementAndGet();
-            ws.reject(401);
-            return;
-        }
         connections.add(ws);
         ws.binaryMessageHandler(buffer -> {
             try {

@@ -32,8 +32,17 @@ public final class FakeDeepgramServer implements AutoCloseable {
 
     public FakeDeepgramServer(String apiKey) throws Exception {
         this.apiKey = apiKey;
-        server = vertx.createHttpServer().webSocketHandler(this::accept).listen(0, "127.0.0.1")
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        // Upgrades are taken in the request handler: with only a WebSocket handler, Vert.x in a JVM that also runs
+        // Quarkus applications answers upgrade requests without a handler.
+        server = vertx.createHttpServer().requestHandler(request -> {
+            if (!("Token " + apiKey).equals(request.getHeader("Authorization"))) {
+                request.response().setStatusCode(401).end();
+            } else if (!request.path().equals("/v1/listen") && !request.path().equals("/v1/speak")) {
+                request.response().setStatusCode(404).end();
+            } else {
+                request.toWebSocket().onSuccess(this::accept);
+            }
+        }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
     public String baseUrl() {
@@ -57,16 +66,10 @@ public final class FakeDeepgramServer implements AutoCloseable {
     }
 
     private void accept(ServerWebSocket ws) {
-        if (!("Token " + apiKey).equals(ws.headers().get("Authorization"))) {
-            ws.reject(401);
-            return;
-        }
         if (ws.path().equals("/v1/listen")) {
             listen(ws);
-        } else if (ws.path().equals("/v1/speak")) {
-            speak(ws);
         } else {
-            ws.reject(404);
+            speak(ws);
         }
     }
 

@@ -1,0 +1,81 @@
+package dev.switchboard.worker.livekit;
+
+import dev.switchboard.worker.session.WorkerIdentity;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+import org.jboss.logging.Logger;
+
+import java.util.Optional;
+
+/**
+ * Makes this worker a LiveKit agent when LIVEKIT_URL and its credentials are set: registers with the server
+ * once the media engine and the voice pipeline are usable, and on shutdown stops taking calls, lets running
+ * ones finish (up to the drain timeout) and only then lets the sessions end. Without LiveKit settings the
+ * worker runs simulated calls only.
+ */
+@ApplicationScoped
+@Readiness
+public class LiveKitAgentService implements HealthCheck {
+    private static final Logger LOG = Logger.getLogger(LiveKitAgentService.class);
+
+    private final LiveKitSettings settings;
+    private final LiveKitCallRunner runner;
+    private final WorkerIdentity worker;
+    private volatile AgentWorkerProtocol protocol;
+    private volatile String problem;
+
+    LiveKitAgentService(LiveKitSettings settings, LiveKitCallRunner runner, WorkerIdentity worker) {
+        this.settings = settings;
+        this.runner = runner;
+        this.worker = worker;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (!settings.configured()) {
+            LOG.info("LiveKit is not configured (LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET): simulated calls only");
+            return;
+        }
+        Optional<String> missing = runner.unavailable();
+        if (missing.isPresent()) {
+            problem = missing.get();
+            LOG.errorf("LIVEKIT_URL is set, but this worker cannot take LiveKit calls: %s", problem);
+            return;
+        }
+        protocol = new AgentWorkerProtocol(settings, runner, "switchboard-" + worker.id());
+        protocol.start();
+        LOG.infof("registering with LiveKit at %s as agent '%s'", settings.url().orElseThrow(), settings.agentName().orElse("(automatic dispatch)"));
+    }
+
+    /** Before the sessions are ended (they observe shutdown later): drain the calls in progress. */
+    void onStop(@Observes @Priority(1) ShutdownEvent event) {
+        AgentWorkerProtocol running = protocol;
+        if (running != null) {
+            LOG.infof("draining: declining new calls, waiting for %d running call(s)", running.runningJobs());
+            int left = running.drainAndStop();
+            if (left > 0) {
+                LOG.warnf("%d call(s) still running after the drain timeout; ending them", left);
+            }
+        }
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        var response = HealthCheckResponse.named("LiveKit agent worker");
+        if (!settings.configured()) {
+            return response.up().withData("livekit", "not configured: simulated calls only").build();
+        }
+        if (problem != null) {
+            return response.down().withData("problem", problem).build();
+        }
+        AgentWorkerProtocol running = protocol;
+        boolean registered = running != null && running.registered().isDone();
+        return response.status(running != null).withData("registered", registered)
+                .withData("calls", running == null ? 0 : running.runningJobs()).build();
+    }
+}

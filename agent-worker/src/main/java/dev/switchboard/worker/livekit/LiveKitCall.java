@@ -1,0 +1,245 @@
+package dev.switchboard.worker.livekit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.events.CallDirection;
+import dev.switchboard.events.EndReason;
+import dev.switchboard.events.Issuer;
+import dev.switchboard.events.IssuerKind;
+import dev.switchboard.events.Transport;
+import dev.switchboard.worker.livekit.ffi.AudioSource;
+import dev.switchboard.worker.livekit.ffi.AudioStream;
+import dev.switchboard.worker.livekit.ffi.LiveKitEngine;
+import dev.switchboard.worker.livekit.ffi.LocalAudioTrack;
+import dev.switchboard.worker.livekit.ffi.Participant;
+import dev.switchboard.worker.livekit.ffi.RemoteTrack;
+import dev.switchboard.worker.livekit.ffi.Room;
+import dev.switchboard.worker.livekit.ffi.RoomEvent;
+import dev.switchboard.worker.livekit.ffi.TrackPublication;
+import dev.switchboard.worker.livekit.ffi.proto.ParticipantProto.DisconnectReason;
+import dev.switchboard.worker.livekit.ffi.proto.ParticipantProto.ParticipantKind;
+import dev.switchboard.worker.livekit.ffi.proto.TrackProto.TrackKind;
+import dev.switchboard.worker.session.AgentSession;
+import dev.switchboard.worker.session.SessionRegistry;
+import dev.switchboard.worker.voice.VoiceStack;
+import dev.switchboard.worker.voice.VoiceTransport;
+import dev.switchboard.worker.voice.audio.AudioFrame;
+import livekit.LivekitAgent;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One call in a LiveKit room: join with the assignment's token (the binding completes the ready handshake),
+ * publish the agent's voice, wait for the caller (the first participant that is not an agent; a SIP caller is
+ * recognized by its kind and {@code sip.*} attributes), run an agent session over the voice pipeline, feed it
+ * the caller's audio at 16 kHz, and end the session the way the call ended (hung up, busy, no answer, removed,
+ * room deleted). Leaves the room and releases every engine handle at the end.
+ */
+final class LiveKitCall {
+    private static final Logger LOG = Logger.getLogger(LiveKitCall.class);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration CALLER_WAIT = Duration.ofSeconds(60);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final LiveKitEngine engine;
+    private final LivekitAgent.Job job;
+    private final String url;
+    private final String token;
+    private final SessionRegistry sessions;
+    private final VoiceStack voice;
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
+    private volatile AgentSession session;
+    private volatile boolean terminated;
+
+    private LiveKitCall(LiveKitEngine engine, LivekitAgent.Job job, String url, String token, SessionRegistry sessions, VoiceStack voice) {
+        this.engine = engine;
+        this.job = job;
+        this.url = url;
+        this.token = token;
+        this.sessions = sessions;
+        this.voice = voice;
+    }
+
+    static JobRunner.RunningJob start(LiveKitEngine engine, LivekitAgent.Job job, String url, String token, SessionRegistry sessions,
+                                      VoiceStack voice) {
+        LiveKitCall call = new LiveKitCall(engine, job, url, token, sessions, voice);
+        Thread.ofVirtual().name("livekit-call-" + job.getId()).start(call::run);
+        return new JobRunner.RunningJob(job.getId(), call.started, call.ended, call::terminate);
+    }
+
+    private void run() {
+        String roomName = job.getRoom().getName();
+        try (Room room = Room.connect(engine, url, token, Room.ConnectOptions.defaults(), CONNECT_TIMEOUT);
+             AudioSource source = AudioSource.create(engine, voice.outputSampleRate(), 1, 200);
+             LocalAudioTrack track = LocalAudioTrack.create(engine, "agent-voice", source)) {
+            TrackPublication published = room.publishTrack(track, Room.PublishOptions.microphone(), Duration.ofSeconds(10));
+            Optional<Participant> caller = awaitCaller(room);
+            if (caller.isEmpty()) {
+                LOG.infof("room %s: no caller joined within %d s; leaving", roomName, CALLER_WAIT.toSeconds());
+                started.complete(null);
+                return;
+            }
+            Participant callerParticipant = caller.get();
+            VoiceTransport transport = voice.create(Transport.LIVEKIT, callerParticipant.identity(), callerParticipant.isSip(),
+                    new LiveKitAudioOutput(source));
+            session = sessions.start(new SessionRegistry.StartRequest(roomName, instructions(), transport, direction(callerParticipant),
+                    callerParticipant.attributes().get("sip.phoneNumber"), callerParticipant.attributes().get("sip.trunkPhoneNumber"),
+                    metadata(callerParticipant))).get(15, TimeUnit.SECONDS);
+            transport.attach(session);
+            started.complete(null);
+            try (LiveKitCaptions captions = new LiveKitCaptions(room, callerParticipant.identity(), audioTrackSid(callerParticipant),
+                    published.sid())) {
+                transport.captions(captions);
+                callerAudio(room, callerParticipant, transport);
+                follow(room, callerParticipant, transport);
+                session.ended().get(60, TimeUnit.SECONDS);
+            }
+            room.disconnect(DisconnectReason.CLIENT_INITIATED, Duration.ofSeconds(5));
+        } catch (Exception e) {
+            LOG.errorf(e, "room %s: the call failed", roomName);
+            if (session != null) {
+                session.end(EndReason.ERROR, new Issuer(IssuerKind.SYSTEM, "agent-worker", null), "the call failed: " + e.getMessage());
+            }
+            started.completeExceptionally(e);
+            ended.completeExceptionally(e);
+            return;
+        }
+        ended.complete(null);
+    }
+
+    /** The caller: the first remote participant that is not an agent, present already or joining within a minute. */
+    private Optional<Participant> awaitCaller(Room room) throws InterruptedException {
+        long deadline = System.nanoTime() + CALLER_WAIT.toNanos();
+        while (System.nanoTime() < deadline && !terminated) {
+            Optional<Participant> present = room.remoteParticipants().values().stream()
+                    .filter(p -> p.kind() != ParticipantKind.PARTICIPANT_KIND_AGENT).findFirst();
+            if (present.isPresent()) {
+                return present;
+            }
+            RoomEvent event = room.nextEvent(Duration.ofMillis(200));
+            if (event instanceof RoomEvent.Disconnected || event instanceof RoomEvent.Ended || event instanceof RoomEvent.EngineFailed) {
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The room's events until the session ends: the caller leaving, the agent being disconnected, the engine failing. */
+    private void follow(Room room, Participant caller, VoiceTransport transport) throws InterruptedException {
+        while (!session.ended().isDone()) {
+            RoomEvent event = room.nextEvent(Duration.ofMillis(200));
+            switch (event) {
+                case null -> {
+                }
+                case RoomEvent.ParticipantDisconnected left when left.participant().identity().equals(caller.identity()) -> {
+                    LOG.infof("room %s: the caller left (%s)", room.name(), left.reason());
+                    Thread.ofVirtual().start(() -> transport.callerLeft(DisconnectReasons.callerLeft(left.reason())));
+                }
+                case RoomEvent.TrackSubscribed subscribed when subscribed.participant().identity().equals(caller.identity())
+                        && subscribed.track().kind() == TrackKind.KIND_AUDIO -> startAudio(subscribed.track(), transport);
+                case RoomEvent.Disconnected disconnected -> session.callEnded(DisconnectReasons.agentDisconnected(disconnected.reason()),
+                        new Issuer(IssuerKind.SYSTEM, "livekit", null), "the agent was disconnected: " + disconnected.reason());
+                case RoomEvent.EngineFailed failed -> session.end(EndReason.ERROR, new Issuer(IssuerKind.SYSTEM, "agent-worker", null),
+                        "the media engine failed: " + failed.message());
+                case RoomEvent.Ended ignored -> session.end(EndReason.ERROR, new Issuer(IssuerKind.SYSTEM, "agent-worker", null),
+                        "the room's event stream ended");
+                default -> {
+                }
+            }
+        }
+    }
+
+    private volatile boolean audioStarted;
+
+    private void callerAudio(Room room, Participant caller, VoiceTransport transport) {
+        caller.tracks().values().stream().filter(t -> t.kind() == TrackKind.KIND_AUDIO).findFirst()
+                .ifPresent(track -> startAudio(track, transport));
+    }
+
+    /** Reads the caller's audio at 16 kHz mono (the engine resamples) into the pipeline. */
+    private synchronized void startAudio(RemoteTrack track, VoiceTransport transport) {
+        if (audioStarted) {
+            return;
+        }
+        audioStarted = true;
+        Thread.ofVirtual().name("caller-audio").start(() -> {
+            try (AudioStream stream = AudioStream.fromTrack(engine, track, 16_000, 1, AudioStream.Options.defaults())) {
+                while (!session.ended().isDone()) {
+                    var frame = stream.read(Duration.ofMillis(200));
+                    if (frame != null) {
+                        transport.onCallerAudio(new AudioFrame(frame.data(), frame.sampleRate()));
+                    } else if (stream.isEnded()) {
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.warnf("room %s: the caller's audio stopped: %s", job.getRoom().getName(), e.getMessage());
+            }
+        });
+    }
+
+    private static String audioTrackSid(Participant participant) {
+        return participant.tracks().values().stream().filter(t -> t.kind() == TrackKind.KIND_AUDIO).map(RemoteTrack::sid)
+                .findFirst().orElse("");
+    }
+
+    /** LiveKit asks the worker to stop this job: the session ends (and with it the call). */
+    private void terminate() {
+        terminated = true;
+        AgentSession current = session;
+        if (current != null) {
+            current.end(EndReason.SYSTEM_HANGUP, new Issuer(IssuerKind.SYSTEM, "livekit", null), "LiveKit terminated the job");
+        }
+    }
+
+    private CallDirection direction(Participant caller) {
+        String declared = metadataField("direction");
+        if (declared != null) {
+            try {
+                return CallDirection.valueOf(declared.toUpperCase());
+            } catch (IllegalArgumentException e) {
+                // not one of ours: fall through
+            }
+        }
+        return caller.isSip() ? CallDirection.INBOUND : CallDirection.WEB;
+    }
+
+    /** The dispatch's metadata may carry the session's instructions (JSON {"instructions": ...}). */
+    private String instructions() {
+        return metadataField("instructions");
+    }
+
+    private String metadataField(String field) {
+        String metadata = job.getMetadata();
+        if (metadata == null || metadata.isBlank()) {
+            return null;
+        }
+        try {
+            JsonNode value = JSON.readTree(metadata).path(field);
+            return value.isTextual() ? value.asText() : null;
+        } catch (Exception e) {
+            return null; // metadata that is not JSON is not ours
+        }
+    }
+
+    private Map<String, String> metadata(Participant caller) {
+        Map<String, String> metadata = new HashMap<>();
+        metadata.put("livekit.jobId", job.getId());
+        metadata.put("livekit.callerIdentity", caller.identity());
+        caller.attributes().forEach((key, value) -> {
+            if (key.startsWith("sip.")) {
+                metadata.put(key, value);
+            }
+        });
+        return metadata;
+    }
+}
