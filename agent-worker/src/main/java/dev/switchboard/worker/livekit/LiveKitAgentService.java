@@ -71,7 +71,9 @@ public class LiveKitAgentService implements HealthCheck {
             return response.up().withData("livekit", "not configured: simulated calls only").build();
         }
         if (problem != null) {
-            return response.down().withData("problem", problem).build();
+            // Simulated calls and commands still work, and LiveKit dispatches nothing to a worker that never
+            // registered: say what is missing rather than take the whole worker out of service.
+            return response.up().withData("livekit", "unavailable: " + problem).build();
         }
         AgentWorkerProtocol running = protocol;
         boolean registered = running != null && running.registered().isDone();

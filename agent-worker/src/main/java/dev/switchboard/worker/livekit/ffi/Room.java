@@ -53,6 +53,9 @@ public final class Room implements AutoCloseable {
                     .setDynacast(dynacast)
                     .setJoinRetries(joinRetries)
                     .setConnectTimeoutMs(signalConnectTimeout.toMillis())
+                    // The two-connection signalling every LiveKit server supports (the engine otherwise tries the
+                    // newer single-connection path first); it is also the path the tests run against.
+                    .setSinglePeerConnection(false)
                     .build();
         }
     }

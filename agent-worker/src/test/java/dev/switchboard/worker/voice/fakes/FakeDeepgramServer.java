@@ -30,8 +30,16 @@ public final class FakeDeepgramServer implements AutoCloseable {
     private final List<String> spoken = new CopyOnWriteArrayList<>();
     private volatile long audioBytes;
 
+    private final String defaultTranscript;
+
     public FakeDeepgramServer(String apiKey) throws Exception {
+        this(apiKey, "hello");
+    }
+
+    /** @param defaultTranscript what a Finalize answers when no transcript is queued */
+    public FakeDeepgramServer(String apiKey, String defaultTranscript) throws Exception {
         this.apiKey = apiKey;
+        this.defaultTranscript = defaultTranscript;
         // Upgrades are taken in the request handler: with only a WebSocket handler, Vert.x in a JVM that also runs
         // Quarkus applications answers upgrade requests without a handler.
         server = vertx.createHttpServer().requestHandler(request -> {
@@ -86,7 +94,7 @@ public final class FakeDeepgramServer implements AutoCloseable {
             String type = message.path("type").asText();
             if (type.equals("Finalize")) {
                 double duration = since[0] / 2.0 / 16_000;
-                String transcript = transcripts.isEmpty() ? "hello" : transcripts.poll();
+                String transcript = transcripts.isEmpty() ? defaultTranscript : transcripts.poll();
                 ws.writeTextMessage(results(transcript.substring(0, Math.max(1, transcript.length() / 2)), false, false, offset[0], duration));
                 ws.writeTextMessage(results(transcript, true, true, offset[0], duration));
                 offset[0] += duration;

@@ -1,0 +1,126 @@
+package dev.switchboard.worker.livekit.sfu;
+
+import dev.switchboard.events.CallDirection;
+import dev.switchboard.events.EndReason;
+import dev.switchboard.events.SessionEnded;
+import dev.switchboard.events.SessionEvent;
+import dev.switchboard.events.SessionStarted;
+import dev.switchboard.events.SpeakerRole;
+import dev.switchboard.events.TranscriptSegment;
+import dev.switchboard.events.Transport;
+import dev.switchboard.schemas.serde.SessionEventDeserializer;
+import dev.switchboard.schemas.serde.TranscriptSegmentDeserializer;
+import dev.switchboard.schemas.topics.Topic;
+import dev.switchboard.testing.KafkaTestResource;
+import dev.switchboard.testing.TopicProbe;
+import dev.switchboard.testing.llm.FakeLlmControl;
+import dev.switchboard.testing.llm.FakeLlmResource;
+import dev.switchboard.testing.sfu.AccessTokens;
+import dev.switchboard.testing.sfu.FakeSfuControl;
+import dev.switchboard.testing.sfu.FakeSfuProcess;
+import dev.switchboard.worker.livekit.JobRunner;
+import dev.switchboard.worker.livekit.LiveKitCallRunner;
+import dev.switchboard.worker.voice.SpeechAudio;
+import dev.switchboard.worker.voice.audio.AudioFrame;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import livekit.LivekitAgent;
+import livekit.LivekitModels;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A call through the worker's LiveKit path, on LiveKit's real media engine against the fake SFU: the SIP caller
+ * speaks (real speech audio), the agent hears, answers with synthesized audio the SFU receives, sends live
+ * captions, and the session ends when the caller hangs up.
+ */
+@QuarkusTest
+@WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = FakeLlmResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = FakeSpeechResource.class, scope = TestResourceScope.GLOBAL)
+class LiveKitCallTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Inject
+    LiveKitCallRunner runner;
+
+    /** The agent's entry among the SFU's past clients, once it has left. */
+    private static com.fasterxml.jackson.databind.JsonNode leftTheRoom(FakeSfuControl control, String identity) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline) {
+            for (var client : control.state().path("pastClients")) {
+                if (identity.equals(client.path("identity").asText()) && client.path("leaveReceived").asBoolean()) {
+                    return client;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the agent did not leave the room cleanly: " + control.state().toPrettyString());
+    }
+
+    @Test
+    void aSipCallerIsHeardAnsweredCaptionedAndHungUp() throws Exception {
+        SfuTestSupport.requireEngine(runner.unavailable());
+        var llm = new FakeLlmControl(ConfigProvider.getConfig().getValue("switchboard.llm.base-url", String.class));
+        llm.reset();
+        llm.replyText("Your order shipped today.");
+        String room = "lk-" + System.nanoTime();
+        Path speech = Files.createTempFile("caller-speech", ".pcm");
+        AudioFrame question = SpeechAudio.speak(FakeSpeechResource.CALLER_SAYS);
+        Files.write(speech, question.toLittleEndianBytes());
+
+        try (FakeSfuProcess sfu = SfuTestSupport.startSfu("worker-call");
+             var events = TopicProbe.fromNow(Topic.SESSION_EVENTS, new SessionEventDeserializer());
+             var transcripts = TopicProbe.fromNow(Topic.TRANSCRIPTS, new TranscriptSegmentDeserializer())) {
+            FakeSfuControl control = sfu.control();
+            var caller = control.joinParticipant(FakeSfuControl.ParticipantSpec.sipCaller("+15550100")
+                    .withAudio(FakeSfuControl.AudioSpec.silence()), room);
+            var job = LivekitAgent.Job.newBuilder().setId("AJ_" + room).setType(LivekitAgent.JobType.JT_ROOM)
+                    .setRoom(LivekitModels.Room.newBuilder().setName(room)).build();
+
+            JobRunner.RunningJob running = runner.start(job, sfu.url(), sfu.token(AccessTokens.Grant.agent("agent-" + room, room)));
+            running.started().get(30, TimeUnit.SECONDS);
+
+            SessionEvent startedEvent = events.await(e -> room.equals(e.getRoom()) && e.getPayload() instanceof SessionStarted, WAIT);
+            SessionStarted started = (SessionStarted) startedEvent.getPayload();
+            assertThat(started.getTransport()).isEqualTo(Transport.LIVEKIT);
+            assertThat(started.getDirection()).isEqualTo(CallDirection.INBOUND);
+            assertThat(started.getCallerNumber()).isEqualTo("+15550100");
+
+            // The caller asks; the agent answers out loud.
+            control.play(caller.identity(), FakeSfuControl.AudioSpec.file(speech.toString(), 16_000, false));
+            TranscriptSegment heard = transcripts.await(s -> room.equals(s.getRoom()) && s.getRole() == SpeakerRole.USER && s.getIsFinal(), WAIT);
+            assertThat(heard.getText()).isEqualTo(FakeSpeechResource.CALLER_SAYS);
+            assertThat(heard.getParticipantIdentity()).isEqualTo(caller.identity());
+            TranscriptSegment answer = transcripts.await(s -> room.equals(s.getRoom()) && s.getRole() == SpeakerRole.AGENT, WAIT);
+            assertThat(answer.getText()).isEqualTo("Your order shipped today.");
+            // The SFU heard the agent's synthesized voice (the fake TTS speaks a tone, 60 ms per character).
+            List<FakeSfuControl.Window> loud = control.receivedAudio(100).tracks().stream()
+                    .flatMap(t -> t.windows().stream()).filter(w -> w.rms() > 0.05).toList();
+            assertThat(loud.size() * 100L).as("ms of agent audio the SFU heard").isGreaterThan(800);
+            // Live captions went to the room, the agent's marked final.
+            var captions = control.data().streams("lk.transcription");
+            assertThat(captions).anySatisfy(c -> {
+                assertThat(c.content()).contains("Your order shipped today.");
+                assertThat(c.trailerAttributes()).containsEntry("lk.transcription_final", "true");
+            });
+
+            // The caller hangs up: the session ends with the reason, the agent leaves the room.
+            control.leaveParticipant(caller.identity(), "CLIENT_INITIATED");
+            SessionEnded ended = (SessionEnded) events.await(e -> room.equals(e.getRoom()) && e.getPayload() instanceof SessionEnded, WAIT).getPayload();
+            assertThat(ended.getReason()).isEqualTo(EndReason.CALLER_HANGUP);
+            running.ended().get(30, TimeUnit.SECONDS);
+            assertThat(leftTheRoom(control, "agent-" + room).path("leaveReason").asText()).isEqualTo("CLIENT_INITIATED");
+        }
+    }
+}
