@@ -175,7 +175,7 @@ class LiveKitEngineAgainstFakeSfuTest {
                 System.out.printf("[measure] caller audio: %d frames in 3 s, steady %.1f frames/s (%.2f x real time),"
                                 + " median level %.3f (%.1f dBFS; sent %.3f), %d quiet frames, dropped %d%n",
                         frames.size(), rate, rate / 100, median, 20 * Math.log10(median), TONE_RMS, quiet, stream.droppedFrames());
-                assertThat(rate).as("frames per second (10 ms frames)").isBetween(85.0, 115.0);
+                assertThat(rate).as("frames per second (10 ms frames)").isBetween(80.0, 120.0);
                 assertThat(median).as("tone level").isCloseTo(TONE_RMS, within(0.06));
                 assertThat(quiet).as("frames without the tone in steady state").isLessThan(steady.size() / 10);
             }
@@ -332,9 +332,9 @@ class LiveKitEngineAgainstFakeSfuTest {
                     median, TONE_RMS, afterTone);
             assertThat(heard.participant()).isEqualTo("agent-out");
             assertThat(median).as("tone level at the SFU").isCloseTo(TONE_RMS, within(0.06));
-            assertThat(toneSpan).as("tone duration at the SFU (1.5 s sent)").isBetween(1.2, 1.8);
+            assertThat(toneSpan).as("tone duration at the SFU (1.5 s sent)").isBetween(1.1, 1.9);
             assertThat(afterTone).as("silence after the tone").isLessThan(0.05);
-            assertThat(frameRate).as("decoded frames per second").isBetween(85.0, 115.0);
+            assertThat(frameRate).as("decoded frames per second").isBetween(80.0, 120.0);
             assertThat(control.state().path("client").path("publisherState").asText()).isEqualTo("CONNECTED");
         }
     }
