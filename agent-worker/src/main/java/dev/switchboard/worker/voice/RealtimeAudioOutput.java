@@ -24,6 +24,7 @@ public final class RealtimeAudioOutput implements AudioOutput, AutoCloseable {
     private long queued;
     private long written;
     private long played;
+    private long clears; // so a tick taken before a clear does not move the position after it
     private final Thread clock;
     private volatile boolean closed;
 
@@ -68,6 +69,7 @@ public final class RealtimeAudioOutput implements AudioOutput, AutoCloseable {
             queued = 0;
             // The playout position jumps over what was dropped.
             played = written;
+            clears++;
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -111,18 +113,28 @@ public final class RealtimeAudioOutput implements AudioOutput, AutoCloseable {
         while (!closed) {
             next += 10_000_000L;
             short[] tick = null;
+            long generation;
             lock.lock();
             try {
+                generation = clears;
                 if (queued > 0) {
                     tick = take(tickSamples);
-                    played += tick.length;
-                    changed.signalAll();
                 }
             } finally {
                 lock.unlock();
             }
             if (tick != null) {
+                // Played means handed to the speaker: only then does the position move (and waiters wake).
                 speaker.accept(new AudioFrame(tick, sampleRate));
+                lock.lock();
+                try {
+                    if (generation == clears) {
+                        played += tick.length;
+                    }
+                    changed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
             }
             long sleep = next - System.nanoTime();
             if (sleep > 0) {
