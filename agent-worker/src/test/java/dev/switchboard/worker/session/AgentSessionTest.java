@@ -58,7 +58,7 @@ class AgentSessionTest {
     private AgentSession session() {
         var identity = new AgentSession.Identity("room-1", "session-1", "worker-1", "agent", Instant.now());
         return new AgentSession(identity, "Be helpful.", transport, llm, List.of(new EndCallTool()), published,
-                new TestSettings(hangupTimeout), Clock.systemUTC(), timers, s -> { });
+                new TestSessions.Settings(hangupTimeout), Clock.systemUTC(), timers, s -> { });
     }
 
     @Test
@@ -278,33 +278,6 @@ class AgentSessionTest {
         @Override
         public String describe() {
             return "queued";
-        }
-    }
-
-    private record TestSettings(Duration hangupConfirmationTimeout) implements AgentSettings {
-        @Override
-        public String name() {
-            return "agent";
-        }
-
-        @Override
-        public String instructions() {
-            return "Be helpful.";
-        }
-
-        @Override
-        public int maxToolRounds() {
-            return 4;
-        }
-
-        @Override
-        public Duration flushTimeout() {
-            return Duration.ofSeconds(5);
-        }
-
-        @Override
-        public int maxTextLength() {
-            return 4000;
         }
     }
 }

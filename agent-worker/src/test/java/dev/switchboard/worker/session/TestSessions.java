@@ -18,10 +18,11 @@ public final class TestSessions {
                                       ScheduledExecutorService timers) {
         var identity = new AgentSession.Identity(room, "session-" + room, "worker-1", "agent", Instant.now());
         return new AgentSession(identity, "You are a test agent.", transport, llm, List.of(new EndCallTool()), publisher,
-                new Settings(), Clock.systemUTC(), timers, s -> { });
+                new Settings(Duration.ofSeconds(30)), Clock.systemUTC(), timers, s -> { });
     }
 
-    private record Settings() implements AgentSettings {
+    /** Agent settings for tests: the defaults, with a chosen hang-up confirmation timeout. */
+    record Settings(Duration hangupConfirmationTimeout) implements AgentSettings {
         @Override
         public String name() {
             return "agent";
@@ -35,11 +36,6 @@ public final class TestSessions {
         @Override
         public int maxToolRounds() {
             return 4;
-        }
-
-        @Override
-        public Duration hangupConfirmationTimeout() {
-            return Duration.ofSeconds(30);
         }
 
         @Override
