@@ -1,0 +1,118 @@
+package dev.switchboard.transcripts.api;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/** Parses query parameters into values, or a 400 problem that names the parameter and what it should look like. */
+final class Params {
+    static final int MAX_ROOM_LENGTH = 256;
+
+    private Params() {
+    }
+
+    static String text(String name, String value, int maxLength) {
+        if (value == null) {
+            return null;
+        }
+        String trimmed = value.strip();
+        if (trimmed.isEmpty()) {
+            throw ProblemException.badRequest(name + ": must not be empty when given");
+        }
+        if (trimmed.length() > maxLength) {
+            throw ProblemException.badRequest(name + ": at most " + maxLength + " characters, got " + trimmed.length());
+        }
+        return trimmed;
+    }
+
+    static String room(String value) {
+        String room = text("room", value, MAX_ROOM_LENGTH);
+        if (room == null) {
+            throw ProblemException.badRequest("room: required");
+        }
+        return room;
+    }
+
+    static Instant instant(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value.strip());
+        } catch (DateTimeParseException e) {
+            throw ProblemException.badRequest(name + ": not an ISO-8601 instant such as 2025-01-31T09:00:00Z: '" + value + "'");
+        }
+    }
+
+    static UUID uuid(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            UUID uuid = UUID.fromString(value.strip());
+            if (uuid.toString().equalsIgnoreCase(value.strip())) {
+                return uuid;
+            }
+        } catch (IllegalArgumentException ignored) {
+            // answered below
+        }
+        throw ProblemException.badRequest(name + ": not a UUID: '" + value + "'");
+    }
+
+    static Boolean bool(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw ProblemException.badRequest(name + ": true or false, not '" + value + "'");
+        };
+    }
+
+    static int limit(String value, int defaultSize, int maxSize) {
+        if (value == null || value.isBlank()) {
+            return defaultSize;
+        }
+        try {
+            int limit = Integer.parseInt(value.strip());
+            if (limit >= 1 && limit <= maxSize) {
+                return limit;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw ProblemException.badRequest("limit: a whole number from 1 to " + maxSize + ", not '" + value + "'");
+    }
+
+    /** One of an enum's symbols, case-insensitively (UNKNOWN is a symbol too: it is what unknown values were stored as). */
+    static <E extends Enum<E>> String symbol(String name, String value, Class<E> type) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String wanted = value.strip().toUpperCase(Locale.ROOT);
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equals(wanted)) {
+                return wanted;
+            }
+        }
+        throw ProblemException.badRequest(name + ": one of " + Arrays.stream(type.getEnumConstants()).map(Enum::name)
+                .collect(Collectors.joining(", ")) + ", not '" + value + "'");
+    }
+
+    /** A phone number as the caller/callee numbers are stored: E.164, so spaces, dashes, dots and brackets go. */
+    static String phone(String value) {
+        String phone = text("phone", value, 32);
+        if (phone == null) {
+            return null;
+        }
+        String normalized = phone.replaceAll("[\\s().-]", "");
+        if (!normalized.matches("\\+?[0-9]{3,20}")) {
+            throw ProblemException.badRequest("phone: a phone number such as +14155550100, not '" + value + "'");
+        }
+        return normalized;
+    }
+}

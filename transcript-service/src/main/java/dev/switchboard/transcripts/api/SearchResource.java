@@ -1,0 +1,71 @@
+package dev.switchboard.transcripts.api;
+
+import dev.switchboard.events.SpeakerRole;
+import dev.switchboard.transcripts.config.TranscriptsConfig;
+import dev.switchboard.transcripts.store.SearchConfigs;
+import dev.switchboard.transcripts.store.SearchQueries;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.sql.SQLException;
+
+/** Full-text search across every stored transcript. */
+@Path("/v1/search")
+@Tag(name = "Search")
+public class SearchResource {
+    static final int MAX_QUERY_LENGTH = 500;
+
+    private final SearchQueries search;
+    private final SearchConfigs searchConfigs;
+    private final TranscriptsConfig config;
+
+    SearchResource(SearchQueries search, SearchConfigs searchConfigs, TranscriptsConfig config) {
+        this.search = search;
+        this.searchConfigs = searchConfigs;
+        this.config = config;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Search transcripts",
+            description = "PostgreSQL full-text search (stemmed by language: 'refunds' finds 'refund') over every stored line, newest first."
+                    + " q uses web search syntax: words (all must match), \"a phrase\", or, -excluded. Each result carries its line,"
+                    + " a highlight with the matching words in <mark></mark> (everything else HTML-escaped) and its session.")
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Views.SearchPage.class)))
+    @APIResponse(responseCode = "400", description = "q is missing or a parameter is malformed", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Views.SearchPage search(
+            @Parameter(description = "What to search for", required = true) @QueryParam("q") String q,
+            @Parameter(description = "Language of the query: a tag such as en or de-AT, or a PostgreSQL configuration such as german; default: the configured one") @QueryParam("language") String language,
+            @Parameter(description = "Only this room") @QueryParam("room") String room,
+            @Parameter(description = "Only sessions of this agent") @QueryParam("agent") String agent,
+            @Parameter(description = "Only lines of this role: USER, AGENT, INJECTED, SYSTEM") @QueryParam("role") String role,
+            @Parameter(description = "Only sessions that started at or after this ISO-8601 instant") @QueryParam("from") String from,
+            @Parameter(description = "Only sessions that started before this ISO-8601 instant") @QueryParam("to") String to,
+            @Parameter(description = "Page size, 1 to the configured maximum (default 50)") @QueryParam("limit") String limit,
+            @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor) throws SQLException {
+        String text = Params.text("q", q, MAX_QUERY_LENGTH);
+        if (text == null) {
+            throw ProblemException.badRequest("q: required, e.g. /v1/search?q=refund");
+        }
+        String searchConfig = searchConfigs.forQuery(language)
+                .orElseThrow(() -> ProblemException.badRequest("language: no text search configuration for '" + language + "'"));
+        SearchQueries.Query query = new SearchQueries.Query(text, searchConfig, Params.text("room", room, Params.MAX_ROOM_LENGTH),
+                Params.text("agent", agent, 200), Params.symbol("role", role, SpeakerRole.class),
+                Params.instant("from", from), Params.instant("to", to));
+        int size = Params.limit(limit, config.api().defaultPageSize(), config.api().maxPageSize());
+        SearchQueries.Page page = search.search(query, Cursors.search(cursor), size);
+        return new Views.SearchPage(text, searchConfig, page.hits().stream()
+                .map(hit -> new Views.SearchHit(Highlights.html(hit.segment().text(), hit.headline()), Views.SegmentView.of(hit.segment()),
+                        Views.SessionView.of(hit.session(), null)))
+                .toList(), Cursors.search(page.next()));
+    }
+}

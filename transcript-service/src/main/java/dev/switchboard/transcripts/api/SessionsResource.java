@@ -1,0 +1,188 @@
+package dev.switchboard.transcripts.api;
+
+import dev.switchboard.events.CallDirection;
+import dev.switchboard.events.EndReason;
+import dev.switchboard.transcripts.config.TranscriptsConfig;
+import dev.switchboard.transcripts.format.TranscriptFormat;
+import dev.switchboard.transcripts.format.TranscriptRenderer;
+import dev.switchboard.transcripts.store.SearchConfigs;
+import dev.switchboard.transcripts.store.SegmentRow;
+import dev.switchboard.transcripts.store.SessionDeleter;
+import dev.switchboard.transcripts.store.SessionFilter;
+import dev.switchboard.transcripts.store.SessionQueries;
+import dev.switchboard.transcripts.store.SessionRow;
+import dev.switchboard.transcripts.store.SessionSort;
+import dev.switchboard.transcripts.store.TranscriptQueries;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.logging.Logger;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.UUID;
+
+/** Stored sessions and their transcripts. A room means its latest session unless ?sessionId= names another. */
+@Path("/v1/sessions")
+@Tag(name = "Sessions and transcripts")
+public class SessionsResource {
+    private static final Logger LOG = Logger.getLogger(SessionsResource.class);
+
+    private final SessionQueries sessions;
+    private final TranscriptQueries transcripts;
+    private final SessionDeleter deleter;
+    private final SearchConfigs searchConfigs;
+    private final TranscriptsConfig config;
+
+    SessionsResource(SessionQueries sessions, TranscriptQueries transcripts, SessionDeleter deleter, SearchConfigs searchConfigs,
+                     TranscriptsConfig config) {
+        this.sessions = sessions;
+        this.transcripts = transcripts;
+        this.deleter = deleter;
+        this.searchConfigs = searchConfigs;
+        this.config = config;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "List sessions", description = "Recent sessions first by default, with filters and cursor pagination.")
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Views.SessionPage.class)))
+    @APIResponse(responseCode = "400", description = "A parameter is malformed", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Views.SessionPage list(
+            @Parameter(description = "Sessions that started at or after this ISO-8601 instant") @QueryParam("from") String from,
+            @Parameter(description = "Sessions that started before this ISO-8601 instant") @QueryParam("to") String to,
+            @Parameter(description = "The caller's or the callee's number (E.164; spaces and dashes are ignored)") @QueryParam("phone") String phone,
+            @Parameter(description = "Agent name") @QueryParam("agent") String agent,
+            @Parameter(description = "End reason, e.g. AGENT_HANGUP, CALLER_HANGUP") @QueryParam("endReason") String endReason,
+            @Parameter(description = "INBOUND, OUTBOUND, WEB or UNKNOWN") @QueryParam("direction") String direction,
+            @Parameter(description = "Exact room name") @QueryParam("room") String room,
+            @Parameter(description = "live (not ended yet) or ended") @QueryParam("status") String status,
+            @Parameter(description = "true: only sessions with transcript lines; false: only sessions without") @QueryParam("hasText") String hasText,
+            @Parameter(description = "Only sessions whose transcript matches this full-text query (web search syntax)") @QueryParam("text") String text,
+            @Parameter(description = "Language of the text query (e.g. en, de, german); default: the configured one") @QueryParam("language") String language,
+            @Parameter(description = "-startedAt (default), startedAt, -duration, duration") @QueryParam("sort") String sort,
+            @Parameter(description = "Page size, 1 to the configured maximum (default 50)") @QueryParam("limit") String limit,
+            @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor) throws SQLException {
+        SessionSort order = sort == null || sort.isBlank() ? SessionSort.STARTED_DESC : SessionSort.parse(sort.strip())
+                .orElseThrow(() -> ProblemException.badRequest("sort: one of " + SessionSort.choices() + ", not '" + sort + "'"));
+        String query = Params.text("text", text, 500);
+        String textConfig = query == null ? null : searchConfigs.forQuery(language)
+                .orElseThrow(() -> ProblemException.badRequest("language: no text search configuration for '" + language + "'"));
+        SessionFilter filter = new SessionFilter(Params.instant("from", from), Params.instant("to", to), Params.phone(phone),
+                Params.text("agent", agent, 200), Params.symbol("endReason", endReason, EndReason.class),
+                Params.symbol("direction", direction, CallDirection.class), Params.text("room", room, Params.MAX_ROOM_LENGTH),
+                Params.bool("hasText", hasText), query, textConfig, status(status));
+        int size = Params.limit(limit, config.api().defaultPageSize(), config.api().maxPageSize());
+        SessionQueries.Page page = sessions.list(filter, order, Cursors.sessions(cursor, order), size);
+        return new Views.SessionPage(page.sessions().stream().map(s -> Views.SessionView.of(s, null)).toList(),
+                Cursors.sessions(order, page.next()));
+    }
+
+    @GET
+    @Path("/{room}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "One session", description = "The latest session of the room, or the one ?sessionId= names.")
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Views.SessionView.class)))
+    @APIResponse(responseCode = "404", description = "No session stored for this room", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Views.SessionView get(@PathParam("room") String room,
+                                 @Parameter(description = "A session of this room other than its latest") @QueryParam("sessionId") String sessionId) throws SQLException {
+        SessionRow session = find(room, sessionId);
+        return Views.SessionView.of(session, transcripts.segmentCount(session.sessionId()));
+    }
+
+    @GET
+    @Path("/{room}/transcript")
+    @Operation(summary = "A session's transcript",
+            description = "Ordered by startMs, then sequence. Format by ?format= (json, text, srt, vtt) or else the Accept header"
+                    + " (application/json, text/plain, application/x-subrip, text/vtt). Text reads like '[00:01.2] Caller: ...';"
+                    + " SRT and WebVTT cues carry the speaker (WebVTT as a <v Speaker> voice span).")
+    @APIResponse(responseCode = "200", content = {
+            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Views.TranscriptView.class)),
+            @Content(mediaType = MediaType.TEXT_PLAIN, schema = @Schema(type = SchemaType.STRING)),
+            @Content(mediaType = "application/x-subrip", schema = @Schema(type = SchemaType.STRING)),
+            @Content(mediaType = "text/vtt", schema = @Schema(type = SchemaType.STRING))})
+    @APIResponse(responseCode = "400", description = "Unknown format", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No session stored for this room", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "406", description = "None of the accepted media types is offered", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response transcript(@PathParam("room") String room,
+                               @Parameter(description = "A session of this room other than its latest") @QueryParam("sessionId") String sessionId,
+                               @Parameter(description = "json, text, srt or vtt; wins over the Accept header") @QueryParam("format") String format,
+                               @Context HttpHeaders headers) throws SQLException {
+        TranscriptFormat chosen = chooseFormat(format, headers);
+        SessionRow session = find(room, sessionId);
+        List<SegmentRow> segments = transcripts.segments(session.sessionId());
+        Object body = chosen == TranscriptFormat.JSON
+                ? new Views.TranscriptView(Views.SessionView.of(session, (long) segments.size()), segments.stream().map(Views.SegmentView::of).toList())
+                : TranscriptRenderer.render(chosen, session, segments);
+        Response.ResponseBuilder response = Response.ok(body, chosen.mediaType()).header(HttpHeaders.VARY, HttpHeaders.ACCEPT);
+        if (chosen == TranscriptFormat.SRT || chosen == TranscriptFormat.VTT) {
+            response.header("Content-Disposition", "inline; filename=\"" + fileName(session) + "." + chosen.parameter() + "\"");
+        }
+        return response.build();
+    }
+
+    @DELETE
+    @Path("/{room}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Delete sessions for good",
+            description = "Removes every session stored under the room (or only ?sessionId=) with all its segments, and remembers the ids"
+                    + " so redelivered records cannot bring them back. Repeating the request is harmless: it removes nothing more.")
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Views.DeletionView.class)))
+    @APIResponse(responseCode = "400", description = "sessionId is not a UUID", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Views.DeletionView delete(@PathParam("room") String room,
+                                     @Parameter(description = "Delete only this session of the room") @QueryParam("sessionId") String sessionId) throws SQLException {
+        String name = Params.room(room);
+        UUID id = Params.uuid("sessionId", sessionId);
+        SessionDeleter.Deleted deleted = id == null ? deleter.deleteRoom(name, "request") : deleter.deleteSession(name, id, "request");
+        LOG.infof("deleted on request: room %s, %d session(s) %s, %d segment(s)", name, deleted.sessions(), deleted.sessionIds(), deleted.segments());
+        return new Views.DeletionView(name, deleted.sessions(), deleted.segments(), deleted.sessionIds());
+    }
+
+    private SessionRow find(String room, String sessionId) throws SQLException {
+        String name = Params.room(room);
+        UUID id = Params.uuid("sessionId", sessionId);
+        return transcripts.session(name, id).orElseThrow(() -> ProblemException.notFound(id == null
+                ? "no session stored for room '" + name + "'"
+                : "no session " + id + " stored for room '" + name + "'"));
+    }
+
+    private static TranscriptFormat chooseFormat(String format, HttpHeaders headers) {
+        if (format != null && !format.isBlank()) {
+            return TranscriptFormat.byParameter(format).orElseThrow(() -> ProblemException.badRequest(
+                    "format: one of " + TranscriptFormat.choices() + ", not '" + format + "'"));
+        }
+        return TranscriptFormat.negotiate(headers.getAcceptableMediaTypes()).orElseThrow(() -> new ProblemException(
+                Response.Status.NOT_ACCEPTABLE, "a transcript is served as application/json, text/plain, application/x-subrip or text/vtt;"
+                + " the Accept header allows none of them (or use ?format=)"));
+    }
+
+    /** status=live|ended as the filter on "has no SessionEnded yet". */
+    private static Boolean status(String status) {
+        if (status == null || status.isBlank()) {
+            return null;
+        }
+        return switch (status.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "live" -> true;
+            case "ended" -> false;
+            default -> throw ProblemException.badRequest("status: live or ended, not '" + status + "'");
+        };
+    }
+
+    private static String fileName(SessionRow session) {
+        return session.room().replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+}

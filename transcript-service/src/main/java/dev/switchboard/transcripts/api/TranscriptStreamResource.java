@@ -1,0 +1,95 @@
+package dev.switchboard.transcripts.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.transcripts.live.EndNotice;
+import dev.switchboard.transcripts.live.LiveHub;
+import dev.switchboard.transcripts.live.LiveStart;
+import dev.switchboard.transcripts.store.SegmentRow;
+import dev.switchboard.transcripts.store.SessionRow;
+import dev.switchboard.transcripts.store.TranscriptQueries;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The live tail of a transcript over Server-Sent Events. */
+@Path("/v1/sessions/{room}/transcript/stream")
+@Tag(name = "Sessions and transcripts")
+public class TranscriptStreamResource {
+    private final TranscriptQueries transcripts;
+    private final LiveHub hub;
+    private final ObjectMapper json;
+
+    TranscriptStreamResource(TranscriptQueries transcripts, LiveHub hub, ObjectMapper json) {
+        this.transcripts = transcripts;
+        this.hub = hub;
+        this.json = json;
+    }
+
+    /** The session a stream follows: stored, or seen starting by the live tail and not stored yet. */
+    private record Target(UUID sessionId, String room, EndNotice ended) {
+    }
+
+    @GET
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Blocking
+    @Operation(summary = "Follow a transcript live",
+            description = "Server-Sent Events: first every line stored so far (event 'segment', JSON like a transcript line), then"
+                    + " 'replayed', then each new line or newer version of a line (same segmentId, higher revision or final) within"
+                    + " about a second of its publication, then 'end' when the session ends; then the stream closes. For a session"
+                    + " that has ended it replays and ends at once.")
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
+    @APIResponse(responseCode = "404", description = "No session known for this room", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public void stream(@PathParam("room") String room,
+                       @Parameter(description = "A session of this room other than its latest") @QueryParam("sessionId") String sessionId,
+                       @Context SseEventSink sink, @Context Sse sse) throws SQLException {
+        String name = Params.room(room);
+        UUID id = Params.uuid("sessionId", sessionId);
+        Target target = target(name, id).orElseThrow(() -> ProblemException.notFound(id == null
+                ? "no session known for room '" + name + "'" : "no session " + id + " known for room '" + name + "'"));
+        TranscriptTail[] self = new TranscriptTail[1];
+        TranscriptTail tail = new TranscriptTail(target.sessionId(), sink, sse, json, () -> hub.unsubscribe(target.sessionId(), target.room(), self[0]));
+        self[0] = tail;
+        // Subscribe before reading the database: whatever is committed after the read arrives live instead.
+        LiveHub.Subscription subscription = hub.subscribe(target.sessionId(), target.room(), tail);
+        List<SegmentRow> stored;
+        try {
+            stored = transcripts.segments(target.sessionId());
+        } catch (SQLException | RuntimeException e) {
+            hub.unsubscribe(target.sessionId(), target.room(), tail);
+            throw e;
+        }
+        tail.replay(stored, subscription.recent(), target.ended() != null ? target.ended() : subscription.ended());
+    }
+
+    private Optional<Target> target(String room, UUID sessionId) throws SQLException {
+        Optional<SessionRow> stored = transcripts.session(room, sessionId);
+        Optional<LiveStart> live = sessionId == null
+                ? hub.latestStart(room)
+                : hub.start(sessionId).filter(s -> s.room().equals(room));
+        if (live.isPresent() && (stored.isEmpty() || (!stored.get().sessionId().equals(live.get().sessionId())
+                && live.get().startedAt().isAfter(stored.get().startedAt())))) {
+            return Optional.of(new Target(live.get().sessionId(), room, null));
+        }
+        return stored.map(s -> new Target(s.sessionId(), s.room(),
+                s.ended() ? new EndNotice(s.sessionId(), s.endReason(), s.endedAt()) : null));
+    }
+}

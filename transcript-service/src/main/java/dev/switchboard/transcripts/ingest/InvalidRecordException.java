@@ -1,0 +1,8 @@
+package dev.switchboard.transcripts.ingest;
+
+/** A record that decoded but cannot be stored (an id that is not a UUID, no room): it goes to the dead-letter topic. */
+public final class InvalidRecordException extends RuntimeException {
+    public InvalidRecordException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.switchboard.transcripts.ingest;
+
+import dev.switchboard.events.SessionEvent;
+import dev.switchboard.schemas.serde.AvroCodec;
+import dev.switchboard.transcripts.live.EndNotice;
+import dev.switchboard.transcripts.live.LiveHub;
+import dev.switchboard.transcripts.store.SessionWriter;
+import dev.switchboard.transcripts.store.SqlErrors;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Ingests session events batch by batch into the sessions table (start, numbers, hang-up, end, usage), with the
+ * same guarantees as the segments: one transaction per batch, acknowledged after commit, poison records to the
+ * dead-letter topic with the reason.
+ */
+@ApplicationScoped
+public class SessionEventIngestor {
+    private static final Logger LOG = Logger.getLogger(SessionEventIngestor.class);
+    private static final AvroCodec<SessionEvent> CODEC = AvroCodec.of(SessionEvent.class);
+
+    private final SessionWriter writer;
+    private final IngestRetry retry;
+    private final DeadLetters deadLetters;
+    private final LiveHub live;
+    private final MeterRegistry metrics;
+
+    SessionEventIngestor(SessionWriter writer, IngestRetry retry, DeadLetters deadLetters, LiveHub live, MeterRegistry metrics) {
+        this.writer = writer;
+        this.retry = retry;
+        this.deadLetters = deadLetters;
+        this.live = live;
+        this.metrics = metrics;
+    }
+
+    private record Candidate(SessionChange change, KafkaRecord<String, SessionEvent> record) {
+    }
+
+    @Incoming("session-events")
+    @Blocking
+    public CompletionStage<Void> ingest(KafkaRecordBatch<String, SessionEvent> batch) {
+        List<KafkaRecord<String, SessionEvent>> records = batch.getRecords();
+        List<Uni<Void>> deadLettered = new ArrayList<>();
+        List<Candidate> candidates = new ArrayList<>();
+        for (KafkaRecord<String, SessionEvent> record : records) {
+            SessionEvent event = record.getPayload();
+            if (event == null) {
+                deadLettered.add(deadLetters.undecodable(DeadLetters.Source.SESSION_EVENTS, record));
+                continue;
+            }
+            try {
+                Optional<SessionChange> change = SessionEventMapper.toChange(event);
+                change.ifPresent(c -> candidates.add(new Candidate(c, record)));
+            } catch (RuntimeException e) {
+                deadLettered.add(deadLetters.invalid(DeadLetters.Source.SESSION_EVENTS, record, () -> CODEC.encode(event), e));
+            }
+        }
+        List<SessionChange> applied;
+        try {
+            applied = write(candidates, deadLettered);
+        } catch (IngestRetry.Stopping e) {
+            LOG.infof("stopping: %d session event(s) left unacknowledged, they are consumed again after the restart", records.size());
+            return CompletableFuture.completedFuture(null);
+        }
+        TranscriptIngestor.awaitDeadLetters(deadLettered);
+        for (SessionChange change : applied) {
+            if (change instanceof SessionChange.Ended ended && ended.sessionId() != null) {
+                live.endStored(ended.room(), new EndNotice(ended.sessionId(), ended.reason(), ended.occurredAt()));
+            }
+        }
+        metrics.counter("switchboard.transcripts.ingest.records", "topic", "session-events").increment(records.size());
+        return batch.ack();
+    }
+
+    private List<SessionChange> write(List<Candidate> candidates, List<Uni<Void>> deadLettered) throws IngestRetry.Stopping {
+        List<SessionChange> changes = candidates.stream().map(Candidate::change).toList();
+        try {
+            count(retry.run("writing " + changes.size() + " session event(s)", () -> writer.apply(changes)));
+            return changes;
+        } catch (SQLException e) {
+            LOG.warnf("a batch of %d session event(s) was rejected, applying them one by one: %s", changes.size(), SqlErrors.describe(e));
+        }
+        List<SessionChange> applied = new ArrayList<>();
+        for (Candidate candidate : candidates) {
+            try {
+                count(retry.run("writing a session event", () -> writer.apply(List.of(candidate.change()))));
+                applied.add(candidate.change());
+            } catch (SQLException e) {
+                deadLettered.add(deadLetters.invalid(DeadLetters.Source.SESSION_EVENTS, candidate.record(),
+                        () -> CODEC.encode(candidate.record().getPayload()),
+                        new InvalidRecordException("the database rejected it: " + SqlErrors.describe(e))));
+            }
+        }
+        return applied;
+    }
+
+    private void count(SessionWriter.Result result) {
+        metrics.counter("switchboard.transcripts.ingest.session-events", "outcome", "changed").increment(result.changed());
+        metrics.counter("switchboard.transcripts.ingest.session-events", "outcome", "unchanged").increment(result.unchanged());
+        metrics.counter("switchboard.transcripts.ingest.session-events", "outcome", "skipped").increment(result.skipped());
+    }
+}

@@ -1,0 +1,195 @@
+package dev.switchboard.transcripts.ingest;
+
+import dev.switchboard.events.TranscriptSegment;
+import dev.switchboard.schemas.serde.AvroCodec;
+import dev.switchboard.transcripts.live.LiveHub;
+import dev.switchboard.transcripts.store.SegmentRow;
+import dev.switchboard.transcripts.store.SegmentWriter;
+import dev.switchboard.transcripts.store.SqlErrors;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Ingests transcript segments batch by batch (one poll of the shared group {@code transcript-service} at a time):
+ * decode, validate and redact each record, keep the winning version of each segmentId, write them in one
+ * transaction, then acknowledge, so the committed offsets never run ahead of the committed rows. A record that
+ * cannot be stored goes to the dead-letter topic with the reason and the rest of the batch is stored.
+ *
+ * <p>Two stages, so the database never waits for Java: the consumer's worker prepares batch n+1 (validation,
+ * redaction) while a single writer thread writes batch n. The writer takes batches in order and at most
+ * {@value #BATCHES_IN_FLIGHT} wait for it; beyond that the consumer blocks, which pauses the Kafka fetches.
+ */
+@ApplicationScoped
+public class TranscriptIngestor {
+    private static final Logger LOG = Logger.getLogger(TranscriptIngestor.class);
+    private static final AvroCodec<TranscriptSegment> CODEC = AvroCodec.of(TranscriptSegment.class);
+    private static final int BATCHES_IN_FLIGHT = 2;
+
+    private final SegmentMapper mapper;
+    private final SegmentWriter writer;
+    private final IngestRetry retry;
+    private final DeadLetters deadLetters;
+    private final LiveHub live;
+    private final MeterRegistry metrics;
+    private final Timer writeTimer;
+    private final Semaphore inFlight = new Semaphore(BATCHES_IN_FLIGHT);
+    private final ExecutorService writerThread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("transcript-writer").factory());
+
+    TranscriptIngestor(SegmentMapper mapper, SegmentWriter writer, IngestRetry retry, DeadLetters deadLetters, LiveHub live,
+                       MeterRegistry metrics) {
+        this.mapper = mapper;
+        this.writer = writer;
+        this.retry = retry;
+        this.deadLetters = deadLetters;
+        this.live = live;
+        this.metrics = metrics;
+        this.writeTimer = Timer.builder("switchboard.transcripts.ingest.batch.write").tag("topic", "transcripts")
+                .publishPercentiles(0.5, 0.99).register(metrics);
+    }
+
+    private record Candidate(SegmentRow row, KafkaRecord<String, TranscriptSegment> record) {
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        writerThread.shutdown();
+        try {
+            if (!writerThread.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("the transcript writer did not finish in time; unacknowledged records are consumed again after the restart");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Incoming("transcripts")
+    @Blocking
+    public CompletionStage<Void> ingest(KafkaRecordBatch<String, TranscriptSegment> batch) {
+        List<KafkaRecord<String, TranscriptSegment>> records = batch.getRecords();
+        List<Uni<Void>> deadLettered = new ArrayList<>();
+        Map<UUID, Candidate> winners = new LinkedHashMap<>();
+        for (KafkaRecord<String, TranscriptSegment> record : records) {
+            TranscriptSegment segment = record.getPayload();
+            if (segment == null) {
+                deadLettered.add(deadLetters.undecodable(DeadLetters.Source.TRANSCRIPTS, record));
+                continue;
+            }
+            try {
+                SegmentRow row = mapper.toRow(segment);
+                // Within a batch, only the winning version of a segment goes to the database (a single upsert
+                // cannot touch a row twice); the losers are superseded, which is what storing them would do anyway.
+                winners.merge(row.segmentId(), new Candidate(row, record),
+                        (kept, next) -> next.row().supersedes(kept.row()) ? next : kept);
+            } catch (RuntimeException e) {
+                deadLettered.add(deadLetters.invalid(DeadLetters.Source.TRANSCRIPTS, record, () -> CODEC.encode(segment), e));
+            }
+        }
+        inFlight.acquireUninterruptibly();
+        try {
+            writerThread.execute(() -> {
+                try {
+                    store(batch, new ArrayList<>(winners.values()), deadLettered);
+                } finally {
+                    inFlight.release();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            inFlight.release();
+            LOG.infof("stopping: %d transcript record(s) left unacknowledged, they are consumed again after the restart", records.size());
+        }
+        // Acknowledged by the writer once stored; returning now lets the next batch be prepared meanwhile.
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** On the writer thread: write, wait for the dead letters, acknowledge. */
+    private void store(KafkaRecordBatch<String, TranscriptSegment> batch, List<Candidate> candidates, List<Uni<Void>> deadLettered) {
+        int records = batch.getRecords().size();
+        try {
+            List<SegmentRow> stored = write(candidates, deadLettered);
+            awaitDeadLetters(deadLettered);
+            live.stored(stored);
+            metrics.counter("switchboard.transcripts.ingest.records", "topic", "transcripts").increment(records);
+            batch.ack();
+        } catch (IngestRetry.Stopping e) {
+            LOG.infof("stopping: %d transcript record(s) left unacknowledged, they are consumed again after the restart", records);
+        } catch (RuntimeException e) {
+            // A bug, not bad data (that is dead-lettered record by record): the channel's failure strategy takes over.
+            LOG.errorf(e, "a batch of %d transcript record(s) could not be processed", records);
+            batch.nack(e);
+        }
+    }
+
+    /** Writes the batch; when the database rejects it for its content, writes row by row to find the culprit. */
+    private List<SegmentRow> write(List<Candidate> candidates, List<Uni<Void>> deadLettered) throws IngestRetry.Stopping {
+        List<SegmentRow> rows = candidates.stream().map(Candidate::row).toList();
+        try {
+            count(retry.run("writing " + rows.size() + " segment(s)", () -> timed(rows)), rows);
+            return rows;
+        } catch (SQLException e) {
+            LOG.warnf("a batch of %d segment(s) was rejected, storing them one by one: %s", rows.size(), SqlErrors.describe(e));
+        }
+        List<SegmentRow> stored = new ArrayList<>();
+        for (Candidate candidate : candidates) {
+            try {
+                count(retry.run("writing segment " + candidate.row().segmentId(), () -> writer.write(List.of(candidate.row()))),
+                        List.of(candidate.row()));
+                stored.add(candidate.row());
+            } catch (SQLException e) {
+                deadLettered.add(deadLetters.invalid(DeadLetters.Source.TRANSCRIPTS, candidate.record(),
+                        () -> CODEC.encode(candidate.record().getPayload()),
+                        new InvalidRecordException("the database rejected it: " + SqlErrors.describe(e))));
+            }
+        }
+        return stored;
+    }
+
+    private SegmentWriter.Result timed(List<SegmentRow> rows) throws SQLException {
+        Timer.Sample sample = Timer.start();
+        try {
+            return writer.write(rows);
+        } finally {
+            sample.stop(writeTimer);
+        }
+    }
+
+    private void count(SegmentWriter.Result result, List<SegmentRow> rows) {
+        for (SegmentRow row : rows) {
+            for (String detector : row.redactions()) {
+                metrics.counter("switchboard.transcripts.redactions", "detector", detector).increment();
+            }
+        }
+        metrics.counter("switchboard.transcripts.ingest.segments", "outcome", "changed").increment(result.changed());
+        metrics.counter("switchboard.transcripts.ingest.segments", "outcome", "unchanged").increment(result.unchanged());
+        metrics.counter("switchboard.transcripts.ingest.segments", "outcome", "deleted-session").increment(result.deletedSessions());
+    }
+
+    /** The batch is acknowledged only once its poison records are safely in the dead-letter topic. */
+    static void awaitDeadLetters(List<Uni<Void>> deadLettered) {
+        if (!deadLettered.isEmpty()) {
+            Uni.join().all(deadLettered).andFailFast().await().atMost(Duration.ofSeconds(60));
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package dev.switchboard.transcripts.live;
+
+import dev.switchboard.events.SessionEnded;
+import dev.switchboard.events.SessionEvent;
+import dev.switchboard.events.SessionStarted;
+import dev.switchboard.schemas.serde.AvroCodec;
+import dev.switchboard.transcripts.config.TranscriptsConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The live tail: a consumer without a group that reads the transcript and session-event topics from their end, on
+ * every instance, and hands each transcript record to the {@link LiveHub} within one poll of its publication (the
+ * hub decodes and redacts it, with the ingestion's mapper, when someone follows that room). It does not wait for
+ * the database: the ingestion writes in batches and may lag under load, a live stream must not.
+ *
+ * <p>Why not the ingestion's consumer: that group spreads partitions over instances, so a stream served by one
+ * instance would miss the rooms another instance ingests. A group-less consumer sees every partition and never
+ * triggers a rebalance of the ingestion group.
+ *
+ * <p>A session's end is passed on only once this consumer has read past every segment that was on the transcript
+ * topic when the SessionEnded arrived: the worker publishes SessionEnded after all its segments were acknowledged,
+ * but on another topic, so it may be read first.
+ */
+@ApplicationScoped
+public class LiveFeed {
+    private static final Logger LOG = Logger.getLogger(LiveFeed.class);
+
+    private final LiveHub hub;
+    private final TranscriptsConfig config;
+    private final Map<String, Object> kafkaConfig;
+    private final String transcriptsTopic;
+    private final String sessionEventsTopic;
+    private final AvroCodec<SessionEvent> events = AvroCodec.of(SessionEvent.class);
+    private volatile boolean running;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private Thread thread;
+
+    LiveFeed(LiveHub hub, TranscriptsConfig config,
+             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
+             @ConfigProperty(name = "switchboard.topics.transcripts") String transcriptsTopic,
+             @ConfigProperty(name = "switchboard.topics.session-events") String sessionEventsTopic) {
+        this.hub = hub;
+        this.config = config;
+        // The service's kafka.* settings (bootstrap servers, TLS, SASL...), so the tail reaches the broker the way the
+        // ingestion does; only what a plain consumer understands is kept.
+        this.kafkaConfig = new HashMap<>();
+        kafkaConfig.forEach((key, value) -> {
+            if (ConsumerConfig.configNames().contains(key)) {
+                this.kafkaConfig.put(key, value);
+            }
+        });
+        this.transcriptsTopic = transcriptsTopic;
+        this.sessionEventsTopic = sessionEventsTopic;
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (!config.live().enabled()) {
+            LOG.info("live tail disabled: streams follow the database writes of this instance only");
+            return;
+        }
+        running = true;
+        thread = Thread.ofPlatform().name("transcript-live-feed").daemon().start(this::run);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        running = false;
+        KafkaConsumer<String, byte[]> current = consumer;
+        if (current != null) {
+            current.wakeup();
+        }
+        if (thread != null) {
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void run() {
+        long backoff = 500;
+        while (running) {
+            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(properties(), new StringDeserializer(), new ByteArrayDeserializer())) {
+                consumer = c;
+                follow(c);
+                backoff = 500;
+            } catch (WakeupException e) {
+                // stopping
+            } catch (RuntimeException e) {
+                if (running) {
+                    LOG.warnf("live tail interrupted, reconnecting in %d ms: %s", backoff, e.toString());
+                    sleep(backoff);
+                    backoff = Math.min(backoff * 2, 10_000);
+                }
+            } finally {
+                consumer = null;
+            }
+        }
+    }
+
+    private Map<String, Object> properties() {
+        Map<String, Object> properties = new HashMap<>(kafkaConfig);
+        properties.remove(ConsumerConfig.GROUP_ID_CONFIG); // no group: every partition, no rebalance, nothing committed
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "transcript-service-live-" + UUID.randomUUID());
+        properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
+        properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+        return properties;
+    }
+
+    private record PendingEnd(SessionEvent event, Map<TopicPartition, Long> transcriptEndOffsets) {
+    }
+
+    private void follow(KafkaConsumer<String, byte[]> c) {
+        List<TopicPartition> transcriptPartitions = partitions(c, transcriptsTopic);
+        List<TopicPartition> all = new ArrayList<>(transcriptPartitions);
+        all.addAll(partitions(c, sessionEventsTopic));
+        c.assign(all);
+        c.seekToEnd(all);
+        all.forEach(c::position); // fix the start now: what is published from here on is live
+        LOG.infof("live tail following %s and %s (%d partitions)", transcriptsTopic, sessionEventsTopic, all.size());
+        List<PendingEnd> pendingEnds = new ArrayList<>();
+        while (running) {
+            for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(200))) {
+                if (record.topic().equals(transcriptsTopic)) {
+                    segment(record);
+                } else {
+                    SessionEvent event = decode(events, record);
+                    if (event != null && event.getSessionId() != null) {
+                        sessionEvent(c, event, transcriptPartitions, pendingEnds);
+                    }
+                }
+            }
+            releaseEnds(c, pendingEnds);
+        }
+    }
+
+    private void segment(ConsumerRecord<String, byte[]> record) {
+        hub.segmentSeen(record.key(), record.value());
+    }
+
+    private void sessionEvent(KafkaConsumer<String, byte[]> c, SessionEvent event, List<TopicPartition> transcriptPartitions,
+                              List<PendingEnd> pendingEnds) {
+        UUID sessionId;
+        try {
+            sessionId = UUID.fromString(event.getSessionId());
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        switch (event.getPayload()) {
+            case SessionStarted ignored -> hub.started(sessionId, event.getRoom(), event.getOccurredAt());
+            case SessionEnded ignored -> pendingEnds.add(new PendingEnd(event, c.endOffsets(transcriptPartitions)));
+            case null, default -> {
+            }
+        }
+    }
+
+    private void releaseEnds(KafkaConsumer<String, byte[]> c, List<PendingEnd> pendingEnds) {
+        for (Iterator<PendingEnd> it = pendingEnds.iterator(); it.hasNext(); ) {
+            PendingEnd pending = it.next();
+            boolean caughtUp = pending.transcriptEndOffsets().entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue());
+            if (caughtUp) {
+                it.remove();
+                SessionEvent event = pending.event();
+                SessionEnded ended = (SessionEnded) event.getPayload();
+                hub.ended(event.getRoom(), new EndNotice(UUID.fromString(event.getSessionId()),
+                        ended.getReason() == null ? null : ended.getReason().name(), event.getOccurredAt()));
+            }
+        }
+    }
+
+    private static List<TopicPartition> partitions(KafkaConsumer<String, byte[]> c, String topic) {
+        var infos = c.partitionsFor(topic, Duration.ofSeconds(30));
+        if (infos == null || infos.isEmpty()) {
+            throw new IllegalStateException("topic " + topic + " has no partitions (does it exist?)");
+        }
+        return infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+    }
+
+    private static <T extends org.apache.avro.specific.SpecificRecord> T decode(AvroCodec<T> codec, ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            return null;
+        }
+        try {
+            return codec.decode(record.value());
+        } catch (RuntimeException e) {
+            return null; // poison: the ingestion dead-letters it; the live view just skips it
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether the tail is connected and following the topics. */
+    public boolean running() {
+        return running && consumer != null;
+    }
+}

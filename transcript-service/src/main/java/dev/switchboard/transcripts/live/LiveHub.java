@@ -1,0 +1,242 @@
+package dev.switchboard.transcripts.live;
+
+import dev.switchboard.events.TranscriptSegment;
+import dev.switchboard.schemas.serde.AvroCodec;
+import dev.switchboard.transcripts.config.TranscriptsConfig;
+import dev.switchboard.transcripts.ingest.SegmentMapper;
+import dev.switchboard.transcripts.store.SegmentRow;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Where live segments meet the streams that follow a session. Two paths feed it: the live tail ({@link LiveFeed},
+ * a group-less consumer of the topics on this instance, within milliseconds of publication) and the ingestion
+ * after each committed batch (a safety net for whatever the tail missed, e.g. while it reconnected).
+ *
+ * <p>The tail's records are kept, undecoded, per room for a short window, so a stream that starts while lines are
+ * still on their way to the database replays them too (replay = stored rows + this window, then live). A record is
+ * decoded and redacted only when its room has a subscriber (or when a stream starts), so the tail costs little for
+ * the many calls nobody is watching.
+ *
+ * <p>Listeners are never called while a room's lock is held, so a listener may unsubscribe from any thread.
+ */
+@ApplicationScoped
+public class LiveHub {
+    private static final Logger LOG = Logger.getLogger(LiveHub.class);
+    /** How long an ended session is remembered for streams that start just after its end. */
+    private static final Duration ENDED_MEMORY = Duration.ofMinutes(2);
+    private static final AvroCodec<TranscriptSegment> CODEC = AvroCodec.of(TranscriptSegment.class);
+
+    /** What a new subscriber starts from. */
+    public record Subscription(List<SegmentRow> recent, EndNotice ended) {
+    }
+
+    private record Raw(byte[] value, Instant seenAt) {
+    }
+
+    private record Ended(EndNotice notice, Instant seenAt) {
+    }
+
+    private final Map<String, Room> rooms = new ConcurrentHashMap<>();
+    private final Map<UUID, Ended> ended = new ConcurrentHashMap<>();
+    private final Map<String, LiveStart> latestStartByRoom = new ConcurrentHashMap<>();
+    private final SegmentMapper mapper;
+    private final TranscriptsConfig.Live config;
+    private final Clock clock;
+    private final ScheduledExecutorService timer;
+    private final AtomicInteger subscribers = new AtomicInteger();
+
+    LiveHub(SegmentMapper mapper, TranscriptsConfig config, Clock clock, MeterRegistry metrics) {
+        this.mapper = mapper;
+        this.config = config.live();
+        this.clock = clock;
+        this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("transcript-live-hub").daemon().factory());
+        metrics.gauge("switchboard.transcripts.stream.subscribers", subscribers);
+        long heartbeat = Math.max(100, this.config.heartbeat().toMillis());
+        timer.scheduleWithFixedDelay(this::maintain, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        timer.shutdownNow();
+    }
+
+    /** A transcript record the live tail read (the encoded value, keyed by room). */
+    public void segmentSeen(String room, byte[] value) {
+        if (room == null || value == null) {
+            return;
+        }
+        Room state = rooms.computeIfAbsent(room, r -> new Room());
+        if (!state.remember(new Raw(value, clock.instant()))) {
+            return; // nobody follows this room: stays undecoded unless a stream starts within the window
+        }
+        decode(value).ifPresent(row -> state.listeners(row.sessionId()).forEach(l -> l.onSegment(row)));
+    }
+
+    /** Segment versions committed to the database by this instance's ingestion. */
+    public void stored(List<SegmentRow> rows) {
+        if (subscribers.get() == 0) {
+            return;
+        }
+        for (SegmentRow row : rows) {
+            Room state = rooms.get(row.room());
+            if (state != null) {
+                state.listeners(row.sessionId()).forEach(l -> l.onSegment(row));
+            }
+        }
+    }
+
+    public void started(UUID sessionId, String room, Instant at) {
+        latestStartByRoom.merge(room, new LiveStart(sessionId, room, at), (old, now) -> now.startedAt().isAfter(old.startedAt()) ? now : old);
+    }
+
+    /** The session is over and every segment published before its end has been passed on. */
+    public void ended(String room, EndNotice notice) {
+        if (ended.putIfAbsent(notice.sessionId(), new Ended(notice, clock.instant())) != null) {
+            return;
+        }
+        Room state = rooms.get(room);
+        if (state != null) {
+            state.listeners(notice.sessionId()).forEach(l -> l.onEnded(notice));
+        }
+    }
+
+    /**
+     * The ingestion stored a SessionEnded. The live tail normally ends the streams first (it knows when every
+     * segment before the end has gone by); if it has not within the grace period, the streams end now.
+     */
+    public void endStored(String room, EndNotice notice) {
+        Room state = rooms.get(room);
+        if (state == null || state.listeners(notice.sessionId()).isEmpty() || ended.containsKey(notice.sessionId())) {
+            return;
+        }
+        timer.schedule(() -> ended(room, notice), config.endGrace().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public Subscription subscribe(UUID sessionId, String room, LiveListener listener) {
+        Room state = rooms.computeIfAbsent(room, r -> new Room());
+        List<Raw> window = state.subscribe(sessionId, listener, clock.instant().minus(config.recentWindow()));
+        subscribers.incrementAndGet();
+        List<SegmentRow> recent = new ArrayList<>();
+        for (Raw raw : window) {
+            decode(raw.value()).filter(row -> row.sessionId().equals(sessionId)).ifPresent(recent::add);
+        }
+        Ended end = ended.get(sessionId);
+        return new Subscription(recent, end == null ? null : end.notice());
+    }
+
+    public void unsubscribe(UUID sessionId, String room, LiveListener listener) {
+        Room state = rooms.get(room);
+        if (state != null && state.unsubscribe(sessionId, listener)) {
+            subscribers.decrementAndGet();
+        }
+    }
+
+    /** The most recent session of the room the live tail saw start. */
+    public Optional<LiveStart> latestStart(String room) {
+        return Optional.ofNullable(latestStartByRoom.get(room));
+    }
+
+    public Optional<LiveStart> start(UUID sessionId) {
+        return latestStartByRoom.values().stream().filter(s -> s.sessionId().equals(sessionId)).findFirst();
+    }
+
+    private Optional<SegmentRow> decode(byte[] value) {
+        try {
+            return Optional.of(mapper.toRow(CODEC.decode(value)));
+        } catch (RuntimeException e) {
+            return Optional.empty(); // poison or invalid: the ingestion dead-letters it, the live view skips it
+        }
+    }
+
+    /** Heartbeats for the streams; forgets windows, ended sessions and starts nobody needs any more. */
+    void maintain() {
+        try {
+            Instant now = clock.instant();
+            Instant windowStart = now.minus(config.recentWindow());
+            rooms.forEach((name, room) -> {
+                room.heartbeat();
+                if (room.forgetBefore(windowStart)) {
+                    rooms.remove(name, room);
+                }
+            });
+            Instant endedBefore = now.minus(ENDED_MEMORY);
+            ended.values().removeIf(e -> e.seenAt().isBefore(endedBefore));
+            latestStartByRoom.values().removeIf(s -> !rooms.containsKey(s.room()) && s.startedAt().isBefore(windowStart));
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "live hub maintenance failed");
+        }
+    }
+
+    /** One room: its recent undecoded records and the streams following its sessions. */
+    private static final class Room {
+        private final Deque<Raw> recent = new ArrayDeque<>();
+        private final Map<UUID, List<LiveListener>> listeners = new HashMap<>();
+        private int listenerCount;
+
+        /** Keeps the record; true when someone follows a session of this room (then it must be decoded now). */
+        synchronized boolean remember(Raw raw) {
+            recent.addLast(raw);
+            return listenerCount > 0;
+        }
+
+        synchronized List<LiveListener> listeners(UUID sessionId) {
+            List<LiveListener> list = listeners.get(sessionId);
+            return list == null ? List.of() : List.copyOf(list);
+        }
+
+        synchronized List<Raw> subscribe(UUID sessionId, LiveListener listener, Instant windowStart) {
+            listeners.computeIfAbsent(sessionId, id -> new CopyOnWriteArrayList<>()).add(listener);
+            listenerCount++;
+            return recent.stream().filter(raw -> !raw.seenAt().isBefore(windowStart)).toList();
+        }
+
+        synchronized boolean unsubscribe(UUID sessionId, LiveListener listener) {
+            List<LiveListener> list = listeners.get(sessionId);
+            if (list == null || !list.remove(listener)) {
+                return false;
+            }
+            if (list.isEmpty()) {
+                listeners.remove(sessionId);
+            }
+            listenerCount--;
+            return true;
+        }
+
+        void heartbeat() {
+            List<LiveListener> all;
+            synchronized (this) {
+                all = listeners.values().stream().flatMap(List::stream).toList();
+            }
+            all.forEach(LiveListener::onHeartbeat);
+        }
+
+        /** Drops what left the window; true when the room holds nothing any more and can go. */
+        synchronized boolean forgetBefore(Instant windowStart) {
+            while (!recent.isEmpty() && recent.peekFirst().seenAt().isBefore(windowStart)) {
+                recent.removeFirst();
+            }
+            return recent.isEmpty() && listenerCount == 0;
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.switchboard.transcripts.store;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Removes sessions and their segments for good, in one transaction per call, and remembers the deleted ids (no
+ * content) so that the ingestion never stores them again when their records are redelivered or replayed.
+ */
+@ApplicationScoped
+public class SessionDeleter {
+    /** What was removed: counts only, never content. */
+    public record Deleted(List<UUID> sessionIds, long segments) {
+        public int sessions() {
+            return sessionIds.size();
+        }
+    }
+
+    public record Victim(UUID sessionId, String room) {
+    }
+
+    private final AgroalDataSource dataSource;
+
+    SessionDeleter(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Every session stored under the room, so that repeating the request can never remove a later call of the same room. */
+    public Deleted deleteRoom(String room, String reason) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            List<UUID> ids = new ArrayList<>();
+            try (PreparedStatement statement = connection.prepareStatement("SELECT session_id FROM sessions WHERE room = ?")) {
+                statement.setString(1, room);
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getObject(1, UUID.class));
+                    }
+                }
+            }
+            return delete(connection, ids.stream().map(id -> new Victim(id, room)).toList(), reason);
+        }
+    }
+
+    /** One session; its id is remembered even when nothing of it is stored yet, so records still in flight are dropped. */
+    public Deleted deleteSession(String room, UUID sessionId, String reason) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            return delete(connection, List.of(new Victim(sessionId, room)), reason);
+        }
+    }
+
+    /** Deletes the given sessions (ids with their rooms) in one transaction. */
+    public Deleted delete(List<Victim> victims, String reason) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            return delete(connection, victims, reason);
+        }
+    }
+
+    private static Deleted delete(Connection connection, List<Victim> victims, String reason) throws SQLException {
+        if (victims.isEmpty()) {
+            return new Deleted(List.of(), 0);
+        }
+        List<UUID> ids = victims.stream().map(Victim::sessionId).distinct().toList();
+        connection.setAutoCommit(false);
+        try {
+            // Exclusive: waits for any ingestion batch that is writing one of these sessions, and keeps new ones out
+            // until the tombstones are committed.
+            SessionLocks.exclusive(connection, ids);
+            for (var byRoom : victims.stream().collect(java.util.stream.Collectors.groupingBy(Victim::room)).entrySet()) {
+                Tombstones.record(connection, byRoom.getValue().stream().map(Victim::sessionId).toList(), byRoom.getKey(), reason);
+            }
+            var idArray = connection.createArrayOf("uuid", ids.toArray());
+            long segments;
+            try (PreparedStatement statement = connection.prepareStatement("DELETE FROM segments WHERE session_id = ANY(?)")) {
+                statement.setArray(1, idArray);
+                segments = statement.executeLargeUpdate();
+            }
+            List<UUID> sessions = new ArrayList<>();
+            try (PreparedStatement statement = connection.prepareStatement("DELETE FROM sessions WHERE session_id = ANY(?) RETURNING session_id")) {
+                statement.setArray(1, idArray);
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        sessions.add(rs.getObject(1, UUID.class));
+                    }
+                }
+            }
+            connection.commit();
+            return new Deleted(List.copyOf(sessions), segments);
+        } catch (SQLException | RuntimeException e) {
+            Jdbc.rollbackQuietly(connection, e);
+            throw e;
+        } finally {
+            Jdbc.restoreAutoCommit(connection);
+        }
+    }
+}

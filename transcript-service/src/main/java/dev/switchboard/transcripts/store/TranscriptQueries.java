@@ -1,0 +1,67 @@
+package dev.switchboard.transcripts.store;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Reads one session and its transcript. */
+@ApplicationScoped
+public class TranscriptQueries {
+    private final AgroalDataSource dataSource;
+
+    TranscriptQueries(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** The latest session of the room (a room name may be reused by later calls), or the given one if it is of that room. */
+    public Optional<SessionRow> session(String room, UUID sessionId) throws SQLException {
+        String sql = sessionId == null
+                ? "SELECT " + Rows.SESSION_COLUMNS + " FROM sessions s WHERE s.room = ? ORDER BY s.started_at DESC LIMIT 1"
+                : "SELECT " + Rows.SESSION_COLUMNS + " FROM sessions s WHERE s.room = ? AND s.session_id = ?";
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, room);
+            if (sessionId != null) {
+                statement.setObject(2, sessionId);
+            }
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? Optional.of(Rows.session(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    /** The session's segments in spoken order: by start offset, then by sequence for lines that start together. */
+    public List<SegmentRow> segments(UUID sessionId) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT " + Rows.SEGMENT_COLUMNS
+                     + " FROM segments g WHERE g.session_id = ? ORDER BY g.start_ms, g.sequence")) {
+            statement.setObject(1, sessionId);
+            List<SegmentRow> rows = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(Rows.segment(rs));
+                }
+            }
+            return rows;
+        }
+    }
+
+    public long segmentCount(UUID sessionId) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM segments WHERE session_id = ?")) {
+            statement.setObject(1, sessionId);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+}

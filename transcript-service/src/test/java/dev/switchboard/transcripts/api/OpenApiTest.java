@@ -1,0 +1,28 @@
+package dev.switchboard.transcripts.api;
+
+import dev.switchboard.testing.KafkaTestResource;
+import dev.switchboard.testing.PostgresTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@QuarkusTest
+@WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL)
+class OpenApiTest {
+    @Test
+    void everyEndpointIsDocumentedWithItsProblems() {
+        JsonPath openapi = RestAssured.given().accept("application/json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
+        assertThat(openapi.getMap("paths")).containsKeys("/v1/sessions", "/v1/sessions/{room}", "/v1/sessions/{room}/transcript",
+                "/v1/sessions/{room}/transcript/stream", "/v1/search");
+        assertThat(openapi.getMap("paths.'/v1/sessions/{room}/transcript'.get.responses.'200'.content"))
+                .containsKeys("application/json", "text/plain", "application/x-subrip", "text/vtt");
+        assertThat(openapi.getMap("paths.'/v1/search'.get.responses.'400'.content")).containsKey("application/problem+json");
+        assertThat(openapi.getMap("paths.'/v1/sessions/{room}'.delete.responses")).containsKey("200");
+    }
+}

@@ -1,0 +1,157 @@
+package dev.switchboard.transcripts.live;
+
+import dev.switchboard.events.EndReason;
+import dev.switchboard.events.SpeakerRole;
+import dev.switchboard.testing.KafkaTestResource;
+import dev.switchboard.testing.PostgresTestResource;
+import dev.switchboard.transcripts.support.Api;
+import dev.switchboard.transcripts.support.Events.Call;
+import dev.switchboard.transcripts.support.Kafka;
+import dev.switchboard.transcripts.support.SseClient;
+import dev.switchboard.transcripts.support.SseClient.Event;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.URL;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@QuarkusTest
+@WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL)
+class LiveTailTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @TestHTTPResource("/")
+    URL base;
+    @Inject
+    LiveFeed feed;
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Test
+    void replaysWhatIsStoredThenDeliversLiveLinesWithinASecondThenEnds() throws Exception {
+        Awaitility.await().atMost(WAIT).until(feed::running);
+        Call call = Call.start("live");
+        Kafka.publish(call.started());
+        Kafka.publish(call.caller(0, "Hello?", 100, 800), call.agent(1, "Hi, how can I help?", 1000, 2000));
+        Api.awaitTranscriptSize(call.room(), 2);
+
+        try (SseClient stream = new SseClient(stream(call.room()))) {
+            assertThat(stream.status()).isEqualTo(200);
+            assertThat(stream.contentType()).startsWith("text/event-stream");
+            assertThat(text(stream.next(WAIT))).isEqualTo("Hello?");
+            assertThat(text(stream.next(WAIT))).isEqualTo("Hi, how can I help?");
+            Event replayed = stream.next(WAIT);
+            assertThat(replayed.name()).isEqualTo("replayed");
+            assertThat(replayed.data()).isEqualTo("{\"segments\":2}");
+
+            for (int i = 0; i < 3; i++) {
+                long published = System.nanoTime();
+                Kafka.publish(call.caller(2 + i, "live line " + i, 3000 + i * 1000L, 3500 + i * 1000L));
+                Event live = stream.next(WAIT);
+                long latencyMillis = (live.receivedNanos() - published) / 1_000_000;
+                assertThat(text(live)).isEqualTo("live line " + i);
+                assertThat(latencyMillis).as("publication to SSE delivery").isLessThan(1000);
+            }
+
+            // Versions of one utterance: the interim, then the final that replaces it (same segmentId).
+            var utterance = call.line(5, SpeakerRole.AGENT, "Let me", 7000, 7300).setIsFinal(false);
+            Kafka.publish(utterance.build());
+            Event interim = stream.next(WAIT);
+            Kafka.publish(utterance.setRevision(1).setIsFinal(true).setText("Let me check.").setEndMs(7800).build());
+            Event fin = stream.next(WAIT);
+            assertThat(json(interim).getString("segmentId")).isEqualTo(json(fin).getString("segmentId"));
+            assertThat(json(interim).getBoolean("isFinal")).isFalse();
+            assertThat(json(fin).getBoolean("isFinal")).isTrue();
+            assertThat(text(fin)).isEqualTo("Let me check.");
+
+            Kafka.publish(call.ended(EndReason.CALLER_HANGUP, 9000));
+            Event end = stream.next(WAIT);
+            assertThat(end.name()).isEqualTo("end");
+            assertThat(JsonPath.from(end.data()).getString("endReason")).isEqualTo("CALLER_HANGUP");
+            assertThat(stream.closedByServerWithin(WAIT)).isTrue();
+        }
+    }
+
+    @Test
+    void liveLinesDoNotWaitForTheDatabase() throws Exception {
+        Awaitility.await().atMost(WAIT).until(feed::running);
+        Call call = Call.start("live-blocked");
+        Kafka.publish(call.started());
+        Kafka.publish(call.caller(0, "stored first", 100, 800));
+        Api.awaitTranscriptSize(call.room(), 1);
+
+        try (SseClient stream = new SseClient(stream(call.room()));
+             Connection blocker = dataSource.getConnection(); Statement statement = blocker.createStatement()) {
+            assertThat(text(stream.next(WAIT))).isEqualTo("stored first");
+            assertThat(stream.next(WAIT).name()).isEqualTo("replayed");
+            // Hold off every write to the segments table: the ingestion's batch waits behind this lock.
+            blocker.setAutoCommit(false);
+            statement.execute("LOCK TABLE segments IN EXCLUSIVE MODE");
+
+            long published = System.nanoTime();
+            Kafka.publish(call.agent(1, "live while the database is busy", 1000, 2000));
+            Event live = stream.next(WAIT);
+            assertThat(text(live)).isEqualTo("live while the database is busy");
+            assertThat((live.receivedNanos() - published) / 1_000_000).isLessThan(1000);
+            assertThat(Api.texts(Api.transcript(call.room()))).containsExactly("stored first");
+
+            // A stream that starts now replays the line that is not stored yet, from the live tail's recent window.
+            try (SseClient late = new SseClient(stream(call.room()))) {
+                assertThat(text(late.next(WAIT))).isEqualTo("stored first");
+                assertThat(text(late.next(WAIT))).isEqualTo("live while the database is busy");
+                assertThat(late.next(WAIT).data()).isEqualTo("{\"segments\":2}");
+            }
+            blocker.rollback();
+        }
+        assertThat(Api.texts(Api.awaitTranscriptSize(call.room(), 2))).containsExactly("stored first", "live while the database is busy");
+    }
+
+    @Test
+    void aStreamOfAnEndedSessionReplaysAndEnds() throws Exception {
+        Call call = Call.start("live-ended");
+        Kafka.publish(call.started());
+        Kafka.publish(call.caller(0, "Bye.", 100, 800));
+        Kafka.publish(call.ended(EndReason.CALLER_HANGUP, 1000));
+        Api.awaitTranscript(call.room(), t -> "ended".equals(t.getString("session.status")) && t.getList("segments").size() == 1);
+
+        try (SseClient stream = new SseClient(stream(call.room()))) {
+            assertThat(text(stream.next(WAIT))).isEqualTo("Bye.");
+            assertThat(stream.next(WAIT).name()).isEqualTo("replayed");
+            assertThat(stream.next(WAIT).name()).isEqualTo("end");
+            assertThat(stream.closedByServerWithin(WAIT)).isTrue();
+        }
+    }
+
+    @Test
+    void anUnknownRoomIsNotFound() {
+        Api.assertProblem(RestAssured.given().accept("text/event-stream").get("/v1/sessions/{room}/transcript/stream", "nobody-here"),
+                404, "no session known for room 'nobody-here'");
+    }
+
+    private URI stream(String room) throws Exception {
+        return base.toURI().resolve("v1/sessions/" + room + "/transcript/stream");
+    }
+
+    private static JsonPath json(Event event) {
+        assertThat(event.name()).as("event %s", event).isEqualTo("segment");
+        return JsonPath.from(event.data());
+    }
+
+    private static String text(Event event) {
+        return json(event).getString("text");
+    }
+}

@@ -1,0 +1,55 @@
+package dev.switchboard.transcripts.support;
+
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import org.awaitility.Awaitility;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Reads the service's HTTP API, waiting for what the ingestion has not stored yet. */
+public final class Api {
+    private Api() {
+    }
+
+    public static JsonPath transcript(String room) {
+        return RestAssured.given().accept("application/json").get("/v1/sessions/{room}/transcript", room)
+                .then().statusCode(200).extract().jsonPath();
+    }
+
+    /** Waits until the room's transcript (latest session) satisfies the condition, and returns it. */
+    public static JsonPath awaitTranscript(String room, Predicate<JsonPath> done) {
+        JsonPath[] last = new JsonPath[1];
+        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            var response = RestAssured.given().accept("application/json").get("/v1/sessions/{room}/transcript", room);
+            if (response.statusCode() != 200) {
+                return false;
+            }
+            last[0] = response.jsonPath();
+            return done.test(last[0]);
+        });
+        return last[0];
+    }
+
+    public static JsonPath awaitTranscriptSize(String room, int segments) {
+        return awaitTranscript(room, t -> t.getList("segments").size() == segments);
+    }
+
+    public static List<String> texts(JsonPath transcript) {
+        return transcript.getList("segments.text", String.class);
+    }
+
+    public static void assertProblem(io.restassured.response.Response response, int status, String detailContains) {
+        assertThat(response.statusCode()).isEqualTo(status);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        JsonPath problem = response.jsonPath();
+        assertThat(problem.getInt("status")).isEqualTo(status);
+        assertThat(problem.getString("title")).isNotBlank();
+        assertThat(problem.getString("type")).isNotBlank();
+        assertThat(problem.getString("instance")).isNotBlank();
+        assertThat(problem.getString("detail")).contains(detailContains);
+    }
+}

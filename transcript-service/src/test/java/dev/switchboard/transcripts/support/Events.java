@@ -1,0 +1,99 @@
+package dev.switchboard.transcripts.support;
+
+import dev.switchboard.events.CallDirection;
+import dev.switchboard.events.CallEnded;
+import dev.switchboard.events.EndReason;
+import dev.switchboard.events.HangupMethod;
+import dev.switchboard.events.Issuer;
+import dev.switchboard.events.IssuerKind;
+import dev.switchboard.events.SessionEnded;
+import dev.switchboard.events.SessionEvent;
+import dev.switchboard.events.SessionStarted;
+import dev.switchboard.events.SpeakerRole;
+import dev.switchboard.events.TranscriptSegment;
+import dev.switchboard.events.Transport;
+import dev.switchboard.events.Usage;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+
+/** Builds the records the agent worker publishes, for one test call. */
+public final class Events {
+    private Events() {
+    }
+
+    public static String room(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    public static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    /** A call: its room, its session id, when it started. */
+    public record Call(String room, String sessionId, Instant startedAt) {
+        public static Call start(String prefix) {
+            return new Call(Events.room(prefix), UUID.randomUUID().toString(), now().minusSeconds(60));
+        }
+
+        public static Call startedAt(String prefix, Instant at) {
+            return new Call(Events.room(prefix), UUID.randomUUID().toString(), at);
+        }
+
+        public Call sameRoomLater(Instant at) {
+            return new Call(room, UUID.randomUUID().toString(), at);
+        }
+
+        public SessionStarted.Builder startedPayload() {
+            return SessionStarted.newBuilder().setTransport(Transport.SIMULATED).setDirection(CallDirection.INBOUND)
+                    .setAgentName("support-agent").setWorkerId("worker-1");
+        }
+
+        public SessionEvent started() {
+            return started(startedPayload().build());
+        }
+
+        public SessionEvent started(SessionStarted payload) {
+            return event(startedAt, payload);
+        }
+
+        public SessionEvent ended(EndReason reason, long durationMs) {
+            return event(startedAt.plusMillis(durationMs), SessionEnded.newBuilder().setReason(reason)
+                    .setEndedBy(Issuer.newBuilder().setKind(IssuerKind.LLM).setId("worker-1").build())
+                    .setDetail("task done").setDurationMs(durationMs)
+                    .setUsage(Usage.newBuilder().setLlmRequests(3).setUserTurns(2).setAgentTurns(3).build()).build());
+        }
+
+        public SessionEvent callEnded(EndReason reason, long atMs) {
+            return event(startedAt.plusMillis(atMs), CallEnded.newBuilder().setReason(reason).setMethod(HangupMethod.NOT_NEEDED)
+                    .setHangupCommandId("cmd-hangup").build());
+        }
+
+        public SessionEvent event(Instant at, Object payload) {
+            return SessionEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setRoom(room).setSessionId(sessionId)
+                    .setOccurredAt(at).setSource("agent-worker").setPayload(payload).build();
+        }
+
+        public TranscriptSegment.Builder line(long sequence, SpeakerRole role, String text, long startMs, long endMs) {
+            return TranscriptSegment.newBuilder().setSegmentId(UUID.randomUUID().toString()).setRoom(room).setSessionId(sessionId)
+                    .setSequence(sequence).setRevision(0).setRole(role).setText(text).setStartMs(startMs).setEndMs(endMs)
+                    .setIsFinal(true).setInterrupted(false).setCreatedAt(startedAt.plusMillis(endMs))
+                    .setParticipantIdentity(role == SpeakerRole.USER ? "caller" : role == SpeakerRole.AGENT ? "agent-worker-1" : null);
+        }
+
+        public TranscriptSegment caller(long sequence, String text, long startMs, long endMs) {
+            return line(sequence, SpeakerRole.USER, text, startMs, endMs).build();
+        }
+
+        public TranscriptSegment agent(long sequence, String text, long startMs, long endMs) {
+            return line(sequence, SpeakerRole.AGENT, text, startMs, endMs).build();
+        }
+
+        public TranscriptSegment injected(long sequence, String issuerId, String text, long atMs) {
+            return line(sequence, SpeakerRole.INJECTED, text, atMs, atMs)
+                    .setInjectedBy(Issuer.newBuilder().setKind(IssuerKind.SYSTEM).setId(issuerId).build())
+                    .setCommandId("cmd-" + sequence).setLabel("order-status").build();
+        }
+    }
+}
