@@ -43,11 +43,17 @@ public final class LocalStack implements AutoCloseable {
      * @param environment added to each service's environment (on top of this process's own, which they inherit)
      */
     public static LocalStack start(StackSettings settings, Map<String, String> environment, PrintStream out) {
+        return start(settings, environment, Map.of(), out);
+    }
+
+    /** As {@link #start(StackSettings, Map, PrintStream)}, with extra environment for single services (by name). */
+    public static LocalStack start(StackSettings settings, Map<String, String> environment, Map<String, Map<String, String>> perService,
+                                   PrintStream out) {
         LocalStack stack = new LocalStack(settings, out);
         try {
             stack.checkPortsAreFree();
             stack.startInfrastructure();
-            stack.startServices(environment);
+            stack.startServices(environment, perService);
             return stack;
         } catch (RuntimeException e) {
             stack.close();
@@ -87,9 +93,10 @@ public final class LocalStack implements AutoCloseable {
         jdbcUrl = postgres.jdbcUrl("switchboard");
     }
 
-    private void startServices(Map<String, String> environment) {
+    private void startServices(Map<String, String> environment, Map<String, Map<String, String>> perService) {
         for (ServiceSpec spec : settings.services()) {
             Map<String, String> env = new HashMap<>(environment);
+            env.putAll(perService.getOrDefault(spec.name(), Map.of()));
             env.put("QUARKUS_HTTP_PORT", Integer.toString(spec.port()));
             env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
             if (spec.usesDatabase()) {

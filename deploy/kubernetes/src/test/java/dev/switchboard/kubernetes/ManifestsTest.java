@@ -1,0 +1,173 @@
+package dev.switchboard.kubernetes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import dev.switchboard.schemas.topics.Topic;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * kubectl only parses YAML; these checks catch what would break in a cluster: a resource kind or API version
+ * that does not exist, topics that drifted from the catalogue, probes on paths the services do not serve,
+ * a KEDA consumer group that is not the service's group.id, a kustomization that misses a file.
+ */
+class ManifestsTest {
+    private static final Path MODULE = Path.of("").toAbsolutePath();
+    private static final Path BASE = MODULE.resolve("base");
+    private static final Path ROOT = MODULE.getParent().getParent();
+    private static final List<String> SERVICES = List.of("context-gateway", "transcript-service", "call-controller", "agent-worker");
+    private static final Set<String> KNOWN_KINDS = Set.of(
+            "v1/Namespace", "v1/Secret", "v1/Service", "apps/v1/Deployment",
+            "kafka.strimzi.io/v1/Kafka", "kafka.strimzi.io/v1/KafkaNodePool", "kafka.strimzi.io/v1/KafkaTopic",
+            "postgresql.cnpg.io/v1/Cluster", "keda.sh/v1alpha1/ScaledObject");
+
+    private static List<JsonNode> resources;
+
+    @BeforeAll
+    static void load() throws IOException {
+        resources = new ArrayList<>();
+        try (Stream<Path> files = Files.list(BASE)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml") && !f.endsWith("kustomization.yaml")).sorted().toList()) {
+                resources.addAll(documents(Files.readString(file)));
+            }
+        }
+    }
+
+    @Test
+    void kafkaTopicsAreTheCatalogue() throws IOException {
+        Path file = BASE.resolve("kafka-topics.yaml");
+        String expected = KafkaTopicManifests.render();
+        if (Boolean.getBoolean("switchboard.regenerate")) {
+            Files.writeString(file, expected);
+        }
+        assertThat(Files.readString(file)).as("base/kafka-topics.yaml is out of date; regenerate: mvn -pl deploy/kubernetes test -Dswitchboard.regenerate=true")
+                .isEqualTo(expected);
+        List<JsonNode> topics = ofKind("KafkaTopic");
+        assertThat(topics).extracting(t -> t.at("/spec/topicName").asText())
+                .containsExactlyInAnyOrderElementsOf(Arrays.stream(Topic.values()).map(Topic::topicName).toList());
+        for (JsonNode topic : topics) {
+            assertThat(topic.at("/metadata/labels/strimzi.io~1cluster").asText()).isEqualTo(ofKind("Kafka").getFirst().at("/metadata/name").asText());
+        }
+    }
+
+    @Test
+    void everyResourceIsAKnownKindAndListedInTheKustomization() throws IOException {
+        for (JsonNode resource : resources) {
+            assertThat(resource.path("apiVersion").asText() + "/" + resource.path("kind").asText()).isIn(KNOWN_KINDS);
+            assertThat(resource.at("/metadata/name").asText()).matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
+        }
+        JsonNode kustomization = documents(Files.readString(BASE.resolve("kustomization.yaml"))).getFirst();
+        Set<String> listed = new java.util.HashSet<>();
+        kustomization.path("resources").forEach(r -> listed.add(r.asText()));
+        try (Stream<Path> files = Files.list(BASE)) {
+            assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".yaml") && !n.equals("kustomization.yaml")))
+                    .allMatch(listed::contains);
+        }
+    }
+
+    @Test
+    void everyServiceRunsWithProbesOnItsHealthEndpointsAndTheBrokerAddress() {
+        String bootstrap = ofKind("Kafka").getFirst().at("/metadata/name").asText() + "-kafka-bootstrap:9092";
+        for (String service : SERVICES) {
+            JsonNode deployment = named("Deployment", service);
+            JsonNode container = deployment.at("/spec/template/spec/containers/0");
+            assertThat(container.at("/startupProbe/httpGet/path").asText()).isEqualTo("/q/health/started");
+            assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/q/health/ready");
+            assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/q/health/live");
+            Map<String, String> env = env(container);
+            assertThat(env).containsEntry("KAFKA_BOOTSTRAP_SERVERS", bootstrap).containsEntry("QUARKUS_HTTP_PORT", "8080");
+            assertThat(container.at("/ports/0/containerPort").asInt()).isEqualTo(8080);
+            assertThat(deployment.at("/spec/selector/matchLabels")).isEqualTo(deployment.at("/spec/template/metadata/labels"));
+            assertThat(named("Service", service).at("/spec/selector")).isEqualTo(deployment.at("/spec/selector/matchLabels"));
+        }
+    }
+
+    @Test
+    void theTranscriptServiceReadsTheDatabaseSecretThatCloudNativePgCreates() {
+        String secret = ofKind("Cluster").getFirst().at("/metadata/name").asText() + "-app";
+        JsonNode container = named("Deployment", "transcript-service").at("/spec/template/spec/containers/0");
+        List<String> refs = new ArrayList<>();
+        container.path("env").forEach(e -> {
+            if (e.at("/valueFrom/secretKeyRef/name").isTextual()) {
+                refs.add(e.path("name").asText() + "<-" + e.at("/valueFrom/secretKeyRef/name").asText() + "/" + e.at("/valueFrom/secretKeyRef/key").asText());
+            }
+        });
+        assertThat(refs).contains("QUARKUS_DATASOURCE_JDBC_URL<-" + secret + "/jdbc-uri");
+    }
+
+    @Test
+    void kedaScalesOnTheConsumerGroupsTheServicesReallyUse() throws IOException {
+        for (JsonNode scaled : ofKind("ScaledObject")) {
+            String service = scaled.at("/spec/scaleTargetRef/name").asText();
+            named("Deployment", service); // the target exists
+            JsonNode trigger = scaled.at("/spec/triggers/0/metadata");
+            Properties config = applicationProperties(service);
+            Set<String> groups = config.stringPropertyNames().stream()
+                    .filter(k -> k.startsWith("mp.messaging.incoming.") && k.endsWith(".group.id"))
+                    .map(config::getProperty).collect(Collectors.toSet());
+            assertThat(groups).as("group ids of %s", service).contains(trigger.path("consumerGroup").asText());
+            assertThat(Topic.byName(trigger.path("topic").asText())).as("KEDA topic of %s", service).isPresent();
+            assertThat(scaled.at("/spec/maxReplicaCount").asInt()).isLessThanOrEqualTo(Topic.byName(trigger.path("topic").asText()).orElseThrow().partitions());
+            assertThat(scaled.at("/spec/minReplicaCount").asInt()).isGreaterThanOrEqualTo(1);
+        }
+    }
+
+    private static Properties applicationProperties(String service) throws IOException {
+        Properties properties = new Properties();
+        properties.load(new StringReader(Files.readString(ROOT.resolve(service).resolve("src/main/resources/application.properties"))));
+        return properties;
+    }
+
+    private static Map<String, String> env(JsonNode container) {
+        Map<String, String> env = new java.util.HashMap<>();
+        container.path("env").forEach(e -> {
+            if (e.has("value")) {
+                env.put(e.path("name").asText(), e.path("value").asText());
+            }
+        });
+        return env;
+    }
+
+    private static List<JsonNode> ofKind(String kind) {
+        return resources.stream().filter(r -> r.path("kind").asText().equals(kind)).toList();
+    }
+
+    private static JsonNode named(String kind, String name) {
+        return ofKind(kind).stream().filter(r -> r.at("/metadata/name").asText().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + kind + " named " + name));
+    }
+
+    private static List<JsonNode> documents(String yaml) throws IOException {
+        ObjectMapper mapper = new ObjectMapper(new YAMLFactory());
+        List<JsonNode> docs = new ArrayList<>();
+        try (YAMLParser parser = new YAMLFactory().createParser(yaml)) {
+            ObjectReader reader = mapper.readerFor(JsonNode.class);
+            var values = reader.readValues(parser);
+            while (values.hasNext()) {
+                JsonNode node = (JsonNode) values.next();
+                if (node != null && !node.isNull() && !node.isEmpty()) {
+                    docs.add(node);
+                }
+            }
+        }
+        return docs;
+    }
+}
