@@ -139,6 +139,11 @@ public final class AgentSession {
         }
     }
 
+    /** What the session has consumed so far (LLM tokens, speech seconds, characters spoken, turns). */
+    public dev.switchboard.events.Usage usage() {
+        return usage.snapshot(transport.sttAudioSeconds());
+    }
+
     /** Completes when the session has ended and SessionEnded was published. */
     public CompletableFuture<Void> ended() {
         return ended;
@@ -602,7 +607,7 @@ public final class AgentSession {
                     .setEndedBy(endedBy)
                     .setDetail(detail)
                     .setDurationMs(elapsedMs())
-                    .setUsage(usage.snapshot(transport.sttAudioSeconds()))
+                    .setUsage(usage())
                     .build();
             await(publisher.sessionEvent(event(summary)), settings.flushTimeout(), "SessionEnded");
             LOG.infof("room %s: session %s ended (%s)", room(), sessionId(), reason);

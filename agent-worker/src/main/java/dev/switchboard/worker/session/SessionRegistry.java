@@ -40,6 +40,7 @@ public class SessionRegistry {
     }
 
     private final Map<String, AgentSession> sessions = new ConcurrentHashMap<>();
+    private final MeterRegistry metrics;
     private final LlmClient llm;
     private final SessionPublisher publisher;
     private final AgentSettings settings;
@@ -53,6 +54,7 @@ public class SessionRegistry {
         this.publisher = publisher;
         this.settings = settings;
         this.worker = worker;
+        this.metrics = metrics;
         metrics.gaugeMapSize("switchboard.worker.sessions.active", List.of(), sessions);
     }
 
@@ -111,6 +113,18 @@ public class SessionRegistry {
 
     private void forget(AgentSession session) {
         sessions.remove(session.room(), session);
+        recordUsage(session.usage());
+    }
+
+    /** Usage of ended sessions on /q/metrics, for cost dashboards (the same figures as in SessionEnded). */
+    private void recordUsage(dev.switchboard.events.Usage usage) {
+        metrics.counter("switchboard.worker.sessions.ended").increment();
+        metrics.counter("switchboard.worker.usage.llm.requests").increment(usage.getLlmRequests());
+        metrics.counter("switchboard.worker.usage.llm.tokens", "kind", "prompt").increment(usage.getLlmPromptTokens());
+        metrics.counter("switchboard.worker.usage.llm.tokens", "kind", "completion").increment(usage.getLlmCompletionTokens());
+        metrics.counter("switchboard.worker.usage.stt.audio.seconds").increment(usage.getSttAudioSeconds());
+        metrics.counter("switchboard.worker.usage.tts.characters").increment(usage.getTtsCharacters());
+        metrics.counter("switchboard.worker.usage.tts.audio.seconds").increment(usage.getTtsAudioSeconds());
     }
 
     /** On shutdown every running session ends (WORKER_SHUTDOWN) and reports it, so no session is left open in the records. */

@@ -189,6 +189,10 @@ class SimulatedCallTest {
                     .extracting(s -> s.getRole() + ":" + s.getText())
                     .containsExactly("USER:Thanks, that's all", "AGENT:Glad I could help. Goodbye!");
             given().get("/v1/simulated-calls/{room}", room).then().statusCode(200).body("state", equalTo("ENDED"));
+            // Usage is on /q/metrics too, for cost dashboards.
+            String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+            assertThat(metrics).contains("switchboard_worker_usage_llm_tokens_total{kind=\"prompt\"}")
+                    .contains("switchboard_worker_usage_tts_characters_total");
         }
     }
 

@@ -68,6 +68,101 @@ class LiveKitCallTest {
         throw new AssertionError("the agent did not leave the room cleanly: " + control.state().toPrettyString());
     }
 
+    /** A call under way: the SFU with its SIP caller (silent until told to play), the job, the topics watched. */
+    private record Call(FakeSfuProcess sfu, FakeSfuControl control, FakeSfuControl.JoinedParticipant caller, String room,
+                        JobRunner.RunningJob job, TopicProbe<SessionEvent> events, TopicProbe<TranscriptSegment> transcripts)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            events.close();
+            transcripts.close();
+            sfu.close();
+        }
+
+        /** Plays real speech as the caller (16 kHz raw PCM file). */
+        void callerSays(String text) throws java.io.IOException {
+            Path speech = Files.createTempFile("caller-speech", ".pcm");
+            Files.write(speech, SpeechAudio.speak(text).toLittleEndianBytes());
+            control.play(caller.identity(), FakeSfuControl.AudioSpec.file(speech.toString(), 16_000, false));
+        }
+
+        /** Milliseconds of loud agent audio the SFU has received so far. */
+        long agentAudioMs() {
+            return control.receivedAudio(100).tracks().stream().flatMap(t -> t.windows().stream()).filter(w -> w.rms() > 0.05).count() * 100;
+        }
+    }
+
+    private Call startCall(String name) throws Exception {
+        SfuTestSupport.requireEngine(runner.unavailable());
+        String room = "lk-" + name + "-" + System.nanoTime();
+        FakeSfuProcess sfu = SfuTestSupport.startSfu(name);
+        var events = TopicProbe.fromNow(Topic.SESSION_EVENTS, new SessionEventDeserializer());
+        var transcripts = TopicProbe.fromNow(Topic.TRANSCRIPTS, new TranscriptSegmentDeserializer());
+        FakeSfuControl control = sfu.control();
+        var caller = control.joinParticipant(FakeSfuControl.ParticipantSpec.sipCaller("+15550100")
+                .withAudio(FakeSfuControl.AudioSpec.silence()), room);
+        var job = LivekitAgent.Job.newBuilder().setId("AJ_" + room).setType(LivekitAgent.JobType.JT_ROOM)
+                .setRoom(LivekitModels.Room.newBuilder().setName(room)).build();
+        JobRunner.RunningJob running = runner.start(job, sfu.url(), sfu.token(AccessTokens.Grant.agent("agent-" + room, room)));
+        running.started().get(30, TimeUnit.SECONDS);
+        return new Call(sfu, control, caller, room, running, events, transcripts);
+    }
+
+    private static FakeLlmControl llm() {
+        var llm = new FakeLlmControl(ConfigProvider.getConfig().getValue("switchboard.llm.base-url", String.class));
+        llm.reset();
+        return llm;
+    }
+
+    @Test
+    void theCallerCutsInAndPlayoutStopsWithOnlyTheHeardWordsKept() throws Exception {
+        var llm = llm();
+        String longAnswer = "Let me tell you about all our shipping options. Standard shipping takes five working days. "
+                + "Express shipping arrives within two days. Overnight delivery is available for urgent orders.";
+        llm.replyText(longAnswer).replyText(""); // the answer to the interruption says nothing: only the cut-off is heard
+        try (Call call = startCall("barge-in")) {
+            call.callerSays(FakeSpeechResource.CALLER_SAYS);
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (call.agentAudioMs() < 1500 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(call.agentAudioMs()).as("the agent was speaking").isGreaterThanOrEqualTo(1500);
+
+            call.callerSays("Stop, I only need express.");
+
+            TranscriptSegment cut = call.transcripts().await(s -> call.room().equals(s.getRoom()) && s.getRole() == SpeakerRole.AGENT
+                    && s.getInterrupted(), WAIT);
+            assertThat(cut.getGeneratedText()).isEqualTo(longAnswer);
+            assertThat(longAnswer).startsWith(cut.getText());
+            assertThat(cut.getText().length()).isLessThan(longAnswer.length() / 2);
+            // Playout stopped: two seconds after the caller started, the SFU hears no more of the agent.
+            Thread.sleep(2000);
+            long afterStop = call.agentAudioMs();
+            Thread.sleep(2000);
+            assertThat(call.agentAudioMs()).as("agent audio after the barge-in settled").isEqualTo(afterStop);
+            assertThat(afterStop).as("heard much less than the whole answer (60 ms per character)").isLessThan(longAnswer.length() * 60L / 2);
+        }
+    }
+
+    @Test
+    void aCallerHangingUpMidSentenceStillLeavesAFinalLine() throws Exception {
+        llm();
+        try (Call call = startCall("hang-up-mid-turn")) {
+            call.callerSays(FakeSpeechResource.CALLER_SAYS);
+            // Leave as soon as the words are out: before the VAD's silence could end the turn.
+            Thread.sleep(SpeechAudio.speak(FakeSpeechResource.CALLER_SAYS).durationMicros() / 1000 + 100);
+            call.control().leaveParticipant(call.caller().identity(), "CLIENT_INITIATED");
+
+            TranscriptSegment last = call.transcripts().await(s -> call.room().equals(s.getRoom()) && s.getRole() == SpeakerRole.USER
+                    && s.getIsFinal(), WAIT);
+            assertThat(last.getText()).isEqualTo(FakeSpeechResource.CALLER_SAYS);
+            SessionEnded ended = (SessionEnded) call.events().await(e -> call.room().equals(e.getRoom()) && e.getPayload() instanceof SessionEnded, WAIT)
+                    .getPayload();
+            assertThat(ended.getReason()).isEqualTo(EndReason.CALLER_HANGUP);
+            call.job().ended().get(30, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void aSipCallerIsHeardAnsweredCaptionedAndHungUp() throws Exception {
         SfuTestSupport.requireEngine(runner.unavailable());

@@ -85,24 +85,41 @@ public final class FakeDeepgramServer implements AutoCloseable {
         listenQueries.add(ws.query());
         long[] since = {0};
         double[] offset = {0};
+        boolean[] heardSpeech = {false};
         ws.binaryMessageHandler(audio -> {
             audioBytes += audio.length();
             since[0] += audio.length();
+            heardSpeech[0] |= loud(audio.getBytes());
         });
         ws.textMessageHandler(text -> {
             JsonNode message = read(text);
             String type = message.path("type").asText();
             if (type.equals("Finalize")) {
                 double duration = since[0] / 2.0 / 16_000;
-                String transcript = transcripts.isEmpty() ? defaultTranscript : transcripts.poll();
-                ws.writeTextMessage(results(transcript.substring(0, Math.max(1, transcript.length() / 2)), false, false, offset[0], duration));
-                ws.writeTextMessage(results(transcript, true, true, offset[0], duration));
+                if (heardSpeech[0]) {
+                    String transcript = transcripts.isEmpty() ? defaultTranscript : transcripts.poll();
+                    ws.writeTextMessage(results(transcript.substring(0, Math.max(1, transcript.length() / 2)), false, false, offset[0], duration));
+                    ws.writeTextMessage(results(transcript, true, true, offset[0], duration));
+                } else {
+                    ws.writeTextMessage(results("", true, true, offset[0], duration)); // as Deepgram answers for silence
+                }
+                heardSpeech[0] = false;
                 offset[0] += duration;
                 since[0] = 0;
             } else if (type.equals("CloseStream")) {
                 ws.close();
             }
         });
+    }
+
+    /** Whether linear16 audio holds more than silence (a transcript needs speech). */
+    private static boolean loud(byte[] pcm) {
+        for (int i = 0; i + 1 < pcm.length; i += 2) {
+            if (Math.abs((short) ((pcm[i] & 0xff) | (pcm[i + 1] << 8))) > 1000) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String results(String transcript, boolean isFinal, boolean speechFinal, double start, double duration) {
