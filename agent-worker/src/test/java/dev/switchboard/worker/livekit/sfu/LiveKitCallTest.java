@@ -145,6 +145,29 @@ class LiveKitCallTest {
     }
 
     @Test
+    void theGoodbyeIsHeardInFullBeforeTheHangUpIsRequested() throws Exception {
+        var llm = llm();
+        String goodbye = "Thank you for calling Acme. Have a wonderful day. Goodbye!";
+        llm.replyWithTool(goodbye, "end_call", java.util.Map.of("reason", "caller is done"));
+        try (Call call = startCall("goodbye");
+             var control = TopicProbe.fromNow(Topic.CALL_CONTROL, new dev.switchboard.schemas.serde.CallControlRequestDeserializer())) {
+            call.callerSays(FakeSpeechResource.CALLER_SAYS);
+
+            var hangup = control.awaitRecord(r -> call.room().equals(r.key()), WAIT);
+            assertThat(hangup.value().getPayload()).isInstanceOf(dev.switchboard.events.HangupRequested.class);
+            // The SFU heard the whole goodbye (the fake TTS speaks 60 ms per character)...
+            long heardMs = call.agentAudioMs();
+            assertThat(heardMs).as("ms of the goodbye the SFU heard").isGreaterThanOrEqualTo(goodbye.length() * 60L - 300);
+            // ...and its last audio arrived before the hang-up was requested (wall clocks of one machine; the
+            // SFU hears audio a network hop after the engine played it, hence the small allowance).
+            long origin = call.control().state().path("originEpochMs").asLong();
+            double lastLoudMs = call.control().receivedAudio(100).tracks().stream().flatMap(t -> t.windows().stream())
+                    .filter(w -> w.rms() > 0.05).mapToDouble(w -> w.startMs() + 100).max().orElseThrow();
+            assertThat(origin + (long) lastLoudMs).isLessThanOrEqualTo(hangup.timestamp() + 250);
+        }
+    }
+
+    @Test
     void aCallerHangingUpMidSentenceStillLeavesAFinalLine() throws Exception {
         llm();
         try (Call call = startCall("hang-up-mid-turn")) {

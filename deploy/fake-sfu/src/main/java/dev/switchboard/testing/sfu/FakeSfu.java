@@ -56,6 +56,8 @@ public final class FakeSfu implements AutoCloseable {
     final String apiKey;
     final String apiSecret;
     final long originNanos = System.nanoTime();
+    /** Wall-clock time of originNanos: every "...Ms" time the control API reports counts from here. */
+    final long originEpochMs = System.currentTimeMillis();
     private final ExecutorService roomThread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "sfu-room");
         t.setDaemon(true);
@@ -543,6 +545,7 @@ public final class FakeSfu implements AutoCloseable {
         ObjectNode n = JSON.createObjectNode();
         n.put("room", roomName);
         n.put("roomSid", roomSid);
+        n.put("originEpochMs", originEpochMs);
         n.put("serverVersion", SERVER_VERSION);
         n.put("singlePcAttempts", singlePcAttempts);
         n.set("client", client == null ? null : client.describe());
