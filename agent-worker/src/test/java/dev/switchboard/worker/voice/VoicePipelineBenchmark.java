@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The voice pipeline's own overhead, over fake providers with known delays, so it measures Switchboard and not a
@@ -27,7 +26,7 @@ class VoicePipelineBenchmark {
     void overheadPerTurnAndCpuPerCall() throws Exception {
         int calls = Integer.getInteger("calls", 4);
         int turns = Integer.getInteger("turns", 8);
-        try (SileroVad.Model vad = SileroVad.Model.load(Optional.empty())) {
+        try (SileroVad.Model vad = dev.switchboard.worker.voice.vad.VadModels.loadOrSkip()) {
             AudioFrame question = SpeechAudio.speak("Could you tell me where my parcel is right now?");
             List<InProcessCall> running = new ArrayList<>();
             for (int i = 0; i < calls; i++) {

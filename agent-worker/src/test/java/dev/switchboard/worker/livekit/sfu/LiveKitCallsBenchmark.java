@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -40,7 +39,7 @@ class LiveKitCallsBenchmark {
         int calls = Integer.getInteger("calls", 4);
         int seconds = Integer.getInteger("seconds", 30);
         List<FakeSfuProcess> sfus = new ArrayList<>();
-        try (LiveKitEngine engine = SfuTestSupport.startEngine(); SileroVad.Model vad = SileroVad.Model.load(Optional.empty())) {
+        try (LiveKitEngine engine = SfuTestSupport.startEngine(); SileroVad.Model vad = dev.switchboard.worker.voice.vad.VadModels.loadOrSkip()) {
             for (int i = 0; i < calls; i++) {
                 sfus.add(SfuTestSupport.startSfu("benchmark-" + i));
             }
