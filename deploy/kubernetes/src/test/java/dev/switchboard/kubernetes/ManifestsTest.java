@@ -101,6 +101,17 @@ class ManifestsTest {
     }
 
     @Test
+    void everySecretAServiceLoadsIsDefined() {
+        Set<String> secrets = ofKind("Secret").stream().map(s -> s.at("/metadata/name").asText()).collect(Collectors.toSet());
+        for (String service : SERVICES) {
+            named("Deployment", service).at("/spec/template/spec/containers/0/envFrom").forEach(source ->
+                    assertThat(secrets).as("secrets loaded by %s", service).contains(source.at("/secretRef/name").asText()));
+        }
+        assertThat(named("Deployment", "agent-worker").at("/spec/template/spec/containers/0/envFrom").toString())
+                .contains("livekit", "llm", "speech");
+    }
+
+    @Test
     void theTranscriptServiceReadsTheDatabaseSecretThatCloudNativePgCreates() {
         String secret = ofKind("Cluster").getFirst().at("/metadata/name").asText() + "-app";
         JsonNode container = named("Deployment", "transcript-service").at("/spec/template/spec/containers/0");
