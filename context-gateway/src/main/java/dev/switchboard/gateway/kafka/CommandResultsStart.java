@@ -42,13 +42,7 @@ public class CommandResultsStart implements KafkaConsumerRebalanceListener {
         if (partitions.isEmpty()) {
             return;
         }
-        if (!progress.targetsKnown()) {
-            String topic = partitions.iterator().next().topic();
-            List<TopicPartition> all = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            progress.startedWith(consumer.endOffsets(all));
-        }
-        List<TopicPartition> fresh = partitions.stream().filter(p -> !progress.knows(p)).toList();
+        List<TopicPartition> fresh = progress.assigned(consumer, partitions);
         if (!fresh.isEmpty()) {
             long since = clock.millis() - replayWindow.toMillis();
             Map<TopicPartition, OffsetAndTimestamp> starts = replayWindow.isZero() ? Map.of()
@@ -63,7 +57,6 @@ public class CommandResultsStart implements KafkaConsumerRebalanceListener {
                 progress.startsAt(partition, consumer.position(partition));
             }
         }
-        partitions.stream().filter(p -> !fresh.contains(p)).forEach(p -> consumer.seek(p, progress.position(p)));
         LOG.infof("reading command results from %s (replay window %s)", progress.describe(), replayWindow);
     }
 }

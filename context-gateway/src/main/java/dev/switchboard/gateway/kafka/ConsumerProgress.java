@@ -1,7 +1,10 @@
 package dev.switchboard.gateway.kafka;
 
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,6 +22,22 @@ public class ConsumerProgress {
     private final ConcurrentMap<TopicPartition, Long> positions = new ConcurrentHashMap<>();
     private volatile boolean targetsKnown;
     private volatile boolean caughtUp;
+
+    /**
+     * On a partition assignment: remembers the topic's end offsets the first time, seeks the partitions read before
+     * back to where this consumer stopped, and returns the ones it never read (for the caller to position).
+     */
+    public List<TopicPartition> assigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        if (!targetsKnown) {
+            String topic = partitions.iterator().next().topic();
+            List<TopicPartition> all = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            startedWith(consumer.endOffsets(all));
+        }
+        List<TopicPartition> fresh = partitions.stream().filter(p -> !knows(p)).toList();
+        partitions.stream().filter(p -> !fresh.contains(p)).forEach(p -> consumer.seek(p, position(p)));
+        return fresh;
+    }
 
     /** The end offsets of every partition of the topic at start-up; only the first call counts. */
     public synchronized void startedWith(Map<TopicPartition, Long> endOffsets) {

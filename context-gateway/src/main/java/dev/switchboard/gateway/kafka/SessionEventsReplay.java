@@ -32,16 +32,9 @@ public class SessionEventsReplay implements KafkaConsumerRebalanceListener {
         if (partitions.isEmpty()) {
             return;
         }
-        if (!progress.targetsKnown()) {
-            String topic = partitions.iterator().next().topic();
-            List<TopicPartition> all = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            progress.startedWith(consumer.endOffsets(all));
-        }
-        List<TopicPartition> fresh = partitions.stream().filter(p -> !progress.knows(p)).toList();
+        List<TopicPartition> fresh = progress.assigned(consumer, partitions);
         consumer.seekToBeginning(fresh);
         consumer.beginningOffsets(fresh).forEach(progress::startsAt);
-        partitions.stream().filter(p -> !fresh.contains(p)).forEach(p -> consumer.seek(p, progress.position(p)));
         LOG.infof("reading session events from the beginning of %s; ready once read up to (position/end at start-up) %s",
                 fresh, progress.describe());
     }
