@@ -25,6 +25,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 
@@ -57,7 +58,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The figures issue 6 asks for, on the real broker and database of this machine. Not part of the normal test run
  * (surefire excludes *Benchmark); run it with
- * <pre>cd /work/main && mvn -B -ntp -pl transcript-service verify -Pbenchmark</pre>
+ * <pre>mvn -B -ntp -pl transcript-service -am verify -Pbenchmark</pre>
  * Sizes: -Dbenchmark.ingest.calls=200 (one-hour calls of 1200 lines pushed through Kafka),
  * -Dbenchmark.search.segments=1000000 (lines stored before the latency runs).
  *
@@ -72,6 +73,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * call (1200 lines, JSON), and of GET /v1/search?q= for rare, domain, two-word and phrase queries.</li>
  * </ol>
  */
+@Tag("benchmark")
 @QuarkusTest
 @WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL)
