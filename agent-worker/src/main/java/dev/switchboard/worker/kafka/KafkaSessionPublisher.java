@@ -1,5 +1,6 @@
 package dev.switchboard.worker.kafka;
 
+import io.quarkus.runtime.Startup;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CommandResult;
 import dev.switchboard.events.SessionEvent;
@@ -14,6 +15,7 @@ import java.util.concurrent.CompletionStage;
 
 /** Publishes a session's records to Kafka, keyed by room; each stage completes on the broker's acknowledgement. */
 @ApplicationScoped
+@Startup // created before the worker registers with LiveKit: a call must not be the first to need it
 public class KafkaSessionPublisher implements SessionPublisher {
     private final MutinyEmitter<Record<String, TranscriptSegment>> transcripts;
     private final MutinyEmitter<Record<String, SessionEvent>> sessionEvents;

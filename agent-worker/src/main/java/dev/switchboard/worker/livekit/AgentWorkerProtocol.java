@@ -1,5 +1,6 @@
 package dev.switchboard.worker.livekit;
 
+import dev.switchboard.worker.concurrent.WorkerThreads;
 import livekit.LivekitAgent;
 import livekit.LivekitAgent.AvailabilityResponse;
 import livekit.LivekitAgent.JobStatus;
@@ -17,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -37,8 +37,8 @@ public final class AgentWorkerProtocol {
     private final JobRunner runner;
     private final String workerIdentity;
     private final URI endpoint;
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("livekit-status").factory());
+    private final HttpClient http = WorkerThreads.httpClient("livekit-agent-http").build();
+    private final ScheduledExecutorService ticker = WorkerThreads.scheduler("livekit-status");
     private final Map<String, JobRunner.RunningJob> jobs = new ConcurrentHashMap<>();
     /** Jobs this worker said yes to and whose assignment has not come yet, with when it said yes. */
     private final Map<String, Long> promised = new ConcurrentHashMap<>();
@@ -61,7 +61,7 @@ public final class AgentWorkerProtocol {
     /** Connects (and keeps reconnecting) in the background. */
     public synchronized void start() {
         if (connector == null) {
-            connector = Thread.ofVirtual().name("livekit-agent-connection").start(this::connectLoop);
+            connector = WorkerThreads.start("livekit-agent-connection", this::connectLoop);
             long period = settings.statusInterval().toMillis();
             ticker.scheduleAtFixedRate(this::heartbeat, period, period, TimeUnit.MILLISECONDS);
         }

@@ -6,6 +6,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.spi.ObserverMethod;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -36,7 +37,8 @@ public class LiveKitAgentService implements HealthCheck {
         this.worker = worker;
     }
 
-    void onStart(@Observes StartupEvent event) {
+    /** After the eager beans ({@code @Startup}) exist: registering is what lets LiveKit send a call. */
+    void onStart(@Observes @Priority(ObserverMethod.DEFAULT_PRIORITY + 100) StartupEvent event) {
         if (!settings.configured()) {
             LOG.info("LiveKit is not configured (LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET): simulated calls only");
             return;

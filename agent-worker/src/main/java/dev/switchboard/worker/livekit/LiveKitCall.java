@@ -1,5 +1,6 @@
 package dev.switchboard.worker.livekit;
 
+import dev.switchboard.worker.concurrent.WorkerThreads;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.events.CallDirection;
@@ -70,7 +71,7 @@ final class LiveKitCall {
     static JobRunner.RunningJob start(LiveKitEngine engine, LivekitAgent.Job job, String url, String token, SessionRegistry sessions,
                                       VoiceStack voice) {
         LiveKitCall call = new LiveKitCall(engine, job, url, token, sessions, voice);
-        Thread.ofVirtual().name("livekit-call-" + job.getId()).start(call::run);
+        WorkerThreads.start("livekit-call-" + job.getId(), call::run);
         return new JobRunner.RunningJob(job.getId(), call.started, call.ended, call::terminate);
     }
 
@@ -140,7 +141,7 @@ final class LiveKitCall {
                 }
                 case RoomEvent.ParticipantDisconnected left when left.participant().identity().equals(caller.identity()) -> {
                     LOG.infof("room %s: the caller left (%s)", room.name(), left.reason());
-                    Thread.ofVirtual().start(() -> transport.callerLeft(DisconnectReasons.callerLeft(left.reason())));
+                    WorkerThreads.start("caller-left-" + room.name(), () -> transport.callerLeft(DisconnectReasons.callerLeft(left.reason())));
                 }
                 case RoomEvent.TrackSubscribed subscribed when subscribed.participant().identity().equals(caller.identity())
                         && subscribed.track().kind() == TrackKind.KIND_AUDIO -> startAudio(subscribed.track(), transport);
@@ -169,7 +170,7 @@ final class LiveKitCall {
             return;
         }
         audioStarted = true;
-        Thread.ofVirtual().name("caller-audio").start(() -> {
+        WorkerThreads.start("caller-audio-" + job.getRoom().getName(), () -> {
             try (AudioStream stream = AudioStream.fromTrack(engine, track, 16_000, 1, AudioStream.Options.defaults())) {
                 while (!session.ended().isDone()) {
                     var frame = stream.read(Duration.ofMillis(200));

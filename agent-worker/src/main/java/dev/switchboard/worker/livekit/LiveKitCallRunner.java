@@ -1,5 +1,6 @@
 package dev.switchboard.worker.livekit;
 
+import io.quarkus.runtime.Startup;
 import dev.switchboard.worker.livekit.ffi.FfiException;
 import dev.switchboard.worker.livekit.ffi.LiveKitEngine;
 import dev.switchboard.worker.session.SessionRegistry;
@@ -17,6 +18,7 @@ import java.util.Optional;
  * engine loads and the voice pipeline is configured; otherwise it says exactly what is missing.
  */
 @ApplicationScoped
+@Startup // created before the worker registers with LiveKit: a call must not be the first to need it
 public class LiveKitCallRunner implements JobRunner {
     private final SessionRegistry sessions;
     private final VoiceStack voice;

@@ -1,5 +1,6 @@
 package dev.switchboard.worker.livekit;
 
+import dev.switchboard.worker.concurrent.WorkerThreads;
 import dev.switchboard.worker.livekit.ffi.Room;
 import dev.switchboard.worker.livekit.ffi.TextStreamWriter;
 import dev.switchboard.worker.livekit.ffi.Transcriptions;
@@ -10,7 +11,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Captions as LiveKit front ends read them: {@code lk.transcription} text streams. The caller's lines are sent
@@ -26,7 +26,7 @@ final class LiveKitCaptions implements Captions, AutoCloseable {
     private final String callerIdentity;
     private final String callerTrackSid;
     private final String agentTrackSid;
-    private final ExecutorService sender = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("captions").factory());
+    private final ExecutorService sender = WorkerThreads.serial("captions");
     private final Map<String, TextStreamWriter> agentStreams = new ConcurrentHashMap<>();
 
     LiveKitCaptions(Room room, String callerIdentity, String callerTrackSid, String agentTrackSid) {

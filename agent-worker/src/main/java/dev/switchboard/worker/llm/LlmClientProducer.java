@@ -1,6 +1,7 @@
 package dev.switchboard.worker.llm;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import org.jboss.logging.Logger;
@@ -19,6 +20,7 @@ public class LlmClientProducer {
 
     @Produces
     @ApplicationScoped
+    @Startup
     LlmClient llmClient(LlmConfig config, ObjectMapper json) {
         LlmConfig.Provider provider = config.provider();
         if (provider == LlmConfig.Provider.AUTO) {

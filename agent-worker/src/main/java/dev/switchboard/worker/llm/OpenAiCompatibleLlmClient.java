@@ -1,5 +1,6 @@
 package dev.switchboard.worker.llm;
 
+import dev.switchboard.worker.concurrent.WorkerThreads;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -46,7 +47,7 @@ public final class OpenAiCompatibleLlmClient implements LlmClient {
     public OpenAiCompatibleLlmClient(Settings settings, ObjectMapper json) {
         this.settings = settings;
         this.json = json;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = WorkerThreads.httpClient("llm-http").connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     /** Accepts a base URL ({@code https://api.openai.com/v1}) or the full chat-completions URL (Azure deployments). */

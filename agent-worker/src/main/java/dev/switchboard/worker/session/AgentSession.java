@@ -1,5 +1,6 @@
 package dev.switchboard.worker.session;
 
+import dev.switchboard.worker.concurrent.WorkerThreads;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CommandResult;
 import dev.switchboard.events.CommandStatus;
@@ -594,7 +595,7 @@ public final class AgentSession {
         } finally {
             lock.unlock();
         }
-        Thread.ofVirtual().name("end-" + room()).start(() -> finish(reason, endedBy, detail));
+        WorkerThreads.start("end-" + room(), () -> finish(reason, endedBy, detail));
         return ended;
     }
 

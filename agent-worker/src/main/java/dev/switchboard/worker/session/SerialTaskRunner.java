@@ -1,5 +1,6 @@
 package dev.switchboard.worker.session;
 
+import dev.switchboard.worker.concurrent.WorkerThreads;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -30,7 +31,7 @@ final class SerialTaskRunner {
     private volatile boolean closed;
 
     SerialTaskRunner(String name) {
-        worker = Thread.ofVirtual().name(name).start(this::loop);
+        worker = WorkerThreads.start(name, this::loop);
     }
 
     <T> CompletableFuture<T> submit(String name, boolean interruptible, Callable<T> work) {

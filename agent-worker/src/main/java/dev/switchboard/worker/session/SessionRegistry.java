@@ -1,5 +1,7 @@
 package dev.switchboard.worker.session;
 
+import io.quarkus.runtime.Startup;
+import dev.switchboard.worker.concurrent.WorkerThreads;
 import dev.switchboard.events.CallDirection;
 import dev.switchboard.events.EndReason;
 import dev.switchboard.events.Issuer;
@@ -25,12 +27,12 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /** The sessions this worker runs, by room. Starting a session announces it; an ended session leaves the registry. */
 @ApplicationScoped
+@Startup // created before the worker registers with LiveKit: a call must not be the first to need it
 public class SessionRegistry {
     private static final Logger LOG = Logger.getLogger(SessionRegistry.class);
 
@@ -47,7 +49,7 @@ public class SessionRegistry {
     private final WorkerIdentity worker;
     private final List<AgentTool> tools = List.of(new EndCallTool());
     private final Clock clock = Clock.systemUTC();
-    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("session-timers").factory());
+    private final ScheduledExecutorService timers = WorkerThreads.scheduler("session-timers");
 
     SessionRegistry(LlmClient llm, SessionPublisher publisher, AgentSettings settings, WorkerIdentity worker, MeterRegistry metrics) {
         this.llm = llm;

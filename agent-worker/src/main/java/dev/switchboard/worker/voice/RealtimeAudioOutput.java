@@ -1,5 +1,6 @@
 package dev.switchboard.worker.voice;
 
+import dev.switchboard.worker.concurrent.WorkerThreads;
 import dev.switchboard.worker.voice.audio.AudioFrame;
 
 import java.util.ArrayDeque;
@@ -33,7 +34,7 @@ public final class RealtimeAudioOutput implements AudioOutput, AutoCloseable {
         this.tickSamples = sampleRate / 100;
         this.capacitySamples = sampleRate * bufferMillis / 1000;
         this.speaker = speaker;
-        this.clock = Thread.ofVirtual().name("audio-playout").start(this::play);
+        this.clock = WorkerThreads.start("audio-playout", this::play);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.switchboard.worker.voice;
 
+import dev.switchboard.worker.concurrent.WorkerThreads;
 import dev.switchboard.worker.session.CallTransport;
 import dev.switchboard.worker.voice.audio.AudioFrame;
 import dev.switchboard.worker.voice.tts.SentenceChunker;
@@ -123,7 +124,7 @@ final class VoiceSpeech implements CallTransport.Speech {
                 listener.ended(this);
                 return;
             }
-            Thread.ofVirtual().name("speech-playout").start(this::awaitPlayout);
+            WorkerThreads.start("speech-playout", this::awaitPlayout);
         });
     }
 

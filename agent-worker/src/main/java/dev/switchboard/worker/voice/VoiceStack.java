@@ -1,5 +1,7 @@
 package dev.switchboard.worker.voice;
 
+import io.quarkus.runtime.Startup;
+import dev.switchboard.worker.concurrent.WorkerThreads;
 import dev.switchboard.events.Transport;
 import dev.switchboard.worker.voice.SpeechConfig.Provider;
 import dev.switchboard.worker.voice.stt.DeepgramStreaming;
@@ -20,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -28,13 +29,14 @@ import java.util.concurrent.ScheduledExecutorService;
  * the VAD. Tells, in words, what is missing when a voice call cannot be served.
  */
 @ApplicationScoped
+@Startup // created before the worker registers with LiveKit: a call must not be the first to need it
 public class VoiceStack {
     private static final Logger LOG = Logger.getLogger(VoiceStack.class);
 
     private final SpeechConfig config;
     private final VoiceSettings turnTaking;
     private final MeterRegistry metrics;
-    private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, Thread.ofVirtual().name("voice-timers").factory());
+    private final ScheduledExecutorService timers = WorkerThreads.scheduler("voice-timers");
     private final List<String> missing = new ArrayList<>();
     private volatile SileroVad.Model vadModel;
 

@@ -1,5 +1,6 @@
 package dev.switchboard.worker.voice;
 
+import dev.switchboard.worker.concurrent.WorkerThreads;
 import dev.switchboard.events.Transport;
 import dev.switchboard.worker.session.AgentSession;
 import dev.switchboard.worker.session.CallTransport;
@@ -321,7 +322,7 @@ public final class VoiceTransport implements CallTransport {
             @Override
             public void firstAudioWritten(VoiceSpeech s, long sample) {
                 firstAudioNanos = System.nanoTime();
-                Thread.ofVirtual().start(() -> reportLatency(sample));
+                WorkerThreads.start("turn-latency", () -> reportLatency(sample));
             }
 
             @Override

@@ -161,6 +161,9 @@ public final class LiveKitEngine implements AutoCloseable {
         this.lib = lib;
         this.options = options;
         this.dispatcher = Thread.ofPlatform().daemon().name(DISPATCHER_NAME).unstarted(this::dispatchLoop);
+        // Room events reach application code on this thread; it may be started from any thread (even one the
+        // JDK made), so it runs with the loader of the binding's own classes, not an inherited one.
+        this.dispatcher.setContextClassLoader(LiveKitEngine.class.getClassLoader());
     }
 
     public static LiveKitEngine start() {

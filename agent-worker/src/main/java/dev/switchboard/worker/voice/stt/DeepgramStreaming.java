@@ -1,5 +1,6 @@
 package dev.switchboard.worker.voice.stt;
 
+import dev.switchboard.worker.concurrent.WorkerThreads;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.worker.voice.audio.AudioFrame;
@@ -35,7 +36,7 @@ public final class DeepgramStreaming implements SpeechToText {
     }
 
     private final Settings settings;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = WorkerThreads.httpClient("deepgram-stt-http").build();
     private final ObjectMapper json = new ObjectMapper();
 
     public DeepgramStreaming(Settings settings) {

@@ -1,5 +1,6 @@
 package dev.switchboard.worker.voice.stt;
 
+import dev.switchboard.worker.concurrent.WorkerThreads;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.worker.voice.audio.AudioFrame;
@@ -34,7 +35,7 @@ public final class OpenAiTranscription implements SpeechToText {
     }
 
     private final Settings settings;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = WorkerThreads.httpClient("openai-stt-http").connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
 
     public OpenAiTranscription(Settings settings) {
@@ -106,7 +107,7 @@ public final class OpenAiTranscription implements SpeechToText {
                 end = receivedMs;
             }
             if (pcm.length > 0 && !closed) {
-                Thread.ofVirtual().name("openai-stt").start(() -> transcribe(pcm, start, end));
+                WorkerThreads.start("openai-stt", () -> transcribe(pcm, start, end));
             }
         }
 

@@ -1,5 +1,6 @@
 package dev.switchboard.worker.voice.tts;
 
+import dev.switchboard.worker.concurrent.WorkerThreads;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.worker.voice.audio.AudioFrame;
@@ -26,7 +27,7 @@ public final class DeepgramSpeech implements TextToSpeech {
     }
 
     private final Settings settings;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = WorkerThreads.httpClient("deepgram-tts-http").build();
     private final ObjectMapper json = new ObjectMapper();
 
     public DeepgramSpeech(Settings settings) {

@@ -1,5 +1,6 @@
 package dev.switchboard.worker.voice.tts;
 
+import dev.switchboard.worker.concurrent.WorkerThreads;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.worker.voice.audio.AudioFrame;
 import dev.switchboard.worker.voice.audio.Resampler;
@@ -36,7 +37,7 @@ public final class OpenAiSpeech implements TextToSpeech {
     }
 
     private final Settings settings;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = WorkerThreads.httpClient("openai-tts-http").connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
 
     public OpenAiSpeech(Settings settings) {
@@ -66,7 +67,7 @@ public final class OpenAiSpeech implements TextToSpeech {
         private volatile boolean cancelled;
 
         SpeechUtterance(AudioSink sink) {
-            worker = Thread.ofVirtual().name("openai-tts").start(() -> run(sink));
+            worker = WorkerThreads.start("openai-tts", () -> run(sink));
         }
 
         @Override
