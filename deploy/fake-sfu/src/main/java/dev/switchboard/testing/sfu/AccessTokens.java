@@ -107,8 +107,41 @@ public final class AccessTokens {
         }
     }
 
+    /** Verifies a worker's token for {@code /agent}: signature, issuer, time window and the {@code video.agent} grant. */
+    public static String verifyAgent(String token, String apiKey, String apiSecret) throws InvalidTokenException {
+        JsonNode claims = verifiedClaims(token, apiKey, apiSecret);
+        if (!claims.path("video").path("agent").asBoolean(false)) {
+            throw new InvalidTokenException("no permissions to register an agent (video.agent)");
+        }
+        return claims.path("sub").asText("");
+    }
+
     /** Verifies signature, issuer, time window and the room-join grant. */
     public static Claims verify(String token, String apiKey, String apiSecret) throws InvalidTokenException {
+        JsonNode claims = verifiedClaims(token, apiKey, apiSecret);
+        String identity = claims.path("sub").asText("");
+        JsonNode video = claims.path("video");
+        if (!video.path("roomJoin").asBoolean(false)) {
+            throw new InvalidTokenException("no permissions to access the room (video.roomJoin)");
+        }
+        String room = video.path("room").asText("");
+        if (room.isEmpty()) {
+            throw new InvalidTokenException("no room in the token's grant");
+        }
+        if (identity.isEmpty()) {
+            throw new InvalidTokenException("no identity (sub) in the token");
+        }
+        Map<String, String> attributes = new LinkedHashMap<>();
+        claims.path("attributes").properties().forEach(e -> attributes.put(e.getKey(), e.getValue().asText()));
+        return new Claims(apiKey, identity, claims.path("name").asText(identity), room,
+                claims.path("kind").asText(""), claims.path("metadata").asText(""), Map.copyOf(attributes),
+                video.path("canPublish").asBoolean(true), video.path("canSubscribe").asBoolean(true),
+                video.path("canPublishData").asBoolean(true), video.path("agent").asBoolean(false),
+                claims.has("exp") ? Instant.ofEpochSecond(claims.get("exp").asLong()) : null);
+    }
+
+    /** The claims of a token with a valid signature, a known issuer and a current time window. */
+    private static JsonNode verifiedClaims(String token, String apiKey, String apiSecret) throws InvalidTokenException {
         if (token == null || token.isBlank()) {
             throw new InvalidTokenException("no access token");
         }
@@ -148,25 +181,7 @@ public final class AccessTokens {
         if (claims.has("nbf") && claims.get("nbf").asLong() - LEEWAY_SECONDS > now) {
             throw new InvalidTokenException("token not valid yet");
         }
-        String identity = claims.path("sub").asText("");
-        JsonNode video = claims.path("video");
-        if (!video.path("roomJoin").asBoolean(false)) {
-            throw new InvalidTokenException("no permissions to access the room (video.roomJoin)");
-        }
-        String room = video.path("room").asText("");
-        if (room.isEmpty()) {
-            throw new InvalidTokenException("no room in the token's grant");
-        }
-        if (identity.isEmpty()) {
-            throw new InvalidTokenException("no identity (sub) in the token");
-        }
-        Map<String, String> attributes = new LinkedHashMap<>();
-        claims.path("attributes").properties().forEach(e -> attributes.put(e.getKey(), e.getValue().asText()));
-        return new Claims(apiKey, identity, claims.path("name").asText(identity), room,
-                claims.path("kind").asText(""), claims.path("metadata").asText(""), Map.copyOf(attributes),
-                video.path("canPublish").asBoolean(true), video.path("canSubscribe").asBoolean(true),
-                video.path("canPublishData").asBoolean(true), video.path("agent").asBoolean(false),
-                claims.has("exp") ? Instant.ofEpochSecond(claims.get("exp").asLong()) : null);
+        return claims;
     }
 
     private static byte[] hmac(String secret, String input) throws GeneralSecurityException {

@@ -70,6 +70,8 @@ public final class FakeSfu implements AutoCloseable {
     /** Sends the fake participants' media from custom sources (its device module never records). */
     final PeerConnectionFactory sendFactory;
     private final MiniHttpServer http;
+    /** LiveKit's agent endpoint: workers register at /agent and are dispatched jobs for this room. */
+    final AgentDispatch agents = new AgentDispatch(this);
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     // ---- room state (room thread only, except where noted) ----
@@ -190,6 +192,8 @@ public final class FakeSfu implements AutoCloseable {
             validate(ex);
         } else if (path.equals("/rtc") || path.equals("/rtc/")) {
             signal(ex);
+        } else if (path.equals("/agent") || path.equals("/agent/")) {
+            agents.serve(ex, tokenOf(ex));
         } else if (path.startsWith("/control/")) {
             control(ex);
         } else {
@@ -284,6 +288,7 @@ public final class FakeSfu implements AutoCloseable {
         roomSid = newSid("RM_");
         roomCreatedAtMs = System.currentTimeMillis();
         event("room", name, "created " + roomSid);
+        agents.roomCreated(roomInfo(0, 0));
     }
 
     LivekitModels.Room roomInfo(int participants, int publishers) {
@@ -491,6 +496,18 @@ public final class FakeSfu implements AutoCloseable {
                     requireClient().sendData(ClientSession.dtmfPacket(p, q.getOrDefault("digit", "1")));
                     return JSON.createObjectNode().put("digit", q.getOrDefault("digit", "1"));
                 });
+                case "POST /agent/dispatch" -> {
+                    String metadata = new String(ex.body, StandardCharsets.UTF_8);
+                    LivekitModels.Room room = call(() -> {
+                        openRoom(q.getOrDefault("room", roomName == null ? "test-room" : roomName));
+                        return roomInfo(remotes.size(), remotes.size());
+                    });
+                    String agentName = q.getOrDefault("agentName", "");
+                    String jobId = agents.dispatch(room, agentName, metadata)
+                            .orElseThrow(() -> new IllegalStateException("no worker is registered as agent '" + agentName + "'"));
+                    yield JSON.createObjectNode().put("jobId", jobId).put("room", room.getName());
+                }
+                case "POST /agent/terminate" -> JSON.createObjectNode().put("terminated", agents.terminate(q.get("job")));
                 case "GET /received-audio" -> call(() -> receivedAudio(Integer.parseInt(q.getOrDefault("windowMs", "100")),
                         "1".equals(q.get("frames"))));
                 case "GET /data" -> dataReport();
@@ -558,6 +575,7 @@ public final class FakeSfu implements AutoCloseable {
         }
         ArrayNode refused = n.putArray("refusedConnections");
         refusals.forEach(refused::add);
+        n.set("agents", agents.describe());
         n.set("process", processInfo());
         return n;
     }

@@ -1,6 +1,5 @@
 package dev.switchboard.testing.sfu;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -59,14 +58,11 @@ public final class FakeSfuControl {
         }
     }
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record JoinedParticipant(String identity, String sid, String trackSid, String room) {}
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Window(double startMs, int frames, double rms) {}
 
     /** What the SFU heard on one of the client's tracks, in windows of {@code windowMs}. */
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record ReceivedTrack(String cid, String trackSid, String participant, long totalFrames, int windowMs,
             int sampleRate, int channels, int samplesPerChannel, double firstAtMs, double lastAtMs, List<Window> windows) {
         public List<Window> windows() {
@@ -74,20 +70,16 @@ public final class FakeSfuControl {
         }
     }
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record ReceivedAudio(List<ReceivedTrack> tracks) {}
 
     /** A data stream the client sent (e.g. a caption segment on {@code lk.transcription}). */
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record DataStream(String streamId, String topic, String senderIdentity, String mimeType, boolean text, int chunks,
             String content, Map<String, String> attributes, boolean closed, Map<String, String> trailerAttributes,
             String trailerReason, double openedAtMs, double closedAtMs) {}
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record UserPacket(double atMs, String channel, String senderIdentity, String topic, String payload,
             List<String> destinationIdentities) {}
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record DataReport(List<DataStream> streams, List<UserPacket> userPackets, Map<String, Integer> otherPackets) {
         public List<DataStream> streams(String topic) {
             return streams.stream().filter(s -> topic.equals(s.topic())).toList();
@@ -202,6 +194,37 @@ public final class FakeSfuControl {
 
     public DataReport data() {
         return convert(get("/control/data"), DataReport.class);
+    }
+
+    // ---- agents (LiveKit's /agent endpoint) ----
+
+    /** A job LiveKit offered to agent workers, with the statuses it went through (ASSIGNED, JS_RUNNING, JS_SUCCESS...). */
+    public record AgentJob(String id, String room, String agentName, String metadata, String workerId, String participantIdentity,
+                           String error, List<String> statuses, String status) {}
+
+    /** A worker registered at /agent. */
+    public record AgentWorker(String id, String agentName, String version, boolean connected, String status, float load,
+                              int jobCount, int pings) {}
+
+    public List<AgentWorker> agentWorkers() {
+        return JSON.convertValue(state().path("agents").path("workers"),
+                JSON.getTypeFactory().constructCollectionType(List.class, AgentWorker.class));
+    }
+
+    public List<AgentJob> agentJobs() {
+        return JSON.convertValue(state().path("agents").path("jobs"),
+                JSON.getTypeFactory().constructCollectionType(List.class, AgentJob.class));
+    }
+
+    /** Explicit dispatch (as AgentDispatchService/CreateDispatch): returns the job id. */
+    public String dispatchAgent(String room, String agentName, String metadata) {
+        return post("/control/agent/dispatch?room=" + enc(room) + "&agentName=" + enc(agentName),
+                metadata == null ? new byte[0] : metadata.getBytes(StandardCharsets.UTF_8)).path("jobId").asText();
+    }
+
+    /** LiveKit asks the worker running the job to stop it. */
+    public boolean terminateJob(String jobId) {
+        return post("/control/agent/terminate?job=" + enc(jobId), new byte[0]).path("terminated").asBoolean();
     }
 
     // ---- transport ----
