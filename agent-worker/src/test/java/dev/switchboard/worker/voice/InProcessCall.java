@@ -8,7 +8,7 @@ import dev.switchboard.worker.session.AgentSession;
 import dev.switchboard.worker.session.RecordingPublisher;
 import dev.switchboard.worker.session.TestSessions;
 import dev.switchboard.worker.voice.audio.AudioFrame;
-import dev.switchboard.worker.voice.fakes.FakeDeepgramServer;
+import dev.switchboard.testing.speech.FakeDeepgramServer;
 import dev.switchboard.worker.voice.fakes.FakeOpenAiAudioServer;
 import dev.switchboard.worker.voice.stt.DeepgramStreaming;
 import dev.switchboard.worker.voice.tts.OpenAiSpeech;

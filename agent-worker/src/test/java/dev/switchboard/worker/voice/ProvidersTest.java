@@ -1,9 +1,9 @@
 package dev.switchboard.worker.voice;
 
 import dev.switchboard.worker.voice.audio.AudioFrame;
-import dev.switchboard.worker.voice.fakes.FakeDeepgramServer;
+import dev.switchboard.testing.speech.FakeDeepgramServer;
 import dev.switchboard.worker.voice.fakes.FakeOpenAiAudioServer;
-import dev.switchboard.worker.voice.fakes.Tones;
+import dev.switchboard.testing.speech.Tones;
 import dev.switchboard.worker.voice.stt.DeepgramStreaming;
 import dev.switchboard.worker.voice.stt.OpenAiTranscription;
 import dev.switchboard.worker.voice.stt.SpeechToText;

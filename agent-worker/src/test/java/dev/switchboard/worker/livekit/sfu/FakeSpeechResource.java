@@ -1,6 +1,6 @@
 package dev.switchboard.worker.livekit.sfu;
 
-import dev.switchboard.worker.voice.fakes.FakeDeepgramServer;
+import dev.switchboard.testing.speech.FakeDeepgramServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.util.Map;

@@ -1,6 +1,7 @@
 package dev.switchboard.worker.voice.fakes;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.testing.speech.Tones;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

@@ -1,4 +1,4 @@
-package dev.switchboard.worker.voice.fakes;
+package dev.switchboard.testing.speech;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.switchboard.worker.voice.fakes;
+package dev.switchboard.testing.speech;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
