@@ -4,17 +4,30 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.testing.livekit.FakeLiveKitServer;
 import dev.switchboard.testing.llm.FakeLlmControl;
 import dev.switchboard.testing.llm.FakeLlmServer;
+import dev.switchboard.testing.sfu.FakeSfuControl;
+import dev.switchboard.testing.sfu.FakeSfuProcess;
+import dev.switchboard.testing.speech.FakeDeepgramServer;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import static io.restassured.RestAssured.given;
@@ -22,24 +35,43 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The four services as separate processes on a real Kafka broker and a real PostgreSQL (the stack of
- * ./switchboard up), with an OpenAI-compatible LLM and LiveKit's server API served by the test: one simulated
- * call from the first word to the stored transcript.
+ * ./switchboard up, packaged applications started the way it starts them), with an OpenAI-compatible LLM,
+ * Deepgram's speech APIs and LiveKit (its server API, and a fake SFU serving rooms and the agent endpoint) served
+ * by the test: a voice call over LiveKit's real media engine on a freshly started worker, and a simulated call,
+ * each from the first word to the stored transcript.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EndToEndTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String CALLER_SAYS = "Where is my order?";
+    private static final String DEEPGRAM_KEY = "dg-e2e";
     private static FakeLlmServer llmServer;
     private static FakeLiveKitServer livekit;
+    private static FakeSfuProcess sfu;
+    private static FakeDeepgramServer deepgram;
+    private static StackSettings settings;
     private static LocalStack stack;
     private static final ByteArrayOutputStream output = new ByteArrayOutputStream();
 
     @BeforeAll
-    static void startStack() {
+    static void startStack() throws Exception {
         llmServer = new FakeLlmServer();
         livekit = new FakeLiveKitServer();
-        stack = LocalStack.start(TestStacks.onFreePorts(),
+        sfu = FakeSfuProcess.start(FakeSfuProcess.Options.defaults().withLogFile(Path.of("target", "fake-sfu-logs", "end-to-end.log")));
+        deepgram = new FakeDeepgramServer(DEEPGRAM_KEY, CALLER_SAYS);
+        Map<String, String> worker = new HashMap<>();
+        // The worker registers with the fake SFU's /agent endpoint and takes the calls it dispatches.
+        worker.put("LIVEKIT_URL", sfu.url());
+        worker.put("LIVEKIT_API_KEY", sfu.apiKey());
+        worker.put("LIVEKIT_API_SECRET", sfu.apiSecret());
+        worker.put("DEEPGRAM_API_KEY", DEEPGRAM_KEY);
+        worker.put("SWITCHBOARD_SPEECH_DEEPGRAM_BASE_URL", deepgram.baseUrl());
+        settings = TestStacks.onFreePorts();
+        stack = LocalStack.start(settings,
                 Map.of("SWITCHBOARD_LLM_BASE_URL", llmServer.baseUrl(), "SWITCHBOARD_LLM_API_KEY", "e2e-key", "SWITCHBOARD_LLM_MODEL", "fake-model"),
                 Map.of("call-controller", Map.of("LIVEKIT_URL", livekit.url(), "LIVEKIT_API_KEY", livekit.apiKey(),
-                        "LIVEKIT_API_SECRET", livekit.apiSecret())),
+                                "LIVEKIT_API_SECRET", livekit.apiSecret()),
+                        "agent-worker", worker),
                 new PrintStream(output, true));
     }
 
@@ -50,6 +82,10 @@ class EndToEndTest {
         }
         llmServer.close();
         livekit.close();
+        deepgram.close();
+        if (sfu != null) {
+            sfu.close();
+        }
         // Every service process, and PostgreSQL's, is gone.
         long deadline = System.currentTimeMillis() + 10_000;
         while (ProcessHandle.current().descendants().anyMatch(ProcessHandle::isAlive) && System.currentTimeMillis() < deadline) {
@@ -59,7 +95,104 @@ class EndToEndTest {
                 .as("processes left behind").isEmpty();
     }
 
+    /**
+     * The product's core path, on the packaged worker exactly as ./switchboard up starts it, and before anything
+     * else has touched the worker: LiveKit dispatches the call, the caller speaks, the agent answers out loud, the
+     * transcript is stored, the caller hangs up and the job ends well.
+     */
     @Test
+    @Order(1)
+    void aLiveKitCallOnAFreshlyStartedWorkerIsHeardAnsweredStoredAndEnds() throws Exception {
+        FakeSfuControl sfuControl = sfu.control();
+        var llm = new FakeLlmControl(llmServer.baseUrl());
+        llm.reset();
+        llm.replyText("Your order shipped today.");
+        String room = "e2e-voice-" + System.nanoTime();
+        String gateway = stack.url("context-gateway");
+        String transcripts = stack.url("transcript-service");
+
+        await(() -> sfuControl.agentWorkers().stream().anyMatch(FakeSfuControl.AgentWorker::connected));
+
+        // A phone caller enters a new room: LiveKit dispatches the job to the worker, which joins and starts a session.
+        var caller = sfuControl.joinParticipant(FakeSfuControl.ParticipantSpec.sipCaller("+15550100")
+                .withAudio(FakeSfuControl.AudioSpec.silence()), room);
+        await(() -> job(sfuControl, room).statuses().contains("JS_RUNNING"));
+        await(() -> given().get(gateway + "/v1/sessions/" + room).statusCode() == 200);
+        var session = given().get(gateway + "/v1/sessions/" + room).jsonPath();
+        assertThat(session.getString("transport")).isEqualTo("LIVEKIT");
+        assertThat(session.getString("direction")).isEqualTo("INBOUND");
+        assertThat(session.getString("callerNumber")).isEqualTo("+15550100");
+
+        // The caller asks (real speech audio through LiveKit's engine, the VAD and the speech recognizer).
+        sfuControl.play(caller.identity(), FakeSfuControl.AudioSpec.file(speech(CALLER_SAYS).toString(), 16_000, false));
+
+        // The agent answers out loud; once it has said all of it, both lines are stored.
+        await(() -> finalLines(transcripts, room).size() >= 2);
+        assertThat(finalLines(transcripts, room)).containsExactly("USER: " + CALLER_SAYS, "AGENT: Your order shipped today.");
+        assertThat(agentAudioMs(sfuControl)).as("ms of the agent's voice the room heard").isGreaterThan(800);
+        assertThat(deepgram.audioBytesReceived()).as("caller audio the speech recognizer received").isGreaterThan(16_000);
+        assertThat(deepgram.spoken()).as("what the agent had synthesized").contains("Your order shipped today.");
+
+        // The caller hangs up: the session ends with the reason, the job ends well.
+        sfuControl.leaveParticipant(caller.identity(), "CLIENT_INITIATED");
+        await(() -> "ENDED".equals(given().get(gateway + "/v1/sessions/" + room).jsonPath().getString("state")));
+        assertThat(given().get(gateway + "/v1/sessions/" + room).jsonPath().getString("endReason")).isEqualTo("CALLER_HANGUP");
+        await(() -> job(sfuControl, room).statuses().contains("JS_SUCCESS"));
+        assertThat(job(sfuControl, room).statuses()).doesNotContain("JS_FAILED");
+        await(() -> "CALLER_HANGUP".equals(given().get(transcripts + "/v1/sessions/" + room).jsonPath().getString("endReason")));
+
+        assertThat(Files.readString(settings.logs().resolve("agent-worker.log"))).as("the worker's log")
+                .doesNotContain("ClassNotFoundException", "the call failed");
+    }
+
+    /** The stored transcript's final lines as "ROLE: text" (empty until the session is known to the service). */
+    private static List<String> finalLines(String transcripts, String room) {
+        Response response = given().get(transcripts + "/v1/sessions/" + room + "/transcript");
+        return response.statusCode() != 200 ? List.of()
+                : response.jsonPath().getList("segments.findAll { it.isFinal }.collect { it.role + ': ' + it.text }");
+    }
+
+    private static FakeSfuControl.AgentJob job(FakeSfuControl control, String room) {
+        return control.agentJobs().stream().filter(j -> room.equals(j.room())).findFirst()
+                .orElseThrow(() -> new AssertionError("LiveKit dispatched no job for " + room + ": " + control.state().path("agents")));
+    }
+
+    /** Milliseconds of loud audio the SFU received from the agent (the fake speech synthesizer speaks a tone). */
+    private static long agentAudioMs(FakeSfuControl control) {
+        return control.receivedAudio(100).tracks().stream().flatMap(t -> t.windows().stream()).filter(w -> w.rms() > 0.05).count() * 100;
+    }
+
+    /**
+     * Real speech for the caller, synthesized by espeak-ng (nothing recorded is committed) and brought from its
+     * 22,050 Hz to 16 kHz raw PCM by linear interpolation (plenty for a speech recognizer that is a fake).
+     */
+    private static Path speech(String text) throws IOException, InterruptedException {
+        Process espeak = new ProcessBuilder("espeak-ng", "-v", "en-us", "-s", "160", "--stdout", text).start();
+        byte[] wav = espeak.getInputStream().readAllBytes();
+        if (!espeak.waitFor(30, TimeUnit.SECONDS) || espeak.exitValue() != 0) {
+            throw new IllegalStateException("espeak-ng failed: " + new String(espeak.getErrorStream().readAllBytes()));
+        }
+        ByteBuffer in = ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN);
+        int rate = in.getInt(24);
+        int data = new String(wav, 0, Math.min(wav.length, 512), java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("data") + 8;
+        int samples = (wav.length - data) / 2;
+        int outSamples = (int) ((long) samples * 16_000 / rate);
+        ByteBuffer out = ByteBuffer.allocate(outSamples * 2).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < outSamples; i++) {
+            double position = (double) i * rate / 16_000;
+            int left = (int) position;
+            int right = Math.min(samples - 1, left + 1);
+            double fraction = position - left;
+            double value = in.getShort(data + 2 * left) * (1 - fraction) + in.getShort(data + 2 * right) * fraction;
+            out.putShort((short) Math.round(value));
+        }
+        Path pcm = Files.createTempFile("caller-speech", ".pcm");
+        Files.write(pcm, out.array());
+        return pcm;
+    }
+
+    @Test
+    @Order(2)
     void everyServiceIsReadyOnTheRealBrokerAndDatabase() {
         for (String service : List.of("context-gateway", "transcript-service", "call-controller", "agent-worker")) {
             String health = given().get(stack.url(service) + "/q/health/ready").then().statusCode(200).extract().asString();
@@ -70,8 +203,10 @@ class EndToEndTest {
     }
 
     @Test
+    @Order(3)
     void aSimulatedCallIsSteeredHungUpByTheLlmAndItsTranscriptStored() {
         var llm = new FakeLlmControl(llmServer.baseUrl());
+        llm.reset();
         String room = "e2e-" + System.nanoTime();
         String worker = stack.url("agent-worker");
         String gateway = stack.url("context-gateway");
