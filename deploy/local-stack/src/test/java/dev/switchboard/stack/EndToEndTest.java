@@ -9,22 +9,19 @@ import dev.switchboard.testing.sfu.FakeSfuProcess;
 import dev.switchboard.testing.speech.FakeDeepgramServer;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,59 +37,27 @@ import static org.assertj.core.api.Assertions.assertThat;
  * by the test: a voice call over LiveKit's real media engine on a freshly started worker, and a simulated call,
  * each from the first word to the stored transcript.
  */
+@Order(1) // first of the classes sharing the packaged stack: its voice call must reach a worker nothing has touched
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(PackagedStack.Resolver.class)
 class EndToEndTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final String CALLER_SAYS = "Where is my order?";
-    private static final String DEEPGRAM_KEY = "dg-e2e";
-    private static FakeLlmServer llmServer;
-    private static FakeLiveKitServer livekit;
+    private static final String CALLER_SAYS = PackagedStack.CALLER_SAYS;
+    private static PackagedStack packaged;
+    private static LocalStack stack;
     private static FakeSfuProcess sfu;
     private static FakeDeepgramServer deepgram;
-    private static StackSettings settings;
-    private static LocalStack stack;
-    private static final ByteArrayOutputStream output = new ByteArrayOutputStream();
+    private static FakeLiveKitServer livekit;
+    private static FakeLlmServer llmServer;
 
     @BeforeAll
-    static void startStack() throws Exception {
-        llmServer = new FakeLlmServer();
-        livekit = new FakeLiveKitServer();
-        sfu = FakeSfuProcess.start(FakeSfuProcess.Options.defaults().withLogFile(Path.of("target", "fake-sfu-logs", "end-to-end.log")));
-        deepgram = new FakeDeepgramServer(DEEPGRAM_KEY, CALLER_SAYS);
-        Map<String, String> worker = new HashMap<>();
-        // The worker registers with the fake SFU's /agent endpoint and takes the calls it dispatches.
-        worker.put("LIVEKIT_URL", sfu.url());
-        worker.put("LIVEKIT_API_KEY", sfu.apiKey());
-        worker.put("LIVEKIT_API_SECRET", sfu.apiSecret());
-        worker.put("DEEPGRAM_API_KEY", DEEPGRAM_KEY);
-        worker.put("SWITCHBOARD_SPEECH_DEEPGRAM_BASE_URL", deepgram.baseUrl());
-        settings = TestStacks.onFreePorts();
-        stack = LocalStack.start(settings,
-                Map.of("SWITCHBOARD_LLM_BASE_URL", llmServer.baseUrl(), "SWITCHBOARD_LLM_API_KEY", "e2e-key", "SWITCHBOARD_LLM_MODEL", "fake-model"),
-                Map.of("call-controller", Map.of("LIVEKIT_URL", livekit.url(), "LIVEKIT_API_KEY", livekit.apiKey(),
-                                "LIVEKIT_API_SECRET", livekit.apiSecret()),
-                        "agent-worker", worker),
-                new PrintStream(output, true));
-    }
-
-    @AfterAll
-    static void stopStack() throws InterruptedException {
-        if (stack != null) {
-            stack.close();
-        }
-        llmServer.close();
-        livekit.close();
-        deepgram.close();
-        if (sfu != null) {
-            sfu.close();
-        }
-        // Every service process, and PostgreSQL's, is gone.
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (ProcessHandle.current().descendants().anyMatch(ProcessHandle::isAlive) && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
-        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).map(p -> p.info().commandLine().orElse("?")))
-                .as("processes left behind").isEmpty();
+    static void useTheSharedStack(PackagedStack shared) {
+        packaged = shared;
+        stack = shared.stack;
+        sfu = shared.sfu;
+        deepgram = shared.deepgram;
+        livekit = shared.livekitApi;
+        llmServer = shared.llm;
     }
 
     /**
@@ -141,7 +106,7 @@ class EndToEndTest {
         assertThat(job(sfuControl, room).statuses()).doesNotContain("JS_FAILED");
         await(() -> "CALLER_HANGUP".equals(given().get(transcripts + "/v1/sessions/" + room).jsonPath().getString("endReason")));
 
-        assertThat(Files.readString(settings.logs().resolve("agent-worker.log"))).as("the worker's log")
+        assertThat(packaged.log("agent-worker")).as("the worker's log")
                 .doesNotContain("ClassNotFoundException", "the call failed");
     }
 
@@ -199,7 +164,7 @@ class EndToEndTest {
             assertThat(health).as(service).contains("Kafka connection health check");
         }
         assertThat(given().get(stack.url("transcript-service") + "/q/health/ready").asString()).contains("Database connections health check");
-        assertThat(output.toString()).contains("ready: agent-worker");
+        assertThat(packaged.output.toString()).contains("ready: agent-worker");
     }
 
     @Test
