@@ -1,0 +1,167 @@
+package dev.switchboard.kit.kafka;
+
+import dev.switchboard.schemas.serde.AvroSerializer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.DeserializationFailureHandler;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The one place every service sends poison records: to the topic's dead-letter twin ({@code <topic>.dlq}), with the
+ * original key and value bytes and headers that explain the record without anything else:
+ * {@value DeadLetterHeaders#SERVICE}, {@value DeadLetterHeaders#CONSUMER_GROUP}, {@value DeadLetterHeaders#TOPIC},
+ * {@value DeadLetterHeaders#PARTITION}, {@value DeadLetterHeaders#OFFSET}, {@value DeadLetterHeaders#KIND} and
+ * {@value DeadLetterHeaders#REASON} (plus the cause and exception class when there are). Fan-out topics are read by
+ * several services, so each names itself and its group: copies of one poison record are told apart.
+ *
+ * <p>A record with a null value is never skipped silently: undecodable or without a value (a tombstone), it is
+ * dead-lettered and counted ({@code switchboard_kafka_dead_letters_total{topic,kind}}). Consumers that replay their
+ * topic from the beginning at every start count what they read again instead
+ * ({@code switchboard_kafka_poison_replayed_total}), so the dead-letter topic does not get a copy per restart.
+ *
+ * <p>Explicit rather than SmallRye's nack-based dead-letter strategy: batch consumers cannot nack one record of a
+ * batch, and the headers here are the same for every consumer style.
+ */
+@ApplicationScoped
+public class DeadLetters {
+    public static final String CHANNEL = "switchboard-dead-letters";
+    public static final String SUFFIX = ".dlq";
+    private static final Logger LOG = Logger.getLogger(DeadLetters.class);
+
+    private final MutinyEmitter<byte[]> emitter;
+    private final MeterRegistry metrics;
+    private final Config config;
+    private final String service;
+    private final Duration timeout;
+    private final AvroSerializer<SpecificRecord> encoder = new AvroSerializer<>();
+
+    DeadLetters(@Channel(CHANNEL) MutinyEmitter<byte[]> emitter, MeterRegistry metrics, Config config,
+                @ConfigProperty(name = "quarkus.application.name") String service, KafkaSenders senders) {
+        this.emitter = emitter;
+        this.metrics = metrics;
+        this.config = config;
+        this.service = service;
+        this.timeout = senders.timeout();
+    }
+
+    /** What is wrong with a record whose payload is null: undecodable, or no value at all; empty when it is usable. */
+    public Optional<Poison> unusable(Message<?> message) {
+        if (message.getPayload() != null) {
+            return Optional.empty();
+        }
+        Optional<String> failure = IncomingRecords.deserializationFailure(message);
+        if (failure.isPresent()) {
+            String cause = IncomingRecords.header(message, DeserializationFailureHandler.DESERIALIZATION_FAILURE_CAUSE)
+                    .map(value -> new String(value, StandardCharsets.UTF_8)).orElse(null);
+            return Optional.of(Poison.undecodable(failure.get(), cause));
+        }
+        return Optional.of(Poison.noValue(IncomingRecords.metadata(message).map(IncomingKafkaRecordMetadata::getTopic).orElse("the topic")));
+    }
+
+    /** Dead-letters and acknowledges a record whose payload is null; empty when the payload is usable. */
+    public Optional<CompletionStage<Void>> rejectIfUnusable(Message<?> message) {
+        return unusable(message).map(poison -> reject(message, poison));
+    }
+
+    /**
+     * For a consumer that replays its topic from the beginning at every start, a record that was already in the
+     * topic when it started: an unusable one is counted and acknowledged, not dead-lettered once more per restart.
+     * Empty when the payload is usable.
+     */
+    public Optional<CompletionStage<Void>> skipIfUnusable(Message<?> message) {
+        return unusable(message).map(poison -> {
+            var metadata = IncomingRecords.metadata(message);
+            String topic = metadata.map(IncomingKafkaRecordMetadata::getTopic).orElse("unknown");
+            metrics.counter("switchboard.kafka.poison.replayed", "topic", topic, "kind", poison.kind().label()).increment();
+            LOG.debugf("replayed %s record %s-%d@%d skipped (dead-lettered when it arrived): %s", poison.kind().label(), topic,
+                    metadata.map(IncomingKafkaRecordMetadata::getPartition).orElse(-1), IncomingRecords.offset(message), poison.reason());
+            return message.ack();
+        });
+    }
+
+    /** Dead-letters a record and acknowledges it; if the dead-letter topic cannot take it, the record is nacked. */
+    public CompletionStage<Void> reject(Message<?> message, Poison poison) {
+        return send(message, poison)
+                .onItemOrFailure().transformToUni((sent, failure) -> Uni.createFrom().completionStage(
+                        failure == null ? message.ack() : message.nack(failure)))
+                .subscribeAsCompletionStage();
+    }
+
+    /** Sends one record to its topic's dead-letter twin, completing when the broker has it; the caller acknowledges. */
+    public Uni<Void> send(Message<?> record, Poison poison) {
+        IncomingKafkaRecordMetadata<?, ?> incoming = IncomingRecords.metadata(record)
+                .orElseThrow(() -> new IllegalArgumentException("not a record read from Kafka"));
+        String topic = incoming.getTopic();
+        RecordHeaders headers = new RecordHeaders();
+        for (Header header : incoming.getHeaders()) {
+            if (!header.key().startsWith("deserialization-failure-")) {
+                headers.add(header);
+            }
+        }
+        add(headers, DeadLetterHeaders.SERVICE, service);
+        add(headers, DeadLetterHeaders.CONSUMER_GROUP, groupOf(incoming.getChannel()));
+        add(headers, DeadLetterHeaders.TOPIC, topic);
+        add(headers, DeadLetterHeaders.PARTITION, Integer.toString(incoming.getPartition()));
+        add(headers, DeadLetterHeaders.OFFSET, Long.toString(incoming.getOffset()));
+        add(headers, DeadLetterHeaders.KIND, poison.kind().label());
+        add(headers, DeadLetterHeaders.REASON, poison.reason());
+        add(headers, DeadLetterHeaders.CAUSE, poison.cause());
+        add(headers, DeadLetterHeaders.EXCEPTION_CLASS, poison.exceptionClass());
+        Object key = incoming.getKey();
+        LOG.warnf("dead-lettering %s record %s-%d@%d (key %s): %s", poison.kind().label(), topic, incoming.getPartition(),
+                incoming.getOffset(), key, poison.reason());
+        metrics.counter("switchboard.kafka.dead-letters", "topic", topic, "kind", poison.kind().label()).increment();
+        Message<byte[]> letter = Message.of(value(record, poison, topic)).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                .withTopic(topic + SUFFIX)
+                .withKey(key == null ? null : key.toString())
+                .withHeaders(headers)
+                .build());
+        return emitter.sendMessage(letter)
+                .ifNoItem().after(timeout)
+                .failWith(() -> new TimeoutException("Kafka did not take the dead letter for " + topic + " within " + timeout.toMillis() + " ms"));
+    }
+
+    /** The original bytes: kept by the deserializer when they could not be decoded, else the decoded record again. */
+    private byte[] value(Message<?> record, Poison poison, String topic) {
+        Optional<byte[]> original = IncomingRecords.header(record, DeserializationFailureHandler.DESERIALIZATION_FAILURE_DATA);
+        if (original.isPresent()) {
+            return original.get();
+        }
+        if (record.getPayload() instanceof SpecificRecord decoded) {
+            return encoder.serialize(topic, decoded);
+        }
+        return null;
+    }
+
+    private String groupOf(String channel) {
+        if (channel == null) {
+            return "unknown";
+        }
+        return config.getOptionalValue("mp.messaging.incoming." + channel + ".group.id", String.class)
+                .or(() -> config.getOptionalValue("kafka.group.id", String.class))
+                .orElse("unknown");
+    }
+
+    private static void add(RecordHeaders headers, String name, String value) {
+        if (value != null) {
+            headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.switchboard.kit.problem;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Says what is wrong with a JSON request body, naming the field where Jackson knows it. */
+public final class JsonProblems {
+    private JsonProblems() {
+    }
+
+    public static String describe(JsonProcessingException e) {
+        if (e instanceof MismatchedInputException mismatch) {
+            if (mismatch.getPath().isEmpty()) {
+                return "the request body must be a JSON object";
+            }
+            return path(mismatch) + " must be " + expected(mismatch.getTargetType());
+        }
+        return "the request body is not valid JSON: " + e.getOriginalMessage();
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining("."))
+                .replace(".[", "[");
+    }
+
+    private static String expected(Class<?> type) {
+        if (type == null) {
+            return "of another type";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class || type.isEnum()) {
+            return "a string";
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+            return "a number";
+        }
+        if (type.isArray() || Collection.class.isAssignableFrom(type)) {
+            return "a JSON array";
+        }
+        if (Map.class.isAssignableFrom(type) || type.isRecord()) {
+            return "a JSON object";
+        }
+        return "a JSON object";
+    }
+}

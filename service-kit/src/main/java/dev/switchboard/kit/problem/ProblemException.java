@@ -1,0 +1,57 @@
+package dev.switchboard.kit.problem;
+
+import jakarta.ws.rs.core.Response;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Thrown while handling a request to answer with a problem. It is an answer, not a fault: it has no stack trace,
+ * and the kit logs it at DEBUG (4xx) or as one WARN line (5xx).
+ */
+public final class ProblemException extends RuntimeException {
+    private final ProblemType type;
+    private final Map<String, Object> extensions = new LinkedHashMap<>();
+
+    public ProblemException(ProblemType type, String detail) {
+        this(type, detail, null);
+    }
+
+    public ProblemException(ProblemType type, String detail, Throwable cause) {
+        super(detail, cause, false, false);
+        this.type = type;
+    }
+
+    public ProblemException(Response.StatusType status, String detail) {
+        this(ProblemType.of(status), detail);
+    }
+
+    /** A mistake in the request: 400, naming what is wrong. */
+    public static ProblemException invalid(String detail) {
+        return new ProblemException(ProblemType.INVALID_REQUEST, detail);
+    }
+
+    public static ProblemException notFound(String detail) {
+        return new ProblemException(ProblemType.of(404), detail);
+    }
+
+    /** Adds an extension member to the problem (a null value is left out). */
+    public ProblemException with(String member, Object value) {
+        if (value != null) {
+            extensions.put(member, value);
+        }
+        return this;
+    }
+
+    public ProblemType type() {
+        return type;
+    }
+
+    public Problem toProblem(String instance) {
+        Problem problem = Problem.of(type, getMessage(), instance);
+        for (var member : extensions.entrySet()) {
+            problem = problem.with(member.getKey(), member.getValue());
+        }
+        return problem;
+    }
+}

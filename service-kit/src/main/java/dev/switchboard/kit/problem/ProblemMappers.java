@@ -1,0 +1,123 @@
+package dev.switchboard.kit.problem;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import jakarta.enterprise.inject.Instance;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.NotAcceptableException;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Request;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.Optional;
+
+/**
+ * The one error behaviour of every Switchboard service: each failure leaves as application/problem+json saying what
+ * is wrong. Client mistakes are 4xx and logged at DEBUG; a dependency that is down is a 5xx logged as one WARN line;
+ * anything unexpected is a 500 without internals, logged once at ERROR with its stack trace.
+ */
+public class ProblemMappers {
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    private static final int MAX_ECHO = 200;
+
+    private final Instance<FaultTranslator> translators;
+
+    ProblemMappers(Instance<FaultTranslator> translators) {
+        this.translators = translators;
+    }
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e, UriInfo uri) {
+        return answer(e, uri);
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response mistypedJson(MismatchedInputException e, UriInfo uri) {
+        return answer(ProblemException.invalid(JsonProblems.describe(e)), uri);
+    }
+
+    @ServerExceptionMapper
+    public Response unreadableJson(JsonProcessingException e, UriInfo uri) {
+        return answer(ProblemException.invalid(JsonProblems.describe(e)), uri);
+    }
+
+    @ServerExceptionMapper
+    public Response invalid(ConstraintViolationException e, UriInfo uri) {
+        if (!ConstraintViolations.aboutTheRequest(e.getConstraintViolations())) {
+            return unexpected(e, uri);
+        }
+        return answer(ProblemException.invalid(ConstraintViolations.describe(e.getConstraintViolations())), uri);
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e, UriInfo uri, HttpHeaders headers, Request request) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return unreadableJson(json, uri);
+        }
+        int status = e.getResponse().getStatus();
+        if (status < 400) {
+            return e.getResponse(); // a redirect or another deliberate answer, not a problem
+        }
+        String detail = switch (e) {
+            case NotFoundException notFound when isDefaultMessage(e, status) -> "there is nothing at " + uri.getRequestUri().getRawPath();
+            case NotAllowedException notAllowed -> echo(request.getMethod()) + " is not allowed on " + uri.getRequestUri().getRawPath()
+                    + (notAllowed.getResponse().getAllowedMethods().isEmpty() ? ""
+                    : "; allowed: " + String.join(", ", notAllowed.getResponse().getAllowedMethods()));
+            case NotAcceptableException notAcceptable -> "none of the media types the Accept header allows ("
+                    + echo(headers.getHeaderString(HttpHeaders.ACCEPT)) + ") is offered here";
+            case NotSupportedException unsupported -> "the request body's Content-Type ("
+                    + echo(headers.getHeaderString(HttpHeaders.CONTENT_TYPE)) + ") is not accepted here";
+            default -> isDefaultMessage(e, status) ? ProblemType.of(status).title() : e.getMessage();
+        };
+        ProblemException problem = new ProblemException(ProblemType.of(status), detail);
+        Response answer = answer(problem, uri);
+        if (e instanceof NotAllowedException && !e.getResponse().getAllowedMethods().isEmpty()) {
+            return Response.fromResponse(answer).allow(e.getResponse().getAllowedMethods()).build();
+        }
+        return answer;
+    }
+
+    /** Everything else: a service's own fault (through its {@link FaultTranslator}), or an unexpected 500. */
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e, UriInfo uri) {
+        for (FaultTranslator translator : translators) {
+            Optional<ProblemException> translated = translator.translate(e);
+            if (translated.isPresent()) {
+                return answer(translated.get(), uri);
+            }
+        }
+        LOG.errorf(e, "unexpected failure on %s", uri.getRequestUri().getRawPath());
+        return Problem.of(ProblemType.of(500), "the service failed unexpectedly; the failure has been logged",
+                uri.getRequestUri().getRawPath()).toResponse();
+    }
+
+    private static Response answer(ProblemException e, UriInfo uri) {
+        String path = uri.getRequestUri().getRawPath();
+        if (e.type().isServerError()) {
+            LOG.warnf("%s: %d %s", path, e.type().status(), e.getMessage());
+        } else {
+            LOG.debugf("%s: %d %s", path, e.type().status(), e.getMessage());
+        }
+        return e.toProblem(path).toResponse();
+    }
+
+    /** JAX-RS's own "HTTP 404 Not Found": says nothing the status does not. */
+    private static boolean isDefaultMessage(WebApplicationException e, int status) {
+        return e.getMessage() == null || e.getMessage().startsWith("HTTP " + status);
+    }
+
+    /** A header as the client sent it, shortened: enough to recognise, never a flood. */
+    static String echo(String value) {
+        if (value == null) {
+            return "none";
+        }
+        return value.length() <= MAX_ECHO ? value : value.substring(0, MAX_ECHO) + "...";
+    }
+}

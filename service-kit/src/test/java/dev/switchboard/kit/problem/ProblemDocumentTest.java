@@ -1,0 +1,59 @@
+package dev.switchboard.kit.problem;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ProblemDocumentTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    record Body(String role, Boolean respond, Map<String, String> metadata) {
+    }
+
+    @Test
+    void extensionMembersAreWrittenBesideTheStandardOnes() throws Exception {
+        Problem problem = Problem.of(ProblemType.named("command-rejected", "Command rejected", 409), "no", "/v1/x")
+                .with("room", "call-1").with("reason", null).with("commandId", "c-1");
+        assertThat(JSON.writeValueAsString(problem)).isEqualTo("{\"type\":\"urn:switchboard:problem:command-rejected\","
+                + "\"title\":\"Command rejected\",\"status\":409,\"detail\":\"no\",\"instance\":\"/v1/x\","
+                + "\"room\":\"call-1\",\"commandId\":\"c-1\"}");
+    }
+
+    @Test
+    void aBareStatusIsAboutBlankWithItsReasonPhraseExceptInvalidRequests() {
+        assertThat(ProblemType.of(404)).isEqualTo(new ProblemType("about:blank", "Not Found", 404));
+        assertThat(ProblemType.of(405).title()).isEqualTo("Method Not Allowed");
+        assertThat(ProblemType.of(400)).isSameAs(ProblemType.INVALID_REQUEST);
+        assertThatThrownBy(() -> ProblemType.of(200)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void jsonMistakesNameTheField() {
+        assertThat(describe("{\"role\": \"system\", \"respond\": \"maybe\"}")).isEqualTo("respond must be true or false");
+        assertThat(describe("{\"role\": {\"a\": 1}}")).isEqualTo("role must be a string");
+        assertThat(describe("{\"metadata\": [1]}")).isEqualTo("metadata must be a JSON object");
+        assertThat(describe("[\"hello\"]")).isEqualTo("the request body must be a JSON object");
+        assertThat(describe("{\"role\": ")).startsWith("the request body is not valid JSON: ");
+    }
+
+    @Test
+    void aMessageThatNamesItsFieldIsKeptAsItIs() {
+        assertThat(ConstraintViolations.render("text", "must not be blank")).isEqualTo("text must not be blank");
+        assertThat(ConstraintViolations.render("text", "text must not be empty")).isEqualTo("text must not be empty");
+        assertThat(ConstraintViolations.render("", "goodbye cannot be combined")).isEqualTo("goodbye cannot be combined");
+    }
+
+    private static String describe(String body) {
+        try {
+            JSON.readValue(body, Body.class);
+            throw new AssertionError("parsed: " + body);
+        } catch (JsonProcessingException e) {
+            return JsonProblems.describe(e);
+        }
+    }
+}
