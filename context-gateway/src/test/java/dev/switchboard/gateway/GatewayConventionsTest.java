@@ -1,7 +1,7 @@
 package dev.switchboard.gateway;
 
 import dev.switchboard.gateway.health.CommandResultsReadinessCheck;
-import dev.switchboard.gateway.health.SessionRegistryReadinessCheck;
+import dev.switchboard.gateway.health.LiveSessionRegistryReadinessCheck;
 import dev.switchboard.gateway.support.Api;
 import dev.switchboard.testing.KafkaTestResource;
 import dev.switchboard.testing.ServiceConventionsTest;
@@ -24,6 +24,6 @@ class GatewayConventionsTest extends ServiceConventionsTest {
 
     @Override
     protected List<String> requiredReadinessChecks() {
-        return List.of("Kafka connection health check", SessionRegistryReadinessCheck.NAME, CommandResultsReadinessCheck.NAME);
+        return List.of("Kafka connection health check", LiveSessionRegistryReadinessCheck.NAME, CommandResultsReadinessCheck.NAME);
     }
 }

@@ -1,6 +1,6 @@
 package dev.switchboard.gateway;
 
-import dev.switchboard.gateway.health.SessionRegistryReadinessCheck;
+import dev.switchboard.gateway.health.LiveSessionRegistryReadinessCheck;
 import dev.switchboard.gateway.support.Api;
 import dev.switchboard.gateway.support.EventsBeforeStartResource;
 import dev.switchboard.testing.KafkaTestResource;
@@ -39,7 +39,7 @@ class RestartCatchUpTest {
         Api.session(endedRoom).statusCode(200).body("state", is("ENDED"));
 
         var health = given().get("/q/health/ready").then().statusCode(200).extract().jsonPath();
-        Map<String, String> data = health.getMap("checks.find { it.name == '" + SessionRegistryReadinessCheck.NAME + "' }.data");
+        Map<String, String> data = health.getMap("checks.find { it.name == '" + LiveSessionRegistryReadinessCheck.NAME + "' }.data");
         long published = 0;
         for (String positionOverTarget : data.values()) {
             String[] parts = positionOverTarget.split("/");

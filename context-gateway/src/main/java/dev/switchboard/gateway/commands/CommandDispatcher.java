@@ -8,9 +8,8 @@ import dev.switchboard.events.HangupScope;
 import dev.switchboard.events.Issuer;
 import dev.switchboard.events.SessionCommand;
 import dev.switchboard.gateway.config.GatewayConfig;
-import dev.switchboard.gateway.kafka.KafkaPublisher;
 import dev.switchboard.gateway.sessions.LiveSession;
-import dev.switchboard.gateway.sessions.SessionRegistry;
+import dev.switchboard.gateway.sessions.LiveSessionRegistry;
 import dev.switchboard.gateway.sessions.SessionState;
 import dev.switchboard.schemas.client.Commands;
 import io.smallrye.mutiny.Uni;
@@ -34,14 +33,14 @@ public class CommandDispatcher {
     private static final Logger LOG = Logger.getLogger(CommandDispatcher.class);
 
     private final SessionGuard guard;
-    private final SessionRegistry registry;
+    private final LiveSessionRegistry registry;
     private final CommandStore store;
-    private final KafkaPublisher publisher;
+    private final CommandPublisher publisher;
     private final CommandMetrics metrics;
     private final Clock clock;
     private final Duration lifetime;
 
-    CommandDispatcher(SessionGuard guard, SessionRegistry registry, CommandStore store, KafkaPublisher publisher,
+    CommandDispatcher(SessionGuard guard, LiveSessionRegistry registry, CommandStore store, CommandPublisher publisher,
                       CommandMetrics metrics, Clock clock, GatewayConfig config) {
         this.guard = guard;
         this.registry = registry;

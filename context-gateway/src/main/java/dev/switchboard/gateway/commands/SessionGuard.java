@@ -1,7 +1,7 @@
 package dev.switchboard.gateway.commands;
 
 import dev.switchboard.gateway.sessions.LiveSession;
-import dev.switchboard.gateway.sessions.SessionRegistry;
+import dev.switchboard.gateway.sessions.LiveSessionRegistry;
 import dev.switchboard.gateway.sessions.SessionState;
 import jakarta.inject.Singleton;
 
@@ -13,9 +13,9 @@ import static dev.switchboard.gateway.commands.CommandRefused.Refusal.SESSION_EN
 /** Decides from the registry whether a room's session takes commands, before anything is published. */
 @Singleton
 public class SessionGuard {
-    private final SessionRegistry registry;
+    private final LiveSessionRegistry registry;
 
-    SessionGuard(SessionRegistry registry) {
+    SessionGuard(LiveSessionRegistry registry) {
         this.registry = registry;
     }
 

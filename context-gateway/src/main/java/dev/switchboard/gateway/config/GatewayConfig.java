@@ -46,10 +46,6 @@ public interface GatewayConfig {
         @WithDefault("30s")
         Duration lifetime();
 
-        /** How long publishing to Kafka may take before the request fails with 503. */
-        @WithDefault("10s")
-        Duration publishTimeout();
-
         /** The longest text of an InjectContext, Say or goodbye, in characters. */
         @WithDefault("4000")
         int maxTextLength();

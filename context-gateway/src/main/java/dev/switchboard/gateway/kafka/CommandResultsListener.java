@@ -2,6 +2,9 @@ package dev.switchboard.gateway.kafka;
 
 import dev.switchboard.events.CommandResult;
 import dev.switchboard.gateway.commands.CommandStore;
+import dev.switchboard.kit.kafka.DeadLetters;
+import dev.switchboard.kit.kafka.IncomingRecords;
+import dev.switchboard.kit.kafka.Poison;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -21,10 +24,12 @@ public class CommandResultsListener {
 
     private final CommandStore commands;
     private final CommandResultsProgress progress;
+    private final DeadLetters deadLetters;
 
-    CommandResultsListener(CommandStore commands, CommandResultsProgress progress) {
+    CommandResultsListener(CommandStore commands, CommandResultsProgress progress, DeadLetters deadLetters) {
         this.commands = commands;
         this.progress = progress;
+        this.deadLetters = deadLetters;
     }
 
     @Incoming("command-results-in")
@@ -32,32 +37,21 @@ public class CommandResultsListener {
         Optional<TopicPartition> partition = IncomingRecords.partition(message);
         long offset = IncomingRecords.offset(message);
         try {
-            CommandResult result = message.getPayload();
-            if (result == null) {
-                return undecodable(message, partition, offset);
+            // The replay window re-reads results from before the start: poison among them was dead-lettered when it came.
+            boolean replayed = partition.isPresent() && progress.isHistory(partition.get(), offset);
+            Optional<CompletionStage<Void>> unusable = replayed ? deadLetters.skipIfUnusable(message) : deadLetters.rejectIfUnusable(message);
+            if (unusable.isPresent()) {
+                return unusable.get();
             }
+            CommandResult result = message.getPayload();
             commands.decide(result);
             LOG.debugf("room %s: %s %s -> %s", result.getRoom(), result.getCommandType(), result.getCommandId(), result.getStatus());
             return message.ack();
         } catch (RuntimeException e) {
             LOG.errorf(e, "cannot record command result at %s offset %d", partition.orElse(null), offset);
-            return message.nack(e);
+            return deadLetters.reject(message, Poison.failed(e));
         } finally {
             partition.ifPresent(p -> progress.handled(p, offset));
         }
-    }
-
-    private CompletionStage<Void> undecodable(Message<CommandResult> message, Optional<TopicPartition> partition, long offset) {
-        Optional<String> failure = IncomingRecords.deserializationFailure(message);
-        if (failure.isEmpty()) {
-            return message.ack();
-        }
-        if (partition.isPresent() && progress.isHistory(partition.get(), offset)) {
-            LOG.warnf("skipping an undecodable command result from before start-up at %s offset %d: %s",
-                    partition.get(), offset, failure.get());
-            return message.ack();
-        }
-        LOG.warnf("dead-lettering an undecodable command result at %s offset %d: %s", partition.orElse(null), offset, failure.get());
-        return message.nack(new IllegalArgumentException("not a decodable CommandResult: " + failure.get()));
     }
 }

@@ -4,7 +4,10 @@ import dev.switchboard.events.CallEnded;
 import dev.switchboard.events.SessionEvent;
 import dev.switchboard.gateway.commands.CommandStore;
 import dev.switchboard.gateway.sessions.CallEnd;
-import dev.switchboard.gateway.sessions.SessionRegistry;
+import dev.switchboard.gateway.sessions.LiveSessionRegistry;
+import dev.switchboard.kit.kafka.DeadLetters;
+import dev.switchboard.kit.kafka.IncomingRecords;
+import dev.switchboard.kit.kafka.Poison;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -22,14 +25,16 @@ import java.util.concurrent.CompletionStage;
 public class SessionEventsListener {
     private static final Logger LOG = Logger.getLogger(SessionEventsListener.class);
 
-    private final SessionRegistry registry;
+    private final LiveSessionRegistry registry;
     private final CommandStore commands;
     private final SessionEventsProgress progress;
+    private final DeadLetters deadLetters;
 
-    SessionEventsListener(SessionRegistry registry, CommandStore commands, SessionEventsProgress progress) {
+    SessionEventsListener(LiveSessionRegistry registry, CommandStore commands, SessionEventsProgress progress, DeadLetters deadLetters) {
         this.registry = registry;
         this.commands = commands;
         this.progress = progress;
+        this.deadLetters = deadLetters;
     }
 
     @Incoming("session-events")
@@ -37,10 +42,13 @@ public class SessionEventsListener {
         Optional<TopicPartition> partition = IncomingRecords.partition(message);
         long offset = IncomingRecords.offset(message);
         try {
-            SessionEvent event = message.getPayload();
-            if (event == null) {
-                return undecodable(message, partition, offset);
+            // Replayed at every start: dead-lettering history again each time would flood the DLQ with copies.
+            boolean replayed = partition.isPresent() && progress.isHistory(partition.get(), offset);
+            Optional<CompletionStage<Void>> unusable = replayed ? deadLetters.skipIfUnusable(message) : deadLetters.rejectIfUnusable(message);
+            if (unusable.isPresent()) {
+                return unusable.get();
             }
+            SessionEvent event = message.getPayload();
             registry.apply(event);
             if (event.getPayload() instanceof CallEnded ended) {
                 var decided = commands.callEnded(event.getRoom(), event.getSessionId(), CallEnd.of(event, ended));
@@ -49,24 +57,9 @@ public class SessionEventsListener {
             return message.ack();
         } catch (RuntimeException e) {
             LOG.errorf(e, "cannot apply session event at %s offset %d", partition.orElse(null), offset);
-            return message.nack(e);
+            return deadLetters.reject(message, Poison.failed(e));
         } finally {
             partition.ifPresent(p -> progress.handled(p, offset));
         }
-    }
-
-    private CompletionStage<Void> undecodable(Message<SessionEvent> message, Optional<TopicPartition> partition, long offset) {
-        Optional<String> failure = IncomingRecords.deserializationFailure(message);
-        if (failure.isEmpty()) {
-            return message.ack(); // a record without value carries no event
-        }
-        if (partition.isPresent() && progress.isHistory(partition.get(), offset)) {
-            // Replayed at every start: dead-lettering it again each time would flood the DLQ with copies.
-            LOG.warnf("skipping an undecodable session event from before start-up at %s offset %d: %s",
-                    partition.get(), offset, failure.get());
-            return message.ack();
-        }
-        LOG.warnf("dead-lettering an undecodable session event at %s offset %d: %s", partition.orElse(null), offset, failure.get());
-        return message.nack(new IllegalArgumentException("not a decodable SessionEvent: " + failure.get()));
     }
 }

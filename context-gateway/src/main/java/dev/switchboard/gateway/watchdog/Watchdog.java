@@ -5,14 +5,14 @@ import dev.switchboard.events.CommandStatus;
 import dev.switchboard.events.SessionCommand;
 import dev.switchboard.gateway.commands.CommandMetrics;
 import dev.switchboard.gateway.commands.CommandOutcome;
+import dev.switchboard.gateway.commands.CommandPublisher;
 import dev.switchboard.gateway.commands.CommandStore;
 import dev.switchboard.gateway.commands.TrackedCommand;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.config.GatewayTimers;
 import dev.switchboard.gateway.health.GatewayReadiness;
-import dev.switchboard.gateway.kafka.KafkaPublisher;
 import dev.switchboard.gateway.sessions.LiveSession;
-import dev.switchboard.gateway.sessions.SessionRegistry;
+import dev.switchboard.gateway.sessions.LiveSessionRegistry;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -40,9 +40,9 @@ public class Watchdog {
     private static final Duration NOT_READY_RETRY = Duration.ofSeconds(1);
     private static final int PUBLISH_ATTEMPTS = 5;
 
-    private final SessionRegistry registry;
+    private final LiveSessionRegistry registry;
     private final CommandStore store;
-    private final KafkaPublisher publisher;
+    private final CommandPublisher publisher;
     private final GatewayReadiness readiness;
     private final GatewayTimers timers;
     private final CommandMetrics metrics;
@@ -51,7 +51,7 @@ public class Watchdog {
     /** Results of commands issued before this are unknown to this instance (they precede its replay window). */
     private final Instant oldestAnswerable;
 
-    Watchdog(SessionRegistry registry, CommandStore store, KafkaPublisher publisher, GatewayReadiness readiness,
+    Watchdog(LiveSessionRegistry registry, CommandStore store, CommandPublisher publisher, GatewayReadiness readiness,
              GatewayTimers timers, CommandMetrics metrics, Clock clock, GatewayConfig config) {
         this.registry = registry;
         this.store = store;

@@ -1,11 +1,12 @@
 package dev.switchboard.gateway.watchdog;
 
 import dev.switchboard.events.SessionCommand;
+import dev.switchboard.kit.kafka.DeadLetters;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.jboss.logging.Logger;
 
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -15,23 +16,21 @@ import java.util.concurrent.CompletionStage;
  */
 @ApplicationScoped
 public class WatchdogListener {
-    private static final Logger LOG = Logger.getLogger(WatchdogListener.class);
-
     private final Watchdog watchdog;
+    private final DeadLetters deadLetters;
 
-    WatchdogListener(Watchdog watchdog) {
+    WatchdogListener(Watchdog watchdog, DeadLetters deadLetters) {
         this.watchdog = watchdog;
+        this.deadLetters = deadLetters;
     }
 
     @Incoming("watchdog-commands")
     public CompletionStage<Void> onCommand(Message<SessionCommand> message) {
-        SessionCommand command = message.getPayload();
-        if (command == null) {
-            // Undecodable (or a tombstone): the connector's dead-letter handler keeps the original bytes with the reason.
-            LOG.warn("dead-lettering an undecodable session command");
-            return message.nack(new IllegalArgumentException("not a decodable SessionCommand"));
+        Optional<CompletionStage<Void>> unusable = deadLetters.rejectIfUnusable(message);
+        if (unusable.isPresent()) {
+            return unusable.get();
         }
-        watchdog.watch(command);
+        watchdog.watch(message.getPayload());
         return message.ack();
     }
 }

@@ -1,5 +1,6 @@
-package dev.switchboard.gateway.http;
+package dev.switchboard.gateway.api;
 
+import dev.switchboard.kit.problem.ProblemException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

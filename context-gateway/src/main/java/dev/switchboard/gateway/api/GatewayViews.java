@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.http;
+package dev.switchboard.gateway.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.switchboard.events.Issuer;
@@ -13,8 +13,8 @@ import java.time.Instant;
 import java.util.List;
 
 /** The JSON this API answers with (Avro records never go to Jackson directly). */
-public final class Views {
-    private Views() {
+public final class GatewayViews {
+    private GatewayViews() {
     }
 
     @Schema(name = "Issuer")

@@ -32,7 +32,7 @@ import static org.hamcrest.Matchers.nullValue;
 /** GET /v1/sessions and the registry behind it, fed by real session events. */
 @QuarkusTest
 @WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
-class SessionRegistryTest {
+class LiveSessionRegistryTest {
     private static FakeWorker worker;
 
     @BeforeAll

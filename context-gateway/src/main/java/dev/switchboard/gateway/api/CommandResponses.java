@@ -1,8 +1,10 @@
-package dev.switchboard.gateway.http;
+package dev.switchboard.gateway.api;
 
 import dev.switchboard.gateway.commands.CommandReply;
 import dev.switchboard.gateway.commands.Decision;
 import dev.switchboard.gateway.commands.TrackedCommand;
+import dev.switchboard.kit.problem.Problem;
+import dev.switchboard.kit.problem.ProblemType;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -19,9 +21,9 @@ final class CommandResponses {
     static Response of(CommandReply reply, String instance) {
         TrackedCommand command = reply.command();
         return switch (reply) {
-            case CommandReply.Pending pending -> Response.accepted(Views.CommandView.of(command))
+            case CommandReply.Pending pending -> Response.accepted(GatewayViews.CommandView.of(command))
                     .type(MediaType.APPLICATION_JSON)
-                    .location(URI.create(Views.CommandView.statusUrl(command.commandId())))
+                    .location(URI.create(GatewayViews.CommandView.statusUrl(command.commandId())))
                     .build();
             case CommandReply.Decided decided -> decided(command, decided.decision(), instance);
         };
@@ -33,28 +35,31 @@ final class CommandResponses {
         String detail;
         switch (decision.outcome()) {
             case APPLIED -> {
-                return Response.ok(Views.CommandView.of(command)).type(MediaType.APPLICATION_JSON).build();
+                return Response.ok(GatewayViews.CommandView.of(command)).type(MediaType.APPLICATION_JSON).build();
             }
             case REJECTED -> {
-                type = ProblemType.COMMAND_REJECTED;
+                type = GatewayProblems.COMMAND_REJECTED;
                 detail = "the " + command.type() + " command was rejected" + because;
             }
             case EXPIRED -> {
-                type = ProblemType.COMMAND_EXPIRED;
+                type = GatewayProblems.COMMAND_EXPIRED;
                 detail = "the " + command.type() + " command expired before it was applied" + because;
             }
             case UNKNOWN_SESSION -> {
-                type = ProblemType.UNKNOWN_SESSION;
+                type = GatewayProblems.UNKNOWN_SESSION;
                 detail = "no worker took the " + command.type() + " command for room \"" + command.room() + "\"" + because;
             }
             case UNRECOGNIZED -> {
-                type = ProblemType.UNRECOGNIZED_RESULT;
+                type = GatewayProblems.UNRECOGNIZED_RESULT;
                 detail = "the worker answered the " + command.type() + " command with a status this gateway does not know" + because;
             }
             default -> throw new IllegalStateException("unexpected outcome " + decision.outcome());
         }
         return Problem.of(type, detail, instance)
-                .about(command.room(), command.commandId(), decision.outcome().name(), decision.reason())
+                .with("room", command.room())
+                .with("commandId", command.commandId())
+                .with("commandStatus", decision.outcome().name())
+                .with("reason", decision.reason())
                 .toResponse();
     }
 }

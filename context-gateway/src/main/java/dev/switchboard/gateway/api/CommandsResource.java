@@ -1,6 +1,8 @@
-package dev.switchboard.gateway.http;
+package dev.switchboard.gateway.api;
 
 import dev.switchboard.gateway.commands.CommandStore;
+import dev.switchboard.kit.problem.Problem;
+import dev.switchboard.kit.problem.ProblemException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -27,12 +29,12 @@ public class CommandsResource {
     @Path("{commandId}")
     @Operation(summary = "The status of a command: PENDING, APPLIED, REJECTED, EXPIRED or UNKNOWN_SESSION",
             description = "Commands are remembered for a bounded time (switchboard.gateway.command-store.*).")
-    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Views.CommandView.class)))
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = GatewayViews.CommandView.class)))
     @APIResponse(responseCode = "404", description = "Unknown (or forgotten) command",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Views.CommandView get(@RestPath String commandId) {
-        return store.find(commandId).map(Views.CommandView::of)
-                .orElseThrow(() -> new ProblemException(ProblemType.COMMAND_NOT_FOUND, "no command \"" + commandId
+    public GatewayViews.CommandView get(@RestPath String commandId) {
+        return store.find(commandId).map(GatewayViews.CommandView::of)
+                .orElseThrow(() -> new ProblemException(GatewayProblems.COMMAND_NOT_FOUND, "no command \"" + commandId
                         + "\" is known here (it may be older than the command store keeps)"));
     }
 }

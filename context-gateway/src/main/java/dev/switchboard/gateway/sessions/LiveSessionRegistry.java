@@ -25,7 +25,7 @@ import java.util.concurrent.ConcurrentMap;
  * Events of an older session of the room (a different session id) change nothing.
  */
 @Singleton
-public class SessionRegistry {
+public class LiveSessionRegistry {
     private static final Comparator<LiveSession> NEWEST_FIRST = Comparator.comparing(
             LiveSession::startedAt, Comparator.nullsLast(Comparator.reverseOrder()));
 
@@ -34,11 +34,11 @@ public class SessionRegistry {
     private final Duration endedRetention;
 
     @Inject
-    SessionRegistry(Clock clock, GatewayConfig config) {
+    LiveSessionRegistry(Clock clock, GatewayConfig config) {
         this(clock, config.sessions().endedRetention());
     }
 
-    public SessionRegistry(Clock clock, Duration endedRetention) {
+    public LiveSessionRegistry(Clock clock, Duration endedRetention) {
         this.clock = clock;
         this.endedRetention = endedRetention;
     }

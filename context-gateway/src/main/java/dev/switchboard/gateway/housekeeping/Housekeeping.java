@@ -1,8 +1,9 @@
-package dev.switchboard.gateway.sessions;
+package dev.switchboard.gateway.housekeeping;
 
 import dev.switchboard.gateway.commands.CommandStore;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.config.GatewayTimers;
+import dev.switchboard.gateway.sessions.LiveSessionRegistry;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -13,12 +14,12 @@ import org.jboss.logging.Logger;
 public class Housekeeping {
     private static final Logger LOG = Logger.getLogger(Housekeeping.class);
 
-    private final SessionRegistry registry;
+    private final LiveSessionRegistry registry;
     private final CommandStore commands;
     private final GatewayTimers timers;
     private final GatewayConfig config;
 
-    Housekeeping(SessionRegistry registry, CommandStore commands, GatewayTimers timers, GatewayConfig config) {
+    Housekeeping(LiveSessionRegistry registry, CommandStore commands, GatewayTimers timers, GatewayConfig config) {
         this.registry = registry;
         this.commands = commands;
         this.timers = timers;

@@ -1,4 +1,6 @@
-package dev.switchboard.gateway.http;
+package dev.switchboard.gateway.api;
+
+import dev.switchboard.kit.problem.ProblemException;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;

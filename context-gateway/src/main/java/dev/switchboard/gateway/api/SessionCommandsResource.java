@@ -1,14 +1,16 @@
-package dev.switchboard.gateway.http;
+package dev.switchboard.gateway.api;
 
+import dev.switchboard.gateway.api.CommandRequests.HangupRequest;
+import dev.switchboard.gateway.api.CommandRequests.InjectContextRequest;
+import dev.switchboard.gateway.api.CommandRequests.InstructionsRequest;
+import dev.switchboard.gateway.api.CommandRequests.InterruptRequest;
+import dev.switchboard.gateway.api.CommandRequests.SayRequest;
 import dev.switchboard.gateway.commands.CommandDispatcher;
 import dev.switchboard.gateway.commands.CommandOrder;
 import dev.switchboard.gateway.commands.HangupOrder;
-import dev.switchboard.gateway.http.CommandRequests.HangupRequest;
-import dev.switchboard.gateway.http.CommandRequests.InjectContextRequest;
-import dev.switchboard.gateway.http.CommandRequests.InstructionsRequest;
-import dev.switchboard.gateway.http.CommandRequests.InterruptRequest;
-import dev.switchboard.gateway.http.CommandRequests.SayRequest;
+import dev.switchboard.kit.problem.Problem;
 import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -26,21 +28,22 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponses;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 
-
 /**
  * Steers a live call: each endpoint publishes one command for the room's session and, unless {@code ?wait=0},
  * waits (bounded) for what became of it.
  */
 @APIResponses({
         @APIResponse(responseCode = "200", description = "Applied by the worker",
-                content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Views.CommandView.class))),
+                content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = GatewayViews.CommandView.class))),
         @APIResponse(responseCode = "202", description = "Published; no result within the wait. Poll statusUrl.",
-                content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Views.CommandView.class))),
-        @APIResponse(responseCode = "400", description = "Bad input",
+                content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = GatewayViews.CommandView.class))),
+        @APIResponse(responseCode = "400", description = "Bad input, naming the field",
                 content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
         @APIResponse(responseCode = "404", description = "No known session for the room, or no worker runs it (UNKNOWN_SESSION)",
                 content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
         @APIResponse(responseCode = "409", description = "Session ended or ending, command rejected by the worker, or Idempotency-Key reused",
+                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+        @APIResponse(responseCode = "415", description = "The body is not application/json",
                 content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
         @APIResponse(responseCode = "503", description = "Kafka did not take the command",
                 content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
@@ -49,19 +52,14 @@ import org.jboss.resteasy.reactive.RestPath;
 @Path("/v1/sessions/{room}")
 @Tag(name = "Commands", description = "Steer a live call")
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
-@Consumes(MediaType.WILDCARD)
+@Consumes(MediaType.APPLICATION_JSON)
 public class SessionCommandsResource {
     private final CommandDispatcher dispatcher;
-    private final CommandRequests requests;
     private final RequestParameters parameters;
-    private final JsonBodies bodies;
 
-    SessionCommandsResource(CommandDispatcher dispatcher, CommandRequests requests, RequestParameters parameters,
-                            JsonBodies bodies) {
+    SessionCommandsResource(CommandDispatcher dispatcher, RequestParameters parameters) {
         this.dispatcher = dispatcher;
-        this.requests = requests;
         this.parameters = parameters;
-        this.bodies = bodies;
     }
 
     @POST
@@ -69,40 +67,38 @@ public class SessionCommandsResource {
     @Operation(summary = "Add a message to the agent's chat context (InjectContext)",
             description = "role system or user; respond=true makes the agent answer now.")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = InjectContextRequest.class)))
-    public Uni<Response> injectContext(@RestPath String room, String body, @BeanParam CommandParameters params, UriInfo uri) {
+    public Uni<Response> injectContext(@RestPath String room, @Valid InjectContextRequest body, @BeanParam CommandParameters params,
+                                       UriInfo uri) {
         var common = parameters.parse(params);
-        var request = bodies.required(body, InjectContextRequest.class, "{\"role\": \"system\", \"text\": \"...\"}");
-        return submit(room, requests.injectContext(request), common, uri);
+        return submit(room, CommandRequests.required(body, InjectContextRequest.EXAMPLE).toPayload(), common, uri);
     }
 
     @POST
     @Path("say")
     @Operation(summary = "Make the agent say a text now (Say)")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SayRequest.class)))
-    public Uni<Response> say(@RestPath String room, String body, @BeanParam CommandParameters params, UriInfo uri) {
+    public Uni<Response> say(@RestPath String room, @Valid SayRequest body, @BeanParam CommandParameters params, UriInfo uri) {
         var common = parameters.parse(params);
-        var request = bodies.required(body, SayRequest.class, "{\"text\": \"...\"}");
-        return submit(room, requests.say(request), common, uri);
+        return submit(room, CommandRequests.required(body, SayRequest.EXAMPLE).toPayload(), common, uri);
     }
 
     @POST
     @Path("interrupt")
     @Operation(summary = "Stop what the agent is saying and cancel the reply being generated (Interrupt)")
     @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = InterruptRequest.class)))
-    public Uni<Response> interrupt(@RestPath String room, String body, @BeanParam CommandParameters params, UriInfo uri) {
+    public Uni<Response> interrupt(@RestPath String room, @Valid InterruptRequest body, @BeanParam CommandParameters params, UriInfo uri) {
         var common = parameters.parse(params);
-        var request = bodies.optional(body, InterruptRequest.class);
-        return submit(room, requests.interrupt(request), common, uri);
+        return submit(room, InterruptRequest.toPayload(body), common, uri);
     }
 
     @POST
     @Path("instructions")
     @Operation(summary = "Replace or extend the agent's instructions (UpdateInstructions)")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = InstructionsRequest.class)))
-    public Uni<Response> instructions(@RestPath String room, String body, @BeanParam CommandParameters params, UriInfo uri) {
+    public Uni<Response> instructions(@RestPath String room, @Valid InstructionsRequest body, @BeanParam CommandParameters params,
+                                      UriInfo uri) {
         var common = parameters.parse(params);
-        var request = bodies.required(body, InstructionsRequest.class, "{\"instructions\": \"...\", \"mode\": \"replace\"}");
-        return submit(room, requests.instructions(request), common, uri);
+        return submit(room, CommandRequests.required(body, InstructionsRequest.EXAMPLE).toPayload(), common, uri);
     }
 
     @POST
@@ -112,11 +108,11 @@ public class SessionCommandsResource {
                     + "With immediate=true the call controller hangs up at once (HangupRequested, OPERATOR_HANGUP): 200 when the "
                     + "CallEnded event was seen, 202 when the wait ended first. A call that has already ended answers 200.")
     @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HangupRequest.class)))
-    public Uni<Response> hangup(@RestPath String room, String body, @BeanParam CommandParameters params, UriInfo uri) {
+    public Uni<Response> hangup(@RestPath String room, @Valid HangupRequest body, @BeanParam CommandParameters params, UriInfo uri) {
         var common = parameters.parse(params);
-        HangupRequest hangup = requests.hangup(bodies.optional(body, HangupRequest.class));
+        HangupRequest hangup = body == null ? HangupRequest.DEFAULT : body;
         if (!hangup.isImmediate()) {
-            return submit(room, requests.endSession(hangup), common, uri);
+            return submit(room, hangup.toPayload(), common, uri);
         }
         var order = new HangupOrder(room, common.sessionId(), hangup.reason(), common.issuer(), common.idempotencyKey(), common.waitUpTo());
         return dispatcher.hangUpNow(order).map(reply -> CommandResponses.of(reply, uri.getPath()));

@@ -1,6 +1,8 @@
-package dev.switchboard.gateway.sessions;
+package dev.switchboard.gateway.health;
 
 import dev.switchboard.gateway.commands.CommandStore;
+import dev.switchboard.gateway.sessions.LiveSessionRegistry;
+import dev.switchboard.gateway.sessions.SessionState;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -9,10 +11,10 @@ import jakarta.inject.Singleton;
 /** Sessions by state and commands waiting for a result, measured when scraped. */
 @Singleton
 public class GatewayGauges implements MeterBinder {
-    private final SessionRegistry registry;
+    private final LiveSessionRegistry registry;
     private final CommandStore commands;
 
-    GatewayGauges(SessionRegistry registry, CommandStore commands) {
+    GatewayGauges(LiveSessionRegistry registry, CommandStore commands) {
         this.registry = registry;
         this.commands = commands;
     }

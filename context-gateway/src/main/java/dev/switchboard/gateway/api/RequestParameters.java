@@ -1,8 +1,9 @@
-package dev.switchboard.gateway.http;
+package dev.switchboard.gateway.api;
 
 import dev.switchboard.events.Issuer;
 import dev.switchboard.events.IssuerKind;
 import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.kit.problem.ProblemException;
 import jakarta.inject.Singleton;
 
 import java.time.Duration;

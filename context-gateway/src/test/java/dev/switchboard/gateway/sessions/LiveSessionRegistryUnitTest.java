@@ -19,9 +19,9 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class SessionRegistryUnitTest {
+class LiveSessionRegistryUnitTest {
     private static final Instant NOW = Instant.parse("2026-01-02T12:00:00Z");
-    private final SessionRegistry registry = new SessionRegistry(Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofHours(24));
+    private final LiveSessionRegistry registry = new LiveSessionRegistry(Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofHours(24));
 
     private static SessionEvent event(String room, String sessionId, Instant at, Object payload) {
         return SessionEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setRoom(room).setSessionId(sessionId)
@@ -73,7 +73,7 @@ class SessionRegistryUnitTest {
     @Test
     void endedSessionsAreEvictedAfterTheRetentionAndOldOnesAreNotEvenKept() {
         var clock = new java.util.concurrent.atomic.AtomicReference<>(NOW);
-        SessionRegistry registry = new SessionRegistry(new Clock() {
+        LiveSessionRegistry registry = new LiveSessionRegistry(new Clock() {
             @Override
             public ZoneOffset getZone() {
                 return ZoneOffset.UTC;

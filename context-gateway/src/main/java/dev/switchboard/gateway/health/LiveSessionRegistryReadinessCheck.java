@@ -7,10 +7,10 @@ import org.eclipse.microprofile.health.Readiness;
 /** DOWN until the live-session registry has read the session events that existed at start-up. */
 @Readiness
 @Singleton
-public class SessionRegistryReadinessCheck extends CatchUpReadinessCheck {
+public class LiveSessionRegistryReadinessCheck extends CatchUpReadinessCheck {
     public static final String NAME = "Live-session registry caught up";
 
-    SessionRegistryReadinessCheck(SessionEventsProgress progress) {
+    LiveSessionRegistryReadinessCheck(SessionEventsProgress progress) {
         super(NAME, progress);
     }
 }

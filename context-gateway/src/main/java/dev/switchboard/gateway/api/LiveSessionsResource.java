@@ -1,8 +1,10 @@
-package dev.switchboard.gateway.http;
+package dev.switchboard.gateway.api;
 
 import dev.switchboard.gateway.sessions.LiveSession;
-import dev.switchboard.gateway.sessions.SessionRegistry;
+import dev.switchboard.gateway.sessions.LiveSessionRegistry;
 import dev.switchboard.gateway.sessions.SessionState;
+import dev.switchboard.kit.problem.Problem;
+import dev.switchboard.kit.problem.ProblemException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -22,16 +24,16 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** The sessions this gateway knows from {@code switchboard.session-events}. */
+/** The live (and recently ended) sessions this gateway knows from {@code switchboard.session-events}. */
 @Path("/v1/sessions")
 @Tag(name = "Sessions", description = "Live (and recently ended) sessions")
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
-public class SessionsResource {
+public class LiveSessionsResource {
     private static final Set<SessionState> RUNNING = EnumSet.of(SessionState.LIVE, SessionState.ENDING);
 
-    private final SessionRegistry registry;
+    private final LiveSessionRegistry registry;
 
-    SessionsResource(SessionRegistry registry) {
+    LiveSessionsResource(LiveSessionRegistry registry) {
         this.registry = registry;
     }
 
@@ -39,34 +41,34 @@ public class SessionsResource {
     @Operation(summary = "List sessions, newest first",
             description = "By default the LIVE and ENDING ones; ?state=ended (or live, ending, comma-separated) filters by state, "
                     + "?all=true includes the recently ended ones.")
-    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Views.SessionList.class)))
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = GatewayViews.SessionList.class)))
     @APIResponse(responseCode = "400", description = "Unknown state or a bad all value",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Views.SessionList list(
+    public GatewayViews.SessionList list(
             @Parameter(description = "live, ending, ended (comma-separated)") @RestQuery String state,
             @Parameter(description = "true to include ended sessions") @RestQuery String all) {
         Set<SessionState> wanted = wantedStates(state, all);
-        return new Views.SessionList(registry.all().stream()
+        return new GatewayViews.SessionList(registry.all().stream()
                 .filter(session -> wanted.contains(session.state()))
-                .map(Views.SessionView::of)
+                .map(GatewayViews.SessionView::of)
                 .toList());
     }
 
     @GET
     @Path("{room}")
     @Operation(summary = "The latest session of a room (also when it has ended, until it is evicted)")
-    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Views.SessionView.class)))
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = GatewayViews.SessionView.class)))
     @APIResponse(responseCode = "404", description = "No known session for the room (or not the given sessionId)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Views.SessionView get(@RestPath String room,
+    public GatewayViews.SessionView get(@RestPath String room,
                                  @Parameter(description = "Only this session of the room") @RestQuery String sessionId) {
         LiveSession session = registry.find(room)
-                .orElseThrow(() -> new ProblemException(ProblemType.SESSION_NOT_FOUND, "no session is known for room \"" + room + "\""));
+                .orElseThrow(() -> new ProblemException(GatewayProblems.SESSION_NOT_FOUND, "no session is known for room \"" + room + "\""));
         if (sessionId != null && !sessionId.equals(session.sessionId())) {
-            throw new ProblemException(ProblemType.SESSION_NOT_FOUND, "session \"" + sessionId + "\" is not known for room \""
+            throw new ProblemException(GatewayProblems.SESSION_NOT_FOUND, "session \"" + sessionId + "\" is not known for room \""
                     + room + "\" (its latest session is " + session.sessionId() + ")");
         }
-        return Views.SessionView.of(session);
+        return GatewayViews.SessionView.of(session);
     }
 
     private static Set<SessionState> wantedStates(String state, String all) {

@@ -1,0 +1,62 @@
+package dev.switchboard.gateway.api;
+
+import dev.switchboard.gateway.config.GatewayConfig;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Provider;
+import jakarta.validation.ConstraintValidator;
+import jakarta.validation.ConstraintValidatorContext;
+
+/**
+ * Checks {@link BoundedText}; one instance per annotated field (it keeps the field's limit). The configuration is
+ * read when a request is validated: validators may be created while Quarkus starts, before it is available.
+ */
+@Dependent
+public class BoundedTextValidator implements ConstraintValidator<BoundedText, String> {
+    static final int MAX_LABEL_LENGTH = 200;
+    static final int MAX_REASON_LENGTH = 1000;
+
+    private final Provider<GatewayConfig> config;
+    private BoundedText.Limit limit;
+    private boolean required;
+
+    BoundedTextValidator(Provider<GatewayConfig> config) {
+        this.config = config;
+    }
+
+    @Override
+    public void initialize(BoundedText annotation) {
+        limit = annotation.value();
+        required = annotation.required();
+    }
+
+    private int max() {
+        return switch (limit) {
+            case TEXT -> config.get().commands().maxTextLength();
+            case INSTRUCTIONS -> config.get().commands().maxInstructionsLength();
+            case LABEL -> MAX_LABEL_LENGTH;
+            case REASON -> MAX_REASON_LENGTH;
+        };
+    }
+
+    @Override
+    public boolean isValid(String value, ConstraintValidatorContext context) {
+        String problem;
+        if (value == null) {
+            problem = required ? "is required" : null;
+        } else if (value.isEmpty()) {
+            problem = "must not be empty";
+        } else if (value.isBlank()) {
+            problem = "must not be blank";
+        } else if (value.length() > max()) {
+            problem = "is " + value.length() + " characters long; at most " + max() + " are allowed";
+        } else {
+            problem = null;
+        }
+        if (problem == null) {
+            return true;
+        }
+        context.disableDefaultConstraintViolation();
+        context.buildConstraintViolationWithTemplate(problem).addConstraintViolation();
+        return false;
+    }
+}

@@ -1,0 +1,110 @@
+package dev.switchboard.gateway.api;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.switchboard.events.ContextRole;
+import dev.switchboard.events.EndSession;
+import dev.switchboard.events.InjectContext;
+import dev.switchboard.events.InstructionsMode;
+import dev.switchboard.events.Interrupt;
+import dev.switchboard.events.Say;
+import dev.switchboard.events.UpdateInstructions;
+import dev.switchboard.gateway.api.BoundedText.Limit;
+import dev.switchboard.kit.problem.ProblemException;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import java.util.Locale;
+
+/**
+ * The request bodies of the command endpoints, validated with Bean Validation before a resource sees them, and how
+ * each becomes a command payload.
+ */
+public final class CommandRequests {
+    private CommandRequests() {
+    }
+
+    @Schema(name = "InjectContextRequest", description = "A message to append to the agent's chat context")
+    public record InjectContextRequest(
+            @Schema(enumeration = {"system", "user"}, required = true) @Choice(value = {"system", "user"}, required = true) String role,
+            @Schema(required = true, description = "The message; at most switchboard.gateway.commands.max-text-length characters")
+            @BoundedText(value = Limit.TEXT, required = true) String text,
+            @Schema(description = "Make the agent answer now instead of waiting for the caller", defaultValue = "false") Boolean respond,
+            @Schema(description = "Where the message came from (crm, supervisor), shown in the transcript")
+            @BoundedText(Limit.LABEL) String label) {
+
+        static final String EXAMPLE = "{\"role\": \"system\", \"text\": \"...\"}";
+
+        InjectContext toPayload() {
+            return InjectContext.newBuilder()
+                    .setRole(ContextRole.valueOf(role.toUpperCase(Locale.ROOT)))
+                    .setText(text)
+                    .setRespond(Boolean.TRUE.equals(respond))
+                    .setLabel(label)
+                    .build();
+        }
+    }
+
+    @Schema(name = "SayRequest", description = "Text for the agent to speak now")
+    public record SayRequest(
+            @Schema(required = true) @BoundedText(value = Limit.TEXT, required = true) String text,
+            @Schema(defaultValue = "true") Boolean allowInterruptions,
+            @Schema(defaultValue = "true", description = "Record what was said in the chat context") Boolean addToChatContext) {
+
+        static final String EXAMPLE = "{\"text\": \"...\"}";
+
+        Say toPayload() {
+            return Say.newBuilder()
+                    .setText(text)
+                    .setAllowInterruptions(!Boolean.FALSE.equals(allowInterruptions))
+                    .setAddToChatContext(!Boolean.FALSE.equals(addToChatContext))
+                    .build();
+        }
+    }
+
+    @Schema(name = "InterruptRequest", description = "Optional: why the agent is interrupted")
+    public record InterruptRequest(@BoundedText(Limit.REASON) String reason) {
+
+        static Interrupt toPayload(InterruptRequest request) {
+            return Interrupt.newBuilder().setReason(request == null ? null : request.reason()).build();
+        }
+    }
+
+    @Schema(name = "InstructionsRequest", description = "New instructions (system prompt) for the rest of the call")
+    public record InstructionsRequest(
+            @Schema(required = true) @BoundedText(value = Limit.INSTRUCTIONS, required = true) String instructions,
+            @Schema(enumeration = {"replace", "append"}, defaultValue = "replace") @Choice({"replace", "append"}) String mode) {
+
+        static final String EXAMPLE = "{\"instructions\": \"...\", \"mode\": \"replace\"}";
+
+        UpdateInstructions toPayload() {
+            InstructionsMode chosen = mode == null ? InstructionsMode.REPLACE : InstructionsMode.valueOf(mode.toUpperCase(Locale.ROOT));
+            return UpdateInstructions.newBuilder().setInstructions(instructions).setMode(chosen).build();
+        }
+    }
+
+    @ImmediateWithoutGoodbye
+    @Schema(name = "HangupRequest", description = "End the call: by default the agent says the goodbye first")
+    public record HangupRequest(
+            @Schema(description = "Why the call is ended, kept with the hang-up") @BoundedText(Limit.REASON) String reason,
+            @Schema(description = "What the agent says before it hangs up (not with immediate)") @BoundedText(Limit.TEXT) String goodbye,
+            @Schema(defaultValue = "false", description = "Hang up now through the call controller, without a goodbye")
+            @JsonProperty("immediate") Boolean immediate) {
+
+        static final HangupRequest DEFAULT = new HangupRequest(null, null, false);
+
+        public boolean isImmediate() {
+            return Boolean.TRUE.equals(immediate);
+        }
+
+        EndSession toPayload() {
+            return EndSession.newBuilder().setReason(reason).setGoodbye(goodbye).build();
+        }
+    }
+
+    /** A body the endpoint cannot do without; the example shows what was expected. */
+    static <T> T required(T body, String example) {
+        if (body == null) {
+            throw ProblemException.invalid("a JSON body is required, e.g. " + example);
+        }
+        return body;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.switchboard.gateway.api;
+
+import dev.switchboard.gateway.commands.CommandRefused;
+import dev.switchboard.kit.problem.FaultTranslator;
+import dev.switchboard.kit.problem.ProblemException;
+import dev.switchboard.kit.problem.ProblemType;
+import jakarta.inject.Singleton;
+
+import java.util.Optional;
+
+/** A command the gateway would not (or could not) publish, as the problem the client gets. */
+@Singleton
+public class GatewayFaults implements FaultTranslator {
+
+    @Override
+    public Optional<ProblemException> translate(Throwable failure) {
+        if (!(failure instanceof CommandRefused refused)) {
+            return Optional.empty();
+        }
+        ProblemType type = switch (refused.refusal()) {
+            case NO_SESSION -> GatewayProblems.SESSION_NOT_FOUND;
+            case NOT_CURRENT_SESSION -> GatewayProblems.NOT_CURRENT_SESSION;
+            case SESSION_ENDED -> GatewayProblems.SESSION_ENDED;
+            case SESSION_ENDING -> GatewayProblems.SESSION_ENDING;
+            case KEY_REUSED -> GatewayProblems.IDEMPOTENCY_KEY_REUSED;
+            case PUBLISH_FAILED -> GatewayProblems.PUBLISH_FAILED;
+        };
+        return Optional.of(new ProblemException(type, refused.getMessage()).with("room", refused.room()));
+    }
+}

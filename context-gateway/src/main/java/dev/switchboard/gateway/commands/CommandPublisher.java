@@ -1,0 +1,19 @@
+package dev.switchboard.gateway.commands;
+
+import dev.switchboard.events.CallControlRequest;
+import dev.switchboard.events.CommandResult;
+import dev.switchboard.events.SessionCommand;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Where the gateway's records go (Kafka in the service). Each Uni completes when the broker acknowledged the record
+ * and fails when it did not in time, so a request never hangs on an unreachable broker.
+ */
+public interface CommandPublisher {
+    Uni<Void> publish(SessionCommand command);
+
+    Uni<Void> publish(CallControlRequest request);
+
+    /** Only the watchdog's answers: UNKNOWN_SESSION and EXPIRED. */
+    Uni<Void> publish(CommandResult result);
+}
