@@ -2,12 +2,15 @@ package dev.switchboard.controller.hangup;
 
 import dev.switchboard.controller.support.KeyedSerialExecutor;
 import dev.switchboard.events.CallControlRequest;
+import dev.switchboard.kit.kafka.DeadLetters;
+import dev.switchboard.kit.kafka.Poison;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -21,29 +24,31 @@ public class CallControlListener {
     private static final Logger LOG = Logger.getLogger(CallControlListener.class);
 
     private final HangupService hangups;
+    private final DeadLetters deadLetters;
     private final KeyedSerialExecutor perRoom = new KeyedSerialExecutor();
 
-    CallControlListener(HangupService hangups) {
+    CallControlListener(HangupService hangups, DeadLetters deadLetters) {
         this.hangups = hangups;
+        this.deadLetters = deadLetters;
     }
 
     @Incoming("call-control")
     public CompletionStage<Void> onRequest(Message<CallControlRequest> message) {
-        CallControlRequest request = message.getPayload();
-        if (request == null) {
-            // Undecodable: the connector's dead-letter handler keeps the original bytes with the reason.
-            return message.nack(new IllegalArgumentException("not a decodable CallControlRequest"));
+        Optional<CompletionStage<Void>> unusable = deadLetters.rejectIfUnusable(message);
+        if (unusable.isPresent()) {
+            return unusable.get();
         }
+        CallControlRequest request = message.getPayload();
         return perRoom.submit(request.getRoom(), () -> hangups.handle(request))
                 .handle((result, error) -> {
                     if (error != null) {
                         LOG.errorf(error, "room %s: request %s failed unexpectedly", request.getRoom(), request.getCommandId());
-                        return message.nack(new CallControlRefused("unexpected error: " + error));
+                        return deadLetters.reject(message, Poison.failed(error));
                     }
                     return switch (result) {
                         case HangupResult.Ended ended -> message.ack();
                         case HangupResult.Skipped skipped -> message.ack();
-                        case HangupResult.Refused refused -> message.nack(new CallControlRefused(refused.reason()));
+                        case HangupResult.Refused refused -> deadLetters.reject(message, Poison.invalid(new CallControlRefused(refused.reason())));
                     };
                 })
                 .thenCompose(settled -> settled);

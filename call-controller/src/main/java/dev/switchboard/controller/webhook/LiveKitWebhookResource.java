@@ -1,9 +1,9 @@
 package dev.switchboard.controller.webhook;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.switchboard.controller.http.Problem;
-import dev.switchboard.controller.http.ProblemException;
 import dev.switchboard.controller.livekit.LiveKitClients;
+import dev.switchboard.kit.problem.Problem;
+import dev.switchboard.kit.problem.ProblemException;
 import io.livekit.server.WebhookReceiver;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.ws.rs.Consumes;
