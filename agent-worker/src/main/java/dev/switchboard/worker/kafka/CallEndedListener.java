@@ -2,11 +2,13 @@ package dev.switchboard.worker.kafka;
 
 import dev.switchboard.events.CallEnded;
 import dev.switchboard.events.SessionEvent;
+import dev.switchboard.kit.kafka.DeadLetters;
 import dev.switchboard.worker.session.SessionRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -17,17 +19,20 @@ import java.util.concurrent.CompletionStage;
 @ApplicationScoped
 public class CallEndedListener {
     private final SessionRegistry sessions;
+    private final DeadLetters deadLetters;
 
-    CallEndedListener(SessionRegistry sessions) {
+    CallEndedListener(SessionRegistry sessions, DeadLetters deadLetters) {
         this.sessions = sessions;
+        this.deadLetters = deadLetters;
     }
 
     @Incoming("session-events-in")
     public CompletionStage<Void> onEvent(Message<SessionEvent> message) {
-        SessionEvent event = message.getPayload();
-        if (event == null) {
-            return message.nack(new IllegalArgumentException("not a decodable SessionEvent"));
+        Optional<CompletionStage<Void>> unusable = deadLetters.rejectIfUnusable(message);
+        if (unusable.isPresent()) {
+            return unusable.get();
         }
+        SessionEvent event = message.getPayload();
         if (event.getPayload() instanceof CallEnded ended) {
             sessions.find(event.getRoom())
                     .filter(session -> event.getSessionId() == null || event.getSessionId().equals(session.sessionId()))

@@ -1,6 +1,7 @@
 package dev.switchboard.worker.kafka;
 
 import dev.switchboard.events.SessionCommand;
+import dev.switchboard.kit.kafka.DeadLetters;
 import dev.switchboard.worker.session.AgentSession;
 import dev.switchboard.worker.session.SessionPublisher;
 import dev.switchboard.worker.session.SessionRegistry;
@@ -26,22 +27,24 @@ public class SessionCommandListener {
 
     private final SessionRegistry sessions;
     private final SessionPublisher publisher;
+    private final DeadLetters deadLetters;
     private final MeterRegistry metrics;
 
-    SessionCommandListener(SessionRegistry sessions, SessionPublisher publisher, MeterRegistry metrics) {
+    SessionCommandListener(SessionRegistry sessions, SessionPublisher publisher, DeadLetters deadLetters, MeterRegistry metrics) {
         this.sessions = sessions;
         this.publisher = publisher;
+        this.deadLetters = deadLetters;
         this.metrics = metrics;
     }
 
     @Incoming("session-commands")
     @Blocking(ordered = true)
     public CompletionStage<Void> onCommand(Message<SessionCommand> message) {
-        SessionCommand command = message.getPayload();
-        if (command == null) {
-            // Undecodable: the connector's dead-letter handler keeps the original bytes with the reason.
-            return message.nack(new IllegalArgumentException("not a decodable SessionCommand"));
+        Optional<CompletionStage<Void>> unusable = deadLetters.rejectIfUnusable(message);
+        if (unusable.isPresent()) {
+            return unusable.get();
         }
+        SessionCommand command = message.getPayload();
         Optional<AgentSession> session = sessions.find(command.getRoom());
         if (session.isEmpty()) {
             metrics.counter("switchboard.worker.commands.skipped").increment();

@@ -1,6 +1,6 @@
 package dev.switchboard.worker.simulated;
 
-import dev.switchboard.worker.http.ProblemException;
+import dev.switchboard.kit.problem.ProblemException;
 import dev.switchboard.worker.session.AgentSession;
 import dev.switchboard.worker.session.AgentSettings;
 import dev.switchboard.worker.session.TurnResult;

@@ -1,0 +1,26 @@
+package dev.switchboard.worker.api;
+
+import dev.switchboard.kit.problem.FaultTranslator;
+import dev.switchboard.kit.problem.ProblemException;
+import dev.switchboard.kit.problem.ProblemType;
+import dev.switchboard.worker.llm.LlmException;
+import dev.switchboard.worker.session.RoomBusyException;
+import dev.switchboard.worker.session.SessionNotActiveException;
+import jakarta.inject.Singleton;
+
+import java.util.Optional;
+
+/** What the worker's own exceptions mean for an HTTP client (the simulated-call API). */
+@Singleton
+public class WorkerFaults implements FaultTranslator {
+
+    @Override
+    public Optional<ProblemException> translate(Throwable failure) {
+        return Optional.ofNullable(switch (failure) {
+            case RoomBusyException busy -> new ProblemException(ProblemType.of(409), busy.getMessage());
+            case SessionNotActiveException notActive -> new ProblemException(ProblemType.of(409), notActive.getMessage());
+            case LlmException llm -> new ProblemException(ProblemType.of(502), "the agent's LLM failed: " + llm.getMessage());
+            default -> null;
+        });
+    }
+}
