@@ -4,6 +4,7 @@ import jakarta.ws.rs.core.Response;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Thrown while handling a request to answer with a problem. It is an answer, not a fault: it has no stack trace,
@@ -12,6 +13,7 @@ import java.util.Map;
 public final class ProblemException extends RuntimeException {
     private final ProblemType type;
     private final Map<String, Object> extensions = new LinkedHashMap<>();
+    private String logNote;
 
     public ProblemException(ProblemType type, String detail) {
         this(type, detail, null);
@@ -41,6 +43,16 @@ public final class ProblemException extends RuntimeException {
             extensions.put(member, value);
         }
         return this;
+    }
+
+    /** What the log line adds to the detail, never sent to the client (e.g. the database's own error). */
+    public ProblemException logNote(String note) {
+        this.logNote = note;
+        return this;
+    }
+
+    public Optional<String> logNote() {
+        return Optional.ofNullable(logNote);
     }
 
     public ProblemType type() {

@@ -100,10 +100,11 @@ public class ProblemMappers {
 
     private static Response answer(ProblemException e, UriInfo uri) {
         String path = uri.getRequestUri().getRawPath();
+        String note = e.logNote().map(n -> " (" + n + ")").orElse("");
         if (e.type().isServerError()) {
-            LOG.warnf("%s: %d %s", path, e.type().status(), e.getMessage());
+            LOG.warnf("%s: %d %s%s", path, e.type().status(), e.getMessage(), note);
         } else {
-            LOG.debugf("%s: %d %s", path, e.type().status(), e.getMessage());
+            LOG.debugf("%s: %d %s%s", path, e.type().status(), e.getMessage(), note);
         }
         return e.toProblem(path).toResponse();
     }
