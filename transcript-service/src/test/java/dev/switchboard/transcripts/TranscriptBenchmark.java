@@ -6,8 +6,8 @@ import dev.switchboard.schemas.topics.Topic;
 import dev.switchboard.testing.KafkaTestResource;
 import dev.switchboard.testing.PostgresTestResource;
 import dev.switchboard.testing.SharedInfrastructure;
-import dev.switchboard.transcripts.api.Views;
-import dev.switchboard.transcripts.ingest.SegmentMapper;
+import dev.switchboard.transcripts.api.TranscriptViews;
+import dev.switchboard.transcripts.mapping.SegmentMapper;
 import dev.switchboard.transcripts.store.SegmentRow;
 import dev.switchboard.transcripts.store.SegmentWriter;
 import dev.switchboard.transcripts.store.TranscriptQueries;
@@ -247,8 +247,8 @@ class TranscriptBenchmark {
         long[] write = new long[500];
         for (int i = -100; i < write.length; i++) {
             long t0 = System.nanoTime();
-            objectMapper.writeValueAsBytes(new Views.TranscriptView(Views.SessionView.of(session, (long) segments.size()),
-                    segments.stream().map(Views.SegmentView::of).toList()));
+            objectMapper.writeValueAsBytes(new TranscriptViews.TranscriptView(TranscriptViews.SessionView.of(session, (long) segments.size()),
+                    segments.stream().map(TranscriptViews.SegmentView::of).toList()));
             if (i >= 0) {
                 write[i] = System.nanoTime() - t0;
             }

@@ -1,5 +1,6 @@
 package dev.switchboard.transcripts.api;
 
+import dev.switchboard.kit.problem.ProblemException;
 import dev.switchboard.transcripts.store.SearchQueries;
 import dev.switchboard.transcripts.store.SessionQueries;
 import dev.switchboard.transcripts.store.SessionSort;
@@ -30,15 +31,17 @@ final class Cursors {
         }
         String[] parts = decode(cursor);
         if (!parts[0].equals(SESSIONS)) {
-            throw ProblemException.badRequest("cursor: not a cursor of GET /v1/sessions");
+            throw ProblemException.invalid("cursor: not a cursor of GET /v1/sessions");
         }
         if (!parts[1].equals(sort.apiName())) {
-            throw ProblemException.badRequest("cursor: it was made for sort=" + parts[1] + ", not sort=" + sort.apiName()
+            throw ProblemException.invalid("cursor: it was made for sort=" + parts[1] + ", not sort=" + sort.apiName()
                     + "; pass the same sort as on the first page");
         }
         try {
             if (sort == SessionSort.STARTED_ASC || sort == SessionSort.STARTED_DESC) {
-                Instant.parse(parts[2]);
+                if (!Params.inRange(Instant.parse(parts[2]))) {
+                    throw invalid();
+                }
             } else {
                 Long.parseLong(parts[2]);
             }
@@ -58,10 +61,14 @@ final class Cursors {
         }
         String[] parts = decode(cursor);
         if (!parts[0].equals(SEARCH)) {
-            throw ProblemException.badRequest("cursor: not a cursor of GET /v1/search");
+            throw ProblemException.invalid("cursor: not a cursor of GET /v1/search");
         }
         try {
-            return new SearchQueries.After(Instant.parse(parts[2]), UUID.fromString(parts[3]));
+            Instant createdAt = Instant.parse(parts[2]);
+            if (!Params.inRange(createdAt)) {
+                throw invalid();
+            }
+            return new SearchQueries.After(createdAt, UUID.fromString(parts[3]));
         } catch (RuntimeException e) {
             throw invalid();
         }
@@ -84,6 +91,6 @@ final class Cursors {
     }
 
     private static ProblemException invalid() {
-        return ProblemException.badRequest("cursor: not a cursor this service issued; use nextCursor from the previous page as it is");
+        return ProblemException.invalid("cursor: not a cursor this service issued; use nextCursor from the previous page as it is");
     }
 }

@@ -1,5 +1,7 @@
 package dev.switchboard.transcripts.api;
 
+import dev.switchboard.kit.problem.ProblemException;
+
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
@@ -10,6 +12,9 @@ import java.util.stream.Collectors;
 /** Parses query parameters into values, or a 400 problem that names the parameter and what it should look like. */
 final class Params {
     static final int MAX_ROOM_LENGTH = 256;
+    /** The instants a query may name: four-digit years, well inside what PostgreSQL's timestamptz can hold. */
+    static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
     private Params() {
     }
@@ -20,10 +25,10 @@ final class Params {
         }
         String trimmed = value.strip();
         if (trimmed.isEmpty()) {
-            throw ProblemException.badRequest(name + ": must not be empty when given");
+            throw ProblemException.invalid(name + ": must not be empty when given");
         }
         if (trimmed.length() > maxLength) {
-            throw ProblemException.badRequest(name + ": at most " + maxLength + " characters, got " + trimmed.length());
+            throw ProblemException.invalid(name + ": at most " + maxLength + " characters, got " + trimmed.length());
         }
         return trimmed;
     }
@@ -31,7 +36,7 @@ final class Params {
     static String room(String value) {
         String room = text("room", value, MAX_ROOM_LENGTH);
         if (room == null) {
-            throw ProblemException.badRequest("room: required");
+            throw ProblemException.invalid("room: required");
         }
         return room;
     }
@@ -40,11 +45,21 @@ final class Params {
         if (value == null || value.isBlank()) {
             return null;
         }
+        Instant instant;
         try {
-            return Instant.parse(value.strip());
+            instant = Instant.parse(value.strip());
         } catch (DateTimeParseException e) {
-            throw ProblemException.badRequest(name + ": not an ISO-8601 instant such as 2025-01-31T09:00:00Z: '" + value + "'");
+            throw ProblemException.invalid(name + ": not an ISO-8601 instant such as 2025-01-31T09:00:00Z: '" + value + "'");
         }
+        if (!inRange(instant)) {
+            throw ProblemException.invalid(name + ": out of range; an instant from " + EARLIEST + " to 9999-12-31T23:59:59Z, not '"
+                    + value + "'");
+        }
+        return instant;
+    }
+
+    static boolean inRange(Instant instant) {
+        return !instant.isBefore(EARLIEST) && !instant.isAfter(LATEST);
     }
 
     static UUID uuid(String name, String value) {
@@ -59,7 +74,7 @@ final class Params {
         } catch (IllegalArgumentException ignored) {
             // answered below
         }
-        throw ProblemException.badRequest(name + ": not a UUID: '" + value + "'");
+        throw ProblemException.invalid(name + ": not a UUID: '" + value + "'");
     }
 
     static Boolean bool(String name, String value) {
@@ -69,7 +84,7 @@ final class Params {
         return switch (value.strip().toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw ProblemException.badRequest(name + ": true or false, not '" + value + "'");
+            default -> throw ProblemException.invalid(name + ": true or false, not '" + value + "'");
         };
     }
 
@@ -85,7 +100,7 @@ final class Params {
         } catch (NumberFormatException ignored) {
             // answered below
         }
-        throw ProblemException.badRequest("limit: a whole number from 1 to " + maxSize + ", not '" + value + "'");
+        throw ProblemException.invalid("limit: a whole number from 1 to " + maxSize + ", not '" + value + "'");
     }
 
     /** One of an enum's symbols, case-insensitively (UNKNOWN is a symbol too: it is what unknown values were stored as). */
@@ -99,7 +114,7 @@ final class Params {
                 return wanted;
             }
         }
-        throw ProblemException.badRequest(name + ": one of " + Arrays.stream(type.getEnumConstants()).map(Enum::name)
+        throw ProblemException.invalid(name + ": one of " + Arrays.stream(type.getEnumConstants()).map(Enum::name)
                 .collect(Collectors.joining(", ")) + ", not '" + value + "'");
     }
 
@@ -111,7 +126,7 @@ final class Params {
         }
         String normalized = phone.replaceAll("[\\s().-]", "");
         if (!normalized.matches("\\+?[0-9]{3,20}")) {
-            throw ProblemException.badRequest("phone: a phone number such as +14155550100, not '" + value + "'");
+            throw ProblemException.invalid("phone: a phone number such as +14155550100, not '" + value + "'");
         }
         return normalized;
     }

@@ -1,6 +1,8 @@
 package dev.switchboard.transcripts.api;
 
 import dev.switchboard.events.SpeakerRole;
+import dev.switchboard.kit.problem.Problem;
+import dev.switchboard.kit.problem.ProblemException;
 import dev.switchboard.transcripts.config.TranscriptsConfig;
 import dev.switchboard.transcripts.store.SearchConfigs;
 import dev.switchboard.transcripts.store.SearchQueries;
@@ -40,9 +42,9 @@ public class SearchResource {
             description = "PostgreSQL full-text search (stemmed by language: 'refunds' finds 'refund') over every stored line, newest first."
                     + " q uses web search syntax: words (all must match), \"a phrase\", or, -excluded. Each result carries its line,"
                     + " a highlight with the matching words in <mark></mark> (everything else HTML-escaped) and its session.")
-    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Views.SearchPage.class)))
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TranscriptViews.SearchPage.class)))
     @APIResponse(responseCode = "400", description = "q is missing or a parameter is malformed", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Views.SearchPage search(
+    public TranscriptViews.SearchPage search(
             @Parameter(description = "What to search for", required = true) @QueryParam("q") String q,
             @Parameter(description = "Language of the query: a tag such as en or de-AT, or a PostgreSQL configuration such as german; default: the configured one") @QueryParam("language") String language,
             @Parameter(description = "Only this room") @QueryParam("room") String room,
@@ -54,18 +56,18 @@ public class SearchResource {
             @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor) throws SQLException {
         String text = Params.text("q", q, MAX_QUERY_LENGTH);
         if (text == null) {
-            throw ProblemException.badRequest("q: required, e.g. /v1/search?q=refund");
+            throw ProblemException.invalid("q: required, e.g. /v1/search?q=refund");
         }
         String searchConfig = searchConfigs.forQuery(language)
-                .orElseThrow(() -> ProblemException.badRequest("language: no text search configuration for '" + language + "'"));
+                .orElseThrow(() -> ProblemException.invalid("language: no text search configuration for '" + language + "'"));
         SearchQueries.Query query = new SearchQueries.Query(text, searchConfig, Params.text("room", room, Params.MAX_ROOM_LENGTH),
                 Params.text("agent", agent, 200), Params.symbol("role", role, SpeakerRole.class),
                 Params.instant("from", from), Params.instant("to", to));
         int size = Params.limit(limit, config.api().defaultPageSize(), config.api().maxPageSize());
         SearchQueries.Page page = search.search(query, Cursors.search(cursor), size);
-        return new Views.SearchPage(text, searchConfig, page.hits().stream()
-                .map(hit -> new Views.SearchHit(Highlights.html(hit.segment().text(), hit.headline()), Views.SegmentView.of(hit.segment()),
-                        Views.SessionView.of(hit.session(), null)))
+        return new TranscriptViews.SearchPage(text, searchConfig, page.hits().stream()
+                .map(hit -> new TranscriptViews.SearchHit(Highlights.html(hit.segment().text(), hit.headline()), TranscriptViews.SegmentView.of(hit.segment()),
+                        TranscriptViews.SessionView.of(hit.session(), null)))
                 .toList(), Cursors.search(page.next()));
     }
 }

@@ -2,6 +2,8 @@ package dev.switchboard.transcripts.api;
 
 import dev.switchboard.events.CallDirection;
 import dev.switchboard.events.EndReason;
+import dev.switchboard.kit.problem.Problem;
+import dev.switchboard.kit.problem.ProblemException;
 import dev.switchboard.transcripts.config.TranscriptsConfig;
 import dev.switchboard.transcripts.format.TranscriptFormat;
 import dev.switchboard.transcripts.format.TranscriptRenderer;
@@ -39,8 +41,8 @@ import java.util.UUID;
 /** Stored sessions and their transcripts. A room means its latest session unless ?sessionId= names another. */
 @Path("/v1/sessions")
 @Tag(name = "Sessions and transcripts")
-public class SessionsResource {
-    private static final Logger LOG = Logger.getLogger(SessionsResource.class);
+public class StoredSessionsResource {
+    private static final Logger LOG = Logger.getLogger(StoredSessionsResource.class);
 
     private final SessionQueries sessions;
     private final TranscriptQueries transcripts;
@@ -48,7 +50,7 @@ public class SessionsResource {
     private final SearchConfigs searchConfigs;
     private final TranscriptsConfig config;
 
-    SessionsResource(SessionQueries sessions, TranscriptQueries transcripts, SessionDeleter deleter, SearchConfigs searchConfigs,
+    StoredSessionsResource(SessionQueries sessions, TranscriptQueries transcripts, SessionDeleter deleter, SearchConfigs searchConfigs,
                      TranscriptsConfig config) {
         this.sessions = sessions;
         this.transcripts = transcripts;
@@ -60,9 +62,9 @@ public class SessionsResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "List sessions", description = "Recent sessions first by default, with filters and cursor pagination.")
-    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Views.SessionPage.class)))
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TranscriptViews.SessionPage.class)))
     @APIResponse(responseCode = "400", description = "A parameter is malformed", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Views.SessionPage list(
+    public TranscriptViews.SessionPage list(
             @Parameter(description = "Sessions that started at or after this ISO-8601 instant") @QueryParam("from") String from,
             @Parameter(description = "Sessions that started before this ISO-8601 instant") @QueryParam("to") String to,
             @Parameter(description = "The caller's or the callee's number (E.164; spaces and dashes are ignored)") @QueryParam("phone") String phone,
@@ -78,17 +80,17 @@ public class SessionsResource {
             @Parameter(description = "Page size, 1 to the configured maximum (default 50)") @QueryParam("limit") String limit,
             @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor) throws SQLException {
         SessionSort order = sort == null || sort.isBlank() ? SessionSort.STARTED_DESC : SessionSort.parse(sort.strip())
-                .orElseThrow(() -> ProblemException.badRequest("sort: one of " + SessionSort.choices() + ", not '" + sort + "'"));
+                .orElseThrow(() -> ProblemException.invalid("sort: one of " + SessionSort.choices() + ", not '" + sort + "'"));
         String query = Params.text("text", text, 500);
         String textConfig = query == null ? null : searchConfigs.forQuery(language)
-                .orElseThrow(() -> ProblemException.badRequest("language: no text search configuration for '" + language + "'"));
+                .orElseThrow(() -> ProblemException.invalid("language: no text search configuration for '" + language + "'"));
         SessionFilter filter = new SessionFilter(Params.instant("from", from), Params.instant("to", to), Params.phone(phone),
                 Params.text("agent", agent, 200), Params.symbol("endReason", endReason, EndReason.class),
                 Params.symbol("direction", direction, CallDirection.class), Params.text("room", room, Params.MAX_ROOM_LENGTH),
                 Params.bool("hasText", hasText), query, textConfig, status(status));
         int size = Params.limit(limit, config.api().defaultPageSize(), config.api().maxPageSize());
         SessionQueries.Page page = sessions.list(filter, order, Cursors.sessions(cursor, order), size);
-        return new Views.SessionPage(page.sessions().stream().map(s -> Views.SessionView.of(s, null)).toList(),
+        return new TranscriptViews.SessionPage(page.sessions().stream().map(s -> TranscriptViews.SessionView.of(s, null)).toList(),
                 Cursors.sessions(order, page.next()));
     }
 
@@ -96,12 +98,12 @@ public class SessionsResource {
     @Path("/{room}")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "One session", description = "The latest session of the room, or the one ?sessionId= names.")
-    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Views.SessionView.class)))
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TranscriptViews.SessionView.class)))
     @APIResponse(responseCode = "404", description = "No session stored for this room", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Views.SessionView get(@PathParam("room") String room,
+    public TranscriptViews.SessionView get(@PathParam("room") String room,
                                  @Parameter(description = "A session of this room other than its latest") @QueryParam("sessionId") String sessionId) throws SQLException {
         SessionRow session = find(room, sessionId);
-        return Views.SessionView.of(session, transcripts.segmentCount(session.sessionId()));
+        return TranscriptViews.SessionView.of(session, transcripts.segmentCount(session.sessionId()));
     }
 
     @GET
@@ -111,7 +113,7 @@ public class SessionsResource {
                     + " (application/json, text/plain, application/x-subrip, text/vtt). Text reads like '[00:01.2] Caller: ...';"
                     + " SRT and WebVTT cues carry the speaker (WebVTT as a <v Speaker> voice span).")
     @APIResponse(responseCode = "200", content = {
-            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Views.TranscriptView.class)),
+            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TranscriptViews.TranscriptView.class)),
             @Content(mediaType = MediaType.TEXT_PLAIN, schema = @Schema(type = SchemaType.STRING)),
             @Content(mediaType = "application/x-subrip", schema = @Schema(type = SchemaType.STRING)),
             @Content(mediaType = "text/vtt", schema = @Schema(type = SchemaType.STRING))})
@@ -126,7 +128,7 @@ public class SessionsResource {
         SessionRow session = find(room, sessionId);
         List<SegmentRow> segments = transcripts.segments(session.sessionId());
         Object body = chosen == TranscriptFormat.JSON
-                ? new Views.TranscriptView(Views.SessionView.of(session, (long) segments.size()), segments.stream().map(Views.SegmentView::of).toList())
+                ? new TranscriptViews.TranscriptView(TranscriptViews.SessionView.of(session, (long) segments.size()), segments.stream().map(TranscriptViews.SegmentView::of).toList())
                 : TranscriptRenderer.render(chosen, session, segments);
         Response.ResponseBuilder response = Response.ok(body, chosen.mediaType()).header(HttpHeaders.VARY, HttpHeaders.ACCEPT);
         if (chosen == TranscriptFormat.SRT || chosen == TranscriptFormat.VTT) {
@@ -141,15 +143,15 @@ public class SessionsResource {
     @Operation(summary = "Delete sessions for good",
             description = "Removes every session stored under the room (or only ?sessionId=) with all its segments, and remembers the ids"
                     + " so redelivered records cannot bring them back. Repeating the request is harmless: it removes nothing more.")
-    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Views.DeletionView.class)))
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TranscriptViews.DeletionView.class)))
     @APIResponse(responseCode = "400", description = "sessionId is not a UUID", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Views.DeletionView delete(@PathParam("room") String room,
+    public TranscriptViews.DeletionView delete(@PathParam("room") String room,
                                      @Parameter(description = "Delete only this session of the room") @QueryParam("sessionId") String sessionId) throws SQLException {
         String name = Params.room(room);
         UUID id = Params.uuid("sessionId", sessionId);
         SessionDeleter.Deleted deleted = id == null ? deleter.deleteRoom(name, "request") : deleter.deleteSession(name, id, "request");
         LOG.infof("deleted on request: room %s, %d session(s) %s, %d segment(s)", name, deleted.sessions(), deleted.sessionIds(), deleted.segments());
-        return new Views.DeletionView(name, deleted.sessions(), deleted.segments(), deleted.sessionIds());
+        return new TranscriptViews.DeletionView(name, deleted.sessions(), deleted.segments(), deleted.sessionIds());
     }
 
     private SessionRow find(String room, String sessionId) throws SQLException {
@@ -162,7 +164,7 @@ public class SessionsResource {
 
     private static TranscriptFormat chooseFormat(String format, HttpHeaders headers) {
         if (format != null && !format.isBlank()) {
-            return TranscriptFormat.byParameter(format).orElseThrow(() -> ProblemException.badRequest(
+            return TranscriptFormat.byParameter(format).orElseThrow(() -> ProblemException.invalid(
                     "format: one of " + TranscriptFormat.choices() + ", not '" + format + "'"));
         }
         return TranscriptFormat.negotiate(headers.getAcceptableMediaTypes()).orElseThrow(() -> new ProblemException(
@@ -178,7 +180,7 @@ public class SessionsResource {
         return switch (status.strip().toLowerCase(java.util.Locale.ROOT)) {
             case "live" -> true;
             case "ended" -> false;
-            default -> throw ProblemException.badRequest("status: live or ended, not '" + status + "'");
+            default -> throw ProblemException.invalid("status: live or ended, not '" + status + "'");
         };
     }
 

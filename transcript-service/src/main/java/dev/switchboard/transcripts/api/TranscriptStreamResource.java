@@ -1,6 +1,8 @@
 package dev.switchboard.transcripts.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.kit.problem.Problem;
+import dev.switchboard.kit.problem.ProblemException;
 import dev.switchboard.transcripts.live.EndNotice;
 import dev.switchboard.transcripts.live.LiveHub;
 import dev.switchboard.transcripts.live.LiveStart;

@@ -117,7 +117,7 @@ final class TranscriptTail implements LiveListener {
         }
         sent.put(segment.segmentId(), segment);
         send(sse.newEventBuilder().name("segment").id(segment.segmentId() + ":" + segment.revision())
-                .mediaType(MediaType.APPLICATION_JSON_TYPE).data(String.class, write(Views.SegmentView.of(segment))).build());
+                .mediaType(MediaType.APPLICATION_JSON_TYPE).data(String.class, write(TranscriptViews.SegmentView.of(segment))).build());
     }
 
     private void end(EndNotice notice) {

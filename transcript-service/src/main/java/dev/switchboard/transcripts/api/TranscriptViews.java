@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /** The JSON shapes of the API. */
-public final class Views {
-    private Views() {
+public final class TranscriptViews {
+    private TranscriptViews() {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -50,7 +50,7 @@ public class IngestRetry {
             try {
                 return write.run();
             } catch (SQLException e) {
-                if (!isTransient(e)) {
+                if (!SqlErrors.isTransient(e)) {
                     throw e;
                 }
                 if (stopping) {
@@ -64,23 +64,6 @@ public class IngestRetry {
                 attempt++;
             }
         }
-    }
-
-    /**
-     * Transient by SQLState class: 08 connection, 40 transaction rollback (deadlock, serialization), 53 insufficient
-     * resources, 55 object not in prerequisite state (lock not available), 57 operator intervention (shutdown,
-     * restart), 58 system error; no state at all means the pool
-     * could not hand out a connection.
-     */
-    static boolean isTransient(SQLException e) {
-        String state = e.getSQLState();
-        if (state == null || state.length() < 2) {
-            return true;
-        }
-        return switch (state.substring(0, 2)) {
-            case "08", "40", "53", "57", "58", "55" -> true;
-            default -> false;
-        };
     }
 
     private static void sleep(long millis) {

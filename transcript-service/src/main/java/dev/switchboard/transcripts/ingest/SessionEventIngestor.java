@@ -1,9 +1,13 @@
 package dev.switchboard.transcripts.ingest;
 
 import dev.switchboard.events.SessionEvent;
-import dev.switchboard.schemas.serde.AvroCodec;
+import dev.switchboard.kit.kafka.DeadLetters;
+import dev.switchboard.kit.kafka.Poison;
 import dev.switchboard.transcripts.live.EndNotice;
 import dev.switchboard.transcripts.live.LiveHub;
+import dev.switchboard.transcripts.mapping.InvalidRecordException;
+import dev.switchboard.transcripts.mapping.SessionEventMapper;
+import dev.switchboard.transcripts.store.SessionChange;
 import dev.switchboard.transcripts.store.SessionWriter;
 import dev.switchboard.transcripts.store.SqlErrors;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,7 +34,6 @@ import java.util.concurrent.CompletionStage;
 @ApplicationScoped
 public class SessionEventIngestor {
     private static final Logger LOG = Logger.getLogger(SessionEventIngestor.class);
-    private static final AvroCodec<SessionEvent> CODEC = AvroCodec.of(SessionEvent.class);
 
     private final SessionWriter writer;
     private final IngestRetry retry;
@@ -56,16 +59,17 @@ public class SessionEventIngestor {
         List<Uni<Void>> deadLettered = new ArrayList<>();
         List<Candidate> candidates = new ArrayList<>();
         for (KafkaRecord<String, SessionEvent> record : records) {
-            SessionEvent event = record.getPayload();
-            if (event == null) {
-                deadLettered.add(deadLetters.undecodable(DeadLetters.Source.SESSION_EVENTS, record));
+            Optional<Poison> unusable = deadLetters.unusable(record);
+            if (unusable.isPresent()) {
+                deadLettered.add(deadLetters.send(record, unusable.get()));
                 continue;
             }
+            SessionEvent event = record.getPayload();
             try {
                 Optional<SessionChange> change = SessionEventMapper.toChange(event);
                 change.ifPresent(c -> candidates.add(new Candidate(c, record)));
             } catch (RuntimeException e) {
-                deadLettered.add(deadLetters.invalid(DeadLetters.Source.SESSION_EVENTS, record, () -> CODEC.encode(event), e));
+                deadLettered.add(deadLetters.send(record, Poison.invalid(e)));
             }
         }
         List<SessionChange> applied;
@@ -99,9 +103,8 @@ public class SessionEventIngestor {
                 count(retry.run("writing a session event", () -> writer.apply(List.of(candidate.change()))));
                 applied.add(candidate.change());
             } catch (SQLException e) {
-                deadLettered.add(deadLetters.invalid(DeadLetters.Source.SESSION_EVENTS, candidate.record(),
-                        () -> CODEC.encode(candidate.record().getPayload()),
-                        new InvalidRecordException("the database rejected it: " + SqlErrors.describe(e))));
+                deadLettered.add(deadLetters.send(candidate.record(),
+                        Poison.invalid(new InvalidRecordException("the database rejected it: " + SqlErrors.describe(e)))));
             }
         }
         return applied;

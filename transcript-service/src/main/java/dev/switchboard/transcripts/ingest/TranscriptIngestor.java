@@ -1,18 +1,21 @@
 package dev.switchboard.transcripts.ingest;
 
 import dev.switchboard.events.TranscriptSegment;
-import dev.switchboard.schemas.serde.AvroCodec;
+import dev.switchboard.kit.kafka.DeadLetters;
+import dev.switchboard.kit.kafka.Poison;
 import dev.switchboard.transcripts.live.LiveHub;
+import dev.switchboard.transcripts.mapping.InvalidRecordException;
+import dev.switchboard.transcripts.mapping.SegmentMapper;
 import dev.switchboard.transcripts.store.SegmentRow;
 import dev.switchboard.transcripts.store.SegmentWriter;
 import dev.switchboard.transcripts.store.SqlErrors;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
-import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -24,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -46,7 +50,6 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class TranscriptIngestor {
     private static final Logger LOG = Logger.getLogger(TranscriptIngestor.class);
-    private static final AvroCodec<TranscriptSegment> CODEC = AvroCodec.of(TranscriptSegment.class);
     private static final int BATCHES_IN_FLIGHT = 2;
 
     private final SegmentMapper mapper;
@@ -92,11 +95,12 @@ public class TranscriptIngestor {
         List<Uni<Void>> deadLettered = new ArrayList<>();
         Map<UUID, Candidate> winners = new LinkedHashMap<>();
         for (KafkaRecord<String, TranscriptSegment> record : records) {
-            TranscriptSegment segment = record.getPayload();
-            if (segment == null) {
-                deadLettered.add(deadLetters.undecodable(DeadLetters.Source.TRANSCRIPTS, record));
+            Optional<Poison> unusable = deadLetters.unusable(record);
+            if (unusable.isPresent()) {
+                deadLettered.add(deadLetters.send(record, unusable.get()));
                 continue;
             }
+            TranscriptSegment segment = record.getPayload();
             try {
                 SegmentRow row = mapper.toRow(segment);
                 // Within a batch, only the winning version of a segment goes to the database (a single upsert
@@ -104,7 +108,7 @@ public class TranscriptIngestor {
                 winners.merge(row.segmentId(), new Candidate(row, record),
                         (kept, next) -> next.row().supersedes(kept.row()) ? next : kept);
             } catch (RuntimeException e) {
-                deadLettered.add(deadLetters.invalid(DeadLetters.Source.TRANSCRIPTS, record, () -> CODEC.encode(segment), e));
+                deadLettered.add(deadLetters.send(record, Poison.invalid(e)));
             }
         }
         inFlight.acquireUninterruptibly();
@@ -158,9 +162,8 @@ public class TranscriptIngestor {
                         List.of(candidate.row()));
                 stored.add(candidate.row());
             } catch (SQLException e) {
-                deadLettered.add(deadLetters.invalid(DeadLetters.Source.TRANSCRIPTS, candidate.record(),
-                        () -> CODEC.encode(candidate.record().getPayload()),
-                        new InvalidRecordException("the database rejected it: " + SqlErrors.describe(e))));
+                deadLettered.add(deadLetters.send(candidate.record(),
+                        Poison.invalid(new InvalidRecordException("the database rejected it: " + SqlErrors.describe(e)))));
             }
         }
         return stored;

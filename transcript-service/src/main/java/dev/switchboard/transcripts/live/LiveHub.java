@@ -3,7 +3,7 @@ package dev.switchboard.transcripts.live;
 import dev.switchboard.events.TranscriptSegment;
 import dev.switchboard.schemas.serde.AvroCodec;
 import dev.switchboard.transcripts.config.TranscriptsConfig;
-import dev.switchboard.transcripts.ingest.SegmentMapper;
+import dev.switchboard.transcripts.mapping.SegmentMapper;
 import dev.switchboard.transcripts.store.SegmentRow;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;

@@ -1,4 +1,4 @@
-package dev.switchboard.transcripts.ingest;
+package dev.switchboard.transcripts.mapping;
 
 import dev.switchboard.events.Issuer;
 import dev.switchboard.events.TranscriptSegment;

@@ -1,4 +1,4 @@
-package dev.switchboard.transcripts.ingest;
+package dev.switchboard.transcripts.mapping;
 
 import dev.switchboard.events.CallAnswered;
 import dev.switchboard.events.CallEnded;
@@ -9,6 +9,7 @@ import dev.switchboard.events.SessionEnded;
 import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.SessionStarted;
 import dev.switchboard.events.Usage;
+import dev.switchboard.transcripts.store.SessionChange;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

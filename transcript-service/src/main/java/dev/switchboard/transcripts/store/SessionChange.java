@@ -1,4 +1,4 @@
-package dev.switchboard.transcripts.ingest;
+package dev.switchboard.transcripts.store;
 
 import java.time.Instant;
 import java.util.Map;

@@ -1,6 +1,5 @@
 package dev.switchboard.transcripts.store;
 
-import dev.switchboard.transcripts.ingest.SessionChange;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 

@@ -14,14 +14,45 @@ public final class SqlErrors {
     private SqlErrors() {
     }
 
-    public static String describe(SQLException e) {
-        String message = e.getMessage();
+    /**
+     * Transient by SQLState class: 08 connection, 40 transaction rollback (deadlock, serialization), 53 insufficient
+     * resources, 55 object not in prerequisite state (lock not available), 57 operator intervention (shutdown,
+     * restart), 58 system error; no state at all means the pool could not hand out a connection. Worth retrying, and
+     * what "the database is unavailable" means.
+     */
+    public static boolean isTransient(SQLException e) {
+        String state = e.getSQLState();
+        if (state == null || state.length() < 2) {
+            return true;
+        }
+        return switch (state.substring(0, 2)) {
+            case "08", "40", "53", "55", "57", "58" -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * The database refuses a value it was given: class 22 data exception (a NUL byte, a timestamp out of range, a
+     * number that does not fit) or 54 program limit exceeded (a search too complex). Retrying cannot help; over HTTP
+     * it is the request's mistake.
+     */
+    public static boolean isBadValue(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("22") || state.startsWith("54"));
+    }
+
+    /** The server's primary message alone, e.g. "timestamp out of range", without the data it was about. */
+    public static String primaryMessage(SQLException e) {
         if (e instanceof PSQLException psql) {
             ServerErrorMessage server = psql.getServerErrorMessage();
             if (server != null && server.getMessage() != null) {
-                message = server.getMessage();
+                return server.getMessage();
             }
         }
-        return "SQLState " + e.getSQLState() + ": " + message;
+        return e.getMessage();
+    }
+
+    public static String describe(SQLException e) {
+        return "SQLState " + e.getSQLState() + ": " + primaryMessage(e);
     }
 }
