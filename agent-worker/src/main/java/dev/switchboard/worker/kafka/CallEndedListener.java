@@ -8,7 +8,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -28,16 +27,12 @@ public class CallEndedListener {
 
     @Incoming("session-events-in")
     public CompletionStage<Void> onEvent(Message<SessionEvent> message) {
-        Optional<CompletionStage<Void>> unusable = deadLetters.rejectIfUnusable(message);
-        if (unusable.isPresent()) {
-            return unusable.get();
-        }
-        SessionEvent event = message.getPayload();
-        if (event.getPayload() instanceof CallEnded ended) {
-            sessions.find(event.getRoom())
-                    .filter(session -> event.getSessionId() == null || event.getSessionId().equals(session.sessionId()))
-                    .ifPresent(session -> session.callEnded(ended.getReason(), ended.getEndedBy(), ended.getDetail()));
-        }
-        return message.ack();
+        return deadLetters.consume(message, event -> {
+            if (event.getPayload() instanceof CallEnded ended) {
+                sessions.find(event.getRoom())
+                        .filter(session -> event.getSessionId() == null || event.getSessionId().equals(session.sessionId()))
+                        .ifPresent(session -> session.callEnded(ended.getReason(), ended.getEndedBy(), ended.getDetail()));
+            }
+        });
     }
 }

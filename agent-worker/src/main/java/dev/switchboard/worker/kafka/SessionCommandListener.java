@@ -40,15 +40,14 @@ public class SessionCommandListener {
     @Incoming("session-commands")
     @Blocking(ordered = true)
     public CompletionStage<Void> onCommand(Message<SessionCommand> message) {
-        Optional<CompletionStage<Void>> unusable = deadLetters.rejectIfUnusable(message);
-        if (unusable.isPresent()) {
-            return unusable.get();
-        }
-        SessionCommand command = message.getPayload();
+        return deadLetters.consume(message, this::apply);
+    }
+
+    private void apply(SessionCommand command) {
         Optional<AgentSession> session = sessions.find(command.getRoom());
         if (session.isEmpty()) {
             metrics.counter("switchboard.worker.commands.skipped").increment();
-            return message.ack();
+            return;
         }
         String type = command.getPayload().getClass().getSimpleName();
         session.get().apply(command)
@@ -62,6 +61,5 @@ public class SessionCommandListener {
                     LOG.errorf("room %s: no result published for command %s: %s", command.getRoom(), command.getCommandId(), error.getMessage());
                     return null;
                 });
-        return message.ack();
     }
 }

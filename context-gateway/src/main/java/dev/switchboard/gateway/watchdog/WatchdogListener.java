@@ -6,7 +6,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -26,11 +25,6 @@ public class WatchdogListener {
 
     @Incoming("watchdog-commands")
     public CompletionStage<Void> onCommand(Message<SessionCommand> message) {
-        Optional<CompletionStage<Void>> unusable = deadLetters.rejectIfUnusable(message);
-        if (unusable.isPresent()) {
-            return unusable.get();
-        }
-        watchdog.watch(message.getPayload());
-        return message.ack();
+        return deadLetters.consume(message, watchdog::watch);
     }
 }

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * The one place every service sends poison records: to the topic's dead-letter twin ({@code <topic>.dlq}), with the
@@ -73,6 +74,25 @@ public class DeadLetters {
             return Optional.of(Poison.undecodable(failure.get(), cause));
         }
         return Optional.of(Poison.noValue(IncomingRecords.metadata(message).map(IncomingKafkaRecordMetadata::getTopic).orElse("the topic")));
+    }
+
+    /**
+     * The usual way to consume a record: a usable one goes to the handler and is acknowledged; one that is unusable,
+     * or that the handler throws on (logged at ERROR: a bug, or a record nobody foresaw), is dead-lettered.
+     */
+    public <T> CompletionStage<Void> consume(Message<T> message, Consumer<T> handler) {
+        Optional<CompletionStage<Void>> unusable = rejectIfUnusable(message);
+        if (unusable.isPresent()) {
+            return unusable.get();
+        }
+        try {
+            handler.accept(message.getPayload());
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "cannot handle the record at %s offset %d", IncomingRecords.partition(message).orElse(null),
+                    IncomingRecords.offset(message));
+            return reject(message, Poison.failed(e));
+        }
+        return message.ack();
     }
 
     /** Dead-letters and acknowledges a record whose payload is null; empty when the payload is usable. */
