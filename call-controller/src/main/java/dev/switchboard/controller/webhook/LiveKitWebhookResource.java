@@ -1,7 +1,10 @@
 package dev.switchboard.controller.webhook;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.switchboard.controller.livekit.LiveKitClients;
+import dev.switchboard.kit.problem.JsonProblems;
 import dev.switchboard.kit.problem.Problem;
 import dev.switchboard.kit.problem.ProblemException;
 import io.livekit.server.WebhookReceiver;
@@ -24,6 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
  * LiveKit's webhooks. LiveKit signs each delivery: the Authorization header is a JWT signed with the API secret
@@ -35,6 +39,7 @@ import java.nio.charset.StandardCharsets;
 public class LiveKitWebhookResource {
     private static final Logger LOG = Logger.getLogger(LiveKitWebhookResource.class);
     static final String WEBHOOK_JSON = "application/webhook+json";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final LiveKitClients livekit;
     private final WebhookService webhooks;
@@ -89,10 +94,20 @@ public class LiveKitWebhookResource {
             return receiver.receive(body, authorization);
         } catch (Exception e) {
             // The SDK parses the body only after the signature held, so a parse error means a signed but malformed body.
-            if (e instanceof InvalidProtocolBufferException) {
-                throw new ProblemException(Response.Status.BAD_REQUEST, "the body is not a LiveKit WebhookEvent: " + e.getMessage());
+            if (e instanceof InvalidProtocolBufferException invalid) {
+                throw ProblemException.invalid("the body is not a LiveKit WebhookEvent: " + jsonSyntaxError(body).orElse(invalid.getMessage()));
             }
             throw unauthorized("invalid webhook signature: " + e.getMessage());
+        }
+    }
+
+    /** What is wrong with the body as JSON, when that is what is wrong with it (the SDK's message does not say). */
+    private static Optional<String> jsonSyntaxError(String body) {
+        try {
+            JSON.readTree(body);
+            return Optional.empty();
+        } catch (JsonProcessingException e) {
+            return Optional.of(JsonProblems.describe(e));
         }
     }
 
