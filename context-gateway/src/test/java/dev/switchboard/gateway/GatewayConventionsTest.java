@@ -5,6 +5,9 @@ import dev.switchboard.gateway.health.LiveSessionRegistryReadinessCheck;
 import dev.switchboard.gateway.support.Api;
 import dev.switchboard.testing.KafkaTestResource;
 import dev.switchboard.testing.ServiceConventionsTest;
+import dev.switchboard.testing.http.ServiceApi;
+import dev.switchboard.testing.http.ServiceApi.Body;
+import dev.switchboard.testing.http.ServiceApi.Route;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -15,6 +18,17 @@ import java.util.List;
 @QuarkusTest
 @WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
 class GatewayConventionsTest extends ServiceConventionsTest {
+    /** The gateway's API, for the conventions and the hostile-request suite. */
+    static final ServiceApi API = new ServiceApi(List.of(
+            Route.get("/v1/sessions", "state", "all"),
+            Route.get("/v1/sessions/{room}", "sessionId"),
+            Route.get("/v1/commands/{commandId}"),
+            Route.post("/v1/sessions/{room}/context", Body.JSON, List.of("role", "text", "respond", "label"), "wait", "sessionId"),
+            Route.post("/v1/sessions/{room}/say", Body.JSON, List.of("text", "allowInterruptions", "addToChatContext"), "wait", "sessionId"),
+            Route.post("/v1/sessions/{room}/interrupt", Body.OPTIONAL_JSON, List.of("reason"), "wait", "sessionId"),
+            Route.post("/v1/sessions/{room}/instructions", Body.JSON, List.of("instructions", "mode"), "wait", "sessionId"),
+            Route.post("/v1/sessions/{room}/hangup", Body.OPTIONAL_JSON, List.of("reason", "goodbye", "immediate"), "wait", "sessionId")),
+            new ServiceApi.Invalid("POST", "/v1/sessions/conventions/say", "{\"text\": \"\"}", "text must not be empty"));
 
     /** Readiness is DOWN by design until the session events of before the start are read; that takes a moment. */
     @BeforeEach
@@ -25,5 +39,10 @@ class GatewayConventionsTest extends ServiceConventionsTest {
     @Override
     protected List<String> requiredReadinessChecks() {
         return List.of("Kafka connection health check", LiveSessionRegistryReadinessCheck.NAME, CommandResultsReadinessCheck.NAME);
+    }
+
+    @Override
+    protected ServiceApi api() {
+        return API;
     }
 }

@@ -1,21 +1,44 @@
 package dev.switchboard.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.testing.http.RawHttp;
+import dev.switchboard.testing.http.Requests;
+import dev.switchboard.testing.http.ServiceApi;
+import dev.switchboard.testing.http.UnexpectedFailureResource;
 import io.restassured.RestAssured;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What every Switchboard service offers: health (live, ready, started) that checks its real dependencies,
- * Prometheus metrics and an OpenAPI document. A service's test extends this and is annotated {@code @QuarkusTest}
+ * What every Switchboard service offers, and how it answers: health (live, ready, started) that checks its real
+ * dependencies, Prometheus metrics, an OpenAPI document, and the same answer to the same mistake, whichever service
+ * gets it (an unknown route, a wrong method, an Accept or Content-Type it cannot serve, malformed or invalid input,
+ * a bug): application/problem+json with type, title, status and detail, never a 5xx for a client mistake and never
+ * a warning or a stack trace in the log for one. A service's test extends this and is annotated {@code @QuarkusTest}
  * with the test resources it needs.
  */
 public abstract class ServiceConventionsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final Pattern URI_TAG = Pattern.compile("^http_server_requests_seconds_count\\{[^}]*uri=\"([^\"]*)\"", Pattern.MULTILINE);
 
     /** The names of the readiness checks this service must report UP (e.g. the Kafka and database checks). */
     protected abstract List<String> requiredReadinessChecks();
+
+    /** The service's API: its routes (the first one a GET that changes nothing) and a request that breaks a rule. */
+    protected abstract ServiceApi api();
 
     @Test
     void readinessChecksTheRealDependencies() {
@@ -41,5 +64,198 @@ public abstract class ServiceConventionsTest {
     void anOpenApiDocumentIsServed() {
         String openapi = RestAssured.given().accept("application/json").get("/q/openapi").then().statusCode(200).extract().asString();
         assertThat(openapi).contains("\"openapi\"");
+    }
+
+    @Test
+    void anUnknownRouteIsA404Problem() {
+        try (LogCapture log = LogCapture.start()) {
+            JsonNode problem = problem(send(Requests.get("/v1/no-such-route", Map.of())), 404);
+            assertThat(problem.get("detail").asText()).contains("/v1/no-such-route");
+            assertQuiet(log);
+        }
+    }
+
+    @Test
+    void aMethodARouteDoesNotTakeIsA405Problem() {
+        ServiceApi.Route wrong = api().wrongMethod();
+        try (LogCapture log = LogCapture.start()) {
+            problem(send(Requests.of(wrong.method(), path(wrong), Map.of(), null)), 405);
+            assertQuiet(log);
+        }
+    }
+
+    @Test
+    void anEmptyOrBlankAcceptHeaderMeansAnything() {
+        ServiceApi.Route route = api().routes().getFirst();
+        int withoutAccept = send(request(route, Map.of())).status();
+        assertThat(withoutAccept).isBetween(200, 499);
+        try (LogCapture log = LogCapture.start()) {
+            for (String accept : List.of("", " ", ",")) {
+                assertThat(send(request(route, Map.of("Accept", accept))).status()).as("Accept: [%s]", accept).isEqualTo(withoutAccept);
+            }
+            assertQuiet(log);
+        }
+    }
+
+    @Test
+    void anUnreadableOrUnservableAcceptHeaderIsA406Problem() {
+        ServiceApi.Route route = api().routes().getFirst();
+        try (LogCapture log = LogCapture.start()) {
+            for (String accept : List.of("foo", ";;", "application/", "application/json;q=abc", "image/png")) {
+                JsonNode problem = problem(send(request(route, Map.of("Accept", accept))), 406);
+                assertThat(problem.get("detail").asText()).as(accept).contains("Accept");
+            }
+            assertQuiet(log);
+        }
+    }
+
+    @Test
+    void aNulByteInAParameterIsA400ProblemNamingIt() {
+        try (LogCapture log = LogCapture.start()) {
+            ServiceApi.Route route = api().routes().getFirst();
+            JsonNode query = problem(send(Requests.of(route.method(), path(route) + "?probe=a%00b", headers(route, Map.of()), body(route))), 400);
+            assertThat(query.get("detail").asText()).isEqualTo("probe must not contain NUL characters (%00)");
+            api().firstWithPathParameter().ifPresent(withParameter -> {
+                String name = withParameter.pathParameters().getFirst();
+                byte[] request = Requests.of(withParameter.method(), withParameter.path(p -> p.equals(name) ? "room%00x" : "x"),
+                        headers(withParameter, Map.of()), body(withParameter));
+                assertThat(problem(send(request), 400).get("detail").asText()).isEqualTo(name + " must not contain NUL characters (%00)");
+            });
+            assertQuiet(log);
+        }
+    }
+
+    @Test
+    void invalidInputIsA400ProblemNamingTheField() {
+        ServiceApi.Invalid invalid = api().invalid();
+        Map<String, String> headers = new HashMap<>();
+        if (invalid.jsonBody() != null) {
+            headers.put("Content-Type", "application/json");
+            headers.putAll(api().authorization().apply(invalid.jsonBody()));
+        }
+        try (LogCapture log = LogCapture.start()) {
+            JsonNode problem = problem(send(Requests.of(invalid.method(), invalid.pathAndQuery(), headers, invalid.jsonBody())), 400);
+            assertThat(problem.get("type").asText()).isEqualTo("urn:switchboard:problem:invalid-request");
+            assertThat(problem.get("detail").asText()).contains(invalid.names());
+            assertQuiet(log);
+        }
+    }
+
+    @Test
+    void aBodyOfAnotherMediaTypeIsA415Problem() {
+        api().firstWithJsonBody().ifPresentOrElse(route -> {
+            try (LogCapture log = LogCapture.start()) {
+                problem(send(Requests.of(route.method(), path(route), Map.of("Content-Type", "text/plain"), "hello")), 415);
+                problem(send(Requests.of(route.method(), path(route), Map.of("Content-Type", ";;"), "hello")), 415);
+                assertQuiet(log);
+            }
+        }, () -> assertThat(api().routes()).as("a service without a JSON body").allMatch(r -> r.body() == ServiceApi.Body.NONE));
+    }
+
+    @Test
+    void malformedOrMistypedJsonIsA400ProblemNamingTheField() {
+        api().firstWithJsonBody().ifPresentOrElse(route -> {
+            try (LogCapture log = LogCapture.start()) {
+                JsonNode unreadable = problem(send(json(route, "{\"event\": ")), 400);
+                assertThat(unreadable.get("type").asText()).isEqualTo("urn:switchboard:problem:invalid-request");
+                assertThat(unreadable.get("detail").asText()).containsIgnoringCase("JSON");
+                if (!route.fields().isEmpty()) {
+                    assertThat(unreadable.get("detail").asText()).startsWith("the request body is not valid JSON: ");
+                    String field = route.fields().getFirst();
+                    JsonNode mistyped = problem(send(json(route, "{\"" + field + "\": {\"nested\": [1, 2]}}")), 400);
+                    assertThat(mistyped.get("detail").asText()).startsWith(field + " must be ");
+                }
+                assertQuiet(log);
+            }
+        }, () -> assertThat(api().routes()).as("a service without a JSON body").allMatch(r -> r.body() == ServiceApi.Body.NONE));
+    }
+
+    @Test
+    void anUnexpectedFailureIsA500ProblemWithoutInternalsLoggedOnceWithItsStackTrace() {
+        try (LogCapture log = LogCapture.start()) {
+            RawHttp.Answer answer = send(Requests.get(UnexpectedFailureResource.PATH, Map.of()));
+            JsonNode problem = problem(answer, 500);
+            assertThat(answer.body()).doesNotContain(UnexpectedFailureResource.INTERNAL_DETAIL).doesNotContain("IllegalStateException")
+                    .doesNotContain("at dev.switchboard");
+            assertThat(problem.get("title").asText()).isEqualTo("Internal Server Error");
+            assertThat(log.atLeast(LogCapture.ERROR)).as(LogCapture.describe(log.all())).hasSize(1);
+            assertThat(log.atLeast(LogCapture.ERROR).getFirst().getThrown()).hasMessageContaining(UnexpectedFailureResource.INTERNAL_DETAIL);
+        }
+    }
+
+    @Test
+    void metricsTagRequestsWithTheirRouteNeverTheRawPath() {
+        String marker = "raw" + UUID.randomUUID().toString().substring(0, 8);
+        for (ServiceApi.Route route : api().routes()) {
+            send(Requests.of(route.method(), route.path(p -> marker), Map.of("Accept", "image/png"), null));
+            send(Requests.of("PATCH", route.path(p -> marker), Map.of(), null));
+            if (route.body() == ServiceApi.Body.NONE) {
+                send(Requests.of(route.method(), route.path(p -> marker) + "?limit=-1&sessionId=" + marker, Map.of(), null));
+            }
+        }
+        send(Requests.get("/v1/" + marker, Map.of()));
+        String metrics = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        Matcher uris = URI_TAG.matcher(metrics);
+        int tags = 0;
+        while (uris.find()) {
+            tags++;
+            assertThat(uris.group(1)).as("a uri tag").doesNotContain(marker);
+        }
+        assertThat(tags).as("requests are measured").isPositive();
+    }
+
+    /** Asserts an RFC 9457 problem with the status and returns it. */
+    protected static JsonNode problem(RawHttp.Answer answer, int status) {
+        assertThat(answer.status()).as("status of %s", answer.body()).isEqualTo(status);
+        assertThat(answer.contentType()).startsWith("application/problem+json");
+        try {
+            JsonNode problem = JSON.readTree(answer.body());
+            assertThat(problem.get("type").asText()).isNotBlank();
+            assertThat(problem.get("title").asText()).isNotBlank();
+            assertThat(problem.get("status").asInt()).isEqualTo(status);
+            assertThat(problem.get("detail").asText()).isNotBlank();
+            return problem;
+        } catch (IOException e) {
+            throw new UncheckedIOException("not a JSON problem: " + answer.body(), e);
+        }
+    }
+
+    /** A client mistake leaves no warning, error or stack trace in the log. */
+    protected static void assertQuiet(LogCapture log) {
+        assertThat(log.atLeast(LogCapture.WARN)).as(LogCapture.describe(log.all())).isEmpty();
+        assertThat(log.withStackTrace()).as(LogCapture.describe(log.all())).isEmpty();
+    }
+
+    protected static RawHttp.Answer send(byte[] request) {
+        return RawHttp.send(RestAssured.port, request, TIMEOUT);
+    }
+
+    private byte[] request(ServiceApi.Route route, Map<String, String> extra) {
+        return Requests.of(route.method(), path(route), headers(route, extra), body(route));
+    }
+
+    private byte[] json(ServiceApi.Route route, String body) {
+        Map<String, String> headers = new HashMap<>(api().authorization().apply(body));
+        headers.put("Content-Type", "application/json");
+        return Requests.of(route.method(), path(route), headers, body);
+    }
+
+    private Map<String, String> headers(ServiceApi.Route route, Map<String, String> extra) {
+        Map<String, String> headers = new HashMap<>();
+        if (route.body() != ServiceApi.Body.NONE) {
+            headers.put("Content-Type", "application/json");
+            headers.putAll(api().authorization().apply(body(route)));
+        }
+        headers.putAll(extra);
+        return headers;
+    }
+
+    /** A body that cannot start anything: an empty object for JSON routes. */
+    private static String body(ServiceApi.Route route) {
+        return route.body() == ServiceApi.Body.NONE ? null : "{}";
+    }
+
+    private static String path(ServiceApi.Route route) {
+        return route.path(p -> "conventions-" + p);
     }
 }

@@ -6,6 +6,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -25,10 +26,10 @@ public final class TestProducer {
         }
     }
 
-    /** Publishes raw bytes, e.g. a poison record. */
-    public static void sendRaw(Topic topic, String key, byte[] value) {
+    /** Publishes raw bytes, e.g. a poison record, or no value at all (null); returns where the record went. */
+    public static RecordMetadata sendRaw(Topic topic, String key, byte[] value) {
         try (var producer = new KafkaProducer<String, byte[]>(config(), new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic.topicName(), key, value)).get();
+            return producer.send(new ProducerRecord<>(topic.topicName(), key, value)).get();
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException("cannot publish to " + topic.topicName(), e);
         }

@@ -1,0 +1,129 @@
+package dev.switchboard.testing;
+
+import dev.switchboard.schemas.topics.Topic;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.awaitility.Awaitility;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every topic a service consumes, found in its configuration (every incoming Kafka channel): a record that is not a
+ * record of the topic's type, and a record without a value, each end up in the topic's dead-letter twin with headers
+ * that say which service and consumer group put it there, where it came from (topic, partition, offset), what kind of
+ * poison it is and why. A service's test extends this and is annotated {@code @QuarkusTest} with its test resources.
+ */
+public abstract class DeadLetterConventionsTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    /** A consumed topic as the service's configuration declares it. */
+    protected record Consumed(String channel, String topic, String group) {
+    }
+
+    /** Called before records are sent, e.g. to wait until the service has caught up with its topics. */
+    protected void beforeSending() {
+    }
+
+    @TestFactory
+    Stream<DynamicTest> poisonAndValuelessRecordsAreDeadLetteredWithTheirOrigin() {
+        beforeSending();
+        List<Consumed> consumed = consumed();
+        assertThat(consumed).as("the service consumes topics").isNotEmpty();
+        awaitAssigned(consumed);
+        String service = config().getValue("quarkus.application.name", String.class);
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Consumed topic : consumed) {
+            tests.add(DynamicTest.dynamicTest(topic.topic() + " (" + topic.channel() + "): undecodable",
+                    () -> deadLettered(service, topic, ("not a record " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8), "undecodable")));
+            tests.add(DynamicTest.dynamicTest(topic.topic() + " (" + topic.channel() + "): no value",
+                    () -> deadLettered(service, topic, null, "no-value")));
+        }
+        return tests.stream();
+    }
+
+    private void deadLettered(String service, Consumed consumed, byte[] value, String kind) {
+        Topic topic = Topic.byName(consumed.topic()).orElseThrow(() -> new AssertionError("not in the catalogue: " + consumed.topic()));
+        String key = "poison-" + UUID.randomUUID();
+        try (var dlq = TopicProbe.fromNow(topic.deadLetter(), new ByteArrayDeserializer())) {
+            RecordMetadata sent = TestProducer.sendRaw(topic, key, value);
+            ConsumerRecord<String, byte[]> dead = dlq.awaitRecord(r -> key.equals(r.key())
+                    && service.equals(header(r, "dead-letter-service")), WAIT);
+            assertThat(header(dead, "dead-letter-consumer-group")).isEqualTo(consumed.group());
+            assertThat(header(dead, "dead-letter-topic")).isEqualTo(consumed.topic());
+            assertThat(header(dead, "dead-letter-partition")).isEqualTo(Integer.toString(sent.partition()));
+            assertThat(header(dead, "dead-letter-offset")).isEqualTo(Long.toString(sent.offset()));
+            assertThat(header(dead, "dead-letter-kind")).isEqualTo(kind);
+            assertThat(header(dead, "dead-letter-reason")).isNotBlank();
+            if (value == null) {
+                assertThat(dead.value()).isNull();
+            } else {
+                assertThat(dead.value()).isEqualTo(value);
+            }
+        }
+    }
+
+    /** Every incoming Kafka channel of the service, with its topic and consumer group. */
+    protected static List<Consumed> consumed() {
+        Config config = config();
+        List<Consumed> consumed = new ArrayList<>();
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith("mp.messaging.incoming.") && name.endsWith(".connector")
+                    && "smallrye-kafka".equals(config.getOptionalValue(name, String.class).orElse(null))) {
+                String channel = name.substring("mp.messaging.incoming.".length(), name.length() - ".connector".length());
+                String prefix = "mp.messaging.incoming." + channel;
+                consumed.add(new Consumed(channel, config.getOptionalValue(prefix + ".topic", String.class).orElse(channel),
+                        config.getValue(prefix + ".group.id", String.class)));
+            }
+        }
+        return consumed;
+    }
+
+    /** A record sent before a consumer has its partitions would be read by nobody (the groups start at the end). */
+    private static void awaitAssigned(List<Consumed> consumed) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedInfrastructure.kafkaBootstrapServers()))) {
+            for (Consumed topic : consumed) {
+                int partitions = admin.describeTopics(List.of(topic.topic())).allTopicNames().get().get(topic.topic()).partitions().size();
+                Awaitility.await(topic.group() + " has every partition of " + topic.topic()).atMost(WAIT).pollInterval(Duration.ofMillis(200))
+                        .until(() -> {
+                            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(topic.group())).all().get().get(topic.group());
+                            Set<TopicPartition> assigned = group.members().stream().map(MemberDescription::assignment)
+                                    .flatMap(a -> a.topicPartitions().stream())
+                                    .filter(p -> p.topic().equals(topic.topic()))
+                                    .collect(Collectors.toSet());
+                            return assigned.size() == partitions;
+                        });
+            }
+        } catch (Exception e) {
+            throw new AssertionError("cannot see the consumer groups", e);
+        }
+    }
+
+    private static Config config() {
+        return ConfigProvider.getConfig();
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}
