@@ -18,6 +18,7 @@ import java.util.List;
  * Where requests enter, before any resource: what HTTP itself can get wrong is answered here as a problem, so no
  * client mistake becomes a 500 or an ERROR line in the log.
  * <ul>
+ *   <li>A request without a Host header (HTTP/1.0 allows it) is a 400 problem.</li>
  *   <li>The Accept header: blank means anything; malformed media ranges are left out (content negotiation then
  *       sees only well-formed ones); a header with none left is a 406 problem.</li>
  *   <li>Requests Vert.x refuses before routing (no Host, an unknown HTTP version): their 4xx is answered as a
@@ -37,12 +38,17 @@ public class HttpEdge {
     }
 
     void install(@Observes Router router) {
-        router.route().order(FIRST).handler(this::negotiable);
+        router.route().order(FIRST).handler(this::screen);
         router.route().order(FIRST).failureHandler(this::clientFailure);
     }
 
-    private void negotiable(RoutingContext context) {
+    private void screen(RoutingContext context) {
         HttpServerRequest request = context.request();
+        if (request.authority() == null) {
+            // HTTP/1.0 allows it, but absolute request URIs (problems, Location headers) need a host.
+            answer(context, ProblemType.INVALID_REQUEST, "the request has no Host header");
+            return;
+        }
         List<String> accept = request.headers().getAll(HttpHeaders.ACCEPT);
         if (accept.isEmpty()) {
             context.next();

@@ -2,6 +2,7 @@ package dev.switchboard.kit.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.inject.Instance;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.NotAcceptableException;
@@ -10,12 +11,11 @@ import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import java.io.IOException;
 import java.util.Optional;
 
 /**
@@ -26,6 +26,8 @@ import java.util.Optional;
 public class ProblemMappers {
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
     private static final int MAX_ECHO = 200;
+    /** RESTEasy Reactive's reader of request bodies: an I/O failure there is about the request. */
+    private static final String REQUEST_BODY_READER = "org.jboss.resteasy.reactive.server.vertx.VertxInputStream";
 
     private final Instance<FaultTranslator> translators;
 
@@ -34,40 +36,40 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response problem(ProblemException e, UriInfo uri) {
-        return answer(e, uri);
+    public Response problem(ProblemException e, HttpServerRequest request) {
+        return answer(e, request);
     }
 
     @ServerExceptionMapper(priority = 1)
-    public Response mistypedJson(MismatchedInputException e, UriInfo uri) {
-        return answer(ProblemException.invalid(JsonProblems.describe(e)), uri);
+    public Response mistypedJson(MismatchedInputException e, HttpServerRequest request) {
+        return answer(ProblemException.invalid(JsonProblems.describe(e)), request);
     }
 
     @ServerExceptionMapper
-    public Response unreadableJson(JsonProcessingException e, UriInfo uri) {
-        return answer(ProblemException.invalid(JsonProblems.describe(e)), uri);
+    public Response unreadableJson(JsonProcessingException e, HttpServerRequest request) {
+        return answer(ProblemException.invalid(JsonProblems.describe(e)), request);
     }
 
     @ServerExceptionMapper
-    public Response invalid(ConstraintViolationException e, UriInfo uri) {
+    public Response invalid(ConstraintViolationException e, HttpServerRequest request) {
         if (!ConstraintViolations.aboutTheRequest(e.getConstraintViolations())) {
-            return unexpected(e, uri);
+            return unexpected(e, request);
         }
-        return answer(ProblemException.invalid(ConstraintViolations.describe(e.getConstraintViolations())), uri);
+        return answer(ProblemException.invalid(ConstraintViolations.describe(e.getConstraintViolations())), request);
     }
 
     @ServerExceptionMapper
-    public Response web(WebApplicationException e, UriInfo uri, HttpHeaders headers, Request request) {
+    public Response web(WebApplicationException e, HttpHeaders headers, HttpServerRequest request) {
         if (e.getCause() instanceof JsonProcessingException json) {
-            return unreadableJson(json, uri);
+            return unreadableJson(json, request);
         }
         int status = e.getResponse().getStatus();
         if (status < 400) {
             return e.getResponse(); // a redirect or another deliberate answer, not a problem
         }
         String detail = switch (e) {
-            case NotFoundException notFound when isDefaultMessage(e, status) -> "there is nothing at " + uri.getRequestUri().getRawPath();
-            case NotAllowedException notAllowed -> echo(request.getMethod()) + " is not allowed on " + uri.getRequestUri().getRawPath()
+            case NotFoundException notFound when isDefaultMessage(e, status) -> "there is nothing at " + request.path();
+            case NotAllowedException notAllowed -> echo(request.method().name()) + " is not allowed on " + request.path()
                     + (notAllowed.getResponse().getAllowedMethods().isEmpty() ? ""
                     : "; allowed: " + String.join(", ", notAllowed.getResponse().getAllowedMethods()));
             case NotAcceptableException notAcceptable -> "none of the media types the Accept header allows ("
@@ -77,29 +79,41 @@ public class ProblemMappers {
             default -> isDefaultMessage(e, status) ? ProblemType.of(status).title() : e.getMessage();
         };
         ProblemException problem = new ProblemException(ProblemType.of(status), detail);
-        Response answer = answer(problem, uri);
+        Response answer = answer(problem, request);
         if (e instanceof NotAllowedException && !e.getResponse().getAllowedMethods().isEmpty()) {
             return Response.fromResponse(answer).allow(e.getResponse().getAllowedMethods()).build();
         }
         return answer;
     }
 
+    /**
+     * A body that could not be read (broken chunked framing, a client that hung up half way) is the client's doing;
+     * any other I/O failure is the service's.
+     */
+    @ServerExceptionMapper
+    public Response unreadableBody(IOException e, HttpServerRequest request) {
+        if (!whileReadingTheRequest(e)) {
+            return unexpected(e, request);
+        }
+        return answer(ProblemException.invalid("the request body could not be read: " + rootMessage(e)), request);
+    }
+
     /** Everything else: a service's own fault (through its {@link FaultTranslator}), or an unexpected 500. */
     @ServerExceptionMapper
-    public Response unexpected(Throwable e, UriInfo uri) {
+    public Response unexpected(Throwable e, HttpServerRequest request) {
         for (FaultTranslator translator : translators) {
             Optional<ProblemException> translated = translator.translate(e);
             if (translated.isPresent()) {
-                return answer(translated.get(), uri);
+                return answer(translated.get(), request);
             }
         }
-        LOG.errorf(e, "unexpected failure on %s", uri.getRequestUri().getRawPath());
+        LOG.errorf(e, "unexpected failure on %s", request.path());
         return Problem.of(ProblemType.of(500), "the service failed unexpectedly; the failure has been logged",
-                uri.getRequestUri().getRawPath()).toResponse();
+                request.path()).toResponse();
     }
 
-    private static Response answer(ProblemException e, UriInfo uri) {
-        String path = uri.getRequestUri().getRawPath();
+    private static Response answer(ProblemException e, HttpServerRequest request) {
+        String path = request.path();
         String note = e.logNote().map(n -> " (" + n + ")").orElse("");
         if (e.type().isServerError()) {
             LOG.warnf("%s: %d %s%s", path, e.type().status(), e.getMessage(), note);
@@ -107,6 +121,25 @@ public class ProblemMappers {
             LOG.debugf("%s: %d %s%s", path, e.type().status(), e.getMessage(), note);
         }
         return e.toProblem(path).toResponse();
+    }
+
+    private static boolean whileReadingTheRequest(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            for (StackTraceElement frame : t.getStackTrace()) {
+                if (frame.getClassName().startsWith(REQUEST_BODY_READER)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     /** JAX-RS's own "HTTP 404 Not Found": says nothing the status does not. */
