@@ -11,10 +11,14 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -171,6 +175,31 @@ public abstract class ServiceConventionsTest {
     }
 
     @Test
+    void aRequestWithoutAHostIsA400Problem() {
+        ServiceApi.Route route = api().routes().getFirst();
+        try (LogCapture log = LogCapture.start()) {
+            byte[] http10 = (route.method() + " " + path(route) + " HTTP/1.0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+            assertThat(problem(send(http10), 400).get("detail").asText()).contains("Host");
+            assertQuiet(log);
+        }
+    }
+
+    @Test
+    void aBodyWhoseFramingIsBrokenIsTheClientsMistake() {
+        api().firstWithJsonBody().ifPresentOrElse(route -> {
+            try (LogCapture log = LogCapture.start()) {
+                for (String chunks : List.of("zz\r\n{}\r\n0\r\n\r\n", "ffffffffffff\r\n{}\r\n0\r\n\r\n")) {
+                    byte[] request = (route.method() + " " + path(route) + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                            + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + chunks).getBytes(StandardCharsets.ISO_8859_1);
+                    RawHttp.Answer answer = send(request);
+                    assertThat(answer.status()).as(chunks).isIn(RawHttp.Answer.NO_ANSWER, 400, 401, 413);
+                }
+                assertQuiet(log);
+            }
+        }, () -> assertThat(api().routes()).as("a service without a JSON body").allMatch(r -> r.body() == ServiceApi.Body.NONE));
+    }
+
+    @Test
     void anUnexpectedFailureIsA500ProblemWithoutInternalsLoggedOnceWithItsStackTrace() {
         try (LogCapture log = LogCapture.start()) {
             RawHttp.Answer answer = send(Requests.get(UnexpectedFailureResource.PATH, Map.of()));
@@ -194,14 +223,17 @@ public abstract class ServiceConventionsTest {
             }
         }
         send(Requests.get("/v1/" + marker, Map.of()));
+        send(Requests.of("FOO" + marker.substring(3, 6).toUpperCase(Locale.ROOT), "/v1/" + marker, Map.of(), null));
+        ServiceApi.Route first = api().routes().getFirst();
+        assertThat(send(request(first, Map.of())).status()).isLessThan(500);
         String metrics = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
         Matcher uris = URI_TAG.matcher(metrics);
-        int tags = 0;
+        Set<String> tags = new HashSet<>();
         while (uris.find()) {
-            tags++;
-            assertThat(uris.group(1)).as("a uri tag").doesNotContain(marker);
+            tags.add(uris.group(1));
         }
-        assertThat(tags).as("requests are measured").isPositive();
+        assertThat(tags).as("uri tags").noneMatch(tag -> tag.contains(marker)).contains(first.template());
+        assertThat(metrics).as("method tags").doesNotContain("method=\"FOO");
     }
 
     /** Asserts an RFC 9457 problem with the status and returns it. */

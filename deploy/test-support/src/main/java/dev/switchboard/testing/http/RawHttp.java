@@ -62,12 +62,21 @@ public final class RawHttp {
     }
 
     private static Answer read(InputStream in) throws IOException {
+        Answer answer = readOne(in);
+        while (answer.status() >= 100 && answer.status() < 200) {
+            answer = readOne(in); // an interim answer (100 Continue): the final one follows
+        }
+        return answer;
+    }
+
+    private static Answer readOne(InputStream in) throws IOException {
         String statusLine = line(in);
         if (statusLine == null || statusLine.isEmpty()) {
             return new Answer(Answer.NO_ANSWER, Map.of(), "");
         }
         String[] parts = statusLine.split(" ", 3);
-        if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
+        // The version echoes the request's ("HTTPS/1.1 501"): only the status code matters.
+        if (parts.length < 2 || !parts[1].matches("\\d{3}")) {
             throw new IOException("not an HTTP answer: " + statusLine);
         }
         int status = Integer.parseInt(parts[1]);
@@ -79,7 +88,7 @@ public final class RawHttp {
                         (a, b) -> a + ", " + b);
             }
         }
-        return new Answer(status, headers, body(in, headers));
+        return new Answer(status, headers, status < 200 ? "" : body(in, headers));
     }
 
     private static String body(InputStream in, Map<String, String> headers) throws IOException {
