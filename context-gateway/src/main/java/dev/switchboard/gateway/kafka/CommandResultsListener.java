@@ -3,20 +3,17 @@ package dev.switchboard.gateway.kafka;
 import dev.switchboard.events.CommandResult;
 import dev.switchboard.gateway.commands.CommandStore;
 import dev.switchboard.kit.kafka.DeadLetters;
-import dev.switchboard.kit.kafka.IncomingRecords;
-import dev.switchboard.kit.kafka.Poison;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
  * Every instance reads every result (per-instance group), so whichever instance holds the waiting request learns the
- * outcome, and any instance can answer {@code GET /v1/commands/{id}}.
+ * outcome, and any instance can answer {@code GET /v1/commands/{id}}. The replay window re-reads results from before
+ * the start: poison among them was dead-lettered when it came, and is only counted again.
  */
 @ApplicationScoped
 public class CommandResultsListener {
@@ -34,24 +31,9 @@ public class CommandResultsListener {
 
     @Incoming("command-results-in")
     public CompletionStage<Void> onResult(Message<CommandResult> message) {
-        Optional<TopicPartition> partition = IncomingRecords.partition(message);
-        long offset = IncomingRecords.offset(message);
-        try {
-            // The replay window re-reads results from before the start: poison among them was dead-lettered when it came.
-            boolean replayed = partition.isPresent() && progress.isHistory(partition.get(), offset);
-            Optional<CompletionStage<Void>> unusable = replayed ? deadLetters.skipIfUnusable(message) : deadLetters.rejectIfUnusable(message);
-            if (unusable.isPresent()) {
-                return unusable.get();
-            }
-            CommandResult result = message.getPayload();
+        return progress.consume(message, deadLetters, result -> {
             commands.decide(result);
             LOG.debugf("room %s: %s %s -> %s", result.getRoom(), result.getCommandType(), result.getCommandId(), result.getStatus());
-            return message.ack();
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "cannot record command result at %s offset %d", partition.orElse(null), offset);
-            return deadLetters.reject(message, Poison.failed(e));
-        } finally {
-            partition.ifPresent(p -> progress.handled(p, offset));
-        }
+        });
     }
 }

@@ -1,13 +1,18 @@
 package dev.switchboard.gateway.kafka;
 
+import dev.switchboard.kit.kafka.DeadLetters;
+import dev.switchboard.kit.kafka.IncomingRecords;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.apache.kafka.common.TopicPartition;
 
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentMap;
 
 /**
@@ -63,6 +68,20 @@ public class ConsumerProgress {
 
     public long position(TopicPartition partition) {
         return positions.getOrDefault(partition, 0L);
+    }
+
+    /**
+     * Consumes a record of the topic this progress is about: usable ones go to the handler, unusable ones are
+     * dead-lettered (or, read again from before the start, counted), and the record counts as handled either way.
+     */
+    public <T> CompletionStage<Void> consume(Message<T> message, DeadLetters deadLetters, java.util.function.Consumer<T> handler) {
+        Optional<TopicPartition> partition = IncomingRecords.partition(message);
+        long offset = IncomingRecords.offset(message);
+        try {
+            return deadLetters.consume(message, partition.isPresent() && isHistory(partition.get(), offset), handler);
+        } finally {
+            partition.ifPresent(p -> handled(p, offset));
+        }
     }
 
     /** The record at this offset has been handled (applied, skipped or dead-lettered). */

@@ -81,7 +81,16 @@ public class DeadLetters {
      * or that the handler throws on (logged at ERROR: a bug, or a record nobody foresaw), is dead-lettered.
      */
     public <T> CompletionStage<Void> consume(Message<T> message, Consumer<T> handler) {
-        Optional<CompletionStage<Void>> unusable = rejectIfUnusable(message);
+        return consume(message, false, handler);
+    }
+
+    /**
+     * The same, for a consumer that reads its topic again at every start: when {@code readBefore} (the record was in
+     * the topic when this consumer started), an unusable record was dead-lettered when it arrived, so it is counted
+     * and acknowledged instead of being dead-lettered once more per restart.
+     */
+    public <T> CompletionStage<Void> consume(Message<T> message, boolean readBefore, Consumer<T> handler) {
+        Optional<CompletionStage<Void>> unusable = readBefore ? skipIfUnusable(message) : rejectIfUnusable(message);
         if (unusable.isPresent()) {
             return unusable.get();
         }
