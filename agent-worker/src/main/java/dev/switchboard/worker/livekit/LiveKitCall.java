@@ -24,7 +24,7 @@ import dev.switchboard.worker.session.AgentSession;
 import dev.switchboard.worker.session.SessionRegistry;
 import dev.switchboard.worker.voice.VoiceStack;
 import dev.switchboard.worker.voice.VoiceTransport;
-import dev.switchboard.worker.voice.audio.AudioFrame;
+import dev.switchboard.worker.voice.audio.MonoAudio;
 import livekit.LivekitAgent;
 import org.jboss.logging.Logger;
 
@@ -175,7 +175,7 @@ final class LiveKitCall {
                 while (!session.ended().isDone()) {
                     var frame = stream.read(Duration.ofMillis(200));
                     if (frame != null) {
-                        transport.onCallerAudio(new AudioFrame(frame.data(), frame.sampleRate()));
+                        transport.onCallerAudio(new MonoAudio(frame.data(), frame.sampleRate()));
                     } else if (stream.isEnded()) {
                         return;
                     }

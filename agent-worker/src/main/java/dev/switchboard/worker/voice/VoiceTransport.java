@@ -5,7 +5,7 @@ import dev.switchboard.events.Transport;
 import dev.switchboard.worker.session.AgentSession;
 import dev.switchboard.worker.session.CallTransport;
 import dev.switchboard.worker.session.SessionNotActiveException;
-import dev.switchboard.worker.voice.audio.AudioFrame;
+import dev.switchboard.worker.voice.audio.MonoAudio;
 import dev.switchboard.worker.voice.audio.Resampler;
 import dev.switchboard.worker.voice.stt.SpeechToText;
 import dev.switchboard.worker.voice.tts.TextToSpeech;
@@ -118,11 +118,11 @@ public final class VoiceTransport implements CallTransport {
     // ------------------------------------------------------------------ caller audio in
 
     /** The next piece of the caller's audio (any rate; resampled to 16 kHz). */
-    public void onCallerAudio(AudioFrame frame) {
+    public void onCallerAudio(MonoAudio frame) {
         if (left || session == null) {
             return;
         }
-        AudioFrame pcm16k = frame;
+        MonoAudio pcm16k = frame;
         if (frame.sampleRate() != 16_000) {
             if (inputResampler == null || inputResampler.fromRate() != frame.sampleRate()) {
                 inputResampler = new Resampler(frame.sampleRate(), 16_000);

@@ -70,7 +70,7 @@ public final class AudioSource implements AutoCloseable {
         return handle;
     }
 
-    public void captureFrame(AudioFrame frame) {
+    public void captureFrame(EngineAudioFrame frame) {
         if (frame.sampleRate() != sampleRate || frame.channels() != channels) {
             throw new IllegalArgumentException("frame is " + frame.sampleRate() + " Hz x" + frame.channels()
                     + ", source is " + sampleRate + " Hz x" + channels);

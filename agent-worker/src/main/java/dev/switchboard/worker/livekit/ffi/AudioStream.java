@@ -26,12 +26,12 @@ public final class AudioStream implements AutoCloseable {
         }
     }
 
-    private static final AudioFrame END = new AudioFrame(new short[0], 1, 1, 0);
+    private static final EngineAudioFrame END = new EngineAudioFrame(new short[0], 1, 1, 0);
 
     private final LiveKitEngine engine;
     private final FfiHandle handle;
     private final long handleId;
-    private final ArrayBlockingQueue<AudioFrame> frames;
+    private final ArrayBlockingQueue<EngineAudioFrame> frames;
     private final LongAdder received = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private volatile boolean ended;
@@ -93,8 +93,8 @@ public final class AudioStream implements AutoCloseable {
     }
 
     /** The next frame, waiting at most {@code timeout}; null on timeout or once the stream ended ({@link #isEnded()}). */
-    public AudioFrame read(Duration timeout) throws InterruptedException {
-        AudioFrame f = frames.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    public EngineAudioFrame read(Duration timeout) throws InterruptedException {
+        EngineAudioFrame f = frames.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
         if (f == END) {
             frames.offer(END); // keep the end visible to later reads
             return null;
@@ -129,7 +129,7 @@ public final class AudioStream implements AutoCloseable {
                 short[] pcm = new short[n];
                 MemorySegment.copy(MemorySegment.ofAddress(info.getDataPtr()).reinterpret(2L * n), JAVA_SHORT, 0, pcm, 0, n);
                 if (!ended) {
-                    enqueue(new AudioFrame(pcm, info.getSampleRate(), info.getNumChannels(), info.getSamplesPerChannel()));
+                    enqueue(new EngineAudioFrame(pcm, info.getSampleRate(), info.getNumChannels(), info.getSamplesPerChannel()));
                     received.increment();
                 }
             } finally {
@@ -150,7 +150,7 @@ public final class AudioStream implements AutoCloseable {
         enqueue(END);
     }
 
-    private void enqueue(AudioFrame f) {
+    private void enqueue(EngineAudioFrame f) {
         while (!frames.offer(f)) {
             if (frames.poll() != null) {
                 dropped.increment();

@@ -28,7 +28,7 @@ class AudioLoopbackTest {
 
     private static LiveKitEngine engine;
 
-    record Received(long atNanos, AudioFrame frame) {}
+    record Received(long atNanos, EngineAudioFrame frame) {}
 
     @BeforeAll
     static void startEngine() {
@@ -72,7 +72,7 @@ class AudioLoopbackTest {
             Thread reader = Thread.ofVirtual().start(() -> {
                 try {
                     while (!stop.get()) {
-                        AudioFrame f = stream.read(Duration.ofMillis(200));
+                        EngineAudioFrame f = stream.read(Duration.ofMillis(200));
                         if (f != null) {
                             received.add(new Received(System.nanoTime(), f));
                         }
@@ -92,7 +92,7 @@ class AudioLoopbackTest {
                     pcm[s] = (short) Math.round(AMPLITUDE * 32767 * Math.sin(phase));
                     phase += 2 * Math.PI * 440 / 48_000;
                 }
-                source.captureFrame(new AudioFrame(pcm, 48_000, 1, 480));
+                source.captureFrame(new EngineAudioFrame(pcm, 48_000, 1, 480));
             }
             long pushTook = System.nanoTime() - pushStart;
             Thread.sleep(600); // the tail of the queue plays out, then silence
@@ -154,7 +154,7 @@ class AudioLoopbackTest {
             long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(800);
             List<Double> levels = new ArrayList<>();
             while (System.nanoTime() < end) {
-                AudioFrame f = stream.read(Duration.ofMillis(100));
+                EngineAudioFrame f = stream.read(Duration.ofMillis(100));
                 if (f == null) {
                     continue;
                 }

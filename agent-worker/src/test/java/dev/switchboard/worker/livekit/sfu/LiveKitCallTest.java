@@ -21,7 +21,7 @@ import dev.switchboard.testing.sfu.FakeSfuProcess;
 import dev.switchboard.worker.livekit.JobRunner;
 import dev.switchboard.worker.livekit.LiveKitCallRunner;
 import dev.switchboard.worker.voice.SpeechAudio;
-import dev.switchboard.worker.voice.audio.AudioFrame;
+import dev.switchboard.worker.voice.audio.MonoAudio;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -194,7 +194,7 @@ class LiveKitCallTest {
         llm.replyText("Your order shipped today.");
         String room = "lk-" + System.nanoTime();
         Path speech = Files.createTempFile("caller-speech", ".pcm");
-        AudioFrame question = SpeechAudio.speak(FakeSpeechResource.CALLER_SAYS);
+        MonoAudio question = SpeechAudio.speak(FakeSpeechResource.CALLER_SAYS);
         Files.write(speech, question.toLittleEndianBytes());
 
         try (FakeSfuProcess sfu = SfuTestSupport.startSfu("worker-call");

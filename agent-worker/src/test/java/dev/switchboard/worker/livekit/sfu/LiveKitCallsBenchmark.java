@@ -3,7 +3,7 @@ package dev.switchboard.worker.livekit.sfu;
 import dev.switchboard.testing.sfu.AccessTokens;
 import dev.switchboard.testing.sfu.FakeSfuControl;
 import dev.switchboard.testing.sfu.FakeSfuProcess;
-import dev.switchboard.worker.livekit.ffi.AudioFrame;
+import dev.switchboard.worker.livekit.ffi.EngineAudioFrame;
 import dev.switchboard.worker.livekit.ffi.AudioSource;
 import dev.switchboard.worker.livekit.ffi.AudioStream;
 import dev.switchboard.worker.livekit.ffi.LiveKitEngine;
@@ -110,10 +110,10 @@ class LiveKitCallsBenchmark {
                 try (AudioStream stream = AudioStream.fromTrack(engine, subscribed.track(), 16_000, 1, AudioStream.Options.defaults())) {
                     long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
                     while (System.nanoTime() < end) {
-                        AudioFrame frame = stream.read(Duration.ofMillis(200));
+                        EngineAudioFrame frame = stream.read(Duration.ofMillis(200));
                         if (frame != null) {
                             framesIn.incrementAndGet();
-                            segmenter.accept(new dev.switchboard.worker.voice.audio.AudioFrame(frame.data(), frame.sampleRate()));
+                            segmenter.accept(new dev.switchboard.worker.voice.audio.MonoAudio(frame.data(), frame.sampleRate()));
                         }
                     }
                 }

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.testing.sfu.FakeSfuControl.AudioSpec;
 import dev.switchboard.testing.sfu.FakeSfuControl.ParticipantSpec;
-import dev.switchboard.worker.livekit.ffi.AudioFrame;
+import dev.switchboard.worker.livekit.ffi.EngineAudioFrame;
 import dev.switchboard.worker.livekit.ffi.AudioSource;
 import dev.switchboard.worker.livekit.ffi.AudioStream;
 import dev.switchboard.worker.livekit.ffi.FfiException;
@@ -149,10 +149,10 @@ class LiveKitEngineAgainstFakeSfuTest {
 
             try (AudioStream stream = AudioStream.fromTrack(engine, subscribed.track(), 16_000, 1, AudioStream.Options.defaults())) {
                 List<long[]> arrivals = new ArrayList<>(); // {nanos}
-                List<AudioFrame> frames = new ArrayList<>();
+                List<EngineAudioFrame> frames = new ArrayList<>();
                 long end = System.nanoTime() + Duration.ofMillis(3000).toNanos();
                 while (System.nanoTime() < end) {
-                    AudioFrame f = stream.read(Duration.ofMillis(200));
+                    EngineAudioFrame f = stream.read(Duration.ofMillis(200));
                     if (f != null) {
                         arrivals.add(new long[] {System.nanoTime()});
                         frames.add(f);
@@ -166,10 +166,10 @@ class LiveKitEngineAgainstFakeSfuTest {
                 });
                 // steady state: drop the first 0.5 s (jitter buffer start-up)
                 int skip = Math.min(50, frames.size() / 4);
-                List<AudioFrame> steady = frames.subList(skip, frames.size());
+                List<EngineAudioFrame> steady = frames.subList(skip, frames.size());
                 double span = (arrivals.getLast()[0] - arrivals.get(skip)[0]) / 1e9;
                 double rate = (steady.size() - 1) / span;
-                double[] levels = steady.stream().mapToDouble(AudioFrame::rms).sorted().toArray();
+                double[] levels = steady.stream().mapToDouble(EngineAudioFrame::rms).sorted().toArray();
                 double median = levels[levels.length / 2];
                 long quiet = steady.stream().filter(f -> f.rms() < 0.2).count();
                 System.out.printf("[measure] caller audio: %d frames in 3 s, steady %.1f frames/s (%.2f x real time),"
@@ -221,7 +221,7 @@ class LiveKitEngineAgainstFakeSfuTest {
                 double best = 0;
                 long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
                 while (System.nanoTime() < end) {
-                    AudioFrame f = stream.read(Duration.ofMillis(200));
+                    EngineAudioFrame f = stream.read(Duration.ofMillis(200));
                     if (f != null) {
                         best = Math.max(best, f.rms());
                     }
@@ -261,7 +261,7 @@ class LiveKitEngineAgainstFakeSfuTest {
                 long firstLoudAt = -1;
                 end = System.nanoTime() + Duration.ofMillis(2500).toNanos();
                 while (System.nanoTime() < end) {
-                    AudioFrame f = stream.read(Duration.ofMillis(200));
+                    EngineAudioFrame f = stream.read(Duration.ofMillis(200));
                     if (f != null) {
                         levels.add(f.rms());
                         if (firstLoudAt < 0 && f.rms() > 0.1) {
@@ -360,7 +360,7 @@ class LiveKitEngineAgainstFakeSfuTest {
                         phase += 2 * Math.PI * 300 / 48_000;
                     }
                     source.captureFrame(pcm, 480);
-                    for (AudioFrame f; (f = stream.read(Duration.ZERO)) != null; ) {
+                    for (EngineAudioFrame f; (f = stream.read(Duration.ZERO)) != null; ) {
                         framesIn++;
                     }
                 }

@@ -2,10 +2,14 @@ package dev.switchboard.worker.livekit.ffi;
 
 import java.time.Duration;
 
-/** 16-bit PCM, interleaved. The binding copies frames out of the engine; this array is Java's own. */
-public record AudioFrame(short[] data, int sampleRate, int channels, int samplesPerChannel) {
+/**
+ * An audio frame as the media engine exchanges it: 16-bit PCM, channels interleaved, at the track's rate. The
+ * binding copies frames out of the engine; this array is Java's own. (The voice pipeline's audio is
+ * {@code MonoAudio}, one channel.)
+ */
+public record EngineAudioFrame(short[] data, int sampleRate, int channels, int samplesPerChannel) {
 
-    public AudioFrame {
+    public EngineAudioFrame {
         if (data.length < samplesPerChannel * channels) {
             throw new IllegalArgumentException("data holds " + data.length + " samples, frame needs " + samplesPerChannel * channels);
         }

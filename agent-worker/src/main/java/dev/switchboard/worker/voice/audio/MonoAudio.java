@@ -3,10 +3,13 @@ package dev.switchboard.worker.voice.audio;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-/** A piece of mono 16-bit PCM audio. The array is never modified after construction. */
-public record AudioFrame(short[] samples, int sampleRate) {
+/**
+ * A piece of the voice pipeline's audio: mono 16-bit PCM, a frame or a whole clip. The array is never modified
+ * after construction. (What the media engine exchanges is {@code EngineAudioFrame}: interleaved channels.)
+ */
+public record MonoAudio(short[] samples, int sampleRate) {
 
-    public AudioFrame {
+    public MonoAudio {
         if (sampleRate <= 0) {
             throw new IllegalArgumentException("sample rate must be positive");
         }
@@ -27,10 +30,10 @@ public record AudioFrame(short[] samples, int sampleRate) {
         return buffer.array();
     }
 
-    public static AudioFrame fromLittleEndianBytes(byte[] bytes, int offset, int length, int sampleRate) {
+    public static MonoAudio fromLittleEndianBytes(byte[] bytes, int offset, int length, int sampleRate) {
         short[] samples = new short[length / 2];
         ByteBuffer.wrap(bytes, offset, samples.length * 2).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(samples);
-        return new AudioFrame(samples, sampleRate);
+        return new MonoAudio(samples, sampleRate);
     }
 
     /** Root-mean-square level in dBFS (0 = full scale, silence is very negative). */
