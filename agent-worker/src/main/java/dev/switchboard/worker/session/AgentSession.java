@@ -28,7 +28,8 @@ import dev.switchboard.worker.llm.LlmClient;
 import dev.switchboard.worker.llm.LlmRequest;
 import dev.switchboard.worker.llm.LlmResponse;
 import dev.switchboard.worker.llm.ToolCall;
-import dev.switchboard.worker.tools.AgentTool;
+import dev.switchboard.worker.tools.ToolContext;
+import dev.switchboard.worker.tools.Toolbox;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -73,7 +74,8 @@ public final class AgentSession {
     private final Identity identity;
     private final CallTransport transport;
     private final LlmClient llm;
-    private final List<AgentTool> tools;
+    private final Toolbox tools;
+    private final ToolContext toolContext = new SessionToolContext();
     private final SessionPublisher publisher;
     private final AgentSettings settings;
     private final Clock clock;
@@ -99,14 +101,14 @@ public final class AgentSession {
     };
     private State state = State.ACTIVE;
 
-    AgentSession(Identity identity, String instructions, CallTransport transport, LlmClient llm, List<AgentTool> tools,
+    AgentSession(Identity identity, String instructions, CallTransport transport, LlmClient llm, Toolbox tools,
                  SessionPublisher publisher, AgentSettings settings, Clock clock, ScheduledExecutorService timers,
                  Consumer<AgentSession> onEnded) {
         this.identity = identity;
         this.instructions = instructions;
         this.transport = transport;
         this.llm = llm;
-        this.tools = List.copyOf(tools);
+        this.tools = tools;
         this.publisher = publisher;
         this.settings = settings;
         this.clock = clock;
@@ -246,7 +248,7 @@ public final class AgentSession {
     private TurnResult runTurn() throws InterruptedException {
         List<String> spoken = new ArrayList<>();
         for (int round = 0; round < settings.maxToolRounds(); round++) {
-            LlmRequest request = new LlmRequest(chatContext(), tools.stream().map(AgentTool::spec).toList());
+            LlmRequest request = new LlmRequest(chatContext(), tools.specs());
             // The answer is spoken as it streams, so the caller hears the first sentence before the model is done.
             long speechStart = elapsedMs();
             CallTransport.Speech speech = transport.startSpeech(true);
@@ -286,7 +288,7 @@ public final class AgentSession {
                 break;
             }
             for (ToolCall call : response.toolCalls()) {
-                String result = execute(call, !said.isBlank());
+                String result = tools.execute(call, toolContext, !said.isBlank());
                 lock.lock();
                 try {
                     history.add(new ChatMessage.ToolResult(call.id(), call.name(), result));
@@ -299,15 +301,6 @@ public final class AgentSession {
             }
         }
         return new TurnResult(spoken, state());
-    }
-
-    private String execute(ToolCall call, boolean spokeThisRound) throws InterruptedException {
-        Optional<AgentTool> tool = tools.stream().filter(t -> t.spec().name().equals(call.name())).findFirst();
-        if (tool.isEmpty()) {
-            LOG.warnf("room %s: the model called an unknown tool %s", room(), call.name());
-            return "There is no tool named " + call.name() + ".";
-        }
-        return tool.get().execute(call, this, spokeThisRound);
     }
 
     /** Speaks and records what was actually delivered as the agent's transcript line. */
@@ -371,16 +364,22 @@ public final class AgentSession {
 
     // ---------------------------------------------------------------- hanging up
 
-    /**
-     * The {@code end_call} tool: says the goodbye (when given), waits until it was delivered, asks the call
-     * controller to hang up. Returns false when the call was already ending (a repeated call does nothing).
-     */
-    public boolean endCallAsAgent(String reason, String goodbye) throws InterruptedException {
-        if (!beginEnding()) {
-            return false;
+    /** What the model's tools may do to this call: a narrow view of the session. */
+    private final class SessionToolContext implements ToolContext {
+        @Override
+        public String room() {
+            return identity.room();
         }
-        hangUp(goodbye, EndReason.AGENT_HANGUP, reason, new Issuer(IssuerKind.LLM, identity.workerId(), null));
-        return true;
+
+        /** The model hangs up ({@code end_call}): it is the issuer, and the reason is the agent's. */
+        @Override
+        public boolean endCall(String reason, String goodbye) throws InterruptedException {
+            if (!beginEnding()) {
+                return false;
+            }
+            hangUp(goodbye, EndReason.AGENT_HANGUP, reason, new Issuer(IssuerKind.LLM, identity.workerId(), null));
+            return true;
+        }
     }
 
     private boolean beginEnding() {
