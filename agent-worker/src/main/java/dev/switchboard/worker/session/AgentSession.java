@@ -90,9 +90,9 @@ public final class AgentSession {
     private final Map<CompletableFuture<Void>, Boolean> unacknowledgedLines = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
+    private final ChatContext chat;
+
     // Guarded by lock.
-    private String instructions;
-    private final List<ChatMessage> history = new ArrayList<>();
     private final Map<String, CompletableFuture<CommandResult>> decisions = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<CommandResult>> eldest) {
@@ -105,7 +105,7 @@ public final class AgentSession {
                  SessionPublisher publisher, AgentSettings settings, Clock clock, ScheduledExecutorService timers,
                  Consumer<AgentSession> onEnded) {
         this.identity = identity;
-        this.instructions = instructions;
+        this.chat = new ChatContext(instructions);
         this.transport = transport;
         this.llm = llm;
         this.tools = tools;
@@ -154,15 +154,7 @@ public final class AgentSession {
 
     /** A copy of the chat context as the next LLM request would see it (instructions first). */
     public List<ChatMessage> chatContext() {
-        lock.lock();
-        try {
-            List<ChatMessage> messages = new ArrayList<>(history.size() + 1);
-            messages.add(new ChatMessage.System(instructions));
-            messages.addAll(history);
-            return messages;
-        } finally {
-            lock.unlock();
-        }
+        return chat.messages();
     }
 
     // ---------------------------------------------------------------- start
@@ -193,7 +185,7 @@ public final class AgentSession {
         try {
             requireActive();
             recordCallerLine(speech, true);
-            history.add(new ChatMessage.User(speech.text()));
+            chat.add(new ChatMessage.User(speech.text()));
             usage.userTurn();
         } finally {
             lock.unlock();
@@ -278,23 +270,13 @@ public final class AgentSession {
                 speech.finish();
                 said = recordDelivery(response.text(), speechStart, awaitDelivery(speech, response.text(), speechStart, spoken), spoken).spokenText();
             }
-            lock.lock();
-            try {
-                history.add(new ChatMessage.Assistant(said, response.toolCalls()));
-            } finally {
-                lock.unlock();
-            }
+            chat.add(new ChatMessage.Assistant(said, response.toolCalls()));
             if (response.toolCalls().isEmpty()) {
                 break;
             }
             for (ToolCall call : response.toolCalls()) {
                 String result = tools.execute(call, toolContext, !said.isBlank());
-                lock.lock();
-                try {
-                    history.add(new ChatMessage.ToolResult(call.id(), call.name(), result));
-                } finally {
-                    lock.unlock();
-                }
+                chat.add(new ChatMessage.ToolResult(call.id(), call.name(), result));
             }
             if (state() != State.ACTIVE) {
                 break; // hanging up: no further rounds
@@ -344,12 +326,7 @@ public final class AgentSession {
             return;
         }
         recordDelivery(generated, start, new CallTransport.Delivery(heard.spokenText(), true, heard.durationMs()), spoken);
-        lock.lock();
-        try {
-            history.add(new ChatMessage.Assistant(heard.spokenText()));
-        } finally {
-            lock.unlock();
-        }
+        chat.add(new ChatMessage.Assistant(heard.spokenText()));
     }
 
     private CallTransport.Delivery recordDelivery(String text, long start, CallTransport.Delivery delivery, List<String> spoken) {
@@ -398,12 +375,7 @@ public final class AgentSession {
     private void hangUp(String goodbye, EndReason reason, String detail, Issuer issuer) throws InterruptedException {
         if (goodbye != null && !goodbye.isBlank()) {
             String said = deliver(goodbye, false, null).spokenText();
-            lock.lock();
-            try {
-                history.add(new ChatMessage.Assistant(said));
-            } finally {
-                lock.unlock();
-            }
+            chat.add(new ChatMessage.Assistant(said));
         }
         CallControlRequest request = new Commands(issuer).callControl(Commands.newCommandId(), room(), HangupRequested.newBuilder()
                 .setReason(reason)
@@ -482,7 +454,7 @@ public final class AgentSession {
         if (message == null) {
             return done(command, CommandStatus.REJECTED, "unsupported role " + inject.getRole() + "; use SYSTEM or USER");
         }
-        history.add(message);
+        chat.add(message);
         long now = elapsedMs();
         recordLine(SpeakerRole.INJECTED, null, inject.getText(), now, now, command.getIssuer(), command.getCommandId(), labelOf(inject));
         if (inject.getRespond()) {
@@ -507,12 +479,7 @@ public final class AgentSession {
         return speaking.submit("say", say.getAllowInterruptions(), () -> {
             String said = deliver(say.getText(), say.getAllowInterruptions(), null).spokenText();
             if (say.getAddToChatContext()) {
-                lock.lock();
-                try {
-                    history.add(new ChatMessage.Assistant(said));
-                } finally {
-                    lock.unlock();
-                }
+                chat.add(new ChatMessage.Assistant(said));
             }
             return result(command, CommandStatus.APPLIED, null);
         }).exceptionally(e -> result(command, CommandStatus.REJECTED, "not said: " + rootMessage(e)));
@@ -522,9 +489,11 @@ public final class AgentSession {
         if (update.getInstructions().isBlank()) {
             return done(command, CommandStatus.REJECTED, "instructions must not be empty");
         }
-        instructions = update.getMode() == InstructionsMode.APPEND
-                ? instructions + "\n\n" + update.getInstructions()
-                : update.getInstructions();
+        if (update.getMode() == InstructionsMode.APPEND) {
+            chat.extendInstructions(update.getInstructions());
+        } else {
+            chat.replaceInstructions(update.getInstructions());
+        }
         long now = elapsedMs();
         recordLine(SpeakerRole.SYSTEM, null, "Instructions " + (update.getMode() == InstructionsMode.APPEND ? "extended: " : "replaced: ")
                 + update.getInstructions(), now, now, command.getIssuer(), command.getCommandId(), "instructions");
