@@ -78,16 +78,14 @@ public final class AgentSession {
     private final ToolContext toolContext = new SessionToolContext();
     private final SessionPublisher publisher;
     private final AgentSettings settings;
-    private final Clock clock;
     private final ScheduledExecutorService timers;
     private final Consumer<AgentSession> onEnded;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final SerialTaskRunner speaking;
-    private final long startNanos = System.nanoTime();
-    private final AtomicLong sequence = new AtomicLong();
+    private final SessionClock time;
+    private final TranscriptRecorder transcript;
     private final UsageMeter usage = new UsageMeter();
-    private final Map<CompletableFuture<Void>, Boolean> unacknowledgedLines = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
     private final ChatContext chat;
@@ -111,7 +109,9 @@ public final class AgentSession {
         this.tools = tools;
         this.publisher = publisher;
         this.settings = settings;
-        this.clock = clock;
+        this.time = new SessionClock(clock);
+        this.transcript = new TranscriptRecorder(identity.room(), identity.sessionId(), transport.callerIdentity(), agentIdentity(),
+                publisher, time);
         this.timers = timers;
         this.onEnded = onEnded;
         this.speaking = new SerialTaskRunner("session-" + identity.room());
@@ -166,13 +166,6 @@ public final class AgentSession {
 
     // ---------------------------------------------------------------- the caller
 
-    /**
-     * What the caller said, as speech recognition heard it. Interim versions and the final one share the
-     * segment id; offsets are milliseconds since the session started.
-     */
-    public record CallerSpeech(String segmentId, String text, long startMs, long endMs, Float confidence, String language) {
-    }
-
     /** The caller said something (text transports): it is recorded and the agent answers in a turn. */
     public CompletableFuture<TurnResult> callerSaid(String text) {
         long now = elapsedMs();
@@ -184,7 +177,7 @@ public final class AgentSession {
         lock.lock();
         try {
             requireActive();
-            recordCallerLine(speech, true);
+            transcript.caller(speech, true);
             chat.add(new ChatMessage.User(speech.text()));
             usage.userTurn();
         } finally {
@@ -198,7 +191,7 @@ public final class AgentSession {
         lock.lock();
         try {
             if (state != State.ENDED) {
-                recordCallerLine(speech, true);
+                transcript.caller(speech, true);
             }
         } finally {
             lock.unlock();
@@ -210,7 +203,7 @@ public final class AgentSession {
         lock.lock();
         try {
             if (state == State.ACTIVE) {
-                recordCallerLine(interim, false);
+                transcript.caller(interim, false);
             }
         } finally {
             lock.unlock();
@@ -227,7 +220,7 @@ public final class AgentSession {
 
     /** Milliseconds since the session started: the time base of transcript offsets. */
     public long elapsedMs() {
-        return (System.nanoTime() - startNanos) / 1_000_000;
+        return time.elapsedMs();
     }
 
     /** The caller left the call. */
@@ -331,8 +324,7 @@ public final class AgentSession {
 
     private CallTransport.Delivery recordDelivery(String text, long start, CallTransport.Delivery delivery, List<String> spoken) {
         usage.spoke(delivery.spokenText(), delivery.durationMs());
-        recordLine(SpeakerRole.AGENT, agentIdentity(), delivery.spokenText(), start, start + delivery.durationMs(),
-                null, null, null, delivery.interrupted(), delivery.interrupted() ? text : null);
+        transcript.agent(start, delivery, text);
         if (spoken != null) {
             spoken.add(delivery.spokenText());
         }
@@ -418,8 +410,7 @@ public final class AgentSession {
     }
 
     private CompletableFuture<CommandResult> decide(SessionCommand command) {
-        Instant now = clock.instant();
-        if (now.isAfter(command.getExpiresAt())) {
+        if (time.now().isAfter(command.getExpiresAt())) {
             return done(command, CommandStatus.EXPIRED, "expired at " + command.getExpiresAt());
         }
         if (state != State.ACTIVE) {
@@ -455,8 +446,7 @@ public final class AgentSession {
             return done(command, CommandStatus.REJECTED, "unsupported role " + inject.getRole() + "; use SYSTEM or USER");
         }
         chat.add(message);
-        long now = elapsedMs();
-        recordLine(SpeakerRole.INJECTED, null, inject.getText(), now, now, command.getIssuer(), command.getCommandId(), labelOf(inject));
+        transcript.injected(inject.getText(), command.getIssuer(), command.getCommandId(), labelOf(inject));
         if (inject.getRespond()) {
             speaking.submit("respond", true, this::runTurn).exceptionally(e -> {
                 LOG.warnf("room %s: the reply to injected context failed: %s", room(), e.getMessage());
@@ -494,9 +484,8 @@ public final class AgentSession {
         } else {
             chat.replaceInstructions(update.getInstructions());
         }
-        long now = elapsedMs();
-        recordLine(SpeakerRole.SYSTEM, null, "Instructions " + (update.getMode() == InstructionsMode.APPEND ? "extended: " : "replaced: ")
-                + update.getInstructions(), now, now, command.getIssuer(), command.getCommandId(), "instructions");
+        transcript.system("Instructions " + (update.getMode() == InstructionsMode.APPEND ? "extended: " : "replaced: ")
+                + update.getInstructions(), command.getIssuer(), command.getCommandId(), "instructions");
         return done(command, CommandStatus.APPLIED, null);
     }
 
@@ -570,7 +559,7 @@ public final class AgentSession {
     private void finish(EndReason reason, Issuer endedBy, String detail) {
         try {
             speaking.close();
-            flushTranscript();
+            transcript.flush(settings.flushTimeout());
             SessionEnded summary = SessionEnded.newBuilder()
                     .setReason(reason)
                     .setEndedBy(endedBy)
@@ -592,78 +581,7 @@ public final class AgentSession {
         }
     }
 
-    /** The last turns are published before the session ends: wait for every transcript line's acknowledgement. */
-    private void flushTranscript() {
-        CompletableFuture<?>[] pending = unacknowledgedLines.keySet().toArray(CompletableFuture[]::new);
-        try {
-            CompletableFuture.allOf(pending).get(settings.flushTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.errorf("room %s: %d transcript line(s) not acknowledged before the session ended: %s", room(), pending.length, e);
-        }
-    }
-
     // ---------------------------------------------------------------- records
-
-    /** Sequence and revision of each caller segment, so interim versions and their final share one line. */
-    private final Map<String, long[]> callerSegments = new ConcurrentHashMap<>();
-
-    private void recordCallerLine(CallerSpeech speech, boolean isFinal) {
-        long[] seqAndRevision = callerSegments.computeIfAbsent(speech.segmentId(), id -> new long[]{sequence.getAndIncrement(), -1});
-        seqAndRevision[1]++;
-        publishLine(TranscriptSegment.newBuilder()
-                .setSegmentId(speech.segmentId())
-                .setSequence(seqAndRevision[0])
-                .setRevision((int) seqAndRevision[1])
-                .setRole(SpeakerRole.USER)
-                .setParticipantIdentity(transport.callerIdentity())
-                .setText(speech.text())
-                .setStartMs(speech.startMs())
-                .setEndMs(speech.endMs())
-                .setIsFinal(isFinal)
-                .setConfidence(speech.confidence())
-                .setLanguage(speech.language()));
-        if (isFinal) {
-            callerSegments.remove(speech.segmentId());
-        }
-    }
-
-    private void recordLine(SpeakerRole role, String participant, String text, long startMs, long endMs,
-                            Issuer injectedBy, String commandId, String label) {
-        recordLine(role, participant, text, startMs, endMs, injectedBy, commandId, label, false, null);
-    }
-
-    private void recordLine(SpeakerRole role, String participant, String text, long startMs, long endMs, Issuer injectedBy,
-                            String commandId, String label, boolean interrupted, String generatedText) {
-        publishLine(TranscriptSegment.newBuilder()
-                .setSegmentId(UUID.randomUUID().toString())
-                .setSequence(sequence.getAndIncrement())
-                .setRevision(0)
-                .setRole(role)
-                .setParticipantIdentity(participant)
-                .setText(text)
-                .setStartMs(startMs)
-                .setEndMs(endMs)
-                .setIsFinal(true)
-                .setInterrupted(interrupted)
-                .setGeneratedText(generatedText)
-                .setInjectedBy(injectedBy)
-                .setCommandId(commandId)
-                .setLabel(label));
-    }
-
-    private void publishLine(TranscriptSegment.Builder line) {
-        TranscriptSegment segment = line.setRoom(room()).setSessionId(sessionId()).setCreatedAt(now()).build();
-        CompletableFuture<Void> ack = publisher.transcript(segment).toCompletableFuture();
-        unacknowledgedLines.put(ack, Boolean.TRUE);
-        ack.whenComplete((ok, error) -> {
-            unacknowledgedLines.remove(ack);
-            if (error != null) {
-                LOG.errorf("room %s: transcript line %s was not published: %s", room(), segment.getSegmentId(), error.getMessage());
-            }
-        });
-    }
 
     private SessionEvent event(Object payload) {
         return SessionEvent.newBuilder()
@@ -681,7 +599,7 @@ public final class AgentSession {
     }
 
     private Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        return time.timestamp();
     }
 
     private void requireActive() {

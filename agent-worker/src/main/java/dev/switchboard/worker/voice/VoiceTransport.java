@@ -3,6 +3,7 @@ package dev.switchboard.worker.voice;
 import dev.switchboard.worker.concurrent.WorkerThreads;
 import dev.switchboard.events.Transport;
 import dev.switchboard.worker.session.AgentSession;
+import dev.switchboard.worker.session.CallerSpeech;
 import dev.switchboard.worker.session.CallTransport;
 import dev.switchboard.worker.session.SessionNotActiveException;
 import dev.switchboard.worker.voice.audio.MonoAudio;
@@ -186,14 +187,14 @@ public final class VoiceTransport implements CallTransport {
     private final class Recognition implements SpeechToText.Listener {
         @Override
         public void interim(String text, float confidence) {
-            AgentSession.CallerSpeech line;
+            CallerSpeech line;
             synchronized (VoiceTransport.this) {
                 if (segmentId == null) {
                     segmentId = UUID.randomUUID().toString();
                     turnStartMs = session.elapsedMs();
                 }
                 interim = text;
-                line = new AgentSession.CallerSpeech(segmentId, (finals + " " + text).strip(), turnStartMs, session.elapsedMs(), confidence, language);
+                line = new CallerSpeech(segmentId, (finals + " " + text).strip(), turnStartMs, session.elapsedMs(), confidence, language);
             }
             session.callerSpeaking(line);
             captions.caller(line.segmentId(), line.text(), false);
@@ -201,7 +202,7 @@ public final class VoiceTransport implements CallTransport {
 
         @Override
         public void finalResult(SpeechToText.Result result) {
-            AgentSession.CallerSpeech line;
+            CallerSpeech line;
             synchronized (VoiceTransport.this) {
                 if (segmentId == null) {
                     segmentId = UUID.randomUUID().toString();
@@ -212,7 +213,7 @@ public final class VoiceTransport implements CallTransport {
                 confidence = Math.min(confidence, result.confidence());
                 language = result.language();
                 turnEndMs = Math.max(turnEndMs, inputOffsetMs + result.endMs());
-                line = new AgentSession.CallerSpeech(segmentId, finals.toString(), turnStartMs, turnEndMs, confidence, language);
+                line = new CallerSpeech(segmentId, finals.toString(), turnStartMs, turnEndMs, confidence, language);
             }
             session.callerSpeaking(line);
             captions.caller(line.segmentId(), line.text(), false);
@@ -227,7 +228,7 @@ public final class VoiceTransport implements CallTransport {
 
     /** Ends the caller's turn when they have been quiet long enough and the transcript is final. */
     private void maybeEndTurn() {
-        AgentSession.CallerSpeech turn;
+        CallerSpeech turn;
         long vadEndNanos;
         synchronized (this) {
             if (segmentId == null || callerSpeaking || speechEndedNanos == 0) {
@@ -240,7 +241,7 @@ public final class VoiceTransport implements CallTransport {
             if (!settled || text.isBlank() || (finals.isEmpty() && !gaveUpWaiting)) {
                 return;
             }
-            turn = new AgentSession.CallerSpeech(segmentId, text.strip(), turnStartMs, turnEndMs, confidence, language);
+            turn = new CallerSpeech(segmentId, text.strip(), turnStartMs, turnEndMs, confidence, language);
             vadEndNanos = speechEndedNanos;
             resetTurn();
         }
@@ -256,7 +257,7 @@ public final class VoiceTransport implements CallTransport {
         turnStartMs = -1;
     }
 
-    private void commit(AgentSession.CallerSpeech turn, long vadEndNanos) {
+    private void commit(CallerSpeech turn, long vadEndNanos) {
         captions.caller(turn.segmentId(), turn.text(), true);
         turnCommittedNanos = vadEndNanos;
         committedAtNanos = System.nanoTime();
@@ -297,11 +298,11 @@ public final class VoiceTransport implements CallTransport {
                 break;
             }
         }
-        AgentSession.CallerSpeech last = null;
+        CallerSpeech last = null;
         synchronized (this) {
             String text = !finals.isEmpty() ? finals.toString() : interim;
             if (segmentId != null && !text.isBlank()) {
-                last = new AgentSession.CallerSpeech(segmentId, text.strip(), turnStartMs, Math.max(turnEndMs, session.elapsedMs()), confidence, language);
+                last = new CallerSpeech(segmentId, text.strip(), turnStartMs, Math.max(turnEndMs, session.elapsedMs()), confidence, language);
             }
             resetTurn();
         }
