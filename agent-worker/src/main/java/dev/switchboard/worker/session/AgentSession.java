@@ -73,22 +73,18 @@ public final class AgentSession {
 
     private final Identity identity;
     private final CallTransport transport;
-    private final LlmClient llm;
-    private final Toolbox tools;
-    private final ToolContext toolContext = new SessionToolContext();
     private final SessionPublisher publisher;
     private final AgentSettings settings;
     private final ScheduledExecutorService timers;
     private final Consumer<AgentSession> onEnded;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final SerialTaskRunner speaking;
     private final SessionClock time;
+    private final ChatContext chat;
     private final TranscriptRecorder transcript;
     private final UsageMeter usage = new UsageMeter();
+    private final AgentActivity activity;
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
-
-    private final ChatContext chat;
 
     // Guarded by lock.
     private final Map<String, CompletableFuture<CommandResult>> decisions = new LinkedHashMap<>(16, 0.75f, false) {
@@ -105,16 +101,15 @@ public final class AgentSession {
         this.identity = identity;
         this.chat = new ChatContext(instructions);
         this.transport = transport;
-        this.llm = llm;
-        this.tools = tools;
         this.publisher = publisher;
         this.settings = settings;
         this.time = new SessionClock(clock);
         this.transcript = new TranscriptRecorder(identity.room(), identity.sessionId(), transport.callerIdentity(), agentIdentity(),
                 publisher, time);
+        this.activity = new AgentActivity(identity.room(), transport, llm, tools, new SessionToolContext(), chat, transcript, usage,
+                time, settings.maxToolRounds(), this::state);
         this.timers = timers;
         this.onEnded = onEnded;
-        this.speaking = new SerialTaskRunner("session-" + identity.room());
     }
 
     public String room() {
@@ -183,7 +178,7 @@ public final class AgentSession {
         } finally {
             lock.unlock();
         }
-        return speaking.submit("turn", true, this::runTurn);
+        return activity.reply("turn");
     }
 
     /** Records the caller's last words without answering them: the call is ending, or the caller hung up mid-sentence. */
@@ -215,7 +210,7 @@ public final class AgentSession {
      * agent's line records only the words that were played. Returns whether something was interrupted.
      */
     public boolean bargeIn() {
-        return speaking.interruptCurrent();
+        return activity.bargeIn();
     }
 
     /** Milliseconds since the session started: the time base of transcript offsets. */
@@ -226,109 +221,6 @@ public final class AgentSession {
     /** The caller left the call. */
     public CompletableFuture<Void> callerHungUp() {
         return end(EndReason.CALLER_HANGUP, new Issuer(IssuerKind.CALLER, transport.callerIdentity(), null), null);
-    }
-
-    // ---------------------------------------------------------------- the LLM loop
-
-    private TurnResult runTurn() throws InterruptedException {
-        List<String> spoken = new ArrayList<>();
-        for (int round = 0; round < settings.maxToolRounds(); round++) {
-            LlmRequest request = new LlmRequest(chatContext(), tools.specs());
-            // The answer is spoken as it streams, so the caller hears the first sentence before the model is done.
-            long speechStart = elapsedMs();
-            CallTransport.Speech speech = transport.startSpeech(true);
-            StringBuilder streamed = new StringBuilder();
-            LlmResponse response;
-            try {
-                response = llm.complete(request, delta -> {
-                    streamed.append(delta);
-                    speech.append(delta);
-                });
-            } catch (InterruptedException e) {
-                keepWhatWasSaid(speech, streamed.toString(), speechStart, spoken);
-                throw e;
-            } catch (RuntimeException e) {
-                speech.cancel();
-                throw e;
-            }
-            if (streamed.isEmpty() && !response.text().isEmpty()) {
-                speech.append(response.text()); // a client that did not stream
-            }
-            usage.llm(response.promptTokens(), response.completionTokens());
-
-            String said = "";
-            if (response.text().isBlank()) {
-                speech.cancel();
-            } else {
-                speech.finish();
-                said = recordDelivery(response.text(), speechStart, awaitDelivery(speech, response.text(), speechStart, spoken), spoken).spokenText();
-            }
-            chat.add(new ChatMessage.Assistant(said, response.toolCalls()));
-            if (response.toolCalls().isEmpty()) {
-                break;
-            }
-            for (ToolCall call : response.toolCalls()) {
-                String result = tools.execute(call, toolContext, !said.isBlank());
-                chat.add(new ChatMessage.ToolResult(call.id(), call.name(), result));
-            }
-            if (state() != State.ACTIVE) {
-                break; // hanging up: no further rounds
-            }
-        }
-        return new TurnResult(spoken, state());
-    }
-
-    /** Speaks and records what was actually delivered as the agent's transcript line. */
-    private CallTransport.Delivery deliver(String text, boolean allowInterruptions, List<String> spoken) throws InterruptedException {
-        long start = elapsedMs();
-        CallTransport.Speech speech = transport.startSpeech(allowInterruptions);
-        speech.append(text);
-        speech.finish();
-        return recordDelivery(text, start, awaitDelivery(speech, text, start, spoken), spoken);
-    }
-
-    private CallTransport.Delivery awaitDelivery(CallTransport.Speech speech, String text, long start, List<String> spoken)
-            throws InterruptedException {
-        try {
-            return speech.delivered().get();
-        } catch (InterruptedException e) {
-            keepWhatWasSaid(speech, text, start, spoken);
-            throw e;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("speaking failed: " + e.getCause().getMessage(), e.getCause());
-        }
-    }
-
-    /**
-     * Speech was interrupted (barge-in, an Interrupt command, the session ending): the audio stops, and the
-     * transcript and the chat context keep only the words the caller actually heard.
-     */
-    private void keepWhatWasSaid(CallTransport.Speech speech, String generated, long start, List<String> spoken) {
-        speech.cancel();
-        transport.interrupt();
-        CallTransport.Delivery heard;
-        try {
-            heard = speech.delivered().get(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        } catch (ExecutionException | TimeoutException e) {
-            return;
-        }
-        if (heard.spokenText().isBlank()) {
-            return;
-        }
-        recordDelivery(generated, start, new CallTransport.Delivery(heard.spokenText(), true, heard.durationMs()), spoken);
-        chat.add(new ChatMessage.Assistant(heard.spokenText()));
-    }
-
-    private CallTransport.Delivery recordDelivery(String text, long start, CallTransport.Delivery delivery, List<String> spoken) {
-        usage.spoke(delivery.spokenText(), delivery.durationMs());
-        transcript.agent(start, delivery, text);
-        if (spoken != null) {
-            spoken.add(delivery.spokenText());
-        }
-        return delivery;
     }
 
     // ---------------------------------------------------------------- hanging up
@@ -366,8 +258,7 @@ public final class AgentSession {
 
     private void hangUp(String goodbye, EndReason reason, String detail, Issuer issuer) throws InterruptedException {
         if (goodbye != null && !goodbye.isBlank()) {
-            String said = deliver(goodbye, false, null).spokenText();
-            chat.add(new ChatMessage.Assistant(said));
+            activity.say(goodbye, false, true);
         }
         CallControlRequest request = new Commands(issuer).callControl(Commands.newCommandId(), room(), HangupRequested.newBuilder()
                 .setReason(reason)
@@ -420,10 +311,7 @@ public final class AgentSession {
             case InjectContext inject -> injectContext(command, inject);
             case Say say -> say(command, say);
             case Interrupt ignored -> {
-                boolean interrupted = speaking.interruptCurrent();
-                if (interrupted) {
-                    transport.interrupt();
-                }
+                boolean interrupted = activity.interrupt();
                 yield done(command, CommandStatus.APPLIED, interrupted ? null : "nothing was being said");
             }
             case UpdateInstructions update -> updateInstructions(command, update);
@@ -448,7 +336,7 @@ public final class AgentSession {
         chat.add(message);
         transcript.injected(inject.getText(), command.getIssuer(), command.getCommandId(), labelOf(inject));
         if (inject.getRespond()) {
-            speaking.submit("respond", true, this::runTurn).exceptionally(e -> {
+            activity.reply("respond").exceptionally(e -> {
                 LOG.warnf("room %s: the reply to injected context failed: %s", room(), e.getMessage());
                 return null;
             });
@@ -466,11 +354,8 @@ public final class AgentSession {
             return done(command, CommandStatus.REJECTED, problem.get());
         }
         // Applied once said: the result tells the sender the words reached the caller.
-        return speaking.submit("say", say.getAllowInterruptions(), () -> {
-            String said = deliver(say.getText(), say.getAllowInterruptions(), null).spokenText();
-            if (say.getAddToChatContext()) {
-                chat.add(new ChatMessage.Assistant(said));
-            }
+        return activity.enqueue("say", say.getAllowInterruptions(), () -> {
+            activity.say(say.getText(), say.getAllowInterruptions(), say.getAddToChatContext());
             return result(command, CommandStatus.APPLIED, null);
         }).exceptionally(e -> result(command, CommandStatus.REJECTED, "not said: " + rootMessage(e)));
     }
@@ -493,7 +378,7 @@ public final class AgentSession {
         state = State.ENDING;
         Issuer issuer = command.getIssuer();
         // Queued behind what is being said, uninterruptible: the goodbye is heard in full before the hang-up.
-        return speaking.submit("end-session", false, () -> {
+        return activity.enqueue("end-session", false, () -> {
             hangUp(endSession.getGoodbye(), hangupReasonFor(issuer.getKind()), endSession.getReason(), issuer);
             return result(command, CommandStatus.APPLIED, null);
         }).exceptionally(e -> result(command, CommandStatus.REJECTED, "hang-up failed: " + rootMessage(e)));
@@ -558,7 +443,7 @@ public final class AgentSession {
 
     private void finish(EndReason reason, Issuer endedBy, String detail) {
         try {
-            speaking.close();
+            activity.close();
             transcript.flush(settings.flushTimeout());
             SessionEnded summary = SessionEnded.newBuilder()
                     .setReason(reason)
