@@ -1,33 +1,20 @@
 package dev.switchboard.worker.session;
 
-import dev.switchboard.worker.concurrent.WorkerThreads;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CommandResult;
-import dev.switchboard.events.CommandStatus;
-import dev.switchboard.events.ContextRole;
 import dev.switchboard.events.EndReason;
-import dev.switchboard.events.EndSession;
 import dev.switchboard.events.HangupRequested;
 import dev.switchboard.events.HangupScope;
-import dev.switchboard.events.InjectContext;
-import dev.switchboard.events.InstructionsMode;
-import dev.switchboard.events.Interrupt;
 import dev.switchboard.events.Issuer;
 import dev.switchboard.events.IssuerKind;
-import dev.switchboard.events.Say;
 import dev.switchboard.events.SessionCommand;
 import dev.switchboard.events.SessionEnded;
 import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.SessionStarted;
-import dev.switchboard.events.SpeakerRole;
-import dev.switchboard.events.TranscriptSegment;
-import dev.switchboard.events.UpdateInstructions;
 import dev.switchboard.schemas.client.Commands;
+import dev.switchboard.worker.concurrent.WorkerThreads;
 import dev.switchboard.worker.llm.ChatMessage;
 import dev.switchboard.worker.llm.LlmClient;
-import dev.switchboard.worker.llm.LlmRequest;
-import dev.switchboard.worker.llm.LlmResponse;
-import dev.switchboard.worker.llm.ToolCall;
 import dev.switchboard.worker.tools.ToolContext;
 import dev.switchboard.worker.tools.Toolbox;
 import org.jboss.logging.Logger;
@@ -35,35 +22,33 @@ import org.jboss.logging.Logger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * One agent in one call: its instructions, the chat context, the LLM loop with its tools, the commands applied
- * to it, and everything it reports (session events, transcript lines, command results, the hang-up request).
+ * One agent in one call, from the start to the end: it is announced, takes the caller's turns, hangs up or is hung
+ * up on, and ends once, reporting its usage. The work is done by its parts, which it wires together:
+ * <ul>
+ *   <li>{@link ChatContext}: the instructions and the conversation the model sees;</li>
+ *   <li>{@link AgentActivity}: what the agent says, one thing at a time (turns of the LLM loop, Say, goodbyes);</li>
+ *   <li>{@link TranscriptRecorder}: every line, published, and flushed before the end;</li>
+ *   <li>{@link CommandApplier}: the commands sent to the session from outside, each applied once.</li>
+ * </ul>
  *
- * <p>Threads: state changes happen under {@link #lock} and are short; speaking work (turns, Say, the goodbye)
- * runs one task at a time on the session's {@link SerialTaskRunner}. Commands are applied as they arrive, so an
- * injected message joins the context at once and the next LLM request sees it.
+ * <p>Threads: state changes happen under {@link #lock} and are short; speaking work runs one task at a time on the
+ * activity's own thread. Commands are applied as they arrive, so an injected message joins the context at once and
+ * the next LLM request sees it.
  */
 public final class AgentSession {
     private static final Logger LOG = Logger.getLogger(AgentSession.class);
-    private static final int REMEMBERED_COMMANDS = 10_000;
 
     public enum State { ACTIVE, ENDING, ENDED }
 
@@ -78,38 +63,33 @@ public final class AgentSession {
     private final ScheduledExecutorService timers;
     private final Consumer<AgentSession> onEnded;
 
-    private final ReentrantLock lock = new ReentrantLock();
     private final SessionClock time;
     private final ChatContext chat;
     private final TranscriptRecorder transcript;
     private final UsageMeter usage = new UsageMeter();
     private final AgentActivity activity;
-    private final CompletableFuture<Void> ended = new CompletableFuture<>();
+    private final CommandApplier commands;
 
-    // Guarded by lock.
-    private final Map<String, CompletableFuture<CommandResult>> decisions = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<CommandResult>> eldest) {
-            return size() > REMEMBERED_COMMANDS;
-        }
-    };
-    private State state = State.ACTIVE;
+    private final ReentrantLock lock = new ReentrantLock();
+    private State state = State.ACTIVE; // guarded by lock
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
     AgentSession(Identity identity, String instructions, CallTransport transport, LlmClient llm, Toolbox tools,
                  SessionPublisher publisher, AgentSettings settings, Clock clock, ScheduledExecutorService timers,
                  Consumer<AgentSession> onEnded) {
         this.identity = identity;
-        this.chat = new ChatContext(instructions);
         this.transport = transport;
         this.publisher = publisher;
         this.settings = settings;
-        this.time = new SessionClock(clock);
-        this.transcript = new TranscriptRecorder(identity.room(), identity.sessionId(), transport.callerIdentity(), agentIdentity(),
-                publisher, time);
-        this.activity = new AgentActivity(identity.room(), transport, llm, tools, new SessionToolContext(), chat, transcript, usage,
-                time, settings.maxToolRounds(), this::state);
         this.timers = timers;
         this.onEnded = onEnded;
+        this.time = new SessionClock(clock);
+        this.chat = new ChatContext(instructions);
+        this.transcript = new TranscriptRecorder(identity.room(), identity.sessionId(), transport.callerIdentity(),
+                "agent-" + identity.workerId(), publisher, time);
+        this.activity = new AgentActivity(identity.room(), transport, llm, tools, new SessionToolContext(), chat, transcript,
+                usage, time, settings.maxToolRounds(), this::state);
+        this.commands = new CommandApplier(this, time);
     }
 
     public String room() {
@@ -150,6 +130,11 @@ public final class AgentSession {
     /** A copy of the chat context as the next LLM request would see it (instructions first). */
     public List<ChatMessage> chatContext() {
         return chat.messages();
+    }
+
+    /** Milliseconds since the session started: the time base of transcript offsets. */
+    public long elapsedMs() {
+        return time.elapsedMs();
     }
 
     // ---------------------------------------------------------------- start
@@ -213,14 +198,37 @@ public final class AgentSession {
         return activity.bargeIn();
     }
 
-    /** Milliseconds since the session started: the time base of transcript offsets. */
-    public long elapsedMs() {
-        return time.elapsedMs();
-    }
-
     /** The caller left the call. */
     public CompletableFuture<Void> callerHungUp() {
         return end(EndReason.CALLER_HANGUP, new Issuer(IssuerKind.CALLER, transport.callerIdentity(), null), null);
+    }
+
+    // ---------------------------------------------------------------- commands
+
+    /**
+     * Applies a command once. A command id seen before gets the decision made the first time (so a redelivery is
+     * answered again, not applied again); an expired command is not applied.
+     */
+    public CompletableFuture<CommandResult> apply(SessionCommand command) {
+        return commands.apply(command);
+    }
+
+    // The parts the command handlers act on.
+
+    ChatContext chat() {
+        return chat;
+    }
+
+    TranscriptRecorder transcript() {
+        return transcript;
+    }
+
+    AgentActivity activity() {
+        return activity;
+    }
+
+    AgentSettings settings() {
+        return settings;
     }
 
     // ---------------------------------------------------------------- hanging up
@@ -243,7 +251,8 @@ public final class AgentSession {
         }
     }
 
-    private boolean beginEnding() {
+    /** The session stops taking turns and commands (it is hanging up). False when it was not active any more. */
+    boolean beginEnding() {
         lock.lock();
         try {
             if (state != State.ACTIVE) {
@@ -256,7 +265,11 @@ public final class AgentSession {
         }
     }
 
-    private void hangUp(String goodbye, EndReason reason, String detail, Issuer issuer) throws InterruptedException {
+    /**
+     * Says the goodbye (when there is one) in full, then asks the call controller to hang up; the session ends when
+     * the controller reports the call ended ({@link #callEnded}), or after a while if it never does.
+     */
+    void hangUp(String goodbye, EndReason reason, String detail, Issuer issuer) throws InterruptedException {
         if (goodbye != null && !goodbye.isBlank()) {
             activity.say(goodbye, false, true);
         }
@@ -277,148 +290,6 @@ public final class AgentSession {
     /** The call controller reports the call ended (it hung up, or LiveKit closed the room). */
     public CompletableFuture<Void> callEnded(EndReason reason, Issuer endedBy, String detail) {
         return end(reason, endedBy, detail);
-    }
-
-    // ---------------------------------------------------------------- commands
-
-    /**
-     * Applies a command once. A command id seen before gets the decision made the first time (so a redelivery is
-     * answered again, not applied again); an expired command is not applied.
-     */
-    public CompletableFuture<CommandResult> apply(SessionCommand command) {
-        lock.lock();
-        try {
-            CompletableFuture<CommandResult> known = decisions.get(command.getCommandId());
-            if (known != null) {
-                return known;
-            }
-            CompletableFuture<CommandResult> decision = decide(command);
-            decisions.put(command.getCommandId(), decision);
-            return decision;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private CompletableFuture<CommandResult> decide(SessionCommand command) {
-        if (time.now().isAfter(command.getExpiresAt())) {
-            return done(command, CommandStatus.EXPIRED, "expired at " + command.getExpiresAt());
-        }
-        if (state != State.ACTIVE) {
-            return done(command, CommandStatus.REJECTED, state == State.ENDING ? "the session is ending" : "the session has ended");
-        }
-        return switch (command.getPayload()) {
-            case InjectContext inject -> injectContext(command, inject);
-            case Say say -> say(command, say);
-            case Interrupt ignored -> {
-                boolean interrupted = activity.interrupt();
-                yield done(command, CommandStatus.APPLIED, interrupted ? null : "nothing was being said");
-            }
-            case UpdateInstructions update -> updateInstructions(command, update);
-            case EndSession endSession -> endSession(command, endSession);
-            default -> done(command, CommandStatus.REJECTED, "unsupported command " + command.getPayload().getClass().getSimpleName());
-        };
-    }
-
-    private CompletableFuture<CommandResult> injectContext(SessionCommand command, InjectContext inject) {
-        Optional<String> problem = checkText(inject.getText());
-        if (problem.isPresent()) {
-            return done(command, CommandStatus.REJECTED, problem.get());
-        }
-        ChatMessage message = switch (inject.getRole()) {
-            case SYSTEM -> new ChatMessage.System(inject.getText());
-            case USER -> new ChatMessage.User(inject.getText());
-            default -> null;
-        };
-        if (message == null) {
-            return done(command, CommandStatus.REJECTED, "unsupported role " + inject.getRole() + "; use SYSTEM or USER");
-        }
-        chat.add(message);
-        transcript.injected(inject.getText(), command.getIssuer(), command.getCommandId(), labelOf(inject));
-        if (inject.getRespond()) {
-            activity.reply("respond").exceptionally(e -> {
-                LOG.warnf("room %s: the reply to injected context failed: %s", room(), e.getMessage());
-                return null;
-            });
-        }
-        return done(command, CommandStatus.APPLIED, null);
-    }
-
-    private static String labelOf(InjectContext inject) {
-        return inject.getLabel() != null ? inject.getLabel() : inject.getRole() == ContextRole.USER ? "user" : "system";
-    }
-
-    private CompletableFuture<CommandResult> say(SessionCommand command, Say say) {
-        Optional<String> problem = checkText(say.getText());
-        if (problem.isPresent()) {
-            return done(command, CommandStatus.REJECTED, problem.get());
-        }
-        // Applied once said: the result tells the sender the words reached the caller.
-        return activity.enqueue("say", say.getAllowInterruptions(), () -> {
-            activity.say(say.getText(), say.getAllowInterruptions(), say.getAddToChatContext());
-            return result(command, CommandStatus.APPLIED, null);
-        }).exceptionally(e -> result(command, CommandStatus.REJECTED, "not said: " + rootMessage(e)));
-    }
-
-    private CompletableFuture<CommandResult> updateInstructions(SessionCommand command, UpdateInstructions update) {
-        if (update.getInstructions().isBlank()) {
-            return done(command, CommandStatus.REJECTED, "instructions must not be empty");
-        }
-        if (update.getMode() == InstructionsMode.APPEND) {
-            chat.extendInstructions(update.getInstructions());
-        } else {
-            chat.replaceInstructions(update.getInstructions());
-        }
-        transcript.system("Instructions " + (update.getMode() == InstructionsMode.APPEND ? "extended: " : "replaced: ")
-                + update.getInstructions(), command.getIssuer(), command.getCommandId(), "instructions");
-        return done(command, CommandStatus.APPLIED, null);
-    }
-
-    private CompletableFuture<CommandResult> endSession(SessionCommand command, EndSession endSession) {
-        state = State.ENDING;
-        Issuer issuer = command.getIssuer();
-        // Queued behind what is being said, uninterruptible: the goodbye is heard in full before the hang-up.
-        return activity.enqueue("end-session", false, () -> {
-            hangUp(endSession.getGoodbye(), hangupReasonFor(issuer.getKind()), endSession.getReason(), issuer);
-            return result(command, CommandStatus.APPLIED, null);
-        }).exceptionally(e -> result(command, CommandStatus.REJECTED, "hang-up failed: " + rootMessage(e)));
-    }
-
-    static EndReason hangupReasonFor(IssuerKind kind) {
-        return switch (kind) {
-            case OPERATOR -> EndReason.OPERATOR_HANGUP;
-            case LLM, AGENT -> EndReason.AGENT_HANGUP;
-            case CALLER -> EndReason.CALLER_HANGUP;
-            case POLICY -> EndReason.MAX_DURATION;
-            default -> EndReason.SYSTEM_HANGUP;
-        };
-    }
-
-    private Optional<String> checkText(String text) {
-        if (text == null || text.isBlank()) {
-            return Optional.of("text must not be empty");
-        }
-        if (text.length() > settings.maxTextLength()) {
-            return Optional.of("text is " + text.length() + " characters; the limit is " + settings.maxTextLength());
-        }
-        return Optional.empty();
-    }
-
-    private CompletableFuture<CommandResult> done(SessionCommand command, CommandStatus status, String reason) {
-        return CompletableFuture.completedFuture(result(command, status, reason));
-    }
-
-    private CommandResult result(SessionCommand command, CommandStatus status, String reason) {
-        return CommandResult.newBuilder()
-                .setCommandId(command.getCommandId())
-                .setRoom(room())
-                .setCommandType(command.getPayload().getClass().getSimpleName())
-                .setStatus(status)
-                .setReason(reason)
-                .setDecidedAt(now())
-                .setSessionId(sessionId())
-                .setWorkerId(identity.workerId())
-                .build();
     }
 
     // ---------------------------------------------------------------- the end
@@ -466,34 +337,28 @@ public final class AgentSession {
         }
     }
 
-    // ---------------------------------------------------------------- records
-
     private SessionEvent event(Object payload) {
         return SessionEvent.newBuilder()
                 .setEventId(UUID.randomUUID().toString())
                 .setRoom(room())
                 .setSessionId(sessionId())
-                .setOccurredAt(now())
+                .setOccurredAt(time.timestamp())
                 .setSource("agent-worker")
                 .setPayload(payload)
                 .build();
     }
 
-    String agentIdentity() {
-        return "agent-" + identity.workerId();
-    }
-
-    private Instant now() {
-        return time.timestamp();
-    }
-
     private void requireActive() {
         if (state != State.ACTIVE) {
-            throw new SessionNotActiveException(state == State.ENDING ? "the session is ending" : "the session has ended");
+            throw new SessionNotActiveException(whyNotActive(state));
         }
     }
 
-    private void await(CompletionStage<Void> ack, Duration timeout, String what) {
+    static String whyNotActive(State state) {
+        return state == State.ENDING ? "the session is ending" : "the session has ended";
+    }
+
+    private static void await(CompletionStage<Void> ack, Duration timeout, String what) {
         try {
             ack.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -502,13 +367,5 @@ public final class AgentSession {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException(what + " was not published: " + e.getMessage(), e);
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
     }
 }
