@@ -12,7 +12,6 @@ import dev.switchboard.worker.livekit.ffi.proto.AudioFrameProto.AudioStreamEvent
 import dev.switchboard.worker.livekit.ffi.proto.FfiProto.FfiEvent;
 import dev.switchboard.worker.livekit.ffi.proto.FfiProto.FfiRequest;
 import dev.switchboard.worker.livekit.ffi.proto.FfiProto.FfiResponse;
-import dev.switchboard.worker.livekit.ffi.proto.FfiProto.LogRecord;
 import dev.switchboard.worker.livekit.ffi.proto.RoomProto;
 import dev.switchboard.worker.livekit.ffi.proto.RoomProto.ConnectCallback;
 import dev.switchboard.worker.livekit.ffi.proto.RoomProto.RoomEvent;
@@ -20,9 +19,7 @@ import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +34,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -54,7 +50,7 @@ import java.util.function.LongFunction;
  * (an exception escaping an upcall ends the JVM). One dispatcher thread decodes events in order and
  * routes them: async results to the caller waiting on that {@code request_async_id}, room events to
  * their {@link Room}, audio frames to their {@link AudioStream} (copied, then the frame handle dropped),
- * log batches to {@link System.Logger}, a Panic to {@link #onPanic}.
+ * log batches to {@link EngineLogs}, a Panic to {@link #onPanic}. What passes is counted in {@link EngineCounters}.
  *
  * <p>Async requests: the client chooses the {@code request_async_id} and registers the waiter before
  * sending the request, because the callback can arrive before {@code livekit_ffi_request} returns.
@@ -62,7 +58,6 @@ import java.util.function.LongFunction;
 public final class LiveKitEngine implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(LiveKitEngine.class.getName());
-    private static final System.Logger ENGINE_LOG = System.getLogger("livekit.ffi");
     private static final String DISPATCHER_NAME = "livekit-ffi-dispatcher";
 
     /** How the engine is started. */
@@ -108,21 +103,12 @@ public final class LiveKitEngine implements AutoCloseable {
         }
     }
 
-    /** Counters for tests and metrics. */
-    public record Stats(long requests, long eventsReceived, long engineLogRecords, long callbacksBeforeRequestReturned,
-            long orphanCallbacks, long unroutedFrames, long upcallErrors, long dispatchErrors, int openHandles, int pendingCalls) {}
-
-    /** A log record of the engine at WARN or above, kept for diagnostics. */
-    public record EngineLogRecord(Level level, String target, String message) {}
-
     private enum State { RUNNING, FAILED, CLOSING, CLOSED }
 
     // ---- process-wide: the upcall target and the stub (kept for the life of the process) ----
     private static final Object LIFECYCLE = new Object();
     private static volatile LiveKitEngine current;
     private static MemorySegment callbackStub;
-    private static final LongAdder UPCALL_ERRORS = new LongAdder();
-    private static final LongAdder UPCALLS_WITHOUT_ENGINE = new LongAdder();
     /**
      * Process-wide, not per instance: the native engine outlives an instance, and an operation started by a
      * closed instance can call back into the next one. Ids must never repeat within the process.
@@ -147,19 +133,14 @@ public final class LiveKitEngine implements AutoCloseable {
     private final Map<Long, List<AudioStreamEvent>> earlyStreamEvents = new HashMap<>(); // guarded by streamLock
     private int streamCreations; // guarded by streamLock
 
-    private final Deque<EngineLogRecord> recentWarnings = new ArrayDeque<>(); // guarded by itself
-    private final LongAdder requests = new LongAdder();
-    private final LongAdder eventsReceived = new LongAdder();
-    private final LongAdder orphanCallbacks = new LongAdder();
-    private final LongAdder callbacksBeforeReturn = new LongAdder();
-    private final LongAdder logRecords = new LongAdder();
-    private final LongAdder unroutedFrames = new LongAdder();
-    private final LongAdder dispatchErrors = new LongAdder();
+    private final EngineCounters counters = new EngineCounters();
+    private final EngineLogs engineLogs;
     private long initializeNanos;
 
     private LiveKitEngine(NativeEngineLibrary lib, Options options) {
         this.lib = lib;
         this.options = options;
+        this.engineLogs = new EngineLogs(options.minEngineLogLevel());
         this.dispatcher = Thread.ofPlatform().daemon().name(DISPATCHER_NAME).unstarted(this::dispatchLoop);
         // Room events reach application code on this thread; it may be started from any thread (even one the
         // JDK made), so it runs with the loader of the binding's own classes, not an inherited one.
@@ -217,7 +198,7 @@ public final class LiveKitEngine implements AutoCloseable {
 
     private FfiResponse send(FfiRequest request) {
         byte[] bytes = request.toByteArray();
-        requests.increment();
+        counters.requests.increment();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment data = arena.allocate(Math.max(1, bytes.length));
             MemorySegment.copy(bytes, 0, data, JAVA_BYTE, 0, bytes.length);
@@ -401,16 +382,13 @@ public final class LiveKitEngine implements AutoCloseable {
         return options;
     }
 
-    public Stats stats() {
-        return new Stats(requests.sum(), eventsReceived.sum(), logRecords.sum(), callbacksBeforeReturn.sum(), orphanCallbacks.sum(), unroutedFrames.sum(),
-                UPCALL_ERRORS.sum(), dispatchErrors.sum(), handles.size(), pending.size());
+    public EngineStats stats() {
+        return counters.snapshot(engineLogs.records(), handles.size(), pending.size());
     }
 
     /** The last engine log records at WARN or above (at most 64). */
     public List<EngineLogRecord> recentEngineWarnings() {
-        synchronized (recentWarnings) {
-            return List.copyOf(recentWarnings);
-        }
+        return engineLogs.recentWarnings();
     }
 
     private void ensureUsable(boolean allowClosing) {
@@ -527,14 +505,14 @@ public final class LiveKitEngine implements AutoCloseable {
         try {
             LiveKitEngine engine = current;
             if (engine == null) {
-                UPCALLS_WITHOUT_ENGINE.increment();
+                EngineCounters.upcallWithoutEngine();
                 return;
             }
             byte[] copy = data.reinterpret(len).toArray(JAVA_BYTE);
             engine.inbox.offer(copy);
             LockSupport.unpark(engine.dispatcher);
         } catch (Throwable t) {
-            UPCALL_ERRORS.increment(); // never let anything escape into the engine's thread
+            EngineCounters.upcallFailed(); // never let anything escape into the engine's thread
         }
     }
 
@@ -551,17 +529,17 @@ public final class LiveKitEngine implements AutoCloseable {
             try {
                 dispatch(bytes);
             } catch (Throwable t) {
-                dispatchErrors.increment();
+                counters.dispatchErrors.increment();
                 LOG.log(Level.ERROR, "failed to dispatch an engine event", t);
             }
         }
     }
 
     private void dispatch(byte[] bytes) throws InvalidProtocolBufferException {
-        eventsReceived.increment();
+        counters.eventsReceived.increment();
         FfiEvent event = FfiEvent.parser().parsePartialFrom(bytes);
         switch (event.getMessageCase()) {
-            case LOGS -> logBatch(event.getLogs().getRecordsList());
+            case LOGS -> engineLogs.batch(event.getLogs().getRecordsList());
             case PANIC -> onPanic(event.getPanic().getMessage());
             case ROOM_EVENT -> {
                 RoomEvent re = event.getRoomEvent();
@@ -582,13 +560,13 @@ public final class LiveKitEngine implements AutoCloseable {
         long asyncId = asyncIdOf(event);
         Pending<?> call = asyncId == 0 ? null : pending.remove(asyncId);
         if (call == null) {
-            orphanCallbacks.increment();
+            counters.orphanCallbacks.increment();
             LOG.log(Level.DEBUG, "callback {0} for async id {1} has no waiter: cleaning up", event.getMessageCase(), asyncId);
             sweep(event);
             return;
         }
         if (!call.sent) {
-            callbacksBeforeReturn.increment(); // why the waiter is registered before sending
+            counters.callbacksBeforeReturn.increment(); // why the waiter is registered before sending
         }
         call.complete(event);
     }
@@ -617,7 +595,7 @@ public final class LiveKitEngine implements AutoCloseable {
                 return;
             }
         }
-        unroutedFrames.increment();
+        counters.unroutedFrames.increment();
         sweepAudio(ev);
     }
 
@@ -659,30 +637,6 @@ public final class LiveKitEngine implements AutoCloseable {
 
     void unregisterRoom(long roomHandle) {
         rooms.remove(roomHandle);
-    }
-
-    private void logBatch(List<LogRecord> records) {
-        logRecords.add(records.size());
-        for (LogRecord r : records) {
-            Level level = switch (r.getLevel()) {
-                case LOG_ERROR -> Level.ERROR;
-                case LOG_WARN -> Level.WARNING;
-                case LOG_INFO -> Level.INFO;
-                case LOG_DEBUG -> Level.DEBUG;
-                case LOG_TRACE -> Level.TRACE;
-            };
-            if (level.getSeverity() >= Level.WARNING.getSeverity()) {
-                synchronized (recentWarnings) {
-                    if (recentWarnings.size() == 64) {
-                        recentWarnings.removeFirst();
-                    }
-                    recentWarnings.addLast(new EngineLogRecord(level, r.getTarget(), r.getMessage()));
-                }
-            }
-            if (level.getSeverity() >= options.minEngineLogLevel().getSeverity() && ENGINE_LOG.isLoggable(level)) {
-                ENGINE_LOG.log(level, r.getTarget() + ": " + r.getMessage());
-            }
-        }
     }
 
     // ---- dropping what nobody will use ----
