@@ -1,6 +1,6 @@
 package dev.switchboard.worker.livekit;
 
-import dev.switchboard.worker.livekit.ffi.AudioSource;
+import dev.switchboard.livekit.ffi.AudioSource;
 import dev.switchboard.worker.voice.AudioOutput;
 import dev.switchboard.worker.voice.audio.MonoAudio;
 

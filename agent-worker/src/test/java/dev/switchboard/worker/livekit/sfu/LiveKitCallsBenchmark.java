@@ -3,13 +3,14 @@ package dev.switchboard.worker.livekit.sfu;
 import dev.switchboard.testing.sfu.AccessTokens;
 import dev.switchboard.testing.sfu.FakeSfuControl;
 import dev.switchboard.testing.sfu.FakeSfuProcess;
-import dev.switchboard.worker.livekit.ffi.EngineAudioFrame;
-import dev.switchboard.worker.livekit.ffi.AudioSource;
-import dev.switchboard.worker.livekit.ffi.AudioStream;
-import dev.switchboard.worker.livekit.ffi.LiveKitEngine;
-import dev.switchboard.worker.livekit.ffi.LocalAudioTrack;
-import dev.switchboard.worker.livekit.ffi.Room;
-import dev.switchboard.worker.livekit.ffi.RoomEvent;
+import dev.switchboard.livekit.ffi.EngineAudioFrame;
+import dev.switchboard.livekit.ffi.AudioSource;
+import dev.switchboard.livekit.ffi.AudioStream;
+import dev.switchboard.livekit.ffi.LiveKitEngine;
+import dev.switchboard.livekit.ffi.LocalAudioTrack;
+import dev.switchboard.livekit.ffi.sfu.SfuTestSupport;
+import dev.switchboard.livekit.ffi.Room;
+import dev.switchboard.livekit.ffi.RoomEvent;
 import dev.switchboard.worker.voice.vad.SileroVad;
 import dev.switchboard.worker.voice.vad.SpeechSegmenter;
 import org.junit.jupiter.api.Tag;
@@ -118,7 +119,7 @@ class LiveKitCallsBenchmark {
                     }
                 }
                 speaker.join();
-                room.disconnect(dev.switchboard.worker.livekit.ffi.proto.ParticipantProto.DisconnectReason.CLIENT_INITIATED, Duration.ofSeconds(5));
+                room.disconnect(dev.switchboard.livekit.ffi.proto.ParticipantProto.DisconnectReason.CLIENT_INITIATED, Duration.ofSeconds(5));
             }
         } catch (Exception e) {
             throw new IllegalStateException(e);
