@@ -85,8 +85,7 @@ public final class AgentSession {
         this.onEnded = onEnded;
         this.time = new SessionClock(clock);
         this.chat = new ChatContext(instructions);
-        this.transcript = new TranscriptRecorder(identity.room(), identity.sessionId(), transport.callerIdentity(),
-                "agent-" + identity.workerId(), publisher, time);
+        this.transcript = new TranscriptRecorder(identity, transport.callerIdentity(), publisher, time);
         this.activity = new AgentActivity(identity.room(), transport, llm, tools, new SessionToolContext(), chat, transcript,
                 usage, time, settings.maxToolRounds(), this::state);
         this.commands = new CommandApplier(this, time);

@@ -24,10 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class TranscriptRecorder {
     private static final Logger LOG = Logger.getLogger(TranscriptRecorder.class);
 
-    private final String room;
-    private final String sessionId;
+    private final AgentSession.Identity session;
     private final String callerIdentity;
-    private final String agentIdentity;
     private final SessionPublisher publisher;
     private final SessionClock clock;
     private final AtomicLong sequence = new AtomicLong();
@@ -35,12 +33,10 @@ final class TranscriptRecorder {
     private final Map<String, long[]> callerSegments = new ConcurrentHashMap<>();
     private final Map<CompletableFuture<Void>, Boolean> unacknowledged = new ConcurrentHashMap<>();
 
-    TranscriptRecorder(String room, String sessionId, String callerIdentity, String agentIdentity, SessionPublisher publisher,
-                       SessionClock clock) {
-        this.room = room;
-        this.sessionId = sessionId;
+    /** The agent's lines are recorded as the worker's participant ({@code agent-<workerId>}). */
+    TranscriptRecorder(AgentSession.Identity session, String callerIdentity, SessionPublisher publisher, SessionClock clock) {
+        this.session = session;
         this.callerIdentity = callerIdentity;
-        this.agentIdentity = agentIdentity;
         this.publisher = publisher;
         this.clock = clock;
     }
@@ -71,7 +67,7 @@ final class TranscriptRecorder {
      * interrupted and keeps the whole text that was meant ({@code meant}).
      */
     void agent(long startMs, CallTransport.Delivery heard, String meant) {
-        publish(line(SpeakerRole.AGENT, agentIdentity, heard.spokenText(), startMs, startMs + heard.durationMs())
+        publish(line(SpeakerRole.AGENT, "agent-" + session.workerId(), heard.spokenText(), startMs, startMs + heard.durationMs())
                 .setInterrupted(heard.interrupted())
                 .setGeneratedText(heard.interrupted() ? meant : null));
     }
@@ -96,7 +92,7 @@ final class TranscriptRecorder {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            LOG.errorf("room %s: %d transcript line(s) not acknowledged before the session ended: %s", room, pending.length, e);
+            LOG.errorf("room %s: %d transcript line(s) not acknowledged before the session ended: %s", session.room(), pending.length, e);
         }
     }
 
@@ -115,13 +111,13 @@ final class TranscriptRecorder {
     }
 
     private void publish(TranscriptSegment.Builder line) {
-        TranscriptSegment segment = line.setRoom(room).setSessionId(sessionId).setCreatedAt(clock.timestamp()).build();
+        TranscriptSegment segment = line.setRoom(session.room()).setSessionId(session.sessionId()).setCreatedAt(clock.timestamp()).build();
         CompletableFuture<Void> ack = publisher.transcript(segment).toCompletableFuture();
         unacknowledged.put(ack, Boolean.TRUE);
         ack.whenComplete((ok, error) -> {
             unacknowledged.remove(ack);
             if (error != null) {
-                LOG.errorf("room %s: transcript line %s was not published: %s", room, segment.getSegmentId(), error.getMessage());
+                LOG.errorf("room %s: transcript line %s was not published: %s", session.room(), segment.getSegmentId(), error.getMessage());
             }
         });
     }

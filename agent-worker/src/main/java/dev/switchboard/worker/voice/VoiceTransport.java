@@ -56,7 +56,7 @@ public final class VoiceTransport implements CallTransport {
     /** Connects the transport to its session; the caller's audio is accepted from then on. */
     public void attach(AgentSession session) {
         this.session = session;
-        turns.start(session.room(), new CallerTurns(session));
+        turns.start(session.room(), new CallerTurns());
     }
 
     @Override
@@ -119,12 +119,6 @@ public final class VoiceTransport implements CallTransport {
 
     /** What turn detection tells the session, and the captions. */
     private final class CallerTurns implements TurnDetector.Hooks {
-        private final AgentSession session;
-
-        CallerTurns(AgentSession session) {
-            this.session = session;
-        }
-
         @Override
         public long elapsedMs() {
             return session.elapsedMs();

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -96,9 +97,7 @@ class CommandApplierTest {
 
     @Test
     void theReasonOfAHangUpFollowsWhoAskedForIt() {
-        assertThat(EndSessionHandler.hangupReasonFor(IssuerKind.OPERATOR)).isEqualTo(EndReason.OPERATOR_HANGUP);
-        assertThat(EndSessionHandler.hangupReasonFor(IssuerKind.LLM)).isEqualTo(EndReason.AGENT_HANGUP);
-        assertThat(EndSessionHandler.hangupReasonFor(IssuerKind.POLICY)).isEqualTo(EndReason.MAX_DURATION);
-        assertThat(EndSessionHandler.hangupReasonFor(IssuerKind.SYSTEM)).isEqualTo(EndReason.SYSTEM_HANGUP);
+        assertThat(Stream.of(IssuerKind.OPERATOR, IssuerKind.LLM, IssuerKind.POLICY, IssuerKind.SYSTEM).map(EndSessionHandler::hangupReasonFor))
+                .containsExactly(EndReason.OPERATOR_HANGUP, EndReason.AGENT_HANGUP, EndReason.MAX_DURATION, EndReason.SYSTEM_HANGUP);
     }
 }

@@ -1,18 +1,15 @@
 package dev.switchboard.worker.session;
 
-import dev.switchboard.events.CallControlRequest;
-import dev.switchboard.events.CommandResult;
 import dev.switchboard.events.Issuer;
 import dev.switchboard.events.IssuerKind;
-import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.SpeakerRole;
 import dev.switchboard.events.TranscriptSegment;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,7 +17,8 @@ import static org.assertj.core.api.Assertions.tuple;
 
 class TranscriptRecorderTest {
     private final RecordingPublisher published = new RecordingPublisher();
-    private final TranscriptRecorder transcript = new TranscriptRecorder("room-1", "session-1", "caller", "agent-w1", published,
+    private final TranscriptRecorder transcript = new TranscriptRecorder(
+            new AgentSession.Identity("room-1", "session-1", "w1", "agent", Instant.now()), "caller", published,
             new SessionClock(Clock.systemUTC()));
 
     @Test
@@ -73,31 +71,10 @@ class TranscriptRecorderTest {
     @Test
     void flushWaitsForTheBrokersAcknowledgements() throws Exception {
         var pending = new CompletableFuture<Void>();
-        SessionPublisher slow = new SessionPublisher() {
-            @Override
-            public CompletionStage<Void> transcript(TranscriptSegment segment) {
-                return pending;
-            }
+        published.transcriptAck = pending;
+        transcript.system("Instructions replaced: Be brief.", null, "cmd-2", "instructions");
 
-            @Override
-            public CompletionStage<Void> sessionEvent(SessionEvent event) {
-                return pending;
-            }
-
-            @Override
-            public CompletionStage<Void> commandResult(CommandResult result) {
-                return pending;
-            }
-
-            @Override
-            public CompletionStage<Void> callControl(CallControlRequest request) {
-                return pending;
-            }
-        };
-        var recorder = new TranscriptRecorder("room-1", "session-1", "caller", "agent-w1", slow, new SessionClock(Clock.systemUTC()));
-        recorder.system("Instructions replaced: Be brief.", null, "cmd-2", "instructions");
-
-        var flushed = CompletableFuture.runAsync(() -> recorder.flush(Duration.ofSeconds(5)));
+        var flushed = CompletableFuture.runAsync(() -> transcript.flush(Duration.ofSeconds(5)));
         Thread.sleep(200);
         assertThat(flushed).isNotDone();
 

@@ -3,16 +3,20 @@ package dev.switchboard.livekit.ffi;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassModel;
+import java.lang.classfile.MethodModel;
+import java.lang.classfile.instruction.InvokeInstruction;
+import java.lang.classfile.instruction.NewObjectInstruction;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,41 +28,46 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BindingThreadsTest {
 
+    /** Read from the compiled classes (the JDK's class-file API), so no way of making a thread is missed. */
     @Test
     void theDispatcherIsTheOnlyThreadTheBindingMakes() throws IOException {
-        Pattern raw = Pattern.compile("Thread\\.of(Virtual|Platform)\\(|new Thread\\(|Executors\\.new");
-        Path main = Path.of("src/main/java");
-        try (Stream<Path> files = Files.walk(main)) {
-            List<String> threads = files.filter(p -> p.toString().endsWith(".java")).flatMap(p -> {
-                try {
-                    List<String> lines = Files.readAllLines(p);
-                    return IntStream.range(0, lines.size())
-                            .filter(i -> raw.matcher(lines.get(i)).find() && !lines.get(i).trim().startsWith("*"))
-                            .mapToObj(i -> p.getFileName() + ": " + lines.get(i).trim());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+        List<String> threads = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(Path.of("target", "classes"))) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".class")).toList()) {
+                ClassModel type = ClassFile.of().parse(Files.readAllBytes(file));
+                for (MethodModel method : type.methods()) {
+                    method.code().ifPresent(code -> code.elementStream().forEach(element -> {
+                        String made = switch (element) {
+                            case NewObjectInstruction created when created.className().asInternalName().equals("java/lang/Thread") -> "new Thread";
+                            case InvokeInstruction call when call.owner().asInternalName().equals("java/lang/Thread")
+                                    && call.name().stringValue().matches("ofPlatform|ofVirtual|startVirtualThread") -> "Thread." + call.name().stringValue();
+                            case InvokeInstruction call when call.owner().asInternalName().equals("java/util/concurrent/Executors")
+                                    && call.name().stringValue().startsWith("new") -> "Executors." + call.name().stringValue();
+                            default -> null;
+                        };
+                        if (made != null) {
+                            threads.add(type.thisClass().asInternalName() + "." + method.methodName().stringValue() + ": " + made);
+                        }
+                    }));
                 }
-            }).toList();
-            assertThat(threads).singleElement().asString()
-                    .startsWith("LiveKitEngine.java: this.dispatcher = Thread.ofPlatform().daemon().name(DISPATCHER_NAME)");
+            }
         }
+        assertThat(threads).containsExactly("dev/switchboard/livekit/ffi/LiveKitEngine.<init>: Thread.ofPlatform");
     }
 
     @Test
     void theDispatcherRunsWithTheBindingsLoaderWhoeverStartsTheEngine() throws Exception {
         EngineTests.assumeEngineAvailable();
         ClassLoader foreign = new URLClassLoader(new URL[0], ClassLoader.getPlatformClassLoader());
-        CompletableFuture<LiveKitEngine> started = new CompletableFuture<>();
-        Thread outsider = new Thread(() -> {
-            try {
-                started.complete(EngineTests.start());
-            } catch (Throwable e) {
-                started.completeExceptionally(e);
-            }
-        });
-        outsider.setContextClassLoader(foreign);
-        outsider.start();
-        try (LiveKitEngine engine = started.get(30, TimeUnit.SECONDS)) {
+        LiveKitEngine started;
+        try (ExecutorService outsider = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "outsider");
+            thread.setContextClassLoader(foreign);
+            return thread;
+        })) {
+            started = outsider.submit(EngineTests::start).get(30, TimeUnit.SECONDS);
+        }
+        try (LiveKitEngine engine = started) {
             Thread dispatcher = Thread.getAllStackTraces().keySet().stream()
                     .filter(t -> t.getName().equals("livekit-ffi-dispatcher")).findFirst().orElseThrow();
             assertThat(dispatcher.getContextClassLoader()).isSameAs(LiveKitEngine.class.getClassLoader()).isNotSameAs(foreign);
