@@ -1,7 +1,7 @@
 package dev.switchboard.worker.livekit;
 
 import dev.switchboard.events.EndReason;
-import dev.switchboard.worker.livekit.ffi.proto.ParticipantProto.DisconnectReason;
+import dev.switchboard.livekit.ffi.proto.ParticipantProto.DisconnectReason;
 
 /** What LiveKit's disconnect reasons mean for the end of a call. */
 final class DisconnectReasons {

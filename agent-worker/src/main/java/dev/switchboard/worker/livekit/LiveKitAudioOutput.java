@@ -1,8 +1,8 @@
 package dev.switchboard.worker.livekit;
 
-import dev.switchboard.worker.livekit.ffi.AudioSource;
+import dev.switchboard.livekit.ffi.AudioSource;
 import dev.switchboard.worker.voice.AudioOutput;
-import dev.switchboard.worker.voice.audio.AudioFrame;
+import dev.switchboard.worker.voice.audio.MonoAudio;
 
 import java.time.Duration;
 
@@ -25,7 +25,7 @@ final class LiveKitAudioOutput implements AudioOutput {
     }
 
     @Override
-    public void write(AudioFrame frame) {
+    public void write(MonoAudio frame) {
         source.captureFrame(frame.samples(), frame.length());
         synchronized (this) {
             written += frame.length();

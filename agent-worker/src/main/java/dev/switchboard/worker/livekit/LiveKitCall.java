@@ -8,23 +8,23 @@ import dev.switchboard.events.EndReason;
 import dev.switchboard.events.Issuer;
 import dev.switchboard.events.IssuerKind;
 import dev.switchboard.events.Transport;
-import dev.switchboard.worker.livekit.ffi.AudioSource;
-import dev.switchboard.worker.livekit.ffi.AudioStream;
-import dev.switchboard.worker.livekit.ffi.LiveKitEngine;
-import dev.switchboard.worker.livekit.ffi.LocalAudioTrack;
-import dev.switchboard.worker.livekit.ffi.Participant;
-import dev.switchboard.worker.livekit.ffi.RemoteTrack;
-import dev.switchboard.worker.livekit.ffi.Room;
-import dev.switchboard.worker.livekit.ffi.RoomEvent;
-import dev.switchboard.worker.livekit.ffi.TrackPublication;
-import dev.switchboard.worker.livekit.ffi.proto.ParticipantProto.DisconnectReason;
-import dev.switchboard.worker.livekit.ffi.proto.ParticipantProto.ParticipantKind;
-import dev.switchboard.worker.livekit.ffi.proto.TrackProto.TrackKind;
+import dev.switchboard.livekit.ffi.AudioSource;
+import dev.switchboard.livekit.ffi.AudioStream;
+import dev.switchboard.livekit.ffi.LiveKitEngine;
+import dev.switchboard.livekit.ffi.LocalAudioTrack;
+import dev.switchboard.livekit.ffi.Participant;
+import dev.switchboard.livekit.ffi.RemoteTrack;
+import dev.switchboard.livekit.ffi.Room;
+import dev.switchboard.livekit.ffi.RoomEvent;
+import dev.switchboard.livekit.ffi.TrackPublication;
+import dev.switchboard.livekit.ffi.proto.ParticipantProto.DisconnectReason;
+import dev.switchboard.livekit.ffi.proto.ParticipantProto.ParticipantKind;
+import dev.switchboard.livekit.ffi.proto.TrackProto.TrackKind;
 import dev.switchboard.worker.session.AgentSession;
 import dev.switchboard.worker.session.SessionRegistry;
 import dev.switchboard.worker.voice.VoiceStack;
 import dev.switchboard.worker.voice.VoiceTransport;
-import dev.switchboard.worker.voice.audio.AudioFrame;
+import dev.switchboard.worker.voice.audio.MonoAudio;
 import livekit.LivekitAgent;
 import org.jboss.logging.Logger;
 
@@ -175,7 +175,7 @@ final class LiveKitCall {
                 while (!session.ended().isDone()) {
                     var frame = stream.read(Duration.ofMillis(200));
                     if (frame != null) {
-                        transport.onCallerAudio(new AudioFrame(frame.data(), frame.sampleRate()));
+                        transport.onCallerAudio(new MonoAudio(frame.data(), frame.sampleRate()));
                     } else if (stream.isEnded()) {
                         return;
                     }

@@ -1,8 +1,8 @@
 package dev.switchboard.worker.livekit;
 
 import io.quarkus.runtime.Startup;
-import dev.switchboard.worker.livekit.ffi.FfiException;
-import dev.switchboard.worker.livekit.ffi.LiveKitEngine;
+import dev.switchboard.livekit.ffi.FfiException;
+import dev.switchboard.livekit.ffi.LiveKitEngine;
 import dev.switchboard.worker.session.SessionRegistry;
 import dev.switchboard.worker.voice.VoiceStack;
 import jakarta.annotation.PreDestroy;

@@ -1,9 +1,9 @@
 package dev.switchboard.worker.livekit;
 
 import dev.switchboard.worker.concurrent.WorkerThreads;
-import dev.switchboard.worker.livekit.ffi.Room;
-import dev.switchboard.worker.livekit.ffi.TextStreamWriter;
-import dev.switchboard.worker.livekit.ffi.Transcriptions;
+import dev.switchboard.livekit.ffi.Room;
+import dev.switchboard.livekit.ffi.TextStreamWriter;
+import dev.switchboard.livekit.ffi.Transcriptions;
 import dev.switchboard.worker.voice.Captions;
 import org.jboss.logging.Logger;
 

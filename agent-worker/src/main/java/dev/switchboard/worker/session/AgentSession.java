@@ -1,68 +1,54 @@
 package dev.switchboard.worker.session;
 
-import dev.switchboard.worker.concurrent.WorkerThreads;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CommandResult;
-import dev.switchboard.events.CommandStatus;
-import dev.switchboard.events.ContextRole;
 import dev.switchboard.events.EndReason;
-import dev.switchboard.events.EndSession;
 import dev.switchboard.events.HangupRequested;
 import dev.switchboard.events.HangupScope;
-import dev.switchboard.events.InjectContext;
-import dev.switchboard.events.InstructionsMode;
-import dev.switchboard.events.Interrupt;
 import dev.switchboard.events.Issuer;
 import dev.switchboard.events.IssuerKind;
-import dev.switchboard.events.Say;
 import dev.switchboard.events.SessionCommand;
 import dev.switchboard.events.SessionEnded;
 import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.SessionStarted;
-import dev.switchboard.events.SpeakerRole;
-import dev.switchboard.events.TranscriptSegment;
-import dev.switchboard.events.UpdateInstructions;
 import dev.switchboard.schemas.client.Commands;
+import dev.switchboard.worker.concurrent.WorkerThreads;
 import dev.switchboard.worker.llm.ChatMessage;
 import dev.switchboard.worker.llm.LlmClient;
-import dev.switchboard.worker.llm.LlmRequest;
-import dev.switchboard.worker.llm.LlmResponse;
-import dev.switchboard.worker.llm.ToolCall;
-import dev.switchboard.worker.tools.AgentTool;
+import dev.switchboard.worker.tools.ToolContext;
+import dev.switchboard.worker.tools.Toolbox;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * One agent in one call: its instructions, the chat context, the LLM loop with its tools, the commands applied
- * to it, and everything it reports (session events, transcript lines, command results, the hang-up request).
+ * One agent in one call, from the start to the end: it is announced, takes the caller's turns, hangs up or is hung
+ * up on, and ends once, reporting its usage. The work is done by its parts, which it wires together:
+ * <ul>
+ *   <li>{@link ChatContext}: the instructions and the conversation the model sees;</li>
+ *   <li>{@link AgentActivity}: what the agent says, one thing at a time (turns of the LLM loop, Say, goodbyes);</li>
+ *   <li>{@link TranscriptRecorder}: every line, published, and flushed before the end;</li>
+ *   <li>{@link CommandApplier}: the commands sent to the session from outside, each applied once.</li>
+ * </ul>
  *
- * <p>Threads: state changes happen under {@link #lock} and are short; speaking work (turns, Say, the goodbye)
- * runs one task at a time on the session's {@link SerialTaskRunner}. Commands are applied as they arrive, so an
- * injected message joins the context at once and the next LLM request sees it.
+ * <p>Threads: state changes happen under {@link #lock} and are short; speaking work runs one task at a time on the
+ * activity's own thread. Commands are applied as they arrive, so an injected message joins the context at once and
+ * the next LLM request sees it.
  */
 public final class AgentSession {
     private static final Logger LOG = Logger.getLogger(AgentSession.class);
-    private static final int REMEMBERED_COMMANDS = 10_000;
 
     public enum State { ACTIVE, ENDING, ENDED }
 
@@ -72,47 +58,37 @@ public final class AgentSession {
 
     private final Identity identity;
     private final CallTransport transport;
-    private final LlmClient llm;
-    private final List<AgentTool> tools;
     private final SessionPublisher publisher;
     private final AgentSettings settings;
-    private final Clock clock;
     private final ScheduledExecutorService timers;
     private final Consumer<AgentSession> onEnded;
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final SerialTaskRunner speaking;
-    private final long startNanos = System.nanoTime();
-    private final AtomicLong sequence = new AtomicLong();
+    private final SessionClock time;
+    private final ChatContext chat;
+    private final TranscriptRecorder transcript;
     private final UsageMeter usage = new UsageMeter();
-    private final Map<CompletableFuture<Void>, Boolean> unacknowledgedLines = new ConcurrentHashMap<>();
+    private final AgentActivity activity;
+    private final CommandApplier commands;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private State state = State.ACTIVE; // guarded by lock
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
-    // Guarded by lock.
-    private String instructions;
-    private final List<ChatMessage> history = new ArrayList<>();
-    private final Map<String, CompletableFuture<CommandResult>> decisions = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<CommandResult>> eldest) {
-            return size() > REMEMBERED_COMMANDS;
-        }
-    };
-    private State state = State.ACTIVE;
-
-    AgentSession(Identity identity, String instructions, CallTransport transport, LlmClient llm, List<AgentTool> tools,
+    AgentSession(Identity identity, String instructions, CallTransport transport, LlmClient llm, Toolbox tools,
                  SessionPublisher publisher, AgentSettings settings, Clock clock, ScheduledExecutorService timers,
                  Consumer<AgentSession> onEnded) {
         this.identity = identity;
-        this.instructions = instructions;
         this.transport = transport;
-        this.llm = llm;
-        this.tools = List.copyOf(tools);
         this.publisher = publisher;
         this.settings = settings;
-        this.clock = clock;
         this.timers = timers;
         this.onEnded = onEnded;
-        this.speaking = new SerialTaskRunner("session-" + identity.room());
+        this.time = new SessionClock(clock);
+        this.chat = new ChatContext(instructions);
+        this.transcript = new TranscriptRecorder(identity, transport.callerIdentity(), publisher, time);
+        this.activity = new AgentActivity(identity.room(), transport, llm, tools, new SessionToolContext(), chat, transcript,
+                usage, time, settings.maxToolRounds(), this::state);
+        this.commands = new CommandApplier(this, time);
     }
 
     public String room() {
@@ -152,15 +128,12 @@ public final class AgentSession {
 
     /** A copy of the chat context as the next LLM request would see it (instructions first). */
     public List<ChatMessage> chatContext() {
-        lock.lock();
-        try {
-            List<ChatMessage> messages = new ArrayList<>(history.size() + 1);
-            messages.add(new ChatMessage.System(instructions));
-            messages.addAll(history);
-            return messages;
-        } finally {
-            lock.unlock();
-        }
+        return chat.messages();
+    }
+
+    /** Milliseconds since the session started: the time base of transcript offsets. */
+    public long elapsedMs() {
+        return time.elapsedMs();
     }
 
     // ---------------------------------------------------------------- start
@@ -171,13 +144,6 @@ public final class AgentSession {
     }
 
     // ---------------------------------------------------------------- the caller
-
-    /**
-     * What the caller said, as speech recognition heard it. Interim versions and the final one share the
-     * segment id; offsets are milliseconds since the session started.
-     */
-    public record CallerSpeech(String segmentId, String text, long startMs, long endMs, Float confidence, String language) {
-    }
 
     /** The caller said something (text transports): it is recorded and the agent answers in a turn. */
     public CompletableFuture<TurnResult> callerSaid(String text) {
@@ -190,13 +156,13 @@ public final class AgentSession {
         lock.lock();
         try {
             requireActive();
-            recordCallerLine(speech, true);
-            history.add(new ChatMessage.User(speech.text()));
+            transcript.caller(speech, true);
+            chat.add(new ChatMessage.User(speech.text()));
             usage.userTurn();
         } finally {
             lock.unlock();
         }
-        return speaking.submit("turn", true, this::runTurn);
+        return activity.reply("turn");
     }
 
     /** Records the caller's last words without answering them: the call is ending, or the caller hung up mid-sentence. */
@@ -204,7 +170,7 @@ public final class AgentSession {
         lock.lock();
         try {
             if (state != State.ENDED) {
-                recordCallerLine(speech, true);
+                transcript.caller(speech, true);
             }
         } finally {
             lock.unlock();
@@ -216,7 +182,7 @@ public final class AgentSession {
         lock.lock();
         try {
             if (state == State.ACTIVE) {
-                recordCallerLine(interim, false);
+                transcript.caller(interim, false);
             }
         } finally {
             lock.unlock();
@@ -228,12 +194,7 @@ public final class AgentSession {
      * agent's line records only the words that were played. Returns whether something was interrupted.
      */
     public boolean bargeIn() {
-        return speaking.interruptCurrent();
-    }
-
-    /** Milliseconds since the session started: the time base of transcript offsets. */
-    public long elapsedMs() {
-        return (System.nanoTime() - startNanos) / 1_000_000;
+        return activity.bargeIn();
     }
 
     /** The caller left the call. */
@@ -241,149 +202,56 @@ public final class AgentSession {
         return end(EndReason.CALLER_HANGUP, new Issuer(IssuerKind.CALLER, transport.callerIdentity(), null), null);
     }
 
-    // ---------------------------------------------------------------- the LLM loop
-
-    private TurnResult runTurn() throws InterruptedException {
-        List<String> spoken = new ArrayList<>();
-        for (int round = 0; round < settings.maxToolRounds(); round++) {
-            LlmRequest request = new LlmRequest(chatContext(), tools.stream().map(AgentTool::spec).toList());
-            // The answer is spoken as it streams, so the caller hears the first sentence before the model is done.
-            long speechStart = elapsedMs();
-            CallTransport.Speech speech = transport.startSpeech(true);
-            StringBuilder streamed = new StringBuilder();
-            LlmResponse response;
-            try {
-                response = llm.complete(request, delta -> {
-                    streamed.append(delta);
-                    speech.append(delta);
-                });
-            } catch (InterruptedException e) {
-                keepWhatWasSaid(speech, streamed.toString(), speechStart, spoken);
-                throw e;
-            } catch (RuntimeException e) {
-                speech.cancel();
-                throw e;
-            }
-            if (streamed.isEmpty() && !response.text().isEmpty()) {
-                speech.append(response.text()); // a client that did not stream
-            }
-            usage.llm(response.promptTokens(), response.completionTokens());
-
-            String said = "";
-            if (response.text().isBlank()) {
-                speech.cancel();
-            } else {
-                speech.finish();
-                said = recordDelivery(response.text(), speechStart, awaitDelivery(speech, response.text(), speechStart, spoken), spoken).spokenText();
-            }
-            lock.lock();
-            try {
-                history.add(new ChatMessage.Assistant(said, response.toolCalls()));
-            } finally {
-                lock.unlock();
-            }
-            if (response.toolCalls().isEmpty()) {
-                break;
-            }
-            for (ToolCall call : response.toolCalls()) {
-                String result = execute(call, !said.isBlank());
-                lock.lock();
-                try {
-                    history.add(new ChatMessage.ToolResult(call.id(), call.name(), result));
-                } finally {
-                    lock.unlock();
-                }
-            }
-            if (state() != State.ACTIVE) {
-                break; // hanging up: no further rounds
-            }
-        }
-        return new TurnResult(spoken, state());
-    }
-
-    private String execute(ToolCall call, boolean spokeThisRound) throws InterruptedException {
-        Optional<AgentTool> tool = tools.stream().filter(t -> t.spec().name().equals(call.name())).findFirst();
-        if (tool.isEmpty()) {
-            LOG.warnf("room %s: the model called an unknown tool %s", room(), call.name());
-            return "There is no tool named " + call.name() + ".";
-        }
-        return tool.get().execute(call, this, spokeThisRound);
-    }
-
-    /** Speaks and records what was actually delivered as the agent's transcript line. */
-    private CallTransport.Delivery deliver(String text, boolean allowInterruptions, List<String> spoken) throws InterruptedException {
-        long start = elapsedMs();
-        CallTransport.Speech speech = transport.startSpeech(allowInterruptions);
-        speech.append(text);
-        speech.finish();
-        return recordDelivery(text, start, awaitDelivery(speech, text, start, spoken), spoken);
-    }
-
-    private CallTransport.Delivery awaitDelivery(CallTransport.Speech speech, String text, long start, List<String> spoken)
-            throws InterruptedException {
-        try {
-            return speech.delivered().get();
-        } catch (InterruptedException e) {
-            keepWhatWasSaid(speech, text, start, spoken);
-            throw e;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("speaking failed: " + e.getCause().getMessage(), e.getCause());
-        }
-    }
+    // ---------------------------------------------------------------- commands
 
     /**
-     * Speech was interrupted (barge-in, an Interrupt command, the session ending): the audio stops, and the
-     * transcript and the chat context keep only the words the caller actually heard.
+     * Applies a command once. A command id seen before gets the decision made the first time (so a redelivery is
+     * answered again, not applied again); an expired command is not applied.
      */
-    private void keepWhatWasSaid(CallTransport.Speech speech, String generated, long start, List<String> spoken) {
-        speech.cancel();
-        transport.interrupt();
-        CallTransport.Delivery heard;
-        try {
-            heard = speech.delivered().get(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        } catch (ExecutionException | TimeoutException e) {
-            return;
-        }
-        if (heard.spokenText().isBlank()) {
-            return;
-        }
-        recordDelivery(generated, start, new CallTransport.Delivery(heard.spokenText(), true, heard.durationMs()), spoken);
-        lock.lock();
-        try {
-            history.add(new ChatMessage.Assistant(heard.spokenText()));
-        } finally {
-            lock.unlock();
-        }
+    public CompletableFuture<CommandResult> apply(SessionCommand command) {
+        return commands.apply(command);
     }
 
-    private CallTransport.Delivery recordDelivery(String text, long start, CallTransport.Delivery delivery, List<String> spoken) {
-        usage.spoke(delivery.spokenText(), delivery.durationMs());
-        recordLine(SpeakerRole.AGENT, agentIdentity(), delivery.spokenText(), start, start + delivery.durationMs(),
-                null, null, null, delivery.interrupted(), delivery.interrupted() ? text : null);
-        if (spoken != null) {
-            spoken.add(delivery.spokenText());
-        }
-        return delivery;
+    // The parts the command handlers act on.
+
+    ChatContext chat() {
+        return chat;
+    }
+
+    TranscriptRecorder transcript() {
+        return transcript;
+    }
+
+    AgentActivity activity() {
+        return activity;
+    }
+
+    AgentSettings settings() {
+        return settings;
     }
 
     // ---------------------------------------------------------------- hanging up
 
-    /**
-     * The {@code end_call} tool: says the goodbye (when given), waits until it was delivered, asks the call
-     * controller to hang up. Returns false when the call was already ending (a repeated call does nothing).
-     */
-    public boolean endCallAsAgent(String reason, String goodbye) throws InterruptedException {
-        if (!beginEnding()) {
-            return false;
+    /** What the model's tools may do to this call: a narrow view of the session. */
+    private final class SessionToolContext implements ToolContext {
+        @Override
+        public String room() {
+            return identity.room();
         }
-        hangUp(goodbye, EndReason.AGENT_HANGUP, reason, new Issuer(IssuerKind.LLM, identity.workerId(), null));
-        return true;
+
+        /** The model hangs up ({@code end_call}): it is the issuer, and the reason is the agent's. */
+        @Override
+        public boolean endCall(String reason, String goodbye) throws InterruptedException {
+            if (!beginEnding()) {
+                return false;
+            }
+            hangUp(goodbye, EndReason.AGENT_HANGUP, reason, new Issuer(IssuerKind.LLM, identity.workerId(), null));
+            return true;
+        }
     }
 
-    private boolean beginEnding() {
+    /** The session stops taking turns and commands (it is hanging up). False when it was not active any more. */
+    boolean beginEnding() {
         lock.lock();
         try {
             if (state != State.ACTIVE) {
@@ -396,15 +264,13 @@ public final class AgentSession {
         }
     }
 
-    private void hangUp(String goodbye, EndReason reason, String detail, Issuer issuer) throws InterruptedException {
+    /**
+     * Says the goodbye (when there is one) in full, then asks the call controller to hang up; the session ends when
+     * the controller reports the call ended ({@link #callEnded}), or after a while if it never does.
+     */
+    void hangUp(String goodbye, EndReason reason, String detail, Issuer issuer) throws InterruptedException {
         if (goodbye != null && !goodbye.isBlank()) {
-            String said = deliver(goodbye, false, null).spokenText();
-            lock.lock();
-            try {
-                history.add(new ChatMessage.Assistant(said));
-            } finally {
-                lock.unlock();
-            }
+            activity.say(goodbye, false, true);
         }
         CallControlRequest request = new Commands(issuer).callControl(Commands.newCommandId(), room(), HangupRequested.newBuilder()
                 .setReason(reason)
@@ -423,160 +289,6 @@ public final class AgentSession {
     /** The call controller reports the call ended (it hung up, or LiveKit closed the room). */
     public CompletableFuture<Void> callEnded(EndReason reason, Issuer endedBy, String detail) {
         return end(reason, endedBy, detail);
-    }
-
-    // ---------------------------------------------------------------- commands
-
-    /**
-     * Applies a command once. A command id seen before gets the decision made the first time (so a redelivery is
-     * answered again, not applied again); an expired command is not applied.
-     */
-    public CompletableFuture<CommandResult> apply(SessionCommand command) {
-        lock.lock();
-        try {
-            CompletableFuture<CommandResult> known = decisions.get(command.getCommandId());
-            if (known != null) {
-                return known;
-            }
-            CompletableFuture<CommandResult> decision = decide(command);
-            decisions.put(command.getCommandId(), decision);
-            return decision;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private CompletableFuture<CommandResult> decide(SessionCommand command) {
-        Instant now = clock.instant();
-        if (now.isAfter(command.getExpiresAt())) {
-            return done(command, CommandStatus.EXPIRED, "expired at " + command.getExpiresAt());
-        }
-        if (state != State.ACTIVE) {
-            return done(command, CommandStatus.REJECTED, state == State.ENDING ? "the session is ending" : "the session has ended");
-        }
-        return switch (command.getPayload()) {
-            case InjectContext inject -> injectContext(command, inject);
-            case Say say -> say(command, say);
-            case Interrupt ignored -> {
-                boolean interrupted = speaking.interruptCurrent();
-                if (interrupted) {
-                    transport.interrupt();
-                }
-                yield done(command, CommandStatus.APPLIED, interrupted ? null : "nothing was being said");
-            }
-            case UpdateInstructions update -> updateInstructions(command, update);
-            case EndSession endSession -> endSession(command, endSession);
-            default -> done(command, CommandStatus.REJECTED, "unsupported command " + command.getPayload().getClass().getSimpleName());
-        };
-    }
-
-    private CompletableFuture<CommandResult> injectContext(SessionCommand command, InjectContext inject) {
-        Optional<String> problem = checkText(inject.getText());
-        if (problem.isPresent()) {
-            return done(command, CommandStatus.REJECTED, problem.get());
-        }
-        ChatMessage message = switch (inject.getRole()) {
-            case SYSTEM -> new ChatMessage.System(inject.getText());
-            case USER -> new ChatMessage.User(inject.getText());
-            default -> null;
-        };
-        if (message == null) {
-            return done(command, CommandStatus.REJECTED, "unsupported role " + inject.getRole() + "; use SYSTEM or USER");
-        }
-        history.add(message);
-        long now = elapsedMs();
-        recordLine(SpeakerRole.INJECTED, null, inject.getText(), now, now, command.getIssuer(), command.getCommandId(), labelOf(inject));
-        if (inject.getRespond()) {
-            speaking.submit("respond", true, this::runTurn).exceptionally(e -> {
-                LOG.warnf("room %s: the reply to injected context failed: %s", room(), e.getMessage());
-                return null;
-            });
-        }
-        return done(command, CommandStatus.APPLIED, null);
-    }
-
-    private static String labelOf(InjectContext inject) {
-        return inject.getLabel() != null ? inject.getLabel() : inject.getRole() == ContextRole.USER ? "user" : "system";
-    }
-
-    private CompletableFuture<CommandResult> say(SessionCommand command, Say say) {
-        Optional<String> problem = checkText(say.getText());
-        if (problem.isPresent()) {
-            return done(command, CommandStatus.REJECTED, problem.get());
-        }
-        // Applied once said: the result tells the sender the words reached the caller.
-        return speaking.submit("say", say.getAllowInterruptions(), () -> {
-            String said = deliver(say.getText(), say.getAllowInterruptions(), null).spokenText();
-            if (say.getAddToChatContext()) {
-                lock.lock();
-                try {
-                    history.add(new ChatMessage.Assistant(said));
-                } finally {
-                    lock.unlock();
-                }
-            }
-            return result(command, CommandStatus.APPLIED, null);
-        }).exceptionally(e -> result(command, CommandStatus.REJECTED, "not said: " + rootMessage(e)));
-    }
-
-    private CompletableFuture<CommandResult> updateInstructions(SessionCommand command, UpdateInstructions update) {
-        if (update.getInstructions().isBlank()) {
-            return done(command, CommandStatus.REJECTED, "instructions must not be empty");
-        }
-        instructions = update.getMode() == InstructionsMode.APPEND
-                ? instructions + "\n\n" + update.getInstructions()
-                : update.getInstructions();
-        long now = elapsedMs();
-        recordLine(SpeakerRole.SYSTEM, null, "Instructions " + (update.getMode() == InstructionsMode.APPEND ? "extended: " : "replaced: ")
-                + update.getInstructions(), now, now, command.getIssuer(), command.getCommandId(), "instructions");
-        return done(command, CommandStatus.APPLIED, null);
-    }
-
-    private CompletableFuture<CommandResult> endSession(SessionCommand command, EndSession endSession) {
-        state = State.ENDING;
-        Issuer issuer = command.getIssuer();
-        // Queued behind what is being said, uninterruptible: the goodbye is heard in full before the hang-up.
-        return speaking.submit("end-session", false, () -> {
-            hangUp(endSession.getGoodbye(), hangupReasonFor(issuer.getKind()), endSession.getReason(), issuer);
-            return result(command, CommandStatus.APPLIED, null);
-        }).exceptionally(e -> result(command, CommandStatus.REJECTED, "hang-up failed: " + rootMessage(e)));
-    }
-
-    static EndReason hangupReasonFor(IssuerKind kind) {
-        return switch (kind) {
-            case OPERATOR -> EndReason.OPERATOR_HANGUP;
-            case LLM, AGENT -> EndReason.AGENT_HANGUP;
-            case CALLER -> EndReason.CALLER_HANGUP;
-            case POLICY -> EndReason.MAX_DURATION;
-            default -> EndReason.SYSTEM_HANGUP;
-        };
-    }
-
-    private Optional<String> checkText(String text) {
-        if (text == null || text.isBlank()) {
-            return Optional.of("text must not be empty");
-        }
-        if (text.length() > settings.maxTextLength()) {
-            return Optional.of("text is " + text.length() + " characters; the limit is " + settings.maxTextLength());
-        }
-        return Optional.empty();
-    }
-
-    private CompletableFuture<CommandResult> done(SessionCommand command, CommandStatus status, String reason) {
-        return CompletableFuture.completedFuture(result(command, status, reason));
-    }
-
-    private CommandResult result(SessionCommand command, CommandStatus status, String reason) {
-        return CommandResult.newBuilder()
-                .setCommandId(command.getCommandId())
-                .setRoom(room())
-                .setCommandType(command.getPayload().getClass().getSimpleName())
-                .setStatus(status)
-                .setReason(reason)
-                .setDecidedAt(now())
-                .setSessionId(sessionId())
-                .setWorkerId(identity.workerId())
-                .build();
     }
 
     // ---------------------------------------------------------------- the end
@@ -601,8 +313,8 @@ public final class AgentSession {
 
     private void finish(EndReason reason, Issuer endedBy, String detail) {
         try {
-            speaking.close();
-            flushTranscript();
+            activity.close();
+            transcript.flush(settings.flushTimeout());
             SessionEnded summary = SessionEnded.newBuilder()
                     .setReason(reason)
                     .setEndedBy(endedBy)
@@ -624,105 +336,28 @@ public final class AgentSession {
         }
     }
 
-    /** The last turns are published before the session ends: wait for every transcript line's acknowledgement. */
-    private void flushTranscript() {
-        CompletableFuture<?>[] pending = unacknowledgedLines.keySet().toArray(CompletableFuture[]::new);
-        try {
-            CompletableFuture.allOf(pending).get(settings.flushTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.errorf("room %s: %d transcript line(s) not acknowledged before the session ended: %s", room(), pending.length, e);
-        }
-    }
-
-    // ---------------------------------------------------------------- records
-
-    /** Sequence and revision of each caller segment, so interim versions and their final share one line. */
-    private final Map<String, long[]> callerSegments = new ConcurrentHashMap<>();
-
-    private void recordCallerLine(CallerSpeech speech, boolean isFinal) {
-        long[] seqAndRevision = callerSegments.computeIfAbsent(speech.segmentId(), id -> new long[]{sequence.getAndIncrement(), -1});
-        seqAndRevision[1]++;
-        publishLine(TranscriptSegment.newBuilder()
-                .setSegmentId(speech.segmentId())
-                .setSequence(seqAndRevision[0])
-                .setRevision((int) seqAndRevision[1])
-                .setRole(SpeakerRole.USER)
-                .setParticipantIdentity(transport.callerIdentity())
-                .setText(speech.text())
-                .setStartMs(speech.startMs())
-                .setEndMs(speech.endMs())
-                .setIsFinal(isFinal)
-                .setConfidence(speech.confidence())
-                .setLanguage(speech.language()));
-        if (isFinal) {
-            callerSegments.remove(speech.segmentId());
-        }
-    }
-
-    private void recordLine(SpeakerRole role, String participant, String text, long startMs, long endMs,
-                            Issuer injectedBy, String commandId, String label) {
-        recordLine(role, participant, text, startMs, endMs, injectedBy, commandId, label, false, null);
-    }
-
-    private void recordLine(SpeakerRole role, String participant, String text, long startMs, long endMs, Issuer injectedBy,
-                            String commandId, String label, boolean interrupted, String generatedText) {
-        publishLine(TranscriptSegment.newBuilder()
-                .setSegmentId(UUID.randomUUID().toString())
-                .setSequence(sequence.getAndIncrement())
-                .setRevision(0)
-                .setRole(role)
-                .setParticipantIdentity(participant)
-                .setText(text)
-                .setStartMs(startMs)
-                .setEndMs(endMs)
-                .setIsFinal(true)
-                .setInterrupted(interrupted)
-                .setGeneratedText(generatedText)
-                .setInjectedBy(injectedBy)
-                .setCommandId(commandId)
-                .setLabel(label));
-    }
-
-    private void publishLine(TranscriptSegment.Builder line) {
-        TranscriptSegment segment = line.setRoom(room()).setSessionId(sessionId()).setCreatedAt(now()).build();
-        CompletableFuture<Void> ack = publisher.transcript(segment).toCompletableFuture();
-        unacknowledgedLines.put(ack, Boolean.TRUE);
-        ack.whenComplete((ok, error) -> {
-            unacknowledgedLines.remove(ack);
-            if (error != null) {
-                LOG.errorf("room %s: transcript line %s was not published: %s", room(), segment.getSegmentId(), error.getMessage());
-            }
-        });
-    }
-
     private SessionEvent event(Object payload) {
         return SessionEvent.newBuilder()
                 .setEventId(UUID.randomUUID().toString())
                 .setRoom(room())
                 .setSessionId(sessionId())
-                .setOccurredAt(now())
+                .setOccurredAt(time.timestamp())
                 .setSource("agent-worker")
                 .setPayload(payload)
                 .build();
     }
 
-    String agentIdentity() {
-        return "agent-" + identity.workerId();
-    }
-
-    private Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    }
-
     private void requireActive() {
         if (state != State.ACTIVE) {
-            throw new SessionNotActiveException(state == State.ENDING ? "the session is ending" : "the session has ended");
+            throw new SessionNotActiveException(whyNotActive(state));
         }
     }
 
-    private void await(CompletionStage<Void> ack, Duration timeout, String what) {
+    static String whyNotActive(State state) {
+        return state == State.ENDING ? "the session is ending" : "the session has ended";
+    }
+
+    private static void await(CompletionStage<Void> ack, Duration timeout, String what) {
         try {
             ack.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -731,13 +366,5 @@ public final class AgentSession {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException(what + " was not published: " + e.getMessage(), e);
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
     }
 }

@@ -1,18 +1,16 @@
 package dev.switchboard.worker.session;
 
-import io.quarkus.runtime.Startup;
-import dev.switchboard.worker.concurrent.WorkerThreads;
 import dev.switchboard.events.CallDirection;
 import dev.switchboard.events.EndReason;
 import dev.switchboard.events.Issuer;
 import dev.switchboard.events.IssuerKind;
 import dev.switchboard.events.SessionStarted;
+import dev.switchboard.worker.concurrent.Timers;
 import dev.switchboard.worker.llm.LlmClient;
-import dev.switchboard.worker.tools.AgentTool;
-import dev.switchboard.worker.tools.EndCallTool;
+import dev.switchboard.worker.tools.Toolbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
-import jakarta.annotation.PreDestroy;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
@@ -47,16 +45,20 @@ public class SessionRegistry {
     private final SessionPublisher publisher;
     private final AgentSettings settings;
     private final WorkerIdentity worker;
-    private final List<AgentTool> tools = List.of(new EndCallTool());
-    private final Clock clock = Clock.systemUTC();
-    private final ScheduledExecutorService timers = WorkerThreads.scheduler("session-timers");
+    private final Toolbox tools;
+    private final Clock clock;
+    private final ScheduledExecutorService timers;
 
-    SessionRegistry(LlmClient llm, SessionPublisher publisher, AgentSettings settings, WorkerIdentity worker, MeterRegistry metrics) {
+    SessionRegistry(LlmClient llm, Toolbox tools, SessionPublisher publisher, AgentSettings settings, WorkerIdentity worker,
+                    MeterRegistry metrics, Clock clock, @Timers ScheduledExecutorService timers) {
         this.llm = llm;
+        this.tools = tools;
         this.publisher = publisher;
         this.settings = settings;
         this.worker = worker;
         this.metrics = metrics;
+        this.clock = clock;
+        this.timers = timers;
         metrics.gaugeMapSize("switchboard.worker.sessions.active", List.of(), sessions);
     }
 
@@ -139,10 +141,5 @@ public class SessionRegistry {
         } catch (Exception e) {
             LOG.warnf("not every session ended cleanly on shutdown: %s", e.getMessage());
         }
-    }
-
-    @PreDestroy
-    void stopTimers() {
-        timers.shutdownNow();
     }
 }

@@ -2,17 +2,22 @@ package dev.switchboard.worker.tools;
 
 import dev.switchboard.worker.llm.ToolCall;
 import dev.switchboard.worker.llm.ToolSpec;
-import dev.switchboard.worker.session.AgentSession;
 
-/** A function the model may call during a turn. */
+/**
+ * A function the model may call during a turn. Tools are CDI beans: every {@code AgentTool} bean is offered to
+ * the model (see {@link Toolbox}), so a new tool is a new bean, and one that depends on configuration is a bean
+ * annotated {@code @LookupIfProperty}.
+ */
 public interface AgentTool {
 
+    /** The name, description and parameters the model sees. Names are unique among the tools. */
     ToolSpec spec();
 
     /**
      * Carries out the call and returns what to tell the model.
      *
+     * @param context        what the tool may do to the call
      * @param spokeThisRound whether the model's answer carrying this call already said something aloud
      */
-    String execute(ToolCall call, AgentSession session, boolean spokeThisRound) throws InterruptedException;
+    String execute(ToolCall call, ToolContext context, boolean spokeThisRound) throws InterruptedException;
 }

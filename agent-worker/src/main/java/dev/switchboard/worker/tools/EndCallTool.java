@@ -2,8 +2,9 @@ package dev.switchboard.worker.tools;
 
 import dev.switchboard.worker.llm.ToolCall;
 import dev.switchboard.worker.llm.ToolSpec;
-import dev.switchboard.worker.session.AgentSession;
+import jakarta.inject.Singleton;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,6 +12,7 @@ import java.util.Map;
  * goodbye (the text spoken with the call, or the {@code goodbye} argument), waits until it was delivered, asks
  * the call controller to hang up, and takes no more turns. Calling it again does nothing more.
  */
+@Singleton
 public final class EndCallTool implements AgentTool {
     public static final String NAME = "end_call";
 
@@ -21,7 +23,7 @@ public final class EndCallTool implements AgentTool {
                     "properties", Map.of(
                             "reason", Map.of("type", "string", "description", "Why the call is ending, in a few words."),
                             "goodbye", Map.of("type", "string", "description", "What to say before hanging up, if not said already.")),
-                    "required", java.util.List.of("reason")));
+                    "required", List.of("reason")));
 
     @Override
     public ToolSpec spec() {
@@ -29,8 +31,8 @@ public final class EndCallTool implements AgentTool {
     }
 
     @Override
-    public String execute(ToolCall call, AgentSession session, boolean spokeThisRound) throws InterruptedException {
-        boolean hungUp = session.endCallAsAgent(call.argument("reason"), spokeThisRound ? null : call.argument("goodbye"));
+    public String execute(ToolCall call, ToolContext context, boolean spokeThisRound) throws InterruptedException {
+        boolean hungUp = context.endCall(call.argument("reason"), spokeThisRound ? null : call.argument("goodbye"));
         return hungUp ? "The call has been ended. Do not say anything else." : "The call is already ending.";
     }
 }

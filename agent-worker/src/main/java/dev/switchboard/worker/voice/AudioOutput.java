@@ -1,6 +1,6 @@
 package dev.switchboard.worker.voice;
 
-import dev.switchboard.worker.voice.audio.AudioFrame;
+import dev.switchboard.worker.voice.audio.MonoAudio;
 
 /**
  * Where the agent's audio goes: a LiveKit audio source, or an in-process sink. Consumption happens in real time,
@@ -11,7 +11,7 @@ public interface AudioOutput {
     int sampleRate();
 
     /** Queues audio for playout; blocks while the queue is full. */
-    void write(AudioFrame frame) throws InterruptedException;
+    void write(MonoAudio frame) throws InterruptedException;
 
     /** Drops everything queued and not yet played (barge-in). */
     void clear();

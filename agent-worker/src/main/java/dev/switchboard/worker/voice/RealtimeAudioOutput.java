@@ -1,7 +1,7 @@
 package dev.switchboard.worker.voice;
 
 import dev.switchboard.worker.concurrent.WorkerThreads;
-import dev.switchboard.worker.voice.audio.AudioFrame;
+import dev.switchboard.worker.voice.audio.MonoAudio;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -17,7 +17,7 @@ public final class RealtimeAudioOutput implements AudioOutput, AutoCloseable {
     private final int sampleRate;
     private final int tickSamples;
     private final long capacitySamples;
-    private final Consumer<AudioFrame> speaker;
+    private final Consumer<MonoAudio> speaker;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Deque<short[]> queue = new ArrayDeque<>();
@@ -29,7 +29,7 @@ public final class RealtimeAudioOutput implements AudioOutput, AutoCloseable {
     private final Thread clock;
     private volatile boolean closed;
 
-    public RealtimeAudioOutput(int sampleRate, long bufferMillis, Consumer<AudioFrame> speaker) {
+    public RealtimeAudioOutput(int sampleRate, long bufferMillis, Consumer<MonoAudio> speaker) {
         this.sampleRate = sampleRate;
         this.tickSamples = sampleRate / 100;
         this.capacitySamples = sampleRate * bufferMillis / 1000;
@@ -43,7 +43,7 @@ public final class RealtimeAudioOutput implements AudioOutput, AutoCloseable {
     }
 
     @Override
-    public void write(AudioFrame frame) throws InterruptedException {
+    public void write(MonoAudio frame) throws InterruptedException {
         if (frame.sampleRate() != sampleRate) {
             throw new IllegalArgumentException("expected " + sampleRate + " Hz, got " + frame.sampleRate());
         }
@@ -126,7 +126,7 @@ public final class RealtimeAudioOutput implements AudioOutput, AutoCloseable {
             }
             if (tick != null) {
                 // Played means handed to the speaker: only then does the position move (and waiters wake).
-                speaker.accept(new AudioFrame(tick, sampleRate));
+                speaker.accept(new MonoAudio(tick, sampleRate));
                 lock.lock();
                 try {
                     if (generation == clears) {

@@ -2,7 +2,7 @@ package dev.switchboard.worker.voice;
 
 import dev.switchboard.worker.concurrent.WorkerThreads;
 import dev.switchboard.worker.session.CallTransport;
-import dev.switchboard.worker.voice.audio.AudioFrame;
+import dev.switchboard.worker.voice.audio.MonoAudio;
 import dev.switchboard.worker.voice.tts.SentenceChunker;
 import dev.switchboard.worker.voice.tts.TextToSpeech;
 
@@ -74,7 +74,7 @@ final class VoiceSpeech implements CallTransport.Speech {
     }
 
     /** Runs on the synthesizer's thread: writing blocks while the output queue is full, which paces synthesis. */
-    private void play(int sentence, AudioFrame frame) {
+    private void play(int sentence, MonoAudio frame) {
         if (cancelled) {
             return;
         }

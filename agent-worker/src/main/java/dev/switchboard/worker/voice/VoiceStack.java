@@ -1,8 +1,7 @@
 package dev.switchboard.worker.voice;
 
-import io.quarkus.runtime.Startup;
-import dev.switchboard.worker.concurrent.WorkerThreads;
 import dev.switchboard.events.Transport;
+import dev.switchboard.worker.concurrent.Timers;
 import dev.switchboard.worker.voice.SpeechConfig.Provider;
 import dev.switchboard.worker.voice.stt.DeepgramStreaming;
 import dev.switchboard.worker.voice.stt.OpenAiTranscription;
@@ -13,6 +12,7 @@ import dev.switchboard.worker.voice.tts.TextToSpeech;
 import dev.switchboard.worker.voice.vad.SileroVad;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -36,14 +36,15 @@ public class VoiceStack {
     private final SpeechConfig config;
     private final VoiceSettings turnTaking;
     private final MeterRegistry metrics;
-    private final ScheduledExecutorService timers = WorkerThreads.scheduler("voice-timers");
+    private final ScheduledExecutorService timers;
     private final List<String> missing = new ArrayList<>();
     private volatile SileroVad.Model vadModel;
 
-    VoiceStack(SpeechConfig config, VoiceSettings turnTaking, MeterRegistry metrics) {
+    VoiceStack(SpeechConfig config, VoiceSettings turnTaking, MeterRegistry metrics, @Timers ScheduledExecutorService timers) {
         this.config = config;
         this.turnTaking = turnTaking;
         this.metrics = metrics;
+        this.timers = timers;
         if (sttProvider() == Provider.NONE) {
             missing.add("speech recognition: set DEEPGRAM_API_KEY, or an OpenAI-compatible audio API (SWITCHBOARD_SPEECH_OPENAI_BASE_URL)");
         }
@@ -161,7 +162,6 @@ public class VoiceStack {
 
     @PreDestroy
     void close() {
-        timers.shutdownNow();
         if (vadModel != null) {
             vadModel.close();
         }

@@ -22,6 +22,7 @@ import dev.switchboard.worker.llm.LlmResponse;
 import dev.switchboard.worker.llm.ToolCall;
 import dev.switchboard.worker.simulated.SimulatedTransport;
 import dev.switchboard.worker.tools.EndCallTool;
+import dev.switchboard.worker.tools.Toolbox;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -57,7 +58,7 @@ class AgentSessionTest {
 
     private AgentSession session() {
         var identity = new AgentSession.Identity("room-1", "session-1", "worker-1", "agent", Instant.now());
-        return new AgentSession(identity, "Be helpful.", transport, llm, List.of(new EndCallTool()), published,
+        return new AgentSession(identity, "Be helpful.", transport, llm, Toolbox.of(new EndCallTool()), published,
                 new TestSessions.Settings(hangupTimeout), Clock.systemUTC(), timers, s -> { });
     }
 

@@ -18,12 +18,14 @@ public final class RecordingPublisher implements SessionPublisher {
     public final List<CallControlRequest> callControl = new CopyOnWriteArrayList<>();
     /** Everything, in publication order, as "kind:detail" strings. */
     public final List<String> order = new CopyOnWriteArrayList<>();
+    /** What the broker answers to transcript lines: acknowledged at once unless a test holds them back. */
+    public volatile CompletableFuture<Void> transcriptAck = CompletableFuture.completedFuture(null);
 
     @Override
     public CompletionStage<Void> transcript(TranscriptSegment segment) {
         transcripts.add(segment);
         order.add("transcript:" + segment.getRole());
-        return CompletableFuture.completedFuture(null);
+        return transcriptAck;
     }
 
     @Override

@@ -2,11 +2,11 @@ package dev.switchboard.worker.session;
 
 import dev.switchboard.worker.llm.LlmClient;
 import dev.switchboard.worker.tools.EndCallTool;
+import dev.switchboard.worker.tools.Toolbox;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 
 /** Sessions for tests outside this package: a real AgentSession on a given transport, model and publisher. */
@@ -17,7 +17,7 @@ public final class TestSessions {
     public static AgentSession create(String room, CallTransport transport, LlmClient llm, SessionPublisher publisher,
                                       ScheduledExecutorService timers) {
         var identity = new AgentSession.Identity(room, "session-" + room, "worker-1", "agent", Instant.now());
-        return new AgentSession(identity, "You are a test agent.", transport, llm, List.of(new EndCallTool()), publisher,
+        return new AgentSession(identity, "You are a test agent.", transport, llm, Toolbox.of(new EndCallTool()), publisher,
                 new Settings(Duration.ofSeconds(30)), Clock.systemUTC(), timers, s -> { });
     }
 

@@ -7,7 +7,7 @@ import dev.switchboard.worker.llm.OpenAiCompatibleLlmClient;
 import dev.switchboard.worker.session.AgentSession;
 import dev.switchboard.worker.session.RecordingPublisher;
 import dev.switchboard.worker.session.TestSessions;
-import dev.switchboard.worker.voice.audio.AudioFrame;
+import dev.switchboard.worker.voice.audio.MonoAudio;
 import dev.switchboard.testing.speech.FakeDeepgramServer;
 import dev.switchboard.worker.voice.fakes.FakeOpenAiAudioServer;
 import dev.switchboard.worker.voice.stt.DeepgramStreaming;
@@ -45,7 +45,7 @@ final class InProcessCall implements AutoCloseable {
     final AgentSession session;
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2);
     private final RealtimeAudioOutput speaker;
-    private final ConcurrentLinkedQueue<AudioFrame> toSay = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<MonoAudio> toSay = new ConcurrentLinkedQueue<>();
     private final Thread microphone;
     private volatile boolean closed;
 
@@ -67,7 +67,7 @@ final class InProcessCall implements AutoCloseable {
     }
 
     /** The caller says this (real speech audio), then keeps quiet. */
-    void say(AudioFrame speech) {
+    void say(MonoAudio speech) {
         toSay.addAll(SpeechAudio.frames(speech));
     }
 
@@ -77,9 +77,9 @@ final class InProcessCall implements AutoCloseable {
 
     private void capture() {
         long next = System.nanoTime();
-        AudioFrame quiet = SpeechAudio.silence(20);
+        MonoAudio quiet = SpeechAudio.silence(20);
         while (!closed) {
-            AudioFrame frame = toSay.poll();
+            MonoAudio frame = toSay.poll();
             transport.onCallerAudio(frame != null ? frame : quiet);
             next += 20_000_000L;
             long sleep = next - System.nanoTime();

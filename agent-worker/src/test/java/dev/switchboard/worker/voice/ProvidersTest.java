@@ -1,6 +1,6 @@
 package dev.switchboard.worker.voice;
 
-import dev.switchboard.worker.voice.audio.AudioFrame;
+import dev.switchboard.worker.voice.audio.MonoAudio;
 import dev.switchboard.testing.speech.FakeDeepgramServer;
 import dev.switchboard.worker.voice.fakes.FakeOpenAiAudioServer;
 import dev.switchboard.testing.speech.Tones;
@@ -45,8 +45,8 @@ class ProvidersTest {
         deepgram.close();
     }
 
-    private static AudioFrame frames(long millis) {
-        return AudioFrame.fromLittleEndianBytes(Tones.pcm(16_000, millis, 300), 0, (int) (32 * millis), 16_000);
+    private static MonoAudio frames(long millis) {
+        return MonoAudio.fromLittleEndianBytes(Tones.pcm(16_000, millis, 300), 0, (int) (32 * millis), 16_000);
     }
 
     /** Collects what a synthesizer produced, per sentence, in milliseconds of audio. */
@@ -56,7 +56,7 @@ class ProvidersTest {
         volatile int rate;
 
         @Override
-        public void accept(int sentence, AudioFrame frame) {
+        public void accept(int sentence, MonoAudio frame) {
             rate = frame.sampleRate();
             micros.merge(sentence, frame.durationMicros(), Long::sum);
             if (order.isEmpty() || order.getLast() != sentence) {

@@ -1,6 +1,6 @@
 package dev.switchboard.worker.voice;
 
-import dev.switchboard.worker.voice.audio.AudioFrame;
+import dev.switchboard.worker.voice.audio.MonoAudio;
 import dev.switchboard.worker.voice.audio.Resampler;
 
 import java.io.ByteArrayOutputStream;
@@ -19,7 +19,7 @@ public final class SpeechAudio {
     private SpeechAudio() {
     }
 
-    public static AudioFrame speak(String text) {
+    public static MonoAudio speak(String text) {
         try {
             Process espeak = new ProcessBuilder("espeak-ng", "-v", "en-us", "-s", "160", "--stdout", text).start();
             byte[] wav;
@@ -32,7 +32,7 @@ public final class SpeechAudio {
             ByteBuffer header = ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN);
             int rate = header.getInt(24);
             int data = indexOf(wav, "data".getBytes()) + 8; // espeak-ng streams: the data size field is not reliable
-            AudioFrame raw = AudioFrame.fromLittleEndianBytes(wav, data, wav.length - data, rate);
+            MonoAudio raw = MonoAudio.fromLittleEndianBytes(wav, data, wav.length - data, rate);
             return new Resampler(rate, 16_000).process(raw);
         } catch (IOException e) {
             throw new IllegalStateException("espeak-ng is needed for speech test audio (apt-get install espeak-ng): " + e.getMessage(), e);
@@ -42,26 +42,26 @@ public final class SpeechAudio {
         }
     }
 
-    public static AudioFrame silence(long millis) {
-        return new AudioFrame(new short[(int) (16 * millis)], 16_000);
+    public static MonoAudio silence(long millis) {
+        return new MonoAudio(new short[(int) (16 * millis)], 16_000);
     }
 
     /** Splits audio into 20 ms frames, as a media engine delivers it. */
-    public static java.util.List<AudioFrame> frames(AudioFrame audio) {
-        java.util.List<AudioFrame> frames = new java.util.ArrayList<>();
+    public static java.util.List<MonoAudio> frames(MonoAudio audio) {
+        java.util.List<MonoAudio> frames = new java.util.ArrayList<>();
         for (int start = 0; start < audio.length(); start += 320) {
-            frames.add(new AudioFrame(Arrays.copyOfRange(audio.samples(), start, Math.min(audio.length(), start + 320)), audio.sampleRate()));
+            frames.add(new MonoAudio(Arrays.copyOfRange(audio.samples(), start, Math.min(audio.length(), start + 320)), audio.sampleRate()));
         }
         return frames;
     }
 
-    public static AudioFrame concat(AudioFrame... parts) {
+    public static MonoAudio concat(MonoAudio... parts) {
         ByteArrayOutputStream joined = new ByteArrayOutputStream();
-        for (AudioFrame part : parts) {
+        for (MonoAudio part : parts) {
             joined.writeBytes(part.toLittleEndianBytes());
         }
         byte[] bytes = joined.toByteArray();
-        return AudioFrame.fromLittleEndianBytes(bytes, 0, bytes.length, 16_000);
+        return MonoAudio.fromLittleEndianBytes(bytes, 0, bytes.length, 16_000);
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {

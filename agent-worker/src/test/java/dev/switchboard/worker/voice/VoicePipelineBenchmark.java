@@ -1,7 +1,7 @@
 package dev.switchboard.worker.voice;
 
 import dev.switchboard.testing.llm.FakeLlmControl;
-import dev.switchboard.worker.voice.audio.AudioFrame;
+import dev.switchboard.worker.voice.audio.MonoAudio;
 import dev.switchboard.worker.voice.vad.SileroVad;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -27,7 +27,7 @@ class VoicePipelineBenchmark {
         int calls = Integer.getInteger("calls", 4);
         int turns = Integer.getInteger("turns", 8);
         try (SileroVad.Model vad = dev.switchboard.worker.voice.vad.VadModels.loadOrSkip()) {
-            AudioFrame question = SpeechAudio.speak("Could you tell me where my parcel is right now?");
+            MonoAudio question = SpeechAudio.speak("Could you tell me where my parcel is right now?");
             List<InProcessCall> running = new ArrayList<>();
             for (int i = 0; i < calls; i++) {
                 InProcessCall call = new InProcessCall(vad, InProcessCall.Settings.defaults());
@@ -73,7 +73,7 @@ class VoicePipelineBenchmark {
         }
     }
 
-    private void converse(InProcessCall call, AudioFrame question, int turns) {
+    private void converse(InProcessCall call, MonoAudio question, int turns) {
         FakeLlmControl llm = new FakeLlmControl(call.llmServer.baseUrl());
         try {
             for (int turn = 0; turn < turns; turn++) {

@@ -63,7 +63,7 @@ public final class Resampler {
     }
 
     /** Converts the next chunk; the output may differ from the exact ratio by a sample until the stream ends. */
-    public AudioFrame process(AudioFrame input) {
+    public MonoAudio process(MonoAudio input) {
         if (input.sampleRate() != from) {
             throw new IllegalArgumentException("expected " + from + " Hz, got " + input.sampleRate() + " Hz");
         }
@@ -92,7 +92,7 @@ public final class Resampler {
         int keepFrom = (int) Math.max(0, position / up - halfWidth);
         history = Arrays.copyOfRange(buffer, keepFrom, buffer.length);
         position -= (long) keepFrom * up;
-        return new AudioFrame(produced == out.length ? out : Arrays.copyOf(out, produced), to);
+        return new MonoAudio(produced == out.length ? out : Arrays.copyOf(out, produced), to);
     }
 
     private static double sinc(double x) {

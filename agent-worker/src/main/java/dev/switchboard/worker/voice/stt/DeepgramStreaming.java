@@ -3,7 +3,7 @@ package dev.switchboard.worker.voice.stt;
 import dev.switchboard.worker.concurrent.WorkerThreads;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.worker.voice.audio.AudioFrame;
+import dev.switchboard.worker.voice.audio.MonoAudio;
 import org.jboss.logging.Logger;
 
 import java.net.URI;
@@ -94,7 +94,7 @@ public final class DeepgramStreaming implements SpeechToText {
         }
 
         @Override
-        public void push(AudioFrame frame) {
+        public void push(MonoAudio frame) {
             if (frame.sampleRate() != 16_000) {
                 throw new IllegalArgumentException("Deepgram is fed 16 kHz audio, got " + frame.sampleRate());
             }

@@ -3,7 +3,7 @@ package dev.switchboard.worker.voice.stt;
 import dev.switchboard.worker.concurrent.WorkerThreads;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.worker.voice.audio.AudioFrame;
+import dev.switchboard.worker.voice.audio.MonoAudio;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -54,7 +54,7 @@ public final class OpenAiTranscription implements SpeechToText {
 
     private final class UtteranceStream implements Stream {
         private final Listener listener;
-        private final Deque<AudioFrame> preRoll = new ArrayDeque<>();
+        private final Deque<MonoAudio> preRoll = new ArrayDeque<>();
         private final ByteArrayOutputStream utterance = new ByteArrayOutputStream();
         private long receivedMs;
         private long utteranceStartMs;
@@ -66,14 +66,14 @@ public final class OpenAiTranscription implements SpeechToText {
         }
 
         @Override
-        public synchronized void push(AudioFrame frame) {
+        public synchronized void push(MonoAudio frame) {
             receivedMs += frame.durationMicros() / 1000;
             if (inSpeech) {
                 utterance.writeBytes(frame.toLittleEndianBytes());
                 return;
             }
             preRoll.addLast(frame);
-            long kept = preRoll.stream().mapToLong(AudioFrame::durationMicros).sum() / 1000;
+            long kept = preRoll.stream().mapToLong(MonoAudio::durationMicros).sum() / 1000;
             while (kept > PRE_ROLL_MS && preRoll.size() > 1) {
                 kept -= preRoll.removeFirst().durationMicros() / 1000;
             }
@@ -85,7 +85,7 @@ public final class OpenAiTranscription implements SpeechToText {
                 return;
             }
             inSpeech = true;
-            long preRollMs = preRoll.stream().mapToLong(AudioFrame::durationMicros).sum() / 1000;
+            long preRollMs = preRoll.stream().mapToLong(MonoAudio::durationMicros).sum() / 1000;
             utteranceStartMs = receivedMs - preRollMs;
             preRoll.forEach(f -> utterance.writeBytes(f.toLittleEndianBytes()));
             preRoll.clear();

@@ -1,6 +1,6 @@
 package dev.switchboard.worker.voice.stt;
 
-import dev.switchboard.worker.voice.audio.AudioFrame;
+import dev.switchboard.worker.voice.audio.MonoAudio;
 
 /** A speech recognizer fed with the caller's 16 kHz mono audio. */
 public interface SpeechToText {
@@ -12,7 +12,7 @@ public interface SpeechToText {
 
     interface Stream extends AutoCloseable {
         /** The next piece of the caller's audio (16 kHz mono). */
-        void push(AudioFrame frame);
+        void push(MonoAudio frame);
 
         /** The VAD heard the caller start talking. */
         void speechStarted();

@@ -3,7 +3,7 @@ package dev.switchboard.worker.voice.tts;
 import dev.switchboard.worker.concurrent.WorkerThreads;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.worker.voice.audio.AudioFrame;
+import dev.switchboard.worker.voice.audio.MonoAudio;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -128,7 +128,7 @@ public final class DeepgramSpeech implements TextToSpeech {
             byte[] bytes = new byte[data.remaining() - data.remaining() % 2];
             data.get(bytes);
             if (!cancelled && bytes.length > 0) {
-                sink.accept(flushed.get(), AudioFrame.fromLittleEndianBytes(bytes, 0, bytes.length, settings.outputRate()));
+                sink.accept(flushed.get(), MonoAudio.fromLittleEndianBytes(bytes, 0, bytes.length, settings.outputRate()));
             }
             webSocket.request(1);
             return null;

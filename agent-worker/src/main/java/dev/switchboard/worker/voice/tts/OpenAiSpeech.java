@@ -2,7 +2,7 @@ package dev.switchboard.worker.voice.tts;
 
 import dev.switchboard.worker.concurrent.WorkerThreads;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.worker.voice.audio.AudioFrame;
+import dev.switchboard.worker.voice.audio.MonoAudio;
 import dev.switchboard.worker.voice.audio.Resampler;
 
 import java.io.IOException;
@@ -141,7 +141,7 @@ public final class OpenAiSpeech implements TextToSpeech {
         }
 
         private void emit(int index, byte[] bytes, int length, Resampler resampler, AudioSink sink) {
-            AudioFrame frame = resampler.process(AudioFrame.fromLittleEndianBytes(bytes, 0, length, SOURCE_RATE));
+            MonoAudio frame = resampler.process(MonoAudio.fromLittleEndianBytes(bytes, 0, length, SOURCE_RATE));
             if (frame.length() > 0 && !cancelled) {
                 sink.accept(index, frame);
             }

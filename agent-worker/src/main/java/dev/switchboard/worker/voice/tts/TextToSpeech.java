@@ -1,6 +1,6 @@
 package dev.switchboard.worker.voice.tts;
 
-import dev.switchboard.worker.voice.audio.AudioFrame;
+import dev.switchboard.worker.voice.audio.MonoAudio;
 
 import java.util.concurrent.CompletableFuture;
 
@@ -18,7 +18,7 @@ public interface TextToSpeech {
     /** Receives synthesized audio with the index of the sentence it says. */
     @FunctionalInterface
     interface AudioSink {
-        void accept(int sentence, AudioFrame frame);
+        void accept(int sentence, MonoAudio frame);
     }
 
     /** One utterance being synthesized. */

@@ -1,6 +1,6 @@
 package dev.switchboard.worker.voice.vad;
 
-import dev.switchboard.worker.voice.audio.AudioFrame;
+import dev.switchboard.worker.voice.audio.MonoAudio;
 
 /**
  * Turns window-by-window speech probabilities into speech start and end events: speech starts after
@@ -47,7 +47,7 @@ public final class SpeechSegmenter {
     }
 
     /** Feeds 16 kHz audio; events fire synchronously as windows complete. */
-    public void accept(AudioFrame frame) {
+    public void accept(MonoAudio frame) {
         if (frame.sampleRate() != 16_000) {
             throw new IllegalArgumentException("the VAD takes 16 kHz audio, got " + frame.sampleRate());
         }

@@ -3,13 +3,14 @@ package dev.switchboard.worker.livekit.sfu;
 import dev.switchboard.testing.sfu.AccessTokens;
 import dev.switchboard.testing.sfu.FakeSfuControl;
 import dev.switchboard.testing.sfu.FakeSfuProcess;
-import dev.switchboard.worker.livekit.ffi.AudioFrame;
-import dev.switchboard.worker.livekit.ffi.AudioSource;
-import dev.switchboard.worker.livekit.ffi.AudioStream;
-import dev.switchboard.worker.livekit.ffi.LiveKitEngine;
-import dev.switchboard.worker.livekit.ffi.LocalAudioTrack;
-import dev.switchboard.worker.livekit.ffi.Room;
-import dev.switchboard.worker.livekit.ffi.RoomEvent;
+import dev.switchboard.livekit.ffi.EngineAudioFrame;
+import dev.switchboard.livekit.ffi.AudioSource;
+import dev.switchboard.livekit.ffi.AudioStream;
+import dev.switchboard.livekit.ffi.LiveKitEngine;
+import dev.switchboard.livekit.ffi.LocalAudioTrack;
+import dev.switchboard.livekit.ffi.sfu.SfuTestSupport;
+import dev.switchboard.livekit.ffi.Room;
+import dev.switchboard.livekit.ffi.RoomEvent;
 import dev.switchboard.worker.voice.vad.SileroVad;
 import dev.switchboard.worker.voice.vad.SpeechSegmenter;
 import org.junit.jupiter.api.Tag;
@@ -110,15 +111,15 @@ class LiveKitCallsBenchmark {
                 try (AudioStream stream = AudioStream.fromTrack(engine, subscribed.track(), 16_000, 1, AudioStream.Options.defaults())) {
                     long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
                     while (System.nanoTime() < end) {
-                        AudioFrame frame = stream.read(Duration.ofMillis(200));
+                        EngineAudioFrame frame = stream.read(Duration.ofMillis(200));
                         if (frame != null) {
                             framesIn.incrementAndGet();
-                            segmenter.accept(new dev.switchboard.worker.voice.audio.AudioFrame(frame.data(), frame.sampleRate()));
+                            segmenter.accept(new dev.switchboard.worker.voice.audio.MonoAudio(frame.data(), frame.sampleRate()));
                         }
                     }
                 }
                 speaker.join();
-                room.disconnect(dev.switchboard.worker.livekit.ffi.proto.ParticipantProto.DisconnectReason.CLIENT_INITIATED, Duration.ofSeconds(5));
+                room.disconnect(dev.switchboard.livekit.ffi.proto.ParticipantProto.DisconnectReason.CLIENT_INITIATED, Duration.ofSeconds(5));
             }
         } catch (Exception e) {
             throw new IllegalStateException(e);

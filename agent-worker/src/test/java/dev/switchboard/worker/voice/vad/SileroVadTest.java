@@ -1,7 +1,7 @@
 package dev.switchboard.worker.voice.vad;
 
 import dev.switchboard.worker.voice.SpeechAudio;
-import dev.switchboard.worker.voice.audio.AudioFrame;
+import dev.switchboard.worker.voice.audio.MonoAudio;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,8 +39,8 @@ class SileroVadTest {
 
     @Test
     void theSegmenterFindsTheStartAndEndOfAnUtterance() {
-        AudioFrame speech = SpeechAudio.speak("I would like to check the status of my delivery please.");
-        AudioFrame audio = SpeechAudio.concat(SpeechAudio.silence(800), speech, SpeechAudio.silence(1200));
+        MonoAudio speech = SpeechAudio.speak("I would like to check the status of my delivery please.");
+        MonoAudio audio = SpeechAudio.concat(SpeechAudio.silence(800), speech, SpeechAudio.silence(1200));
         List<long[]> segments = new ArrayList<>();
         try (SileroVad vad = new SileroVad(model)) {
             var segmenter = new SpeechSegmenter(vad, new SpeechSegmenter.Settings(0.5f, 100, 400), new SpeechSegmenter.Events() {
@@ -62,7 +62,7 @@ class SileroVadTest {
         assertThat(segments.getFirst()[1]).isCloseTo(800 + speechMs, within(400L));
     }
 
-    private static List<Float> scores(SileroVad vad, AudioFrame audio) {
+    private static List<Float> scores(SileroVad vad, MonoAudio audio) {
         List<Float> scores = new ArrayList<>();
         float[] samples = audio.toFloats();
         for (int start = 0; start + 512 <= samples.length; start += 512) {

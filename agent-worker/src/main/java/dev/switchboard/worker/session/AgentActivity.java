@@ -1,0 +1,202 @@
+package dev.switchboard.worker.session;
+
+import dev.switchboard.worker.llm.ChatMessage;
+import dev.switchboard.worker.llm.LlmClient;
+import dev.switchboard.worker.llm.LlmRequest;
+import dev.switchboard.worker.llm.LlmResponse;
+import dev.switchboard.worker.llm.ToolCall;
+import dev.switchboard.worker.tools.ToolContext;
+import dev.switchboard.worker.tools.Toolbox;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * What the agent says, one thing at a time (LiveKit Agents calls this the agent's activity): the turns of the LLM
+ * loop (the answer spoken while it streams, the tools it calls, another round while it keeps calling them), Say
+ * and goodbyes. The work runs in order on one {@link SerialTaskRunner}, so the agent never talks over itself.
+ * Barge-in and Interrupt cut what is being said, and the transcript and the chat context keep only the words the
+ * caller heard.
+ */
+final class AgentActivity {
+
+    private final CallTransport transport;
+    private final LlmClient llm;
+    private final Toolbox tools;
+    private final ToolContext toolContext;
+    private final ChatContext chat;
+    private final TranscriptRecorder transcript;
+    private final UsageMeter usage;
+    private final SessionClock time;
+    private final int maxToolRounds;
+    private final Supplier<AgentSession.State> state;
+    private final SerialTaskRunner speaking;
+
+    /**
+     * @param toolContext what the model's tools may do to the call
+     * @param state       the session's state: a turn takes no further rounds once the call is ending
+     */
+    AgentActivity(String room, CallTransport transport, LlmClient llm, Toolbox tools, ToolContext toolContext, ChatContext chat,
+                  TranscriptRecorder transcript, UsageMeter usage, SessionClock time, int maxToolRounds,
+                  Supplier<AgentSession.State> state) {
+        this.transport = transport;
+        this.llm = llm;
+        this.tools = tools;
+        this.toolContext = toolContext;
+        this.chat = chat;
+        this.transcript = transcript;
+        this.usage = usage;
+        this.time = time;
+        this.maxToolRounds = maxToolRounds;
+        this.state = state;
+        this.speaking = new SerialTaskRunner("session-" + room);
+    }
+
+    /** Queues a turn: the model answers the conversation as it stands when the turn starts. Interruptible. */
+    CompletableFuture<TurnResult> reply(String task) {
+        return speaking.submit(task, true, this::runTurn);
+    }
+
+    /** Queues work that speaks (a Say, a goodbye) behind what is being said now. */
+    <T> CompletableFuture<T> enqueue(String task, boolean interruptible, Callable<T> work) {
+        return speaking.submit(task, interruptible, work);
+    }
+
+    /**
+     * Says a text on the calling thread (work queued with {@link #enqueue}, or a tool during a turn) and returns the
+     * words the caller heard; they join the chat context as the agent's when asked.
+     */
+    String say(String text, boolean allowInterruptions, boolean addToChatContext) throws InterruptedException {
+        String heard = deliver(text, allowInterruptions, null).spokenText();
+        if (addToChatContext) {
+            chat.add(new ChatMessage.Assistant(heard));
+        }
+        return heard;
+    }
+
+    /** The caller talks over the agent: the current work stops if it may be interrupted. */
+    boolean bargeIn() {
+        return speaking.interruptCurrent();
+    }
+
+    /** An Interrupt command: as barge-in, and the audio stops at once. Returns whether something was interrupted. */
+    boolean interrupt() {
+        boolean interrupted = speaking.interruptCurrent();
+        if (interrupted) {
+            transport.interrupt();
+        }
+        return interrupted;
+    }
+
+    /** The session ends: the current work is interrupted and queued work fails. */
+    void close() {
+        speaking.close();
+    }
+
+    private TurnResult runTurn() throws InterruptedException {
+        List<String> spoken = new ArrayList<>();
+        for (int round = 0; round < maxToolRounds; round++) {
+            LlmRequest request = new LlmRequest(chat.messages(), tools.specs());
+            // The answer is spoken as it streams, so the caller hears the first sentence before the model is done.
+            long speechStart = time.elapsedMs();
+            CallTransport.Speech speech = transport.startSpeech(true);
+            StringBuilder streamed = new StringBuilder();
+            LlmResponse response;
+            try {
+                response = llm.complete(request, delta -> {
+                    streamed.append(delta);
+                    speech.append(delta);
+                });
+            } catch (InterruptedException e) {
+                keepWhatWasSaid(speech, streamed.toString(), speechStart, spoken);
+                throw e;
+            } catch (RuntimeException e) {
+                speech.cancel();
+                throw e;
+            }
+            if (streamed.isEmpty() && !response.text().isEmpty()) {
+                speech.append(response.text()); // a client that did not stream
+            }
+            usage.llm(response.promptTokens(), response.completionTokens());
+
+            String said = "";
+            if (response.text().isBlank()) {
+                speech.cancel();
+            } else {
+                speech.finish();
+                said = recordDelivery(response.text(), speechStart, awaitDelivery(speech, response.text(), speechStart, spoken), spoken).spokenText();
+            }
+            chat.add(new ChatMessage.Assistant(said, response.toolCalls()));
+            if (response.toolCalls().isEmpty()) {
+                break;
+            }
+            for (ToolCall call : response.toolCalls()) {
+                String result = tools.execute(call, toolContext, !said.isBlank());
+                chat.add(new ChatMessage.ToolResult(call.id(), call.name(), result));
+            }
+            if (state.get() != AgentSession.State.ACTIVE) {
+                break; // hanging up: no further rounds
+            }
+        }
+        return new TurnResult(spoken, state.get());
+    }
+
+    /** Speaks and records what was actually delivered as the agent's transcript line. */
+    private CallTransport.Delivery deliver(String text, boolean allowInterruptions, List<String> spoken) throws InterruptedException {
+        long start = time.elapsedMs();
+        CallTransport.Speech speech = transport.startSpeech(allowInterruptions);
+        speech.append(text);
+        speech.finish();
+        return recordDelivery(text, start, awaitDelivery(speech, text, start, spoken), spoken);
+    }
+
+    private CallTransport.Delivery awaitDelivery(CallTransport.Speech speech, String text, long start, List<String> spoken)
+            throws InterruptedException {
+        try {
+            return speech.delivered().get();
+        } catch (InterruptedException e) {
+            keepWhatWasSaid(speech, text, start, spoken);
+            throw e;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("speaking failed: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /**
+     * Speech was interrupted (barge-in, an Interrupt command, the session ending): the audio stops, and the
+     * transcript and the chat context keep only the words the caller actually heard.
+     */
+    private void keepWhatWasSaid(CallTransport.Speech speech, String generated, long start, List<String> spoken) {
+        speech.cancel();
+        transport.interrupt();
+        CallTransport.Delivery heard;
+        try {
+            heard = speech.delivered().get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (ExecutionException | TimeoutException e) {
+            return;
+        }
+        if (heard.spokenText().isBlank()) {
+            return;
+        }
+        recordDelivery(generated, start, new CallTransport.Delivery(heard.spokenText(), true, heard.durationMs()), spoken);
+        chat.add(new ChatMessage.Assistant(heard.spokenText()));
+    }
+
+    private CallTransport.Delivery recordDelivery(String text, long start, CallTransport.Delivery delivery, List<String> spoken) {
+        usage.spoke(delivery.spokenText(), delivery.durationMs());
+        transcript.agent(start, delivery, text);
+        if (spoken != null) {
+            spoken.add(delivery.spokenText());
+        }
+        return delivery;
+    }
+}

@@ -1,0 +1,89 @@
+package dev.switchboard.worker.session;
+
+import dev.switchboard.events.CommandResult;
+import dev.switchboard.events.EndSession;
+import dev.switchboard.events.InjectContext;
+import dev.switchboard.events.Interrupt;
+import dev.switchboard.events.Say;
+import dev.switchboard.events.SessionCommand;
+import dev.switchboard.events.UpdateInstructions;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Applies the commands sent to one session, each once: a command id seen before gets the decision made the first
+ * time (so a redelivery is answered again, not applied again); an expired command, or one that arrives once the
+ * session is ending, is not applied. Which handler applies which type of command is decided in one place,
+ * {@link #decide}.
+ */
+final class CommandApplier {
+    private static final int REMEMBERED_COMMANDS = 10_000;
+
+    private final CommandHandler<InjectContext> injectContext = new InjectContextHandler();
+    private final CommandHandler<Say> say = new SayHandler();
+    private final CommandHandler<Interrupt> interrupt = new InterruptHandler();
+    private final CommandHandler<UpdateInstructions> updateInstructions = new UpdateInstructionsHandler();
+    private final CommandHandler<EndSession> endSession = new EndSessionHandler();
+
+    private final AgentSession session;
+    private final SessionClock time;
+    private final Map<String, CompletableFuture<CommandResult>> decisions = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<CommandResult>> eldest) {
+            return size() > REMEMBERED_COMMANDS;
+        }
+    };
+
+    CommandApplier(AgentSession session, SessionClock time) {
+        this.session = session;
+        this.time = time;
+    }
+
+    /** The command's result: completes when it was decided (for a Say, once the words were said). */
+    synchronized CompletableFuture<CommandResult> apply(SessionCommand command) {
+        CompletableFuture<CommandResult> known = decisions.get(command.getCommandId());
+        if (known != null) {
+            return known;
+        }
+        CompletableFuture<CommandResult> result = decide(command).thenApply(decision -> result(command, decision));
+        decisions.put(command.getCommandId(), result);
+        return result;
+    }
+
+    private CompletableFuture<Decision> decide(SessionCommand command) {
+        if (time.now().isAfter(command.getExpiresAt())) {
+            return Decision.expired("expired at " + command.getExpiresAt()).asFuture();
+        }
+        AgentSession.State state = session.state();
+        if (state != AgentSession.State.ACTIVE) {
+            return Decision.notActive(state).asFuture();
+        }
+        return switch (command.getPayload()) {
+            case InjectContext payload -> injectContext.apply(command, payload, session);
+            case Say payload -> say.apply(command, payload, session);
+            case Interrupt payload -> interrupt.apply(command, payload, session);
+            case UpdateInstructions payload -> updateInstructions.apply(command, payload, session);
+            case EndSession payload -> endSession.apply(command, payload, session);
+            default -> Decision.rejected("unsupported command " + typeOf(command)).asFuture();
+        };
+    }
+
+    private CommandResult result(SessionCommand command, Decision decision) {
+        return CommandResult.newBuilder()
+                .setCommandId(command.getCommandId())
+                .setRoom(session.room())
+                .setCommandType(typeOf(command))
+                .setStatus(decision.status())
+                .setReason(decision.reason())
+                .setDecidedAt(time.timestamp())
+                .setSessionId(session.sessionId())
+                .setWorkerId(session.identity().workerId())
+                .build();
+    }
+
+    private static String typeOf(SessionCommand command) {
+        return command.getPayload().getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.switchboard.worker.session;
+
+import dev.switchboard.events.ContextRole;
+import dev.switchboard.events.InjectContext;
+import dev.switchboard.events.SessionCommand;
+import dev.switchboard.worker.llm.ChatMessage;
+import org.jboss.logging.Logger;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * InjectContext: the message joins the chat context at once (the next LLM request sees it), is recorded in the
+ * transcript with who sent it, and, when asked to respond, the agent answers now instead of waiting for the caller.
+ */
+final class InjectContextHandler implements CommandHandler<InjectContext> {
+    private static final Logger LOG = Logger.getLogger(InjectContextHandler.class);
+
+    @Override
+    public CompletableFuture<Decision> apply(SessionCommand command, InjectContext inject, AgentSession session) {
+        Optional<Decision> invalid = CommandHandler.checkText(inject.getText(), session.settings().maxTextLength());
+        if (invalid.isPresent()) {
+            return invalid.get().asFuture();
+        }
+        ChatMessage message = switch (inject.getRole()) {
+            case SYSTEM -> new ChatMessage.System(inject.getText());
+            case USER -> new ChatMessage.User(inject.getText());
+            default -> null;
+        };
+        if (message == null) {
+            return Decision.rejected("unsupported role " + inject.getRole() + "; use SYSTEM or USER").asFuture();
+        }
+        session.chat().add(message);
+        session.transcript().injected(inject.getText(), command.getIssuer(), command.getCommandId(), labelOf(inject));
+        if (inject.getRespond()) {
+            session.activity().reply("respond").exceptionally(e -> {
+                LOG.warnf("room %s: the reply to injected context failed: %s", session.room(), e.getMessage());
+                return null;
+            });
+        }
+        return Decision.applied().asFuture();
+    }
+
+    private static String labelOf(InjectContext inject) {
+        return inject.getLabel() != null ? inject.getLabel() : inject.getRole() == ContextRole.USER ? "user" : "system";
+    }
+}

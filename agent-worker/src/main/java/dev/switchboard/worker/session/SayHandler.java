@@ -1,0 +1,27 @@
+package dev.switchboard.worker.session;
+
+import dev.switchboard.events.Say;
+import dev.switchboard.events.SessionCommand;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Say: the agent says the text after what it is saying now. Applied once said, so the result tells the sender the
+ * words reached the caller; rejected when they could not be said (the session ended first, speaking failed).
+ */
+final class SayHandler implements CommandHandler<Say> {
+
+    @Override
+    public CompletableFuture<Decision> apply(SessionCommand command, Say say, AgentSession session) {
+        Optional<Decision> invalid = CommandHandler.checkText(say.getText(), session.settings().maxTextLength());
+        if (invalid.isPresent()) {
+            return invalid.get().asFuture();
+        }
+        AgentActivity activity = session.activity();
+        return activity.enqueue("say", say.getAllowInterruptions(), () -> {
+            activity.say(say.getText(), say.getAllowInterruptions(), say.getAddToChatContext());
+            return Decision.applied();
+        }).exceptionally(e -> Decision.failed("not said", e));
+    }
+}

@@ -1,0 +1,18 @@
+package dev.switchboard.worker.tools;
+
+/**
+ * What a tool may do to the call it runs in. Tools see the call only through this, never the session: a new
+ * ability (transfer the call, send DTMF) is a new method here, implemented by the session.
+ */
+public interface ToolContext {
+
+    /** The call's room, for logs. */
+    String room();
+
+    /**
+     * Hangs up: says the goodbye (when given), waits until it was delivered, asks the call controller to hang up,
+     * and the agent takes no more turns. Returns false when the call was already ending (a repeated call does
+     * nothing).
+     */
+    boolean endCall(String reason, String goodbye) throws InterruptedException;
+}

@@ -1,0 +1,103 @@
+package dev.switchboard.worker.session;
+
+import dev.switchboard.events.CommandStatus;
+import dev.switchboard.events.EndReason;
+import dev.switchboard.events.Issuer;
+import dev.switchboard.events.IssuerKind;
+import dev.switchboard.events.Say;
+import dev.switchboard.schemas.client.Commands;
+import dev.switchboard.worker.llm.ChatMessage;
+import dev.switchboard.worker.llm.LlmClient;
+import dev.switchboard.worker.llm.LlmResponse;
+import dev.switchboard.worker.simulated.SimulatedTransport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The commands without a turn running: Say, Interrupt, EndSession and the checks every command passes. */
+class CommandApplierTest {
+    private final RecordingPublisher published = new RecordingPublisher();
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+    private final SimulatedTransport transport = new SimulatedTransport("caller");
+    private final Commands operator = new Commands(new Issuer(IssuerKind.OPERATOR, "alice", null));
+    private final LlmClient silentModel = new LlmClient() {
+        @Override
+        public LlmResponse complete(dev.switchboard.worker.llm.LlmRequest request, TextListener onText) {
+            return new LlmResponse("", List.of(), 1, 1);
+        }
+
+        @Override
+        public String describe() {
+            return "silent";
+        }
+    };
+    private final AgentSession session = TestSessions.create("room-1", transport, silentModel, published, timers);
+
+    @AfterEach
+    void stopTimers() {
+        timers.shutdownNow();
+    }
+
+    @Test
+    void sayIsAppliedOnceSaidAndJoinsTheChatContext() throws Exception {
+        var result = session.apply(operator.say("room-1", "Please hold the line.")).get(5, TimeUnit.SECONDS);
+
+        assertThat(result.getStatus()).isEqualTo(CommandStatus.APPLIED);
+        assertThat(result.getCommandType()).isEqualTo("Say");
+        assertThat(result.getSessionId()).isEqualTo(session.sessionId());
+        assertThat(transport.outbox()).extracting(SimulatedTransport.AgentUtterance::text).containsExactly("Please hold the line.");
+        assertThat(session.chatContext()).contains(new ChatMessage.Assistant("Please hold the line."));
+    }
+
+    @Test
+    void sayCanStayOutOfTheChatContext() throws Exception {
+        var command = operator.session("room-1", Say.newBuilder().setText("Recording starts now.").setAddToChatContext(false).build());
+
+        assertThat(session.apply(command).get(5, TimeUnit.SECONDS).getStatus()).isEqualTo(CommandStatus.APPLIED);
+        assertThat(session.chatContext()).hasSize(1); // only the instructions
+    }
+
+    @Test
+    void aTextOverTheLimitIsRejectedWithTheLimit() throws Exception {
+        var result = session.apply(operator.say("room-1", "x".repeat(4001))).get(5, TimeUnit.SECONDS);
+
+        assertThat(result.getStatus()).isEqualTo(CommandStatus.REJECTED);
+        assertThat(result.getReason()).isEqualTo("text is 4001 characters; the limit is 4000");
+        assertThat(transport.outbox()).isEmpty();
+    }
+
+    @Test
+    void interruptingAQuietAgentIsAppliedWithANote() throws Exception {
+        var result = session.apply(operator.interrupt("room-1")).get(5, TimeUnit.SECONDS);
+
+        assertThat(result.getStatus()).isEqualTo(CommandStatus.APPLIED);
+        assertThat(result.getReason()).isEqualTo("nothing was being said");
+    }
+
+    @Test
+    void onceEndingTheSessionTakesNoMoreCommands() throws Exception {
+        var end = session.apply(operator.endSession("room-1", "done", null)).get(5, TimeUnit.SECONDS);
+        var late = session.apply(operator.say("room-1", "One more thing")).get(5, TimeUnit.SECONDS);
+
+        assertThat(end.getStatus()).isEqualTo(CommandStatus.APPLIED);
+        assertThat(late.getStatus()).isEqualTo(CommandStatus.REJECTED);
+        assertThat(late.getReason()).isEqualTo("the session is ending");
+
+        session.callEnded(EndReason.OPERATOR_HANGUP, operator.issuer(), null).get(5, TimeUnit.SECONDS);
+        var afterEnd = session.apply(operator.interrupt("room-1")).get(5, TimeUnit.SECONDS);
+        assertThat(afterEnd.getReason()).isEqualTo("the session has ended");
+    }
+
+    @Test
+    void theReasonOfAHangUpFollowsWhoAskedForIt() {
+        assertThat(Stream.of(IssuerKind.OPERATOR, IssuerKind.LLM, IssuerKind.POLICY, IssuerKind.SYSTEM).map(EndSessionHandler::hangupReasonFor))
+                .containsExactly(EndReason.OPERATOR_HANGUP, EndReason.AGENT_HANGUP, EndReason.MAX_DURATION, EndReason.SYSTEM_HANGUP);
+    }
+}

@@ -1,0 +1,84 @@
+package dev.switchboard.worker.tools;
+
+import dev.switchboard.worker.llm.ToolCall;
+import dev.switchboard.worker.llm.ToolSpec;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Tools reach the call only through their context; the toolbox finds them by name. */
+class ToolboxTest {
+    /** A call that records what the tools asked of it. */
+    private static final class RecordingContext implements ToolContext {
+        final List<String> hangUps = new ArrayList<>();
+        boolean ending;
+
+        @Override
+        public String room() {
+            return "room-1";
+        }
+
+        @Override
+        public boolean endCall(String reason, String goodbye) {
+            if (ending) {
+                return false;
+            }
+            ending = true;
+            hangUps.add(reason + "|" + goodbye);
+            return true;
+        }
+    }
+
+    private record NamedTool(String name) implements AgentTool {
+        @Override
+        public ToolSpec spec() {
+            return new ToolSpec(name, "a tool", Map.of("type", "object"));
+        }
+
+        @Override
+        public String execute(ToolCall call, ToolContext context, boolean spokeThisRound) {
+            return name + " ran";
+        }
+    }
+
+    private final RecordingContext call = new RecordingContext();
+
+    @Test
+    void theModelSeesEveryToolInAStableOrder() {
+        var toolbox = Toolbox.of(new NamedTool("transfer_call"), new EndCallTool(), new NamedTool("send_dtmf"));
+
+        assertThat(toolbox.specs()).extracting(ToolSpec::name).containsExactly("end_call", "send_dtmf", "transfer_call");
+    }
+
+    @Test
+    void twoToolsWithOneNameAreRefused() {
+        assertThatThrownBy(() -> Toolbox.of(new NamedTool("x"), new NamedTool("x")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("two tools are named x");
+    }
+
+    @Test
+    void anUnknownToolIsToldToTheModelAndDoesNothing() throws Exception {
+        String answer = Toolbox.of(new EndCallTool()).execute(new ToolCall("c1", "fly", Map.of(), "{}"), call, false);
+
+        assertThat(answer).isEqualTo("There is no tool named fly.");
+        assertThat(call.hangUps).isEmpty();
+    }
+
+    @Test
+    void endCallHangsUpOnceAndSaysTheGoodbyeOnlyWhenNothingWasSaidYet() throws Exception {
+        var toolbox = Toolbox.of(new EndCallTool());
+        var hangUp = new ToolCall("c1", "end_call", Map.of("reason", "done", "goodbye", "Bye!"), "{}");
+
+        String first = toolbox.execute(hangUp, call, true);
+        String again = toolbox.execute(hangUp, call, false);
+
+        assertThat(call.hangUps).containsExactly("done|null");
+        assertThat(first).isEqualTo("The call has been ended. Do not say anything else.");
+        assertThat(again).isEqualTo("The call is already ending.");
+    }
+}
