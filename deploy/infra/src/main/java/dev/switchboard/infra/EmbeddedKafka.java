@@ -38,6 +38,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path dataDirectory;
     private KafkaRaftServer server;
     private int port;
+    private int controllerPort;
 
     /**
      * @param port            the client port; 0 picks a free one
@@ -83,6 +84,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             try {
                 startOnce(clientPort, controllerPort);
                 this.port = clientPort;
+                this.controllerPort = controllerPort;
                 return this;
             } catch (RuntimeException e) {
                 last = e;
@@ -91,6 +93,44 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
         }
         throw new IllegalStateException("Kafka did not start after " + settings.startAttempts() + " attempts", last);
+    }
+
+    /**
+     * Stops the broker and starts it again in place: the same ports and data directory, so topics, records,
+     * committed offsets and consumer groups survive, and clients reconnect to the address they know. For fault
+     * injection (a broker restart) and for the local stack.
+     *
+     * @return how long the broker was unavailable
+     */
+    public Duration restart() {
+        return restart(Duration.ZERO);
+    }
+
+    /**
+     * As {@link #restart()}, staying down for {@code downtime} before starting again: a broker that takes long to
+     * come back (a node replaced, a slow disk), longer than the clients' timeouts.
+     */
+    public Duration restart(Duration downtime) {
+        if (server == null) {
+            throw new IllegalStateException("Kafka is not running");
+        }
+        long stopped = System.nanoTime();
+        stopQuietly();
+        sleep(downtime.toMillis());
+        RuntimeException last = null;
+        for (int attempt = 1; attempt <= settings.startAttempts(); attempt++) {
+            try {
+                startOnce(port, controllerPort);
+                return Duration.ofNanos(System.nanoTime() - stopped);
+            } catch (RuntimeException e) {
+                // The ports are ours: a retry only waits for the operating system to let go of them.
+                last = e;
+                LOG.log(Level.WARNING, "Kafka restart attempt " + attempt + " failed: " + e, e);
+                stopQuietly();
+                sleep(1000);
+            }
+        }
+        throw new IllegalStateException("Kafka did not start again after " + settings.startAttempts() + " attempts", last);
     }
 
     private void startOnce(int clientPort, int controllerPort) {

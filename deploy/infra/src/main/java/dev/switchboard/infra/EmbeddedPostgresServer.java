@@ -12,6 +12,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A real PostgreSQL server from embedded binaries (zonky), for tests and the local stack.
@@ -85,6 +90,67 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             statement.execute("CREATE DATABASE " + database);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create database " + database, e);
+        }
+    }
+
+    /**
+     * The server that runs from a data directory, found by the process id PostgreSQL writes to its
+     * {@code postmaster.pid}: empty when there is none, or when that process is gone or is no PostgreSQL (a stale file).
+     */
+    public static Optional<ProcessHandle> runningOn(Path dataDirectory) {
+        Path pidFile = dataDirectory.resolve("postmaster.pid");
+        try {
+            List<String> lines = Files.readAllLines(pidFile);
+            if (lines.isEmpty()) {
+                return Optional.empty();
+            }
+            long pid = Long.parseLong(lines.getFirst().trim());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .filter(p -> p.info().commandLine().or(() -> p.info().command()).map(c -> c.contains("postgres")).orElse(false));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Stops a server by signalling its postmaster: a fast shutdown (SIGINT: clients disconnected, open transactions
+     * rolled back, data flushed), an immediate one (SIGQUIT) when that takes longer than the grace period, SIGKILL last.
+     *
+     * @return whether it stopped
+     */
+    public static boolean stop(ProcessHandle postmaster, Duration grace) {
+        for (String signal : List.of("INT", "QUIT")) {
+            signal(postmaster.pid(), signal);
+            if (awaitExit(postmaster, grace)) {
+                return true;
+            }
+        }
+        postmaster.destroyForcibly();
+        return awaitExit(postmaster, Duration.ofSeconds(5));
+    }
+
+    private static void signal(long pid, String signal) {
+        try {
+            new ProcessBuilder("kill", "-s", signal, Long.toString(pid)).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot signal PostgreSQL (pid " + pid + ")", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static boolean awaitExit(ProcessHandle process, Duration timeout) {
+        try {
+            process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            return !process.isAlive();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !process.isAlive();
         }
     }
 

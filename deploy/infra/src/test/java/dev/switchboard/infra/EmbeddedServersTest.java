@@ -69,6 +69,69 @@ class EmbeddedServersTest {
     }
 
     @Test
+    void kafkaRestartsInPlaceKeepingItsPortRecordsAndCommittedOffsets() throws Exception {
+        try (EmbeddedKafka kafka = new EmbeddedKafka(EmbeddedKafka.Settings.forTests()).start()) {
+            String bootstrap = kafka.bootstrapServers();
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                admin.createTopics(List.of(new NewTopic("restarted", 1, (short) 1))).all().get();
+            }
+            Map<String, Object> consumerConfig = Map.of("bootstrap.servers", bootstrap, "group.id", "restart-test",
+                    "auto.offset.reset", "earliest", "enable.auto.commit", "false");
+            try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap, "acks", "all"),
+                    new StringSerializer(), new StringSerializer());
+                 var consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new StringDeserializer())) {
+                producer.send(new ProducerRecord<>("restarted", "room-1", "before")).get();
+                consumer.subscribe(List.of("restarted"));
+                assertThat(pollValues(consumer, 1)).containsExactly("before");
+                consumer.commitSync();
+
+                Duration away = kafka.restart(Duration.ofMillis(500));
+
+                assertThat(kafka.bootstrapServers()).isEqualTo(bootstrap);
+                assertThat(away).isGreaterThanOrEqualTo(Duration.ofMillis(500));
+                // The same clients carry on: the producer's next record and the consumer's position survive.
+                producer.send(new ProducerRecord<>("restarted", "room-1", "after")).get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(pollValues(consumer, 1)).containsExactly("after");
+            }
+            // A new member of the group starts where the group's committed offset is, kept across the restart.
+            try (var consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new StringDeserializer())) {
+                consumer.subscribe(List.of("restarted"));
+                assertThat(pollValues(consumer, 1)).containsExactly("after");
+            }
+        }
+    }
+
+    private static List<String> pollValues(KafkaConsumer<String, String> consumer, int count) {
+        List<String> seen = new ArrayList<>();
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (seen.size() < count && System.currentTimeMillis() < deadline) {
+            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                seen.add(record.value());
+            }
+        }
+        return seen;
+    }
+
+    @Test
+    void aPostgresLeftRunningIsFoundByItsDataDirectoryAndStopped() throws Exception {
+        Path dir = Files.createTempDirectory("pg-leftover");
+        try {
+            EmbeddedPostgresServer.start(0, dir); // never closed: as if its owner had died
+            ProcessHandle postmaster = EmbeddedPostgresServer.runningOn(dir).orElseThrow();
+            assertThat(postmaster.info().commandLine().orElse("")).contains("postgres", dir.toString());
+
+            assertThat(EmbeddedPostgresServer.stop(postmaster, Duration.ofSeconds(20))).isTrue();
+
+            assertThat(postmaster.isAlive()).isFalse();
+            assertThat(EmbeddedPostgresServer.runningOn(dir)).isEmpty();
+            // A data directory without a server, or without a live one, has nothing running on it.
+            assertThat(EmbeddedPostgresServer.runningOn(Files.createTempDirectory("pg-none"))).isEmpty();
+        } finally {
+            Directories.deleteRecursively(dir);
+        }
+    }
+
+    @Test
     void postgresWritesAndReadsAndKeepsDataInItsDirectory() throws Exception {
         Path dir = Files.createTempDirectory("pg-restart");
         try {

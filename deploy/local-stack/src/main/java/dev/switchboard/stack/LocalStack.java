@@ -15,10 +15,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The whole of Switchboard on one machine: a real Kafka broker and a real PostgreSQL, both keeping their data
  * under {@code .switchboard/data}, and the four services as child processes configured to use them.
+ *
+ * <p>The services are supervised: one that dies is restarted ({@link SupervisedService}, {@link RestartPolicy});
+ * when one has used up its restarts, {@link #failure()} completes with the reason and whoever runs the stack stops
+ * it. Nothing the stack starts outlives it, however it ends: {@link #close()} stops everything in order, and when
+ * the stack's process dies without closing, the kernel kills the services ({@link ParentDeathSignal}) and
+ * {@link PostgresGuard} stops PostgreSQL. Whatever an earlier stack still left running is stopped before this one
+ * starts ({@link Leftovers}).
  */
 public final class LocalStack implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(150);
@@ -26,10 +37,15 @@ public final class LocalStack implements AutoCloseable {
 
     private final StackSettings settings;
     private final PrintStream out;
+    /** Starts and restarts the services, and must outlive them (see ParentDeathSignal). */
+    private final ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("stack-supervisor").daemon(true).factory());
+    private final CompletableFuture<String> failure = new CompletableFuture<>();
     private EmbeddedKafka kafka;
     private EmbeddedPostgresServer postgres;
+    private PostgresGuard postgresGuard;
     private String jdbcUrl;
-    private final List<ServiceProcess> services = new ArrayList<>();
+    private final List<SupervisedService> services = new ArrayList<>();
     private volatile boolean closed;
 
     private LocalStack(StackSettings settings, PrintStream out) {
@@ -51,6 +67,7 @@ public final class LocalStack implements AutoCloseable {
                                    PrintStream out) {
         LocalStack stack = new LocalStack(settings, out);
         try {
+            Leftovers.clean(settings, out);
             stack.checkPortsAreFree();
             stack.startInfrastructure();
             stack.startServices(environment, perService);
@@ -63,23 +80,23 @@ public final class LocalStack implements AutoCloseable {
 
     private void checkPortsAreFree() {
         Map<Integer, String> ports = new LinkedHashMap<>();
-        ports.put(settings.kafkaPort(), "Kafka (SWITCHBOARD_KAFKA_PORT)");
-        ports.put(settings.kafkaControllerPort(), "the Kafka controller (SWITCHBOARD_KAFKA_CONTROLLER_PORT)");
-        ports.put(settings.postgresPort(), "PostgreSQL (SWITCHBOARD_POSTGRES_PORT)");
-        settings.services().forEach(s -> ports.put(s.port(), s.name()));
+        ports.put(settings.kafkaPort(), "Kafka, SWITCHBOARD_KAFKA_PORT");
+        ports.put(settings.kafkaControllerPort(), "the Kafka controller, SWITCHBOARD_KAFKA_CONTROLLER_PORT");
+        ports.put(settings.postgresPort(), "PostgreSQL, SWITCHBOARD_POSTGRES_PORT");
+        settings.services().forEach(s -> ports.put(s.port(), s.name() + StackSettings.portVariable(s.name()).map(v -> ", " + v).orElse("")));
         List<String> taken = ports.entrySet().stream()
                 .filter(e -> FreePorts.inUse(e.getKey()))
-                .map(e -> "port " + e.getKey() + " (" + e.getValue() + ")")
+                .map(e -> "port " + e.getKey() + " (" + e.getValue() + ") is already in use"
+                        + PortOwners.listeningOn(e.getKey()).map(owner -> " by " + PortOwners.describe(owner)).orElse(""))
                 .toList();
         if (!taken.isEmpty()) {
-            throw new StackException(String.join(", ", taken) + (taken.size() == 1 ? " is" : " are")
-                    + " already in use. Stop what listens there (./switchboard down if it is an earlier stack), or pick"
-                    + " another port with the variable named in brackets.");
+            throw new StackException(String.join(";" + System.lineSeparator() + "  ", taken) + "." + System.lineSeparator()
+                    + "Stop what listens there, or pick another port with the variable named in brackets.");
         }
     }
 
     private void startInfrastructure() {
-        out.println("starting Kafka on " + settings.kafkaHost() + ":" + settings.kafkaPort() + " (data in " + settings.root().relativize(settings.kafkaData()) + ")");
+        out.println("starting Kafka on " + settings.kafkaHost() + ":" + settings.kafkaPort() + " (data in " + settings.shown(settings.kafkaData()) + ")");
         kafka = new EmbeddedKafka(new EmbeddedKafka.Settings(settings.kafkaPort(), settings.kafkaControllerPort(),
                 settings.kafkaHost(), settings.kafkaData(), 3, Map.of())).start();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
@@ -88,12 +105,18 @@ public final class LocalStack implements AutoCloseable {
                 out.println("created topics " + String.join(", ", created));
             }
         }
-        out.println("starting PostgreSQL on localhost:" + settings.postgresPort() + " (data in " + settings.root().relativize(settings.postgresData()) + ")");
+        out.println("starting PostgreSQL on localhost:" + settings.postgresPort() + " (data in " + settings.shown(settings.postgresData()) + ")");
+        // pg_ctl detaches PostgreSQL from this process: the guard stops it should this process die without closing.
+        postgresGuard = PostgresGuard.watch(ProcessHandle.current(), settings.postgresData());
         postgres = EmbeddedPostgresServer.start(settings.postgresPort(), settings.postgresData());
         jdbcUrl = postgres.jdbcUrl("switchboard");
     }
 
     private void startServices(Map<String, String> environment, Map<String, Map<String, String>> perService) {
+        if (!ParentDeathSignal.available()) {
+            out.println("warning: setpriv (util-linux) is missing, so services cannot die with the stack if it is killed;"
+                    + " the next ./switchboard up stops any it left running");
+        }
         for (ServiceSpec spec : settings.services()) {
             Map<String, String> env = new HashMap<>(environment);
             env.putAll(perService.getOrDefault(spec.name(), Map.of()));
@@ -104,12 +127,20 @@ public final class LocalStack implements AutoCloseable {
                 env.put("QUARKUS_DATASOURCE_USERNAME", EmbeddedPostgresServer.USER);
                 env.put("QUARKUS_DATASOURCE_PASSWORD", EmbeddedPostgresServer.PASSWORD);
             }
-            out.println("starting " + spec.name() + " on " + spec.url() + " (log in " + settings.root().relativize(settings.logs()) + "/" + spec.name() + ".log)");
-            services.add(ServiceProcess.start(spec, settings.root(), settings.logs(), env));
+            out.println("starting " + spec.name() + " on " + spec.url() + " (log in " + settings.shown(settings.logs()) + "/" + spec.name() + ".log)");
+            SupervisedService service = new SupervisedService(spec, settings, env, supervisor, READY_TIMEOUT, out, this::restartLimitExceeded);
+            services.add(service);
+            service.start();
         }
-        for (ServiceProcess service : services) {
-            service.awaitReady(READY_TIMEOUT);
+        for (SupervisedService service : services) {
+            service.awaitReady();
             out.println("ready: " + service.spec().name());
+        }
+    }
+
+    private void restartLimitExceeded(String reason) {
+        if (!closed) {
+            failure.complete(reason);
         }
     }
 
@@ -118,17 +149,37 @@ public final class LocalStack implements AutoCloseable {
         StringBuilder text = new StringBuilder();
         text.append(String.format("%-20s %s%n", "Kafka", kafka.bootstrapServers()));
         text.append(String.format("%-20s %s (user %s)%n", "PostgreSQL", jdbcUrl, EmbeddedPostgresServer.USER));
-        for (ServiceProcess service : services) {
-            text.append(String.format("%-20s %s  (health %s/q/health, API %s/q/swagger-ui)%n", service.spec().name(),
-                    service.spec().url(), service.spec().url(), service.spec().url()));
+        for (SupervisedService service : services) {
+            String url = service.spec().url();
+            text.append(String.format("%-20s %s  (health %s/q/health, API %s/q/swagger-ui)%n", service.spec().name(), url, url, url));
         }
         return text.toString();
     }
 
-    /** A service that stopped although nobody asked it to. */
-    public Optional<String> failedService() {
-        return services.stream().filter(s -> !s.isAlive()).findFirst()
-                .map(s -> s.spec().name() + " stopped unexpectedly; its log " + s.log() + " ends with:\n" + s.tail(20));
+    /**
+     * Completes with the reason when a service died once more than its {@link RestartPolicy} allows: the stack
+     * cannot keep that service running, and whoever runs it should stop it. Never completes otherwise.
+     */
+    public CompletableFuture<String> failure() {
+        return failure;
+    }
+
+    /**
+     * Stops the Kafka broker and starts it again on the same ports and data directory; the services' clients
+     * reconnect by themselves.
+     *
+     * @return how long the broker was away
+     */
+    public Duration restartKafka() {
+        return restartKafka(Duration.ZERO);
+    }
+
+    /** As {@link #restartKafka()}, the broker staying down for {@code downtime} before it starts again. */
+    public Duration restartKafka(Duration downtime) {
+        out.println("restarting Kafka on " + kafka.bootstrapServers() + (downtime.isZero() ? "" : ", down for " + Durations.describe(downtime)));
+        Duration away = kafka.restart(downtime);
+        out.println("Kafka is back after " + Durations.seconds(away.toNanos()));
+        return away;
     }
 
     public String kafkaBootstrapServers() {
@@ -140,8 +191,26 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public String url(String service) {
-        return settings.services().stream().filter(s -> s.name().equals(service)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no service " + service)).url();
+        return service(service).spec().url();
+    }
+
+    /** The process id of a service's current run, while it runs. */
+    public Optional<Long> pid(String service) {
+        return service(service).pid();
+    }
+
+    /** How many times the stack has restarted a service. */
+    public int restarts(String service) {
+        return service(service).restartCount();
+    }
+
+    public StackSettings settings() {
+        return settings;
+    }
+
+    private SupervisedService service(String name) {
+        return services.stream().filter(s -> s.spec().name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no service " + name));
     }
 
     @Override
@@ -151,14 +220,23 @@ public final class LocalStack implements AutoCloseable {
         }
         closed = true;
         // Services first (they flush to Kafka and PostgreSQL as they stop), all at once, then the infrastructure.
-        services.forEach(ServiceProcess::requestStop);
+        services.forEach(SupervisedService::requestStop);
         services.forEach(s -> s.awaitStop(STOP_GRACE));
+        supervisor.shutdownNow();
+        try {
+            supervisor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (postgres != null) {
             try {
                 postgres.close();
             } catch (RuntimeException e) {
                 out.println("PostgreSQL: " + e.getMessage());
             }
+        }
+        if (postgresGuard != null) {
+            postgresGuard.close();
         }
         if (kafka != null) {
             kafka.close();

@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
  * {@code ./switchboard up}: starts the local stack, prints what runs where, and keeps it running until Ctrl-C
- * (SIGINT) or {@code ./switchboard down} (SIGTERM to the pid in {@code .switchboard/stack.pid}).
+ * (SIGINT), {@code ./switchboard down} (SIGTERM to the pid in {@code .switchboard/stack.pid}), or a service that
+ * keeps dying (beyond its restart limit: the stack says which and why, stops and exits with status 1).
  */
 public final class LocalStackMain {
     private LocalStackMain() {
@@ -60,12 +60,11 @@ public final class LocalStackMain {
         System.out.printf("%nall services ready in %.1f s. Ctrl-C (or ./switchboard down) stops everything.%n",
                 (System.nanoTime() - started) / 1e9);
 
-        // Ctrl-C reaches the services too (one process group), so a service that stops while the stack is
-        // stopping is expected; only one that stops on its own is an error.
+        // Services that die are restarted by the stack; it gives up only on one that keeps dying.
         while (!stopping.await(1, TimeUnit.SECONDS)) {
-            Optional<String> failure = running[0].failedService();
-            if (failure.isPresent() && !stopping.await(2, TimeUnit.SECONDS)) {
-                System.err.println("error: " + failure.get());
+            String failure = running[0].failure().getNow(null);
+            if (failure != null) {
+                System.err.println("error: " + failure + "; stopping Switchboard");
                 System.exit(1);
             }
         }
@@ -77,7 +76,8 @@ public final class LocalStackMain {
         }
         try {
             long pid = Long.parseLong(Files.readString(pidFile).trim());
-            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            // The pid of a stack that died may have gone to another process since: only a live stack counts.
+            if (ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(Processes::isStack).isPresent()) {
                 throw new StackException("a Switchboard stack already runs (pid " + pid + "); ./switchboard down stops it");
             }
         } catch (IOException | NumberFormatException e) {

@@ -10,17 +10,20 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** One service of the stack running as a child JVM, its output in a log file. */
+/** One run of a service of the stack: a child JVM, its output in a log file. {@link SupervisedService} restarts it. */
 final class ServiceProcess {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final ServiceSpec spec;
     private final Path log;
     private final Process process;
+    private final long startedAt = System.nanoTime();
 
     private ServiceProcess(ServiceSpec spec, Path log, Process process) {
         this.spec = spec;
@@ -28,7 +31,13 @@ final class ServiceProcess {
         this.process = process;
     }
 
-    static ServiceProcess start(ServiceSpec spec, Path root, Path logDirectory, Map<String, String> environment) {
+    /**
+     * Starts the service. The child is killed by the kernel when the thread that starts it ends (see
+     * {@link ParentDeathSignal}), so call this from a thread that lives as long as the stack.
+     *
+     * @param appendToLog false starts a fresh log (a new stack), true keeps what an earlier run wrote (a restart)
+     */
+    static ServiceProcess start(ServiceSpec spec, Path root, Path logDirectory, Map<String, String> environment, boolean appendToLog) {
         Path application = spec.application(root);
         if (!Files.isRegularFile(application)) {
             throw new StackException(spec.name() + " is not built (" + root.relativize(application) + " is missing); run ./switchboard up, which builds it");
@@ -36,11 +45,13 @@ final class ServiceProcess {
         try {
             Files.createDirectories(logDirectory);
             Path log = logDirectory.resolve(spec.name() + ".log");
-            ProcessBuilder builder = new ProcessBuilder(List.of(javaExecutable(), "-XX:+UseSerialGC", "-Xss512k",
-                    "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-jar", application.toString()))
+            List<String> command = new ArrayList<>(ParentDeathSignal.commandPrefix());
+            command.addAll(List.of(javaExecutable(), "-XX:+UseSerialGC", "-Xss512k",
+                    "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-jar", application.toString()));
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(root.toFile())
                     .redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
+                    .redirectOutput(appendToLog ? ProcessBuilder.Redirect.appendTo(log.toFile()) : ProcessBuilder.Redirect.to(log.toFile()));
             builder.environment().putAll(environment);
             return new ServiceProcess(spec, log, builder.start());
         } catch (IOException e) {
@@ -54,7 +65,7 @@ final class ServiceProcess {
         HttpRequest ready = HttpRequest.newBuilder(URI.create(spec.url() + "/q/health/ready")).timeout(Duration.ofSeconds(3)).build();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new StackException(spec.name() + " exited with code " + process.exitValue() + " while starting; its log "
+                throw new StackException(spec.name() + " " + describeExit(exitCode()) + " while starting; its log "
                         + log + " ends with:\n" + tail(20));
             }
             try {
@@ -89,8 +100,22 @@ final class ServiceProcess {
         }
     }
 
+    /** Completes when the process has ended, however it ended. */
+    CompletableFuture<ServiceProcess> onExit() {
+        return process.onExit().thenApply(p -> this);
+    }
+
     boolean isAlive() {
         return process.isAlive();
+    }
+
+    int exitCode() {
+        return process.exitValue();
+    }
+
+    /** How long this run lasted, up to now while it runs. */
+    Duration uptime() {
+        return Duration.ofNanos(System.nanoTime() - startedAt);
     }
 
     long pid() {
@@ -112,6 +137,25 @@ final class ServiceProcess {
         } catch (IOException e) {
             return "(log unreadable: " + e.getMessage() + ")";
         }
+    }
+
+    /** "exited with code 137 (killed by SIGKILL)": a JVM killed by a signal exits with 128 + the signal's number. */
+    static String describeExit(int code) {
+        String text = "exited with code " + code;
+        if (code > 128 && code < 128 + 32) {
+            String signal = switch (code - 128) {
+                case 1 -> "SIGHUP";
+                case 2 -> "SIGINT";
+                case 3 -> "SIGQUIT";
+                case 6 -> "SIGABRT";
+                case 9 -> "SIGKILL";
+                case 11 -> "SIGSEGV";
+                case 15 -> "SIGTERM";
+                default -> "signal " + (code - 128);
+            };
+            text += " (killed by " + signal + ")";
+        }
+        return text;
     }
 
     private static String javaExecutable() {

@@ -1,31 +1,90 @@
 package dev.switchboard.stack;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * Where the local stack runs: the repository it runs from, where it keeps data and logs, and its ports.
- * Every port can be changed with an environment variable (see {@link #fromEnvironment}).
+ * Where the local stack runs: the repository it runs from, where it keeps data and logs, its ports, which
+ * services it runs and how it restarts them. Each can be changed with an environment variable (see
+ * {@link #fromEnvironment}).
  */
 public record StackSettings(Path root, Path stateDirectory, String kafkaHost, int kafkaPort, int kafkaControllerPort,
-                            int postgresPort, List<ServiceSpec> services) {
+                            int postgresPort, List<ServiceSpec> services, RestartPolicy restarts) {
 
     public StackSettings {
         services = List.copyOf(services);
     }
 
-    /** The standard ports (Kafka 9092, PostgreSQL 5432, services 8080-8083), each overridable by an environment variable. */
+    /**
+     * The standard ports (Kafka 9092, PostgreSQL 5432, services 8080-8083), state in {@code .switchboard}, all four
+     * services, {@link RestartPolicy#DEFAULT}; each overridable by an environment variable.
+     */
     public static StackSettings fromEnvironment(Path root, Map<String, String> env) {
-        return new StackSettings(root, root.resolve(".switchboard"), "localhost",
+        List<ServiceSpec> all = List.of(
+                new ServiceSpec("context-gateway", servicePort(env, "context-gateway", 8080), false),
+                new ServiceSpec("transcript-service", servicePort(env, "transcript-service", 8081), true),
+                new ServiceSpec("call-controller", servicePort(env, "call-controller", 8082), false),
+                new ServiceSpec("agent-worker", servicePort(env, "agent-worker", 8083), false));
+        String stateDirectory = env.get("SWITCHBOARD_STATE_DIR");
+        return new StackSettings(root,
+                stateDirectory == null || stateDirectory.isBlank() ? root.resolve(".switchboard") : root.resolve(stateDirectory.trim()),
+                "localhost",
                 port(env, "SWITCHBOARD_KAFKA_PORT", 9092),
                 port(env, "SWITCHBOARD_KAFKA_CONTROLLER_PORT", 9093),
                 port(env, "SWITCHBOARD_POSTGRES_PORT", 5432),
-                List.of(
-                        new ServiceSpec("context-gateway", port(env, "SWITCHBOARD_GATEWAY_PORT", 8080), false),
-                        new ServiceSpec("transcript-service", port(env, "SWITCHBOARD_TRANSCRIPTS_PORT", 8081), true),
-                        new ServiceSpec("call-controller", port(env, "SWITCHBOARD_CONTROLLER_PORT", 8082), false),
-                        new ServiceSpec("agent-worker", port(env, "SWITCHBOARD_WORKER_PORT", 8083), false)));
+                selected(all, env.get("SWITCHBOARD_SERVICES")),
+                RestartPolicy.DEFAULT.withLimit(count(env, "SWITCHBOARD_RESTART_LIMIT", RestartPolicy.DEFAULT.limit())));
+    }
+
+    /** The environment variable that sets a service's port. */
+    public static Optional<String> portVariable(String service) {
+        return Optional.ofNullable(switch (service) {
+            case "context-gateway" -> "SWITCHBOARD_GATEWAY_PORT";
+            case "transcript-service" -> "SWITCHBOARD_TRANSCRIPTS_PORT";
+            case "call-controller" -> "SWITCHBOARD_CONTROLLER_PORT";
+            case "agent-worker" -> "SWITCHBOARD_WORKER_PORT";
+            default -> null;
+        });
+    }
+
+    private static int servicePort(Map<String, String> env, String service, int defaultPort) {
+        return port(env, portVariable(service).orElseThrow(), defaultPort);
+    }
+
+    /** The services named in a comma-separated list (all when there is none), in the stack's order. */
+    private static List<ServiceSpec> selected(List<ServiceSpec> all, String names) {
+        if (names == null || names.isBlank()) {
+            return all;
+        }
+        Set<String> wanted = Arrays.stream(names.split(",")).map(String::trim).filter(n -> !n.isEmpty()).collect(Collectors.toSet());
+        Set<String> known = all.stream().map(ServiceSpec::name).collect(Collectors.toSet());
+        List<String> unknown = wanted.stream().filter(n -> !known.contains(n)).sorted().toList();
+        if (!unknown.isEmpty() || wanted.isEmpty()) {
+            throw new StackException("SWITCHBOARD_SERVICES=" + names + (unknown.isEmpty() ? " names no service" : " names unknown "
+                    + String.join(", ", unknown)) + "; choose from " + all.stream().map(ServiceSpec::name).collect(Collectors.joining(",")));
+        }
+        return all.stream().filter(s -> wanted.contains(s.name())).toList();
+    }
+
+    private static int count(Map<String, String> env, String variable, int defaultValue) {
+        String value = env.get(variable);
+        if (value == null || value.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            int count = Integer.parseInt(value.trim());
+            if (count < 0) {
+                throw new NumberFormatException();
+            }
+            return count;
+        } catch (NumberFormatException e) {
+            throw new StackException(variable + "=" + value + " is not a count (0 or more)");
+        }
     }
 
     private static int port(Map<String, String> env, String variable, int defaultPort) {
@@ -44,6 +103,11 @@ public record StackSettings(Path root, Path stateDirectory, String kafkaHost, in
         }
     }
 
+    /** A path as the stack's messages show it: relative to the checkout when it lies within. */
+    public String shown(Path path) {
+        return path.startsWith(root) ? root.relativize(path).toString() : path.toString();
+    }
+
     public Path kafkaData() {
         return stateDirectory.resolve("data/kafka");
     }
@@ -56,14 +120,25 @@ public record StackSettings(Path root, Path stateDirectory, String kafkaHost, in
         return stateDirectory.resolve("logs");
     }
 
+    /** The stack's own process id, for ./switchboard down and for refusing a second stack. */
     public Path pidFile() {
         return stateDirectory.resolve("stack.pid");
+    }
+
+    /** The process id of a service the stack runs, so that a later stack can recognise it as left over. */
+    public Path pidFile(ServiceSpec service) {
+        return stateDirectory.resolve(service.name() + ".pid");
     }
 
     /** A Switchboard service of the stack: its module directory name and HTTP port. */
     public record ServiceSpec(String name, int port, boolean usesDatabase) {
         public Path application(Path root) {
-            return root.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
+            return application(root, name);
+        }
+
+        /** The packaged application of a service of the checkout at {@code root}. */
+        public static Path application(Path root, String service) {
+            return root.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
         }
 
         public String url() {

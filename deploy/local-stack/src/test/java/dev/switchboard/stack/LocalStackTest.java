@@ -13,13 +13,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class LocalStackTest {
 
     @Test
-    void aPortInUseIsNamedInTheError() throws Exception {
+    void aPortInUseIsNamedInTheErrorWithWhatHoldsItAndHowToStopIt() throws Exception {
         StackSettings settings = TestStacks.onFreePorts();
         int gatewayPort = settings.services().getFirst().port();
+        long self = ProcessHandle.current().pid();
         try (ServerSocket squatter = new ServerSocket(gatewayPort)) {
             assertThatThrownBy(() -> LocalStack.start(settings, Map.of(), new PrintStream(new ByteArrayOutputStream())))
                     .isInstanceOf(StackException.class)
-                    .hasMessageContaining("port " + gatewayPort + " (context-gateway) is already in use");
+                    .hasMessageContaining("port " + gatewayPort + " (context-gateway, SWITCHBOARD_GATEWAY_PORT) is already in use by pid " + self)
+                    .hasMessageContaining("which this stack did not start: stop it (kill " + self + ")");
         }
     }
 }

@@ -24,13 +24,16 @@ final class TestStacks {
     }
 
     static StackSettings onFreePorts() {
+        return onFreePorts(List.of("context-gateway", "transcript-service", "call-controller", "agent-worker"), RestartPolicy.DEFAULT);
+    }
+
+    /** Only the named services, restarted as the policy says. */
+    static StackSettings onFreePorts(List<String> services, RestartPolicy restarts) {
         try {
             return new StackSettings(repositoryRoot(), Files.createTempDirectory("switchboard-stack"), "127.0.0.1",
                     FreePorts.pick(), FreePorts.pick(), FreePorts.pick(),
-                    List.of(new ServiceSpec("context-gateway", FreePorts.pick(), false),
-                            new ServiceSpec("transcript-service", FreePorts.pick(), true),
-                            new ServiceSpec("call-controller", FreePorts.pick(), false),
-                            new ServiceSpec("agent-worker", FreePorts.pick(), false)));
+                    services.stream().map(name -> new ServiceSpec(name, FreePorts.pick(), name.equals("transcript-service"))).toList(),
+                    restarts);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
