@@ -1,18 +1,20 @@
 package dev.switchboard.controller;
 
 import dev.switchboard.events.CallControlRequest;
+import dev.switchboard.events.DialRequested;
 import dev.switchboard.events.EndReason;
 import dev.switchboard.events.HangupRequested;
 import dev.switchboard.events.HangupScope;
 import dev.switchboard.events.Issuer;
 import dev.switchboard.events.IssuerKind;
+import dev.switchboard.events.TransferRequested;
 import dev.switchboard.events.Transport;
 import dev.switchboard.schemas.client.Commands;
 
 import java.time.Duration;
 import java.util.UUID;
 
-/** Call-control requests as the worker and the gateway make them. */
+/** Call-control requests as the worker, the gateway and other systems make them. */
 final class CallControlRequests {
     static final Issuer LLM = Issuer.newBuilder().setKind(IssuerKind.LLM).setId("worker-7").build();
 
@@ -30,6 +32,18 @@ final class CallControlRequests {
                 .setScope(HangupScope.POLICY_DEFAULT)
                 .setTransport(transport)
                 .setSessionId(UUID.randomUUID().toString());
+    }
+
+    /** A dial with the trunk and caller id left to the controller's configuration. */
+    static DialRequested.Builder dial(String number) {
+        return DialRequested.newBuilder()
+                .setSipTrunkId("")
+                .setPhoneNumber(number)
+                .setRingingTimeoutSeconds(5);
+    }
+
+    static TransferRequested.Builder transfer(String to) {
+        return TransferRequested.newBuilder().setTransferTo(to);
     }
 
     static CallControlRequest request(String room, Object payload) {

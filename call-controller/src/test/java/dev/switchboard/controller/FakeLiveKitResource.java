@@ -9,7 +9,10 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.util.Map;
 
-/** Points the controller at a {@link FakeLiveKitServer} (ws:// URL, as LIVEKIT_URL usually is) and hands it to the test. */
+/**
+ * Points the controller at a {@link FakeLiveKitServer} (ws:// URL, as LIVEKIT_URL usually is), with the fake's
+ * outbound trunk, a caller id and an agent name for dials, and hands the fake to the test.
+ */
 public class FakeLiveKitResource implements QuarkusTestResourceLifecycleManager {
 
     /** Marks the test's {@link FakeLiveKitServer} field. */
@@ -17,6 +20,9 @@ public class FakeLiveKitResource implements QuarkusTestResourceLifecycleManager 
     @Target(ElementType.FIELD)
     public @interface InjectFakeLiveKit {
     }
+
+    public static final String FROM_NUMBER = "+15550000000";
+    public static final String AGENT_NAME = "switchboard-test-agent";
 
     private FakeLiveKitServer server;
 
@@ -26,7 +32,10 @@ public class FakeLiveKitResource implements QuarkusTestResourceLifecycleManager 
         return Map.of(
                 "switchboard.livekit.url", server.wsUrl(),
                 "switchboard.livekit.api-key", server.apiKey(),
-                "switchboard.livekit.api-secret", server.apiSecret());
+                "switchboard.livekit.api-secret", server.apiSecret(),
+                "switchboard.livekit.agent-name", AGENT_NAME,
+                "switchboard.sip.outbound-trunk", FakeLiveKitServer.DEFAULT_OUTBOUND_TRUNK,
+                "switchboard.sip.from-number", FROM_NUMBER);
     }
 
     @Override

@@ -3,13 +3,11 @@ package dev.switchboard.controller;
 import dev.switchboard.controller.FakeLiveKitResource.InjectFakeLiveKit;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CallEnded;
-import dev.switchboard.events.DialRequested;
 import dev.switchboard.events.EndReason;
 import dev.switchboard.events.HangupMethod;
 import dev.switchboard.events.HangupRequested;
 import dev.switchboard.events.HangupScope;
 import dev.switchboard.events.SessionEvent;
-import dev.switchboard.events.TransferRequested;
 import dev.switchboard.events.Transport;
 import dev.switchboard.schemas.client.Commands;
 import dev.switchboard.schemas.serde.SessionEventDeserializer;
@@ -17,6 +15,7 @@ import dev.switchboard.schemas.topics.Topic;
 import dev.switchboard.testing.KafkaTestResource;
 import dev.switchboard.testing.TestProducer;
 import dev.switchboard.testing.TopicProbe;
+import dev.switchboard.testing.livekit.ApiFault;
 import dev.switchboard.testing.livekit.FakeLiveKitServer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -217,6 +216,47 @@ class HangupTest {
     }
 
     @Test
+    void serverErrorsAndATimeoutAreRetriedUntilLiveKitHasEndedTheCallOnce() {
+        String room = CallControlRequests.room("faults");
+        livekit.room(room, agentAndCaller()).faultNext(DELETE_ROOM,
+                new ApiFault.HttpError(500), new ApiFault.Timeout(Duration.ofMillis(2500), false), new ApiFault.HttpError(502));
+        double retries = count("switchboard.controller.livekit.retries", "operation", DELETE_ROOM);
+
+        TestProducer.send(Topic.CALL_CONTROL, room, request(room, hangup(Transport.LIVEKIT).build()));
+
+        assertThat(((CallEnded) awaitCallEnded(room).value().getPayload()).getMethod()).isEqualTo(HangupMethod.DELETE_ROOM);
+        assertThat(livekit.requestsFor(room)).extracting(FakeLiveKitServer.RecordedRequest::fault)
+                .containsExactly("HTTP 500", "timeout", "HTTP 502", null);
+        assertThat(livekit.requestsFor(room)).filteredOn(r -> r.status() == 200).hasSize(1);
+        assertThat(count("switchboard.controller.livekit.retries", "operation", DELETE_ROOM)).isEqualTo(retries + 3);
+        assertThat(events.drain(Duration.ofMillis(300)).stream().filter(e -> room.equals(e.getRoom()) && e.getPayload() instanceof CallEnded)).hasSize(1);
+    }
+
+    @Test
+    void aHangupWhoseAnswerWasLostFindsTheRoomGoneOnItsRetry() {
+        String room = CallControlRequests.room("lost-answer");
+        // LiveKit deleted the room, but its answer came after the controller stopped waiting.
+        livekit.room(room, agentAndCaller()).faultNext(DELETE_ROOM, new ApiFault.Timeout(Duration.ofMillis(2500), true));
+
+        TestProducer.send(Topic.CALL_CONTROL, room, request(room, hangup(Transport.LIVEKIT).build()));
+
+        assertThat(((CallEnded) awaitCallEnded(room).value().getPayload()).getMethod()).isEqualTo(HangupMethod.ALREADY_GONE);
+        assertThat(livekit.requestsFor(room)).extracting(FakeLiveKitServer.RecordedRequest::status).containsExactly(200, 404);
+        assertThat(livekit.hasRoom(room)).isFalse();
+    }
+
+    @Test
+    void aRoomClosedUnderTheHangupCountsAsEndedWithoutRetrying() {
+        String room = CallControlRequests.room("vanished");
+        livekit.room(room, agentAndCaller()).faultNext(DELETE_ROOM, new ApiFault.RoomVanished());
+
+        TestProducer.send(Topic.CALL_CONTROL, room, request(room, hangup(Transport.LIVEKIT).build()));
+
+        assertThat(((CallEnded) awaitCallEnded(room).value().getPayload()).getMethod()).isEqualTo(HangupMethod.ALREADY_GONE);
+        assertThat(livekit.requestsFor(room)).extracting(FakeLiveKitServer.RecordedRequest::status).containsExactly(404);
+    }
+
+    @Test
     void aLiveKitThatKeepsFailingSendsTheRequestToTheDeadLetterTopic() {
         String room = CallControlRequests.room("unavailable");
         livekit.room(room, agentAndCaller()).failNext(DELETE_ROOM, 1_000, 503);
@@ -268,20 +308,5 @@ class HangupTest {
 
         assertThat(awaitDeadLetter(room).value()).isEqualTo(poison);
         assertThat(((CallEnded) awaitCallEnded(room).value().getPayload()).getMethod()).isEqualTo(HangupMethod.ALREADY_GONE);
-    }
-
-    @Test
-    void dialAndTransferAreDeadLetteredAsNotSupportedYet() {
-        String dialRoom = CallControlRequests.room("dial");
-        String transferRoom = CallControlRequests.room("transfer");
-
-        TestProducer.send(Topic.CALL_CONTROL, dialRoom, request(dialRoom,
-                DialRequested.newBuilder().setSipTrunkId("ST_1").setPhoneNumber("+15550199").build()));
-        TestProducer.send(Topic.CALL_CONTROL, transferRoom, request(transferRoom,
-                TransferRequested.newBuilder().setTransferTo("tel:+15550123").build()));
-
-        assertThat(header(awaitDeadLetter(dialRoom), "dead-letter-reason")).isEqualTo("DialRequested is not supported yet");
-        assertThat(header(awaitDeadLetter(transferRoom), "dead-letter-reason")).isEqualTo("TransferRequested is not supported yet");
-        assertThat(livekit.requests()).isEmpty();
     }
 }

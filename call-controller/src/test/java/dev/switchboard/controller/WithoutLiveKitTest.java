@@ -1,9 +1,15 @@
 package dev.switchboard.controller;
 
+import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CallEnded;
+import dev.switchboard.events.CallFailed;
+import dev.switchboard.events.CallFailureReason;
+import dev.switchboard.events.CommandResult;
+import dev.switchboard.events.CommandStatus;
 import dev.switchboard.events.HangupMethod;
 import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.Transport;
+import dev.switchboard.schemas.serde.CommandResultDeserializer;
 import dev.switchboard.schemas.serde.SessionEventDeserializer;
 import dev.switchboard.schemas.topics.Topic;
 import dev.switchboard.testing.KafkaTestResource;
@@ -23,14 +29,19 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
+import static dev.switchboard.controller.CallControlRequests.dial;
 import static dev.switchboard.controller.CallControlRequests.hangup;
 import static dev.switchboard.controller.CallControlRequests.request;
+import static dev.switchboard.controller.CallControlRequests.transfer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
-/** Without LIVEKIT_URL / LIVEKIT_API_KEY / LIVEKIT_API_SECRET: simulated calls still end, LiveKit calls cannot. */
+/**
+ * Without LIVEKIT_URL / LIVEKIT_API_KEY / LIVEKIT_API_SECRET: simulated calls still end, LiveKit calls cannot, and a
+ * dial or a transfer is answered with what to set, never a silent success.
+ */
 @QuarkusTest
 @TestProfile(WithoutLiveKitTest.NoLiveKit.class)
 @WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
@@ -72,6 +83,33 @@ class WithoutLiveKitTest {
                 assertThat(reason).contains("LiveKit is not configured", "LIVEKIT_URL");
             }
             assertThat(events.drain(Duration.ofMillis(300))).noneMatch(e -> room.equals(e.getRoom()) || unknown.equals(e.getRoom()));
+        }
+    }
+
+    @Test
+    void aDialIsAnsweredWithCallFailedSayingWhatToSet() {
+        String room = CallControlRequests.room("dial-without-livekit");
+        try (var events = TopicProbe.fromNow(Topic.SESSION_EVENTS, new SessionEventDeserializer())) {
+            CallControlRequest request = request(room, dial("+15550700").build());
+            TestProducer.send(Topic.CALL_CONTROL, room, request);
+
+            CallFailed failed = (CallFailed) events.await(e -> room.equals(e.getRoom()) && e.getPayload() instanceof CallFailed, WAIT).getPayload();
+            assertThat(failed.getReason()).isEqualTo(CallFailureReason.FAILED);
+            assertThat(failed.getDetail()).contains("LiveKit is not configured", "LIVEKIT_URL", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET");
+            assertThat(failed.getDialCommandId()).isEqualTo(request.getCommandId());
+        }
+    }
+
+    @Test
+    void aTransferIsRejectedSayingWhatToSet() {
+        String room = CallControlRequests.room("transfer-without-livekit");
+        try (var results = TopicProbe.fromNow(Topic.COMMAND_RESULTS, new CommandResultDeserializer())) {
+            CallControlRequest request = request(room, transfer("tel:+15550701").build());
+            TestProducer.send(Topic.CALL_CONTROL, room, request);
+
+            CommandResult result = results.await(r -> request.getCommandId().equals(r.getCommandId()), WAIT);
+            assertThat(result.getStatus()).isEqualTo(CommandStatus.REJECTED);
+            assertThat(result.getReason()).contains("LiveKit is not configured", "LIVEKIT_URL");
         }
     }
 

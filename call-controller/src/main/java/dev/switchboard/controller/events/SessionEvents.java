@@ -1,12 +1,16 @@
 package dev.switchboard.controller.events;
 
+import dev.switchboard.events.CallAnswered;
 import dev.switchboard.events.CallEnded;
 import dev.switchboard.events.CallControlRequest;
+import dev.switchboard.events.CallFailed;
+import dev.switchboard.events.CallFailureReason;
 import dev.switchboard.events.EndReason;
 import dev.switchboard.events.HangupMethod;
 import dev.switchboard.events.HangupRequested;
 import dev.switchboard.events.Issuer;
 import dev.switchboard.events.SessionEvent;
+import dev.switchboard.events.TransferRequested;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -17,9 +21,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 /**
- * Builds the session events this service publishes. Event ids are derived from what caused the event (the hang-up's
- * command id, LiveKit's webhook id), so a consumer sees the same id if the controller ever publishes one twice,
- * e.g. after a rebalance or when a webhook retry reaches another instance.
+ * Builds the session events this service publishes. Event ids are derived from what caused the event (the hang-up's,
+ * dial's or transfer's command id, LiveKit's webhook id), so a consumer sees the same id if the controller ever
+ * publishes one twice, e.g. after a rebalance or when a webhook retry reaches another instance.
  */
 @ApplicationScoped
 public class SessionEvents {
@@ -41,6 +45,57 @@ public class SessionEvents {
                 .setMethod(method)
                 .build();
         return event(derivedId("hangup", request.getCommandId()), request.getRoom(), hangup.getSessionId(), now(), ended);
+    }
+
+    /** CallAnswered: the dialled phone answered; its participant is in the room. */
+    public SessionEvent callAnswered(CallControlRequest request, String participantIdentity, String phoneNumber, String sipCallId) {
+        CallAnswered answered = CallAnswered.newBuilder()
+                .setParticipantIdentity(participantIdentity)
+                .setPhoneNumber(phoneNumber)
+                .setSipCallId(sipCallId)
+                .setDialCommandId(request.getCommandId())
+                .build();
+        return event(derivedId("dial", request.getCommandId()), request.getRoom(), null, now(), answered);
+    }
+
+    /** CallFailed: the dial did not connect; {@code sipStatusCode} and {@code sipStatus} are null when LiveKit reported none. */
+    public SessionEvent callFailed(CallControlRequest request, String participantIdentity, String phoneNumber, CallFailureReason reason,
+                                   Integer sipStatusCode, String sipStatus, String detail) {
+        CallFailed failed = CallFailed.newBuilder()
+                .setParticipantIdentity(participantIdentity)
+                .setPhoneNumber(phoneNumber)
+                .setReason(reason)
+                .setSipStatusCode(sipStatusCode)
+                .setSipStatus(sipStatus)
+                .setDetail(detail)
+                .setDialCommandId(request.getCommandId())
+                .build();
+        return event(derivedId("dial", request.getCommandId()), request.getRoom(), null, now(), failed);
+    }
+
+    /**
+     * CallEnded for a call handed over by a transfer: the caller left for the transfer target, so the agent's
+     * session ends as after a hang-up (reason TRANSFERRED, the transfer's command id in place of the hang-up's).
+     */
+    public SessionEvent callTransferred(CallControlRequest request, TransferRequested transfer, String participantIdentity) {
+        CallEnded ended = CallEnded.newBuilder()
+                .setReason(EndReason.TRANSFERRED)
+                .setEndedBy(request.getIssuer())
+                .setDetail("transferred " + participantIdentity + " to " + transfer.getTransferTo())
+                .setHangupCommandId(request.getCommandId())
+                .setMethod(HangupMethod.REMOVE_SIP_PARTICIPANT)
+                .build();
+        return event(derivedId("transfer", request.getCommandId()), request.getRoom(), null, now(), ended);
+    }
+
+    /** CallEnded for a room LiveKit closed while a transfer, which then failed, was being tried (its webhook was held back). */
+    public SessionEvent callClosedDuringTransfer(CallControlRequest request) {
+        CallEnded ended = CallEnded.newBuilder()
+                .setReason(EndReason.ROOM_CLOSED)
+                .setDetail("LiveKit closed the room while a transfer was being tried")
+                .setMethod(HangupMethod.OBSERVED)
+                .build();
+        return event(derivedId("transfer-closed", request.getCommandId()), request.getRoom(), null, now(), ended);
     }
 
     /** CallEnded for a room LiveKit reported finished without this controller's doing. */

@@ -66,9 +66,22 @@ public class CallLedger {
         commands.put(commandId, Boolean.TRUE);
     }
 
+    /** What is remembered about the room's call, whether a hang-up is under way or it is over. */
+    public Optional<RoomRecord> current(String room) {
+        return rooms.get(room);
+    }
+
     /** The record of the call this hang-up would end, if that call is already over. */
     public Optional<RoomRecord> ended(String room, String sessionId) {
         return rooms.get(room).filter(r -> r.status() == Status.ENDED && r.sameSession(sessionId));
+    }
+
+    /**
+     * A new call begins in the room (an outbound dial): what was remembered about an earlier call there no longer
+     * says anything about this one. A hang-up under way is kept.
+     */
+    public void newCall(String room) {
+        rooms.compute(room, current -> current.filter(r -> r.status() == Status.HANGING_UP));
     }
 
     /** A hang-up starts: a room_finished webhook arriving meanwhile is its effect, not a separate end. */

@@ -14,9 +14,9 @@ import org.jboss.logging.Logger;
 import java.time.Clock;
 
 /**
- * Decides what to do with one call-control request and does it: idempotent per command id, terminal per room,
+ * Decides what to do with one hang-up and does it: idempotent per command id, terminal per room,
  * expired requests not carried out, and CallEnded published before the request counts as handled.
- * Requests of one room must reach it one at a time (the listener sees to that).
+ * Requests of one room must reach it one at a time (the router sees to that).
  */
 @ApplicationScoped
 public class HangupService {
@@ -40,16 +40,9 @@ public class HangupService {
         this.clock = clock;
     }
 
-    public HangupResult handle(CallControlRequest request) {
+    public HangupResult handle(CallControlRequest request, HangupRequested hangup) {
         String room = request.getRoom();
         String commandId = request.getCommandId();
-        if (!(request.getPayload() instanceof HangupRequested hangup)) {
-            // Dial-out and transfer come with their own issues; until then they must not vanish silently.
-            String type = request.getPayload().getClass().getSimpleName();
-            LOG.warnf("room %s: %s %s is not supported yet, dead-lettered", room, type, commandId);
-            count("none", "unsupported");
-            return new HangupResult.Refused(type + " is not supported yet");
-        }
         if (ledger.commandHandled(commandId)) {
             LOG.infof("room %s: hang-up %s was already handled, ignored", room, commandId);
             count("none", "duplicate");

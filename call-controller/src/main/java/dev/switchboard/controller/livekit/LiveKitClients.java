@@ -14,28 +14,29 @@ import java.util.Optional;
 
 /**
  * The controller's LiveKit clients, built once from {@link LiveKitSettings}. Without LIVEKIT_URL, LIVEKIT_API_KEY and
- * LIVEKIT_API_SECRET both are absent: hang-ups of simulated calls still work (nothing to call), webhooks are refused.
- * A malformed LIVEKIT_URL fails the start, so a typo is noticed at deploy time, not at the first hang-up.
+ * LIVEKIT_API_SECRET all are absent: hang-ups of simulated calls still work (nothing to call), webhooks are refused,
+ * dials and transfers are answered with what to set. A malformed LIVEKIT_URL fails the start, so a typo is noticed
+ * at deploy time, not at the first hang-up.
  */
 @Startup
 @ApplicationScoped
 public class LiveKitClients {
     private static final Logger LOG = Logger.getLogger(LiveKitClients.class);
 
-    private final SdkLiveKitRooms rooms;
+    private final LiveKitApi api;
     private final WebhookReceiver webhooks;
     private final String apiBase;
 
     LiveKitClients(LiveKitSettings settings, MeterRegistry metrics, Clock clock) {
         if (settings.configured()) {
             apiBase = LiveKitUrl.apiBase(settings.url().orElseThrow());
-            rooms = new SdkLiveKitRooms(apiBase, settings.apiKey().orElseThrow(), settings.apiSecret().orElseThrow(),
+            api = LiveKitApi.connect(apiBase, settings.apiKey().orElseThrow(), settings.apiSecret().orElseThrow(),
                     settings.requestTimeout(), metrics, clock);
             webhooks = new WebhookReceiver(settings.apiKey().orElseThrow(), settings.apiSecret().orElseThrow());
             LOG.infof("LiveKit server API at %s", apiBase);
         } else {
             apiBase = null;
-            rooms = null;
+            api = null;
             webhooks = null;
             List<String> missing = new ArrayList<>();
             settings.url().ifPresentOrElse(url -> { }, () -> missing.add("LIVEKIT_URL"));
@@ -44,13 +45,21 @@ public class LiveKitClients {
             if (missing.size() < 3) {
                 LOG.warnf("LiveKit is only partly configured (missing %s): the controller runs without LiveKit", String.join(", ", missing));
             } else {
-                LOG.info("LiveKit is not configured: simulated calls only, webhooks are refused");
+                LOG.info("LiveKit is not configured: simulated calls only; webhooks, dials and transfers are refused");
             }
         }
     }
 
     public Optional<LiveKitRooms> rooms() {
-        return Optional.ofNullable(rooms);
+        return Optional.ofNullable(api).map(LiveKitApi::rooms);
+    }
+
+    public Optional<LiveKitSip> sip() {
+        return Optional.ofNullable(api).map(LiveKitApi::sip);
+    }
+
+    public Optional<LiveKitDispatch> dispatch() {
+        return Optional.ofNullable(api).map(LiveKitApi::dispatch);
     }
 
     public Optional<WebhookReceiver> webhooks() {
@@ -62,14 +71,14 @@ public class LiveKitClients {
         return Optional.ofNullable(apiBase);
     }
 
-    public Optional<SdkLiveKitRooms.LastCall> lastCall() {
-        return Optional.ofNullable(rooms).map(SdkLiveKitRooms::lastCall);
+    public Optional<LiveKitCalls.LastCall> lastCall() {
+        return Optional.ofNullable(api).map(LiveKitApi::lastCall);
     }
 
     @PreDestroy
     void close() {
-        if (rooms != null) {
-            rooms.close();
+        if (api != null) {
+            api.close();
         }
     }
 }

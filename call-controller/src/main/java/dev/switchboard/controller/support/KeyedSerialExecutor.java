@@ -13,7 +13,7 @@ import java.util.concurrent.Executors;
  * whose LiveKit calls are being retried must not hold up every other room's hang-up.
  */
 public final class KeyedSerialExecutor implements AutoCloseable {
-    private final ExecutorService threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("hangup-", 0).factory());
+    private final ExecutorService threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("call-control-", 0).factory());
     private final Map<String, CompletableFuture<Void>> tails = new HashMap<>();
 
     public <T> CompletableFuture<T> submit(String key, Callable<T> task) {

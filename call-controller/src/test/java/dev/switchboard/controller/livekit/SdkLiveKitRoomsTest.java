@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SdkLiveKitRoomsTest {
     private static FakeLiveKitServer livekit;
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-    private SdkLiveKitRooms rooms;
+    private LiveKitRooms rooms;
 
     @BeforeAll
     static void start() {
@@ -44,8 +44,8 @@ class SdkLiveKitRoomsTest {
         rooms = client(livekit.apiSecret());
     }
 
-    private SdkLiveKitRooms client(String secret) {
-        return new SdkLiveKitRooms(LiveKitUrl.apiBase(livekit.wsUrl()), livekit.apiKey(), secret, Duration.ofSeconds(3), metrics, Clock.systemUTC());
+    private LiveKitRooms client(String secret) {
+        return LiveKitApi.connect(LiveKitUrl.apiBase(livekit.wsUrl()), livekit.apiKey(), secret, Duration.ofSeconds(3), metrics, Clock.systemUTC()).rooms();
     }
 
     @Test
@@ -100,7 +100,7 @@ class SdkLiveKitRoomsTest {
 
     @Test
     void anUnreachableServerIsTransient() {
-        var unreachable = new SdkLiveKitRooms("http://127.0.0.1:1/", "k", "s", Duration.ofSeconds(2), metrics, Clock.systemUTC());
+        var unreachable = LiveKitApi.connect("http://127.0.0.1:1/", "k", "s", Duration.ofSeconds(2), metrics, Clock.systemUTC()).rooms();
         assertThat(unreachable.deleteRoom("r5")).isInstanceOf(LiveKitResult.TransientFailure.class);
     }
 }

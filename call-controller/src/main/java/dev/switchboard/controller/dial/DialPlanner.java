@@ -1,0 +1,73 @@
+package dev.switchboard.controller.dial;
+
+import dev.switchboard.controller.livekit.LiveKitSettings;
+import dev.switchboard.controller.livekit.OutboundCall;
+import dev.switchboard.events.CallControlRequest;
+import dev.switchboard.events.DialRequested;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Resolves a DialRequested against the configuration: the trunk and caller id default from SWITCHBOARD_SIP_*, the
+ * agent from SWITCHBOARD_LIVEKIT_AGENT_NAME, the callee's identity from the number as LiveKit would choose it.
+ */
+@ApplicationScoped
+public class DialPlanner {
+    /** Marks the callee's participant with the dial that placed it, so a later delivery of the dial can find it. */
+    public static final String DIAL_COMMAND_ATTRIBUTE = "switchboard.dialCommandId";
+    /** The ringing timeout of a dial that sets none. */
+    private static final Duration DEFAULT_RINGING_TIMEOUT = Duration.ofSeconds(30);
+
+    /** A plan, or why there can be none. */
+    public sealed interface Result {
+        record Ready(DialPlan plan) implements Result {
+        }
+
+        record Unplaceable(String reason) implements Result {
+        }
+    }
+
+    private final SipSettings sip;
+    private final LiveKitSettings livekit;
+
+    DialPlanner(SipSettings sip, LiveKitSettings livekit) {
+        this.sip = sip;
+        this.livekit = livekit;
+    }
+
+    public Result plan(CallControlRequest request, DialRequested dial) {
+        String number = number(dial.getPhoneNumber());
+        if (number == null) {
+            return new Result.Unplaceable("the dial has no phone number");
+        }
+        Optional<String> trunk = text(dial.getSipTrunkId()).or(sip::outboundTrunk);
+        if (trunk.isEmpty()) {
+            return new Result.Unplaceable("no SIP trunk: the dial names none and SWITCHBOARD_SIP_OUTBOUND_TRUNK is not set");
+        }
+        String from = text(dial.getFromNumber()).or(sip::fromNumber).orElse(null);
+        String identity = text(dial.getParticipantIdentity()).orElse("sip_" + number);
+        Duration ringing = dial.getRingingTimeoutSeconds() > 0 ? Duration.ofSeconds(dial.getRingingTimeoutSeconds()) : DEFAULT_RINGING_TIMEOUT;
+        Duration maxDuration = dial.getMaxCallDurationSeconds() != null && dial.getMaxCallDurationSeconds() > 0
+                ? Duration.ofSeconds(dial.getMaxCallDurationSeconds())
+                : sip.maxCallDuration().orElse(null);
+        OutboundCall call = new OutboundCall(request.getRoom(), trunk.get(), number, from, identity,
+                text(dial.getParticipantName()).orElse(null), Map.of(DIAL_COMMAND_ATTRIBUTE, request.getCommandId()),
+                ringing, maxDuration, dial.getPlayDialtone(), text(dial.getDtmf()).orElse(null));
+        String metadata = DispatchMetadata.json(request.getCommandId(), dial, number, from, trunk.get(), identity);
+        return new Result.Ready(new DialPlan(request.getCommandId(), call, text(dial.getAgentName()).or(livekit::agentName),
+                metadata, ringing.plus(sip.answerGrace())));
+    }
+
+    /** E.164 as given; a {@code tel:} URI is dialled as its number (LiveKit wants a number or SIP user, not a URI). */
+    private static String number(String phoneNumber) {
+        Optional<String> number = text(phoneNumber);
+        return number.map(n -> n.regionMatches(true, 0, "tel:", 0, 4) ? n.substring(4).trim() : n).filter(n -> !n.isEmpty()).orElse(null);
+    }
+
+    private static Optional<String> text(String value) {
+        return Optional.ofNullable(value).map(String::trim).filter(v -> !v.isEmpty());
+    }
+}

@@ -1,0 +1,164 @@
+package dev.switchboard.controller.dial;
+
+import dev.switchboard.controller.control.ControlOutcome;
+import dev.switchboard.controller.events.SessionEventPublisher;
+import dev.switchboard.controller.events.SessionEvents;
+import dev.switchboard.controller.hangup.Backoff;
+import dev.switchboard.controller.hangup.CallLedger;
+import dev.switchboard.controller.hangup.HangupSettings;
+import dev.switchboard.controller.hangup.RetryingCaller;
+import dev.switchboard.controller.livekit.LiveKitClients;
+import dev.switchboard.controller.support.ExpiringMap;
+import dev.switchboard.events.CallControlRequest;
+import dev.switchboard.events.CallFailureReason;
+import dev.switchboard.events.DialRequested;
+import dev.switchboard.events.SessionEvent;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * Carries out DialRequested: every dial ends in one CallAnswered or one CallFailed on switchboard.session-events
+ * (with the dial's command id), nothing silent. A command id rings at most once: this controller remembers the ones
+ * it took on, and LiveKit is asked first whether an earlier delivery (on a controller since gone) began it. A failed
+ * dial's room is deleted, taking the dispatched agent with it.
+ */
+@ApplicationScoped
+public class DialService {
+    private static final Logger LOG = Logger.getLogger(DialService.class);
+    private static final String NOT_CONFIGURED =
+            "LiveKit is not configured: set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET to place calls";
+
+    private final DialPlanner planner;
+    private final Optional<EarlierAttempts> earlierAttempts;
+    private final Optional<Dialer> dialer;
+    private final Optional<FailedDialCleanup> cleanup;
+    private final CallLedger ledger;
+    /** Outcomes Kafka did not take: a later delivery of the same dial publishes them instead of dialling. */
+    private final ExpiringMap<String, SessionEvent> unpublished;
+    private final SessionEvents events;
+    private final SessionEventPublisher publisher;
+    private final MeterRegistry metrics;
+    private final Clock clock;
+
+    DialService(LiveKitClients livekit, DialPlanner planner, HangupSettings hangup, CallLedger ledger, SessionEvents events,
+                SessionEventPublisher publisher, MeterRegistry metrics, Clock clock) {
+        RetryingCaller retrying = new RetryingCaller(Backoff.of(hangup.retry()), metrics);
+        boolean configured = livekit.rooms().isPresent() && livekit.sip().isPresent() && livekit.dispatch().isPresent();
+        this.earlierAttempts = configured
+                ? Optional.of(new EarlierAttempts(livekit.rooms().get(), livekit.dispatch().get(), retrying)) : Optional.empty();
+        this.dialer = configured
+                ? Optional.of(new Dialer(livekit.sip().get(), new AgentDispatcher(livekit.dispatch().get(), retrying), retrying)) : Optional.empty();
+        this.cleanup = configured ? Optional.of(new FailedDialCleanup(livekit.rooms().get(), retrying, ledger)) : Optional.empty();
+        this.planner = planner;
+        this.ledger = ledger;
+        this.unpublished = new ExpiringMap<>(hangup.rememberFor(), clock);
+        this.events = events;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** Deliveries of one command id must reach it one at a time (the router sees to that). */
+    public ControlOutcome handle(CallControlRequest request, DialRequested dial) {
+        String commandId = request.getCommandId();
+        if (ledger.commandHandled(commandId)) {
+            Optional<SessionEvent> outcome = unpublished.get(commandId);
+            if (outcome.isPresent()) {
+                LOG.infof("room %s: dial %s delivered again, publishing its outcome", request.getRoom(), commandId);
+                return publish(request, outcome.get()) ? new ControlOutcome.Done("outcome published late")
+                        : new ControlOutcome.Refused("the dial's outcome still could not be published");
+            }
+            LOG.infof("room %s: dial %s was already handled, ignored", request.getRoom(), commandId);
+            count("duplicate");
+            return new ControlOutcome.Skipped("command " + commandId + " already handled");
+        }
+        // Claimed before anything can ring: from here on this command is never dialled again by this controller.
+        ledger.rememberCommand(commandId);
+        if (clock.instant().isAfter(request.getExpiresAt())) {
+            return failed(request, dial, null, CallFailure.failed("expired at " + request.getExpiresAt() + ", not dialled"));
+        }
+        if (dialer.isEmpty()) {
+            return failed(request, dial, null, CallFailure.failed(NOT_CONFIGURED));
+        }
+        DialPlan plan;
+        switch (planner.plan(request, dial)) {
+            case DialPlanner.Result.Ready ready -> plan = ready.plan();
+            case DialPlanner.Result.Unplaceable unplaceable -> {
+                return failed(request, dial, null, CallFailure.failed(unplaceable.reason()));
+            }
+        }
+        String identity = plan.call().identity();
+        // From here on a hang-up of the room is one of this call, and stops it.
+        ledger.newCall(plan.room());
+        boolean roomExisted;
+        switch (earlierAttempts.get().check(plan)) {
+            case EarlierAttempts.Finding.None none -> roomExisted = none.roomExisted();
+            case EarlierAttempts.Finding.Answered answered -> {
+                LOG.infof("room %s: dial %s was answered in an earlier attempt, reported without dialling again", request.getRoom(), commandId);
+                return answered(request, dial, answered.participant().identity(), answered.participant().sipCallId());
+            }
+            case EarlierAttempts.Finding.Interrupted interrupted -> {
+                CallFailure failure = CallFailure.failed("an earlier delivery of this dial was interrupted before its outcome was known ("
+                        + interrupted.evidence() + "); not dialled again");
+                return failed(request, dial, identity, failure.withDetail(cleanup.get().cleanUp(plan, false)));
+            }
+            case EarlierAttempts.Finding.Unknown unknown -> {
+                return failed(request, dial, identity, CallFailure.failed("could not check LiveKit for an earlier attempt, not dialled: "
+                        + unknown.why()));
+            }
+        }
+        return switch (dialer.get().dial(plan, () -> ledger.current(plan.room()).isPresent())) {
+            case Dialer.Result.Answered answered -> answered(request, dial, answered.participant().identity(), answered.participant().sipCallId());
+            case Dialer.Result.Failed failed -> failed(request, dial, identity, failed.failure().withDetail(cleanup.get().cleanUp(plan, roomExisted)));
+        };
+    }
+
+    private ControlOutcome answered(CallControlRequest request, DialRequested dial, String identity, String sipCallId) {
+        SessionEvent event = events.callAnswered(request, identity, dial.getPhoneNumber(), sipCallId);
+        if (!publish(request, event)) {
+            count("unpublished");
+            return new ControlOutcome.Refused("the call was answered but CallAnswered could not be published");
+        }
+        count("answered");
+        LOG.infof("room %s: dial %s answered", request.getRoom(), request.getCommandId());
+        return new ControlOutcome.Done("answered");
+    }
+
+    private ControlOutcome failed(CallControlRequest request, DialRequested dial, String identity, CallFailure failure) {
+        SessionEvent event = events.callFailed(request, identity, dial.getPhoneNumber(), failure.reason(), failure.sipStatusCode(),
+                failure.sipStatus(), failure.detail());
+        if (!publish(request, event)) {
+            count("unpublished");
+            return new ControlOutcome.Refused("the dial failed (" + failure.sipSummary() + ": " + failure.detail()
+                    + ") but CallFailed could not be published");
+        }
+        count(failure.reason().name().toLowerCase());
+        // The detail names no phone number: it is safe to log.
+        if (failure.reason() == CallFailureReason.FAILED) {
+            LOG.warnf("room %s: dial %s failed: %s", request.getRoom(), request.getCommandId(), failure.detail());
+        } else {
+            LOG.infof("room %s: dial %s not connected, %s (%s)", request.getRoom(), request.getCommandId(), failure.reason(), failure.sipSummary());
+        }
+        return new ControlOutcome.Done(failure.reason().name());
+    }
+
+    private boolean publish(CallControlRequest request, SessionEvent event) {
+        try {
+            publisher.publish(event);
+            unpublished.remove(request.getCommandId());
+            return true;
+        } catch (RuntimeException e) {
+            unpublished.put(request.getCommandId(), event);
+            LOG.errorf("room %s: the outcome of dial %s could not be published: %s", request.getRoom(), request.getCommandId(), e.getMessage());
+            return false;
+        }
+    }
+
+    private void count(String outcome) {
+        metrics.counter("switchboard.controller.dials", "outcome", outcome).increment();
+    }
+}

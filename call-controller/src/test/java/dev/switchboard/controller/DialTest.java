@@ -1,0 +1,341 @@
+package dev.switchboard.controller;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.controller.FakeLiveKitResource.InjectFakeLiveKit;
+import dev.switchboard.events.CallAnswered;
+import dev.switchboard.events.CallControlRequest;
+import dev.switchboard.events.CallEnded;
+import dev.switchboard.events.CallFailed;
+import dev.switchboard.events.CallFailureReason;
+import dev.switchboard.events.DialRequested;
+import dev.switchboard.events.HangupMethod;
+import dev.switchboard.events.SessionEvent;
+import dev.switchboard.events.Transport;
+import dev.switchboard.schemas.client.Commands;
+import dev.switchboard.schemas.serde.SessionEventDeserializer;
+import dev.switchboard.schemas.topics.Topic;
+import dev.switchboard.testing.KafkaTestResource;
+import dev.switchboard.testing.TestProducer;
+import dev.switchboard.testing.TopicProbe;
+import dev.switchboard.testing.livekit.ApiFault;
+import dev.switchboard.testing.livekit.DialOutcome;
+import dev.switchboard.testing.livekit.FakeLiveKitServer;
+import dev.switchboard.testing.livekit.FakeLiveKitServer.RecordedRequest;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import livekit.LivekitAgentDispatch.CreateAgentDispatchRequest;
+import livekit.LivekitModels.ParticipantInfo;
+import livekit.LivekitSip.CreateSIPParticipantRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static dev.switchboard.controller.CallControlRequests.LLM;
+import static dev.switchboard.controller.CallControlRequests.dial;
+import static dev.switchboard.controller.CallControlRequests.hangup;
+import static dev.switchboard.controller.CallControlRequests.request;
+import static dev.switchboard.testing.livekit.FakeLiveKitServer.CREATE_DISPATCH;
+import static dev.switchboard.testing.livekit.FakeLiveKitServer.CREATE_SIP_PARTICIPANT;
+import static dev.switchboard.testing.livekit.FakeLiveKitServer.DELETE_ROOM;
+import static dev.switchboard.testing.livekit.FakeLiveKitServer.LIST_PARTICIPANTS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Outbound calls from DialRequested on switchboard.call-control, placed through the fake LiveKit SIP API, on the real broker. */
+@QuarkusTest
+@WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(FakeLiveKitResource.class)
+class DialTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @InjectFakeLiveKit
+    FakeLiveKitServer livekit;
+
+    @Inject
+    MeterRegistry metrics;
+
+    private TopicProbe<SessionEvent> events;
+
+    @BeforeEach
+    void openProbe() {
+        livekit.reset();
+        events = TopicProbe.fromNow(Topic.SESSION_EVENTS, new SessionEventDeserializer());
+    }
+
+    @AfterEach
+    void closeProbe() {
+        livekit.reset(); // the fake is shared with the other test classes of this resource set
+        events.close();
+    }
+
+    private SessionEvent awaitOutcome(String room) {
+        return events.await(e -> room.equals(e.getRoom()) && (e.getPayload() instanceof CallAnswered || e.getPayload() instanceof CallFailed), WAIT);
+    }
+
+    private CallFailed awaitFailure(String room) {
+        SessionEvent event = awaitOutcome(room);
+        assertThat(event.getPayload()).as("the dial's outcome").isInstanceOf(CallFailed.class);
+        return (CallFailed) event.getPayload();
+    }
+
+    private double count(String name, String... tags) {
+        Counter counter = metrics.find(name).tags(tags).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @Test
+    void anAnsweredCallIsReportedAfterTheAgentWasDispatchedWithTheDialsDetails() throws Exception {
+        String room = CallControlRequests.room("dial-answered");
+        CallControlRequest request = request(room, dial("+15550201")
+                .setInstructions("Remind the customer of tomorrow's appointment.")
+                .setMetadata(Map.of("customer", "42"))
+                .setMaxCallDurationSeconds(600)
+                .build());
+
+        TestProducer.send(Topic.CALL_CONTROL, room, request);
+
+        SessionEvent event = awaitOutcome(room);
+        assertThat(event.getPayload()).isInstanceOfSatisfying(CallAnswered.class, answered -> {
+            assertThat(answered.getDialCommandId()).isEqualTo(request.getCommandId());
+            assertThat(answered.getParticipantIdentity()).isEqualTo("sip_+15550201");
+            assertThat(answered.getPhoneNumber()).isEqualTo("+15550201");
+            assertThat(answered.getSipCallId()).startsWith("SCL_");
+        });
+        assertThat(event.getSource()).isEqualTo("call-controller");
+
+        // First a look for an earlier attempt (none: the room does not exist), then the agent, then the phone.
+        assertThat(livekit.requestsFor(room)).extracting(RecordedRequest::method)
+                .containsExactly(LIST_PARTICIPANTS, CREATE_DISPATCH, CREATE_SIP_PARTICIPANT);
+        assertThat(livekit.requestsFor(room)).allMatch(RecordedRequest::authorized);
+
+        RecordedRequest dispatch = livekit.requests(CREATE_DISPATCH, room).getFirst();
+        assertThat(dispatch.video()).containsEntry("roomAdmin", true).containsEntry("room", room);
+        CreateAgentDispatchRequest dispatched = dispatch.body(CreateAgentDispatchRequest.class);
+        assertThat(dispatched.getAgentName()).isEqualTo(FakeLiveKitResource.AGENT_NAME);
+        JsonNode metadata = JSON.readTree(dispatched.getMetadata());
+        assertThat(metadata.path("direction").asText()).isEqualTo("OUTBOUND");
+        assertThat(metadata.path("dialCommandId").asText()).isEqualTo(request.getCommandId());
+        assertThat(metadata.path("calleeNumber").asText()).isEqualTo("+15550201");
+        assertThat(metadata.path("callerNumber").asText()).isEqualTo(FakeLiveKitResource.FROM_NUMBER);
+        assertThat(metadata.path("participantIdentity").asText()).isEqualTo("sip_+15550201");
+        assertThat(metadata.path("instructions").asText()).isEqualTo("Remind the customer of tomorrow's appointment.");
+        assertThat(metadata.path("metadata").path("customer").asText()).isEqualTo("42");
+
+        RecordedRequest create = livekit.requests(CREATE_SIP_PARTICIPANT, room).getFirst();
+        assertThat(create.sip()).containsEntry("call", true);
+        CreateSIPParticipantRequest sip = create.body(CreateSIPParticipantRequest.class);
+        assertThat(sip.getSipTrunkId()).isEqualTo(FakeLiveKitServer.DEFAULT_OUTBOUND_TRUNK);
+        assertThat(sip.getSipCallTo()).isEqualTo("+15550201");
+        assertThat(sip.getSipNumber()).isEqualTo(FakeLiveKitResource.FROM_NUMBER);
+        assertThat(sip.getRoomName()).isEqualTo(room);
+        assertThat(sip.getParticipantIdentity()).isEqualTo("sip_+15550201");
+        assertThat(sip.getWaitUntilAnswered()).isTrue();
+        assertThat(sip.getRingingTimeout().getSeconds()).isEqualTo(5);
+        assertThat(sip.getMaxCallDuration().getSeconds()).isEqualTo(600);
+
+        assertThat(livekit.findParticipant(room, "sip_+15550201")).hasValueSatisfying(p ->
+                assertThat(p.getAttributesMap()).containsEntry("sip.callStatus", "active"));
+        assertThat(livekit.hasRoom(room)).isTrue();
+    }
+
+    static Stream<Arguments> failures() {
+        return Stream.of(
+                Arguments.of(DialOutcome.busy(), CallFailureReason.BUSY, 486, "Busy Here"),
+                Arguments.of(DialOutcome.reject(600, "Busy Everywhere"), CallFailureReason.BUSY, 600, "Busy Everywhere"),
+                Arguments.of(DialOutcome.declined(), CallFailureReason.DECLINED, 603, "Decline"),
+                Arguments.of(DialOutcome.noAnswer(), CallFailureReason.NO_ANSWER, 480, "Temporarily Unavailable"),
+                Arguments.of(DialOutcome.invalidNumber(), CallFailureReason.INVALID_NUMBER, 404, "Not Found"),
+                Arguments.of(DialOutcome.addressIncomplete(), CallFailureReason.INVALID_NUMBER, 484, "Address Incomplete"),
+                Arguments.of(DialOutcome.trunkRejected(), CallFailureReason.TRUNK_REJECTED, 403, "Forbidden"),
+                Arguments.of(DialOutcome.trunkUnavailable(), CallFailureReason.TRUNK_UNAVAILABLE, 503, "Service Unavailable"),
+                Arguments.of(DialOutcome.reject(488, "Not Acceptable Here"), CallFailureReason.FAILED, 488, "Not Acceptable Here"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("failures")
+    void eachFailureIsReportedWithItsReasonOnceAndTheRoomIsDeleted(DialOutcome outcome, CallFailureReason reason, int sipStatus, String phrase) {
+        String room = CallControlRequests.room("dial-" + reason.name().toLowerCase());
+        String number = "+1555030" + sipStatus;
+        livekit.dialOutcome(number, outcome);
+        CallControlRequest request = request(room, dial(number).build());
+
+        TestProducer.send(Topic.CALL_CONTROL, room, request);
+
+        CallFailed failed = awaitFailure(room);
+        assertThat(failed.getReason()).isEqualTo(reason);
+        assertThat(failed.getSipStatusCode()).isEqualTo(sipStatus);
+        assertThat(failed.getSipStatus()).isEqualTo(phrase);
+        assertThat(failed.getDialCommandId()).isEqualTo(request.getCommandId());
+        assertThat(failed.getPhoneNumber()).isEqualTo(number);
+        assertThat(failed.getDetail()).contains("room deleted");
+        // Never dialled twice, whatever HTTP status LiveKit chose for the SIP status (486 is 429, 503 is 412...).
+        assertThat(livekit.requests(CREATE_SIP_PARTICIPANT, room)).hasSize(1);
+        // The dispatched agent leaves with the room.
+        assertThat(livekit.requestsFor(room)).extracting(RecordedRequest::method)
+                .containsExactly(LIST_PARTICIPANTS, CREATE_DISPATCH, CREATE_SIP_PARTICIPANT, DELETE_ROOM);
+        assertThat(livekit.hasRoom(room)).isFalse();
+    }
+
+    @Test
+    void liveKitsRingingTimeoutIsNoAnswerAndNeverDialledAgain() {
+        String room = CallControlRequests.room("dial-ringing-timeout");
+        livekit.dialOutcome("+15550401", DialOutcome.ringingTimeout());
+
+        TestProducer.send(Topic.CALL_CONTROL, room, request(room, dial("+15550401").setRingingTimeoutSeconds(1).build()));
+
+        CallFailed failed = awaitFailure(room);
+        assertThat(failed.getReason()).isEqualTo(CallFailureReason.NO_ANSWER);
+        assertThat(failed.getSipStatusCode()).isNull();
+        assertThat(failed.getDetail()).contains("ringing timeout", "sip request timed out");
+        assertThat(livekit.requests(CREATE_SIP_PARTICIPANT, room)).singleElement()
+                .satisfies(r -> assertThat(r.errorCode()).isEqualTo("canceled"));
+        assertThat(livekit.hasRoom(room)).isFalse();
+    }
+
+    @Test
+    void aSlowAnswerWithinTheRingingTimeoutIsAnswered() {
+        String room = CallControlRequests.room("dial-slow");
+        livekit.dialOutcome("+15550402", DialOutcome.answerAfter(Duration.ofMillis(1500)));
+
+        TestProducer.send(Topic.CALL_CONTROL, room, request(room, dial("+15550402").setRingingTimeoutSeconds(4).build()));
+
+        assertThat(awaitOutcome(room).getPayload()).isInstanceOf(CallAnswered.class);
+    }
+
+    @Test
+    void aRedeliveredDialRingsOnce() {
+        String room = CallControlRequests.room("dial-twice");
+        CallControlRequest request = request(room, dial("+15550403").build());
+        double duplicates = count("switchboard.controller.dials", "outcome", "duplicate");
+
+        TestProducer.send(Topic.CALL_CONTROL, room, request);
+        TestProducer.send(Topic.CALL_CONTROL, room, request);
+
+        awaitOutcome(room);
+        await().atMost(WAIT).until(() -> count("switchboard.controller.dials", "outcome", "duplicate") >= duplicates + 1);
+        assertThat(livekit.requests(CREATE_SIP_PARTICIPANT, room)).hasSize(1);
+        assertThat(livekit.requests(CREATE_DISPATCH, room)).hasSize(1);
+        assertThat(events.drain(Duration.ofMillis(300)).stream().filter(e -> room.equals(e.getRoom()))).hasSize(1);
+    }
+
+    @Test
+    void aDialAnEarlierDeliveryAnsweredIsReportedWithoutRingingAgain() {
+        // A controller placed this call, then died before it could report it; Kafka delivers the dial again.
+        String room = CallControlRequests.room("dial-earlier-answered");
+        CallControlRequest request = request(room, dial("+15550404").build());
+        livekit.room(room, FakeLiveKitServer.participant("sip_+15550404", ParticipantInfo.Kind.SIP, Map.of(
+                "switchboard.dialCommandId", request.getCommandId(), "sip.callStatus", "active", "sip.callID", "SCL_earlier")));
+
+        TestProducer.send(Topic.CALL_CONTROL, room, request);
+
+        assertThat(awaitOutcome(room).getPayload()).isInstanceOfSatisfying(CallAnswered.class, answered -> {
+            assertThat(answered.getSipCallId()).isEqualTo("SCL_earlier");
+            assertThat(answered.getDialCommandId()).isEqualTo(request.getCommandId());
+        });
+        assertThat(livekit.requests(CREATE_SIP_PARTICIPANT, room)).isEmpty();
+        assertThat(livekit.requests(CREATE_DISPATCH, room)).isEmpty();
+    }
+
+    @Test
+    void aDialAnEarlierDeliveryBeganIsNotDialledAgain() {
+        // The earlier controller dispatched the agent and may have rung the phone; what it heard back is lost.
+        String room = CallControlRequests.room("dial-earlier-interrupted");
+        CallControlRequest request = request(room, dial("+15550405").build());
+        livekit.dispatch(room, FakeLiveKitResource.AGENT_NAME, "{\"dialCommandId\":\"" + request.getCommandId() + "\"}");
+
+        TestProducer.send(Topic.CALL_CONTROL, room, request);
+
+        CallFailed failed = awaitFailure(room);
+        assertThat(failed.getReason()).isEqualTo(CallFailureReason.FAILED);
+        assertThat(failed.getDetail()).contains("earlier delivery", "not dialled again", "room deleted");
+        assertThat(livekit.requests(CREATE_SIP_PARTICIPANT, room)).isEmpty();
+        assertThat(livekit.hasRoom(room)).isFalse();
+    }
+
+    @Test
+    void transientErrorsBeforeTheInviteAreRetried() {
+        String room = CallControlRequests.room("dial-retry");
+        livekit.failNext(CREATE_DISPATCH, 1, 503).failNext(CREATE_SIP_PARTICIPANT, 2, 503);
+        double retries = count("switchboard.controller.livekit.retries", "operation", CREATE_SIP_PARTICIPANT);
+
+        TestProducer.send(Topic.CALL_CONTROL, room, request(room, dial("+15550406").build()));
+
+        assertThat(awaitOutcome(room).getPayload()).isInstanceOf(CallAnswered.class);
+        assertThat(livekit.requests(CREATE_DISPATCH, room)).extracting(RecordedRequest::status).containsExactly(503, 200);
+        assertThat(livekit.requests(CREATE_SIP_PARTICIPANT, room)).extracting(RecordedRequest::status).containsExactly(503, 503, 200);
+        assertThat(count("switchboard.controller.livekit.retries", "operation", CREATE_SIP_PARTICIPANT)).isEqualTo(retries + 2);
+        assertThat(livekit.dispatches(room)).hasSize(1);
+    }
+
+    @Test
+    void nothingIsRetriedOnceThePhoneMayHaveRung() {
+        String lost = CallControlRequests.room("dial-lost-answer");
+        String internal = CallControlRequests.room("dial-internal");
+        // LiveKit placed the call but its answer never came (ringing 1 s + grace 2 s); then an error after the INVITE.
+        livekit.faultNext(CREATE_SIP_PARTICIPANT, new ApiFault.Timeout(Duration.ofSeconds(6), true), new ApiFault.HttpError(500));
+
+        TestProducer.send(Topic.CALL_CONTROL, lost, request(lost, dial("+15550407").setRingingTimeoutSeconds(1).build()));
+        CallFailed unknown = awaitFailure(lost);
+        TestProducer.send(Topic.CALL_CONTROL, internal, request(internal, dial("+15550408").build()));
+        CallFailed refused = awaitFailure(internal);
+
+        assertThat(unknown.getReason()).isEqualTo(CallFailureReason.FAILED);
+        assertThat(unknown.getDetail()).contains("no answer from LiveKit", "may have rung", "room deleted");
+        assertThat(refused.getReason()).isEqualTo(CallFailureReason.FAILED);
+        assertThat(refused.getDetail()).contains("HTTP 500");
+        assertThat(livekit.requests(CREATE_SIP_PARTICIPANT, lost)).hasSize(1);
+        assertThat(livekit.requests(CREATE_SIP_PARTICIPANT, internal)).hasSize(1);
+        // The room of the call that may be up is deleted, which hangs it up.
+        assertThat(livekit.hasRoom(lost)).isFalse();
+    }
+
+    @Test
+    void aHangupWhileThePhoneRingsCancelsTheDial() {
+        String room = CallControlRequests.room("dial-cancelled");
+        livekit.dialOutcome("+15550409", DialOutcome.answerAfter(Duration.ofSeconds(15)));
+        CallControlRequest dial = request(room, dial("+15550409").setRingingTimeoutSeconds(20).build());
+
+        TestProducer.send(Topic.CALL_CONTROL, room, dial);
+        await().atMost(WAIT).until(() -> !livekit.participants(room).isEmpty());
+        CallControlRequest hangup = request(room, hangup(Transport.LIVEKIT).build());
+        TestProducer.send(Topic.CALL_CONTROL, room, hangup);
+
+        // The hang-up does not wait behind the ringing dial; LiveKit then ends the dial as at its ringing timeout.
+        CallEnded ended = (CallEnded) events.await(e -> room.equals(e.getRoom()) && e.getPayload() instanceof CallEnded, WAIT).getPayload();
+        assertThat(ended.getMethod()).isEqualTo(HangupMethod.DELETE_ROOM);
+        CallFailed failed = awaitFailure(room);
+        assertThat(failed.getReason()).isEqualTo(CallFailureReason.NO_ANSWER);
+        assertThat(failed.getDetail()).contains("hung up meanwhile", hangup.getCommandId());
+        assertThat(livekit.requests(DELETE_ROOM, room)).filteredOn(r -> r.status() == 200).hasSize(1);
+        assertThat(livekit.requests(CREATE_SIP_PARTICIPANT, room)).hasSize(1);
+    }
+
+    @Test
+    void anExpiredDialIsReportedAndNotDialled() {
+        String room = CallControlRequests.room("dial-expired");
+        Clock aMinuteAgo = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-1));
+        DialRequested dial = dial("+15550410").build();
+        CallControlRequest stale = new Commands(LLM, Duration.ofSeconds(30), aMinuteAgo).callControl(room, dial);
+
+        TestProducer.send(Topic.CALL_CONTROL, room, stale);
+
+        CallFailed failed = awaitFailure(room);
+        assertThat(failed.getReason()).isEqualTo(CallFailureReason.FAILED);
+        assertThat(failed.getDetail()).startsWith("expired at");
+        assertThat(livekit.requestsFor(room)).isEmpty();
+    }
+}

@@ -1,0 +1,172 @@
+package dev.switchboard.controller;
+
+import dev.switchboard.controller.FakeLiveKitResource.InjectFakeLiveKit;
+import dev.switchboard.events.CallControlRequest;
+import dev.switchboard.events.CallEnded;
+import dev.switchboard.events.CommandResult;
+import dev.switchboard.events.CommandStatus;
+import dev.switchboard.events.EndReason;
+import dev.switchboard.events.HangupMethod;
+import dev.switchboard.events.SessionEvent;
+import dev.switchboard.events.Transport;
+import dev.switchboard.schemas.serde.CommandResultDeserializer;
+import dev.switchboard.schemas.serde.SessionEventDeserializer;
+import dev.switchboard.schemas.topics.Topic;
+import dev.switchboard.testing.KafkaTestResource;
+import dev.switchboard.testing.TestProducer;
+import dev.switchboard.testing.TopicProbe;
+import dev.switchboard.testing.livekit.FakeLiveKitServer;
+import dev.switchboard.testing.livekit.FakeLiveKitServer.RecordedRequest;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import livekit.LivekitModels.ParticipantInfo;
+import livekit.LivekitSip.TransferSIPParticipantRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static dev.switchboard.controller.CallControlRequests.LLM;
+import static dev.switchboard.controller.CallControlRequests.hangup;
+import static dev.switchboard.controller.CallControlRequests.request;
+import static dev.switchboard.controller.CallControlRequests.transfer;
+import static dev.switchboard.testing.livekit.FakeLiveKitServer.LIST_PARTICIPANTS;
+import static dev.switchboard.testing.livekit.FakeLiveKitServer.TRANSFER_SIP_PARTICIPANT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+/** Cold transfers from TransferRequested on switchboard.call-control, through the fake LiveKit SIP API, on the real broker. */
+@QuarkusTest
+@WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(FakeLiveKitResource.class)
+class TransferTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final String CALLER = "sip_+15550600";
+
+    @InjectFakeLiveKit
+    FakeLiveKitServer livekit;
+
+    private TopicProbe<SessionEvent> events;
+    private TopicProbe<CommandResult> results;
+
+    @BeforeEach
+    void openProbes() {
+        livekit.reset();
+        events = TopicProbe.fromNow(Topic.SESSION_EVENTS, new SessionEventDeserializer());
+        results = TopicProbe.fromNow(Topic.COMMAND_RESULTS, new CommandResultDeserializer());
+    }
+
+    @AfterEach
+    void closeProbes() {
+        livekit.reset(); // the fake is shared with the other test classes of this resource set
+        events.close();
+        results.close();
+    }
+
+    private String callInProgress(String prefix) {
+        String room = CallControlRequests.room(prefix);
+        livekit.room(room,
+                FakeLiveKitServer.participant("agent-worker-7", ParticipantInfo.Kind.AGENT, Map.of()),
+                FakeLiveKitServer.sipParticipant(CALLER, "+15550600"));
+        return room;
+    }
+
+    private CommandResult awaitResult(CallControlRequest request) {
+        return results.await(r -> request.getCommandId().equals(r.getCommandId()), WAIT);
+    }
+
+    @Test
+    void anAcceptedTransferHandsTheCallerOverAndEndsTheAgentsSession() {
+        String room = callInProgress("transfer-accepted");
+        CallControlRequest request = request(room, transfer("tel:+15550699").setPlayDialtone(true).build());
+
+        TestProducer.send(Topic.CALL_CONTROL, room, request);
+
+        CommandResult result = awaitResult(request);
+        assertThat(result.getStatus()).isEqualTo(CommandStatus.APPLIED);
+        assertThat(result.getCommandType()).isEqualTo("TransferRequested");
+        assertThat(result.getRoom()).isEqualTo(room);
+        CallEnded ended = (CallEnded) events.await(e -> room.equals(e.getRoom()) && e.getPayload() instanceof CallEnded, WAIT).getPayload();
+        assertThat(ended.getReason()).isEqualTo(EndReason.TRANSFERRED);
+        assertThat(ended.getHangupCommandId()).isEqualTo(request.getCommandId());
+        assertThat(ended.getEndedBy()).isEqualTo(LLM);
+        assertThat(ended.getDetail()).contains("tel:+15550699");
+
+        // The caller was looked up as for a hang-up, then transferred with the grants LiveKit requires.
+        assertThat(livekit.requestsFor(room)).extracting(RecordedRequest::method).containsExactly(LIST_PARTICIPANTS, TRANSFER_SIP_PARTICIPANT);
+        RecordedRequest transfer = livekit.requests(TRANSFER_SIP_PARTICIPANT, room).getFirst();
+        assertThat(transfer.sip()).containsEntry("call", true);
+        assertThat(transfer.video()).containsEntry("roomAdmin", true).containsEntry("room", room);
+        TransferSIPParticipantRequest body = transfer.body(TransferSIPParticipantRequest.class);
+        assertThat(body.getParticipantIdentity()).isEqualTo(CALLER);
+        assertThat(body.getTransferTo()).isEqualTo("tel:+15550699");
+        assertThat(body.getPlayDialtone()).isTrue();
+        assertThat(livekit.participants(room)).containsExactly("agent-worker-7");
+    }
+
+    @Test
+    void theRoomClosingAfterATransferAddsNoSecondCallEnded() {
+        String room = callInProgress("transfer-closed");
+        CallControlRequest request = request(room, transfer("tel:+15550698").setParticipantIdentity(CALLER).build());
+        TestProducer.send(Topic.CALL_CONTROL, room, request);
+        awaitResult(request);
+
+        var delivery = SignedWebhooks.sign(SignedWebhooks.event("room_finished", room).build(), livekit.apiKey(), livekit.apiSecret());
+        RestAssured.given().contentType("application/webhook+json").header("Authorization", delivery.authorization()).body(delivery.body())
+                .post("/livekit/webhook").then().statusCode(200).body("result", equalTo("SUPPRESSED"));
+        // A named caller needs no lookup.
+        assertThat(livekit.requestsFor(room)).extracting(RecordedRequest::method).containsExactly(TRANSFER_SIP_PARTICIPANT);
+    }
+
+    @Test
+    void aRefusedTransferIsReportedWithTheSipStatusAndTheCallGoesOn() {
+        String room = callInProgress("transfer-refused");
+        livekit.refuseTransfersTo("tel:+15550697", 486, "Busy Here");
+        CallControlRequest request = request(room, transfer("tel:+15550697").build());
+
+        TestProducer.send(Topic.CALL_CONTROL, room, request);
+
+        CommandResult result = awaitResult(request);
+        assertThat(result.getStatus()).isEqualTo(CommandStatus.REJECTED);
+        assertThat(result.getReason()).contains("refused", "SIP 486 Busy Here", "the caller stays with the agent");
+        assertThat(livekit.requests(TRANSFER_SIP_PARTICIPANT, room)).hasSize(1);
+        assertThat(livekit.participants(room)).containsExactly("agent-worker-7", CALLER);
+        assertThat(events.drain(Duration.ofMillis(300))).noneMatch(e -> room.equals(e.getRoom()) && e.getPayload() instanceof CallEnded);
+
+        // The call goes on: it can still be hung up.
+        TestProducer.send(Topic.CALL_CONTROL, room, request(room, hangup(Transport.LIVEKIT).build()));
+        CallEnded ended = (CallEnded) events.await(e -> room.equals(e.getRoom()) && e.getPayload() instanceof CallEnded, WAIT).getPayload();
+        assertThat(ended.getMethod()).isEqualTo(HangupMethod.DELETE_ROOM);
+    }
+
+    @Test
+    void aRepeatedTransferIsCarriedOutOnce() {
+        String room = callInProgress("transfer-twice");
+        CallControlRequest request = request(room, transfer("tel:+15550696").build());
+
+        TestProducer.send(Topic.CALL_CONTROL, room, request);
+        TestProducer.send(Topic.CALL_CONTROL, room, request);
+
+        awaitResult(request);
+        assertThat(results.drain(Duration.ofMillis(500))).filteredOn(r -> request.getCommandId().equals(r.getCommandId())).hasSize(1);
+        assertThat(livekit.requests(TRANSFER_SIP_PARTICIPANT, room)).hasSize(1);
+    }
+
+    @Test
+    void aRoomWithoutACallerCannotBeTransferred() {
+        String room = CallControlRequests.room("transfer-nobody");
+        livekit.room(room, FakeLiveKitServer.participant("agent-worker-7", ParticipantInfo.Kind.AGENT, Map.of()));
+        CallControlRequest request = request(room, transfer("tel:+15550695").build());
+
+        TestProducer.send(Topic.CALL_CONTROL, room, request);
+
+        CommandResult result = awaitResult(request);
+        assertThat(result.getStatus()).isEqualTo(CommandStatus.REJECTED);
+        assertThat(result.getReason()).contains("no SIP participant");
+        assertThat(livekit.requests(TRANSFER_SIP_PARTICIPANT, room)).isEmpty();
+    }
+}

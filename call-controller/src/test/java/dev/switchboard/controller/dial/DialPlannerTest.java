@@ -1,0 +1,127 @@
+package dev.switchboard.controller.dial;
+
+import dev.switchboard.controller.livekit.LiveKitSettings;
+import dev.switchboard.events.CallControlRequest;
+import dev.switchboard.events.DialRequested;
+import dev.switchboard.events.Issuer;
+import dev.switchboard.events.IssuerKind;
+import dev.switchboard.schemas.client.Commands;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Defaults from configuration, the request's own values first. */
+class DialPlannerTest {
+    private static final Commands COMMANDS = new Commands(new Issuer(IssuerKind.SYSTEM, "crm", null));
+
+    private static SipSettings sip(String trunk, String from) {
+        return new SipSettings() {
+            public Optional<String> outboundTrunk() {
+                return Optional.ofNullable(trunk);
+            }
+
+            public Optional<String> fromNumber() {
+                return Optional.ofNullable(from);
+            }
+
+            public Optional<Duration> maxCallDuration() {
+                return Optional.of(Duration.ofMinutes(20));
+            }
+
+            public Duration answerGrace() {
+                return Duration.ofSeconds(15);
+            }
+
+            public Duration transferTimeout() {
+                return Duration.ofSeconds(30);
+            }
+        };
+    }
+
+    private static LiveKitSettings livekit(String agentName) {
+        return new LiveKitSettings() {
+            public Optional<String> url() {
+                return Optional.of("ws://livekit");
+            }
+
+            public Optional<String> apiKey() {
+                return Optional.of("k");
+            }
+
+            public Optional<String> apiSecret() {
+                return Optional.of("s");
+            }
+
+            public Duration requestTimeout() {
+                return Duration.ofSeconds(10);
+            }
+
+            public Optional<String> agentName() {
+                return Optional.ofNullable(agentName);
+            }
+        };
+    }
+
+    private static DialPlanner.Result plan(DialPlanner planner, DialRequested dial) {
+        CallControlRequest request = COMMANDS.callControl("room-1", dial);
+        return planner.plan(request, dial);
+    }
+
+    @Test
+    void takesTheTrunkCallerIdAgentAndLimitsFromConfigurationWhenTheDialNamesNone() {
+        var planner = new DialPlanner(sip("ST_default", "+15550000"), livekit("agent-a"));
+
+        var plan = ((DialPlanner.Result.Ready) plan(planner, DialRequested.newBuilder().setSipTrunkId(" ").setPhoneNumber("tel:+15550100").build())).plan();
+
+        assertThat(plan.call().trunkId()).isEqualTo("ST_default");
+        assertThat(plan.call().number()).isEqualTo("+15550100");
+        assertThat(plan.call().fromNumber()).isEqualTo("+15550000");
+        assertThat(plan.call().identity()).isEqualTo("sip_+15550100");
+        assertThat(plan.call().ringingTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(plan.call().maxCallDuration()).isEqualTo(Duration.ofMinutes(20));
+        assertThat(plan.call().attributes()).containsEntry(DialPlanner.DIAL_COMMAND_ATTRIBUTE, plan.commandId());
+        assertThat(plan.agentName()).hasValue("agent-a");
+        assertThat(plan.answerWait()).isEqualTo(Duration.ofSeconds(45));
+    }
+
+    @Test
+    void theDialsOwnValuesWin() {
+        var planner = new DialPlanner(sip("ST_default", "+15550000"), livekit("agent-a"));
+
+        var plan = ((DialPlanner.Result.Ready) plan(planner, DialRequested.newBuilder().setSipTrunkId("ST_own").setPhoneNumber("+15550101")
+                .setFromNumber("+15559999").setAgentName("agent-b").setParticipantIdentity("callee").setRingingTimeoutSeconds(12)
+                .setMaxCallDurationSeconds(300).setMetadata(Map.of("k", "v")).build())).plan();
+
+        assertThat(plan.call().trunkId()).isEqualTo("ST_own");
+        assertThat(plan.call().fromNumber()).isEqualTo("+15559999");
+        assertThat(plan.call().identity()).isEqualTo("callee");
+        assertThat(plan.call().ringingTimeout()).isEqualTo(Duration.ofSeconds(12));
+        assertThat(plan.call().maxCallDuration()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(plan.agentName()).hasValue("agent-b");
+        assertThat(plan.dispatchMetadata()).contains("\"participantIdentity\":\"callee\"", "\"metadata\":{\"k\":\"v\"}");
+    }
+
+    @Test
+    void withoutATrunkThereIsNothingToDialAndTheReasonSaysWhatToSet() {
+        var planner = new DialPlanner(sip(null, null), livekit(null));
+
+        var result = plan(planner, DialRequested.newBuilder().setSipTrunkId("").setPhoneNumber("+15550102").build());
+
+        assertThat(result).isInstanceOfSatisfying(DialPlanner.Result.Unplaceable.class,
+                unplaceable -> assertThat(unplaceable.reason()).contains("SWITCHBOARD_SIP_OUTBOUND_TRUNK"));
+    }
+
+    @Test
+    void withoutAnAgentNameNoAgentIsDispatchedExplicitly() {
+        var planner = new DialPlanner(sip("ST_default", null), livekit(null));
+
+        var plan = ((DialPlanner.Result.Ready) plan(planner, DialRequested.newBuilder().setSipTrunkId("").setPhoneNumber("+15550103").build())).plan();
+
+        assertThat(plan.agentName()).isEmpty();
+        assertThat(plan.call().fromNumber()).isNull();
+    }
+}
