@@ -68,9 +68,13 @@ def main() -> int:
                 # The union branch by its full name: never let the library guess which command this is.
                 "payload": ("dev.switchboard.events." + payload_name, payload),
             }
-            producer.produce(COMMANDS_TOPIC, key=args.room.encode("utf-8"), value=commands.encode(command))
+            delivery = {}
+            producer.produce(COMMANDS_TOPIC, key=args.room.encode("utf-8"), value=commands.encode(command),
+                             on_delivery=lambda error, _: delivery.update(error=error))
             if producer.flush(10) > 0:
                 raise KafkaException(f"{payload_name} was not acknowledged by Kafka within 10 s")
+            if delivery.get("error"):
+                raise KafkaException(delivery["error"])
             # The watchdog answers EXPIRED at the latest 2 s after expiry; wait a little longer than that.
             result = await_result(consumer, results, args.room, command["commandId"], args.lifetime + 10)
             if result is None:

@@ -64,6 +64,8 @@ class OtherLanguageClientsTest {
     @Test
     void theNodeExampleInjectsContextWaitsForTheResultAndHangsUp() throws Exception {
         Path node = examples.resolve("node");
+        // The lock names packages and their integrity, never the registry they came from (.npmrc).
+        assertThat(Files.readString(node.resolve("package-lock.json"))).doesNotContain("\"resolved\"");
         requireClient(run(List.of("npm", "--version"), node, Duration.ofSeconds(60)), "npm (Node.js) is not installed");
         requireClient(run(List.of("npm", "ci", "--no-audit", "--no-fund"), node, Duration.ofMinutes(5)),
                 "npm ci could not install the example's packages (kafkajs, avsc) from the npm registry");
