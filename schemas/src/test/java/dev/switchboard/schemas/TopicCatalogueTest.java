@@ -1,12 +1,24 @@
 package dev.switchboard.schemas;
 
 import dev.switchboard.schemas.serde.SchemaCatalog;
+import dev.switchboard.schemas.topics.Party;
 import dev.switchboard.schemas.topics.Topic;
 import dev.switchboard.schemas.topics.TopicConfigSource;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,5 +53,60 @@ class TopicCatalogueTest {
         }
         assertThat(source.getValue("switchboard.topics.transcripts")).isEqualTo("switchboard.transcripts");
         assertThat(source.getPropertyNames()).hasSize(Topic.values().length);
+    }
+
+    /**
+     * Who produces and consumes each topic is stated once, in the catalogue (the AsyncAPI document and the README are
+     * made from it); here it is held against the channels each service really configures.
+     */
+    @Test
+    void producersAndConsumersAreTheChannelsTheServicesConfigure() throws IOException {
+        Pattern channelTopic = Pattern.compile("mp\\.messaging\\.(incoming|outgoing)\\.([^.]+)\\.(topic|dead-letter-queue\\.topic)");
+        Path repository = Path.of("").toAbsolutePath().getParent(); // tests run in schemas/
+        var topics = new TopicConfigSource();
+        for (Party service : Arrays.stream(Party.values()).filter(Party::isSwitchboardService).toList()) {
+            Properties config = new Properties();
+            try (Reader in = Files.newBufferedReader(repository.resolve(service.id()).resolve("src/main/resources/application.properties"))) {
+                config.load(in);
+            }
+            Set<String> reads = new TreeSet<>();
+            Set<String> writes = new TreeSet<>();
+            for (String key : config.stringPropertyNames()) {
+                Matcher channel = channelTopic.matcher(key);
+                if (!channel.matches()) {
+                    continue;
+                }
+                String value = config.getProperty(key).strip();
+                String topic = value.startsWith("${") ? topics.getValue(value.substring(2, value.length() - 1)) : value;
+                assertThat(topic).as("%s: %s names a topic of the catalogue", service.id(), key).isNotNull();
+                boolean deadLetters = channel.group(3).startsWith("dead-letter-queue")
+                        && "dead-letter-queue".equals(config.getProperty("mp.messaging.incoming." + channel.group(2) + ".failure-strategy"));
+                if (channel.group(1).equals("outgoing") || deadLetters) {
+                    writes.add(topic);
+                } else if (channel.group(3).equals("topic")) {
+                    reads.add(topic);
+                }
+            }
+            assertThat(reads).as(service.id() + " reads").isEqualTo(topicsWhere(t -> t.consumers().contains(service)));
+            assertThat(writes).as(service.id() + " writes").isEqualTo(topicsWhere(t -> t.producers().contains(service)));
+        }
+    }
+
+    @Test
+    void deadLetterTopicsAreWrittenByTheConsumersOfTheirSourceAndReadByNoService() {
+        for (Topic topic : Topic.values()) {
+            if (topic.isDeadLetter()) {
+                Topic source = topic.deadLetterOf().orElseThrow();
+                assertThat(topic.producers()).isEqualTo(source.consumers().stream().filter(Party::isSwitchboardService).toList());
+                assertThat(topic.consumers()).isEmpty();
+            } else {
+                assertThat(topic.producers()).as(topic + " producers").isNotEmpty();
+                assertThat(topic.consumers()).as(topic + " consumers").isNotEmpty();
+            }
+        }
+    }
+
+    private static Set<String> topicsWhere(Predicate<Topic> condition) {
+        return Arrays.stream(Topic.values()).filter(condition).map(Topic::topicName).collect(Collectors.toCollection(TreeSet::new));
     }
 }

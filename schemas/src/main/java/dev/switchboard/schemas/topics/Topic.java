@@ -9,24 +9,47 @@ import org.apache.avro.specific.SpecificRecord;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import static dev.switchboard.schemas.topics.Party.AGENT_WORKER;
+import static dev.switchboard.schemas.topics.Party.CALL_CONTROLLER;
+import static dev.switchboard.schemas.topics.Party.CONTEXT_GATEWAY;
+import static dev.switchboard.schemas.topics.Party.INTEGRATIONS;
+import static dev.switchboard.schemas.topics.Party.TRANSCRIPT_SERVICE;
+
 /**
- * The topic catalogue: every Kafka topic Switchboard uses, with its record type and settings.
- * Services read the names as configuration ({@link TopicConfigSource}), tests and the local stack create
- * the topics from here ({@link TopicProvisioner}), and deploy's Kubernetes manifests are checked against it.
+ * The topic catalogue: every Kafka topic Switchboard uses, with its record type, settings, and who writes and reads
+ * it. Services read the names as configuration ({@link TopicConfigSource}), tests and the local stack create
+ * the topics from here ({@link TopicProvisioner}), deploy's Kubernetes manifests are checked against it, and the
+ * AsyncAPI document is generated from it.
  *
  * <p>Every record is keyed by the LiveKit room name, so one call's records stay in order on one partition.
  * Each consumed topic has a dead-letter twin ({@code <name>.dlq}) that receives poison records with the reason
- * in the headers.
+ * in the headers ({@link #DEAD_LETTER_HEADERS}).
  */
 public enum Topic {
-    SESSION_COMMANDS("session-commands", SessionCommand.class, Duration.ofDays(1)),
-    COMMAND_RESULTS("command-results", CommandResult.class, Duration.ofDays(1)),
-    CALL_CONTROL("call-control", CallControlRequest.class, Duration.ofDays(1)),
-    SESSION_EVENTS("session-events", SessionEvent.class, Duration.ofDays(7)),
-    TRANSCRIPTS("transcripts", TranscriptSegment.class, Duration.ofDays(7)),
+    SESSION_COMMANDS("session-commands", SessionCommand.class, Duration.ofDays(1),
+            List.of(CONTEXT_GATEWAY, INTEGRATIONS),
+            // the gateway's watchdog answers the commands no worker answers
+            List.of(AGENT_WORKER, CONTEXT_GATEWAY)),
+    COMMAND_RESULTS("command-results", CommandResult.class, Duration.ofDays(1),
+            // the call controller answers transfers; the gateway's watchdog the commands nobody answers
+            List.of(AGENT_WORKER, CALL_CONTROLLER, CONTEXT_GATEWAY),
+            List.of(CONTEXT_GATEWAY, INTEGRATIONS)),
+    CALL_CONTROL("call-control", CallControlRequest.class, Duration.ofDays(1),
+            List.of(AGENT_WORKER, CONTEXT_GATEWAY, INTEGRATIONS),
+            List.of(CALL_CONTROLLER)),
+    SESSION_EVENTS("session-events", SessionEvent.class, Duration.ofDays(7),
+            List.of(AGENT_WORKER, CALL_CONTROLLER),
+            // the worker learns from CallEnded that the controller ended one of its calls
+            List.of(AGENT_WORKER, CONTEXT_GATEWAY, TRANSCRIPT_SERVICE, INTEGRATIONS)),
+    TRANSCRIPTS("transcripts", TranscriptSegment.class, Duration.ofDays(7),
+            List.of(AGENT_WORKER),
+            List.of(TRANSCRIPT_SERVICE, INTEGRATIONS)),
 
     SESSION_COMMANDS_DLQ(SESSION_COMMANDS),
     COMMAND_RESULTS_DLQ(COMMAND_RESULTS),
@@ -38,17 +61,26 @@ public enum Topic {
     public static final String KEY = "the LiveKit room name";
     /** Partitions per topic; a room always maps to one of them. */
     public static final int DEFAULT_PARTITIONS = 6;
+    /**
+     * The headers of a dead-lettered record (SmallRye's dead-letter strategy writes them, and the transcript
+     * service, which dead-letters by itself, writes the same), with what each holds.
+     */
+    public static final Map<String, String> DEAD_LETTER_HEADERS = deadLetterHeaders();
 
     private final String id;
     private final Class<? extends SpecificRecord> valueType;
     private final Duration retention;
     private final Topic deadLetterOf;
+    private final List<Party> producers;
+    private final List<Party> consumers;
 
-    Topic(String id, Class<? extends SpecificRecord> valueType, Duration retention) {
+    Topic(String id, Class<? extends SpecificRecord> valueType, Duration retention, List<Party> producers, List<Party> consumers) {
         this.id = id;
         this.valueType = valueType;
         this.retention = retention;
         this.deadLetterOf = null;
+        this.producers = producers;
+        this.consumers = consumers;
     }
 
     Topic(Topic source) {
@@ -56,6 +88,9 @@ public enum Topic {
         this.valueType = null;
         this.retention = Duration.ofDays(14); // long enough to notice, inspect and replay poison records
         this.deadLetterOf = source;
+        // Every service that consumes the source dead-letters what it cannot process; people read it, no service does.
+        this.producers = source.consumers.stream().filter(Party::isSwitchboardService).toList();
+        this.consumers = List.of();
     }
 
     /** The short id used in configuration keys, e.g. {@code session-commands}. */
@@ -86,6 +121,21 @@ public enum Topic {
         return deadLetterOf != null;
     }
 
+    /** The topic whose poison records this dead-letter topic keeps; empty for a topic that is not a dead-letter one. */
+    public Optional<Topic> deadLetterOf() {
+        return Optional.ofNullable(deadLetterOf);
+    }
+
+    /** Who writes records to this topic. */
+    public List<Party> producers() {
+        return producers;
+    }
+
+    /** Who reads this topic (none for a dead-letter topic: it is there for people to inspect and replay). */
+    public List<Party> consumers() {
+        return consumers;
+    }
+
     /** The dead-letter topic of this topic. */
     public Topic deadLetter() {
         if (isDeadLetter()) {
@@ -107,5 +157,17 @@ public enum Topic {
 
     public static Optional<Topic> byName(String topicName) {
         return Arrays.stream(values()).filter(t -> t.topicName().equals(topicName)).findFirst();
+    }
+
+    private static Map<String, String> deadLetterHeaders() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("dead-letter-reason", "why the record could not be processed");
+        headers.put("dead-letter-cause", "the underlying error, when there is one");
+        headers.put("dead-letter-exception-class-name", "the class of the error");
+        headers.put("dead-letter-cause-class-name", "the class of the underlying error, when there is one");
+        headers.put("dead-letter-topic", "the topic the record was read from");
+        headers.put("dead-letter-partition", "its partition, in decimal");
+        headers.put("dead-letter-offset", "its offset, in decimal");
+        return Collections.unmodifiableMap(headers);
     }
 }

@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+// Adds a line to a running Switchboard call's LLM context over Kafka, waits until the agent has it, then hangs up.
+//
+//   node inject-and-hang-up.mjs --room demo-1 --text "Order 1042 shipped today with UPS."
+//
+// 1. InjectContext on switchboard.session-commands (key = the room), then its CommandResult from
+//    switchboard.command-results, matched by commandId;
+// 2. if it was APPLIED: EndSession (the agent says the goodbye, then the call controller hangs up), and its result.
+//
+// Prints one line per command ("InjectContext <commandId> APPLIED") and exits 0 when both were APPLIED, 1 when
+// Switchboard answered otherwise, 2 when no answer came in time.
+import { randomUUID } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { RecordCodec, UnknownWriterSchema } from './switchboard-avro.mjs';
+
+const COMMANDS_TOPIC = 'switchboard.session-commands';
+const RESULTS_TOPIC = 'switchboard.command-results';
+const RELEASED = join(dirname(fileURLToPath(import.meta.url)), '../../schemas/src/main/resources/dev/switchboard/schemas/released');
+
+const { values: args } = parseArgs({
+  options: {
+    'bootstrap-servers': { type: 'string', default: 'localhost:9092' },
+    room: { type: 'string' },
+    text: { type: 'string' },
+    role: { type: 'string', default: 'SYSTEM' },
+    label: { type: 'string', default: 'node-example' },
+    respond: { type: 'boolean', default: false },
+    issuer: { type: 'string', default: 'node-example' },
+    goodbye: { type: 'string', default: 'Thank you for calling. Goodbye!' },
+    reason: { type: 'string', default: 'done' },
+    lifetime: { type: 'string', default: '30' },
+    schemas: { type: 'string', default: RELEASED },
+  },
+});
+if (!args.room || !args.text) {
+  console.error('usage: node inject-and-hang-up.mjs --room ROOM --text TEXT [--bootstrap-servers localhost:9092] '
+    + '[--role SYSTEM|USER] [--label L] [--respond] [--issuer ID] [--goodbye G] [--reason R] [--lifetime S] [--schemas DIR]');
+  process.exit(64);
+}
+const lifetimeMs = Number(args.lifetime) * 1000;
+
+const commands = new RecordCodec(args.schemas, 'SessionCommand');
+const results = new RecordCodec(args.schemas, 'CommandResult');
+const kafka = new Kafka({
+  clientId: 'switchboard-node-example',
+  brokers: args['bootstrap-servers'].split(','),
+  logLevel: logLevel.WARN,
+});
+// kafkajs's default partitioner is Java's (murmur2): the room's records land where Switchboard's own producers put them.
+const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+const waiting = new Map(); // commandId -> resolve
+const consumer = await resultsFromNow();
+await producer.connect();
+
+let exitCode;
+try {
+  const injected = await send('InjectContext', { role: args.role, text: args.text, respond: args.respond, label: args.label });
+  if (injected !== 'APPLIED') {
+    exitCode = injected === null ? 2 : 1;
+  } else {
+    const ended = await send('EndSession', { reason: args.reason, goodbye: args.goodbye });
+    exitCode = ended === 'APPLIED' ? 0 : ended === null ? 2 : 1;
+  }
+} finally {
+  await producer.disconnect();
+  await consumer.disconnect();
+}
+process.exit(exitCode);
+
+/** Sends a session command and returns the status of its first CommandResult, or null when none came in time. */
+async function send(payloadName, payload) {
+  const now = Date.now();
+  const command = {
+    commandId: randomUUID(),
+    room: args.room,
+    issuer: { kind: 'SYSTEM', id: args.issuer, displayName: null },
+    issuedAt: now, // timestamp-millis: milliseconds since the epoch, UTC
+    expiresAt: now + lifetimeMs,
+    correlationId: null,
+    // The union branch by its full name: never let the library guess which command this is.
+    payload: { [`dev.switchboard.events.${payloadName}`]: payload },
+  };
+  const answered = new Promise((resolve) => waiting.set(command.commandId, resolve));
+  await producer.send({ topic: COMMANDS_TOPIC, acks: -1, messages: [{ key: args.room, value: commands.encode(command) }] });
+  // The watchdog answers EXPIRED at the latest 2 s after expiry; wait a little longer than that.
+  let timer;
+  const result = await Promise.race([answered, new Promise((resolve) => { timer = setTimeout(() => resolve(null), lifetimeMs + 10_000); })]);
+  clearTimeout(timer);
+  waiting.delete(command.commandId);
+  if (result === null) {
+    console.log(`${payloadName} ${command.commandId} NO_ANSWER`);
+    return null;
+  }
+  console.log(`${payloadName} ${command.commandId} ${result.status}${result.reason ? ` (${result.reason})` : ''}`);
+  return result.status;
+}
+
+/**
+ * A consumer of the results topic that sees every result from now on: the end offsets are read before any command is
+ * sent, and once the consumer has its partitions it is moved to them, so a result cannot slip in before it starts.
+ * Its group is its own and nothing is committed.
+ */
+async function resultsFromNow() {
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(RESULTS_TOPIC);
+  await admin.disconnect();
+
+  const resultsConsumer = kafka.consumer({ groupId: `node-example-${randomUUID()}` });
+  await resultsConsumer.connect();
+  const joined = new Promise((resolve) => resultsConsumer.on(resultsConsumer.events.GROUP_JOIN, resolve));
+  await resultsConsumer.subscribe({ topics: [RESULTS_TOPIC], fromBeginning: false });
+  await resultsConsumer.run({
+    autoCommit: false,
+    eachMessage: async ({ message }) => {
+      if (message.key?.toString('utf8') !== args.room) {
+        return; // another room's result: not worth decoding
+      }
+      let result;
+      try {
+        result = results.decode(message.value);
+      } catch (e) {
+        if (!(e instanceof UnknownWriterSchema)) throw e;
+        console.error(`warning: skipped a result: ${e.message}`);
+        return;
+      }
+      // The first result of a command counts (a command may be answered more than once).
+      waiting.get(result.commandId)?.(result);
+    },
+  });
+  await joined;
+  for (const { partition, high } of ends) {
+    resultsConsumer.seek({ topic: RESULTS_TOPIC, partition, offset: high });
+  }
+  return resultsConsumer;
+}

@@ -1,0 +1,86 @@
+// Switchboard's record encoding in JavaScript, as schemas/README.md specifies it.
+//
+// Every value on a Switchboard topic is Avro single-object encoded:
+//
+//   C3 01 | CRC-64-AVRO fingerprint of the writer schema's Parsing Canonical Form, 8 bytes little-endian | Avro binary body
+//
+// The schemas are the released, self-contained files released/<Record>/v<N>.avsc. Writers use the latest released
+// version; readers load every released version and pick the writer schema by the fingerprint in the record.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import avro from 'avsc';
+
+export const MARKER = Buffer.from([0xc3, 0x01]);
+const HEADER_LENGTH = MARKER.length + 8;
+
+// CRC-64-AVRO ("Rabin"), exactly as the Avro specification gives it, on 64-bit BigInts.
+const EMPTY = 0xc15d213aa4d7a795n;
+const TABLE = Array.from({ length: 256 }, (_, i) => {
+  let fp = BigInt(i);
+  for (let j = 0; j < 8; j++) {
+    fp = (fp >> 1n) ^ (EMPTY & -(fp & 1n));
+  }
+  return fp;
+});
+
+/** The CRC-64-AVRO fingerprint of some bytes, as an unsigned 64-bit BigInt. */
+export function crc64Avro(bytes) {
+  let fp = EMPTY;
+  for (const byte of bytes) {
+    fp = (fp >> 8n) ^ TABLE[Number((fp ^ BigInt(byte)) & 0xffn)];
+  }
+  return fp;
+}
+
+/** CRC-64-AVRO of the type's Parsing Canonical Form (avsc's type.schema() is that form). */
+export function fingerprint(type) {
+  return crc64Avro(Buffer.from(JSON.stringify(type.schema()), 'utf8'));
+}
+
+export class UnknownWriterSchema extends Error {}
+
+/** Encodes and decodes one record type (e.g. SessionCommand) with all of its released schema versions. */
+export class RecordCodec {
+  constructor(releasedDir, record) {
+    const files = readdirSync(join(releasedDir, record))
+      .map((name) => /^v(\d+)\.avsc$/.exec(name))
+      .filter(Boolean)
+      .map((match) => ({ version: Number(match[1]), file: join(releasedDir, record, match[0]) }))
+      .sort((a, b) => a.version - b.version);
+    if (files.length === 0) {
+      throw new Error(`no released schema of ${record} in ${join(releasedDir, record)}`);
+    }
+    this.record = record;
+    // wrapUnions 'auto': a union of records (a payload) is written as { "<full name>": value }, so the branch is
+    // always named; a union such as ["null", "string"] takes the plain value.
+    this.versions = files.map(({ version, file }) => {
+      const type = avro.Type.forSchema(JSON.parse(readFileSync(file, 'utf8')), { wrapUnions: 'auto' });
+      return { version, type, fingerprint: fingerprint(type) };
+    });
+    this.latest = this.versions[this.versions.length - 1];
+    this.header = Buffer.alloc(HEADER_LENGTH);
+    MARKER.copy(this.header);
+    this.header.writeBigUInt64LE(this.latest.fingerprint, MARKER.length);
+    this.resolvers = new Map(this.versions.map((v) => [v.fingerprint, this.latest.type.createResolver(v.type)]));
+  }
+
+  /** Single-object encoding with the latest released schema. */
+  encode(value) {
+    return Buffer.concat([this.header, this.latest.type.toBuffer(value)]);
+  }
+
+  /** Reads a record written with any released version, resolved to the latest one. */
+  decode(bytes) {
+    if (bytes.length < HEADER_LENGTH || !bytes.subarray(0, 2).equals(MARKER)) {
+      throw new Error(`not Avro single-object encoding (starts with ${bytes.subarray(0, 2).toString('hex')})`);
+    }
+    const writerFingerprint = bytes.readBigUInt64LE(MARKER.length);
+    const resolver = this.resolvers.get(writerFingerprint);
+    if (!resolver) {
+      throw new UnknownWriterSchema(`${this.record} written with schema fingerprint ${writerFingerprint.toString(16)}, `
+        + `which is not among the released versions loaded (${this.versions.map((v) => `v${v.version}`).join(', ')}): `
+        + 'update the schema files');
+    }
+    return this.latest.type.fromBuffer(bytes.subarray(HEADER_LENGTH), resolver);
+  }
+}

@@ -1,0 +1,166 @@
+"""Switchboard's record encoding in Python, as schemas/README.md specifies it.
+
+Every value on a Switchboard topic is Avro single-object encoded:
+
+    C3 01 | CRC-64-AVRO fingerprint of the writer schema's Parsing Canonical Form, 8 bytes little-endian | Avro binary body
+
+The schemas are the released, self-contained files released/<Record>/v<N>.avsc. Writers use the latest released
+version; readers load every released version and pick the writer schema by the fingerprint in the record.
+"""
+
+import io
+import json
+import re
+import struct
+from pathlib import Path
+
+import avro.errors
+import avro.io
+import avro.schema
+
+MARKER = b"\xc3\x01"
+HEADER_LENGTH = len(MARKER) + 8
+
+# CRC-64-AVRO ("Rabin"), exactly as the Avro specification gives it.
+_EMPTY = 0xC15D213AA4D7A795
+_TABLE = []
+for _i in range(256):
+    _fp = _i
+    for _ in range(8):
+        _fp = (_fp >> 1) ^ (_EMPTY & -(_fp & 1))
+    _TABLE.append(_fp)
+
+
+def crc64_avro(data: bytes) -> int:
+    """The 64-bit CRC-64-AVRO fingerprint of some bytes, as an unsigned integer."""
+    fp = _EMPTY
+    for byte in data:
+        fp = (fp >> 8) ^ _TABLE[(fp ^ byte) & 0xFF]
+    return fp
+
+
+_PRIMITIVES = {"null", "boolean", "int", "long", "float", "double", "bytes", "string"}
+_KEPT = ("name", "type", "fields", "symbols", "items", "values", "size")  # [STRIP] and [ORDER]
+
+
+def parsing_canonical_form(schema_json) -> str:
+    """The Parsing Canonical Form of a schema given as parsed JSON, by the rules of the Avro specification.
+
+    Written out here because Apache Avro's Python library (1.11) keeps {"type": "string"} for a primitive that has
+    extra attributes (the released schemas carry "avro.java.string" and "logicalType"), which the specification
+    reduces to "string": its canonical_form would give other fingerprints than every other Avro implementation.
+    """
+    seen = set()
+
+    def full_name(name, namespace):
+        return name if "." in name or not namespace else f"{namespace}.{name}"
+
+    def canonical(schema, namespace):
+        if isinstance(schema, str):
+            return schema if schema in _PRIMITIVES else full_name(schema, namespace)  # [PRIMITIVES] [FULLNAMES]
+        if isinstance(schema, list):
+            return [canonical(branch, namespace) for branch in schema]
+        kind = schema["type"]
+        if kind in _PRIMITIVES:
+            return kind  # a primitive with attributes (logicalType, ...) is just the primitive
+        if not isinstance(kind, str):
+            return canonical(kind, namespace)
+        if kind in ("record", "error", "enum", "fixed"):
+            name = full_name(schema["name"], schema.get("namespace", namespace))
+            if name in seen:
+                return name  # a named type is spelled out once, then referred to by its full name
+            seen.add(name)
+            namespace = name.rpartition(".")[0]
+            out = {"name": name, "type": "record" if kind == "error" else kind}
+        elif kind in ("array", "map"):
+            out = {"type": kind}
+        else:
+            return full_name(kind, namespace)  # {"type": "SomeNamedType"}
+        for key in _KEPT[2:]:
+            if key not in schema:
+                continue
+            if key == "fields":
+                out["fields"] = [{"name": f["name"], "type": canonical(f["type"], namespace)} for f in schema["fields"]]
+            elif key in ("items", "values"):
+                out[key] = canonical(schema[key], namespace)
+            else:
+                out[key] = schema[key]
+        return out
+
+    # [WHITESPACE] no spaces; [STRINGS] characters as themselves, not \u escapes.
+    return json.dumps(canonical(schema_json, None), separators=(",", ":"), ensure_ascii=False)
+
+
+def fingerprint(schema_json) -> int:
+    """The fingerprint single-object encoding uses: CRC-64-AVRO of the schema's Parsing Canonical Form."""
+    return crc64_avro(parsing_canonical_form(schema_json).encode("utf-8"))
+
+
+class UnknownWriterSchema(Exception):
+    """A record written with a schema this reader was not given: a newer release, or not this record type."""
+
+
+class _NamedBranchWriter(avro.io.DatumWriter):
+    """Writes a union value given as (full name, value) to that branch.
+
+    Apache Avro's Python writer picks a union branch by trying which ones the value fits, and the payload records
+    overlap (every field of Interrupt is also a field of EndSession), so a guessed branch can be the wrong command.
+    fastavro accepts the same (full name, value) tuples natively.
+    """
+
+    def write(self, datum, encoder):
+        # The base class validates the whole value first, and its validation knows nothing of (name, value) branches;
+        # write_data checks every value as it writes it.
+        self.write_data(self.writers_schema, datum, encoder)
+
+    def write_union(self, writers_schema, datum, encoder):
+        if isinstance(datum, tuple) and len(datum) == 2 and isinstance(datum[0], str):
+            name, value = datum
+            for index, branch in enumerate(writers_schema.schemas):
+                if getattr(branch, "fullname", branch.type) == name:
+                    encoder.write_long(index)
+                    return self.write_data(branch, value, encoder)
+            raise avro.errors.AvroTypeException(f"no union branch named {name!r} in {writers_schema}")
+        return super().write_union(writers_schema, datum, encoder)
+
+
+class RecordCodec:
+    """Encodes and decodes one record type (e.g. SessionCommand) with all of its released schema versions."""
+
+    def __init__(self, released_dir: Path, record: str):
+        files = sorted(
+            (int(m.group(1)), path)
+            for path in (Path(released_dir) / record).glob("v*.avsc")
+            if (m := re.fullmatch(r"v(\d+)\.avsc", path.name))
+        )
+        if not files:
+            raise FileNotFoundError(f"no released schema of {record} in {Path(released_dir) / record}")
+        self.record = record
+        self.versions = {}  # version -> (fingerprint, parsed schema)
+        for version, path in files:
+            text = path.read_text("utf-8")
+            self.versions[version] = (fingerprint(json.loads(text)), avro.schema.parse(text))
+        self.by_fingerprint = dict(self.versions.values())
+        self.latest_version = files[-1][0]
+        latest_fingerprint, self.latest = self.versions[self.latest_version]
+        self._header = MARKER + struct.pack("<Q", latest_fingerprint)
+        self._writer = _NamedBranchWriter(self.latest)
+
+    def encode(self, datum: dict) -> bytes:
+        """Single-object encoding with the latest released schema."""
+        body = io.BytesIO()
+        self._writer.write(datum, avro.io.BinaryEncoder(body))
+        return self._header + body.getvalue()
+
+    def decode(self, data: bytes) -> dict:
+        """Reads a record written with any released version, resolved to the latest one."""
+        if len(data) < HEADER_LENGTH or data[:2] != MARKER:
+            raise ValueError(f"not Avro single-object encoding (starts with {data[:2].hex()})")
+        (writer_fingerprint,) = struct.unpack("<Q", data[2:HEADER_LENGTH])
+        writer = self.by_fingerprint.get(writer_fingerprint)
+        if writer is None:
+            raise UnknownWriterSchema(
+                f"{self.record} written with schema fingerprint {writer_fingerprint:016x}, which is not among the "
+                f"released versions loaded ({', '.join(f'v{v}' for v in self.versions)}): update the schema files")
+        reader = avro.io.DatumReader(writer, self.latest)
+        return reader.read(avro.io.BinaryDecoder(io.BytesIO(data[HEADER_LENGTH:])))
