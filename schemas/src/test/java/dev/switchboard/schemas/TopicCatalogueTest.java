@@ -79,12 +79,12 @@ class TopicCatalogueTest {
                 String value = config.getProperty(key).strip();
                 String topic = value.startsWith("${") ? topics.getValue(value.substring(2, value.length() - 1)) : value;
                 assertThat(topic).as("%s: %s names a topic of the catalogue", service.id(), key).isNotNull();
-                boolean deadLetters = channel.group(3).startsWith("dead-letter-queue")
-                        && "dead-letter-queue".equals(config.getProperty("mp.messaging.incoming." + channel.group(2) + ".failure-strategy"));
-                if (channel.group(1).equals("outgoing") || deadLetters) {
+                if (channel.group(1).equals("outgoing")) {
                     writes.add(topic);
                 } else if (channel.group(3).equals("topic")) {
                     reads.add(topic);
+                    // Every consumer dead-letters what it cannot use through the service kit's DeadLetters.
+                    writes.add(topic + ".dlq");
                 }
             }
             assertThat(reads).as(service.id() + " reads").isEqualTo(topicsWhere(t -> t.consumers().contains(service)));
