@@ -9,7 +9,7 @@ import java.util.Map;
 /** One fully populated record for every top-level record and every union branch. */
 public final class SampleRecords {
     private static final Instant T0 = Instant.parse("2026-11-24T10:15:30.123Z");
-    private static final Issuer CRM = new Issuer(IssuerKind.SYSTEM, "crm", "Acme CRM");
+    private static final Issuer CRM = new Issuer(IssuerKind.SYSTEM, "crm", "Acme CRM", null);
 
     private SampleRecords() {
     }
@@ -67,7 +67,7 @@ public final class SampleRecords {
                         .setSipCallId("SCL_2").setDialCommandId("d-1").build()),
                 event("e-5", CallFailed.newBuilder().setParticipantIdentity("callee").setPhoneNumber("+15550100")
                         .setReason(CallFailureReason.BUSY).setDetail("486 Busy Here").setSipStatusCode(486).setDialCommandId("d-1").build()),
-                event("e-6", CallEnded.newBuilder().setReason(EndReason.AGENT_HANGUP).setEndedBy(new Issuer(IssuerKind.LLM, "w-1", null))
+                event("e-6", CallEnded.newBuilder().setReason(EndReason.AGENT_HANGUP).setEndedBy(new Issuer(IssuerKind.LLM, "w-1", null, null))
                         .setDetail("task complete").setHangupCommandId("h-1").setMethod(HangupMethod.DELETE_ROOM).build()),
                 event("e-7", SessionEnded.newBuilder().setReason(EndReason.AGENT_HANGUP).setEndedBy(CRM).setDetail("done")
                         .setDurationMs(61_000).setUsage(usage).build()));

@@ -106,7 +106,7 @@ final class LiveKitCall {
         } catch (Exception e) {
             LOG.errorf(e, "room %s: the call failed", roomName);
             if (session != null) {
-                session.end(EndReason.ERROR, new Issuer(IssuerKind.SYSTEM, "agent-worker", null), "the call failed: " + e.getMessage());
+                session.end(EndReason.ERROR, new Issuer(IssuerKind.SYSTEM, "agent-worker", null, null), "the call failed: " + e.getMessage());
             }
             started.completeExceptionally(e);
             ended.completeExceptionally(e);
@@ -146,10 +146,10 @@ final class LiveKitCall {
                 case RoomEvent.TrackSubscribed subscribed when subscribed.participant().identity().equals(caller.identity())
                         && subscribed.track().kind() == TrackKind.KIND_AUDIO -> startAudio(subscribed.track(), transport);
                 case RoomEvent.Disconnected disconnected -> session.callEnded(DisconnectReasons.agentDisconnected(disconnected.reason()),
-                        new Issuer(IssuerKind.SYSTEM, "livekit", null), "the agent was disconnected: " + disconnected.reason());
-                case RoomEvent.EngineFailed failed -> session.end(EndReason.ERROR, new Issuer(IssuerKind.SYSTEM, "agent-worker", null),
+                        new Issuer(IssuerKind.SYSTEM, "livekit", null, null), "the agent was disconnected: " + disconnected.reason());
+                case RoomEvent.EngineFailed failed -> session.end(EndReason.ERROR, new Issuer(IssuerKind.SYSTEM, "agent-worker", null, null),
                         "the media engine failed: " + failed.message());
-                case RoomEvent.Ended ignored -> session.end(EndReason.ERROR, new Issuer(IssuerKind.SYSTEM, "agent-worker", null),
+                case RoomEvent.Ended ignored -> session.end(EndReason.ERROR, new Issuer(IssuerKind.SYSTEM, "agent-worker", null, null),
                         "the room's event stream ended");
                 default -> {
                 }
@@ -198,7 +198,7 @@ final class LiveKitCall {
         terminated = true;
         AgentSession current = session;
         if (current != null) {
-            current.end(EndReason.SYSTEM_HANGUP, new Issuer(IssuerKind.SYSTEM, "livekit", null), "LiveKit terminated the job");
+            current.end(EndReason.SYSTEM_HANGUP, new Issuer(IssuerKind.SYSTEM, "livekit", null, null), "LiveKit terminated the job");
         }
     }
 

@@ -199,7 +199,7 @@ public final class AgentSession {
 
     /** The caller left the call. */
     public CompletableFuture<Void> callerHungUp() {
-        return end(EndReason.CALLER_HANGUP, new Issuer(IssuerKind.CALLER, transport.callerIdentity(), null), null);
+        return end(EndReason.CALLER_HANGUP, new Issuer(IssuerKind.CALLER, transport.callerIdentity(), null, null), null);
     }
 
     // ---------------------------------------------------------------- commands
@@ -245,7 +245,7 @@ public final class AgentSession {
             if (!beginEnding()) {
                 return false;
             }
-            hangUp(goodbye, EndReason.AGENT_HANGUP, reason, new Issuer(IssuerKind.LLM, identity.workerId(), null));
+            hangUp(goodbye, EndReason.AGENT_HANGUP, reason, new Issuer(IssuerKind.LLM, identity.workerId(), null, null));
             return true;
         }
     }

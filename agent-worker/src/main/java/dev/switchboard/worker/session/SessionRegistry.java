@@ -134,7 +134,7 @@ public class SessionRegistry {
     /** On shutdown every running session ends (WORKER_SHUTDOWN) and reports it, so no session is left open in the records. */
     void onShutdown(@Observes ShutdownEvent event) {
         var endings = sessions.values().stream()
-                .map(s -> s.end(EndReason.WORKER_SHUTDOWN, new Issuer(IssuerKind.SYSTEM, worker.id(), null), "worker shutting down"))
+                .map(s -> s.end(EndReason.WORKER_SHUTDOWN, new Issuer(IssuerKind.SYSTEM, worker.id(), null, null), "worker shutting down"))
                 .toArray(CompletableFuture[]::new);
         try {
             CompletableFuture.allOf(endings).get(settings.flushTimeout().toMillis(), TimeUnit.MILLISECONDS);

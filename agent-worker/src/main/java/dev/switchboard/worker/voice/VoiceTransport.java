@@ -98,7 +98,7 @@ public final class VoiceTransport implements CallTransport {
             session.callerFinished(words);
         });
         return reason == EndReason.CALLER_HANGUP ? session.callerHungUp()
-                : session.end(reason, new Issuer(IssuerKind.CALLER, callerIdentity, null), null);
+                : session.end(reason, new Issuer(IssuerKind.CALLER, callerIdentity, null, null), null);
     }
 
     @Override

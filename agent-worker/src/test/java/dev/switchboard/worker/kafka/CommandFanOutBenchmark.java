@@ -25,7 +25,7 @@ class CommandFanOutBenchmark {
 
     @Test
     void costOfSkippingAnotherWorkersCommand() {
-        Commands commands = new Commands(new Issuer(IssuerKind.SYSTEM, "crm", null));
+        Commands commands = new Commands(new Issuer(IssuerKind.SYSTEM, "crm", null, null));
         AvroSerializer<SessionCommand> serializer = new AvroSerializer<>();
         byte[][] records = new byte[10_000][];
         for (int i = 0; i < records.length; i++) {

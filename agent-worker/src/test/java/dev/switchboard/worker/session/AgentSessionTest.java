@@ -48,7 +48,7 @@ class AgentSessionTest {
     private final QueuedLlm llm = new QueuedLlm();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
     private final SimulatedTransport transport = new SimulatedTransport("caller");
-    private final Commands crm = new Commands(new Issuer(IssuerKind.SYSTEM, "crm", null));
+    private final Commands crm = new Commands(new Issuer(IssuerKind.SYSTEM, "crm", null, null));
     private Duration hangupTimeout = Duration.ofSeconds(30);
 
     @AfterEach
@@ -180,7 +180,7 @@ class AgentSessionTest {
     @Test
     void endSessionSaysTheGoodbyeThenHangsUpForTheOperator() throws Exception {
         AgentSession session = session();
-        var operator = new Commands(new Issuer(IssuerKind.OPERATOR, "alice", null));
+        var operator = new Commands(new Issuer(IssuerKind.OPERATOR, "alice", null, null));
         var command = operator.session("room-1", EndSession.newBuilder().setReason("supervisor").setGoodbye("We have to end here. Goodbye.").build());
 
         var result = session.apply(command).get(5, TimeUnit.SECONDS);
@@ -199,7 +199,7 @@ class AgentSessionTest {
         llm.reply("Hi!");
         session.callerSaid("Hello").get(5, TimeUnit.SECONDS);
 
-        session.callEnded(EndReason.AGENT_HANGUP, new Issuer(IssuerKind.LLM, "worker-1", null), "done").get(5, TimeUnit.SECONDS);
+        session.callEnded(EndReason.AGENT_HANGUP, new Issuer(IssuerKind.LLM, "worker-1", null, null), "done").get(5, TimeUnit.SECONDS);
 
         assertThat(session.state()).isEqualTo(AgentSession.State.ENDED);
         assertThat(published.order.getLast()).isEqualTo("event:SessionEnded");

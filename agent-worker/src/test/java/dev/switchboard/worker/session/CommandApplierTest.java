@@ -26,7 +26,7 @@ class CommandApplierTest {
     private final RecordingPublisher published = new RecordingPublisher();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
     private final SimulatedTransport transport = new SimulatedTransport("caller");
-    private final Commands operator = new Commands(new Issuer(IssuerKind.OPERATOR, "alice", null));
+    private final Commands operator = new Commands(new Issuer(IssuerKind.OPERATOR, "alice", null, null));
     private final LlmClient silentModel = new LlmClient() {
         @Override
         public LlmResponse complete(dev.switchboard.worker.llm.LlmRequest request, TextListener onText) {

@@ -57,7 +57,7 @@ class TranscriptRecorderTest {
 
     @Test
     void injectedLinesSayWhoSentThem() {
-        var crm = new Issuer(IssuerKind.SYSTEM, "crm", null);
+        var crm = new Issuer(IssuerKind.SYSTEM, "crm", null, null);
         transcript.injected("Order 42 shipped", crm, "cmd-1", "order");
 
         TranscriptSegment line = published.transcripts.getFirst();

@@ -53,7 +53,7 @@ import static org.hamcrest.Matchers.equalTo;
 @WithTestResource(value = FakeLlmResource.class, scope = TestResourceScope.GLOBAL)
 class SimulatedCallTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private final Commands crm = new Commands(new Issuer(IssuerKind.SYSTEM, "crm", null));
+    private final Commands crm = new Commands(new Issuer(IssuerKind.SYSTEM, "crm", null, null));
     private FakeLlmControl llm;
 
     @BeforeEach

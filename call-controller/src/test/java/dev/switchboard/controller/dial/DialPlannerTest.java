@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Defaults from configuration, the request's own values first. */
 class DialPlannerTest {
-    private static final Commands COMMANDS = new Commands(new Issuer(IssuerKind.SYSTEM, "crm", null));
+    private static final Commands COMMANDS = new Commands(new Issuer(IssuerKind.SYSTEM, "crm", null, null));
 
     private static SipSettings sip(String trunk, String from) {
         return new SipSettings() {

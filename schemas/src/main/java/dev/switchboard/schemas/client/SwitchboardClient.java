@@ -107,7 +107,7 @@ public final class SwitchboardClient implements AutoCloseable {
 
     public static final class Builder {
         private final Map<String, Object> config = new HashMap<>();
-        private Issuer issuer = new Issuer(IssuerKind.SYSTEM, "switchboard-client", null);
+        private Issuer issuer = new Issuer(IssuerKind.SYSTEM, "switchboard-client", null, null);
         private Duration ttl = Commands.DEFAULT_TTL;
 
         private Builder(String bootstrapServers) {
@@ -119,7 +119,7 @@ public final class SwitchboardClient implements AutoCloseable {
 
         /** Who the commands come from; recorded with every command and in the transcript. */
         public Builder issuer(IssuerKind kind, String id) {
-            this.issuer = new Issuer(kind, id, null);
+            this.issuer = new Issuer(kind, id, null, null);
             return this;
         }
 
