@@ -146,7 +146,7 @@ final class ClientSession {
     final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
     private final List<Subscription> retired = new ArrayList<>();
 
-    String pubState = "NEW", subState = "NEW";
+    volatile String pubState = "NEW", subState = "NEW";
     double subConnectedAtMs = -1, pubConnectedAtMs = -1;
     int pings;
     boolean leaveReceived;
@@ -154,7 +154,7 @@ final class ClientSession {
     String leaveAction;
     String endedBy;
     double leftAtMs = -1;
-    boolean closed;
+    volatile boolean closed;
 
     ClientSession(FakeSfu sfu, WebSocket ws, AccessTokens.Claims claims, Map<String, String> connectParams) {
         this.sfu = sfu;
@@ -615,6 +615,9 @@ final class ClientSession {
 
     private void onPcState(LivekitRtc.SignalTarget target, RTCPeerConnectionState state) {
         sfu.event("pc", identity(), target + " " + state);
+        if (closed) {
+            return; // close() already recorded both connections as closed
+        }
         if (target == LivekitRtc.SignalTarget.PUBLISHER) {
             pubState = state.name();
             if (state == RTCPeerConnectionState.CONNECTED && pubConnectedAtMs < 0) {
@@ -671,11 +674,15 @@ final class ClientSession {
             s.stopPacer();
         }
         try {
+            // The state callback for a close we asked for may arrive after this, or never (the native
+            // side drops its observer), so the report records the closed state itself.
             if (subPc != null) {
                 subPc.close();
+                subState = RTCPeerConnectionState.CLOSED.name();
             }
             if (pubPc != null) {
                 pubPc.close();
+                pubState = RTCPeerConnectionState.CLOSED.name();
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "closing peer connections failed", e);
