@@ -1,5 +1,6 @@
 package dev.switchboard.worker.concurrent;
 
+import dev.switchboard.kit.concurrent.ApplicationThreads;
 import java.net.http.HttpClient;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,20 +16,19 @@ import java.util.concurrent.ThreadFactory;
  * callbacks of the media engine. In the packaged application that loader sees only {@code quarkus-run.jar}, so
  * anything that loads a class by name on such a thread (CDI creating a bean, Avro, Jackson, service loaders)
  * fails, and a call fails or succeeds depending on which thread touched a bean first. Threads made here set
- * the loader that loaded the worker's own classes, whoever starts them.
+ * the loader that loaded the application's classes, whoever starts them (the service kit's
+ * {@link ApplicationThreads}, which every service uses).
  *
  * <p>Raw {@code Thread.ofVirtual()}, {@code new Thread} and {@code Executors.new*} stay out of the worker's code
  * (a conventions test checks it); the media engine's binding pins its own loader the same way.
  */
 public final class WorkerThreads {
-    private static final ClassLoader APPLICATION = WorkerThreads.class.getClassLoader();
-
     private WorkerThreads() {
     }
 
     /** The class loader every worker thread runs with. */
     public static ClassLoader applicationClassLoader() {
-        return APPLICATION;
+        return ApplicationThreads.applicationClassLoader();
     }
 
     /** Starts a named virtual thread. */
@@ -40,12 +40,7 @@ public final class WorkerThreads {
 
     /** Virtual threads named {@code name}, for executors and the JDK HTTP client. */
     public static ThreadFactory factory(String name) {
-        ThreadFactory virtual = Thread.ofVirtual().name(name).factory();
-        return task -> {
-            Thread thread = virtual.newThread(task);
-            thread.setContextClassLoader(APPLICATION);
-            return thread;
-        };
+        return ApplicationThreads.virtual(name);
     }
 
     /** A scheduler for timers; its tasks must be short (they share one thread). */

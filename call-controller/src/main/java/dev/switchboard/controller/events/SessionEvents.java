@@ -1,5 +1,6 @@
 package dev.switchboard.controller.events;
 
+import dev.switchboard.events.AnsweredBy;
 import dev.switchboard.events.CallAnswered;
 import dev.switchboard.events.CallEnded;
 import dev.switchboard.events.CallControlRequest;
@@ -54,6 +55,10 @@ public class SessionEvents {
                 .setPhoneNumber(phoneNumber)
                 .setSipCallId(sipCallId)
                 .setDialCommandId(request.getCommandId())
+                // The controller only knows that the line picked up; the agent classifies who answered
+                // (AnswerClassified). Set explicitly: resolving an enum default makes Avro load the class by
+                // name through its own loader, which is not the application's in every runtime.
+                .setAnsweredBy(AnsweredBy.UNKNOWN)
                 .build();
         return event(derivedId("dial", request.getCommandId()), request.getRoom(), null, now(), answered);
     }
@@ -69,6 +74,10 @@ public class SessionEvents {
                 .setSipStatus(sipStatus)
                 .setDetail(detail)
                 .setDialCommandId(request.getCommandId())
+                // The controller only knows that the line picked up; the agent classifies who answered
+                // (AnswerClassified). Set explicitly: resolving an enum default makes Avro load the class by
+                // name through its own loader, which is not the application's in every runtime.
+                .setAnsweredBy(AnsweredBy.UNKNOWN)
                 .build();
         return event(derivedId("dial", request.getCommandId()), request.getRoom(), null, now(), failed);
     }

@@ -1,5 +1,6 @@
 package dev.switchboard.controller.support;
 
+import dev.switchboard.kit.concurrent.ApplicationThreads;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -13,7 +14,7 @@ import java.util.concurrent.Executors;
  * whose LiveKit calls are being retried must not hold up every other room's hang-up.
  */
 public final class KeyedSerialExecutor implements AutoCloseable {
-    private final ExecutorService threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("call-control-", 0).factory());
+    private final ExecutorService threads = Executors.newThreadPerTaskExecutor(ApplicationThreads.virtualNumbered("call-control-"));
     private final Map<String, CompletableFuture<Void>> tails = new HashMap<>();
 
     public <T> CompletableFuture<T> submit(String key, Callable<T> task) {

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.config;
 
+import dev.switchboard.kit.concurrent.ApplicationThreads;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
@@ -13,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 @Singleton
 public class GatewayTimers {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("gateway-timer").daemon().factory());
+            ApplicationThreads.platformDaemon("gateway-timer"));
 
     public ScheduledFuture<?> schedule(Duration delay, Runnable task) {
         return timer.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);

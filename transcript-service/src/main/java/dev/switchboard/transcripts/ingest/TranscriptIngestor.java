@@ -1,5 +1,6 @@
 package dev.switchboard.transcripts.ingest;
 
+import dev.switchboard.kit.concurrent.ApplicationThreads;
 import dev.switchboard.events.TranscriptSegment;
 import dev.switchboard.kit.kafka.DeadLetters;
 import dev.switchboard.kit.kafka.Poison;
@@ -60,7 +61,7 @@ public class TranscriptIngestor {
     private final MeterRegistry metrics;
     private final Timer writeTimer;
     private final Semaphore inFlight = new Semaphore(BATCHES_IN_FLIGHT);
-    private final ExecutorService writerThread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("transcript-writer").factory());
+    private final ExecutorService writerThread = Executors.newSingleThreadExecutor(ApplicationThreads.platformDaemon("transcript-writer"));
 
     TranscriptIngestor(SegmentMapper mapper, SegmentWriter writer, IngestRetry retry, DeadLetters deadLetters, LiveHub live,
                        MeterRegistry metrics) {

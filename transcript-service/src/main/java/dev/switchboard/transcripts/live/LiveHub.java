@@ -1,5 +1,6 @@
 package dev.switchboard.transcripts.live;
 
+import dev.switchboard.kit.concurrent.ApplicationThreads;
 import dev.switchboard.events.TranscriptSegment;
 import dev.switchboard.schemas.serde.AvroCodec;
 import dev.switchboard.transcripts.config.TranscriptsConfig;
@@ -70,7 +71,7 @@ public class LiveHub {
         this.mapper = mapper;
         this.config = config.live();
         this.clock = clock;
-        this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("transcript-live-hub").daemon().factory());
+        this.timer = Executors.newSingleThreadScheduledExecutor(ApplicationThreads.platformDaemon("transcript-live-hub"));
         metrics.gauge("switchboard.transcripts.stream.subscribers", subscribers);
         long heartbeat = Math.max(100, this.config.heartbeat().toMillis());
         timer.scheduleWithFixedDelay(this::maintain, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
