@@ -1,5 +1,7 @@
 package dev.switchboard.transcripts.api;
 
+import dev.switchboard.kit.auth.RequiresScope;
+import dev.switchboard.kit.auth.Scopes;
 import dev.switchboard.events.SpeakerRole;
 import dev.switchboard.kit.problem.Problem;
 import dev.switchboard.kit.problem.ProblemException;
@@ -22,6 +24,7 @@ import java.sql.SQLException;
 
 /** Full-text search across every stored transcript. */
 @Path("/v1/search")
+@RequiresScope(Scopes.TRANSCRIPTS_READ)
 @Tag(name = "Search")
 public class SearchResource {
     static final int MAX_QUERY_LENGTH = 500;

@@ -1,5 +1,7 @@
 package dev.switchboard.transcripts.api;
 
+import dev.switchboard.kit.auth.RequiresScope;
+import dev.switchboard.kit.auth.Scopes;
 import dev.switchboard.events.CallDirection;
 import dev.switchboard.events.EndReason;
 import dev.switchboard.kit.problem.Problem;
@@ -40,6 +42,7 @@ import java.util.UUID;
 
 /** Stored sessions and their transcripts. A room means its latest session unless ?sessionId= names another. */
 @Path("/v1/sessions")
+@RequiresScope(Scopes.TRANSCRIPTS_READ)
 @Tag(name = "Sessions and transcripts")
 public class StoredSessionsResource {
     private static final Logger LOG = Logger.getLogger(StoredSessionsResource.class);
@@ -138,6 +141,7 @@ public class StoredSessionsResource {
     }
 
     @DELETE
+    @RequiresScope(Scopes.TRANSCRIPTS_DELETE)
     @Path("/{room}")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Delete sessions for good",

@@ -1,5 +1,7 @@
 package dev.switchboard.transcripts.api;
 
+import dev.switchboard.kit.auth.RequiresScope;
+import dev.switchboard.kit.auth.Scopes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.kit.problem.Problem;
 import dev.switchboard.kit.problem.ProblemException;
@@ -34,6 +36,7 @@ import java.util.UUID;
 
 /** The live tail of a transcript over Server-Sent Events. */
 @Path("/v1/sessions/{room}/transcript/stream")
+@RequiresScope(Scopes.TRANSCRIPTS_READ)
 @Tag(name = "Sessions and transcripts")
 public class TranscriptStreamResource {
     private final TranscriptQueries transcripts;
