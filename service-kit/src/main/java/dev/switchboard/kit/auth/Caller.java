@@ -53,6 +53,11 @@ public record Caller(String id, String tenant, Set<String> scopes, String label)
                 .build();
     }
 
+    /** The tenant a query is limited to: this caller's, or null for an operator who sees every tenant. */
+    public String tenantFilter() {
+        return seesAllTenants() ? null : tenant;
+    }
+
     public static String tenantOrDefault(String tenant) {
         return tenant == null || tenant.isBlank() ? DEFAULT_TENANT : tenant;
     }

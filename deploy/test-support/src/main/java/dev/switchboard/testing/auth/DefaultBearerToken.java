@@ -18,9 +18,17 @@ import java.util.List;
  * own Authorization header keeps it; {@link TestTokens#withoutToken()} removes the default one.
  */
 public class DefaultBearerToken implements QuarkusTestBeforeEachCallback, OrderedFilter {
+    /** What the filter sends: the test admin's token, or what a test of the packaged stack installed. */
+    private static volatile String authorization = TestTokens.bearer(TestTokens.admin());
 
     @Override
     public void beforeEach(QuarkusTestMethodContext context) {
+        install();
+    }
+
+    /** Makes RestAssured send this header value ("Bearer ...") by default, e.g. a token of a packaged stack's own key. */
+    public static void install(String authorizationHeader) {
+        authorization = authorizationHeader;
         install();
     }
 
@@ -36,7 +44,7 @@ public class DefaultBearerToken implements QuarkusTestBeforeEachCallback, Ordere
     @Override
     public Response filter(FilterableRequestSpecification request, FilterableResponseSpecification response, FilterContext context) {
         if (!request.getHeaders().hasHeaderWithName("Authorization")) {
-            request.header("Authorization", TestTokens.bearer(TestTokens.admin()));
+            request.header("Authorization", authorization);
         }
         return context.next(request, response);
     }
