@@ -75,7 +75,9 @@ class ImmediateHangupTest {
             CallControlRequest request = record.value();
             assertThat(request.getRoom()).isEqualTo(room);
             assertThat(request.getIssuer().getKind()).isEqualTo(IssuerKind.OPERATOR);
-            assertThat(request.getIssuer().getId()).isEqualTo("ops-3");
+            assertThat(request.getIssuer().getId()).isEqualTo("test-admin"); // the token's subject, not the header
+            assertThat(request.getIssuer().getDisplayName()).isEqualTo("ops-3");
+            assertThat(request.getTenant()).isEqualTo("default");
             assertThat(request.getPayload()).isEqualTo(HangupRequested.newBuilder()
                     .setReason(EndReason.OPERATOR_HANGUP)
                     .setDetail("fraud check failed")

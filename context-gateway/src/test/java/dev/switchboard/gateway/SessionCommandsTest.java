@@ -17,6 +17,7 @@ import dev.switchboard.gateway.support.FakeWorker;
 import dev.switchboard.schemas.client.Commands;
 import dev.switchboard.schemas.topics.Topic;
 import dev.switchboard.testing.TestProducer;
+import dev.switchboard.testing.auth.TestTokens;
 import dev.switchboard.testing.KafkaTestResource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -75,7 +76,9 @@ class SessionCommandsTest {
     void injectedContextIsPublishedKeyedByRoomAndAnswered200OnceApplied() {
         Live live = live("inject");
         Instant before = Instant.now().minusMillis(1);
-        String commandId = given().header("X-Switchboard-Issuer", "supervisor-7")
+        // Who issued it is the token's subject; the header is only a label for people, whatever it claims.
+        String token = TestTokens.token().subject("crm-service").scopes("calls:control", "calls:read").sign();
+        String commandId = given().auth().oauth2(token).header("X-Switchboard-Issuer", "supervisor-7")
                 .contentType(ContentType.JSON)
                 .body(Map.of("role", "system", "text", "The order shipped today.", "respond", true, "label", "crm"))
                 .post("/v1/sessions/{room}/context", live.room())
@@ -86,7 +89,9 @@ class SessionCommandsTest {
                 .body("sessionId", is(live.sessionId()))
                 .body("workerId", is(worker.workerId()))
                 .body("issuer.kind", is("OPERATOR"))
-                .body("issuer.id", is("supervisor-7"))
+                .body("issuer.id", is("crm-service"))
+                .body("issuer.displayName", is("supervisor-7"))
+                .body("issuer.tenant", is("default"))
                 .body("decidedAt", notNullValue())
                 .extract().path("commandId");
         Instant after = Instant.now();
@@ -95,7 +100,9 @@ class SessionCommandsTest {
         assertThat(record.key()).isEqualTo(live.room());
         SessionCommand command = record.value();
         assertThat(command.getRoom()).isEqualTo(live.room());
-        assertThat(command.getIssuer()).isEqualTo(Issuer.newBuilder().setKind(IssuerKind.OPERATOR).setId("supervisor-7").build());
+        assertThat(command.getIssuer()).isEqualTo(Issuer.newBuilder().setKind(IssuerKind.OPERATOR).setId("crm-service")
+                .setDisplayName("supervisor-7").setTenant("default").build());
+        assertThat(command.getTenant()).isEqualTo("default");
         assertThat(command.getIssuedAt()).isBetween(before, after);
         assertThat(Duration.between(command.getIssuedAt(), command.getExpiresAt())).isEqualTo(Duration.ofSeconds(30));
         assertThat(command.getPayload()).isEqualTo(InjectContext.newBuilder()
@@ -109,7 +116,7 @@ class SessionCommandsTest {
     void everyCommandEndpointPublishesItsCommand() {
         Live live = live("endpoints");
         String say = post(live.room(), "say", Map.of("text", "One moment please.", "allowInterruptions", false))
-                .statusCode(200).body("type", is("Say")).body("issuer.id", is("http")).extract().path("commandId");
+                .statusCode(200).body("type", is("Say")).body("issuer.id", is("test-admin")).extract().path("commandId");
         String interrupt = post(live.room(), "interrupt", null).statusCode(200).body("type", is("Interrupt")).extract().path("commandId");
         String instructions = post(live.room(), "instructions", Map.of("instructions", "Be brief.", "mode", "append"))
                 .statusCode(200).body("type", is("UpdateInstructions")).extract().path("commandId");

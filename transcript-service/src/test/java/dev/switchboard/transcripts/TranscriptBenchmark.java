@@ -3,6 +3,7 @@ package dev.switchboard.transcripts;
 import dev.switchboard.events.TranscriptSegment;
 import dev.switchboard.schemas.serde.AvroCodec;
 import dev.switchboard.schemas.topics.Topic;
+import dev.switchboard.testing.auth.TestTokens;
 import dev.switchboard.testing.KafkaTestResource;
 import dev.switchboard.testing.PostgresTestResource;
 import dev.switchboard.testing.SharedInfrastructure;
@@ -310,14 +311,14 @@ class TranscriptBenchmark {
     }
 
     private void receive(URI uri, String accept) throws Exception {
-        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri).header("Accept", accept).build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri).header("Accept", accept).header("Authorization", TestTokens.bearer(TestTokens.admin())).build(), HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() != 200 || response.body().length == 0) {
             throw new AssertionError(uri + " answered " + response.statusCode());
         }
     }
 
     private String get(URI uri, String accept) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).header("Accept", accept).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).header("Accept", accept).header("Authorization", TestTokens.bearer(TestTokens.admin())).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new AssertionError(uri + " answered " + response.statusCode() + ": " + response.body());
         }

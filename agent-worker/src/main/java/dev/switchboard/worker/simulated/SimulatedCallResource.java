@@ -1,5 +1,7 @@
 package dev.switchboard.worker.simulated;
 
+import dev.switchboard.kit.auth.RequiresScope;
+import dev.switchboard.kit.auth.Scopes;
 import dev.switchboard.kit.problem.ProblemException;
 import dev.switchboard.worker.session.AgentSession;
 import dev.switchboard.worker.session.AgentSettings;
@@ -37,6 +39,7 @@ import java.util.concurrent.TimeoutException;
  * as in a real call.
  */
 @Path("/v1/simulated-calls")
+@RequiresScope(Scopes.CALLS_SIMULATE)
 @Tag(name = "Simulated calls", description = "Calls without LiveKit: text in, text out")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)

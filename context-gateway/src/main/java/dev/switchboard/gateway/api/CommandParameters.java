@@ -19,6 +19,7 @@ public class CommandParameters {
     String idempotencyKey;
 
     @RestHeader(RequestParameters.ISSUER_HEADER)
-    @Parameter(description = "Who issues the command (an operator id); default http")
+    @Parameter(description = "A label for people, kept as the issuer's displayName; who issued the command is always the "
+            + "bearer token's subject")
     String issuer;
 }

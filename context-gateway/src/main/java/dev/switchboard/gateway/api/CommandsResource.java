@@ -1,6 +1,9 @@
 package dev.switchboard.gateway.api;
 
 import dev.switchboard.gateway.commands.CommandStore;
+import dev.switchboard.kit.auth.CurrentCaller;
+import dev.switchboard.kit.auth.RequiresScope;
+import dev.switchboard.kit.auth.Scopes;
 import dev.switchboard.kit.problem.Problem;
 import dev.switchboard.kit.problem.ProblemException;
 import jakarta.ws.rs.GET;
@@ -16,13 +19,16 @@ import org.jboss.resteasy.reactive.RestPath;
 
 /** What became of a command: the ones this instance issued and every result it has seen. */
 @Path("/v1/commands")
+@RequiresScope(Scopes.CALLS_READ)
 @Tag(name = "Commands")
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
 public class CommandsResource {
     private final CommandStore store;
+    private final CurrentCaller caller;
 
-    CommandsResource(CommandStore store) {
+    CommandsResource(CommandStore store, CurrentCaller caller) {
         this.store = store;
+        this.caller = caller;
     }
 
     @GET
@@ -33,7 +39,7 @@ public class CommandsResource {
     @APIResponse(responseCode = "404", description = "Unknown (or forgotten) command",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public GatewayViews.CommandView get(@RestPath String commandId) {
-        return store.find(commandId).map(GatewayViews.CommandView::of)
+        return store.find(commandId).filter(command -> caller.mayAccess(command.tenant())).map(GatewayViews.CommandView::of)
                 .orElseThrow(() -> new ProblemException(GatewayProblems.COMMAND_NOT_FOUND, "no command \"" + commandId
                         + "\" is known here (it may be older than the command store keeps)"));
     }

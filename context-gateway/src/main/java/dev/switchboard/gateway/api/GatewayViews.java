@@ -17,10 +17,12 @@ public final class GatewayViews {
     private GatewayViews() {
     }
 
-    @Schema(name = "Issuer")
-    public record IssuerView(String kind, String id, String displayName) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(name = "Issuer", description = "Who issued a command: id and tenant from the bearer token, displayName a label")
+    public record IssuerView(String kind, String id, String displayName, String tenant) {
         static IssuerView of(Issuer issuer) {
-            return issuer == null ? null : new IssuerView(issuer.getKind().name(), issuer.getId(), issuer.getDisplayName());
+            return issuer == null ? null : new IssuerView(issuer.getKind().name(), issuer.getId(), issuer.getDisplayName(),
+                    issuer.getTenant());
         }
     }
 
@@ -72,7 +74,7 @@ public final class GatewayViews {
     public record SessionView(String room, String sessionId, SessionState state, String transport, String direction,
                               String agentName, String workerId, String callerNumber, String calleeNumber,
                               Instant startedAt, Instant endedAt, String endReason, CallEndView callEnded,
-                              SessionEndView sessionEnded) {
+                              SessionEndView sessionEnded, String tenant) {
 
         public static SessionView of(LiveSession s) {
             var end = s.sessionEnd();
@@ -81,7 +83,8 @@ public final class GatewayViews {
                     end == null ? null : end.at(), end == null ? null : end.reason().name(),
                     CallEndView.of(s.callEnd()),
                     end == null ? null : new SessionEndView(end.at(), end.reason().name(), end.detail(),
-                            IssuerView.of(end.endedBy()), end.durationMs()));
+                            IssuerView.of(end.endedBy()), end.durationMs()),
+                    s.tenant());
         }
     }
 

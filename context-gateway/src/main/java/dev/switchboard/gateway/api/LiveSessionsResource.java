@@ -3,6 +3,10 @@ package dev.switchboard.gateway.api;
 import dev.switchboard.gateway.sessions.LiveSession;
 import dev.switchboard.gateway.sessions.LiveSessionRegistry;
 import dev.switchboard.gateway.sessions.SessionState;
+import dev.switchboard.kit.auth.Caller;
+import dev.switchboard.kit.auth.CurrentCaller;
+import dev.switchboard.kit.auth.RequiresScope;
+import dev.switchboard.kit.auth.Scopes;
 import dev.switchboard.kit.problem.Problem;
 import dev.switchboard.kit.problem.ProblemException;
 import jakarta.ws.rs.GET;
@@ -26,20 +30,23 @@ import java.util.stream.Collectors;
 
 /** The live (and recently ended) sessions this gateway knows from {@code switchboard.session-events}. */
 @Path("/v1/sessions")
+@RequiresScope(Scopes.CALLS_READ)
 @Tag(name = "Sessions", description = "Live (and recently ended) sessions")
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
 public class LiveSessionsResource {
     private static final Set<SessionState> RUNNING = EnumSet.of(SessionState.LIVE, SessionState.ENDING);
 
     private final LiveSessionRegistry registry;
+    private final CurrentCaller caller;
 
-    LiveSessionsResource(LiveSessionRegistry registry) {
+    LiveSessionsResource(LiveSessionRegistry registry, CurrentCaller caller) {
         this.registry = registry;
+        this.caller = caller;
     }
 
     @GET
     @Operation(summary = "List sessions, newest first",
-            description = "By default the LIVE and ENDING ones; ?state=ended (or live, ending, comma-separated) filters by state, "
+            description = "Only the sessions of the token's tenant (every tenant's with the scope tenants:all). By default the LIVE and ENDING ones; ?state=ended (or live, ending, comma-separated) filters by state, "
                     + "?all=true includes the recently ended ones.")
     @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = GatewayViews.SessionList.class)))
     @APIResponse(responseCode = "400", description = "Unknown state or a bad all value",
@@ -48,8 +55,9 @@ public class LiveSessionsResource {
             @Parameter(description = "live, ending, ended (comma-separated)") @RestQuery String state,
             @Parameter(description = "true to include ended sessions") @RestQuery String all) {
         Set<SessionState> wanted = wantedStates(state, all);
+        Caller who = caller.get();
         return new GatewayViews.SessionList(registry.all().stream()
-                .filter(session -> wanted.contains(session.state()))
+                .filter(session -> wanted.contains(session.state()) && who.mayAccess(session.tenant()))
                 .map(GatewayViews.SessionView::of)
                 .toList());
     }
@@ -62,7 +70,7 @@ public class LiveSessionsResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public GatewayViews.SessionView get(@RestPath String room,
                                  @Parameter(description = "Only this session of the room") @RestQuery String sessionId) {
-        LiveSession session = registry.find(room)
+        LiveSession session = registry.find(room).filter(s -> caller.mayAccess(s.tenant()))
                 .orElseThrow(() -> new ProblemException(GatewayProblems.SESSION_NOT_FOUND, "no session is known for room \"" + room + "\""));
         if (sessionId != null && !sessionId.equals(session.sessionId())) {
             throw new ProblemException(GatewayProblems.SESSION_NOT_FOUND, "session \"" + sessionId + "\" is not known for room \""

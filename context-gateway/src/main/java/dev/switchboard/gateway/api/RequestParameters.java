@@ -1,8 +1,9 @@
 package dev.switchboard.gateway.api;
 
 import dev.switchboard.events.Issuer;
-import dev.switchboard.events.IssuerKind;
 import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.kit.auth.Caller;
+import dev.switchboard.kit.auth.CurrentCaller;
 import dev.switchboard.kit.problem.ProblemException;
 import jakarta.inject.Singleton;
 
@@ -18,32 +19,42 @@ public class RequestParameters {
     private static final Pattern VISIBLE_ASCII = Pattern.compile("[\\x21-\\x7E]+");
 
     private final GatewayConfig config;
+    private final CurrentCaller caller;
 
-    RequestParameters(GatewayConfig config) {
+    RequestParameters(GatewayConfig config, CurrentCaller caller) {
         this.config = config;
+        this.caller = caller;
     }
 
     /** The parsed common parameters. */
-    public record Common(Duration waitUpTo, Issuer issuer, String idempotencyKey, String sessionId) {
+    public record Common(Duration waitUpTo, Issuer issuer, Caller caller, String idempotencyKey, String sessionId) {
     }
 
     public Common parse(CommandParameters received) {
         var commands = config.commands();
         Duration wait = WaitDuration.parse(received.wait, commands.defaultWait(), commands.maxWait());
-        return new Common(wait, issuer(received.issuer), idempotencyKey(received.idempotencyKey), sessionId(received.sessionId));
+        Caller who = caller.get();
+        return new Common(wait, who.issuer(label(received.issuer)), who, idempotencyKey(received.idempotencyKey),
+                sessionId(received.sessionId));
     }
 
-    private Issuer issuer(String header) {
-        String id = header == null ? config.defaultIssuer() : header.trim();
-        if (id.isEmpty()) {
-            throw ProblemException.invalid(ISSUER_HEADER + " must not be blank (leave it out to issue as \""
-                    + config.defaultIssuer() + "\")");
+    /**
+     * The X-Switchboard-Issuer header is only a label for people (Issuer.displayName): who issued a command is the
+     * token's subject and tenant, whatever the header says.
+     */
+    private static String label(String header) {
+        if (header == null) {
+            return null;
         }
-        if (id.length() > MAX_HEADER_LENGTH) {
-            throw ProblemException.invalid(ISSUER_HEADER + " is " + id.length() + " characters long; at most "
+        String label = header.trim();
+        if (label.isEmpty()) {
+            throw ProblemException.invalid(ISSUER_HEADER + " must not be blank (leave it out to be labelled by the token)");
+        }
+        if (label.length() > MAX_HEADER_LENGTH) {
+            throw ProblemException.invalid(ISSUER_HEADER + " is " + label.length() + " characters long; at most "
                     + MAX_HEADER_LENGTH + " are allowed");
         }
-        return Issuer.newBuilder().setKind(IssuerKind.OPERATOR).setId(id).build();
+        return label;
     }
 
     private static String idempotencyKey(String header) {

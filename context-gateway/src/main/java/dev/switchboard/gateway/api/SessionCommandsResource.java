@@ -8,6 +8,8 @@ import dev.switchboard.gateway.api.CommandRequests.SayRequest;
 import dev.switchboard.gateway.commands.CommandDispatcher;
 import dev.switchboard.gateway.commands.CommandOrder;
 import dev.switchboard.gateway.commands.HangupOrder;
+import dev.switchboard.kit.auth.RequiresScope;
+import dev.switchboard.kit.auth.Scopes;
 import dev.switchboard.kit.problem.Problem;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
@@ -39,6 +41,10 @@ import org.jboss.resteasy.reactive.RestPath;
                 content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = GatewayViews.CommandView.class))),
         @APIResponse(responseCode = "400", description = "Bad input, naming the field",
                 content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+        @APIResponse(responseCode = "401", description = "No valid bearer token",
+                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+        @APIResponse(responseCode = "403", description = "The token lacks the scope calls:control",
+                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
         @APIResponse(responseCode = "404", description = "No known session for the room, or no worker runs it (UNKNOWN_SESSION)",
                 content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
         @APIResponse(responseCode = "409", description = "Session ended or ending, command rejected by the worker, or Idempotency-Key reused",
@@ -50,6 +56,7 @@ import org.jboss.resteasy.reactive.RestPath;
         @APIResponse(responseCode = "504", description = "The command expired before it was applied",
                 content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))})
 @Path("/v1/sessions/{room}")
+@RequiresScope(Scopes.CALLS_CONTROL)
 @Tag(name = "Commands", description = "Steer a live call")
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
 @Consumes(MediaType.APPLICATION_JSON)
@@ -114,12 +121,14 @@ public class SessionCommandsResource {
         if (!hangup.isImmediate()) {
             return submit(room, hangup.toPayload(), common, uri);
         }
-        var order = new HangupOrder(room, common.sessionId(), hangup.reason(), common.issuer(), common.idempotencyKey(), common.waitUpTo());
+        var order = new HangupOrder(room, common.sessionId(), hangup.reason(), common.issuer(), common.caller(),
+                common.idempotencyKey(), common.waitUpTo());
         return dispatcher.hangUpNow(order).map(reply -> CommandResponses.of(reply, uri.getPath()));
     }
 
     private Uni<Response> submit(String room, Object payload, RequestParameters.Common common, UriInfo uri) {
-        var order = new CommandOrder(room, common.sessionId(), payload, common.issuer(), common.idempotencyKey(), common.waitUpTo());
+        var order = new CommandOrder(room, common.sessionId(), payload, common.issuer(), common.caller(),
+                common.idempotencyKey(), common.waitUpTo());
         return dispatcher.submit(order).map(reply -> CommandResponses.of(reply, uri.getPath()));
     }
 }

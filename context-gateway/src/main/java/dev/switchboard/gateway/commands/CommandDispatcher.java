@@ -11,6 +11,7 @@ import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.sessions.LiveSession;
 import dev.switchboard.gateway.sessions.LiveSessionRegistry;
 import dev.switchboard.gateway.sessions.SessionState;
+import dev.switchboard.kit.auth.Caller;
 import dev.switchboard.schemas.client.Commands;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -54,14 +55,15 @@ public class CommandDispatcher {
     /** Publishes a session command to the worker that runs the room and waits for its CommandResult. */
     public Uni<CommandReply> submit(CommandOrder order) {
         return measured(order.type(), () -> {
-            Optional<TrackedCommand> earlier = earlier(order.idempotencyKey(), order.room(), order.type());
+            Optional<TrackedCommand> earlier = earlier(order.idempotencyKey(), order.room(), order.type(), order.caller());
             if (earlier.isPresent()) {
                 return awaitDecision(earlier.get(), order.waitUpTo());
             }
             boolean endsSession = order.payload() instanceof EndSession;
-            LiveSession session = guard.require(order.room(), order.sessionId(), endsSession);
+            LiveSession session = guard.require(order.room(), order.sessionId(), endsSession, order.caller());
+            // For the session's tenant: the token's, unless an operator (tenants:all) steers another tenant's call.
             SessionCommand command = commands(order.issuer())
-                    .session(commandId(order.idempotencyKey()), order.room(), order.payload(), lifetime);
+                    .session(commandId(order.idempotencyKey()), order.room(), order.payload(), lifetime, session.tenant());
             TrackedCommand candidate = TrackedCommand.issued(command, session.sessionId(), clock.instant());
             if (endsSession && session.state() == SessionState.ENDING) {
                 return alreadyEnded(candidate, session);
@@ -83,11 +85,11 @@ public class CommandDispatcher {
      */
     public Uni<CommandReply> hangUpNow(HangupOrder order) {
         return measured(TrackedCommand.HANGUP_TYPE, () -> {
-            Optional<TrackedCommand> earlier = earlier(order.idempotencyKey(), order.room(), TrackedCommand.HANGUP_TYPE);
+            Optional<TrackedCommand> earlier = earlier(order.idempotencyKey(), order.room(), TrackedCommand.HANGUP_TYPE, order.caller());
             if (earlier.isPresent()) {
                 return awaitDecision(earlier.get(), order.waitUpTo());
             }
-            LiveSession session = guard.require(order.room(), order.sessionId(), true);
+            LiveSession session = guard.require(order.room(), order.sessionId(), true, order.caller());
             HangupRequested hangup = HangupRequested.newBuilder()
                     .setReason(EndReason.OPERATOR_HANGUP)
                     .setDetail(order.reason())
@@ -95,8 +97,9 @@ public class CommandDispatcher {
                     .setTransport(session.transport())
                     .setSessionId(session.sessionId())
                     .build();
+            // For the call's tenant: the token's, unless an operator (tenants:all) hangs up another tenant's call.
             CallControlRequest request = commands(order.issuer())
-                    .callControl(commandId(order.idempotencyKey()), order.room(), hangup, lifetime);
+                    .callControl(commandId(order.idempotencyKey()), order.room(), hangup, lifetime, session.tenant());
             TrackedCommand candidate = TrackedCommand.issued(request, session.sessionId(), clock.instant());
             if (session.state() == SessionState.ENDING) {
                 return alreadyEnded(candidate, session);
@@ -136,11 +139,16 @@ public class CommandDispatcher {
     }
 
     /** The earlier command with this Idempotency-Key, if it is known and was for the same room and kind of command. */
-    private Optional<TrackedCommand> earlier(String idempotencyKey, String room, String type) {
+    private Optional<TrackedCommand> earlier(String idempotencyKey, String room, String type, Caller caller) {
         if (idempotencyKey == null) {
             return Optional.empty();
         }
         return store.find(idempotencyKey).map(earlier -> {
+            if (!caller.mayAccess(earlier.tenant())) {
+                // Keys are command ids, shared by all tenants: say it is taken, never what it was used for.
+                throw new CommandRefused(KEY_REUSED, room, "Idempotency-Key \"" + idempotencyKey
+                        + "\" is already in use; use a new key for a new command");
+            }
             if (!earlier.room().equals(room) || !earlier.type().equals(type)) {
                 throw new CommandRefused(KEY_REUSED, room, "Idempotency-Key \"" + idempotencyKey + "\" was already used for a "
                         + earlier.type() + " command on room \"" + earlier.room() + "\"; use a new key for a new command");

@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.commands;
 
 import dev.switchboard.gateway.sessions.LiveSession;
+import dev.switchboard.kit.auth.Caller;
 import dev.switchboard.gateway.sessions.LiveSessionRegistry;
 import dev.switchboard.gateway.sessions.SessionState;
 import jakarta.inject.Singleton;
@@ -24,10 +25,11 @@ public class SessionGuard {
      *
      * @param sessionId   the session the caller means, or null for the room's latest
      * @param forHangup   hang-ups are accepted while the session is ENDING (the call is over, the session closing)
+     * @param caller      who asks: another tenant's session is answered as if it did not exist
      */
-    public LiveSession require(String room, String sessionId, boolean forHangup) {
-        LiveSession session = registry.find(room).orElseThrow(() -> new CommandRefused(NO_SESSION, room,
-                "no session is known for room \"" + room + "\""));
+    public LiveSession require(String room, String sessionId, boolean forHangup, Caller caller) {
+        LiveSession session = registry.find(room).filter(s -> caller.mayAccess(s.tenant()))
+                .orElseThrow(() -> new CommandRefused(NO_SESSION, room, "no session is known for room \"" + room + "\""));
         if (sessionId != null && !sessionId.equals(session.sessionId())) {
             throw new CommandRefused(NOT_CURRENT_SESSION, room, "session \"" + sessionId + "\" is not the current session of room \""
                     + room + "\" (the current one is " + session.sessionId() + ", " + session.state() + ")");

@@ -4,6 +4,7 @@ import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CommandResult;
 import dev.switchboard.events.Issuer;
 import dev.switchboard.events.SessionCommand;
+import dev.switchboard.kit.auth.Caller;
 
 import java.time.Instant;
 import java.util.Optional;
@@ -23,18 +24,20 @@ public final class TrackedCommand {
     private final String sessionId;
     private final String type;
     private final Issuer issuer;
+    private final String tenant;
     private final Instant issuedAt;
     private final Instant expiresAt;
     private final Instant trackedAt;
     private final CompletableFuture<Decision> decision = new CompletableFuture<>();
 
-    private TrackedCommand(String commandId, String room, String sessionId, String type, Issuer issuer,
+    private TrackedCommand(String commandId, String room, String sessionId, String type, Issuer issuer, String tenant,
                            Instant issuedAt, Instant expiresAt, Instant trackedAt) {
         this.commandId = commandId;
         this.room = room;
         this.sessionId = sessionId;
         this.type = type;
         this.issuer = issuer;
+        this.tenant = Caller.tenantOrDefault(tenant);
         this.issuedAt = issuedAt;
         this.expiresAt = expiresAt;
         this.trackedAt = trackedAt;
@@ -42,18 +45,18 @@ public final class TrackedCommand {
 
     public static TrackedCommand issued(SessionCommand command, String sessionId, Instant now) {
         return new TrackedCommand(command.getCommandId(), command.getRoom(), sessionId, typeOf(command.getPayload()),
-                command.getIssuer(), command.getIssuedAt(), command.getExpiresAt(), now);
+                command.getIssuer(), command.getTenant(), command.getIssuedAt(), command.getExpiresAt(), now);
     }
 
     public static TrackedCommand issued(CallControlRequest request, String sessionId, Instant now) {
         return new TrackedCommand(request.getCommandId(), request.getRoom(), sessionId, typeOf(request.getPayload()),
-                request.getIssuer(), request.getIssuedAt(), request.getExpiresAt(), now);
+                request.getIssuer(), request.getTenant(), request.getIssuedAt(), request.getExpiresAt(), now);
     }
 
     /** A command issued elsewhere, known only from its result. */
     public static TrackedCommand observed(CommandResult result, Instant now) {
         return new TrackedCommand(result.getCommandId(), result.getRoom(), result.getSessionId(), result.getCommandType(),
-                null, null, null, now);
+                null, result.getTenant(), null, null, now);
     }
 
     /** The payload's record name, which is also what CommandResult.commandType carries. */
@@ -97,6 +100,11 @@ public final class TrackedCommand {
 
     public Issuer issuer() {
         return issuer;
+    }
+
+    /** The tenant of the session the command is for ("default" when its envelope names none). */
+    public String tenant() {
+        return tenant;
     }
 
     public Instant issuedAt() {

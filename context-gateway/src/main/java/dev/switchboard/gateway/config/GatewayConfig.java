@@ -15,10 +15,6 @@ public interface GatewayConfig {
     /** Names this instance; its per-instance consumer groups are derived from it. */
     String instanceId();
 
-    /** The issuer id of a command when the request has no {@code X-Switchboard-Issuer} header. */
-    @WithDefault("http")
-    String defaultIssuer();
-
     Commands commands();
 
     CommandStore commandStore();

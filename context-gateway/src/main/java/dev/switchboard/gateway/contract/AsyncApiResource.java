@@ -2,6 +2,7 @@ package dev.switchboard.gateway.contract;
 
 import dev.switchboard.schemas.asyncapi.AsyncApiDocument;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
  * catalogue and the schemas ({@link AsyncApiDocument}) into the schemas jar, as it is.
  */
 @Path("/asyncapi.yaml")
+@PermitAll // the published contract of the topics, like /q/openapi: no secret in it
 @Tag(name = "Contracts", description = "Machine-readable descriptions of Switchboard's interfaces")
 @ApplicationScoped
 public class AsyncApiResource {

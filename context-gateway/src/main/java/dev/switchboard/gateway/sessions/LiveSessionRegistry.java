@@ -84,7 +84,7 @@ public class LiveSessionRegistry {
             }
             return new LiveSession(room, event.getSessionId(), SessionState.LIVE, started.getTransport(),
                     started.getDirection(), started.getAgentName(), started.getWorkerId(), started.getCallerNumber(),
-                    started.getCalleeNumber(), event.getOccurredAt(), null, null);
+                    started.getCalleeNumber(), event.getOccurredAt(), null, null, started.getTenant());
         });
     }
 
@@ -111,7 +111,7 @@ public class LiveSessionRegistry {
                     return current;
                 }
                 next = new LiveSession(room, event.getSessionId(), SessionState.ENDED, null, null, null, null, null,
-                        null, startedAt, null, end);
+                        null, startedAt, null, end, null);
             }
             return isExpired(next, cutoff) ? null : next; // replaying old history must not fill memory with it
         });

@@ -78,6 +78,11 @@ public final class FakeWorker implements AutoCloseable {
      * the test told otherwise before.
      */
     public String startSession(String room) {
+        return startSession(room, "default");
+    }
+
+    /** Starts a session of the given tenant (SessionStarted.tenant). */
+    public String startSession(String room, String tenant) {
         String sessionId = UUID.randomUUID().toString();
         answers.putIfAbsent(room, command -> Optional.of(result(command, CommandStatus.APPLIED, null)));
         TestProducer.send(Topic.SESSION_EVENTS, room, event(room, sessionId, SessionStarted.newBuilder()
@@ -87,6 +92,7 @@ public final class FakeWorker implements AutoCloseable {
                 .setWorkerId(workerId)
                 .setCallerNumber("+15550100")
                 .setCalleeNumber("+15550199")
+                .setTenant(tenant)
                 .build()));
         return sessionId;
     }

@@ -35,7 +35,7 @@ class ManifestsTest {
     private static final Path ROOT = MODULE.getParent().getParent();
     private static final List<String> SERVICES = List.of("context-gateway", "transcript-service", "call-controller", "agent-worker");
     private static final Set<String> KNOWN_KINDS = Set.of(
-            "v1/Namespace", "v1/Secret", "v1/Service", "apps/v1/Deployment",
+            "v1/Namespace", "v1/Secret", "v1/ConfigMap", "v1/Service", "apps/v1/Deployment",
             "kafka.strimzi.io/v1/Kafka", "kafka.strimzi.io/v1/KafkaNodePool", "kafka.strimzi.io/v1/KafkaTopic",
             "postgresql.cnpg.io/v1/Cluster", "keda.sh/v1alpha1/ScaledObject");
 
@@ -104,11 +104,25 @@ class ManifestsTest {
     void everySecretAServiceLoadsIsDefined() {
         Set<String> secrets = ofKind("Secret").stream().map(s -> s.at("/metadata/name").asText()).collect(Collectors.toSet());
         for (String service : SERVICES) {
-            named("Deployment", service).at("/spec/template/spec/containers/0/envFrom").forEach(source ->
-                    assertThat(secrets).as("secrets loaded by %s", service).contains(source.at("/secretRef/name").asText()));
+            named("Deployment", service).at("/spec/template/spec/containers/0/envFrom").forEach(source -> {
+                if (source.has("secretRef")) {
+                    assertThat(secrets).as("secrets loaded by %s", service).contains(source.at("/secretRef/name").asText());
+                }
+            });
         }
         assertThat(named("Deployment", "agent-worker").at("/spec/template/spec/containers/0/envFrom").toString())
                 .contains("livekit", "llm", "speech");
+    }
+
+    @Test
+    void everyServiceLoadsTheTokenVerificationSettings() {
+        JsonNode auth = named("ConfigMap", "auth").path("data");
+        assertThat(auth.has("MP_JWT_VERIFY_ISSUER") && auth.has("MP_JWT_VERIFY_AUDIENCES") && auth.has("MP_JWT_VERIFY_PUBLICKEY_LOCATION"))
+                .as("the auth ConfigMap names issuer, audiences and key location: %s", auth).isTrue();
+        for (String service : SERVICES) {
+            assertThat(named("Deployment", service).at("/spec/template/spec/containers/0/envFrom").toString())
+                    .as(service).contains("\"configMapRef\":{\"name\":\"auth\"}");
+        }
     }
 
     @Test

@@ -117,8 +117,11 @@ public final class LocalStack implements AutoCloseable {
             out.println("warning: setpriv (util-linux) is missing, so services cannot die with the stack if it is killed;"
                     + " the next ./switchboard up stops any it left running");
         }
+        // Every API needs a bearer token: the services trust the stack's own key (./switchboard token signs with it).
+        LocalAuth auth = LocalAuth.ensure(settings.stateDirectory());
         for (ServiceSpec spec : settings.services()) {
-            Map<String, String> env = new HashMap<>(environment);
+            Map<String, String> env = new HashMap<>(auth.serviceEnvironment(System.getenv()));
+            env.putAll(environment);
             env.putAll(perService.getOrDefault(spec.name(), Map.of()));
             env.put("QUARKUS_HTTP_PORT", Integer.toString(spec.port()));
             env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());

@@ -51,13 +51,15 @@ class BrokerRestartReliabilityTest {
     private static final ByteArrayOutputStream output = new ByteArrayOutputStream();
     private static FakeLlmServer llm;
     private static LocalStack stack;
+    private static StackSettings settings;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
 
     @BeforeAll
     static void startStack() {
         llm = new FakeLlmServer();
-        stack = LocalStack.start(TestStacks.onFreePorts(List.of("context-gateway", "agent-worker"), RestartPolicy.DEFAULT),
+        settings = TestStacks.onFreePorts(List.of("context-gateway", "agent-worker"), RestartPolicy.DEFAULT);
+        stack = LocalStack.start(settings,
                 Map.of("SWITCHBOARD_LLM_BASE_URL", llm.baseUrl(), "SWITCHBOARD_LLM_API_KEY", "reliability", "SWITCHBOARD_LLM_MODEL", "fake-model"),
                 new PrintStream(output, true));
     }
@@ -94,7 +96,7 @@ class BrokerRestartReliabilityTest {
         String room = "broker-restart-" + System.nanoTime();
         String gateway = stack.url("context-gateway");
         String worker = stack.url("agent-worker");
-        send(HttpRequest.newBuilder(URI.create(worker + "/v1/simulated-calls")).header("Content-Type", "application/json")
+        send(StackTokens.authorized(settings.stateDirectory(), URI.create(worker + "/v1/simulated-calls")).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"room\":\"" + room + "\"}")).build(), 201);
         awaitStatus(gateway + "/v1/sessions/" + room, 200);
 
@@ -162,7 +164,7 @@ class BrokerRestartReliabilityTest {
             attempts++;
             HttpResponse<String> response;
             try {
-                response = http.send(HttpRequest.newBuilder(URI.create(gateway + "/v1/sessions/" + room + "/context?wait=10s"))
+                response = http.send(StackTokens.authorized(settings.stateDirectory(), URI.create(gateway + "/v1/sessions/" + room + "/context?wait=10s"))
                         .timeout(Duration.ofSeconds(40)).header("Content-Type", "application/json").header("Idempotency-Key", commandId)
                         .header("X-Switchboard-Issuer", "reliability").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                         HttpResponse.BodyHandlers.ofString());
@@ -192,7 +194,7 @@ class BrokerRestartReliabilityTest {
         while (System.nanoTime() < deadline) {
             pause(500);
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(gateway + "/v1/commands/" + commandId))
+                HttpResponse<String> response = http.send(StackTokens.authorized(settings.stateDirectory(), URI.create(gateway + "/v1/commands/" + commandId))
                         .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
                 String status = status(response);
                 if (response.statusCode() == 200 && !"PENDING".equals(status)) {
@@ -228,7 +230,7 @@ class BrokerRestartReliabilityTest {
     private Map<String, Long> appliedNotes(String worker, String room) throws Exception {
         new FakeLlmControl(llm.baseUrl()).replyText("Noted.");
         int before = llm.requests().size();
-        send(HttpRequest.newBuilder(URI.create(worker + "/v1/simulated-calls/" + room + "/utterances")).header("Content-Type", "application/json")
+        send(StackTokens.authorized(settings.stateDirectory(), URI.create(worker + "/v1/simulated-calls/" + room + "/utterances")).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"What do you know?\"}")).build(), 200);
         assertThat(llm.requests()).hasSizeGreaterThan(before);
         JsonNode messages = llm.requests().getLast().path("messages");
@@ -253,7 +255,7 @@ class BrokerRestartReliabilityTest {
 
     private void awaitStatus(String url, int expected) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode() != expected) {
+        while (http.send(StackTokens.authorized(settings.stateDirectory(), URI.create(url)).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode() != expected) {
             assertThat(System.nanoTime()).as("GET " + url + " answers " + expected).isLessThan(deadline);
             pause(200);
         }

@@ -1,6 +1,7 @@
 package dev.switchboard.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.testing.auth.TestTokens;
 import dev.switchboard.testing.livekit.FakeLiveKitServer;
 import dev.switchboard.testing.llm.FakeLlmControl;
 import dev.switchboard.testing.llm.FakeLlmServer;
@@ -168,6 +169,22 @@ class EndToEndTest {
     }
 
     @Test
+    @Order(2)
+    void everyPackagedApiWantsTheStacksTokenWhileHealthStaysOpen() {
+        Map<String, String> apis = Map.of("context-gateway", "/v1/sessions", "transcript-service", "/v1/sessions",
+                "agent-worker", "/v1/simulated-calls");
+        apis.forEach((service, path) -> {
+            String url = stack.url(service) + path;
+            given().filter(TestTokens.withoutToken()).get(url).then().statusCode(401)
+                    .contentType("application/problem+json").header("WWW-Authenticate", "Bearer");
+            // A token of another key (the tests' own) is refused: the services trust only the stack's key.
+            given().auth().oauth2(TestTokens.admin()).get(url).then().statusCode(401);
+            given().get(url).then().statusCode(200);
+            given().filter(TestTokens.withoutToken()).get(stack.url(service) + "/q/health/live").then().statusCode(200);
+        });
+    }
+
+    @Test
     @Order(3)
     void aSimulatedCallIsSteeredHungUpByTheLlmAndItsTranscriptStored() {
         var llm = new FakeLlmControl(llmServer.baseUrl());
@@ -192,6 +209,9 @@ class EndToEndTest {
                 .post(gateway + "/v1/sessions/" + room + "/context");
         assertThat(injected.statusCode()).as(injected.asString()).isEqualTo(200);
         assertThat(injected.jsonPath().getString("status")).isEqualTo("APPLIED");
+        // Who did it is the token's subject; the header is only the label.
+        assertThat(injected.jsonPath().getString("issuer.id")).isEqualTo("stack-test");
+        assertThat(injected.jsonPath().getString("issuer.displayName")).isEqualTo("crm");
 
         // The caller is done; the model answers with the end_call tool.
         llm.replyWithTool("Good news: it shipped today. Goodbye!", "end_call", Map.of("reason", "order status given"));

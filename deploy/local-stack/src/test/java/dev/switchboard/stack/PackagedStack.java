@@ -63,6 +63,13 @@ final class PackagedStack implements AutoCloseable {
                                 "LIVEKIT_API_SECRET", livekitApi.apiSecret()),
                         "agent-worker", worker),
                 new PrintStream(output, true));
+        // Every API needs a token: the tests sign theirs with the stack's own key, as ./switchboard token does.
+        StackTokens.useWithRestAssured(settings.stateDirectory());
+    }
+
+    /** "Bearer ..." for this stack's APIs (for requests RestAssured does not make). */
+    String bearer() {
+        return StackTokens.bearer(settings.stateDirectory());
     }
 
     String url(String service) {

@@ -38,7 +38,7 @@ class ServiceSupervisionTest {
         try (StackProcess stack = StackProcess.start(env, state.resolve("console.log"))) {
             stack.awaitConsole("all services ready", START);
             ProcessHandle postgres = StackProcess.postgres(state).orElseThrow();
-            assertStores(kafka, jdbcUrl, servicePort, "before-crash");
+            assertStores(state, kafka, jdbcUrl, servicePort, "before-crash");
 
             // kill -9: restarted after 1 s, and it says so.
             ProcessHandle first = StackProcess.recorded(state.resolve(SERVICE + ".pid")).orElseThrow();
@@ -52,7 +52,7 @@ class ServiceSupervisionTest {
             ProcessHandle second = StackProcess.recorded(state.resolve(SERVICE + ".pid")).orElseThrow();
             assertThat(second.pid()).isNotEqualTo(first.pid());
             assertThat(stack.isAlive()).isTrue();
-            assertStores(kafka, jdbcUrl, servicePort, "after-crash");
+            assertStores(state, kafka, jdbcUrl, servicePort, "after-crash");
 
             // From now on it cannot start (its port is taken): restart 2 fails, and that is one death too many.
             second.destroyForcibly();
@@ -74,7 +74,7 @@ class ServiceSupervisionTest {
     }
 
     /** A call's lines published to Kafka are stored and served over HTTP. */
-    private static void assertStores(String kafka, String jdbcUrl, int servicePort, String prefix) throws Exception {
+    private static void assertStores(Path state, String kafka, String jdbcUrl, int servicePort, String prefix) throws Exception {
         TranscriptLoad call = TranscriptLoad.of(prefix + "-" + System.nanoTime(), 1, 3);
         call.publish(kafka);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -82,7 +82,7 @@ class ServiceSupervisionTest {
             assertThat(System.nanoTime()).as("the lines are stored").isLessThan(deadline);
             StackProcess.pause(200);
         }
-        HttpResponse<String> transcript = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+        HttpResponse<String> transcript = HttpClient.newHttpClient().send(StackTokens.authorized(state, URI.create(
                         "http://localhost:" + servicePort + "/v1/sessions/" + call.rooms().getFirst() + "/transcript")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(transcript.statusCode()).as(transcript.body()).isEqualTo(200);

@@ -2,6 +2,7 @@ package dev.switchboard.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.testing.auth.TestTokens;
 import dev.switchboard.testing.http.RawHttp;
 import dev.switchboard.testing.http.Requests;
 import dev.switchboard.testing.http.ServiceApi;
@@ -132,10 +133,9 @@ public abstract class ServiceConventionsTest {
     @Test
     void invalidInputIsA400ProblemNamingTheField() {
         ServiceApi.Invalid invalid = api().invalid();
-        Map<String, String> headers = new HashMap<>();
+        Map<String, String> headers = new HashMap<>(api().authorization().apply(invalid.jsonBody() == null ? "" : invalid.jsonBody()));
         if (invalid.jsonBody() != null) {
             headers.put("Content-Type", "application/json");
-            headers.putAll(api().authorization().apply(invalid.jsonBody()));
         }
         try (LogCapture log = LogCapture.start()) {
             JsonNode problem = problem(send(Requests.of(invalid.method(), invalid.pathAndQuery(), headers, invalid.jsonBody())), 400);
@@ -202,7 +202,8 @@ public abstract class ServiceConventionsTest {
     @Test
     void anUnexpectedFailureIsA500ProblemWithoutInternalsLoggedOnceWithItsStackTrace() {
         try (LogCapture log = LogCapture.start()) {
-            RawHttp.Answer answer = send(Requests.get(UnexpectedFailureResource.PATH, Map.of()));
+            RawHttp.Answer answer = send(Requests.get(UnexpectedFailureResource.PATH,
+                    Map.of("Authorization", TestTokens.bearer(TestTokens.admin()))));
             JsonNode problem = problem(answer, 500);
             assertThat(answer.body()).doesNotContain(UnexpectedFailureResource.INTERNAL_DETAIL).doesNotContain("IllegalStateException")
                     .doesNotContain("at dev.switchboard");
@@ -273,10 +274,9 @@ public abstract class ServiceConventionsTest {
     }
 
     private Map<String, String> headers(ServiceApi.Route route, Map<String, String> extra) {
-        Map<String, String> headers = new HashMap<>();
+        Map<String, String> headers = new HashMap<>(api().authorization().apply(body(route) == null ? "" : body(route)));
         if (route.body() != ServiceApi.Body.NONE) {
             headers.put("Content-Type", "application/json");
-            headers.putAll(api().authorization().apply(body(route)));
         }
         headers.putAll(extra);
         return headers;

@@ -60,10 +60,16 @@ public final class Commands {
 
     /** A session command with a caller-chosen id (for retries that must stay idempotent) and lifetime. */
     public SessionCommand session(String commandId, String room, Object payload, Duration lifetime) {
+        return session(commandId, room, payload, lifetime, null);
+    }
+
+    /** A session command for a session of the given tenant (null: the tenant 'default'). */
+    public SessionCommand session(String commandId, String room, Object payload, Duration lifetime, String tenant) {
         Instant now = now();
         return SessionCommand.newBuilder()
                 .setCommandId(commandId)
                 .setRoom(requireRoom(room))
+                .setTenant(tenant)
                 .setIssuer(issuer)
                 .setIssuedAt(now)
                 .setExpiresAt(now.plus(lifetime))
@@ -77,10 +83,16 @@ public final class Commands {
     }
 
     public CallControlRequest callControl(String commandId, String room, Object payload, Duration lifetime) {
+        return callControl(commandId, room, payload, lifetime, null);
+    }
+
+    /** A call-control request for a call of the given tenant (null: the tenant 'default'). */
+    public CallControlRequest callControl(String commandId, String room, Object payload, Duration lifetime, String tenant) {
         Instant now = now();
         return CallControlRequest.newBuilder()
                 .setCommandId(commandId)
                 .setRoom(requireRoom(room))
+                .setTenant(tenant)
                 .setIssuer(issuer)
                 .setIssuedAt(now)
                 .setExpiresAt(now.plus(lifetime))

@@ -1,5 +1,8 @@
 package dev.switchboard.transcripts.api;
 
+import dev.switchboard.kit.auth.CurrentCaller;
+import dev.switchboard.kit.auth.RequiresScope;
+import dev.switchboard.kit.auth.Scopes;
 import dev.switchboard.events.SpeakerRole;
 import dev.switchboard.kit.problem.Problem;
 import dev.switchboard.kit.problem.ProblemException;
@@ -22,6 +25,7 @@ import java.sql.SQLException;
 
 /** Full-text search across every stored transcript. */
 @Path("/v1/search")
+@RequiresScope(Scopes.TRANSCRIPTS_READ)
 @Tag(name = "Search")
 public class SearchResource {
     static final int MAX_QUERY_LENGTH = 500;
@@ -29,8 +33,10 @@ public class SearchResource {
     private final SearchQueries search;
     private final SearchConfigs searchConfigs;
     private final TranscriptsConfig config;
+    private final CurrentCaller caller;
 
-    SearchResource(SearchQueries search, SearchConfigs searchConfigs, TranscriptsConfig config) {
+    SearchResource(SearchQueries search, SearchConfigs searchConfigs, TranscriptsConfig config, CurrentCaller caller) {
+        this.caller = caller;
         this.search = search;
         this.searchConfigs = searchConfigs;
         this.config = config;
@@ -39,7 +45,7 @@ public class SearchResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Search transcripts",
-            description = "PostgreSQL full-text search (stemmed by language: 'refunds' finds 'refund') over every stored line, newest first."
+            description = "PostgreSQL full-text search (stemmed by language: 'refunds' finds 'refund') over every stored line of the token's tenant (every tenant's with tenants:all), newest first."
                     + " q uses web search syntax: words (all must match), \"a phrase\", or, -excluded. Each result carries its line,"
                     + " a highlight with the matching words in <mark></mark> (everything else HTML-escaped) and its session.")
     @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TranscriptViews.SearchPage.class)))
@@ -62,7 +68,7 @@ public class SearchResource {
                 .orElseThrow(() -> ProblemException.invalid("language: no text search configuration for '" + language + "'"));
         SearchQueries.Query query = new SearchQueries.Query(text, searchConfig, Params.text("room", room, Params.MAX_ROOM_LENGTH),
                 Params.text("agent", agent, 200), Params.symbol("role", role, SpeakerRole.class),
-                Params.instant("from", from), Params.instant("to", to));
+                Params.instant("from", from), Params.instant("to", to), caller.get().tenantFilter());
         int size = Params.limit(limit, config.api().defaultPageSize(), config.api().maxPageSize());
         SearchQueries.Page page = search.search(query, Cursors.search(cursor), size);
         return new TranscriptViews.SearchPage(text, searchConfig, page.hits().stream()

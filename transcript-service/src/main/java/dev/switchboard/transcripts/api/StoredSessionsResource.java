@@ -1,5 +1,8 @@
 package dev.switchboard.transcripts.api;
 
+import dev.switchboard.kit.auth.CurrentCaller;
+import dev.switchboard.kit.auth.RequiresScope;
+import dev.switchboard.kit.auth.Scopes;
 import dev.switchboard.events.CallDirection;
 import dev.switchboard.events.EndReason;
 import dev.switchboard.kit.problem.Problem;
@@ -40,6 +43,7 @@ import java.util.UUID;
 
 /** Stored sessions and their transcripts. A room means its latest session unless ?sessionId= names another. */
 @Path("/v1/sessions")
+@RequiresScope(Scopes.TRANSCRIPTS_READ)
 @Tag(name = "Sessions and transcripts")
 public class StoredSessionsResource {
     private static final Logger LOG = Logger.getLogger(StoredSessionsResource.class);
@@ -49,9 +53,11 @@ public class StoredSessionsResource {
     private final SessionDeleter deleter;
     private final SearchConfigs searchConfigs;
     private final TranscriptsConfig config;
+    private final CurrentCaller caller;
 
     StoredSessionsResource(SessionQueries sessions, TranscriptQueries transcripts, SessionDeleter deleter, SearchConfigs searchConfigs,
-                     TranscriptsConfig config) {
+                     TranscriptsConfig config, CurrentCaller caller) {
+        this.caller = caller;
         this.sessions = sessions;
         this.transcripts = transcripts;
         this.deleter = deleter;
@@ -61,7 +67,8 @@ public class StoredSessionsResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "List sessions", description = "Recent sessions first by default, with filters and cursor pagination.")
+    @Operation(summary = "List sessions", description = "The token's tenant's sessions (every tenant's with tenants:all), recent"
+            + " sessions first by default, with filters and cursor pagination.")
     @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TranscriptViews.SessionPage.class)))
     @APIResponse(responseCode = "400", description = "A parameter is malformed", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public TranscriptViews.SessionPage list(
@@ -87,7 +94,7 @@ public class StoredSessionsResource {
         SessionFilter filter = new SessionFilter(Params.instant("from", from), Params.instant("to", to), Params.phone(phone),
                 Params.text("agent", agent, 200), Params.symbol("endReason", endReason, EndReason.class),
                 Params.symbol("direction", direction, CallDirection.class), Params.text("room", room, Params.MAX_ROOM_LENGTH),
-                Params.bool("hasText", hasText), query, textConfig, status(status));
+                Params.bool("hasText", hasText), query, textConfig, status(status), caller.get().tenantFilter());
         int size = Params.limit(limit, config.api().defaultPageSize(), config.api().maxPageSize());
         SessionQueries.Page page = sessions.list(filter, order, Cursors.sessions(cursor, order), size);
         return new TranscriptViews.SessionPage(page.sessions().stream().map(s -> TranscriptViews.SessionView.of(s, null)).toList(),
@@ -138,6 +145,7 @@ public class StoredSessionsResource {
     }
 
     @DELETE
+    @RequiresScope(Scopes.TRANSCRIPTS_DELETE)
     @Path("/{room}")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Delete sessions for good",
@@ -149,7 +157,9 @@ public class StoredSessionsResource {
                                      @Parameter(description = "Delete only this session of the room") @QueryParam("sessionId") String sessionId) throws SQLException {
         String name = Params.room(room);
         UUID id = Params.uuid("sessionId", sessionId);
-        SessionDeleter.Deleted deleted = id == null ? deleter.deleteRoom(name, "request") : deleter.deleteSession(name, id, "request");
+        String tenant = caller.get().tenantFilter();
+        SessionDeleter.Deleted deleted = id == null ? deleter.deleteRoom(name, "request", tenant)
+                : deleter.deleteSession(name, id, "request", tenant);
         LOG.infof("deleted on request: room %s, %d session(s) %s, %d segment(s)", name, deleted.sessions(), deleted.sessionIds(), deleted.segments());
         return new TranscriptViews.DeletionView(name, deleted.sessions(), deleted.segments(), deleted.sessionIds());
     }
@@ -157,7 +167,7 @@ public class StoredSessionsResource {
     private SessionRow find(String room, String sessionId) throws SQLException {
         String name = Params.room(room);
         UUID id = Params.uuid("sessionId", sessionId);
-        return transcripts.session(name, id).orElseThrow(() -> ProblemException.notFound(id == null
+        return transcripts.session(name, id, caller.get().tenantFilter()).orElseThrow(() -> ProblemException.notFound(id == null
                 ? "no session stored for room '" + name + "'"
                 : "no session " + id + " stored for room '" + name + "'"));
     }

@@ -1,5 +1,8 @@
 package dev.switchboard.transcripts.api;
 
+import dev.switchboard.kit.auth.CurrentCaller;
+import dev.switchboard.kit.auth.RequiresScope;
+import dev.switchboard.kit.auth.Scopes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.kit.problem.Problem;
 import dev.switchboard.kit.problem.ProblemException;
@@ -34,20 +37,23 @@ import java.util.UUID;
 
 /** The live tail of a transcript over Server-Sent Events. */
 @Path("/v1/sessions/{room}/transcript/stream")
+@RequiresScope(Scopes.TRANSCRIPTS_READ)
 @Tag(name = "Sessions and transcripts")
 public class TranscriptStreamResource {
     private final TranscriptQueries transcripts;
     private final LiveHub hub;
     private final ObjectMapper json;
+    private final CurrentCaller caller;
 
-    TranscriptStreamResource(TranscriptQueries transcripts, LiveHub hub, ObjectMapper json) {
+    TranscriptStreamResource(TranscriptQueries transcripts, LiveHub hub, ObjectMapper json, CurrentCaller caller) {
+        this.caller = caller;
         this.transcripts = transcripts;
         this.hub = hub;
         this.json = json;
     }
 
     /** The session a stream follows: stored, or seen starting by the live tail and not stored yet. */
-    private record Target(UUID sessionId, String room, EndNotice ended) {
+    private record Target(UUID sessionId, String room, EndNotice ended, String tenant) {
     }
 
     @GET
@@ -65,7 +71,8 @@ public class TranscriptStreamResource {
                        @Context SseEventSink sink, @Context Sse sse) throws SQLException {
         String name = Params.room(room);
         UUID id = Params.uuid("sessionId", sessionId);
-        Target target = target(name, id).orElseThrow(() -> ProblemException.notFound(id == null
+        // Another tenant's session is answered as if it did not exist.
+        Target target = target(name, id).filter(t -> caller.mayAccess(t.tenant())).orElseThrow(() -> ProblemException.notFound(id == null
                 ? "no session known for room '" + name + "'" : "no session " + id + " known for room '" + name + "'"));
         TranscriptTail[] self = new TranscriptTail[1];
         TranscriptTail tail = new TranscriptTail(target.sessionId(), sink, sse, json, () -> hub.unsubscribe(target.sessionId(), target.room(), self[0]));
@@ -89,9 +96,9 @@ public class TranscriptStreamResource {
                 : hub.start(sessionId).filter(s -> s.room().equals(room));
         if (live.isPresent() && (stored.isEmpty() || (!stored.get().sessionId().equals(live.get().sessionId())
                 && live.get().startedAt().isAfter(stored.get().startedAt())))) {
-            return Optional.of(new Target(live.get().sessionId(), room, null));
+            return Optional.of(new Target(live.get().sessionId(), room, null, live.get().tenant()));
         }
         return stored.map(s -> new Target(s.sessionId(), s.room(),
-                s.ended() ? new EndNotice(s.sessionId(), s.endReason(), s.endedAt()) : null));
+                s.ended() ? new EndNotice(s.sessionId(), s.endReason(), s.endedAt()) : null, s.tenant()));
     }
 }

@@ -52,7 +52,8 @@ public final class TranscriptViews {
             Map<String, String> metadata,
             Map<String, Object> usage,
             HangupView hangup,
-            @Schema(description = "only in GET /v1/sessions/{room}") Long segmentCount) {
+            @Schema(description = "only in GET /v1/sessions/{room}") Long segmentCount,
+            @Schema(description = "the tenant the session belongs to") String tenant) {
 
         public static SessionView of(SessionRow s, Long segmentCount) {
             return new SessionView(s.sessionId(), s.room(), s.ended() ? "ended" : "live", s.startedAt(), s.startKnown(),
@@ -60,7 +61,7 @@ public final class TranscriptViews {
                     s.endDetail(), s.transport(), s.direction(), s.agentName(), s.workerId(), s.callerNumber(), s.calleeNumber(),
                     s.sipCallId(), s.metadata() == null || s.metadata().isEmpty() ? null : s.metadata(), s.usage(),
                     s.hangupAt() == null ? null : new HangupView(s.hangupAt(), s.hangupReason(), s.hangupMethod(), s.hangupCommandId()),
-                    segmentCount);
+                    segmentCount, s.tenant());
         }
     }
 

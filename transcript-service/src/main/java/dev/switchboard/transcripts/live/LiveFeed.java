@@ -169,7 +169,7 @@ public class LiveFeed {
             return;
         }
         switch (event.getPayload()) {
-            case SessionStarted ignored -> hub.started(sessionId, event.getRoom(), event.getOccurredAt());
+            case SessionStarted started -> hub.started(sessionId, event.getRoom(), event.getOccurredAt(), started.getTenant());
             case SessionEnded ignored -> pendingEnds.add(new PendingEnd(event, c.endOffsets(transcriptPartitions)));
             case null, default -> {
             }

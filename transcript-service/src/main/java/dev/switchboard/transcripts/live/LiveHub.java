@@ -107,8 +107,8 @@ public class LiveHub {
         }
     }
 
-    public void started(UUID sessionId, String room, Instant at) {
-        latestStartByRoom.merge(room, new LiveStart(sessionId, room, at), (old, now) -> now.startedAt().isAfter(old.startedAt()) ? now : old);
+    public void started(UUID sessionId, String room, Instant at, String tenant) {
+        latestStartByRoom.merge(room, new LiveStart(sessionId, room, at, tenant == null || tenant.isBlank() ? "default" : tenant), (old, now) -> now.startedAt().isAfter(old.startedAt()) ? now : old);
     }
 
     /** The session is over and every segment published before its end has been passed on. */

@@ -30,6 +30,11 @@ final class Ids {
         return value;
     }
 
+    /** A record's tenant; none (or blank) is the tenant 'default'. */
+    static String tenant(String value) {
+        return value == null || value.isBlank() ? "default" : value;
+    }
+
     private static String abbreviate(String value) {
         return value.length() <= 60 ? value : value.substring(0, 60) + "...";
     }

@@ -57,7 +57,8 @@ public class SegmentMapper {
                 storable(segment.getLabel()),
                 segment.getCreatedAt(),
                 fired.stream().map(Detector::label).sorted().toList(),
-                searchConfigs.forSegment(language));
+                searchConfigs.forSegment(language),
+                Ids.tenant(segment.getTenant()));
     }
 
     /** PostgreSQL text cannot hold NUL characters; anything else is kept as it came. */

@@ -30,7 +30,8 @@ public final class SessionEventMapper {
         return Optional.ofNullable(switch (payload) {
             case SessionStarted s -> new SessionChange.Started(sessionId, room, at, name(s.getTransport()), name(s.getDirection()),
                     s.getAgentName(), s.getWorkerId(), blankToNull(s.getCallerNumber()), blankToNull(s.getCalleeNumber()),
-                    s.getSipCallId(), s.getSipTrunkId(), new TreeMap<>(s.getMetadata() == null ? Map.of() : s.getMetadata()));
+                    s.getSipCallId(), s.getSipTrunkId(), new TreeMap<>(s.getMetadata() == null ? Map.of() : s.getMetadata()),
+                    Ids.tenant(s.getTenant()));
             case SessionEnded e -> {
                 Issuer by = e.getEndedBy();
                 yield new SessionChange.Ended(sessionId, room, at, Math.max(0, e.getDurationMs()), name(e.getReason()),

@@ -11,7 +11,7 @@ final class Rows {
     static final String SESSION_COLUMNS = "s.session_id, s.room, s.started_at, s.start_known, s.transport, s.direction, s.agent_name,"
             + " s.worker_id, s.caller_number, s.callee_number, s.sip_call_id, s.sip_trunk_id, s.metadata::text AS metadata,"
             + " s.ended_at, s.duration_ms, s.end_reason, s.ended_by_kind, s.ended_by_id, s.ended_by_name, s.end_detail,"
-            + " s.usage::text AS usage, s.hangup_at, s.hangup_reason, s.hangup_method, s.hangup_command_id";
+            + " s.usage::text AS usage, s.hangup_at, s.hangup_reason, s.hangup_method, s.hangup_command_id, s.tenant";
 
     static final String SEGMENT_COLUMNS = "g.segment_id, g.session_id, g.room, g.sequence, g.revision, g.role, g.participant_identity,"
             + " g.text, g.start_ms, g.end_ms, g.is_final, g.interrupted, g.generated_text, g.language, g.confidence,"
@@ -50,7 +50,8 @@ final class Rows {
                 Jdbc.instant(rs, "hangup_at"),
                 rs.getString("hangup_reason"),
                 rs.getString("hangup_method"),
-                rs.getString("hangup_command_id"));
+                rs.getString("hangup_command_id"),
+                rs.getString("tenant"));
     }
 
     static SegmentRow segment(ResultSet rs) throws SQLException {
@@ -77,7 +78,8 @@ final class Rows {
                 rs.getString("label"),
                 Jdbc.instant(rs, "created_at"),
                 words(rs.getString("redactions")),
-                rs.getString("search_config"));
+                rs.getString("search_config"),
+                null /* the session's: segments have no tenant column, their session does */);
     }
 
     /** The detector labels, sent as one comma-separated string: cheaper to read than a SQL array, and they never contain commas. */

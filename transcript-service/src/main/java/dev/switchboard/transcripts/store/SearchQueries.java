@@ -29,7 +29,8 @@ public class SearchQueries {
     static final int PROBE_WINDOW = 10_000;
     private static final String HEADLINE_OPTIONS = "StartSel=" + MARK_START + ", StopSel=" + MARK_END + ", HighlightAll=true";
 
-    public record Query(String text, String config, String room, String agent, String role, Instant from, Instant to) {
+    /** @param tenant only this tenant's sessions; null for every tenant */
+    public record Query(String text, String config, String room, String agent, String role, Instant from, Instant to, String tenant) {
     }
 
     public record After(Instant createdAt, UUID segmentId) {
@@ -110,8 +111,12 @@ public class SearchQueries {
             sql.append(" AND n.role = ?");
             parameters.add(query.role());
         }
-        if (query.agent() != null || query.from() != null || query.to() != null) {
+        if (query.agent() != null || query.from() != null || query.to() != null || query.tenant() != null) {
             sql.append(" AND EXISTS (SELECT 1 FROM sessions f WHERE f.session_id = n.session_id");
+            if (query.tenant() != null) {
+                sql.append(" AND f.tenant = ?");
+                parameters.add(query.tenant());
+            }
             if (query.agent() != null) {
                 sql.append(" AND f.agent_name = ?");
                 parameters.add(query.agent());

@@ -6,7 +6,9 @@ import java.util.UUID;
 
 /**
  * One transcript segment as stored and served: already redacted. Interim versions of an utterance share the
- * segmentId; {@link #supersedes} decides which version is kept.
+ * segmentId; {@link #supersedes} decides which version is kept. The tenant is the record's (it makes the placeholder
+ * session of a segment that arrives before its SessionStarted); null for segments read back from the database, whose
+ * tenant is their session's.
  */
 public record SegmentRow(
         UUID segmentId,
@@ -31,7 +33,8 @@ public record SegmentRow(
         String label,
         Instant createdAt,
         List<String> redactions,
-        String searchConfig) {
+        String searchConfig,
+        String tenant) {
 
     public SegmentRow {
         redactions = List.copyOf(redactions);

@@ -60,9 +60,9 @@ public class SegmentWriter {
     // A segment can arrive before its session's SessionStarted: a placeholder row keeps it listable. Until the start
     // is known, the earliest implied start wins; the guard makes a repeat a no-op.
     private static final String PLACEHOLDER_SESSIONS = """
-            INSERT INTO sessions AS s (session_id, room, started_at)
-            SELECT id, room, timestamptz 'epoch' + ms * interval '1 millisecond'
-            FROM unnest(?::uuid[], ?::text[], ?::bigint[]) AS t(id, room, ms)
+            INSERT INTO sessions AS s (session_id, room, started_at, tenant)
+            SELECT id, room, timestamptz 'epoch' + ms * interval '1 millisecond', tenant
+            FROM unnest(?::uuid[], ?::text[], ?::bigint[], ?::text[]) AS t(id, room, ms, tenant)
             ORDER BY id
             ON CONFLICT (session_id) DO UPDATE SET started_at = EXCLUDED.started_at
             WHERE NOT s.start_known AND EXCLUDED.started_at < s.started_at""";
@@ -106,7 +106,7 @@ public class SegmentWriter {
     private Result write(List<SegmentRow> rows, boolean copyNewRows) throws SQLException {
         Map<UUID, SessionHint> sessions = new TreeMap<>();
         for (SegmentRow row : rows) {
-            sessions.merge(row.sessionId(), new SessionHint(row.room(), row.impliedSessionStart()), SessionHint::earliest);
+            sessions.merge(row.sessionId(), new SessionHint(row.room(), row.impliedSessionStart(), row.tenant()), SessionHint::earliest);
         }
         try (Connection connection = dataSource.getConnection()) {
             PGConnection pg = connection.unwrap(PGConnection.class);
@@ -172,7 +172,7 @@ public class SegmentWriter {
         staged.add(pg);
     }
 
-    private record SessionHint(String room, Instant start) {
+    private record SessionHint(String room, Instant start, String tenant) {
         static SessionHint earliest(SessionHint a, SessionHint b) {
             return b.start.isBefore(a.start) ? b : a;
         }
@@ -182,10 +182,12 @@ public class SegmentWriter {
         UUID[] ids = sessions.keySet().toArray(UUID[]::new);
         String[] rooms = sessions.values().stream().map(SessionHint::room).toArray(String[]::new);
         Long[] starts = sessions.values().stream().map(h -> h.start().toEpochMilli()).toArray(Long[]::new);
+        String[] tenants = sessions.values().stream().map(h -> h.tenant() == null ? "default" : h.tenant()).toArray(String[]::new);
         try (PreparedStatement statement = connection.prepareStatement(PLACEHOLDER_SESSIONS)) {
             statement.setArray(1, connection.createArrayOf("uuid", ids));
             statement.setArray(2, connection.createArrayOf("text", rooms));
             statement.setArray(3, connection.createArrayOf("bigint", starts));
+            statement.setArray(4, connection.createArrayOf("text", tenants));
             statement.executeUpdate();
         }
     }

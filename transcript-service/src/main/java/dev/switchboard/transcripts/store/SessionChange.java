@@ -18,7 +18,7 @@ public sealed interface SessionChange {
 
     record Started(UUID sessionId, String room, Instant occurredAt, String transport, String direction, String agentName,
                    String workerId, String callerNumber, String calleeNumber, String sipCallId, String sipTrunkId,
-                   Map<String, String> metadata) implements SessionChange {
+                   Map<String, String> metadata, String tenant) implements SessionChange {
     }
 
     record Ended(UUID sessionId, String room, Instant occurredAt, long durationMs, String reason, String endedByKind,

@@ -35,10 +35,19 @@ public class SessionDeleter {
 
     /** Every session stored under the room, so that repeating the request can never remove a later call of the same room. */
     public Deleted deleteRoom(String room, String reason) throws SQLException {
+        return deleteRoom(room, reason, null);
+    }
+
+    /** Every session of one tenant (null: of every tenant) stored under the room. */
+    public Deleted deleteRoom(String room, String reason, String tenant) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             List<UUID> ids = new ArrayList<>();
-            try (PreparedStatement statement = connection.prepareStatement("SELECT session_id FROM sessions WHERE room = ?")) {
+            try (PreparedStatement statement = connection.prepareStatement("SELECT session_id FROM sessions WHERE room = ?"
+                    + (tenant == null ? "" : " AND tenant = ?"))) {
                 statement.setString(1, room);
+                if (tenant != null) {
+                    statement.setString(2, tenant);
+                }
                 try (ResultSet rs = statement.executeQuery()) {
                     while (rs.next()) {
                         ids.add(rs.getObject(1, UUID.class));
@@ -51,8 +60,25 @@ public class SessionDeleter {
 
     /** One session; its id is remembered even when nothing of it is stored yet, so records still in flight are dropped. */
     public Deleted deleteSession(String room, UUID sessionId, String reason) throws SQLException {
+        return deleteSession(room, sessionId, reason, null);
+    }
+
+    /** As {@link #deleteSession(String, UUID, String)}; another tenant's stored session is left alone, as if absent. */
+    public Deleted deleteSession(String room, UUID sessionId, String reason, String tenant) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
+            if (tenant != null && belongsToAnother(connection, sessionId, tenant)) {
+                return new Deleted(List.of(), 0);
+            }
             return delete(connection, List.of(new Victim(sessionId, room)), reason);
+        }
+    }
+
+    private static boolean belongsToAnother(Connection connection, UUID sessionId, String tenant) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT tenant FROM sessions WHERE session_id = ?")) {
+            statement.setObject(1, sessionId);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() && !tenant.equals(rs.getString(1));
+            }
         }
     }
 

@@ -11,10 +11,12 @@ import java.time.Instant;
  * @param hasText    whether the session has any transcript line
  * @param text       a full-text query its transcript must match (with {@code textConfig})
  * @param live       true: still running (no SessionEnded yet); false: ended
+ * @param tenant     only this tenant's sessions; null for every tenant
  */
 public record SessionFilter(Instant from, Instant to, String phone, String agent, String endReason, String direction,
-                            String room, Boolean hasText, String text, String textConfig, Boolean live) {
+                            String room, Boolean hasText, String text, String textConfig, Boolean live,
+                            String tenant) {
     public static SessionFilter none() {
-        return new SessionFilter(null, null, null, null, null, null, null, null, null, null, null);
+        return new SessionFilter(null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

@@ -50,6 +50,7 @@ public class SessionQueries {
         equal(sql, parameters, "s.end_reason", filter.endReason());
         equal(sql, parameters, "s.direction", filter.direction());
         equal(sql, parameters, "s.room", filter.room());
+        equal(sql, parameters, "s.tenant", filter.tenant());
         if (filter.live() != null) {
             sql.append(filter.live() ? " AND s.ended_at IS NULL" : " AND s.ended_at IS NOT NULL");
         }

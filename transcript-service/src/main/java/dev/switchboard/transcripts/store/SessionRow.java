@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-/** One session as stored. Fields from events not seen yet are null. */
+/** One session as stored. Fields from events not seen yet are null; the tenant is 'default' when none was named. */
 public record SessionRow(
         UUID sessionId,
         String room,
@@ -30,7 +30,8 @@ public record SessionRow(
         Instant hangupAt,
         String hangupReason,
         String hangupMethod,
-        String hangupCommandId) {
+        String hangupCommandId,
+        String tenant) {
 
     public boolean ended() {
         return endedAt != null;

@@ -24,14 +24,15 @@ import java.util.UUID;
 public class SessionWriter {
     private static final String STARTED = """
             INSERT INTO sessions AS s (session_id, room, started_at, start_known, transport, direction, agent_name, worker_id,
-                                       caller_number, callee_number, sip_call_id, sip_trunk_id, metadata)
-            VALUES (?, ?, ?, true, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
+                                       caller_number, callee_number, sip_call_id, sip_trunk_id, metadata, tenant)
+            VALUES (?, ?, ?, true, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)
             ON CONFLICT (session_id) DO UPDATE SET
                 room = EXCLUDED.room, started_at = EXCLUDED.started_at, start_known = true, transport = EXCLUDED.transport,
                 direction = EXCLUDED.direction, agent_name = EXCLUDED.agent_name, worker_id = EXCLUDED.worker_id,
                 caller_number = COALESCE(EXCLUDED.caller_number, s.caller_number),
                 callee_number = COALESCE(EXCLUDED.callee_number, s.callee_number),
-                sip_call_id = EXCLUDED.sip_call_id, sip_trunk_id = EXCLUDED.sip_trunk_id, metadata = EXCLUDED.metadata
+                sip_call_id = EXCLUDED.sip_call_id, sip_trunk_id = EXCLUDED.sip_trunk_id, metadata = EXCLUDED.metadata,
+                tenant = EXCLUDED.tenant
             WHERE NOT s.start_known""";
 
     private static final String ENDED = """
@@ -132,7 +133,7 @@ public class SessionWriter {
         return switch (change) {
             case SessionChange.Started s -> update(connection, STARTED, id, s.room(), Jdbc.timestamp(s.occurredAt()), s.transport(),
                     s.direction(), s.agentName(), s.workerId(), s.callerNumber(), s.calleeNumber(), s.sipCallId(), s.sipTrunkId(),
-                    Jdbc.json(s.metadata()));
+                    Jdbc.json(s.metadata()), s.tenant());
             case SessionChange.Ended e -> update(connection, ENDED, id, e.room(),
                     Jdbc.timestamp(e.occurredAt().minusMillis(e.durationMs())), Jdbc.timestamp(e.occurredAt()), e.durationMs(),
                     e.reason(), e.endedByKind(), e.endedById(), e.endedByName(), e.detail(), Jdbc.json(e.usage()));

@@ -23,14 +23,23 @@ public class TranscriptQueries {
 
     /** The latest session of the room (a room name may be reused by later calls), or the given one if it is of that room. */
     public Optional<SessionRow> session(String room, UUID sessionId) throws SQLException {
-        String sql = sessionId == null
-                ? "SELECT " + Rows.SESSION_COLUMNS + " FROM sessions s WHERE s.room = ? ORDER BY s.started_at DESC LIMIT 1"
-                : "SELECT " + Rows.SESSION_COLUMNS + " FROM sessions s WHERE s.room = ? AND s.session_id = ?";
+        return session(room, sessionId, null);
+    }
+
+    /** As {@link #session(String, UUID)}, among one tenant's sessions (null: every tenant's). */
+    public Optional<SessionRow> session(String room, UUID sessionId, String tenant) throws SQLException {
+        String sql = "SELECT " + Rows.SESSION_COLUMNS + " FROM sessions s WHERE s.room = ?"
+                + (tenant == null ? "" : " AND s.tenant = ?")
+                + (sessionId == null ? " ORDER BY s.started_at DESC LIMIT 1" : " AND s.session_id = ?");
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, room);
+            int parameter = 1;
+            statement.setString(parameter++, room);
+            if (tenant != null) {
+                statement.setString(parameter++, tenant);
+            }
             if (sessionId != null) {
-                statement.setObject(2, sessionId);
+                statement.setObject(parameter, sessionId);
             }
             try (ResultSet rs = statement.executeQuery()) {
                 return rs.next() ? Optional.of(Rows.session(rs)) : Optional.empty();

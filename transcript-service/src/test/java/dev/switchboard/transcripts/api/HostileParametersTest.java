@@ -3,6 +3,7 @@ package dev.switchboard.transcripts.api;
 import dev.switchboard.testing.KafkaTestResource;
 import dev.switchboard.testing.LogCapture;
 import dev.switchboard.testing.PostgresTestResource;
+import dev.switchboard.testing.auth.TestTokens;
 import dev.switchboard.testing.http.RawHttp;
 import dev.switchboard.testing.http.Requests;
 import dev.switchboard.transcripts.support.Api;
@@ -103,7 +104,9 @@ class HostileParametersTest {
     }
 
     private static RawHttp.Answer send(String method, String target, Map<String, String> headers) {
-        return RawHttp.send(RestAssured.port, Requests.of(method, target, headers, null), Duration.ofSeconds(10));
+        Map<String, String> withToken = new java.util.HashMap<>(headers);
+        withToken.put("Authorization", TestTokens.bearer(TestTokens.admin()));
+        return RawHttp.send(RestAssured.port, Requests.of(method, target, withToken, null), Duration.ofSeconds(10));
     }
 
     private static String cursor(String value) {

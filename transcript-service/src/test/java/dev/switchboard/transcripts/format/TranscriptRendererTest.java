@@ -15,11 +15,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TranscriptRendererTest {
     private static final SessionRow SESSION = new SessionRow(UUID.randomUUID(), "room-1", Instant.parse("2025-01-01T10:00:00Z"), true,
             "SIMULATED", "INBOUND", "agent", "w", null, null, null, null, Map.of(), null, null, null, null, null, null, null, null,
-            null, null, null, null);
+            null, null, null, null, "default");
 
     private static SegmentRow line(String role, String text, long start, long end, boolean interrupted, String injectedBy) {
         return new SegmentRow(UUID.randomUUID(), SESSION.sessionId(), "room-1", 0, 0, role, null, text, start, end, true, interrupted,
-                null, null, null, injectedBy == null ? null : "SYSTEM", injectedBy, null, null, null, Instant.now(), List.of(), "english");
+                null, null, null, injectedBy == null ? null : "SYSTEM", injectedBy, null, null, null, Instant.now(), List.of(), "english", null);
     }
 
     @Test

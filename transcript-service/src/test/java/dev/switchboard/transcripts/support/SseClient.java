@@ -1,5 +1,7 @@
 package dev.switchboard.transcripts.support;
 
+import dev.switchboard.testing.auth.TestTokens;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,8 +24,18 @@ public final class SseClient implements AutoCloseable {
     private final HttpResponse<Stream<String>> response;
     private final Thread reader;
 
+    /** Streams with the test admin's token. */
     public SseClient(URI uri) throws Exception {
-        response = http.send(HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
+        this(uri, TestTokens.admin());
+    }
+
+    /** Streams with the given bearer token; null sends none. */
+    public SseClient(URI uri, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream");
+        if (token != null) {
+            request.header("Authorization", TestTokens.bearer(token));
+        }
+        response = http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
         reader = Thread.ofPlatform().daemon().name("sse-test-client").start(this::read);
     }
 

@@ -131,6 +131,8 @@ public final class HostileRequests {
             body = body(route);
             headers.put("Content-Type", random.nextInt(4) == 0 ? pick(CONTENT_TYPES) : "application/json");
         }
+        // A valid token unless a hostile Authorization header was picked: most requests must reach the resources.
+        api.authorization().apply(body == null ? "" : body).forEach(headers::putIfAbsent);
         return new Hostile("hostile " + method, Requests.of(method, target, headers, body));
     }
 

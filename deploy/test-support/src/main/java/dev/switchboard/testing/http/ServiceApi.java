@@ -1,5 +1,7 @@
 package dev.switchboard.testing.http;
 
+import dev.switchboard.testing.auth.TestTokens;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +18,8 @@ import java.util.regex.Pattern;
  *
  * @param routes        every route of the service's own API
  * @param invalid       a request that breaks a rule, and the text its problem's detail must contain (the field)
- * @param authorization headers a JSON body needs to be read at all (a signature), made from the body; none by default
+ * @param authorization headers a request needs to be read at all, made from its body: by default the test admin's
+ *                      bearer token; a signature for a webhook
  */
 public record ServiceApi(List<Route> routes, Invalid invalid, Function<String, Map<String, String>> authorization) {
     private static final Pattern PARAMETER = Pattern.compile("\\{([^}]+)}");
@@ -24,7 +27,7 @@ public record ServiceApi(List<Route> routes, Invalid invalid, Function<String, M
     public ServiceApi {
         routes = List.copyOf(routes);
         Objects.requireNonNull(invalid, "invalid");
-        authorization = authorization == null ? body -> Map.of() : authorization;
+        authorization = authorization == null ? body -> Map.of("Authorization", TestTokens.bearer(TestTokens.admin())) : authorization;
         if (routes.isEmpty()) {
             throw new IllegalArgumentException("a service has routes");
         }

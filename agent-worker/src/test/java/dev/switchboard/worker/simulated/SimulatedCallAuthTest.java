@@ -1,0 +1,45 @@
+package dev.switchboard.worker.simulated;
+
+import dev.switchboard.testing.KafkaTestResource;
+import dev.switchboard.testing.LogCapture;
+import dev.switchboard.testing.auth.AuthAssertions;
+import dev.switchboard.testing.auth.TestTokens;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.function.Function;
+
+import static dev.switchboard.testing.auth.AuthAssertions.as;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The simulated-call API wants a token with calls:simulate; a refused start starts nothing. */
+@QuarkusTest
+@WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
+class SimulatedCallAuthTest {
+
+    @Test
+    void everyEndpointRefusesUnusableTokensAndTokensWithoutCallsSimulate() {
+        String room = "auth-" + System.nanoTime();
+        Map<String, Function<RequestSpecification, Response>> endpoints = Map.of(
+                "start", r -> r.contentType(ContentType.JSON).body(Map.of("room", room)).post("/v1/simulated-calls"),
+                "speak", r -> r.contentType(ContentType.JSON).body(Map.of("text", "hi")).post("/v1/simulated-calls/{room}/utterances", room),
+                "list", r -> r.get("/v1/simulated-calls"),
+                "get", r -> r.get("/v1/simulated-calls/{room}", room),
+                "hang up", r -> r.delete("/v1/simulated-calls/{room}", room));
+        try (LogCapture log = LogCapture.start()) {
+            endpoints.forEach((name, call) -> {
+                AuthAssertions.refusesUnusableTokens(name, call);
+                AuthAssertions.needsScope(name, "calls:simulate", call);
+            });
+            assertThat(log.atLeast(LogCapture.WARN)).as(LogCapture.describe(log.all())).isEmpty();
+        }
+        as(TestTokens.token().scopes("calls:simulate").sign()).get("/v1/simulated-calls/{room}", room).then().statusCode(404);
+        as(TestTokens.token().scopes("calls:simulate").sign()).get("/v1/simulated-calls").then().statusCode(200);
+    }
+}

@@ -1,0 +1,150 @@
+package dev.switchboard.gateway;
+
+import dev.switchboard.events.SessionCommand;
+import dev.switchboard.gateway.support.Api;
+import dev.switchboard.gateway.support.FakeWorker;
+import dev.switchboard.testing.KafkaTestResource;
+import dev.switchboard.testing.LogCapture;
+import dev.switchboard.testing.auth.AuthAssertions;
+import dev.switchboard.testing.auth.TestTokens;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import static dev.switchboard.testing.auth.AuthAssertions.as;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+
+/** Who may do what on the gateway: tokens, scopes and tenants, on every endpoint. */
+@QuarkusTest
+@WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
+class GatewayAuthTest {
+    private static FakeWorker worker;
+
+    /** An endpoint: what it is called in failures, the scope it needs, and the call. */
+    private record Endpoint(String name, String scope, Function<RequestSpecification, Response> call) {
+    }
+
+    @BeforeAll
+    static void startWorker() {
+        worker = FakeWorker.start();
+    }
+
+    @AfterAll
+    static void stopWorker() {
+        worker.close();
+    }
+
+    @BeforeEach
+    void gatewayIsReady() {
+        Api.awaitReady();
+    }
+
+    private static List<Endpoint> endpoints(String room, String commandId) {
+        return List.of(
+                new Endpoint("list sessions", "calls:read", r -> r.get("/v1/sessions")),
+                new Endpoint("get a session", "calls:read", r -> r.get("/v1/sessions/{room}", room)),
+                new Endpoint("command status", "calls:read", r -> r.get("/v1/commands/{id}", commandId)),
+                new Endpoint("inject context", "calls:control", r -> post(r, room, "context", Map.of("role", "system", "text", "x"))),
+                new Endpoint("say", "calls:control", r -> post(r, room, "say", Map.of("text", "x"))),
+                new Endpoint("interrupt", "calls:control", r -> post(r, room, "interrupt", null)),
+                new Endpoint("instructions", "calls:control", r -> post(r, room, "instructions", Map.of("instructions", "x"))),
+                new Endpoint("hang up", "calls:control", r -> post(r, room, "hangup", Map.of("immediate", true))));
+    }
+
+    private static Response post(RequestSpecification request, String room, String command, Object body) {
+        RequestSpecification spec = request.contentType(ContentType.JSON);
+        return (body == null ? spec : spec.body(body)).post("/v1/sessions/{room}/" + command, room);
+    }
+
+    @Test
+    void everyEndpointRefusesUnusableTokensAndMissingScopesWithoutLoggingAboveDebug() {
+        String room = Api.newRoom("auth");
+        String sessionId = worker.startSession(room);
+        Api.awaitSession(room, sessionId, "LIVE");
+        String commandId = Api.post(room, "say", Map.of("text", "hello")).statusCode(200).extract().path("commandId");
+        try (LogCapture log = LogCapture.start()) {
+            for (Endpoint endpoint : endpoints(room, commandId)) {
+                AuthAssertions.refusesUnusableTokens(endpoint.name(), endpoint.call());
+                AuthAssertions.needsScope(endpoint.name(), endpoint.scope(), endpoint.call());
+            }
+            assertThat(log.atLeast(LogCapture.WARN)).as(LogCapture.describe(log.all())).isEmpty();
+        }
+        // None of the refused commands reached Kafka: only the one say.
+        assertThat(worker.received(room)).extracting(SessionCommand::getCommandId).containsExactly(commandId);
+        // The right token gets the normal answers.
+        as(TestTokens.token().scopes("calls:read").sign()).get("/v1/sessions/{room}", room).then().statusCode(200)
+                .body("sessionId", is(sessionId)).body("tenant", is("default"));
+        as(TestTokens.token().scopes("calls:read").sign()).get("/v1/commands/{id}", commandId).then().statusCode(200);
+    }
+
+    @Test
+    void anotherTenantsSessionsAndCommandsDoNotExistForAToken() {
+        String room = Api.newRoom("acme");
+        String sessionId = worker.startSession(room, "acme");
+        Api.awaitSession(room, sessionId, "LIVE"); // the admin token sees every tenant (tenants:all)
+        String acme = TestTokens.ofTenant("acme");
+        String globex = TestTokens.ofTenant("globex");
+
+        String commandId = post(as(acme), room, "say", Map.of("text", "for acme")).then().statusCode(200)
+                .body("issuer.tenant", is("acme")).extract().path("commandId");
+        assertThat(worker.awaitCommand(commandId).value().getTenant()).isEqualTo("acme");
+
+        as(globex).get("/v1/sessions/{room}", room).then().statusCode(404)
+                .body("detail", is("no session is known for room \"" + room + "\""));
+        as(globex).get("/v1/commands/{id}", commandId).then().statusCode(404);
+        as(globex).get("/v1/sessions?all=true").then().statusCode(200).body("sessions.room", not(hasItem(room)));
+        as(acme).get("/v1/sessions").then().statusCode(200).body("sessions.room", hasItem(room));
+        for (String command : List.of("context", "say", "interrupt", "instructions", "hangup")) {
+            Object body = switch (command) {
+                case "context" -> Map.of("role", "system", "text", "x");
+                case "say" -> Map.of("text", "x");
+                case "instructions" -> Map.of("instructions", "x");
+                case "hangup" -> Map.of("immediate", true);
+                default -> null;
+            };
+            post(as(globex), room, command, body).then().statusCode(404)
+                    .body("detail", is("no session is known for room \"" + room + "\""));
+        }
+        // The same Idempotency-Key from another tenant neither replays nor reveals the first command.
+        given().auth().oauth2(globex).header("Idempotency-Key", commandId).contentType(ContentType.JSON)
+                .body(Map.of("text", "x")).post("/v1/sessions/{room}/say", room).then().statusCode(409)
+                .body("detail", not(org.hamcrest.Matchers.containsString(room)));
+        assertThat(worker.received(room)).extracting(SessionCommand::getCommandId).containsExactly(commandId);
+
+        // An operator with tenants:all steers it, and the command goes out for the session's tenant.
+        String operator = TestTokens.token().subject("ops-1").tenant("default").scopes("calls:control", "tenants:all").sign();
+        String opCommand = post(as(operator), room, "say", Map.of("text", "from ops")).then().statusCode(200)
+                .body("issuer.id", is("ops-1")).body("issuer.tenant", is("default")).extract().path("commandId");
+        assertThat(worker.awaitCommand(opCommand).value().getTenant()).isEqualTo("acme");
+    }
+
+    @Test
+    void healthMetricsAndTheAsyncApiContractStayOpen() {
+        given().filter(TestTokens.withoutToken()).get("/q/health/live").then().statusCode(200);
+        given().filter(TestTokens.withoutToken()).get("/q/metrics").then().statusCode(200);
+        given().filter(TestTokens.withoutToken()).get("/asyncapi.yaml").then().statusCode(200);
+    }
+
+    @Test
+    void scopesAreReadFromScpAndGroupsToo() {
+        for (String claim : List.of("scp", "groups")) {
+            as(TestTokens.token().scopeClaim(claim).scopes("calls:read").sign()).get("/v1/sessions").then().statusCode(200);
+            as(TestTokens.token().scopeClaim(claim).scopes("calls:control").sign()).get("/v1/sessions").then().statusCode(403);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.switchboard.stack;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code ./switchboard token [--tenant T] [--scope S]... [--subject NAME] [--ttl 12h]}: a bearer token for the local
+ * stack, alone on the last line of standard output (what it grants goes to standard error), so
+ * {@code TOKEN=$(./switchboard token)} works.
+ */
+public final class TokenMain {
+    private static final Pattern TTL = Pattern.compile("(\\d+)\\s*(s|m|min|h|d)");
+
+    private TokenMain() {
+    }
+
+    /** What to put in the token. */
+    record Request(String subject, String tenant, List<String> scopes, Duration ttl) {
+    }
+
+    public static void main(String[] args) {
+        Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
+        try {
+            Request request = parse(Arrays.asList(args).subList(Math.min(1, args.length), args.length));
+            StackSettings settings = StackSettings.fromEnvironment(root, System.getenv());
+            LocalAuth auth = LocalAuth.ensure(settings.stateDirectory());
+            String token = auth.sign(request.subject(), request.tenant(), request.scopes(), request.ttl());
+            System.err.printf("a token for the local stack: subject %s, tenant %s, scopes %s, valid for %s%n",
+                    request.subject(), request.tenant(), String.join(" ", request.scopes()), Durations.describe(request.ttl()));
+            System.out.println(token);
+        } catch (StackException | IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    static Request parse(List<String> args) {
+        String subject = "local-admin";
+        String tenant = "default";
+        List<String> scopes = new ArrayList<>();
+        Duration ttl = Duration.ofHours(12);
+        for (int i = 0; i < args.size(); i++) {
+            String option = args.get(i);
+            if (i + 1 >= args.size()) {
+                throw new IllegalArgumentException(usage("unknown option or missing value: " + option));
+            }
+            String value = args.get(++i);
+            switch (option) {
+                case "--subject" -> subject = nonBlank(option, value);
+                case "--tenant" -> tenant = nonBlank(option, value);
+                case "--scope" -> {
+                    for (String scope : value.split("[\\s,]+")) {
+                        if (!scope.isBlank()) {
+                            scopes.add(scope);
+                        }
+                    }
+                }
+                case "--ttl" -> ttl = ttl(value);
+                default -> throw new IllegalArgumentException(usage("unknown option: " + option));
+            }
+        }
+        return new Request(subject, tenant, scopes.isEmpty() ? LocalAuth.ALL_SCOPES : List.copyOf(scopes), ttl);
+    }
+
+    static Duration ttl(String value) {
+        Matcher matcher = TTL.matcher(value.trim().toLowerCase(Locale.ROOT));
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException("--ttl takes a number and a unit (30m, 12h, 7d), not \"" + value + "\"");
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        Duration ttl = switch (matcher.group(2)) {
+            case "s" -> Duration.ofSeconds(amount);
+            case "m", "min" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+        };
+        if (ttl.isZero()) {
+            throw new IllegalArgumentException("--ttl must be longer than 0");
+        }
+        return ttl;
+    }
+
+    private static String nonBlank(String option, String value) {
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(option + " must not be blank");
+        }
+        return value;
+    }
+
+    private static String usage(String problem) {
+        return problem + "\nusage: ./switchboard token [--tenant T] [--scope S]... [--subject NAME] [--ttl 12h]";
+    }
+}

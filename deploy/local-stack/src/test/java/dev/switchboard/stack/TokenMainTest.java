@@ -1,0 +1,78 @@
+package dev.switchboard.stack;
+
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** ./switchboard token: its options, and tokens that verify with the public key the services are given. */
+class TokenMainTest {
+
+    @Test
+    void defaultsAreTenantDefaultEveryScopeLocalAdminForTwelveHours() {
+        TokenMain.Request request = TokenMain.parse(List.of());
+        assertThat(request.subject()).isEqualTo("local-admin");
+        assertThat(request.tenant()).isEqualTo("default");
+        assertThat(request.scopes()).containsExactlyElementsOf(LocalAuth.ALL_SCOPES).contains("tenants:all");
+        assertThat(request.ttl()).isEqualTo(Duration.ofHours(12));
+    }
+
+    @Test
+    void optionsNarrowTheToken() {
+        TokenMain.Request request = TokenMain.parse(List.of("--tenant", "acme", "--scope", "calls:read", "--scope",
+                "transcripts:read calls:control", "--subject", "crm", "--ttl", "30m"));
+        assertThat(request).isEqualTo(new TokenMain.Request("crm", "acme", List.of("calls:read", "transcripts:read", "calls:control"),
+                Duration.ofMinutes(30)));
+        assertThat(TokenMain.ttl("7d")).isEqualTo(Duration.ofDays(7));
+        assertThatThrownBy(() -> TokenMain.parse(List.of("--ttl", "soon"))).hasMessageContaining("--ttl");
+        assertThatThrownBy(() -> TokenMain.parse(List.of("--colour", "red"))).hasMessageContaining("unknown option: --colour");
+        assertThatThrownBy(() -> TokenMain.parse(List.of("--tenant"))).hasMessageContaining("usage");
+    }
+
+    @Test
+    void theKeyIsMadeOnceAndItsTokensVerifyWithThePublicKeyTheServicesTrust(@TempDir Path state) throws Exception {
+        LocalAuth auth = LocalAuth.ensure(state);
+        String privateKey = Files.readString(auth.privateKey());
+        assertThat(LocalAuth.ensure(state)).isEqualTo(auth);
+        assertThat(Files.readString(auth.privateKey())).as("kept, not made again").isEqualTo(privateKey);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(auth.privateKey()))).isEqualTo("rw-------");
+
+        var env = auth.serviceEnvironment(java.util.Map.of());
+        assertThat(env).containsEntry("MP_JWT_VERIFY_ISSUER", LocalAuth.ISSUER).containsEntry("MP_JWT_VERIFY_AUDIENCES", "switchboard")
+                .containsEntry("MP_JWT_VERIFY_PUBLICKEY_LOCATION", auth.publicKey().toAbsolutePath().toString())
+                .containsEntry("QUARKUS_HTTP_HOST", "127.0.0.1");
+        assertThat(auth.serviceEnvironment(java.util.Map.of("MP_JWT_VERIFY_PUBLICKEY_LOCATION", "https://idp/jwks")))
+                .as("a provider configured in the environment wins").doesNotContainKey("MP_JWT_VERIFY_ISSUER");
+
+        String token = auth.sign("crm", "acme", List.of("calls:read", "calls:control"), Duration.ofMinutes(5));
+        JwtClaims claims = new JwtConsumerBuilder()
+                .setVerificationKey(publicKey(auth.publicKey()))
+                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.RSA_USING_SHA256)
+                .setExpectedIssuer(LocalAuth.ISSUER).setExpectedAudience("switchboard").setRequireExpirationTime()
+                .build().processToClaims(token);
+        assertThat(claims.getSubject()).isEqualTo("crm");
+        assertThat(claims.getStringClaimValue("tenant")).isEqualTo("acme");
+        assertThat(claims.getStringClaimValue("scope")).isEqualTo("calls:read calls:control");
+        assertThat(claims.getExpirationTime().getValue() - claims.getIssuedAt().getValue()).isEqualTo(300);
+    }
+
+    private static PublicKey publicKey(Path pem) throws Exception {
+        String base64 = Files.readString(pem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        return KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
+    }
+}

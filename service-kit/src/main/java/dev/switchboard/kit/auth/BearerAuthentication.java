@@ -1,0 +1,136 @@
+package dev.switchboard.kit.auth;
+
+import io.smallrye.jwt.auth.principal.JWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.annotation.security.PermitAll;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.jose4j.jwt.consumer.ErrorCodes;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+
+import java.lang.reflect.Method;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every resource of every service needs a bearer JWT, verified by SmallRye JWT's parser with the standard
+ * {@code mp.jwt.verify.*} settings (issuer, audiences, public key or JWKS location), so any OIDC provider's tokens work.
+ * Resources say which scope they need with {@link RequiresScope}; only a resource marked {@link PermitAll} (the
+ * LiveKit webhook, which LiveKit signs itself) takes requests without a token. {@code /q/health} and {@code /q/metrics}
+ * are not resources and stay open.
+ * <p>
+ * Refusals are logged at DEBUG only: anyone can send bad tokens, and they must not be able to flood the log.
+ */
+public class BearerAuthentication {
+    private static final Logger LOG = Logger.getLogger(BearerAuthentication.class);
+    private static final String BEARER = "bearer ";
+
+    /** What a resource method needs: nothing (open), a valid token, or a valid token with a scope. */
+    private record Requirement(boolean open, String scope) {
+        static final Requirement OPEN = new Requirement(true, null);
+        static final Requirement ANY_TOKEN = new Requirement(false, null);
+    }
+
+    private final JWTParser parser;
+    private final CallerClaims claims;
+    private final CurrentCaller current;
+    private final Map<Method, Requirement> requirements = new ConcurrentHashMap<>();
+
+    BearerAuthentication(JWTParser parser, AuthConfig config, CurrentCaller current) {
+        this.parser = parser;
+        this.claims = new CallerClaims(config);
+        this.current = current;
+    }
+
+    @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
+    public Response authenticate(ResourceInfo resource, HttpHeaders headers, HttpServerRequest request) {
+        Requirement requirement = requirements.computeIfAbsent(resource.getResourceMethod(),
+                method -> requirementOf(method, resource.getResourceClass()));
+        if (requirement.open()) {
+            return null;
+        }
+        String path = request.path();
+        String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            LOG.debugf("%s %s refused: no bearer token", request.method(), path);
+            return AuthProblems.noToken("this request needs a bearer token (Authorization: Bearer <token>)", path);
+        }
+        String token = authorization.substring(BEARER.length()).strip();
+        Optional<Caller> caller;
+        try {
+            caller = claims.read(parser.parse(token));
+        } catch (ParseException e) {
+            String why = whyInvalid(e);
+            LOG.debugf("%s %s refused: %s (%s)", request.method(), path, why, e.getMessage());
+            return AuthProblems.invalidToken(why, path);
+        } catch (RuntimeException e) {
+            // The parser's own failures on garbage (a JSON library's exception on a broken header): still a bad token.
+            LOG.debugf("%s %s refused: unreadable token (%s)", request.method(), path, e.toString());
+            return AuthProblems.invalidToken("the token cannot be read as a JWT", path);
+        }
+        if (caller.isEmpty()) {
+            LOG.debugf("%s %s refused: the token names no subject or client", request.method(), path);
+            return AuthProblems.invalidToken("the token names no subject (sub) nor client (azp, client_id)", path);
+        }
+        if (requirement.scope() != null && !caller.get().has(requirement.scope())) {
+            LOG.debugf("%s %s refused: %s lacks the scope %s", request.method(), path, caller.get().id(), requirement.scope());
+            return AuthProblems.missingScope(requirement.scope(), path);
+        }
+        current.set(caller.get());
+        return null;
+    }
+
+    private static Requirement requirementOf(Method method, Class<?> resourceClass) {
+        if (method.isAnnotationPresent(PermitAll.class)) {
+            return Requirement.OPEN;
+        }
+        RequiresScope scope = method.getAnnotation(RequiresScope.class);
+        if (scope != null) {
+            return new Requirement(false, scope.value());
+        }
+        if (resourceClass.isAnnotationPresent(PermitAll.class)) {
+            return Requirement.OPEN;
+        }
+        scope = resourceClass.getAnnotation(RequiresScope.class);
+        return scope != null ? new Requirement(false, scope.value()) : Requirement.ANY_TOKEN;
+    }
+
+    /** What the client may learn about its token: the kind of failure, never the configured keys or issuer. */
+    static String whyInvalid(ParseException failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof InvalidJwtException invalid) {
+                if (invalid.hasExpired()) {
+                    return "the token has expired";
+                }
+                if (invalid.hasErrorCode(ErrorCodes.NOT_YET_VALID) || invalid.hasErrorCode(ErrorCodes.ISSUED_AT_INVALID_FUTURE)) {
+                    return "the token is not valid yet";
+                }
+                if (invalid.hasErrorCode(ErrorCodes.AUDIENCE_INVALID) || invalid.hasErrorCode(ErrorCodes.AUDIENCE_MISSING)) {
+                    return "the token is not meant for this service (audience)";
+                }
+                if (invalid.hasErrorCode(ErrorCodes.ISSUER_INVALID) || invalid.hasErrorCode(ErrorCodes.ISSUER_MISSING)) {
+                    return "the token was not issued by the issuer this service trusts";
+                }
+                if (invalid.hasErrorCode(ErrorCodes.SIGNATURE_INVALID) || invalid.hasErrorCode(ErrorCodes.SIGNATURE_MISSING)) {
+                    return "the token's signature does not verify";
+                }
+                if (invalid.hasErrorCode(ErrorCodes.EXPIRATION_MISSING)) {
+                    return "the token has no expiry (exp)";
+                }
+            }
+            String message = cause.getMessage() == null ? "" : cause.getMessage().toLowerCase(Locale.ROOT);
+            if (message.contains("unresolvable") || message.contains("no key") || message.contains("key is not")) {
+                return "no trusted key verifies the token's signature";
+            }
+        }
+        return "the token is not a valid JWT";
+    }
+}

@@ -1,0 +1,115 @@
+package dev.switchboard.kit.auth;
+
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads a {@link Caller} from a verified token. Providers disagree on where things are: scopes are a space-separated
+ * {@code scope} string (OAuth 2, Keycloak, Auth0), an {@code scp} array or string (Okta, Entra ID) or {@code groups}
+ * (MicroProfile JWT); machine tokens may have no {@code sub} but an {@code azp} or {@code client_id}.
+ */
+public final class CallerClaims {
+    private static final List<String> DEFAULT_SCOPE_CLAIMS = List.of("scope", "scp", "groups");
+
+    private final Optional<String> scopeClaim;
+    private final String tenantClaim;
+
+    public CallerClaims(Optional<String> scopeClaim, String tenantClaim) {
+        this.scopeClaim = scopeClaim.filter(claim -> !claim.isBlank());
+        this.tenantClaim = tenantClaim;
+    }
+
+    public CallerClaims(AuthConfig config) {
+        this(config.scopeClaim(), config.tenantClaim());
+    }
+
+    /** The caller a verified token describes; empty when it names nobody (no sub, azp nor client_id). */
+    public Optional<Caller> read(JsonWebToken token) {
+        Optional<String> id = first(token, "sub", "client_id", "azp");
+        if (id.isEmpty()) {
+            return Optional.empty();
+        }
+        String tenant = Caller.tenantOrDefault(first(token, tenantClaim).orElse(null));
+        Set<String> scopes = new LinkedHashSet<>();
+        for (String claim : scopeClaim.map(List::of).orElse(DEFAULT_SCOPE_CLAIMS)) {
+            scopes.addAll(strings(claim(token, claim)));
+        }
+        String label = first(token, "preferred_username", "name", "upn").orElse(id.get());
+        return Optional.of(new Caller(id.get(), tenant, scopes, label));
+    }
+
+    private static Optional<String> first(JsonWebToken token, String... claims) {
+        for (String claim : claims) {
+            Optional<String> value = text(claim(token, claim));
+            if (value.isPresent()) {
+                return value;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A claim that is one text (kept whole, spaces and all), or a number. */
+    private static Optional<String> text(Object value) {
+        String text = switch (value) {
+            case JsonString string -> string.getString();
+            case String string -> string;
+            case JsonValue json when json.getValueType() == JsonValue.ValueType.NUMBER -> json.toString();
+            case Number number -> number.toString();
+            case null, default -> null;
+        };
+        return text == null || text.isBlank() ? Optional.empty() : Optional.of(text.strip());
+    }
+
+    /** A claim by name or dotted path ({@code realm_access.roles}); null when absent. */
+    private static Object claim(JsonWebToken token, String path) {
+        Object value = token.getClaim(path);
+        if (value != null || !path.contains(".")) {
+            return value;
+        }
+        String[] steps = path.split("\\.");
+        value = token.getClaim(steps[0]);
+        for (String step : Arrays.asList(steps).subList(1, steps.length)) {
+            value = switch (value) {
+                case JsonObject object -> object.get(step);
+                case Map<?, ?> map -> map.get(step);
+                case null, default -> null;
+            };
+        }
+        return value;
+    }
+
+    /** A claim's strings: a space-separated string is split, an array taken element by element. */
+    static List<String> strings(Object value) {
+        List<String> out = new ArrayList<>();
+        switch (value) {
+            case null -> {
+            }
+            case JsonString string -> out.addAll(words(string.getString()));
+            case String string -> out.addAll(words(string));
+            case JsonArray array -> array.forEach(element -> out.addAll(strings(element)));
+            case Collection<?> collection -> collection.forEach(element -> out.addAll(strings(element)));
+            case JsonValue json when json.getValueType() == JsonValue.ValueType.NUMBER -> out.add(json.toString());
+            case Number number -> out.add(number.toString());
+            default -> {
+                // An object or a boolean is not a name.
+            }
+        }
+        return out;
+    }
+
+    private static List<String> words(String text) {
+        return Arrays.stream(text.trim().split("\\s+")).filter(word -> !word.isEmpty()).toList();
+    }
+}

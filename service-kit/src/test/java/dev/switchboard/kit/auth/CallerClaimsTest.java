@@ -1,0 +1,143 @@
+package dev.switchboard.kit.auth;
+
+import jakarta.json.Json;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.spi.ConfigSource;
+import org.eclipse.microprofile.config.spi.Converter;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** How a caller is read from the claims different providers use, and when a service refuses to start. */
+class CallerClaimsTest {
+    private static final CallerClaims DEFAULTS = new CallerClaims(Optional.empty(), "tenant");
+
+    /** Claims as SmallRye JWT hands them out: strings as they are, arrays and objects as JSON values. */
+    private record Token(Map<String, Object> claims) implements JsonWebToken {
+        @Override
+        public String getName() {
+            return (String) claims.get("sub");
+        }
+
+        @Override
+        public Set<String> getClaimNames() {
+            return claims.keySet();
+        }
+
+        @SuppressWarnings("unchecked")
+        @Override
+        public <T> T getClaim(String name) {
+            return (T) claims.get(name);
+        }
+    }
+
+    @Test
+    void anOAuthScopeStringWithATenant() {
+        Caller caller = DEFAULTS.read(new Token(Map.of("sub", "crm", "scope", "openid calls:read  calls:control", "tenant", "acme",
+                "preferred_username", "CRM integration"))).orElseThrow();
+        assertThat(caller).isEqualTo(new Caller("crm", "acme", Set.of("openid", "calls:read", "calls:control"), "CRM integration"));
+        assertThat(caller.mayAccess("acme")).isTrue();
+        assertThat(caller.mayAccess("globex")).isFalse();
+        assertThat(caller.mayAccess(null)).isFalse();
+        assertThat(caller.tenantFilter()).isEqualTo("acme");
+    }
+
+    @Test
+    void scpArraysAndGroupsCountAndAMissingTenantIsDefault() {
+        Caller caller = DEFAULTS.read(new Token(Map.of("sub", "u1",
+                "scp", Json.createArrayBuilder().add("calls:read").build(),
+                "groups", Set.of("tenants:all")))).orElseThrow();
+        assertThat(caller.scopes()).containsExactlyInAnyOrder("calls:read", "tenants:all");
+        assertThat(caller.tenant()).isEqualTo("default");
+        assertThat(caller.seesAllTenants()).isTrue();
+        assertThat(caller.mayAccess("globex")).isTrue();
+        assertThat(caller.tenantFilter()).isNull();
+        assertThat(caller.label()).isEqualTo("u1");
+    }
+
+    @Test
+    void aConfiguredClaimIsTheOnlyOneReadAndMayBeANestedPath() {
+        CallerClaims keycloakRoles = new CallerClaims(Optional.of("realm_access.roles"), "org");
+        Caller caller = keycloakRoles.read(new Token(Map.of("sub", "u2", "scope", "calls:dial", "org", "acme",
+                "realm_access", Json.createObjectBuilder().add("roles", Json.createArrayBuilder().add("calls:read")).build())))
+                .orElseThrow();
+        assertThat(caller.scopes()).containsExactly("calls:read");
+        assertThat(caller.tenant()).isEqualTo("acme");
+    }
+
+    @Test
+    void aMachineTokenWithoutSubjectIsItsClientAndATokenOfNobodyIsNoCaller() {
+        assertThat(DEFAULTS.read(new Token(Map.of("azp", "billing-service", "scope", "calls:read"))).orElseThrow().id())
+                .isEqualTo("billing-service");
+        assertThat(DEFAULTS.read(new Token(Map.of("client_id", "ops-bot"))).orElseThrow().id()).isEqualTo("ops-bot");
+        assertThat(DEFAULTS.read(new Token(Map.of("scope", "calls:read")))).isEmpty();
+    }
+
+    @Test
+    void theIssuerOfACommandIsTheTokensWithTheRequestsLabel() {
+        Caller caller = new Caller("crm", "acme", Set.of(), "CRM");
+        var issuer = caller.issuer("supervisor-7");
+        assertThat(issuer.getId()).isEqualTo("crm");
+        assertThat(issuer.getTenant()).isEqualTo("acme");
+        assertThat(issuer.getDisplayName()).isEqualTo("supervisor-7");
+        assertThat(caller.issuer(null).getDisplayName()).isEqualTo("CRM");
+    }
+
+    @Test
+    void withoutIssuerAudienceAndKeyAServiceRefusesToStartSayingWhatToSet() {
+        List<String> missing = AuthSettings.missing(config(Map.of("mp.jwt.verify.audiences", "switchboard")));
+        assertThat(missing).hasSize(2);
+        assertThat(String.join(" ", missing)).contains("MP_JWT_VERIFY_ISSUER", "MP_JWT_VERIFY_PUBLICKEY_LOCATION")
+                .doesNotContain("MP_JWT_VERIFY_AUDIENCES");
+        assertThat(AuthSettings.message(missing)).contains("will not start", "Security");
+        assertThat(AuthSettings.missing(config(Map.of("mp.jwt.verify.issuer", "https://idp", "mp.jwt.verify.audiences", "switchboard",
+                "mp.jwt.verify.publickey.location", "https://idp/jwks")))).isEmpty();
+    }
+
+    private static Config config(Map<String, String> values) {
+        return new Config() {
+            @SuppressWarnings("unchecked")
+            @Override
+            public <T> T getValue(String name, Class<T> type) {
+                return (T) getOptionalValue(name, type).orElseThrow();
+            }
+
+            @SuppressWarnings("unchecked")
+            @Override
+            public <T> Optional<T> getOptionalValue(String name, Class<T> type) {
+                return Optional.ofNullable((T) values.get(name));
+            }
+
+            @Override
+            public org.eclipse.microprofile.config.ConfigValue getConfigValue(String name) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Iterable<String> getPropertyNames() {
+                return values.keySet();
+            }
+
+            @Override
+            public Iterable<ConfigSource> getConfigSources() {
+                return List.of();
+            }
+
+            @Override
+            public <T> Optional<Converter<T>> getConverter(Class<T> type) {
+                return Optional.empty();
+            }
+
+            @Override
+            public <T> T unwrap(Class<T> type) {
+                throw new UnsupportedOperationException();
+            }
+        };
+    }
+}
