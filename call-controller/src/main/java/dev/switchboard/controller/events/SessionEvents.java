@@ -74,10 +74,6 @@ public class SessionEvents {
                 .setSipStatus(sipStatus)
                 .setDetail(detail)
                 .setDialCommandId(request.getCommandId())
-                // The controller only knows that the line picked up; the agent classifies who answered
-                // (AnswerClassified). Set explicitly: resolving an enum default makes Avro load the class by
-                // name through its own loader, which is not the application's in every runtime.
-                .setAnsweredBy(AnsweredBy.UNKNOWN)
                 .build();
         return event(derivedId("dial", request.getCommandId()), request.getRoom(), null, now(), failed);
     }
