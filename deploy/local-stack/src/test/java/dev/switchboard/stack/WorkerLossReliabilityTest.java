@@ -48,7 +48,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Reliability: an agent worker killed with {@code kill -9} in the middle of its calls, on the local stack (real Kafka,
  * the packaged worker and call controller as processes, default settings: a beat every 3 s, lost after 10 s of
- * silence). Every session it ran must end as WORKER_LOST, once, within 15 s of the kill; a worker stopped gracefully
+ * silence). Every session it ran must end as WORKER_LOST, once, within 15 s of the kill, and the gateway must show it
+ * ended and answer commands for it at once; a worker stopped gracefully
  * (SIGTERM) ends its sessions itself and is never reported lost. Prints the measured time. Run with
  * <pre>mvn -B -ntp -pl deploy/local-stack -am verify -Preliability -Dtest=WorkerLossReliabilityTest</pre>
  */
@@ -67,7 +68,7 @@ class WorkerLossReliabilityTest {
     @BeforeAll
     static void startStack() {
         llm = new FakeLlmServer();
-        settings = TestStacks.onFreePorts(List.of("call-controller", WORKER), RestartPolicy.DEFAULT);
+        settings = TestStacks.onFreePorts(List.of("context-gateway", "call-controller", WORKER), RestartPolicy.DEFAULT);
         stack = LocalStack.start(settings,
                 Map.of("SWITCHBOARD_LLM_BASE_URL", llm.baseUrl(), "SWITCHBOARD_LLM_API_KEY", "reliability", "SWITCHBOARD_LLM_MODEL", "fake-model"),
                 new PrintStream(output, true));
@@ -126,6 +127,20 @@ class WorkerLossReliabilityTest {
             assertThat(((SessionEnded) sample.getPayload()).getDetail()).contains(holding.getWorkerId());
             assertThat(sample.getSessionId()).isEqualTo(calls.get(sample.getRoom()));
             assertThat(output.toString()).contains(WORKER + " exited with code 137 (killed by SIGKILL)");
+
+            // The gateway no longer lists them as live, and a command for one is answered at once: the session ended.
+            String room = calls.keySet().iterator().next();
+            HttpResponse<String> session = http.send(StackTokens.authorized(settings.stateDirectory(),
+                    URI.create(stack.url("context-gateway") + "/v1/sessions/" + room)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(session.statusCode()).isEqualTo(200);
+            assertThat(session.body()).contains("\"state\":\"ENDED\"").contains("\"endReason\":\"WORKER_LOST\"");
+            HttpResponse<String> command = http.send(StackTokens.authorized(settings.stateDirectory(),
+                            URI.create(stack.url("context-gateway") + "/v1/sessions/" + room + "/context"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"role\":\"system\",\"text\":\"Order 42 shipped.\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(command.statusCode()).as(command.body()).isEqualTo(409);
+            assertThat(command.body()).contains("session-ended");
         }
     }
 
