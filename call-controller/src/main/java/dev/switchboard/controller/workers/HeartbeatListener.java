@@ -48,7 +48,8 @@ public class HeartbeatListener implements KafkaConsumerRebalanceListener {
         var metadata = IncomingRecords.metadata(message);
         int partition = metadata.map(IncomingKafkaRecordMetadata::getPartition).orElse(-1);
         boolean readBefore = metadata.map(m -> m.getTimestamp().isBefore(started)).orElse(false);
-        return deadLetters.consume(message, readBefore, beat -> watch.heard(beat, partition, clock.instant()));
+        long offset = IncomingRecords.offset(message);
+        return deadLetters.consume(message, readBefore, beat -> watch.heard(beat, partition, offset, clock.instant()));
     }
 
     @Override

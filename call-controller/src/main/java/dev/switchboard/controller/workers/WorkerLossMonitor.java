@@ -11,6 +11,7 @@ import dev.switchboard.events.WorkerSession;
 import dev.switchboard.kit.concurrent.ApplicationThreads;
 import dev.switchboard.kit.kafka.KafkaSender;
 import dev.switchboard.kit.kafka.KafkaSenders;
+import dev.switchboard.schemas.topics.Topic;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -25,6 +26,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -51,11 +54,16 @@ public class WorkerLossMonitor {
     private final WorkerLossSettings settings;
     private final MeterRegistry metrics;
     private final Clock clock;
+    private final HeartbeatTopicProbe topic;
     private final ScheduledExecutorService checker;
+    /** Since when this controller hears the heartbeat topic without a break: no silence before it counts. */
+    private Instant listening; // only the checker thread touches it
+    private boolean brokerAway; // likewise
 
     WorkerLossMonitor(WorkerWatch watch, WorkerLostRecords records, SessionEventPublisher sessionEvents,
                       @Channel("worker-heartbeats-out") MutinyEmitter<Record<String, WorkerHeartbeat>> verdicts, KafkaSenders senders,
-                      CallControlRouter router, WorkerLossSettings settings, MeterRegistry metrics, Clock clock) {
+                      CallControlRouter router, WorkerLossSettings settings, MeterRegistry metrics, Clock clock,
+                      HeartbeatTopicProbe topic) {
         this.watch = watch;
         this.records = records;
         this.sessionEvents = sessionEvents;
@@ -64,18 +72,37 @@ public class WorkerLossMonitor {
         this.settings = settings;
         this.metrics = metrics;
         this.clock = clock;
+        this.topic = topic;
+        this.listening = clock.instant();
         metrics.gauge("switchboard.controller.workers.watched", watch, WorkerWatch::watched);
         this.checker = Executors.newSingleThreadScheduledExecutor(ApplicationThreads.platformDaemon("worker-loss"));
         long every = settings.checkEvery().toMillis();
         checker.scheduleWithFixedDelay(this::check, every, every, TimeUnit.MILLISECONDS);
     }
 
-    /** One round: every worker silent for too long is dealt with; a failure leaves it for the next round. */
+    /**
+     * One round: every worker silent for too long is dealt with; a failure leaves it for the next round. While the
+     * broker does not answer nobody is declared lost (no beat can arrive then, from the living either), and once it
+     * answers again every worker gets a full window to be heard.
+     */
     void check() {
+        Optional<Map<Integer, Long>> endOffsets = topic.endOffsets(Topic.WORKER_HEARTBEATS.partitions());
         Instant now = clock.instant();
-        for (Watched lost : watch.silentFor(settings.lostAfter(), now)) {
+        if (endOffsets.isEmpty()) {
+            if (!brokerAway) {
+                LOG.warnf("Kafka does not answer: no agent worker is declared lost until it does (%d watched)", watch.watched());
+                brokerAway = true;
+            }
+            return;
+        }
+        if (brokerAway) {
+            LOG.infof("Kafka answers again: every agent worker has %d ms from now to be heard", settings.lostAfter().toMillis());
+            brokerAway = false;
+            listening = now;
+        }
+        for (Watched lost : watch.lost(settings.lostAfter(), now, listening, endOffsets.get())) {
             try {
-                workerLost(lost, lost.silentFor(now));
+                workerLost(lost, lost.silentFor(now, listening));
             } catch (RuntimeException e) {
                 LOG.errorf("agent worker %s is lost, but its sessions could not all be ended yet (trying again): %s",
                         lost.beat().getWorkerId(), e.getMessage());
