@@ -50,7 +50,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the packaged worker and call controller as processes, default settings: a beat every 3 s, lost after 10 s of
  * silence). Every session it ran must end as WORKER_LOST, once, within 15 s of the kill, and the gateway must show it
  * ended and answer commands for it at once; a worker stopped gracefully
- * (SIGTERM) ends its sessions itself and is never reported lost. Prints the measured time. Run with
+ * (SIGTERM) ends its sessions itself and is never reported lost, and neither is a live worker when the broker is away
+ * for longer than the window. Prints the measured time. Run with
  * <pre>mvn -B -ntp -pl deploy/local-stack -am verify -Preliability -Dtest=WorkerLossReliabilityTest</pre>
  */
 @Tag("reliability")
@@ -162,6 +163,31 @@ class WorkerLossReliabilityTest {
                     .collect(Collectors.toMap(SessionEvent::getRoom, e -> ((SessionEnded) e.getPayload()).getReason(), (a, b) -> a));
             assertThat(reasons).hasSize(CALLS).allSatisfy((room, reason) -> assertThat(reason).isEqualTo(EndReason.WORKER_SHUTDOWN));
             assertThat(events.seen().stream().filter(e -> calls.containsKey(e.getRoom()) && e.getPayload() instanceof SessionEnded)).hasSize(CALLS);
+            assertThat(beats.seen().stream().filter(b -> b.getWorkerId().equals(holding.getWorkerId()) && b.getState() == WorkerState.LOST)).isEmpty();
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aBrokerAwayForLongerThanTheWindowGetsNoLiveWorkerDeclaredLost() throws Exception {
+        try (var events = new Probe<>(Topic.SESSION_EVENTS, new SessionEventDeserializer());
+             var beats = new Probe<>(Topic.WORKER_HEARTBEATS, new WorkerHeartbeatDeserializer())) {
+            awaitWorker(-1);
+            Map<String, String> calls = startCalls("broker-away");
+            WorkerHeartbeat holding = beats.await(b -> b.getState() == WorkerState.RUNNING && holdsAll(b, calls.keySet()), Duration.ofSeconds(20));
+
+            // No beat can reach the controller for 15 s (longer than its 10 s window): that is not the worker's death.
+            Duration away = stack.restartKafka(Duration.ofSeconds(15));
+            beats.await(b -> b.getWorkerId().equals(holding.getWorkerId()) && b.getState() == WorkerState.RUNNING
+                    && b.getSentAt().isAfter(holding.getSentAt().plus(away)), Duration.ofSeconds(60));
+            events.pollFor(Duration.ofSeconds(15));
+
+            Figures figures = new Figures("Kafka away while an agent worker runs " + CALLS + " calls");
+            figures.put("broker away", seconds(away));
+            long lost = events.seen().stream().filter(e -> calls.containsKey(e.getRoom()) && e.getPayload() instanceof SessionEnded).count();
+            figures.put("sessions ended (must be 0)", Long.toString(lost));
+            figures.print();
+            assertThat(lost).as("no session of the live worker ended").isZero();
             assertThat(beats.seen().stream().filter(b -> b.getWorkerId().equals(holding.getWorkerId()) && b.getState() == WorkerState.LOST)).isEmpty();
         }
     }
