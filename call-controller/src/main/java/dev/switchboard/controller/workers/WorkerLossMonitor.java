@@ -77,7 +77,16 @@ public class WorkerLossMonitor {
         metrics.gauge("switchboard.controller.workers.watched", watch, WorkerWatch::watched);
         this.checker = Executors.newSingleThreadScheduledExecutor(ApplicationThreads.platformDaemon("worker-loss"));
         long every = settings.checkEvery().toMillis();
-        checker.scheduleWithFixedDelay(this::check, every, every, TimeUnit.MILLISECONDS);
+        checker.scheduleWithFixedDelay(this::checkSafely, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** A round that throws would end the schedule: nothing may escape it. */
+    private void checkSafely() {
+        try {
+            check();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "the check for lost agent workers failed; it runs again in %d ms", settings.checkEvery().toMillis());
+        }
     }
 
     /**
@@ -104,7 +113,7 @@ public class WorkerLossMonitor {
             try {
                 workerLost(lost, lost.silentFor(now, listening));
             } catch (RuntimeException e) {
-                LOG.errorf("agent worker %s is lost, but its sessions could not all be ended yet (trying again): %s",
+                LOG.warnf("agent worker %s is lost, but its sessions could not all be ended yet (trying again): %s",
                         lost.beat().getWorkerId(), e.getMessage());
             }
         }
@@ -118,7 +127,6 @@ public class WorkerLossMonitor {
                 last.getWorkerId(), silence.toMillis(), sessions.size(), settings.orphanRooms());
         for (WorkerSession session : sessions) {
             sessionEvents.publish(records.sessionEnded(last, session, silence, now));
-            metrics.counter("switchboard.controller.sessions.worker.lost").increment();
         }
         if (settings.orphanRooms() == OrphanRooms.HANGUP) {
             sessions.stream().filter(s -> s.getTransport() != Transport.SIMULATED).forEach(s -> hangUp(last, s, silence, now));
@@ -126,6 +134,7 @@ public class WorkerLossMonitor {
         verdicts.sendAndAwait(last.getWorkerId(), records.verdict(last, silence, now));
         watch.settled(lost);
         metrics.counter("switchboard.controller.workers.lost").increment();
+        metrics.counter("switchboard.controller.sessions.worker.lost").increment(sessions.size());
     }
 
     /** A room whose hang-up fails is reported and left: the sessions are ended either way. */
