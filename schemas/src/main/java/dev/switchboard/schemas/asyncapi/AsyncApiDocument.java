@@ -136,7 +136,7 @@ public final class AsyncApiDocument {
                 ? "The dead-letter twin of " + topic.deadLetterOf().orElseThrow().topicName() + ": the records its consumers could not"
                         + " process, with the reason in the headers. Written by " + names(topic.producers())
                         + "; no service reads it (inspect and replay by hand)."
-                : valueSchema(topic).getName() + " records, keyed by " + Topic.KEY + ". Written by " + names(topic.producers())
+                : valueSchema(topic).getName() + " records, keyed by " + topic.key() + ". Written by " + names(topic.producers())
                         + "; read by " + names(topic.consumers()) + ".");
         channel.putObject("messages").putObject(message).put("$ref", "#/components/messages/" + message);
         ObjectNode kafka = channel.putObject("bindings").putObject("kafka");
@@ -170,7 +170,7 @@ public final class AsyncApiDocument {
                     .put("description", "commandId: a command's CommandResult carries the same commandId")
                     .put("location", "$message.payload#/commandId");
         }
-        message.set("bindings", keyBinding());
+        message.set("bindings", keyBinding(topic));
         ArrayNode released = message.putArray("x-switchboard-released");
         List<Schema> versions = SchemaCatalog.releasedSchemas(type);
         for (int i = 0; i < versions.size(); i++) {
@@ -212,14 +212,14 @@ public final class AsyncApiDocument {
         Topic.DEAD_LETTER_HEADERS.forEach((name, meaning) -> properties.putObject(name).put("type", "string").put("description", meaning));
         headers.putArray("required").add("dead-letter-reason").add("dead-letter-topic").add("dead-letter-partition").add("dead-letter-offset");
         message.putObject("payload").put("type", "string").put("format", "binary");
-        message.set("bindings", keyBinding());
+        message.set("bindings", keyBinding(topic));
         return message;
     }
 
-    private static ObjectNode keyBinding() {
+    private static ObjectNode keyBinding(Topic topic) {
         ObjectNode bindings = JSON.objectNode();
         ObjectNode kafka = bindings.putObject("kafka");
-        kafka.putObject("key").put("type", "string").put("description", Topic.KEY + ", UTF-8");
+        kafka.putObject("key").put("type", "string").put("description", topic.key() + ", UTF-8");
         kafka.put("bindingVersion", KAFKA_BINDING_VERSION);
         return bindings;
     }

@@ -5,6 +5,7 @@ import dev.switchboard.events.CommandResult;
 import dev.switchboard.events.SessionCommand;
 import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.TranscriptSegment;
+import dev.switchboard.events.WorkerHeartbeat;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
@@ -25,7 +26,8 @@ import java.util.List;
 public final class SchemaCatalog {
     /** The record written to each topic. */
     public static final List<Class<? extends SpecificRecord>> TOP_LEVEL_RECORDS = List.of(
-            SessionCommand.class, CommandResult.class, CallControlRequest.class, SessionEvent.class, TranscriptSegment.class);
+            SessionCommand.class, CommandResult.class, CallControlRequest.class, SessionEvent.class, TranscriptSegment.class,
+            WorkerHeartbeat.class);
 
     static final String RELEASED_ROOT = "dev/switchboard/schemas/released/";
 

@@ -5,6 +5,7 @@ import dev.switchboard.events.CommandResult;
 import dev.switchboard.events.SessionCommand;
 import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.TranscriptSegment;
+import dev.switchboard.events.WorkerHeartbeat;
 import org.apache.avro.specific.SpecificRecord;
 
 import java.time.Duration;
@@ -27,7 +28,8 @@ import static dev.switchboard.schemas.topics.Party.TRANSCRIPT_SERVICE;
  * the topics from here ({@link TopicProvisioner}), deploy's Kubernetes manifests are checked against it, and the
  * AsyncAPI document is generated from it.
  *
- * <p>Every record is keyed by the LiveKit room name, so one call's records stay in order on one partition.
+ * <p>Every record is keyed by the LiveKit room name, so one call's records stay in order on one partition; worker
+ * heartbeats, which are about a worker and not a call, are keyed by the worker's id ({@link #key()}).
  * Each consumed topic has a dead-letter twin ({@code <name>.dlq}) that receives poison records with the reason
  * in the headers ({@link #DEAD_LETTER_HEADERS}).
  */
@@ -50,15 +52,23 @@ public enum Topic {
     TRANSCRIPTS("transcripts", TranscriptSegment.class, Duration.ofDays(7),
             List.of(AGENT_WORKER),
             List.of(TRANSCRIPT_SERVICE, INTEGRATIONS)),
+    // Keyed by worker id, compacted: the latest record of every worker is its state. The controller writes the verdict
+    // LOST once it has ended a silent worker's sessions, so another controller taking the partition over does nothing twice.
+    WORKER_HEARTBEATS("worker-heartbeats", WorkerHeartbeat.class, Duration.ofDays(1),
+            List.of(AGENT_WORKER, CALL_CONTROLLER),
+            List.of(CALL_CONTROLLER, INTEGRATIONS)),
 
     SESSION_COMMANDS_DLQ(SESSION_COMMANDS),
     COMMAND_RESULTS_DLQ(COMMAND_RESULTS),
     CALL_CONTROL_DLQ(CALL_CONTROL),
     SESSION_EVENTS_DLQ(SESSION_EVENTS),
-    TRANSCRIPTS_DLQ(TRANSCRIPTS);
+    TRANSCRIPTS_DLQ(TRANSCRIPTS),
+    WORKER_HEARTBEATS_DLQ(WORKER_HEARTBEATS);
 
     public static final String PREFIX = "switchboard.";
     public static final String KEY = "the LiveKit room name";
+    /** The key of {@link #WORKER_HEARTBEATS}. */
+    public static final String WORKER_KEY = "the agent worker's id";
     /** Partitions per topic; a room always maps to one of them. */
     public static final int DEFAULT_PARTITIONS = 6;
     /**
@@ -113,6 +123,17 @@ public enum Topic {
         return Optional.ofNullable(valueType);
     }
 
+    /** What the records are keyed by: {@link #KEY}, or {@link #WORKER_KEY} for worker heartbeats (and their dead letters). */
+    public String key() {
+        Topic topic = deadLetterOf == null ? this : deadLetterOf;
+        return topic == WORKER_HEARTBEATS ? WORKER_KEY : KEY;
+    }
+
+    /** Whether only the latest record of each key is kept (log compaction), rather than everything within the retention. */
+    public boolean isCompacted() {
+        return this == WORKER_HEARTBEATS;
+    }
+
     public Duration retention() {
         return retention;
     }
@@ -150,6 +171,16 @@ public enum Topic {
 
     /** The topic-level configuration it is created with. */
     public Map<String, String> configs() {
+        if (isCompacted()) {
+            // The latest record of each key stays (a running worker's last beat is seconds old); keys silent for longer
+            // than the retention go. Segments roll hourly so that a consumer reading the topic from the beginning reads
+            // about an hour of heartbeats, not a week's worth waiting for the default segment to fill.
+            return Map.of(
+                    "cleanup.policy", "compact,delete",
+                    "retention.ms", Long.toString(retention.toMillis()),
+                    "segment.ms", Long.toString(Duration.ofHours(1).toMillis()),
+                    "max.compaction.lag.ms", Long.toString(Duration.ofHours(1).toMillis()));
+        }
         return Map.of(
                 "cleanup.policy", "delete",
                 "retention.ms", Long.toString(retention.toMillis()));

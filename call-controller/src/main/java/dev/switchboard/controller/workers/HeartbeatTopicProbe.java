@@ -1,0 +1,81 @@
+package dev.switchboard.controller.workers;
+
+import io.smallrye.common.annotation.Identifier;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * Asks the broker how far the heartbeat topic goes (its end offset per partition). A worker's silence means
+ * something only when this controller can reach the broker and has read everything on the worker's partition:
+ * when the broker is away, or this controller lags, nobody's beats arrive, and that is not the workers' death.
+ */
+@ApplicationScoped
+public class HeartbeatTopicProbe {
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
+
+    private final Map<String, Object> adminConfig = new HashMap<>();
+    private final String topic;
+    private volatile Admin admin;
+
+    HeartbeatTopicProbe(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
+                        @ConfigProperty(name = "switchboard.topics.worker-heartbeats") String topic) {
+        // The service's kafka.* settings (bootstrap servers, TLS, SASL), keeping what an admin client understands.
+        kafkaConfig.forEach((key, value) -> {
+            if (AdminClientConfig.configNames().contains(key)) {
+                adminConfig.put(key, value);
+            }
+        });
+        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+        adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+        this.topic = topic;
+    }
+
+    /** The end offset of every partition of the heartbeat topic; empty when the broker did not answer in time. */
+    public Optional<Map<Integer, Long>> endOffsets(int partitions) {
+        try {
+            var request = IntStream.range(0, partitions).boxed()
+                    .collect(Collectors.toMap(p -> new TopicPartition(topic, p), p -> OffsetSpec.latest()));
+            var answer = admin().listOffsets(request).all().get(TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+            return Optional.of(answer.entrySet().stream().collect(Collectors.toMap(e -> e.getKey().partition(), e -> e.getValue().offset())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+    private Admin admin() {
+        Admin current = admin;
+        if (current == null) {
+            synchronized (this) {
+                if (admin == null) {
+                    admin = Admin.create(adminConfig);
+                }
+                current = admin;
+            }
+        }
+        return current;
+    }
+
+    @PreDestroy
+    void close() {
+        Admin current = admin;
+        if (current != null) {
+            current.close(Duration.ofSeconds(2));
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package dev.switchboard.controller.workers;
+
+import dev.switchboard.controller.control.CallControlRouter;
+import dev.switchboard.controller.control.ControlOutcome;
+import dev.switchboard.controller.events.SessionEventPublisher;
+import dev.switchboard.controller.workers.WorkerLossSettings.OrphanRooms;
+import dev.switchboard.controller.workers.WorkerWatch.Watched;
+import dev.switchboard.events.Transport;
+import dev.switchboard.events.WorkerHeartbeat;
+import dev.switchboard.events.WorkerSession;
+import dev.switchboard.kit.concurrent.ApplicationThreads;
+import dev.switchboard.kit.kafka.KafkaSender;
+import dev.switchboard.kit.kafka.KafkaSenders;
+import dev.switchboard.schemas.topics.Topic;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.Record;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Ends the sessions of agent workers that fell silent. Every {@link WorkerLossSettings#checkEvery()} it looks for
+ * watched workers silent for longer than {@link WorkerLossSettings#lostAfter()}; for each, in this order: a
+ * SessionEnded WORKER_LOST per session the worker held (the gateway stops listing them, commands to them are answered
+ * UNKNOWN_SESSION, the transcript keeps its lines and gets its end), the orphan-room policy (leave, or hang up), and the
+ * verdict LOST on the heartbeat topic, which tells every controller, this one after a restart included, that the
+ * worker is dealt with. If anything fails the worker stays watched and the next check does it again, with the same
+ * derived ids.
+ */
+@ApplicationScoped
+@Startup
+public class WorkerLossMonitor {
+    private static final Logger LOG = Logger.getLogger(WorkerLossMonitor.class);
+
+    private final WorkerWatch watch;
+    private final WorkerLostRecords records;
+    private final SessionEventPublisher sessionEvents;
+    private final KafkaSender<WorkerHeartbeat> verdicts;
+    private final CallControlRouter router;
+    private final WorkerLossSettings settings;
+    private final MeterRegistry metrics;
+    private final Clock clock;
+    private final HeartbeatTopicProbe topic;
+    private final ScheduledExecutorService checker;
+    /** Since when this controller hears the heartbeat topic without a break: no silence before it counts. */
+    private Instant listening; // only the checker thread touches it
+    private boolean brokerAway; // likewise
+
+    WorkerLossMonitor(WorkerWatch watch, WorkerLostRecords records, SessionEventPublisher sessionEvents,
+                      @Channel("worker-heartbeats-out") MutinyEmitter<Record<String, WorkerHeartbeat>> verdicts, KafkaSenders senders,
+                      CallControlRouter router, WorkerLossSettings settings, MeterRegistry metrics, Clock clock,
+                      HeartbeatTopicProbe topic) {
+        this.watch = watch;
+        this.records = records;
+        this.sessionEvents = sessionEvents;
+        this.verdicts = senders.of(verdicts, "worker verdict");
+        this.router = router;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.topic = topic;
+        this.listening = clock.instant();
+        metrics.gauge("switchboard.controller.workers.watched", watch, WorkerWatch::watched);
+        this.checker = Executors.newSingleThreadScheduledExecutor(ApplicationThreads.platformDaemon("worker-loss"));
+        long every = settings.checkEvery().toMillis();
+        checker.scheduleWithFixedDelay(this::checkSafely, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** A round that throws would end the schedule: nothing may escape it. */
+    private void checkSafely() {
+        try {
+            check();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "the check for lost agent workers failed; it runs again in %d ms", settings.checkEvery().toMillis());
+        }
+    }
+
+    /**
+     * One round: every worker silent for too long is dealt with; a failure leaves it for the next round. While the
+     * broker does not answer nobody is declared lost (no beat can arrive then, from the living either), and once it
+     * answers again every worker gets a full window to be heard.
+     */
+    void check() {
+        Optional<Map<Integer, Long>> endOffsets = topic.endOffsets(Topic.WORKER_HEARTBEATS.partitions());
+        Instant now = clock.instant();
+        if (endOffsets.isEmpty()) {
+            if (!brokerAway) {
+                LOG.warnf("Kafka does not answer: no agent worker is declared lost until it does (%d watched)", watch.watched());
+                brokerAway = true;
+            }
+            return;
+        }
+        if (brokerAway) {
+            LOG.infof("Kafka answers again: every agent worker has %d ms from now to be heard", settings.lostAfter().toMillis());
+            brokerAway = false;
+            listening = now;
+        }
+        for (Watched lost : watch.lost(settings.lostAfter(), now, listening, endOffsets.get())) {
+            try {
+                workerLost(lost, lost.silentFor(now, listening));
+            } catch (RuntimeException e) {
+                LOG.warnf("agent worker %s is lost, but its sessions could not all be ended yet (trying again): %s",
+                        lost.beat().getWorkerId(), e.getMessage());
+            }
+        }
+    }
+
+    private void workerLost(Watched lost, Duration silence) {
+        WorkerHeartbeat last = lost.beat();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        List<WorkerSession> sessions = last.getSessions();
+        LOG.warnf("agent worker %s silent for %d ms: ending its %d session(s) as WORKER_LOST (orphaned rooms: %s)",
+                last.getWorkerId(), silence.toMillis(), sessions.size(), settings.orphanRooms());
+        for (WorkerSession session : sessions) {
+            sessionEvents.publish(records.sessionEnded(last, session, silence, now));
+        }
+        if (settings.orphanRooms() == OrphanRooms.HANGUP) {
+            sessions.stream().filter(s -> s.getTransport() != Transport.SIMULATED).forEach(s -> hangUp(last, s, silence, now));
+        }
+        verdicts.sendAndAwait(last.getWorkerId(), records.verdict(last, silence, now));
+        watch.settled(lost);
+        metrics.counter("switchboard.controller.workers.lost").increment();
+        metrics.counter("switchboard.controller.sessions.worker.lost").increment(sessions.size());
+    }
+
+    /** A room whose hang-up fails is reported and left: the sessions are ended either way. */
+    private void hangUp(WorkerHeartbeat last, WorkerSession session, Duration silence, Instant now) {
+        ControlOutcome outcome = router.submit(records.hangup(last, session, silence, now)).join();
+        if (outcome instanceof ControlOutcome.Refused refused) {
+            LOG.errorf("room %s of lost worker %s: not hung up: %s", session.getRoom(), last.getWorkerId(), refused.reason());
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        checker.shutdownNow();
+    }
+}
