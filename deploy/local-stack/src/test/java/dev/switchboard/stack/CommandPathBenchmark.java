@@ -1,0 +1,372 @@
+package dev.switchboard.stack;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What steering a call costs next to the Kafka round trip it rides on, on the packaged stack ({@code ./switchboard
+ * up}'s services, the stack's broker): a raw ping-pong (producer, a consumer that echoes to a second topic, a
+ * consumer; the two hops a command and its result need) against {@code POST /v1/sessions/{room}/context} with
+ * {@code respond: false} until it answers 200 APPLIED. Both run interleaved in one run, sequentially and with 64
+ * concurrent clients, and print p50/p99 latency, throughput and CPU per operation (every process of the stack plus
+ * this JVM, which holds the broker and the load generator). Not part of the normal build:
+ *
+ * <pre>mvn -B -ntp -pl deploy/local-stack verify -Pbenchmark -Dtest=CommandPathBenchmark</pre>
+ */
+@Tag("benchmark")
+@ExtendWith(PackagedStack.Resolver.class)
+class CommandPathBenchmark {
+    private static final int CALLS = 20;
+    private static final int SEQUENTIAL_ROUNDS = 1_000;
+    private static final int CLIENTS = 64;
+    private static final Duration CONCURRENT_RUN = Duration.ofSeconds(15);
+    private static final String PING = "bench.ping";
+    private static final String PONG = "bench.pong";
+
+    @Test
+    void injectToAppliedAgainstARawKafkaRoundTrip(PackagedStack packaged) throws Exception {
+        LocalStack stack = packaged.stack;
+        List<String> rooms = startCalls(packaged);
+        String bearer = packaged.bearer();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+        Inject inject = new Inject(http, stack.url("context-gateway"), bearer, rooms);
+
+        try (PingPong raw = new PingPong(stack.kafkaBootstrapServers())) {
+            // Warm both paths up (JIT, connections, partition leaders) before measuring.
+            for (int i = 0; i < 300; i++) {
+                raw.roundTrip();
+                inject.roundTrip(i);
+            }
+
+            // Sequential, interleaved: one raw round trip, then one command, so both see the same machine.
+            long[] rawNanos = new long[SEQUENTIAL_ROUNDS];
+            long[] injectNanos = new long[SEQUENTIAL_ROUNDS];
+            // CPU is measured per concurrent run only: reading it around every operation would cost more than one.
+            for (int i = 0; i < SEQUENTIAL_ROUNDS; i++) {
+                rawNanos[i] = raw.roundTrip();
+                injectNanos[i] = inject.roundTrip(i);
+            }
+            Result rawSeq = Result.of(rawNanos, Duration.ofNanos(Arrays.stream(rawNanos).sum()), Double.NaN);
+            Result injectSeq = Result.of(injectNanos, Duration.ofNanos(Arrays.stream(injectNanos).sum()), Double.NaN);
+            Cpu cpu = Cpu.of(stack);
+
+            // 64 concurrent clients, raw first then the commands, each for the same time.
+            Result rawConcurrent = concurrently(cpu, raw::roundTrip);
+            AtomicLong counter = new AtomicLong();
+            Profiles profiles = Profiles.startIfAsked(stack);
+            Map<String, Double> cpuBefore = cpu.byProcess();
+            Result injectConcurrent = concurrently(cpu, () -> inject.roundTrip(counter.incrementAndGet()));
+            Map<String, Double> cpuAfter = cpu.byProcess();
+            profiles.dump();
+            long commands = counter.get();
+            cpuAfter.forEach((process, seconds) -> System.out.printf("[benchmark] CPU per command, %-28s %.3f ms%n", process,
+                    (seconds - cpuBefore.getOrDefault(process, 0.0)) * 1000 / commands));
+
+            String report = String.format("""
+
+                    ==== benchmark: the command path against a raw Kafka round trip (%d calls running) ====
+                    %-44s %9s %9s %12s %14s
+                    %s
+                    %s
+                    %-44s %8.1fx %8.1fx
+                    %s
+                    %s
+                    %-44s %8.1fx %8.1fx
+                    inject failures (not 200 APPLIED): %d
+                    """, CALLS, "", "p50 ms", "p99 ms", "ops/s", "CPU ms/op",
+                    rawSeq.row("raw Kafka ping-pong, sequential"),
+                    injectSeq.row("inject -> 200 APPLIED, sequential"),
+                    "ratio, sequential", injectSeq.p50() / rawSeq.p50(), injectSeq.p99() / rawSeq.p99(),
+                    rawConcurrent.row("raw Kafka ping-pong, " + CLIENTS + " clients"),
+                    injectConcurrent.row("inject -> 200 APPLIED, " + CLIENTS + " clients"),
+                    "ratio, " + CLIENTS + " clients", injectConcurrent.p50() / rawConcurrent.p50(),
+                    injectConcurrent.p99() / rawConcurrent.p99(), inject.failures.get());
+            System.out.println(report);
+            assertThat(inject.failures.get()).as("commands that were not applied").isZero();
+        }
+    }
+
+    private static List<String> startCalls(PackagedStack packaged) {
+        String worker = packaged.url("agent-worker");
+        String gateway = packaged.url("context-gateway");
+        List<String> rooms = new ArrayList<>();
+        for (int i = 0; i < CALLS; i++) {
+            String room = "bench-" + i + "-" + System.nanoTime();
+            given().contentType("application/json").body(Map.of("room", room, "instructions", "You are a benchmark."))
+                    .post(worker + "/v1/simulated-calls").then().statusCode(201);
+            rooms.add(room);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (String room : rooms) {
+            while (given().get(gateway + "/v1/sessions/" + room).statusCode() != 200) {
+                assertThat(System.nanoTime()).as("the gateway saw " + room + " start").isLessThan(deadline);
+                sleep(20);
+            }
+        }
+        return rooms;
+    }
+
+    /** Runs {@code operation} from {@link #CLIENTS} threads for {@link #CONCURRENT_RUN}. */
+    private static Result concurrently(Cpu cpu, TimedOperation operation) throws InterruptedException {
+        List<long[]> perClient = new ArrayList<>();
+        AtomicBoolean running = new AtomicBoolean(true);
+        double cpuBefore = cpu.seconds();
+        long start = System.nanoTime();
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int c = 0; c < CLIENTS; c++) {
+                long[] samples = new long[200_000];
+                perClient.add(samples);
+                clients.submit(() -> {
+                    int n = 0;
+                    while (running.get() && n < samples.length) {
+                        samples[n++] = operation.run();
+                    }
+                    return n;
+                });
+            }
+            Thread.sleep(CONCURRENT_RUN.toMillis());
+            running.set(false);
+        }
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        double cpuSeconds = cpu.seconds() - cpuBefore;
+        long[] all = perClient.stream().flatMapToLong(s -> Arrays.stream(s).filter(v -> v > 0)).toArray();
+        return Result.of(all, elapsed, cpuSeconds);
+    }
+
+    @FunctionalInterface
+    private interface TimedOperation {
+        /** Does one operation and returns how long it took, in nanoseconds. */
+        long run() throws Exception;
+    }
+
+    /** One inject-context command through the gateway, waiting for its result (the gateway's default wait). */
+    private record Inject(HttpClient http, String gateway, String bearer, List<String> rooms, AtomicLong failures) {
+        Inject(HttpClient http, String gateway, String bearer, List<String> rooms) {
+            this(http, gateway, bearer, rooms, new AtomicLong());
+        }
+
+        long roundTrip(long n) throws Exception {
+            String room = rooms.get((int) (n % rooms.size()));
+            HttpRequest request = HttpRequest.newBuilder(URI.create(gateway + "/v1/sessions/" + room + "/context"))
+                    .header("Authorization", bearer).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"role\":\"system\",\"text\":\"Order " + n + " shipped today by UPS.\",\"respond\":false}"))
+                    .build();
+            long t0 = System.nanoTime();
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            long took = System.nanoTime() - t0;
+            if (response.statusCode() != 200 || !response.body().contains("\"APPLIED\"")) {
+                if (failures.incrementAndGet() <= 3) {
+                    System.out.println("[benchmark] inject answered " + response.statusCode() + ": " + response.body());
+                }
+            }
+            return took;
+        }
+    }
+
+    /**
+     * Kafka alone: a producer writes to {@code bench.ping}, an echo consumer writes each record to {@code bench.pong},
+     * and a consumer hands it back to the waiting client. Producers are configured as the services' are (acks=all,
+     * idempotent) with nothing lingering.
+     */
+    private static final class PingPong implements AutoCloseable {
+        private final KafkaProducer<String, byte[]> producer;
+        private final Map<String, CompletableFuture<Long>> waiting = new ConcurrentHashMap<>();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final List<Thread> threads = new ArrayList<>();
+        private final byte[] payload = new byte[180]; // about an encoded InjectContext command
+        private final CountDownLatch ready = new CountDownLatch(2);
+
+        PingPong(String bootstrap) throws Exception {
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                admin.createTopics(List.of(new NewTopic(PING, 3, (short) 1), new NewTopic(PONG, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            }
+            producer = new KafkaProducer<>(producerSettings(bootstrap), new StringSerializer(), new ByteArraySerializer());
+            KafkaProducer<String, byte[]> echoProducer = new KafkaProducer<>(producerSettings(bootstrap), new StringSerializer(), new ByteArraySerializer());
+            threads.add(Thread.ofPlatform().name("bench-echo").start(() -> consume(bootstrap, PING,
+                    r -> echoProducer.send(new ProducerRecord<>(PONG, r.key(), r.value())), echoProducer)));
+            threads.add(Thread.ofPlatform().name("bench-pong").start(() -> consume(bootstrap, PONG, r -> {
+                CompletableFuture<Long> waiter = waiting.remove(r.key());
+                if (waiter != null) {
+                    waiter.complete(System.nanoTime());
+                }
+            }, null)));
+            ready.await(30, TimeUnit.SECONDS);
+            for (int i = 0; i < 50; i++) {
+                roundTrip();
+            }
+        }
+
+        long roundTrip() throws Exception {
+            String key = UUID.randomUUID().toString();
+            CompletableFuture<Long> pong = new CompletableFuture<>();
+            waiting.put(key, pong);
+            long t0 = System.nanoTime();
+            producer.send(new ProducerRecord<>(PING, key, payload));
+            return pong.get(30, TimeUnit.SECONDS) - t0;
+        }
+
+        private void consume(String bootstrap, String topic, java.util.function.Consumer<ConsumerRecord<String, byte[]>> handle,
+                             KafkaProducer<?, ?> owned) {
+            // Assigned partitions, no group: the consumer reads from the end as soon as it exists, no rebalance.
+            Map<String, Object> settings = Map.of("bootstrap.servers", bootstrap, "enable.auto.commit", "false");
+            try (var consumer = new KafkaConsumer<>(settings, new StringDeserializer(), new ByteArrayDeserializer())) {
+                List<TopicPartition> partitions = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1), new TopicPartition(topic, 2));
+                consumer.assign(partitions);
+                consumer.seekToEnd(partitions);
+                partitions.forEach(consumer::position);
+                ready.countDown();
+                while (running.get()) {
+                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                        handle.accept(r);
+                    }
+                }
+            } finally {
+                if (owned != null) {
+                    owned.close();
+                }
+            }
+        }
+
+        private static Map<String, Object> producerSettings(String bootstrap) {
+            return Map.of("bootstrap.servers", bootstrap, "acks", "all", "enable.idempotence", "true", "linger.ms", "0");
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running.set(false);
+            for (Thread t : threads) {
+                t.join(5_000);
+            }
+            producer.close();
+        }
+    }
+
+    /**
+     * With {@code -Dbenchmark.profile=DIR}, a Java Flight Recording of the gateway and the worker during the concurrent
+     * commands, written to {@code DIR/<service>.jfr} (read it with {@code jfr view hot-methods FILE}).
+     */
+    private record Profiles(Map<String, Long> pids, String directory) {
+        static Profiles startIfAsked(LocalStack stack) throws Exception {
+            String directory = System.getProperty("benchmark.profile", "");
+            Map<String, Long> pids = new java.util.HashMap<>();
+            if (!directory.isBlank()) {
+                for (String service : List.of("context-gateway", "agent-worker")) {
+                    long pid = stack.pid(service).orElseThrow();
+                    pids.put(service, pid);
+                    jcmd(pid, "JFR.start", "name=bench", "settings=profile");
+                }
+            }
+            return new Profiles(pids, directory);
+        }
+
+        void dump() throws Exception {
+            for (var service : pids.entrySet()) {
+                String file = Path.of(directory).toAbsolutePath().resolve(service.getKey() + ".jfr").toString();
+                jcmd(service.getValue(), "JFR.stop", "name=bench", "filename=" + file);
+                System.out.println("[benchmark] profile of " + service.getKey() + ": " + file);
+            }
+        }
+
+        private static void jcmd(long pid, String... command) throws Exception {
+            List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid)));
+            line.addAll(List.of(command));
+            Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("jcmd " + String.join(" ", command) + " failed: " + out);
+            }
+        }
+    }
+
+    /** CPU time of every process of the stack (services, PostgreSQL) and of this JVM (broker, load generator). */
+    private record Cpu(LocalStack stack) {
+        static Cpu of(LocalStack stack) {
+            return new Cpu(stack);
+        }
+
+        /** CPU seconds so far by process: each service, "postgres" and "broker + load generator" (this JVM). */
+        Map<String, Double> byProcess() {
+            Map<String, Double> cpu = new java.util.TreeMap<>();
+            Map<Long, String> services = new java.util.HashMap<>();
+            for (String service : List.of("context-gateway", "transcript-service", "call-controller", "agent-worker")) {
+                stack.pid(service).ifPresent(pid -> services.put(pid, service));
+            }
+            cpu.put("broker + load generator", ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9);
+            for (ProcessHandle p : ProcessHandle.current().descendants().toList()) {
+                String name = services.getOrDefault(p.pid(), p.info().command().map(c -> Path.of(c).getFileName().toString()).orElse("other"));
+                cpu.merge(name, p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0), Double::sum);
+            }
+            return cpu;
+        }
+
+        double seconds() {
+            double total = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+            for (ProcessHandle p : ProcessHandle.current().descendants().toList()) {
+                total += p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
+            }
+            return total;
+        }
+    }
+
+    private record Result(double p50, double p99, double perSecond, double cpuMsPerOp) {
+        static Result of(long[] nanos, Duration elapsed, double cpuSeconds) {
+            long[] sorted = nanos.clone();
+            Arrays.sort(sorted);
+            double p50 = sorted[(int) (sorted.length * 0.50)] / 1e6;
+            double p99 = sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))] / 1e6;
+            return new Result(p50, p99, sorted.length / (elapsed.toNanos() / 1e9), cpuSeconds * 1000 / sorted.length);
+        }
+
+        String row(String what) {
+            return String.format("%-44s %9.1f %9.1f %12.0f %14.2f", what, p50, p99, perSecond, cpuMsPerOp);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
