@@ -56,7 +56,7 @@ public class DialPlanner {
         OutboundCall call = new OutboundCall(request.getRoom(), trunk.get(), number, from, identity,
                 text(dial.getParticipantName()).orElse(null), Map.of(DIAL_COMMAND_ATTRIBUTE, request.getCommandId()),
                 ringing, maxDuration, dial.getPlayDialtone(), text(dial.getDtmf()).orElse(null));
-        String metadata = DispatchMetadata.json(request.getCommandId(), dial, number, from, trunk.get(), identity);
+        String metadata = DispatchMetadata.json(request, dial, call);
         return new Result.Ready(new DialPlan(request.getCommandId(), call, text(dial.getAgentName()).or(livekit::agentName),
                 metadata, ringing.plus(sip.answerGrace())));
     }

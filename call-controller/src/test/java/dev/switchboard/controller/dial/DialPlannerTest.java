@@ -1,8 +1,12 @@
 package dev.switchboard.controller.dial;
 
 import dev.switchboard.controller.livekit.LiveKitSettings;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.DialRequested;
+import dev.switchboard.events.FirstSpeaker;
+import dev.switchboard.events.MachineDetection;
 import dev.switchboard.events.Issuer;
 import dev.switchboard.events.IssuerKind;
 import dev.switchboard.schemas.client.Commands;
@@ -103,6 +107,52 @@ class DialPlannerTest {
         assertThat(plan.call().maxCallDuration()).isEqualTo(Duration.ofMinutes(5));
         assertThat(plan.agentName()).hasValue("agent-b");
         assertThat(plan.dispatchMetadata()).contains("\"participantIdentity\":\"callee\"", "\"metadata\":{\"k\":\"v\"}");
+    }
+
+    @Test
+    void theDispatchMetadataCarriesWhatTheAgentNeedsToRunTheOutboundCall() throws Exception {
+        var planner = new DialPlanner(sip("ST_default", "+15550000"), livekit("agent-a"));
+        DialRequested dial = DialRequested.newBuilder().setSipTrunkId("").setPhoneNumber("tel:+15550104")
+                .setInstructions("Confirm the appointment.").setMetadata(Map.of("customer", "42"))
+                .setMachineDetection(MachineDetection.LEAVE_MESSAGE).setVoicemailMessage("Please call us back.")
+                .setMaxCallDurationSeconds(600).build();
+        CallControlRequest request = CallControlRequest.newBuilder(COMMANDS.callControl("room-4", dial)).setTenant("acme").build();
+
+        var plan = ((DialPlanner.Result.Ready) planner.plan(request, dial)).plan();
+
+        JsonNode metadata = new ObjectMapper().readTree(plan.dispatchMetadata());
+        assertThat(metadata.path("version").asInt()).isEqualTo(DispatchMetadata.VERSION);
+        assertThat(metadata.path("direction").asText()).isEqualTo("OUTBOUND");
+        assertThat(metadata.path("room").asText()).isEqualTo("room-4");
+        assertThat(metadata.path("dialCommandId").asText()).isEqualTo(request.getCommandId());
+        assertThat(metadata.path("calleeNumber").asText()).isEqualTo("+15550104");
+        assertThat(metadata.path("callerNumber").asText()).isEqualTo("+15550000");
+        assertThat(metadata.path("sipTrunkId").asText()).isEqualTo("ST_default");
+        assertThat(metadata.path("participantIdentity").asText()).isEqualTo("sip_+15550104");
+        assertThat(metadata.path("firstSpeaker").asText()).isEqualTo("CALLEE");
+        assertThat(metadata.path("machineDetection").asText()).isEqualTo("LEAVE_MESSAGE");
+        assertThat(metadata.path("voicemailMessage").asText()).isEqualTo("Please call us back.");
+        assertThat(metadata.path("instructions").asText()).isEqualTo("Confirm the appointment.");
+        assertThat(metadata.path("maxCallDurationSeconds").asInt()).isEqualTo(600);
+        assertThat(metadata.path("ringingTimeoutSeconds").asInt()).isEqualTo(30);
+        assertThat(metadata.path("tenant").asText()).isEqualTo("acme");
+        assertThat(metadata.path("metadata").path("customer").asText()).isEqualTo("42");
+    }
+
+    @Test
+    void anAgentAskedToOpenSpeaksFirstAndNoDetectionLeavesTheFieldsOut() throws Exception {
+        var planner = new DialPlanner(sip("ST_default", null), livekit("agent-a"));
+
+        var plan = ((DialPlanner.Result.Ready) plan(planner, DialRequested.newBuilder().setSipTrunkId("").setPhoneNumber("+15550105")
+                .setFirstSpeaker(FirstSpeaker.AGENT).build())).plan();
+
+        JsonNode metadata = new ObjectMapper().readTree(plan.dispatchMetadata());
+        assertThat(metadata.path("firstSpeaker").asText()).isEqualTo("AGENT");
+        assertThat(metadata.has("machineDetection")).isFalse();
+        assertThat(metadata.has("voicemailMessage")).isFalse();
+        assertThat(metadata.has("callerNumber")).isFalse();
+        assertThat(metadata.has("tenant")).isFalse();
+        assertThat(metadata.path("maxCallDurationSeconds").asInt()).isEqualTo(1200);
     }
 
     @Test
