@@ -51,8 +51,11 @@ class StackLeftoversTest {
                 stack.awaitConsole("all services ready", START);
                 assertThat(stack.console()).doesNotContain("left running by an earlier stack");
                 postgres = StackProcess.postgres(state).orElseThrow();
-                orphan = startWithoutParentDeathSignal("context-gateway", Map.of("QUARKUS_HTTP_PORT", Integer.toString(gatewayPort),
-                        "KAFKA_BOOTSTRAP_SERVERS", "localhost:" + env.get("SWITCHBOARD_KAFKA_PORT")));
+                // A service refuses to start without knowing whom to trust: give it the stack's key, as the stack does.
+                Map<String, String> orphanEnv = new java.util.HashMap<>(LocalAuth.ensure(state).serviceEnvironment(Map.of()));
+                orphanEnv.put("QUARKUS_HTTP_PORT", Integer.toString(gatewayPort));
+                orphanEnv.put("KAFKA_BOOTSTRAP_SERVERS", "localhost:" + env.get("SWITCHBOARD_KAFKA_PORT"));
+                orphan = startWithoutParentDeathSignal("context-gateway", orphanEnv);
                 Files.writeString(state.resolve("context-gateway.pid"), Long.toString(orphan.pid()));
                 long deadline = System.nanoTime() + START.toNanos();
                 while (!FreePorts.inUse(gatewayPort)) {
