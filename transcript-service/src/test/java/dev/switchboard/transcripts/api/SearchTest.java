@@ -6,6 +6,7 @@ import dev.switchboard.testing.PostgresTestResource;
 import dev.switchboard.transcripts.support.Api;
 import dev.switchboard.transcripts.support.Events.Call;
 import dev.switchboard.transcripts.support.Kafka;
+import dev.switchboard.transcripts.support.MadeUpWords;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -16,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,7 +27,7 @@ class SearchTest {
 
     /** A made-up word no other test uses, so the results are this test's alone. */
     private static String word() {
-        return "zq" + UUID.randomUUID().toString().replaceAll("[^a-f]", "").substring(0, 6) + "tion";
+        return MadeUpWords.endingIn("tion");
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.switchboard.transcripts.support.Api;
 import dev.switchboard.transcripts.support.Database;
 import dev.switchboard.transcripts.support.Events.Call;
 import dev.switchboard.transcripts.support.Kafka;
+import dev.switchboard.transcripts.support.MadeUpWords;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -20,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,7 +35,7 @@ class DeletionAndRetentionTest {
     void deletingARoomRemovesEverythingOfItsSessionsForGood() {
         Call first = Call.start("delete");
         Call second = first.sameRoomLater(first.startedAt().plusSeconds(20));
-        String word = "zq" + UUID.randomUUID().toString().replaceAll("[^a-f]", "").substring(0, 6) + "ment";
+        String word = MadeUpWords.endingIn("ment");
         Kafka.publish(first.started(), first.ended(EndReason.CALLER_HANGUP, 10_000), second.started());
         var redelivered = first.caller(0, "my secret " + word, 100, 900);
         Kafka.publish(redelivered, first.agent(1, "noted", 1000, 1500), second.caller(0, "again " + word, 100, 900));
