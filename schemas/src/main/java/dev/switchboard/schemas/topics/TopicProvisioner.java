@@ -4,6 +4,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -24,16 +25,20 @@ public final class TopicProvisioner {
                     .filter(topic -> !existing.contains(topic.topicName()))
                     .map(topic -> new NewTopic(topic.topicName(), topic.partitions(), replicationFactor).configs(topic.configs()))
                     .toList();
+            // The broker's topic list can lag a creation that just happened (here or in another
+            // provisioner), so a topic that turns out to exist already is not reported as created.
+            List<String> created = new ArrayList<>();
             for (var entry : admin.createTopics(missing).values().entrySet()) {
                 try {
                     entry.getValue().get(30, TimeUnit.SECONDS);
+                    created.add(entry.getKey());
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw e;
                     }
                 }
             }
-            return missing.stream().map(NewTopic::name).toList();
+            return created;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
