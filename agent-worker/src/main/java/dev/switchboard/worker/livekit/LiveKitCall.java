@@ -54,23 +54,26 @@ final class LiveKitCall {
     private final String token;
     private final SessionRegistry sessions;
     private final VoiceStack voice;
+    private final TenantResolver tenants;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private volatile AgentSession session;
     private volatile boolean terminated;
 
-    private LiveKitCall(LiveKitEngine engine, LivekitAgent.Job job, String url, String token, SessionRegistry sessions, VoiceStack voice) {
+    private LiveKitCall(LiveKitEngine engine, LivekitAgent.Job job, String url, String token, SessionRegistry sessions, VoiceStack voice,
+                        TenantResolver tenants) {
         this.engine = engine;
         this.job = job;
         this.url = url;
         this.token = token;
         this.sessions = sessions;
         this.voice = voice;
+        this.tenants = tenants;
     }
 
     static JobRunner.RunningJob start(LiveKitEngine engine, LivekitAgent.Job job, String url, String token, SessionRegistry sessions,
-                                      VoiceStack voice) {
-        LiveKitCall call = new LiveKitCall(engine, job, url, token, sessions, voice);
+                                      VoiceStack voice, TenantResolver tenants) {
+        LiveKitCall call = new LiveKitCall(engine, job, url, token, sessions, voice, tenants);
         WorkerThreads.start("livekit-call-" + job.getId(), call::run);
         return new JobRunner.RunningJob(job.getId(), call.started, call.ended, call::terminate);
     }
@@ -92,7 +95,7 @@ final class LiveKitCall {
                     new LiveKitAudioOutput(source));
             session = sessions.start(new SessionRegistry.StartRequest(roomName, instructions(), transport, direction(callerParticipant),
                     callerParticipant.attributes().get("sip.phoneNumber"), callerParticipant.attributes().get("sip.trunkPhoneNumber"),
-                    metadata(callerParticipant))).get(15, TimeUnit.SECONDS);
+                    metadata(callerParticipant), tenant(callerParticipant))).get(15, TimeUnit.SECONDS);
             transport.attach(session);
             started.complete(null);
             try (LiveKitCaptions captions = new LiveKitCaptions(room, callerParticipant.identity(), audioTrackSid(callerParticipant),
@@ -212,6 +215,14 @@ final class LiveKitCall {
             }
         }
         return caller.isSip() ? CallDirection.INBOUND : CallDirection.WEB;
+    }
+
+    /** Whose call this is: the configured rules over the job, the room and the SIP leg. */
+    private String tenant(Participant caller) {
+        var resolution = tenants.resolve(new TenantResolver.CallFacts(job.getMetadata(), job.getRoom().getMetadata(),
+                job.getRoom().getName(), caller.attributes().get("sip.trunkID"), caller.attributes().get("sip.trunkPhoneNumber")));
+        LOG.debugf("room %s: tenant %s (by %s)", job.getRoom().getName(), resolution.tenant(), resolution.rule());
+        return resolution.tenant();
     }
 
     /** The dispatch's metadata may carry the session's instructions (JSON {"instructions": ...}). */

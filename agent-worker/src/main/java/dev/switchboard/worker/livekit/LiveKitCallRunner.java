@@ -22,12 +22,14 @@ import java.util.Optional;
 public class LiveKitCallRunner implements JobRunner {
     private final SessionRegistry sessions;
     private final VoiceStack voice;
+    private final TenantResolver tenants;
     private LiveKitEngine engine;
     private String engineProblem;
 
-    LiveKitCallRunner(SessionRegistry sessions, VoiceStack voice) {
+    LiveKitCallRunner(SessionRegistry sessions, VoiceStack voice, TenantResolver tenants) {
         this.sessions = sessions;
         this.voice = voice;
+        this.tenants = tenants;
     }
 
     /** Why this worker cannot take LiveKit calls; empty when it can. */
@@ -51,7 +53,7 @@ public class LiveKitCallRunner implements JobRunner {
         if (running == null) {
             throw new IllegalStateException("LiveKit's media engine is unavailable: " + engineProblem);
         }
-        return LiveKitCall.start(running, job, url, token, sessions, voice);
+        return LiveKitCall.start(running, job, url, token, sessions, voice, tenants);
     }
 
     private synchronized LiveKitEngine engine() {

@@ -52,8 +52,16 @@ public final class AgentSession {
 
     public enum State { ACTIVE, ENDING, ENDED }
 
-    /** What identifies a session and how it started. */
-    public record Identity(String room, String sessionId, String workerId, String agentName, Instant startedAt) {
+    /** What identifies a session and how it started; {@code tenant} is who the call belongs to (see {@link Tenants}). */
+    public record Identity(String room, String sessionId, String workerId, String agentName, Instant startedAt, String tenant) {
+        public Identity {
+            tenant = Tenants.orDefault(tenant);
+        }
+
+        /** A session of the default tenant. */
+        public Identity(String room, String sessionId, String workerId, String agentName, Instant startedAt) {
+            this(room, sessionId, workerId, agentName, startedAt, Tenants.DEFAULT);
+        }
     }
 
     private final Identity identity;
@@ -101,6 +109,11 @@ public final class AgentSession {
 
     public Identity identity() {
         return identity;
+    }
+
+    /** The tenant the call belongs to: on its SessionStarted, every transcript line and command result. */
+    public String tenant() {
+        return identity.tenant();
     }
 
     public CallTransport transport() {
@@ -278,7 +291,7 @@ public final class AgentSession {
                 .setScope(HangupScope.POLICY_DEFAULT)
                 .setTransport(transport.kind())
                 .setSessionId(sessionId())
-                .build(), settings.hangupConfirmationTimeout().plusSeconds(30));
+                .build(), settings.hangupConfirmationTimeout().plusSeconds(30), tenant());
         await(publisher.callControl(request), settings.flushTimeout(), "the hang-up request");
         LOG.infof("room %s: hang-up requested (%s, command %s)", room(), reason, request.getCommandId());
         // If the controller never confirms (it is down, LiveKit is unreachable), do not keep the session forever.

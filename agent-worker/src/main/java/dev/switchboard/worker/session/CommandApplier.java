@@ -56,6 +56,13 @@ final class CommandApplier {
         if (time.now().isAfter(command.getExpiresAt())) {
             return Decision.expired("expired at " + command.getExpiresAt()).asFuture();
         }
+        // A command that names a tenant must name the session's. One without a tenant comes from a publisher trusted by
+        // the Kafka ACLs (an older client, a system of the operator): it is applied as before.
+        String tenant = command.getTenant();
+        if (tenant != null && !tenant.equals(session.tenant())) {
+            return Decision.rejected("the command is for tenant '" + tenant + "', but the session in room " + session.room()
+                    + " belongs to another tenant").asFuture();
+        }
         AgentSession.State state = session.state();
         if (state != AgentSession.State.ACTIVE) {
             return Decision.notActive(state).asFuture();
@@ -80,6 +87,7 @@ final class CommandApplier {
                 .setDecidedAt(time.timestamp())
                 .setSessionId(session.sessionId())
                 .setWorkerId(session.identity().workerId())
+                .setTenant(session.tenant())
                 .build();
     }
 

@@ -34,9 +34,21 @@ import java.util.concurrent.TimeUnit;
 public class SessionRegistry {
     private static final Logger LOG = Logger.getLogger(SessionRegistry.class);
 
-    /** How a new session starts: the room, its instructions (null for the default) and the call's details. */
+    /**
+     * How a new session starts: the room, its instructions (null for the default), the call's details and the tenant
+     * the call belongs to (null: {@link Tenants#DEFAULT}).
+     */
     public record StartRequest(String room, String instructions, CallTransport transport, CallDirection direction,
-                               String callerNumber, String calleeNumber, Map<String, String> metadata) {
+                               String callerNumber, String calleeNumber, Map<String, String> metadata, String tenant) {
+        public StartRequest {
+            tenant = Tenants.orDefault(tenant);
+        }
+
+        /** A call of the default tenant. */
+        public StartRequest(String room, String instructions, CallTransport transport, CallDirection direction,
+                            String callerNumber, String calleeNumber, Map<String, String> metadata) {
+            this(room, instructions, transport, direction, callerNumber, calleeNumber, metadata, Tenants.DEFAULT);
+        }
     }
 
     private final Map<String, AgentSession> sessions = new ConcurrentHashMap<>();
@@ -70,7 +82,7 @@ public class SessionRegistry {
     public CompletableFuture<AgentSession> start(StartRequest request) {
         String sessionId = UUID.randomUUID().toString();
         var identity = new AgentSession.Identity(request.room(), sessionId, worker.id(), settings.name(),
-                clock.instant().truncatedTo(ChronoUnit.MILLIS));
+                clock.instant().truncatedTo(ChronoUnit.MILLIS), request.tenant());
         String instructions = request.instructions() == null || request.instructions().isBlank() ? settings.instructions() : request.instructions();
         var session = new AgentSession(identity, instructions, request.transport(), llm, tools, publisher, settings, clock, timers, this::forget);
         if (sessions.putIfAbsent(request.room(), session) != null) {
@@ -84,10 +96,12 @@ public class SessionRegistry {
                 .setCallerNumber(request.callerNumber())
                 .setCalleeNumber(request.calleeNumber())
                 .setMetadata(withLlm(request.metadata()))
+                .setTenant(request.tenant())
                 .build();
         return session.announce(started).toCompletableFuture()
                 .thenApply(ignored -> {
-                    LOG.infof("room %s: session %s started (%s, %s)", request.room(), sessionId, request.transport().kind(), llm.describe());
+                    LOG.infof("room %s: session %s started (%s, tenant %s, %s)", request.room(), sessionId, request.transport().kind(),
+                            request.tenant(), llm.describe());
                     return session;
                 })
                 .whenComplete((ok, error) -> {

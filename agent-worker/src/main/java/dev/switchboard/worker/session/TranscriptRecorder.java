@@ -111,7 +111,7 @@ final class TranscriptRecorder {
     }
 
     private void publish(TranscriptSegment.Builder line) {
-        TranscriptSegment segment = line.setRoom(session.room()).setSessionId(session.sessionId()).setCreatedAt(clock.timestamp()).build();
+        TranscriptSegment segment = line.setRoom(session.room()).setSessionId(session.sessionId()).setTenant(session.tenant()).setCreatedAt(clock.timestamp()).build();
         CompletableFuture<Void> ack = publisher.transcript(segment).toCompletableFuture();
         unacknowledged.put(ack, Boolean.TRUE);
         ack.whenComplete((ok, error) -> {

@@ -1,5 +1,7 @@
 package dev.switchboard.worker.simulated;
 
+import dev.switchboard.kit.auth.Caller;
+import dev.switchboard.kit.auth.CurrentCaller;
 import dev.switchboard.kit.auth.RequiresScope;
 import dev.switchboard.kit.auth.Scopes;
 import dev.switchboard.kit.problem.ProblemException;
@@ -50,7 +52,9 @@ public class SimulatedCallResource {
             @Pattern(regexp = "[A-Za-z0-9_.:=-]{1,128}", message = "room may use letters, digits and _ . : = - (1 to 128 characters)") String room,
             @Size(max = 20_000, message = "instructions are limited to 20000 characters") String instructions,
             @Pattern(regexp = "\\+?[0-9]{3,20}", message = "callerNumber must be a phone number such as +15550100") String callerNumber,
-            Map<String, String> metadata) {
+            Map<String, String> metadata,
+            // Absent: the token's tenant. Another tenant's only for an operator whose token has tenants:all.
+            @Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "tenant may use letters, digits and . _ - (1 to 64 characters)") String tenant) {
     }
 
     public record Utterance(@NotBlank(message = "text must not be empty") String text) {
@@ -59,7 +63,8 @@ public class SimulatedCallResource {
     public record SpokenLine(String text, Instant at) {
     }
 
-    public record CallView(String room, String sessionId, String state, Instant startedAt, Instant endedAt, List<SpokenLine> agentSaid) {
+    public record CallView(String room, String sessionId, String state, Instant startedAt, Instant endedAt, List<SpokenLine> agentSaid,
+                           String tenant) {
     }
 
     public record TurnView(String room, String sessionId, List<String> replies, String state, boolean ended) {
@@ -67,19 +72,23 @@ public class SimulatedCallResource {
 
     private final SimulatedCalls calls;
     private final AgentSettings settings;
+    private final CurrentCaller caller;
 
-    SimulatedCallResource(SimulatedCalls calls, AgentSettings settings) {
+    SimulatedCallResource(SimulatedCalls calls, AgentSettings settings, CurrentCaller caller) {
         this.calls = calls;
         this.settings = settings;
+        this.caller = caller;
     }
 
     @POST
     @Operation(summary = "Start a simulated call", description = "Starts an agent session in the room (a generated name when none is given).")
     @APIResponse(responseCode = "201", description = "The call is running")
+    @APIResponse(responseCode = "403", description = "The body names another tenant and the token lacks tenants:all")
     @APIResponse(responseCode = "409", description = "A session already runs in that room")
     public Response start(@Valid StartCall request) throws InterruptedException {
-        StartCall body = request == null ? new StartCall(null, null, null, null) : request;
-        SimulatedCalls.Call call = await(calls.start(body.room(), body.instructions(), body.callerNumber(), body.metadata()), Duration.ofSeconds(30));
+        StartCall body = request == null ? new StartCall(null, null, null, null, null) : request;
+        SimulatedCalls.Call call = await(calls.start(body.room(), body.instructions(), body.callerNumber(), body.metadata(), tenantOf(body)),
+                Duration.ofSeconds(30));
         return Response.created(URI.create("/v1/simulated-calls/" + call.session().room())).entity(view(call)).build();
     }
 
@@ -106,7 +115,7 @@ public class SimulatedCallResource {
     @GET
     @Operation(summary = "List this worker's simulated calls")
     public List<CallView> list() {
-        return calls.all().stream().map(this::view).toList();
+        return calls.all().stream().filter(call -> caller.mayAccess(call.session().tenant())).map(this::view).toList();
     }
 
     @GET
@@ -125,15 +134,29 @@ public class SimulatedCallResource {
         return Response.noContent().build();
     }
 
+    /** The call's tenant: the token's, or the one the body names when the token may act for every tenant. */
+    private String tenantOf(StartCall body) {
+        Caller who = caller.get();
+        if (body.tenant() == null || body.tenant().equals(who.tenant())) {
+            return who.tenant();
+        }
+        if (!who.seesAllTenants()) {
+            throw new ProblemException(Response.Status.FORBIDDEN, "starting a call for another tenant than the token's ('"
+                    + who.tenant() + "') needs the scope " + Scopes.TENANTS_ALL);
+        }
+        return body.tenant();
+    }
+
+    /** The call in the room, if the caller may see it: another tenant's call is answered as if it did not exist. */
     private SimulatedCalls.Call find(String room) {
-        return calls.find(room).orElseThrow(() -> new ProblemException(Response.Status.NOT_FOUND,
+        return calls.find(room).filter(call -> caller.mayAccess(call.session().tenant())).orElseThrow(() -> new ProblemException(Response.Status.NOT_FOUND,
                 "no simulated call in room " + room + " on this worker"));
     }
 
     private CallView view(SimulatedCalls.Call call) {
         return new CallView(call.session().room(), call.session().sessionId(), call.session().state().name(), call.startedAt(),
                 calls.endedAt(call).orElse(null),
-                call.transport().outbox().stream().map(u -> new SpokenLine(u.text(), u.at())).toList());
+                call.transport().outbox().stream().map(u -> new SpokenLine(u.text(), u.at())).toList(), call.session().tenant());
     }
 
     private static <T> T await(java.util.concurrent.CompletableFuture<T> future, Duration timeout) throws InterruptedException {

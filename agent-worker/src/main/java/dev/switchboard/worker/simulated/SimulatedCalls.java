@@ -36,11 +36,16 @@ public class SimulatedCalls {
     }
 
     public CompletableFuture<Call> start(String room, String instructions, String callerNumber, Map<String, String> metadata) {
+        return start(room, instructions, callerNumber, metadata, null);
+    }
+
+    /** Starts a call of the tenant (null: the default tenant). */
+    public CompletableFuture<Call> start(String room, String instructions, String callerNumber, Map<String, String> metadata, String tenant) {
         String chosenRoom = room == null || room.isBlank() ? "sim-" + UUID.randomUUID().toString().substring(0, 8) : room;
         forgetOldCalls();
         var transport = new SimulatedTransport(callerNumber != null ? "sip_" + callerNumber : "caller");
         return sessions.start(new SessionRegistry.StartRequest(chosenRoom, instructions, transport, CallDirection.INBOUND,
-                        callerNumber, null, metadata == null ? Map.of() : metadata))
+                        callerNumber, null, metadata == null ? Map.of() : metadata, tenant))
                 .thenApply(session -> {
                     Call call = new Call(session, transport, session.identity().startedAt());
                     calls.put(chosenRoom, call);

@@ -217,7 +217,9 @@ class LiveKitCallTest {
             FakeSfuControl control = sfu.control();
             var caller = control.joinParticipant(FakeSfuControl.ParticipantSpec.sipCaller("+15550100")
                     .withAudio(FakeSfuControl.AudioSpec.silence()), room);
+            // Whoever dispatched the agent says whose call it is.
             var job = LivekitAgent.Job.newBuilder().setId("AJ_" + room).setType(LivekitAgent.JobType.JT_ROOM)
+                    .setMetadata("{\"tenant\": \"acme\"}")
                     .setRoom(LivekitModels.Room.newBuilder().setName(room)).build();
 
             JobRunner.RunningJob running = runner.start(job, sfu.url(), sfu.token(AccessTokens.Grant.agent("agent-" + room, room)));
@@ -228,12 +230,14 @@ class LiveKitCallTest {
             assertThat(started.getTransport()).isEqualTo(Transport.LIVEKIT);
             assertThat(started.getDirection()).isEqualTo(CallDirection.INBOUND);
             assertThat(started.getCallerNumber()).isEqualTo("+15550100");
+            assertThat(started.getTenant()).as("the tenant from the job's metadata").isEqualTo("acme");
 
             // The caller asks; the agent answers out loud.
             control.play(caller.identity(), FakeSfuControl.AudioSpec.file(speech.toString(), 16_000, false));
             TranscriptSegment heard = transcripts.await(s -> room.equals(s.getRoom()) && s.getRole() == SpeakerRole.USER && s.getIsFinal(), WAIT);
             assertThat(heard.getText()).isEqualTo(FakeSpeechResource.CALLER_SAYS);
             assertThat(heard.getParticipantIdentity()).isEqualTo(caller.identity());
+            assertThat(heard.getTenant()).isEqualTo("acme");
             TranscriptSegment answer = transcripts.await(s -> room.equals(s.getRoom()) && s.getRole() == SpeakerRole.AGENT, WAIT);
             assertThat(answer.getText()).isEqualTo("Your order shipped today.");
             // The SFU heard the agent's synthesized voice (the fake TTS speaks a tone, 60 ms per character).
