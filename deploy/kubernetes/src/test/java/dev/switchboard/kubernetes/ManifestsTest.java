@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import dev.switchboard.schemas.topics.Party;
 import dev.switchboard.schemas.topics.Topic;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,8 @@ class ManifestsTest {
     private static final Set<String> KNOWN_KINDS = Set.of(
             "v1/Namespace", "v1/Secret", "v1/ConfigMap", "v1/Service", "apps/v1/Deployment",
             "kafka.strimzi.io/v1/Kafka", "kafka.strimzi.io/v1/KafkaNodePool", "kafka.strimzi.io/v1/KafkaTopic",
-            "postgresql.cnpg.io/v1/Cluster", "keda.sh/v1alpha1/ScaledObject");
+            "kafka.strimzi.io/v1/KafkaUser",
+            "postgresql.cnpg.io/v1/Cluster", "keda.sh/v1alpha1/ScaledObject", "keda.sh/v1alpha1/TriggerAuthentication");
 
     private static List<JsonNode> resources;
 
@@ -84,8 +86,96 @@ class ManifestsTest {
     }
 
     @Test
+    void kafkaUsersAreTheCatalogue() throws IOException {
+        Path file = BASE.resolve("kafka-users.yaml");
+        String expected = KafkaUserManifests.render();
+        if (Boolean.getBoolean("switchboard.regenerate")) {
+            Files.writeString(file, expected);
+        }
+        assertThat(Files.readString(file)).as("base/kafka-users.yaml is out of date; regenerate: mvn -pl deploy/kubernetes test -Dswitchboard.regenerate=true")
+                .isEqualTo(expected);
+        // Read back from the YAML, every party may write and read exactly what the catalogue says, nothing more.
+        for (Party party : Party.values()) {
+            JsonNode user = named("KafkaUser", KafkaUserManifests.user(party));
+            assertThat(user.at("/metadata/labels/strimzi.io~1cluster").asText()).isEqualTo(ofKind("Kafka").getFirst().at("/metadata/name").asText());
+            for (Topic topic : Topic.values()) {
+                boolean writes = topic.producers().contains(party)
+                        || (party.isSwitchboardService() && topic.deadLetterOf().map(o -> o.consumers().contains(party)).orElse(false));
+                boolean reads = topic.consumers().contains(party);
+                Set<String> allowed = allowed(user, "topic", topic.topicName());
+                assertThat(allowed.contains("Write")).as("%s may write %s", party, topic.topicName()).isEqualTo(writes);
+                assertThat(allowed.contains("Read")).as("%s may read %s", party, topic.topicName()).isEqualTo(reads);
+            }
+            user.at("/spec/authorization/acls").forEach(acl -> assertThat(acl.at("/resource/type").asText())
+                    .as("%s: only its topics and its groups", party).isIn("topic", "group"));
+        }
+    }
+
+    @Test
+    void everyConsumerGroupOfAServiceIsCoveredByItsKafkaUser() throws IOException {
+        for (String service : SERVICES) {
+            Party party = Arrays.stream(Party.values()).filter(p -> p.id().equals(service)).findFirst().orElseThrow();
+            JsonNode user = named("KafkaUser", KafkaUserManifests.user(party));
+            Properties config = applicationProperties(service);
+            List<String> groups = config.stringPropertyNames().stream().filter(k -> k.endsWith(".group.id")).map(config::getProperty).toList();
+            assertThat(groups).as("%s has consumer groups", service).isNotEmpty();
+            for (String group : groups) {
+                // "agent-worker-${switchboard.worker.id}": what is fixed before the placeholder must match the ACL's prefix
+                String fixed = group.contains("${") ? group.substring(0, group.indexOf("${")) : group;
+                assertThat(readableGroupPrefixes(user)).as("%s group %s", service, group).anyMatch(fixed::startsWith);
+            }
+        }
+    }
+
+    @Test
+    void everyServiceReachesKafkaOverTlsAsItsOwnKafkaUser() {
+        JsonNode kafka = ofKind("Kafka").getFirst();
+        JsonNode scram = listener(kafka, "scram-sha-512");
+        assertThat(scram.path("tls").asBoolean()).as("SCRAM only over TLS").isTrue();
+        assertThat(kafka.at("/spec/kafka/listeners").findValues("authentication")).as("no listener without authentication")
+                .hasSize(kafka.at("/spec/kafka/listeners").size());
+        assertThat(kafka.at("/spec/kafka/authorization/type").asText()).isEqualTo("simple");
+        String bootstrap = kafka.at("/metadata/name").asText() + "-kafka-bootstrap:" + scram.path("port").asInt();
+        String clusterCa = kafka.at("/metadata/name").asText() + "-cluster-ca-cert";
+        for (String service : SERVICES) {
+            JsonNode pod = named("Deployment", service).at("/spec/template/spec");
+            JsonNode container = pod.at("/containers/0");
+            Map<String, String> env = env(container);
+            assertThat(env).containsEntry("KAFKA_BOOTSTRAP_SERVERS", bootstrap).containsEntry("KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+                    .containsEntry("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512").containsEntry("KAFKA_SSL_TRUSTSTORE_TYPE", "PEM");
+            String user = KafkaUserManifests.USER_PREFIX + service;
+            assertThat(named("KafkaUser", user).at("/spec/authentication/type").asText()).isEqualTo("scram-sha-512");
+            assertThat(secretRefs(container)).as(service).contains("KAFKA_SASL_JAAS_CONFIG<-" + user + "/sasl.jaas.config");
+            // the truststore file is the cluster CA's certificate, mounted from Strimzi's Secret
+            String truststore = env.get("KAFKA_SSL_TRUSTSTORE_LOCATION");
+            JsonNode mount = find(container.path("volumeMounts"), m -> truststore.startsWith(m.path("mountPath").asText() + "/"));
+            JsonNode volume = find(pod.path("volumes"), v -> v.path("name").asText().equals(mount.path("name").asText()));
+            assertThat(volume.at("/secret/secretName").asText()).isEqualTo(clusterCa);
+            assertThat(truststore).endsWith("/ca.crt");
+        }
+    }
+
+    @Test
+    void kedaReadsTheLagWithItsOwnCertificate() {
+        JsonNode kafka = ofKind("Kafka").getFirst();
+        String bootstrap = kafka.at("/metadata/name").asText() + "-kafka-bootstrap:" + listener(kafka, "tls").path("port").asInt();
+        JsonNode keda = named("KafkaUser", KafkaUserManifests.KEDA_USER);
+        assertThat(keda.at("/spec/authentication/type").asText()).isEqualTo("tls");
+        for (JsonNode scaled : ofKind("ScaledObject")) {
+            JsonNode trigger = scaled.at("/spec/triggers/0");
+            assertThat(trigger.at("/metadata/bootstrapServers").asText()).isEqualTo(bootstrap);
+            assertThat(trigger.at("/metadata/tls").asText()).isEqualTo("enable");
+            JsonNode auth = named("TriggerAuthentication", trigger.at("/authenticationRef/name").asText());
+            assertThat(auth.at("/spec/secretTargetRef").findValuesAsText("name")).contains(KafkaUserManifests.KEDA_USER);
+            assertThat(allowed(keda, "topic", trigger.at("/metadata/topic").asText())).contains("Describe");
+            assertThat(allowed(keda, "group", trigger.at("/metadata/consumerGroup").asText())).contains("Describe");
+        }
+    }
+
+    @Test
     void everyServiceRunsWithProbesOnItsHealthEndpointsAndTheBrokerAddress() {
-        String bootstrap = ofKind("Kafka").getFirst().at("/metadata/name").asText() + "-kafka-bootstrap:9092";
+        JsonNode kafka = ofKind("Kafka").getFirst();
+        String bootstrap = kafka.at("/metadata/name").asText() + "-kafka-bootstrap:" + listener(kafka, "scram-sha-512").path("port").asInt();
         for (String service : SERVICES) {
             JsonNode deployment = named("Deployment", service);
             JsonNode container = deployment.at("/spec/template/spec/containers/0");
@@ -129,13 +219,7 @@ class ManifestsTest {
     void theTranscriptServiceReadsTheDatabaseSecretThatCloudNativePgCreates() {
         String secret = ofKind("Cluster").getFirst().at("/metadata/name").asText() + "-app";
         JsonNode container = named("Deployment", "transcript-service").at("/spec/template/spec/containers/0");
-        List<String> refs = new ArrayList<>();
-        container.path("env").forEach(e -> {
-            if (e.at("/valueFrom/secretKeyRef/name").isTextual()) {
-                refs.add(e.path("name").asText() + "<-" + e.at("/valueFrom/secretKeyRef/name").asText() + "/" + e.at("/valueFrom/secretKeyRef/key").asText());
-            }
-        });
-        assertThat(refs).contains("QUARKUS_DATASOURCE_JDBC_URL<-" + secret + "/jdbc-uri");
+        assertThat(secretRefs(container)).contains("QUARKUS_DATASOURCE_JDBC_URL<-" + secret + "/jdbc-uri");
     }
 
     @Test
@@ -159,6 +243,54 @@ class ManifestsTest {
         Properties properties = new Properties();
         properties.load(new StringReader(Files.readString(ROOT.resolve(service).resolve("src/main/resources/application.properties"))));
         return properties;
+    }
+
+    /** The listener whose clients authenticate this way. */
+    private static JsonNode listener(JsonNode kafka, String authentication) {
+        return find(kafka.at("/spec/kafka/listeners"), l -> l.at("/authentication/type").asText().equals(authentication));
+    }
+
+    /** What the user may do on the resource, counting literal and prefixed ACLs as the broker does. */
+    private static Set<String> allowed(JsonNode user, String type, String name) {
+        Set<String> operations = new java.util.TreeSet<>();
+        user.at("/spec/authorization/acls").forEach(acl -> {
+            String pattern = acl.at("/resource/name").asText();
+            boolean matches = acl.at("/resource/type").asText().equals(type)
+                    && (acl.at("/resource/patternType").asText().equals("prefix") ? name.startsWith(pattern) : name.equals(pattern));
+            if (matches) {
+                acl.path("operations").forEach(o -> operations.add(o.asText()));
+            }
+        });
+        return operations;
+    }
+
+    private static List<String> readableGroupPrefixes(JsonNode user) {
+        List<String> prefixes = new ArrayList<>();
+        user.at("/spec/authorization/acls").forEach(acl -> {
+            if (acl.at("/resource/type").asText().equals("group") && acl.path("operations").toString().contains("\"Read\"")) {
+                prefixes.add(acl.at("/resource/name").asText());
+            }
+        });
+        return prefixes;
+    }
+
+    private static List<String> secretRefs(JsonNode container) {
+        List<String> refs = new ArrayList<>();
+        container.path("env").forEach(e -> {
+            if (e.at("/valueFrom/secretKeyRef/name").isTextual()) {
+                refs.add(e.path("name").asText() + "<-" + e.at("/valueFrom/secretKeyRef/name").asText() + "/" + e.at("/valueFrom/secretKeyRef/key").asText());
+            }
+        });
+        return refs;
+    }
+
+    private static JsonNode find(JsonNode array, java.util.function.Predicate<JsonNode> test) {
+        for (JsonNode element : array) {
+            if (test.test(element)) {
+                return element;
+            }
+        }
+        throw new AssertionError("nothing matches in " + array);
     }
 
     private static Map<String, String> env(JsonNode container) {
