@@ -3,7 +3,6 @@ package dev.switchboard.kubernetes;
 import dev.switchboard.schemas.topics.Party;
 import dev.switchboard.schemas.topics.Topic;
 
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,16 +42,11 @@ final class KafkaUserManifests {
         Map<Topic, Set<Operation>> acls = new LinkedHashMap<>();
         for (Topic topic : Topic.values()) {
             Set<Operation> operations = EnumSet.noneOf(Operation.class);
-            if (topic.producers().contains(party)) {
+            if (party.writes().contains(topic)) {
                 operations.add(Operation.Write);
             }
-            if (topic.consumers().contains(party)) {
+            if (party.reads().contains(topic)) {
                 operations.add(Operation.Read);
-            }
-            // A service dead-letters the poison records of every topic it reads to that topic's twin.
-            boolean deadLetters = topic.deadLetterOf().map(origin -> party.isSwitchboardService() && origin.consumers().contains(party)).orElse(false);
-            if (deadLetters) {
-                operations.add(Operation.Write);
             }
             if (!operations.isEmpty()) {
                 operations.add(Operation.Describe);
@@ -76,7 +70,7 @@ final class KafkaUserManifests {
             }
             header(yaml, user(party), "scram-sha-512");
             topicAcls(party).forEach((topic, operations) -> acl(yaml, "topic", topic.topicName(), "literal", operations));
-            if (Arrays.stream(Topic.values()).anyMatch(t -> t.consumers().contains(party))) {
+            if (!party.reads().isEmpty()) {
                 acl(yaml, "group", groupPrefix(party), "prefix", Set.of(Operation.Read));
             }
         }

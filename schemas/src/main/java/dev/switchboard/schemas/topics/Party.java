@@ -1,5 +1,10 @@
 package dev.switchboard.schemas.topics;
 
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.stream.Collectors;
+
 /** Who writes to or reads from a topic: one of Switchboard's services, or the systems that integrate with it. */
 public enum Party {
     CONTEXT_GATEWAY("context-gateway", "the HTTP API for live calls"),
@@ -27,5 +32,22 @@ public enum Party {
 
     public boolean isSwitchboardService() {
         return this != INTEGRATIONS;
+    }
+
+    /**
+     * The topics this party writes, which are what Kafka's ACLs must let it write: those it produces and, for a
+     * service, the dead-letter twins of those it reads (it dead-letters their poison records).
+     */
+    public Set<Topic> writes() {
+        return Arrays.stream(Topic.values())
+                .filter(topic -> topic.producers().contains(this)
+                        || (isSwitchboardService() && topic.deadLetterOf().map(origin -> origin.consumers().contains(this)).orElse(false)))
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(Topic.class)));
+    }
+
+    /** The topics this party reads. */
+    public Set<Topic> reads() {
+        return Arrays.stream(Topic.values()).filter(topic -> topic.consumers().contains(this))
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(Topic.class)));
     }
 }
