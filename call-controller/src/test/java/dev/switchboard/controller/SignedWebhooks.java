@@ -41,10 +41,15 @@ final class SignedWebhooks {
     }
 
     static Delivery sign(byte[] body, String apiKey, String apiSecret) {
+        return sign(body, apiKey, apiSecret, Instant.now().plus(Duration.ofMinutes(5)));
+    }
+
+    /** Signed as LiveKit signs, with a token that expires at the given time. */
+    static Delivery sign(byte[] body, String apiKey, String apiSecret, Instant expiresAt) {
         String token = JWT.create()
                 .withIssuer(apiKey)
-                .withNotBefore(Date.from(Instant.now().minusSeconds(1)))
-                .withExpiresAt(Date.from(Instant.now().plus(Duration.ofMinutes(5))))
+                .withNotBefore(Date.from(expiresAt.minus(Duration.ofMinutes(5))))
+                .withExpiresAt(Date.from(expiresAt))
                 .withClaim("sha256", sha256(body))
                 .sign(Algorithm.HMAC256(apiSecret));
         return new Delivery(body, token);

@@ -1,5 +1,6 @@
 package dev.switchboard.controller;
 
+import com.google.protobuf.util.JsonFormat;
 import dev.switchboard.controller.FakeLiveKitResource.InjectFakeLiveKit;
 import dev.switchboard.events.CallEnded;
 import dev.switchboard.events.DisconnectReason;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 import static dev.switchboard.controller.CallControlRequests.hangup;
@@ -187,6 +189,23 @@ class WebhookTest {
     }
 
     @Test
+    void staleFutureAndExpiredDeliveriesAreRefusedWith401SoACapturedOneCannotBeReplayed() throws Exception {
+        String room = CallControlRequests.room("replayed");
+        long now = Instant.now().getEpochSecond();
+        WebhookEvent stale = SignedWebhooks.event("room_finished", room).setCreatedAt(now - Duration.ofMinutes(10).toSeconds()).build();
+        post(signed(stale)).statusCode(401).contentType("application/problem+json").body("detail", containsString("stale webhook"));
+        WebhookEvent future = SignedWebhooks.event("room_finished", room).setCreatedAt(now + Duration.ofMinutes(10).toSeconds()).build();
+        post(signed(future)).statusCode(401).body("detail", containsString("in the future"));
+        WebhookEvent undated = SignedWebhooks.event("room_finished", room).clearCreatedAt().build();
+        post(signed(undated)).statusCode(401).body("detail", containsString("no createdAt"));
+        byte[] fresh = JsonFormat.printer().print(SignedWebhooks.event("room_finished", room).build()).getBytes(StandardCharsets.UTF_8);
+        post(SignedWebhooks.sign(fresh, livekit.apiKey(), livekit.apiSecret(), Instant.now().minusSeconds(30)))
+                .statusCode(401).body("detail", containsString("invalid webhook signature"));
+
+        assertThat(events.drain(Duration.ofMillis(300))).noneMatch(e -> e.getRoom().startsWith(room));
+    }
+
+    @Test
     void aSignedBodyThatIsNotAWebhookEventIs400() {
         post(SignedWebhooks.sign("{\"event\": 42, \"room\": [}".getBytes(StandardCharsets.UTF_8), livekit.apiKey(), livekit.apiSecret()))
                 .statusCode(400)
@@ -199,7 +218,7 @@ class WebhookTest {
         RestAssured.given().contentType("text/plain").body("hello").post("/livekit/webhook")
                 .then().statusCode(415).contentType("application/problem+json").body("status", equalTo(415));
         RestAssured.given().accept("application/json").get("/q/openapi")
-                .then().statusCode(200).body("paths.'/livekit/webhook'.post.responses.'401'.description", equalTo("Missing or invalid signature"));
+                .then().statusCode(200).body("paths.'/livekit/webhook'.post.responses.'401'.description", containsString("stale event"));
     }
 
     @Test

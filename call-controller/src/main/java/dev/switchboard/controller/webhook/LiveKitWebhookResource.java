@@ -33,7 +33,9 @@ import java.util.Optional;
 /**
  * LiveKit's webhooks. LiveKit signs each delivery: the Authorization header is a JWT signed with the API secret
  * whose {@code sha256} claim is the body's base64 SHA-256. The SDK's {@link WebhookReceiver} checks both; anything
- * else is refused with 401, so nobody but the LiveKit server can report calls ended.
+ * else is refused with 401, so nobody but the LiveKit server can report calls ended. A delivery whose signature expired
+ * or whose event is older than {@link WebhookSettings#maxAge()} is refused too ({@link WebhookFreshness}), and a repeat
+ * within that window is recognised by its id, so a captured webhook cannot be replayed.
  */
 @Path("/livekit/webhook")
 @PermitAll // LiveKit signs its webhooks itself (checked below); it sends no bearer token of ours
@@ -45,11 +47,13 @@ public class LiveKitWebhookResource {
 
     private final LiveKitClients livekit;
     private final WebhookService webhooks;
+    private final WebhookFreshness freshness;
     private final MeterRegistry metrics;
 
-    LiveKitWebhookResource(LiveKitClients livekit, WebhookService webhooks, MeterRegistry metrics) {
+    LiveKitWebhookResource(LiveKitClients livekit, WebhookService webhooks, WebhookFreshness freshness, MeterRegistry metrics) {
         this.livekit = livekit;
         this.webhooks = webhooks;
+        this.freshness = freshness;
         this.metrics = metrics;
     }
 
@@ -64,7 +68,7 @@ public class LiveKitWebhookResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WebhookOutcome.class)))
     @APIResponse(responseCode = "400", description = "Signed correctly but not a LiveKit WebhookEvent",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "Missing or invalid signature",
+    @APIResponse(responseCode = "401", description = "Missing or invalid signature, an expired signature, or a stale event (older than switchboard.webhook.max-age)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "503", description = "LiveKit is not configured, or the event could not be published yet (LiveKit retries)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -82,6 +86,9 @@ public class LiveKitWebhookResource {
             token = token.substring(7).trim(); // LiveKit sends the bare JWT; tolerate a proxy or tool that adds the scheme
         }
         WebhookEvent event = verify(receiver, new String(body == null ? new byte[0] : body, StandardCharsets.UTF_8), token);
+        freshness.problem(event).ifPresent(stale -> {
+            throw unauthorized(stale);
+        });
         try {
             return webhooks.handle(event);
         } catch (RuntimeException e) {
