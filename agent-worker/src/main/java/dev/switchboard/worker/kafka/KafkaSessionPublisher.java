@@ -1,11 +1,13 @@
 package dev.switchboard.worker.kafka;
 
 import io.quarkus.runtime.Startup;
+import dev.switchboard.events.AuditRecord;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CommandResult;
 import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.TranscriptSegment;
 import dev.switchboard.kit.kafka.KafkaSender;
+import dev.switchboard.schemas.audit.AuditRecords;
 import dev.switchboard.kit.kafka.KafkaSenders;
 import dev.switchboard.worker.session.SessionPublisher;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -26,16 +28,19 @@ public class KafkaSessionPublisher implements SessionPublisher {
     private final KafkaSender<SessionEvent> sessionEvents;
     private final KafkaSender<CommandResult> commandResults;
     private final KafkaSender<CallControlRequest> callControl;
+    private final KafkaSender<AuditRecord> audit;
 
     KafkaSessionPublisher(@Channel("transcripts") MutinyEmitter<Record<String, TranscriptSegment>> transcripts,
                           @Channel("session-events") MutinyEmitter<Record<String, SessionEvent>> sessionEvents,
                           @Channel("command-results") MutinyEmitter<Record<String, CommandResult>> commandResults,
                           @Channel("call-control") MutinyEmitter<Record<String, CallControlRequest>> callControl,
+                          @Channel("audit") MutinyEmitter<Record<String, AuditRecord>> audit,
                           KafkaSenders senders) {
         this.transcripts = senders.of(transcripts, "transcript segment");
         this.sessionEvents = senders.of(sessionEvents, "session event");
         this.commandResults = senders.of(commandResults, "command result");
         this.callControl = senders.of(callControl, "call-control request");
+        this.audit = senders.of(audit, "audit record");
     }
 
     @Override
@@ -56,5 +61,10 @@ public class KafkaSessionPublisher implements SessionPublisher {
     @Override
     public CompletionStage<Void> callControl(CallControlRequest request) {
         return callControl.sendAsync(request.getRoom(), request);
+    }
+
+    @Override
+    public CompletionStage<Void> audit(AuditRecord record) {
+        return audit.sendAsync(AuditRecords.key(record), record);
     }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.worker.kafka;
 
 import dev.switchboard.events.SessionCommand;
 import dev.switchboard.kit.kafka.DeadLetters;
+import dev.switchboard.schemas.audit.AuditRecords;
 import dev.switchboard.worker.session.AgentSession;
 import dev.switchboard.worker.session.SessionPublisher;
 import dev.switchboard.worker.session.SessionRegistry;
@@ -24,6 +25,7 @@ import java.util.concurrent.CompletionStage;
 @ApplicationScoped
 public class SessionCommandListener {
     private static final Logger LOG = Logger.getLogger(SessionCommandListener.class);
+    private static final String SERVICE = "agent-worker";
 
     private final SessionRegistry sessions;
     private final SessionPublisher publisher;
@@ -55,10 +57,12 @@ public class SessionCommandListener {
                     metrics.counter("switchboard.worker.commands", "type", type, "status", result.getStatus().name()).increment();
                     LOG.infof("room %s: %s %s -> %s%s", command.getRoom(), type, command.getCommandId(), result.getStatus(),
                             result.getReason() == null ? "" : " (" + result.getReason() + ")");
-                    return publisher.commandResult(result);
+                    // The audit record names the command's issuer, which the APIs take from the caller's token.
+                    return publisher.commandResult(result)
+                            .thenCompose(published -> publisher.audit(AuditRecords.ofCommand(command, result, SERVICE)));
                 })
                 .exceptionally(error -> {
-                    LOG.errorf("room %s: no result published for command %s: %s", command.getRoom(), command.getCommandId(), error.getMessage());
+                    LOG.errorf("room %s: no result or audit record published for command %s: %s", command.getRoom(), command.getCommandId(), error.getMessage());
                     return null;
                 });
     }

@@ -1,5 +1,6 @@
 package dev.switchboard.worker.session;
 
+import dev.switchboard.events.AuditRecord;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CommandResult;
 import dev.switchboard.events.SessionEvent;
@@ -16,4 +17,7 @@ public interface SessionPublisher {
     CompletionStage<Void> commandResult(CommandResult result);
 
     CompletionStage<Void> callControl(CallControlRequest request);
+
+    /** Who did what to the call and what became of it ({@code switchboard.audit}). */
+    CompletionStage<Void> audit(AuditRecord record);
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.worker.session;
 
+import dev.switchboard.events.AuditRecord;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CommandResult;
 import dev.switchboard.events.SessionEvent;
@@ -16,6 +17,7 @@ public final class RecordingPublisher implements SessionPublisher {
     public final List<SessionEvent> events = new CopyOnWriteArrayList<>();
     public final List<CommandResult> results = new CopyOnWriteArrayList<>();
     public final List<CallControlRequest> callControl = new CopyOnWriteArrayList<>();
+    public final List<AuditRecord> audit = new CopyOnWriteArrayList<>();
     /** Everything, in publication order, as "kind:detail" strings. */
     public final List<String> order = new CopyOnWriteArrayList<>();
     /** What the broker answers to transcript lines: acknowledged at once unless a test holds them back. */
@@ -50,6 +52,13 @@ public final class RecordingPublisher implements SessionPublisher {
         callControlNanos.add(System.nanoTime());
         callControl.add(request);
         order.add("call-control:" + request.getPayload().getClass().getSimpleName());
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> audit(AuditRecord record) {
+        audit.add(record);
+        order.add("audit:" + record.getAction());
         return CompletableFuture.completedFuture(null);
     }
 }

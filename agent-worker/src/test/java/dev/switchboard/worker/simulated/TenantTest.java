@@ -1,5 +1,6 @@
 package dev.switchboard.worker.simulated;
 
+import dev.switchboard.events.AuditRecord;
 import dev.switchboard.events.CommandResult;
 import dev.switchboard.events.CommandStatus;
 import dev.switchboard.events.ContextRole;
@@ -11,6 +12,7 @@ import dev.switchboard.events.SessionStarted;
 import dev.switchboard.events.SpeakerRole;
 import dev.switchboard.events.TranscriptSegment;
 import dev.switchboard.schemas.client.Commands;
+import dev.switchboard.schemas.serde.AuditRecordDeserializer;
 import dev.switchboard.schemas.serde.CommandResultDeserializer;
 import dev.switchboard.schemas.serde.SessionEventDeserializer;
 import dev.switchboard.schemas.serde.TranscriptSegmentDeserializer;
@@ -99,7 +101,8 @@ class TenantTest {
         String room = "tenant-" + UUID.randomUUID().toString().substring(0, 8);
         startCall(room, "acme");
         try (var results = TopicProbe.fromNow(Topic.COMMAND_RESULTS, new CommandResultDeserializer());
-             var transcripts = TopicProbe.fromNow(Topic.TRANSCRIPTS, new TranscriptSegmentDeserializer())) {
+             var transcripts = TopicProbe.fromNow(Topic.TRANSCRIPTS, new TranscriptSegmentDeserializer());
+             var audit = TopicProbe.fromNow(Topic.AUDIT, new AuditRecordDeserializer())) {
             SessionCommand foreign = injectFor("globex", room, "from globex");
             SessionCommand legacy = crm.injectContext(room, ContextRole.SYSTEM, "from a trusted publisher", false);
             TestProducer.send(Topic.SESSION_COMMANDS, room, foreign);
@@ -112,6 +115,20 @@ class TenantTest {
             assertThat(trusted.getStatus()).isEqualTo(CommandStatus.APPLIED);
             TranscriptSegment injected = transcripts.await(s -> room.equals(s.getRoom()) && s.getRole() == SpeakerRole.INJECTED, WAIT);
             assertThat(injected.getText()).isEqualTo("from a trusted publisher"); // the foreign one never reached the call
+
+            // Both are audited where they were decided, with the issuer the command carried and without its text.
+            AuditRecord refusal = audit.await(a -> foreign.getCommandId().equals(a.getCommandId()), WAIT);
+            assertThat(refusal.getActor().getId()).isEqualTo("crm");
+            assertThat(refusal.getAction()).isEqualTo("InjectContext");
+            assertThat(refusal.getOutcome()).isEqualTo("REJECTED");
+            assertThat(refusal.getTenant()).as("the session's tenant").isEqualTo("acme");
+            assertThat(refusal.getRoom()).isEqualTo(room);
+            assertThat(refusal.getService()).isEqualTo("agent-worker");
+            assertThat(refusal.toString()).doesNotContain("from globex");
+            AuditRecord applied = audit.await(a -> legacy.getCommandId().equals(a.getCommandId()), WAIT);
+            assertThat(applied.getOutcome()).isEqualTo("APPLIED");
+            assertThat(applied.getSessionId()).isEqualTo(trusted.getSessionId());
+            assertThat(applied.toString()).doesNotContain("trusted publisher");
         }
     }
 

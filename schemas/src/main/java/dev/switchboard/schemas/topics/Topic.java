@@ -1,5 +1,6 @@
 package dev.switchboard.schemas.topics;
 
+import dev.switchboard.events.AuditRecord;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CommandResult;
 import dev.switchboard.events.SessionCommand;
@@ -57,18 +58,25 @@ public enum Topic {
     WORKER_HEARTBEATS("worker-heartbeats", WorkerHeartbeat.class, Duration.ofDays(1),
             List.of(AGENT_WORKER, CALL_CONTROLLER),
             List.of(CALL_CONTROLLER, INTEGRATIONS)),
+    // Who did what to which call: written where each action is carried out, stored and served by the transcript service.
+    AUDIT("audit", AuditRecord.class, Duration.ofDays(90),
+            List.of(AGENT_WORKER, CALL_CONTROLLER, TRANSCRIPT_SERVICE),
+            List.of(TRANSCRIPT_SERVICE, INTEGRATIONS)),
 
     SESSION_COMMANDS_DLQ(SESSION_COMMANDS),
     COMMAND_RESULTS_DLQ(COMMAND_RESULTS),
     CALL_CONTROL_DLQ(CALL_CONTROL),
     SESSION_EVENTS_DLQ(SESSION_EVENTS),
     TRANSCRIPTS_DLQ(TRANSCRIPTS),
-    WORKER_HEARTBEATS_DLQ(WORKER_HEARTBEATS);
+    WORKER_HEARTBEATS_DLQ(WORKER_HEARTBEATS),
+    AUDIT_DLQ(AUDIT);
 
     public static final String PREFIX = "switchboard.";
     public static final String KEY = "the LiveKit room name";
     /** The key of {@link #WORKER_HEARTBEATS}. */
     public static final String WORKER_KEY = "the agent worker's id";
+    /** The key of {@link #AUDIT}. */
+    public static final String AUDIT_KEY = "the LiveKit room name, or the tenant for an action on no room";
     /** Partitions per topic; a room always maps to one of them. */
     public static final int DEFAULT_PARTITIONS = 6;
     /**
@@ -123,10 +131,14 @@ public enum Topic {
         return Optional.ofNullable(valueType);
     }
 
-    /** What the records are keyed by: {@link #KEY}, or {@link #WORKER_KEY} for worker heartbeats (and their dead letters). */
+    /** What the records are keyed by: {@link #KEY}, {@link #WORKER_KEY} for worker heartbeats, {@link #AUDIT_KEY} for audit records (and their dead letters alike). */
     public String key() {
         Topic topic = deadLetterOf == null ? this : deadLetterOf;
-        return topic == WORKER_HEARTBEATS ? WORKER_KEY : KEY;
+        return switch (topic) {
+            case WORKER_HEARTBEATS -> WORKER_KEY;
+            case AUDIT -> AUDIT_KEY;
+            default -> KEY;
+        };
     }
 
     /** Whether only the latest record of each key is kept (log compaction), rather than everything within the retention. */
