@@ -15,6 +15,8 @@ import dev.switchboard.schemas.topics.Topic;
 import dev.switchboard.testing.KafkaTestResource;
 import dev.switchboard.testing.TestProducer;
 import dev.switchboard.testing.TopicProbe;
+import dev.switchboard.events.AuditRecord;
+import dev.switchboard.schemas.serde.AuditRecordDeserializer;
 import dev.switchboard.testing.livekit.ApiFault;
 import dev.switchboard.testing.livekit.FakeLiveKitServer;
 import io.micrometer.core.instrument.Counter;
@@ -61,12 +63,14 @@ class HangupTest {
 
     private TopicProbe<SessionEvent> events;
     private TopicProbe<byte[]> deadLetters;
+    private TopicProbe<AuditRecord> audit;
 
     @BeforeEach
     void openProbes() {
         livekit.reset();
         events = TopicProbe.fromNow(Topic.SESSION_EVENTS, new SessionEventDeserializer());
         deadLetters = TopicProbe.fromNow(Topic.CALL_CONTROL_DLQ, new ByteArrayDeserializer());
+        audit = TopicProbe.fromNow(Topic.AUDIT, new AuditRecordDeserializer());
     }
 
     @AfterEach
@@ -74,6 +78,7 @@ class HangupTest {
         livekit.reset(); // the fake is shared with the other test classes of this resource set
         events.close();
         deadLetters.close();
+        audit.close();
     }
 
     private static ParticipantInfo[] agentAndCaller() {
@@ -128,6 +133,14 @@ class HangupTest {
             assertThat(call.video()).containsEntry("roomCreate", true);
             assertThat(call.status()).isEqualTo(200);
         });
+
+        AuditRecord audited = audit.await(a -> request.getCommandId().equals(a.getCommandId()), WAIT);
+        assertThat(audited.getActor()).isEqualTo(LLM);
+        assertThat(audited.getAction()).isEqualTo("HangupRequested");
+        assertThat(audited.getOutcome()).isEqualTo("DONE");
+        assertThat(audited.getRoom()).isEqualTo(room);
+        assertThat(audited.getSessionId()).isEqualTo(hangup.getSessionId());
+        assertThat(audited.getService()).isEqualTo("call-controller");
     }
 
     @Test
@@ -280,6 +293,10 @@ class HangupTest {
 
         assertThat(header(awaitDeadLetter(room), "dead-letter-reason")).contains("DeleteRoom refused", "403");
         assertThat(livekit.requestsFor(room)).hasSize(1);
+        assertThat(audit.await(a -> room.equals(a.getRoom()), WAIT)).satisfies(a -> {
+            assertThat(a.getOutcome()).isEqualTo("REFUSED");
+            assertThat(a.getDetail()).contains("403");
+        });
     }
 
     @Test

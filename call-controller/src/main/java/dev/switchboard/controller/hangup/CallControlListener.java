@@ -2,14 +2,18 @@ package dev.switchboard.controller.hangup;
 
 import dev.switchboard.controller.control.CallControlRouter;
 import dev.switchboard.controller.control.ControlOutcome;
+import dev.switchboard.controller.events.AuditPublisher;
 import dev.switchboard.events.CallControlRequest;
+import dev.switchboard.events.HangupRequested;
 import dev.switchboard.kit.kafka.DeadLetters;
 import dev.switchboard.kit.kafka.Poison;
+import dev.switchboard.schemas.audit.AuditRecords;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -26,12 +30,18 @@ import java.util.concurrent.CompletionStage;
 public class CallControlListener {
     private static final Logger LOG = Logger.getLogger(CallControlListener.class);
 
+    private static final String SERVICE = "call-controller";
+
     private final CallControlRouter router;
     private final DeadLetters deadLetters;
+    private final AuditPublisher audit;
+    private final Clock clock;
 
-    CallControlListener(CallControlRouter router, DeadLetters deadLetters) {
+    CallControlListener(CallControlRouter router, DeadLetters deadLetters, AuditPublisher audit, Clock clock) {
         this.router = router;
         this.deadLetters = deadLetters;
+        this.audit = audit;
+        this.clock = clock;
     }
 
     @Incoming("call-control")
@@ -43,6 +53,7 @@ public class CallControlListener {
         CallControlRequest request = message.getPayload();
         router.submit(request)
                 .handle((outcome, error) -> {
+                    audited(request, outcome, error);
                     if (error != null) {
                         LOG.errorf(error, "room %s: request %s failed unexpectedly", request.getRoom(), request.getCommandId());
                         return deadLetters.reject(message, Poison.failed(error));
@@ -55,6 +66,40 @@ public class CallControlListener {
                 })
                 .thenCompose(settled -> settled);
         return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * Records who asked for what and what became of it. The request's own outcome does not wait for the audit record:
+     * a broker that cannot take it is logged, and the request is settled as it would be without it.
+     */
+    private void audited(CallControlRequest request, ControlOutcome outcome, Throwable error) {
+        String result;
+        String detail;
+        switch (outcome) {
+            case null -> {
+                result = AuditRecords.FAILED;
+                detail = error == null ? null : error.getClass().getSimpleName();
+            }
+            case ControlOutcome.Done done -> {
+                result = AuditRecords.DONE;
+                detail = done.summary();
+            }
+            case ControlOutcome.Skipped skipped -> {
+                result = "SKIPPED";
+                detail = skipped.why();
+            }
+            case ControlOutcome.Refused refused -> {
+                result = "REFUSED";
+                detail = refused.reason();
+            }
+        }
+        String sessionId = request.getPayload() instanceof HangupRequested hangup ? hangup.getSessionId() : null;
+        audit.publish(AuditRecords.ofCallControl(request, result, detail, sessionId, clock.instant(), SERVICE))
+                .exceptionally(failure -> {
+                    LOG.warnf("room %s: the audit record of request %s was not published: %s", request.getRoom(), request.getCommandId(),
+                            failure.getMessage());
+                    return null;
+                });
     }
 
     /** The reason a request was dead-lettered; its message becomes the record's dead-letter-reason header. */
