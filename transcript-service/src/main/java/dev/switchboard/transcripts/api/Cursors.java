@@ -1,6 +1,7 @@
 package dev.switchboard.transcripts.api;
 
 import dev.switchboard.kit.problem.ProblemException;
+import dev.switchboard.transcripts.store.AuditStore;
 import dev.switchboard.transcripts.store.SearchQueries;
 import dev.switchboard.transcripts.store.SessionQueries;
 import dev.switchboard.transcripts.store.SessionSort;
@@ -17,6 +18,7 @@ import java.util.UUID;
 final class Cursors {
     private static final String SESSIONS = "s1";
     private static final String SEARCH = "q1";
+    private static final String AUDIT = "a1";
 
     private Cursors() {
     }
@@ -69,6 +71,29 @@ final class Cursors {
                 throw invalid();
             }
             return new SearchQueries.After(createdAt, UUID.fromString(parts[3]));
+        } catch (RuntimeException e) {
+            throw invalid();
+        }
+    }
+
+    static String audit(AuditStore.After after) {
+        return after == null ? null : encode(AUDIT + "|-occurredAt|" + after.occurredAt() + "|" + after.auditId());
+    }
+
+    static AuditStore.After audit(String cursor) {
+        if (cursor == null || cursor.isBlank()) {
+            return null;
+        }
+        String[] parts = decode(cursor);
+        if (!parts[0].equals(AUDIT)) {
+            throw ProblemException.invalid("cursor: not a cursor of GET /v1/audit");
+        }
+        try {
+            Instant occurredAt = Instant.parse(parts[2]);
+            if (!Params.inRange(occurredAt) || parts[3].isBlank()) {
+                throw invalid();
+            }
+            return new AuditStore.After(occurredAt, parts[3]);
         } catch (RuntimeException e) {
             throw invalid();
         }

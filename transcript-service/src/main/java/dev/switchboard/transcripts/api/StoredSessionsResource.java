@@ -7,6 +7,7 @@ import dev.switchboard.events.CallDirection;
 import dev.switchboard.events.EndReason;
 import dev.switchboard.kit.problem.Problem;
 import dev.switchboard.kit.problem.ProblemException;
+import dev.switchboard.transcripts.audit.AuditTrail;
 import dev.switchboard.transcripts.config.TranscriptsConfig;
 import dev.switchboard.transcripts.format.TranscriptFormat;
 import dev.switchboard.transcripts.format.TranscriptRenderer;
@@ -54,10 +55,12 @@ public class StoredSessionsResource {
     private final SearchConfigs searchConfigs;
     private final TranscriptsConfig config;
     private final CurrentCaller caller;
+    private final AuditTrail audit;
 
     StoredSessionsResource(SessionQueries sessions, TranscriptQueries transcripts, SessionDeleter deleter, SearchConfigs searchConfigs,
-                     TranscriptsConfig config, CurrentCaller caller) {
+                     TranscriptsConfig config, CurrentCaller caller, AuditTrail audit) {
         this.caller = caller;
+        this.audit = audit;
         this.sessions = sessions;
         this.transcripts = transcripts;
         this.deleter = deleter;
@@ -161,6 +164,7 @@ public class StoredSessionsResource {
         SessionDeleter.Deleted deleted = id == null ? deleter.deleteRoom(name, "request", tenant)
                 : deleter.deleteSession(name, id, "request", tenant);
         LOG.infof("deleted on request: room %s, %d session(s) %s, %d segment(s)", name, deleted.sessions(), deleted.sessionIds(), deleted.segments());
+        audit.deleted(caller.get().issuer(null), name, deleted.sessionsByTenant(), deleted.sessionIds().toString());
         return new TranscriptViews.DeletionView(name, deleted.sessions(), deleted.segments(), deleted.sessionIds());
     }
 

@@ -1,5 +1,6 @@
 package dev.switchboard.transcripts.store;
 
+import dev.switchboard.transcripts.audit.AuditTrail;
 import dev.switchboard.transcripts.config.TranscriptsConfig;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,6 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -35,13 +38,16 @@ public class RetentionPurge {
     private final TranscriptsConfig config;
     private final Clock clock;
     private final MeterRegistry metrics;
+    private final AuditTrail audit;
 
-    RetentionPurge(AgroalDataSource dataSource, SessionDeleter deleter, TranscriptsConfig config, Clock clock, MeterRegistry metrics) {
+    RetentionPurge(AgroalDataSource dataSource, SessionDeleter deleter, TranscriptsConfig config, Clock clock, MeterRegistry metrics,
+                   AuditTrail audit) {
         this.dataSource = dataSource;
         this.deleter = deleter;
         this.config = config;
         this.clock = clock;
         this.metrics = metrics;
+        this.audit = audit;
     }
 
     @Scheduled(identity = "transcript-retention", every = "${switchboard.transcripts.retention.every}", delayed = "${switchboard.transcripts.retention.initial-delay}",
@@ -62,6 +68,7 @@ public class RetentionPurge {
         int batch = Math.max(1, config.retention().batchSize());
         int sessions = 0;
         long segments = 0;
+        Map<String, Integer> byTenant = new TreeMap<>();
         while (true) {
             List<SessionDeleter.Victim> victims = startedBefore(cutoff, batch);
             if (victims.isEmpty()) {
@@ -70,6 +77,7 @@ public class RetentionPurge {
             SessionDeleter.Deleted deleted = deleter.delete(victims, "retention");
             sessions += deleted.sessions();
             segments += deleted.segments();
+            deleted.sessionsByTenant().forEach((tenant, count) -> byTenant.merge(tenant, count, Integer::sum));
             if (victims.size() < batch) {
                 break;
             }
@@ -79,6 +87,7 @@ public class RetentionPurge {
             LOG.infof("retention: purged %d session(s) with %d segment(s) that started before %s; forgot %d old tombstone(s)",
                     sessions, segments, cutoff, forgotten);
         }
+        audit.purged(byTenant, cutoff);
         metrics.counter("switchboard.transcripts.retention.purged.sessions").increment(sessions);
         metrics.counter("switchboard.transcripts.retention.purged.segments").increment(segments);
         return new Purged(sessions, segments, forgotten);

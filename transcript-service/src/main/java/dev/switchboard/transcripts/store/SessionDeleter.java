@@ -9,6 +9,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -17,8 +19,15 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class SessionDeleter {
-    /** What was removed: counts only, never content. */
-    public record Deleted(List<UUID> sessionIds, long segments) {
+    /** What was removed: counts only, never content; {@code sessionsByTenant} says whose sessions they were. */
+    public record Deleted(List<UUID> sessionIds, long segments, Map<String, Integer> sessionsByTenant) {
+        static final Deleted NOTHING = new Deleted(List.of(), 0, Map.of());
+
+        public Deleted {
+            sessionIds = List.copyOf(sessionIds);
+            sessionsByTenant = Map.copyOf(sessionsByTenant);
+        }
+
         public int sessions() {
             return sessionIds.size();
         }
@@ -67,7 +76,7 @@ public class SessionDeleter {
     public Deleted deleteSession(String room, UUID sessionId, String reason, String tenant) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             if (tenant != null && belongsToAnother(connection, sessionId, tenant)) {
-                return new Deleted(List.of(), 0);
+                return Deleted.NOTHING;
             }
             return delete(connection, List.of(new Victim(sessionId, room)), reason);
         }
@@ -91,7 +100,7 @@ public class SessionDeleter {
 
     private static Deleted delete(Connection connection, List<Victim> victims, String reason) throws SQLException {
         if (victims.isEmpty()) {
-            return new Deleted(List.of(), 0);
+            return Deleted.NOTHING;
         }
         List<UUID> ids = victims.stream().map(Victim::sessionId).distinct().toList();
         connection.setAutoCommit(false);
@@ -109,16 +118,19 @@ public class SessionDeleter {
                 segments = statement.executeLargeUpdate();
             }
             List<UUID> sessions = new ArrayList<>();
-            try (PreparedStatement statement = connection.prepareStatement("DELETE FROM sessions WHERE session_id = ANY(?) RETURNING session_id")) {
+            Map<String, Integer> byTenant = new TreeMap<>();
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "DELETE FROM sessions WHERE session_id = ANY(?) RETURNING session_id, tenant")) {
                 statement.setArray(1, idArray);
                 try (ResultSet rs = statement.executeQuery()) {
                     while (rs.next()) {
                         sessions.add(rs.getObject(1, UUID.class));
+                        byTenant.merge(rs.getString(2), 1, Integer::sum);
                     }
                 }
             }
             connection.commit();
-            return new Deleted(List.copyOf(sessions), segments);
+            return new Deleted(sessions, segments, byTenant);
         } catch (SQLException | RuntimeException e) {
             Jdbc.rollbackQuietly(connection, e);
             throw e;

@@ -98,6 +98,10 @@ class DeletionAndRetentionTest {
                 "SELECT reason FROM deleted_sessions WHERE session_id = '" + ancient.sessionId() + "'").equals(List.of("reason=retention")));
         assertThat(rowsOf(ancient.room())).isZero();
         assertThat(Api.texts(Api.awaitTranscriptSize(recent.room(), 1))).containsExactly("just now");
+        // The purge is audited: the system acted, for the tenant whose sessions went, with counts and no content.
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> RestAssured.get("/v1/audit?limit=200").then().statusCode(200).extract()
+                .jsonPath().getList("records.findAll { it.action == 'RetentionPurge' && it.actor.id == 'retention-policy' && it.tenant == 'default' }.detail",
+                        String.class), details -> details.stream().anyMatch(d -> d.contains("session(s) that started before")));
     }
 
     /** Session and segment rows stored under a room. */

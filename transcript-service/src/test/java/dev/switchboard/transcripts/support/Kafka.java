@@ -1,6 +1,8 @@
 package dev.switchboard.transcripts.support;
 
+import dev.switchboard.events.AuditRecord;
 import dev.switchboard.events.SessionEvent;
+import dev.switchboard.schemas.audit.AuditRecords;
 import dev.switchboard.events.TranscriptSegment;
 import dev.switchboard.schemas.serde.AvroCodec;
 import dev.switchboard.schemas.topics.Topic;
@@ -23,6 +25,7 @@ import java.util.stream.IntStream;
 public final class Kafka {
     private static final AvroCodec<TranscriptSegment> SEGMENTS = AvroCodec.of(TranscriptSegment.class);
     private static final AvroCodec<SessionEvent> EVENTS = AvroCodec.of(SessionEvent.class);
+    private static final AvroCodec<AuditRecord> AUDIT = AvroCodec.of(AuditRecord.class);
     private static KafkaProducer<String, byte[]> producer;
 
     private Kafka() {
@@ -37,6 +40,12 @@ public final class Kafka {
     public static void publish(SessionEvent... events) {
         for (SessionEvent event : events) {
             send(Topic.SESSION_EVENTS, event.getRoom(), EVENTS.encode(event));
+        }
+    }
+
+    public static void publish(AuditRecord... records) {
+        for (AuditRecord record : records) {
+            send(Topic.AUDIT, AuditRecords.key(record), AUDIT.encode(record));
         }
     }
 
