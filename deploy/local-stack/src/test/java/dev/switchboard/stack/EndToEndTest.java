@@ -251,6 +251,15 @@ class EndToEndTest {
                 "AGENT: Good news: it shipped today. Goodbye!");
         assertThat(given().get(transcripts + "/v1/sessions/" + room + "/transcript?format=text").asString())
                 .contains("Order 42 shipped today by UPS.");
+
+        // The audit trail names who steered the call (the token's subject, the header only as its label) and who hung up.
+        await(() -> given().get(transcripts + "/v1/audit?room=" + room).jsonPath().getList("records").size() >= 2);
+        var audit = given().get(transcripts + "/v1/audit?room=" + room).then().statusCode(200).extract().jsonPath();
+        assertThat(audit.getList("records.findAll { it.action == 'InjectContext' }.collect { it.actor.id + '/' + it.actor.displayName + ' ' + it.outcome + ' by ' + it.service }"))
+                .containsExactly("stack-test/crm APPLIED by agent-worker");
+        assertThat(audit.getList("records.findAll { it.action == 'HangupRequested' }.collect { it.actor.kind + ' ' + it.outcome + ' by ' + it.service }"))
+                .containsExactly("LLM DONE by call-controller");
+        assertThat(audit.prettify()).doesNotContain("Order 42 shipped");
     }
 
     private static void await(Supplier<Boolean> condition) {
