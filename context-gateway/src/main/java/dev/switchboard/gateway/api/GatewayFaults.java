@@ -24,6 +24,8 @@ public class GatewayFaults implements FaultTranslator {
             case SESSION_ENDING -> GatewayProblems.SESSION_ENDING;
             case KEY_REUSED -> GatewayProblems.IDEMPOTENCY_KEY_REUSED;
             case PUBLISH_FAILED -> GatewayProblems.PUBLISH_FAILED;
+            case DIALING_NOT_CONFIGURED -> GatewayProblems.DIALING_NOT_CONFIGURED;
+            case ROOM_BUSY -> GatewayProblems.ROOM_BUSY;
         };
         return Optional.of(new ProblemException(type, refused.getMessage()).with("room", refused.room()));
     }

@@ -1,7 +1,10 @@
 package dev.switchboard.gateway.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.switchboard.events.AnsweredBy;
 import dev.switchboard.events.Issuer;
+import dev.switchboard.gateway.calls.CallFailure;
+import dev.switchboard.gateway.calls.OutboundCall;
 import dev.switchboard.gateway.commands.Decision;
 import dev.switchboard.gateway.commands.TrackedCommand;
 import dev.switchboard.gateway.sessions.CallEnd;
@@ -74,17 +77,66 @@ public final class GatewayViews {
     public record SessionView(String room, String sessionId, SessionState state, String transport, String direction,
                               String agentName, String workerId, String callerNumber, String calleeNumber,
                               Instant startedAt, Instant endedAt, String endReason, CallEndView callEnded,
-                              SessionEndView sessionEnded, String tenant) {
+                              SessionEndView sessionEnded, String tenant,
+                              @Schema(description = "The outbound call that brought the session about (POST /v1/calls or a DialRequested)")
+                              CallView call) {
 
         public static SessionView of(LiveSession s) {
+            return of(s, null);
+        }
+
+        /** With the room's outbound call, when it is this session's. */
+        public static SessionView of(LiveSession s, OutboundCall call) {
             var end = s.sessionEnd();
+            boolean ours = call != null && (call.sessionId() == null ? !call.isOver() || s.sessionId() == null
+                    : call.sessionId().equals(s.sessionId()));
             return new SessionView(s.room(), s.sessionId(), s.state(), s.transport().name(), s.direction().name(),
                     s.agentName(), s.workerId(), s.callerNumber(), s.calleeNumber(), s.startedAt(),
                     end == null ? null : end.at(), end == null ? null : end.reason().name(),
                     CallEndView.of(s.callEnd()),
                     end == null ? null : new SessionEndView(end.at(), end.reason().name(), end.detail(),
                             IssuerView.of(end.endedBy()), end.durationMs()),
-                    s.tenant());
+                    s.tenant(), ours ? CallView.of(call) : null);
+        }
+    }
+
+    @Schema(name = "CallFailure", description = "Why the dial failed, as the call controller read LiveKit's answer")
+    public record CallFailureView(
+            @Schema(enumeration = {"BUSY", "DECLINED", "NO_ANSWER", "INVALID_NUMBER", "TRUNK_REJECTED", "TRUNK_UNAVAILABLE", "FAILED"})
+            String reason,
+            @Schema(description = "The SIP status, e.g. 486; null when there was none (LiveKit's ringing timeout, LiveKit unreachable)")
+            Integer sipStatusCode,
+            @Schema(description = "The SIP reason phrase, e.g. Busy Here") String sipStatus,
+            String detail) {
+        static CallFailureView of(CallFailure failure) {
+            return failure == null ? null
+                    : new CallFailureView(failure.reason(), failure.sipStatusCode(), failure.sipStatus(), failure.detail());
+        }
+    }
+
+    @Schema(name = "Call", description = "An outbound phone call")
+    public record CallView(
+            String room, String commandId,
+            @Schema(enumeration = {"DIALING", "ANSWERED", "FAILED", "ENDED"}) String state,
+            @Schema(description = "The number or SIP URI dialled") String to,
+            @Schema(description = "The caller id; null: the trunk's own number") String from,
+            String trunkId,
+            @Schema(enumeration = {"human", "machine"}, description = "Who answered (answering-machine detection); null until known")
+            String answeredBy,
+            CallFailureView failure,
+            @Schema(description = "Why the answered call ended (an EndReason), once it has") String endReason,
+            @Schema(description = "The agent's session, once it started") String sessionId,
+            Instant requestedAt, Instant answeredAt, Instant endedAt, String statusUrl) {
+
+        public static CallView of(OutboundCall call) {
+            return new CallView(call.room(), call.commandId(), call.state().name(), call.to(), call.from(), call.trunkId(),
+                    call.answeredBy() == AnsweredBy.UNKNOWN ? null : call.answeredBy().name().toLowerCase(java.util.Locale.ROOT),
+                    CallFailureView.of(call.failure()), call.endReason() == null ? null : call.endReason().name(),
+                    call.sessionId(), call.requestedAt(), call.answeredAt(), call.endedAt(), statusUrl(call.room()));
+        }
+
+        static String statusUrl(String room) {
+            return "/v1/calls/" + java.net.URLEncoder.encode(room, java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.api;
 
+import dev.switchboard.gateway.calls.OutboundCalls;
 import dev.switchboard.gateway.sessions.LiveSession;
 import dev.switchboard.gateway.sessions.LiveSessionRegistry;
 import dev.switchboard.gateway.sessions.SessionState;
@@ -38,10 +39,12 @@ public class LiveSessionsResource {
 
     private final LiveSessionRegistry registry;
     private final CurrentCaller caller;
+    private final OutboundCalls calls;
 
-    LiveSessionsResource(LiveSessionRegistry registry, CurrentCaller caller) {
+    LiveSessionsResource(LiveSessionRegistry registry, CurrentCaller caller, OutboundCalls calls) {
         this.registry = registry;
         this.caller = caller;
+        this.calls = calls;
     }
 
     @GET
@@ -58,7 +61,7 @@ public class LiveSessionsResource {
         Caller who = caller.get();
         return new GatewayViews.SessionList(registry.all().stream()
                 .filter(session -> wanted.contains(session.state()) && who.mayAccess(session.tenant()))
-                .map(GatewayViews.SessionView::of)
+                                .map(this::view)
                 .toList());
     }
 
@@ -76,7 +79,11 @@ public class LiveSessionsResource {
             throw new ProblemException(GatewayProblems.SESSION_NOT_FOUND, "session \"" + sessionId + "\" is not known for room \""
                     + room + "\" (its latest session is " + session.sessionId() + ")");
         }
-        return GatewayViews.SessionView.of(session);
+        return view(session);
+    }
+
+    private GatewayViews.SessionView view(LiveSession session) {
+        return GatewayViews.SessionView.of(session, calls.find(session.room()).orElse(null));
     }
 
     private static Set<SessionState> wantedStates(String state, String all) {

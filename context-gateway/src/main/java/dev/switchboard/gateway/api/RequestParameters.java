@@ -38,6 +38,13 @@ public class RequestParameters {
                 sessionId(received.sessionId));
     }
 
+    /** The parameters of a dial: without {@code ?wait=} it answers at once; it may wait longer than a command (a phone rings). */
+    public Common parse(DialParameters received) {
+        Duration wait = WaitDuration.parse(received.wait, Duration.ZERO, config.calls().maxWait());
+        Caller who = caller.get();
+        return new Common(wait, who.issuer(label(received.issuer)), who, idempotencyKey(received.idempotencyKey), null);
+    }
+
     /**
      * The X-Switchboard-Issuer header is only a label for people (Issuer.displayName): who issued a command is the
      * token's subject and tenant, whatever the header says.

@@ -17,7 +17,11 @@ public final class CommandRefused extends RuntimeException {
         /** The Idempotency-Key was used before for another room or another kind of command. */
         KEY_REUSED,
         /** Kafka did not take the command. */
-        PUBLISH_FAILED
+        PUBLISH_FAILED,
+        /** A dial without a trunk, in the request or the configuration: nothing could place the call. */
+        DIALING_NOT_CONFIGURED,
+        /** A dial into a room that already has a call or a running session. */
+        ROOM_BUSY
     }
 
     private final Refusal refusal;

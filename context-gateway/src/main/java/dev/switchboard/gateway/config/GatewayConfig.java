@@ -25,6 +25,8 @@ public interface GatewayConfig {
 
     Watchdog watchdog();
 
+    Calls calls();
+
     /** How often ended sessions and old commands are evicted from memory. */
     @WithDefault("1m")
     Duration housekeepingInterval();
@@ -89,5 +91,14 @@ public interface GatewayConfig {
         /** How long after expiresAt the watchdog waits for a worker's result before it answers EXPIRED. */
         @WithDefault("2s")
         Duration expiryGrace();
+    }
+
+    interface Calls {
+        /**
+         * The longest {@code ?wait=} of {@code POST /v1/calls}: a phone rings for up to its ringing timeout (30 s by
+         * default) before the dial has an outcome. Without {@code ?wait=} the request answers 202 at once.
+         */
+        @WithDefault("60s")
+        Duration maxWait();
     }
 }

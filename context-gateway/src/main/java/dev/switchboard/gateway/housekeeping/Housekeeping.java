@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.housekeeping;
 
+import dev.switchboard.gateway.calls.OutboundCalls;
 import dev.switchboard.gateway.commands.CommandStore;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.config.GatewayTimers;
@@ -16,12 +17,14 @@ public class Housekeeping {
 
     private final LiveSessionRegistry registry;
     private final CommandStore commands;
+    private final OutboundCalls calls;
     private final GatewayTimers timers;
     private final GatewayConfig config;
 
-    Housekeeping(LiveSessionRegistry registry, CommandStore commands, GatewayTimers timers, GatewayConfig config) {
+    Housekeeping(LiveSessionRegistry registry, CommandStore commands, OutboundCalls calls, GatewayTimers timers, GatewayConfig config) {
         this.registry = registry;
         this.commands = commands;
+        this.calls = calls;
         this.timers = timers;
         this.config = config;
     }
@@ -34,8 +37,9 @@ public class Housekeeping {
         try {
             int sessions = registry.evictEnded();
             int evicted = commands.evictOld();
-            if (sessions + evicted > 0) {
-                LOG.debugf("evicted %d ended sessions and %d old commands", sessions, evicted);
+            int over = calls.evictOver();
+            if (sessions + evicted + over > 0) {
+                LOG.debugf("evicted %d ended sessions, %d old commands and %d outbound calls", sessions, evicted, over);
             }
         } catch (RuntimeException e) {
             LOG.error("housekeeping failed", e); // a failed sweep must not cancel the next ones

@@ -2,6 +2,7 @@ package dev.switchboard.gateway.kafka;
 
 import dev.switchboard.events.CallEnded;
 import dev.switchboard.events.SessionEvent;
+import dev.switchboard.gateway.calls.OutboundCalls;
 import dev.switchboard.gateway.commands.CommandStore;
 import dev.switchboard.gateway.sessions.CallEnd;
 import dev.switchboard.gateway.sessions.LiveSessionRegistry;
@@ -15,7 +16,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Builds the live-session registry from {@code switchboard.session-events} (per-instance group, from the beginning)
- * and tells waiting immediate hang-ups that their call ended. The topic is replayed at every start: poison from
+ * and the outbound calls (a dial's outcome), and tells waiting immediate hang-ups that their call ended. The topic is replayed at every start: poison from
  * before the start was dead-lettered when it came, and is only counted again.
  */
 @ApplicationScoped
@@ -23,12 +24,15 @@ public class SessionEventsListener {
     private static final Logger LOG = Logger.getLogger(SessionEventsListener.class);
 
     private final LiveSessionRegistry registry;
+    private final OutboundCalls calls;
     private final CommandStore commands;
     private final SessionEventsProgress progress;
     private final DeadLetters deadLetters;
 
-    SessionEventsListener(LiveSessionRegistry registry, CommandStore commands, SessionEventsProgress progress, DeadLetters deadLetters) {
+    SessionEventsListener(LiveSessionRegistry registry, OutboundCalls calls, CommandStore commands, SessionEventsProgress progress,
+                          DeadLetters deadLetters) {
         this.registry = registry;
+        this.calls = calls;
         this.commands = commands;
         this.progress = progress;
         this.deadLetters = deadLetters;
@@ -38,6 +42,7 @@ public class SessionEventsListener {
     public CompletionStage<Void> onEvent(Message<SessionEvent> message) {
         return progress.consume(message, deadLetters, event -> {
             registry.apply(event);
+            calls.apply(event);
             if (event.getPayload() instanceof CallEnded ended) {
                 var decided = commands.callEnded(event.getRoom(), event.getSessionId(), CallEnd.of(event, ended));
                 decided.forEach(c -> LOG.infof("room %s: hang-up %s confirmed by CallEnded", c.room(), c.commandId()));

@@ -1,0 +1,111 @@
+package dev.switchboard.gateway.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.events.FirstSpeaker;
+import dev.switchboard.events.Issuer;
+import dev.switchboard.events.MachineDetection;
+import dev.switchboard.gateway.api.BoundedText.Limit;
+import dev.switchboard.gateway.calls.DialOrder;
+import dev.switchboard.kit.problem.ProblemException;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** The request bodies of the phone endpoints (dial, transfer, keypad tones), validated before a resource sees them. */
+public final class CallRequests {
+    /** E.164: a plus, then up to 15 digits, the first not 0. */
+    static final String E164 = "\\+[1-9][0-9]{1,14}";
+    /** A SIP URI, loosely: the scheme, then no spaces, quotes or angle brackets. */
+    static final String SIP_URI = "sips?:[^\\s<>\"]{1,250}";
+    static final int MAX_METADATA_ENTRIES = 50;
+    static final int MAX_METADATA_KEY_LENGTH = 200;
+    static final int MAX_METADATA_VALUE_LENGTH = 4000;
+    static final Duration MAX_RINGING_TIMEOUT = Duration.ofMinutes(5);
+    static final Duration MAX_CALL_DURATION = Duration.ofHours(24);
+
+    private CallRequests() {
+    }
+
+    @Schema(name = "PlaceCallRequest", description = "An outbound phone call, placed through LiveKit SIP with an agent in the room")
+    public record PlaceCallRequest(
+            @Schema(required = true, description = "E.164 (+15551234567, also as tel:+15551234567) or a sip: URI", example = "+15551234567")
+            @NotNull(message = "is required (an E.164 number such as +15551234567, or a sip: URI)")
+            @Pattern(regexp = "(tel:)?" + E164 + "|" + SIP_URI, message = "must be an E.164 number (+ and up to 15 digits, e.g. +15551234567) or a sip: URI")
+            String to,
+            @Schema(description = "Caller id, E.164; default SWITCHBOARD_SIP_FROM_NUMBER, else the trunk's number")
+            @Pattern(regexp = E164, message = "must be an E.164 number such as +15557654321") String from,
+            @Schema(description = "LiveKit outbound trunk (ST_...); default SWITCHBOARD_SIP_OUTBOUND_TRUNK")
+            @Pattern(regexp = "[A-Za-z0-9_-]{1,100}", message = "must be a LiveKit trunk id such as ST_abc123") String trunkId,
+            @Schema(description = "The room to call into; default a new one (call-<uuid>)")
+            @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9_.-]{0,127}", message = "must be 1 to 128 letters, digits, '_', '.' or '-', starting with a letter or digit")
+            String room,
+            @Schema(description = "The agent to dispatch; default SWITCHBOARD_LIVEKIT_AGENT_NAME of the call controller")
+            @BoundedText(Limit.LABEL) String agentName,
+            @Schema(description = "The agent's instructions (system prompt) for this call")
+            @BoundedText(Limit.INSTRUCTIONS) String instructions,
+            @Schema(type = SchemaType.OBJECT, description = "Anything the agent should know (string values; others are kept as JSON text)")
+            Map<String, JsonNode> metadata,
+            @Schema(description = "How long the phone rings, e.g. 30s (default); 1s to 5m", example = "30s") String ringingTimeout,
+            @Schema(description = "The longest the call may last, e.g. 10m; 1s to 24h", example = "10m") String maxDuration,
+            @Schema(enumeration = {"hangup", "leave-message", "continue"},
+                    description = "What the agent does when an answering machine picks up; absent: no detection")
+            @Choice({"hangup", "leave-message", "continue"}) String machineDetection,
+            @Schema(description = "What the agent leaves on the machine (with machineDetection leave-message)")
+            @BoundedText(Limit.TEXT) String voicemailMessage,
+            @Schema(enumeration = {"callee", "agent"}, defaultValue = "callee",
+                    description = "Who speaks first once answered: the callee (the agent waits for their hello) or the agent")
+            @Choice({"callee", "agent"}) String firstSpeaker) {
+
+        static final String EXAMPLE = "{\"to\": \"+15551234567\"}";
+
+        DialOrder toOrder(Issuer issuer, String tenant, String idempotencyKey, Duration waitUpTo) {
+            MachineDetection detection = machineDetection == null ? null
+                    : MachineDetection.valueOf(machineDetection.toUpperCase(Locale.ROOT).replace('-', '_'));
+            if (detection == MachineDetection.LEAVE_MESSAGE && voicemailMessage == null) {
+                throw ProblemException.invalid("voicemailMessage is required with machineDetection leave-message");
+            }
+            if (voicemailMessage != null && detection != MachineDetection.LEAVE_MESSAGE) {
+                throw ProblemException.invalid("voicemailMessage is only used with machineDetection leave-message");
+            }
+            FirstSpeaker speaker = firstSpeaker == null ? null : FirstSpeaker.valueOf(firstSpeaker.toUpperCase(Locale.ROOT));
+            String number = to.regionMatches(true, 0, "tel:", 0, 4) ? to.substring(4) : to;
+            return new DialOrder(room, number, from, trunkId, agentName, instructions, metadata(metadata),
+                    CallDurations.parse("ringingTimeout", ringingTimeout, Duration.ofSeconds(1), MAX_RINGING_TIMEOUT),
+                    CallDurations.parse("maxDuration", maxDuration, Duration.ofSeconds(1), MAX_CALL_DURATION),
+                    detection, voicemailMessage, speaker, issuer, tenant, idempotencyKey, waitUpTo);
+        }
+
+        /** The DialRequested carries string values: strings as they are, anything else as its JSON text. */
+        private static Map<String, String> metadata(Map<String, JsonNode> given) {
+            if (given == null) {
+                return Map.of();
+            }
+            if (given.size() > MAX_METADATA_ENTRIES) {
+                throw ProblemException.invalid("metadata has " + given.size() + " entries; at most " + MAX_METADATA_ENTRIES + " are allowed");
+            }
+            Map<String, String> strings = new LinkedHashMap<>();
+            given.forEach((key, value) -> {
+                if (key.isBlank() || key.length() > MAX_METADATA_KEY_LENGTH) {
+                    throw ProblemException.invalid("metadata keys must not be blank and at most " + MAX_METADATA_KEY_LENGTH
+                            + " characters long");
+                }
+                if (value == null || value.isNull()) {
+                    throw ProblemException.invalid("metadata." + key + " must not be null (leave it out)");
+                }
+                String text = value.isTextual() ? value.asText() : value.toString();
+                if (text.length() > MAX_METADATA_VALUE_LENGTH) {
+                    throw ProblemException.invalid("metadata." + key + " is " + text.length() + " characters long; at most "
+                            + MAX_METADATA_VALUE_LENGTH + " are allowed");
+                }
+                strings.put(key, text);
+            });
+            return strings;
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package dev.switchboard.gateway.api;
+
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.jboss.resteasy.reactive.RestHeader;
+import org.jboss.resteasy.reactive.RestQuery;
+
+/** The query parameter and headers of {@code POST /v1/calls}, as received (parsed by {@link RequestParameters}). */
+public class DialParameters {
+    @RestQuery
+    @Parameter(description = "How long to wait for the call to be answered or to fail: 0 or absent answers 202 at once; "
+            + "e.g. 45s; at most switchboard.gateway.calls.max-wait (60s)")
+    String wait;
+
+    @RestHeader(RequestParameters.IDEMPOTENCY_KEY_HEADER)
+    @Parameter(description = "Becomes the dial's commandId: a retry with the same key never rings the phone again")
+    String idempotencyKey;
+
+    @RestHeader(RequestParameters.ISSUER_HEADER)
+    @Parameter(description = "Who places the call (an operator or system id); default http")
+    String issuer;
+}

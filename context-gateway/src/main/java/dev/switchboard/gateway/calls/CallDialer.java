@@ -1,0 +1,180 @@
+package dev.switchboard.gateway.calls;
+
+import dev.switchboard.events.CallControlRequest;
+import dev.switchboard.events.DialRequested;
+import dev.switchboard.gateway.commands.CommandMetrics;
+import dev.switchboard.gateway.commands.CommandPublisher;
+import dev.switchboard.gateway.commands.CommandRefused;
+import dev.switchboard.gateway.commands.CommandStore;
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.config.SipDefaults;
+import dev.switchboard.gateway.sessions.LiveSessionRegistry;
+import dev.switchboard.kit.auth.Caller;
+import dev.switchboard.schemas.client.Commands;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+
+import static dev.switchboard.gateway.commands.CommandRefused.Refusal.DIALING_NOT_CONFIGURED;
+import static dev.switchboard.gateway.commands.CommandRefused.Refusal.KEY_REUSED;
+import static dev.switchboard.gateway.commands.CommandRefused.Refusal.PUBLISH_FAILED;
+import static dev.switchboard.gateway.commands.CommandRefused.Refusal.ROOM_BUSY;
+
+/**
+ * Places outbound calls: a DialRequested on {@code switchboard.call-control} for the call controller, then (bounded)
+ * waits for CallAnswered or CallFailed. A dial is registered before it is published, so its waiter cannot miss the
+ * outcome; a retry with the same Idempotency-Key finds the registered dial and publishes nothing, so a phone never
+ * rings twice for one key (the controller also places a commandId at most once).
+ */
+@ApplicationScoped
+public class CallDialer {
+    public static final String TYPE = "DialRequested";
+    private static final Logger LOG = Logger.getLogger(CallDialer.class);
+
+    private final OutboundCalls calls;
+    private final CommandStore commands;
+    private final LiveSessionRegistry sessions;
+    private final CommandPublisher publisher;
+    private final CommandMetrics metrics;
+    private final SipDefaults sip;
+    private final Clock clock;
+    private final Duration lifetime;
+
+    CallDialer(OutboundCalls calls, CommandStore commands, LiveSessionRegistry sessions, CommandPublisher publisher,
+               CommandMetrics metrics, SipDefaults sip, Clock clock, GatewayConfig config) {
+        this.calls = calls;
+        this.commands = commands;
+        this.sessions = sessions;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.sip = sip;
+        this.clock = clock;
+        this.lifetime = config.commands().lifetime();
+    }
+
+    public Uni<DialReply> dial(DialOrder order) {
+        long started = System.nanoTime();
+        return Uni.createFrom().<DialReply>deferred(() -> place(order)).onItemOrFailure().invoke((reply, failure) -> {
+            String outcome = reply instanceof DialReply.Dialed dialed ? dialed.call().state().name()
+                    : reply != null ? CommandMetrics.PENDING
+                    : failure instanceof CommandRefused refused ? refused.refusal().name() : "ERROR";
+            metrics.requestEnded(TYPE, outcome, Duration.ofNanos(System.nanoTime() - started));
+        });
+    }
+
+    private Uni<DialReply> place(DialOrder order) {
+        Optional<OutboundCall> earlier = earlier(order);
+        if (earlier.isPresent()) {
+            return awaitOutcome(earlier.get(), order.waitUpTo());
+        }
+        String trunk = text(order.trunkId()).or(sip::outboundTrunk).orElseThrow(() -> new CommandRefused(DIALING_NOT_CONFIGURED,
+                order.room(), "outbound calls are not configured: set SWITCHBOARD_SIP_OUTBOUND_TRUNK (the LiveKit outbound trunk, "
+                + "ST_...) on the context gateway and the call controller, or name one in the request's trunkId; the call "
+                + "controller also needs LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET"));
+        String commandId = order.idempotencyKey() != null ? order.idempotencyKey() : Commands.newCommandId();
+        String room = order.room() != null ? order.room() : generatedRoom(order.idempotencyKey());
+        sessions.find(room).filter(s -> s.state().hasWorker()).ifPresent(s -> {
+            throw new CommandRefused(ROOM_BUSY, room, "room \"" + room + "\" has a running session (" + s.sessionId()
+                    + ", " + s.state() + "); dial into another room or leave room out");
+        });
+        String from = text(order.from()).or(sip::fromNumber).orElse(null);
+        CallControlRequest request = new Commands(order.issuer(), lifetime, clock)
+                .callControl(commandId, room, payload(order, trunk, from), lifetime, order.tenant());
+        OutboundCall dialing = OutboundCall.dialing(room, commandId, order.to(), from, trunk, clock.instant(), order.tenant());
+        return switch (calls.register(dialing)) {
+            case OutboundCalls.Registration.Known known -> awaitOutcome(known.call(), order.waitUpTo()); // a concurrent retry
+            case OutboundCalls.Registration.RoomBusy busy -> throw new CommandRefused(ROOM_BUSY, room, "room \"" + room
+                    + "\" already has a call (" + busy.call().state() + ", dial " + busy.call().commandId()
+                    + "); dial into another room or leave room out");
+            case OutboundCalls.Registration.Registered registered -> {
+                LOG.infof("room %s: dialling %s through trunk %s (%s)", room, order.to(), trunk, commandId);
+                yield publisher.publish(request)
+                        .onFailure().transform(error -> publishFailed(registered.call(), error))
+                        .chain(() -> awaitOutcome(registered.call(), order.waitUpTo()));
+            }
+        };
+    }
+
+    /** The dial an Idempotency-Key already placed; a key used for something else is refused. */
+    private Optional<OutboundCall> earlier(DialOrder order) {
+        String key = order.idempotencyKey();
+        if (key == null) {
+            return Optional.empty();
+        }
+        commands.find(key).ifPresent(command -> {
+            throw new CommandRefused(KEY_REUSED, order.room(), "Idempotency-Key \"" + key + "\" was already used for a "
+                    + command.type() + " command on room \"" + command.room() + "\"; use a new key for a new call");
+        });
+        return calls.findByCommand(key).map(call -> {
+            if (!order.tenant().equals(Caller.tenantOrDefault(call.tenant()))) {
+                // Another tenant's call: nothing of it is told, not even its room.
+                throw new CommandRefused(KEY_REUSED, order.room(), "Idempotency-Key \"" + key + "\" was already used; use a new key for a new call");
+            }
+            if (order.room() != null && !order.room().equals(call.room())) {
+                throw new CommandRefused(KEY_REUSED, order.room(), "Idempotency-Key \"" + key + "\" was already used for a call "
+                        + "into room \"" + call.room() + "\"; use a new key for a new call");
+            }
+            return call;
+        });
+    }
+
+    private Uni<DialReply> awaitOutcome(OutboundCall call, Duration wait) {
+        if (call.isDialed()) {
+            return Uni.createFrom().item(new DialReply.Dialed(call));
+        }
+        if (wait.isZero() || call.commandId() == null) {
+            return Uni.createFrom().item(new DialReply.Pending(latest(call)));
+        }
+        return Uni.createFrom().completionStage(calls.whenDialed(call.commandId()))
+                .map(dialed -> (DialReply) new DialReply.Dialed(dialed))
+                .ifNoItem().after(wait).recoverWithItem(() -> new DialReply.Pending(latest(call)));
+    }
+
+    private OutboundCall latest(OutboundCall call) {
+        return calls.findByCommand(call.commandId()).orElse(call);
+    }
+
+    private CommandRefused publishFailed(OutboundCall call, Throwable error) {
+        calls.forget(call); // a retry with the same Idempotency-Key must publish again
+        LOG.errorf("room %s: could not publish the dial %s: %s", call.room(), call.commandId(), error.getMessage());
+        return new CommandRefused(PUBLISH_FAILED, call.room(), "the dial could not be published to Kafka: " + error.getMessage(), error);
+    }
+
+    private static DialRequested payload(DialOrder order, String trunk, String from) {
+        var dial = DialRequested.newBuilder()
+                .setSipTrunkId(trunk)
+                .setPhoneNumber(order.to())
+                .setFromNumber(from)
+                .setAgentName(order.agentName())
+                .setInstructions(order.instructions())
+                .setMetadata(order.metadata())
+                .setWaitUntilAnswered(true)
+                .setMachineDetection(order.machineDetection())
+                .setVoicemailMessage(order.voicemailMessage())
+                .setFirstSpeaker(order.firstSpeaker());
+        if (order.ringingTimeout() != null) {
+            dial.setRingingTimeoutSeconds(Math.toIntExact(order.ringingTimeout().toSeconds()));
+        }
+        if (order.maxDuration() != null) {
+            dial.setMaxCallDurationSeconds(Math.toIntExact(order.maxDuration().toSeconds()));
+        }
+        return dial.build();
+    }
+
+    /** A new room per call; derived from the Idempotency-Key when there is one, so every retry names the same room. */
+    static String generatedRoom(String idempotencyKey) {
+        UUID id = idempotencyKey == null ? UUID.randomUUID()
+                : UUID.nameUUIDFromBytes(("switchboard-dial:" + idempotencyKey).getBytes(StandardCharsets.UTF_8));
+        return "call-" + id;
+    }
+
+    private static Optional<String> text(String value) {
+        return Optional.ofNullable(value).map(String::trim).filter(v -> !v.isEmpty());
+    }
+}

@@ -1,0 +1,79 @@
+package dev.switchboard.gateway.calls;
+
+import dev.switchboard.events.AnsweredBy;
+import dev.switchboard.events.EndReason;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * The latest outbound call of a room. Immutable: {@link OutboundCalls} replaces it on every change.
+ *
+ * @param commandId   the DialRequested's commandId (null when only the events named the call and none said it)
+ * @param to          the number or SIP URI dialled
+ * @param from        the caller id; null when the trunk's own number is used or it is not known
+ * @param sessionId   the agent's session once it started
+ * @param answeredBy  who answered, once known (answering-machine detection); UNKNOWN otherwise
+ * @param failure     set when FAILED
+ * @param endReason   set when ENDED
+ * @param tenant      whose call it is: the token's that placed it, or its session's; null until known (counts as 'default')
+ */
+public record OutboundCall(String room, String commandId, CallState state, String to, String from, String trunkId,
+                           String sessionId, AnsweredBy answeredBy, CallFailure failure, EndReason endReason,
+                           Instant requestedAt, Instant answeredAt, Instant endedAt, String tenant) {
+
+    public OutboundCall {
+        Objects.requireNonNull(room, "room");
+        Objects.requireNonNull(state, "state");
+        answeredBy = answeredBy == null ? AnsweredBy.UNKNOWN : answeredBy;
+    }
+
+    /** A dial this gateway is about to publish. */
+    public static OutboundCall dialing(String room, String commandId, String to, String from, String trunkId, Instant at, String tenant) {
+        return new OutboundCall(room, commandId, CallState.DIALING, to, from, trunkId, null, null, null, null, at, null, null, tenant);
+    }
+
+    OutboundCall answered(String number, Instant at, AnsweredBy by) {
+        return new OutboundCall(room, commandId, CallState.ANSWERED, orElse(to, number), from, trunkId, sessionId,
+                by == AnsweredBy.UNKNOWN ? answeredBy : by, null, null, requestedAt, at, null, tenant);
+    }
+
+    OutboundCall failed(String number, CallFailure why, Instant at) {
+        return new OutboundCall(room, commandId, CallState.FAILED, orElse(to, number), from, trunkId, sessionId, answeredBy,
+                why, endReason, requestedAt, answeredAt, at, tenant);
+    }
+
+    OutboundCall ended(EndReason reason, Instant at) {
+        return new OutboundCall(room, commandId, CallState.ENDED, to, from, trunkId, sessionId, answeredBy, failure, reason,
+                requestedAt, answeredAt, at, tenant);
+    }
+
+    /** A CallEnded seen while still dialing (a hang-up of the ringing room): kept until CallFailed decides. */
+    OutboundCall endedWhileDialing(EndReason reason) {
+        return new OutboundCall(room, commandId, state, to, from, trunkId, sessionId, answeredBy, failure, reason,
+                requestedAt, answeredAt, endedAt, tenant);
+    }
+
+    OutboundCall classified(AnsweredBy by) {
+        return new OutboundCall(room, commandId, state, to, from, trunkId, sessionId, by, failure, endReason, requestedAt,
+                answeredAt, endedAt, tenant);
+    }
+
+    OutboundCall inSession(String session, String callee, String caller, String dialCommandId, String sessionTenant) {
+        return new OutboundCall(room, orElse(commandId, dialCommandId), state, orElse(to, callee), orElse(from, caller), trunkId,
+                session, answeredBy, failure, endReason, requestedAt, answeredAt, endedAt, orElse(tenant, sessionTenant));
+    }
+
+    /** Whether the call has its outcome (answered or failed). */
+    public boolean isDialed() {
+        return !state.isDialing();
+    }
+
+    public boolean isOver() {
+        return state == CallState.FAILED || state == CallState.ENDED;
+    }
+
+    private static String orElse(String value, String fallback) {
+        return value != null ? value : fallback;
+    }
+}

@@ -1,0 +1,221 @@
+package dev.switchboard.gateway.calls;
+
+import dev.switchboard.events.AnswerClassified;
+import dev.switchboard.events.CallAnswered;
+import dev.switchboard.events.CallDirection;
+import dev.switchboard.events.CallEnded;
+import dev.switchboard.events.CallFailed;
+import dev.switchboard.events.SessionEnded;
+import dev.switchboard.events.SessionEvent;
+import dev.switchboard.events.SessionStarted;
+import dev.switchboard.gateway.config.GatewayConfig;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The latest outbound call of every room: the dials this instance published, and what {@code switchboard.session-events}
+ * says about any dial (CallAnswered, CallFailed, CallEnded, the agent's session, AnswerClassified), so a dial sent
+ * over Kafka by another system shows up too once its outcome is known. Requests waiting for a dial's outcome wait
+ * here. Over calls stay for the sessions' retention, then are evicted.
+ */
+@Singleton
+public class OutboundCalls {
+
+    /** What registering a new dial found. */
+    public sealed interface Registration {
+        /** Registered: publish it. */
+        record Registered(OutboundCall call) implements Registration {
+        }
+
+        /** The dial's commandId is known already (a retry): nothing to publish. */
+        record Known(OutboundCall call) implements Registration {
+        }
+
+        /** The room already has a call that is not over. */
+        record RoomBusy(OutboundCall call) implements Registration {
+        }
+    }
+
+    private final Map<String, OutboundCall> byRoom = new HashMap<>();
+    private final Map<String, String> roomByCommand = new HashMap<>();
+    private final Map<String, CompletableFuture<OutboundCall>> waiters = new HashMap<>();
+    private final Clock clock;
+    private final Duration retention;
+
+    @Inject
+    OutboundCalls(Clock clock, GatewayConfig config) {
+        this(clock, config.sessions().endedRetention());
+    }
+
+    public OutboundCalls(Clock clock, Duration retention) {
+        this.clock = clock;
+        this.retention = retention;
+    }
+
+    public synchronized Registration register(OutboundCall dialing) {
+        Optional<OutboundCall> known = findByCommand(dialing.commandId());
+        if (known.isPresent()) {
+            return new Registration.Known(known.get());
+        }
+        OutboundCall current = byRoom.get(dialing.room());
+        if (current != null && !current.isOver()) {
+            return new Registration.RoomBusy(current);
+        }
+        put(dialing);
+        return new Registration.Registered(dialing);
+    }
+
+    /** Drops a dial that could not be published, so that a retry with the same Idempotency-Key publishes it. */
+    public synchronized void forget(OutboundCall call) {
+        if (byRoom.remove(call.room(), call)) {
+            roomByCommand.remove(call.commandId());
+        }
+    }
+
+    public synchronized Optional<OutboundCall> find(String room) {
+        return Optional.ofNullable(byRoom.get(room));
+    }
+
+    public synchronized Optional<OutboundCall> findByCommand(String commandId) {
+        String room = commandId == null ? null : roomByCommand.get(commandId);
+        return Optional.ofNullable(room == null ? null : byRoom.get(room)).filter(c -> commandId.equals(c.commandId()));
+    }
+
+    /** Completes once the dial is answered or has failed (at once when it has). */
+    public synchronized CompletionStage<OutboundCall> whenDialed(String commandId) {
+        Optional<OutboundCall> call = findByCommand(commandId);
+        if (call.isPresent() && call.get().isDialed()) {
+            return CompletableFuture.completedFuture(call.get());
+        }
+        // A fresh stage per caller, so a caller that stops waiting cancels nothing shared.
+        return waiters.computeIfAbsent(commandId, id -> new CompletableFuture<>()).thenApply(c -> c);
+    }
+
+    /** Applies one session event in topic order; events about other things are ignored. */
+    public void apply(SessionEvent event) {
+        List<OutboundCall> dialed = new ArrayList<>();
+        List<CompletableFuture<OutboundCall>> toComplete = new ArrayList<>();
+        synchronized (this) {
+            Instant at = event.getOccurredAt();
+            OutboundCall next = switch (event.getPayload()) {
+                case CallAnswered answered -> ofDial(event.getRoom(), answered.getDialCommandId(), answered.getPhoneNumber(), at)
+                        .answered(answered.getPhoneNumber(), at, answered.getAnsweredBy());
+                case CallFailed failed -> ofDial(event.getRoom(), failed.getDialCommandId(), failed.getPhoneNumber(), at)
+                        .failed(failed.getPhoneNumber(), CallFailure.of(failed), at);
+                case CallEnded ended -> current(event.getRoom()).map(call -> switch (call.state()) {
+                    case ANSWERED -> call.ended(ended.getReason(), at);
+                    case DIALING -> call.endedWhileDialing(ended.getReason());
+                    case FAILED, ENDED -> call;
+                }).orElse(null);
+                case SessionEnded ended -> current(event.getRoom())
+                        .filter(call -> call.state() == CallState.ANSWERED && sameSession(call, event.getSessionId()))
+                        .map(call -> call.ended(ended.getReason(), at)).orElse(null);
+                case SessionStarted started -> sessionStarted(event, started);
+                case AnswerClassified classified -> current(event.getRoom()).map(call -> call.classified(classified.getAnsweredBy()))
+                        .orElse(null);
+                default -> null;
+            };
+            if (next != null && isExpired(next)) {
+                remove(next); // replaying old history must not fill memory with it
+            } else if (next != null) {
+                put(next);
+                if (next.isDialed() && next.commandId() != null) {
+                    CompletableFuture<OutboundCall> waiter = waiters.remove(next.commandId());
+                    if (waiter != null) {
+                        toComplete.add(waiter);
+                        dialed.add(next);
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < toComplete.size(); i++) {
+            toComplete.get(i).complete(dialed.get(i)); // outside the lock: waiters resume in this thread
+        }
+    }
+
+    /** Forgets calls that have been over longer than the retention; returns how many. */
+    public synchronized int evictOver() {
+        List<OutboundCall> old = byRoom.values().stream().filter(this::isExpired).toList();
+        old.forEach(this::remove);
+        return old.size();
+    }
+
+    private boolean isExpired(OutboundCall call) {
+        return call.isOver() && call.endedAt() != null && call.endedAt().isBefore(clock.instant().minus(retention));
+    }
+
+    private void remove(OutboundCall call) {
+        OutboundCall current = byRoom.get(call.room());
+        if (current != null && Objects.equals(current.commandId(), call.commandId())) {
+            byRoom.remove(call.room());
+        }
+        if (call.commandId() != null) {
+            roomByCommand.remove(call.commandId());
+        }
+    }
+
+    public synchronized int size() {
+        return byRoom.size();
+    }
+
+    /**
+     * The call an outcome event is about: the room's call when it is the same dial (or either side does not say),
+     * else a new entry (a dial another system sent, or a later dial in a reused room).
+     */
+    private OutboundCall ofDial(String room, String dialCommandId, String number, Instant at) {
+        OutboundCall current = byRoom.get(room);
+        boolean same = current != null && (dialCommandId == null ? !current.isOver()
+                : current.commandId() == null || dialCommandId.equals(current.commandId()));
+        if (same) {
+            return current;
+        }
+        return new OutboundCall(room, dialCommandId, CallState.DIALING, number, null, null, null, null, null, null, at, null, null, null);
+    }
+
+    private OutboundCall sessionStarted(SessionEvent event, SessionStarted started) {
+        boolean outbound = started.getDirection() == CallDirection.OUTBOUND || started.getDialCommandId() != null;
+        if (!outbound) {
+            return null;
+        }
+        OutboundCall current = byRoom.get(event.getRoom());
+        String dial = started.getDialCommandId();
+        boolean same = current != null && (dial == null ? !current.isOver() : current.commandId() == null || dial.equals(current.commandId()));
+        if (same) {
+            return current.inSession(event.getSessionId(), started.getCalleeNumber(), started.getCallerNumber(), dial, started.getTenant());
+        }
+        // The agent's session of a dial this gateway has not seen: its callee has joined, so it was answered.
+        return new OutboundCall(event.getRoom(), dial, CallState.ANSWERED, started.getCalleeNumber(), started.getCallerNumber(),
+                started.getSipTrunkId(), event.getSessionId(), null, null, null, event.getOccurredAt(), event.getOccurredAt(), null,
+                started.getTenant());
+    }
+
+    private Optional<OutboundCall> current(String room) {
+        return Optional.ofNullable(byRoom.get(room));
+    }
+
+    private static boolean sameSession(OutboundCall call, String sessionId) {
+        return sessionId == null || call.sessionId() == null || Objects.equals(sessionId, call.sessionId());
+    }
+
+    private void put(OutboundCall call) {
+        OutboundCall replaced = byRoom.put(call.room(), call);
+        if (replaced != null && replaced.commandId() != null && !replaced.commandId().equals(call.commandId())) {
+            roomByCommand.remove(replaced.commandId());
+        }
+        if (call.commandId() != null) {
+            roomByCommand.put(call.commandId(), call.room());
+        }
+    }
+}

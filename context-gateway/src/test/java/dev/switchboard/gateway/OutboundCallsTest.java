@@ -1,0 +1,330 @@
+package dev.switchboard.gateway;
+
+import dev.switchboard.events.AnsweredBy;
+import dev.switchboard.events.CallControlRequest;
+import dev.switchboard.events.CallFailureReason;
+import dev.switchboard.events.DialRequested;
+import dev.switchboard.events.EndReason;
+import dev.switchboard.events.FirstSpeaker;
+import dev.switchboard.events.IssuerKind;
+import dev.switchboard.events.MachineDetection;
+import dev.switchboard.gateway.support.Api;
+import dev.switchboard.gateway.support.CallEvents;
+import dev.switchboard.gateway.support.FakeWorker;
+import dev.switchboard.schemas.serde.CallControlRequestDeserializer;
+import dev.switchboard.schemas.topics.Topic;
+import dev.switchboard.testing.KafkaTestResource;
+import dev.switchboard.testing.TopicProbe;
+import dev.switchboard.testing.auth.AuthAssertions;
+import dev.switchboard.testing.auth.TestTokens;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static dev.switchboard.testing.auth.AuthAssertions.as;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+
+/**
+ * POST /v1/calls and GET /v1/calls/{room} against a real broker: the DialRequested the gateway publishes, and the call's
+ * state as the call controller's events (played by the test) report it. This profile configures no outbound trunk, so
+ * dials name one in the request; without one the gateway answers 503.
+ */
+@QuarkusTest
+@WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
+class OutboundCallsTest {
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final String TRUNK = "ST_requestTrunk";
+    private static FakeWorker worker;
+
+    @BeforeAll
+    static void startWorker() {
+        worker = FakeWorker.start();
+    }
+
+    @AfterAll
+    static void stopWorker() {
+        worker.close();
+    }
+
+    @BeforeEach
+    void gatewayIsReady() {
+        Api.awaitReady();
+    }
+
+    private static Map<String, Object> call(String to, Object... more) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("to", to);
+        body.put("trunkId", TRUNK);
+        for (int i = 0; i < more.length; i += 2) {
+            body.put((String) more[i], more[i + 1]);
+        }
+        return body;
+    }
+
+    private static CompletableFuture<ExtractableResponse<Response>> dialInBackground(Map<String, Object> body, String wait) {
+        return CompletableFuture.supplyAsync(() -> given().queryParam("wait", wait).contentType(ContentType.JSON).body(body)
+                .post("/v1/calls").then().extract());
+    }
+
+    private static TopicProbe<CallControlRequest> callControl() {
+        return TopicProbe.fromNow(Topic.CALL_CONTROL, new CallControlRequestDeserializer());
+    }
+
+    @Test
+    void aDialIsPublishedForTheControllerAndWithWaitAnswers200OnceTheCallIsAnswered() throws Exception {
+        String room = Api.newRoom("dial");
+        try (var probe = callControl()) {
+            var response = dialInBackground(call("+15551230001", "room", room, "from", "+15557654321", "agentName", "sales-agent",
+                    "instructions", "Confirm tomorrow's appointment.", "metadata", Map.of("customer", "42", "priority", 2),
+                    "ringingTimeout", "20s", "maxDuration", "10m", "machineDetection", "leave-message",
+                    "voicemailMessage", "Please call us back.", "firstSpeaker", "agent"), "10s");
+
+            var record = probe.awaitRecord(r -> room.equals(r.key()), WAIT);
+            CallControlRequest request = record.value();
+            assertThat(request.getIssuer().getKind()).isEqualTo(IssuerKind.OPERATOR);
+            assertThat(request.getPayload()).isEqualTo(DialRequested.newBuilder()
+                    .setSipTrunkId(TRUNK).setPhoneNumber("+15551230001").setFromNumber("+15557654321").setAgentName("sales-agent")
+                    .setInstructions("Confirm tomorrow's appointment.").setMetadata(Map.of("customer", "42", "priority", "2"))
+                    .setWaitUntilAnswered(true).setRingingTimeoutSeconds(20).setMaxCallDurationSeconds(600)
+                    .setMachineDetection(MachineDetection.LEAVE_MESSAGE).setVoicemailMessage("Please call us back.")
+                    .setFirstSpeaker(FirstSpeaker.AGENT).build());
+            given().get("/v1/calls/{room}", room).then().statusCode(200).body("state", is("DIALING"))
+                    .body("commandId", is(request.getCommandId()));
+            assertThat(response).as("the request waits for the outcome").isNotDone();
+
+            CallEvents.answered(room, request.getCommandId(), "+15551230001");
+            var answer = response.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat((String) answer.path("state")).isEqualTo("ANSWERED");
+            assertThat((String) answer.path("room")).isEqualTo(room);
+            assertThat((String) answer.path("commandId")).isEqualTo(request.getCommandId());
+            assertThat((String) answer.path("to")).isEqualTo("+15551230001");
+            assertThat((String) answer.path("from")).isEqualTo("+15557654321");
+            assertThat((String) answer.path("statusUrl")).isEqualTo("/v1/calls/" + room);
+            assertThat((Object) answer.path("failure")).isNull();
+            assertThat(answer.jsonPath().getMap("$")).containsKeys("answeredBy", "failure", "endReason");
+        }
+
+        // The agent's session starts: the call shows in the session; the agent hears a machine; the call ends.
+        String sessionId = CallEvents.sessionStarted(room, null, "+15551230001", "+15557654321");
+        Api.awaitSession(room, sessionId, "LIVE");
+        Api.session(room).body("direction", is("OUTBOUND")).body("call.state", is("ANSWERED")).body("call.sessionId", is(sessionId));
+        CallEvents.classified(room, sessionId, AnsweredBy.MACHINE);
+        awaitCall(room, "answeredBy", "machine");
+        CallEvents.callEnded(room, sessionId, EndReason.VOICEMAIL);
+        awaitCall(room, "state", "ENDED");
+        given().get("/v1/calls/{room}", room).then().body("endReason", is("VOICEMAIL")).body("answeredBy", is("machine"))
+                .body("endedAt", org.hamcrest.Matchers.notNullValue());
+    }
+
+    @Test
+    void withoutWaitTheAnswerIs202AtOnceWithTheStatusUrl() {
+        try (var probe = callControl()) {
+            var answer = given().contentType(ContentType.JSON).body(call("tel:+15551230002")).post("/v1/calls")
+                    .then().statusCode(202).contentType(ContentType.JSON)
+                    .body("state", is("DIALING")).body("room", startsWith("call-")).extract();
+            String room = answer.path("room");
+            assertThat(answer.header("Location")).endsWith("/v1/calls/" + room);
+            assertThat((String) answer.path("statusUrl")).isEqualTo("/v1/calls/" + room);
+            var request = probe.awaitRecord(r -> room.equals(r.key()), WAIT).value();
+            assertThat(request.getCommandId()).isEqualTo(answer.path("commandId"));
+            assertThat(((DialRequested) request.getPayload()).getPhoneNumber()).as("tel: stripped").isEqualTo("+15551230002");
+            assertThat(((DialRequested) request.getPayload()).getFirstSpeaker()).isNull();
+            given().get("/v1/calls/{room}", room).then().statusCode(200).body("state", is("DIALING")).body("to", is("+15551230002"));
+        }
+    }
+
+    @Test
+    void everyFailureReasonOfTheControllerShowsInTheCall() {
+        record Case(CallFailureReason reason, Integer code, String phrase) {
+        }
+        List<Case> cases = List.of(new Case(CallFailureReason.BUSY, 486, "Busy Here"),
+                new Case(CallFailureReason.DECLINED, 603, "Decline"),
+                new Case(CallFailureReason.NO_ANSWER, null, null),
+                new Case(CallFailureReason.INVALID_NUMBER, 404, "Not Found"),
+                new Case(CallFailureReason.TRUNK_REJECTED, 403, "Forbidden"),
+                new Case(CallFailureReason.TRUNK_UNAVAILABLE, 503, "Service Unavailable"),
+                new Case(CallFailureReason.FAILED, 488, "Not Acceptable Here"));
+        try (var probe = callControl()) {
+            for (Case c : cases) {
+                String room = Api.newRoom("fail-" + c.reason().name().toLowerCase());
+                String commandId = given().queryParam("wait", "0").contentType(ContentType.JSON).body(call("+15551230003", "room", room))
+                        .post("/v1/calls").then().statusCode(202).extract().path("commandId");
+                probe.awaitRecord(r -> room.equals(r.key()), WAIT);
+                CallEvents.failed(room, commandId, "+15551230003", c.reason(), c.code(), c.phrase());
+                awaitCall(room, "state", "FAILED");
+                var call = given().get("/v1/calls/{room}", room).then().statusCode(200)
+                        .body("failure.reason", is(c.reason().name()))
+                        .body("failure.sipStatus", c.phrase() == null ? nullValue() : is(c.phrase()))
+                        .body("failure.detail", is("test: " + c.reason()))
+                        .body("answeredBy", nullValue()).body("endReason", nullValue()).extract();
+                assertThat((Integer) call.path("failure.sipStatusCode")).as(c.reason().name()).isEqualTo(c.code());
+            }
+        }
+    }
+
+    @Test
+    void aFailedCallAnswers200WithTheReasonWhenTheRequestWaits() throws Exception {
+        String room = Api.newRoom("busy");
+        try (var probe = callControl()) {
+            var response = dialInBackground(call("+15551230004", "room", room), "10s");
+            String commandId = probe.awaitRecord(r -> room.equals(r.key()), WAIT).value().getCommandId();
+            CallEvents.failed(room, commandId, "+15551230004", CallFailureReason.BUSY, 486, "Busy Here");
+            var answer = response.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat((String) answer.path("state")).isEqualTo("FAILED");
+            assertThat((String) answer.path("failure.reason")).isEqualTo("BUSY");
+            assertThat((Integer) answer.path("failure.sipStatusCode")).isEqualTo(486);
+        }
+    }
+
+    @Test
+    void aRetryWithTheSameIdempotencyKeyPublishesNothingAndAnswersWithTheSameCall() {
+        String key = "dial-" + UUID.randomUUID();
+        try (var probe = callControl()) {
+            var first = given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(call("+15551230005"))
+                    .post("/v1/calls").then().statusCode(202).extract();
+            String room = first.path("room");
+            assertThat((String) first.path("commandId")).isEqualTo(key);
+            probe.awaitRecord(r -> room.equals(r.key()), WAIT);
+
+            var retry = given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(call("+15551230005"))
+                    .post("/v1/calls").then().statusCode(202).extract();
+            assertThat((String) retry.path("room")).isEqualTo(room);
+            assertThat((String) retry.path("commandId")).isEqualTo(key);
+
+            CallEvents.answered(room, key, "+15551230005");
+            awaitCall(room, "state", "ANSWERED");
+            given().header("Idempotency-Key", key).queryParam("wait", "5s").contentType(ContentType.JSON).body(call("+15551230005"))
+                    .post("/v1/calls").then().statusCode(200).body("state", is("ANSWERED")).body("room", is(room));
+
+            assertThat(probe.drain(Duration.ofSeconds(1)).stream().filter(r -> key.equals(r.getCommandId())))
+                    .as("DialRequested records with the key").hasSize(1);
+            given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(call("+15551230005", "room", "another-room"))
+                    .post("/v1/calls").then().statusCode(409).contentType("application/problem+json")
+                    .body("detail", containsString("Idempotency-Key"));
+        }
+    }
+
+    @Test
+    void aRoomWithACallOrARunningSessionIsNotDialledAgain() {
+        String room = Api.newRoom("busy-room");
+        given().contentType(ContentType.JSON).body(call("+15551230006", "room", room)).post("/v1/calls").then().statusCode(202);
+        given().contentType(ContentType.JSON).body(call("+15551230007", "room", room)).post("/v1/calls")
+                .then().statusCode(409).contentType("application/problem+json").body("type", is("urn:switchboard:problem:room-busy"));
+
+        String live = Api.newRoom("live-room");
+        String sessionId = worker.startSession(live);
+        Api.awaitSession(live, sessionId, "LIVE");
+        given().contentType(ContentType.JSON).body(call("+15551230008", "room", live)).post("/v1/calls")
+                .then().statusCode(409).body("detail", containsString("running session"));
+    }
+
+    @Test
+    void withoutATrunkInTheRequestOrTheConfigurationTheAnswerIs503SayingWhatToSetAndNothingIsPublished() {
+        try (var probe = callControl()) {
+            String room = Api.newRoom("no-trunk");
+            given().contentType(ContentType.JSON).body(Map.of("to", "+15551230009", "room", room)).post("/v1/calls")
+                    .then().statusCode(503).contentType("application/problem+json")
+                    .body("type", is("urn:switchboard:problem:dialing-not-configured"))
+                    .body("detail", containsString("SWITCHBOARD_SIP_OUTBOUND_TRUNK"))
+                    .body("detail", containsString("LIVEKIT_URL"));
+            assertThat(probe.drain(Duration.ofMillis(500)).stream().filter(r -> room.equals(r.getRoom()))).isEmpty();
+            given().get("/v1/calls/{room}", room).then().statusCode(404).contentType("application/problem+json");
+        }
+    }
+
+    @Test
+    void badInputIs400NamingTheField() {
+        record Bad(Map<String, Object> body, String says) {
+        }
+        List<Bad> cases = List.of(
+                new Bad(Map.of("trunkId", TRUNK), "to is required"),
+                new Bad(call("5551234567"), "to must be an E.164 number"),
+                new Bad(call("+0123"), "to must be an E.164 number"),
+                new Bad(call("mailto:bob@example.com"), "to must be an E.164 number"),
+                new Bad(call("+15551230010", "from", "bob"), "from must be an E.164 number"),
+                new Bad(call("+15551230010", "room", "a room"), "room must be"),
+                new Bad(call("+15551230010", "machineDetection", "maybe"), "machineDetection"),
+                new Bad(call("+15551230010", "machineDetection", "leave-message"), "voicemailMessage is required"),
+                new Bad(call("+15551230010", "voicemailMessage", "hi"), "voicemailMessage is only used"),
+                new Bad(call("+15551230010", "firstSpeaker", "nobody"), "firstSpeaker"),
+                new Bad(call("+15551230010", "ringingTimeout", "forever"), "ringingTimeout must be a duration"),
+                new Bad(call("+15551230010", "ringingTimeout", "1h"), "ringingTimeout must be between"),
+                new Bad(call("+15551230010", "maxDuration", "0s"), "maxDuration must be between"),
+                new Bad(call("+15551230010", "metadata", Map.of("k", "x".repeat(4001))), "metadata.k is 4001 characters"));
+        for (Bad bad : cases) {
+            given().contentType(ContentType.JSON).body(bad.body()).post("/v1/calls")
+                    .then().statusCode(400).contentType("application/problem+json").body("detail", containsString(bad.says()));
+        }
+        given().contentType(ContentType.JSON).post("/v1/calls").then().statusCode(400).body("detail", containsString("JSON body is required"));
+        given().contentType(ContentType.JSON).queryParam("wait", "90s").body(call("+15551230010")).post("/v1/calls")
+                .then().statusCode(400).body("detail", containsString("wait must be at most 60s"));
+    }
+
+    @Test
+    void placingACallNeedsCallsDialAndACallBelongsToTheTenantOfTheTokenThatPlacedIt() {
+        AuthAssertions.refusesUnusableTokens("dial", r -> r.contentType(ContentType.JSON).body(call("+15551230020")).post("/v1/calls"));
+        AuthAssertions.needsScope("dial", "calls:dial", r -> r.contentType(ContentType.JSON).body(call("+15551230020")).post("/v1/calls"));
+        AuthAssertions.needsScope("call status", "calls:read", r -> r.get("/v1/calls/{room}", "any-room"));
+
+        String acme = TestTokens.token().subject("alice").tenant("acme").scopes(TestTokens.TENANT_SCOPES).sign();
+        String globex = TestTokens.ofTenant("globex");
+        String key = "dial-" + UUID.randomUUID();
+        try (var probe = callControl()) {
+            String room = Api.newRoom("tenant-dial");
+            as(acme).header("Idempotency-Key", key).header("X-Switchboard-Issuer", "mallory").contentType(ContentType.JSON)
+                    .body(call("+15551230021", "room", room)).post("/v1/calls").then().statusCode(202);
+            CallControlRequest request = probe.awaitRecord(r -> room.equals(r.key()), WAIT).value();
+            assertThat(request.getTenant()).isEqualTo("acme");
+            assertThat(request.getIssuer().getId()).as("who dialled is the token's subject").isEqualTo("alice");
+            assertThat(request.getIssuer().getDisplayName()).isEqualTo("mallory");
+
+            as(acme).get("/v1/calls/{room}", room).then().statusCode(200).body("state", is("DIALING"));
+            as(globex).get("/v1/calls/{room}", room).then().statusCode(404);
+            // Another tenant reusing the key learns nothing of the call, not even its room, and rings nothing.
+            as(globex).header("Idempotency-Key", key).contentType(ContentType.JSON).body(call("+15551230021")).post("/v1/calls")
+                    .then().statusCode(409).body("detail", not(containsString(room)));
+            assertThat(probe.drain(Duration.ofMillis(500))).noneMatch(r -> r.getPayload() instanceof DialRequested d
+                    && "+15551230021".equals(d.getPhoneNumber()) && !room.equals(r.getRoom()));
+        }
+    }
+
+    @Test
+    void aSipUriIsDialledAsGiven() {
+        try (var probe = callControl()) {
+            String room = Api.newRoom("sip-uri");
+            given().contentType(ContentType.JSON).body(call("sip:reception@pbx.example.com", "room", room)).post("/v1/calls")
+                    .then().statusCode(202);
+            var dial = (DialRequested) probe.awaitRecord(r -> room.equals(r.key()), WAIT).value().getPayload();
+            assertThat(dial.getPhoneNumber()).isEqualTo("sip:reception@pbx.example.com");
+        }
+    }
+
+    private static void awaitCall(String room, String path, String value) {
+        Awaitility.await(room + " " + path + " is " + value).atMost(WAIT).pollInterval(Duration.ofMillis(50))
+                .until(() -> value.equals(given().get("/v1/calls/{room}", room).then().extract().path(path)));
+    }
+}

@@ -1,0 +1,60 @@
+package dev.switchboard.gateway.support;
+
+import dev.switchboard.events.AnswerClassified;
+import dev.switchboard.events.AnsweredBy;
+import dev.switchboard.events.CallAnswered;
+import dev.switchboard.events.CallDirection;
+import dev.switchboard.events.CallEnded;
+import dev.switchboard.events.CallFailed;
+import dev.switchboard.events.CallFailureReason;
+import dev.switchboard.events.EndReason;
+import dev.switchboard.events.HangupMethod;
+import dev.switchboard.events.SessionEvent;
+import dev.switchboard.events.SessionStarted;
+import dev.switchboard.events.Transport;
+import dev.switchboard.schemas.topics.Topic;
+import dev.switchboard.testing.TestProducer;
+
+import java.util.UUID;
+
+/** Plays the call controller's (and the outbound agent's) side of a dial on the real broker: the outcome events. */
+public final class CallEvents {
+    private CallEvents() {
+    }
+
+    public static void answered(String room, String dialCommandId, String number) {
+        send(room, null, "call-controller", CallAnswered.newBuilder().setParticipantIdentity("sip_" + number).setPhoneNumber(number)
+                .setSipCallId("SCL_test").setDialCommandId(dialCommandId)
+                .setAnsweredBy(AnsweredBy.UNKNOWN) // set, not defaulted: Avro would resolve the default through its own class loader
+                .build());
+    }
+
+    public static void failed(String room, String dialCommandId, String number, CallFailureReason reason, Integer sipStatusCode,
+                              String sipStatus) {
+        send(room, null, "call-controller", CallFailed.newBuilder().setPhoneNumber(number).setReason(reason)
+                .setSipStatusCode(sipStatusCode).setSipStatus(sipStatus).setDetail("test: " + reason)
+                .setDialCommandId(dialCommandId).build());
+    }
+
+    /** The outbound agent's session starts (the callee has joined); returns the session id. */
+    public static String sessionStarted(String room, String dialCommandId, String callee, String caller) {
+        String sessionId = UUID.randomUUID().toString();
+        send(room, sessionId, "agent-worker", SessionStarted.newBuilder().setTransport(Transport.LIVEKIT)
+                .setDirection(CallDirection.OUTBOUND).setAgentName("test-agent").setWorkerId("fake-worker")
+                .setCalleeNumber(callee).setCallerNumber(caller).setDialCommandId(dialCommandId).build());
+        return sessionId;
+    }
+
+    public static void classified(String room, String sessionId, AnsweredBy by) {
+        send(room, sessionId, "agent-worker", AnswerClassified.newBuilder().setAnsweredBy(by).setDetail("a greeting").build());
+    }
+
+    public static void callEnded(String room, String sessionId, EndReason reason) {
+        send(room, sessionId, "call-controller", CallEnded.newBuilder().setReason(reason).setMethod(HangupMethod.DELETE_ROOM).build());
+    }
+
+    private static void send(String room, String sessionId, String source, Object payload) {
+        TestProducer.send(Topic.SESSION_EVENTS, room, SessionEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setRoom(room)
+                .setSessionId(sessionId).setOccurredAt(FakeWorker.now()).setSource(source).setPayload(payload).build());
+    }
+}
