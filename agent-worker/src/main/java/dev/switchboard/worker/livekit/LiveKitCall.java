@@ -43,6 +43,8 @@ import java.util.concurrent.TimeUnit;
  * room deleted). Leaves the room and releases every engine handle at the end.
  */
 final class LiveKitCall {
+    /** How long before LiveKit's own cut-off a dialled call's agent says its closing line and hangs up. */
+    private static final Duration CLOSING_LINE_MARGIN = Duration.ofSeconds(10);
     private static final Logger LOG = Logger.getLogger(LiveKitCall.class);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration CALLER_WAIT = Duration.ofSeconds(60);
@@ -95,7 +97,7 @@ final class LiveKitCall {
                     new LiveKitAudioOutput(source));
             session = sessions.start(new SessionRegistry.StartRequest(roomName, instructions(), transport, direction(callerParticipant),
                     callerParticipant.attributes().get("sip.phoneNumber"), callerParticipant.attributes().get("sip.trunkPhoneNumber"),
-                    metadata(callerParticipant), tenant(callerParticipant))).get(15, TimeUnit.SECONDS);
+                    metadata(callerParticipant), tenant(callerParticipant), maxDuration())).get(15, TimeUnit.SECONDS);
             transport.attach(session);
             started.complete(null);
             try (LiveKitCaptions captions = new LiveKitCaptions(room, callerParticipant.identity(), audioTrackSid(callerParticipant),
@@ -223,6 +225,28 @@ final class LiveKitCall {
                 job.getRoom().getName(), caller.attributes().get("sip.trunkID"), caller.attributes().get("sip.trunkPhoneNumber")));
         LOG.debugf("room %s: tenant %s (by %s)", job.getRoom().getName(), resolution.tenant(), resolution.rule());
         return resolution.tenant();
+    }
+
+    /**
+     * A dial's own maximum duration ({@code maxCallDurationSeconds} in the dispatch metadata; LiveKit cuts the SIP leg
+     * then): the agent ends the call a little before, so its closing line is heard. Null: the configured maximum.
+     */
+    private Duration maxDuration() {
+        String metadata = job.getMetadata();
+        if (metadata == null || metadata.isBlank()) {
+            return null;
+        }
+        try {
+            JsonNode seconds = JSON.readTree(metadata).path("maxCallDurationSeconds");
+            if (!seconds.canConvertToLong() || seconds.asLong() <= 0) {
+                return null;
+            }
+            Duration dialled = Duration.ofSeconds(seconds.asLong());
+            Duration early = dialled.minus(CLOSING_LINE_MARGIN);
+            return early.compareTo(CLOSING_LINE_MARGIN) < 0 ? dialled : early;
+        } catch (Exception e) {
+            return null; // metadata that is not JSON is not ours
+        }
     }
 
     /** The dispatch's metadata may carry the session's instructions (JSON {"instructions": ...}). */

@@ -80,6 +80,11 @@ final class AgentActivity {
         return heard;
     }
 
+    /** Whether the agent is saying something, thinking about it, or has something queued to say. */
+    boolean isBusy() {
+        return speaking.isBusy();
+    }
+
     /** The caller talks over the agent: the current work stops if it may be interrupted. */
     boolean bargeIn() {
         return speaking.interruptCurrent();

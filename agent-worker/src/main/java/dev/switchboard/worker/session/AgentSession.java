@@ -81,6 +81,7 @@ public final class AgentSession {
     private final ReentrantLock lock = new ReentrantLock();
     private State state = State.ACTIVE; // guarded by lock
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
+    private volatile CallLimits limits;
 
     AgentSession(Identity identity, String instructions, CallTransport transport, LlmClient llm, Toolbox tools,
                  SessionPublisher publisher, AgentSettings settings, Clock clock, ScheduledExecutorService timers,
@@ -166,6 +167,7 @@ public final class AgentSession {
 
     /** The caller finished a turn: the final transcript is recorded (superseding its interim versions) and the agent answers. */
     public CompletableFuture<TurnResult> callerSaid(CallerSpeech speech) {
+        heard();
         lock.lock();
         try {
             requireActive();
@@ -190,8 +192,16 @@ public final class AgentSession {
         }
     }
 
+    private void heard() {
+        CallLimits watching = limits;
+        if (watching != null) {
+            watching.callerHeard();
+        }
+    }
+
     /** An interim transcript of what the caller is saying, for live captions and the live transcript. */
     public void callerSpeaking(CallerSpeech interim) {
+        heard();
         lock.lock();
         try {
             if (state == State.ACTIVE) {
@@ -213,6 +223,55 @@ public final class AgentSession {
     /** The caller left the call. */
     public CompletableFuture<Void> callerHungUp() {
         return end(EndReason.CALLER_HANGUP, new Issuer(IssuerKind.CALLER, transport.callerIdentity(), null, null), null);
+    }
+
+    // ---------------------------------------------------------------- limits
+
+    /** Starts watching the call's time limits (once; a session without limits runs until it is ended). */
+    void watchLimits(CallLimits.Limits callLimits) {
+        if (limits != null || !callLimits.anySet()) {
+            return;
+        }
+        CallLimits watching = new CallLimits(new LimitedCall(), callLimits, System::nanoTime);
+        limits = watching;
+        watching.start(timers);
+    }
+
+    /** What the limits may do to this call. */
+    private final class LimitedCall implements CallLimits.Call {
+        @Override
+        public String room() {
+            return identity.room();
+        }
+
+        @Override
+        public String workerId() {
+            return identity.workerId();
+        }
+
+        @Override
+        public boolean agentBusy() {
+            return activity.isBusy();
+        }
+
+        @Override
+        public void say(String line) {
+            activity.enqueue("silence prompt", true, () -> activity.say(line, true, true))
+                    .exceptionally(error -> null); // interrupted by the caller, or the call ended: nothing to do
+        }
+
+        @Override
+        public boolean hangUp(String goodbye, EndReason reason, String detail, Issuer issuer) {
+            if (!beginEnding()) {
+                return false;
+            }
+            try {
+                AgentSession.this.hangUp(goodbye, reason, detail, issuer);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return true;
+        }
     }
 
     // ---------------------------------------------------------------- commands
@@ -326,6 +385,10 @@ public final class AgentSession {
 
     private void finish(EndReason reason, Issuer endedBy, String detail) {
         try {
+            CallLimits watching = limits;
+            if (watching != null) {
+                watching.stop();
+            }
             activity.close();
             transcript.flush(settings.flushTimeout());
             SessionEnded summary = SessionEnded.newBuilder()

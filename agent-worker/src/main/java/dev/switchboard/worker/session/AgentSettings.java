@@ -34,4 +34,30 @@ public interface AgentSettings {
     /** The longest text a caller utterance, injection or Say may carry. */
     @WithDefault("4000")
     int maxTextLength();
+
+    /** A call's time limits ({@code switchboard.agent.limits.*}, SWITCHBOARD_AGENT_LIMITS_MAX_DURATION, ...). */
+    LimitSettings limits();
+
+    /** How long a call may last and how long a caller may stay silent; 0s turns a limit off. */
+    interface LimitSettings {
+        /** The longest call; a dial's own maximum (maxDuration) replaces it for that call. */
+        @WithDefault("60m")
+        Duration maxDuration();
+
+        /** What the agent says when the maximum duration is reached, before it hangs up. */
+        @WithDefault("I'm sorry, we have reached the time limit for this call. Thank you for calling, goodbye.")
+        String closingLine();
+
+        /** How long the caller of a voice call may say nothing while the agent is quiet before the agent asks once. */
+        @WithDefault("30s")
+        Duration silenceTimeout();
+
+        /** What the agent asks after the first silence. */
+        @WithDefault("Are you still there?")
+        String silencePrompt();
+
+        /** What the agent says before it hangs up after a second silence. */
+        @WithDefault("I haven't heard from you, so I will end the call now. Goodbye.")
+        String silenceGoodbye();
+    }
 }

@@ -57,6 +57,11 @@ final class SerialTaskRunner {
         return false;
     }
 
+    /** Whether a task runs or waits. */
+    boolean isBusy() {
+        return current != null || !queue.isEmpty();
+    }
+
     boolean isOnRunnerThread() {
         return Thread.currentThread() == worker;
     }

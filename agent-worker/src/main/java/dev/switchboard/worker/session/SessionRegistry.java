@@ -5,6 +5,7 @@ import dev.switchboard.events.EndReason;
 import dev.switchboard.events.Issuer;
 import dev.switchboard.events.IssuerKind;
 import dev.switchboard.events.SessionStarted;
+import dev.switchboard.events.Transport;
 import dev.switchboard.worker.concurrent.Timers;
 import dev.switchboard.worker.llm.LlmClient;
 import dev.switchboard.worker.tools.Toolbox;
@@ -16,6 +17,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.HashMap;
@@ -39,9 +41,16 @@ public class SessionRegistry {
      * the call belongs to (null: {@link Tenants#DEFAULT}).
      */
     public record StartRequest(String room, String instructions, CallTransport transport, CallDirection direction,
-                               String callerNumber, String calleeNumber, Map<String, String> metadata, String tenant) {
+                               String callerNumber, String calleeNumber, Map<String, String> metadata, String tenant,
+                               Duration maxDuration) {
         public StartRequest {
             tenant = Tenants.orDefault(tenant);
+        }
+
+        /** A call with the configured maximum duration. */
+        public StartRequest(String room, String instructions, CallTransport transport, CallDirection direction,
+                            String callerNumber, String calleeNumber, Map<String, String> metadata, String tenant) {
+            this(room, instructions, transport, direction, callerNumber, calleeNumber, metadata, tenant, null);
         }
 
         /** A call of the default tenant. */
@@ -102,6 +111,7 @@ public class SessionRegistry {
                 .thenApply(ignored -> {
                     LOG.infof("room %s: session %s started (%s, tenant %s, %s)", request.room(), sessionId, request.transport().kind(),
                             request.tenant(), llm.describe());
+                    session.watchLimits(limitsFor(request));
                     return session;
                 })
                 .whenComplete((ok, error) -> {
@@ -109,6 +119,17 @@ public class SessionRegistry {
                         sessions.remove(request.room(), session);
                     }
                 });
+    }
+
+    /**
+     * The call's limits: the configured ones, its own maximum duration when it has one, and the silence timeout only for
+     * voice calls (a simulated call's caller speaks through the API, with no audio to be silent in).
+     */
+    private CallLimits.Limits limitsFor(StartRequest request) {
+        var configured = settings.limits();
+        Duration maxDuration = request.maxDuration() != null ? request.maxDuration() : configured.maxDuration();
+        Duration silence = request.transport().kind() == Transport.LIVEKIT ? configured.silenceTimeout() : Duration.ZERO;
+        return new CallLimits.Limits(maxDuration, configured.closingLine(), silence, configured.silencePrompt(), configured.silenceGoodbye());
     }
 
     private Map<String, String> withLlm(Map<String, String> metadata) {

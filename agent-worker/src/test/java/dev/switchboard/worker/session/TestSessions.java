@@ -47,5 +47,36 @@ public final class TestSessions {
         public int maxTextLength() {
             return 4000;
         }
+
+        /** No limits: a test that wants them gives the session its own ({@link AgentSession#watchLimits}). */
+        @Override
+        public LimitSettings limits() {
+            return new LimitSettings() {
+                @Override
+                public Duration maxDuration() {
+                    return Duration.ZERO;
+                }
+
+                @Override
+                public String closingLine() {
+                    return "Time is up, goodbye.";
+                }
+
+                @Override
+                public Duration silenceTimeout() {
+                    return Duration.ZERO;
+                }
+
+                @Override
+                public String silencePrompt() {
+                    return "Are you still there?";
+                }
+
+                @Override
+                public String silenceGoodbye() {
+                    return "Goodbye.";
+                }
+            };
+        }
     }
 }
