@@ -21,6 +21,7 @@ import dev.switchboard.livekit.ffi.proto.ParticipantProto.DisconnectReason;
 import dev.switchboard.livekit.ffi.proto.ParticipantProto.ParticipantKind;
 import dev.switchboard.livekit.ffi.proto.TrackProto.TrackKind;
 import dev.switchboard.worker.session.AgentSession;
+import dev.switchboard.worker.session.AgentSettings;
 import dev.switchboard.worker.session.SessionRegistry;
 import dev.switchboard.worker.voice.VoiceStack;
 import dev.switchboard.worker.voice.VoiceTransport;
@@ -57,13 +58,14 @@ final class LiveKitCall {
     private final SessionRegistry sessions;
     private final VoiceStack voice;
     private final TenantResolver tenants;
+    private final AgentSettings.Opener inboundOpener;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private volatile AgentSession session;
     private volatile boolean terminated;
 
     private LiveKitCall(LiveKitEngine engine, LivekitAgent.Job job, String url, String token, SessionRegistry sessions, VoiceStack voice,
-                        TenantResolver tenants) {
+                        TenantResolver tenants, AgentSettings.Opener inboundOpener) {
         this.engine = engine;
         this.job = job;
         this.url = url;
@@ -71,11 +73,12 @@ final class LiveKitCall {
         this.sessions = sessions;
         this.voice = voice;
         this.tenants = tenants;
+        this.inboundOpener = inboundOpener;
     }
 
     static JobRunner.RunningJob start(LiveKitEngine engine, LivekitAgent.Job job, String url, String token, SessionRegistry sessions,
-                                      VoiceStack voice, TenantResolver tenants) {
-        LiveKitCall call = new LiveKitCall(engine, job, url, token, sessions, voice, tenants);
+                                      VoiceStack voice, TenantResolver tenants, AgentSettings.Opener inboundOpener) {
+        LiveKitCall call = new LiveKitCall(engine, job, url, token, sessions, voice, tenants, inboundOpener);
         WorkerThreads.start("livekit-call-" + job.getId(), call::run);
         return new JobRunner.RunningJob(job.getId(), call.started, call.ended, call::terminate);
     }
@@ -100,6 +103,12 @@ final class LiveKitCall {
                     metadata(callerParticipant), tenant(callerParticipant), maxDuration())).get(15, TimeUnit.SECONDS);
             transport.attach(session);
             started.complete(null);
+            if (agentOpens(roomName, direction(callerParticipant))) {
+                session.open().exceptionally(error -> {
+                    LOG.warnf("room %s: the agent's opening line failed: %s", roomName, error.getMessage());
+                    return null;
+                });
+            }
             try (LiveKitCaptions captions = new LiveKitCaptions(room, callerParticipant.identity(), audioTrackSid(callerParticipant),
                     published.sid())) {
                 transport.captions(captions);
@@ -247,6 +256,18 @@ final class LiveKitCall {
         } catch (Exception e) {
             return null; // metadata that is not JSON is not ours
         }
+    }
+
+    /**
+     * Whether the agent speaks first: a dial says so in its dispatch metadata ({@code firstSpeaker}: AGENT or CALLEE,
+     * the callee by default, who answers with "hello"); an inbound or web call follows the configured opener.
+     */
+    private boolean agentOpens(String room, CallDirection direction) {
+        String declared = metadataField("firstSpeaker");
+        boolean opens = declared != null ? declared.equalsIgnoreCase("AGENT")
+                : direction != CallDirection.OUTBOUND && inboundOpener == AgentSettings.Opener.AGENT;
+        LOG.debugf("room %s: %s speaks first", room, opens ? "the agent" : "the caller");
+        return opens;
     }
 
     /** The dispatch's metadata may carry the session's instructions (JSON {"instructions": ...}). */

@@ -3,6 +3,7 @@ package dev.switchboard.worker.livekit;
 import io.quarkus.runtime.Startup;
 import dev.switchboard.livekit.ffi.FfiException;
 import dev.switchboard.livekit.ffi.LiveKitEngine;
+import dev.switchboard.worker.session.AgentSettings;
 import dev.switchboard.worker.session.SessionRegistry;
 import dev.switchboard.worker.voice.VoiceStack;
 import jakarta.annotation.PreDestroy;
@@ -23,13 +24,15 @@ public class LiveKitCallRunner implements JobRunner {
     private final SessionRegistry sessions;
     private final VoiceStack voice;
     private final TenantResolver tenants;
+    private final AgentSettings.Opener inboundOpener;
     private LiveKitEngine engine;
     private String engineProblem;
 
-    LiveKitCallRunner(SessionRegistry sessions, VoiceStack voice, TenantResolver tenants) {
+    LiveKitCallRunner(SessionRegistry sessions, VoiceStack voice, TenantResolver tenants, AgentSettings settings) {
         this.sessions = sessions;
         this.voice = voice;
         this.tenants = tenants;
+        this.inboundOpener = settings.inboundFirstSpeaker();
     }
 
     /** Why this worker cannot take LiveKit calls; empty when it can. */
@@ -53,7 +56,7 @@ public class LiveKitCallRunner implements JobRunner {
         if (running == null) {
             throw new IllegalStateException("LiveKit's media engine is unavailable: " + engineProblem);
         }
-        return LiveKitCall.start(running, job, url, token, sessions, voice, tenants);
+        return LiveKitCall.start(running, job, url, token, sessions, voice, tenants, inboundOpener);
     }
 
     private synchronized LiveKitEngine engine() {

@@ -23,12 +23,13 @@ import java.util.regex.Pattern;
  *   - when: { userSaid: "bye|that's all" }
  *     say: "Goodbye!"
  *     call: { tool: end_call, arguments: { reason: "caller is done" } }
+ * greeting: "Hello, thanks for calling."       # the agent's opening line when it speaks first (none: the fallback)
  * fallback: "Sorry, could you say that again?"
  * </pre>
  *
  * The first rule whose conditions all hold answers; a rule answers once per call unless {@code once: false}.
  */
-public record DialogueScript(List<Rule> rules, String fallback) {
+public record DialogueScript(List<Rule> rules, String greeting, String fallback) {
 
     public DialogueScript {
         rules = rules == null ? List.of() : List.copyOf(rules);

@@ -28,6 +28,11 @@ public final class ScriptedLlmClient implements LlmClient {
     @Override
     public LlmResponse complete(LlmRequest request, TextListener onText) {
         List<ChatMessage> messages = request.messages();
+        boolean opening = messages.size() == 1; // only the instructions: the agent speaks first
+        if (opening && script.greeting() != null) {
+            onText.onText(script.greeting());
+            return new LlmResponse(script.greeting(), List.of(), 0, 0);
+        }
         String newCallerSpeech = callerSpeechSinceAgentLastSpoke(messages);
         String context = contextBeyondInstructions(messages);
         for (DialogueScript.Rule rule : script.rules()) {

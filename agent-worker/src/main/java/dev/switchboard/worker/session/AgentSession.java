@@ -180,6 +180,12 @@ public final class AgentSession {
         return activity.reply("turn");
     }
 
+    /** The agent opens the call: the model answers the conversation as it stands (its instructions), e.g. with a greeting. */
+    public CompletableFuture<TurnResult> open() {
+        requireActive();
+        return activity.reply("opening");
+    }
+
     /** Records the caller's last words without answering them: the call is ending, or the caller hung up mid-sentence. */
     public void callerFinished(CallerSpeech speech) {
         lock.lock();

@@ -35,6 +35,13 @@ public interface AgentSettings {
     @WithDefault("4000")
     int maxTextLength();
 
+    /** Who speaks first on an inbound or web call; a dialled call's own {@code firstSpeaker} decides for it (callee by default). */
+    @WithDefault("agent")
+    Opener inboundFirstSpeaker();
+
+    /** Who opens a call: the agent greets the caller, or it waits for the caller to speak. */
+    enum Opener { AGENT, CALLER }
+
     /** A call's time limits ({@code switchboard.agent.limits.*}, SWITCHBOARD_AGENT_LIMITS_MAX_DURATION, ...). */
     LimitSettings limits();
 

@@ -44,6 +44,14 @@ class ScriptedLlmClientTest {
     }
 
     @Test
+    void whenTheAgentSpeaksFirstItSaysTheGreeting() throws Exception {
+        LlmResponse opening = demo().complete(new LlmRequest(List.of(new ChatMessage.System("instructions")), List.of()),
+                LlmClient.TextListener.IGNORE);
+        assertThat(opening.text()).isEqualTo("Hello, thanks for calling Acme. How can I help you today?");
+        assertThat(opening.toolCalls()).isEmpty();
+    }
+
+    @Test
     void aRuleAnswersOnlyOnceAndTheFallbackCoversTheRest() throws Exception {
         ScriptedLlmClient llm = demo();
         List<ChatMessage> context = new ArrayList<>(List.of(new ChatMessage.System("i"), new ChatMessage.User("my order?")));

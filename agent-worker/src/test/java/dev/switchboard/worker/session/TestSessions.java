@@ -48,6 +48,11 @@ public final class TestSessions {
             return 4000;
         }
 
+        @Override
+        public Opener inboundFirstSpeaker() {
+            return Opener.CALLER;
+        }
+
         /** No limits: a test that wants them gives the session its own ({@link AgentSession#watchLimits}). */
         @Override
         public LimitSettings limits() {

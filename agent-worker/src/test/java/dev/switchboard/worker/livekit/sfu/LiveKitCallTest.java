@@ -201,6 +201,32 @@ class LiveKitCallTest {
     }
 
     @Test
+    void theAgentSpeaksFirstWhenTheDispatchSaysSo() throws Exception {
+        requireEngine(runner.unavailable());
+        var llm = new FakeLlmControl(ConfigProvider.getConfig().getValue("switchboard.llm.base-url", String.class));
+        llm.reset();
+        llm.replyText("Hello, this is Acme calling about your delivery.");
+        String room = "lk-open-" + System.nanoTime();
+        try (FakeSfuProcess sfu = SfuTestSupport.startSfu("worker-open");
+             var transcripts = TopicProbe.fromNow(Topic.TRANSCRIPTS, new TranscriptSegmentDeserializer())) {
+            FakeSfuControl control = sfu.control();
+            control.joinParticipant(FakeSfuControl.ParticipantSpec.sipCaller("+15550111").withAudio(FakeSfuControl.AudioSpec.silence()), room);
+            var job = LivekitAgent.Job.newBuilder().setId("AJ_" + room).setType(LivekitAgent.JobType.JT_ROOM)
+                    .setMetadata("{\"direction\": \"OUTBOUND\", \"firstSpeaker\": \"AGENT\"}")
+                    .setRoom(LivekitModels.Room.newBuilder().setName(room)).build();
+            JobRunner.RunningJob running = runner.start(job, sfu.url(), sfu.token(AccessTokens.Grant.agent("agent-" + room, room)));
+            running.started().get(30, TimeUnit.SECONDS);
+
+            // Nobody has said a word: the agent opens.
+            TranscriptSegment opening = transcripts.await(s -> room.equals(s.getRoom()) && s.getRole() == SpeakerRole.AGENT, WAIT);
+            assertThat(opening.getText()).isEqualTo("Hello, this is Acme calling about your delivery.");
+            assertThat(opening.getSequence()).as("the first line of the call").isZero();
+            running.terminate().run();
+            running.ended().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void aSipCallerIsHeardAnsweredCaptionedAndHungUp() throws Exception {
         requireEngine(runner.unavailable());
         var llm = new FakeLlmControl(ConfigProvider.getConfig().getValue("switchboard.llm.base-url", String.class));
