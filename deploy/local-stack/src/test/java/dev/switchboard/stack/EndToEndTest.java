@@ -72,6 +72,7 @@ class EndToEndTest {
         FakeSfuControl sfuControl = sfu.control();
         var llm = new FakeLlmControl(llmServer.baseUrl());
         llm.reset();
+        llm.replyText("Hello, Acme here. How can I help?"); // the agent opens an inbound call (the default)
         llm.replyText("Your order shipped today.");
         String room = "e2e-voice-" + System.nanoTime();
         String gateway = stack.url("context-gateway");
@@ -89,12 +90,16 @@ class EndToEndTest {
         assertThat(session.getString("direction")).isEqualTo("INBOUND");
         assertThat(session.getString("callerNumber")).isEqualTo("+15550100");
 
-        // The caller asks (real speech audio through LiveKit's engine, the VAD and the speech recognizer).
+        // The agent greets the caller; then the caller asks (real speech audio through LiveKit's engine, the VAD and
+        // the speech recognizer).
+        await(() -> finalLines(transcripts, room).size() >= 1);
+        assertThat(finalLines(transcripts, room)).containsExactly("AGENT: Hello, Acme here. How can I help?");
         sfuControl.play(caller.identity(), FakeSfuControl.AudioSpec.file(speech(CALLER_SAYS).toString(), 16_000, false));
 
         // The agent answers out loud; once it has said all of it, both lines are stored.
-        await(() -> finalLines(transcripts, room).size() >= 2);
-        assertThat(finalLines(transcripts, room)).containsExactly("USER: " + CALLER_SAYS, "AGENT: Your order shipped today.");
+        await(() -> finalLines(transcripts, room).size() >= 3);
+        assertThat(finalLines(transcripts, room)).containsExactly("AGENT: Hello, Acme here. How can I help?", "USER: " + CALLER_SAYS,
+                "AGENT: Your order shipped today.");
         assertThat(agentAudioMs(sfuControl)).as("ms of the agent's voice the room heard").isGreaterThan(800);
         assertThat(deepgram.audioBytesReceived()).as("caller audio the speech recognizer received").isGreaterThan(16_000);
         assertThat(deepgram.spoken()).as("what the agent had synthesized").contains("Your order shipped today.");
