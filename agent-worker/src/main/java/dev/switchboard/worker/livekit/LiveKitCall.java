@@ -7,6 +7,7 @@ import dev.switchboard.events.CallDirection;
 import dev.switchboard.events.EndReason;
 import dev.switchboard.events.Issuer;
 import dev.switchboard.events.IssuerKind;
+import dev.switchboard.events.MachineDetection;
 import dev.switchboard.events.Transport;
 import dev.switchboard.livekit.ffi.AudioSource;
 import dev.switchboard.livekit.ffi.AudioStream;
@@ -103,6 +104,7 @@ final class LiveKitCall {
                     metadata(callerParticipant), tenant(callerParticipant), maxDuration())).get(15, TimeUnit.SECONDS);
             transport.attach(session);
             started.complete(null);
+            session.screenAnswer(machineDetection(), metadataField("voicemailMessage"));
             if (agentOpens(roomName, direction(callerParticipant))) {
                 session.open().exceptionally(error -> {
                     LOG.warnf("room %s: the agent's opening line failed: %s", roomName, error.getMessage());
@@ -268,6 +270,20 @@ final class LiveKitCall {
                 : direction != CallDirection.OUTBOUND && inboundOpener == AgentSettings.Opener.AGENT;
         LOG.debugf("room %s: %s speaks first", room, opens ? "the agent" : "the caller");
         return opens;
+    }
+
+    /** A dial's answering-machine detection (HANGUP, LEAVE_MESSAGE or CONTINUE in the dispatch metadata); null: none. */
+    private MachineDetection machineDetection() {
+        String declared = metadataField("machineDetection");
+        if (declared == null) {
+            return null;
+        }
+        try {
+            return MachineDetection.valueOf(declared.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            LOG.warnf("room %s: unknown machineDetection '%s' in the dispatch metadata; no detection", job.getRoom().getName(), declared);
+            return null;
+        }
     }
 
     /** The dispatch's metadata may carry the session's instructions (JSON {"instructions": ...}). */

@@ -1,5 +1,7 @@
 package dev.switchboard.worker.session;
 
+import dev.switchboard.events.AnswerClassified;
+import dev.switchboard.events.AnsweredBy;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CommandResult;
 import dev.switchboard.events.EndReason;
@@ -7,6 +9,7 @@ import dev.switchboard.events.HangupRequested;
 import dev.switchboard.events.HangupScope;
 import dev.switchboard.events.Issuer;
 import dev.switchboard.events.IssuerKind;
+import dev.switchboard.events.MachineDetection;
 import dev.switchboard.events.SessionCommand;
 import dev.switchboard.events.SessionEnded;
 import dev.switchboard.events.SessionEvent;
@@ -49,6 +52,8 @@ import java.util.function.Consumer;
  */
 public final class AgentSession {
     private static final Logger LOG = Logger.getLogger(AgentSession.class);
+    /** Who decides an answering machine was reached. */
+    private static final Issuer DETECTOR = new Issuer(IssuerKind.SYSTEM, "machine-detection", null, null);
 
     public enum State { ACTIVE, ENDING, ENDED }
 
@@ -82,6 +87,7 @@ public final class AgentSession {
     private State state = State.ACTIVE; // guarded by lock
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private volatile CallLimits limits;
+    private volatile AnswerScreen answerScreen;
 
     AgentSession(Identity identity, String instructions, CallTransport transport, LlmClient llm, Toolbox tools,
                  SessionPublisher publisher, AgentSettings settings, Clock clock, ScheduledExecutorService timers,
@@ -168,6 +174,14 @@ public final class AgentSession {
     /** The caller finished a turn: the final transcript is recorded (superseding its interim versions) and the agent answers. */
     public CompletableFuture<TurnResult> callerSaid(CallerSpeech speech) {
         heard();
+        AnswerScreen screen = answerScreen;
+        if (screen != null) {
+            var outcome = screen.screen(speech);
+            if (outcome.isPresent() && !(outcome.get() instanceof AnswerScreen.Outcome.Converse)) {
+                return answeredByMachine(speech, outcome.get());
+            }
+            outcome.ifPresent(this::announceVerdict);
+        }
         lock.lock();
         try {
             requireActive();
@@ -229,6 +243,50 @@ public final class AgentSession {
     /** The caller left the call. */
     public CompletableFuture<Void> callerHungUp() {
         return end(EndReason.CALLER_HANGUP, new Issuer(IssuerKind.CALLER, transport.callerIdentity(), null, null), null);
+    }
+
+    // ---------------------------------------------------------------- answering machines
+
+    /** Screens the callee's first words on an outbound call (answering-machine detection), as the dial asked. */
+    public void screenAnswer(MachineDetection mode, String voicemailMessage) {
+        if (mode != null && mode != MachineDetection.UNKNOWN) {
+            answerScreen = new AnswerScreen(mode, voicemailMessage);
+        }
+    }
+
+    /** The verdict goes on the session events (the call's answeredBy) and into the transcript. */
+    private void announceVerdict(AnswerScreen.Outcome outcome) {
+        MachineDetector.Verdict verdict = outcome.verdict();
+        publisher.sessionEvent(event(AnswerClassified.newBuilder().setAnsweredBy(verdict.answeredBy()).setDetail(verdict.detail()).build()));
+        String who = verdict.answeredBy() == AnsweredBy.MACHINE ? "an answering machine" : "a person";
+        transcript.system("answered by " + who + " (" + verdict.detail() + ")", DETECTOR, null, "machine-detection");
+    }
+
+    /** A machine answered and the dial does not want a conversation with it: the greeting is recorded, then the agent hangs up. */
+    private CompletableFuture<TurnResult> answeredByMachine(CallerSpeech greeting, AnswerScreen.Outcome outcome) {
+        callerFinished(greeting);
+        announceVerdict(outcome);
+        if (!beginEnding()) {
+            return CompletableFuture.completedFuture(new TurnResult(List.of(), state()));
+        }
+        CompletableFuture<TurnResult> done = new CompletableFuture<>();
+        WorkerThreads.start("machine-" + room(), () -> {
+            try {
+                switch (outcome) {
+                    case AnswerScreen.Outcome.LeaveMessage leave ->
+                            hangUp(leave.message(), EndReason.VOICEMAIL, "left a message: " + leave.verdict().detail(), DETECTOR);
+                    default -> hangUp(null, EndReason.ANSWERING_MACHINE, outcome.verdict().detail(), DETECTOR);
+                }
+                done.complete(new TurnResult(outcome instanceof AnswerScreen.Outcome.LeaveMessage leave ? List.of(leave.message()) : List.of(),
+                        state()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                done.completeExceptionally(e);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
     }
 
     // ---------------------------------------------------------------- limits
