@@ -11,6 +11,7 @@ import dev.switchboard.events.Issuer;
 import dev.switchboard.events.IssuerKind;
 import dev.switchboard.events.Say;
 import dev.switchboard.events.SessionCommand;
+import dev.switchboard.events.TransferCall;
 import dev.switchboard.events.UpdateInstructions;
 import dev.switchboard.gateway.support.Api;
 import dev.switchboard.gateway.support.FakeWorker;
@@ -19,6 +20,7 @@ import dev.switchboard.schemas.topics.Topic;
 import dev.switchboard.testing.TestProducer;
 import dev.switchboard.testing.auth.TestTokens;
 import dev.switchboard.testing.KafkaTestResource;
+import dev.switchboard.testing.auth.AuthAssertions;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -132,6 +134,21 @@ class SessionCommandsTest {
         assertThat(endSession.getPayload()).isEqualTo(EndSession.newBuilder()
                 .setReason("order confirmed").setGoodbye("Thanks, goodbye!").build());
         assertThat(endSession.getIssuer().getKind()).isEqualTo(IssuerKind.OPERATOR);
+    }
+
+    @Test
+    void aTransferIsPublishedForTheAgentAndNeedsCallsDial() {
+        Live live = live("transfer");
+        AuthAssertions.needsScope("transfer", "calls:dial", r -> r.contentType(ContentType.JSON)
+                .body(Map.of("to", "tel:+15550199")).post("/v1/sessions/{room}/transfer", live.room()));
+        given().contentType(ContentType.JSON).body(Map.of("to", "15550199")).post("/v1/sessions/{room}/transfer", live.room())
+                .then().statusCode(400).body("detail", containsString("to"));
+
+        String transfer = post(live.room(), "transfer", Map.of("to", "+15550199", "announcement", "Connecting you to billing."))
+                .statusCode(200).body("type", is("TransferCall")).extract().path("commandId");
+
+        assertThat(worker.awaitCommand(transfer).value().getPayload()).isEqualTo(TransferCall.newBuilder()
+                .setTo("tel:+15550199").setAnnouncement("Connecting you to billing.").build());
     }
 
     @Test

@@ -54,6 +54,11 @@ public class SessionCommandListener {
         String type = command.getPayload().getClass().getSimpleName();
         session.get().apply(command)
                 .thenCompose(result -> {
+                    if (session.get().isAnsweredElsewhere(command.getCommandId())) {
+                        // A transfer: the call controller publishes the result (and the audit record) once it knows it.
+                        LOG.infof("room %s: %s %s handed to the call controller", command.getRoom(), type, command.getCommandId());
+                        return java.util.concurrent.CompletableFuture.<Void>completedFuture(null);
+                    }
                     metrics.counter("switchboard.worker.commands", "type", type, "status", result.getStatus().name()).increment();
                     LOG.infof("room %s: %s %s -> %s%s", command.getRoom(), type, command.getCommandId(), result.getStatus(),
                             result.getReason() == null ? "" : " (" + result.getReason() + ")");

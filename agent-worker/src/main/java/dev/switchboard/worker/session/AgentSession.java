@@ -14,6 +14,8 @@ import dev.switchboard.events.SessionCommand;
 import dev.switchboard.events.SessionEnded;
 import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.SessionStarted;
+import dev.switchboard.events.TransferRequested;
+import dev.switchboard.events.TransferCall;
 import dev.switchboard.schemas.client.Commands;
 import dev.switchboard.worker.concurrent.WorkerThreads;
 import dev.switchboard.worker.llm.ChatMessage;
@@ -346,6 +348,27 @@ public final class AgentSession {
      */
     public CompletableFuture<CommandResult> apply(SessionCommand command) {
         return commands.apply(command);
+    }
+
+    /** Whether another service answers this command (a transfer: the call controller), so the worker publishes no result. */
+    public boolean isAnsweredElsewhere(String commandId) {
+        return commands.isAnsweredElsewhere(commandId);
+    }
+
+    /**
+     * Asks the call controller to transfer the phone caller (a cold transfer, SIP REFER), under the command's own id: the
+     * controller's CommandResult for it says whether the target took the call, and its CallEnded (TRANSFERRED) ends
+     * this session. Blocks until Kafka has the request.
+     */
+    void requestTransfer(SessionCommand command, TransferCall transfer) {
+        CallControlRequest request = new Commands(command.getIssuer()).callControl(command.getCommandId(), room(),
+                TransferRequested.newBuilder()
+                        .setTransferTo(transfer.getTo())
+                        .setPlayDialtone(transfer.getPlayDialtone())
+                        .setSessionId(sessionId())
+                        .build(), Duration.between(time.now(), command.getExpiresAt()).plus(settings.hangupConfirmationTimeout()), tenant());
+        await(publisher.callControl(request), settings.flushTimeout(), "the transfer request");
+        LOG.infof("room %s: transfer to %s requested (command %s)", room(), transfer.getTo(), command.getCommandId());
     }
 
     // The parts the command handlers act on.

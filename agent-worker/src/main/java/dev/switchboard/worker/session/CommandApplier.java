@@ -6,11 +6,14 @@ import dev.switchboard.events.InjectContext;
 import dev.switchboard.events.Interrupt;
 import dev.switchboard.events.Say;
 import dev.switchboard.events.SessionCommand;
+import dev.switchboard.events.TransferCall;
 import dev.switchboard.events.UpdateInstructions;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Applies the commands sent to one session, each once: a command id seen before gets the decision made the first
@@ -26,6 +29,7 @@ final class CommandApplier {
     private final CommandHandler<Interrupt> interrupt = new InterruptHandler();
     private final CommandHandler<UpdateInstructions> updateInstructions = new UpdateInstructionsHandler();
     private final CommandHandler<EndSession> endSession = new EndSessionHandler();
+    private final CommandHandler<TransferCall> transferCall = new TransferCallHandler();
 
     private final AgentSession session;
     private final SessionClock time;
@@ -35,6 +39,9 @@ final class CommandApplier {
             return size() > REMEMBERED_COMMANDS;
         }
     };
+
+    /** Commands another service answers (transfers: the call controller); one per transfer, so the set stays small. */
+    private final Set<String> answeredElsewhere = ConcurrentHashMap.newKeySet();
 
     CommandApplier(AgentSession session, SessionClock time) {
         this.session = session;
@@ -47,9 +54,19 @@ final class CommandApplier {
         if (known != null) {
             return known;
         }
-        CompletableFuture<CommandResult> result = decide(command).thenApply(decision -> result(command, decision));
+        CompletableFuture<CommandResult> result = decide(command).thenApply(decision -> {
+            if (decision.answeredElsewhere()) {
+                answeredElsewhere.add(command.getCommandId());
+            }
+            return result(command, decision);
+        });
         decisions.put(command.getCommandId(), result);
         return result;
+    }
+
+    /** Whether another service publishes this command's result (the worker then publishes none). */
+    boolean isAnsweredElsewhere(String commandId) {
+        return answeredElsewhere.contains(commandId);
     }
 
     private CompletableFuture<Decision> decide(SessionCommand command) {
@@ -73,6 +90,7 @@ final class CommandApplier {
             case Interrupt payload -> interrupt.apply(command, payload, session);
             case UpdateInstructions payload -> updateInstructions.apply(command, payload, session);
             case EndSession payload -> endSession.apply(command, payload, session);
+            case TransferCall payload -> transferCall.apply(command, payload, session);
             default -> Decision.rejected("unsupported command " + typeOf(command)).asFuture();
         };
     }

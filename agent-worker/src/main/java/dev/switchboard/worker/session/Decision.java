@@ -5,7 +5,19 @@ import dev.switchboard.events.CommandStatus;
 import java.util.concurrent.CompletableFuture;
 
 /** What was decided about a command: its status, and why (a rejection's reason, or a note on an applied one). */
-record Decision(CommandStatus status, String reason) {
+record Decision(CommandStatus status, String reason, boolean answeredElsewhere) {
+
+    Decision(CommandStatus status, String reason) {
+        this(status, reason, false);
+    }
+
+    /**
+     * Handed to another service, whose CommandResult answers the command (a transfer: the call controller reports
+     * whether the target took the call); the worker publishes no result of its own.
+     */
+    static Decision answeredElsewhere(String note) {
+        return new Decision(CommandStatus.APPLIED, note, true);
+    }
 
     static Decision applied() {
         return new Decision(CommandStatus.APPLIED, null);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.events.FirstSpeaker;
 import dev.switchboard.events.Issuer;
 import dev.switchboard.events.MachineDetection;
+import dev.switchboard.events.TransferCall;
 import dev.switchboard.gateway.api.BoundedText.Limit;
 import dev.switchboard.gateway.calls.DialOrder;
 import dev.switchboard.kit.problem.ProblemException;
@@ -106,6 +107,24 @@ public final class CallRequests {
                 strings.put(key, text);
             });
             return strings;
+        }
+    }
+
+    @Schema(name = "TransferRequest", description = "A cold transfer of the phone caller to another number or SIP address")
+    public record TransferRequest(
+            @Schema(required = true, description = "tel:+E.164 (a bare +E.164 is taken as tel:) or a sip: URI", example = "tel:+15551234567")
+            @NotNull(message = "is required (tel:+15551234567 or a sip: URI)")
+            @Pattern(regexp = "(tel:)?" + E164 + "|" + SIP_URI, message = "must be tel: and an E.164 number (tel:+15551234567) or a sip: URI")
+            String to,
+            @Schema(defaultValue = "false", description = "Play a dial tone to the caller while the transfer connects") Boolean playDialtone,
+            @Schema(description = "What the agent says before it transfers") @BoundedText(Limit.TEXT) String announcement) {
+
+        static final String EXAMPLE = "{\"to\": \"tel:+15551234567\"}";
+
+        TransferCall toPayload() {
+            String target = to.startsWith("+") ? "tel:" + to : to;
+            return TransferCall.newBuilder().setTo(target).setPlayDialtone(Boolean.TRUE.equals(playDialtone))
+                    .setAnnouncement(announcement).build();
         }
     }
 }

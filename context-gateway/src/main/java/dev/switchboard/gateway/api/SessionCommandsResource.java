@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.api;
 
+import dev.switchboard.gateway.api.CallRequests.TransferRequest;
 import dev.switchboard.gateway.api.CommandRequests.HangupRequest;
 import dev.switchboard.gateway.api.CommandRequests.InjectContextRequest;
 import dev.switchboard.gateway.api.CommandRequests.InstructionsRequest;
@@ -124,6 +125,19 @@ public class SessionCommandsResource {
         var order = new HangupOrder(room, common.sessionId(), hangup.reason(), common.issuer(), common.caller(),
                 common.idempotencyKey(), common.waitUpTo());
         return dispatcher.hangUpNow(order).map(reply -> CommandResponses.of(reply, uri.getPath()));
+    }
+
+    @POST
+    @RequiresScope(Scopes.CALLS_DIAL)
+    @Path("transfer")
+    @Operation(summary = "Transfer the phone caller to another number or SIP address (TransferCall)",
+            description = "A cold transfer: the agent says the announcement (if any), then the call controller transfers the SIP "
+                    + "leg (TransferSIPParticipant). APPLIED once the target took the call, which ends the session (reason "
+                    + "TRANSFERRED); a refusal is REJECTED with the SIP status and the agent carries on with the caller. Needs calls:dial.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TransferRequest.class)))
+    public Uni<Response> transfer(@RestPath String room, @Valid TransferRequest body, @BeanParam CommandParameters params, UriInfo uri) {
+        var common = parameters.parse(params);
+        return submit(room, CommandRequests.required(body, TransferRequest.EXAMPLE).toPayload(), common, uri);
     }
 
     private Uni<Response> submit(String room, Object payload, RequestParameters.Common common, UriInfo uri) {
