@@ -407,6 +407,21 @@ public final class AgentSession {
             hangUp(goodbye, EndReason.AGENT_HANGUP, reason, new Issuer(IssuerKind.LLM, identity.workerId(), null, null));
             return true;
         }
+
+        /** The model transfers the caller ({@code transfer_call}): the session carries on until the controller ends it. */
+        @Override
+        public boolean transferCall(String target, String announcement) throws InterruptedException {
+            if (state() != State.ACTIVE) {
+                return false;
+            }
+            if (announcement != null && !announcement.isBlank()) {
+                activity.say(announcement, false, true);
+            }
+            Issuer model = new Issuer(IssuerKind.LLM, identity.workerId(), null, null);
+            SessionCommand asked = new Commands(model).session(room(), TransferCall.newBuilder().setTo(target).build());
+            requestTransfer(asked, (TransferCall) asked.getPayload());
+            return true;
+        }
     }
 
     /** The session stops taking turns and commands (it is hanging up). False when it was not active any more. */

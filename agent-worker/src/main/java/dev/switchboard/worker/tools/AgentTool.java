@@ -10,6 +10,11 @@ import dev.switchboard.worker.llm.ToolSpec;
  */
 public interface AgentTool {
 
+    /** Whether the model is offered this tool at all (a tool that needs configuration is not offered without it). */
+    default boolean offered() {
+        return true;
+    }
+
     /** The name, description and parameters the model sees. Names are unique among the tools. */
     ToolSpec spec();
 

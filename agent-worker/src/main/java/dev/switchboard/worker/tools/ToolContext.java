@@ -15,4 +15,10 @@ public interface ToolContext {
      * nothing).
      */
     boolean endCall(String reason, String goodbye) throws InterruptedException;
+
+    /**
+     * Transfers the phone caller (a cold transfer): says the announcement (when given) in full, then asks the call
+     * controller to transfer the caller to the target (tel: or sip:). Returns false when the call was already ending.
+     */
+    boolean transferCall(String target, String announcement) throws InterruptedException;
 }

@@ -25,7 +25,7 @@ public class Toolbox {
     }
 
     public Toolbox(List<AgentTool> tools) {
-        for (AgentTool tool : tools) {
+        for (AgentTool tool : tools.stream().filter(AgentTool::offered).toList()) {
             AgentTool previous = byName.putIfAbsent(tool.spec().name(), tool);
             if (previous != null) {
                 throw new IllegalStateException("two tools are named " + tool.spec().name() + ": "

@@ -16,6 +16,7 @@ class ToolboxTest {
     /** A call that records what the tools asked of it. */
     private static final class RecordingContext implements ToolContext {
         final List<String> hangUps = new ArrayList<>();
+        final List<String> transfers = new ArrayList<>();
         boolean ending;
 
         @Override
@@ -32,6 +33,19 @@ class ToolboxTest {
             hangUps.add(reason + "|" + goodbye);
             return true;
         }
+
+        @Override
+        public boolean transferCall(String target, String announcement) {
+            if (ending) {
+                return false;
+            }
+            transfers.add(target + "|" + announcement);
+            return true;
+        }
+    }
+
+    private static TransferCallTool transferTool(Map<String, String> destinations) {
+        return new TransferCallTool(() -> destinations);
     }
 
     private record NamedTool(String name) implements AgentTool {
@@ -53,6 +67,25 @@ class ToolboxTest {
         var toolbox = Toolbox.of(new NamedTool("transfer_call"), new EndCallTool(), new NamedTool("send_dtmf"));
 
         assertThat(toolbox.specs()).extracting(ToolSpec::name).containsExactly("end_call", "send_dtmf", "transfer_call");
+    }
+
+    @Test
+    void transferCallIsOfferedOnlyWithDestinationsAndTransfersOnlyToThem() throws Exception {
+        assertThat(Toolbox.of(transferTool(Map.of()), new EndCallTool()).specs()).extracting(ToolSpec::name).containsExactly("end_call");
+        var toolbox = Toolbox.of(transferTool(Map.of("billing", "tel:+15550199", "sales", "sip:sales@pbx.example.com")));
+        assertThat(toolbox.specs()).extracting(ToolSpec::name).containsExactly("transfer_call");
+        assertThat(toolbox.specs().getFirst().parameters().toString()).contains("billing", "sales").doesNotContain("+15550199");
+
+        String refused = toolbox.execute(new ToolCall("c1", "transfer_call", Map.of("destination", "tel:+19005550000"), "{}"), call, false);
+        assertThat(refused).contains("no destination named").contains("billing, sales");
+        assertThat(call.transfers).as("the model cannot dial a number of its own").isEmpty();
+
+        String done = toolbox.execute(new ToolCall("c2", "transfer_call", Map.of("destination", "billing", "announcement", "One moment."), "{}"),
+                call, false);
+        assertThat(done).contains("requested");
+        assertThat(call.transfers).containsExactly("tel:+15550199|One moment.");
+        assertThatThrownBy(() -> transferTool(Map.of("x", "15550199"))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("switchboard.transfer.destinations.x");
     }
 
     @Test
