@@ -15,6 +15,7 @@ import org.jose4j.jwt.consumer.ErrorCodes;
 import org.jose4j.jwt.consumer.InvalidJwtException;
 
 import java.lang.reflect.Method;
+import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -43,6 +44,7 @@ public class BearerAuthentication {
     private final CallerClaims claims;
     private final CurrentCaller current;
     private final Map<Method, Requirement> requirements = new ConcurrentHashMap<>();
+    private final VerifiedTokens verified = new VerifiedTokens(Clock.systemUTC());
 
     BearerAuthentication(JWTParser parser, AuthConfig config, CurrentCaller current) {
         this.parser = parser;
@@ -64,9 +66,13 @@ public class BearerAuthentication {
             return AuthProblems.noToken("this request needs a bearer token (Authorization: Bearer <token>)", path);
         }
         String token = authorization.substring(BEARER.length()).strip();
-        Optional<Caller> caller;
+        Optional<Caller> caller = verified.find(token);
         try {
-            caller = claims.read(parser.parse(token));
+            if (caller.isEmpty()) {
+                JsonWebToken jwt = parser.parse(token);
+                caller = claims.read(jwt);
+                caller.ifPresent(who -> verified.remember(token, who, jwt.getExpirationTime()));
+            }
         } catch (ParseException e) {
             String why = whyInvalid(e);
             LOG.debugf("%s %s refused: %s (%s)", request.method(), path, why, e.getMessage());

@@ -1,0 +1,73 @@
+package dev.switchboard.kit.auth;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A verified token is trusted again until its expiry, at most a minute, and only the very same text. */
+class VerifiedTokensTest {
+    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-04T10:00:00Z"));
+    private final Clock clock = new Clock() {
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+    };
+    private final VerifiedTokens tokens = new VerifiedTokens(clock);
+    private final Caller alice = new Caller("alice", "acme", Set.of("calls:read"), null);
+
+    private long in(Duration duration) {
+        return now.get().plus(duration).getEpochSecond();
+    }
+
+    private void pass(Duration duration) {
+        now.set(now.get().plus(duration));
+    }
+
+    @Test
+    void aVerifiedTokenIsTrustedAgainButNoLongerThanAMinute() {
+        tokens.remember("token-a", alice, in(Duration.ofHours(1)));
+
+        assertThat(tokens.find("token-a")).contains(alice);
+        assertThat(tokens.find("token-a ")).as("any other text is verified in full").isEmpty();
+        pass(Duration.ofSeconds(59));
+        assertThat(tokens.find("token-a")).contains(alice);
+        pass(Duration.ofSeconds(1));
+        assertThat(tokens.find("token-a")).as("a minute at most: a withdrawn key stops being trusted").isEmpty();
+    }
+
+    @Test
+    void aTokenIsNeverTrustedPastItsOwnExpiry() {
+        tokens.remember("token-b", alice, in(Duration.ofSeconds(10)));
+        pass(Duration.ofSeconds(10));
+        assertThat(tokens.find("token-b")).isEmpty();
+
+        tokens.remember("token-c", alice, in(Duration.ofSeconds(-5)));
+        assertThat(tokens.find("token-c")).isEmpty();
+    }
+
+    @Test
+    void manyDistinctTokensDoNotGrowTheCacheWithoutBound() {
+        for (int i = 0; i < VerifiedTokens.CAPACITY * 3; i++) {
+            tokens.remember("token-" + i, alice, in(Duration.ofHours(1)));
+        }
+        assertThat(tokens.size()).isLessThanOrEqualTo(VerifiedTokens.CAPACITY);
+    }
+}
