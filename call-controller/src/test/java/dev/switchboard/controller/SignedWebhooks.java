@@ -44,15 +44,21 @@ final class SignedWebhooks {
         return sign(body, apiKey, apiSecret, Instant.now().plus(Duration.ofMinutes(5)));
     }
 
-    /** Signed as LiveKit signs, with a token that expires at the given time. */
+    /** Signed as LiveKit signs, with a token that expires at the given time (valid from five minutes before). */
     static Delivery sign(byte[] body, String apiKey, String apiSecret, Instant expiresAt) {
-        String token = JWT.create()
+        return sign(body, apiKey, apiSecret, expiresAt.minus(Duration.ofMinutes(5)), expiresAt);
+    }
+
+    /** Signed with a token valid from {@code notBefore} until {@code expiresAt}; a null expiresAt leaves exp out. */
+    static Delivery sign(byte[] body, String apiKey, String apiSecret, Instant notBefore, Instant expiresAt) {
+        var token = JWT.create()
                 .withIssuer(apiKey)
-                .withNotBefore(Date.from(expiresAt.minus(Duration.ofMinutes(5))))
-                .withExpiresAt(Date.from(expiresAt))
-                .withClaim("sha256", sha256(body))
-                .sign(Algorithm.HMAC256(apiSecret));
-        return new Delivery(body, token);
+                .withNotBefore(Date.from(notBefore))
+                .withClaim("sha256", sha256(body));
+        if (expiresAt != null) {
+            token.withExpiresAt(Date.from(expiresAt));
+        }
+        return new Delivery(body, token.sign(Algorithm.HMAC256(apiSecret)));
     }
 
     static String sha256(byte[] body) {

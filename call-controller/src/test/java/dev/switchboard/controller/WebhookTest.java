@@ -43,7 +43,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-/** LiveKit webhooks: signature checks, mapping to session events, de-duplication, and one CallEnded per call. */
+/**
+ * LiveKit webhooks: signature checks, refusal of stale and replayed deliveries, mapping to session events,
+ * de-duplication, and one CallEnded per call.
+ */
 @QuarkusTest
 @WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(FakeLiveKitResource.class)
@@ -83,6 +86,16 @@ class WebhookTest {
             request.filter(TestTokens.withoutToken()); // LiveKit's deliveries carry no bearer token of ours
         }
         return request.post("/livekit/webhook").then();
+    }
+
+    /** The controller's webhook counter for that event and outcome, as Prometheus scrapes it. */
+    private static double counted(String event, String outcome) {
+        String metrics = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines()
+                .filter(line -> line.startsWith("switchboard_controller_webhooks_total{"))
+                .filter(line -> line.contains("event=\"" + event + "\"") && line.contains("outcome=\"" + outcome + "\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     private <P> P awaitPayload(String room, Class<P> type) {
@@ -170,10 +183,27 @@ class WebhookTest {
     }
 
     @Test
+    void aReplayedRoomFinishedIsAnswered200ButEndsTheCallOnce() {
+        String room = CallControlRequests.room("replay-end");
+        WebhookEvent finished = SignedWebhooks.event("room_finished", room).build();
+        double duplicatesBefore = counted("room_finished", "duplicate");
+
+        post(signed(finished)).statusCode(200).body("result", equalTo("PUBLISHED"));
+        assertThat(awaitPayload(room, CallEnded.class).getMethod()).isEqualTo(HangupMethod.OBSERVED);
+        // The same event under a new, valid signature (as a later LiveKit retry or whoever holds the secret sends it).
+        post(signed(finished)).statusCode(200).body("result", equalTo("DUPLICATE"), "id", equalTo(finished.getId()));
+        post(signed(finished)).statusCode(200).body("result", equalTo("DUPLICATE"));
+
+        assertThat(events.drain(Duration.ofMillis(300))).noneMatch(e -> room.equals(e.getRoom()));
+        assertThat(counted("room_finished", "duplicate") - duplicatesBefore).isEqualTo(2.0);
+    }
+
+    @Test
     void deliveriesWithoutAValidSignatureAreRefusedWith401() {
         String room = CallControlRequests.room("forged");
         WebhookEvent event = SignedWebhooks.event("room_finished", room).build();
         SignedWebhooks.Delivery genuine = signed(event);
+        double refusedBefore = counted("unverified", "rejected");
 
         post(SignedWebhooks.sign(genuine.body(), livekit.apiKey(), "a-secret-that-is-not-the-api-secret"))
                 .statusCode(401)
@@ -186,23 +216,57 @@ class WebhookTest {
         post(genuine.body(), null).statusCode(401).contentType("application/problem+json").body("detail", containsString("missing Authorization"));
 
         assertThat(events.drain(Duration.ofMillis(300))).noneMatch(e -> e.getRoom().startsWith(room));
+        assertThat(counted("unverified", "rejected") - refusedBefore).isEqualTo(4.0);
     }
 
     @Test
     void staleFutureAndExpiredDeliveriesAreRefusedWith401SoACapturedOneCannotBeReplayed() throws Exception {
         String room = CallControlRequests.room("replayed");
         long now = Instant.now().getEpochSecond();
+        double staleBefore = counted("room_finished", "stale");
+        double rejectedBefore = counted("unverified", "rejected");
+
         WebhookEvent stale = SignedWebhooks.event("room_finished", room).setCreatedAt(now - Duration.ofMinutes(10).toSeconds()).build();
-        post(signed(stale)).statusCode(401).contentType("application/problem+json").body("detail", containsString("stale webhook"));
+        post(signed(stale)).statusCode(401).contentType("application/problem+json")
+                .body("status", equalTo(401), "detail", containsString("stale webhook"));
         WebhookEvent future = SignedWebhooks.event("room_finished", room).setCreatedAt(now + Duration.ofMinutes(10).toSeconds()).build();
         post(signed(future)).statusCode(401).body("detail", containsString("in the future"));
         WebhookEvent undated = SignedWebhooks.event("room_finished", room).clearCreatedAt().build();
         post(signed(undated)).statusCode(401).body("detail", containsString("no createdAt"));
+        WebhookEvent anonymous = SignedWebhooks.event("room_finished", room).clearId().build();
+        post(signed(anonymous)).statusCode(401).body("detail", containsString("no id"));
+
         byte[] fresh = JsonFormat.printer().print(SignedWebhooks.event("room_finished", room).build()).getBytes(StandardCharsets.UTF_8);
-        post(SignedWebhooks.sign(fresh, livekit.apiKey(), livekit.apiSecret(), Instant.now().minusSeconds(30)))
+        post(SignedWebhooks.sign(fresh, livekit.apiKey(), livekit.apiSecret(), Instant.now().minus(Duration.ofMinutes(2))))
+                .statusCode(401).contentType("application/problem+json").body("detail", containsString("expired"));
+        post(SignedWebhooks.sign(fresh, livekit.apiKey(), livekit.apiSecret(), Instant.now().minusSeconds(60), null))
+                .statusCode(401).body("detail", containsString("exp"));
+        post(SignedWebhooks.sign(fresh, livekit.apiKey(), livekit.apiSecret(), Instant.now().plus(Duration.ofMinutes(2)),
+                Instant.now().plus(Duration.ofMinutes(7))))
                 .statusCode(401).body("detail", containsString("invalid webhook signature"));
 
         assertThat(events.drain(Duration.ofMillis(300))).noneMatch(e -> e.getRoom().startsWith(room));
+        assertThat(counted("room_finished", "stale") - staleBefore).isEqualTo(4.0);
+        assertThat(counted("unverified", "rejected") - rejectedBefore).isEqualTo(3.0);
+    }
+
+    @Test
+    void aFreshDeliveryWithinTheClockSkewIsAccepted() throws Exception {
+        // LiveKit's clock may run a little ahead of or behind ours: seconds of difference refuse nothing.
+        String room = CallControlRequests.room("skewed");
+        Instant now = Instant.now();
+        WebhookEvent joined = SignedWebhooks.event("participant_joined", room).setCreatedAt(now.getEpochSecond() + 10)
+                .setParticipant(FakeLiveKitServer.participant("web-user", ParticipantInfo.Kind.STANDARD, Map.of())).build();
+        byte[] body = JsonFormat.printer().print(joined).getBytes(StandardCharsets.UTF_8);
+        post(SignedWebhooks.sign(body, livekit.apiKey(), livekit.apiSecret(), now.plusSeconds(10), now.plus(Duration.ofMinutes(5))))
+                .statusCode(200).body("result", equalTo("PUBLISHED"));
+        assertThat(awaitPayload(room, ParticipantJoined.class).getIdentity()).isEqualTo("web-user");
+
+        WebhookEvent finished = SignedWebhooks.event("room_finished", room).setCreatedAt(now.getEpochSecond() - 290).build();
+        byte[] late = JsonFormat.printer().print(finished).getBytes(StandardCharsets.UTF_8);
+        post(SignedWebhooks.sign(late, livekit.apiKey(), livekit.apiSecret(), now.minusSeconds(10)))
+                .statusCode(200).body("result", equalTo("PUBLISHED"));
+        assertThat(awaitPayload(room, CallEnded.class).getReason()).isEqualTo(EndReason.ROOM_CLOSED);
     }
 
     @Test

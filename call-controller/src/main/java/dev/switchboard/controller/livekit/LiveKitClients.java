@@ -1,6 +1,5 @@
 package dev.switchboard.controller.livekit;
 
-import io.livekit.server.WebhookReceiver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
@@ -24,7 +23,6 @@ public class LiveKitClients {
     private static final Logger LOG = Logger.getLogger(LiveKitClients.class);
 
     private final LiveKitApi api;
-    private final WebhookReceiver webhooks;
     private final String apiBase;
 
     LiveKitClients(LiveKitSettings settings, MeterRegistry metrics, Clock clock) {
@@ -32,12 +30,10 @@ public class LiveKitClients {
             apiBase = LiveKitUrl.apiBase(settings.url().orElseThrow());
             api = LiveKitApi.connect(apiBase, settings.apiKey().orElseThrow(), settings.apiSecret().orElseThrow(),
                     settings.requestTimeout(), metrics, clock);
-            webhooks = new WebhookReceiver(settings.apiKey().orElseThrow(), settings.apiSecret().orElseThrow());
             LOG.infof("LiveKit server API at %s", apiBase);
         } else {
             apiBase = null;
             api = null;
-            webhooks = null;
             List<String> missing = new ArrayList<>();
             settings.url().ifPresentOrElse(url -> { }, () -> missing.add("LIVEKIT_URL"));
             settings.apiKey().ifPresentOrElse(key -> { }, () -> missing.add("LIVEKIT_API_KEY"));
@@ -60,10 +56,6 @@ public class LiveKitClients {
 
     public Optional<LiveKitDispatch> dispatch() {
         return Optional.ofNullable(api).map(LiveKitApi::dispatch);
-    }
-
-    public Optional<WebhookReceiver> webhooks() {
-        return Optional.ofNullable(webhooks);
     }
 
     /** The server API base URL, when configured. */

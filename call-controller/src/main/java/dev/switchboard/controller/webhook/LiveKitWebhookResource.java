@@ -2,12 +2,9 @@ package dev.switchboard.controller.webhook;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.protobuf.InvalidProtocolBufferException;
-import dev.switchboard.controller.livekit.LiveKitClients;
 import dev.switchboard.kit.problem.JsonProblems;
 import dev.switchboard.kit.problem.Problem;
 import dev.switchboard.kit.problem.ProblemException;
-import io.livekit.server.WebhookReceiver;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
@@ -32,10 +29,11 @@ import java.util.Optional;
 
 /**
  * LiveKit's webhooks. LiveKit signs each delivery: the Authorization header is a JWT signed with the API secret
- * whose {@code sha256} claim is the body's base64 SHA-256. The SDK's {@link WebhookReceiver} checks both; anything
- * else is refused with 401, so nobody but the LiveKit server can report calls ended. A delivery whose signature expired
- * or whose event is older than {@link WebhookSettings#maxAge()} is refused too ({@link WebhookFreshness}), and a repeat
- * within that window is recognised by its id, so a captured webhook cannot be replayed.
+ * whose {@code sha256} claim is the body's base64 SHA-256 ({@link WebhookSignature} checks both); anything else is
+ * refused with 401, so nobody but the LiveKit server can report calls ended. A delivery whose signature expired or
+ * whose event is older than {@link WebhookSettings#maxAge()} is refused too ({@link WebhookFreshness}), and a repeat
+ * within that window is recognised by its id and answered 200 DUPLICATE without effect, so a captured webhook cannot
+ * be replayed and LiveKit's own retries stop. Refusals are counted, never logged above DEBUG: anyone can send them.
  */
 @Path("/livekit/webhook")
 @PermitAll // LiveKit signs its webhooks itself (checked below); it sends no bearer token of ours
@@ -45,13 +43,13 @@ public class LiveKitWebhookResource {
     static final String WEBHOOK_JSON = "application/webhook+json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final LiveKitClients livekit;
+    private final WebhookSignature signature;
     private final WebhookService webhooks;
     private final WebhookFreshness freshness;
     private final MeterRegistry metrics;
 
-    LiveKitWebhookResource(LiveKitClients livekit, WebhookService webhooks, WebhookFreshness freshness, MeterRegistry metrics) {
-        this.livekit = livekit;
+    LiveKitWebhookResource(WebhookSignature signature, WebhookService webhooks, WebhookFreshness freshness, MeterRegistry metrics) {
+        this.signature = signature;
         this.webhooks = webhooks;
         this.freshness = freshness;
         this.metrics = metrics;
@@ -68,29 +66,33 @@ public class LiveKitWebhookResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WebhookOutcome.class)))
     @APIResponse(responseCode = "400", description = "Signed correctly but not a LiveKit WebhookEvent",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "Missing or invalid signature, an expired signature, or a stale event (older than switchboard.webhook.max-age)",
+    @APIResponse(responseCode = "401", description = "Missing or invalid signature, an expired signature, or a stale event (older than switchboard.webhook.max-age) or one without an id",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = "LiveKit is not configured, or the event could not be published yet (LiveKit retries)",
+    @APIResponse(responseCode = "503", description = "LiveKit is not configured, or the event could not be published or guarded yet (LiveKit retries)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public WebhookOutcome receive(
             @Parameter(description = "The JWT LiveKit signs the delivery with (no Bearer prefix)")
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             byte[] body) {
-        WebhookReceiver receiver = livekit.webhooks().orElseThrow(() -> new ProblemException(Response.Status.SERVICE_UNAVAILABLE,
-                "LiveKit is not configured: set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET to receive its webhooks"));
+        if (!signature.configured()) {
+            throw new ProblemException(Response.Status.SERVICE_UNAVAILABLE,
+                    "LiveKit is not configured: set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET to receive its webhooks");
+        }
         if (authorization == null || authorization.isBlank()) {
-            throw unauthorized("missing Authorization header: LiveKit signs every webhook with a JWT");
+            throw refused("unverified", "rejected", "missing Authorization header: LiveKit signs every webhook with a JWT");
         }
         String token = authorization.trim();
         if (token.regionMatches(true, 0, "Bearer ", 0, 7)) {
             token = token.substring(7).trim(); // LiveKit sends the bare JWT; tolerate a proxy or tool that adds the scheme
         }
-        WebhookEvent event = verify(receiver, new String(body == null ? new byte[0] : body, StandardCharsets.UTF_8), token);
+        WebhookEvent event = verify(body == null ? new byte[0] : body, token);
         freshness.problem(event).ifPresent(stale -> {
-            throw unauthorized(stale);
+            throw refused(eventTag(event), "stale", stale);
         });
         try {
             return webhooks.handle(event);
+        } catch (ProblemException e) {
+            throw e;
         } catch (RuntimeException e) {
             LOG.warnf("webhook %s (%s, room %s) could not be published, LiveKit will retry: %s", event.getId(), event.getEvent(),
                     event.getRoom().getName(), e.getMessage());
@@ -98,15 +100,14 @@ public class LiveKitWebhookResource {
         }
     }
 
-    private WebhookEvent verify(WebhookReceiver receiver, String body, String authorization) {
+    private WebhookEvent verify(byte[] body, String token) {
         try {
-            return receiver.receive(body, authorization);
-        } catch (Exception e) {
-            // The SDK parses the body only after the signature held, so a parse error means a signed but malformed body.
-            if (e instanceof InvalidProtocolBufferException invalid) {
-                throw ProblemException.invalid("the body is not a LiveKit WebhookEvent: " + jsonSyntaxError(body).orElse(invalid.getMessage()));
-            }
-            throw unauthorized("invalid webhook signature: " + e.getMessage());
+            return signature.verify(body, token);
+        } catch (WebhookSignature.Refused e) {
+            throw refused("unverified", "rejected", "invalid webhook signature: " + e.getMessage());
+        } catch (WebhookSignature.Malformed e) {
+            String text = new String(body, StandardCharsets.UTF_8);
+            throw ProblemException.invalid("the body is not a LiveKit WebhookEvent: " + jsonSyntaxError(text).orElse(e.getMessage()));
         }
     }
 
@@ -120,9 +121,20 @@ public class LiveKitWebhookResource {
         }
     }
 
-    private ProblemException unauthorized(String detail) {
-        metrics.counter("switchboard.controller.webhooks", "event", "unverified", "outcome", "rejected").increment();
-        // Counted, not logged above DEBUG: anyone can send unsigned requests (a wrong secret shows in the counter).
+    /** A signed event's type as a metric tag: LiveKit's names, so few; anything longer is not one of them. */
+    private static String eventTag(WebhookEvent event) {
+        String type = event.getEvent();
+        return type.isBlank() || type.length() > 40 ? "unknown" : type;
+    }
+
+    /**
+     * A 401. Outcome {@code rejected}: the signature did not hold (event {@code unverified}); {@code stale}: signed,
+     * but too old, from the future or without an id.
+     */
+    private ProblemException refused(String event, String outcome, String detail) {
+        metrics.counter("switchboard.controller.webhooks", "event", event, "outcome", outcome).increment();
+        // Counted, not logged above DEBUG: anyone can send unsigned requests or replay old ones (a wrong secret or
+        // skewed clocks show in the counter).
         LOG.debugf("webhook refused: %s", detail);
         return new ProblemException(Response.Status.UNAUTHORIZED, detail);
     }

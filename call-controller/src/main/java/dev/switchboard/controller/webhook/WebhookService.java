@@ -4,7 +4,6 @@ import dev.switchboard.controller.events.SessionEventPublisher;
 import dev.switchboard.controller.events.SessionEvents;
 import dev.switchboard.controller.hangup.CallLedger;
 import dev.switchboard.controller.livekit.LiveKitMappings;
-import dev.switchboard.controller.support.ExpiringMap;
 import dev.switchboard.events.DisconnectReason;
 import dev.switchboard.events.EndReason;
 import dev.switchboard.events.Issuer;
@@ -12,20 +11,23 @@ import dev.switchboard.events.IssuerKind;
 import dev.switchboard.events.ParticipantJoined;
 import dev.switchboard.events.ParticipantKind;
 import dev.switchboard.events.ParticipantLeft;
+import dev.switchboard.kit.problem.ProblemException;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response;
 import livekit.LivekitModels;
 import livekit.LivekitWebhook.WebhookEvent;
 import org.jboss.logging.Logger;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
  * Turns verified LiveKit webhooks into session events keyed by room: participant_joined, participant_left and
  * room_finished (CallEnded, method OBSERVED, unless this controller ended that call itself). LiveKit retries a
- * delivery it did not see answered, so webhook ids are remembered and a repeat publishes nothing.
+ * delivery it did not see answered, and a captured one could be sent again, so webhook ids are remembered for as long
+ * as their event is fresh enough to be accepted ({@link SeenWebhooks}) and a repeat publishes nothing: it is answered
+ * 200 DUPLICATE, which ends LiveKit's retries (a 4xx would too, but would count a normal retry as an error).
  */
 @ApplicationScoped
 public class WebhookService {
@@ -35,16 +37,18 @@ public class WebhookService {
     static final String PARTICIPANT_LEFT = "participant_left";
     static final String ROOM_FINISHED = "room_finished";
 
-    private final ExpiringMap<String, Boolean> seenIds;
+    private final SeenWebhooks seen;
+    private final WebhookFreshness freshness;
     private final CallLedger ledger;
     private final CallerDepartures departures;
     private final SessionEvents events;
     private final SessionEventPublisher publisher;
     private final MeterRegistry metrics;
 
-    WebhookService(WebhookSettings settings, Clock clock, CallLedger ledger, CallerDepartures departures,
+    WebhookService(SeenWebhooks seen, WebhookFreshness freshness, CallLedger ledger, CallerDepartures departures,
                    SessionEvents events, SessionEventPublisher publisher, MeterRegistry metrics) {
-        this.seenIds = new ExpiringMap<>(settings.rememberFor(), clock);
+        this.seen = seen;
+        this.freshness = freshness;
         this.ledger = ledger;
         this.departures = departures;
         this.events = events;
@@ -52,7 +56,10 @@ public class WebhookService {
         this.metrics = metrics;
     }
 
-    /** Handles one verified webhook. Throws when its session event could not be published (LiveKit then retries). */
+    /**
+     * Handles one verified, fresh webhook (it has an id and a createdAt). Throws when its session event could not be
+     * published, or when too many ids are remembered to guard it (LiveKit then retries).
+     */
     public WebhookOutcome handle(WebhookEvent event) {
         String id = event.getId();
         String type = event.getEvent();
@@ -61,9 +68,19 @@ public class WebhookService {
             return done(event, WebhookOutcome.Result.IGNORED);
         }
         // Claimed before publishing so a concurrent retry of the same delivery does not publish too.
-        if (!id.isBlank() && !seenIds.putIfAbsent(id, Boolean.TRUE)) {
-            LOG.debugf("webhook %s (%s, room %s) received again, ignored", id, type, room);
-            return done(event, WebhookOutcome.Result.DUPLICATE);
+        switch (seen.claim(id, freshness.acceptedUntil(event))) {
+            case DUPLICATE -> {
+                LOG.debugf("webhook %s (%s, room %s) received again, ignored", id, type, room);
+                return done(event, WebhookOutcome.Result.DUPLICATE);
+            }
+            case FULL -> {
+                LOG.warnf("webhook %s (%s, room %s) refused: %d ids remembered already (switchboard.webhook.max-remembered-ids); LiveKit will retry",
+                        id, type, room, seen.size());
+                throw new ProblemException(Response.Status.SERVICE_UNAVAILABLE,
+                        "too many recent webhooks to guard this one against replays; retry later");
+            }
+            case NEW -> {
+            }
         }
         try {
             return done(event, switch (type) {
@@ -73,9 +90,7 @@ public class WebhookService {
                 default -> throw new IllegalStateException("unmapped webhook " + type);
             });
         } catch (RuntimeException e) {
-            if (!id.isBlank()) {
-                seenIds.remove(id);
-            }
+            seen.release(id);
             throw e;
         }
     }
