@@ -18,7 +18,7 @@ import java.util.Map;
 @WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = FakeLiveKitResource.class)
 class ControllerConventionsTest extends ServiceConventionsTest {
-    /** LiveKit's webhook body is its protobuf WebhookEvent as JSON, read by LiveKit's SDK once the signature holds. */
+    /** LiveKit's webhook body is its protobuf WebhookEvent as JSON, parsed once its signature holds. */
     static final List<Route> ROUTES = List.of(Route.post("/livekit/webhook", Body.JSON, List.of()));
 
     @FakeLiveKitResource.InjectFakeLiveKit
