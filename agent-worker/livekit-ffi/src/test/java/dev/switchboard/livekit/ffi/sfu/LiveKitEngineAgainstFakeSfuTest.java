@@ -106,7 +106,14 @@ class LiveKitEngineAgainstFakeSfuTest {
         long t0 = System.nanoTime();
         Room room = join("agent-join", roomName);
         double joinMs = SfuTestSupport.ms(System.nanoTime() - t0);
+        // The engine reports the room joined once signalling is done; its subscriber peer connection may still be
+        // finishing ICE/DTLS a moment later (seen in CI), so the SFU's view of it is awaited, not sampled.
         JsonNode client = control.state().path("client");
+        for (long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+             !client.path("subscriberState").asText().equals("CONNECTED") && System.nanoTime() < deadline; ) {
+            Thread.sleep(20);
+            client = control.state().path("client");
+        }
         System.out.printf("[measure] join: %.0f ms (subscriber connection up %.0f ms after the WebSocket)%n", joinMs,
                 client.path("subscriberConnectedAtMs").asDouble() - client.path("connectedAtMs").asDouble());
 
