@@ -1,5 +1,6 @@
 package dev.switchboard.gateway;
 
+import dev.switchboard.events.AuditRecord;
 import dev.switchboard.events.CommandResult;
 import dev.switchboard.events.CommandStatus;
 import dev.switchboard.events.IssuerKind;
@@ -7,6 +8,7 @@ import dev.switchboard.events.SessionCommand;
 import dev.switchboard.gateway.support.Api;
 import dev.switchboard.gateway.support.FakeWorker;
 import dev.switchboard.schemas.client.Commands;
+import dev.switchboard.schemas.serde.AuditRecordDeserializer;
 import dev.switchboard.schemas.serde.CommandResultDeserializer;
 import dev.switchboard.schemas.topics.Topic;
 import dev.switchboard.testing.KafkaTestResource;
@@ -61,10 +63,14 @@ class WatchdogTest {
         return TopicProbe.fromNow(Topic.COMMAND_RESULTS, new CommandResultDeserializer());
     }
 
+    private static TopicProbe<AuditRecord> audit() {
+        return TopicProbe.fromNow(Topic.AUDIT, new AuditRecordDeserializer());
+    }
+
     @Test
-    void aCommandForARoomNoWorkerRunsIsAnsweredUnknownSessionAfterTheGrace() {
+    void aCommandForARoomNoWorkerRunsIsAnsweredUnknownSessionAfterTheGraceAndAudited() {
         String room = Api.newRoom("ghost");
-        try (var results = results()) {
+        try (var results = results(); var audit = audit()) {
             SessionCommand command = CRM.say(room, "anyone there?");
             TestProducer.send(Topic.SESSION_COMMANDS, room, command);
 
@@ -77,16 +83,29 @@ class WatchdogTest {
             assertThat(result.getRoom()).isEqualTo(room);
             assertThat(result.getDecidedAt()).isAfterOrEqualTo(command.getIssuedAt().plus(GRACE));
             Api.command(command.getCommandId()).statusCode(200).body("status", is("UNKNOWN_SESSION"));
+
+            // A command that reached no call is still a record of who tried what, under the command's issuer, without its text.
+            var audited = audit.awaitRecord(r -> command.getCommandId().equals(r.value().getCommandId()), WAIT);
+            assertThat(audited.key()).isEqualTo(room);
+            AuditRecord trace = audited.value();
+            assertThat(trace.getActor()).isEqualTo(command.getIssuer());
+            assertThat(trace.getAction()).isEqualTo("Say");
+            assertThat(trace.getOutcome()).isEqualTo("UNKNOWN_SESSION");
+            assertThat(trace.getDetail()).isEqualTo(result.getReason());
+            assertThat(trace.getOccurredAt()).isEqualTo(result.getDecidedAt());
+            assertThat(trace.getTenant()).isEqualTo("default");
+            assertThat(trace.getService()).isEqualTo("context-gateway");
+            assertThat(trace.toString()).doesNotContain("anyone there?");
         }
     }
 
     @Test
-    void aCommandOfALiveRoomThatNobodyAnswersExpiresAfterExpiresAtPlusTheGrace() {
+    void aCommandOfALiveRoomThatNobodyAnswersExpiresAfterExpiresAtPlusTheGraceAndIsAudited() {
         String room = Api.newRoom("silent");
         worker.stayQuiet(room);
-        String sessionId = worker.startSession(room);
+        String sessionId = worker.startSession(room, "acme");
         Api.awaitSession(room, sessionId, "LIVE");
-        try (var results = results()) {
+        try (var results = results(); var audit = audit()) {
             SessionCommand command = CRM.interrupt(room);
             TestProducer.send(Topic.SESSION_COMMANDS, room, command);
 
@@ -95,6 +114,15 @@ class WatchdogTest {
             assertThat(result.getReason()).isEqualTo("no worker answered before the command expired at " + command.getExpiresAt());
             assertThat(result.getSessionId()).isEqualTo(sessionId);
             assertThat(result.getDecidedAt()).isAfterOrEqualTo(command.getExpiresAt().plus(GRACE));
+
+            AuditRecord record = audit.await(r -> command.getCommandId().equals(r.getCommandId()), WAIT);
+            assertThat(record.getActor().getId()).isEqualTo("crm");
+            assertThat(record.getAction()).isEqualTo("Interrupt");
+            assertThat(record.getOutcome()).isEqualTo("EXPIRED");
+            assertThat(result.getTenant()).as("the session's, as a worker names it").isEqualTo("acme");
+            assertThat(record.getTenant()).isEqualTo("acme");
+            assertThat(record.getRoom()).isEqualTo(room);
+            assertThat(record.getSessionId()).isEqualTo(sessionId);
         }
     }
 

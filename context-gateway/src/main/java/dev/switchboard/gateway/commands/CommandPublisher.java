@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.commands;
 
+import dev.switchboard.events.AuditRecord;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CommandResult;
 import dev.switchboard.events.SessionCommand;
@@ -16,4 +17,7 @@ public interface CommandPublisher {
 
     /** Only the watchdog's answers: UNKNOWN_SESSION and EXPIRED. */
     Uni<Void> publish(CommandResult result);
+
+    /** Only the audit records of the watchdog's answers ({@code switchboard.audit}). */
+    Uni<Void> publish(AuditRecord record);
 }

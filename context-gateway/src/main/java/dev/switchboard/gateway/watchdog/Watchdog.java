@@ -3,6 +3,7 @@ package dev.switchboard.gateway.watchdog;
 import dev.switchboard.events.CommandResult;
 import dev.switchboard.events.CommandStatus;
 import dev.switchboard.events.SessionCommand;
+import dev.switchboard.schemas.audit.AuditRecords;
 import dev.switchboard.gateway.commands.CommandMetrics;
 import dev.switchboard.gateway.commands.CommandOutcome;
 import dev.switchboard.gateway.commands.CommandPublisher;
@@ -32,6 +33,8 @@ import java.util.Optional;
  * </ul>
  * A command that already has a result is left alone. Decisions wait until this instance has caught up with the
  * session events and results, because before that "no session" and "no result" may only mean "not read yet".
+ * Each answer is audited like a worker's decision, naming the command's issuer: a command that reached no call
+ * is still a record of who tried what.
  */
 @Startup // its notion of "commands older than this instance" starts with the application
 @ApplicationScoped
@@ -39,6 +42,7 @@ public class Watchdog {
     private static final Logger LOG = Logger.getLogger(Watchdog.class);
     private static final Duration NOT_READY_RETRY = Duration.ofSeconds(1);
     private static final int PUBLISH_ATTEMPTS = 5;
+    private static final String SERVICE = "context-gateway";
 
     private final LiveSessionRegistry registry;
     private final CommandStore store;
@@ -88,23 +92,24 @@ public class Watchdog {
         }
         Optional<LiveSession> session = registry.find(command.getRoom());
         if (session.isEmpty() || !session.get().state().hasWorker()) {
-            answer(command, CommandStatus.UNKNOWN_SESSION, noWorkerReason(command.getRoom(), session), null, 1);
+            String tenant = session.map(LiveSession::tenant).orElse(command.getTenant());
+            answer(command, CommandStatus.UNKNOWN_SESSION, noWorkerReason(command.getRoom(), session), null, tenant, 1);
             return;
         }
-        checkExpiry(command, session.get().sessionId());
+        checkExpiry(command, session.get().sessionId(), session.get().tenant());
     }
 
-    private void checkExpiry(SessionCommand command, String sessionId) {
+    private void checkExpiry(SessionCommand command, String sessionId, String tenant) {
         Instant deadline = command.getExpiresAt().plus(config.expiryGrace());
         Duration left = Duration.between(clock.instant(), deadline);
         if (left.isPositive()) {
             // The timer runs on its own clock: never answer before the deadline as the wall clock tells it.
-            timers.schedule(left, () -> checkExpiry(command, sessionId));
+            timers.schedule(left, () -> checkExpiry(command, sessionId, tenant));
             return;
         }
         if (!isAnswered(command)) {
             answer(command, CommandStatus.EXPIRED, "no worker answered before the command expired at "
-                    + command.getExpiresAt(), sessionId, 1);
+                    + command.getExpiresAt(), sessionId, tenant, 1);
         }
     }
 
@@ -112,7 +117,8 @@ public class Watchdog {
         return store.find(command.getCommandId()).map(TrackedCommand::isDecided).orElse(false);
     }
 
-    private void answer(SessionCommand command, CommandStatus status, String reason, String sessionId, int attempt) {
+    /** {@code tenant}: the session's, as a worker would name it; the command's own when no session is known. */
+    private void answer(SessionCommand command, CommandStatus status, String reason, String sessionId, String tenant, int attempt) {
         String type = TrackedCommand.typeOf(command.getPayload());
         CommandResult result = CommandResult.newBuilder()
                 .setCommandId(command.getCommandId())
@@ -122,6 +128,7 @@ public class Watchdog {
                 .setReason(reason)
                 .setDecidedAt(clock.instant().truncatedTo(ChronoUnit.MILLIS))
                 .setSessionId(sessionId)
+                .setTenant(tenant)
                 .build();
         publisher.publish(result).subscribe().with(
                 published -> {
@@ -129,6 +136,7 @@ public class Watchdog {
                     metrics.watchdogAnswered(type, CommandOutcome.of(status));
                     LOG.infof("room %s: watchdog answered %s %s with %s: %s", command.getRoom(), type,
                             command.getCommandId(), status, reason);
+                    audit(command, result);
                 },
                 failure -> {
                     LOG.warnf("room %s: watchdog could not publish %s for %s (attempt %d): %s", command.getRoom(), status,
@@ -136,11 +144,20 @@ public class Watchdog {
                     if (attempt < PUBLISH_ATTEMPTS) {
                         timers.schedule(NOT_READY_RETRY, () -> {
                             if (!isAnswered(command)) {
-                                answer(command, status, reason, sessionId, attempt + 1);
+                                answer(command, status, reason, sessionId, tenant, attempt + 1);
                             }
                         });
                     }
                 });
+    }
+
+    /** The answer's audit record; its id is derived from the command's, so an answer given twice is stored once. */
+    private void audit(SessionCommand command, CommandResult result) {
+        publisher.publish(AuditRecords.ofCommand(command, result, SERVICE)).subscribe().with(
+                published -> {
+                },
+                failure -> LOG.warnf("room %s: the audit record of %s %s was not published: %s", command.getRoom(),
+                        result.getStatus(), command.getCommandId(), failure.getMessage()));
     }
 
     private static String noWorkerReason(String room, Optional<LiveSession> session) {

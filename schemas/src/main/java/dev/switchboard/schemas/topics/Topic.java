@@ -58,9 +58,10 @@ public enum Topic {
     WORKER_HEARTBEATS("worker-heartbeats", WorkerHeartbeat.class, Duration.ofDays(1),
             List.of(AGENT_WORKER, CALL_CONTROLLER),
             List.of(CALL_CONTROLLER, INTEGRATIONS)),
-    // Who did what to which call: written where each action is carried out, stored and served by the transcript service.
+    // Who did what to which call: written where each action is carried out (the gateway's watchdog for the commands it
+    // answers because no worker did), stored and served by the transcript service.
     AUDIT("audit", AuditRecord.class, Duration.ofDays(90),
-            List.of(AGENT_WORKER, CALL_CONTROLLER, TRANSCRIPT_SERVICE),
+            List.of(AGENT_WORKER, CALL_CONTROLLER, CONTEXT_GATEWAY, TRANSCRIPT_SERVICE),
             List.of(TRANSCRIPT_SERVICE, INTEGRATIONS)),
 
     SESSION_COMMANDS_DLQ(SESSION_COMMANDS),
