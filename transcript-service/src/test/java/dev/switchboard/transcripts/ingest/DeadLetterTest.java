@@ -1,10 +1,15 @@
 package dev.switchboard.transcripts.ingest;
 
+import dev.switchboard.events.AuditRecord;
 import dev.switchboard.events.EndReason;
+import dev.switchboard.events.Issuer;
+import dev.switchboard.events.IssuerKind;
+import dev.switchboard.schemas.audit.AuditRecords;
 import dev.switchboard.schemas.topics.Topic;
 import dev.switchboard.testing.KafkaTestResource;
 import dev.switchboard.testing.PostgresTestResource;
 import dev.switchboard.testing.TopicProbe;
+import dev.switchboard.testing.auth.TestTokens;
 import dev.switchboard.transcripts.support.Api;
 import dev.switchboard.transcripts.support.Events.Call;
 import dev.switchboard.transcripts.support.Kafka;
@@ -12,6 +17,7 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import org.awaitility.Awaitility;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -19,7 +25,12 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+import static dev.switchboard.testing.auth.AuthAssertions.as;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -76,6 +87,52 @@ class DeadLetterTest {
         }
         JsonPath transcript = Api.awaitTranscript(call.room(), t -> "ended".equals(t.getString("session.status")));
         assertThat(transcript.getString("session.endReason")).isEqualTo("CALLER_HANGUP");
+    }
+
+    @Test
+    void anUndecodableAuditRecordGoesToItsDeadLetterTopicAndTheNextOneIsStored() {
+        String room = "poison-audit-" + UUID.randomUUID();
+        byte[] poison = ("not an audit record " + room).getBytes(StandardCharsets.UTF_8);
+        AuditRecord next = audit(room, "APPLIED", null);
+        try (var dlq = TopicProbe.fromNow(Topic.AUDIT_DLQ, new ByteArrayDeserializer())) {
+            Kafka.send(Topic.AUDIT, room, poison);
+            Kafka.publish(next);
+
+            ConsumerRecord<String, byte[]> dead = dlq.awaitRecord(r -> Arrays.equals(r.value(), poison), Duration.ofSeconds(20));
+            assertThat(dead.key()).isEqualTo(room);
+            assertThat(header(dead, "dead-letter-reason")).contains("cannot decode AuditRecord");
+            assertThat(header(dead, "dead-letter-topic")).isEqualTo(Topic.AUDIT.topicName());
+        }
+        assertThat(awaitAuditIds(room, 1)).containsExactly(next.getAuditId());
+    }
+
+    @Test
+    void anAuditRecordTheDatabaseRefusesGoesToTheDeadLetterTopicAndTheOthersAreStored() {
+        String room = "refused-audit-" + UUID.randomUUID();
+        AuditRecord refused = audit(room, "REJECTED", "a reason with a NUL (\0), which PostgreSQL text cannot hold");
+        AuditRecord kept = audit(room, "APPLIED", null);
+        try (var dlq = TopicProbe.fromNow(Topic.AUDIT_DLQ, new ByteArrayDeserializer())) {
+            Kafka.publish(refused, kept);
+
+            ConsumerRecord<String, byte[]> dead = dlq.awaitRecord(r -> room.equals(r.key()), Duration.ofSeconds(20));
+            assertThat(header(dead, "dead-letter-reason")).startsWith("the database rejected it");
+            assertThat(header(dead, "dead-letter-topic")).isEqualTo(Topic.AUDIT.topicName());
+        }
+        assertThat(awaitAuditIds(room, 1)).containsExactly(kept.getAuditId());
+    }
+
+    private static AuditRecord audit(String room, String outcome, String detail) {
+        Issuer crm = Issuer.newBuilder().setKind(IssuerKind.SYSTEM).setId("crm").build();
+        return AuditRecords.action(crm, "default", "InjectContext", outcome, Instant.now(), "agent-worker")
+                .setRoom(room).setCommandId(UUID.randomUUID().toString()).setDetail(detail).build();
+    }
+
+    /** The auditIds stored for the room, once there are {@code count} of them. */
+    private static List<String> awaitAuditIds(String room, int count) {
+        return Awaitility.await().atMost(Duration.ofSeconds(20)).until(
+                () -> as(TestTokens.admin()).get("/v1/audit?room=" + room).then().statusCode(200).extract().jsonPath()
+                        .getList("records.auditId", String.class),
+                ids -> ids.size() == count);
     }
 
     private static String header(ConsumerRecord<String, byte[]> record, String name) {
