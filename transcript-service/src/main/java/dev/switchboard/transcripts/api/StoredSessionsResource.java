@@ -164,7 +164,7 @@ public class StoredSessionsResource {
         SessionDeleter.Deleted deleted = id == null ? deleter.deleteRoom(name, "request", tenant)
                 : deleter.deleteSession(name, id, "request", tenant);
         LOG.infof("deleted on request: room %s, %d session(s) %s, %d segment(s)", name, deleted.sessions(), deleted.sessionIds(), deleted.segments());
-        audit.deleted(caller.get().issuer(null), name, deleted.sessionsByTenant(), deleted.sessionIds().toString());
+        audit.deleted(caller.get().issuer(null), name, id, deleted.byTenant());
         return new TranscriptViews.DeletionView(name, deleted.sessions(), deleted.segments(), deleted.sessionIds());
     }
 

@@ -5,6 +5,7 @@ import dev.switchboard.events.Issuer;
 import dev.switchboard.kit.kafka.KafkaSender;
 import dev.switchboard.kit.kafka.KafkaSenders;
 import dev.switchboard.schemas.audit.AuditRecords;
+import dev.switchboard.transcripts.store.SessionDeleter;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,11 +15,13 @@ import org.jboss.logging.Logger;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The transcript service's own audit records: deletions on request and retention purges, one record per tenant whose
- * sessions were removed, with counts and ids, never content. The deletion stands whether or not its record could be
- * published; a record that could not is logged.
+ * sessions were removed, with that tenant's counts (and, for a deletion, its session ids), never content. A deletion
+ * request that removed nothing is recorded too, under the caller's own tenant: who tried to delete what is part of
+ * the trail. The deletion stands whether or not its record could be published; a record that could not is logged.
  */
 @ApplicationScoped
 public class AuditTrail {
@@ -34,18 +37,38 @@ public class AuditTrail {
         this.clock = clock;
     }
 
-    /** Sessions deleted on request: who asked (from the token), which room, how many of each tenant's sessions. */
-    public void deleted(Issuer actor, String room, Map<String, Integer> sessionsByTenant, String sessionIds) {
-        Instant now = clock.instant();
-        sessionsByTenant.forEach((tenant, sessions) -> publish(AuditRecords.action(actor, tenant, AuditRecords.TRANSCRIPT_DELETED,
-                AuditRecords.DONE, now, SERVICE).setRoom(room).setDetail(sessions + " session(s) deleted: " + sessionIds).build()));
+    /** How much of one tenant's data a purge removed. */
+    public record Counts(int sessions, long segments) {
+        public Counts plus(Counts other) {
+            return new Counts(sessions + other.sessions, segments + other.segments);
+        }
     }
 
-    /** A retention purge: how many of each tenant's sessions it removed. */
-    public void purged(Map<String, Integer> sessionsByTenant, Instant cutoff) {
+    /**
+     * Sessions deleted on request: who asked (from the token), which room, and per tenant which sessions with how many
+     * segments; {@code sessionId} is the one session asked for, or null for the whole room.
+     */
+    public void deleted(Issuer actor, String room, UUID sessionId, Map<String, SessionDeleter.Share> byTenant) {
         Instant now = clock.instant();
-        sessionsByTenant.forEach((tenant, sessions) -> publish(AuditRecords.action(RETENTION, tenant, AuditRecords.RETENTION_PURGE,
-                AuditRecords.DONE, now, SERVICE).setDetail(sessions + " session(s) that started before " + cutoff + " purged").build()));
+        if (byTenant.isEmpty()) {
+            String asked = sessionId == null ? "no session of the tenant stored under the room" : "session " + sessionId + " not stored";
+            publish(AuditRecords.action(actor, actor.getTenant(), AuditRecords.TRANSCRIPT_DELETED, AuditRecords.DONE, now, SERVICE)
+                    .setRoom(room).setSessionId(sessionId == null ? null : sessionId.toString())
+                    .setDetail("nothing deleted: " + asked).build());
+            return;
+        }
+        byTenant.forEach((tenant, share) -> publish(AuditRecords.action(actor, tenant, AuditRecords.TRANSCRIPT_DELETED,
+                AuditRecords.DONE, now, SERVICE).setRoom(room)
+                .setSessionId(share.sessions() == 1 ? share.sessionIds().getFirst().toString() : null)
+                .setDetail(share.sessions() + " session(s) with " + share.segments() + " segment(s) deleted: " + share.sessionIds()).build()));
+    }
+
+    /** A retention purge: how many of each tenant's sessions and segments it removed. */
+    public void purged(Map<String, Counts> byTenant, Instant cutoff) {
+        Instant now = clock.instant();
+        byTenant.forEach((tenant, counts) -> publish(AuditRecords.action(RETENTION, tenant, AuditRecords.RETENTION_PURGE,
+                AuditRecords.DONE, now, SERVICE).setDetail(counts.sessions() + " session(s) with " + counts.segments()
+                + " segment(s) that started before " + cutoff + " purged").build()));
     }
 
     private void publish(AuditRecord record) {

@@ -68,7 +68,8 @@ public class RetentionPurge {
         int batch = Math.max(1, config.retention().batchSize());
         int sessions = 0;
         long segments = 0;
-        Map<String, Integer> byTenant = new TreeMap<>();
+        // Counts only: a purge may remove more sessions than are worth listing.
+        Map<String, AuditTrail.Counts> byTenant = new TreeMap<>();
         while (true) {
             List<SessionDeleter.Victim> victims = startedBefore(cutoff, batch);
             if (victims.isEmpty()) {
@@ -77,7 +78,8 @@ public class RetentionPurge {
             SessionDeleter.Deleted deleted = deleter.delete(victims, "retention");
             sessions += deleted.sessions();
             segments += deleted.segments();
-            deleted.sessionsByTenant().forEach((tenant, count) -> byTenant.merge(tenant, count, Integer::sum));
+            deleted.byTenant().forEach((tenant, share) -> byTenant.merge(tenant, new AuditTrail.Counts(share.sessions(), share.segments()),
+                    AuditTrail.Counts::plus));
             if (victims.size() < batch) {
                 break;
             }

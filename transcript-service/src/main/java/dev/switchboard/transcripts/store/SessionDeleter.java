@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,17 +20,35 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class SessionDeleter {
-    /** What was removed: counts only, never content; {@code sessionsByTenant} says whose sessions they were. */
-    public record Deleted(List<UUID> sessionIds, long segments, Map<String, Integer> sessionsByTenant) {
+    /** What was removed: ids and counts only, never content; {@code byTenant} says whose sessions they were. */
+    public record Deleted(List<UUID> sessionIds, long segments, Map<String, Share> byTenant) {
         static final Deleted NOTHING = new Deleted(List.of(), 0, Map.of());
 
         public Deleted {
             sessionIds = List.copyOf(sessionIds);
-            sessionsByTenant = Map.copyOf(sessionsByTenant);
+            byTenant = Map.copyOf(byTenant);
         }
 
         public int sessions() {
             return sessionIds.size();
+        }
+    }
+
+    /** One tenant's part of a deletion: its sessions and how many segments they had. */
+    public record Share(List<UUID> sessionIds, long segments) {
+        public Share {
+            sessionIds = List.copyOf(sessionIds);
+        }
+
+        public int sessions() {
+            return sessionIds.size();
+        }
+
+        /** Two parts of one tenant taken together (a purge deletes in batches). */
+        public Share plus(Share other) {
+            List<UUID> ids = new ArrayList<>(sessionIds);
+            ids.addAll(other.sessionIds);
+            return new Share(ids, segments + other.segments);
         }
     }
 
@@ -112,24 +131,33 @@ public class SessionDeleter {
                 Tombstones.record(connection, byRoom.getValue().stream().map(Victim::sessionId).toList(), byRoom.getKey(), reason);
             }
             var idArray = connection.createArrayOf("uuid", ids.toArray());
-            long segments;
-            try (PreparedStatement statement = connection.prepareStatement("DELETE FROM segments WHERE session_id = ANY(?)")) {
+            // Counted per session (one row each, however many segments), so each tenant's audit record has its own count.
+            Map<UUID, Long> segmentsOf = new HashMap<>();
+            try (PreparedStatement statement = connection.prepareStatement("""
+                    WITH gone AS (DELETE FROM segments WHERE session_id = ANY(?) RETURNING session_id)
+                    SELECT session_id, count(*) FROM gone GROUP BY session_id""")) {
                 statement.setArray(1, idArray);
-                segments = statement.executeLargeUpdate();
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        segmentsOf.put(rs.getObject(1, UUID.class), rs.getLong(2));
+                    }
+                }
             }
             List<UUID> sessions = new ArrayList<>();
-            Map<String, Integer> byTenant = new TreeMap<>();
+            Map<String, Share> byTenant = new TreeMap<>();
             try (PreparedStatement statement = connection.prepareStatement(
                     "DELETE FROM sessions WHERE session_id = ANY(?) RETURNING session_id, tenant")) {
                 statement.setArray(1, idArray);
                 try (ResultSet rs = statement.executeQuery()) {
                     while (rs.next()) {
-                        sessions.add(rs.getObject(1, UUID.class));
-                        byTenant.merge(rs.getString(2), 1, Integer::sum);
+                        UUID id = rs.getObject(1, UUID.class);
+                        sessions.add(id);
+                        byTenant.merge(rs.getString(2), new Share(List.of(id), segmentsOf.getOrDefault(id, 0L)), Share::plus);
                     }
                 }
             }
             connection.commit();
+            long segments = segmentsOf.values().stream().mapToLong(Long::longValue).sum();
             return new Deleted(sessions, segments, byTenant);
         } catch (SQLException | RuntimeException e) {
             Jdbc.rollbackQuietly(connection, e);

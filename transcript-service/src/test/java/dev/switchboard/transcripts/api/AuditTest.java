@@ -99,7 +99,16 @@ class AuditTest {
         Kafka.publish(call.line(0, SpeakerRole.USER, "my card number is secret", 0, 900).setTenant(tenant).build());
         Api.awaitTranscriptSize(call.room(), 1);
         String alice = TestTokens.token().subject("alice").tenant(tenant).scopes(TestTokens.TENANT_SCOPES).sign();
+        String eveTenant = tenant();
+        String eve = TestTokens.token().subject("eve").tenant(eveTenant).scopes(TestTokens.TENANT_SCOPES).sign();
 
+        // Another tenant's attempt deletes nothing, and is recorded under its own tenant, not the victim's.
+        as(eve).delete("/v1/sessions/{room}", call.room()).then().statusCode(200).body("deletedSessions", org.hamcrest.Matchers.is(0));
+        JsonPath attempt = awaitAudit(eve, "?room=" + call.room(), 1);
+        assertThat(attempt.getString("records[0].action")).isEqualTo("TranscriptDeleted");
+        assertThat(attempt.getString("records[0].actor.id")).isEqualTo("eve");
+        assertThat(attempt.getString("records[0].tenant")).isEqualTo(eveTenant);
+        assertThat(attempt.getString("records[0].detail")).isEqualTo("nothing deleted: no session of the tenant stored under the room");
         as(alice).header("X-Switchboard-Issuer", "mallory").delete("/v1/sessions/{room}", call.room()).then().statusCode(200);
 
         JsonPath trail = awaitAudit(alice, "?room=" + call.room(), 1);
@@ -108,7 +117,9 @@ class AuditTest {
         assertThat(trail.getString("records[0].tenant")).isEqualTo(tenant);
         assertThat(trail.getString("records[0].outcome")).isEqualTo("DONE");
         assertThat(trail.getString("records[0].service")).isEqualTo("transcript-service");
-        assertThat(trail.getString("records[0].detail")).contains("1 session(s)", call.sessionId()).doesNotContain("secret");
+        assertThat(trail.getString("records[0].sessionId")).isEqualTo(call.sessionId());
+        assertThat(trail.getString("records[0].detail")).isEqualTo("1 session(s) with 1 segment(s) deleted: [" + call.sessionId() + "]");
+        assertThat(trail.prettify()).doesNotContain("secret").doesNotContain("eve");
     }
 
     @Test
