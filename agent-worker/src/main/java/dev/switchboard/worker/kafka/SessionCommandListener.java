@@ -1,12 +1,18 @@
 package dev.switchboard.worker.kafka;
 
 import dev.switchboard.events.SessionCommand;
+import dev.switchboard.events.CommandResult;
 import dev.switchboard.kit.kafka.DeadLetters;
+import dev.switchboard.kit.kafka.RecordTraces;
 import dev.switchboard.schemas.audit.AuditRecords;
 import dev.switchboard.worker.session.AgentSession;
 import dev.switchboard.worker.session.SessionPublisher;
 import dev.switchboard.worker.session.SessionRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -14,6 +20,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -21,6 +28,10 @@ import java.util.concurrent.CompletionStage;
  * assigns partitions to consumers, not to the worker that holds the call. The result is published when the
  * session has decided, which for Say is when the words were spoken; the record is acknowledged at once so a long
  * Say never holds up an Interrupt behind it.
+ *
+ * <p>With tracing on, applying a command is a span in the trace of whoever sent it, and the result, the audit record
+ * and the transcript lines the command causes are published in that span, so one trace runs from the HTTP request
+ * that sent the command to the result that answered it.
  */
 @ApplicationScoped
 public class SessionCommandListener {
@@ -31,41 +42,61 @@ public class SessionCommandListener {
     private final SessionPublisher publisher;
     private final DeadLetters deadLetters;
     private final MeterRegistry metrics;
+    private final RecordTraces traces;
 
-    SessionCommandListener(SessionRegistry sessions, SessionPublisher publisher, DeadLetters deadLetters, MeterRegistry metrics) {
+    SessionCommandListener(SessionRegistry sessions, SessionPublisher publisher, DeadLetters deadLetters, MeterRegistry metrics,
+                           RecordTraces traces) {
         this.sessions = sessions;
         this.publisher = publisher;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
+        this.traces = traces;
     }
 
     @Incoming("session-commands")
     @Blocking(ordered = true)
     public CompletionStage<Void> onCommand(Message<SessionCommand> message) {
-        return deadLetters.consume(message, this::apply);
+        return deadLetters.consume(message, command -> apply(command, message));
     }
 
-    private void apply(SessionCommand command) {
+    private void apply(SessionCommand command, Message<SessionCommand> message) {
         Optional<AgentSession> session = sessions.find(command.getRoom());
         if (session.isEmpty()) {
             metrics.counter("switchboard.worker.commands.skipped").increment();
             return;
         }
         String type = command.getPayload().getClass().getSimpleName();
-        session.get().apply(command)
-                .thenCompose(result -> {
+        Context sent = traces.contextOf(message);
+        Span span = traces.span("apply " + type, sent)
+                .setAttribute("switchboard.room", command.getRoom())
+                .setAttribute("switchboard.command_id", command.getCommandId())
+                .startSpan();
+        Context traced = sent.with(span);
+        CompletableFuture<CommandResult> decided;
+        try (Scope ignored = traced.makeCurrent()) {
+            decided = session.get().apply(command);
+        }
+        decided.whenComplete((result, error) -> {
+                    if (result != null) {
+                        span.setAttribute("switchboard.command_status", result.getStatus().name());
+                    } else {
+                        span.setStatus(StatusCode.ERROR, String.valueOf(error));
+                    }
+                    span.end();
+                })
+                .thenCompose(traced.wrapFunction(result -> {
                     if (session.get().isAnsweredElsewhere(command.getCommandId())) {
                         // A transfer: the call controller publishes the result (and the audit record) once it knows it.
                         LOG.infof("room %s: %s %s handed to the call controller", command.getRoom(), type, command.getCommandId());
-                        return java.util.concurrent.CompletableFuture.<Void>completedFuture(null);
+                        return CompletableFuture.<Void>completedFuture(null);
                     }
                     metrics.counter("switchboard.worker.commands", "type", type, "status", result.getStatus().name()).increment();
                     LOG.infof("room %s: %s %s -> %s%s", command.getRoom(), type, command.getCommandId(), result.getStatus(),
                             result.getReason() == null ? "" : " (" + result.getReason() + ")");
                     // The audit record names the command's issuer, which the APIs take from the caller's token.
                     return publisher.commandResult(result)
-                            .thenCompose(published -> publisher.audit(AuditRecords.ofCommand(command, result, SERVICE)));
-                })
+                            .thenCompose(traced.wrapFunction(published -> publisher.audit(AuditRecords.ofCommand(command, result, SERVICE))));
+                }))
                 .exceptionally(error -> {
                     LOG.errorf("room %s: no result or audit record published for command %s: %s", command.getRoom(), command.getCommandId(), error.getMessage());
                     return null;

@@ -1,6 +1,8 @@
 package dev.switchboard.worker.session;
 
 import dev.switchboard.worker.concurrent.WorkerThreads;
+import io.opentelemetry.context.Context;
+
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -35,7 +37,8 @@ final class SerialTaskRunner {
     }
 
     <T> CompletableFuture<T> submit(String name, boolean interruptible, Callable<T> work) {
-        Task<T> task = new Task<>(name, interruptible, work, new CompletableFuture<>());
+        // The task runs in the trace it was submitted from (a Say's spoken line joins the trace of the command).
+        Task<T> task = new Task<>(name, interruptible, Context.current().wrap(work), new CompletableFuture<>());
         if (closed) {
             task.result().completeExceptionally(new SessionNotActiveException("the session has ended"));
             return task.result();

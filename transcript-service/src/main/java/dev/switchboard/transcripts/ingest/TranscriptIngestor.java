@@ -4,6 +4,7 @@ import dev.switchboard.kit.concurrent.ApplicationThreads;
 import dev.switchboard.events.TranscriptSegment;
 import dev.switchboard.kit.kafka.DeadLetters;
 import dev.switchboard.kit.kafka.Poison;
+import dev.switchboard.kit.kafka.RecordTraces;
 import dev.switchboard.transcripts.live.LiveHub;
 import dev.switchboard.transcripts.mapping.InvalidRecordException;
 import dev.switchboard.transcripts.mapping.SegmentMapper;
@@ -24,11 +25,14 @@ import org.jboss.logging.Logger;
 
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -59,18 +63,20 @@ public class TranscriptIngestor {
     private final DeadLetters deadLetters;
     private final LiveHub live;
     private final MeterRegistry metrics;
+    private final RecordTraces traces;
     private final Timer writeTimer;
     private final Semaphore inFlight = new Semaphore(BATCHES_IN_FLIGHT);
     private final ExecutorService writerThread = Executors.newSingleThreadExecutor(ApplicationThreads.platformDaemon("transcript-writer"));
 
     TranscriptIngestor(SegmentMapper mapper, SegmentWriter writer, IngestRetry retry, DeadLetters deadLetters, LiveHub live,
-                       MeterRegistry metrics) {
+                       MeterRegistry metrics, RecordTraces traces) {
         this.mapper = mapper;
         this.writer = writer;
         this.retry = retry;
         this.deadLetters = deadLetters;
         this.live = live;
         this.metrics = metrics;
+        this.traces = traces;
         this.writeTimer = Timer.builder("switchboard.transcripts.ingest.batch.write").tag("topic", "transcripts")
                 .publishPercentiles(0.5, 0.99).register(metrics);
     }
@@ -133,7 +139,9 @@ public class TranscriptIngestor {
     private void store(KafkaRecordBatch<String, TranscriptSegment> batch, List<Candidate> candidates, List<Uni<Void>> deadLettered) {
         int records = batch.getRecords().size();
         try {
+            Instant writing = Instant.now();
             List<SegmentRow> stored = write(candidates, deadLettered);
+            traceStored(candidates, stored, writing);
             awaitDeadLetters(deadLettered);
             live.stored(stored);
             metrics.counter("switchboard.transcripts.ingest.records", "topic", "transcripts").increment(records);
@@ -144,6 +152,28 @@ public class TranscriptIngestor {
             // A bug, not bad data (that is dead-lettered record by record): the channel's failure strategy takes over.
             LOG.errorf(e, "a batch of %d transcript record(s) could not be processed", records);
             batch.nack(e);
+        }
+    }
+
+    /**
+     * With tracing on, each stored line gets a span in the trace of the worker that published it, covering the
+     * write of its batch, so a trace runs from the spoken (or injected) line to its row in PostgreSQL.
+     */
+    private void traceStored(List<Candidate> candidates, List<SegmentRow> stored, Instant writing) {
+        if (!traces.enabled()) {
+            return;
+        }
+        Instant written = Instant.now();
+        Set<SegmentRow> storedRows = new HashSet<>(stored);
+        for (Candidate candidate : candidates) {
+            if (storedRows.contains(candidate.row())) {
+                traces.span("store transcript segment", traces.contextOf(candidate.record()))
+                        .setStartTimestamp(writing)
+                        .setAttribute("switchboard.room", candidate.row().room())
+                        .setAttribute("switchboard.segment_id", candidate.row().segmentId().toString())
+                        .setAttribute("switchboard.batch_size", stored.size())
+                        .startSpan().end(written);
+            }
         }
     }
 
