@@ -2,6 +2,7 @@ package dev.switchboard.stack;
 
 import dev.switchboard.testing.livekit.FakeLiveKitServer;
 import dev.switchboard.testing.llm.FakeLlmServer;
+import dev.switchboard.testing.otel.FakeOtlpCollector;
 import dev.switchboard.testing.sfu.FakeSfuProcess;
 import dev.switchboard.testing.speech.FakeDeepgramServer;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -34,6 +35,8 @@ final class PackagedStack implements AutoCloseable {
     final FakeLiveKitServer livekitApi;
     final FakeSfuProcess sfu;
     final FakeDeepgramServer deepgram;
+    /** Where every service sends its spans: the stack runs with tracing on, as an operator would turn it on. */
+    final FakeOtlpCollector otlp;
     final StackSettings settings;
     final LocalStack stack;
     /** What the stack printed (the console of ./switchboard up). */
@@ -42,6 +45,7 @@ final class PackagedStack implements AutoCloseable {
     private PackagedStack() {
         llm = new FakeLlmServer();
         livekitApi = new FakeLiveKitServer();
+        otlp = new FakeOtlpCollector();
         try {
             sfu = FakeSfuProcess.start(FakeSfuProcess.Options.defaults().withLogFile(Path.of("target", "fake-sfu-logs", "packaged-stack.log")));
             deepgram = new FakeDeepgramServer(DEEPGRAM_KEY, CALLER_SAYS);
@@ -57,8 +61,9 @@ final class PackagedStack implements AutoCloseable {
         worker.put("DEEPGRAM_API_KEY", DEEPGRAM_KEY);
         worker.put("SWITCHBOARD_SPEECH_DEEPGRAM_BASE_URL", deepgram.baseUrl());
         settings = TestStacks.onFreePorts();
-        stack = LocalStack.start(settings,
-                Map.of("SWITCHBOARD_LLM_BASE_URL", llm.baseUrl(), "SWITCHBOARD_LLM_API_KEY", "e2e-key", "SWITCHBOARD_LLM_MODEL", "fake-model"),
+        Map<String, String> everyService = new HashMap<>(otlp.serviceEnvironment());
+        everyService.putAll(Map.of("SWITCHBOARD_LLM_BASE_URL", llm.baseUrl(), "SWITCHBOARD_LLM_API_KEY", "e2e-key", "SWITCHBOARD_LLM_MODEL", "fake-model"));
+        stack = LocalStack.start(settings, everyService,
                 Map.of("call-controller", Map.of("LIVEKIT_URL", livekitApi.url(), "LIVEKIT_API_KEY", livekitApi.apiKey(),
                                 "LIVEKIT_API_SECRET", livekitApi.apiSecret()),
                         "agent-worker", worker),
@@ -98,6 +103,9 @@ final class PackagedStack implements AutoCloseable {
         }
         if (deepgram != null) {
             deepgram.close();
+        }
+        if (otlp != null) {
+            otlp.close();
         }
         if (sfu != null) {
             sfu.close();

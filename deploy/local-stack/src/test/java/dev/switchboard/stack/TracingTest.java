@@ -1,0 +1,144 @@
+package dev.switchboard.stack;
+
+import dev.switchboard.testing.llm.FakeLlmControl;
+import dev.switchboard.testing.otel.FakeOtlpCollector;
+import dev.switchboard.testing.otel.FakeOtlpCollector.ExportedSpan;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Traces across the packaged services, exported over OTLP (the stack runs with tracing on and a collector of the
+ * test's): the W3C trace context a client sends with an HTTP command follows it through Kafka to the worker that
+ * applies it, back with its result to the gateway that answers, and with the transcript line it caused to the
+ * transcript service that stores it.
+ */
+@ExtendWith(PackagedStack.Resolver.class)
+class TracingTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @Test
+    void oneTraceRunsFromTheHttpCommandThroughTheWorkerToItsResultAndItsStoredTranscriptLine(PackagedStack packaged) {
+        FakeOtlpCollector otlp = packaged.otlp;
+        new FakeLlmControl(packaged.llm.baseUrl()).reset();
+        String room = "traced-" + System.nanoTime();
+        String gateway = packaged.url("context-gateway");
+        given().contentType(ContentType.JSON).body(Map.of("room", room, "instructions", "You are a test agent."))
+                .post(packaged.url("agent-worker") + "/v1/simulated-calls").then().statusCode(201);
+        awaitLive(gateway, room);
+
+        // The client is part of a trace already (its own service called ours): W3C trace context on the request.
+        String traceId = HexFormat.of().formatHex(randomBytes(16));
+        String clientSpan = HexFormat.of().formatHex(randomBytes(8));
+        Response injected = given().contentType(ContentType.JSON).header("traceparent", "00-" + traceId + "-" + clientSpan + "-01")
+                .body(Map.of("role", "system", "text", "Order 7 is delayed.", "respond", false))
+                .post(gateway + "/v1/sessions/" + room + "/context");
+        assertThat(injected.statusCode()).as(injected.asString()).isEqualTo(200);
+        assertThat(injected.jsonPath().getString("status")).isEqualTo("APPLIED");
+
+        // The gateway's request span continues the client's trace.
+        ExportedSpan request = otlp.await(s -> s.traceId().equals(traceId) && s.service().equals("context-gateway")
+                && s.parentSpanId().equals(clientSpan), WAIT);
+        // The worker applied the command as a span in that trace, under the gateway's publishing of it.
+        ExportedSpan apply = otlp.await(s -> s.traceId().equals(traceId) && s.name().equals("apply InjectContext"), WAIT);
+        assertThat(apply.service()).isEqualTo("agent-worker");
+        assertThat(apply.attributes()).containsEntry("switchboard.room", room).containsEntry("switchboard.command_status", "APPLIED");
+        assertThat(spanIds(otlp, traceId, "context-gateway")).contains(apply.parentSpanId());
+        // The result came back to the gateway in the same trace, from the worker.
+        ExportedSpan resultReceived = otlp.await(s -> s.traceId().equals(traceId) && s.service().equals("context-gateway")
+                && spanIds(otlp, traceId, "agent-worker").contains(s.parentSpanId()), WAIT);
+        assertThat(resultReceived.spanId()).isNotEqualTo(request.spanId());
+        // And the injected line the command caused was stored by the transcript service, in the same trace.
+        ExportedSpan stored = otlp.await(s -> s.traceId().equals(traceId) && s.name().equals("store transcript segment"), WAIT);
+        assertThat(stored.service()).isEqualTo("transcript-service");
+        assertThat(stored.attributes()).containsEntry("switchboard.room", room);
+        assertThat(spanIds(otlp, traceId, "agent-worker")).contains(stored.parentSpanId());
+
+        // Every span of the trace hangs off another one of it, except the gateway's, whose parent is the client's.
+        List<ExportedSpan> trace = otlp.trace(traceId);
+        Set<String> ids = trace.stream().map(ExportedSpan::spanId).collect(Collectors.toSet());
+        assertThat(trace).allSatisfy(s -> assertThat(ids.contains(s.parentSpanId()) || s.parentSpanId().equals(clientSpan))
+                .as("%s:%s has a parent in the trace", s.service(), s.name()).isTrue());
+        assertThat(trace.stream().map(ExportedSpan::service).collect(Collectors.toSet()))
+                .contains("context-gateway", "agent-worker", "transcript-service");
+    }
+
+    @Test
+    void aSpokenLineIsTracedFromTheWorkerThatHeardItToItsRowInPostgres(PackagedStack packaged) {
+        FakeOtlpCollector otlp = packaged.otlp;
+        var llm = new FakeLlmControl(packaged.llm.baseUrl());
+        llm.reset();
+        String room = "traced-line-" + System.nanoTime();
+        String worker = packaged.url("agent-worker");
+        given().contentType(ContentType.JSON).body(Map.of("room", room, "instructions", "You are a test agent."))
+                .post(worker + "/v1/simulated-calls").then().statusCode(201);
+        llm.replyText("Happy to help.");
+        given().contentType(ContentType.JSON).body(Map.of("text", "I need help with my bill."))
+                .post(worker + "/v1/simulated-calls/" + room + "/utterances").then().statusCode(200);
+
+        List<ExportedSpan> stored = awaitStored(otlp, room, 2);
+        for (ExportedSpan line : stored) {
+            assertThat(otlp.trace(line.traceId())).as("the worker's side of the line's trace")
+                    .anySatisfy(s -> {
+                        assertThat(s.service()).isEqualTo("agent-worker");
+                        assertThat(s.spanId()).isEqualTo(line.parentSpanId());
+                    });
+        }
+    }
+
+    private static List<ExportedSpan> awaitStored(FakeOtlpCollector otlp, String room, int lines) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        List<ExportedSpan> stored = List.of();
+        while (System.nanoTime() < deadline) {
+            stored = otlp.spans().stream().filter(s -> s.name().equals("store transcript segment")
+                    && room.equals(s.attributes().get("switchboard.room"))).toList();
+            if (stored.size() >= lines) {
+                return stored;
+            }
+            sleep(100);
+        }
+        throw new AssertionError("only " + stored.size() + " stored line(s) of " + room + " were traced");
+    }
+
+    private static Set<String> spanIds(FakeOtlpCollector otlp, String traceId, String service) {
+        return otlp.trace(traceId).stream().filter(s -> s.service().equals(service)).map(ExportedSpan::spanId).collect(Collectors.toSet());
+    }
+
+    private static void awaitLive(String gateway, String room) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (given().get(gateway + "/v1/sessions/" + room).statusCode() != 200) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the gateway never saw " + room);
+            }
+            sleep(100);
+        }
+    }
+
+    private static byte[] randomBytes(int length) {
+        byte[] bytes = new byte[length];
+        ThreadLocalRandom.current().nextBytes(bytes);
+        bytes[0] |= 1; // never all zeros, which W3C trace context forbids
+        return bytes;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
