@@ -26,6 +26,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The local stack's own token issuer: an RSA key made once in the state directory ({@code auth/}), whose public half
@@ -43,7 +44,7 @@ public record LocalAuth(Path privateKey, Path publicKey) {
     /** The key pair in {@code <state>/auth}, made now if it does not exist yet. */
     public static LocalAuth ensure(Path stateDirectory) {
         Path directory = stateDirectory.resolve("auth");
-        LocalAuth auth = new LocalAuth(directory.resolve("signing-key.pem"), directory.resolve("public-key.pem"));
+        LocalAuth auth = in(stateDirectory);
         if (Files.exists(auth.privateKey()) && Files.exists(auth.publicKey())) {
             return auth;
         }
@@ -60,6 +61,20 @@ public record LocalAuth(Path privateKey, Path publicKey) {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("this JDK cannot make RSA keys", e);
         }
+    }
+
+    /**
+     * The key pair a stack with this state directory made, if it did. A client of a running stack uses this rather
+     * than {@link #ensure}: a key made now would sign tokens that no running service trusts.
+     */
+    public static Optional<LocalAuth> existing(Path stateDirectory) {
+        LocalAuth auth = in(stateDirectory);
+        return Files.exists(auth.privateKey()) && Files.exists(auth.publicKey()) ? Optional.of(auth) : Optional.empty();
+    }
+
+    private static LocalAuth in(Path stateDirectory) {
+        Path directory = stateDirectory.resolve("auth");
+        return new LocalAuth(directory.resolve("signing-key.pem"), directory.resolve("public-key.pem"));
     }
 
     /**

@@ -26,14 +26,11 @@ public record StackSettings(Path root, Path stateDirectory, String kafkaHost, in
      */
     public static StackSettings fromEnvironment(Path root, Map<String, String> env) {
         List<ServiceSpec> all = List.of(
-                new ServiceSpec("context-gateway", servicePort(env, "context-gateway", 8080), false),
-                new ServiceSpec("transcript-service", servicePort(env, "transcript-service", 8081), true),
-                new ServiceSpec("call-controller", servicePort(env, "call-controller", 8082), false),
-                new ServiceSpec("agent-worker", servicePort(env, "agent-worker", 8083), false));
-        String stateDirectory = env.get("SWITCHBOARD_STATE_DIR");
-        return new StackSettings(root,
-                stateDirectory == null || stateDirectory.isBlank() ? root.resolve(".switchboard") : root.resolve(stateDirectory.trim()),
-                "localhost",
+                new ServiceSpec("context-gateway", servicePort(env, "context-gateway"), false),
+                new ServiceSpec("transcript-service", servicePort(env, "transcript-service"), true),
+                new ServiceSpec("call-controller", servicePort(env, "call-controller"), false),
+                new ServiceSpec("agent-worker", servicePort(env, "agent-worker"), false));
+        return new StackSettings(root, stateDirectory(root, env), "localhost",
                 port(env, "SWITCHBOARD_KAFKA_PORT", 9092),
                 port(env, "SWITCHBOARD_KAFKA_CONTROLLER_PORT", 9093),
                 port(env, "SWITCHBOARD_POSTGRES_PORT", 5432),
@@ -52,8 +49,25 @@ public record StackSettings(Path root, Path stateDirectory, String kafkaHost, in
         });
     }
 
-    private static int servicePort(Map<String, String> env, String service, int defaultPort) {
-        return port(env, portVariable(service).orElseThrow(), defaultPort);
+    /**
+     * The port a service of the stack listens on: its variable's value, else the standard port. Known whether or not
+     * the stack runs it (SWITCHBOARD_SERVICES), so that a client finds a service run from an IDE on the same port.
+     */
+    public static int servicePort(Map<String, String> env, String service) {
+        int standard = switch (service) {
+            case "context-gateway" -> 8080;
+            case "transcript-service" -> 8081;
+            case "call-controller" -> 8082;
+            case "agent-worker" -> 8083;
+            default -> throw new IllegalArgumentException("not a service of the stack: " + service);
+        };
+        return port(env, portVariable(service).orElseThrow(), standard);
+    }
+
+    /** Where the stack keeps its state: SWITCHBOARD_STATE_DIR (relative to the checkout unless absolute), else .switchboard. */
+    public static Path stateDirectory(Path root, Map<String, String> env) {
+        String stateDirectory = env.get("SWITCHBOARD_STATE_DIR");
+        return stateDirectory == null || stateDirectory.isBlank() ? root.resolve(".switchboard") : root.resolve(stateDirectory.trim());
     }
 
     /** The services named in a comma-separated list (all when there is none), in the stack's order. */

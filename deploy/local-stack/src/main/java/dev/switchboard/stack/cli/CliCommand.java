@@ -1,0 +1,35 @@
+package dev.switchboard.stack.cli;
+
+/** One operator command as parsed from the command line, its options checked. */
+sealed interface CliCommand {
+
+    /** The live calls; with {@code all} the recently ended ones too. */
+    record Calls(boolean all) implements CliCommand {
+    }
+
+    /** An InjectContext: {@code role} is system or user. */
+    record Inject(String room, String text, boolean respond, String role, String label) implements CliCommand {
+    }
+
+    record Say(String room, String text) implements CliCommand {
+    }
+
+    /** A hang-up: with {@code now} at once through the call controller, otherwise after the agent said {@code goodbye}. */
+    record Hangup(String room, boolean now, String goodbye, String reason) implements CliCommand {
+    }
+
+    /** A stored transcript in one of the transcript service's formats: json, text, srt or vtt. */
+    record Transcript(String room, String format) implements CliCommand {
+    }
+
+    record Tail(String room) implements CliCommand {
+    }
+
+    /** A full-text search; {@code room} may be null. */
+    record Search(String query, String room, int limit) implements CliCommand {
+    }
+
+    /** Help on one command, or on all of them when {@code verb} is null. */
+    record Help(Verb verb) implements CliCommand {
+    }
+}

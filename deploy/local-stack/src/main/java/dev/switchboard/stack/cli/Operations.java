@@ -1,0 +1,251 @@
+package dev.switchboard.stack.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.stack.cli.ApiClient.Answer;
+import dev.switchboard.stack.cli.ApiClient.Service;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashSet;
+import java.util.Set;
+
+import static dev.switchboard.stack.cli.ApiClient.query;
+import static dev.switchboard.stack.cli.ApiClient.segment;
+
+/**
+ * Carries out one operator command against the APIs and prints the result: the answer's JSON as it is with
+ * {@code --json}, words for people otherwise. Returns the exit code; an error answer becomes a {@link CliException}
+ * with the problem's title and detail (after its JSON, with {@code --json}).
+ */
+final class Operations {
+    /** How long the gateway may hold a command request for its outcome (its documented maximum). */
+    static final String COMMAND_WAIT = "30s";
+    /** The wait, plus Kafka's publish timeout (10 s) and some slack. */
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(50);
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+    /** How often a command still PENDING after the wait is looked up again, and for how long at most. */
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
+    private static final Duration POLL_LIMIT = Duration.ofMinutes(2);
+
+    private final ApiClient api;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final boolean json;
+    private final Render render;
+
+    Operations(ApiClient api, PrintStream out, PrintStream err, boolean json, Render render) {
+        this.api = api;
+        this.out = out;
+        this.err = err;
+        this.json = json;
+        this.render = render;
+    }
+
+    int run(CliCommand command) {
+        return switch (command) {
+            case CliCommand.Calls calls -> calls(calls);
+            case CliCommand.Inject inject -> {
+                ObjectNode body = Json.object().put("role", inject.role()).put("text", inject.text()).put("respond", inject.respond());
+                if (inject.label() != null) {
+                    body.put("label", inject.label());
+                }
+                yield steer(inject.room(), "context", body);
+            }
+            case CliCommand.Say say -> steer(say.room(), "say", Json.object().put("text", say.text()));
+            case CliCommand.Hangup hangup -> {
+                ObjectNode body = Json.object().put("reason", hangup.reason());
+                if (hangup.now()) {
+                    body.put("immediate", true);
+                } else {
+                    body.put("goodbye", hangup.goodbye());
+                }
+                yield steer(hangup.room(), "hangup", body);
+            }
+            case CliCommand.Transcript transcript -> transcript(transcript);
+            case CliCommand.Tail tail -> tail(tail);
+            case CliCommand.Search search -> search(search);
+            case CliCommand.Help help -> help(help, out);
+        };
+    }
+
+    /** Help needs neither the stack nor a token: printed before anything is looked up. */
+    static int help(CliCommand.Help help, PrintStream out) {
+        out.print(help.verb() == null ? Verb.overview() : help.verb().help());
+        out.flush();
+        return CliException.OK;
+    }
+
+    private int calls(CliCommand.Calls calls) {
+        Answer answer = api.get(Service.GATEWAY, "/v1/sessions" + (calls.all() ? "?all=true" : ""), READ_TIMEOUT);
+        if (!answer.ok()) {
+            throw fail(Service.GATEWAY, answer);
+        }
+        print(json ? answer.body() : render.sessions(Json.parse(answer.body(), Service.GATEWAY)));
+        return CliException.OK;
+    }
+
+    /**
+     * A command for a live call: the gateway holds the request until the worker (or, for an immediate hang-up, the call
+     * controller) has answered, for up to 30 s; a command still PENDING then is looked up until it is decided.
+     */
+    private int steer(String room, String action, ObjectNode body) {
+        Answer answer = api.post(Service.GATEWAY, "/v1/sessions/" + segment(room) + "/" + action + "?wait=" + COMMAND_WAIT,
+                Json.write(body), COMMAND_TIMEOUT);
+        if (answer.status() == 202) {
+            answer = untilDecided(answer);
+        }
+        if (answer.ok()) {
+            JsonNode command = Json.parse(answer.body(), Service.GATEWAY);
+            String status = command.path("status").asText();
+            print(json ? answer.body() : render.outcome(command));
+            if ("PENDING".equals(status)) {
+                err.println("error: no outcome yet; GET " + command.path("statusUrl").asText() + " on the gateway tells it later");
+            }
+            return "APPLIED".equals(status) ? CliException.OK : CliException.API_ERROR;
+        }
+        ApiProblem problem = ApiProblem.from(answer);
+        if (problem.commandStatus() != null) {
+            // Decided, just not applied (REJECTED, EXPIRED, UNKNOWN_SESSION): the outcome is the answer.
+            print(json ? answer.body() : render.outcome(problem));
+            return CliException.API_ERROR;
+        }
+        throw fail(Service.GATEWAY, answer);
+    }
+
+    /** Looks a PENDING command up until it is decided, it is past its expiry (the gateway's watchdog then answers), or 2 min. */
+    private Answer untilDecided(Answer pending) {
+        JsonNode command = Json.parse(pending.body(), Service.GATEWAY);
+        String statusUrl = command.path("statusUrl").asText(null);
+        if (statusUrl == null) {
+            return pending;
+        }
+        Instant deadline = Instant.now().plus(POLL_LIMIT);
+        try {
+            Instant expiry = Instant.parse(command.path("expiresAt").asText()).plusSeconds(10);
+            deadline = expiry.isBefore(deadline) ? expiry : deadline;
+        } catch (DateTimeParseException e) {
+            // no expiry given: the limit alone
+        }
+        Answer latest = pending;
+        while (Instant.now().isBefore(deadline)) {
+            sleep(POLL_INTERVAL);
+            Answer answer = api.get(Service.GATEWAY, statusUrl, READ_TIMEOUT);
+            if (!answer.ok()) {
+                throw fail(Service.GATEWAY, answer);
+            }
+            latest = answer;
+            if (!"PENDING".equals(Json.parse(answer.body(), Service.GATEWAY).path("status").asText())) {
+                break;
+            }
+        }
+        return latest;
+    }
+
+    private int transcript(CliCommand.Transcript transcript) {
+        Answer answer = api.getAny(Service.TRANSCRIPTS, "/v1/sessions/" + segment(transcript.room()) + "/transcript?format="
+                + transcript.format(), READ_TIMEOUT);
+        if (!answer.ok()) {
+            throw fail(Service.TRANSCRIPTS, answer);
+        }
+        print(answer.body());
+        return CliException.OK;
+    }
+
+    /**
+     * Follows the transcript's Server-Sent Events until the "end" event. People see each line once, when it is final
+     * (a voice caller's words arrive as interim versions first); scripts get every event as one JSON line.
+     */
+    private int tail(CliCommand.Tail tail) {
+        HttpResponse<InputStream> response = api.stream(Service.TRANSCRIPTS, "/v1/sessions/" + segment(tail.room()) + "/transcript/stream");
+        try (InputStream body = response.body()) {
+            if (response.statusCode() != 200) {
+                throw fail(Service.TRANSCRIPTS, new Answer(response.statusCode(),
+                        response.headers().firstValue("Content-Type").orElse(""), new String(body.readAllBytes(), StandardCharsets.UTF_8)));
+            }
+            Set<String> shown = new HashSet<>();
+            boolean ended = ServerSentEvents.read(body, event -> {
+                JsonNode data = Json.parseOrNull(event.data());
+                if (json) {
+                    ObjectNode line = Json.object().put("event", event.name()).put("id", event.id());
+                    if (data != null) {
+                        line.set("data", data);
+                    } else {
+                        line.put("data", event.data());
+                    }
+                    out.println(Json.write(line));
+                } else if (data != null) {
+                    switch (event.name()) {
+                        case "segment" -> {
+                            if (data.path("isFinal").asBoolean(false) && shown.add(data.path("segmentId").asText())) {
+                                out.println(Render.line(data));
+                            }
+                        }
+                        case "replayed" -> err.println("(following the call live; Ctrl-C stops)");
+                        case "end" -> out.println(render.ended(data));
+                        default -> {
+                            // an event this version does not know: nothing to show
+                        }
+                    }
+                }
+                out.flush();
+                return !event.name().equals("end");
+            });
+            if (!ended) {
+                throw CliException.unreachable("the transcript stream broke off before the call ended (did the transcript service stop?)");
+            }
+            return CliException.OK;
+        } catch (IOException e) {
+            throw api.unreachable(Service.TRANSCRIPTS, e);
+        }
+    }
+
+    private int search(CliCommand.Search search) {
+        String path = "/v1/search?q=" + query(search.query()) + "&limit=" + search.limit()
+                + (search.room() == null ? "" : "&room=" + query(search.room()));
+        Answer answer = api.get(Service.TRANSCRIPTS, path, READ_TIMEOUT);
+        if (!answer.ok()) {
+            throw fail(Service.TRANSCRIPTS, answer);
+        }
+        print(json ? answer.body() : render.searchResults(Json.parse(answer.body(), Service.TRANSCRIPTS), search.query()));
+        return CliException.OK;
+    }
+
+    /**
+     * An error answer: its JSON goes to standard output with --json (scripts may read the problem's members), its
+     * words to standard error; a refused token also says where the token came from.
+     */
+    private CliException fail(Service service, Answer answer) {
+        if (json && Json.parseOrNull(answer.body()) != null) {
+            print(answer.body());
+        }
+        CliException failure = ApiClient.failure(service, answer);
+        if (answer.status() == 401) {
+            return new CliException(failure.exitCode(), failure.getMessage() + " (the token came from " + api.token().source()
+                    + "; ./switchboard token makes one for this checkout's stack)");
+        }
+        return failure;
+    }
+
+    /** Text as it is, ending with one line break. */
+    private void print(String text) {
+        String body = text == null ? "" : text;
+        out.print(body.endsWith("\n") ? body : body + "\n");
+        out.flush();
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw CliException.unreachable("interrupted");
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package dev.switchboard.stack.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a person reads: the services' JSON turned into tables and lines. Times are shown in the given zone, durations
+ * against the given instant, so that the output is the same for the same answer (and testable).
+ */
+final class Render {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+    private static final DateTimeFormatter DAY_AND_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
+    private static final Pattern MARK = Pattern.compile("<mark>(.*?)</mark>");
+    private static final String BOLD = "\u001b[1m";
+    private static final String PLAIN = "\u001b[0m";
+
+    private final Instant now;
+    private final ZoneId zone;
+    /** Whether standard output is a terminal, where search matches are shown in bold. */
+    private final boolean terminal;
+
+    Render(Instant now, ZoneId zone, boolean terminal) {
+        this.now = now;
+        this.zone = zone;
+        this.terminal = terminal;
+    }
+
+    /** GET /v1/sessions on the gateway: one row per call, a tenant column only when more than one tenant is listed. */
+    String sessions(JsonNode list) {
+        JsonNode sessions = list.path("sessions");
+        if (sessions.isEmpty()) {
+            return "no live calls\n";
+        }
+        Set<String> tenants = new TreeSet<>();
+        sessions.forEach(s -> tenants.add(s.path("tenant").asText("")));
+        boolean showTenant = tenants.size() > 1;
+        List<String> header = new ArrayList<>(List.of("ROOM", "STATE", "DIRECTION", "NUMBER", "TRANSPORT", "AGENT", "STARTED", "DURATION"));
+        if (showTenant) {
+            header.add("TENANT");
+        }
+        Table table = new Table(header);
+        for (JsonNode s : sessions) {
+            Instant started = instant(s, "startedAt");
+            Instant ended = instant(s, "endedAt");
+            String direction = s.path("direction").asText("");
+            // The other party: who called in, or whom the agent called.
+            String number = Json.text(s, "OUTBOUND".equals(direction) ? "calleeNumber" : "callerNumber");
+            List<String> row = new ArrayList<>(List.of(s.path("room").asText(), s.path("state").asText(), direction,
+                    number == null ? "" : number, s.path("transport").asText(""), s.path("agentName").asText(""),
+                    started == null ? "" : started(started),
+                    started == null ? "" : duration(Duration.between(started, ended == null ? now : ended))));
+            if (showTenant) {
+                row.add(s.path("tenant").asText(""));
+            }
+            table.row(row);
+        }
+        return table.toString();
+    }
+
+    /** A command the gateway answered with its view (APPLIED, or what polling found): "APPLIED  Say for room r (command id)". */
+    String outcome(JsonNode command) {
+        String reason = Json.text(command, "reason");
+        return command.path("status").asText("PENDING") + "  " + command.path("type").asText("command") + " for room "
+                + command.path("room").asText() + (reason == null ? "" : ": " + reason)
+                + " (command " + command.path("commandId").asText() + ")\n";
+    }
+
+    /** A command the gateway answered with a problem naming its status: "REJECTED  the Say command was rejected: ...". */
+    String outcome(ApiProblem problem) {
+        return problem.commandStatus() + "  " + (problem.detail() == null ? problem.title() : problem.detail()) + "\n";
+    }
+
+    /** A transcript line as the text transcript writes it: "[01:02.3] Caller: text". */
+    static String line(JsonNode segment) {
+        String text = segment.path("text").asText("").replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+        return "[" + offset(segment.path("startMs").asLong(0)) + "] " + segment.path("speaker").asText(segment.path("role").asText("?"))
+                + ": " + text + (segment.path("interrupted").asBoolean(false) ? " [interrupted]" : "");
+    }
+
+    /** How a followed call ended: the stream's "end" event. */
+    String ended(JsonNode end) {
+        String reason = Json.text(end, "endReason");
+        Instant at = instant(end, "endedAt");
+        return "call ended" + (reason == null ? "" : ": " + reason) + (at == null ? "" : " at " + TIME.format(at.atZone(zone)));
+    }
+
+    /** GET /v1/search: one line per match, newest first, with the call's start and room. */
+    String searchResults(JsonNode page, String query) {
+        JsonNode results = page.path("results");
+        if (results.isEmpty()) {
+            return "no transcript line matches " + query + "\n";
+        }
+        StringBuilder out = new StringBuilder();
+        for (JsonNode hit : results) {
+            JsonNode segment = hit.path("segment");
+            JsonNode session = hit.path("session");
+            Instant started = instant(session, "startedAt");
+            String text = terminal && hit.hasNonNull("highlight") ? highlighted(hit.path("highlight").asText()) : segment.path("text").asText("");
+            out.append(started == null ? "" : DAY_AND_TIME.format(started.atZone(zone)) + "  ")
+                    .append(session.path("room").asText()).append("  [")
+                    .append(offset(segment.path("startMs").asLong(0))).append("] ")
+                    .append(segment.path("speaker").asText(segment.path("role").asText("?"))).append(": ")
+                    .append(text.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip()).append('\n');
+        }
+        if (page.hasNonNull("nextCursor")) {
+            out.append("(more lines match: --limit shows more)\n");
+        }
+        return out.toString();
+    }
+
+    /** The service's HTML-safe highlight with its marked words in bold for a terminal. */
+    static String highlighted(String html) {
+        Matcher marks = MARK.matcher(html);
+        StringBuilder out = new StringBuilder();
+        while (marks.find()) {
+            marks.appendReplacement(out, Matcher.quoteReplacement(BOLD + marks.group(1) + PLAIN));
+        }
+        marks.appendTail(out);
+        return out.toString().replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
+                .replace("&amp;", "&");
+    }
+
+    /** [mm:ss.t], or [h:mm:ss.t] from the first hour on, as the transcript service's text format writes it. */
+    static String offset(long millis) {
+        long ms = Math.max(0, millis);
+        long hours = ms / 3_600_000;
+        String minutesAndSeconds = String.format("%02d:%02d.%d", (ms / 60_000) % 60, (ms / 1000) % 60, (ms % 1000) / 100);
+        return hours > 0 ? hours + ":" + minutesAndSeconds : minutesAndSeconds;
+    }
+
+    /** 45s, 2m05s, 1h02m. */
+    static String duration(Duration duration) {
+        long seconds = Math.max(0, duration.toSeconds());
+        if (seconds < 60) {
+            return seconds + "s";
+        }
+        if (seconds < 3600) {
+            return String.format("%dm%02ds", seconds / 60, seconds % 60);
+        }
+        return String.format("%dh%02dm", seconds / 3600, (seconds % 3600) / 60);
+    }
+
+    /** The time of day for a call of today, else the date too. */
+    private String started(Instant at) {
+        ZonedDateTime local = at.atZone(zone);
+        return local.toLocalDate().equals(now.atZone(zone).toLocalDate()) ? TIME.format(local) : DAY_AND_TIME.format(local);
+    }
+
+    private static Instant instant(JsonNode node, String member) {
+        String text = Json.text(node, member);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.switchboard.stack.cli;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The operator commands, with what each takes and its help text. Parsing ({@link Arguments}) and help
+ * ({@code ./switchboard <command> --help}) both read this table, so the two cannot disagree.
+ */
+enum Verb {
+    CALLS("calls", "[--all]", "list the live calls (the gateway's sessions)",
+            List.of(), null, Set.of("--all"), Set.of(), """
+              --all           also the calls that ended recently (the gateway remembers them for a day)
+            Reads GET /v1/sessions on the context gateway (scope calls:read)."""),
+    INJECT("inject", "ROOM TEXT [--respond] [--role system|user] [--label L]", "add a message to a live call's LLM context",
+            List.of("ROOM"), "TEXT", Set.of("--respond"), Set.of("--role", "--label"), """
+              --respond       make the agent answer now instead of waiting for the caller
+              --role R        system (default) or user: how the model sees the message
+              --label L       where the message came from (crm, supervisor), shown in the transcript
+            Prints APPLIED once the worker running the call has added it; REJECTED or EXPIRED (exit 1) when not.
+            POST /v1/sessions/{room}/context on the context gateway (scope calls:control)."""),
+    SAY("say", "ROOM TEXT", "make the agent say a text now",
+            List.of("ROOM"), "TEXT", Set.of(), Set.of(), """
+            Prints APPLIED once the agent has taken the line; REJECTED or EXPIRED (exit 1) when not.
+            POST /v1/sessions/{room}/say on the context gateway (scope calls:control)."""),
+    HANGUP("hangup", "ROOM [--now] [--goodbye TEXT] [--reason TEXT]", "end a live call",
+            List.of("ROOM"), null, Set.of("--now"), Set.of("--goodbye", "--reason"), """
+              --goodbye TEXT  what the agent says before it hangs up (default: "%s")
+              --now           hang up at once through the call controller, without a goodbye
+              --reason TEXT   why the call is ended, kept with the hang-up (default: "%s")
+            POST /v1/sessions/{room}/hangup on the context gateway (scope calls:control).""".formatted(
+                    Defaults.GOODBYE, Defaults.HANGUP_REASON)),
+    TRANSCRIPT("transcript", "ROOM [--format text|srt|vtt]", "print a call's stored transcript",
+            List.of("ROOM"), null, Set.of(), Set.of("--format"), """
+              --format F      text (default), srt (SubRip) or vtt (WebVTT); --json prints the transcript as JSON
+            The room's latest call, live or ended. GET /v1/sessions/{room}/transcript on the transcript service
+            (scope transcripts:read)."""),
+    TAIL("tail", "ROOM", "follow a call's transcript live until the call ends (Ctrl-C stops)",
+            List.of("ROOM"), null, Set.of(), Set.of(), """
+            Prints the lines said so far, then each final line as it is said, and how the call ended; with --json one
+            JSON object per event ({"event": "segment" | "replayed" | "end", "id": ..., "data": {...}}).
+            GET /v1/sessions/{room}/transcript/stream (Server-Sent Events) on the transcript service
+            (scope transcripts:read)."""),
+    SEARCH("search", "WORDS... [--room ROOM] [--limit N]", "search every stored transcript",
+            List.of(), "WORDS", Set.of(), Set.of("--room", "--limit"), """
+              --room ROOM     only this room's calls
+              --limit N       at most N lines (default 20)
+            Web search syntax: all words must match, "a phrase", or, -excluded; stemmed ('refunds' finds 'refund').
+            Newest first. GET /v1/search on the transcript service (scope transcripts:read).""");
+
+    /** Options every command takes. */
+    static final Set<String> COMMON_FLAGS = Set.of("--json", "--help");
+    static final Set<String> COMMON_VALUED = Set.of("--token");
+    static final String COMMON_HELP = """
+              --json          print the API's JSON answer as it is (one document; for tail one line per event)
+              --token T       the bearer token to send (default: SWITCHBOARD_TOKEN, else one signed with the local
+                              stack's key in .switchboard/auth, as ./switchboard token does)
+            The services are found on the local stack's ports (SWITCHBOARD_GATEWAY_PORT, SWITCHBOARD_TRANSCRIPTS_PORT)
+            unless SWITCHBOARD_GATEWAY_URL or SWITCHBOARD_TRANSCRIPTS_URL name them.
+            Exit codes: 0 done, 1 the API answered with an error (unknown room, missing scope, REJECTED, EXPIRED),
+            2 wrong usage, 3 the stack cannot be reached.""";
+
+    final String word;
+    final String synopsis;
+    final String summary;
+    /** The positional arguments that must be there, in order. */
+    final List<String> positionals;
+    /** The name of the last positional argument when it takes the rest of the line (joined by spaces), else null. */
+    final String rest;
+    final Set<String> flags;
+    final Set<String> valued;
+    final String details;
+
+    Verb(String word, String synopsis, String summary, List<String> positionals, String rest, Set<String> flags,
+         Set<String> valued, String details) {
+        this.word = word;
+        this.synopsis = synopsis;
+        this.summary = summary;
+        this.positionals = positionals;
+        this.rest = rest;
+        this.flags = flags;
+        this.valued = valued;
+        this.details = details;
+    }
+
+    static Optional<Verb> named(String word) {
+        return Arrays.stream(values()).filter(v -> v.word.equals(word)).findFirst();
+    }
+
+    /** "usage: ./switchboard inject ROOM TEXT [--respond] ... [--json] [--token T]". */
+    String usageLine() {
+        return "usage: ./switchboard " + word + " " + synopsis + " [--json] [--token T]";
+    }
+
+    /** What {@code ./switchboard <command> --help} prints. */
+    String help() {
+        return usageLine() + "\n" + capitalized(summary) + ".\n\n" + details + "\n\nEvery command takes:\n" + COMMON_HELP + "\n";
+    }
+
+    /** Every command on one line each, for {@code ./switchboard help}. */
+    static String overview() {
+        StringBuilder out = new StringBuilder("Operator commands (against the running stack's HTTP APIs):\n");
+        for (Verb verb : values()) {
+            out.append(String.format("  %-11s %s%n", verb.word, verb.summary));
+        }
+        out.append("Each takes --json and --token T; ./switchboard <command> --help says more.\n");
+        return out.toString();
+    }
+
+    private static String capitalized(String text) {
+        return Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+
+    /** Defaults the help text names. */
+    static final class Defaults {
+        static final String GOODBYE = "Thank you for calling. Goodbye!";
+        static final String HANGUP_REASON = "ended by an operator";
+        static final int SEARCH_LIMIT = 20;
+
+        private Defaults() {
+        }
+    }
+}

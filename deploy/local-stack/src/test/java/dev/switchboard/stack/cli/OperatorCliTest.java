@@ -1,0 +1,295 @@
+package dev.switchboard.stack.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.switchboard.infra.FreePorts;
+import dev.switchboard.stack.LocalAuth;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The CLI against a stand-in for the two services that answers as they do (the same paths, status codes and problem
+ * documents): exit codes, where its token and URLs come from, waiting for a command's outcome, and following a stream.
+ * The real services are in OperatorCliEndToEndTest.
+ */
+class OperatorCliTest {
+    @TempDir
+    Path root;
+    private HttpServer server;
+    private String url;
+    /** Answers per "METHOD path", taken in order; the last one is repeated. */
+    private final Map<String, Deque<Canned>> answers = new ConcurrentHashMap<>();
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+
+    private record Canned(int status, String contentType, String body) {
+    }
+
+    private record Received(String method, String pathAndQuery, String authorization, String body) {
+    }
+
+    /** What one run printed and answered. */
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+        server.createContext("/", this::answer);
+        server.start();
+        url = "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        String target = exchange.getRequestURI().getRawPath() + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery());
+        received.add(new Received(exchange.getRequestMethod(), target, exchange.getRequestHeaders().getFirst("Authorization"), body));
+        Deque<Canned> queue = answers.get(exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath());
+        Canned canned = queue == null ? new Canned(404, "application/problem+json", "{\"title\": \"Not Found\", \"status\": 404}")
+                : queue.size() > 1 ? queue.poll() : queue.peek();
+        byte[] bytes = canned.body().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", canned.contentType());
+        exchange.sendResponseHeaders(canned.status(), bytes.length == 0 ? -1 : bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private void on(String methodAndPath, int status, String contentType, String body) {
+        answers.computeIfAbsent(methodAndPath, k -> new ArrayDeque<>()).add(new Canned(status, contentType, body.replace('\'', '"')));
+    }
+
+    private Map<String, String> env() {
+        Map<String, String> env = new HashMap<>();
+        env.put("SWITCHBOARD_GATEWAY_URL", url + "/");
+        env.put("SWITCHBOARD_TRANSCRIPTS_URL", url);
+        env.put("SWITCHBOARD_TOKEN", "env-token");
+        return env;
+    }
+
+    private Run run(Map<String, String> env, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = OperatorCli.run(root, List.of(args), env, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), false);
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void helpListsEveryCommandAndEachCommandHasItsOwn() {
+        Run overview = run(Map.of(), "help");
+        assertThat(overview.exitCode()).isZero();
+        for (Verb verb : Verb.values()) {
+            assertThat(overview.out()).contains("  " + verb.word + " ");
+            Run help = run(Map.of(), verb.word, "--help");
+            assertThat(help.exitCode()).isZero();
+            assertThat(help.out()).startsWith("usage: ./switchboard " + verb.word + " ").contains("--json", "--token", "Exit codes");
+        }
+        assertThat(received).as("help asks no service").isEmpty();
+    }
+
+    @Test
+    void theScriptRunsEveryCommandAndItsHelpListsThem() throws Exception {
+        // Surefire runs in the module directory, deploy/local-stack.
+        Path checkout = Path.of("").toAbsolutePath().getParent().getParent();
+        String script = Files.readString(checkout.resolve("switchboard"));
+        Matcher dispatched = Pattern.compile("(?m)^OPERATOR_COMMANDS=\\(([^)]*)\\)").matcher(script);
+        assertThat(dispatched.find()).as("the script's list of operator commands").isTrue();
+        List<String> words = Arrays.stream(Verb.values()).map(v -> v.word).toList();
+        assertThat(dispatched.group(1).split(" ")).containsExactlyElementsOf(words);
+
+        Process help = new ProcessBuilder("bash", "switchboard", "help").directory(checkout.toFile()).redirectErrorStream(true).start();
+        String usage = new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(help.waitFor()).as(usage).isZero();
+        for (String word : words) {
+            assertThat(usage).containsPattern("(?m)^  " + word + " ");
+        }
+    }
+
+    @Test
+    void theTokenComesFromTheOptionThenTheEnvironmentThenTheLocalStacksKey() {
+        on("GET /v1/sessions", 200, "application/json", "{'sessions': []}");
+        assertThat(run(env(), "calls").out()).isEqualTo("no live calls\n");
+        assertThat(received.getLast().authorization()).isEqualTo("Bearer env-token");
+        assertThat(run(env(), "calls", "--token", "Bearer option-token").exitCode()).isZero();
+        assertThat(received.getLast().authorization()).as("a copied 'Bearer ' is dropped").isEqualTo("Bearer option-token");
+
+        Map<String, String> withoutToken = env();
+        withoutToken.remove("SWITCHBOARD_TOKEN");
+        withoutToken.put("SWITCHBOARD_STATE_DIR", "state");
+        Run noKey = run(withoutToken, "calls");
+        assertThat(noKey.exitCode()).isEqualTo(CliException.UNREACHABLE);
+        assertThat(noKey.err()).contains("error: no local stack has run here yet: state/auth holds no signing key");
+        assertThat(root.resolve("state/auth")).as("no key of its own is made").doesNotExist();
+
+        LocalAuth.ensure(root.resolve("state"));
+        assertThat(run(withoutToken, "calls").exitCode()).isZero();
+        String jwt = received.getLast().authorization().substring("Bearer ".length());
+        JsonNode claims = Json.parseOrNull(new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8));
+        assertThat(claims.path("sub").asText()).isEqualTo("local-admin");
+        assertThat(claims.path("tenant").asText()).isEqualTo("default");
+        assertThat(claims.path("scope").asText()).contains("calls:control", "transcripts:read");
+        assertThat(claims.path("exp").asLong() - claims.path("iat").asLong()).isEqualTo(Tokens.LIFETIME.toSeconds());
+    }
+
+    @Test
+    void jsonPrintsTheAnswerAsItIs() {
+        String body = "{'sessions': [{'room': 'demo-1', 'state': 'LIVE'}]}".replace('\'', '"');
+        on("GET /v1/sessions", 200, "application/json", body);
+        Run run = run(env(), "calls", "--all", "--json");
+        assertThat(run.out()).isEqualTo(body + "\n");
+        assertThat(received.getLast().pathAndQuery()).isEqualTo("/v1/sessions?all=true");
+    }
+
+    @Test
+    void anErrorAnswerIsExit1InTheProblemsWordsAndWithJsonItsDocumentToo() {
+        String problem = "{'type': 'https://switchboard.dev/problems/missing-scope', 'title': 'Missing scope', 'status': 403, "
+                + "'detail': 'this request needs the scope calls:control, which the token does not grant', 'scope': 'calls:control'}";
+        on("POST /v1/sessions/demo%201/context", 403, "application/problem+json", problem);
+        Run run = run(env(), "inject", "demo 1", "Order 42 shipped.");
+        assertThat(run.exitCode()).isEqualTo(CliException.API_ERROR);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).isEqualTo("error: Missing scope: this request needs the scope calls:control, which the token does not grant\n");
+
+        Run json = run(env(), "inject", "demo 1", "Order 42 shipped.", "--json");
+        assertThat(json.exitCode()).isEqualTo(CliException.API_ERROR);
+        assertThat(Json.parseOrNull(json.out()).path("scope").asText()).isEqualTo("calls:control");
+
+        on("GET /v1/sessions/nowhere/transcript", 401, "application/problem+json",
+                "{'title': 'Unauthorized', 'status': 401, 'detail': 'the token has expired'}");
+        Run refused = run(env(), "transcript", "nowhere");
+        assertThat(refused.exitCode()).isEqualTo(CliException.API_ERROR);
+        assertThat(refused.err()).contains("Unauthorized: the token has expired (the token came from SWITCHBOARD_TOKEN;");
+    }
+
+    @Test
+    void aCommandIsSentWithItsBodyAndACommandStillPendingAfterTheWaitIsLookedUpUntilDecided() {
+        on("POST /v1/sessions/demo-1/say", 202, "application/json",
+                "{'commandId': 'c-1', 'room': 'demo-1', 'type': 'Say', 'status': 'PENDING', 'statusUrl': '/v1/commands/c-1', 'expiresAt': '2099-01-01T00:00:00Z'}");
+        on("GET /v1/commands/c-1", 200, "application/json", "{'commandId': 'c-1', 'room': 'demo-1', 'type': 'Say', 'status': 'PENDING'}");
+        on("GET /v1/commands/c-1", 200, "application/json", "{'commandId': 'c-1', 'room': 'demo-1', 'type': 'Say', 'status': 'APPLIED'}");
+        Run run = run(env(), "say", "demo-1", "One moment please");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("APPLIED  Say for room demo-1 (command c-1)\n");
+        assertThat(received.getFirst().pathAndQuery()).isEqualTo("/v1/sessions/demo-1/say?wait=30s");
+        assertThat(Json.parseOrNull(received.getFirst().body())).isEqualTo(Json.parseOrNull("{\"text\": \"One moment please\"}"));
+        assertThat(received).extracting(Received::pathAndQuery).containsExactly("/v1/sessions/demo-1/say?wait=30s",
+                "/v1/commands/c-1", "/v1/commands/c-1");
+    }
+
+    @Test
+    void aRejectedCommandPrintsItsStatusAndExits1AndHangupSaysGoodbyeUnlessNow() {
+        on("POST /v1/sessions/demo-1/hangup", 409, "application/problem+json",
+                "{'title': 'Command rejected', 'status': 409, 'detail': 'the EndSession command was rejected: the session is ending', "
+                        + "'commandStatus': 'REJECTED', 'reason': 'the session is ending'}");
+        Run run = run(env(), "hangup", "demo-1", "--reason", "done");
+        assertThat(run.exitCode()).isEqualTo(CliException.API_ERROR);
+        assertThat(run.out()).isEqualTo("REJECTED  the EndSession command was rejected: the session is ending\n");
+        assertThat(Json.parseOrNull(received.getLast().body()))
+                .isEqualTo(Json.parseOrNull("{\"reason\": \"done\", \"goodbye\": \"" + Verb.Defaults.GOODBYE + "\"}"));
+        run(env(), "hangup", "demo-1", "--now");
+        assertThat(Json.parseOrNull(received.getLast().body()))
+                .isEqualTo(Json.parseOrNull("{\"reason\": \"" + Verb.Defaults.HANGUP_REASON + "\", \"immediate\": true}"));
+    }
+
+    @Test
+    void aStackThatIsNotThereIsExit3AndABadUrlExit2() {
+        Map<String, String> env = env();
+        int closed = FreePorts.pick();
+        env.put("SWITCHBOARD_GATEWAY_URL", "http://127.0.0.1:" + closed);
+        Run run = run(env, "calls");
+        assertThat(run.exitCode()).isEqualTo(CliException.UNREACHABLE);
+        assertThat(run.err()).contains("error: cannot reach the context gateway at http://127.0.0.1:" + closed + " (connection refused)")
+                .contains("./switchboard up");
+
+        Map<String, String> byPort = env();
+        byPort.remove("SWITCHBOARD_TRANSCRIPTS_URL");
+        byPort.put("SWITCHBOARD_TRANSCRIPTS_PORT", Integer.toString(closed));
+        assertThat(run(byPort, "search", "refund").err()).as("the local stack's port variable is followed")
+                .contains("cannot reach the transcript service at http://localhost:" + closed);
+
+        env.put("SWITCHBOARD_GATEWAY_URL", "localhost:8080");
+        Run bad = run(env, "calls");
+        assertThat(bad.exitCode()).isEqualTo(CliException.USAGE);
+        assertThat(bad.err()).contains("SWITCHBOARD_GATEWAY_URL=localhost:8080 is not an http or https URL");
+        assertThat(run(env(), "calls", "--nope").exitCode()).isEqualTo(CliException.USAGE);
+    }
+
+    @Test
+    void tailShowsEachFinalLineOnceAndTheEndOrEveryEventAsAJsonLine() {
+        String stream = """
+                event: segment
+                id: a:1
+                data: {'segmentId': 'a', 'revision': 1, 'role': 'USER', 'speaker': 'Caller', 'text': 'Where is', 'startMs': 1200, 'isFinal': false}
+
+                event: replayed
+                data: {'segments':1}
+
+                : keep-alive
+
+                event: segment
+                id: a:2
+                data: {'segmentId': 'a', 'revision': 2, 'role': 'USER', 'speaker': 'Caller', 'text': 'Where is my order?', 'startMs': 1200, 'isFinal': true}
+
+                event: segment
+                id: b:1
+                data: {'segmentId': 'b', 'revision': 1, 'role': 'AGENT', 'speaker': 'Agent', 'text': 'It shipped.', 'startMs': 4000, 'isFinal': true}
+
+                event: end
+                data: {'sessionId': 's1', 'endReason': 'CALLER_HANGUP', 'endedAt': null}
+
+                """;
+        on("GET /v1/sessions/demo-1/transcript/stream", 200, "text/event-stream", stream);
+        Run run = run(env(), "tail", "demo-1");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("[00:01.2] Caller: Where is my order?\n[00:04.0] Agent: It shipped.\ncall ended: CALLER_HANGUP\n");
+        assertThat(run.err()).contains("following the call live");
+
+        Run json = run(env(), "tail", "demo-1", "--json");
+        List<JsonNode> lines = json.out().lines().map(Json::parseOrNull).toList();
+        assertThat(lines).extracting(l -> l.path("event").asText()).containsExactly("segment", "replayed", "segment", "segment", "end");
+        assertThat(lines.get(2).path("id").asText()).isEqualTo("a:2");
+        assertThat(lines.get(2).path("data").path("text").asText()).isEqualTo("Where is my order?");
+
+        on("GET /v1/sessions/gone/transcript/stream", 200, "text/event-stream", "event: replayed\ndata: {}\n\n");
+        Run broken = run(env(), "tail", "gone");
+        assertThat(broken.exitCode()).isEqualTo(CliException.UNREACHABLE);
+        assertThat(broken.err()).contains("the transcript stream broke off before the call ended");
+
+        on("GET /v1/sessions/nowhere/transcript/stream", 404, "application/problem+json",
+                "{'title': 'Not Found', 'status': 404, 'detail': 'no session known for room \\'nowhere\\''}");
+        Run unknown = run(env(), "tail", "nowhere");
+        assertThat(unknown.exitCode()).isEqualTo(CliException.API_ERROR);
+        assertThat(unknown.err()).isEqualTo("error: Not Found: no session known for room \"nowhere\"\n");
+    }
+}

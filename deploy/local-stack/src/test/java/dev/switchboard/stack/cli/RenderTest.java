@@ -1,0 +1,102 @@
+package dev.switchboard.stack.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What people read: the services' JSON (as they answer it) as tables and lines. */
+class RenderTest {
+    private static final Instant NOW = Instant.parse("2026-12-04T10:15:30Z");
+    private static final Render RENDER = new Render(NOW, ZoneId.of("UTC"), false);
+
+    private static JsonNode json(String text) {
+        return Json.parseOrNull(text.replace('\'', '"'));
+    }
+
+    @Test
+    void liveCallsAreATableWithTheOtherPartysNumberAndHowLongTheCallHasRun() {
+        JsonNode list = json("""
+                {'sessions': [
+                  {'room': 'demo-1', 'sessionId': 's1', 'state': 'LIVE', 'transport': 'SIMULATED', 'direction': 'INBOUND',
+                   'agentName': 'support', 'callerNumber': '+15550100', 'startedAt': '2026-12-04T10:13:25.5Z', 'tenant': 'default'},
+                  {'room': 'call-42', 'sessionId': 's2', 'state': 'ENDING', 'transport': 'LIVEKIT', 'direction': 'OUTBOUND',
+                   'callerNumber': '+15550000', 'calleeNumber': '+15551234567', 'startedAt': '2026-12-03T23:59:00Z', 'tenant': 'default'}]}""");
+        assertThat(RENDER.sessions(list)).isEqualTo("""
+                ROOM     STATE   DIRECTION  NUMBER        TRANSPORT  AGENT    STARTED           DURATION
+                demo-1   LIVE    INBOUND    +15550100     SIMULATED  support  10:13:25          2m04s
+                call-42  ENDING  OUTBOUND   +15551234567  LIVEKIT    -        2026-12-03 23:59  10h16m
+                """);
+    }
+
+    @Test
+    void aTenantColumnAppearsOnlyWhenCallsOfSeveralTenantsAreListedAndEndedCallsShowTheirLength() {
+        JsonNode list = json("""
+                {'sessions': [
+                  {'room': 'a', 'state': 'LIVE', 'startedAt': '2026-12-04T10:15:00Z', 'tenant': 'acme'},
+                  {'room': 'b', 'state': 'ENDED', 'startedAt': '2026-12-04T10:00:00Z', 'endedAt': '2026-12-04T10:00:42Z', 'tenant': 'globex'}]}""");
+        assertThat(RENDER.sessions(list).lines()).containsExactly(
+                "ROOM  STATE  DIRECTION  NUMBER  TRANSPORT  AGENT  STARTED   DURATION  TENANT",
+                "a     LIVE   -          -       -          -      10:15:00  30s       acme",
+                "b     ENDED  -          -       -          -      10:00:00  42s       globex");
+        assertThat(RENDER.sessions(json("{'sessions': []}"))).isEqualTo("no live calls\n");
+    }
+
+    @Test
+    void aCommandsOutcomeIsItsStatusFirst() {
+        assertThat(RENDER.outcome(json("{'commandId': 'c-1', 'room': 'demo-1', 'type': 'InjectContext', 'status': 'APPLIED'}")))
+                .isEqualTo("APPLIED  InjectContext for room demo-1 (command c-1)\n");
+        assertThat(RENDER.outcome(json("{'commandId': 'c-2', 'room': 'demo-1', 'type': 'Say', 'status': 'REJECTED', 'reason': 'the session is ending'}")))
+                .isEqualTo("REJECTED  Say for room demo-1: the session is ending (command c-2)\n");
+        ApiProblem rejected = ApiProblem.from(new ApiClient.Answer(409, "application/problem+json", """
+                {"type": "https://switchboard.dev/problems/command-rejected", "title": "Command rejected", "status": 409,
+                 "detail": "the Say command was rejected: the session is ending", "room": "demo-1", "commandId": "c-2",
+                 "commandStatus": "REJECTED", "reason": "the session is ending"}"""));
+        assertThat(rejected.commandStatus()).isEqualTo("REJECTED");
+        assertThat(RENDER.outcome(rejected)).isEqualTo("REJECTED  the Say command was rejected: the session is ending\n");
+    }
+
+    @Test
+    void problemsAreTheirTitleAndDetailAndOtherErrorsTheirStatus() {
+        ApiProblem scope = ApiProblem.from(new ApiClient.Answer(403, "application/problem+json",
+                "{\"title\": \"Missing scope\", \"status\": 403, \"detail\": \"this request needs the scope calls:control, which the token does not grant\"}"));
+        assertThat(scope.words(ApiClient.Service.GATEWAY))
+                .isEqualTo("Missing scope: this request needs the scope calls:control, which the token does not grant");
+        assertThat(ApiProblem.from(new ApiClient.Answer(502, "text/html", "<html>Bad Gateway</html>")).words(ApiClient.Service.TRANSCRIPTS))
+                .isEqualTo("HTTP 502 from the transcript service: <html>Bad Gateway</html>");
+        assertThat(ApiProblem.from(new ApiClient.Answer(500, "", "")).words(ApiClient.Service.GATEWAY))
+                .isEqualTo("HTTP 500 from the context gateway");
+    }
+
+    @Test
+    void transcriptLinesReadLikeTheTextTranscript() {
+        assertThat(Render.line(json("{'role': 'USER', 'speaker': 'Caller', 'text': 'Where is\\nmy order?', 'startMs': 1234, 'isFinal': true}")))
+                .isEqualTo("[00:01.2] Caller: Where is my order?");
+        assertThat(Render.line(json("{'role': 'AGENT', 'speaker': 'Agent', 'text': 'It left', 'startMs': 3723456, 'interrupted': true}")))
+                .isEqualTo("[1:02:03.4] Agent: It left [interrupted]");
+        assertThat(RENDER.ended(json("{'sessionId': 's1', 'endReason': 'OPERATOR_HANGUP', 'endedAt': '2026-12-04T10:16:00Z'}")))
+                .isEqualTo("call ended: OPERATOR_HANGUP at 10:16:00");
+        assertThat(Render.duration(Duration.ofSeconds(59))).isEqualTo("59s");
+        assertThat(Render.duration(Duration.ofSeconds(3600 + 120 + 5))).isEqualTo("1h02m");
+    }
+
+    @Test
+    void searchResultsAreOneLinePerMatchWithTheMatchesInBoldOnlyOnATerminal() {
+        JsonNode page = json("""
+                {'query': 'order', 'config': 'english', 'nextCursor': 'abc', 'results': [
+                  {'highlight': 'Where is my <mark>order</mark>? &amp; the &lt;invoice&gt;',
+                   'segment': {'role': 'USER', 'speaker': 'Caller', 'text': 'Where is my order? & the <invoice>', 'startMs': 2100},
+                   'session': {'room': 'demo-1', 'startedAt': '2026-12-04T09:00:00Z'}}]}""");
+        assertThat(RENDER.searchResults(page, "order")).isEqualTo("""
+                2026-12-04 09:00  demo-1  [00:02.1] Caller: Where is my order? & the <invoice>
+                (more lines match: --limit shows more)
+                """);
+        assertThat(new Render(NOW, ZoneId.of("UTC"), true).searchResults(page, "order"))
+                .contains("Caller: Where is my \u001b[1morder\u001b[0m? & the <invoice>");
+        assertThat(RENDER.searchResults(json("{'results': []}"), "zebra")).isEqualTo("no transcript line matches zebra\n");
+    }
+}
