@@ -10,6 +10,7 @@ import dev.switchboard.events.Interrupt;
 import dev.switchboard.events.Issuer;
 import dev.switchboard.events.IssuerKind;
 import dev.switchboard.events.Say;
+import dev.switchboard.events.SendDtmf;
 import dev.switchboard.events.SessionCommand;
 import dev.switchboard.events.TransferCall;
 import dev.switchboard.events.UpdateInstructions;
@@ -149,6 +150,24 @@ class SessionCommandsTest {
 
         assertThat(worker.awaitCommand(transfer).value().getPayload()).isEqualTo(TransferCall.newBuilder()
                 .setTo("tel:+15550199").setAnnouncement("Connecting you to billing.").build());
+    }
+
+    @Test
+    void keypadTonesArePublishedForTheAgentWithoutSpacesAndBadDigitsAre400() {
+        Live live = live("dtmf");
+        AuthAssertions.needsScope("dtmf", "calls:control", r -> r.contentType(ContentType.JSON)
+                .body(Map.of("digits", "1")).post("/v1/sessions/{room}/dtmf", live.room()));
+        given().contentType(ContentType.JSON).body(Map.of("digits", "12x")).post("/v1/sessions/{room}/dtmf", live.room())
+                .then().statusCode(400).contentType(ContentType.fromContentType("application/problem+json")).body("detail", containsString("digits"));
+        given().contentType(ContentType.JSON).body(Map.of()).post("/v1/sessions/{room}/dtmf", live.room())
+                .then().statusCode(400).body("detail", containsString("digits"));
+        given().contentType(ContentType.JSON).body(Map.of("digits", " - ")).post("/v1/sessions/{room}/dtmf", live.room())
+                .then().statusCode(400).body("detail", containsString("1 to 64 keys"));
+
+        String dtmf = post(live.room(), "dtmf", Map.of("digits", "1 2-3 w#")).statusCode(200).body("type", is("SendDtmf"))
+                .extract().path("commandId");
+
+        assertThat(worker.awaitCommand(dtmf).value().getPayload()).isEqualTo(SendDtmf.newBuilder().setDigits("123w#").build());
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.switchboard.events.EndReason;
 import dev.switchboard.events.HangupRequested;
 import dev.switchboard.events.InjectContext;
 import dev.switchboard.events.IssuerKind;
+import dev.switchboard.events.SendDtmf;
 import dev.switchboard.events.SessionCommand;
 import dev.switchboard.infra.EmbeddedKafka;
 import dev.switchboard.schemas.client.SwitchboardClient;
@@ -53,13 +54,15 @@ class SwitchboardClientTest {
         try (SwitchboardClient client = SwitchboardClient.builder(kafka.bootstrapServers()).issuer(IssuerKind.SYSTEM, "crm").build()) {
             var injected = client.injectContext("room-7", ContextRole.SYSTEM, "VIP customer", true).get();
             var said = client.say("room-7", "One moment").get();
+            var tones = client.sendDtmf("room-7", "1#").get();
             var hungUp = client.hangup("room-7", EndReason.SYSTEM_HANGUP, "fraud check").get();
 
             assertThat(said.partition()).as("one room, one partition").isEqualTo(injected.partition());
             assertThat(hungUp.topic()).isEqualTo("switchboard.call-control");
 
-            List<SessionCommand> commands = consume(Topic.SESSION_COMMANDS, new SessionCommandDeserializer(), 2);
-            assertThat(commands).extracting(SessionCommand::getCommandId).containsExactly(injected.commandId(), said.commandId());
+            List<SessionCommand> commands = consume(Topic.SESSION_COMMANDS, new SessionCommandDeserializer(), 3);
+            assertThat(commands).extracting(SessionCommand::getCommandId).containsExactly(injected.commandId(), said.commandId(), tones.commandId());
+            assertThat(commands.getLast().getPayload()).isEqualTo(SendDtmf.newBuilder().setDigits("1#").build());
             SessionCommand first = commands.getFirst();
             assertThat(first.getRoom()).isEqualTo("room-7");
             assertThat(first.getIssuer().getId()).isEqualTo("crm");

@@ -17,6 +17,7 @@ import dev.switchboard.livekit.ffi.Participant;
 import dev.switchboard.livekit.ffi.RemoteTrack;
 import dev.switchboard.livekit.ffi.Room;
 import dev.switchboard.livekit.ffi.RoomEvent;
+import dev.switchboard.livekit.ffi.SipDtmf;
 import dev.switchboard.livekit.ffi.TrackPublication;
 import dev.switchboard.livekit.ffi.proto.ParticipantProto.DisconnectReason;
 import dev.switchboard.livekit.ffi.proto.ParticipantProto.ParticipantKind;
@@ -49,6 +50,7 @@ final class LiveKitCall {
     private static final Duration CLOSING_LINE_MARGIN = Duration.ofSeconds(10);
     private static final Logger LOG = Logger.getLogger(LiveKitCall.class);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration TONE_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration CALLER_WAIT = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -102,6 +104,10 @@ final class LiveKitCall {
             session = sessions.start(new SessionRegistry.StartRequest(roomName, instructions(), transport, direction(callerParticipant),
                     callerParticipant.attributes().get("sip.phoneNumber"), callerParticipant.attributes().get("sip.trunkPhoneNumber"),
                     metadata(callerParticipant), tenant(callerParticipant), maxDuration())).get(15, TimeUnit.SECONDS);
+            if (callerParticipant.isSip()) {
+                // The SIP bridge turns the engine's DTMF packets into tones on the phone line.
+                transport.toneLine(tone -> room.publishSipDtmf(SipDtmf.code(tone), String.valueOf(tone), TONE_TIMEOUT));
+            }
             transport.attach(session);
             started.complete(null);
             session.screenAnswer(machineDetection(), metadataField("voicemailMessage"));
@@ -159,6 +165,8 @@ final class LiveKitCall {
                     LOG.infof("room %s: the caller left (%s)", room.name(), left.reason());
                     WorkerThreads.start("caller-left-" + room.name(), () -> transport.callerLeft(DisconnectReasons.callerLeft(left.reason())));
                 }
+                case RoomEvent.SipDtmfReceived key when key.participantIdentity().equals(caller.identity()) ->
+                        session.callerPressed(key.participantIdentity(), key.digit() == null || key.digit().isEmpty() ? String.valueOf(SipDtmf.digit(key.code())) : key.digit());
                 case RoomEvent.TrackSubscribed subscribed when subscribed.participant().identity().equals(caller.identity())
                         && subscribed.track().kind() == TrackKind.KIND_AUDIO -> startAudio(subscribed.track(), transport);
                 case RoomEvent.Disconnected disconnected -> session.callEnded(DisconnectReasons.agentDisconnected(disconnected.reason()),

@@ -4,6 +4,7 @@ import dev.switchboard.events.AnswerClassified;
 import dev.switchboard.events.AnsweredBy;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CommandResult;
+import dev.switchboard.events.DtmfReceived;
 import dev.switchboard.events.EndReason;
 import dev.switchboard.events.HangupRequested;
 import dev.switchboard.events.HangupScope;
@@ -28,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -84,6 +86,7 @@ public final class AgentSession {
     private final UsageMeter usage = new UsageMeter();
     private final AgentActivity activity;
     private final CommandApplier commands;
+    private final Keypad keypad;
 
     private final ReentrantLock lock = new ReentrantLock();
     private State state = State.ACTIVE; // guarded by lock
@@ -106,6 +109,7 @@ public final class AgentSession {
         this.activity = new AgentActivity(identity.room(), transport, llm, tools, new SessionToolContext(), chat, transcript,
                 usage, time, settings.maxToolRounds(), this::state);
         this.commands = new CommandApplier(this, time);
+        this.keypad = new Keypad(this, timers, settings.keypad());
     }
 
     public String room() {
@@ -240,6 +244,45 @@ public final class AgentSession {
      */
     public boolean bargeIn() {
         return activity.bargeIn();
+    }
+
+    /** The caller pressed a key on their phone (DTMF); keys are gathered into entries the agent answers (see {@link Keypad}). */
+    public void callerPressed(String participantIdentity, String key) {
+        if (state() == State.ACTIVE) {
+            keypad.pressed(participantIdentity, key);
+        }
+    }
+
+    /** A complete keypad entry: recorded, announced, and answered by the model as the caller's input. */
+    void keypadEntered(String participantIdentity, String digits) {
+        heard();
+        String pressed = KeypadTones.spaced(digits);
+        lock.lock();
+        try {
+            if (state != State.ACTIVE) {
+                return;
+            }
+            transcript.system("caller pressed " + pressed, new Issuer(IssuerKind.CALLER, participantIdentity, null, null), null, "dtmf");
+            chat.add(new ChatMessage.User("(The caller pressed these keys on their phone keypad: " + pressed + ")"));
+            usage.userTurn();
+        } finally {
+            lock.unlock();
+        }
+        publishEvent(DtmfReceived.newBuilder().setParticipantIdentity(participantIdentity).setDigits(digits).build());
+        activity.reply("keypad").exceptionally(error -> {
+            LOG.warnf("room %s: the answer to the keypad entry failed: %s", room(), error.getMessage());
+            return null;
+        });
+    }
+
+    /** Sends keypad tones to the caller's phone line on the calling thread; see {@link Keypad#send}. */
+    void sendTones(String digits, Issuer by, String commandId) throws InterruptedException {
+        keypad.send(digits, by, commandId);
+    }
+
+    /** Publishes a session event of this session (not waiting for Kafka). */
+    CompletionStage<Void> publishEvent(Object payload) {
+        return publisher.sessionEvent(event(payload));
     }
 
     /** The caller left the call. */
@@ -422,6 +465,24 @@ public final class AgentSession {
             requestTransfer(asked, (TransferCall) asked.getPayload());
             return true;
         }
+
+        /** The model sends keypad tones ({@code send_dtmf}), e.g. to walk an IVR menu, during its turn. */
+        @Override
+        public String sendDtmf(String digits) throws InterruptedException {
+            String tones = KeypadTones.normalize(digits);
+            Optional<String> problem = KeypadTones.problem(tones);
+            if (problem.isPresent()) {
+                return "Not sent: " + problem.get() + ".";
+            }
+            if (!transport.hasKeypad()) {
+                return "Not sent: this caller is not on a phone line, so there is no keypad to send tones to.";
+            }
+            if (state() != State.ACTIVE) {
+                return "Not sent: the call is ending.";
+            }
+            sendTones(tones, new Issuer(IssuerKind.LLM, identity.workerId(), null, null), null);
+            return "Sent the keypad tones " + KeypadTones.spaced(tones.replace("w", "")) + ".";
+        }
     }
 
     /** The session stops taking turns and commands (it is hanging up). False when it was not active any more. */
@@ -492,6 +553,7 @@ public final class AgentSession {
                 watching.stop();
             }
             activity.close();
+            keypad.close();
             transcript.flush(settings.flushTimeout());
             SessionEnded summary = SessionEnded.newBuilder()
                     .setReason(reason)

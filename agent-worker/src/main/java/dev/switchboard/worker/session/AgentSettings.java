@@ -42,6 +42,20 @@ public interface AgentSettings {
     /** Who opens a call: the agent greets the caller, or it waits for the caller to speak. */
     enum Opener { AGENT, CALLER }
 
+    /** Keypad tones on phone calls ({@code switchboard.agent.keypad.*}, SWITCHBOARD_AGENT_KEYPAD_INTER_DIGIT_TIMEOUT, ...). */
+    KeypadSettings keypad();
+
+    /** How the caller's key presses are gathered and how the agent's tones are paced. */
+    interface KeypadSettings {
+        /** How long the caller may pause between keys before what they typed counts as one entry ({@code #} ends it at once). */
+        @WithDefault("2s")
+        Duration interDigitTimeout();
+
+        /** The gap after each tone the agent sends, so the far end's IVR hears them apart. */
+        @WithDefault("250ms")
+        Duration toneSpacing();
+    }
+
     /** A call's time limits ({@code switchboard.agent.limits.*}, SWITCHBOARD_AGENT_LIMITS_MAX_DURATION, ...). */
     LimitSettings limits();
 

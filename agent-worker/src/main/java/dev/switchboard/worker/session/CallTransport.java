@@ -40,6 +40,16 @@ public interface CallTransport {
         return 0;
     }
 
+    /** Whether the caller is on a phone line that takes keypad tones (DTMF): a SIP caller, not a web one. */
+    default boolean hasKeypad() {
+        return false;
+    }
+
+    /** Sends one keypad tone (0-9, *, #, A-D) to the caller's phone line; only when {@link #hasKeypad()}. */
+    default void sendTone(char tone) throws InterruptedException {
+        throw new UnsupportedOperationException("this call has no phone keypad");
+    }
+
     /** The agent leaves the call; called once when the session ends. */
     void leave();
 

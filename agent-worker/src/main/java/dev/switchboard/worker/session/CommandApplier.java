@@ -5,6 +5,7 @@ import dev.switchboard.events.EndSession;
 import dev.switchboard.events.InjectContext;
 import dev.switchboard.events.Interrupt;
 import dev.switchboard.events.Say;
+import dev.switchboard.events.SendDtmf;
 import dev.switchboard.events.SessionCommand;
 import dev.switchboard.events.TransferCall;
 import dev.switchboard.events.UpdateInstructions;
@@ -30,6 +31,7 @@ final class CommandApplier {
     private final CommandHandler<UpdateInstructions> updateInstructions = new UpdateInstructionsHandler();
     private final CommandHandler<EndSession> endSession = new EndSessionHandler();
     private final CommandHandler<TransferCall> transferCall = new TransferCallHandler();
+    private final CommandHandler<SendDtmf> sendDtmf = new SendDtmfHandler();
 
     private final AgentSession session;
     private final SessionClock time;
@@ -91,6 +93,7 @@ final class CommandApplier {
             case UpdateInstructions payload -> updateInstructions.apply(command, payload, session);
             case EndSession payload -> endSession.apply(command, payload, session);
             case TransferCall payload -> transferCall.apply(command, payload, session);
+            case SendDtmf payload -> sendDtmf.apply(command, payload, session);
             default -> Decision.rejected("unsupported command " + typeOf(command)).asFuture();
         };
     }

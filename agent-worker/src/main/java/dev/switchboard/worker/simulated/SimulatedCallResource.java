@@ -29,11 +29,13 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
  * Simulated calls: the whole platform without a LiveKit server. Text stands in for speech; everything else
@@ -63,8 +65,12 @@ public class SimulatedCallResource {
     public record SpokenLine(String text, Instant at) {
     }
 
+    public record KeyPresses(@NotBlank(message = "digits must not be empty")
+                             @Pattern(regexp = "[0-9*#A-Da-d]{1,64}", message = "digits may only hold 0-9, *, # and A-D (1 to 64 keys)") String digits) {
+    }
+
     public record CallView(String room, String sessionId, String state, Instant startedAt, Instant endedAt, List<SpokenLine> agentSaid,
-                           String tenant) {
+                           String tenant, String tonesSent) {
     }
 
     public record TurnView(String room, String sessionId, List<String> replies, String state, boolean ended) {
@@ -112,6 +118,31 @@ public class SimulatedCallResource {
         return new TurnView(room, session.sessionId(), turn.spoken(), turn.stateAfter().name(), turn.stateAfter() != AgentSession.State.ACTIVE);
     }
 
+    @POST
+    @Path("/{room}/dtmf")
+    @Operation(summary = "The caller presses keys on their phone", description = "Only on a call started with a callerNumber (a phone"
+            + " caller). The keys reach the agent as a keypad entry, which ends with # or a pause; it answers as after speech.")
+    @APIResponse(responseCode = "202", description = "The keys were pressed")
+    @APIResponse(responseCode = "404", description = "No simulated call in that room")
+    @APIResponse(responseCode = "409", description = "The caller has no phone keypad, or the call has ended")
+    public Response press(@PathParam("room") String room, @Valid KeyPresses keys) {
+        if (keys == null) {
+            throw new ProblemException(Response.Status.BAD_REQUEST, "a JSON body {\"digits\": \"...\"} is required");
+        }
+        SimulatedCalls.Call call = find(room);
+        if (!call.transport().hasKeypad()) {
+            throw new ProblemException(Response.Status.CONFLICT, "the simulated caller in room " + room
+                    + " is not on a phone line (start the call with a callerNumber to give it a keypad)");
+        }
+        if (call.session().state() != AgentSession.State.ACTIVE) {
+            throw new ProblemException(Response.Status.CONFLICT, "the call in room " + room + " is " + call.session().state());
+        }
+        for (String key : keys.digits().split("")) {
+            call.session().callerPressed(call.transport().callerIdentity(), key);
+        }
+        return Response.accepted(Map.of("room", room, "pressed", keys.digits().toUpperCase(Locale.ROOT))).build();
+    }
+
     @GET
     @Operation(summary = "List this worker's simulated calls")
     public List<CallView> list() {
@@ -156,7 +187,8 @@ public class SimulatedCallResource {
     private CallView view(SimulatedCalls.Call call) {
         return new CallView(call.session().room(), call.session().sessionId(), call.session().state().name(), call.startedAt(),
                 calls.endedAt(call).orElse(null),
-                call.transport().outbox().stream().map(u -> new SpokenLine(u.text(), u.at())).toList(), call.session().tenant());
+                call.transport().outbox().stream().map(u -> new SpokenLine(u.text(), u.at())).toList(), call.session().tenant(),
+                call.transport().tonesSent().stream().map(tone -> String.valueOf(tone.tone())).collect(Collectors.joining()));
     }
 
     private static <T> T await(java.util.concurrent.CompletableFuture<T> future, Duration timeout) throws InterruptedException {

@@ -43,7 +43,8 @@ public class SimulatedCalls {
     public CompletableFuture<Call> start(String room, String instructions, String callerNumber, Map<String, String> metadata, String tenant) {
         String chosenRoom = room == null || room.isBlank() ? "sim-" + UUID.randomUUID().toString().substring(0, 8) : room;
         forgetOldCalls();
-        var transport = new SimulatedTransport(callerNumber != null ? "sip_" + callerNumber : "caller");
+        // A caller number makes it a phone call: the caller has a keypad, and the agent may send tones.
+        var transport = new SimulatedTransport(callerNumber != null ? "sip_" + callerNumber : "caller", callerNumber != null);
         return sessions.start(new SessionRegistry.StartRequest(chosenRoom, instructions, transport, CallDirection.INBOUND,
                         callerNumber, null, metadata == null ? Map.of() : metadata, tenant))
                 .thenApply(session -> {

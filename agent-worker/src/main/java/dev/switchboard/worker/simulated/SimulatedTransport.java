@@ -19,12 +19,25 @@ public final class SimulatedTransport implements CallTransport {
     public record AgentUtterance(String text, Instant at) {
     }
 
+    /** A keypad tone the agent sent on this call. */
+    public record SentTone(char tone, Instant at) {
+    }
+
     private final String callerIdentity;
+    private final boolean phoneLine;
     private final List<AgentUtterance> outbox = new CopyOnWriteArrayList<>();
+    private final List<SentTone> tonesSent = new CopyOnWriteArrayList<>();
     private volatile boolean left;
 
+    /** A caller without a phone line (a web caller): no keypad. */
     public SimulatedTransport(String callerIdentity) {
+        this(callerIdentity, false);
+    }
+
+    /** {@code phoneLine}: the simulated caller dialled in from a phone, so the call has a keypad both ways. */
+    public SimulatedTransport(String callerIdentity, boolean phoneLine) {
         this.callerIdentity = callerIdentity;
+        this.phoneLine = phoneLine;
     }
 
     @Override
@@ -78,8 +91,26 @@ public final class SimulatedTransport implements CallTransport {
     }
 
     @Override
+    public boolean hasKeypad() {
+        return phoneLine;
+    }
+
+    @Override
+    public void sendTone(char tone) {
+        if (!phoneLine) {
+            throw new UnsupportedOperationException("this simulated caller has no phone line");
+        }
+        tonesSent.add(new SentTone(tone, Instant.now()));
+    }
+
+    @Override
     public void leave() {
         left = true;
+    }
+
+    /** The keypad tones the agent sent, in order. */
+    public List<SentTone> tonesSent() {
+        return List.copyOf(tonesSent);
     }
 
     public List<AgentUtterance> outbox() {

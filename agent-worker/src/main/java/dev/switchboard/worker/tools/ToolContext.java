@@ -21,4 +21,10 @@ public interface ToolContext {
      * controller to transfer the caller to the target (tel: or sip:). Returns false when the call was already ending.
      */
     boolean transferCall(String target, String announcement) throws InterruptedException;
+
+    /**
+     * Sends keypad tones (DTMF: 0-9, *, #, A-D, w for a half-second pause) to the caller's phone line and returns once
+     * they went out, with what to tell the model (sent, or why not: invalid digits, no phone line, the call ending).
+     */
+    String sendDtmf(String digits) throws InterruptedException;
 }

@@ -35,7 +35,14 @@ public final class VoiceTransport implements CallTransport {
 
     private volatile AgentSession session;
     private volatile Captions captions = Captions.NONE;
+    private volatile ToneLine toneLine;
     private volatile boolean left;
+
+    /** Sends one keypad tone on the caller's phone line (on LiveKit: a SIP DTMF packet through the engine). */
+    @FunctionalInterface
+    public interface ToneLine {
+        void send(char tone) throws InterruptedException;
+    }
 
     public VoiceTransport(Transport kind, String callerIdentity, AudioOutput output, TextToSpeech tts, SpeechToText stt,
                           VoiceActivityDetector vad, VoiceSettings settings, ScheduledExecutorService timers,
@@ -51,6 +58,25 @@ public final class VoiceTransport implements CallTransport {
     public void captions(Captions captions) {
         this.captions = captions;
         player.captions(captions);
+    }
+
+    /** The caller's phone line for keypad tones; a call without one (a web caller) has no keypad. */
+    public void toneLine(ToneLine line) {
+        this.toneLine = line;
+    }
+
+    @Override
+    public boolean hasKeypad() {
+        return toneLine != null;
+    }
+
+    @Override
+    public void sendTone(char tone) throws InterruptedException {
+        ToneLine line = toneLine;
+        if (line == null) {
+            throw new UnsupportedOperationException("the caller is not on a phone line");
+        }
+        line.send(tone);
     }
 
     /** Connects the transport to its session; the caller's audio is accepted from then on. */

@@ -53,6 +53,22 @@ public final class TestSessions {
             return Opener.CALLER;
         }
 
+        /** Keypad entries end after a short pause; tones go out without spacing. */
+        @Override
+        public KeypadSettings keypad() {
+            return new KeypadSettings() {
+                @Override
+                public Duration interDigitTimeout() {
+                    return Duration.ofMillis(300);
+                }
+
+                @Override
+                public Duration toneSpacing() {
+                    return Duration.ZERO;
+                }
+            };
+        }
+
         /** No limits: a test that wants them gives the session its own ({@link AgentSession#watchLimits}). */
         @Override
         public LimitSettings limits() {

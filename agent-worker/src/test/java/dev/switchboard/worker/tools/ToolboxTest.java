@@ -17,6 +17,7 @@ class ToolboxTest {
     private static final class RecordingContext implements ToolContext {
         final List<String> hangUps = new ArrayList<>();
         final List<String> transfers = new ArrayList<>();
+        final List<String> tones = new ArrayList<>();
         boolean ending;
 
         @Override
@@ -41,6 +42,12 @@ class ToolboxTest {
             }
             transfers.add(target + "|" + announcement);
             return true;
+        }
+
+        @Override
+        public String sendDtmf(String digits) {
+            tones.add(digits);
+            return "sent " + digits;
         }
     }
 
@@ -67,6 +74,18 @@ class ToolboxTest {
         var toolbox = Toolbox.of(new NamedTool("transfer_call"), new EndCallTool(), new NamedTool("send_dtmf"));
 
         assertThat(toolbox.specs()).extracting(ToolSpec::name).containsExactly("end_call", "send_dtmf", "transfer_call");
+    }
+
+    @Test
+    void sendDtmfIsOfferedUnlessTurnedOffAndPassesTheModelsDigitsToTheCall() throws Exception {
+        assertThat(Toolbox.of(new SendDtmfTool(false), new EndCallTool()).specs()).extracting(ToolSpec::name).containsExactly("end_call");
+        var toolbox = Toolbox.of(new SendDtmfTool(true));
+        assertThat(toolbox.specs()).extracting(ToolSpec::name).containsExactly("send_dtmf");
+
+        String answer = toolbox.execute(new ToolCall("c1", "send_dtmf", Map.of("digits", "1w2#"), "{\"digits\":\"1w2#\"}"), call, false);
+
+        assertThat(answer).isEqualTo("sent 1w2#");
+        assertThat(call.tones).containsExactly("1w2#");
     }
 
     @Test

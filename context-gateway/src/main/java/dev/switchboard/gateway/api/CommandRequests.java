@@ -7,9 +7,12 @@ import dev.switchboard.events.InjectContext;
 import dev.switchboard.events.InstructionsMode;
 import dev.switchboard.events.Interrupt;
 import dev.switchboard.events.Say;
+import dev.switchboard.events.SendDtmf;
 import dev.switchboard.events.UpdateInstructions;
 import dev.switchboard.gateway.api.BoundedText.Limit;
 import dev.switchboard.kit.problem.ProblemException;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.util.Locale;
@@ -106,5 +109,25 @@ public final class CommandRequests {
             throw ProblemException.invalid("a JSON body is required, e.g. " + example);
         }
         return body;
+    }
+
+    @Schema(name = "DtmfRequest", description = "Keypad tones the agent sends to the caller's phone line")
+    public record DtmfRequest(
+            @Schema(required = true, description = "The keys in order: 0-9, *, #, A-D; w waits half a second (spaces and dashes are ignored)",
+                    example = "1234#")
+            @NotNull(message = "is required, e.g. \"1234#\"")
+            @Pattern(regexp = "[0-9*#A-Da-dwW \\-]{1,128}", message = "may only hold 0-9, *, #, A-D and w (a half-second pause)")
+            String digits) {
+
+        static final String EXAMPLE = "{\"digits\": \"1234#\"}";
+
+        SendDtmf toPayload() {
+            String keys = digits.replaceAll("[\\s-]", "");
+            if (keys.isEmpty() || keys.length() > 64) {
+                throw ProblemException.invalid(
+                        "digits must hold 1 to 64 keys (spaces and dashes aside), not " + keys.length());
+            }
+            return SendDtmf.newBuilder().setDigits(keys).build();
+        }
     }
 }

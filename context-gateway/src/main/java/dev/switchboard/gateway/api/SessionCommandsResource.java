@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.api;
 
 import dev.switchboard.gateway.api.CallRequests.TransferRequest;
+import dev.switchboard.gateway.api.CommandRequests.DtmfRequest;
 import dev.switchboard.gateway.api.CommandRequests.HangupRequest;
 import dev.switchboard.gateway.api.CommandRequests.InjectContextRequest;
 import dev.switchboard.gateway.api.CommandRequests.InstructionsRequest;
@@ -125,6 +126,18 @@ public class SessionCommandsResource {
         var order = new HangupOrder(room, common.sessionId(), hangup.reason(), common.issuer(), common.caller(),
                 common.idempotencyKey(), common.waitUpTo());
         return dispatcher.hangUpNow(order).map(reply -> CommandResponses.of(reply, uri.getPath()));
+    }
+
+    @POST
+    @Path("dtmf")
+    @Operation(summary = "Send keypad tones to the phone caller (SendDtmf)",
+            description = "The agent sends the tones (DTMF) on the caller's phone line, after what it is saying now, e.g. to walk "
+                    + "an IVR menu on an outbound call. APPLIED once the last tone went out; REJECTED when the caller is not on a "
+                    + "phone line.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DtmfRequest.class)))
+    public Uni<Response> dtmf(@RestPath String room, @Valid DtmfRequest body, @BeanParam CommandParameters params, UriInfo uri) {
+        var common = parameters.parse(params);
+        return submit(room, CommandRequests.required(body, DtmfRequest.EXAMPLE).toPayload(), common, uri);
     }
 
     @POST

@@ -10,6 +10,7 @@ import dev.switchboard.events.InjectContext;
 import dev.switchboard.events.Interrupt;
 import dev.switchboard.events.Issuer;
 import dev.switchboard.events.Say;
+import dev.switchboard.events.SendDtmf;
 import dev.switchboard.events.SessionCommand;
 import dev.switchboard.events.Transport;
 
@@ -106,6 +107,11 @@ public final class Commands {
 
     public SessionCommand say(String room, String text) {
         return session(room, Say.newBuilder().setText(text).build());
+    }
+
+    /** Keypad tones the agent sends to the phone caller: 0-9, *, #, A-D; w waits half a second. */
+    public SessionCommand sendDtmf(String room, String digits) {
+        return session(room, SendDtmf.newBuilder().setDigits(digits).build());
     }
 
     public SessionCommand interrupt(String room) {

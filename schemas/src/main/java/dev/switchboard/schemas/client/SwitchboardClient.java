@@ -74,6 +74,11 @@ public final class SwitchboardClient implements AutoCloseable {
         return send(commands.say(room, text));
     }
 
+    /** The agent sends keypad tones (DTMF) to the phone caller, e.g. to walk an IVR menu. */
+    public CompletableFuture<Published> sendDtmf(String room, String digits) {
+        return send(commands.sendDtmf(room, digits));
+    }
+
     public CompletableFuture<Published> interrupt(String room) {
         return send(commands.interrupt(room));
     }

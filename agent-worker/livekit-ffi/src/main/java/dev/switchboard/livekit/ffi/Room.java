@@ -224,6 +224,40 @@ public final class Room implements AutoCloseable {
     }
 
     /**
+     * Sends a SIP DTMF tone to the room (a reliable {@code sip_dtmf} data packet; LiveKit's SIP bridge plays it to the
+     * phone) and waits until the engine has sent it. {@code code} must be the RFC 4733 code of {@code digit}
+     * ({@link SipDtmf}); otherwise {@link IllegalArgumentException}. Fails with {@link FfiException.OperationFailed}
+     * carrying the engine's error, or {@link FfiException.Timeout}. The first data this participant sends makes the
+     * engine open its publisher connection, so the first call may take a round of WebRTC negotiation.
+     */
+    public void publishSipDtmf(int code, String digit, Duration timeout) {
+        publishSipDtmf(code, digit, List.of(), timeout);
+    }
+
+    /** {@link #publishSipDtmf(int, String, Duration)} for these participants only (empty: everyone). */
+    public void publishSipDtmf(int code, String digit, List<String> destinationIdentities, Duration timeout) {
+        SipDtmf.requireConsistent(code, digit);
+        List<String> destinations = List.copyOf(destinationIdentities);
+        long participant = local.handle().id();
+        engine.call("publish SIP DTMF " + digit,
+                id -> FfiRequest.newBuilder().setPublishSipDtmf(RoomProto.PublishSipDtmfRequest.newBuilder()
+                        .setLocalParticipantHandle(participant).setCode(code).setDigit(digit)
+                        .addAllDestinationIdentities(destinations).setRequestAsyncId(id)).build(),
+                ev -> {
+                    if (ev.getPublishSipDtmf().hasError()) {
+                        throw new FfiException.OperationFailed("SIP DTMF " + digit + " failed: " + ev.getPublishSipDtmf().getError());
+                    }
+                    return Boolean.TRUE;
+                },
+                timeout);
+    }
+
+    /** {@link #publishSipDtmf(int, String, Duration)} with the digit's code. */
+    public void publishSipDtmf(char digit, Duration timeout) {
+        publishSipDtmf(SipDtmf.code(digit), String.valueOf(digit), timeout);
+    }
+
+    /**
      * Opens an outgoing text stream (e.g. topic {@code lk.transcription} with attributes
      * {@code lk.segment_id}, {@code lk.transcribed_track_id}). {@code senderIdentity} null means this
      * participant; another identity (captions on a user's behalf) needs the permission to impersonate.

@@ -1,6 +1,8 @@
 package dev.switchboard.worker.livekit.sfu;
 
 import dev.switchboard.events.CallDirection;
+import dev.switchboard.events.DtmfReceived;
+import dev.switchboard.events.DtmfSent;
 import dev.switchboard.events.EndReason;
 import dev.switchboard.events.SessionEnded;
 import dev.switchboard.events.SessionEvent;
@@ -9,6 +11,7 @@ import dev.switchboard.events.SpeakerRole;
 import dev.switchboard.events.TranscriptSegment;
 import dev.switchboard.events.Transport;
 import dev.switchboard.livekit.ffi.NativeEngineLibrary;
+import dev.switchboard.livekit.ffi.SipDtmf;
 import dev.switchboard.livekit.ffi.sfu.SfuTestSupport;
 import dev.switchboard.schemas.serde.SessionEventDeserializer;
 import dev.switchboard.schemas.serde.TranscriptSegmentDeserializer;
@@ -38,9 +41,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * A call through the worker's LiveKit path, on LiveKit's real media engine against the fake SFU: the SIP caller
@@ -162,7 +167,7 @@ class LiveKitCallTest {
     void theGoodbyeIsHeardInFullBeforeTheHangUpIsRequested() throws Exception {
         var llm = llm();
         String goodbye = "Thank you for calling Acme. Have a wonderful day. Goodbye!";
-        llm.replyWithTool(goodbye, "end_call", java.util.Map.of("reason", "caller is done"));
+        llm.replyWithTool(goodbye, "end_call", Map.of("reason", "caller is done"));
         try (Call call = startCall("goodbye");
              var control = TopicProbe.fromNow(Topic.CALL_CONTROL, new dev.switchboard.schemas.serde.CallControlRequestDeserializer())) {
             call.callerSays(FakeSpeechResource.CALLER_SAYS);
@@ -223,6 +228,37 @@ class LiveKitCallTest {
             assertThat(opening.getSequence()).as("the first line of the call").isZero();
             running.terminate().run();
             running.ended().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void keypadTonesGoBothWaysBetweenTheSipCallerAndTheAgent() throws Exception {
+        var llm = llm();
+        llm.replyWithTool("", "send_dtmf", Map.of("digits", "9#")).replyText("Done.");
+        try (Call call = startCall("dtmf")) {
+            // The caller presses 1 2 #: one entry, recorded, announced and answered by the model, which presses 9 # back.
+            for (String key : List.of("1", "2", "#")) {
+                call.control().sendDtmf(call.caller().identity(), SipDtmf.code(key.charAt(0)), key);
+            }
+            var received = (DtmfReceived) call.events().await(e -> call.room().equals(e.getRoom())
+                    && e.getPayload() instanceof DtmfReceived, WAIT).getPayload();
+            assertThat(received.getDigits()).isEqualTo("12#");
+            assertThat(received.getParticipantIdentity()).isEqualTo(call.caller().identity());
+            TranscriptSegment pressed = call.transcripts().await(s -> call.room().equals(s.getRoom()) && s.getRole() == SpeakerRole.SYSTEM, WAIT);
+            assertThat(pressed.getText()).isEqualTo("caller pressed 1 2 #");
+
+            var sent = (DtmfSent) call.events().await(e -> call.room().equals(e.getRoom())
+                    && e.getPayload() instanceof DtmfSent, WAIT).getPayload();
+            assertThat(sent.getDigits()).isEqualTo("9#");
+            long deadline = System.currentTimeMillis() + 5_000;
+            while (call.control().receivedDtmf().size() < 2 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(call.control().receivedDtmf()).extracting(FakeSfuControl.Dtmf::digit, FakeSfuControl.Dtmf::code,
+                    FakeSfuControl.Dtmf::senderIdentity).containsExactly(
+                    tuple("9", 9, "agent-" + call.room()),
+                    tuple("#", 11, "agent-" + call.room()));
+            assertThat(llm.lastMessages()).anySatisfy(m -> assertThat(m.path("content").asText()).contains("keypad").contains("1 2 #"));
         }
     }
 

@@ -300,7 +300,7 @@ final class ClientSession {
                                 byte[] bytes = new byte[data.remaining()];
                                 data.get(bytes);
                                 if (buffer.binary) {
-                                    sfu.data.onMessage(label, bytes);
+                                    sfu.data.onMessage(label, identity(), bytes);
                                 }
                             } catch (Throwable ignored) {
                                 // never let anything escape into WebRTC's thread
@@ -769,6 +769,7 @@ final class ClientSession {
                 .build();
     }
 
+    /** A SIP DTMF packet with the RFC 4733 event code of {@code digit} (0-9, * 10, # 11, A-D 12-15). */
     static LivekitModels.DataPacket dtmfPacket(FakeParticipant from, String digit) {
         int code = switch (digit) {
             case "*" -> 10;
@@ -779,7 +780,13 @@ final class ClientSession {
             case "D", "d" -> 15;
             default -> Integer.parseInt(digit);
         };
+        return dtmfPacket(from, code, digit);
+    }
+
+    /** A SIP DTMF packet as LiveKit's SIP bridge sends it for a key press: reliable, from the caller. */
+    static LivekitModels.DataPacket dtmfPacket(FakeParticipant from, int code, String digit) {
         return LivekitModels.DataPacket.newBuilder()
+                .setKind(LivekitModels.DataPacket.Kind.RELIABLE)
                 .setParticipantIdentity(from.identity)
                 .setParticipantSid(from.sid)
                 .setSipDtmf(LivekitModels.SipDTMF.newBuilder().setCode(code).setDigit(digit))

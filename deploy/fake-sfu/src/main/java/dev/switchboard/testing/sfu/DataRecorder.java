@@ -12,7 +12,8 @@ import livekit.LivekitModels;
 
 /**
  * The data packets the client sent on its publisher data channels: text/byte streams (header, chunks,
- * trailer; e.g. captions on topic {@code lk.transcription}), user packets, and a count of everything else.
+ * trailer; e.g. captions on topic {@code lk.transcription}), user packets, SIP DTMF packets, and a count of
+ * everything else.
  * Thread-safe.
  */
 final class DataRecorder {
@@ -52,9 +53,17 @@ final class DataRecorder {
     record UserPacket(double atMs, String channel, String senderIdentity, String topic, byte[] payload,
             List<String> destinationIdentities) {}
 
+    /**
+     * A SIP DTMF packet (publish_sip_dtmf). {@code senderIdentity} is the identity of the connection it came on (what
+     * a LiveKit server stamps on the packets it forwards); {@code packetIdentity} is what the packet itself carried.
+     */
+    record Dtmf(double atMs, String channel, String senderIdentity, String packetIdentity, int code, String digit,
+            List<String> destinationIdentities) {}
+
     private final long originNanos;
     private final Map<String, Stream> streams = new LinkedHashMap<>();
     private final List<UserPacket> userPackets = new ArrayList<>();
+    private final List<Dtmf> dtmf = new ArrayList<>();
     private final Map<String, Integer> otherPackets = new TreeMap<>();
     private int undecodable;
 
@@ -62,8 +71,11 @@ final class DataRecorder {
         this.originNanos = originNanos;
     }
 
-    /** A message from one of the client's data channels ({@code label} is {@code _reliable}, {@code _lossy}...). */
-    synchronized void onMessage(String label, byte[] bytes) {
+    /**
+     * A message from one of the client's data channels ({@code label} is {@code _reliable}, {@code _lossy}...);
+     * {@code connectionIdentity} is the identity the client joined with.
+     */
+    synchronized void onMessage(String label, String connectionIdentity, byte[] bytes) {
         double at = (System.nanoTime() - originNanos) / 1e6;
         LivekitModels.DataPacket p;
         try {
@@ -91,6 +103,8 @@ final class DataRecorder {
             }
             case USER -> userPackets.add(new UserPacket(at, label, p.getParticipantIdentity(), p.getUser().getTopic(),
                     p.getUser().getPayload().toByteArray(), List.copyOf(p.getDestinationIdentitiesList())));
+            case SIP_DTMF -> dtmf.add(new Dtmf(at, label, connectionIdentity, p.getParticipantIdentity(),
+                    p.getSipDtmf().getCode(), p.getSipDtmf().getDigit(), List.copyOf(p.getDestinationIdentitiesList())));
             default -> otherPackets.merge(p.getValueCase().name(), 1, Integer::sum);
         }
     }
@@ -101,6 +115,10 @@ final class DataRecorder {
 
     synchronized List<UserPacket> userPackets() {
         return new ArrayList<>(userPackets);
+    }
+
+    synchronized List<Dtmf> dtmf() {
+        return new ArrayList<>(dtmf);
     }
 
     synchronized Map<String, Integer> otherPackets() {

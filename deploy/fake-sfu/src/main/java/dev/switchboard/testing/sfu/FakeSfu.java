@@ -493,8 +493,13 @@ public final class FakeSfu implements AutoCloseable {
                 });
                 case "POST /participant/dtmf" -> call(() -> {
                     FakeParticipant p = remote(q.get("identity"));
-                    requireClient().sendData(ClientSession.dtmfPacket(p, q.getOrDefault("digit", "1")));
-                    return JSON.createObjectNode().put("digit", q.getOrDefault("digit", "1"));
+                    String digit = q.getOrDefault("digit", "1");
+                    LivekitModels.DataPacket packet = q.containsKey("code")
+                            ? ClientSession.dtmfPacket(p, Integer.parseInt(q.get("code")), digit)
+                            : ClientSession.dtmfPacket(p, digit);
+                    requireClient().sendData(packet);
+                    return JSON.createObjectNode().put("identity", p.identity).put("code", packet.getSipDtmf().getCode())
+                            .put("digit", digit).put("atMs", nowMs());
                 });
                 case "POST /agent/dispatch" -> {
                     String metadata = new String(ex.body, StandardCharsets.UTF_8);
@@ -668,6 +673,12 @@ public final class FakeSfu implements AutoCloseable {
             users.addObject().put("atMs", u.atMs()).put("channel", u.channel()).put("senderIdentity", u.senderIdentity())
                     .put("topic", u.topic()).put("payload", new String(u.payload(), StandardCharsets.UTF_8))
                     .set("destinationIdentities", JSON.valueToTree(u.destinationIdentities()));
+        }
+        ArrayNode dtmf = n.putArray("dtmf");
+        for (DataRecorder.Dtmf t : d.dtmf()) {
+            dtmf.addObject().put("atMs", t.atMs()).put("channel", t.channel()).put("senderIdentity", t.senderIdentity())
+                    .put("packetIdentity", t.packetIdentity()).put("code", t.code()).put("digit", t.digit())
+                    .set("destinationIdentities", JSON.valueToTree(t.destinationIdentities()));
         }
         n.set("otherPackets", JSON.valueToTree(d.otherPackets()));
         return n;

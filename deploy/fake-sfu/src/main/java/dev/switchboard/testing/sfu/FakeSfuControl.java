@@ -80,9 +80,22 @@ public final class FakeSfuControl {
     public record UserPacket(double atMs, String channel, String senderIdentity, String topic, String payload,
             List<String> destinationIdentities) {}
 
-    public record DataReport(List<DataStream> streams, List<UserPacket> userPackets, Map<String, Integer> otherPackets) {
+    /**
+     * A SIP DTMF packet the client sent (publish_sip_dtmf). {@code senderIdentity}: the identity the client joined
+     * with; {@code packetIdentity}: the one the packet carried (a client may leave it empty, the server fills it in).
+     */
+    public record Dtmf(double atMs, String channel, String senderIdentity, String packetIdentity, int code, String digit,
+            List<String> destinationIdentities) {}
+
+    public record DataReport(List<DataStream> streams, List<UserPacket> userPackets, List<Dtmf> dtmf,
+            Map<String, Integer> otherPackets) {
         public List<DataStream> streams(String topic) {
             return streams.stream().filter(s -> topic.equals(s.topic())).toList();
+        }
+
+        /** The client's SIP DTMF packets, in the order they arrived (empty from an SFU that did not report them). */
+        public List<Dtmf> dtmf() {
+            return dtmf == null ? List.of() : dtmf;
         }
     }
 
@@ -176,9 +189,19 @@ public final class FakeSfuControl {
         post("/control/participant/data?identity=" + enc(identity) + "&topic=" + enc(topic), payload);
     }
 
-    /** A SIP DTMF digit from the participant. */
+    /** A SIP DTMF digit from the participant, with its RFC 4733 code (0-9, * 10, # 11, A-D 12-15). */
     public void sendDtmf(String identity, String digit) {
         post("/control/participant/dtmf?identity=" + enc(identity) + "&digit=" + enc(digit), new byte[0]);
+    }
+
+    /**
+     * A SIP DTMF packet from the participant to the client, as LiveKit's SIP bridge sends a caller's key press: a
+     * reliable {@code DataPacket} with {@code sip_dtmf {code, digit}}, code and digit as given (so a test can also send
+     * an inconsistent pair). Returns the SFU's clock ({@code atMs}) when it was sent.
+     */
+    public JsonNode sendDtmf(String fromIdentity, int code, String digit) {
+        return post("/control/participant/dtmf?identity=" + enc(fromIdentity) + "&code=" + code + "&digit=" + enc(digit),
+                new byte[0]);
     }
 
     // ---- what the SFU received from the client ----
@@ -194,6 +217,11 @@ public final class FakeSfuControl {
 
     public DataReport data() {
         return convert(get("/control/data"), DataReport.class);
+    }
+
+    /** The SIP DTMF packets the client sent, in order. */
+    public List<Dtmf> receivedDtmf() {
+        return data().dtmf();
     }
 
     // ---- agents (LiveKit's /agent endpoint) ----

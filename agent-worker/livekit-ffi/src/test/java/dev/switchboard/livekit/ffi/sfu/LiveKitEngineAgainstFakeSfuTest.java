@@ -7,6 +7,7 @@ import dev.switchboard.testing.sfu.AccessTokens;
 import static dev.switchboard.livekit.ffi.sfu.SfuTestSupport.awaitEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,6 +22,7 @@ import dev.switchboard.livekit.ffi.LocalAudioTrack;
 import dev.switchboard.livekit.ffi.Participant;
 import dev.switchboard.livekit.ffi.Room;
 import dev.switchboard.livekit.ffi.RoomEvent;
+import dev.switchboard.livekit.ffi.SipDtmf;
 import dev.switchboard.livekit.ffi.TextStreamWriter;
 import dev.switchboard.livekit.ffi.TrackPublication;
 import dev.switchboard.livekit.ffi.Transcriptions;
@@ -411,6 +413,62 @@ class LiveKitEngineAgainstFakeSfuTest {
             assertThat(caption.attributes()).containsEntry(Transcriptions.SEGMENT_ID, "SG_1")
                     .containsEntry(Transcriptions.TRACK_ID, subscribed.track().sid());
             assertThat(caption.trailerAttributes()).containsEntry(Transcriptions.FINAL, "true");
+        }
+    }
+
+    @Test
+    void theCallersKeyPressesReachTheAgentInOrder() throws Exception {
+        try (Room room = join("agent-dtmf-in", newRoomName())) {
+            FakeSfuControl.JoinedParticipant caller = control.joinParticipant(
+                    ParticipantSpec.sipCaller("+15550188").withAudio(AudioSpec.silence()));
+            awaitEvent(room, RoomEvent.TrackSubscribed.class, e -> true, T, seen); // the subscriber connection is up
+
+            control.sendDtmf(caller.identity(), 1, "1");
+            control.sendDtmf(caller.identity(), 11, "#");
+            List<RoomEvent.SipDtmfReceived> received = new ArrayList<>();
+            received.add(awaitEvent(room, RoomEvent.SipDtmfReceived.class, e -> true, T, seen));
+            received.add(awaitEvent(room, RoomEvent.SipDtmfReceived.class, e -> true, T, seen));
+            assertThat(received).containsExactly(
+                    new RoomEvent.SipDtmfReceived(caller.identity(), 1, "1"),
+                    new RoomEvent.SipDtmfReceived(caller.identity(), 11, "#"));
+            RoomEvent more = room.nextEvent(Duration.ofMillis(200));
+            assertThat(more instanceof RoomEvent.SipDtmfReceived).as("a third DTMF event: %s", more).isFalse();
+        }
+    }
+
+    @Test
+    void theAgentsKeyPressesReachTheSfuInOrder() throws Exception {
+        try (Room room = join("agent-dtmf-out", newRoomName())) {
+            String publisherBefore = control.state().path("client").path("publisherState").asText();
+            long t0 = System.nanoTime();
+            room.publishSipDtmf(SipDtmf.code('5'), "5", T);
+            double firstMs = SfuTestSupport.ms(System.nanoTime() - t0);
+            long t1 = System.nanoTime();
+            room.publishSipDtmf('*', T);
+            double secondMs = SfuTestSupport.ms(System.nanoTime() - t1);
+            room.publishSipDtmf(SipDtmf.code('#'), "#", List.of("sip_+15550199"), T);
+            assertThatThrownBy(() -> room.publishSipDtmf(1, "#", T)).isInstanceOf(IllegalArgumentException.class);
+
+            List<FakeSfuControl.Dtmf> got = control.receivedDtmf();
+            for (Instant deadline = Instant.now().plusSeconds(5); got.size() < 3 && Instant.now().isBefore(deadline); ) {
+                Thread.sleep(20);
+                got = control.receivedDtmf();
+            }
+            System.out.printf("[measure] DTMF from the agent: first %.0f ms (publisher connection before: %s), second %.0f ms;"
+                    + " at the SFU: %s%n", firstMs, publisherBefore.isEmpty() ? "none" : publisherBefore, secondMs, got);
+            assertThat(got).extracting(FakeSfuControl.Dtmf::senderIdentity, FakeSfuControl.Dtmf::code, FakeSfuControl.Dtmf::digit)
+                    .containsExactly(tuple("agent-dtmf-out", 5, "5"), tuple("agent-dtmf-out", 10, "*"),
+                            tuple("agent-dtmf-out", 11, "#"));
+            assertThat(got).allSatisfy(d -> {
+                assertThat(d.channel()).isEqualTo("_reliable");
+                assertThat(d.packetIdentity()).as("the identity the engine put in the packet").isEqualTo("agent-dtmf-out");
+            });
+            assertThat(got.get(0).destinationIdentities()).isEmpty();
+            assertThat(got.get(1).destinationIdentities()).isEmpty();
+            assertThat(got.get(2).destinationIdentities()).containsExactly("sip_+15550199");
+            assertThat(got.get(0).atMs()).isLessThanOrEqualTo(got.get(1).atMs());
+            assertThat(control.data().otherPackets()).doesNotContainKey("SIP_DTMF");
+            assertThat(control.state().path("client").path("publisherState").asText()).isEqualTo("CONNECTED");
         }
     }
 
