@@ -41,6 +41,7 @@ import static dev.switchboard.controller.CallControlRequests.hangup;
 import static dev.switchboard.controller.CallControlRequests.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 
 /**
@@ -283,7 +284,10 @@ class WebhookTest {
         RestAssured.given().contentType("text/plain").body("hello").post("/livekit/webhook")
                 .then().statusCode(415).contentType("application/problem+json").body("status", equalTo(415));
         RestAssured.given().accept("application/json").get("/q/openapi")
-                .then().statusCode(200).body("paths.'/livekit/webhook'.post.responses.'401'.description", containsString("stale event"));
+                .then().statusCode(200).body("paths.'/livekit/webhook'.post.responses.'401'.description", containsString("stale event"))
+                // LiveKit signs it; it takes no bearer token, and the document says so.
+                .body("paths.'/livekit/webhook'.post.security", empty())
+                .body("components.securitySchemes.bearer.scheme", equalTo("bearer"));
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
@@ -32,5 +33,21 @@ class OpenApiDocumentTest {
         assertThat(openapi.getList("paths.'/v1/sessions/{room}/say'.post.parameters.name"))
                 .contains("wait", "sessionId", "Idempotency-Key", "X-Switchboard-Issuer");
         assertThat(openapi.getMap("components.schemas")).containsKeys("Problem", "Command", "Session");
+    }
+
+    @Test
+    void everyOperationNeedsTheBearerTokenTheServiceEnforcesExceptThePublishedContract() {
+        var openapi = given().accept("application/json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
+        assertThat(openapi.getMap("components.securitySchemes.bearer")).containsEntry("type", "http").containsEntry("scheme", "bearer")
+                .containsEntry("bearerFormat", "JWT");
+        assertThat(openapi.getList("security")).containsExactly(Map.of("bearer", List.of()));
+        for (String operation : new String[]{"'/v1/sessions/{room}/say'.post", "'/v1/sessions'.get", "'/v1/calls'.post"}) {
+            assertThat(openapi.getMap("paths." + operation + ".responses")).as(operation).containsKeys("401", "403");
+            assertThat(openapi.getString("paths." + operation + ".responses.'401'.content.'application/problem+json'.schema.$ref"))
+                    .isEqualTo("#/components/schemas/Problem");
+        }
+        assertThat(openapi.getList("paths.'/asyncapi.yaml'.get.security")).as("the contract is open, like the OpenAPI document").isEmpty();
+        assertThat(openapi.getMap("paths.'/asyncapi.yaml'.get.responses")).doesNotContainKey("401");
+        assertThat(openapi.getMap("paths.'/asyncapi.yaml'.get")).doesNotContainKey("x-switchboard-no-token");
     }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.controller.webhook;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.kit.openapi.BearerSecurity;
 import dev.switchboard.kit.problem.JsonProblems;
 import dev.switchboard.kit.problem.Problem;
 import dev.switchboard.kit.problem.ProblemException;
@@ -17,6 +18,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import livekit.LivekitWebhook.WebhookEvent;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -56,6 +58,7 @@ public class LiveKitWebhookResource {
     }
 
     @POST
+    @Extension(name = BearerSecurity.OPEN, value = "true")
     @Consumes({WEBHOOK_JSON, MediaType.APPLICATION_JSON})
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Receive a LiveKit webhook",

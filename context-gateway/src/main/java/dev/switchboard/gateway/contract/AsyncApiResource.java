@@ -1,12 +1,14 @@
 package dev.switchboard.gateway.contract;
 
+import dev.switchboard.kit.openapi.BearerSecurity;
 import dev.switchboard.schemas.asyncapi.AsyncApiDocument;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.annotation.security.PermitAll;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -42,6 +44,7 @@ public class AsyncApiResource {
     }
 
     @GET
+    @Extension(name = BearerSecurity.OPEN, value = "true")
     @Produces(MEDIA_TYPE)
     @Operation(summary = "The AsyncAPI 3.0 document of every Kafka topic",
             description = "Channels, keys, Avro payloads (every released version with its fingerprint), who produces and consumes "
