@@ -76,6 +76,13 @@ public interface TranscriptsConfig {
          */
         @WithName("tombstone-days")
         int tombstoneDays();
+
+        /**
+         * Audit records that occurred longer ago than this many days are purged by the same schedule; 0 keeps the
+         * trail for good (the default: how long an audit trail must be kept is the operator's policy, not ours).
+         */
+        @WithName("audit-days")
+        int auditDays();
     }
 
     interface Search {

@@ -35,6 +35,18 @@ public class AuditStore {
         this.dataSource = dataSource;
     }
 
+    /** Deletes up to {@code limit} records that occurred before the cutoff, oldest first; returns how many went. */
+    public int deleteOccurredBefore(Instant cutoff, int limit) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("""
+                     DELETE FROM audit_records WHERE audit_id IN (
+                         SELECT audit_id FROM audit_records WHERE occurred_at < ? ORDER BY occurred_at LIMIT ?)""")) {
+            statement.setObject(1, Jdbc.timestamp(cutoff));
+            statement.setInt(2, limit);
+            return statement.executeUpdate();
+        }
+    }
+
     /** Stores the records in one transaction; a record already stored is left as it is. Returns how many were new. */
     public int insert(List<AuditRecord> records) throws SQLException {
         if (records.isEmpty()) {

@@ -39,29 +39,50 @@ public class RetentionPurge {
     private final Clock clock;
     private final MeterRegistry metrics;
     private final AuditTrail audit;
+    private final AuditStore auditStore;
 
     RetentionPurge(AgroalDataSource dataSource, SessionDeleter deleter, TranscriptsConfig config, Clock clock, MeterRegistry metrics,
-                   AuditTrail audit) {
+                   AuditTrail audit, AuditStore auditStore) {
         this.dataSource = dataSource;
         this.deleter = deleter;
         this.config = config;
         this.clock = clock;
         this.metrics = metrics;
         this.audit = audit;
+        this.auditStore = auditStore;
     }
 
     @Scheduled(identity = "transcript-retention", every = "${switchboard.transcripts.retention.every}", delayed = "${switchboard.transcripts.retention.initial-delay}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         int days = config.retention().days();
-        if (days <= 0) {
-            return;
-        }
+        int auditDays = config.retention().auditDays();
         try {
-            purgeStartedBefore(clock.instant().minus(Duration.ofDays(days)));
+            if (days > 0) {
+                purgeStartedBefore(clock.instant().minus(Duration.ofDays(days)));
+            }
+            if (auditDays > 0) {
+                purgeAuditBefore(clock.instant().minus(Duration.ofDays(auditDays)));
+            }
         } catch (SQLException e) {
             LOG.errorf("retention purge failed, next attempt on schedule: %s", SqlErrors.describe(e));
         }
+    }
+
+    /** Purges the audit records that occurred before the cutoff, in small transactions; returns how many went. */
+    public long purgeAuditBefore(Instant cutoff) throws SQLException {
+        int batch = Math.max(1, config.retention().batchSize());
+        long purged = 0;
+        int deleted;
+        do {
+            deleted = auditStore.deleteOccurredBefore(cutoff, batch);
+            purged += deleted;
+        } while (deleted == batch);
+        if (purged > 0) {
+            LOG.infof("retention: purged %d audit record(s) that occurred before %s", purged, cutoff);
+            metrics.counter("switchboard.transcripts.retention.purged.audit").increment(purged);
+        }
+        return purged;
     }
 
     public Purged purgeStartedBefore(Instant cutoff) throws SQLException {

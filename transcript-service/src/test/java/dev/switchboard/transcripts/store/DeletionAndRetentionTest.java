@@ -1,6 +1,10 @@
 package dev.switchboard.transcripts.store;
 
+import dev.switchboard.events.AuditRecord;
 import dev.switchboard.events.EndReason;
+import dev.switchboard.events.Issuer;
+import dev.switchboard.events.IssuerKind;
+import dev.switchboard.schemas.audit.AuditRecords;
 import dev.switchboard.testing.KafkaTestResource;
 import dev.switchboard.testing.PostgresTestResource;
 import dev.switchboard.transcripts.support.Api;
@@ -21,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -102,6 +107,27 @@ class DeletionAndRetentionTest {
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> RestAssured.get("/v1/audit?limit=200").then().statusCode(200).extract()
                 .jsonPath().getList("records.findAll { it.action == 'RetentionPurge' && it.actor.id == 'retention-policy' && it.tenant == 'default' }.detail",
                         String.class), details -> details.stream().anyMatch(d -> d.matches("\\d+ session\\(s\\) with \\d+ segment\\(s\\) that started before .* purged")));
+    }
+
+    @Test
+    void auditRecordsOlderThanTheAuditRetentionArePurgedAndNewerOnesKept() {
+        // The test profile keeps audit records 3650 days: one from eleven years ago must go, today's must stay.
+        String tenant = "audit-" + UUID.randomUUID().toString().substring(0, 8);
+        Issuer operator = Issuer.newBuilder().setKind(IssuerKind.OPERATOR).setId("alice").build();
+        AuditRecord ancient = AuditRecords.action(operator, tenant, "Say", "APPLIED", Instant.now().minus(Duration.ofDays(11 * 365)),
+                "agent-worker").setRoom("old-room").build();
+        AuditRecord recent = AuditRecords.action(operator, tenant, "Say", "APPLIED", Instant.now(), "agent-worker").setRoom("new-room").build();
+        Kafka.publish(recent, ancient);
+
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> auditRows(tenant, recent.getAuditId()) == 1);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> auditRows(tenant, null) == 1);
+        assertThat(Database.query(dataSource, "SELECT audit_id FROM audit_records WHERE tenant = '" + tenant + "'"))
+                .containsExactly("audit_id=" + recent.getAuditId());
+    }
+
+    private long auditRows(String tenant, String auditId) {
+        return Database.count(dataSource, "SELECT count(*) AS n FROM audit_records WHERE tenant = '" + tenant + "'"
+                + (auditId == null ? "" : " AND audit_id = '" + auditId + "'"));
     }
 
     /** Session and segment rows stored under a room. */
