@@ -108,6 +108,7 @@ final class Arguments {
             case INJECT -> new CliCommand.Inject(room(verb, p), text(verb, p), p.flags.contains("--respond"),
                     choice(verb, "--role", p.value("--role"), "system", List.of("system", "user")), p.value("--label"));
             case SAY -> new CliCommand.Say(room(verb, p), text(verb, p));
+            case DTMF -> new CliCommand.Dtmf(room(verb, p), text(verb, p));
             case HANGUP -> {
                 boolean now = p.flags.contains("--now");
                 if (now && p.value("--goodbye") != null) {

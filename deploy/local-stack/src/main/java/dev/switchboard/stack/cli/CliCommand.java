@@ -14,6 +14,10 @@ sealed interface CliCommand {
     record Say(String room, String text) implements CliCommand {
     }
 
+    /** Keypad tones the agent sends on the call's phone line. */
+    record Dtmf(String room, String digits) implements CliCommand {
+    }
+
     /** A hang-up: with {@code now} at once through the call controller, otherwise after the agent said {@code goodbye}. */
     record Hangup(String room, boolean now, String goodbye, String reason) implements CliCommand {
     }

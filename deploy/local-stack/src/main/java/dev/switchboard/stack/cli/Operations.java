@@ -59,6 +59,7 @@ final class Operations {
                 yield steer(inject.room(), "context", body);
             }
             case CliCommand.Say say -> steer(say.room(), "say", Json.object().put("text", say.text()));
+            case CliCommand.Dtmf dtmf -> steer(dtmf.room(), "dtmf", Json.object().put("digits", dtmf.digits()));
             case CliCommand.Hangup hangup -> {
                 ObjectNode body = Json.object().put("reason", hangup.reason());
                 if (hangup.now()) {

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code ./switchboard calls | inject | say | hangup | transcript | tail | search}: operating live calls and their
+ * {@code ./switchboard calls | inject | say | dtmf | hangup | transcript | tail | search}: operating live calls and their
  * transcripts from a terminal or a script, through the same public HTTP APIs (context gateway, transcript service) any
  * other client uses, with a token of the local stack unless one is given. The first argument is the checkout the
  * script runs from (for the stack's state directory), then the command line.

@@ -25,6 +25,11 @@ enum Verb {
             List.of("ROOM"), "TEXT", Set.of(), Set.of(), """
             Prints APPLIED once the agent has taken the line; REJECTED or EXPIRED (exit 1) when not.
             POST /v1/sessions/{room}/say on the context gateway (scope calls:control)."""),
+    DTMF("dtmf", "ROOM DIGITS", "press keys on a phone call's keypad (the agent sends DTMF tones)",
+            List.of("ROOM"), "DIGITS", Set.of(), Set.of(), """
+            DIGITS: 0-9, *, #, A-D; w waits half a second (e.g. 1w2#). Prints APPLIED once the last tone went out;
+            REJECTED (exit 1) when the caller is not on a phone line. POST /v1/sessions/{room}/dtmf on the context
+            gateway (scope calls:control)."""),
     HANGUP("hangup", "ROOM [--now] [--goodbye TEXT] [--reason TEXT]", "end a live call",
             List.of("ROOM"), null, Set.of("--now"), Set.of("--goodbye", "--reason"), """
               --goodbye TEXT  what the agent says before it hangs up (default: "%s")

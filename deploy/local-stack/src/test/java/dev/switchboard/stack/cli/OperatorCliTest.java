@@ -208,6 +208,24 @@ class OperatorCliTest {
     }
 
     @Test
+    void dtmfSendsTheDigitsAndAWebCallersRefusalIsExit1() {
+        on("POST /v1/sessions/phone-1/dtmf", 200, "application/json",
+                "{'commandId': 'c-2', 'room': 'phone-1', 'type': 'SendDtmf', 'status': 'APPLIED'}");
+        on("POST /v1/sessions/web-1/dtmf", 409, "application/problem+json",
+                "{'title': 'Command rejected', 'status': 409, 'detail': 'the SendDtmf command was rejected: the caller in room web-1 is not on a phone line', "
+                        + "'commandStatus': 'REJECTED', 'reason': 'the caller in room web-1 is not on a phone line'}");
+
+        Run sent = run(env(), "dtmf", "phone-1", "1w2#");
+        assertThat(sent.exitCode()).as(sent.err()).isZero();
+        assertThat(sent.out()).isEqualTo("APPLIED  SendDtmf for room phone-1 (command c-2)\n");
+        assertThat(Json.parseOrNull(received.getFirst().body())).isEqualTo(Json.parseOrNull("{\"digits\": \"1w2#\"}"));
+
+        Run refused = run(env(), "dtmf", "web-1", "5");
+        assertThat(refused.exitCode()).isEqualTo(CliException.API_ERROR);
+        assertThat(refused.out() + refused.err()).contains("not on a phone line");
+    }
+
+    @Test
     void aRejectedCommandPrintsItsStatusAndExits1AndHangupSaysGoodbyeUnlessNow() {
         on("POST /v1/sessions/demo-1/hangup", 409, "application/problem+json",
                 "{'title': 'Command rejected', 'status': 409, 'detail': 'the EndSession command was rejected: the session is ending', "
