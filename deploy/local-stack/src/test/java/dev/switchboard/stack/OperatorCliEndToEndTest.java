@@ -153,6 +153,28 @@ class OperatorCliEndToEndTest {
     }
 
     @Test
+    void keypadTonesReachAPhoneCallerAndAreRefusedForAWebCaller() {
+        String worker = packaged.url("agent-worker");
+        String phone = "cli-phone-" + System.nanoTime();
+        String web = "cli-web-" + System.nanoTime();
+        given().contentType(ContentType.JSON).body(Map.of("room", phone, "callerNumber", "+15550142")).post(worker + "/v1/simulated-calls")
+                .then().statusCode(201);
+        given().contentType(ContentType.JSON).body(Map.of("room", web)).post(worker + "/v1/simulated-calls").then().statusCode(201);
+        await(() -> cli("calls"), run -> run.out().contains(phone) && run.out().contains(web));
+
+        Run pressed = cli("dtmf", phone, "1w2#");
+        assertThat(pressed.exitCode()).as(pressed.err()).isZero();
+        assertThat(pressed.out()).startsWith("APPLIED  SendDtmf for room " + phone);
+        assertThat(given().get(worker + "/v1/simulated-calls/" + phone).jsonPath().getString("tonesSent")).isEqualTo("12#");
+
+        Run refused = cli("dtmf", web, "1");
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.out()).startsWith("REJECTED").contains("not on a phone line");
+        cli("hangup", phone, "--now");
+        cli("hangup", web, "--now");
+    }
+
+    @Test
     void anUnknownRoomAndAMissingScopeAreWordedErrorsWithExit1() {
         String nowhere = "cli-nowhere-" + System.nanoTime();
         Run inject = cli("inject", nowhere, "hello");
