@@ -83,7 +83,7 @@ public class WorkerHeartbeats {
                 .setSessionId(session.sessionId())
                 .setTransport(session.transport().kind())
                 .setStartedAt(session.identity().startedAt())
-                .setTenant("default")
+                .setTenant(session.tenant())
                 .build();
     }
 

@@ -36,8 +36,9 @@ class WorkerHeartbeatsTest {
         String workerId = ConfigProvider.getConfig().getValue("switchboard.worker.id", String.class);
         String room = "beat-" + UUID.randomUUID().toString().substring(0, 8);
         try (var beats = TopicProbe.fromNow(Topic.WORKER_HEARTBEATS, new WorkerHeartbeatDeserializer())) {
-            String sessionId = given().contentType(ContentType.JSON).body(Map.of("room", room))
-                    .post("/v1/simulated-calls").then().statusCode(201).extract().path("sessionId");
+            var started = given().contentType(ContentType.JSON).body(Map.of("room", room))
+                    .post("/v1/simulated-calls").then().statusCode(201).extract();
+            String sessionId = started.path("sessionId");
 
             ConsumerRecord<String, WorkerHeartbeat> first = beats.awaitRecord(r -> workerId.equals(r.key()) && holds(r.value(), room),
                     INTERVAL.multipliedBy(3));
@@ -52,6 +53,7 @@ class WorkerHeartbeatsTest {
             WorkerSession session = beat.getSessions().stream().filter(s -> s.getRoom().equals(room)).findFirst().orElseThrow();
             assertThat(session.getSessionId()).isEqualTo(sessionId);
             assertThat(session.getTransport()).isEqualTo(Transport.SIMULATED);
+            assertThat(session.getTenant()).as("the call's tenant").isEqualTo(started.<String>path("tenant"));
             long gap = next.value().getSentAt().toEpochMilli() - beat.getSentAt().toEpochMilli();
             assertThat(gap).isBetween(INTERVAL.toMillis() - 200, INTERVAL.toMillis() + 1000);
 

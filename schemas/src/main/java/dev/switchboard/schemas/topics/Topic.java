@@ -57,7 +57,8 @@ public enum Topic {
     // LOST once it has ended a silent worker's sessions, so another controller taking the partition over does nothing twice.
     WORKER_HEARTBEATS("worker-heartbeats", WorkerHeartbeat.class, Duration.ofDays(1),
             List.of(AGENT_WORKER, CALL_CONTROLLER),
-            List.of(CALL_CONTROLLER, INTEGRATIONS)),
+            // a worker reads the verdicts: one declared lost while alive ends the sessions the controller ended
+            List.of(CALL_CONTROLLER, AGENT_WORKER, INTEGRATIONS)),
     // Who did what to which call: written where each action is carried out (the gateway's watchdog for the commands it
     // answers because no worker did), stored and served by the transcript service.
     AUDIT("audit", AuditRecord.class, Duration.ofDays(90),
