@@ -4,6 +4,7 @@ import dev.switchboard.events.AnswerClassified;
 import dev.switchboard.events.AnsweredBy;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CommandResult;
+import dev.switchboard.events.CommandStatus;
 import dev.switchboard.events.DtmfReceived;
 import dev.switchboard.events.EndReason;
 import dev.switchboard.events.HangupRequested;
@@ -30,9 +31,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -87,6 +90,8 @@ public final class AgentSession {
     private final AgentActivity activity;
     private final CommandApplier commands;
     private final Keypad keypad;
+    /** The transfers this session asked the call controller for and has no answer to yet (usually none or one). */
+    private final Set<String> pendingTransfers = ConcurrentHashMap.newKeySet();
 
     private final ReentrantLock lock = new ReentrantLock();
     private State state = State.ACTIVE; // guarded by lock
@@ -410,8 +415,48 @@ public final class AgentSession {
                         .setPlayDialtone(transfer.getPlayDialtone())
                         .setSessionId(sessionId())
                         .build(), Duration.between(time.now(), command.getExpiresAt()).plus(settings.hangupConfirmationTimeout()), tenant());
-        await(publisher.callControl(request), settings.flushTimeout(), "the transfer request");
+        pendingTransfers.add(command.getCommandId());
+        try {
+            await(publisher.callControl(request), settings.flushTimeout(), "the transfer request");
+        } catch (RuntimeException e) {
+            pendingTransfers.remove(command.getCommandId());
+            throw e;
+        }
         LOG.infof("room %s: transfer to %s requested (command %s)", room(), transfer.getTo(), command.getCommandId());
+    }
+
+    /** Whether a transfer this session asked for has not been answered yet. */
+    public boolean awaitsTransfer() {
+        return !pendingTransfers.isEmpty();
+    }
+
+    /**
+     * The call controller's answer to a transfer this session asked for. A refusal (the target busy, no answer, the
+     * trunk failing) leaves the caller with the agent: the model is told, so it says so and carries on instead of
+     * falling silent after its announcement. A transfer that went through ends the session by its CallEnded.
+     */
+    public void transferAnswered(CommandResult result) {
+        if (!pendingTransfers.remove(result.getCommandId()) || result.getStatus() == CommandStatus.APPLIED) {
+            return;
+        }
+        String why = result.getReason() == null ? result.getStatus().name() : result.getReason();
+        lock.lock();
+        try {
+            if (state != State.ACTIVE) {
+                return;
+            }
+            transcript.system("transfer failed: " + why, new Issuer(IssuerKind.SYSTEM, "call-controller", null, null),
+                    result.getCommandId(), "transfer");
+            chat.add(new ChatMessage.System("The transfer of the caller did not go through (" + why + "). The caller is still on the"
+                    + " line with you: tell them briefly and keep helping them."));
+        } finally {
+            lock.unlock();
+        }
+        LOG.infof("room %s: transfer %s not done (%s); the agent carries on", room(), result.getCommandId(), why);
+        activity.reply("transfer-refused").exceptionally(error -> {
+            LOG.warnf("room %s: the answer to the failed transfer failed: %s", room(), error.getMessage());
+            return null;
+        });
     }
 
     // The parts the command handlers act on.

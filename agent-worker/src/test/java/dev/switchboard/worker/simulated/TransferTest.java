@@ -23,11 +23,13 @@ import dev.switchboard.schemas.topics.Topic;
 import dev.switchboard.testing.KafkaTestResource;
 import dev.switchboard.testing.TestProducer;
 import dev.switchboard.testing.TopicProbe;
+import dev.switchboard.testing.llm.FakeLlmControl;
 import dev.switchboard.testing.llm.FakeLlmResource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -37,6 +39,7 @@ import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
 
 /** A cold transfer on the real broker: the agent announces it, then the call controller answers it. */
 @QuarkusTest
@@ -88,6 +91,36 @@ class TransferTest {
             var ended = events.await(e -> room.equals(e.getRoom()) && e.getPayload() instanceof SessionEnded, WAIT);
             assertThat(((SessionEnded) ended.getPayload()).getReason()).isEqualTo(EndReason.TRANSFERRED);
         }
+    }
+
+    @Test
+    void aTransferTheTargetRefusedIsToldToTheModelWhichCarriesOnWithTheCaller() {
+        String room = startPhoneCall();
+        var llm = new FakeLlmControl(ConfigProvider.getConfig().getValue("switchboard.llm.base-url", String.class));
+        llm.reset();
+        try (var callControl = TopicProbe.fromNow(Topic.CALL_CONTROL, new CallControlRequestDeserializer());
+             var transcripts = TopicProbe.fromNow(Topic.TRANSCRIPTS, new TranscriptSegmentDeserializer())) {
+            SessionCommand command = transfer(room, "tel:+15550199", "Connecting you to billing now.");
+            TestProducer.send(Topic.SESSION_COMMANDS, room, command);
+            callControl.awaitRecord(r -> room.equals(r.key()), WAIT);
+
+            // Billing is busy: the controller answers the transfer REJECTED, and the agent takes the caller back.
+            llm.replyText("Sorry, billing is busy right now. Can I help you myself?");
+            TestProducer.send(Topic.COMMAND_RESULTS, room, CommandResult.newBuilder().setCommandId(command.getCommandId()).setRoom(room)
+                    .setCommandType("TransferRequested").setStatus(CommandStatus.REJECTED).setReason("the target is busy (SIP 486 Busy Here)")
+                    .setDecidedAt(Instant.now()).build());
+
+            var failed = transcripts.await(s -> room.equals(s.getRoom()) && s.getRole() == SpeakerRole.SYSTEM, WAIT);
+            assertThat(failed.getText()).isEqualTo("transfer failed: the target is busy (SIP 486 Busy Here)");
+            var answer = transcripts.await(s -> room.equals(s.getRoom()) && s.getRole() == SpeakerRole.AGENT
+                    && s.getText().startsWith("Sorry, billing"), WAIT);
+            assertThat(answer.getText()).isEqualTo("Sorry, billing is busy right now. Can I help you myself?");
+            assertThat(llm.lastMessages()).anySatisfy(m -> {
+                assertThat(m.path("role").asText()).isEqualTo("system");
+                assertThat(m.path("content").asText()).contains("did not go through").contains("SIP 486");
+            });
+        }
+        given().get("/v1/simulated-calls/{room}", room).then().body("state", equalTo("ACTIVE"));
     }
 
     @Test
