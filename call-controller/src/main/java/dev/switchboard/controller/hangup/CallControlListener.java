@@ -7,7 +7,11 @@ import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.HangupRequested;
 import dev.switchboard.kit.kafka.DeadLetters;
 import dev.switchboard.kit.kafka.Poison;
+import dev.switchboard.kit.kafka.RecordTraces;
 import dev.switchboard.schemas.audit.AuditRecords;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -36,12 +40,14 @@ public class CallControlListener {
     private final DeadLetters deadLetters;
     private final AuditPublisher audit;
     private final Clock clock;
+    private final RecordTraces traces;
 
-    CallControlListener(CallControlRouter router, DeadLetters deadLetters, AuditPublisher audit, Clock clock) {
+    CallControlListener(CallControlRouter router, DeadLetters deadLetters, AuditPublisher audit, Clock clock, RecordTraces traces) {
         this.router = router;
         this.deadLetters = deadLetters;
         this.audit = audit;
         this.clock = clock;
+        this.traces = traces;
     }
 
     @Incoming("call-control")
@@ -51,8 +57,21 @@ public class CallControlListener {
             return unusable.get();
         }
         CallControlRequest request = message.getPayload();
-        router.submit(request)
-                .handle((outcome, error) -> {
+        // With tracing on, carrying out the request is a span in the sender's trace, and what it publishes joins it.
+        Context sent = traces.contextOf(message);
+        Span span = traces.span("handle " + request.getPayload().getClass().getSimpleName(), sent)
+                .setAttribute("switchboard.room", request.getRoom())
+                .setAttribute("switchboard.command_id", request.getCommandId())
+                .startSpan();
+        Context traced = sent.with(span);
+        CompletableFuture<ControlOutcome> handled;
+        try (Scope ignored = traced.makeCurrent()) {
+            handled = router.submit(request);
+        }
+        handled
+                .handle(traced.wrapFunction((outcome, error) -> {
+                    span.setAttribute("switchboard.outcome", outcome == null ? "FAILED" : outcome.getClass().getSimpleName());
+                    span.end();
                     audited(request, outcome, error);
                     if (error != null) {
                         LOG.errorf(error, "room %s: request %s failed unexpectedly", request.getRoom(), request.getCommandId());
@@ -63,7 +82,7 @@ public class CallControlListener {
                         case ControlOutcome.Skipped skipped -> message.ack();
                         case ControlOutcome.Refused refused -> deadLetters.reject(message, Poison.invalid(new CallControlRefused(refused.reason())));
                     };
-                })
+                }))
                 .thenCompose(settled -> settled);
         return CompletableFuture.completedFuture(null);
     }

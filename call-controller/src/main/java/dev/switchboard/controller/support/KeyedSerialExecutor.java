@@ -1,5 +1,7 @@
 package dev.switchboard.controller.support;
 
+import io.opentelemetry.context.Context;
+
 import dev.switchboard.kit.concurrent.ApplicationThreads;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,13 +21,14 @@ public final class KeyedSerialExecutor implements AutoCloseable {
 
     public <T> CompletableFuture<T> submit(String key, Callable<T> task) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        Runnable run = () -> {
+        // The task runs in the trace it was submitted from (a request handled on behalf of the record that carried it).
+        Runnable run = Context.current().wrap(() -> {
             try {
                 result.complete(task.call());
             } catch (Throwable e) {
                 result.completeExceptionally(e);
             }
-        };
+        });
         CompletableFuture<Void> tail;
         synchronized (tails) {
             CompletableFuture<Void> previous = tails.get(key);

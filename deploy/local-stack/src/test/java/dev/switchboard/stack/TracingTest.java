@@ -76,6 +76,29 @@ class TracingTest {
     }
 
     @Test
+    void aHangUpIsTracedFromTheHttpRequestThroughTheCallControllerToTheCallEndedTheGatewayWaitsFor(PackagedStack packaged) {
+        FakeOtlpCollector otlp = packaged.otlp;
+        String room = "traced-hangup-" + System.nanoTime();
+        String gateway = packaged.url("context-gateway");
+        given().contentType(ContentType.JSON).body(Map.of("room", room)).post(packaged.url("agent-worker") + "/v1/simulated-calls")
+                .then().statusCode(201);
+        awaitLive(gateway, room);
+
+        String traceId = HexFormat.of().formatHex(randomBytes(16));
+        given().contentType(ContentType.JSON).header("traceparent", "00-" + traceId + "-" + HexFormat.of().formatHex(randomBytes(8)) + "-01")
+                .body(Map.of("immediate", true, "reason", "traced")).post(gateway + "/v1/sessions/" + room + "/hangup")
+                .then().statusCode(200);
+
+        // The controller carried out the request in the gateway's trace, and what it published (CallEnded) came back in it.
+        ExportedSpan handled = otlp.await(s -> s.traceId().equals(traceId) && s.name().equals("handle HangupRequested"), WAIT);
+        assertThat(handled.service()).isEqualTo("call-controller");
+        assertThat(handled.attributes()).containsEntry("switchboard.room", room).containsEntry("switchboard.outcome", "Done");
+        assertThat(spanIds(otlp, traceId, "context-gateway")).contains(handled.parentSpanId());
+        otlp.await(s -> s.traceId().equals(traceId) && s.service().equals("call-controller") && s.name().startsWith("switchboard.session-events"), WAIT);
+        otlp.await(s -> s.traceId().equals(traceId) && s.service().equals("agent-worker") && s.name().startsWith("switchboard.session-events"), WAIT);
+    }
+
+    @Test
     void aSpokenLineIsTracedFromTheWorkerThatHeardItToItsRowInPostgres(PackagedStack packaged) {
         FakeOtlpCollector otlp = packaged.otlp;
         var llm = new FakeLlmControl(packaged.llm.baseUrl());
