@@ -1,10 +1,14 @@
 package dev.switchboard.gateway;
 
+import dev.switchboard.events.AuditRecord;
 import dev.switchboard.events.SessionCommand;
 import dev.switchboard.gateway.support.Api;
 import dev.switchboard.gateway.support.FakeWorker;
+import dev.switchboard.schemas.serde.AuditRecordDeserializer;
+import dev.switchboard.schemas.topics.Topic;
 import dev.switchboard.testing.KafkaTestResource;
 import dev.switchboard.testing.LogCapture;
+import dev.switchboard.testing.TopicProbe;
 import dev.switchboard.testing.auth.AuthAssertions;
 import dev.switchboard.testing.auth.TestTokens;
 import io.quarkus.test.common.TestResourceScope;
@@ -18,8 +22,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Function;
 
 import static dev.switchboard.testing.auth.AuthAssertions.as;
@@ -138,6 +144,27 @@ class GatewayAuthTest {
         given().filter(TestTokens.withoutToken()).get("/q/health/live").then().statusCode(200);
         given().filter(TestTokens.withoutToken()).get("/q/metrics").then().statusCode(200);
         given().filter(TestTokens.withoutToken()).get("/asyncapi.yaml").then().statusCode(200);
+    }
+
+    @Test
+    void aRequestRefusedForAMissingScopeIsAuditedOnceAMinuteWithWhoTriedIt() {
+        String subject = "intruder-" + UUID.randomUUID().toString().substring(0, 8);
+        String reader = TestTokens.token().subject(subject).tenant("acme").scopes("calls:read").sign();
+        try (var audit = TopicProbe.fromNow(Topic.AUDIT, new AuditRecordDeserializer())) {
+            for (int attempt = 0; attempt < 3; attempt++) {
+                as(reader).contentType(ContentType.JSON).body(Map.of("text", "transfer all the money"))
+                        .post("/v1/sessions/{room}/say", "someone-elses-call").then().statusCode(403);
+            }
+
+            AuditRecord refused = audit.await(r -> r.getActor().getId().equals(subject), Duration.ofSeconds(10));
+            assertThat(refused.getAction()).isEqualTo("AccessRefused");
+            assertThat(refused.getOutcome()).isEqualTo("REFUSED");
+            assertThat(refused.getTenant()).isEqualTo("acme");
+            assertThat(refused.getService()).isEqualTo("context-gateway");
+            assertThat(refused.getDetail()).isEqualTo("POST /v1/sessions/{room}/say needs the scope calls:control");
+            assertThat(audit.drain(Duration.ofSeconds(1))).as("one record for the three attempts")
+                    .filteredOn(r -> r.getActor().getId().equals(subject)).hasSize(1);
+        }
     }
 
     @Test

@@ -1,9 +1,12 @@
 package dev.switchboard.kit.auth;
 
+import dev.switchboard.kit.http.RouteTemplates;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.PermitAll;
+import jakarta.enterprise.event.Event;
+import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -16,6 +19,7 @@ import org.jose4j.jwt.consumer.InvalidJwtException;
 
 import java.lang.reflect.Method;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -45,11 +49,13 @@ public class BearerAuthentication {
     private final CurrentCaller current;
     private final Map<Method, Requirement> requirements = new ConcurrentHashMap<>();
     private final VerifiedTokens verified = new VerifiedTokens(Clock.systemUTC());
+    private final Event<AccessRefused> refusals;
 
-    BearerAuthentication(JWTParser parser, AuthConfig config, CurrentCaller current) {
+    BearerAuthentication(JWTParser parser, AuthConfig config, CurrentCaller current, Event<AccessRefused> refusals) {
         this.parser = parser;
         this.claims = new CallerClaims(config);
         this.current = current;
+        this.refusals = refusals;
     }
 
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
@@ -88,6 +94,10 @@ public class BearerAuthentication {
         }
         if (requirement.scope() != null && !caller.get().has(requirement.scope())) {
             LOG.debugf("%s %s refused: %s lacks the scope %s", request.method(), path, caller.get().id(), requirement.scope());
+            // Someone the token names tried something it may not do: the audit trail gets it (services observe this).
+            refusals.fire(new AccessRefused(caller.get(), requirement.scope(), request.method().name(),
+                    RouteTemplates.template(resource.getResourceClass().getAnnotation(Path.class),
+                            resource.getResourceMethod().getAnnotation(Path.class)), Instant.now()));
             return AuthProblems.missingScope(requirement.scope(), path);
         }
         current.set(caller.get());

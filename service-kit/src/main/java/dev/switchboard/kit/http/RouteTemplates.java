@@ -58,7 +58,7 @@ public class RouteTemplates implements MeterFilter {
     }
 
     /** The route as JAX-RS declares it: the class's path, then the method's, e.g. /v1/sessions/{room}/transcript. */
-    static String template(Path type, Path method) {
+    public static String template(Path type, Path method) {
         StringBuilder template = new StringBuilder();
         for (Path path : new Path[]{type, method}) {
             if (path == null) {

@@ -2,6 +2,8 @@ package dev.switchboard.transcripts.audit;
 
 import dev.switchboard.events.AuditRecord;
 import dev.switchboard.events.Issuer;
+import dev.switchboard.kit.auth.AccessRefused;
+import dev.switchboard.kit.auth.RefusalAudits;
 import dev.switchboard.kit.kafka.KafkaSender;
 import dev.switchboard.kit.kafka.KafkaSenders;
 import dev.switchboard.schemas.audit.AuditRecords;
@@ -9,6 +11,7 @@ import dev.switchboard.transcripts.store.SessionDeleter;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 
@@ -31,10 +34,18 @@ public class AuditTrail {
 
     private final KafkaSender<AuditRecord> sender;
     private final Clock clock;
+    private final RefusalAudits refusals;
 
-    AuditTrail(@Channel("audit") MutinyEmitter<Record<String, AuditRecord>> emitter, KafkaSenders senders, Clock clock) {
+    AuditTrail(@Channel("audit") MutinyEmitter<Record<String, AuditRecord>> emitter, KafkaSenders senders, Clock clock,
+               RefusalAudits refusals) {
         this.sender = senders.of(emitter, "audit record");
         this.clock = clock;
+        this.refusals = refusals;
+    }
+
+    /** A request refused for a missing scope (someone reading or deleting transcripts they may not). */
+    void refused(@Observes AccessRefused refused) {
+        refusals.record(refused, SERVICE).ifPresent(this::publish);
     }
 
     /** How much of one tenant's data a purge removed. */

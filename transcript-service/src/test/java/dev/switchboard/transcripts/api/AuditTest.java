@@ -55,6 +55,20 @@ class AuditTest {
     }
 
     @Test
+    void aDeletionRefusedForAMissingScopeIsInTheTrailOfTheCallersTenant() {
+        String tenant = tenant();
+        String reader = TestTokens.token().subject("bob").tenant(tenant).scopes("transcripts:read").sign();
+        as(reader).delete("/v1/sessions/{room}", Events.room("not-yours")).then().statusCode(403);
+
+        JsonPath trail = awaitAudit(TestTokens.ofTenant(tenant), "", 1);
+        assertThat(trail.getString("records[0].action")).isEqualTo("AccessRefused");
+        assertThat(trail.getString("records[0].outcome")).isEqualTo("REFUSED");
+        assertThat(trail.getString("records[0].actor.id")).isEqualTo("bob");
+        assertThat(trail.getString("records[0].service")).isEqualTo("transcript-service");
+        assertThat(trail.getString("records[0].detail")).isEqualTo("DELETE /v1/sessions/{room} needs the scope transcripts:delete");
+    }
+
+    @Test
     void theTrailIsServedPerTenantNewestFirstFilteredAndPagedWithEachRecordStoredOnce() {
         String acme = tenant();
         String globex = tenant();
