@@ -63,6 +63,7 @@ class CommandPathBenchmark {
     @Test
     void injectToAppliedAgainstARawKafkaRoundTrip(PackagedStack packaged) throws Exception {
         LocalStack stack = packaged.stack;
+        System.out.println("[benchmark] services traced (OTLP to the test's collector): " + (PackagedStack.tracing() ? "yes" : "no (-Dpackaged.tracing=off)"));
         List<String> rooms = startCalls(packaged);
         String bearer = packaged.bearer();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)

@@ -61,7 +61,8 @@ final class PackagedStack implements AutoCloseable {
         worker.put("DEEPGRAM_API_KEY", DEEPGRAM_KEY);
         worker.put("SWITCHBOARD_SPEECH_DEEPGRAM_BASE_URL", deepgram.baseUrl());
         settings = TestStacks.onFreePorts();
-        Map<String, String> everyService = new HashMap<>(otlp.serviceEnvironment());
+        // -Dpackaged.tracing=off runs the services untraced, as they run by default (e.g. to measure what tracing costs).
+        Map<String, String> everyService = new HashMap<>(tracing() ? otlp.serviceEnvironment() : Map.of());
         everyService.putAll(Map.of("SWITCHBOARD_LLM_BASE_URL", llm.baseUrl(), "SWITCHBOARD_LLM_API_KEY", "e2e-key", "SWITCHBOARD_LLM_MODEL", "fake-model"));
         stack = LocalStack.start(settings, everyService,
                 Map.of("call-controller", Map.of("LIVEKIT_URL", livekitApi.url(), "LIVEKIT_API_KEY", livekitApi.apiKey(),
@@ -70,6 +71,11 @@ final class PackagedStack implements AutoCloseable {
                 new PrintStream(output, true));
         // Every API needs a token: the tests sign theirs with the stack's own key, as ./switchboard token does.
         StackTokens.useWithRestAssured(settings.stateDirectory());
+    }
+
+    /** Whether the services export their spans to {@link #otlp} (the default) or run untraced. */
+    static boolean tracing() {
+        return !"off".equalsIgnoreCase(System.getProperty("packaged.tracing", "on"));
     }
 
     /** "Bearer ..." for this stack's APIs (for requests RestAssured does not make). */

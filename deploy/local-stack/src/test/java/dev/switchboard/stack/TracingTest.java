@@ -5,6 +5,7 @@ import dev.switchboard.testing.otel.FakeOtlpCollector;
 import dev.switchboard.testing.otel.FakeOtlpCollector.ExportedSpan;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -28,6 +29,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(PackagedStack.Resolver.class)
 class TracingTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @BeforeAll
+    static void theStackIsTraced() {
+        assertThat(PackagedStack.tracing()).as("the packaged stack runs traced (not with -Dpackaged.tracing=off)").isTrue();
+    }
 
     @Test
     void oneTraceRunsFromTheHttpCommandThroughTheWorkerToItsResultAndItsStoredTranscriptLine(PackagedStack packaged) {
