@@ -1,7 +1,9 @@
 package dev.switchboard.worker.livekit;
 
+import dev.switchboard.worker.kafka.CommandsPositioned;
 import dev.switchboard.worker.session.WorkerIdentity;
 import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.common.annotation.Identifier;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,7 +14,9 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Makes this worker a LiveKit agent when LIVEKIT_URL and its credentials are set: registers with the server
@@ -24,17 +28,22 @@ import java.util.Optional;
 @Readiness
 public class LiveKitAgentService implements HealthCheck {
     private static final Logger LOG = Logger.getLogger(LiveKitAgentService.class);
+    private static final Duration COMMANDS_WAIT = Duration.ofSeconds(30);
 
     private final LiveKitSettings settings;
     private final LiveKitCallRunner runner;
     private final WorkerIdentity worker;
+    private final CommandsPositioned commands;
     private volatile AgentWorkerProtocol protocol;
     private volatile String problem;
+    private boolean stopping; // guarded by this
 
-    LiveKitAgentService(LiveKitSettings settings, LiveKitCallRunner runner, WorkerIdentity worker) {
+    LiveKitAgentService(LiveKitSettings settings, LiveKitCallRunner runner, WorkerIdentity worker,
+                        @Identifier(CommandsPositioned.NAME) CommandsPositioned commands) {
         this.settings = settings;
         this.runner = runner;
         this.worker = worker;
+        this.commands = commands;
     }
 
     /** After the eager beans ({@code @Startup}) exist: registering is what lets LiveKit send a call. */
@@ -49,6 +58,20 @@ public class LiveKitAgentService implements HealthCheck {
             LOG.errorf("LIVEKIT_URL is set, but this worker cannot take LiveKit calls: %s", problem);
             return;
         }
+        // LiveKit may send a call as soon as the worker registers: not before its commands can reach it.
+        commands.positioned().orTimeout(COMMANDS_WAIT.toSeconds(), TimeUnit.SECONDS).whenComplete((ready, error) -> {
+            if (error != null) {
+                LOG.warnf("the session-command consumer has no partitions after %d s; registering with LiveKit anyway",
+                        COMMANDS_WAIT.toSeconds());
+            }
+            register();
+        });
+    }
+
+    private synchronized void register() {
+        if (protocol != null || stopping) {
+            return;
+        }
         protocol = new AgentWorkerProtocol(settings, runner, "switchboard-" + worker.id());
         protocol.start();
         LOG.infof("registering with LiveKit at %s as agent '%s'", settings.url().orElseThrow(), settings.agentName().orElse("(automatic dispatch)"));
@@ -56,7 +79,11 @@ public class LiveKitAgentService implements HealthCheck {
 
     /** Before the sessions are ended (they observe shutdown later): drain the calls in progress. */
     void onStop(@Observes @Priority(1) ShutdownEvent event) {
-        AgentWorkerProtocol running = protocol;
+        AgentWorkerProtocol running;
+        synchronized (this) {
+            stopping = true;
+            running = protocol;
+        }
         if (running != null) {
             LOG.infof("draining: declining new calls, waiting for %d running call(s)", running.runningJobs());
             int left = running.drainAndStop();
