@@ -61,7 +61,7 @@ class TracingTest {
         ExportedSpan apply = otlp.await(s -> s.traceId().equals(traceId) && s.name().equals("apply InjectContext"), WAIT);
         assertThat(apply.service()).isEqualTo("agent-worker");
         assertThat(apply.attributes()).containsEntry("switchboard.room", room).containsEntry("switchboard.command_status", "APPLIED");
-        assertThat(spanIds(otlp, traceId, "context-gateway")).contains(apply.parentSpanId());
+        awaitSpan(otlp, traceId, "context-gateway", apply.parentSpanId());
         // The result came back to the gateway in the same trace, from the worker.
         ExportedSpan resultReceived = otlp.await(s -> s.traceId().equals(traceId) && s.service().equals("context-gateway")
                 && spanIds(otlp, traceId, "agent-worker").contains(s.parentSpanId()), WAIT);
@@ -70,13 +70,11 @@ class TracingTest {
         ExportedSpan stored = otlp.await(s -> s.traceId().equals(traceId) && s.name().equals("store transcript segment"), WAIT);
         assertThat(stored.service()).isEqualTo("transcript-service");
         assertThat(stored.attributes()).containsEntry("switchboard.room", room);
-        assertThat(spanIds(otlp, traceId, "agent-worker")).contains(stored.parentSpanId());
+        awaitSpan(otlp, traceId, "agent-worker", stored.parentSpanId());
 
-        // Every span of the trace hangs off another one of it, except the gateway's, whose parent is the client's.
-        List<ExportedSpan> trace = otlp.trace(traceId);
-        Set<String> ids = trace.stream().map(ExportedSpan::spanId).collect(Collectors.toSet());
-        assertThat(trace).allSatisfy(s -> assertThat(ids.contains(s.parentSpanId()) || s.parentSpanId().equals(clientSpan))
-                .as("%s:%s has a parent in the trace", s.service(), s.name()).isTrue());
+        // Every span of the trace hangs off another one of it, except the gateway's, whose parent is the client's (the
+        // services export in batches, so a child may arrive before its parent: wait until none is missing).
+        List<ExportedSpan> trace = awaitConnected(otlp, traceId, clientSpan);
         assertThat(trace.stream().map(ExportedSpan::service).collect(Collectors.toSet()))
                 .contains("context-gateway", "agent-worker", "transcript-service");
     }
@@ -99,7 +97,7 @@ class TracingTest {
         ExportedSpan handled = otlp.await(s -> s.traceId().equals(traceId) && s.name().equals("handle HangupRequested"), WAIT);
         assertThat(handled.service()).isEqualTo("call-controller");
         assertThat(handled.attributes()).containsEntry("switchboard.room", room).containsEntry("switchboard.outcome", "Done");
-        assertThat(spanIds(otlp, traceId, "context-gateway")).contains(handled.parentSpanId());
+        awaitSpan(otlp, traceId, "context-gateway", handled.parentSpanId());
         otlp.await(s -> s.traceId().equals(traceId) && s.service().equals("call-controller") && s.name().startsWith("switchboard.session-events"), WAIT);
         otlp.await(s -> s.traceId().equals(traceId) && s.service().equals("agent-worker") && s.name().startsWith("switchboard.session-events"), WAIT);
     }
@@ -119,11 +117,7 @@ class TracingTest {
 
         List<ExportedSpan> stored = awaitStored(otlp, room, 2);
         for (ExportedSpan line : stored) {
-            assertThat(otlp.trace(line.traceId())).as("the worker's side of the line's trace")
-                    .anySatisfy(s -> {
-                        assertThat(s.service()).isEqualTo("agent-worker");
-                        assertThat(s.spanId()).isEqualTo(line.parentSpanId());
-                    });
+            awaitSpan(otlp, line.traceId(), "agent-worker", line.parentSpanId()); // the worker's side of the line's trace
         }
     }
 
@@ -139,6 +133,28 @@ class TracingTest {
             sleep(100);
         }
         throw new AssertionError("only " + stored.size() + " stored line(s) of " + room + " were traced");
+    }
+
+    /** Waits for the span of the service with that id in the trace (spans are exported in batches, in no set order). */
+    private static ExportedSpan awaitSpan(FakeOtlpCollector otlp, String traceId, String service, String spanId) {
+        return otlp.await(s -> s.traceId().equals(traceId) && s.service().equals(service) && s.spanId().equals(spanId), WAIT);
+    }
+
+    /** The trace once every span's parent is in it too (or is the client's span outside it). */
+    private static List<ExportedSpan> awaitConnected(FakeOtlpCollector otlp, String traceId, String clientSpan) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            List<ExportedSpan> trace = otlp.trace(traceId);
+            Set<String> ids = trace.stream().map(ExportedSpan::spanId).collect(Collectors.toSet());
+            List<ExportedSpan> orphans = trace.stream().filter(s -> !ids.contains(s.parentSpanId()) && !s.parentSpanId().equals(clientSpan)).toList();
+            if (orphans.isEmpty()) {
+                return trace;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("spans whose parent is not in the trace: " + orphans);
+            }
+            sleep(100);
+        }
     }
 
     private static Set<String> spanIds(FakeOtlpCollector otlp, String traceId, String service) {
