@@ -262,20 +262,39 @@ public final class AgentSession {
     void keypadEntered(String participantIdentity, String digits) {
         heard();
         String pressed = KeypadTones.spaced(digits);
+        if (!recordForModel("caller pressed " + pressed, new Issuer(IssuerKind.CALLER, participantIdentity, null, null), null, "dtmf",
+                new ChatMessage.User("(The caller pressed these keys on their phone keypad: " + pressed + ")"), true)) {
+            return;
+        }
+        publishEvent(DtmfReceived.newBuilder().setParticipantIdentity(participantIdentity).setDigits(digits).build());
+        answerNow("keypad", "the keypad entry");
+    }
+
+    /**
+     * Something the model must hear of outside a caller's words (a keypad entry, a failed transfer): a SYSTEM line in the
+     * transcript and a message in the chat context, if the session is still active. Returns whether it was.
+     */
+    private boolean recordForModel(String line, Issuer by, String commandId, String label, ChatMessage toModel, boolean callerTurn) {
         lock.lock();
         try {
             if (state != State.ACTIVE) {
-                return;
+                return false;
             }
-            transcript.system("caller pressed " + pressed, new Issuer(IssuerKind.CALLER, participantIdentity, null, null), null, "dtmf");
-            chat.add(new ChatMessage.User("(The caller pressed these keys on their phone keypad: " + pressed + ")"));
-            usage.userTurn();
+            transcript.system(line, by, commandId, label);
+            chat.add(toModel);
+            if (callerTurn) {
+                usage.userTurn();
+            }
+            return true;
         } finally {
             lock.unlock();
         }
-        publishEvent(DtmfReceived.newBuilder().setParticipantIdentity(participantIdentity).setDigits(digits).build());
-        activity.reply("keypad").exceptionally(error -> {
-            LOG.warnf("room %s: the answer to the keypad entry failed: %s", room(), error.getMessage());
+    }
+
+    /** The model answers the conversation as it stands, after what the agent is saying now. */
+    private void answerNow(String task, String what) {
+        activity.reply(task).exceptionally(error -> {
+            LOG.warnf("room %s: the answer to %s failed: %s", room(), what, error.getMessage());
             return null;
         });
     }
@@ -440,23 +459,13 @@ public final class AgentSession {
             return;
         }
         String why = result.getReason() == null ? result.getStatus().name() : result.getReason();
-        lock.lock();
-        try {
-            if (state != State.ACTIVE) {
-                return;
-            }
-            transcript.system("transfer failed: " + why, new Issuer(IssuerKind.SYSTEM, "call-controller", null, null),
-                    result.getCommandId(), "transfer");
-            chat.add(new ChatMessage.System("The transfer of the caller did not go through (" + why + "). The caller is still on the"
-                    + " line with you: tell them briefly and keep helping them."));
-        } finally {
-            lock.unlock();
+        if (!recordForModel("transfer failed: " + why, new Issuer(IssuerKind.SYSTEM, "call-controller", null, null), result.getCommandId(),
+                "transfer", new ChatMessage.System("The transfer of the caller did not go through (" + why + "). The caller is still on the"
+                        + " line with you: tell them briefly and keep helping them."), false)) {
+            return;
         }
         LOG.infof("room %s: transfer %s not done (%s); the agent carries on", room(), result.getCommandId(), why);
-        activity.reply("transfer-refused").exceptionally(error -> {
-            LOG.warnf("room %s: the answer to the failed transfer failed: %s", room(), error.getMessage());
-            return null;
-        });
+        answerNow("transfer-refused", "the failed transfer");
     }
 
     // The parts the command handlers act on.

@@ -1,7 +1,6 @@
 package dev.switchboard.kit.kafka;
 
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
@@ -69,10 +68,5 @@ public class RecordTraces {
     /** A span for work done on behalf of a record, a child of the record's trace. */
     public SpanBuilder span(String name, Context parent) {
         return tracer.spanBuilder(name).setParent(parent).setSpanKind(SpanKind.INTERNAL);
-    }
-
-    /** Starts a span for work done on behalf of a record. */
-    public Span start(String name, Message<?> record) {
-        return span(name, contextOf(record)).startSpan();
     }
 }
