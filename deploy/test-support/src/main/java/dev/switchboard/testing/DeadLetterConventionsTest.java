@@ -1,6 +1,7 @@
 package dev.switchboard.testing;
 
 import dev.switchboard.schemas.topics.Topic;
+import dev.switchboard.schemas.topics.WorkerCommandTopics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
@@ -62,10 +63,12 @@ public abstract class DeadLetterConventionsTest {
     }
 
     private void deadLettered(String service, Consumed consumed, byte[] value, String kind) {
-        Topic topic = Topic.byName(consumed.topic()).orElseThrow(() -> new AssertionError("not in the catalogue: " + consumed.topic()));
+        // A worker's own command topic is not in the catalogue: its poison goes to the broadcast topic's twin.
+        Topic deadLetters = WorkerCommandTopics.isWorkerCommandTopic(consumed.topic()) ? Topic.SESSION_COMMANDS_DLQ
+                : Topic.byName(consumed.topic()).orElseThrow(() -> new AssertionError("not in the catalogue: " + consumed.topic())).deadLetter();
         String key = "poison-" + UUID.randomUUID();
-        try (var dlq = TopicProbe.fromNow(topic.deadLetter(), new ByteArrayDeserializer())) {
-            RecordMetadata sent = TestProducer.sendRaw(topic, key, value);
+        try (var dlq = TopicProbe.fromNow(deadLetters, new ByteArrayDeserializer())) {
+            RecordMetadata sent = TestProducer.sendRaw(consumed.topic(), key, value);
             ConsumerRecord<String, byte[]> dead = dlq.awaitRecord(r -> key.equals(r.key())
                     && service.equals(header(r, "dead-letter-service")), WAIT);
             assertThat(header(dead, "dead-letter-consumer-group")).isEqualTo(consumed.group());
@@ -82,7 +85,10 @@ public abstract class DeadLetterConventionsTest {
         }
     }
 
-    /** Every incoming Kafka channel of the service, with its topic and consumer group. */
+    /**
+     * Every incoming Kafka channel of the service, with its topic and consumer group. A channel that subscribes by pattern
+     * (the workers' own command topics) is tried on a worker topic created here for it.
+     */
     protected static List<Consumed> consumed() {
         Config config = config();
         List<Consumed> consumed = new ArrayList<>();
@@ -91,11 +97,25 @@ public abstract class DeadLetterConventionsTest {
                     && "smallrye-kafka".equals(config.getOptionalValue(name, String.class).orElse(null))) {
                 String channel = name.substring("mp.messaging.incoming.".length(), name.length() - ".connector".length());
                 String prefix = "mp.messaging.incoming." + channel;
-                consumed.add(new Consumed(channel, config.getOptionalValue(prefix + ".topic", String.class).orElse(channel),
-                        config.getValue(prefix + ".group.id", String.class)));
+                String topic = config.getOptionalValue(prefix + ".topic", String.class).orElse(channel);
+                if (config.getOptionalValue(prefix + ".pattern", Boolean.class).orElse(false)) {
+                    topic = workerTopicMatching(topic);
+                }
+                consumed.add(new Consumed(channel, topic, config.getValue(prefix + ".group.id", String.class)));
             }
         }
         return consumed;
+    }
+
+    private static String workerTopicMatching(String pattern) {
+        String topic = WorkerCommandTopics.of("conventions-" + UUID.randomUUID());
+        assertThat(topic).as("a pattern channel reads the workers' own topics").matches(pattern);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedInfrastructure.kafkaBootstrapServers()))) {
+            admin.createTopics(List.of(WorkerCommandTopics.newTopic(topic))).all().get();
+        } catch (Exception e) {
+            throw new AssertionError("cannot create " + topic, e);
+        }
+        return topic;
     }
 
     /** A record sent before a consumer has its partitions would be read by nobody (the groups start at the end). */

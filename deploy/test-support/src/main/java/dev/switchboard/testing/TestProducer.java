@@ -19,19 +19,28 @@ public final class TestProducer {
     }
 
     public static void send(Topic topic, String key, SpecificRecord value) {
+        send(topic.topicName(), key, value);
+    }
+
+    /** To a topic outside the catalogue, e.g. a worker's own command topic. */
+    public static void send(String topic, String key, SpecificRecord value) {
         try (var producer = new KafkaProducer<String, SpecificRecord>(config(), new StringSerializer(), new AvroSerializer<>())) {
-            producer.send(new ProducerRecord<>(topic.topicName(), key, value)).get();
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
         } catch (InterruptedException | ExecutionException e) {
-            throw new IllegalStateException("cannot publish to " + topic.topicName(), e);
+            throw new IllegalStateException("cannot publish to " + topic, e);
         }
     }
 
     /** Publishes raw bytes, e.g. a poison record, or no value at all (null); returns where the record went. */
     public static RecordMetadata sendRaw(Topic topic, String key, byte[] value) {
+        return sendRaw(topic.topicName(), key, value);
+    }
+
+    public static RecordMetadata sendRaw(String topic, String key, byte[] value) {
         try (var producer = new KafkaProducer<String, byte[]>(config(), new StringSerializer(), new ByteArraySerializer())) {
-            return producer.send(new ProducerRecord<>(topic.topicName(), key, value)).get();
+            return producer.send(new ProducerRecord<>(topic, key, value)).get();
         } catch (InterruptedException | ExecutionException e) {
-            throw new IllegalStateException("cannot publish to " + topic.topicName(), e);
+            throw new IllegalStateException("cannot publish to " + topic, e);
         }
     }
 

@@ -8,6 +8,7 @@ import dev.switchboard.events.IssuerKind;
 import dev.switchboard.events.SessionCommand;
 import dev.switchboard.schemas.serde.AvroSerializer;
 import dev.switchboard.schemas.topics.Topic;
+import dev.switchboard.schemas.topics.WorkerCommandTopics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -58,12 +59,34 @@ public final class SwitchboardClient implements AutoCloseable {
         return commands;
     }
 
+    /**
+     * Sends a command to the broadcast topic, for systems that know only the room: the context gateway forwards it to
+     * the worker that runs the room.
+     */
     public CompletableFuture<Published> send(SessionCommand command) {
-        return send(Topic.SESSION_COMMANDS, command.getRoom(), command.getCommandId(), command);
+        return send(Topic.SESSION_COMMANDS.topicName(), command.getRoom(), command.getCommandId(), command);
+    }
+
+    /**
+     * Sends a command straight to the worker that runs its room, one hop shorter than {@link #send(SessionCommand)}:
+     * {@code commandTopic} is the session's {@code SessionStarted.commandTopic} (a worker's own topic, see
+     * {@link WorkerCommandTopics}); null (a worker that reads the broadcast topic) sends it to the broadcast topic.
+     *
+     * @throws IllegalArgumentException when {@code commandTopic} is not a worker's command topic
+     */
+    public CompletableFuture<Published> send(SessionCommand command, String commandTopic) {
+        if (commandTopic == null) {
+            return send(command);
+        }
+        if (!WorkerCommandTopics.isWorkerCommandTopic(commandTopic)) {
+            throw new IllegalArgumentException("\"" + commandTopic + "\" is not a worker's command topic (SessionStarted.commandTopic"
+                    + " names one, starting with " + WorkerCommandTopics.PREFIX + ")");
+        }
+        return send(commandTopic, command.getRoom(), command.getCommandId(), command);
     }
 
     public CompletableFuture<Published> send(CallControlRequest request) {
-        return send(Topic.CALL_CONTROL, request.getRoom(), request.getCommandId(), request);
+        return send(Topic.CALL_CONTROL.topicName(), request.getRoom(), request.getCommandId(), request);
     }
 
     public CompletableFuture<Published> injectContext(String room, ContextRole role, String text, boolean respond) {
@@ -93,9 +116,9 @@ public final class SwitchboardClient implements AutoCloseable {
         return send(commands.hangup(room, reason, detail));
     }
 
-    private CompletableFuture<Published> send(Topic topic, String room, String commandId, SpecificRecord value) {
+    private CompletableFuture<Published> send(String topic, String room, String commandId, SpecificRecord value) {
         CompletableFuture<Published> result = new CompletableFuture<>();
-        producer.send(new ProducerRecord<>(topic.topicName(), room, value), (metadata, error) -> {
+        producer.send(new ProducerRecord<>(topic, room, value), (metadata, error) -> {
             if (error != null) {
                 result.completeExceptionally(error);
             } else {

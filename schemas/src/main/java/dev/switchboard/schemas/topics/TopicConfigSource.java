@@ -3,6 +3,7 @@ package dev.switchboard.schemas.topics;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -10,11 +11,19 @@ import java.util.stream.Collectors;
 /**
  * Publishes the topic catalogue as configuration ({@code switchboard.topics.session-commands=switchboard.session-commands}),
  * so that a service's application.properties says {@code topic=${switchboard.topics.session-commands}} instead of
- * repeating the name. The low ordinal lets application.properties or the environment rename a topic.
+ * repeating the name; and {@value WorkerCommandTopics#PATTERN_CONFIG_KEY}, the pattern of the workers' own command
+ * topics ({@link WorkerCommandTopics}). The low ordinal lets application.properties or the environment rename a topic.
  */
 public final class TopicConfigSource implements ConfigSource {
-    private static final Map<String, String> PROPERTIES = Arrays.stream(Topic.values())
-            .collect(Collectors.toUnmodifiableMap(Topic::configKey, Topic::topicName));
+    private static final Map<String, String> PROPERTIES = properties();
+
+    private static Map<String, String> properties() {
+        Map<String, String> properties = new HashMap<>(Arrays.stream(Topic.values())
+                .collect(Collectors.toMap(Topic::configKey, Topic::topicName)));
+        // The workers' own command topics, for a pattern subscription (the gateway's watchdog reads them all).
+        properties.put(WorkerCommandTopics.PATTERN_CONFIG_KEY, WorkerCommandTopics.PATTERN);
+        return Map.copyOf(properties);
+    }
 
     @Override
     public Map<String, String> getProperties() {

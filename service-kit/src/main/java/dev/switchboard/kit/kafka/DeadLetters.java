@@ -1,6 +1,7 @@
 package dev.switchboard.kit.kafka;
 
 import dev.switchboard.schemas.serde.AvroSerializer;
+import dev.switchboard.schemas.topics.WorkerCommandTopics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -20,12 +21,16 @@ import org.jboss.logging.Logger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
- * The one place every service sends poison records: to the topic's dead-letter twin ({@code <topic>.dlq}), with the
+ * The one place every service sends poison records: to the topic's dead-letter twin ({@code <topic>.dlq}; a worker's
+ * own command topic's go to {@code switchboard.session-commands.dlq}, see {@link WorkerCommandTopics}), with the
  * original key and value bytes and headers that explain the record without anything else:
  * {@value DeadLetterHeaders#SERVICE}, {@value DeadLetterHeaders#CONSUMER_GROUP}, {@value DeadLetterHeaders#TOPIC},
  * {@value DeadLetterHeaders#PARTITION}, {@value DeadLetterHeaders#OFFSET}, {@value DeadLetterHeaders#KIND} and
@@ -104,6 +109,32 @@ public class DeadLetters {
         return message.ack();
     }
 
+    /**
+     * As {@link #consume(Message, Consumer)}, for a handler that finishes later: the record is acknowledged when the
+     * handler's stage completes, and dead-lettered when the handler throws or its stage fails.
+     */
+    public <T> CompletionStage<Void> consumeAsync(Message<T> message, Function<T, CompletionStage<Void>> handler) {
+        Optional<CompletionStage<Void>> unusable = rejectIfUnusable(message);
+        if (unusable.isPresent()) {
+            return unusable.get();
+        }
+        CompletionStage<Void> handled;
+        try {
+            handled = handler.apply(message.getPayload());
+        } catch (RuntimeException e) {
+            handled = CompletableFuture.failedFuture(e);
+        }
+        return handled.handle((ignored, failure) -> failure).thenCompose(failure -> {
+            if (failure == null) {
+                return message.ack();
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            LOG.errorf(cause, "cannot handle the record at %s offset %d", IncomingRecords.partition(message).orElse(null),
+                    IncomingRecords.offset(message));
+            return reject(message, Poison.failed(cause));
+        });
+    }
+
     /** Dead-letters and acknowledges a record whose payload is null; empty when the payload is usable. */
     public Optional<CompletionStage<Void>> rejectIfUnusable(Message<?> message) {
         return unusable(message).map(poison -> reject(message, poison));
@@ -158,7 +189,7 @@ public class DeadLetters {
                 incoming.getOffset(), key, poison.reason());
         metrics.counter("switchboard.kafka.dead-letters", "topic", topic, "kind", poison.kind().label()).increment();
         Message<byte[]> letter = Message.of(value(record, poison, topic)).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                .withTopic(topic + SUFFIX)
+                .withTopic(WorkerCommandTopics.deadLetterTopicOf(topic))
                 .withKey(key == null ? null : key.toString())
                 .withHeaders(headers)
                 .build());

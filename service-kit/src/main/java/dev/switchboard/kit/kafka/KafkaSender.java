@@ -3,6 +3,8 @@ package dev.switchboard.kit.kafka;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -26,8 +28,17 @@ public final class KafkaSender<T> {
     }
 
     public Uni<Void> send(String key, T value) {
-        return Uni.createFrom().deferred(() -> emitter.send(Record.of(key, value)))
-                .ifNoItem().after(timeout)
+        return bounded(Uni.createFrom().deferred(() -> emitter.send(Record.of(key, value))));
+    }
+
+    /** The same, to another topic than the channel's (e.g. a worker's own command topic). */
+    public Uni<Void> send(String topic, String key, T value) {
+        return bounded(Uni.createFrom().deferred(() -> emitter.sendMessage(Message.of(Record.of(key, value))
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withTopic(topic).build()))));
+    }
+
+    private Uni<Void> bounded(Uni<Void> send) {
+        return send.ifNoItem().after(timeout)
                 .failWith(() -> new TimeoutException("Kafka did not acknowledge the " + what + " within " + timeout.toMillis() + " ms"));
     }
 
