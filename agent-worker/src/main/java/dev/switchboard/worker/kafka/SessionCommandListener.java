@@ -8,6 +8,7 @@ import dev.switchboard.schemas.audit.AuditRecords;
 import dev.switchboard.worker.session.AgentSession;
 import dev.switchboard.worker.session.SessionPublisher;
 import dev.switchboard.worker.session.SessionRegistry;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
@@ -24,8 +25,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Every worker reads every session command (its own consumer group) and keeps those for rooms it runs: Kafka
- * assigns partitions to consumers, not to the worker that holds the call. The result is published when the
+ * Reads the session commands for this worker's calls: from its own topic (directed delivery, see
+ * {@link CommandTopic}), where only commands for its rooms arrive, or, configured so, from the broadcast topic, where it
+ * keeps those of its rooms and skips the rest ({@code switchboard_worker_commands_read_total} against
+ * {@code switchboard_worker_commands_skipped_total} tells which it pays for). The result is published when the
  * session has decided, which for Say is when the words were spoken; the record is acknowledged at once so a long
  * Say never holds up an Interrupt behind it.
  *
@@ -43,6 +46,7 @@ public class SessionCommandListener {
     private final DeadLetters deadLetters;
     private final MeterRegistry metrics;
     private final RecordTraces traces;
+    private final Counter read;
 
     SessionCommandListener(SessionRegistry sessions, SessionPublisher publisher, DeadLetters deadLetters, MeterRegistry metrics,
                            RecordTraces traces) {
@@ -51,11 +55,13 @@ public class SessionCommandListener {
         this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.traces = traces;
+        this.read = metrics.counter("switchboard.worker.commands.read");
     }
 
     @Incoming("session-commands")
     @Blocking(ordered = true)
     public CompletionStage<Void> onCommand(Message<SessionCommand> message) {
+        read.increment();
         return deadLetters.consume(message, command -> apply(command, message));
     }
 

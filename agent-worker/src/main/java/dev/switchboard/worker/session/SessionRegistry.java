@@ -106,6 +106,7 @@ public class SessionRegistry {
                 .setCalleeNumber(request.calleeNumber())
                 .setMetadata(withLlm(request.metadata()))
                 .setTenant(request.tenant())
+                .setCommandTopic(worker.ownCommandTopic().orElse(null))
                 .build();
         return session.announce(started).toCompletableFuture()
                 .thenApply(ignored -> {

@@ -113,7 +113,7 @@ class KeypadTest {
              var events = TopicProbe.fromNow(Topic.SESSION_EVENTS, new SessionEventDeserializer());
              var transcripts = TopicProbe.fromNow(Topic.TRANSCRIPTS, new TranscriptSegmentDeserializer())) {
             SessionCommand send = crm.session(room, SendDtmf.newBuilder().setDigits("1w2#").build());
-            TestProducer.send(Topic.SESSION_COMMANDS, room, send);
+            TestProducer.send(OwnCommandTopic.name(), room, send);
 
             CommandResult result = results.await(r -> r.getCommandId().equals(send.getCommandId()), WAIT);
             assertThat(result.getStatus()).as(String.valueOf(result.getReason())).isEqualTo(CommandStatus.APPLIED);
@@ -133,8 +133,8 @@ class KeypadTest {
         try (var results = TopicProbe.fromNow(Topic.COMMAND_RESULTS, new CommandResultDeserializer())) {
             SessionCommand toWeb = crm.session(web, SendDtmf.newBuilder().setDigits("1").build());
             SessionCommand bad = crm.session(phone, SendDtmf.newBuilder().setDigits("12x").build());
-            TestProducer.send(Topic.SESSION_COMMANDS, web, toWeb);
-            TestProducer.send(Topic.SESSION_COMMANDS, phone, bad);
+            TestProducer.send(OwnCommandTopic.name(), web, toWeb);
+            TestProducer.send(OwnCommandTopic.name(), phone, bad);
 
             CommandResult webResult = results.await(r -> r.getCommandId().equals(toWeb.getCommandId()), WAIT);
             assertThat(webResult.getStatus()).isEqualTo(CommandStatus.REJECTED);

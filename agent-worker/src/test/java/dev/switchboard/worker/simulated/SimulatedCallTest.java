@@ -23,6 +23,7 @@ import dev.switchboard.schemas.serde.SessionEventDeserializer;
 import dev.switchboard.schemas.serde.TranscriptSegmentDeserializer;
 import dev.switchboard.schemas.topics.Topic;
 import dev.switchboard.testing.KafkaTestResource;
+import dev.switchboard.testing.SharedInfrastructure;
 import dev.switchboard.testing.TestProducer;
 import dev.switchboard.testing.TopicProbe;
 import dev.switchboard.testing.llm.FakeLlmControl;
@@ -31,6 +32,7 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,6 +43,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -107,7 +110,7 @@ class SimulatedCallTest {
         try (var results = TopicProbe.fromNow(Topic.COMMAND_RESULTS, new CommandResultDeserializer());
              var transcripts = TopicProbe.fromNow(Topic.TRANSCRIPTS, new TranscriptSegmentDeserializer())) {
             SessionCommand inject = crm.injectContext(room, ContextRole.SYSTEM, "The caller's order 42 shipped today.", false);
-            TestProducer.send(Topic.SESSION_COMMANDS, room, inject);
+            TestProducer.send(OwnCommandTopic.name(), room, inject);
 
             var first = results.awaitRecord(r -> r.value().getCommandId().equals(inject.getCommandId()), WAIT);
             assertThat(first.value().getStatus()).isEqualTo(CommandStatus.APPLIED);
@@ -123,12 +126,36 @@ class SimulatedCallTest {
             });
 
             // A redelivered command is answered again but not applied again.
-            TestProducer.send(Topic.SESSION_COMMANDS, room, inject);
+            TestProducer.send(OwnCommandTopic.name(), room, inject);
             var again = results.awaitRecord(r -> r.value().getCommandId().equals(inject.getCommandId()) && r.offset() > first.offset(), WAIT);
             assertThat(again.value()).isEqualTo(first.value());
             llm.replyText("Anything else?");
             say(room, "ok").statusCode(200);
             assertThat(llm.lastMessages()).filteredOn(m -> m.path("content").asText().contains("order 42")).hasSize(1);
+        }
+    }
+
+    @Test
+    void theWorkerAnnouncesItsOwnCommandTopicAndReadsNoOtherCommands() throws Exception {
+        String room = newRoom();
+        String ownTopic = OwnCommandTopic.name();
+        assertThat(ownTopic).startsWith("switchboard.session-commands.worker.");
+        try (var events = TopicProbe.fromNow(Topic.SESSION_EVENTS, new SessionEventDeserializer());
+             var results = TopicProbe.fromNow(Topic.COMMAND_RESULTS, new CommandResultDeserializer());
+             Admin admin = Admin.create(Map.of("bootstrap.servers", SharedInfrastructure.kafkaBootstrapServers()))) {
+            startCall(room);
+            SessionEvent started = events.await(e -> room.equals(e.getRoom()) && e.getPayload() instanceof SessionStarted, WAIT);
+            assertThat(((SessionStarted) started.getPayload()).getCommandTopic()).isEqualTo(ownTopic);
+            var description = admin.describeTopics(List.of(ownTopic)).allTopicNames().get(30, TimeUnit.SECONDS).get(ownTopic);
+            assertThat(description.partitions()).as("one reader, one partition").hasSize(1);
+
+            // The broadcast topic is the gateway's to forward from: this worker never reads it, even for its own room.
+            SessionCommand broadcast = crm.injectContext(room, ContextRole.SYSTEM, "via the broadcast topic", false);
+            TestProducer.send(Topic.SESSION_COMMANDS, room, broadcast);
+            SessionCommand directed = crm.injectContext(room, ContextRole.SYSTEM, "via the worker's topic", false);
+            TestProducer.send(ownTopic, room, directed);
+            assertThat(results.await(r -> r.getCommandId().equals(directed.getCommandId()), WAIT).getStatus()).isEqualTo(CommandStatus.APPLIED);
+            assertThat(results.drain(Duration.ofSeconds(1))).noneMatch(r -> r.getCommandId().equals(broadcast.getCommandId()));
         }
     }
 
@@ -140,8 +167,8 @@ class SimulatedCallTest {
             SessionCommand elsewhere = crm.injectContext("not-here-" + room, ContextRole.SYSTEM, "x", false);
             SessionCommand expired = crm.session(Commands.newCommandId(), room,
                     dev.switchboard.events.InjectContext.newBuilder().setRole(ContextRole.SYSTEM).setText("late").build(), Duration.ofMillis(1));
-            TestProducer.send(Topic.SESSION_COMMANDS, "not-here-" + room, elsewhere);
-            TestProducer.send(Topic.SESSION_COMMANDS, room, expired);
+            TestProducer.send(OwnCommandTopic.name(), "not-here-" + room, elsewhere);
+            TestProducer.send(OwnCommandTopic.name(), room, expired);
 
             assertThat(results.await(r -> r.getCommandId().equals(expired.getCommandId()), WAIT).getStatus()).isEqualTo(CommandStatus.EXPIRED);
             assertThat(results.drain(Duration.ofSeconds(1))).noneMatch(r -> r.getCommandId().equals(elsewhere.getCommandId()));
@@ -173,7 +200,7 @@ class SimulatedCallTest {
             say(room, "wait, one more thing").statusCode(409).contentType("application/problem+json")
                     .body("detail", containsString("ending"));
             SessionCommand late = crm.injectContext(room, ContextRole.SYSTEM, "too late", false);
-            TestProducer.send(Topic.SESSION_COMMANDS, room, late);
+            TestProducer.send(OwnCommandTopic.name(), room, late);
             assertThat(results.await(r -> r.getCommandId().equals(late.getCommandId()), WAIT).getStatus()).isEqualTo(CommandStatus.REJECTED);
 
             // The call controller confirms; the worker ends the session.
@@ -223,12 +250,14 @@ class SimulatedCallTest {
         try (var dlq = TopicProbe.fromNow(Topic.SESSION_COMMANDS_DLQ, new ByteArrayDeserializer());
              var results = TopicProbe.fromNow(Topic.COMMAND_RESULTS, new CommandResultDeserializer())) {
             byte[] poison = "definitely not avro".getBytes();
-            TestProducer.sendRaw(Topic.SESSION_COMMANDS, room, poison);
+            TestProducer.sendRaw(OwnCommandTopic.name(), room, poison);
             SessionCommand next = crm.injectContext(room, ContextRole.USER, "still alive?", false);
-            TestProducer.send(Topic.SESSION_COMMANDS, room, next);
+            TestProducer.send(OwnCommandTopic.name(), room, next);
 
             var dead = dlq.awaitRecord(r -> room.equals(r.key()), WAIT);
             assertThat(dead.value()).isEqualTo(poison);
+            // A worker's own topic has no dead-letter twin of its own: the broadcast topic's says where it came from.
+            assertThat(new String(dead.headers().lastHeader("dead-letter-topic").value())).isEqualTo(OwnCommandTopic.name());
             assertThat(new String(dead.headers().lastHeader("dead-letter-reason").value())).isNotBlank();
             assertThat(results.await(r -> r.getCommandId().equals(next.getCommandId()), WAIT).getStatus()).isEqualTo(CommandStatus.APPLIED);
         }
@@ -256,7 +285,7 @@ class SimulatedCallTest {
         startCall(room);
         try (var results = TopicProbe.fromNow(Topic.COMMAND_RESULTS, new CommandResultDeserializer())) {
             SessionCommand say = crm.say(room, "Please hold while I transfer you.");
-            TestProducer.send(Topic.SESSION_COMMANDS, room, say);
+            TestProducer.send(OwnCommandTopic.name(), room, say);
             assertThat(results.await(r -> r.getCommandId().equals(say.getCommandId()), WAIT).getStatus()).isEqualTo(CommandStatus.APPLIED);
             List<String> said = given().get("/v1/simulated-calls/{room}", room).then().statusCode(200).extract().path("agentSaid.text");
             assertThat(said).containsExactly("Please hold while I transfer you.");

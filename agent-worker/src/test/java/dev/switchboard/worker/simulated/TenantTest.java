@@ -80,7 +80,7 @@ class TenantTest {
             given().contentType(ContentType.JSON).body(Map.of("text", "hello")).post("/v1/simulated-calls/{room}/utterances", room)
                     .then().statusCode(200);
             SessionCommand inject = injectFor("acme", room, "VIP customer");
-            TestProducer.send(Topic.SESSION_COMMANDS, room, inject);
+            TestProducer.send(OwnCommandTopic.name(), room, inject);
 
             var started = events.await(e -> room.equals(e.getRoom()) && e.getPayload() instanceof SessionStarted, WAIT);
             assertThat(((SessionStarted) started.getPayload()).getTenant()).isEqualTo("acme");
@@ -105,8 +105,8 @@ class TenantTest {
              var audit = TopicProbe.fromNow(Topic.AUDIT, new AuditRecordDeserializer())) {
             SessionCommand foreign = injectFor("globex", room, "from globex");
             SessionCommand legacy = crm.injectContext(room, ContextRole.SYSTEM, "from a trusted publisher", false);
-            TestProducer.send(Topic.SESSION_COMMANDS, room, foreign);
-            TestProducer.send(Topic.SESSION_COMMANDS, room, legacy);
+            TestProducer.send(OwnCommandTopic.name(), room, foreign);
+            TestProducer.send(OwnCommandTopic.name(), room, legacy);
 
             CommandResult refused = results.await(r -> r.getCommandId().equals(foreign.getCommandId()), WAIT);
             assertThat(refused.getStatus()).isEqualTo(CommandStatus.REJECTED);

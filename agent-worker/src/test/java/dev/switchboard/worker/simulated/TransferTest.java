@@ -68,7 +68,7 @@ class TransferTest {
              var transcripts = TopicProbe.fromNow(Topic.TRANSCRIPTS, new TranscriptSegmentDeserializer());
              var events = TopicProbe.fromNow(Topic.SESSION_EVENTS, new SessionEventDeserializer())) {
             SessionCommand command = transfer(room, "tel:+15550199", "Connecting you to billing now.");
-            TestProducer.send(Topic.SESSION_COMMANDS, room, command);
+            TestProducer.send(OwnCommandTopic.name(), room, command);
 
             // The announcement is heard first, then the controller is asked, under the command's own id.
             var said = transcripts.await(s -> room.equals(s.getRoom()) && s.getRole() == SpeakerRole.AGENT, WAIT);
@@ -101,7 +101,7 @@ class TransferTest {
         try (var callControl = TopicProbe.fromNow(Topic.CALL_CONTROL, new CallControlRequestDeserializer());
              var transcripts = TopicProbe.fromNow(Topic.TRANSCRIPTS, new TranscriptSegmentDeserializer())) {
             SessionCommand command = transfer(room, "tel:+15550199", "Connecting you to billing now.");
-            TestProducer.send(Topic.SESSION_COMMANDS, room, command);
+            TestProducer.send(OwnCommandTopic.name(), room, command);
             callControl.awaitRecord(r -> room.equals(r.key()), WAIT);
 
             // Billing is busy: the controller answers the transfer REJECTED, and the agent takes the caller back.
@@ -128,7 +128,7 @@ class TransferTest {
         String room = startPhoneCall();
         try (var results = TopicProbe.fromNow(Topic.COMMAND_RESULTS, new CommandResultDeserializer())) {
             SessionCommand command = transfer(room, "billing", null);
-            TestProducer.send(Topic.SESSION_COMMANDS, room, command);
+            TestProducer.send(OwnCommandTopic.name(), room, command);
 
             CommandResult result = results.await(r -> r.getCommandId().equals(command.getCommandId()), WAIT);
             assertThat(result.getStatus()).isEqualTo(CommandStatus.REJECTED);
