@@ -32,12 +32,14 @@ public class HeartbeatListener implements KafkaConsumerRebalanceListener {
     private static final Logger LOG = Logger.getLogger(HeartbeatListener.class);
 
     private final WorkerWatch watch;
+    private final WorkerTopicRetirement retirement;
     private final DeadLetters deadLetters;
     private final Clock clock;
     private final Instant started;
 
-    HeartbeatListener(WorkerWatch watch, DeadLetters deadLetters, Clock clock) {
+    HeartbeatListener(WorkerWatch watch, WorkerTopicRetirement retirement, DeadLetters deadLetters, Clock clock) {
         this.watch = watch;
+        this.retirement = retirement;
         this.deadLetters = deadLetters;
         this.clock = clock;
         this.started = clock.instant();
@@ -49,7 +51,10 @@ public class HeartbeatListener implements KafkaConsumerRebalanceListener {
         int partition = metadata.map(IncomingKafkaRecordMetadata::getPartition).orElse(-1);
         boolean readBefore = metadata.map(m -> m.getTimestamp().isBefore(started)).orElse(false);
         long offset = IncomingRecords.offset(message);
-        return deadLetters.consume(message, readBefore, beat -> watch.heard(beat, partition, offset, clock.instant()));
+        return deadLetters.consume(message, readBefore, beat -> {
+            watch.heard(beat, partition, offset, clock.instant());
+            retirement.heard(beat);
+        });
     }
 
     @Override

@@ -1,16 +1,15 @@
 package dev.switchboard.controller.workers;
 
+import dev.switchboard.kit.kafka.AdminSettings;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -26,20 +25,13 @@ import java.util.stream.IntStream;
 public class HeartbeatTopicProbe {
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
-    private final Map<String, Object> adminConfig = new HashMap<>();
+    private final Map<String, Object> adminConfig;
     private final String topic;
     private volatile Admin admin;
 
     HeartbeatTopicProbe(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
                         @ConfigProperty(name = "switchboard.topics.worker-heartbeats") String topic) {
-        // The service's kafka.* settings (bootstrap servers, TLS, SASL), keeping what an admin client understands.
-        kafkaConfig.forEach((key, value) -> {
-            if (AdminClientConfig.configNames().contains(key)) {
-                adminConfig.put(key, value);
-            }
-        });
-        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-        adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+        this.adminConfig = AdminSettings.of(kafkaConfig, TIMEOUT);
         this.topic = topic;
     }
 

@@ -24,6 +24,14 @@ public interface WorkerLossSettings {
     @WithDefault("1s")
     Duration checkEvery();
 
+    /**
+     * How long after a worker stopped, or was declared lost, its own command topic is deleted: long enough for every
+     * gateway to have seen its sessions end (so none writes there any more), short enough that stopped workers leave no
+     * topics behind. A worker that starts again under the same id within it keeps its topic.
+     */
+    @WithDefault("1m")
+    Duration commandTopicGrace();
+
     /** What the controller does with the LiveKit room of a session whose worker was lost. */
     @WithDefault("leave")
     OrphanRooms orphanRooms();
