@@ -17,7 +17,6 @@ import dev.switchboard.events.UpdateInstructions;
 import dev.switchboard.gateway.support.Api;
 import dev.switchboard.gateway.support.FakeWorker;
 import dev.switchboard.schemas.client.Commands;
-import dev.switchboard.schemas.topics.Topic;
 import dev.switchboard.testing.TestProducer;
 import dev.switchboard.testing.auth.TestTokens;
 import dev.switchboard.testing.KafkaTestResource;
@@ -275,10 +274,10 @@ class SessionCommandsTest {
                 .body("detail", containsString("session " + live.sessionId() + " of room \"" + live.room() + "\" has ended (CALLER_HANGUP"));
         post(live.room(), "hangup", null).statusCode(409).body("type", is("urn:switchboard:problem:session-ended"));
 
-        // Barrier: a record of this room's partition published now; nothing the requests above sent comes before it.
+        // Barrier: a record on the worker's own topic published now; nothing the requests above sent comes before it.
         SessionCommand barrier = new Commands(Issuer.newBuilder().setKind(IssuerKind.SYSTEM).setId("test").build())
                 .interrupt(live.room());
-        TestProducer.send(Topic.SESSION_COMMANDS, live.room(), barrier);
+        TestProducer.send(worker.ownTopic(), live.room(), barrier);
         worker.awaitCommand(barrier.getCommandId());
         assertThat(worker.received(live.room())).containsExactly(barrier);
     }

@@ -73,7 +73,7 @@ public class CommandDispatcher {
                 return awaitDecision(tracked, order.waitUpTo()); // a concurrent request with the same key published it
             }
             LOG.debugf("room %s: publishing %s %s", order.room(), order.type(), command.getCommandId());
-            return publisher.publish(command)
+            return publisher.publish(command, session.commandTopic())
                     .onFailure().transform(error -> publishFailed(tracked, error))
                     .chain(() -> awaitDecision(tracked, order.waitUpTo()));
         });

@@ -11,7 +11,11 @@ import io.smallrye.mutiny.Uni;
  * and fails when it did not in time, so a request never hangs on an unreachable broker.
  */
 public interface CommandPublisher {
-    Uni<Void> publish(SessionCommand command);
+    /**
+     * A session command, to {@code commandTopic} (the worker's own topic its session announced) or, when that is null,
+     * to the broadcast topic.
+     */
+    Uni<Void> publish(SessionCommand command, String commandTopic);
 
     Uni<Void> publish(CallControlRequest request);
 

@@ -14,7 +14,10 @@ import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
-/** Publishes the gateway's records to Kafka, keyed by room (audit records by room or tenant), each bounded by the publish timeout. */
+/**
+ * Publishes the gateway's records to Kafka, keyed by room (audit records by room or tenant), each bounded by the publish
+ * timeout. Session commands go to the worker's own topic when the session announced one (directed delivery).
+ */
 @ApplicationScoped
 public class KafkaPublisher implements CommandPublisher {
     private final KafkaSender<SessionCommand> sessionCommands;
@@ -34,8 +37,9 @@ public class KafkaPublisher implements CommandPublisher {
     }
 
     @Override
-    public Uni<Void> publish(SessionCommand command) {
-        return sessionCommands.send(command.getRoom(), command);
+    public Uni<Void> publish(SessionCommand command, String commandTopic) {
+        return commandTopic == null ? sessionCommands.send(command.getRoom(), command)
+                : sessionCommands.send(commandTopic, command.getRoom(), command);
     }
 
     @Override

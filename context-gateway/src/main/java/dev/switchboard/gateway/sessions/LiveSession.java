@@ -13,11 +13,13 @@ import java.util.Objects;
  *
  * @param callEnd    set once CallEnded was seen (state ENDING or ENDED)
  * @param sessionEnd set once SessionEnded was seen (state ENDED)
- * @param tenant     the tenant the session belongs to (SessionStarted.tenant; "default" when its start was not seen)
+ * @param tenant       the tenant the session belongs to (SessionStarted.tenant; "default" when its start was not seen)
+ * @param commandTopic where the worker that runs it reads its commands (SessionStarted.commandTopic); null when it reads
+ *                     the broadcast topic, or its start was not seen
  */
 public record LiveSession(String room, String sessionId, SessionState state, Transport transport, CallDirection direction,
                           String agentName, String workerId, String callerNumber, String calleeNumber, Instant startedAt,
-                          CallEnd callEnd, SessionEnd sessionEnd, String tenant) {
+                          CallEnd callEnd, SessionEnd sessionEnd, String tenant, String commandTopic) {
 
     public LiveSession {
         Objects.requireNonNull(room, "room");
@@ -30,12 +32,12 @@ public record LiveSession(String room, String sessionId, SessionState state, Tra
     public LiveSession withCallEnd(CallEnd end) {
         SessionState next = state == SessionState.ENDED ? SessionState.ENDED : SessionState.ENDING;
         return new LiveSession(room, sessionId, next, transport, direction, agentName, workerId, callerNumber,
-                calleeNumber, startedAt, end, sessionEnd, tenant);
+                calleeNumber, startedAt, end, sessionEnd, tenant, commandTopic);
     }
 
     public LiveSession withSessionEnd(SessionEnd end) {
         return new LiveSession(room, sessionId, SessionState.ENDED, transport, direction, agentName, workerId,
-                callerNumber, calleeNumber, startedAt, callEnd, end, tenant);
+                callerNumber, calleeNumber, startedAt, callEnd, end, tenant, commandTopic);
     }
 
     /** Whether an event about {@code otherSessionId} is about this session (events without a session id are about the room's latest). */

@@ -4,9 +4,11 @@ import dev.switchboard.events.CallEnded;
 import dev.switchboard.events.SessionEnded;
 import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.SessionStarted;
+import dev.switchboard.schemas.topics.WorkerCommandTopics;
 import dev.switchboard.gateway.config.GatewayConfig;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -26,6 +28,7 @@ import java.util.concurrent.ConcurrentMap;
  */
 @Singleton
 public class LiveSessionRegistry {
+    private static final Logger LOG = Logger.getLogger(LiveSessionRegistry.class);
     private static final Comparator<LiveSession> NEWEST_FIRST = Comparator.comparing(
             LiveSession::startedAt, Comparator.nullsLast(Comparator.reverseOrder()));
 
@@ -84,7 +87,7 @@ public class LiveSessionRegistry {
             }
             return new LiveSession(room, event.getSessionId(), SessionState.LIVE, started.getTransport(),
                     started.getDirection(), started.getAgentName(), started.getWorkerId(), started.getCallerNumber(),
-                    started.getCalleeNumber(), event.getOccurredAt(), null, null, started.getTenant());
+                    started.getCalleeNumber(), event.getOccurredAt(), null, null, started.getTenant(), commandTopic(started));
         });
     }
 
@@ -111,10 +114,20 @@ public class LiveSessionRegistry {
                     return current;
                 }
                 next = new LiveSession(room, event.getSessionId(), SessionState.ENDED, null, null, null, null, null,
-                        null, startedAt, null, end, null);
+                        null, startedAt, null, end, null, null);
             }
             return isExpired(next, cutoff) ? null : next; // replaying old history must not fill memory with it
         });
+    }
+
+    /** The worker's own command topic; anything else it might announce is ignored (its commands go to the broadcast topic). */
+    private static String commandTopic(SessionStarted started) {
+        String topic = started.getCommandTopic();
+        if (topic != null && !WorkerCommandTopics.isWorkerCommandTopic(topic)) {
+            LOG.warnf("session announced command topic \"%s\", which is not a worker's command topic: its commands go to the broadcast topic", topic);
+            return null;
+        }
+        return topic;
     }
 
     private static boolean isExpired(LiveSession session, Instant cutoff) {

@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.watchdog;
 
 import dev.switchboard.events.SessionCommand;
+import dev.switchboard.gateway.routing.CommandForwarder;
 import dev.switchboard.kit.kafka.DeadLetters;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -9,22 +10,36 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Reads {@code switchboard.session-commands} with the one group all gateway instances share
- * ({@code context-gateway-watchdog}), so each command is watched by exactly one instance. Acknowledged at once:
- * the watch is held in memory, and holding the offset for up to a command's lifetime would stall the commits.
+ * Reads every session command once per gateway cluster (groups shared by all instances, so each command is handled by
+ * exactly one instance):
+ * <ul>
+ *   <li>the broadcast topic ({@code context-gateway-watchdog}): each command is forwarded to the worker's own topic
+ *       when its session announced one, else watched here ({@link CommandForwarder}); acknowledged once it is where
+ *       it belongs;</li>
+ *   <li>every worker's own topic, by pattern ({@code context-gateway-watchdog-directed}): the commands the gateway, the
+ *       Java client or the forwarder sent there are watched. Acknowledged at once: the watch is held in memory, and
+ *       holding the offset for up to a command's lifetime would stall the commits.</li>
+ * </ul>
  */
 @ApplicationScoped
 public class WatchdogListener {
     private final Watchdog watchdog;
+    private final CommandForwarder forwarder;
     private final DeadLetters deadLetters;
 
-    WatchdogListener(Watchdog watchdog, DeadLetters deadLetters) {
+    WatchdogListener(Watchdog watchdog, CommandForwarder forwarder, DeadLetters deadLetters) {
         this.watchdog = watchdog;
+        this.forwarder = forwarder;
         this.deadLetters = deadLetters;
     }
 
     @Incoming("watchdog-commands")
-    public CompletionStage<Void> onCommand(Message<SessionCommand> message) {
+    public CompletionStage<Void> onBroadcastCommand(Message<SessionCommand> message) {
+        return deadLetters.consumeAsync(message, forwarder::route);
+    }
+
+    @Incoming("watchdog-directed-commands")
+    public CompletionStage<Void> onDirectedCommand(Message<SessionCommand> message) {
         return deadLetters.consume(message, watchdog::watch);
     }
 }

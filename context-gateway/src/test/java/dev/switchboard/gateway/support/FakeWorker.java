@@ -16,8 +16,10 @@ import dev.switchboard.events.Transport;
 import dev.switchboard.events.Usage;
 import dev.switchboard.schemas.serde.SessionCommandDeserializer;
 import dev.switchboard.schemas.topics.Topic;
+import dev.switchboard.schemas.topics.WorkerCommandTopics;
 import dev.switchboard.testing.TestProducer;
 import dev.switchboard.testing.SharedInfrastructure;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -34,13 +36,18 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * Plays the agent worker against the real test broker: publishes SessionStarted / CallEnded / SessionEnded, reads
- * {@code switchboard.session-commands} from the end (no group, like TopicProbe) on its own thread and answers the commands of each
- * room it runs as told (apply, reject, say nothing, ...) with CommandResults published by {@link TestProducer}.
+ * Plays the agent worker against the real test broker: publishes SessionStarted / CallEnded / SessionEnded, reads its
+ * commands from the end (no group, like TopicProbe) on its own thread and answers the commands of each room it runs as
+ * told (apply, reject, say nothing, ...) with CommandResults published by {@link TestProducer}. Like the real worker it
+ * reads a topic of its own, which it creates and announces in SessionStarted.commandTopic ({@link #start()}), or, like
+ * a worker configured so, the broadcast topic ({@link #readingTheBroadcastTopic()}).
  */
 public final class FakeWorker implements AutoCloseable {
     public static final Duration WAIT = Duration.ofSeconds(15);
@@ -51,13 +58,16 @@ public final class FakeWorker implements AutoCloseable {
     private final Map<String, Function<SessionCommand, Optional<CommandResult>>> answers = new ConcurrentHashMap<>();
     private final List<ConsumerRecord<String, SessionCommand>> received = new CopyOnWriteArrayList<>();
     private final Thread loop;
+    /** Its own command topic; null when it reads the broadcast topic. */
+    private final String ownTopic;
     private volatile boolean running = true;
 
-    private FakeWorker() {
+    private FakeWorker(boolean directed) {
+        ownTopic = directed ? createOwnTopic(workerId) : null;
         commands = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.kafkaBootstrapServers(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = commands.partitionsFor(Topic.SESSION_COMMANDS.topicName()).stream()
+        List<TopicPartition> partitions = commands.partitionsFor(directed ? ownTopic : Topic.SESSION_COMMANDS.topicName()).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
         commands.assign(partitions);
         commands.seekToEnd(partitions);
@@ -65,8 +75,29 @@ public final class FakeWorker implements AutoCloseable {
         loop = Thread.ofPlatform().name("fake-worker").daemon().start(this::run);
     }
 
+    /** A worker with its own command topic, as the real one is by default. */
     public static FakeWorker start() {
-        return new FakeWorker();
+        return new FakeWorker(true);
+    }
+
+    /** A worker that reads the broadcast topic and announces no topic of its own. */
+    public static FakeWorker readingTheBroadcastTopic() {
+        return new FakeWorker(false);
+    }
+
+    /** Its own command topic; null when it reads the broadcast topic. */
+    public String ownTopic() {
+        return ownTopic;
+    }
+
+    private static String createOwnTopic(String workerId) {
+        String topic = WorkerCommandTopics.of(workerId);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedInfrastructure.kafkaBootstrapServers()))) {
+            admin.createTopics(List.of(WorkerCommandTopics.newTopic(topic))).all().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot create " + topic, e);
+        }
+        return topic;
     }
 
     public String workerId() {
@@ -93,6 +124,7 @@ public final class FakeWorker implements AutoCloseable {
                 .setCallerNumber("+15550100")
                 .setCalleeNumber("+15550199")
                 .setTenant(tenant)
+                .setCommandTopic(ownTopic)
                 .build()));
         return sessionId;
     }

@@ -1,0 +1,139 @@
+package dev.switchboard.gateway;
+
+import dev.switchboard.events.CommandResult;
+import dev.switchboard.events.CommandStatus;
+import dev.switchboard.events.Issuer;
+import dev.switchboard.events.IssuerKind;
+import dev.switchboard.events.SessionCommand;
+import dev.switchboard.gateway.support.Api;
+import dev.switchboard.gateway.support.FakeWorker;
+import dev.switchboard.schemas.client.Commands;
+import dev.switchboard.schemas.serde.CommandResultDeserializer;
+import dev.switchboard.schemas.serde.SessionCommandDeserializer;
+import dev.switchboard.schemas.topics.Topic;
+import dev.switchboard.testing.KafkaTestResource;
+import dev.switchboard.testing.TestProducer;
+import dev.switchboard.testing.TopicProbe;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.is;
+
+/**
+ * Directed delivery: a session's commands go to the topic its worker announced, so one worker reads them however many
+ * run; commands that systems write to the broadcast topic are forwarded there, in order; a worker that reads the
+ * broadcast topic still gets its commands there.
+ */
+@QuarkusTest
+@WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
+class DirectedDeliveryTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Commands CRM = new Commands(Issuer.newBuilder().setKind(IssuerKind.SYSTEM).setId("crm").build());
+    private static FakeWorker directed;
+    private static FakeWorker broadcastReader;
+
+    @BeforeAll
+    static void startWorkers() {
+        directed = FakeWorker.start();
+        broadcastReader = FakeWorker.readingTheBroadcastTopic();
+    }
+
+    @AfterAll
+    static void stopWorkers() {
+        directed.close();
+        broadcastReader.close();
+    }
+
+    @BeforeEach
+    void gatewayIsReady() {
+        Api.awaitReady();
+    }
+
+    @Test
+    void anApiCommandGoesToTheTopicItsWorkerAnnouncedAndNeverToTheBroadcastTopic() {
+        String room = Api.newRoom("directed");
+        String sessionId = directed.startSession(room);
+        Api.awaitSession(room, sessionId, "LIVE");
+        try (var broadcast = TopicProbe.fromNow(Topic.SESSION_COMMANDS, new SessionCommandDeserializer())) {
+            String commandId = Api.post(room, "context", Map.of("role", "system", "text", "VIP caller"))
+                    .statusCode(200).body("status", is("APPLIED")).extract().path("commandId");
+
+            var record = directed.awaitCommand(commandId);
+            assertThat(record.topic()).isEqualTo(directed.ownTopic());
+            assertThat(record.key()).isEqualTo(room);
+            assertThat(broadcast.drain(Duration.ofMillis(500))).noneMatch(c -> c.getCommandId().equals(commandId));
+        }
+    }
+
+    @Test
+    void commandsWrittenToTheBroadcastTopicAreForwardedToTheWorkerInTheirOrder() {
+        String room = Api.newRoom("forwarded");
+        String sessionId = directed.startSession(room);
+        Api.awaitSession(room, sessionId, "LIVE");
+        try (var results = TopicProbe.fromNow(Topic.COMMAND_RESULTS, new CommandResultDeserializer())) {
+            List<SessionCommand> sent = new ArrayList<>();
+            IntStream.range(0, 5).forEach(i -> sent.add(CRM.say(room, "line " + i)));
+            sent.forEach(command -> TestProducer.send(Topic.SESSION_COMMANDS, room, command));
+
+            for (SessionCommand command : sent) {
+                assertThat(directed.awaitCommand(command.getCommandId()).topic()).isEqualTo(directed.ownTopic());
+                CommandResult result = results.await(r -> r.getCommandId().equals(command.getCommandId()), WAIT);
+                assertThat(result.getStatus()).isEqualTo(CommandStatus.APPLIED);
+            }
+            assertThat(directed.received(room)).as("forwarded once each, in the order they were written").isEqualTo(sent);
+        }
+    }
+
+    @Test
+    void aCommandWrittenJustBeforeItsSessionStartedIsForwardedOnceTheSessionIsKnown() {
+        String room = Api.newRoom("early");
+        SessionCommand early = CRM.say(room, "welcome");
+        TestProducer.send(Topic.SESSION_COMMANDS, room, early);
+        directed.startSession(room); // right behind the command, within the grace
+
+        assertThat(directed.awaitCommand(early.getCommandId()).topic()).isEqualTo(directed.ownTopic());
+        Api.awaitCommandStatus(early.getCommandId(), "APPLIED");
+    }
+
+    @Test
+    void aWorkerThatReadsTheBroadcastTopicGetsItsCommandsThere() {
+        String room = Api.newRoom("broadcast");
+        String sessionId = broadcastReader.startSession(room);
+        Api.awaitSession(room, sessionId, "LIVE");
+        String commandId = Api.post(room, "say", Map.of("text", "hello"))
+                .statusCode(200).body("status", is("APPLIED")).extract().path("commandId");
+
+        assertThat(broadcastReader.awaitCommand(commandId).topic()).isEqualTo(Topic.SESSION_COMMANDS.topicName());
+        assertThat(directed.received(room)).isEmpty();
+    }
+
+    @Test
+    void aCommandSentStraightToAWorkersTopicThatNobodyAnswersExpires() {
+        String room = Api.newRoom("straight");
+        directed.stayQuiet(room);
+        String sessionId = directed.startSession(room);
+        Api.awaitSession(room, sessionId, "LIVE");
+        Commands shortLived = new Commands(Issuer.newBuilder().setKind(IssuerKind.SYSTEM).setId("crm").build(),
+                Duration.ofSeconds(1), java.time.Clock.systemUTC());
+        try (var results = TopicProbe.fromNow(Topic.COMMAND_RESULTS, new CommandResultDeserializer())) {
+            SessionCommand command = shortLived.interrupt(room);
+            TestProducer.send(directed.ownTopic(), room, command); // as the Java client does with SessionStarted.commandTopic
+
+            CommandResult result = results.await(r -> r.getCommandId().equals(command.getCommandId()), WAIT);
+            assertThat(result.getStatus()).as("the watchdog reads the workers' own topics too").isEqualTo(CommandStatus.EXPIRED);
+            assertThat(result.getSessionId()).isEqualTo(sessionId);
+        }
+    }
+}
