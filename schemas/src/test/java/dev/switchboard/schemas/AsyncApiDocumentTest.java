@@ -6,6 +6,7 @@ import dev.switchboard.schemas.asyncapi.AsyncApiDocument;
 import dev.switchboard.schemas.serde.SchemaCatalog;
 import dev.switchboard.schemas.topics.Party;
 import dev.switchboard.schemas.topics.Topic;
+import dev.switchboard.schemas.topics.WorkerCommandTopics;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.specific.SpecificRecord;
@@ -53,7 +54,9 @@ class AsyncApiDocumentTest {
     void everyTopicIsAChannelWithItsSettings() {
         List<String> addresses = new ArrayList<>();
         document.path("channels").forEach(channel -> addresses.add(channel.path("address").asText()));
-        assertThat(addresses).containsExactlyInAnyOrderElementsOf(Arrays.stream(Topic.values()).map(Topic::topicName).toList());
+        List<String> expected = new ArrayList<>(Arrays.stream(Topic.values()).map(Topic::topicName).toList());
+        expected.add("switchboard.session-commands.worker.{workerId}");
+        assertThat(addresses).containsExactlyInAnyOrderElementsOf(expected);
         for (Topic topic : Topic.values()) {
             JsonNode kafka = channelOf(topic).path("bindings").path("kafka");
             assertThat(kafka.path("partitions").asInt()).as(topic.topicName()).isEqualTo(topic.partitions());
@@ -117,10 +120,40 @@ class AsyncApiDocumentTest {
                 expected++;
             }
         }
+        for (Party producer : WorkerCommandTopics.PRODUCERS) {
+            assertWorkerTopicOperation(producer, "send");
+            expected++;
+        }
+        for (Party consumer : WorkerCommandTopics.CONSUMERS) {
+            assertWorkerTopicOperation(consumer, "receive");
+            expected++;
+        }
         assertThat(document.path("operations").size()).isEqualTo(expected);
         List<String> tags = new ArrayList<>();
         document.path("info").path("tags").forEach(tag -> tags.add(tag.path("name").asText()));
         assertThat(tags).containsExactlyElementsOf(Arrays.stream(Party.values()).map(Party::id).toList());
+    }
+
+    @Test
+    void theWorkersOwnCommandTopicsAreOneChannelWithTheWorkerIdAsParameterCarryingSessionCommands() {
+        JsonNode channel = document.path("channels").path("session-commands-worker");
+        assertThat(channel.path("address").asText()).isEqualTo("switchboard.session-commands.worker.{workerId}");
+        assertThat(channel.path("parameters").path("workerId").path("description").asText()).isNotBlank();
+        assertThat(channel.path("messages").path("SessionCommand").path("$ref").asText()).isEqualTo("#/components/messages/SessionCommand");
+        assertThat(channel.path("bindings").path("kafka").path("partitions").asInt()).isEqualTo(1);
+        assertThat(channel.path("description").asText()).contains("SessionStarted.commandTopic", "switchboard.session-commands.dlq");
+    }
+
+    private static void assertWorkerTopicOperation(Party party, String action) {
+        List<JsonNode> matching = new ArrayList<>();
+        document.path("operations").forEach(operation -> {
+            if (operation.path("action").asText().equals(action)
+                    && operation.path("channel").path("$ref").asText().equals("#/channels/session-commands-worker")
+                    && operation.path("tags").path(0).path("name").asText().equals(party.id())) {
+                matching.add(operation);
+            }
+        });
+        assertThat(matching).as("%s %s a worker's command topic", party.id(), action).hasSize(1);
     }
 
     private static void assertOperation(Party party, String action, Topic topic) {

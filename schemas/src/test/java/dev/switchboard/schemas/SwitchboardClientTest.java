@@ -14,6 +14,7 @@ import dev.switchboard.schemas.serde.CallControlRequestDeserializer;
 import dev.switchboard.schemas.serde.SessionCommandDeserializer;
 import dev.switchboard.schemas.topics.Topic;
 import dev.switchboard.schemas.topics.TopicProvisioner;
+import dev.switchboard.schemas.topics.WorkerCommandTopics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The client against a real broker: topics from the catalogue, commands produced and consumed through Kafka. */
 class SwitchboardClientTest {
@@ -78,11 +80,32 @@ class SwitchboardClientTest {
         }
     }
 
+    @Test
+    void aCommandGoesStraightToTheTopicItsSessionAnnounced() throws Exception {
+        String workerTopic = WorkerCommandTopics.of("client-test-worker");
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
+             SwitchboardClient client = SwitchboardClient.builder(kafka.bootstrapServers()).issuer(IssuerKind.SYSTEM, "crm").build()) {
+            admin.createTopics(List.of(WorkerCommandTopics.newTopic(workerTopic))).all().get();
+            SessionCommand say = client.commands().say("room-7", "Directed");
+            var published = client.send(say, workerTopic).get();
+            assertThat(published.topic()).isEqualTo(workerTopic);
+            assertThat(consume(workerTopic, new SessionCommandDeserializer(), 1)).extracting(SessionCommand::getCommandId)
+                    .containsExactly(say.getCommandId());
+
+            assertThatThrownBy(() -> client.send(say, "switchboard.transcripts")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("not a worker's command topic");
+        }
+    }
+
     private static <T> List<T> consume(Topic topic, Deserializer<T> deserializer, int count) {
+        return consume(topic.topicName(), deserializer, count);
+    }
+
+    private static <T> List<T> consume(String topic, Deserializer<T> deserializer, int count) {
         List<T> values = new ArrayList<>();
         try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers(),
-                "group.id", "client-test-" + topic.id(), "auto.offset.reset", "earliest"), new StringDeserializer(), deserializer)) {
-            consumer.subscribe(List.of(topic.topicName()));
+                "group.id", "client-test-" + topic, "auto.offset.reset", "earliest"), new StringDeserializer(), deserializer)) {
+            consumer.subscribe(List.of(topic));
             long deadline = System.currentTimeMillis() + 30_000;
             while (values.size() < count && System.currentTimeMillis() < deadline) {
                 for (ConsumerRecord<String, T> record : consumer.poll(Duration.ofMillis(200))) {

@@ -4,6 +4,7 @@ import dev.switchboard.schemas.serde.SchemaCatalog;
 import dev.switchboard.schemas.topics.Party;
 import dev.switchboard.schemas.topics.Topic;
 import dev.switchboard.schemas.topics.TopicConfigSource;
+import dev.switchboard.schemas.topics.WorkerCommandTopics;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -45,6 +46,11 @@ class TopicCatalogueTest {
         assertThat(Arrays.stream(Topic.values()).map(Topic::topicName).distinct()).hasSize(Topic.values().length);
     }
 
+    /** How the services' configurations name the workers' own command topics. */
+    private static final Set<String> WORKER_TOPIC_REFERENCES = Set.of("${switchboard.worker.command-topic}",
+            "${" + WorkerCommandTopics.PATTERN_CONFIG_KEY + "}");
+    private static final String WORKER_TOPICS = WorkerCommandTopics.PREFIX + "<workerId>";
+
     @Test
     void theConfigSourceExposesEveryTopicName() {
         var source = new TopicConfigSource();
@@ -52,7 +58,8 @@ class TopicCatalogueTest {
             assertThat(source.getValue(topic.configKey())).isEqualTo(topic.topicName());
         }
         assertThat(source.getValue("switchboard.topics.transcripts")).isEqualTo("switchboard.transcripts");
-        assertThat(source.getPropertyNames()).hasSize(Topic.values().length);
+        assertThat(source.getValue(WorkerCommandTopics.PATTERN_CONFIG_KEY)).isEqualTo(WorkerCommandTopics.PATTERN);
+        assertThat(source.getPropertyNames()).as("every topic and the workers' topics' pattern").hasSize(Topic.values().length + 1);
     }
 
     /**
@@ -78,6 +85,12 @@ class TopicCatalogueTest {
                 }
                 String value = config.getProperty(key).strip();
                 String topic = value.startsWith("${") ? topics.getValue(value.substring(2, value.length() - 1)) : value;
+                if (WORKER_TOPIC_REFERENCES.contains(value)) {
+                    // A worker's own topic (the worker's) or all of them (the gateway's pattern); poison goes to the broadcast twin.
+                    reads.add(WORKER_TOPICS);
+                    writes.add(Topic.SESSION_COMMANDS_DLQ.topicName());
+                    continue;
+                }
                 assertThat(topic).as("%s: %s names a topic of the catalogue", service.id(), key).isNotNull();
                 if (channel.group(1).equals("outgoing")) {
                     writes.add(topic);
@@ -87,7 +100,11 @@ class TopicCatalogueTest {
                     writes.add(topic + ".dlq");
                 }
             }
-            assertThat(reads).as(service.id() + " reads").isEqualTo(topicsWhere(t -> t.consumers().contains(service)));
+            Set<String> expectedReads = topicsWhere(t -> t.consumers().contains(service));
+            if (WorkerCommandTopics.CONSUMERS.contains(service)) {
+                expectedReads.add(WORKER_TOPICS);
+            }
+            assertThat(reads).as(service.id() + " reads").isEqualTo(expectedReads);
             assertThat(writes).as(service.id() + " writes").isEqualTo(topicsWhere(t -> t.producers().contains(service)));
         }
     }
@@ -97,7 +114,12 @@ class TopicCatalogueTest {
         for (Topic topic : Topic.values()) {
             if (topic.isDeadLetter()) {
                 Topic source = topic.deadLetterOf().orElseThrow();
-                assertThat(topic.producers()).isEqualTo(source.consumers().stream().filter(Party::isSwitchboardService).toList());
+                var readers = new java.util.ArrayList<>(source.consumers());
+                if (source == Topic.SESSION_COMMANDS) {
+                    readers.addAll(WorkerCommandTopics.CONSUMERS); // the workers' own topics dead-letter there
+                }
+                assertThat(topic.producers()).containsExactlyInAnyOrderElementsOf(
+                        readers.stream().filter(Party::isSwitchboardService).distinct().toList());
                 assertThat(topic.consumers()).isEmpty();
             } else {
                 assertThat(topic.producers()).as(topic + " producers").isNotEmpty();

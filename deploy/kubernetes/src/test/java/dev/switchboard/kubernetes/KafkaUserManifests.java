@@ -2,6 +2,7 @@ package dev.switchboard.kubernetes;
 
 import dev.switchboard.schemas.topics.Party;
 import dev.switchboard.schemas.topics.Topic;
+import dev.switchboard.schemas.topics.WorkerCommandTopics;
 
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -22,7 +23,7 @@ final class KafkaUserManifests {
     /** A template for a company's own system; copy it once per system, with its own name and group prefix. */
     static final String INTEGRATION_USER = "example-integration";
 
-    enum Operation { Describe, Read, Write }
+    enum Operation { Create, Delete, Describe, Read, Write }
 
     private KafkaUserManifests() {
     }
@@ -56,12 +57,29 @@ final class KafkaUserManifests {
         return acls;
     }
 
+    /** What the party may do on the workers' own command topics (directed delivery), all under one prefix. */
+    static Set<Operation> workerTopicAcls(Party party) {
+        Set<Operation> operations = EnumSet.noneOf(Operation.class);
+        for (WorkerCommandTopics.Access access : WorkerCommandTopics.accessOf(party)) {
+            operations.add(switch (access) {
+                case CREATE -> Operation.Create;
+                case DELETE -> Operation.Delete;
+                case DESCRIBE -> Operation.Describe;
+                case READ -> Operation.Read;
+                case WRITE -> Operation.Write;
+            });
+        }
+        return operations;
+    }
+
     static String render() {
         StringBuilder yaml = new StringBuilder("""
                 # Generated from the topic catalogue (dev.switchboard.schemas.topics.Topic); do not edit by hand.
                 # Regenerate: mvn -pl deploy/kubernetes test -Dswitchboard.regenerate=true
                 # One KafkaUser per service, allowed exactly what the catalogue says it writes and reads (and the dead-letter
-                # twins of what it reads); Strimzi's User Operator creates a Secret of the same name with its credentials.
+                # twins of what it reads), and its part in the workers' own command topics (prefix switchboard.session-commands.worker.:
+                # workers create and read them, the gateway writes and reads them, the controller deletes those of stopped workers);
+                # Strimzi's User Operator creates a Secret of the same name with its credentials.
                 """);
         for (Party party : Party.values()) {
             if (!party.isSwitchboardService()) {
@@ -70,6 +88,10 @@ final class KafkaUserManifests {
             }
             header(yaml, user(party), "scram-sha-512");
             topicAcls(party).forEach((topic, operations) -> acl(yaml, "topic", topic.topicName(), "literal", operations));
+            Set<Operation> workerTopics = workerTopicAcls(party);
+            if (!workerTopics.isEmpty()) {
+                acl(yaml, "topic", WorkerCommandTopics.PREFIX, "prefix", workerTopics);
+            }
             if (!party.reads().isEmpty()) {
                 acl(yaml, "group", groupPrefix(party), "prefix", Set.of(Operation.Read));
             }

@@ -13,6 +13,7 @@ import dev.switchboard.schemas.serde.SessionCommandDeserializer;
 import dev.switchboard.schemas.topics.Party;
 import dev.switchboard.schemas.topics.Topic;
 import dev.switchboard.schemas.topics.TopicProvisioner;
+import dev.switchboard.schemas.topics.WorkerCommandTopics;
 import dev.switchboard.stack.StackSettings.ServiceSpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -98,8 +99,11 @@ class KafkaAclTest {
             gateway = start("context-gateway", env);
             awaitReady(gateway, port);
 
-            // A call starts (as a worker would announce it); the gateway hears of it and steers it.
+            // A call starts (as a worker would announce it, with the worker's own command topic); the gateway hears of it
+            // and steers it through that topic.
             String room = "acl-" + UUID.randomUUID().toString().substring(0, 8);
+            String workerTopic = WorkerCommandTopics.of("acl-worker");
+            admin.createTopics(List.of(WorkerCommandTopics.newTopic(workerTopic))).all().get(30, TimeUnit.SECONDS);
             try (var producer = new KafkaProducer<String, org.apache.avro.specific.SpecificRecord>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
                     new StringSerializer(), new AvroSerializer<>());
                  var commands = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers(), "group.id", "acl-test",
@@ -107,10 +111,11 @@ class KafkaAclTest {
                 producer.send(new ProducerRecord<>(Topic.SESSION_EVENTS.topicName(), room, SessionEvent.newBuilder()
                         .setEventId(UUID.randomUUID().toString()).setRoom(room).setSessionId(UUID.randomUUID().toString())
                         .setOccurredAt(Instant.now()).setSource("agent-worker")
-                        .setPayload(SessionStarted.newBuilder().setTransport(Transport.SIMULATED).setWorkerId("acl-worker").build()).build())).get();
+                        .setPayload(SessionStarted.newBuilder().setTransport(Transport.SIMULATED).setWorkerId("acl-worker")
+                                .setCommandTopic(workerTopic).build()).build())).get();
 
                 String statusUrl = injectWhenTheSessionIsKnown(port, room);
-                commands.subscribe(List.of(Topic.SESSION_COMMANDS.topicName()));
+                commands.subscribe(List.of(workerTopic));
                 SessionCommand command = awaitCommand(commands, room);
                 producer.send(new ProducerRecord<>(Topic.COMMAND_RESULTS.topicName(), room, CommandResult.newBuilder()
                         .setCommandId(command.getCommandId()).setRoom(room).setCommandType("InjectContext")
@@ -152,6 +157,10 @@ class KafkaAclTest {
                 acls.add(new AclBinding(new ResourcePattern(ResourceType.TOPIC, topic.topicName(), PatternType.LITERAL),
                         new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW)));
             }
+        }
+        for (WorkerCommandTopics.Access access : WorkerCommandTopics.accessOf(party)) {
+            acls.add(new AclBinding(new ResourcePattern(ResourceType.TOPIC, WorkerCommandTopics.PREFIX, PatternType.PREFIXED),
+                    new AccessControlEntry(principal, "*", AclOperation.valueOf(access.name()), AclPermissionType.ALLOW)));
         }
         acls.add(new AclBinding(new ResourcePattern(ResourceType.GROUP, party.id(), PatternType.PREFIXED),
                 new AccessControlEntry(principal, "*", AclOperation.READ, AclPermissionType.ALLOW)));

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.switchboard.schemas.serde.SchemaCatalog;
 import dev.switchboard.schemas.topics.Party;
 import dev.switchboard.schemas.topics.Topic;
+import dev.switchboard.schemas.topics.WorkerCommandTopics;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.specific.SpecificRecord;
@@ -38,6 +39,8 @@ public final class AsyncApiDocument {
     static final String KAFKA_BINDING_VERSION = "0.5.0";
     /** Avro single-object encoding, for which no media type is registered. */
     static final String CONTENT_TYPE = "application/octet-stream";
+    /** The channel of the workers' own command topics. */
+    static final String WORKER_CHANNEL = "session-commands-worker";
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final ObjectMapper SCHEMA_READER = new ObjectMapper();
 
@@ -100,8 +103,49 @@ public final class AsyncApiDocument {
                 operations.set(operationId(consumer, "receives", topic), operation(consumer, "receive", topic, message));
             }
         }
+        channels.set(WORKER_CHANNEL, workerCommandsChannel());
+        for (Party producer : WorkerCommandTopics.PRODUCERS) {
+            operations.set(producer.id() + "-sends-" + WORKER_CHANNEL, workerCommandsOperation(producer, "send"));
+        }
+        for (Party consumer : WorkerCommandTopics.CONSUMERS) {
+            operations.set(consumer.id() + "-receives-" + WORKER_CHANNEL, workerCommandsOperation(consumer, "receive"));
+        }
         document.putObject("components").set("messages", messages);
         return document;
+    }
+
+    /** The workers' own command topics (directed delivery): one channel with the worker's id as its parameter. */
+    private static ObjectNode workerCommandsChannel() {
+        String message = messageName(Topic.SESSION_COMMANDS);
+        ObjectNode channel = JSON.objectNode();
+        channel.put("address", WorkerCommandTopics.PREFIX + "{workerId}");
+        channel.put("title", WorkerCommandTopics.PREFIX + "<workerId>");
+        channel.put("description", "Directed delivery: the SessionCommand records for the calls of one agent worker, keyed by " + Topic.KEY
+                + ". Each worker creates its own topic when it starts and announces it in SessionStarted.commandTopic; send a session's"
+                + " commands there to have only its worker read them (" + Topic.SESSION_COMMANDS.topicName() + " works too: the context"
+                + " gateway forwards those). Written by " + names(WorkerCommandTopics.PRODUCERS) + "; read by the worker it belongs to and"
+                + " the context gateway's watchdog. Poison records go to " + Topic.SESSION_COMMANDS_DLQ.topicName()
+                + ". The call controller deletes a worker's topic once the worker has stopped.");
+        channel.putObject("parameters").putObject("workerId")
+                .put("description", "The worker's id (SessionStarted.workerId): letters, digits, '.', '_' and '-'.");
+        channel.putObject("messages").putObject(message).put("$ref", "#/components/messages/" + message);
+        ObjectNode kafka = channel.putObject("bindings").putObject("kafka");
+        kafka.put("partitions", WorkerCommandTopics.PARTITIONS);
+        ObjectNode configuration = kafka.putObject("topicConfiguration");
+        configuration.putArray("cleanup.policy").add(WorkerCommandTopics.configs().get("cleanup.policy"));
+        configuration.put("retention.ms", WorkerCommandTopics.retention().toMillis());
+        kafka.put("bindingVersion", KAFKA_BINDING_VERSION);
+        return channel;
+    }
+
+    private static ObjectNode workerCommandsOperation(Party party, String action) {
+        ObjectNode operation = JSON.objectNode();
+        operation.put("action", action);
+        operation.putObject("channel").put("$ref", "#/channels/" + WORKER_CHANNEL);
+        operation.put("title", WorkerCommandTopics.PREFIX + "<workerId>, " + (action.equals("send") ? "written by " : "read by ") + party.id());
+        operation.putArray("messages").addObject().put("$ref", "#/channels/" + WORKER_CHANNEL + "/messages/" + messageName(Topic.SESSION_COMMANDS));
+        operation.putArray("tags").addObject().put("name", party.id());
+        return operation;
     }
 
     private static ObjectNode info(String version) {
@@ -117,7 +161,8 @@ public final class AsyncApiDocument {
                 released schema (each message lists its released versions and their fingerprints); readers resolve every \
                 released version. Every key is the LiveKit room name as UTF-8, so one call's records stay in order on \
                 one partition. A command's result comes back on switchboard.command-results with the same commandId. \
-                Each topic has a dead-letter twin (<topic>.dlq) for the records its consumers cannot process.
+                Each topic has a dead-letter twin (<topic>.dlq) for the records its consumers cannot process. A session's \
+                commands may also go straight to the topic of the worker that runs it (SessionStarted.commandTopic).
 
                 The encoding in full, for any language: schemas/README.md in the Switchboard repository.
                 """);

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import static dev.switchboard.schemas.topics.Party.AGENT_WORKER;
 import static dev.switchboard.schemas.topics.Party.CALL_CONTROLLER;
@@ -35,10 +36,12 @@ import static dev.switchboard.schemas.topics.Party.TRANSCRIPT_SERVICE;
  * in the headers ({@link #DEAD_LETTER_HEADERS}).
  */
 public enum Topic {
+    // Commands from systems that know only the room. The gateway forwards each to the own topic of the worker that runs
+    // the room (WorkerCommandTopics), where the worker reads it; a worker configured to read this topic instead needs
+    // Read on it, beyond what kafka-users.yaml grants. The gateway's watchdog answers the commands no worker answers.
     SESSION_COMMANDS("session-commands", SessionCommand.class, Duration.ofDays(1),
             List.of(CONTEXT_GATEWAY, INTEGRATIONS),
-            // the gateway's watchdog answers the commands no worker answers
-            List.of(AGENT_WORKER, CONTEXT_GATEWAY)),
+            List.of(CONTEXT_GATEWAY)),
     COMMAND_RESULTS("command-results", CommandResult.class, Duration.ofDays(1),
             // the call controller answers transfers; the gateway's watchdog the commands nobody answers
             List.of(AGENT_WORKER, CALL_CONTROLLER, CONTEXT_GATEWAY),
@@ -109,8 +112,7 @@ public enum Topic {
         this.valueType = null;
         this.retention = Duration.ofDays(14); // long enough to notice, inspect and replay poison records
         this.deadLetterOf = source;
-        // Every service that consumes the source dead-letters what it cannot process; people read it, no service does.
-        this.producers = source.consumers.stream().filter(Party::isSwitchboardService).toList();
+        this.producers = null; // computed when asked (see producers()): a worker's topic counts, which is not a constant here
         this.consumers = List.of();
     }
 
@@ -162,9 +164,20 @@ public enum Topic {
         return Optional.ofNullable(deadLetterOf);
     }
 
-    /** Who writes records to this topic. */
+    /**
+     * Who writes records to this topic. A dead-letter topic: every service that consumes its source dead-letters what it
+     * cannot process (people read it, no service does); the workers' own command topics dead-letter to
+     * {@link #SESSION_COMMANDS_DLQ}, so their readers write that too.
+     */
     public List<Party> producers() {
-        return producers;
+        if (deadLetterOf == null) {
+            return producers;
+        }
+        Stream<Party> readers = deadLetterOf.consumers.stream();
+        if (deadLetterOf == SESSION_COMMANDS) {
+            readers = Stream.concat(readers, WorkerCommandTopics.CONSUMERS.stream());
+        }
+        return readers.filter(Party::isSwitchboardService).distinct().sorted().toList();
     }
 
     /** Who reads this topic (none for a dead-letter topic: it is there for people to inspect and replay). */

@@ -3,7 +3,10 @@ package dev.switchboard.schemas.topics;
 import org.apache.kafka.clients.admin.NewTopic;
 
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -26,6 +29,13 @@ public final class WorkerCommandTopics {
     /** The configuration key that holds {@link #PATTERN} inside a service. */
     public static final String PATTERN_CONFIG_KEY = "switchboard.topics.worker-commands-pattern";
     public static final int PARTITIONS = 1;
+    /** Who writes to a worker's topic: the gateway (its own commands, and those it forwards) and, directly, the Java client. */
+    public static final List<Party> PRODUCERS = List.of(Party.CONTEXT_GATEWAY, Party.INTEGRATIONS);
+    /** Who reads one: the worker it belongs to, and the gateway's watchdog (every worker's, by pattern). */
+    public static final List<Party> CONSUMERS = List.of(Party.AGENT_WORKER, Party.CONTEXT_GATEWAY);
+
+    /** What a party may do to the workers' topics (Kafka ACLs on their prefix). */
+    public enum Access { CREATE, DELETE, DESCRIBE, READ, WRITE }
 
     /** Kafka's limit on a topic name's length. */
     private static final int MAX_NAME_LENGTH = 249;
@@ -47,6 +57,30 @@ public final class WorkerCommandTopics {
                     + " '.', '_' and '-', at most " + (MAX_NAME_LENGTH - PREFIX.length()) + " characters");
         }
         return PREFIX + workerId;
+    }
+
+    /**
+     * What Kafka must let a party do to the workers' topics: a worker creates and reads its own, the gateway writes and
+     * reads them, the call controller deletes those of workers that have gone, other systems may write to them.
+     */
+    public static Set<Access> accessOf(Party party) {
+        Set<Access> access = EnumSet.noneOf(Access.class);
+        if (PRODUCERS.contains(party)) {
+            access.add(Access.WRITE);
+        }
+        if (CONSUMERS.contains(party)) {
+            access.add(Access.READ);
+        }
+        if (party == Party.AGENT_WORKER) {
+            access.add(Access.CREATE);
+        }
+        if (party == Party.CALL_CONTROLLER) {
+            access.add(Access.DELETE);
+        }
+        if (!access.isEmpty()) {
+            access.add(Access.DESCRIBE);
+        }
+        return access;
     }
 
     /** Whether a topic is a worker's command topic. */
