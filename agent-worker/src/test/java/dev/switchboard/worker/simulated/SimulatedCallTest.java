@@ -156,6 +156,9 @@ class SimulatedCallTest {
             TestProducer.send(ownTopic, room, directed);
             assertThat(results.await(r -> r.getCommandId().equals(directed.getCommandId()), WAIT).getStatus()).isEqualTo(CommandStatus.APPLIED);
             assertThat(results.drain(Duration.ofSeconds(1))).noneMatch(r -> r.getCommandId().equals(broadcast.getCommandId()));
+            String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+            // What it read is counted, to compare with what it applied (a sample may carry an exemplar after its value).
+            assertThat(metrics).containsPattern("(?m)^switchboard_worker_commands_read_total(\\{[^}]*})? [1-9]");
         }
     }
 

@@ -10,6 +10,7 @@ import dev.switchboard.gateway.sessions.LiveSessionRegistry;
 import dev.switchboard.gateway.watchdog.Watchdog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.context.Context;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -73,15 +74,18 @@ public class CommandForwarder {
         this.forwarded = metrics.counter("switchboard.gateway.commands.forwarded");
     }
 
-    /** Routes a command read from the broadcast topic; completes when it is where it belongs. */
-    public CompletionStage<Void> route(SessionCommand command) {
+    /**
+     * Routes a command read from the broadcast topic; completes when it is where it belongs. {@code sent}: the trace the
+     * sender put on the record, which the forwarded record carries on.
+     */
+    public CompletionStage<Void> route(SessionCommand command, Context sent) {
         CompletableFuture<Void> routed = new CompletableFuture<>();
         CompletableFuture<Void> before = tails.put(command.getRoom(), routed);
         Instant now = clock.instant();
         Instant expires = command.getExpiresAt();
         Instant hold = now.plus(LONGEST_HOLD);
         Deadlines deadlines = new Deadlines(now.plus(grace), expires.isBefore(hold) ? expires : hold);
-        Runnable start = () -> attempt(command, deadlines, routed);
+        Runnable start = sent.wrap(() -> attempt(command, deadlines, routed));
         if (before == null) {
             start.run();
         } else {
@@ -101,7 +105,7 @@ public class CommandForwarder {
             Optional<LiveSession> session = registry.find(command.getRoom()).filter(s -> s.state().hasWorker());
             if (session.isEmpty()) {
                 if (clock.instant().isBefore(deadlines.session())) {
-                    timers.schedule(LOOK_AGAIN, () -> attempt(command, deadlines, routed));
+                    timers.schedule(LOOK_AGAIN, Context.current().wrap(() -> attempt(command, deadlines, routed)));
                 } else {
                     watch(command, routed); // nobody runs the room: the watchdog answers UNKNOWN_SESSION
                 }
@@ -132,7 +136,7 @@ public class CommandForwarder {
     /** Tries again after {@code delay} if that is before {@code until}; else leaves the command to the watchdog. */
     private void later(SessionCommand command, Instant until, Duration delay, Deadlines deadlines, CompletableFuture<Void> routed) {
         if (clock.instant().plus(delay).isBefore(until)) {
-            timers.schedule(delay, () -> attempt(command, deadlines, routed));
+            timers.schedule(delay, Context.current().wrap(() -> attempt(command, deadlines, routed)));
         } else {
             LOG.warnf("room %s: command %s could not be forwarded in time; the watchdog answers it", command.getRoom(),
                     command.getCommandId());

@@ -3,6 +3,7 @@ package dev.switchboard.gateway.watchdog;
 import dev.switchboard.events.SessionCommand;
 import dev.switchboard.gateway.routing.CommandForwarder;
 import dev.switchboard.kit.kafka.DeadLetters;
+import dev.switchboard.kit.kafka.RecordTraces;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -26,16 +27,19 @@ public class WatchdogListener {
     private final Watchdog watchdog;
     private final CommandForwarder forwarder;
     private final DeadLetters deadLetters;
+    private final RecordTraces traces;
 
-    WatchdogListener(Watchdog watchdog, CommandForwarder forwarder, DeadLetters deadLetters) {
+    WatchdogListener(Watchdog watchdog, CommandForwarder forwarder, DeadLetters deadLetters, RecordTraces traces) {
         this.watchdog = watchdog;
         this.forwarder = forwarder;
         this.deadLetters = deadLetters;
+        this.traces = traces;
     }
 
+    /** The forwarded record continues the sender's trace (its {@code traceparent} header), as a direct send would. */
     @Incoming("watchdog-commands")
     public CompletionStage<Void> onBroadcastCommand(Message<SessionCommand> message) {
-        return deadLetters.consumeAsync(message, forwarder::route);
+        return deadLetters.consumeAsync(message, command -> forwarder.route(command, traces.contextOf(message)));
     }
 
     @Incoming("watchdog-directed-commands")

@@ -46,6 +46,7 @@ public final class LocalStack implements AutoCloseable {
     private PostgresGuard postgresGuard;
     private String jdbcUrl;
     private final List<SupervisedService> services = new ArrayList<>();
+    private final Map<String, Map<String, String>> environments = new HashMap<>();
     private volatile boolean closed;
 
     private LocalStack(StackSettings settings, PrintStream out) {
@@ -130,6 +131,7 @@ public final class LocalStack implements AutoCloseable {
                 env.put("QUARKUS_DATASOURCE_USERNAME", EmbeddedPostgresServer.USER);
                 env.put("QUARKUS_DATASOURCE_PASSWORD", EmbeddedPostgresServer.PASSWORD);
             }
+            environments.put(spec.name(), Map.copyOf(env));
             out.println("starting " + spec.name() + " on " + spec.url() + " (log in " + settings.shown(settings.logs()) + "/" + spec.name() + ".log)");
             SupervisedService service = new SupervisedService(spec, settings, env, supervisor, READY_TIMEOUT, out, this::restartLimitExceeded);
             services.add(service);
@@ -198,6 +200,15 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** The process id of a service's current run, while it runs. */
+    /** The environment the stack gave a service (beyond the one it inherits), e.g. to start another instance of it. */
+    public Map<String, String> environmentOf(String service) {
+        Map<String, String> environment = environments.get(service);
+        if (environment == null) {
+            throw new IllegalArgumentException("the stack does not run " + service);
+        }
+        return environment;
+    }
+
     public Optional<Long> pid(String service) {
         return service(service).pid();
     }

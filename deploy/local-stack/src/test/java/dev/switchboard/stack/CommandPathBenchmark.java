@@ -1,5 +1,7 @@
 package dev.switchboard.stack;
 
+import dev.switchboard.stack.CommandLoad.Inject;
+import dev.switchboard.stack.CommandLoad.Result;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -31,7 +33,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -90,11 +91,11 @@ class CommandPathBenchmark {
             Cpu cpu = Cpu.of(stack);
 
             // 64 concurrent clients, raw first then the commands, each for the same time.
-            Result rawConcurrent = concurrently(cpu, raw::roundTrip);
+            Result rawConcurrent = CommandLoad.concurrently(CLIENTS, CONCURRENT_RUN, cpu::seconds, raw::roundTrip);
             AtomicLong counter = new AtomicLong();
             Profiles profiles = Profiles.startIfAsked(stack);
             Map<String, Double> cpuBefore = cpu.byProcess();
-            Result injectConcurrent = concurrently(cpu, () -> inject.roundTrip(counter.incrementAndGet()));
+            Result injectConcurrent = CommandLoad.concurrently(CLIENTS, CONCURRENT_RUN, cpu::seconds, () -> inject.roundTrip(counter.incrementAndGet()));
             Map<String, Double> cpuAfter = cpu.byProcess();
             profiles.dump();
             long commands = counter.get();
@@ -119,9 +120,9 @@ class CommandPathBenchmark {
                     rawConcurrent.row("raw Kafka ping-pong, " + CLIENTS + " clients"),
                     injectConcurrent.row("inject -> 200 APPLIED, " + CLIENTS + " clients"),
                     "ratio, " + CLIENTS + " clients", injectConcurrent.p50() / rawConcurrent.p50(),
-                    injectConcurrent.p99() / rawConcurrent.p99(), inject.failures.get());
+                    injectConcurrent.p99() / rawConcurrent.p99(), inject.failures().get());
             System.out.println(report);
-            assertThat(inject.failures.get()).as("commands that were not applied").isZero();
+            assertThat(inject.failures().get()).as("commands that were not applied").isZero();
         }
     }
 
@@ -143,64 +144,6 @@ class CommandPathBenchmark {
             }
         }
         return rooms;
-    }
-
-    /** Runs {@code operation} from {@link #CLIENTS} threads for {@link #CONCURRENT_RUN}. */
-    private static Result concurrently(Cpu cpu, TimedOperation operation) throws InterruptedException {
-        List<long[]> perClient = new ArrayList<>();
-        AtomicBoolean running = new AtomicBoolean(true);
-        double cpuBefore = cpu.seconds();
-        long start = System.nanoTime();
-        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int c = 0; c < CLIENTS; c++) {
-                long[] samples = new long[200_000];
-                perClient.add(samples);
-                clients.submit(() -> {
-                    int n = 0;
-                    while (running.get() && n < samples.length) {
-                        samples[n++] = operation.run();
-                    }
-                    return n;
-                });
-            }
-            Thread.sleep(CONCURRENT_RUN.toMillis());
-            running.set(false);
-        }
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        double cpuSeconds = cpu.seconds() - cpuBefore;
-        long[] all = perClient.stream().flatMapToLong(s -> Arrays.stream(s).filter(v -> v > 0)).toArray();
-        return Result.of(all, elapsed, cpuSeconds);
-    }
-
-    @FunctionalInterface
-    private interface TimedOperation {
-        /** Does one operation and returns how long it took, in nanoseconds. */
-        long run() throws Exception;
-    }
-
-    /** One inject-context command through the gateway, waiting for its result (the gateway's default wait). */
-    private record Inject(HttpClient http, String gateway, String bearer, List<String> rooms, AtomicLong failures) {
-        Inject(HttpClient http, String gateway, String bearer, List<String> rooms) {
-            this(http, gateway, bearer, rooms, new AtomicLong());
-        }
-
-        long roundTrip(long n) throws Exception {
-            String room = rooms.get((int) (n % rooms.size()));
-            HttpRequest request = HttpRequest.newBuilder(URI.create(gateway + "/v1/sessions/" + room + "/context"))
-                    .header("Authorization", bearer).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"role\":\"system\",\"text\":\"Order " + n + " shipped today by UPS.\",\"respond\":false}"))
-                    .build();
-            long t0 = System.nanoTime();
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            long took = System.nanoTime() - t0;
-            if (response.statusCode() != 200 || !response.body().contains("\"APPLIED\"")) {
-                if (failures.incrementAndGet() <= 3) {
-                    System.out.println("[benchmark] inject answered " + response.statusCode() + ": " + response.body());
-                }
-            }
-            return took;
-        }
     }
 
     /**
@@ -345,20 +288,6 @@ class CommandPathBenchmark {
                 total += p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
             }
             return total;
-        }
-    }
-
-    private record Result(double p50, double p99, double perSecond, double cpuMsPerOp) {
-        static Result of(long[] nanos, Duration elapsed, double cpuSeconds) {
-            long[] sorted = nanos.clone();
-            Arrays.sort(sorted);
-            double p50 = sorted[(int) (sorted.length * 0.50)] / 1e6;
-            double p99 = sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))] / 1e6;
-            return new Result(p50, p99, sorted.length / (elapsed.toNanos() / 1e9), cpuSeconds * 1000 / sorted.length);
-        }
-
-        String row(String what) {
-            return String.format("%-44s %9.1f %9.1f %12.0f %14.2f", what, p50, p99, perSecond, cpuMsPerOp);
         }
     }
 
