@@ -1,20 +1,33 @@
 package dev.switchboard.stack;
 
+import dev.switchboard.events.ContextRole;
+import dev.switchboard.events.Issuer;
+import dev.switchboard.events.IssuerKind;
+import dev.switchboard.events.SessionCommand;
+import dev.switchboard.schemas.client.Commands;
+import dev.switchboard.schemas.serde.AvroSerializer;
+import dev.switchboard.schemas.topics.Topic;
 import dev.switchboard.testing.llm.FakeLlmControl;
 import dev.switchboard.testing.otel.FakeOtlpCollector;
 import dev.switchboard.testing.otel.FakeOtlpCollector.ExportedSpan;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static io.restassured.RestAssured.given;
@@ -24,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Traces across the packaged services, exported over OTLP (the stack runs with tracing on and a collector of the
  * test's): the W3C trace context a client sends with an HTTP command follows it through Kafka to the worker that
  * applies it, back with its result to the gateway that answers, and with the transcript line it caused to the
- * transcript service that stores it.
+ * transcript service that stores it; a command another system writes to Kafka with its own trace context is forwarded
+ * and applied in that trace.
  */
 @ExtendWith(PackagedStack.Resolver.class)
 class TracingTest {
@@ -77,6 +91,33 @@ class TracingTest {
         List<ExportedSpan> trace = awaitConnected(otlp, traceId, clientSpan);
         assertThat(trace.stream().map(ExportedSpan::service).collect(Collectors.toSet()))
                 .contains("context-gateway", "agent-worker", "transcript-service");
+    }
+
+    @Test
+    void aCommandASystemWritesToTheBroadcastTopicIsForwardedAndAppliedInTheSystemsTrace(PackagedStack packaged) throws Exception {
+        FakeOtlpCollector otlp = packaged.otlp;
+        String room = "traced-forward-" + System.nanoTime();
+        given().contentType(ContentType.JSON).body(Map.of("room", room)).post(packaged.url("agent-worker") + "/v1/simulated-calls")
+                .then().statusCode(201);
+        awaitLive(packaged.url("context-gateway"), room);
+
+        String traceId = HexFormat.of().formatHex(randomBytes(16));
+        SessionCommand command = new Commands(Issuer.newBuilder().setKind(IssuerKind.SYSTEM).setId("crm").build())
+                .injectContext(room, ContextRole.SYSTEM, "Order 8 shipped.", false);
+        var record = new ProducerRecord<String, SpecificRecord>(Topic.SESSION_COMMANDS.topicName(), room, command);
+        record.headers().add("traceparent", ("00-" + traceId + "-" + HexFormat.of().formatHex(randomBytes(8)) + "-01")
+                .getBytes(StandardCharsets.US_ASCII));
+        try (var producer = new KafkaProducer<String, SpecificRecord>(Map.of("bootstrap.servers", packaged.stack.kafkaBootstrapServers()),
+                new StringSerializer(), new AvroSerializer<>())) {
+            producer.send(record).get(30, TimeUnit.SECONDS);
+        }
+
+        // The worker applied it in the system's trace, under the gateway's forwarding of it to the worker's own topic.
+        ExportedSpan apply = otlp.await(s -> s.traceId().equals(traceId) && s.name().equals("apply InjectContext"), WAIT);
+        assertThat(apply.attributes()).containsEntry("switchboard.command_id", command.getCommandId())
+                .containsEntry("switchboard.command_status", "APPLIED");
+        ExportedSpan forwarded = awaitSpan(otlp, traceId, "context-gateway", apply.parentSpanId());
+        assertThat(forwarded.name()).startsWith("switchboard.session-commands.worker.");
     }
 
     @Test
