@@ -1,6 +1,10 @@
 package dev.switchboard.worker.simulated;
 
+import dev.switchboard.events.AuditRecord;
+import dev.switchboard.schemas.serde.AuditRecordDeserializer;
+import dev.switchboard.schemas.topics.Topic;
 import dev.switchboard.testing.KafkaTestResource;
+import dev.switchboard.testing.TopicProbe;
 import dev.switchboard.testing.LogCapture;
 import dev.switchboard.testing.auth.AuthAssertions;
 import dev.switchboard.testing.auth.TestTokens;
@@ -12,13 +16,15 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Function;
 
 import static dev.switchboard.testing.auth.AuthAssertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The simulated-call API wants a token with calls:simulate; a refused start starts nothing. */
+/** The simulated-call API wants a token with calls:simulate; a refused start starts nothing and is audited. */
 @QuarkusTest
 @WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
 class SimulatedCallAuthTest {
@@ -41,5 +47,25 @@ class SimulatedCallAuthTest {
         }
         as(TestTokens.token().scopes("calls:simulate").sign()).get("/v1/simulated-calls/{room}", room).then().statusCode(404);
         as(TestTokens.token().scopes("calls:simulate").sign()).get("/v1/simulated-calls").then().statusCode(200);
+    }
+
+    @Test
+    void aStartRefusedForAMissingScopeIsAuditedWithWhoTriedIt() {
+        String subject = "intruder-" + UUID.randomUUID().toString().substring(0, 8);
+        String reader = TestTokens.token().subject(subject).tenant("acme").scopes("calls:read").sign();
+        try (var audit = TopicProbe.fromNow(Topic.AUDIT, new AuditRecordDeserializer())) {
+            for (int attempt = 0; attempt < 2; attempt++) {
+                as(reader).contentType(ContentType.JSON).body(Map.of("room", "not-mine")).post("/v1/simulated-calls").then().statusCode(403);
+            }
+
+            AuditRecord refused = audit.await(r -> r.getActor().getId().equals(subject), Duration.ofSeconds(10));
+            assertThat(refused.getAction()).isEqualTo("AccessRefused");
+            assertThat(refused.getOutcome()).isEqualTo("REFUSED");
+            assertThat(refused.getTenant()).isEqualTo("acme");
+            assertThat(refused.getService()).isEqualTo("agent-worker");
+            assertThat(refused.getDetail()).isEqualTo("POST /v1/simulated-calls needs the scope calls:simulate");
+            assertThat(audit.drain(Duration.ofSeconds(1))).as("one record for both attempts")
+                    .filteredOn(r -> r.getActor().getId().equals(subject)).hasSize(1);
+        }
     }
 }
