@@ -68,7 +68,10 @@ export function callPage({main, announce, signIn}, room) {
   });
 
   const stopTranscript = follow(transcripts(`${path}/transcript/stream`), (name, data) => {
-    if (name === 'segment') showLine(lines, data);
+    if (name === 'segment') {
+      showLine(lines, data);
+      transcriptStatus.textContent = session?.state === 'ENDED' ? transcriptStatus.textContent : 'Live: new lines appear as they are said.';
+    }
     else if (name === 'replayed') transcriptStatus.textContent = data.segments ? 'Live: new lines appear as they are said.' : 'No lines yet; they appear as they are said.';
     else if (name === 'end') transcriptStatus.textContent = `The call ended (${data.endReason ?? 'no reason given'}).`;
   }, (streamState, error) => {
@@ -119,7 +122,7 @@ function showOutcome(output, command) {
 
 function controlPanel(path, currentSession) {
   const panel = h('div', {class: 'controls'});
-  const form = (title, fields, body, endpoint, {scope = 'calls:control', danger = false} = {}) => {
+  const form = (title, fields, body, endpoint, {scope = 'calls:control', danger = false, folded = false} = {}) => {
     if (!may(scope)) return null;
     const output = h('output', {class: 'outcome', 'aria-live': 'polite'});
     const submit = h('button', {type: 'submit', class: danger ? 'danger' : ''}, title);
@@ -143,8 +146,9 @@ function controlPanel(path, currentSession) {
       } finally {
         submit.disabled = currentSession()?.state === 'ENDED';
       }
-    }}, h('fieldset', {}, h('legend', {}, title), fields, submit, output));
-    return element;
+    }}, h('fieldset', {}, h('legend', {class: folded ? 'visually-hidden' : ''}, title), fields, submit, output));
+    // Less frequent actions stay folded (a keyboard opens them like a button), so the page stays short.
+    return folded ? h('details', {class: 'control-more'}, h('summary', {}, title), element) : element;
   };
 
   const injectText = h('textarea', {rows: 2, required: true, name: 'text'});
@@ -167,14 +171,14 @@ function controlPanel(path, currentSession) {
       field('Respond now', injectRespond, 'The agent answers at once instead of waiting for the caller.'), field('Label', injectLabel)],
     () => ({role: injectRole.value, text: injectText.value, respond: injectRespond.checked, label: injectLabel.value || undefined}), 'context'),
     form('Say', [field('Words', sayText), field('Caller may interrupt', sayInterruptible)],
-      () => ({text: sayText.value, allowInterruptions: sayInterruptible.checked}), 'say'),
-    form('Interrupt', [h('p', {class: 'hint'}, 'Stops the agent mid-sentence.')], () => ({}), 'interrupt'),
+      () => ({text: sayText.value, allowInterruptions: sayInterruptible.checked}), 'say', {folded: true}),
+    form('Interrupt', [h('p', {class: 'hint'}, 'Stops the agent mid-sentence.')], () => ({}), 'interrupt', {folded: true}),
     form('Change instructions', [field('Instructions', instructions), field('Mode', mode)],
-      () => ({instructions: instructions.value, mode: mode.value}), 'instructions'),
+      () => ({instructions: instructions.value, mode: mode.value}), 'instructions', {folded: true}),
     form('Keypad tones', [field('Keys', digits, '0-9, *, #, A-D; w pauses half a second. Phone calls only.')],
-      () => ({digits: digits.value}), 'dtmf'),
+      () => ({digits: digits.value}), 'dtmf', {folded: true}),
     form('Transfer', [field('To', transferTo), field('Announcement', announcement)],
-      () => ({to: transferTo.value, announcement: announcement.value || undefined}), 'transfer', {scope: 'calls:dial'}),
+      () => ({to: transferTo.value, announcement: announcement.value || undefined}), 'transfer', {scope: 'calls:dial', folded: true}),
     form('Hang up', [field('Goodbye', goodbye), field('At once, without a goodbye', now)],
       () => (now.checked ? {immediate: true, reason: 'hung up from the console'} : {goodbye: goodbye.value || undefined, reason: 'hung up from the console'}),
       'hangup', {danger: true}),

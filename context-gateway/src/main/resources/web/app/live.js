@@ -12,7 +12,8 @@ export function livePage({main, announce, signIn}) {
   const liveTable = table('Live calls', liveBody, 'live-calls');
   const endedTable = table('Recently ended', endedBody, 'ended-calls');
   const empty = h('p', {class: 'empty'}, 'No live calls right now. New calls appear here by themselves.');
-  fill(main, h('h1', {}, 'Live calls'), status, empty, liveTable, h('h2', {}, 'Recently ended'), endedTable);
+  const noneEnded = h('p', {class: 'hint'}, 'No call has ended recently.');
+  fill(main, h('h1', {}, 'Live calls'), status, empty, liveTable, h('h2', {class: 'section'}, 'Recently ended'), noneEnded, endedTable);
 
   const render = () => {
     const all = [...sessions.values()].sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''));
@@ -22,6 +23,8 @@ export function livePage({main, announce, signIn}) {
     fill(endedBody, ended.map(row));
     empty.hidden = live.length > 0;
     liveTable.hidden = live.length === 0;
+    noneEnded.hidden = ended.length > 0;
+    endedTable.hidden = ended.length === 0;
   };
   const stop = follow('/v1/stream', (name, data) => {
     if (name === 'session') {
