@@ -179,6 +179,24 @@ class ConsoleEndToEndTest {
         textAppears(By.cssSelector("main h1"), "Live calls");
     }
 
+    @Test
+    void aMissingScopeAndAnUnconfiguredDialAreToldInWords() {
+        String watcher = LocalAuth.ensure(packaged.settings.stateDirectory()).sign("stack-watcher", "default",
+                java.util.List.of("calls:read", "calls:dial"), Duration.ofHours(1));
+        browser.get(gateway() + "/console/#token=" + watcher);
+        textAppears(By.cssSelector("main h1"), "Live calls");
+        browser.findElement(By.linkText("History")).click();
+        textAppears(By.tagName("main"), "Your token may not do this: it needs the scope transcripts:read.");
+        assertThat(browser.findElement(By.tagName("main")).getText()).doesNotContain("{", "urn:switchboard");
+
+        browser.findElement(By.linkText("Place a call")).click();
+        WebElement number = visible(By.name("to"));
+        number.sendKeys("+15551234567");
+        number.submit();
+        textAppears(By.tagName("main"), "Outbound calls are not set up here");
+        browser.get(gateway() + "/console/#token=" + token()); // the next test signs in as before
+    }
+
     private static Object script(String code) {
         return ((JavascriptExecutor) browser).executeScript(code);
     }
