@@ -53,10 +53,6 @@ public class LiveFeed {
         watchers.remove(watcher);
     }
 
-    int watchers() {
-        return watchers.size();
-    }
-
     private void commandTracked(TrackedCommand command) {
         publish(new FeedItem.CommandChanged(command));
         command.whenDecided().thenRun(() -> publish(new FeedItem.CommandChanged(command)));
