@@ -39,7 +39,7 @@ export function describe(status, problem, what) {
   const detail = problem?.detail ? ` (${problem.detail})` : '';
   if (status === 401) {
     if (/expired/i.test(problem?.detail ?? '')) return 'Your token has expired. Sign in with a new one.';
-    if (type === 'unauthorized' && !problem?.detail?.includes('token')) return 'Sign in with a token first.';
+    if (/needs a bearer token/.test(problem?.detail ?? '')) return 'Sign in with a token first.';
     return `The token was not accepted${detail}. Sign in with another one.`;
   }
   if (status === 403) {
@@ -107,10 +107,11 @@ function where(url) {
 
 /**
  * Follows a Server-Sent Events stream with fetch (EventSource cannot send the Authorization header), reconnecting
- * after a dropped connection. onEvent(name, data, id); onState('open' | 'retrying' | 'closed', error).
- * Returns a function that stops following.
+ * after a dropped connection. onEvent(name, data, id); onState('open' | 'retrying' | 'closed' | 'failed', error).
+ * A stream the server ends on purpose (a transcript whose call ended) is not reopened unless reopen is set (the
+ * gateway's stream, which only ends when the gateway goes away). Returns a function that stops following.
  */
-export function follow(url, onEvent, onState = () => {}) {
+export function follow(url, onEvent, onState = () => {}, {reopen = false} = {}) {
   const controller = new AbortController();
   let stopped = false;
   (async () => {
@@ -122,8 +123,12 @@ export function follow(url, onEvent, onState = () => {}) {
         delay = 500;
         await readEvents(response.body, onEvent);
         if (stopped) return;
-        onState('closed'); // the server ended the stream (e.g. the call ended): do not reconnect
-        return;
+        if (!reopen) {
+          onState('closed');
+          return;
+        }
+        onState('retrying', new ApiError('the stream was closed', 0));
+        await new Promise((resolve) => setTimeout(resolve, delay));
       } catch (e) {
         if (stopped || e.name === 'AbortError') return;
         const permanent = e instanceof ApiError && e.status >= 400 && e.status < 500 && e.status !== 404;

@@ -65,7 +65,7 @@ export function callPage({main, announce, signIn}, room) {
   }, (streamState, error) => {
     if (streamState === 'failed' && error?.signInAgain) signIn(error.message);
     else if (streamState === 'failed') announce(error.message);
-  });
+  }, {reopen: true});
 
   const stopTranscript = follow(transcripts(`${path}/transcript/stream`), (name, data) => {
     if (name === 'segment') {

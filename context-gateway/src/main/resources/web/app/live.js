@@ -37,7 +37,7 @@ export function livePage({main, announce, signIn}) {
     if (state === 'failed' && error?.signInAgain) signIn(error.message);
     else if (state === 'failed') announce(error.message);
     else if (state === 'retrying') status.textContent = `Reconnecting… (${error.message})`;
-  });
+  }, {reopen: true});
   render();
   const ticker = setInterval(() => {
     for (const cell of main.querySelectorAll('[data-started]')) {

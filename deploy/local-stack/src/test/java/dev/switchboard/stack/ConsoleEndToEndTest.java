@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The web console in a real headless Chromium against the packaged stack the other end-to-end tests share: signed in by
  * the link {@code ./switchboard up} prints, it lists a simulated call as it starts, shows a caller's line within a second
  * of it being said, injects context (APPLIED, and the injected line appears), hangs up (the call ends with its reason),
- * finds the call in history by a spoken word and downloads its SRT. It takes screenshots of the main pages into
+ * finds the call in history by a spoken word, downloads its SRT and deletes it after a confirmation. It takes screenshots of the main pages into
  * target/console-screenshots; with -Dconsole.screenshots=update also into docs/console for the README.
  */
 @ExtendWith(PackagedStack.Resolver.class)
@@ -163,6 +163,19 @@ class ConsoleEndToEndTest {
         waiting().withMessage("the SRT download " + srt).until(d -> Files.exists(srt));
         assertThat(Files.readString(srt)).containsPattern("(?m)\\A1\\n\\d\\d:\\d\\d:\\d\\d,\\d{3} --> \\d\\d:\\d\\d:\\d\\d,\\d{3}\\nCaller: Hi, I ordered a "
                 + WORD + " blender\\n\\n2\\n");
+
+        // Deleting asks first (Cancel is the default); confirmed, the call's transcript is gone.
+        By delete = By.xpath("//button[normalize-space()='Delete this call…']");
+        browser.findElement(delete).click();
+        WebElement dialog = visible(By.cssSelector("dialog.confirm"));
+        assertThat(dialog.getText()).contains("Delete the call " + room + "?", "cannot be undone");
+        assertThat(browser.switchTo().activeElement().getText()).isEqualTo("Cancel");
+        dialog.findElement(By.cssSelector("button[value='cancel']")).click();
+        given().get(packaged.url("transcript-service") + "/v1/sessions/" + room + "/transcript").then().statusCode(200);
+        browser.findElement(delete).click();
+        visible(By.cssSelector("dialog.confirm")).findElement(By.cssSelector("button[value='delete']")).click();
+        waiting().until(d -> d.getCurrentUrl().endsWith("#/history"));
+        given().get(packaged.url("transcript-service") + "/v1/sessions/" + room + "/transcript").then().statusCode(404);
     }
 
     @Test
