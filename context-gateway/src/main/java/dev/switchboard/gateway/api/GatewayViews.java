@@ -143,4 +143,12 @@ public final class GatewayViews {
     @Schema(name = "SessionList")
     public record SessionList(List<SessionView> sessions) {
     }
+
+    @Schema(name = "SessionEventList")
+    public record EventList(List<dev.switchboard.gateway.live.TimelineEntry> events) {
+    }
+
+    @Schema(name = "CommandList")
+    public record CommandList(List<CommandView> commands) {
+    }
 }

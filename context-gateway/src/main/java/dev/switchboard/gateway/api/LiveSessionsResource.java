@@ -1,6 +1,8 @@
 package dev.switchboard.gateway.api;
 
 import dev.switchboard.gateway.calls.OutboundCalls;
+import dev.switchboard.gateway.commands.CommandStore;
+import dev.switchboard.gateway.live.SessionTimeline;
 import dev.switchboard.gateway.sessions.LiveSession;
 import dev.switchboard.gateway.sessions.LiveSessionRegistry;
 import dev.switchboard.gateway.sessions.SessionState;
@@ -40,8 +42,13 @@ public class LiveSessionsResource {
     private final LiveSessionRegistry registry;
     private final CurrentCaller caller;
     private final OutboundCalls calls;
+    private final SessionTimeline timeline;
+    private final CommandStore commands;
 
-    LiveSessionsResource(LiveSessionRegistry registry, CurrentCaller caller, OutboundCalls calls) {
+    LiveSessionsResource(LiveSessionRegistry registry, CurrentCaller caller, OutboundCalls calls, SessionTimeline timeline,
+                         CommandStore commands) {
+        this.timeline = timeline;
+        this.commands = commands;
         this.registry = registry;
         this.caller = caller;
         this.calls = calls;
@@ -80,6 +87,39 @@ public class LiveSessionsResource {
                     + room + "\" (its latest session is " + session.sessionId() + ")");
         }
         return view(session);
+    }
+
+    @GET
+    @Path("{room}/events")
+    @Operation(summary = "The events of the room's latest session, oldest first, told in words",
+            description = "Started, participants joining and leaving, answered or failed, answering-machine verdicts, keypad tones"
+                    + " received and sent, call ended and session ended with their reasons (the latest 200).")
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = GatewayViews.EventList.class)))
+    @APIResponse(responseCode = "404", description = "No known session for the room",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public GatewayViews.EventList events(@RestPath String room) {
+        accessible(room);
+        return new GatewayViews.EventList(timeline.entries(room));
+    }
+
+    @GET
+    @Path("{room}/commands")
+    @Operation(summary = "The commands sent to the room that this gateway remembers, oldest first, with what became of them",
+            description = "Those sent through any gateway instance once their result is seen, and those sent through this one"
+                    + " from the moment they were sent (switchboard.gateway.command-store.* bounds how many and how long).")
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = GatewayViews.CommandList.class)))
+    @APIResponse(responseCode = "404", description = "No known session for the room",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public GatewayViews.CommandList commands(@RestPath String room) {
+        accessible(room);
+        return new GatewayViews.CommandList(commands.forRoom(room).stream()
+                .filter(command -> caller.mayAccess(command.tenant()))
+                .map(GatewayViews.CommandView::of).toList());
+    }
+
+    private LiveSession accessible(String room) {
+        return registry.find(room).filter(s -> caller.mayAccess(s.tenant()))
+                .orElseThrow(() -> new ProblemException(GatewayProblems.SESSION_NOT_FOUND, "no session is known for room \"" + room + "\""));
     }
 
     private GatewayViews.SessionView view(LiveSession session) {

@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The commands this instance issued and the results it saw, for {@code GET /v1/commands/{id}}, for idempotent retries
@@ -26,6 +28,7 @@ import java.util.Optional;
 @Singleton
 public class CommandStore {
     private final LinkedHashMap<String, TrackedCommand> commands = new LinkedHashMap<>();
+    private final List<Consumer<TrackedCommand>> trackedListeners = new CopyOnWriteArrayList<>();
     private final Clock clock;
     private final int maxSize;
     private final Duration maxAge;
@@ -45,7 +48,16 @@ public class CommandStore {
     }
 
     /** Tracks the command unless one with its id is tracked already; returns the one that is tracked. */
-    public synchronized TrackedCommand trackIfAbsent(TrackedCommand command) {
+    public TrackedCommand trackIfAbsent(TrackedCommand command) {
+        TrackedCommand tracked = track(command);
+        if (tracked == command) {
+            // Outside the lock: a listener (the live stream) queues events on connections.
+            trackedListeners.forEach(listener -> listener.accept(command));
+        }
+        return tracked;
+    }
+
+    private synchronized TrackedCommand track(TrackedCommand command) {
         TrackedCommand existing = commands.putIfAbsent(command.commandId(), command);
         if (existing != null) {
             return existing;
@@ -56,6 +68,16 @@ public class CommandStore {
             eldest.remove();
         }
         return command;
+    }
+
+    /** Calls the listener with every command tracked from now on (once each, when it is first tracked). */
+    public void onTracked(Consumer<TrackedCommand> listener) {
+        trackedListeners.add(listener);
+    }
+
+    /** The commands of a room that are still remembered, oldest first. */
+    public synchronized List<TrackedCommand> forRoom(String room) {
+        return commands.values().stream().filter(c -> c.room().equals(room)).toList();
     }
 
     public synchronized Optional<TrackedCommand> find(String commandId) {

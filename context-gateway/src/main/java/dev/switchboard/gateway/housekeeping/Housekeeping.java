@@ -4,6 +4,7 @@ import dev.switchboard.gateway.calls.OutboundCalls;
 import dev.switchboard.gateway.commands.CommandStore;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.config.GatewayTimers;
+import dev.switchboard.gateway.live.SessionTimeline;
 import dev.switchboard.gateway.sessions.LiveSessionRegistry;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,8 +21,11 @@ public class Housekeeping {
     private final OutboundCalls calls;
     private final GatewayTimers timers;
     private final GatewayConfig config;
+    private final SessionTimeline timeline;
 
-    Housekeeping(LiveSessionRegistry registry, CommandStore commands, OutboundCalls calls, GatewayTimers timers, GatewayConfig config) {
+    Housekeeping(LiveSessionRegistry registry, CommandStore commands, OutboundCalls calls, GatewayTimers timers, GatewayConfig config,
+                 SessionTimeline timeline) {
+        this.timeline = timeline;
         this.registry = registry;
         this.commands = commands;
         this.calls = calls;
@@ -36,6 +40,7 @@ public class Housekeeping {
     void sweep() {
         try {
             int sessions = registry.evictEnded();
+            timeline.retainRooms(room -> registry.find(room).isPresent());
             int evicted = commands.evictOld();
             int over = calls.evictOver();
             if (sessions + evicted + over > 0) {

@@ -4,6 +4,7 @@ import dev.switchboard.events.CallEnded;
 import dev.switchboard.events.SessionEvent;
 import dev.switchboard.gateway.calls.OutboundCalls;
 import dev.switchboard.gateway.commands.CommandStore;
+import dev.switchboard.gateway.live.LiveFeed;
 import dev.switchboard.gateway.sessions.CallEnd;
 import dev.switchboard.gateway.sessions.LiveSessionRegistry;
 import dev.switchboard.kit.kafka.DeadLetters;
@@ -16,7 +17,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Builds the live-session registry from {@code switchboard.session-events} (per-instance group, from the beginning)
- * and the outbound calls (a dial's outcome), and tells waiting immediate hang-ups that their call ended. The topic is replayed at every start: poison from
+ * and the outbound calls (a dial's outcome), feeds the live stream, and tells waiting immediate hang-ups that their call ended. The topic is replayed at every start: poison from
  * before the start was dead-lettered when it came, and is only counted again.
  */
 @ApplicationScoped
@@ -28,9 +29,11 @@ public class SessionEventsListener {
     private final CommandStore commands;
     private final SessionEventsProgress progress;
     private final DeadLetters deadLetters;
+    private final LiveFeed feed;
 
     SessionEventsListener(LiveSessionRegistry registry, OutboundCalls calls, CommandStore commands, SessionEventsProgress progress,
-                          DeadLetters deadLetters) {
+                          DeadLetters deadLetters, LiveFeed feed) {
+        this.feed = feed;
         this.registry = registry;
         this.calls = calls;
         this.commands = commands;
@@ -43,6 +46,7 @@ public class SessionEventsListener {
         return progress.consume(message, deadLetters, event -> {
             registry.apply(event);
             calls.apply(event);
+            feed.sessionEvent(event); // the console's live list and call pages
             if (event.getPayload() instanceof CallEnded ended) {
                 var decided = commands.callEnded(event.getRoom(), event.getSessionId(), CallEnd.of(event, ended));
                 decided.forEach(c -> LOG.infof("room %s: hang-up %s confirmed by CallEnded", c.room(), c.commandId()));

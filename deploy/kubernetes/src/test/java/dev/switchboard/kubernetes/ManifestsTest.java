@@ -36,7 +36,7 @@ class ManifestsTest {
     private static final Path ROOT = MODULE.getParent().getParent();
     private static final List<String> SERVICES = List.of("context-gateway", "transcript-service", "call-controller", "agent-worker");
     private static final Set<String> KNOWN_KINDS = Set.of(
-            "v1/Namespace", "v1/Secret", "v1/ConfigMap", "v1/Service", "apps/v1/Deployment",
+            "v1/Namespace", "v1/Secret", "v1/ConfigMap", "v1/Service", "apps/v1/Deployment", "networking.k8s.io/v1/Ingress",
             "kafka.strimzi.io/v1/Kafka", "kafka.strimzi.io/v1/KafkaNodePool", "kafka.strimzi.io/v1/KafkaTopic",
             "kafka.strimzi.io/v1/KafkaUser",
             "postgresql.cnpg.io/v1/Cluster", "keda.sh/v1alpha1/ScaledObject", "keda.sh/v1alpha1/TriggerAuthentication");
@@ -212,6 +212,28 @@ class ManifestsTest {
         for (String service : SERVICES) {
             assertThat(named("Deployment", service).at("/spec/template/spec/containers/0/envFrom").toString())
                     .as(service).contains("\"configMapRef\":{\"name\":\"auth\"}");
+        }
+    }
+
+    @Test
+    void theConsoleHostServesTheGatewayAndTheTranscriptHostAllowsTheConsolesOrigin() {
+        JsonNode rules = named("Ingress", "switchboard").at("/spec/rules");
+        Map<String, String> backendByHost = new java.util.HashMap<>();
+        rules.forEach(rule -> {
+            JsonNode path = rule.at("/http/paths/0");
+            assertThat(path.path("path").asText() + " " + path.path("pathType").asText()).isEqualTo("/ Prefix");
+            String service = path.at("/backend/service/name").asText();
+            assertThat(named("Service", service).at("/spec/ports/0/name").asText()).isEqualTo(path.at("/backend/service/port/name").asText());
+            backendByHost.put(rule.path("host").asText(), service);
+        });
+        JsonNode console = named("ConfigMap", "console").path("data");
+        String consoleHost = backendByHost.entrySet().stream().filter(e -> e.getValue().equals("context-gateway")).findFirst().orElseThrow().getKey();
+        String transcriptHost = backendByHost.entrySet().stream().filter(e -> e.getValue().equals("transcript-service")).findFirst().orElseThrow().getKey();
+        assertThat(console.path("SWITCHBOARD_CONSOLE_TRANSCRIPTS_URL").asText()).isEqualTo("https://" + transcriptHost);
+        assertThat(console.path("QUARKUS_HTTP_CORS_ORIGINS").asText()).isEqualTo("https://" + consoleHost);
+        for (String service : List.of("context-gateway", "transcript-service")) {
+            assertThat(named("Deployment", service).at("/spec/template/spec/containers/0/envFrom").toString())
+                    .as(service).contains("\"configMapRef\":{\"name\":\"console\"}");
         }
     }
 

@@ -122,6 +122,7 @@ public final class LocalStack implements AutoCloseable {
         LocalAuth auth = LocalAuth.ensure(settings.stateDirectory());
         for (ServiceSpec spec : settings.services()) {
             Map<String, String> env = new HashMap<>(auth.serviceEnvironment(System.getenv()));
+            env.putAll(ConsoleWiring.environment(settings, spec, System.getenv()));
             env.putAll(environment);
             env.putAll(perService.getOrDefault(spec.name(), Map.of()));
             env.put("QUARKUS_HTTP_PORT", Integer.toString(spec.port()));
@@ -147,6 +148,11 @@ public final class LocalStack implements AutoCloseable {
         if (!closed) {
             failure.complete(reason);
         }
+    }
+
+    /** The web console's address, with a token that signs the browser in (see {@link ConsoleWiring#url}). */
+    public Optional<String> consoleUrl() {
+        return ConsoleWiring.url(settings, System.getenv());
     }
 
     /** The summary printed once everything is ready. */

@@ -57,6 +57,7 @@ public final class LocalStackMain {
         }
         System.out.println();
         System.out.print(running[0].describe());
+        running[0].consoleUrl().ifPresent(url -> System.out.printf("%nweb console (signs you in for 12 hours; keep the link to yourself):%n  %s%n", url));
         System.out.printf("%nall services ready in %.1f s. Ctrl-C (or ./switchboard down) stops everything.%n",
                 (System.nanoTime() - started) / 1e9);
 

@@ -1,0 +1,113 @@
+package dev.switchboard.gateway.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.gateway.calls.OutboundCalls;
+import dev.switchboard.gateway.commands.CommandStore;
+import dev.switchboard.gateway.commands.TrackedCommand;
+import dev.switchboard.gateway.config.GatewayTimers;
+import dev.switchboard.gateway.live.FeedItem;
+import dev.switchboard.gateway.live.LiveFeed;
+import dev.switchboard.gateway.live.SessionTimeline;
+import dev.switchboard.gateway.live.StreamWatcher;
+import dev.switchboard.gateway.sessions.LiveSession;
+import dev.switchboard.gateway.sessions.LiveSessionRegistry;
+import dev.switchboard.kit.auth.Caller;
+import dev.switchboard.kit.auth.CurrentCaller;
+import dev.switchboard.kit.auth.RequiresScope;
+import dev.switchboard.kit.auth.Scopes;
+import dev.switchboard.kit.problem.Problem;
+import dev.switchboard.kit.problem.ProblemException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestQuery;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+
+/** Live changes of sessions, their events and their commands, over Server-Sent Events (what the console watches). */
+@Path("/v1/stream")
+@RequiresScope(Scopes.CALLS_READ)
+@Tag(name = "Sessions")
+public class LiveStreamResource {
+    /** Proxies commonly close a connection that stayed silent for 30 to 60 s. */
+    static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+    static final int MAX_ROOM_LENGTH = 256;
+
+    private final LiveFeed feed;
+    private final LiveSessionRegistry registry;
+    private final SessionTimeline timeline;
+    private final CommandStore commands;
+    private final OutboundCalls calls;
+    private final GatewayTimers timers;
+    private final CurrentCaller caller;
+    private final ObjectMapper json;
+
+    LiveStreamResource(LiveFeed feed, LiveSessionRegistry registry, SessionTimeline timeline, CommandStore commands,
+                       OutboundCalls calls, GatewayTimers timers, CurrentCaller caller, ObjectMapper json) {
+        this.feed = feed;
+        this.registry = registry;
+        this.timeline = timeline;
+        this.commands = commands;
+        this.calls = calls;
+        this.timers = timers;
+        this.caller = caller;
+        this.json = json;
+    }
+
+    @GET
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Operation(summary = "Follow sessions live",
+            description = "Server-Sent Events, each data a JSON document: first what is known now, then every change as it happens."
+                    + " 'session': a session as GET /v1/sessions/{room} shows it (sent when it starts, begins ending and ends);"
+                    + " 'event': a session event told in words (as GET /v1/sessions/{room}/events lists them);"
+                    + " 'command': a command and its status (as GET /v1/commands/{id}), when it is sent and again when it is decided;"
+                    + " 'ready' once what was known at the start has been sent. Without ?room= the start sends the sessions of"
+                    + " GET /v1/sessions?all=true; with ?room= it sends that room's session, events and remembered commands, and"
+                    + " then only that room's changes. Only the token's tenant's (every tenant's with tenants:all). A comment line"
+                    + " every 15 s keeps the connection open. The event id is the room, event id or command id: a client replaces"
+                    + " what it has under that id.")
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
+    @APIResponse(responseCode = "400", description = "A room name too long", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public void stream(@Parameter(description = "Only this room (it need not have a session yet)") @RestQuery String room,
+                       @Context SseEventSink sink, @Context Sse sse) {
+        if (room != null && (room.isBlank() || room.length() > MAX_ROOM_LENGTH)) {
+            throw ProblemException.invalid("room must be 1 to " + MAX_ROOM_LENGTH + " characters");
+        }
+        Caller who = caller.get();
+        ScheduledFuture<?>[] keepAlive = new ScheduledFuture<?>[1];
+        StreamWatcher[] self = new StreamWatcher[1];
+        StreamWatcher watcher = new StreamWatcher(who, room, sink, sse, json, calls, () -> {
+            feed.unwatch(self[0]);
+            if (keepAlive[0] != null) {
+                keepAlive[0].cancel(false);
+            }
+        });
+        self[0] = watcher;
+        keepAlive[0] = timers.every(KEEP_ALIVE, watcher::keepAlive);
+        // Watch before reading what is known: a change in between is sent twice at worst, and the client replaces by id.
+        feed.watch(watcher);
+        List<LiveSession> sessions = room == null ? registry.all() : registry.find(room).stream().toList();
+        sessions.forEach(session -> watcher.accept(new FeedItem.SessionChanged(session)));
+        if (room != null) {
+            registry.find(room).ifPresent(session -> timeline.entries(room)
+                    .forEach(entry -> watcher.accept(new FeedItem.EventRecorded(entry, session.tenant()))));
+            for (TrackedCommand command : commands.forRoom(room)) {
+                watcher.accept(new FeedItem.CommandChanged(command));
+            }
+        }
+        watcher.caughtUp();
+    }
+}

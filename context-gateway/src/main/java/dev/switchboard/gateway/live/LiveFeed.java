@@ -1,0 +1,71 @@
+package dev.switchboard.gateway.live;
+
+import dev.switchboard.events.SessionEvent;
+import dev.switchboard.gateway.commands.CommandStore;
+import dev.switchboard.gateway.commands.TrackedCommand;
+import dev.switchboard.gateway.sessions.LiveSession;
+import dev.switchboard.gateway.sessions.LiveSessionRegistry;
+import io.quarkus.runtime.Startup;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * Fans the gateway's changes out to the live streams ({@code GET /v1/stream}): sessions as the registry changes them,
+ * timeline events, and commands as they are tracked and decided. Watchers filter what they may see themselves.
+ * Publishing never blocks: a watcher only queues an event on its connection.
+ */
+@Startup // commands tracked before the first watcher must still get their decision listener
+@Singleton
+public class LiveFeed {
+    private static final Logger LOG = Logger.getLogger(LiveFeed.class);
+
+    private final List<Consumer<FeedItem>> watchers = new CopyOnWriteArrayList<>();
+    private final LiveSessionRegistry registry;
+    private final SessionTimeline timeline;
+
+    LiveFeed(LiveSessionRegistry registry, SessionTimeline timeline, CommandStore commands) {
+        this.registry = registry;
+        this.timeline = timeline;
+        commands.onTracked(this::commandTracked);
+    }
+
+    /** After the registry applied the event: the room's session as it is now, and the event's timeline entry. */
+    public void sessionEvent(SessionEvent event) {
+        LiveSession session = registry.find(event.getRoom()).orElse(null);
+        if (session == null || !session.isSession(event.getSessionId())) {
+            return; // a late event of a room's earlier session, or one the registry forgot at once (long ended)
+        }
+        timeline.apply(event).ifPresent(entry -> {
+            publish(new FeedItem.SessionChanged(session));
+            publish(new FeedItem.EventRecorded(entry, session.tenant()));
+        });
+    }
+
+    public void watch(Consumer<FeedItem> watcher) {
+        watchers.add(watcher);
+    }
+
+    public void unwatch(Consumer<FeedItem> watcher) {
+        watchers.remove(watcher);
+    }
+
+    private void commandTracked(TrackedCommand command) {
+        publish(new FeedItem.CommandChanged(command));
+        command.whenDecided().thenRun(() -> publish(new FeedItem.CommandChanged(command)));
+    }
+
+    private void publish(FeedItem item) {
+        for (Consumer<FeedItem> watcher : watchers) {
+            try {
+                watcher.accept(item);
+            } catch (RuntimeException e) {
+                LOG.debugf(e, "a live-stream watcher failed on %s; it is dropped", item);
+                watchers.remove(watcher);
+            }
+        }
+    }
+}

@@ -1,0 +1,187 @@
+// One call: its transcript as it is spoken (transcript service), its events and commands (gateway), and controls.
+import {h, fill, field, duration, time} from './dom.js';
+import {follow, may, request, transcripts} from './api.js';
+import {showLine, transcriptList} from './transcript.js';
+
+export function callPage({main, announce, signIn}, room) {
+  const path = `/v1/sessions/${encodeURIComponent(room)}`;
+  let session = null;
+  const facts = h('dl', {class: 'facts', id: 'call-facts'});
+  const state = h('p', {class: 'call-state', id: 'call-state', role: 'status'}, 'Connecting…');
+  const lines = transcriptList();
+  const transcriptStatus = h('p', {class: 'status'}, 'Waiting for the transcript…');
+  const events = h('ol', {class: 'events', id: 'events'});
+  const commandRows = h('tbody');
+  const commands = h('table', {class: 'commands', id: 'commands'},
+    h('caption', {class: 'visually-hidden'}, 'Commands sent to this call'),
+    h('thead', {}, h('tr', {}, ['Sent', 'Command', 'By', 'Outcome'].map((t) => h('th', {scope: 'col'}, t)))), commandRows);
+  const controls = may('calls:control') || may('calls:dial')
+    ? controlPanel(path, () => session)
+    : h('p', {class: 'hint'}, 'Your token may only watch this call (it lacks the scope calls:control).');
+
+  fill(main,
+    h('p', {}, h('a', {href: '#/live'}, '← Live calls')),
+    h('h1', {}, 'Call ', h('span', {class: 'room'}, room)),
+    state, facts,
+    h('div', {class: 'call-grid'},
+      h('section', {'aria-labelledby': 'transcript-title', class: 'panel transcript-panel'},
+        h('h2', {id: 'transcript-title'}, 'Transcript'), transcriptStatus, lines),
+      h('div', {class: 'side'},
+        h('section', {'aria-labelledby': 'controls-title', class: 'panel'}, h('h2', {id: 'controls-title'}, 'Act on the call'), controls),
+        h('section', {'aria-labelledby': 'events-title', class: 'panel'}, h('h2', {id: 'events-title'}, 'Events'), events),
+        h('section', {'aria-labelledby': 'commands-title', class: 'panel'}, h('h2', {id: 'commands-title'}, 'Commands'), commands))));
+
+  const renderSession = () => {
+    if (!session) return;
+    const ended = session.state === 'ENDED';
+    const endReason = session.endReason ?? session.callEnded?.reason;
+    state.textContent = ended ? `Ended: ${endReason ?? 'unknown reason'}`
+      : session.state === 'ENDING' ? `Ending: ${endReason ?? ''}` : 'Live';
+    state.className = `call-state ${session.state.toLowerCase()}`;
+    fill(facts,
+      fact('Direction', session.direction?.toLowerCase()), fact('Caller', session.callerNumber),
+      fact('Callee', session.calleeNumber), fact('Agent', session.agentName), fact('Transport', session.transport?.toLowerCase()),
+      fact('Started', time(session.startedAt)),
+      fact('Duration', h('span', ended ? {} : {'data-started': session.startedAt},
+        duration(ended ? session.sessionEnded?.durationMs : Date.now() - Date.parse(session.startedAt)))),
+      ended ? fact('Ended', `${time(session.endedAt)}${session.sessionEnded?.detail ? ` (${session.sessionEnded.detail})` : ''}`) : null);
+    main.querySelectorAll('.control-form button').forEach((b) => { b.disabled = ended; });
+  };
+
+  const stopGateway = follow(`/v1/stream?room=${encodeURIComponent(room)}`, (name, data) => {
+    if (name === 'session') {
+      session = data;
+      renderSession();
+    } else if (name === 'event') {
+      upsert(events, data.eventId, h('li', {'data-event': data.eventId, 'data-type': data.type},
+        h('time', {datetime: data.at}, time(data.at)), ' ', h('strong', {}, words(data.type)), ' ', data.detail));
+    } else if (name === 'command') {
+      upsert(commandRows, data.commandId, commandRow(data));
+      main.querySelectorAll(`output[data-command="${CSS.escape(data.commandId)}"]`)
+        .forEach((output) => showOutcome(output, data));
+    } else if (name === 'ready' && !session) {
+      state.textContent = 'No live session is known for this room yet; it appears here when it starts.';
+    }
+  }, (streamState, error) => {
+    if (streamState === 'failed' && error?.signInAgain) signIn(error.message);
+    else if (streamState === 'failed') announce(error.message);
+  }, {reopen: true});
+
+  const stopTranscript = follow(transcripts(`${path}/transcript/stream`), (name, data) => {
+    if (name === 'segment') {
+      showLine(lines, data);
+      transcriptStatus.textContent = session?.state === 'ENDED' ? transcriptStatus.textContent : 'Live: new lines appear as they are said.';
+    }
+    else if (name === 'replayed') transcriptStatus.textContent = data.segments ? 'Live: new lines appear as they are said.' : 'No lines yet; they appear as they are said.';
+    else if (name === 'end') transcriptStatus.textContent = `The call ended (${data.endReason ?? 'no reason given'}).`;
+  }, (streamState, error) => {
+    if (streamState === 'retrying') transcriptStatus.textContent = error.status === 404 ? 'Waiting for the call\'s first line…' : `Reconnecting… (${error.message})`;
+    else if (streamState === 'failed') transcriptStatus.textContent = error.message;
+  });
+
+  const ticker = setInterval(() => {
+    main.querySelectorAll('[data-started]').forEach((cell) => {
+      cell.textContent = duration(Date.now() - Date.parse(cell.dataset.started));
+    });
+  }, 1000);
+  return () => {
+    stopGateway();
+    stopTranscript();
+    clearInterval(ticker);
+  };
+}
+
+const fact = (name, value) => (value ? [h('dt', {}, name), h('dd', {}, value)] : null);
+const words = (type) => type.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().replace(/^./, (c) => c.toUpperCase());
+
+function upsert(container, id, element) {
+  element.dataset.id = id;
+  const existing = [...container.children].find((child) => child.dataset.id === id);
+  if (existing) existing.replaceWith(element);
+  else container.append(element);
+}
+
+function commandRow(command) {
+  const by = command.issuer ? (command.issuer.displayName ?? command.issuer.id) : 'another system';
+  return h('tr', {'data-command': command.commandId},
+    h('td', {}, time(command.issuedAt ?? command.decidedAt)),
+    h('td', {}, command.type),
+    h('td', {}, by),
+    h('td', {}, h('span', {class: `outcome ${command.status.toLowerCase()}`}, command.status),
+      command.reason ? ` ${command.reason}` : ''));
+}
+
+/** The result of an action in the words the issue asks for: APPLIED, REJECTED with the reason, EXPIRED. */
+function showOutcome(output, command) {
+  output.dataset.command = command.commandId;
+  output.className = `outcome ${command.status.toLowerCase()}`;
+  output.textContent = command.status === 'PENDING'
+    ? 'PENDING: sent, waiting for the agent…'
+    : `${command.status}${command.reason ? `: ${command.reason}` : ''}`;
+}
+
+function controlPanel(path, currentSession) {
+  const panel = h('div', {class: 'controls'});
+  const form = (title, fields, body, endpoint, {scope = 'calls:control', danger = false, folded = false} = {}) => {
+    if (!may(scope)) return null;
+    const output = h('output', {class: 'outcome', 'aria-live': 'polite'});
+    const submit = h('button', {type: 'submit', class: danger ? 'danger' : ''}, title);
+    const element = h('form', {class: 'control-form', 'aria-label': title, onsubmit: async (event) => {
+      event.preventDefault();
+      if (currentSession()?.state === 'ENDED') {
+        output.className = 'outcome rejected';
+        output.textContent = 'The call has already ended.';
+        return;
+      }
+      submit.disabled = true;
+      output.className = 'outcome';
+      output.textContent = 'Sending…';
+      try {
+        const command = await request(`${path}/${endpoint}?wait=10s`, {method: 'POST', body: body()});
+        showOutcome(output, command);
+      } catch (e) {
+        output.className = 'outcome rejected';
+        output.textContent = e.message;
+        delete output.dataset.command;
+      } finally {
+        submit.disabled = currentSession()?.state === 'ENDED';
+      }
+    }}, h('fieldset', {}, h('legend', {class: folded ? 'visually-hidden' : ''}, title), fields, submit, output));
+    // Less frequent actions stay folded (a keyboard opens them like a button), so the page stays short.
+    return folded ? h('details', {class: 'control-more'}, h('summary', {}, title), element) : element;
+  };
+
+  const injectText = h('textarea', {rows: 2, required: true, name: 'text'});
+  const injectRole = h('select', {name: 'role'}, h('option', {value: 'system'}, 'system (a fact for the agent)'),
+    h('option', {value: 'user'}, 'user (as if the caller said it)'));
+  const injectRespond = h('input', {type: 'checkbox', name: 'respond'});
+  const injectLabel = h('input', {type: 'text', name: 'label', placeholder: 'e.g. crm'});
+  const sayText = h('textarea', {rows: 2, required: true, name: 'say'});
+  const sayInterruptible = h('input', {type: 'checkbox', name: 'allowInterruptions', checked: true});
+  const instructions = h('textarea', {rows: 3, required: true, name: 'instructions'});
+  const mode = h('select', {name: 'mode'}, h('option', {value: 'replace'}, 'replace'), h('option', {value: 'append'}, 'append'));
+  const goodbye = h('input', {type: 'text', name: 'goodbye', placeholder: 'the agent\'s own goodbye when empty'});
+  const now = h('input', {type: 'checkbox', name: 'immediate'});
+  const digits = h('input', {type: 'text', name: 'digits', required: true, pattern: '[0-9*#A-Da-dwW \\-]{1,128}', inputmode: 'tel'});
+  const transferTo = h('input', {type: 'text', name: 'to', required: true, placeholder: 'tel:+15551234567 or sip:…'});
+  const announcement = h('input', {type: 'text', name: 'announcement'});
+
+  panel.append(...[
+    form('Inject context', [field('Message', injectText), field('Role', injectRole),
+      field('Respond now', injectRespond, 'The agent answers at once instead of waiting for the caller.'), field('Label', injectLabel)],
+    () => ({role: injectRole.value, text: injectText.value, respond: injectRespond.checked, label: injectLabel.value || undefined}), 'context'),
+    form('Say', [field('Words', sayText), field('Caller may interrupt', sayInterruptible)],
+      () => ({text: sayText.value, allowInterruptions: sayInterruptible.checked}), 'say', {folded: true}),
+    form('Interrupt', [h('p', {class: 'hint'}, 'Stops the agent mid-sentence.')], () => ({}), 'interrupt', {folded: true}),
+    form('Change instructions', [field('Instructions', instructions), field('Mode', mode)],
+      () => ({instructions: instructions.value, mode: mode.value}), 'instructions', {folded: true}),
+    form('Keypad tones', [field('Keys', digits, '0-9, *, #, A-D; w pauses half a second. Phone calls only.')],
+      () => ({digits: digits.value}), 'dtmf', {folded: true}),
+    form('Transfer', [field('To', transferTo), field('Announcement', announcement)],
+      () => ({to: transferTo.value, announcement: announcement.value || undefined}), 'transfer', {scope: 'calls:dial', folded: true}),
+    form('Hang up', [field('Goodbye', goodbye), field('At once, without a goodbye', now)],
+      () => (now.checked ? {immediate: true, reason: 'hung up from the console'} : {goodbye: goodbye.value || undefined, reason: 'hung up from the console'}),
+      'hangup', {danger: true}),
+  ].filter(Boolean));
+  return panel;
+}

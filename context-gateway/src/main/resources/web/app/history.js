@@ -1,0 +1,140 @@
+// Past calls from the transcript service: filters, full-text search with highlighted hits, one call's transcript with
+// downloads, and deletion with confirmation.
+import {h, fill, field, duration, highlighted, time} from './dom.js';
+import {ApiError, may, request, transcripts} from './api.js';
+import {showLine, transcriptList} from './transcript.js';
+
+// The schemas' EndReason symbols.
+const END_REASONS = ['', 'CALLER_HANGUP', 'AGENT_HANGUP', 'OPERATOR_HANGUP', 'SYSTEM_HANGUP', 'MAX_DURATION', 'NO_ANSWER', 'BUSY',
+  'TRUNK_FAILURE', 'PARTICIPANT_REMOVED', 'ROOM_DELETED', 'ROOM_CLOSED', 'TRANSFERRED', 'WORKER_SHUTDOWN', 'ERROR', 'UNKNOWN',
+  'WORKER_LOST', 'VOICEMAIL', 'ANSWERING_MACHINE', 'SILENCE_TIMEOUT'];
+
+export function historyPage({main, signIn}, query) {
+  const inputs = {
+    q: h('input', {type: 'search', name: 'q', value: query.get('q') ?? ''}),
+    from: h('input', {type: 'datetime-local', name: 'from', value: query.get('from') ?? ''}),
+    to: h('input', {type: 'datetime-local', name: 'to', value: query.get('to') ?? ''}),
+    phone: h('input', {type: 'tel', name: 'phone', value: query.get('phone') ?? ''}),
+    agent: h('input', {type: 'text', name: 'agent', value: query.get('agent') ?? ''}),
+    endReason: h('select', {name: 'endReason'}, END_REASONS.map((r) => h('option', {value: r, selected: r === query.get('endReason')}, r || 'any'))),
+  };
+  const results = h('div', {id: 'history-results', 'aria-live': 'polite'});
+  const form = h('form', {class: 'panel filters', role: 'search', onsubmit: (event) => {
+    event.preventDefault();
+    const next = new URLSearchParams();
+    for (const [name, input] of Object.entries(inputs)) if (input.value) next.set(name, input.value);
+    location.hash = `#/history?${next}`;
+  }},
+  field('Words said', inputs.q, 'Web search syntax: "exact phrase", or, -word'),
+  field('From', inputs.from), field('To', inputs.to), field('Number', inputs.phone), field('Agent', inputs.agent),
+  field('End reason', inputs.endReason),
+  h('button', {type: 'submit'}, 'Search'));
+  fill(main, h('h1', {}, 'History'), form, results);
+
+  const controller = new AbortController();
+  load(query, results, controller.signal).catch((e) => {
+    if (e.name === 'AbortError') return;
+    if (e instanceof ApiError && e.signInAgain) signIn(e.message);
+    else fill(results, h('p', {class: 'error', role: 'alert'}, e.message));
+  });
+  return () => controller.abort();
+}
+
+const instant = (local) => (local ? new Date(local).toISOString() : null);
+
+async function load(query, results, signal) {
+  fill(results, h('p', {class: 'status'}, 'Loading…'));
+  const filters = new URLSearchParams();
+  if (query.get('from')) filters.set('from', instant(query.get('from')));
+  if (query.get('to')) filters.set('to', instant(query.get('to')));
+  if (query.get('agent')) filters.set('agent', query.get('agent'));
+  if (query.get('q')) {
+    filters.set('q', query.get('q'));
+    const page = await request(transcripts(`/v1/search?${filters}&limit=50`), {signal, what: 'The search'});
+    const wanted = (hit) => (!query.get('phone') || [hit.session.callerNumber, hit.session.calleeNumber].includes(query.get('phone')))
+      && (!query.get('endReason') || hit.session.endReason === query.get('endReason'));
+    const hits = page.results.filter(wanted);
+    fill(results, hits.length === 0 ? h('p', {class: 'empty'}, 'Nothing found.') : h('ol', {class: 'hits', id: 'hits'}, hits.map((hit) =>
+      h('li', {},
+        h('a', {href: storedLink(hit.session)}, hit.session.room), ' ',
+        h('span', {class: 'meta'}, `${time(hit.session.startedAt)} · ${hit.segment.role.toLowerCase()}`), h('br'),
+        h('span', {class: 'hit'}, highlighted(hit.highlight))))));
+    return;
+  }
+  if (query.get('phone')) filters.set('phone', query.get('phone'));
+  if (query.get('endReason')) filters.set('endReason', query.get('endReason'));
+  const page = await request(transcripts(`/v1/sessions?${filters}&limit=50`), {signal, what: 'The call list'});
+  fill(results, page.sessions.length === 0 ? h('p', {class: 'empty'}, 'No calls match.') : h('table', {class: 'calls', id: 'history'},
+    h('caption', {class: 'visually-hidden'}, 'Past calls'),
+    h('thead', {}, h('tr', {}, ['Room', 'Started', 'Direction', 'Caller', 'Callee', 'Agent', 'Duration', 'Ended', 'Lines']
+      .map((t) => h('th', {scope: 'col'}, t)))),
+    h('tbody', {}, page.sessions.map((s) => h('tr', {'data-room': s.room},
+      h('td', {}, h('a', {href: storedLink(s)}, s.room)), h('td', {}, time(s.startedAt)), h('td', {}, s.direction?.toLowerCase()),
+      h('td', {}, s.callerNumber ?? '—'), h('td', {}, s.calleeNumber ?? '—'), h('td', {}, s.agentName ?? '—'),
+      h('td', {}, duration(s.durationMs)), h('td', {}, s.status === 'live' ? 'live' : s.endReason ?? '—'),
+      h('td', {}, s.segmentCount ?? ''))))));
+}
+
+const storedLink = (session) => `#/history/${encodeURIComponent(session.room)}?sessionId=${encodeURIComponent(session.sessionId)}`;
+
+export function storedCallPage({main, signIn}, room, sessionId) {
+  const base = `/v1/sessions/${encodeURIComponent(room)}`;
+  const which = sessionId ? `sessionId=${encodeURIComponent(sessionId)}` : '';
+  const lines = transcriptList();
+  const facts = h('dl', {class: 'facts'});
+  const message = h('p', {role: 'status', class: 'status'});
+  const downloads = h('p', {class: 'downloads'}, 'Download: ',
+    ['text', 'srt', 'vtt'].map((format) => h('button', {type: 'button', class: 'link', 'data-format': format,
+      onclick: () => download(format).catch((e) => { message.textContent = e.message; })}, {text: 'Text', srt: 'SRT', vtt: 'WebVTT'}[format])));
+  const remove = may('transcripts:delete') ? h('button', {type: 'button', class: 'danger', onclick: () => confirmDelete()}, 'Delete this call…') : null;
+  fill(main, h('p', {}, h('a', {href: '#/history'}, '← History')), h('h1', {}, 'Call ', h('span', {class: 'room'}, room)),
+    facts, downloads, remove, message, h('section', {class: 'panel', 'aria-label': 'Transcript'}, h('h2', {}, 'Transcript'), lines));
+
+  const controller = new AbortController();
+  request(transcripts(`${base}/transcript?${which}`), {signal: controller.signal, what: 'This call\'s transcript'}).then((transcript) => {
+    const s = transcript.session;
+    fill(facts, [['Started', time(s.startedAt)], ['Direction', s.direction?.toLowerCase()], ['Caller', s.callerNumber],
+      ['Callee', s.calleeNumber], ['Agent', s.agentName], ['Duration', duration(s.durationMs)], ['Ended', s.endReason]]
+      .filter(([, v]) => v).map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+    transcript.segments.forEach((segment) => showLine(lines, segment));
+    if (transcript.segments.length === 0) message.textContent = 'This call has no lines.';
+  }).catch((e) => {
+    if (e.name === 'AbortError') return;
+    if (e instanceof ApiError && e.signInAgain) signIn(e.message);
+    else message.textContent = e.message;
+  });
+
+  async function download(format) {
+    const response = await request(transcripts(`${base}/transcript?format=${format}${which ? `&${which}` : ''}`),
+      {accept: format === 'text' ? 'text/plain' : format === 'srt' ? 'application/x-subrip' : 'text/vtt', raw: true});
+    const blob = await response.blob();
+    const link = h('a', {href: URL.createObjectURL(blob), download: `${room}.${format === 'text' ? 'txt' : format}`});
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+    message.textContent = `Downloaded ${link.download}.`;
+  }
+
+  function confirmDelete() {
+    const dialog = h('dialog', {class: 'confirm', 'aria-labelledby': 'confirm-title'},
+      h('h2', {id: 'confirm-title'}, `Delete the call ${room}?`),
+      h('p', {}, 'Its transcript is deleted for good. This cannot be undone.'),
+      h('form', {method: 'dialog'},
+        h('button', {value: 'cancel', autofocus: true}, 'Cancel'), ' ',
+        h('button', {value: 'delete', class: 'danger'}, 'Delete')));
+    dialog.addEventListener('close', async () => {
+      dialog.remove();
+      if (dialog.returnValue !== 'delete') return;
+      try {
+        await request(transcripts(`${base}${which ? `?${which}` : ''}`), {method: 'DELETE', what: 'This call'});
+        location.hash = '#/history';
+      } catch (e) {
+        message.textContent = e.message;
+      }
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+  }
+  return () => controller.abort();
+}

@@ -1,0 +1,91 @@
+// The console: a hash router over four pages, behind a sign-in with a bearer token.
+import {h, fill, field} from './dom.js';
+import {ApiError, consoleConfig, forgetToken, may, resetConfig, setToken, takeTokenFromFragment, token} from './api.js';
+import {livePage} from './live.js';
+import {callPage} from './call.js';
+import {historyPage, storedCallPage} from './history.js';
+import {placePage} from './place.js';
+import './main.css';
+
+const main = document.getElementById('main');
+const banner = document.getElementById('banner');
+let leave = () => {};
+
+/** Shows a sentence at the top of the page (or hides it). */
+export function announce(message) {
+  banner.hidden = !message;
+  banner.textContent = message ?? '';
+}
+
+function signIn(reason) {
+  leave();
+  leave = () => {};
+  forgetToken();
+  resetConfig();
+  document.getElementById('sign-out').hidden = true;
+  document.getElementById('who').textContent = '';
+  const input = h('textarea', {id: 'token', rows: 4, required: true, autocomplete: 'off', spellcheck: 'false'});
+  const form = h('form', {class: 'panel narrow', onsubmit: (event) => {
+    event.preventDefault();
+    setToken(input.value);
+    route();
+  }},
+  h('h1', {}, 'Sign in'),
+  reason ? h('p', {class: 'error', role: 'alert'}, reason) : null,
+  h('p', {}, 'Paste a bearer token for Switchboard\'s APIs. For the local stack, ', h('code', {}, './switchboard up'),
+    ' prints a link that signs you in, and ', h('code', {}, './switchboard token'), ' prints a token.'),
+  field('Token', input, 'Kept in this browser tab only (session storage).'),
+  h('button', {type: 'submit'}, 'Sign in'));
+  fill(main, form);
+  input.focus();
+}
+
+async function route() {
+  announce(null);
+  if (!token()) {
+    signIn();
+    return;
+  }
+  let config;
+  try {
+    config = await consoleConfig();
+  } catch (e) {
+    if (e instanceof ApiError && e.signInAgain) {
+      signIn(e.message);
+    } else {
+      fill(main, h('p', {class: 'error', role: 'alert'}, e.message));
+    }
+    return;
+  }
+  document.getElementById('who').textContent = `${config.subject} · tenant ${config.tenant}`;
+  document.getElementById('sign-out').hidden = false;
+  document.querySelector('[data-nav="place"]').hidden = !may('calls:dial');
+
+  const path = location.hash.replace(/^#/, '') || '/live';
+  const [, page, rest] = /^\/([^/?]*)\/?([^?]*)/.exec(path) ?? [];
+  const query = new URLSearchParams(path.includes('?') ? path.slice(path.indexOf('?') + 1) : '');
+  const room = rest ? decodeURIComponent(rest) : null;
+  for (const link of document.querySelectorAll('[data-nav]')) {
+    link.toggleAttribute('aria-current', link.dataset.nav === page || (page === 'call' && link.dataset.nav === 'live'));
+  }
+  leave();
+  const context = {main, announce, signIn};
+  switch (page) {
+    case 'call': leave = callPage(context, room); break;
+    case 'history': leave = room ? storedCallPage(context, room, query.get('sessionId')) : historyPage(context, query); break;
+    case 'place': leave = placePage(context); break;
+    default: leave = livePage(context); break;
+  }
+  leave ??= () => {};
+}
+
+document.getElementById('sign-out').addEventListener('click', () => {
+  history.replaceState(null, '', `${location.pathname}#/live`);
+  signIn();
+});
+window.addEventListener('hashchange', () => {
+  if (takeTokenFromFragment()) resetConfig();
+  route();
+});
+takeTokenFromFragment();
+route();

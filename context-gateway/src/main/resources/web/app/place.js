@@ -1,0 +1,31 @@
+// Place an outbound call through the gateway, then follow it on its call page.
+import {h, fill, field} from './dom.js';
+import {request} from './api.js';
+
+export function placePage({main}) {
+  const to = h('input', {type: 'tel', name: 'to', required: true, placeholder: '+15551234567'});
+  const instructions = h('textarea', {name: 'instructions', rows: 4});
+  const from = h('input', {type: 'tel', name: 'from'});
+  const output = h('p', {class: 'outcome', role: 'status'});
+  const submit = h('button', {type: 'submit'}, 'Call');
+  fill(main, h('h1', {}, 'Place a call'), h('form', {class: 'panel narrow', onsubmit: async (event) => {
+    event.preventDefault();
+    submit.disabled = true;
+    output.textContent = 'Dialling…';
+    try {
+      const call = await request('/v1/calls', {method: 'POST', what: 'The call',
+        body: {to: to.value, instructions: instructions.value || undefined, from: from.value || undefined}});
+      location.hash = `#/call/${encodeURIComponent(call.room)}`;
+    } catch (e) {
+      output.className = 'outcome rejected';
+      output.textContent = e.message;
+    } finally {
+      submit.disabled = false;
+    }
+  }},
+  field('Number', to, 'E.164 (+15551234567) or a sip: URI'),
+  field('Instructions for the agent', instructions),
+  field('Caller id', from, 'Optional; the trunk\'s own number when empty'),
+  submit, output));
+  to.focus();
+}

@@ -1,0 +1,56 @@
+package dev.switchboard.gateway;
+
+import dev.switchboard.testing.KafkaTestResource;
+import dev.switchboard.testing.auth.TestTokens;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.config.RedirectConfig;
+import org.junit.jupiter.api.Test;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.is;
+
+/** The web console is served at /console/ with its bundled script and styles; its settings need a token. */
+@QuarkusTest
+@WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
+class ConsoleTest {
+
+    @Test
+    void thePageAndItsBundleAreServedWithoutAToken() {
+        String page = given().filter(TestTokens.withoutToken()).get("/console/").then().statusCode(200)
+                .contentType("text/html").extract().asString();
+        assertThat(page).contains("<title>Switchboard console</title>", "id=\"main\"");
+        Matcher script = Pattern.compile("src=\"(/console/bundle/[^\"]+\\.js)\"").matcher(page);
+        Matcher style = Pattern.compile("href=\"(/console/bundle/[^\"]+\\.css)\"").matcher(page);
+        assertThat(script.find()).as("the page loads the bundled script: " + page).isTrue();
+        assertThat(style.find()).as("the page loads the bundled styles: " + page).isTrue();
+        String js = given().filter(TestTokens.withoutToken()).get(script.group(1)).then().statusCode(200).extract().asString();
+        assertThat(js).contains("/v1/stream", "text/event-stream", "#token=");
+        given().filter(TestTokens.withoutToken()).get(style.group(1)).then().statusCode(200).contentType("text/css");
+
+        given().filter(TestTokens.withoutToken()).config(RestAssured.config().redirect(RedirectConfig.redirectConfig().followRedirects(false)))
+                .get("/console").then().statusCode(302).header("Location", endsWith("/console/"));
+    }
+
+    @Test
+    void theSettingsTellTheTokensScopesAndWhereTranscriptsAre() {
+        given().get("/console/config").then().statusCode(200)
+                .body("subject", is("test-admin"))
+                .body("tenant", is("default"))
+                .body("transcriptsUrl", is("http://transcripts.example"))
+                .body("scopes", hasItems("calls:read", "calls:control", "transcripts:read"));
+        given().header("Authorization", TestTokens.bearer(TestTokens.token().scopes("calls:read").sign()))
+                .get("/console/config").then().statusCode(200).body("scopes", contains("calls:read"));
+        given().filter(TestTokens.withoutToken()).get("/console/config").then().statusCode(401)
+                .contentType("application/problem+json");
+    }
+}

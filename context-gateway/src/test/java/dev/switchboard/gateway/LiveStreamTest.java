@@ -1,0 +1,199 @@
+package dev.switchboard.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.events.EndReason;
+import dev.switchboard.gateway.support.Api;
+import dev.switchboard.gateway.support.FakeWorker;
+import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.testing.KafkaTestResource;
+import dev.switchboard.testing.auth.TestTokens;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.URL;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+
+/**
+ * The live stream the console watches ({@code GET /v1/stream}) and the per-call lists it starts from (events, commands):
+ * sessions, events and commands arrive as they happen, only the token's tenant's, and a room's stream starts with what
+ * is known of the room.
+ */
+@QuarkusTest
+@WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
+class LiveStreamTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static FakeWorker worker;
+
+    @TestHTTPResource("/")
+    URL base;
+
+    @BeforeAll
+    static void startWorker() {
+        worker = FakeWorker.start();
+    }
+
+    @AfterAll
+    static void stopWorker() {
+        worker.close();
+    }
+
+    @BeforeEach
+    void gatewayIsReady() {
+        Api.awaitReady();
+    }
+
+    private SseClient stream(String query, String token) throws Exception {
+        return new SseClient(URI.create(base + "v1/stream" + query), token);
+    }
+
+    private record Received(String name, JsonNode data) {
+    }
+
+    /** Reads events until one matches; fails when none does in time. */
+    private static Received until(SseClient client, Predicate<Received> match) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+            SseClient.Event event = client.next(left);
+            Received received = new Received(event.name(), event.data().startsWith("{") ? JSON.readTree(event.data()) : null);
+            if (match.test(received)) {
+                return received;
+            }
+        }
+    }
+
+    /** Every event up to and including "ready". */
+    private static List<Received> snapshot(SseClient client) throws Exception {
+        List<Received> seen = new ArrayList<>();
+        Received received;
+        do {
+            received = until(client, any -> true);
+            seen.add(received);
+        } while (!received.name().equals("ready"));
+        return seen;
+    }
+
+    private static Predicate<Received> session(String room, String state) {
+        return r -> r.name().equals("session") && r.data().path("room").asText().equals(room) && r.data().path("state").asText().equals(state);
+    }
+
+    @Test
+    void aCallsStartCommandsAndEndArriveAsTheyHappen() throws Exception {
+        try (SseClient client = stream("", TestTokens.admin())) {
+            assertThat(client.status()).isEqualTo(200);
+            assertThat(client.contentType()).startsWith("text/event-stream");
+            snapshot(client);
+
+            String room = Api.newRoom("stream");
+            String sessionId = worker.startSession(room);
+            Received started = until(client, session(room, "LIVE"));
+            assertThat(started.data().path("sessionId").asText()).isEqualTo(sessionId);
+            assertThat(started.data().path("callerNumber").asText()).isEqualTo("+15550100");
+            Received event = until(client, r -> r.name().equals("event") && r.data().path("room").asText().equals(room));
+            assertThat(event.data().path("type").asText()).isEqualTo("SessionStarted");
+            assertThat(event.data().path("detail").asText()).contains("INBOUND SIMULATED call from +15550100");
+
+            String commandId = Api.post(room, "context", Map.of("role", "system", "text", "Order 1042 shipped.")).statusCode(200)
+                    .extract().path("commandId");
+            Received pending = until(client, r -> r.name().equals("command") && r.data().path("commandId").asText().equals(commandId));
+            assertThat(pending.data().path("type").asText()).isEqualTo("InjectContext");
+            assertThat(pending.data().path("issuer").path("id").asText()).isEqualTo("test-admin");
+            if (pending.data().path("status").asText().equals("PENDING")) {
+                until(client, r -> r.name().equals("command") && r.data().path("commandId").asText().equals(commandId)
+                        && r.data().path("status").asText().equals("APPLIED"));
+            }
+
+            worker.endSession(room, sessionId, EndReason.OPERATOR_HANGUP);
+            Received ended = until(client, session(room, "ENDED"));
+            assertThat(ended.data().path("endReason").asText()).isEqualTo("OPERATOR_HANGUP");
+            Received endEvent = until(client, r -> r.name().equals("event") && r.data().path("type").asText().equals("SessionEnded"));
+            assertThat(endEvent.data().path("reason").asText()).isEqualTo("OPERATOR_HANGUP");
+        }
+    }
+
+    @Test
+    void aRoomsStreamStartsWithItsSessionEventsAndCommandsAndShowsOnlyThatRoom() throws Exception {
+        String room = Api.newRoom("snapshot");
+        String sessionId = worker.startSession(room);
+        Api.awaitSession(room, sessionId, "LIVE");
+        String commandId = Api.post(room, "say", Map.of("text", "One moment please.")).statusCode(200).extract().path("commandId");
+        String other = Api.newRoom("other");
+
+        try (SseClient client = stream("?room=" + URLEncoder.encode(room, StandardCharsets.UTF_8), TestTokens.admin())) {
+            List<Received> known = snapshot(client);
+            assertThat(known).extracting(Received::name).startsWith("session").contains("event", "command").endsWith("ready");
+            assertThat(known.stream().filter(r -> r.name().equals("command")).map(r -> r.data().path("commandId").asText() + " "
+                    + r.data().path("status").asText())).containsExactly(commandId + " APPLIED");
+
+            String otherSession = worker.startSession(other);
+            Api.awaitSession(other, otherSession, "LIVE");
+            worker.endSession(room, sessionId, EndReason.CALLER_HANGUP);
+            Received next = until(client, r -> r.name().equals("session"));
+            assertThat(next.data().path("room").asText()).as("another room's session is not sent").isEqualTo(room);
+            assertThat(next.data().path("state").asText()).isEqualTo("ENDED");
+        }
+
+        var events = given().get("/v1/sessions/{room}/events", room).then().statusCode(200).extract().jsonPath();
+        assertThat(events.getList("events.type", String.class)).containsExactly("SessionStarted", "SessionEnded");
+        assertThat(events.getString("events[1].reason")).isEqualTo("CALLER_HANGUP");
+        var commands = given().get("/v1/sessions/{room}/commands", room).then().statusCode(200).extract().jsonPath();
+        assertThat(commands.getList("commands.commandId", String.class)).containsExactly(commandId);
+        assertThat(commands.getString("commands[0].status")).isEqualTo("APPLIED");
+        assertThat(commands.getString("commands[0].type")).isEqualTo("Say");
+    }
+
+    @Test
+    void aTokenSeesOnlyItsTenantsCalls() throws Exception {
+        String ours = Api.newRoom("acme");
+        String theirs = Api.newRoom("globex");
+        String acme = TestTokens.ofTenant("acme");
+        try (SseClient client = stream("", acme)) {
+            List<Received> known = snapshot(client);
+            assertThat(known).filteredOn(r -> r.name().equals("session"))
+                    .allSatisfy(r -> assertThat(r.data().path("tenant").asText()).isEqualTo("acme"));
+            worker.startSession(theirs, "globex");
+            worker.startSession(ours, "acme");
+            Received next = until(client, r -> r.name().equals("session"));
+            assertThat(next.data().path("room").asText()).isEqualTo(ours);
+        }
+        given().header("Authorization", TestTokens.bearer(acme)).get("/v1/sessions/{room}/events", theirs)
+                .then().statusCode(404).contentType(containsString("application/problem+json"));
+        given().header("Authorization", TestTokens.bearer(acme)).get("/v1/sessions/{room}/commands", theirs)
+                .then().statusCode(404);
+        given().get("/v1/sessions/{room}/events", Api.newRoom("nobody")).then().statusCode(404)
+                .body("type", is("urn:switchboard:problem:session-not-found"));
+    }
+
+    @Test
+    void theStreamNeedsATokenWithCallsRead() throws Exception {
+        try (SseClient client = stream("", null)) {
+            assertThat(client.status()).isEqualTo(401);
+        }
+        try (SseClient client = stream("", TestTokens.token().without("calls:read").sign())) {
+            assertThat(client.status()).isEqualTo(403);
+            assertThat(client.contentType()).startsWith("application/problem+json");
+        }
+        given().queryParam("room", "r".repeat(300)).accept("text/event-stream").get("/v1/stream")
+                .then().statusCode(400).contentType(containsString("application/problem+json"));
+    }
+}

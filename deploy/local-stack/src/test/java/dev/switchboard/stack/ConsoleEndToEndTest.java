@@ -1,0 +1,249 @@
+package dev.switchboard.stack;
+
+import dev.switchboard.testing.llm.FakeLlmControl;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The web console in a real headless Chromium against the packaged stack the other end-to-end tests share: signed in by
+ * the link {@code ./switchboard up} prints, it lists a simulated call as it starts, shows a caller's line within a second
+ * of it being said, injects context (APPLIED, and the injected line appears), hangs up (the call ends with its reason),
+ * finds the call in history by a spoken word, downloads its SRT and deletes it after a confirmation. It takes screenshots of the main pages into
+ * target/console-screenshots; with -Dconsole.screenshots=update also into docs/console for the README.
+ */
+@ExtendWith(PackagedStack.Resolver.class)
+class ConsoleEndToEndTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    /** A word no other end-to-end test says, so history finds this call by it. */
+    private static final String WORD = "tangerine";
+    private static PackagedStack packaged;
+    private static ChromeDriver browser;
+    private static Path downloads;
+
+    @BeforeAll
+    static void openBrowser(PackagedStack shared) throws IOException {
+        packaged = shared;
+        downloads = Files.createTempDirectory("console-downloads");
+        browser = HeadlessChromium.start(downloads);
+    }
+
+    @AfterAll
+    static void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    private static String gateway() {
+        return packaged.url("context-gateway");
+    }
+
+    private static WebDriverWait waiting() {
+        return new WebDriverWait(browser, WAIT, Duration.ofMillis(50));
+    }
+
+    private static WebElement visible(By what) {
+        return waiting().until(ExpectedConditions.visibilityOfElementLocated(what));
+    }
+
+    private static void textAppears(By where, String text) {
+        waiting().withMessage(() -> "\"" + text + "\" in " + where + "; the page says: " + browser.findElement(By.tagName("main")).getText())
+                .until(ExpectedConditions.textToBePresentInElementLocated(where, text));
+    }
+
+    private static String token() {
+        return packaged.bearer().substring("Bearer ".length());
+    }
+
+    @Test
+    void aCallIsWatchedSteeredHungUpAndFoundInHistory() throws Exception {
+        var llm = new FakeLlmControl(packaged.llm.baseUrl());
+        llm.reset();
+        llm.replyText("Let me check on that order.");
+        llm.replyText("Good news: your tangerine blender ships tomorrow.");
+        String room = "console-" + System.nanoTime();
+        String worker = packaged.url("agent-worker");
+
+        // Signed in by the link: the token leaves the address at once and stays in the tab's session storage.
+        String token = token();
+        browser.get(gateway() + "/console/#token=" + token);
+        textAppears(By.cssSelector("main h1"), "Live calls");
+        waiting().until(d -> d.getCurrentUrl().endsWith("/console/#/live"));
+        assertThat(browser.getCurrentUrl()).doesNotContain("token");
+        assertThat((String) ((JavascriptExecutor) browser).executeScript("return sessionStorage.getItem('switchboard.console.token')"))
+                .isEqualTo(token);
+        textAppears(By.cssSelector("main .status"), "Live: updates as calls start and end.");
+
+        // A call starts: it appears in the live list without a reload.
+        given().contentType(ContentType.JSON).body(Map.of("room", room, "callerNumber", "+15550123"))
+                .post(worker + "/v1/simulated-calls").then().statusCode(201);
+        By row = By.cssSelector("#live-calls tr[data-room='" + room + "']");
+        visible(row);
+        assertThat(browser.findElement(row).getText()).contains(room, "inbound", "+15550123", "LIVE");
+        screenshot("live-calls");
+        assertReflowsAtDoubleZoom();
+
+        // Its page: a line the caller says shows up within a second.
+        browser.findElement(By.linkText(room)).click();
+        textAppears(By.id("call-state"), "Live");
+        textAppears(By.cssSelector(".transcript-panel .status"), "appear as they are said");
+        long said = System.nanoTime();
+        CompletableFuture<Void> utterance = CompletableFuture.runAsync(() -> given().contentType(ContentType.JSON)
+                .body(Map.of("text", "Hi, I ordered a " + WORD + " blender")).post(worker + "/v1/simulated-calls/" + room + "/utterances")
+                .then().statusCode(200));
+        new WebDriverWait(browser, Duration.ofSeconds(5), Duration.ofMillis(10))
+                .until(ExpectedConditions.textToBePresentInElementLocated(By.id("transcript"), "Caller: Hi, I ordered a " + WORD + " blender"));
+        long shownAfterMs = (System.nanoTime() - said) / 1_000_000;
+        System.out.printf("[console] the caller's line was on the call page %d ms after it was said%n", shownAfterMs);
+        assertThat(shownAfterMs).as("ms from the caller speaking to the line on the page").isLessThan(1000);
+        utterance.get();
+        textAppears(By.id("transcript"), "Agent: Let me check on that order.");
+        assertThat(browser.findElement(By.cssSelector("#transcript li[data-role='USER']")).getAttribute("class")).contains("user");
+
+        // Inject context, the agent answering at once: APPLIED, and the injected line in the transcript.
+        WebElement inject = browser.findElement(By.cssSelector("form[aria-label='Inject context']"));
+        inject.findElement(By.name("text")).sendKeys("Order 1042 ships tomorrow with UPS.");
+        inject.findElement(By.name("respond")).click();
+        inject.findElement(By.cssSelector("button[type='submit']")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElement(inject.findElement(By.tagName("output")), "APPLIED"));
+        textAppears(By.cssSelector("#transcript li[data-role='INJECTED']"), "Order 1042 ships tomorrow with UPS.");
+        textAppears(By.id("transcript"), "Agent: Good news: your " + WORD + " blender ships tomorrow.");
+        textAppears(By.id("commands"), "InjectContext");
+        assertThat(browser.findElement(By.id("commands")).getText()).contains("APPLIED");
+        assertThat(browser.findElement(By.id("events")).getText()).contains("Session started", "INBOUND SIMULATED call from +15550123");
+        screenshot("call");
+        // 200 % zoom on a laptop screen is a viewport half as wide and high: the page reflows instead of scrolling sideways.
+        assertReflowsAtDoubleZoom();
+
+        // Hang up with the agent's goodbye: APPLIED, and the call ends with its reason.
+        WebElement hangup = browser.findElement(By.cssSelector("form[aria-label='Hang up']"));
+        hangup.findElement(By.cssSelector("button[type='submit']")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElement(hangup.findElement(By.tagName("output")), "APPLIED"));
+        textAppears(By.id("call-state"), "Ended: OPERATOR_HANGUP");
+        textAppears(By.id("events"), "Session ended");
+        assertThat(browser.findElement(By.id("events")).getText()).contains("OPERATOR_HANGUP");
+        // A command for the ended call is refused in words, not sent.
+        assertThat(hangup.findElement(By.cssSelector("button[type='submit']")).isEnabled()).isFalse();
+
+        // History: found by a word the caller said, the word highlighted; its SRT downloaded.
+        browser.findElement(By.linkText("History")).click();
+        WebElement words = visible(By.name("q"));
+        words.sendKeys(WORD);
+        words.submit();
+        By hit = By.cssSelector("#hits a[href*='" + room + "']");
+        visible(hit);
+        assertThat(browser.findElements(By.cssSelector("#hits mark")).stream().map(WebElement::getText)).contains(WORD);
+        screenshot("history");
+        browser.findElement(hit).click();
+        textAppears(By.id("transcript"), "Caller: Hi, I ordered a " + WORD + " blender");
+        browser.findElement(By.cssSelector("button[data-format='srt']")).click();
+        Path srt = downloads.resolve(room + ".srt");
+        waiting().withMessage("the SRT download " + srt).until(d -> Files.exists(srt));
+        assertThat(Files.readString(srt)).containsPattern("(?m)\\A1\\n\\d\\d:\\d\\d:\\d\\d,\\d{3} --> \\d\\d:\\d\\d:\\d\\d,\\d{3}\\nCaller: Hi, I ordered a "
+                + WORD + " blender\\n\\n2\\n");
+
+        // Deleting asks first (Cancel is the default); confirmed, the call's transcript is gone.
+        By delete = By.xpath("//button[normalize-space()='Delete this call…']");
+        browser.findElement(delete).click();
+        WebElement dialog = visible(By.cssSelector("dialog.confirm"));
+        assertThat(dialog.getText()).contains("Delete the call " + room + "?", "cannot be undone");
+        assertThat(browser.switchTo().activeElement().getText()).isEqualTo("Cancel");
+        dialog.findElement(By.cssSelector("button[value='cancel']")).click();
+        given().get(packaged.url("transcript-service") + "/v1/sessions/" + room + "/transcript").then().statusCode(200);
+        browser.findElement(delete).click();
+        visible(By.cssSelector("dialog.confirm")).findElement(By.cssSelector("button[value='delete']")).click();
+        waiting().until(d -> d.getCurrentUrl().endsWith("#/history"));
+        given().get(packaged.url("transcript-service") + "/v1/sessions/" + room + "/transcript").then().statusCode(404);
+    }
+
+    @Test
+    void anExpiredTokenIsToldInWordsAndTheConsoleAsksForAnother() {
+        String expired = LocalAuth.ensure(packaged.settings.stateDirectory()).sign("stack-test", "default", LocalAuth.ALL_SCOPES,
+                Duration.ofMinutes(-5));
+        browser.get(gateway() + "/console/#token=" + expired);
+        textAppears(By.tagName("main"), "Your token has expired. Sign in with a new one.");
+        WebElement field = visible(By.id("token"));
+        assertThat(browser.findElement(By.cssSelector("label[for='token']")).getText()).isEqualTo("Token");
+        field.sendKeys(token());
+        field.submit();
+        visible(By.cssSelector("main h1"));
+        textAppears(By.cssSelector("main h1"), "Live calls");
+    }
+
+    @Test
+    void aMissingScopeAndAnUnconfiguredDialAreToldInWords() {
+        String watcher = LocalAuth.ensure(packaged.settings.stateDirectory()).sign("stack-watcher", "default",
+                java.util.List.of("calls:read", "calls:dial"), Duration.ofHours(1));
+        browser.get(gateway() + "/console/#token=" + watcher);
+        textAppears(By.cssSelector("main h1"), "Live calls");
+        browser.findElement(By.linkText("History")).click();
+        textAppears(By.tagName("main"), "Your token may not do this: it needs the scope transcripts:read.");
+        assertThat(browser.findElement(By.tagName("main")).getText()).doesNotContain("{", "urn:switchboard");
+
+        browser.findElement(By.linkText("Place a call")).click();
+        WebElement number = visible(By.name("to"));
+        number.sendKeys("+15551234567");
+        number.submit();
+        textAppears(By.tagName("main"), "Outbound calls are not set up here");
+        browser.get(gateway() + "/console/#token=" + token()); // the next test signs in as before
+    }
+
+    private static Object script(String code) {
+        return ((JavascriptExecutor) browser).executeScript(code);
+    }
+
+    private static void assertReflowsAtDoubleZoom() {
+        Dimension size = browser.manage().window().getSize();
+        try {
+            browser.manage().window().setSize(new Dimension(size.width / 2, size.height / 2));
+            waiting().until(d -> ((Number) script("return window.innerWidth")).intValue() <= size.width / 2);
+            long overflow = ((Number) script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")).longValue();
+            assertThat(overflow).as("pixels the page is wider than the window at 200 %% zoom").isLessThanOrEqualTo(0);
+        } finally {
+            browser.manage().window().setSize(size);
+        }
+    }
+
+    /** The whole page (the window made as tall as the page for the shot, at most 2400 px). */
+    private static void screenshot(String page) throws IOException {
+        Dimension size = browser.manage().window().getSize();
+        int height = ((Number) script("return Math.ceil(document.documentElement.scrollHeight)")).intValue();
+        browser.manage().window().setSize(new Dimension(size.width, Math.clamp(height + (size.height - ((Number) script("return window.innerHeight")).intValue()), size.height, 2400)));
+        Path shot;
+        try {
+            shot = browser.getScreenshotAs(OutputType.FILE).toPath();
+        } finally {
+            browser.manage().window().setSize(size);
+        }
+        Path target = Path.of("target", "console-screenshots", page + ".png");
+        Files.createDirectories(target.getParent());
+        Files.copy(shot, target, StandardCopyOption.REPLACE_EXISTING);
+        if ("update".equals(System.getProperty("console.screenshots"))) {
+            Path docs = TestStacks.repositoryRoot().resolve("docs/console/" + page + ".png");
+            Files.createDirectories(docs.getParent());
+            Files.copy(shot, docs, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}
