@@ -55,7 +55,8 @@ public class SegmentWriter {
                 injected_by_kind = EXCLUDED.injected_by_kind, injected_by_id = EXCLUDED.injected_by_id,
                 injected_by_name = EXCLUDED.injected_by_name, command_id = EXCLUDED.command_id, label = EXCLUDED.label,
                 created_at = EXCLUDED.created_at, redactions = EXCLUDED.redactions, search_config = EXCLUDED.search_config
-            WHERE NOT g.is_final AND (EXCLUDED.is_final OR EXCLUDED.revision > g.revision)""";
+            WHERE NOT g.is_final AND (EXCLUDED.is_final OR EXCLUDED.revision > g.revision)
+            RETURNING g.session_id""";
 
     // A segment can arrive before its session's SessionStarted: a placeholder row keeps it listable. Until the start
     // is known, the earliest implied start wins; the guard makes a repeat a no-op.
@@ -66,6 +67,13 @@ public class SegmentWriter {
             ORDER BY id
             ON CONFLICT (session_id) DO UPDATE SET started_at = EXCLUDED.started_at
             WHERE NOT s.start_known AND EXCLUDED.started_at < s.started_at""";
+
+    // Every transaction that changes a session's lines also updates its session row, in the same transaction, which gives
+    // the row a new version (xmin) while every column keeps its value (what is stored stays as it was; ReplayTest). A
+    // transcript rendered after reading version X is kept under X (RenderedTranscripts); a line committed later comes
+    // with a later version of the row, so that rendering is never served again. (The placeholder upsert above already
+    // locked these rows: this takes no new lock.)
+    private static final String LINES_CHANGED = "UPDATE sessions SET start_known = start_known WHERE session_id = ANY(?)";
 
     private static final String UNIQUE_VIOLATION = "23505";
 
@@ -118,6 +126,7 @@ public class SegmentWriter {
                 List<SegmentRow> keep = deleted.isEmpty() ? rows : rows.stream().filter(r -> !deleted.contains(r.sessionId())).toList();
                 deleted.forEach(sessions::remove);
                 int changed = 0;
+                Set<UUID> changedSessions = new HashSet<>();
                 if (!keep.isEmpty()) {
                     placeholders(connection, sessions);
                     List<SegmentRow> upsert = keep;
@@ -128,14 +137,19 @@ public class SegmentWriter {
                         if (!fresh.isEmpty()) {
                             copy(pg, "segments", fresh);
                             changed += fresh.size();
+                            fresh.forEach(r -> changedSessions.add(r.sessionId()));
                         }
                     }
                     if (!upsert.isEmpty()) {
                         copy(pg, "segment_staging", upsert);
-                        try (Statement statement = connection.createStatement()) {
-                            changed += statement.executeUpdate(UPSERT);
+                        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(UPSERT)) {
+                            while (rs.next()) {
+                                changed++;
+                                changedSessions.add(rs.getObject(1, UUID.class));
+                            }
                         }
                     }
+                    linesChanged(connection, changedSessions);
                 }
                 connection.commit();
                 return new Result(changed, keep.size() - changed, rows.size() - keep.size());
@@ -145,6 +159,16 @@ public class SegmentWriter {
             } finally {
                 Jdbc.restoreAutoCommit(connection);
             }
+        }
+    }
+
+    private static void linesChanged(Connection connection, Set<UUID> sessionIds) throws SQLException {
+        if (sessionIds.isEmpty()) {
+            return; // a redelivery or a replay changed nothing: the session rows stay as they are
+        }
+        try (PreparedStatement statement = connection.prepareStatement(LINES_CHANGED)) {
+            statement.setArray(1, connection.createArrayOf("uuid", sessionIds.toArray()));
+            statement.executeUpdate();
         }
     }
 
