@@ -57,8 +57,8 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The figures issue 6 asks for, on the real broker and database of this machine. Not part of the normal test run
- * (surefire excludes *Benchmark); run it with
+ * The figures issues 6 and 14 ask for, on the real broker and database of this machine. Not part of the normal test
+ * run (surefire excludes the tag "benchmark"); run it with
  * <pre>mvn -B -ntp -pl transcript-service -am verify -Pbenchmark</pre>
  * Sizes: -Dbenchmark.ingest.calls=200 (one-hour calls of 1200 lines pushed through Kafka),
  * -Dbenchmark.search.segments=1000000 (lines stored before the latency runs).
@@ -71,7 +71,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * indexes and generated search column. The ratio of the two is the ingestion's efficiency.</li>
  * <li>More lines are copied in until the store holds the search corpus size, then VACUUM ANALYZE.</li>
  * <li>Latency over HTTP (keep-alive, sequential, after a warm-up) of GET /v1/sessions/{room}/transcript of a one-hour
- * call (1200 lines, JSON), and of GET /v1/search?q= for rare, domain, two-word and phrase queries.</li>
+ * call (1200 lines, JSON; unchanged between fetches, so served as kept after the first), then the first fetch of
+ * each other ingested call (rendered from the database), and of GET /v1/search?q= for rare, domain, two-word and
+ * phrase queries.</li>
  * </ol>
  */
 @Tag("benchmark")
@@ -112,7 +114,7 @@ class TranscriptBenchmark {
         String oneHourRoom = ingested.getFirst().getRoom();
         ingested = null;
         fillTo(corpus, searchSegments);
-        transcriptLatency(oneHourRoom);
+        transcriptLatency(oneHourRoom, calls);
         searchLatency(corpus);
 
         StringBuilder report = new StringBuilder("\n==== transcript-service benchmark ====\n");
@@ -184,7 +186,7 @@ class TranscriptBenchmark {
         double copyRate = rows.size() / seconds;
         double ingestRate = Double.parseDouble(results.remove("ingestion rate (internal)"));
         results.put("raw COPY of the same rows (same indexes)", String.format("%.2f s = %,.0f lines/s", seconds, copyRate));
-        results.put("ingestion / raw COPY", String.format("%.2f (goal >= 0.5)", ingestRate / copyRate));
+        results.put("ingestion / raw COPY", String.format("%.2f (goal >= 0.8)", ingestRate / copyRate));
     }
 
     /** Copies more calls straight into the store until it holds the search corpus. */
@@ -222,12 +224,20 @@ class TranscriptBenchmark {
         results.put("database size", querySingle("SELECT pg_size_pretty(pg_database_size(current_database()))"));
     }
 
-    private void transcriptLatency(String room) throws Exception {
+    private void transcriptLatency(String room, int calls) throws Exception {
         URI json = base.toURI().resolve("v1/sessions/" + room + "/transcript");
         String body = get(json, "application/json");
         assertThat(body).contains("\"segments\"");
         long[] latencies = measure(List.of(json), 100, 1000, "application/json");
-        results.put("transcript fetch, one-hour call (1200 lines, JSON, " + body.length() / 1024 + " KiB)", percentiles(latencies) + " (goal p99 < 20 ms)");
+        results.put("transcript fetch, one-hour call (1200 lines, JSON, " + body.length() / 1024 + " KiB)", percentiles(latencies) + " (goal p99 < 10 ms)");
+        // The same fetch of transcripts nobody fetched before: rendered from the database, not kept yet.
+        List<URI> firstFetches = new ArrayList<>();
+        for (int c = 1; c < calls; c++) {
+            firstFetches.add(base.toURI().resolve("v1/sessions/bench-" + c + "/transcript"));
+        }
+        if (!firstFetches.isEmpty()) {
+            results.put("  first fetch of each other call (not kept yet)", percentiles(measure(firstFetches, 0, firstFetches.size(), "application/json")));
+        }
         long[] text = measure(List.of(base.toURI().resolve("v1/sessions/" + room + "/transcript?format=text")), 50, 500, "text/plain");
         results.put("transcript fetch, one-hour call, text", percentiles(text));
         long[] small = measure(List.of(base.toURI().resolve("v1/sessions/" + room)), 50, 500, "application/json");
@@ -284,7 +294,7 @@ class TranscriptBenchmark {
             Arrays.stream(latencies).forEach(overall::add);
             results.put("search: " + entry.getKey(), percentiles(latencies));
         }
-        results.put("search: all queries (first page of 50)", percentiles(overall.stream().mapToLong(Long::longValue).toArray()) + " (goal p99 < 100 ms)");
+        results.put("search: all queries (first page of 50)", percentiles(overall.stream().mapToLong(Long::longValue).toArray()) + " (goal p99 < 50 ms)");
         results.put("search: lines matching the most frequent support word", querySingle(
                 "SELECT count(*) FROM segments WHERE tsv @@ websearch_to_tsquery('english', '" + BenchmarkCorpus.DOMAIN[0] + "')"));
     }

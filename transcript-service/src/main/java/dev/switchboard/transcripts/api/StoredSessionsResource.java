@@ -10,15 +10,14 @@ import dev.switchboard.kit.problem.ProblemException;
 import dev.switchboard.transcripts.audit.AuditTrail;
 import dev.switchboard.transcripts.config.TranscriptsConfig;
 import dev.switchboard.transcripts.format.TranscriptFormat;
-import dev.switchboard.transcripts.format.TranscriptRenderer;
 import dev.switchboard.transcripts.store.SearchConfigs;
-import dev.switchboard.transcripts.store.SegmentRow;
 import dev.switchboard.transcripts.store.SessionDeleter;
 import dev.switchboard.transcripts.store.SessionFilter;
 import dev.switchboard.transcripts.store.SessionQueries;
 import dev.switchboard.transcripts.store.SessionRow;
 import dev.switchboard.transcripts.store.SessionSort;
 import dev.switchboard.transcripts.store.TranscriptQueries;
+import dev.switchboard.transcripts.store.TranscriptQueries.VersionedSession;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -28,6 +27,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -39,7 +39,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 
 import java.sql.SQLException;
-import java.util.List;
 import java.util.UUID;
 
 /** Stored sessions and their transcripts. A room means its latest session unless ?sessionId= names another. */
@@ -56,9 +55,11 @@ public class StoredSessionsResource {
     private final TranscriptsConfig config;
     private final CurrentCaller caller;
     private final AuditTrail audit;
+    private final RenderedTranscripts rendered;
 
     StoredSessionsResource(SessionQueries sessions, TranscriptQueries transcripts, SessionDeleter deleter, SearchConfigs searchConfigs,
-                     TranscriptsConfig config, CurrentCaller caller, AuditTrail audit) {
+                     TranscriptsConfig config, CurrentCaller caller, AuditTrail audit, RenderedTranscripts rendered) {
+        this.rendered = rendered;
         this.caller = caller;
         this.audit = audit;
         this.sessions = sessions;
@@ -121,28 +122,32 @@ public class StoredSessionsResource {
     @Operation(summary = "A session's transcript",
             description = "Ordered by startMs, then sequence. Format by ?format= (json, text, srt, vtt) or else the Accept header"
                     + " (application/json, text/plain, application/x-subrip, text/vtt). Text reads like '[00:01.2] Caller: ...';"
-                    + " SRT and WebVTT cues carry the speaker (WebVTT as a <v Speaker> voice span).")
+                    + " SRT and WebVTT cues carry the speaker (WebVTT as a <v Speaker> voice span). Every response has an ETag;"
+                    + " If-None-Match with it answers 304 while the transcript is unchanged.")
     @APIResponse(responseCode = "200", content = {
             @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TranscriptViews.TranscriptView.class)),
             @Content(mediaType = MediaType.TEXT_PLAIN, schema = @Schema(type = SchemaType.STRING)),
             @Content(mediaType = "application/x-subrip", schema = @Schema(type = SchemaType.STRING)),
             @Content(mediaType = "text/vtt", schema = @Schema(type = SchemaType.STRING))})
+    @APIResponse(responseCode = "304", description = "Unchanged since the ETag given in If-None-Match")
     @APIResponse(responseCode = "400", description = "Unknown format", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No session stored for this room", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "406", description = "None of the accepted media types is offered", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response transcript(@PathParam("room") String room,
                                @Parameter(description = "A session of this room other than its latest") @QueryParam("sessionId") String sessionId,
                                @Parameter(description = "json, text, srt or vtt; wins over the Accept header") @QueryParam("format") String format,
-                               @Context HttpHeaders headers) throws SQLException {
+                               @Context HttpHeaders headers, @Context Request request) throws SQLException {
         TranscriptFormat chosen = chooseFormat(format, headers);
-        SessionRow session = find(room, sessionId);
-        List<SegmentRow> segments = transcripts.segments(session.sessionId());
-        Object body = chosen == TranscriptFormat.JSON
-                ? new TranscriptViews.TranscriptView(TranscriptViews.SessionView.of(session, (long) segments.size()), segments.stream().map(TranscriptViews.SegmentView::of).toList())
-                : TranscriptRenderer.render(chosen, session, segments);
-        Response.ResponseBuilder response = Response.ok(body, chosen.mediaType()).header(HttpHeaders.VARY, HttpHeaders.ACCEPT);
+        VersionedSession found = findVersioned(room, sessionId);
+        RenderedTranscripts.Rendered transcript = rendered.of(found, chosen);
+        Response.ResponseBuilder unchanged = request.evaluatePreconditions(transcript.tag());
+        if (unchanged != null) {
+            return unchanged.tag(transcript.tag()).header(HttpHeaders.VARY, HttpHeaders.ACCEPT).build();
+        }
+        Response.ResponseBuilder response = Response.ok(transcript.body(), chosen.mediaType()).tag(transcript.tag())
+                .header(HttpHeaders.VARY, HttpHeaders.ACCEPT);
         if (chosen == TranscriptFormat.SRT || chosen == TranscriptFormat.VTT) {
-            response.header("Content-Disposition", "inline; filename=\"" + fileName(session) + "." + chosen.parameter() + "\"");
+            response.header("Content-Disposition", "inline; filename=\"" + fileName(found.session()) + "." + chosen.parameter() + "\"");
         }
         return response.build();
     }
@@ -169,9 +174,14 @@ public class StoredSessionsResource {
     }
 
     private SessionRow find(String room, String sessionId) throws SQLException {
+        return findVersioned(room, sessionId).session();
+    }
+
+    /** Read from the database on every request: only a stored session of the caller's tenant is found. */
+    private VersionedSession findVersioned(String room, String sessionId) throws SQLException {
         String name = Params.room(room);
         UUID id = Params.uuid("sessionId", sessionId);
-        return transcripts.session(name, id, caller.get().tenantFilter()).orElseThrow(() -> ProblemException.notFound(id == null
+        return transcripts.versionedSession(name, id, caller.get().tenantFilter()).orElseThrow(() -> ProblemException.notFound(id == null
                 ? "no session stored for room '" + name + "'"
                 : "no session " + id + " stored for room '" + name + "'"));
     }

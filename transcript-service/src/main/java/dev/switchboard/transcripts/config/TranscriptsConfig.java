@@ -113,6 +113,13 @@ public interface TranscriptsConfig {
 
         @WithName("max-page-size")
         int maxPageSize();
+
+        /**
+         * Memory for rendered transcripts, kept per session and format while the session and its lines are unchanged
+         * (0 keeps none). A one-hour call is about 0.5 MB as JSON.
+         */
+        @WithName("transcript-cache-size")
+        io.quarkus.runtime.configuration.MemorySize transcriptCacheSize();
     }
 
     interface Ingest {

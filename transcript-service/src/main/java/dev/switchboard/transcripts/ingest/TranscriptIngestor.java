@@ -84,6 +84,13 @@ public class TranscriptIngestor {
     private record Candidate(SegmentRow row, KafkaRecord<String, TranscriptSegment> record) {
     }
 
+    /** A winning candidate with its COPY line, made on the consumer's thread while the writer writes the previous batch. */
+    private record Prepared(Candidate candidate, SegmentWriter.Line line) {
+        SegmentRow row() {
+            return candidate.row();
+        }
+    }
+
     void stop(@Observes ShutdownEvent event) {
         writerThread.shutdown();
         try {
@@ -118,11 +125,12 @@ public class TranscriptIngestor {
                 deadLettered.add(deadLetters.send(record, Poison.invalid(e)));
             }
         }
+        List<Prepared> prepared = winners.values().stream().map(c -> new Prepared(c, SegmentWriter.Line.of(c.row()))).toList();
         inFlight.acquireUninterruptibly();
         try {
             writerThread.execute(() -> {
                 try {
-                    store(batch, new ArrayList<>(winners.values()), deadLettered);
+                    store(batch, prepared, deadLettered);
                 } finally {
                     inFlight.release();
                 }
@@ -136,7 +144,7 @@ public class TranscriptIngestor {
     }
 
     /** On the writer thread: write, wait for the dead letters, acknowledge. */
-    private void store(KafkaRecordBatch<String, TranscriptSegment> batch, List<Candidate> candidates, List<Uni<Void>> deadLettered) {
+    private void store(KafkaRecordBatch<String, TranscriptSegment> batch, List<Prepared> candidates, List<Uni<Void>> deadLettered) {
         int records = batch.getRecords().size();
         try {
             Instant writing = Instant.now();
@@ -159,13 +167,14 @@ public class TranscriptIngestor {
      * With tracing on, each stored line gets a span in the trace of the worker that published it, covering the
      * write of its batch, so a trace runs from the spoken (or injected) line to its row in PostgreSQL.
      */
-    private void traceStored(List<Candidate> candidates, List<SegmentRow> stored, Instant writing) {
+    private void traceStored(List<Prepared> candidates, List<SegmentRow> stored, Instant writing) {
         if (!traces.enabled()) {
             return;
         }
         Instant written = Instant.now();
         Set<SegmentRow> storedRows = new HashSet<>(stored);
-        for (Candidate candidate : candidates) {
+        for (Prepared prepared : candidates) {
+            Candidate candidate = prepared.candidate();
             if (storedRows.contains(candidate.row())) {
                 traces.span("store transcript segment", traces.contextOf(candidate.record()))
                         .setStartTimestamp(writing)
@@ -178,18 +187,20 @@ public class TranscriptIngestor {
     }
 
     /** Writes the batch; when the database rejects it for its content, writes row by row to find the culprit. */
-    private List<SegmentRow> write(List<Candidate> candidates, List<Uni<Void>> deadLettered) throws IngestRetry.Stopping {
-        List<SegmentRow> rows = candidates.stream().map(Candidate::row).toList();
+    private List<SegmentRow> write(List<Prepared> candidates, List<Uni<Void>> deadLettered) throws IngestRetry.Stopping {
+        List<SegmentRow> rows = candidates.stream().map(Prepared::row).toList();
+        List<SegmentWriter.Line> lines = candidates.stream().map(Prepared::line).toList();
         try {
-            count(retry.run("writing " + rows.size() + " segment(s)", () -> timed(rows)), rows);
+            count(retry.run("writing " + rows.size() + " segment(s)", () -> timed(lines)), rows);
             return rows;
         } catch (SQLException e) {
             LOG.warnf("a batch of %d segment(s) was rejected, storing them one by one: %s", rows.size(), SqlErrors.describe(e));
         }
         List<SegmentRow> stored = new ArrayList<>();
-        for (Candidate candidate : candidates) {
+        for (Prepared prepared : candidates) {
+            Candidate candidate = prepared.candidate();
             try {
-                count(retry.run("writing segment " + candidate.row().segmentId(), () -> writer.write(List.of(candidate.row()))),
+                count(retry.run("writing segment " + candidate.row().segmentId(), () -> writer.writeLines(List.of(prepared.line()))),
                         List.of(candidate.row()));
                 stored.add(candidate.row());
             } catch (SQLException e) {
@@ -200,10 +211,10 @@ public class TranscriptIngestor {
         return stored;
     }
 
-    private SegmentWriter.Result timed(List<SegmentRow> rows) throws SQLException {
+    private SegmentWriter.Result timed(List<SegmentWriter.Line> lines) throws SQLException {
         Timer.Sample sample = Timer.start();
         try {
-            return writer.write(rows);
+            return writer.writeLines(lines);
         } finally {
             sample.stop(writeTimer);
         }

@@ -3,9 +3,9 @@ package dev.switchboard.transcripts.store;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
-import java.io.IOException;
-import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -55,7 +55,8 @@ public class SegmentWriter {
                 injected_by_kind = EXCLUDED.injected_by_kind, injected_by_id = EXCLUDED.injected_by_id,
                 injected_by_name = EXCLUDED.injected_by_name, command_id = EXCLUDED.command_id, label = EXCLUDED.label,
                 created_at = EXCLUDED.created_at, redactions = EXCLUDED.redactions, search_config = EXCLUDED.search_config
-            WHERE NOT g.is_final AND (EXCLUDED.is_final OR EXCLUDED.revision > g.revision)""";
+            WHERE NOT g.is_final AND (EXCLUDED.is_final OR EXCLUDED.revision > g.revision)
+            RETURNING g.session_id""";
 
     // A segment can arrive before its session's SessionStarted: a placeholder row keeps it listable. Until the start
     // is known, the earliest implied start wins; the guard makes a repeat a no-op.
@@ -67,10 +68,27 @@ public class SegmentWriter {
             ON CONFLICT (session_id) DO UPDATE SET started_at = EXCLUDED.started_at
             WHERE NOT s.start_known AND EXCLUDED.started_at < s.started_at""";
 
+    // Every transaction that changes a session's lines also updates its session row, in the same transaction, which gives
+    // the row a new version (xmin) while every column keeps its value (what is stored stays as it was; ReplayTest). A
+    // transcript rendered after reading version X is kept under X (RenderedTranscripts); a line committed later comes
+    // with a later version of the row, so that rendering is never served again. (The placeholder upsert above already
+    // locked these rows: this takes no new lock.)
+    private static final String LINES_CHANGED = "UPDATE sessions SET start_known = start_known WHERE session_id = ANY(?)";
+
     private static final String UNIQUE_VIOLATION = "23505";
 
     /** What a batch did. */
     public record Result(int changed, int unchanged, int deletedSessions) {
+    }
+
+    /**
+     * A row with its line in COPY text format (UTF-8). The ingestion makes the lines while the previous batch is being
+     * written, so the writer, whose transaction the database waits on, only sends bytes.
+     */
+    public record Line(SegmentRow row, byte[] copyText) {
+        public static Line of(SegmentRow row) {
+            return new Line(row, SegmentWriter.copyText(List.of(row)).getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     private final AgroalDataSource dataSource;
@@ -83,18 +101,23 @@ public class SegmentWriter {
 
     /** Stores the rows (one per segmentId) in one transaction; rows of deleted sessions are dropped. */
     public Result write(List<SegmentRow> rows) throws SQLException {
-        if (rows.isEmpty()) {
+        return writeLines(rows.stream().map(Line::of).toList());
+    }
+
+    /** As {@link #write}, with the COPY lines made already. */
+    public Result writeLines(List<Line> lines) throws SQLException {
+        if (lines.isEmpty()) {
             return new Result(0, 0, 0);
         }
         try {
-            return write(rows, true);
+            return write(lines, true);
         } catch (SQLException e) {
             if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
                 throw e;
             }
             // Another writer stored one of the "new" segments between the check and the COPY (only possible while two
             // instances briefly share a partition during a rebalance): the upsert path resolves it row by row.
-            return write(rows, false);
+            return write(lines, false);
         }
     }
 
@@ -103,9 +126,10 @@ public class SegmentWriter {
      *                    (a segment is usually seen once) and COPY's multi-row insert is several times faster than
      *                    INSERT ... ON CONFLICT; versions of segments already stored always take the upsert.
      */
-    private Result write(List<SegmentRow> rows, boolean copyNewRows) throws SQLException {
+    private Result write(List<Line> rows, boolean copyNewRows) throws SQLException {
         Map<UUID, SessionHint> sessions = new TreeMap<>();
-        for (SegmentRow row : rows) {
+        for (Line line : rows) {
+            SegmentRow row = line.row();
             sessions.merge(row.sessionId(), new SessionHint(row.room(), row.impliedSessionStart(), row.tenant()), SessionHint::earliest);
         }
         try (Connection connection = dataSource.getConnection()) {
@@ -115,27 +139,33 @@ public class SegmentWriter {
             try {
                 SessionLocks.shared(connection, sessions.keySet());
                 Set<UUID> deleted = Tombstones.deletedAmong(connection, sessions.keySet());
-                List<SegmentRow> keep = deleted.isEmpty() ? rows : rows.stream().filter(r -> !deleted.contains(r.sessionId())).toList();
+                List<Line> keep = deleted.isEmpty() ? rows : rows.stream().filter(l -> !deleted.contains(l.row().sessionId())).toList();
                 deleted.forEach(sessions::remove);
                 int changed = 0;
+                Set<UUID> changedSessions = new HashSet<>();
                 if (!keep.isEmpty()) {
                     placeholders(connection, sessions);
-                    List<SegmentRow> upsert = keep;
+                    List<Line> upsert = keep;
                     if (copyNewRows) {
                         Set<UUID> stored = storedAmong(connection, keep);
-                        List<SegmentRow> fresh = keep.stream().filter(r -> !stored.contains(r.segmentId())).toList();
-                        upsert = keep.stream().filter(r -> stored.contains(r.segmentId())).toList();
+                        List<Line> fresh = keep.stream().filter(l -> !stored.contains(l.row().segmentId())).toList();
+                        upsert = keep.stream().filter(l -> stored.contains(l.row().segmentId())).toList();
                         if (!fresh.isEmpty()) {
                             copy(pg, "segments", fresh);
                             changed += fresh.size();
+                            fresh.forEach(l -> changedSessions.add(l.row().sessionId()));
                         }
                     }
                     if (!upsert.isEmpty()) {
                         copy(pg, "segment_staging", upsert);
-                        try (Statement statement = connection.createStatement()) {
-                            changed += statement.executeUpdate(UPSERT);
+                        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(UPSERT)) {
+                            while (rs.next()) {
+                                changed++;
+                                changedSessions.add(rs.getObject(1, UUID.class));
+                            }
                         }
                     }
+                    linesChanged(connection, changedSessions);
                 }
                 connection.commit();
                 return new Result(changed, keep.size() - changed, rows.size() - keep.size());
@@ -148,10 +178,20 @@ public class SegmentWriter {
         }
     }
 
-    private static Set<UUID> storedAmong(Connection connection, List<SegmentRow> rows) throws SQLException {
+    private static void linesChanged(Connection connection, Set<UUID> sessionIds) throws SQLException {
+        if (sessionIds.isEmpty()) {
+            return; // a redelivery or a replay changed nothing: the session rows stay as they are
+        }
+        try (PreparedStatement statement = connection.prepareStatement(LINES_CHANGED)) {
+            statement.setArray(1, connection.createArrayOf("uuid", sessionIds.toArray()));
+            statement.executeUpdate();
+        }
+    }
+
+    private static Set<UUID> storedAmong(Connection connection, List<Line> rows) throws SQLException {
         Set<UUID> stored = new HashSet<>();
         try (PreparedStatement statement = connection.prepareStatement("SELECT segment_id FROM segments WHERE segment_id = ANY(?)")) {
-            statement.setArray(1, connection.createArrayOf("uuid", rows.stream().map(SegmentRow::segmentId).toArray()));
+            statement.setArray(1, connection.createArrayOf("uuid", rows.stream().map(l -> l.row().segmentId()).toArray()));
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
                     stored.add(rs.getObject(1, UUID.class));
@@ -192,12 +232,22 @@ public class SegmentWriter {
         }
     }
 
-    private static void copy(PGConnection pg, String table, List<SegmentRow> rows) throws SQLException {
-        String data = copyText(rows);
+    private static void copy(PGConnection pg, String table, List<Line> lines) throws SQLException {
+        CopyIn copy = pg.getCopyAPI().copyIn("COPY " + table + " (" + COLUMNS + ") FROM STDIN");
         try {
-            pg.getCopyAPI().copyIn("COPY " + table + " (" + COLUMNS + ") FROM STDIN", new StringReader(data));
-        } catch (IOException e) {
-            throw new SQLException("COPY into " + table + " failed: " + e.getMessage(), "08006", e);
+            for (Line line : lines) {
+                copy.writeToCopy(line.copyText(), 0, line.copyText().length);
+            }
+            copy.endCopy();
+        } catch (SQLException e) {
+            if (copy.isActive()) {
+                try {
+                    copy.cancelCopy();
+                } catch (SQLException cancel) {
+                    e.addSuppressed(cancel);
+                }
+            }
+            throw e;
         }
     }
 

@@ -2,6 +2,7 @@ package dev.switchboard.transcripts.store;
 
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -56,9 +57,11 @@ public class SessionDeleter {
     }
 
     private final AgroalDataSource dataSource;
+    private final Event<SessionsDeleted> deletions;
 
-    SessionDeleter(AgroalDataSource dataSource) {
+    SessionDeleter(AgroalDataSource dataSource, Event<SessionsDeleted> deletions) {
         this.dataSource = dataSource;
+        this.deletions = deletions;
     }
 
     /** Every session stored under the room, so that repeating the request can never remove a later call of the same room. */
@@ -117,7 +120,7 @@ public class SessionDeleter {
         }
     }
 
-    private static Deleted delete(Connection connection, List<Victim> victims, String reason) throws SQLException {
+    private Deleted delete(Connection connection, List<Victim> victims, String reason) throws SQLException {
         if (victims.isEmpty()) {
             return Deleted.NOTHING;
         }
@@ -157,6 +160,8 @@ public class SessionDeleter {
                 }
             }
             connection.commit();
+            // Every id asked for, not only those with a row: a rendering may outlive its row only in memory.
+            deletions.fire(new SessionsDeleted(ids));
             long segments = segmentsOf.values().stream().mapToLong(Long::longValue).sum();
             return new Deleted(sessions, segments, byTenant);
         } catch (SQLException | RuntimeException e) {

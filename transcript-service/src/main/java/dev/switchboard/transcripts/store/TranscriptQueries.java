@@ -28,7 +28,20 @@ public class TranscriptQueries {
 
     /** As {@link #session(String, UUID)}, among one tenant's sessions (null: every tenant's). */
     public Optional<SessionRow> session(String room, UUID sessionId, String tenant) throws SQLException {
-        String sql = "SELECT " + Rows.SESSION_COLUMNS + " FROM sessions s WHERE s.room = ?"
+        return versionedSession(room, sessionId, tenant).map(VersionedSession::session);
+    }
+
+    /**
+     * A session with the version of its row: PostgreSQL's {@code xmin}, the transaction that wrote this version of the
+     * row. Every update of the row gives it a new one, and every change of the session's lines updates the row in the
+     * same transaction (SegmentWriter), so as long as the version is the same, so are the session and its lines.
+     */
+    public record VersionedSession(SessionRow session, long version) {
+    }
+
+    /** As {@link #session(String, UUID, String)}, with the version of the row. */
+    public Optional<VersionedSession> versionedSession(String room, UUID sessionId, String tenant) throws SQLException {
+        String sql = "SELECT " + Rows.SESSION_COLUMNS + ", s.xmin::text::bigint AS row_version FROM sessions s WHERE s.room = ?"
                 + (tenant == null ? "" : " AND s.tenant = ?")
                 + (sessionId == null ? " ORDER BY s.started_at DESC LIMIT 1" : " AND s.session_id = ?");
         try (Connection connection = dataSource.getConnection();
@@ -42,7 +55,7 @@ public class TranscriptQueries {
                 statement.setObject(parameter, sessionId);
             }
             try (ResultSet rs = statement.executeQuery()) {
-                return rs.next() ? Optional.of(Rows.session(rs)) : Optional.empty();
+                return rs.next() ? Optional.of(new VersionedSession(Rows.session(rs), rs.getLong("row_version"))) : Optional.empty();
             }
         }
     }
