@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.events.EndReason;
 import dev.switchboard.gateway.support.Api;
 import dev.switchboard.gateway.support.FakeWorker;
-import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.testing.http.SseClient;
 import dev.switchboard.testing.KafkaTestResource;
 import dev.switchboard.testing.auth.TestTokens;
 import io.quarkus.test.common.TestResourceScope;

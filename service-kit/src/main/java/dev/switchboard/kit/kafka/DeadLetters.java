@@ -102,9 +102,7 @@ public class DeadLetters {
         try {
             handler.accept(message.getPayload());
         } catch (RuntimeException e) {
-            LOG.errorf(e, "cannot handle the record at %s offset %d", IncomingRecords.partition(message).orElse(null),
-                    IncomingRecords.offset(message));
-            return reject(message, Poison.failed(e));
+            return handlerFailed(message, e);
         }
         return message.ack();
     }
@@ -128,11 +126,15 @@ public class DeadLetters {
             if (failure == null) {
                 return message.ack();
             }
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-            LOG.errorf(cause, "cannot handle the record at %s offset %d", IncomingRecords.partition(message).orElse(null),
-                    IncomingRecords.offset(message));
-            return reject(message, Poison.failed(cause));
+            return handlerFailed(message, failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure);
         });
+    }
+
+    /** A handler that threw: a bug, or a record nobody foresaw; logged at ERROR and dead-lettered. */
+    private CompletionStage<Void> handlerFailed(Message<?> message, Throwable error) {
+        LOG.errorf(error, "cannot handle the record at %s offset %d", IncomingRecords.partition(message).orElse(null),
+                IncomingRecords.offset(message));
+        return reject(message, Poison.failed(error));
     }
 
     /** Dead-letters and acknowledges a record whose payload is null; empty when the payload is usable. */

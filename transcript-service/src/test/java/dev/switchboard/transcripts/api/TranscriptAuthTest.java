@@ -9,7 +9,7 @@ import dev.switchboard.transcripts.live.LiveFeed;
 import dev.switchboard.transcripts.support.Api;
 import dev.switchboard.transcripts.support.Events.Call;
 import dev.switchboard.transcripts.support.Kafka;
-import dev.switchboard.transcripts.support.SseClient;
+import dev.switchboard.testing.http.SseClient;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;

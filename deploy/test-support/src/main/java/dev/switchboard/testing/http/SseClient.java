@@ -1,4 +1,4 @@
-package dev.switchboard.transcripts.support;
+package dev.switchboard.testing.http;
 
 import dev.switchboard.testing.auth.TestTokens;
 
