@@ -1,9 +1,11 @@
 package dev.switchboard.worker.kafka;
 
+import dev.switchboard.worker.session.WorkerIdentity;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -11,13 +13,26 @@ import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Says when this worker's command consumer has its partitions and knows where it reads from. A worker's group is new
- * at every start and begins at the end of the topic, so a command published before that moment is never read: the
- * worker therefore takes no call before it (it is not ready, and it registers with LiveKit only then), and resolves its
- * positions here, at the assignment, rather than lazily at the first fetch, which would skip what came in between.
+ * Says when this worker's command consumer has its partitions and knows where it reads from, and decides where a
+ * partition without a committed position starts.
+ *
+ * <p>The worker's own topic is read from its beginning (the channel's {@code auto.offset.reset=earliest}): everything
+ * in it was written for this worker, whose id is new at every start. That also covers a topic the worker had to create
+ * again (see {@link CommandTopic}): the consumer's old position lies past the new topic's end, and is reset to its
+ * beginning, so nothing written between the re-creation and the consumer finding it is lost.
+ *
+ * <p>The broadcast topic, which a worker reads only when configured to, carries every worker's commands since the
+ * topic began: a partition of it without a committed position starts at its end. A worker's group is new at every
+ * start, so a command published before that moment is never read: the worker therefore takes no call before it (it is
+ * not ready, and it registers with LiveKit only then), and resolves its positions here, at the assignment, rather than
+ * lazily at the first fetch, which would skip what came in between.
  */
 @ApplicationScoped
 @Identifier(CommandsPositioned.NAME)
@@ -27,11 +42,21 @@ public class CommandsPositioned implements KafkaConsumerRebalanceListener, Healt
     private static final Logger LOG = Logger.getLogger(CommandsPositioned.class);
 
     private final CompletableFuture<Void> positioned = new CompletableFuture<>();
+    private final Optional<String> ownTopic;
+
+    CommandsPositioned(WorkerIdentity worker) {
+        this.ownTopic = worker.ownCommandTopic();
+    }
 
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         if (partitions.isEmpty()) {
             return;
+        }
+        List<TopicPartition> broadcast = partitions.stream().filter(p -> !ownTopic.map(p.topic()::equals).orElse(false)).toList();
+        if (!broadcast.isEmpty()) {
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(broadcast));
+            consumer.seekToEnd(broadcast.stream().filter(p -> committed.get(p) == null).toList());
         }
         for (TopicPartition partition : partitions) {
             consumer.position(partition);
