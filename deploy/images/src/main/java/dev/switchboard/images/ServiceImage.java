@@ -32,7 +32,7 @@ public final class ServiceImage {
     public static final String DEFAULT_TAG = "0.1.0";
     static final String REPOSITORY_PREFIX = "switchboard/";
     public static final String APP = "/app";
-    /** Not root; the UID of the JRE images of Red Hat and the former Dockerfile, known to the image's /etc/passwd. */
+    /** Not root: the UID the JRE images of Red Hat use, known to the assembled base's /etc/passwd as "switchboard". */
     public static final String USER = "185";
     /** Every service listens on this port in its image (QUARKUS_HTTP_PORT), as the Kubernetes manifests expect. */
     public static final int PORT = 8080;
