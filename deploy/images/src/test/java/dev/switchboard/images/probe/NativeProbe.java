@@ -1,0 +1,29 @@
+package dev.switchboard.images.probe;
+
+import java.lang.reflect.Method;
+import java.util.Optional;
+
+/**
+ * Runs inside an agent-worker image, on the image's Java runtime, with the image's jars on the class path: loads
+ * LiveKit's engine and the Silero VAD model the way the worker does, and prints what it loaded. Reflection keeps
+ * the probe free of dependencies: it must use the image's copies of those classes, not bring its own.
+ */
+public final class NativeProbe {
+    private NativeProbe() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Class<?> engine = Class.forName("dev.switchboard.livekit.ffi.NativeEngineLibrary");
+        Object library = engine.getMethod("load").invoke(null);
+        Object location = engine.getMethod("location").invoke(library);
+        String origin = (String) location.getClass().getMethod("origin").invoke(location);
+        System.out.println("engine: " + origin + ", weakened " + ((java.util.List<?>) engine.getMethod("weakenedSymbols").invoke(library)).size()
+                + " N-API imports");
+
+        Class<?> model = Class.forName("dev.switchboard.worker.voice.vad.SileroVad$Model");
+        Method load = model.getMethod("load", Optional.class);
+        Object vad = load.invoke(null, Optional.empty());
+        System.out.println("vad: " + vad.getClass().getSimpleName() + " loaded");
+        System.out.println("user.name=" + System.getProperty("user.name") + " java.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
+    }
+}
