@@ -109,7 +109,8 @@ function where(url) {
  * Follows a Server-Sent Events stream with fetch (EventSource cannot send the Authorization header), reconnecting
  * after a dropped connection. onEvent(name, data, id); onState('open' | 'retrying' | 'closed' | 'failed', error).
  * A stream the server ends on purpose (a transcript whose call ended) is not reopened unless reopen is set (the
- * gateway's stream, which only ends when the gateway goes away). Returns a function that stops following.
+ * gateway's stream, which only ends when the gateway goes away); one it ends because the token expired fails with a
+ * 401 ApiError (signInAgain). Returns a function that stops following.
  */
 export function follow(url, onEvent, onState = () => {}, {reopen = false} = {}) {
   const controller = new AbortController();
@@ -121,8 +122,17 @@ export function follow(url, onEvent, onState = () => {}, {reopen = false} = {}) 
         const response = await request(url, {accept: 'text/event-stream', raw: true, signal: controller.signal});
         onState('open');
         delay = 500;
-        await readEvents(response.body, onEvent);
+        // The server ends a stream whose token expired with an event 'expired': signing in again is the way on.
+        let expired = null;
+        await readEvents(response.body, (name, data, id) => {
+          if (name === 'expired') expired = new ApiError(describe(401, {detail: data?.detail ?? 'the token has expired'}), 401, data);
+          else onEvent(name, data, id);
+        });
         if (stopped) return;
+        if (expired) {
+          onState('failed', expired);
+          return;
+        }
         if (!reopen) {
           onState('closed');
           return;

@@ -196,4 +196,18 @@ class LiveStreamTest {
         given().queryParam("room", "r".repeat(300)).accept("text/event-stream").get("/v1/stream")
                 .then().statusCode(400).contentType(containsString("application/problem+json"));
     }
+
+    @Test
+    void theStreamEndsWhenItsTokenExpires() throws Exception {
+        // A token's exp has whole seconds: it expires 2 to 3 s from now.
+        String shortLived = TestTokens.token().expiresIn(Duration.ofSeconds(3)).sign();
+        long opened = System.nanoTime();
+        try (SseClient client = stream("", shortLived)) {
+            assertThat(client.status()).isEqualTo(200);
+            Received expired = until(client, r -> "expired".equals(r.name()));
+            assertThat(Duration.ofNanos(System.nanoTime() - opened)).isGreaterThan(Duration.ofSeconds(1));
+            assertThat(expired.data().path("detail").asText()).contains("expired");
+            assertThat(client.closedByServerWithin(WAIT)).isTrue();
+        }
+    }
 }

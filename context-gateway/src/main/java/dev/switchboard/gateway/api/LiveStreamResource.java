@@ -15,6 +15,7 @@ import dev.switchboard.kit.auth.Caller;
 import dev.switchboard.kit.auth.CurrentCaller;
 import dev.switchboard.kit.auth.RequiresScope;
 import dev.switchboard.kit.auth.Scopes;
+import dev.switchboard.kit.http.SseStream;
 import dev.switchboard.kit.problem.Problem;
 import dev.switchboard.kit.problem.ProblemException;
 import jakarta.ws.rs.GET;
@@ -33,8 +34,10 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestQuery;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 
 /** Live changes of sessions, their events and their commands, over Server-Sent Events (what the console watches). */
@@ -54,9 +57,10 @@ public class LiveStreamResource {
     private final GatewayTimers timers;
     private final CurrentCaller caller;
     private final ObjectMapper json;
+    private final Clock clock;
 
     LiveStreamResource(LiveFeed feed, LiveSessionRegistry registry, SessionTimeline timeline, CommandStore commands,
-                       OutboundCalls calls, GatewayTimers timers, CurrentCaller caller, ObjectMapper json) {
+                       OutboundCalls calls, GatewayTimers timers, CurrentCaller caller, ObjectMapper json, Clock clock) {
         this.feed = feed;
         this.registry = registry;
         this.timeline = timeline;
@@ -65,6 +69,7 @@ public class LiveStreamResource {
         this.timers = timers;
         this.caller = caller;
         this.json = json;
+        this.clock = clock;
     }
 
     @GET
@@ -77,7 +82,8 @@ public class LiveStreamResource {
                     + " 'ready' once what was known at the start has been sent. Without ?room= the start sends the sessions of"
                     + " GET /v1/sessions?all=true; with ?room= it sends that room's session, events and remembered commands, and"
                     + " then only that room's changes. Only the token's tenant's (every tenant's with tenants:all). A comment line"
-                    + " every 15 s keeps the connection open. The event id is the room, event id or command id: a client replaces"
+                    + " every 15 s keeps the connection open. When the token expires the stream sends 'expired' and ends (reconnect"
+                    + " with a fresh token); a client that falls more than 1,024 events behind is disconnected. The event id is the room, event id or command id: a client replaces"
                     + " what it has under that id.")
     @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
     @APIResponse(responseCode = "400", description = "A room name too long", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -87,16 +93,20 @@ public class LiveStreamResource {
             throw ProblemException.invalid("room must be 1 to " + MAX_ROOM_LENGTH + " characters");
         }
         Caller who = caller.get();
-        ScheduledFuture<?>[] keepAlive = new ScheduledFuture<?>[1];
+        List<ScheduledFuture<?>> timersOfStream = new CopyOnWriteArrayList<>();
         StreamWatcher[] self = new StreamWatcher[1];
-        StreamWatcher watcher = new StreamWatcher(who, room, sink, sse, json, calls, () -> {
+        SseStream stream = new SseStream(sink, sse, caller.expiresAt(), clock, "the live stream of " + who.id(), () -> {
             feed.unwatch(self[0]);
-            if (keepAlive[0] != null) {
-                keepAlive[0].cancel(false);
-            }
+            timersOfStream.forEach(timer -> timer.cancel(false));
         });
+        StreamWatcher watcher = new StreamWatcher(who, room, stream, json, calls);
         self[0] = watcher;
-        keepAlive[0] = timers.every(KEEP_ALIVE, watcher::keepAlive);
+        timersOfStream.add(timers.every(KEEP_ALIVE, stream::keepAlive));
+        Duration untilExpiry = Duration.between(clock.instant(), caller.expiresAt());
+        timersOfStream.add(timers.schedule(untilExpiry.isNegative() ? Duration.ZERO : untilExpiry, stream::endIfExpired));
+        if (stream.isClosed()) {
+            timersOfStream.forEach(timer -> timer.cancel(false)); // it ended before its timers were there to cancel
+        }
         // Watch before reading what is known: a change in between is sent twice at worst, and the client replaces by id.
         feed.watch(watcher);
         List<LiveSession> sessions = room == null ? registry.all() : registry.find(room).stream().toList();

@@ -193,6 +193,17 @@ class ConsoleEndToEndTest {
     }
 
     @Test
+    void aTokenThatExpiresWhileTheConsoleIsOpenEndsItsStreamsAndTheConsoleAsksForAnother() {
+        String shortLived = LocalAuth.ensure(packaged.settings.stateDirectory()).sign("stack-test", "default", LocalAuth.ALL_SCOPES,
+                Duration.ofSeconds(5));
+        browser.get(gateway() + "/console/#token=" + shortLived);
+        textAppears(By.cssSelector("main h1"), "Live calls");
+        // The gateway ends the live stream at the token's expiry with an event 'expired'; nothing else is asked of it.
+        textAppears(By.tagName("main"), "Your token has expired. Sign in with a new one.");
+        visible(By.id("token"));
+    }
+
+    @Test
     void aMissingScopeAndAnUnconfiguredDialAreToldInWords() {
         String watcher = LocalAuth.ensure(packaged.settings.stateDirectory()).sign("stack-watcher", "default",
                 java.util.List.of("calls:read", "calls:dial"), Duration.ofHours(1));

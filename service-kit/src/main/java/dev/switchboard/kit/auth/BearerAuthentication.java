@@ -72,12 +72,13 @@ public class BearerAuthentication {
             return AuthProblems.noToken("this request needs a bearer token (Authorization: Bearer <token>)", path);
         }
         String token = authorization.substring(BEARER.length()).strip();
-        Optional<Caller> caller = verified.find(token);
+        Optional<VerifiedTokens.Trusted> caller = verified.find(token);
         try {
             if (caller.isEmpty()) {
                 JsonWebToken jwt = parser.parse(token);
-                caller = claims.read(jwt);
-                caller.ifPresent(who -> verified.remember(token, who, jwt.getExpirationTime()));
+                Instant expiresAt = Instant.ofEpochSecond(jwt.getExpirationTime());
+                caller = claims.read(jwt).map(who -> new VerifiedTokens.Trusted(who, expiresAt));
+                caller.ifPresent(trusted -> verified.remember(token, trusted));
             }
         } catch (ParseException e) {
             String why = whyInvalid(e);
@@ -92,15 +93,16 @@ public class BearerAuthentication {
             LOG.debugf("%s %s refused: the token names no subject or client", request.method(), path);
             return AuthProblems.invalidToken("the token names no subject (sub) nor client (azp, client_id)", path);
         }
-        if (requirement.scope() != null && !caller.get().has(requirement.scope())) {
-            LOG.debugf("%s %s refused: %s lacks the scope %s", request.method(), path, caller.get().id(), requirement.scope());
+        Caller who = caller.get().caller();
+        if (requirement.scope() != null && !who.has(requirement.scope())) {
+            LOG.debugf("%s %s refused: %s lacks the scope %s", request.method(), path, who.id(), requirement.scope());
             // Someone the token names tried something it may not do: the audit trail gets it (services observe this).
-            refusals.fire(new AccessRefused(caller.get(), requirement.scope(), request.method().name(),
+            refusals.fire(new AccessRefused(who, requirement.scope(), request.method().name(),
                     RouteTemplates.template(resource.getResourceClass().getAnnotation(Path.class),
                             resource.getResourceMethod().getAnnotation(Path.class)), Instant.now()));
             return AuthProblems.missingScope(requirement.scope(), path);
         }
-        current.set(caller.get());
+        current.set(who, caller.get().expiresAt());
         return null;
     }
 

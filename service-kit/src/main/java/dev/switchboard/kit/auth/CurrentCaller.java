@@ -4,13 +4,17 @@ import dev.switchboard.kit.problem.ProblemException;
 import dev.switchboard.kit.problem.ProblemType;
 import jakarta.enterprise.context.RequestScoped;
 
+import java.time.Instant;
+
 /** The caller of the request being handled, set by {@link BearerAuthentication} before any resource runs. */
 @RequestScoped
 public class CurrentCaller {
     private Caller caller;
+    private Instant expiresAt;
 
-    void set(Caller caller) {
+    void set(Caller caller, Instant expiresAt) {
         this.caller = caller;
+        this.expiresAt = expiresAt;
     }
 
     /** The request's caller; a resource that is not open always has one. */
@@ -20,6 +24,12 @@ public class CurrentCaller {
             throw new ProblemException(ProblemType.of(401), "this request carries no verified bearer token");
         }
         return caller;
+    }
+
+    /** When the request's token expires: a stream it opened ends then (see {@code SseStream}). */
+    public Instant expiresAt() {
+        get();
+        return expiresAt;
     }
 
     /** Whether the caller may see or touch something of this tenant; 404 is what the resource answers otherwise. */

@@ -18,7 +18,11 @@ final class VerifiedTokens {
     static final Duration MAX_TRUST = Duration.ofMinutes(1);
     static final int CAPACITY = 4096;
 
-    private record Verified(Caller caller, Instant trustedUntil) {
+    /** A token's caller and its expiry ({@code exp}). */
+    record Trusted(Caller caller, Instant expiresAt) {
+    }
+
+    private record Verified(Trusted trusted, Instant trustedUntil) {
     }
 
     private final Map<String, Verified> byToken = new ConcurrentHashMap<>();
@@ -29,7 +33,7 @@ final class VerifiedTokens {
     }
 
     /** The caller of a token verified before, while it may still be trusted. */
-    Optional<Caller> find(String token) {
+    Optional<Trusted> find(String token) {
         Verified verified = byToken.get(token);
         if (verified == null) {
             return Optional.empty();
@@ -38,13 +42,13 @@ final class VerifiedTokens {
             byToken.remove(token, verified);
             return Optional.empty();
         }
-        return Optional.of(verified.caller());
+        return Optional.of(verified.trusted());
     }
 
-    /** Remembers a token that verified, until its expiry ({@code exp}, seconds since the epoch) or {@link #MAX_TRUST}. */
-    void remember(String token, Caller caller, long expiresAtEpochSecond) {
+    /** Remembers a token that verified, until its expiry or {@link #MAX_TRUST}. */
+    void remember(String token, Trusted trusted) {
         Instant now = clock.instant();
-        Instant until = Instant.ofEpochSecond(expiresAtEpochSecond);
+        Instant until = trusted.expiresAt();
         Instant cap = now.plus(MAX_TRUST);
         if (!until.isAfter(now)) {
             return;
@@ -52,7 +56,7 @@ final class VerifiedTokens {
         if (byToken.size() >= CAPACITY) {
             byToken.clear(); // many distinct tokens at once: start over rather than grow
         }
-        byToken.put(token, new Verified(caller, until.isBefore(cap) ? until : cap));
+        byToken.put(token, new Verified(trusted, until.isBefore(cap) ? until : cap));
     }
 
     int size() {

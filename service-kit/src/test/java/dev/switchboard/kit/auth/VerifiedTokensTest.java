@@ -33,8 +33,8 @@ class VerifiedTokensTest {
     private final VerifiedTokens tokens = new VerifiedTokens(clock);
     private final Caller alice = new Caller("alice", "acme", Set.of("calls:read"), null);
 
-    private long in(Duration duration) {
-        return now.get().plus(duration).getEpochSecond();
+    private VerifiedTokens.Trusted alice(Duration expiresIn) {
+        return new VerifiedTokens.Trusted(alice, now.get().plus(expiresIn));
     }
 
     private void pass(Duration duration) {
@@ -43,30 +43,31 @@ class VerifiedTokensTest {
 
     @Test
     void aVerifiedTokenIsTrustedAgainButNoLongerThanAMinute() {
-        tokens.remember("token-a", alice, in(Duration.ofHours(1)));
+        VerifiedTokens.Trusted trusted = alice(Duration.ofHours(1));
+        tokens.remember("token-a", trusted);
 
-        assertThat(tokens.find("token-a")).contains(alice);
+        assertThat(tokens.find("token-a")).contains(trusted);
         assertThat(tokens.find("token-a ")).as("any other text is verified in full").isEmpty();
         pass(Duration.ofSeconds(59));
-        assertThat(tokens.find("token-a")).contains(alice);
+        assertThat(tokens.find("token-a")).contains(trusted);
         pass(Duration.ofSeconds(1));
         assertThat(tokens.find("token-a")).as("a minute at most: a withdrawn key stops being trusted").isEmpty();
     }
 
     @Test
     void aTokenIsNeverTrustedPastItsOwnExpiry() {
-        tokens.remember("token-b", alice, in(Duration.ofSeconds(10)));
+        tokens.remember("token-b", alice(Duration.ofSeconds(10)));
         pass(Duration.ofSeconds(10));
         assertThat(tokens.find("token-b")).isEmpty();
 
-        tokens.remember("token-c", alice, in(Duration.ofSeconds(-5)));
+        tokens.remember("token-c", alice(Duration.ofSeconds(-5)));
         assertThat(tokens.find("token-c")).isEmpty();
     }
 
     @Test
     void manyDistinctTokensDoNotGrowTheCacheWithoutBound() {
         for (int i = 0; i < VerifiedTokens.CAPACITY * 3; i++) {
-            tokens.remember("token-" + i, alice, in(Duration.ofHours(1)));
+            tokens.remember("token-" + i, alice(Duration.ofHours(1)));
         }
         assertThat(tokens.size()).isLessThanOrEqualTo(VerifiedTokens.CAPACITY);
     }

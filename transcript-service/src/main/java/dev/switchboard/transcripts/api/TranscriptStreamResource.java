@@ -4,6 +4,7 @@ import dev.switchboard.kit.auth.CurrentCaller;
 import dev.switchboard.kit.auth.RequiresScope;
 import dev.switchboard.kit.auth.Scopes;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.kit.http.SseStream;
 import dev.switchboard.kit.problem.Problem;
 import dev.switchboard.kit.problem.ProblemException;
 import dev.switchboard.transcripts.live.EndNotice;
@@ -31,6 +32,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -44,9 +46,11 @@ public class TranscriptStreamResource {
     private final LiveHub hub;
     private final ObjectMapper json;
     private final CurrentCaller caller;
+    private final Clock clock;
 
-    TranscriptStreamResource(TranscriptQueries transcripts, LiveHub hub, ObjectMapper json, CurrentCaller caller) {
+    TranscriptStreamResource(TranscriptQueries transcripts, LiveHub hub, ObjectMapper json, CurrentCaller caller, Clock clock) {
         this.caller = caller;
+        this.clock = clock;
         this.transcripts = transcripts;
         this.hub = hub;
         this.json = json;
@@ -75,7 +79,9 @@ public class TranscriptStreamResource {
         Target target = target(name, id).filter(t -> caller.mayAccess(t.tenant())).orElseThrow(() -> ProblemException.notFound(id == null
                 ? "no session known for room '" + name + "'" : "no session " + id + " known for room '" + name + "'"));
         TranscriptTail[] self = new TranscriptTail[1];
-        TranscriptTail tail = new TranscriptTail(target.sessionId(), sink, sse, json, () -> hub.unsubscribe(target.sessionId(), target.room(), self[0]));
+        SseStream stream = new SseStream(sink, sse, caller.expiresAt(), clock, "the transcript of session " + target.sessionId(),
+                () -> hub.unsubscribe(target.sessionId(), target.room(), self[0]));
+        TranscriptTail tail = new TranscriptTail(target.sessionId(), stream, json);
         self[0] = tail;
         // Subscribe before reading the database: whatever is committed after the read arrives live instead.
         LiveHub.Subscription subscription = hub.subscribe(target.sessionId(), target.room(), tail);

@@ -2,14 +2,10 @@ package dev.switchboard.transcripts.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.kit.http.SseStream;
 import dev.switchboard.transcripts.live.EndNotice;
 import dev.switchboard.transcripts.live.LiveListener;
 import dev.switchboard.transcripts.store.SegmentRow;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.Sse;
-import jakarta.ws.rs.sse.SseEventSink;
-import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,34 +21,30 @@ import java.util.UUID;
  * as it arrives, then an event "end" when the session ends, and the stream closes.
  *
  * <p>Live lines that arrive during the replay wait, and every line is sent once per version (an interim with a
- * higher revision, or the final, is sent again with the same segmentId so the client replaces it).
+ * higher revision, or the final, is sent again with the same segmentId so the client replaces it). The
+ * {@link SseStream} ends the stream early when the token expires (at the first heartbeat after it) or the client
+ * falls too far behind.
  */
 final class TranscriptTail implements LiveListener {
-    private static final Logger LOG = Logger.getLogger(TranscriptTail.class);
     private static final Comparator<SegmentRow> SPOKEN_ORDER = Comparator.comparingLong(SegmentRow::startMs).thenComparingLong(SegmentRow::sequence);
 
     private final UUID sessionId;
-    private final SseEventSink sink;
-    private final Sse sse;
+    private final SseStream stream;
     private final ObjectMapper json;
-    private final Runnable onClose;
     private final Map<UUID, SegmentRow> sent = new HashMap<>();
     private List<SegmentRow> waiting = new ArrayList<>();
     private EndNotice waitingEnd;
     private boolean replaying = true;
-    private boolean closed;
 
-    TranscriptTail(UUID sessionId, SseEventSink sink, Sse sse, ObjectMapper json, Runnable onClose) {
+    TranscriptTail(UUID sessionId, SseStream stream, ObjectMapper json) {
         this.sessionId = sessionId;
-        this.sink = sink;
-        this.sse = sse;
+        this.stream = stream;
         this.json = json;
-        this.onClose = onClose;
     }
 
     /** Sends what is known so far, then goes live; ends at once when the session is already over. */
     synchronized void replay(List<SegmentRow> stored, List<SegmentRow> recent, EndNotice alreadyEnded) {
-        if (closed) {
+        if (stream.isClosed()) {
             return;
         }
         Map<UUID, SegmentRow> newest = new LinkedHashMap<>();
@@ -64,8 +56,7 @@ final class TranscriptTail implements LiveListener {
         List<SegmentRow> ordered = new ArrayList<>(newest.values());
         ordered.sort(SPOKEN_ORDER);
         ordered.forEach(this::sendIfNewer);
-        send(sse.newEventBuilder().name("replayed").mediaType(MediaType.APPLICATION_JSON_TYPE)
-                .data(String.class, "{\"segments\":" + ordered.size() + "}").build());
+        stream.sendJson("replayed", null, "{\"segments\":" + ordered.size() + "}");
         replaying = false;
         waiting = null;
         EndNotice end = alreadyEnded != null ? alreadyEnded : waitingEnd;
@@ -76,7 +67,7 @@ final class TranscriptTail implements LiveListener {
 
     @Override
     public synchronized void onSegment(SegmentRow segment) {
-        if (closed || !segment.sessionId().equals(sessionId)) {
+        if (stream.isClosed() || !segment.sessionId().equals(sessionId)) {
             return;
         }
         if (replaying) {
@@ -88,7 +79,7 @@ final class TranscriptTail implements LiveListener {
 
     @Override
     public synchronized void onEnded(EndNotice notice) {
-        if (closed) {
+        if (stream.isClosed()) {
             return;
         }
         if (replaying) {
@@ -100,14 +91,7 @@ final class TranscriptTail implements LiveListener {
 
     @Override
     public synchronized void onHeartbeat() {
-        if (closed) {
-            return;
-        }
-        if (sink.isClosed()) {
-            close();
-            return;
-        }
-        send(sse.newEventBuilder().comment("keep-alive").build());
+        stream.keepAlive();
     }
 
     private void sendIfNewer(SegmentRow segment) {
@@ -116,8 +100,7 @@ final class TranscriptTail implements LiveListener {
             return;
         }
         sent.put(segment.segmentId(), segment);
-        send(sse.newEventBuilder().name("segment").id(segment.segmentId() + ":" + segment.revision())
-                .mediaType(MediaType.APPLICATION_JSON_TYPE).data(String.class, write(TranscriptViews.SegmentView.of(segment))).build());
+        stream.sendJson("segment", segment.segmentId() + ":" + segment.revision(), write(TranscriptViews.SegmentView.of(segment)));
     }
 
     private void end(EndNotice notice) {
@@ -125,40 +108,8 @@ final class TranscriptTail implements LiveListener {
         end.put("sessionId", notice.sessionId());
         end.put("endReason", notice.reason());
         end.put("endedAt", notice.endedAt() == null ? null : notice.endedAt().toString());
-        send(sse.newEventBuilder().name("end").mediaType(MediaType.APPLICATION_JSON_TYPE).data(String.class, write(end)).build());
-        close();
-    }
-
-    private void send(OutboundSseEvent event) {
-        if (closed) {
-            return;
-        }
-        if (sink.isClosed()) {
-            close();
-            return;
-        }
-        sink.send(event).whenComplete((ok, error) -> {
-            if (error != null) {
-                LOG.debugf("stream of session %s: client gone (%s)", sessionId, error.toString());
-                closeQuietly();
-            }
-        });
-    }
-
-    private synchronized void closeQuietly() {
-        if (!closed) {
-            close();
-        }
-    }
-
-    private void close() {
-        closed = true;
-        try {
-            sink.close();
-        } catch (RuntimeException e) {
-            LOG.debugf("closing the stream of session %s: %s", sessionId, e.toString());
-        }
-        onClose.run();
+        stream.sendJson("end", null, write(end));
+        stream.close();
     }
 
     private String write(Object value) {

@@ -128,4 +128,21 @@ class TranscriptAuthTest {
         as(TestTokens.ofTenant("default")).get("/v1/sessions/{room}", call.room()).then().statusCode(404);
         as(TestTokens.ofTenant("acme")).get("/v1/sessions/{room}", call.room()).then().statusCode(200).body("tenant", is("acme"));
     }
+
+    @Test
+    void aLiveTailEndsWhenItsTokenExpires() throws Exception {
+        Call call = storedCall("expiry", "default", "kiwi");
+        // A token's exp has whole seconds: it expires 2 to 3 s from now, and the tail ends at the heartbeat after.
+        String shortLived = TestTokens.token().expiresIn(Duration.ofSeconds(3)).sign();
+        long opened = System.nanoTime();
+        try (SseClient tail = new SseClient(base.toURI().resolve("v1/sessions/" + call.room() + "/transcript/stream"), shortLived)) {
+            assertThat(tail.status()).isEqualTo(200);
+            assertThat(tail.next(WAIT).name()).isEqualTo("segment");
+            assertThat(tail.next(WAIT).name()).isEqualTo("replayed");
+            SseClient.Event expired = tail.next(WAIT);
+            assertThat(expired.name()).isEqualTo("expired");
+            assertThat(Duration.ofNanos(System.nanoTime() - opened)).isGreaterThan(Duration.ofSeconds(1));
+            assertThat(tail.closedByServerWithin(WAIT)).isTrue();
+        }
+    }
 }

@@ -132,6 +132,11 @@ public final class TestTokens {
         }
 
         /** Expired this long ago (beyond the verifier's minute of clock skew). */
+        public Builder expiresIn(Duration in) {
+            this.expiresAt = Instant.now().plus(in);
+            return this;
+        }
+
         public Builder expiredAgo(Duration ago) {
             this.expiresAt = Instant.now().minus(ago);
             return this;
