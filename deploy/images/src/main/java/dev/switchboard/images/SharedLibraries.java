@@ -80,7 +80,12 @@ final class SharedLibraries {
         for (String line : ldd(file)) {
             Matcher m;
             if ((m = RESOLVED.matcher(line)).matches()) {
-                found.add(Path.of(m.group(2)));
+                Path library = Path.of(m.group(2)).normalize();
+                // One of the shipped files (the runtime's libjli.so, found through $ORIGIN/../lib) is in the image
+                // already, where it belongs; only the system's libraries are taken from where they lie here.
+                if (!shipped.contains(library.getFileName().toString())) {
+                    found.add(library);
+                }
             } else if ((m = LOADER.matcher(line)).matches()) {
                 found.add(Path.of(m.group(1)));
             } else if ((m = NOT_FOUND.matcher(line)).matches() && !shipped.contains(m.group(1))

@@ -12,18 +12,44 @@ import java.util.stream.Stream;
 /**
  * An image's file system, extracted, and its programs run the way a container runtime runs them, without one: in
  * new mount and PID namespaces (whatever is mounted for the run goes away with it), with /proc and /dev mounted,
- * chrooted into the image, as the image's user, with the image's environment and nothing of the test's. The host's
- * network is shared, so a service started this way is reached on 127.0.0.1. Mounting and chroot need root.
+ * chrooted into the image, with the image's environment and nothing of the test's. The host's network is shared, so a
+ * service started this way is reached on 127.0.0.1.
+ *
+ * <p>Mounting and chroot need root. Run as root (as CI does), the program runs as the image's user. Run as anyone
+ * else, it runs in a user namespace of its own as well, where the invoking user is root (as rootless container
+ * runtimes do); only that one user exists there, so the program runs as root of that namespace rather than as the
+ * image's user, whose setting the test checks in the image's configuration instead.
  */
 record ImageRoot(Path root, Map<String, String> imageEnvironment, String user) {
+    private static final boolean ROOT = uid() == 0;
 
-    /** Fails, saying why, unless this JVM runs as root. */
-    static void requireRoot() throws IOException {
-        int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        if (uid != 0) {
+    /** Fails, saying why, when this JVM can neither act as root nor make a user namespace of its own. */
+    static void requireNamespaces() throws IOException, InterruptedException {
+        if (ROOT) {
+            return;
+        }
+        Process probe = new ProcessBuilder(hostTool("unshare"), "--user", "--map-root-user", "--mount", "--pid", "--fork", "true")
+                .redirectErrorStream(true).start();
+        String said = new String(probe.getInputStream().readAllBytes()).strip();
+        if (probe.waitFor() != 0) {
             throw new IllegalStateException("this test runs an image's entrypoint in a chroot with its own mount and PID"
-                    + " namespaces, which needs root (uid 0; this JVM runs as uid " + uid + "). CI runs as root; run the"
-                    + " tests as root (e.g. sudo ./switchboard test) or leave this module out with -pl '!deploy/images'.");
+                    + " namespaces, which needs root or unprivileged user namespaces; this JVM runs as uid " + uid()
+                    + " and 'unshare --user --map-root-user' failed (" + said + "). Enable user namespaces (e.g. sysctl"
+                    + " kernel.unprivileged_userns_clone=1 or, on Ubuntu, kernel.apparmor_restrict_unprivileged_userns=0),"
+                    + " run the tests as root, or leave this module out with -pl '!deploy/images'.");
+        }
+    }
+
+    /** Whether programs run as the image's user (as root), or as root of a user namespace of their own. */
+    boolean runsAsImageUser() {
+        return ROOT;
+    }
+
+    private static int uid() {
+        try {
+            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read this process's uid from /proc/self", e);
         }
     }
 
@@ -65,10 +91,15 @@ record ImageRoot(Path root, Map<String, String> imageEnvironment, String user) {
      * @param extraEnvironment added to the image's environment, as {@code docker run -e} would
      */
     ProcessBuilder run(List<String> command, Map<String, String> extraEnvironment) throws IOException {
-        List<String> argv = new ArrayList<>(List.of(hostTool("unshare"), "--mount", "--pid", "--fork", "--kill-child=SIGTERM",
-                "--mount-proc=" + root.resolve("proc"), "/bin/sh", "-c",
-                "root=$1 mount=$2 chroot=$3 user=$4; shift 4; \"$mount\" --rbind /dev \"$root/dev\" && exec \"$chroot\" --userspec=\"$user\" \"$root\" \"$@\"",
-                "sh", root.toString(), hostTool("mount"), hostTool("chroot"), user + ":" + group()));
+        List<String> argv = new ArrayList<>(List.of(hostTool("unshare")));
+        if (!ROOT) {
+            argv.addAll(List.of("--user", "--map-root-user"));
+        }
+        // In a user namespace of its own the process may not set its groups (setgroups is denied there): no --userspec.
+        String chroot = ROOT ? "exec \"$chroot\" --userspec=\"$user\" \"$root\" \"$@\"" : "exec \"$chroot\" \"$root\" \"$@\"";
+        argv.addAll(List.of("--mount", "--pid", "--fork", "--kill-child=SIGTERM", "--mount-proc=" + root.resolve("proc"), "/bin/sh", "-c",
+                "root=$1 mount=$2 chroot=$3 user=$4; shift 4; \"$mount\" --rbind /dev \"$root/dev\" && " + chroot,
+                "sh", root.toString(), hostTool("mount"), hostTool("chroot"), ROOT ? user + ":" + group() : "-"));
         argv.add(onPath(command.getFirst()));
         argv.addAll(command.subList(1, command.size()));
         ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);

@@ -78,9 +78,37 @@ record ImageTarball(Path file, List<String> repoTags, JsonNode config, List<Stri
         }
     }
 
+    /** The owner (uid) the image gives {@code path} (no leading slash), as its last layer holding it says. */
+    long ownerOf(String path) throws IOException {
+        Long owner = null;
+        for (String layer : layers) {
+            try (TarArchiveInputStream outer = new TarArchiveInputStream(Files.newInputStream(file))) {
+                for (TarArchiveEntry e; (e = outer.getNextEntry()) != null; ) {
+                    if (e.getName().equals(layer)) {
+                        TarArchiveInputStream entries = new TarArchiveInputStream(new GZIPInputStream(outer));
+                        for (TarArchiveEntry entry; (entry = entries.getNextEntry()) != null; ) {
+                            if (entry.getName().replaceFirst("^/", "").equals(path)) {
+                                owner = entry.getLongUserId();
+                            }
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+        if (owner == null) {
+            throw new IllegalStateException(path + " is in no layer of " + file);
+        }
+        return owner;
+    }
+
     private static void extractLayer(InputStream gzipped, Path root) throws IOException {
         TarArchiveInputStream layer = new TarArchiveInputStream(gzipped);
         for (TarArchiveEntry e; (e = layer.getNextEntry()) != null; ) {
+            // As GNU tar and container runtimes do: a name that climbs is refused, not quietly normalized.
+            if (List.of(e.getName().split("/")).contains("..")) {
+                throw new IOException("layer entry with '..' in its name: " + e.getName());
+            }
             Path target = root.resolve(e.getName()).normalize();
             if (!target.startsWith(root)) {
                 throw new IOException("layer entry outside the root: " + e.getName());
