@@ -1,6 +1,6 @@
 package dev.switchboard.worker.kafka;
 
-import dev.switchboard.kit.kafka.AdminSettings;
+import dev.switchboard.kit.kafka.SharedAdmin;
 import dev.switchboard.schemas.topics.WorkerCommandTopics;
 import dev.switchboard.worker.concurrent.WorkerThreads;
 import dev.switchboard.worker.session.WorkerIdentity;
@@ -13,7 +13,6 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -45,18 +44,17 @@ public class CommandTopic {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final WorkerIdentity worker;
-    private final Map<String, Object> adminSettings;
+    private final SharedAdmin admin;
     private final Duration checkInterval;
     private final Counter recreated;
     // Its own thread: a check waits on the broker, which the shared timers must not.
     private final ScheduledExecutorService checker = WorkerThreads.scheduler("command-topic-check");
-    private volatile Admin admin;
 
     CommandTopic(WorkerIdentity worker, @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
                  @ConfigProperty(name = "switchboard.worker.command-topic-check-interval", defaultValue = "10s") Duration checkInterval,
                  MeterRegistry metrics) {
         this.worker = worker;
-        this.adminSettings = AdminSettings.of(kafkaConfig, TIMEOUT);
+        this.admin = new SharedAdmin(kafkaConfig, TIMEOUT);
         this.checkInterval = checkInterval;
         this.recreated = metrics.counter("switchboard.worker.command-topic.recreated");
     }
@@ -72,7 +70,7 @@ public class CommandTopic {
 
     private void recreateIfMissing(String topic) {
         try {
-            admin().describeTopics(List.of(topic)).allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            admin.get().describeTopics(List.of(topic)).allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 LOG.warnf("this worker's command topic %s is gone (the call controller deletes it when it declares a worker lost); "
@@ -95,7 +93,7 @@ public class CommandTopic {
     /** Creates the topic; true when this call created it (and not another, or nobody). */
     private boolean create(String topic, String done) {
         try {
-            admin().createTopics(List.of(WorkerCommandTopics.newTopic(topic))).all().get(TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+            admin.get().createTopics(List.of(WorkerCommandTopics.newTopic(topic))).all().get(TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
             LOG.infof("reading session commands from this worker's own topic %s (%s)", topic, done);
             return true;
         } catch (ExecutionException e) {
@@ -114,25 +112,9 @@ public class CommandTopic {
         return false;
     }
 
-    private Admin admin() {
-        Admin current = admin;
-        if (current == null) {
-            synchronized (this) {
-                if (admin == null) {
-                    admin = Admin.create(adminSettings);
-                }
-                current = admin;
-            }
-        }
-        return current;
-    }
-
     @PreDestroy
     void stop() {
         checker.shutdownNow();
-        Admin current = admin;
-        if (current != null) {
-            current.close(Duration.ofSeconds(2));
-        }
+        admin.close();
     }
 }

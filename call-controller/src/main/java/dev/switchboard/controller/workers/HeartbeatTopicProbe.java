@@ -1,10 +1,9 @@
 package dev.switchboard.controller.workers;
 
-import dev.switchboard.kit.kafka.AdminSettings;
+import dev.switchboard.kit.kafka.SharedAdmin;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -25,13 +24,12 @@ import java.util.stream.IntStream;
 public class HeartbeatTopicProbe {
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
-    private final Map<String, Object> adminConfig;
+    private final SharedAdmin admin;
     private final String topic;
-    private volatile Admin admin;
 
     HeartbeatTopicProbe(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
                         @ConfigProperty(name = "switchboard.topics.worker-heartbeats") String topic) {
-        this.adminConfig = AdminSettings.of(kafkaConfig, TIMEOUT);
+        this.admin = new SharedAdmin(kafkaConfig, TIMEOUT);
         this.topic = topic;
     }
 
@@ -40,7 +38,7 @@ public class HeartbeatTopicProbe {
         try {
             var request = IntStream.range(0, partitions).boxed()
                     .collect(Collectors.toMap(p -> new TopicPartition(topic, p), p -> OffsetSpec.latest()));
-            var answer = admin().listOffsets(request).all().get(TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+            var answer = admin.get().listOffsets(request).all().get(TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
             return Optional.of(answer.entrySet().stream().collect(Collectors.toMap(e -> e.getKey().partition(), e -> e.getValue().offset())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -50,24 +48,8 @@ public class HeartbeatTopicProbe {
         }
     }
 
-    private Admin admin() {
-        Admin current = admin;
-        if (current == null) {
-            synchronized (this) {
-                if (admin == null) {
-                    admin = Admin.create(adminConfig);
-                }
-                current = admin;
-            }
-        }
-        return current;
-    }
-
     @PreDestroy
     void close() {
-        Admin current = admin;
-        if (current != null) {
-            current.close(Duration.ofSeconds(2));
-        }
+        admin.close();
     }
 }

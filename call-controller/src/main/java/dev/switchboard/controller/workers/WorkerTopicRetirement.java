@@ -2,7 +2,7 @@ package dev.switchboard.controller.workers;
 
 import dev.switchboard.events.WorkerHeartbeat;
 import dev.switchboard.kit.concurrent.ApplicationThreads;
-import dev.switchboard.kit.kafka.AdminSettings;
+import dev.switchboard.kit.kafka.SharedAdmin;
 import dev.switchboard.schemas.topics.WorkerCommandTopics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,7 +10,6 @@ import io.quarkus.runtime.Startup;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.jboss.logging.Logger;
 
@@ -40,17 +39,16 @@ public class WorkerTopicRetirement {
     private static final Duration CHECK_AT_MOST_EVERY = Duration.ofSeconds(5);
 
     private final Map<String, Instant> due = new ConcurrentHashMap<>();
-    private final Map<String, Object> adminSettings;
+    private final SharedAdmin admin;
     private final Duration grace;
     private final Duration checkEvery;
     private final Clock clock;
     private final Counter deleted;
     private final ScheduledExecutorService deleter;
-    private volatile Admin admin;
 
     WorkerTopicRetirement(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, WorkerLossSettings settings,
                           Clock clock, MeterRegistry metrics) {
-        this.adminSettings = AdminSettings.of(kafkaConfig, TIMEOUT);
+        this.admin = new SharedAdmin(kafkaConfig, TIMEOUT);
         this.grace = settings.commandTopicGrace();
         this.clock = clock;
         this.deleted = metrics.counter("switchboard.controller.worker.topics.deleted");
@@ -87,7 +85,7 @@ public class WorkerTopicRetirement {
         if (topics.isEmpty()) {
             return;
         }
-        admin().deleteTopics(topics).topicNameValues().forEach((topic, deletion) -> {
+        admin.get().deleteTopics(topics).topicNameValues().forEach((topic, deletion) -> {
             try {
                 deletion.get(TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
                 due.remove(topic);
@@ -107,25 +105,9 @@ public class WorkerTopicRetirement {
         });
     }
 
-    private Admin admin() {
-        Admin current = admin;
-        if (current == null) {
-            synchronized (this) {
-                if (admin == null) {
-                    admin = Admin.create(adminSettings);
-                }
-                current = admin;
-            }
-        }
-        return current;
-    }
-
     @PreDestroy
     void stop() {
         deleter.shutdownNow();
-        Admin current = admin;
-        if (current != null) {
-            current.close(Duration.ofSeconds(2));
-        }
+        admin.close();
     }
 }
