@@ -56,7 +56,10 @@ public class CommandsPositioned implements KafkaConsumerRebalanceListener, Healt
         List<TopicPartition> broadcast = partitions.stream().filter(p -> !ownTopic.map(p.topic()::equals).orElse(false)).toList();
         if (!broadcast.isEmpty()) {
             Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(broadcast));
-            consumer.seekToEnd(broadcast.stream().filter(p -> committed.get(p) == null).toList());
+            List<TopicPartition> fresh = broadcast.stream().filter(p -> committed.get(p) == null).toList();
+            if (!fresh.isEmpty()) { // an empty list would mean every assigned partition to seekToEnd
+                consumer.seekToEnd(fresh);
+            }
         }
         for (TopicPartition partition : partitions) {
             consumer.position(partition);
