@@ -1,6 +1,5 @@
 package dev.switchboard.gateway.live;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.gateway.api.GatewayViews;
 import dev.switchboard.gateway.calls.OutboundCalls;
@@ -50,10 +49,6 @@ public final class StreamWatcher implements Consumer<FeedItem> {
     }
 
     private void send(String name, String id, Object data) {
-        try {
-            stream.sendJson(name, id, json.writeValueAsString(data));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write a " + name + " event", e);
-        }
+        stream.sendJson(name, id, data, json);
     }
 }

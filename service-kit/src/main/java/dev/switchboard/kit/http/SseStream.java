@@ -1,5 +1,7 @@
 package dev.switchboard.kit.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
@@ -60,6 +62,17 @@ public final class SseStream {
             event.id(id);
         }
         send(event.build());
+    }
+
+    /** An event whose data is {@code value} written as JSON by {@code json}; {@code id} may be null. */
+    public void sendJson(String name, String id, Object value, ObjectMapper json) {
+        String text;
+        try {
+            text = json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a " + name + " event", e);
+        }
+        sendJson(name, id, text);
     }
 
     /**

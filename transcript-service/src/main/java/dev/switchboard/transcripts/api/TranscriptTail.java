@@ -1,6 +1,5 @@
 package dev.switchboard.transcripts.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.kit.http.SseStream;
 import dev.switchboard.transcripts.live.EndNotice;
@@ -100,7 +99,7 @@ final class TranscriptTail implements LiveListener {
             return;
         }
         sent.put(segment.segmentId(), segment);
-        stream.sendJson("segment", segment.segmentId() + ":" + segment.revision(), write(TranscriptViews.SegmentView.of(segment)));
+        stream.sendJson("segment", segment.segmentId() + ":" + segment.revision(), TranscriptViews.SegmentView.of(segment), json);
     }
 
     private void end(EndNotice notice) {
@@ -108,15 +107,7 @@ final class TranscriptTail implements LiveListener {
         end.put("sessionId", notice.sessionId());
         end.put("endReason", notice.reason());
         end.put("endedAt", notice.endedAt() == null ? null : notice.endedAt().toString());
-        stream.sendJson("end", null, write(end));
+        stream.sendJson("end", null, end, json);
         stream.close();
-    }
-
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
