@@ -104,11 +104,13 @@ public class LiveStreamResource {
         timersOfStream.add(timers.every(KEEP_ALIVE, stream::keepAlive));
         Duration untilExpiry = Duration.between(clock.instant(), caller.expiresAt());
         timersOfStream.add(timers.schedule(untilExpiry.isNegative() ? Duration.ZERO : untilExpiry, stream::endIfExpired));
-        if (stream.isClosed()) {
-            timersOfStream.forEach(timer -> timer.cancel(false)); // it ended before its timers were there to cancel
-        }
         // Watch before reading what is known: a change in between is sent twice at worst, and the client replaces by id.
         feed.watch(watcher);
+        if (stream.isClosed()) { // it ended (a token at its expiry) before its timers and watch were there to undo
+            timersOfStream.forEach(timer -> timer.cancel(false));
+            feed.unwatch(watcher);
+            return;
+        }
         List<LiveSession> sessions = room == null ? registry.all() : registry.find(room).stream().toList();
         sessions.forEach(session -> watcher.accept(new FeedItem.SessionChanged(session)));
         if (room != null) {
