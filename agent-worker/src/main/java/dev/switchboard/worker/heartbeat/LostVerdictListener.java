@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
  * controller waits, then back), must not keep the calls the controller has already ended: their sessions are over
  * for everyone else (WORKER_LOST), and with the orphan-room policy {@code leave} LiveKit may already have sent another
  * agent into the room. So the worker reads the controller's verdicts and ends, in this process too, every session the
- * verdict about it lists, leaving their rooms. A session it started after the verdict is not in the list and goes on.
+ * verdict about it lists, leaving their rooms. The controller published their SessionEnded before its verdict, so the
+ * worker publishes none: one end per session. A session it started after the verdict is not in the list and goes on.
  */
 @ApplicationScoped
 public class LostVerdictListener {
@@ -60,7 +61,7 @@ public class LostVerdictListener {
                 heartbeat.getDetail(), stillRunning.size(), stillRunning.stream().map(AgentSession::room).toList());
         Issuer controller = new Issuer(IssuerKind.SYSTEM, heartbeat.getSource(), null, null);
         for (AgentSession session : stillRunning) {
-            session.end(EndReason.WORKER_LOST, controller, "the call controller declared this worker lost: " + heartbeat.getDetail());
+            session.endAnnouncedElsewhere(EndReason.WORKER_LOST, controller, "the call controller declared this worker lost: " + heartbeat.getDetail());
         }
     }
 }

@@ -152,7 +152,7 @@ public final class AgentSession {
         return usage.snapshot(transport.sttAudioSeconds());
     }
 
-    /** Completes when the session has ended and SessionEnded was published. */
+    /** Completes when the session has ended and its SessionEnded was published (here, or by the service that ended it). */
     public CompletableFuture<Void> ended() {
         return ended;
     }
@@ -587,6 +587,19 @@ public final class AgentSession {
      * SessionEnded, leaves the call. Further calls return the same future.
      */
     public CompletableFuture<Void> end(EndReason reason, Issuer endedBy, String detail) {
+        return end(reason, endedBy, detail, true);
+    }
+
+    /**
+     * Ends the session here when another service has already published its SessionEnded (the call controller, which
+     * declared this worker lost): the same as {@link #end} but without a second SessionEnded, so consumers see one
+     * end per session.
+     */
+    public CompletableFuture<Void> endAnnouncedElsewhere(EndReason reason, Issuer endedBy, String detail) {
+        return end(reason, endedBy, detail, false);
+    }
+
+    private CompletableFuture<Void> end(EndReason reason, Issuer endedBy, String detail, boolean announce) {
         lock.lock();
         try {
             if (state == State.ENDED) {
@@ -596,11 +609,11 @@ public final class AgentSession {
         } finally {
             lock.unlock();
         }
-        WorkerThreads.start("end-" + room(), () -> finish(reason, endedBy, detail));
+        WorkerThreads.start("end-" + room(), () -> finish(reason, endedBy, detail, announce));
         return ended;
     }
 
-    private void finish(EndReason reason, Issuer endedBy, String detail) {
+    private void finish(EndReason reason, Issuer endedBy, String detail, boolean announce) {
         try {
             CallLimits watching = limits;
             if (watching != null) {
@@ -609,6 +622,10 @@ public final class AgentSession {
             activity.close();
             keypad.close();
             transcript.flush(settings.flushTimeout());
+            if (!announce) {
+                LOG.infof("room %s: session %s ended here too (%s; its SessionEnded came from %s)", room(), sessionId(), reason, endedBy.getId());
+                return;
+            }
             SessionEnded summary = SessionEnded.newBuilder()
                     .setReason(reason)
                     .setEndedBy(endedBy)

@@ -1,6 +1,5 @@
 package dev.switchboard.worker.heartbeat;
 
-import dev.switchboard.events.EndReason;
 import dev.switchboard.events.SessionEnded;
 import dev.switchboard.events.Transport;
 import dev.switchboard.events.WorkerHeartbeat;
@@ -26,10 +25,14 @@ import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-/** A worker the controller declared lost while it was still alive ends, in its own process too, the sessions the verdict lists. */
+/**
+ * A worker the controller declared lost while it was still alive ends, in its own process too, the sessions the verdict
+ * lists, without a second SessionEnded (the controller published theirs).
+ */
 @QuarkusTest
 @WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = FakeLlmResource.class, scope = TestResourceScope.GLOBAL)
@@ -63,14 +66,12 @@ class LostVerdictTest {
             TestProducer.send(Topic.WORKER_HEARTBEATS, "some-other-worker", lost("some-other-worker", elsewhere, elsewhereSession));
             TestProducer.send(Topic.WORKER_HEARTBEATS, workerId, lost(workerId, listed, listedSession));
 
-            SessionEnded ended = (SessionEnded) events.await(e -> listed.equals(e.getRoom()) && e.getPayload() instanceof SessionEnded, WAIT)
-                    .getPayload();
-            assertThat(ended.getReason()).isEqualTo(EndReason.WORKER_LOST);
-            assertThat(ended.getEndedBy().getId()).isEqualTo("call-controller");
-            assertThat(ended.getDetail()).contains("declared this worker lost").contains("silent for 12000 ms");
-            given().get("/v1/simulated-calls/{room}", listed).then().statusCode(200).body("state", equalTo("ENDED"));
-            assertThat(events.drain(Duration.ofSeconds(1))).noneMatch(e -> (notListed.equals(e.getRoom()) || elsewhere.equals(e.getRoom()))
-                    && e.getPayload() instanceof SessionEnded);
+            await().atMost(WAIT).untilAsserted(() ->
+                    given().get("/v1/simulated-calls/{room}", listed).then().statusCode(200).body("state", equalTo("ENDED")));
+            // The controller published the listed session's SessionEnded before its verdict: the worker adds none,
+            // for it or for the sessions the verdict does not list.
+            assertThat(events.drain(Duration.ofSeconds(2))).noneMatch(e -> e.getPayload() instanceof SessionEnded
+                    && (listed.equals(e.getRoom()) || notListed.equals(e.getRoom()) || elsewhere.equals(e.getRoom())));
         }
         given().get("/v1/simulated-calls/{room}", notListed).then().body("state", equalTo("ACTIVE"));
         given().get("/v1/simulated-calls/{room}", elsewhere).then().body("state", equalTo("ACTIVE"));
