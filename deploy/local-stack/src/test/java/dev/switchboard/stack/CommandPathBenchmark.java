@@ -225,7 +225,7 @@ class CommandPathBenchmark {
     }
 
     /**
-     * With {@code -Dbenchmark.profile=DIR}, a Java Flight Recording of the gateway and the worker during the concurrent
+     * With {@code -Dbenchmark.profile=DIR}, a Java Flight Recording of the gateway, the worker and the transcript service during the concurrent
      * commands, written to {@code DIR/<service>.jfr} (read it with {@code jfr view hot-methods FILE}).
      */
     private record Profiles(Map<String, Long> pids, String directory) {
@@ -233,7 +233,7 @@ class CommandPathBenchmark {
             String directory = System.getProperty("benchmark.profile", "");
             Map<String, Long> pids = new java.util.HashMap<>();
             if (!directory.isBlank()) {
-                for (String service : List.of("context-gateway", "agent-worker")) {
+                for (String service : List.of("context-gateway", "agent-worker", "transcript-service")) {
                     long pid = stack.pid(service).orElseThrow();
                     pids.put(service, pid);
                     jcmd(pid, "JFR.start", "name=bench", "settings=profile");
@@ -261,7 +261,11 @@ class CommandPathBenchmark {
         }
     }
 
-    /** CPU time of every process of the stack (services, PostgreSQL) and of this JVM (broker, load generator). */
+    /**
+     * CPU time of every process of the stack (services, PostgreSQL) and of this JVM (broker, load generator).
+     * PostgreSQL is not among this JVM's descendants ({@code pg_ctl} detaches it): its postmaster is found from the
+     * data directory, and its backends are the postmaster's children.
+     */
     private record Cpu(LocalStack stack) {
         static Cpu of(LocalStack stack) {
             return new Cpu(stack);
@@ -277,17 +281,23 @@ class CommandPathBenchmark {
             cpu.put("broker + load generator", ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9);
             for (ProcessHandle p : ProcessHandle.current().descendants().toList()) {
                 String name = services.getOrDefault(p.pid(), p.info().command().map(c -> Path.of(c).getFileName().toString()).orElse("other"));
-                cpu.merge(name, p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0), Double::sum);
+                cpu.merge(name, seconds(p), Double::sum);
             }
+            postgres().forEach(p -> cpu.merge("postgres", seconds(p), Double::sum));
             return cpu;
         }
 
         double seconds() {
-            double total = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
-            for (ProcessHandle p : ProcessHandle.current().descendants().toList()) {
-                total += p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
-            }
-            return total;
+            return byProcess().values().stream().mapToDouble(Double::doubleValue).sum();
+        }
+
+        private java.util.stream.Stream<ProcessHandle> postgres() {
+            return dev.switchboard.infra.EmbeddedPostgresServer.runningOn(stack.settings().postgresData()).stream()
+                    .flatMap(postmaster -> java.util.stream.Stream.concat(java.util.stream.Stream.of(postmaster), postmaster.children()));
+        }
+
+        private static double seconds(ProcessHandle process) {
+            return process.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
         }
     }
 
