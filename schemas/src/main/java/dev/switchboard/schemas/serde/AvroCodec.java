@@ -2,16 +2,24 @@ package dev.switchboard.schemas.serde;
 
 import org.apache.avro.Schema;
 import org.apache.avro.data.TimeConversions;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Collection;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * Avro single-object encoding (a 2-byte marker, the writer schema's 8-byte fingerprint, then the binary
@@ -22,14 +30,18 @@ public final class AvroCodec<T extends SpecificRecord> {
     private final Class<T> type;
     private final BinaryMessageEncoder<T> encoder;
     private final BinaryMessageDecoder<T> decoder;
+    private final SpecificData model;
+    private final Schema current;
+    /** Readers of a schema registry's framing, by writer schema: each resolves that writer to the current shape. */
+    private final ConcurrentMap<Schema, SpecificDatumReader<T>> framedReaders = new ConcurrentHashMap<>();
 
     AvroCodec(Class<T> type, Collection<Schema> olderWriterSchemas) {
         this.type = type;
         // The model resolves record classes through the type's own class loader: under Quarkus tests a class can
         // exist in two loaders, and instances must be of the type the caller knows.
-        SpecificData model = new SpecificData(type.getClassLoader());
+        this.model = new SpecificData(type.getClassLoader());
         model.addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
-        Schema current = model.getSchema(type);
+        this.current = model.getSchema(type);
         this.encoder = new BinaryMessageEncoder<>(model, current);
         this.decoder = new BinaryMessageDecoder<>(model, current);
         olderWriterSchemas.forEach(decoder::addSchema);
@@ -59,6 +71,37 @@ public final class AvroCodec<T extends SpecificRecord> {
             return bytes;
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot encode " + type.getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The schema records are written with. */
+    public Schema schema() {
+        return current;
+    }
+
+    /** A schema registry's framing (Confluent's wire format): magic byte 0, the schema id (4 bytes, big-endian), the body. */
+    byte[] encodeFramed(T record, int schemaId) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+            out.write(SchemaRegistryMode.MAGIC);
+            out.write(ByteBuffer.allocate(4).putInt(schemaId).array());
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+            new SpecificDatumWriter<T>(current, model).write(record, encoder);
+            encoder.flush();
+            return out.toByteArray();
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("cannot encode " + type.getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The body of a record in a registry's framing, written with {@code writer}, resolved to the current shape. */
+    T decodeFramed(byte[] bytes, Schema writer) {
+        SpecificDatumReader<T> reader = framedReaders.computeIfAbsent(writer, w -> new SpecificDatumReader<>(w, current, model));
+        try {
+            int body = SchemaRegistryMode.HEADER_LENGTH;
+            return reader.read(null, DecoderFactory.get().binaryDecoder(bytes, body, bytes.length - body, null));
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("cannot decode " + type.getSimpleName() + " (written with " + writer.getFullName() + "): " + e.getMessage(), e);
         }
     }
 

@@ -1,0 +1,139 @@
+package dev.switchboard.stack;
+
+import dev.switchboard.events.ContextRole;
+import dev.switchboard.events.IssuerKind;
+import dev.switchboard.infra.SchemaRegistryServer;
+import dev.switchboard.schemas.client.SwitchboardClient;
+import dev.switchboard.schemas.topics.Topic;
+import io.restassured.path.json.JsonPath;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The packaged services in the schema-registry mode ({@code SWITCHBOARD_SCHEMA_REGISTRY_URL}, a real Apicurio Registry):
+ * a call is steered over HTTP and its transcript stored, with every record the services write in Confluent's framing
+ * and its schema registered; and a system that still writes the single-object encoding steers the same call.
+ */
+class RegistryModeEndToEndTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void theStackWritesConfluentsFramingAndStillReadsTheSingleObjectEncoding() throws Exception {
+        StackSettings settings = TestStacks.onFreePorts(List.of("context-gateway", "transcript-service", "agent-worker"), RestartPolicy.DEFAULT);
+        try (SchemaRegistryServer registry = SchemaRegistryServer.start();
+             LocalStack stack = LocalStack.start(settings, Map.of("SWITCHBOARD_SCHEMA_REGISTRY_URL", registry.apiUrl()),
+                     new PrintStream(new ByteArrayOutputStream(), true))) {
+            String bearer = StackTokens.bearer(settings.stateDirectory());
+            String room = "registry-" + UUID.randomUUID().toString().substring(0, 8);
+            String gateway = stack.url("context-gateway");
+            String transcripts = stack.url("transcript-service");
+
+            assertThat(send(post(stack.url("agent-worker") + "/v1/simulated-calls", bearer, "{\"room\":\"" + room + "\"}")).statusCode()).isEqualTo(201);
+            await(() -> send(get(gateway + "/v1/sessions/" + room, bearer)).statusCode() == 200);
+
+            // Over HTTP: the gateway writes the command framed, the worker reads it, applies it and answers framed.
+            HttpResponse<String> injected = send(post(gateway + "/v1/sessions/" + room + "/context", bearer,
+                    "{\"role\":\"system\",\"text\":\"Registry mode is on.\",\"respond\":false}"));
+            assertThat(injected.statusCode()).as(injected.body()).isEqualTo(200);
+            assertThat(JsonPath.from(injected.body()).getString("status")).isEqualTo("APPLIED");
+            String commandId = JsonPath.from(injected.body()).getString("commandId");
+
+            // A system that has not moved over: the single-object encoding, straight to Kafka.
+            try (SwitchboardClient legacy = SwitchboardClient.builder(stack.kafkaBootstrapServers()).issuer(IssuerKind.SYSTEM, "legacy-crm").build()) {
+                legacy.injectContext(room, ContextRole.SYSTEM, "Written without a registry.", false).get();
+            }
+
+            // Both lines reach the transcript (worker -> transcripts topic, framed -> transcript service -> PostgreSQL).
+            await(() -> {
+                HttpResponse<String> transcript = send(get(transcripts + "/v1/sessions/" + room + "/transcript", bearer));
+                return transcript.statusCode() == 200 && transcript.body().contains("Registry mode is on.")
+                        && transcript.body().contains("Written without a registry.");
+            });
+
+            byte[] result = recordOf(stack.kafkaBootstrapServers(), Topic.COMMAND_RESULTS.topicName(), commandId);
+            assertThat(result[0]).as("the worker's CommandResult is in Confluent's framing").isZero();
+            String subjects = send(get(registry.confluentUrl() + "/subjects", null)).body();
+            assertThat(subjects).contains("\"" + Topic.COMMAND_RESULTS.topicName() + "-value\"", "\"" + Topic.TRANSCRIPTS.topicName() + "-value\"",
+                    "\"" + Topic.SESSION_EVENTS.topicName() + "-value\"", "\"" + Topic.AUDIT.topicName() + "-value\"");
+            for (String service : List.of("context-gateway", "transcript-service", "agent-worker")) {
+                assertThat(java.nio.file.Files.readString(settings.logs().resolve(service + ".log"))).as(service + "'s log")
+                        .doesNotContain("cannot decode");
+            }
+        }
+    }
+
+    /** The value of the record on {@code topic} whose bytes carry {@code marker} (a command id), read raw. */
+    private static byte[] recordOf(String bootstrap, String topic, String marker) {
+        Map<String, Object> config = Map.of("bootstrap.servers", bootstrap, "group.id", "registry-raw-" + UUID.randomUUID(),
+                "auto.offset.reset", "earliest");
+        try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            List<String> seen = new ArrayList<>();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (new String(record.value(), java.nio.charset.StandardCharsets.ISO_8859_1).contains(marker)) {
+                        return record.value();
+                    }
+                    seen.add(record.key());
+                }
+            }
+            throw new AssertionError("no record for " + marker + " on " + topic + " (keys seen: " + seen + ")");
+        }
+    }
+
+    private static HttpRequest get(String url, String bearer) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+        if (bearer != null) {
+            request.header("Authorization", bearer);
+        }
+        return request.build();
+    }
+
+    private static HttpRequest post(String url, String bearer, String json) {
+        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", bearer).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(request.uri() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void await(Supplier<Boolean> condition) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.get()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + WAIT + "; the services' logs are in the stack's state directory");
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package dev.switchboard.schemas.serde;
+
+import dev.switchboard.events.CommandResult;
+import dev.switchboard.events.SessionCommand;
+import dev.switchboard.infra.EmbeddedKafka;
+import dev.switchboard.infra.SchemaRegistryServer;
+import dev.switchboard.schemas.SampleRecords;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The schema-registry mode against a real registry (Apicurio Registry, in memory, built by deploy/schema-registry and
+ * run as a child process) and a real broker: writers put Confluent's framing on the wire and register the schema;
+ * readers read that and the single-object encoding side by side, so a fleet moves over without a flag day.
+ */
+class SchemaRegistryModeTest {
+    private static EmbeddedKafka kafka;
+    private static SchemaRegistryServer registry;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        kafka = new EmbeddedKafka(EmbeddedKafka.Settings.forTests()).start();
+        registry = SchemaRegistryServer.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (registry != null) {
+            registry.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void writersPutConfluentsFramingOnTheWireAndRegisterTheSchemaUnderTheTopicsSubject() throws Exception {
+        String topic = newTopic();
+        List<SessionCommand> commands = SampleRecords.sessionCommands();
+        try (var producer = producer(registryMode(true))) {
+            for (SessionCommand command : commands) {
+                producer.send(new ProducerRecord<>(topic, command.getRoom(), command)).get();
+            }
+        }
+        List<byte[]> raw = readRaw(topic, commands.size());
+        for (byte[] value : raw) {
+            assertThat(value[0]).as("Confluent's magic byte").isZero();
+            int schemaId = ByteBuffer.wrap(value, 1, 4).getInt();
+            // The id is the one Confluent's API serves: any Confluent deserializer finds the schema by it.
+            String schema = get("/schemas/ids/" + schemaId);
+            assertThat(schema).contains("SessionCommand").contains("dev.switchboard.events");
+        }
+        assertThat(get("/subjects")).contains(topic + "-value");
+
+        try (var consumer = consumer(registryMode(true), new SessionCommandDeserializer())) {
+            assertThat(read(consumer, topic, commands.size())).containsExactlyElementsOf(commands);
+        }
+    }
+
+    @Test
+    void readersInRegistryModeReadBothEncodingsOnOneTopic() throws Exception {
+        String topic = newTopic();
+        CommandResult sample = SampleRecords.commandResults().getFirst();
+        List<CommandResult> results = List.of(sample, CommandResult.newBuilder(sample).setCommandId("cmd-framed").build(),
+                CommandResult.newBuilder(sample).setCommandId("cmd-single-object-again").build());
+        try (var singleObject = producer(Map.of()); var framed = producer(registryMode(true))) {
+            for (int i = 0; i < results.size(); i++) {
+                (i % 2 == 0 ? singleObject : framed).send(new ProducerRecord<>(topic, results.get(i).getRoom(), results.get(i))).get();
+            }
+        }
+        List<byte[]> raw = readRaw(topic, results.size());
+        assertThat(raw.get(0)[0]).as("single-object marker").isEqualTo((byte) 0xC3);
+        assertThat(raw.get(1)[0]).as("registry framing").isZero();
+
+        try (var consumer = consumer(registryMode(true), new CommandResultDeserializer())) {
+            assertThat(read(consumer, topic, results.size())).containsExactlyElementsOf(results);
+        }
+    }
+
+    @Test
+    void aReaderWithoutARegistrySaysWhyItCannotReadAFramedRecord() throws Exception {
+        String topic = newTopic();
+        CommandResult result = SampleRecords.commandResults().getFirst();
+        try (var framed = producer(registryMode(true))) {
+            framed.send(new ProducerRecord<>(topic, result.getRoom(), result)).get();
+        }
+        byte[] value = readRaw(topic, 1).getFirst();
+        try (var plain = new CommandResultDeserializer()) {
+            plain.configure(Map.of(), false);
+            assertThatThrownBy(() -> plain.deserialize(topic, value)).isInstanceOf(SerializationException.class)
+                    .hasMessageContaining("schema registry's framing").hasMessageContaining("SWITCHBOARD_SCHEMA_REGISTRY_URL");
+        }
+        try (var wrongType = new SessionCommandDeserializer()) {
+            wrongType.configure(registryMode(true), false);
+            assertThatThrownBy(() -> wrongType.deserialize(topic, value)).isInstanceOf(SerializationException.class)
+                    .hasMessageContaining("cannot decode SessionCommand").hasMessageContaining("CommandResult");
+        }
+    }
+
+    @Test
+    void writeFalseKeepsTheSingleObjectEncodingWhileTheReaderIsReady() throws Exception {
+        String topic = newTopic();
+        CommandResult result = SampleRecords.commandResults().getFirst();
+        try (var producer = producer(registryMode(false))) {
+            producer.send(new ProducerRecord<>(topic, result.getRoom(), result)).get();
+        }
+        assertThat(readRaw(topic, 1).getFirst()[0]).isEqualTo((byte) 0xC3);
+        assertThat(get("/subjects")).doesNotContain(topic);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static Map<String, Object> registryMode(boolean write) {
+        return Map.of(SchemaRegistryMode.URL, registry.apiUrl(), SchemaRegistryMode.WRITE, Boolean.toString(write));
+    }
+
+    private static String newTopic() throws Exception {
+        String topic = "registry-mode-" + UUID.randomUUID().toString().substring(0, 8);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        }
+        return topic;
+    }
+
+    private static <T extends org.apache.avro.specific.SpecificRecord> KafkaProducer<String, T> producer(Map<String, Object> mode) {
+        Map<String, Object> config = new HashMap<>(mode);
+        config.put("bootstrap.servers", kafka.bootstrapServers());
+        config.put("key.serializer", StringSerializer.class);
+        config.put("value.serializer", AvroSerializer.class);
+        return new KafkaProducer<>(config);
+    }
+
+    private static <T> KafkaConsumer<String, T> consumer(Map<String, Object> mode, org.apache.kafka.common.serialization.Deserializer<T> values) {
+        Map<String, Object> config = new HashMap<>(mode);
+        config.put("bootstrap.servers", kafka.bootstrapServers());
+        config.put("auto.offset.reset", "earliest");
+        config.put("group.id", "registry-mode-" + UUID.randomUUID());
+        values.configure(config, false);
+        return new KafkaConsumer<>(config, new StringDeserializer(), values);
+    }
+
+    private static List<byte[]> readRaw(String topic, int count) {
+        Map<String, Object> config = Map.of("bootstrap.servers", kafka.bootstrapServers(), "auto.offset.reset", "earliest",
+                "group.id", "raw-" + UUID.randomUUID());
+        try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            return read(consumer, topic, count);
+        }
+    }
+
+    private static <T> List<T> read(KafkaConsumer<String, T> consumer, String topic, int count) {
+        consumer.subscribe(List.of(topic));
+        List<T> values = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (values.size() < count && System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, T> record : consumer.poll(Duration.ofMillis(200))) {
+                values.add(record.value());
+            }
+        }
+        assertThat(values).as("records read from " + topic).hasSize(count);
+        return values;
+    }
+
+    private static String get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(registry.confluentUrl() + path)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET " + path + ": " + response.body()).isEqualTo(200);
+        return response.body();
+    }
+}
