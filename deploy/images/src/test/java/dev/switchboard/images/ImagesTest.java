@@ -174,11 +174,29 @@ class ImagesTest {
             assertThat(Files.readString(log)).contains("agent-worker", "started in")
                     .doesNotContain("sun.misc.Unsafe::", "WARNING: A restricted method");
         } finally {
-            process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            stop(process);
+        }
+    }
+
+    /**
+     * Stops the image's entrypoint and the unshare around it. The entrypoint itself must be stopped: run as the image's
+     * user it lost unshare's kill-on-exit (a change of user clears it), so stopping only unshare would leave it running.
+     */
+    private static void stop(Process process) throws Exception {
+        List<ProcessHandle> inside = process.descendants().toList();
+        inside.forEach(ProcessHandle::destroy);
+        for (ProcessHandle child : inside) {
+            try {
+                child.onExit().get(30, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                child.destroyForcibly();
             }
         }
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        assertThat(inside).as("the image's processes after the test").noneMatch(ProcessHandle::isAlive);
     }
 
     private static List<String> fieldNames(JsonNode node) {
