@@ -186,17 +186,6 @@ class OtherLanguageClientsTest {
     }
 
     private static void await(Supplier<Boolean> condition) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.get()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + WAIT + "; the services' logs are in " + packaged.settings.logs());
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Waits.until(WAIT, packaged.settings.logs().toString(), condition);
     }
 }

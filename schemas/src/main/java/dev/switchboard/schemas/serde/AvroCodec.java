@@ -32,6 +32,7 @@ public final class AvroCodec<T extends SpecificRecord> {
     private final BinaryMessageDecoder<T> decoder;
     private final SpecificData model;
     private final Schema current;
+    private final SpecificDatumWriter<T> framedWriter;
     /** Readers of a schema registry's framing, by writer schema: each resolves that writer to the current shape. */
     private final ConcurrentMap<Schema, SpecificDatumReader<T>> framedReaders = new ConcurrentHashMap<>();
 
@@ -42,6 +43,7 @@ public final class AvroCodec<T extends SpecificRecord> {
         this.model = new SpecificData(type.getClassLoader());
         model.addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
         this.current = model.getSchema(type);
+        this.framedWriter = new SpecificDatumWriter<>(current, model);
         this.encoder = new BinaryMessageEncoder<>(model, current);
         this.decoder = new BinaryMessageDecoder<>(model, current);
         olderWriterSchemas.forEach(decoder::addSchema);
@@ -86,7 +88,7 @@ public final class AvroCodec<T extends SpecificRecord> {
             out.write(SchemaRegistryMode.MAGIC);
             out.write(ByteBuffer.allocate(4).putInt(schemaId).array());
             BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            new SpecificDatumWriter<T>(current, model).write(record, encoder);
+            framedWriter.write(record, encoder);
             encoder.flush();
             return out.toByteArray();
         } catch (IOException | RuntimeException e) {

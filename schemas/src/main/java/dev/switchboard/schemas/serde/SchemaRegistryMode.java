@@ -43,7 +43,7 @@ final class SchemaRegistryMode implements AutoCloseable {
 
     private final RegistryClient client;
     private final boolean write;
-    private final ConcurrentMap<String, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
+    private final ConcurrentMap<TopicSchema, Integer> idsByTopicAndSchema = new ConcurrentHashMap<>();
     private final ConcurrentMap<Integer, Schema> schemasById = new ConcurrentHashMap<>();
 
     private SchemaRegistryMode(RegistryClient client, boolean write) {
@@ -73,12 +73,15 @@ final class SchemaRegistryMode implements AutoCloseable {
 
     /** The id of this schema under the topic's subject, registering it there the first time. */
     int idFor(String topic, Schema schema) {
-        String subject = topic + "-value";
-        return idsBySubjectAndSchema.computeIfAbsent(subject + '\n' + schema, key -> retried(() -> {
-            ArtifactMetaData registered = client.createArtifact(null, subject, null, "AVRO", IfExists.RETURN_OR_UPDATE, true,
+        // Looked up for every record: the key is the topic and the schema object, nothing rendered per record.
+        return idsByTopicAndSchema.computeIfAbsent(new TopicSchema(topic, schema), key -> retried(() -> {
+            ArtifactMetaData registered = client.createArtifact(null, topic + "-value", null, "AVRO", IfExists.RETURN_OR_UPDATE, true,
                     new ByteArrayInputStream(schema.toString().getBytes(StandardCharsets.UTF_8)));
             return Math.toIntExact(registered.getContentId());
         }));
+    }
+
+    private record TopicSchema(String topic, Schema schema) {
     }
 
     /** The writer schema with this id. */
