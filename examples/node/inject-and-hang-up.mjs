@@ -8,13 +8,14 @@
 // 2. if it was APPLIED: EndSession (the agent says the goodbye, then the call controller hangs up), and its result.
 //
 // Prints one line per command ("InjectContext <commandId> APPLIED") and exits 0 when both were APPLIED, 1 when
-// Switchboard answered otherwise, 2 when no answer came in time.
+// Switchboard answered otherwise, 2 when no answer came in time, 3 when an answer could not be read (in a schema
+// registry's framing without --schema-registry, or the registry did not give its schema).
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { RecordCodec, UnknownWriterSchema } from './switchboard-avro.mjs';
+import { RecordCodec, SchemaRegistry, UnknownWriterSchema, UnreadableWriterSchema } from './switchboard-avro.mjs';
 
 const COMMANDS_TOPIC = 'switchboard.session-commands';
 const RESULTS_TOPIC = 'switchboard.command-results';
@@ -33,17 +34,21 @@ const { values: args } = parseArgs({
     reason: { type: 'string', default: 'done' },
     lifetime: { type: 'string', default: '30' },
     schemas: { type: 'string', default: RELEASED },
+    // The Confluent-compatible API of the registry the services use in the registry mode (Apicurio: .../apis/ccompat/v7).
+    'schema-registry': { type: 'string' },
   },
 });
 if (!args.room || !args.text) {
   console.error('usage: node inject-and-hang-up.mjs --room ROOM --text TEXT [--bootstrap-servers localhost:9092] '
-    + '[--role SYSTEM|USER] [--label L] [--respond] [--issuer ID] [--goodbye G] [--reason R] [--lifetime S] [--schemas DIR]');
+    + '[--role SYSTEM|USER] [--label L] [--respond] [--issuer ID] [--goodbye G] [--reason R] [--lifetime S] [--schemas DIR] '
+    + '[--schema-registry URL]');
   process.exit(64);
 }
 const lifetimeMs = Number(args.lifetime) * 1000;
 
 const commands = new RecordCodec(args.schemas, 'SessionCommand');
-const results = new RecordCodec(args.schemas, 'CommandResult');
+const registry = args['schema-registry'] ? new SchemaRegistry(args['schema-registry']) : null;
+const results = new RecordCodec(args.schemas, 'CommandResult', registry);
 const kafka = new Kafka({
   clientId: 'switchboard-node-example',
   brokers: args['bootstrap-servers'].split(','),
@@ -51,24 +56,32 @@ const kafka = new Kafka({
 });
 // kafkajs's default partitioner is Java's (murmur2): the room's records land where Switchboard's own producers put them.
 const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-const waiting = new Map(); // commandId -> resolve
+const waiting = new Map(); // commandId -> { resolve, reject }
 const consumer = await resultsFromNow();
 await producer.connect();
 
 let exitCode;
 try {
-  const injected = await send('InjectContext', { role: args.role, text: args.text, respond: args.respond, label: args.label });
-  if (injected !== 'APPLIED') {
-    exitCode = injected === null ? 2 : 1;
-  } else {
-    const ended = await send('EndSession', { reason: args.reason, goodbye: args.goodbye });
-    exitCode = ended === 'APPLIED' ? 0 : ended === null ? 2 : 1;
-  }
+  exitCode = await steer();
+} catch (e) {
+  if (!(e instanceof UnreadableWriterSchema)) throw e;
+  console.error(`error: cannot read Switchboard's answer: ${e.message}`);
+  exitCode = 3;
 } finally {
   await producer.disconnect();
   await consumer.disconnect();
 }
 process.exit(exitCode);
+
+/** Injects the line, then, once that was applied, ends the call; the exit code. */
+async function steer() {
+  const injected = await send('InjectContext', { role: args.role, text: args.text, respond: args.respond, label: args.label });
+  if (injected !== 'APPLIED') {
+    return injected === null ? 2 : 1;
+  }
+  const ended = await send('EndSession', { reason: args.reason, goodbye: args.goodbye });
+  return ended === 'APPLIED' ? 0 : ended === null ? 2 : 1;
+}
 
 /** Sends a session command and returns the status of its first CommandResult, or null when none came in time. */
 async function send(payloadName, payload) {
@@ -83,13 +96,17 @@ async function send(payloadName, payload) {
     // The union branch by its full name: never let the library guess which command this is.
     payload: { [`dev.switchboard.events.${payloadName}`]: payload },
   };
-  const answered = new Promise((resolve) => waiting.set(command.commandId, resolve));
+  const answered = new Promise((resolve, reject) => waiting.set(command.commandId, { resolve, reject }));
   await producer.send({ topic: COMMANDS_TOPIC, acks: -1, messages: [{ key: args.room, value: commands.encode(command) }] });
   // The watchdog answers EXPIRED at the latest 2 s after expiry; wait a little longer than that.
   let timer;
-  const result = await Promise.race([answered, new Promise((resolve) => { timer = setTimeout(() => resolve(null), lifetimeMs + 10_000); })]);
-  clearTimeout(timer);
-  waiting.delete(command.commandId);
+  let result;
+  try {
+    result = await Promise.race([answered, new Promise((resolve) => { timer = setTimeout(() => resolve(null), lifetimeMs + 10_000); })]);
+  } finally {
+    clearTimeout(timer);
+    waiting.delete(command.commandId);
+  }
   if (result === null) {
     console.log(`${payloadName} ${command.commandId} NO_ANSWER`);
     return null;
@@ -121,14 +138,21 @@ async function resultsFromNow() {
       }
       let result;
       try {
-        result = results.decode(message.value);
+        result = await results.decode(message.value);
       } catch (e) {
-        if (!(e instanceof UnknownWriterSchema)) throw e;
-        console.error(`warning: skipped a result: ${e.message}`);
-        return;
+        if (e instanceof UnknownWriterSchema) {
+          console.error(`warning: skipped a result: ${e.message}`);
+          return;
+        }
+        if (e instanceof UnreadableWriterSchema) {
+          // Every answer of this room is written alike: waiting on would only end in NO_ANSWER.
+          waiting.forEach(({ reject }) => reject(e));
+          return;
+        }
+        throw e;
       }
       // The first result of a command counts (a command may be answered more than once).
-      waiting.get(result.commandId)?.(result);
+      waiting.get(result.commandId)?.resolve(result);
     },
   });
   await joined;

@@ -6,12 +6,21 @@
 //
 // The schemas are the released, self-contained files released/<Record>/v<N>.avsc. Writers use the latest released
 // version; readers load every released version and pick the writer schema by the fingerprint in the record.
+//
+// Services run in the schema-registry mode (SWITCHBOARD_SCHEMA_REGISTRY_URL) write Confluent's framing instead:
+//
+//   00 | schema id, 4 bytes big-endian | Avro binary body
+//
+// A reader given the registry's Confluent-compatible API (SchemaRegistry) reads both, record by record, as the
+// services do; writing the single-object encoding stays right in either mode, since the services read both too.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import avro from 'avsc';
 
 export const MARKER = Buffer.from([0xc3, 0x01]);
 const HEADER_LENGTH = MARKER.length + 8;
+const REGISTRY_MAGIC = 0x00;
+const REGISTRY_HEADER_LENGTH = 1 + 4;
 
 // CRC-64-AVRO ("Rabin"), exactly as the Avro specification gives it, on 64-bit BigInts.
 const EMPTY = 0xc15d213aa4d7a795n;
@@ -39,9 +48,52 @@ export function fingerprint(type) {
 
 export class UnknownWriterSchema extends Error {}
 
-/** Encodes and decodes one record type (e.g. SessionCommand) with all of its released schema versions. */
+/** A registry-framed record whose schema the registry did not give (it is down, or this is another registry). */
+export class UnreadableWriterSchema extends Error {}
+
+/**
+ * The writer schemas of registry-framed records, fetched by id from a Confluent-compatible API and kept.
+ * url is that API's base, e.g. http://localhost:8090/apis/ccompat/v7 for Apicurio Registry, or a Confluent Schema
+ * Registry's own address. An id's schema never changes, so each is fetched once.
+ */
+export class SchemaRegistry {
+  constructor(url, timeoutMs = 10_000) {
+    this.url = url.replace(/\/+$/, '');
+    this.timeoutMs = timeoutMs;
+    this.schemas = new Map(); // id -> Promise of the avsc type
+  }
+
+  schema(id) {
+    if (!this.schemas.has(id)) {
+      const fetched = this.fetchSchema(id);
+      fetched.catch(() => this.schemas.delete(id)); // a registry that was down is asked again next time
+      this.schemas.set(id, fetched);
+    }
+    return this.schemas.get(id);
+  }
+
+  async fetchSchema(id) {
+    const address = `${this.url}/schemas/ids/${id}`;
+    let schema;
+    try {
+      const response = await fetch(address, { signal: AbortSignal.timeout(this.timeoutMs) });
+      if (!response.ok) {
+        throw new Error(`HTTP ${response.status}`);
+      }
+      schema = JSON.parse((await response.json()).schema);
+    } catch (e) {
+      throw new UnreadableWriterSchema(`schema ${id} could not be read from the registry (${address}): ${e.message}`);
+    }
+    return avro.Type.forSchema(schema, { wrapUnions: 'auto' });
+  }
+}
+
+/**
+ * Encodes and decodes one record type (e.g. SessionCommand) with all of its released schema versions. With a
+ * SchemaRegistry it also decodes records in the registry's framing; without one such a record is an error that says so.
+ */
 export class RecordCodec {
-  constructor(releasedDir, record) {
+  constructor(releasedDir, record, registry = null) {
     const files = readdirSync(join(releasedDir, record))
       .map((name) => /^v(\d+)\.avsc$/.exec(name))
       .filter(Boolean)
@@ -51,6 +103,7 @@ export class RecordCodec {
       throw new Error(`no released schema of ${record} in ${join(releasedDir, record)}`);
     }
     this.record = record;
+    this.registry = registry;
     // wrapUnions 'auto': a union of records (a payload) is written as { "<full name>": value }, so the branch is
     // always named; a union such as ["null", "string"] takes the plain value.
     this.versions = files.map(({ version, file }) => {
@@ -62,6 +115,7 @@ export class RecordCodec {
     MARKER.copy(this.header);
     this.header.writeBigUInt64LE(this.latest.fingerprint, MARKER.length);
     this.resolvers = new Map(this.versions.map((v) => [v.fingerprint, this.latest.type.createResolver(v.type)]));
+    this.framedResolvers = new Map(); // registry schema id -> resolver
   }
 
   /** Single-object encoding with the latest released schema. */
@@ -69,8 +123,11 @@ export class RecordCodec {
     return Buffer.concat([this.header, this.latest.type.toBuffer(value)]);
   }
 
-  /** Reads a record written with any released version, resolved to the latest one. */
-  decode(bytes) {
+  /** Reads a record written with any released version, or framed by a registry, resolved to the latest version. */
+  async decode(bytes) {
+    if (bytes.length >= REGISTRY_HEADER_LENGTH && bytes[0] === REGISTRY_MAGIC) {
+      return this.decodeFramed(bytes);
+    }
     if (bytes.length < HEADER_LENGTH || !bytes.subarray(0, 2).equals(MARKER)) {
       throw new Error(`not Avro single-object encoding (starts with ${bytes.subarray(0, 2).toString('hex')})`);
     }
@@ -82,5 +139,23 @@ export class RecordCodec {
         + 'update the schema files');
     }
     return this.latest.type.fromBuffer(bytes.subarray(HEADER_LENGTH), resolver);
+  }
+
+  async decodeFramed(bytes) {
+    const id = bytes.readUInt32BE(1);
+    if (!this.registry) {
+      throw new UnreadableWriterSchema(`${this.record} in a schema registry's framing (schema id ${id}): the services run `
+        + 'in the registry mode, so give the registry\'s Confluent-compatible API (--schema-registry)');
+    }
+    let resolver = this.framedResolvers.get(id);
+    if (!resolver) {
+      const writer = await this.registry.schema(id);
+      if (writer.name !== this.latest.type.name) {
+        throw new UnknownWriterSchema(`the registry's schema ${id} is ${writer.name ?? writer.typeName}, not ${this.latest.type.name}`);
+      }
+      resolver = this.latest.type.createResolver(writer);
+      this.framedResolvers.set(id, resolver);
+    }
+    return this.latest.type.fromBuffer(bytes.subarray(REGISTRY_HEADER_LENGTH), resolver);
   }
 }

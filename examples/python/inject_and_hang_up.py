@@ -8,7 +8,8 @@
 2. if it was APPLIED: EndSession (the agent says the goodbye, then the call controller hangs up), and its result.
 
 Prints one line per command ("InjectContext <commandId> APPLIED") and exits 0 when both were APPLIED, 1 when
-Switchboard answered otherwise, 2 when no answer came in time.
+Switchboard answered otherwise, 2 when no answer came in time, 3 when an answer could not be read (in a schema
+registry's framing without --schema-registry, or the registry did not give its schema).
 """
 
 import argparse
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from confluent_kafka import OFFSET_END, Consumer, KafkaException, Producer, TopicPartition
 
-from switchboard_avro import RecordCodec, UnknownWriterSchema
+from switchboard_avro import RecordCodec, SchemaRegistry, UnknownWriterSchema, UnreadableWriterSchema
 
 COMMANDS_TOPIC = "switchboard.session-commands"
 RESULTS_TOPIC = "switchboard.command-results"
@@ -40,10 +41,14 @@ def main() -> int:
     parser.add_argument("--reason", default="done", help="why the call ends")
     parser.add_argument("--lifetime", type=float, default=30.0, help="seconds until a command expires")
     parser.add_argument("--schemas", type=Path, default=RELEASED, help="the released/ directory of the schemas")
+    parser.add_argument("--schema-registry", metavar="URL",
+                        help="the Confluent-compatible API of the registry the services use, when they run in the "
+                             "registry mode (Apicurio Registry: http://HOST:PORT/apis/ccompat/v7)")
     args = parser.parse_args()
 
+    registry = SchemaRegistry(args.schema_registry) if args.schema_registry else None
     commands = RecordCodec(args.schemas, "SessionCommand")
-    results = RecordCodec(args.schemas, "CommandResult")
+    results = RecordCodec(args.schemas, "CommandResult", registry)
 
     producer = Producer({
         "bootstrap.servers": args.bootstrap_servers,
@@ -84,16 +89,24 @@ def main() -> int:
             print(f"{payload_name} {command['commandId']} {result['status']}{reason}", flush=True)
             return result["status"]
 
-        injected = send("InjectContext", {
-            "role": args.role, "text": args.text, "respond": args.respond, "label": args.label})
-        if injected != "APPLIED":
-            return 2 if injected is None else 1
-        ended = send("EndSession", {"reason": args.reason, "goodbye": args.goodbye})
-        if ended != "APPLIED":
-            return 2 if ended is None else 1
-        return 0
+        try:
+            return steer(send, args)
+        except UnreadableWriterSchema as e:
+            print(f"error: cannot read Switchboard's answer: {e}", file=sys.stderr)
+            return 3
     finally:
         consumer.close()
+
+
+def steer(send, args) -> int:
+    """Injects the line, then, once that was applied, ends the call; the exit code."""
+    injected = send("InjectContext", {"role": args.role, "text": args.text, "respond": args.respond, "label": args.label})
+    if injected != "APPLIED":
+        return 2 if injected is None else 1
+    ended = send("EndSession", {"reason": args.reason, "goodbye": args.goodbye})
+    if ended != "APPLIED":
+        return 2 if ended is None else 1
+    return 0
 
 
 def results_from_now(bootstrap_servers):

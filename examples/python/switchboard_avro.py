@@ -6,12 +6,21 @@ Every value on a Switchboard topic is Avro single-object encoded:
 
 The schemas are the released, self-contained files released/<Record>/v<N>.avsc. Writers use the latest released
 version; readers load every released version and pick the writer schema by the fingerprint in the record.
+
+Services run in the schema-registry mode (SWITCHBOARD_SCHEMA_REGISTRY_URL) write Confluent's framing instead:
+
+    00 | schema id, 4 bytes big-endian | Avro binary body
+
+A reader given the registry's Confluent-compatible API (SchemaRegistry) reads both, record by record, as the
+services do; writing the single-object encoding stays right in either mode, since the services read both too.
 """
 
 import io
 import json
 import re
 import struct
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import avro.errors
@@ -20,6 +29,8 @@ import avro.schema
 
 MARKER = b"\xc3\x01"
 HEADER_LENGTH = len(MARKER) + 8
+REGISTRY_MAGIC = 0
+REGISTRY_HEADER_LENGTH = 1 + 4
 
 # CRC-64-AVRO ("Rabin"), exactly as the Avro specification gives it.
 _EMPTY = 0xC15D213AA4D7A795
@@ -100,6 +111,34 @@ class UnknownWriterSchema(Exception):
     """A record written with a schema this reader was not given: a newer release, or not this record type."""
 
 
+class SchemaRegistry:
+    """The writer schemas of registry-framed records, fetched by id from a Confluent-compatible API and kept.
+
+    url is that API's base, e.g. http://localhost:8090/apis/ccompat/v7 for Apicurio Registry, or a Confluent Schema
+    Registry's own address. An id's schema never changes, so each is fetched once.
+    """
+
+    def __init__(self, url: str, timeout_s: float = 10.0):
+        self.url = url.rstrip("/")
+        self.timeout_s = timeout_s
+        self._schemas = {}
+
+    def schema(self, schema_id: int):
+        if schema_id not in self._schemas:
+            address = f"{self.url}/schemas/ids/{schema_id}"
+            try:
+                with urllib.request.urlopen(address, timeout=self.timeout_s) as response:
+                    text = json.load(response)["schema"]
+            except (urllib.error.URLError, OSError, ValueError, KeyError) as e:
+                raise UnreadableWriterSchema(f"schema {schema_id} could not be read from the registry ({address}): {e}") from e
+            self._schemas[schema_id] = avro.schema.parse(text)
+        return self._schemas[schema_id]
+
+
+class UnreadableWriterSchema(Exception):
+    """A registry-framed record whose schema the registry did not give (it is down, or this is another registry)."""
+
+
 class _NamedBranchWriter(avro.io.DatumWriter):
     """Writes a union value given as (full name, value) to that branch.
 
@@ -125,9 +164,13 @@ class _NamedBranchWriter(avro.io.DatumWriter):
 
 
 class RecordCodec:
-    """Encodes and decodes one record type (e.g. SessionCommand) with all of its released schema versions."""
+    """Encodes and decodes one record type (e.g. SessionCommand) with all of its released schema versions.
 
-    def __init__(self, released_dir: Path, record: str):
+    With a SchemaRegistry it also decodes records in the registry's framing; without one such a record is an error
+    that says so.
+    """
+
+    def __init__(self, released_dir: Path, record: str, registry: "SchemaRegistry | None" = None):
         files = sorted(
             (int(m.group(1)), path)
             for path in (Path(released_dir) / record).glob("v*.avsc")
@@ -136,6 +179,7 @@ class RecordCodec:
         if not files:
             raise FileNotFoundError(f"no released schema of {record} in {Path(released_dir) / record}")
         self.record = record
+        self.registry = registry
         self.versions = {}  # version -> (fingerprint, parsed schema)
         for version, path in files:
             text = path.read_text("utf-8")
@@ -153,7 +197,9 @@ class RecordCodec:
         return self._header + body.getvalue()
 
     def decode(self, data: bytes) -> dict:
-        """Reads a record written with any released version, resolved to the latest one."""
+        """Reads a record written with any released version, or framed by a registry, resolved to the latest version."""
+        if len(data) >= REGISTRY_HEADER_LENGTH and data[0] == REGISTRY_MAGIC:
+            return self._decode_framed(data)
         if len(data) < HEADER_LENGTH or data[:2] != MARKER:
             raise ValueError(f"not Avro single-object encoding (starts with {data[:2].hex()})")
         (writer_fingerprint,) = struct.unpack("<Q", data[2:HEADER_LENGTH])
@@ -162,5 +208,20 @@ class RecordCodec:
             raise UnknownWriterSchema(
                 f"{self.record} written with schema fingerprint {writer_fingerprint:016x}, which is not among the "
                 f"released versions loaded ({', '.join(f'v{v}' for v in self.versions)}): update the schema files")
+        return self._read(writer, data[HEADER_LENGTH:])
+
+    def _decode_framed(self, data: bytes) -> dict:
+        (schema_id,) = struct.unpack(">I", data[1:REGISTRY_HEADER_LENGTH])
+        if self.registry is None:
+            raise UnreadableWriterSchema(
+                f"{self.record} in a schema registry's framing (schema id {schema_id}): the services run in the "
+                "registry mode, so give the registry's Confluent-compatible API (--schema-registry)")
+        writer = self.registry.schema(schema_id)
+        if getattr(writer, "fullname", None) != self.latest.fullname:
+            raise UnknownWriterSchema(f"the registry's schema {schema_id} is {getattr(writer, 'fullname', writer.type)}, "
+                                      f"not {self.latest.fullname}")
+        return self._read(writer, data[REGISTRY_HEADER_LENGTH:])
+
+    def _read(self, writer, body: bytes) -> dict:
         reader = avro.io.DatumReader(writer, self.latest)
-        return reader.read(avro.io.BinaryDecoder(io.BytesIO(data[HEADER_LENGTH:])))
+        return reader.read(avro.io.BinaryDecoder(io.BytesIO(body)))

@@ -10,6 +10,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -18,67 +20,137 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The packaged services in the schema-registry mode ({@code SWITCHBOARD_SCHEMA_REGISTRY_URL}, a real Apicurio Registry):
  * a call is steered over HTTP and its transcript stored, with every record the services write in Confluent's framing
- * and its schema registered; and a system that still writes the single-object encoding steers the same call.
+ * and its schema registered; a system that still writes the single-object encoding steers the same call; and the
+ * Python and Node.js examples, given the registry's Confluent-compatible API, read the framed results.
  */
 class RegistryModeEndToEndTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private final HttpClient http = HttpClient.newHttpClient();
+    private static final Pattern COMMAND_LINE = Pattern.compile("(?m)^(InjectContext|EndSession) [0-9a-f-]{36} (\\S+)");
+    private static final HttpClient http = HttpClient.newHttpClient();
+    private static StackSettings settings;
+    private static SchemaRegistryServer registry;
+    private static LocalStack stack;
+    private static String bearer;
+
+    @BeforeAll
+    static void startTheStackInTheRegistryMode() throws Exception {
+        settings = TestStacks.onFreePorts(List.of("context-gateway", "transcript-service", "agent-worker"), RestartPolicy.DEFAULT);
+        registry = SchemaRegistryServer.start();
+        stack = LocalStack.start(settings, Map.of("SWITCHBOARD_SCHEMA_REGISTRY_URL", registry.apiUrl()),
+                new PrintStream(new ByteArrayOutputStream(), true));
+        bearer = StackTokens.bearer(settings.stateDirectory());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try (SchemaRegistryServer stopRegistry = registry; LocalStack stopStack = stack) {
+            // closed in reverse order: the stack, then the registry
+        }
+    }
 
     @Test
     void theStackWritesConfluentsFramingAndStillReadsTheSingleObjectEncoding() throws Exception {
-        StackSettings settings = TestStacks.onFreePorts(List.of("context-gateway", "transcript-service", "agent-worker"), RestartPolicy.DEFAULT);
-        try (SchemaRegistryServer registry = SchemaRegistryServer.start();
-             LocalStack stack = LocalStack.start(settings, Map.of("SWITCHBOARD_SCHEMA_REGISTRY_URL", registry.apiUrl()),
-                     new PrintStream(new ByteArrayOutputStream(), true))) {
-            String bearer = StackTokens.bearer(settings.stateDirectory());
-            String room = "registry-" + UUID.randomUUID().toString().substring(0, 8);
-            String gateway = stack.url("context-gateway");
-            String transcripts = stack.url("transcript-service");
+        String room = callRunningIn("registry");
+        String gateway = stack.url("context-gateway");
+        String transcripts = stack.url("transcript-service");
 
-            assertThat(send(post(stack.url("agent-worker") + "/v1/simulated-calls", bearer, "{\"room\":\"" + room + "\"}")).statusCode()).isEqualTo(201);
-            await(() -> send(get(gateway + "/v1/sessions/" + room, bearer)).statusCode() == 200);
+        // Over HTTP: the gateway writes the command framed, the worker reads it, applies it and answers framed.
+        HttpResponse<String> injected = send(post(gateway + "/v1/sessions/" + room + "/context", bearer,
+                "{\"role\":\"system\",\"text\":\"Registry mode is on.\",\"respond\":false}"));
+        assertThat(injected.statusCode()).as(injected.body()).isEqualTo(200);
+        assertThat(JsonPath.from(injected.body()).getString("status")).isEqualTo("APPLIED");
+        String commandId = JsonPath.from(injected.body()).getString("commandId");
 
-            // Over HTTP: the gateway writes the command framed, the worker reads it, applies it and answers framed.
-            HttpResponse<String> injected = send(post(gateway + "/v1/sessions/" + room + "/context", bearer,
-                    "{\"role\":\"system\",\"text\":\"Registry mode is on.\",\"respond\":false}"));
-            assertThat(injected.statusCode()).as(injected.body()).isEqualTo(200);
-            assertThat(JsonPath.from(injected.body()).getString("status")).isEqualTo("APPLIED");
-            String commandId = JsonPath.from(injected.body()).getString("commandId");
-
-            // A system that has not moved over: the single-object encoding, straight to Kafka.
-            try (SwitchboardClient legacy = SwitchboardClient.builder(stack.kafkaBootstrapServers()).issuer(IssuerKind.SYSTEM, "legacy-crm").build()) {
-                legacy.injectContext(room, ContextRole.SYSTEM, "Written without a registry.", false).get();
-            }
-
-            // Both lines reach the transcript (worker -> transcripts topic, framed -> transcript service -> PostgreSQL).
-            await(() -> {
-                HttpResponse<String> transcript = send(get(transcripts + "/v1/sessions/" + room + "/transcript", bearer));
-                return transcript.statusCode() == 200 && transcript.body().contains("Registry mode is on.")
-                        && transcript.body().contains("Written without a registry.");
-            });
-
-            byte[] result = recordOf(stack.kafkaBootstrapServers(), Topic.COMMAND_RESULTS.topicName(), commandId);
-            assertThat(result[0]).as("the worker's CommandResult is in Confluent's framing").isZero();
-            String subjects = send(get(registry.confluentUrl() + "/subjects", null)).body();
-            assertThat(subjects).contains("\"" + Topic.COMMAND_RESULTS.topicName() + "-value\"", "\"" + Topic.TRANSCRIPTS.topicName() + "-value\"",
-                    "\"" + Topic.SESSION_EVENTS.topicName() + "-value\"", "\"" + Topic.AUDIT.topicName() + "-value\"");
-            for (String service : List.of("context-gateway", "transcript-service", "agent-worker")) {
-                assertThat(java.nio.file.Files.readString(settings.logs().resolve(service + ".log"))).as(service + "'s log")
-                        .doesNotContain("cannot decode");
-            }
+        // A system that has not moved over: the single-object encoding, straight to Kafka.
+        try (SwitchboardClient legacy = SwitchboardClient.builder(stack.kafkaBootstrapServers()).issuer(IssuerKind.SYSTEM, "legacy-crm").build()) {
+            legacy.injectContext(room, ContextRole.SYSTEM, "Written without a registry.", false).get();
         }
+
+        // Both lines reach the transcript (worker -> transcripts topic, framed -> transcript service -> PostgreSQL).
+        await(() -> {
+            HttpResponse<String> transcript = send(get(transcripts + "/v1/sessions/" + room + "/transcript", bearer));
+            return transcript.statusCode() == 200 && transcript.body().contains("Registry mode is on.")
+                    && transcript.body().contains("Written without a registry.");
+        });
+
+        byte[] result = recordOf(stack.kafkaBootstrapServers(), Topic.COMMAND_RESULTS.topicName(), commandId);
+        assertThat(result[0]).as("the worker's CommandResult is in Confluent's framing").isZero();
+        String subjects = send(get(registry.confluentUrl() + "/subjects", null)).body();
+        assertThat(subjects).contains("\"" + Topic.COMMAND_RESULTS.topicName() + "-value\"", "\"" + Topic.TRANSCRIPTS.topicName() + "-value\"",
+                "\"" + Topic.SESSION_EVENTS.topicName() + "-value\"", "\"" + Topic.AUDIT.topicName() + "-value\"");
+        for (String service : List.of("context-gateway", "transcript-service", "agent-worker")) {
+            assertThat(java.nio.file.Files.readString(settings.logs().resolve(service + ".log"))).as(service + "'s log")
+                    .doesNotContain("cannot decode");
+        }
+    }
+
+    @Test
+    void thePythonExampleReadsTheFramedResultsWithTheRegistryAndSaysWhatIsMissingWithoutIt() throws Exception {
+        String python = ExampleClients.pythonWithTheClientLibraries();
+        List<String> example = List.of(python, "inject_and_hang_up.py", "--bootstrap-servers", stack.kafkaBootstrapServers(),
+                "--text", "Order 1042 shipped today with UPS.", "--issuer", "order-system-python");
+
+        String unread = callRunningIn("python-unframed");
+        ExampleClients.Result withoutRegistry = ExampleClients.run(with(example, "--room", unread), ExampleClients.pythonDirectory(),
+                ExampleClients.EXAMPLE_TIMEOUT);
+        assertThat(withoutRegistry.exitCode()).as(withoutRegistry.output()).isEqualTo(3);
+        assertThat(withoutRegistry.output()).contains("CommandResult in a schema registry's framing", "--schema-registry");
+
+        String room = callRunningIn("python-framed");
+        assertBothApplied(ExampleClients.run(with(example, "--room", room, "--schema-registry", registry.confluentUrl()),
+                ExampleClients.pythonDirectory(), ExampleClients.EXAMPLE_TIMEOUT), room);
+    }
+
+    @Test
+    void theNodeExampleReadsTheFramedResultsWithTheRegistry() throws Exception {
+        Path node = ExampleClients.nodeDirectory();
+        String room = callRunningIn("node-framed");
+        assertBothApplied(ExampleClients.run(List.of("node", "inject-and-hang-up.mjs", "--bootstrap-servers", stack.kafkaBootstrapServers(),
+                "--room", room, "--text", "Order 77 left the warehouse this morning.", "--issuer", "order-system-node",
+                "--schema-registry", registry.confluentUrl()), node, ExampleClients.EXAMPLE_TIMEOUT), room);
+    }
+
+    /** A simulated call the gateway knows about, in a new room named after {@code prefix}. */
+    private static String callRunningIn(String prefix) {
+        String room = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        assertThat(send(post(stack.url("agent-worker") + "/v1/simulated-calls", bearer, "{\"room\":\"" + room + "\"}")).statusCode()).isEqualTo(201);
+        await(() -> send(get(stack.url("context-gateway") + "/v1/sessions/" + room, bearer)).statusCode() == 200);
+        return room;
+    }
+
+    /** The example read both results (APPLIED), and the call really ended. */
+    private static void assertBothApplied(ExampleClients.Result run, String room) {
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        Matcher line = COMMAND_LINE.matcher(run.output());
+        List<String> applied = new ArrayList<>();
+        while (line.find()) {
+            assertThat(line.group(2)).as(line.group()).isEqualTo("APPLIED");
+            applied.add(line.group(1));
+        }
+        assertThat(applied).as(run.output()).containsExactly("InjectContext", "EndSession");
+        await(() -> "ENDED".equals(JsonPath.from(send(get(stack.url("context-gateway") + "/v1/sessions/" + room, bearer)).body())
+                .getString("state")));
+    }
+
+    private static List<String> with(List<String> command, String... more) {
+        List<String> all = new ArrayList<>(command);
+        all.addAll(List.of(more));
+        return all;
     }
 
     /** The value of the record on {@code topic} whose bytes carry {@code marker} (a command id), read raw. */
@@ -114,7 +186,7 @@ class RegistryModeEndToEndTest {
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build();
     }
 
-    private HttpResponse<String> send(HttpRequest request) {
+    private static HttpResponse<String> send(HttpRequest request) {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
