@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -50,6 +51,11 @@ class TopicCatalogueTest {
     private static final Set<String> WORKER_TOPIC_REFERENCES = Set.of("${switchboard.worker.command-topic}",
             "${" + WorkerCommandTopics.PATTERN_CONFIG_KEY + "}");
     private static final String WORKER_TOPICS = WorkerCommandTopics.PREFIX + "<workerId>";
+    /**
+     * Topics a service reads with a plain consumer instead of a channel, dead-lettering through DeadLetters alike: the
+     * worker reads its room's partition of the results while a transfer it asked for awaits its answer (TransferAnswers).
+     */
+    private static final Map<Party, Set<String>> PLAIN_CONSUMERS = Map.of(Party.AGENT_WORKER, Set.of(Topic.COMMAND_RESULTS.topicName()));
 
     @Test
     void theConfigSourceExposesEveryTopicName() {
@@ -99,6 +105,10 @@ class TopicCatalogueTest {
                     // Every consumer dead-letters what it cannot use through the service kit's DeadLetters.
                     writes.add(topic + ".dlq");
                 }
+            }
+            for (String topic : PLAIN_CONSUMERS.getOrDefault(service, Set.of())) {
+                reads.add(topic);
+                writes.add(topic + ".dlq");
             }
             Set<String> expectedReads = topicsWhere(t -> t.consumers().contains(service));
             if (WorkerCommandTopics.CONSUMERS.contains(service)) {

@@ -6,6 +6,7 @@ import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CommandResult;
 import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.TranscriptSegment;
+import dev.switchboard.events.TransferRequested;
 import dev.switchboard.kit.kafka.KafkaSender;
 import dev.switchboard.schemas.audit.AuditRecords;
 import dev.switchboard.kit.kafka.KafkaSenders;
@@ -29,18 +30,20 @@ public class KafkaSessionPublisher implements SessionPublisher {
     private final KafkaSender<CommandResult> commandResults;
     private final KafkaSender<CallControlRequest> callControl;
     private final KafkaSender<AuditRecord> audit;
+    private final TransferAnswers transferAnswers;
 
     KafkaSessionPublisher(@Channel("transcripts") MutinyEmitter<Record<String, TranscriptSegment>> transcripts,
                           @Channel("session-events") MutinyEmitter<Record<String, SessionEvent>> sessionEvents,
                           @Channel("command-results") MutinyEmitter<Record<String, CommandResult>> commandResults,
                           @Channel("call-control") MutinyEmitter<Record<String, CallControlRequest>> callControl,
                           @Channel("audit") MutinyEmitter<Record<String, AuditRecord>> audit,
-                          KafkaSenders senders) {
+                          KafkaSenders senders, TransferAnswers transferAnswers) {
         this.transcripts = senders.of(transcripts, "transcript segment");
         this.sessionEvents = senders.of(sessionEvents, "session event");
         this.commandResults = senders.of(commandResults, "command result");
         this.callControl = senders.of(callControl, "call-control request");
         this.audit = senders.of(audit, "audit record");
+        this.transferAnswers = transferAnswers;
     }
 
     @Override
@@ -58,8 +61,12 @@ public class KafkaSessionPublisher implements SessionPublisher {
         return commandResults.sendAsync(result.getRoom(), result);
     }
 
+    /** A transfer request is sent once its answer is being waited for ({@link TransferAnswers}), so it cannot be missed. */
     @Override
     public CompletionStage<Void> callControl(CallControlRequest request) {
+        if (request.getPayload() instanceof TransferRequested) {
+            return transferAnswers.expect(request).thenCompose(positioned -> callControl.sendAsync(request.getRoom(), request));
+        }
         return callControl.sendAsync(request.getRoom(), request);
     }
 

@@ -29,9 +29,11 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -99,10 +101,21 @@ class TransferTest {
         var llm = new FakeLlmControl(ConfigProvider.getConfig().getValue("switchboard.llm.base-url", String.class));
         llm.reset();
         try (var callControl = TopicProbe.fromNow(Topic.CALL_CONTROL, new CallControlRequestDeserializer());
-             var transcripts = TopicProbe.fromNow(Topic.TRANSCRIPTS, new TranscriptSegmentDeserializer())) {
+             var transcripts = TopicProbe.fromNow(Topic.TRANSCRIPTS, new TranscriptSegmentDeserializer());
+             var deadLetters = TopicProbe.fromNow(Topic.COMMAND_RESULTS_DLQ, new ByteArrayDeserializer())) {
             SessionCommand command = transfer(room, "tel:+15550199", "Connecting you to billing now.");
             TestProducer.send(OwnCommandTopic.name(), room, command);
             callControl.awaitRecord(r -> room.equals(r.key()), WAIT);
+
+            // While the worker waits for the answer it reads the room's results: poison among them is dead-lettered.
+            byte[] poison = "not a command result".getBytes(StandardCharsets.UTF_8);
+            TestProducer.sendRaw(Topic.COMMAND_RESULTS, room, poison);
+            var dead = deadLetters.awaitRecord(r -> room.equals(r.key()), WAIT);
+            assertThat(dead.value()).isEqualTo(poison);
+            assertThat(new String(dead.headers().lastHeader("dead-letter-service").value(), StandardCharsets.UTF_8)).isEqualTo("agent-worker");
+            assertThat(new String(dead.headers().lastHeader("dead-letter-consumer-group").value(), StandardCharsets.UTF_8))
+                    .isEqualTo("agent-worker-transfer-answers");
+            assertThat(new String(dead.headers().lastHeader("dead-letter-kind").value(), StandardCharsets.UTF_8)).isEqualTo("undecodable");
 
             // Billing is busy: the controller answers the transfer REJECTED, and the agent takes the caller back.
             llm.replyText("Sorry, billing is busy right now. Can I help you myself?");

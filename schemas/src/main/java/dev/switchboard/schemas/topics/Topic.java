@@ -45,7 +45,8 @@ public enum Topic {
     COMMAND_RESULTS("command-results", CommandResult.class, Duration.ofDays(1),
             // the call controller answers transfers; the gateway's watchdog the commands nobody answers
             List.of(AGENT_WORKER, CALL_CONTROLLER, CONTEXT_GATEWAY),
-            // the worker reads the controller's answers to the transfers it asked for (a refused one leaves the caller with it)
+            // the worker reads the controller's answers to the transfers it asked for (a refused one leaves the caller with it):
+            // only its room's partition, only while a transfer is under way (TransferAnswers)
             List.of(CONTEXT_GATEWAY, AGENT_WORKER, INTEGRATIONS)),
     CALL_CONTROL("call-control", CallControlRequest.class, Duration.ofDays(1),
             List.of(AGENT_WORKER, CONTEXT_GATEWAY, INTEGRATIONS),

@@ -10,6 +10,7 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.config.Config;
@@ -171,26 +172,45 @@ public class DeadLetters {
         IncomingKafkaRecordMetadata<?, ?> incoming = IncomingRecords.metadata(record)
                 .orElseThrow(() -> new IllegalArgumentException("not a record read from Kafka"));
         String topic = incoming.getTopic();
+        return letter(new Origin(topic, incoming.getPartition(), incoming.getOffset(), incoming.getKey(), incoming.getHeaders(),
+                groupOf(incoming.getChannel())), value(record, poison, topic), poison);
+    }
+
+    /**
+     * Sends a record read by a plain Kafka consumer (no channel, no group) to its topic's dead-letter twin, with its
+     * original bytes; {@code reader} stands in the consumer-group header, saying which part of the service read it.
+     */
+    public Uni<Void> send(ConsumerRecord<?, byte[]> record, String reader, Poison poison) {
+        return letter(new Origin(record.topic(), record.partition(), record.offset(), record.key(), record.headers(), reader),
+                record.value(), poison);
+    }
+
+    /** Where a poison record was read. */
+    private record Origin(String topic, int partition, long offset, Object key, Iterable<Header> headers, String group) {
+    }
+
+    private Uni<Void> letter(Origin origin, byte[] value, Poison poison) {
+        String topic = origin.topic();
         RecordHeaders headers = new RecordHeaders();
-        for (Header header : incoming.getHeaders()) {
+        for (Header header : origin.headers()) {
             if (!header.key().startsWith("deserialization-failure-")) {
                 headers.add(header);
             }
         }
         add(headers, DeadLetterHeaders.SERVICE, service);
-        add(headers, DeadLetterHeaders.CONSUMER_GROUP, groupOf(incoming.getChannel()));
+        add(headers, DeadLetterHeaders.CONSUMER_GROUP, origin.group());
         add(headers, DeadLetterHeaders.TOPIC, topic);
-        add(headers, DeadLetterHeaders.PARTITION, Integer.toString(incoming.getPartition()));
-        add(headers, DeadLetterHeaders.OFFSET, Long.toString(incoming.getOffset()));
+        add(headers, DeadLetterHeaders.PARTITION, Integer.toString(origin.partition()));
+        add(headers, DeadLetterHeaders.OFFSET, Long.toString(origin.offset()));
         add(headers, DeadLetterHeaders.KIND, poison.kind().label());
         add(headers, DeadLetterHeaders.REASON, poison.reason());
         add(headers, DeadLetterHeaders.CAUSE, poison.cause());
         add(headers, DeadLetterHeaders.EXCEPTION_CLASS, poison.exceptionClass());
-        Object key = incoming.getKey();
-        LOG.warnf("dead-lettering %s record %s-%d@%d (key %s): %s", poison.kind().label(), topic, incoming.getPartition(),
-                incoming.getOffset(), key, poison.reason());
+        Object key = origin.key();
+        LOG.warnf("dead-lettering %s record %s-%d@%d (key %s): %s", poison.kind().label(), topic, origin.partition(),
+                origin.offset(), key, poison.reason());
         metrics.counter("switchboard.kafka.dead-letters", "topic", topic, "kind", poison.kind().label()).increment();
-        Message<byte[]> letter = Message.of(value(record, poison, topic)).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+        Message<byte[]> letter = Message.of(value).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                 .withTopic(WorkerCommandTopics.deadLetterTopicOf(topic))
                 .withKey(key == null ? null : key.toString())
                 .withHeaders(headers)

@@ -28,12 +28,14 @@ public record Poison(Kind kind, String reason, String cause, String exceptionCla
         }
     }
 
-    static Poison undecodable(String reason, String cause) {
+    /** A value whose bytes are not a record of the topic's type. */
+    public static Poison undecodable(String reason, String cause) {
         return new Poison(Kind.UNDECODABLE, reason == null ? "the value could not be decoded" : reason, cause,
                 "org.apache.kafka.common.errors.SerializationException");
     }
 
-    static Poison noValue(String topic) {
+    /** A record without a value. */
+    public static Poison noValue(String topic) {
         return new Poison(Kind.NO_VALUE, "the record has no value (a tombstone); every record on " + topic
                 + " carries one", null, null);
     }
