@@ -37,8 +37,12 @@ public final class SchemaRegistryServer implements AutoCloseable {
         try {
             int port = FreePorts.pick();
             Path log = Files.createTempFile("schema-registry", ".log");
+            // One database connection: the in-memory (H2) storage answers concurrent first registrations of several
+            // subjects (every service registering its schemas at once) with lock timeouts and 500s, for seconds; on
+            // one connection they simply queue, a few milliseconds each.
             ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()))
+                    "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dquarkus.datasource.jdbc.max-size=1",
+                    "-Dquarkus.datasource.jdbc.min-size=1", "-Dquarkus.datasource.jdbc.initial-size=1", "-jar", jar.toString()))
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().put("HTTP_PORT", Integer.toString(port));
             SchemaRegistryServer server = new SchemaRegistryServer(builder.start(), "http://localhost:" + port);
@@ -49,7 +53,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
         }
     }
 
-    /** Apicurio's v2 API: what {@code SWITCHBOARD_SCHEMA_REGISTRY_URL} names. */
+    /** Apicurio's v2 API: one of the two {@code SWITCHBOARD_SCHEMA_REGISTRY_URL} may name. */
     public String apiUrl() {
         return baseUrl + "/apis/registry/v2";
     }

@@ -1,17 +1,10 @@
 package dev.switchboard.schemas.serde;
 
-import io.apicurio.registry.rest.client.RegistryClient;
-import io.apicurio.registry.rest.client.RegistryClientFactory;
-import io.apicurio.registry.rest.v2.beans.ArtifactMetaData;
-import io.apicurio.registry.rest.v2.beans.IfExists;
 import org.apache.avro.Schema;
+import org.apache.kafka.common.config.ConfigException;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,52 +12,85 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
 
 /**
- * The optional schema-registry mode of the serializers, read from the Kafka client's configuration. With {@value #URL}
- * set (Apicurio Registry's v2 API), records are written in Confluent's wire format: the magic byte 0, the schema's
- * 4-byte id (big-endian), the Avro body. The schema is registered under the subject {@code <topic>-value} in the default
- * group, or found there if it already is; the id is its content id, which is what the registry's Confluent-compatible
- * API serves as the schema id, so Confluent's own deserializers read these records too. Readers read both encodings.
- * {@value #WRITE}{@code =false} keeps writing Avro's single-object encoding while reading both: how a fleet moves over
- * without a flag day (every reader first, then the writers).
+ * The optional schema-registry mode of the serializers, read from the Kafka client's configuration. With a registry
+ * URL set, records are written in Confluent's wire format: the magic byte 0, the schema's 4-byte id (big-endian), the
+ * Avro body. The schema is registered under the subject {@code <topic>-value}, or found there if it already is, and
+ * readers fetch writer schemas by id; readers read both encodings. {@value #WRITE}{@code =false} keeps writing Avro's
+ * single-object encoding while reading both: how a fleet moves over without a flag day (every reader first, then the
+ * writers).
  *
- * <p>Why not Apicurio's Kafka serde: Quarkus refuses to build an application that carries its deserializer class
- * without its own Apicurio extension, which speaks only Apicurio 3's API. So the registry is reached through Apicurio's
- * REST client (its other {@code apicurio.*} settings, e.g. request headers and TLS, pass through), and the framing,
- * five bytes, is written here. Ids and schemas are cached: the registry is asked once per schema, not per record.
+ * <p>The registry is reached in one of two dialects ({@link RegistryApi}): Confluent's REST API, which most registries
+ * serve (Confluent's own, Apicurio's {@code /apis/ccompat/v7}, Karapace, Redpanda), or Apicurio Registry's v2 API.
+ * {@value #URL} names the registry, {@value #API} the dialect: {@code confluent}, {@code apicurio}, or unset to tell by
+ * the URL (Apicurio's v2 API lives under {@code /apis/registry/v2}). Confluent's own setting {@value #CONFLUENT_URL} and
+ * Apicurio's {@value #APICURIO_URL} work as well, each for its dialect.
+ *
+ * <p>Why not Confluent's or Apicurio's Kafka serde: Confluent's is not on Maven Central, and Quarkus refuses to build an
+ * application that carries Apicurio's deserializer class without its own Apicurio extension, which speaks only
+ * Apicurio 3's API. So the framing, five bytes, is written here. Ids and schemas are cached: the registry is asked
+ * once per schema, not per record.
  */
 final class SchemaRegistryMode implements AutoCloseable {
-    /** The registry's v2 API, e.g. {@code http://registry:8080/apis/registry/v2}. */
-    static final String URL = "apicurio.registry.url";
+    /** The registry's URL, in the dialect {@value #API} says. */
+    static final String URL = "switchboard.schema-registry.url";
+    /** {@code confluent} or {@code apicurio}; unset: Apicurio's when the URL ends with {@code /apis/registry/v2}, else Confluent's. */
+    static final String API = "switchboard.schema-registry.api";
+    /** Confluent's serializers' setting: a registry spoken to with Confluent's API. */
+    static final String CONFLUENT_URL = "schema.registry.url";
+    /** Apicurio's serializers' setting: a registry spoken to with Apicurio's v2 API, e.g. {@code http://registry:8080/apis/registry/v2}. */
+    static final String APICURIO_URL = "apicurio.registry.url";
     /** Whether writers use the registry's framing (the default once a URL is set) or keep the single-object encoding. */
     static final String WRITE = "switchboard.schema-registry.write";
     static final byte MAGIC = 0;
     static final int HEADER_LENGTH = 5;
+    private static final String APICURIO_V2_PATH = "/apis/registry/v2";
     private static final int ATTEMPTS = 4;
 
-    private final RegistryClient client;
+    private final RegistryApi registry;
     private final boolean write;
     private final ConcurrentMap<TopicSchema, Integer> idsByTopicAndSchema = new ConcurrentHashMap<>();
     private final ConcurrentMap<Integer, Schema> schemasById = new ConcurrentHashMap<>();
 
-    private SchemaRegistryMode(RegistryClient client, boolean write) {
-        this.client = client;
+    private SchemaRegistryMode(RegistryApi registry, boolean write) {
+        this.registry = registry;
         this.write = write;
     }
 
     static Optional<SchemaRegistryMode> from(Map<String, ?> configs) {
-        Object url = configs.get(URL);
-        if (url == null || url.toString().isBlank()) {
-            return Optional.empty();
-        }
+        Optional<RegistryApi> registry = text(configs, URL).map(url -> api(url, text(configs, API).orElse(""), configs))
+                .or(() -> text(configs, CONFLUENT_URL).map(url -> new ConfluentRegistryApi(url, configs)))
+                .or(() -> text(configs, APICURIO_URL).map(url -> apicurio(url, configs)));
+        boolean write = text(configs, WRITE).map(value -> !"false".equalsIgnoreCase(value)).orElse(true);
+        return registry.map(api -> new SchemaRegistryMode(api, write));
+    }
+
+    private static RegistryApi api(String url, String dialect, Map<String, ?> configs) {
+        return switch (dialect.toLowerCase(Locale.ROOT)) {
+            case "confluent" -> new ConfluentRegistryApi(url, configs);
+            case "apicurio" -> apicurio(url, configs);
+            case "" -> stripSlash(url).endsWith(APICURIO_V2_PATH) ? apicurio(url, configs) : new ConfluentRegistryApi(url, configs);
+            default -> throw new ConfigException(API, dialect, "the schema registry's API is confluent or apicurio "
+                    + "(SWITCHBOARD_SCHEMA_REGISTRY_API; unset, it is told by the URL)");
+        };
+    }
+
+    private static RegistryApi apicurio(String url, Map<String, ?> configs) {
         Map<String, Object> clientConfig = new HashMap<>();
         configs.forEach((key, value) -> {
             if (key.startsWith("apicurio.")) {
                 clientConfig.put(key, value);
             }
         });
-        Object write = configs.get(WRITE);
-        return Optional.of(new SchemaRegistryMode(RegistryClientFactory.create(url.toString().trim(), clientConfig),
-                write == null || !"false".equalsIgnoreCase(write.toString().trim())));
+        return new ApicurioRegistryApi(url, clientConfig);
+    }
+
+    private static Optional<String> text(Map<String, ?> configs, String key) {
+        Object value = configs.get(key);
+        return value == null || value.toString().isBlank() ? Optional.empty() : Optional.of(value.toString().trim());
+    }
+
+    private static String stripSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
     boolean write() {
@@ -74,11 +100,7 @@ final class SchemaRegistryMode implements AutoCloseable {
     /** The id of this schema under the topic's subject, registering it there the first time. */
     int idFor(String topic, Schema schema) {
         // Looked up for every record: the key is the topic and the schema object, nothing rendered per record.
-        return idsByTopicAndSchema.computeIfAbsent(new TopicSchema(topic, schema), key -> retried(() -> {
-            ArtifactMetaData registered = client.createArtifact(null, topic + "-value", null, "AVRO", IfExists.RETURN_OR_UPDATE, true,
-                    new ByteArrayInputStream(schema.toString().getBytes(StandardCharsets.UTF_8)));
-            return Math.toIntExact(registered.getContentId());
-        }));
+        return idsByTopicAndSchema.computeIfAbsent(new TopicSchema(topic, schema), key -> retried(() -> registry.register(topic + "-value", schema)));
     }
 
     private record TopicSchema(String topic, Schema schema) {
@@ -86,25 +108,21 @@ final class SchemaRegistryMode implements AutoCloseable {
 
     /** The writer schema with this id. */
     Schema schema(int id) {
-        return schemasById.computeIfAbsent(id, key -> retried(() -> {
-            try (InputStream content = client.getContentById(key)) {
-                return new Schema.Parser().parse(new String(content.readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }));
+        return schemasById.computeIfAbsent(id, key -> retried(() -> registry.schema(key)));
     }
 
     /**
      * A registry answers some requests with a transient failure (several services registering their schemas at the
      * same moment at start, a restart): ask again a few times, 0.1 to 0.4 s apart, before the record fails. It is
-     * once per schema, so a record never waits on the registry after that.
+     * once per schema, so a record never waits on the registry after that. A refusal (4xx) is final at once.
      */
     private static <T> T retried(Supplier<T> request) {
         RuntimeException last = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             try {
                 return request.get();
+            } catch (RegistryApi.Refused e) {
+                throw e;
             } catch (RuntimeException e) {
                 last = e;
                 if (attempt == ATTEMPTS - 1) {
@@ -128,10 +146,6 @@ final class SchemaRegistryMode implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            client.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        registry.close();
     }
 }

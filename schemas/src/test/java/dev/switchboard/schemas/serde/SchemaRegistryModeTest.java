@@ -11,6 +11,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -18,6 +19,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.net.URI;
@@ -37,8 +40,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The schema-registry mode against a real registry (Apicurio Registry, in memory, built by deploy/schema-registry and
- * run as a child process) and a real broker: writers put Confluent's framing on the wire and register the schema;
- * readers read that and the single-object encoding side by side, so a fleet moves over without a flag day.
+ * run as a child process), spoken to in both dialects (Confluent's API, which it serves at /apis/ccompat/v7, and its own
+ * v2 API), and a real broker: writers put Confluent's framing on the wire and register the schema; readers read that
+ * and the single-object encoding side by side, so a fleet moves over without a flag day.
  */
 class SchemaRegistryModeTest {
     private static EmbeddedKafka kafka;
@@ -61,11 +65,22 @@ class SchemaRegistryModeTest {
         }
     }
 
-    @Test
-    void writersPutConfluentsFramingOnTheWireAndRegisterTheSchemaUnderTheTopicsSubject() throws Exception {
+    /** The two ways of speaking to a registry, each as the services are configured for it. */
+    enum Dialect {
+        CONFLUENT, APICURIO;
+
+        Map<String, Object> config(boolean write) {
+            String url = this == CONFLUENT ? registry.confluentUrl() : registry.apiUrl(); // the dialect told by the URL
+            return Map.of(SchemaRegistryMode.URL, url, SchemaRegistryMode.WRITE, Boolean.toString(write));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void writersPutConfluentsFramingOnTheWireAndRegisterTheSchemaUnderTheTopicsSubject(Dialect dialect) throws Exception {
         String topic = newTopic();
         List<SessionCommand> commands = SampleRecords.sessionCommands();
-        try (var producer = producer(registryMode(true))) {
+        try (var producer = producer(dialect.config(true))) {
             for (SessionCommand command : commands) {
                 producer.send(new ProducerRecord<>(topic, command.getRoom(), command)).get();
             }
@@ -80,8 +95,61 @@ class SchemaRegistryModeTest {
         }
         assertThat(get("/subjects")).contains(topic + "-value");
 
-        try (var consumer = consumer(registryMode(true), new SessionCommandDeserializer())) {
+        try (var consumer = consumer(dialect.config(true), new SessionCommandDeserializer())) {
             assertThat(read(consumer, topic, commands.size())).containsExactlyElementsOf(commands);
+        }
+    }
+
+    @Test
+    void bothDialectsAgreeOnTheIds() throws Exception {
+        String topic = newTopic();
+        CommandResult sample = SampleRecords.commandResults().getFirst();
+        List<CommandResult> results = List.of(sample, CommandResult.newBuilder(sample).setCommandId("cmd-through-apicurio").build());
+        try (var confluent = producer(Dialect.CONFLUENT.config(true)); var apicurio = producer(Dialect.APICURIO.config(true))) {
+            confluent.send(new ProducerRecord<>(topic, sample.getRoom(), results.get(0))).get();
+            apicurio.send(new ProducerRecord<>(topic, sample.getRoom(), results.get(1))).get();
+        }
+        List<byte[]> raw = readRaw(topic, results.size());
+        assertThat(ByteBuffer.wrap(raw.get(1), 1, 4).getInt()).as("one schema, one id, whichever API registered it")
+                .isEqualTo(ByteBuffer.wrap(raw.get(0), 1, 4).getInt());
+        for (Dialect dialect : Dialect.values()) {
+            try (var consumer = consumer(dialect.config(true), new CommandResultDeserializer())) {
+                assertThat(read(consumer, topic, results.size())).as("read through " + dialect).containsExactlyElementsOf(results);
+            }
+        }
+    }
+
+    @Test
+    void anIdTheRegistryDoesNotHaveFailsAtOnceSayingSo() {
+        byte[] unknownId = ByteBuffer.allocate(12).put((byte) 0).putInt(987_654).array();
+        try (var reader = new CommandResultDeserializer()) {
+            reader.configure(Dialect.CONFLUENT.config(true), false);
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> reader.deserialize("any", unknownId)).isInstanceOf(SerializationException.class)
+                    .hasMessageContaining("schema 987654 could not be read from the registry").hasMessageContaining("HTTP 404");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("a 404 is not asked again").isLessThan(Duration.ofMillis(700));
+        }
+    }
+
+    @Test
+    void anUnknownDialectIsAConfigurationErrorNamingTheChoices() {
+        try (var reader = new CommandResultDeserializer()) {
+            assertThatThrownBy(() -> reader.configure(Map.of(SchemaRegistryMode.URL, registry.confluentUrl(), SchemaRegistryMode.API, "karapace"), false))
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("karapace").hasMessageContaining("confluent or apicurio");
+        }
+    }
+
+    @Test
+    void confluentsOwnSettingsWorkToo() throws Exception {
+        String topic = newTopic();
+        CommandResult result = SampleRecords.commandResults().getFirst();
+        Map<String, Object> confluentStyle = Map.of("schema.registry.url", registry.confluentUrl());
+        try (var producer = producer(confluentStyle)) {
+            producer.send(new ProducerRecord<>(topic, result.getRoom(), result)).get();
+        }
+        assertThat(readRaw(topic, 1).getFirst()[0]).isZero();
+        try (var consumer = consumer(confluentStyle, new CommandResultDeserializer())) {
+            assertThat(read(consumer, topic, 1)).containsExactly(result);
         }
     }
 
@@ -139,7 +207,7 @@ class SchemaRegistryModeTest {
     // ------------------------------------------------------------------ helpers
 
     private static Map<String, Object> registryMode(boolean write) {
-        return Map.of(SchemaRegistryMode.URL, registry.apiUrl(), SchemaRegistryMode.WRITE, Boolean.toString(write));
+        return Dialect.CONFLUENT.config(write);
     }
 
     private static String newTopic() throws Exception {
