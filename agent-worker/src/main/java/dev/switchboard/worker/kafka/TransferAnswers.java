@@ -3,6 +3,7 @@ package dev.switchboard.worker.kafka;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CommandResult;
 import dev.switchboard.kit.kafka.DeadLetters;
+import dev.switchboard.kit.kafka.GrouplessConsumerSettings;
 import dev.switchboard.kit.kafka.Poison;
 import dev.switchboard.schemas.serde.CommandResultDeserializer;
 import dev.switchboard.worker.concurrent.WorkerThreads;
@@ -12,7 +13,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -26,11 +26,9 @@ import org.jboss.logging.Logger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -90,7 +88,7 @@ public class TransferAnswers {
         Instant until = request.getExpiresAt().plus(GRACE);
         KafkaConsumer<String, byte[]> consumer;
         try {
-            consumer = new KafkaConsumer<>(consumerSettings(), new StringDeserializer(), new ByteArrayDeserializer());
+            consumer = new KafkaConsumer<>(GrouplessConsumerSettings.of(kafkaConfig, READER), new StringDeserializer(), new ByteArrayDeserializer());
         } catch (RuntimeException e) {
             positioned.completeExceptionally(e);
             return;
@@ -165,19 +163,6 @@ public class TransferAnswers {
         }
         int partition = Utils.toPositive(Utils.murmur2(room.getBytes(StandardCharsets.UTF_8))) % partitions.size();
         return new TopicPartition(topic, partition);
-    }
-
-    private Map<String, Object> consumerSettings() {
-        Map<String, Object> settings = new HashMap<>();
-        kafkaConfig.forEach((key, value) -> {
-            if (ConsumerConfig.configNames().contains(key)) {
-                settings.put(key, value);
-            }
-        });
-        settings.remove(ConsumerConfig.GROUP_ID_CONFIG); // no group: nothing committed, no rebalance
-        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        settings.put(ConsumerConfig.CLIENT_ID_CONFIG, READER + "-" + UUID.randomUUID());
-        return settings;
     }
 
     void stop(@Observes ShutdownEvent event) {

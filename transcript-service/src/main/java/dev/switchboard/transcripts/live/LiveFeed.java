@@ -4,6 +4,7 @@ import dev.switchboard.events.SessionEnded;
 import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.SessionStarted;
 import dev.switchboard.schemas.serde.AvroCodec;
+import dev.switchboard.kit.kafka.GrouplessConsumerSettings;
 import dev.switchboard.transcripts.config.TranscriptsConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -22,7 +23,6 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -62,14 +62,7 @@ public class LiveFeed {
              @ConfigProperty(name = "switchboard.topics.session-events") String sessionEventsTopic) {
         this.hub = hub;
         this.config = config;
-        // The service's kafka.* settings (bootstrap servers, TLS, SASL...), so the tail reaches the broker the way the
-        // ingestion does; only what a plain consumer understands is kept.
-        this.kafkaConfig = new HashMap<>();
-        kafkaConfig.forEach((key, value) -> {
-            if (ConsumerConfig.configNames().contains(key)) {
-                this.kafkaConfig.put(key, value);
-            }
-        });
+        this.kafkaConfig = Map.copyOf(kafkaConfig);
         this.transcriptsTopic = transcriptsTopic;
         this.sessionEventsTopic = sessionEventsTopic;
     }
@@ -120,10 +113,8 @@ public class LiveFeed {
     }
 
     private Map<String, Object> properties() {
-        Map<String, Object> properties = new HashMap<>(kafkaConfig);
-        properties.remove(ConsumerConfig.GROUP_ID_CONFIG); // no group: every partition, no rebalance, nothing committed
-        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "transcript-service-live-" + UUID.randomUUID());
+        // No group: every partition, no rebalance, nothing committed.
+        Map<String, Object> properties = GrouplessConsumerSettings.of(kafkaConfig, "transcript-service-live");
         properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
         properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
         return properties;
