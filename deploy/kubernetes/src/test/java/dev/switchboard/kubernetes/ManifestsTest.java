@@ -205,6 +205,17 @@ class ManifestsTest {
     }
 
     @Test
+    void everyServiceLoadsTheSchemaRegistrySettingsWhichLeaveItOff() {
+        JsonNode registry = named("Secret", "schema-registry").path("stringData");
+        assertThat(registry.path("SWITCHBOARD_SCHEMA_REGISTRY_URL").asText("missing")).as("no registry unless one is named").isEmpty();
+        assertThat(registry.has("SWITCHBOARD_SCHEMA_REGISTRY_USER_INFO")).isTrue();
+        for (String service : SERVICES) {
+            assertThat(named("Deployment", service).at("/spec/template/spec/containers/0/envFrom").toString())
+                    .as(service).contains("\"secretRef\":{\"name\":\"schema-registry\"}");
+        }
+    }
+
+    @Test
     void everyServiceLoadsTheTokenVerificationSettings() {
         JsonNode auth = named("ConfigMap", "auth").path("data");
         assertThat(auth.has("MP_JWT_VERIFY_ISSUER") && auth.has("MP_JWT_VERIFY_AUDIENCES") && auth.has("MP_JWT_VERIFY_PUBLICKEY_LOCATION"))
