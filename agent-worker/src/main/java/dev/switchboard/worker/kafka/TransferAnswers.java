@@ -33,6 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The call controller's answers to the transfers this worker asks for. The controller carries a transfer out and
@@ -62,6 +63,8 @@ public class TransferAnswers {
     private final Map<String, Object> kafkaConfig;
     private final ExecutorService watchers = WorkerThreads.perTask("transfer-answers");
     private final Set<KafkaConsumer<?, ?>> open = ConcurrentHashMap.newKeySet();
+    /** One for every transfer: in the registry mode it keeps the writer schemas it fetched. */
+    private final CommandResultDeserializer results = new CommandResultDeserializer();
     private volatile boolean stopping;
 
     TransferAnswers(SessionRegistry sessions, DeadLetters deadLetters, @ConfigProperty(name = "switchboard.topics.command-results") String topic,
@@ -70,6 +73,7 @@ public class TransferAnswers {
         this.deadLetters = deadLetters;
         this.topic = topic;
         this.kafkaConfig = Map.copyOf(kafkaConfig);
+        results.configure(this.kafkaConfig, false); // the registry settings, when the services use one
     }
 
     /**
@@ -94,8 +98,7 @@ public class TransferAnswers {
             return;
         }
         open.add(consumer);
-        try (consumer; CommandResultDeserializer results = new CommandResultDeserializer()) {
-            results.configure(kafkaConfig, false); // the registry settings, when the services use one
+        try (consumer) {
             TopicPartition partition = partitionOf(consumer, room);
             consumer.assign(List.of(partition));
             consumer.seekToEnd(List.of(partition));
@@ -103,7 +106,7 @@ public class TransferAnswers {
             positioned.complete(null);
             while (!stopping && Instant.now().isBefore(until)) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-                    if (room.equals(record.key()) && answers(request, decode(results, record))) {
+                    if (room.equals(record.key()) && answers(request, decode(record))) {
                         return;
                     }
                 }
@@ -135,7 +138,7 @@ public class TransferAnswers {
     }
 
     /** The result, or null for poison, which is dead-lettered (as every reader of the topic does, the gateway too). */
-    private CommandResult decode(CommandResultDeserializer results, ConsumerRecord<String, byte[]> record) {
+    private CommandResult decode(ConsumerRecord<String, byte[]> record) {
         Poison poison;
         if (record.value() == null) {
             poison = Poison.noValue(record.topic());
@@ -169,5 +172,11 @@ public class TransferAnswers {
         stopping = true;
         open.forEach(KafkaConsumer::wakeup);
         watchers.shutdown();
+        try {
+            watchers.awaitTermination(5, TimeUnit.SECONDS); // woken up, they are done within a poll
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        results.close();
     }
 }

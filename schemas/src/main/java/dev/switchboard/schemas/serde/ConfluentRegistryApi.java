@@ -36,7 +36,7 @@ final class ConfluentRegistryApi implements RegistryApi {
     private final HttpClient http;
 
     ConfluentRegistryApi(String url, Map<String, ?> configs) {
-        this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        this.url = url.replaceAll("/+$", "");
         Object userInfo = configs.get(USER_INFO);
         this.authorization = userInfo == null || userInfo.toString().isBlank() ? Optional.empty()
                 : Optional.of("Basic " + Base64.getEncoder().encodeToString(userInfo.toString().trim().getBytes(StandardCharsets.UTF_8)));

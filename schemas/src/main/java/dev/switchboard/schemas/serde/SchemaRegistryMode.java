@@ -68,7 +68,7 @@ final class SchemaRegistryMode implements AutoCloseable {
         return switch (dialect.toLowerCase(Locale.ROOT)) {
             case "confluent" -> new ConfluentRegistryApi(url, configs);
             case "apicurio" -> apicurio(url, configs);
-            case "" -> stripSlash(url).endsWith(APICURIO_V2_PATH) ? apicurio(url, configs) : new ConfluentRegistryApi(url, configs);
+            case "" -> url.replaceAll("/+$", "").endsWith(APICURIO_V2_PATH) ? apicurio(url, configs) : new ConfluentRegistryApi(url, configs);
             default -> throw new ConfigException(API, dialect, "the schema registry's API is confluent or apicurio "
                     + "(SWITCHBOARD_SCHEMA_REGISTRY_API; unset, it is told by the URL)");
         };
@@ -89,9 +89,6 @@ final class SchemaRegistryMode implements AutoCloseable {
         return value == null || value.toString().isBlank() ? Optional.empty() : Optional.of(value.toString().trim());
     }
 
-    private static String stripSlash(String url) {
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    }
 
     boolean write() {
         return write;

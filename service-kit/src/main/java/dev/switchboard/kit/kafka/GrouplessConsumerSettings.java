@@ -2,7 +2,6 @@ package dev.switchboard.kit.kafka;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -20,12 +19,7 @@ public final class GrouplessConsumerSettings {
      * {@code clientIdPrefix} and a random suffix.
      */
     public static Map<String, Object> of(Map<String, Object> kafkaConfig, String clientIdPrefix) {
-        Map<String, Object> settings = new HashMap<>();
-        kafkaConfig.forEach((key, value) -> {
-            if (ConsumerConfig.configNames().contains(key)) {
-                settings.put(key, value);
-            }
-        });
+        Map<String, Object> settings = AdminSettings.understoodBy(kafkaConfig, ConsumerConfig.configNames());
         settings.remove(ConsumerConfig.GROUP_ID_CONFIG);
         settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         settings.put(ConsumerConfig.CLIENT_ID_CONFIG, clientIdPrefix + "-" + UUID.randomUUID());
