@@ -4,6 +4,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import jakarta.inject.Singleton;
@@ -23,8 +24,8 @@ import java.util.List;
  * consumer's own span ended. The outgoing side needs nothing here: Quarkus adds the current trace to every record
  * an emitter sends.
  *
- * <p>With tracing off (the default) the propagator and the tracer are no-ops: the context is the root one and the
- * spans cost nothing.
+ * <p>With tracing off (the default) the context is the root one and the tracer a no-op, so the spans cost nothing:
+ * Quarkus' disabled SDK would still record them, only export nothing.
  */
 @Singleton
 public class RecordTraces {
@@ -49,8 +50,8 @@ public class RecordTraces {
 
     RecordTraces(OpenTelemetry openTelemetry, @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "false") boolean disabled) {
         this.openTelemetry = openTelemetry;
-        this.tracer = openTelemetry.getTracer("dev.switchboard");
         this.enabled = !disabled;
+        this.tracer = enabled ? openTelemetry.getTracer("dev.switchboard") : TracerProvider.noop().get("dev.switchboard");
     }
 
     /** Whether spans are recorded and exported; work done only for a trace can be skipped when not. */
@@ -60,6 +61,9 @@ public class RecordTraces {
 
     /** The publisher's trace context carried by the record, or the root context when it carries none. */
     public Context contextOf(Message<?> record) {
+        if (!enabled) {
+            return Context.root();
+        }
         return IncomingRecords.metadata(record)
                 .map(metadata -> openTelemetry.getPropagators().getTextMapPropagator().extract(Context.root(), metadata.getHeaders(), HEADERS))
                 .orElseGet(Context::root);
