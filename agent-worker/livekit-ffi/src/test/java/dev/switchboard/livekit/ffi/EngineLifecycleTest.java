@@ -58,6 +58,9 @@ class EngineLifecycleTest {
     @Order(2)
     void aCallbackFromAClosedInstanceCannotCompleteACallOfTheNextOne() throws Exception {
         Room.ConnectOptions slow = Room.ConnectOptions.defaults().withJoinRetries(0).withSignalConnectTimeout(Duration.ofSeconds(5));
+        // b's own connect must still be pending when a's callback arrives, which the engine can deliver ~3 s after the
+        // old server went away (it tries the signal connection again before it gives up): so b waits longer than that.
+        Room.ConnectOptions patient = slow.withSignalConnectTimeout(Duration.ofSeconds(20));
         try (EnginePanicTest.SilentServer oldServer = new EnginePanicTest.SilentServer();
                 EnginePanicTest.SilentServer newServer = new EnginePanicTest.SilentServer()) {
             LiveKitEngine a = EngineTests.start();
@@ -69,18 +72,18 @@ class EngineLifecycleTest {
 
             try (LiveKitEngine b = EngineTests.start()) {
                 CompletableFuture<Room> newConnect = CompletableFuture.supplyAsync(
-                        () -> Room.connect(b, newServer.url(), "t", slow, Duration.ofSeconds(20)), r -> Thread.ofVirtual().start(r));
+                        () -> Room.connect(b, newServer.url(), "t", patient, Duration.ofSeconds(30)), r -> Thread.ofVirtual().start(r));
                 Thread.sleep(300);
                 long orphans = b.stats().orphanCallbacks();
                 oldServer.close(); // the old connect fails now, and its callback reaches b
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (b.stats().orphanCallbacks() == orphans && System.nanoTime() < deadline) {
                     Thread.sleep(20);
                 }
                 assertThat(b.stats().orphanCallbacks()).isEqualTo(orphans + 1);
                 assertThat(newConnect).as("b's own connect is not completed by a's callback").isNotDone();
                 newServer.close();
-                assertThatThrownBy(() -> newConnect.get(5, TimeUnit.SECONDS))
+                assertThatThrownBy(() -> newConnect.get(10, TimeUnit.SECONDS))
                         .hasCauseInstanceOf(FfiException.OperationFailed.class);
                 EngineTests.assertNoLeaks(b);
             }
