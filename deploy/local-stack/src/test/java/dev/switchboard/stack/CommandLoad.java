@@ -8,11 +8,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The load the command benchmarks put on the stack, and how they sum it up. */
 final class CommandLoad {
@@ -23,6 +28,27 @@ final class CommandLoad {
     interface TimedOperation {
         /** Does one operation and returns how long it took, in nanoseconds. */
         long run() throws Exception;
+    }
+
+    /** Starts simulated calls on the packaged worker and waits until the gateway lists each one; returns their rooms. */
+    static List<String> startSimulatedCalls(PackagedStack packaged, int calls) throws InterruptedException {
+        String worker = packaged.url("agent-worker");
+        String gateway = packaged.url("context-gateway");
+        List<String> rooms = new ArrayList<>();
+        for (int i = 0; i < calls; i++) {
+            String room = "bench-" + i + "-" + System.nanoTime();
+            given().contentType("application/json").body(Map.of("room", room, "instructions", "You are a benchmark."))
+                    .post(worker + "/v1/simulated-calls").then().statusCode(201);
+            rooms.add(room);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (String room : rooms) {
+            while (given().get(gateway + "/v1/sessions/" + room).statusCode() != 200) {
+                assertThat(System.nanoTime()).as("the gateway saw " + room + " start").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+        }
+        return rooms;
     }
 
     /** One inject-context command through the gateway, waiting for its result (the gateway's default wait). */

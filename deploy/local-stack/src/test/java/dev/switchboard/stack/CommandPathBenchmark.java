@@ -18,17 +18,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.lang.management.ManagementFactory;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,7 +34,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -67,7 +62,7 @@ class CommandPathBenchmark {
     void injectToAppliedAgainstARawKafkaRoundTrip(PackagedStack packaged) throws Exception {
         LocalStack stack = packaged.stack;
         System.out.println("[benchmark] services traced (OTLP to the test's collector): " + (PackagedStack.tracing() ? "yes" : "no (-Dpackaged.tracing=off)"));
-        List<String> rooms = startCalls(packaged);
+        List<String> rooms = CommandLoad.startSimulatedCalls(packaged, CALLS);
         String bearer = packaged.bearer();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
@@ -130,26 +125,6 @@ class CommandPathBenchmark {
             System.out.println(report);
             assertThat(inject.failures().get()).as("commands that were not applied").isZero();
         }
-    }
-
-    private static List<String> startCalls(PackagedStack packaged) {
-        String worker = packaged.url("agent-worker");
-        String gateway = packaged.url("context-gateway");
-        List<String> rooms = new ArrayList<>();
-        for (int i = 0; i < CALLS; i++) {
-            String room = "bench-" + i + "-" + System.nanoTime();
-            given().contentType("application/json").body(Map.of("room", room, "instructions", "You are a benchmark."))
-                    .post(worker + "/v1/simulated-calls").then().statusCode(201);
-            rooms.add(room);
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        for (String room : rooms) {
-            while (given().get(gateway + "/v1/sessions/" + room).statusCode() != 200) {
-                assertThat(System.nanoTime()).as("the gateway saw " + room + " start").isLessThan(deadline);
-                sleep(20);
-            }
-        }
-        return rooms;
     }
 
     /**
@@ -304,15 +279,6 @@ class CommandPathBenchmark {
 
         private static double seconds(ProcessHandle process) {
             return process.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }

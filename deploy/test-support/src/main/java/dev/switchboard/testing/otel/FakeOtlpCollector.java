@@ -29,9 +29,12 @@ import java.util.zip.GZIPInputStream;
  * at it with {@code QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT} and protocol {@code http/protobuf}.
  */
 public final class FakeOtlpCollector implements AutoCloseable {
-    /** One exported span, reduced to what a test follows: who made it, its name and where it sits in its trace. */
+    /**
+     * One exported span, reduced to what a test follows: who made it, its name, where it sits in its trace, and when
+     * it started and ended (nanoseconds since the epoch, by the exporting service's clock).
+     */
     public record ExportedSpan(String service, String name, String traceId, String spanId, String parentSpanId,
-                               Map<String, String> attributes) {
+                               Map<String, String> attributes, long startEpochNanos, long endEpochNanos) {
         public boolean isRoot() {
             return parentSpanId.isEmpty();
         }
@@ -109,7 +112,8 @@ public final class FakeOtlpCollector implements AutoCloseable {
                 for (ScopeSpans scope : resource.getScopeSpansList()) {
                     scope.getSpansList().forEach(span -> spans.add(new ExportedSpan(service, span.getName(),
                             HEX.formatHex(span.getTraceId().toByteArray()), HEX.formatHex(span.getSpanId().toByteArray()),
-                            HEX.formatHex(span.getParentSpanId().toByteArray()), attributes(span.getAttributesList()))));
+                            HEX.formatHex(span.getParentSpanId().toByteArray()), attributes(span.getAttributesList()),
+                            span.getStartTimeUnixNano(), span.getEndTimeUnixNano())));
                 }
             }
             byte[] response = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
