@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { RecordCodec, SchemaRegistry, UnknownWriterSchema, UnreadableWriterSchema } from './switchboard-avro.mjs';
+import { RecordCodec, SchemaRegistry, UnknownWriterSchema, UnreadableWriterSchema, USER_INFO_VARIABLE } from './switchboard-avro.mjs';
 
 const COMMANDS_TOPIC = 'switchboard.session-commands';
 const RESULTS_TOPIC = 'switchboard.command-results';
@@ -34,7 +34,8 @@ const { values: args } = parseArgs({
     reason: { type: 'string', default: 'done' },
     lifetime: { type: 'string', default: '30' },
     schemas: { type: 'string', default: RELEASED },
-    // The Confluent-compatible API of the registry the services use in the registry mode (Apicurio: .../apis/ccompat/v7).
+    // The Confluent-compatible API of the registry the services use in the registry mode (Apicurio: .../apis/ccompat/v7);
+    // credentials, if it needs them, in SWITCHBOARD_SCHEMA_REGISTRY_USER_INFO=user:password.
     'schema-registry': { type: 'string' },
   },
 });
@@ -47,7 +48,8 @@ if (!args.room || !args.text) {
 const lifetimeMs = Number(args.lifetime) * 1000;
 
 const commands = new RecordCodec(args.schemas, 'SessionCommand');
-const registry = args['schema-registry'] ? new SchemaRegistry(args['schema-registry']) : null;
+// Credentials from the environment, never the command line (where other users of the machine could read them).
+const registry = args['schema-registry'] ? new SchemaRegistry(args['schema-registry'], process.env[USER_INFO_VARIABLE]) : null;
 const results = new RecordCodec(args.schemas, 'CommandResult', registry);
 const kafka = new Kafka({
   clientId: 'switchboard-node-example',

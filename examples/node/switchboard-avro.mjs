@@ -21,6 +21,8 @@ export const MARKER = Buffer.from([0xc3, 0x01]);
 const HEADER_LENGTH = MARKER.length + 8;
 const REGISTRY_MAGIC = 0x00;
 const REGISTRY_HEADER_LENGTH = 1 + 4;
+/** Where the example takes the registry's credentials from, the same variable the services read. */
+export const USER_INFO_VARIABLE = 'SWITCHBOARD_SCHEMA_REGISTRY_USER_INFO';
 
 // CRC-64-AVRO ("Rabin"), exactly as the Avro specification gives it, on 64-bit BigInts.
 const EMPTY = 0xc15d213aa4d7a795n;
@@ -57,9 +59,17 @@ export class UnreadableWriterSchema extends Error {}
  * Registry's own address. An id's schema never changes, so each is fetched once.
  */
 export class SchemaRegistry {
-  constructor(url, timeoutMs = 10_000) {
+  /**
+   * userInfo ("user:password", e.g. a Confluent Cloud API key and secret) is sent with basic authentication, as the
+   * services send SWITCHBOARD_SCHEMA_REGISTRY_USER_INFO.
+   */
+  constructor(url, userInfo = null, timeoutMs = 10_000) {
     this.url = url.replace(/\/+$/, '');
     this.timeoutMs = timeoutMs;
+    this.headers = { Accept: 'application/json' };
+    if (userInfo) {
+      this.headers.Authorization = `Basic ${Buffer.from(userInfo, 'utf8').toString('base64')}`;
+    }
     this.schemas = new Map(); // id -> Promise of the avsc type
   }
 
@@ -76,9 +86,14 @@ export class SchemaRegistry {
     const address = `${this.url}/schemas/ids/${id}`;
     let schema;
     try {
-      const response = await fetch(address, { signal: AbortSignal.timeout(this.timeoutMs) });
+      const response = await fetch(address, { headers: this.headers, signal: AbortSignal.timeout(this.timeoutMs) });
       if (!response.ok) {
-        throw new Error(`HTTP ${response.status}`);
+        let hint = '';
+        if (response.status === 401 || response.status === 403) {
+          hint = this.headers.Authorization ? `; check ${USER_INFO_VARIABLE}`
+            : `; the registry wants credentials: set ${USER_INFO_VARIABLE}=user:password`;
+        }
+        throw new Error(`HTTP ${response.status}${hint}`);
       }
       schema = JSON.parse((await response.json()).schema);
     } catch (e) {

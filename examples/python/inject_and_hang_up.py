@@ -13,6 +13,7 @@ registry's framing without --schema-registry, or the registry did not give its s
 """
 
 import argparse
+import os
 import sys
 import time
 import uuid
@@ -43,10 +44,12 @@ def main() -> int:
     parser.add_argument("--schemas", type=Path, default=RELEASED, help="the released/ directory of the schemas")
     parser.add_argument("--schema-registry", metavar="URL",
                         help="the Confluent-compatible API of the registry the services use, when they run in the "
-                             "registry mode (Apicurio Registry: http://HOST:PORT/apis/ccompat/v7)")
+                             "registry mode (Apicurio Registry: http://HOST:PORT/apis/ccompat/v7); credentials, if it "
+                             "needs them, in SWITCHBOARD_SCHEMA_REGISTRY_USER_INFO=user:password")
     args = parser.parse_args()
 
-    registry = SchemaRegistry(args.schema_registry) if args.schema_registry else None
+    # Credentials from the environment, never the command line (where other users of the machine could read them).
+    registry = SchemaRegistry(args.schema_registry, os.environ.get(SchemaRegistry.USER_INFO_VARIABLE)) if args.schema_registry else None
     commands = RecordCodec(args.schemas, "SessionCommand")
     results = RecordCodec(args.schemas, "CommandResult", registry)
 

@@ -15,6 +15,7 @@ A reader given the registry's Confluent-compatible API (SchemaRegistry) reads bo
 services do; writing the single-object encoding stays right in either mode, since the services read both too.
 """
 
+import base64
 import io
 import json
 import re
@@ -115,20 +116,36 @@ class SchemaRegistry:
     """The writer schemas of registry-framed records, fetched by id from a Confluent-compatible API and kept.
 
     url is that API's base, e.g. http://localhost:8090/apis/ccompat/v7 for Apicurio Registry, or a Confluent Schema
-    Registry's own address. An id's schema never changes, so each is fetched once.
+    Registry's own address. user_info ("user:password", e.g. a Confluent Cloud API key and secret) is sent with basic
+    authentication, as the services send SWITCHBOARD_SCHEMA_REGISTRY_USER_INFO. An id's schema never changes, so each
+    is fetched once.
     """
 
-    def __init__(self, url: str, timeout_s: float = 10.0):
+    USER_INFO_VARIABLE = "SWITCHBOARD_SCHEMA_REGISTRY_USER_INFO"
+
+    def __init__(self, url: str, user_info: str | None = None, timeout_s: float = 10.0):
         self.url = url.rstrip("/")
         self.timeout_s = timeout_s
+        self._headers = {"Accept": "application/json"}
+        if user_info:
+            token = base64.b64encode(user_info.encode("utf-8")).decode("ascii")
+            self._headers["Authorization"] = f"Basic {token}"
         self._schemas = {}
 
     def schema(self, schema_id: int):
         if schema_id not in self._schemas:
             address = f"{self.url}/schemas/ids/{schema_id}"
+            request = urllib.request.Request(address, headers=self._headers)
             try:
-                with urllib.request.urlopen(address, timeout=self.timeout_s) as response:
+                with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
                     text = json.load(response)["schema"]
+            except urllib.error.HTTPError as e:
+                hint = ""
+                if e.code in (401, 403):
+                    hint = (f"; the registry wants credentials: set {self.USER_INFO_VARIABLE}=user:password"
+                            if "Authorization" not in self._headers else f"; check {self.USER_INFO_VARIABLE}")
+                raise UnreadableWriterSchema(
+                    f"schema {schema_id} could not be read from the registry ({address}): HTTP {e.code}{hint}") from e
             except (urllib.error.URLError, OSError, ValueError, KeyError) as e:
                 raise UnreadableWriterSchema(f"schema {schema_id} could not be read from the registry ({address}): {e}") from e
             self._schemas[schema_id] = avro.schema.parse(text)

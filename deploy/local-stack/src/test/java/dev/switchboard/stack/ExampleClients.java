@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -81,6 +82,11 @@ final class ExampleClients {
     }
 
     static Result run(List<String> command, Path directory, Duration timeout) throws InterruptedException {
+        return run(command, directory, timeout, Map.of());
+    }
+
+    /** As {@link #run(List, Path, Duration)}, with these variables added to the example's environment. */
+    static Result run(List<String> command, Path directory, Duration timeout, Map<String, String> environment) throws InterruptedException {
         try {
             Path output = Files.createTempFile("example", ".out");
             try {
@@ -88,6 +94,7 @@ final class ExampleClients {
                         .redirectOutput(output.toFile());
                 builder.environment().put("PYTHONUNBUFFERED", "1");
                 builder.environment().put("PYTHONDONTWRITEBYTECODE", "1"); // no __pycache__ in the source tree
+                builder.environment().putAll(environment);
                 Process process = builder.start();
                 process.getOutputStream().close();
                 if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {

@@ -1,5 +1,6 @@
 package dev.switchboard.stack;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.switchboard.events.ContextRole;
 import dev.switchboard.events.IssuerKind;
 import dev.switchboard.infra.SchemaRegistryServer;
@@ -15,17 +16,23 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,7 +44,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * spoken to with Confluent's API as most registries are; its own v2 API is tested in the schemas module):
  * a call is steered over HTTP and its transcript stored, with every record the services write in Confluent's framing
  * and its schema registered; a system that still writes the single-object encoding steers the same call; and the
- * Python and Node.js examples, given the registry's Confluent-compatible API, read the framed results.
+ * Python and Node.js examples, given the registry's Confluent-compatible API, read the framed results, also from a
+ * registry behind basic authentication (credentials from SWITCHBOARD_SCHEMA_REGISTRY_USER_INFO).
  */
 class RegistryModeEndToEndTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -118,12 +126,81 @@ class RegistryModeEndToEndTest {
     }
 
     @Test
-    void theNodeExampleReadsTheFramedResultsWithTheRegistry() throws Exception {
+    void thePythonExampleSendsTheRegistryCredentialsFromTheEnvironmentAndSaysWhenTheyAreMissing() throws Exception {
+        String python = ExampleClients.pythonWithTheClientLibraries();
+        try (AuthenticatingFront front = new AuthenticatingFront(registry.confluentUrl())) {
+            List<String> example = List.of(python, "inject_and_hang_up.py", "--bootstrap-servers", stack.kafkaBootstrapServers(),
+                    "--text", "Order 1043 shipped today with DHL.", "--issuer", "order-system-python", "--schema-registry", front.url());
+
+            ExampleClients.Result refused = ExampleClients.run(with(example, "--room", callRunningIn("python-no-credentials")),
+                    ExampleClients.pythonDirectory(), ExampleClients.EXAMPLE_TIMEOUT);
+            assertThat(refused.exitCode()).as(refused.output()).isEqualTo(3);
+            assertThat(refused.output()).contains("HTTP 401", "SWITCHBOARD_SCHEMA_REGISTRY_USER_INFO=user:password");
+
+            assertBothApplied(ExampleClients.run(with(example, "--room", callRunningIn("python-credentials")), ExampleClients.pythonDirectory(),
+                    ExampleClients.EXAMPLE_TIMEOUT, Map.of("SWITCHBOARD_SCHEMA_REGISTRY_USER_INFO", AuthenticatingFront.USER_INFO)));
+            assertThat(front.answered()).as("schemas the front served to the example with its credentials").isPositive();
+        }
+    }
+
+    @Test
+    void theNodeExampleReadsTheFramedResultsWithTheRegistryBehindBasicAuthentication() throws Exception {
         Path node = ExampleClients.nodeDirectory();
         String room = callRunningIn("node-framed");
-        assertBothApplied(ExampleClients.run(List.of("node", "inject-and-hang-up.mjs", "--bootstrap-servers", stack.kafkaBootstrapServers(),
-                "--room", room, "--text", "Order 77 left the warehouse this morning.", "--issuer", "order-system-node",
-                "--schema-registry", registry.confluentUrl()), node, ExampleClients.EXAMPLE_TIMEOUT));
+        try (AuthenticatingFront front = new AuthenticatingFront(registry.confluentUrl())) {
+            assertBothApplied(ExampleClients.run(List.of("node", "inject-and-hang-up.mjs", "--bootstrap-servers", stack.kafkaBootstrapServers(),
+                    "--room", room, "--text", "Order 77 left the warehouse this morning.", "--issuer", "order-system-node",
+                    "--schema-registry", front.url()), node, ExampleClients.EXAMPLE_TIMEOUT,
+                    Map.of("SWITCHBOARD_SCHEMA_REGISTRY_USER_INFO", AuthenticatingFront.USER_INFO)));
+            assertThat(front.answered()).as("schemas the front served to the example with its credentials").isPositive();
+        }
+    }
+
+    /**
+     * A registry that wants basic authentication, as Confluent Cloud's does: a front on the test's registry that
+     * answers 401 without the right credentials and passes GETs through with them.
+     */
+    private static final class AuthenticatingFront implements AutoCloseable {
+        static final String USER_INFO = "example-key:example-secret";
+        private static final String EXPECTED = "Basic " + Base64.getEncoder()
+                .encodeToString(USER_INFO.getBytes(StandardCharsets.UTF_8));
+        private final HttpServer server;
+        private final AtomicInteger answered = new AtomicInteger();
+
+        AuthenticatingFront(String registryUrl) throws IOException {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+            server.createContext("/", exchange -> {
+                try (exchange) {
+                    if (!EXPECTED.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                        exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"registry\"");
+                        exchange.sendResponseHeaders(401, -1);
+                        return;
+                    }
+                    HttpResponse<byte[]> upstream = http.send(HttpRequest.newBuilder(URI.create(registryUrl + exchange.getRequestURI())).build(),
+                            HttpResponse.BodyHandlers.ofByteArray());
+                    exchange.getResponseHeaders().set("Content-Type", upstream.headers().firstValue("Content-Type").orElse("application/json"));
+                    exchange.sendResponseHeaders(upstream.statusCode(), upstream.body().length == 0 ? -1 : upstream.body().length);
+                    exchange.getResponseBody().write(upstream.body());
+                    answered.incrementAndGet();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            server.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        int answered() {
+            return answered.get();
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
     }
 
     /** A simulated call the gateway knows about, in a new room named after {@code prefix}. */
@@ -165,7 +242,7 @@ class RegistryModeEndToEndTest {
             List<String> seen = new ArrayList<>();
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (new String(record.value(), java.nio.charset.StandardCharsets.ISO_8859_1).contains(marker)) {
+                    if (new String(record.value(), StandardCharsets.ISO_8859_1).contains(marker)) {
                         return record.value();
                     }
                     seen.add(record.key());
