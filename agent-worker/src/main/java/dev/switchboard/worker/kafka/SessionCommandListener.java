@@ -14,7 +14,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -79,10 +78,7 @@ public class SessionCommandListener {
                 .setAttribute("switchboard.command_id", command.getCommandId())
                 .startSpan();
         Context traced = sent.with(span);
-        CompletableFuture<CommandResult> decided;
-        try (Scope ignored = traced.makeCurrent()) {
-            decided = session.get().apply(command);
-        }
+        CompletableFuture<CommandResult> decided = traces.within(traced, () -> session.get().apply(command));
         decided.whenComplete((result, error) -> {
                     if (result != null) {
                         span.setAttribute("switchboard.command_status", result.getStatus().name());
@@ -91,7 +87,7 @@ public class SessionCommandListener {
                     }
                     span.end();
                 })
-                .thenCompose(traced.wrapFunction(result -> {
+                .thenCompose(traces.carrying(traced, result -> {
                     if (session.get().isAnsweredElsewhere(command.getCommandId())) {
                         // A transfer: the call controller publishes the result (and the audit record) once it knows it.
                         LOG.infof("room %s: %s %s handed to the call controller", command.getRoom(), type, command.getCommandId());
@@ -105,7 +101,7 @@ public class SessionCommandListener {
                             result.getReason() == null ? "" : " (" + result.getReason() + ")");
                     // The audit record names the command's issuer, which the APIs take from the caller's token.
                     return publisher.commandResult(result)
-                            .thenCompose(traced.wrapFunction(published -> publisher.audit(AuditRecords.ofCommand(command, result, SERVICE))));
+                            .thenCompose(traces.carrying(traced, published -> publisher.audit(AuditRecords.ofCommand(command, result, SERVICE))));
                 }))
                 .exceptionally(error -> {
                     LOG.errorf("room %s: no result or audit record published for command %s: %s", command.getRoom(), command.getCommandId(), error.getMessage());

@@ -4,6 +4,7 @@ import dev.switchboard.kit.kafka.RecordTraces;
 import dev.switchboard.testing.KafkaTestResource;
 import dev.switchboard.testing.llm.FakeLlmResource;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.ContextKey;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -39,5 +40,13 @@ class TracingOffTest {
         assertThat(span.isRecording()).isFalse();
         assertThat(span.getSpanContext().isValid()).as("a span nobody exports needs no ids").isFalse();
         span.end();
+    }
+
+    @Test
+    void noContextIsMadeCurrentForWorkNobodyTraces() {
+        ContextKey<String> probe = ContextKey.named("probe");
+        Context carried = Context.root().with(probe, "carried");
+        assertThat(traces.within(carried, () -> Context.current().get(probe))).isNull();
+        assertThat(traces.carrying(carried, (String ignored) -> Context.current().get(probe)).apply("")).isNull();
     }
 }

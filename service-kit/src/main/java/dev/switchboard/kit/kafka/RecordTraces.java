@@ -6,6 +6,7 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import jakarta.inject.Singleton;
 import org.apache.kafka.common.header.Header;
@@ -16,6 +17,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The trace a consumed record belongs to, read from its W3C trace context headers ({@code traceparent},
@@ -67,6 +70,24 @@ public class RecordTraces {
         return IncomingRecords.metadata(record)
                 .map(metadata -> openTelemetry.getPropagators().getTextMapPropagator().extract(Context.root(), metadata.getHeaders(), HEADERS))
                 .orElseGet(Context::root);
+    }
+
+    /**
+     * Does the work with the context current, so what it publishes joins the trace; with tracing off it just does it:
+     * making a context current is not free even then (Quarkus keeps it in the Vert.x context and the logging MDC).
+     */
+    public <T> T within(Context context, Supplier<T> work) {
+        if (!enabled) {
+            return work.get();
+        }
+        try (Scope ignored = context.makeCurrent()) {
+            return work.get();
+        }
+    }
+
+    /** The function, run with the context current when tracing is on (for work continued on another thread). */
+    public <T, R> Function<T, R> carrying(Context context, Function<T, R> function) {
+        return enabled ? context.wrapFunction(function) : function;
     }
 
     /** A span for work done on behalf of a record, a child of the record's trace. */
