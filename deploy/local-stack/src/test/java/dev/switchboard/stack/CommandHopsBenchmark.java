@@ -10,12 +10,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +38,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CommandHopsBenchmark {
     private static final int WARM_UP = 300;
     private static final int COMMANDS = 500;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** One measured command: its trace, the client's span id and the client's send and receive instants. */
     private record Sent(String traceId, String clientSpanId, long sentEpochNanos, long answeredEpochNanos) {
@@ -101,8 +98,10 @@ class CommandHopsBenchmark {
 
         StringBuilder report = new StringBuilder(String.format("%n==== benchmark: where one command's time goes (%d sequential commands, traced) ====%n%-48s %9s %9s %9s%n",
                 COMMANDS, "", "p50 ms", "p99 ms", "mean ms"));
-        hops.forEach((name, nanos) -> report.append(String.format("%-48s %9.2f %9.2f %9.2f%n", name,
-                percentile(nanos, 0.50), percentile(nanos, 0.99), Arrays.stream(nanos).average().orElse(0) / 1e6)));
+        hops.forEach((name, nanos) -> {
+            CommandLoad.Result hop = CommandLoad.Result.of(nanos, Duration.ofNanos(Arrays.stream(nanos).sum()), Double.NaN);
+            report.append(String.format("%-48s %9.2f %9.2f %9.2f%n", name, hop.p50(), hop.p99(), Arrays.stream(nanos).average().orElse(0) / 1e6));
+        });
         System.out.println(report);
 
         // The clocks of four processes are compared: a record cannot arrive before it was sent.
@@ -113,11 +112,9 @@ class CommandHopsBenchmark {
     }
 
     private static Sent send(HttpClient http, URI inject, String bearer, int n) throws Exception {
-        HexFormat hex = HexFormat.of();
-        String traceId = hex.formatHex(randomBytes(16));
-        String clientSpanId = hex.formatHex(randomBytes(8));
+        ClientTrace client = ClientTrace.random();
         HttpRequest request = HttpRequest.newBuilder(inject).header("Authorization", bearer).header("Content-Type", "application/json")
-                .header("traceparent", "00-" + traceId + "-" + clientSpanId + "-01")
+                .header("traceparent", client.traceparent())
                 .POST(HttpRequest.BodyPublishers.ofString("{\"role\":\"system\",\"text\":\"Order " + n + " shipped today by UPS.\",\"respond\":false}"))
                 .build();
         long sent = epochNanos();
@@ -125,7 +122,7 @@ class CommandHopsBenchmark {
         long answered = epochNanos();
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(response.body()).contains("\"APPLIED\"");
-        return new Sent(traceId, clientSpanId, sent, answered);
+        return new Sent(client.traceId(), client.spanId(), sent, answered);
     }
 
     /** The services export in batches every 100 ms: waits until every command's trace holds all its marks. */
@@ -155,20 +152,8 @@ class CommandHopsBenchmark {
         hops.put(name, marked.entrySet().stream().mapToLong(e -> hop.nanos(e.getKey(), e.getValue())).toArray());
     }
 
-    private static double percentile(long[] nanos, double quantile) {
-        long[] sorted = nanos.clone();
-        Arrays.sort(sorted);
-        return sorted[(int) Math.min(sorted.length - 1, Math.floor(quantile * sorted.length))] / 1e6;
-    }
-
     private static long epochNanos() {
         Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    }
-
-    private static byte[] randomBytes(int n) {
-        byte[] bytes = new byte[n];
-        RANDOM.nextBytes(bytes);
-        return bytes;
     }
 }

@@ -22,11 +22,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -60,9 +58,10 @@ class TracingTest {
         awaitLive(gateway, room);
 
         // The client is part of a trace already (its own service called ours): W3C trace context on the request.
-        String traceId = HexFormat.of().formatHex(randomBytes(16));
-        String clientSpan = HexFormat.of().formatHex(randomBytes(8));
-        Response injected = given().contentType(ContentType.JSON).header("traceparent", "00-" + traceId + "-" + clientSpan + "-01")
+        ClientTrace client = ClientTrace.random();
+        String traceId = client.traceId();
+        String clientSpan = client.spanId();
+        Response injected = given().contentType(ContentType.JSON).header("traceparent", client.traceparent())
                 .body(Map.of("role", "system", "text", "Order 7 is delayed.", "respond", false))
                 .post(gateway + "/v1/sessions/" + room + "/context");
         assertThat(injected.statusCode()).as(injected.asString()).isEqualTo(200);
@@ -101,12 +100,12 @@ class TracingTest {
                 .then().statusCode(201);
         awaitLive(packaged.url("context-gateway"), room);
 
-        String traceId = HexFormat.of().formatHex(randomBytes(16));
+        ClientTrace system = ClientTrace.random();
+        String traceId = system.traceId();
         SessionCommand command = new Commands(Issuer.newBuilder().setKind(IssuerKind.SYSTEM).setId("crm").build())
                 .injectContext(room, ContextRole.SYSTEM, "Order 8 shipped.", false);
         var record = new ProducerRecord<String, SpecificRecord>(Topic.SESSION_COMMANDS.topicName(), room, command);
-        record.headers().add("traceparent", ("00-" + traceId + "-" + HexFormat.of().formatHex(randomBytes(8)) + "-01")
-                .getBytes(StandardCharsets.US_ASCII));
+        record.headers().add("traceparent", system.traceparent().getBytes(StandardCharsets.US_ASCII));
         try (var producer = new KafkaProducer<String, SpecificRecord>(Map.of("bootstrap.servers", packaged.stack.kafkaBootstrapServers()),
                 new StringSerializer(), new AvroSerializer<>())) {
             producer.send(record).get(30, TimeUnit.SECONDS);
@@ -129,8 +128,9 @@ class TracingTest {
                 .then().statusCode(201);
         awaitLive(gateway, room);
 
-        String traceId = HexFormat.of().formatHex(randomBytes(16));
-        given().contentType(ContentType.JSON).header("traceparent", "00-" + traceId + "-" + HexFormat.of().formatHex(randomBytes(8)) + "-01")
+        ClientTrace client = ClientTrace.random();
+        String traceId = client.traceId();
+        given().contentType(ContentType.JSON).header("traceparent", client.traceparent())
                 .body(Map.of("immediate", true, "reason", "traced")).post(gateway + "/v1/sessions/" + room + "/hangup")
                 .then().statusCode(200);
 
@@ -210,13 +210,6 @@ class TracingTest {
             }
             sleep(100);
         }
-    }
-
-    private static byte[] randomBytes(int length) {
-        byte[] bytes = new byte[length];
-        ThreadLocalRandom.current().nextBytes(bytes);
-        bytes[0] |= 1; // never all zeros, which W3C trace context forbids
-        return bytes;
     }
 
     private static void sleep(long millis) {
