@@ -23,7 +23,8 @@ import java.util.WeakHashMap;
 
 /**
  * Writes a batch of segments in one transaction. Segments not stored yet (nearly all of them) are COPied straight
- * into the table; new versions of stored segments go through a per-connection temporary staging table and one
+ * into the table; new versions of stored segments (found by looking up the segmentIds of revisions above 0, the only
+ * ones that can be stored already unless a record is redelivered) go through a per-connection temporary staging table and one
  * INSERT ... ON CONFLICT that applies the supersede rule in the database, so a redelivered version matches no row
  * (nothing changes) and a final replaces its interims.
  *
@@ -76,6 +77,7 @@ public class SegmentWriter {
     private static final String LINES_CHANGED = "UPDATE sessions SET start_known = start_known WHERE session_id = ANY(?)";
 
     private static final String UNIQUE_VIOLATION = "23505";
+    private static final int COPY_CHUNK = 64 * 1024;
 
     /** What a batch did. */
     public record Result(int changed, int unchanged, int deletedSessions) {
@@ -115,8 +117,9 @@ public class SegmentWriter {
             if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
                 throw e;
             }
-            // Another writer stored one of the "new" segments between the check and the COPY (only possible while two
-            // instances briefly share a partition during a rebalance): the upsert path resolves it row by row.
+            // One of the "new" segments is stored already: a redelivered record (after a restart or a replay of the
+            // topic), or another instance stored it between the check and the COPY while two briefly shared a
+            // partition during a rebalance. The upsert path resolves it row by row.
             return write(lines, false);
         }
     }
@@ -147,7 +150,12 @@ public class SegmentWriter {
                     placeholders(connection, sessions);
                     List<Line> upsert = keep;
                     if (copyNewRows) {
-                        Set<UUID> stored = storedAmong(connection, keep);
+                        // Only a later version (revision > 0) of a segment can be stored already, unless a record is
+                        // redelivered: its first version is a new row, so looking it up would only cost time. A
+                        // redelivered first version makes the COPY fail on the primary key, and the batch is written
+                        // again through the upsert (see writeLines).
+                        List<Line> revisions = keep.stream().filter(l -> l.row().revision() > 0).toList();
+                        Set<UUID> stored = revisions.isEmpty() ? Set.of() : storedAmong(connection, revisions);
                         List<Line> fresh = keep.stream().filter(l -> !stored.contains(l.row().segmentId())).toList();
                         upsert = keep.stream().filter(l -> stored.contains(l.row().segmentId())).toList();
                         if (!fresh.isEmpty()) {
@@ -235,8 +243,25 @@ public class SegmentWriter {
     private static void copy(PGConnection pg, String table, List<Line> lines) throws SQLException {
         CopyIn copy = pg.getCopyAPI().copyIn("COPY " + table + " (" + COLUMNS + ") FROM STDIN");
         try {
+            // Lines go out in chunks of up to COPY_CHUNK bytes: one CopyData message per line costs the server a
+            // message per row (rows may span messages, COPY reads a byte stream).
+            byte[] chunk = new byte[COPY_CHUNK];
+            int used = 0;
             for (Line line : lines) {
-                copy.writeToCopy(line.copyText(), 0, line.copyText().length);
+                byte[] text = line.copyText();
+                if (used + text.length > chunk.length && used > 0) {
+                    copy.writeToCopy(chunk, 0, used);
+                    used = 0;
+                }
+                if (text.length >= chunk.length) {
+                    copy.writeToCopy(text, 0, text.length);
+                } else {
+                    System.arraycopy(text, 0, chunk, used, text.length);
+                    used += text.length;
+                }
+            }
+            if (used > 0) {
+                copy.writeToCopy(chunk, 0, used);
             }
             copy.endCopy();
         } catch (SQLException e) {
