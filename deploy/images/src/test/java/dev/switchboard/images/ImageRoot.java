@@ -12,7 +12,8 @@ import java.util.stream.Stream;
 /**
  * An image's file system, extracted, and its programs run the way a container runtime runs them, without one: in
  * new mount and PID namespaces (whatever is mounted for the run goes away with it), with /proc and /dev mounted,
- * chrooted into the image, with the image's environment and nothing of the test's. The host's network is shared, so a
+ * the image's file system read-only but for /tmp (as the Kubernetes manifests run it), chrooted into the image, with
+ * the image's environment and nothing of the test's. The host's network is shared, so a
  * service started this way is reached on 127.0.0.1.
  *
  * <p>Mounting and chroot need root. Run as root (as CI does), the program runs as the image's user. Run as anyone
@@ -22,6 +23,12 @@ import java.util.stream.Stream;
  */
 record ImageRoot(Path root, Map<String, String> imageEnvironment, String user) {
     private static final boolean ROOT = uid() == 0;
+    /**
+     * As the Kubernetes manifests run the services (readOnlyRootFilesystem, an emptyDir on /tmp): the image's root
+     * bound onto itself and made read-only, its /tmp a mount of its own that stays writable.
+     */
+    private static final String READ_ONLY_ROOT = "\"$mount\" --rbind \"$root\" \"$root\" && \"$mount\" --bind \"$root/tmp\" \"$root/tmp\""
+            + " && \"$mount\" -o remount,bind,ro \"$root\" && ";
 
     /** Fails, saying why, when this JVM can neither act as root nor make a user namespace of its own. */
     static void requireNamespaces() throws IOException, InterruptedException {
@@ -98,7 +105,7 @@ record ImageRoot(Path root, Map<String, String> imageEnvironment, String user) {
         // In a user namespace of its own the process may not set its groups (setgroups is denied there): no --userspec.
         String chroot = ROOT ? "exec \"$chroot\" --userspec=\"$user\" \"$root\" \"$@\"" : "exec \"$chroot\" \"$root\" \"$@\"";
         argv.addAll(List.of("--mount", "--pid", "--fork", "--kill-child=SIGTERM", "--mount-proc=" + root.resolve("proc"), "/bin/sh", "-c",
-                "root=$1 mount=$2 chroot=$3 user=$4; shift 4; \"$mount\" --rbind /dev \"$root/dev\" && " + chroot,
+                "root=$1 mount=$2 chroot=$3 user=$4; shift 4; " + READ_ONLY_ROOT + "\"$mount\" --rbind /dev \"$root/dev\" && " + chroot,
                 "sh", root.toString(), hostTool("mount"), hostTool("chroot"), ROOT ? user + ":" + group() : "-"));
         argv.add(onPath(command.getFirst()));
         argv.addAll(command.subList(1, command.size()));

@@ -35,8 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Builds the four services' images the way {@code ./switchboard images} does (no base image, nothing from a
  * registry), reads them back from their tarballs, and runs the agent worker's image: its Java runtime, its native
- * engine and VAD model, and the service itself against a real broker, in a chroot as the image's user (see
- * {@link ImageRoot} for a run that is not root).
+ * engine and VAD model, and the service itself against a real broker, in a chroot as the image's user, its root file
+ * system read-only but for /tmp as the Kubernetes manifests run it (see {@link ImageRoot} for a run that is not root).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ImagesTest {
@@ -129,7 +129,9 @@ class ImagesTest {
         Run run = Run.of(worker.run(command, Map.of()).start(), Duration.ofSeconds(90));
 
         assertThat(run.exitCode()).as(run.output()).isZero();
-        assertThat(run.output()).contains("engine: bundled by the build", "vad: Model loaded", "java.io.tmpdir=/tmp")
+        // Loaded with the root file system read-only, as in Kubernetes: the native libraries are extracted to /tmp only.
+        assertThat(run.output()).contains("engine: bundled by the build", "vad: Model loaded", "java.io.tmpdir=/tmp",
+                        "mounts: / ro, /tmp rw; wrote /tmp/probe")
                 // --enable-native-access took effect: the JVM warns about every restricted call without it.
                 .doesNotContain("WARNING: A restricted method");
         if (worker.runsAsImageUser()) {

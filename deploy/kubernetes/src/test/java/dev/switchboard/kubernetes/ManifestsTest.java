@@ -190,6 +190,46 @@ class ManifestsTest {
         }
     }
 
+    /** What the restricted Pod Security Standard asks, and a root file system nothing can write but /tmp. */
+    @Test
+    void everyServiceRunsLockedDownWithOnlyTmpWritable() {
+        for (String service : SERVICES) {
+            JsonNode pod = named("Deployment", service).at("/spec/template/spec");
+            assertThat(pod.path("automountServiceAccountToken").isBoolean()).as("%s: automountServiceAccountToken set", service).isTrue();
+            assertThat(pod.path("automountServiceAccountToken").asBoolean()).as("%s mounts an API token", service).isFalse();
+            assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).as("%s: runAsNonRoot", service).isTrue();
+            assertThat(pod.at("/securityContext/runAsUser").asInt()).as("%s: the images' user", service).isEqualTo(185);
+            assertThat(pod.at("/securityContext/seccompProfile/type").asText()).as(service).isEqualTo("RuntimeDefault");
+            for (JsonNode container : pod.path("containers")) {
+                JsonNode security = container.path("securityContext");
+                assertThat(security.path("allowPrivilegeEscalation").isBoolean() && !security.path("allowPrivilegeEscalation").asBoolean())
+                        .as("%s: allowPrivilegeEscalation false", service).isTrue();
+                assertThat(security.path("readOnlyRootFilesystem").asBoolean()).as("%s: readOnlyRootFilesystem", service).isTrue();
+                assertThat(security.at("/capabilities/drop").toString()).as("%s drops every capability", service).isEqualTo("[\"ALL\"]");
+                assertThat(security.at("/capabilities/add").isMissingNode()).as("%s adds no capability", service).isTrue();
+                List<String> writable = new ArrayList<>();
+                for (JsonNode mount : container.path("volumeMounts")) {
+                    if (!mount.path("readOnly").asBoolean()) {
+                        writable.add(mount.path("mountPath").asText());
+                        JsonNode volume = volume(pod, mount.path("name").asText());
+                        assertThat(volume.has("emptyDir")).as("%s: %s is an emptyDir", service, mount.path("mountPath").asText()).isTrue();
+                        assertThat(volume.at("/emptyDir/sizeLimit").isMissingNode()).as("%s: the emptyDir has a size limit", service).isFalse();
+                    }
+                }
+                assertThat(writable).as("%s: writable mounts", service).containsExactly("/tmp");
+            }
+        }
+    }
+
+    private static JsonNode volume(JsonNode pod, String name) {
+        for (JsonNode volume : pod.path("volumes")) {
+            if (volume.path("name").asText().equals(name)) {
+                return volume;
+            }
+        }
+        throw new AssertionError("no volume " + name);
+    }
+
     @Test
     void everySecretAServiceLoadsIsDefined() {
         Set<String> secrets = ofKind("Secret").stream().map(s -> s.at("/metadata/name").asText()).collect(Collectors.toSet());

@@ -25,5 +25,22 @@ public final class NativeProbe {
         Object vad = load.invoke(null, Optional.empty());
         System.out.println("vad: " + vad.getClass().getSimpleName() + " loaded");
         System.out.println("user.name=" + System.getProperty("user.name") + " java.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
+        // The mounts' own options (the JDK's FileStore cannot tell a bind mount from the file system it lies on), and a
+        // real write where the services write.
+        java.nio.file.Path written = java.nio.file.Files.createTempFile("probe", ".tmp");
+        java.nio.file.Files.delete(written);
+        System.out.println("mounts: / " + mountOptions("/") + ", /tmp " + mountOptions("/tmp") + "; wrote " + written);
+    }
+
+    /** Whether the topmost mount at {@code mountPoint} is "ro" or "rw", from /proc/self/mountinfo. */
+    private static String mountOptions(String mountPoint) throws java.io.IOException {
+        String options = "not mounted";
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/mountinfo"))) {
+            String[] fields = line.split(" ");
+            if (fields[4].equals(mountPoint)) {
+                options = fields[5].split(",")[0];
+            }
+        }
+        return options;
     }
 }
