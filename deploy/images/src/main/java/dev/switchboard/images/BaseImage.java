@@ -7,6 +7,9 @@ import com.google.cloud.tools.jib.api.JibContainerBuilder;
 import com.google.cloud.tools.jib.api.RegistryImage;
 import com.google.cloud.tools.jib.frontend.CredentialRetrieverFactory;
 
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
@@ -45,12 +48,32 @@ public sealed interface BaseImage permits AssembledBase, BaseImage.Existing {
                 }
                 // A registry: with the credentials docker login, podman login or a credential helper left.
                 ImageReference image = ImageReference.parse(reference);
+                requireResolvable(image);
                 CredentialRetrieverFactory credentials = CredentialRetrieverFactory.forImage(image, event -> { });
                 return Jib.from(RegistryImage.named(image)
                         .addCredentialRetriever(credentials.dockerConfig())
                         .addCredentialRetriever(credentials.wellKnownCredentialHelpers()));
             } catch (InvalidImageReferenceException e) {
                 throw new ImageException("not an image reference: " + reference + " (" + e.getMessage() + ")", e);
+            }
+        }
+
+        /**
+         * Fails at once when the registry's host name does not resolve (offline, or a misspelt registry), where Jib
+         * would try again for about a minute. Behind a proxy the proxy resolves it, so nothing is checked then.
+         */
+        private void requireResolvable(ImageReference image) {
+            if (System.getProperty("https.proxyHost") != null || System.getProperty("http.proxyHost") != null) {
+                return;
+            }
+            String host = URI.create("https://" + image.getRegistry()).getHost();
+            try {
+                InetAddress.getAllByName(host);
+            } catch (UnknownHostException e) {
+                throw new ImageException("cannot resolve " + host + ", the registry of the base image " + reference
+                        + " (" + e.getMessage() + "). Build without a registry on the default base (--base " + SCRATCH
+                        + "), take the image from a Docker daemon (--base docker://IMAGE) or a saved tarball"
+                        + " (--base tar:///path/image.tar), or set https.proxyHost in JAVA_TOOL_OPTIONS behind a proxy", e);
             }
         }
 
