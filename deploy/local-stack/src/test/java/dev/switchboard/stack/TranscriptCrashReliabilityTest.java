@@ -106,7 +106,8 @@ class TranscriptCrashReliabilityTest {
         TranscriptLoad load = TranscriptLoad.of("crash-takeover", SEGMENTS / LINES_PER_CALL, LINES_PER_CALL);
         String jdbcUrl = stack.jdbcUrl();
         ServiceSpec spec = new ServiceSpec(SERVICE, dev.switchboard.infra.FreePorts.pick(), true);
-        Map<String, String> env = new HashMap<>();
+        // Trusting the stack's tokens, as every service of the stack does: without a key to check them it would not start.
+        Map<String, String> env = new HashMap<>(LocalAuth.ensure(stack.settings().stateDirectory()).serviceEnvironment(Map.of()));
         env.put("QUARKUS_HTTP_PORT", Integer.toString(spec.port()));
         env.put("KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrapServers());
         env.put("QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl);
