@@ -1,6 +1,9 @@
 package dev.switchboard.images.probe;
 
+import java.io.IOException;
 import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -27,15 +30,15 @@ public final class NativeProbe {
         System.out.println("user.name=" + System.getProperty("user.name") + " java.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
         // The mounts' own options (the JDK's FileStore cannot tell a bind mount from the file system it lies on), and a
         // real write where the services write.
-        java.nio.file.Path written = java.nio.file.Files.createTempFile("probe", ".tmp");
-        java.nio.file.Files.delete(written);
+        Path written = Files.createTempFile("probe", ".tmp");
+        Files.delete(written);
         System.out.println("mounts: / " + mountOptions("/") + ", /tmp " + mountOptions("/tmp") + "; wrote " + written);
     }
 
     /** Whether the topmost mount at {@code mountPoint} is "ro" or "rw", from /proc/self/mountinfo. */
-    private static String mountOptions(String mountPoint) throws java.io.IOException {
+    private static String mountOptions(String mountPoint) throws IOException {
         String options = "not mounted";
-        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/mountinfo"))) {
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
             String[] fields = line.split(" ");
             if (fields[4].equals(mountPoint)) {
                 options = fields[5].split(",")[0];
