@@ -103,8 +103,12 @@ class RegistryModeEndToEndTest {
         assertThat(subjects).contains("\"" + Topic.COMMAND_RESULTS.topicName() + "-value\"", "\"" + Topic.TRANSCRIPTS.topicName() + "-value\"",
                 "\"" + Topic.SESSION_EVENTS.topicName() + "-value\"", "\"" + Topic.AUDIT.topicName() + "-value\"");
         for (String service : List.of("context-gateway", "transcript-service", "agent-worker")) {
-            assertThat(java.nio.file.Files.readString(settings.logs().resolve(service + ".log"))).as(service + "'s log")
-                    .doesNotContain("cannot decode");
+            String log = java.nio.file.Files.readString(settings.logs().resolve(service + ".log"));
+            assertThat(log).as(service + "'s log").doesNotContain("cannot decode")
+                    .contains("schema registry at " + registry.confluentUrl() + ": the schemas of the");
+            // Ready only once the registry held the schemas of every topic the service writes.
+            JsonPath readiness = JsonPath.from(send(get(stack.url(service) + "/q/health/ready", null)).body());
+            assertThat(readiness.getString("checks.find { it.name == 'Schema registry' }.status")).as(service + "'s readiness").isEqualTo("UP");
         }
     }
 

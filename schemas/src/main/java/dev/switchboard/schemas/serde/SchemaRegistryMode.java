@@ -64,6 +64,11 @@ final class SchemaRegistryMode implements AutoCloseable {
         return registry.map(api -> new SchemaRegistryMode(api, write));
     }
 
+    /** The registry's URL the settings name (the first of {@value #URL}, {@value #CONFLUENT_URL}, {@value #APICURIO_URL}); empty when none. */
+    static String url(Map<String, ?> configs) {
+        return text(configs, URL).or(() -> text(configs, CONFLUENT_URL)).or(() -> text(configs, APICURIO_URL)).orElse("");
+    }
+
     private static RegistryApi api(String url, String dialect, Map<String, ?> configs) {
         return switch (dialect.toLowerCase(Locale.ROOT)) {
             case "confluent" -> new ConfluentRegistryApi(url, configs);

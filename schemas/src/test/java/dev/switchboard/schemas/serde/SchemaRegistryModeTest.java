@@ -119,6 +119,50 @@ class SchemaRegistryModeTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void theStartCheckRegistersWhatTheSerializerThenWritesWith(Dialect dialect) throws Exception {
+        String topic = newTopic();
+        Map<String, Integer> ids;
+        try (SchemaRegistryCheck check = SchemaRegistryCheck.from(dialect.config(true)).orElseThrow()) {
+            assertThat(check.writes()).isTrue();
+            ids = check.registerWriterSchemas(Map.of(topic, CommandResult.class));
+        }
+        assertThat(ids).containsOnlyKeys(topic + "-value");
+        assertThat(get("/subjects")).contains(topic + "-value");
+
+        CommandResult result = SampleRecords.commandResults().getFirst();
+        try (var producer = producer(dialect.config(true))) {
+            producer.send(new ProducerRecord<>(topic, result.getRoom(), result)).get();
+        }
+        assertThat(ByteBuffer.wrap(readRaw(topic, 1).getFirst(), 1, 4).getInt()).as("the id the check was given")
+                .isEqualTo(ids.get(topic + "-value"));
+    }
+
+    @Test
+    void theStartCheckRegistersNothingForServicesThatOnlyRead() {
+        String subject = "read-only-" + UUID.randomUUID() + "-value";
+        try (SchemaRegistryCheck check = SchemaRegistryCheck.from(Dialect.CONFLUENT.config(false)).orElseThrow()) {
+            assertThat(check.writes()).isFalse();
+            assertThat(check.registerWriterSchemas(Map.of(subject.replace("-value", ""), CommandResult.class))).isEmpty();
+        }
+        assertThat(SchemaRegistryCheck.from(Map.of("bootstrap.servers", "localhost:9092"))).as("no registry configured").isEmpty();
+    }
+
+    @Test
+    void theStartCheckSaysWhichRegistryDidNotAnswer() throws Exception {
+        int closedPort;
+        try (var socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + closedPort;
+        try (SchemaRegistryCheck check = SchemaRegistryCheck.from(Map.of("schema.registry.url", url)).orElseThrow()) {
+            assertThat(check.url()).isEqualTo(url);
+            assertThatThrownBy(() -> check.registerWriterSchemas(Map.of("any-topic", CommandResult.class)))
+                    .hasMessageContaining("registering the schema under any-topic-value at " + url + " failed");
+        }
+    }
+
     @Test
     void anIdTheRegistryDoesNotHaveFailsAtOnceSayingSo() {
         byte[] unknownId = ByteBuffer.allocate(12).put((byte) 0).putInt(987_654).array();
