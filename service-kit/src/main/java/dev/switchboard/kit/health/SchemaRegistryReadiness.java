@@ -81,6 +81,9 @@ public class SchemaRegistryReadiness implements HealthCheck {
                     ? "the schemas of the " + registered.size() + " topics this service writes are registered " + new TreeMap<>(registered)
                     : "reading only (switchboard.schema-registry.write=false): writer schemas are fetched by id when first met");
         } catch (RuntimeException e) {
+            if (timer.isShutdown()) {
+                return; // the service is stopping: the client was closed under the request
+            }
             String answer = e.getMessage() == null ? e.toString() : e.getMessage();
             if (!answer.equals(problem)) {
                 // Once per distinct answer, without a stack trace: the registry's answer says what is wrong.
