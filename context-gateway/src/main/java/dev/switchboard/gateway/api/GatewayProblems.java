@@ -4,7 +4,7 @@ import dev.switchboard.kit.problem.ProblemType;
 
 /** The problems only this API answers with; each has a stable type URI clients can switch on. */
 final class GatewayProblems {
-    static final ProblemType SESSION_NOT_FOUND = ProblemType.named("session-not-found", "No such session", 404);
+    static final ProblemType SESSION_NOT_FOUND = ProblemType.SESSION_NOT_FOUND;
     static final ProblemType NOT_CURRENT_SESSION = ProblemType.named("not-current-session", "Not the room's current session", 409);
     static final ProblemType SESSION_ENDED = ProblemType.named("session-ended", "Session ended", 409);
     static final ProblemType SESSION_ENDING = ProblemType.named("session-ending", "Session ending", 409);

@@ -81,6 +81,22 @@ public abstract class ServiceConventionsTest {
     }
 
     @Test
+    void aRoomWithoutASessionIsA404SessionNotFoundProblem() {
+        List<ServiceApi.Route> byRoom = api().routes().stream()
+                .filter(route -> route.method().equals("GET") && route.pathParameters().equals(List.of("room"))).toList();
+        String room = "no-session-" + UUID.randomUUID();
+        try (LogCapture log = LogCapture.start()) {
+            for (ServiceApi.Route route : byRoom) {
+                JsonNode problem = problem(send(Requests.of("GET", route.path(p -> room), headers(route, Map.of()), null)), 404);
+                assertThat(problem.get("type").asText()).as(route.template()).isEqualTo("urn:switchboard:problem:session-not-found");
+                assertThat(problem.get("title").asText()).as(route.template()).isEqualTo("No such session");
+                assertThat(problem.get("detail").asText()).as(route.template()).contains(room);
+            }
+            assertQuiet(log);
+        }
+    }
+
+    @Test
     void aMethodARouteDoesNotTakeIsA405Problem() {
         ServiceApi.Route wrong = api().wrongMethod();
         try (LogCapture log = LogCapture.start()) {

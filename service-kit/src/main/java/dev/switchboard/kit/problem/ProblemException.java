@@ -33,8 +33,9 @@ public final class ProblemException extends RuntimeException {
         return new ProblemException(ProblemType.INVALID_REQUEST, detail);
     }
 
-    public static ProblemException notFound(String detail) {
-        return new ProblemException(ProblemType.of(404), detail);
+    /** No such session for the room or id asked for (or not for the caller's tenant): 404, as in every service. */
+    public static ProblemException sessionNotFound(String detail) {
+        return new ProblemException(ProblemType.SESSION_NOT_FOUND, detail);
     }
 
     /** Adds an extension member to the problem (a null value is left out). */

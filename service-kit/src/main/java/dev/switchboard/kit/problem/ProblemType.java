@@ -7,11 +7,14 @@ import java.util.Objects;
 /**
  * What kind of problem an answer is: the type URI clients switch on, its title and the HTTP status. A problem with
  * no meaning beyond its status is {@code about:blank} titled with the status's reason phrase, as RFC 9457 asks;
- * a mistake in a request is {@link #INVALID_REQUEST} in every service.
+ * a mistake in a request is {@link #INVALID_REQUEST} in every service, and a room or session that is not there (or
+ * belongs to another tenant) {@link #SESSION_NOT_FOUND}.
  */
 public record ProblemType(String uri, String title, int status) {
     public static final String URN_PREFIX = "urn:switchboard:problem:";
     public static final ProblemType INVALID_REQUEST = named("invalid-request", "Invalid request", 400);
+    /** No session (live or stored, depending on the service) for the room or session id asked for, or not for the caller's tenant. */
+    public static final ProblemType SESSION_NOT_FOUND = named("session-not-found", "No such session", 404);
 
     public ProblemType {
         Objects.requireNonNull(uri, "uri");

@@ -181,7 +181,7 @@ public class StoredSessionsResource {
     private VersionedSession findVersioned(String room, String sessionId) throws SQLException {
         String name = Params.room(room);
         UUID id = Params.uuid("sessionId", sessionId);
-        return transcripts.versionedSession(name, id, caller.get().tenantFilter()).orElseThrow(() -> ProblemException.notFound(id == null
+        return transcripts.versionedSession(name, id, caller.get().tenantFilter()).orElseThrow(() -> ProblemException.sessionNotFound(id == null
                 ? "no session stored for room '" + name + "'"
                 : "no session " + id + " stored for room '" + name + "'"));
     }

@@ -76,7 +76,7 @@ public class TranscriptStreamResource {
         String name = Params.room(room);
         UUID id = Params.uuid("sessionId", sessionId);
         // Another tenant's session is answered as if it did not exist.
-        Target target = target(name, id).filter(t -> caller.mayAccess(t.tenant())).orElseThrow(() -> ProblemException.notFound(id == null
+        Target target = target(name, id).filter(t -> caller.mayAccess(t.tenant())).orElseThrow(() -> ProblemException.sessionNotFound(id == null
                 ? "no session known for room '" + name + "'" : "no session " + id + " known for room '" + name + "'"));
         TranscriptTail[] self = new TranscriptTail[1];
         SseStream stream = new SseStream(sink, sse, caller.expiresAt(), clock, "the transcript of session " + target.sessionId(),
