@@ -79,7 +79,8 @@ public class LiveKitWebhookResource {
             byte[] body) {
         if (!signature.configured()) {
             throw new ProblemException(Response.Status.SERVICE_UNAVAILABLE,
-                    "LiveKit is not configured: set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET to receive its webhooks");
+                    "LiveKit is not configured: set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET to receive its webhooks")
+                    .reportedAtStart(); // LiveKitClients said so at start; unsigned requests must not fill the log
         }
         if (authorization == null || authorization.isBlank()) {
             throw refused("unverified", "rejected", "missing Authorization header: LiveKit signs every webhook with a JWT");

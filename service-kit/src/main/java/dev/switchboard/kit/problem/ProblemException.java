@@ -14,6 +14,7 @@ public final class ProblemException extends RuntimeException {
     private final ProblemType type;
     private final Map<String, Object> extensions = new LinkedHashMap<>();
     private String logNote;
+    private boolean reportedAtStart;
 
     public ProblemException(ProblemType type, String detail) {
         this(type, detail, null);
@@ -50,6 +51,19 @@ public final class ProblemException extends RuntimeException {
     public ProblemException logNote(String note) {
         this.logNote = note;
         return this;
+    }
+
+    /**
+     * The cause is the service's configuration, which it logged once as it started (e.g. LiveKit not configured): the
+     * answer is logged at DEBUG, not as a WARN line per request, which anyone could repeat to fill the log.
+     */
+    public ProblemException reportedAtStart() {
+        this.reportedAtStart = true;
+        return this;
+    }
+
+    public boolean isReportedAtStart() {
+        return reportedAtStart;
     }
 
     public Optional<String> logNote() {

@@ -20,7 +20,8 @@ import java.util.Optional;
 
 /**
  * The one error behaviour of every Switchboard service: each failure leaves as application/problem+json saying what
- * is wrong. Client mistakes are 4xx and logged at DEBUG; a dependency that is down is a 5xx logged as one WARN line;
+ * is wrong. Client mistakes are 4xx and logged at DEBUG; a dependency that is down is a 5xx logged as one WARN line (a
+ * missing configuration the service reported as it started, at DEBUG: see {@link ProblemException#reportedAtStart()});
  * anything unexpected is a 500 without internals, logged once at ERROR with its stack trace.
  */
 public class ProblemMappers {
@@ -115,7 +116,7 @@ public class ProblemMappers {
     private static Response answer(ProblemException e, HttpServerRequest request) {
         String path = request.path();
         String note = e.logNote().map(n -> " (" + n + ")").orElse("");
-        if (e.type().isServerError()) {
+        if (e.type().isServerError() && !e.isReportedAtStart()) {
             LOG.warnf("%s: %d %s%s", path, e.type().status(), e.getMessage(), note);
         } else {
             LOG.debugf("%s: %d %s%s", path, e.type().status(), e.getMessage(), note);
