@@ -112,6 +112,7 @@ class LiveStreamTest {
             Received event = until(client, r -> r.name().equals("event") && r.data().path("room").asText().equals(room));
             assertThat(event.data().path("type").asText()).isEqualTo("SessionStarted");
             assertThat(event.data().path("detail").asText()).contains("INBOUND SIMULATED call from +15550100");
+            assertThat(client.otherFields()).as("fields beyond event, id and data").isEmpty();
 
             String commandId = Api.post(room, "context", Map.of("role", "system", "text", "Order 1042 shipped.")).statusCode(200)
                     .extract().path("commandId");

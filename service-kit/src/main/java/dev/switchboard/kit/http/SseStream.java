@@ -2,7 +2,6 @@ package dev.switchboard.kit.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
@@ -55,9 +54,13 @@ public final class SseStream {
         this.onClose = onClose;
     }
 
-    /** An event whose data is a JSON document; {@code id} may be null. */
+    /**
+     * An event whose data is a JSON document; {@code id} may be null. The data is written as the text it already is:
+     * giving the event a media type would make RESTEasy add a {@code content-type:} line to every event, a field the
+     * SSE format does not have.
+     */
     public synchronized void sendJson(String name, String id, String json) {
-        var event = sse.newEventBuilder().name(name).mediaType(MediaType.APPLICATION_JSON_TYPE).data(String.class, json);
+        var event = sse.newEventBuilder().name(name).data(String.class, json);
         if (id != null) {
             event.id(id);
         }
@@ -94,7 +97,7 @@ public final class SseStream {
             return false;
         }
         LOG.debugf("stream of %s: the token expired at %s; ending it", label, expiresAt);
-        send(sse.newEventBuilder().name("expired").mediaType(MediaType.APPLICATION_JSON_TYPE)
+        send(sse.newEventBuilder().name("expired")
                 .data(String.class, "{\"detail\":\"the token has expired; reconnect with a fresh one\"}").build());
         close();
         return true;

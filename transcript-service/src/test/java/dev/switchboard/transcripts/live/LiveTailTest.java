@@ -57,6 +57,7 @@ class LiveTailTest {
             Event replayed = stream.next(WAIT);
             assertThat(replayed.name()).isEqualTo("replayed");
             assertThat(replayed.data()).isEqualTo("{\"segments\":2}");
+            assertThat(stream.otherFields()).as("fields beyond event, id and data").isEmpty();
 
             for (int i = 0; i < 3; i++) {
                 long published = System.nanoTime();

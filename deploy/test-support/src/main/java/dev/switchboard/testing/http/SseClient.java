@@ -7,7 +7,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +22,7 @@ public final class SseClient implements AutoCloseable {
 
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final CountDownLatch ended = new CountDownLatch(1);
+    private final Set<String> otherFields = ConcurrentHashMap.newKeySet();
     private final HttpClient http = HttpClient.newHttpClient();
     private final HttpResponse<Stream<String>> response;
     private final Thread reader;
@@ -66,6 +69,8 @@ public final class SseClient implements AutoCloseable {
                     id = line.substring(3).strip();
                 } else if (line.startsWith("data:")) {
                     data.append(data.isEmpty() ? "" : "\n").append(line.substring(5).strip());
+                } else if (!line.startsWith(":") && !line.startsWith("retry:")) {
+                    otherFields.add(line.contains(":") ? line.substring(0, line.indexOf(':')) : line);
                 }
             }
         } catch (RuntimeException ignored) {
@@ -82,6 +87,11 @@ public final class SseClient implements AutoCloseable {
             throw new AssertionError("no server-sent event within " + timeout);
         }
         return event;
+    }
+
+    /** Field names the stream sent beyond the standard ones (event, id, data, retry, comments); browsers ignore them. */
+    public Set<String> otherFields() {
+        return Set.copyOf(otherFields);
     }
 
     public boolean closedByServerWithin(Duration timeout) throws InterruptedException {
