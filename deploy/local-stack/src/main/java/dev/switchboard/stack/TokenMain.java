@@ -1,7 +1,9 @@
 package dev.switchboard.stack;
 
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,6 +18,12 @@ import java.util.regex.Pattern;
  */
 public final class TokenMain {
     private static final Pattern TTL = Pattern.compile("(\\d+)\\s*(s|m|min|h|d)");
+    /**
+     * A tenant name by the rule the agent worker gives every call's tenant (its Tenants, for room metadata and
+     * configuration alike): 1 to 64 letters, digits, {@code . _ -}. A token for any other name would act for a tenant
+     * no call can belong to.
+     */
+    private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private TokenMain() {
     }
@@ -53,11 +61,13 @@ public final class TokenMain {
             String value = args.get(++i);
             switch (option) {
                 case "--subject" -> subject = nonBlank(option, value);
-                case "--tenant" -> tenant = nonBlank(option, value);
+                case "--tenant" -> tenant = tenant(value);
                 case "--scope" -> {
+                    // Left out, --scope means every scope; given empty, it must not mean the same.
+                    nonBlank(option, value);
                     for (String scope : value.split("[\\s,]+")) {
                         if (!scope.isBlank()) {
-                            scopes.add(scope);
+                            scopes.add(scope(scope));
                         }
                     }
                 }
@@ -68,18 +78,45 @@ public final class TokenMain {
         return new Request(subject, tenant, scopes.isEmpty() ? LocalAuth.ALL_SCOPES : List.copyOf(scopes), ttl);
     }
 
+    /**
+     * A scope the services know. A misspelt one would be signed without complaint and only show up later, as every
+     * request the token makes being refused for a missing scope.
+     */
+    private static String scope(String scope) {
+        if (!LocalAuth.ALL_SCOPES.contains(scope)) {
+            throw new IllegalArgumentException(usage("unknown scope \"" + scope + "\"; the scopes are " + String.join(", ", LocalAuth.ALL_SCOPES)));
+        }
+        return scope;
+    }
+
+    private static String tenant(String value) {
+        if (!TENANT.matcher(value).matches()) {
+            throw new IllegalArgumentException(usage("--tenant takes a tenant name (1 to 64 letters, digits, '.', '_', '-'), not \""
+                    + value + "\""));
+        }
+        return value;
+    }
+
     static Duration ttl(String value) {
         Matcher matcher = TTL.matcher(value.trim().toLowerCase(Locale.ROOT));
         if (!matcher.matches()) {
             throw new IllegalArgumentException("--ttl takes a number and a unit (30m, 12h, 7d), not \"" + value + "\"");
         }
-        long amount = Long.parseLong(matcher.group(1));
-        Duration ttl = switch (matcher.group(2)) {
-            case "s" -> Duration.ofSeconds(amount);
-            case "m", "min" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> Duration.ofDays(amount);
-        };
+        Duration ttl;
+        try {
+            long amount = Long.parseLong(matcher.group(1));
+            ttl = switch (matcher.group(2)) {
+                case "s" -> Duration.ofSeconds(amount);
+                case "m", "min" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
+            };
+            // What the token's expiry and the message about it are computed from must not overflow either.
+            ttl.toMillis();
+            Instant.now().plus(ttl);
+        } catch (NumberFormatException | ArithmeticException | DateTimeException e) {
+            throw new IllegalArgumentException("--ttl is too long to be a token's lifetime: \"" + value + "\"");
+        }
         if (ttl.isZero()) {
             throw new IllegalArgumentException("--ttl must be longer than 0");
         }

@@ -14,8 +14,11 @@ import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -42,6 +45,49 @@ class TokenMainTest {
         assertThatThrownBy(() -> TokenMain.parse(List.of("--ttl", "soon"))).hasMessageContaining("--ttl");
         assertThatThrownBy(() -> TokenMain.parse(List.of("--colour", "red"))).hasMessageContaining("unknown option: --colour");
         assertThatThrownBy(() -> TokenMain.parse(List.of("--tenant"))).hasMessageContaining("usage");
+    }
+
+    @Test
+    void anUnknownScopeOrATenantThatIsNoNameIsRefusedBeforeAnythingIsSigned() {
+        assertThatThrownBy(() -> TokenMain.parse(List.of("--scope", "calls:read calls:reed")))
+                .hasMessageContaining("unknown scope \"calls:reed\"")
+                .hasMessageContaining("the scopes are " + String.join(", ", LocalAuth.ALL_SCOPES))
+                .hasMessageContaining("usage");
+        assertThatThrownBy(() -> TokenMain.parse(List.of("--scope", ""))).as("not every scope, as no --scope would be")
+                .hasMessageContaining("--scope must not be blank");
+
+        assertThat(TokenMain.parse(List.of("--tenant", "acme-eu.2_b")).tenant()).isEqualTo("acme-eu.2_b");
+        assertThat(TokenMain.parse(List.of("--tenant", "t".repeat(64))).tenant()).hasSize(64);
+        for (String tenant : List.of("a b", "", " ", "acme/eu", "t".repeat(65), "ünïcode")) {
+            assertThatThrownBy(() -> TokenMain.parse(List.of("--tenant", tenant))).as(tenant)
+                    .hasMessageContaining("--tenant takes a tenant name (1 to 64 letters, digits, '.', '_', '-'), not \"" + tenant + "\"");
+        }
+        assertThatThrownBy(() -> TokenMain.parse(List.of("--subject", ""))).hasMessageContaining("--subject must not be blank");
+    }
+
+    @Test
+    void aTtlThatIsNoDurationIsRefusedInWords() {
+        assertThatThrownBy(() -> TokenMain.ttl("0h")).hasMessage("--ttl must be longer than 0");
+        assertThatThrownBy(() -> TokenMain.ttl("-5m")).hasMessageContaining("--ttl takes a number and a unit");
+        assertThatThrownBy(() -> TokenMain.ttl("12")).hasMessageContaining("--ttl takes a number and a unit");
+        for (String huge : List.of("99999999999999999999h", "9999999999999999d", "999999999999d")) {
+            assertThatThrownBy(() -> TokenMain.ttl(huge)).as(huge).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("--ttl is too long");
+        }
+    }
+
+    @Test
+    void theScopesAreTheOnesTheServicesCheck() throws Exception {
+        // Surefire runs in the module directory, deploy/local-stack; the kit is not on this module's classpath.
+        Path scopes = Path.of("").toAbsolutePath().getParent().getParent()
+                .resolve("service-kit/src/main/java/dev/switchboard/kit/auth/Scopes.java");
+        Matcher constant = Pattern.compile("public static final String \\w+ = \"([^\"]+)\";").matcher(Files.readString(scopes));
+        List<String> declared = new ArrayList<>();
+        while (constant.find()) {
+            declared.add(constant.group(1));
+        }
+        assertThat(declared).as("the kit's Scopes").isNotEmpty();
+        assertThat(LocalAuth.ALL_SCOPES).containsExactlyInAnyOrderElementsOf(declared);
     }
 
     @Test
