@@ -137,6 +137,17 @@ class OperatorCliTest {
     }
 
     @Test
+    void theScriptSaysACommandItDoesNotKnowIsUnknownAndExits2() throws Exception {
+        Path checkout = Path.of("").toAbsolutePath().getParent().getParent();
+        Process unknown = new ProcessBuilder("bash", "switchboard", "frobnicate").directory(checkout.toFile()).start();
+        String out = new String(unknown.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(unknown.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(unknown.waitFor()).as(err).isEqualTo(CliException.USAGE);
+        assertThat(out).isEmpty();
+        assertThat(err).startsWith("switchboard: unknown command: frobnicate\nusage: ./switchboard <command>\n");
+    }
+
+    @Test
     void theTokenComesFromTheOptionThenTheEnvironmentThenTheLocalStacksKey() {
         on("GET /v1/sessions", 200, "application/json", "{'sessions': []}");
         assertThat(run(env(), "calls").out()).isEqualTo("no live calls\n");
