@@ -126,7 +126,8 @@ final class Arguments {
                     }
                     format = "json";
                 }
-                yield new CliCommand.Transcript(room(verb, p), choice(verb, "--format", format, "text", List.of("text", "srt", "vtt", "json")));
+                yield new CliCommand.Transcript(room(verb, p), choice(verb, "--format", format,
+                        Verb.Defaults.TRANSCRIPT_FORMATS.getFirst(), Verb.Defaults.TRANSCRIPT_FORMATS));
             }
             case TAIL -> new CliCommand.Tail(room(verb, p));
             case SEARCH -> {

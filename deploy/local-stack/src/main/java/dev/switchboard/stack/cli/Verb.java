@@ -37,9 +37,9 @@ enum Verb {
               --reason TEXT   why the call is ended, kept with the hang-up (default: "%s")
             POST /v1/sessions/{room}/hangup on the context gateway (scope calls:control).""".formatted(
                     Defaults.GOODBYE, Defaults.HANGUP_REASON)),
-    TRANSCRIPT("transcript", "ROOM [--format text|srt|vtt]", "print a call's stored transcript",
+    TRANSCRIPT("transcript", "ROOM [--format " + String.join("|", Defaults.TRANSCRIPT_FORMATS) + "]", "print a call's stored transcript",
             List.of("ROOM"), null, Set.of(), Set.of("--format"), """
-              --format F      text (default), srt (SubRip) or vtt (WebVTT); --json prints the transcript as JSON
+              --format F      text (default), srt (SubRip), vtt (WebVTT) or json (the service's JSON, as --json prints it)
             The room's latest call, live or ended. GET /v1/sessions/{room}/transcript on the transcript service
             (scope transcripts:read)."""),
     TAIL("tail", "ROOM", "follow a call's transcript live until the call ends (Ctrl-C stops)",
@@ -123,6 +123,8 @@ enum Verb {
         static final String GOODBYE = "Thank you for calling. Goodbye!";
         static final String HANGUP_REASON = "ended by an operator";
         static final int SEARCH_LIMIT = 20;
+        /** What transcript --format takes (the transcript service's formats), the default first; the usage line lists them. */
+        static final List<String> TRANSCRIPT_FORMATS = List.of("text", "srt", "vtt", "json");
 
         private Defaults() {
         }

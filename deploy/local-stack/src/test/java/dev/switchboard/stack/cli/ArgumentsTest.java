@@ -3,9 +3,12 @@ package dev.switchboard.stack.cli;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** The operator commands' command lines: what each becomes, and the usage errors (exit 2) with the command's usage line. */
 class ArgumentsTest {
@@ -79,6 +82,20 @@ class ArgumentsTest {
         assertUsage(List.of("search", "--room", "demo-1"), "missing WORDS", "search");
         assertUsage(List.of("search", "refund", "-voucher"), "unknown option -voucher (a text that starts with a dash goes after --)", "search");
         assertUsage(List.of("calls", "--token", "a", "--token", "b"), "--token is given twice", "calls");
+    }
+
+    @Test
+    void transcriptsUsageAndHelpNameTheFormatsItTakesAndNoOthers() {
+        CliException refused = catchThrowableOfType(CliException.class, () -> parse("transcript", "demo-1", "--format", "pdf"));
+        Matcher listed = Pattern.compile("--format takes (.+), not \"pdf\"\n(usage: .*)").matcher(refused.getMessage());
+        assertThat(listed.find()).as(refused.getMessage()).isTrue();
+        List<String> accepted = List.of(listed.group(1).split(", "));
+        assertThat(listed.group(2)).as("the usage line under the error").contains("[--format " + String.join("|", accepted) + "]");
+        assertThat(Verb.TRANSCRIPT.help()).contains("[--format " + String.join("|", accepted) + "]");
+        for (String format : accepted) {
+            assertThat(parse("transcript", "demo-1", "--format", format).command()).isEqualTo(new CliCommand.Transcript("demo-1", format));
+            assertThat(Verb.TRANSCRIPT.details).as("the help's words on --format").contains(format);
+        }
     }
 
     private static void assertUsage(List<String> args, String problem, String usage) {

@@ -134,6 +134,7 @@ class OperatorCliTest {
         for (String word : words) {
             assertThat(usage).containsPattern("(?m)^  " + word + " ");
         }
+        assertThat(usage).as("the script's own usage line agrees with the command's").contains("  transcript " + Verb.TRANSCRIPT.synopsis + "\n");
     }
 
     @Test
