@@ -135,6 +135,13 @@ class OperatorCliEndToEndTest {
         assertThat(followed.out()).contains("[", "] Caller: Hi, I ordered a periwinkle umbrella", "Injected (local-admin): The umbrella ships tomorrow.",
                 "Agent: Thank you for calling. Goodbye!");
         assertThat(followed.out().strip()).startsWith("[").containsPattern("\ncall ended: OPERATOR_HANGUP at \\d\\d:\\d\\d:\\d\\d\\z");
+        assertThat(followed.err()).contains("(following the call live;").doesNotContain("already ended");
+
+        // tail on the call now that it is over: the whole transcript and its end at once, and not a word of following it.
+        Run over = cli("tail", room);
+        assertThat(over.exitCode()).as(over.err()).isZero();
+        assertThat(over.out()).contains("Agent: Thank you for calling. Goodbye!").containsPattern("\ncall ended: OPERATOR_HANGUP at ");
+        assertThat(over.err()).contains("(the call had already ended;").doesNotContain("following");
     }
 
     @Test

@@ -161,10 +161,12 @@ final class Operations {
 
     /**
      * Follows the transcript's Server-Sent Events until the "end" event. People see each line once, when it is final
-     * (a voice caller's words arrive as interim versions first); scripts get every event as one JSON line.
+     * (a voice caller's words arrive as interim versions first), and whether the call is followed live or had already
+     * ended ({@link LiveNote}); scripts get every event as one JSON line.
      */
     private int tail(CliCommand.Tail tail) {
         HttpResponse<InputStream> response = api.stream(Service.TRANSCRIPTS, "/v1/sessions/" + segment(tail.room()) + "/transcript/stream");
+        LiveNote note = new LiveNote(err, LiveNote.DELAY);
         try (InputStream body = response.body()) {
             if (response.statusCode() != 200) {
                 throw fail(Service.TRANSCRIPTS, new Answer(response.statusCode(),
@@ -184,12 +186,16 @@ final class Operations {
                 } else if (data != null) {
                     switch (event.name()) {
                         case "segment" -> {
+                            note.live();
                             if (data.path("isFinal").asBoolean(false) && shown.add(data.path("segmentId").asText())) {
                                 out.println(Render.line(data));
                             }
                         }
-                        case "replayed" -> err.println("(following the call live; Ctrl-C stops)");
-                        case "end" -> out.println(render.ended(data));
+                        case "replayed" -> note.replayed();
+                        case "end" -> {
+                            note.ended();
+                            out.println(render.ended(data));
+                        }
                         default -> {
                             // an event this version does not know: nothing to show
                         }
@@ -204,6 +210,8 @@ final class Operations {
             return CliException.OK;
         } catch (IOException e) {
             throw api.unreachable(Service.TRANSCRIPTS, e);
+        } finally {
+            note.close();
         }
     }
 

@@ -44,8 +44,9 @@ enum Verb {
             (scope transcripts:read)."""),
     TAIL("tail", "ROOM", "follow a call's transcript live until the call ends (Ctrl-C stops)",
             List.of("ROOM"), null, Set.of(), Set.of(), """
-            Prints the lines said so far, then each final line as it is said, and how the call ended; with --json one
-            JSON object per event ({"event": "segment" | "replayed" | "end", "id": ..., "data": {...}}).
+            Prints the lines said so far, then each final line as it is said, and how the call ended (at once, for a call
+            that had already ended); with --json one JSON object per event
+            ({"event": "segment" | "replayed" | "end", "id": ..., "data": {...}}).
             GET /v1/sessions/{room}/transcript/stream (Server-Sent Events) on the transcript service
             (scope transcripts:read)."""),
     SEARCH("search", "WORDS... [--room ROOM] [--limit N]", "search every stored transcript",

@@ -303,7 +303,7 @@ class OperatorCliTest {
         Run run = run(env(), "tail", "demo-1");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).isEqualTo("[00:01.2] Caller: Where is my order?\n[00:04.0] Agent: It shipped.\ncall ended: CALLER_HANGUP\n");
-        assertThat(run.err()).contains("following the call live");
+        assertThat(run.err()).as("a line after the replay: the call is live").isEqualTo(LiveNote.FOLLOWING + "\n");
 
         Run json = run(env(), "tail", "demo-1", "--json");
         List<JsonNode> lines = json.out().lines().map(Json::parseOrNull).toList();
@@ -321,5 +321,48 @@ class OperatorCliTest {
         Run unknown = run(env(), "tail", "nowhere");
         assertThat(unknown.exitCode()).isEqualTo(CliException.API_ERROR);
         assertThat(unknown.err()).isEqualTo("error: Not Found: no session known for room \"nowhere\"\n");
+    }
+
+    @Test
+    void tailOfACallThatHadAlreadyEndedSaysSoInsteadOfFollowingIt() {
+        // What the transcript service sends for a call that is over: the stored lines, "replayed", and at once "end".
+        on("GET /v1/sessions/over-1/transcript/stream", 200, "text/event-stream", """
+                event: segment
+                id: a:2
+                data: {'segmentId': 'a', 'revision': 2, 'role': 'USER', 'speaker': 'Caller', 'text': 'Where is my order?', 'startMs': 1200, 'isFinal': true}
+
+                event: replayed
+                data: {'segments':1}
+
+                event: end
+                data: {'sessionId': 's1', 'endReason': 'CALLER_HANGUP', 'endedAt': null}
+
+                """);
+        Run run = run(env(), "tail", "over-1");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("[00:01.2] Caller: Where is my order?\ncall ended: CALLER_HANGUP\n");
+        assertThat(run.err()).isEqualTo(LiveNote.ALREADY_ENDED + "\n");
+    }
+
+    @Test
+    void tailOfALiveCallThatIsQuietSaysItFollowsItBeforeTheNextLine() {
+        // "replayed", then nothing for longer than the note waits, then the end.
+        server.createContext("/v1/sessions/quiet-1/transcript/stream", exchange -> {
+            exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write("event: replayed\ndata: {\"segments\":0}\n\n".getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                Thread.sleep(LiveNote.DELAY.multipliedBy(4));
+                out.write("event: end\ndata: {\"sessionId\": \"s2\", \"endReason\": \"AGENT_HANGUP\", \"endedAt\": null}\n\n"
+                        .getBytes(StandardCharsets.UTF_8));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Run run = run(env(), "tail", "quiet-1");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("call ended: AGENT_HANGUP\n");
+        assertThat(run.err()).isEqualTo(LiveNote.FOLLOWING + "\n");
     }
 }
