@@ -168,6 +168,20 @@ class GatewayAuthTest {
     }
 
     @Test
+    void aTokenWithAClaimNestedThousandsDeepIsNeverAServerError() {
+        // Only a trusted key can sign one, but the verifier's JSON parser recurses per level: the request must end in an
+        // answer (accepted, or refused as unreadable), never in a 500 and a thousand-line stack trace. 6,000 levels keep
+        // the header under the HTTP server's 20 KB limit.
+        String token = TestTokens.signWithRawClaims("\"x\":" + "[".repeat(6_000) + "]".repeat(6_000));
+        try (LogCapture log = LogCapture.start()) {
+            Response response = as(token).get("/v1/sessions");
+            assertThat(response.statusCode()).as(response.asString()).isIn(200, 401);
+            assertThat(log.atLeast(LogCapture.WARN)).as(LogCapture.describe(log.all())).isEmpty();
+            assertThat(log.withStackTrace()).as(LogCapture.describe(log.all())).isEmpty();
+        }
+    }
+
+    @Test
     void scopesAreReadFromScpAndGroupsToo() {
         for (String claim : List.of("scp", "groups")) {
             as(TestTokens.token().scopeClaim(claim).scopes("calls:read").sign()).get("/v1/sessions").then().statusCode(200);

@@ -3,15 +3,14 @@ package dev.switchboard.worker.session;
 import dev.switchboard.kit.auth.Caller;
 
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Tenant names: every session belongs to one, {@value #DEFAULT} when nothing says otherwise. A name is 1 to 64 letters,
- * digits, {@code . _ -}, so it is safe in logs, metrics, URLs and SQL filters wherever it travels.
+ * digits, {@code . _ -} ({@link Caller#isTenantName}, the rule tokens' tenant claims follow too), so it is safe in logs,
+ * metrics, URLs and SQL filters wherever it travels.
  */
 public final class Tenants {
     public static final String DEFAULT = Caller.DEFAULT_TENANT;
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private Tenants() {
     }
@@ -22,7 +21,7 @@ public final class Tenants {
     }
 
     public static boolean isValid(String tenant) {
-        return tenant != null && NAME.matcher(tenant).matches();
+        return Caller.isTenantName(tenant);
     }
 
     /** The value as a tenant name when it is a valid one. */

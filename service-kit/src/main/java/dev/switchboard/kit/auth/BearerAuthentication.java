@@ -84,8 +84,12 @@ public class BearerAuthentication {
             String why = whyInvalid(e);
             LOG.debugf("%s %s refused: %s (%s)", request.method(), path, why, e.getMessage());
             return AuthProblems.invalidToken(why, path);
-        } catch (RuntimeException e) {
-            // The parser's own failures on garbage (a JSON library's exception on a broken header): still a bad token.
+        } catch (CallerClaims.Unacceptable e) {
+            LOG.debugf("%s %s refused: %s", request.method(), path, e.getMessage());
+            return AuthProblems.invalidToken(e.getMessage(), path);
+        } catch (RuntimeException | StackOverflowError e) {
+            // The parser's own failures on garbage (a JSON library's exception on a broken header), and its recursion on
+            // a claim nested thousands deep (only a trusted key can sign one, but it must not end in a 500): a bad token.
             LOG.debugf("%s %s refused: unreadable token (%s)", request.method(), path, e.toString());
             return AuthProblems.invalidToken("the token cannot be read as a JWT", path);
         }

@@ -5,6 +5,7 @@ import dev.switchboard.events.IssuerKind;
 
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Who made a request, as its verified bearer token says.
@@ -18,6 +19,10 @@ import java.util.Set;
 public record Caller(String id, String tenant, Set<String> scopes, String label) {
     /** The tenant of a token, a session or a record that names none. */
     public static final String DEFAULT_TENANT = "default";
+    /** What a tenant name is, in words for error messages. */
+    public static final String TENANT_NAME_RULE = "1 to 64 letters, digits, '.', '_', '-'";
+    /** A tenant name is safe in logs, metrics, URLs and SQL filters wherever it travels. */
+    private static final Pattern TENANT_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     public Caller {
         Objects.requireNonNull(id, "id");
@@ -56,6 +61,11 @@ public record Caller(String id, String tenant, Set<String> scopes, String label)
     /** The tenant a query is limited to: this caller's, or null for an operator who sees every tenant. */
     public String tenantFilter() {
         return seesAllTenants() ? null : tenant;
+    }
+
+    /** Whether this is a tenant name ({@link #TENANT_NAME_RULE}). */
+    public static boolean isTenantName(String tenant) {
+        return tenant != null && TENANT_NAME.matcher(tenant).matches();
     }
 
     public static String tenantOrDefault(String tenant) {

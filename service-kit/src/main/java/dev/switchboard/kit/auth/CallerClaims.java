@@ -41,13 +41,49 @@ public final class CallerClaims {
         if (id.isEmpty()) {
             return Optional.empty();
         }
-        String tenant = Caller.tenantOrDefault(first(token, tenantClaim).orElse(null));
+        String tenant = tenant(claim(token, tenantClaim));
         Set<String> scopes = new LinkedHashSet<>();
         for (String claim : scopeClaim.map(List::of).orElse(DEFAULT_SCOPE_CLAIMS)) {
             scopes.addAll(strings(claim(token, claim)));
         }
         String label = first(token, "preferred_username", "name", "upn").orElse(id.get());
         return Optional.of(new Caller(id.get(), tenant, scopes, label));
+    }
+
+    /**
+     * The tenant claim: absent, null or blank, the caller acts for {@value Caller#DEFAULT_TENANT}; a tenant name, for
+     * that tenant. Anything else refuses the token: reading an array or an object (a provider's multivalued attribute
+     * mapper) as "no tenant" would put the caller in the default tenant and show it that tenant's calls.
+     */
+    private String tenant(Object value) {
+        if (value == null || value == JsonValue.NULL || (value instanceof JsonString s && s.getString().isBlank())
+                || (value instanceof String s && s.isBlank())) {
+            return Caller.DEFAULT_TENANT;
+        }
+        String name = text(value).orElseThrow(() -> new Unacceptable("the tenant claim (" + tenantClaim
+                + ") must be one tenant name, not " + describe(value)));
+        if (!Caller.isTenantName(name)) {
+            throw new Unacceptable("the tenant claim (" + tenantClaim + ") is not a tenant name (" + Caller.TENANT_NAME_RULE + ")");
+        }
+        return name;
+    }
+
+    private static String describe(Object value) {
+        return switch (value) {
+            case JsonArray ignored -> "an array";
+            case Collection<?> ignored -> "an array";
+            case JsonObject ignored -> "an object";
+            case Map<?, ?> ignored -> "an object";
+            case Boolean ignored -> "a boolean";
+            default -> value == JsonValue.TRUE || value == JsonValue.FALSE ? "a boolean" : "a value of another kind";
+        };
+    }
+
+    /** A verified token whose claims cannot describe a caller: refused, with what the client may learn. */
+    public static final class Unacceptable extends RuntimeException {
+        Unacceptable(String message) {
+            super(message, null, false, false);
+        }
     }
 
     private static Optional<String> first(JsonWebToken token, String... claims) {

@@ -1,6 +1,7 @@
 package dev.switchboard.kit.auth;
 
 import jakarta.json.Json;
+import jakarta.json.JsonValue;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.eclipse.microprofile.config.spi.Converter;
@@ -13,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** How a caller is read from the claims different providers use, and when a service refuses to start. */
 class CallerClaimsTest {
@@ -46,6 +48,26 @@ class CallerClaimsTest {
         assertThat(caller.mayAccess("globex")).isFalse();
         assertThat(caller.mayAccess(null)).isFalse();
         assertThat(caller.tenantFilter()).isEqualTo("acme");
+    }
+
+    @Test
+    void aTenantClaimThatIsNotOneTenantNameRefusesTheToken() {
+        Map<String, Object> notOneName = Map.of(
+                "an array", Json.createArrayBuilder().add("acme").build(),
+                "an object", Json.createObjectBuilder().add("id", "acme").build(),
+                "a boolean", JsonValue.TRUE);
+        notOneName.forEach((kind, tenant) -> assertThatThrownBy(() -> DEFAULTS.read(new Token(Map.of("sub", "u1", "tenant", tenant))))
+                .as(kind).isInstanceOf(CallerClaims.Unacceptable.class)
+                .hasMessage("the tenant claim (tenant) must be one tenant name, not " + kind));
+        for (String invalid : List.of("ac%me/../x", "a b", "a\u0000b", "ДЕФОЛТ", "x".repeat(65))) {
+            assertThatThrownBy(() -> DEFAULTS.read(new Token(Map.of("sub", "u1", "tenant", invalid)))).as(invalid)
+                    .isInstanceOf(CallerClaims.Unacceptable.class).hasMessageContaining("is not a tenant name")
+                    .hasMessageNotContaining(invalid);
+        }
+        assertThat(DEFAULTS.read(new Token(Map.of("sub", "u1", "tenant", "acme-eu.1_x"))).orElseThrow().tenant()).isEqualTo("acme-eu.1_x");
+        assertThat(DEFAULTS.read(new Token(Map.of("sub", "u1", "tenant", 42))).orElseThrow().tenant()).as("a number is a name").isEqualTo("42");
+        assertThat(DEFAULTS.read(new Token(Map.of("sub", "u1", "tenant", "  "))).orElseThrow().tenant()).as("blank: none").isEqualTo("default");
+        assertThat(DEFAULTS.read(new Token(Map.of("sub", "u1", "tenant", JsonValue.NULL))).orElseThrow().tenant()).as("null: none").isEqualTo("default");
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.restassured.specification.RequestSpecification;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -29,6 +30,9 @@ public final class AuthAssertions {
         tokens.put("wrong audience", TestTokens.token().audience("someone-else").sign());
         tokens.put("wrong issuer", TestTokens.token().issuer("https://evil.example/issuer").sign());
         tokens.put("malformed", "not.a.jwt");
+        // Signed by the trusted key, but their claims cannot describe a caller:
+        tokens.put("a tenant claim that is an array", TestTokens.token().tenant(null).claim(TestTokens.TENANT_CLAIM, List.of("acme")).sign());
+        tokens.put("a tenant claim that is not a tenant name", TestTokens.token().tenant("ac%me/../x").sign());
         return tokens;
     }
 

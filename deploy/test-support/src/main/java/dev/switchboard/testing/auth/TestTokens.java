@@ -3,6 +3,9 @@ package dev.switchboard.testing.auth;
 import io.restassured.filter.Filter;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.build.JwtClaimsBuilder;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.lang.JoseException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,8 +21,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -83,6 +88,7 @@ public final class TestTokens {
         private PrivateKey key = KEY;
         private String scopeClaim = "scope";
         private String displayName;
+        private final Map<String, Object> otherClaims = new LinkedHashMap<>();
 
         public Builder subject(String subject) {
             this.subject = subject;
@@ -126,6 +132,12 @@ public final class TestTokens {
             return this;
         }
 
+        /** Any other claim, e.g. a tenant claim that is not a string ({@code tenant(null).claim("tenant", List.of("acme"))}). */
+        public Builder claim(String name, Object value) {
+            otherClaims.put(name, value);
+            return this;
+        }
+
         public Builder displayName(String name) {
             this.displayName = name;
             return this;
@@ -163,12 +175,35 @@ public final class TestTokens {
             if (displayName != null) {
                 claims.preferredUserName(displayName);
             }
+            otherClaims.forEach(claims::claim);
             if (scopeClaim.equals("scope")) {
                 claims.claim("scope", String.join(" ", scopes));
             } else {
                 claims.claim(scopeClaim, new ArrayList<>(scopes));
             }
             return claims.jws().keyId("switchboard-test").sign(Objects.requireNonNull(key));
+        }
+    }
+
+    /**
+     * A token of the test admin whose payload also carries {@code extraClaimsJson} (members of the claims object, written
+     * as they are), signed with the test key: for claims the builder cannot write, e.g. one nested thousands deep.
+     */
+    public static String signWithRawClaims(String extraClaimsJson) {
+        long now = Instant.now().getEpochSecond();
+        String payload = "{\"iss\":\"" + ISSUER + "\",\"aud\":\"" + AUDIENCE + "\",\"sub\":\"test-admin\",\"iat\":" + now
+                + ",\"exp\":" + (now + 3600) + ",\"tenant\":\"default\",\"scope\":\"" + String.join(" ", ALL_SCOPES) + "\","
+                + extraClaimsJson + "}";
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(payload);
+        jws.setKey(KEY);
+        jws.setKeyIdHeaderValue("switchboard-test");
+        jws.setHeader("typ", "JWT");
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        try {
+            return jws.getCompactSerialization();
+        } catch (JoseException e) {
+            throw new IllegalStateException("cannot sign a test token", e);
         }
     }
 
