@@ -274,7 +274,7 @@ class OutboundCallsTest {
                 new Bad(call("+15551230010", "ringingTimeout", "forever"), "ringingTimeout must be a duration"),
                 new Bad(call("+15551230010", "ringingTimeout", "1h"), "ringingTimeout must be between"),
                 new Bad(call("+15551230010", "maxDuration", "0s"), "maxDuration must be between"),
-                new Bad(call("+15551230010", "metadata", Map.of("k", "x".repeat(4001))), "metadata.k is 4001 characters"));
+                new Bad(call("+15551230010", "metadata", Map.of("k", "x".repeat(4001))), "metadata entry 'k' is 4001 characters"));
         for (Bad bad : cases) {
             given().contentType(ContentType.JSON).body(bad.body()).post("/v1/calls")
                     .then().statusCode(400).contentType("application/problem+json").body("detail", containsString(bad.says()));

@@ -278,6 +278,19 @@ class SimulatedCallTest {
                 .then().statusCode(400).body("detail", containsString("room may use"));
         given().contentType(ContentType.JSON).body(Map.of("room", room)).post("/v1/simulated-calls")
                 .then().statusCode(409).body("detail", containsString("already running"));
+        // Metadata travels in SessionStarted and is stored: bounded like the gateway's, and no NUL the database would refuse.
+        Map<String, Map<String, Object>> badMetadata = new java.util.LinkedHashMap<>();
+        badMetadata.put("metadata entry 'k' is 2000000 characters long; at most 4000 are allowed", Map.of("k", "x".repeat(2_000_000)));
+        badMetadata.put("metadata entry 'k' must not contain NUL characters", Map.of("k", "v\u0000"));
+        badMetadata.put("metadata keys must be 1 to 200 characters long", Map.of("k\u0000", "v"));
+        Map<String, Object> many = new java.util.HashMap<>();
+        for (int i = 0; i < 51; i++) {
+            many.put("k" + i, "v");
+        }
+        badMetadata.put("metadata has 51 entries; at most 50 are allowed", many);
+        badMetadata.forEach((says, metadata) -> given().contentType(ContentType.JSON).body(Map.of("room", newRoom(), "metadata", metadata))
+                .post("/v1/simulated-calls").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString(says)));
         llm.replyStatus(400);
         say(room, "hello").statusCode(502).body("detail", containsString("LLM"));
     }

@@ -8,6 +8,7 @@ import dev.switchboard.events.TransferCall;
 import dev.switchboard.gateway.api.BoundedText.Limit;
 import dev.switchboard.gateway.calls.DialOrder;
 import dev.switchboard.kit.problem.ProblemException;
+import dev.switchboard.kit.validation.BoundedMetadata;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -24,9 +25,6 @@ public final class CallRequests {
     static final String E164 = "\\+[1-9][0-9]{1,14}";
     /** A SIP URI, loosely: the scheme, then no spaces, quotes or angle brackets. */
     static final String SIP_URI = "sips?:[^\\s<>\"]{1,250}";
-    static final int MAX_METADATA_ENTRIES = 50;
-    static final int MAX_METADATA_KEY_LENGTH = 200;
-    static final int MAX_METADATA_VALUE_LENGTH = 4000;
     static final Duration MAX_RINGING_TIMEOUT = Duration.ofMinutes(5);
     static final Duration MAX_CALL_DURATION = Duration.ofHours(24);
 
@@ -50,8 +48,9 @@ public final class CallRequests {
             @BoundedText(Limit.LABEL) String agentName,
             @Schema(description = "The agent's instructions (system prompt) for this call")
             @BoundedText(Limit.INSTRUCTIONS) String instructions,
-            @Schema(type = SchemaType.OBJECT, description = "Anything the agent should know (string values; others are kept as JSON text)")
-            Map<String, JsonNode> metadata,
+            @Schema(type = SchemaType.OBJECT, description = "Anything the agent should know (string values; others are kept as JSON text);"
+                    + " at most 50 entries, values of at most 4000 characters")
+            @BoundedMetadata Map<String, JsonNode> metadata,
             @Schema(description = "How long the phone rings, e.g. 30s (default); 1s to 5m", example = "30s") String ringingTimeout,
             @Schema(description = "The longest the call may last, e.g. 10m; 1s to 24h", example = "10m") String maxDuration,
             @Schema(enumeration = {"hangup", "leave-message", "continue"},
@@ -82,30 +81,13 @@ public final class CallRequests {
                     detection, voicemailMessage, speaker, issuer, tenant, idempotencyKey, waitUpTo);
         }
 
-        /** The DialRequested carries string values: strings as they are, anything else as its JSON text. */
+        /** The DialRequested carries string values: strings as they are, anything else as its JSON text (bounded by @BoundedMetadata). */
         private static Map<String, String> metadata(Map<String, JsonNode> given) {
             if (given == null) {
                 return Map.of();
             }
-            if (given.size() > MAX_METADATA_ENTRIES) {
-                throw ProblemException.invalid("metadata has " + given.size() + " entries; at most " + MAX_METADATA_ENTRIES + " are allowed");
-            }
             Map<String, String> strings = new LinkedHashMap<>();
-            given.forEach((key, value) -> {
-                if (key.isBlank() || key.length() > MAX_METADATA_KEY_LENGTH) {
-                    throw ProblemException.invalid("metadata keys must not be blank and at most " + MAX_METADATA_KEY_LENGTH
-                            + " characters long");
-                }
-                if (value == null || value.isNull()) {
-                    throw ProblemException.invalid("metadata." + key + " must not be null (leave it out)");
-                }
-                String text = value.isTextual() ? value.asText() : value.toString();
-                if (text.length() > MAX_METADATA_VALUE_LENGTH) {
-                    throw ProblemException.invalid("metadata." + key + " is " + text.length() + " characters long; at most "
-                            + MAX_METADATA_VALUE_LENGTH + " are allowed");
-                }
-                strings.put(key, text);
-            });
+            given.forEach((key, value) -> strings.put(key, value.isTextual() ? value.asText() : value.toString()));
             return strings;
         }
     }
