@@ -9,6 +9,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -35,8 +36,13 @@ public class HeartbeatTopicProbe {
 
     /** The end offset of every partition of the heartbeat topic; empty when the broker did not answer in time. */
     public Optional<Map<Integer, Long>> endOffsets(int partitions) {
+        return endOffsets(IntStream.range(0, partitions).boxed().toList());
+    }
+
+    /** The end offset of these partitions of the heartbeat topic; empty when the broker did not answer in time. */
+    public Optional<Map<Integer, Long>> endOffsets(Collection<Integer> partitions) {
         try {
-            var request = IntStream.range(0, partitions).boxed()
+            var request = partitions.stream()
                     .collect(Collectors.toMap(p -> new TopicPartition(topic, p), p -> OffsetSpec.latest()));
             var answer = admin.get().listOffsets(request).all().get(TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
             return Optional.of(answer.entrySet().stream().collect(Collectors.toMap(e -> e.getKey().partition(), e -> e.getValue().offset())));

@@ -1,0 +1,180 @@
+package dev.switchboard.controller.tenancy;
+
+import dev.switchboard.controller.workers.HeartbeatTopicProbe;
+import dev.switchboard.events.WorkerHeartbeat;
+import dev.switchboard.kit.concurrent.ApplicationThreads;
+import dev.switchboard.kit.kafka.GrouplessConsumerSettings;
+import dev.switchboard.schemas.serde.WorkerHeartbeatDeserializer;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Which sessions the agent workers run, room by room, on every controller instance: a consumer without a group reads
+ * the whole compacted heartbeat topic (one live record per worker) from the beginning and then follows it.
+ *
+ * <p>Why not the worker watch's records: that group gives each controller only the workers of its partitions, while a
+ * call-control request for any room may reach any controller. The topic holds one record per worker, so reading all of
+ * it is cheap.
+ *
+ * <p>A lookup is up to date: it first asks the broker how far the topic goes and waits until this reader has applied
+ * everything up to there, so a session a worker reported before the request was handled is known, whatever the
+ * reader's lag or a restart.
+ */
+@ApplicationScoped
+public class HeartbeatSessionsReader {
+    private static final Logger LOG = Logger.getLogger(HeartbeatSessionsReader.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final RoomSessions sessions = new RoomSessions();
+    private final ReadProgress progress = new ReadProgress();
+    private final HeartbeatTopicProbe probe;
+    private final Map<String, Object> kafkaConfig;
+    private final String topic;
+    /** In the registry mode it keeps the writer schemas it fetched. */
+    private final WorkerHeartbeatDeserializer heartbeats = new WorkerHeartbeatDeserializer();
+    private volatile boolean running;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private Thread thread;
+
+    HeartbeatSessionsReader(HeartbeatTopicProbe probe, @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
+                            @ConfigProperty(name = "switchboard.topics.worker-heartbeats") String topic) {
+        this.probe = probe;
+        this.kafkaConfig = Map.copyOf(kafkaConfig);
+        this.topic = topic;
+        heartbeats.configure(this.kafkaConfig, false); // the registry settings, when the services use one
+    }
+
+    void start(@Observes StartupEvent event) {
+        running = true;
+        thread = ApplicationThreads.platformDaemon("heartbeat-sessions").newThread(this::run);
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        running = false;
+        KafkaConsumer<String, byte[]> current = consumer;
+        if (current != null) {
+            current.wakeup();
+        }
+        if (thread != null) {
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        heartbeats.close();
+    }
+
+    /**
+     * The sessions workers report in the room, as of everything on the heartbeat topic now; empty when that could not
+     * be learnt within the timeout (the broker did not answer, or this reader is not following the topic).
+     */
+    public Optional<List<ReportedSession>> upToDate(String room, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            Set<Integer> partitions = progress.awaitPartitions(timeout);
+            if (partitions.isEmpty()) {
+                return Optional.empty();
+            }
+            Optional<Map<Integer, Long>> ends = probe.endOffsets(partitions);
+            if (ends.isEmpty() || !progress.awaitPast(ends.get(), Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                return Optional.empty();
+            }
+            return Optional.of(sessions.in(room));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    private void run() {
+        long backoff = 500;
+        while (running) {
+            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(properties(), new StringDeserializer(), new ByteArrayDeserializer())) {
+                consumer = c;
+                follow(c);
+                backoff = 500;
+            } catch (WakeupException e) {
+                // stopping
+            } catch (RuntimeException e) {
+                if (running) {
+                    LOG.warnf("reading the worker heartbeats for the tenant fence interrupted, again in %d ms: %s", backoff, e.toString());
+                    sleep(backoff);
+                    backoff = Math.min(backoff * 2, 10_000);
+                }
+            } finally {
+                consumer = null;
+                progress.stopped();
+            }
+        }
+    }
+
+    private Map<String, Object> properties() {
+        // No group: every partition, no rebalance, nothing committed. The fetch is a long poll that the broker answers as
+        // soon as a record arrives, so a request waiting for a fresh beat waits milliseconds.
+        return GrouplessConsumerSettings.of(kafkaConfig, "call-controller-room-tenants");
+    }
+
+    private void follow(KafkaConsumer<String, byte[]> c) {
+        var infos = c.partitionsFor(topic, Duration.ofSeconds(30));
+        if (infos == null || infos.isEmpty()) {
+            throw new IllegalStateException("topic " + topic + " has no partitions (does it exist?)");
+        }
+        List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        c.assign(partitions);
+        c.seekToBeginning(partitions);
+        progress.following(partitions.stream().map(TopicPartition::partition).toList());
+        while (running) {
+            for (ConsumerRecord<String, byte[]> record : c.poll(POLL)) {
+                apply(record);
+            }
+            // After the records: a lookup that sees the new position finds them applied.
+            for (TopicPartition partition : partitions) {
+                progress.at(partition.partition(), c.position(partition));
+            }
+        }
+    }
+
+    private void apply(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            sessions.deleted(record.key());
+            return;
+        }
+        WorkerHeartbeat beat;
+        try {
+            beat = heartbeats.deserialize(record.topic(), record.value());
+        } catch (RuntimeException e) {
+            beat = null;
+        }
+        if (beat != null) {
+            sessions.heard(beat);
+        }
+        // else poison: the worker watch dead-letters it; here the worker keeps what its last good record said
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

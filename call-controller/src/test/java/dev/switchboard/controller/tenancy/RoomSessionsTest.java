@@ -1,0 +1,66 @@
+package dev.switchboard.controller.tenancy;
+
+import dev.switchboard.events.Transport;
+import dev.switchboard.events.WorkerHeartbeat;
+import dev.switchboard.events.WorkerSession;
+import dev.switchboard.events.WorkerState;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RoomSessionsTest {
+    private final RoomSessions sessions = new RoomSessions();
+
+    static WorkerSession session(String room, String tenant) {
+        return WorkerSession.newBuilder().setRoom(room).setSessionId("s-" + room + "-" + tenant).setTransport(Transport.LIVEKIT)
+                .setStartedAt(Instant.EPOCH).setTenant(tenant).build();
+    }
+
+    static WorkerHeartbeat beat(String worker, WorkerState state, WorkerSession... held) {
+        return WorkerHeartbeat.newBuilder().setWorkerId(worker).setState(state).setSentAt(Instant.EPOCH).setSource("agent-worker")
+                .setIntervalMs(3000).setSessions(List.of(held)).build();
+    }
+
+    @Test
+    void aWorkersLatestBeatReplacesWhatItReportedBefore() {
+        sessions.heard(beat("w1", WorkerState.RUNNING, session("r1", "acme"), session("r2", "acme")));
+        sessions.heard(beat("w1", WorkerState.RUNNING, session("r2", "acme")));
+
+        assertThat(sessions.in("r1")).isEmpty();
+        assertThat(sessions.in("r2")).singleElement()
+                .isEqualTo(new ReportedSession("w1", "r2", "s-r2-acme", "acme"));
+    }
+
+    @Test
+    void aDrainingWorkerStillRunsItsSessions() {
+        sessions.heard(beat("w1", WorkerState.DRAINING, session("r1", "acme")));
+
+        assertThat(sessions.in("r1")).extracting(ReportedSession::tenant).containsExactly("acme");
+    }
+
+    @Test
+    void aStoppedALostAndADeletedWorkerRunNothing() {
+        sessions.heard(beat("w1", WorkerState.RUNNING, session("r1", "acme")));
+        sessions.heard(beat("w2", WorkerState.RUNNING, session("r2", "acme")));
+        sessions.heard(beat("w3", WorkerState.RUNNING, session("r3", "acme")));
+
+        sessions.heard(beat("w1", WorkerState.STOPPED));
+        sessions.heard(beat("w2", WorkerState.LOST, session("r2", "acme"))); // a verdict lists the sessions it ended
+        sessions.deleted("w3");
+
+        assertThat(sessions.in("r1")).isEmpty();
+        assertThat(sessions.in("r2")).isEmpty();
+        assertThat(sessions.in("r3")).isEmpty();
+    }
+
+    @Test
+    void aRoomTwoWorkersReportHasBothSessions() {
+        sessions.heard(beat("w1", WorkerState.RUNNING, session("r1", "acme")));
+        sessions.heard(beat("w2", WorkerState.RUNNING, session("r1", "globex")));
+
+        assertThat(sessions.in("r1")).extracting(ReportedSession::tenant).containsExactlyInAnyOrder("acme", "globex");
+    }
+}
