@@ -10,7 +10,8 @@ import java.time.temporal.ChronoUnit;
 
 /**
  * Builds the command results this service publishes on switchboard.command-results for call-control requests whose
- * requester waits for a verdict while the call goes on (a transfer): APPLIED, REJECTED with the reason, EXPIRED.
+ * requester waits for a verdict while the call goes on (a transfer): APPLIED, REJECTED with the reason, EXPIRED; and
+ * REJECTED for any request refused because its room's session belongs to another tenant.
  */
 @ApplicationScoped
 public class CommandResults {
@@ -28,18 +29,28 @@ public class CommandResults {
         return result(request, CommandStatus.REJECTED, reason);
     }
 
+    /** REJECTED for the session in the room (its id and tenant on the result, as the worker sets them on its own results). */
+    public CommandResult rejected(CallControlRequest request, String reason, String sessionId, String tenant) {
+        // Built afresh, not copied from rejected(): Avro's copy resolves the status enum by name through the thread's class
+        // loader, which is not the application's on every thread.
+        return builder(request, CommandStatus.REJECTED, reason).setSessionId(sessionId).setTenant(tenant).build();
+    }
+
     public CommandResult expired(CallControlRequest request) {
         return result(request, CommandStatus.EXPIRED, "expired at " + request.getExpiresAt() + ", not carried out");
     }
 
     private CommandResult result(CallControlRequest request, CommandStatus status, String reason) {
+        return builder(request, status, reason).build();
+    }
+
+    private CommandResult.Builder builder(CallControlRequest request, CommandStatus status, String reason) {
         return CommandResult.newBuilder()
                 .setCommandId(request.getCommandId())
                 .setRoom(request.getRoom())
                 .setCommandType(request.getPayload().getClass().getSimpleName())
                 .setStatus(status)
                 .setReason(reason)
-                .setDecidedAt(clock.instant().truncatedTo(ChronoUnit.MILLIS))
-                .build();
+                .setDecidedAt(clock.instant().truncatedTo(ChronoUnit.MILLIS));
     }
 }

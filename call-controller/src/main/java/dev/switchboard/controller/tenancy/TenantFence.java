@@ -1,0 +1,68 @@
+package dev.switchboard.controller.tenancy;
+
+import dev.switchboard.events.CallControlRequest;
+import dev.switchboard.kit.auth.Caller;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Keeps a call-control request off the rooms of another tenant's sessions, as the agent worker does for session
+ * commands: a request acts for its {@code tenant} ({@code default} when it names none), and is refused when an agent
+ * worker reports a session of another tenant in its room. A room no worker reports a session in (a dial still ringing,
+ * a session already ended, a room without an agent) holds nothing of a tenant to protect, and the request is carried
+ * out as before.
+ *
+ * <p>What workers report is read up to date for every request (see {@link HeartbeatSessionsReader}); when it cannot
+ * be, the request is refused rather than carried out blind.
+ */
+@ApplicationScoped
+public class TenantFence {
+    /**
+     * How long a request waits to learn the room's sessions. The heartbeat topic holds one record per worker, so reading
+     * it takes milliseconds; longer means the broker or the reader is in trouble.
+     */
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
+
+    /** Whether a request may be carried out. */
+    public sealed interface Verdict {
+        record Allowed() implements Verdict {
+        }
+
+        /** Not to be carried out; {@code session}: the other tenant's session in the room (null when none is known). */
+        record Refused(String reason, ReportedSession session) implements Verdict {
+        }
+    }
+
+    private final Function<String, Optional<List<ReportedSession>>> sessionsIn;
+
+    @Inject
+    TenantFence(HeartbeatSessionsReader reader) {
+        this(room -> reader.upToDate(room, READ_TIMEOUT));
+    }
+
+    /** @param sessionsIn the sessions workers report in a room, up to date; empty when that could not be learnt */
+    TenantFence(Function<String, Optional<List<ReportedSession>>> sessionsIn) {
+        this.sessionsIn = sessionsIn;
+    }
+
+    public Verdict check(CallControlRequest request) {
+        String room = request.getRoom();
+        String tenant = Caller.tenantOrDefault(request.getTenant());
+        Optional<List<ReportedSession>> reported = sessionsIn.apply(room);
+        if (reported.isEmpty()) {
+            return new Verdict.Refused("could not learn within " + READ_TIMEOUT.toSeconds() + " s which tenant's session room " + room
+                    + " holds (the worker heartbeats could not be read up to date); not carried out", null);
+        }
+        // Every session in the room must be the request's tenant's: the call is one, whoever's session is in it.
+        // The reason does not name the other tenant, as the worker's does not.
+        return reported.get().stream().filter(s -> !tenant.equals(Caller.tenantOrDefault(s.tenant()))).findFirst()
+                .<Verdict>map(other -> new Verdict.Refused("the request is for tenant '" + tenant + "', but the session in room " + room
+                        + " belongs to another tenant", other))
+                .orElseGet(Verdict.Allowed::new);
+    }
+}

@@ -1,0 +1,83 @@
+package dev.switchboard.controller.tenancy;
+
+import dev.switchboard.events.CallControlRequest;
+import dev.switchboard.events.EndReason;
+import dev.switchboard.events.HangupRequested;
+import dev.switchboard.events.HangupScope;
+import dev.switchboard.events.Issuer;
+import dev.switchboard.events.IssuerKind;
+import dev.switchboard.events.Transport;
+import dev.switchboard.schemas.client.Commands;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TenantFenceTest {
+    private static final Issuer CRM = Issuer.newBuilder().setKind(IssuerKind.SYSTEM).setId("crm").build();
+
+    private static CallControlRequest hangup(String room, String tenant) {
+        HangupRequested hangup = HangupRequested.newBuilder().setReason(EndReason.OPERATOR_HANGUP).setScope(HangupScope.POLICY_DEFAULT)
+                .setTransport(Transport.LIVEKIT).build();
+        return new Commands(CRM).callControl(Commands.newCommandId(), room, hangup, Commands.DEFAULT_TTL, tenant);
+    }
+
+    private static TenantFence fenceOver(Map<String, List<ReportedSession>> rooms) {
+        return new TenantFence(room -> Optional.of(rooms.getOrDefault(room, List.of())));
+    }
+
+    private static ReportedSession acmeIn(String room) {
+        return new ReportedSession("w1", room, "s1", "acme");
+    }
+
+    @Test
+    void theSessionsOwnTenantPasses() {
+        assertThat(fenceOver(Map.of("r1", List.of(acmeIn("r1")))).check(hangup("r1", "acme")))
+                .isInstanceOf(TenantFence.Verdict.Allowed.class);
+    }
+
+    @Test
+    void anotherTenantIsRefusedWithoutNamingTheSessionsTenant() {
+        var verdict = fenceOver(Map.of("r1", List.of(acmeIn("r1")))).check(hangup("r1", "globex"));
+
+        assertThat(verdict).isInstanceOfSatisfying(TenantFence.Verdict.Refused.class, refused -> {
+            assertThat(refused.reason()).isEqualTo("the request is for tenant 'globex', but the session in room r1 belongs to another tenant");
+            assertThat(refused.session()).isEqualTo(acmeIn("r1"));
+        });
+    }
+
+    @Test
+    void aRequestWithoutATenantActsForDefault() {
+        var fence = fenceOver(Map.of("r1", List.of(acmeIn("r1")), "r2", List.of(new ReportedSession("w1", "r2", "s2", "default"))));
+
+        assertThat(fence.check(hangup("r1", null))).isInstanceOf(TenantFence.Verdict.Refused.class);
+        assertThat(fence.check(hangup("r1", " "))).isInstanceOf(TenantFence.Verdict.Refused.class);
+        assertThat(fence.check(hangup("r2", null))).isInstanceOf(TenantFence.Verdict.Allowed.class);
+    }
+
+    @Test
+    void everySessionInTheRoomMustBeTheRequestsTenants() {
+        var fence = fenceOver(Map.of("r1", List.of(acmeIn("r1"), new ReportedSession("w2", "r1", "s2", "globex"))));
+
+        assertThat(fence.check(hangup("r1", "acme"))).isInstanceOf(TenantFence.Verdict.Refused.class);
+        assertThat(fence.check(hangup("r1", "globex"))).isInstanceOf(TenantFence.Verdict.Refused.class);
+    }
+
+    @Test
+    void aRoomWithoutAReportedSessionIsCarriedOutAsBefore() {
+        assertThat(fenceOver(Map.of()).check(hangup("ringing", "globex"))).isInstanceOf(TenantFence.Verdict.Allowed.class);
+    }
+
+    @Test
+    void whatCannotBeReadUpToDateIsRefused() {
+        var verdict = new TenantFence(room -> Optional.empty()).check(hangup("r1", "acme"));
+
+        assertThat(verdict).isInstanceOfSatisfying(TenantFence.Verdict.Refused.class, refused -> {
+            assertThat(refused.reason()).contains("could not learn", "room r1", "not carried out");
+            assertThat(refused.session()).isNull();
+        });
+    }
+}
