@@ -9,6 +9,7 @@ import dev.switchboard.worker.concurrent.Timers;
 import dev.switchboard.worker.session.AgentSession;
 import dev.switchboard.worker.session.AgentSettings;
 import dev.switchboard.worker.session.SessionRegistry;
+import dev.switchboard.worker.session.SessionsChanged;
 import dev.switchboard.worker.session.WorkerIdentity;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
@@ -29,10 +30,11 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Tells the call controller, every {@link HeartbeatSettings#interval()}, that this worker is alive and which sessions
- * it runs (switchboard.worker-heartbeats, key = worker id). A worker that stops beating is declared lost and its
- * sessions are ended by the controller (WORKER_LOST). So a graceful stop is said out loud: DRAINING while running calls
- * finish (the beats go on), then STOPPED once every session has ended, and the controller lets the worker go.
+ * Tells the call controller, every {@link HeartbeatSettings#interval()} and at once when a session starts or ends, that
+ * this worker is alive and which sessions it runs (switchboard.worker-heartbeats, key = worker id). A worker that stops
+ * beating is declared lost and its sessions are ended by the controller (WORKER_LOST). So a graceful stop is said out
+ * loud: DRAINING while running calls finish (the beats go on), then STOPPED once every session has ended, and the
+ * controller lets the worker go.
  */
 @ApplicationScoped
 @Startup // beats from the start: a call must not be the first to need it
@@ -99,6 +101,19 @@ public class WorkerHeartbeats {
                         error.getMessage());
             }
         });
+    }
+
+    /**
+     * A session started or ended: beat now. The controller learns a room's tenant from the beats, and refuses requests of
+     * another tenant for it only once it knows; waiting for the next interval would leave a new call unfenced for seconds.
+     */
+    void onSessionsChanged(@Observes SessionsChanged change) {
+        try {
+            beat();
+        } catch (RuntimeException e) {
+            // Never fail the session's start over it: the next interval's beat tells the same.
+            LOG.warnf("heartbeat for room %s not sent at once: %s", change.room(), e.getMessage());
+        }
     }
 
     /** First of the shutdown observers: running calls may take minutes to finish, and the worker says so. */

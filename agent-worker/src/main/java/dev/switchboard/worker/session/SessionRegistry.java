@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
@@ -69,9 +70,10 @@ public class SessionRegistry {
     private final Toolbox tools;
     private final Clock clock;
     private final ScheduledExecutorService timers;
+    private final Event<SessionsChanged> changed;
 
     SessionRegistry(LlmClient llm, Toolbox tools, SessionPublisher publisher, AgentSettings settings, WorkerIdentity worker,
-                    MeterRegistry metrics, Clock clock, @Timers ScheduledExecutorService timers) {
+                    MeterRegistry metrics, Clock clock, @Timers ScheduledExecutorService timers, Event<SessionsChanged> changed) {
         this.llm = llm;
         this.tools = tools;
         this.publisher = publisher;
@@ -80,6 +82,7 @@ public class SessionRegistry {
         this.metrics = metrics;
         this.clock = clock;
         this.timers = timers;
+        this.changed = changed;
         metrics.gaugeMapSize("switchboard.worker.sessions.active", List.of(), sessions);
     }
 
@@ -97,6 +100,7 @@ public class SessionRegistry {
         if (sessions.putIfAbsent(request.room(), session) != null) {
             throw new RoomBusyException(request.room());
         }
+        changed.fire(new SessionsChanged(request.room())); // before SessionStarted: the heartbeat is sent first
         var started = SessionStarted.newBuilder()
                 .setTransport(request.transport().kind())
                 .setDirection(request.direction())
@@ -116,8 +120,8 @@ public class SessionRegistry {
                     return session;
                 })
                 .whenComplete((ok, error) -> {
-                    if (error != null) {
-                        sessions.remove(request.room(), session);
+                    if (error != null && sessions.remove(request.room(), session)) {
+                        changed.fire(new SessionsChanged(request.room()));
                     }
                 });
     }
@@ -152,7 +156,9 @@ public class SessionRegistry {
     }
 
     private void forget(AgentSession session) {
-        sessions.remove(session.room(), session);
+        if (sessions.remove(session.room(), session)) {
+            changed.fire(new SessionsChanged(session.room()));
+        }
         recordUsage(session.usage());
     }
 

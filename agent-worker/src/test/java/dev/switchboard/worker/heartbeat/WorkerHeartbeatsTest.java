@@ -42,8 +42,15 @@ class WorkerHeartbeatsTest {
 
             ConsumerRecord<String, WorkerHeartbeat> first = beats.awaitRecord(r -> workerId.equals(r.key()) && holds(r.value(), room),
                     INTERVAL.multipliedBy(3));
-            ConsumerRecord<String, WorkerHeartbeat> next = beats.awaitRecord(r -> workerId.equals(r.key()) && r.offset() > first.offset()
-                    && r.partition() == first.partition(), INTERVAL.multipliedBy(3));
+            // The beats that follow: one every interval at least (a session starting or ending elsewhere adds one between).
+            ConsumerRecord<String, WorkerHeartbeat> next = first;
+            long longestGap = 0;
+            for (int i = 0; i < 3; i++) {
+                ConsumerRecord<String, WorkerHeartbeat> previous = next;
+                next = beats.awaitRecord(r -> workerId.equals(r.key()) && r.offset() > previous.offset()
+                        && r.partition() == previous.partition(), INTERVAL.multipliedBy(3));
+                longestGap = Math.max(longestGap, next.value().getSentAt().toEpochMilli() - previous.value().getSentAt().toEpochMilli());
+            }
 
             WorkerHeartbeat beat = first.value();
             assertThat(beat.getWorkerId()).isEqualTo(workerId);
@@ -54,13 +61,13 @@ class WorkerHeartbeatsTest {
             assertThat(session.getSessionId()).isEqualTo(sessionId);
             assertThat(session.getTransport()).isEqualTo(Transport.SIMULATED);
             assertThat(session.getTenant()).as("the call's tenant").isEqualTo(started.<String>path("tenant"));
-            long gap = next.value().getSentAt().toEpochMilli() - beat.getSentAt().toEpochMilli();
-            assertThat(gap).isBetween(INTERVAL.toMillis() - 200, INTERVAL.toMillis() + 1000);
+            assertThat(longestGap).isLessThanOrEqualTo(INTERVAL.toMillis() + 1000);
 
             // Once the call ended (the hang-up waits for a controller's confirmation, 4 s in tests, none runs here), the
             // next beats no longer list it.
             given().delete("/v1/simulated-calls/{room}", room).then().statusCode(org.hamcrest.Matchers.lessThan(300));
-            beats.awaitRecord(r -> workerId.equals(r.key()) && r.offset() > next.offset() && !holds(r.value(), room), Duration.ofSeconds(10));
+            long last = next.offset();
+            beats.awaitRecord(r -> workerId.equals(r.key()) && r.offset() > last && !holds(r.value(), room), Duration.ofSeconds(10));
         }
     }
 
