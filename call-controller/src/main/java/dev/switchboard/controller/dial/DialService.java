@@ -22,7 +22,8 @@ import java.util.Optional;
 
 /**
  * Carries out DialRequested: every dial ends in one CallAnswered or one CallFailed on switchboard.session-events
- * (with the dial's command id), nothing silent. A command id rings at most once: this controller remembers the ones
+ * (with the dial's command id), nothing silent. (A dial the tenant fence refused never gets here: it is answered by a
+ * CommandResult REJECTED, since its room is another tenant's call.) A command id rings at most once: this controller remembers the ones
  * it took on, and LiveKit is asked first whether an earlier delivery (on a controller since gone) began it. A failed
  * dial's room is deleted, taking the dispatched agent with it.
  */
