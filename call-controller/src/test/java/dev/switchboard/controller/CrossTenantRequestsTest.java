@@ -172,13 +172,15 @@ class CrossTenantRequestsTest {
     }
 
     @Test
-    void aRequestWithoutATenantActsForTheDefaultTenant() {
+    void aRequestWithoutATenantIsCarriedOutAsTheWorkerAppliesCommandsWithoutOne() {
         String room = callOf("acme");
         CallControlRequest untenanted = request(room, hangup(Transport.LIVEKIT).build(), null);
 
         TestProducer.send(Topic.CALL_CONTROL, room, untenanted);
 
-        assertRefusedUntouched(untenanted, "default");
+        CallEnded ended = (CallEnded) events.await(e -> room.equals(e.getRoom()) && e.getPayload() instanceof CallEnded, WAIT).getPayload();
+        assertThat(ended.getHangupCommandId()).isEqualTo(untenanted.getCommandId());
+        assertThat(livekit.requestsFor(room)).extracting(RecordedRequest::method).containsExactly(DELETE_ROOM);
     }
 
     @Test

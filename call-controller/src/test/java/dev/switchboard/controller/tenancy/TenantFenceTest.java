@@ -50,12 +50,12 @@ class TenantFenceTest {
     }
 
     @Test
-    void aRequestWithoutATenantActsForDefault() {
+    void aRequestWithoutATenantIsTrustedAsTheWorkerTrustsCommandsWithoutOne() {
         var fence = fenceOver(Map.of("r1", List.of(acmeIn("r1")), "r2", List.of(new ReportedSession("w1", "r2", "s2", "default"))));
 
-        assertThat(fence.check(hangup("r1", null))).isInstanceOf(TenantFence.Verdict.Refused.class);
-        assertThat(fence.check(hangup("r1", " "))).isInstanceOf(TenantFence.Verdict.Refused.class);
-        assertThat(fence.check(hangup("r2", null))).isInstanceOf(TenantFence.Verdict.Allowed.class);
+        assertThat(fence.check(hangup("r1", null))).isInstanceOf(TenantFence.Verdict.Allowed.class);
+        assertThat(fence.check(hangup("r1", " "))).isInstanceOf(TenantFence.Verdict.Allowed.class);
+        assertThat(fence.check(hangup("r2", "acme"))).isInstanceOf(TenantFence.Verdict.Refused.class);
     }
 
     @Test
