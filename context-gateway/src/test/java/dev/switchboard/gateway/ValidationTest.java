@@ -136,6 +136,16 @@ class ValidationTest {
     }
 
     @Test
+    void anUnknownSessionStateIsNamedWhereverItIsInTheQuery() {
+        String detail = "state must be one of live, ending, ended, not \"bogus\"";
+        badRequest(given().queryParam("state", "bogus").get("/v1/sessions").then(), detail);
+        badRequest(given().queryParam("state", "live,bogus").get("/v1/sessions").then(), detail);
+        badRequest(given().queryParam("state", "live", "bogus").get("/v1/sessions").then(), detail);
+        badRequest(given().queryParam("state", "bogus").queryParam("all", "true").get("/v1/sessions").then(), detail);
+        given().queryParam("state", "live", "ended").get("/v1/sessions").then().statusCode(200);
+    }
+
+    @Test
     void unknownCommandsAndPathsAreProblemsToo() {
         Api.command("no-such-command").statusCode(404)
                 .contentType(ContentType.fromContentType("application/problem+json"))

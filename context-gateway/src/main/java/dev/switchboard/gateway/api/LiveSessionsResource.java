@@ -27,6 +27,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -62,7 +63,7 @@ public class LiveSessionsResource {
     @APIResponse(responseCode = "400", description = "Unknown state or a bad all value",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public GatewayViews.SessionList list(
-            @Parameter(description = "live, ending, ended (comma-separated)") @RestQuery String state,
+            @Parameter(description = "live, ending, ended (comma-separated, or the parameter repeated)") @RestQuery List<String> state,
             @Parameter(description = "true to include ended sessions") @RestQuery String all) {
         Set<SessionState> wanted = wantedStates(state, all);
         Caller who = caller.get();
@@ -126,7 +127,8 @@ public class LiveSessionsResource {
         return GatewayViews.SessionView.of(session, calls.find(session.room()).orElse(null));
     }
 
-    private static Set<SessionState> wantedStates(String state, String all) {
+    /** The states asked for: every value of every state parameter (an unknown one is a 400, not skipped). */
+    private static Set<SessionState> wantedStates(List<String> state, String all) {
         boolean everything;
         if (all == null || all.equalsIgnoreCase("false")) {
             everything = false;
@@ -135,11 +137,11 @@ public class LiveSessionsResource {
         } else {
             throw ProblemException.invalid("all must be true or false, not \"" + all + "\"");
         }
-        if (state == null) {
+        if (state == null || state.isEmpty()) {
             return everything ? EnumSet.allOf(SessionState.class) : RUNNING;
         }
         Set<SessionState> states = EnumSet.noneOf(SessionState.class);
-        for (String name : state.split(",")) {
+        for (String name : state.stream().flatMap(value -> Arrays.stream(value.split(","))).toList()) {
             try {
                 states.add(SessionState.valueOf(name.trim().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
