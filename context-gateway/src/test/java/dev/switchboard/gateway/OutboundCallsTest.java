@@ -42,7 +42,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
@@ -304,11 +303,88 @@ class OutboundCallsTest {
 
             as(acme).get("/v1/calls/{room}", room).then().statusCode(200).body("state", is("DIALING"));
             as(globex).get("/v1/calls/{room}", room).then().statusCode(404);
-            // Another tenant reusing the key learns nothing of the call, not even its room, and rings nothing.
-            as(globex).header("Idempotency-Key", key).contentType(ContentType.JSON).body(call("+15551230021")).post("/v1/calls")
-                    .then().statusCode(409).body("detail", not(containsString(room)));
-            assertThat(probe.drain(Duration.ofMillis(500))).noneMatch(r -> r.getPayload() instanceof DialRequested d
-                    && "+15551230021".equals(d.getPhoneNumber()) && !room.equals(r.getRoom()));
+            // Another tenant's same key is a call of its own: it learns nothing of acme's, and acme's is untouched.
+            var other = as(globex).header("Idempotency-Key", key).contentType(ContentType.JSON).body(call("+15551230021"))
+                    .post("/v1/calls").then().statusCode(202).extract();
+            assertThat(other.asString()).doesNotContain(room);
+            assertThat((String) other.path("commandId")).isNotEqualTo(request.getCommandId());
+            as(acme).get("/v1/calls/{room}", room).then().statusCode(200).body("state", is("DIALING"))
+                    .body("commandId", is(request.getCommandId()));
+        }
+    }
+
+    @Test
+    void aKeyAnotherTenantUsedForACommandDialsAsIfItHadNotBeenUsed() {
+        String acme = TestTokens.ofTenant("acme");
+        String globex = TestTokens.ofTenant("globex");
+        String acmeRoom = Api.newRoom("acme-room");
+        Api.awaitSession(acmeRoom, worker.startSession(acmeRoom, "acme"), "LIVE");
+        String key = "context-" + UUID.randomUUID();
+        String injected = as(acme).header("Idempotency-Key", key).contentType(ContentType.JSON)
+                .body(Map.of("role", "system", "text", "for acme")).post("/v1/sessions/{room}/context", acmeRoom)
+                .then().statusCode(200).extract().path("commandId");
+        try (var probe = callControl()) {
+            var dial = as(globex).header("Idempotency-Key", key).contentType(ContentType.JSON).body(call("+15551230040"))
+                    .post("/v1/calls").then().statusCode(202).extract();
+            String room = dial.path("room");
+            assertThat(dial.asString()).doesNotContain(acmeRoom).doesNotContain("InjectContext");
+            assertThat((String) dial.path("commandId")).isNotEqualTo(injected);
+            CallControlRequest request = probe.awaitRecord(r -> room.equals(r.key()), WAIT).value();
+            assertThat(request.getTenant()).isEqualTo("globex");
+            assertThat(request.getCommandId()).isEqualTo(dial.path("commandId"));
+        }
+        // Within acme the key stays taken, and acme is told what for.
+        as(acme).header("Idempotency-Key", key).contentType(ContentType.JSON).body(call("+15551230040")).post("/v1/calls")
+                .then().statusCode(409).body("type", is("urn:switchboard:problem:idempotency-key-reused"))
+                .body("detail", containsString("already used for a InjectContext command on room \"" + acmeRoom + "\""));
+    }
+
+    @Test
+    void aKeyAnotherTenantDialledWithIsACommandOfItsOwn() {
+        String acme = TestTokens.ofTenant("acme");
+        String globex = TestTokens.ofTenant("globex");
+        String globexRoom = Api.newRoom("globex-room");
+        Api.awaitSession(globexRoom, worker.startSession(globexRoom, "globex"), "LIVE");
+        String key = "dial-" + UUID.randomUUID();
+        String dialled = as(acme).header("Idempotency-Key", key).contentType(ContentType.JSON).body(call("+15551230041"))
+                .post("/v1/calls").then().statusCode(202).extract().path("commandId");
+
+        String injected = as(globex).header("Idempotency-Key", key).contentType(ContentType.JSON)
+                .body(Map.of("role", "system", "text", "for globex")).post("/v1/sessions/{room}/context", globexRoom)
+                .then().statusCode(200).body("status", is("APPLIED")).extract().path("commandId");
+        assertThat(injected).isNotEqualTo(dialled);
+        assertThat(worker.awaitCommand(injected).value().getTenant()).isEqualTo("globex");
+        as(globex).get("/v1/commands/{id}", dialled).then().statusCode(404);
+    }
+
+    @Test
+    void theSameKeyDialledByTwoTenantsIsTwoCallsInTwoRoomsAndEachRetryFindsItsOwn() {
+        String acme = TestTokens.ofTenant("acme");
+        String globex = TestTokens.ofTenant("globex");
+        String key = "dial-" + UUID.randomUUID();
+        try (var probe = callControl()) {
+            var first = as(acme).header("Idempotency-Key", key).contentType(ContentType.JSON).body(call("+15551230042"))
+                    .post("/v1/calls").then().statusCode(202).extract();
+            var second = as(globex).header("Idempotency-Key", key).contentType(ContentType.JSON).body(call("+15551230043"))
+                    .post("/v1/calls").then().statusCode(202).extract();
+            String acmeRoom = first.path("room");
+            String globexRoom = second.path("room");
+            assertThat(globexRoom).isNotEqualTo(acmeRoom);
+            assertThat((String) second.path("commandId")).isNotEqualTo(first.path("commandId"));
+            assertThat(second.asString()).doesNotContain(acmeRoom).doesNotContain("+15551230042");
+
+            as(acme).header("Idempotency-Key", key).contentType(ContentType.JSON).body(call("+15551230042")).post("/v1/calls")
+                    .then().statusCode(202).body("room", is(acmeRoom)).body("commandId", is((String) first.path("commandId")));
+            as(globex).header("Idempotency-Key", key).contentType(ContentType.JSON).body(call("+15551230043")).post("/v1/calls")
+                    .then().statusCode(202).body("room", is(globexRoom)).body("commandId", is((String) second.path("commandId")));
+
+            assertThat(probe.awaitRecord(r -> acmeRoom.equals(r.key()), WAIT).value().getTenant()).isEqualTo("acme");
+            assertThat(probe.awaitRecord(r -> globexRoom.equals(r.key()), WAIT).value().getTenant()).isEqualTo("globex");
+            var published = probe.drain(Duration.ofSeconds(1));
+            for (var dial : List.of(first, second)) {
+                String commandId = dial.path("commandId");
+                assertThat(published.stream().filter(r -> commandId.equals(r.getCommandId()))).as("dials of " + commandId).hasSize(1);
+            }
         }
     }
 

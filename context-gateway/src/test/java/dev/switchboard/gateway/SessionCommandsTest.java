@@ -313,6 +313,35 @@ class SessionCommandsTest {
     }
 
     @Test
+    void anIdempotencyKeyIsPerTenantSoTheSameKeyFromAnotherTenantIsACommandOfItsOwn() {
+        String acme = TestTokens.ofTenant("acme");
+        String globex = TestTokens.ofTenant("globex");
+        String acmeRoom = Api.newRoom("acme-room");
+        Api.awaitSession(acmeRoom, worker.startSession(acmeRoom, "acme"), "LIVE");
+        String globexRoom = Api.newRoom("globex-room");
+        Api.awaitSession(globexRoom, worker.startSession(globexRoom, "globex"), "LIVE");
+        String key = "shared-" + UUID.randomUUID();
+
+        String acmeCommand = post(AuthAssertions.as(acme).header("Idempotency-Key", key), acmeRoom, "context",
+                Map.of("role", "user", "text", "for acme")).statusCode(200).extract().path("commandId");
+        var other = post(AuthAssertions.as(globex).header("Idempotency-Key", key), globexRoom, "say", Map.of("text", "for globex"))
+                .statusCode(200).body("status", is("APPLIED")).extract();
+        String globexCommand = other.path("commandId");
+        assertThat(globexCommand).isNotEqualTo(acmeCommand);
+        assertThat(other.asString()).doesNotContain(acmeRoom).doesNotContain("InjectContext");
+        assertThat(worker.awaitCommand(globexCommand).value().getTenant()).isEqualTo("globex");
+
+        // Each tenant's retry finds its own command; a tenant's other use of its key is still a conflict it is told about.
+        post(AuthAssertions.as(acme).header("Idempotency-Key", key), acmeRoom, "context", Map.of("role", "user", "text", "for acme"))
+                .statusCode(200).body("commandId", is(acmeCommand));
+        post(AuthAssertions.as(globex).header("Idempotency-Key", key), globexRoom, "say", Map.of("text", "for globex"))
+                .statusCode(200).body("commandId", is(globexCommand));
+        post(AuthAssertions.as(globex).header("Idempotency-Key", key), globexRoom, "context", Map.of("role", "user", "text", "x"))
+                .statusCode(409).body("detail", containsString("already used for a Say command on room \"" + globexRoom + "\""));
+        assertThat(worker.received(acmeRoom).stream().filter(c -> c.getCommandId().equals(acmeCommand))).hasSize(1);
+    }
+
+    @Test
     void aCommandForAnOlderSessionOfTheRoomIsRefused() {
         Live live = live("reused");
         post(given().queryParam("sessionId", "an-older-session"), live.room(), "say", Map.of("text", "hi"))

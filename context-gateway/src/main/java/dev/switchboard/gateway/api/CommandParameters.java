@@ -15,7 +15,9 @@ public class CommandParameters {
     String sessionId;
 
     @RestHeader(RequestParameters.IDEMPOTENCY_KEY_HEADER)
-    @Parameter(description = "Becomes the commandId: a retry with the same key does not create a second command")
+    @Parameter(description = "Per tenant: a retry with the same key from the same tenant does not create a second command, the same key "
+            + "from another tenant is another command. Becomes the commandId: the key itself for the tenant default, "
+            + "TENANT:KEY for any other tenant (and for a default key with a colon)")
     String idempotencyKey;
 
     @RestHeader(RequestParameters.ISSUER_HEADER)

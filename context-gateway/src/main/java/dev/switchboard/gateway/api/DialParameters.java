@@ -12,7 +12,9 @@ public class DialParameters {
     String wait;
 
     @RestHeader(RequestParameters.IDEMPOTENCY_KEY_HEADER)
-    @Parameter(description = "Becomes the dial's commandId: a retry with the same key never rings the phone again")
+    @Parameter(description = "Per tenant: a retry with the same key from the same tenant never rings the phone again, the same key "
+            + "from another tenant is another call. Becomes the dial's commandId: the key itself for the tenant default, "
+            + "TENANT:KEY for any other tenant (and for a default key with a colon)")
     String idempotencyKey;
 
     @RestHeader(RequestParameters.ISSUER_HEADER)

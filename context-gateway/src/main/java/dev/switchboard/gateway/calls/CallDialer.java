@@ -6,6 +6,7 @@ import dev.switchboard.gateway.commands.CommandMetrics;
 import dev.switchboard.gateway.commands.CommandPublisher;
 import dev.switchboard.gateway.commands.CommandRefused;
 import dev.switchboard.gateway.commands.CommandStore;
+import dev.switchboard.gateway.commands.IdempotencyKeys;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.config.SipDefaults;
 import dev.switchboard.gateway.sessions.LiveSessionRegistry;
@@ -77,8 +78,9 @@ public class CallDialer {
                 order.room(), "outbound calls are not configured: set SWITCHBOARD_SIP_OUTBOUND_TRUNK (the LiveKit outbound trunk, "
                 + "ST_...) on the context gateway and the call controller, or name one in the request's trunkId; the call "
                 + "controller also needs LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET"));
-        String commandId = order.idempotencyKey() != null ? order.idempotencyKey() : Commands.newCommandId();
-        String room = order.room() != null ? order.room() : generatedRoom(order.idempotencyKey());
+        String keyed = IdempotencyKeys.commandId(order.tenant(), order.idempotencyKey());
+        String commandId = keyed != null ? keyed : Commands.newCommandId();
+        String room = order.room() != null ? order.room() : generatedRoom(keyed);
         sessions.find(room).filter(s -> s.state().hasWorker()).ifPresent(s -> {
             throw new CommandRefused(ROOM_BUSY, room, "room \"" + room + "\" has a running session (" + s.sessionId()
                     + ", " + s.state() + "); dial into another room or leave room out");
@@ -101,17 +103,27 @@ public class CallDialer {
         };
     }
 
-    /** The dial an Idempotency-Key already placed; a key used for something else is refused. */
+    /**
+     * The dial the caller's tenant already placed with this Idempotency-Key; a key the tenant used for something else is
+     * refused. Another tenant's use of the same key is not looked at: its command has another id.
+     */
     private Optional<OutboundCall> earlier(DialOrder order) {
         String key = order.idempotencyKey();
         if (key == null) {
             return Optional.empty();
         }
-        commands.find(key).ifPresent(command -> {
+        String commandId = IdempotencyKeys.commandId(order.tenant(), key);
+        commands.find(commandId).ifPresent(command -> {
+            if (!order.tenant().equals(command.tenant())) {
+                // A command of another tenant's session under this tenant's key (an operator's, or another system's
+                // with that id): say it is taken, never what for.
+                throw new CommandRefused(KEY_REUSED, order.room(), "Idempotency-Key \"" + key + "\" is already in use; "
+                        + "use a new key for a new call");
+            }
             throw new CommandRefused(KEY_REUSED, order.room(), "Idempotency-Key \"" + key + "\" was already used for a "
                     + command.type() + " command on room \"" + command.room() + "\"; use a new key for a new call");
         });
-        return calls.findByCommand(key).map(call -> {
+        return calls.findByCommand(commandId).map(call -> {
             if (!order.tenant().equals(Caller.tenantOrDefault(call.tenant()))) {
                 // Another tenant's call: nothing of it is told, not even its room.
                 throw new CommandRefused(KEY_REUSED, order.room(), "Idempotency-Key \"" + key + "\" was already used; use a new key for a new call");
@@ -167,10 +179,13 @@ public class CallDialer {
         return dial.build();
     }
 
-    /** A new room per call; derived from the Idempotency-Key when there is one, so every retry names the same room. */
-    static String generatedRoom(String idempotencyKey) {
-        UUID id = idempotencyKey == null ? UUID.randomUUID()
-                : UUID.nameUUIDFromBytes(("switchboard-dial:" + idempotencyKey).getBytes(StandardCharsets.UTF_8));
+    /**
+     * A new room per call; derived from the dial's commandId when it comes from an Idempotency-Key, so every retry names
+     * the same room, and the same key from another tenant (another commandId) another room.
+     */
+    static String generatedRoom(String keyedCommandId) {
+        UUID id = keyedCommandId == null ? UUID.randomUUID()
+                : UUID.nameUUIDFromBytes(("switchboard-dial:" + keyedCommandId).getBytes(StandardCharsets.UTF_8));
         return "call-" + id;
     }
 

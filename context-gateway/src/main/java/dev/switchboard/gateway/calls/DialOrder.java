@@ -20,7 +20,7 @@ import java.util.Objects;
  * @param machineDetection null: no answering-machine detection
  * @param firstSpeaker     null: the callee (the outbound default)
  * @param tenant           whose call it is: the tenant of the token that placed it
- * @param idempotencyKey   becomes the commandId; null for a new id
+ * @param idempotencyKey   the tenant's key: becomes the commandId ({@code IdempotencyKeys}); null for a new id
  * @param waitUpTo         how long to wait for the outcome; zero answers at once
  */
 public record DialOrder(String room, String to, String from, String trunkId, String agentName, String instructions,

@@ -63,7 +63,7 @@ public class CommandDispatcher {
             LiveSession session = guard.require(order.room(), order.sessionId(), endsSession, order.caller());
             // For the session's tenant: the token's, unless an operator (tenants:all) steers another tenant's call.
             SessionCommand command = commands(order.issuer())
-                    .session(commandId(order.idempotencyKey()), order.room(), order.payload(), lifetime, session.tenant());
+                    .session(commandId(order.caller(), order.idempotencyKey()), order.room(), order.payload(), lifetime, session.tenant());
             TrackedCommand candidate = TrackedCommand.issued(command, session.sessionId(), clock.instant());
             if (endsSession && session.state() == SessionState.ENDING) {
                 return alreadyEnded(candidate, session);
@@ -99,7 +99,7 @@ public class CommandDispatcher {
                     .build();
             // For the call's tenant: the token's, unless an operator (tenants:all) hangs up another tenant's call.
             CallControlRequest request = commands(order.issuer())
-                    .callControl(commandId(order.idempotencyKey()), order.room(), hangup, lifetime, session.tenant());
+                    .callControl(commandId(order.caller(), order.idempotencyKey()), order.room(), hangup, lifetime, session.tenant());
             TrackedCommand candidate = TrackedCommand.issued(request, session.sessionId(), clock.instant());
             if (session.state() == SessionState.ENDING) {
                 return alreadyEnded(candidate, session);
@@ -138,14 +138,18 @@ public class CommandDispatcher {
         });
     }
 
-    /** The earlier command with this Idempotency-Key, if it is known and was for the same room and kind of command. */
+    /**
+     * The earlier command with this Idempotency-Key from the caller's tenant, if it is known and was for the same room
+     * and kind of command. Another tenant's use of the same key is not looked at: its command has another id.
+     */
     private Optional<TrackedCommand> earlier(String idempotencyKey, String room, String type, Caller caller) {
         if (idempotencyKey == null) {
             return Optional.empty();
         }
-        return store.find(idempotencyKey).map(earlier -> {
+        return store.find(IdempotencyKeys.commandId(caller.tenant(), idempotencyKey)).map(earlier -> {
             if (!caller.mayAccess(earlier.tenant())) {
-                // Keys are command ids, shared by all tenants: say it is taken, never what it was used for.
+                // A command of another tenant's session under this tenant's key (an operator's, or another system's
+                // with that id): say it is taken, never what for.
                 throw new CommandRefused(KEY_REUSED, room, "Idempotency-Key \"" + idempotencyKey
                         + "\" is already in use; use a new key for a new command");
             }
@@ -190,7 +194,8 @@ public class CommandDispatcher {
         return new Commands(issuer, lifetime, clock);
     }
 
-    private static String commandId(String idempotencyKey) {
-        return idempotencyKey != null ? idempotencyKey : Commands.newCommandId();
+    /** The key's id in the caller's tenant, or a new id without a key. */
+    private static String commandId(Caller caller, String idempotencyKey) {
+        return idempotencyKey != null ? IdempotencyKeys.commandId(caller.tenant(), idempotencyKey) : Commands.newCommandId();
     }
 }
