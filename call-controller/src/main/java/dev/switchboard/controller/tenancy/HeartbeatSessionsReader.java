@@ -2,8 +2,8 @@ package dev.switchboard.controller.tenancy;
 
 import dev.switchboard.controller.workers.HeartbeatTopicProbe;
 import dev.switchboard.events.WorkerHeartbeat;
-import dev.switchboard.kit.concurrent.ApplicationThreads;
 import dev.switchboard.kit.kafka.GrouplessConsumerSettings;
+import dev.switchboard.kit.kafka.GrouplessFollower;
 import dev.switchboard.schemas.serde.WorkerHeartbeatDeserializer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -13,17 +13,14 @@ import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * Which sessions the agent workers run, room by room, on every controller instance: a consumer without a group reads
@@ -39,7 +36,6 @@ import java.util.Set;
  */
 @ApplicationScoped
 public class HeartbeatSessionsReader {
-    private static final Logger LOG = Logger.getLogger(HeartbeatSessionsReader.class);
     private static final Duration POLL = Duration.ofMillis(200);
 
     private final RoomSessions sessions = new RoomSessions();
@@ -49,9 +45,7 @@ public class HeartbeatSessionsReader {
     private final String topic;
     /** In the registry mode it keeps the writer schemas it fetched. */
     private final WorkerHeartbeatDeserializer heartbeats = new WorkerHeartbeatDeserializer();
-    private volatile boolean running;
-    private volatile KafkaConsumer<String, byte[]> consumer;
-    private Thread thread;
+    private final GrouplessFollower follower;
 
     HeartbeatSessionsReader(HeartbeatTopicProbe probe, @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
                             @ConfigProperty(name = "switchboard.topics.worker-heartbeats") String topic) {
@@ -59,27 +53,18 @@ public class HeartbeatSessionsReader {
         this.kafkaConfig = Map.copyOf(kafkaConfig);
         this.topic = topic;
         heartbeats.configure(this.kafkaConfig, false); // the registry settings, when the services use one
+        // No group: every partition, no rebalance, nothing committed. The fetch is a long poll that the broker answers as
+        // soon as a record arrives, so a request waiting for a fresh beat waits milliseconds.
+        this.follower = new GrouplessFollower("heartbeat-sessions", "reading the worker heartbeats for the tenant fence",
+                () -> GrouplessConsumerSettings.of(this.kafkaConfig, "call-controller-room-tenants"), this::follow, progress::stopped);
     }
 
     void start(@Observes StartupEvent event) {
-        running = true;
-        thread = ApplicationThreads.platformDaemon("heartbeat-sessions").newThread(this::run);
-        thread.start();
+        follower.start();
     }
 
     void stop(@Observes ShutdownEvent event) {
-        running = false;
-        KafkaConsumer<String, byte[]> current = consumer;
-        if (current != null) {
-            current.wakeup();
-        }
-        if (thread != null) {
-            try {
-                thread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        follower.stop();
         heartbeats.close();
     }
 
@@ -105,44 +90,12 @@ public class HeartbeatSessionsReader {
         }
     }
 
-    private void run() {
-        long backoff = 500;
-        while (running) {
-            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(properties(), new StringDeserializer(), new ByteArrayDeserializer())) {
-                consumer = c;
-                follow(c);
-                backoff = 500;
-            } catch (WakeupException e) {
-                // stopping
-            } catch (RuntimeException e) {
-                if (running) {
-                    LOG.warnf("reading the worker heartbeats for the tenant fence interrupted, again in %d ms: %s", backoff, e.toString());
-                    sleep(backoff);
-                    backoff = Math.min(backoff * 2, 10_000);
-                }
-            } finally {
-                consumer = null;
-                progress.stopped();
-            }
-        }
-    }
-
-    private Map<String, Object> properties() {
-        // No group: every partition, no rebalance, nothing committed. The fetch is a long poll that the broker answers as
-        // soon as a record arrives, so a request waiting for a fresh beat waits milliseconds.
-        return GrouplessConsumerSettings.of(kafkaConfig, "call-controller-room-tenants");
-    }
-
-    private void follow(KafkaConsumer<String, byte[]> c) {
-        var infos = c.partitionsFor(topic, Duration.ofSeconds(30));
-        if (infos == null || infos.isEmpty()) {
-            throw new IllegalStateException("topic " + topic + " has no partitions (does it exist?)");
-        }
-        List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+    private void follow(KafkaConsumer<String, byte[]> c, BooleanSupplier running) {
+        List<TopicPartition> partitions = GrouplessFollower.partitionsOf(c, topic);
         c.assign(partitions);
         c.seekToBeginning(partitions);
         progress.following(partitions.stream().map(TopicPartition::partition).toList());
-        while (running) {
+        while (running.getAsBoolean()) {
             for (ConsumerRecord<String, byte[]> record : c.poll(POLL)) {
                 apply(record);
             }
@@ -168,13 +121,5 @@ public class HeartbeatSessionsReader {
             sessions.heard(beat);
         }
         // else poison: the worker watch dead-letters it; here the worker keeps what its last good record said
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -5,6 +5,7 @@ import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.SessionStarted;
 import dev.switchboard.schemas.serde.AvroCodec;
 import dev.switchboard.kit.kafka.GrouplessConsumerSettings;
+import dev.switchboard.kit.kafka.GrouplessFollower;
 import dev.switchboard.transcripts.config.TranscriptsConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -15,9 +16,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -27,6 +25,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 
 /**
  * The live tail: a consumer without a group that reads the transcript and session-event topics from their end, on
@@ -52,9 +51,7 @@ public class LiveFeed {
     private final String transcriptsTopic;
     private final String sessionEventsTopic;
     private final AvroCodec<SessionEvent> events = AvroCodec.of(SessionEvent.class);
-    private volatile boolean running;
-    private volatile KafkaConsumer<String, byte[]> consumer;
-    private Thread thread;
+    private final GrouplessFollower follower;
 
     LiveFeed(LiveHub hub, TranscriptsConfig config,
              @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
@@ -65,6 +62,8 @@ public class LiveFeed {
         this.kafkaConfig = Map.copyOf(kafkaConfig);
         this.transcriptsTopic = transcriptsTopic;
         this.sessionEventsTopic = sessionEventsTopic;
+        this.follower = new GrouplessFollower("transcript-live-feed", "the live tail", this::properties, this::follow, () -> {
+        });
     }
 
     void start(@Observes StartupEvent event) {
@@ -72,44 +71,11 @@ public class LiveFeed {
             LOG.info("live tail disabled: streams follow the database writes of this instance only");
             return;
         }
-        running = true;
-        thread = Thread.ofPlatform().name("transcript-live-feed").daemon().start(this::run);
+        follower.start();
     }
 
     void stop(@Observes ShutdownEvent event) {
-        running = false;
-        KafkaConsumer<String, byte[]> current = consumer;
-        if (current != null) {
-            current.wakeup();
-        }
-        if (thread != null) {
-            try {
-                thread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private void run() {
-        long backoff = 500;
-        while (running) {
-            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(properties(), new StringDeserializer(), new ByteArrayDeserializer())) {
-                consumer = c;
-                follow(c);
-                backoff = 500;
-            } catch (WakeupException e) {
-                // stopping
-            } catch (RuntimeException e) {
-                if (running) {
-                    LOG.warnf("live tail interrupted, reconnecting in %d ms: %s", backoff, e.toString());
-                    sleep(backoff);
-                    backoff = Math.min(backoff * 2, 10_000);
-                }
-            } finally {
-                consumer = null;
-            }
-        }
+        follower.stop();
     }
 
     private Map<String, Object> properties() {
@@ -123,16 +89,16 @@ public class LiveFeed {
     private record PendingEnd(SessionEvent event, Map<TopicPartition, Long> transcriptEndOffsets) {
     }
 
-    private void follow(KafkaConsumer<String, byte[]> c) {
-        List<TopicPartition> transcriptPartitions = partitions(c, transcriptsTopic);
+    private void follow(KafkaConsumer<String, byte[]> c, BooleanSupplier running) {
+        List<TopicPartition> transcriptPartitions = GrouplessFollower.partitionsOf(c, transcriptsTopic);
         List<TopicPartition> all = new ArrayList<>(transcriptPartitions);
-        all.addAll(partitions(c, sessionEventsTopic));
+        all.addAll(GrouplessFollower.partitionsOf(c, sessionEventsTopic));
         c.assign(all);
         c.seekToEnd(all);
         all.forEach(c::position); // fix the start now: what is published from here on is live
         LOG.infof("live tail following %s and %s (%d partitions)", transcriptsTopic, sessionEventsTopic, all.size());
         List<PendingEnd> pendingEnds = new ArrayList<>();
-        while (running) {
+        while (running.getAsBoolean()) {
             for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(200))) {
                 if (record.topic().equals(transcriptsTopic)) {
                     segment(record);
@@ -181,14 +147,6 @@ public class LiveFeed {
         }
     }
 
-    private static List<TopicPartition> partitions(KafkaConsumer<String, byte[]> c, String topic) {
-        var infos = c.partitionsFor(topic, Duration.ofSeconds(30));
-        if (infos == null || infos.isEmpty()) {
-            throw new IllegalStateException("topic " + topic + " has no partitions (does it exist?)");
-        }
-        return infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-    }
-
     private static <T extends org.apache.avro.specific.SpecificRecord> T decode(AvroCodec<T> codec, ConsumerRecord<String, byte[]> record) {
         if (record.value() == null) {
             return null;
@@ -200,16 +158,8 @@ public class LiveFeed {
         }
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /** Whether the tail is connected and following the topics. */
     public boolean running() {
-        return running && consumer != null;
+        return follower.connected();
     }
 }
