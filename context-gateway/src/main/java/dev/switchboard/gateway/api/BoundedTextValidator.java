@@ -8,7 +8,9 @@ import jakarta.validation.ConstraintValidatorContext;
 
 /**
  * Checks {@link BoundedText}; one instance per annotated field (it keeps the field's limit). The configuration is
- * read when a request is validated: validators may be created while Quarkus starts, before it is available.
+ * read when the first request is validated, not when the validator is created: validators may be created while
+ * Quarkus starts, before it is available. It is kept then: the configuration is a dependent bean, which each
+ * {@code Provider.get()} would build anew.
  */
 @Dependent
 public class BoundedTextValidator implements ConstraintValidator<BoundedText, String> {
@@ -18,6 +20,7 @@ public class BoundedTextValidator implements ConstraintValidator<BoundedText, St
     private final Provider<GatewayConfig> config;
     private BoundedText.Limit limit;
     private boolean required;
+    private int configuredMax = -1;
 
     BoundedTextValidator(Provider<GatewayConfig> config) {
         this.config = config;
@@ -30,12 +33,15 @@ public class BoundedTextValidator implements ConstraintValidator<BoundedText, St
     }
 
     private int max() {
-        return switch (limit) {
-            case TEXT -> config.get().commands().maxTextLength();
-            case INSTRUCTIONS -> config.get().commands().maxInstructionsLength();
-            case LABEL -> MAX_LABEL_LENGTH;
-            case REASON -> MAX_REASON_LENGTH;
-        };
+        if (configuredMax < 0) {
+            configuredMax = switch (limit) {
+                case TEXT -> config.get().commands().maxTextLength();
+                case INSTRUCTIONS -> config.get().commands().maxInstructionsLength();
+                case LABEL -> MAX_LABEL_LENGTH;
+                case REASON -> MAX_REASON_LENGTH;
+            };
+        }
+        return configuredMax;
     }
 
     @Override
