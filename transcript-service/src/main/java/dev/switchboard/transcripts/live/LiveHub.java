@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Where live segments meet the streams that follow a session. Two paths feed it: the live tail ({@link LiveFeed},
- * a group-less consumer of the topics on this instance, within milliseconds of publication) and the ingestion
+ * a group-less consumer of the topics on this instance, within 50 ms of publication) and the ingestion
  * after each committed batch (a safety net for whatever the tail missed, e.g. while it reconnected).
  *
  * <p>The tail's records are kept, undecoded, per room for a short window, so a stream that starts while lines are
