@@ -216,6 +216,20 @@ public abstract class ServiceConventionsTest {
     }
 
     @Test
+    void aBodyDeclaredLargerThanTheLimitIsA413ProblemAndLongLinesAndHeadersAreRefused() {
+        ServiceApi.Route route = api().routes().getFirst();
+        try (LogCapture log = LogCapture.start()) {
+            byte[] tooLarge = (route.method() + " " + path(route) + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 20000000\r\n\r\n{}").getBytes(StandardCharsets.ISO_8859_1);
+            assertThat(problem(send(tooLarge), 413).get("detail").asText()).contains("20000000 bytes long; at most");
+            // Vert.x answers these itself, before any route, without a body: the status says what was wrong.
+            assertThat(send(Requests.get(path(route) + "?x=" + "a".repeat(10_000), Map.of())).status()).isEqualTo(414);
+            assertThat(send(Requests.get(path(route), Map.of("X-Big", "b".repeat(30_000)))).status()).isEqualTo(431);
+            assertQuiet(log);
+        }
+    }
+
+    @Test
     void anUnexpectedFailureIsA500ProblemWithoutInternalsLoggedOnceWithItsStackTrace() {
         try (LogCapture log = LogCapture.start()) {
             RawHttp.Answer answer = send(Requests.get(UnexpectedFailureResource.PATH,

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.kit.problem.Problem;
 import dev.switchboard.kit.problem.ProblemType;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.util.List;
@@ -23,7 +25,11 @@ import java.util.List;
  *       sees only well-formed ones); a header with none left is a 406 problem.</li>
  *   <li>Requests Vert.x refuses before routing (no Host, an unknown HTTP version): their 4xx is answered as a
  *       problem and logged at DEBUG, instead of Quarkus' ERROR with a stack trace.</li>
+ *   <li>A body declared larger than {@code quarkus.http.limits.max-body-size} is a 413 problem (Quarkus would answer
+ *       an empty 413); the connection is closed, as the body is not read.</li>
  * </ul>
+ * A request line or headers beyond Vert.x's limits are answered 414 and 431 by Vert.x itself, without a body: they
+ * never reach a route, and Quarkus does not let an application replace the server's invalid-request handler.
  */
 @ApplicationScoped
 public class HttpEdge {
@@ -32,9 +38,12 @@ public class HttpEdge {
     static final int FIRST = Integer.MIN_VALUE + 1;
 
     private final ObjectMapper json;
+    private final long maxBodyBytes;
 
-    HttpEdge(ObjectMapper json) {
+    HttpEdge(ObjectMapper json,
+             @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K") MemorySize maxBodySize) {
         this.json = json;
+        this.maxBodyBytes = maxBodySize.asLongValue();
     }
 
     void install(@Observes Router router) {
@@ -47,6 +56,12 @@ public class HttpEdge {
         if (request.authority() == null) {
             // HTTP/1.0 allows it, but absolute request URIs (problems, Location headers) need a host.
             answer(context, ProblemType.INVALID_REQUEST, "the request has no Host header");
+            return;
+        }
+        if (declaredLength(request) > maxBodyBytes) {
+            context.response().putHeader(HttpHeaders.CONNECTION, "close");
+            answer(context, ProblemType.of(413), "the body is " + request.getHeader(HttpHeaders.CONTENT_LENGTH)
+                    + " bytes long; at most " + maxBodyBytes + " are accepted");
             return;
         }
         List<String> accept = request.headers().getAll(HttpHeaders.ACCEPT);
@@ -94,6 +109,19 @@ public class HttpEdge {
         context.response().setStatusCode(type.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
                 .end(body);
+    }
+
+    /** The Content-Length, or -1 when there is none or it is not a number (Vert.x refuses the latter itself). */
+    private static long declaredLength(HttpServerRequest request) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private static String pathOf(RoutingContext context) {
