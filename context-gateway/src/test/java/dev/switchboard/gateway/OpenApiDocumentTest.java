@@ -1,6 +1,7 @@
 package dev.switchboard.gateway;
 
 import dev.switchboard.testing.KafkaTestResource;
+import dev.switchboard.testing.http.UnexpectedFailureResource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -33,6 +34,19 @@ class OpenApiDocumentTest {
         assertThat(openapi.getList("paths.'/v1/sessions/{room}/say'.post.parameters.name"))
                 .contains("wait", "sessionId", "Idempotency-Key", "X-Switchboard-Issuer");
         assertThat(openapi.getMap("components.schemas")).containsKeys("Problem", "Command", "Session");
+    }
+
+    @Test
+    void listsOnlyTheGatewaysOwnRoutes() {
+        var openapi = given().accept("application/json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
+        Map<String, Object> paths = openapi.getMap("paths");
+        // Nothing from a library on the classpath: the schema-registry client's jar carries Apicurio's API in a static
+        // META-INF/openapi.json (/groups/..., /admin/..., /ids/..., ...). The test-support jar adds one route of its own.
+        assertThat(paths.keySet())
+                .isNotEmpty()
+                .allSatisfy(path -> assertThat(path).as("a path of the gateway's own")
+                        .matches("/v1/.+|/console/.+|/asyncapi\\.yaml|" + UnexpectedFailureResource.PATH)
+                        .doesNotContainIgnoringCase("registry").doesNotContainIgnoringCase("apis"));
     }
 
     @Test

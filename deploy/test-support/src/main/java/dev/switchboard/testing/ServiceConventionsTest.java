@@ -37,6 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 public abstract class ServiceConventionsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final Set<String> HTTP_METHODS = Set.of("GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE");
+    private static final Pattern PATH_PARAMETER = Pattern.compile("\\{[^}]+}");
     private static final Pattern URI_TAG = Pattern.compile("^http_server_requests_seconds_count\\{[^}]*uri=\"([^\"]*)\"", Pattern.MULTILINE);
 
     /** The names of the readiness checks this service must report UP (e.g. the Kafka and database checks). */
@@ -69,6 +71,36 @@ public abstract class ServiceConventionsTest {
     void anOpenApiDocumentIsServed() {
         String openapi = RestAssured.given().accept("application/json").get("/q/openapi").then().statusCode(200).extract().asString();
         assertThat(openapi).contains("\"openapi\"");
+    }
+
+    /**
+     * Every operation the OpenAPI document lists is one this service serves: asked without a token it answers 401 (the
+     * kit's authentication runs once a request has found its resource), where a route nobody serves answers 404. Catches
+     * routes that come from a library on the classpath instead (the schema-registry client's jar carries Apicurio's own
+     * API in a static META-INF/openapi.json). Operations that take no token (security: []) are not asked.
+     */
+    @Test
+    void theOpenApiDocumentListsOnlyRoutesTheServiceServes() {
+        Map<String, Map<String, Object>> paths = RestAssured.given().accept("application/json").get("/q/openapi").then()
+                .statusCode(200).extract().jsonPath().getMap("paths");
+        assertThat(paths).isNotEmpty();
+        try (LogCapture log = LogCapture.start()) {
+            for (var path : paths.entrySet()) {
+                assertThat(path.getKey()).as("a path of the document").startsWith("/");
+                String uri = PATH_PARAMETER.matcher(path.getKey()).replaceAll("conventions-x");
+                for (var operation : path.getValue().entrySet()) {
+                    String method = operation.getKey().toUpperCase(Locale.ROOT);
+                    if (!HTTP_METHODS.contains(method) || List.of().equals(((Map<?, ?>) operation.getValue()).get("security"))) {
+                        continue;
+                    }
+                    Map<String, String> headers = method.equals("GET") || method.equals("DELETE") ? Map.of()
+                            : Map.of("Content-Type", "application/json");
+                    String body = headers.isEmpty() ? null : "{}";
+                    assertThat(send(Requests.of(method, uri, headers, body)).status()).as("%s %s", method, path.getKey()).isEqualTo(401);
+                }
+            }
+            assertQuiet(log);
+        }
     }
 
     @Test

@@ -2,12 +2,15 @@ package dev.switchboard.transcripts.api;
 
 import dev.switchboard.testing.KafkaTestResource;
 import dev.switchboard.testing.PostgresTestResource;
+import dev.switchboard.testing.http.UnexpectedFailureResource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
+
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,5 +27,18 @@ class OpenApiTest {
                 .containsKeys("application/json", "text/plain", "application/x-subrip", "text/vtt");
         assertThat(openapi.getMap("paths.'/v1/search'.get.responses.'400'.content")).containsKey("application/problem+json");
         assertThat(openapi.getMap("paths.'/v1/sessions/{room}'.delete.responses")).containsKey("200");
+    }
+
+    @Test
+    void listsOnlyTheServicesOwnRoutes() {
+        JsonPath openapi = RestAssured.given().accept("application/json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
+        Map<String, Object> paths = openapi.getMap("paths");
+        // Nothing from a library on the classpath: the schema-registry client's jar carries Apicurio's API in a static
+        // META-INF/openapi.json (/groups/..., /admin/..., /ids/..., ...). The test-support jar adds one route of its own.
+        assertThat(paths.keySet())
+                .isNotEmpty()
+                .allSatisfy(path -> assertThat(path).as("a path of the transcript service's own")
+                        .matches("/v1/.+|" + UnexpectedFailureResource.PATH)
+                        .doesNotContainIgnoringCase("registry").doesNotContainIgnoringCase("apis"));
     }
 }
