@@ -57,7 +57,9 @@ import org.jboss.resteasy.reactive.RestPath;
                 content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
         @APIResponse(responseCode = "504", description = "The command expired before it was applied",
                 content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))})
-@Path("/v1/sessions/{room}")
+// The class has the sessions' path and each method the rest: RESTEasy Reactive picks a class by its path first, and a
+// class path of its own (/v1/sessions/{room}) made a wrong method on a command route a 404 instead of a 405.
+@Path("/v1/sessions")
 @RequiresScope(Scopes.CALLS_CONTROL)
 @Tag(name = "Commands", description = "Steer a live call")
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
@@ -72,7 +74,7 @@ public class SessionCommandsResource {
     }
 
     @POST
-    @Path("context")
+    @Path("{room}/context")
     @Operation(summary = "Add a message to the agent's chat context (InjectContext)",
             description = "role system or user; respond=true makes the agent answer now.")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = InjectContextRequest.class)))
@@ -83,7 +85,7 @@ public class SessionCommandsResource {
     }
 
     @POST
-    @Path("say")
+    @Path("{room}/say")
     @Operation(summary = "Make the agent say a text now (Say)")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SayRequest.class)))
     public Uni<Response> say(@RestPath String room, @Valid SayRequest body, @BeanParam CommandParameters params, UriInfo uri) {
@@ -92,7 +94,7 @@ public class SessionCommandsResource {
     }
 
     @POST
-    @Path("interrupt")
+    @Path("{room}/interrupt")
     @Operation(summary = "Stop what the agent is saying and cancel the reply being generated (Interrupt)")
     @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = InterruptRequest.class)))
     public Uni<Response> interrupt(@RestPath String room, @Valid InterruptRequest body, @BeanParam CommandParameters params, UriInfo uri) {
@@ -101,7 +103,7 @@ public class SessionCommandsResource {
     }
 
     @POST
-    @Path("instructions")
+    @Path("{room}/instructions")
     @Operation(summary = "Replace or extend the agent's instructions (UpdateInstructions)")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = InstructionsRequest.class)))
     public Uni<Response> instructions(@RestPath String room, @Valid InstructionsRequest body, @BeanParam CommandParameters params,
@@ -111,7 +113,7 @@ public class SessionCommandsResource {
     }
 
     @POST
-    @Path("hangup")
+    @Path("{room}/hangup")
     @Operation(summary = "End the call",
             description = "By default the worker says the goodbye, then hangs up (EndSession), and the answer is its result. "
                     + "With immediate=true the call controller hangs up at once (HangupRequested, OPERATOR_HANGUP): 200 when the "
@@ -129,7 +131,7 @@ public class SessionCommandsResource {
     }
 
     @POST
-    @Path("dtmf")
+    @Path("{room}/dtmf")
     @Operation(summary = "Send keypad tones to the phone caller (SendDtmf)",
             description = "The agent sends the tones (DTMF) on the caller's phone line, after what it is saying now, e.g. to walk "
                     + "an IVR menu on an outbound call. APPLIED once the last tone went out; REJECTED when the caller is not on a "
@@ -142,7 +144,7 @@ public class SessionCommandsResource {
 
     @POST
     @RequiresScope(Scopes.CALLS_DIAL)
-    @Path("transfer")
+    @Path("{room}/transfer")
     @Operation(summary = "Transfer the phone caller to another number or SIP address (TransferCall)",
             description = "A cold transfer: the agent says the announcement (if any), then the call controller transfers the SIP "
                     + "leg (TransferSIPParticipant). APPLIED once the target took the call, which ends the session (reason "

@@ -130,9 +130,12 @@ public abstract class ServiceConventionsTest {
 
     @Test
     void aMethodARouteDoesNotTakeIsA405Problem() {
-        ServiceApi.Route wrong = api().wrongMethod();
         try (LogCapture log = LogCapture.start()) {
-            problem(send(Requests.of(wrong.method(), path(wrong), Map.of(), null)), 405);
+            for (ServiceApi.Route wrong : api().wrongMethods()) {
+                RawHttp.Answer answer = send(Requests.of(wrong.method(), path(wrong), Map.of(), null));
+                assertThat(answer.status()).as("%s %s", wrong.method(), wrong.template()).isEqualTo(405);
+                problem(answer, 405);
+            }
             assertQuiet(log);
         }
     }

@@ -37,8 +37,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The live tail of a transcript over Server-Sent Events. */
-@Path("/v1/sessions/{room}/transcript/stream")
+/**
+ * The live tail of a transcript over Server-Sent Events. The class has the stored sessions' path and the method the
+ * rest: RESTEasy Reactive picks a class by its path first, and a class path that only this class had would make a
+ * wrong method on the stream a 404 instead of a 405.
+ */
+@Path("/v1/sessions")
 @RequiresScope(Scopes.TRANSCRIPTS_READ)
 @Tag(name = "Sessions and transcripts")
 public class TranscriptStreamResource {
@@ -61,6 +65,7 @@ public class TranscriptStreamResource {
     }
 
     @GET
+    @Path("{room}/transcript/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Blocking
     @Operation(summary = "Follow a transcript live",

@@ -3,6 +3,7 @@ package dev.switchboard.testing.http;
 import dev.switchboard.testing.auth.TestTokens;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -114,15 +115,18 @@ public record ServiceApi(List<Route> routes, Invalid invalid, Function<String, M
 
     /** A path of the API and a method it does not take there. */
     public Route wrongMethod() {
-        for (Route route : routes) {
-            Set<String> taken = Set.copyOf(routes.stream().filter(r -> r.template().equals(route.template())).map(Route::method).toList());
-            for (String method : List.of("PUT", "PATCH", "DELETE", "POST")) {
-                if (!taken.contains(method)) {
-                    return new Route(method, route.template(), List.of(), Body.NONE, List.of(), false);
-                }
-            }
+        return wrongMethods().stream().findFirst().orElseThrow(() -> new IllegalStateException("every route takes every method"));
+    }
+
+    /** For each route template, a method none of its routes takes (templates that take every method are left out). */
+    public List<Route> wrongMethods() {
+        List<Route> wrong = new ArrayList<>();
+        for (String template : new LinkedHashSet<>(routes.stream().map(Route::template).toList())) {
+            Set<String> taken = Set.copyOf(routes.stream().filter(r -> r.template().equals(template)).map(Route::method).toList());
+            List.of("PUT", "PATCH", "DELETE", "POST").stream().filter(method -> !taken.contains(method)).findFirst()
+                    .ifPresent(method -> wrong.add(new Route(method, template, List.of(), Body.NONE, List.of(), false)));
         }
-        throw new IllegalStateException("every route takes every method");
+        return wrong;
     }
 
     public Set<String> templates() {
