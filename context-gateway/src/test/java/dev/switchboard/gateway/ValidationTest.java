@@ -136,6 +136,19 @@ class ValidationTest {
     }
 
     @Test
+    void aParameterOrHeaderThatTakesOneValueMayNotComeTwice() {
+        badRequest(Api.post(given().queryParam("wait", "0", "30s"), ROOM, "say", Map.of("text", "hi")),
+                "wait is given 2 times; it takes one value");
+        badRequest(Api.post(given().header("Idempotency-Key", "a").header("Idempotency-Key", "b"), ROOM, "say", Map.of("text", "hi")),
+                "the Idempotency-Key header is given 2 times; it takes one value");
+        badRequest(given().queryParam("all", "true", "false").get("/v1/sessions").then(), "all is given 2 times; it takes one value");
+        badRequest(given().queryParam("sessionId", "a", "b").get("/v1/sessions/{room}", ROOM).then(),
+                "sessionId is given 2 times; it takes one value");
+        // A list parameter takes them all.
+        given().queryParam("state", "live", "ended").get("/v1/sessions").then().statusCode(200);
+    }
+
+    @Test
     void anUnknownSessionStateIsNamedWhereverItIsInTheQuery() {
         String detail = "state must be one of live, ending, ended, not \"bogus\"";
         badRequest(given().queryParam("state", "bogus").get("/v1/sessions").then(), detail);

@@ -89,6 +89,13 @@ class HostileParametersTest {
     }
 
     @Test
+    void aParameterThatTakesOneValueMayNotComeTwice() {
+        assertBadRequest("GET", "/v1/sessions?limit=1&limit=500", "limit is given 2 times; it takes one value");
+        assertBadRequest("GET", "/v1/search?q=refund&q=card", "q is given 2 times; it takes one value");
+        assertBadRequest("GET", "/v1/sessions/r1/transcript?format=srt&format=json", "format is given 2 times; it takes one value");
+    }
+
+    @Test
     void aForgedCursorWithAnInstantOutOfRangeIsA400() {
         String sessions = cursor("s1|-startedAt|+999999999-12-31T23:59:59Z|" + UUID.randomUUID());
         assertBadRequest("GET", "/v1/sessions?cursor=" + sessions, "cursor: not a cursor this service issued");
