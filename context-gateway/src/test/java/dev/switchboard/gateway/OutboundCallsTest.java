@@ -358,6 +358,22 @@ class OutboundCallsTest {
     }
 
     @Test
+    void aKeyTheTenantDialledWithIsNotTakenForASessionCommand() {
+        String acme = TestTokens.ofTenant("acme");
+        String acmeRoom = Api.newRoom("acme-live");
+        Api.awaitSession(acmeRoom, worker.startSession(acmeRoom, "acme"), "LIVE");
+        String key = "dial-" + UUID.randomUUID();
+        String dialledRoom = as(acme).header("Idempotency-Key", key).contentType(ContentType.JSON).body(call("+15551230044"))
+                .post("/v1/calls").then().statusCode(202).extract().path("room");
+
+        as(acme).header("Idempotency-Key", key).contentType(ContentType.JSON)
+                .body(Map.of("role", "system", "text", "same key")).post("/v1/sessions/{room}/context", acmeRoom)
+                .then().statusCode(409).body("type", is("urn:switchboard:problem:idempotency-key-reused"))
+                .body("detail", containsString("already used for a call into room \"" + dialledRoom + "\""));
+        assertThat(worker.received(acmeRoom)).as("nothing was sent to the worker").isEmpty();
+    }
+
+    @Test
     void theSameKeyDialledByTwoTenantsIsTwoCallsInTwoRoomsAndEachRetryFindsItsOwn() {
         String acme = TestTokens.ofTenant("acme");
         String globex = TestTokens.ofTenant("globex");

@@ -36,16 +36,18 @@ public class CommandDispatcher {
     private final SessionGuard guard;
     private final LiveSessionRegistry registry;
     private final CommandStore store;
+    private final CommandIdsInUse idsInUse;
     private final CommandPublisher publisher;
     private final CommandMetrics metrics;
     private final Clock clock;
     private final Duration lifetime;
 
-    CommandDispatcher(SessionGuard guard, LiveSessionRegistry registry, CommandStore store, CommandPublisher publisher,
-                      CommandMetrics metrics, Clock clock, GatewayConfig config) {
+    CommandDispatcher(SessionGuard guard, LiveSessionRegistry registry, CommandStore store, CommandIdsInUse idsInUse,
+                      CommandPublisher publisher, CommandMetrics metrics, Clock clock, GatewayConfig config) {
         this.guard = guard;
         this.registry = registry;
         this.store = store;
+        this.idsInUse = idsInUse;
         this.publisher = publisher;
         this.metrics = metrics;
         this.clock = clock;
@@ -140,13 +142,20 @@ public class CommandDispatcher {
 
     /**
      * The earlier command with this Idempotency-Key from the caller's tenant, if it is known and was for the same room
-     * and kind of command. Another tenant's use of the same key is not looked at: its command has another id.
+     * and kind of command; a key the tenant dialled with is refused. Another tenant's use of the same key is not looked
+     * at: its command has another id.
      */
     private Optional<TrackedCommand> earlier(String idempotencyKey, String room, String type, Caller caller) {
         if (idempotencyKey == null) {
             return Optional.empty();
         }
-        return store.find(IdempotencyKeys.commandId(caller.tenant(), idempotencyKey)).map(earlier -> {
+        String commandId = IdempotencyKeys.commandId(caller.tenant(), idempotencyKey);
+        idsInUse.find(commandId).ifPresent(use -> {
+            throw new CommandRefused(KEY_REUSED, room, "Idempotency-Key \"" + idempotencyKey + "\" was already used"
+                    + (caller.mayAccess(Caller.tenantOrDefault(use.tenant())) ? " for " + use.what() : "")
+                    + "; use a new key for a new command");
+        });
+        return store.find(commandId).map(earlier -> {
             if (!caller.mayAccess(earlier.tenant())) {
                 // A command of another tenant's session under this tenant's key (an operator's, or another system's
                 // with that id): say it is taken, never what for.
