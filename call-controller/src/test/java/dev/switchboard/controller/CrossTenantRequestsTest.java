@@ -21,6 +21,7 @@ import dev.switchboard.testing.KafkaTestResource;
 import dev.switchboard.testing.TestProducer;
 import dev.switchboard.testing.TopicProbe;
 import dev.switchboard.testing.livekit.FakeLiveKitServer;
+import dev.switchboard.testing.livekit.DialOutcome;
 import dev.switchboard.testing.livekit.FakeLiveKitServer.RecordedRequest;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -52,6 +53,7 @@ import static dev.switchboard.testing.livekit.FakeLiveKitServer.DELETE_ROOM;
 import static dev.switchboard.testing.livekit.FakeLiveKitServer.LIST_PARTICIPANTS;
 import static dev.switchboard.testing.livekit.FakeLiveKitServer.TRANSFER_SIP_PARTICIPANT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The tenant fence: a call-control request for a room whose session an agent worker reports under another tenant is
@@ -209,5 +211,32 @@ class CrossTenantRequestsTest {
         // Nothing dispatched, nothing dialled, and no CallFailed in the other tenant's call.
         assertRefusedUntouched(foreign, "globex");
         assertThat(livekit.dispatches(room)).isEmpty();
+    }
+
+    @Test
+    void anotherTenantCannotHangUpACallWhileItsPhoneStillRings() {
+        String room = CallControlRequests.room("tenant-ringing");
+        livekit.dialOutcome("+15550797", DialOutcome.answerAfter(Duration.ofSeconds(15)));
+        CallControlRequest dialling = request(room, dial("+15550797").setRingingTimeoutSeconds(20).build(), "acme");
+        TestProducer.send(Topic.CALL_CONTROL, room, dialling);
+        await().atMost(WAIT).until(() -> !livekit.participants(room).isEmpty());
+        List<String> asked = livekit.requestsFor(room).stream().map(RecordedRequest::method).toList();
+
+        CallControlRequest foreign = request(room, hangup(Transport.LIVEKIT).build(), "globex");
+        TestProducer.send(Topic.CALL_CONTROL, room, foreign);
+
+        CommandResult result = awaitResult(foreign);
+        assertThat(result.getStatus()).isEqualTo(CommandStatus.REJECTED);
+        assertThat(result.getReason()).isEqualTo("the request is for tenant 'globex', but the call being dialled into room " + room
+                + " belongs to another tenant");
+        assertThat(result.getTenant()).as("nothing of acme's call is told").isEqualTo("globex");
+        assertThat(audit.await(a -> foreign.getCommandId().equals(a.getCommandId()), WAIT).getOutcome()).isEqualTo("REFUSED");
+        assertThat(livekit.requestsFor(room)).extracting(RecordedRequest::method).as("LiveKit was asked nothing more").isEqualTo(asked);
+        assertThat(livekit.hasRoom(room)).isTrue();
+
+        CallControlRequest own = request(room, hangup(Transport.LIVEKIT).build(), "acme");
+        TestProducer.send(Topic.CALL_CONTROL, room, own);
+        CallEnded ended = (CallEnded) events.await(e -> room.equals(e.getRoom()) && e.getPayload() instanceof CallEnded, WAIT).getPayload();
+        assertThat(ended.getHangupCommandId()).isEqualTo(own.getCommandId());
     }
 }

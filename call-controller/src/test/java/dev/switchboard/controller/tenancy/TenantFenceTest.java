@@ -1,6 +1,7 @@
 package dev.switchboard.controller.tenancy;
 
 import dev.switchboard.events.CallControlRequest;
+import dev.switchboard.events.DialRequested;
 import dev.switchboard.events.EndReason;
 import dev.switchboard.events.HangupRequested;
 import dev.switchboard.events.HangupScope;
@@ -10,6 +11,10 @@ import dev.switchboard.events.Transport;
 import dev.switchboard.schemas.client.Commands;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +23,37 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class TenantFenceTest {
     private static final Issuer CRM = Issuer.newBuilder().setKind(IssuerKind.SYSTEM).setId("crm").build();
+    private static final Instant START = Instant.parse("2026-12-05T10:00:00Z");
+    private final MovingClock clock = new MovingClock();
+
+    /** A clock the test moves. */
+    private static final class MovingClock extends Clock {
+        private Instant now = START;
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    private static CallControlRequest dial(String room, String tenant) {
+        DialRequested dial = DialRequested.newBuilder().setSipTrunkId("").setPhoneNumber("+15550100").build();
+        return new Commands(CRM).callControl(Commands.newCommandId(), room, dial, Commands.DEFAULT_TTL, tenant);
+    }
 
     private static CallControlRequest hangup(String room, String tenant) {
         HangupRequested hangup = HangupRequested.newBuilder().setReason(EndReason.OPERATOR_HANGUP).setScope(HangupScope.POLICY_DEFAULT)
@@ -25,8 +61,8 @@ class TenantFenceTest {
         return new Commands(CRM).callControl(Commands.newCommandId(), room, hangup, Commands.DEFAULT_TTL, tenant);
     }
 
-    private static TenantFence fenceOver(Map<String, List<ReportedSession>> rooms) {
-        return new TenantFence(room -> Optional.of(rooms.getOrDefault(room, List.of())));
+    private TenantFence fenceOver(Map<String, List<ReportedSession>> rooms) {
+        return new TenantFence(room -> Optional.of(rooms.getOrDefault(room, List.of())), clock);
     }
 
     private static ReportedSession acmeIn(String room) {
@@ -73,11 +109,47 @@ class TenantFenceTest {
 
     @Test
     void whatCannotBeReadUpToDateIsRefused() {
-        var verdict = new TenantFence(room -> Optional.empty()).check(hangup("r1", "acme"));
+        var verdict = new TenantFence(room -> Optional.empty(), clock).check(hangup("r1", "acme"));
 
         assertThat(verdict).isInstanceOfSatisfying(TenantFence.Verdict.Refused.class, refused -> {
             assertThat(refused.reason()).contains("could not learn", "room r1", "not carried out");
             assertThat(refused.session()).isNull();
         });
+    }
+
+    @Test
+    void aCallAnotherTenantIsDiallingIsFencedBeforeItsSessionIsReported() {
+        var fence = fenceOver(Map.of());
+        assertThat(fence.check(dial("ringing", "acme"))).isInstanceOf(TenantFence.Verdict.Allowed.class);
+
+        assertThat(fence.check(hangup("ringing", "globex"))).isInstanceOfSatisfying(TenantFence.Verdict.Refused.class, refused -> {
+            assertThat(refused.reason()).isEqualTo("the request is for tenant 'globex', but the call being dialled into room ringing "
+                    + "belongs to another tenant");
+            assertThat(refused.session()).isNull();
+        });
+        assertThat(fence.check(dial("ringing", "globex"))).as("another tenant's dial into the room").isInstanceOf(TenantFence.Verdict.Refused.class);
+        assertThat(fence.check(hangup("ringing", "acme"))).as("its own tenant").isInstanceOf(TenantFence.Verdict.Allowed.class);
+        assertThat(fence.check(dial("ringing", "acme"))).as("its own tenant dials again").isInstanceOf(TenantFence.Verdict.Allowed.class);
+    }
+
+    @Test
+    void aDialWithoutATenantIsTheDefaultTenantsAndADialRefusedIsNotRemembered() {
+        var fence = fenceOver(Map.of("taken", List.of(acmeIn("taken"))));
+        fence.check(dial("ringing", null));
+        assertThat(fence.check(hangup("ringing", "acme"))).isInstanceOf(TenantFence.Verdict.Refused.class);
+        assertThat(fence.check(hangup("ringing", "default"))).isInstanceOf(TenantFence.Verdict.Allowed.class);
+
+        assertThat(fence.check(dial("taken", "globex"))).isInstanceOf(TenantFence.Verdict.Refused.class);
+        assertThat(fence.check(hangup("taken", "acme"))).as("the refused dial left no mark").isInstanceOf(TenantFence.Verdict.Allowed.class);
+    }
+
+    @Test
+    void aDialIsRememberedLongEnoughForThePhoneToRingAndTheAgentToBeReported() {
+        var fence = fenceOver(Map.of());
+        fence.check(dial("ringing", "acme"));
+        clock.advance(TenantFence.DIAL_MEMORY.minusSeconds(1));
+        assertThat(fence.check(hangup("ringing", "globex"))).isInstanceOf(TenantFence.Verdict.Refused.class);
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(fence.check(hangup("ringing", "globex"))).isInstanceOf(TenantFence.Verdict.Allowed.class);
     }
 }
