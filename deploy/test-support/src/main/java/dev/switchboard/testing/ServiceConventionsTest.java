@@ -113,6 +113,14 @@ public abstract class ServiceConventionsTest {
     }
 
     @Test
+    void browsersAreToldNotToGuessAnotherMediaType() {
+        assertThat(send(Requests.get("/v1/no-such-route", Map.of())).headers()).containsEntry("x-content-type-options", "nosniff");
+        assertThat(RestAssured.get("/q/health/live").header("X-Content-Type-Options")).isEqualTo("nosniff");
+        ServiceApi.Route route = api().routes().getFirst();
+        assertThat(send(request(route, Map.of())).headers()).containsEntry("x-content-type-options", "nosniff");
+    }
+
+    @Test
     void aRoomWithoutASessionIsA404SessionNotFoundProblem() {
         List<ServiceApi.Route> byRoom = api().routes().stream()
                 .filter(route -> route.method().equals("GET") && route.pathParameters().equals(List.of("room"))).toList();
