@@ -186,6 +186,47 @@ class LiveStreamTest {
     }
 
     @Test
+    void oneCallerMayHoldTwentyStreamsAndADroppedOneFreesItsPlace() throws Exception {
+        String subject = "streamer-" + System.nanoTime();
+        String token = TestTokens.token().subject(subject).sign();
+        List<SseClient> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                SseClient client = stream("", token);
+                open.add(client);
+                assertThat(client.status()).as("stream %d", i + 1).isEqualTo(200);
+            }
+            try (SseClient refused = stream("", token)) {
+                assertThat(refused.status()).isEqualTo(429);
+                assertThat(refused.contentType()).startsWith("application/problem+json");
+                assertThat(refused.header("Retry-After")).isEqualTo("15");
+                JsonNode problem = JSON.readTree(refused.body(WAIT));
+                assertThat(problem.path("type").asText()).isEqualTo("urn:switchboard:problem:too-many-streams");
+                assertThat(problem.path("detail").asText()).startsWith("this token already holds 20 open streams");
+            }
+            // Another caller, even of the same tenant, is not held back by this one.
+            try (SseClient other = stream("", TestTokens.token().subject(subject + "-other").sign())) {
+                assertThat(other.status()).isEqualTo(200);
+            }
+            // A client that goes away frees its place once the stream notices (at its next keep-alive, 15 s at most).
+            open.removeFirst().close();
+            long deadline = System.nanoTime() + Duration.ofSeconds(25).toNanos();
+            int status;
+            do {
+                try (SseClient again = stream("", token)) {
+                    status = again.status();
+                }
+                if (status != 200) {
+                    Thread.sleep(500);
+                }
+            } while (status != 200 && System.nanoTime() < deadline);
+            assertThat(status).as("a place is free again").isEqualTo(200);
+        } finally {
+            open.forEach(SseClient::close);
+        }
+    }
+
+    @Test
     void theStreamNeedsATokenWithCallsRead() throws Exception {
         try (SseClient client = stream("", null)) {
             assertThat(client.status()).isEqualTo(401);

@@ -16,6 +16,7 @@ import dev.switchboard.kit.auth.CurrentCaller;
 import dev.switchboard.kit.auth.RequiresScope;
 import dev.switchboard.kit.auth.Scopes;
 import dev.switchboard.kit.http.SseStream;
+import dev.switchboard.kit.http.StreamQuota;
 import dev.switchboard.kit.problem.Problem;
 import dev.switchboard.kit.problem.ProblemException;
 import jakarta.ws.rs.GET;
@@ -58,9 +59,11 @@ public class LiveStreamResource {
     private final CurrentCaller caller;
     private final ObjectMapper json;
     private final Clock clock;
+    private final StreamQuota quota;
 
     LiveStreamResource(LiveFeed feed, LiveSessionRegistry registry, SessionTimeline timeline, CommandStore commands,
-                       OutboundCalls calls, GatewayTimers timers, CurrentCaller caller, ObjectMapper json, Clock clock) {
+                       OutboundCalls calls, GatewayTimers timers, CurrentCaller caller, ObjectMapper json, Clock clock,
+                       StreamQuota quota) {
         this.feed = feed;
         this.registry = registry;
         this.timeline = timeline;
@@ -70,6 +73,7 @@ public class LiveStreamResource {
         this.caller = caller;
         this.json = json;
         this.clock = clock;
+        this.quota = quota;
     }
 
     @GET
@@ -87,18 +91,34 @@ public class LiveStreamResource {
                     + " what it has under that id.")
     @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
     @APIResponse(responseCode = "400", description = "A room name too long", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "429", description = "The token already holds as many open streams as one caller may (switchboard.http.max-streams-per-caller, 20); Retry-After says when a dropped one is freed",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public void stream(@Parameter(description = "Only this room (it need not have a session yet)") @RestQuery String room,
                        @Context SseEventSink sink, @Context Sse sse) {
         if (room != null && (room.isBlank() || room.length() > MAX_ROOM_LENGTH)) {
             throw ProblemException.invalid("room must be 1 to " + MAX_ROOM_LENGTH + " characters");
         }
         Caller who = caller.get();
+        StreamQuota.Place place = quota.take(who, KEEP_ALIVE.toSeconds());
         List<ScheduledFuture<?>> timersOfStream = new CopyOnWriteArrayList<>();
         StreamWatcher[] self = new StreamWatcher[1];
-        SseStream stream = new SseStream(sink, sse, caller.expiresAt(), clock, "the live stream of " + who.id(), () -> {
-            feed.unwatch(self[0]);
+        Runnable release = () -> {
+            if (self[0] != null) {
+                feed.unwatch(self[0]);
+            }
             timersOfStream.forEach(timer -> timer.cancel(false));
-        });
+            place.giveBack();
+        };
+        SseStream stream = new SseStream(sink, sse, caller.expiresAt(), clock, "the live stream of " + who.id(), release);
+        try {
+            follow(who, room, stream, timersOfStream, self);
+        } catch (RuntimeException e) {
+            release.run(); // the failure is answered as a problem: the stream never started
+            throw e;
+        }
+    }
+
+    private void follow(Caller who, String room, SseStream stream, List<ScheduledFuture<?>> timersOfStream, StreamWatcher[] self) {
         StreamWatcher watcher = new StreamWatcher(who, room, stream, json, calls);
         self[0] = watcher;
         timersOfStream.add(timers.every(KEEP_ALIVE, stream::keepAlive));

@@ -13,6 +13,7 @@ import java.util.Optional;
 public final class ProblemException extends RuntimeException {
     private final ProblemType type;
     private final Map<String, Object> extensions = new LinkedHashMap<>();
+    private final Map<String, String> headers = new LinkedHashMap<>();
     private String logNote;
     private boolean reportedAtStart;
 
@@ -47,6 +48,12 @@ public final class ProblemException extends RuntimeException {
         return this;
     }
 
+    /** Adds a header to the answer (e.g. Retry-After). */
+    public ProblemException header(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
     /** What the log line adds to the detail, never sent to the client (e.g. the database's own error). */
     public ProblemException logNote(String note) {
         this.logNote = note;
@@ -72,6 +79,13 @@ public final class ProblemException extends RuntimeException {
 
     public ProblemType type() {
         return type;
+    }
+
+    /** The answer: the problem document with its status and headers. */
+    public Response toResponse(String instance) {
+        Response.ResponseBuilder answer = Response.fromResponse(toProblem(instance).toResponse());
+        headers.forEach(answer::header);
+        return answer.build();
     }
 
     public Problem toProblem(String instance) {

@@ -121,7 +121,7 @@ public class ProblemMappers {
         } else {
             LOG.debugf("%s: %d %s%s", path, e.type().status(), e.getMessage(), note);
         }
-        return e.toProblem(path).toResponse();
+        return e.toResponse(path);
     }
 
     private static boolean whileReadingTheRequest(Throwable e) {

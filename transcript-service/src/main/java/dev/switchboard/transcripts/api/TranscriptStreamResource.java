@@ -5,8 +5,10 @@ import dev.switchboard.kit.auth.RequiresScope;
 import dev.switchboard.kit.auth.Scopes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.kit.http.SseStream;
+import dev.switchboard.kit.http.StreamQuota;
 import dev.switchboard.kit.problem.Problem;
 import dev.switchboard.kit.problem.ProblemException;
+import dev.switchboard.transcripts.config.TranscriptsConfig;
 import dev.switchboard.transcripts.live.EndNotice;
 import dev.switchboard.transcripts.live.LiveHub;
 import dev.switchboard.transcripts.live.LiveStart;
@@ -51,9 +53,14 @@ public class TranscriptStreamResource {
     private final ObjectMapper json;
     private final CurrentCaller caller;
     private final Clock clock;
+    private final StreamQuota quota;
+    private final long heartbeatSeconds;
 
-    TranscriptStreamResource(TranscriptQueries transcripts, LiveHub hub, ObjectMapper json, CurrentCaller caller, Clock clock) {
+    TranscriptStreamResource(TranscriptQueries transcripts, LiveHub hub, ObjectMapper json, CurrentCaller caller, Clock clock,
+                             StreamQuota quota, TranscriptsConfig config) {
         this.caller = caller;
+        this.quota = quota;
+        this.heartbeatSeconds = Math.max(1, config.live().heartbeat().toSeconds());
         this.clock = clock;
         this.transcripts = transcripts;
         this.hub = hub;
@@ -75,6 +82,8 @@ public class TranscriptStreamResource {
                     + " that has ended it replays and ends at once.")
     @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
     @APIResponse(responseCode = "404", description = "No session known for this room", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "429", description = "The token already holds as many open streams as one caller may (switchboard.http.max-streams-per-caller, 20); Retry-After says when a dropped one is freed",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public void stream(@PathParam("room") String room,
                        @Parameter(description = "A session of this room other than its latest") @QueryParam("sessionId") String sessionId,
                        @Context SseEventSink sink, @Context Sse sse) throws SQLException {
@@ -83,9 +92,14 @@ public class TranscriptStreamResource {
         // Another tenant's session is answered as if it did not exist.
         Target target = target(name, id).filter(t -> caller.mayAccess(t.tenant())).orElseThrow(() -> ProblemException.sessionNotFound(id == null
                 ? "no session known for room '" + name + "'" : "no session " + id + " known for room '" + name + "'"));
+        StreamQuota.Place place = quota.take(caller.get(), heartbeatSeconds);
         TranscriptTail[] self = new TranscriptTail[1];
-        SseStream stream = new SseStream(sink, sse, caller.expiresAt(), clock, "the transcript of session " + target.sessionId(),
-                () -> hub.unsubscribe(target.sessionId(), target.room(), self[0]));
+        SseStream stream = new SseStream(sink, sse, caller.expiresAt(), clock, "the transcript of session " + target.sessionId(), () -> {
+            if (self[0] != null) {
+                hub.unsubscribe(target.sessionId(), target.room(), self[0]);
+            }
+            place.giveBack();
+        });
         TranscriptTail tail = new TranscriptTail(target.sessionId(), stream, json);
         self[0] = tail;
         // Subscribe before reading the database: whatever is committed after the read arrives live instead.
@@ -94,7 +108,9 @@ public class TranscriptStreamResource {
         try {
             stored = transcripts.segments(target.sessionId());
         } catch (SQLException | RuntimeException e) {
+            // Answered as a problem: the stream never started, so nothing of it may stay.
             hub.unsubscribe(target.sessionId(), target.room(), tail);
+            place.giveBack();
             throw e;
         }
         tail.replay(stored, subscription.recent(), target.ended() != null ? target.ended() : subscription.ended());

@@ -4,6 +4,7 @@ import dev.switchboard.events.EndReason;
 import dev.switchboard.events.SpeakerRole;
 import dev.switchboard.testing.KafkaTestResource;
 import dev.switchboard.testing.PostgresTestResource;
+import dev.switchboard.testing.auth.TestTokens;
 import dev.switchboard.transcripts.support.Api;
 import dev.switchboard.transcripts.support.Events.Call;
 import dev.switchboard.transcripts.support.Kafka;
@@ -25,6 +26,8 @@ import java.net.URL;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -134,6 +137,42 @@ class LiveTailTest {
             assertThat(stream.next(WAIT).name()).isEqualTo("replayed");
             assertThat(stream.next(WAIT).name()).isEqualTo("end");
             assertThat(stream.closedByServerWithin(WAIT)).isTrue();
+        }
+    }
+
+    @Test
+    void oneCallerMayHoldTwentyStreamsAndADroppedOneFreesItsPlace() throws Exception {
+        Call call = Call.start("live-quota");
+        Kafka.publish(call.started());
+        Kafka.publish(call.caller(0, "Hello.", 100, 800));
+        Api.awaitTranscript(call.room(), t -> t.getList("segments").size() == 1);
+        String subject = "tail-" + System.nanoTime();
+        String token = TestTokens.token().subject(subject).sign();
+        List<SseClient> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                SseClient client = new SseClient(stream(call.room()), token);
+                open.add(client);
+                assertThat(client.status()).as("stream %d", i + 1).isEqualTo(200);
+            }
+            try (SseClient refused = new SseClient(stream(call.room()), token)) {
+                assertThat(refused.status()).isEqualTo(429);
+                assertThat(refused.header("Retry-After")).as("the test's heartbeat").isEqualTo("2");
+                JsonPath problem = JsonPath.from(refused.body(WAIT));
+                assertThat(problem.getString("type")).isEqualTo("urn:switchboard:problem:too-many-streams");
+                assertThat(problem.getString("detail")).startsWith("this token already holds 20 open streams");
+            }
+            try (SseClient other = new SseClient(stream(call.room()), TestTokens.token().subject(subject + "-other").sign())) {
+                assertThat(other.status()).as("another caller").isEqualTo(200);
+            }
+            open.removeFirst().close();
+            Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> {
+                try (SseClient again = new SseClient(stream(call.room()), token)) {
+                    return again.status() == 200;
+                }
+            });
+        } finally {
+            open.forEach(SseClient::close);
         }
     }
 

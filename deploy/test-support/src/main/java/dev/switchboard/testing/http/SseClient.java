@@ -7,9 +7,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +25,7 @@ public final class SseClient implements AutoCloseable {
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final CountDownLatch ended = new CountDownLatch(1);
     private final Set<String> otherFields = ConcurrentHashMap.newKeySet();
+    private final List<String> lines = new CopyOnWriteArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
     private final HttpResponse<Stream<String>> response;
     private final Thread reader;
@@ -50,12 +53,28 @@ public final class SseClient implements AutoCloseable {
         return response.headers().firstValue("Content-Type").orElse("");
     }
 
+    /** A header of the answer ("" when there is none). */
+    public String header(String name) {
+        return response.headers().firstValue(name).orElse("");
+    }
+
+    /** The whole body of an answer that is not a stream (a problem), read until the server closes it. */
+    public String body(Duration timeout) throws InterruptedException {
+        closedByServerWithin(timeout);
+        StringBuilder body = new StringBuilder();
+        for (String line : lines) {
+            body.append(line).append('\n');
+        }
+        return body.toString();
+    }
+
     private void read() {
         String name = null;
         String id = null;
         StringBuilder data = new StringBuilder();
         try (Stream<String> lines = response.body()) {
             for (String line : (Iterable<String>) lines::iterator) {
+                this.lines.add(line);
                 if (line.isEmpty()) {
                     if (!data.isEmpty()) {
                         events.add(new Event(name == null ? "message" : name, id, data.toString(), System.nanoTime()));

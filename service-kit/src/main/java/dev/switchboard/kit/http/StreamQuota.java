@@ -1,0 +1,73 @@
+package dev.switchboard.kit.http;
+
+import dev.switchboard.kit.auth.Caller;
+import dev.switchboard.kit.problem.ProblemException;
+import dev.switchboard.kit.problem.ProblemType;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * How many Server-Sent Event streams one caller may hold open at once on this instance (the gateway's live stream, the
+ * transcript service's live tail): each holds a connection, a subscription and a timer for as long as it runs, so a
+ * caller with a valid token could otherwise open them until the service runs out. The caller is whoever the token
+ * names (tenant and subject), never an address.
+ */
+@ApplicationScoped
+public class StreamQuota {
+    public static final ProblemType TOO_MANY_STREAMS = ProblemType.named("too-many-streams", "Too many open streams", 429);
+
+    /** A place taken by one stream; giving it back more than once is harmless. */
+    @FunctionalInterface
+    public interface Place {
+        void giveBack();
+    }
+
+    private final int maxPerCaller;
+    private final Map<String, Integer> open = new ConcurrentHashMap<>();
+
+    StreamQuota(@ConfigProperty(name = "switchboard.http.max-streams-per-caller", defaultValue = "20") int maxPerCaller) {
+        if (maxPerCaller < 1) {
+            throw new IllegalArgumentException("switchboard.http.max-streams-per-caller must be at least 1, not " + maxPerCaller);
+        }
+        this.maxPerCaller = maxPerCaller;
+    }
+
+    /**
+     * Takes a place for one more stream of the caller, or refuses with a 429 problem.
+     *
+     * @param freedWithinSeconds how soon a stream a client dropped gives its place back (its keep-alive interval: a
+     *                           dropped connection is noticed at the next write), for Retry-After
+     */
+    public Place take(Caller caller, long freedWithinSeconds) {
+        String key = caller.tenant() + '\u0000' + caller.id();
+        boolean[] taken = {false};
+        open.compute(key, (k, count) -> {
+            int current = count == null ? 0 : count;
+            if (current >= maxPerCaller) {
+                return count;
+            }
+            taken[0] = true;
+            return current + 1;
+        });
+        if (!taken[0]) {
+            throw new ProblemException(TOO_MANY_STREAMS, "this token already holds " + maxPerCaller
+                    + " open streams, the most one caller may; close one (a dropped connection frees its place within "
+                    + freedWithinSeconds + " s)").header("Retry-After", Long.toString(Math.max(1, freedWithinSeconds)));
+        }
+        AtomicBoolean givenBack = new AtomicBoolean();
+        return () -> {
+            if (givenBack.compareAndSet(false, true)) {
+                open.computeIfPresent(key, (k, count) -> count <= 1 ? null : count - 1);
+            }
+        };
+    }
+
+    /** The streams the caller holds open now. */
+    public int openBy(Caller caller) {
+        return open.getOrDefault(caller.tenant() + '\u0000' + caller.id(), 0);
+    }
+}
