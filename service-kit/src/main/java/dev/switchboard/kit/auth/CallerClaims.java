@@ -51,14 +51,18 @@ public final class CallerClaims {
     }
 
     /**
-     * The tenant claim: absent, null or blank, the caller acts for {@value Caller#DEFAULT_TENANT}; a tenant name, for
-     * that tenant. Anything else refuses the token: reading an array or an object (a provider's multivalued attribute
-     * mapper) as "no tenant" would put the caller in the default tenant and show it that tenant's calls.
+     * The tenant claim: absent or null, the caller acts for {@value Caller#DEFAULT_TENANT}; a tenant name, for that
+     * tenant. Anything else refuses the token, an empty or blank text included: reading an array, an object (a
+     * provider's multivalued attribute mapper) or the empty text a mapper writes for a user without a tenant as "no
+     * tenant" would put the caller in the default tenant and show it that tenant's calls.
      */
     private String tenant(Object value) {
-        if (value == null || value == JsonValue.NULL || (value instanceof JsonString s && s.getString().isBlank())
-                || (value instanceof String s && s.isBlank())) {
+        if (value == null || value == JsonValue.NULL) {
             return Caller.DEFAULT_TENANT;
+        }
+        if ((value instanceof JsonString json && json.getString().isBlank()) || (value instanceof String text && text.isBlank())) {
+            throw new Unacceptable("the tenant claim (" + tenantClaim + ") is empty; leave it out to act for the tenant "
+                    + Caller.DEFAULT_TENANT);
         }
         String name = text(value).orElseThrow(() -> new Unacceptable("the tenant claim (" + tenantClaim
                 + ") must be one tenant name, not " + describe(value)));

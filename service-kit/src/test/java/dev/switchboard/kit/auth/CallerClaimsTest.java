@@ -66,7 +66,10 @@ class CallerClaimsTest {
         }
         assertThat(DEFAULTS.read(new Token(Map.of("sub", "u1", "tenant", "acme-eu.1_x"))).orElseThrow().tenant()).isEqualTo("acme-eu.1_x");
         assertThat(DEFAULTS.read(new Token(Map.of("sub", "u1", "tenant", 42))).orElseThrow().tenant()).as("a number is a name").isEqualTo("42");
-        assertThat(DEFAULTS.read(new Token(Map.of("sub", "u1", "tenant", "  "))).orElseThrow().tenant()).as("blank: none").isEqualTo("default");
+        for (String blank : List.of("", "  ")) {
+            assertThatThrownBy(() -> DEFAULTS.read(new Token(Map.of("sub", "u1", "tenant", blank)))).as("blank is not leaving it out")
+                    .isInstanceOf(CallerClaims.Unacceptable.class).hasMessage("the tenant claim (tenant) is empty; leave it out to act for the tenant default");
+        }
         assertThat(DEFAULTS.read(new Token(Map.of("sub", "u1", "tenant", JsonValue.NULL))).orElseThrow().tenant()).as("null: none").isEqualTo("default");
     }
 

@@ -33,6 +33,7 @@ public final class AuthAssertions {
         // Signed by the trusted key, but their claims cannot describe a caller:
         tokens.put("a tenant claim that is an array", TestTokens.token().tenant(null).claim(TestTokens.TENANT_CLAIM, List.of("acme")).sign());
         tokens.put("a tenant claim that is not a tenant name", TestTokens.token().tenant("ac%me/../x").sign());
+        tokens.put("an empty tenant claim", TestTokens.token().tenant("").sign());
         return tokens;
     }
 
