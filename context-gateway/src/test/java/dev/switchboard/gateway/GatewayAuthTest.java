@@ -140,6 +140,20 @@ class GatewayAuthTest {
     }
 
     @Test
+    void aMachineTokenWithoutSubjectActsAsItsClient() {
+        String room = Api.newRoom("machine");
+        Api.awaitSession(room, worker.startSession(room, "acme"), "LIVE");
+        String machine = TestTokens.token().subject(null).claim("azp", "billing-service").tenant("acme")
+                .scopes("calls:control", "calls:read").sign();
+        String commandId = post(as(machine), room, "say", Map.of("text", "from a machine")).then().statusCode(200)
+                .body("issuer.id", is("billing-service")).body("issuer.tenant", is("acme")).extract().path("commandId");
+        assertThat(worker.awaitCommand(commandId).value().getIssuer().getId()).isEqualTo("billing-service");
+        // A token that names nobody at all is still refused.
+        String nobody = TestTokens.token().subject(null).tenant("acme").scopes("calls:read").sign();
+        as(nobody).get("/v1/sessions").then().statusCode(401);
+    }
+
+    @Test
     void healthMetricsAndTheAsyncApiContractStayOpen() {
         given().filter(TestTokens.withoutToken()).get("/q/health/live").then().statusCode(200);
         given().filter(TestTokens.withoutToken()).get("/q/metrics").then().statusCode(200);
