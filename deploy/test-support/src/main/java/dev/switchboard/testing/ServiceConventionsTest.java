@@ -10,6 +10,7 @@ import dev.switchboard.testing.http.UnexpectedFailureResource;
 import io.restassured.RestAssured;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -270,6 +271,29 @@ public abstract class ServiceConventionsTest {
             assertThat(send(Requests.get(path(route), Map.of("X-Big", "b".repeat(30_000)))).status()).isEqualTo(431);
             assertQuiet(log);
         }
+    }
+
+    @Test
+    void aChunkedBodyBeyondTheLimitIsRefusedQuietly() {
+        api().firstWithJsonBody().ifPresentOrElse(route -> {
+            try (LogCapture log = LogCapture.start()) {
+                StringBuilder head = new StringBuilder(route.method() + " " + path(route) + " HTTP/1.1\r\nHost: localhost\r\n"
+                        + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n");
+                api().authorization().apply("{}").forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+                head.append("\r\n");
+                byte[] chunk = ("100000\r\n" + " ".repeat(0x100000) + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+                ByteArrayOutputStream request = new ByteArrayOutputStream();
+                request.writeBytes(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+                for (int i = 0; i < 11; i++) {
+                    request.writeBytes(chunk);
+                }
+                request.writeBytes("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                // RESTEasy's reader answers 413 itself as the body overflows, without a body, and closes the connection
+                // (or the client is still sending when it closes); the service must then not try to answer again.
+                assertThat(send(request.toByteArray()).status()).isIn(RawHttp.Answer.NO_ANSWER, 413);
+                assertQuiet(log);
+            }
+        }, () -> assertThat(api().routes()).as("a service without a JSON body").allMatch(r -> r.body() == ServiceApi.Body.NONE));
     }
 
     @Test

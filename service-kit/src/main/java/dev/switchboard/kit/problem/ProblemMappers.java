@@ -96,6 +96,14 @@ public class ProblemMappers {
         if (!whileReadingTheRequest(e)) {
             return unexpected(e, request);
         }
+        if (request.response().headWritten()) {
+            // The reader answered already: a body beyond quarkus.http.limits.max-body-size, sent in chunks (a declared
+            // one is refused by HttpEdge before it is read), is answered 413 and its connection closed as it overflows.
+            // Nothing more can be sent; no mapping tells RESTEasy to leave the response alone.
+            LOG.debugf("%s: the request body could not be read, already answered %d: %s", request.path(),
+                    request.response().getStatusCode(), rootMessage(e));
+            return null;
+        }
         return answer(ProblemException.invalid("the request body could not be read: " + rootMessage(e)), request);
     }
 
