@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  */
 public final class TokenMain {
     private static final Pattern TTL = Pattern.compile("(\\d+)\\s*(s|m|min|h|d)");
+    private static final Duration LONGEST_TTL = Duration.ofDays(365);
+    private static final int MAX_SUBJECT_LENGTH = 200;
     /**
      * A tenant name by the rule the agent worker gives every call's tenant (its Tenants, for room metadata and
      * configuration alike): 1 to 64 letters, digits, {@code . _ -}. A token for any other name would act for a tenant
@@ -51,6 +53,7 @@ public final class TokenMain {
     static Request parse(List<String> args) {
         String subject = "local-admin";
         String tenant = "default";
+        boolean tenantGiven = false;
         List<String> scopes = new ArrayList<>();
         Duration ttl = Duration.ofHours(12);
         for (int i = 0; i < args.size(); i++) {
@@ -60,8 +63,11 @@ public final class TokenMain {
             }
             String value = args.get(++i);
             switch (option) {
-                case "--subject" -> subject = nonBlank(option, value);
-                case "--tenant" -> tenant = tenant(value);
+                case "--subject" -> subject = subject(value);
+                case "--tenant" -> {
+                    tenant = tenant(value);
+                    tenantGiven = true;
+                }
                 case "--scope" -> {
                     // Left out, --scope means every scope; given empty, it must not mean the same.
                     nonBlank(option, value);
@@ -75,7 +81,15 @@ public final class TokenMain {
                 default -> throw new IllegalArgumentException(usage("unknown option: " + option));
             }
         }
-        return new Request(subject, tenant, scopes.isEmpty() ? LocalAuth.ALL_SCOPES : List.copyOf(scopes), ttl);
+        return new Request(subject, tenant, scopes.isEmpty() ? defaultScopes(tenantGiven) : List.copyOf(scopes), ttl);
+    }
+
+    /**
+     * Every scope for the stack's operator; for a token asked for a tenant, every scope but tenants:all, so that it
+     * sees and steers that tenant's calls only (--scope tenants:all makes an operator of another tenant on purpose).
+     */
+    private static List<String> defaultScopes(boolean forATenant) {
+        return forATenant ? LocalAuth.ALL_SCOPES.stream().filter(scope -> !scope.equals("tenants:all")).toList() : LocalAuth.ALL_SCOPES;
     }
 
     /**
@@ -120,7 +134,21 @@ public final class TokenMain {
         if (ttl.isZero()) {
             throw new IllegalArgumentException("--ttl must be longer than 0");
         }
+        if (ttl.compareTo(LONGEST_TTL) > 0) {
+            throw new IllegalArgumentException("--ttl is at most " + LONGEST_TTL.toDays() + "d: a token that outlives that is a password, "
+                    + "not a token (\"" + value + "\")");
+        }
         return ttl;
+    }
+
+    /** Who the token names: shown in audit records, transcripts and the console, so one printable line of text. */
+    private static String subject(String value) {
+        nonBlank("--subject", value);
+        if (value.length() > MAX_SUBJECT_LENGTH || value.codePoints().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("--subject takes up to " + MAX_SUBJECT_LENGTH
+                    + " characters without line breaks or other control characters");
+        }
+        return value;
     }
 
     private static String nonBlank(String option, String value) {

@@ -36,6 +36,22 @@ class TokenMainTest {
     }
 
     @Test
+    void aTenantsTokenIsConfinedToItsTenantUnlessTenantsAllIsAskedFor() {
+        assertThat(TokenMain.parse(List.of("--tenant", "acme")).scopes()).doesNotContain("tenants:all")
+                .containsExactlyElementsOf(LocalAuth.ALL_SCOPES.stream().filter(scope -> !scope.equals("tenants:all")).toList());
+        assertThat(TokenMain.parse(List.of("--tenant", "acme", "--scope", "tenants:all calls:read")).scopes())
+                .containsExactly("tenants:all", "calls:read");
+    }
+
+    @Test
+    void aSubjectIsOnePrintableLineAndATokenLivesAYearAtMost() {
+        assertThatThrownBy(() -> TokenMain.parse(List.of("--subject", "ev\nCaller: fake"))).hasMessageContaining("control characters");
+        assertThatThrownBy(() -> TokenMain.parse(List.of("--subject", "x".repeat(201)))).hasMessageContaining("up to 200");
+        assertThat(TokenMain.ttl("365d")).isEqualTo(Duration.ofDays(365));
+        assertThatThrownBy(() -> TokenMain.ttl("100000d")).hasMessageContaining("at most 365d");
+    }
+
+    @Test
     void optionsNarrowTheToken() {
         TokenMain.Request request = TokenMain.parse(List.of("--tenant", "acme", "--scope", "calls:read", "--scope",
                 "transcripts:read calls:control", "--subject", "crm", "--ttl", "30m"));
