@@ -21,10 +21,14 @@ import dev.switchboard.testing.TestProducer;
 import dev.switchboard.testing.auth.TestTokens;
 import dev.switchboard.testing.KafkaTestResource;
 import dev.switchboard.testing.auth.AuthAssertions;
+import dev.switchboard.testing.http.RawHttp;
+import dev.switchboard.testing.http.Requests;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -162,11 +166,35 @@ class SessionCommandsTest {
                 .then().statusCode(400).body("detail", containsString("digits"));
         given().contentType(ContentType.JSON).body(Map.of("digits", " - ")).post("/v1/sessions/{room}/dtmf", live.room())
                 .then().statusCode(400).body("detail", containsString("1 to 64 keys"));
+        given().contentType(ContentType.JSON).body(Map.of("digits", "1".repeat(1000))).post("/v1/sessions/{room}/dtmf", live.room())
+                .then().statusCode(400).body("detail", is("digits must hold 1 to 64 keys (spaces and dashes aside), not 1000"));
 
         String dtmf = post(live.room(), "dtmf", Map.of("digits", "1 2-3 w#")).statusCode(200).body("type", is("SendDtmf"))
                 .extract().path("commandId");
 
         assertThat(worker.awaitCommand(dtmf).value().getPayload()).isEqualTo(SendDtmf.newBuilder().setDigits("123w#").build());
+    }
+
+    @Test
+    void anIssuerLabelSentInUtf8IsKeptAsWritten() {
+        Live live = live("utf8-label");
+        String label = "Zoë ☎";
+        String body = "{\"text\": \"hi\"}";
+        // Requests writes the header's bytes in UTF-8, as clients that send more than ASCII do.
+        RawHttp.Answer answer = RawHttp.send(RestAssured.port, Requests.of("POST",
+                "/v1/sessions/" + live.room() + "/say", Map.of("Authorization", TestTokens.bearer(TestTokens.admin()),
+                        "Content-Type", "application/json", "X-Switchboard-Issuer", label), body), Duration.ofSeconds(10));
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(JsonPath.from(answer.body()).getString("issuer.displayName")).isEqualTo(label);
+    }
+
+    @Test
+    void textIsCountedInCharactersNotUtf16Units() {
+        Live live = live("emoji");
+        String emoji = "\uD83D\uDE00";
+        post(live.room(), "say", Map.of("text", emoji.repeat(4000))).statusCode(200);
+        given().contentType(ContentType.JSON).body(Map.of("text", emoji.repeat(4001))).post("/v1/sessions/{room}/say", live.room())
+                .then().statusCode(400).body("detail", is("text is 4001 characters long; at most 4000 are allowed"));
     }
 
     @Test

@@ -44,6 +44,11 @@ public class BoundedTextValidator implements ConstraintValidator<BoundedText, St
         return configuredMax;
     }
 
+    /** Characters as people count them: an emoji outside the Basic Multilingual Plane is one, not two UTF-16 units. */
+    private static int characters(String value) {
+        return value.codePointCount(0, value.length());
+    }
+
     @Override
     public boolean isValid(String value, ConstraintValidatorContext context) {
         String problem;
@@ -53,8 +58,8 @@ public class BoundedTextValidator implements ConstraintValidator<BoundedText, St
             problem = "must not be empty";
         } else if (value.isBlank()) {
             problem = "must not be blank";
-        } else if (value.length() > max()) {
-            problem = "is " + value.length() + " characters long; at most " + max() + " are allowed";
+        } else if (value.length() > max() && characters(value) > max()) {
+            problem = "is " + characters(value) + " characters long; at most " + max() + " are allowed";
         } else {
             problem = null;
         }

@@ -53,7 +53,7 @@ public class RequestParameters {
         if (header == null) {
             return null;
         }
-        String label = header.trim();
+        String label = Utf8Headers.decode(header).trim();
         if (label.isEmpty()) {
             throw ProblemException.invalid(ISSUER_HEADER + " must not be blank (leave it out to be labelled by the token)");
         }
