@@ -51,6 +51,7 @@ class ConsoleTest {
         assertThat(page.header("X-Frame-Options")).isEqualTo("DENY");
         assertThat(page.header("X-Content-Type-Options")).isEqualTo("nosniff");
         assertThat(page.header("Referrer-Policy")).isEqualTo("no-referrer");
+        assertThat(page.header("Cache-Control")).as("asked for again after an upgrade").isEqualTo("no-cache");
         // What the policy allows is all the page needs: no inline script or style of its own.
         assertThat(page.asString()).containsPattern("<script[^>]*\\ssrc=\"/console/bundle/").doesNotContainPattern("<script(?![^>]*\\ssrc=)")
                 .doesNotContain("<style").doesNotContain(" style=\"").doesNotContainPattern("\\son[a-z]+=\"");

@@ -54,6 +54,9 @@ public class ConsoleRoutes {
         ctx.response().putHeader("Content-Security-Policy", contentSecurityPolicy)
                 .putHeader("X-Frame-Options", "DENY")
                 .putHeader("Referrer-Policy", "no-referrer");
+        // The page names the bundle's files by their content hash, so they may be kept for good, but the page itself must
+        // be asked for again after an upgrade: the static handler would let browsers keep it a day.
+        ctx.addHeadersEndHandler(ignored -> ctx.response().headers().set(HttpHeaders.CACHE_CONTROL, "no-cache"));
     }
 
     static String policy(Optional<String> transcriptsOrigin) {
