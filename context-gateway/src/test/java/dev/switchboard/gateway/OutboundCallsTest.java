@@ -242,6 +242,63 @@ class OutboundCallsTest {
     }
 
     @Test
+    void aDialIntoARoomWhereAnotherTenantsSessionRunsIs409WithNothingOfThatSession() {
+        String acme = TestTokens.ofTenant("acme");
+        String globex = TestTokens.ofTenant("globex");
+        String room = Api.newRoom("taken");
+        String sessionId = worker.startSession(room, "acme");
+        Api.awaitSession(room, sessionId, "LIVE");
+
+        var refused = as(globex).contentType(ContentType.JSON).body(call("+15551230050", "room", room)).post("/v1/calls")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("type", is("urn:switchboard:problem:room-busy"))
+                .body("detail", is("room \"" + room + "\" is in use; dial into another room or leave room out")).extract();
+        assertThat(refused.asString()).doesNotContain(sessionId).doesNotContain("LIVE").doesNotContain("acme")
+                .doesNotContain("session");
+        // The session's own tenant is told what holds the room.
+        as(acme).contentType(ContentType.JSON).body(call("+15551230050", "room", room)).post("/v1/calls")
+                .then().statusCode(409).body("type", is("urn:switchboard:problem:room-busy"))
+                .body("detail", containsString("running session (" + sessionId + ", LIVE)"));
+    }
+
+    @Test
+    void aRoomWhereTheGatewayRemembersAnotherTenantsCallIsNotDialledAndThatCallStaysItsOwn() {
+        String acme = TestTokens.ofTenant("acme");
+        String globex = TestTokens.ofTenant("globex");
+        String room = Api.newRoom("remembered");
+        try (var probe = callControl()) {
+            String acmeDial = as(acme).contentType(ContentType.JSON).body(call("+15551230051", "room", room)).post("/v1/calls")
+                    .then().statusCode(202).extract().path("commandId");
+            probe.awaitRecord(r -> room.equals(r.key()), WAIT);
+
+            // While acme's call rings, globex is told the room is in use and nothing of the call.
+            var whileDialing = as(globex).contentType(ContentType.JSON).body(call("+15551230052", "room", room))
+                    .post("/v1/calls").then().statusCode(409).body("type", is("urn:switchboard:problem:room-busy")).extract();
+            assertThat(whileDialing.asString()).doesNotContain(acmeDial).doesNotContain("DIALING");
+
+            CallEvents.failed(room, acmeDial, "+15551230051", CallFailureReason.BUSY, 486, "Busy Here");
+            awaitCall(room, "state", "FAILED");
+
+            // Over, but still acme's for the retention: globex cannot take the room over.
+            var afterFailure = as(globex).contentType(ContentType.JSON).body(call("+15551230052", "room", room))
+                    .post("/v1/calls").then().statusCode(409).contentType("application/problem+json")
+                    .body("type", is("urn:switchboard:problem:room-busy"))
+                    .body("detail", is("room \"" + room + "\" is in use; dial into another room or leave room out")).extract();
+            assertThat(afterFailure.asString()).doesNotContain(acmeDial).doesNotContain("FAILED").doesNotContain("BUSY");
+            as(acme).get("/v1/calls/{room}", room).then().statusCode(200).body("state", is("FAILED"))
+                    .body("commandId", is(acmeDial)).body("failure.reason", is("BUSY"));
+            assertThat(probe.drain(Duration.ofMillis(500)).stream().filter(r -> room.equals(r.getRoom()))
+                    .filter(r -> !acmeDial.equals(r.getCommandId()))).as("nothing published for globex").isEmpty();
+
+            // acme may dial into its own room again once its call is over.
+            String redial = as(acme).contentType(ContentType.JSON).body(call("+15551230053", "room", room)).post("/v1/calls")
+                    .then().statusCode(202).body("state", is("DIALING")).extract().path("commandId");
+            assertThat(redial).isNotEqualTo(acmeDial);
+            as(acme).get("/v1/calls/{room}", room).then().statusCode(200).body("state", is("DIALING")).body("commandId", is(redial));
+        }
+    }
+
+    @Test
     void withoutATrunkInTheRequestOrTheConfigurationTheAnswerIs503SayingWhatToSetAndNothingIsPublished() {
         try (var probe = callControl()) {
             String room = Api.newRoom("no-trunk");

@@ -9,6 +9,7 @@ import dev.switchboard.gateway.commands.CommandStore;
 import dev.switchboard.gateway.commands.IdempotencyKeys;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.config.SipDefaults;
+import dev.switchboard.gateway.sessions.LiveSession;
 import dev.switchboard.gateway.sessions.LiveSessionRegistry;
 import dev.switchboard.kit.auth.Caller;
 import dev.switchboard.schemas.client.Commands;
@@ -82,6 +83,9 @@ public class CallDialer {
         String commandId = keyed != null ? keyed : Commands.newCommandId();
         String room = order.room() != null ? order.room() : generatedRoom(keyed);
         sessions.find(room).filter(s -> s.state().hasWorker()).ifPresent(s -> {
+            if (!order.tenant().equals(s.tenant())) {
+                throw roomInUse(room); // another tenant's session: nothing of it is told
+            }
             throw new CommandRefused(ROOM_BUSY, room, "room \"" + room + "\" has a running session (" + s.sessionId()
                     + ", " + s.state() + "); dial into another room or leave room out");
         });
@@ -89,8 +93,10 @@ public class CallDialer {
         CallControlRequest request = new Commands(order.issuer(), lifetime, clock)
                 .callControl(commandId, room, payload(order, trunk, from), lifetime, order.tenant());
         OutboundCall dialing = OutboundCall.dialing(room, commandId, order.to(), from, trunk, clock.instant(), order.tenant());
-        return switch (calls.register(dialing)) {
+        return switch (calls.register(dialing, this::tenantOf)) {
             case OutboundCalls.Registration.Known known -> awaitOutcome(known.call(), order.waitUpTo()); // a concurrent retry
+            case OutboundCalls.Registration.RoomBusy busy when !order.tenant().equals(tenantOf(busy.call())) ->
+                    throw roomInUse(room); // another tenant's call, over or not: nothing of it is told
             case OutboundCalls.Registration.RoomBusy busy -> throw new CommandRefused(ROOM_BUSY, room, "room \"" + room
                     + "\" already has a call (" + busy.call().state() + ", dial " + busy.call().commandId()
                     + "); dial into another room or leave room out");
@@ -101,6 +107,17 @@ public class CallDialer {
                         .chain(() -> awaitOutcome(registered.call(), order.waitUpTo()));
             }
         };
+    }
+
+    /** A room another tenant's call or session holds: said without anything of that call or session. */
+    private static CommandRefused roomInUse(String room) {
+        return new CommandRefused(ROOM_BUSY, room, "room \"" + room + "\" is in use; dial into another room or leave room out");
+    }
+
+    /** Whose call it is: the tenant that placed it, else its room's session's; "default" when neither is known. */
+    private String tenantOf(OutboundCall call) {
+        return Caller.tenantOrDefault(call.tenant() != null ? call.tenant()
+                : sessions.find(call.room()).map(LiveSession::tenant).orElse(null));
     }
 
     /**

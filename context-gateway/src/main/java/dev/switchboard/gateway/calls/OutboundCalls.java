@@ -9,6 +9,7 @@ import dev.switchboard.events.SessionEnded;
 import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.SessionStarted;
 import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.kit.auth.Caller;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -23,6 +24,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * The latest outbound call of every room: the dials this instance published, and what {@code switchboard.session-events}
@@ -43,7 +45,7 @@ public class OutboundCalls {
         record Known(OutboundCall call) implements Registration {
         }
 
-        /** The room already has a call that is not over. */
+        /** The room already has a call that is not over, or a call of another tenant (even one that is over). */
         record RoomBusy(OutboundCall call) implements Registration {
         }
     }
@@ -64,13 +66,21 @@ public class OutboundCalls {
         this.retention = retention;
     }
 
-    public synchronized Registration register(OutboundCall dialing) {
+    /**
+     * Registers a dial unless its commandId is known already or its room is taken. A room is taken while its call is not
+     * over, and for as long as the call of another tenant is remembered (over or not): a dial must not replace that
+     * tenant's record of its call, which stays visible to it for the retention.
+     *
+     * @param tenantOf whose a remembered call is (its own tenant, else its session's; "default" when neither is known)
+     */
+    public synchronized Registration register(OutboundCall dialing, Function<OutboundCall, String> tenantOf) {
         Optional<OutboundCall> known = findByCommand(dialing.commandId());
         if (known.isPresent()) {
             return new Registration.Known(known.get());
         }
         OutboundCall current = byRoom.get(dialing.room());
-        if (current != null && !current.isOver()) {
+        if (current != null && (!current.isOver()
+                || !Caller.tenantOrDefault(dialing.tenant()).equals(Caller.tenantOrDefault(tenantOf.apply(current))))) {
             return new Registration.RoomBusy(current);
         }
         put(dialing);
