@@ -3,6 +3,8 @@ package dev.switchboard.gateway;
 import dev.switchboard.events.AnsweredBy;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CallFailureReason;
+import dev.switchboard.events.CommandResult;
+import dev.switchboard.events.CommandStatus;
 import dev.switchboard.events.DialRequested;
 import dev.switchboard.events.EndReason;
 import dev.switchboard.events.FirstSpeaker;
@@ -14,6 +16,7 @@ import dev.switchboard.gateway.support.FakeWorker;
 import dev.switchboard.schemas.serde.CallControlRequestDeserializer;
 import dev.switchboard.schemas.topics.Topic;
 import dev.switchboard.testing.KafkaTestResource;
+import dev.switchboard.testing.TestProducer;
 import dev.switchboard.testing.TopicProbe;
 import dev.switchboard.testing.auth.AuthAssertions;
 import dev.switchboard.testing.auth.TestTokens;
@@ -197,6 +200,53 @@ class OutboundCallsTest {
             assertThat((String) answer.path("failure.reason")).isEqualTo("BUSY");
             assertThat((Integer) answer.path("failure.sipStatusCode")).isEqualTo(486);
         }
+    }
+
+    @Test
+    void aDialTheControllerDidNotCarryOutEndsFailedWithItsReasonAndAnswersTheWaitingRequest() throws Exception {
+        String room = Api.newRoom("refused");
+        String key = "dial-" + UUID.randomUUID();
+        String reason = "the request is for tenant 'default', but the session in room " + room + " belongs to another tenant";
+        try (var probe = callControl()) {
+            var response = CompletableFuture.supplyAsync(() -> given().header("Idempotency-Key", key).queryParam("wait", "10s")
+                    .contentType(ContentType.JSON).body(call("+15551230060", "room", room)).post("/v1/calls").then().extract());
+            String commandId = probe.awaitRecord(r -> room.equals(r.key()), WAIT).value().getCommandId();
+            assertThat(response).as("the request waits for the outcome").isNotDone();
+
+            dialResult(room, commandId, CommandStatus.REJECTED, reason);
+            var answer = response.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat((String) answer.path("state")).isEqualTo("FAILED");
+            assertThat((String) answer.path("failure.reason")).isEqualTo("REJECTED");
+            assertThat((String) answer.path("failure.detail")).isEqualTo(reason);
+            given().get("/v1/calls/{room}", room).then().statusCode(200).body("state", is("FAILED"))
+                    .body("failure.reason", is("REJECTED")).body("failure.detail", is(reason))
+                    .body("endedAt", org.hamcrest.Matchers.notNullValue());
+            Api.command(commandId).statusCode(200).body("status", is("REJECTED"));
+
+            // A retry with the key is answered with the failed call; nothing is dialled again.
+            given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(call("+15551230060", "room", room))
+                    .post("/v1/calls").then().statusCode(200).body("state", is("FAILED")).body("commandId", is(commandId));
+            assertThat(probe.drain(Duration.ofMillis(500)).stream().filter(r -> commandId.equals(r.getCommandId())))
+                    .as("DialRequested records of the dial").hasSize(1);
+        }
+
+        String expiring = Api.newRoom("expired");
+        try (var probe = callControl()) {
+            String commandId = given().queryParam("wait", "0").contentType(ContentType.JSON).body(call("+15551230061", "room", expiring))
+                    .post("/v1/calls").then().statusCode(202).extract().path("commandId");
+            probe.awaitRecord(r -> expiring.equals(r.key()), WAIT);
+            dialResult(expiring, commandId, CommandStatus.EXPIRED, "expired, not carried out");
+            awaitCall(expiring, "state", "FAILED");
+            given().get("/v1/calls/{room}", expiring).then().body("failure.reason", is("EXPIRED"))
+                    .body("failure.detail", is("expired, not carried out"));
+        }
+    }
+
+    /** The call controller's CommandResult for a dial, as it answers one it did not carry out. */
+    private static void dialResult(String room, String commandId, CommandStatus status, String reason) {
+        TestProducer.send(Topic.COMMAND_RESULTS, room, CommandResult.newBuilder().setCommandId(commandId).setRoom(room)
+                .setCommandType("DialRequested").setStatus(status).setReason(reason).setDecidedAt(FakeWorker.now()).build());
     }
 
     @Test

@@ -130,6 +130,19 @@ public class CallDialer {
             return Optional.empty();
         }
         String commandId = IdempotencyKeys.commandId(order.tenant(), key);
+        // The calls first: a dial's own CommandResult (a refusal of the call controller) is in the command store too.
+        Optional<OutboundCall> call = calls.findByCommand(commandId);
+        if (call.isPresent()) {
+            if (!order.tenant().equals(Caller.tenantOrDefault(call.get().tenant()))) {
+                // Another tenant's call: nothing of it is told, not even its room.
+                throw new CommandRefused(KEY_REUSED, order.room(), "Idempotency-Key \"" + key + "\" was already used; use a new key for a new call");
+            }
+            if (order.room() != null && !order.room().equals(call.get().room())) {
+                throw new CommandRefused(KEY_REUSED, order.room(), "Idempotency-Key \"" + key + "\" was already used for a call "
+                        + "into room \"" + call.get().room() + "\"; use a new key for a new call");
+            }
+            return call;
+        }
         commands.find(commandId).ifPresent(command -> {
             if (!order.tenant().equals(command.tenant())) {
                 // A command of another tenant's session under this tenant's key (an operator's, or another system's
@@ -140,17 +153,7 @@ public class CallDialer {
             throw new CommandRefused(KEY_REUSED, order.room(), "Idempotency-Key \"" + key + "\" was already used for a "
                     + command.type() + " command on room \"" + command.room() + "\"; use a new key for a new call");
         });
-        return calls.findByCommand(commandId).map(call -> {
-            if (!order.tenant().equals(Caller.tenantOrDefault(call.tenant()))) {
-                // Another tenant's call: nothing of it is told, not even its room.
-                throw new CommandRefused(KEY_REUSED, order.room(), "Idempotency-Key \"" + key + "\" was already used; use a new key for a new call");
-            }
-            if (order.room() != null && !order.room().equals(call.room())) {
-                throw new CommandRefused(KEY_REUSED, order.room(), "Idempotency-Key \"" + key + "\" was already used for a call "
-                        + "into room \"" + call.room() + "\"; use a new key for a new call");
-            }
-            return call;
-        });
+        return Optional.empty();
     }
 
     private Uni<DialReply> awaitOutcome(OutboundCall call, Duration wait) {

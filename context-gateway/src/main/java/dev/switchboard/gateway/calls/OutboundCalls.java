@@ -5,6 +5,8 @@ import dev.switchboard.events.CallAnswered;
 import dev.switchboard.events.CallDirection;
 import dev.switchboard.events.CallEnded;
 import dev.switchboard.events.CallFailed;
+import dev.switchboard.events.CommandResult;
+import dev.switchboard.events.CommandStatus;
 import dev.switchboard.events.SessionEnded;
 import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.SessionStarted;
@@ -17,11 +19,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -29,7 +33,8 @@ import java.util.function.Function;
 /**
  * The latest outbound call of every room: the dials this instance published, and what {@code switchboard.session-events}
  * says about any dial (CallAnswered, CallFailed, CallEnded, the agent's session, AnswerClassified), so a dial sent
- * over Kafka by another system shows up too once its outcome is known. Requests waiting for a dial's outcome wait
+ * over Kafka by another system shows up too once its outcome is known; and the CommandResult of a dial the call controller
+ * did not carry out (REJECTED, EXPIRED), which ends it FAILED. Requests waiting for a dial's outcome wait
  * here. Over calls stay for the sessions' retention, then are evicted.
  */
 @Singleton
@@ -49,6 +54,10 @@ public class OutboundCalls {
         record RoomBusy(OutboundCall call) implements Registration {
         }
     }
+
+    /** The statuses of a CommandResult that say a dial was not carried out: no call was placed. */
+    private static final Set<CommandStatus> NOT_CARRIED_OUT =
+            EnumSet.of(CommandStatus.REJECTED, CommandStatus.EXPIRED, CommandStatus.UNKNOWN_SESSION);
 
     private final Map<String, OutboundCall> byRoom = new HashMap<>();
     private final Map<String, String> roomByCommand = new HashMap<>();
@@ -152,6 +161,33 @@ public class OutboundCalls {
         }
         for (int i = 0; i < toComplete.size(); i++) {
             toComplete.get(i).complete(dialed.get(i)); // outside the lock: waiters resume in this thread
+        }
+    }
+
+    /**
+     * Applies a CommandResult: one for a dial that is still DIALING and says it was not carried out (REJECTED, e.g. by the
+     * call controller's tenant fence; EXPIRED; UNKNOWN_SESSION) ends the dial FAILED with the result's reason, and answers
+     * the requests waiting for it. No CallAnswered or CallFailed follows such a result. Other results, and results of
+     * dials this gateway does not know, change nothing.
+     */
+    public void commandResult(CommandResult result) {
+        if (!NOT_CARRIED_OUT.contains(result.getStatus()) || result.getCommandId() == null) {
+            return;
+        }
+        OutboundCall failed;
+        CompletableFuture<OutboundCall> waiter;
+        synchronized (this) {
+            Optional<OutboundCall> dialing = findByCommand(result.getCommandId()).filter(call -> call.state().isDialing());
+            if (dialing.isEmpty()) {
+                return;
+            }
+            Instant at = result.getDecidedAt() != null ? result.getDecidedAt() : clock.instant();
+            failed = dialing.get().failed(null, CallFailure.of(result), at);
+            put(failed);
+            waiter = waiters.remove(failed.commandId());
+        }
+        if (waiter != null) {
+            waiter.complete(failed); // outside the lock: waiters resume in this thread
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.kafka;
 
 import dev.switchboard.events.CommandResult;
+import dev.switchboard.gateway.calls.OutboundCalls;
 import dev.switchboard.gateway.commands.CommandStore;
 import dev.switchboard.kit.kafka.DeadLetters;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,11 +21,13 @@ public class CommandResultsListener {
     private static final Logger LOG = Logger.getLogger(CommandResultsListener.class);
 
     private final CommandStore commands;
+    private final OutboundCalls calls;
     private final CommandResultsProgress progress;
     private final DeadLetters deadLetters;
 
-    CommandResultsListener(CommandStore commands, CommandResultsProgress progress, DeadLetters deadLetters) {
+    CommandResultsListener(CommandStore commands, OutboundCalls calls, CommandResultsProgress progress, DeadLetters deadLetters) {
         this.commands = commands;
+        this.calls = calls;
         this.progress = progress;
         this.deadLetters = deadLetters;
     }
@@ -33,6 +36,7 @@ public class CommandResultsListener {
     public CompletionStage<Void> onResult(Message<CommandResult> message) {
         return progress.consume(message, deadLetters, result -> {
             commands.decide(result);
+            calls.commandResult(result); // a dial the call controller refused ends FAILED: no CallFailed follows
             LOG.debugf("room %s: %s %s -> %s", result.getRoom(), result.getCommandType(), result.getCommandId(), result.getStatus());
         });
     }
