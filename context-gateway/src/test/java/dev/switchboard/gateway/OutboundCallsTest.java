@@ -278,6 +278,32 @@ class OutboundCallsTest {
     }
 
     @Test
+    void anIdempotencyKeyReusedForAnotherCallIs409AndTheFirstCallIsNotChanged() {
+        String key = "dial-" + UUID.randomUUID();
+        try (var probe = callControl()) {
+            String room = given().header("Idempotency-Key", key).contentType(ContentType.JSON)
+                    .body(call("+15551230070", "metadata", Map.of("order", "42"))).post("/v1/calls")
+                    .then().statusCode(202).extract().path("room");
+            probe.awaitRecord(r -> room.equals(r.key()), WAIT);
+
+            given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(call("+15551230071", "metadata", Map.of("order", "42")))
+                    .post("/v1/calls").then().statusCode(409).contentType("application/problem+json")
+                    .body("type", is("urn:switchboard:problem:idempotency-key-reused"))
+                    .body("detail", containsString("already used for a different request"));
+            given().header("Idempotency-Key", key).contentType(ContentType.JSON)
+                    .body(call("+15551230070", "metadata", Map.of("order", "43"))).post("/v1/calls").then().statusCode(409);
+            // The same call again, the same room named and a tel: number, is a retry.
+            given().header("Idempotency-Key", key).contentType(ContentType.JSON)
+                    .body(call("tel:+15551230070", "room", room, "metadata", Map.of("order", "42"))).post("/v1/calls")
+                    .then().statusCode(202).body("room", is(room)).body("commandId", is(key));
+
+            assertThat(probe.drain(Duration.ofSeconds(1)).stream().filter(r -> key.equals(r.getCommandId())))
+                    .as("DialRequested records with the key").hasSize(1);
+            given().get("/v1/calls/{room}", room).then().statusCode(200).body("to", is("+15551230070"));
+        }
+    }
+
+    @Test
     void aRoomWithACallOrARunningSessionIsNotDialledAgain() {
         String room = Api.newRoom("busy-room");
         given().contentType(ContentType.JSON).body(call("+15551230006", "room", room)).post("/v1/calls").then().statusCode(202);

@@ -341,6 +341,37 @@ class SessionCommandsTest {
     }
 
     @Test
+    void anIdempotencyKeyReusedWithAnotherBodyIs409AndOnlyTheFirstRequestIsSent() {
+        Live live = live("key-body");
+        String key = "sk-" + UUID.randomUUID();
+        post(given().header("Idempotency-Key", key), live.room(), "say", Map.of("text", "first text"))
+                .statusCode(200).body("commandId", is(key)).body("status", is("APPLIED"));
+
+        post(given().header("Idempotency-Key", key), live.room(), "say", Map.of("text", "DIFFERENT text"))
+                .statusCode(409).contentType("application/problem+json")
+                .body("type", is("urn:switchboard:problem:idempotency-key-reused"))
+                .body("detail", containsString("already used for a different request"));
+        // The same request again, written differently (spacing, key order), is a retry: the first answer.
+        given().header("Idempotency-Key", key).contentType(ContentType.JSON).body("{ \"text\" :   \"first text\" }")
+                .post("/v1/sessions/{room}/say", live.room()).then().statusCode(200).body("commandId", is(key))
+                .body("status", is("APPLIED"));
+        // Defaults count as what they are: an explicit default is the same request as leaving it out.
+        String contextKey = "ck-" + UUID.randomUUID();
+        post(given().header("Idempotency-Key", contextKey), live.room(), "context", Map.of("role", "user", "text", "hello"))
+                .statusCode(200).body("status", is("APPLIED"));
+        post(given().header("Idempotency-Key", contextKey), live.room(), "context", Map.of("role", "user", "text", "hello", "respond", false))
+                .statusCode(200).body("commandId", is(contextKey));
+        post(given().header("Idempotency-Key", contextKey), live.room(), "context", Map.of("role", "system", "text", "hello"))
+                .statusCode(409).body("type", is("urn:switchboard:problem:idempotency-key-reused"));
+
+        String barrier = post(given().queryParam("wait", "0"), live.room(), "interrupt", null).statusCode(202).extract().path("commandId");
+        worker.awaitCommand(barrier);
+        assertThat(worker.received(live.room()).stream().filter(c -> c.getCommandId().equals(key)))
+                .singleElement().satisfies(c -> assertThat(((Say) c.getPayload()).getText()).isEqualTo("first text"));
+        assertThat(worker.received(live.room()).stream().filter(c -> c.getCommandId().equals(contextKey))).hasSize(1);
+    }
+
+    @Test
     void anIdempotencyKeyIsPerTenantSoTheSameKeyFromAnotherTenantIsACommandOfItsOwn() {
         String acme = TestTokens.ofTenant("acme");
         String globex = TestTokens.ofTenant("globex");

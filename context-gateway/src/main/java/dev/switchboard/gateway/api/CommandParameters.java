@@ -17,7 +17,8 @@ public class CommandParameters {
     @RestHeader(RequestParameters.IDEMPOTENCY_KEY_HEADER)
     @Parameter(description = "Per tenant: a retry with the same key from the same tenant does not create a second command, the same key "
             + "from another tenant is another command. Becomes the commandId: the key itself for the tenant default, "
-            + "TENANT:KEY for any other tenant (and for a default key with a colon)")
+            + "TENANT:KEY for any other tenant (and for a default key with a colon). A retry must be the same request: the key "
+            + "again with another body, room or command is 409 idempotency-key-reused")
     String idempotencyKey;
 
     @RestHeader(RequestParameters.ISSUER_HEADER)

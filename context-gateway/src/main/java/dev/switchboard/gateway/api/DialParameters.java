@@ -14,7 +14,8 @@ public class DialParameters {
     @RestHeader(RequestParameters.IDEMPOTENCY_KEY_HEADER)
     @Parameter(description = "Per tenant: a retry with the same key from the same tenant never rings the phone again, the same key "
             + "from another tenant is another call. Becomes the dial's commandId: the key itself for the tenant default, "
-            + "TENANT:KEY for any other tenant (and for a default key with a colon)")
+            + "TENANT:KEY for any other tenant (and for a default key with a colon). A retry must be the same request: the key "
+            + "again with another number, room or settings is 409 idempotency-key-reused")
     String idempotencyKey;
 
     @RestHeader(RequestParameters.ISSUER_HEADER)

@@ -7,6 +7,7 @@ import dev.switchboard.gateway.commands.CommandPublisher;
 import dev.switchboard.gateway.commands.CommandRefused;
 import dev.switchboard.gateway.commands.CommandStore;
 import dev.switchboard.gateway.commands.IdempotencyKeys;
+import dev.switchboard.gateway.commands.RequestFingerprint;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.config.SipDefaults;
 import dev.switchboard.gateway.sessions.LiveSession;
@@ -20,7 +21,9 @@ import org.jboss.logging.Logger;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import static dev.switchboard.gateway.commands.CommandRefused.Refusal.DIALING_NOT_CONFIGURED;
@@ -71,7 +74,8 @@ public class CallDialer {
     }
 
     private Uni<DialReply> place(DialOrder order) {
-        Optional<OutboundCall> earlier = earlier(order);
+        String fingerprint = fingerprint(order);
+        Optional<OutboundCall> earlier = earlier(order, fingerprint);
         if (earlier.isPresent()) {
             return awaitOutcome(earlier.get(), order.waitUpTo());
         }
@@ -92,9 +96,11 @@ public class CallDialer {
         String from = text(order.from()).or(sip::fromNumber).orElse(null);
         CallControlRequest request = new Commands(order.issuer(), lifetime, clock)
                 .callControl(commandId, room, payload(order, trunk, from), lifetime, order.tenant());
-        OutboundCall dialing = OutboundCall.dialing(room, commandId, order.to(), from, trunk, clock.instant(), order.tenant());
+        OutboundCall dialing = OutboundCall.dialing(room, commandId, order.to(), from, trunk, clock.instant(), order.tenant(),
+                fingerprint);
         return switch (calls.register(dialing, this::tenantOf)) {
-            case OutboundCalls.Registration.Known known -> awaitOutcome(known.call(), order.waitUpTo()); // a concurrent retry
+            case OutboundCalls.Registration.Known known -> // a concurrent retry
+                    awaitOutcome(sameRequest(known.call(), order, fingerprint), order.waitUpTo());
             case OutboundCalls.Registration.RoomBusy busy when !order.tenant().equals(tenantOf(busy.call())) ->
                     throw roomInUse(room); // another tenant's call, over or not: nothing of it is told
             case OutboundCalls.Registration.RoomBusy busy -> throw new CommandRefused(ROOM_BUSY, room, "room \"" + room
@@ -124,7 +130,7 @@ public class CallDialer {
      * The dial the caller's tenant already placed with this Idempotency-Key; a key the tenant used for something else is
      * refused. Another tenant's use of the same key is not looked at: its command has another id.
      */
-    private Optional<OutboundCall> earlier(DialOrder order) {
+    private Optional<OutboundCall> earlier(DialOrder order, String fingerprint) {
         String key = order.idempotencyKey();
         if (key == null) {
             return Optional.empty();
@@ -141,7 +147,7 @@ public class CallDialer {
                 throw new CommandRefused(KEY_REUSED, order.room(), "Idempotency-Key \"" + key + "\" was already used for a call "
                         + "into room \"" + call.get().room() + "\"; use a new key for a new call");
             }
-            return call;
+            return Optional.of(sameRequest(call.get(), order, fingerprint));
         }
         commands.find(commandId).ifPresent(command -> {
             if (!order.tenant().equals(command.tenant())) {
@@ -154,6 +160,36 @@ public class CallDialer {
                     + command.type() + " command on room \"" + command.room() + "\"; use a new key for a new call");
         });
         return Optional.empty();
+    }
+
+    /** The call a retry with its key gets, if it asks for the same call (number, caller id, trunk, agent, settings). */
+    private static OutboundCall sameRequest(OutboundCall earlier, DialOrder order, String fingerprint) {
+        if (RequestFingerprint.differs(earlier.fingerprint(), fingerprint)) {
+            throw new CommandRefused(KEY_REUSED, order.room(), "Idempotency-Key \"" + order.idempotencyKey() + "\" was already used "
+                    + "for a different request (a call with another number or other settings); a retry must send the same request, "
+                    + "use a new key for a new call");
+        }
+        return earlier;
+    }
+
+    /**
+     * What the dial asks for: the request's fields as the gateway read them, with the trunk and caller id it would use
+     * (naming the configured default is the same request as leaving it out). The room is compared on its own.
+     */
+    private String fingerprint(DialOrder order) {
+        Map<String, Object> fields = new TreeMap<>();
+        fields.put("to", order.to());
+        fields.put("from", text(order.from()).or(sip::fromNumber).orElse(null));
+        fields.put("trunkId", text(order.trunkId()).or(sip::outboundTrunk).orElse(null));
+        fields.put("agentName", order.agentName());
+        fields.put("instructions", order.instructions());
+        fields.put("metadata", order.metadata());
+        fields.put("ringingTimeout", order.ringingTimeout());
+        fields.put("maxDuration", order.maxDuration());
+        fields.put("machineDetection", order.machineDetection());
+        fields.put("voicemailMessage", order.voicemailMessage());
+        fields.put("firstSpeaker", order.firstSpeaker());
+        return RequestFingerprint.of(fields);
     }
 
     private Uni<DialReply> awaitOutcome(OutboundCall call, Duration wait) {

@@ -17,10 +17,13 @@ import java.util.Objects;
  * @param failure     set when FAILED
  * @param endReason   set when ENDED
  * @param tenant      whose call it is: the token's that placed it, or its session's; null until known (counts as 'default')
+ * @param fingerprint what the dial asked for ({@code RequestFingerprint}), for retries with its Idempotency-Key; null for a
+ *                    call known only from the session events
  */
 public record OutboundCall(String room, String commandId, CallState state, String to, String from, String trunkId,
                            String sessionId, AnsweredBy answeredBy, CallFailure failure, EndReason endReason,
-                           Instant requestedAt, Instant answeredAt, Instant endedAt, String tenant) {
+                           Instant requestedAt, Instant answeredAt, Instant endedAt, String tenant,
+                           String fingerprint) {
 
     public OutboundCall {
         Objects.requireNonNull(room, "room");
@@ -29,39 +32,42 @@ public record OutboundCall(String room, String commandId, CallState state, Strin
     }
 
     /** A dial this gateway is about to publish. */
-    public static OutboundCall dialing(String room, String commandId, String to, String from, String trunkId, Instant at, String tenant) {
-        return new OutboundCall(room, commandId, CallState.DIALING, to, from, trunkId, null, null, null, null, at, null, null, tenant);
+    public static OutboundCall dialing(String room, String commandId, String to, String from, String trunkId, Instant at, String tenant,
+                                       String fingerprint) {
+        return new OutboundCall(room, commandId, CallState.DIALING, to, from, trunkId, null, null, null, null, at, null, null, tenant,
+                fingerprint);
     }
 
     OutboundCall answered(String number, Instant at, AnsweredBy by) {
         return new OutboundCall(room, commandId, CallState.ANSWERED, orElse(to, number), from, trunkId, sessionId,
-                by == AnsweredBy.UNKNOWN ? answeredBy : by, null, null, requestedAt, at, null, tenant);
+                by == AnsweredBy.UNKNOWN ? answeredBy : by, null, null, requestedAt, at, null, tenant, fingerprint);
     }
 
     OutboundCall failed(String number, CallFailure why, Instant at) {
         return new OutboundCall(room, commandId, CallState.FAILED, orElse(to, number), from, trunkId, sessionId, answeredBy,
-                why, endReason, requestedAt, answeredAt, at, tenant);
+                why, endReason, requestedAt, answeredAt, at, tenant, fingerprint);
     }
 
     OutboundCall ended(EndReason reason, Instant at) {
         return new OutboundCall(room, commandId, CallState.ENDED, to, from, trunkId, sessionId, answeredBy, failure, reason,
-                requestedAt, answeredAt, at, tenant);
+                requestedAt, answeredAt, at, tenant, fingerprint);
     }
 
     /** A CallEnded seen while still dialing (a hang-up of the ringing room): kept until CallFailed decides. */
     OutboundCall endedWhileDialing(EndReason reason) {
         return new OutboundCall(room, commandId, state, to, from, trunkId, sessionId, answeredBy, failure, reason,
-                requestedAt, answeredAt, endedAt, tenant);
+                requestedAt, answeredAt, endedAt, tenant, fingerprint);
     }
 
     OutboundCall classified(AnsweredBy by) {
         return new OutboundCall(room, commandId, state, to, from, trunkId, sessionId, by, failure, endReason, requestedAt,
-                answeredAt, endedAt, tenant);
+                answeredAt, endedAt, tenant, fingerprint);
     }
 
     OutboundCall inSession(String session, String callee, String caller, String dialCommandId, String sessionTenant) {
         return new OutboundCall(room, orElse(commandId, dialCommandId), state, orElse(to, callee), orElse(from, caller), trunkId,
-                session, answeredBy, failure, endReason, requestedAt, answeredAt, endedAt, orElse(tenant, sessionTenant));
+                session, answeredBy, failure, endReason, requestedAt, answeredAt, endedAt, orElse(tenant, sessionTenant),
+                fingerprint);
     }
 
     /** Whether the call has its outcome (answered or failed). */

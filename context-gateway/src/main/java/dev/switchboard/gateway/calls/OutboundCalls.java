@@ -227,7 +227,7 @@ public class OutboundCalls {
         if (same) {
             return current;
         }
-        return new OutboundCall(room, dialCommandId, CallState.DIALING, number, null, null, null, null, null, null, at, null, null, null);
+        return new OutboundCall(room, dialCommandId, CallState.DIALING, number, null, null, null, null, null, null, at, null, null, null, null);
     }
 
     private OutboundCall sessionStarted(SessionEvent event, SessionStarted started) {
@@ -244,7 +244,7 @@ public class OutboundCalls {
         // The agent's session of a dial this gateway has not seen: its callee has joined, so it was answered.
         return new OutboundCall(event.getRoom(), dial, CallState.ANSWERED, started.getCalleeNumber(), started.getCallerNumber(),
                 started.getSipTrunkId(), event.getSessionId(), null, null, null, event.getOccurredAt(), event.getOccurredAt(), null,
-                started.getTenant());
+                started.getTenant(), null);
     }
 
     private Optional<OutboundCall> current(String room) {

@@ -57,7 +57,8 @@ public class CommandDispatcher {
     /** Publishes a session command to the worker that runs the room and waits for its CommandResult. */
     public Uni<CommandReply> submit(CommandOrder order) {
         return measured(order.type(), () -> {
-            Optional<TrackedCommand> earlier = earlier(order.idempotencyKey(), order.room(), order.type(), order.caller());
+            String fingerprint = RequestFingerprint.of(order.payload());
+            Optional<TrackedCommand> earlier = earlier(order.idempotencyKey(), order.room(), order.type(), fingerprint, order.caller());
             if (earlier.isPresent()) {
                 return awaitDecision(earlier.get(), order.waitUpTo());
             }
@@ -66,13 +67,14 @@ public class CommandDispatcher {
             // For the session's tenant: the token's, unless an operator (tenants:all) steers another tenant's call.
             SessionCommand command = commands(order.issuer())
                     .session(commandId(order.caller(), order.idempotencyKey()), order.room(), order.payload(), lifetime, session.tenant());
-            TrackedCommand candidate = TrackedCommand.issued(command, session.sessionId(), clock.instant());
+            TrackedCommand candidate = TrackedCommand.issued(command, session.sessionId(), clock.instant(), fingerprint);
             if (endsSession && session.state() == SessionState.ENDING) {
-                return alreadyEnded(candidate, session);
+                return alreadyEnded(candidate, session, order.idempotencyKey());
             }
             TrackedCommand tracked = store.trackIfAbsent(candidate);
             if (tracked != candidate) {
-                return awaitDecision(tracked, order.waitUpTo()); // a concurrent request with the same key published it
+                // A concurrent request with the same key published it.
+                return awaitDecision(sameRequest(tracked, order.idempotencyKey(), order.room(), order.type(), fingerprint), order.waitUpTo());
             }
             LOG.debugf("room %s: publishing %s %s", order.room(), order.type(), command.getCommandId());
             return publisher.publish(command, session.commandTopic())
@@ -87,7 +89,10 @@ public class CommandDispatcher {
      */
     public Uni<CommandReply> hangUpNow(HangupOrder order) {
         return measured(TrackedCommand.HANGUP_TYPE, () -> {
-            Optional<TrackedCommand> earlier = earlier(order.idempotencyKey(), order.room(), TrackedCommand.HANGUP_TYPE, order.caller());
+            // What an immediate hang-up asks for is its reason (the rest comes from the session).
+            String fingerprint = RequestFingerprint.of(order.reason());
+            Optional<TrackedCommand> earlier = earlier(order.idempotencyKey(), order.room(), TrackedCommand.HANGUP_TYPE, fingerprint,
+                    order.caller());
             if (earlier.isPresent()) {
                 return awaitDecision(earlier.get(), order.waitUpTo());
             }
@@ -102,13 +107,14 @@ public class CommandDispatcher {
             // For the call's tenant: the token's, unless an operator (tenants:all) hangs up another tenant's call.
             CallControlRequest request = commands(order.issuer())
                     .callControl(commandId(order.caller(), order.idempotencyKey()), order.room(), hangup, lifetime, session.tenant());
-            TrackedCommand candidate = TrackedCommand.issued(request, session.sessionId(), clock.instant());
+            TrackedCommand candidate = TrackedCommand.issued(request, session.sessionId(), clock.instant(), fingerprint);
             if (session.state() == SessionState.ENDING) {
-                return alreadyEnded(candidate, session);
+                return alreadyEnded(candidate, session, order.idempotencyKey());
             }
             TrackedCommand tracked = store.trackIfAbsent(candidate);
             if (tracked != candidate) {
-                return awaitDecision(tracked, order.waitUpTo());
+                return awaitDecision(sameRequest(tracked, order.idempotencyKey(), order.room(), TrackedCommand.HANGUP_TYPE, fingerprint),
+                        order.waitUpTo());
             }
             // The CallEnded event may have been applied between the check above and the tracking: look again now
             // that the waiter is registered, so the request cannot wait for an event that has passed.
@@ -141,11 +147,11 @@ public class CommandDispatcher {
     }
 
     /**
-     * The earlier command with this Idempotency-Key from the caller's tenant, if it is known and was for the same room
-     * and kind of command; a key the tenant dialled with is refused. Another tenant's use of the same key is not looked
-     * at: its command has another id.
+     * The earlier command with this Idempotency-Key from the caller's tenant, if it is known and was the same request (same
+     * room, kind of command and payload); a key the tenant dialled with is refused. Another tenant's use of the same key is
+     * not looked at: its command has another id.
      */
-    private Optional<TrackedCommand> earlier(String idempotencyKey, String room, String type, Caller caller) {
+    private Optional<TrackedCommand> earlier(String idempotencyKey, String room, String type, String fingerprint, Caller caller) {
         if (idempotencyKey == null) {
             return Optional.empty();
         }
@@ -162,17 +168,30 @@ public class CommandDispatcher {
                 throw new CommandRefused(KEY_REUSED, room, "Idempotency-Key \"" + idempotencyKey
                         + "\" is already in use; use a new key for a new command");
             }
-            if (!earlier.room().equals(room) || !earlier.type().equals(type)) {
-                throw new CommandRefused(KEY_REUSED, room, "Idempotency-Key \"" + idempotencyKey + "\" was already used for a "
-                        + earlier.type() + " command on room \"" + earlier.room() + "\"; use a new key for a new command");
-            }
-            return earlier;
+            return sameRequest(earlier, idempotencyKey, room, type, fingerprint);
         });
     }
 
+    /** The command a retry with this key gets: the earlier one, if it asked for the same (room, kind, payload). */
+    private static TrackedCommand sameRequest(TrackedCommand earlier, String idempotencyKey, String room, String type, String fingerprint) {
+        if (!earlier.room().equals(room) || !earlier.type().equals(type)) {
+            throw new CommandRefused(KEY_REUSED, room, "Idempotency-Key \"" + idempotencyKey + "\" was already used for a "
+                    + earlier.type() + " command on room \"" + earlier.room() + "\"; use a new key for a new command");
+        }
+        if (idempotencyKey != null && RequestFingerprint.differs(earlier.fingerprint(), fingerprint)) {
+            throw new CommandRefused(KEY_REUSED, room, "Idempotency-Key \"" + idempotencyKey + "\" was already used for a different "
+                    + "request (a " + earlier.type() + " command on room \"" + room + "\" with another body); a retry must send the same "
+                    + "request, use a new key for a new command");
+        }
+        return earlier;
+    }
+
     /** A hang-up of a call that has already ended: nothing to send, the answer is how it ended. */
-    private Uni<CommandReply> alreadyEnded(TrackedCommand candidate, LiveSession session) {
+    private Uni<CommandReply> alreadyEnded(TrackedCommand candidate, LiveSession session, String idempotencyKey) {
         TrackedCommand tracked = store.trackIfAbsent(candidate);
+        if (tracked != candidate) {
+            sameRequest(tracked, idempotencyKey, candidate.room(), candidate.type(), candidate.fingerprint());
+        }
         var end = session.callEnd();
         tracked.decide(Decision.callEnded(session.sessionId(), end,
                 "the call had already ended (" + end.reason() + ", " + end.method() + "); nothing was sent"));

@@ -28,10 +28,11 @@ public final class TrackedCommand {
     private final Instant issuedAt;
     private final Instant expiresAt;
     private final Instant trackedAt;
+    private final String fingerprint;
     private final CompletableFuture<Decision> decision = new CompletableFuture<>();
 
     private TrackedCommand(String commandId, String room, String sessionId, String type, Issuer issuer, String tenant,
-                           Instant issuedAt, Instant expiresAt, Instant trackedAt) {
+                           Instant issuedAt, Instant expiresAt, Instant trackedAt, String fingerprint) {
         this.commandId = commandId;
         this.room = room;
         this.sessionId = sessionId;
@@ -41,22 +42,33 @@ public final class TrackedCommand {
         this.issuedAt = issuedAt;
         this.expiresAt = expiresAt;
         this.trackedAt = trackedAt;
+        this.fingerprint = fingerprint;
     }
 
     public static TrackedCommand issued(SessionCommand command, String sessionId, Instant now) {
+        return issued(command, sessionId, now, null);
+    }
+
+    /** @param fingerprint what the request asked for ({@link RequestFingerprint}): a retry with its key must ask the same */
+    public static TrackedCommand issued(SessionCommand command, String sessionId, Instant now, String fingerprint) {
         return new TrackedCommand(command.getCommandId(), command.getRoom(), sessionId, typeOf(command.getPayload()),
-                command.getIssuer(), command.getTenant(), command.getIssuedAt(), command.getExpiresAt(), now);
+                command.getIssuer(), command.getTenant(), command.getIssuedAt(), command.getExpiresAt(), now, fingerprint);
     }
 
     public static TrackedCommand issued(CallControlRequest request, String sessionId, Instant now) {
-        return new TrackedCommand(request.getCommandId(), request.getRoom(), sessionId, typeOf(request.getPayload()),
-                request.getIssuer(), request.getTenant(), request.getIssuedAt(), request.getExpiresAt(), now);
+        return issued(request, sessionId, now, null);
     }
 
-    /** A command issued elsewhere, known only from its result. */
+    /** @param fingerprint what the request asked for ({@link RequestFingerprint}): a retry with its key must ask the same */
+    public static TrackedCommand issued(CallControlRequest request, String sessionId, Instant now, String fingerprint) {
+        return new TrackedCommand(request.getCommandId(), request.getRoom(), sessionId, typeOf(request.getPayload()),
+                request.getIssuer(), request.getTenant(), request.getIssuedAt(), request.getExpiresAt(), now, fingerprint);
+    }
+
+    /** A command issued elsewhere, known only from its result (what it asked for is not known). */
     public static TrackedCommand observed(CommandResult result, Instant now) {
         return new TrackedCommand(result.getCommandId(), result.getRoom(), result.getSessionId(), result.getCommandType(),
-                null, result.getTenant(), null, null, now);
+                null, result.getTenant(), null, null, now, null);
     }
 
     /** The payload's record name, which is also what CommandResult.commandType carries. */
@@ -113,6 +125,11 @@ public final class TrackedCommand {
 
     public Instant expiresAt() {
         return expiresAt;
+    }
+
+    /** What the request asked for ({@link RequestFingerprint}); null for a command known only from its result. */
+    public String fingerprint() {
+        return fingerprint;
     }
 
     Instant trackedAt() {
