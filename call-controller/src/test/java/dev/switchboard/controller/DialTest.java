@@ -3,6 +3,7 @@ package dev.switchboard.controller;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.controller.FakeLiveKitResource.InjectFakeLiveKit;
+import dev.switchboard.events.AuditRecord;
 import dev.switchboard.events.CallAnswered;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CallEnded;
@@ -13,6 +14,7 @@ import dev.switchboard.events.HangupMethod;
 import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.Transport;
 import dev.switchboard.schemas.client.Commands;
+import dev.switchboard.schemas.serde.AuditRecordDeserializer;
 import dev.switchboard.schemas.serde.SessionEventDeserializer;
 import dev.switchboard.schemas.topics.Topic;
 import dev.switchboard.testing.KafkaTestResource;
@@ -69,17 +71,24 @@ class DialTest {
     MeterRegistry metrics;
 
     private TopicProbe<SessionEvent> events;
+    private TopicProbe<AuditRecord> audit;
 
     @BeforeEach
     void openProbe() {
         livekit.reset();
         events = TopicProbe.fromNow(Topic.SESSION_EVENTS, new SessionEventDeserializer());
+        audit = TopicProbe.fromNow(Topic.AUDIT, new AuditRecordDeserializer());
     }
 
     @AfterEach
     void closeProbe() {
         livekit.reset(); // the fake is shared with the other test classes of this resource set
         events.close();
+        audit.close();
+    }
+
+    private AuditRecord awaitAudit(CallControlRequest request) {
+        return audit.await(a -> request.getCommandId().equals(a.getCommandId()), WAIT);
     }
 
     private SessionEvent awaitOutcome(String room) {
@@ -150,6 +159,7 @@ class DialTest {
         assertThat(livekit.findParticipant(room, "sip_+15550201")).hasValueSatisfying(p ->
                 assertThat(p.getAttributesMap()).containsEntry("sip.callStatus", "active"));
         assertThat(livekit.hasRoom(room)).isTrue();
+        assertThat(awaitAudit(request).getOutcome()).isEqualTo("DONE");
     }
 
     static Stream<Arguments> failures() {
@@ -188,6 +198,11 @@ class DialTest {
         assertThat(livekit.requestsFor(room)).extracting(RecordedRequest::method)
                 .containsExactly(LIST_PARTICIPANTS, CREATE_DISPATCH, CREATE_SIP_PARTICIPANT, DELETE_ROOM);
         assertThat(livekit.hasRoom(room)).isFalse();
+        // The trail says the dial failed and why, without the number dialled.
+        AuditRecord audited = awaitAudit(request);
+        assertThat(audited.getAction()).isEqualTo("DialRequested");
+        assertThat(audited.getOutcome()).isEqualTo("FAILED");
+        assertThat(audited.getDetail()).contains("SIP " + sipStatus + " " + phrase).doesNotContain(number);
     }
 
     @Test
@@ -337,5 +352,19 @@ class DialTest {
         assertThat(failed.getReason()).isEqualTo(CallFailureReason.FAILED);
         assertThat(failed.getDetail()).startsWith("expired at");
         assertThat(livekit.requestsFor(room)).isEmpty();
+    }
+
+    @Test
+    void aSipUriWithHeadersPublishedStraightToKafkaIsNeverDialled() {
+        String room = CallControlRequests.room("dial-uri-headers");
+        CallControlRequest request = request(room, dial("sip:bob@pbx.example.com?P-Asserted-Identity=sip:ceo@example.com").build());
+
+        TestProducer.send(Topic.CALL_CONTROL, room, request);
+
+        CallFailed failed = awaitFailure(room);
+        assertThat(failed.getReason()).isEqualTo(CallFailureReason.FAILED);
+        assertThat(failed.getDetail()).contains("?headers part").doesNotContain("ceo@example.com");
+        assertThat(livekit.requestsFor(room)).isEmpty();
+        assertThat(awaitAudit(request).getOutcome()).isEqualTo("FAILED");
     }
 }

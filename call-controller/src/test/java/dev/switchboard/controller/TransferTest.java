@@ -1,6 +1,7 @@
 package dev.switchboard.controller;
 
 import dev.switchboard.controller.FakeLiveKitResource.InjectFakeLiveKit;
+import dev.switchboard.events.AuditRecord;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CallEnded;
 import dev.switchboard.events.CommandResult;
@@ -9,6 +10,7 @@ import dev.switchboard.events.EndReason;
 import dev.switchboard.events.HangupMethod;
 import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.Transport;
+import dev.switchboard.schemas.serde.AuditRecordDeserializer;
 import dev.switchboard.schemas.serde.CommandResultDeserializer;
 import dev.switchboard.schemas.serde.SessionEventDeserializer;
 import dev.switchboard.schemas.topics.Topic;
@@ -52,12 +54,14 @@ class TransferTest {
 
     private TopicProbe<SessionEvent> events;
     private TopicProbe<CommandResult> results;
+    private TopicProbe<AuditRecord> audit;
 
     @BeforeEach
     void openProbes() {
         livekit.reset();
         events = TopicProbe.fromNow(Topic.SESSION_EVENTS, new SessionEventDeserializer());
         results = TopicProbe.fromNow(Topic.COMMAND_RESULTS, new CommandResultDeserializer());
+        audit = TopicProbe.fromNow(Topic.AUDIT, new AuditRecordDeserializer());
     }
 
     @AfterEach
@@ -65,6 +69,11 @@ class TransferTest {
         livekit.reset(); // the fake is shared with the other test classes of this resource set
         events.close();
         results.close();
+        audit.close();
+    }
+
+    private AuditRecord awaitAudit(CallControlRequest request) {
+        return audit.await(a -> request.getCommandId().equals(a.getCommandId()), WAIT);
     }
 
     private String callInProgress(String prefix) {
@@ -136,6 +145,9 @@ class TransferTest {
         assertThat(livekit.requests(TRANSFER_SIP_PARTICIPANT, room)).hasSize(1);
         assertThat(livekit.participants(room)).containsExactly("agent-worker-7", CALLER);
         assertThat(events.drain(Duration.ofMillis(300))).noneMatch(e -> room.equals(e.getRoom()) && e.getPayload() instanceof CallEnded);
+        AuditRecord audited = awaitAudit(request);
+        assertThat(audited.getOutcome()).isEqualTo("FAILED");
+        assertThat(audited.getDetail()).contains("SIP 486 Busy Here");
 
         // The call goes on: it can still be hung up.
         TestProducer.send(Topic.CALL_CONTROL, room, request(room, hangup(Transport.LIVEKIT).build()));
@@ -168,5 +180,19 @@ class TransferTest {
         assertThat(result.getStatus()).isEqualTo(CommandStatus.REJECTED);
         assertThat(result.getReason()).contains("no SIP participant");
         assertThat(livekit.requests(TRANSFER_SIP_PARTICIPANT, room)).isEmpty();
+    }
+
+    @Test
+    void aDestinationWithSipHeadersIsRefusedBeforeAnythingIsAskedOfLiveKit() {
+        String room = callInProgress("transfer-uri-headers");
+        CallControlRequest request = request(room, transfer("sip:billing@pbx.example.com?Subject=urgent").build());
+
+        TestProducer.send(Topic.CALL_CONTROL, room, request);
+
+        CommandResult result = awaitResult(request);
+        assertThat(result.getStatus()).isEqualTo(CommandStatus.REJECTED);
+        assertThat(result.getReason()).contains("?headers part");
+        assertThat(livekit.requestsFor(room)).isEmpty();
+        assertThat(awaitAudit(request).getOutcome()).isEqualTo("FAILED");
     }
 }

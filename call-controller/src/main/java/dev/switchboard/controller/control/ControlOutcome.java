@@ -3,8 +3,15 @@ package dev.switchboard.controller.control;
 /** What became of one call-control request; the Kafka listener turns it into an ack or a dead letter. */
 public sealed interface ControlOutcome {
 
-    /** Carried out (or failed in a way the requester was told about): its event is on Kafka. {@code summary} is for logs. */
+    /** Carried out: its event is on Kafka. {@code summary} is for logs and the audit record. */
     record Done(String summary) implements ControlOutcome {
+    }
+
+    /**
+     * Tried and not achieved (a dial nobody answered, a transfer the far end refused), and the requester was told on
+     * Kafka: acknowledged like {@link Done}, but audited {@code FAILED} with {@code reason}.
+     */
+    record Failed(String reason) implements ControlOutcome {
     }
 
     /** Nothing to do: a repeated command id, or a call already ended. Acknowledged, nothing published. */

@@ -43,6 +43,10 @@ public class DialPlanner {
         if (number == null) {
             return new Result.Unplaceable("the dial has no phone number");
         }
+        Optional<String> unusable = CallDestinations.problem(number);
+        if (unusable.isPresent()) {
+            return new Result.Unplaceable("the dial's phone number " + unusable.get() + "; not dialled");
+        }
         Optional<String> trunk = text(dial.getSipTrunkId()).or(sip::outboundTrunk);
         if (trunk.isEmpty()) {
             return new Result.Unplaceable("no SIP trunk: the dial names none and SWITCHBOARD_SIP_OUTBOUND_TRUNK is not set");

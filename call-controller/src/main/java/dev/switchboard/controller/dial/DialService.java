@@ -10,6 +10,7 @@ import dev.switchboard.controller.hangup.RetryingCaller;
 import dev.switchboard.controller.livekit.LiveKitClients;
 import dev.switchboard.controller.support.ExpiringMap;
 import dev.switchboard.events.CallControlRequest;
+import dev.switchboard.events.CallFailed;
 import dev.switchboard.events.CallFailureReason;
 import dev.switchboard.events.DialRequested;
 import dev.switchboard.events.SessionEvent;
@@ -70,7 +71,7 @@ public class DialService {
             Optional<SessionEvent> outcome = unpublished.get(commandId);
             if (outcome.isPresent()) {
                 LOG.infof("room %s: dial %s delivered again, publishing its outcome", request.getRoom(), commandId);
-                return publish(request, outcome.get()) ? new ControlOutcome.Done("outcome published late")
+                return publish(request, outcome.get()) ? publishedLate(outcome.get())
                         : new ControlOutcome.Refused("the dial's outcome still could not be published");
             }
             LOG.infof("room %s: dial %s was already handled, ignored", request.getRoom(), commandId);
@@ -118,6 +119,12 @@ public class DialService {
         };
     }
 
+    private static ControlOutcome publishedLate(SessionEvent outcome) {
+        return outcome.getPayload() instanceof CallFailed failed
+                ? new ControlOutcome.Failed("outcome published late: " + failed.getReason() + ", " + failed.getDetail())
+                : new ControlOutcome.Done("outcome published late");
+    }
+
     private ControlOutcome answered(CallControlRequest request, DialRequested dial, String identity, String sipCallId) {
         SessionEvent event = events.callAnswered(request, identity, dial.getPhoneNumber(), sipCallId);
         if (!publish(request, event)) {
@@ -144,7 +151,7 @@ public class DialService {
         } else {
             LOG.infof("room %s: dial %s not connected, %s (%s)", request.getRoom(), request.getCommandId(), failure.reason(), failure.sipSummary());
         }
-        return new ControlOutcome.Done(failure.reason().name());
+        return new ControlOutcome.Failed(failure.sipSummary() + ": " + failure.detail());
     }
 
     private boolean publish(CallControlRequest request, SessionEvent event) {

@@ -79,6 +79,7 @@ public class CallControlListener {
                     }
                     return switch (outcome) {
                         case ControlOutcome.Done done -> message.ack();
+                        case ControlOutcome.Failed failed -> message.ack();
                         case ControlOutcome.Skipped skipped -> message.ack();
                         case ControlOutcome.Refused refused -> deadLetters.reject(message, Poison.invalid(new CallControlRefused(refused.reason())));
                     };
@@ -102,6 +103,10 @@ public class CallControlListener {
             case ControlOutcome.Done done -> {
                 result = AuditRecords.DONE;
                 detail = done.summary();
+            }
+            case ControlOutcome.Failed failed -> {
+                result = AuditRecords.FAILED;
+                detail = failed.reason();
             }
             case ControlOutcome.Skipped skipped -> {
                 result = "SKIPPED";

@@ -1,6 +1,7 @@
 package dev.switchboard.controller.transfer;
 
 import dev.switchboard.controller.control.ControlOutcome;
+import dev.switchboard.controller.dial.CallDestinations;
 import dev.switchboard.controller.dial.CallFailure;
 import dev.switchboard.controller.dial.SipSettings;
 import dev.switchboard.controller.events.CommandResultPublisher;
@@ -14,6 +15,7 @@ import dev.switchboard.controller.hangup.RetryingCaller;
 import dev.switchboard.controller.livekit.LiveKitClients;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CommandResult;
+import dev.switchboard.events.CommandStatus;
 import dev.switchboard.events.HangupMethod;
 import dev.switchboard.events.TransferRequested;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -78,6 +80,10 @@ public class TransferService {
         if (transferer.isEmpty()) {
             return answer(request, results.rejected(request, NOT_CONFIGURED), "failed");
         }
+        Optional<String> unusable = CallDestinations.problem(transfer.getTransferTo());
+        if (unusable.isPresent()) {
+            return answer(request, results.rejected(request, "the transfer destination " + unusable.get()), "failed");
+        }
         var ended = ledger.ended(room, null);
         if (ended.isPresent()) {
             return answer(request, results.rejected(request, "the call already ended (" + ended.get().method() + ")"), "failed");
@@ -141,7 +147,9 @@ public class TransferService {
         if (result.getReason() != null) {
             LOG.infof("room %s: transfer %s %s: %s", request.getRoom(), request.getCommandId(), result.getStatus(), result.getReason());
         }
-        return new ControlOutcome.Done(outcome);
+        // The requester was told either way; the audit trail tells a transfer carried out from one that was not.
+        return result.getStatus() == CommandStatus.APPLIED ? new ControlOutcome.Done(outcome)
+                : new ControlOutcome.Failed(result.getStatus() + (result.getReason() == null ? "" : ": " + result.getReason()));
     }
 
     private void count(String outcome) {
