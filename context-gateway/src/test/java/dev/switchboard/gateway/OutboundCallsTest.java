@@ -397,6 +397,7 @@ class OutboundCallsTest {
                 new Bad(call("5551234567"), "to must be an E.164 number"),
                 new Bad(call("+0123"), "to must be an E.164 number"),
                 new Bad(call("mailto:bob@example.com"), "to must be an E.164 number"),
+                new Bad(call("sip:bob@pbx.example.com?P-Asserted-Identity=%3Csip:ceo@example.com%3E"), "or a sip: URI without ?headers"),
                 new Bad(call("+15551230010", "from", "bob"), "from must be an E.164 number"),
                 new Bad(call("+15551230010", "room", "a room"), "room must be"),
                 new Bad(call("+15551230010", "machineDetection", "maybe"), "machineDetection"),

@@ -147,6 +147,9 @@ class SessionCommandsTest {
                 .body(Map.of("to", "tel:+15550199")).post("/v1/sessions/{room}/transfer", live.room()));
         given().contentType(ContentType.JSON).body(Map.of("to", "15550199")).post("/v1/sessions/{room}/transfer", live.room())
                 .then().statusCode(400).body("detail", containsString("to"));
+        given().contentType(ContentType.JSON).body(Map.of("to", "sip:billing@pbx.example.com?Subject=urgent"))
+                .post("/v1/sessions/{room}/transfer", live.room())
+                .then().statusCode(400).body("detail", containsString("without ?headers"));
 
         String transfer = post(live.room(), "transfer", Map.of("to", "+15550199", "announcement", "Connecting you to billing."))
                 .statusCode(200).body("type", is("TransferCall")).extract().path("commandId");
