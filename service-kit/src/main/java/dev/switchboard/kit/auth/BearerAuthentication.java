@@ -1,6 +1,7 @@
 package dev.switchboard.kit.auth;
 
 import dev.switchboard.kit.http.RouteTemplates;
+import dev.switchboard.kit.problem.ProblemException;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import io.vertx.core.http.HttpServerRequest;
@@ -20,6 +21,7 @@ import org.jose4j.jwt.consumer.InvalidJwtException;
 import java.lang.reflect.Method;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -66,6 +68,12 @@ public class BearerAuthentication {
             return null;
         }
         String path = request.path();
+        List<String> authorizations = headers.getRequestHeader(HttpHeaders.AUTHORIZATION);
+        if (authorizations != null && authorizations.size() > 1) {
+            // Which one would be meant is a guess (a proxy adding its own, a client sending two): RFC 6750's invalid_request.
+            return ProblemException.invalid("the Authorization header is given " + authorizations.size()
+                    + " times; send one bearer token").toResponse(path);
+        }
         String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             LOG.debugf("%s %s refused: no bearer token", request.method(), path);

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The authentication matrix of one endpoint: every kind of unusable token is a 401 problem with an RFC 6750
- * challenge, a token without the endpoint's scope is a 403 problem naming it. The call gets a request that already
+ * challenge, two Authorization headers a 400 problem, a token without the endpoint's scope is a 403 problem naming it. The call gets a request that already
  * carries the token under test and only adds the method, path and body.
  */
 public final class AuthAssertions {
@@ -56,6 +56,12 @@ public final class AuthAssertions {
                 assertThat(challenge).as(as).contains("error=\"invalid_token\"");
             }
         });
+        // Two tokens, each good on its own: which one is meant is a guess, so neither is taken.
+        Response twice = call.apply(RestAssured.given().filter(TestTokens.withTokens(TestTokens.token().sign(), TestTokens.token().sign())));
+        String as = what + " with two Authorization headers: " + twice.asString();
+        assertThat(twice.statusCode()).as(as).isEqualTo(400);
+        assertThat(twice.contentType()).as(as).startsWith("application/problem+json");
+        assertThat(twice.jsonPath().getString("detail")).as(as).contains("Authorization header is given 2 times");
     }
 
     /** A token with every scope but this one gets 403 problem+json naming the scope. */

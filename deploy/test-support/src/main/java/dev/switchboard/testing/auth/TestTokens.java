@@ -78,6 +78,17 @@ public final class TestTokens {
         };
     }
 
+    /** A RestAssured filter that sends each given token in an Authorization header of its own, instead of the default one. */
+    public static Filter withTokens(String... tokens) {
+        return (request, response, context) -> {
+            request.removeHeader("Authorization");
+            for (String token : tokens) {
+                request.header("Authorization", bearer(token));
+            }
+            return context.next(request, response);
+        };
+    }
+
     public static final class Builder {
         private String subject = "test-admin";
         private String tenant = "default";
