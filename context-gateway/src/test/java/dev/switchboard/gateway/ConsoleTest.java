@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
@@ -58,6 +59,16 @@ class ConsoleTest {
 
         given().filter(TestTokens.withoutToken()).config(RestAssured.config().redirect(RedirectConfig.redirectConfig().followRedirects(false)))
                 .get("/console").then().statusCode(302).header("Location", endsWith("/console/"));
+    }
+
+    @Test
+    void thePagesAreOnlyRead() {
+        for (String path : new String[] {"/console/", "/console", "/console.html"}) {
+            given().filter(TestTokens.withoutToken()).body("x").post(path).then().statusCode(405)
+                    .contentType("application/problem+json").header("Allow", "GET, HEAD").body("detail", containsString("use GET"));
+        }
+        given().filter(TestTokens.withoutToken()).delete("/console/").then().statusCode(405);
+        given().filter(TestTokens.withoutToken()).head("/console/").then().statusCode(200);
     }
 
     @Test

@@ -1,6 +1,11 @@
 package dev.switchboard.gateway.console;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.kit.problem.Problem;
+import dev.switchboard.kit.problem.ProblemType;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,14 +29,25 @@ public class ConsoleRoutes {
     static final String PAGE = "/console.html";
 
     private final String contentSecurityPolicy;
+    private final ObjectMapper json;
 
-    ConsoleRoutes(@ConfigProperty(name = "switchboard.console.transcripts-url") Optional<String> transcriptsUrl) {
+    ConsoleRoutes(@ConfigProperty(name = "switchboard.console.transcripts-url") Optional<String> transcriptsUrl, ObjectMapper json) {
         this.contentSecurityPolicy = policy(transcriptsUrl.map(String::strip).filter(url -> !url.isEmpty()).map(ConsoleRoutes::origin));
+        this.json = json;
     }
 
     void install(@Observes Router router) {
+        // Static files are only read: another method is told so, as the APIs do, instead of a 404 for a page that exists.
+        router.routeWithRegex("/console(/.*)?|/console\\.html").handler(ctx -> {
+            HttpMethod method = ctx.request().method();
+            if (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS) { // OPTIONS: CORS
+                ctx.next();
+            } else {
+                methodNotAllowed(ctx);
+            }
+        });
         // Vert.x matches "/console" with and without the trailing slash: one route tells them apart.
-        router.get("/console").handler(ctx -> {
+        router.route("/console").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> {
             if (ctx.request().path().endsWith("/")) {
                 protect(ctx);
                 ctx.reroute(PAGE);
@@ -39,7 +55,7 @@ public class ConsoleRoutes {
                 ctx.redirect("/console/");
             }
         });
-        router.get(PAGE).handler(ctx -> {
+        router.route(PAGE).method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> {
             protect(ctx);
             ctx.next();
         });
@@ -48,6 +64,21 @@ public class ConsoleRoutes {
             ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
             ctx.next();
         });
+    }
+
+    private void methodNotAllowed(RoutingContext ctx) {
+        Problem problem = Problem.of(ProblemType.of(405), "the console's pages are only read: use GET, not " + ctx.request().method(),
+                ctx.request().path());
+        String body;
+        try {
+            body = json.writeValueAsString(problem);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a problem document cannot be written", e);
+        }
+        ctx.response().setStatusCode(405)
+                .putHeader(HttpHeaders.ALLOW, "GET, HEAD")
+                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .end(body);
     }
 
     private void protect(RoutingContext ctx) {
