@@ -3,13 +3,26 @@
 
 const TOKEN_KEY = 'switchboard.console.token';
 
-/** Takes a token from "#token=..." once: kept in session storage, and the fragment cleared from the address. */
-export function takeTokenFromFragment() {
+/** Reads a token from "#token=..." and clears the fragment from the address at once; null when there is none. */
+export function tokenFromFragment() {
   const match = /^#token=([^&]+)/.exec(location.hash);
-  if (!match) return false;
-  sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(match[1]));
+  if (!match) return null;
   history.replaceState(null, '', `${location.pathname}${location.search}#/live`);
-  return true;
+  return decodeURIComponent(match[1]).trim();
+}
+
+/**
+ * Who a token says it is, to ask a person about it: read without checking the signature, so it decides nothing (the
+ * APIs do). "someone" when it cannot be read.
+ */
+export function claimedSubject(value) {
+  try {
+    const payload = value.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    const claims = JSON.parse(atob(payload.padEnd(payload.length + (4 - payload.length % 4) % 4, '=')));
+    return String(claims.sub ?? claims.azp ?? claims.client_id ?? 'someone');
+  } catch {
+    return 'someone';
+  }
 }
 
 export const token = () => sessionStorage.getItem(TOKEN_KEY);

@@ -1,6 +1,6 @@
 // The console: a hash router over four pages, behind a sign-in with a bearer token.
 import {h, fill, field} from './dom.js';
-import {ApiError, consoleConfig, forgetToken, may, resetConfig, setToken, takeTokenFromFragment, token} from './api.js';
+import {ApiError, claimedSubject, consoleConfig, forgetToken, may, resetConfig, setToken, token, tokenFromFragment} from './api.js';
 import {livePage} from './live.js';
 import {callPage} from './call.js';
 import {historyPage, storedCallPage} from './history.js';
@@ -79,13 +79,48 @@ async function route() {
   leave ??= () => {};
 }
 
+/**
+ * A sign-in link ("#token=...") signs the tab in. One that would replace the token the tab already holds is asked
+ * about first: anyone can send a link, and a console quietly signed in as someone else would have the operator steer
+ * (or read, or place) calls in that someone's name.
+ */
+function arrive() {
+  const offered = tokenFromFragment();
+  const current = token();
+  if (offered && current && offered !== current) {
+    confirmSwitch(offered);
+    return;
+  }
+  if (offered) {
+    setToken(offered);
+    resetConfig();
+  }
+  route();
+}
+
+function confirmSwitch(offered) {
+  leave();
+  leave = () => {};
+  const who = document.getElementById('who').textContent;
+  const stay = h('button', {type: 'button', class: 'link', onclick: () => route()}, who ? `Stay signed in as ${who}` : 'Stay signed in');
+  fill(main, h('section', {class: 'panel narrow'},
+    h('h1', {}, 'Switch token?'),
+    h('p', {}, `The link you opened signs this tab in as ${claimedSubject(offered)}`,
+      who ? `, in place of ${who}.` : ', in place of the token it holds.'),
+    h('p', {}, 'Switch only if you asked for this link: what you do next is done in that token\'s name.'),
+    h('div', {class: 'actions'},
+      h('button', {type: 'button', onclick: () => {
+        setToken(offered);
+        resetConfig();
+        route();
+      }}, 'Switch'),
+      stay)));
+  stay.focus();
+}
+
 document.getElementById('sign-out').addEventListener('click', () => {
   history.replaceState(null, '', `${location.pathname}#/live`);
   signIn();
 });
-window.addEventListener('hashchange', () => {
-  if (takeTokenFromFragment()) resetConfig();
-  route();
-});
-takeTokenFromFragment();
-route();
+window.addEventListener('hashchange', arrive);
+arrive();

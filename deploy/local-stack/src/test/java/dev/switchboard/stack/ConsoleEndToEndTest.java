@@ -77,6 +77,51 @@ class ConsoleEndToEndTest {
         return packaged.bearer().substring("Bearer ".length());
     }
 
+    private static String heldToken() {
+        return browser.getCurrentUrl().startsWith(gateway()) ? (String) script("return sessionStorage.getItem('switchboard.console.token')") : null;
+    }
+
+    /** Opens the sign-in link of the token; a tab that holds another token asks before it switches, and is told to. */
+    private static void signInByLink(String token) {
+        String held = heldToken();
+        browser.get(gateway() + "/console/#token=" + token);
+        if (held != null && !held.equals(token)) {
+            textAppears(By.cssSelector("main h1"), "Switch token?");
+            browser.findElement(By.xpath("//button[normalize-space()='Switch']")).click();
+        }
+    }
+
+    @Test
+    void aLinkThatWouldSignTheTabInAsSomeoneElseAsksFirst() {
+        String mine = token(); // a new token at each call
+        signInByLink(mine);
+        textAppears(By.cssSelector("main h1"), "Live calls");
+        waiting().until(d -> !d.findElement(By.id("who")).getText().isEmpty());
+        String who = browser.findElement(By.id("who")).getText();
+        String other = LocalAuth.ensure(packaged.settings.stateDirectory()).sign("stack-someone-else", "default",
+                java.util.List.of("calls:read"), Duration.ofHours(1));
+
+        // Anyone can send a link: the tab keeps its token until the person says otherwise.
+        browser.get(gateway() + "/console/#token=" + other);
+        textAppears(By.cssSelector("main h1"), "Switch token?");
+        assertThat(browser.findElement(By.tagName("main")).getText()).contains("signs this tab in as stack-someone-else", "in place of " + who);
+        assertThat(browser.getCurrentUrl()).doesNotContain("token");
+        assertThat(heldToken()).isEqualTo(mine);
+        WebElement stay = browser.findElement(By.xpath("//button[normalize-space()='Stay signed in as " + who + "']"));
+        assertThat(browser.switchTo().activeElement()).as("staying is the default").isEqualTo(stay);
+        stay.click();
+        textAppears(By.cssSelector("main h1"), "Live calls");
+        assertThat(heldToken()).isEqualTo(mine);
+        assertThat(browser.findElement(By.id("who")).getText()).isEqualTo(who);
+
+        // Asked for, the switch is made.
+        signInByLink(other);
+        textAppears(By.id("who"), "stack-someone-else");
+        assertThat(heldToken()).isEqualTo(other);
+        signInByLink(mine); // the next test signs in as before
+        textAppears(By.id("who"), who);
+    }
+
     @Test
     void aCallIsWatchedSteeredHungUpAndFoundInHistory() throws Exception {
         var llm = new FakeLlmControl(packaged.llm.baseUrl());
@@ -88,7 +133,7 @@ class ConsoleEndToEndTest {
 
         // Signed in by the link: the token leaves the address at once and stays in the tab's session storage.
         String token = token();
-        browser.get(gateway() + "/console/#token=" + token);
+        signInByLink(token);
         textAppears(By.cssSelector("main h1"), "Live calls");
         waiting().until(d -> d.getCurrentUrl().endsWith("/console/#/live"));
         assertThat(browser.getCurrentUrl()).doesNotContain("token");
@@ -182,7 +227,7 @@ class ConsoleEndToEndTest {
     void anExpiredTokenIsToldInWordsAndTheConsoleAsksForAnother() {
         String expired = LocalAuth.ensure(packaged.settings.stateDirectory()).sign("stack-test", "default", LocalAuth.ALL_SCOPES,
                 Duration.ofMinutes(-5));
-        browser.get(gateway() + "/console/#token=" + expired);
+        signInByLink(expired);
         textAppears(By.tagName("main"), "Your token has expired. Sign in with a new one.");
         WebElement field = visible(By.id("token"));
         assertThat(browser.findElement(By.cssSelector("label[for='token']")).getText()).isEqualTo("Token");
@@ -196,7 +241,7 @@ class ConsoleEndToEndTest {
     void aTokenThatExpiresWhileTheConsoleIsOpenEndsItsStreamsAndTheConsoleAsksForAnother() {
         String shortLived = LocalAuth.ensure(packaged.settings.stateDirectory()).sign("stack-test", "default", LocalAuth.ALL_SCOPES,
                 Duration.ofSeconds(5));
-        browser.get(gateway() + "/console/#token=" + shortLived);
+        signInByLink(shortLived);
         textAppears(By.cssSelector("main h1"), "Live calls");
         // The gateway ends the live stream at the token's expiry with an event 'expired'; nothing else is asked of it.
         textAppears(By.tagName("main"), "Your token has expired. Sign in with a new one.");
@@ -207,7 +252,7 @@ class ConsoleEndToEndTest {
     void aMissingScopeAndAnUnconfiguredDialAreToldInWords() {
         String watcher = LocalAuth.ensure(packaged.settings.stateDirectory()).sign("stack-watcher", "default",
                 java.util.List.of("calls:read", "calls:dial"), Duration.ofHours(1));
-        browser.get(gateway() + "/console/#token=" + watcher);
+        signInByLink(watcher);
         textAppears(By.cssSelector("main h1"), "Live calls");
         browser.findElement(By.linkText("History")).click();
         textAppears(By.tagName("main"), "Your token may not do this: it needs the scope transcripts:read.");
@@ -218,7 +263,7 @@ class ConsoleEndToEndTest {
         number.sendKeys("+15551234567");
         number.submit();
         textAppears(By.tagName("main"), "Outbound calls are not set up here");
-        browser.get(gateway() + "/console/#token=" + token()); // the next test signs in as before
+        signInByLink(token()); // the next test signs in as before
     }
 
     private static Object script(String code) {
