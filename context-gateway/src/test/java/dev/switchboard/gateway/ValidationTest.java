@@ -95,6 +95,10 @@ class ValidationTest {
         badRequest(postRaw("context", "{\"role\": \"system\", \"text\": \"hi\", \"respond\": \"maybe\"}"), "respond must be true or false");
         badRequest(postRaw("say", "{\"text\": {\"nested\": true}}"), "text must be a string");
         badRequest(postRaw("say", "[\"hello\"]"), "the request body must be a JSON object");
+        // One request, one meaning: which of two values a reader takes is not for it to guess.
+        badRequest(postRaw("say", "{\"text\": \"hello\", \"text\": \"goodbye\"}"), "the request body is not valid JSON: Duplicate field 'text'");
+        badRequest(postRaw("context", "{\"role\": \"system\", \"text\": \"hi\", \"metadata\": {\"a\": \"1\", \"a\": \"2\"}}"),
+                "the request body is not valid JSON: Duplicate field 'a'");
         badRequest(postRaw("context", null), "a JSON body is required, e.g. {\"role\": \"system\", \"text\": \"...\"}");
     }
 

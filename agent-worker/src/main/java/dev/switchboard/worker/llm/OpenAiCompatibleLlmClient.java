@@ -1,6 +1,7 @@
 package dev.switchboard.worker.llm;
 
 import dev.switchboard.worker.concurrent.WorkerThreads;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -46,7 +47,9 @@ public final class OpenAiCompatibleLlmClient implements LlmClient {
 
     public OpenAiCompatibleLlmClient(Settings settings, ObjectMapper json) {
         this.settings = settings;
-        this.json = json;
+        // The services refuse a request body naming a field twice; what a model writes (tool arguments) is taken as
+        // before, the last value of a repeated field, rather than losing the whole call's arguments.
+        this.json = json.copy().disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         this.http = WorkerThreads.httpClient("llm-http").connectTimeout(Duration.ofSeconds(5)).build();
     }
 

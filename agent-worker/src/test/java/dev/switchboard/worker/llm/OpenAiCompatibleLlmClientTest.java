@@ -1,7 +1,9 @@
 package dev.switchboard.worker.llm;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.testing.llm.FakeLlmControl;
 import dev.switchboard.testing.llm.FakeLlmServer;
 import org.junit.jupiter.api.AfterAll;
@@ -23,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class OpenAiCompatibleLlmClientTest {
     private static FakeLlmServer server;
     private static FakeLlmControl control;
-    private final ObjectMapper json = new ObjectMapper();
+    /** Strict about repeated fields, as the services' own mapper is for request bodies. */
+    private final ObjectMapper json = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     @BeforeAll
     static void start() {
@@ -65,6 +68,20 @@ class OpenAiCompatibleLlmClientTest {
         });
         assertThat(response.promptTokens()).isEqualTo(42);
         assertThat(server.authorizations()).containsExactly("Bearer secret");
+    }
+
+    @Test
+    void toolArgumentsAModelWroteWithARepeatedFieldKeepItsLastValue() throws Exception {
+        ObjectNode reply = json.createObjectNode().put("text", "");
+        reply.putArray("toolCalls").addObject().put("name", "end_call")
+                .put("arguments", "{\"reason\": \"first thought\", \"goodbye\": \"Bye\", \"reason\": \"caller is done\"}");
+        control.reply(reply);
+
+        LlmResponse response = client(0).complete(new LlmRequest(List.of(new ChatMessage.User("bye")),
+                List.of(new ToolSpec("end_call", "Hang up", Map.of("type", "object")))), LlmClient.TextListener.IGNORE);
+
+        assertThat(response.toolCalls()).singleElement().satisfies(call ->
+                assertThat(call.arguments()).containsEntry("reason", "caller is done").containsEntry("goodbye", "Bye"));
     }
 
     @Test

@@ -115,6 +115,12 @@ public final class FakeLlmServer implements AutoCloseable {
         }
     }
 
+    /** A tool call's arguments as the model wrote them: an object is serialised, a string is sent as it is (even broken). */
+    private String argumentsText(JsonNode call) throws IOException {
+        JsonNode arguments = call.path("arguments");
+        return arguments.isTextual() ? arguments.asText() : json.writeValueAsString(arguments);
+    }
+
     /** The answer as a real server streams it: text in pieces, each tool call's arguments in pieces, then usage. */
     private List<JsonNode> streamChunks(JsonNode reply) throws IOException {
         List<JsonNode> chunks = new ArrayList<>();
@@ -126,7 +132,7 @@ public final class FakeLlmServer implements AutoCloseable {
         }
         int index = 0;
         for (JsonNode call : reply.path("toolCalls")) {
-            String arguments = json.writeValueAsString(call.path("arguments"));
+            String arguments = argumentsText(call);
             boolean first = true;
             for (String piece : pieces(arguments, 2)) {
                 ObjectNode chunk = chunk();
@@ -161,7 +167,7 @@ public final class FakeLlmServer implements AutoCloseable {
         int index = 0;
         for (JsonNode call : reply.path("toolCalls")) {
             ObjectNode c = calls.addObject().put("id", "call_" + index++).put("type", "function");
-            c.putObject("function").put("name", call.path("name").asText()).put("arguments", json.writeValueAsString(call.path("arguments")));
+            c.putObject("function").put("name", call.path("name").asText()).put("arguments", argumentsText(call));
         }
         root.putObject("usage").put("prompt_tokens", 42).put("completion_tokens", 7);
         return root;
