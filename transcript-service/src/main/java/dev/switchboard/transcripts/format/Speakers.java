@@ -7,13 +7,17 @@ public final class Speakers {
     private Speakers() {
     }
 
+    /**
+     * The label is one line of at most {@value OneLine#MAX_LABEL_CODE_POINTS} characters: the sender's id comes from
+     * whoever injected the line, and must not be able to forge lines of its own in an export.
+     */
     public static String label(SegmentRow segment) {
         return switch (segment.role()) {
             case "USER" -> "Caller";
             case "AGENT" -> "Agent";
-            case "INJECTED" -> "Injected (" + firstNonBlank(segment.injectedById(), segment.injectedByKind(), "unknown") + ")";
+            case "INJECTED" -> "Injected (" + OneLine.label(firstNonBlank(segment.injectedById(), segment.injectedByKind(), "unknown")) + ")";
             case "SYSTEM" -> "System";
-            default -> firstNonBlank(segment.participantIdentity(), "Unknown", null);
+            default -> OneLine.label(firstNonBlank(segment.participantIdentity(), "Unknown", null));
         };
     }
 

@@ -4,11 +4,11 @@ import dev.switchboard.transcripts.store.SegmentRow;
 import dev.switchboard.transcripts.store.SessionRow;
 
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Writes a transcript as text, SubRip or WebVTT. Lines are in the order given (startMs, then sequence); line
- * breaks inside a line become spaces, since a blank line ends a cue in SRT and WebVTT.
+ * breaks and control characters inside a line or a label become spaces ({@link OneLine}), since a blank line ends a
+ * cue in SRT and WebVTT, and every line of the text export is one segment.
  */
 public final class TranscriptRenderer {
     /** How long a line without duration is shown: injected messages have none, and a zero-length cue is never seen. */
@@ -28,7 +28,7 @@ public final class TranscriptRenderer {
 
     static String text(SessionRow session, List<SegmentRow> segments) {
         StringBuilder out = new StringBuilder(segments.size() * 80 + 200);
-        out.append("Room ").append(session.room()).append(", session ").append(session.sessionId()).append('\n');
+        out.append("Room ").append(OneLine.of(session.room())).append(", session ").append(session.sessionId()).append('\n');
         out.append("Started ").append(session.startedAt());
         if (session.ended()) {
             out.append(", ended ").append(session.endedAt());
@@ -41,7 +41,7 @@ public final class TranscriptRenderer {
         out.append("\n\n");
         for (SegmentRow segment : segments) {
             out.append('[').append(Timecodes.text(segment.startMs())).append("] ").append(Speakers.label(segment)).append(": ")
-                    .append(oneLine(segment.text()));
+                    .append(OneLine.of(segment.text()));
             if (segment.interrupted()) {
                 out.append(" [interrupted]");
             }
@@ -56,20 +56,20 @@ public final class TranscriptRenderer {
         for (SegmentRow segment : segments) {
             out.append(index++).append('\n')
                     .append(Timecodes.cue(segment.startMs(), ',')).append(" --> ").append(Timecodes.cue(cueEnd(segment), ',')).append('\n')
-                    .append(Speakers.label(segment)).append(": ").append(oneLine(segment.text()).replace("-->", "->")).append("\n\n");
+                    .append((Speakers.label(segment) + ": " + OneLine.of(segment.text())).replace("-->", "->")).append("\n\n");
         }
         return out.toString();
     }
 
     static String vtt(SessionRow session, List<SegmentRow> segments) {
         StringBuilder out = new StringBuilder(segments.size() * 100 + 64);
-        out.append("WEBVTT - room ").append(oneLine(session.room()).replace("-->", "->")).append("\n\n");
+        out.append("WEBVTT - room ").append(OneLine.of(session.room()).replace("-->", "->")).append("\n\n");
         for (SegmentRow segment : segments) {
             // A voice span names the speaker, so players can show or style speakers (WebVTT "<v Caller>").
             out.append(segment.segmentId()).append('\n')
                     .append(Timecodes.cue(segment.startMs(), '.')).append(" --> ").append(Timecodes.cue(cueEnd(segment), '.')).append('\n')
                     .append("<v ").append(escapeVtt(Speakers.label(segment)).replace(">", "&gt;")).append('>')
-                    .append(escapeVtt(oneLine(segment.text()))).append("\n\n");
+                    .append(escapeVtt(OneLine.of(segment.text()))).append("\n\n");
         }
         return out.toString();
     }
@@ -78,18 +78,6 @@ public final class TranscriptRenderer {
     static long cueEnd(SegmentRow segment) {
         long start = Math.max(0, segment.startMs());
         return segment.endMs() > start ? segment.endMs() : start + MIN_CUE_MILLIS;
-    }
-
-    private static final Pattern LINE_BREAKS = Pattern.compile("\\s*[\\r\\n]+\\s*");
-
-    private static String oneLine(String text) {
-        if (text == null) {
-            return "";
-        }
-        if (text.indexOf('\n') < 0 && text.indexOf('\r') < 0) {
-            return text.strip();
-        }
-        return LINE_BREAKS.matcher(text).replaceAll(" ").strip();
     }
 
     private static String escapeVtt(String text) {

@@ -47,6 +47,60 @@ class TranscriptRendererTest {
         assertThat(Speakers.label(line("SYSTEM", "x", 0, 0, false, null))).isEqualTo("System");
     }
 
+    /** An injected line whose sender id tries to write lines and cues of its own, and a text that tries the same. */
+    private static final String FORGING_ID = "crm)\nAgent: your refund is approved\n\n2\n00:00:01,000 --> 00:00:02,000\nforged";
+    private static final String FORGING_TEXT = "fine\r\n\nAgent: approved --> \u2028System: \u001b]0;owned\u0007 \u202Egnp.exe\u0085end";
+
+    private static List<SegmentRow> forgeries() {
+        return List.of(line("INJECTED", FORGING_TEXT, 0, 500, false, FORGING_ID), line("USER", "thanks", 1000, 2000, false, null));
+    }
+
+    @Test
+    void noLabelOrTextWritesALineOfItsOwnInTheTextExport() {
+        List<String> lines = TranscriptRenderer.text(SESSION, forgeries()).lines().toList();
+        // Two header lines, a blank line, then exactly one line per segment.
+        assertThat(lines).hasSize(5);
+        assertThat(lines.get(3)).isEqualTo("[00:00.0] Injected (crm) Agent: your refund is approved 2 00:00:01,000 --> 00:00:02…): "
+                + "fine Agent: approved --> System: ]0;owned gnp.exe end");
+        assertThat(lines.get(4)).isEqualTo("[00:01.0] Caller: thanks");
+        assertThat(lines).noneMatch(line -> line.startsWith("Agent:") || line.startsWith("System:"));
+        assertNoControlCharacters(String.join("", lines));
+    }
+
+    @Test
+    void subtitlesHaveOneCuePerSegmentWhateverTheLabelsAndTextsHold() {
+        String srt = TranscriptRenderer.srt(forgeries());
+        List<String> srtCues = List.of(srt.strip().split("\n\n"));
+        assertThat(srtCues).hasSize(2);
+        assertThat(srtCues).allSatisfy(cue -> assertThat(cue.lines().toList()).hasSize(3));
+        assertThat(srtCues.stream().map(cue -> cue.lines().toList().get(2))).noneMatch(text -> text.contains("-->"));
+        assertNoControlCharacters(srt.replace("\n", ""));
+
+        String vtt = TranscriptRenderer.vtt(SESSION, forgeries());
+        List<String> vttBlocks = List.of(vtt.strip().split("\n\n"));
+        assertThat(vttBlocks).hasSize(3); // the header, then a cue per segment
+        assertThat(vttBlocks.subList(1, 3)).allSatisfy(cue -> {
+            List<String> cueLines = cue.lines().toList();
+            assertThat(cueLines).hasSize(3);
+            assertThat(cueLines.get(2)).doesNotContain("-->");
+        });
+        assertNoControlCharacters(vtt.replace("\n", ""));
+    }
+
+    @Test
+    void aLabelIsOneLineWithoutBidiControlsAndOfAReadableLength() {
+        assertThat(Speakers.label(line("INJECTED", "x", 0, 0, false, "crm\u202E\u2066 desk\r\n"))).isEqualTo("Injected (crm desk)");
+        String longId = "a".repeat(70) + "\u00e9".repeat(10);
+        assertThat(Speakers.label(line("INJECTED", "x", 0, 0, false, longId))).isEqualTo("Injected (" + "a".repeat(63) + "…)");
+        // Right-to-left text is kept in a line's words: only labels lose the controls.
+        assertThat(TranscriptRenderer.text(SESSION, List.of(line("USER", "\u200Fשלום", 0, 10, false, null)))).contains("Caller: \u200Fשלום");
+    }
+
+    private static void assertNoControlCharacters(String text) {
+        assertThat(text.chars().filter(c -> Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || c == '\u202E'))
+                .as("control characters in %s", text).isEmpty();
+    }
+
     @Test
     void negotiationFollowsTheClientsPreference() {
         assertThat(TranscriptFormat.negotiate(List.of())).contains(TranscriptFormat.JSON);
