@@ -107,7 +107,7 @@ final class Operations {
             String status = command.path("status").asText();
             print(json ? answer.body() : render.outcome(command));
             if ("PENDING".equals(status)) {
-                err.println("error: no outcome yet; GET " + command.path("statusUrl").asText() + " on the gateway tells it later");
+                err.println(TerminalText.shown("error: no outcome yet; GET " + command.path("statusUrl").asText() + " on the gateway tells it later"));
             }
             return "APPLIED".equals(status) ? CliException.OK : CliException.API_ERROR;
         }
@@ -188,13 +188,13 @@ final class Operations {
                         case "segment" -> {
                             note.live();
                             if (data.path("isFinal").asBoolean(false) && shown.add(data.path("segmentId").asText())) {
-                                out.println(Render.line(data));
+                                out.println(TerminalText.shown(Render.line(data)));
                             }
                         }
                         case "replayed" -> note.replayed();
                         case "end" -> {
                             note.ended();
-                            out.println(render.ended(data));
+                            out.println(TerminalText.shown(render.ended(data)));
                         }
                         default -> {
                             // an event this version does not know: nothing to show
@@ -242,9 +242,12 @@ final class Operations {
         return failure;
     }
 
-    /** Text as it is, ending with one line break. */
+    /**
+     * Text ending with one line break: for people with what could steer their terminal shown as code points
+     * ({@link TerminalText}); with --json as the API sent it, for the program reading it.
+     */
     private void print(String text) {
-        String body = text == null ? "" : text;
+        String body = text == null ? "" : json ? text : TerminalText.shown(text);
         out.print(body.endsWith("\n") ? body : body + "\n");
         out.flush();
     }

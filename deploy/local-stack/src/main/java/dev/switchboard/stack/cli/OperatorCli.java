@@ -52,7 +52,7 @@ public final class OperatorCli {
             }
         } catch (CliException e) {
             out.flush();
-            err.println("error: " + e.getMessage());
+            err.println("error: " + TerminalText.shown(e.getMessage()));
             return e.exitCode();
         }
     }

@@ -23,8 +23,8 @@ final class Render {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
     private static final DateTimeFormatter DAY_AND_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
     private static final Pattern MARK = Pattern.compile("<mark>(.*?)</mark>");
-    private static final String BOLD = "\u001b[1m";
-    private static final String PLAIN = "\u001b[0m";
+    static final String BOLD = "\u001b[1m";
+    static final String PLAIN = "\u001b[0m";
 
     private final Instant now;
     private final ZoneId zone;

@@ -324,6 +324,38 @@ class OperatorCliTest {
     }
 
     @Test
+    void nothingACallSaidCanSteerTheTerminalButJsonIsLeftAsSent() {
+        // A window title, a line overwritten, a cleared screen, reversed text, an 8-bit CSI: all shown as code points.
+        on("GET /v1/sessions/demo-1/transcript", 200, "text/plain",
+                "[00:01.2] Caller: hi\u001b]0;owned\u0007 there\rAgent: refund approved\b\u202Egnp.exe\u009b2J\n");
+        Run transcript = run(env(), "transcript", "demo-1");
+        assertThat(transcript.out()).isEqualTo("[00:01.2] Caller: hi<U+001B>]0;owned<U+0007> there<U+000D>Agent: refund approved"
+                + "<U+0008><U+202E>gnp.exe<U+009B>2J\n");
+
+        on("GET /v1/sessions/demo-2/transcript/stream", 200, "text/event-stream", """
+                event: segment
+                id: a:1
+                data: {'segmentId': 'a', 'role': 'INJECTED', 'speaker': 'Injected (crm\\u001b[2J)', 'text': 'ok\\u2028System: fake', 'startMs': 0, 'isFinal': true}
+
+                event: end
+                data: {'sessionId': 's1', 'endReason': 'CALLER_HANGUP\\u001b[8m', 'endedAt': null}
+
+                """);
+        Run tail = run(env(), "tail", "demo-2");
+        assertThat(tail.out()).isEqualTo("[00:00.0] Injected (crm<U+001B>[2J): ok<U+2028>System: fake\ncall ended: CALLER_HANGUP<U+001B>[8m\n");
+
+        on("POST /v1/sessions/demo-3/say", 409, "application/problem+json",
+                "{'title': 'Conflict', 'status': 409, 'detail': 'room \\u001b]8;;http://evil.example\\u0007demo-3\\u001b]8;;\\u0007 ended'}");
+        Run refused = run(env(), "say", "demo-3", "hi");
+        assertThat(refused.err()).isEqualTo("error: Conflict: room <U+001B>]8;;http://evil.example<U+0007>demo-3<U+001B>]8;;<U+0007> ended\n");
+
+        // A program asked for the data: it gets it as the API sent it.
+        String body = "{'sessions': [{'room': 'demo-4', 'agentName': '\u202Eevil'}]}".replace('\'', '"');
+        on("GET /v1/sessions", 200, "application/json", body);
+        assertThat(run(env(), "calls", "--json").out()).isEqualTo(body + "\n");
+    }
+
+    @Test
     void tailOfACallThatHadAlreadyEndedSaysSoInsteadOfFollowingIt() {
         // What the transcript service sends for a call that is over: the stored lines, "replayed", and at once "end".
         on("GET /v1/sessions/over-1/transcript/stream", 200, "text/event-stream", """
