@@ -1,8 +1,6 @@
 package dev.switchboard.gateway.console;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.kit.problem.Problem;
+import dev.switchboard.kit.http.RouteProblems;
 import dev.switchboard.kit.problem.ProblemType;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -29,11 +27,11 @@ public class ConsoleRoutes {
     static final String PAGE = "/console.html";
 
     private final String contentSecurityPolicy;
-    private final ObjectMapper json;
+    private final RouteProblems problems;
 
-    ConsoleRoutes(@ConfigProperty(name = "switchboard.console.transcripts-url") Optional<String> transcriptsUrl, ObjectMapper json) {
+    ConsoleRoutes(@ConfigProperty(name = "switchboard.console.transcripts-url") Optional<String> transcriptsUrl, RouteProblems problems) {
         this.contentSecurityPolicy = policy(transcriptsUrl.map(String::strip).filter(url -> !url.isEmpty()).map(ConsoleRoutes::origin));
-        this.json = json;
+        this.problems = problems;
     }
 
     void install(@Observes Router router) {
@@ -67,18 +65,8 @@ public class ConsoleRoutes {
     }
 
     private void methodNotAllowed(RoutingContext ctx) {
-        Problem problem = Problem.of(ProblemType.of(405), "the console's pages are only read: use GET, not " + ctx.request().method(),
-                ctx.request().path());
-        String body;
-        try {
-            body = json.writeValueAsString(problem);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a problem document cannot be written", e);
-        }
-        ctx.response().setStatusCode(405)
-                .putHeader(HttpHeaders.ALLOW, "GET, HEAD")
-                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                .end(body);
+        ctx.response().putHeader(HttpHeaders.ALLOW, "GET, HEAD");
+        problems.answer(ctx, ProblemType.of(405), "the console's pages are only read: use GET, not " + ctx.request().method());
     }
 
     private void protect(RoutingContext ctx) {

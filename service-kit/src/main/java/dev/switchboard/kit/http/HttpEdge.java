@@ -1,8 +1,5 @@
 package dev.switchboard.kit.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.kit.problem.Problem;
 import dev.switchboard.kit.problem.ProblemType;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
@@ -37,12 +34,12 @@ public class HttpEdge {
     /** Before every route Quarkus or the services register. */
     static final int FIRST = Integer.MIN_VALUE + 1;
 
-    private final ObjectMapper json;
+    private final RouteProblems problems;
     private final long maxBodyBytes;
 
-    HttpEdge(ObjectMapper json,
+    HttpEdge(RouteProblems problems,
              @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K") MemorySize maxBodySize) {
-        this.json = json;
+        this.problems = problems;
         this.maxBodyBytes = maxBodySize.asLongValue();
     }
 
@@ -55,12 +52,12 @@ public class HttpEdge {
         HttpServerRequest request = context.request();
         if (request.authority() == null) {
             // HTTP/1.0 allows it, but absolute request URIs (problems, Location headers) need a host.
-            answer(context, ProblemType.INVALID_REQUEST, "the request has no Host header");
+            problems.answer(context, ProblemType.INVALID_REQUEST, "the request has no Host header");
             return;
         }
         if (declaredLength(request) > maxBodyBytes) {
             context.response().putHeader(HttpHeaders.CONNECTION, "close");
-            answer(context, ProblemType.of(413), "the body is " + request.getHeader(HttpHeaders.CONTENT_LENGTH)
+            problems.answer(context, ProblemType.of(413), "the body is " + request.getHeader(HttpHeaders.CONTENT_LENGTH)
                     + " bytes long; at most " + maxBodyBytes + " are accepted");
             return;
         }
@@ -77,7 +74,7 @@ public class HttpEdge {
                 }
             }
             case AcceptHeader.Unreadable unreadable -> {
-                answer(context, ProblemType.of(406), "the Accept header (" + echo(unreadable.value())
+                problems.answer(context, ProblemType.of(406), "the Accept header (" + echo(unreadable.value())
                         + ") holds no media type such as application/json");
                 return;
             }
@@ -94,21 +91,8 @@ public class HttpEdge {
         Throwable failure = context.failure();
         LOG.debugf("%s %s refused with %d: %s", context.request().method(), context.request().uri(), status,
                 failure == null ? "no detail" : failure.getMessage());
-        answer(context, ProblemType.of(status), failure == null || failure.getMessage() == null
+        problems.answer(context, ProblemType.of(status), failure == null || failure.getMessage() == null
                 ? "the request is malformed" : "the request is malformed: " + failure.getMessage());
-    }
-
-    private void answer(RoutingContext context, ProblemType type, String detail) {
-        Problem problem = Problem.of(type, detail, pathOf(context));
-        String body;
-        try {
-            body = json.writeValueAsString(problem);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a problem document cannot be written", e);
-        }
-        context.response().setStatusCode(type.status())
-                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                .end(body);
     }
 
     /** The Content-Length, or -1 when there is none or it is not a number (Vert.x refuses the latter itself). */
@@ -122,11 +106,6 @@ public class HttpEdge {
         } catch (NumberFormatException e) {
             return -1;
         }
-    }
-
-    private static String pathOf(RoutingContext context) {
-        String path = context.request().path();
-        return path == null || path.isEmpty() ? "/" : path;
     }
 
     private static String echo(String value) {
