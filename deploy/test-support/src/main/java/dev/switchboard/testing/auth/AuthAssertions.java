@@ -14,8 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The authentication matrix of one endpoint: every kind of unusable token is a 401 problem with an RFC 6750
- * challenge, two Authorization headers a 400 problem, a token without the endpoint's scope is a 403 problem naming it. The call gets a request that already
- * carries the token under test and only adds the method, path and body.
+ * challenge, two Authorization headers a 400 problem, a token without the endpoint's scope is a 403 problem naming
+ * it. The call gets a request that already carries the token under test and only adds the method, path and body.
  */
 public final class AuthAssertions {
     private AuthAssertions() {
