@@ -10,6 +10,8 @@ import dev.switchboard.events.EndReason;
 import dev.switchboard.events.FirstSpeaker;
 import dev.switchboard.events.IssuerKind;
 import dev.switchboard.events.MachineDetection;
+import dev.switchboard.gateway.calls.CallDialer;
+import dev.switchboard.gateway.commands.IdempotencyKeys;
 import dev.switchboard.gateway.support.Api;
 import dev.switchboard.gateway.support.CallEvents;
 import dev.switchboard.gateway.support.FakeWorker;
@@ -444,6 +446,36 @@ class OutboundCallsTest {
             assertThat((String) other.path("commandId")).isNotEqualTo(request.getCommandId());
             as(acme).get("/v1/calls/{room}", room).then().statusCode(200).body("state", is("DIALING"))
                     .body("commandId", is(request.getCommandId()));
+        }
+    }
+
+    @Test
+    void aRoomSquattedByAnotherTenantDoesNotStopADialWithoutOne() {
+        String acme = TestTokens.ofTenant("acme");
+        String globex = TestTokens.ofTenant("globex");
+        String key = "order-" + UUID.randomUUID();
+        String callKey = "order-" + UUID.randomUUID();
+        // Anyone who knows the tenant and the key can work out the room a dial without one would be placed in.
+        String squattedBySession = CallDialer.generatedRoom(IdempotencyKeys.commandId("acme", key));
+        String squattedByCall = CallDialer.generatedRoom(IdempotencyKeys.commandId("acme", callKey));
+        Api.awaitSession(squattedBySession, worker.startSession(squattedBySession, "globex"), "LIVE");
+        try (var probe = callControl()) {
+            as(globex).contentType(ContentType.JSON).body(call("+15551230050", "room", squattedByCall)).post("/v1/calls")
+                    .then().statusCode(202);
+            probe.awaitRecord(r -> squattedByCall.equals(r.key()), WAIT);
+
+            for (String[] dial : new String[][] {{key, squattedBySession}, {callKey, squattedByCall}}) {
+                var placed = as(acme).header("Idempotency-Key", dial[0]).contentType(ContentType.JSON).body(call("+15551230051"))
+                        .post("/v1/calls").then().statusCode(202).extract();
+                String room = placed.path("room");
+                assertThat(room).as("a fresh room, not the squatted one").startsWith("call-").isNotEqualTo(dial[1]);
+                CallControlRequest request = probe.awaitRecord(r -> room.equals(r.key()), WAIT).value();
+                assertThat(request.getTenant()).isEqualTo("acme");
+                // A retry with the key finds the call: the same room, nothing dialled again.
+                as(acme).header("Idempotency-Key", dial[0]).contentType(ContentType.JSON).body(call("+15551230051"))
+                        .post("/v1/calls").then().statusCode(202).body("room", is(room)).body("commandId", is(request.getCommandId()));
+                assertThat(probe.drain(Duration.ofMillis(300))).filteredOn(r -> r.getCommandId().equals(request.getCommandId())).hasSize(1);
+            }
         }
     }
 

@@ -85,7 +85,7 @@ public class CallDialer {
                 + "controller also needs LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET"));
         String keyed = IdempotencyKeys.commandId(order.tenant(), order.idempotencyKey());
         String commandId = keyed != null ? keyed : Commands.newCommandId();
-        String room = order.room() != null ? order.room() : generatedRoom(keyed);
+        String room = order.room() != null ? order.room() : roomToGenerate(keyed, order.tenant());
         sessions.find(room).filter(s -> s.state().hasWorker()).ifPresent(s -> {
             if (!order.tenant().equals(s.tenant())) {
                 throw roomInUse(room); // another tenant's session: nothing of it is told
@@ -113,6 +113,26 @@ public class CallDialer {
                         .chain(() -> awaitOutcome(registered.call(), order.waitUpTo()));
             }
         };
+    }
+
+    /**
+     * The room a dial without one is placed in: derived from its command id, so a retry names the same room. That name
+     * can be worked out by anyone who knows the tenant and the Idempotency-Key; should another tenant's call or session
+     * hold it (a squatter, or a clash), the dial goes to a fresh random room instead of being refused. A retry still
+     * rings nothing twice: this gateway finds the call by its command id, and the call controller places a command id
+     * at most once.
+     */
+    private String roomToGenerate(String keyedCommandId, String tenant) {
+        String room = generatedRoom(keyedCommandId);
+        boolean heldByAnother = sessions.find(room).map(LiveSession::tenant).map(Caller::tenantOrDefault)
+                .filter(owner -> !owner.equals(Caller.tenantOrDefault(tenant))).isPresent()
+                || calls.find(room).map(this::tenantOf).filter(owner -> !owner.equals(Caller.tenantOrDefault(tenant))).isPresent();
+        if (!heldByAnother) {
+            return room;
+        }
+        String fresh = generatedRoom(null);
+        LOG.infof("the room derived for dial %s is held by another tenant; dialling into %s instead", keyedCommandId, fresh);
+        return fresh;
     }
 
     /** A room another tenant's call or session holds: said without anything of that call or session. */
@@ -239,7 +259,7 @@ public class CallDialer {
      * A new room per call; derived from the dial's commandId when it comes from an Idempotency-Key, so every retry names
      * the same room, and the same key from another tenant (another commandId) another room.
      */
-    static String generatedRoom(String keyedCommandId) {
+    public static String generatedRoom(String keyedCommandId) {
         UUID id = keyedCommandId == null ? UUID.randomUUID()
                 : UUID.nameUUIDFromBytes(("switchboard-dial:" + keyedCommandId).getBytes(StandardCharsets.UTF_8));
         return "call-" + id;
