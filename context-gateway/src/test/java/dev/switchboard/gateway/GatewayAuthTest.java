@@ -2,6 +2,7 @@ package dev.switchboard.gateway;
 
 import dev.switchboard.events.AuditRecord;
 import dev.switchboard.events.SessionCommand;
+import dev.switchboard.events.EndReason;
 import dev.switchboard.gateway.support.Api;
 import dev.switchboard.gateway.support.FakeWorker;
 import dev.switchboard.schemas.serde.AuditRecordDeserializer;
@@ -137,6 +138,29 @@ class GatewayAuthTest {
         String opCommand = post(as(operator), room, "say", Map.of("text", "from ops")).then().statusCode(200)
                 .body("issuer.id", is("ops-1")).body("issuer.tenant", is("default")).extract().path("commandId");
         assertThat(worker.awaitCommand(opCommand).value().getTenant()).isEqualTo("acme");
+    }
+
+    @Test
+    void aRoomAnotherTenantReusesLeavesTheEndedSessionToItsOwnTenant() {
+        String room = Api.newRoom("reused");
+        String acmeSession = worker.startSession(room, "acme");
+        Api.awaitSession(room, acmeSession, "LIVE");
+        worker.endSession(room, acmeSession, EndReason.CALLER_HANGUP);
+        Api.awaitSession(room, acmeSession, "ENDED");
+        String globexSession = worker.startSession(room, "globex");
+        Api.awaitSession(room, globexSession, "LIVE");
+        String acme = TestTokens.ofTenant("acme");
+        String globex = TestTokens.ofTenant("globex");
+
+        as(acme).get("/v1/sessions/{room}", room).then().statusCode(200)
+                .body("sessionId", is(acmeSession)).body("state", is("ENDED")).body("tenant", is("acme"));
+        as(globex).get("/v1/sessions/{room}", room).then().statusCode(200)
+                .body("sessionId", is(globexSession)).body("state", is("LIVE"));
+        as(acme).get("/v1/sessions?all=true").then().statusCode(200)
+                .body("sessions.sessionId", hasItem(acmeSession)).body("sessions.sessionId", not(hasItem(globexSession)));
+        as(globex).get("/v1/sessions?all=true").then().statusCode(200).body("sessions.sessionId", not(hasItem(acmeSession)));
+        // The room's events and commands are the current call's: not acme's to read.
+        as(acme).get("/v1/sessions/{room}/events", room).then().statusCode(404);
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.switchboard.gateway.commands.TrackedCommand;
 import dev.switchboard.gateway.sessions.CallEnd;
 import dev.switchboard.gateway.sessions.LiveSession;
 import dev.switchboard.gateway.sessions.SessionState;
+import dev.switchboard.kit.auth.Caller;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;
@@ -85,10 +86,14 @@ public final class GatewayViews {
             return of(s, null);
         }
 
-        /** With the room's outbound call, when it is this session's. */
+        /**
+         * With the room's outbound call, when it is this session's: the call names the session, or names none yet and
+         * is its tenant's (a room another tenant reused may be dialling while this tenant's ended session is shown).
+         */
         public static SessionView of(LiveSession s, OutboundCall call) {
             var end = s.sessionEnd();
-            boolean ours = call != null && (call.sessionId() == null ? !call.isOver() || s.sessionId() == null
+            boolean ours = call != null && (call.sessionId() == null
+                    ? (!call.isOver() || s.sessionId() == null) && sameTenant(call, s)
                     : call.sessionId().equals(s.sessionId()));
             return new SessionView(s.room(), s.sessionId(), s.state(), s.transport().name(), s.direction().name(),
                     s.agentName(), s.workerId(), s.callerNumber(), s.calleeNumber(), s.startedAt(),
@@ -97,6 +102,10 @@ public final class GatewayViews {
                     end == null ? null : new SessionEndView(end.at(), end.reason().name(), end.detail(),
                             IssuerView.of(end.endedBy()), end.durationMs()),
                     s.tenant(), ours ? CallView.of(call) : null);
+        }
+
+        private static boolean sameTenant(OutboundCall call, LiveSession s) {
+            return call.tenant() == null || Caller.tenantOrDefault(call.tenant()).equals(Caller.tenantOrDefault(s.tenant()));
         }
     }
 

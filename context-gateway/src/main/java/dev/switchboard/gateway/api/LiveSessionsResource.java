@@ -81,7 +81,8 @@ public class LiveSessionsResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public GatewayViews.SessionView get(@RestPath String room,
                                  @Parameter(description = "Only this session of the room") @RestQuery String sessionId) {
-        LiveSession session = registry.find(room).filter(s -> caller.mayAccess(s.tenant()))
+        Caller who = caller.get();
+        LiveSession session = registry.find(room, who::mayAccess)
                 .orElseThrow(() -> new ProblemException(GatewayProblems.SESSION_NOT_FOUND, "no session is known for room \"" + room + "\""));
         if (sessionId != null && !sessionId.equals(session.sessionId())) {
             throw new ProblemException(GatewayProblems.SESSION_NOT_FOUND, "session \"" + sessionId + "\" is not known for room \""

@@ -6,6 +6,7 @@ import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.SessionStarted;
 import dev.switchboard.schemas.topics.WorkerCommandTopics;
 import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.kit.auth.Caller;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
@@ -18,13 +19,17 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * The latest session of every room, built from {@code switchboard.session-events}: SessionStarted makes it LIVE,
  * CallEnded ENDING, SessionEnded ENDED. Ended sessions stay visible for a while, then are evicted.
  *
  * <p>A room name may be reused by a later call: a SessionStarted with a new session id replaces the room's entry.
- * Events of an older session of the room (a different session id) change nothing.
+ * Events of an older session of the room (a different session id) change nothing. An ended session of another tenant
+ * that a new one replaces stays visible to its own tenant ({@link #find(String, Predicate)}, {@link #all()}) until it
+ * is evicted: a room name another tenant reuses must not take that tenant's record of its call away.
  */
 @Singleton
 public class LiveSessionRegistry {
@@ -33,6 +38,8 @@ public class LiveSessionRegistry {
             LiveSession::startedAt, Comparator.nullsLast(Comparator.reverseOrder()));
 
     private final ConcurrentMap<String, LiveSession> byRoom = new ConcurrentHashMap<>();
+    /** Per room, the ended session of another tenant that the room's current session replaced. */
+    private final ConcurrentMap<String, LiveSession> displaced = new ConcurrentHashMap<>();
     private final Clock clock;
     private final Duration endedRetention;
 
@@ -58,32 +65,47 @@ public class LiveSessionRegistry {
         }
     }
 
+    /** The room's current session, whoever's it is. */
     public Optional<LiveSession> find(String room) {
         return Optional.ofNullable(byRoom.get(room));
     }
 
-    /** Every known session, newest first. */
+    /**
+     * The room's latest session a caller may see: the current one if its tenant is visible, else the ended session of
+     * a visible tenant that it replaced.
+     */
+    public Optional<LiveSession> find(String room, Predicate<String> visibleTenant) {
+        return find(room).filter(s -> visibleTenant.test(s.tenant()))
+                .or(() -> Optional.ofNullable(displaced.get(room)).filter(s -> visibleTenant.test(s.tenant())));
+    }
+
+    /** Every known session, newest first, the replaced ones of other tenants included. */
     public List<LiveSession> all() {
-        return byRoom.values().stream().sorted(NEWEST_FIRST).toList();
+        return Stream.concat(byRoom.values().stream(), displaced.values().stream()).sorted(NEWEST_FIRST).toList();
     }
 
     /** How many sessions are in the given state (for the metrics gauge). */
     public long count(SessionState state) {
-        return byRoom.values().stream().filter(s -> s.state() == state).count();
+        return Stream.concat(byRoom.values().stream(), displaced.values().stream()).filter(s -> s.state() == state).count();
     }
 
     /** Forgets sessions that ended longer ago than the retention; returns how many. */
     public int evictEnded() {
         Instant cutoff = clock.instant().minus(endedRetention);
-        int before = byRoom.size();
+        int before = byRoom.size() + displaced.size();
         byRoom.values().removeIf(s -> isExpired(s, cutoff));
-        return before - byRoom.size();
+        displaced.values().removeIf(s -> isExpired(s, cutoff));
+        return before - byRoom.size() - displaced.size();
     }
 
     private void started(SessionEvent event, SessionStarted started) {
         byRoom.compute(event.getRoom(), (room, current) -> {
             if (current != null && event.getSessionId() != null && event.getSessionId().equals(current.sessionId())) {
                 return current; // a redelivered start must not revive a session that has ended since
+            }
+            if (current != null && current.state() == SessionState.ENDED
+                    && !Caller.tenantOrDefault(current.tenant()).equals(Caller.tenantOrDefault(started.getTenant()))) {
+                displaced.put(room, current);
             }
             return new LiveSession(room, event.getSessionId(), SessionState.LIVE, started.getTransport(),
                     started.getDirection(), started.getAgentName(), started.getWorkerId(), started.getCallerNumber(),

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.UUID;
 
@@ -35,6 +36,60 @@ class LiveSessionRegistryUnitTest {
     private static SessionEnded ended(long durationMs) {
         return SessionEnded.newBuilder().setReason(EndReason.CALLER_HANGUP).setDurationMs(durationMs)
                 .setUsage(Usage.newBuilder().build()).build();
+    }
+
+    private static SessionStarted startedFor(String tenant) {
+        return SessionStarted.newBuilder().setTransport(Transport.SIMULATED).setTenant(tenant).build();
+    }
+
+    /** A clock the test moves on. */
+    private static final class MovableClock extends Clock {
+        private Instant now = NOW;
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+
+    @Test
+    void anEndedSessionAnotherTenantsNewSessionReplacesStaysWithItsTenantUntilEvicted() {
+        MovableClock clock = new MovableClock();
+        LiveSessionRegistry registry = new LiveSessionRegistry(clock, Duration.ofHours(24));
+        registry.apply(event("r", "a1", NOW.minus(Duration.ofHours(3)), startedFor("acme")));
+        registry.apply(event("r", "a1", NOW.minus(Duration.ofHours(2)), ended(1000)));
+        registry.apply(event("r", "g1", NOW.minus(Duration.ofHours(1)), startedFor("globex")));
+
+        assertThat(registry.find("r").orElseThrow().sessionId()).isEqualTo("g1");
+        assertThat(registry.find("r", "acme"::equals).orElseThrow().sessionId()).isEqualTo("a1");
+        assertThat(registry.find("r", "globex"::equals).orElseThrow().sessionId()).isEqualTo("g1");
+        assertThat(registry.find("r", "initech"::equals)).isEmpty();
+        assertThat(registry.all()).extracting(LiveSession::sessionId).containsExactly("g1", "a1");
+        assertThat(registry.count(SessionState.ENDED)).isEqualTo(1);
+
+        // A day after it ended it is forgotten; the current session stays.
+        clock.now = NOW.plus(Duration.ofHours(23));
+        assertThat(registry.evictEnded()).isEqualTo(1);
+        assertThat(registry.find("r", "acme"::equals)).isEmpty();
+        assertThat(registry.find("r").orElseThrow().sessionId()).isEqualTo("g1");
+    }
+
+    @Test
+    void theSameTenantsNextSessionOfARoomReplacesItsEndedOne() {
+        registry.apply(event("r", "a1", NOW.minusSeconds(60), startedFor("acme")));
+        registry.apply(event("r", "a1", NOW.minusSeconds(50), ended(10_000)));
+        registry.apply(event("r", "a2", NOW.minusSeconds(10), startedFor("acme")));
+        assertThat(registry.all()).extracting(LiveSession::sessionId).containsExactly("a2");
     }
 
     @Test
