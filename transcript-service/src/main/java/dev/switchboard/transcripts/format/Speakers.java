@@ -15,19 +15,21 @@ public final class Speakers {
         return switch (segment.role()) {
             case "USER" -> "Caller";
             case "AGENT" -> "Agent";
-            case "INJECTED" -> "Injected (" + OneLine.label(firstNonBlank(segment.injectedById(), segment.injectedByKind(), "unknown")) + ")";
+            case "INJECTED" -> "Injected (" + firstShown(segment.injectedById(), segment.injectedByKind(), "unknown") + ")";
             case "SYSTEM" -> "System";
-            default -> OneLine.label(firstNonBlank(segment.participantIdentity(), "Unknown", null));
+            default -> firstShown(segment.participantIdentity(), "Unknown", "Unknown");
         };
     }
 
-    private static String firstNonBlank(String a, String b, String c) {
-        if (a != null && !a.isBlank()) {
-            return a;
+    /**
+     * The first name that still shows something once made a label: an id of nothing but control characters or
+     * bidirectional controls is as good as none, and the next name stands in for it rather than an empty "()".
+     */
+    private static String firstShown(String preferred, String fallback, String last) {
+        String label = OneLine.label(preferred);
+        if (label.isEmpty()) {
+            label = OneLine.label(fallback);
         }
-        if (b != null && !b.isBlank()) {
-            return b;
-        }
-        return c;
+        return label.isEmpty() ? last : label;
     }
 }

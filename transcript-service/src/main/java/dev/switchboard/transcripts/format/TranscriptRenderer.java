@@ -56,14 +56,14 @@ public final class TranscriptRenderer {
         for (SegmentRow segment : segments) {
             out.append(index++).append('\n')
                     .append(Timecodes.cue(segment.startMs(), ',')).append(" --> ").append(Timecodes.cue(cueEnd(segment), ',')).append('\n')
-                    .append((Speakers.label(segment) + ": " + OneLine.of(segment.text())).replace("-->", "->")).append("\n\n");
+                    .append(CueText.subRip(Speakers.label(segment) + ": " + OneLine.of(segment.text()))).append("\n\n");
         }
         return out.toString();
     }
 
     static String vtt(SessionRow session, List<SegmentRow> segments) {
         StringBuilder out = new StringBuilder(segments.size() * 100 + 64);
-        out.append("WEBVTT - room ").append(OneLine.of(session.room()).replace("-->", "->")).append("\n\n");
+        out.append("WEBVTT - room ").append(CueText.withoutArrows(OneLine.of(session.room()))).append("\n\n");
         for (SegmentRow segment : segments) {
             // A voice span names the speaker, so players can show or style speakers (WebVTT "<v Caller>").
             out.append(segment.segmentId()).append('\n')

@@ -96,6 +96,37 @@ class TranscriptRendererTest {
         assertThat(TranscriptRenderer.text(SESSION, List.of(line("USER", "\u200Fשלום", 0, 10, false, null)))).contains("Caller: \u200Fשלום");
     }
 
+    @Test
+    void aLongerArrowDoesNotLeaveACueArrowBehind() {
+        String srt = TranscriptRenderer.srt(List.of(line("USER", "a ---> b ----> c", 0, 100, false, null)));
+        assertThat(srt.lines().toList().get(2)).isEqualTo("Caller: a -> b -> c");
+        SessionRow arrowRoom = new SessionRow(SESSION.sessionId(), "r--->\n00:00:00.000 --> 00:00:09.000", SESSION.startedAt(), true,
+                "SIMULATED", "INBOUND", "agent", "w", null, null, null, null, Map.of(), null, null, null, null, null, null, null, null,
+                null, null, null, null, "default");
+        String header = TranscriptRenderer.vtt(arrowRoom, List.of()).lines().findFirst().orElseThrow();
+        assertThat(header).startsWith("WEBVTT - room ").doesNotContain("-->");
+    }
+
+    @Test
+    void subRipTagsAndOverrideBlocksAreShownNotApplied() {
+        String srt = TranscriptRenderer.srt(List.of(line("INJECTED", "<font color=\"#000\">hidden</font> {\\an8}top <i>x</i> 3 < 4 > 2",
+                0, 100, false, "crm<b>")));
+        String cue = srt.lines().toList().get(2);
+        assertThat(cue).isEqualTo("Injected (crm\u2039b\u203A): \u2039font color=\"#000\"\u203Ahidden\u2039/font\u203A { \\an8}top "
+                + "\u2039i\u203Ax\u2039/i\u203A 3 < 4 > 2");
+        assertThat(cue).doesNotContainPattern("</?[A-Za-z]").doesNotContain("{\\");
+    }
+
+    @Test
+    void anIdOfOnlyControlCharactersIsLabelledByTheSendersKind() {
+        SegmentRow controlsOnly = new SegmentRow(UUID.randomUUID(), SESSION.sessionId(), "room-1", 0, 0, "INJECTED", null, "x", 0, 0, true,
+                false, null, null, null, "OPERATOR", "\u0007\u202E\r\n", null, null, null, Instant.now(), List.of(), "english", null);
+        assertThat(Speakers.label(controlsOnly)).isEqualTo("Injected (OPERATOR)");
+        SegmentRow unnamedCaller = new SegmentRow(UUID.randomUUID(), SESSION.sessionId(), "room-1", 0, 0, "OTHER", "\u001b\u2066", "x",
+                0, 0, true, false, null, null, null, null, null, null, null, null, Instant.now(), List.of(), "english", null);
+        assertThat(Speakers.label(unnamedCaller)).isEqualTo("Unknown");
+    }
+
     private static void assertNoControlCharacters(String text) {
         assertThat(text.chars().filter(c -> Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || c == '\u202E'))
                 .as("control characters in %s", text).isEmpty();
