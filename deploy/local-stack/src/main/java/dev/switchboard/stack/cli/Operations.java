@@ -188,13 +188,13 @@ final class Operations {
                         case "segment" -> {
                             note.live();
                             if (data.path("isFinal").asBoolean(false) && shown.add(data.path("segmentId").asText())) {
-                                out.println(TerminalText.shown(Render.line(data)));
+                                out.println(Render.line(data));
                             }
                         }
                         case "replayed" -> note.replayed();
                         case "end" -> {
                             note.ended();
-                            out.println(TerminalText.shown(render.ended(data)));
+                            out.println(render.ended(data));
                         }
                         default -> {
                             // an event this version does not know: nothing to show
@@ -222,7 +222,11 @@ final class Operations {
         if (!answer.ok()) {
             throw fail(Service.TRANSCRIPTS, answer);
         }
-        print(json ? answer.body() : render.searchResults(Json.parse(answer.body(), Service.TRANSCRIPTS), search.query()));
+        if (json) {
+            print(answer.body());
+        } else {
+            write(TerminalText.laidOut(render.searchResults(Json.parse(answer.body(), Service.TRANSCRIPTS), search.query())));
+        }
         return CliException.OK;
     }
 
@@ -247,7 +251,10 @@ final class Operations {
      * ({@link TerminalText}); with --json as the API sent it, for the program reading it.
      */
     private void print(String text) {
-        String body = text == null ? "" : json ? text : TerminalText.shown(text);
+        write(text == null ? "" : json ? text : TerminalText.shown(text));
+    }
+
+    private void write(String body) {
         out.print(body.endsWith("\n") ? body : body + "\n");
         out.flush();
     }

@@ -57,12 +57,12 @@ final class Render {
             String direction = s.path("direction").asText("");
             // The other party: who called in, or whom the agent called.
             String number = Json.text(s, "OUTBOUND".equals(direction) ? "calleeNumber" : "callerNumber");
-            List<String> row = new ArrayList<>(List.of(s.path("room").asText(), s.path("state").asText(), direction,
-                    number == null ? "" : number, s.path("transport").asText(""), s.path("agentName").asText(""),
+            List<String> row = new ArrayList<>(List.of(field(s, "room"), field(s, "state"), TerminalText.field(direction),
+                    TerminalText.field(number), field(s, "transport"), field(s, "agentName"),
                     started == null ? "" : started(started),
                     started == null ? "" : duration(Duration.between(started, ended == null ? now : ended))));
             if (showTenant) {
-                row.add(s.path("tenant").asText(""));
+                row.add(field(s, "tenant"));
             }
             table.row(row);
         }
@@ -72,28 +72,28 @@ final class Render {
     /** A command the gateway answered with its view (APPLIED, or what polling found): "APPLIED  Say for room r (command id)". */
     String outcome(JsonNode command) {
         String reason = Json.text(command, "reason");
-        return command.path("status").asText("PENDING") + "  " + command.path("type").asText("command") + " for room "
-                + command.path("room").asText() + (reason == null ? "" : ": " + reason)
-                + " (command " + command.path("commandId").asText() + ")\n";
+        return TerminalText.field(command.path("status").asText("PENDING")) + "  " + TerminalText.field(command.path("type").asText("command"))
+                + " for room " + field(command, "room") + (reason == null ? "" : ": " + TerminalText.field(reason))
+                + " (command " + field(command, "commandId") + ")\n";
     }
 
     /** A command the gateway answered with a problem naming its status: "REJECTED  the Say command was rejected: ...". */
     String outcome(ApiProblem problem) {
-        return problem.commandStatus() + "  " + (problem.detail() == null ? problem.title() : problem.detail()) + "\n";
+        return TerminalText.field(problem.commandStatus()) + "  " + TerminalText.field(problem.detail() == null ? problem.title() : problem.detail())
+                + "\n";
     }
 
     /** A transcript line as the text transcript writes it: "[01:02.3] Caller: text". */
     static String line(JsonNode segment) {
-        String text = segment.path("text").asText("").replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
-        return "[" + offset(segment.path("startMs").asLong(0)) + "] " + segment.path("speaker").asText(segment.path("role").asText("?"))
-                + ": " + text + (segment.path("interrupted").asBoolean(false) ? " [interrupted]" : "");
+        return "[" + offset(segment.path("startMs").asLong(0)) + "] " + speaker(segment) + ": " + field(segment, "text")
+                + (segment.path("interrupted").asBoolean(false) ? " [interrupted]" : "");
     }
 
     /** How a followed call ended: the stream's "end" event. */
     String ended(JsonNode end) {
         String reason = Json.text(end, "endReason");
         Instant at = instant(end, "endedAt");
-        return "call ended" + (reason == null ? "" : ": " + reason) + (at == null ? "" : " at " + TIME.format(at.atZone(zone)));
+        return "call ended" + (reason == null ? "" : ": " + TerminalText.field(reason)) + (at == null ? "" : " at " + TIME.format(at.atZone(zone)));
     }
 
     /** GET /v1/search: one line per match, newest first, with the call's start and room. */
@@ -107,12 +107,11 @@ final class Render {
             JsonNode segment = hit.path("segment");
             JsonNode session = hit.path("session");
             Instant started = instant(session, "startedAt");
-            String text = terminal && hit.hasNonNull("highlight") ? highlighted(hit.path("highlight").asText()) : segment.path("text").asText("");
+            String text = terminal && hit.hasNonNull("highlight") ? highlighted(hit.path("highlight").asText()) : field(segment, "text");
             out.append(started == null ? "" : DAY_AND_TIME.format(started.atZone(zone)) + "  ")
-                    .append(session.path("room").asText()).append("  [")
+                    .append(field(session, "room")).append("  [")
                     .append(offset(segment.path("startMs").asLong(0))).append("] ")
-                    .append(segment.path("speaker").asText(segment.path("role").asText("?"))).append(": ")
-                    .append(text.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip()).append('\n');
+                    .append(speaker(segment)).append(": ").append(text).append('\n');
         }
         if (page.hasNonNull("nextCursor")) {
             out.append("(more lines match: --limit shows more)\n");
@@ -120,16 +119,34 @@ final class Render {
         return out.toString();
     }
 
-    /** The service's HTML-safe highlight with its marked words in bold for a terminal. */
+    /**
+     * The service's HTML-safe highlight with its marked words in bold for a terminal. The words are made safe before the
+     * bold is added ({@link TerminalText#field}), so the only bold sequences in the result are the CLI's own.
+     */
     static String highlighted(String html) {
-        Matcher marks = MARK.matcher(html);
+        String line = TerminalText.field(html);
+        Matcher marks = MARK.matcher(line);
         StringBuilder out = new StringBuilder();
+        int from = 0;
         while (marks.find()) {
-            marks.appendReplacement(out, Matcher.quoteReplacement(BOLD + marks.group(1) + PLAIN));
+            out.append(unescaped(line.substring(from, marks.start()))).append(BOLD).append(unescaped(marks.group(1))).append(PLAIN);
+            from = marks.end();
         }
-        marks.appendTail(out);
-        return out.toString().replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
-                .replace("&amp;", "&");
+        return out.append(unescaped(line.substring(from))).toString();
+    }
+
+    private static String unescaped(String html) {
+        return html.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&");
+    }
+
+    /** A member's text as one safe line ({@link TerminalText#field}), empty when absent. */
+    private static String field(JsonNode node, String member) {
+        return TerminalText.field(node.path(member).asText(""));
+    }
+
+    /** Who said a line: the service's label, or its role when there is none. */
+    private static String speaker(JsonNode segment) {
+        return TerminalText.field(segment.path("speaker").asText(segment.path("role").asText("?")));
     }
 
     /** [mm:ss.t], or [h:mm:ss.t] from the first hour on, as the transcript service's text format writes it. */

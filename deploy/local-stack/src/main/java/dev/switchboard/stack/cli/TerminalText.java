@@ -1,25 +1,42 @@
 package dev.switchboard.stack.cli;
 
+import java.util.regex.Pattern;
+
 /**
  * What the CLI prints for people comes from calls: a caller's words, an injected line's label, a room's name, a
  * problem's detail. A terminal obeys control characters in it: an escape sequence can set the window title, write a
  * hyperlink or the clipboard, a carriage return or backspace overwrite what was printed, and the bidirectional
  * overrides show the characters after them in another order. So every such character is shown as its code point
- * ({@code <U+001B>}) instead; line breaks and tabs stay (the CLI's own layout), and so do the two sequences the CLI
- * writes itself to show search matches in bold, which at worst make text bold.
+ * ({@code <U+001B>}) instead. {@link #field} does it for one value the CLI lays out (a room, a speaker, a line's words), so
+ * that a value cannot even add a line or a tab of its own or make text bold; {@link #shown} does it for whole text,
+ * keeping its line breaks and tabs, and {@link #laidOut} for output the CLI laid out from such values, keeping too the
+ * two sequences it writes itself to show search matches in bold (every value has been through {@link #field}, so
+ * those two can only be the CLI's).
  */
 final class TerminalText {
+    private static final Pattern BREAKS = Pattern.compile("[ \\t\\r\\n]+");
+
     private TerminalText() {
     }
 
+    /** Text from elsewhere (an error's words, a transcript the service wrote): only its line breaks and tabs stay. */
     static String shown(String text) {
+        return shown(text, false);
+    }
+
+    /** Output the CLI laid out from {@link #field}s: its line breaks, tabs and bold stay. */
+    static String laidOut(String text) {
+        return shown(text, true);
+    }
+
+    private static String shown(String text, boolean keepBold) {
         if (text == null || isPlain(text)) {
             return text;
         }
         StringBuilder out = new StringBuilder(text.length() + 16);
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c == '\u001b' && (text.startsWith(Render.BOLD, i) || text.startsWith(Render.PLAIN, i))) {
+            if (keepBold && c == '\u001b' && (text.startsWith(Render.BOLD, i) || text.startsWith(Render.PLAIN, i))) {
                 out.append(c);
             } else if (isUnsafe(c)) {
                 out.append(String.format("<U+%04X>", (int) c));
@@ -28,6 +45,30 @@ final class TerminalText {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * One value on one line: runs of spaces, tabs and line breaks become one space, and every other control character,
+     * separator, bidirectional control or directional mark (which reorders a label it is not part of) is shown as its
+     * code point. A caller's right-to-left words keep reading right to left: their letters carry their direction.
+     */
+    static String field(String value) {
+        if (value == null) {
+            return "";
+        }
+        String line = BREAKS.matcher(value).replaceAll(" ").strip();
+        StringBuilder out = null;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            boolean unsafe = isUnsafe(c) || c == '\u200E' || c == '\u200F' || c == '\u061C';
+            if (unsafe && out == null) {
+                out = new StringBuilder(line.length() + 16).append(line, 0, i);
+            }
+            if (out != null) {
+                out.append(unsafe ? String.format("<U+%04X>", (int) c) : String.valueOf(c));
+            }
+        }
+        return out == null ? line : out.toString();
     }
 
     private static boolean isPlain(String text) {

@@ -99,4 +99,20 @@ class RenderTest {
                 .contains("Caller: Where is my \u001b[1morder\u001b[0m? & the <invoice>");
         assertThat(RENDER.searchResults(json("{'results': []}"), "zebra")).isEqualTo("no transcript line matches zebra\n");
     }
+
+    @Test
+    void noValueAddsALineAColumnOrBoldOfItsOwn() {
+        assertThat(Render.line(json("{'role': 'INJECTED', 'speaker': 'crm\\n[00:09.0] Agent', 'text': 'refund\\u001b[1m ok', 'startMs': 0}")))
+                .isEqualTo("[00:00.0] crm [00:09.0] Agent: refund<U+001B>[1m ok");
+        JsonNode page = json("""
+                {'results': [{'highlight': '\\u001b[1mnot bold <mark>order</mark>',
+                   'segment': {'role': 'USER', 'speaker': 'Caller\\u202E', 'text': 'x', 'startMs': 0},
+                   'session': {'room': 'r1\\n2026-12-04 09:00  r2', 'startedAt': '2026-12-04T09:00:00Z'}}]}""");
+        assertThat(new Render(NOW, ZoneId.of("UTC"), true).searchResults(page, "order")).isEqualTo("2026-12-04 09:00  r1 2026-12-04 09:00 r2  "
+                + "[00:00.0] Caller<U+202E>: <U+001B>[1mnot bold " + Render.BOLD + "order" + Render.PLAIN + "\n");
+        String table = RENDER.sessions(json("{'sessions': [{'room': 'a\\u0008\\u0008b', 'state': 'LIVE', 'agentName': 'x\\u200Fy'}]}"));
+        assertThat(table.lines().toList().get(1)).startsWith("a<U+0008><U+0008>b  LIVE").contains("x<U+200F>y");
+        assertThat(table.lines().toList().get(0).indexOf("STATE")).as("the columns are as wide as what is shown")
+                .isEqualTo(table.lines().toList().get(1).indexOf("LIVE"));
+    }
 }
