@@ -1,37 +1,15 @@
 package dev.switchboard.controller.hangup;
 
 import dev.switchboard.events.HangupMethod;
+import dev.switchboard.testing.MovableClock;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class CallLedgerTest {
-    /** A clock the test moves. */
-    private static final class TestClock extends Clock {
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
-
-    private final TestClock clock = new TestClock();
+    private final MovableClock clock = new MovableClock();
     private final CallLedger ledger = new CallLedger(Duration.ofMinutes(10), clock);
 
     @Test
@@ -45,7 +23,7 @@ class CallLedgerTest {
         assertThat(ledger.ended("r", null)).as("a request that names no session").isPresent();
         assertThat(ledger.ended("r", "s2")).as("a later call in a reused room").isEmpty();
 
-        clock.now = clock.now.plus(Duration.ofMinutes(10));
+        clock.advance(Duration.ofMinutes(10));
         assertThat(ledger.ended("r", "s1")).isEmpty();
         assertThat(ledger.commandHandled("c1")).isFalse();
     }

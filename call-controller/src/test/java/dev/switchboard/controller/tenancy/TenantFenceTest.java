@@ -9,12 +9,11 @@ import dev.switchboard.events.Issuer;
 import dev.switchboard.events.IssuerKind;
 import dev.switchboard.events.Transport;
 import dev.switchboard.schemas.client.Commands;
+import dev.switchboard.testing.MovableClock;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,31 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TenantFenceTest {
     private static final Issuer CRM = Issuer.newBuilder().setKind(IssuerKind.SYSTEM).setId("crm").build();
     private static final Instant START = Instant.parse("2026-12-05T10:00:00Z");
-    private final MovingClock clock = new MovingClock();
-
-    /** A clock the test moves. */
-    private static final class MovingClock extends Clock {
-        private Instant now = START;
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
+    private final MovableClock clock = new MovableClock(START);
 
     private static CallControlRequest dial(String room, String tenant) {
         DialRequested dial = DialRequested.newBuilder().setSipTrunkId("").setPhoneNumber("+15550100").build();

@@ -1,5 +1,6 @@
 package dev.switchboard.controller.webhook;
 
+import dev.switchboard.testing.MovableClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.switchboard.controller.webhook;
 
+import dev.switchboard.testing.MovableClock;
 import livekit.LivekitWebhook.WebhookEvent;
 import org.junit.jupiter.api.Test;
 

@@ -9,12 +9,12 @@ import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.SessionStarted;
 import dev.switchboard.events.Transport;
 import dev.switchboard.events.Usage;
+import dev.switchboard.testing.MovableClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.UUID;
 
@@ -43,28 +43,10 @@ class LiveSessionRegistryUnitTest {
     }
 
     /** A clock the test moves on. */
-    private static final class MovableClock extends Clock {
-        private Instant now = NOW;
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
 
     @Test
     void anEndedSessionAnotherTenantsNewSessionReplacesStaysWithItsTenantUntilEvicted() {
-        MovableClock clock = new MovableClock();
+        MovableClock clock = new MovableClock(NOW);
         LiveSessionRegistry registry = new LiveSessionRegistry(clock, Duration.ofHours(24));
         registry.apply(event("r", "a1", NOW.minus(Duration.ofHours(3)), startedFor("acme")));
         registry.apply(event("r", "a1", NOW.minus(Duration.ofHours(2)), ended(1000)));
@@ -78,7 +60,7 @@ class LiveSessionRegistryUnitTest {
         assertThat(registry.count(SessionState.ENDED)).isEqualTo(1);
 
         // A day after it ended it is forgotten; the current session stays.
-        clock.now = NOW.plus(Duration.ofHours(23));
+        clock.set(NOW.plus(Duration.ofHours(23)));
         assertThat(registry.evictEnded()).isEqualTo(1);
         assertThat(registry.find("r", "acme"::equals)).isEmpty();
         assertThat(registry.find("r").orElseThrow().sessionId()).isEqualTo("g1");
@@ -127,23 +109,8 @@ class LiveSessionRegistryUnitTest {
 
     @Test
     void endedSessionsAreEvictedAfterTheRetentionAndOldOnesAreNotEvenKept() {
-        var clock = new java.util.concurrent.atomic.AtomicReference<>(NOW);
-        LiveSessionRegistry registry = new LiveSessionRegistry(new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return clock.get();
-            }
-        }, Duration.ofHours(24));
+        MovableClock clock = new MovableClock(NOW);
+        LiveSessionRegistry registry = new LiveSessionRegistry(clock, Duration.ofHours(24));
         registry.apply(event("recent", "s1", NOW.minus(Duration.ofHours(2)), started()));
         registry.apply(event("recent", "s1", NOW.minus(Duration.ofHours(1)), ended(1000)));
         registry.apply(event("ancient", "s2", NOW.minus(Duration.ofDays(3)), started()));
