@@ -11,8 +11,11 @@ import java.util.regex.Pattern;
 final class CueText {
     /** Any run of two or more hyphens before a '>': replacing only "-->" would leave "--->" as "-->". */
     private static final Pattern ARROW = Pattern.compile("-{2,}>");
-    /** What a player takes for a tag: '<', an optional '/', a letter, up to the next '>'. */
-    private static final Pattern TAG = Pattern.compile("<(/?[A-Za-z][^<>]*)>");
+    /**
+     * The tags SubRip players apply (italic, bold, underline, strike-through, font colour and face), opening or closing,
+     * with whatever attributes. Other words in angle brackets ("I <think> so") are shown as written by players, so stay.
+     */
+    private static final Pattern TAG = Pattern.compile("<(/?(?:[ibus]|font)(?:\\s[^<>]*)?)>", Pattern.CASE_INSENSITIVE);
 
     private CueText() {
     }

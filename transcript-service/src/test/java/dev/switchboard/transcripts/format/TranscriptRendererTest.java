@@ -109,12 +109,12 @@ class TranscriptRendererTest {
 
     @Test
     void subRipTagsAndOverrideBlocksAreShownNotApplied() {
-        String srt = TranscriptRenderer.srt(List.of(line("INJECTED", "<font color=\"#000\">hidden</font> {\\an8}top <i>x</i> 3 < 4 > 2",
+        String srt = TranscriptRenderer.srt(List.of(line("INJECTED", "<font color=\"#000\">hidden</font> {\\an8}top <i>x</I> 3 < 4 > 2, <think>",
                 0, 100, false, "crm<b>")));
         String cue = srt.lines().toList().get(2);
         assertThat(cue).isEqualTo("Injected (crm\u2039b\u203A): \u2039font color=\"#000\"\u203Ahidden\u2039/font\u203A { \\an8}top "
-                + "\u2039i\u203Ax\u2039/i\u203A 3 < 4 > 2");
-        assertThat(cue).doesNotContainPattern("</?[A-Za-z]").doesNotContain("{\\");
+                + "\u2039i\u203Ax\u2039/I\u203A 3 < 4 > 2, <think>");
+        assertThat(cue).doesNotContainPattern("(?i)</?([ibus]|font)[\\s>]").doesNotContain("{\\");
     }
 
     @Test
