@@ -8,6 +8,7 @@ import dev.switchboard.events.CommandStatus;
 import dev.switchboard.events.DialRequested;
 import dev.switchboard.events.EndReason;
 import dev.switchboard.events.FirstSpeaker;
+import dev.switchboard.events.Issuer;
 import dev.switchboard.events.IssuerKind;
 import dev.switchboard.events.MachineDetection;
 import dev.switchboard.gateway.calls.CallDialer;
@@ -15,6 +16,7 @@ import dev.switchboard.gateway.commands.IdempotencyKeys;
 import dev.switchboard.gateway.support.Api;
 import dev.switchboard.gateway.support.CallEvents;
 import dev.switchboard.gateway.support.FakeWorker;
+import dev.switchboard.schemas.client.Commands;
 import dev.switchboard.schemas.serde.CallControlRequestDeserializer;
 import dev.switchboard.schemas.topics.Topic;
 import dev.switchboard.testing.KafkaTestResource;
@@ -243,6 +245,52 @@ class OutboundCallsTest {
             given().get("/v1/calls/{room}", expiring).then().body("failure.reason", is("EXPIRED"))
                     .body("failure.detail", is("expired, not carried out"));
         }
+    }
+
+    /** A DialRequested as another gateway instance, or another system, publishes it on the call-control topic. */
+    private static CallControlRequest dialPlacedElsewhere(String room, String commandId, String to, String tenant, Duration lifetime) {
+        DialRequested dial = DialRequested.newBuilder().setSipTrunkId(TRUNK).setPhoneNumber(to).build();
+        Issuer crm = Issuer.newBuilder().setKind(IssuerKind.SYSTEM).setId("crm").build();
+        return new Commands(crm).callControl(commandId, room, dial, lifetime, tenant);
+    }
+
+    @Test
+    void aDialPlacedElsewhereIsKnownHereWhileItRingsAndEndsFailedWhenTheControllerRefusesIt() {
+        // Two gateway replicas behind one Service: the status URL one of them answered may be asked of the other.
+        String room = Api.newRoom("elsewhere");
+        String commandId = "elsewhere-" + UUID.randomUUID();
+        given().get("/v1/calls/{room}", room).then().statusCode(404);
+        TestProducer.send(Topic.CALL_CONTROL, room, dialPlacedElsewhere(room, commandId, "+15551230070", "acme", Duration.ofSeconds(30)));
+        Awaitility.await("the dial is known").atMost(WAIT).pollInterval(Duration.ofMillis(50))
+                .until(() -> as(TestTokens.ofTenant("acme")).get("/v1/calls/{room}", room).statusCode() == 200);
+        as(TestTokens.ofTenant("acme")).get("/v1/calls/{room}", room).then().body("state", is("DIALING"))
+                .body("commandId", is(commandId)).body("to", is("+15551230070"));
+        as(TestTokens.ofTenant("globex")).get("/v1/calls/{room}", room).then().statusCode(404);
+
+        dialResult(room, commandId, CommandStatus.REJECTED, "refused by the tenant fence");
+        Awaitility.await("the refusal ends it").atMost(WAIT).pollInterval(Duration.ofMillis(50))
+                .until(() -> "FAILED".equals(as(TestTokens.ofTenant("acme")).get("/v1/calls/{room}", room).then().extract().path("state")));
+        as(TestTokens.ofTenant("acme")).get("/v1/calls/{room}", room).then().body("failure.reason", is("REJECTED"))
+                .body("failure.detail", is("refused by the tenant fence"));
+
+        // The two topics are read apart: a refusal read before its dial still ends the dial.
+        String early = Api.newRoom("refused-first");
+        String earlyId = "elsewhere-" + UUID.randomUUID();
+        dialResult(early, earlyId, CommandStatus.REJECTED, "no trunk ST_gone");
+        Awaitility.await("the result is read").atMost(WAIT).pollInterval(Duration.ofMillis(50))
+                .until(() -> Api.command(earlyId).extract().statusCode() == 200);
+        TestProducer.send(Topic.CALL_CONTROL, early, dialPlacedElsewhere(early, earlyId, "+15551230071", null, Duration.ofSeconds(30)));
+        awaitCall(early, "state", "FAILED");
+        given().get("/v1/calls/{room}", early).then().body("failure.detail", is("no trunk ST_gone"));
+
+        // A dial read after its expiry is passed over (the controller does not carry it out either); the next one counts.
+        String late = Api.newRoom("late");
+        String expiredId = "expired-" + UUID.randomUUID();
+        String nextId = "next-" + UUID.randomUUID();
+        TestProducer.send(Topic.CALL_CONTROL, late, dialPlacedElsewhere(late, expiredId, "+15551230072", null, Duration.ofMillis(1)));
+        TestProducer.send(Topic.CALL_CONTROL, late, dialPlacedElsewhere(late, nextId, "+15551230073", null, Duration.ofSeconds(30)));
+        awaitCall(late, "commandId", nextId);
+        given().get("/v1/calls/{room}", late).then().body("state", is("DIALING")).body("to", is("+15551230073"));
     }
 
     /** The call controller's CommandResult for a dial, as it answers one it did not carry out. */

@@ -1,7 +1,7 @@
 package dev.switchboard.gateway.calls;
 
 import dev.switchboard.events.CallFailed;
-import dev.switchboard.events.CommandResult;
+import dev.switchboard.events.CommandStatus;
 
 /**
  * Why a dial failed, as the call controller reported it: its CallFailed, or the CommandResult of a dial it did not carry
@@ -13,7 +13,7 @@ public record CallFailure(String reason, Integer sipStatusCode, String sipStatus
         return new CallFailure(failed.getReason().name(), failed.getSipStatusCode(), failed.getSipStatus(), failed.getDetail());
     }
 
-    static CallFailure of(CommandResult notCarriedOut) {
-        return new CallFailure(notCarriedOut.getStatus().name(), null, null, notCarriedOut.getReason());
+    static CallFailure notCarriedOut(CommandStatus status, String reason) {
+        return new CallFailure(status.name(), null, null, reason);
     }
 }

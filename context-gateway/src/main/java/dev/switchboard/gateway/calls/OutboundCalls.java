@@ -31,7 +31,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
- * The latest outbound call of every room: the dials this instance published, and what {@code switchboard.session-events}
+ * The latest outbound call of every room: the dials this instance published or read on {@code switchboard.call-control}
+ * (another instance's, another system's), and what {@code switchboard.session-events}
  * says about any dial (CallAnswered, CallFailed, CallEnded, the agent's session, AnswerClassified), so a dial sent
  * over Kafka by another system shows up too once its outcome is known; and the CommandResult of a dial the call controller
  * did not carry out (REJECTED, EXPIRED), which ends it FAILED. Requests waiting for a dial's outcome wait
@@ -94,6 +95,19 @@ public class OutboundCalls {
         }
         put(dialing);
         return new Registration.Registered(dialing);
+    }
+
+    /**
+     * A dial read from {@code switchboard.call-control}: one another gateway instance placed (behind a load balancer,
+     * its status URL may be asked here), or another system sent over Kafka. It is remembered as DIALING, so this
+     * instance answers for it before its outcome is known and ends it FAILED should the call controller not carry it
+     * out (no session event follows such a refusal). It never replaces what is known: a dial this instance placed or
+     * has an outcome for (its commandId is known), or a call that is not over or is another tenant's.
+     *
+     * @return whether it was remembered
+     */
+    public synchronized boolean observed(OutboundCall dialing, Function<OutboundCall, String> tenantOf) {
+        return register(dialing, tenantOf) instanceof Registration.Registered;
     }
 
     /** Drops a dial that could not be published, so that a retry with the same Idempotency-Key publishes it. */
@@ -171,18 +185,26 @@ public class OutboundCalls {
      * dials this gateway does not know, change nothing.
      */
     public void commandResult(CommandResult result) {
-        if (!NOT_CARRIED_OUT.contains(result.getStatus()) || result.getCommandId() == null) {
+        notCarriedOut(result.getCommandId(), result.getStatus(), result.getReason(), result.getDecidedAt());
+    }
+
+    /**
+     * The same for a dial's decision known before the dial itself (a dial another instance placed, whose result was read
+     * before the dial): {@code status} REJECTED, EXPIRED or UNKNOWN_SESSION ends it FAILED; any other changes nothing.
+     */
+    public void notCarriedOut(String commandId, CommandStatus status, String reason, Instant decidedAt) {
+        if (!NOT_CARRIED_OUT.contains(status) || commandId == null) {
             return;
         }
         OutboundCall failed;
         CompletableFuture<OutboundCall> waiter;
         synchronized (this) {
-            Optional<OutboundCall> dialing = findByCommand(result.getCommandId()).filter(call -> call.state().isDialing());
+            Optional<OutboundCall> dialing = findByCommand(commandId).filter(call -> call.state().isDialing());
             if (dialing.isEmpty()) {
                 return;
             }
-            Instant at = result.getDecidedAt() != null ? result.getDecidedAt() : clock.instant();
-            failed = dialing.get().failed(null, CallFailure.of(result), at);
+            Instant at = decidedAt != null ? decidedAt : clock.instant();
+            failed = dialing.get().failed(null, CallFailure.notCarriedOut(status, reason), at);
             put(failed);
             waiter = waiters.remove(failed.commandId());
         }

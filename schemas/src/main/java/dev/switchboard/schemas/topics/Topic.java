@@ -50,7 +50,8 @@ public enum Topic {
             List.of(CONTEXT_GATEWAY, AGENT_WORKER, INTEGRATIONS)),
     CALL_CONTROL("call-control", CallControlRequest.class, Duration.ofDays(1),
             List.of(AGENT_WORKER, CONTEXT_GATEWAY, INTEGRATIONS),
-            List.of(CALL_CONTROLLER)),
+            // every gateway instance reads the dials, so any of them answers for a ringing call, whoever placed it
+            List.of(CALL_CONTROLLER, CONTEXT_GATEWAY)),
     SESSION_EVENTS("session-events", SessionEvent.class, Duration.ofDays(7),
             List.of(AGENT_WORKER, CALL_CONTROLLER),
             // the worker learns from CallEnded that the controller ended one of its calls

@@ -1,0 +1,60 @@
+package dev.switchboard.gateway.calls;
+
+import dev.switchboard.events.CommandStatus;
+import dev.switchboard.testing.MovableClock;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Dials read on the call-control topic (another instance's, another system's) next to the ones this instance placed. */
+class OutboundCallsUnitTest {
+    private static final Instant NOW = Instant.parse("2026-12-05T12:00:00Z");
+    private final MovableClock clock = new MovableClock(NOW);
+    private final OutboundCalls calls = new OutboundCalls(clock, Duration.ofHours(24));
+
+    private static OutboundCall dialing(String commandId, String to, String tenant) {
+        return OutboundCall.dialing("r", commandId, to, null, "ST_1", NOW, tenant, null);
+    }
+
+    private static String tenantOf(OutboundCall call) {
+        return call.tenant() == null ? "default" : call.tenant();
+    }
+
+    @Test
+    void aDialReadOnTheTopicNeverReplacesACallThisInstanceKnows() {
+        OutboundCall ours = OutboundCall.dialing("r", "ours", "+15550001", null, "ST_1", NOW, "acme", "fingerprint");
+        assertThat(calls.register(ours, OutboundCallsUnitTest::tenantOf)).isInstanceOf(OutboundCalls.Registration.Registered.class);
+
+        assertThat(calls.observed(dialing("ours", "+15550001", "acme"), OutboundCallsUnitTest::tenantOf)).as("its own, read back").isFalse();
+        assertThat(calls.observed(dialing("squat", "+15550002", "globex"), OutboundCallsUnitTest::tenantOf)).as("another tenant's").isFalse();
+        assertThat(calls.observed(dialing("again", "+15550003", "acme"), OutboundCallsUnitTest::tenantOf)).as("into the ringing room").isFalse();
+        assertThat(calls.find("r").orElseThrow()).isSameAs(ours);
+
+        calls.notCarriedOut("squat", CommandStatus.REJECTED, "another tenant's room", NOW);
+        assertThat(calls.find("r").orElseThrow().state()).as("a refusal of a dial not taken in changes nothing").isEqualTo(CallState.DIALING);
+
+        calls.notCarriedOut("ours", CommandStatus.REJECTED, "no such trunk", NOW.plusSeconds(1));
+        OutboundCall failed = calls.find("r").orElseThrow();
+        assertThat(failed.state()).isEqualTo(CallState.FAILED);
+        assertThat(failed.failure()).isEqualTo(new CallFailure("REJECTED", null, null, "no such trunk"));
+        assertThat(failed.fingerprint()).as("what the dial asked for is kept for retries").isEqualTo("fingerprint");
+
+        assertThat(calls.observed(dialing("squat2", "+15550004", "globex"), OutboundCallsUnitTest::tenantOf))
+                .as("another tenant's, while acme's call is remembered").isFalse();
+        assertThat(calls.observed(dialing("next", "+15550005", "acme"), OutboundCallsUnitTest::tenantOf))
+                .as("acme's next call into its own room").isTrue();
+        assertThat(calls.find("r").orElseThrow().commandId()).isEqualTo("next");
+    }
+
+    @Test
+    void onlyAResultThatSaysTheDialWasNotCarriedOutEndsIt() {
+        calls.observed(dialing("d1", "+15550001", null), OutboundCallsUnitTest::tenantOf);
+        calls.notCarriedOut("d1", CommandStatus.APPLIED, "placed", NOW);
+        assertThat(calls.find("r").orElseThrow().state()).isEqualTo(CallState.DIALING);
+        calls.notCarriedOut("d1", CommandStatus.EXPIRED, "expired, not carried out", NOW);
+        assertThat(calls.find("r").orElseThrow().failure().reason()).isEqualTo("EXPIRED");
+    }
+}
