@@ -48,17 +48,19 @@ public class CallDialer {
     private final CommandPublisher publisher;
     private final CommandMetrics metrics;
     private final SipDefaults sip;
+    private final CallTenants tenants;
     private final Clock clock;
     private final Duration lifetime;
 
     CallDialer(OutboundCalls calls, CommandStore commands, LiveSessionRegistry sessions, CommandPublisher publisher,
-               CommandMetrics metrics, SipDefaults sip, Clock clock, GatewayConfig config) {
+               CommandMetrics metrics, SipDefaults sip, CallTenants tenants, Clock clock, GatewayConfig config) {
         this.calls = calls;
         this.commands = commands;
         this.sessions = sessions;
         this.publisher = publisher;
         this.metrics = metrics;
         this.sip = sip;
+        this.tenants = tenants;
         this.clock = clock;
         this.lifetime = config.commands().lifetime();
     }
@@ -140,10 +142,8 @@ public class CallDialer {
         return new CommandRefused(ROOM_BUSY, room, "room \"" + room + "\" is in use; dial into another room or leave room out");
     }
 
-    /** Whose call it is: the tenant that placed it, else its room's session's; "default" when neither is known. */
     private String tenantOf(OutboundCall call) {
-        return Caller.tenantOrDefault(call.tenant() != null ? call.tenant()
-                : sessions.find(call.room()).map(LiveSession::tenant).orElse(null));
+        return tenants.of(call);
     }
 
     /**

@@ -3,13 +3,12 @@ package dev.switchboard.gateway.kafka;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CommandStatus;
 import dev.switchboard.events.DialRequested;
+import dev.switchboard.gateway.calls.CallTenants;
 import dev.switchboard.gateway.calls.OutboundCall;
 import dev.switchboard.gateway.calls.OutboundCalls;
 import dev.switchboard.gateway.commands.CommandOutcome;
 import dev.switchboard.gateway.commands.CommandStore;
 import dev.switchboard.gateway.commands.TrackedCommand;
-import dev.switchboard.gateway.sessions.LiveSession;
-import dev.switchboard.gateway.sessions.LiveSessionRegistry;
 import dev.switchboard.kit.auth.Caller;
 import dev.switchboard.kit.kafka.DeadLetters;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,14 +33,14 @@ public class DialsListener {
 
     private final OutboundCalls calls;
     private final CommandStore commands;
-    private final LiveSessionRegistry sessions;
+    private final CallTenants tenants;
     private final DeadLetters deadLetters;
     private final Clock clock;
 
-    DialsListener(OutboundCalls calls, CommandStore commands, LiveSessionRegistry sessions, DeadLetters deadLetters, Clock clock) {
+    DialsListener(OutboundCalls calls, CommandStore commands, CallTenants tenants, DeadLetters deadLetters, Clock clock) {
         this.calls = calls;
         this.commands = commands;
-        this.sessions = sessions;
+        this.tenants = tenants;
         this.deadLetters = deadLetters;
         this.clock = clock;
     }
@@ -58,7 +57,7 @@ public class DialsListener {
         }
         OutboundCall dialing = OutboundCall.dialing(request.getRoom(), request.getCommandId(), dial.getPhoneNumber(),
                 dial.getFromNumber(), dial.getSipTrunkId(), request.getIssuedAt(), Caller.tenantOrDefault(request.getTenant()), null);
-        if (!calls.observed(dialing, this::tenantOf)) {
+        if (!calls.observed(dialing, tenants::of)) {
             return;
         }
         LOG.debugf("room %s: dial %s placed elsewhere is ringing", request.getRoom(), request.getCommandId());
@@ -67,11 +66,5 @@ public class DialsListener {
                 .filter(decision -> decision.outcome() != CommandOutcome.APPLIED && decision.outcome() != CommandOutcome.UNRECOGNIZED)
                 .ifPresent(decision -> calls.notCarriedOut(request.getCommandId(), CommandStatus.valueOf(decision.outcome().name()),
                         decision.reason(), decision.decidedAt()));
-    }
-
-    /** Whose a known call is: its own tenant, else its session's; "default" when neither is known. */
-    private String tenantOf(OutboundCall call) {
-        return Caller.tenantOrDefault(call.tenant() != null ? call.tenant()
-                : sessions.find(call.room()).map(LiveSession::tenant).orElse(null));
     }
 }
