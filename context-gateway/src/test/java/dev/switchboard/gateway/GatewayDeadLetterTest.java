@@ -7,7 +7,7 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** Session events, command results and (for the watchdog) session commands: poison is dead-lettered, labelled. */
+/** Session events, command results, dials on call-control and (for the watchdog) session commands: poison is dead-lettered, labelled. */
 @QuarkusTest
 @WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
 class GatewayDeadLetterTest extends DeadLetterConventionsTest {

@@ -63,7 +63,7 @@ public class DialsListener {
         LOG.debugf("room %s: dial %s placed elsewhere is ringing", request.getRoom(), request.getCommandId());
         // The two topics are read apart: the controller's refusal of the dial may have been read first.
         commands.find(request.getCommandId()).flatMap(TrackedCommand::decision)
-                .filter(decision -> decision.outcome() != CommandOutcome.APPLIED && decision.outcome() != CommandOutcome.UNRECOGNIZED)
+                .filter(decision -> decision.outcome() != CommandOutcome.UNRECOGNIZED) // OutboundCalls tells which end a dial
                 .ifPresent(decision -> calls.notCarriedOut(request.getCommandId(), CommandStatus.valueOf(decision.outcome().name()),
                         decision.reason(), decision.decidedAt()));
     }

@@ -21,30 +21,12 @@ final class TerminalText {
 
     /** Text from elsewhere (an error's words, a transcript the service wrote): only its line breaks and tabs stay. */
     static String shown(String text) {
-        return shown(text, false);
+        return escaped(text, false, false);
     }
 
     /** Output the CLI laid out from {@link #field}s: its line breaks, tabs and bold stay. */
     static String laidOut(String text) {
-        return shown(text, true);
-    }
-
-    private static String shown(String text, boolean keepBold) {
-        if (text == null || isPlain(text)) {
-            return text;
-        }
-        StringBuilder out = new StringBuilder(text.length() + 16);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (keepBold && c == '\u001b' && (text.startsWith(Render.BOLD, i) || text.startsWith(Render.PLAIN, i))) {
-                out.append(c);
-            } else if (isUnsafe(c)) {
-                out.append(String.format("<U+%04X>", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
+        return escaped(text, true, false);
     }
 
     /**
@@ -53,31 +35,34 @@ final class TerminalText {
      * code point. A caller's right-to-left words keep reading right to left: their letters carry their direction.
      */
     static String field(String value) {
-        if (value == null) {
-            return "";
-        }
-        String line = BREAKS.matcher(value).replaceAll(" ").strip();
-        StringBuilder out = null;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            boolean unsafe = isUnsafe(c) || c == '\u200E' || c == '\u200F' || c == '\u061C';
-            if (unsafe && out == null) {
-                out = new StringBuilder(line.length() + 16).append(line, 0, i);
-            }
-            if (out != null) {
-                out.append(unsafe ? String.format("<U+%04X>", (int) c) : String.valueOf(c));
-            }
-        }
-        return out == null ? line : out.toString();
+        return value == null ? "" : escaped(BREAKS.matcher(value).replaceAll(" ").strip(), false, true);
     }
 
-    private static boolean isPlain(String text) {
+    /** The text with what could steer a terminal as code points; the text itself when nothing could (no copy). */
+    private static String escaped(String text, boolean keepBold, boolean marksToo) {
+        if (text == null) {
+            return null;
+        }
+        StringBuilder out = null;
         for (int i = 0; i < text.length(); i++) {
-            if (isUnsafe(text.charAt(i))) {
-                return false;
+            char c = text.charAt(i);
+            boolean unsafe = (isUnsafe(c) || marksToo && isDirectionalMark(c))
+                    && !(keepBold && c == '\u001b' && (text.startsWith(Render.BOLD, i) || text.startsWith(Render.PLAIN, i)));
+            if (unsafe && out == null) {
+                out = new StringBuilder(text.length() + 16).append(text, 0, i);
+            }
+            if (out != null && unsafe) {
+                out.append(String.format("<U+%04X>", (int) c));
+            } else if (out != null) {
+                out.append(c);
             }
         }
-        return true;
+        return out == null ? text : out.toString();
+    }
+
+    /** The left-to-right, right-to-left and Arabic letter marks. */
+    private static boolean isDirectionalMark(char c) {
+        return c == '\u200E' || c == '\u200F' || c == '\u061C';
     }
 
     /** C0 controls but line feed and tab, DEL, C1 controls, line and paragraph separators, bidi embeddings, overrides and isolates. */
