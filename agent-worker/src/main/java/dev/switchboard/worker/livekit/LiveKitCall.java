@@ -24,6 +24,7 @@ import dev.switchboard.livekit.ffi.proto.ParticipantProto.ParticipantKind;
 import dev.switchboard.livekit.ffi.proto.TrackProto.TrackKind;
 import dev.switchboard.worker.session.AgentSession;
 import dev.switchboard.worker.session.AgentSettings;
+import dev.switchboard.worker.session.CallFacts;
 import dev.switchboard.worker.session.SessionRegistry;
 import dev.switchboard.worker.voice.VoiceStack;
 import dev.switchboard.worker.voice.VoiceTransport;
@@ -101,9 +102,11 @@ final class LiveKitCall {
             Participant callerParticipant = caller.get();
             VoiceTransport transport = voice.create(Transport.LIVEKIT, callerParticipant.identity(), callerParticipant.isSip(),
                     new LiveKitAudioOutput(source));
-            session = sessions.start(new SessionRegistry.StartRequest(roomName, instructions(), transport, direction(callerParticipant),
-                    callerParticipant.attributes().get("sip.phoneNumber"), callerParticipant.attributes().get("sip.trunkPhoneNumber"),
-                    metadata(callerParticipant), tenant(callerParticipant), maxDuration())).get(15, TimeUnit.SECONDS);
+            CallDirection direction = direction(callerParticipant);
+            Numbers numbers = numbers(callerParticipant, direction);
+            session = sessions.start(new SessionRegistry.StartRequest(roomName, instructions(), transport, direction,
+                    numbers.caller(), numbers.callee(), metadata(callerParticipant), tenant(callerParticipant), maxDuration()))
+                    .get(15, TimeUnit.SECONDS);
             if (callerParticipant.isSip()) {
                 // The SIP bridge turns the engine's DTMF packets into tones on the phone line.
                 transport.toneLine(tone -> room.publishSipDtmf(SipDtmf.code(tone), String.valueOf(tone), TONE_TIMEOUT));
@@ -111,7 +114,7 @@ final class LiveKitCall {
             transport.attach(session);
             started.complete(null);
             session.screenAnswer(machineDetection(), metadataField("voicemailMessage"));
-            if (agentOpens(roomName, direction(callerParticipant))) {
+            if (agentOpens(roomName, direction)) {
                 session.open().exceptionally(error -> {
                     LOG.warnf("room %s: the agent's opening line failed: %s", roomName, error.getMessage());
                     return null;
@@ -238,6 +241,27 @@ final class LiveKitCall {
         return caller.isSip() ? CallDirection.INBOUND : CallDirection.WEB;
     }
 
+    /** Who called whom. */
+    private record Numbers(String caller, String callee) {
+    }
+
+    /**
+     * The SIP leg's {@code sip.phoneNumber} is the far end and {@code sip.trunkPhoneNumber} ours, whichever way the call
+     * goes: on a call the agent placed the far end is the callee. A dial's own numbers (dispatch metadata) come first.
+     */
+    private Numbers numbers(Participant caller, CallDirection direction) {
+        String farEnd = caller.attributes().get("sip.phoneNumber");
+        String ours = caller.attributes().get("sip.trunkPhoneNumber");
+        if (direction == CallDirection.OUTBOUND) {
+            return new Numbers(firstKnown(metadataField("callerNumber"), ours), firstKnown(metadataField("calleeNumber"), farEnd));
+        }
+        return new Numbers(farEnd, ours);
+    }
+
+    private static String firstKnown(String preferred, String otherwise) {
+        return preferred != null && !preferred.isBlank() ? preferred : otherwise;
+    }
+
     /** Whose call this is: the configured rules over the job, the room and the SIP leg. */
     private String tenant(Participant caller) {
         var resolution = tenants.resolve(new TenantResolver.CallFacts(job.getMetadata(), job.getRoom().getMetadata(),
@@ -299,6 +323,22 @@ final class LiveKitCall {
         return metadataField("instructions");
     }
 
+    /** What the system that placed the call attached to it (the dispatch metadata's {@code metadata} object). */
+    private Map<String, String> dialMetadata() {
+        String metadata = job.getMetadata();
+        Map<String, String> attached = new HashMap<>();
+        if (metadata == null || metadata.isBlank()) {
+            return attached;
+        }
+        try {
+            JSON.readTree(metadata).path("metadata").properties()
+                    .forEach(entry -> attached.put(entry.getKey(), entry.getValue().isTextual() ? entry.getValue().asText() : entry.getValue().toString()));
+        } catch (Exception e) {
+            // metadata that is not JSON is not ours
+        }
+        return attached;
+    }
+
     private String metadataField(String field) {
         String metadata = job.getMetadata();
         if (metadata == null || metadata.isBlank()) {
@@ -321,6 +361,7 @@ final class LiveKitCall {
                 metadata.put(key, value);
             }
         });
+        dialMetadata().forEach((key, value) -> metadata.put(CallFacts.DIAL_METADATA_PREFIX + key, value));
         return metadata;
     }
 }

@@ -12,6 +12,8 @@ import java.util.List;
  */
 final class ChatContext {
     private String instructions;
+    /** What the model knows about the call itself; kept apart so that new instructions do not make it forget. */
+    private String callFacts;
     private final List<ChatMessage> history = new ArrayList<>();
 
     ChatContext(String instructions) {
@@ -20,6 +22,11 @@ final class ChatContext {
 
     synchronized void add(ChatMessage message) {
         history.add(message);
+    }
+
+    /** Tells the model about the call (direction, numbers, what the dial attached), after its instructions. */
+    synchronized void knowTheCall(String facts) {
+        this.callFacts = facts;
     }
 
     synchronized void replaceInstructions(String instructions) {
@@ -34,7 +41,7 @@ final class ChatContext {
     /** A copy, as the next LLM request sends it: the instructions first, then the history. */
     synchronized List<ChatMessage> messages() {
         List<ChatMessage> messages = new ArrayList<>(history.size() + 1);
-        messages.add(new ChatMessage.System(instructions));
+        messages.add(new ChatMessage.System(callFacts == null ? instructions : instructions + "\n\n" + callFacts));
         messages.addAll(history);
         return messages;
     }

@@ -97,6 +97,7 @@ public class SessionRegistry {
                 clock.instant().truncatedTo(ChronoUnit.MILLIS), request.tenant());
         String instructions = request.instructions() == null || request.instructions().isBlank() ? settings.instructions() : request.instructions();
         var session = new AgentSession(identity, instructions, request.transport(), llm, tools, publisher, settings, clock, timers, this::forget);
+        CallFacts.of(request).describe().ifPresent(session.chat()::knowTheCall);
         if (sessions.putIfAbsent(request.room(), session) != null) {
             throw new RoomBusyException(request.room());
         }

@@ -28,6 +28,16 @@ class ChatContextTest {
     }
 
     @Test
+    void whatTheModelKnowsAboutTheCallOutlivesNewInstructions() {
+        var chat = new ChatContext("Be helpful.");
+        chat.knowTheCall("About this call: it is an inbound phone call.");
+
+        chat.replaceInstructions("Speak French.");
+
+        assertThat(chat.messages()).containsExactly(new ChatMessage.System("Speak French.\n\nAbout this call: it is an inbound phone call."));
+    }
+
+    @Test
     void whatWasReadIsACopy() {
         var chat = new ChatContext("Be helpful.");
         var before = chat.messages();

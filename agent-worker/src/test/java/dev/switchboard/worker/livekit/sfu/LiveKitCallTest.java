@@ -90,6 +90,8 @@ class LiveKitCallTest {
         /** Plays real speech as the caller (16 kHz raw PCM file). */
         void callerSays(String text) throws java.io.IOException {
             Path speech = Files.createTempFile("caller-speech", ".pcm");
+        speech.toFile().deleteOnExit(); // the fake SFU reads it while the call runs
+            speech.toFile().deleteOnExit(); // the fake SFU reads it while the call runs
             Files.write(speech, SpeechAudio.speak(text).toLittleEndianBytes());
             control.play(caller.identity(), FakeSfuControl.AudioSpec.file(speech.toString(), 16_000, false));
         }
@@ -213,19 +215,32 @@ class LiveKitCallTest {
         llm.replyText("Hello, this is Acme calling about your delivery.");
         String room = "lk-open-" + System.nanoTime();
         try (FakeSfuProcess sfu = SfuTestSupport.startSfu("worker-open");
+             var events = TopicProbe.fromNow(Topic.SESSION_EVENTS, new SessionEventDeserializer());
              var transcripts = TopicProbe.fromNow(Topic.TRANSCRIPTS, new TranscriptSegmentDeserializer())) {
             FakeSfuControl control = sfu.control();
+            // The callee: LiveKit names the far end of the SIP leg sip.phoneNumber, whichever way the call goes.
             control.joinParticipant(FakeSfuControl.ParticipantSpec.sipCaller("+15550111").withAudio(FakeSfuControl.AudioSpec.silence()), room);
             var job = LivekitAgent.Job.newBuilder().setId("AJ_" + room).setType(LivekitAgent.JobType.JT_ROOM)
-                    .setMetadata("{\"direction\": \"OUTBOUND\", \"firstSpeaker\": \"AGENT\"}")
+                    .setMetadata("""
+                            {"direction": "OUTBOUND", "firstSpeaker": "AGENT", "callerNumber": "+15557654321",
+                             "metadata": {"orderId": "A-17"}}""")
                     .setRoom(LivekitModels.Room.newBuilder().setName(room)).build();
             JobRunner.RunningJob running = runner.start(job, sfu.url(), sfu.token(AccessTokens.Grant.agent("agent-" + room, room)));
             running.started().get(30, TimeUnit.SECONDS);
 
-            // Nobody has said a word: the agent opens.
+            var started = (SessionStarted) events.await(e -> room.equals(e.getRoom()) && e.getPayload() instanceof SessionStarted, WAIT)
+                    .getPayload();
+            assertThat(started.getDirection()).isEqualTo(CallDirection.OUTBOUND);
+            assertThat(started.getCallerNumber()).as("our number, from the dial").isEqualTo("+15557654321");
+            assertThat(started.getCalleeNumber()).as("the number dialled").isEqualTo("+15550111");
+            assertThat(started.getMetadata()).containsEntry("dial.orderId", "A-17");
+
+            // Nobody has said a word: the agent opens, knowing whom it called and why.
             TranscriptSegment opening = transcripts.await(s -> room.equals(s.getRoom()) && s.getRole() == SpeakerRole.AGENT, WAIT);
             assertThat(opening.getText()).isEqualTo("Hello, this is Acme calling about your delivery.");
             assertThat(opening.getSequence()).as("the first line of the call").isZero();
+            assertThat(llm.lastMessages().getFirst().path("content").asText())
+                    .contains("outbound phone call that you placed to +15550111 from +15557654321", "- orderId: A-17");
             running.terminate().run();
             running.ended().get(30, TimeUnit.SECONDS);
         }
