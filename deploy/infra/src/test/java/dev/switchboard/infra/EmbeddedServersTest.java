@@ -125,7 +125,12 @@ class EmbeddedServersTest {
             assertThat(postmaster.isAlive()).isFalse();
             assertThat(EmbeddedPostgresServer.runningOn(dir)).isEmpty();
             // A data directory without a server, or without a live one, has nothing running on it.
-            assertThat(EmbeddedPostgresServer.runningOn(Files.createTempDirectory("pg-none"))).isEmpty();
+            Path empty = Files.createTempDirectory("pg-none");
+            try {
+                assertThat(EmbeddedPostgresServer.runningOn(empty)).isEmpty();
+            } finally {
+                Directories.deleteRecursively(empty);
+            }
         } finally {
             Directories.deleteRecursively(dir);
         }

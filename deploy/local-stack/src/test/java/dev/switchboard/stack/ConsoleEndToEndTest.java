@@ -6,6 +6,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -40,12 +41,12 @@ class ConsoleEndToEndTest {
     private static final String WORD = "tangerine";
     private static PackagedStack packaged;
     private static ChromeDriver browser;
-    private static Path downloads;
+    @TempDir
+    static Path downloads;
 
     @BeforeAll
     static void openBrowser(PackagedStack shared) throws IOException {
         packaged = shared;
-        downloads = Files.createTempDirectory("console-downloads");
         browser = HeadlessChromium.start(downloads);
     }
 

@@ -158,6 +158,7 @@ class EndToEndTest {
             out.putShort((short) Math.round(value));
         }
         Path pcm = Files.createTempFile("caller-speech", ".pcm");
+        pcm.toFile().deleteOnExit(); // the fake SFU reads it while the call runs
         Files.write(pcm, out.array());
         return pcm;
     }
