@@ -1,5 +1,6 @@
 package dev.switchboard.worker.kafka;
 
+import dev.switchboard.worker.session.CommandReach;
 import dev.switchboard.worker.session.WorkerIdentity;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
@@ -37,8 +38,8 @@ import java.util.concurrent.CompletableFuture;
 @ApplicationScoped
 @Identifier(CommandsPositioned.NAME)
 @Readiness
-public class CommandsPositioned implements KafkaConsumerRebalanceListener, HealthCheck {
-    public static final String NAME = "agent-worker-session-commands-positioned";
+public class CommandsPositioned implements CommandReach, KafkaConsumerRebalanceListener, HealthCheck {
+    public static final String NAME = CommandReach.NAME;
     private static final Logger LOG = Logger.getLogger(CommandsPositioned.class);
 
     private final CompletableFuture<Void> positioned = new CompletableFuture<>();
@@ -76,6 +77,7 @@ public class CommandsPositioned implements KafkaConsumerRebalanceListener, Healt
     }
 
     /** Completes once the command consumer has its partitions and its positions. */
+    @Override
     public CompletableFuture<Void> positioned() {
         return positioned;
     }

@@ -1,6 +1,6 @@
 package dev.switchboard.worker.livekit;
 
-import dev.switchboard.worker.kafka.CommandsPositioned;
+import dev.switchboard.worker.session.CommandReach;
 import dev.switchboard.worker.session.WorkerIdentity;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -33,13 +33,13 @@ public class LiveKitAgentService implements HealthCheck {
     private final LiveKitSettings settings;
     private final LiveKitCallRunner runner;
     private final WorkerIdentity worker;
-    private final CommandsPositioned commands;
+    private final CommandReach commands;
     private volatile AgentWorkerProtocol protocol;
     private volatile String problem;
     private boolean stopping; // guarded by this
 
     LiveKitAgentService(LiveKitSettings settings, LiveKitCallRunner runner, WorkerIdentity worker,
-                        @Identifier(CommandsPositioned.NAME) CommandsPositioned commands) {
+                        @Identifier(CommandReach.NAME) CommandReach commands) {
         this.settings = settings;
         this.runner = runner;
         this.worker = worker;

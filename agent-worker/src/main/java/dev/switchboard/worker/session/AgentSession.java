@@ -1,10 +1,7 @@
 package dev.switchboard.worker.session;
 
-import dev.switchboard.events.AnswerClassified;
-import dev.switchboard.events.AnsweredBy;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CommandResult;
-import dev.switchboard.events.CommandStatus;
 import dev.switchboard.events.DtmfReceived;
 import dev.switchboard.events.EndReason;
 import dev.switchboard.events.HangupRequested;
@@ -16,30 +13,22 @@ import dev.switchboard.events.SessionCommand;
 import dev.switchboard.events.SessionEnded;
 import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.SessionStarted;
-import dev.switchboard.events.TransferRequested;
-import dev.switchboard.events.TransferCall;
 import dev.switchboard.schemas.client.Commands;
 import dev.switchboard.worker.concurrent.WorkerThreads;
 import dev.switchboard.worker.llm.ChatMessage;
 import dev.switchboard.worker.llm.LlmClient;
-import dev.switchboard.worker.tools.ToolContext;
 import dev.switchboard.worker.tools.Toolbox;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -50,7 +39,11 @@ import java.util.function.Consumer;
  *   <li>{@link ChatContext}: the instructions and the conversation the model sees;</li>
  *   <li>{@link AgentActivity}: what the agent says, one thing at a time (turns of the LLM loop, Say, goodbyes);</li>
  *   <li>{@link TranscriptRecorder}: every line, published, and flushed before the end;</li>
- *   <li>{@link CommandApplier}: the commands sent to the session from outside, each applied once.</li>
+ *   <li>{@link CommandApplier}: the commands sent to the session from outside, each applied once;</li>
+ *   <li>{@link SessionTools}: what the model's tools may do to the call;</li>
+ *   <li>{@link Transfers}: the transfers asked of the call controller, and what their answers do;</li>
+ *   <li>{@link AnswerScreening}: answering-machine detection on outbound calls;</li>
+ *   <li>{@link Keypad} and {@link CallLimits} (through {@link SessionUnderLimits}): keypad entries and time limits.</li>
  * </ul>
  *
  * <p>Threads: state changes happen under {@link #lock} and are short; speaking work runs one task at a time on the
@@ -59,8 +52,6 @@ import java.util.function.Consumer;
  */
 public final class AgentSession {
     private static final Logger LOG = Logger.getLogger(AgentSession.class);
-    /** Who decides an answering machine was reached. */
-    private static final Issuer DETECTOR = new Issuer(IssuerKind.SYSTEM, "machine-detection", null, null);
 
     public enum State { ACTIVE, ENDING, ENDED }
 
@@ -90,14 +81,13 @@ public final class AgentSession {
     private final AgentActivity activity;
     private final CommandApplier commands;
     private final Keypad keypad;
-    /** The transfers this session asked the call controller for and has no answer to yet (usually none or one). */
-    private final Set<String> pendingTransfers = ConcurrentHashMap.newKeySet();
+    private final Transfers transfers = new Transfers(this);
+    private final AnswerScreening answerScreening = new AnswerScreening(this);
 
     private final ReentrantLock lock = new ReentrantLock();
     private State state = State.ACTIVE; // guarded by lock
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private volatile CallLimits limits;
-    private volatile AnswerScreen answerScreen;
 
     AgentSession(Identity identity, String instructions, CallTransport transport, LlmClient llm, Toolbox tools,
                  SessionPublisher publisher, AgentSettings settings, Clock clock, ScheduledExecutorService timers,
@@ -111,7 +101,7 @@ public final class AgentSession {
         this.time = new SessionClock(clock);
         this.chat = new ChatContext(instructions);
         this.transcript = new TranscriptRecorder(identity, transport.callerIdentity(), publisher, time);
-        this.activity = new AgentActivity(identity.room(), transport, llm, tools, new SessionToolContext(), chat, transcript,
+        this.activity = new AgentActivity(identity.room(), transport, llm, tools, new SessionTools(this), chat, transcript,
                 usage, time, settings.maxToolRounds(), this::state);
         this.commands = new CommandApplier(this, time);
         this.keypad = new Keypad(this, timers, settings.keypad());
@@ -185,13 +175,9 @@ public final class AgentSession {
     /** The caller finished a turn: the final transcript is recorded (superseding its interim versions) and the agent answers. */
     public CompletableFuture<TurnResult> callerSaid(CallerSpeech speech) {
         heard();
-        AnswerScreen screen = answerScreen;
-        if (screen != null) {
-            var outcome = screen.screen(speech);
-            if (outcome.isPresent() && !(outcome.get() instanceof AnswerScreen.Outcome.Converse)) {
-                return answeredByMachine(speech, outcome.get());
-            }
-            outcome.ifPresent(this::announceVerdict);
+        Optional<CompletableFuture<TurnResult>> byMachine = answerScreening.takesTurn(speech);
+        if (byMachine.isPresent()) {
+            return byMachine.get();
         }
         lock.lock();
         try {
@@ -274,7 +260,7 @@ public final class AgentSession {
      * Something the model must hear of outside a caller's words (a keypad entry, a failed transfer): a SYSTEM line in the
      * transcript and a message in the chat context, if the session is still active. Returns whether it was.
      */
-    private boolean recordForModel(String line, Issuer by, String commandId, String label, ChatMessage toModel, boolean callerTurn) {
+    boolean recordForModel(String line, Issuer by, String commandId, String label, ChatMessage toModel, boolean callerTurn) {
         lock.lock();
         try {
             if (state != State.ACTIVE) {
@@ -292,7 +278,7 @@ public final class AgentSession {
     }
 
     /** The model answers the conversation as it stands, after what the agent is saying now. */
-    private void answerNow(String task, String what) {
+    void answerNow(String task, String what) {
         activity.reply(task).exceptionally(error -> {
             LOG.warnf("room %s: the answer to %s failed: %s", room(), what, error.getMessage());
             return null;
@@ -318,44 +304,7 @@ public final class AgentSession {
 
     /** Screens the callee's first words on an outbound call (answering-machine detection), as the dial asked. */
     public void screenAnswer(MachineDetection mode, String voicemailMessage) {
-        if (mode != null && mode != MachineDetection.UNKNOWN) {
-            answerScreen = new AnswerScreen(mode, voicemailMessage);
-        }
-    }
-
-    /** The verdict goes on the session events (the call's answeredBy) and into the transcript. */
-    private void announceVerdict(AnswerScreen.Outcome outcome) {
-        MachineDetector.Verdict verdict = outcome.verdict();
-        publisher.sessionEvent(event(AnswerClassified.newBuilder().setAnsweredBy(verdict.answeredBy()).setDetail(verdict.detail()).build()));
-        String who = verdict.answeredBy() == AnsweredBy.MACHINE ? "an answering machine" : "a person";
-        transcript.system("answered by " + who + " (" + verdict.detail() + ")", DETECTOR, null, "machine-detection");
-    }
-
-    /** A machine answered and the dial does not want a conversation with it: the greeting is recorded, then the agent hangs up. */
-    private CompletableFuture<TurnResult> answeredByMachine(CallerSpeech greeting, AnswerScreen.Outcome outcome) {
-        callerFinished(greeting);
-        announceVerdict(outcome);
-        if (!beginEnding()) {
-            return CompletableFuture.completedFuture(new TurnResult(List.of(), state()));
-        }
-        CompletableFuture<TurnResult> done = new CompletableFuture<>();
-        WorkerThreads.start("machine-" + room(), () -> {
-            try {
-                switch (outcome) {
-                    case AnswerScreen.Outcome.LeaveMessage leave ->
-                            hangUp(leave.message(), EndReason.VOICEMAIL, "left a message: " + leave.verdict().detail(), DETECTOR);
-                    default -> hangUp(null, EndReason.ANSWERING_MACHINE, outcome.verdict().detail(), DETECTOR);
-                }
-                done.complete(new TurnResult(outcome instanceof AnswerScreen.Outcome.LeaveMessage leave ? List.of(leave.message()) : List.of(),
-                        state()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                done.completeExceptionally(e);
-            } catch (RuntimeException e) {
-                done.completeExceptionally(e);
-            }
-        });
-        return done;
+        answerScreening.start(mode, voicemailMessage);
     }
 
     // ---------------------------------------------------------------- limits
@@ -365,46 +314,9 @@ public final class AgentSession {
         if (limits != null || !callLimits.anySet()) {
             return;
         }
-        CallLimits watching = new CallLimits(new LimitedCall(), callLimits, System::nanoTime);
+        CallLimits watching = new CallLimits(new SessionUnderLimits(this), callLimits, System::nanoTime);
         limits = watching;
         watching.start(timers);
-    }
-
-    /** What the limits may do to this call. */
-    private final class LimitedCall implements CallLimits.Call {
-        @Override
-        public String room() {
-            return identity.room();
-        }
-
-        @Override
-        public String workerId() {
-            return identity.workerId();
-        }
-
-        @Override
-        public boolean agentBusy() {
-            return activity.isBusy();
-        }
-
-        @Override
-        public void say(String line) {
-            activity.enqueue("silence prompt", true, () -> activity.say(line, true, true))
-                    .exceptionally(error -> null); // interrupted by the caller, or the call ended: nothing to do
-        }
-
-        @Override
-        public boolean hangUp(String goodbye, EndReason reason, String detail, Issuer issuer) {
-            if (!beginEnding()) {
-                return false;
-            }
-            try {
-                AgentSession.this.hangUp(goodbye, reason, detail, issuer);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return true;
-        }
     }
 
     // ---------------------------------------------------------------- commands
@@ -422,50 +334,14 @@ public final class AgentSession {
         return commands.isAnsweredElsewhere(commandId);
     }
 
-    /**
-     * Asks the call controller to transfer the phone caller (a cold transfer, SIP REFER), under the command's own id: the
-     * controller's CommandResult for it says whether the target took the call, and its CallEnded (TRANSFERRED) ends
-     * this session. Blocks until Kafka has the request.
-     */
-    void requestTransfer(SessionCommand command, TransferCall transfer) {
-        CallControlRequest request = new Commands(command.getIssuer()).callControl(command.getCommandId(), room(),
-                TransferRequested.newBuilder()
-                        .setTransferTo(transfer.getTo())
-                        .setPlayDialtone(transfer.getPlayDialtone())
-                        .setSessionId(sessionId())
-                        .build(), Duration.between(time.now(), command.getExpiresAt()).plus(settings.hangupConfirmationTimeout()), tenant());
-        pendingTransfers.add(command.getCommandId());
-        try {
-            await(publisher.callControl(request), settings.flushTimeout(), "the transfer request");
-        } catch (RuntimeException e) {
-            pendingTransfers.remove(command.getCommandId());
-            throw e;
-        }
-        LOG.infof("room %s: transfer to %s requested (command %s)", room(), transfer.getTo(), command.getCommandId());
-    }
-
     /** Whether a transfer this session asked for has not been answered yet. */
     public boolean awaitsTransfer() {
-        return !pendingTransfers.isEmpty();
+        return transfers.awaiting();
     }
 
-    /**
-     * The call controller's answer to a transfer this session asked for. A refusal (the target busy, no answer, the
-     * trunk failing) leaves the caller with the agent: the model is told, so it says so and carries on instead of
-     * falling silent after its announcement. A transfer that went through ends the session by its CallEnded.
-     */
+    /** The call controller's answer to a transfer this session asked for (see {@link Transfers#answered}). */
     public void transferAnswered(CommandResult result) {
-        if (!pendingTransfers.remove(result.getCommandId()) || result.getStatus() == CommandStatus.APPLIED) {
-            return;
-        }
-        String why = result.getReason() == null ? result.getStatus().name() : result.getReason();
-        if (!recordForModel("transfer failed: " + why, new Issuer(IssuerKind.SYSTEM, "call-controller", null, null), result.getCommandId(),
-                "transfer", new ChatMessage.System("The transfer of the caller did not go through (" + why + "). The caller is still on the"
-                        + " line with you: tell them briefly and keep helping them."), false)) {
-            return;
-        }
-        LOG.infof("room %s: transfer %s not done (%s); the agent carries on", room(), result.getCommandId(), why);
-        answerNow("transfer-refused", "the failed transfer");
+        transfers.answered(result);
     }
 
     // The parts the command handlers act on.
@@ -486,58 +362,19 @@ public final class AgentSession {
         return settings;
     }
 
-    // ---------------------------------------------------------------- hanging up
-
-    /** What the model's tools may do to this call: a narrow view of the session. */
-    private final class SessionToolContext implements ToolContext {
-        @Override
-        public String room() {
-            return identity.room();
-        }
-
-        /** The model hangs up ({@code end_call}): it is the issuer, and the reason is the agent's. */
-        @Override
-        public boolean endCall(String reason, String goodbye) throws InterruptedException {
-            if (!beginEnding()) {
-                return false;
-            }
-            hangUp(goodbye, EndReason.AGENT_HANGUP, reason, new Issuer(IssuerKind.LLM, identity.workerId(), null, null));
-            return true;
-        }
-
-        /** The model transfers the caller ({@code transfer_call}): the session carries on until the controller ends it. */
-        @Override
-        public boolean transferCall(String target, String announcement) throws InterruptedException {
-            if (state() != State.ACTIVE) {
-                return false;
-            }
-            if (announcement != null && !announcement.isBlank()) {
-                activity.say(announcement, false, true);
-            }
-            Issuer model = new Issuer(IssuerKind.LLM, identity.workerId(), null, null);
-            SessionCommand asked = new Commands(model).session(room(), TransferCall.newBuilder().setTo(target).build());
-            requestTransfer(asked, (TransferCall) asked.getPayload());
-            return true;
-        }
-
-        /** The model sends keypad tones ({@code send_dtmf}), e.g. to walk an IVR menu, during its turn. */
-        @Override
-        public String sendDtmf(String digits) throws InterruptedException {
-            String tones = KeypadTones.normalize(digits);
-            Optional<String> problem = KeypadTones.problem(tones);
-            if (problem.isPresent()) {
-                return "Not sent: " + problem.get() + ".";
-            }
-            if (!transport.hasKeypad()) {
-                return "Not sent: this caller is not on a phone line, so there is no keypad to send tones to.";
-            }
-            if (state() != State.ACTIVE) {
-                return "Not sent: the call is ending.";
-            }
-            sendTones(tones, new Issuer(IssuerKind.LLM, identity.workerId(), null, null), null);
-            return "Sent the keypad tones " + KeypadTones.spaced(tones.replace("w", "")) + ".";
-        }
+    Transfers transfers() {
+        return transfers;
     }
+
+    SessionPublisher publisher() {
+        return publisher;
+    }
+
+    SessionClock clock() {
+        return time;
+    }
+
+    // ---------------------------------------------------------------- hanging up
 
     /** The session stops taking turns and commands (it is hanging up). False when it was not active any more. */
     boolean beginEnding() {
@@ -568,7 +405,7 @@ public final class AgentSession {
                 .setTransport(transport.kind())
                 .setSessionId(sessionId())
                 .build(), settings.hangupConfirmationTimeout().plusSeconds(30), tenant());
-        await(publisher.callControl(request), settings.flushTimeout(), "the hang-up request");
+        Acknowledgements.await(publisher.callControl(request), settings.flushTimeout(), "the hang-up request");
         LOG.infof("room %s: hang-up requested (%s, command %s)", room(), reason, request.getCommandId());
         // If the controller never confirms (it is down, LiveKit is unreachable), do not keep the session forever.
         timers.schedule(() -> end(reason, issuer, "hang-up not confirmed by the call controller"),
@@ -633,7 +470,7 @@ public final class AgentSession {
                     .setDurationMs(elapsedMs())
                     .setUsage(usage())
                     .build();
-            await(publisher.sessionEvent(event(summary)), settings.flushTimeout(), "SessionEnded");
+            Acknowledgements.await(publisher.sessionEvent(event(summary)), settings.flushTimeout(), "SessionEnded");
             LOG.infof("room %s: session %s ended (%s)", room(), sessionId(), reason);
         } catch (RuntimeException e) {
             LOG.errorf(e, "room %s: session %s did not end cleanly", room(), sessionId());
@@ -666,16 +503,5 @@ public final class AgentSession {
 
     static String whyNotActive(State state) {
         return state == State.ENDING ? "the session is ending" : "the session has ended";
-    }
-
-    private static void await(CompletionStage<Void> ack, Duration timeout, String what) {
-        try {
-            ack.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while publishing " + what, e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException(what + " was not published: " + e.getMessage(), e);
-        }
     }
 }

@@ -31,7 +31,7 @@ final class TransferCallHandler implements CommandHandler<TransferCall> {
             if (announcement != null && !announcement.isBlank()) {
                 activity.say(announcement, false, true);
             }
-            session.requestTransfer(command, TransferCall.newBuilder().setTo(to).setPlayDialtone(transfer.getPlayDialtone()).build());
+            session.transfers().request(command, TransferCall.newBuilder().setTo(to).setPlayDialtone(transfer.getPlayDialtone()).build());
             return Decision.answeredElsewhere("handed to the call controller");
         }).exceptionally(e -> Decision.failed("not transferred", e));
     }

@@ -1,0 +1,25 @@
+package dev.switchboard.worker.session;
+
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Waiting, on a session's own thread, for Kafka to acknowledge what the session published. */
+final class Acknowledgements {
+    private Acknowledgements() {
+    }
+
+    /** Returns once {@code ack} completed; throws IllegalStateException naming {@code what} when it failed or timed out. */
+    static void await(CompletionStage<Void> ack, Duration timeout, String what) {
+        try {
+            ack.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing " + what, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(what + " was not published: " + e.getMessage(), e);
+        }
+    }
+}
