@@ -3,6 +3,7 @@ package dev.switchboard.controller.control;
 import dev.switchboard.controller.dial.DialService;
 import dev.switchboard.controller.hangup.HangupResult;
 import dev.switchboard.controller.hangup.HangupService;
+import dev.switchboard.controller.outcome.ControlOutcome;
 import dev.switchboard.controller.support.KeyedSerialExecutor;
 import dev.switchboard.controller.tenancy.TenantFence;
 import dev.switchboard.controller.tenancy.TenantRefusals;

@@ -1,6 +1,5 @@
 package dev.switchboard.controller.dial;
 
-import dev.switchboard.controller.control.ControlOutcome;
 import dev.switchboard.controller.events.SessionEventPublisher;
 import dev.switchboard.controller.events.SessionEvents;
 import dev.switchboard.controller.hangup.Backoff;
@@ -8,6 +7,7 @@ import dev.switchboard.controller.hangup.CallLedger;
 import dev.switchboard.controller.hangup.HangupSettings;
 import dev.switchboard.controller.hangup.RetryingCaller;
 import dev.switchboard.controller.livekit.LiveKitClients;
+import dev.switchboard.controller.outcome.ControlOutcome;
 import dev.switchboard.controller.support.ExpiringMap;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CallFailed;

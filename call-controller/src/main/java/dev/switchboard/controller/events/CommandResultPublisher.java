@@ -1,28 +1,24 @@
 package dev.switchboard.controller.events;
 
 import dev.switchboard.events.CommandResult;
+import dev.switchboard.kit.kafka.KafkaSender;
+import dev.switchboard.kit.kafka.KafkaSenders;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
-import java.time.Duration;
-
-/** Publishes command results keyed by room and waits for the broker's acknowledgement (acks=all). */
+/** Publishes command results keyed by room and waits for the broker's acknowledgement (acks=all), bounded by the publish timeout. */
 @ApplicationScoped
 public class CommandResultPublisher {
-    private final MutinyEmitter<Record<String, CommandResult>> emitter;
-    private final Duration timeout;
+    private final KafkaSender<CommandResult> sender;
 
-    CommandResultPublisher(@Channel("command-results") MutinyEmitter<Record<String, CommandResult>> emitter,
-                           @ConfigProperty(name = "switchboard.kafka.publish-timeout", defaultValue = "15s") Duration timeout) {
-        this.emitter = emitter;
-        this.timeout = timeout;
+    CommandResultPublisher(@Channel("command-results") MutinyEmitter<Record<String, CommandResult>> emitter, KafkaSenders senders) {
+        this.sender = senders.of(emitter, "command result");
     }
 
     /** Blocks until Kafka has the result; call it from a worker or virtual thread. Throws when it could not be published. */
     public void publish(CommandResult result) {
-        emitter.send(Record.of(result.getRoom(), result)).await().atMost(timeout);
+        sender.sendAndAwait(result.getRoom(), result);
     }
 }

@@ -1,6 +1,6 @@
 package dev.switchboard.controller.tenancy;
 
-import dev.switchboard.controller.workers.HeartbeatTopicProbe;
+import dev.switchboard.controller.support.HeartbeatTopicProbe;
 import dev.switchboard.events.WorkerHeartbeat;
 import dev.switchboard.kit.kafka.GrouplessConsumerSettings;
 import dev.switchboard.kit.kafka.GrouplessFollower;

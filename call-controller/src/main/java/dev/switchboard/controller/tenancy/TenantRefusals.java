@@ -1,8 +1,8 @@
 package dev.switchboard.controller.tenancy;
 
-import dev.switchboard.controller.control.ControlOutcome;
 import dev.switchboard.controller.events.CommandResultPublisher;
 import dev.switchboard.controller.events.CommandResults;
+import dev.switchboard.controller.outcome.ControlOutcome;
 import dev.switchboard.events.CallControlRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;

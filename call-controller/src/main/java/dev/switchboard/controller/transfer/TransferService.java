@@ -1,6 +1,5 @@
 package dev.switchboard.controller.transfer;
 
-import dev.switchboard.controller.control.ControlOutcome;
 import dev.switchboard.controller.dial.CallDestinations;
 import dev.switchboard.controller.dial.CallFailure;
 import dev.switchboard.controller.dial.SipSettings;
@@ -13,6 +12,7 @@ import dev.switchboard.controller.hangup.CallLedger;
 import dev.switchboard.controller.hangup.HangupSettings;
 import dev.switchboard.controller.hangup.RetryingCaller;
 import dev.switchboard.controller.livekit.LiveKitClients;
+import dev.switchboard.controller.outcome.ControlOutcome;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CommandResult;
 import dev.switchboard.events.CommandStatus;

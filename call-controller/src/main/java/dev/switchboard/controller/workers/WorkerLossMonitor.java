@@ -1,8 +1,9 @@
 package dev.switchboard.controller.workers;
 
 import dev.switchboard.controller.control.CallControlRouter;
-import dev.switchboard.controller.control.ControlOutcome;
 import dev.switchboard.controller.events.SessionEventPublisher;
+import dev.switchboard.controller.outcome.ControlOutcome;
+import dev.switchboard.controller.support.HeartbeatTopicProbe;
 import dev.switchboard.controller.workers.WorkerLossSettings.OrphanRooms;
 import dev.switchboard.controller.workers.WorkerWatch.Watched;
 import dev.switchboard.events.Transport;

@@ -7,6 +7,7 @@ import dev.switchboard.kit.auth.RefusalAudits;
 import dev.switchboard.kit.kafka.KafkaSender;
 import dev.switchboard.kit.kafka.KafkaSenders;
 import dev.switchboard.schemas.audit.AuditRecords;
+import dev.switchboard.transcripts.store.RetentionAudit;
 import dev.switchboard.transcripts.store.SessionDeleter;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
@@ -27,7 +28,7 @@ import java.util.UUID;
  * the trail. The deletion stands whether or not its record could be published; a record that could not is logged.
  */
 @ApplicationScoped
-public class AuditTrail {
+public class AuditTrail implements RetentionAudit {
     private static final Logger LOG = Logger.getLogger(AuditTrail.class);
     private static final String SERVICE = "transcript-service";
     private static final Issuer RETENTION = AuditRecords.system("retention-policy");
@@ -46,13 +47,6 @@ public class AuditTrail {
     /** A request refused for a missing scope (someone reading or deleting transcripts they may not). */
     void refused(@Observes AccessRefused refused) {
         refusals.record(refused, SERVICE).ifPresent(this::publish);
-    }
-
-    /** How much of one tenant's data a purge removed. */
-    public record Counts(int sessions, long segments) {
-        public Counts plus(Counts other) {
-            return new Counts(sessions + other.sessions, segments + other.segments);
-        }
     }
 
     /**
@@ -75,6 +69,7 @@ public class AuditTrail {
     }
 
     /** A retention purge: how many of each tenant's sessions and segments it removed. */
+    @Override
     public void purged(Map<String, Counts> byTenant, Instant cutoff) {
         Instant now = clock.instant();
         byTenant.forEach((tenant, counts) -> publish(AuditRecords.action(RETENTION, tenant, AuditRecords.RETENTION_PURGE,

@@ -1,6 +1,5 @@
 package dev.switchboard.transcripts.store;
 
-import dev.switchboard.transcripts.audit.AuditTrail;
 import dev.switchboard.transcripts.config.TranscriptsConfig;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,11 +37,11 @@ public class RetentionPurge {
     private final TranscriptsConfig config;
     private final Clock clock;
     private final MeterRegistry metrics;
-    private final AuditTrail audit;
+    private final RetentionAudit audit;
     private final AuditStore auditStore;
 
     RetentionPurge(AgroalDataSource dataSource, SessionDeleter deleter, TranscriptsConfig config, Clock clock, MeterRegistry metrics,
-                   AuditTrail audit, AuditStore auditStore) {
+                   RetentionAudit audit, AuditStore auditStore) {
         this.dataSource = dataSource;
         this.deleter = deleter;
         this.config = config;
@@ -90,7 +89,7 @@ public class RetentionPurge {
         int sessions = 0;
         long segments = 0;
         // Counts only: a purge may remove more sessions than are worth listing.
-        Map<String, AuditTrail.Counts> byTenant = new TreeMap<>();
+        Map<String, RetentionAudit.Counts> byTenant = new TreeMap<>();
         while (true) {
             List<SessionDeleter.Victim> victims = startedBefore(cutoff, batch);
             if (victims.isEmpty()) {
@@ -99,8 +98,8 @@ public class RetentionPurge {
             SessionDeleter.Deleted deleted = deleter.delete(victims, "retention");
             sessions += deleted.sessions();
             segments += deleted.segments();
-            deleted.byTenant().forEach((tenant, share) -> byTenant.merge(tenant, new AuditTrail.Counts(share.sessions(), share.segments()),
-                    AuditTrail.Counts::plus));
+            deleted.byTenant().forEach((tenant, share) -> byTenant.merge(tenant, new RetentionAudit.Counts(share.sessions(), share.segments()),
+                    RetentionAudit.Counts::plus));
             if (victims.size() < batch) {
                 break;
             }

@@ -1,7 +1,7 @@
-package dev.switchboard.gateway.watchdog;
+package dev.switchboard.gateway.routing;
 
 import dev.switchboard.events.SessionCommand;
-import dev.switchboard.gateway.routing.CommandForwarder;
+import dev.switchboard.gateway.watchdog.Watchdog;
 import dev.switchboard.kit.kafka.DeadLetters;
 import dev.switchboard.kit.kafka.RecordTraces;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,12 +15,15 @@ import java.util.concurrent.CompletionStage;
  * exactly one instance):
  * <ul>
  *   <li>the broadcast topic ({@code context-gateway-watchdog}): each command is forwarded to the worker's own topic
- *       when its session announced one, else watched here ({@link CommandForwarder}); acknowledged once it is where
- *       it belongs;</li>
+ *       when its session announced one, else handed to the {@link Watchdog} ({@link CommandForwarder}); acknowledged
+ *       once it is where it belongs;</li>
  *   <li>every worker's own topic, by pattern ({@code context-gateway-watchdog-directed}): the commands the gateway, the
  *       Java client or the forwarder sent there are watched. Acknowledged at once: the watch is held in memory, and
  *       holding the offset for up to a command's lifetime would stall the commits.</li>
  * </ul>
+ *
+ * <p>In {@code routing}, next to the forwarder it feeds, rather than in {@code watchdog}: the forwarder hands the
+ * commands it cannot deliver to the watchdog, so the watchdog must not in turn depend on the forwarder.
  */
 @ApplicationScoped
 public class WatchdogListener {

@@ -1,8 +1,7 @@
-package dev.switchboard.controller.hangup;
+package dev.switchboard.controller.control;
 
-import dev.switchboard.controller.control.CallControlRouter;
-import dev.switchboard.controller.control.ControlOutcome;
 import dev.switchboard.controller.events.AuditPublisher;
+import dev.switchboard.controller.outcome.ControlOutcome;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.HangupRequested;
 import dev.switchboard.kit.kafka.DeadLetters;
@@ -29,6 +28,9 @@ import java.util.concurrent.CompletionStage;
  * waiting for a phone holds up nothing else. The record is acknowledged once its outcome is settled (Kafka commits
  * in offset order whatever the order of acknowledgements); refused requests and undecodable records go to
  * switchboard.call-control.dlq with the reason.
+ *
+ * <p>In {@code control}, with the router it feeds: it takes every kind of request (hang-ups, dials, transfers), and the
+ * services the router hands them to must not depend on their caller.
  */
 @ApplicationScoped
 public class CallControlListener {

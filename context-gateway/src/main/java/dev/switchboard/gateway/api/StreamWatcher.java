@@ -1,8 +1,8 @@
-package dev.switchboard.gateway.live;
+package dev.switchboard.gateway.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.gateway.api.GatewayViews;
 import dev.switchboard.gateway.calls.OutboundCalls;
+import dev.switchboard.gateway.live.FeedItem;
 import dev.switchboard.kit.auth.Caller;
 import dev.switchboard.kit.http.SseStream;
 
@@ -13,6 +13,9 @@ import java.util.function.Consumer;
  * tenants:all), of one room when it asked for one. Sends are serialized per client: the feed publishes from the
  * session-events thread and from the threads that decide commands. The {@link SseStream} ends it when the token
  * expires or the client falls too far behind.
+ *
+ * <p>Part of the HTTP API rather than of {@code live}: it renders the feed's items as the API's views
+ * ({@link GatewayViews}), and {@code live} only publishes them to whoever watches (it must not know the API's shapes).
  */
 public final class StreamWatcher implements Consumer<FeedItem> {
     private final Caller caller;

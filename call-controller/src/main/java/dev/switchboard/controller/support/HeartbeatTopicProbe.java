@@ -1,4 +1,4 @@
-package dev.switchboard.controller.workers;
+package dev.switchboard.controller.support;
 
 import dev.switchboard.kit.kafka.SharedAdmin;
 import io.smallrye.common.annotation.Identifier;
@@ -20,6 +20,10 @@ import java.util.stream.IntStream;
  * Asks the broker how far the heartbeat topic goes (its end offset per partition). A worker's silence means
  * something only when this controller can reach the broker and has read everything on the worker's partition:
  * when the broker is away, or this controller lags, nobody's beats arrive, and that is not the workers' death.
+ *
+ * <p>In {@code support} rather than {@code workers}: the tenant fence ({@code tenancy}) reads the heartbeat topic up to
+ * its end too, and it sits below the worker watch, which hangs up a lost worker's rooms through the call-control router
+ * and so through the fence.
  */
 @ApplicationScoped
 public class HeartbeatTopicProbe {

@@ -1,6 +1,5 @@
-package dev.switchboard.kit.http;
+package dev.switchboard.kit.auth;
 
-import dev.switchboard.kit.auth.Caller;
 import dev.switchboard.kit.problem.ProblemException;
 import dev.switchboard.kit.problem.ProblemType;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +14,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * transcript service's live tail): each holds a connection, a subscription and a timer for as long as it runs, so a
  * caller with a valid token could otherwise open them until the service runs out. The caller is whoever the token
  * names (tenant and subject), never an address.
+ *
+ * <p>In {@code auth}, with the {@link Caller} it counts, although it guards streams: the HTTP edge ({@code kit.http})
+ * knows nothing of callers (its {@code SseStream} takes a token's expiry, not the token), and auth's filter uses the
+ * edge's route names, so the edge must not depend on auth in turn. Its setting keeps its name,
+ * {@code switchboard.http.max-streams-per-caller}.
  */
 @ApplicationScoped
 public class StreamQuota {

@@ -1,6 +1,13 @@
-package dev.switchboard.controller.control;
+package dev.switchboard.controller.outcome;
 
-/** What became of one call-control request; the Kafka listener turns it into an ack or a dead letter. */
+/**
+ * What became of one call-control request; the Kafka listener turns it into an ack or a dead letter.
+ *
+ * <p>In a package of its own: the services that carry requests out (dial, transfer, the tenant fence's refusals) answer
+ * with it, and so do the router and listener above them ({@code control}) and the worker watch, which sends the rooms
+ * of a lost worker through that router. Kept with the router, it made every one of those packages and the router's
+ * package depend on each other.
+ */
 public sealed interface ControlOutcome {
 
     /** Carried out: its event is on Kafka. {@code summary} is for logs and the audit record. */
