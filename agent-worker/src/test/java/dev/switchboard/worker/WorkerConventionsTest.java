@@ -18,8 +18,9 @@ class WorkerConventionsTest extends ServiceConventionsTest {
     static final ServiceApi API = new ServiceApi(List.of(
             Route.get("/v1/simulated-calls"),
             Route.get("/v1/simulated-calls/{room}"),
-            Route.post("/v1/simulated-calls", Body.JSON, List.of("room", "instructions", "callerNumber", "metadata")).withSideEffects(),
+            Route.post("/v1/simulated-calls", Body.JSON, List.of("room", "instructions", "callerNumber", "metadata", "tenant")).withSideEffects(),
             Route.post("/v1/simulated-calls/{room}/utterances", Body.JSON, List.of("text")),
+            Route.post("/v1/simulated-calls/{room}/dtmf", Body.JSON, List.of("digits")),
             Route.delete("/v1/simulated-calls/{room}")),
             new ServiceApi.Invalid("POST", "/v1/simulated-calls/conventions/utterances", "{\"text\": \" \"}", "text must not be empty"));
 

@@ -27,7 +27,15 @@ class GatewayConventionsTest extends ServiceConventionsTest {
             Route.post("/v1/sessions/{room}/say", Body.JSON, List.of("text", "allowInterruptions", "addToChatContext"), "wait", "sessionId"),
             Route.post("/v1/sessions/{room}/interrupt", Body.OPTIONAL_JSON, List.of("reason"), "wait", "sessionId"),
             Route.post("/v1/sessions/{room}/instructions", Body.JSON, List.of("instructions", "mode"), "wait", "sessionId"),
-            Route.post("/v1/sessions/{room}/hangup", Body.OPTIONAL_JSON, List.of("reason", "goodbye", "immediate"), "wait", "sessionId")),
+            Route.post("/v1/sessions/{room}/hangup", Body.OPTIONAL_JSON, List.of("reason", "goodbye", "immediate"), "wait", "sessionId"),
+            Route.post("/v1/sessions/{room}/dtmf", Body.JSON, List.of("digits"), "wait", "sessionId"),
+            Route.post("/v1/sessions/{room}/transfer", Body.JSON, List.of("to", "playDialtone", "announcement"), "wait", "sessionId"),
+            Route.get("/v1/sessions/{room}/events"),
+            Route.get("/v1/sessions/{room}/commands"),
+            Route.get("/v1/calls/{room}"),
+            // A well-formed dial would ring a phone: the hostile suite sends it only bodies that cannot be read.
+            Route.post("/v1/calls", Body.JSON, List.of("to", "from", "trunkId", "room", "agentName", "instructions", "metadata",
+                    "ringingTimeout", "maxDuration", "machineDetection", "voicemailMessage", "firstSpeaker"), "wait").withSideEffects()),
             new ServiceApi.Invalid("POST", "/v1/sessions/conventions/say", "{\"text\": \"\"}", "text must not be empty"));
 
     /** Readiness is DOWN by design until the session events of before the start are read; that takes a moment. */

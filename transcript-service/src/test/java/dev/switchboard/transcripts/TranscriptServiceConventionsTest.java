@@ -23,7 +23,8 @@ class TranscriptServiceConventionsTest extends ServiceConventionsTest {
             Route.get("/v1/sessions/{room}/transcript", "sessionId", "format"),
             Route.get("/v1/sessions/{room}/transcript/stream", "sessionId"),
             Route.delete("/v1/sessions/{room}", "sessionId"),
-            Route.get("/v1/search", "q", "language", "room", "agent", "role", "from", "to", "limit", "cursor")),
+            Route.get("/v1/search", "q", "language", "room", "agent", "role", "from", "to", "limit", "cursor"),
+            Route.get("/v1/audit", "room", "from", "to", "limit", "cursor")),
             new ServiceApi.Invalid("GET", "/v1/sessions?limit=0", null, "limit"));
 
     @Override
