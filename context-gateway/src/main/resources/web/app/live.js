@@ -13,18 +13,48 @@ export function livePage({main, announce, signIn}) {
   const endedTable = table('Recently ended', endedBody, 'ended-calls');
   const empty = h('p', {class: 'empty'}, 'No live calls right now. New calls appear here by themselves.');
   const noneEnded = h('p', {class: 'hint'}, 'No call has ended recently.');
-  fill(main, h('h1', {}, 'Live calls'), status, empty, liveTable, h('h2', {class: 'section'}, 'Recently ended'), noneEnded, endedTable);
+  const heading = h('h1', {tabindex: -1}, 'Live calls');
+  fill(main, heading, status, empty, liveTable, h('h2', {class: 'section'}, 'Recently ended'), noneEnded, endedTable);
 
+  // One row per room, kept from update to update and patched in place: a link that has the keyboard's focus keeps it
+  // while other calls start, change and end around it.
+  const rows = new Map();
+  const rowFor = (session) => {
+    const existing = rows.get(session.room);
+    if (existing) {
+      patch(existing, session);
+      return existing;
+    }
+    const created = row(session);
+    rows.set(session.room, created);
+    return created;
+  };
   const render = () => {
     const all = [...sessions.values()].sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''));
     const live = all.filter((s) => RUNNING.has(s.state));
     const ended = all.filter((s) => !RUNNING.has(s.state)).slice(0, 20);
-    fill(liveBody, live.map(row));
-    fill(endedBody, ended.map(row));
+    const focused = document.activeElement;
+    const focusInList = focused !== null && (liveBody.contains(focused) || endedBody.contains(focused));
+    const liveRows = live.map(rowFor);
+    const endedRows = ended.map(rowFor);
+    const shown = new Set([...liveRows, ...endedRows]);
+    for (const [room, element] of rows) {
+      if (!shown.has(element)) {
+        element.remove();
+        rows.delete(room);
+      }
+    }
+    place(liveBody, liveRows);
+    place(endedBody, endedRows);
     empty.hidden = live.length > 0;
     liveTable.hidden = live.length === 0;
     noneEnded.hidden = ended.length > 0;
     endedTable.hidden = ended.length === 0;
+    // A row that moved between the tables (its call ended) lost the focus on the way: it gets it back. One that left
+    // the list hands it to the page's heading rather than to nowhere.
+    if (focusInList && document.activeElement !== focused) {
+      (focused.isConnected ? focused : heading).focus({preventScroll: true});
+    }
   };
   const stop = follow('/v1/stream', (name, data) => {
     if (name === 'session') {
@@ -56,6 +86,30 @@ function table(caption, body, id) {
     h('thead', {}, h('tr', {}, ['Room', 'Direction', 'Caller', 'Callee', 'Agent', 'Duration', 'State']
       .map((title) => h('th', {scope: 'col'}, title)))),
     body);
+}
+
+/**
+ * Puts the rows in the body in this order, moving as few as it can: rows that left it go first, then each wanted row
+ * that is not yet where it belongs is inserted there (a new call above the others), so rows already in place stay put.
+ */
+function place(body, wanted) {
+  const keep = new Set(wanted);
+  for (const child of [...body.children]) {
+    if (!keep.has(child)) child.remove();
+  }
+  wanted.forEach((element, i) => {
+    const at = body.children[i] ?? null;
+    if (at !== element) body.insertBefore(element, at);
+  });
+}
+
+/** Brings a row up to date, cell by cell; the first cell, the room's link, stays as it is (a room's name never changes). */
+function patch(element, session) {
+  const fresh = [...row(session).cells];
+  fresh.slice(1).forEach((cell, i) => {
+    const old = element.cells[i + 1];
+    if (!old.isEqualNode(cell)) old.replaceWith(cell);
+  });
 }
 
 function row(session) {

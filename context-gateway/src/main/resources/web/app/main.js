@@ -10,6 +10,8 @@ import './main.css';
 const main = document.getElementById('main');
 const banner = document.getElementById('banner');
 let leave = () => {};
+/** Whether a page has been shown yet: the first one (the tab just opened) leaves the focus where the browser put it. */
+let shown = false;
 
 /** Shows a sentence at the top of the page (or hides it). */
 export function announce(message) {
@@ -42,6 +44,8 @@ function signIn(reason) {
 
 async function route() {
   announce(null);
+  const changed = shown;
+  shown = true;
   if (!token()) {
     signIn();
     return;
@@ -77,6 +81,23 @@ async function route() {
     default: leave = livePage(context); break;
   }
   leave ??= () => {};
+  if (changed) focusPage();
+}
+
+/**
+ * After a page change the focus goes to the new page's heading (or the page), as a page load would put a screen
+ * reader there; a page that focused one of its own fields (Place a call: the number) keeps that.
+ */
+function focusPage() {
+  const active = document.activeElement;
+  if (active !== main && main.contains(active)) return;
+  const heading = main.querySelector('h1');
+  if (heading) {
+    heading.tabIndex = -1;
+    heading.focus();
+  } else {
+    main.focus();
+  }
 }
 
 /**
@@ -122,5 +143,14 @@ document.getElementById('sign-out').addEventListener('click', () => {
   history.replaceState(null, '', `${location.pathname}#/live`);
   signIn();
 });
-window.addEventListener('hashchange', arrive);
+// Only "#/..." addresses are pages, and "#token=..." a sign-in link: any other fragment is a place on the page (the
+// skip link's "#main"), never a page change.
+window.addEventListener('hashchange', () => {
+  if (location.hash === '' || location.hash.startsWith('#/') || location.hash.startsWith('#token=')) arrive();
+});
+// The skip link moves the focus to the page's content and leaves the address (and so the page) as it is.
+document.querySelector('a.skip').addEventListener('click', (event) => {
+  event.preventDefault();
+  main.focus();
+});
 arrive();

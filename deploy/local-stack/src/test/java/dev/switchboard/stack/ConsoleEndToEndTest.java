@@ -10,7 +10,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -225,6 +227,71 @@ class ConsoleEndToEndTest {
     }
 
     @Test
+    void aLinkInTheLiveListKeepsTheKeyboardFocusWhileOtherCallsStartAndEnd() {
+        String worker = packaged.url("agent-worker");
+        signInByLink(token());
+        textAppears(By.cssSelector("main h1"), "Live calls");
+        textAppears(By.cssSelector("main .status"), "Live: updates as calls start and end.");
+        String watched = "focus-" + System.nanoTime();
+        String other = "focus-other-" + System.nanoTime();
+        given().contentType(ContentType.JSON).body(Map.of("room", watched)).post(worker + "/v1/simulated-calls").then().statusCode(201);
+        WebElement link = visible(By.cssSelector("#live-calls tr[data-room='" + watched + "'] a"));
+        script("arguments[0].focus()", link);
+        assertFocusOn(link, "the watched call's link, focused");
+
+        // The list changes around the focused link: another call starts, then ends.
+        given().contentType(ContentType.JSON).body(Map.of("room", other)).post(worker + "/v1/simulated-calls").then().statusCode(201);
+        visible(By.cssSelector("#live-calls tr[data-room='" + other + "']"));
+        assertFocusOn(link, "the watched call's link after another call started");
+        given().delete(worker + "/v1/simulated-calls/" + other).then().statusCode(204);
+        visible(By.cssSelector("#ended-calls tr[data-room='" + other + "']"));
+        assertFocusOn(link, "the watched call's link after another call ended");
+
+        // The watched call itself ends: its row moves to the recently ended calls, the link still focused.
+        given().delete(worker + "/v1/simulated-calls/" + watched).then().statusCode(204);
+        visible(By.cssSelector("#ended-calls tr[data-room='" + watched + "'] a"));
+        assertFocusOn(link, "the watched call's link after its call ended");
+
+        // Enter opens the call's page, and the focus goes to its heading (a screen reader reads where it landed).
+        link.sendKeys(Keys.ENTER);
+        textAppears(By.cssSelector("main h1"), "Call " + watched);
+        waiting().withMessage("the focus on the call page's heading").until(d -> isFocused(By.cssSelector("main h1")));
+    }
+
+    @Test
+    void theSkipLinkMovesTheFocusToTheContentAndStaysOnThePage() {
+        signInByLink(token());
+        textAppears(By.cssSelector("main h1"), "Live calls");
+        browser.findElement(By.linkText("History")).click();
+        textAppears(By.cssSelector("main h1"), "History");
+        WebElement heading = browser.findElement(By.cssSelector("main h1"));
+        WebElement words = visible(By.name("q"));
+
+        // Enter on the skip link (the first link of the page) skips the header and leaves the page as it was.
+        script("document.querySelector('a.skip').focus()");
+        WebElement skip = browser.switchTo().activeElement();
+        assertThat(skip.getText()).isEqualTo("Skip to content");
+        assertThat(skip.isDisplayed()).as("the focused skip link is on screen").isTrue();
+        skip.sendKeys(Keys.ENTER);
+        waiting().withMessage("the focus in main after the skip link")
+                .until(d -> (Boolean) script("return document.getElementById('main').contains(document.activeElement)"));
+        // Whatever a router did on the link's hashchange it has done by now: the tasks queued before this one have run.
+        ((JavascriptExecutor) browser).executeAsyncScript("setTimeout(arguments[arguments.length - 1], 200)");
+        assertThat(browser.getCurrentUrl()).endsWith("/console/#/history");
+        assertThat(browser.findElement(By.cssSelector("main h1")).getText()).isEqualTo("History");
+        assertThat((Boolean) script("return arguments[0].isConnected && arguments[1].isConnected", heading, words))
+                .as("the History page's heading and search field are the ones shown before (not a page built again)").isTrue();
+        assertThat((Boolean) script("return document.getElementById('main').contains(document.activeElement)")).isTrue();
+
+        // A page change by keyboard puts the focus on the new page's heading.
+        WebElement live = browser.findElement(By.linkText("Live calls"));
+        script("arguments[0].focus()", live);
+        live.sendKeys(Keys.ENTER);
+        textAppears(By.cssSelector("main h1"), "Live calls");
+        waiting().withMessage("the focus on the live page's heading").until(d -> isFocused(By.cssSelector("main h1")));
+    }
+
+    @Test
     void anExpiredTokenIsToldInWordsAndTheConsoleAsksForAnother() {
         String expired = LocalAuth.ensure(packaged.settings.stateDirectory()).sign("stack-test", "default", LocalAuth.ALL_SCOPES,
                 Duration.ofMinutes(-5));
@@ -232,6 +299,7 @@ class ConsoleEndToEndTest {
         textAppears(By.tagName("main"), "Your token has expired. Sign in with a new one.");
         WebElement field = visible(By.id("token"));
         assertThat(browser.findElement(By.cssSelector("label[for='token']")).getText()).isEqualTo("Token");
+        assertThat(browser.switchTo().activeElement()).as("the sign-in field has the focus").isEqualTo(field);
         field.sendKeys(token());
         field.submit();
         visible(By.cssSelector("main h1"));
@@ -267,8 +335,24 @@ class ConsoleEndToEndTest {
         signInByLink(token()); // the next test signs in as before
     }
 
-    private static Object script(String code) {
-        return ((JavascriptExecutor) browser).executeScript(code);
+    private static Object script(String code, Object... arguments) {
+        return ((JavascriptExecutor) browser).executeScript(code, arguments);
+    }
+
+    private static boolean isFocused(By what) {
+        return browser.findElements(what).stream().findFirst().map(element -> element.equals(browser.switchTo().activeElement())).orElse(false);
+    }
+
+    /** The element has the keyboard focus: the very element, still on the page (not a new one built in its place). */
+    private static void assertFocusOn(WebElement element, String what) {
+        Object focused = script("const a = document.activeElement; return a ? a.outerHTML.slice(0, 160) : null");
+        boolean kept;
+        try {
+            kept = (Boolean) script("return arguments[0].isConnected && document.activeElement === arguments[0]", element);
+        } catch (StaleElementReferenceException e) {
+            kept = false; // the element is gone: the page built another in its place
+        }
+        assertThat(kept).as(what + " has the focus (the same element, still on the page); the focus is on " + focused).isTrue();
     }
 
     private static void assertReflowsAtDoubleZoom() {
