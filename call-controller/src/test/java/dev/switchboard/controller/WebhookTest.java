@@ -147,6 +147,22 @@ class WebhookTest {
     }
 
     @Test
+    void theDialsDetailsACalleeCarriesAreNotRepeatedInParticipantJoined() {
+        // Dialled without an agent name, the callee carries the dial's details for the automatically dispatched agent.
+        String room = CallControlRequests.room("webhook-dial-details");
+        ParticipantInfo callee = FakeLiveKitServer.participant("sip_+15550100", ParticipantInfo.Kind.SIP, Map.of(
+                "sip.phoneNumber", "+15550100", "sip.callStatus", "active", "switchboard.dialCommandId", "cmd-7",
+                "switchboard.dial", "{\"direction\":\"OUTBOUND\",\"instructions\":\"Remind the customer.\"}"));
+
+        post(signed(SignedWebhooks.event("participant_joined", room).setParticipant(callee).build()))
+                .statusCode(200).body("result", equalTo("PUBLISHED"));
+
+        ParticipantJoined joined = awaitPayload(room, ParticipantJoined.class);
+        assertThat(joined.getAttributes()).containsOnlyKeys("sip.phoneNumber", "sip.callStatus", "switchboard.dialCommandId");
+        assertThat(joined.getPhoneNumber()).isEqualTo("+15550100");
+    }
+
+    @Test
     void aRoomThatFinishesWithoutAKnownCauseIsRoomClosed() {
         String room = CallControlRequests.room("closed");
 

@@ -2,7 +2,6 @@ package dev.switchboard.worker.livekit;
 
 import dev.switchboard.worker.concurrent.WorkerThreads;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.events.CallDirection;
 import dev.switchboard.events.EndReason;
 import dev.switchboard.events.Issuer;
@@ -44,7 +43,9 @@ import java.util.concurrent.TimeUnit;
  * publish the agent's voice, wait for the caller (the first participant that is not an agent; a SIP caller is
  * recognized by its kind and {@code sip.*} attributes), run an agent session over the voice pipeline, feed it
  * the caller's audio at 16 kHz, and end the session the way the call ended (hung up, busy, no answer, removed,
- * room deleted). Leaves the room and releases every engine handle at the end.
+ * room deleted). Leaves the room and releases every engine handle at the end. A call someone placed is described by
+ * its {@link DialDetails}: the job's dispatch metadata, else the SIP participant's {@value DialDetails#PARTICIPANT_ATTRIBUTE}
+ * attribute (an automatically dispatched agent's job carries no metadata).
  */
 final class LiveKitCall {
     /** How long before LiveKit's own cut-off a dialled call's agent says its closing line and hangs up. */
@@ -53,7 +54,6 @@ final class LiveKitCall {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration TONE_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration CALLER_WAIT = Duration.ofSeconds(60);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final LiveKitEngine engine;
     private final LivekitAgent.Job job;
@@ -67,6 +67,8 @@ final class LiveKitCall {
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private volatile AgentSession session;
     private volatile boolean terminated;
+    /** What the dial that placed the call said; known once the caller has joined. */
+    private DialDetails dial = DialDetails.none();
 
     private LiveKitCall(LiveKitEngine engine, LivekitAgent.Job job, String url, String token, SessionRegistry sessions, VoiceStack voice,
                         TenantResolver tenants, AgentSettings.Opener inboundOpener) {
@@ -100,6 +102,11 @@ final class LiveKitCall {
                 return;
             }
             Participant callerParticipant = caller.get();
+            dial = DialDetails.of(job.getMetadata(), callerParticipant);
+            if (dial.fromParticipant()) {
+                LOG.debugf("room %s: the job has no dispatch metadata; the dial's details come from the SIP participant's %s attribute",
+                        roomName, DialDetails.PARTICIPANT_ATTRIBUTE);
+            }
             VoiceTransport transport = voice.create(Transport.LIVEKIT, callerParticipant.identity(), callerParticipant.isSip(),
                     new LiveKitAudioOutput(source));
             CallDirection direction = direction(callerParticipant);
@@ -113,7 +120,7 @@ final class LiveKitCall {
             }
             transport.attach(session);
             started.complete(null);
-            session.screenAnswer(machineDetection(), metadataField("voicemailMessage"));
+            session.screenAnswer(machineDetection(), dial.text("voicemailMessage"));
             if (agentOpens(roomName, direction)) {
                 session.open().exceptionally(error -> {
                     LOG.warnf("room %s: the agent's opening line failed: %s", roomName, error.getMessage());
@@ -230,7 +237,7 @@ final class LiveKitCall {
     }
 
     private CallDirection direction(Participant caller) {
-        String declared = metadataField("direction");
+        String declared = dial.text("direction");
         if (declared != null) {
             try {
                 return CallDirection.valueOf(declared.toUpperCase());
@@ -247,13 +254,13 @@ final class LiveKitCall {
 
     /**
      * The SIP leg's {@code sip.phoneNumber} is the far end and {@code sip.trunkPhoneNumber} ours, whichever way the call
-     * goes: on a call the agent placed the far end is the callee. A dial's own numbers (dispatch metadata) come first.
+     * goes: on a call the agent placed the far end is the callee. A dial's own numbers (its details) come first.
      */
     private Numbers numbers(Participant caller, CallDirection direction) {
         String farEnd = caller.attributes().get("sip.phoneNumber");
         String ours = caller.attributes().get("sip.trunkPhoneNumber");
         if (direction == CallDirection.OUTBOUND) {
-            return new Numbers(firstKnown(metadataField("callerNumber"), ours), firstKnown(metadataField("calleeNumber"), farEnd));
+            return new Numbers(firstKnown(dial.text("callerNumber"), ours), firstKnown(dial.text("calleeNumber"), farEnd));
         }
         return new Numbers(farEnd, ours);
     }
@@ -262,94 +269,57 @@ final class LiveKitCall {
         return preferred != null && !preferred.isBlank() ? preferred : otherwise;
     }
 
-    /** Whose call this is: the configured rules over the job, the room and the SIP leg. */
+    /** Whose call this is: the configured rules over the job, the dial, the room and the SIP leg. */
     private String tenant(Participant caller) {
-        var resolution = tenants.resolve(new TenantResolver.CallFacts(job.getMetadata(), job.getRoom().getMetadata(),
+        var resolution = tenants.resolve(new TenantResolver.CallFacts(job.getMetadata(), dial.participantJson(), job.getRoom().getMetadata(),
                 job.getRoom().getName(), caller.attributes().get("sip.trunkID"), caller.attributes().get("sip.trunkPhoneNumber")));
         LOG.debugf("room %s: tenant %s (by %s)", job.getRoom().getName(), resolution.tenant(), resolution.rule());
         return resolution.tenant();
     }
 
     /**
-     * A dial's own maximum duration ({@code maxCallDurationSeconds} in the dispatch metadata; LiveKit cuts the SIP leg
-     * then): the agent ends the call a little before, so its closing line is heard. Null: the configured maximum.
+     * A dial's own maximum duration ({@code maxCallDurationSeconds} in its details; LiveKit cuts the SIP leg then): the
+     * agent ends the call a little before, so its closing line is heard. Null: the configured maximum.
      */
     private Duration maxDuration() {
-        String metadata = job.getMetadata();
-        if (metadata == null || metadata.isBlank()) {
+        JsonNode seconds = dial.field("maxCallDurationSeconds");
+        if (!seconds.canConvertToLong() || seconds.asLong() <= 0) {
             return null;
         }
-        try {
-            JsonNode seconds = JSON.readTree(metadata).path("maxCallDurationSeconds");
-            if (!seconds.canConvertToLong() || seconds.asLong() <= 0) {
-                return null;
-            }
-            Duration dialled = Duration.ofSeconds(seconds.asLong());
-            Duration early = dialled.minus(CLOSING_LINE_MARGIN);
-            return early.compareTo(CLOSING_LINE_MARGIN) < 0 ? dialled : early;
-        } catch (Exception e) {
-            return null; // metadata that is not JSON is not ours
-        }
+        Duration dialled = Duration.ofSeconds(seconds.asLong());
+        Duration early = dialled.minus(CLOSING_LINE_MARGIN);
+        return early.compareTo(CLOSING_LINE_MARGIN) < 0 ? dialled : early;
     }
 
     /**
-     * Whether the agent speaks first: a dial says so in its dispatch metadata ({@code firstSpeaker}: AGENT or CALLEE,
+     * Whether the agent speaks first: a dial says so in its details ({@code firstSpeaker}: AGENT or CALLEE,
      * the callee by default, who answers with "hello"); an inbound or web call follows the configured opener.
      */
     private boolean agentOpens(String room, CallDirection direction) {
-        String declared = metadataField("firstSpeaker");
+        String declared = dial.text("firstSpeaker");
         boolean opens = declared != null ? declared.equalsIgnoreCase("AGENT")
                 : direction != CallDirection.OUTBOUND && inboundOpener == AgentSettings.Opener.AGENT;
         LOG.debugf("room %s: %s speaks first", room, opens ? "the agent" : "the caller");
         return opens;
     }
 
-    /** A dial's answering-machine detection (HANGUP, LEAVE_MESSAGE or CONTINUE in the dispatch metadata); null: none. */
+    /** A dial's answering-machine detection (HANGUP, LEAVE_MESSAGE or CONTINUE in its details); null: none. */
     private MachineDetection machineDetection() {
-        String declared = metadataField("machineDetection");
+        String declared = dial.text("machineDetection");
         if (declared == null) {
             return null;
         }
         try {
             return MachineDetection.valueOf(declared.toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            LOG.warnf("room %s: unknown machineDetection '%s' in the dispatch metadata; no detection", job.getRoom().getName(), declared);
+            LOG.warnf("room %s: unknown machineDetection '%s' in the dial's details; no detection", job.getRoom().getName(), declared);
             return null;
         }
     }
 
-    /** The dispatch's metadata may carry the session's instructions (JSON {"instructions": ...}). */
+    /** The dial's details may carry the session's instructions (JSON {"instructions": ...}). */
     private String instructions() {
-        return metadataField("instructions");
-    }
-
-    /** What the system that placed the call attached to it (the dispatch metadata's {@code metadata} object). */
-    private Map<String, String> dialMetadata() {
-        String metadata = job.getMetadata();
-        Map<String, String> attached = new HashMap<>();
-        if (metadata == null || metadata.isBlank()) {
-            return attached;
-        }
-        try {
-            JSON.readTree(metadata).path("metadata").properties()
-                    .forEach(entry -> attached.put(entry.getKey(), entry.getValue().isTextual() ? entry.getValue().asText() : entry.getValue().toString()));
-        } catch (Exception e) {
-            // metadata that is not JSON is not ours
-        }
-        return attached;
-    }
-
-    private String metadataField(String field) {
-        String metadata = job.getMetadata();
-        if (metadata == null || metadata.isBlank()) {
-            return null;
-        }
-        try {
-            JsonNode value = JSON.readTree(metadata).path(field);
-            return value.isTextual() ? value.asText() : null;
-        } catch (Exception e) {
-            return null; // metadata that is not JSON is not ours
-        }
+        return dial.text("instructions");
     }
 
     private Map<String, String> metadata(Participant caller) {
@@ -361,7 +331,7 @@ final class LiveKitCall {
                 metadata.put(key, value);
             }
         });
-        dialMetadata().forEach((key, value) -> metadata.put(CallFacts.DIAL_METADATA_PREFIX + key, value));
+        dial.dialMetadata().forEach((key, value) -> metadata.put(CallFacts.DIAL_METADATA_PREFIX + key, value));
         return metadata;
     }
 }

@@ -16,7 +16,10 @@ import java.util.Map;
 @ConfigMapping(prefix = "switchboard.tenancy")
 public interface TenancySettings {
 
-    /** Whether the job's or room's metadata may name the tenant (JSON {@code {"tenant": "acme"}}). */
+    /**
+     * Whether the job's or room's metadata, or the dial's details on a SIP participant, may name the tenant (JSON
+     * {@code {"tenant": "acme"}}).
+     */
     @WithDefault("true")
     boolean fromMetadata();
 

@@ -17,8 +17,10 @@ import java.util.stream.Collectors;
 /**
  * Chooses the tenant of a LiveKit call, by rules tried in order:
  * <ol>
- *   <li>the {@code tenant} field of the job's metadata, then of the room's metadata (JSON; set by whoever dispatched
- *       the agent or created the room with LiveKit's API key, so it is trusted as LiveKit's grants are);</li>
+ *   <li>the {@code tenant} field of the job's metadata, then of the dial's details on the SIP participant (the
+ *       {@value DialDetails#PARTICIPANT_ATTRIBUTE} attribute of a call dialled without an explicit dispatch), then of the
+ *       room's metadata (JSON; set by whoever dispatched the agent, placed the call or created the room with LiveKit's
+ *       API key, so it is trusted as LiveKit's grants are);</li>
  *   <li>the room name's prefix ({@code switchboard.tenancy.room-prefix."acme-"=acme}; the longest prefix wins);</li>
  *   <li>the SIP trunk the call came in on ({@code switchboard.tenancy.sip-trunk.<trunk id>});</li>
  *   <li>the number called ({@code switchboard.tenancy.called-number."+15550100"});</li>
@@ -31,8 +33,17 @@ public class TenantResolver {
     private static final Logger LOG = Logger.getLogger(TenantResolver.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What is known of a call when its session starts; any of it may be null. */
-    public record CallFacts(String jobMetadata, String roomMetadata, String roomName, String sipTrunkId, String calledNumber) {
+    /**
+     * What is known of a call when its session starts; any of it may be null.
+     *
+     * @param dialDetails the dial's details the SIP participant carries (JSON), read when the job's metadata names no tenant
+     */
+    public record CallFacts(String jobMetadata, String dialDetails, String roomMetadata, String roomName, String sipTrunkId,
+                            String calledNumber) {
+        /** A call without dial details on its SIP participant. */
+        public CallFacts(String jobMetadata, String roomMetadata, String roomName, String sipTrunkId, String calledNumber) {
+            this(jobMetadata, null, roomMetadata, roomName, sipTrunkId, calledNumber);
+        }
     }
 
     /** The tenant, and which rule chose it (for the log). */
@@ -64,6 +75,10 @@ public class TenantResolver {
             Optional<String> declared = metadataTenant(call.jobMetadata(), "job");
             if (declared.isPresent()) {
                 return new Resolution(declared.get(), "job metadata");
+            }
+            declared = metadataTenant(call.dialDetails(), "SIP participant's dial");
+            if (declared.isPresent()) {
+                return new Resolution(declared.get(), "the dial's details on the SIP participant");
             }
             declared = metadataTenant(call.roomMetadata(), "room");
             if (declared.isPresent()) {

@@ -35,6 +35,17 @@ class TenantResolverTest {
     }
 
     @Test
+    void theDialsDetailsOnTheSipParticipantComeAfterTheJobsMetadataAndBeforeTheRooms() {
+        String dial = "{\"direction\": \"OUTBOUND\", \"tenant\": \"initech\"}";
+        assertThat(rules.resolve(new CallFacts(null, dial, "{\"tenant\": \"hooli\"}", "acme-1", null, null)).tenant()).isEqualTo("initech");
+        assertThat(rules.resolve(new CallFacts("{\"tenant\": \"umbrella\"}", dial, null, "acme-1", null, null)).tenant()).isEqualTo("umbrella");
+        assertThat(rules.resolve(new CallFacts(null, "{\"direction\": \"OUTBOUND\"}", "{\"tenant\": \"hooli\"}", "acme-1", null, null))
+                .tenant()).isEqualTo("hooli");
+        var withoutMetadata = new TenantResolver(false, Map.of(), Map.of(), Map.of());
+        assertThat(withoutMetadata.resolve(new CallFacts(null, dial, null, "r", null, null)).tenant()).isEqualTo("default");
+    }
+
+    @Test
     void metadataThatIsNotJsonOrNamesNoValidTenantIsIgnored() {
         assertThat(tenant("not json", "{\"tenant\": 42}", "acme-1", null, null)).isEqualTo("acme");
         assertThat(tenant("{\"tenant\": \"../etc\"}", "{\"tenant\": \"\"}", "call-1", null, null)).isEqualTo("default");

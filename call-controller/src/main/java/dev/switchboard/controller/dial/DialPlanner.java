@@ -7,12 +7,16 @@ import dev.switchboard.events.DialRequested;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Resolves a DialRequested against the configuration: the trunk and caller id default from SWITCHBOARD_SIP_*, the
- * agent from SWITCHBOARD_LIVEKIT_AGENT_NAME, the callee's identity from the number as LiveKit would choose it.
+ * agent from SWITCHBOARD_LIVEKIT_AGENT_NAME, the callee's identity from the number as LiveKit would choose it. The
+ * callee's participant is marked with the dial ({@value #DIAL_COMMAND_ATTRIBUTE}); without an agent to dispatch it
+ * also carries the dial's details ({@value DispatchMetadata#PARTICIPANT_ATTRIBUTE}), which the agent LiveKit then
+ * dispatches automatically would otherwise never learn.
  */
 @ApplicationScoped
 public class DialPlanner {
@@ -61,8 +65,21 @@ public class DialPlanner {
                 text(dial.getParticipantName()).orElse(null), Map.of(DIAL_COMMAND_ATTRIBUTE, request.getCommandId()),
                 ringing, maxDuration, dial.getPlayDialtone(), text(dial.getDtmf()).orElse(null));
         String metadata = DispatchMetadata.json(request, dial, call);
-        return new Result.Ready(new DialPlan(request.getCommandId(), call, text(dial.getAgentName()).or(livekit::agentName),
-                metadata, ringing.plus(sip.answerGrace())));
+        Optional<String> agent = text(dial.getAgentName()).or(livekit::agentName);
+        if (agent.isEmpty()) {
+            // No explicit dispatch: an automatically dispatched agent gets no job metadata, so the callee carries it.
+            Map<String, String> attributes = new LinkedHashMap<>(call.attributes());
+            attributes.put(DispatchMetadata.PARTICIPANT_ATTRIBUTE, metadata);
+            int size = DispatchMetadata.attributesBytes(attributes);
+            if (size > DispatchMetadata.MAX_PARTICIPANT_ATTRIBUTES_BYTES) {
+                return new Result.Unplaceable("the dial's details (instructions, metadata, voicemail message...) take " + size
+                        + " bytes, more than the " + DispatchMetadata.MAX_PARTICIPANT_ATTRIBUTES_BYTES + " the callee's participant"
+                        + " attributes may carry, and no agent is dispatched to receive them as job metadata: shorten them or name an"
+                        + " agent (agentName, SWITCHBOARD_LIVEKIT_AGENT_NAME); not dialled");
+            }
+            call = call.withAttributes(attributes);
+        }
+        return new Result.Ready(new DialPlan(request.getCommandId(), call, agent, metadata, ringing.plus(sip.answerGrace())));
     }
 
     /** E.164 as given; a {@code tel:} URI is dialled as its number (LiveKit wants a number or SIP user, not a URI). */

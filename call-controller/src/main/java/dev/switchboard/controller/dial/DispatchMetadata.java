@@ -10,6 +10,9 @@ import dev.switchboard.events.DialRequested;
 import dev.switchboard.events.FirstSpeaker;
 import dev.switchboard.events.MachineDetection;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
 /**
  * The job metadata an agent dispatched to an outbound call receives, as one JSON object. The agent worker parses it,
  * so its shape is a contract (call-controller/README.md, "Dispatch metadata"): {@code version}, {@code direction}
@@ -17,10 +20,22 @@ import dev.switchboard.events.MachineDetection;
  * {@code sipTrunkId}, {@code participantIdentity}, {@code firstSpeaker}, {@code machineDetection}?,
  * {@code voicemailMessage}?, {@code instructions}?, {@code maxCallDurationSeconds}?, {@code ringingTimeoutSeconds},
  * {@code tenant}?, {@code metadata}. Fields are only ever added; readers ignore what they do not know.
+ * <p>
+ * A dial that dispatches no agent explicitly (no agent name: LiveKit's automatic dispatch sends an agent with empty
+ * job metadata) puts the same JSON on the callee's SIP participant instead, as the attribute
+ * {@value #PARTICIPANT_ATTRIBUTE}; the worker reads it there when its job carries none.
  */
 public final class DispatchMetadata {
     /** The shape's version; bumped only if a field changes meaning (new fields do not). */
     public static final int VERSION = 1;
+    /** The callee's participant attribute that carries this JSON when no agent is dispatched explicitly. */
+    public static final String PARTICIPANT_ATTRIBUTE = "switchboard.dial";
+    /**
+     * The most the controller puts in a callee's participant attributes, keys and values counted in UTF-8 bytes as
+     * LiveKit counts them. LiveKit refuses a participant whose attributes together exceed {@code limit.max_attributes_size}
+     * (64000 bytes by default); the rest is left to the {@code sip.*} attributes LiveKit's SIP bridge adds itself.
+     */
+    public static final int MAX_PARTICIPANT_ATTRIBUTES_BYTES = 56_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private DispatchMetadata() {
@@ -65,6 +80,17 @@ public final class DispatchMetadata {
         if (value != null && !value.isBlank()) {
             node.put(field, value);
         }
+    }
+
+    /** The size LiveKit counts for a participant's attributes: every key and value, in UTF-8 bytes. */
+    public static int attributesBytes(Map<String, String> attributes) {
+        return attributes.entrySet().stream()
+                .mapToInt(e -> utf8Length(e.getKey()) + utf8Length(e.getValue()))
+                .sum();
+    }
+
+    private static int utf8Length(String text) {
+        return text == null ? 0 : text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     /** The dial command a dispatch's metadata names; null when it is not one of ours. */

@@ -12,7 +12,8 @@ import java.util.Map;
  * @param fromNumber      the caller id; null for the trunk's own number
  * @param identity        the callee's participant identity
  * @param name            its participant name; null for none
- * @param attributes      participant attributes set on the callee (the controller marks its dial there)
+ * @param attributes      participant attributes set on the callee (the controller marks its dial there, and puts the
+ *                        dial's details there when no agent is dispatched explicitly)
  * @param ringingTimeout  how long LiveKit lets the phone ring
  * @param maxCallDuration the longest the call may last; null for LiveKit's default
  * @param playDialtone    play a dial tone in the room while ringing
@@ -23,5 +24,11 @@ public record OutboundCall(String room, String trunkId, String number, String fr
                            boolean playDialtone, String dtmf) {
     public OutboundCall {
         attributes = Map.copyOf(attributes);
+    }
+
+    /** The same call with other participant attributes. */
+    public OutboundCall withAttributes(Map<String, String> attributes) {
+        return new OutboundCall(room, trunkId, number, fromNumber, identity, name, attributes, ringingTimeout, maxCallDuration,
+                playDialtone, dtmf);
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.controller.webhook;
 
+import dev.switchboard.controller.dial.DispatchMetadata;
 import dev.switchboard.controller.events.SessionEventPublisher;
 import dev.switchboard.controller.events.SessionEvents;
 import dev.switchboard.controller.hangup.CallLedger;
@@ -20,6 +21,8 @@ import livekit.LivekitWebhook.WebhookEvent;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -102,10 +105,23 @@ public class WebhookService {
                 .setName(participant.getName().isEmpty() ? null : participant.getName())
                 .setKind(LiveKitMappings.kind(participant.getKind()))
                 .setPhoneNumber(participant.getAttributesMap().get(LiveKitMappings.SIP_PHONE_NUMBER))
-                .setAttributes(participant.getAttributesMap())
+                .setAttributes(published(participant.getAttributesMap()))
                 .build();
         publisher.publish(events.fromWebhook(event.getId(), event.getRoom().getName(), occurredAt(event), joined));
         return WebhookOutcome.Result.PUBLISHED;
+    }
+
+    /**
+     * A participant's attributes as ParticipantJoined carries them: all but the dial's details a callee carries when no
+     * agent was dispatched explicitly (the DialRequested holds them already; the event is not their place).
+     */
+    private static Map<String, String> published(Map<String, String> attributes) {
+        if (!attributes.containsKey(DispatchMetadata.PARTICIPANT_ATTRIBUTE)) {
+            return attributes;
+        }
+        Map<String, String> kept = new HashMap<>(attributes);
+        kept.remove(DispatchMetadata.PARTICIPANT_ATTRIBUTE);
+        return kept;
     }
 
     private WebhookOutcome.Result participantLeft(WebhookEvent event) {

@@ -174,4 +174,47 @@ class DialPlannerTest {
         assertThat(plan.agentName()).isEmpty();
         assertThat(plan.call().fromNumber()).isNull();
     }
+
+    @Test
+    void withoutAnAgentNameTheCalleeCarriesTheDialsDetailsForTheAutomaticallyDispatchedAgent() throws Exception {
+        var planner = new DialPlanner(sip("ST_default", "+15550000"), livekit(null));
+        DialRequested dial = DialRequested.newBuilder().setSipTrunkId("").setPhoneNumber("+15550106")
+                .setInstructions("Confirm the appointment.").setMetadata(Map.of("customer", "42"))
+                .setMachineDetection(MachineDetection.HANGUP).build();
+
+        var plan = ((DialPlanner.Result.Ready) plan(planner, dial)).plan();
+
+        assertThat(plan.call().attributes()).containsOnlyKeys(DialPlanner.DIAL_COMMAND_ATTRIBUTE, DispatchMetadata.PARTICIPANT_ATTRIBUTE)
+                .containsEntry(DialPlanner.DIAL_COMMAND_ATTRIBUTE, plan.commandId())
+                .containsEntry(DispatchMetadata.PARTICIPANT_ATTRIBUTE, plan.dispatchMetadata());
+        JsonNode details = new ObjectMapper().readTree(plan.call().attributes().get(DispatchMetadata.PARTICIPANT_ATTRIBUTE));
+        assertThat(details.path("direction").asText()).isEqualTo("OUTBOUND");
+        assertThat(details.path("instructions").asText()).isEqualTo("Confirm the appointment.");
+        assertThat(details.path("machineDetection").asText()).isEqualTo("HANGUP");
+        assertThat(details.path("metadata").path("customer").asText()).isEqualTo("42");
+    }
+
+    @Test
+    void aDispatchedAgentGetsTheDetailsInItsJobAndTheCalleeOnlyTheDialsMark() {
+        var planner = new DialPlanner(sip("ST_default", "+15550000"), livekit("agent-a"));
+
+        var plan = ((DialPlanner.Result.Ready) plan(planner, DialRequested.newBuilder().setSipTrunkId("").setPhoneNumber("+15550107")
+                .setInstructions("Confirm the appointment.").build())).plan();
+
+        assertThat(plan.call().attributes()).containsOnlyKeys(DialPlanner.DIAL_COMMAND_ATTRIBUTE);
+    }
+
+    @Test
+    void detailsTooLargeForTheCalleesAttributesAreNotDialledWithoutAnAgentToReceiveThem() {
+        String instructions = "Ü".repeat(DispatchMetadata.MAX_PARTICIPANT_ATTRIBUTES_BYTES / 2); // two bytes each in UTF-8
+        DialRequested dial = DialRequested.newBuilder().setSipTrunkId("").setPhoneNumber("+15550108").setInstructions(instructions).build();
+
+        var result = plan(new DialPlanner(sip("ST_default", null), livekit(null)), dial);
+
+        assertThat(result).isInstanceOfSatisfying(DialPlanner.Result.Unplaceable.class, unplaceable -> assertThat(unplaceable.reason())
+                .contains("bytes", String.valueOf(DispatchMetadata.MAX_PARTICIPANT_ATTRIBUTES_BYTES), "SWITCHBOARD_LIVEKIT_AGENT_NAME",
+                        "not dialled"));
+        // A named agent receives them in its job: the dial goes ahead.
+        assertThat(plan(new DialPlanner(sip("ST_default", null), livekit("agent-a")), dial)).isInstanceOf(DialPlanner.Result.Ready.class);
+    }
 }

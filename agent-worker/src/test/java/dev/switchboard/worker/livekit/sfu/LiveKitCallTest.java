@@ -1,5 +1,7 @@
 package dev.switchboard.worker.livekit.sfu;
 
+import dev.switchboard.events.AnswerClassified;
+import dev.switchboard.events.AnsweredBy;
 import dev.switchboard.events.CallDirection;
 import dev.switchboard.events.DtmfReceived;
 import dev.switchboard.events.DtmfSent;
@@ -114,14 +116,18 @@ class LiveKitCallTest {
     }
 
     private Call startCall(String name) throws Exception {
+        return startCall(name, FakeSfuControl.ParticipantSpec.sipCaller("+15550100"));
+    }
+
+    /** A call with this caller, whose job has no dispatch metadata (as LiveKit's automatic dispatch gives it). */
+    private Call startCall(String name, FakeSfuControl.ParticipantSpec callerSpec) throws Exception {
         requireEngine(runner.unavailable());
         String room = "lk-" + name + "-" + System.nanoTime();
         FakeSfuProcess sfu = SfuTestSupport.startSfu(name);
         var events = TopicProbe.fromNow(Topic.SESSION_EVENTS, new SessionEventDeserializer());
         var transcripts = TopicProbe.fromNow(Topic.TRANSCRIPTS, new TranscriptSegmentDeserializer());
         FakeSfuControl control = sfu.control();
-        var caller = control.joinParticipant(FakeSfuControl.ParticipantSpec.sipCaller("+15550100")
-                .withAudio(FakeSfuControl.AudioSpec.silence()), room);
+        var caller = control.joinParticipant(callerSpec.withAudio(FakeSfuControl.AudioSpec.silence()), room);
         var job = LivekitAgent.Job.newBuilder().setId("AJ_" + room).setType(LivekitAgent.JobType.JT_ROOM)
                 .setRoom(LivekitModels.Room.newBuilder().setName(room)).build();
         JobRunner.RunningJob running = runner.start(job, sfu.url(), sfu.token(AccessTokens.Grant.agent("agent-" + room, room)));
@@ -243,6 +249,45 @@ class LiveKitCallTest {
                     .contains("outbound phone call that you placed to +15550111 from +15557654321", "- orderId: A-17");
             running.terminate().run();
             running.ended().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void anAutomaticallyDispatchedAgentLearnsTheDialFromTheSipParticipantsAttributes() throws Exception {
+        var llm = llm();
+        llm.replyText("Hello, this is Acme about your delivery.");
+        // Dialled without an agent name: the job carries no metadata, the callee the controller created carries the
+        // dial's details (CreateSIPParticipant's participant_attributes), next to LiveKit's sip.* attributes.
+        String details = """
+                {"version": 1, "direction": "OUTBOUND", "dialCommandId": "dial-auto-1", "calleeNumber": "+15550112",
+                 "callerNumber": "+15557654321", "sipTrunkId": "ST_fake", "participantIdentity": "sip_+15550112",
+                 "firstSpeaker": "CALLEE", "machineDetection": "CONTINUE", "maxCallDurationSeconds": 600,
+                 "instructions": "You are Acme's delivery assistant. Confirm tomorrow's delivery window.",
+                 "ringingTimeoutSeconds": 30, "tenant": "acme", "metadata": {"orderId": "A-18"}}""";
+        var callee = FakeSfuControl.ParticipantSpec.sipCaller("+15550112").withAttributes(Map.of(
+                "sip.callID", "SCL_auto", "sip.trunkID", "ST_fake", "sip.phoneNumber", "+15550112",
+                "sip.trunkPhoneNumber", "+15550199", "sip.callStatus", "active",
+                "switchboard.dialCommandId", "dial-auto-1", "switchboard.dial", details));
+        try (Call call = startCall("auto-dispatch", callee)) {
+            var started = (SessionStarted) call.events().await(e -> call.room().equals(e.getRoom())
+                    && e.getPayload() instanceof SessionStarted, WAIT).getPayload();
+            assertThat(started.getDirection()).isEqualTo(CallDirection.OUTBOUND);
+            assertThat(started.getCallerNumber()).as("our number, from the dial").isEqualTo("+15557654321");
+            assertThat(started.getCalleeNumber()).as("the number dialled").isEqualTo("+15550112");
+            assertThat(started.getTenant()).as("the dial's tenant").isEqualTo("acme");
+            assertThat(started.getMetadata()).containsEntry("dial.orderId", "A-18").containsEntry("sip.callID", "SCL_auto")
+                    .doesNotContainKey("switchboard.dial");
+
+            // The callee answers "hello": screened as the dial asked (a human), then the agent replies, knowing the call.
+            call.callerSays(FakeSpeechResource.CALLER_SAYS);
+            var classified = (AnswerClassified) call.events().await(e -> call.room().equals(e.getRoom())
+                    && e.getPayload() instanceof AnswerClassified, WAIT).getPayload();
+            assertThat(classified.getAnsweredBy()).isEqualTo(AnsweredBy.HUMAN);
+            TranscriptSegment reply = call.transcripts().await(s -> call.room().equals(s.getRoom()) && s.getRole() == SpeakerRole.AGENT, WAIT);
+            assertThat(reply.getText()).isEqualTo("Hello, this is Acme about your delivery.");
+            assertThat(llm.lastMessages().getFirst().path("content").asText()).contains(
+                    "You are Acme's delivery assistant. Confirm tomorrow's delivery window.",
+                    "outbound phone call that you placed to +15550112 from +15557654321", "- orderId: A-18");
         }
     }
 
