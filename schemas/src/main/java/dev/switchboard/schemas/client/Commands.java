@@ -64,7 +64,7 @@ public final class Commands {
         return session(commandId, room, payload, lifetime, null);
     }
 
-    /** A session command for a session of the given tenant (null: the tenant 'default'). */
+    /** A session command for a session of the given tenant; null: no tenant check (applied whatever the session's tenant). */
     public SessionCommand session(String commandId, String room, Object payload, Duration lifetime, String tenant) {
         Instant now = now();
         return SessionCommand.newBuilder()
@@ -87,7 +87,7 @@ public final class Commands {
         return callControl(commandId, room, payload, lifetime, null);
     }
 
-    /** A call-control request for a call of the given tenant (null: the tenant 'default'). */
+    /** A call-control request for a call of the given tenant; null: no tenant check (a dial's call then belongs to the tenant 'default'). */
     public CallControlRequest callControl(String commandId, String room, Object payload, Duration lifetime, String tenant) {
         Instant now = now();
         return CallControlRequest.newBuilder()

@@ -18,7 +18,16 @@ public interface AuthConfig {
      */
     Optional<String> scopeClaim();
 
-    /** The claim that names the tenant; a token without it acts for the tenant {@code default}. */
+    /** The claim that names the tenant; a token without it acts for {@link #defaultTenant()}. */
     @WithDefault("tenant")
     String tenantClaim();
+
+    /**
+     * The tenant a token without the tenant claim acts for ({@code SWITCHBOARD_AUTH_DEFAULT_TENANT}, default
+     * {@code default}). Set empty where every token must name its tenant: a token without the claim is then refused
+     * with 401, except an operator's with {@code tenants:all}, which sees every tenant and acts as {@code default} for
+     * what it sends itself. A value that is not a tenant name stops the service at start.
+     */
+    @WithDefault(Caller.DEFAULT_TENANT)
+    Optional<String> defaultTenant();
 }

@@ -5,13 +5,19 @@ import dev.switchboard.kit.problem.ProblemType;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
+import java.time.Duration;
+
 /**
  * The answers to requests that may not go on, with the {@code WWW-Authenticate} challenge of RFC 6750: 401 without a
  * usable token ({@code error="invalid_token"} when one was given), 403 without the scope ({@code insufficient_scope}).
+ * And the one that is no fault of the client's: 503 with {@code Retry-After} while the service cannot fetch the keys
+ * that verify tokens (no challenge: the token may be fine, and a client sent for a new one would only be refused the
+ * same way).
  */
 public final class AuthProblems {
     public static final ProblemType UNAUTHORIZED = ProblemType.named("unauthorized", "Unauthorized", 401);
     public static final ProblemType MISSING_SCOPE = ProblemType.named("missing-scope", "Missing scope", 403);
+    public static final ProblemType KEYS_UNAVAILABLE = ProblemType.named("token-keys-unavailable", "Token keys unavailable", 503);
 
     private AuthProblems() {
     }
@@ -23,8 +29,24 @@ public final class AuthProblems {
 
     /** A token that does not verify: expired, wrongly signed, for another audience or issuer, malformed. */
     static Response invalidToken(String detail, String path) {
-        return challenge(Problem.of(UNAUTHORIZED, detail, path),
-                "Bearer error=\"invalid_token\", error_description=\"" + quotable(detail) + "\"");
+        return invalidToken(Problem.of(UNAUTHORIZED, detail, path));
+    }
+
+    /** A verified token with a claim that cannot describe its caller (e.g. no tenant claim where one is required). */
+    static Response unacceptableClaim(String claim, String detail, String path) {
+        return invalidToken(Problem.of(UNAUTHORIZED, detail, path).with("claim", claim));
+    }
+
+    /** The keys that verify tokens cannot be fetched now: the token was not checked; try again after {@code retryAfter}. */
+    static Response keysUnavailable(Duration retryAfter, String path) {
+        long seconds = Math.max(1, retryAfter.toSeconds());
+        Problem problem = Problem.of(KEYS_UNAVAILABLE, "this service cannot fetch the keys that verify tokens right now, so "
+                + "it cannot check this one; try again in " + seconds + " s", path);
+        return Response.fromResponse(problem.toResponse()).header(HttpHeaders.RETRY_AFTER, Long.toString(seconds)).build();
+    }
+
+    private static Response invalidToken(Problem problem) {
+        return challenge(problem, "Bearer error=\"invalid_token\", error_description=\"" + quotable(problem.detail()) + "\"");
     }
 
     /** A valid token without the scope the endpoint needs. */

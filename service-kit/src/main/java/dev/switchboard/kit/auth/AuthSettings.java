@@ -21,11 +21,12 @@ public class AuthSettings {
     static final String KEY_LOCATION = "mp.jwt.verify.publickey.location";
     static final String KEY = "mp.jwt.verify.publickey";
 
-    void check(@Observes StartupEvent started, Config config) {
+    void check(@Observes StartupEvent started, Config config, AuthConfig auth) {
         List<String> missing = missing(config);
         if (!missing.isEmpty()) {
             throw new IllegalStateException(message(missing));
         }
+        new CallerClaims(auth); // refuses a default tenant that is not a tenant name, at start rather than at the first request
     }
 
     static List<String> missing(Config config) {

@@ -2,6 +2,7 @@ package dev.switchboard.kit.auth;
 
 import dev.switchboard.kit.http.RouteTemplates;
 import dev.switchboard.kit.problem.ProblemException;
+import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import io.vertx.core.http.HttpServerRequest;
@@ -17,6 +18,7 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jose4j.jwt.consumer.ErrorCodes;
 import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.lang.UnresolvableKeyException;
 
 import java.lang.reflect.Method;
 import java.time.Clock;
@@ -34,7 +36,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * LiveKit webhook, which LiveKit signs itself) takes requests without a token. {@code /q/health} and {@code /q/metrics}
  * are not resources and stay open.
  * <p>
- * Refusals are logged at DEBUG only: anyone can send bad tokens, and they must not be able to flood the log.
+ * Refusals are logged at DEBUG only: anyone can send bad tokens, and they must not be able to flood the log. A token
+ * that cannot be checked because the keys that verify tokens cannot be fetched is no refusal: it is answered 503 with
+ * Retry-After, and the outage is logged once ({@link TokenKeys}).
  */
 public class BearerAuthentication {
     private static final Logger LOG = Logger.getLogger(BearerAuthentication.class);
@@ -52,9 +56,14 @@ public class BearerAuthentication {
     private final Map<Method, Requirement> requirements = new ConcurrentHashMap<>();
     private final VerifiedTokens verified = new VerifiedTokens(Clock.systemUTC());
     private final Event<AccessRefused> refusals;
+    private final JWTAuthContextInfo settings;
+    private final TokenKeys keys;
 
-    BearerAuthentication(JWTParser parser, AuthConfig config, CurrentCaller current, Event<AccessRefused> refusals) {
+    BearerAuthentication(JWTParser parser, JWTAuthContextInfo settings, AuthConfig config, CurrentCaller current,
+                         Event<AccessRefused> refusals) {
         this.parser = parser;
+        this.settings = settings;
+        this.keys = TokenKeys.of(settings);
         this.claims = new CallerClaims(config);
         this.current = current;
         this.refusals = refusals;
@@ -84,17 +93,16 @@ public class BearerAuthentication {
         try {
             if (caller.isEmpty()) {
                 JsonWebToken jwt = parser.parse(token);
+                keys.fetched();
                 Instant expiresAt = Instant.ofEpochSecond(jwt.getExpirationTime());
                 caller = claims.read(jwt).map(who -> new VerifiedTokens.Trusted(who, expiresAt));
                 caller.ifPresent(trusted -> verified.remember(token, trusted));
             }
         } catch (ParseException e) {
-            String why = whyInvalid(e);
-            LOG.debugf("%s %s refused: %s (%s)", request.method(), path, why, e.getMessage());
-            return AuthProblems.invalidToken(why, path);
+            return notVerified(e, token, request.method().name(), path);
         } catch (CallerClaims.Unacceptable e) {
             LOG.debugf("%s %s refused: %s", request.method(), path, e.getMessage());
-            return AuthProblems.invalidToken(e.getMessage(), path);
+            return AuthProblems.unacceptableClaim(e.claim(), e.getMessage(), path);
         } catch (RuntimeException | StackOverflowError e) {
             // The parser's own failures on garbage (a JSON library's exception on a broken header), and its recursion on
             // a claim nested thousands deep (only a trusted key can sign one, but it must not end in a 500): a bad token.
@@ -118,6 +126,30 @@ public class BearerAuthentication {
         return null;
     }
 
+    /**
+     * A token SmallRye JWT did not verify: 401 saying why, unless the keys to verify it with could not be fetched. Then
+     * the token is not known to be bad and the client did nothing wrong: 503, try again soon; but a token whose claims
+     * alone are wrong (expired, another issuer, no JWT at all) is still the client's mistake, 401.
+     */
+    private Response notVerified(ParseException failure, String token, String method, String path) {
+        Optional<String> keysMissing = keys.unavailable(failure);
+        if (keysMissing.isEmpty()) {
+            return refused(failure, method, path);
+        }
+        Optional<Throwable> ownFault = UnverifiedClaims.fault(token, settings);
+        if (ownFault.isPresent()) {
+            return refused(ownFault.get(), method, path);
+        }
+        LOG.debugf("%s %s not checked: the keys that verify tokens cannot be fetched (%s)", method, path, keysMissing.get());
+        return AuthProblems.keysUnavailable(TokenKeys.RETRY_AFTER, path);
+    }
+
+    private static Response refused(Throwable failure, String method, String path) {
+        String why = whyInvalid(failure);
+        LOG.debugf("%s %s refused: %s (%s)", method, path, why, failure.getMessage());
+        return AuthProblems.invalidToken(why, path);
+    }
+
     private static Requirement requirementOf(Method method, Class<?> resourceClass) {
         if (method.isAnnotationPresent(PermitAll.class)) {
             return Requirement.OPEN;
@@ -134,7 +166,7 @@ public class BearerAuthentication {
     }
 
     /** What the client may learn about its token: the kind of failure, never the configured keys or issuer. */
-    static String whyInvalid(ParseException failure) {
+    static String whyInvalid(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof InvalidJwtException invalid) {
                 if (invalid.hasExpired()) {
@@ -157,7 +189,10 @@ public class BearerAuthentication {
                 }
             }
             String message = cause.getMessage() == null ? "" : cause.getMessage().toLowerCase(Locale.ROOT);
-            if (message.contains("unresolvable") || message.contains("no key") || message.contains("key is not")) {
+            // SmallRye's "Failed to load a key ... while resolving" (an UnresolvableKeyException) when the key set has
+            // no key for the token's kid; the keys themselves could be fetched, or TokenKeys would have said so.
+            if (cause instanceof UnresolvableKeyException || message.contains("unresolvable") || message.contains("no key")
+                    || message.contains("key is not")) {
                 return "no trusted key verifies the token's signature";
             }
         }

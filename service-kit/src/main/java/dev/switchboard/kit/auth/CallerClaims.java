@@ -25,14 +25,30 @@ public final class CallerClaims {
 
     private final Optional<String> scopeClaim;
     private final String tenantClaim;
+    private final Optional<String> defaultTenant;
 
-    public CallerClaims(Optional<String> scopeClaim, String tenantClaim) {
+    /**
+     * @param defaultTenant the tenant of a token without the tenant claim; empty: such a token is refused (unless it
+     *                      has {@link Scopes#TENANTS_ALL})
+     * @throws IllegalArgumentException when the default tenant is not a tenant name
+     */
+    public CallerClaims(Optional<String> scopeClaim, String tenantClaim, Optional<String> defaultTenant) {
         this.scopeClaim = scopeClaim.filter(claim -> !claim.isBlank());
         this.tenantClaim = tenantClaim;
+        this.defaultTenant = defaultTenant.filter(tenant -> !tenant.isBlank());
+        this.defaultTenant.filter(tenant -> !Caller.isTenantName(tenant)).ifPresent(tenant -> {
+            throw new IllegalArgumentException("switchboard.auth.default-tenant (SWITCHBOARD_AUTH_DEFAULT_TENANT) is not a "
+                    + "tenant name (" + Caller.TENANT_NAME_RULE + "); set it empty to refuse tokens without the tenant claim");
+        });
+    }
+
+    /** Tokens without the tenant claim act for {@value Caller#DEFAULT_TENANT}, as they do unless configured otherwise. */
+    public CallerClaims(Optional<String> scopeClaim, String tenantClaim) {
+        this(scopeClaim, tenantClaim, Optional.of(Caller.DEFAULT_TENANT));
     }
 
     public CallerClaims(AuthConfig config) {
-        this(config.scopeClaim(), config.tenantClaim());
+        this(config.scopeClaim(), config.tenantClaim(), config.defaultTenant());
     }
 
     /** The caller a verified token describes; empty when it names nobody (no sub, azp nor client_id). */
@@ -41,33 +57,39 @@ public final class CallerClaims {
         if (id.isEmpty()) {
             return Optional.empty();
         }
-        String tenant = tenant(claim(token, tenantClaim));
         Set<String> scopes = new LinkedHashSet<>();
         for (String claim : scopeClaim.map(List::of).orElse(DEFAULT_SCOPE_CLAIMS)) {
             scopes.addAll(strings(claim(token, claim)));
         }
+        String tenant = tenant(claim(token, tenantClaim), scopes.contains(Scopes.TENANTS_ALL));
         String label = first(token, "preferred_username", "name", "upn").orElse(id.get());
         return Optional.of(new Caller(id.get(), tenant, scopes, label));
     }
 
     /**
-     * The tenant claim: absent or null, the caller acts for {@value Caller#DEFAULT_TENANT}; a tenant name, for that
-     * tenant. Anything else refuses the token, an empty or blank text included: reading an array, an object (a
-     * provider's multivalued attribute mapper) or the empty text a mapper writes for a user without a tenant as "no
-     * tenant" would put the caller in the default tenant and show it that tenant's calls.
+     * The tenant claim: a tenant name, the caller acts for that tenant. Absent or null, for the configured default
+     * tenant; with none configured the token is refused, unless it is an operator's ({@code tenants:all}): it sees every
+     * tenant anyway, and what it sends itself carries {@value Caller#DEFAULT_TENANT} as its issuer's tenant. Anything
+     * else refuses the token, an empty or blank text included: reading an array, an object (a provider's multivalued
+     * attribute mapper) or the empty text a mapper writes for a user without a tenant as "no tenant" would put the
+     * caller in the default tenant and show it that tenant's calls.
      */
-    private String tenant(Object value) {
+    private String tenant(Object value, boolean seesAllTenants) {
         if (value == null || value == JsonValue.NULL) {
-            return Caller.DEFAULT_TENANT;
+            return defaultTenant.or(() -> seesAllTenants ? Optional.of(Caller.DEFAULT_TENANT) : Optional.empty())
+                    .orElseThrow(() -> new Unacceptable("the token has no tenant claim (" + tenantClaim
+                            + "), which this service requires", tenantClaim));
         }
         if ((value instanceof JsonString json && json.getString().isBlank()) || (value instanceof String text && text.isBlank())) {
-            throw new Unacceptable("the tenant claim (" + tenantClaim + ") is empty; leave it out to act for the tenant "
-                    + Caller.DEFAULT_TENANT);
+            throw new Unacceptable("the tenant claim (" + tenantClaim + ") is empty; " + defaultTenant
+                    .map(tenant -> "leave it out to act for the tenant " + tenant)
+                    .orElse("it must name the caller's tenant"), tenantClaim);
         }
         String name = text(value).orElseThrow(() -> new Unacceptable("the tenant claim (" + tenantClaim
-                + ") must be one tenant name, not " + describe(value)));
+                + ") must be one tenant name, not " + describe(value), tenantClaim));
         if (!Caller.isTenantName(name)) {
-            throw new Unacceptable("the tenant claim (" + tenantClaim + ") is not a tenant name (" + Caller.TENANT_NAME_RULE + ")");
+            throw new Unacceptable("the tenant claim (" + tenantClaim + ") is not a tenant name (" + Caller.TENANT_NAME_RULE
+                    + ")", tenantClaim);
         }
         return name;
     }
@@ -85,8 +107,16 @@ public final class CallerClaims {
 
     /** A verified token whose claims cannot describe a caller: refused, with what the client may learn. */
     public static final class Unacceptable extends RuntimeException {
-        Unacceptable(String message) {
+        private final String claim;
+
+        Unacceptable(String message, String claim) {
             super(message, null, false, false);
+            this.claim = claim;
+        }
+
+        /** The claim at fault, named in the refusal for clients that act on it. */
+        public String claim() {
+            return claim;
         }
     }
 

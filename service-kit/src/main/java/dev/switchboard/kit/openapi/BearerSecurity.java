@@ -14,9 +14,10 @@ import java.util.ArrayList;
 
 /**
  * Says in every service's OpenAPI document what {@code BearerAuthentication} enforces: a bearer JWT on every operation
- * (the {@code bearer} security scheme, required by the whole document), answered 401 without a valid one and 403 without
- * the scope, except the operations marked {@link #OPEN} (those of {@code @PermitAll} resources), which need none. So
- * generated clients and Swagger UI send the token. Registered with {@code mp.openapi.filter}.
+ * (the {@code bearer} security scheme, required by the whole document), answered 401 without a valid one, 403 without
+ * the scope and 503 while the keys that verify tokens cannot be fetched, except the operations marked {@link #OPEN}
+ * (those of {@code @PermitAll} resources), which need none. So generated clients and Swagger UI send the token.
+ * Registered with {@code mp.openapi.filter}.
  */
 public class BearerSecurity implements OASFilter {
     /** An operation extension (value "true") marking an operation that takes no token; removed from the document. */
@@ -57,6 +58,10 @@ public class BearerSecurity implements OASFilter {
         }
         if (!responses.hasAPIResponse("403")) {
             responses.addAPIResponse("403", problem("The token lacks the scope this operation needs", problemSchema));
+        }
+        if (!responses.hasAPIResponse("503")) {
+            responses.addAPIResponse("503", problem("The service cannot fetch the keys that verify tokens right now (the "
+                    + "identity provider's JWKS endpoint is unreachable); try again after Retry-After", problemSchema));
         }
         operation.setResponses(responses);
     }

@@ -1,5 +1,8 @@
 package dev.switchboard.kit.auth;
 
+import io.smallrye.config.EnvConfigSource;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import jakarta.json.Json;
 import jakarta.json.JsonValue;
 import org.eclipse.microprofile.config.Config;
@@ -8,6 +11,11 @@ import org.eclipse.microprofile.config.spi.Converter;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -84,6 +92,70 @@ class CallerClaimsTest {
         assertThat(caller.mayAccess("globex")).isTrue();
         assertThat(caller.tenantFilter()).isNull();
         assertThat(caller.label()).isEqualTo("u1");
+    }
+
+    @Test
+    void withoutADefaultTenantATokenMustNameItsTenantUnlessItSeesEveryTenant() {
+        CallerClaims strict = new CallerClaims(Optional.empty(), "tenant", Optional.empty());
+        for (Object absent : new Object[]{null, JsonValue.NULL}) {
+            Map<String, Object> claims = new HashMap<>(Map.of("sub", "u1", "scope", "calls:read"));
+            claims.put("tenant", absent);
+            assertThatThrownBy(() -> strict.read(new Token(claims))).as(String.valueOf(absent))
+                    .isInstanceOf(CallerClaims.Unacceptable.class)
+                    .hasMessage("the token has no tenant claim (tenant), which this service requires")
+                    .extracting(refused -> ((CallerClaims.Unacceptable) refused).claim()).isEqualTo("tenant");
+        }
+        assertThatThrownBy(() -> strict.read(new Token(Map.of("sub", "u1", "tenant", " "))))
+                .hasMessage("the tenant claim (tenant) is empty; it must name the caller's tenant");
+        assertThat(strict.read(new Token(Map.of("sub", "u1", "tenant", "acme"))).orElseThrow().tenant()).isEqualTo("acme");
+
+        Caller operator = strict.read(new Token(Map.of("sub", "ops", "scope", "calls:read tenants:all"))).orElseThrow();
+        assertThat(operator.tenant()).as("what an operator sends itself").isEqualTo(Caller.DEFAULT_TENANT);
+        assertThat(operator.mayAccess("acme")).isTrue();
+    }
+
+    @Test
+    void aTokenWithoutTheTenantClaimActsForTheConfiguredDefaultTenant() {
+        CallerClaims acme = new CallerClaims(Optional.empty(), "tenant", Optional.of("acme"));
+        assertThat(acme.read(new Token(Map.of("sub", "u1"))).orElseThrow().tenant()).isEqualTo("acme");
+        assertThat(acme.read(new Token(Map.of("sub", "u1", "tenant", "globex"))).orElseThrow().tenant()).isEqualTo("globex");
+        assertThatThrownBy(() -> acme.read(new Token(Map.of("sub", "u1", "tenant", ""))))
+                .hasMessage("the tenant claim (tenant) is empty; leave it out to act for the tenant acme");
+        assertThatThrownBy(() -> new CallerClaims(Optional.empty(), "tenant", Optional.of("ac me")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SWITCHBOARD_AUTH_DEFAULT_TENANT");
+    }
+
+    @Test
+    void theDefaultTenantSettingKeepsDefaultUnlessItIsSetEmpty() {
+        assertThat(authConfig(Map.of()).defaultTenant()).contains(Caller.DEFAULT_TENANT);
+        assertThat(authConfig(Map.of("switchboard.auth.default-tenant", "acme")).defaultTenant()).contains("acme");
+        assertThat(authConfig(Map.of("switchboard.auth.default-tenant", "")).defaultTenant()).isEmpty();
+        assertThat(authConfig(Map.of("SWITCHBOARD_AUTH_DEFAULT_TENANT", "")).defaultTenant()).as("as an environment variable").isEmpty();
+    }
+
+    /** The kit's mapping over its own defaults (META-INF/microprofile-config.properties), with a deployment's settings. */
+    private static AuthConfig authConfig(Map<String, String> deployment) {
+        return new SmallRyeConfigBuilder()
+                .addDefaultInterceptors()
+                .withSources(kitDefaults())
+                .withSources(new EnvConfigSource(deployment, 300))
+                .withMapping(AuthConfig.class)
+                .build()
+                .getConfigMapping(AuthConfig.class);
+    }
+
+    private static PropertiesConfigSource kitDefaults() {
+        try {
+            for (URL url : Collections.list(CallerClaimsTest.class.getClassLoader().getResources("META-INF/microprofile-config.properties"))) {
+                PropertiesConfigSource source = new PropertiesConfigSource(url, 100);
+                if (source.getPropertyNames().contains("switchboard.auth.tenant-claim")) {
+                    return source;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new AssertionError("the kit's microprofile-config.properties is not on the class path");
     }
 
     @Test
