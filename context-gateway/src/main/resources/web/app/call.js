@@ -2,10 +2,15 @@
 import {h, fill, field, duration, time} from './dom.js';
 import {follow, may, request, transcripts} from './api.js';
 import {showLine, transcriptList} from './transcript.js';
+import {dialWords, failureWords, watchDial} from './dial.js';
 
 export function callPage({main, announce, signIn}, room) {
   const path = `/v1/sessions/${encodeURIComponent(room)}`;
   let session = null;
+  /** The room's outbound call, from the session stream or GET /v1/calls/{room}, whichever told of it last. */
+  let call = null;
+  /** Whether the gateway's stream has sent what it knew when the page opened. */
+  let ready = false;
   const facts = h('dl', {class: 'facts', id: 'call-facts'});
   const state = h('p', {class: 'call-state', id: 'call-state', role: 'status'}, 'Connecting…');
   const lines = transcriptList();
@@ -15,8 +20,24 @@ export function callPage({main, announce, signIn}, room) {
   const commands = h('table', {class: 'commands', id: 'commands'},
     h('caption', {class: 'visually-hidden'}, 'Commands sent to this call'),
     h('thead', {}, h('tr', {}, ['Sent', 'Command', 'By', 'Outcome'].map((t) => h('th', {scope: 'col'}, t)))), commandRows);
+
+  /**
+   * The outbound call this page is about: the session's own, or a dial with no session yet (ringing, failed, answered
+   * before the agent's session started). An older dial of the room is not the call of a session that started after it.
+   */
+  const dial = () => (call && (!session || ownCall(call)
+    || (!call.sessionId && Date.parse(call.requestedAt) >= Date.parse(session.startedAt))) ? call : null);
+  /** Whether the call is the one that brought the shown session about. */
+  const ownCall = (c) => session !== null && (c.sessionId === session.sessionId || (session.call != null && session.call.commandId === c.commandId));
+  /** Why the call takes no more commands, or null while it does. */
+  const closed = () => {
+    const current = dial();
+    if (current?.state === 'FAILED') return `The call did not connect: ${failureWords(current.failure)}.`;
+    if (session ? session.state === 'ENDED' : current?.state === 'ENDED') return 'The call has already ended.';
+    return null;
+  };
   const controls = may('calls:control') || may('calls:dial')
-    ? controlPanel(path, () => session)
+    ? controlPanel(path, closed)
     : h('p', {class: 'hint'}, 'Your token may only watch this call (it lacks the scope calls:control).');
 
   fill(main,
@@ -31,41 +52,71 @@ export function callPage({main, announce, signIn}, room) {
         h('section', {'aria-labelledby': 'events-title', class: 'panel'}, h('h2', {id: 'events-title'}, 'Events'), events),
         h('section', {'aria-labelledby': 'commands-title', class: 'panel'}, h('h2', {id: 'commands-title'}, 'Commands'), commands))));
 
-  const renderSession = () => {
-    if (!session) return;
-    const ended = session.state === 'ENDED';
-    const endReason = session.endReason ?? session.callEnded?.reason;
-    state.textContent = ended ? `Ended: ${endReason ?? 'unknown reason'}`
-      : session.state === 'ENDING' ? `Ending: ${endReason ?? ''}` : 'Live';
-    state.className = `call-state ${session.state.toLowerCase()}`;
+  const render = () => {
+    const current = dial();
+    // While it rings, once it failed, and until the agent's session starts, the call is where its dial is.
+    const dialing = current && (!session || current.state === 'DIALING' || current.state === 'FAILED' || !ownCall(current));
+    if (dialing) {
+      setState(current.state === 'ANSWERED' ? `${dialWords(current)}; waiting for the agent…` : dialWords(current), current.state);
+    } else if (session) {
+      const endReason = session.endReason ?? session.callEnded?.reason;
+      if (session.state === 'ENDED') setState(endReason === 'TRANSFERRED' ? 'Ended: TRANSFERRED (the caller was handed over)' : `Ended: ${endReason ?? 'unknown reason'}`, 'ENDED');
+      else setState(session.state === 'ENDING' ? `Ending: ${endReason ?? ''}` : 'Live', session.state);
+    } else if (ready) {
+      setState('No live session is known for this room yet; it appears here when it starts.', '');
+    }
+    const ended = session?.state === 'ENDED';
     fill(facts,
-      fact('Direction', session.direction?.toLowerCase()), fact('Caller', session.callerNumber),
-      fact('Callee', session.calleeNumber), fact('Agent', session.agentName), fact('Transport', session.transport?.toLowerCase()),
-      fact('Started', time(session.startedAt)),
-      fact('Duration', h('span', ended ? {} : {'data-started': session.startedAt},
-        duration(ended ? session.sessionEnded?.durationMs : Date.now() - Date.parse(session.startedAt)))),
-      ended ? fact('Ended', `${time(session.endedAt)}${session.sessionEnded?.detail ? ` (${session.sessionEnded.detail})` : ''}`) : null);
-    main.querySelectorAll('.control-form button').forEach((b) => { b.disabled = ended; });
+      session ? [fact('Direction', session.direction?.toLowerCase()), fact('Caller', session.callerNumber),
+        fact('Callee', session.calleeNumber), fact('Agent', session.agentName), fact('Transport', session.transport?.toLowerCase()),
+        fact('Started', time(session.startedAt)),
+        fact('Duration', h('span', ended ? {} : {'data-started': session.startedAt},
+          duration(ended ? session.sessionEnded?.durationMs : Date.now() - Date.parse(session.startedAt)))),
+        ended ? fact('Ended', `${time(session.endedAt)}${session.sessionEnded?.detail ? ` (${session.sessionEnded.detail})` : ''}`) : null]
+        : current ? [fact('Direction', 'outbound'), fact('Callee', current.to), fact('Caller', current.from)] : null,
+      current ? [fact('Dialled', time(current.requestedAt)),
+        fact('Answered', current.answeredAt && `${time(current.answeredAt)}${current.answeredBy ? ` (${current.answeredBy === 'human' ? 'a person' : 'a machine'})` : ''}`),
+        fact('Why the dial failed', current.failure?.detail)] : null);
+    const why = closed();
+    main.querySelectorAll('.control-form button').forEach((b) => { b.disabled = why !== null; });
+  };
+  // Only a change is written: the state is a live region, and a screen reader would read the same words again.
+  const setState = (text, which) => {
+    if (state.textContent !== text) state.textContent = text;
+    state.className = `call-state ${which.toLowerCase()}`;
   };
 
   const stopGateway = follow(`/v1/stream?room=${encodeURIComponent(room)}`, (name, data) => {
     if (name === 'session') {
       session = data;
-      renderSession();
+      if (data.call) call = data.call;
+      render();
     } else if (name === 'event') {
-      upsert(events, data.eventId, h('li', {'data-event': data.eventId, 'data-type': data.type},
-        h('time', {datetime: data.at}, time(data.at)), ' ', h('strong', {}, words(data.type)), ' ', data.detail));
+      upsert(events, data.eventId, eventItem(data));
     } else if (name === 'command') {
       upsert(commandRows, data.commandId, commandRow(data));
       main.querySelectorAll(`output[data-command="${CSS.escape(data.commandId)}"]`)
         .forEach((output) => showOutcome(output, data));
-    } else if (name === 'ready' && !session) {
-      state.textContent = 'No live session is known for this room yet; it appears here when it starts.';
+    } else if (name === 'ready') {
+      ready = true;
+      render();
     }
   }, (streamState, error) => {
     if (streamState === 'failed' && error?.signInAgain) signIn(error.message);
     else if (streamState === 'failed') announce(error.message);
   }, {reopen: true});
+
+  // A dial has no session until it is answered (and a failed one never has): the gateway's GET /v1/calls/{room} tells
+  // how it is going, asked every second while it rings and now and then until a session starts.
+  const stopDial = watchDial(room, (found, error) => {
+    if (error) return error.status >= 400 && error.status < 500 ? null : 5000;
+    if (found) call = found;
+    render();
+    const current = dial();
+    if (current?.state === 'DIALING') return 1000;
+    if (session || current?.state === 'FAILED' || current?.state === 'ENDED') return null;
+    return current ? 2000 : 3000;
+  });
 
   const stopTranscript = follow(transcripts(`${path}/transcript/stream`), (name, data) => {
     if (name === 'segment') {
@@ -86,6 +137,7 @@ export function callPage({main, announce, signIn}, room) {
   }, 1000);
   return () => {
     stopGateway();
+    stopDial();
     stopTranscript();
     clearInterval(ticker);
   };
@@ -93,6 +145,23 @@ export function callPage({main, announce, signIn}, room) {
 
 const fact = (name, value) => (value ? [h('dt', {}, name), h('dd', {}, value)] : null);
 const words = (type) => type.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().replace(/^./, (c) => c.toUpperCase());
+
+/** Session events whose names say less than these words; the others (and types this console does not know) are spelled out. */
+const EVENT_NAMES = {
+  CallFailed: 'Dial failed',
+  AnswerClassified: 'Answering-machine check',
+  DtmfReceived: 'Keypad tones received',
+  DtmfSent: 'Keypad tones sent',
+};
+
+/** One event: when, what (a transfer named as one), and the gateway's words for it. */
+function eventItem(event) {
+  const transferred = event.reason === 'TRANSFERRED';
+  const name = transferred && event.type === 'CallEnded' ? 'Call transferred' : EVENT_NAMES[event.type] ?? words(event.type);
+  return h('li', {'data-event': event.eventId, 'data-type': event.type, class: transferred ? 'transferred' : null},
+    h('time', {datetime: event.at}, time(event.at)), ' ', h('strong', {}, name), event.detail ? `: ${event.detail}` : '',
+    transferred ? h('span', {class: 'tag transfer'}, 'transfer') : null);
+}
 
 function upsert(container, id, element) {
   element.dataset.id = id;
@@ -120,7 +189,8 @@ function showOutcome(output, command) {
     : `${command.status}${command.reason ? `: ${command.reason}` : ''}`;
 }
 
-function controlPanel(path, currentSession) {
+/** The actions; closed() says why the call takes no more commands (null while it does). */
+function controlPanel(path, closed) {
   const panel = h('div', {class: 'controls'});
   const form = (title, fields, body, endpoint, {scope = 'calls:control', danger = false, folded = false} = {}) => {
     if (!may(scope)) return null;
@@ -128,9 +198,10 @@ function controlPanel(path, currentSession) {
     const submit = h('button', {type: 'submit', class: danger ? 'danger' : ''}, title);
     const element = h('form', {class: 'control-form', 'aria-label': title, onsubmit: async (event) => {
       event.preventDefault();
-      if (currentSession()?.state === 'ENDED') {
+      const why = closed();
+      if (why) {
         output.className = 'outcome rejected';
-        output.textContent = 'The call has already ended.';
+        output.textContent = why;
         return;
       }
       submit.disabled = true;
@@ -144,7 +215,7 @@ function controlPanel(path, currentSession) {
         output.textContent = e.message;
         delete output.dataset.command;
       } finally {
-        submit.disabled = currentSession()?.state === 'ENDED';
+        submit.disabled = closed() !== null;
       }
     }}, h('fieldset', {}, h('legend', {class: folded ? 'visually-hidden' : ''}, title), fields, submit, output));
     // Less frequent actions stay folded (a keyboard opens them like a button), so the page stays short.

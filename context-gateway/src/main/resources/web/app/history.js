@@ -18,61 +18,137 @@ export function historyPage({main, signIn}, query) {
     agent: h('input', {type: 'text', name: 'agent', value: query.get('agent') ?? ''}),
     endReason: h('select', {name: 'endReason'}, END_REASONS.map((r) => h('option', {value: r, selected: r === query.get('endReason')}, r || 'any'))),
   };
-  const results = h('div', {id: 'history-results', 'aria-live': 'polite'});
+  const results = h('div', {id: 'history-results'});
+  // Says what the list holds after each page (politely: a screen reader finishes what it is reading first).
+  const status = h('p', {class: 'status', id: 'history-status', role: 'status'});
+  const more = h('button', {type: 'button', id: 'history-more', class: 'more', hidden: true}, 'Load more');
   const form = h('form', {class: 'panel filters', role: 'search', onsubmit: (event) => {
     event.preventDefault();
     const next = new URLSearchParams();
     for (const [name, input] of Object.entries(inputs)) if (input.value) next.set(name, input.value);
+    if (query.get('limit')) next.set('limit', query.get('limit'));
     location.hash = `#/history?${next}`;
   }},
   field('Words said', inputs.q, 'Web search syntax: "exact phrase", or, -word'),
   field('From', inputs.from), field('To', inputs.to), field('Number', inputs.phone), field('Agent', inputs.agent),
   field('End reason', inputs.endReason),
   h('button', {type: 'submit'}, 'Search'));
-  fill(main, h('h1', {}, 'History'), form, results);
+  const problem = h('p', {class: 'error', role: 'alert', hidden: true});
+  fill(main, h('h1', {}, 'History'), form, status, results, problem, more);
 
   const controller = new AbortController();
-  load(query, results, controller.signal).catch((e) => {
-    if (e.name === 'AbortError') return;
-    if (e instanceof ApiError && e.signInAgain) signIn(e.message);
-    else fill(results, h('p', {class: 'error', role: 'alert'}, e.message));
-  });
+  const list = pages(query, results, status, more, controller.signal);
+  let busy = false;
+  const load = async () => {
+    if (busy) return;
+    busy = true;
+    problem.hidden = true;
+    // aria-disabled rather than disabled while a page loads: a disabled button would lose the keyboard's focus.
+    more.setAttribute('aria-disabled', 'true');
+    try {
+      await list.next();
+    } catch (e) {
+      if (e.name === 'AbortError') return;
+      if (e instanceof ApiError && e.signInAgain) {
+        signIn(e.message);
+        return;
+      }
+      status.textContent = '';
+      problem.textContent = e.message;
+      problem.hidden = false;
+    } finally {
+      busy = false;
+      more.removeAttribute('aria-disabled');
+    }
+  };
+  more.addEventListener('click', load);
+  load();
   return () => controller.abort();
 }
 
 const instant = (local) => (local ? new Date(local).toISOString() : null);
 
-async function load(query, results, signal) {
-  fill(results, h('p', {class: 'status'}, 'Loading…'));
+/**
+ * The calls (or search hits) a query finds, a page at a time: next() asks for the following page with the last one's
+ * nextCursor and adds its rows below the others. "Load more" shows while there is a next page. The page size is the
+ * address's limit (1 to the transcript service's maximum), 50 when it names none.
+ */
+function pages(query, results, status, more, signal) {
   const filters = new URLSearchParams();
   if (query.get('from')) filters.set('from', instant(query.get('from')));
   if (query.get('to')) filters.set('to', instant(query.get('to')));
   if (query.get('agent')) filters.set('agent', query.get('agent'));
-  if (query.get('q')) {
-    filters.set('q', query.get('q'));
-    const page = await request(transcripts(`/v1/search?${filters}&limit=50`), {signal, what: 'The search'});
-    const wanted = (hit) => (!query.get('phone') || [hit.session.callerNumber, hit.session.calleeNumber].includes(query.get('phone')))
-      && (!query.get('endReason') || hit.session.endReason === query.get('endReason'));
-    const hits = page.results.filter(wanted);
-    fill(results, hits.length === 0 ? h('p', {class: 'empty'}, 'Nothing found.') : h('ol', {class: 'hits', id: 'hits'}, hits.map((hit) =>
-      h('li', {},
-        h('a', {href: storedLink(hit.session)}, hit.session.room), ' ',
-        h('span', {class: 'meta'}, `${time(hit.session.startedAt)} · ${hit.segment.role.toLowerCase()}`), h('br'),
-        h('span', {class: 'hit'}, highlighted(hit.highlight))))));
-    return;
-  }
+  const searching = Boolean(query.get('q'));
+  if (searching) filters.set('q', query.get('q'));
   if (query.get('phone')) filters.set('phone', query.get('phone'));
   if (query.get('endReason')) filters.set('endReason', query.get('endReason'));
-  const page = await request(transcripts(`/v1/sessions?${filters}&limit=50`), {signal, what: 'The call list'});
-  fill(results, page.sessions.length === 0 ? h('p', {class: 'empty'}, 'No calls match.') : h('table', {class: 'calls', id: 'history'},
+  filters.set('limit', /^\d+$/.test(query.get('limit') ?? '') ? query.get('limit') : '50');
+  // A transcript service whose search does not narrow hits by number and end reason ignores them: its hits are sifted here.
+  const wanted = (hit) => (!query.get('phone') || [hit.session.callerNumber, hit.session.calleeNumber].includes(query.get('phone')))
+    && (!query.get('endReason') || hit.session.endReason === query.get('endReason'));
+  let cursor = null;
+  let list = null;
+  let shown = 0;
+  let loaded = 0;
+
+  return {
+    async next() {
+      const first = list === null;
+      status.textContent = first ? 'Loading…' : 'Loading more…';
+      const asked = new URLSearchParams(filters);
+      if (cursor) asked.set('cursor', cursor);
+      let rows;
+      if (searching) {
+        const page = await request(transcripts(`/v1/search?${asked}`), {signal, what: 'The search'});
+        cursor = page.nextCursor ?? null;
+        rows = page.results.filter(wanted).map(hitItem);
+      } else {
+        const page = await request(transcripts(`/v1/sessions?${asked}`), {signal, what: 'The call list'});
+        cursor = page.nextCursor ?? null;
+        rows = page.sessions.map(sessionRow);
+      }
+      if (first) {
+        list = searching ? h('ol', {class: 'hits', id: 'hits'}) : callTable();
+        fill(results, list);
+      }
+      (searching ? list : list.tBodies[0]).append(...rows);
+      shown += rows.length;
+      loaded += 1;
+      results.hidden = shown === 0;
+      const noun = searching ? (shown === 1 ? 'hit' : 'hits') : (shown === 1 ? 'call' : 'calls');
+      if (shown === 0 && !cursor) status.textContent = searching ? 'Nothing found.' : 'No calls match.';
+      else if (shown === 0) status.textContent = 'No hits so far match the number or end reason. Load more to look further.';
+      else if (cursor) status.textContent = `${shown} ${noun} shown; there are more.`;
+      else status.textContent = loaded === 1 ? `${shown} ${noun} found.` : `${shown} ${noun} shown: that is all.`;
+      // The button leaves with the last page; the keyboard's focus goes on to the first row it brought rather than to nowhere.
+      const hadFocus = document.activeElement === more;
+      more.hidden = !cursor;
+      if (hadFocus && !cursor) (rows[0]?.querySelector('a') ?? status.closest('main')).focus();
+    },
+  };
+}
+
+function callTable() {
+  return h('table', {class: 'calls', id: 'history'},
     h('caption', {class: 'visually-hidden'}, 'Past calls'),
     h('thead', {}, h('tr', {}, ['Room', 'Started', 'Direction', 'Caller', 'Callee', 'Agent', 'Duration', 'Ended', 'Lines']
       .map((t) => h('th', {scope: 'col'}, t)))),
-    h('tbody', {}, page.sessions.map((s) => h('tr', {'data-room': s.room},
-      h('td', {}, h('a', {href: storedLink(s)}, s.room)), h('td', {}, time(s.startedAt)), h('td', {}, s.direction?.toLowerCase()),
-      h('td', {}, s.callerNumber ?? '—'), h('td', {}, s.calleeNumber ?? '—'), h('td', {}, s.agentName ?? '—'),
-      h('td', {}, duration(s.durationMs)), h('td', {}, s.status === 'live' ? 'live' : s.endReason ?? '—'),
-      h('td', {}, s.segmentCount ?? ''))))));
+    h('tbody'));
+}
+
+function sessionRow(s) {
+  return h('tr', {'data-room': s.room},
+    h('td', {}, h('a', {href: storedLink(s)}, s.room)), h('td', {}, time(s.startedAt)), h('td', {}, s.direction?.toLowerCase()),
+    h('td', {}, s.callerNumber ?? '—'), h('td', {}, s.calleeNumber ?? '—'), h('td', {}, s.agentName ?? '—'),
+    h('td', {}, duration(s.durationMs)), h('td', {}, s.status === 'live' ? 'live' : s.endReason ?? '—'),
+    h('td', {}, s.segmentCount ?? ''));
+}
+
+function hitItem(hit) {
+  return h('li', {},
+    h('a', {href: storedLink(hit.session)}, hit.session.room), ' ',
+    h('span', {class: 'meta'}, `${time(hit.session.startedAt)} · ${hit.segment.role.toLowerCase()}`), h('br'),
+    h('span', {class: 'hit'}, highlighted(hit.highlight)));
 }
 
 const storedLink = (session) => `#/history/${encodeURIComponent(session.room)}?sessionId=${encodeURIComponent(session.sessionId)}`;

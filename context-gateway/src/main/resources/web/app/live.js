@@ -1,11 +1,16 @@
-// Live calls: the gateway's session stream keeps the list current without reloads.
+// Live calls: the gateway's session stream keeps the list current without reloads; the dials this tab placed show
+// while they ring, and with the reason when they failed.
 import {h, fill, duration} from './dom.js';
 import {follow} from './api.js';
+import {failureWords, forgetDial, rememberedDials, watchDial} from './dial.js';
 
-const RUNNING = new Set(['LIVE', 'ENDING']);
+/** A session's states, and a dial's before it has a session (DIALING, ANSWERED), that belong among the live calls. */
+const RUNNING = new Set(['LIVE', 'ENDING', 'DIALING', 'ANSWERED']);
 
 export function livePage({main, announce, signIn}) {
   const sessions = new Map();
+  /** The dials this tab placed, by room, as the gateway last told of them. */
+  const dials = new Map();
   const status = h('p', {class: 'status', role: 'status'}, 'Connecting…');
   const liveBody = h('tbody');
   const endedBody = h('tbody');
@@ -30,7 +35,8 @@ export function livePage({main, announce, signIn}) {
     return created;
   };
   const render = () => {
-    const all = [...sessions.values()].sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''));
+    const all = [...sessions.values(), ...[...dials.values()].filter((call) => !sessions.has(call.room)).map(dialRow)]
+      .sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''));
     const live = all.filter((s) => RUNNING.has(s.state));
     const ended = all.filter((s) => !RUNNING.has(s.state)).slice(0, 20);
     const focused = document.activeElement;
@@ -68,6 +74,20 @@ export function livePage({main, announce, signIn}) {
     else if (state === 'failed') announce(error.message);
     else if (state === 'retrying') status.textContent = `Reconnecting… (${error.message})`;
   }, {reopen: true});
+  // A dial has no session until it is answered, and a failed one never has: the list asks the gateway how each dial this
+  // tab placed is going (every second while it rings) and shows it in a row of its own until a session takes over.
+  const stopDials = rememberedDials().map(({room}) => watchDial(room, (call, error) => {
+    if (error) return error.status >= 400 && error.status < 500 ? null : 5000;
+    if (call) {
+      dials.set(room, call);
+    } else {
+      forgetDial(room); // the gateway forgot it
+      dials.delete(room);
+    }
+    render();
+    if (call?.state === 'DIALING') return 1000;
+    return call?.state === 'ANSWERED' && !sessions.has(room) ? 3000 : null;
+  }));
   render();
   const ticker = setInterval(() => {
     for (const cell of main.querySelectorAll('[data-started]')) {
@@ -76,6 +96,7 @@ export function livePage({main, announce, signIn}) {
   }, 1000);
   return () => {
     stop();
+    stopDials.forEach((stopDial) => stopDial());
     clearInterval(ticker);
   };
 }
@@ -112,6 +133,19 @@ function patch(element, session) {
   });
 }
 
+/** A dial without a session, as a row of the list. */
+const dialRow = (call) => ({room: call.room, state: call.state, direction: 'OUTBOUND', callerNumber: call.from,
+  calleeNumber: call.to, startedAt: call.requestedAt, endReason: call.endReason, call});
+
+/** The state, and why: a dial that rings or failed (with its reason) says so, even once its session started. */
+function stateCell(session) {
+  const call = session.call;
+  const state = call?.state === 'DIALING' || call?.state === 'FAILED' ? call.state : session.state;
+  const why = state === 'FAILED' ? failureWords(call.failure)
+    : state === 'ANSWERED' ? 'waiting for the agent' : state === 'DIALING' ? '' : session.endReason;
+  return h('td', {}, h('span', {class: `state ${state.toLowerCase()}`}, state), why ? ` ${why}` : '');
+}
+
 function row(session) {
   const running = RUNNING.has(session.state);
   const length = running
@@ -124,6 +158,5 @@ function row(session) {
     h('td', {}, session.calleeNumber ?? '—'),
     h('td', {}, session.agentName ?? '—'),
     length,
-    h('td', {}, h('span', {class: `state ${session.state.toLowerCase()}`}, session.state),
-      session.endReason ? ` ${session.endReason}` : ''));
+    stateCell(session));
 }

@@ -1,20 +1,24 @@
-// Place an outbound call through the gateway, then follow it on its call page.
+// Place an outbound call through the gateway, then follow it on its call page (and in the live list while it rings).
 import {h, fill, field} from './dom.js';
 import {request} from './api.js';
+import {rememberDial} from './dial.js';
 
 export function placePage({main}) {
   const to = h('input', {type: 'tel', name: 'to', required: true, placeholder: '+15551234567'});
   const instructions = h('textarea', {name: 'instructions', rows: 4});
   const from = h('input', {type: 'tel', name: 'from'});
+  const trunk = h('input', {type: 'text', name: 'trunkId', pattern: '[A-Za-z0-9_\\-]{1,100}', autocomplete: 'off', spellcheck: 'false'});
   const output = h('p', {class: 'outcome', role: 'status'});
   const submit = h('button', {type: 'submit'}, 'Call');
   fill(main, h('h1', {}, 'Place a call'), h('form', {class: 'panel narrow', onsubmit: async (event) => {
     event.preventDefault();
     submit.disabled = true;
+    output.className = 'outcome';
     output.textContent = 'Dialling…';
     try {
       const call = await request('/v1/calls', {method: 'POST', what: 'The call',
-        body: {to: to.value, instructions: instructions.value || undefined, from: from.value || undefined}});
+        body: {to: to.value, instructions: instructions.value || undefined, from: from.value || undefined, trunkId: trunk.value || undefined}});
+      rememberDial(call);
       location.hash = `#/call/${encodeURIComponent(call.room)}`;
     } catch (e) {
       output.className = 'outcome rejected';
@@ -26,6 +30,7 @@ export function placePage({main}) {
   field('Number', to, 'E.164 (+15551234567) or a sip: URI'),
   field('Instructions for the agent', instructions),
   field('Caller id', from, 'Optional; the trunk\'s own number when empty'),
+  field('Trunk', trunk, 'Optional: a LiveKit outbound trunk (ST_…); the gateway\'s own when empty'),
   submit, output));
   to.focus();
 }

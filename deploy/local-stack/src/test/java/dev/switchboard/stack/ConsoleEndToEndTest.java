@@ -1,5 +1,7 @@
 package dev.switchboard.stack;
 
+import dev.switchboard.testing.livekit.DialOutcome;
+import dev.switchboard.testing.livekit.FakeLiveKitServer;
 import dev.switchboard.testing.llm.FakeLlmControl;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.AfterAll;
@@ -19,10 +21,14 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -33,7 +39,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The web console in a real headless Chromium against the packaged stack the other end-to-end tests share: signed in by
  * the link {@code ./switchboard up} prints, it lists a simulated call as it starts, shows a caller's line within a second
  * of it being said, injects context (APPLIED, and the injected line appears), hangs up (the call ends with its reason),
- * finds the call in history by a spoken word, downloads its SRT and deletes it after a confirmation. It takes screenshots of the main pages into
+ * finds the call in history by a spoken word, downloads its SRT and deletes it after a confirmation; it pages through
+ * history with "Load more", follows a placed call that rings and fails (the reason on its page and in the live list), and
+ * tells keypad tones and a transfer in words. It takes screenshots of the main pages into
  * target/console-screenshots; with -Dconsole.screenshots=update also into docs/console for the README.
  */
 @ExtendWith(PackagedStack.Resolver.class)
@@ -333,6 +341,128 @@ class ConsoleEndToEndTest {
         number.submit();
         textAppears(By.tagName("main"), "Outbound calls are not set up here");
         signInByLink(token()); // the next test signs in as before
+    }
+
+    @Test
+    void historyPagesThroughMoreCallsThanOnePageHolds() {
+        String worker = packaged.url("agent-worker");
+        // Three stored calls of one caller, and a page size of one: three pages.
+        String number = "+1555017" + String.format("%04d", System.nanoTime() % 10_000);
+        List<String> rooms = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String room = "paging-" + i + "-" + System.nanoTime();
+            given().contentType(ContentType.JSON).body(Map.of("room", room, "callerNumber", number))
+                    .post(worker + "/v1/simulated-calls").then().statusCode(201);
+            given().delete(worker + "/v1/simulated-calls/" + room).then().statusCode(204);
+            rooms.add(room);
+        }
+        String transcripts = packaged.url("transcript-service");
+        waiting().withMessage("the transcript service storing the three calls of " + number)
+                .until(d -> given().urlEncodingEnabled(false).get(transcripts + "/v1/sessions?phone=" + URLEncoder.encode(number, StandardCharsets.UTF_8))
+                        .jsonPath().getList("sessions").size() == 3);
+
+        signInByLink(token());
+        textAppears(By.cssSelector("main h1"), "Live calls");
+        browser.get(gateway() + "/console/#/history?phone=" + URLEncoder.encode(number, StandardCharsets.UTF_8) + "&limit=1");
+        By rows = By.cssSelector("#history tbody tr");
+        textAppears(By.id("history-status"), "1 call shown; there are more.");
+        assertThat(browser.findElements(rows)).hasSize(1);
+        WebElement status = browser.findElement(By.id("history-status"));
+        assertThat(status.getAttribute("role")).as("the count is told politely (a status)").isEqualTo("status");
+        WebElement more = browser.findElement(By.id("history-more"));
+        assertThat(more.getTagName()).isEqualTo("button");
+        assertThat(more.getText()).isEqualTo("Load more");
+
+        // By keyboard: Enter on the button adds the next page below; the focus stays on the button while there are more.
+        script("arguments[0].focus()", more);
+        more.sendKeys(Keys.ENTER);
+        textAppears(By.id("history-status"), "2 calls shown; there are more.");
+        assertThat(browser.findElements(rows)).hasSize(2);
+        assertFocusOn(more, "Load more, after the second page");
+
+        // The last page: the button goes, and the focus goes on to the row it brought.
+        more.sendKeys(Keys.ENTER);
+        textAppears(By.id("history-status"), "3 calls shown: that is all.");
+        assertThat(more.isDisplayed()).as("Load more once there is no next page").isFalse();
+        List<String> listed = browser.findElements(rows).stream().map(row -> row.getAttribute("data-room")).toList();
+        assertThat(listed).as("every call once, none twice").containsExactlyInAnyOrderElementsOf(rooms);
+        WebElement lastLink = browser.findElement(By.cssSelector("#history tbody tr:last-child a"));
+        assertFocusOn(lastLink, "the link of the row the last page brought");
+    }
+
+    @Test
+    void aPlacedCallShowsItsDialAndTheReasonItFailedOnItsPageAndInTheLiveList() {
+        // The fake LiveKit rings this number for a few seconds, then the line is busy (SIP 486).
+        String number = "+1555018" + String.format("%04d", System.nanoTime() % 10_000);
+        packaged.livekitApi.dialOutcome(number, new DialOutcome.Reject(486, "Busy Here", Duration.ofSeconds(6)));
+        signInByLink(token());
+        textAppears(By.cssSelector("main h1"), "Live calls");
+
+        browser.findElement(By.linkText("Place a call")).click();
+        WebElement to = visible(By.name("to"));
+        to.sendKeys(number);
+        browser.findElement(By.name("trunkId")).sendKeys(FakeLiveKitServer.DEFAULT_OUTBOUND_TRUNK);
+        to.submit();
+
+        // The call's page while it rings.
+        textAppears(By.id("call-state"), "Dialling " + number);
+        String room = browser.findElement(By.cssSelector("main h1 .room")).getText();
+        assertThat(room).isNotBlank();
+
+        // The live list shows it ringing, then among the ended calls with the reason.
+        browser.findElement(By.linkText("← Live calls")).click();
+        textAppears(By.cssSelector("#live-calls tr[data-room='" + room + "']"), "DIALING");
+        By failed = By.cssSelector("#ended-calls tr[data-room='" + room + "']");
+        textAppears(failed, "FAILED Busy (SIP 486 Busy Here)");
+        assertThat(browser.findElement(failed).getText()).contains("outbound", number);
+
+        // Its page says why it failed, not that it is still dialling, and takes no commands.
+        browser.findElement(failed).findElement(By.tagName("a")).click();
+        textAppears(By.id("call-state"), "Dial failed: Busy (SIP 486 Busy Here)");
+        assertThat(browser.findElement(By.id("call-facts")).getText()).contains("Why the dial failed");
+        WebElement hangup = browser.findElement(By.cssSelector("form[aria-label='Hang up'] button[type='submit']"));
+        assertThat(hangup.isEnabled()).as("hang up, on a call that never connected").isFalse();
+        var call = given().get(gateway() + "/v1/calls/" + room).then().statusCode(200).extract().jsonPath();
+        assertThat(call.getString("state")).isEqualTo("FAILED");
+        assertThat(call.getInt("failure.sipStatusCode")).isEqualTo(486);
+    }
+
+    @Test
+    void keypadTonesAndATransferAreToldInWords() {
+        String worker = packaged.url("agent-worker");
+        String room = "console-transfer-" + System.nanoTime();
+        String caller = "+15550190123";
+        // The caller's leg as LiveKit's SIP bridge holds it: what the call controller transfers.
+        packaged.livekitApi.room(room, FakeLiveKitServer.sipParticipant("sip_" + caller, caller));
+        given().contentType(ContentType.JSON).body(Map.of("room", room, "callerNumber", caller))
+                .post(worker + "/v1/simulated-calls").then().statusCode(201);
+        signInByLink(token());
+        textAppears(By.cssSelector("main h1"), "Live calls");
+        browser.get(gateway() + "/console/#/call/" + room);
+        textAppears(By.id("call-state"), "Live");
+
+        // The caller presses keys; the agent sends tones from the keypad form.
+        given().contentType(ContentType.JSON).body(Map.of("digits", "42#"))
+                .post(worker + "/v1/simulated-calls/" + room + "/dtmf").then().statusCode(202);
+        textAppears(By.id("events"), "Keypad tones received: caller pressed 42#");
+        browser.findElement(By.xpath("//summary[normalize-space()='Keypad tones']")).click();
+        WebElement keypad = browser.findElement(By.cssSelector("form[aria-label='Keypad tones']"));
+        keypad.findElement(By.name("digits")).sendKeys("9#");
+        keypad.findElement(By.cssSelector("button[type='submit']")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElement(keypad.findElement(By.tagName("output")), "APPLIED"));
+        textAppears(By.id("events"), "Keypad tones sent: agent sent the tones 9#");
+
+        // A transfer: the call ends as one, and the page says so.
+        browser.findElement(By.xpath("//summary[normalize-space()='Transfer']")).click();
+        WebElement transfer = browser.findElement(By.cssSelector("form[aria-label='Transfer']"));
+        transfer.findElement(By.name("to")).sendKeys("tel:+15550190199");
+        transfer.findElement(By.name("announcement")).sendKeys("Connecting you to billing.");
+        transfer.findElement(By.cssSelector("button[type='submit']")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElement(transfer.findElement(By.tagName("output")), "APPLIED"));
+        textAppears(By.id("events"), "Call transferred: TRANSFERRED");
+        textAppears(By.id("call-state"), "Ended: TRANSFERRED (the caller was handed over)");
+        assertThat(browser.findElement(By.cssSelector("#events li[data-type='CallEnded'] .tag")).getText()).isEqualTo("transfer");
+        textAppears(By.id("commands"), "TransferCall");
     }
 
     private static Object script(String code, Object... arguments) {
