@@ -48,7 +48,10 @@ import static dev.switchboard.testing.auth.AuthAssertions.as;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
@@ -143,6 +146,32 @@ class OutboundCallsTest {
         awaitCall(room, "state", "ENDED");
         given().get("/v1/calls/{room}", room).then().body("endReason", is("VOICEMAIL")).body("answeredBy", is("machine"))
                 .body("endedAt", org.hamcrest.Matchers.notNullValue());
+    }
+
+    @Test
+    void theListShowsATenantItsOwnCallsWhileTheyRingAndFiltersThemByState() {
+        String acmeRoom = Api.newRoom("list-acme");
+        String globexRoom = Api.newRoom("list-globex");
+        String acme = TestTokens.ofTenant("acme");
+        String globex = TestTokens.ofTenant("globex");
+        as(acme).queryParam("wait", "0").contentType(ContentType.JSON).body(call("+15551230070", "room", acmeRoom))
+                .post("/v1/calls").then().statusCode(202);
+        as(globex).queryParam("wait", "0").contentType(ContentType.JSON).body(call("+15551230071", "room", globexRoom))
+                .post("/v1/calls").then().statusCode(202);
+
+        // A ringing dial has no session yet, so only this list shows it to a console or a script.
+        as(acme).get("/v1/calls").then().statusCode(200)
+                .body("calls.room", hasItem(acmeRoom)).body("calls.room", not(hasItem(globexRoom)))
+                .body("calls.find { it.room == '" + acmeRoom + "' }.state", is("DIALING"))
+                .body("calls.find { it.room == '" + acmeRoom + "' }.to", is("+15551230070"));
+        as(acme).get("/v1/calls?state=dialing,answered").then().statusCode(200).body("calls.room", hasItem(acmeRoom));
+        as(acme).get("/v1/calls?state=failed&state=ended").then().statusCode(200).body("calls.room", not(hasItem(acmeRoom)));
+        given().get("/v1/calls").then().statusCode(200).body("calls.room", hasItems(acmeRoom, globexRoom)); // tenants:all
+        as(TestTokens.token().tenant("acme").scopes("calls:dial").sign()).get("/v1/calls").then().statusCode(403)
+                .body("scope", is("calls:read"));
+
+        as(acme).get("/v1/calls?state=ringing").then().statusCode(400).contentType(startsWith("application/problem+json"))
+                .body("detail", is("state must be one of dialing, answered, failed, ended, not \"ringing\""));
     }
 
     @Test

@@ -2,11 +2,13 @@ package dev.switchboard.gateway.api;
 
 import dev.switchboard.gateway.api.CallRequests.PlaceCallRequest;
 import dev.switchboard.gateway.calls.CallDialer;
+import dev.switchboard.gateway.calls.CallState;
 import dev.switchboard.gateway.calls.DialReply;
 import dev.switchboard.gateway.calls.OutboundCall;
 import dev.switchboard.gateway.calls.OutboundCalls;
 import dev.switchboard.gateway.sessions.LiveSession;
 import dev.switchboard.gateway.sessions.LiveSessionRegistry;
+import dev.switchboard.kit.auth.Caller;
 import dev.switchboard.kit.auth.CurrentCaller;
 import dev.switchboard.kit.auth.RequiresScope;
 import dev.switchboard.kit.auth.Scopes;
@@ -25,12 +27,20 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
 
 import java.net.URI;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Outbound phone calls: place one (a DialRequested for the call controller) and follow it. */
 @Path("/v1/calls")
@@ -79,6 +89,26 @@ public class CallsResource {
 
     @GET
     @RequiresScope(Scopes.CALLS_READ)
+    @Operation(summary = "The outbound calls this gateway knows, the latest first",
+            description = "Only the token's tenant's (every tenant's with tenants:all): those dialled through any gateway while it ran"
+                    + " (it reads every dial on the call-control topic), including the ones still ringing or failed, which have no"
+                    + " session. ?state= filters (dialing, answered, failed, ended; comma-separated or repeated). Ended and failed"
+                    + " calls are forgotten after switchboard.gateway.sessions.ended-retention.")
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = GatewayViews.CallList.class)))
+    @APIResponse(responseCode = "400", description = "Unknown state",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public GatewayViews.CallList list(@Parameter(description = "dialing, answered, failed, ended (comma-separated, or the parameter repeated)")
+                                      @RestQuery List<String> state) {
+        Set<CallState> wanted = wantedStates(state);
+        Caller who = caller.get();
+        return new GatewayViews.CallList(calls.all().stream()
+                .filter(call -> wanted.contains(call.state()) && who.mayAccess(tenantOf(call)))
+                .map(GatewayViews.CallView::of)
+                .toList());
+    }
+
+    @GET
+    @RequiresScope(Scopes.CALLS_READ)
     @Path("{room}")
     @Operation(summary = "The latest outbound call of a room: DIALING, ANSWERED, FAILED (with the reason) or ENDED (with the end reason)")
     @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = GatewayViews.CallView.class)))
@@ -88,6 +118,22 @@ public class CallsResource {
         return calls.find(room).filter(call -> caller.mayAccess(tenantOf(call))).map(GatewayViews.CallView::of)
                 .orElseThrow(() -> new ProblemException(GatewayProblems.CALL_NOT_FOUND, "no outbound call is known for room \"" + room
                         + "\" (ended calls are forgotten after switchboard.gateway.sessions.ended-retention)"));
+    }
+
+    private static Set<CallState> wantedStates(List<String> state) {
+        if (state == null || state.isEmpty()) {
+            return EnumSet.allOf(CallState.class);
+        }
+        Set<CallState> states = EnumSet.noneOf(CallState.class);
+        for (String name : state.stream().flatMap(value -> Arrays.stream(value.split(","))).toList()) {
+            try {
+                states.add(CallState.valueOf(name.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.invalid("state must be one of " + Arrays.stream(CallState.values())
+                        .map(s -> s.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")) + ", not \"" + name.trim() + "\"");
+            }
+        }
+        return states;
     }
 
     /** Whose call it is: the tenant that placed it, else its session's (a dial another system published). */

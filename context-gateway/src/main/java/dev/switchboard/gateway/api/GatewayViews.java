@@ -152,6 +152,10 @@ public final class GatewayViews {
         }
     }
 
+    @Schema(name = "CallList")
+    public record CallList(List<CallView> calls) {
+    }
+
     @Schema(name = "SessionList")
     public record SessionList(List<SessionView> sessions) {
     }

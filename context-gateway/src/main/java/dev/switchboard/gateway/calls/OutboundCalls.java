@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -115,6 +116,12 @@ public class OutboundCalls {
         if (byRoom.remove(call.room(), call)) {
             roomByCommand.remove(call.commandId());
         }
+    }
+
+    /** Every call remembered (dialled through this gateway or seen on the call-control topic), the latest first. */
+    public synchronized List<OutboundCall> all() {
+        return byRoom.values().stream().sorted(Comparator.comparing(OutboundCall::requestedAt,
+                Comparator.nullsLast(Comparator.reverseOrder()))).toList();
     }
 
     public synchronized Optional<OutboundCall> find(String room) {
