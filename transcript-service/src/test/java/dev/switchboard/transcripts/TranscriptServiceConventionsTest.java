@@ -17,13 +17,14 @@ import java.util.List;
 class TranscriptServiceConventionsTest extends ServiceConventionsTest {
     /** The transcript API, for the conventions and the hostile-request suite. */
     static final ServiceApi API = new ServiceApi(List.of(
-            Route.get("/v1/sessions", "from", "to", "phone", "agent", "endReason", "direction", "room", "status", "hasText", "text",
-                    "language", "sort", "limit", "cursor"),
+            Route.get("/v1/sessions", "from", "to", "phone", "agent", "endReason", "direction", "outcome", "answeredBy", "room",
+                    "status", "hasText", "text", "language", "sort", "limit", "cursor"),
             Route.get("/v1/sessions/{room}", "sessionId"),
             Route.get("/v1/sessions/{room}/transcript", "sessionId", "format"),
             Route.get("/v1/sessions/{room}/transcript/stream", "sessionId"),
             Route.delete("/v1/sessions/{room}", "sessionId"),
-            Route.get("/v1/search", "q", "language", "room", "agent", "role", "from", "to", "limit", "cursor"),
+            Route.get("/v1/search", "q", "language", "room", "agent", "role", "from", "to", "phone", "endReason", "direction", "outcome",
+                    "answeredBy", "status", "limit", "cursor"),
             Route.get("/v1/audit", "room", "from", "to", "limit", "cursor")),
             new ServiceApi.Invalid("GET", "/v1/sessions?limit=0", null, "limit"));
 

@@ -1,13 +1,16 @@
 package dev.switchboard.transcripts.api;
 
+import dev.switchboard.events.CallFailureReason;
 import dev.switchboard.kit.problem.ProblemException;
+import dev.switchboard.transcripts.store.SessionChange;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** Parses query parameters into values, or a 400 problem that names the parameter and what it should look like. */
 final class Params {
@@ -105,17 +108,37 @@ final class Params {
 
     /** One of an enum's symbols, case-insensitively (UNKNOWN is a symbol too: it is what unknown values were stored as). */
     static <E extends Enum<E>> String symbol(String name, String value, Class<E> type) {
+        return oneOf(name, value, Arrays.stream(type.getEnumConstants()).map(Enum::name).toList());
+    }
+
+    /** One of the given upper-case words, case-insensitively. */
+    static String oneOf(String name, String value, List<String> choices) {
         if (value == null || value.isBlank()) {
             return null;
         }
         String wanted = value.strip().toUpperCase(Locale.ROOT);
-        for (E constant : type.getEnumConstants()) {
-            if (constant.name().equals(wanted)) {
-                return wanted;
-            }
+        if (choices.contains(wanted)) {
+            return wanted;
         }
-        throw ProblemException.invalid(name + ": one of " + Arrays.stream(type.getEnumConstants()).map(Enum::name)
-                .collect(Collectors.joining(", ")) + ", not '" + value + "'");
+        throw ProblemException.invalid(name + ": one of " + String.join(", ", choices) + ", not '" + value + "'");
+    }
+
+    /** How a dial went, as the outcome filter takes it: ANSWERED or a CallFailed reason. */
+    static String outcome(String value) {
+        return oneOf("outcome", value, Stream.concat(Stream.of(SessionChange.DialOutcome.ANSWERED),
+                Arrays.stream(CallFailureReason.values()).map(Enum::name)).toList());
+    }
+
+    /** status=live|ended as the filter on "has no SessionEnded yet". */
+    static Boolean status(String status) {
+        if (status == null || status.isBlank()) {
+            return null;
+        }
+        return switch (status.strip().toLowerCase(Locale.ROOT)) {
+            case "live" -> true;
+            case "ended" -> false;
+            default -> throw ProblemException.invalid("status: live or ended, not '" + status + "'");
+        };
     }
 
     /** A phone number as the caller/callee numbers are stored: E.164, so spaces, dashes, dots and brackets go. */

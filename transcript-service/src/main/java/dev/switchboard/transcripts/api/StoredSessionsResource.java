@@ -3,6 +3,7 @@ package dev.switchboard.transcripts.api;
 import dev.switchboard.kit.auth.CurrentCaller;
 import dev.switchboard.kit.auth.RequiresScope;
 import dev.switchboard.kit.auth.Scopes;
+import dev.switchboard.events.AnsweredBy;
 import dev.switchboard.events.CallDirection;
 import dev.switchboard.events.EndReason;
 import dev.switchboard.kit.problem.Problem;
@@ -47,6 +48,11 @@ import java.util.UUID;
 @Tag(name = "Sessions and transcripts")
 public class StoredSessionsResource {
     private static final Logger LOG = Logger.getLogger(StoredSessionsResource.class);
+    static final String OUTCOME_PARAMETER = "How an outbound call's dial went: ANSWERED, or why it failed (BUSY, NO_ANSWER, DECLINED,"
+            + " INVALID_NUMBER, TRUNK_REJECTED, TRUNK_UNAVAILABLE, FAILED, or an older writer's TRUNK_FAILURE, REJECTED, TIMEOUT, ERROR,"
+            + " UNKNOWN). A failed dial is stored even when no agent session of it started";
+    static final String ANSWERED_BY_PARAMETER = "Who answered an outbound call: HUMAN or MACHINE (answering-machine detection), UNKNOWN"
+            + " (answered, not classified)";
 
     private final SessionQueries sessions;
     private final TranscriptQueries transcripts;
@@ -72,7 +78,8 @@ public class StoredSessionsResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "List sessions", description = "The token's tenant's sessions (every tenant's with tenants:all), recent"
-            + " sessions first by default, with filters and cursor pagination.")
+            + " sessions first by default, with filters and cursor pagination. An outbound dial that failed before any agent session"
+            + " started is listed too (with its outcome, its number and status ended), so outcome=BUSY finds every busy line.")
     @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TranscriptViews.SessionPage.class)))
     @APIResponse(responseCode = "400", description = "A parameter is malformed", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public TranscriptViews.SessionPage list(
@@ -82,6 +89,8 @@ public class StoredSessionsResource {
             @Parameter(description = "Agent name") @QueryParam("agent") String agent,
             @Parameter(description = "End reason, e.g. AGENT_HANGUP, CALLER_HANGUP") @QueryParam("endReason") String endReason,
             @Parameter(description = "INBOUND, OUTBOUND, WEB or UNKNOWN") @QueryParam("direction") String direction,
+            @Parameter(description = OUTCOME_PARAMETER) @QueryParam("outcome") String outcome,
+            @Parameter(description = ANSWERED_BY_PARAMETER) @QueryParam("answeredBy") String answeredBy,
             @Parameter(description = "Exact room name") @QueryParam("room") String room,
             @Parameter(description = "live (not ended yet) or ended") @QueryParam("status") String status,
             @Parameter(description = "true: only sessions with transcript lines; false: only sessions without") @QueryParam("hasText") String hasText,
@@ -97,8 +106,9 @@ public class StoredSessionsResource {
                 .orElseThrow(() -> ProblemException.invalid("language: no text search configuration for '" + language + "'"));
         SessionFilter filter = new SessionFilter(Params.instant("from", from), Params.instant("to", to), Params.phone(phone),
                 Params.text("agent", agent, 200), Params.symbol("endReason", endReason, EndReason.class),
-                Params.symbol("direction", direction, CallDirection.class), Params.text("room", room, Params.MAX_ROOM_LENGTH),
-                Params.bool("hasText", hasText), query, textConfig, status(status), caller.get().tenantFilter());
+                Params.symbol("direction", direction, CallDirection.class), Params.outcome(outcome),
+                Params.symbol("answeredBy", answeredBy, AnsweredBy.class), Params.text("room", room, Params.MAX_ROOM_LENGTH),
+                Params.bool("hasText", hasText), query, textConfig, Params.status(status), caller.get().tenantFilter());
         int size = Params.limit(limit, config.api().defaultPageSize(), config.api().maxPageSize());
         SessionQueries.Page page = sessions.list(filter, order, Cursors.sessions(cursor, order), size);
         return new TranscriptViews.SessionPage(page.sessions().stream().map(s -> TranscriptViews.SessionView.of(s, null)).toList(),
@@ -194,18 +204,6 @@ public class StoredSessionsResource {
         return TranscriptFormat.negotiate(headers.getAcceptableMediaTypes()).orElseThrow(() -> new ProblemException(
                 Response.Status.NOT_ACCEPTABLE, "a transcript is served as application/json, text/plain, application/x-subrip or text/vtt;"
                 + " the Accept header allows none of them (or use ?format=)"));
-    }
-
-    /** status=live|ended as the filter on "has no SessionEnded yet". */
-    private static Boolean status(String status) {
-        if (status == null || status.isBlank()) {
-            return null;
-        }
-        return switch (status.strip().toLowerCase(java.util.Locale.ROOT)) {
-            case "live" -> true;
-            case "ended" -> false;
-            default -> throw ProblemException.invalid("status: live or ended, not '" + status + "'");
-        };
     }
 
     private static String fileName(SessionRow session) {

@@ -49,19 +49,35 @@ public final class TranscriptViews {
             String callerNumber,
             String calleeNumber,
             String sipCallId,
+            @Schema(description = "For an outbound call: the command id of the DialRequested that placed it") String dialCommandId,
+            @Schema(description = "How the dial of an outbound call went: ANSWERED, or why it failed (BUSY, NO_ANSWER, DECLINED,"
+                    + " INVALID_NUMBER, TRUNK_REJECTED, TRUNK_UNAVAILABLE, FAILED; older writers also TRUNK_FAILURE, REJECTED, TIMEOUT,"
+                    + " ERROR, UNKNOWN). A failed dial whose agent session never started is a session of its own: status ended,"
+                    + " durationMs 0, its number as calleeNumber, no agent.") String outcome,
+            @Schema(description = "When the call was answered or the dial failed") Instant outcomeAt,
+            @Schema(description = "Who answered an outbound call: HUMAN or MACHINE once answering-machine detection decided,"
+                    + " UNKNOWN when it was answered and not classified") String answeredBy,
+            @Schema(description = "A failed dial's SIP status code, e.g. 486") Integer sipStatusCode,
+            @Schema(description = "A failed dial's SIP reason phrase, e.g. Busy Here") String sipStatus,
+            @Schema(description = "What the call controller said about a failed dial") String failureDetail,
             Map<String, String> metadata,
             Map<String, Object> usage,
             HangupView hangup,
             @Schema(description = "only in GET /v1/sessions/{room}") Long segmentCount,
-            @Schema(description = "the tenant the session belongs to") String tenant) {
+            @Schema(description = "the tenant the session belongs to; absent (seen with tenants:all only) for a dial whose"
+                    + " tenant no record has told yet") String tenant) {
 
         public static SessionView of(SessionRow s, Long segmentCount) {
+            SessionRow.Dial dial = s.dial();
             return new SessionView(s.sessionId(), s.room(), s.ended() ? "ended" : "live", s.startedAt(), s.startKnown(),
                     s.endedAt(), s.durationMs(), s.endReason(), IssuerView.of(s.endedByKind(), s.endedById(), s.endedByName()),
                     s.endDetail(), s.transport(), s.direction(), s.agentName(), s.workerId(), s.callerNumber(), s.calleeNumber(),
-                    s.sipCallId(), s.metadata() == null || s.metadata().isEmpty() ? null : s.metadata(), s.usage(),
+                    s.sipCallId(), dial == null ? null : dial.commandId(), dial == null ? null : dial.outcome(),
+                    dial == null ? null : dial.outcomeAt(), dial == null ? null : dial.answeredBy(),
+                    dial == null ? null : dial.sipStatusCode(), dial == null ? null : dial.sipStatus(), dial == null ? null : dial.detail(),
+                    s.metadata() == null || s.metadata().isEmpty() ? null : s.metadata(), s.usage(),
                     s.hangupAt() == null ? null : new HangupView(s.hangupAt(), s.hangupReason(), s.hangupMethod(), s.hangupCommandId()),
-                    segmentCount, s.tenant());
+                    segmentCount, SessionRow.TENANT_UNKNOWN.equals(s.tenant()) ? null : s.tenant());
         }
     }
 

@@ -12,9 +12,23 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The audit trail in PostgreSQL: each record stored once (by auditId), read newest first with keyset pagination. */
+/**
+ * The audit trail in PostgreSQL: each record stored once (by auditId), read newest first with keyset pagination. The
+ * call controller's record of a dial it carried out also tells the tenant of the dial's session row while that row's
+ * tenant is not known ({@link SessionRow#TENANT_UNKNOWN}: a dial outcome names none, see {@link SessionWriter}).
+ */
 @ApplicationScoped
 public class AuditStore {
+    /** The action of a dial's audit record (DialRequested), carried out when its outcome is DONE or FAILED. */
+    static final String DIAL_ACTION = "DialRequested";
+
+    private static final String DIAL_TENANTS = """
+            UPDATE sessions s SET tenant = t.tenant
+            FROM (SELECT a.room, a.command_id, min(a.tenant) AS tenant FROM audit_records a
+                  WHERE a.command_id = ANY(?) AND a.action = 'DialRequested' AND a.outcome IN ('DONE', 'FAILED')
+                  GROUP BY a.room, a.command_id HAVING count(DISTINCT a.tenant) = 1) t
+            WHERE s.tenant = ? AND s.room = t.room AND s.dial_command_id = t.command_id""";
+
     /** One stored record. */
     public record AuditRow(String auditId, Instant occurredAt, String tenant, String actorKind, String actorId, String actorLabel,
                            String actorTenant, String action, String room, String sessionId, String commandId, String outcome,
@@ -81,6 +95,7 @@ public class AuditStore {
                 for (int count : statement.executeBatch()) {
                     stored += Math.max(count, 0);
                 }
+                dialTenants(connection, records);
                 connection.commit();
                 return stored;
             } catch (SQLException | RuntimeException e) {
@@ -89,6 +104,20 @@ public class AuditStore {
             } finally {
                 Jdbc.restoreAutoCommit(connection);
             }
+        }
+    }
+
+    /** The sessions of the dials among the records whose tenant was not known get the dial's tenant. */
+    private static void dialTenants(Connection connection, List<AuditRecord> records) throws SQLException {
+        Object[] dials = records.stream().filter(r -> DIAL_ACTION.equals(r.getAction()) && r.getCommandId() != null)
+                .map(AuditRecord::getCommandId).distinct().toArray();
+        if (dials.length == 0) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(DIAL_TENANTS)) {
+            statement.setArray(1, connection.createArrayOf("text", dials));
+            statement.setString(2, SessionRow.TENANT_UNKNOWN);
+            statement.executeUpdate();
         }
     }
 

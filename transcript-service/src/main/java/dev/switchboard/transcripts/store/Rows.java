@@ -11,7 +11,9 @@ final class Rows {
     static final String SESSION_COLUMNS = "s.session_id, s.room, s.started_at, s.start_known, s.transport, s.direction, s.agent_name,"
             + " s.worker_id, s.caller_number, s.callee_number, s.sip_call_id, s.sip_trunk_id, s.metadata::text AS metadata,"
             + " s.ended_at, s.duration_ms, s.end_reason, s.ended_by_kind, s.ended_by_id, s.ended_by_name, s.end_detail,"
-            + " s.usage::text AS usage, s.hangup_at, s.hangup_reason, s.hangup_method, s.hangup_command_id, s.tenant";
+            + " s.usage::text AS usage, s.hangup_at, s.hangup_reason, s.hangup_method, s.hangup_command_id, s.tenant,"
+            + " s.dial_command_id, s.dial_outcome, s.dial_outcome_at, s.answered_by, s.sip_status_code, s.sip_status, s.dial_detail,"
+            + " s.dial_only";
 
     static final String SEGMENT_COLUMNS = "g.segment_id, g.session_id, g.room, g.sequence, g.revision, g.role, g.participant_identity,"
             + " g.text, g.start_ms, g.end_ms, g.is_final, g.interrupted, g.generated_text, g.language, g.confidence,"
@@ -51,7 +53,20 @@ final class Rows {
                 rs.getString("hangup_reason"),
                 rs.getString("hangup_method"),
                 rs.getString("hangup_command_id"),
-                rs.getString("tenant"));
+                rs.getString("tenant"),
+                dial(rs));
+    }
+
+    private static SessionRow.Dial dial(ResultSet rs) throws SQLException {
+        String commandId = rs.getString("dial_command_id");
+        String outcome = rs.getString("dial_outcome");
+        String answeredBy = rs.getString("answered_by");
+        if (commandId == null && outcome == null && answeredBy == null) {
+            return null;
+        }
+        int code = rs.getInt("sip_status_code");
+        return new SessionRow.Dial(commandId, outcome, Jdbc.instant(rs, "dial_outcome_at"), answeredBy, rs.wasNull() ? null : code,
+                rs.getString("sip_status"), rs.getString("dial_detail"), rs.getBoolean("dial_only"));
     }
 
     static SegmentRow segment(ResultSet rs) throws SQLException {

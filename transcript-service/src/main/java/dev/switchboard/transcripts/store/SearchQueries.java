@@ -29,8 +29,13 @@ public class SearchQueries {
     static final int PROBE_WINDOW = 10_000;
     private static final String HEADLINE_OPTIONS = "StartSel=" + MARK_START + ", StopSel=" + MARK_END + ", HighlightAll=true";
 
-    /** @param tenant only this tenant's sessions; null for every tenant */
-    public record Query(String text, String config, String room, String agent, String role, Instant from, Instant to, String tenant) {
+    /**
+     * @param room     only lines of this room
+     * @param role     only lines of this role
+     * @param sessions only lines of the sessions this matches (its tenant included: null for every tenant's); the
+     *                 transcript conditions (hasText, text) are not used here
+     */
+    public record Query(String text, String config, String room, String role, SessionFilter sessions) {
     }
 
     public record After(Instant createdAt, UUID segmentId) {
@@ -111,24 +116,9 @@ public class SearchQueries {
             sql.append(" AND n.role = ?");
             parameters.add(query.role());
         }
-        if (query.agent() != null || query.from() != null || query.to() != null || query.tenant() != null) {
+        if (SessionPredicates.any(query.sessions())) {
             sql.append(" AND EXISTS (SELECT 1 FROM sessions f WHERE f.session_id = n.session_id");
-            if (query.tenant() != null) {
-                sql.append(" AND f.tenant = ?");
-                parameters.add(query.tenant());
-            }
-            if (query.agent() != null) {
-                sql.append(" AND f.agent_name = ?");
-                parameters.add(query.agent());
-            }
-            if (query.from() != null) {
-                sql.append(" AND f.started_at >= ?");
-                parameters.add(Jdbc.timestamp(query.from()));
-            }
-            if (query.to() != null) {
-                sql.append(" AND f.started_at < ?");
-                parameters.add(Jdbc.timestamp(query.to()));
-            }
+            SessionPredicates.append(sql, parameters, "f", query.sessions());
             sql.append(')');
         }
         if (after != null) {

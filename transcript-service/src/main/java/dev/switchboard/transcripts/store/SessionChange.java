@@ -16,9 +16,10 @@ public sealed interface SessionChange {
 
     Instant occurredAt();
 
+    /** @param dialCommandId for an outbound call: the DialRequested that placed it (null when the worker does not say) */
     record Started(UUID sessionId, String room, Instant occurredAt, String transport, String direction, String agentName,
                    String workerId, String callerNumber, String calleeNumber, String sipCallId, String sipTrunkId,
-                   Map<String, String> metadata, String tenant) implements SessionChange {
+                   Map<String, String> metadata, String tenant, String dialCommandId) implements SessionChange {
     }
 
     record Ended(UUID sessionId, String room, Instant occurredAt, long durationMs, String reason, String endedByKind,
@@ -30,12 +31,31 @@ public sealed interface SessionChange {
             implements SessionChange {
     }
 
-    /** A phone number learnt from a SIP participant or an answered outbound call. */
-    record NumberSeen(UUID sessionId, String room, Instant occurredAt, String phoneNumber, Leg leg) implements SessionChange {
-        public enum Leg {
-            /** The SIP participant of the call: the caller of an inbound call, the callee of an outbound one. */
-            REMOTE_PARTY,
-            CALLEE
+    /** A phone number learnt from a SIP participant: the caller of an inbound call, the callee of an outbound one. */
+    record NumberSeen(UUID sessionId, String room, Instant occurredAt, String phoneNumber) implements SessionChange {
+    }
+
+    /**
+     * CallAnswered or CallFailed: how the dial of an outbound call went. The call controller names no session, only the
+     * room and the dial's command id, and a failed dial may never have one: {@code SessionWriter} finds the session of the
+     * dial, or keeps the outcome in a row of its own (see V5__dial_outcomes.sql).
+     *
+     * @param eventId       the event's id: what tells a redelivery apart when the dial's command id is missing
+     * @param outcome       {@link #ANSWERED} or the CallFailed reason (BUSY, NO_ANSWER, ...)
+     * @param answeredBy    CallAnswered's answeredBy (HUMAN, MACHINE, UNKNOWN); null for a failure
+     * @param tenant        the tenant the event names, if its schema has one; null: not said
+     */
+    record DialOutcome(UUID sessionId, String room, Instant occurredAt, String eventId, String dialCommandId, String phoneNumber,
+                       String sipCallId, String outcome, String answeredBy, Integer sipStatusCode, String sipStatus, String detail,
+                       String tenant) implements SessionChange {
+        public static final String ANSWERED = "ANSWERED";
+
+        public boolean failed() {
+            return !ANSWERED.equals(outcome);
         }
+    }
+
+    /** AnswerClassified: who answered an outbound call, as the agent's answering-machine detection decided. */
+    record AnswerClassified(UUID sessionId, String room, Instant occurredAt, String answeredBy) implements SessionChange {
     }
 }

@@ -32,28 +32,7 @@ public class SessionQueries {
     public Page list(SessionFilter filter, SessionSort sort, After after, int limit) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT ").append(Rows.SESSION_COLUMNS).append(" FROM sessions s WHERE true");
         List<Object> parameters = new ArrayList<>();
-        if (filter.from() != null) {
-            sql.append(" AND s.started_at >= ?");
-            parameters.add(Jdbc.timestamp(filter.from()));
-        }
-        if (filter.to() != null) {
-            sql.append(" AND s.started_at < ?");
-            parameters.add(Jdbc.timestamp(filter.to()));
-        }
-        if (filter.phone() != null) {
-            // Stored numbers are E.164 ("+14155550100"); a number given without its "+" matches too.
-            String digits = filter.phone().startsWith("+") ? filter.phone().substring(1) : filter.phone();
-            sql.append(" AND (s.caller_number IN (?, ?) OR s.callee_number IN (?, ?))");
-            parameters.addAll(List.of(digits, "+" + digits, digits, "+" + digits));
-        }
-        equal(sql, parameters, "s.agent_name", filter.agent());
-        equal(sql, parameters, "s.end_reason", filter.endReason());
-        equal(sql, parameters, "s.direction", filter.direction());
-        equal(sql, parameters, "s.room", filter.room());
-        equal(sql, parameters, "s.tenant", filter.tenant());
-        if (filter.live() != null) {
-            sql.append(filter.live() ? " AND s.ended_at IS NULL" : " AND s.ended_at IS NOT NULL");
-        }
+        SessionPredicates.append(sql, parameters, "s", filter);
         if (filter.hasText() != null) {
             sql.append(filter.hasText() ? " AND" : " AND NOT").append(" EXISTS (SELECT 1 FROM segments g WHERE g.session_id = s.session_id)");
         }
@@ -91,13 +70,6 @@ public class SessionQueries {
             List<SessionRow> page = rows.subList(0, limit);
             SessionRow last = page.getLast();
             return new Page(List.copyOf(page), new After(sort.keyOf(last), last.sessionId()));
-        }
-    }
-
-    private static void equal(StringBuilder sql, List<Object> parameters, String column, String value) {
-        if (value != null) {
-            sql.append(" AND ").append(column).append(" = ?");
-            parameters.add(value);
         }
     }
 }

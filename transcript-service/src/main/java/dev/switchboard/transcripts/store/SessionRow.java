@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-/** One session as stored. Fields from events not seen yet are null; the tenant is 'default' when none was named. */
+/**
+ * One session as stored. Fields from events not seen yet are null; the tenant is 'default' when none was named, and
+ * {@link #TENANT_UNKNOWN} for a dial's row whose tenant nobody has told yet.
+ */
 public record SessionRow(
         UUID sessionId,
         String room,
@@ -31,7 +34,27 @@ public record SessionRow(
         String hangupReason,
         String hangupMethod,
         String hangupCommandId,
-        String tenant) {
+        String tenant,
+        Dial dial) {
+    /**
+     * The tenant of a row made by a dial outcome that names no tenant, until the dial's audit record (or the agent's
+     * SessionStarted) tells it. Not a tenant name ({@code [A-Za-z0-9._-]}), so no token's tenant matches it: such a row
+     * is seen only with tenants:all until its tenant is known.
+     */
+    public static final String TENANT_UNKNOWN = "(unknown)";
+
+    /**
+     * How the dial of an outbound call went (CallAnswered / CallFailed, AnswerClassified); null when none was seen.
+     *
+     * @param outcome    ANSWERED or the failure's reason; null while only AnswerClassified was seen
+     * @param dialOnly   the row holds only the dial: no agent session of it was stored (see V5__dial_outcomes.sql)
+     */
+    public record Dial(String commandId, String outcome, Instant outcomeAt, String answeredBy, Integer sipStatusCode, String sipStatus,
+                       String detail, boolean dialOnly) {
+        public boolean failed() {
+            return outcome != null && !SessionChange.DialOutcome.ANSWERED.equals(outcome);
+        }
+    }
 
     public boolean ended() {
         return endedAt != null;

@@ -7,9 +7,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -19,20 +24,36 @@ import java.util.UUID;
  * Applies session changes in one transaction. Each statement is guarded ("only if not set yet"), so a change that
  * was already applied matches no row: replays and redeliveries leave the row exactly as it was, and a SessionEnded
  * that arrives before its SessionStarted (or a segment before either) still ends up in the same row.
+ *
+ * <p>A dial's outcome (CallAnswered, CallFailed) names the room and the dial's command id, not the session. It completes
+ * the session that already holds that dial, else the room's latest session if that can be the dial's (no other dial's,
+ * no outcome yet, not over well before the outcome), else a row of its own ({@code dial_only}, an id derived from the
+ * room and the dial): a failed dial whose agent session never started is stored and found all the same. When the agent's
+ * SessionStarted of an answered dial comes after such a row, the row is folded into the session. A row of its own takes
+ * the tenant the event names, else the tenant of the dial's audit record (DialRequested, carried out), else
+ * {@link SessionRow#TENANT_UNKNOWN} until that record arrives ({@link AuditStore}).
  */
 @ApplicationScoped
 public class SessionWriter {
+    /**
+     * How far apart in time an agent session and a dial outcome may be for the room alone to tie them together (the
+     * worker starts the session once the phone leg is in the room; a failed dial's room is deleted just before its
+     * CallFailed). A dial outcome that names the dial's command id the session also carries needs no window.
+     */
+    static final Duration DIAL_WINDOW = Duration.ofMinutes(2);
+
     private static final String STARTED = """
             INSERT INTO sessions AS s (session_id, room, started_at, start_known, transport, direction, agent_name, worker_id,
-                                       caller_number, callee_number, sip_call_id, sip_trunk_id, metadata, tenant)
-            VALUES (?, ?, ?, true, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)
+                                       caller_number, callee_number, sip_call_id, sip_trunk_id, metadata, tenant, dial_command_id)
+            VALUES (?, ?, ?, true, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)
             ON CONFLICT (session_id) DO UPDATE SET
                 room = EXCLUDED.room, started_at = EXCLUDED.started_at, start_known = true, transport = EXCLUDED.transport,
-                direction = EXCLUDED.direction, agent_name = EXCLUDED.agent_name, worker_id = EXCLUDED.worker_id,
+                direction = CASE WHEN EXCLUDED.direction = 'UNKNOWN' THEN COALESCE(s.direction, EXCLUDED.direction) ELSE EXCLUDED.direction END,
+                agent_name = EXCLUDED.agent_name, worker_id = EXCLUDED.worker_id,
                 caller_number = COALESCE(EXCLUDED.caller_number, s.caller_number),
                 callee_number = COALESCE(EXCLUDED.callee_number, s.callee_number),
-                sip_call_id = EXCLUDED.sip_call_id, sip_trunk_id = EXCLUDED.sip_trunk_id, metadata = EXCLUDED.metadata,
-                tenant = EXCLUDED.tenant
+                sip_call_id = COALESCE(EXCLUDED.sip_call_id, s.sip_call_id), sip_trunk_id = EXCLUDED.sip_trunk_id, metadata = EXCLUDED.metadata,
+                tenant = EXCLUDED.tenant, dial_command_id = COALESCE(EXCLUDED.dial_command_id, s.dial_command_id)
             WHERE NOT s.start_known""";
 
     private static final String ENDED = """
@@ -61,7 +82,73 @@ public class SessionWriter {
                 callee_number = CASE WHEN direction = 'OUTBOUND' THEN ? ELSE callee_number END
             WHERE session_id = ? AND (CASE WHEN direction = 'OUTBOUND' THEN callee_number ELSE caller_number END) IS NULL""";
 
-    private static final String CALLEE_NUMBER = "UPDATE sessions SET callee_number = ? WHERE session_id = ? AND callee_number IS NULL";
+    // The outcome is set once. A row of its own (dial_only) is a failed dial's only record, so it is over when it failed.
+    private static final String DIAL_OUTCOME = """
+            INSERT INTO sessions AS s (session_id, room, started_at, direction, callee_number, sip_call_id, dial_command_id, dial_outcome,
+                                       dial_outcome_at, answered_by, sip_status_code, sip_status, dial_detail, dial_only, ended_at,
+                                       duration_ms, tenant)
+            SELECT id, room, at, 'OUTBOUND', callee, sip_call_id, dial, outcome, at, answered_by, code, status, detail, dial_only,
+                   CASE WHEN dial_only AND outcome <> 'ANSWERED' THEN at END,
+                   CASE WHEN dial_only AND outcome <> 'ANSWERED' THEN 0 END,
+                   COALESCE(tenant, (SELECT CASE WHEN count(DISTINCT a.tenant) = 1 THEN min(a.tenant) END FROM audit_records a
+                                     WHERE a.room = v.room AND a.command_id = v.dial AND a.action = 'DialRequested'
+                                       AND a.outcome IN ('DONE', 'FAILED')), '%s')
+            FROM (VALUES (?::uuid, ?::text, ?::timestamptz, ?::text, ?::text, ?::text, ?::text, ?::text, ?::integer, ?::text, ?::text,
+                          ?::boolean, ?::text))
+                AS v(id, room, at, callee, sip_call_id, dial, outcome, answered_by, code, status, detail, dial_only, tenant)
+            ON CONFLICT (session_id) DO UPDATE SET
+                direction = CASE WHEN s.direction IS NULL OR s.direction = 'UNKNOWN' THEN 'OUTBOUND' ELSE s.direction END,
+                callee_number = COALESCE(s.callee_number, EXCLUDED.callee_number),
+                sip_call_id = COALESCE(s.sip_call_id, EXCLUDED.sip_call_id),
+                dial_command_id = COALESCE(s.dial_command_id, EXCLUDED.dial_command_id),
+                dial_outcome = EXCLUDED.dial_outcome, dial_outcome_at = EXCLUDED.dial_outcome_at,
+                answered_by = CASE WHEN s.answered_by IS NULL OR s.answered_by = 'UNKNOWN' THEN COALESCE(EXCLUDED.answered_by, s.answered_by)
+                                   ELSE s.answered_by END,
+                sip_status_code = EXCLUDED.sip_status_code, sip_status = EXCLUDED.sip_status, dial_detail = EXCLUDED.dial_detail
+            WHERE s.dial_outcome IS NULL""".formatted(SessionRow.TENANT_UNKNOWN);
+
+    // A decision (HUMAN, MACHINE) is kept once made; UNKNOWN only fills a gap.
+    private static final String ANSWER_CLASSIFIED = """
+            UPDATE sessions SET answered_by = ?
+            WHERE session_id = ? AND (answered_by IS NULL OR (answered_by = 'UNKNOWN' AND ?::text <> 'UNKNOWN'))""";
+
+    /** The session that already holds a dial: the one with its command id (the agent's before a row of its own). */
+    private static final String SESSION_OF_DIAL = """
+            SELECT session_id FROM sessions WHERE room = ? AND dial_command_id = ? ORDER BY dial_only, started_at DESC LIMIT 1""";
+
+    /** Without a command id: the session that holds this very outcome (a redelivery). */
+    private static final String SESSION_OF_OUTCOME = """
+            SELECT session_id FROM sessions WHERE room = ? AND dial_command_id IS NULL AND dial_outcome = ? AND dial_outcome_at = ?
+            ORDER BY dial_only, started_at DESC LIMIT 1""";
+
+    private static final String LATEST_OF_ROOM_FOR_DIAL = """
+            SELECT session_id, started_at, ended_at, dial_command_id, dial_outcome, dial_only FROM sessions WHERE room = ?
+            ORDER BY started_at DESC LIMIT 1""";
+
+    /** A row of its own of the same dial (by command id), or of an answered dial near the session's start (no command id). */
+    private static final String DIAL_ONLY_TO_FOLD = """
+            SELECT session_id FROM sessions
+            WHERE room = ? AND dial_only AND session_id <> ?
+              AND CASE WHEN ?::text IS NULL THEN dial_outcome = 'ANSWERED' AND dial_outcome_at BETWEEN ? AND ? ELSE dial_command_id = ? END
+            ORDER BY dial_outcome_at DESC LIMIT 1""";
+
+    private static final String FOLD = """
+            UPDATE sessions s SET
+                direction = CASE WHEN s.direction IS NULL OR s.direction = 'UNKNOWN' THEN 'OUTBOUND' ELSE s.direction END,
+                callee_number = COALESCE(s.callee_number, f.callee_number),
+                sip_call_id = COALESCE(s.sip_call_id, f.sip_call_id),
+                dial_command_id = COALESCE(s.dial_command_id, f.dial_command_id),
+                dial_outcome = f.dial_outcome, dial_outcome_at = f.dial_outcome_at,
+                answered_by = CASE WHEN s.answered_by IS NULL OR s.answered_by = 'UNKNOWN' THEN COALESCE(f.answered_by, s.answered_by)
+                                   ELSE s.answered_by END,
+                sip_status_code = f.sip_status_code, sip_status = f.sip_status, dial_detail = f.dial_detail
+            FROM sessions f
+            WHERE s.session_id = ? AND f.session_id = ? AND f.dial_only AND s.dial_outcome IS NULL""";
+
+    private static final String FOLDED = """
+            DELETE FROM sessions f USING sessions s
+            WHERE f.session_id = ? AND f.dial_only AND s.session_id = ? AND s.dial_outcome = f.dial_outcome
+              AND s.dial_outcome_at = f.dial_outcome_at""";
 
     private static final String LATEST_OF_ROOM = "SELECT session_id FROM sessions WHERE room = ? ORDER BY started_at DESC LIMIT 1";
 
@@ -82,18 +169,28 @@ public class SessionWriter {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
+                Targets targets = new Targets(changes);
                 List<Resolved> resolved = new ArrayList<>();
                 int skipped = 0;
                 for (SessionChange change : changes) {
-                    Optional<UUID> id = change.sessionId() != null ? Optional.of(change.sessionId()) : latestOfRoom(connection, change.room());
-                    if (id.isPresent()) {
-                        resolved.add(new Resolved(id.get(), change));
+                    Optional<Resolved> target = change instanceof SessionChange.DialOutcome dial && dial.sessionId() == null
+                            ? Optional.of(targets.dial(connection, dial))
+                            : (change.sessionId() != null ? Optional.of(change.sessionId()) : latestOfRoom(connection, change.room()))
+                                    .map(id -> new Resolved(id, change, false, null));
+                    if (target.isPresent()) {
+                        resolved.add(target.get());
                     } else {
                         skipped++; // an event without sessionId for a room with no session: nothing to attach it to
                     }
                 }
+                resolved = folded(connection, resolved);
                 Set<UUID> ids = new TreeSet<>();
-                resolved.forEach(r -> ids.add(r.sessionId()));
+                for (Resolved r : resolved) {
+                    ids.add(r.sessionId());
+                    if (r.foldFrom() != null) {
+                        ids.add(r.foldFrom());
+                    }
+                }
                 SessionLocks.shared(connection, ids);
                 Set<UUID> deleted = Tombstones.deletedAmong(connection, ids);
                 // Rows are locked in session order (a stable sort keeps each session's events in arrival order).
@@ -104,7 +201,7 @@ public class SessionWriter {
                         skipped++;
                         continue;
                     }
-                    changed += apply(connection, r.sessionId(), r.change());
+                    changed += apply(connection, r);
                 }
                 connection.commit();
                 return new Result(changed, changes.size() - changed - skipped, skipped);
@@ -117,32 +214,176 @@ public class SessionWriter {
         }
     }
 
-    private record Resolved(UUID sessionId, SessionChange change) {
+    /**
+     * Where a change goes.
+     *
+     * @param dialOnly a dial outcome stored in a row of its own
+     * @param foldFrom for a SessionStarted: the row of its dial's own, to fold into it
+     */
+    private record Resolved(UUID sessionId, SessionChange change, boolean dialOnly, UUID foldFrom) {
+    }
+
+    /** The id of a dial outcome's row of its own: the same for every delivery of the outcome. */
+    static UUID dialOnlyId(SessionChange.DialOutcome dial) {
+        return UUID.nameUUIDFromBytes(("dial\u0000" + dial.room() + "\u0000" + dialKey(dial)).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String dialKey(SessionChange.DialOutcome dial) {
+        return dial.dialCommandId() != null ? "command:" + dial.dialCommandId() : "event:" + dial.eventId();
+    }
+
+    /** Finds the session of each dial outcome of a batch, knowing the batch's own SessionStarted too. */
+    private static final class Targets {
+        private final Map<String, List<SessionChange.Started>> startsByRoom = new HashMap<>();
+        /** Dial key -> the session it completes in this batch, and the other way round. */
+        private final Map<String, UUID> byDial = new HashMap<>();
+        private final Map<UUID, String> claimed = new HashMap<>();
+
+        Targets(List<SessionChange> changes) {
+            for (SessionChange change : changes) {
+                if (change instanceof SessionChange.Started started && started.sessionId() != null) {
+                    startsByRoom.computeIfAbsent(started.room(), room -> new ArrayList<>()).add(started);
+                }
+            }
+        }
+
+        Resolved dial(Connection connection, SessionChange.DialOutcome dial) throws SQLException {
+            String key = dialKey(dial);
+            UUID earlier = byDial.get(key);
+            if (earlier != null) {
+                return new Resolved(earlier, dial, earlier.equals(dialOnlyId(dial)), null);
+            }
+            Optional<UUID> target = holding(connection, dial);
+            if (target.isEmpty()) {
+                target = latestThatCanBeTheDials(connection, dial).filter(id -> !claimed.containsKey(id));
+            }
+            UUID id = target.orElseGet(() -> dialOnlyId(dial));
+            byDial.put(key, id);
+            claimed.put(id, key);
+            return new Resolved(id, dial, target.isEmpty(), null);
+        }
+
+        private static Optional<UUID> holding(Connection connection, SessionChange.DialOutcome dial) throws SQLException {
+            return dial.dialCommandId() != null
+                    ? firstId(connection, SESSION_OF_DIAL, dial.room(), dial.dialCommandId())
+                    : firstId(connection, SESSION_OF_OUTCOME, dial.room(), dial.outcome(), Jdbc.timestamp(dial.occurredAt()));
+        }
+
+        /** The room's latest session (stored, or started in this batch), if nothing says it is another call's. */
+        private Optional<UUID> latestThatCanBeTheDials(Connection connection, SessionChange.DialOutcome dial) throws SQLException {
+            Instant at = dial.occurredAt();
+            Optional<SessionChange.Started> batchStart = startsByRoom.getOrDefault(dial.room(), List.of()).stream()
+                    .max(Comparator.comparing(SessionChange.Started::occurredAt));
+            try (PreparedStatement statement = connection.prepareStatement(LATEST_OF_ROOM_FOR_DIAL)) {
+                statement.setString(1, dial.room());
+                try (ResultSet rs = statement.executeQuery()) {
+                    if (rs.next()) {
+                        UUID stored = rs.getObject("session_id", UUID.class);
+                        Instant startedAt = Jdbc.instant(rs, "started_at");
+                        boolean batchIsNewer = batchStart.isPresent() && !batchStart.get().sessionId().equals(stored)
+                                && !batchStart.get().occurredAt().isBefore(startedAt);
+                        if (!batchIsNewer) {
+                            Instant endedAt = Jdbc.instant(rs, "ended_at");
+                            String command = rs.getString("dial_command_id");
+                            boolean canBe = !rs.getBoolean("dial_only") && rs.getString("dial_outcome") == null
+                                    && (command == null || command.equals(dial.dialCommandId()))
+                                    && !startedAt.isAfter(at.plus(DIAL_WINDOW))
+                                    && (endedAt == null || !endedAt.isBefore(at.minus(DIAL_WINDOW)))
+                                    // its SessionStarted in this batch may name another dial
+                                    && (batchStart.isEmpty() || !batchStart.get().sessionId().equals(stored) || batchCanBe(batchStart.get(), dial));
+                            return canBe ? Optional.of(stored) : Optional.empty();
+                        }
+                    }
+                }
+            }
+            return batchStart.filter(started -> batchCanBe(started, dial)).map(SessionChange.Started::sessionId);
+        }
+
+        private static boolean batchCanBe(SessionChange.Started started, SessionChange.DialOutcome dial) {
+            return (started.dialCommandId() == null || started.dialCommandId().equals(dial.dialCommandId()))
+                    && !started.occurredAt().isAfter(dial.occurredAt().plus(DIAL_WINDOW));
+        }
+    }
+
+    /**
+     * Each SessionStarted with the room's row of its dial's own to fold into it (found before the batch is written), and
+     * the batch's other changes of that row sent to the session instead, so that it is not made again.
+     */
+    private static List<Resolved> folded(Connection connection, List<Resolved> resolved) throws SQLException {
+        Map<UUID, UUID> into = new HashMap<>();
+        List<Resolved> out = new ArrayList<>(resolved.size());
+        for (Resolved r : resolved) {
+            if (r.change() instanceof SessionChange.Started started) {
+                Instant at = started.occurredAt();
+                Optional<UUID> own = firstId(connection, DIAL_ONLY_TO_FOLD, started.room(), r.sessionId(), started.dialCommandId(),
+                        Jdbc.timestamp(at.minus(DIAL_WINDOW)), Jdbc.timestamp(at.plus(DIAL_WINDOW)), started.dialCommandId());
+                if (own.isPresent() && !into.containsKey(own.get())) {
+                    into.put(own.get(), r.sessionId());
+                    out.add(new Resolved(r.sessionId(), started, false, own.get()));
+                    continue;
+                }
+            }
+            out.add(r);
+        }
+        if (into.isEmpty()) {
+            return out;
+        }
+        List<Resolved> redirected = new ArrayList<>(out.size());
+        for (Resolved r : out) {
+            UUID session = into.get(r.sessionId());
+            redirected.add(session == null ? r : new Resolved(session, r.change(), false, null));
+        }
+        return redirected;
     }
 
     private static Optional<UUID> latestOfRoom(Connection connection, String room) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(LATEST_OF_ROOM)) {
-            statement.setString(1, room);
+        return firstId(connection, LATEST_OF_ROOM, room);
+    }
+
+    private static Optional<UUID> firstId(Connection connection, String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
             try (ResultSet rs = statement.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getObject(1, UUID.class)) : Optional.empty();
             }
         }
     }
 
-    private static int apply(Connection connection, UUID id, SessionChange change) throws SQLException {
-        return switch (change) {
-            case SessionChange.Started s -> update(connection, STARTED, id, s.room(), Jdbc.timestamp(s.occurredAt()), s.transport(),
-                    s.direction(), s.agentName(), s.workerId(), s.callerNumber(), s.calleeNumber(), s.sipCallId(), s.sipTrunkId(),
-                    Jdbc.json(s.metadata()), s.tenant());
+    private static int apply(Connection connection, Resolved r) throws SQLException {
+        UUID id = r.sessionId();
+        return switch (r.change()) {
+            case SessionChange.Started s -> {
+                int changed = update(connection, STARTED, id, s.room(), Jdbc.timestamp(s.occurredAt()), s.transport(),
+                        s.direction(), s.agentName(), s.workerId(), s.callerNumber(), s.calleeNumber(), s.sipCallId(), s.sipTrunkId(),
+                        Jdbc.json(s.metadata()), s.tenant(), s.dialCommandId());
+                yield r.foldFrom() != null && fold(connection, id, r.foldFrom(), s.room()) ? 1 : changed;
+            }
             case SessionChange.Ended e -> update(connection, ENDED, id, e.room(),
                     Jdbc.timestamp(e.occurredAt().minusMillis(e.durationMs())), Jdbc.timestamp(e.occurredAt()), e.durationMs(),
                     e.reason(), e.endedByKind(), e.endedById(), e.endedByName(), e.detail(), Jdbc.json(e.usage()));
             case SessionChange.HungUp h -> update(connection, HUNG_UP, id, h.room(), Jdbc.timestamp(h.occurredAt()),
                     Jdbc.timestamp(h.occurredAt()), h.reason(), h.method(), h.commandId());
-            case SessionChange.NumberSeen n -> n.leg() == SessionChange.NumberSeen.Leg.CALLEE
-                    ? update(connection, CALLEE_NUMBER, n.phoneNumber(), id)
-                    : update(connection, REMOTE_PARTY_NUMBER, n.phoneNumber(), n.phoneNumber(), id);
+            case SessionChange.NumberSeen n -> update(connection, REMOTE_PARTY_NUMBER, n.phoneNumber(), n.phoneNumber(), id);
+            case SessionChange.DialOutcome d -> update(connection, DIAL_OUTCOME, id, d.room(), Jdbc.timestamp(d.occurredAt()),
+                    d.phoneNumber(), d.sipCallId(), d.dialCommandId(), d.outcome(), d.answeredBy(), d.sipStatusCode(), d.sipStatus(),
+                    d.detail(), r.dialOnly(), d.tenant());
+            case SessionChange.AnswerClassified c -> update(connection, ANSWER_CLASSIFIED, c.answeredBy(), id, c.answeredBy());
         };
+    }
+
+    /**
+     * The dial's own row goes into the session (when the session holds no outcome yet), and once the session holds the
+     * same outcome the row is deleted and its id remembered as deleted, so that a redelivery cannot make it again.
+     */
+    private static boolean fold(Connection connection, UUID session, UUID dialOnly, String room) throws SQLException {
+        int copied = update(connection, FOLD, session, dialOnly);
+        if (update(connection, FOLDED, dialOnly, session) == 0) {
+            return copied > 0;
+        }
+        Tombstones.record(connection, List.of(dialOnly), room, "folded into " + session);
+        return true;
     }
 
     private static int update(Connection connection, String sql, Object... parameters) throws SQLException {

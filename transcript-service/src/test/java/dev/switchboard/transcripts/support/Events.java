@@ -1,7 +1,12 @@
 package dev.switchboard.transcripts.support;
 
+import dev.switchboard.events.AnswerClassified;
+import dev.switchboard.events.AnsweredBy;
+import dev.switchboard.events.CallAnswered;
 import dev.switchboard.events.CallDirection;
 import dev.switchboard.events.CallEnded;
+import dev.switchboard.events.CallFailed;
+import dev.switchboard.events.CallFailureReason;
 import dev.switchboard.events.EndReason;
 import dev.switchboard.events.HangupMethod;
 import dev.switchboard.events.Issuer;
@@ -68,6 +73,31 @@ public final class Events {
         public SessionEvent callEnded(EndReason reason, long atMs) {
             return event(startedAt.plusMillis(atMs), CallEnded.newBuilder().setReason(reason).setMethod(HangupMethod.NOT_NEEDED)
                     .setHangupCommandId("cmd-hangup").build());
+        }
+
+        /** CallAnswered as the call controller publishes it: the room and the dial, no session. */
+        public SessionEvent callAnswered(String dialCommandId, String phoneNumber, long atMs) {
+            return controllerEvent(startedAt.plusMillis(atMs), CallAnswered.newBuilder().setParticipantIdentity("sip-callee")
+                    .setPhoneNumber(phoneNumber).setSipCallId("SCL_" + dialCommandId).setDialCommandId(dialCommandId)
+                    .setAnsweredBy(AnsweredBy.UNKNOWN).build());
+        }
+
+        /** CallFailed as the call controller publishes it: the room and the dial, no session. */
+        public SessionEvent callFailed(String dialCommandId, String phoneNumber, CallFailureReason reason, Integer sipStatusCode,
+                                       String sipStatus, long atMs) {
+            return controllerEvent(startedAt.plusMillis(atMs), CallFailed.newBuilder().setParticipantIdentity("sip-callee")
+                    .setPhoneNumber(phoneNumber).setReason(reason).setSipStatusCode(sipStatusCode).setSipStatus(sipStatus)
+                    .setDetail("the callee's line said " + reason).setDialCommandId(dialCommandId).build());
+        }
+
+        /** AnswerClassified as the agent worker publishes it, for its session. */
+        public SessionEvent answerClassified(AnsweredBy answeredBy, long atMs) {
+            return event(startedAt.plusMillis(atMs), AnswerClassified.newBuilder().setAnsweredBy(answeredBy).setDetail("a greeting").build());
+        }
+
+        public SessionEvent controllerEvent(Instant at, Object payload) {
+            return SessionEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setRoom(room).setSessionId(null)
+                    .setOccurredAt(at).setSource("call-controller").setPayload(payload).build();
         }
 
         public SessionEvent event(Instant at, Object payload) {

@@ -1,0 +1,293 @@
+package dev.switchboard.transcripts.api;
+
+import dev.switchboard.events.AnsweredBy;
+import dev.switchboard.events.AuditRecord;
+import dev.switchboard.events.CallDirection;
+import dev.switchboard.events.CallFailureReason;
+import dev.switchboard.events.EndReason;
+import dev.switchboard.events.Issuer;
+import dev.switchboard.events.IssuerKind;
+import dev.switchboard.events.SessionEvent;
+import dev.switchboard.schemas.audit.AuditRecords;
+import dev.switchboard.testing.KafkaTestResource;
+import dev.switchboard.testing.PostgresTestResource;
+import dev.switchboard.testing.auth.TestTokens;
+import dev.switchboard.transcripts.support.Api;
+import dev.switchboard.transcripts.support.Database;
+import dev.switchboard.transcripts.support.Events;
+import dev.switchboard.transcripts.support.Events.Call;
+import dev.switchboard.transcripts.support.Kafka;
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
+
+import static dev.switchboard.testing.auth.AuthAssertions.as;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Outbound calls as the call controller and the agent report them, on the real broker and database: the dial's outcome,
+ * who answered and the SIP status are stored with the session (a failed dial with no session at all gets a row of its
+ * own), filtered by, exported, idempotent under redelivery and in any order, and never shown to another tenant.
+ */
+@QuarkusTest
+@WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL)
+class DialOutcomeTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @Inject
+    AgroalDataSource dataSource;
+    @Inject
+    MeterRegistry metrics;
+
+    /**
+     * An hour of the past of this test's own, so that the list filters see only its calls: about eight years back, inside
+     * the tests' retention (3650 days) and before the hours SessionQueryTest takes (from June 2022 on); the other tests'
+     * calls start now.
+     */
+    private Instant hour;
+
+    @BeforeEach
+    void anHourOfItsOwn() {
+        if (hour == null) {
+            hour = Instant.now().minus(Duration.ofDays(3000)).truncatedTo(ChronoUnit.HOURS)
+                    .plus(Duration.ofHours(ThreadLocalRandom.current().nextInt(10_000)));
+        }
+    }
+
+    private static String tenant() {
+        return "t" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static String dialId() {
+        return "dial-" + UUID.randomUUID();
+    }
+
+    /** The call controller's audit record of a dial it carried out (tenant and command id are what matter here). */
+    private static AuditRecord dialAudit(String tenant, String room, String dialCommandId, String outcome) {
+        Issuer operator = Issuer.newBuilder().setKind(IssuerKind.OPERATOR).setId("ops").setTenant(tenant).build();
+        return AuditRecords.action(operator, tenant, "DialRequested", outcome, Events.now(), "call-controller").setRoom(room)
+                .setCommandId(dialCommandId).build();
+    }
+
+    @Test
+    void anAnsweredOutboundCallShowsItsNumbersItsOutcomeAndWhoAnsweredAndIsFoundByThem() {
+        String acme = tenant();
+        String dial = dialId();
+        Call call = Call.startedAt("dial-ok", hour.plusSeconds(60));
+        SessionEvent answered = call.callAnswered(dial, "+15551230001", 2_000);
+        SessionEvent classified = call.answerClassified(AnsweredBy.MACHINE, 5_000);
+        Kafka.publish(call.started(call.startedPayload().setDirection(CallDirection.OUTBOUND).setTenant(acme)
+                .setCallerNumber("+15557654321").setAgentName("reminders").build()), answered, classified,
+                call.ended(EndReason.ANSWERING_MACHINE, 20_000));
+
+        JsonPath session = awaitSession(TestTokens.admin(), call.room(),
+                s -> "ended".equals(s.getString("status")) && "MACHINE".equals(s.getString("answeredBy")));
+        assertThat(session.getString("sessionId")).isEqualTo(call.sessionId());
+        assertThat(session.getString("direction")).isEqualTo("OUTBOUND");
+        assertThat(session.getString("callerNumber")).isEqualTo("+15557654321");
+        assertThat(session.getString("calleeNumber")).isEqualTo("+15551230001");
+        assertThat(session.getString("outcome")).isEqualTo("ANSWERED");
+        assertThat(session.getString("outcomeAt")).isEqualTo(call.startedAt().plusSeconds(2).toString());
+        assertThat(session.getString("dialCommandId")).isEqualTo(dial);
+        assertThat(session.getString("sipCallId")).isEqualTo("SCL_" + dial);
+        assertThat(session.getString("endReason")).isEqualTo("ANSWERING_MACHINE");
+        assertThat(session.getString("tenant")).isEqualTo(acme);
+
+        String token = TestTokens.ofTenant(acme);
+        assertThat(rooms(token, "answeredBy=machine&outcome=answered&direction=OUTBOUND")).containsExactly(call.room());
+        assertThat(rooms(token, "answeredBy=HUMAN")).isEmpty();
+        assertThat(rooms(token, "outcome=BUSY")).isEmpty();
+        assertThat(rooms(TestTokens.ofTenant(tenant()), "answeredBy=MACHINE")).isEmpty();
+        String text = as(token).get("/v1/sessions/{room}/transcript?format=text", call.room()).then().statusCode(200).extract().asString();
+        assertThat(text.lines().toList()).contains("Outbound call from +15557654321 to +15551230001, answered by an answering machine");
+
+        // The controller's and the worker's events again (a redelivery): nothing changes.
+        List<String> before = rowsOfRoom(call.room());
+        redeliver(answered, classified);
+        assertThat(rowsOfRoom(call.room())).isEqualTo(before);
+    }
+
+    @Test
+    void aFailedDialWithoutAnySessionIsStoredAndFoundByItsOutcomeOnceItsAuditRecordNamesItsTenant() {
+        String acme = tenant();
+        String dial = dialId();
+        Call call = Call.startedAt("dial-busy", hour.plusSeconds(120));
+        SessionEvent failed = call.callFailed(dial, "+15551230002", CallFailureReason.BUSY, 486, "Busy Here", 0);
+        Kafka.publish(failed);
+
+        JsonPath session = awaitSession(TestTokens.admin(), call.room(), s -> "BUSY".equals(s.getString("outcome")));
+        assertThat(session.getString("status")).isEqualTo("ended");
+        assertThat(session.getString("direction")).isEqualTo("OUTBOUND");
+        assertThat(session.getString("calleeNumber")).isEqualTo("+15551230002");
+        assertThat(session.getInt("sipStatusCode")).isEqualTo(486);
+        assertThat(session.getString("sipStatus")).isEqualTo("Busy Here");
+        assertThat(session.getString("failureDetail")).isEqualTo("the callee's line said BUSY");
+        assertThat(session.getString("outcomeAt")).isEqualTo(call.startedAt().toString());
+        assertThat(session.getString("endedAt")).isEqualTo(call.startedAt().toString());
+        assertThat(session.getLong("durationMs")).isZero();
+        assertThat(session.getString("agentName")).isNull();
+        // No record has named its tenant yet: nobody but an operator of every tenant sees it.
+        assertThat(session.getString("tenant")).isNull();
+        as(TestTokens.ofTenant(acme)).get("/v1/sessions/{room}", call.room()).then().statusCode(404);
+        as(TestTokens.ofTenant("default")).get("/v1/sessions/{room}", call.room()).then().statusCode(404);
+        assertThat(rooms(TestTokens.ofTenant("default"), "outcome=BUSY")).isEmpty();
+
+        // The controller's audit record of the dial names the tenant: the failed call is that tenant's from then on.
+        Kafka.publish(dialAudit(acme, call.room(), dial, "FAILED"));
+        String token = TestTokens.ofTenant(acme);
+        awaitSession(token, call.room(), s -> acme.equals(s.getString("tenant")));
+        assertThat(rooms(token, "outcome=busy")).containsExactly(call.room());
+        assertThat(rooms(token, "outcome=BUSY&direction=OUTBOUND&status=ended&phone=15551230002")).containsExactly(call.room());
+        assertThat(rooms(token, "outcome=ANSWERED")).isEmpty();
+        String text = as(token).get("/v1/sessions/{room}/transcript?format=text", call.room()).then().statusCode(200).extract().asString();
+        assertThat(text.lines().toList()).contains("Outbound call to +15551230002, not connected: BUSY (SIP 486 Busy Here): the callee's line said BUSY");
+        String other = TestTokens.ofTenant(tenant());
+        as(other).get("/v1/sessions/{room}", call.room()).then().statusCode(404);
+        as(other).get("/v1/sessions/{room}/transcript", call.room()).then().statusCode(404);
+        assertThat(rooms(other, "outcome=BUSY")).isEmpty();
+
+        // Delivered again: still one row, byte for byte as it was.
+        List<String> before = rowsOfRoom(call.room());
+        assertThat(before).hasSize(1);
+        redeliver(failed);
+        assertThat(rowsOfRoom(call.room())).isEqualTo(before);
+    }
+
+    @Test
+    void aFailedDialWhoseAuditRecordCameFirstIsItsTenantsAtOnceAndNoOtherTenantsAnywhere() {
+        String globex = tenant();
+        String dial = dialId();
+        Call call = Call.startedAt("dial-no-answer", hour.plusSeconds(180));
+        Kafka.publish(dialAudit(globex, call.room(), dial, "FAILED"));
+        Awaitility.await().atMost(WAIT).until(() -> as(TestTokens.ofTenant(globex)).get("/v1/audit?room=" + call.room())
+                .then().statusCode(200).extract().jsonPath().getList("records").size() == 1);
+        Kafka.publish(call.callFailed(dial, "+15551230003", CallFailureReason.NO_ANSWER, 480, "Temporarily Unavailable", 0));
+
+        String token = TestTokens.ofTenant(globex);
+        JsonPath session = awaitSession(token, call.room(), s -> "NO_ANSWER".equals(s.getString("outcome")));
+        assertThat(session.getString("tenant")).isEqualTo(globex);
+        assertThat(rooms(token, "outcome=NO_ANSWER")).containsExactly(call.room());
+
+        String acme = TestTokens.ofTenant(tenant());
+        as(acme).get("/v1/sessions/{room}", call.room()).then().statusCode(404);
+        assertThat(rooms(acme, "outcome=NO_ANSWER")).isEmpty();
+        assertThat(as(acme).get("/v1/sessions?room=" + call.room()).then().statusCode(200).extract().jsonPath().getList("sessions")).isEmpty();
+        as(acme).delete("/v1/sessions/{room}", call.room()).then().statusCode(200);
+        as(token).get("/v1/sessions/{room}", call.room()).then().statusCode(200);
+    }
+
+    @Test
+    void anAnswerThatArrivesBeforeItsSessionStartedEndsUpInThatSessionAndInNoOtherRow() {
+        String acme = tenant();
+        String dial = dialId();
+        Call call = Call.startedAt("dial-early", hour.plusSeconds(240));
+        SessionEvent answered = call.callAnswered(dial, "+15551230004", 1_500);
+        Kafka.publish(answered);
+        awaitSession(TestTokens.admin(), call.room(), s -> "ANSWERED".equals(s.getString("outcome")));
+        assertThat(rowsOfRoom(call.room())).hasSize(1);
+
+        Kafka.publish(call.started(call.startedPayload().setDirection(CallDirection.OUTBOUND).setTenant(acme).build()));
+        JsonPath session = awaitSession(TestTokens.ofTenant(acme), call.room(), s -> call.sessionId().equals(s.getString("sessionId")));
+        assertThat(session.getString("outcome")).isEqualTo("ANSWERED");
+        assertThat(session.getString("calleeNumber")).isEqualTo("+15551230004");
+        assertThat(session.getString("dialCommandId")).isEqualTo(dial);
+        assertThat(session.getString("answeredBy")).isEqualTo("UNKNOWN");
+        assertThat(session.getString("status")).isEqualTo("live");
+        assertThat(rowsOfRoom(call.room())).hasSize(1);
+
+        List<String> before = rowsOfRoom(call.room());
+        redeliver(answered);
+        assertThat(rowsOfRoom(call.room())).isEqualTo(before);
+    }
+
+    @Test
+    void searchNarrowsItsSessionsWithTheSessionFiltersOnTheServer() {
+        String word = "parsnip" + System.nanoTime() % 100_000;
+        Call outbound = Call.startedAt("dial-search", hour.plusSeconds(300));
+        Call inbound = Call.startedAt("in-search", hour.plusSeconds(310));
+        Kafka.publish(outbound.started(outbound.startedPayload().setDirection(CallDirection.OUTBOUND).setCalleeNumber("+15551230005").build()),
+                outbound.callAnswered(dialId(), "+15551230005", 1_000), outbound.ended(EndReason.AGENT_HANGUP, 30_000),
+                inbound.started(inbound.startedPayload().setCallerNumber("+15551230006").build()), inbound.ended(EndReason.CALLER_HANGUP, 30_000));
+        Kafka.publish(outbound.agent(0, "About your " + word + " order.", 100, 900), inbound.caller(0, "My " + word + " is late.", 100, 900));
+        Api.awaitTranscriptSize(outbound.room(), 1);
+        Api.awaitTranscriptSize(inbound.room(), 1);
+        awaitSession(TestTokens.admin(), outbound.room(), s -> "ANSWERED".equals(s.getString("outcome")) && "ended".equals(s.getString("status")));
+        awaitSession(TestTokens.admin(), inbound.room(), s -> "ended".equals(s.getString("status")));
+
+        assertThat(hits(word, "")).containsExactlyInAnyOrder(outbound.room(), inbound.room());
+        assertThat(hits(word, "&direction=outbound")).containsExactly(outbound.room());
+        assertThat(hits(word, "&phone=15551230006")).containsExactly(inbound.room());
+        assertThat(hits(word, "&endReason=CALLER_HANGUP")).containsExactly(inbound.room());
+        assertThat(hits(word, "&outcome=ANSWERED&answeredBy=UNKNOWN")).containsExactly(outbound.room());
+        assertThat(hits(word, "&outcome=BUSY")).isEmpty();
+        assertThat(hits(word, "&status=live")).isEmpty();
+    }
+
+    @Test
+    void anOutcomeOrAnsweredByThatIsNoneIsA400Problem() {
+        String admin = TestTokens.admin();
+        Api.assertProblem(as(admin).queryParam("outcome", "MAYBE").get("/v1/sessions"), 400, "outcome: one of ANSWERED, BUSY, NO_ANSWER");
+        Api.assertProblem(as(admin).queryParam("answeredBy", "robot").get("/v1/sessions"), 400, "answeredBy: one of HUMAN, MACHINE, UNKNOWN");
+        Api.assertProblem(as(admin).queryParam("q", "x").queryParam("outcome", "FINE").get("/v1/search"), 400, "outcome: one of ANSWERED");
+        Api.assertProblem(as(admin).queryParam("q", "x").queryParam("direction", "SIDEWAYS").get("/v1/search"), 400,
+                "direction: one of INBOUND, OUTBOUND, WEB, UNKNOWN");
+        Api.assertProblem(as(admin).queryParam("q", "x").queryParam("endReason", "BORED").get("/v1/search"), 400, "endReason: one of CALLER_HANGUP");
+        Api.assertProblem(as(admin).queryParam("q", "x").queryParam("phone", "call me").get("/v1/search"), 400, "phone: a phone number");
+        Api.assertProblem(as(admin).queryParam("q", "x").queryParam("status", "paused").get("/v1/search"), 400, "status: live or ended");
+        Api.assertProblem(as(admin).queryParam("q", "x").queryParam("answeredBy", "ghost").get("/v1/search"), 400, "answeredBy: one of HUMAN");
+    }
+
+    private RequestSpecification window(String token) {
+        return as(token).queryParam("from", hour.toString()).queryParam("to", hour.plusSeconds(3600).toString());
+    }
+
+    private List<String> rooms(String token, String query) {
+        return window(token).get("/v1/sessions?" + query).then().statusCode(200).extract().jsonPath().getList("sessions.room", String.class);
+    }
+
+    private List<String> hits(String word, String query) {
+        return window(TestTokens.admin()).get("/v1/search?q=" + word + query).then().statusCode(200).extract().jsonPath()
+                .getList("results.session.room", String.class);
+    }
+
+    private static JsonPath awaitSession(String token, String room, Predicate<JsonPath> done) {
+        return Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
+            var response = as(token).get("/v1/sessions/{room}", room);
+            return response.statusCode() == 200 ? response.jsonPath() : null;
+        }, session -> session != null && done.test(session));
+    }
+
+    private List<String> rowsOfRoom(String room) {
+        return Database.query(dataSource, "SELECT * FROM sessions WHERE room = '" + room + "' ORDER BY session_id");
+    }
+
+    /** Publishes the events again and waits until the ingestion has read them (and written what it would). */
+    private void redeliver(SessionEvent... events) {
+        double before = sessionEventsRead();
+        Kafka.publish(events);
+        Awaitility.await().atMost(WAIT).until(() -> sessionEventsRead() >= before + events.length);
+    }
+
+    private double sessionEventsRead() {
+        Counter counter = metrics.find("switchboard.transcripts.ingest.records").tag("topic", "session-events").counter();
+        return counter == null ? 0 : counter.count();
+    }
+}
