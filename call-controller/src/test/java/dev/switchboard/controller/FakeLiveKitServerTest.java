@@ -6,15 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.testing.livekit.ApiFault;
 import dev.switchboard.testing.livekit.DialOutcome;
+import dev.switchboard.controller.livekit.FakeLiveKitPerClass;
 import dev.switchboard.testing.livekit.FakeLiveKitServer;
 import dev.switchboard.testing.livekit.RoomMedia;
 import livekit.LivekitModels.DisconnectReason;
 import livekit.LivekitModels.ParticipantInfo;
 import livekit.LivekitSip.CreateSIPParticipantRequest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.URI;
@@ -37,32 +36,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FakeLiveKitServerTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static FakeLiveKitServer livekit;
+    @RegisterExtension
+    static final FakeLiveKitPerClass LIVEKIT = new FakeLiveKitPerClass();
 
-    @BeforeAll
-    static void start() {
-        livekit = new FakeLiveKitServer();
-    }
-
-    @AfterAll
-    static void stop() {
-        livekit.close();
-    }
-
-    @BeforeEach
-    void clean() {
-        livekit.reset();
-        livekit.media(null);
+    private static FakeLiveKitServer livekit() {
+        return LIVEKIT.server();
     }
 
     private String token(Map<String, Object> video, String secret) {
-        return JWT.create().withIssuer(livekit.apiKey()).withExpiresAt(Date.from(Instant.now().plusSeconds(60)))
+        return JWT.create().withIssuer(livekit().apiKey()).withExpiresAt(Date.from(Instant.now().plusSeconds(60)))
                 .withClaim("video", video).sign(Algorithm.HMAC256(secret));
     }
 
     private String token(Map<String, Object> video, Map<String, Object> sip) {
-        return JWT.create().withIssuer(livekit.apiKey()).withExpiresAt(Date.from(Instant.now().plusSeconds(60)))
-                .withClaim("video", video).withClaim("sip", sip).sign(Algorithm.HMAC256(livekit.apiSecret()));
+        return JWT.create().withIssuer(livekit().apiKey()).withExpiresAt(Date.from(Instant.now().plusSeconds(60)))
+                .withClaim("video", video).withClaim("sip", sip).sign(Algorithm.HMAC256(livekit().apiSecret()));
     }
 
     private HttpResponse<String> postJson(String method, String json, String token) throws IOException, InterruptedException {
@@ -70,7 +58,7 @@ class FakeLiveKitServerTest {
     }
 
     private HttpResponse<String> postJson(String service, String method, String json, String token) throws IOException, InterruptedException {
-        var request = HttpRequest.newBuilder(URI.create(livekit.url() + "/twirp/" + service + "/" + method))
+        var request = HttpRequest.newBuilder(URI.create(livekit().url() + "/twirp/" + service + "/" + method))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json));
         if (token != null) {
@@ -81,47 +69,47 @@ class FakeLiveKitServerTest {
 
     @Test
     void answersJsonRequestsInJson() throws Exception {
-        livekit.room("json-room", FakeLiveKitServer.participant("sip_1", ParticipantInfo.Kind.SIP, Map.of("sip.phoneNumber", "+1555")));
-        String admin = token(Map.of("roomAdmin", true, "room", "json-room"), livekit.apiSecret());
+        livekit().room("json-room", FakeLiveKitServer.participant("sip_1", ParticipantInfo.Kind.SIP, Map.of("sip.phoneNumber", "+1555")));
+        String admin = token(Map.of("roomAdmin", true, "room", "json-room"), livekit().apiSecret());
 
         var listed = postJson("ListParticipants", "{\"room\":\"json-room\"}", admin);
         assertThat(listed.statusCode()).isEqualTo(200);
         assertThat(listed.headers().firstValue("Content-Type")).hasValue("application/json");
         assertThat(listed.body()).contains("\"identity\": \"sip_1\"", "\"kind\": \"SIP\"", "+1555");
 
-        var deleted = postJson("DeleteRoom", "{\"room\":\"json-room\"}", token(Map.of("roomCreate", true), livekit.apiSecret()));
+        var deleted = postJson("DeleteRoom", "{\"room\":\"json-room\"}", token(Map.of("roomCreate", true), livekit().apiSecret()));
         assertThat(deleted.statusCode()).isEqualTo(200);
-        assertThat(livekit.hasRoom("json-room")).isFalse();
-        assertThat(livekit.requestsFor("json-room")).extracting(FakeLiveKitServer.RecordedRequest::contentType).allMatch(t -> t.startsWith("application/json"));
+        assertThat(livekit().hasRoom("json-room")).isFalse();
+        assertThat(livekit().requestsFor("json-room")).extracting(FakeLiveKitServer.RecordedRequest::contentType).allMatch(t -> t.startsWith("application/json"));
     }
 
     @Test
     void unknownRoomsAreTwirpNotFound() throws Exception {
-        var response = postJson("DeleteRoom", "{\"room\":\"nowhere\"}", token(Map.of("roomCreate", true), livekit.apiSecret()));
+        var response = postJson("DeleteRoom", "{\"room\":\"nowhere\"}", token(Map.of("roomCreate", true), livekit().apiSecret()));
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(response.body()).isEqualTo("{\"code\":\"not_found\",\"msg\":\"requested room does not exist\"}");
     }
 
     @Test
     void refusesMissingBadOrInsufficientTokensWith401() throws Exception {
-        livekit.room("guarded");
+        livekit().room("guarded");
         assertThat(postJson("DeleteRoom", "{\"room\":\"guarded\"}", null).statusCode()).isEqualTo(401);
         assertThat(postJson("DeleteRoom", "{\"room\":\"guarded\"}", token(Map.of("roomCreate", true), "wrong-secret-wrong-secret-wrong")).statusCode()).isEqualTo(401);
         // DeleteRoom needs roomCreate; roomAdmin is not enough.
-        var wrongGrant = postJson("DeleteRoom", "{\"room\":\"guarded\"}", token(Map.of("roomAdmin", true, "room", "guarded"), livekit.apiSecret()));
+        var wrongGrant = postJson("DeleteRoom", "{\"room\":\"guarded\"}", token(Map.of("roomAdmin", true, "room", "guarded"), livekit().apiSecret()));
         assertThat(wrongGrant.statusCode()).isEqualTo(401);
         assertThat(wrongGrant.body()).contains("\"code\":\"unauthenticated\"", "roomCreate");
         // RemoveParticipant needs roomAdmin for that very room.
-        var otherRoom = postJson("RemoveParticipant", "{\"room\":\"guarded\",\"identity\":\"x\"}", token(Map.of("roomAdmin", true, "room", "elsewhere"), livekit.apiSecret()));
+        var otherRoom = postJson("RemoveParticipant", "{\"room\":\"guarded\",\"identity\":\"x\"}", token(Map.of("roomAdmin", true, "room", "elsewhere"), livekit().apiSecret()));
         assertThat(otherRoom.statusCode()).isEqualTo(401);
-        assertThat(livekit.hasRoom("guarded")).isTrue();
-        assertThat(livekit.requestsFor("guarded")).noneMatch(FakeLiveKitServer.RecordedRequest::authorized);
+        assertThat(livekit().hasRoom("guarded")).isTrue();
+        assertThat(livekit().requestsFor("guarded")).noneMatch(FakeLiveKitServer.RecordedRequest::authorized);
     }
 
     @Test
     void scriptedFailuresComeFirst() throws Exception {
-        livekit.room("flaky").failNext("DeleteRoom", 2, 503);
-        String create = token(Map.of("roomCreate", true), livekit.apiSecret());
+        livekit().room("flaky").failNext("DeleteRoom", 2, 503);
+        String create = token(Map.of("roomCreate", true), livekit().apiSecret());
         assertThat(postJson("DeleteRoom", "{\"room\":\"flaky\"}", create).body()).contains("\"code\":\"unavailable\"");
         assertThat(postJson("DeleteRoom", "{\"room\":\"flaky\"}", create).statusCode()).isEqualTo(503);
         assertThat(postJson("DeleteRoom", "{\"room\":\"flaky\"}", create).statusCode()).isEqualTo(200);
@@ -142,19 +130,19 @@ class FakeLiveKitServerTest {
         assertThat(info.path("participantIdentity").asText()).isEqualTo("callee");
         assertThat(info.path("roomName").asText()).isEqualTo("dial-room");
         assertThat(info.path("sipCallId").asText()).startsWith("SCL_");
-        assertThat(livekit.findParticipant("dial-room", "callee")).hasValueSatisfying(p -> {
+        assertThat(livekit().findParticipant("dial-room", "callee")).hasValueSatisfying(p -> {
             assertThat(p.getKind()).isEqualTo(ParticipantInfo.Kind.SIP);
             assertThat(p.getAttributesMap()).containsEntry("sip.callStatus", "active").containsEntry("sip.phoneNumber", "+15550101")
                     .containsEntry("sip.trunkPhoneNumber", "+15550000").containsEntry("sip.callID", info.path("sipCallId").asText());
         });
-        var recorded = livekit.requests(FakeLiveKitServer.CREATE_SIP_PARTICIPANT, "dial-room").getFirst();
+        var recorded = livekit().requests(FakeLiveKitServer.CREATE_SIP_PARTICIPANT, "dial-room").getFirst();
         assertThat(recorded.sip()).containsEntry("call", true);
         assertThat(recorded.body(CreateSIPParticipantRequest.class).getWaitUntilAnswered()).isTrue();
     }
 
     @Test
     void aBusyCalleeIsLiveKitsTwirpErrorWithTheSipStatusInMeta() throws Exception {
-        livekit.dialOutcome("+15550102", DialOutcome.busy());
+        livekit().dialOutcome("+15550102", DialOutcome.busy());
 
         var busy = dial("busy-room", "+15550102", "");
 
@@ -165,12 +153,12 @@ class FakeLiveKitServerTest {
         assertThat(error.path("msg").asText()).isEqualTo("twirp error unknown: INVITE failed: sip status: 486: Busy Here");
         assertThat(error.path("meta").path("sip_status_code").asText()).isEqualTo("486");
         assertThat(error.path("meta").path("sip_status").asText()).isEqualTo("Busy Here");
-        assertThat(livekit.participants("busy-room")).isEmpty();
+        assertThat(livekit().participants("busy-room")).isEmpty();
     }
 
     @Test
     void nobodyAnsweringIsLiveKitsRingingTimeoutAfterTheRequestsRingingTimeout() throws Exception {
-        livekit.dialOutcome("+15550103", DialOutcome.ringingTimeout());
+        livekit().dialOutcome("+15550103", DialOutcome.ringingTimeout());
 
         long start = System.nanoTime();
         var timedOut = dial("silent-room", "+15550103", ",\"ringingTimeout\":\"0.3s\"");
@@ -182,14 +170,14 @@ class FakeLiveKitServerTest {
 
     @Test
     void anAnswerSlowerThanTheRingingTimeoutIsTheRingingTimeout() throws Exception {
-        livekit.dialOutcome("+15550104", DialOutcome.answerAfter(Duration.ofSeconds(5)));
+        livekit().dialOutcome("+15550104", DialOutcome.answerAfter(Duration.ofSeconds(5)));
 
         assertThat(dial("slow-room", "+15550104", ",\"ringingTimeout\":\"0.2s\"").statusCode()).isEqualTo(408);
     }
 
     @Test
     void deletingTheRoomWhileThePhoneRingsEndsTheDial() throws Exception {
-        livekit.dialOutcome("+15550105", DialOutcome.answerAfter(Duration.ofSeconds(10)));
+        livekit().dialOutcome("+15550105", DialOutcome.answerAfter(Duration.ofSeconds(10)));
         var ringing = Thread.ofVirtual().start(() -> {
             try {
                 assertThat(dial("hangup-room", "+15550105", ",\"ringingTimeout\":\"20s\"").body()).contains("sip request timed out");
@@ -198,10 +186,10 @@ class FakeLiveKitServerTest {
             }
         });
         long start = System.nanoTime();
-        while (livekit.participants("hangup-room").isEmpty()) {
+        while (livekit().participants("hangup-room").isEmpty()) {
             Thread.sleep(10);
         }
-        assertThat(postJson("DeleteRoom", "{\"room\":\"hangup-room\"}", token(Map.of("roomCreate", true), livekit.apiSecret())).statusCode()).isEqualTo(200);
+        assertThat(postJson("DeleteRoom", "{\"room\":\"hangup-room\"}", token(Map.of("roomCreate", true), livekit().apiSecret())).statusCode()).isEqualTo(200);
         ringing.join(Duration.ofSeconds(5));
         assertThat(ringing.isAlive()).isFalse();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
@@ -211,7 +199,7 @@ class FakeLiveKitServerTest {
     void sipAndDispatchMethodsCheckLiveKitsGrants() throws Exception {
         // CreateSIPParticipant needs sip.call; a room grant is not enough.
         var noSip = postJson("livekit.SIP", "CreateSIPParticipant", "{\"sipTrunkId\":\"ST_x\",\"sipCallTo\":\"+1555\",\"roomName\":\"g\"}",
-                token(Map.of("roomAdmin", true, "room", "g"), livekit.apiSecret()));
+                token(Map.of("roomAdmin", true, "room", "g"), livekit().apiSecret()));
         assertThat(noSip.statusCode()).isEqualTo(401);
         assertThat(noSip.body()).contains("sip.call");
         // TransferSIPParticipant needs sip.call and roomAdmin for the room.
@@ -221,9 +209,9 @@ class FakeLiveKitServerTest {
         assertThat(noAdmin.body()).contains("roomAdmin");
         // CreateDispatch needs roomAdmin for that room.
         var otherRoom = postJson("livekit.AgentDispatchService", "CreateDispatch", "{\"room\":\"g\",\"agentName\":\"a\"}",
-                token(Map.of("roomAdmin", true, "room", "elsewhere"), livekit.apiSecret()));
+                token(Map.of("roomAdmin", true, "room", "elsewhere"), livekit().apiSecret()));
         assertThat(otherRoom.statusCode()).isEqualTo(401);
-        assertThat(livekit.hasRoom("g")).isFalse();
+        assertThat(livekit().hasRoom("g")).isFalse();
         // An unknown trunk is LiveKit's 404.
         var unknownTrunk = postJson("livekit.SIP", "CreateSIPParticipant", "{\"sipTrunkId\":\"ST_nope\",\"sipCallTo\":\"+1555\",\"roomName\":\"g\"}",
                 token(Map.of(), Map.of("call", true)));
@@ -234,7 +222,7 @@ class FakeLiveKitServerTest {
     @Test
     void theMediaHookSeesDispatchesAnsweredCallsAndTransfers() throws Exception {
         List<String> seen = new CopyOnWriteArrayList<>();
-        livekit.media(new RoomMedia() {
+        livekit().media(new RoomMedia() {
             @Override
             public void sipParticipantJoined(String room, String identity, String phoneNumber, Map<String, String> attributes) {
                 seen.add("joined " + room + " " + identity + " " + phoneNumber + " " + attributes.get("sip.callStatus"));
@@ -250,11 +238,11 @@ class FakeLiveKitServerTest {
                 seen.add("left " + room + " " + identity + " " + reason);
             }
         });
-        livekit.refuseTransfersTo("tel:+15559999", 603, "Decline");
+        livekit().refuseTransfersTo("tel:+15559999", 603, "Decline");
 
         var dispatched = postJson("livekit.AgentDispatchService", "CreateDispatch",
                 "{\"room\":\"media-room\",\"agentName\":\"agent-x\",\"metadata\":\"{}\"}",
-                token(Map.of("roomAdmin", true, "room", "media-room"), livekit.apiSecret()));
+                token(Map.of("roomAdmin", true, "room", "media-room"), livekit().apiSecret()));
         assertThat(dispatched.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(dispatched.body()).path("id").asText()).startsWith("AD_");
         assertThat(dial("media-room", "+15550106", ",\"participantIdentity\":\"callee\"").statusCode()).isEqualTo(200);
@@ -271,21 +259,20 @@ class FakeLiveKitServerTest {
                 "dispatched media-room agent-x {}",
                 "joined media-room callee +15550106 active",
                 "left media-room callee CLIENT_INITIATED");
-        assertThat(livekit.participants("media-room")).isEmpty();
-        assertThat(livekit.dispatches("media-room")).extracting(d -> d.getAgentName()).containsExactly("agent-x");
+        assertThat(livekit().participants("media-room")).isEmpty();
+        assertThat(livekit().dispatches("media-room")).extracting(d -> d.getAgentName()).containsExactly("agent-x");
     }
 
     @Test
     void randomFaultsAreReproducibleAndCounted() throws Exception {
-        String create = token(Map.of("roomCreate", true), livekit.apiSecret());
-        livekit.randomFaults("DeleteRoom", 0.5, 42, new ApiFault.HttpError(500), new ApiFault.HttpError(503));
+        String create = token(Map.of("roomCreate", true), livekit().apiSecret());
+        livekit().randomFaults("DeleteRoom", 0.5, 42, new ApiFault.HttpError(500), new ApiFault.HttpError(503));
         List<Integer> first = new java.util.ArrayList<>();
         for (int i = 0; i < 20; i++) {
             first.add(postJson("DeleteRoom", "{\"room\":\"f" + i + "\"}", create).statusCode());
         }
-        Map<String, Integer> injected = livekit.faultsInjected();
-        livekit.reset();
-        livekit.randomFaults("DeleteRoom", 0.5, 42, new ApiFault.HttpError(500), new ApiFault.HttpError(503));
+        Map<String, Integer> injected = livekit().faultsInjected();
+        livekit().randomFaults("DeleteRoom", 0.5, 42, new ApiFault.HttpError(500), new ApiFault.HttpError(503));
         List<Integer> second = new java.util.ArrayList<>();
         for (int i = 0; i < 20; i++) {
             second.add(postJson("DeleteRoom", "{\"room\":\"f" + i + "\"}", create).statusCode());

@@ -6,7 +6,6 @@ import dev.switchboard.controller.hangup.Backoff;
 import dev.switchboard.controller.hangup.RetryingCaller;
 import dev.switchboard.controller.livekit.LiveKitApi;
 import dev.switchboard.controller.livekit.LiveKitSettings;
-import dev.switchboard.controller.livekit.LiveKitUrl;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.DialRequested;
 import dev.switchboard.events.FirstSpeaker;
@@ -14,18 +13,17 @@ import dev.switchboard.events.Issuer;
 import dev.switchboard.events.IssuerKind;
 import dev.switchboard.events.MachineDetection;
 import dev.switchboard.schemas.client.Commands;
+import dev.switchboard.controller.livekit.FakeLiveKitPerClass;
 import dev.switchboard.testing.livekit.FakeLiveKitServer;
 import dev.switchboard.testing.livekit.FakeLiveKitServer.RecordedRequest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import livekit.LivekitModels.ParticipantInfo;
 import livekit.LivekitSip.CreateSIPParticipantRequest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -43,24 +41,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AutomaticDispatchDialTest {
     private static final Commands COMMANDS = new Commands(new Issuer(IssuerKind.SYSTEM, "crm", null, null));
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static FakeLiveKitServer livekit;
+    @RegisterExtension
+    static final FakeLiveKitPerClass LIVEKIT = new FakeLiveKitPerClass();
+
+    private static FakeLiveKitServer livekit() {
+        return LIVEKIT.server();
+    }
+
     private LiveKitApi api;
-
-    @BeforeAll
-    static void start() {
-        livekit = new FakeLiveKitServer();
-    }
-
-    @AfterAll
-    static void stop() {
-        livekit.close();
-    }
 
     @BeforeEach
     void connect() {
-        livekit.reset();
-        api = LiveKitApi.connect(LiveKitUrl.apiBase(livekit.wsUrl()), livekit.apiKey(), livekit.apiSecret(), Duration.ofSeconds(2),
-                new SimpleMeterRegistry(), Clock.systemUTC());
+        api = LIVEKIT.connect(livekit().apiSecret(), Duration.ofSeconds(2), new SimpleMeterRegistry());
     }
 
     @AfterEach
@@ -92,15 +84,15 @@ class AutomaticDispatchDialTest {
         };
         LiveKitSettings settings = new LiveKitSettings() {
             public Optional<String> url() {
-                return Optional.of(livekit.wsUrl());
+                return Optional.of(livekit().wsUrl());
             }
 
             public Optional<String> apiKey() {
-                return Optional.of(livekit.apiKey());
+                return Optional.of(livekit().apiKey());
             }
 
             public Optional<String> apiSecret() {
-                return Optional.of(livekit.apiSecret());
+                return Optional.of(livekit().apiSecret());
             }
 
             public Duration requestTimeout() {
@@ -130,8 +122,8 @@ class AutomaticDispatchDialTest {
         Dialer.Result result = dialer.dial(plan, () -> false);
 
         assertThat(result).isInstanceOf(Dialer.Result.Answered.class);
-        assertThat(livekit.requests(CREATE_DISPATCH, room)).as("no explicit dispatch").isEmpty();
-        RecordedRequest created = livekit.requests(CREATE_SIP_PARTICIPANT, room).getFirst();
+        assertThat(livekit().requests(CREATE_DISPATCH, room)).as("no explicit dispatch").isEmpty();
+        RecordedRequest created = livekit().requests(CREATE_SIP_PARTICIPANT, room).getFirst();
         CreateSIPParticipantRequest sent = created.body(CreateSIPParticipantRequest.class);
         assertThat(sent.getParticipantAttributesMap()).containsEntry(DialPlanner.DIAL_COMMAND_ATTRIBUTE, request.getCommandId());
         JsonNode details = JSON.readTree(sent.getParticipantAttributesMap().get(DispatchMetadata.PARTICIPANT_ATTRIBUTE));
@@ -149,7 +141,7 @@ class AutomaticDispatchDialTest {
         assertThat(details.path("tenant").asText()).isEqualTo("acme");
         assertThat(details.path("metadata").path("orderId").asText()).isEqualTo("A-17");
         // The callee in the room has them, next to the sip.* attributes LiveKit's SIP bridge sets.
-        ParticipantInfo callee = livekit.findParticipant(room, "sip_+15550111").orElseThrow();
+        ParticipantInfo callee = livekit().findParticipant(room, "sip_+15550111").orElseThrow();
         assertThat(callee.getKind()).isEqualTo(ParticipantInfo.Kind.SIP);
         assertThat(callee.getAttributesMap())
                 .containsEntry(DispatchMetadata.PARTICIPANT_ATTRIBUTE, plan.dispatchMetadata())

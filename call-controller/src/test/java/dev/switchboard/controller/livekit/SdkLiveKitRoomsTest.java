@@ -4,10 +4,9 @@ import dev.switchboard.events.ParticipantKind;
 import dev.switchboard.testing.livekit.FakeLiveKitServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import livekit.LivekitModels.ParticipantInfo;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -24,36 +23,31 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Twirp server: proves the SDK works at runtime and that its answers are classified as the hang-up policy needs.
  */
 class SdkLiveKitRoomsTest {
-    private static FakeLiveKitServer livekit;
+    @RegisterExtension
+    static final FakeLiveKitPerClass LIVEKIT = new FakeLiveKitPerClass();
+
+    private static FakeLiveKitServer livekit() {
+        return LIVEKIT.server();
+    }
+
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     private LiveKitRooms rooms;
 
-    @BeforeAll
-    static void start() {
-        livekit = new FakeLiveKitServer();
-    }
-
-    @AfterAll
-    static void stop() {
-        livekit.close();
-    }
-
     @BeforeEach
     void connect() {
-        livekit.reset();
-        rooms = client(livekit.apiSecret());
+        rooms = client(livekit().apiSecret());
     }
 
     private LiveKitRooms client(String secret) {
-        return LiveKitApi.connect(LiveKitUrl.apiBase(livekit.wsUrl()), livekit.apiKey(), secret, Duration.ofSeconds(3), metrics, Clock.systemUTC()).rooms();
+        return LIVEKIT.connect(secret, Duration.ofSeconds(3), metrics).rooms();
     }
 
     @Test
     void deletesARoomWithTheRoomCreateGrant() {
-        livekit.room("r1");
+        livekit().room("r1");
         assertThat(rooms.deleteRoom("r1")).isInstanceOf(LiveKitResult.Done.class);
-        assertThat(livekit.hasRoom("r1")).isFalse();
-        var request = livekit.requests(DELETE_ROOM, "r1").getFirst();
+        assertThat(livekit().hasRoom("r1")).isFalse();
+        var request = livekit().requests(DELETE_ROOM, "r1").getFirst();
         assertThat(request.authorized()).isTrue();
         assertThat(request.contentType()).startsWith("application/protobuf");
         assertThat(request.video()).containsEntry("roomCreate", true);
@@ -68,7 +62,7 @@ class SdkLiveKitRoomsTest {
 
     @Test
     void listsAndRemovesParticipantsWithRoomAdminForThatRoom() {
-        livekit.room("r2",
+        livekit().room("r2",
                 FakeLiveKitServer.participant("agent-1", ParticipantInfo.Kind.AGENT, Map.of()),
                 FakeLiveKitServer.participant("sip_+15550100", ParticipantInfo.Kind.SIP, Map.of("sip.phoneNumber", "+15550100")));
         var listed = (LiveKitResult.Done<List<RoomParticipant>>) rooms.listParticipants("r2");
@@ -79,23 +73,23 @@ class SdkLiveKitRoomsTest {
 
         assertThat(rooms.removeParticipant("r2", "sip_+15550100")).isInstanceOf(LiveKitResult.Done.class);
         assertThat(rooms.removeParticipant("r2", "sip_+15550100")).isInstanceOf(LiveKitResult.NotFound.class);
-        assertThat(livekit.participants("r2")).containsExactly("agent-1");
-        var remove = livekit.requests(REMOVE_PARTICIPANT, "r2").getFirst();
+        assertThat(livekit().participants("r2")).containsExactly("agent-1");
+        var remove = livekit().requests(REMOVE_PARTICIPANT, "r2").getFirst();
         assertThat(remove.video()).containsEntry("roomAdmin", true).containsEntry("room", "r2");
-        assertThat(livekit.requests(LIST_PARTICIPANTS, "r2")).allMatch(FakeLiveKitServer.RecordedRequest::authorized);
+        assertThat(livekit().requests(LIST_PARTICIPANTS, "r2")).allMatch(FakeLiveKitServer.RecordedRequest::authorized);
     }
 
     @Test
     void serverErrorsAreTransientAndBadCredentialsPermanent() {
-        livekit.room("r3").failNext(DELETE_ROOM, 1, 503);
+        livekit().room("r3").failNext(DELETE_ROOM, 1, 503);
         assertThat(rooms.deleteRoom("r3")).isInstanceOf(LiveKitResult.TransientFailure.class);
         assertThat(rooms.deleteRoom("r3")).isInstanceOf(LiveKitResult.Done.class);
 
-        livekit.room("r4");
+        livekit().room("r4");
         var refused = client("not-the-secret-but-long-enough-for-hs256").deleteRoom("r4");
         assertThat(refused).isInstanceOf(LiveKitResult.PermanentFailure.class);
         assertThat(((LiveKitResult.PermanentFailure<Void>) refused).message()).contains("401", "unauthenticated");
-        assertThat(livekit.hasRoom("r4")).isTrue();
+        assertThat(livekit().hasRoom("r4")).isTrue();
     }
 
     @Test

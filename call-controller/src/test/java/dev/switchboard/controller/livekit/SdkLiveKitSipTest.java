@@ -6,10 +6,9 @@ import dev.switchboard.testing.livekit.FakeLiveKitServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import livekit.LivekitAgentDispatch.CreateAgentDispatchRequest;
 import livekit.LivekitSip.CreateSIPParticipantRequest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -26,25 +25,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  * policy needs (an error with its SIP status, a request that never left, one that went unanswered).
  */
 class SdkLiveKitSipTest {
-    private static FakeLiveKitServer livekit;
+    @RegisterExtension
+    static final FakeLiveKitPerClass LIVEKIT = new FakeLiveKitPerClass();
+
+    private static FakeLiveKitServer livekit() {
+        return LIVEKIT.server();
+    }
+
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     private LiveKitApi api;
 
-    @BeforeAll
-    static void start() {
-        livekit = new FakeLiveKitServer();
-    }
-
-    @AfterAll
-    static void stop() {
-        livekit.close();
-    }
-
     @BeforeEach
     void connect() {
-        livekit.reset();
-        api = LiveKitApi.connect(LiveKitUrl.apiBase(livekit.wsUrl()), livekit.apiKey(), livekit.apiSecret(), Duration.ofSeconds(2), metrics,
-                Clock.systemUTC());
+        api = LIVEKIT.connect(livekit().apiSecret(), Duration.ofSeconds(2), metrics);
     }
 
     private static OutboundCall call(String room, String number) {
@@ -62,7 +55,7 @@ class SdkLiveKitSipTest {
             assertThat(participant.room()).isEqualTo("sip-1");
             assertThat(participant.sipCallId()).startsWith("SCL_");
         });
-        var recorded = livekit.requests(CREATE_SIP_PARTICIPANT, "sip-1").getFirst();
+        var recorded = livekit().requests(CREATE_SIP_PARTICIPANT, "sip-1").getFirst();
         assertThat(recorded.contentType()).startsWith("application/protobuf");
         assertThat(recorded.sip()).containsEntry("call", true);
         CreateSIPParticipantRequest request = recorded.body(CreateSIPParticipantRequest.class);
@@ -80,7 +73,7 @@ class SdkLiveKitSipTest {
 
     @Test
     void aRefusalCarriesTheSipStatus() {
-        livekit.dialOutcome("+15550112", DialOutcome.declined());
+        livekit().dialOutcome("+15550112", DialOutcome.declined());
 
         ApiAnswer<SipParticipant> answer = api.sip().createSipParticipant(call("sip-2", "+15550112"), Duration.ofSeconds(5));
 
@@ -99,33 +92,33 @@ class SdkLiveKitSipTest {
         assertThat(unreachable.sip().createSipParticipant(call("sip-3", "+15550113"), Duration.ofSeconds(2)))
                 .isInstanceOf(ApiAnswer.NotSent.class);
 
-        livekit.faultNext(CREATE_SIP_PARTICIPANT, new ApiFault.Timeout(Duration.ofSeconds(2), true));
+        livekit().faultNext(CREATE_SIP_PARTICIPANT, new ApiFault.Timeout(Duration.ofSeconds(2), true));
         assertThat(api.sip().createSipParticipant(call("sip-4", "+15550114"), Duration.ofMillis(500)))
                 .isInstanceOf(ApiAnswer.NoAnswer.class);
     }
 
     @Test
     void transferSipParticipantHasSipCallAndRoomAdminForTheRoom() {
-        livekit.room("sip-5", FakeLiveKitServer.sipParticipant("caller", "+15550115"));
+        livekit().room("sip-5", FakeLiveKitServer.sipParticipant("caller", "+15550115"));
 
         assertThat(api.sip().transferSipParticipant("sip-5", "caller", "tel:+15550199", true, Duration.ofSeconds(5)))
                 .isInstanceOf(ApiAnswer.Ok.class);
-        var recorded = livekit.requests(TRANSFER_SIP_PARTICIPANT, "sip-5").getFirst();
+        var recorded = livekit().requests(TRANSFER_SIP_PARTICIPANT, "sip-5").getFirst();
         assertThat(recorded.sip()).containsEntry("call", true);
         assertThat(recorded.video()).containsEntry("roomAdmin", true).containsEntry("room", "sip-5");
-        assertThat(livekit.participants("sip-5")).isEmpty();
+        assertThat(livekit().participants("sip-5")).isEmpty();
     }
 
     @Test
     void dispatchesAnAgentAndListsIt() {
         assertThat(api.dispatch().createDispatch("sip-6", "agent-a", "{\"dialCommandId\":\"c\"}")).isInstanceOfSatisfying(ApiAnswer.Ok.class,
                 ok -> assertThat((String) ok.value()).startsWith("AD_"));
-        var recorded = livekit.requests(CREATE_DISPATCH, "sip-6").getFirst();
+        var recorded = livekit().requests(CREATE_DISPATCH, "sip-6").getFirst();
         assertThat(recorded.video()).containsEntry("roomAdmin", true).containsEntry("room", "sip-6");
         assertThat(recorded.body(CreateAgentDispatchRequest.class).getAgentName()).isEqualTo("agent-a");
         assertThat(api.dispatch().listDispatches("sip-6")).isInstanceOfSatisfying(ApiAnswer.Ok.class,
                 ok -> assertThat(ok.value()).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
-                        .singleElement().isEqualTo(new AgentDispatchInfo(livekit.dispatches("sip-6").getFirst().getId(), "agent-a",
+                        .singleElement().isEqualTo(new AgentDispatchInfo(livekit().dispatches("sip-6").getFirst().getId(), "agent-a",
                                 "{\"dialCommandId\":\"c\"}")));
     }
 }
