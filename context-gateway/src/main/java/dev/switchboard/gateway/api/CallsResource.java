@@ -35,12 +35,9 @@ import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
 import java.net.URI;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /** Outbound phone calls: place one (a DialRequested for the call controller) and follow it. */
 @Path("/v1/calls")
@@ -121,19 +118,8 @@ public class CallsResource {
     }
 
     private static Set<CallState> wantedStates(List<String> state) {
-        if (state == null || state.isEmpty()) {
-            return EnumSet.allOf(CallState.class);
-        }
-        Set<CallState> states = EnumSet.noneOf(CallState.class);
-        for (String name : state.stream().flatMap(value -> Arrays.stream(value.split(","))).toList()) {
-            try {
-                states.add(CallState.valueOf(name.trim().toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                throw ProblemException.invalid("state must be one of " + Arrays.stream(CallState.values())
-                        .map(s -> s.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")) + ", not \"" + name.trim() + "\"");
-            }
-        }
-        return states;
+        Set<CallState> named = EnumList.parse("state", state, CallState.class);
+        return named.isEmpty() ? EnumSet.allOf(CallState.class) : named;
     }
 
     /** Whose call it is: the tenant that placed it, else its session's (a dial another system published). */

@@ -25,12 +25,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /** The live (and recently ended) sessions this gateway knows from {@code switchboard.session-events}. */
 @Path("/v1/sessions")
@@ -141,15 +138,6 @@ public class LiveSessionsResource {
         if (state == null || state.isEmpty()) {
             return everything ? EnumSet.allOf(SessionState.class) : RUNNING;
         }
-        Set<SessionState> states = EnumSet.noneOf(SessionState.class);
-        for (String name : state.stream().flatMap(value -> Arrays.stream(value.split(","))).toList()) {
-            try {
-                states.add(SessionState.valueOf(name.trim().toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                throw ProblemException.invalid("state must be one of " + Arrays.stream(SessionState.values())
-                        .map(s -> s.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")) + ", not \"" + name.trim() + "\"");
-            }
-        }
-        return states;
+        return EnumList.parse("state", state, SessionState.class);
     }
 }
