@@ -3,10 +3,13 @@ package dev.switchboard.worker.livekit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.switchboard.events.MachineDetection;
 import dev.switchboard.livekit.ffi.Participant;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the system that placed a call said about it (call-controller/README.md, "Dispatch metadata"): one JSON object
@@ -27,15 +30,19 @@ import java.util.Map;
 final class DialDetails {
     /** The SIP participant attribute that carries the dial's JSON when the job has none (the controller's contract). */
     static final String PARTICIPANT_ATTRIBUTE = "switchboard.dial";
+    /** The SIP participant attribute naming the dial's {@code commandId}, on every callee the controller dials. */
+    static final String DIAL_COMMAND_ID_ATTRIBUTE = "switchboard.dialCommandId";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final DialDetails NONE = new DialDetails(MissingNode.getInstance(), MissingNode.getInstance());
+    private static final DialDetails NONE = new DialDetails(MissingNode.getInstance(), MissingNode.getInstance(), null);
 
     private final JsonNode dispatch;
     private final JsonNode participant;
+    private final String participantDialCommandId;
 
-    private DialDetails(JsonNode dispatch, JsonNode participant) {
+    private DialDetails(JsonNode dispatch, JsonNode participant, String participantDialCommandId) {
         this.dispatch = dispatch;
         this.participant = participant;
+        this.participantDialCommandId = participantDialCommandId;
     }
 
     /** The details of a job whose caller has joined: the dispatch metadata, else the SIP caller's attribute. */
@@ -45,8 +52,10 @@ final class DialDetails {
 
     /** As {@link #of(String, Participant)}, from what is known of the caller. */
     static DialDetails of(String jobMetadata, boolean callerIsSip, Map<String, String> callerAttributes) {
-        JsonNode attribute = callerIsSip && callerAttributes != null ? object(callerAttributes.get(PARTICIPANT_ATTRIBUTE)) : MissingNode.getInstance();
-        return new DialDetails(object(jobMetadata), attribute);
+        boolean trusted = callerIsSip && callerAttributes != null;
+        JsonNode attribute = trusted ? object(callerAttributes.get(PARTICIPANT_ATTRIBUTE)) : MissingNode.getInstance();
+        String dialCommandId = trusted ? callerAttributes.get(DIAL_COMMAND_ID_ATTRIBUTE) : null;
+        return new DialDetails(object(jobMetadata), attribute, dialCommandId == null || dialCommandId.isBlank() ? null : dialCommandId);
     }
 
     /** No dial known (yet). */
@@ -63,6 +72,34 @@ final class DialDetails {
     String text(String field) {
         JsonNode value = field(field);
         return value.isTextual() ? value.asText() : null;
+    }
+
+    /**
+     * The {@code commandId} of the DialRequested that placed the call: the details' {@code dialCommandId}, else the SIP
+     * participant's {@value #DIAL_COMMAND_ID_ATTRIBUTE} attribute (the controller sets it on every callee, also when the
+     * details travel in the dispatch); null for a call nobody dialled through the controller.
+     */
+    String dialCommandId() {
+        String declared = text("dialCommandId");
+        return declared != null && !declared.isBlank() ? declared : participantDialCommandId;
+    }
+
+    /**
+     * The answering-machine detection the dial asked for ({@code machineDetection}: HANGUP, LEAVE_MESSAGE or CONTINUE,
+     * as the controller writes them; the HTTP API's {@code leave-message} spelling too); empty for none, or for a value
+     * that is none of these.
+     */
+    Optional<MachineDetection> machineDetection() {
+        String declared = text("machineDetection");
+        if (declared == null || declared.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            MachineDetection mode = MachineDetection.valueOf(declared.strip().replace('-', '_').toUpperCase(Locale.ROOT));
+            return mode == MachineDetection.UNKNOWN ? Optional.empty() : Optional.of(mode);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     /** A field, whatever its type; a missing node when neither place has it. */

@@ -112,7 +112,8 @@ final class LiveKitCall {
             CallDirection direction = direction(callerParticipant);
             Numbers numbers = numbers(callerParticipant, direction);
             session = sessions.start(new SessionRegistry.StartRequest(roomName, instructions(), transport, direction,
-                    numbers.caller(), numbers.callee(), metadata(callerParticipant), tenant(callerParticipant), maxDuration()))
+                    numbers.caller(), numbers.callee(), metadata(callerParticipant), tenant(callerParticipant), maxDuration(),
+                    dial.dialCommandId()))
                     .get(15, TimeUnit.SECONDS);
             if (callerParticipant.isSip()) {
                 // The SIP bridge turns the engine's DTMF packets into tones on the phone line.
@@ -305,16 +306,12 @@ final class LiveKitCall {
 
     /** A dial's answering-machine detection (HANGUP, LEAVE_MESSAGE or CONTINUE in its details); null: none. */
     private MachineDetection machineDetection() {
+        Optional<MachineDetection> mode = dial.machineDetection();
         String declared = dial.text("machineDetection");
-        if (declared == null) {
-            return null;
-        }
-        try {
-            return MachineDetection.valueOf(declared.toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
+        if (mode.isEmpty() && declared != null && !declared.isBlank()) {
             LOG.warnf("room %s: unknown machineDetection '%s' in the dial's details; no detection", job.getRoom().getName(), declared);
-            return null;
         }
+        return mode.orElse(null);
     }
 
     /** The dial's details may carry the session's instructions (JSON {"instructions": ...}). */

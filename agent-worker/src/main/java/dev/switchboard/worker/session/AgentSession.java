@@ -88,6 +88,12 @@ public final class AgentSession {
     private State state = State.ACTIVE; // guarded by lock
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private volatile CallLimits limits;
+    /** The hang-up this session asked the call controller for; null until it asks. */
+    private volatile RequestedHangup requestedHangup;
+
+    /** Why the session asked to be hung up, and who asked: what its end reports once the hang-up is done. */
+    private record RequestedHangup(EndReason reason, Issuer issuer, String detail) {
+    }
 
     AgentSession(Identity identity, String instructions, CallTransport transport, LlmClient llm, Toolbox tools,
                  SessionPublisher publisher, AgentSettings settings, Clock clock, ScheduledExecutorService timers,
@@ -392,12 +398,16 @@ public final class AgentSession {
 
     /**
      * Says the goodbye (when there is one) in full, then asks the call controller to hang up; the session ends when
-     * the controller reports the call ended ({@link #callEnded}), or after a while if it never does.
+     * the controller reports the call ended ({@link #callEnded}), or the call is seen to end the way the controller
+     * ends calls (the caller removed, the room deleted), with this hang-up's reason either way; or after a while, with
+     * that reason too, if neither ever happens.
      */
     void hangUp(String goodbye, EndReason reason, String detail, Issuer issuer) throws InterruptedException {
         if (goodbye != null && !goodbye.isBlank()) {
             activity.say(goodbye, false, true);
         }
+        // Known before the request goes out: the controller may remove the caller before the broker's acknowledgement.
+        requestedHangup = new RequestedHangup(reason, issuer, detail);
         CallControlRequest request = new Commands(issuer).callControl(Commands.newCommandId(), room(), HangupRequested.newBuilder()
                 .setReason(reason)
                 .setDetail(detail)
@@ -446,8 +456,21 @@ public final class AgentSession {
         } finally {
             lock.unlock();
         }
+        RequestedHangup asked = requestedHangup;
+        if (asked != null && confirmsHangUp(reason)) {
+            // The call ended because the controller carried out this session's hang-up, seen in the room before its
+            // CallEnded arrived: the end is reported as the CallEnded would have reported it.
+            LOG.debugf("room %s: the call ended (%s) as the hang-up asked (%s)", room(), reason, asked.reason());
+            WorkerThreads.start("end-" + room(), () -> finish(asked.reason(), asked.issuer(), asked.detail(), announce));
+            return ended;
+        }
         WorkerThreads.start("end-" + room(), () -> finish(reason, endedBy, detail, announce));
         return ended;
+    }
+
+    /** How the call controller's hang-up looks from inside the call: it removes the caller or deletes the room. */
+    private static boolean confirmsHangUp(EndReason reason) {
+        return reason == EndReason.PARTICIPANT_REMOVED || reason == EndReason.ROOM_DELETED;
     }
 
     private void finish(EndReason reason, Issuer endedBy, String detail, boolean announce) {

@@ -39,13 +39,23 @@ public class SessionRegistry {
 
     /**
      * How a new session starts: the room, its instructions (null for the default), the call's details and the tenant
-     * the call belongs to (null: {@link Tenants#DEFAULT}).
+     * the call belongs to (null: {@link Tenants#DEFAULT}); its own maximum duration (null: the configured one); and for
+     * a call placed by a DialRequested, that command's id (null otherwise), which SessionStarted reports so that the
+     * dial and its session can be matched.
      */
     public record StartRequest(String room, String instructions, CallTransport transport, CallDirection direction,
                                String callerNumber, String calleeNumber, Map<String, String> metadata, String tenant,
-                               Duration maxDuration) {
+                               Duration maxDuration, String dialCommandId) {
         public StartRequest {
             tenant = Tenants.orDefault(tenant);
+            dialCommandId = dialCommandId == null || dialCommandId.isBlank() ? null : dialCommandId;
+        }
+
+        /** A call nobody dialled through the call controller. */
+        public StartRequest(String room, String instructions, CallTransport transport, CallDirection direction,
+                            String callerNumber, String calleeNumber, Map<String, String> metadata, String tenant,
+                            Duration maxDuration) {
+            this(room, instructions, transport, direction, callerNumber, calleeNumber, metadata, tenant, maxDuration, null);
         }
 
         /** A call with the configured maximum duration. */
@@ -111,6 +121,7 @@ public class SessionRegistry {
                 .setCalleeNumber(request.calleeNumber())
                 .setMetadata(withLlm(request.metadata()))
                 .setTenant(request.tenant())
+                .setDialCommandId(request.dialCommandId())
                 .setCommandTopic(worker.ownCommandTopic().orElse(null))
                 .build();
         return session.announce(started).toCompletableFuture()

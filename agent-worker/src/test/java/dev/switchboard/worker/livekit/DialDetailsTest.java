@@ -70,4 +70,33 @@ class DialDetailsTest {
         assertThat(DialDetails.of("{\"instructions\": \"x\"}", true, Map.of()).text("instructions")).isEqualTo("x");
         assertThat(DialDetails.none().text("direction")).isNull();
     }
+
+    @Test
+    void theDialCommandIdComesFromTheDetailsElseFromTheCalleesOwnAttribute() {
+        // The controller writes it into the details, and on every callee as switchboard.dialCommandId.
+        assertThat(DialDetails.of("{\"dialCommandId\": \"dial-1\"}", true,
+                Map.of(DialDetails.DIAL_COMMAND_ID_ATTRIBUTE, "dial-1")).dialCommandId()).isEqualTo("dial-1");
+        assertThat(DialDetails.of(null, true, Map.of(DialDetails.PARTICIPANT_ATTRIBUTE, "{\"dialCommandId\": \"dial-2\"}"))
+                .dialCommandId()).as("from the callee's switchboard.dial").isEqualTo("dial-2");
+        assertThat(DialDetails.of("{\"direction\": \"OUTBOUND\"}", true, Map.of(DialDetails.DIAL_COMMAND_ID_ATTRIBUTE, "dial-3"))
+                .dialCommandId()).as("details without it: the callee's attribute").isEqualTo("dial-3");
+        assertThat(DialDetails.of(null, false, Map.of(DialDetails.DIAL_COMMAND_ID_ATTRIBUTE, "dial-4")).dialCommandId())
+                .as("a web participant's attributes are not a dial's").isNull();
+        assertThat(DialDetails.of(null, true, Map.of("sip.phoneNumber", "+15550100")).dialCommandId()).as("an inbound call").isNull();
+        assertThat(DialDetails.none().dialCommandId()).isNull();
+    }
+
+    @Test
+    void machineDetectionIsReadAsTheControllerWritesItAndAsTheHttpApiSpellsIt() {
+        for (String leave : new String[] {"LEAVE_MESSAGE", "leave-message", "Leave_Message"}) {
+            assertThat(DialDetails.of("{\"machineDetection\": \"" + leave + "\"}", true, Map.of()).machineDetection())
+                    .contains(dev.switchboard.events.MachineDetection.LEAVE_MESSAGE);
+        }
+        assertThat(DialDetails.of("{\"machineDetection\": \"hangup\"}", true, Map.of()).machineDetection())
+                .contains(dev.switchboard.events.MachineDetection.HANGUP);
+        for (String none : new String[] {"{}", "{\"machineDetection\": \"beep\"}", "{\"machineDetection\": \"UNKNOWN\"}",
+                "{\"machineDetection\": 3}"}) {
+            assertThat(DialDetails.of(none, true, Map.of()).machineDetection()).as(none).isEmpty();
+        }
+    }
 }

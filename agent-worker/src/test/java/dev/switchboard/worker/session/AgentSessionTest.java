@@ -215,6 +215,42 @@ class AgentSessionTest {
     }
 
     @Test
+    void aHangUpSeenDoneInTheRoomEndsTheSessionWithTheHangUpsReason() throws Exception {
+        assertThat(endAfterHangUp(EndReason.PARTICIPANT_REMOVED)).satisfies(ended -> {
+            assertThat(ended.getReason()).isEqualTo(EndReason.AGENT_HANGUP);
+            assertThat(ended.getEndedBy().getKind()).isEqualTo(IssuerKind.LLM);
+            assertThat(ended.getDetail()).isEqualTo("task done");
+        });
+    }
+
+    @Test
+    void aRoomDeletedForTheHangUpIsTheHangUpToo() throws Exception {
+        assertThat(endAfterHangUp(EndReason.ROOM_DELETED).getReason()).isEqualTo(EndReason.AGENT_HANGUP);
+    }
+
+    /** The model hangs up; the controller removes the caller (or deletes the room), seen in the room before its CallEnded. */
+    private SessionEnded endAfterHangUp(EndReason seen) throws Exception {
+        AgentSession session = session();
+        llm.replyWithTools("Bye!", new ToolCall("c1", "end_call", Map.of("reason", "task done"), "{}"));
+        session.callerSaid("bye").get(5, TimeUnit.SECONDS);
+
+        session.end(seen, new Issuer(IssuerKind.CALLER, "caller", null, null), null).get(5, TimeUnit.SECONDS);
+
+        return (SessionEnded) published.events.getLast().getPayload();
+    }
+
+    @Test
+    void aCallerWhoHangsUpFirstIsStillTheReason() throws Exception {
+        AgentSession session = session();
+        llm.replyWithTools("Bye!", new ToolCall("c1", "end_call", Map.of("reason", "task done"), "{}"));
+        session.callerSaid("bye").get(5, TimeUnit.SECONDS);
+
+        session.callerHungUp().get(5, TimeUnit.SECONDS);
+
+        assertThat(((SessionEnded) published.events.getLast().getPayload()).getReason()).isEqualTo(EndReason.CALLER_HANGUP);
+    }
+
+    @Test
     void anUnconfirmedHangUpStillEndsTheSession() throws Exception {
         hangupTimeout = Duration.ofMillis(200);
         AgentSession session = session();

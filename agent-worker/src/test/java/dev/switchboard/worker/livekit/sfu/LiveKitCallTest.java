@@ -121,6 +121,11 @@ class LiveKitCallTest {
 
     /** A call with this caller, whose job has no dispatch metadata (as LiveKit's automatic dispatch gives it). */
     private Call startCall(String name, FakeSfuControl.ParticipantSpec callerSpec) throws Exception {
+        return startCall(name, callerSpec, null);
+    }
+
+    /** A call with this caller, whose job carries this dispatch metadata (null: none). */
+    private Call startCall(String name, FakeSfuControl.ParticipantSpec callerSpec, String jobMetadata) throws Exception {
         requireEngine(runner.unavailable());
         String room = "lk-" + name + "-" + System.nanoTime();
         FakeSfuProcess sfu = SfuTestSupport.startSfu(name);
@@ -129,8 +134,11 @@ class LiveKitCallTest {
         FakeSfuControl control = sfu.control();
         var caller = control.joinParticipant(callerSpec.withAudio(FakeSfuControl.AudioSpec.silence()), room);
         var job = LivekitAgent.Job.newBuilder().setId("AJ_" + room).setType(LivekitAgent.JobType.JT_ROOM)
-                .setRoom(LivekitModels.Room.newBuilder().setName(room)).build();
-        JobRunner.RunningJob running = runner.start(job, sfu.url(), sfu.token(AccessTokens.Grant.agent("agent-" + room, room)));
+                .setRoom(LivekitModels.Room.newBuilder().setName(room));
+        if (jobMetadata != null) {
+            job.setMetadata(jobMetadata);
+        }
+        JobRunner.RunningJob running = runner.start(job.build(), sfu.url(), sfu.token(AccessTokens.Grant.agent("agent-" + room, room)));
         running.started().get(30, TimeUnit.SECONDS);
         return new Call(sfu, control, caller, room, running, events, transcripts);
     }
@@ -228,8 +236,8 @@ class LiveKitCallTest {
             control.joinParticipant(FakeSfuControl.ParticipantSpec.sipCaller("+15550111").withAudio(FakeSfuControl.AudioSpec.silence()), room);
             var job = LivekitAgent.Job.newBuilder().setId("AJ_" + room).setType(LivekitAgent.JobType.JT_ROOM)
                     .setMetadata("""
-                            {"direction": "OUTBOUND", "firstSpeaker": "AGENT", "callerNumber": "+15557654321",
-                             "metadata": {"orderId": "A-17"}}""")
+                            {"direction": "OUTBOUND", "dialCommandId": "dial-open-1", "firstSpeaker": "AGENT",
+                             "callerNumber": "+15557654321", "metadata": {"orderId": "A-17"}}""")
                     .setRoom(LivekitModels.Room.newBuilder().setName(room)).build();
             JobRunner.RunningJob running = runner.start(job, sfu.url(), sfu.token(AccessTokens.Grant.agent("agent-" + room, room)));
             running.started().get(30, TimeUnit.SECONDS);
@@ -240,6 +248,7 @@ class LiveKitCallTest {
             assertThat(started.getCallerNumber()).as("our number, from the dial").isEqualTo("+15557654321");
             assertThat(started.getCalleeNumber()).as("the number dialled").isEqualTo("+15550111");
             assertThat(started.getMetadata()).containsEntry("dial.orderId", "A-17");
+            assertThat(started.getDialCommandId()).as("the dial that placed the call").isEqualTo("dial-open-1");
 
             // Nobody has said a word: the agent opens, knowing whom it called and why.
             TranscriptSegment opening = transcripts.await(s -> room.equals(s.getRoom()) && s.getRole() == SpeakerRole.AGENT, WAIT);
@@ -275,6 +284,7 @@ class LiveKitCallTest {
             assertThat(started.getCallerNumber()).as("our number, from the dial").isEqualTo("+15557654321");
             assertThat(started.getCalleeNumber()).as("the number dialled").isEqualTo("+15550112");
             assertThat(started.getTenant()).as("the dial's tenant").isEqualTo("acme");
+            assertThat(started.getDialCommandId()).as("the dial that placed the call").isEqualTo("dial-auto-1");
             assertThat(started.getMetadata()).containsEntry("dial.orderId", "A-18").containsEntry("sip.callID", "SCL_auto")
                     .doesNotContainKey("switchboard.dial");
 
@@ -288,6 +298,126 @@ class LiveKitCallTest {
             assertThat(llm.lastMessages().getFirst().path("content").asText()).contains(
                     "You are Acme's delivery assistant. Confirm tomorrow's delivery window.",
                     "outbound phone call that you placed to +15550112 from +15557654321", "- orderId: A-18");
+        }
+    }
+
+    /** A voicemail greeting as the recognizer writes it, and as the callee's machine speaks it (one breath: one utterance). */
+    private static final String GREETING_HEARD = "You have reached Sam, please leave a message after the beep.";
+    private static final String GREETING_SPOKEN = "You have reached Sam please leave a message after the beep";
+
+    /** A callee the call controller dialled: LiveKit's sip.* attributes and the dial's command id. */
+    private static FakeSfuControl.ParticipantSpec dialledCallee(String number, String dialCommandId) {
+        return FakeSfuControl.ParticipantSpec.sipCaller(number).withAttributes(Map.of(
+                "sip.callID", "SCL_" + dialCommandId, "sip.trunkID", "ST_fake", "sip.phoneNumber", number,
+                "sip.trunkPhoneNumber", "+15550199", "sip.callStatus", "active", "switchboard.dialCommandId", dialCommandId));
+    }
+
+    /** The dispatch metadata of a dial with answering-machine detection, as the call controller writes it. */
+    private static String dialWithDetection(String dialCommandId, String number, String machineDetection, String voicemailMessage) {
+        var details = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+                .put("version", 1).put("direction", "OUTBOUND").put("dialCommandId", dialCommandId).put("calleeNumber", number)
+                .put("callerNumber", "+15557654321").put("sipTrunkId", "ST_fake").put("participantIdentity", "sip_" + number)
+                .put("firstSpeaker", "CALLEE").put("machineDetection", machineDetection).put("ringingTimeoutSeconds", 30);
+        if (voicemailMessage != null) {
+            details.put("voicemailMessage", voicemailMessage);
+        }
+        details.putObject("metadata");
+        return details.toString();
+    }
+
+    /** Whether the model was asked anything about the call to this number. */
+    private static boolean modelAskedAbout(FakeLlmControl llm, String number) {
+        return llm.requests().stream().anyMatch(r -> r.toString().contains(number));
+    }
+
+    @Test
+    void onAVoicemailGreetingTheAgentLeavesTheMessageThenHangsUpWithVoicemail() throws Exception {
+        var llm = llm();
+        String message = "Hi Sam, this is Acme about your delivery tomorrow. Please call us back.";
+        String number = "+15550113";
+        try (Call call = startCall("voicemail", dialledCallee(number, "dial-vm-1"), dialWithDetection("dial-vm-1", number, "LEAVE_MESSAGE", message));
+             var control = TopicProbe.fromNow(Topic.CALL_CONTROL, new dev.switchboard.schemas.serde.CallControlRequestDeserializer())) {
+            SessionEvent startedEvent = call.events().await(e -> call.room().equals(e.getRoom()) && e.getPayload() instanceof SessionStarted, WAIT);
+            var started = (SessionStarted) startedEvent.getPayload();
+            assertThat(started.getDirection()).isEqualTo(CallDirection.OUTBOUND);
+            assertThat(started.getDialCommandId()).isEqualTo("dial-vm-1");
+
+            // The callee's voicemail picks up and plays its greeting.
+            FakeSpeechResource.nextHeard(GREETING_HEARD);
+            call.callerSays(GREETING_SPOKEN);
+
+            var classified = (AnswerClassified) call.events().await(e -> call.room().equals(e.getRoom())
+                    && e.getPayload() instanceof AnswerClassified, WAIT).getPayload();
+            assertThat(classified.getAnsweredBy()).isEqualTo(AnsweredBy.MACHINE);
+            assertThat(classified.getDetail()).contains("leave a message");
+            TranscriptSegment greeting = call.transcripts().await(s -> call.room().equals(s.getRoom()) && s.getRole() == SpeakerRole.USER
+                    && s.getIsFinal(), WAIT);
+            assertThat(greeting.getText()).isEqualTo(GREETING_HEARD);
+            TranscriptSegment verdict = call.transcripts().await(s -> call.room().equals(s.getRoom()) && s.getRole() == SpeakerRole.SYSTEM, WAIT);
+            assertThat(verdict.getText()).startsWith("answered by an answering machine");
+
+            // The agent leaves the message, in full, then asks for the hang-up.
+            TranscriptSegment left = call.transcripts().await(s -> call.room().equals(s.getRoom()) && s.getRole() == SpeakerRole.AGENT, WAIT);
+            assertThat(left.getText()).isEqualTo(message);
+            assertThat(left.getInterrupted()).isFalse();
+            var request = control.awaitRecord(r -> call.room().equals(r.key())
+                    && r.value().getPayload() instanceof dev.switchboard.events.HangupRequested, WAIT);
+            var hangup = (dev.switchboard.events.HangupRequested) request.value().getPayload();
+            assertThat(hangup.getReason()).isEqualTo(EndReason.VOICEMAIL);
+            assertThat(hangup.getSessionId()).isEqualTo(startedEvent.getSessionId());
+            assertThat(request.value().getIssuer().getId()).isEqualTo("machine-detection");
+            // The SFU heard the whole message (the fake TTS speaks 60 ms per character) before the hang-up was asked for.
+            assertThat(call.agentAudioMs()).as("ms of the message the room heard").isGreaterThanOrEqualTo(message.length() * 60L - 300);
+            long origin = call.control().state().path("originEpochMs").asLong();
+            double lastLoudMs = call.control().receivedAudio(100).tracks().stream().flatMap(t -> t.windows().stream())
+                    .filter(w -> w.rms() > 0.05).mapToDouble(w -> w.startMs() + 100).max().orElseThrow();
+            assertThat(origin + (long) lastLoudMs).isLessThanOrEqualTo(request.timestamp() + 250);
+            assertThat(call.control().data().streams("lk.transcription")).as("the message captioned in the room")
+                    .anySatisfy(c -> assertThat(c.content()).contains(message));
+            assertThat(modelAskedAbout(llm, number)).as("the model never talked to the machine").isFalse();
+
+            // The call controller hangs up: it removes the callee. The session ends as the hang-up asked.
+            call.control().leaveParticipant(call.caller().identity(), "PARTICIPANT_REMOVED");
+            SessionEnded ended = (SessionEnded) call.events().await(e -> call.room().equals(e.getRoom())
+                    && e.getPayload() instanceof SessionEnded, WAIT).getPayload();
+            assertThat(ended.getReason()).isEqualTo(EndReason.VOICEMAIL);
+            assertThat(ended.getEndedBy().getId()).isEqualTo("machine-detection");
+            call.job().ended().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void onAMachineWithHangupTheAgentSaysNothingAndTheCallEndsAsAnsweringMachine() throws Exception {
+        var llm = llm();
+        String number = "+15550114";
+        try (Call call = startCall("machine-hangup", dialledCallee(number, "dial-amd-1"), dialWithDetection("dial-amd-1", number, "HANGUP", null));
+             var control = TopicProbe.fromNow(Topic.CALL_CONTROL, new dev.switchboard.schemas.serde.CallControlRequestDeserializer())) {
+            var started = (SessionStarted) call.events().await(e -> call.room().equals(e.getRoom())
+                    && e.getPayload() instanceof SessionStarted, WAIT).getPayload();
+            assertThat(started.getDialCommandId()).isEqualTo("dial-amd-1");
+
+            FakeSpeechResource.nextHeard(GREETING_HEARD);
+            call.callerSays(GREETING_SPOKEN);
+
+            var classified = (AnswerClassified) call.events().await(e -> call.room().equals(e.getRoom())
+                    && e.getPayload() instanceof AnswerClassified, WAIT).getPayload();
+            assertThat(classified.getAnsweredBy()).isEqualTo(AnsweredBy.MACHINE);
+            var hangup = (dev.switchboard.events.HangupRequested) control.await(r -> call.room().equals(r.getRoom())
+                    && r.getPayload() instanceof dev.switchboard.events.HangupRequested, WAIT).getPayload();
+            assertThat(hangup.getReason()).isEqualTo(EndReason.ANSWERING_MACHINE);
+
+            // No call controller runs here: the session ends once its wait for the hang-up's confirmation runs out,
+            // with the hang-up's reason.
+            SessionEnded ended = (SessionEnded) call.events().await(e -> call.room().equals(e.getRoom())
+                    && e.getPayload() instanceof SessionEnded, WAIT).getPayload();
+            assertThat(ended.getReason()).isEqualTo(EndReason.ANSWERING_MACHINE);
+            assertThat(ended.getDetail()).contains("not confirmed");
+            call.job().ended().get(30, TimeUnit.SECONDS);
+            // Every line was published before SessionEnded: the agent said nothing, and the room heard nothing of it.
+            assertThat(call.transcripts().drain(Duration.ofMillis(500))).filteredOn(s -> call.room().equals(s.getRoom()))
+                    .extracting(TranscriptSegment::getRole).doesNotContain(SpeakerRole.AGENT).contains(SpeakerRole.USER, SpeakerRole.SYSTEM);
+            assertThat(call.agentAudioMs()).as("ms of agent audio the room heard").isZero();
+            assertThat(modelAskedAbout(llm, number)).as("the model never talked to the machine").isFalse();
         }
     }
 
@@ -353,6 +483,7 @@ class LiveKitCallTest {
             assertThat(started.getDirection()).isEqualTo(CallDirection.INBOUND);
             assertThat(started.getCallerNumber()).isEqualTo("+15550100");
             assertThat(started.getTenant()).as("the tenant from the job's metadata").isEqualTo("acme");
+            assertThat(started.getDialCommandId()).as("nobody dialled it").isNull();
 
             // The caller asks; the agent answers out loud.
             control.play(caller.identity(), FakeSfuControl.AudioSpec.file(speech.toString(), 16_000, false));
