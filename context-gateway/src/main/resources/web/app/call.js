@@ -2,7 +2,7 @@
 import {h, fill, field, duration, time} from './dom.js';
 import {follow, may, request, transcripts} from './api.js';
 import {showLine, transcriptList} from './transcript.js';
-import {dialWords, failureWords, watchDial} from './dial.js';
+import {answererWords, dialWords, failureWords, watchDial} from './dial.js';
 
 export function callPage({main, announce, signIn}, room) {
   const path = `/v1/sessions/${encodeURIComponent(room)}`;
@@ -52,6 +52,12 @@ export function callPage({main, announce, signIn}, room) {
         h('section', {'aria-labelledby': 'events-title', class: 'panel'}, h('h2', {id: 'events-title'}, 'Events'), events),
         h('section', {'aria-labelledby': 'commands-title', class: 'panel'}, h('h2', {id: 'commands-title'}, 'Commands'), commands))));
 
+  /** Whether the call's dial failed before anything was said: its transcript is empty for good, not late. */
+  const didNotConnect = () => dial()?.state === 'FAILED' && lines.children.length === 0;
+  const tellTranscript = (text) => {
+    const words = didNotConnect() ? 'No transcript: the call did not connect.' : text;
+    if (transcriptStatus.textContent !== words) transcriptStatus.textContent = words;
+  };
   const render = () => {
     const current = dial();
     // While it rings, once it failed, and until the agent's session starts, the call is where its dial is.
@@ -75,10 +81,11 @@ export function callPage({main, announce, signIn}, room) {
         ended ? fact('Ended', `${time(session.endedAt)}${session.sessionEnded?.detail ? ` (${session.sessionEnded.detail})` : ''}`) : null]
         : current ? [fact('Direction', 'outbound'), fact('Callee', current.to), fact('Caller', current.from)] : null,
       current ? [fact('Dialled', time(current.requestedAt)),
-        fact('Answered', current.answeredAt && `${time(current.answeredAt)}${current.answeredBy ? ` (${current.answeredBy === 'human' ? 'a person' : 'a machine'})` : ''}`),
+        fact('Answered', current.answeredAt && `${time(current.answeredAt)}${answererWords(current.answeredBy) ? ` (${answererWords(current.answeredBy)})` : ''}`),
         fact('Why the dial failed', current.failure?.detail)] : null);
     const why = closed();
     main.querySelectorAll('.control-form button').forEach((b) => { b.disabled = why !== null; });
+    if (didNotConnect()) tellTranscript('');
   };
   // Only a change is written: the state is a live region, and a screen reader would read the same words again.
   const setState = (text, which) => {
@@ -121,13 +128,13 @@ export function callPage({main, announce, signIn}, room) {
   const stopTranscript = follow(transcripts(`${path}/transcript/stream`), (name, data) => {
     if (name === 'segment') {
       showLine(lines, data);
-      transcriptStatus.textContent = session?.state === 'ENDED' ? transcriptStatus.textContent : 'Live: new lines appear as they are said.';
+      tellTranscript(session?.state === 'ENDED' ? transcriptStatus.textContent : 'Live: new lines appear as they are said.');
     }
-    else if (name === 'replayed') transcriptStatus.textContent = data.segments ? 'Live: new lines appear as they are said.' : 'No lines yet; they appear as they are said.';
-    else if (name === 'end') transcriptStatus.textContent = `The call ended (${data.endReason ?? 'no reason given'}).`;
+    else if (name === 'replayed') tellTranscript(data.segments ? 'Live: new lines appear as they are said.' : 'No lines yet; they appear as they are said.');
+    else if (name === 'end') tellTranscript(`The call ended (${data.endReason ?? 'no reason given'}).`);
   }, (streamState, error) => {
-    if (streamState === 'retrying') transcriptStatus.textContent = error.status === 404 ? 'Waiting for the call\'s first line…' : `Reconnecting… (${error.message})`;
-    else if (streamState === 'failed') transcriptStatus.textContent = error.message;
+    if (streamState === 'retrying') tellTranscript(error.status === 404 ? 'Waiting for the call\'s first line…' : `Reconnecting… (${error.message})`);
+    else if (streamState === 'failed') tellTranscript(error.message);
   });
 
   const ticker = setInterval(() => {

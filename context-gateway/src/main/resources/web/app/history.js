@@ -1,13 +1,25 @@
 // Past calls from the transcript service: filters, full-text search with highlighted hits, one call's transcript with
-// downloads, and deletion with confirmation.
+// downloads, and deletion with confirmation. An outbound call shows how its dial went; a failed one is a call of its own.
 import {h, fill, field, duration, highlighted, time} from './dom.js';
 import {ApiError, may, request, transcripts} from './api.js';
 import {showLine, transcriptList} from './transcript.js';
+import {OLDER_OUTCOMES, OUTCOMES, answererWords, dialFailed, outcomeWords} from './dial.js';
 
 // The schemas' EndReason symbols.
 const END_REASONS = ['', 'CALLER_HANGUP', 'AGENT_HANGUP', 'OPERATOR_HANGUP', 'SYSTEM_HANGUP', 'MAX_DURATION', 'NO_ANSWER', 'BUSY',
   'TRUNK_FAILURE', 'PARTICIPANT_REMOVED', 'ROOM_DELETED', 'ROOM_CLOSED', 'TRANSFERRED', 'WORKER_SHUTDOWN', 'ERROR', 'UNKNOWN',
   'WORKER_LOST', 'VOICEMAIL', 'ANSWERING_MACHINE', 'SILENCE_TIMEOUT'];
+
+const DIRECTIONS = [['INBOUND', 'inbound'], ['OUTBOUND', 'outbound'], ['WEB', 'web'], ['UNKNOWN', 'unknown']];
+const UNCLASSIFIED = 'unknown (not classified)';
+const ANSWERERS = [['HUMAN', 'a person'], ['MACHINE', 'a machine'], ['UNKNOWN', UNCLASSIFIED]];
+
+/** A select of [value, words] choices, "any" first, the address's choice selected. */
+function choices(name, options, chosen, older) {
+  const option = ([value, words]) => h('option', {value, selected: value === chosen}, words);
+  return h('select', {name}, h('option', {value: ''}, 'any'), options.map(option),
+    older ? h('optgroup', {label: older.label}, older.options.map(option)) : null);
+}
 
 export function historyPage({main, signIn}, query) {
   const inputs = {
@@ -16,6 +28,9 @@ export function historyPage({main, signIn}, query) {
     to: h('input', {type: 'datetime-local', name: 'to', value: query.get('to') ?? ''}),
     phone: h('input', {type: 'tel', name: 'phone', value: query.get('phone') ?? ''}),
     agent: h('input', {type: 'text', name: 'agent', value: query.get('agent') ?? ''}),
+    direction: choices('direction', DIRECTIONS, query.get('direction')),
+    outcome: choices('outcome', OUTCOMES, query.get('outcome'), {label: 'Older records', options: OLDER_OUTCOMES}),
+    answeredBy: choices('answeredBy', ANSWERERS, query.get('answeredBy')),
     endReason: h('select', {name: 'endReason'}, END_REASONS.map((r) => h('option', {value: r, selected: r === query.get('endReason')}, r || 'any'))),
   };
   const results = h('div', {id: 'history-results'});
@@ -31,6 +46,9 @@ export function historyPage({main, signIn}, query) {
   }},
   field('Words said', inputs.q, 'Web search syntax: "exact phrase", or, -word'),
   field('From', inputs.from), field('To', inputs.to), field('Number', inputs.phone), field('Agent', inputs.agent),
+  field('Direction', inputs.direction),
+  field('Outcome', inputs.outcome, 'How an outbound call\'s dial went'),
+  field('Answered by', inputs.answeredBy),
   field('End reason', inputs.endReason),
   h('button', {type: 'submit'}, 'Search'));
   const problem = h('p', {class: 'error', role: 'alert', hidden: true});
@@ -80,12 +98,11 @@ function pages(query, results, status, more, signal) {
   if (query.get('agent')) filters.set('agent', query.get('agent'));
   const searching = Boolean(query.get('q'));
   if (searching) filters.set('q', query.get('q'));
-  if (query.get('phone')) filters.set('phone', query.get('phone'));
-  if (query.get('endReason')) filters.set('endReason', query.get('endReason'));
+  // The list and the search take the same session filters: the transcript service narrows both.
+  for (const name of ['phone', 'direction', 'outcome', 'answeredBy', 'endReason']) {
+    if (query.get(name)) filters.set(name, query.get(name));
+  }
   filters.set('limit', /^\d+$/.test(query.get('limit') ?? '') ? query.get('limit') : '50');
-  // A transcript service whose search does not narrow hits by number and end reason ignores them: its hits are sifted here.
-  const wanted = (hit) => (!query.get('phone') || [hit.session.callerNumber, hit.session.calleeNumber].includes(query.get('phone')))
-    && (!query.get('endReason') || hit.session.endReason === query.get('endReason'));
   let cursor = null;
   let list = null;
   let shown = 0;
@@ -101,7 +118,7 @@ function pages(query, results, status, more, signal) {
       if (searching) {
         const page = await request(transcripts(`/v1/search?${asked}`), {signal, what: 'The search'});
         cursor = page.nextCursor ?? null;
-        rows = page.results.filter(wanted).map(hitItem);
+        rows = page.results.map(hitItem);
       } else {
         const page = await request(transcripts(`/v1/sessions?${asked}`), {signal, what: 'The call list'});
         cursor = page.nextCursor ?? null;
@@ -117,7 +134,7 @@ function pages(query, results, status, more, signal) {
       results.hidden = shown === 0;
       const noun = searching ? (shown === 1 ? 'hit' : 'hits') : (shown === 1 ? 'call' : 'calls');
       if (shown === 0 && !cursor) status.textContent = searching ? 'Nothing found.' : 'No calls match.';
-      else if (shown === 0) status.textContent = 'No hits so far match the number or end reason. Load more to look further.';
+      else if (shown === 0) status.textContent = 'Nothing on this page; there are more. Load more to look further.';
       else if (cursor) status.textContent = `${shown} ${noun} shown; there are more.`;
       else status.textContent = loaded === 1 ? `${shown} ${noun} found.` : `${shown} ${noun} shown: that is all.`;
       // The button leaves with the last page; the keyboard's focus goes on to the first row it brought rather than to nowhere.
@@ -140,14 +157,24 @@ function sessionRow(s) {
   return h('tr', {'data-room': s.room},
     h('td', {}, h('a', {href: storedLink(s)}, s.room)), h('td', {}, time(s.startedAt)), h('td', {}, s.direction?.toLowerCase()),
     h('td', {}, s.callerNumber ?? '—'), h('td', {}, s.calleeNumber ?? '—'), h('td', {}, s.agentName ?? '—'),
-    h('td', {}, duration(s.durationMs)), h('td', {}, s.status === 'live' ? 'live' : s.endReason ?? '—'),
+    h('td', {}, dialFailed(s) ? '—' : duration(s.durationMs)), endCell(s),
     h('td', {}, s.segmentCount ?? ''));
+}
+
+/**
+ * How the call ended, or how its dial went: "Did not connect: Busy (SIP 486 Busy Here)" for a failed dial, else the end
+ * reason, with who answered an outbound call below it ("Answered by a machine").
+ */
+function endCell(s) {
+  if (dialFailed(s)) return h('td', {}, h('span', {class: 'state failed'}, 'Did not connect:'), ` ${outcomeWords(s)}`);
+  const dial = outcomeWords(s);
+  return h('td', {}, s.status === 'live' ? 'live' : s.endReason ?? '—', dial ? [h('br'), h('span', {class: 'meta'}, dial)] : null);
 }
 
 function hitItem(hit) {
   return h('li', {},
     h('a', {href: storedLink(hit.session)}, hit.session.room), ' ',
-    h('span', {class: 'meta'}, `${time(hit.session.startedAt)} · ${hit.segment.role.toLowerCase()}`), h('br'),
+    h('span', {class: 'meta'}, [time(hit.session.startedAt), hit.segment.role.toLowerCase(), outcomeWords(hit.session)].filter(Boolean).join(' · ')), h('br'),
     h('span', {class: 'hit'}, highlighted(hit.highlight)));
 }
 
@@ -157,23 +184,34 @@ export function storedCallPage({main, signIn}, room, sessionId) {
   const base = `/v1/sessions/${encodeURIComponent(room)}`;
   const which = sessionId ? `sessionId=${encodeURIComponent(sessionId)}` : '';
   const lines = transcriptList();
-  const facts = h('dl', {class: 'facts'});
+  // Says what the transcript holds once it is loaded when that is not lines: none, or none because the call never connected.
+  const note = h('p', {class: 'status', id: 'transcript-note', role: 'status'});
+  const facts = h('dl', {class: 'facts', id: 'stored-facts'});
   const message = h('p', {role: 'status', class: 'status'});
   const downloads = h('p', {class: 'downloads'}, 'Download: ',
     ['text', 'srt', 'vtt'].map((format) => h('button', {type: 'button', class: 'link', 'data-format': format,
       onclick: () => download(format).catch((e) => { message.textContent = e.message; })}, {text: 'Text', srt: 'SRT', vtt: 'WebVTT'}[format])));
   const remove = may('transcripts:delete') ? h('button', {type: 'button', class: 'danger', onclick: () => confirmDelete()}, 'Delete this call…') : null;
   fill(main, h('p', {}, h('a', {href: '#/history'}, '← History')), h('h1', {}, 'Call ', h('span', {class: 'room'}, room)),
-    facts, downloads, remove, message, h('section', {class: 'panel', 'aria-label': 'Transcript'}, h('h2', {}, 'Transcript'), lines));
+    facts, downloads, remove, message, h('section', {class: 'panel', 'aria-label': 'Transcript'}, h('h2', {}, 'Transcript'), note, lines));
 
   const controller = new AbortController();
   request(transcripts(`${base}/transcript?${which}`), {signal: controller.signal, what: 'This call\'s transcript'}).then((transcript) => {
     const s = transcript.session;
-    fill(facts, [['Started', time(s.startedAt)], ['Direction', s.direction?.toLowerCase()], ['Caller', s.callerNumber],
-      ['Callee', s.calleeNumber], ['Agent', s.agentName], ['Duration', duration(s.durationMs)], ['Ended', s.endReason]]
+    const failed = dialFailed(s);
+    // A failed dial's row is the moment it failed, not a call that started and lasted no time.
+    const answered = s.outcome === 'ANSWERED';
+    fill(facts, [[failed ? 'Dial failed at' : 'Started', time(failed ? s.outcomeAt ?? s.startedAt : s.startedAt)],
+      ['Direction', s.direction?.toLowerCase()], ['Caller', s.callerNumber], ['Callee', s.calleeNumber], ['Agent', s.agentName],
+      ['Duration', failed ? null : duration(s.durationMs)], ['Ended', s.endReason],
+      ['Dial outcome', answered ? 'Answered' : outcomeWords(s)], ['Answered at', answered ? time(s.outcomeAt) : null],
+      ['Answered by', s.answeredBy ? answererWords(s.answeredBy) ?? UNCLASSIFIED : null],
+      ['Why the dial failed', failed ? s.failureDetail : null]]
       .filter(([, v]) => v).map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
     transcript.segments.forEach((segment) => showLine(lines, segment));
-    if (transcript.segments.length === 0) message.textContent = 'This call has no lines.';
+    lines.hidden = transcript.segments.length === 0;
+    if (failed && transcript.segments.length === 0) note.textContent = `The call did not connect: ${outcomeWords(s)}.`;
+    else if (transcript.segments.length === 0) note.textContent = 'This call has no lines.';
   }).catch((e) => {
     if (e.name === 'AbortError') return;
     if (e instanceof ApiError && e.signInAgain) signIn(e.message);

@@ -1,15 +1,20 @@
-// Live calls: the gateway's session stream keeps the list current without reloads; the dials this tab placed show
-// while they ring, and with the reason when they failed.
+// Live calls: the gateway's session stream keeps the list current without reloads; the tenant's outbound calls show
+// while they ring, and with the reason when they failed, whoever placed them.
 import {h, fill, duration} from './dom.js';
 import {follow} from './api.js';
-import {failureWords, forgetDial, rememberedDials, watchDial} from './dial.js';
+import {failureWords, watchCalls} from './dial.js';
 
 /** A session's states, and a dial's before it has a session (DIALING, ANSWERED), that belong among the live calls. */
 const RUNNING = new Set(['LIVE', 'ENDING', 'DIALING', 'ANSWERED']);
+/** The outbound calls asked for: the ones that may have no session (ended ones have, and the stream tells of them). */
+const DIAL_STATES = ['dialing', 'answered', 'failed'];
+/** How often the list of outbound calls is asked for while one rings (or waits for its agent), and otherwise. */
+const RINGING_POLL_MS = 2000;
+const QUIET_POLL_MS = 5000;
 
 export function livePage({main, announce, signIn}) {
   const sessions = new Map();
-  /** The dials this tab placed, by room, as the gateway last told of them. */
+  /** The tenant's outbound calls that may have no session, by room, as the gateway last told of them. */
   const dials = new Map();
   const status = h('p', {class: 'status', role: 'status'}, 'Connecting…');
   const liveBody = h('tbody');
@@ -34,8 +39,18 @@ export function livePage({main, announce, signIn}) {
     rows.set(session.room, created);
     return created;
   };
+  /**
+   * Whether a dial shows in a row of its own: its room has no session, or only an older one (a room used again); once
+   * the dial's session started, the session's row tells of it.
+   */
+  const dialShown = (call) => {
+    const session = sessions.get(call.room);
+    return !session || (!call.sessionId && Date.parse(call.requestedAt) > Date.parse(session.startedAt));
+  };
   const render = () => {
-    const all = [...sessions.values(), ...[...dials.values()].filter((call) => !sessions.has(call.room)).map(dialRow)]
+    const dialRows = [...dials.values()].filter(dialShown).map(dialRow);
+    const replaced = new Set(dialRows.map((dial) => dial.room));
+    const all = [...[...sessions.values()].filter((session) => !replaced.has(session.room)), ...dialRows]
       .sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''));
     const live = all.filter((s) => RUNNING.has(s.state));
     const ended = all.filter((s) => !RUNNING.has(s.state)).slice(0, 20);
@@ -74,20 +89,17 @@ export function livePage({main, announce, signIn}) {
     else if (state === 'failed') announce(error.message);
     else if (state === 'retrying') status.textContent = `Reconnecting… (${error.message})`;
   }, {reopen: true});
-  // A dial has no session until it is answered, and a failed one never has: the list asks the gateway how each dial this
-  // tab placed is going (every second while it rings) and shows it in a row of its own until a session takes over.
-  const stopDials = rememberedDials().map(({room}) => watchDial(room, (call, error) => {
-    if (error) return error.status >= 400 && error.status < 500 ? null : 5000;
-    if (call) {
-      dials.set(room, call);
-    } else {
-      forgetDial(room); // the gateway forgot it
-      dials.delete(room);
-    }
+  // A dial has no session until it is answered, and a failed one never has: the list asks the gateway for the tenant's
+  // outbound calls (every 2 s while one rings or waits for its agent, every 5 s otherwise, only while this page is shown)
+  // and shows each in a row of its own until a session takes over.
+  const stopCalls = watchCalls(DIAL_STATES, (calls, error) => {
+    if (error) return error.status >= 400 && error.status < 500 ? null : QUIET_POLL_MS;
+    dials.clear();
+    for (const call of calls) if (!dials.has(call.room)) dials.set(call.room, call);
     render();
-    if (call?.state === 'DIALING') return 1000;
-    return call?.state === 'ANSWERED' && !sessions.has(room) ? 3000 : null;
-  }));
+    const ringing = [...dials.values()].some((call) => call.state === 'DIALING' || (call.state === 'ANSWERED' && dialShown(call)));
+    return ringing ? RINGING_POLL_MS : QUIET_POLL_MS;
+  });
   render();
   const ticker = setInterval(() => {
     for (const cell of main.querySelectorAll('[data-started]')) {
@@ -96,7 +108,7 @@ export function livePage({main, announce, signIn}) {
   }, 1000);
   return () => {
     stop();
-    stopDials.forEach((stopDial) => stopDial());
+    stopCalls();
     clearInterval(ticker);
   };
 }

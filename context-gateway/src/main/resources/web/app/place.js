@@ -1,7 +1,7 @@
-// Place an outbound call through the gateway, then follow it on its call page (and in the live list while it rings).
+// Place an outbound call through the gateway, then follow it on its call page (the live list shows it too, as it shows
+// every outbound call of the tenant).
 import {h, fill, field} from './dom.js';
 import {request} from './api.js';
-import {rememberDial} from './dial.js';
 
 export function placePage({main}) {
   const to = h('input', {type: 'tel', name: 'to', required: true, placeholder: '+15551234567'});
@@ -18,7 +18,6 @@ export function placePage({main}) {
     try {
       const call = await request('/v1/calls', {method: 'POST', what: 'The call',
         body: {to: to.value, instructions: instructions.value || undefined, from: from.value || undefined, trunkId: trunk.value || undefined}});
-      rememberDial(call);
       location.hash = `#/call/${encodeURIComponent(call.room)}`;
     } catch (e) {
       output.className = 'outcome rejected';

@@ -18,6 +18,7 @@ import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
@@ -40,8 +41,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the link {@code ./switchboard up} prints, it lists a simulated call as it starts, shows a caller's line within a second
  * of it being said, injects context (APPLIED, and the injected line appears), hangs up (the call ends with its reason),
  * finds the call in history by a spoken word, downloads its SRT and deletes it after a confirmation; it pages through
- * history with "Load more", follows a placed call that rings and fails (the reason on its page and in the live list), and
- * tells keypad tones and a transfer in words. It takes screenshots of the main pages into
+ * history with "Load more", follows a placed call that rings and fails (the reason on its page and in the live list), lists
+ * a dial another system placed while it rings and once it failed (asking the gateway only while the live page is shown),
+ * finds a failed dial in history by its outcome (its page saying it did not connect), and tells keypad tones and a
+ * transfer in words. It takes screenshots of the main pages into
  * target/console-screenshots; with -Dconsole.screenshots=update also into docs/console for the README.
  */
 @ExtendWith(PackagedStack.Resolver.class)
@@ -420,11 +423,85 @@ class ConsoleEndToEndTest {
         browser.findElement(failed).findElement(By.tagName("a")).click();
         textAppears(By.id("call-state"), "Dial failed: Busy (SIP 486 Busy Here)");
         assertThat(browser.findElement(By.id("call-facts")).getText()).contains("Why the dial failed");
+        textAppears(By.cssSelector(".transcript-panel .status"), "No transcript: the call did not connect.");
         WebElement hangup = browser.findElement(By.cssSelector("form[aria-label='Hang up'] button[type='submit']"));
         assertThat(hangup.isEnabled()).as("hang up, on a call that never connected").isFalse();
         var call = given().get(gateway() + "/v1/calls/" + room).then().statusCode(200).extract().jsonPath();
         assertThat(call.getString("state")).isEqualTo("FAILED");
         assertThat(call.getInt("failure.sipStatusCode")).isEqualTo(486);
+    }
+
+    @Test
+    void aDialAnotherSystemPlacedShowsInTheLiveListWhileItRingsAndWithTheReasonItFailed() {
+        // Placed through the API, not this browser: the fake LiveKit rings for a while, then the line is busy (SIP 486).
+        String number = "+1555019" + String.format("%04d", System.nanoTime() % 10_000);
+        packaged.livekitApi.dialOutcome(number, new DialOutcome.Reject(486, "Busy Here", Duration.ofSeconds(12)));
+        signInByLink(token());
+        textAppears(By.cssSelector("main h1"), "Live calls");
+        textAppears(By.cssSelector("main .status"), "Live: updates as calls start and end.");
+        String room = given().contentType(ContentType.JSON).body(Map.of("to", number, "trunkId", FakeLiveKitServer.DEFAULT_OUTBOUND_TRUNK))
+                .post(gateway() + "/v1/calls").then().statusCode(202).extract().jsonPath().getString("room");
+
+        By ringing = By.cssSelector("#live-calls tr[data-room='" + room + "']");
+        textAppears(ringing, "DIALING");
+        assertThat(browser.findElement(ringing).getText()).contains("outbound", number);
+
+        // The console asks for the calls (often, while one rings) only while the live page is shown.
+        script("performance.setResourceTimingBufferSize(10000); performance.clearResourceTimings()");
+        waiting().withMessage("the live page asking GET /v1/calls while a dial rings").until(d -> callListRequests() > 0);
+        browser.findElement(By.linkText("History")).click();
+        textAppears(By.cssSelector("main h1"), "History");
+        script("performance.clearResourceTimings()");
+        ((JavascriptExecutor) browser).executeAsyncScript("setTimeout(arguments[arguments.length - 1], 3000)");
+        assertThat(callListRequests()).as("GET /v1/calls asked after the live page was left").isZero();
+
+        // Back on the live page: once the line was busy, the call is among the ended ones with the reason.
+        browser.findElement(By.linkText("Live calls")).click();
+        By failed = By.cssSelector("#ended-calls tr[data-room='" + room + "']");
+        textAppears(failed, "FAILED Busy (SIP 486 Busy Here)");
+        assertThat(browser.findElement(failed).getText()).contains("outbound", number);
+        assertThat(browser.findElements(ringing)).isEmpty();
+    }
+
+    /** How many GET /v1/calls?state=... requests the page made since the resource timings were last cleared. */
+    private static long callListRequests() {
+        return ((Number) script("return performance.getEntriesByType('resource').filter((e) => e.name.includes('/v1/calls?')).length")).longValue();
+    }
+
+    @Test
+    void historyFindsAFailedDialByItsOutcomeAndItsPageSaysItDidNotConnect() {
+        // A busy line, dialled through the gateway's API: the transcript service stores the failed dial as a call of its own.
+        String number = "+1555020" + String.format("%04d", System.nanoTime() % 10_000);
+        packaged.livekitApi.dialOutcome(number, new DialOutcome.Reject(486, "Busy Here", Duration.ZERO));
+        String room = given().contentType(ContentType.JSON).body(Map.of("to", number, "trunkId", FakeLiveKitServer.DEFAULT_OUTBOUND_TRUNK))
+                .post(gateway() + "/v1/calls?wait=20s").then().statusCode(200).extract().jsonPath().getString("room");
+        String transcripts = packaged.url("transcript-service");
+        waiting().withMessage("the transcript service storing the failed dial of room " + room)
+                .until(d -> given().get(transcripts + "/v1/sessions?outcome=BUSY&room=" + room).jsonPath().getList("sessions").size() == 1);
+
+        // History, filtered by the outcome "Busy": the failed dial, with its reason where an end reason would be.
+        signInByLink(token());
+        textAppears(By.cssSelector("main h1"), "Live calls");
+        browser.findElement(By.linkText("History")).click();
+        WebElement outcome = visible(By.name("outcome"));
+        assertThat(browser.findElement(By.cssSelector("label[for='" + outcome.getAttribute("id") + "']")).getText()).isEqualTo("Outcome");
+        new Select(outcome).selectByVisibleText("Busy");
+        outcome.submit();
+        waiting().until(d -> d.getCurrentUrl().contains("outcome=BUSY"));
+        By row = By.cssSelector("#history tr[data-room='" + room + "']");
+        textAppears(row, "Did not connect: Busy (SIP 486 Busy Here)");
+        assertThat(browser.findElement(row).getText()).contains("outbound", number);
+        assertThat(browser.findElements(By.cssSelector("#history tbody tr")).stream().map(WebElement::getText))
+                .as("only busy lines").allSatisfy(text -> assertThat(text).contains("Did not connect: Busy"));
+        assertThat(new Select(browser.findElement(By.name("outcome"))).getFirstSelectedOption().getText()).isEqualTo("Busy");
+
+        // Its page says the call did not connect, and why, instead of showing an empty transcript.
+        browser.findElement(row).findElement(By.tagName("a")).click();
+        textAppears(By.id("transcript-note"), "The call did not connect: Busy (SIP 486 Busy Here).");
+        String facts = browser.findElement(By.id("stored-facts")).getText();
+        assertThat(facts).contains("Dial outcome", "Busy (SIP 486 Busy Here)", "Why the dial failed", number);
+        assertThat(facts).doesNotContain("Duration");
+        assertThat(browser.findElements(By.cssSelector("#transcript li"))).isEmpty();
     }
 
     @Test
