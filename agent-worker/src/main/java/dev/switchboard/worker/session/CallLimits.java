@@ -40,6 +40,12 @@ final class CallLimits {
         /** Whether the agent is saying something or about to (a turn, a Say): silence then is not the caller's. */
         boolean agentBusy();
 
+        /**
+         * Whether the caller is talking right now (voice activity), before any of their words are recognized: a
+         * recognizer answers at the end of an utterance, and a caller talking longer than the timeout is not silent.
+         */
+        boolean callerSpeaking();
+
         /** Speaks a line on the agent's queue; it joins the chat context. */
         void say(String line);
 
@@ -71,7 +77,7 @@ final class CallLimits {
         }
     }
 
-    /** The caller was heard (speech started, a final transcript): the silence starts again, and may be asked about again. */
+    /** The caller's words were heard (an interim or final transcript): the silence starts again, and may be asked about again. */
     synchronized void callerHeard() {
         quietSince = nanos.getAsLong();
         prompted = false;
@@ -89,12 +95,12 @@ final class CallLimits {
         hangUp(limits.closingLine(), EndReason.MAX_DURATION, detail);
     }
 
-    /** Silence is counted only while the agent is quiet too: a long answer is not the caller's silence. */
+    /** Silence is counted only while both are quiet: a long answer, or the caller talking, is not the caller's silence. */
     private void checkSilence() {
         boolean prompt;
         synchronized (this) {
             long now = nanos.getAsLong();
-            if (call.agentBusy()) {
+            if (call.agentBusy() || call.callerSpeaking()) {
                 quietSince = now;
                 return;
             }

@@ -40,6 +40,11 @@ public interface CallTransport {
         return 0;
     }
 
+    /** Whether the caller is talking right now, as voice activity detection hears it (never, on text transports). */
+    default boolean callerSpeaking() {
+        return false;
+    }
+
     /** Whether the caller is on a phone line that takes keypad tones (DTMF): a SIP caller, not a web one. */
     default boolean hasKeypad() {
         return false;

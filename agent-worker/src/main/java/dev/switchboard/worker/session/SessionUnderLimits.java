@@ -27,6 +27,11 @@ final class SessionUnderLimits implements CallLimits.Call {
     }
 
     @Override
+    public boolean callerSpeaking() {
+        return session.transport().callerSpeaking();
+    }
+
+    @Override
     public void say(String line) {
         AgentActivity activity = session.activity();
         activity.enqueue("silence prompt", true, () -> activity.say(line, true, true))

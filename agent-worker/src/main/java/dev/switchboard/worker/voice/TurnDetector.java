@@ -93,6 +93,11 @@ final class TurnDetector {
         this.recognition = stt.open(new Recognition());
     }
 
+    /** Whether the VAD hears the caller talking now (from the start of their speech to the silence that ends it). */
+    synchronized boolean callerSpeaking() {
+        return callerSpeaking;
+    }
+
     /** Seconds of the caller's audio sent to speech recognition so far. */
     double sttAudioSeconds() {
         return sttAudioMillis / 1000.0;

@@ -100,6 +100,11 @@ public final class VoiceTransport implements CallTransport {
         return turns.sttAudioSeconds();
     }
 
+    @Override
+    public boolean callerSpeaking() {
+        return turns.callerSpeaking();
+    }
+
     /** The next piece of the caller's audio (any rate). */
     public void onCallerAudio(MonoAudio frame) {
         if (left || session == null) {

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
@@ -39,6 +40,8 @@ class CallLimitsTest {
         final List<String> said = new CopyOnWriteArrayList<>();
         final List<String> hangUps = new CopyOnWriteArrayList<>();
         final AtomicBoolean busy = new AtomicBoolean();
+        final AtomicBoolean speaking = new AtomicBoolean();
+        final AtomicInteger speakingChecks = new AtomicInteger();
 
         @Override
         public String room() {
@@ -53,6 +56,12 @@ class CallLimitsTest {
         @Override
         public boolean agentBusy() {
             return busy.get();
+        }
+
+        @Override
+        public boolean callerSpeaking() {
+            speakingChecks.incrementAndGet();
+            return speaking.get();
         }
 
         @Override
@@ -120,6 +129,29 @@ class CallLimitsTest {
     }
 
     @Test
+    void aCallerTalkingLongerThanTheTimeoutIsNotSilentBeforeTheirWordsAreRecognized() throws Exception {
+        FakeCall call = new FakeCall();
+        CallLimits limits = new CallLimits(call, silenceOnly(), nanos::get);
+        limits.start(timers);
+
+        pass(SILENCE.plusSeconds(1));
+        await(() -> call.said.size() == 1);
+
+        call.speaking.set(true); // the caller answers at length; the recognizer has not answered yet
+        pass(SILENCE.plusSeconds(5));
+        awaitChecks(call, 2);
+        assertThat(call.hangUps).as("not hung up on while talking").isEmpty();
+
+        call.speaking.set(false); // they stopped, and nothing they said was recognized: a new silence, still asked about once
+        pass(SILENCE.minusSeconds(1));
+        awaitChecks(call, 2);
+        assertThat(call.hangUps).as("the silence counts from the end of their speech").isEmpty();
+        pass(Duration.ofSeconds(2));
+        await(() -> call.hangUps.size() == 1);
+        assertThat(call.said).hasSize(1);
+    }
+
+    @Test
     void atTheMaximumDurationTheAgentSaysItsClosingLineAndHangsUp() throws Exception {
         FakeCall call = new FakeCall();
         var limits = new CallLimits(call, new CallLimits.Limits(Duration.ofMillis(300), "Time is up, goodbye.", Duration.ZERO, "?", "bye"),
@@ -173,6 +205,12 @@ class CallLimitsTest {
         session.callEnded(EndReason.MAX_DURATION, published.callControl.getFirst().getIssuer(), "hung up").get(5, TimeUnit.SECONDS);
         SessionEnded ended = (SessionEnded) published.events.getLast().getPayload();
         assertThat(ended.getReason()).isEqualTo(EndReason.MAX_DURATION);
+    }
+
+    /** Waits until the watch has looked at the call this many more times. */
+    private static void awaitChecks(FakeCall call, int more) throws InterruptedException {
+        int target = call.speakingChecks.get() + more;
+        await(() -> call.speakingChecks.get() >= target);
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {

@@ -12,7 +12,6 @@ import dev.switchboard.events.SessionStarted;
 import dev.switchboard.events.SpeakerRole;
 import dev.switchboard.events.TranscriptSegment;
 import dev.switchboard.events.Transport;
-import dev.switchboard.livekit.ffi.NativeEngineLibrary;
 import dev.switchboard.livekit.ffi.SipDtmf;
 import dev.switchboard.livekit.ffi.sfu.SfuTestSupport;
 import dev.switchboard.schemas.serde.SessionEventDeserializer;
@@ -36,7 +35,6 @@ import jakarta.inject.Inject;
 import livekit.LivekitAgent;
 import livekit.LivekitModels;
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -78,69 +76,18 @@ class LiveKitCallTest {
         throw new AssertionError("the agent did not leave the room cleanly: " + control.state().toPrettyString());
     }
 
-    /** A call under way: the SFU with its SIP caller (silent until told to play), the job, the topics watched. */
-    private record Call(FakeSfuProcess sfu, FakeSfuControl control, FakeSfuControl.JoinedParticipant caller, String room,
-                        JobRunner.RunningJob job, TopicProbe<SessionEvent> events, TopicProbe<TranscriptSegment> transcripts)
-            implements AutoCloseable {
-        @Override
-        public void close() {
-            events.close();
-            transcripts.close();
-            sfu.close();
-        }
-
-        /** Plays real speech as the caller (16 kHz raw PCM file). */
-        void callerSays(String text) throws java.io.IOException {
-            Path speech = Files.createTempFile("caller-speech", ".pcm");
-        speech.toFile().deleteOnExit(); // the fake SFU reads it while the call runs
-            speech.toFile().deleteOnExit(); // the fake SFU reads it while the call runs
-            Files.write(speech, SpeechAudio.speak(text).toLittleEndianBytes());
-            control.play(caller.identity(), FakeSfuControl.AudioSpec.file(speech.toString(), 16_000, false));
-        }
-
-        /** Milliseconds of loud agent audio the SFU has received so far. */
-        long agentAudioMs() {
-            return control.receivedAudio(100).tracks().stream().flatMap(t -> t.windows().stream()).filter(w -> w.rms() > 0.05).count() * 100;
-        }
-    }
-
-    /** The worker's LiveKit path must be usable (skipped outside CI on a machine without an engine). */
-    private static void requireEngine(java.util.Optional<String> unavailable) {
-        if (unavailable.isEmpty()) {
-            return;
-        }
-        if ("true".equalsIgnoreCase(System.getenv("CI")) || NativeEngineLibrary.isConfigured()) {
-            throw new AssertionError("the worker cannot take LiveKit calls: " + unavailable.get());
-        }
-        Assumptions.abort("LiveKit engine unavailable: " + unavailable.get());
-    }
-
-    private Call startCall(String name) throws Exception {
+    private SfuCall startCall(String name) throws Exception {
         return startCall(name, FakeSfuControl.ParticipantSpec.sipCaller("+15550100"));
     }
 
     /** A call with this caller, whose job has no dispatch metadata (as LiveKit's automatic dispatch gives it). */
-    private Call startCall(String name, FakeSfuControl.ParticipantSpec callerSpec) throws Exception {
+    private SfuCall startCall(String name, FakeSfuControl.ParticipantSpec callerSpec) throws Exception {
         return startCall(name, callerSpec, null);
     }
 
     /** A call with this caller, whose job carries this dispatch metadata (null: none). */
-    private Call startCall(String name, FakeSfuControl.ParticipantSpec callerSpec, String jobMetadata) throws Exception {
-        requireEngine(runner.unavailable());
-        String room = "lk-" + name + "-" + System.nanoTime();
-        FakeSfuProcess sfu = SfuTestSupport.startSfu(name);
-        var events = TopicProbe.fromNow(Topic.SESSION_EVENTS, new SessionEventDeserializer());
-        var transcripts = TopicProbe.fromNow(Topic.TRANSCRIPTS, new TranscriptSegmentDeserializer());
-        FakeSfuControl control = sfu.control();
-        var caller = control.joinParticipant(callerSpec.withAudio(FakeSfuControl.AudioSpec.silence()), room);
-        var job = LivekitAgent.Job.newBuilder().setId("AJ_" + room).setType(LivekitAgent.JobType.JT_ROOM)
-                .setRoom(LivekitModels.Room.newBuilder().setName(room));
-        if (jobMetadata != null) {
-            job.setMetadata(jobMetadata);
-        }
-        JobRunner.RunningJob running = runner.start(job.build(), sfu.url(), sfu.token(AccessTokens.Grant.agent("agent-" + room, room)));
-        running.started().get(30, TimeUnit.SECONDS);
-        return new Call(sfu, control, caller, room, running, events, transcripts);
+    private SfuCall startCall(String name, FakeSfuControl.ParticipantSpec callerSpec, String jobMetadata) throws Exception {
+        return SfuCall.start(runner, name, callerSpec, jobMetadata);
     }
 
     private static FakeLlmControl llm() {
@@ -155,7 +102,7 @@ class LiveKitCallTest {
         String longAnswer = "Let me tell you about all our shipping options. Standard shipping takes five working days. "
                 + "Express shipping arrives within two days. Overnight delivery is available for urgent orders.";
         llm.replyText(longAnswer).replyText(""); // the answer to the interruption says nothing: only the cut-off is heard
-        try (Call call = startCall("barge-in")) {
+        try (SfuCall call = startCall("barge-in")) {
             call.callerSays(FakeSpeechResource.CALLER_SAYS);
             long deadline = System.currentTimeMillis() + 30_000;
             while (call.agentAudioMs() < 1500 && System.currentTimeMillis() < deadline) {
@@ -184,7 +131,7 @@ class LiveKitCallTest {
         var llm = llm();
         String goodbye = "Thank you for calling Acme. Have a wonderful day. Goodbye!";
         llm.replyWithTool(goodbye, "end_call", Map.of("reason", "caller is done"));
-        try (Call call = startCall("goodbye");
+        try (SfuCall call = startCall("goodbye");
              var control = TopicProbe.fromNow(Topic.CALL_CONTROL, new dev.switchboard.schemas.serde.CallControlRequestDeserializer())) {
             call.callerSays(FakeSpeechResource.CALLER_SAYS);
 
@@ -205,7 +152,7 @@ class LiveKitCallTest {
     @Test
     void aCallerHangingUpMidSentenceStillLeavesAFinalLine() throws Exception {
         llm();
-        try (Call call = startCall("hang-up-mid-turn")) {
+        try (SfuCall call = startCall("hang-up-mid-turn")) {
             call.callerSays(FakeSpeechResource.CALLER_SAYS);
             // Leave as soon as the words are out: before the VAD's silence could end the turn.
             Thread.sleep(SpeechAudio.speak(FakeSpeechResource.CALLER_SAYS).durationMicros() / 1000 + 100);
@@ -223,7 +170,7 @@ class LiveKitCallTest {
 
     @Test
     void theAgentSpeaksFirstWhenTheDispatchSaysSo() throws Exception {
-        requireEngine(runner.unavailable());
+        SfuCall.requireEngine(runner.unavailable());
         var llm = new FakeLlmControl(ConfigProvider.getConfig().getValue("switchboard.llm.base-url", String.class));
         llm.reset();
         llm.replyText("Hello, this is Acme calling about your delivery.");
@@ -277,7 +224,7 @@ class LiveKitCallTest {
                 "sip.callID", "SCL_auto", "sip.trunkID", "ST_fake", "sip.phoneNumber", "+15550112",
                 "sip.trunkPhoneNumber", "+15550199", "sip.callStatus", "active",
                 "switchboard.dialCommandId", "dial-auto-1", "switchboard.dial", details));
-        try (Call call = startCall("auto-dispatch", callee)) {
+        try (SfuCall call = startCall("auto-dispatch", callee)) {
             var started = (SessionStarted) call.events().await(e -> call.room().equals(e.getRoom())
                     && e.getPayload() instanceof SessionStarted, WAIT).getPayload();
             assertThat(started.getDirection()).isEqualTo(CallDirection.OUTBOUND);
@@ -335,7 +282,7 @@ class LiveKitCallTest {
         var llm = llm();
         String message = "Hi Sam, this is Acme about your delivery tomorrow. Please call us back.";
         String number = "+15550113";
-        try (Call call = startCall("voicemail", dialledCallee(number, "dial-vm-1"), dialWithDetection("dial-vm-1", number, "LEAVE_MESSAGE", message));
+        try (SfuCall call = startCall("voicemail", dialledCallee(number, "dial-vm-1"), dialWithDetection("dial-vm-1", number, "LEAVE_MESSAGE", message));
              var control = TopicProbe.fromNow(Topic.CALL_CONTROL, new dev.switchboard.schemas.serde.CallControlRequestDeserializer())) {
             SessionEvent startedEvent = call.events().await(e -> call.room().equals(e.getRoom()) && e.getPayload() instanceof SessionStarted, WAIT);
             var started = (SessionStarted) startedEvent.getPayload();
@@ -390,7 +337,7 @@ class LiveKitCallTest {
     void onAMachineWithHangupTheAgentSaysNothingAndTheCallEndsAsAnsweringMachine() throws Exception {
         var llm = llm();
         String number = "+15550114";
-        try (Call call = startCall("machine-hangup", dialledCallee(number, "dial-amd-1"), dialWithDetection("dial-amd-1", number, "HANGUP", null));
+        try (SfuCall call = startCall("machine-hangup", dialledCallee(number, "dial-amd-1"), dialWithDetection("dial-amd-1", number, "HANGUP", null));
              var control = TopicProbe.fromNow(Topic.CALL_CONTROL, new dev.switchboard.schemas.serde.CallControlRequestDeserializer())) {
             var started = (SessionStarted) call.events().await(e -> call.room().equals(e.getRoom())
                     && e.getPayload() instanceof SessionStarted, WAIT).getPayload();
@@ -425,7 +372,7 @@ class LiveKitCallTest {
     void keypadTonesGoBothWaysBetweenTheSipCallerAndTheAgent() throws Exception {
         var llm = llm();
         llm.replyWithTool("", "send_dtmf", Map.of("digits", "9#")).replyText("Done.");
-        try (Call call = startCall("dtmf")) {
+        try (SfuCall call = startCall("dtmf")) {
             // The caller presses 1 2 #: one entry, recorded, announced and answered by the model, which presses 9 # back.
             for (String key : List.of("1", "2", "#")) {
                 call.control().sendDtmf(call.caller().identity(), SipDtmf.code(key.charAt(0)), key);
@@ -454,7 +401,7 @@ class LiveKitCallTest {
 
     @Test
     void aSipCallerIsHeardAnsweredCaptionedAndHungUp() throws Exception {
-        requireEngine(runner.unavailable());
+        SfuCall.requireEngine(runner.unavailable());
         var llm = new FakeLlmControl(ConfigProvider.getConfig().getValue("switchboard.llm.base-url", String.class));
         llm.reset();
         llm.replyText("Your order shipped today.");
