@@ -42,6 +42,22 @@ public class SessionWriter {
      */
     static final Duration DIAL_WINDOW = Duration.ofMinutes(2);
 
+    /**
+     * The SET list that gives session {@code s} a dial's outcome from the row {@code source}: the outcome and SIP status as
+     * they are, what the session lacks (direction, callee, call id, command id) filled in, a decided answeredBy kept.
+     */
+    private static String dialOutcomeFrom(String source) {
+        return """
+                direction = CASE WHEN s.direction IS NULL OR s.direction = 'UNKNOWN' THEN 'OUTBOUND' ELSE s.direction END,
+                    callee_number = COALESCE(s.callee_number, %1$s.callee_number),
+                    sip_call_id = COALESCE(s.sip_call_id, %1$s.sip_call_id),
+                    dial_command_id = COALESCE(s.dial_command_id, %1$s.dial_command_id),
+                    dial_outcome = %1$s.dial_outcome, dial_outcome_at = %1$s.dial_outcome_at,
+                    answered_by = CASE WHEN s.answered_by IS NULL OR s.answered_by = 'UNKNOWN' THEN COALESCE(%1$s.answered_by, s.answered_by)
+                                       ELSE s.answered_by END,
+                    sip_status_code = %1$s.sip_status_code, sip_status = %1$s.sip_status, dial_detail = %1$s.dial_detail""".formatted(source);
+    }
+
     private static final String STARTED = """
             INSERT INTO sessions AS s (session_id, room, started_at, start_known, transport, direction, agent_name, worker_id,
                                        caller_number, callee_number, sip_call_id, sip_trunk_id, metadata, tenant, dial_command_id)
@@ -97,15 +113,8 @@ public class SessionWriter {
                           ?::boolean, ?::text))
                 AS v(id, room, at, callee, sip_call_id, dial, outcome, answered_by, code, status, detail, dial_only, tenant)
             ON CONFLICT (session_id) DO UPDATE SET
-                direction = CASE WHEN s.direction IS NULL OR s.direction = 'UNKNOWN' THEN 'OUTBOUND' ELSE s.direction END,
-                callee_number = COALESCE(s.callee_number, EXCLUDED.callee_number),
-                sip_call_id = COALESCE(s.sip_call_id, EXCLUDED.sip_call_id),
-                dial_command_id = COALESCE(s.dial_command_id, EXCLUDED.dial_command_id),
-                dial_outcome = EXCLUDED.dial_outcome, dial_outcome_at = EXCLUDED.dial_outcome_at,
-                answered_by = CASE WHEN s.answered_by IS NULL OR s.answered_by = 'UNKNOWN' THEN COALESCE(EXCLUDED.answered_by, s.answered_by)
-                                   ELSE s.answered_by END,
-                sip_status_code = EXCLUDED.sip_status_code, sip_status = EXCLUDED.sip_status, dial_detail = EXCLUDED.dial_detail
-            WHERE s.dial_outcome IS NULL""".formatted(SessionRow.TENANT_UNKNOWN);
+                %s
+            WHERE s.dial_outcome IS NULL""".formatted(SessionRow.TENANT_UNKNOWN, dialOutcomeFrom("EXCLUDED"));
 
     // A decision (HUMAN, MACHINE) is kept once made; UNKNOWN only fills a gap.
     private static final String ANSWER_CLASSIFIED = """
@@ -134,16 +143,9 @@ public class SessionWriter {
 
     private static final String FOLD = """
             UPDATE sessions s SET
-                direction = CASE WHEN s.direction IS NULL OR s.direction = 'UNKNOWN' THEN 'OUTBOUND' ELSE s.direction END,
-                callee_number = COALESCE(s.callee_number, f.callee_number),
-                sip_call_id = COALESCE(s.sip_call_id, f.sip_call_id),
-                dial_command_id = COALESCE(s.dial_command_id, f.dial_command_id),
-                dial_outcome = f.dial_outcome, dial_outcome_at = f.dial_outcome_at,
-                answered_by = CASE WHEN s.answered_by IS NULL OR s.answered_by = 'UNKNOWN' THEN COALESCE(f.answered_by, s.answered_by)
-                                   ELSE s.answered_by END,
-                sip_status_code = f.sip_status_code, sip_status = f.sip_status, dial_detail = f.dial_detail
+                %s
             FROM sessions f
-            WHERE s.session_id = ? AND f.session_id = ? AND f.dial_only AND s.dial_outcome IS NULL""";
+            WHERE s.session_id = ? AND f.session_id = ? AND f.dial_only AND s.dial_outcome IS NULL""".formatted(dialOutcomeFrom("f"));
 
     private static final String FOLDED = """
             DELETE FROM sessions f USING sessions s
