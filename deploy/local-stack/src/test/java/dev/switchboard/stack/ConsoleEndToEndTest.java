@@ -161,6 +161,12 @@ class ConsoleEndToEndTest {
         By row = By.cssSelector("#live-calls tr[data-room='" + room + "']");
         visible(row);
         assertThat(browser.findElement(row).getText()).contains(room, "inbound", "+15550123", "LIVE");
+        // For the screenshot, an outbound call ringing beside it (the fake LiveKit rings, then the line is busy).
+        String ringing = "+1555021" + String.format("%04d", System.nanoTime() % 10_000);
+        packaged.livekitApi.dialOutcome(ringing, new DialOutcome.Reject(486, "Busy Here", Duration.ofSeconds(20)));
+        String dialled = given().contentType(ContentType.JSON).body(Map.of("to", ringing, "trunkId", FakeLiveKitServer.DEFAULT_OUTBOUND_TRUNK))
+                .post(gateway() + "/v1/calls").then().statusCode(202).extract().jsonPath().getString("room");
+        textAppears(By.cssSelector("#live-calls tr[data-room='" + dialled + "']"), "DIALING");
         screenshot("live-calls");
         assertReflowsAtDoubleZoom();
 
