@@ -39,6 +39,17 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      * @param dataDirectory null for a throw-away database
      */
     public static EmbeddedPostgresServer start(int port, Path dataDirectory) {
+        return start(port, dataDirectory, null);
+    }
+
+    /**
+     * Starts PostgreSQL, appending what its programs print (initdb, pg_ctl, the server's own log) to a file.
+     *
+     * @param port          0 picks a free port
+     * @param dataDirectory null for a throw-away database
+     * @param logFile       null to leave it to the embedding library, which logs it at INFO
+     */
+    public static EmbeddedPostgresServer start(int port, Path dataDirectory, Path logFile) {
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setPort(port == 0 ? FreePorts.pick() : port)
@@ -50,6 +61,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setServerConfig("synchronous_commit", "off")
                     .setServerConfig("full_page_writes", "off")
                     .setServerConfig("max_connections", "200");
+            if (logFile != null) {
+                Files.createDirectories(logFile.toAbsolutePath().getParent());
+                ProcessBuilder.Redirect appending = ProcessBuilder.Redirect.appendTo(logFile.toFile());
+                builder.setOutputRedirector(appending).setErrorRedirector(appending);
+            }
             if (dataDirectory != null) {
                 Files.createDirectories(dataDirectory);
                 builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);

@@ -24,12 +24,12 @@ import java.util.concurrent.TimeUnit;
  * The whole of Switchboard on one machine: a real Kafka broker and a real PostgreSQL, both keeping their data
  * under {@code .switchboard/data}, and the four services as child processes configured to use them.
  *
- * <p>The services are supervised: one that dies is restarted ({@link SupervisedService}, {@link RestartPolicy});
- * when one has used up its restarts, {@link #failure()} completes with the reason and whoever runs the stack stops
- * it. Nothing the stack starts outlives it, however it ends: {@link #close()} stops everything in order, and when
- * the stack's process dies without closing, the kernel kills the services ({@link ParentDeathSignal}) and
- * {@link PostgresGuard} stops PostgreSQL. Whatever an earlier stack still left running is stopped before this one
- * starts ({@link Leftovers}).
+ * <p>The services and PostgreSQL are supervised: one that dies is restarted ({@link SupervisedService},
+ * {@link SupervisedPostgres}, {@link RestartPolicy}); when one has used up its restarts, {@link #failure()} completes
+ * with the reason and whoever runs the stack stops it. Nothing the stack starts outlives it, however it ends:
+ * {@link #close()} stops everything in order, and when the stack's process dies without closing, the kernel kills the
+ * services ({@link ParentDeathSignal}) and {@link PostgresGuard} stops PostgreSQL. Whatever an earlier stack still
+ * left running is stopped before this one starts ({@link Leftovers}).
  */
 public final class LocalStack implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(150);
@@ -42,7 +42,7 @@ public final class LocalStack implements AutoCloseable {
             Thread.ofPlatform().name("stack-supervisor").daemon(true).factory());
     private final CompletableFuture<String> failure = new CompletableFuture<>();
     private EmbeddedKafka kafka;
-    private EmbeddedPostgresServer postgres;
+    private SupervisedPostgres postgres;
     private PostgresGuard postgresGuard;
     private String jdbcUrl;
     private final List<SupervisedService> services = new ArrayList<>();
@@ -109,8 +109,8 @@ public final class LocalStack implements AutoCloseable {
         out.println("starting PostgreSQL on localhost:" + settings.postgresPort() + " (data in " + settings.shown(settings.postgresData()) + ")");
         // pg_ctl detaches PostgreSQL from this process: the guard stops it should this process die without closing.
         postgresGuard = PostgresGuard.watch(ProcessHandle.current(), settings.postgresData());
-        postgres = EmbeddedPostgresServer.start(settings.postgresPort(), settings.postgresData());
-        jdbcUrl = postgres.jdbcUrl("switchboard");
+        postgres = SupervisedPostgres.start(settings, supervisor, out, this::restartLimitExceeded);
+        jdbcUrl = EmbeddedPostgresServer.jdbcUrl(settings.postgresPort(), "switchboard");
     }
 
     private void startServices(Map<String, String> environment, Map<String, Map<String, String>> perService) {
@@ -168,8 +168,8 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * Completes with the reason when a service died once more than its {@link RestartPolicy} allows: the stack
-     * cannot keep that service running, and whoever runs it should stop it. Never completes otherwise.
+     * Completes with the reason when a service or PostgreSQL died once more than its {@link RestartPolicy} allows:
+     * the stack cannot keep it running, and whoever runs it should stop it. Never completes otherwise.
      */
     public CompletableFuture<String> failure() {
         return failure;
@@ -205,7 +205,6 @@ public final class LocalStack implements AutoCloseable {
         return service(service).spec().url();
     }
 
-    /** The process id of a service's current run, while it runs. */
     /** The environment the stack gave a service (beyond the one it inherits), e.g. to start another instance of it. */
     public Map<String, String> environmentOf(String service) {
         Map<String, String> environment = environments.get(service);
@@ -215,8 +214,19 @@ public final class LocalStack implements AutoCloseable {
         return environment;
     }
 
+    /** The process id of a service's current run, while it runs. */
     public Optional<Long> pid(String service) {
         return service(service).pid();
+    }
+
+    /** The process id of PostgreSQL's postmaster, while it runs. */
+    public Optional<Long> postgresPid() {
+        return postgres.pid();
+    }
+
+    /** How many times the stack has restarted PostgreSQL. */
+    public int postgresRestarts() {
+        return postgres.restartCount();
     }
 
     /** How many times the stack has restarted a service. */
@@ -239,6 +249,9 @@ public final class LocalStack implements AutoCloseable {
             return;
         }
         closed = true;
+        if (postgres != null) {
+            postgres.requestStop(); // stopping it is no death to restart from
+        }
         // Services first (they flush to Kafka and PostgreSQL as they stop), all at once, then the infrastructure.
         services.forEach(SupervisedService::requestStop);
         services.forEach(s -> s.awaitStop(STOP_GRACE));

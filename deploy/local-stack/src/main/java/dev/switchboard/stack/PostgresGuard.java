@@ -10,14 +10,20 @@ import java.util.concurrent.TimeUnit;
  * PostgreSQL is started by {@code pg_ctl}, which detaches it from the stack, so it would otherwise run on and hold
  * its port. The guard is a tiny shell loop beside the stack: once a second it checks that the stack's process is
  * there; when it is gone it asks the postmaster named in the data directory's {@code postmaster.pid} for a fast
- * shutdown (SIGINT). It ignores Ctrl-C, on which the stack stops PostgreSQL itself and then ends the guard.
+ * shutdown (SIGINT). It reads that file only then, so it stops whichever postmaster runs at that moment: one the
+ * stack restarted ({@link SupervisedPostgres}) as well as the first; should the stack die while it restarts
+ * PostgreSQL, the guard gives the new postmaster up to 10 s to appear. It ignores Ctrl-C, on which the stack stops
+ * PostgreSQL itself and then ends the guard.
  */
 final class PostgresGuard implements AutoCloseable {
     private static final String SCRIPT = """
             trap '' INT
             while kill -0 "$1" 2>/dev/null; do sleep 1; done
-            pid=$(head -n 1 "$2/postmaster.pid" 2>/dev/null) || exit 0
-            if grep -q postgres "/proc/$pid/cmdline" 2>/dev/null; then kill -INT "$pid"; fi
+            for attempt in 1 2 3 4 5 6 7 8 9 10; do
+              pid=$(head -n 1 "$2/postmaster.pid" 2>/dev/null)
+              if [ -n "$pid" ] && grep -q postgres "/proc/$pid/cmdline" 2>/dev/null; then kill -INT "$pid"; exit 0; fi
+              sleep 1
+            done
             """;
 
     private final Process process;

@@ -9,21 +9,19 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
  * A service of the stack, kept running: when its process dies on its own, the stack says so (exit code, the end
  * of its log) and starts it again after a {@link RestartPolicy} delay; when the policy's limit is used up it
- * reports the reason to whoever decides to stop the stack. Every start runs on the stack's supervisor thread, which
- * lives as long as the stack, so that the services die with it ({@link ParentDeathSignal}).
+ * reports the reason to whoever decides to stop the stack (both through {@link Restarts}, as for PostgreSQL's
+ * {@link SupervisedPostgres}). Every start runs on the stack's supervisor thread, which lives as long as the stack,
+ * so that the services die with it ({@link ParentDeathSignal}).
  */
 final class SupervisedService {
     private static final int TAIL_LINES = 15;
@@ -33,9 +31,8 @@ final class SupervisedService {
     private final Map<String, String> environment;
     private final ScheduledExecutorService supervisor;
     private final PrintStream out;
-    private final Consumer<String> limitExceeded;
     private final Duration readyTimeout;
-    private final List<Instant> restarts = new ArrayList<>();
+    private final Restarts restarts;
     private volatile ServiceProcess current;
     /** Set once the first run was ready: a death before that fails the stack's start instead. */
     private volatile boolean supervising;
@@ -51,7 +48,7 @@ final class SupervisedService {
         this.supervisor = supervisor;
         this.readyTimeout = readyTimeout;
         this.out = out;
-        this.limitExceeded = limitExceeded;
+        this.restarts = new Restarts(spec.name(), settings.restarts(), supervisor, out, limitExceeded);
     }
 
     /** The first start, with a fresh log; returns once the process runs (see {@link #awaitReady()}). */
@@ -104,8 +101,8 @@ final class SupervisedService {
         return run != null && run.isAlive() ? Optional.of(run.pid()) : Optional.empty();
     }
 
-    synchronized int restartCount() {
-        return restarts.size();
+    int restartCount() {
+        return restarts.count();
     }
 
     /** On the supervisor thread: starts a run and watches it. */
@@ -129,33 +126,23 @@ final class SupervisedService {
         String exit = ServiceProcess.describeExit(run.exitCode());
         out.printf("%s %s after %s; the end of %s:%n%s%n", spec.name(), exit, Durations.seconds(run.uptime().toNanos()),
                 settings.shown(run.log()), indent(run.tail(TAIL_LINES)));
-        Optional<Duration> delay = settings.restarts().nextDelay(restarts, Instant.now());
-        int restart = restarts.size() + 1;
-        if (delay.isEmpty()) {
-            deleteQuietly(settings.pidFile(spec));
-            limitExceeded.accept(spec.name() + " " + exit + " and has used up its restart limit (" + settings.restarts().describe()
-                    + "); see " + settings.shown(run.log()));
-            return;
-        }
-        out.printf("restarting %s in %s (restart %d; at most %s)%n", spec.name(), Durations.describe(delay.get()), restart,
-                settings.restarts().describe());
         long diedAt = System.nanoTime();
-        supervisor.schedule(() -> restart(restart, exit, diedAt), delay.get().toMillis(), TimeUnit.MILLISECONDS);
+        if (!restarts.afterDeath(exit, "; see " + settings.shown(run.log()), restart -> restart(restart, exit, diedAt))) {
+            deleteQuietly(settings.pidFile(spec));
+        }
     }
 
     private void restart(int restart, String exit, long diedAt) {
         if (stopping) {
             return;
         }
-        synchronized (this) {
-            restarts.add(Instant.now());
-        }
+        restarts.begin();
         appendToLog("==== switchboard: " + spec.name() + " " + exit + "; restart " + restart + " at " + Instant.now() + " ====");
         ServiceProcess run;
         try {
             run = launch(true);
         } catch (StackException e) {
-            limitExceeded.accept(spec.name() + " could not be restarted: " + e.getMessage());
+            restarts.failed(e.getMessage());
             return;
         }
         Thread.ofVirtual().name("ready-" + spec.name()).start(() -> {
