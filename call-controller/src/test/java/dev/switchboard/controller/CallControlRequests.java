@@ -50,6 +50,11 @@ final class CallControlRequests {
         return new Commands(LLM).callControl(room, payload);
     }
 
+    /** A request for the given tenant, as the context gateway sends it. */
+    static CallControlRequest request(String room, Object payload, String tenant) {
+        return new Commands(LLM).callControl(Commands.newCommandId(), room, payload, Duration.ofSeconds(30), tenant);
+    }
+
     static CallControlRequest request(String room, Object payload, Duration lifetime) {
         return new Commands(LLM).callControl(Commands.newCommandId(), room, payload, lifetime);
     }

@@ -123,6 +123,7 @@ class DialTest {
             assertThat(answered.getParticipantIdentity()).isEqualTo("sip_+15550201");
             assertThat(answered.getPhoneNumber()).isEqualTo("+15550201");
             assertThat(answered.getSipCallId()).startsWith("SCL_");
+            assertThat(answered.getTenant()).as("a dial naming no tenant is the default tenant's").isEqualTo("default");
         });
         assertThat(event.getSource()).isEqualTo("call-controller");
 
@@ -181,11 +182,12 @@ class DialTest {
         String room = CallControlRequests.room("dial-" + reason.name().toLowerCase());
         String number = "+1555030" + sipStatus;
         livekit.dialOutcome(number, outcome);
-        CallControlRequest request = request(room, dial(number).build());
+        CallControlRequest request = request(room, dial(number).build(), "acme");
 
         TestProducer.send(Topic.CALL_CONTROL, room, request);
 
         CallFailed failed = awaitFailure(room);
+        assertThat(failed.getTenant()).as("the dial's tenant").isEqualTo("acme");
         assertThat(failed.getReason()).isEqualTo(reason);
         assertThat(failed.getSipStatusCode()).isEqualTo(sipStatus);
         assertThat(failed.getSipStatus()).isEqualTo(phrase);

@@ -4,11 +4,13 @@ import dev.switchboard.controller.FakeLiveKitResource.InjectFakeLiveKit;
 import dev.switchboard.events.AuditRecord;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CallEnded;
+import dev.switchboard.events.CallFailureReason;
 import dev.switchboard.events.CommandResult;
 import dev.switchboard.events.CommandStatus;
 import dev.switchboard.events.EndReason;
 import dev.switchboard.events.HangupMethod;
 import dev.switchboard.events.SessionEvent;
+import dev.switchboard.events.TransferFailed;
 import dev.switchboard.events.Transport;
 import dev.switchboard.schemas.serde.AuditRecordDeserializer;
 import dev.switchboard.schemas.serde.CommandResultDeserializer;
@@ -104,6 +106,7 @@ class TransferTest {
         assertThat(ended.getHangupCommandId()).isEqualTo(request.getCommandId());
         assertThat(ended.getEndedBy()).isEqualTo(LLM);
         assertThat(ended.getDetail()).contains("tel:+15550699");
+        assertThat(ended.getTransferTo()).isEqualTo("tel:+15550699");
 
         // The caller was looked up as for a hang-up, then transferred with the grants LiveKit requires.
         assertThat(livekit.requestsFor(room)).extracting(RecordedRequest::method).containsExactly(LIST_PARTICIPANTS, TRANSFER_SIP_PARTICIPANT);
@@ -144,6 +147,18 @@ class TransferTest {
         assertThat(result.getReason()).contains("refused", "SIP 486 Busy Here", "the caller stays with the agent");
         assertThat(livekit.requests(TRANSFER_SIP_PARTICIPANT, room)).hasSize(1);
         assertThat(livekit.participants(room)).containsExactly("agent-worker-7", CALLER);
+        // The session's record gets the attempt: where to, why not, who asked.
+        SessionEvent refusal = events.await(e -> room.equals(e.getRoom()) && e.getPayload() instanceof TransferFailed, WAIT);
+        assertThat(refusal.getSource()).isEqualTo("call-controller");
+        assertThat(refusal.getPayload()).isInstanceOfSatisfying(TransferFailed.class, failed -> {
+            assertThat(failed.getTransferTo()).isEqualTo("tel:+15550697");
+            assertThat(failed.getParticipantIdentity()).isEqualTo(CALLER);
+            assertThat(failed.getReason()).isEqualTo(CallFailureReason.BUSY);
+            assertThat(failed.getSipStatusCode()).isEqualTo(486);
+            assertThat(failed.getSipStatus()).isEqualTo("Busy Here");
+            assertThat(failed.getTransferCommandId()).isEqualTo(request.getCommandId());
+            assertThat(failed.getRequestedBy()).isEqualTo(LLM);
+        });
         assertThat(events.drain(Duration.ofMillis(300))).noneMatch(e -> room.equals(e.getRoom()) && e.getPayload() instanceof CallEnded);
         AuditRecord audited = awaitAudit(request);
         assertThat(audited.getOutcome()).isEqualTo("FAILED");
@@ -180,6 +195,8 @@ class TransferTest {
         assertThat(result.getStatus()).isEqualTo(CommandStatus.REJECTED);
         assertThat(result.getReason()).contains("no SIP participant");
         assertThat(livekit.requests(TRANSFER_SIP_PARTICIPANT, room)).isEmpty();
+        // Refused before LiveKit was asked: the requester's answer says so, the session's record gets no attempt.
+        assertThat(events.drain(Duration.ofMillis(300))).noneMatch(e -> room.equals(e.getRoom()) && e.getPayload() instanceof TransferFailed);
     }
 
     @Test

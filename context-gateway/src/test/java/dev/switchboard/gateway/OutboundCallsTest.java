@@ -322,6 +322,21 @@ class OutboundCallsTest {
         given().get("/v1/calls/{room}", late).then().body("state", is("DIALING")).body("to", is("+15551230073"));
     }
 
+    @Test
+    void aDialKnownHereOnlyFromItsOutcomeBelongsToTheTenantTheOutcomeNames() {
+        // Another system's dial whose DialRequested this gateway never read: the controller's CallFailed says whose it is.
+        String room = Api.newRoom("outcome-only");
+        String commandId = "elsewhere-" + UUID.randomUUID();
+        CallEvents.failed(room, commandId, "+15551230080", CallFailureReason.BUSY, 486, "Busy Here", "acme");
+        Awaitility.await("the outcome is read").atMost(WAIT).pollInterval(Duration.ofMillis(50))
+                .until(() -> as(TestTokens.ofTenant("acme")).get("/v1/calls/{room}", room).statusCode() == 200);
+        as(TestTokens.ofTenant("acme")).get("/v1/calls/{room}", room).then().body("state", is("FAILED"))
+                .body("commandId", is(commandId)).body("failure.reason", is("BUSY"));
+        as(TestTokens.ofTenant("acme")).get("/v1/calls").then().statusCode(200).body("calls.room", hasItem(room));
+        as(TestTokens.ofTenant("default")).get("/v1/calls/{room}", room).then().statusCode(404);
+        as(TestTokens.ofTenant("globex")).get("/v1/calls").then().statusCode(200).body("calls.room", not(hasItem(room)));
+    }
+
     /** The call controller's CommandResult for a dial, as it answers one it did not carry out. */
     private static void dialResult(String room, String commandId, CommandStatus status, String reason) {
         TestProducer.send(Topic.COMMAND_RESULTS, room, CommandResult.newBuilder().setCommandId(commandId).setRoom(room)

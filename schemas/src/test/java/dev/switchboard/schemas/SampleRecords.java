@@ -64,13 +64,19 @@ public final class SampleRecords {
                 event("e-3", ParticipantLeft.newBuilder().setIdentity("sip_+15550100").setKind(ParticipantKind.SIP)
                         .setDisconnectReason(DisconnectReason.CLIENT_INITIATED).build()),
                 event("e-4", CallAnswered.newBuilder().setParticipantIdentity("callee").setPhoneNumber("+15550100")
-                        .setSipCallId("SCL_2").setDialCommandId("d-1").build()),
+                        .setSipCallId("SCL_2").setDialCommandId("d-1").setTenant("acme").build()),
                 event("e-5", CallFailed.newBuilder().setParticipantIdentity("callee").setPhoneNumber("+15550100")
-                        .setReason(CallFailureReason.BUSY).setDetail("486 Busy Here").setSipStatusCode(486).setDialCommandId("d-1").build()),
+                        .setReason(CallFailureReason.BUSY).setDetail("486 Busy Here").setSipStatusCode(486).setDialCommandId("d-1")
+                        .setTenant("acme").build()),
                 event("e-6", CallEnded.newBuilder().setReason(EndReason.AGENT_HANGUP).setEndedBy(new Issuer(IssuerKind.LLM, "w-1", null, null))
                         .setDetail("task complete").setHangupCommandId("h-1").setMethod(HangupMethod.DELETE_ROOM).build()),
                 event("e-7", SessionEnded.newBuilder().setReason(EndReason.AGENT_HANGUP).setEndedBy(CRM).setDetail("done")
-                        .setDurationMs(61_000).setUsage(usage).build()));
+                        .setDurationMs(61_000).setUsage(usage).build()),
+                event("e-8", CallEnded.newBuilder().setReason(EndReason.TRANSFERRED).setEndedBy(CRM).setHangupCommandId("t-1")
+                        .setMethod(HangupMethod.REMOVE_SIP_PARTICIPANT).setTransferTo("tel:+15550123").build()),
+                event("e-9", TransferFailed.newBuilder().setParticipantIdentity("sip_+15550100").setTransferTo("tel:+15550124")
+                        .setReason(CallFailureReason.BUSY).setSipStatusCode(486).setSipStatus("Busy Here").setDetail("refused")
+                        .setTransferCommandId("t-2").setRequestedBy(CRM).build()));
     }
 
     private static SessionEvent event(String id, Object payload) {

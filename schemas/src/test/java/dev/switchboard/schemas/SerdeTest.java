@@ -33,7 +33,7 @@ class SerdeTest {
         assertRoundTrip(SampleRecords.sessionCommands(), new SessionCommandDeserializer(), 5);
         assertRoundTrip(SampleRecords.commandResults(), new CommandResultDeserializer(), 1);
         assertRoundTrip(SampleRecords.callControlRequests(), new CallControlRequestDeserializer(), 3);
-        assertRoundTrip(SampleRecords.sessionEvents(), new SessionEventDeserializer(), 7);
+        assertRoundTrip(SampleRecords.sessionEvents(), new SessionEventDeserializer(), 9);
         assertRoundTrip(SampleRecords.transcriptSegments(), new TranscriptSegmentDeserializer(), 1);
     }
 

@@ -11,7 +11,9 @@ import dev.switchboard.events.HangupMethod;
 import dev.switchboard.events.HangupRequested;
 import dev.switchboard.events.Issuer;
 import dev.switchboard.events.SessionEvent;
+import dev.switchboard.events.TransferFailed;
 import dev.switchboard.events.TransferRequested;
+import dev.switchboard.kit.auth.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -24,7 +26,8 @@ import java.util.UUID;
 /**
  * Builds the session events this service publishes. Event ids are derived from what caused the event (the hang-up's,
  * dial's or transfer's command id, LiveKit's webhook id), so a consumer sees the same id if the controller ever
- * publishes one twice, e.g. after a rebalance or when a webhook retry reaches another instance.
+ * publishes one twice, e.g. after a rebalance or when a webhook retry reaches another instance. A dial's outcome names
+ * the dial's tenant; a transfer's names its target.
  */
 @ApplicationScoped
 public class SessionEvents {
@@ -59,6 +62,7 @@ public class SessionEvents {
                 // (AnswerClassified). Set explicitly: resolving an enum default makes Avro load the class by
                 // name through its own loader, which is not the application's in every runtime.
                 .setAnsweredBy(AnsweredBy.UNKNOWN)
+                .setTenant(tenantOf(request))
                 .build();
         return event(derivedId("dial", request.getCommandId()), request.getRoom(), null, now(), answered);
     }
@@ -74,6 +78,7 @@ public class SessionEvents {
                 .setSipStatus(sipStatus)
                 .setDetail(detail)
                 .setDialCommandId(request.getCommandId())
+                .setTenant(tenantOf(request))
                 .build();
         return event(derivedId("dial", request.getCommandId()), request.getRoom(), null, now(), failed);
     }
@@ -89,8 +94,28 @@ public class SessionEvents {
                 .setDetail("transferred " + participantIdentity + " to " + transfer.getTransferTo())
                 .setHangupCommandId(request.getCommandId())
                 .setMethod(HangupMethod.REMOVE_SIP_PARTICIPANT)
+                .setTransferTo(transfer.getTransferTo())
                 .build();
         return event(derivedId("transfer", request.getCommandId()), request.getRoom(), null, now(), ended);
+    }
+
+    /**
+     * TransferFailed: the transfer target or the phone network refused ({@code sipStatusCode} and {@code sipStatus}, null
+     * when LiveKit reported none), or LiveKit could not carry it out; the caller is still in the call.
+     */
+    public SessionEvent transferFailed(CallControlRequest request, TransferRequested transfer, String participantIdentity,
+                                       CallFailureReason reason, Integer sipStatusCode, String sipStatus, String detail) {
+        TransferFailed failed = TransferFailed.newBuilder()
+                .setParticipantIdentity(participantIdentity)
+                .setTransferTo(transfer.getTransferTo())
+                .setReason(reason)
+                .setSipStatusCode(sipStatusCode)
+                .setSipStatus(sipStatus)
+                .setDetail(detail)
+                .setTransferCommandId(request.getCommandId())
+                .setRequestedBy(request.getIssuer())
+                .build();
+        return event(derivedId("transfer-failed", request.getCommandId()), request.getRoom(), null, now(), failed);
     }
 
     /** CallEnded for a room LiveKit closed while a transfer, which then failed, was being tried (its webhook was held back). */
@@ -132,6 +157,11 @@ public class SessionEvents {
                 .setSource(source)
                 .setPayload(payload)
                 .build();
+    }
+
+    /** Whose the dialled call is: the request's tenant, 'default' when it named none (as its audit record says). */
+    private static String tenantOf(CallControlRequest request) {
+        return Caller.tenantOrDefault(request.getTenant());
     }
 
     private static String webhookEventId(String webhookId) {

@@ -29,8 +29,9 @@ import java.util.Optional;
  * Carries out TransferRequested (a cold transfer of the SIP caller). Every transfer gets a CommandResult on
  * switchboard.command-results: APPLIED once the target took the call, REJECTED with the reason (the SIP status of a
  * refusal) when the caller stays with the agent, EXPIRED. A transfer that happened also ends the call like a hang-up:
- * CallEnded with reason TRANSFERRED, which ends the agent's session. Idempotent per command id; requests of one room
- * reach it one at a time (the router sees to that).
+ * CallEnded with reason TRANSFERRED and the target, which ends the agent's session; one LiveKit was asked for and that
+ * did not happen is a TransferFailed session event (reason and SIP status), so the session's record shows it too.
+ * Idempotent per command id; requests of one room reach it one at a time (the router sees to that).
  */
 @ApplicationScoped
 public class TransferService {
@@ -100,7 +101,7 @@ public class TransferService {
         ledger.hangupStarted(room, null, commandId);
         return switch (transferer.get().transfer(room, identity, transfer)) {
             case Transferer.Result.Transferred transferred -> transferred(request, transfer, identity);
-            case Transferer.Result.NotTransferred notTransferred -> notTransferred(request, notTransferred.failure());
+            case Transferer.Result.NotTransferred notTransferred -> notTransferred(request, transfer, identity, notTransferred.failure());
         };
     }
 
@@ -117,12 +118,16 @@ public class TransferService {
         return answer(request, results.applied(request), "transferred");
     }
 
-    private ControlOutcome notTransferred(CallControlRequest request, CallFailure failure) {
+    private ControlOutcome notTransferred(CallControlRequest request, TransferRequested transfer, String identity, CallFailure failure) {
         boolean closedMeanwhile = ledger.hangupFailed(request.getRoom(), request.getCommandId());
         String reason = failure.sipStatusCode() != null
                 ? "the transfer was refused: " + failure.sipSummary() + " (" + failure.detail() + "); the caller stays with the agent"
                 : "the transfer failed: " + failure.detail();
+        boolean recorded = recordFailure(request, transfer, identity, failure);
         ControlOutcome outcome = answer(request, results.rejected(request, reason), failure.sipStatusCode() != null ? "refused" : "failed");
+        if (!recorded && outcome instanceof ControlOutcome.Failed failed) {
+            outcome = new ControlOutcome.Failed(failed.reason() + " (TransferFailed could not be published)");
+        }
         if (closedMeanwhile) {
             try {
                 publisher.publish(events.callClosedDuringTransfer(request));
@@ -132,6 +137,23 @@ public class TransferService {
             }
         }
         return outcome;
+    }
+
+    /**
+     * TransferFailed on switchboard.session-events, so the session's record (transcripts, the live timeline) shows the
+     * attempt; the requester's answer is the CommandResult, so a failure to publish this is logged, not retried.
+     */
+    private boolean recordFailure(CallControlRequest request, TransferRequested transfer, String identity, CallFailure failure) {
+        try {
+            publisher.publish(events.transferFailed(request, transfer, identity, failure.reason(), failure.sipStatusCode(),
+                    failure.sipStatus(), failure.detail()));
+            return true;
+        } catch (RuntimeException e) {
+            count("unpublished");
+            LOG.errorf("room %s: transfer %s not done (%s) and TransferFailed could not be published: %s", request.getRoom(),
+                    request.getCommandId(), failure.sipSummary(), e.getMessage());
+            return false;
+        }
     }
 
     private ControlOutcome answer(CallControlRequest request, CommandResult result, String outcome) {

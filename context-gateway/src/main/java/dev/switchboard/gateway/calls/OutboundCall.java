@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param answeredBy  who answered, once known (answering-machine detection); UNKNOWN otherwise
  * @param failure     set when FAILED
  * @param endReason   set when ENDED
- * @param tenant      whose call it is: the token's that placed it, or its session's; null until known (counts as 'default')
+ * @param tenant      whose call it is: the token's (or the DialRequested's) that placed it, else the tenant its outcome event
+ *                    names, else its session's; null until known (counts as 'default')
  * @param fingerprint what the dial asked for ({@code RequestFingerprint}), for retries with its Idempotency-Key; null for a
  *                    call known only from the session events
  */
@@ -62,6 +63,15 @@ public record OutboundCall(String room, String commandId, CallState state, Strin
     OutboundCall classified(AnsweredBy by) {
         return new OutboundCall(room, commandId, state, to, from, trunkId, sessionId, by, failure, endReason, requestedAt,
                 answeredAt, endedAt, tenant, fingerprint);
+    }
+
+    /** The tenant a dial's outcome names (SessionEvent v3 on), for a call whose tenant is not known yet; else unchanged. */
+    OutboundCall toldTenant(String named) {
+        if (tenant != null || named == null || named.isBlank()) {
+            return this;
+        }
+        return new OutboundCall(room, commandId, state, to, from, trunkId, sessionId, answeredBy, failure, endReason, requestedAt,
+                answeredAt, endedAt, named, fingerprint);
     }
 
     OutboundCall inSession(String session, String callee, String caller, String dialCommandId, String sessionTenant) {

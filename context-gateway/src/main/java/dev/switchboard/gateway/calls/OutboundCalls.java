@@ -150,10 +150,12 @@ public class OutboundCalls {
         synchronized (this) {
             Instant at = event.getOccurredAt();
             OutboundCall next = switch (event.getPayload()) {
+                // An outcome names the dial's tenant (SessionEvent v3 on): a dial another system sent is then its tenant's
+                // even when this gateway never read the DialRequested.
                 case CallAnswered answered -> ofDial(event.getRoom(), answered.getDialCommandId(), answered.getPhoneNumber(), at)
-                        .answered(answered.getPhoneNumber(), at, answered.getAnsweredBy());
+                        .answered(answered.getPhoneNumber(), at, answered.getAnsweredBy()).toldTenant(answered.getTenant());
                 case CallFailed failed -> ofDial(event.getRoom(), failed.getDialCommandId(), failed.getPhoneNumber(), at)
-                        .failed(failed.getPhoneNumber(), CallFailure.of(failed), at);
+                        .failed(failed.getPhoneNumber(), CallFailure.of(failed), at).toldTenant(failed.getTenant());
                 case CallEnded ended -> current(event.getRoom()).map(call -> switch (call.state()) {
                     case ANSWERED -> call.ended(ended.getReason(), at);
                     case DIALING -> call.endedWhileDialing(ended.getReason());

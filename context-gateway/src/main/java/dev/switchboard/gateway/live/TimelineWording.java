@@ -12,6 +12,7 @@ import dev.switchboard.events.ParticipantLeft;
 import dev.switchboard.events.SessionEnded;
 import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.SessionStarted;
+import dev.switchboard.events.TransferFailed;
 
 import java.util.Optional;
 
@@ -34,8 +35,12 @@ final class TimelineWording {
             case CallAnswered a -> detail = "answered" + part(" by ", a.getPhoneNumber()) + part(", SIP call ", a.getSipCallId());
             case CallFailed f -> {
                 reason = f.getReason().name();
-                detail = reason + (f.getSipStatusCode() == null ? "" : " (SIP " + f.getSipStatusCode() + part(" ", f.getSipStatus()) + ")")
-                        + part(": ", f.getDetail());
+                detail = reason + sip(f.getSipStatusCode(), f.getSipStatus()) + part(": ", f.getDetail());
+            }
+            case TransferFailed t -> {
+                reason = t.getReason().name();
+                detail = "transfer to " + t.getTransferTo() + " not connected: " + reason + sip(t.getSipStatusCode(), t.getSipStatus())
+                        + by(t.getRequestedBy()) + part(": ", t.getDetail());
             }
             case AnswerClassified c -> detail = "answered by a " + c.getAnsweredBy().name().toLowerCase(java.util.Locale.ROOT)
                     + part(": ", c.getDetail());
@@ -56,6 +61,10 @@ final class TimelineWording {
         }
         return Optional.of(new TimelineEntry(event.getEventId(), event.getRoom(), event.getSessionId(), event.getOccurredAt(),
                 payload.getClass().getSimpleName(), detail, reason));
+    }
+
+    private static String sip(Integer code, String phrase) {
+        return code == null ? "" : " (SIP " + code + part(" ", phrase) + ")";
     }
 
     private static String by(Issuer issuer) {

@@ -1,11 +1,17 @@
 package dev.switchboard.gateway.calls;
 
+import dev.switchboard.events.AnsweredBy;
+import dev.switchboard.events.CallAnswered;
+import dev.switchboard.events.CallFailed;
+import dev.switchboard.events.CallFailureReason;
 import dev.switchboard.events.CommandStatus;
+import dev.switchboard.events.SessionEvent;
 import dev.switchboard.testing.MovableClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,6 +53,30 @@ class OutboundCallsUnitTest {
         assertThat(calls.observed(dialing("next", "+15550005", "acme"), OutboundCallsUnitTest::tenantOf))
                 .as("acme's next call into its own room").isTrue();
         assertThat(calls.find("r").orElseThrow().commandId()).isEqualTo("next");
+    }
+
+    @Test
+    void aCallKnownOnlyFromItsOutcomeIsTheTenantsTheOutcomeNamesAndAKnownTenantIsKept() {
+        calls.apply(outcome("r", CallFailed.newBuilder().setPhoneNumber("+15550006").setReason(CallFailureReason.BUSY)
+                .setDialCommandId("elsewhere").setTenant("acme").build()));
+        assertThat(calls.find("r").orElseThrow().tenant()).as("a dial another system sent, read only from its outcome").isEqualTo("acme");
+
+        OutboundCall ours = OutboundCall.dialing("r2", "ours", "+15550007", null, "ST_1", NOW, "globex", null);
+        calls.register(ours, OutboundCallsUnitTest::tenantOf);
+        calls.apply(outcome("r2", CallAnswered.newBuilder().setParticipantIdentity("sip_callee").setPhoneNumber("+15550007")
+                .setDialCommandId("ours").setAnsweredBy(AnsweredBy.UNKNOWN).setTenant("acme").build()));
+        OutboundCall answered = calls.find("r2").orElseThrow();
+        assertThat(answered.state()).isEqualTo(CallState.ANSWERED);
+        assertThat(answered.tenant()).as("the tenant of the token that placed it stays").isEqualTo("globex");
+
+        calls.apply(outcome("r3", CallFailed.newBuilder().setPhoneNumber("+15550008").setReason(CallFailureReason.NO_ANSWER)
+                .setDialCommandId("older").build()));
+        assertThat(calls.find("r3").orElseThrow().tenant()).as("an older controller's outcome names none").isNull();
+    }
+
+    private static SessionEvent outcome(String room, Object payload) {
+        return SessionEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setRoom(room).setOccurredAt(NOW)
+                .setSource("call-controller").setPayload(payload).build();
     }
 
     @Test

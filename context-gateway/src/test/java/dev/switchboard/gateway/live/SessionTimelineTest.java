@@ -1,6 +1,9 @@
 package dev.switchboard.gateway.live;
 
 import dev.switchboard.events.CallDirection;
+import dev.switchboard.events.CallEnded;
+import dev.switchboard.events.CallFailureReason;
+import dev.switchboard.events.HangupMethod;
 import dev.switchboard.events.DtmfReceived;
 import dev.switchboard.events.EndReason;
 import dev.switchboard.events.Issuer;
@@ -8,6 +11,7 @@ import dev.switchboard.events.IssuerKind;
 import dev.switchboard.events.SessionEnded;
 import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.SessionStarted;
+import dev.switchboard.events.TransferFailed;
 import dev.switchboard.events.Transport;
 import dev.switchboard.events.Usage;
 import org.junit.jupiter.api.Test;
@@ -45,6 +49,22 @@ class SessionTimelineTest {
                 org.assertj.core.groups.Tuple.tuple("SessionStarted", "INBOUND LIVEKIT call from +15550100, agent agent-a, worker w1", null),
                 org.assertj.core.groups.Tuple.tuple("DtmfReceived", "caller pressed 12#", null),
                 org.assertj.core.groups.Tuple.tuple("SessionEnded", "CALLER_HANGUP after 61 s, by SYSTEM caller", "CALLER_HANGUP"));
+    }
+
+    @Test
+    void aRefusedTransferAndOneThatWentThroughAreTold() {
+        timeline.apply(event("r3", "s1", started()));
+        timeline.apply(event("r3", null, TransferFailed.newBuilder().setParticipantIdentity("sip_1").setTransferTo("tel:+15550199")
+                .setReason(CallFailureReason.BUSY).setSipStatusCode(486).setSipStatus("Busy Here").setTransferCommandId("t-1")
+                .setRequestedBy(Issuer.newBuilder().setKind(IssuerKind.LLM).setId("w1").build()).build()));
+        timeline.apply(event("r3", null, CallEnded.newBuilder().setReason(EndReason.TRANSFERRED).setMethod(HangupMethod.REMOVE_SIP_PARTICIPANT)
+                .setDetail("transferred sip_1 to tel:+15550123").setTransferTo("tel:+15550123").setHangupCommandId("t-2").build()));
+
+        assertThat(timeline.entries("r3")).extracting(TimelineEntry::type, TimelineEntry::detail, TimelineEntry::reason).containsSubsequence(
+                org.assertj.core.groups.Tuple.tuple("TransferFailed",
+                        "transfer to tel:+15550199 not connected: BUSY (SIP 486 Busy Here), by LLM w1", "BUSY"),
+                org.assertj.core.groups.Tuple.tuple("CallEnded", "TRANSFERRED (REMOVE_SIP_PARTICIPANT): transferred sip_1 to tel:+15550123",
+                        "TRANSFERRED"));
     }
 
     @Test

@@ -31,9 +31,15 @@ public final class CallEvents {
 
     public static void failed(String room, String dialCommandId, String number, CallFailureReason reason, Integer sipStatusCode,
                               String sipStatus) {
+        failed(room, dialCommandId, number, reason, sipStatusCode, sipStatus, null);
+    }
+
+    /** CallFailed naming the dial's tenant, as the call controller does from SessionEvent v3 on. */
+    public static void failed(String room, String dialCommandId, String number, CallFailureReason reason, Integer sipStatusCode,
+                              String sipStatus, String tenant) {
         send(room, null, "call-controller", CallFailed.newBuilder().setPhoneNumber(number).setReason(reason)
                 .setSipStatusCode(sipStatusCode).setSipStatus(sipStatus).setDetail("test: " + reason)
-                .setDialCommandId(dialCommandId).build());
+                .setDialCommandId(dialCommandId).setTenant(tenant).build());
     }
 
     /** The outbound agent's session starts (the callee has joined); returns the session id. */

@@ -30,6 +30,24 @@ public final class TranscriptViews {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(description = "A transfer of the caller that was tried (the call controller's CallEnded TRANSFERRED or TransferFailed).")
+    public record TransferView(
+            Instant at,
+            @Schema(description = "The destination, a tel: or sip: URI (absent when an older call controller did not say)") String to,
+            @Schema(description = "TRANSFERRED, or why not: BUSY, DECLINED, NO_ANSWER, INVALID_NUMBER, TRUNK_REJECTED,"
+                    + " TRUNK_UNAVAILABLE, FAILED (the caller then stayed with the agent)") String outcome,
+            @Schema(description = "A refusal's SIP status code, e.g. 486") Integer sipStatusCode,
+            @Schema(description = "A refusal's SIP reason phrase, e.g. Busy Here") String sipStatus,
+            @Schema(description = "What the call controller said about a transfer that did not go through") String detail,
+            @Schema(description = "The TransferRequested's command id") String commandId,
+            @Schema(description = "Who asked for the transfer") IssuerView requestedBy) {
+        static TransferView of(SessionRow.Transfer t) {
+            return new TransferView(t.at(), t.to(), t.outcome(), t.sipStatusCode(), t.sipStatus(), t.detail(), t.commandId(),
+                    IssuerView.of(t.requestedByKind(), t.requestedById(), t.requestedByName()));
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     @Schema(description = "A session (one call of an agent). Fields not known yet are absent.")
     public record SessionView(
             UUID sessionId,
@@ -63,6 +81,9 @@ public final class TranscriptViews {
             Map<String, String> metadata,
             Map<String, Object> usage,
             HangupView hangup,
+            @Schema(description = "The transfers of the caller that were tried, oldest first (absent when none was): one that went"
+                    + " through ends the call (hangup.reason TRANSFERRED), after a refusal the caller stayed with the agent")
+            List<TransferView> transfers,
             @Schema(description = "only in GET /v1/sessions/{room}") Long segmentCount,
             @Schema(description = "the tenant the session belongs to; absent (seen with tenants:all only) for a dial whose"
                     + " tenant no record has told yet") String tenant) {
@@ -77,6 +98,7 @@ public final class TranscriptViews {
                     dial == null ? null : dial.sipStatusCode(), dial == null ? null : dial.sipStatus(), dial == null ? null : dial.detail(),
                     s.metadata() == null || s.metadata().isEmpty() ? null : s.metadata(), s.usage(),
                     s.hangupAt() == null ? null : new HangupView(s.hangupAt(), s.hangupReason(), s.hangupMethod(), s.hangupCommandId()),
+                    s.transfers().isEmpty() ? null : s.transfers().stream().map(TransferView::of).toList(),
                     segmentCount, SessionRow.TENANT_UNKNOWN.equals(s.tenant()) ? null : s.tenant());
         }
     }

@@ -38,9 +38,8 @@ public final class TranscriptRenderer {
         } else {
             out.append(", still live");
         }
-        String call = call(session);
-        if (call != null) {
-            out.append('\n').append(call);
+        for (String line : CallHeader.lines(session)) {
+            out.append('\n').append(line);
         }
         out.append("\n\n");
         for (SegmentRow segment : segments) {
@@ -52,59 +51,6 @@ public final class TranscriptRenderer {
             out.append('\n');
         }
         return out.toString();
-    }
-
-    /**
-     * The call in words, for the text export's header: "Outbound call from +1... to +1..., answered by an answering
-     * machine", "Outbound call to +1..., not connected: BUSY (SIP 486 Busy Here)". Null when there is nothing to say
-     * (no number and no dial).
-     */
-    static String call(SessionRow session) {
-        SessionRow.Dial dial = session.dial();
-        boolean dialled = dial != null && (dial.outcome() != null || dial.answeredBy() != null);
-        if (session.callerNumber() == null && session.calleeNumber() == null && !dialled) {
-            return null;
-        }
-        StringBuilder line = new StringBuilder(switch (session.direction() == null ? "" : session.direction()) {
-            case "INBOUND" -> "Inbound call";
-            case "OUTBOUND" -> "Outbound call";
-            case "WEB" -> "Web call";
-            default -> "Call";
-        });
-        if (session.callerNumber() != null) {
-            line.append(" from ").append(OneLine.label(session.callerNumber()));
-        }
-        if (session.calleeNumber() != null) {
-            line.append(" to ").append(OneLine.label(session.calleeNumber()));
-        }
-        if (!dialled) {
-            return line.toString();
-        }
-        if (dial.failed()) {
-            line.append(", not connected: ").append(OneLine.label(dial.outcome()));
-            if (dial.sipStatusCode() != null || dial.sipStatus() != null) {
-                line.append(" (SIP");
-                if (dial.sipStatusCode() != null) {
-                    line.append(' ').append(dial.sipStatusCode());
-                }
-                if (dial.sipStatus() != null) {
-                    line.append(' ').append(OneLine.of(dial.sipStatus()));
-                }
-                line.append(')');
-            }
-            if (dial.detail() != null) {
-                line.append(": ").append(OneLine.of(dial.detail()));
-            }
-            return line.toString();
-        }
-        line.append(", answered");
-        switch (dial.answeredBy() == null ? "" : dial.answeredBy()) {
-            case "HUMAN" -> line.append(" by a person");
-            case "MACHINE" -> line.append(" by an answering machine");
-            default -> {
-            }
-        }
-        return line.toString();
     }
 
     static String srt(List<SegmentRow> segments) {

@@ -49,7 +49,8 @@ public class SessionEventIngestor {
         this.metrics = metrics;
     }
 
-    private record Candidate(SessionChange change, KafkaRecord<String, SessionEvent> record) {
+    /** The changes of one record: written together, and dead-lettered together if the database rejects them. */
+    private record Candidate(List<SessionChange> changes, KafkaRecord<String, SessionEvent> record) {
     }
 
     @Incoming("session-events")
@@ -66,8 +67,10 @@ public class SessionEventIngestor {
             }
             SessionEvent event = record.getPayload();
             try {
-                Optional<SessionChange> change = SessionEventMapper.toChange(event);
-                change.ifPresent(c -> candidates.add(new Candidate(c, record)));
+                List<SessionChange> changes = SessionEventMapper.toChanges(event);
+                if (!changes.isEmpty()) {
+                    candidates.add(new Candidate(changes, record));
+                }
             } catch (RuntimeException e) {
                 deadLettered.add(deadLetters.send(record, Poison.invalid(e)));
             }
@@ -90,7 +93,7 @@ public class SessionEventIngestor {
     }
 
     private List<SessionChange> write(List<Candidate> candidates, List<Uni<Void>> deadLettered) throws IngestRetry.Stopping {
-        List<SessionChange> changes = candidates.stream().map(Candidate::change).toList();
+        List<SessionChange> changes = candidates.stream().flatMap(candidate -> candidate.changes().stream()).toList();
         try {
             count(retry.run("writing " + changes.size() + " session event(s)", () -> writer.apply(changes)));
             return changes;
@@ -100,8 +103,8 @@ public class SessionEventIngestor {
         List<SessionChange> applied = new ArrayList<>();
         for (Candidate candidate : candidates) {
             try {
-                count(retry.run("writing a session event", () -> writer.apply(List.of(candidate.change()))));
-                applied.add(candidate.change());
+                count(retry.run("writing a session event", () -> writer.apply(candidate.changes())));
+                applied.addAll(candidate.changes());
             } catch (SQLException e) {
                 deadLettered.add(deadLetters.send(candidate.record(),
                         Poison.invalid(new InvalidRecordException("the database rejected it: " + SqlErrors.describe(e)))));

@@ -13,7 +13,7 @@ final class Rows {
             + " s.ended_at, s.duration_ms, s.end_reason, s.ended_by_kind, s.ended_by_id, s.ended_by_name, s.end_detail,"
             + " s.usage::text AS usage, s.hangup_at, s.hangup_reason, s.hangup_method, s.hangup_command_id, s.tenant,"
             + " s.dial_command_id, s.dial_outcome, s.dial_outcome_at, s.answered_by, s.sip_status_code, s.sip_status, s.dial_detail,"
-            + " s.dial_only";
+            + " s.dial_only, s.transfers::text AS transfers";
 
     static final String SEGMENT_COLUMNS = "g.segment_id, g.session_id, g.room, g.sequence, g.revision, g.role, g.participant_identity,"
             + " g.text, g.start_ms, g.end_ms, g.is_final, g.interrupted, g.generated_text, g.language, g.confidence,"
@@ -54,7 +54,8 @@ final class Rows {
                 rs.getString("hangup_method"),
                 rs.getString("hangup_command_id"),
                 rs.getString("tenant"),
-                dial(rs));
+                dial(rs),
+                TransferEntry.read(rs.getString("transfers")));
     }
 
     private static SessionRow.Dial dial(ResultSet rs) throws SQLException {

@@ -43,7 +43,7 @@ public sealed interface SessionChange {
      * @param eventId       the event's id: what tells a redelivery apart when the dial's command id is missing
      * @param outcome       {@link #ANSWERED} or the CallFailed reason (BUSY, NO_ANSWER, ...)
      * @param answeredBy    CallAnswered's answeredBy (HUMAN, MACHINE, UNKNOWN); null for a failure
-     * @param tenant        the tenant the event names, if its schema has one; null: not said
+     * @param tenant        the tenant the event names (from SessionEvent v3 on); null: not said
      */
     record DialOutcome(UUID sessionId, String room, Instant occurredAt, String eventId, String dialCommandId, String phoneNumber,
                        String sipCallId, String outcome, String answeredBy, Integer sipStatusCode, String sipStatus, String detail,
@@ -53,6 +53,20 @@ public sealed interface SessionChange {
         public boolean failed() {
             return !ANSWERED.equals(outcome);
         }
+    }
+
+    /**
+     * A transfer of the caller that was tried: one that went through (CallEnded with reason TRANSFERRED) or one the target
+     * or the network refused (TransferFailed). A session keeps every attempt, each once (by {@code eventId}).
+     *
+     * @param outcome    {@link #TRANSFERRED}, or the refusal's reason (BUSY, NO_ANSWER, DECLINED, ..., FAILED)
+     * @param to         the destination (tel: or sip: URI); null when an older writer did not say
+     * @param commandId  the TransferRequested's command id
+     */
+    record Transfer(UUID sessionId, String room, Instant occurredAt, String eventId, String to, String outcome,
+                    Integer sipStatusCode, String sipStatus, String detail, String commandId, String requestedByKind,
+                    String requestedById, String requestedByName) implements SessionChange {
+        public static final String TRANSFERRED = "TRANSFERRED";
     }
 
     /** AnswerClassified: who answered an outbound call, as the agent's answering-machine detection decided. */

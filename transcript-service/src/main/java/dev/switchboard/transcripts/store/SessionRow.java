@@ -1,6 +1,7 @@
 package dev.switchboard.transcripts.store;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -35,7 +36,8 @@ public record SessionRow(
         String hangupMethod,
         String hangupCommandId,
         String tenant,
-        Dial dial) {
+        Dial dial,
+        List<Transfer> transfers) {
     /**
      * The tenant of a row made by a dial outcome that names no tenant, until the dial's audit record (or the agent's
      * SessionStarted) tells it. Not a tenant name ({@code [A-Za-z0-9._-]}), so no token's tenant matches it: such a row
@@ -54,6 +56,23 @@ public record SessionRow(
         public boolean failed() {
             return outcome != null && !SessionChange.DialOutcome.ANSWERED.equals(outcome);
         }
+    }
+
+    /**
+     * A transfer of the caller that was tried (CallEnded TRANSFERRED, TransferFailed), oldest first in {@link #transfers}.
+     *
+     * @param to       the destination; null when an older call controller did not say
+     * @param outcome  TRANSFERRED, or why not: BUSY, NO_ANSWER, DECLINED, ..., FAILED
+     */
+    public record Transfer(Instant at, String to, String outcome, Integer sipStatusCode, String sipStatus, String detail,
+                           String commandId, String requestedByKind, String requestedById, String requestedByName) {
+        public boolean transferred() {
+            return SessionChange.Transfer.TRANSFERRED.equals(outcome);
+        }
+    }
+
+    public SessionRow {
+        transfers = transfers == null ? List.of() : List.copyOf(transfers);
     }
 
     public boolean ended() {

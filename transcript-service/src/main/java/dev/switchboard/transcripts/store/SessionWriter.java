@@ -32,6 +32,10 @@ import java.util.UUID;
  * SessionStarted of an answered dial comes after such a row, the row is folded into the session. A row of its own takes
  * the tenant the event names, else the tenant of the dial's audit record (DialRequested, carried out), else
  * {@link SessionRow#TENANT_UNKNOWN} until that record arrives ({@link AuditStore}).
+ *
+ * <p>Other events that name no session (the controller's CallEnded and TransferFailed) go to the room's session started
+ * last before them in the batch, else to its latest stored session. A transfer is added to the session's list of
+ * transfers once per event ({@link TransferEntry}).
  */
 @ApplicationScoped
 public class SessionWriter {
@@ -121,6 +125,16 @@ public class SessionWriter {
             UPDATE sessions SET answered_by = ?
             WHERE session_id = ? AND (answered_by IS NULL OR (answered_by = 'UNKNOWN' AND ?::text <> 'UNKNOWN'))""";
 
+    // Every attempt is kept once (by its event id), in time order: the same array whatever order the events came in.
+    private static final String TRANSFER = """
+            INSERT INTO sessions AS s (session_id, room, started_at, transfers)
+            VALUES (?, ?, ?, jsonb_build_array(?::jsonb))
+            ON CONFLICT (session_id) DO UPDATE SET
+                transfers = (SELECT jsonb_agg(t ORDER BY (t->>'at')::timestamptz, t->>'eventId')
+                             FROM jsonb_array_elements(COALESCE(s.transfers, '[]'::jsonb) || EXCLUDED.transfers) AS t)
+            WHERE s.transfers IS NULL
+               OR NOT s.transfers @> jsonb_build_array(jsonb_build_object('eventId', EXCLUDED.transfers->0->'eventId'))""";
+
     /** The session that already holds a dial: the one with its command id (the agent's before a row of its own). */
     private static final String SESSION_OF_DIAL = """
             SELECT session_id FROM sessions WHERE room = ? AND dial_command_id = ? ORDER BY dial_only, started_at DESC LIMIT 1""";
@@ -173,12 +187,17 @@ public class SessionWriter {
             try {
                 Targets targets = new Targets(changes);
                 List<Resolved> resolved = new ArrayList<>();
+                // A room's session started earlier in this batch is its latest, though not stored yet (a replay, a fast call).
+                Map<String, UUID> startedEarlier = new HashMap<>();
                 int skipped = 0;
                 for (SessionChange change : changes) {
                     Optional<Resolved> target = change instanceof SessionChange.DialOutcome dial && dial.sessionId() == null
                             ? Optional.of(targets.dial(connection, dial))
-                            : (change.sessionId() != null ? Optional.of(change.sessionId()) : latestOfRoom(connection, change.room()))
+                            : (change.sessionId() != null ? Optional.of(change.sessionId()) : latestOfRoom(connection, change.room(), startedEarlier))
                                     .map(id -> new Resolved(id, change, false, null));
+                    if (change instanceof SessionChange.Started started && started.sessionId() != null) {
+                        startedEarlier.put(started.room(), started.sessionId());
+                    }
                     if (target.isPresent()) {
                         resolved.add(target.get());
                     } else {
@@ -338,8 +357,9 @@ public class SessionWriter {
         return redirected;
     }
 
-    private static Optional<UUID> latestOfRoom(Connection connection, String room) throws SQLException {
-        return firstId(connection, LATEST_OF_ROOM, room);
+    private static Optional<UUID> latestOfRoom(Connection connection, String room, Map<String, UUID> startedEarlier) throws SQLException {
+        UUID inBatch = startedEarlier.get(room);
+        return inBatch != null ? Optional.of(inBatch) : firstId(connection, LATEST_OF_ROOM, room);
     }
 
     private static Optional<UUID> firstId(Connection connection, String sql, Object... parameters) throws SQLException {
@@ -372,6 +392,8 @@ public class SessionWriter {
                     d.phoneNumber(), d.sipCallId(), d.dialCommandId(), d.outcome(), d.answeredBy(), d.sipStatusCode(), d.sipStatus(),
                     d.detail(), r.dialOnly(), d.tenant());
             case SessionChange.AnswerClassified c -> update(connection, ANSWER_CLASSIFIED, c.answeredBy(), id, c.answeredBy());
+            case SessionChange.Transfer t -> update(connection, TRANSFER, id, t.room(), Jdbc.timestamp(t.occurredAt()),
+                    Jdbc.json(TransferEntry.of(t)));
         };
     }
 

@@ -172,6 +172,32 @@ class DialOutcomeTest {
     }
 
     @Test
+    void aFailedDialThatNamesItsTenantIsThatTenantsWithoutWaitingForItsAuditRecord() {
+        String acme = tenant();
+        String dial = dialId();
+        Call call = Call.startedAt("dial-tenant", hour.plusSeconds(150));
+        SessionEvent failed = call.callFailed(dial, "+15551230007", CallFailureReason.DECLINED, 603, "Decline", 0, acme);
+        Kafka.publish(failed);
+
+        String token = TestTokens.ofTenant(acme);
+        JsonPath session = awaitSession(token, call.room(), s -> "DECLINED".equals(s.getString("outcome")));
+        assertThat(session.getString("tenant")).isEqualTo(acme);
+        assertThat(rooms(token, "outcome=DECLINED")).containsExactly(call.room());
+        String other = TestTokens.ofTenant(tenant());
+        as(other).get("/v1/sessions/{room}", call.room()).then().statusCode(404);
+        as(TestTokens.ofTenant("default")).get("/v1/sessions/{room}", call.room()).then().statusCode(404);
+        assertThat(rooms(other, "outcome=DECLINED")).isEmpty();
+
+        // The dial's audit record arriving later changes nothing, nor does a redelivery.
+        List<String> before = rowsOfRoom(call.room());
+        Kafka.publish(dialAudit(acme, call.room(), dial, "FAILED"));
+        Awaitility.await().atMost(WAIT).until(() -> as(token).get("/v1/audit?room=" + call.room())
+                .then().statusCode(200).extract().jsonPath().getList("records").size() == 1);
+        redeliver(failed);
+        assertThat(rowsOfRoom(call.room())).isEqualTo(before);
+    }
+
+    @Test
     void aFailedDialWhoseAuditRecordCameFirstIsItsTenantsAtOnceAndNoOtherTenantsAnywhere() {
         String globex = tenant();
         String dial = dialId();

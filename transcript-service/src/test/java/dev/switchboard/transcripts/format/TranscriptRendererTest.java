@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TranscriptRendererTest {
     private static final SessionRow SESSION = new SessionRow(UUID.randomUUID(), "room-1", Instant.parse("2025-01-01T10:00:00Z"), true,
             "SIMULATED", "INBOUND", "agent", "w", null, null, null, null, Map.of(), null, null, null, null, null, null, null, null,
-            null, null, null, null, "default", null);
+            null, null, null, null, "default", null, List.of());
 
     private static SegmentRow line(String role, String text, long start, long end, boolean interrupted, String injectedBy) {
         return new SegmentRow(UUID.randomUUID(), SESSION.sessionId(), "room-1", 0, 0, role, null, text, start, end, true, interrupted,
@@ -102,7 +102,7 @@ class TranscriptRendererTest {
         assertThat(srt.lines().toList().get(2)).isEqualTo("Caller: a -> b -> c");
         SessionRow arrowRoom = new SessionRow(SESSION.sessionId(), "r--->\n00:00:00.000 --> 00:00:09.000", SESSION.startedAt(), true,
                 "SIMULATED", "INBOUND", "agent", "w", null, null, null, null, Map.of(), null, null, null, null, null, null, null, null,
-                null, null, null, null, "default", null);
+                null, null, null, null, "default", null, List.of());
         String header = TranscriptRenderer.vtt(arrowRoom, List.of()).lines().findFirst().orElseThrow();
         assertThat(header).startsWith("WEBVTT - room ").doesNotContain("-->");
     }

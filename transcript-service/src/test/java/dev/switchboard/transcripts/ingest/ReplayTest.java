@@ -1,5 +1,6 @@
 package dev.switchboard.transcripts.ingest;
 
+import dev.switchboard.events.CallFailureReason;
 import dev.switchboard.events.EndReason;
 import dev.switchboard.events.SpeakerRole;
 import dev.switchboard.schemas.topics.Topic;
@@ -44,9 +45,13 @@ class ReplayTest {
         var interim = call.line(1, SpeakerRole.AGENT, "We can", 2000, 2500).setIsFinal(false);
         Kafka.publish(call.caller(0, "Can I change my delivery address?", 100, 1500), interim.build(),
                 interim.setRevision(1).setIsFinal(true).setText("We can do that.").build());
-        Kafka.publish(call.ended(EndReason.CALLER_HANGUP, 5000));
+        // The call controller's transfers (no session id): kept as an array in the session's row.
+        Kafka.publish(call.transferFailed("t-replay-1", "tel:+15550701", CallFailureReason.BUSY, 486, "Busy Here", 3000),
+                call.transferred("t-replay-2", "tel:+15550702", 4000));
+        Kafka.publish(call.ended(EndReason.TRANSFERRED, 5000));
         Api.awaitTranscript(call.room(), t -> "ended".equals(t.getString("session.status"))
-                && List.of("Can I change my delivery address?", "We can do that.").equals(Api.texts(t)));
+                && List.of("Can I change my delivery address?", "We can do that.").equals(Api.texts(t))
+                && List.of("BUSY", "TRANSFERRED").equals(t.getList("session.transfers.outcome")));
         awaitCaughtUp();
 
         List<String> sessions = Database.snapshot(dataSource, "sessions", "session_id");

@@ -1,25 +1,31 @@
 package dev.switchboard.transcripts.mapping;
 
 import dev.switchboard.events.AnsweredBy;
+import dev.switchboard.events.CallEnded;
 import dev.switchboard.events.CallFailureReason;
+import dev.switchboard.events.EndReason;
+import dev.switchboard.events.HangupMethod;
+import dev.switchboard.events.Issuer;
+import dev.switchboard.events.IssuerKind;
 import dev.switchboard.events.SessionEvent;
+import dev.switchboard.events.TransferFailed;
 import dev.switchboard.transcripts.store.SessionChange;
 import dev.switchboard.transcripts.support.Events.Call;
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaBuilder;
-import org.apache.avro.generic.GenericData;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What the dial events mean for the stored session. */
+/** What the dial and transfer events mean for the stored session. */
 class SessionEventMapperTest {
+    private static final Issuer LLM = Issuer.newBuilder().setKind(IssuerKind.LLM).setId("worker-1").build();
     private final Call call = Call.start("mapper");
 
     @Test
     void aFailedDialIsItsOutcomeWithTheSipStatusAndNoSession() {
         SessionEvent failed = call.callFailed("dial-1", "+15551230001", CallFailureReason.BUSY, 486, "Busy Here", 0);
-        SessionChange.DialOutcome change = (SessionChange.DialOutcome) SessionEventMapper.toChange(failed).orElseThrow();
+        SessionChange.DialOutcome change = (SessionChange.DialOutcome) only(failed);
         assertThat(change.sessionId()).isNull();
         assertThat(change.room()).isEqualTo(call.room());
         assertThat(change.eventId()).isEqualTo(failed.getEventId());
@@ -30,39 +36,76 @@ class SessionEventMapperTest {
         assertThat(change.sipStatusCode()).isEqualTo(486);
         assertThat(change.sipStatus()).isEqualTo("Busy Here");
         assertThat(change.answeredBy()).isNull();
-        assertThat(change.tenant()).as("CallFailed names no tenant (yet)").isNull();
+        assertThat(change.tenant()).as("this CallFailed names no tenant (a writer before v3)").isNull();
     }
 
     @Test
     void anAnsweredDialAndTheAgentsClassification() {
-        SessionChange.DialOutcome answered = (SessionChange.DialOutcome) SessionEventMapper.toChange(
-                call.callAnswered("dial-2", "+15551230002", 0)).orElseThrow();
+        SessionChange.DialOutcome answered = (SessionChange.DialOutcome) only(
+                call.callAnswered("dial-2", "+15551230002", 0));
         assertThat(answered.outcome()).isEqualTo(SessionChange.DialOutcome.ANSWERED);
         assertThat(answered.failed()).isFalse();
         assertThat(answered.answeredBy()).isEqualTo("UNKNOWN");
         assertThat(answered.sipCallId()).isEqualTo("SCL_dial-2");
 
-        SessionChange.AnswerClassified classified = (SessionChange.AnswerClassified) SessionEventMapper.toChange(
-                call.answerClassified(AnsweredBy.MACHINE, 0)).orElseThrow();
+        SessionChange.AnswerClassified classified = (SessionChange.AnswerClassified) only(
+                call.answerClassified(AnsweredBy.MACHINE, 0));
         assertThat(classified.answeredBy()).isEqualTo("MACHINE");
         assertThat(classified.sessionId()).hasToString(call.sessionId());
     }
 
     @Test
-    void aTenantIsTakenFromARecordWhoseSchemaHasOneThePayloadsFirst() {
-        Schema withTenant = SchemaBuilder.record("WithTenant").fields().optionalString("tenant").endRecord();
-        Schema without = SchemaBuilder.record("Without").fields().optionalString("other").endRecord();
-        GenericData.Record acme = new GenericData.Record(withTenant);
-        acme.put("tenant", "acme");
-        GenericData.Record blank = new GenericData.Record(withTenant);
-        blank.put("tenant", " ");
-        GenericData.Record none = new GenericData.Record(without);
-        GenericData.Record globex = new GenericData.Record(withTenant);
-        globex.put("tenant", "globex");
+    void aDialOutcomeNamingItsTenantGivesIt() {
+        SessionEvent failed = call.callFailed("dial-3", "+15551230003", CallFailureReason.NO_ANSWER, 480, null, 0, "acme");
+        SessionEvent answered = call.callAnswered("dial-4", "+15551230004", 0, " ");
 
-        assertThat(SessionEventMapper.declaredTenant(acme, globex)).isEqualTo("acme");
-        assertThat(SessionEventMapper.declaredTenant(none, globex)).isEqualTo("globex");
-        assertThat(SessionEventMapper.declaredTenant(blank, none)).isNull();
-        assertThat(SessionEventMapper.declaredTenant(none)).isNull();
+        assertThat(((SessionChange.DialOutcome) only(failed)).tenant()).isEqualTo("acme");
+        assertThat(((SessionChange.DialOutcome) only(answered)).tenant()).as("blank is not said").isNull();
+    }
+
+    @Test
+    void aTransferredCallIsItsHangUpAndTheTransfer() {
+        SessionEvent event = call.controllerEvent(call.startedAt().plusSeconds(30), CallEnded.newBuilder().setReason(EndReason.TRANSFERRED)
+                .setEndedBy(LLM).setHangupCommandId("t-1").setMethod(HangupMethod.REMOVE_SIP_PARTICIPANT)
+                .setTransferTo("tel:+15550199").build());
+
+        List<SessionChange> changes = SessionEventMapper.toChanges(event);
+
+        assertThat(changes).hasSize(2);
+        assertThat(changes.get(0)).isInstanceOfSatisfying(SessionChange.HungUp.class, h -> assertThat(h.reason()).isEqualTo("TRANSFERRED"));
+        assertThat(changes.get(1)).isInstanceOfSatisfying(SessionChange.Transfer.class, t -> {
+            assertThat(t.outcome()).isEqualTo(SessionChange.Transfer.TRANSFERRED);
+            assertThat(t.to()).isEqualTo("tel:+15550199");
+            assertThat(t.commandId()).isEqualTo("t-1");
+            assertThat(t.eventId()).isEqualTo(event.getEventId());
+            assertThat(t.requestedByKind()).isEqualTo("LLM");
+            assertThat(t.requestedById()).isEqualTo("worker-1");
+            assertThat(t.sessionId()).as("the controller names no session").isNull();
+        });
+        assertThat(SessionEventMapper.toChanges(call.callEnded(EndReason.AGENT_HANGUP, 10_000)))
+                .singleElement().isInstanceOf(SessionChange.HungUp.class);
+    }
+
+    @Test
+    void aRefusedTransferIsATransferWithItsReasonAndSipStatus() {
+        SessionEvent event = call.controllerEvent(call.startedAt().plusSeconds(20), TransferFailed.newBuilder()
+                .setParticipantIdentity("sip-caller").setTransferTo("sip:billing@pbx.example.com").setReason(CallFailureReason.BUSY)
+                .setSipStatusCode(486).setSipStatus("Busy Here").setDetail("refused").setTransferCommandId("t-2").build());
+
+        SessionChange.Transfer transfer = (SessionChange.Transfer) only(event);
+
+        assertThat(transfer.outcome()).isEqualTo("BUSY");
+        assertThat(transfer.to()).isEqualTo("sip:billing@pbx.example.com");
+        assertThat(transfer.sipStatusCode()).isEqualTo(486);
+        assertThat(transfer.sipStatus()).isEqualTo("Busy Here");
+        assertThat(transfer.detail()).isEqualTo("refused");
+        assertThat(transfer.commandId()).isEqualTo("t-2");
+        assertThat(transfer.requestedByKind()).isNull();
+    }
+
+    private static SessionChange only(SessionEvent event) {
+        List<SessionChange> changes = SessionEventMapper.toChanges(event);
+        assertThat(changes).hasSize(1);
+        return changes.getFirst();
     }
 }

@@ -16,6 +16,7 @@ import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.SessionStarted;
 import dev.switchboard.events.SpeakerRole;
 import dev.switchboard.events.TranscriptSegment;
+import dev.switchboard.events.TransferFailed;
 import dev.switchboard.events.Transport;
 import dev.switchboard.events.Usage;
 
@@ -75,19 +76,46 @@ public final class Events {
                     .setHangupCommandId("cmd-hangup").build());
         }
 
-        /** CallAnswered as the call controller publishes it: the room and the dial, no session. */
+        /** CallAnswered as a call controller before SessionEvent v3 published it: the room and the dial, no session, no tenant. */
         public SessionEvent callAnswered(String dialCommandId, String phoneNumber, long atMs) {
-            return controllerEvent(startedAt.plusMillis(atMs), CallAnswered.newBuilder().setParticipantIdentity("sip-callee")
-                    .setPhoneNumber(phoneNumber).setSipCallId("SCL_" + dialCommandId).setDialCommandId(dialCommandId)
-                    .setAnsweredBy(AnsweredBy.UNKNOWN).build());
+            return callAnswered(dialCommandId, phoneNumber, atMs, null);
         }
 
-        /** CallFailed as the call controller publishes it: the room and the dial, no session. */
+        /** CallAnswered as the call controller publishes it: the room, the dial and its tenant, no session. */
+        public SessionEvent callAnswered(String dialCommandId, String phoneNumber, long atMs, String tenant) {
+            return controllerEvent(startedAt.plusMillis(atMs), CallAnswered.newBuilder().setParticipantIdentity("sip-callee")
+                    .setPhoneNumber(phoneNumber).setSipCallId("SCL_" + dialCommandId).setDialCommandId(dialCommandId)
+                    .setAnsweredBy(AnsweredBy.UNKNOWN).setTenant(tenant).build());
+        }
+
+        /** CallFailed as a call controller before SessionEvent v3 published it: the room and the dial, no session, no tenant. */
         public SessionEvent callFailed(String dialCommandId, String phoneNumber, CallFailureReason reason, Integer sipStatusCode,
                                        String sipStatus, long atMs) {
+            return callFailed(dialCommandId, phoneNumber, reason, sipStatusCode, sipStatus, atMs, null);
+        }
+
+        /** CallFailed as the call controller publishes it: the room, the dial and its tenant, no session. */
+        public SessionEvent callFailed(String dialCommandId, String phoneNumber, CallFailureReason reason, Integer sipStatusCode,
+                                       String sipStatus, long atMs, String tenant) {
             return controllerEvent(startedAt.plusMillis(atMs), CallFailed.newBuilder().setParticipantIdentity("sip-callee")
                     .setPhoneNumber(phoneNumber).setReason(reason).setSipStatusCode(sipStatusCode).setSipStatus(sipStatus)
-                    .setDetail("the callee's line said " + reason).setDialCommandId(dialCommandId).build());
+                    .setDetail("the callee's line said " + reason).setDialCommandId(dialCommandId).setTenant(tenant).build());
+        }
+
+        /** CallEnded of a transfer that went through, as the call controller publishes it: the room, no session. */
+        public SessionEvent transferred(String commandId, String to, long atMs) {
+            return controllerEvent(startedAt.plusMillis(atMs), CallEnded.newBuilder().setReason(EndReason.TRANSFERRED)
+                    .setEndedBy(Issuer.newBuilder().setKind(IssuerKind.OPERATOR).setId("ops").build()).setHangupCommandId(commandId)
+                    .setMethod(HangupMethod.REMOVE_SIP_PARTICIPANT).setDetail("transferred sip-caller to " + to).setTransferTo(to).build());
+        }
+
+        /** TransferFailed as the call controller publishes it: the room, no session. */
+        public SessionEvent transferFailed(String commandId, String to, CallFailureReason reason, Integer sipStatusCode, String sipStatus,
+                                           long atMs) {
+            return controllerEvent(startedAt.plusMillis(atMs), TransferFailed.newBuilder().setParticipantIdentity("sip-caller")
+                    .setTransferTo(to).setReason(reason).setSipStatusCode(sipStatusCode).setSipStatus(sipStatus)
+                    .setDetail("the target said " + reason).setTransferCommandId(commandId)
+                    .setRequestedBy(Issuer.newBuilder().setKind(IssuerKind.LLM).setId("worker-1").build()).build());
         }
 
         /** AnswerClassified as the agent worker publishes it, for its session. */
