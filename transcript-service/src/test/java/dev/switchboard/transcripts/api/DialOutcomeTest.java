@@ -18,7 +18,6 @@ import dev.switchboard.transcripts.support.Events;
 import dev.switchboard.transcripts.support.Events.Call;
 import dev.switchboard.transcripts.support.Kafka;
 import io.agroal.api.AgroalDataSource;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -36,7 +35,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Predicate;
 
 import static dev.switchboard.testing.auth.AuthAssertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -98,7 +96,7 @@ class DialOutcomeTest {
                 .setCallerNumber("+15557654321").setAgentName("reminders").build()), answered, classified,
                 call.ended(EndReason.ANSWERING_MACHINE, 20_000));
 
-        JsonPath session = awaitSession(TestTokens.admin(), call.room(),
+        JsonPath session = Api.awaitSession(TestTokens.admin(), call.room(),
                 s -> "ended".equals(s.getString("status")) && "MACHINE".equals(s.getString("answeredBy")));
         assertThat(session.getString("sessionId")).isEqualTo(call.sessionId());
         assertThat(session.getString("direction")).isEqualTo("OUTBOUND");
@@ -120,9 +118,9 @@ class DialOutcomeTest {
         assertThat(text.lines().toList()).contains("Outbound call from +15557654321 to +15551230001, answered by an answering machine");
 
         // The controller's and the worker's events again (a redelivery): nothing changes.
-        List<String> before = rowsOfRoom(call.room());
-        redeliver(answered, classified);
-        assertThat(rowsOfRoom(call.room())).isEqualTo(before);
+        List<String> before = Database.sessionRowsOfRoom(dataSource, call.room());
+        Kafka.redeliver(metrics, answered, classified);
+        assertThat(Database.sessionRowsOfRoom(dataSource, call.room())).isEqualTo(before);
     }
 
     @Test
@@ -133,7 +131,7 @@ class DialOutcomeTest {
         SessionEvent failed = call.callFailed(dial, "+15551230002", CallFailureReason.BUSY, 486, "Busy Here", 0);
         Kafka.publish(failed);
 
-        JsonPath session = awaitSession(TestTokens.admin(), call.room(), s -> "BUSY".equals(s.getString("outcome")));
+        JsonPath session = Api.awaitSession(TestTokens.admin(), call.room(), s -> "BUSY".equals(s.getString("outcome")));
         assertThat(session.getString("status")).isEqualTo("ended");
         assertThat(session.getString("direction")).isEqualTo("OUTBOUND");
         assertThat(session.getString("calleeNumber")).isEqualTo("+15551230002");
@@ -153,7 +151,7 @@ class DialOutcomeTest {
         // The controller's audit record of the dial names the tenant: the failed call is that tenant's from then on.
         Kafka.publish(dialAudit(acme, call.room(), dial, "FAILED"));
         String token = TestTokens.ofTenant(acme);
-        awaitSession(token, call.room(), s -> acme.equals(s.getString("tenant")));
+        Api.awaitSession(token, call.room(), s -> acme.equals(s.getString("tenant")));
         assertThat(rooms(token, "outcome=busy")).containsExactly(call.room());
         assertThat(rooms(token, "outcome=BUSY&direction=OUTBOUND&status=ended&phone=15551230002")).containsExactly(call.room());
         assertThat(rooms(token, "outcome=ANSWERED")).isEmpty();
@@ -165,10 +163,10 @@ class DialOutcomeTest {
         assertThat(rooms(other, "outcome=BUSY")).isEmpty();
 
         // Delivered again: still one row, byte for byte as it was.
-        List<String> before = rowsOfRoom(call.room());
+        List<String> before = Database.sessionRowsOfRoom(dataSource, call.room());
         assertThat(before).hasSize(1);
-        redeliver(failed);
-        assertThat(rowsOfRoom(call.room())).isEqualTo(before);
+        Kafka.redeliver(metrics, failed);
+        assertThat(Database.sessionRowsOfRoom(dataSource, call.room())).isEqualTo(before);
     }
 
     @Test
@@ -180,7 +178,7 @@ class DialOutcomeTest {
         Kafka.publish(failed);
 
         String token = TestTokens.ofTenant(acme);
-        JsonPath session = awaitSession(token, call.room(), s -> "DECLINED".equals(s.getString("outcome")));
+        JsonPath session = Api.awaitSession(token, call.room(), s -> "DECLINED".equals(s.getString("outcome")));
         assertThat(session.getString("tenant")).isEqualTo(acme);
         assertThat(rooms(token, "outcome=DECLINED")).containsExactly(call.room());
         String other = TestTokens.ofTenant(tenant());
@@ -189,12 +187,12 @@ class DialOutcomeTest {
         assertThat(rooms(other, "outcome=DECLINED")).isEmpty();
 
         // The dial's audit record arriving later changes nothing, nor does a redelivery.
-        List<String> before = rowsOfRoom(call.room());
+        List<String> before = Database.sessionRowsOfRoom(dataSource, call.room());
         Kafka.publish(dialAudit(acme, call.room(), dial, "FAILED"));
         Awaitility.await().atMost(WAIT).until(() -> as(token).get("/v1/audit?room=" + call.room())
                 .then().statusCode(200).extract().jsonPath().getList("records").size() == 1);
-        redeliver(failed);
-        assertThat(rowsOfRoom(call.room())).isEqualTo(before);
+        Kafka.redeliver(metrics, failed);
+        assertThat(Database.sessionRowsOfRoom(dataSource, call.room())).isEqualTo(before);
     }
 
     @Test
@@ -208,7 +206,7 @@ class DialOutcomeTest {
         Kafka.publish(call.callFailed(dial, "+15551230003", CallFailureReason.NO_ANSWER, 480, "Temporarily Unavailable", 0));
 
         String token = TestTokens.ofTenant(globex);
-        JsonPath session = awaitSession(token, call.room(), s -> "NO_ANSWER".equals(s.getString("outcome")));
+        JsonPath session = Api.awaitSession(token, call.room(), s -> "NO_ANSWER".equals(s.getString("outcome")));
         assertThat(session.getString("tenant")).isEqualTo(globex);
         assertThat(rooms(token, "outcome=NO_ANSWER")).containsExactly(call.room());
 
@@ -227,21 +225,21 @@ class DialOutcomeTest {
         Call call = Call.startedAt("dial-early", hour.plusSeconds(240));
         SessionEvent answered = call.callAnswered(dial, "+15551230004", 1_500);
         Kafka.publish(answered);
-        awaitSession(TestTokens.admin(), call.room(), s -> "ANSWERED".equals(s.getString("outcome")));
-        assertThat(rowsOfRoom(call.room())).hasSize(1);
+        Api.awaitSession(TestTokens.admin(), call.room(), s -> "ANSWERED".equals(s.getString("outcome")));
+        assertThat(Database.sessionRowsOfRoom(dataSource, call.room())).hasSize(1);
 
         Kafka.publish(call.started(call.startedPayload().setDirection(CallDirection.OUTBOUND).setTenant(acme).build()));
-        JsonPath session = awaitSession(TestTokens.ofTenant(acme), call.room(), s -> call.sessionId().equals(s.getString("sessionId")));
+        JsonPath session = Api.awaitSession(TestTokens.ofTenant(acme), call.room(), s -> call.sessionId().equals(s.getString("sessionId")));
         assertThat(session.getString("outcome")).isEqualTo("ANSWERED");
         assertThat(session.getString("calleeNumber")).isEqualTo("+15551230004");
         assertThat(session.getString("dialCommandId")).isEqualTo(dial);
         assertThat(session.getString("answeredBy")).isEqualTo("UNKNOWN");
         assertThat(session.getString("status")).isEqualTo("live");
-        assertThat(rowsOfRoom(call.room())).hasSize(1);
+        assertThat(Database.sessionRowsOfRoom(dataSource, call.room())).hasSize(1);
 
-        List<String> before = rowsOfRoom(call.room());
-        redeliver(answered);
-        assertThat(rowsOfRoom(call.room())).isEqualTo(before);
+        List<String> before = Database.sessionRowsOfRoom(dataSource, call.room());
+        Kafka.redeliver(metrics, answered);
+        assertThat(Database.sessionRowsOfRoom(dataSource, call.room())).isEqualTo(before);
     }
 
     @Test
@@ -255,8 +253,8 @@ class DialOutcomeTest {
         Kafka.publish(outbound.agent(0, "About your " + word + " order.", 100, 900), inbound.caller(0, "My " + word + " is late.", 100, 900));
         Api.awaitTranscriptSize(outbound.room(), 1);
         Api.awaitTranscriptSize(inbound.room(), 1);
-        awaitSession(TestTokens.admin(), outbound.room(), s -> "ANSWERED".equals(s.getString("outcome")) && "ended".equals(s.getString("status")));
-        awaitSession(TestTokens.admin(), inbound.room(), s -> "ended".equals(s.getString("status")));
+        Api.awaitSession(TestTokens.admin(), outbound.room(), s -> "ANSWERED".equals(s.getString("outcome")) && "ended".equals(s.getString("status")));
+        Api.awaitSession(TestTokens.admin(), inbound.room(), s -> "ended".equals(s.getString("status")));
 
         assertThat(hits(word, "")).containsExactlyInAnyOrder(outbound.room(), inbound.room());
         assertThat(hits(word, "&direction=outbound")).containsExactly(outbound.room());
@@ -292,28 +290,5 @@ class DialOutcomeTest {
     private List<String> hits(String word, String query) {
         return window(TestTokens.admin()).get("/v1/search?q=" + word + query).then().statusCode(200).extract().jsonPath()
                 .getList("results.session.room", String.class);
-    }
-
-    private static JsonPath awaitSession(String token, String room, Predicate<JsonPath> done) {
-        return Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
-            var response = as(token).get("/v1/sessions/{room}", room);
-            return response.statusCode() == 200 ? response.jsonPath() : null;
-        }, session -> session != null && done.test(session));
-    }
-
-    private List<String> rowsOfRoom(String room) {
-        return Database.query(dataSource, "SELECT * FROM sessions WHERE room = '" + room + "' ORDER BY session_id");
-    }
-
-    /** Publishes the events again and waits until the ingestion has read them (and written what it would). */
-    private void redeliver(SessionEvent... events) {
-        double before = sessionEventsRead();
-        Kafka.publish(events);
-        Awaitility.await().atMost(WAIT).until(() -> sessionEventsRead() >= before + events.length);
-    }
-
-    private double sessionEventsRead() {
-        Counter counter = metrics.find("switchboard.transcripts.ingest.records").tag("topic", "session-events").counter();
-        return counter == null ? 0 : counter.count();
     }
 }

@@ -6,25 +6,23 @@ import dev.switchboard.events.SessionEvent;
 import dev.switchboard.testing.KafkaTestResource;
 import dev.switchboard.testing.PostgresTestResource;
 import dev.switchboard.testing.auth.TestTokens;
+import dev.switchboard.transcripts.support.Api;
 import dev.switchboard.transcripts.support.Database;
 import dev.switchboard.transcripts.support.Events.Call;
 import dev.switchboard.transcripts.support.Kafka;
 import io.agroal.api.AgroalDataSource;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Predicate;
 
 import static dev.switchboard.testing.auth.AuthAssertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,7 +57,7 @@ class TransferRecordTest {
                 call.ended(EndReason.TRANSFERRED, 46_000));
 
         String token = TestTokens.ofTenant(acme);
-        JsonPath session = awaitSession(token, call.room(), s -> transfers(s) == 2 && "ended".equals(s.getString("status")));
+        JsonPath session = Api.awaitSession(token, call.room(), s -> transfers(s) == 2 && "ended".equals(s.getString("status")));
         assertThat(session.getString("hangup.reason")).isEqualTo("TRANSFERRED");
         Map<String, Object> first = session.getMap("transfers[0]");
         assertThat(first).containsEntry("to", "tel:+15550601").containsEntry("outcome", "BUSY").containsEntry("sipStatusCode", 486)
@@ -83,20 +81,20 @@ class TransferRecordTest {
         as(TestTokens.ofTenant(tenant())).get("/v1/sessions/{room}", call.room()).then().statusCode(404);
 
         // Delivered again: the row stays byte for byte as it was.
-        List<String> before = rowsOfRoom(call.room());
-        redeliver(transferred, refused);
-        assertThat(rowsOfRoom(call.room())).isEqualTo(before);
+        List<String> before = Database.sessionRowsOfRoom(dataSource, call.room());
+        Kafka.redeliver(metrics, transferred, refused);
+        assertThat(Database.sessionRowsOfRoom(dataSource, call.room())).isEqualTo(before);
     }
 
     @Test
     void attemptsArrivingOutOfOrderAreKeptInTimeOrder() {
         Call call = Call.start("transfer-order");
         Kafka.publish(call.started());
-        awaitSession(TestTokens.admin(), call.room(), s -> call.sessionId().equals(s.getString("sessionId")));
+        Api.awaitSession(TestTokens.admin(), call.room(), s -> call.sessionId().equals(s.getString("sessionId")));
         Kafka.publish(call.transferFailed("t-3", "tel:+15550603", CallFailureReason.NO_ANSWER, 480, "Temporarily Unavailable", 30_000),
                 call.transferFailed("t-4", "tel:+15550604", CallFailureReason.FAILED, null, null, 10_000));
 
-        JsonPath session = awaitSession(TestTokens.admin(), call.room(), s -> transfers(s) == 2);
+        JsonPath session = Api.awaitSession(TestTokens.admin(), call.room(), s -> transfers(s) == 2);
         assertThat(session.getList("transfers.commandId")).containsExactly("t-4", "t-3");
         assertThat(session.getList("transfers.outcome")).containsExactly("FAILED", "NO_ANSWER");
         assertThat(session.getString("status")).as("a refused transfer leaves the call going on").isEqualTo("live");
@@ -106,7 +104,7 @@ class TransferRecordTest {
     void aSessionWithoutTransfersHasNoTransfersField() {
         Call call = Call.start("transfer-none");
         Kafka.publish(call.started(), call.callEnded(EndReason.AGENT_HANGUP, 5_000));
-        JsonPath session = awaitSession(TestTokens.admin(), call.room(), s -> s.getString("hangup.reason") != null);
+        JsonPath session = Api.awaitSession(TestTokens.admin(), call.room(), s -> s.getString("hangup.reason") != null);
         assertThat(transfers(session)).isZero();
         assertThat(as(TestTokens.admin()).get("/v1/sessions/{room}", call.room()).then().statusCode(200).extract().asString())
                 .doesNotContain("transfers");
@@ -115,28 +113,5 @@ class TransferRecordTest {
     private static int transfers(JsonPath session) {
         List<Object> transfers = session.getList("transfers");
         return transfers == null ? 0 : transfers.size();
-    }
-
-    private static JsonPath awaitSession(String token, String room, Predicate<JsonPath> done) {
-        return Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
-            var response = as(token).get("/v1/sessions/{room}", room);
-            return response.statusCode() == 200 ? response.jsonPath() : null;
-        }, session -> session != null && done.test(session));
-    }
-
-    private List<String> rowsOfRoom(String room) {
-        return Database.query(dataSource, "SELECT * FROM sessions WHERE room = '" + room + "' ORDER BY session_id");
-    }
-
-    /** Publishes the events again and waits until the ingestion has read them (and written what it would). */
-    private void redeliver(SessionEvent... events) {
-        double before = sessionEventsRead();
-        Kafka.publish(events);
-        Awaitility.await().atMost(WAIT).until(() -> sessionEventsRead() >= before + events.length);
-    }
-
-    private double sessionEventsRead() {
-        Counter counter = metrics.find("switchboard.transcripts.ingest.records").tag("topic", "session-events").counter();
-        return counter == null ? 0 : counter.count();
     }
 }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 
+import static dev.switchboard.testing.auth.AuthAssertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Reads the service's HTTP API, waiting for what the ingestion has not stored yet. */
@@ -32,6 +33,14 @@ public final class Api {
             return done.test(last[0]);
         });
         return last[0];
+    }
+
+    /** Waits until the room's session (latest), as the token sees it, satisfies the condition, and returns it. */
+    public static JsonPath awaitSession(String token, String room, Predicate<JsonPath> done) {
+        return Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            var response = as(token).get("/v1/sessions/{room}", room);
+            return response.statusCode() == 200 ? response.jsonPath() : null;
+        }, session -> session != null && done.test(session));
     }
 
     public static JsonPath awaitTranscriptSize(String room, int segments) {

@@ -38,6 +38,11 @@ public final class Database {
         }
     }
 
+    /** The rows of the room's sessions, every column, oldest session first: equal lists mean nothing changed. */
+    public static List<String> sessionRowsOfRoom(DataSource dataSource, String room) {
+        return query(dataSource, "SELECT * FROM sessions WHERE room = '" + room + "' ORDER BY session_id");
+    }
+
     public static long count(DataSource dataSource, String sql) {
         return Long.parseLong(query(dataSource, sql).getFirst().split("=", 2)[1]);
     }

@@ -7,6 +7,8 @@ import dev.switchboard.events.TranscriptSegment;
 import dev.switchboard.schemas.serde.AvroCodec;
 import dev.switchboard.schemas.topics.Topic;
 import dev.switchboard.testing.SharedInfrastructure;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -15,7 +17,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
@@ -41,6 +45,18 @@ public final class Kafka {
         for (SessionEvent event : events) {
             send(Topic.SESSION_EVENTS, event.getRoom(), EVENTS.encode(event));
         }
+    }
+
+    /** Publishes the events again and waits until the ingestion has read them (and written what it would). */
+    public static void redeliver(MeterRegistry metrics, SessionEvent... events) {
+        double before = sessionEventsRead(metrics);
+        publish(events);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> sessionEventsRead(metrics) >= before + events.length);
+    }
+
+    private static double sessionEventsRead(MeterRegistry metrics) {
+        Counter counter = metrics.find("switchboard.transcripts.ingest.records").tag("topic", "session-events").counter();
+        return counter == null ? 0 : counter.count();
     }
 
     public static void publish(AuditRecord... records) {
