@@ -32,7 +32,10 @@ class GatewayConventionsTest extends ServiceConventionsTest {
             Route.post("/v1/sessions/{room}/transfer", Body.JSON, List.of("to", "playDialtone", "announcement"), "wait", "sessionId"),
             Route.get("/v1/sessions/{room}/events"),
             Route.get("/v1/sessions/{room}/commands"),
+            Route.get("/v1/calls", "state"),
             Route.get("/v1/calls/{room}"),
+            Route.get("/console/config"),
+            Route.get("/asyncapi.yaml"),
             // A well-formed dial would ring a phone: the hostile suite sends it only bodies that cannot be read.
             Route.post("/v1/calls", Body.JSON, List.of("to", "from", "trunkId", "room", "agentName", "instructions", "metadata",
                     "ringingTimeout", "maxDuration", "machineDetection", "voicemailMessage", "firstSpeaker"), "wait").withSideEffects()),

@@ -42,7 +42,7 @@ import java.util.Set;
 /** Outbound phone calls: place one (a DialRequested for the call controller) and follow it. */
 @Path("/v1/calls")
 @Tag(name = "Calls", description = "Outbound phone calls")
-@Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+@Produces(MediaType.APPLICATION_JSON)
 public class CallsResource {
     private final CallDialer dialer;
     private final OutboundCalls calls;

@@ -21,7 +21,7 @@ import org.jboss.resteasy.reactive.RestPath;
 @Path("/v1/commands")
 @RequiresScope(Scopes.CALLS_READ)
 @Tag(name = "Commands")
-@Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+@Produces(MediaType.APPLICATION_JSON)
 public class CommandsResource {
     private final CommandStore store;
     private final CurrentCaller caller;

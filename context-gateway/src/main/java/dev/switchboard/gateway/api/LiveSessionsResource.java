@@ -33,7 +33,7 @@ import java.util.Set;
 @Path("/v1/sessions")
 @RequiresScope(Scopes.CALLS_READ)
 @Tag(name = "Sessions", description = "Live (and recently ended) sessions")
-@Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+@Produces(MediaType.APPLICATION_JSON)
 public class LiveSessionsResource {
     private static final Set<SessionState> RUNNING = EnumSet.of(SessionState.LIVE, SessionState.ENDING);
 

@@ -62,7 +62,7 @@ import org.jboss.resteasy.reactive.RestPath;
 @Path("/v1/sessions")
 @RequiresScope(Scopes.CALLS_CONTROL)
 @Tag(name = "Commands", description = "Steer a live call")
-@Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+@Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class SessionCommandsResource {
     private final CommandDispatcher dispatcher;

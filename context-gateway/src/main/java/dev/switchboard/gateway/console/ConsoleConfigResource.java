@@ -2,7 +2,6 @@ package dev.switchboard.gateway.console;
 
 import dev.switchboard.kit.auth.Caller;
 import dev.switchboard.kit.auth.CurrentCaller;
-import dev.switchboard.kit.problem.Problem;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -24,7 +23,7 @@ import java.util.Optional;
  */
 @Path("/console/config")
 @Tag(name = "Console")
-@Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+@Produces(MediaType.APPLICATION_JSON)
 public class ConsoleConfigResource {
     private final CurrentCaller caller;
     private final Optional<String> transcriptsUrl;

@@ -176,6 +176,26 @@ public abstract class ServiceConventionsTest {
         }
     }
 
+    /**
+     * A client that accepts nothing but problems gets a problem (a 406, or the route's own refusal): an answer labelled
+     * application/problem+json is never a success (the gateway served its session list as one).
+     */
+    @Test
+    void aSuccessIsNeverLabelledAProblem() {
+        try (LogCapture log = LogCapture.start()) {
+            for (ServiceApi.Route route : api().routes()) {
+                if (!route.method().equals("GET")) {
+                    continue;
+                }
+                RawHttp.Answer answer = send(request(route, Map.of("Accept", "application/problem+json")));
+                assertThat(answer.status()).as("GET %s -> %s %s", route.template(), answer.contentType(), answer.body())
+                        .isGreaterThanOrEqualTo(400);
+                assertThat(answer.contentType()).as("GET %s", route.template()).startsWith("application/problem+json");
+            }
+            assertQuiet(log);
+        }
+    }
+
     @Test
     void aNulByteInAParameterIsA400ProblemNamingIt() {
         try (LogCapture log = LogCapture.start()) {

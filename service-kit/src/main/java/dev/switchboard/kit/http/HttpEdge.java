@@ -12,12 +12,15 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where requests enter, before any resource: what HTTP itself can get wrong is answered here as a problem, so no
  * client mistake becomes a 500 or an ERROR line in the log.
  * <ul>
  *   <li>A request without a Host header (HTTP/1.0 allows it) is a 400 problem.</li>
+ *   <li>With CORS on ({@code quarkus.http.cors.enabled}), an Origin the settings refuse is a 403 problem, before
+ *       Quarkus' CORS filter would answer an empty 403 ({@link CrossOrigins}).</li>
  *   <li>The Accept header: blank means anything; malformed media ranges are left out (content negotiation then
  *       sees only well-formed ones); a header with none left is a 406 problem.</li>
  *   <li>Requests Vert.x refuses before routing (no Host, an unknown HTTP version): their 4xx is answered as a
@@ -26,7 +29,10 @@ import java.util.List;
  *       an empty 413); the connection is closed, as the body is not read.</li>
  * </ul>
  * A request line or headers beyond Vert.x's limits are answered 414 and 431 by Vert.x itself, without a body: they
- * never reach a route, and Quarkus does not let an application replace the server's invalid-request handler.
+ * never reach a route, and Quarkus does not let an application replace the server's invalid-request handler. Nor does
+ * a request target that is not a URI ({@code %zz}, a lone {@code %}, raw non-ASCII bytes): Quarkus' root handler
+ * answers it an empty 400 before the router, and only a JVM-wide switch ({@code vertx.disableURIValidation}) would
+ * let it through, to every route.
  */
 @ApplicationScoped
 public class HttpEdge {
@@ -36,11 +42,15 @@ public class HttpEdge {
 
     private final RouteProblems problems;
     private final long maxBodyBytes;
+    private final CrossOrigins crossOrigins;
 
     HttpEdge(RouteProblems problems,
-             @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K") MemorySize maxBodySize) {
+             @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K") MemorySize maxBodySize,
+             @ConfigProperty(name = "quarkus.http.cors.enabled", defaultValue = "false") boolean cors,
+             @ConfigProperty(name = "quarkus.http.cors.origins") Optional<List<String>> origins) {
         this.problems = problems;
         this.maxBodyBytes = maxBodySize.asLongValue();
+        this.crossOrigins = CrossOrigins.of(cors, origins);
     }
 
     void install(@Observes Router router) {
@@ -53,6 +63,13 @@ public class HttpEdge {
         if (request.authority() == null) {
             // HTTP/1.0 allows it, but absolute request URIs (problems, Location headers) need a host.
             problems.answer(context, ProblemType.INVALID_REQUEST, "the request has no Host header");
+            return;
+        }
+        String origin = request.getHeader(HttpHeaders.ORIGIN);
+        if (crossOrigins.refuses(origin, request.authority().host(), request.authority().port())) {
+            LOG.debugf("%s %s refused: origin %s is not allowed", request.method(), request.path(), echo(origin));
+            problems.answer(context, ProblemType.of(403), "requests from the origin in the Origin header (" + echo(origin)
+                    + ") are not allowed here: only the service's own origin and those its CORS settings list may call it");
             return;
         }
         if (declaredLength(request) > maxBodyBytes) {

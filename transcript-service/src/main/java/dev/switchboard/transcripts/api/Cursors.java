@@ -105,8 +105,10 @@ final class Cursors {
 
     private static String[] decode(String cursor) {
         try {
-            String[] parts = new String(Base64.getUrlDecoder().decode(cursor.trim()), StandardCharsets.UTF_8).split("\\|", -1);
-            if (parts.length != 4) {
+            String decoded = new String(Base64.getUrlDecoder().decode(cursor.trim()), StandardCharsets.UTF_8);
+            // A NUL byte would reach PostgreSQL (which cannot hold one in text) inside the id a cursor carries.
+            String[] parts = decoded.split("\\|", -1);
+            if (parts.length != 4 || decoded.indexOf('\0') >= 0) {
                 throw invalid();
             }
             return parts;

@@ -140,6 +140,7 @@ public class StoredSessionsResource {
             @Content(mediaType = "application/x-subrip", schema = @Schema(type = SchemaType.STRING)),
             @Content(mediaType = "text/vtt", schema = @Schema(type = SchemaType.STRING))})
     @APIResponse(responseCode = "304", description = "Unchanged since the ETag given in If-None-Match")
+    @APIResponse(responseCode = "412", description = "If-Match names no current version (the ETag header says which is)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "400", description = "Unknown format", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No session stored for this room", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "406", description = "None of the accepted media types is offered", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -152,7 +153,14 @@ public class StoredSessionsResource {
         RenderedTranscripts.Rendered transcript = rendered.of(found, chosen);
         Response.ResponseBuilder unchanged = request.evaluatePreconditions(transcript.tag());
         if (unchanged != null) {
-            return unchanged.tag(transcript.tag()).header(HttpHeaders.VARY, HttpHeaders.ACCEPT).build();
+            Response answer = unchanged.tag(transcript.tag()).header(HttpHeaders.VARY, HttpHeaders.ACCEPT).build();
+            if (answer.getStatus() == Response.Status.PRECONDITION_FAILED.getStatusCode()) {
+                // JAX-RS answers a failed If-Match with an empty 412: a problem, like every other refusal.
+                throw new ProblemException(Response.Status.PRECONDITION_FAILED, "If-Match names no current version of this transcript;"
+                        + " its ETag is now " + transcript.tag())
+                        .header(HttpHeaders.ETAG, transcript.tag().toString()).header(HttpHeaders.VARY, HttpHeaders.ACCEPT);
+            }
+            return answer;
         }
         Response.ResponseBuilder response = Response.ok(transcript.body(), chosen.mediaType()).tag(transcript.tag())
                 .header(HttpHeaders.VARY, HttpHeaders.ACCEPT);

@@ -1,6 +1,7 @@
 package dev.switchboard.transcripts.api;
 
 import dev.switchboard.testing.KafkaTestResource;
+import dev.switchboard.testing.LogCapture;
 import dev.switchboard.testing.PostgresTestResource;
 import dev.switchboard.testing.auth.TestTokens;
 import io.quarkus.test.common.TestResourceScope;
@@ -9,6 +10,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,5 +56,28 @@ class ConsoleCorsTest {
         Response noToken = RestAssured.given().filter(TestTokens.withoutToken()).header("Origin", CONSOLE).get("/v1/sessions?limit=1");
         assertThat(noToken.statusCode()).isEqualTo(401);
         assertThat(noToken.header("Access-Control-Allow-Origin")).isEqualTo(CONSOLE); // so the console can read why
+    }
+
+    /** Quarkus' CORS filter answers a refused origin with an empty 403; the kit answers it first, as a problem. */
+    @Test
+    void aRefusedOriginIsA403ProblemNamingTheOriginAndNothingIsLogged() {
+        try (LogCapture log = LogCapture.start()) {
+            for (String origin : List.of("http://elsewhere.example", "http://localhost:1", "has spaces", "null", "eyJhbGciOiJub25lIn0.e30.")) {
+                for (Response answer : List.of(RestAssured.given().header("Origin", origin).get("/v1/sessions?limit=1"),
+                        RestAssured.given().header("Origin", origin).delete("/v1/sessions/some-room"), preflight(origin))) {
+                    assertThat(answer.statusCode()).as(origin).isEqualTo(403);
+                    assertThat(answer.contentType()).as(origin).startsWith("application/problem+json");
+                    assertThat(answer.jsonPath().getInt("status")).isEqualTo(403);
+                    assertThat(answer.jsonPath().getString("title")).isEqualTo("Forbidden");
+                    assertThat(answer.jsonPath().getString("detail")).contains("Origin header (" + origin + ")");
+                    assertThat(answer.header("Access-Control-Allow-Origin")).isNull();
+                }
+            }
+            assertThat(log.atLeast(LogCapture.WARN)).as(LogCapture.describe(log.all())).isEmpty();
+            assertThat(log.withStackTrace()).as(LogCapture.describe(log.all())).isEmpty();
+        }
+        // The service's own origin still passes (same origin), with or without a port in the Origin.
+        assertThat(RestAssured.given().header("Origin", "http://localhost:" + RestAssured.port).get("/v1/sessions?limit=1").statusCode())
+                .isEqualTo(200);
     }
 }

@@ -28,8 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The causes of the server errors a fuzzer found, one by one: an empty or unreadable Accept header on a transcript,
- * a NUL byte in a room, a query or a filter, and timestamps PostgreSQL cannot hold. Each is the client's mistake: a
- * 400 (or 406) problem naming what is wrong, never a 5xx, and nothing above DEBUG in the log.
+ * a NUL byte in a room, a query, a filter or a forged cursor, and timestamps PostgreSQL cannot hold. Each is the
+ * client's mistake: a 400 (or 406) problem naming what is wrong, never a 5xx, and nothing above DEBUG in the log. And
+ * the one refusal that was not a problem: a failed If-Match, an empty 412.
  */
 @QuarkusTest
 @WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
@@ -101,6 +102,39 @@ class HostileParametersTest {
         assertBadRequest("GET", "/v1/sessions?cursor=" + sessions, "cursor: not a cursor this service issued");
         String search = cursor("q1|-createdAt|+999999999-12-31T23:59:59Z|" + UUID.randomUUID());
         assertBadRequest("GET", "/v1/search?q=refund&cursor=" + search, "cursor: not a cursor this service issued");
+    }
+
+    @Test
+    void aForgedCursorCarryingANulByteIsA400BeforeTheDatabaseSeesIt() {
+        // The audit cursor's id is text: its NUL reached PostgreSQL, refused there ("invalid byte sequence", an ERROR in its log).
+        String audit = cursor("a1|-occurredAt|2025-01-31T09:00:00Z|audit\u0000id");
+        assertBadRequest("GET", "/v1/audit?cursor=" + audit, "cursor: not a cursor this service issued");
+        String search = cursor("q1|-createdAt|2025-01-31T09:00:00Z|" + UUID.randomUUID() + "\u0000");
+        assertBadRequest("GET", "/v1/search?q=refund&cursor=" + search, "cursor: not a cursor this service issued");
+        String sessions = cursor("s1|-duration|\u00001|" + UUID.randomUUID());
+        assertBadRequest("GET", "/v1/sessions?sort=-duration&cursor=" + sessions, "cursor: not a cursor this service issued");
+    }
+
+    @Test
+    void anIfMatchThatDoesNotHoldIsA412ProblemWithTheCurrentETag() {
+        Call call = Call.start("if-match");
+        Kafka.publish(call.started());
+        Kafka.publish(call.caller(0, "Hello?", 100, 900));
+        Api.awaitTranscriptSize(call.room(), 1);
+        String path = "/v1/sessions/" + call.room() + "/transcript?format=vtt";
+        String current = send("GET", path, Map.of()).headers().get("etag");
+        assertThat(current).startsWith("\"");
+
+        for (String ifMatch : new String[]{"\"stale\"", "\"x", "W/\"weak\""}) {
+            RawHttp.Answer answer = send("GET", path, Map.of("If-Match", ifMatch));
+            assertThat(answer.status()).as("If-Match: %s -> %s", ifMatch, answer.body()).isEqualTo(412);
+            assertThat(answer.contentType()).startsWith("application/problem+json");
+            assertThat(new JsonPath(answer.body()).getString("title")).isEqualTo("Precondition Failed");
+            assertThat(new JsonPath(answer.body()).getString("detail")).contains("If-Match").contains(current);
+            assertThat(answer.headers()).containsEntry("etag", current);
+        }
+        assertThat(send("GET", path, Map.of("If-Match", current)).status()).isEqualTo(200);
+        assertThat(send("GET", path, Map.of("If-Match", "*")).status()).isEqualTo(200);
     }
 
     private static void assertBadRequest(String method, String target, String detail) {

@@ -1,6 +1,7 @@
 package dev.switchboard.testing.http;
 
 import java.io.ByteArrayOutputStream;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -23,6 +24,9 @@ public final class HostileRequests {
      */
     public static final String UNSUPPORTED_VERSION = "unsupported version";
 
+    /** How the kind of every well-framed request (valid HTTP with hostile parts) begins: "hostile GET", ... */
+    public static final String WELL_FRAMED = "hostile ";
+
     /** In every generated value that could end up in a metric tag: it must never be found in one. */
     public static final String MARKER = "hx7q";
 
@@ -39,17 +43,34 @@ public final class HostileRequests {
             "-1", "0", "1", "999999999999999999999", "1e309", "NaN", "true", "maybe", "null",
             "%2B999999999-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z", "2025-13-45T99:99:99Z", "2025-01-31T09:00:00Z",
             "1-2-3-4-5", "00000000-0000-0000-0000-000000000000", "not-a-uuid", "czF8LXN0YXJ0ZWRBdHx8", "%%%", "%", "%0",
-            "live", "ended", "srt", "json", "de", "-duration", "USER", "INBOUND", "+14155550100", "5s", "0", "31s", "PT1H"};
+            "live", "ended", "srt", "json", "de", "-duration", "USER", "INBOUND", "+14155550100", "5s", "0", "31s", "PT1H",
+            "vtt", "text", "OUTBOUND", "BUSY", "ANSWERED", "TRUNK_FAILURE", "MACHINE", "dialing", "failed", "dialing,answered", ",",
+            "DIALING,%00", "%2B1%20415%20555%200100", "sip%3Aalice%40example.com"};
     private static final String[] JSON_SCALARS = {"\"\"", "\" \"", "\"\\u0000\"", "\"a\\u0000b\"", "null", "true", "false", "0", "-1",
             "1e309", "123456789012345678901234567890", "\"system\"", "\"user\"", "\"replace\"", "\"\\ud800\"", "[]", "{}",
-            "[1, 2]", "{\"nested\": {\"deeper\": [null]}}", "\"<script>alert(1)</script>\"", "\"${jndi:ldap://x}\""};
+            "[1, 2]", "{\"nested\": {\"deeper\": [null]}}", "\"<script>alert(1)</script>\"", "\"${jndi:ldap://x}\"",
+            "\"+14155550100\"", "\"sip:alice@example.com\"", "\"tel:+14155550100\"", "\"123#*\"", "\"w1w2\"",
+            "\"" + "9".repeat(300) + "\"", "\"front-desk\""};
 
     private final ServiceApi api;
     private final Random random;
+    private final Map<String, List<String>> known;
 
     public HostileRequests(ServiceApi api, long seed) {
+        this(api, seed, Map.of());
+    }
+
+    /**
+     * @param known by path or query parameter name, values (already encoded) that name something the service has,
+     *              such as a stored session's room, or that it takes (the formats of a transcript): a GET request
+     *              uses one for that parameter every other time, so hostile parts also reach what is found (renderings,
+     *              conditional requests) and not only what is not. Never a request that could change something (a
+     *              DELETE would remove it for the rest of the run).
+     */
+    public HostileRequests(ServiceApi api, long seed, Map<String, List<String>> known) {
         this.api = api;
         this.random = new Random(seed);
+        this.known = Map.copyOf(known);
     }
 
     /** One request: its kind (for the figures) and its bytes. */
@@ -112,18 +133,22 @@ public final class HostileRequests {
     private Hostile hostileParts() {
         ServiceApi.Route route = pick(api.routes());
         String method = random.nextInt(10) < 7 ? route.method() : pick(METHODS);
-        String target = route.path(p -> value()) + query(route);
+        boolean safe = method.equals("GET") || method.equals("get");
+        String path = route.path(p -> safe ? knownOrValue(p) : value());
+        String target = path + query(route, safe);
         Map<String, String> headers = new LinkedHashMap<>();
         if (random.nextInt(3) == 0) {
             headers.put("Accept", pick(ACCEPTS));
         }
         if (random.nextInt(4) == 0) {
             headers.put(pick(new String[]{"Idempotency-Key", "X-Switchboard-Issuer", "Authorization", "Origin", "X-Forwarded-For",
-                    "Cookie", "Range", "If-None-Match"}), pick(new String[]{"", " ", "has spaces", "\u00e9t\u00e9", "x".repeat(300),
-                    "Bearer " + "e".repeat(500), "a.b.c", "eyJhbGciOiJub25lIn0.e30.", "bytes=0-99999999999"}));
+                    "Cookie", "Range", "If-None-Match", "If-Match", "If-Modified-Since", "If-Unmodified-Since", "Last-Event-ID"}),
+                    pick(new String[]{"", " ", "has spaces", "\u00e9t\u00e9", "x".repeat(300), "Bearer " + "e".repeat(500), "a.b.c",
+                            "eyJhbGciOiJub25lIn0.e30.", "bytes=0-99999999999", "\"stale\"", "*", "W/\"weak\"", "\"unterminated",
+                            "Thu, 01 Jan 1970 00:00:00 GMT", "http://localhost:1", "null"}));
         }
         String body = null;
-        if (startsSomething(method, route.template())) {
+        if (startsSomething(method, path)) {
             // Never a body that could be read: a request that starts a call must not succeed here.
             body = pick(new String[]{"{\"room\": ", "[[[[[[", "{", "}", "[]", "\"text\"", "42", "{\"room\": [}"});
             headers.put("Content-Type", random.nextBoolean() ? "application/json" : "text/plain");
@@ -133,23 +158,47 @@ public final class HostileRequests {
         }
         // A valid token unless a hostile Authorization header was picked: most requests must reach the resources.
         api.authorization().apply(body == null ? "" : body).forEach(headers::putIfAbsent);
-        return new Hostile("hostile " + method, Requests.of(method, target, headers, body));
+        return new Hostile(WELL_FRAMED + method, Requests.of(method, target, headers, body));
     }
 
-    private boolean startsSomething(String method, String template) {
-        return api.routes().stream().anyMatch(r -> r.sideEffects() && r.method().equals(method) && r.template().equals(template));
+    /**
+     * Whether the server reads the request as one to a route with side effects: by the path it sees, not the route the
+     * request was made for (a blank room makes {@code POST /v1/simulated-calls/ } of another route's path, and the
+     * server reads {@code POST /v1/simulated-calls/}).
+     */
+    private boolean startsSomething(String method, String path) {
+        String seen = seenPath(path);
+        return seen != null && api.routes().stream().anyMatch(r -> r.sideEffects() && r.method().equals(method)
+                && seen.matches(r.path(p -> "[^/]+")));
     }
 
-    private String query(ServiceApi.Route route) {
+    /** The path as routing reads it: up to the first blank, dot segments resolved, no trailing slash; null if no URI. */
+    private static String seenPath(String path) {
+        String token = path.strip().split("\\s", 2)[0].replace("%2e", ".").replace("%2E", ".");
+        try {
+            String normalized = URI.create("http://x" + token).normalize().getPath();
+            return normalized.length() > 1 && normalized.endsWith("/") ? normalized.substring(0, normalized.length() - 1) : normalized;
+        } catch (IllegalArgumentException e) {
+            return null; // not a URI: refused before any route
+        }
+    }
+
+    private String query(ServiceApi.Route route, boolean safe) {
         int count = random.nextInt(4);
         List<String> names = new ArrayList<>(route.query());
         names.add("unknown");
         names.add(MARKER);
         StringBuilder query = new StringBuilder();
         for (int i = 0; i < count; i++) {
-            query.append(i == 0 ? '?' : '&').append(pick(names)).append('=').append(value());
+            String name = pick(names);
+            query.append(i == 0 ? '?' : '&').append(name).append('=').append(safe ? knownOrValue(name) : value());
         }
         return query.toString();
+    }
+
+    private String knownOrValue(String parameter) {
+        List<String> values = known.getOrDefault(parameter, List.of());
+        return !values.isEmpty() && random.nextBoolean() ? pick(values) : value();
     }
 
     /** A path or query value, already percent-encoded where it should be (and sometimes where it should not). */
