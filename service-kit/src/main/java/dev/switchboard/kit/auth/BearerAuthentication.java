@@ -8,6 +8,7 @@ import io.smallrye.jwt.auth.principal.ParseException;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.PermitAll;
 import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ResourceInfo;
@@ -59,11 +60,21 @@ public class BearerAuthentication {
     private final JWTAuthContextInfo settings;
     private final TokenKeys keys;
 
-    BearerAuthentication(JWTParser parser, JWTAuthContextInfo settings, AuthConfig config, CurrentCaller current,
-                         Event<AccessRefused> refusals) {
-        this.parser = parser;
+    @Inject
+    BearerAuthentication(JWTAuthContextInfo settings, AuthConfig config, CurrentCaller current, Event<AccessRefused> refusals) {
+        this(settings, config, current, refusals, Clock.systemUTC());
+    }
+
+    /**
+     * SmallRye JWT's parser with the service's settings, whose fetches of a JWK set go through {@link KeyFetches} (short
+     * timeouts, none for a moment after one failed); the clock times that moment.
+     */
+    BearerAuthentication(JWTAuthContextInfo settings, AuthConfig config, CurrentCaller current, Event<AccessRefused> refusals,
+                         Clock clock) {
+        KeyFetches fetches = new KeyFetches(clock, TokenKeys.RETRY_AFTER);
+        this.parser = fetches.parser(settings);
         this.settings = settings;
-        this.keys = TokenKeys.of(settings);
+        this.keys = TokenKeys.of(settings, fetches, clock);
         this.claims = new CallerClaims(config);
         this.current = current;
         this.refusals = refusals;
@@ -93,7 +104,7 @@ public class BearerAuthentication {
         try {
             if (caller.isEmpty()) {
                 JsonWebToken jwt = parser.parse(token);
-                keys.fetched();
+                keys.verified();
                 Instant expiresAt = Instant.ofEpochSecond(jwt.getExpirationTime());
                 caller = claims.read(jwt).map(who -> new VerifiedTokens.Trusted(who, expiresAt));
                 caller.ifPresent(trusted -> verified.remember(token, trusted));

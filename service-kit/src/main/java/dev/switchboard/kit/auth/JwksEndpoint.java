@@ -12,24 +12,25 @@ import java.util.Optional;
 /**
  * The provider's JWKS endpoint, asked whether it serves a key set now. It is asked through the very client SmallRye JWT
  * fetches keys with (jose4j's {@code HttpsJwks} as {@link AbstractKeyLocationResolver} sets it up, so with the
- * service's {@code smallrye.jwt.client.tls.*} trust and {@code smallrye.jwt.http.proxy.*} settings), but once, without
- * SmallRye's retries and with short timeouts: it only has to tell an outage from a token signed by an unknown key, and a
- * request waits for it.
+ * service's {@code smallrye.jwt.client.tls.*} trust and {@code smallrye.jwt.http.proxy.*} settings), and through
+ * {@link KeyFetches} as SmallRye's own fetches: short timeouts, no retries, and not again for a moment after a fetch
+ * failed (that fetch's failure is the answer): it only has to tell an outage from a token signed by an unknown key, and
+ * a request waits for it.
  */
 final class JwksEndpoint extends AbstractKeyLocationResolver implements TokenKeys.Endpoint {
-    private static final int TIMEOUT_MILLIS = 2_000;
-
     private final String location;
+    private final KeyFetches fetches;
 
-    private JwksEndpoint(JWTAuthContextInfo settings) throws UnresolvableKeyException {
+    private JwksEndpoint(JWTAuthContextInfo settings, KeyFetches fetches) throws UnresolvableKeyException {
         super(settings);
         this.location = settings.getPublicKeyLocation();
+        this.fetches = fetches;
     }
 
-    /** The endpoint at {@code mp.jwt.verify.publickey.location}. */
-    static JwksEndpoint of(JWTAuthContextInfo settings) {
+    /** The endpoint at {@code mp.jwt.verify.publickey.location}, fetched from through {@code fetches}. */
+    static JwksEndpoint of(JWTAuthContextInfo settings, KeyFetches fetches) {
         try {
-            return new JwksEndpoint(settings);
+            return new JwksEndpoint(settings, fetches);
         } catch (UnresolvableKeyException e) {
             // Declared by the superclass's constructor, which only logs the settings.
             throw new IllegalStateException("cannot set up the JWKS client for " + settings.getPublicKeyLocation(), e);
@@ -54,10 +55,6 @@ final class JwksEndpoint extends AbstractKeyLocationResolver implements TokenKey
 
     @Override
     protected Get getHttpGet() {
-        Get get = super.getHttpGet();
-        get.setRetries(0);
-        get.setConnectTimeout(TIMEOUT_MILLIS);
-        get.setReadTimeout(TIMEOUT_MILLIS);
-        return get;
+        return fetches.client();
     }
 }

@@ -31,6 +31,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * endpoint for {@link #REACHABLE_KEPT}) so that tokens with unknown keys, which anyone can send, do not make the service
  * ask the provider with each request.</li>
  * </ul>
+ * Every fetch goes through {@link KeyFetches}: an endpoint that hangs holds a request {@link KeyFetches#READ_TIMEOUT} at
+ * most, and after a fetch failed none is tried for {@link #RETRY_AFTER}, so the requests meanwhile are answered at once.
+ * The outage ends when a fetch succeeds, not when a token verifies: SmallRye verifies tokens by a key set it holds,
+ * through an outage, as long as that set has not expired.
  */
 final class TokenKeys {
     /** How soon a client should try again, and how long one answer of the endpoint is taken as its state. */
@@ -66,15 +70,20 @@ final class TokenKeys {
         this.clock = clock;
     }
 
-    /** The keys as the service's SmallRye JWT settings name them; the endpoint is asked the way SmallRye fetches keys. */
-    static TokenKeys of(JWTAuthContextInfo settings) {
+    /**
+     * The keys as the service's SmallRye JWT settings name them; the endpoint is asked the way SmallRye fetches keys, and
+     * both fetch through {@code fetches} (whose successful fetches end an outage).
+     */
+    static TokenKeys of(JWTAuthContextInfo settings, KeyFetches fetches, Clock clock) {
         String location = settings.getPublicKeyLocation();
         // As SmallRye decides to fetch a JWK set over HTTP (AbstractKeyLocationResolver.isHttpsJwksInitialized).
         boolean jwksUrl = location != null && settings.getPublicKeyContent() == null
                 && (settings.getKeyFormat() == KeyFormat.ANY || settings.getKeyFormat() == KeyFormat.JWK)
                 && (location.startsWith("https:") || location.startsWith("http:"));
-        return new TokenKeys(location == null ? "the configured key" : location,
-                jwksUrl ? Optional.of(JwksEndpoint.of(settings)) : Optional.empty(), Clock.systemUTC());
+        TokenKeys keys = new TokenKeys(location == null ? "the configured key" : location,
+                jwksUrl ? Optional.of(JwksEndpoint.of(settings, fetches)) : Optional.empty(), clock);
+        fetches.whenFetched(keys::fetched);
+        return keys;
     }
 
     /**
@@ -90,7 +99,17 @@ final class TokenKeys {
         return why;
     }
 
-    /** A token verified: the keys were there. */
+    /**
+     * A token verified. A key from a file was read, then; a JWK set's fetches tell themselves ({@link #fetched()}), since
+     * SmallRye verifies by the set it holds while the endpoint is down.
+     */
+    void verified() {
+        if (endpoint.isEmpty()) {
+            fetched();
+        }
+    }
+
+    /** The keys were fetched: the provider serves them. */
     void fetched() {
         if (down.compareAndSet(true, false)) {
             lastAnswer = null; // the endpoint's answer from the outage is out of date
@@ -113,6 +132,9 @@ final class TokenKeys {
     }
 
     static String describe(IOException failure) {
+        if (failure instanceof KeyFetches.NotTried recent) {
+            return recent.getMessage(); // the failure of the fetch a moment ago, described
+        }
         String message = failure.getMessage();
         String kind = failure.getClass().getSimpleName();
         return message == null || message.isBlank() ? kind : kind + ": " + message;

@@ -2,7 +2,6 @@ package dev.switchboard.kit.auth;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.switchboard.kit.problem.Problem;
-import io.smallrye.jwt.auth.principal.DefaultJWTParser;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -30,13 +29,17 @@ import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -50,10 +53,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * production, down to the HTTP fetch of the keys.
  */
 class BearerAuthenticationTest {
-    private static final String ISSUER = "https://idp.test/realms/switchboard";
+    static final String ISSUER = "https://idp.test/realms/switchboard";
     private static final String AUDIENCE = "switchboard";
-    private static final String KEY_ID = "key-1";
-    private static final RsaJsonWebKey KEY = rsaKey(KEY_ID);
+    static final String KEY_ID = "key-1";
+    static final RsaJsonWebKey KEY = rsaKey(KEY_ID);
     private static final RsaJsonWebKey OTHER_KEY = rsaKey(KEY_ID);
 
     /** A resource method as a service has them. */
@@ -88,6 +91,24 @@ class BearerAuthenticationTest {
         }
     };
     private final Logger keysLog = Logger.getLogger(TokenKeys.class.getName());
+    /** The time the filter goes by: now, or later by as much as a test skips. */
+    private final AtomicReference<Duration> skipped = new AtomicReference<>(Duration.ZERO);
+    private final Clock clock = new Clock() {
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.now().plus(skipped.get());
+        }
+    };
 
     @BeforeEach
     void startKeyEndpoint() throws IOException {
@@ -171,6 +192,8 @@ class BearerAuthenticationTest {
 
         jwksStatus.set(200);
         Thread.sleep(400);
+        assertKeysUnavailable(auth.authenticate(resource(), bearer(token(KEY, "carol")), request())); // not asked again yet
+        skipped.set(TokenKeys.RETRY_AFTER); // no fetch is tried for Retry-After after one failed
         assertThat(auth.authenticate(resource(), bearer(token(KEY, "carol")), request())).as("the keys are back").isNull();
         assertInvalidToken(auth.authenticate(resource(), bearer(token(rsaKey("key-2"), "mallory")), request()),
                 "no trusted key verifies the token's signature");
@@ -210,7 +233,7 @@ class BearerAuthenticationTest {
         assertThat(current.get().tenant()).isEqualTo("default");
     }
 
-    private static void assertKeysUnavailable(Response response) {
+    static void assertKeysUnavailable(Response response) {
         assertThat(response.getStatus()).isEqualTo(503);
         assertThat(response.getMediaType()).hasToString(Problem.MEDIA_TYPE);
         assertThat(response.getHeaderString("Retry-After")).isEqualTo("5");
@@ -231,7 +254,7 @@ class BearerAuthenticationTest {
     }
 
     /** A log line as written: JBoss Logging's records carry the printf message, formatted. */
-    private static String message(LogRecord record) {
+    static String message(LogRecord record) {
         return record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage();
     }
 
@@ -242,21 +265,26 @@ class BearerAuthenticationTest {
     // --- the filter as Quarkus builds it, with SmallRye JWT's parser ---
 
     /** The verifier's settings as a service's mp.jwt.verify.* and the kit's defaults make them. */
-    private static JWTAuthContextInfo settings(String keyLocation) {
+    static JWTAuthContextInfo settings(String keyLocation) {
         JWTAuthContextInfo settings = new JWTAuthContextInfo(keyLocation, ISSUER);
         settings.setExpectedAudience(Set.of(AUDIENCE));
         settings.setRequireNamedPrincipal(false);
         return settings;
     }
 
-    private static BearerAuthentication filter(JWTAuthContextInfo settings, AuthConfig config) {
+    private BearerAuthentication filter(JWTAuthContextInfo settings, AuthConfig config) {
         return filter(settings, config, new CurrentCaller());
     }
 
+    private BearerAuthentication filter(JWTAuthContextInfo settings, AuthConfig config, CurrentCaller current) {
+        return filter(settings, config, current, clock);
+    }
+
+    /** The filter as Quarkus makes it: SmallRye JWT's parser with these settings (fetching keys through KeyFetches). */
     @SuppressWarnings("unchecked")
-    private static BearerAuthentication filter(JWTAuthContextInfo settings, AuthConfig config, CurrentCaller current) {
+    static BearerAuthentication filter(JWTAuthContextInfo settings, AuthConfig config, CurrentCaller current, Clock clock) {
         Event<AccessRefused> refusals = (Event<AccessRefused>) stub(Event.class, (method, args) -> null);
-        return new BearerAuthentication(new DefaultJWTParser(settings), settings, config, current, refusals);
+        return new BearerAuthentication(settings, config, current, refusals, clock);
     }
 
     private String jwksUrl() {
@@ -269,7 +297,7 @@ class BearerAuthenticationTest {
         }
     }
 
-    private static ResourceInfo resource() {
+    static ResourceInfo resource() {
         return new ResourceInfo() {
             @Override
             public Method getResourceMethod() {
@@ -287,7 +315,7 @@ class BearerAuthenticationTest {
         };
     }
 
-    private static HttpServerRequest request() {
+    static HttpServerRequest request() {
         return (HttpServerRequest) stub(HttpServerRequest.class, (method, args) -> switch (method) {
             case "path" -> "/v1/calls";
             case "method" -> HttpMethod.GET;
@@ -295,7 +323,7 @@ class BearerAuthenticationTest {
         });
     }
 
-    private static HttpHeaders bearer(String token) {
+    static HttpHeaders bearer(String token) {
         return (HttpHeaders) stub(HttpHeaders.class, (method, args) -> switch (method) {
             case "getRequestHeader" -> HttpHeaders.AUTHORIZATION.equalsIgnoreCase((String) args[0]) ? List.of("Bearer " + token) : null;
             case "getHeaderString" -> HttpHeaders.AUTHORIZATION.equalsIgnoreCase((String) args[0]) ? "Bearer " + token : null;
@@ -303,12 +331,12 @@ class BearerAuthenticationTest {
         });
     }
 
-    private interface Answers {
+    interface Answers {
         Object answer(String method, Object[] args);
     }
 
     /** An interface's implementation that answers only what the filter asks of it. */
-    private static Object stub(Class<?> type, Answers answers) {
+    static Object stub(Class<?> type, Answers answers) {
         return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[]{type},
                 (proxy, method, args) -> answers.answer(method.getName(), args));
     }
@@ -327,7 +355,7 @@ class BearerAuthenticationTest {
         return claims;
     }
 
-    private static String token(RsaJsonWebKey key, String subject) {
+    static String token(RsaJsonWebKey key, String subject) {
         return token(key, claims(subject, null));
     }
 
@@ -344,7 +372,7 @@ class BearerAuthenticationTest {
         }
     }
 
-    private static RsaJsonWebKey rsaKey(String keyId) {
+    static RsaJsonWebKey rsaKey(String keyId) {
         try {
             RsaJsonWebKey key = RsaJwkGenerator.generateJwk(2048);
             key.setKeyId(keyId);

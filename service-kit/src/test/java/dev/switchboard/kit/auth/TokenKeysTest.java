@@ -115,7 +115,8 @@ class TokenKeysTest {
 
     @Test
     void aKeyFromAFileHasNoEndpointToAsk() {
-        TokenKeys pem = TokenKeys.of(new JWTAuthContextInfo("dev/switchboard/test/public-key.pem", "https://idp.test"));
+        TokenKeys pem = TokenKeys.of(new JWTAuthContextInfo("dev/switchboard/test/public-key.pem", "https://idp.test"),
+                new KeyFetches(clock, TokenKeys.RETRY_AFTER), clock);
         assertThat(pem.unavailable(noKey())).isEmpty();
         assertThat(pem.unavailable(notFetched(new IOException("No resource with the named dev/switchboard/test/public-key.pem location exists"))))
                 .as("a key file that is not there is no client's fault either").isPresent();
