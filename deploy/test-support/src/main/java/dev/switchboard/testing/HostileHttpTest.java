@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The HTTP part of the reliability suite ({@code -Preliability}): at least 10,000 generated hostile requests
  * ({@link HostileRequests}: broken HTTP, hostile methods, paths, parameters, headers and bodies) against the service,
- * and then: not one 5xx, every 4xx an {@code application/problem+json} document, not one ERROR or WARN line or stack
+ * and then: not one 5xx, every well-framed request answered (a Server-Sent Events stream by its status line and
+ * headers, then left), every 4xx an {@code application/problem+json} document, not one ERROR or WARN line or stack
  * trace in the service's log, and metric URI tags that are route templates only. Reported apart: the one 5xx HTTP
  * itself prescribes, a well-formed request line with an HTTP version nobody implements (HTTP/9.9), which Vert.x may
  * answer 501 before any service code runs; and the 4xx answered without a body below every route (Vert.x's codec,
@@ -37,7 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag("reliability")
 public abstract class HostileHttpTest {
-    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    /** Longer than any wait a generated request can ask for (the gateway's commands wait 5 s for their result by default). */
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final Pattern URI_TAG = Pattern.compile("^http_server_requests_seconds_count\\{[^}]*uri=\"([^\"]*)\"", Pattern.MULTILINE);
 
     /** The service's API (the routes the requests are made for). */
@@ -45,8 +47,8 @@ public abstract class HostileHttpTest {
 
     /**
      * By path or query parameter name, values (encoded) that name something the service has when the run starts, such
-     * as a stored session's room, or that it takes: GET requests use them every other time, to reach what is found
-     * too; none by default.
+     * as a stored session's room or a live session, or that it takes: requests other than DELETE use them every other
+     * time, to reach what is found too ({@link HostileRequests}); none by default.
      */
     protected Map<String, List<String>> knownValues() {
         return Map.of();
@@ -65,6 +67,7 @@ public abstract class HostileHttpTest {
         Map<String, Integer> bodiless = new TreeMap<>();
         Map<String, Integer> served = new TreeMap<>();
         List<String> notProblemSamples = new ArrayList<>();
+        List<String> hangs = new ArrayList<>();
         int notImplementedVersions = 0;
         long started = System.nanoTime();
         try (LogCapture log = LogCapture.start()) {
@@ -78,6 +81,11 @@ public abstract class HostileHttpTest {
                 }
                 if (answer.status() < 0) {
                     unanswered.computeIfAbsent(request.kind(), k -> new TreeMap<>()).merge(answer.status(), 1, Integer::sum);
+                }
+                // Valid HTTP is answered, a stream by its status line and headers: broken framing may leave the server
+                // waiting for the rest of a request, a well-framed request never.
+                if (answer.status() == RawHttp.Answer.TIMED_OUT && request.kind().startsWith(HostileRequests.WELL_FRAMED) && hangs.size() < 20) {
+                    hangs.add(request.kind() + ": " + shorten(new String(request.bytes(), StandardCharsets.ISO_8859_1)));
                 }
                 boolean versionNotImplemented = request.kind().equals(HostileRequests.UNSUPPORTED_VERSION)
                         && (answer.status() == 501 || answer.status() == 505);
@@ -118,6 +126,7 @@ public abstract class HostileHttpTest {
                     notImplementedVersions, errors.size(), warnings.size(), stackTraces.size());
 
             assertThat(serverErrors).as("server errors").isEmpty();
+            assertThat(hangs).as("well-framed requests not answered within " + TIMEOUT.toSeconds() + " s").isEmpty();
             assertThat(notProblemSamples).as("4xx answers that are not application/problem+json").isEmpty();
             assertThat(errors).as("ERROR lines" + LogCapture.describe(errors)).isEmpty();
             assertThat(stackTraces).as("stack traces" + LogCapture.describe(stackTraces)).isEmpty();

@@ -2,6 +2,8 @@ package dev.switchboard.kit.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
@@ -139,8 +141,22 @@ public final class SseStream {
             pending.decrementAndGet();
             if (failure != null) {
                 LOG.debugf("stream of %s: client gone (%s)", label, failure.toString());
-                close();
+                closeAfterFailedWrite();
             }
         });
+    }
+
+    /**
+     * Closes the stream once the failed write is over. Not from within its callback, which runs inside Netty's write:
+     * ending the response there writes again into the encoder still handling the failure, which then releases a buffer
+     * twice and logs a WARN with a stack trace for every client that left while an event was on its way.
+     */
+    private void closeAfterFailedWrite() {
+        Context context = Vertx.currentContext();
+        if (context == null) {
+            close();
+        } else {
+            context.runOnContext(ignored -> close());
+        }
     }
 }

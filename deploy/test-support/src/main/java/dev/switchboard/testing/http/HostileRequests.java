@@ -34,7 +34,8 @@ public final class HostileRequests {
     private static final String[] ACCEPTS = {"", " ", ",", "foo", ";;", "*/", "application/", "*/*", "application/json", "text/html",
             "application/json;q=2", "application/json;q=abc", "*/*;q=0", "text/*", "image/png, */*;q=0.1", "application/problem+json",
             "text/plain", "text/vtt", "application/x-subrip", "text/event-stream", "application/json, foo/bar;;q=x", "\t",
-            "application/json;charset=\"unterminated", "x".repeat(5000)};
+            "application/json;charset=\"unterminated", "x".repeat(5000), "text/event-stream;q=0", "text/event-stream, application/problem+json",
+            "text/event-stream;charset=ebcdic", "application/json;q=0.5, text/event-stream;q=0.1"};
     private static final String[] CONTENT_TYPES = {"application/json", "application/json", "text/plain", "", ";;", "application/",
             "application/json; charset=ebcdic", "application/json; charset=utf-8", "multipart/form-data; boundary=x",
             "application/x-www-form-urlencoded", "application/xml", "application/webhook+json", "*/*", "application/json;;;"};
@@ -62,10 +63,12 @@ public final class HostileRequests {
 
     /**
      * @param known by path or query parameter name, values (already encoded) that name something the service has,
-     *              such as a stored session's room, or that it takes (the formats of a transcript): a GET request
-     *              uses one for that parameter every other time, so hostile parts also reach what is found (renderings,
-     *              conditional requests) and not only what is not. Never a request that could change something (a
-     *              DELETE would remove it for the rest of the run).
+     *              such as a stored session's room or a live session, or that it takes (the formats of a transcript): a
+     *              request uses one for that parameter every other time, so hostile parts also reach what is found
+     *              (renderings, conditional requests, the checks of a command against a live session) and not only
+     *              what is not. Never a DELETE (it would remove what they name for the rest of the run), and a route
+     *              with side effects still gets only bodies that cannot be read: what else is sent with them must
+     *              leave them as the run needs them (the gateway's live session takes commands its fake worker applies).
      */
     public HostileRequests(ServiceApi api, long seed, Map<String, List<String>> known) {
         this.api = api;
@@ -133,9 +136,10 @@ public final class HostileRequests {
     private Hostile hostileParts() {
         ServiceApi.Route route = pick(api.routes());
         String method = random.nextInt(10) < 7 ? route.method() : pick(METHODS);
-        boolean safe = method.equals("GET") || method.equals("get");
-        String path = route.path(p -> safe ? knownOrValue(p) : value());
-        String target = path + query(route, safe);
+        // A DELETE with a known value would remove what it names for the rest of the run.
+        boolean known = !method.equalsIgnoreCase("DELETE");
+        String path = route.path(p -> known ? knownOrValue(p) : value());
+        String target = path + query(route, known);
         Map<String, String> headers = new LinkedHashMap<>();
         if (random.nextInt(3) == 0) {
             headers.put("Accept", pick(ACCEPTS));
@@ -145,7 +149,8 @@ public final class HostileRequests {
                     "Cookie", "Range", "If-None-Match", "If-Match", "If-Modified-Since", "If-Unmodified-Since", "Last-Event-ID"}),
                     pick(new String[]{"", " ", "has spaces", "\u00e9t\u00e9", "x".repeat(300), "Bearer " + "e".repeat(500), "a.b.c",
                             "eyJhbGciOiJub25lIn0.e30.", "bytes=0-99999999999", "\"stale\"", "*", "W/\"weak\"", "\"unterminated",
-                            "Thu, 01 Jan 1970 00:00:00 GMT", "http://localhost:1", "null"}));
+                            "Thu, 01 Jan 1970 00:00:00 GMT", "http://localhost:1", "null", "-1", "0", "99999999999999999999",
+                            "00000000-0000-0000-0000-000000000000", "%00", "../../etc"}));
         }
         String body = null;
         if (startsSomething(method, path)) {
@@ -183,7 +188,7 @@ public final class HostileRequests {
         }
     }
 
-    private String query(ServiceApi.Route route, boolean safe) {
+    private String query(ServiceApi.Route route, boolean known) {
         int count = random.nextInt(4);
         List<String> names = new ArrayList<>(route.query());
         names.add("unknown");
@@ -191,7 +196,7 @@ public final class HostileRequests {
         StringBuilder query = new StringBuilder();
         for (int i = 0; i < count; i++) {
             String name = pick(names);
-            query.append(i == 0 ? '?' : '&').append(name).append('=').append(safe ? knownOrValue(name) : value());
+            query.append(i == 0 ? '?' : '&').append(name).append('=').append(known ? knownOrValue(name) : value());
         }
         return query.toString();
     }

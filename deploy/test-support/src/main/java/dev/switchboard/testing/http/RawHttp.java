@@ -14,10 +14,12 @@ import java.util.Map;
 
 /**
  * Sends bytes to an HTTP server as they are, malformed or not, and reads what comes back: what a browser or an HTTP
- * library would refuse to send is exactly what a hostile client sends.
+ * library would refuse to send is exactly what a hostile client sends. A successful {@code text/event-stream} answer is
+ * read up to its headers only, and the connection then closed: a stream that is served never ends by itself.
  */
 public final class RawHttp {
     private static final int MAX_BODY = 1 << 20;
+    private static final String EVENT_STREAM = "text/event-stream";
 
     private RawHttp() {
     }
@@ -88,7 +90,10 @@ public final class RawHttp {
                         (a, b) -> a + ", " + b);
             }
         }
-        return new Answer(status, headers, status < 200 ? "" : body(in, headers));
+        // A stream's success does not end (Server-Sent Events run until the client leaves): its status line and headers
+        // are the answer, and the caller closing the connection is how a client leaves.
+        boolean stream = status >= 200 && status < 300 && headers.getOrDefault("content-type", "").startsWith(EVENT_STREAM);
+        return new Answer(status, headers, status < 200 || stream ? "" : body(in, headers));
     }
 
     private static String body(InputStream in, Map<String, String> headers) throws IOException {
