@@ -2,13 +2,15 @@
 import {h, fill, field, duration, time} from './dom.js';
 import {follow, may, request, transcripts} from './api.js';
 import {showLine, transcriptList} from './transcript.js';
-import {answererWords, dialWords, failureWords, watchDial} from './dial.js';
+import {answererWords, dialWords, failureWords} from './dial.js';
 
 export function callPage({main, announce, signIn}, room) {
   const path = `/v1/sessions/${encodeURIComponent(room)}`;
   let session = null;
-  /** The room's outbound call, from the session stream or GET /v1/calls/{room}, whichever told of it last. */
+  /** The room's outbound call, as the gateway's stream last told of it (on its own, or with the session). */
   let call = null;
+  /** Where a transfer handed the caller over, once the room's events tell of one. */
+  let transferredTo = null;
   /** Whether the gateway's stream has sent what it knew when the page opened. */
   let ready = false;
   const facts = h('dl', {class: 'facts', id: 'call-facts'});
@@ -66,7 +68,11 @@ export function callPage({main, announce, signIn}, room) {
       setState(current.state === 'ANSWERED' ? `${dialWords(current)}; waiting for the agent…` : dialWords(current), current.state);
     } else if (session) {
       const endReason = session.endReason ?? session.callEnded?.reason;
-      if (session.state === 'ENDED') setState(endReason === 'TRANSFERRED' ? 'Ended: TRANSFERRED (the caller was handed over)' : `Ended: ${endReason ?? 'unknown reason'}`, 'ENDED');
+      if (session.state === 'ENDED') {
+        setState(endReason === 'TRANSFERRED'
+          ? `Ended: TRANSFERRED (the caller was handed over${transferredTo ? ` to ${transferredTo}` : ''})`
+          : `Ended: ${endReason ?? 'unknown reason'}`, 'ENDED');
+      }
       else setState(session.state === 'ENDING' ? `Ending: ${endReason ?? ''}` : 'Live', session.state);
     } else if (ready) {
       setState('No live session is known for this room yet; it appears here when it starts.', '');
@@ -98,8 +104,16 @@ export function callPage({main, announce, signIn}, room) {
       session = data;
       if (data.call) call = data.call;
       render();
+    } else if (name === 'call') {
+      // A dial has no session until it is answered (and a failed one never has): the stream tells of the call itself.
+      call = data;
+      render();
     } else if (name === 'event') {
       upsert(events, data.eventId, eventItem(data));
+      if (data.type === 'CallEnded' && data.reason === 'TRANSFERRED' && data.transferTo) {
+        transferredTo = data.transferTo;
+        render();
+      }
     } else if (name === 'command') {
       upsert(commandRows, data.commandId, commandRow(data));
       main.querySelectorAll(`output[data-command="${CSS.escape(data.commandId)}"]`)
@@ -112,18 +126,6 @@ export function callPage({main, announce, signIn}, room) {
     if (streamState === 'failed' && error?.signInAgain) signIn(error.message);
     else if (streamState === 'failed') announce(error.message);
   }, {reopen: true});
-
-  // A dial has no session until it is answered (and a failed one never has): the gateway's GET /v1/calls/{room} tells
-  // how it is going, asked every second while it rings and now and then until a session starts.
-  const stopDial = watchDial(room, (found, error) => {
-    if (error) return error.status >= 400 && error.status < 500 ? null : 5000;
-    if (found) call = found;
-    render();
-    const current = dial();
-    if (current?.state === 'DIALING') return 1000;
-    if (session || current?.state === 'FAILED' || current?.state === 'ENDED') return null;
-    return current ? 2000 : 3000;
-  });
 
   const stopTranscript = follow(transcripts(`${path}/transcript/stream`), (name, data) => {
     if (name === 'segment') {
@@ -144,7 +146,6 @@ export function callPage({main, announce, signIn}, room) {
   }, 1000);
   return () => {
     stopGateway();
-    stopDial();
     stopTranscript();
     clearInterval(ticker);
   };
@@ -161,13 +162,27 @@ const EVENT_NAMES = {
   DtmfSent: 'Keypad tones sent',
 };
 
-/** One event: when, what (a transfer named as one), and the gateway's words for it. */
+/**
+ * One event: when, what, and the gateway's words for it. A transfer is named as one, with where the caller went; a
+ * refused one says where to and why ("Transfer to tel:+15551234567 refused: Busy (SIP 486 Busy Here)"), the gateway's
+ * full words (who asked, the call controller's detail) in its tooltip.
+ */
 function eventItem(event) {
   const transferred = event.reason === 'TRANSFERRED';
-  const name = transferred && event.type === 'CallEnded' ? 'Call transferred' : EVENT_NAMES[event.type] ?? words(event.type);
-  return h('li', {'data-event': event.eventId, 'data-type': event.type, class: transferred ? 'transferred' : null},
-    h('time', {datetime: event.at}, time(event.at)), ' ', h('strong', {}, name), event.detail ? `: ${event.detail}` : '',
-    transferred ? h('span', {class: 'tag transfer'}, 'transfer') : null);
+  const refused = event.type === 'TransferFailed';
+  const to = event.transferTo ? ` to ${event.transferTo}` : '';
+  let name = EVENT_NAMES[event.type] ?? words(event.type);
+  let detail = event.detail;
+  if (transferred && event.type === 'CallEnded') {
+    name = `Call transferred${to}`;
+  } else if (refused) {
+    name = `Transfer${to} refused`;
+    detail = failureWords({reason: event.reason, sipStatusCode: event.sipStatusCode, sipStatus: event.sipStatus});
+  }
+  return h('li', {'data-event': event.eventId, 'data-type': event.type, class: transferred ? 'transferred' : null,
+    title: refused ? event.detail : null},
+    h('time', {datetime: event.at}, time(event.at)), ' ', h('strong', {}, name), detail ? `: ${detail}` : '',
+    transferred || refused ? h('span', {class: 'tag transfer'}, 'transfer') : null);
 }
 
 function upsert(container, id, element) {

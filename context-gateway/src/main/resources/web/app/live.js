@@ -1,21 +1,20 @@
-// Live calls: the gateway's session stream keeps the list current without reloads; the tenant's outbound calls show
-// while they ring, and with the reason when they failed, whoever placed them.
+// Live calls: the gateway's stream keeps the list current without reloads; the tenant's outbound calls show while they
+// ring, and with the reason when they failed, whoever placed them.
 import {h, fill, duration} from './dom.js';
 import {follow} from './api.js';
-import {failureWords, watchCalls} from './dial.js';
+import {failureWords} from './dial.js';
 
 /** A session's states, and a dial's before it has a session (DIALING, ANSWERED), that belong among the live calls. */
 const RUNNING = new Set(['LIVE', 'ENDING', 'DIALING', 'ANSWERED']);
-/** The outbound calls asked for: the ones that may have no session (ended ones have, and the stream tells of them). */
-const DIAL_STATES = ['dialing', 'answered', 'failed'];
-/** How often the list of outbound calls is asked for while one rings (or waits for its agent), and otherwise. */
-const RINGING_POLL_MS = 2000;
-const QUIET_POLL_MS = 5000;
+/** The outbound calls that may have no session and so get a row of their own (an ended one's session tells of it). */
+const DIAL_STATES = new Set(['DIALING', 'ANSWERED', 'FAILED']);
 
 export function livePage({main, announce, signIn}) {
   const sessions = new Map();
-  /** The tenant's outbound calls that may have no session, by room, as the gateway last told of them. */
+  /** The tenant's outbound calls that may have no session, by room, as the gateway's stream last told of them. */
   const dials = new Map();
+  /** The rooms whose call the stream told of since it (re)connected, until its 'ready'; null once it is ready. */
+  let toldAgain = null;
   const status = h('p', {class: 'status', role: 'status'}, 'Connecting…');
   const liveBody = h('tbody');
   const endedBody = h('tbody');
@@ -77,29 +76,30 @@ export function livePage({main, announce, signIn}) {
       (focused.isConnected ? focused : heading).focus({preventScroll: true});
     }
   };
+  // A dial has no session until it is answered, and a failed one never has: the stream tells of the tenant's outbound
+  // calls themselves (whoever placed them), each shown in a row of its own until a session takes over.
   const stop = follow('/v1/stream', (name, data) => {
     if (name === 'session') {
       sessions.set(data.room, data);
       render();
+    } else if (name === 'call') {
+      toldAgain?.add(data.room);
+      if (DIAL_STATES.has(data.state)) dials.set(data.room, data);
+      else dials.delete(data.room);
+      render();
     } else if (name === 'ready') {
+      // After a reconnect the stream starts with every call the gateway still knows: one it no longer tells of is gone.
+      if (toldAgain) for (const room of [...dials.keys()]) if (!toldAgain.has(room)) dials.delete(room);
+      toldAgain = null;
+      render();
       status.textContent = 'Live: updates as calls start and end.';
     }
   }, (state, error) => {
-    if (state === 'failed' && error?.signInAgain) signIn(error.message);
+    if (state === 'open') toldAgain = new Set();
+    else if (state === 'failed' && error?.signInAgain) signIn(error.message);
     else if (state === 'failed') announce(error.message);
     else if (state === 'retrying') status.textContent = `Reconnecting… (${error.message})`;
   }, {reopen: true});
-  // A dial has no session until it is answered, and a failed one never has: the list asks the gateway for the tenant's
-  // outbound calls (every 2 s while one rings or waits for its agent, every 5 s otherwise, only while this page is shown)
-  // and shows each in a row of its own until a session takes over.
-  const stopCalls = watchCalls(DIAL_STATES, (calls, error) => {
-    if (error) return error.status >= 400 && error.status < 500 ? null : QUIET_POLL_MS;
-    dials.clear();
-    for (const call of calls) if (!dials.has(call.room)) dials.set(call.room, call);
-    render();
-    const ringing = [...dials.values()].some((call) => call.state === 'DIALING' || (call.state === 'ANSWERED' && dialShown(call)));
-    return ringing ? RINGING_POLL_MS : QUIET_POLL_MS;
-  });
   render();
   const ticker = setInterval(() => {
     for (const cell of main.querySelectorAll('[data-started]')) {
@@ -108,7 +108,6 @@ export function livePage({main, announce, signIn}) {
   }, 1000);
   return () => {
     stop();
-    stopCalls();
     clearInterval(ticker);
   };
 }

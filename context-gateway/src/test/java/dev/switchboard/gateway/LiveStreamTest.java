@@ -2,8 +2,10 @@ package dev.switchboard.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.events.CallFailureReason;
 import dev.switchboard.events.EndReason;
 import dev.switchboard.gateway.support.Api;
+import dev.switchboard.gateway.support.CallEvents;
 import dev.switchboard.gateway.support.FakeWorker;
 import dev.switchboard.testing.http.SseClient;
 import dev.switchboard.testing.KafkaTestResource;
@@ -12,6 +14,7 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,14 +31,15 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 import static io.restassured.RestAssured.given;
+import static dev.switchboard.testing.auth.AuthAssertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 
 /**
  * The live stream the console watches ({@code GET /v1/stream}) and the per-call lists it starts from (events, commands):
- * sessions, events and commands arrive as they happen, only the token's tenant's, and a room's stream starts with what
- * is known of the room.
+ * sessions, events, commands and outbound calls arrive as they happen, only the token's tenant's, and a room's stream
+ * starts with what is known of the room.
  */
 @QuarkusTest
 @WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
@@ -183,6 +187,69 @@ class LiveStreamTest {
                 .then().statusCode(404);
         given().get("/v1/sessions/{room}/events", Api.newRoom("nobody")).then().statusCode(404)
                 .body("type", is("urn:switchboard:problem:session-not-found"));
+    }
+
+    private static Predicate<Received> call(String room, String state) {
+        return r -> r.name().equals("call") && r.data().path("room").asText().equals(room) && r.data().path("state").asText().equals(state);
+    }
+
+    /** A dial of the token's tenant, without waiting for its outcome; returns its commandId. */
+    private static String dial(String token, String room, String to) {
+        return as(token).queryParam("wait", "0").contentType(ContentType.JSON)
+                .body(Map.of("to", to, "trunkId", "ST_streamTrunk", "room", room))
+                .post("/v1/calls").then().statusCode(202).extract().path("commandId");
+    }
+
+    @Test
+    void anOutboundCallIsSentAsItIsDialledAndFailsAndOnlyToItsTenant() throws Exception {
+        String acme = TestTokens.ofTenant("acme");
+        String globex = TestTokens.ofTenant("globex");
+        String ours = Api.newRoom("dial-acme");
+        String theirs = Api.newRoom("dial-globex");
+        try (SseClient acmeStream = stream("", acme); SseClient globexStream = stream("", globex)) {
+            snapshot(acmeStream);
+            snapshot(globexStream);
+
+            // A dial has no session while it rings: the stream tells of the call itself, as GET /v1/calls/{room} shows it.
+            String commandId = dial(acme, ours, "+15551230090");
+            Received dialing = until(acmeStream, call(ours, "DIALING"));
+            assertThat(dialing.data().path("commandId").asText()).isEqualTo(commandId);
+            assertThat(dialing.data().path("to").asText()).isEqualTo("+15551230090");
+            assertThat(dialing.data().path("statusUrl").asText()).isEqualTo("/v1/calls/" + ours);
+
+            CallEvents.failed(ours, commandId, "+15551230090", CallFailureReason.BUSY, 486, "Busy Here");
+            Received failed = until(acmeStream, call(ours, "FAILED"));
+            assertThat(failed.data().path("failure").path("reason").asText()).isEqualTo("BUSY");
+            assertThat(failed.data().path("failure").path("sipStatusCode").asInt()).isEqualTo(486);
+            assertThat(failed.data().path("failure").path("sipStatus").asText()).isEqualTo("Busy Here");
+            assertThat(JSON.readTree(as(acme).get("/v1/calls/{room}", ours).then().statusCode(200).extract().asString()))
+                    .as("the same document as the call's status URL").isEqualTo(failed.data());
+
+            // The other tenant's stream heard nothing of it: the first call it is told of is its own.
+            String theirCommand = dial(globex, theirs, "+15551230091");
+            CallEvents.failed(theirs, theirCommand, "+15551230091", CallFailureReason.NO_ANSWER, null, null);
+            List<Received> heard = new ArrayList<>();
+            until(globexStream, r -> {
+                heard.add(r);
+                return r.name().equals("call") && r.data().path("room").asText().equals(theirs)
+                        && r.data().path("state").asText().equals("FAILED");
+            });
+            assertThat(heard).filteredOn(r -> r.data() != null).extracting(r -> r.data().path("room").asText())
+                    .as("rooms the other tenant's stream was told of").contains(theirs).doesNotContain(ours);
+        }
+
+        // A stream that starts later begins with the call, as it is now; the other tenant's does not, even asking for the room.
+        try (SseClient later = stream("?room=" + URLEncoder.encode(ours, StandardCharsets.UTF_8), acme)) {
+            assertThat(snapshot(later)).filteredOn(r -> r.name().equals("call")).singleElement()
+                    .satisfies(r -> assertThat(r.data().path("state").asText()).isEqualTo("FAILED"));
+        }
+        try (SseClient everything = stream("", acme)) {
+            assertThat(snapshot(everything)).filteredOn(r -> r.name().equals("call"))
+                    .extracting(r -> r.data().path("room").asText()).contains(ours).doesNotContain(theirs);
+        }
+        try (SseClient nosy = stream("?room=" + URLEncoder.encode(ours, StandardCharsets.UTF_8), globex)) {
+            assertThat(snapshot(nosy)).extracting(Received::name).containsExactly("ready");
+        }
     }
 
     @Test

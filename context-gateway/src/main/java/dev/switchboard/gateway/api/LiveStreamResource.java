@@ -1,6 +1,8 @@
 package dev.switchboard.gateway.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.gateway.calls.CallTenants;
+import dev.switchboard.gateway.calls.OutboundCall;
 import dev.switchboard.gateway.calls.OutboundCalls;
 import dev.switchboard.gateway.commands.CommandStore;
 import dev.switchboard.gateway.commands.TrackedCommand;
@@ -40,7 +42,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 
-/** Live changes of sessions, their events and their commands, over Server-Sent Events (what the console watches). */
+/** Live changes of sessions, their events and commands, and of outbound calls, over Server-Sent Events (what the console watches). */
 @Path("/v1/stream")
 @RequiresScope(Scopes.CALLS_READ)
 @Tag(name = "Sessions")
@@ -54,6 +56,7 @@ public class LiveStreamResource {
     private final SessionTimeline timeline;
     private final CommandStore commands;
     private final OutboundCalls calls;
+    private final CallTenants tenants;
     private final GatewayTimers timers;
     private final CurrentCaller caller;
     private final ObjectMapper json;
@@ -61,13 +64,14 @@ public class LiveStreamResource {
     private final StreamQuota quota;
 
     LiveStreamResource(LiveFeed feed, LiveSessionRegistry registry, SessionTimeline timeline, CommandStore commands,
-                       OutboundCalls calls, GatewayTimers timers, CurrentCaller caller, ObjectMapper json, Clock clock,
-                       StreamQuota quota) {
+                       OutboundCalls calls, CallTenants tenants, GatewayTimers timers, CurrentCaller caller, ObjectMapper json,
+                       Clock clock, StreamQuota quota) {
         this.feed = feed;
         this.registry = registry;
         this.timeline = timeline;
         this.commands = commands;
         this.calls = calls;
+        this.tenants = tenants;
         this.timers = timers;
         this.caller = caller;
         this.json = json;
@@ -82,12 +86,16 @@ public class LiveStreamResource {
                     + " 'session': a session as GET /v1/sessions/{room} shows it (sent when it starts, begins ending and ends);"
                     + " 'event': a session event told in words (as GET /v1/sessions/{room}/events lists them);"
                     + " 'command': a command and its status (as GET /v1/commands/{id}), when it is sent and again when it is decided;"
+                    + " 'call': an outbound call as GET /v1/calls/{room} shows it, when it is dialled (also one another system placed),"
+                    + " answered, fails (with the reason), ends, and when who answered becomes known: a dial has no session until it is"
+                    + " answered, and a failed one never has;"
                     + " 'ready' once what was known at the start has been sent. Without ?room= the start sends the sessions of"
-                    + " GET /v1/sessions?all=true; with ?room= it sends that room's session, events and remembered commands, and"
-                    + " then only that room's changes. Only the token's tenant's (every tenant's with tenants:all). A comment line"
-                    + " every 15 s keeps the connection open. When the token expires the stream sends 'expired' and ends (reconnect"
-                    + " with a fresh token); a client that falls more than 1,024 events behind is disconnected. The event id is the room, event id or command id: a client replaces"
-                    + " what it has under that id.")
+                    + " GET /v1/sessions?all=true and the calls of GET /v1/calls; with ?room= it sends that room's session, its call,"
+                    + " its events and remembered commands, and then only that room's changes. Only the token's tenant's (every"
+                    + " tenant's with tenants:all). A comment line every 15 s keeps the connection open. When the token expires the"
+                    + " stream sends 'expired' and ends (reconnect with a fresh token); a client that falls more than 1,024 events"
+                    + " behind is disconnected. The event id is the room (of a session or a call), event id or command id: a client"
+                    + " replaces what it has under that id.")
     @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
     @APIResponse(responseCode = "400", description = "A room name too long", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "429", description = "The token already holds as many open streams as one caller may (switchboard.http.max-streams-per-caller, 20); Retry-After says when a dropped one is freed",
@@ -118,7 +126,7 @@ public class LiveStreamResource {
     }
 
     private void follow(Caller who, String room, SseStream stream, List<ScheduledFuture<?>> timersOfStream, StreamWatcher[] self) {
-        StreamWatcher watcher = new StreamWatcher(who, room, stream, json, calls);
+        StreamWatcher watcher = new StreamWatcher(who, room, stream, json, calls, tenants);
         self[0] = watcher;
         timersOfStream.add(timers.every(KEEP_ALIVE, stream::keepAlive));
         Duration untilExpiry = Duration.between(clock.instant(), caller.expiresAt());
@@ -132,6 +140,8 @@ public class LiveStreamResource {
         }
         List<LiveSession> sessions = room == null ? registry.all() : registry.find(room).stream().toList();
         sessions.forEach(session -> watcher.accept(new FeedItem.SessionChanged(session)));
+        List<OutboundCall> known = room == null ? calls.all() : calls.find(room).stream().toList();
+        known.forEach(call -> watcher.accept(new FeedItem.CallChanged(call, tenants.of(call))));
         if (room != null) {
             registry.find(room).ifPresent(session -> timeline.entries(room)
                     .forEach(entry -> watcher.accept(new FeedItem.EventRecorded(entry, session.tenant()))));

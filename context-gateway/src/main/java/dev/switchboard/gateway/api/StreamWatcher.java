@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.gateway.calls.CallTenants;
 import dev.switchboard.gateway.calls.OutboundCalls;
 import dev.switchboard.gateway.live.FeedItem;
 import dev.switchboard.kit.auth.Caller;
@@ -23,13 +24,15 @@ public final class StreamWatcher implements Consumer<FeedItem> {
     private final SseStream stream;
     private final ObjectMapper json;
     private final OutboundCalls calls;
+    private final CallTenants tenants;
 
-    public StreamWatcher(Caller caller, String room, SseStream stream, ObjectMapper json, OutboundCalls calls) {
+    public StreamWatcher(Caller caller, String room, SseStream stream, ObjectMapper json, OutboundCalls calls, CallTenants tenants) {
         this.caller = caller;
         this.room = room;
         this.stream = stream;
         this.json = json;
         this.calls = calls;
+        this.tenants = tenants;
     }
 
     @Override
@@ -43,6 +46,10 @@ public final class StreamWatcher implements Consumer<FeedItem> {
             case FeedItem.EventRecorded recorded -> send("event", recorded.entry().eventId(), recorded.entry());
             case FeedItem.CommandChanged command -> send("command", command.command().commandId(),
                     GatewayViews.CommandView.of(command.command()));
+            // The room's call as it is now, as GET /v1/calls/{room} shows it: changes heard out of order still end with
+            // the latest. A room whose call is now another tenant's sends nothing.
+            case FeedItem.CallChanged changed -> calls.find(changed.room()).filter(call -> caller.mayAccess(tenants.of(call)))
+                    .ifPresent(call -> send("call", call.room(), GatewayViews.CallView.of(call)));
         }
     }
 

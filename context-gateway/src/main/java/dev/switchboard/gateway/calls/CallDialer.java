@@ -112,6 +112,7 @@ public class CallDialer {
                 LOG.infof("room %s: dialling %s through trunk %s (%s)", room, order.to(), trunk, commandId);
                 yield publisher.publish(request)
                         .onFailure().transform(error -> publishFailed(registered.call(), error))
+                        .invoke(() -> calls.published(registered.call())) // the live stream tells of it from here on
                         .chain(() -> awaitOutcome(registered.call(), order.waitUpTo()));
             }
         };

@@ -14,6 +14,7 @@ import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.kit.auth.Caller;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -29,6 +30,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -37,10 +40,13 @@ import java.util.function.Function;
  * says about any dial (CallAnswered, CallFailed, CallEnded, the agent's session, AnswerClassified), so a dial sent
  * over Kafka by another system shows up too once its outcome is known; and the CommandResult of a dial the call controller
  * did not carry out (REJECTED, EXPIRED), which ends it FAILED. Requests waiting for a dial's outcome wait
- * here. Over calls stay for the sessions' retention, then are evicted.
+ * here. Over calls stay for the sessions' retention, then are evicted. Listeners ({@link #onChanged}) hear of every
+ * change a client should see: a dial once it is published (or read from the topic), and each change of it after that.
  */
 @Singleton
 public class OutboundCalls {
+
+    private static final Logger LOG = Logger.getLogger(OutboundCalls.class);
 
     /** What registering a new dial found. */
     public sealed interface Registration {
@@ -64,6 +70,7 @@ public class OutboundCalls {
     private final Map<String, OutboundCall> byRoom = new HashMap<>();
     private final Map<String, String> roomByCommand = new HashMap<>();
     private final Map<String, CompletableFuture<OutboundCall>> waiters = new HashMap<>();
+    private final List<Consumer<OutboundCall>> listeners = new CopyOnWriteArrayList<>();
     private final Clock clock;
     private final Duration retention;
 
@@ -107,8 +114,28 @@ public class OutboundCalls {
      *
      * @return whether it was remembered
      */
-    public synchronized boolean observed(OutboundCall dialing, Function<OutboundCall, String> tenantOf) {
-        return register(dialing, tenantOf) instanceof Registration.Registered;
+    public boolean observed(OutboundCall dialing, Function<OutboundCall, String> tenantOf) {
+        boolean remembered = register(dialing, tenantOf) instanceof Registration.Registered;
+        if (remembered) {
+            tell(dialing);
+        }
+        return remembered;
+    }
+
+    /**
+     * A dial this instance registered is on the call-control topic: from now on it is a call to tell of (one that could
+     * not be published is forgotten, and was never told).
+     */
+    public void published(OutboundCall call) {
+        tell(call);
+    }
+
+    /**
+     * Hears of every change of a call, after it was made and outside this registry's lock. Changes of one room made on
+     * two threads may be heard in either order: a listener that needs the latest reads {@link #find} again.
+     */
+    public void onChanged(Consumer<OutboundCall> listener) {
+        listeners.add(listener);
     }
 
     /** Drops a dial that could not be published, so that a retry with the same Idempotency-Key publishes it. */
@@ -147,6 +174,7 @@ public class OutboundCalls {
     public void apply(SessionEvent event) {
         List<OutboundCall> dialed = new ArrayList<>();
         List<CompletableFuture<OutboundCall>> toComplete = new ArrayList<>();
+        OutboundCall changed = null;
         synchronized (this) {
             Instant at = event.getOccurredAt();
             OutboundCall next = switch (event.getPayload()) {
@@ -172,6 +200,9 @@ public class OutboundCalls {
             if (next != null && isExpired(next)) {
                 remove(next); // replaying old history must not fill memory with it
             } else if (next != null) {
+                if (next != byRoom.get(next.room())) {
+                    changed = next;
+                }
                 put(next);
                 if (next.isDialed() && next.commandId() != null) {
                     CompletableFuture<OutboundCall> waiter = waiters.remove(next.commandId());
@@ -184,6 +215,9 @@ public class OutboundCalls {
         }
         for (int i = 0; i < toComplete.size(); i++) {
             toComplete.get(i).complete(dialed.get(i)); // outside the lock: waiters resume in this thread
+        }
+        if (changed != null) {
+            tell(changed);
         }
     }
 
@@ -220,6 +254,7 @@ public class OutboundCalls {
         if (waiter != null) {
             waiter.complete(failed); // outside the lock: waiters resume in this thread
         }
+        tell(failed);
     }
 
     /** Forgets calls that have been over longer than the retention; returns how many. */
@@ -284,6 +319,16 @@ public class OutboundCalls {
 
     private static boolean sameSession(OutboundCall call, String sessionId) {
         return sessionId == null || call.sessionId() == null || Objects.equals(sessionId, call.sessionId());
+    }
+
+    private void tell(OutboundCall call) {
+        for (Consumer<OutboundCall> listener : listeners) {
+            try {
+                listener.accept(call);
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "a listener of the outbound calls failed on room %s", call.room());
+            }
+        }
     }
 
     private void put(OutboundCall call) {

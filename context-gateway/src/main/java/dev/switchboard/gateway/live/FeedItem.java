@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.live;
 
+import dev.switchboard.gateway.calls.OutboundCall;
 import dev.switchboard.gateway.commands.TrackedCommand;
 import dev.switchboard.gateway.sessions.LiveSession;
 
@@ -27,6 +28,18 @@ public sealed interface FeedItem {
         @Override
         public String room() {
             return entry.room();
+        }
+    }
+
+    /**
+     * A room's outbound call changed: dialled, answered, failed, ended, or who answered became known.
+     *
+     * @param tenant whose the call is ({@code CallTenants})
+     */
+    record CallChanged(OutboundCall call, String tenant) implements FeedItem {
+        @Override
+        public String room() {
+            return call.room();
         }
     }
 

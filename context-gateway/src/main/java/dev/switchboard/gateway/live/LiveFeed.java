@@ -1,6 +1,8 @@
 package dev.switchboard.gateway.live;
 
 import dev.switchboard.events.SessionEvent;
+import dev.switchboard.gateway.calls.CallTenants;
+import dev.switchboard.gateway.calls.OutboundCalls;
 import dev.switchboard.gateway.commands.CommandStore;
 import dev.switchboard.gateway.commands.TrackedCommand;
 import dev.switchboard.gateway.sessions.LiveSession;
@@ -15,10 +17,11 @@ import java.util.function.Consumer;
 
 /**
  * Fans the gateway's changes out to the live streams ({@code GET /v1/stream}): sessions as the registry changes them,
- * timeline events, and commands as they are tracked and decided. Watchers filter what they may see themselves.
+ * timeline events, commands as they are tracked and decided, and outbound calls as they are dialled, answered, fail
+ * and end (a dial has no session until it is answered, and a failed one never has). Watchers filter what they may see themselves.
  * Publishing never blocks: a watcher only queues an event on its connection.
  */
-@Startup // commands tracked before the first watcher must still get their decision listener
+@Startup // commands tracked (and calls dialled) before the first watcher must still get their listener
 @Singleton
 public class LiveFeed {
     private static final Logger LOG = Logger.getLogger(LiveFeed.class);
@@ -27,10 +30,11 @@ public class LiveFeed {
     private final LiveSessionRegistry registry;
     private final SessionTimeline timeline;
 
-    LiveFeed(LiveSessionRegistry registry, SessionTimeline timeline, CommandStore commands) {
+    LiveFeed(LiveSessionRegistry registry, SessionTimeline timeline, CommandStore commands, OutboundCalls calls, CallTenants tenants) {
         this.registry = registry;
         this.timeline = timeline;
         commands.onTracked(this::commandTracked);
+        calls.onChanged(call -> publish(new FeedItem.CallChanged(call, tenants.of(call))));
     }
 
     /** After the registry applied the event: the room's session as it is now, and the event's timeline entry. */

@@ -26,6 +26,9 @@ final class TimelineWording {
         Object payload = event.getPayload();
         String detail;
         String reason = null;
+        String transferTo = null;
+        Integer sipStatusCode = null;
+        String sipStatus = null;
         switch (payload) {
             case SessionStarted s -> detail = s.getDirection() + " " + s.getTransport() + " call"
                     + part(" from ", s.getCallerNumber()) + part(" to ", s.getCalleeNumber()) + part(", agent ", s.getAgentName())
@@ -39,6 +42,9 @@ final class TimelineWording {
             }
             case TransferFailed t -> {
                 reason = t.getReason().name();
+                transferTo = t.getTransferTo();
+                sipStatusCode = t.getSipStatusCode();
+                sipStatus = t.getSipStatus();
                 detail = "transfer to " + t.getTransferTo() + " not connected: " + reason + sip(t.getSipStatusCode(), t.getSipStatus())
                         + by(t.getRequestedBy()) + part(": ", t.getDetail());
             }
@@ -48,6 +54,7 @@ final class TimelineWording {
             case DtmfSent d -> detail = "agent sent the tones " + d.getDigits();
             case CallEnded e -> {
                 reason = e.getReason().name();
+                transferTo = e.getTransferTo();
                 detail = reason + part(" (", e.getMethod() == null ? null : e.getMethod().name() + ")") + by(e.getEndedBy())
                         + part(": ", e.getDetail());
             }
@@ -60,7 +67,7 @@ final class TimelineWording {
             }
         }
         return Optional.of(new TimelineEntry(event.getEventId(), event.getRoom(), event.getSessionId(), event.getOccurredAt(),
-                payload.getClass().getSimpleName(), detail, reason));
+                payload.getClass().getSimpleName(), detail, reason, transferTo, sipStatusCode, sipStatus));
     }
 
     private static String sip(Integer code, String phrase) {

@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -77,6 +79,25 @@ class OutboundCallsUnitTest {
     private static SessionEvent outcome(String room, Object payload) {
         return SessionEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setRoom(room).setOccurredAt(NOW)
                 .setSource("call-controller").setPayload(payload).build();
+    }
+
+    @Test
+    void listenersHearOfADialOnceItIsPublishedAndOfEachChangeAfter() {
+        List<String> heard = new CopyOnWriteArrayList<>();
+        calls.onChanged(call -> heard.add(call.room() + " " + call.commandId() + " " + call.state()));
+
+        OutboundCall ours = OutboundCall.dialing("r", "ours", "+15550001", null, "ST_1", NOW, "acme", null);
+        calls.register(ours, OutboundCallsUnitTest::tenantOf);
+        assertThat(heard).as("registered, not yet published (it may still be forgotten)").isEmpty();
+        calls.published(ours);
+        calls.apply(outcome("r", CallAnswered.newBuilder().setParticipantIdentity("sip_callee").setPhoneNumber("+15550001")
+                .setDialCommandId("ours").setAnsweredBy(AnsweredBy.UNKNOWN).build()));
+        assertThat(calls.observed(dialing("ours", "+15550001", "acme"), OutboundCallsUnitTest::tenantOf)).isFalse();
+        calls.observed(OutboundCall.dialing("r2", "elsewhere", "+15550002", null, "ST_1", NOW, null, null), OutboundCallsUnitTest::tenantOf);
+        calls.notCarriedOut("elsewhere", CommandStatus.REJECTED, "no such trunk", NOW);
+        calls.notCarriedOut("elsewhere", CommandStatus.REJECTED, "told twice", NOW);
+
+        assertThat(heard).containsExactly("r ours DIALING", "r ours ANSWERED", "r2 elsewhere DIALING", "r2 elsewhere FAILED");
     }
 
     @Test

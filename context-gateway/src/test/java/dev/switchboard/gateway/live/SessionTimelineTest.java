@@ -65,6 +65,12 @@ class SessionTimelineTest {
                         "transfer to tel:+15550199 not connected: BUSY (SIP 486 Busy Here), by LLM w1", "BUSY"),
                 org.assertj.core.groups.Tuple.tuple("CallEnded", "TRANSFERRED (REMOVE_SIP_PARTICIPANT): transferred sip_1 to tel:+15550123",
                         "TRANSFERRED"));
+        // The console words them from these fields, not from the detail.
+        assertThat(timeline.entries("r3")).extracting(TimelineEntry::type, TimelineEntry::transferTo, TimelineEntry::sipStatusCode,
+                TimelineEntry::sipStatus).containsSubsequence(
+                org.assertj.core.groups.Tuple.tuple("TransferFailed", "tel:+15550199", 486, "Busy Here"),
+                org.assertj.core.groups.Tuple.tuple("CallEnded", "tel:+15550123", null, null));
+        assertThat(timeline.entries("r3").getFirst().transferTo()).as("SessionStarted has no transfer").isNull();
     }
 
     @Test

@@ -42,9 +42,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * of it being said, injects context (APPLIED, and the injected line appears), hangs up (the call ends with its reason),
  * finds the call in history by a spoken word, downloads its SRT and deletes it after a confirmation; it pages through
  * history with "Load more", follows a placed call that rings and fails (the reason on its page and in the live list), lists
- * a dial another system placed while it rings and once it failed (asking the gateway only while the live page is shown),
- * finds a failed dial in history by its outcome (its page saying it did not connect), and tells keypad tones and a
- * transfer in words. It takes screenshots of the main pages into
+ * a dial another system placed while it rings and once it failed (told by the gateway's stream, not asked for), finds a
+ * failed dial in history by its outcome (its page saying it did not connect), and tells keypad tones, a refused transfer
+ * and a transfer that went through in words. It takes screenshots of the main pages into
  * target/console-screenshots; with -Dconsole.screenshots=update also into docs/console for the README.
  */
 @ExtendWith(PackagedStack.Resolver.class)
@@ -452,26 +452,18 @@ class ConsoleEndToEndTest {
         textAppears(ringing, "DIALING");
         assertThat(browser.findElement(ringing).getText()).contains("outbound", number);
 
-        // The console asks for the calls (often, while one rings) only while the live page is shown.
+        // The gateway's stream tells of the dial: the page asks for no list of calls while it rings, and none once it failed.
         script("performance.setResourceTimingBufferSize(10000); performance.clearResourceTimings()");
-        waiting().withMessage("the live page asking GET /v1/calls while a dial rings").until(d -> callListRequests() > 0);
-        browser.findElement(By.linkText("History")).click();
-        textAppears(By.cssSelector("main h1"), "History");
-        script("performance.clearResourceTimings()");
-        ((JavascriptExecutor) browser).executeAsyncScript("setTimeout(arguments[arguments.length - 1], 3000)");
-        assertThat(callListRequests()).as("GET /v1/calls asked after the live page was left").isZero();
-
-        // Back on the live page: once the line was busy, the call is among the ended ones with the reason.
-        browser.findElement(By.linkText("Live calls")).click();
         By failed = By.cssSelector("#ended-calls tr[data-room='" + room + "']");
         textAppears(failed, "FAILED Busy (SIP 486 Busy Here)");
         assertThat(browser.findElement(failed).getText()).contains("outbound", number);
         assertThat(browser.findElements(ringing)).isEmpty();
+        assertThat(callRequests()).as("GET /v1/calls asked while the dial rang and failed").isZero();
     }
 
-    /** How many GET /v1/calls?state=... requests the page made since the resource timings were last cleared. */
-    private static long callListRequests() {
-        return ((Number) script("return performance.getEntriesByType('resource').filter((e) => e.name.includes('/v1/calls?')).length")).longValue();
+    /** How many GET /v1/calls requests the page made since the resource timings were last cleared. */
+    private static long callRequests() {
+        return ((Number) script("return performance.getEntriesByType('resource').filter((e) => e.name.includes('/v1/calls')).length")).longValue();
     }
 
     @Test
@@ -535,15 +527,27 @@ class ConsoleEndToEndTest {
         waiting().until(ExpectedConditions.textToBePresentInElement(keypad.findElement(By.tagName("output")), "APPLIED"));
         textAppears(By.id("events"), "Keypad tones sent: agent sent the tones 9#");
 
-        // A transfer: the call ends as one, and the page says so.
+        // A transfer the destination refuses: the call goes on, and its events say where to and why not.
+        String busyDesk = "tel:+1555019" + String.format("%04d", System.nanoTime() % 10_000);
+        packaged.livekitApi.refuseTransfersTo(busyDesk, 486, "Busy Here");
         browser.findElement(By.xpath("//summary[normalize-space()='Transfer']")).click();
         WebElement transfer = browser.findElement(By.cssSelector("form[aria-label='Transfer']"));
-        transfer.findElement(By.name("to")).sendKeys("tel:+15550190199");
+        WebElement destination = transfer.findElement(By.name("to"));
+        destination.sendKeys(busyDesk);
+        transfer.findElement(By.cssSelector("button[type='submit']")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElement(transfer.findElement(By.tagName("output")), "REJECTED"));
+        textAppears(By.id("events"), "Transfer to " + busyDesk + " refused: Busy (SIP 486 Busy Here)");
+        assertThat(browser.findElement(By.cssSelector("#events li[data-type='TransferFailed'] .tag")).getText()).isEqualTo("transfer");
+        assertThat(browser.findElement(By.id("call-state")).getText()).isEqualTo("Live");
+
+        // A transfer that goes through: the call ends as one, and the page says where the caller went.
+        destination.clear();
+        destination.sendKeys("tel:+15550190199");
         transfer.findElement(By.name("announcement")).sendKeys("Connecting you to billing.");
         transfer.findElement(By.cssSelector("button[type='submit']")).click();
         waiting().until(ExpectedConditions.textToBePresentInElement(transfer.findElement(By.tagName("output")), "APPLIED"));
-        textAppears(By.id("events"), "Call transferred: TRANSFERRED");
-        textAppears(By.id("call-state"), "Ended: TRANSFERRED (the caller was handed over)");
+        textAppears(By.id("events"), "Call transferred to tel:+15550190199: TRANSFERRED");
+        textAppears(By.id("call-state"), "Ended: TRANSFERRED (the caller was handed over to tel:+15550190199)");
         assertThat(browser.findElement(By.cssSelector("#events li[data-type='CallEnded'] .tag")).getText()).isEqualTo("transfer");
         textAppears(By.id("commands"), "TransferCall");
     }
