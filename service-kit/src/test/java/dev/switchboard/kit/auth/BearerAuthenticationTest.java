@@ -32,18 +32,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -75,40 +69,9 @@ class BearerAuthenticationTest {
     /** The identity provider's key endpoint: the key set, or the status it is told to answer. */
     private final AtomicInteger jwksStatus = new AtomicInteger(200);
     private HttpServer jwks;
-    private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            logged.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-    private final Logger keysLog = Logger.getLogger(TokenKeys.class.getName());
+    private final KeyLog log = new KeyLog();
     /** The time the filter goes by: now, or later by as much as a test skips. */
-    private final AtomicReference<Duration> skipped = new AtomicReference<>(Duration.ZERO);
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.now().plus(skipped.get());
-        }
-    };
+    private final SteppedClock clock = SteppedClock.running();
 
     @BeforeEach
     void startKeyEndpoint() throws IOException {
@@ -123,12 +86,12 @@ class BearerAuthenticationTest {
             exchange.close();
         });
         jwks.start();
-        keysLog.addHandler(capture);
+        log.listen();
     }
 
     @AfterEach
     void stopKeyEndpoint() {
-        keysLog.removeHandler(capture);
+        log.stopListening();
         jwks.stop(0);
     }
 
@@ -142,7 +105,7 @@ class BearerAuthenticationTest {
         for (Response unavailable : List.of(first, second)) {
             assertKeysUnavailable(unavailable);
         }
-        List<LogRecord> warnings = logged.stream().filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue()).toList();
+        List<LogRecord> warnings = log.atLeast(Level.WARNING);
         assertThat(warnings).as("one WARN for the outage, not one per request").hasSize(1);
         assertThat(warnings.getFirst().getThrown()).as("no stack trace").isNull();
         assertThat(message(warnings.getFirst())).contains("ConnectException").contains("cannot be fetched");
@@ -163,7 +126,7 @@ class BearerAuthenticationTest {
         BearerAuthentication auth = filter(settings(jwksUrl()), Settings.defaults());
 
         assertKeysUnavailable(auth.authenticate(resource(), bearer(token(KEY, "alice")), request()));
-        assertThat(message(logged.stream().filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue()).findFirst().orElseThrow()))
+        assertThat(message(log.atLeast(Level.WARNING).getFirst()))
                 .contains("Non 200 status code (500");
     }
 
@@ -174,7 +137,7 @@ class BearerAuthenticationTest {
         assertThat(auth.authenticate(resource(), bearer(token(KEY, "alice")), request())).as("verified").isNull();
         assertInvalidToken(auth.authenticate(resource(), bearer(token(OTHER_KEY, "mallory")), request()),
                 "the token's signature does not verify");
-        assertThat(logged).as("nothing to report").noneMatch(r -> r.getLevel().intValue() >= Level.WARNING.intValue());
+        assertThat(log.atLeast(Level.WARNING)).as("nothing to report").isEmpty();
     }
 
     @Test
@@ -193,11 +156,11 @@ class BearerAuthenticationTest {
         jwksStatus.set(200);
         Thread.sleep(400);
         assertKeysUnavailable(auth.authenticate(resource(), bearer(token(KEY, "carol")), request())); // not asked again yet
-        skipped.set(TokenKeys.RETRY_AFTER); // no fetch is tried for Retry-After after one failed
+        clock.skip(TokenKeys.RETRY_AFTER); // no fetch is tried for Retry-After after one failed
         assertThat(auth.authenticate(resource(), bearer(token(KEY, "carol")), request())).as("the keys are back").isNull();
         assertInvalidToken(auth.authenticate(resource(), bearer(token(rsaKey("key-2"), "mallory")), request()),
                 "no trusted key verifies the token's signature");
-        assertThat(logged.stream().filter(r -> r.getLevel().intValue() >= Level.INFO.intValue()).map(r -> r.getLevel().intValue()))
+        assertThat(log.atLeast(Level.INFO).stream().map(r -> r.getLevel().intValue()))
                 .as("the outage once, and its end").containsExactly(Level.WARNING.intValue(), Level.INFO.intValue());
     }
 

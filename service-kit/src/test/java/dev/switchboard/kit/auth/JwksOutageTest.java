@@ -18,17 +18,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static dev.switchboard.kit.auth.BearerAuthenticationTest.KEY;
 import static dev.switchboard.kit.auth.BearerAuthenticationTest.assertKeysUnavailable;
@@ -57,34 +54,19 @@ class JwksOutageTest {
 
     private final Idp idp = new Idp();
     private final ExecutorService clients = Executors.newCachedThreadPool();
-    private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            logged.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-    private final Logger keysLog = Logger.getLogger(TokenKeys.class.getName());
+    private final KeyLog log = new KeyLog();
 
     JwksOutageTest() throws IOException {
     }
 
     @BeforeEach
     void captureLog() {
-        keysLog.addHandler(capture);
+        log.listen();
     }
 
     @AfterEach
     void stop() {
-        keysLog.removeHandler(capture);
+        log.stopListening();
         clients.shutdownNow();
         idp.close();
     }
@@ -177,7 +159,7 @@ class JwksOutageTest {
         assertThat(slowest(moreUnknown)).isLessThan(AT_ONCE);
         assertThat(knownAfter.response()).isNull();
         assertThat(idp.fetches() - before).as("one fetch").isEqualTo(1);
-        assertThat(logged.stream().filter(r -> r.getLevel().intValue() >= Level.INFO.intValue()))
+        assertThat(log.atLeast(Level.INFO))
                 .as("one WARN; a token verified by a held key does not end the outage").hasSize(1)
                 .allMatch(r -> r.getLevel().intValue() == Level.WARNING.intValue());
     }
@@ -249,7 +231,7 @@ class JwksOutageTest {
     }
 
     private List<LogRecord> warnings() {
-        return logged.stream().filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue()).toList();
+        return log.atLeast(Level.WARNING);
     }
 
     private static BearerAuthentication filter(JWTAuthContextInfo settings) {

@@ -8,11 +8,8 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,23 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * SmallRye throw them), and how often the key endpoint is asked when the failure does not say.
  */
 class TokenKeysTest {
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-04T10:00:00Z"));
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    private final SteppedClock clock = SteppedClock.stoppedAt(Instant.parse("2026-12-04T10:00:00Z"));
     private final AtomicInteger asked = new AtomicInteger();
     private final AtomicReference<Optional<String>> endpointSays = new AtomicReference<>(Optional.empty());
     private final TokenKeys keys = new TokenKeys("https://idp.test/jwks", Optional.of(() -> {
@@ -62,7 +43,7 @@ class TokenKeysTest {
     }
 
     private void pass(Duration duration) {
-        now.set(now.get().plus(duration));
+        clock.skip(duration);
     }
 
     @Test

@@ -2,43 +2,24 @@ package dev.switchboard.kit.auth;
 
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A verified token is trusted again until its expiry, at most a minute, and only the very same text. */
 class VerifiedTokensTest {
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-04T10:00:00Z"));
-    private final Clock clock = new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    private final SteppedClock clock = SteppedClock.stoppedAt(Instant.parse("2026-12-04T10:00:00Z"));
     private final VerifiedTokens tokens = new VerifiedTokens(clock);
     private final Caller alice = new Caller("alice", "acme", Set.of("calls:read"), null);
 
     private VerifiedTokens.Trusted alice(Duration expiresIn) {
-        return new VerifiedTokens.Trusted(alice, now.get().plus(expiresIn));
+        return new VerifiedTokens.Trusted(alice, clock.instant().plus(expiresIn));
     }
 
     private void pass(Duration duration) {
-        now.set(now.get().plus(duration));
+        clock.skip(duration);
     }
 
     @Test

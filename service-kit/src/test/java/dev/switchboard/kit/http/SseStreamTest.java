@@ -1,10 +1,12 @@
 package dev.switchboard.kit.http;
 
+import io.vertx.core.Vertx;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.SseEventSink;
 import org.jboss.resteasy.reactive.server.jaxrs.SseImpl;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,7 +28,7 @@ class SseStreamTest {
     private static final class RecordingSink implements SseEventSink {
         final List<OutboundSseEvent> sent = new ArrayList<>();
         final List<CompletableFuture<Void>> writes = new ArrayList<>();
-        boolean closed;
+        volatile boolean closed;
 
         @Override
         public boolean isClosed() {
@@ -124,5 +127,33 @@ class SseStreamTest {
         assertThat(closes).hasValue(1);
         stream.sendJson("event", "e2", "{}");
         assertThat(sink.sent).hasSize(1);
+    }
+
+    /**
+     * On the event loop, a failed write's callback runs inside Netty's handling of that write: closing the response
+     * there wrote into it again, and Netty released a buffer twice and logged a WARN with a stack trace for every client
+     * that left while an event was on its way. The stream closes on the loop's next turn instead.
+     */
+    @Test
+    void aFailedWriteOnTheEventLoopClosesTheStreamAfterTheWriteNotInsideIt() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            SseStream stream = stream(null, NOW);
+            CompletableFuture<Boolean> closedInsideTheWrite = new CompletableFuture<>();
+            vertx.getOrCreateContext().runOnContext(ignored -> {
+                stream.sendJson("event", "e1", "{}");
+                sink.writes.getFirst().completeExceptionally(new IOException("Connection reset by peer"));
+                closedInsideTheWrite.complete(sink.closed);
+            });
+            assertThat(closedInsideTheWrite.get(5, TimeUnit.SECONDS)).as("closed inside the failed write's callback").isFalse();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (closes.get() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(closes).as("the stream closed once, after the write").hasValue(1);
+            assertThat(sink.closed).isTrue();
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
     }
 }
