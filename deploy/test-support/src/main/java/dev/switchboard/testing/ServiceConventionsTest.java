@@ -8,6 +8,7 @@ import dev.switchboard.testing.http.Requests;
 import dev.switchboard.testing.http.ServiceApi;
 import dev.switchboard.testing.http.UnexpectedFailureResource;
 import io.restassured.RestAssured;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -38,6 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 public abstract class ServiceConventionsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration READY_WITHIN = Duration.ofSeconds(60);
     private static final Set<String> HTTP_METHODS = Set.of("GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE");
     private static final Pattern PATH_PARAMETER = Pattern.compile("\\{[^}]+}");
     private static final Pattern URI_TAG = Pattern.compile("^http_server_requests_seconds_count\\{[^}]*uri=\"([^\"]*)\"", Pattern.MULTILINE);
@@ -48,8 +50,15 @@ public abstract class ServiceConventionsTest {
     /** The service's API: its routes (the first one a GET that changes nothing) and a request that breaks a rule. */
     protected abstract ServiceApi api();
 
+    /**
+     * Ready once the dependencies answer: a service may still be joining its consumer groups when the first test runs
+     * (the worker is not ready until its command consumer has partitions), so readiness is awaited, and then must be UP
+     * with every required check among those UP.
+     */
     @Test
     void readinessChecksTheRealDependencies() {
+        Awaitility.await("the service becoming ready").atMost(READY_WITHIN).pollInterval(Duration.ofMillis(200))
+                .until(() -> RestAssured.get("/q/health/ready").statusCode() == 200);
         var body = RestAssured.get("/q/health/ready").then().statusCode(200).extract().jsonPath();
         assertThat(body.getString("status")).isEqualTo("UP");
         List<String> up = body.getList("checks.findAll { it.status == 'UP' }.name");
