@@ -8,7 +8,6 @@ import dev.switchboard.testing.http.RawHttp;
 import dev.switchboard.testing.http.Requests;
 import dev.switchboard.transcripts.support.Api;
 import dev.switchboard.transcripts.support.Events.Call;
-import dev.switchboard.transcripts.support.Kafka;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -55,10 +54,7 @@ class HostileParametersTest {
 
     @Test
     void anEmptyAcceptHeaderGetsTheJsonTranscriptAndAnUnreadableOneA406() {
-        Call call = Call.start("accept");
-        Kafka.publish(call.started());
-        Kafka.publish(call.caller(0, "Hello?", 100, 900));
-        Api.awaitTranscriptSize(call.room(), 1);
+        Call call = Api.storedCall("accept", "default", "Hello?");
         String path = "/v1/sessions/" + call.room() + "/transcript";
         for (String accept : new String[]{"", "  "}) {
             RawHttp.Answer answer = send("GET", path, Map.of("Accept", accept));
@@ -117,10 +113,7 @@ class HostileParametersTest {
 
     @Test
     void anIfMatchThatDoesNotHoldIsA412ProblemWithTheCurrentETag() {
-        Call call = Call.start("if-match");
-        Kafka.publish(call.started());
-        Kafka.publish(call.caller(0, "Hello?", 100, 900));
-        Api.awaitTranscriptSize(call.room(), 1);
+        Call call = Api.storedCall("if-match", "default", "Hello?");
         String path = "/v1/sessions/" + call.room() + "/transcript?format=vtt";
         String current = send("GET", path, Map.of()).headers().get("etag");
         assertThat(current).startsWith("\"");

@@ -50,11 +50,7 @@ class TranscriptAuthTest {
 
     /** A stored call of the tenant, with one line that says the word. */
     private static Call storedCall(String prefix, String tenant, String word) {
-        Call call = Call.start(prefix);
-        Kafka.publish(call.started(call.startedPayload().setTenant(tenant).build()));
-        Kafka.publish(call.line(0, dev.switchboard.events.SpeakerRole.USER, "my " + word + " please", 0, 900).setTenant(tenant).build());
-        Api.awaitTranscriptSize(call.room(), 1);
-        return call;
+        return Api.storedCall(prefix, tenant, "my " + word + " please");
     }
 
     @Test

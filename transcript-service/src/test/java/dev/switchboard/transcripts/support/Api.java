@@ -1,5 +1,7 @@
 package dev.switchboard.transcripts.support;
 
+import dev.switchboard.events.SpeakerRole;
+import dev.switchboard.transcripts.support.Events.Call;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import org.awaitility.Awaitility;
@@ -41,6 +43,15 @@ public final class Api {
             var response = as(token).get("/v1/sessions/{room}", room);
             return response.statusCode() == 200 ? response.jsonPath() : null;
         }, session -> session != null && done.test(session));
+    }
+
+    /** A new call of the tenant with one line the caller said, published and waited for until the API serves it. */
+    public static Call storedCall(String prefix, String tenant, String callerSaid) {
+        Call call = Call.start(prefix);
+        Kafka.publish(call.started(call.startedPayload().setTenant(tenant).build()));
+        Kafka.publish(call.line(0, SpeakerRole.USER, callerSaid, 0, 900).setTenant(tenant).build());
+        awaitTranscriptSize(call.room(), 1);
+        return call;
     }
 
     public static JsonPath awaitTranscriptSize(String room, int segments) {
