@@ -2,6 +2,7 @@ package dev.switchboard.gateway;
 
 import dev.switchboard.events.CommandResult;
 import dev.switchboard.events.CommandStatus;
+import dev.switchboard.events.ContextRole;
 import dev.switchboard.events.Issuer;
 import dev.switchboard.events.IssuerKind;
 import dev.switchboard.events.SessionCommand;
@@ -14,9 +15,11 @@ import dev.switchboard.schemas.topics.Topic;
 import dev.switchboard.testing.KafkaTestResource;
 import dev.switchboard.testing.TestProducer;
 import dev.switchboard.testing.TopicProbe;
+import dev.switchboard.testing.auth.TestTokens;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,8 +29,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.IntStream;
 
+import static dev.switchboard.testing.auth.AuthAssertions.as;
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.is;
 
@@ -135,5 +141,57 @@ class DirectedDeliveryTest {
             assertThat(result.getStatus()).as("the watchdog reads the workers' own topics too").isEqualTo(CommandStatus.EXPIRED);
             assertThat(result.getSessionId()).isEqualTo(sessionId);
         }
+    }
+
+    @Test
+    void aCommandSentElsewhereIsPendingHereUntilItsResultForTheTenantOfItsSession() {
+        // Two gateway replicas behind one Service: the statusUrl one of them answered may be asked of the other; and
+        // systems write commands to the topics themselves.
+        String room = Api.newRoom("elsewhere");
+        directed.stayQuiet(room);
+        String sessionId = directed.startSession(room, "acme");
+        Api.awaitSession(room, sessionId, "LIVE");
+        SessionCommand command = CRM.say(room, "your order has shipped"); // names no tenant
+        TestProducer.send(directed.ownTopic(), room, command);
+
+        Awaitility.await("the command is known").atMost(WAIT).pollInterval(Duration.ofMillis(50))
+                .until(() -> as(TestTokens.ofTenant("acme")).get("/v1/commands/{id}", command.getCommandId()).statusCode() == 200);
+        as(TestTokens.ofTenant("acme")).get("/v1/commands/{id}", command.getCommandId()).then()
+                .body("status", is("PENDING")).body("type", is("Say")).body("room", is(room)).body("sessionId", is(sessionId))
+                .body("issuer.id", is("crm"));
+        as(TestTokens.ofTenant("globex")).get("/v1/commands/{id}", command.getCommandId()).then().statusCode(404);
+
+        directed.publishResult(command, CommandStatus.APPLIED, null);
+        Api.awaitCommandStatus(command.getCommandId(), "APPLIED");
+
+        // The same for a command on the broadcast topic, for a worker that reads that one.
+        String other = Api.newRoom("elsewhere-broadcast");
+        broadcastReader.stayQuiet(other);
+        Api.awaitSession(other, broadcastReader.startSession(other), "LIVE");
+        SessionCommand interrupt = CRM.interrupt(other);
+        TestProducer.send(Topic.SESSION_COMMANDS, other, interrupt);
+        Api.awaitCommandStatus(interrupt.getCommandId(), "PENDING");
+    }
+
+    @Test
+    void aRetryWithTheKeyOfACommandSentElsewhereIsAnsweredWithItAndNotSentAgain() {
+        String room = Api.newRoom("retried-elsewhere");
+        directed.stayQuiet(room);
+        String sessionId = directed.startSession(room);
+        Api.awaitSession(room, sessionId, "LIVE");
+        // What another replica sends when it is given this request with an Idempotency-Key.
+        String key = "retry-" + UUID.randomUUID();
+        SessionCommand sentElsewhere = CRM.session(key, room, CRM.injectContext(room, ContextRole.SYSTEM, "VIP caller", false).getPayload(),
+                Duration.ofSeconds(30), "default");
+        TestProducer.send(directed.ownTopic(), room, sentElsewhere);
+        Api.awaitCommandStatus(key, "PENDING");
+
+        Api.post(given().header("Idempotency-Key", key).queryParam("wait", "0"), room, "context", Map.of("role", "system", "text", "VIP caller"))
+                .statusCode(202).body("commandId", is(key));
+
+        // The worker's topic keeps order: a command sent after the retry arrives behind any copy the retry sent.
+        String nextId = Api.post(given().queryParam("wait", "0"), room, "say", Map.of("text", "next")).statusCode(202).extract().path("commandId");
+        directed.awaitCommand(nextId);
+        assertThat(directed.received(room)).filteredOn(c -> c.getCommandId().equals(key)).as("sent once, by the other replica").hasSize(1);
     }
 }

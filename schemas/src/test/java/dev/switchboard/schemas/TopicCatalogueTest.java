@@ -65,7 +65,9 @@ class TopicCatalogueTest {
         }
         assertThat(source.getValue("switchboard.topics.transcripts")).isEqualTo("switchboard.transcripts");
         assertThat(source.getValue(WorkerCommandTopics.PATTERN_CONFIG_KEY)).isEqualTo(WorkerCommandTopics.PATTERN);
-        assertThat(source.getPropertyNames()).as("every topic and the workers' topics' pattern").hasSize(Topic.values().length + 1);
+        assertThat(source.getValue(WorkerCommandTopics.EVERY_COMMAND_TOPIC_PATTERN_CONFIG_KEY))
+                .isEqualTo(WorkerCommandTopics.EVERY_COMMAND_TOPIC_PATTERN);
+        assertThat(source.getPropertyNames()).as("every topic and the two patterns").hasSize(Topic.values().length + 2);
     }
 
     /**
@@ -94,6 +96,12 @@ class TopicCatalogueTest {
                 if (WORKER_TOPIC_REFERENCES.contains(value)) {
                     // A worker's own topic (the worker's) or all of them (the gateway's pattern); poison goes to the broadcast twin.
                     reads.add(WORKER_TOPICS);
+                    writes.add(Topic.SESSION_COMMANDS_DLQ.topicName());
+                    continue;
+                }
+                if (value.equals("${" + WorkerCommandTopics.EVERY_COMMAND_TOPIC_PATTERN_CONFIG_KEY + "}")) {
+                    // The broadcast topic and every worker's (the gateway's pattern); poison goes to the broadcast twin.
+                    reads.addAll(Set.of(Topic.SESSION_COMMANDS.topicName(), WORKER_TOPICS));
                     writes.add(Topic.SESSION_COMMANDS_DLQ.topicName());
                     continue;
                 }

@@ -35,6 +35,16 @@ class WorkerCommandTopicsTest {
     }
 
     @Test
+    void everyTopicACommandIsSentToMatchesOnePatternAndNoOtherTopic() {
+        assertThat("switchboard.session-commands").matches(WorkerCommandTopics.EVERY_COMMAND_TOPIC_PATTERN);
+        assertThat(WorkerCommandTopics.of("agent-worker-7f3c.eu_1")).matches(WorkerCommandTopics.EVERY_COMMAND_TOPIC_PATTERN);
+        for (String other : new String[] {"switchboard.session-commands.dlq", "switchboard.session-commands.worker.",
+                "switchboard-session-commands", "switchboard.command-results", "switchboard.session-commandsXworkerXx"}) {
+            assertThat(other.matches(WorkerCommandTopics.EVERY_COMMAND_TOPIC_PATTERN)).as(other).isFalse();
+        }
+    }
+
+    @Test
     void anIdThatCannotNameATopicIsRefusedWithTheRule() {
         assertThatThrownBy(() -> WorkerCommandTopics.of("pod/7")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("letters, digits, '.', '_' and '-'");

@@ -65,6 +65,18 @@ public final class TrackedCommand {
                 request.getIssuer(), request.getTenant(), request.getIssuedAt(), request.getExpiresAt(), now, fingerprint);
     }
 
+    /**
+     * A command another gateway instance or another system sent, read from the command topics: known while it is
+     * pending, with what it asked for, so a retry here with its Idempotency-Key is answered with it.
+     *
+     * @param sessionId the room's session as this instance knows it (null when the room has none)
+     * @param tenant    the tenant of that session, or the one the command names when there is none
+     */
+    public static TrackedCommand seen(SessionCommand command, String sessionId, String tenant, Instant now) {
+        return new TrackedCommand(command.getCommandId(), command.getRoom(), sessionId, typeOf(command.getPayload()),
+                command.getIssuer(), tenant, command.getIssuedAt(), command.getExpiresAt(), now, RequestFingerprint.of(command.getPayload()));
+    }
+
     /** A command issued elsewhere, known only from its result (what it asked for is not known). */
     public static TrackedCommand observed(CommandResult result, Instant now) {
         return new TrackedCommand(result.getCommandId(), result.getRoom(), result.getSessionId(), result.getCommandType(),

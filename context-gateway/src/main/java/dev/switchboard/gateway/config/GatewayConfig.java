@@ -73,7 +73,9 @@ public interface GatewayConfig {
         /**
          * How far back the results consumer starts at start-up. The group is per instance and new on every start,
          * so without this a restarted gateway would not know results published while it was down, and its watchdog
-         * could answer commands a worker already answered. 0 starts at the end (latest).
+         * could answer commands a worker already answered. The consumer of every command starts as far back (and reads
+         * a worker's topic it finds later from as far back), so the commands still pending are known too. 0 starts at
+         * the end (latest).
          */
         @WithDefault("2m")
         Duration replayWindow();

@@ -124,7 +124,7 @@ public final class AsyncApiDocument {
                 + ". Each worker creates its own topic when it starts and announces it in SessionStarted.commandTopic; send a session's"
                 + " commands there to have only its worker read them (" + Topic.SESSION_COMMANDS.topicName() + " works too: the context"
                 + " gateway forwards those). Written by " + names(WorkerCommandTopics.PRODUCERS) + "; read by the worker it belongs to and"
-                + " the context gateway's watchdog. Poison records go to " + Topic.SESSION_COMMANDS_DLQ.topicName()
+                + " the context gateway (its watchdog, and every instance, to know the commands pending). Poison records go to " + Topic.SESSION_COMMANDS_DLQ.topicName()
                 + ". The call controller deletes a worker's topic once the worker has stopped.");
         channel.putObject("parameters").putObject("workerId")
                 .put("description", "The worker's id (SessionStarted.workerId): letters, digits, '.', '_' and '-'.");

@@ -28,10 +28,21 @@ public final class WorkerCommandTopics {
     public static final String PATTERN = PREFIX.replace(".", "[.]") + "[a-zA-Z0-9._-]+";
     /** The configuration key that holds {@link #PATTERN} inside a service. */
     public static final String PATTERN_CONFIG_KEY = "switchboard.topics.worker-commands-pattern";
+    /**
+     * A regular expression that matches the broadcast topic and every worker's topic, and nothing else (not the
+     * dead-letter twin): every topic a session command is sent to.
+     */
+    public static final String EVERY_COMMAND_TOPIC_PATTERN = Topic.SESSION_COMMANDS.topicName().replace(".", "[.]")
+            + "([.]worker[.][a-zA-Z0-9._-]+)?";
+    /** The configuration key that holds {@link #EVERY_COMMAND_TOPIC_PATTERN} inside a service. */
+    public static final String EVERY_COMMAND_TOPIC_PATTERN_CONFIG_KEY = "switchboard.topics.every-command-topic-pattern";
     public static final int PARTITIONS = 1;
     /** Who writes to a worker's topic: the gateway (its own commands, and those it forwards) and, directly, the Java client. */
     public static final List<Party> PRODUCERS = List.of(Party.CONTEXT_GATEWAY, Party.INTEGRATIONS);
-    /** Who reads one: the worker it belongs to, and the gateway's watchdog (every worker's, by pattern). */
+    /**
+     * Who reads one: the worker it belongs to, and the gateway (every worker's, by pattern: its watchdog once per cluster,
+     * and each instance, to know the commands pending).
+     */
     public static final List<Party> CONSUMERS = List.of(Party.AGENT_WORKER, Party.CONTEXT_GATEWAY);
 
     /** What a party may do to the workers' topics (Kafka ACLs on their prefix). */
