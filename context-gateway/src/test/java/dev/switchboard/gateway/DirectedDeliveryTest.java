@@ -128,9 +128,7 @@ class DirectedDeliveryTest {
     @Test
     void aCommandSentStraightToAWorkersTopicThatNobodyAnswersExpires() {
         String room = Api.newRoom("straight");
-        directed.stayQuiet(room);
-        String sessionId = directed.startSession(room);
-        Api.awaitSession(room, sessionId, "LIVE");
+        String sessionId = directed.startQuietSession(room, "default");
         Commands shortLived = new Commands(Issuer.newBuilder().setKind(IssuerKind.SYSTEM).setId("crm").build(),
                 Duration.ofSeconds(1), java.time.Clock.systemUTC());
         try (var results = TopicProbe.fromNow(Topic.COMMAND_RESULTS, new CommandResultDeserializer())) {
@@ -148,9 +146,7 @@ class DirectedDeliveryTest {
         // Two gateway replicas behind one Service: the statusUrl one of them answered may be asked of the other; and
         // systems write commands to the topics themselves.
         String room = Api.newRoom("elsewhere");
-        directed.stayQuiet(room);
-        String sessionId = directed.startSession(room, "acme");
-        Api.awaitSession(room, sessionId, "LIVE");
+        String sessionId = directed.startQuietSession(room, "acme");
         SessionCommand command = CRM.say(room, "your order has shipped"); // names no tenant
         TestProducer.send(directed.ownTopic(), room, command);
 
@@ -166,8 +162,7 @@ class DirectedDeliveryTest {
 
         // The same for a command on the broadcast topic, for a worker that reads that one.
         String other = Api.newRoom("elsewhere-broadcast");
-        broadcastReader.stayQuiet(other);
-        Api.awaitSession(other, broadcastReader.startSession(other), "LIVE");
+        broadcastReader.startQuietSession(other, "default");
         SessionCommand interrupt = CRM.interrupt(other);
         TestProducer.send(Topic.SESSION_COMMANDS, other, interrupt);
         Api.awaitCommandStatus(interrupt.getCommandId(), "PENDING");
@@ -176,9 +171,7 @@ class DirectedDeliveryTest {
     @Test
     void aRetryWithTheKeyOfACommandSentElsewhereIsAnsweredWithItAndNotSentAgain() {
         String room = Api.newRoom("retried-elsewhere");
-        directed.stayQuiet(room);
-        String sessionId = directed.startSession(room);
-        Api.awaitSession(room, sessionId, "LIVE");
+        directed.startQuietSession(room, "default");
         // What another replica sends when it is given this request with an Idempotency-Key.
         String key = "retry-" + UUID.randomUUID();
         SessionCommand sentElsewhere = CRM.session(key, room, CRM.injectContext(room, ContextRole.SYSTEM, "VIP caller", false).getPayload(),

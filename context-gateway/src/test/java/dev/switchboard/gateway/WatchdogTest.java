@@ -102,9 +102,7 @@ class WatchdogTest {
     @Test
     void aCommandOfALiveRoomThatNobodyAnswersExpiresAfterExpiresAtPlusTheGraceAndIsAudited() {
         String room = Api.newRoom("silent");
-        worker.stayQuiet(room);
-        String sessionId = worker.startSession(room, "acme");
-        Api.awaitSession(room, sessionId, "LIVE");
+        String sessionId = worker.startQuietSession(room, "acme");
         try (var results = results(); var audit = audit()) {
             SessionCommand command = CRM.interrupt(room);
             TestProducer.send(Topic.SESSION_COMMANDS, room, command);

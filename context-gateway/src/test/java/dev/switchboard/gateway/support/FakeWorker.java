@@ -129,6 +129,14 @@ public final class FakeWorker implements AutoCloseable {
         return sessionId;
     }
 
+    /** Starts a session whose commands nobody answers and waits until the gateway shows it LIVE; returns its session id. */
+    public String startQuietSession(String room, String tenant) {
+        stayQuiet(room);
+        String sessionId = startSession(room, tenant);
+        Api.awaitSession(room, sessionId, "LIVE");
+        return sessionId;
+    }
+
     /** From now on the room's commands are answered by this function (empty: no answer at all). */
     public void answer(String room, Function<SessionCommand, Optional<CommandResult>> answer) {
         answers.put(room, answer);
