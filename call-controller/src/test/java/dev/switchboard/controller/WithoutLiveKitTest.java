@@ -24,6 +24,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -131,6 +132,9 @@ class WithoutLiveKitTest {
 
     @Test
     void readinessSaysLiveKitIsNotConfiguredWithoutGoingDown() {
+        // Ready once its Kafka consumers are connected, which a loaded machine may not have done when this test starts.
+        Awaitility.await("ready").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> RestAssured.get("/q/health/ready").statusCode() == 200);
         RestAssured.get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'LiveKit server API' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'LiveKit server API' }.data.configured", equalTo(false))
