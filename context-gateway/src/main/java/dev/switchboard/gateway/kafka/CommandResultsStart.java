@@ -5,16 +5,12 @@ import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Positions the results consumer: a little before "now" (the replay window) on the first assignment, so a restarted
@@ -42,21 +38,7 @@ public class CommandResultsStart implements KafkaConsumerRebalanceListener {
         if (partitions.isEmpty()) {
             return;
         }
-        List<TopicPartition> fresh = progress.assigned(consumer, partitions);
-        if (!fresh.isEmpty()) {
-            long since = clock.millis() - replayWindow.toMillis();
-            Map<TopicPartition, OffsetAndTimestamp> starts = replayWindow.isZero() ? Map.of()
-                    : consumer.offsetsForTimes(fresh.stream().collect(Collectors.toMap(p -> p, p -> since)));
-            for (TopicPartition partition : fresh) {
-                OffsetAndTimestamp start = starts.get(partition);
-                if (start != null) {
-                    consumer.seek(partition, start.offset());
-                } else {
-                    consumer.seekToEnd(List.of(partition));
-                }
-                progress.startsAt(partition, consumer.position(partition));
-            }
-        }
+        progress.startWithin(consumer, progress.assigned(consumer, partitions), replayWindow, clock);
         LOG.infof("reading command results from %s (replay window %s)", progress.describe(), replayWindow);
     }
 }

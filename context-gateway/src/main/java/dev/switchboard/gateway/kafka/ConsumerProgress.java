@@ -3,9 +3,12 @@ package dev.switchboard.gateway.kafka;
 import dev.switchboard.kit.kafka.DeadLetters;
 import dev.switchboard.kit.kafka.IncomingRecords;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.apache.kafka.common.TopicPartition;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -14,11 +17,13 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentMap;
+import java.util.stream.Collectors;
 
 /**
  * How far a consumer got compared with the end of its topic when it started: it has caught up once it handled
  * every record that was in the topic at start-up, on every partition. Drives readiness, so a restarted gateway
- * does not answer for sessions it has not read yet.
+ * does not answer for sessions it has not read yet. For a consumer that subscribes by pattern, a partition of a topic
+ * found later counts from when it was first assigned.
  *
  * <p>Positions are "the next offset to handle", as Kafka counts them.
  */
@@ -40,8 +45,36 @@ public class ConsumerProgress {
             startedWith(consumer.endOffsets(all));
         }
         List<TopicPartition> fresh = partitions.stream().filter(p -> !knows(p)).toList();
+        // A partition first assigned later (a topic a pattern subscription found since): what it held then was there
+        // before this consumer read it.
+        List<TopicPartition> untargeted = fresh.stream().filter(p -> !targets.containsKey(p)).toList();
+        if (!untargeted.isEmpty()) {
+            consumer.endOffsets(untargeted).forEach(targets::putIfAbsent);
+        }
         partitions.stream().filter(p -> !fresh.contains(p)).forEach(p -> consumer.seek(p, position(p)));
         return fresh;
+    }
+
+    /**
+     * Starts the partitions this consumer never read ({@link #assigned}) at the first record published within the window
+     * before now, or at the end when there is none (or the window is zero), and remembers where each starts.
+     */
+    public void startWithin(Consumer<?, ?> consumer, List<TopicPartition> fresh, Duration window, Clock clock) {
+        if (fresh.isEmpty()) {
+            return;
+        }
+        long since = clock.millis() - window.toMillis();
+        Map<TopicPartition, OffsetAndTimestamp> starts = window.isZero() ? Map.of()
+                : consumer.offsetsForTimes(fresh.stream().collect(Collectors.toMap(p -> p, p -> since)));
+        for (TopicPartition partition : fresh) {
+            OffsetAndTimestamp start = starts.get(partition);
+            if (start != null) {
+                consumer.seek(partition, start.offset());
+            } else {
+                consumer.seekToEnd(List.of(partition));
+            }
+            startsAt(partition, consumer.position(partition));
+        }
     }
 
     /** The end offsets of every partition of the topic at start-up; only the first call counts. */

@@ -7,8 +7,6 @@ import dev.switchboard.gateway.sessions.LiveSession;
 import dev.switchboard.gateway.sessions.LiveSessionRegistry;
 import dev.switchboard.kit.auth.Caller;
 import dev.switchboard.kit.kafka.DeadLetters;
-import dev.switchboard.kit.kafka.IncomingRecords;
-import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -37,24 +35,22 @@ public class PendingCommandsListener {
 
     private final CommandStore commands;
     private final LiveSessionRegistry sessions;
-    private final PendingCommandsStart start;
+    private final PendingCommandsProgress progress;
     private final DeadLetters deadLetters;
     private final Clock clock;
 
-    PendingCommandsListener(CommandStore commands, LiveSessionRegistry sessions, @Identifier(PendingCommandsStart.NAME) PendingCommandsStart start,
+    PendingCommandsListener(CommandStore commands, LiveSessionRegistry sessions, PendingCommandsProgress progress,
                             DeadLetters deadLetters, Clock clock) {
         this.commands = commands;
         this.sessions = sessions;
-        this.start = start;
+        this.progress = progress;
         this.deadLetters = deadLetters;
         this.clock = clock;
     }
 
     @Incoming("pending-commands-in")
     public CompletionStage<Void> onCommand(Message<SessionCommand> message) {
-        boolean replayed = IncomingRecords.partition(message).map(partition -> start.handled(partition, IncomingRecords.offset(message)))
-                .orElse(false);
-        return deadLetters.consume(message, replayed, this::observe);
+        return progress.consume(message, deadLetters, this::observe);
     }
 
     void observe(SessionCommand command) {
