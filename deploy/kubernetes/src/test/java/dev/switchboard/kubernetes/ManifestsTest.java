@@ -288,6 +288,92 @@ class ManifestsTest {
         }
     }
 
+    /**
+     * The settings of outbound calls and transfers the {@code sip} ConfigMap carries, each as the configuration
+     * interface that reads it: a {@code @ConfigMapping} prefix and its method (a map: one variable per entry).
+     */
+    private record SipSetting(String prefix, String method, boolean map) {
+        /** The environment variable, as MicroProfile Config maps a property name to one (a map's: its prefix). */
+        String variable() {
+            String property = prefix + "." + method.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+            return property.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + (map ? "_" : "");
+        }
+
+        boolean readBy(String source) {
+            return source.contains("@ConfigMapping(prefix = \"" + prefix + "\")")
+                    && java.util.regex.Pattern.compile("\\s" + method + "\\(\\);").matcher(source).find();
+        }
+    }
+
+    private static final List<SipSetting> SIP_SETTINGS = List.of(
+            new SipSetting("switchboard.sip", "outboundTrunk", false),
+            new SipSetting("switchboard.sip", "fromNumber", false),
+            new SipSetting("switchboard.sip", "maxCallDuration", false),
+            new SipSetting("switchboard.livekit", "agentName", false),
+            new SipSetting("switchboard.transfer", "destinations", true));
+
+    @Test
+    void exactlyTheServicesThatReadASipSettingLoadTheSipConfigMap() throws IOException {
+        Map<String, Set<String>> read = new java.util.TreeMap<>();
+        for (String service : SERVICES) {
+            Set<String> settings = new java.util.TreeSet<>();
+            try (Stream<Path> files = Files.walk(ROOT.resolve(service).resolve("src/main/java"))) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    String source = Files.readString(file);
+                    SIP_SETTINGS.stream().filter(s -> s.readBy(source)).forEach(s -> settings.add(s.variable()));
+                }
+            }
+            read.put(service, settings);
+            boolean loads = false;
+            for (JsonNode source : named("Deployment", service).at("/spec/template/spec/containers/0/envFrom")) {
+                loads |= source.at("/configMapRef/name").asText().equals("sip");
+            }
+            assertThat(loads).as("%s reads %s: it loads the sip ConfigMap if and only if it reads one of them", service, settings)
+                    .isEqualTo(!settings.isEmpty());
+        }
+        // what the services' code was found to read, so that a renamed interface cannot leave the check above empty
+        assertThat(read).isEqualTo(Map.of(
+                "context-gateway", Set.of("SWITCHBOARD_SIP_OUTBOUND_TRUNK", "SWITCHBOARD_SIP_FROM_NUMBER"),
+                "call-controller", Set.of("SWITCHBOARD_SIP_OUTBOUND_TRUNK", "SWITCHBOARD_SIP_FROM_NUMBER",
+                        "SWITCHBOARD_SIP_MAX_CALL_DURATION", "SWITCHBOARD_LIVEKIT_AGENT_NAME"),
+                "agent-worker", Set.of("SWITCHBOARD_LIVEKIT_AGENT_NAME", "SWITCHBOARD_TRANSFER_DESTINATIONS_"),
+                "transcript-service", Set.of()));
+
+        // the ConfigMap names every setting (a key, or a commented example of an optional one) and nothing else
+        String file = fileDefining("ConfigMap", "sip");
+        String text = Files.readString(BASE.resolve(file));
+        for (SipSetting setting : SIP_SETTINGS) {
+            assertThat(text).as("%s names %s", file, setting.variable()).contains(setting.variable());
+        }
+        JsonNode data = named("ConfigMap", "sip").path("data");
+        data.fieldNames().forEachRemaining(key -> assertThat(SIP_SETTINGS).as("%s in the sip ConfigMap", key)
+                .anyMatch(s -> s.map() ? key.startsWith(s.variable()) && key.length() > s.variable().length() : key.equals(s.variable())));
+        // as shipped, no trunk: the gateway answers a dial 503 dialing-not-configured, as without the ConfigMap
+        assertThat(data.path("SWITCHBOARD_SIP_OUTBOUND_TRUNK").asText("missing")).as("no trunk unless one is set").isEmpty();
+        assertThat(data.has("SWITCHBOARD_LIVEKIT_AGENT_NAME")).as("one agent name for controller and worker").isTrue();
+        assertThat(kustomizationResources()).as("the kustomization lists %s", file).contains(file);
+    }
+
+    /** The file of base/ that defines the resource. */
+    private static String fileDefining(String kind, String name) throws IOException {
+        try (Stream<Path> files = Files.list(BASE)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml") && !f.endsWith("kustomization.yaml")).sorted().toList()) {
+                for (JsonNode resource : documents(Files.readString(file))) {
+                    if (resource.path("kind").asText().equals(kind) && resource.at("/metadata/name").asText().equals(name)) {
+                        return file.getFileName().toString();
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no file defines " + kind + " " + name);
+    }
+
+    private static Set<String> kustomizationResources() throws IOException {
+        Set<String> listed = new java.util.HashSet<>();
+        documents(Files.readString(BASE.resolve("kustomization.yaml"))).getFirst().path("resources").forEach(r -> listed.add(r.asText()));
+        return listed;
+    }
+
     @Test
     void theTranscriptServiceReadsTheDatabaseSecretThatCloudNativePgCreates() {
         String secret = ofKind("Cluster").getFirst().at("/metadata/name").asText() + "-app";
