@@ -107,7 +107,7 @@ final class AgentActivity {
     private TurnResult runTurn() throws InterruptedException {
         List<String> spoken = new ArrayList<>();
         for (int round = 0; round < maxToolRounds; round++) {
-            LlmRequest request = new LlmRequest(chat.messages(), tools.specs());
+            LlmRequest request = new LlmRequest(chat.messages(), tools.specs(toolContext));
             // The answer is spoken as it streams, so the caller hears the first sentence before the model is done.
             long speechStart = time.elapsedMs();
             CallTransport.Speech speech = transport.startSpeech(true);

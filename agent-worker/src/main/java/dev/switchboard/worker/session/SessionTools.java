@@ -23,6 +23,11 @@ final class SessionTools implements ToolContext {
         return session.room();
     }
 
+    @Override
+    public boolean onPhoneLine() {
+        return session.transport().hasKeypad();
+    }
+
     /** The model hangs up ({@code end_call}): the reason is the agent's. */
     @Override
     public boolean endCall(String reason, String goodbye) throws InterruptedException {

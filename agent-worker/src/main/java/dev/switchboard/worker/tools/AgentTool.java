@@ -5,14 +5,22 @@ import dev.switchboard.worker.llm.ToolSpec;
 
 /**
  * A function the model may call during a turn. Tools are CDI beans: every {@code AgentTool} bean is offered to
- * the model (see {@link Toolbox}), so a new tool is a new bean, and one that depends on configuration is a bean
- * annotated {@code @LookupIfProperty}.
+ * the model (see {@link Toolbox}), so a new tool is a new bean; one that depends on configuration says so in
+ * {@link #offered()}, one that acts on a phone line in {@link #needsPhoneLine()}.
  */
 public interface AgentTool {
 
     /** Whether the model is offered this tool at all (a tool that needs configuration is not offered without it). */
     default boolean offered() {
         return true;
+    }
+
+    /**
+     * Whether the tool acts on a phone line (keypad tones, a SIP transfer), so it is offered only on calls that have
+     * one: a web caller's model is never offered a tool that can only fail.
+     */
+    default boolean needsPhoneLine() {
+        return false;
     }
 
     /** The name, description and parameters the model sees. Names are unique among the tools. */

@@ -10,8 +10,7 @@ import java.util.Map;
 
 /**
  * The {@code send_dtmf} tool: the model presses keys on the phone line, to walk an IVR menu ("press 1 for sales") or
- * enter a number it was asked for. Offered unless {@code switchboard.tools.send-dtmf.enabled=false}; on a call without
- * a phone line the model is told so.
+ * enter a number it was asked for. Offered on phone calls unless {@code switchboard.tools.send-dtmf.enabled=false}.
  */
 @Singleton
 public final class SendDtmfTool implements AgentTool {
@@ -33,6 +32,11 @@ public final class SendDtmfTool implements AgentTool {
     @Override
     public boolean offered() {
         return enabled;
+    }
+
+    @Override
+    public boolean needsPhoneLine() {
+        return true;
     }
 
     @Override

@@ -9,6 +9,9 @@ public interface ToolContext {
     /** The call's room, for logs. */
     String room();
 
+    /** Whether the caller is on a phone line (a SIP caller), which the phone tools need. */
+    boolean onPhoneLine();
+
     /**
      * Hangs up: says the goodbye (when given), waits until it was delivered, asks the call controller to hang up,
      * and the agent takes no more turns. Returns false when the call was already ending (a repeated call does

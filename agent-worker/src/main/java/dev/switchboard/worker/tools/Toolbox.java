@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The tools the model may call: the {@link AgentTool} beans, by name. Every session offers the same ones. */
+/**
+ * The tools the model may call: the {@link AgentTool} beans, by name. A call is offered those that are configured and,
+ * for the phone tools, only when its caller is on a phone line.
+ */
 @Singleton
 public class Toolbox {
     private static final Logger LOG = Logger.getLogger(Toolbox.class);
@@ -38,18 +41,22 @@ public class Toolbox {
         return new Toolbox(List.of(tools));
     }
 
-    /** What the model is told it may call. */
-    public List<ToolSpec> specs() {
-        return byName.values().stream().map(AgentTool::spec).toList();
+    /** What the model on this call is told it may call. */
+    public List<ToolSpec> specs(ToolContext call) {
+        return byName.values().stream().filter(tool -> offeredOn(tool, call)).map(AgentTool::spec).toList();
     }
 
     /** Runs the tool the model called and returns what to tell the model (also when there is no such tool). */
     public String execute(ToolCall call, ToolContext context, boolean spokeThisRound) throws InterruptedException {
         AgentTool tool = byName.get(call.name());
-        if (tool == null) {
+        if (tool == null || !offeredOn(tool, context)) {
             LOG.warnf("room %s: the model called an unknown tool %s", context.room(), call.name());
             return "There is no tool named " + call.name() + ".";
         }
         return tool.execute(call, context, spokeThisRound);
+    }
+
+    private static boolean offeredOn(AgentTool tool, ToolContext call) {
+        return !tool.needsPhoneLine() || call.onPhoneLine();
     }
 }

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 /**
  * The {@code transfer_call} tool: the model hands the phone caller to one of the configured destinations (a cold
  * transfer). The agent says the announcement, then the call controller transfers the SIP caller; once the target took
- * the call the session ends (TRANSFERRED). Offered only when destinations are configured ({@link TransferDestinations}).
+ * the call the session ends (TRANSFERRED). Offered only on phone calls and when destinations are configured
+ * ({@link TransferDestinations}).
  */
 @Singleton
 public final class TransferCallTool implements AgentTool {
@@ -44,6 +45,11 @@ public final class TransferCallTool implements AgentTool {
     @Override
     public boolean offered() {
         return !destinations.isEmpty();
+    }
+
+    @Override
+    public boolean needsPhoneLine() {
+        return true;
     }
 
     @Override

@@ -36,6 +36,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.StreamSupport;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -126,6 +127,20 @@ class TransferToolTest {
             var ended = events.await(e -> room.equals(e.getRoom()) && e.getPayload() instanceof SessionEnded, WAIT);
             assertThat(((SessionEnded) ended.getPayload()).getReason()).isEqualTo(EndReason.TRANSFERRED);
         }
+    }
+
+    @Test
+    void aWebCallersModelIsOfferedNeitherTransfersNorKeypadTones() {
+        String room = "transfer-web-" + UUID.randomUUID().toString().substring(0, 8);
+        given().contentType(ContentType.JSON).body(Map.of("room", room, "instructions", "You are a test agent."))
+                .post("/v1/simulated-calls").then().statusCode(201);
+        llm.replyText("How can I help?");
+        callerSays(room, "Hello there.");
+
+        List<String> offered = StreamSupport.stream(llm.requests().getFirst().path("tools").spliterator(), false)
+                .map(t -> t.path("function").path("name").asText()).toList();
+        assertThat(offered).as("a web caller has no phone line to transfer or to press keys on")
+                .contains("end_call").doesNotContain("transfer_call", "send_dtmf");
     }
 
     @Test

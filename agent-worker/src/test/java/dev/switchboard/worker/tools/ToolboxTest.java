@@ -19,10 +19,16 @@ class ToolboxTest {
         final List<String> transfers = new ArrayList<>();
         final List<String> tones = new ArrayList<>();
         boolean ending;
+        boolean phoneLine = true;
 
         @Override
         public String room() {
             return "room-1";
+        }
+
+        @Override
+        public boolean onPhoneLine() {
+            return phoneLine;
         }
 
         @Override
@@ -73,14 +79,14 @@ class ToolboxTest {
     void theModelSeesEveryToolInAStableOrder() {
         var toolbox = Toolbox.of(new NamedTool("transfer_call"), new EndCallTool(), new NamedTool("send_dtmf"));
 
-        assertThat(toolbox.specs()).extracting(ToolSpec::name).containsExactly("end_call", "send_dtmf", "transfer_call");
+        assertThat(toolbox.specs(call)).extracting(ToolSpec::name).containsExactly("end_call", "send_dtmf", "transfer_call");
     }
 
     @Test
     void sendDtmfIsOfferedUnlessTurnedOffAndPassesTheModelsDigitsToTheCall() throws Exception {
-        assertThat(Toolbox.of(new SendDtmfTool(false), new EndCallTool()).specs()).extracting(ToolSpec::name).containsExactly("end_call");
+        assertThat(Toolbox.of(new SendDtmfTool(false), new EndCallTool()).specs(call)).extracting(ToolSpec::name).containsExactly("end_call");
         var toolbox = Toolbox.of(new SendDtmfTool(true));
-        assertThat(toolbox.specs()).extracting(ToolSpec::name).containsExactly("send_dtmf");
+        assertThat(toolbox.specs(call)).extracting(ToolSpec::name).containsExactly("send_dtmf");
 
         String answer = toolbox.execute(new ToolCall("c1", "send_dtmf", Map.of("digits", "1w2#"), "{\"digits\":\"1w2#\"}"), call, false);
 
@@ -90,10 +96,10 @@ class ToolboxTest {
 
     @Test
     void transferCallIsOfferedOnlyWithDestinationsAndTransfersOnlyToThem() throws Exception {
-        assertThat(Toolbox.of(transferTool(Map.of()), new EndCallTool()).specs()).extracting(ToolSpec::name).containsExactly("end_call");
+        assertThat(Toolbox.of(transferTool(Map.of()), new EndCallTool()).specs(call)).extracting(ToolSpec::name).containsExactly("end_call");
         var toolbox = Toolbox.of(transferTool(Map.of("billing", "tel:+15550199", "sales", "sip:sales@pbx.example.com")));
-        assertThat(toolbox.specs()).extracting(ToolSpec::name).containsExactly("transfer_call");
-        assertThat(toolbox.specs().getFirst().parameters().toString()).contains("billing", "sales").doesNotContain("+15550199");
+        assertThat(toolbox.specs(call)).extracting(ToolSpec::name).containsExactly("transfer_call");
+        assertThat(toolbox.specs(call).getFirst().parameters().toString()).contains("billing", "sales").doesNotContain("+15550199");
 
         String refused = toolbox.execute(new ToolCall("c1", "transfer_call", Map.of("destination", "tel:+19005550000"), "{}"), call, false);
         assertThat(refused).contains("no destination named").contains("billing, sales");
@@ -105,6 +111,22 @@ class ToolboxTest {
         assertThat(call.transfers).containsExactly("tel:+15550199|One moment.");
         assertThatThrownBy(() -> transferTool(Map.of("x", "15550199"))).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("switchboard.transfer.destinations.x");
+    }
+
+    @Test
+    void aCallWithoutAPhoneLineIsNotOfferedThePhoneToolsAndCannotRunThem() throws Exception {
+        var toolbox = Toolbox.of(new EndCallTool(), new SendDtmfTool(true), transferTool(Map.of("billing", "tel:+15550199")));
+        assertThat(toolbox.specs(call)).extracting(ToolSpec::name).containsExactly("end_call", "send_dtmf", "transfer_call");
+
+        call.phoneLine = false; // a web caller
+        assertThat(toolbox.specs(call)).extracting(ToolSpec::name).containsExactly("end_call");
+        String tones = toolbox.execute(new ToolCall("c1", "send_dtmf", Map.of("digits", "1"), "{\"digits\":\"1\"}"), call, false);
+        String transfer = toolbox.execute(new ToolCall("c2", "transfer_call", Map.of("destination", "billing"), "{}"), call, false);
+
+        assertThat(tones).isEqualTo("There is no tool named send_dtmf.");
+        assertThat(transfer).isEqualTo("There is no tool named transfer_call.");
+        assertThat(call.tones).isEmpty();
+        assertThat(call.transfers).isEmpty();
     }
 
     @Test
