@@ -11,6 +11,7 @@ import dev.switchboard.worker.session.AgentSession;
 import dev.switchboard.worker.session.SessionRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.annotation.Identifier;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -46,8 +47,10 @@ import java.util.concurrent.TimeUnit;
  * written to (they are keyed by room, with Kafka's default partitioning), positioned at that partition's end
  * <em>before</em> the request is sent, so no answer can slip past it; it decodes only its room's records
  * (dead-lettering poison among them, as every reader of the topic does), and stops at the answer, at the request's
- * expiry (plus a grace for a late answer), or when the worker stops.
+ * expiry (plus a grace for a late answer), or when the worker stops. Made when the worker starts, as every bean a call
+ * uses is, not on the call's thread by its first transfer.
  */
+@Startup
 @ApplicationScoped
 public class TransferAnswers {
     private static final Logger LOG = Logger.getLogger(TransferAnswers.class);

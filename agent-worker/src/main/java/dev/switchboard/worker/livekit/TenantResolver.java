@@ -3,6 +3,7 @@ package dev.switchboard.worker.livekit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.worker.session.Tenants;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -26,8 +27,11 @@ import java.util.stream.Collectors;
  *   <li>the number called ({@code switchboard.tenancy.called-number."+15550100"});</li>
  *   <li>else {@value Tenants#DEFAULT}.</li>
  * </ol>
- * A metadata value that is not a valid tenant name is ignored (and logged); the configured names are checked at start.
+ * A metadata value that is not a valid tenant name is ignored (and logged); the configured names are checked at start:
+ * the resolver is made when the worker starts ({@code @Startup}), not by the first call that needs it, so a bad
+ * setting stops the worker instead of failing that call.
  */
+@Startup
 @ApplicationScoped
 public class TenantResolver {
     private static final Logger LOG = Logger.getLogger(TenantResolver.class);
