@@ -82,6 +82,13 @@ class ValidationTest {
     }
 
     @Test
+    void noTextMayCarryANulCharacterWhichNothingDownstreamCouldStore() {
+        badRequest(Api.post(ROOM, "context", Map.of("role", "system", "text", "a\0b")), "text must not contain NUL characters");
+        badRequest(Api.post(ROOM, "instructions", Map.of("instructions", "be\0brief")), "instructions must not contain NUL characters");
+        badRequest(Api.post(ROOM, "hangup", Map.of("reason", "wrong\0number")), "reason must not contain NUL characters");
+    }
+
+    @Test
     void everyProblemOfARequestIsNamedAtOnce() {
         badRequest(Api.post(ROOM, "context", Map.of("role", "boss", "text", "")),
                 "role must be \"system\" or \"user\", not \"boss\"; text must not be empty");

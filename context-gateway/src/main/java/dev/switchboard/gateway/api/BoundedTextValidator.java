@@ -58,6 +58,10 @@ public class BoundedTextValidator implements ConstraintValidator<BoundedText, St
             problem = "must not be empty";
         } else if (value.isBlank()) {
             problem = "must not be blank";
+        } else if (value.indexOf('\0') >= 0) {
+            // Nothing downstream can keep it: PostgreSQL's text refuses NUL, so a hang-up reason carrying one would
+            // reach the transcript service in the session's end and be refused there.
+            problem = "must not contain NUL characters";
         } else if (value.length() > max() && characters(value) > max()) {
             problem = "is " + characters(value) + " characters long; at most " + max() + " are allowed";
         } else {

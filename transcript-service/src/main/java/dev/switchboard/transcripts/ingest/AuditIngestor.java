@@ -4,6 +4,7 @@ import dev.switchboard.events.AuditRecord;
 import dev.switchboard.kit.kafka.DeadLetters;
 import dev.switchboard.kit.kafka.Poison;
 import dev.switchboard.transcripts.mapping.InvalidRecordException;
+import dev.switchboard.transcripts.mapping.StorableText;
 import dev.switchboard.transcripts.store.AuditStore;
 import dev.switchboard.transcripts.store.SqlErrors;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -52,7 +53,7 @@ public class AuditIngestor {
         for (KafkaRecord<String, AuditRecord> record : batch.getRecords()) {
             deadLetters.unusable(record).ifPresentOrElse(
                     poison -> deadLettered.add(deadLetters.send(record, poison)),
-                    () -> candidates.add(new Candidate(record.getPayload(), record)));
+                    () -> candidates.add(new Candidate(StorableText.cleaned(record.getPayload()), record)));
         }
         try {
             write(candidates, deadLettered);

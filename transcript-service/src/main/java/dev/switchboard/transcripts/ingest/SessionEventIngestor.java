@@ -7,6 +7,7 @@ import dev.switchboard.transcripts.live.EndNotice;
 import dev.switchboard.transcripts.live.LiveHub;
 import dev.switchboard.transcripts.mapping.InvalidRecordException;
 import dev.switchboard.transcripts.mapping.SessionEventMapper;
+import dev.switchboard.transcripts.mapping.StorableText;
 import dev.switchboard.transcripts.store.SessionChange;
 import dev.switchboard.transcripts.store.SessionWriter;
 import dev.switchboard.transcripts.store.SqlErrors;
@@ -67,7 +68,7 @@ public class SessionEventIngestor {
             }
             SessionEvent event = record.getPayload();
             try {
-                List<SessionChange> changes = SessionEventMapper.toChanges(event);
+                List<SessionChange> changes = SessionEventMapper.toChanges(StorableText.cleaned(event));
                 if (!changes.isEmpty()) {
                     candidates.add(new Candidate(changes, record));
                 }

@@ -63,9 +63,6 @@ public class SegmentMapper {
 
     /** PostgreSQL text cannot hold NUL characters; anything else is kept as it came. */
     static String storable(String value) {
-        if (value == null || value.indexOf('\0') < 0) {
-            return value;
-        }
-        return value.replace('\0', '\uFFFD');
+        return StorableText.of(value);
     }
 }

@@ -4,6 +4,8 @@ import dev.switchboard.events.AuditRecord;
 import dev.switchboard.events.EndReason;
 import dev.switchboard.events.Issuer;
 import dev.switchboard.events.IssuerKind;
+import dev.switchboard.events.SessionEnded;
+import dev.switchboard.events.Usage;
 import dev.switchboard.schemas.audit.AuditRecords;
 import dev.switchboard.schemas.topics.Topic;
 import dev.switchboard.testing.KafkaTestResource;
@@ -28,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static dev.switchboard.testing.auth.AuthAssertions.as;
@@ -109,7 +112,8 @@ class DeadLetterTest {
     @Test
     void anAuditRecordTheDatabaseRefusesGoesToTheDeadLetterTopicAndTheOthersAreStored() {
         String room = "refused-audit-" + UUID.randomUUID();
-        AuditRecord refused = audit(room, "REJECTED", "a reason with a NUL (\0), which PostgreSQL text cannot hold");
+        // Avro's timestamps reach far beyond PostgreSQL's (year 294276 at most): a record only the database can refuse.
+        AuditRecord refused = auditBy(CRM, room, "REJECTED", null).setOccurredAt(Instant.parse("+300000-01-01T00:00:00Z")).build();
         AuditRecord kept = audit(room, "APPLIED", null);
         try (var dlq = TopicProbe.fromNow(Topic.AUDIT_DLQ, new ByteArrayDeserializer())) {
             Kafka.publish(refused, kept);
@@ -121,10 +125,45 @@ class DeadLetterTest {
         assertThat(awaitAuditIds(room, 1)).containsExactly(kept.getAuditId());
     }
 
+    @Test
+    void anAuditRecordWithNulCharactersIsStoredWithReplacementCharacters() {
+        String room = "nul-audit-" + UUID.randomUUID();
+        Issuer ops = Issuer.newBuilder().setKind(IssuerKind.OPERATOR).setId("ops").setDisplayName("Ops\0Desk").build();
+        AuditRecord record = auditBy(ops, room, "REJECTED", "a reason with a NUL (\0), which PostgreSQL text cannot hold").build();
+
+        Kafka.publish(record);
+
+        assertThat(awaitAuditIds(room, 1)).containsExactly(record.getAuditId());
+        JsonPath stored = as(TestTokens.admin()).get("/v1/audit?room=" + room).then().statusCode(200).extract().jsonPath();
+        assertThat(stored.getString("records[0].detail")).isEqualTo("a reason with a NUL (\uFFFD), which PostgreSQL text cannot hold");
+        assertThat(stored.getString("records[0].actor.displayName")).isEqualTo("Ops\uFFFDDesk");
+    }
+
+    @Test
+    void aSessionEndWithNulCharactersIsStoredWithReplacementCharactersNotLost() {
+        Call call = Call.start("nul-end");
+        Kafka.publish(call.started(call.startedPayload().setMetadata(Map.of("crm\0id", "42\0")).build()));
+        Kafka.publish(call.event(call.startedAt().plusSeconds(3), SessionEnded.newBuilder()
+                .setReason(EndReason.OPERATOR_HANGUP).setDurationMs(3000)
+                .setEndedBy(Issuer.newBuilder().setKind(IssuerKind.OPERATOR).setId("ops").setDisplayName("Ops\0Desk").build())
+                .setDetail("wrong\0number").setUsage(Usage.newBuilder().build()).build()));
+
+        JsonPath transcript = Api.awaitTranscript(call.room(), t -> "ended".equals(t.getString("session.status")));
+        assertThat(transcript.getString("session.endReason")).isEqualTo("OPERATOR_HANGUP");
+        assertThat(transcript.getString("session.endDetail")).isEqualTo("wrong\uFFFDnumber");
+        assertThat(transcript.getString("session.endedBy.displayName")).isEqualTo("Ops\uFFFDDesk");
+        assertThat(transcript.getMap("session.metadata")).containsEntry("crm\uFFFDid", "42\uFFFD");
+    }
+
+    private static final Issuer CRM = Issuer.newBuilder().setKind(IssuerKind.SYSTEM).setId("crm").build();
+
     private static AuditRecord audit(String room, String outcome, String detail) {
-        Issuer crm = Issuer.newBuilder().setKind(IssuerKind.SYSTEM).setId("crm").build();
-        return AuditRecords.action(crm, "default", "InjectContext", outcome, Instant.now(), "agent-worker")
-                .setRoom(room).setCommandId(UUID.randomUUID().toString()).setDetail(detail).build();
+        return auditBy(CRM, room, outcome, detail).build();
+    }
+
+    private static AuditRecord.Builder auditBy(Issuer actor, String room, String outcome, String detail) {
+        return AuditRecords.action(actor, "default", "InjectContext", outcome, Instant.now(), "agent-worker")
+                .setRoom(room).setCommandId(UUID.randomUUID().toString()).setDetail(detail);
     }
 
     /** The auditIds stored for the room, once there are {@code count} of them. */
