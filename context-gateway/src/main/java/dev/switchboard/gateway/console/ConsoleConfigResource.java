@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.console;
 
+import dev.switchboard.kit.auth.AnyValidToken;
 import dev.switchboard.kit.auth.Caller;
 import dev.switchboard.kit.auth.CurrentCaller;
 import jakarta.ws.rs.GET;
@@ -22,6 +23,7 @@ import java.util.Optional;
  * valid token may ask: it learns nothing but its own claims as the services read them.
  */
 @Path("/console/config")
+@AnyValidToken
 @Tag(name = "Console")
 @Produces(MediaType.APPLICATION_JSON)
 public class ConsoleConfigResource {

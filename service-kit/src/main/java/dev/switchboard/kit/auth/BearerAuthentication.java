@@ -33,8 +33,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Every resource of every service needs a bearer JWT, verified by SmallRye JWT's parser with the standard
  * {@code mp.jwt.verify.*} settings (issuer, audiences, public key or JWKS location), so any OIDC provider's tokens work.
- * Resources say which scope they need with {@link RequiresScope}; only a resource marked {@link PermitAll} (the
- * LiveKit webhook, which LiveKit signs itself) takes requests without a token. {@code /q/health} and {@code /q/metrics}
+ * Resources say which scope they need with {@link RequiresScope} ({@link AnyValidToken}: none); only a resource marked
+ * {@link PermitAll} (the LiveKit webhook, which LiveKit signs itself) takes requests without a token; one that says
+ * nothing stops the service at start ({@link EndpointAccess}). {@code /q/health} and {@code /q/metrics}
  * are not resources and stay open.
  * <p>
  * Refusals are logged at DEBUG only: anyone can send bad tokens, and they must not be able to flood the log. A token
@@ -45,16 +46,10 @@ public class BearerAuthentication {
     private static final Logger LOG = Logger.getLogger(BearerAuthentication.class);
     private static final String BEARER = "bearer ";
 
-    /** What a resource method needs: nothing (open), a valid token, or a valid token with a scope. */
-    private record Requirement(boolean open, String scope) {
-        static final Requirement OPEN = new Requirement(true, null);
-        static final Requirement ANY_TOKEN = new Requirement(false, null);
-    }
-
     private final JWTParser parser;
     private final CallerClaims claims;
     private final CurrentCaller current;
-    private final Map<Method, Requirement> requirements = new ConcurrentHashMap<>();
+    private final Map<Method, EndpointAccess.Requirement> requirements = new ConcurrentHashMap<>();
     private final VerifiedTokens verified = new VerifiedTokens(Clock.systemUTC());
     private final Event<AccessRefused> refusals;
     private final JWTAuthContextInfo settings;
@@ -82,8 +77,8 @@ public class BearerAuthentication {
 
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
     public Response authenticate(ResourceInfo resource, HttpHeaders headers, HttpServerRequest request) {
-        Requirement requirement = requirements.computeIfAbsent(resource.getResourceMethod(),
-                method -> requirementOf(method, resource.getResourceClass()));
+        EndpointAccess.Requirement requirement = requirements.computeIfAbsent(resource.getResourceMethod(),
+                method -> EndpointAccess.of(method, resource.getResourceClass()));
         if (requirement.open()) {
             return null;
         }
@@ -159,21 +154,6 @@ public class BearerAuthentication {
         String why = whyInvalid(failure);
         LOG.debugf("%s %s refused: %s (%s)", method, path, why, failure.getMessage());
         return AuthProblems.invalidToken(why, path);
-    }
-
-    private static Requirement requirementOf(Method method, Class<?> resourceClass) {
-        if (method.isAnnotationPresent(PermitAll.class)) {
-            return Requirement.OPEN;
-        }
-        RequiresScope scope = method.getAnnotation(RequiresScope.class);
-        if (scope != null) {
-            return new Requirement(false, scope.value());
-        }
-        if (resourceClass.isAnnotationPresent(PermitAll.class)) {
-            return Requirement.OPEN;
-        }
-        scope = resourceClass.getAnnotation(RequiresScope.class);
-        return scope != null ? new Requirement(false, scope.value()) : Requirement.ANY_TOKEN;
     }
 
     /** What the client may learn about its token: the kind of failure, never the configured keys or issuer. */

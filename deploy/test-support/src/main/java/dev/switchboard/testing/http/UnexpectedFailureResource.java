@@ -1,5 +1,6 @@
 package dev.switchboard.testing.http;
 
+import dev.switchboard.kit.auth.AnyValidToken;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 
@@ -8,6 +9,7 @@ import jakarta.ws.rs.Path;
  * exception nobody expected, and what it logs.
  */
 @Path(UnexpectedFailureResource.PATH)
+@AnyValidToken
 public class UnexpectedFailureResource {
     public static final String PATH = "/test/unexpected-failure";
     /** In the exception's message: it must reach the log, never the client. */
