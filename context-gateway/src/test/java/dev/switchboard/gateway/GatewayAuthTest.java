@@ -18,6 +18,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -138,6 +139,30 @@ class GatewayAuthTest {
         String opCommand = post(as(operator), room, "say", Map.of("text", "from ops")).then().statusCode(200)
                 .body("issuer.id", is("ops-1")).body("issuer.tenant", is("default")).extract().path("commandId");
         assertThat(worker.awaitCommand(opCommand).value().getTenant()).isEqualTo("acme");
+    }
+
+    @Test
+    void anotherTenantsSessionStartedInARunningRoomTakesNothingFromItsTenant() {
+        String room = Api.newRoom("contested");
+        String acmeSession = worker.startSession(room, "acme");
+        Api.awaitSession(room, acmeSession, "LIVE");
+        String globexSession = worker.startSession(room, "globex");
+        String acme = TestTokens.ofTenant("acme");
+        String globex = TestTokens.ofTenant("globex");
+        Awaitility.await().atMost(FakeWorker.WAIT).untilAsserted(() -> as(globex).get("/v1/sessions/{room}", room).then()
+                .statusCode(200).body("sessionId", is(globexSession)));
+
+        // Acme's call is still Acme's to see and steer; Globex reaches only its own session.
+        as(acme).get("/v1/sessions/{room}", room).then().statusCode(200).body("sessionId", is(acmeSession)).body("state", is("LIVE"));
+        String forAcme = post(as(acme), room, "say", Map.of("text", "for acme")).then().statusCode(200).extract().path("commandId");
+        String forGlobex = post(as(globex), room, "say", Map.of("text", "for globex")).then().statusCode(200).extract().path("commandId");
+        assertThat(worker.awaitCommand(forAcme).value().getTenant()).isEqualTo("acme");
+        assertThat(worker.awaitCommand(forGlobex).value().getTenant()).isEqualTo("globex");
+
+        // Once Acme's session ends, the room's session is Globex's; Acme keeps the record of its call.
+        worker.endSession(room, acmeSession, EndReason.CALLER_HANGUP);
+        Api.awaitSession(room, globexSession, "LIVE");
+        as(acme).get("/v1/sessions/{room}", room).then().statusCode(200).body("sessionId", is(acmeSession)).body("state", is("ENDED"));
     }
 
     @Test

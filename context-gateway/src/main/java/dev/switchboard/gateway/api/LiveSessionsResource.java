@@ -117,7 +117,7 @@ public class LiveSessionsResource {
     }
 
     private LiveSession accessible(String room) {
-        return registry.find(room).filter(s -> caller.mayAccess(s.tenant()))
+        return registry.findCurrent(room, caller::mayAccess)
                 .orElseThrow(() -> new ProblemException(GatewayProblems.SESSION_NOT_FOUND, "no session is known for room \"" + room + "\""));
     }
 

@@ -30,6 +30,12 @@ import java.util.stream.Stream;
  * Events of an older session of the room (a different session id) change nothing. An ended session of another tenant
  * that a new one replaces stays visible to its own tenant ({@link #find(String, Predicate)}, {@link #all()}) until it
  * is evicted: a room name another tenant reuses must not take that tenant's record of its call away.
+ *
+ * <p>A room belongs to one tenant at a time. A session of another tenant that starts while the room's session still
+ * runs (two workers' simulated calls given the same room name; LiveKit itself never runs two rooms of one name) does
+ * not replace it: it is kept aside as contested, served to its own tenant ({@link #findCurrent}), and becomes the
+ * room's session if it still runs when the first one ends. So one tenant can neither take another's call away from it
+ * nor steer it.
  */
 @Singleton
 public class LiveSessionRegistry {
@@ -40,6 +46,8 @@ public class LiveSessionRegistry {
     private final ConcurrentMap<String, LiveSession> byRoom = new ConcurrentHashMap<>();
     /** Per room, the ended session of another tenant that the room's current session replaced. */
     private final ConcurrentMap<String, LiveSession> displaced = new ConcurrentHashMap<>();
+    /** Per room, a running session of another tenant that started while the room's current session was running. */
+    private final ConcurrentMap<String, LiveSession> contested = new ConcurrentHashMap<>();
     private final Clock clock;
     private final Duration endedRetention;
 
@@ -71,22 +79,35 @@ public class LiveSessionRegistry {
     }
 
     /**
-     * The room's latest session a caller may see: the current one if its tenant is visible, else the ended session of
-     * a visible tenant that it replaced.
+     * The room's latest session a caller may see: the current one if its tenant is visible, else a contested one of a
+     * visible tenant, else the ended session of a visible tenant that the current one replaced.
      */
     public Optional<LiveSession> find(String room, Predicate<String> visibleTenant) {
-        return find(room).filter(s -> visibleTenant.test(s.tenant()))
+        return findCurrent(room, visibleTenant)
                 .or(() -> Optional.ofNullable(displaced.get(room)).filter(s -> visibleTenant.test(s.tenant())));
     }
 
-    /** Every known session, newest first, the replaced ones of other tenants included. */
+    /**
+     * The room's session a caller may steer: the current one if its tenant is visible, else a contested session of a
+     * visible tenant (one that started while another tenant's session ran in the room).
+     */
+    public Optional<LiveSession> findCurrent(String room, Predicate<String> visibleTenant) {
+        return find(room).filter(s -> visibleTenant.test(s.tenant()))
+                .or(() -> Optional.ofNullable(contested.get(room)).filter(s -> visibleTenant.test(s.tenant())));
+    }
+
+    /** Every known session, newest first, the replaced and contested ones of other tenants included. */
     public List<LiveSession> all() {
-        return Stream.concat(byRoom.values().stream(), displaced.values().stream()).sorted(NEWEST_FIRST).toList();
+        return everySession().sorted(NEWEST_FIRST).toList();
     }
 
     /** How many sessions are in the given state (for the metrics gauge). */
     public long count(SessionState state) {
-        return Stream.concat(byRoom.values().stream(), displaced.values().stream()).filter(s -> s.state() == state).count();
+        return everySession().filter(s -> s.state() == state).count();
+    }
+
+    private Stream<LiveSession> everySession() {
+        return Stream.of(byRoom, displaced, contested).flatMap(sessions -> sessions.values().stream());
     }
 
     /** Forgets sessions that ended longer ago than the retention; returns how many. */
@@ -103,26 +124,57 @@ public class LiveSessionRegistry {
             if (current != null && event.getSessionId() != null && event.getSessionId().equals(current.sessionId())) {
                 return current; // a redelivered start must not revive a session that has ended since
             }
-            if (current != null && current.state() == SessionState.ENDED
-                    && !Caller.tenantOrDefault(current.tenant()).equals(Caller.tenantOrDefault(started.getTenant()))) {
-                displaced.put(room, current);
-            }
-            return new LiveSession(room, event.getSessionId(), SessionState.LIVE, started.getTransport(),
+            LiveSession next = new LiveSession(room, event.getSessionId(), SessionState.LIVE, started.getTransport(),
                     started.getDirection(), started.getAgentName(), started.getWorkerId(), started.getCallerNumber(),
                     started.getCalleeNumber(), event.getOccurredAt(), null, null, started.getTenant(), commandTopic(started));
+            boolean otherTenant = current != null && !sameTenant(current, next);
+            if (otherTenant && current.state().hasWorker()) {
+                LiveSession earlier = contested.putIfAbsent(room, next);
+                if (earlier == null) {
+                    LOG.warnf("room %s: a session of tenant %s started while tenant %s's session %s runs there; it is served to its"
+                            + " own tenant only and does not replace the running one", room, Caller.tenantOrDefault(next.tenant()),
+                            Caller.tenantOrDefault(current.tenant()), current.sessionId());
+                }
+                return current;
+            }
+            if (otherTenant && current.state() == SessionState.ENDED) {
+                displaced.put(room, current);
+            }
+            return next;
         });
+    }
+
+    /** Whether the event names this session (not just its room: a contested session is never the room's latest). */
+    private static boolean named(LiveSession session, SessionEvent event) {
+        return event.getSessionId() != null && event.getSessionId().equals(session.sessionId());
+    }
+
+    private static boolean sameTenant(LiveSession a, LiveSession b) {
+        return Caller.tenantOrDefault(a.tenant()).equals(Caller.tenantOrDefault(b.tenant()));
     }
 
     private void callEnded(SessionEvent event, CallEnded ended) {
         CallEnd end = CallEnd.of(event, ended);
         byRoom.computeIfPresent(event.getRoom(), (room, current) ->
                 current.isSession(event.getSessionId()) && current.callEnd() == null ? current.withCallEnd(end) : current);
+        contested.computeIfPresent(event.getRoom(), (room, waiting) ->
+                named(waiting, event) && waiting.callEnd() == null ? waiting.withCallEnd(end) : waiting);
     }
 
     private void ended(SessionEvent event, SessionEnded ended) {
         SessionEnd end = new SessionEnd(event.getOccurredAt(), ended.getReason(), ended.getEndedBy(), ended.getDetail(),
                 ended.getDurationMs());
         Instant cutoff = clock.instant().minus(endedRetention);
+        LiveSession waiting = contested.get(event.getRoom());
+        if (waiting != null && named(waiting, event)) {
+            // The contested session ended before the room was free: its tenant keeps the record of it, as displaced.
+            contested.remove(event.getRoom(), waiting);
+            LiveSession over = waiting.withSessionEnd(end);
+            if (!isExpired(over, cutoff)) {
+                displaced.put(event.getRoom(), over);
+            }
+            return;
+        }
         byRoom.compute(event.getRoom(), (room, current) -> {
             LiveSession next;
             if (current != null && current.isSession(event.getSessionId())) {
@@ -137,6 +189,13 @@ public class LiveSessionRegistry {
                 }
                 next = new LiveSession(room, event.getSessionId(), SessionState.ENDED, null, null, null, null, null,
                         null, startedAt, null, end, null, null);
+            }
+            if (next.state() == SessionState.ENDED && contested.containsKey(room)) {
+                // The room is free: the session that waited becomes its session, the ended one stays visible to its tenant.
+                if (!isExpired(next, cutoff)) {
+                    displaced.put(room, next);
+                }
+                return contested.remove(room);
             }
             return isExpired(next, cutoff) ? null : next; // replaying old history must not fill memory with it
         });

@@ -2,6 +2,7 @@ package dev.switchboard.gateway.sessions;
 
 import dev.switchboard.events.CallEnded;
 import dev.switchboard.events.EndReason;
+import dev.switchboard.events.HangupMethod;
 import dev.switchboard.events.ParticipantJoined;
 import dev.switchboard.events.ParticipantKind;
 import dev.switchboard.events.SessionEnded;
@@ -64,6 +65,44 @@ class LiveSessionRegistryUnitTest {
         assertThat(registry.evictEnded()).isEqualTo(1);
         assertThat(registry.find("r", "acme"::equals)).isEmpty();
         assertThat(registry.find("r").orElseThrow().sessionId()).isEqualTo("g1");
+    }
+
+    @Test
+    void anotherTenantsSessionStartedWhileTheRoomsRunsNeitherReplacesNorReachesItAndTakesOverOnceItEnds() {
+        registry.apply(event("r", "a1", NOW.minusSeconds(60), startedFor("acme")));
+        registry.apply(event("r", "g1", NOW.minusSeconds(50), startedFor("globex")));
+
+        // Acme's call stays Acme's: found, steered and listed as before.
+        assertThat(registry.find("r").orElseThrow().sessionId()).isEqualTo("a1");
+        assertThat(registry.findCurrent("r", "acme"::equals).orElseThrow().sessionId()).isEqualTo("a1");
+        // Globex sees and steers only its own.
+        assertThat(registry.findCurrent("r", "globex"::equals).orElseThrow().sessionId()).isEqualTo("g1");
+        assertThat(registry.find("r", "globex"::equals).orElseThrow().sessionId()).isEqualTo("g1");
+        assertThat(registry.findCurrent("r", "initech"::equals)).isEmpty();
+        assertThat(registry.count(SessionState.LIVE)).isEqualTo(2);
+        // An event of the room without a session id is about Acme's session, never the contested one.
+        registry.apply(event("r", null, NOW.minusSeconds(40), CallEnded.newBuilder().setReason(EndReason.OPERATOR_HANGUP)
+                .setMethod(HangupMethod.DELETE_ROOM).build()));
+        assertThat(registry.findCurrent("r", "acme"::equals).orElseThrow().state()).isEqualTo(SessionState.ENDING);
+        assertThat(registry.findCurrent("r", "globex"::equals).orElseThrow().state()).isEqualTo(SessionState.LIVE);
+
+        // Once Acme's session ends, Globex's becomes the room's; Acme keeps its record of its call.
+        registry.apply(event("r", "a1", NOW.minusSeconds(30), ended(30_000)));
+        assertThat(registry.find("r").orElseThrow().sessionId()).isEqualTo("g1");
+        assertThat(registry.find("r", "acme"::equals).orElseThrow().state()).isEqualTo(SessionState.ENDED);
+        assertThat(registry.findCurrent("r", "acme"::equals)).isEmpty();
+    }
+
+    @Test
+    void aContestedSessionThatEndsFirstLeavesTheRoomsSessionAlone() {
+        registry.apply(event("r", "a1", NOW.minusSeconds(60), startedFor("acme")));
+        registry.apply(event("r", "g1", NOW.minusSeconds(50), startedFor("globex")));
+        registry.apply(event("r", "g1", NOW.minusSeconds(40), ended(10_000)));
+
+        assertThat(registry.find("r").orElseThrow().sessionId()).isEqualTo("a1");
+        assertThat(registry.find("r").orElseThrow().state()).isEqualTo(SessionState.LIVE);
+        assertThat(registry.findCurrent("r", "globex"::equals)).isEmpty();
+        assertThat(registry.find("r", "globex"::equals).orElseThrow().state()).isEqualTo(SessionState.ENDED);
     }
 
     @Test

@@ -117,9 +117,10 @@ public class TranscriptStreamResource {
     }
 
     private Optional<Target> target(String room, UUID sessionId) throws SQLException {
-        Optional<SessionRow> stored = transcripts.session(room, sessionId);
+        // Among the sessions the caller may see: another tenant's later session under the same room name hides nothing.
+        Optional<SessionRow> stored = transcripts.session(room, sessionId, caller.get().tenantFilter());
         Optional<LiveStart> live = sessionId == null
-                ? hub.latestStart(room)
+                ? hub.latestStart(room, caller::mayAccess)
                 : hub.start(sessionId).filter(s -> s.room().equals(room));
         if (live.isPresent() && (stored.isEmpty() || (!stored.get().sessionId().equals(live.get().sessionId())
                 && live.get().startedAt().isAfter(stored.get().startedAt())))) {

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -28,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * Where live segments meet the streams that follow a session. Two paths feed it: the live tail ({@link LiveFeed},
@@ -60,7 +62,11 @@ public class LiveHub {
 
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     private final Map<UUID, Ended> ended = new ConcurrentHashMap<>();
-    private final Map<String, LiveStart> latestStartByRoom = new ConcurrentHashMap<>();
+    /**
+     * The latest start of each room, per tenant: a session another tenant starts under the same room name must not hide
+     * a tenant's running one from its own streams.
+     */
+    private final Map<RoomOfTenant, LiveStart> latestStartByRoom = new ConcurrentHashMap<>();
     private final SegmentMapper mapper;
     private final TranscriptsConfig.Live config;
     private final Clock clock;
@@ -107,8 +113,12 @@ public class LiveHub {
         }
     }
 
+    private record RoomOfTenant(String room, String tenant) {
+    }
+
     public void started(UUID sessionId, String room, Instant at, String tenant) {
-        latestStartByRoom.merge(room, new LiveStart(sessionId, room, at, tenant == null || tenant.isBlank() ? "default" : tenant), (old, now) -> now.startedAt().isAfter(old.startedAt()) ? now : old);
+        LiveStart start = new LiveStart(sessionId, room, at, tenant == null || tenant.isBlank() ? "default" : tenant);
+        latestStartByRoom.merge(new RoomOfTenant(room, start.tenant()), start, (old, now) -> now.startedAt().isAfter(old.startedAt()) ? now : old);
     }
 
     /** The session is over and every segment published before its end has been passed on. */
@@ -153,9 +163,11 @@ public class LiveHub {
         }
     }
 
-    /** The most recent session of the room the live tail saw start. */
-    public Optional<LiveStart> latestStart(String room) {
-        return Optional.ofNullable(latestStartByRoom.get(room));
+    /** The most recent session of the room the live tail saw start, among the tenants the caller may see. */
+    public Optional<LiveStart> latestStart(String room, Predicate<String> visibleTenant) {
+        return latestStartByRoom.values().stream()
+                .filter(start -> start.room().equals(room) && visibleTenant.test(start.tenant()))
+                .max(Comparator.comparing(LiveStart::startedAt));
     }
 
     public Optional<LiveStart> start(UUID sessionId) {

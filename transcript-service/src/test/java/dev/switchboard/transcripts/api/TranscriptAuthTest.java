@@ -117,6 +117,28 @@ class TranscriptAuthTest {
     }
 
     @Test
+    void aLiveStreamFollowsTheTokensOwnSessionWhenAnotherTenantReusesTheRoomName() throws Exception {
+        Awaitility.await().atMost(WAIT).until(feed::running);
+        Call acmeCall = Call.start("contested");
+        Call globexCall = acmeCall.sameRoomLater(acmeCall.startedAt().plusSeconds(10));
+        Kafka.publish(acmeCall.started(acmeCall.startedPayload().setTenant("acme").build()));
+        Kafka.publish(acmeCall.line(0, dev.switchboard.events.SpeakerRole.USER, "acme's caller", 100, 800).setTenant("acme").build());
+        Kafka.publish(globexCall.started(globexCall.startedPayload().setTenant("globex").build()));
+        Kafka.publish(globexCall.line(0, dev.switchboard.events.SpeakerRole.USER, "globex's caller", 100, 800).setTenant("globex").build());
+        Awaitility.await().atMost(WAIT).until(() -> as(TestTokens.ofTenant("globex")).get("/v1/sessions/{room}/transcript", acmeCall.room())
+                .statusCode() == 200);
+
+        URI stream = base.toURI().resolve("v1/sessions/" + acmeCall.room() + "/transcript/stream");
+        try (SseClient acme = new SseClient(stream, TestTokens.ofTenant("acme"));
+             SseClient globex = new SseClient(stream, TestTokens.ofTenant("globex"))) {
+            assertThat(acme.status()).isEqualTo(200);
+            assertThat(acme.next(WAIT).data()).contains("acme's caller");
+            assertThat(globex.status()).isEqualTo(200);
+            assertThat(globex.next(WAIT).data()).contains("globex's caller");
+        }
+    }
+
+    @Test
     void aSegmentBeforeItsSessionStartedAlreadyBelongsToItsTenant() {
         Call call = Call.start("early");
         Kafka.publish(call.line(0, dev.switchboard.events.SpeakerRole.USER, "early bird", 0, 500).setTenant("acme").build());
