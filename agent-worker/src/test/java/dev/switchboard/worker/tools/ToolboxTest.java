@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -58,7 +59,7 @@ class ToolboxTest {
     }
 
     private static TransferCallTool transferTool(Map<String, String> destinations) {
-        return new TransferCallTool(() -> destinations);
+        return new TransferCallTool(() -> destinations, Optional.empty());
     }
 
     private record NamedTool(String name) implements AgentTool {
