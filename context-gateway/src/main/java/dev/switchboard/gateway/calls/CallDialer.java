@@ -231,7 +231,8 @@ public class CallDialer {
 
     private CommandRefused publishFailed(OutboundCall call, Throwable error) {
         calls.forget(call); // a retry with the same Idempotency-Key must publish again
-        LOG.errorf("room %s: could not publish the dial %s: %s", call.room(), call.commandId(), error.getMessage());
+        // The broker is away, not this service broken: the 503 answer is logged (a WARN line now and then, not per request).
+        LOG.debugf("room %s: could not publish the dial %s: %s", call.room(), call.commandId(), error.getMessage());
         return new CommandRefused(PUBLISH_FAILED, call.room(), "the dial could not be published to Kafka: " + error.getMessage(), error);
     }
 

@@ -213,7 +213,8 @@ public class CommandDispatcher {
 
     private CommandRefused publishFailed(TrackedCommand command, Throwable error) {
         store.forget(command); // a retry with the same Idempotency-Key must publish again
-        LOG.errorf("room %s: could not publish %s %s: %s", command.room(), command.type(), command.commandId(), error.getMessage());
+        // The broker is away, not this service broken: the 503 answer is logged (a WARN line now and then, not per request).
+        LOG.debugf("room %s: could not publish %s %s: %s", command.room(), command.type(), command.commandId(), error.getMessage());
         return new CommandRefused(PUBLISH_FAILED, command.room(), "the command could not be published to Kafka: "
                 + error.getMessage(), error);
     }

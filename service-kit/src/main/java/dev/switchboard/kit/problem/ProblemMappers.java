@@ -16,7 +16,9 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The one error behaviour of every Switchboard service: each failure leaves as application/problem+json saying what
@@ -26,6 +28,8 @@ import java.util.Optional;
  */
 public class ProblemMappers {
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    /** A dependency that is down: a WARN line now and then, not one per request. */
+    private static final OutageLog OUTAGES = new OutageLog(Clock.systemUTC());
     private static final int MAX_ECHO = 200;
     /** RESTEasy Reactive's reader of request bodies: an I/O failure there is about the request. */
     private static final String REQUEST_BODY_READER = "org.jboss.resteasy.reactive.server.vertx.VertxInputStream";
@@ -124,8 +128,10 @@ public class ProblemMappers {
     private static Response answer(ProblemException e, HttpServerRequest request) {
         String path = request.path();
         String note = e.logNote().map(n -> " (" + n + ")").orElse("");
-        if (e.type().isServerError() && !e.isReportedAtStart()) {
-            LOG.warnf("%s: %d %s%s", path, e.type().status(), e.getMessage(), note);
+        OptionalLong warn = e.type().isServerError() && !e.isReportedAtStart() ? OUTAGES.warn(e.type()) : OptionalLong.empty();
+        if (warn.isPresent()) {
+            String since = warn.getAsLong() == 0 ? "" : " (and " + warn.getAsLong() + " more answered so since the last such line)";
+            LOG.warnf("%s: %d %s%s%s", path, e.type().status(), e.getMessage(), note, since);
         } else {
             LOG.debugf("%s: %d %s%s", path, e.type().status(), e.getMessage(), note);
         }
