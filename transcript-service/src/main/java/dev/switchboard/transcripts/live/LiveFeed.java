@@ -7,6 +7,8 @@ import dev.switchboard.schemas.serde.AvroCodec;
 import dev.switchboard.kit.kafka.GrouplessConsumerSettings;
 import dev.switchboard.kit.kafka.GrouplessFollower;
 import dev.switchboard.transcripts.config.TranscriptsConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -46,6 +48,7 @@ public class LiveFeed {
     private static final Logger LOG = Logger.getLogger(LiveFeed.class);
 
     private final LiveHub hub;
+    private final Counter skippedEvents;
     private final TranscriptsConfig config;
     private final Map<String, Object> kafkaConfig;
     private final String transcriptsTopic;
@@ -53,12 +56,13 @@ public class LiveFeed {
     private final AvroCodec<SessionEvent> events = AvroCodec.of(SessionEvent.class);
     private final GrouplessFollower follower;
 
-    LiveFeed(LiveHub hub, TranscriptsConfig config,
+    LiveFeed(LiveHub hub, TranscriptsConfig config, MeterRegistry metrics,
              @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
              @ConfigProperty(name = "switchboard.topics.transcripts") String transcriptsTopic,
              @ConfigProperty(name = "switchboard.topics.session-events") String sessionEventsTopic) {
         this.hub = hub;
         this.config = config;
+        this.skippedEvents = skipped(metrics, "session-event");
         this.kafkaConfig = Map.copyOf(kafkaConfig);
         this.transcriptsTopic = transcriptsTopic;
         this.sessionEventsTopic = sessionEventsTopic;
@@ -151,15 +155,24 @@ public class LiveFeed {
         }
     }
 
-    private static <T extends org.apache.avro.specific.SpecificRecord> T decode(AvroCodec<T> codec, ConsumerRecord<String, byte[]> record) {
-        if (record.value() == null) {
-            return null;
-        }
+    private <T extends org.apache.avro.specific.SpecificRecord> T decode(AvroCodec<T> codec, ConsumerRecord<String, byte[]> record) {
         try {
-            return codec.decode(record.value());
+            if (record.value() != null) {
+                return codec.decode(record.value());
+            }
         } catch (RuntimeException e) {
-            return null; // poison: the ingestion dead-letters it; the live view just skips it
+            // poison: the ingestion dead-letters it; the live view skips it, counted
         }
+        skippedEvents.increment();
+        return null;
+    }
+
+    /**
+     * The records the live view skips (null or undecodable: the ingestion's grouped consumers dead-letter the same
+     * records, so nothing is lost, but a skip is never silent): {@code switchboard_transcripts_live_skipped_total}.
+     */
+    static Counter skipped(MeterRegistry metrics, String record) {
+        return metrics.counter("switchboard.transcripts.live.skipped", "record", record);
     }
 
     /** Whether the tail is connected and following the topics. */

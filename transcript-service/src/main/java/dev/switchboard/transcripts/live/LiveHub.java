@@ -6,6 +6,7 @@ import dev.switchboard.schemas.serde.AvroCodec;
 import dev.switchboard.transcripts.config.TranscriptsConfig;
 import dev.switchboard.transcripts.mapping.SegmentMapper;
 import dev.switchboard.transcripts.store.SegmentRow;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -72,6 +73,7 @@ public class LiveHub {
     private final Clock clock;
     private final ScheduledExecutorService timer;
     private final AtomicInteger subscribers = new AtomicInteger();
+    private final Counter skipped;
 
     LiveHub(SegmentMapper mapper, TranscriptsConfig config, Clock clock, MeterRegistry metrics) {
         this.mapper = mapper;
@@ -79,6 +81,7 @@ public class LiveHub {
         this.clock = clock;
         this.timer = Executors.newSingleThreadScheduledExecutor(ApplicationThreads.platformDaemon("transcript-live-hub"));
         metrics.gauge("switchboard.transcripts.stream.subscribers", subscribers);
+        this.skipped = LiveFeed.skipped(metrics, "segment");
         long heartbeat = Math.max(100, this.config.heartbeat().toMillis());
         timer.scheduleWithFixedDelay(this::maintain, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
     }
@@ -91,6 +94,7 @@ public class LiveHub {
     /** A transcript record the live tail read (the encoded value, keyed by room). */
     public void segmentSeen(String room, byte[] value) {
         if (room == null || value == null) {
+            skipped.increment();
             return;
         }
         Room state = rooms.computeIfAbsent(room, r -> new Room());
@@ -178,6 +182,7 @@ public class LiveHub {
         try {
             return Optional.of(mapper.toRow(CODEC.decode(value)));
         } catch (RuntimeException e) {
+            skipped.increment();
             return Optional.empty(); // poison or invalid: the ingestion dead-letters it, the live view skips it
         }
     }

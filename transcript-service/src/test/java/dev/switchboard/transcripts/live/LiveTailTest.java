@@ -2,15 +2,18 @@ package dev.switchboard.transcripts.live;
 
 import dev.switchboard.events.EndReason;
 import dev.switchboard.events.SpeakerRole;
+import dev.switchboard.schemas.topics.Topic;
 import dev.switchboard.testing.KafkaTestResource;
 import dev.switchboard.testing.PostgresTestResource;
 import dev.switchboard.testing.auth.TestTokens;
 import dev.switchboard.transcripts.support.Api;
+import dev.switchboard.transcripts.support.Events;
 import dev.switchboard.transcripts.support.Events.Call;
 import dev.switchboard.transcripts.support.Kafka;
 import dev.switchboard.testing.http.SseClient;
 import dev.switchboard.testing.http.SseClient.Event;
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -23,6 +26,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -43,6 +47,8 @@ class LiveTailTest {
     LiveFeed feed;
     @Inject
     AgroalDataSource dataSource;
+    @Inject
+    MeterRegistry metrics;
 
     @Test
     void replaysWhatIsStoredThenDeliversLiveLinesWithinASecondThenEnds() throws Exception {
@@ -174,6 +180,25 @@ class LiveTailTest {
         } finally {
             open.forEach(SseClient::close);
         }
+    }
+
+    @Test
+    void recordsTheLiveTailCannotReadAreSkippedAndCounted() {
+        Awaitility.await().atMost(WAIT).until(feed::running);
+        String room = Events.room("live-poison");
+        double segmentsBefore = metrics.counter("switchboard.transcripts.live.skipped", "record", "segment").count();
+        double eventsBefore = metrics.counter("switchboard.transcripts.live.skipped", "record", "session-event").count();
+
+        Kafka.send(Topic.TRANSCRIPTS, room, "not a segment".getBytes(StandardCharsets.UTF_8));
+        Kafka.send(Topic.TRANSCRIPTS, room, null);
+        Kafka.send(Topic.SESSION_EVENTS, room, "not an event".getBytes(StandardCharsets.UTF_8));
+        Kafka.send(Topic.SESSION_EVENTS, room, null);
+
+        Awaitility.await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(metrics.counter("switchboard.transcripts.live.skipped", "record", "session-event").count() - eventsBefore).isEqualTo(2);
+            // A segment is decoded only for a room somebody follows: the null one is skipped at once.
+            assertThat(metrics.counter("switchboard.transcripts.live.skipped", "record", "segment").count() - segmentsBefore).isGreaterThanOrEqualTo(1);
+        });
     }
 
     @Test
