@@ -51,8 +51,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CommandPathBenchmark {
     private static final int CALLS = 20;
     private static final int SEQUENTIAL_ROUNDS = 1_000;
-    /** Sequential rounds run in alternating blocks of this many raw round trips and commands. */
-    private static final int SEQUENTIAL_BLOCK = 50;
     private static final int CLIENTS = 64;
     private static final Duration CONCURRENT_RUN = Duration.ofSeconds(15);
     /** Unmeasured load first: the JIT compilers took ~40 % of each service's CPU in a run measured straight after the sequential rounds. */
@@ -77,28 +75,17 @@ class CommandPathBenchmark {
                 inject.roundTrip(i);
             }
 
-            // Sequential, interleaved in blocks: raw round trips, then as many commands, so both see the same machine.
-            // The stack's CPU is read around each block (reading it around every operation would cost more than one),
-            // so each side is charged its own.
-            Cpu cpu = Cpu.of(stack);
+            // Sequential, interleaved: one raw round trip, then one command, so both see the same machine.
             long[] rawNanos = new long[SEQUENTIAL_ROUNDS];
             long[] injectNanos = new long[SEQUENTIAL_ROUNDS];
-            double rawCpuSeconds = 0;
-            double injectCpuSeconds = 0;
-            for (int block = 0; block < SEQUENTIAL_ROUNDS / SEQUENTIAL_BLOCK; block++) {
-                double before = cpu.seconds();
-                for (int i = block * SEQUENTIAL_BLOCK; i < (block + 1) * SEQUENTIAL_BLOCK; i++) {
-                    rawNanos[i] = raw.roundTrip();
-                }
-                double between = cpu.seconds();
-                for (int i = block * SEQUENTIAL_BLOCK; i < (block + 1) * SEQUENTIAL_BLOCK; i++) {
-                    injectNanos[i] = inject.roundTrip(i);
-                }
-                injectCpuSeconds += cpu.seconds() - between;
-                rawCpuSeconds += between - before;
+            // CPU is measured per concurrent run only: reading it around every operation would cost more than one.
+            for (int i = 0; i < SEQUENTIAL_ROUNDS; i++) {
+                rawNanos[i] = raw.roundTrip();
+                injectNanos[i] = inject.roundTrip(i);
             }
-            Result rawSeq = Result.of(rawNanos, Duration.ofNanos(Arrays.stream(rawNanos).sum()), rawCpuSeconds);
-            Result injectSeq = Result.of(injectNanos, Duration.ofNanos(Arrays.stream(injectNanos).sum()), injectCpuSeconds);
+            Result rawSeq = Result.of(rawNanos, Duration.ofNanos(Arrays.stream(rawNanos).sum()), Double.NaN);
+            Result injectSeq = Result.of(injectNanos, Duration.ofNanos(Arrays.stream(injectNanos).sum()), Double.NaN);
+            Cpu cpu = Cpu.of(stack);
 
             // 64 concurrent clients, raw first then the commands, each for the same time, each after an unmeasured
             // run of the same load: what is measured is the steady state a long-running service reaches, not its JIT.
