@@ -1,8 +1,8 @@
 package dev.switchboard.kit.problem;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,14 +16,14 @@ import java.util.concurrent.ConcurrentHashMap;
 final class OutageLog {
     static final Duration INTERVAL = Duration.ofSeconds(30);
 
-    private final Clock clock;
+    private final InstantSource clock;
     private final Map<ProblemType, Window> windows = new ConcurrentHashMap<>();
 
     /** When the last WARN line of a kind was written, and how many answers of that kind were not logged since. */
     private record Window(Instant warnedAt, long quiet) {
     }
 
-    OutageLog(Clock clock) {
+    OutageLog(InstantSource clock) {
         this.clock = clock;
     }
 

@@ -2,11 +2,8 @@ package dev.switchboard.kit.problem;
 
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.OptionalLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,22 +14,7 @@ class OutageLogTest {
     private static final ProblemType DATABASE_DOWN = ProblemType.named("database-unavailable", "Database unavailable", 503);
 
     private Instant now = Instant.parse("2026-12-06T10:00:00Z");
-    private final OutageLog log = new OutageLog(new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    });
+    private final OutageLog log = new OutageLog(() -> now);
 
     @Test
     void theFirstAnswerOfAnOutageIsWarnedThenOneLineEveryIntervalCountingTheRest() {
