@@ -154,8 +154,34 @@ class WorkerLossReliabilityTest {
             Map<String, String> calls = startCalls("graceful");
             WorkerHeartbeat holding = beats.await(b -> b.getState() == WorkerState.RUNNING && holdsAll(b, calls.keySet()), Duration.ofSeconds(20));
 
+            // Each call is steered through the gateway all along, one command after another, before, during and after the
+            // drain: no command may go unanswered or be answered with a server error, whenever it arrives.
+            List<String> answers = java.util.Collections.synchronizedList(new ArrayList<>());
+            java.util.concurrent.atomic.AtomicBoolean steering = new java.util.concurrent.atomic.AtomicBoolean(true);
+            List<Thread> steerers = calls.keySet().stream().map(room -> Thread.ofVirtual().start(() -> {
+                while (steering.get()) {
+                    answers.add(inject(room, "drain-" + UUID.randomUUID()));
+                }
+            })).toList();
+            long applying = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!answers.contains("APPLIED") && System.nanoTime() < applying) {
+                Thread.sleep(100); // the sessions take commands before the stop
+            }
             ProcessHandle.of(pid).orElseThrow().destroy(); // SIGTERM, as Kubernetes stops a pod
             beats.await(b -> b.getWorkerId().equals(holding.getWorkerId()) && b.getState() == WorkerState.STOPPED, Duration.ofSeconds(30));
+            Thread.sleep(2000);
+            steering.set(false);
+            for (Thread steerer : steerers) {
+                steerer.join(Duration.ofSeconds(120).toMillis());
+            }
+            Map<String, Long> byAnswer = answers.stream().collect(Collectors.groupingBy(a -> a, java.util.TreeMap::new, Collectors.counting()));
+            Figures figures = new Figures("commands sent to " + CALLS + " calls while their worker drained");
+            figures.put("final answers", byAnswer.toString());
+            figures.print();
+            assertThat(byAnswer.keySet()).as("every command's final answer").allMatch(a -> a.equals("APPLIED")
+                    || a.startsWith("409 ") || a.startsWith("404 ") || a.equals("504 EXPIRED") || a.equals("UNKNOWN_SESSION")
+                    || a.equals("EXPIRED") || a.equals("REJECTED"));
+            assertThat(byAnswer).as("commands applied before the stop").containsKey("APPLIED");
             // Longer than the controller's window: a worker that said goodbye is never declared lost.
             events.pollFor(Duration.ofSeconds(15));
             Map<String, EndReason> reasons = events.seen().stream()
@@ -217,6 +243,46 @@ class WorkerLossReliabilityTest {
             calls.put(room, sessionId);
         }
         return calls;
+    }
+
+    /**
+     * Injects context into the call's session through the gateway and returns its final answer: APPLIED, the HTTP
+     * status and problem of a refusal ("409 session-ended"), or, for a command still pending after the wait, its
+     * status once decided (PENDING if it never was within 90 s).
+     */
+    private String inject(String room, String key) {
+        try {
+            URI uri = URI.create(stack.url("context-gateway") + "/v1/sessions/" + room + "/context?wait=5s");
+            HttpResponse<String> response = http.send(StackTokens.authorized(settings.stateDirectory(), uri)
+                    .header("Content-Type", "application/json").header("Idempotency-Key", key).timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"role\":\"system\",\"text\":\"still there?\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return switch (response.statusCode()) {
+                case 200 -> field(response.body(), "status");
+                case 202 -> decided(field(response.body(), "commandId"));
+                default -> response.statusCode() + " " + Optional.ofNullable(field(response.body(), "commandStatus"))
+                        .orElse(String.valueOf(field(response.body(), "type")).replaceAll(".*:", ""));
+            };
+        } catch (Exception e) {
+            return "no answer: " + e;
+        }
+    }
+
+    private String decided(String commandId) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        String status = "PENDING";
+        while (status.equals("PENDING") && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            HttpResponse<String> response = http.send(StackTokens.authorized(settings.stateDirectory(),
+                    URI.create(stack.url("context-gateway") + "/v1/commands/" + commandId)).build(), HttpResponse.BodyHandlers.ofString());
+            status = response.statusCode() == 200 ? field(response.body(), "status") : "status " + response.statusCode();
+        }
+        return status;
+    }
+
+    private static String field(String json, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + name + "\"\\s*:\\s*\"([^\"]*)\"").matcher(json);
+        return m.find() ? m.group(1) : null;
     }
 
     private int status(String url) {
