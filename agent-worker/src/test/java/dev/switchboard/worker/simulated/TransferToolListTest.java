@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,9 +48,7 @@ class TransferToolListTest {
     void theModelIsOfferedTheListedDestinationsAndAPerNameSettingWins() {
         var llm = new FakeLlmControl(ConfigProvider.getConfig().getValue("switchboard.llm.base-url", String.class));
         llm.reset();
-        String room = "transfer-list-" + UUID.randomUUID().toString().substring(0, 8);
-        given().contentType(ContentType.JSON).body(Map.of("room", room, "callerNumber", "+15550100", "instructions", "You are a test agent."))
-                .post("/v1/simulated-calls").then().statusCode(201);
+        String room = TransferToolTest.startPhoneCall("transfer-list");
         try (var callControl = TopicProbe.fromNow(Topic.CALL_CONTROL, new CallControlRequestDeserializer())) {
             llm.replyWithTool("", "transfer_call", Map.of("destination", "support")).replyText("");
             given().contentType(ContentType.JSON).body(Map.of("text", "Support, please.")).post("/v1/simulated-calls/{room}/utterances", room)

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.StreamSupport;
 
 import static io.restassured.RestAssured.given;
@@ -38,9 +37,7 @@ class TransferToolNotOfferedTest {
     void withoutDestinationsTheModelCannotTransfer() {
         var llm = new FakeLlmControl(ConfigProvider.getConfig().getValue("switchboard.llm.base-url", String.class));
         llm.reset();
-        String room = "no-transfer-" + UUID.randomUUID().toString().substring(0, 8);
-        given().contentType(ContentType.JSON).body(Map.of("room", room, "callerNumber", "+15550100", "instructions", "You are a test agent."))
-                .post("/v1/simulated-calls").then().statusCode(201);
+        String room = TransferToolTest.startPhoneCall("no-transfer");
         try (var callControl = TopicProbe.fromNow(Topic.CALL_CONTROL, new CallControlRequestDeserializer())) {
             llm.replyWithTool("", "transfer_call", Map.of("destination", "sales")).replyText("I cannot transfer you.");
             given().contentType(ContentType.JSON).body(Map.of("text", "Transfer me to sales.")).post("/v1/simulated-calls/{room}/utterances", room)

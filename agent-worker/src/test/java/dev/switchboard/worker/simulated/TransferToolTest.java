@@ -72,8 +72,9 @@ class TransferToolTest {
         llm.reset();
     }
 
-    private static String startPhoneCall() {
-        String room = "transfer-tool-" + UUID.randomUUID().toString().substring(0, 8);
+    /** Starts a simulated phone call (a caller number: a phone line) and returns its room. */
+    static String startPhoneCall(String prefix) {
+        String room = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
         given().contentType(ContentType.JSON).body(Map.of("room", room, "callerNumber", "+15550100", "instructions", "You are a test agent."))
                 .post("/v1/simulated-calls").then().statusCode(201);
         return room;
@@ -91,7 +92,7 @@ class TransferToolTest {
 
     @Test
     void theModelTransfersTheCallerToAConfiguredDestinationByItsName() {
-        String room = startPhoneCall();
+        String room = startPhoneCall("transfer-tool");
         try (var callControl = TopicProbe.fromNow(Topic.CALL_CONTROL, new CallControlRequestDeserializer());
              var transcripts = TopicProbe.fromNow(Topic.TRANSCRIPTS, new TranscriptSegmentDeserializer());
              var events = TopicProbe.fromNow(Topic.SESSION_EVENTS, new SessionEventDeserializer())) {
@@ -145,7 +146,7 @@ class TransferToolTest {
 
     @Test
     void aDestinationThatIsNotConfiguredIsRefusedAndTheModelToldWhereItMayTransfer() {
-        String room = startPhoneCall();
+        String room = startPhoneCall("transfer-tool");
         try (var callControl = TopicProbe.fromNow(Topic.CALL_CONTROL, new CallControlRequestDeserializer())) {
             llm.replyWithTool("", "transfer_call", Map.of("destination", "ceo", "announcement", "Connecting you to our CEO."))
                     .replyText("I can only transfer you to sales or support.");
