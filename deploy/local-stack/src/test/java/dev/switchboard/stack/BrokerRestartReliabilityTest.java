@@ -2,11 +2,27 @@ package dev.switchboard.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.events.ContextRole;
+import dev.switchboard.events.InjectContext;
+import dev.switchboard.events.Issuer;
+import dev.switchboard.events.IssuerKind;
+import dev.switchboard.events.SessionCommand;
+import dev.switchboard.schemas.client.Commands;
+import dev.switchboard.schemas.serde.AvroSerializer;
+import dev.switchboard.schemas.serde.CommandResultDeserializer;
+import dev.switchboard.schemas.topics.Topic;
 import dev.switchboard.testing.llm.FakeLlmControl;
 import dev.switchboard.testing.llm.FakeLlmServer;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -47,6 +63,8 @@ class BrokerRestartReliabilityTest {
     /** How long a sender keeps trying: a command's lifetime (30 s) with room to spare; after that it has its answer. */
     private static final Duration SENDER_PATIENCE = Duration.ofSeconds(90);
     private static final Duration COMMAND_LIFETIME = Duration.ofSeconds(30);
+    /** How long commands are written to the broadcast topic while the gateway is killed and restarted. */
+    private static final Duration KILL_STREAM = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ByteArrayOutputStream output = new ByteArrayOutputStream();
     private static FakeLlmServer llm;
@@ -149,6 +167,105 @@ class BrokerRestartReliabilityTest {
         assertThat(reportedFailedButApplied).as("commands reported failed that were applied all the same").isZero();
         assertThat(applied.keySet()).as("only the commands sent").allMatch(n -> outcomes.stream().anyMatch(o -> note(o.index()).equals(n)));
         assertThat(finals.getOrDefault("APPLIED", 0L)).as("commands applied").isPositive();
+    }
+
+    /**
+     * The gateway forwards the commands a system writes to the broadcast topic (it knows only the room) to the topic of
+     * the room's worker. Killed ({@code kill -9}) in the middle of a stream of them, and restarted by the stack, it must
+     * lose none and apply none twice: it acknowledges a record only once forwarded, so what it had not forwarded is
+     * read again by the restarted instance, and the worker applies a commandId once.
+     */
+    @Test
+    void everyBroadcastCommandIsAppliedOnceAcrossAGatewayKilledWhileForwarding() throws Exception {
+        String room = "gateway-kill-" + System.nanoTime();
+        String worker = stack.url("agent-worker");
+        send(StackTokens.authorized(settings.stateDirectory(), URI.create(worker + "/v1/simulated-calls")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"room\":\"" + room + "\"}")).build(), 201);
+        awaitStatus(stack.url("context-gateway") + "/v1/sessions/" + room, 200);
+
+        Commands commands = new Commands(new Issuer(IssuerKind.SYSTEM, "reliability", null, null));
+        Map<String, Integer> sent = new ConcurrentHashMap<>(); // commandId -> index
+        Map<String, List<String>> results = new ConcurrentHashMap<>();
+        Duration gatewayDownFor;
+        try (var producer = new KafkaProducer<String, SessionCommand>(Map.of("bootstrap.servers", stack.kafkaBootstrapServers(),
+                "acks", "all", "enable.idempotence", "true", "linger.ms", "0"), new StringSerializer(), new AvroSerializer<>());
+             var resultsTopic = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", stack.kafkaBootstrapServers(),
+                     "enable.auto.commit", false), new StringDeserializer(), new CommandResultDeserializer())) {
+            List<TopicPartition> partitions = resultsTopic.partitionsFor(Topic.COMMAND_RESULTS.topicName()).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            resultsTopic.assign(partitions);
+            resultsTopic.seekToEnd(partitions);
+            partitions.forEach(resultsTopic::position);
+
+            long gatewayPid = stack.pid("context-gateway").orElseThrow();
+            long started = System.nanoTime();
+            long killedAt = 0;
+            int count = (int) (KILL_STREAM.toMillis() / INTERVAL.toMillis());
+            for (int i = 0; i < count; i++) {
+                long due = started + INTERVAL.toNanos() * i;
+                Thread.sleep(Math.max(0, (due - System.nanoTime()) / 1_000_000));
+                if (killedAt == 0 && System.nanoTime() - started >= RESTART_AFTER.toNanos()) {
+                    ProcessHandle.of(gatewayPid).orElseThrow().destroyForcibly();
+                    killedAt = System.nanoTime();
+                }
+                // A lifetime that outlasts the gateway's restart: what is measured is loss, not expiry.
+                SessionCommand command = commands.session(UUID.randomUUID().toString(), room, InjectContext.newBuilder()
+                        .setRole(ContextRole.SYSTEM).setText(note(i)).setRespond(false).build(), Duration.ofMinutes(3));
+                producer.send(new ProducerRecord<>(Topic.SESSION_COMMANDS.topicName(), room, command)).get();
+                sent.put(command.getCommandId(), i);
+            }
+            long readyAgain = awaitReadyAgain(gatewayPid);
+            gatewayDownFor = Duration.ofNanos(readyAgain - killedAt);
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (!results.keySet().containsAll(sent.keySet()) && System.nanoTime() < deadline) {
+                resultsTopic.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (sent.containsKey(r.value().getCommandId())) {
+                        results.computeIfAbsent(r.value().getCommandId(), id -> new ArrayList<>()).add(r.value().getStatus().name());
+                    }
+                });
+            }
+        }
+        Map<String, Long> applied = appliedNotes(worker, room);
+
+        long unanswered = sent.keySet().stream().filter(id -> !results.containsKey(id)).count();
+        long appliedTwice = applied.values().stream().filter(n -> n > 1).count();
+        long notApplied = sent.values().stream().filter(i -> !applied.containsKey(note(i))).count();
+        Map<String, Long> finals = results.values().stream().collect(Collectors.groupingBy(r -> r.getFirst(), TreeMap::new, Collectors.counting()));
+        Figures figures = new Figures("the context gateway killed (kill -9) while forwarding commands written to the broadcast topic");
+        figures.put("commands", String.format(Locale.ROOT, "%d in %d s (one every %d ms), gateway killed after %d s",
+                sent.size(), KILL_STREAM.toSeconds(), INTERVAL.toMillis(), RESTART_AFTER.toSeconds()));
+        figures.put("gateway away (kill to ready again)", String.format(Locale.ROOT, "%.1f s", gatewayDownFor.toMillis() / 1000.0));
+        figures.put("results", finals.toString());
+        figures.put("answered more than once (the same decision again)", Long.toString(results.values().stream().filter(r -> r.size() > 1).count()));
+        figures.put("unanswered", Long.toString(unanswered));
+        figures.put("not in the chat context", Long.toString(notApplied));
+        figures.put("in the chat context twice", Long.toString(appliedTwice));
+        figures.print();
+
+        assertThat(unanswered).as("commands without a result").isZero();
+        assertThat(results.values()).as("a command answered again gets its first decision").allMatch(r -> r.stream().distinct().count() == 1);
+        assertThat(finals.keySet()).as("every command applied").containsExactly("APPLIED");
+        assertThat(notApplied).as("commands not in the agent's chat context").isZero();
+        assertThat(appliedTwice).as("commands in the agent's chat context twice").isZero();
+    }
+
+    /** Waits until the stack has restarted the killed gateway and it is ready; returns when it was seen ready. */
+    private long awaitReadyAgain(long killedPid) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (stack.pid("context-gateway").filter(pid -> pid != killedPid).isPresent()) {
+                try {
+                    if (http.send(HttpRequest.newBuilder(URI.create(stack.url("context-gateway") + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                        return System.nanoTime();
+                    }
+                } catch (IOException e) {
+                    // not listening yet
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the gateway was not restarted and ready within 120 s; stack output:\n" + output);
     }
 
     /** One sender: send, poll a 202, send a 503 again with the same key, until a final answer or its patience ends. */
