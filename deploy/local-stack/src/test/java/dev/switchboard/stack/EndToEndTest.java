@@ -17,15 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import static io.restassured.RestAssured.given;
@@ -95,7 +89,7 @@ class EndToEndTest {
         await(() -> finalLines(transcripts, room).size() >= 1);
         assertThat(finalLines(transcripts, room)).containsExactly("AGENT: Hello, Acme here. How can I help?");
         long greetingHeardMs = agentAudioMs(sfuControl); // an agent line is stored once it was said in full
-        sfuControl.play(caller.identity(), FakeSfuControl.AudioSpec.file(speech(CALLER_SAYS).toString(), 16_000, false));
+        sfuControl.play(caller.identity(), FakeSfuControl.AudioSpec.file(CallerSpeech.of(CALLER_SAYS).toString(), CallerSpeech.SAMPLE_RATE, false));
 
         // The agent answers out loud; once it has said all of it, both lines are stored.
         await(() -> finalLines(transcripts, room).size() >= 3);
@@ -119,13 +113,13 @@ class EndToEndTest {
     }
 
     /** The stored transcript's final lines as "ROLE: text" (empty until the session is known to the service). */
-    private static List<String> finalLines(String transcripts, String room) {
+    static List<String> finalLines(String transcripts, String room) {
         Response response = given().get(transcripts + "/v1/sessions/" + room + "/transcript");
         return response.statusCode() != 200 ? List.of()
                 : response.jsonPath().getList("segments.findAll { it.isFinal }.collect { it.role + ': ' + it.text }");
     }
 
-    private static FakeSfuControl.AgentJob job(FakeSfuControl control, String room) {
+    static FakeSfuControl.AgentJob job(FakeSfuControl control, String room) {
         return control.agentJobs().stream().filter(j -> room.equals(j.room())).findFirst()
                 .orElseThrow(() -> new AssertionError("LiveKit dispatched no job for " + room + ": " + control.state().path("agents")));
     }
@@ -133,36 +127,6 @@ class EndToEndTest {
     /** Milliseconds of loud audio the SFU received from the agent (the fake speech synthesizer speaks a tone). */
     private static long agentAudioMs(FakeSfuControl control) {
         return control.receivedAudio(100).tracks().stream().flatMap(t -> t.windows().stream()).filter(w -> w.rms() > 0.05).count() * 100;
-    }
-
-    /**
-     * Real speech for the caller, synthesized by espeak-ng (nothing recorded is committed) and brought from its
-     * 22,050 Hz to 16 kHz raw PCM by linear interpolation (plenty for a speech recognizer that is a fake).
-     */
-    private static Path speech(String text) throws IOException, InterruptedException {
-        Process espeak = new ProcessBuilder("espeak-ng", "-v", "en-us", "-s", "160", "--stdout", text).start();
-        byte[] wav = espeak.getInputStream().readAllBytes();
-        if (!espeak.waitFor(30, TimeUnit.SECONDS) || espeak.exitValue() != 0) {
-            throw new IllegalStateException("espeak-ng failed: " + new String(espeak.getErrorStream().readAllBytes()));
-        }
-        ByteBuffer in = ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN);
-        int rate = in.getInt(24);
-        int data = new String(wav, 0, Math.min(wav.length, 512), java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("data") + 8;
-        int samples = (wav.length - data) / 2;
-        int outSamples = (int) ((long) samples * 16_000 / rate);
-        ByteBuffer out = ByteBuffer.allocate(outSamples * 2).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < outSamples; i++) {
-            double position = (double) i * rate / 16_000;
-            int left = (int) position;
-            int right = Math.min(samples - 1, left + 1);
-            double fraction = position - left;
-            double value = in.getShort(data + 2 * left) * (1 - fraction) + in.getShort(data + 2 * right) * fraction;
-            out.putShort((short) Math.round(value));
-        }
-        Path pcm = Files.createTempFile("caller-speech", ".pcm");
-        pcm.toFile().deleteOnExit(); // the fake SFU reads it while the call runs
-        Files.write(pcm, out.array());
-        return pcm;
     }
 
     @Test

@@ -1,7 +1,10 @@
 package dev.switchboard.stack;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.testing.livekit.DialOutcome;
 import dev.switchboard.testing.livekit.FakeLiveKitServer;
+import dev.switchboard.testing.llm.FakeLlmControl;
+import dev.switchboard.testing.sfu.FakeSfuControl;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
@@ -11,8 +14,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,7 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * An outbound phone call placed through the packaged services as ./switchboard up starts them: the gateway takes the
  * dial, the call controller carries it out with LiveKit's server API (here the fake, which speaks LiveKit's Twirp
- * and SIP messages and errors), and the outcome comes back over Kafka to the caller of the API.
+ * and SIP messages and errors), and the outcome comes back over Kafka to the caller of the API. The first test is the
+ * question Switchboard began with, on the packaged worker: the agent places a phone call, talks with the callee through
+ * LiveKit's media engine, and hangs up once the LLM decides the job is done.
  */
 @ExtendWith(PackagedStack.Resolver.class)
 class OutboundCallEndToEndTest {
@@ -32,6 +40,71 @@ class OutboundCallEndToEndTest {
     static void useTheSharedStack(PackagedStack shared) {
         packaged = shared;
         livekit = shared.livekitApi;
+    }
+
+    /**
+     * The seed's scenario end to end. The test plays LiveKit joining its two halves: what the call controller asked of
+     * LiveKit's API (the fake records CreateSIPParticipant), the fake SFU carries out as LiveKit's SIP service would, by
+     * putting the callee into the room with the participant attributes the controller set. The packaged worker has no
+     * agent name, so LiveKit dispatches it automatically and it learns of the dial from the callee's attributes.
+     */
+    @Test
+    void theAgentPlacesAPhoneCallTalksWithTheCalleeAndHangsUpWhenTheLlmIsDone() throws Exception {
+        FakeSfuControl sfu = packaged.sfu.control();
+        sfu.reset(); // the fake SFU holds one room at a time: this call's
+        var llm = new FakeLlmControl(packaged.llm.baseUrl());
+        llm.reset();
+        // The callee speaks first (the default on outbound calls); the model answers and ends the call with its tool.
+        llm.replyWithTool("Your delivery is booked for tomorrow morning. Goodbye!", "end_call", Map.of("reason", "delivery confirmed"));
+        String room = "dial-voice-e2e-" + System.nanoTime();
+        String callee = "+15550142777";
+        String gateway = packaged.url("context-gateway");
+        String transcripts = packaged.url("transcript-service");
+
+        JsonPath answered = placeAndWait(Map.of("to", callee, "from", "+15550142000", "trunkId", FakeLiveKitServer.DEFAULT_OUTBOUND_TRUNK,
+                "room", room, "instructions", "You are calling to book tomorrow's delivery."), UUID.randomUUID().toString())
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(answered.getString("state")).isEqualTo("ANSWERED");
+        assertThat(livekit.dispatches(room)).as("no agent name: LiveKit's automatic dispatch sends the agent").isEmpty();
+
+        // LiveKit's SIP service puts the callee who answered into the room, as the controller asked.
+        CreateSIPParticipantRequest dialled = livekit.requests(FakeLiveKitServer.CREATE_SIP_PARTICIPANT, room).getFirst()
+                .body(CreateSIPParticipantRequest.class);
+        Map<String, String> attributes = new LinkedHashMap<>(dialled.getParticipantAttributesMap());
+        attributes.putAll(Map.of("sip.callID", "SCL_e2eOutbound", "sip.trunkID", dialled.getSipTrunkId(), "sip.phoneNumber", callee,
+                "sip.trunkPhoneNumber", dialled.getSipNumber(), "sip.callStatus", "active"));
+        var calleeJoined = sfu.joinParticipant(new FakeSfuControl.ParticipantSpec(dialled.getParticipantIdentity(), "Phone " + callee,
+                "SIP", callee, attributes, null, null, FakeSfuControl.AudioSpec.silence()), room);
+        await(() -> EndToEndTest.job(sfu, room).statuses().contains("JS_RUNNING"));
+        await(() -> given().get(gateway + "/v1/sessions/" + room).statusCode() == 200);
+        JsonPath session = given().get(gateway + "/v1/sessions/" + room).jsonPath();
+        assertThat(session.getString("direction")).isEqualTo("OUTBOUND");
+        assertThat(session.getString("calleeNumber")).isEqualTo(callee);
+        assertThat(session.getString("callerNumber")).isEqualTo("+15550142000");
+
+        // The callee says hello; the agent answers out loud and hangs up.
+        sfu.play(calleeJoined.identity(), FakeSfuControl.AudioSpec.file(CallerSpeech.of(PackagedStack.CALLER_SAYS).toString(),
+                CallerSpeech.SAMPLE_RATE, false));
+        await(() -> !livekit.requests(FakeLiveKitServer.DELETE_ROOM, room).isEmpty());
+        assertThat(livekit.requests(FakeLiveKitServer.DELETE_ROOM, room).getFirst().authorized()).isTrue();
+        await(() -> "ENDED".equals(given().get(gateway + "/v1/sessions/" + room).jsonPath().getString("state")));
+        assertThat(given().get(gateway + "/v1/sessions/" + room).jsonPath().getString("endReason")).isEqualTo("AGENT_HANGUP");
+        await(() -> "ENDED".equals(given().get(gateway + "/v1/calls/" + room).jsonPath().getString("state")));
+        await(() -> EndToEndTest.job(sfu, room).statuses().contains("JS_SUCCESS"));
+
+        // The model knew it had placed the call, and to whom.
+        List<JsonNode> prompt = llm.lastMessages();
+        assertThat(prompt).anySatisfy(m -> assertThat(m.path("content").asText())
+                .contains("it is an outbound phone call that you placed to " + callee));
+
+        // The transcript is stored: the callee first, then the agent's goodbye, said in full before the hang-up.
+        await(() -> EndToEndTest.finalLines(transcripts, room).size() >= 2);
+        assertThat(EndToEndTest.finalLines(transcripts, room)).containsExactly("USER: " + PackagedStack.CALLER_SAYS,
+                "AGENT: Your delivery is booked for tomorrow morning. Goodbye!");
+        await(() -> "AGENT_HANGUP".equals(given().get(transcripts + "/v1/sessions/" + room).jsonPath().getString("endReason")));
+        JsonPath stored = given().get(transcripts + "/v1/sessions/" + room).jsonPath();
+        assertThat(stored.getString("direction")).isEqualTo("OUTBOUND");
+        assertThat(packaged.log("agent-worker")).as("the worker's log").doesNotContain("the call failed");
     }
 
     @Test
@@ -108,6 +181,10 @@ class OutboundCallEndToEndTest {
         assertThat(refused.contentType()).startsWith("application/problem+json");
         assertThat(refused.asString()).contains("to");
         assertThat(livekit.requestsFor(room)).isEmpty();
+    }
+
+    private static void await(Supplier<Boolean> condition) {
+        Waits.until(WAIT, packaged.settings.logs().toString(), condition);
     }
 
     private static Response placeAndWait(Map<String, Object> dial, String idempotencyKey) {
