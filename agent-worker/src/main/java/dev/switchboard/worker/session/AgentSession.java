@@ -82,7 +82,7 @@ public final class AgentSession {
     private final CommandApplier commands;
     private final Keypad keypad;
     private final Transfers transfers = new Transfers(this);
-    private final AnswerScreening answerScreening = new AnswerScreening(this);
+    private final AnswerScreening answerScreening;
 
     private final ReentrantLock lock = new ReentrantLock();
     private State state = State.ACTIVE; // guarded by lock
@@ -111,6 +111,7 @@ public final class AgentSession {
                 usage, time, settings.maxToolRounds(), this::state);
         this.commands = new CommandApplier(this, time);
         this.keypad = new Keypad(this, timers, settings.keypad());
+        this.answerScreening = new AnswerScreening(this, timers, settings.machineDetection().greetingPause());
     }
 
     public String room() {
@@ -181,9 +182,9 @@ public final class AgentSession {
     /** The caller finished a turn: the final transcript is recorded (superseding its interim versions) and the agent answers. */
     public CompletableFuture<TurnResult> callerSaid(CallerSpeech speech) {
         heard();
-        Optional<CompletableFuture<TurnResult>> byMachine = answerScreening.takesTurn(speech);
-        if (byMachine.isPresent()) {
-            return byMachine.get();
+        Optional<CompletableFuture<TurnResult>> screened = answerScreening.takesTurn(speech);
+        if (screened.isPresent()) {
+            return screened.get();
         }
         lock.lock();
         try {
@@ -203,7 +204,10 @@ public final class AgentSession {
         return activity.reply("opening");
     }
 
-    /** Records the caller's last words without answering them: the call is ending, or the caller hung up mid-sentence. */
+    /**
+     * Records the caller's words without answering them: the call is ending, the caller hung up mid-sentence, or the
+     * answer screen holds them until it knows who answered ({@link #answerHeard}).
+     */
     public void callerFinished(CallerSpeech speech) {
         lock.lock();
         try {
@@ -213,6 +217,19 @@ public final class AgentSession {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The agent answers words already recorded (held by the answer screen), as one turn of the caller's. */
+    CompletableFuture<TurnResult> answerHeard(List<CallerSpeech> words) {
+        lock.lock();
+        try {
+            requireActive();
+            chat.add(new ChatMessage.User(String.join(" ", words.stream().map(CallerSpeech::text).toList())));
+            usage.userTurn();
+        } finally {
+            lock.unlock();
+        }
+        return activity.reply("turn");
     }
 
     private void heard() {
@@ -225,6 +242,7 @@ public final class AgentSession {
     /** An interim transcript of what the caller is saying, for live captions and the live transcript. */
     public void callerSpeaking(CallerSpeech interim) {
         heard();
+        answerScreening.calleeSpeaking();
         lock.lock();
         try {
             if (state == State.ACTIVE) {

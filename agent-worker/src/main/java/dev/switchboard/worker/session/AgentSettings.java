@@ -56,6 +56,20 @@ public interface AgentSettings {
         Duration toneSpacing();
     }
 
+    /** Answering-machine detection on dialled calls ({@code switchboard.agent.machine-detection.*}). */
+    MachineDetectionSettings machineDetection();
+
+    /** How the callee's first words are screened when the dial asked for machine detection. */
+    interface MachineDetectionSettings {
+        /**
+         * How long the callee must stay quiet after a short first answer ("Hello?", "Hi, this is Sam.") before a person
+         * is taken to have answered and the agent replies; a greeting that goes on within it ("... leave a message after
+         * the tone") is screened as a whole. It comes on top of the end-of-turn wait, and delays only the first reply.
+         */
+        @WithDefault("1s")
+        Duration greetingPause();
+    }
+
     /** A call's time limits ({@code switchboard.agent.limits.*}, SWITCHBOARD_AGENT_LIMITS_MAX_DURATION, ...). */
     LimitSettings limits();
 

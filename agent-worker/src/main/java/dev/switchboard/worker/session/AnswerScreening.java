@@ -8,24 +8,37 @@ import dev.switchboard.events.IssuerKind;
 import dev.switchboard.events.MachineDetection;
 import dev.switchboard.worker.concurrent.WorkerThreads;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
- * What a session does with the verdict of its {@link AnswerScreen} on an outbound call: the verdict is announced (an
- * AnswerClassified event, the call's answeredBy, and a transcript line), and when a machine answered and the dial does
- * not want a conversation with it, the agent leaves the message or hangs up instead of answering.
+ * What a session does with its {@link AnswerScreen} on an outbound call. The callee's words are recorded as they are
+ * heard; words that sound like a person are answered only once the callee has paused for {@code greetingPause}
+ * (a recorded greeting would have gone on), so the model never answers half a voicemail greeting. The verdict is
+ * announced (an AnswerClassified event, the call's answeredBy, and a transcript line), and when a machine answered and
+ * the dial does not want a conversation with it, the agent leaves the message or hangs up instead of answering.
  */
 final class AnswerScreening {
     /** Who decides an answering machine was reached. */
     private static final Issuer DETECTOR = new Issuer(IssuerKind.SYSTEM, "machine-detection", null, null);
 
     private final AgentSession session;
+    private final ScheduledExecutorService timers;
+    private final Duration greetingPause;
     private volatile AnswerScreen screen;
+    /** The turn of the last words held, answered once the verdict is in. Guarded by this, as is {@link #pauseEnds}. */
+    private CompletableFuture<TurnResult> heldTurn;
+    private ScheduledFuture<?> pauseEnds;
 
-    AnswerScreening(AgentSession session) {
+    AnswerScreening(AgentSession session, ScheduledExecutorService timers, Duration greetingPause) {
         this.session = session;
+        this.timers = timers;
+        this.greetingPause = greetingPause;
     }
 
     /** Screens the callee's first words from now on, as the dial asked; no mode (or UNKNOWN): no screening. */
@@ -36,36 +49,109 @@ final class AnswerScreening {
     }
 
     /**
-     * The callee's words, screened: present when a machine answered and the screening took the turn (the agent leaves
-     * the message or hangs up); empty when the conversation goes on as usual.
+     * The callee's words, screened: present when the screening took the turn (the words are held for the verdict, or
+     * answered with the words held before them, or a machine answered); empty when the session answers them as usual.
      */
     Optional<CompletableFuture<TurnResult>> takesTurn(CallerSpeech speech) {
         AnswerScreen current = screen;
         if (current == null) {
             return Optional.empty();
         }
-        Optional<AnswerScreen.Outcome> outcome = current.screen(speech);
-        if (outcome.isEmpty()) {
-            return Optional.empty();
-        }
-        if (outcome.get() instanceof AnswerScreen.Outcome.Converse) {
-            announce(outcome.get());
-            return Optional.empty();
-        }
-        return Optional.of(answeredByMachine(speech, outcome.get()));
+        return switch (current.screen(speech)) {
+            case AnswerScreen.Step.Pass pass -> Optional.empty();
+            case AnswerScreen.Step.Hold hold -> {
+                session.callerFinished(speech); // in the transcript as it is heard; answered once the verdict is in
+                yield Optional.of(hold());
+            }
+            case AnswerScreen.Step.Decided decided -> {
+                session.callerFinished(speech);
+                CompletableFuture<TurnResult> earlier = releaseHeldTurn();
+                if (earlier != null) {
+                    earlier.complete(new TurnResult(List.of(), session.state())); // these words' answer is this turn's
+                }
+                yield Optional.of(act(decided));
+            }
+        };
     }
 
-    private void announce(AnswerScreen.Outcome outcome) {
-        MachineDetector.Verdict verdict = outcome.verdict();
+    /** The callee is speaking again (an interim transcript): the pause that would confirm a person starts over. */
+    void calleeSpeaking() {
+        AnswerScreen current = screen;
+        if (current == null || !current.holding()) {
+            return;
+        }
+        synchronized (this) {
+            if (pauseEnds != null && pauseEnds.cancel(false)) {
+                pauseEnds = timers.schedule(this::pauseEnded, greetingPause.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /** Holds the words' turn until the callee pauses; the turn of words held before them ends without an answer of its own. */
+    private synchronized CompletableFuture<TurnResult> hold() {
+        CompletableFuture<TurnResult> earlier = heldTurn;
+        if (pauseEnds != null) {
+            pauseEnds.cancel(false);
+        }
+        heldTurn = new CompletableFuture<>();
+        pauseEnds = timers.schedule(this::pauseEnded, greetingPause.toMillis(), TimeUnit.MILLISECONDS);
+        if (earlier != null) {
+            earlier.complete(new TurnResult(List.of(), session.state()));
+        }
+        return heldTurn;
+    }
+
+    private synchronized CompletableFuture<TurnResult> releaseHeldTurn() {
+        CompletableFuture<TurnResult> held = heldTurn;
+        heldTurn = null;
+        if (pauseEnds != null) {
+            pauseEnds.cancel(false);
+            pauseEnds = null;
+        }
+        return held;
+    }
+
+    /** The callee stayed quiet after words that sound like a person: a person answered, and is answered. */
+    private void pauseEnded() {
+        CompletableFuture<TurnResult> held = releaseHeldTurn();
+        if (held == null) {
+            return; // decided meanwhile, with the words that followed
+        }
+        Optional<AnswerScreen.Step.Decided> decided = screen.confirm();
+        if (decided.isEmpty()) {
+            held.complete(new TurnResult(List.of(), session.state()));
+            return;
+        }
+        act(decided.get()).whenComplete((turn, failure) -> {
+            if (failure != null) {
+                held.completeExceptionally(failure);
+            } else {
+                held.complete(turn);
+            }
+        });
+    }
+
+    /** The verdict is announced and carried out: the conversation goes on with the words heard, or the machine is dealt with. */
+    private CompletableFuture<TurnResult> act(AnswerScreen.Step.Decided decided) {
+        announce(decided.outcome().verdict());
+        if (decided.outcome() instanceof AnswerScreen.Outcome.Converse) {
+            try {
+                return session.answerHeard(decided.words());
+            } catch (SessionNotActiveException e) {
+                return CompletableFuture.completedFuture(new TurnResult(List.of(), session.state())); // recorded, not answered
+            }
+        }
+        return answeredByMachine(decided.outcome());
+    }
+
+    private void announce(MachineDetector.Verdict verdict) {
         session.publishEvent(AnswerClassified.newBuilder().setAnsweredBy(verdict.answeredBy()).setDetail(verdict.detail()).build());
         String who = verdict.answeredBy() == AnsweredBy.MACHINE ? "an answering machine" : "a person";
         session.transcript().system("answered by " + who + " (" + verdict.detail() + ")", DETECTOR, null, "machine-detection");
     }
 
-    /** The greeting is recorded, then the agent leaves the message (if any) and hangs up, on a thread of its own. */
-    private CompletableFuture<TurnResult> answeredByMachine(CallerSpeech greeting, AnswerScreen.Outcome outcome) {
-        session.callerFinished(greeting);
-        announce(outcome);
+    /** The agent leaves the message (if any) and hangs up, on a thread of its own. */
+    private CompletableFuture<TurnResult> answeredByMachine(AnswerScreen.Outcome outcome) {
         if (!session.beginEnding()) {
             return CompletableFuture.completedFuture(new TurnResult(List.of(), session.state()));
         }

@@ -5,16 +5,22 @@ import dev.switchboard.events.AnsweredBy;
 import dev.switchboard.events.EndReason;
 import dev.switchboard.events.HangupRequested;
 import dev.switchboard.events.MachineDetection;
+import dev.switchboard.worker.llm.ChatMessage;
 import dev.switchboard.worker.llm.LlmClient;
 import dev.switchboard.worker.llm.LlmRequest;
 import dev.switchboard.worker.llm.LlmResponse;
 import dev.switchboard.worker.simulated.SimulatedTransport;
+import dev.switchboard.worker.tools.EndCallTool;
+import dev.switchboard.worker.tools.Toolbox;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,9 +33,12 @@ class AnsweringMachineTest {
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
     private final RecordingPublisher published = new RecordingPublisher();
     private final SimulatedTransport transport = new SimulatedTransport("sip_+15550100");
+    /** What the model was asked, in order. */
+    private final List<LlmRequest> asked = new CopyOnWriteArrayList<>();
     private final LlmClient model = new LlmClient() {
         @Override
         public LlmResponse complete(LlmRequest request, TextListener onText) {
+            asked.add(request);
             return new LlmResponse("Hi Sam, this is Acme about your delivery.", List.of(), 0, 0);
         }
 
@@ -45,13 +54,24 @@ class AnsweringMachineTest {
     }
 
     private static CallerSpeech said(String text, long durationMs) {
-        return new CallerSpeech(UUID.randomUUID().toString(), text, 100, 100 + durationMs, 0.9f, "en");
+        return said(text, 100, durationMs);
+    }
+
+    private static CallerSpeech said(String text, long startMs, long durationMs) {
+        return new CallerSpeech(UUID.randomUUID().toString(), text, startMs, startMs + durationMs, 0.9f, "en");
+    }
+
+    /** An outbound call whose screen takes a person to have answered after {@code greetingPause} of quiet. */
+    private AgentSession outboundCall(MachineDetection mode, String voicemailMessage, Duration greetingPause) {
+        var identity = new AgentSession.Identity("room-amd", "session-amd", "worker-1", "agent", Instant.now());
+        AgentSession session = new AgentSession(identity, "You are a test agent.", transport, model, Toolbox.of(new EndCallTool()),
+                published, new TestSessions.Settings(Duration.ofSeconds(30), greetingPause), Clock.systemUTC(), timers, s -> { });
+        session.screenAnswer(mode, voicemailMessage);
+        return session;
     }
 
     private AgentSession outboundCall(MachineDetection mode, String voicemailMessage) {
-        AgentSession session = TestSessions.create("room-amd", transport, model, published, timers);
-        session.screenAnswer(mode, voicemailMessage);
-        return session;
+        return outboundCall(mode, voicemailMessage, Duration.ofMillis(300));
     }
 
     @Test
@@ -109,5 +129,59 @@ class AnsweringMachineTest {
                 .singleElement().satisfies(p -> assertThat(((AnswerClassified) p).getAnsweredBy()).isEqualTo(AnsweredBy.HUMAN));
         assertThat(published.callControl).as("a person's later words are never screened").isEmpty();
         assertThat(session.state()).isEqualTo(AgentSession.State.ACTIVE);
+    }
+
+    @Test
+    void aGreetingThatGoesOnAfterABreathIsScreenedAsAWholeAndIsAMachine() throws Exception {
+        AgentSession session = outboundCall(MachineDetection.LEAVE_MESSAGE, "Hi Sam, Acme here: your parcel arrives tomorrow.");
+
+        // A short, person-like start is held; the rest of the recorded greeting follows within the pause.
+        var start = session.callerSaid(said("Hi, this is Sam.", 100, 1200));
+        var rest = session.callerSaid(said("Please leave a message after the tone.", 1700, 2000));
+
+        assertThat(start.get(5, TimeUnit.SECONDS).spoken()).as("the start of the greeting gets no answer of its own").isEmpty();
+        assertThat(rest.get(5, TimeUnit.SECONDS).spoken()).containsExactly("Hi Sam, Acme here: your parcel arrives tomorrow.");
+        assertThat(asked).as("the model never answers a machine").isEmpty();
+        assertThat(published.transcripts).extracting(t -> t.getRole().name() + ": " + t.getText()).containsExactly(
+                "USER: Hi, this is Sam.", "USER: Please leave a message after the tone.",
+                "SYSTEM: answered by an answering machine (a recorded message: \"leave a message\")",
+                "AGENT: Hi Sam, Acme here: your parcel arrives tomorrow.");
+        assertThat(((HangupRequested) published.callControl.getFirst().getPayload()).getReason()).isEqualTo(EndReason.VOICEMAIL);
+    }
+
+    @Test
+    void aPersonIsAnsweredOnlyOnceTheyPauseAndEverythingTheySaidIsOneTurn() throws Exception {
+        AgentSession session = outboundCall(MachineDetection.HANGUP, null, Duration.ofSeconds(1));
+
+        var hello = session.callerSaid(said("Hello?", 100, 500));
+        var who = session.callerSaid(said("Who is this?", 900, 700));
+        assertThat(asked).as("nothing is answered while the callee may still be a greeting").isEmpty();
+
+        assertThat(hello.get(5, TimeUnit.SECONDS).spoken()).isEmpty();
+        assertThat(who.get(5, TimeUnit.SECONDS).spoken()).containsExactly("Hi Sam, this is Acme about your delivery.");
+        assertThat(asked).singleElement().satisfies(request -> assertThat(request.messages().getLast())
+                .isEqualTo(new ChatMessage.User("Hello? Who is this?")));
+        assertThat(published.events).extracting(e -> e.getPayload()).filteredOn(AnswerClassified.class::isInstance)
+                .singleElement().satisfies(p -> assertThat(((AnswerClassified) p).getAnsweredBy()).isEqualTo(AnsweredBy.HUMAN));
+        assertThat(published.callControl).isEmpty();
+    }
+
+    @Test
+    void theCalleeSpeakingAgainWithinThePauseKeepsTheVerdictOpenUntilTheirWordsAreHeard() throws Exception {
+        AgentSession session = outboundCall(MachineDetection.HANGUP, null, Duration.ofSeconds(1));
+
+        var start = session.callerSaid(said("Hi, this is Sam.", 100, 1200));
+        Thread.sleep(600);
+        // The recognizer hears more (an interim transcript): the pause starts over, so the words are screened with the rest.
+        session.callerSpeaking(said("I can't", 1900, 300));
+        Thread.sleep(600); // past the first pause, well within the second
+        var rest = session.callerSaid(said("I can't take your call right now.", 1900, 1500));
+
+        assertThat(start.get(5, TimeUnit.SECONDS).spoken()).isEmpty();
+        rest.get(5, TimeUnit.SECONDS);
+        assertThat(published.events).extracting(e -> e.getPayload()).filteredOn(AnswerClassified.class::isInstance)
+                .singleElement().satisfies(p -> assertThat(((AnswerClassified) p).getAnsweredBy()).isEqualTo(AnsweredBy.MACHINE));
+        assertThat(((HangupRequested) published.callControl.getFirst().getPayload()).getReason()).isEqualTo(EndReason.ANSWERING_MACHINE);
+        assertThat(asked).isEmpty();
     }
 }

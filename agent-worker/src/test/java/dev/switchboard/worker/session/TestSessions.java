@@ -21,8 +21,18 @@ public final class TestSessions {
                 new Settings(Duration.ofSeconds(30)), Clock.systemUTC(), timers, s -> { });
     }
 
-    /** Agent settings for tests: the defaults, with a chosen hang-up confirmation timeout. */
-    record Settings(Duration hangupConfirmationTimeout) implements AgentSettings {
+    /** Agent settings for tests: the defaults, with a chosen hang-up confirmation timeout and answer screen pause. */
+    record Settings(Duration hangupConfirmationTimeout, Duration greetingPause) implements AgentSettings {
+        /** A person is taken to have answered after 300 ms of quiet. */
+        Settings(Duration hangupConfirmationTimeout) {
+            this(hangupConfirmationTimeout, Duration.ofMillis(300));
+        }
+
+        @Override
+        public MachineDetectionSettings machineDetection() {
+            return () -> greetingPause;
+        }
+
         @Override
         public String name() {
             return "agent";
