@@ -1,11 +1,8 @@
 package dev.switchboard.worker.session;
 
-import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CommandResult;
 import dev.switchboard.events.DtmfReceived;
 import dev.switchboard.events.EndReason;
-import dev.switchboard.events.HangupRequested;
-import dev.switchboard.events.HangupScope;
 import dev.switchboard.events.Issuer;
 import dev.switchboard.events.IssuerKind;
 import dev.switchboard.events.MachineDetection;
@@ -13,7 +10,6 @@ import dev.switchboard.events.SessionCommand;
 import dev.switchboard.events.SessionEnded;
 import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.SessionStarted;
-import dev.switchboard.schemas.client.Commands;
 import dev.switchboard.worker.concurrent.WorkerThreads;
 import dev.switchboard.worker.llm.ChatMessage;
 import dev.switchboard.worker.llm.LlmClient;
@@ -28,7 +24,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -41,6 +36,7 @@ import java.util.function.Consumer;
  *   <li>{@link TranscriptRecorder}: every line, published, and flushed before the end;</li>
  *   <li>{@link CommandApplier}: the commands sent to the session from outside, each applied once;</li>
  *   <li>{@link SessionTools}: what the model's tools may do to the call;</li>
+ *   <li>{@link HangupRequests}: the hang-ups it asks of the call controller, and how their end is reported;</li>
  *   <li>{@link Transfers}: the transfers asked of the call controller, and what their answers do;</li>
  *   <li>{@link AnswerScreening}: answering-machine detection on outbound calls;</li>
  *   <li>{@link Keypad} and {@link CallLimits} (through {@link SessionUnderLimits}): keypad entries and time limits.</li>
@@ -88,12 +84,7 @@ public final class AgentSession {
     private State state = State.ACTIVE; // guarded by lock
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private volatile CallLimits limits;
-    /** The hang-up this session asked the call controller for; null until it asks. */
-    private volatile RequestedHangup requestedHangup;
-
-    /** Why the session asked to be hung up, and who asked: what its end reports once the hang-up is done. */
-    private record RequestedHangup(EndReason reason, Issuer issuer, String detail) {
-    }
+    private final HangupRequests hangups;
 
     AgentSession(Identity identity, String instructions, CallTransport transport, LlmClient llm, Toolbox tools,
                  SessionPublisher publisher, AgentSettings settings, Clock clock, ScheduledExecutorService timers,
@@ -112,6 +103,7 @@ public final class AgentSession {
         this.commands = new CommandApplier(this, time);
         this.keypad = new Keypad(this, timers, settings.keypad());
         this.answerScreening = new AnswerScreening(this, timers, settings.machineDetection().greetingPause());
+        this.hangups = new HangupRequests(identity, transport, activity, publisher, settings, timers, this::end);
     }
 
     public String room() {
@@ -418,26 +410,10 @@ public final class AgentSession {
      * Says the goodbye (when there is one) in full, then asks the call controller to hang up; the session ends when
      * the controller reports the call ended ({@link #callEnded}), or the call is seen to end the way the controller
      * ends calls (the caller removed, the room deleted), with this hang-up's reason either way; or after a while, with
-     * that reason too, if neither ever happens.
+     * that reason too, if neither ever happens (see {@link HangupRequests}).
      */
     void hangUp(String goodbye, EndReason reason, String detail, Issuer issuer) throws InterruptedException {
-        if (goodbye != null && !goodbye.isBlank()) {
-            activity.say(goodbye, false, true);
-        }
-        // Known before the request goes out: the controller may remove the caller before the broker's acknowledgement.
-        requestedHangup = new RequestedHangup(reason, issuer, detail);
-        CallControlRequest request = new Commands(issuer).callControl(Commands.newCommandId(), room(), HangupRequested.newBuilder()
-                .setReason(reason)
-                .setDetail(detail)
-                .setScope(HangupScope.POLICY_DEFAULT)
-                .setTransport(transport.kind())
-                .setSessionId(sessionId())
-                .build(), settings.hangupConfirmationTimeout().plusSeconds(30), tenant());
-        Acknowledgements.await(publisher.callControl(request), settings.flushTimeout(), "the hang-up request");
-        LOG.infof("room %s: hang-up requested (%s, command %s)", room(), reason, request.getCommandId());
-        // If the controller never confirms (it is down, LiveKit is unreachable), do not keep the session forever.
-        timers.schedule(() -> end(reason, issuer, "hang-up not confirmed by the call controller"),
-                settings.hangupConfirmationTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        hangups.request(goodbye, reason, detail, issuer);
     }
 
     /** The call controller reports the call ended (it hung up, or LiveKit closed the room). */
@@ -474,21 +450,15 @@ public final class AgentSession {
         } finally {
             lock.unlock();
         }
-        RequestedHangup asked = requestedHangup;
-        if (asked != null && confirmsHangUp(reason)) {
-            // The call ended because the controller carried out this session's hang-up, seen in the room before its
-            // CallEnded arrived: the end is reported as the CallEnded would have reported it.
-            LOG.debugf("room %s: the call ended (%s) as the hang-up asked (%s)", room(), reason, asked.reason());
-            WorkerThreads.start("end-" + room(), () -> finish(asked.reason(), asked.issuer(), asked.detail(), announce));
+        Optional<HangupRequests.Requested> asked = hangups.confirmedBy(reason);
+        if (asked.isPresent()) {
+            LOG.debugf("room %s: the call ended (%s) as the hang-up asked (%s)", room(), reason, asked.get().reason());
+            HangupRequests.Requested hangup = asked.get();
+            WorkerThreads.start("end-" + room(), () -> finish(hangup.reason(), hangup.issuer(), hangup.detail(), announce));
             return ended;
         }
         WorkerThreads.start("end-" + room(), () -> finish(reason, endedBy, detail, announce));
         return ended;
-    }
-
-    /** How the call controller's hang-up looks from inside the call: it removes the caller or deletes the room. */
-    private static boolean confirmsHangUp(EndReason reason) {
-        return reason == EndReason.PARTICIPANT_REMOVED || reason == EndReason.ROOM_DELETED;
     }
 
     private void finish(EndReason reason, Issuer endedBy, String detail, boolean announce) {
