@@ -110,8 +110,18 @@ class ValidationTest {
     }
 
     @Test
-    void unknownFieldsAreIgnored() {
-        postRaw("say", "{\"text\": \"hello\", \"voice\": \"alto\"}").statusCode(200).body("status", is("APPLIED"));
+    void aFieldTheRequestDoesNotHaveIsRefusedSoATypoIsNeverDroppedSilently() {
+        badRequest(postRaw("context", "{\"role\": \"system\", \"text\": \"hi\", \"respnd\": true}"),
+                "respnd is not a field of this request; its fields are label, respond, role, text");
+        badRequest(postRaw("say", "{\"text\": \"hello\", \"voice\": \"alto\"}"),
+                "voice is not a field of this request; its fields are addToChatContext, allowInterruptions, text");
+    }
+
+    @Test
+    void aNumberOrABooleanIsNotTakenForText() {
+        badRequest(postRaw("context", "{\"role\": \"system\", \"text\": 123}"), "text must be a string");
+        badRequest(postRaw("dtmf", "{\"digits\": 1234}"), "digits must be a string");
+        badRequest(postRaw("say", "{\"text\": true}"), "text must be a string");
     }
 
     @Test

@@ -265,6 +265,21 @@ public abstract class ServiceConventionsTest {
         }, () -> assertThat(api().routes()).as("a service without a JSON body").allMatch(r -> r.body() == ServiceApi.Body.NONE));
     }
 
+    /** A typo in a field's name would otherwise drop that setting without a word: every JSON request is read strictly. */
+    @Test
+    void aFieldARequestDoesNotHaveIsA400ProblemNamingTheFieldsItHas() {
+        var routes = api().routes().stream().filter(r -> r.body() == ServiceApi.Body.JSON && !r.fields().isEmpty()).toList();
+        try (LogCapture log = LogCapture.start()) {
+            for (var route : routes) {
+                JsonNode unknown = problem(send(json(route, "{\"zzNotAField\": 1}")), 400);
+                assertThat(unknown.get("detail").asText()).as(route.toString())
+                        .startsWith("zzNotAField is not a field of this request; its fields are ")
+                        .contains(route.fields());
+            }
+            assertQuiet(log);
+        }
+    }
+
     @Test
     void aRequestWithoutAHostIsA400Problem() {
         ServiceApi.Route route = api().routes().getFirst();

@@ -3,9 +3,11 @@ package dev.switchboard.kit.problem;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import java.util.Collection;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 /** Says what is wrong with a JSON request body, naming the field where Jackson knows it. */
@@ -14,6 +16,11 @@ public final class JsonProblems {
     }
 
     public static String describe(JsonProcessingException e) {
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            String known = unknown.getKnownPropertyIds() == null ? "" : unknown.getKnownPropertyIds().stream()
+                    .map(Objects::toString).sorted().collect(Collectors.joining(", "));
+            return path(unknown) + " is not a field of this request" + (known.isEmpty() ? "" : "; its fields are " + known);
+        }
         if (e instanceof MismatchedInputException mismatch) {
             if (mismatch.getPath().isEmpty()) {
                 return "the request body must be a JSON object";

@@ -2,6 +2,7 @@ package dev.switchboard.kit.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.kit.http.StrictRequestJson;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -10,7 +11,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ProblemDocumentTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = strict();
+
+    /** The services' mapper: the kit's customizer applied, as Quarkus applies it. */
+    private static ObjectMapper strict() {
+        ObjectMapper mapper = new ObjectMapper();
+        new StrictRequestJson().customize(mapper);
+        return mapper;
+    }
 
     record Body(String role, Boolean respond, Map<String, String> metadata) {
     }
@@ -39,6 +47,24 @@ class ProblemDocumentTest {
         assertThat(describe("{\"metadata\": [1]}")).isEqualTo("metadata must be a JSON object");
         assertThat(describe("[\"hello\"]")).isEqualTo("the request body must be a JSON object");
         assertThat(describe("{\"role\": ")).startsWith("the request body is not valid JSON: ");
+    }
+
+    @Test
+    void aFieldTheRequestDoesNotHaveIsRefusedNamingTheOnesItHas() {
+        assertThat(describe("{\"role\": \"system\", \"respnd\": true}"))
+                .isEqualTo("respnd is not a field of this request; its fields are metadata, respond, role");
+    }
+
+    @Test
+    void aNumberOrABooleanIsNotTakenForText() {
+        assertThat(describe("{\"role\": 123}")).isEqualTo("role must be a string");
+        assertThat(describe("{\"role\": 1.5}")).isEqualTo("role must be a string");
+        assertThat(describe("{\"role\": true}")).isEqualTo("role must be a string");
+    }
+
+    @Test
+    void aFieldNamedTwiceIsRefused() {
+        assertThat(describe("{\"role\": \"system\", \"role\": \"user\"}")).contains("Duplicate field 'role'");
     }
 
     @Test
