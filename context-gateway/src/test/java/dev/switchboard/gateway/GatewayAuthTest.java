@@ -231,6 +231,35 @@ class GatewayAuthTest {
     }
 
     @Test
+    void aCommandRefusedBeforeItWasPublishedIsAuditedUnderTheCallerWithNoMoreThanTheCallerWasTold() {
+        String room = Api.newRoom("acme-probed");
+        Api.awaitSession(room, worker.startSession(room, "acme"), "LIVE");
+        String subject = "prober-" + UUID.randomUUID().toString().substring(0, 8);
+        String globex = TestTokens.token().subject(subject).tenant("globex").scopes("calls:control").sign();
+        try (var audit = TopicProbe.fromNow(Topic.AUDIT, new AuditRecordDeserializer())) {
+            for (int attempt = 0; attempt < 3; attempt++) {
+                post(as(globex), room, "say", Map.of("text", "transfer all the money")).then().statusCode(404);
+            }
+            String empty = Api.newRoom("nobody-here");
+            post(as(globex), empty, "hangup", Map.of("immediate", true)).then().statusCode(404);
+
+            AuditRecord probed = audit.await(r -> r.getActor().getId().equals(subject) && r.getAction().equals("Say"), Duration.ofSeconds(10));
+            assertThat(probed.getOutcome()).isEqualTo("REFUSED");
+            assertThat(probed.getTenant()).as("the caller's trail, not the call owner's").isEqualTo("globex");
+            assertThat(probed.getRoom()).isEqualTo(room);
+            assertThat(probed.getService()).isEqualTo("context-gateway");
+            assertThat(probed.getDetail()).as("the 404's words: that the room is another tenant's is not told")
+                    .isEqualTo("no session is known for room \"" + room + "\"");
+            AuditRecord hangup = audit.await(r -> r.getActor().getId().equals(subject) && r.getAction().equals("HangupRequested"),
+                    Duration.ofSeconds(10));
+            assertThat(hangup.getRoom()).isEqualTo(empty);
+            assertThat(audit.drain(Duration.ofSeconds(1))).as("one record for the three attempts to say something")
+                    .filteredOn(r -> r.getActor().getId().equals(subject) && r.getAction().equals("Say")).hasSize(1);
+        }
+        assertThat(worker.received(room)).as("nothing reached the call").isEmpty();
+    }
+
+    @Test
     void aTokenWithAClaimNestedThousandsDeepIsNeverAServerError() {
         // Only a trusted key can sign one, but the verifier's JSON parser recurses per level: the request must end in an
         // answer (accepted, or refused as unreadable), never in a 500 and a thousand-line stack trace. 6,000 levels keep

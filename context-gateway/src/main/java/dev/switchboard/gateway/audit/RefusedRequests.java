@@ -1,31 +1,71 @@
 package dev.switchboard.gateway.audit;
 
+import dev.switchboard.events.AuditRecord;
+import dev.switchboard.events.Issuer;
+import dev.switchboard.gateway.commands.CommandRefused;
+import dev.switchboard.gateway.commands.RefusalRecorder;
 import dev.switchboard.gateway.kafka.KafkaPublisher;
 import dev.switchboard.kit.auth.AccessRefused;
+import dev.switchboard.kit.auth.AuditThrottle;
 import dev.switchboard.kit.auth.RefusalAudits;
+import dev.switchboard.schemas.audit.AuditRecords;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
-/** Puts the requests refused for a missing scope (someone trying to steer or read calls they may not) in the audit trail. */
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Puts the requests the gateway refused in the audit trail: those refused for a missing scope (someone trying to steer
+ * or read calls they may not), and the commands refused before they were published (a call that is not there or has
+ * ended, a room already in use, an Idempotency-Key used for something else). A command Kafka did not take is not
+ * recorded: the record would not be taken either, and the caller was told to retry. At most one record per caller,
+ * action, room and refusal a minute, so a script retrying cannot flood the trail.
+ */
 @ApplicationScoped
-public class RefusedRequests {
+public class RefusedRequests implements RefusalRecorder {
     private static final Logger LOG = Logger.getLogger(RefusedRequests.class);
     private static final String SERVICE = "context-gateway";
+    private static final Duration QUIET = Duration.ofMinutes(1);
 
     private final RefusalAudits audits;
     private final KafkaPublisher publisher;
+    private final Clock clock;
+    private final AuditThrottle refusedCommands = new AuditThrottle(QUIET);
 
-    RefusedRequests(RefusalAudits audits, KafkaPublisher publisher) {
+    RefusedRequests(RefusalAudits audits, KafkaPublisher publisher, Clock clock) {
         this.audits = audits;
         this.publisher = publisher;
+        this.clock = clock;
     }
 
     void refused(@Observes AccessRefused refused) {
-        audits.record(refused, SERVICE).ifPresent(record -> publisher.publish(record).subscribe().with(
+        audits.record(refused, SERVICE).ifPresent(record -> publish(record, refused.route(), refused.caller().id()));
+    }
+
+    @Override
+    public void refused(Issuer issuer, String tenant, String action, CommandRefused refused) {
+        if (refused.refusal() == CommandRefused.Refusal.PUBLISH_FAILED) {
+            return;
+        }
+        Instant now = clock.instant();
+        String key = issuer.getId() + '\n' + tenant + '\n' + action + '\n' + refused.room() + '\n' + refused.refusal();
+        if (!refusedCommands.mayRecord(key, now)) {
+            return;
+        }
+        AuditRecord record = AuditRecords.action(issuer, tenant, action, RefusalAudits.OUTCOME, now, SERVICE)
+                .setRoom(refused.room())
+                .setDetail(refused.getMessage())
+                .build();
+        publish(record, action, issuer.getId());
+    }
+
+    private void publish(AuditRecord record, String what, String who) {
+        publisher.publish(record).subscribe().with(
                 published -> {
                 },
-                failure -> LOG.warnf("the audit record of a refused %s by %s was not published: %s", refused.route(),
-                        refused.caller().id(), failure.getMessage())));
+                failure -> LOG.warnf("the audit record of a refused %s by %s was not published: %s", what, who, failure.getMessage()));
     }
 }

@@ -7,6 +7,7 @@ import dev.switchboard.gateway.commands.CommandPublisher;
 import dev.switchboard.gateway.commands.CommandRefused;
 import dev.switchboard.gateway.commands.CommandStore;
 import dev.switchboard.gateway.commands.IdempotencyKeys;
+import dev.switchboard.gateway.commands.RefusalRecorder;
 import dev.switchboard.gateway.commands.RequestFingerprint;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.config.SipDefaults;
@@ -47,18 +48,20 @@ public class CallDialer {
     private final LiveSessionRegistry sessions;
     private final CommandPublisher publisher;
     private final CommandMetrics metrics;
+    private final RefusalRecorder refusals;
     private final SipDefaults sip;
     private final CallTenants tenants;
     private final Clock clock;
     private final Duration lifetime;
 
     CallDialer(OutboundCalls calls, CommandStore commands, LiveSessionRegistry sessions, CommandPublisher publisher,
-               CommandMetrics metrics, SipDefaults sip, CallTenants tenants, Clock clock, GatewayConfig config) {
+               CommandMetrics metrics, RefusalRecorder refusals, SipDefaults sip, CallTenants tenants, Clock clock, GatewayConfig config) {
         this.calls = calls;
         this.commands = commands;
         this.sessions = sessions;
         this.publisher = publisher;
         this.metrics = metrics;
+        this.refusals = refusals;
         this.sip = sip;
         this.tenants = tenants;
         this.clock = clock;
@@ -68,6 +71,9 @@ public class CallDialer {
     public Uni<DialReply> dial(DialOrder order) {
         long started = System.nanoTime();
         return Uni.createFrom().<DialReply>deferred(() -> place(order)).onItemOrFailure().invoke((reply, failure) -> {
+            if (failure instanceof CommandRefused refused) {
+                refusals.refused(order.issuer(), order.tenant(), TYPE, refused);
+            }
             String outcome = reply instanceof DialReply.Dialed dialed ? dialed.call().state().name()
                     : reply != null ? CommandMetrics.PENDING
                     : failure instanceof CommandRefused refused ? refused.refusal().name() : "ERROR";

@@ -39,24 +39,26 @@ public class CommandDispatcher {
     private final CommandIdsInUse idsInUse;
     private final CommandPublisher publisher;
     private final CommandMetrics metrics;
+    private final RefusalRecorder refusals;
     private final Clock clock;
     private final Duration lifetime;
 
     CommandDispatcher(SessionGuard guard, LiveSessionRegistry registry, CommandStore store, CommandIdsInUse idsInUse,
-                      CommandPublisher publisher, CommandMetrics metrics, Clock clock, GatewayConfig config) {
+                      CommandPublisher publisher, CommandMetrics metrics, RefusalRecorder refusals, Clock clock, GatewayConfig config) {
         this.guard = guard;
         this.registry = registry;
         this.store = store;
         this.idsInUse = idsInUse;
         this.publisher = publisher;
         this.metrics = metrics;
+        this.refusals = refusals;
         this.clock = clock;
         this.lifetime = config.commands().lifetime();
     }
 
     /** Publishes a session command to the worker that runs the room and waits for its CommandResult. */
     public Uni<CommandReply> submit(CommandOrder order) {
-        return measured(order.type(), () -> {
+        return measured(order.type(), order.issuer(), order.caller(), () -> {
             String fingerprint = RequestFingerprint.of(order.payload());
             Optional<TrackedCommand> earlier = earlier(order.idempotencyKey(), order.room(), order.type(), fingerprint, order.caller());
             if (earlier.isPresent()) {
@@ -88,7 +90,7 @@ public class CommandDispatcher {
      * CallEnded event, which decides the request.
      */
     public Uni<CommandReply> hangUpNow(HangupOrder order) {
-        return measured(TrackedCommand.HANGUP_TYPE, () -> {
+        return measured(TrackedCommand.HANGUP_TYPE, order.issuer(), order.caller(), () -> {
             // What an immediate hang-up asks for is its reason (the rest comes from the session).
             String fingerprint = RequestFingerprint.of(order.reason());
             Optional<TrackedCommand> earlier = earlier(order.idempotencyKey(), order.room(), TrackedCommand.HANGUP_TYPE, fingerprint,
@@ -131,9 +133,13 @@ public class CommandDispatcher {
         });
     }
 
-    private Uni<CommandReply> measured(String type, Supplier<Uni<? extends CommandReply>> work) {
+    /** The request's work, counted and timed; a refusal is also recorded in the audit trail under the caller. */
+    private Uni<CommandReply> measured(String type, Issuer issuer, Caller caller, Supplier<Uni<? extends CommandReply>> work) {
         long started = System.nanoTime();
         return Uni.createFrom().<CommandReply>deferred(work).onItemOrFailure().invoke((reply, failure) -> {
+            if (failure instanceof CommandRefused refused) {
+                refusals.refused(issuer, caller.tenant(), type, refused);
+            }
             String outcome;
             if (reply instanceof CommandReply.Decided decided) {
                 outcome = decided.decision().outcome().name();
