@@ -102,7 +102,7 @@ public final class AgentSession {
                 usage, time, settings.maxToolRounds(), this::state);
         this.commands = new CommandApplier(this, time);
         this.keypad = new Keypad(this, timers, settings.keypad());
-        this.answerScreening = new AnswerScreening(this, timers, settings.machineDetection().greetingPause());
+        this.answerScreening = new AnswerScreening(this, timers, settings.machineDetection());
         this.hangups = new HangupRequests(identity, transport, activity, publisher, settings, timers, this::end);
     }
 

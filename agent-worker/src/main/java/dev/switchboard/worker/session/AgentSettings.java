@@ -68,6 +68,13 @@ public interface AgentSettings {
          */
         @WithDefault("1s")
         Duration greetingPause();
+
+        /**
+         * How long the agent waits, once it knows it reached a voicemail, for the machine's beep before it leaves the
+         * message anyway (some systems do not beep); a beep that ended moments before the verdict counts.
+         */
+        @WithDefault("4s")
+        Duration beepWait();
     }
 
     /** A call's time limits ({@code switchboard.agent.limits.*}, SWITCHBOARD_AGENT_LIMITS_MAX_DURATION, ...). */

@@ -12,9 +12,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * What a session does with its {@link AnswerScreen} on an outbound call. The callee's words are recorded as they are
@@ -26,25 +28,32 @@ import java.util.concurrent.TimeUnit;
 final class AnswerScreening {
     /** Who decides an answering machine was reached. */
     private static final Issuer DETECTOR = new Issuer(IssuerKind.SYSTEM, "machine-detection", null, null);
+    /** A beep that ended this recently, before the verdict, was the machine's signal to speak. */
+    private static final Duration RECENT_BEEP = Duration.ofMillis(1500);
 
     private final AgentSession session;
     private final ScheduledExecutorService timers;
     private final Duration greetingPause;
+    private final Duration beepWait;
     private volatile AnswerScreen screen;
     /** The turn of the last words held, answered once the verdict is in. Guarded by this, as is {@link #pauseEnds}. */
     private CompletableFuture<TurnResult> heldTurn;
     private ScheduledFuture<?> pauseEnds;
 
-    AnswerScreening(AgentSession session, ScheduledExecutorService timers, Duration greetingPause) {
+    AnswerScreening(AgentSession session, ScheduledExecutorService timers, AgentSettings.MachineDetectionSettings settings) {
         this.session = session;
         this.timers = timers;
-        this.greetingPause = greetingPause;
+        this.greetingPause = settings.greetingPause();
+        this.beepWait = settings.beepWait();
     }
 
     /** Screens the callee's first words from now on, as the dial asked; no mode (or UNKNOWN): no screening. */
     void start(MachineDetection mode, String voicemailMessage) {
         if (mode != null && mode != MachineDetection.UNKNOWN) {
             screen = new AnswerScreen(mode, voicemailMessage);
+            if (mode == MachineDetection.LEAVE_MESSAGE) {
+                session.transport().listenForBeep(); // from the first words: the beep may come right after the greeting
+            }
         }
     }
 
@@ -144,6 +153,21 @@ final class AnswerScreening {
         return answeredByMachine(decided.outcome());
     }
 
+    /**
+     * Waits for the machine to record: until its beep has ended (at once if it ended just now, before the verdict), or
+     * {@code beepWait} at most, since some voicemail systems do not beep. Says which it was.
+     */
+    private String afterTheBeep() throws InterruptedException {
+        try {
+            session.transport().beepEnded(RECENT_BEEP).get(beepWait.toMillis(), TimeUnit.MILLISECONDS);
+            return "after the beep";
+        } catch (TimeoutException e) {
+            return "after waiting " + beepWait.toMillis() + " ms for a beep that did not come";
+        } catch (ExecutionException e) {
+            return "without waiting for the beep (" + e.getCause().getMessage() + ")";
+        }
+    }
+
     private void announce(MachineDetector.Verdict verdict) {
         session.publishEvent(AnswerClassified.newBuilder().setAnsweredBy(verdict.answeredBy()).setDetail(verdict.detail()).build());
         String who = verdict.answeredBy() == AnsweredBy.MACHINE ? "an answering machine" : "a person";
@@ -160,7 +184,8 @@ final class AnswerScreening {
             try {
                 List<String> said = List.of();
                 if (outcome instanceof AnswerScreen.Outcome.LeaveMessage leave) {
-                    session.hangUp(leave.message(), EndReason.VOICEMAIL, "left a message: " + leave.verdict().detail(), DETECTOR);
+                    String when = afterTheBeep();
+                    session.hangUp(leave.message(), EndReason.VOICEMAIL, "left a message " + when + ": " + leave.verdict().detail(), DETECTOR);
                     said = List.of(leave.message());
                 } else {
                     session.hangUp(null, EndReason.ANSWERING_MACHINE, outcome.verdict().detail(), DETECTOR);

@@ -2,6 +2,7 @@ package dev.switchboard.worker.session;
 
 import dev.switchboard.events.Transport;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -53,6 +54,18 @@ public interface CallTransport {
     /** Sends one keypad tone (0-9, *, #, A-D) to the caller's phone line; only when {@link #hasKeypad()}. */
     default void sendTone(char tone) throws InterruptedException {
         throw new UnsupportedOperationException("this call has no phone keypad");
+    }
+
+    /** Starts listening for a voicemail system's beep (the agent leaves its message after it); audio transports only. */
+    default void listenForBeep() {
+    }
+
+    /**
+     * Completes once a beep listened for has ended: at once if one ended within {@code recently}, else when the next one
+     * does. A transport without audio has no beep to wait for: completed.
+     */
+    default CompletableFuture<Void> beepEnded(Duration recently) {
+        return CompletableFuture.completedFuture(null);
     }
 
     /** The agent leaves the call; called once when the session ends. */

@@ -10,10 +10,12 @@ import dev.switchboard.worker.session.CallerSpeech;
 import dev.switchboard.worker.session.SessionNotActiveException;
 import dev.switchboard.worker.voice.audio.MonoAudio;
 import dev.switchboard.worker.voice.stt.SpeechToText;
+import dev.switchboard.worker.voice.tones.BeepWatch;
 import dev.switchboard.worker.voice.tts.TextToSpeech;
 import dev.switchboard.worker.voice.vad.VoiceActivityDetector;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,6 +39,8 @@ public final class VoiceTransport implements CallTransport {
     private volatile Captions captions = Captions.NONE;
     private volatile ToneLine toneLine;
     private volatile boolean left;
+    /** Listens for a voicemail beep once the answer screen asks (a message is to be left after it); null until then. */
+    private volatile BeepWatch beeps;
 
     /** Sends one keypad tone on the caller's phone line (on LiveKit: a SIP DTMF packet through the engine). */
     @FunctionalInterface
@@ -111,6 +115,23 @@ public final class VoiceTransport implements CallTransport {
             return;
         }
         turns.onCallerAudio(frame);
+        BeepWatch listening = beeps;
+        if (listening != null) {
+            listening.heard(frame);
+        }
+    }
+
+    @Override
+    public void listenForBeep() {
+        if (beeps == null) {
+            beeps = new BeepWatch();
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> beepEnded(Duration recently) {
+        BeepWatch listening = beeps;
+        return listening == null ? CompletableFuture.completedFuture(null) : listening.ended(recently);
     }
 
     /**

@@ -30,7 +30,17 @@ public final class TestSessions {
 
         @Override
         public MachineDetectionSettings machineDetection() {
-            return () -> greetingPause;
+            return new MachineDetectionSettings() {
+                @Override
+                public Duration greetingPause() {
+                    return greetingPause;
+                }
+
+                @Override
+                public Duration beepWait() {
+                    return Duration.ofSeconds(2);
+                }
+            };
         }
 
         @Override

@@ -42,6 +42,15 @@ public final class SpeechAudio {
         }
     }
 
+    /** A sine of this pitch and amplitude at 16 kHz (a voicemail beep, line hum). */
+    public static MonoAudio tone(double hz, int amplitude, long millis) {
+        short[] samples = new short[(int) (16 * millis)];
+        for (int i = 0; i < samples.length; i++) {
+            samples[i] = (short) Math.round(amplitude * Math.sin(2 * Math.PI * hz * i / 16_000));
+        }
+        return new MonoAudio(samples, 16_000);
+    }
+
     public static MonoAudio silence(long millis) {
         return new MonoAudio(new short[(int) (16 * millis)], 16_000);
     }

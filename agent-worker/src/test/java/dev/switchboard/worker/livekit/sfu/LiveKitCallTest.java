@@ -289,9 +289,17 @@ class LiveKitCallTest {
             assertThat(started.getDirection()).isEqualTo(CallDirection.OUTBOUND);
             assertThat(started.getDialCommandId()).isEqualTo("dial-vm-1");
 
-            // The callee's voicemail picks up and plays its greeting.
+            // The callee's voicemail picks up and plays its greeting, then, after a pause, its beep: the machine records.
             FakeSpeechResource.nextHeard(GREETING_HEARD);
-            call.callerSays(GREETING_SPOKEN);
+            MonoAudio greetingSpoken = SpeechAudio.speak(GREETING_SPOKEN);
+            Path greetingThenBeep = Files.createTempFile("voicemail", ".pcm");
+            greetingThenBeep.toFile().deleteOnExit();
+            Files.write(greetingThenBeep, SpeechAudio.concat(greetingSpoken, SpeechAudio.silence(1500),
+                    SpeechAudio.tone(1000, 8000, 400), SpeechAudio.silence(1000)).toLittleEndianBytes());
+            long sfuOrigin = call.control().state().path("originEpochMs").asLong();
+            long playedFromMs = System.currentTimeMillis() - sfuOrigin;
+            call.callerPlays(greetingThenBeep);
+            long beepEndsMs = playedFromMs + greetingSpoken.durationMicros() / 1000 + 1500 + 400;
 
             var classified = (AnswerClassified) call.events().await(e -> call.room().equals(e.getRoom())
                     && e.getPayload() instanceof AnswerClassified, WAIT).getPayload();
@@ -311,11 +319,17 @@ class LiveKitCallTest {
                     && r.value().getPayload() instanceof dev.switchboard.events.HangupRequested, WAIT);
             var hangup = (dev.switchboard.events.HangupRequested) request.value().getPayload();
             assertThat(hangup.getReason()).isEqualTo(EndReason.VOICEMAIL);
+            assertThat(hangup.getDetail()).startsWith("left a message after the beep");
             assertThat(hangup.getSessionId()).isEqualTo(startedEvent.getSessionId());
+            // The message began once the beep was over (not over the greeting's pause, nor seconds later).
+            double firstLoudMs = call.control().receivedAudio(100).tracks().stream().flatMap(t -> t.windows().stream())
+                    .filter(w -> w.rms() > 0.05).mapToDouble(FakeSfuControl.Window::startMs).min().orElseThrow();
+            assertThat(firstLoudMs).as("when the message began, in the SFU's ms; the beep ended at about " + beepEndsMs)
+                    .isBetween(beepEndsMs - 150.0, beepEndsMs + 1500.0);
             assertThat(request.value().getIssuer().getId()).isEqualTo("machine-detection");
             // The SFU heard the whole message (the fake TTS speaks 60 ms per character) before the hang-up was asked for.
             assertThat(call.agentAudioMs()).as("ms of the message the room heard").isGreaterThanOrEqualTo(message.length() * 60L - 300);
-            long origin = call.control().state().path("originEpochMs").asLong();
+            long origin = sfuOrigin;
             double lastLoudMs = call.control().receivedAudio(100).tracks().stream().flatMap(t -> t.windows().stream())
                     .filter(w -> w.rms() > 0.05).mapToDouble(w -> w.startMs() + 100).max().orElseThrow();
             assertThat(origin + (long) lastLoudMs).isLessThanOrEqualTo(request.timestamp() + 250);
