@@ -144,6 +144,7 @@ final class AnswerScreening {
     private CompletableFuture<TurnResult> act(AnswerScreen.Step.Decided decided) {
         announce(decided.outcome().verdict());
         if (decided.outcome() instanceof AnswerScreen.Outcome.Converse) {
+            session.transport().stopListeningForBeep(); // no message will be left
             try {
                 return session.answerHeard(decided.words());
             } catch (SessionNotActiveException e) {

@@ -60,6 +60,10 @@ public interface CallTransport {
     default void listenForBeep() {
     }
 
+    /** Stops listening for a beep: a person answered, so no message is to be left (the listening costs CPU). */
+    default void stopListeningForBeep() {
+    }
+
     /**
      * Completes once a beep listened for has ended: at once if one ended within {@code recently}, else when the next one
      * does. A transport without audio has no beep to wait for: completed.

@@ -129,6 +129,11 @@ public final class VoiceTransport implements CallTransport {
     }
 
     @Override
+    public void stopListeningForBeep() {
+        beeps = null;
+    }
+
+    @Override
     public CompletableFuture<Void> beepEnded(Duration recently) {
         BeepWatch listening = beeps;
         return listening == null ? CompletableFuture.completedFuture(null) : listening.ended(recently);
