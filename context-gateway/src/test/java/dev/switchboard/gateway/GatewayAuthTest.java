@@ -260,6 +260,20 @@ class GatewayAuthTest {
     }
 
     @Test
+    void aCallerTryingRoomAfterRoomCannotFloodTheAuditTrail() {
+        String subject = "scanner-" + UUID.randomUUID().toString().substring(0, 8);
+        String token = TestTokens.token().subject(subject).tenant("globex").scopes("calls:control").sign();
+        try (var audit = TopicProbe.fromNow(Topic.AUDIT, new AuditRecordDeserializer())) {
+            for (int attempt = 0; attempt < 40; attempt++) {
+                post(as(token), Api.newRoom("scan-" + attempt), "interrupt", null).then().statusCode(404);
+            }
+            audit.await(r -> r.getActor().getId().equals(subject), Duration.ofSeconds(10));
+            assertThat(audit.drain(Duration.ofSeconds(2))).as("30 a minute, however many rooms it tries")
+                    .filteredOn(r -> r.getActor().getId().equals(subject)).hasSize(30);
+        }
+    }
+
+    @Test
     void aTokenWithAClaimNestedThousandsDeepIsNeverAServerError() {
         // Only a trusted key can sign one, but the verifier's JSON parser recurses per level: the request must end in an
         // answer (accepted, or refused as unreadable), never in a 500 and a thousand-line stack trace. 6,000 levels keep

@@ -6,6 +6,7 @@ import dev.switchboard.gateway.commands.CommandRefused;
 import dev.switchboard.gateway.commands.RefusalRecorder;
 import dev.switchboard.gateway.kafka.KafkaPublisher;
 import dev.switchboard.kit.auth.AccessRefused;
+import dev.switchboard.kit.auth.AuditBudget;
 import dev.switchboard.kit.auth.AuditThrottle;
 import dev.switchboard.kit.auth.RefusalAudits;
 import dev.switchboard.schemas.audit.AuditRecords;
@@ -22,18 +23,22 @@ import java.time.Instant;
  * or read calls they may not), and the commands refused before they were published (a call that is not there or has
  * ended, a room already in use, an Idempotency-Key used for something else). A command Kafka did not take is not
  * recorded: the record would not be taken either, and the caller was told to retry. At most one record per caller,
- * action, room and refusal a minute, so a script retrying cannot flood the trail.
+ * action, room and refusal a minute, and {@value #REFUSED_COMMANDS_PER_MINUTE} per caller a minute in all, so neither a
+ * script retrying nor one trying room after room can flood the trail.
  */
 @ApplicationScoped
 public class RefusedRequests implements RefusalRecorder {
     private static final Logger LOG = Logger.getLogger(RefusedRequests.class);
     private static final String SERVICE = "context-gateway";
     private static final Duration QUIET = Duration.ofMinutes(1);
+    static final int REFUSED_COMMANDS_PER_MINUTE = 30;
 
     private final RefusalAudits audits;
     private final KafkaPublisher publisher;
     private final Clock clock;
     private final AuditThrottle refusedCommands = new AuditThrottle(QUIET);
+    /** Room names are the caller's to choose: without a cap, one token could write a record per request it sends. */
+    private final AuditBudget perCaller = new AuditBudget(REFUSED_COMMANDS_PER_MINUTE, QUIET);
 
     RefusedRequests(RefusalAudits audits, KafkaPublisher publisher, Clock clock) {
         this.audits = audits;
@@ -52,7 +57,7 @@ public class RefusedRequests implements RefusalRecorder {
         }
         Instant now = clock.instant();
         String key = issuer.getId() + '\n' + tenant + '\n' + action + '\n' + refused.room() + '\n' + refused.refusal();
-        if (!refusedCommands.mayRecord(key, now)) {
+        if (!refusedCommands.mayRecord(key, now) || !perCaller.spend(issuer.getId() + '\n' + tenant, now)) {
             return;
         }
         AuditRecord record = AuditRecords.action(issuer, tenant, action, RefusalAudits.OUTCOME, now, SERVICE)
