@@ -179,16 +179,41 @@ public class StoredSessionsResource {
                     + " so redelivered records cannot bring them back. Repeating the request is harmless: it removes nothing more.")
     @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TranscriptViews.DeletionView.class)))
     @APIResponse(responseCode = "400", description = "sessionId is not a UUID", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "412", description = "If-Match names a version (a room's stored sessions have none; only * is taken), or is * and nothing is stored",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public TranscriptViews.DeletionView delete(@PathParam("room") String room,
-                                     @Parameter(description = "Delete only this session of the room") @QueryParam("sessionId") String sessionId) throws SQLException {
+                                     @Parameter(description = "Delete only this session of the room") @QueryParam("sessionId") String sessionId,
+                                     @Context HttpHeaders headers) throws SQLException {
         String name = Params.room(room);
         UUID id = Params.uuid("sessionId", sessionId);
         String tenant = caller.get().tenantFilter();
+        requireWhatIfMatchAsks(headers.getHeaderString(HttpHeaders.IF_MATCH), name, id, tenant);
         SessionDeleter.Deleted deleted = id == null ? deleter.deleteRoom(name, "request", tenant)
                 : deleter.deleteSession(name, id, "request", tenant);
         LOG.infof("deleted on request: room %s, %d session(s) %s, %d segment(s)", name, deleted.sessions(), deleted.sessionIds(), deleted.segments());
         audit.deleted(caller.get().issuer(null), name, id, deleted.byTenant());
         return new TranscriptViews.DeletionView(name, deleted.sessions(), deleted.segments(), deleted.sessionIds());
+    }
+
+    /**
+     * A deletion sent with If-Match is carried out only if the condition holds (RFC 9110: never when it fails). The
+     * stored sessions of a room have no version of their own to match, so a named one never holds: a client that sends
+     * the transcript's ETag asks for a guard this resource cannot give, and nothing is deleted. {@code *} holds when
+     * something is stored.
+     */
+    private void requireWhatIfMatchAsks(String ifMatch, String room, UUID sessionId, String tenant) throws SQLException {
+        if (ifMatch == null) {
+            return;
+        }
+        if (!ifMatch.strip().equals("*")) {
+            throw new ProblemException(Response.Status.PRECONDITION_FAILED, "If-Match on a deletion takes only * (delete only what"
+                    + " is stored): a room's stored sessions have no version to match (a transcript's ETag is for GET"
+                    + " /v1/sessions/{room}/transcript); nothing was deleted");
+        }
+        if (transcripts.versionedSession(room, sessionId, tenant).isEmpty()) {
+            throw new ProblemException(Response.Status.PRECONDITION_FAILED, "If-Match: * and nothing is stored for room '" + room
+                    + "'" + (sessionId == null ? "" : " under session " + sessionId));
+        }
     }
 
     private SessionRow find(String room, String sessionId) throws SQLException {

@@ -130,6 +130,25 @@ class HostileParametersTest {
         assertThat(send("GET", path, Map.of("If-Match", "*")).status()).isEqualTo(200);
     }
 
+    @Test
+    void aDeletionIsCarriedOutOnlyIfItsIfMatchHoldsWhichANamedVersionNeverDoes() {
+        Call call = Api.storedCall("if-match-delete", "default", "Please delete me later.");
+        String transcript = "/v1/sessions/" + call.room() + "/transcript";
+        String etag = send("GET", transcript, Map.of()).headers().get("etag");
+
+        RawHttp.Answer guarded = send("DELETE", "/v1/sessions/" + call.room(), Map.of("If-Match", etag));
+        assertThat(guarded.status()).as(guarded.body()).isEqualTo(412);
+        assertThat(guarded.contentType()).startsWith("application/problem+json");
+        assertThat(new JsonPath(guarded.body()).getString("detail")).contains("takes only *", "nothing was deleted");
+        assertThat(send("GET", transcript, Map.of()).status()).as("still stored").isEqualTo(200);
+
+        RawHttp.Answer nothing = send("DELETE", "/v1/sessions/" + call.room() + "-none", Map.of("If-Match", "*"));
+        assertThat(nothing.status()).as(nothing.body()).isEqualTo(412);
+        RawHttp.Answer deleted = send("DELETE", "/v1/sessions/" + call.room(), Map.of("If-Match", "*"));
+        assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
+        assertThat(new JsonPath(deleted.body()).getInt("deletedSessions")).isEqualTo(1);
+    }
+
     private static void assertBadRequest(String method, String target, String detail) {
         RawHttp.Answer answer = send(method, target, Map.of());
         assertThat(answer.status()).as("%s %s: %s", method, target, answer.body()).isEqualTo(400);
