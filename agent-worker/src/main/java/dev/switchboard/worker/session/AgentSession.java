@@ -26,6 +26,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * One agent in one call, from the start to the end: it is announced, takes the caller's turns, hangs up or is hung
@@ -216,7 +217,7 @@ public final class AgentSession {
         lock.lock();
         try {
             requireActive();
-            chat.add(new ChatMessage.User(String.join(" ", words.stream().map(CallerSpeech::text).toList())));
+            chat.add(new ChatMessage.User(words.stream().map(CallerSpeech::text).collect(Collectors.joining(" "))));
             usage.userTurn();
         } finally {
             lock.unlock();

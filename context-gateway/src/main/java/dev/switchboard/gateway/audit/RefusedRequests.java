@@ -7,7 +7,6 @@ import dev.switchboard.gateway.commands.RefusalRecorder;
 import dev.switchboard.gateway.kafka.KafkaPublisher;
 import dev.switchboard.kit.auth.AccessRefused;
 import dev.switchboard.kit.auth.AuditBudget;
-import dev.switchboard.kit.auth.AuditThrottle;
 import dev.switchboard.kit.auth.RefusalAudits;
 import dev.switchboard.schemas.audit.AuditRecords;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,7 +35,7 @@ public class RefusedRequests implements RefusalRecorder {
     private final RefusalAudits audits;
     private final KafkaPublisher publisher;
     private final Clock clock;
-    private final AuditThrottle refusedCommands = new AuditThrottle(QUIET);
+    private final AuditBudget onePerRefusal = new AuditBudget(1, QUIET);
     /** Room names are the caller's to choose: without a cap, one token could write a record per request it sends. */
     private final AuditBudget perCaller = new AuditBudget(REFUSED_COMMANDS_PER_MINUTE, QUIET);
 
@@ -57,7 +56,7 @@ public class RefusedRequests implements RefusalRecorder {
         }
         Instant now = clock.instant();
         String key = issuer.getId() + '\n' + tenant + '\n' + action + '\n' + refused.room() + '\n' + refused.refusal();
-        if (!refusedCommands.mayRecord(key, now) || !perCaller.spend(issuer.getId() + '\n' + tenant, now)) {
+        if (!onePerRefusal.spend(key, now) || !perCaller.spend(issuer.getId() + '\n' + tenant, now)) {
             return;
         }
         AuditRecord record = AuditRecords.action(issuer, tenant, action, RefusalAudits.OUTCOME, now, SERVICE)

@@ -6,14 +6,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * At most so many audit records per caller in a window: records keyed by something the caller chooses (a room name)
- * would otherwise let one token write as many as it sends requests. Remembers the most recent callers only, so its
+ * At most so many audit records per key (a caller; or who, what and where) in a window: a budget of one keeps a script
+ * retrying a refused request to one record, and a caller's budget stops records keyed by something the caller chooses
+ * (a room name) from letting one token write as many as it sends requests. Remembers the most recent callers only, so its
  * memory is bounded whoever calls.
  */
 public final class AuditBudget {
     private static final int REMEMBERED = 10_000;
 
-    /** The caller's current window: when it began and how many records it has had. */
+    /** A key's current window: when it began and how many records it has had. */
     private static final class Window {
         Instant start;
         int used;
@@ -33,9 +34,9 @@ public final class AuditBudget {
         this.window = window;
     }
 
-    /** Whether the caller may have one more record at {@code at} (and, if so, it is counted). */
-    public synchronized boolean spend(String caller, Instant at) {
-        Window current = windows.computeIfAbsent(caller, c -> new Window());
+    /** Whether the key may have one more record at {@code at} (and, if so, it is counted). */
+    public synchronized boolean spend(String key, Instant at) {
+        Window current = windows.computeIfAbsent(key, c -> new Window());
         if (current.start == null || !current.start.plus(window).isAfter(at)) {
             current.start = at;
             current.used = 0;

@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * The audit records of refused requests ({@link AccessRefused}): who (the token's subject and tenant) tried what without
- * the scope for it. At most one per caller, scope and route per {@link #QUIET} ({@link AuditThrottle}).
+ * the scope for it. At most one per caller, scope and route per {@link #QUIET} (an {@link AuditBudget} of one).
  */
 @ApplicationScoped
 public class RefusalAudits {
@@ -17,12 +17,12 @@ public class RefusalAudits {
     public static final String OUTCOME = "REFUSED";
     static final Duration QUIET = Duration.ofMinutes(1);
 
-    private final AuditThrottle throttle = new AuditThrottle(QUIET);
+    private final AuditBudget onePerQuiet = new AuditBudget(1, QUIET);
 
     /** The record for the refusal, unless the same one was recorded within the quiet period. */
     public Optional<AuditRecord> record(AccessRefused refused, String service) {
         String key = refused.caller().id() + '\n' + refused.scope() + '\n' + refused.method() + ' ' + refused.route();
-        if (!throttle.mayRecord(key, refused.at())) {
+        if (!onePerQuiet.spend(key, refused.at())) {
             return Optional.empty();
         }
         return Optional.of(AuditRecords.action(refused.caller().issuer(null), refused.caller().tenant(), ACTION, OUTCOME, refused.at(), service)

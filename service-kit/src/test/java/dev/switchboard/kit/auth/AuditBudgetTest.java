@@ -22,11 +22,11 @@ class AuditBudgetTest {
     }
 
     @Test
-    void aKeyIsRecordedOnceInItsQuietPeriod() {
-        AuditThrottle throttle = new AuditThrottle(Duration.ofMinutes(1));
-        assertThat(throttle.mayRecord("k", T0)).isTrue();
-        assertThat(throttle.mayRecord("k", T0.plusSeconds(59))).isFalse();
-        assertThat(throttle.mayRecord("other", T0.plusSeconds(59))).isTrue();
-        assertThat(throttle.mayRecord("k", T0.plusSeconds(60))).isTrue();
+    void aBudgetOfOneRecordsAKeyOnceInItsQuietPeriod() {
+        AuditBudget throttle = new AuditBudget(1, Duration.ofMinutes(1));
+        assertThat(throttle.spend("k", T0)).isTrue();
+        assertThat(throttle.spend("k", T0.plusSeconds(59))).isFalse();
+        assertThat(throttle.spend("other", T0.plusSeconds(59))).isTrue();
+        assertThat(throttle.spend("k", T0.plusSeconds(60))).isTrue();
     }
 }
