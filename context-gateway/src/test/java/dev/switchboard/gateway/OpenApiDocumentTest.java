@@ -37,6 +37,18 @@ class OpenApiDocumentTest {
     }
 
     @Test
+    void requestBodiesTakeOnlyTheFieldsTheyNameAsTheServiceDoes() {
+        var openapi = given().accept("application/json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
+        for (String request : new String[]{"InjectContextRequest", "PlaceCallRequest", "TransferRequest"}) {
+            assertThat(openapi.getMap("components.schemas." + request)).as(request).containsEntry("additionalProperties", false);
+        }
+        assertThat(openapi.getMap("components.schemas.PlaceCallRequest.properties.metadata.additionalProperties"))
+                .as("a dial's metadata is a map of the caller's own keys").isNotNull();
+        assertThat(openapi.getMap("components.schemas.Session")).as("answers may grow fields; clients must not refuse them")
+                .doesNotContainKey("additionalProperties");
+    }
+
+    @Test
     void listsOnlyTheGatewaysOwnRoutes() {
         var openapi = given().accept("application/json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
         Map<String, Object> paths = openapi.getMap("paths");
