@@ -65,8 +65,8 @@ final class Rows {
         if (commandId == null && outcome == null && answeredBy == null) {
             return null;
         }
-        int code = rs.getInt("sip_status_code");
-        return new SessionRow.Dial(commandId, outcome, Jdbc.instant(rs, "dial_outcome_at"), answeredBy, rs.wasNull() ? null : code,
+        return new SessionRow.Dial(commandId, outcome, Jdbc.instant(rs, "dial_outcome_at"), answeredBy,
+                rs.getObject("sip_status_code", Integer.class),
                 rs.getString("sip_status"), rs.getString("dial_detail"), rs.getBoolean("dial_only"));
     }
 

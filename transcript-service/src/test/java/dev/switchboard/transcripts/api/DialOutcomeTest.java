@@ -170,6 +170,21 @@ class DialOutcomeTest {
     }
 
     @Test
+    void aDialThatFailedBeforeAnySipAnswerHasNoSipStatusNotAZeroOne() {
+        String acme = tenant();
+        Call call = Call.startedAt("dial-nosip", hour.plusSeconds(140));
+        Kafka.publish(call.callFailed(dialId(), "+15551230009", CallFailureReason.FAILED, null, null, 0, acme));
+
+        String token = TestTokens.ofTenant(acme);
+        JsonPath session = Api.awaitSession(token, call.room(), s -> "FAILED".equals(s.getString("outcome")));
+        assertThat(session.getMap("$")).containsEntry("outcome", "FAILED").doesNotContainKey("sipStatusCode");
+        assertThat(window(token).get("/v1/sessions?outcome=FAILED").then().statusCode(200).extract().jsonPath()
+                .getList("sessions.findAll { it.room == '" + call.room() + "' }.sipStatusCode")).containsExactly((Object) null);
+        String text = as(token).get("/v1/sessions/{room}/transcript?format=text", call.room()).then().statusCode(200).extract().asString();
+        assertThat(text).contains("Outbound call to +15551230009, not connected: FAILED").doesNotContain("SIP");
+    }
+
+    @Test
     void aFailedDialThatNamesItsTenantIsThatTenantsWithoutWaitingForItsAuditRecord() {
         String acme = tenant();
         String dial = dialId();
