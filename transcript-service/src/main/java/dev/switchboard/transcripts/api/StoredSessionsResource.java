@@ -28,7 +28,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -147,20 +146,18 @@ public class StoredSessionsResource {
     public Response transcript(@PathParam("room") String room,
                                @Parameter(description = "A session of this room other than its latest") @QueryParam("sessionId") String sessionId,
                                @Parameter(description = "json, text, srt or vtt; wins over the Accept header") @QueryParam("format") String format,
-                               @Context HttpHeaders headers, @Context Request request) throws SQLException {
+                               @Context HttpHeaders headers) throws SQLException {
         TranscriptFormat chosen = chooseFormat(format, headers);
         VersionedSession found = findVersioned(room, sessionId);
         RenderedTranscripts.Rendered transcript = rendered.of(found, chosen);
-        Response.ResponseBuilder unchanged = request.evaluatePreconditions(transcript.tag());
-        if (unchanged != null) {
-            Response answer = unchanged.tag(transcript.tag()).header(HttpHeaders.VARY, HttpHeaders.ACCEPT).build();
-            if (answer.getStatus() == Response.Status.PRECONDITION_FAILED.getStatusCode()) {
-                // JAX-RS answers a failed If-Match with an empty 412: a problem, like every other refusal.
-                throw new ProblemException(Response.Status.PRECONDITION_FAILED, "If-Match names no current version of this transcript;"
-                        + " its ETag is now " + transcript.tag())
-                        .header(HttpHeaders.ETAG, transcript.tag().toString()).header(HttpHeaders.VARY, HttpHeaders.ACCEPT);
+        switch (ConditionalGet.of(headers, transcript.tag())) {
+            case NOT_MODIFIED -> {
+                return Response.notModified(transcript.tag()).header(HttpHeaders.VARY, HttpHeaders.ACCEPT).build();
             }
-            return answer;
+            case PRECONDITION_FAILED -> throw new ProblemException(Response.Status.PRECONDITION_FAILED,
+                    "If-Match names no current version of this transcript; its ETag is now " + transcript.tag())
+                    .header(HttpHeaders.ETAG, transcript.tag().toString()).header(HttpHeaders.VARY, HttpHeaders.ACCEPT);
+            case SEND -> { }
         }
         Response.ResponseBuilder response = Response.ok(transcript.body(), chosen.mediaType()).tag(transcript.tag())
                 .header(HttpHeaders.VARY, HttpHeaders.ACCEPT);

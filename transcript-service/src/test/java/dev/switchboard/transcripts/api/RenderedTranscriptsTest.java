@@ -98,6 +98,11 @@ class RenderedTranscriptsTest {
         assertThat(unchanged.asByteArray()).isEmpty();
         RestAssured.given().header("If-None-Match", "\"something-else\"").get("/v1/sessions/{room}/transcript", call.room())
                 .then().statusCode(200);
+        // If-None-Match compares weakly (RFC 9110): a cache that holds the tag weakened, or lists several, still gets its 304.
+        for (String weakened : new String[]{"W/" + tag, "\"older\", " + tag, "*"}) {
+            assertThat(RestAssured.given().header("If-None-Match", weakened).get("/v1/sessions/{room}/transcript", call.room())
+                    .statusCode()).as("If-None-Match: %s", weakened).isEqualTo(304);
+        }
 
         Kafka.publish(call.agent(2, "One more thing.", 4000, 4500));
         Api.awaitTranscriptSize(call.room(), 3);
