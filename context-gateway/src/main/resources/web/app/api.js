@@ -68,6 +68,7 @@ export function describe(status, problem, what) {
     case 'command-expired': return 'EXPIRED: no worker carried it out in time.';
     case 'publish-failed': return 'Kafka did not take the command in time. Try again.';
     case 'dialing-not-configured': return `Outbound calls are not set up here${detail}.`;
+    case 'transfers-not-configured': return `Call transfers are not set up here${detail}.`;
     case 'room-busy': return `That room already has a call${detail}.`;
     default: break;
   }

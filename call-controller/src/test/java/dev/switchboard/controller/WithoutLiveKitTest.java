@@ -6,10 +6,13 @@ import dev.switchboard.events.CallFailed;
 import dev.switchboard.events.CallFailureReason;
 import dev.switchboard.events.CommandResult;
 import dev.switchboard.events.CommandStatus;
+import dev.switchboard.events.ControllerState;
+import dev.switchboard.events.ControllerStatus;
 import dev.switchboard.events.HangupMethod;
 import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.Transport;
 import dev.switchboard.schemas.serde.CommandResultDeserializer;
+import dev.switchboard.schemas.serde.ControllerStatusDeserializer;
 import dev.switchboard.schemas.serde.SessionEventDeserializer;
 import dev.switchboard.schemas.topics.Topic;
 import dev.switchboard.testing.KafkaTestResource;
@@ -25,6 +28,7 @@ import io.restassured.RestAssured;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.awaitility.Awaitility;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -54,6 +58,19 @@ class WithoutLiveKitTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("switchboard.livekit.url", "", "switchboard.livekit.api-key", "", "switchboard.livekit.api-secret", "");
+        }
+    }
+
+    @Test
+    void theControllerTellsTheGatewaysItCannotDialOrTransferAndWhatToSet() {
+        String id = ConfigProvider.getConfig().getValue("switchboard.controller.id", String.class);
+        try (var statuses = TopicProbe.fromNow(Topic.CONTROLLER_STATUS, new ControllerStatusDeserializer())) {
+            ControllerStatus status = statuses.await(s -> id.equals(s.getControllerId()), WAIT);
+            assertThat(status.getState()).isEqualTo(ControllerState.RUNNING);
+            assertThat(status.getCanDial()).isFalse();
+            assertThat(status.getCanTransfer()).isFalse();
+            assertThat(status.getDetail()).isEqualTo(
+                    "LiveKit is not configured on the call controller: set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET");
         }
     }
 

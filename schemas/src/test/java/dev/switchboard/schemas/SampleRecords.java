@@ -90,4 +90,13 @@ public final class SampleRecords {
                 .setStartMs(1000).setEndMs(2500).setIsFinal(true).setInterrupted(true).setGeneratedText("Your order shipped today.")
                 .setLanguage("en").setConfidence(0.92f).setInjectedBy(CRM).setCommandId("c-1").setLabel("crm").setCreatedAt(T0).build());
     }
+
+    public static List<ControllerStatus> controllerStatuses() {
+        return List.of(
+                ControllerStatus.newBuilder().setControllerId("cc-1").setState(ControllerState.RUNNING).setSentAt(T0).setIntervalMs(5000)
+                        .setCanDial(true).setCanTransfer(true).setDetail(null).build(),
+                ControllerStatus.newBuilder().setControllerId("cc-2").setState(ControllerState.STOPPED).setSentAt(T0).setIntervalMs(5000)
+                        .setCanDial(false).setCanTransfer(false)
+                        .setDetail("LiveKit is not configured: set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET").build());
+    }
 }

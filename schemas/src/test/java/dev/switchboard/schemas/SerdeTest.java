@@ -6,6 +6,7 @@ import dev.switchboard.schemas.serde.AvroCodec;
 import dev.switchboard.schemas.serde.AvroSerializer;
 import dev.switchboard.schemas.serde.CallControlRequestDeserializer;
 import dev.switchboard.schemas.serde.CommandResultDeserializer;
+import dev.switchboard.schemas.serde.ControllerStatusDeserializer;
 import dev.switchboard.schemas.serde.SessionCommandDeserializer;
 import dev.switchboard.schemas.serde.SessionEventDeserializer;
 import dev.switchboard.schemas.serde.TranscriptSegmentDeserializer;
@@ -35,6 +36,7 @@ class SerdeTest {
         assertRoundTrip(SampleRecords.callControlRequests(), new CallControlRequestDeserializer(), 3);
         assertRoundTrip(SampleRecords.sessionEvents(), new SessionEventDeserializer(), 9);
         assertRoundTrip(SampleRecords.transcriptSegments(), new TranscriptSegmentDeserializer(), 1);
+        assertRoundTrip(SampleRecords.controllerStatuses(), new ControllerStatusDeserializer(), 2);
     }
 
     private <T extends SpecificRecord> void assertRoundTrip(List<T> records, Deserializer<T> deserializer, int expectedCount) {

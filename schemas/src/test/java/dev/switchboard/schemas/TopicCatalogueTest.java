@@ -53,9 +53,11 @@ class TopicCatalogueTest {
     private static final String WORKER_TOPICS = WorkerCommandTopics.PREFIX + "<workerId>";
     /**
      * Topics a service reads with a plain consumer instead of a channel, dead-lettering through DeadLetters alike: the
-     * worker reads its room's partition of the results while a transfer it asked for awaits its answer (TransferAnswers).
+     * worker reads its room's partition of the results while a transfer it asked for awaits its answer (TransferAnswers);
+     * every gateway instance reads all of the controllers' statuses, without a group (ControllerStatuses).
      */
-    private static final Map<Party, Set<String>> PLAIN_CONSUMERS = Map.of(Party.AGENT_WORKER, Set.of(Topic.COMMAND_RESULTS.topicName()));
+    private static final Map<Party, Set<String>> PLAIN_CONSUMERS = Map.of(Party.AGENT_WORKER, Set.of(Topic.COMMAND_RESULTS.topicName()),
+            Party.CONTEXT_GATEWAY, Set.of(Topic.CONTROLLER_STATUS.topicName()));
 
     @Test
     void theConfigSourceExposesEveryTopicName() {

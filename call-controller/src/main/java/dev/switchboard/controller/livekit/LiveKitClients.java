@@ -24,12 +24,15 @@ public class LiveKitClients {
 
     private final LiveKitApi api;
     private final String apiBase;
+    /** Why there is no LiveKit server API, and what to set; null when there is one. */
+    private final String unavailable;
 
     LiveKitClients(LiveKitSettings settings, MeterRegistry metrics, Clock clock) {
         if (settings.configured()) {
             apiBase = LiveKitUrl.apiBase(settings.url().orElseThrow());
             api = LiveKitApi.connect(apiBase, settings.apiKey().orElseThrow(), settings.apiSecret().orElseThrow(),
                     settings.requestTimeout(), metrics, clock);
+            unavailable = null;
             LOG.infof("LiveKit server API at %s", apiBase);
         } else {
             apiBase = null;
@@ -38,12 +41,23 @@ public class LiveKitClients {
             settings.url().ifPresentOrElse(url -> { }, () -> missing.add("LIVEKIT_URL"));
             settings.apiKey().ifPresentOrElse(key -> { }, () -> missing.add("LIVEKIT_API_KEY"));
             settings.apiSecret().ifPresentOrElse(secret -> { }, () -> missing.add("LIVEKIT_API_SECRET"));
+            unavailable = missing.size() < 3
+                    ? "LiveKit is only partly configured on the call controller: set " + String.join(", ", missing) + " too"
+                    : "LiveKit is not configured on the call controller: set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET";
             if (missing.size() < 3) {
                 LOG.warnf("LiveKit is only partly configured (missing %s): the controller runs without LiveKit", String.join(", ", missing));
             } else {
                 LOG.info("LiveKit is not configured: simulated calls only; webhooks, dials and transfers are refused");
             }
         }
+    }
+
+    /**
+     * Why this controller has no LiveKit server API (it can place and transfer no calls), naming what to set; empty when
+     * it has one.
+     */
+    public Optional<String> unavailable() {
+        return Optional.ofNullable(unavailable);
     }
 
     public Optional<LiveKitRooms> rooms() {

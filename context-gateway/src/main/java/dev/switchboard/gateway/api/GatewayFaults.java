@@ -25,6 +25,7 @@ public class GatewayFaults implements FaultTranslator {
             case KEY_REUSED -> GatewayProblems.IDEMPOTENCY_KEY_REUSED;
             case PUBLISH_FAILED -> GatewayProblems.PUBLISH_FAILED;
             case DIALING_NOT_CONFIGURED -> GatewayProblems.DIALING_NOT_CONFIGURED;
+            case TRANSFERS_NOT_CONFIGURED -> GatewayProblems.TRANSFERS_NOT_CONFIGURED;
             case ROOM_BUSY -> GatewayProblems.ROOM_BUSY;
         };
         return Optional.of(new ProblemException(type, refused.getMessage()).with("room", refused.room()));

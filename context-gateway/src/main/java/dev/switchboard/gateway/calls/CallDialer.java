@@ -11,6 +11,7 @@ import dev.switchboard.gateway.commands.RefusalRecorder;
 import dev.switchboard.gateway.commands.RequestFingerprint;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.config.SipDefaults;
+import dev.switchboard.gateway.controllers.ControllerStatuses;
 import dev.switchboard.gateway.sessions.LiveSession;
 import dev.switchboard.gateway.sessions.LiveSessionRegistry;
 import dev.switchboard.kit.auth.Caller;
@@ -51,11 +52,13 @@ public class CallDialer {
     private final RefusalRecorder refusals;
     private final SipDefaults sip;
     private final CallTenants tenants;
+    private final ControllerStatuses controllers;
     private final Clock clock;
     private final Duration lifetime;
 
     CallDialer(OutboundCalls calls, CommandStore commands, LiveSessionRegistry sessions, CommandPublisher publisher,
-               CommandMetrics metrics, RefusalRecorder refusals, SipDefaults sip, CallTenants tenants, Clock clock, GatewayConfig config) {
+               CommandMetrics metrics, RefusalRecorder refusals, SipDefaults sip, CallTenants tenants, ControllerStatuses controllers,
+               Clock clock, GatewayConfig config) {
         this.calls = calls;
         this.commands = commands;
         this.sessions = sessions;
@@ -64,6 +67,7 @@ public class CallDialer {
         this.refusals = refusals;
         this.sip = sip;
         this.tenants = tenants;
+        this.controllers = controllers;
         this.clock = clock;
         this.lifetime = config.commands().lifetime();
     }
@@ -91,6 +95,11 @@ public class CallDialer {
                 order.room(), "outbound calls are not configured: set SWITCHBOARD_SIP_OUTBOUND_TRUNK (the LiveKit outbound trunk, "
                 + "ST_...) on the context gateway and the call controller, or name one in the request's trunkId; the call "
                 + "controller also needs LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET"));
+        // The controllers said they cannot dial: published, the dial would only fail. (No recent word of any: publish, the
+        // dial waits in Kafka for a controller.)
+        controllers.whyNoneCanDial().ifPresent(why -> {
+            throw new CommandRefused(DIALING_NOT_CONFIGURED, order.room(), why);
+        });
         String keyed = IdempotencyKeys.commandId(order.tenant(), order.idempotencyKey());
         String commandId = keyed != null ? keyed : Commands.newCommandId();
         String room = order.room() != null ? order.room() : roomToGenerate(keyed, order.tenant());

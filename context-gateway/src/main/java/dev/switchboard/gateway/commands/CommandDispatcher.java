@@ -7,7 +7,9 @@ import dev.switchboard.events.HangupRequested;
 import dev.switchboard.events.HangupScope;
 import dev.switchboard.events.Issuer;
 import dev.switchboard.events.SessionCommand;
+import dev.switchboard.events.TransferCall;
 import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.controllers.ControllerStatuses;
 import dev.switchboard.gateway.sessions.LiveSession;
 import dev.switchboard.gateway.sessions.LiveSessionRegistry;
 import dev.switchboard.gateway.sessions.SessionState;
@@ -24,6 +26,7 @@ import java.util.function.Supplier;
 
 import static dev.switchboard.gateway.commands.CommandRefused.Refusal.KEY_REUSED;
 import static dev.switchboard.gateway.commands.CommandRefused.Refusal.PUBLISH_FAILED;
+import static dev.switchboard.gateway.commands.CommandRefused.Refusal.TRANSFERS_NOT_CONFIGURED;
 
 /**
  * Turns a validated request into a command on Kafka and waits (bounded) for its outcome. The order is what makes
@@ -40,11 +43,13 @@ public class CommandDispatcher {
     private final CommandPublisher publisher;
     private final CommandMetrics metrics;
     private final RefusalRecorder refusals;
+    private final ControllerStatuses controllers;
     private final Clock clock;
     private final Duration lifetime;
 
     CommandDispatcher(SessionGuard guard, LiveSessionRegistry registry, CommandStore store, CommandIdsInUse idsInUse,
-                      CommandPublisher publisher, CommandMetrics metrics, RefusalRecorder refusals, Clock clock, GatewayConfig config) {
+                      CommandPublisher publisher, CommandMetrics metrics, RefusalRecorder refusals, ControllerStatuses controllers,
+                      Clock clock, GatewayConfig config) {
         this.guard = guard;
         this.registry = registry;
         this.store = store;
@@ -52,6 +57,7 @@ public class CommandDispatcher {
         this.publisher = publisher;
         this.metrics = metrics;
         this.refusals = refusals;
+        this.controllers = controllers;
         this.clock = clock;
         this.lifetime = config.commands().lifetime();
     }
@@ -66,6 +72,12 @@ public class CommandDispatcher {
             }
             boolean endsSession = order.payload() instanceof EndSession;
             LiveSession session = guard.require(order.room(), order.sessionId(), endsSession, order.caller());
+            if (order.payload() instanceof TransferCall) {
+                // The controllers said they cannot transfer: the agent would announce a transfer that then fails.
+                controllers.whyNoneCanTransfer().ifPresent(why -> {
+                    throw new CommandRefused(TRANSFERS_NOT_CONFIGURED, order.room(), why);
+                });
+            }
             // For the session's tenant: the token's, unless an operator (tenants:all) steers another tenant's call.
             SessionCommand command = commands(order.issuer())
                     .session(commandId(order.caller(), order.idempotencyKey()), order.room(), order.payload(), lifetime, session.tenant());

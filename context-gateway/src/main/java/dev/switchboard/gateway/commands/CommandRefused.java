@@ -18,8 +18,13 @@ public final class CommandRefused extends RuntimeException {
         KEY_REUSED,
         /** Kafka did not take the command. */
         PUBLISH_FAILED,
-        /** A dial without a trunk, in the request or the configuration: nothing could place the call. */
+        /**
+         * A dial nothing could place: no trunk in the request or the configuration, or no running call controller can
+         * dial (it lacks LiveKit's server API).
+         */
         DIALING_NOT_CONFIGURED,
+        /** A transfer no running call controller could carry out (it lacks LiveKit's server API). */
+        TRANSFERS_NOT_CONFIGURED,
         /** A dial into a room that already has a call or a running session. */
         ROOM_BUSY
     }

@@ -3,6 +3,7 @@ package dev.switchboard.schemas.serde;
 import dev.switchboard.events.AuditRecord;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CommandResult;
+import dev.switchboard.events.ControllerStatus;
 import dev.switchboard.events.SessionCommand;
 import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.TranscriptSegment;
@@ -28,7 +29,7 @@ public final class SchemaCatalog {
     /** The record written to each topic. */
     public static final List<Class<? extends SpecificRecord>> TOP_LEVEL_RECORDS = List.of(
             SessionCommand.class, CommandResult.class, CallControlRequest.class, SessionEvent.class, TranscriptSegment.class,
-            WorkerHeartbeat.class, AuditRecord.class);
+            WorkerHeartbeat.class, AuditRecord.class, ControllerStatus.class);
 
     static final String RELEASED_ROOT = "dev/switchboard/schemas/released/";
 

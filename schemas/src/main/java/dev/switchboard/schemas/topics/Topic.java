@@ -3,6 +3,7 @@ package dev.switchboard.schemas.topics;
 import dev.switchboard.events.AuditRecord;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CommandResult;
+import dev.switchboard.events.ControllerStatus;
 import dev.switchboard.events.SessionCommand;
 import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.TranscriptSegment;
@@ -31,7 +32,7 @@ import static dev.switchboard.schemas.topics.Party.TRANSCRIPT_SERVICE;
  * AsyncAPI document is generated from it.
  *
  * <p>Every record is keyed by the LiveKit room name, so one call's records stay in order on one partition; worker
- * heartbeats, which are about a worker and not a call, are keyed by the worker's id ({@link #key()}).
+ * heartbeats and controller statuses, which are about a process and not a call, are keyed by its id ({@link #key()}).
  * Each consumed topic has a dead-letter twin ({@code <name>.dlq}) that receives poison records with the reason
  * in the headers ({@link #DEAD_LETTER_HEADERS}).
  */
@@ -70,6 +71,12 @@ public enum Topic {
     AUDIT("audit", AuditRecord.class, Duration.ofDays(90),
             List.of(AGENT_WORKER, CALL_CONTROLLER, CONTEXT_GATEWAY, TRANSCRIPT_SERVICE),
             List.of(TRANSCRIPT_SERVICE, INTEGRATIONS)),
+    // Keyed by controller id, compacted: what each call controller can do (place calls, transfer them), written at start,
+    // every few seconds and STOPPED on a clean shutdown. Every gateway instance reads all of it (no group) and refuses a
+    // dial or transfer at once when no controller that reported recently can carry it out.
+    CONTROLLER_STATUS("controller-status", ControllerStatus.class, Duration.ofDays(1),
+            List.of(CALL_CONTROLLER),
+            List.of(CONTEXT_GATEWAY, INTEGRATIONS)),
 
     SESSION_COMMANDS_DLQ(SESSION_COMMANDS),
     COMMAND_RESULTS_DLQ(COMMAND_RESULTS),
@@ -77,12 +84,15 @@ public enum Topic {
     SESSION_EVENTS_DLQ(SESSION_EVENTS),
     TRANSCRIPTS_DLQ(TRANSCRIPTS),
     WORKER_HEARTBEATS_DLQ(WORKER_HEARTBEATS),
-    AUDIT_DLQ(AUDIT);
+    AUDIT_DLQ(AUDIT),
+    CONTROLLER_STATUS_DLQ(CONTROLLER_STATUS);
 
     public static final String PREFIX = "switchboard.";
     public static final String KEY = "the LiveKit room name";
     /** The key of {@link #WORKER_HEARTBEATS}. */
     public static final String WORKER_KEY = "the agent worker's id";
+    /** The key of {@link #CONTROLLER_STATUS}. */
+    public static final String CONTROLLER_KEY = "the call controller's id";
     /** The key of {@link #AUDIT}. */
     public static final String AUDIT_KEY = "the LiveKit room name, or the tenant for an action on no room";
     /** Partitions per topic; a room always maps to one of them. */
@@ -138,11 +148,15 @@ public enum Topic {
         return Optional.ofNullable(valueType);
     }
 
-    /** What the records are keyed by: {@link #KEY}, {@link #WORKER_KEY} for worker heartbeats, {@link #AUDIT_KEY} for audit records (and their dead letters alike). */
+    /**
+     * What the records are keyed by: {@link #KEY}, {@link #WORKER_KEY} for worker heartbeats, {@link #CONTROLLER_KEY} for
+     * controller statuses, {@link #AUDIT_KEY} for audit records (and their dead letters alike).
+     */
     public String key() {
         Topic topic = deadLetterOf == null ? this : deadLetterOf;
         return switch (topic) {
             case WORKER_HEARTBEATS -> WORKER_KEY;
+            case CONTROLLER_STATUS -> CONTROLLER_KEY;
             case AUDIT -> AUDIT_KEY;
             default -> KEY;
         };
@@ -150,7 +164,7 @@ public enum Topic {
 
     /** Whether only the latest record of each key is kept (log compaction), rather than everything within the retention. */
     public boolean isCompacted() {
-        return this == WORKER_HEARTBEATS;
+        return this == WORKER_HEARTBEATS || this == CONTROLLER_STATUS;
     }
 
     public Duration retention() {
@@ -202,9 +216,9 @@ public enum Topic {
     /** The topic-level configuration it is created with. */
     public Map<String, String> configs() {
         if (isCompacted()) {
-            // The latest record of each key stays (a running worker's last beat is seconds old); keys silent for longer
+            // The latest record of each key stays (a running worker's last beat, a controller's last status, is seconds old); keys silent for longer
             // than the retention go. Segments roll hourly so that a consumer reading the topic from the beginning reads
-            // about an hour of heartbeats, not a week's worth waiting for the default segment to fill.
+            // about an hour of beats, not a week's worth waiting for the default segment to fill.
             return Map.of(
                     "cleanup.policy", "compact,delete",
                     "retention.ms", Long.toString(retention.toMillis()),

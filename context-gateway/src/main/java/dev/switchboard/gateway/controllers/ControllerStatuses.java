@@ -1,0 +1,111 @@
+package dev.switchboard.gateway.controllers;
+
+import dev.switchboard.events.ControllerState;
+import dev.switchboard.events.ControllerStatus;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * What the call controllers say they can do (switchboard.controller-status): the latest status of each, kept by
+ * {@link ControllerStatusFollower}. A dial or transfer is refused at once when at least one controller reported RUNNING
+ * recently (within {@value #FRESH_INTERVALS} of its intervals) and none of those can carry it out: published, it would
+ * only fail later. Without a recent status (no controller yet, one still starting, or one older than these statuses)
+ * nothing is refused: the request waits in Kafka for a controller, as it always did.
+ */
+@ApplicationScoped
+public class ControllerStatuses {
+    /** How many of its intervals a controller's status counts: a missed one or two is no reason to stop believing it. */
+    static final int FRESH_INTERVALS = 3;
+    /** The interval assumed of a status that names none. */
+    private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
+    private static final Logger LOG = Logger.getLogger(ControllerStatuses.class);
+
+    private final Map<String, ControllerStatus> latest = new ConcurrentHashMap<>();
+    private final Clock clock;
+
+    ControllerStatuses(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** A controller's status, unless it is older than the one known (the topic is read again after a reconnect). */
+    public void heard(ControllerStatus status) {
+        ControllerStatus[] previous = new ControllerStatus[1];
+        boolean[] taken = {false};
+        latest.compute(status.getControllerId(), (id, known) -> {
+            previous[0] = known;
+            if (known != null && status.getSentAt().isBefore(known.getSentAt())) {
+                return known;
+            }
+            taken[0] = true;
+            return status;
+        });
+        if (taken[0] && changed(previous[0], status)) {
+            // One line per controller start and per change of what it can do, not one per status (every few seconds).
+            if (status.getState() == ControllerState.RUNNING && !(status.getCanDial() && status.getCanTransfer())) {
+                LOG.infof("call controller %s runs but cannot %s: %s", status.getControllerId(),
+                        status.getCanDial() ? "transfer calls" : status.getCanTransfer() ? "place calls" : "place or transfer calls",
+                        status.getDetail());
+            } else {
+                LOG.debugf("call controller %s: %s, dials %s, transfers %s", status.getControllerId(), status.getState(),
+                        status.getCanDial(), status.getCanTransfer());
+            }
+        }
+    }
+
+    private static boolean changed(ControllerStatus previous, ControllerStatus now) {
+        return previous == null || previous.getState() != now.getState() || previous.getCanDial() != now.getCanDial()
+                || previous.getCanTransfer() != now.getCanTransfer();
+    }
+
+    /** The latest status a controller reported, fresh or not. */
+    public Optional<ControllerStatus> latest(String controllerId) {
+        return Optional.ofNullable(latest.get(controllerId));
+    }
+
+    /** A controller's record was deleted from the compacted topic (a tombstone). */
+    public void forget(String controllerId) {
+        latest.remove(controllerId);
+    }
+
+    /** Why no dial should be published now, naming which controller lacks what and what to set; empty: publish. */
+    public Optional<String> whyNoneCanDial() {
+        return whyNone(ControllerStatus::getCanDial, "outbound calls cannot be placed: no running call controller can dial");
+    }
+
+    /** Why no transfer should be published now, naming which controller lacks what and what to set; empty: publish. */
+    public Optional<String> whyNoneCanTransfer() {
+        return whyNone(ControllerStatus::getCanTransfer, "calls cannot be transferred: no running call controller can transfer them");
+    }
+
+    private Optional<String> whyNone(Predicate<ControllerStatus> can, String refusal) {
+        Instant now = clock.instant();
+        List<ControllerStatus> fresh = latest.values().stream().filter(s -> isFresh(s, now)).toList();
+        if (fresh.isEmpty() || fresh.stream().anyMatch(can)) {
+            return Optional.empty();
+        }
+        String why = fresh.stream().sorted(Comparator.comparing(ControllerStatus::getControllerId))
+                .map(s -> s.getControllerId() + ": " + (s.getDetail() == null ? "no reason given" : s.getDetail()))
+                .distinct().limit(3).collect(Collectors.joining("; "));
+        return Optional.of(refusal + " (" + why + ")");
+    }
+
+    /** RUNNING, and sent within the last few of its intervals (by its clock: keep clocks in sync). */
+    static boolean isFresh(ControllerStatus status, Instant now) {
+        if (status.getState() != ControllerState.RUNNING) {
+            return false;
+        }
+        Duration interval = status.getIntervalMs() > 0 ? Duration.ofMillis(status.getIntervalMs()) : DEFAULT_INTERVAL;
+        return !status.getSentAt().plus(interval.multipliedBy(FRESH_INTERVALS)).isBefore(now);
+    }
+}
