@@ -85,7 +85,9 @@ public final class CallerClaims {
                     .map(tenant -> "leave it out to act for the tenant " + tenant)
                     .orElse("it must name the caller's tenant"), tenantClaim);
         }
-        String name = text(value).orElseThrow(() -> new Unacceptable("the tenant claim (" + tenantClaim
+        // Taken as written: a padded "acme " is not the tenant acme (an identity provider's mapper that pads has a bug the
+        // token's owner should hear about, not a tenant it is quietly folded into).
+        String name = written(value).orElseThrow(() -> new Unacceptable("the tenant claim (" + tenantClaim
                 + ") must be one tenant name, not " + describe(value), tenantClaim));
         if (!Caller.isTenantName(name)) {
             throw new Unacceptable("the tenant claim (" + tenantClaim + ") is not a tenant name (" + Caller.TENANT_NAME_RULE
@@ -130,16 +132,20 @@ public final class CallerClaims {
         return Optional.empty();
     }
 
-    /** A claim that is one text (kept whole, spaces and all), or a number. */
+    /** A claim that is one text, or a number, without the spaces around it; empty when blank. */
     private static Optional<String> text(Object value) {
-        String text = switch (value) {
+        return written(value).filter(text -> !text.isBlank()).map(String::strip);
+    }
+
+    /** A claim that is one text (exactly as written, spaces and all), or a number. */
+    private static Optional<String> written(Object value) {
+        return Optional.ofNullable(switch (value) {
             case JsonString string -> string.getString();
             case String string -> string;
             case JsonValue json when json.getValueType() == JsonValue.ValueType.NUMBER -> json.toString();
             case Number number -> number.toString();
             case null, default -> null;
-        };
-        return text == null || text.isBlank() ? Optional.empty() : Optional.of(text.strip());
+        });
     }
 
     /** A claim by name or dotted path ({@code realm_access.roles}); null when absent. */
