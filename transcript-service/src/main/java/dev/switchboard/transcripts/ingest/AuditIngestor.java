@@ -4,6 +4,7 @@ import dev.switchboard.events.AuditRecord;
 import dev.switchboard.kit.kafka.DeadLetters;
 import dev.switchboard.kit.kafka.Poison;
 import dev.switchboard.transcripts.mapping.InvalidRecordException;
+import dev.switchboard.transcripts.mapping.StorableInstant;
 import dev.switchboard.transcripts.mapping.StorableText;
 import dev.switchboard.transcripts.store.AuditStore;
 import dev.switchboard.transcripts.store.SqlErrors;
@@ -19,6 +20,7 @@ import org.jboss.logging.Logger;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -51,7 +53,7 @@ public class AuditIngestor {
         List<Uni<Void>> deadLettered = new ArrayList<>();
         List<Candidate> candidates = new ArrayList<>();
         for (KafkaRecord<String, AuditRecord> record : batch.getRecords()) {
-            deadLetters.unusable(record).ifPresentOrElse(
+            deadLetters.unusable(record).or(() -> outOfRange(record.getPayload())).ifPresentOrElse(
                     poison -> deadLettered.add(deadLetters.send(record, poison)),
                     () -> candidates.add(new Candidate(StorableText.cleaned(record.getPayload()), record)));
         }
@@ -64,6 +66,15 @@ public class AuditIngestor {
         TranscriptIngestor.awaitDeadLetters(deadLettered);
         metrics.counter("switchboard.transcripts.ingest.records", "topic", "audit").increment(batch.getRecords().size());
         return batch.ack();
+    }
+
+    private static Optional<Poison> outOfRange(AuditRecord audit) {
+        try {
+            StorableInstant.of("occurredAt", audit.getOccurredAt());
+            return Optional.empty();
+        } catch (InvalidRecordException e) {
+            return Optional.of(Poison.invalid(e));
+        }
     }
 
     private void write(List<Candidate> candidates, List<Uni<Void>> deadLettered) throws IngestRetry.Stopping {

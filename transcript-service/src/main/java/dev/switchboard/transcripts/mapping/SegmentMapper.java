@@ -55,7 +55,7 @@ public class SegmentMapper {
                 issuer == null ? null : storable(issuer.getDisplayName()),
                 storable(segment.getCommandId()),
                 storable(segment.getLabel()),
-                segment.getCreatedAt(),
+                StorableInstant.of("createdAt", segment.getCreatedAt()),
                 fired.stream().map(Detector::label).sorted().toList(),
                 searchConfigs.forSegment(language),
                 Ids.tenant(segment.getTenant()));

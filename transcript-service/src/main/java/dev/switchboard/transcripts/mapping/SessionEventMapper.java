@@ -15,6 +15,7 @@ import dev.switchboard.events.TransferFailed;
 import dev.switchboard.events.Usage;
 import dev.switchboard.transcripts.store.SessionChange;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ public final class SessionEventMapper {
     public static List<SessionChange> toChanges(SessionEvent event) {
         String room = Ids.room(event.getRoom());
         UUID sessionId = event.getSessionId() == null ? null : Ids.uuid("sessionId", event.getSessionId());
-        var at = event.getOccurredAt();
+        Instant at = StorableInstant.of("occurredAt", event.getOccurredAt());
         Object payload = event.getPayload();
         return switch (payload) {
             case SessionStarted s -> List.of(new SessionChange.Started(sessionId, room, at, name(s.getTransport()), name(s.getDirection()),
@@ -43,7 +44,7 @@ public final class SessionEventMapper {
                         by == null ? null : name(by.getKind()), by == null ? null : by.getId(), by == null ? null : by.getDisplayName(),
                         e.getDetail(), usage(e.getUsage())));
             }
-            case CallEnded c -> callEnded(event, sessionId, room, c);
+            case CallEnded c -> callEnded(event, sessionId, room, at, c);
             case ParticipantJoined p when p.getKind() == ParticipantKind.SIP && blankToNull(p.getPhoneNumber()) != null ->
                     List.of(new SessionChange.NumberSeen(sessionId, room, at, p.getPhoneNumber()));
             // The dial's tenant, from SessionEvent v3 on; without it the writer learns it from the dial's audit record.
@@ -54,7 +55,7 @@ public final class SessionEventMapper {
                     blankToNull(f.getDialCommandId()), blankToNull(f.getPhoneNumber()), null, name(f.getReason()), null,
                     f.getSipStatusCode(), blankToNull(f.getSipStatus()), blankToNull(f.getDetail()), blankToNull(f.getTenant())));
             case AnswerClassified c -> List.of(new SessionChange.AnswerClassified(sessionId, room, at, name(c.getAnsweredBy())));
-            case TransferFailed t -> List.of(transfer(event, sessionId, room, blankToNull(t.getTransferTo()), name(t.getReason()),
+            case TransferFailed t -> List.of(transfer(event, sessionId, room, at, blankToNull(t.getTransferTo()), name(t.getReason()),
                     t.getSipStatusCode(), blankToNull(t.getSipStatus()), blankToNull(t.getDetail()), blankToNull(t.getTransferCommandId()),
                     t.getRequestedBy()));
             case null, default -> List.of(); // ParticipantLeft, DTMF (a line of the transcript already), branches added later
@@ -62,19 +63,19 @@ public final class SessionEventMapper {
     }
 
     /** How the call was hung up; for a transfer that went through, also the transfer (its target from SessionEvent v3 on). */
-    private static List<SessionChange> callEnded(SessionEvent event, UUID sessionId, String room, CallEnded c) {
-        var hungUp = new SessionChange.HungUp(sessionId, room, event.getOccurredAt(), name(c.getReason()), name(c.getMethod()),
+    private static List<SessionChange> callEnded(SessionEvent event, UUID sessionId, String room, Instant at, CallEnded c) {
+        var hungUp = new SessionChange.HungUp(sessionId, room, at, name(c.getReason()), name(c.getMethod()),
                 c.getHangupCommandId());
         if (c.getReason() != EndReason.TRANSFERRED) {
             return List.of(hungUp);
         }
-        return List.of(hungUp, transfer(event, sessionId, room, blankToNull(c.getTransferTo()), SessionChange.Transfer.TRANSFERRED,
+        return List.of(hungUp, transfer(event, sessionId, room, at, blankToNull(c.getTransferTo()), SessionChange.Transfer.TRANSFERRED,
                 null, null, null, blankToNull(c.getHangupCommandId()), c.getEndedBy()));
     }
 
-    private static SessionChange.Transfer transfer(SessionEvent event, UUID sessionId, String room, String to, String outcome,
+    private static SessionChange.Transfer transfer(SessionEvent event, UUID sessionId, String room, Instant at, String to, String outcome,
                                                    Integer sipStatusCode, String sipStatus, String detail, String commandId, Issuer by) {
-        return new SessionChange.Transfer(sessionId, room, event.getOccurredAt(), event.getEventId(), to, outcome, sipStatusCode,
+        return new SessionChange.Transfer(sessionId, room, at, event.getEventId(), to, outcome, sipStatusCode,
                 sipStatus, detail, commandId, by == null ? null : name(by.getKind()), by == null ? null : by.getId(),
                 by == null ? null : by.getDisplayName());
     }

@@ -43,10 +43,14 @@ public final class SqlErrors {
 
     /** The server's primary message alone, e.g. "timestamp out of range", without the data it was about. */
     public static String primaryMessage(SQLException e) {
-        if (e instanceof PSQLException psql) {
-            ServerErrorMessage server = psql.getServerErrorMessage();
-            if (server != null && server.getMessage() != null) {
-                return server.getMessage();
+        // A batch's exception says "Batch entry 0 INSERT ... was aborted" with the whole statement and its values, over
+        // several lines; the server's own message is on the exception chained to it.
+        for (SQLException cause = e; cause != null; cause = cause.getNextException()) {
+            if (cause instanceof PSQLException psql) {
+                ServerErrorMessage server = psql.getServerErrorMessage();
+                if (server != null && server.getMessage() != null) {
+                    return server.getMessage();
+                }
             }
         }
         return e.getMessage();

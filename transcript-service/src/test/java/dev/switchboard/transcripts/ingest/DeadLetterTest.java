@@ -110,19 +110,39 @@ class DeadLetterTest {
     }
 
     @Test
-    void anAuditRecordTheDatabaseRefusesGoesToTheDeadLetterTopicAndTheOthersAreStored() {
+    void anAuditRecordOfATimeOutsideFourDigitYearsGoesToTheDeadLetterTopicAndTheOthersAreStored() {
         String room = "refused-audit-" + UUID.randomUUID();
-        // Avro's timestamps reach far beyond PostgreSQL's (year 294276 at most): a record only the database can refuse.
-        AuditRecord refused = auditBy(CRM, room, "REJECTED", null).setOccurredAt(Instant.parse("+300000-01-01T00:00:00Z")).build();
+        // Avro's timestamps reach far beyond PostgreSQL's: the largest is refused by the database, the smallest it would
+        // quietly store as -infinity, which every API would then show as a time nobody sent.
+        AuditRecord late = auditBy(CRM, room, "REJECTED", null).setOccurredAt(Instant.parse("+300000-01-01T00:00:00Z")).build();
+        AuditRecord early = auditBy(CRM, room, "REJECTED", null).setOccurredAt(Instant.ofEpochMilli(Long.MIN_VALUE)).build();
         AuditRecord kept = audit(room, "APPLIED", null);
         try (var dlq = TopicProbe.fromNow(Topic.AUDIT_DLQ, new ByteArrayDeserializer())) {
-            Kafka.publish(refused, kept);
+            Kafka.publish(late, early, kept);
 
-            ConsumerRecord<String, byte[]> dead = dlq.awaitRecord(r -> room.equals(r.key()), Duration.ofSeconds(20));
-            assertThat(header(dead, "dead-letter-reason")).startsWith("the database rejected it");
-            assertThat(header(dead, "dead-letter-topic")).isEqualTo(Topic.AUDIT.topicName());
+            for (int i = 0; i < 2; i++) {
+                ConsumerRecord<String, byte[]> dead = dlq.awaitRecord(r -> room.equals(r.key()), Duration.ofSeconds(20));
+                assertThat(header(dead, "dead-letter-reason")).startsWith("occurredAt is out of range: ")
+                        .endsWith(" is not in the years 0001 to 9999");
+                assertThat(header(dead, "dead-letter-topic")).isEqualTo(Topic.AUDIT.topicName());
+            }
         }
         assertThat(awaitAuditIds(room, 1)).containsExactly(kept.getAuditId());
+    }
+
+    @Test
+    void aSessionEventOfATimeOutsideFourDigitYearsGoesToTheDeadLetterTopicAndNothingOfItIsStored() {
+        Call call = Call.start("absurd-time");
+        Kafka.publish(call.caller(0, "hello", 100, 900));
+        try (var dlq = TopicProbe.fromNow(Topic.SESSION_EVENTS_DLQ, new ByteArrayDeserializer())) {
+            Kafka.publish(call.event(Instant.ofEpochMilli(Long.MIN_VALUE), call.startedPayload().build()));
+            Kafka.publish(call.ended(EndReason.CALLER_HANGUP, 3000));
+
+            ConsumerRecord<String, byte[]> dead = dlq.awaitRecord(r -> call.room().equals(r.key()), Duration.ofSeconds(20));
+            assertThat(header(dead, "dead-letter-reason")).startsWith("occurredAt is out of range: ");
+        }
+        JsonPath transcript = Api.awaitTranscript(call.room(), t -> "ended".equals(t.getString("session.status")));
+        assertThat(Instant.parse(transcript.getString("session.startedAt"))).isAfter(Instant.parse("2000-01-01T00:00:00Z"));
     }
 
     @Test
