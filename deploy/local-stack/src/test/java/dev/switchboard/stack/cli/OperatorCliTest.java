@@ -138,6 +138,30 @@ class OperatorCliTest {
     }
 
     @Test
+    void helpOnTheStacksOwnCommandsOnlyPrintsTheirHelpAndUpAndDownRefuseArguments() throws Exception {
+        Path checkout = Path.of("").toAbsolutePath().getParent().getParent();
+        Path state = Files.createTempDirectory("switchboard-help");
+        for (String[] command : new String[][]{{"up", "--help"}, {"down", "--help"}, {"down", "-h"}, {"token", "--tenant", "acme", "--help"},
+                {"images", "--help"}, {"test", "--help"}}) {
+            ProcessBuilder builder = new ProcessBuilder("bash", "switchboard").directory(checkout.toFile());
+            builder.command().addAll(List.of(command));
+            builder.environment().put("SWITCHBOARD_STATE_DIR", state.toString());
+            Process help = builder.start();
+            String out = new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err = new String(help.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            // Only its help: 'down' would say "no Switchboard stack is running", 'up' would build or start one.
+            assertThat(help.waitFor()).as(String.join(" ", command) + ": " + err).isZero();
+            assertThat(out).as(String.join(" ", command)).startsWith("  " + command[0] + " ").doesNotContain("stack is running", "building");
+            assertThat(err).isEmpty();
+        }
+        Process refused = new ProcessBuilder("bash", "switchboard", "down", "now").directory(checkout.toFile()).start();
+        String err = new String(refused.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(refused.waitFor()).isEqualTo(CliException.USAGE);
+        assertThat(err).startsWith("switchboard: down takes no arguments");
+        assertThat(state).isEmptyDirectory();
+    }
+
+    @Test
     void theScriptSaysACommandItDoesNotKnowIsUnknownAndExits2() throws Exception {
         Path checkout = Path.of("").toAbsolutePath().getParent().getParent();
         Process unknown = new ProcessBuilder("bash", "switchboard", "frobnicate").directory(checkout.toFile()).start();
