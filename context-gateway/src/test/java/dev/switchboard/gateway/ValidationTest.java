@@ -138,9 +138,9 @@ class ValidationTest {
     @Test
     void waitMustBeADurationOfAtMost30Seconds() {
         badRequest(Api.post(given().queryParam("wait", "soon"), ROOM, "say", Map.of("text", "hi")),
-                "wait must be a duration such as 0, 500ms or 5s, not \"soon\"");
+                "wait must be a duration such as 0, 500ms, 5s or 1m, not \"soon\"");
         badRequest(Api.post(given().queryParam("wait", "-1s"), ROOM, "say", Map.of("text", "hi")),
-                "wait must be a duration such as 0, 500ms or 5s, not \"-1s\"");
+                "wait must be a duration such as 0, 500ms, 5s or 1m, not \"-1s\"");
         badRequest(Api.post(given().queryParam("wait", "31s"), ROOM, "say", Map.of("text", "hi")),
                 "wait must be at most 30s, not 31s");
     }

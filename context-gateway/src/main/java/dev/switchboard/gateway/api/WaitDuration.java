@@ -9,10 +9,11 @@ import java.util.regex.Pattern;
 
 /**
  * Parses {@code ?wait=}: {@code 0} (answer at once), milliseconds ({@code 500ms}), seconds ({@code 5s}, {@code 2.5s},
- * or a bare number) or ISO-8601 ({@code PT5S}); never more than the configured maximum.
+ * or a bare number), minutes or hours ({@code 1m}, {@code 1h}, spelt as the call durations are) or ISO-8601
+ * ({@code PT5S}); never more than the configured maximum.
  */
 final class WaitDuration {
-    private static final Pattern SIMPLE = Pattern.compile("(\\d{1,9})(ms|s)?|(\\d{1,9}\\.\\d{1,3})s?");
+    private static final Pattern SIMPLE = Pattern.compile("(\\d{1,9})(ms|s|m|h)?|(\\d{1,9}\\.\\d{1,3})s?");
 
     private WaitDuration() {
     }
@@ -23,7 +24,7 @@ final class WaitDuration {
         }
         Duration wait = parse(raw.trim());
         if (wait == null || wait.isNegative()) {
-            throw ProblemException.invalid("wait must be a duration such as 0, 500ms or 5s, not \"" + raw + "\"");
+            throw ProblemException.invalid("wait must be a duration such as 0, 500ms, 5s or 1m, not \"" + raw + "\"");
         }
         if (wait.compareTo(max) > 0) {
             throw ProblemException.invalid("wait must be at most " + format(max) + ", not " + raw);
@@ -36,7 +37,12 @@ final class WaitDuration {
         if (simple.matches()) {
             if (simple.group(1) != null) {
                 long amount = Long.parseLong(simple.group(1));
-                return "ms".equals(simple.group(2)) ? Duration.ofMillis(amount) : Duration.ofSeconds(amount);
+                return switch (simple.group(2) == null ? "s" : simple.group(2)) {
+                    case "ms" -> Duration.ofMillis(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    case "h" -> Duration.ofHours(amount);
+                    default -> Duration.ofSeconds(amount);
+                };
             }
             return Duration.ofMillis(Math.round(Double.parseDouble(simple.group(3)) * 1000));
         }

@@ -108,7 +108,14 @@ final class Arguments {
             case INJECT -> new CliCommand.Inject(room(verb, p), text(verb, p), p.flags.contains("--respond"),
                     choice(verb, "--role", p.value("--role"), "system", List.of("system", "user")), p.value("--label"));
             case SAY -> new CliCommand.Say(room(verb, p), text(verb, p));
-            case DTMF -> new CliCommand.Dtmf(room(verb, p), text(verb, p));
+            case DTMF -> {
+                String digits = text(verb, p);
+                // What the gateway accepts (DtmfRequest); checked here too, so a mistyped key is wrong usage (exit 2).
+                if (!digits.matches("[0-9*#A-Da-dwW \\-]+")) {
+                    throw usage(verb, "DIGITS may only hold 0-9, *, #, A-D and w (a half-second pause), not \"" + digits + "\"");
+                }
+                yield new CliCommand.Dtmf(room(verb, p), digits);
+            }
             case HANGUP -> {
                 boolean now = p.flags.contains("--now");
                 if (now && p.value("--goodbye") != null) {

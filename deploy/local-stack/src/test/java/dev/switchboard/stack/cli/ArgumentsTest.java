@@ -82,6 +82,8 @@ class ArgumentsTest {
         assertUsage(List.of("search", "--room", "demo-1"), "missing WORDS", "search");
         assertUsage(List.of("search", "refund", "-voucher"), "unknown option -voucher (a text that starts with a dash goes after --)", "search");
         assertUsage(List.of("calls", "--token", "a", "--token", "b"), "--token is given twice", "calls");
+        assertUsage(List.of("dtmf", "demo-1", "xyz"), "DIGITS may only hold 0-9, *, #, A-D and w (a half-second pause), not \"xyz\"", "dtmf");
+        assertThat(parse("dtmf", "demo-1", "12w3#").command()).isEqualTo(new CliCommand.Dtmf("demo-1", "12w3#"));
     }
 
     @Test
