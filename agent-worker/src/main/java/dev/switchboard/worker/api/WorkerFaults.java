@@ -2,7 +2,6 @@ package dev.switchboard.worker.api;
 
 import dev.switchboard.kit.problem.FaultTranslator;
 import dev.switchboard.kit.problem.ProblemException;
-import dev.switchboard.kit.problem.ProblemType;
 import dev.switchboard.worker.llm.LlmException;
 import dev.switchboard.worker.session.RoomBusyException;
 import dev.switchboard.worker.session.SessionNotActiveException;
@@ -17,9 +16,10 @@ public class WorkerFaults implements FaultTranslator {
     @Override
     public Optional<ProblemException> translate(Throwable failure) {
         return Optional.ofNullable(switch (failure) {
-            case RoomBusyException busy -> new ProblemException(ProblemType.of(409), busy.getMessage());
-            case SessionNotActiveException notActive -> new ProblemException(ProblemType.of(409), notActive.getMessage());
-            case LlmException llm -> new ProblemException(ProblemType.of(502), "the agent's LLM failed: " + llm.getMessage());
+            case RoomBusyException busy -> new ProblemException(WorkerProblems.ROOM_BUSY, busy.getMessage());
+            case SessionNotActiveException notActive -> new ProblemException(
+                    notActive.ending() ? WorkerProblems.SESSION_ENDING : WorkerProblems.SESSION_ENDED, notActive.getMessage());
+            case LlmException llm -> new ProblemException(WorkerProblems.LLM_FAILED, "the agent's LLM failed: " + llm.getMessage());
             default -> null;
         });
     }

@@ -509,7 +509,7 @@ public final class AgentSession {
 
     private void requireActive() {
         if (state != State.ACTIVE) {
-            throw new SessionNotActiveException(whyNotActive(state));
+            throw new SessionNotActiveException(whyNotActive(state), state == State.ENDING);
         }
     }
 

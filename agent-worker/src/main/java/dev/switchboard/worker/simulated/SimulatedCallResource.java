@@ -6,6 +6,7 @@ import dev.switchboard.kit.auth.RequiresScope;
 import dev.switchboard.kit.auth.Scopes;
 import dev.switchboard.kit.problem.ProblemException;
 import dev.switchboard.kit.validation.BoundedMetadata;
+import dev.switchboard.worker.api.WorkerProblems;
 import dev.switchboard.worker.session.AgentSession;
 import dev.switchboard.worker.session.AgentSettings;
 import dev.switchboard.worker.session.TurnResult;
@@ -132,11 +133,12 @@ public class SimulatedCallResource {
         }
         SimulatedCalls.Call call = find(room);
         if (!call.transport().hasKeypad()) {
-            throw new ProblemException(Response.Status.CONFLICT, "the simulated caller in room " + room
+            throw new ProblemException(WorkerProblems.NO_KEYPAD, "the simulated caller in room " + room
                     + " is not on a phone line (start the call with a callerNumber to give it a keypad)");
         }
         if (call.session().state() != AgentSession.State.ACTIVE) {
-            throw new ProblemException(Response.Status.CONFLICT, "the call in room " + room + " is " + call.session().state());
+            throw new ProblemException(call.session().state() == AgentSession.State.ENDING ? WorkerProblems.SESSION_ENDING
+                    : WorkerProblems.SESSION_ENDED, "the call in room " + room + " is " + call.session().state());
         }
         for (String key : keys.digits().split("")) {
             call.session().callerPressed(call.transport().callerIdentity(), key);
@@ -198,11 +200,11 @@ public class SimulatedCallResource {
         } catch (TimeoutException e) {
             throw new ProblemException(Response.Status.GATEWAY_TIMEOUT, "no answer within " + timeout.toSeconds() + " s");
         } catch (CancellationException e) {
-            throw new ProblemException(Response.Status.CONFLICT, "the turn was interrupted");
+            throw new ProblemException(WorkerProblems.TURN_INTERRUPTED, "the turn was interrupted");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException runtime) {
                 if (runtime instanceof CancellationException) {
-                    throw new ProblemException(Response.Status.CONFLICT, "the turn was interrupted");
+                    throw new ProblemException(WorkerProblems.TURN_INTERRUPTED, "the turn was interrupted");
                 }
                 throw runtime;
             }

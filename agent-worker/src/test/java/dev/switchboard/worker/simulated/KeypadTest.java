@@ -144,7 +144,8 @@ class KeypadTest {
             assertThat(badResult.getReason()).contains("0-9, *, #, A-D");
         }
         given().get("/v1/simulated-calls/{room}", phone).then().body("tonesSent", equalTo(""));
-        press(web, "1").statusCode(409).body("detail", containsString("not on a phone line"));
+        press(web, "1").statusCode(409).body("detail", containsString("not on a phone line"))
+                .body("type", equalTo("urn:switchboard:problem:no-keypad"));
         press(phone, "12x").statusCode(400).body("detail", containsString("digits"));
     }
 

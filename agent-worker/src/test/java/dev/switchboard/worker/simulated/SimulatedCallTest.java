@@ -201,7 +201,7 @@ class SimulatedCallTest {
             assertThat(request.getIssuer().getKind()).isEqualTo(IssuerKind.LLM);
 
             say(room, "wait, one more thing").statusCode(409).contentType("application/problem+json")
-                    .body("detail", containsString("ending"));
+                    .body("detail", containsString("ending")).body("type", equalTo("urn:switchboard:problem:session-ending"));
             SessionCommand late = crm.injectContext(room, ContextRole.SYSTEM, "too late", false);
             TestProducer.send(OwnCommandTopic.name(), room, late);
             assertThat(results.await(r -> r.getCommandId().equals(late.getCommandId()), WAIT).getStatus()).isEqualTo(CommandStatus.REJECTED);
@@ -277,7 +277,8 @@ class SimulatedCallTest {
         given().contentType(ContentType.JSON).body(Map.of("room", "bad room!")).post("/v1/simulated-calls")
                 .then().statusCode(400).body("detail", containsString("room may use"));
         given().contentType(ContentType.JSON).body(Map.of("room", room)).post("/v1/simulated-calls")
-                .then().statusCode(409).body("detail", containsString("already running"));
+                .then().statusCode(409).body("detail", containsString("already running"))
+                .body("type", equalTo("urn:switchboard:problem:room-busy"));
         // Metadata travels in SessionStarted and is stored: bounded like the gateway's, and no NUL the database would refuse.
         Map<String, Map<String, Object>> badMetadata = new java.util.LinkedHashMap<>();
         badMetadata.put("metadata entry 'k' is 2000000 characters long; at most 4000 are allowed", Map.of("k", "x".repeat(2_000_000)));
