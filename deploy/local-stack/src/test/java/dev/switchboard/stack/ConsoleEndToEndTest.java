@@ -376,6 +376,11 @@ class ConsoleEndToEndTest {
         By rows = By.cssSelector("#history tbody tr");
         textAppears(By.id("history-status"), "1 call shown; there are more.");
         assertThat(browser.findElements(rows)).hasSize(1);
+        // Every column tells something of every call: none waits for a field the list does not carry.
+        assertThat(browser.findElements(By.cssSelector("#history thead th")).stream().map(WebElement::getText))
+                .containsExactly("Room", "Started", "Direction", "Caller", "Callee", "Agent", "Duration", "Ended");
+        assertThat(browser.findElements(By.cssSelector("#history tbody td")).stream().map(WebElement::getText))
+                .hasSize(8).allSatisfy(text -> assertThat(text).as("a cell of a listed call").isNotBlank());
         WebElement status = browser.findElement(By.id("history-status"));
         assertThat(status.getAttribute("role")).as("the count is told politely (a status)").isEqualTo("status");
         WebElement more = browser.findElement(By.id("history-more"));
