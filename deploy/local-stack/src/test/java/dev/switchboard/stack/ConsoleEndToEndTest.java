@@ -340,8 +340,9 @@ class ConsoleEndToEndTest {
                 java.util.List.of("calls:read", "calls:dial"), Duration.ofHours(1));
         signInByLink(watcher);
         textAppears(By.cssSelector("main h1"), "Live calls");
-        browser.findElement(By.linkText("History")).click();
-        textAppears(By.tagName("main"), "Your token may not do this: it needs the scope transcripts:read.");
+        // A call's page shows the call; its transcript, which the token may not read, says so in the API's words.
+        browser.get(gateway() + "/console/#/call/scope-" + System.nanoTime());
+        textAppears(By.cssSelector(".transcript-panel .status"), "Your token may not do this: it needs the scope transcripts:read.");
         assertThat(browser.findElement(By.tagName("main")).getText()).doesNotContain("{", "urn:switchboard");
 
         browser.findElement(By.linkText("Place a call")).click();
@@ -349,6 +350,34 @@ class ConsoleEndToEndTest {
         number.sendKeys("+15551234567");
         number.submit();
         textAppears(By.tagName("main"), "Outbound calls are not set up here");
+        signInByLink(token()); // the next test signs in as before
+    }
+
+    @Test
+    void pagesATokenMayNotOpenAreNotOfferedAndTheirAddressesSayWhichScopeIsMissing() {
+        String reader = LocalAuth.ensure(packaged.settings.stateDirectory()).sign("stack-reader", "default",
+                java.util.List.of("calls:read"), Duration.ofHours(1));
+        signInByLink(reader);
+        textAppears(By.cssSelector("main h1"), "Live calls");
+        textAppears(By.cssSelector("main .status"), "Live: updates as calls start and end.");
+        assertThat(browser.findElement(By.cssSelector("[data-nav='live']")).isDisplayed()).as("Live calls, with calls:read").isTrue();
+        assertThat(browser.findElement(By.cssSelector("[data-nav='history']")).isDisplayed()).as("History, without transcripts:read").isFalse();
+        assertThat(browser.findElement(By.cssSelector("[data-nav='place']")).isDisplayed()).as("Place a call, without calls:dial").isFalse();
+
+        // Opened by their addresses, the pages say what the token lacks and offer no form it could not use.
+        browser.get(gateway() + "/console/#/place");
+        textAppears(By.id("missing-scope"), "Your token may not place calls: it needs the scope calls:dial.");
+        assertThat(browser.findElement(By.cssSelector("main h1")).getText()).isEqualTo("Place a call");
+        assertThat(browser.findElements(By.cssSelector("main form, main input, main button"))).as("a form on the Place a call page").isEmpty();
+
+        browser.get(gateway() + "/console/#/history");
+        textAppears(By.id("missing-scope"), "Your token may not read past calls: it needs the scope transcripts:read.");
+        assertThat(browser.findElements(By.cssSelector("main form, main input"))).as("a form on the History page").isEmpty();
+        script("document.getElementById('missing-scope').remove()"); // so that the next page's words are its own
+        browser.get(gateway() + "/console/#/history/some-room");
+        textAppears(By.id("missing-scope"), "Your token may not read past calls: it needs the scope transcripts:read.");
+        assertThat(browser.findElement(By.cssSelector("main h1")).getText()).isEqualTo("History");
+        assertThat(browser.findElements(By.cssSelector("main button"))).as("downloads or a deletion of a stored call").isEmpty();
         signInByLink(token()); // the next test signs in as before
     }
 
