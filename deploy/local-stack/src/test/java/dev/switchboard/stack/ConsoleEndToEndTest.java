@@ -17,6 +17,8 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -32,6 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.logging.Level;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -241,6 +244,32 @@ class ConsoleEndToEndTest {
         visible(By.cssSelector("dialog.confirm")).findElement(By.cssSelector("button[value='delete']")).click();
         waiting().until(d -> d.getCurrentUrl().endsWith("#/history"));
         given().get(packaged.url("transcript-service") + "/v1/sessions/" + room + "/transcript").then().statusCode(404);
+    }
+
+    @Test
+    void thePagesLoadWithoutAnErrorInTheBrowsersConsole(@TempDir Path elsewhere) {
+        // A browser of its own: one that asked for the console's icon before (in another test) would not ask again.
+        ChromeDriver fresh = HeadlessChromium.start(elsewhere);
+        try {
+            WebDriverWait waiting = new WebDriverWait(fresh, WAIT, Duration.ofMillis(50));
+            fresh.get(gateway() + "/console/#token=" + token());
+            for (String page : List.of("live", "history", "place")) {
+                // Loaded afresh, as a bookmark or a reload does.
+                fresh.get(gateway() + "/console/#/" + page);
+                fresh.navigate().refresh();
+                waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("main h1"),
+                        Map.of("live", "Live calls", "history", "History", "place", "Place a call").get(page)));
+                if (!"place".equals(page)) { // the live stream open, the history's first page listed
+                    waiting.until(d -> d.findElement(By.cssSelector("main .status")).getText().matches("(?!Connecting|Loading).+"));
+                }
+                fresh.executeAsyncScript("setTimeout(arguments[arguments.length - 1], 500)");
+                List<String> errors = fresh.manage().logs().get(LogType.BROWSER).getAll().stream()
+                        .filter(entry -> entry.getLevel().intValue() >= Level.WARNING.intValue()).map(LogEntry::getMessage).toList();
+                assertThat(errors).as("the browser console's warnings and errors on the page #/" + page).isEmpty();
+            }
+        } finally {
+            fresh.quit();
+        }
     }
 
     @Test
