@@ -524,6 +524,26 @@ class ConsoleEndToEndTest {
         assertThat(callRequests()).as("GET /v1/calls asked while the dial rang and failed").isZero();
     }
 
+    @Test
+    void aDialThatFailedWithoutASipStatusSaysWhyInTheLiveList() {
+        // A trunk LiveKit does not know: it refuses the call (404) before anything rings, so there is no SIP status.
+        String number = "+1555016" + String.format("%04d", System.nanoTime() % 10_000);
+        signInByLink(token());
+        textAppears(By.cssSelector("main h1"), "Live calls");
+        textAppears(By.cssSelector("main .status"), "Live: updates as calls start and end.");
+        String room = given().contentType(ContentType.JSON).body(Map.of("to", number, "trunkId", "ST_unknown_to_livekit"))
+                .post(gateway() + "/v1/calls").then().statusCode(202).extract().jsonPath().getString("room");
+
+        // The state, then the call controller's words for why, not the catch-all reason FAILED said twice.
+        By failed = By.cssSelector("#ended-calls tr[data-room='" + room + "']");
+        textAppears(failed, "FAILED LiveKit refused");
+        String state = browser.findElement(failed).findElement(By.cssSelector("td:last-child")).getText();
+        assertThat(state).doesNotContain("Failed").doesNotContain("no reason given");
+        var call = given().get(gateway() + "/v1/calls/" + room).then().statusCode(200).extract().jsonPath();
+        assertThat(call.getString("failure.reason")).isEqualTo("FAILED");
+        assertThat(call.getString("failure.sipStatusCode")).isNull();
+    }
+
     /** How many GET /v1/calls requests the page made since the resource timings were last cleared. */
     private static long callRequests() {
         return ((Number) script("return performance.getEntriesByType('resource').filter((e) => e.name.includes('/v1/calls')).length")).longValue();
