@@ -9,20 +9,69 @@
 //
 // Prints one line per command ("InjectContext <commandId> APPLIED") and exits 0 when both were APPLIED, 1 when
 // Switchboard answered otherwise, 2 when no answer came in time, 3 when an answer could not be read (in a schema
-// registry's framing without --schema-registry, or the registry did not give its schema).
+// registry's framing without --schema-registry, or the registry did not give its schema), 64 when the command line is
+// wrong, 69 when Kafka cannot be reached (or did not take a command).
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import kafkajs, { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { RecordCodec, SchemaRegistry, UnknownWriterSchema, UnreadableWriterSchema, USER_INFO_VARIABLE } from './switchboard-avro.mjs';
 
 const COMMANDS_TOPIC = 'switchboard.session-commands';
 const RESULTS_TOPIC = 'switchboard.command-results';
 const RELEASED = join(dirname(fileURLToPath(import.meta.url)), '../../schemas/src/main/resources/dev/switchboard/schemas/released');
+const USAGE_ERROR = 64; // sysexits' EX_USAGE
+const KAFKA_UNREACHABLE = 69; // sysexits' EX_UNAVAILABLE
 
-const { values: args } = parseArgs({
-  options: {
+const args = parsedArguments();
+const lifetimeMs = Number(args.lifetime) * 1000;
+if (!args.room || !args.text) {
+  usageError('--room and --text are required');
+}
+if (!Number.isFinite(lifetimeMs)) {
+  usageError(`--lifetime takes a number of seconds, not ${args.lifetime}`);
+}
+
+const commands = new RecordCodec(args.schemas, 'SessionCommand');
+// Credentials from the environment, never the command line (where other users of the machine could read them).
+const registry = args['schema-registry'] ? new SchemaRegistry(args['schema-registry'], process.env[USER_INFO_VARIABLE]) : null;
+const results = new RecordCodec(args.schemas, 'CommandResult', registry);
+const kafka = new Kafka({
+  clientId: 'switchboard-node-example',
+  brokers: args['bootstrap-servers'].split(','),
+  // kafkajs would log every failed connection attempt; what stops the example comes back as a KafkaJSError.
+  logLevel: logLevel.NOTHING,
+});
+// kafkajs's default partitioner is Java's (murmur2): the room's records land where Switchboard's own producers put them.
+const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+const waiting = new Map(); // commandId -> { resolve, reject }
+let consumer = null;
+
+let exitCode;
+try {
+  consumer = await resultsFromNow();
+  await producer.connect();
+  exitCode = await steer();
+} catch (e) {
+  if (e instanceof UnreadableWriterSchema) {
+    console.error(`error: cannot read Switchboard's answer: ${e.message}`);
+    exitCode = 3;
+  } else if (e instanceof kafkajs.KafkaJSError) { // not a named export: kafkajs spreads its errors in
+    console.error(`error: cannot reach Kafka at ${args['bootstrap-servers']}: ${e.message}`);
+    exitCode = KAFKA_UNREACHABLE;
+  } else {
+    throw e;
+  }
+} finally {
+  await producer.disconnect();
+  await consumer?.disconnect();
+}
+process.exit(exitCode);
+
+/** The command line's options; a wrong one (unknown, or given without its value) is a usage error. */
+function parsedArguments() {
+  const options = {
     'bootstrap-servers': { type: 'string', default: 'localhost:9092' },
     room: { type: 'string' },
     text: { type: 'string' },
@@ -37,43 +86,20 @@ const { values: args } = parseArgs({
     // The Confluent-compatible API of the registry the services use in the registry mode (Apicurio: .../apis/ccompat/v7);
     // credentials, if it needs them, in SWITCHBOARD_SCHEMA_REGISTRY_USER_INFO=user:password.
     'schema-registry': { type: 'string' },
-  },
-});
-if (!args.room || !args.text) {
+  };
+  try {
+    return parseArgs({ options }).values;
+  } catch (e) {
+    return usageError(e.message);
+  }
+}
+
+function usageError(problem) {
   console.error('usage: node inject-and-hang-up.mjs --room ROOM --text TEXT [--bootstrap-servers localhost:9092] '
     + '[--role SYSTEM|USER] [--label L] [--respond] [--issuer ID] [--goodbye G] [--reason R] [--lifetime S] [--schemas DIR] '
-    + '[--schema-registry URL]');
-  process.exit(64);
+    + `[--schema-registry URL]\nerror: ${problem}`);
+  process.exit(USAGE_ERROR);
 }
-const lifetimeMs = Number(args.lifetime) * 1000;
-
-const commands = new RecordCodec(args.schemas, 'SessionCommand');
-// Credentials from the environment, never the command line (where other users of the machine could read them).
-const registry = args['schema-registry'] ? new SchemaRegistry(args['schema-registry'], process.env[USER_INFO_VARIABLE]) : null;
-const results = new RecordCodec(args.schemas, 'CommandResult', registry);
-const kafka = new Kafka({
-  clientId: 'switchboard-node-example',
-  brokers: args['bootstrap-servers'].split(','),
-  logLevel: logLevel.WARN,
-});
-// kafkajs's default partitioner is Java's (murmur2): the room's records land where Switchboard's own producers put them.
-const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-const waiting = new Map(); // commandId -> { resolve, reject }
-const consumer = await resultsFromNow();
-await producer.connect();
-
-let exitCode;
-try {
-  exitCode = await steer();
-} catch (e) {
-  if (!(e instanceof UnreadableWriterSchema)) throw e;
-  console.error(`error: cannot read Switchboard's answer: ${e.message}`);
-  exitCode = 3;
-} finally {
-  await producer.disconnect();
-  await consumer.disconnect();
-}
-process.exit(exitCode);
 
 /** Injects the line, then, once that was applied, ends the call; the exit code. */
 async function steer() {

@@ -9,7 +9,8 @@
 
 Prints one line per command ("InjectContext <commandId> APPLIED") and exits 0 when both were APPLIED, 1 when
 Switchboard answered otherwise, 2 when no answer came in time, 3 when an answer could not be read (in a schema
-registry's framing without --schema-registry, or the registry did not give its schema).
+registry's framing without --schema-registry, or the registry did not give its schema), 64 when the command line is
+wrong, 69 when Kafka cannot be reached (or did not take a command).
 """
 
 import argparse
@@ -27,10 +28,22 @@ from switchboard_avro import RecordCodec, SchemaRegistry, UnknownWriterSchema, U
 COMMANDS_TOPIC = "switchboard.session-commands"
 RESULTS_TOPIC = "switchboard.command-results"
 RELEASED = Path(__file__).resolve().parents[2] / "schemas/src/main/resources/dev/switchboard/schemas/released"
+# librdkafka would log every failed connection attempt; what stops the example comes back as a KafkaException.
+QUIET = {"log_level": 0}
+USAGE_ERROR = 64  # sysexits' EX_USAGE: argparse's own 2 would read as "no answer came"
+KAFKA_UNREACHABLE = 69  # sysexits' EX_UNAVAILABLE
+
+
+class Arguments(argparse.ArgumentParser):
+    """argparse, exiting with USAGE_ERROR on a wrong command line."""
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(USAGE_ERROR, f"error: {message}\n")
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = Arguments(description=__doc__.splitlines()[0])
     parser.add_argument("--bootstrap-servers", default="localhost:9092")
     parser.add_argument("--room", required=True, help="the LiveKit room of the running call")
     parser.add_argument("--text", required=True, help="what to add to the agent's context")
@@ -53,12 +66,24 @@ def main() -> int:
     commands = RecordCodec(args.schemas, "SessionCommand")
     results = RecordCodec(args.schemas, "CommandResult", registry)
 
+    try:
+        return steer_over_kafka(args, commands, results)
+    except KafkaException as e:
+        problem = e.args[0]  # a KafkaError, or this example's own words
+        words = problem.str() if hasattr(problem, "str") else problem
+        print(f"error: cannot reach Kafka at {args.bootstrap_servers}: {words}", file=sys.stderr)
+        return KAFKA_UNREACHABLE
+
+
+def steer_over_kafka(args, commands, results) -> int:
+    """Sends the commands and waits for their results; the exit code. Kafka's failures are raised as KafkaException."""
     producer = Producer({
         "bootstrap.servers": args.bootstrap_servers,
         "acks": "all",
         "enable.idempotence": True,
         # Java's partitioner: the room's records land on the partition Switchboard's own producers use.
         "partitioner": "murmur2_random",
+        **QUIET,
     })
     consumer = results_from_now(args.bootstrap_servers)
     try:
@@ -122,6 +147,7 @@ def results_from_now(bootstrap_servers):
         "bootstrap.servers": bootstrap_servers,
         "group.id": f"python-example-{uuid.uuid4()}",
         "enable.auto.commit": False,
+        **QUIET,
     })
     partitions = consumer.list_topics(RESULTS_TOPIC, timeout=10).topics[RESULTS_TOPIC].partitions
     assignment = []

@@ -15,6 +15,8 @@ A reader given the registry's Confluent-compatible API (SchemaRegistry) reads bo
 services do; writing the single-object encoding stays right in either mode, since the services read both too.
 """
 
+from __future__ import annotations  # "str | None" in annotations on Python 3.8 and 3.9 too
+
 import base64
 import io
 import json
@@ -187,7 +189,7 @@ class RecordCodec:
     that says so.
     """
 
-    def __init__(self, released_dir: Path, record: str, registry: "SchemaRegistry | None" = None):
+    def __init__(self, released_dir: Path, record: str, registry: SchemaRegistry | None = None):
         files = sorted(
             (int(m.group(1)), path)
             for path in (Path(released_dir) / record).glob("v*.avsc")

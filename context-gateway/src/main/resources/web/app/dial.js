@@ -33,13 +33,23 @@ export const OUTCOMES = [['ANSWERED', 'Answered'], ...Object.entries(FAILED_DIAL
 /** The outcomes only older writers report. */
 export const OLDER_OUTCOMES = Object.entries(OLDER_FAILED_DIALS);
 
-const sip = (code, phrase) => (code ? ` (SIP ${code}${phrase ? ` ${phrase}` : ''})` : '');
+const sipWords = (code, phrase) => (code ? `SIP ${code}${phrase ? ` ${phrase}` : ''}` : '');
+const sip = (code, phrase) => (code ? ` (${sipWords(code, phrase)})` : '');
 
 /** "Busy (SIP 486 Busy Here)": why a dial (or a transfer) failed (the gateway's CallFailure), with the SIP status when there was one. */
 export function failureWords(failure) {
   if (!failure) return 'no reason given';
   const words = FAILED_DIALS[failure.reason] ?? NOT_CARRIED_OUT[failure.reason] ?? failure.reason ?? 'Failed';
   return `${words}${sip(failure.sipStatusCode, failure.sipStatus)}`;
+}
+
+/**
+ * What to say after a dial's FAILED state: "Busy (SIP 486 Busy Here)"; for the catch-all reason FAILED, which would only
+ * repeat the state, its SIP status or the call controller's detail, and nothing when it has neither.
+ */
+export function failedBecause(failure) {
+  if (failure?.reason && failure.reason !== 'FAILED') return failureWords(failure);
+  return sipWords(failure?.sipStatusCode, failure?.sipStatus) || failure?.detail || '';
 }
 
 /** "a person", "a machine": who answered (the gateway says human or machine, the transcript service HUMAN, MACHINE, UNKNOWN). */

@@ -148,7 +148,7 @@ function pages(query, results, status, more, signal) {
 function callTable() {
   return h('table', {class: 'calls', id: 'history'},
     h('caption', {class: 'visually-hidden'}, 'Past calls'),
-    h('thead', {}, h('tr', {}, ['Room', 'Started', 'Direction', 'Caller', 'Callee', 'Agent', 'Duration', 'Ended', 'Lines']
+    h('thead', {}, h('tr', {}, ['Room', 'Started', 'Direction', 'Caller', 'Callee', 'Agent', 'Duration', 'Ended']
       .map((t) => h('th', {scope: 'col'}, t)))),
     h('tbody'));
 }
@@ -157,8 +157,7 @@ function sessionRow(s) {
   return h('tr', {'data-room': s.room},
     h('td', {}, h('a', {href: storedLink(s)}, s.room)), h('td', {}, time(s.startedAt)), h('td', {}, s.direction?.toLowerCase()),
     h('td', {}, s.callerNumber ?? '—'), h('td', {}, s.calleeNumber ?? '—'), h('td', {}, s.agentName ?? '—'),
-    h('td', {}, dialFailed(s) ? '—' : duration(s.durationMs)), endCell(s),
-    h('td', {}, s.segmentCount ?? ''));
+    h('td', {}, dialFailed(s) ? '—' : duration(s.durationMs)), endCell(s));
 }
 
 /**

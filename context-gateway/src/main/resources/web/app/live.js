@@ -2,7 +2,7 @@
 // ring, and with the reason when they failed, whoever placed them.
 import {h, fill, duration} from './dom.js';
 import {follow} from './api.js';
-import {failureWords} from './dial.js';
+import {failedBecause} from './dial.js';
 
 /** A session's states, and a dial's before it has a session (DIALING, ANSWERED), that belong among the live calls. */
 const RUNNING = new Set(['LIVE', 'ENDING', 'DIALING', 'ANSWERED']);
@@ -152,7 +152,7 @@ const dialRow = (call) => ({room: call.room, state: call.state, direction: 'OUTB
 function stateCell(session) {
   const call = session.call;
   const state = call?.state === 'DIALING' || call?.state === 'FAILED' ? call.state : session.state;
-  const why = state === 'FAILED' ? failureWords(call.failure)
+  const why = state === 'FAILED' ? failedBecause(call.failure)
     : state === 'ANSWERED' ? 'waiting for the agent' : state === 'DIALING' ? '' : session.endReason;
   return h('td', {}, h('span', {class: `state ${state.toLowerCase()}`}, state), why ? ` ${why}` : '');
 }

@@ -10,6 +10,13 @@ import './main.css';
 const main = document.getElementById('main');
 const banner = document.getElementById('banner');
 let leave = () => {};
+/** The pages, the scope each needs (README's table) and what the token may not do without it. */
+const PAGES = {
+  live: {scope: 'calls:read', title: 'Live calls', action: 'watch live calls'},
+  call: {scope: 'calls:read', title: 'Call', action: 'watch calls'},
+  history: {scope: 'transcripts:read', title: 'History', action: 'read past calls'},
+  place: {scope: 'calls:dial', title: 'Place a call', action: 'place calls'},
+};
 /** Whether a page has been shown yet: the first one (the tab just opened) leaves the focus where the browser put it. */
 let shown = false;
 
@@ -26,6 +33,8 @@ function signIn(reason) {
   resetConfig();
   document.getElementById('sign-out').hidden = true;
   document.getElementById('who').textContent = '';
+  // The pages are shown once a token says which of them it may open.
+  for (const link of document.querySelectorAll('[data-nav]')) link.hidden = true;
   const input = h('textarea', {id: 'token', rows: 4, required: true, autocomplete: 'off', spellcheck: 'false'});
   const form = h('form', {class: 'panel narrow', onsubmit: (event) => {
     event.preventDefault();
@@ -63,16 +72,25 @@ async function route() {
   }
   document.getElementById('who').textContent = `${config.subject} · tenant ${config.tenant}`;
   document.getElementById('sign-out').hidden = false;
-  document.querySelector('[data-nav="place"]').hidden = !may('calls:dial');
+  for (const link of document.querySelectorAll('[data-nav]')) link.hidden = !may(PAGES[link.dataset.nav].scope);
 
   const path = location.hash.replace(/^#/, '') || '/live';
-  const [, page, rest] = /^\/([^/?]*)\/?([^?]*)/.exec(path) ?? [];
+  let [, page, rest] = /^\/([^/?]*)\/?([^?]*)/.exec(path) ?? [];
+  if (!Object.hasOwn(PAGES, page)) page = 'live';
   const query = new URLSearchParams(path.includes('?') ? path.slice(path.indexOf('?') + 1) : '');
   const room = rest ? decodeURIComponent(rest) : null;
   for (const link of document.querySelectorAll('[data-nav]')) {
     link.toggleAttribute('aria-current', link.dataset.nav === page || (page === 'call' && link.dataset.nav === 'live'));
   }
   leave();
+  leave = () => {};
+  const {scope, title, action} = PAGES[page];
+  if (!may(scope)) {
+    // Opened by its address: the page says what the token lacks instead of offering what would be refused.
+    fill(main, h('h1', {}, title), h('p', {class: 'error', id: 'missing-scope'}, `Your token may not ${action}: it needs the scope ${scope}.`));
+    if (changed) focusPage();
+    return;
+  }
   const context = {main, announce, signIn};
   switch (page) {
     case 'call': leave = callPage(context, room); break;

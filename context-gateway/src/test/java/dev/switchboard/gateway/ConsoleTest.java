@@ -30,6 +30,8 @@ class ConsoleTest {
         String page = given().filter(TestTokens.withoutToken()).get("/console/").then().statusCode(200)
                 .contentType("text/html").extract().asString();
         assertThat(page).contains("<title>Switchboard console</title>", "id=\"main\"");
+        // Its icon is in the page (the CSP's img-src allows data:): the browser asks for no /favicon.ico, which is not served.
+        assertThat(page).containsPattern("<link rel=\"icon\" href=\"data:image/svg\\+xml,");
         Matcher script = Pattern.compile("src=\"(/console/bundle/[^\"]+\\.js)\"").matcher(page);
         Matcher style = Pattern.compile("href=\"(/console/bundle/[^\"]+\\.css)\"").matcher(page);
         assertThat(script.find()).as("the page loads the bundled script: " + page).isTrue();
@@ -48,7 +50,7 @@ class ConsoleTest {
     void thePageIsNeverFramedAndRunsAndCallsOnlyWhatItShould() {
         var page = given().filter(TestTokens.withoutToken()).get("/console/").then().statusCode(200).extract();
         assertThat(page.header("Content-Security-Policy")).contains("frame-ancestors 'none'", "script-src 'self'", "object-src 'none'",
-                "connect-src 'self' http://transcripts.example;");
+                "connect-src 'self' http://transcripts.example;", "img-src 'self' data:;");
         assertThat(page.header("X-Frame-Options")).isEqualTo("DENY");
         assertThat(page.header("X-Content-Type-Options")).isEqualTo("nosniff");
         assertThat(page.header("Referrer-Policy")).isEqualTo("no-referrer");

@@ -17,6 +17,8 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -32,6 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.logging.Level;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -244,6 +247,32 @@ class ConsoleEndToEndTest {
     }
 
     @Test
+    void thePagesLoadWithoutAnErrorInTheBrowsersConsole(@TempDir Path elsewhere) {
+        // A browser of its own: one that asked for the console's icon before (in another test) would not ask again.
+        ChromeDriver fresh = HeadlessChromium.start(elsewhere);
+        try {
+            WebDriverWait waiting = new WebDriverWait(fresh, WAIT, Duration.ofMillis(50));
+            fresh.get(gateway() + "/console/#token=" + token());
+            for (String page : List.of("live", "history", "place")) {
+                // Loaded afresh, as a bookmark or a reload does.
+                fresh.get(gateway() + "/console/#/" + page);
+                fresh.navigate().refresh();
+                waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("main h1"),
+                        Map.of("live", "Live calls", "history", "History", "place", "Place a call").get(page)));
+                if (!"place".equals(page)) { // the live stream open, the history's first page listed
+                    waiting.until(d -> d.findElement(By.cssSelector("main .status")).getText().matches("(?!Connecting|Loading).+"));
+                }
+                fresh.executeAsyncScript("setTimeout(arguments[arguments.length - 1], 500)");
+                List<String> errors = fresh.manage().logs().get(LogType.BROWSER).getAll().stream()
+                        .filter(entry -> entry.getLevel().intValue() >= Level.WARNING.intValue()).map(LogEntry::getMessage).toList();
+                assertThat(errors).as("the browser console's warnings and errors on the page #/" + page).isEmpty();
+            }
+        } finally {
+            fresh.quit();
+        }
+    }
+
+    @Test
     void aLinkInTheLiveListKeepsTheKeyboardFocusWhileOtherCallsStartAndEnd() {
         String worker = packaged.url("agent-worker");
         signInByLink(token());
@@ -340,8 +369,9 @@ class ConsoleEndToEndTest {
                 java.util.List.of("calls:read", "calls:dial"), Duration.ofHours(1));
         signInByLink(watcher);
         textAppears(By.cssSelector("main h1"), "Live calls");
-        browser.findElement(By.linkText("History")).click();
-        textAppears(By.tagName("main"), "Your token may not do this: it needs the scope transcripts:read.");
+        // A call's page shows the call; its transcript, which the token may not read, says so in the API's words.
+        browser.get(gateway() + "/console/#/call/scope-" + System.nanoTime());
+        textAppears(By.cssSelector(".transcript-panel .status"), "Your token may not do this: it needs the scope transcripts:read.");
         assertThat(browser.findElement(By.tagName("main")).getText()).doesNotContain("{", "urn:switchboard");
 
         browser.findElement(By.linkText("Place a call")).click();
@@ -349,6 +379,34 @@ class ConsoleEndToEndTest {
         number.sendKeys("+15551234567");
         number.submit();
         textAppears(By.tagName("main"), "Outbound calls are not set up here");
+        signInByLink(token()); // the next test signs in as before
+    }
+
+    @Test
+    void pagesATokenMayNotOpenAreNotOfferedAndTheirAddressesSayWhichScopeIsMissing() {
+        String reader = LocalAuth.ensure(packaged.settings.stateDirectory()).sign("stack-reader", "default",
+                java.util.List.of("calls:read"), Duration.ofHours(1));
+        signInByLink(reader);
+        textAppears(By.cssSelector("main h1"), "Live calls");
+        textAppears(By.cssSelector("main .status"), "Live: updates as calls start and end.");
+        assertThat(browser.findElement(By.cssSelector("[data-nav='live']")).isDisplayed()).as("Live calls, with calls:read").isTrue();
+        assertThat(browser.findElement(By.cssSelector("[data-nav='history']")).isDisplayed()).as("History, without transcripts:read").isFalse();
+        assertThat(browser.findElement(By.cssSelector("[data-nav='place']")).isDisplayed()).as("Place a call, without calls:dial").isFalse();
+
+        // Opened by their addresses, the pages say what the token lacks and offer no form it could not use.
+        browser.get(gateway() + "/console/#/place");
+        textAppears(By.id("missing-scope"), "Your token may not place calls: it needs the scope calls:dial.");
+        assertThat(browser.findElement(By.cssSelector("main h1")).getText()).isEqualTo("Place a call");
+        assertThat(browser.findElements(By.cssSelector("main form, main input, main button"))).as("a form on the Place a call page").isEmpty();
+
+        browser.get(gateway() + "/console/#/history");
+        textAppears(By.id("missing-scope"), "Your token may not read past calls: it needs the scope transcripts:read.");
+        assertThat(browser.findElements(By.cssSelector("main form, main input"))).as("a form on the History page").isEmpty();
+        script("document.getElementById('missing-scope').remove()"); // so that the next page's words are its own
+        browser.get(gateway() + "/console/#/history/some-room");
+        textAppears(By.id("missing-scope"), "Your token may not read past calls: it needs the scope transcripts:read.");
+        assertThat(browser.findElement(By.cssSelector("main h1")).getText()).isEqualTo("History");
+        assertThat(browser.findElements(By.cssSelector("main button"))).as("downloads or a deletion of a stored call").isEmpty();
         signInByLink(token()); // the next test signs in as before
     }
 
@@ -376,6 +434,11 @@ class ConsoleEndToEndTest {
         By rows = By.cssSelector("#history tbody tr");
         textAppears(By.id("history-status"), "1 call shown; there are more.");
         assertThat(browser.findElements(rows)).hasSize(1);
+        // Every column tells something of every call: none waits for a field the list does not carry.
+        assertThat(browser.findElements(By.cssSelector("#history thead th")).stream().map(WebElement::getText))
+                .containsExactly("Room", "Started", "Direction", "Caller", "Callee", "Agent", "Duration", "Ended");
+        assertThat(browser.findElements(By.cssSelector("#history tbody td")).stream().map(WebElement::getText))
+                .hasSize(8).allSatisfy(text -> assertThat(text).as("a cell of a listed call").isNotBlank());
         WebElement status = browser.findElement(By.id("history-status"));
         assertThat(status.getAttribute("role")).as("the count is told politely (a status)").isEqualTo("status");
         WebElement more = browser.findElement(By.id("history-more"));
@@ -459,6 +522,26 @@ class ConsoleEndToEndTest {
         assertThat(browser.findElement(failed).getText()).contains("outbound", number);
         assertThat(browser.findElements(ringing)).isEmpty();
         assertThat(callRequests()).as("GET /v1/calls asked while the dial rang and failed").isZero();
+    }
+
+    @Test
+    void aDialThatFailedWithoutASipStatusSaysWhyInTheLiveList() {
+        // A trunk LiveKit does not know: it refuses the call (404) before anything rings, so there is no SIP status.
+        String number = "+1555016" + String.format("%04d", System.nanoTime() % 10_000);
+        signInByLink(token());
+        textAppears(By.cssSelector("main h1"), "Live calls");
+        textAppears(By.cssSelector("main .status"), "Live: updates as calls start and end.");
+        String room = given().contentType(ContentType.JSON).body(Map.of("to", number, "trunkId", "ST_unknown_to_livekit"))
+                .post(gateway() + "/v1/calls").then().statusCode(202).extract().jsonPath().getString("room");
+
+        // The state, then the call controller's words for why, not the catch-all reason FAILED said twice.
+        By failed = By.cssSelector("#ended-calls tr[data-room='" + room + "']");
+        textAppears(failed, "FAILED LiveKit refused");
+        String state = browser.findElement(failed).findElement(By.cssSelector("td:last-child")).getText();
+        assertThat(state).doesNotContain("Failed").doesNotContain("no reason given");
+        var call = given().get(gateway() + "/v1/calls/" + room).then().statusCode(200).extract().jsonPath();
+        assertThat(call.getString("failure.reason")).isEqualTo("FAILED");
+        assertThat(call.getString("failure.sipStatusCode")).isNull();
     }
 
     /** How many GET /v1/calls requests the page made since the resource timings were last cleared. */

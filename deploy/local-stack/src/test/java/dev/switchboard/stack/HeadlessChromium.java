@@ -3,12 +3,15 @@ package dev.switchboard.stack;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Level;
 import java.util.stream.Stream;
 
 /**
@@ -20,7 +23,7 @@ final class HeadlessChromium {
     private HeadlessChromium() {
     }
 
-    /** A browser whose downloads go to the directory, with a laptop-sized window. */
+    /** A browser whose downloads go to the directory, with a laptop-sized window, keeping its console's messages. */
     static ChromeDriver start(Path downloads) {
         Path driver = onPath("chromedriver").orElseThrow(() -> missing("chromedriver"));
         Path browser = Stream.of("chromium", "chromium-browser").map(HeadlessChromium::onPath).flatMap(Optional::stream).findFirst()
@@ -34,6 +37,10 @@ final class HeadlessChromium {
                 "--no-first-run", "--disable-extensions", "--lang=en-US");
         options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toAbsolutePath().toString(),
                 "download.prompt_for_download", false));
+        // What the page's console says (errors, failed requests), for a test to read through manage().logs().
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
         ChromeDriver chrome = new ChromeDriver(service, options);
         chrome.executeCdpCommand("Browser.setDownloadBehavior", Map.of("behavior", "allow",
                 "downloadPath", downloads.toAbsolutePath().toString()));
