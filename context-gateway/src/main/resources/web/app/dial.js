@@ -68,7 +68,10 @@ export function dialWords(call) {
   switch (call.state) {
     case 'DIALING': return call.to ? `Dialling ${call.to}…` : 'Dialling…';
     case 'ANSWERED': return answeredWords(call.answeredBy);
-    case 'FAILED': return `Dial failed: ${failureWords(call.failure)}`;
+    case 'FAILED': {
+      const why = failedBecause(call.failure);
+      return why ? `Dial failed: ${why}` : 'Dial failed';
+    }
     case 'ENDED': return `Ended: ${call.endReason ?? 'no reason given'}`;
     default: return call.state;
   }
@@ -78,12 +81,14 @@ export function dialWords(call) {
 export const dialFailed = (session) => Boolean(session.outcome) && session.outcome !== 'ANSWERED';
 
 /**
- * How a stored outbound call's dial went, in words: "Answered by a machine", "Busy (SIP 486 Busy Here)"; null for a call
- * that was not dialled.
+ * How a stored outbound call's dial went, in words: "Answered by a machine", "Busy (SIP 486 Busy Here)", for the
+ * catch-all FAILED without a SIP status the call controller's detail; null for a call that was not dialled.
  */
 export function outcomeWords(session) {
   if (!session.outcome) return null;
   if (session.outcome === 'ANSWERED') return answeredWords(session.answeredBy);
+  // The catch-all FAILED says nothing by itself: the controller's words say more, when there is no SIP status to show.
+  if (session.outcome === 'FAILED' && !session.sipStatusCode && session.failureDetail) return session.failureDetail;
   const words = FAILED_DIALS[session.outcome] ?? OLDER_FAILED_DIALS[session.outcome] ?? session.outcome;
   return `${words}${sip(session.sipStatusCode, session.sipStatus)}`;
 }

@@ -542,6 +542,11 @@ class ConsoleEndToEndTest {
         var call = given().get(gateway() + "/v1/calls/" + room).then().statusCode(200).extract().jsonPath();
         assertThat(call.getString("failure.reason")).isEqualTo("FAILED");
         assertThat(call.getString("failure.sipStatusCode")).isNull();
+
+        // Its page says the same.
+        browser.findElement(failed).findElement(By.tagName("a")).click();
+        textAppears(By.id("call-state"), "Dial failed: LiveKit refused");
+        assertThat(browser.findElement(By.id("call-state")).getText()).doesNotContain("Failed");
     }
 
     /** How many GET /v1/calls requests the page made since the resource timings were last cleared. */
