@@ -43,29 +43,37 @@ final class PortOwners {
      * service or PostgreSQL by the checkout, anything else by its command line.
      */
     static String describe(ProcessHandle owner) {
-        List<String> arguments = Processes.arguments(owner);
-        String command = Processes.commandLine(owner);
+        return describe(owner.pid(), Processes.arguments(owner), Processes.commandLine(owner), Processes.isStack(owner));
+    }
+
+    static String describe(long pid, List<String> arguments, String command, boolean isStack) {
         int jar = arguments.indexOf("-jar");
         if (jar >= 0 && jar + 1 < arguments.size()) {
             Path application = Path.of(arguments.get(jar + 1));
-            if (Processes.isStack(owner) && jar + 2 < arguments.size()) {
-                return "the Switchboard stack of " + arguments.get(jar + 2) + " (pid " + owner.pid() + "): stop it with ./switchboard down there";
+            if (isStack && jar + 2 < arguments.size()) {
+                return "the Switchboard stack of " + arguments.get(jar + 2) + " (pid " + pid + "): stop it with ./switchboard down there";
             }
             if (application.endsWith("target/quarkus-app/quarkus-run.jar") && application.getNameCount() >= 4) {
                 Path module = application.getParent().getParent().getParent();
-                return module.getFileName() + " of the Switchboard checkout " + module.getParent() + " (pid " + owner.pid()
-                        + "): stop its stack with ./switchboard down there, or kill " + owner.pid();
+                return module.getFileName() + " of the Switchboard checkout " + module.getParent() + " (pid " + pid
+                        + "): stop its stack with ./switchboard down there, or kill " + pid;
             }
         }
         int dataDirectory = arguments.indexOf("-D");
         if (command.contains("postgres") && dataDirectory >= 0 && dataDirectory + 1 < arguments.size()
-                && Path.of(arguments.get(dataDirectory + 1)).endsWith(".switchboard/data/postgres")) {
-            Path checkout = Path.of(arguments.get(dataDirectory + 1)).getParent().getParent().getParent();
-            return "the PostgreSQL of the Switchboard stack of " + checkout + " (pid " + owner.pid() + "): stop that stack with"
-                    + " ./switchboard down there (if that stack is gone, ./switchboard up there stops what it left)";
+                && Path.of(arguments.get(dataDirectory + 1)).endsWith("data/postgres")) {
+            Path state = Path.of(arguments.get(dataDirectory + 1)).getParent().getParent();
+            if (state.endsWith(".switchboard")) {
+                return "the PostgreSQL of the Switchboard stack of " + state.getParent() + " (pid " + pid + "): stop that stack with"
+                        + " ./switchboard down there (if that stack is gone, ./switchboard up there stops what it left)";
+            }
+            // A stack with a state directory of its own (SWITCHBOARD_STATE_DIR): another stack's, not a stranger's.
+            return "the PostgreSQL of the Switchboard stack whose state is in " + state + " (pid " + pid + "): stop that stack"
+                    + " with SWITCHBOARD_STATE_DIR=" + state + " ./switchboard down, or give this one other ports"
+                    + " (SWITCHBOARD_POSTGRES_PORT, ...)";
         }
         String shown = command.length() > 160 ? command.substring(0, 157) + "..." : command;
-        return "pid " + owner.pid() + " (" + shown + "), which this stack did not start: stop it (kill " + owner.pid() + ")";
+        return "pid " + pid + " (" + shown + "), which this stack did not start: stop it (kill " + pid + ")";
     }
 
     /** The inodes of the sockets listening on the port, as "socket:[inode]" links. */
