@@ -40,17 +40,11 @@ public class ControllerStatuses {
 
     /** A controller's status, unless it is older than the one known (the topic is read again after a reconnect). */
     public void heard(ControllerStatus status) {
-        ControllerStatus[] previous = new ControllerStatus[1];
-        boolean[] taken = {false};
-        latest.compute(status.getControllerId(), (id, known) -> {
-            previous[0] = known;
-            if (known != null && status.getSentAt().isBefore(known.getSentAt())) {
-                return known;
-            }
-            taken[0] = true;
-            return status;
-        });
-        if (taken[0] && changed(previous[0], status)) {
+        // One follower thread writes: reading the previous status apart from the merge only concerns the log line.
+        ControllerStatus previous = latest.get(status.getControllerId());
+        ControllerStatus kept = latest.merge(status.getControllerId(), status,
+                (known, incoming) -> incoming.getSentAt().isBefore(known.getSentAt()) ? known : incoming);
+        if (kept == status && changed(previous, status)) {
             // One line per controller start and per change of what it can do, not one per status (every few seconds).
             if (status.getState() == ControllerState.RUNNING && !(status.getCanDial() && status.getCanTransfer())) {
                 LOG.infof("call controller %s runs but cannot %s: %s", status.getControllerId(),
