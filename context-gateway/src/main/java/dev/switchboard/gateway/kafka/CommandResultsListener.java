@@ -34,7 +34,8 @@ public class CommandResultsListener {
 
     @Incoming("command-results-in")
     public CompletionStage<Void> onResult(Message<CommandResult> message) {
-        return progress.consume(message, deadLetters, result -> {
+        return progress.consume(message, deadLetters, record -> {
+            CommandResult result = ValidRecords.commandResult(record);
             commands.decide(result);
             calls.commandResult(result); // a dial the call controller refused ends FAILED: no CallFailed follows
             LOG.debugf("room %s: %s %s -> %s", result.getRoom(), result.getCommandType(), result.getCommandId(), result.getStatus());

@@ -43,7 +43,8 @@ public class SessionEventsListener {
 
     @Incoming("session-events")
     public CompletionStage<Void> onEvent(Message<SessionEvent> message) {
-        return progress.consume(message, deadLetters, event -> {
+        return progress.consume(message, deadLetters, record -> {
+            SessionEvent event = ValidRecords.sessionEvent(record);
             registry.apply(event);
             calls.apply(event);
             feed.sessionEvent(event); // the console's live list and call pages

@@ -84,7 +84,8 @@ public class DeadLetters {
 
     /**
      * The usual way to consume a record: a usable one goes to the handler and is acknowledged; one that is unusable,
-     * or that the handler throws on (logged at ERROR: a bug, or a record nobody foresaw), is dead-lettered.
+     * that the handler finds invalid ({@link InvalidRecordException}), or that the handler throws on otherwise (logged
+     * at ERROR: a bug, or a record nobody foresaw), is dead-lettered.
      */
     public <T> CompletionStage<Void> consume(Message<T> message, Consumer<T> handler) {
         return consume(message, false, handler);
@@ -92,7 +93,7 @@ public class DeadLetters {
 
     /**
      * The same, for a consumer that reads its topic again at every start: when {@code readBefore} (the record was in
-     * the topic when this consumer started), an unusable record was dead-lettered when it arrived, so it is counted
+     * the topic when this consumer started), an unusable or invalid record was dead-lettered when it arrived, so it is counted
      * and acknowledged instead of being dead-lettered once more per restart.
      */
     public <T> CompletionStage<Void> consume(Message<T> message, boolean readBefore, Consumer<T> handler) {
@@ -102,6 +103,8 @@ public class DeadLetters {
         }
         try {
             handler.accept(message.getPayload());
+        } catch (InvalidRecordException e) {
+            return readBefore ? skip(message, Poison.invalid(e)) : reject(message, Poison.invalid(e));
         } catch (RuntimeException e) {
             return handlerFailed(message, e);
         }
@@ -131,8 +134,14 @@ public class DeadLetters {
         });
     }
 
-    /** A handler that threw: a bug, or a record nobody foresaw; logged at ERROR and dead-lettered. */
+    /**
+     * A handler that threw: a record it found invalid is dead-lettered as such (the dead-letter warning says why);
+     * anything else is a bug, or a record nobody foresaw: logged at ERROR and dead-lettered.
+     */
     private CompletionStage<Void> handlerFailed(Message<?> message, Throwable error) {
+        if (error instanceof InvalidRecordException invalid) {
+            return reject(message, Poison.invalid(invalid));
+        }
         LOG.errorf(error, "cannot handle the record at %s offset %d", IncomingRecords.partition(message).orElse(null),
                 IncomingRecords.offset(message));
         return reject(message, Poison.failed(error));
@@ -149,14 +158,17 @@ public class DeadLetters {
      * Empty when the payload is usable.
      */
     public Optional<CompletionStage<Void>> skipIfUnusable(Message<?> message) {
-        return unusable(message).map(poison -> {
-            var metadata = IncomingRecords.metadata(message);
-            String topic = metadata.map(IncomingKafkaRecordMetadata::getTopic).orElse("unknown");
-            metrics.counter("switchboard.kafka.poison.replayed", "topic", topic, "kind", poison.kind().label()).increment();
-            LOG.debugf("replayed %s record %s-%d@%d skipped (dead-lettered when it arrived): %s", poison.kind().label(), topic,
-                    metadata.map(IncomingKafkaRecordMetadata::getPartition).orElse(-1), IncomingRecords.offset(message), poison.reason());
-            return message.ack();
-        });
+        return unusable(message).map(poison -> skip(message, poison));
+    }
+
+    /** Counts and acknowledges a replayed poison record (dead-lettered when it arrived). */
+    private CompletionStage<Void> skip(Message<?> message, Poison poison) {
+        var metadata = IncomingRecords.metadata(message);
+        String topic = metadata.map(IncomingKafkaRecordMetadata::getTopic).orElse("unknown");
+        metrics.counter("switchboard.kafka.poison.replayed", "topic", topic, "kind", poison.kind().label()).increment();
+        LOG.debugf("replayed %s record %s-%d@%d skipped (dead-lettered when it arrived): %s", poison.kind().label(), topic,
+                metadata.map(IncomingKafkaRecordMetadata::getPartition).orElse(-1), IncomingRecords.offset(message), poison.reason());
+        return message.ack();
     }
 
     /** Dead-letters a record and acknowledges it; if the dead-letter topic cannot take it, the record is nacked. */

@@ -9,9 +9,11 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** How a record is judged, and that a replayed unusable one is counted and acknowledged, never skipped silently. */
 class DeadLettersTest {
@@ -42,6 +44,27 @@ class DeadLettersTest {
         assertThat(acked).isTrue();
         assertThat(metrics.counter("switchboard.kafka.poison.replayed", "topic", "switchboard.session-events", "kind", "no-value").count())
                 .isEqualTo(1.0);
+    }
+
+    @Test
+    void aReplayedRecordTheHandlerFindsInvalidIsCountedAndAcknowledgedNotHandledAgain() {
+        AtomicBoolean acked = new AtomicBoolean();
+        ConsumerRecord<String, String> record = new ConsumerRecord<>("switchboard.session-events", 0, 9, "room-4", "an event");
+        deadLetters.consume(message(record, acked), true, event -> {
+            throw new InvalidRecordException("occurredAt is out of range");
+        });
+        assertThat(acked).isTrue();
+        assertThat(metrics.counter("switchboard.kafka.poison.replayed", "topic", "switchboard.session-events", "kind", "invalid").count())
+                .isEqualTo(1.0);
+    }
+
+    @Test
+    void anInstantOutsideFourDigitYearsIsInvalid() {
+        assertThat(StorableInstant.of("occurredAt", Instant.parse("2026-12-06T10:00:00Z"))).isNotNull();
+        assertThatThrownBy(() -> StorableInstant.of("occurredAt", Instant.parse("+10000-01-01T00:00:00Z")))
+                .isInstanceOf(InvalidRecordException.class).hasMessageContaining("occurredAt is out of range");
+        assertThatThrownBy(() -> StorableInstant.of("decidedAt", null))
+                .isInstanceOf(InvalidRecordException.class).hasMessage("decidedAt is missing");
     }
 
     @Test

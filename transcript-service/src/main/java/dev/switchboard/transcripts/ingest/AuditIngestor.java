@@ -2,9 +2,9 @@ package dev.switchboard.transcripts.ingest;
 
 import dev.switchboard.events.AuditRecord;
 import dev.switchboard.kit.kafka.DeadLetters;
+import dev.switchboard.kit.kafka.InvalidRecordException;
 import dev.switchboard.kit.kafka.Poison;
-import dev.switchboard.transcripts.mapping.InvalidRecordException;
-import dev.switchboard.transcripts.mapping.StorableInstant;
+import dev.switchboard.kit.kafka.StorableInstant;
 import dev.switchboard.transcripts.mapping.StorableText;
 import dev.switchboard.transcripts.store.AuditStore;
 import dev.switchboard.transcripts.store.SqlErrors;

@@ -2,10 +2,10 @@ package dev.switchboard.transcripts.ingest;
 
 import dev.switchboard.events.SessionEvent;
 import dev.switchboard.kit.kafka.DeadLetters;
+import dev.switchboard.kit.kafka.InvalidRecordException;
 import dev.switchboard.kit.kafka.Poison;
 import dev.switchboard.transcripts.live.EndNotice;
 import dev.switchboard.transcripts.live.LiveHub;
-import dev.switchboard.transcripts.mapping.InvalidRecordException;
 import dev.switchboard.transcripts.mapping.SessionEventMapper;
 import dev.switchboard.transcripts.mapping.StorableText;
 import dev.switchboard.transcripts.store.SessionChange;

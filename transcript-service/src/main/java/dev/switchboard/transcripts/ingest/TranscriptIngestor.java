@@ -1,12 +1,12 @@
 package dev.switchboard.transcripts.ingest;
 
-import dev.switchboard.kit.concurrent.ApplicationThreads;
 import dev.switchboard.events.TranscriptSegment;
+import dev.switchboard.kit.concurrent.ApplicationThreads;
 import dev.switchboard.kit.kafka.DeadLetters;
+import dev.switchboard.kit.kafka.InvalidRecordException;
 import dev.switchboard.kit.kafka.Poison;
 import dev.switchboard.kit.kafka.RecordTraces;
 import dev.switchboard.transcripts.live.LiveHub;
-import dev.switchboard.transcripts.mapping.InvalidRecordException;
 import dev.switchboard.transcripts.mapping.SegmentMapper;
 import dev.switchboard.transcripts.store.SegmentRow;
 import dev.switchboard.transcripts.store.SegmentWriter;

@@ -1,5 +1,6 @@
 package dev.switchboard.transcripts.mapping;
 
+import dev.switchboard.kit.kafka.InvalidRecordException;
 import java.util.UUID;
 
 /** Parses the ids of incoming records; a malformed one makes the record invalid, never crashes the batch. */

@@ -2,6 +2,7 @@ package dev.switchboard.transcripts.mapping;
 
 import dev.switchboard.events.Issuer;
 import dev.switchboard.events.TranscriptSegment;
+import dev.switchboard.kit.kafka.StorableInstant;
 import dev.switchboard.transcripts.redaction.Detector;
 import dev.switchboard.transcripts.redaction.Redaction;
 import dev.switchboard.transcripts.redaction.Redactor;

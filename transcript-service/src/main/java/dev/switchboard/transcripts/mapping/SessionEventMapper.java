@@ -13,6 +13,7 @@ import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.SessionStarted;
 import dev.switchboard.events.TransferFailed;
 import dev.switchboard.events.Usage;
+import dev.switchboard.kit.kafka.StorableInstant;
 import dev.switchboard.transcripts.store.SessionChange;
 
 import java.time.Instant;

@@ -1,11 +1,12 @@
-package dev.switchboard.transcripts.mapping;
+package dev.switchboard.kit.kafka;
 
 import java.time.Instant;
 
 /**
- * The instants a record may carry to be stored: four-digit years, the range the APIs accept in queries. Outside it,
- * PostgreSQL either refuses the value or, for the smallest one Avro can hold, quietly stores {@code -infinity}, which
- * every API would then show as a time nobody sent and which no page cursor can name; such a record is invalid.
+ * The instants a record may carry: four-digit years, the range the APIs accept in queries. Outside it, PostgreSQL
+ * either refuses the value or, for the smallest one Avro can hold, quietly stores {@code -infinity}, which every API
+ * would then show as a time nobody sent and which no page cursor can name; the live views would show a call started
+ * in the year 300,000,000. Such a record is invalid, in every service that reads it.
  */
 public final class StorableInstant {
     public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
