@@ -35,7 +35,8 @@ import java.util.stream.Collectors;
  *   <li>{@link ChatContext}: the instructions and the conversation the model sees;</li>
  *   <li>{@link AgentActivity}: what the agent says, one thing at a time (turns of the LLM loop, Say, goodbyes);</li>
  *   <li>{@link TranscriptRecorder}: every line, published, and flushed before the end;</li>
- *   <li>{@link CommandApplier}: the commands sent to the session from outside, each applied once;</li>
+ *   <li>{@link CommandApplier}: the commands sent to the session from outside, each applied once, acting on the session
+ *   only through a {@link CommandTarget};</li>
  *   <li>{@link SessionTools}: what the model's tools may do to the call;</li>
  *   <li>{@link HangupRequests}: the hang-ups it asks of the call controller, and how their end is reported;</li>
  *   <li>{@link Transfers}: the transfers asked of the call controller, and what their answers do;</li>
@@ -101,7 +102,7 @@ public final class AgentSession {
         this.transcript = new TranscriptRecorder(identity, transport.callerIdentity(), publisher, time);
         this.activity = new AgentActivity(identity.room(), transport, llm, tools, new SessionTools(this), chat, transcript,
                 usage, time, settings.maxToolRounds(), this::state);
-        this.commands = new CommandApplier(this, time);
+        this.commands = new CommandApplier(new CommandTarget(this), time);
         this.keypad = new Keypad(this, timers, settings.keypad());
         this.answerScreening = new AnswerScreening(this, timers, settings.machineDetection());
         this.hangups = new HangupRequests(identity, transport, activity, publisher, settings, timers, this::end);
@@ -361,7 +362,8 @@ public final class AgentSession {
         transfers.answered(result);
     }
 
-    // The parts the command handlers act on.
+    // The parts the session's narrow views act on ({@link CommandTarget}, {@link SessionTools}, {@link SessionUnderLimits}),
+    // and the parts that need another (transfers, the keypad); nothing outside this package sees them.
 
     ChatContext chat() {
         return chat;

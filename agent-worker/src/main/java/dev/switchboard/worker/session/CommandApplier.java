@@ -33,7 +33,7 @@ final class CommandApplier {
     private final CommandHandler<TransferCall> transferCall = new TransferCallHandler();
     private final CommandHandler<SendDtmf> sendDtmf = new SendDtmfHandler();
 
-    private final AgentSession session;
+    private final CommandTarget target;
     private final SessionClock time;
     private final Map<String, CompletableFuture<CommandResult>> decisions = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
@@ -45,8 +45,8 @@ final class CommandApplier {
     /** Commands another service answers (transfers: the call controller); one per transfer, so the set stays small. */
     private final Set<String> answeredElsewhere = ConcurrentHashMap.newKeySet();
 
-    CommandApplier(AgentSession session, SessionClock time) {
-        this.session = session;
+    CommandApplier(CommandTarget target, SessionClock time) {
+        this.target = target;
         this.time = time;
     }
 
@@ -78,22 +78,22 @@ final class CommandApplier {
         // A command that names a tenant must name the session's. One without a tenant comes from a publisher trusted by
         // the Kafka ACLs (an older client, a system of the operator): it is applied as before.
         String tenant = command.getTenant();
-        if (tenant != null && !tenant.equals(session.tenant())) {
-            return Decision.rejected("the command is for tenant '" + tenant + "', but the session in room " + session.room()
+        if (tenant != null && !tenant.equals(target.identity().tenant())) {
+            return Decision.rejected("the command is for tenant '" + tenant + "', but the session in room " + target.room()
                     + " belongs to another tenant").asFuture();
         }
-        AgentSession.State state = session.state();
+        AgentSession.State state = target.state();
         if (state != AgentSession.State.ACTIVE) {
             return Decision.notActive(state).asFuture();
         }
         return switch (command.getPayload()) {
-            case InjectContext payload -> injectContext.apply(command, payload, session);
-            case Say payload -> say.apply(command, payload, session);
-            case Interrupt payload -> interrupt.apply(command, payload, session);
-            case UpdateInstructions payload -> updateInstructions.apply(command, payload, session);
-            case EndSession payload -> endSession.apply(command, payload, session);
-            case TransferCall payload -> transferCall.apply(command, payload, session);
-            case SendDtmf payload -> sendDtmf.apply(command, payload, session);
+            case InjectContext payload -> injectContext.apply(command, payload, target);
+            case Say payload -> say.apply(command, payload, target);
+            case Interrupt payload -> interrupt.apply(command, payload, target);
+            case UpdateInstructions payload -> updateInstructions.apply(command, payload, target);
+            case EndSession payload -> endSession.apply(command, payload, target);
+            case TransferCall payload -> transferCall.apply(command, payload, target);
+            case SendDtmf payload -> sendDtmf.apply(command, payload, target);
             default -> Decision.rejected("unsupported command " + typeOf(command)).asFuture();
         };
     }
@@ -101,14 +101,14 @@ final class CommandApplier {
     private CommandResult result(SessionCommand command, Decision decision) {
         return CommandResult.newBuilder()
                 .setCommandId(command.getCommandId())
-                .setRoom(session.room())
+                .setRoom(target.room())
                 .setCommandType(typeOf(command))
                 .setStatus(decision.status())
                 .setReason(decision.reason())
                 .setDecidedAt(time.timestamp())
-                .setSessionId(session.sessionId())
-                .setWorkerId(session.identity().workerId())
-                .setTenant(session.tenant())
+                .setSessionId(target.identity().sessionId())
+                .setWorkerId(target.identity().workerId())
+                .setTenant(target.identity().tenant())
                 .build();
     }
 

@@ -16,13 +16,13 @@ import java.util.concurrent.CompletableFuture;
 final class EndSessionHandler implements CommandHandler<EndSession> {
 
     @Override
-    public CompletableFuture<Decision> apply(SessionCommand command, EndSession endSession, AgentSession session) {
-        if (!session.beginEnding()) {
-            return Decision.notActive(session.state()).asFuture();
+    public CompletableFuture<Decision> apply(SessionCommand command, EndSession endSession, CommandTarget target) {
+        if (!target.beginEnding()) {
+            return Decision.notActive(target.state()).asFuture();
         }
         Issuer issuer = command.getIssuer();
-        return session.activity().enqueue("end-session", false, () -> {
-            session.hangUp(endSession.getGoodbye(), hangupReasonFor(issuer.getKind()), endSession.getReason(), issuer);
+        return target.activity().enqueue("end-session", false, () -> {
+            target.hangUp(endSession.getGoodbye(), hangupReasonFor(issuer.getKind()), endSession.getReason(), issuer);
             return Decision.applied();
         }).exceptionally(e -> Decision.failed("hang-up failed", e));
     }

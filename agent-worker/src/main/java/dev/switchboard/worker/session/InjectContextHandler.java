@@ -17,8 +17,8 @@ final class InjectContextHandler implements CommandHandler<InjectContext> {
     private static final Logger LOG = Logger.getLogger(InjectContextHandler.class);
 
     @Override
-    public CompletableFuture<Decision> apply(SessionCommand command, InjectContext inject, AgentSession session) {
-        Optional<Decision> invalid = CommandHandler.checkText(inject.getText(), session.settings().maxTextLength());
+    public CompletableFuture<Decision> apply(SessionCommand command, InjectContext inject, CommandTarget target) {
+        Optional<Decision> invalid = CommandHandler.checkText(inject.getText(), target.maxTextLength());
         if (invalid.isPresent()) {
             return invalid.get().asFuture();
         }
@@ -30,11 +30,11 @@ final class InjectContextHandler implements CommandHandler<InjectContext> {
         if (message == null) {
             return Decision.rejected("unsupported role " + inject.getRole() + "; use SYSTEM or USER").asFuture();
         }
-        session.chat().add(message);
-        session.transcript().injected(inject.getText(), command.getIssuer(), command.getCommandId(), labelOf(inject));
+        target.chat().add(message);
+        target.transcript().injected(inject.getText(), command.getIssuer(), command.getCommandId(), labelOf(inject));
         if (inject.getRespond()) {
-            session.activity().reply("respond").exceptionally(e -> {
-                LOG.warnf("room %s: the reply to injected context failed: %s", session.room(), e.getMessage());
+            target.activity().reply("respond").exceptionally(e -> {
+                LOG.warnf("room %s: the reply to injected context failed: %s", target.room(), e.getMessage());
                 return null;
             });
         }

@@ -9,8 +9,8 @@ import java.util.concurrent.CompletableFuture;
 final class InterruptHandler implements CommandHandler<Interrupt> {
 
     @Override
-    public CompletableFuture<Decision> apply(SessionCommand command, Interrupt interrupt, AgentSession session) {
-        boolean interrupted = session.activity().interrupt();
+    public CompletableFuture<Decision> apply(SessionCommand command, Interrupt interrupt, CommandTarget target) {
+        boolean interrupted = target.activity().interrupt();
         return (interrupted ? Decision.applied() : Decision.applied("nothing was being said")).asFuture();
     }
 }

@@ -13,12 +13,12 @@ import java.util.concurrent.CompletableFuture;
 final class SayHandler implements CommandHandler<Say> {
 
     @Override
-    public CompletableFuture<Decision> apply(SessionCommand command, Say say, AgentSession session) {
-        Optional<Decision> invalid = CommandHandler.checkText(say.getText(), session.settings().maxTextLength());
+    public CompletableFuture<Decision> apply(SessionCommand command, Say say, CommandTarget target) {
+        Optional<Decision> invalid = CommandHandler.checkText(say.getText(), target.maxTextLength());
         if (invalid.isPresent()) {
             return invalid.get().asFuture();
         }
-        AgentActivity activity = session.activity();
+        AgentActivity activity = target.activity();
         return activity.enqueue("say", say.getAllowInterruptions(), () -> {
             activity.say(say.getText(), say.getAllowInterruptions(), say.getAddToChatContext());
             return Decision.applied();

@@ -14,17 +14,17 @@ import java.util.concurrent.CompletableFuture;
 final class SendDtmfHandler implements CommandHandler<SendDtmf> {
 
     @Override
-    public CompletableFuture<Decision> apply(SessionCommand command, SendDtmf send, AgentSession session) {
+    public CompletableFuture<Decision> apply(SessionCommand command, SendDtmf send, CommandTarget target) {
         String digits = KeypadTones.normalize(send.getDigits());
         Optional<String> problem = KeypadTones.problem(digits);
         if (problem.isPresent()) {
             return Decision.rejected(problem.get()).asFuture();
         }
-        if (!session.transport().hasKeypad()) {
-            return Decision.rejected("the caller in room " + session.room() + " is not on a phone line; keypad tones need a SIP caller").asFuture();
+        if (!target.hasKeypad()) {
+            return Decision.rejected("the caller in room " + target.room() + " is not on a phone line; keypad tones need a SIP caller").asFuture();
         }
-        return session.activity().enqueue("dtmf", false, () -> {
-            session.sendTones(digits, command.getIssuer(), command.getCommandId());
+        return target.activity().enqueue("dtmf", false, () -> {
+            target.sendTones(digits, command.getIssuer(), command.getCommandId());
             return Decision.applied();
         }).exceptionally(e -> Decision.failed("tones not sent", e));
     }

@@ -16,22 +16,22 @@ final class TransferCallHandler implements CommandHandler<TransferCall> {
     private static final Pattern TARGET = Pattern.compile("tel:\\+[1-9][0-9]{1,14}|sips?:\\S{1,250}");
 
     @Override
-    public CompletableFuture<Decision> apply(SessionCommand command, TransferCall transfer, AgentSession session) {
+    public CompletableFuture<Decision> apply(SessionCommand command, TransferCall transfer, CommandTarget target) {
         String to = transfer.getTo() == null ? "" : transfer.getTo().strip();
         if (!TARGET.matcher(to).matches()) {
             return Decision.rejected("to must be tel: and an E.164 number (tel:+15551234567) or a sip: URI, not '" + to + "'").asFuture();
         }
         String announcement = transfer.getAnnouncement();
-        if (announcement != null && !announcement.isBlank() && announcement.length() > session.settings().maxTextLength()) {
+        if (announcement != null && !announcement.isBlank() && announcement.length() > target.maxTextLength()) {
             return Decision.rejected("announcement is " + announcement.length() + " characters; the limit is "
-                    + session.settings().maxTextLength()).asFuture();
+                    + target.maxTextLength()).asFuture();
         }
-        AgentActivity activity = session.activity();
+        AgentActivity activity = target.activity();
         return activity.enqueue("transfer", false, () -> {
             if (announcement != null && !announcement.isBlank()) {
                 activity.say(announcement, false, true);
             }
-            session.transfers().request(command, TransferCall.newBuilder().setTo(to).setPlayDialtone(transfer.getPlayDialtone()).build());
+            target.transfers().request(command, TransferCall.newBuilder().setTo(to).setPlayDialtone(transfer.getPlayDialtone()).build());
             return Decision.answeredElsewhere("handed to the call controller");
         }).exceptionally(e -> Decision.failed("not transferred", e));
     }

@@ -10,17 +10,17 @@ import java.util.concurrent.CompletableFuture;
 final class UpdateInstructionsHandler implements CommandHandler<UpdateInstructions> {
 
     @Override
-    public CompletableFuture<Decision> apply(SessionCommand command, UpdateInstructions update, AgentSession session) {
+    public CompletableFuture<Decision> apply(SessionCommand command, UpdateInstructions update, CommandTarget target) {
         if (update.getInstructions().isBlank()) {
             return Decision.rejected("instructions must not be empty").asFuture();
         }
         boolean extend = update.getMode() == InstructionsMode.APPEND;
         if (extend) {
-            session.chat().extendInstructions(update.getInstructions());
+            target.chat().extendInstructions(update.getInstructions());
         } else {
-            session.chat().replaceInstructions(update.getInstructions());
+            target.chat().replaceInstructions(update.getInstructions());
         }
-        session.transcript().system("Instructions " + (extend ? "extended: " : "replaced: ") + update.getInstructions(),
+        target.transcript().system("Instructions " + (extend ? "extended: " : "replaced: ") + update.getInstructions(),
                 command.getIssuer(), command.getCommandId(), "instructions");
         return Decision.applied().asFuture();
     }
