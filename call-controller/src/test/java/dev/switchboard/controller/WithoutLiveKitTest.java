@@ -65,7 +65,7 @@ class WithoutLiveKitTest {
     void theControllerTellsTheGatewaysItCannotDialOrTransferAndWhatToSet() {
         String id = ConfigProvider.getConfig().getValue("switchboard.controller.id", String.class);
         try (var statuses = TopicProbe.fromNow(Topic.CONTROLLER_STATUS, new ControllerStatusDeserializer())) {
-            ControllerStatus status = statuses.await(s -> id.equals(s.getControllerId()), WAIT);
+            ControllerStatus status = statuses.await(s -> s != null && id.equals(s.getControllerId()), WAIT);
             assertThat(status.getState()).isEqualTo(ControllerState.RUNNING);
             assertThat(status.getCanDial()).isFalse();
             assertThat(status.getCanTransfer()).isFalse();

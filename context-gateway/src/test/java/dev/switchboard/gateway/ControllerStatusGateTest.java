@@ -157,6 +157,17 @@ class ControllerStatusGateTest {
     }
 
     @Test
+    void aControllersTombstoneMakesTheGatewayForgetIt() {
+        ControllerStatus incapable = report(false, Instant.now());
+        Awaitility.await().atMost(WAIT).until(() -> controllers.whyNoneCanDial().isPresent());
+
+        // What a controller sends after its STOPPED status on a clean shutdown: its record is deleted.
+        TestProducer.sendRaw(Topic.CONTROLLER_STATUS, incapable.getControllerId(), null);
+        Awaitility.await().atMost(WAIT).until(() -> controllers.latest(incapable.getControllerId()).isEmpty());
+        assertThat(controllers.whyNoneCanDial()).isEmpty();
+    }
+
+    @Test
     void aStaleStatusIsNoReasonToRefuseAndTheDialWaitsInKafkaAsBefore() {
         // Sent 20 s ago with a 5 s interval: the controller may be gone, or restarted as another id.
         ControllerStatus stale = report(false, Instant.now().minusSeconds(20));

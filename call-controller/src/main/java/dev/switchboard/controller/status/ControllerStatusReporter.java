@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Tells the context gateways what this controller can do (switchboard.controller-status, key = controller id): RUNNING
  * with whether it can place and transfer calls (and, when it cannot, what to set) at start and every
- * {@code switchboard.controller.status-interval}, and STOPPED on a clean shutdown. A gateway refuses a dial or transfer
+ * {@code switchboard.controller.status-interval}, and STOPPED on a clean shutdown, followed by a tombstone. A gateway refuses a dial or transfer
  * at once (503 saying what to set) when no controller that reported recently could carry it out, instead of publishing
  * it for a controller to fail.
  */
@@ -105,7 +105,11 @@ public class ControllerStatusReporter {
         }
     }
 
-    /** A clean shutdown: the last status says so, and gateways stop counting on this controller at once. */
+    /**
+     * A clean shutdown: the last status says so, and gateways stop counting on this controller at once. Then its record
+     * is deleted (a tombstone, which the gateways read as "forget it"): the default id is new at every start, and
+     * without the tombstone each start would leave one more controller in the compacted topic until its retention.
+     */
     synchronized void stopped(@Observes ShutdownEvent event) {
         if (stopped) {
             return;
@@ -114,6 +118,7 @@ public class ControllerStatusReporter {
         timer.shutdownNow();
         try {
             sender.sendAndAwait(controllerId, current(ControllerState.STOPPED));
+            sender.sendAndAwait(controllerId, null);
             LOG.infof("call controller %s stopped; told the context gateways", controllerId);
         } catch (RuntimeException e) {
             LOG.warnf("the stopping controller status was not published (gateways see it go stale instead): %s", e.getMessage());

@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * With LiveKit's server API configured (the fake), the controller tells the gateways it can place and transfer calls,
- * again every interval, and says STOPPED when it shuts down cleanly. A profile of its own: the shutdown ends its
+ * again every interval, and says STOPPED when it shuts down cleanly, then deletes its record. A profile of its own: the shutdown ends its
  * reports, which no other test's application should miss.
  */
 @QuarkusTest
@@ -66,7 +66,7 @@ class ControllerStatusTest {
             assertThat(status.getSentAt()).isBetween(Instant.now().minusSeconds(10), Instant.now().plusSeconds(1));
 
             // Again an interval later, not only at start.
-            ControllerStatus next = statuses.await(s -> id.equals(s.getControllerId()) && s.getSentAt().isAfter(status.getSentAt()), WAIT);
+            ControllerStatus next = statuses.await(s -> s != null && id.equals(s.getControllerId()) && s.getSentAt().isAfter(status.getSentAt()), WAIT);
             assertThat(next.getState()).isEqualTo(ControllerState.RUNNING);
         }
     }
@@ -78,12 +78,16 @@ class ControllerStatusTest {
         try (var statuses = TopicProbe.fromNow(Topic.CONTROLLER_STATUS, new ControllerStatusDeserializer())) {
             reporter.stopped(new ShutdownEvent()); // what Quarkus does as it shuts down
 
-            ControllerStatus stopped = statuses.await(s -> id.equals(s.getControllerId()) && s.getState() == ControllerState.STOPPED, WAIT);
+            ControllerStatus stopped = statuses.await(s -> s != null && id.equals(s.getControllerId()) && s.getState() == ControllerState.STOPPED, WAIT);
             assertThat(stopped.getCanDial()).isTrue();
+            // Then the record is deleted, so a controller id used once does not stay in the compacted topic.
+            ConsumerRecord<String, ControllerStatus> tombstone = statuses.awaitRecord(r -> id.equals(r.key()) && r.value() == null, WAIT);
             // Nothing RUNNING after the goodbye (three intervals on), which would bring the controller back in the gateways' eyes.
             List<ControllerStatus> seen = statuses.drain(Duration.ofMillis(1_000));
-            assertThat(seen.subList(seen.indexOf(stopped) + 1, seen.size()).stream().filter(s -> id.equals(s.getControllerId())))
+            assertThat(seen.subList(seen.indexOf(stopped) + 1, seen.size()).stream().filter(s -> s != null && id.equals(s.getControllerId())))
                     .as("statuses after STOPPED").isEmpty();
+            assertThat(tombstone.offset()).as("the tombstone follows the STOPPED status").isGreaterThan(
+                    statuses.awaitRecord(r -> r.value() == stopped, WAIT).offset());
         }
     }
 }
