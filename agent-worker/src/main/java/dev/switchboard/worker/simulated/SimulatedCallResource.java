@@ -24,6 +24,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -53,7 +55,7 @@ public class SimulatedCallResource {
     private static final Duration TURN_TIMEOUT = Duration.ofSeconds(90);
 
     public record StartCall(
-            @Pattern(regexp = "[A-Za-z0-9_.:=-]{1,128}", message = "room may use letters, digits and _ . : = - (1 to 128 characters)") String room,
+            @Pattern(regexp = "(?!\\.\\.?$)[A-Za-z0-9_.:=-]{1,128}", message = "room may use letters, digits and _ . : = - (1 to 128 characters), and is not . or .. (no URL can name those)") String room,
             @Size(max = 20_000, message = "instructions are limited to 20000 characters") String instructions,
             @Pattern(regexp = "\\+?[0-9]{3,20}", message = "callerNumber must be a phone number such as +15550100") String callerNumber,
             @BoundedMetadata Map<String, String> metadata,
@@ -75,6 +77,10 @@ public class SimulatedCallResource {
                            String tenant, String tonesSent) {
     }
 
+    /** The keys a simulated phone caller pressed, as the agent receives them. */
+    public record Pressed(String room, String pressed) {
+    }
+
     public record TurnView(String room, String sessionId, List<String> replies, String state, boolean ended) {
     }
 
@@ -90,7 +96,7 @@ public class SimulatedCallResource {
 
     @POST
     @Operation(summary = "Start a simulated call", description = "Starts an agent session in the room (a generated name when none is given).")
-    @APIResponse(responseCode = "201", description = "The call is running")
+    @APIResponse(responseCode = "201", description = "The call is running", content = @Content(schema = @Schema(implementation = CallView.class)))
     @APIResponse(responseCode = "403", description = "The body names another tenant and the token lacks tenants:all")
     @APIResponse(responseCode = "409", description = "A session already runs in that room")
     public Response start(@Valid StartCall request) throws InterruptedException {
@@ -124,7 +130,7 @@ public class SimulatedCallResource {
     @Path("/{room}/dtmf")
     @Operation(summary = "The caller presses keys on their phone", description = "Only on a call started with a callerNumber (a phone"
             + " caller). The keys reach the agent as a keypad entry, which ends with # or a pause; it answers as after speech.")
-    @APIResponse(responseCode = "202", description = "The keys were pressed")
+    @APIResponse(responseCode = "202", description = "The keys were pressed", content = @Content(schema = @Schema(implementation = Pressed.class)))
     @APIResponse(responseCode = "404", description = "No simulated call in that room")
     @APIResponse(responseCode = "409", description = "The caller has no phone keypad, or the call has ended")
     public Response press(@PathParam("room") String room, @Valid KeyPresses keys) {
@@ -143,7 +149,7 @@ public class SimulatedCallResource {
         for (String key : keys.digits().split("")) {
             call.session().callerPressed(call.transport().callerIdentity(), key);
         }
-        return Response.accepted(Map.of("room", room, "pressed", keys.digits().toUpperCase(Locale.ROOT))).build();
+        return Response.accepted(new Pressed(room, keys.digits().toUpperCase(Locale.ROOT))).build();
     }
 
     @GET
@@ -155,6 +161,8 @@ public class SimulatedCallResource {
     @GET
     @Path("/{room}")
     @Operation(summary = "A simulated call: its state and everything the agent said")
+    @APIResponse(responseCode = "200", description = "The call")
+    @APIResponse(responseCode = "404", description = "No simulated call in that room")
     public CallView get(@PathParam("room") String room) {
         return view(find(room));
     }
@@ -163,6 +171,7 @@ public class SimulatedCallResource {
     @Path("/{room}")
     @Operation(summary = "The caller hangs up", description = "Ends the session (CALLER_HANGUP) once its last lines are published.")
     @APIResponse(responseCode = "204", description = "The call has ended")
+    @APIResponse(responseCode = "404", description = "No simulated call in that room")
     public Response hangUp(@PathParam("room") String room) throws InterruptedException {
         await(find(room).session().callerHungUp(), Duration.ofSeconds(30));
         return Response.noContent().build();

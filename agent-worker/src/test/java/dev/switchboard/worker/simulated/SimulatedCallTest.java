@@ -276,6 +276,14 @@ class SimulatedCallTest {
         say("no-such-room", "hello").statusCode(404).body("detail", containsString("no-such-room"));
         given().contentType(ContentType.JSON).body(Map.of("room", "bad room!")).post("/v1/simulated-calls")
                 .then().statusCode(400).body("detail", containsString("room may use"));
+        for (String unreachable : List.of(".", "..")) { // a call in such a room could never be named in a URL again
+            given().contentType(ContentType.JSON).body(Map.of("room", unreachable)).post("/v1/simulated-calls")
+                    .then().statusCode(400).body("detail", containsString("is not . or .."));
+        }
+        String dots = "..." + newRoom(); // dots are fine where a URL keeps them
+        given().contentType(ContentType.JSON).body(Map.of("room", dots)).post("/v1/simulated-calls").then().statusCode(201);
+        given().get("/v1/simulated-calls/{room}", dots).then().statusCode(200);
+        given().delete("/v1/simulated-calls/{room}", dots).then().statusCode(204);
         given().contentType(ContentType.JSON).body(Map.of("room", room)).post("/v1/simulated-calls")
                 .then().statusCode(409).body("detail", containsString("already running"))
                 .body("type", equalTo("urn:switchboard:problem:room-busy"));
