@@ -44,6 +44,9 @@ class OpenApiDocumentTest {
         }
         assertThat(openapi.getMap("components.schemas.PlaceCallRequest.properties.metadata.additionalProperties"))
                 .as("a dial's metadata is a map of the caller's own keys").isNotNull();
+        assertThat(openapi.getMap("components.schemas")).as("any JSON value, not Jackson's JsonNode class described")
+                .doesNotContainKey("JsonNode");
+        assertThat(openapi.getMap("components.schemas.AnyValue")).doesNotContainKey("properties");
         assertThat(openapi.getMap("components.schemas.Session")).as("answers may grow fields; clients must not refuse them")
                 .doesNotContainKey("additionalProperties");
     }

@@ -113,6 +113,14 @@ public abstract class ServiceConventionsTest {
         }
     }
 
+    /** One way to authenticate, the bearer token, named once: no scheme a library or Quarkus added on its own. */
+    @Test
+    void theOpenApiDocumentDeclaresTheBearerTokenAsItsOnlySecurityScheme() {
+        Map<String, Object> schemes = RestAssured.given().accept("application/json").get("/q/openapi").then()
+                .statusCode(200).extract().jsonPath().getMap("components.securitySchemes");
+        assertThat(schemes).containsOnlyKeys("bearer");
+    }
+
     @Test
     void anUnknownRouteIsA404Problem() {
         try (LogCapture log = LogCapture.start()) {
