@@ -36,6 +36,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 public abstract class DeadLetterConventionsTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** Above this a dead letter carries only the first bytes of the value; a little below Kafka's default 1 MiB limits. */
+    private static final int LARGE = 900 * 1024;
+
+    /** Garbage as large as a topic with Kafka's default limits takes (the record's key and framing need the rest). */
+    private static byte[] largest() {
+        byte[] value = new byte[1_040_000];
+        java.util.Arrays.fill(value, (byte) 'G');
+        return value;
+    }
 
     /** A consumed topic as the service's configuration declares it. */
     protected record Consumed(String channel, String topic, String group) {
@@ -58,6 +67,9 @@ public abstract class DeadLetterConventionsTest {
                     () -> deadLettered(service, topic, ("not a record " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8), "undecodable")));
             tests.add(DynamicTest.dynamicTest(topic.topic() + " (" + topic.channel() + "): no value",
                     () -> deadLettered(service, topic, null, "no-value")));
+            // As large as the topic takes: its dead letter, headers added, would not fit; the consumer must not stop on it.
+            tests.add(DynamicTest.dynamicTest(topic.topic() + " (" + topic.channel() + "): undecodable, as large as the topic takes",
+                    () -> deadLettered(service, topic, largest(), "undecodable")));
         }
         return tests.stream();
     }
@@ -79,6 +91,10 @@ public abstract class DeadLetterConventionsTest {
             assertThat(header(dead, "dead-letter-reason")).isNotBlank();
             if (value == null) {
                 assertThat(dead.value()).isNull();
+            } else if (value.length > LARGE) {
+                assertThat(header(dead, "dead-letter-value-truncated")).isEqualTo(Integer.toString(value.length));
+                assertThat(value).startsWith(dead.value());
+                assertThat(dead.value().length).isGreaterThan(LARGE / 2);
             } else {
                 assertThat(dead.value()).isEqualTo(value);
             }

@@ -51,6 +51,7 @@ public class DeadLetters {
     public static final String CHANNEL = "switchboard-dead-letters";
     public static final String SUFFIX = ".dlq";
     private static final Logger LOG = Logger.getLogger(DeadLetters.class);
+    private static final int LONGEST_HEADER = 4_000;
 
     private final MutinyEmitter<byte[]> emitter;
     private final MeterRegistry metrics;
@@ -203,12 +204,8 @@ public class DeadLetters {
 
     private Uni<Void> letter(Origin origin, byte[] value, Poison poison) {
         String topic = origin.topic();
-        RecordHeaders headers = new RecordHeaders();
-        for (Header header : origin.headers()) {
-            if (!header.key().startsWith("deserialization-failure-")) {
-                headers.add(header);
-            }
-        }
+        DeadLetterCopy copy = DeadLetterCopy.of(value, origin.headers());
+        RecordHeaders headers = copy.headers();
         add(headers, DeadLetterHeaders.SERVICE, service);
         add(headers, DeadLetterHeaders.CONSUMER_GROUP, origin.group());
         add(headers, DeadLetterHeaders.TOPIC, topic);
@@ -222,7 +219,7 @@ public class DeadLetters {
         LOG.warnf("dead-lettering %s record %s-%d@%d (key %s): %s", poison.kind().label(), topic, origin.partition(),
                 origin.offset(), key, poison.reason());
         metrics.counter("switchboard.kafka.dead-letters", "topic", topic, "kind", poison.kind().label()).increment();
-        Message<byte[]> letter = Message.of(value).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+        Message<byte[]> letter = Message.of(copy.value()).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                 .withTopic(WorkerCommandTopics.deadLetterTopicOf(topic))
                 .withKey(key == null ? null : key.toString())
                 .withHeaders(headers)
@@ -255,7 +252,9 @@ public class DeadLetters {
 
     private static void add(RecordHeaders headers, String name, String value) {
         if (value != null) {
-            headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+            // A reason quotes what it could not read, which a hostile record can make as long as it likes.
+            String bounded = value.length() > LONGEST_HEADER ? value.substring(0, LONGEST_HEADER) + "…" : value;
+            headers.add(name, bounded.getBytes(StandardCharsets.UTF_8));
         }
     }
 }
