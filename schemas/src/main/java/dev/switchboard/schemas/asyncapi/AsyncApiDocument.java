@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.switchboard.schemas.serde.SchemaCatalog;
+import dev.switchboard.schemas.topics.DeadLetterHeaders;
 import dev.switchboard.schemas.topics.Party;
 import dev.switchboard.schemas.topics.Topic;
 import dev.switchboard.schemas.topics.WorkerCommandTopics;
@@ -254,8 +255,8 @@ public final class AsyncApiDocument {
         ObjectNode headers = message.putObject("headers");
         headers.put("type", "object");
         ObjectNode properties = headers.putObject("properties");
-        Topic.DEAD_LETTER_HEADERS.forEach((name, meaning) -> properties.putObject(name).put("type", "string").put("description", meaning));
-        headers.putArray("required").add("dead-letter-reason").add("dead-letter-topic").add("dead-letter-partition").add("dead-letter-offset");
+        DeadLetterHeaders.ALL.forEach((name, meaning) -> properties.putObject(name).put("type", "string").put("description", meaning));
+        DeadLetterHeaders.ALWAYS.forEach(headers.putArray("required")::add);
         message.putObject("payload").put("type", "string").put("format", "binary");
         message.set("bindings", keyBinding(topic));
         return message;
