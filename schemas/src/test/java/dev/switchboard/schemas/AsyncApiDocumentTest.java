@@ -114,6 +114,20 @@ class AsyncApiDocumentTest {
     }
 
     @Test
+    void theDescriptionSaysWhatEachTopicIsKeyedBy() {
+        String description = document.path("info").path("description").asText();
+        assertThat(description).doesNotContain("Every key is the LiveKit room name")
+                .contains("switchboard.worker-heartbeats (" + Topic.WORKER_KEY + ")",
+                        "switchboard.controller-status (" + Topic.CONTROLLER_KEY + ")",
+                        "switchboard.audit (" + Topic.AUDIT_KEY + ")");
+        for (Topic topic : Topic.values()) {
+            if (!topic.isDeadLetter() && !topic.key().equals(Topic.KEY)) {
+                assertThat(description).contains(topic.topicName() + " (" + topic.key() + ")");
+            }
+        }
+    }
+
+    @Test
     void everyProducerAndConsumerHasItsOperation() {
         int expected = 0;
         for (Topic topic : Topic.values()) {
