@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.schemas.asyncapi.AsyncApiDocument;
 import dev.switchboard.schemas.serde.SchemaCatalog;
+import dev.switchboard.schemas.topics.DeadLetterHeaders;
 import dev.switchboard.schemas.topics.Party;
 import dev.switchboard.schemas.topics.Topic;
 import dev.switchboard.schemas.topics.WorkerCommandTopics;
@@ -102,8 +103,27 @@ class AsyncApiDocumentTest {
             assertThat(message.path("payload").path("format").asText()).isEqualTo("binary");
             List<String> headers = new ArrayList<>();
             message.path("headers").path("properties").fieldNames().forEachRemaining(headers::add);
-            assertThat(headers).containsExactlyElementsOf(Topic.DEAD_LETTER_HEADERS.keySet());
+            assertThat(headers).containsExactlyElementsOf(DeadLetterHeaders.ALL.keySet())
+                    .contains("dead-letter-service", "dead-letter-consumer-group", "dead-letter-kind");
+            List<String> required = new ArrayList<>();
+            message.path("headers").path("required").forEach(name -> required.add(name.asText()));
+            assertThat(required).containsExactlyElementsOf(DeadLetterHeaders.ALWAYS);
+            assertThat(headers).containsAll(required);
             assertThat(channelOf(topic).path("description").asText()).contains(topic.deadLetterOf().orElseThrow().topicName());
+        }
+    }
+
+    @Test
+    void theDescriptionSaysWhatEachTopicIsKeyedBy() {
+        String description = document.path("info").path("description").asText();
+        assertThat(description).doesNotContain("Every key is the LiveKit room name")
+                .contains("switchboard.worker-heartbeats (" + Topic.WORKER_KEY + ")",
+                        "switchboard.controller-status (" + Topic.CONTROLLER_KEY + ")",
+                        "switchboard.audit (" + Topic.AUDIT_KEY + ")");
+        for (Topic topic : Topic.values()) {
+            if (!topic.isDeadLetter() && !topic.key().equals(Topic.KEY)) {
+                assertThat(description).contains(topic.topicName() + " (" + topic.key() + ")");
+            }
         }
     }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.switchboard.schemas.serde.SchemaCatalog;
+import dev.switchboard.schemas.topics.DeadLetterHeaders;
 import dev.switchboard.schemas.topics.Party;
 import dev.switchboard.schemas.topics.Topic;
 import dev.switchboard.schemas.topics.WorkerCommandTopics;
@@ -21,6 +22,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -159,18 +161,26 @@ public final class AsyncApiDocument {
                 Every value is Avro single-object encoded: the bytes C3 01, the writer schema's 8-byte CRC-64-AVRO \
                 fingerprint of its Parsing Canonical Form (little-endian), then the Avro binary record. Write with a \
                 released schema (each message lists its released versions and their fingerprints); readers resolve every \
-                released version. Every key is the LiveKit room name as UTF-8, so one call's records stay in order on \
-                one partition. A command's result comes back on switchboard.command-results with the same commandId. \
+                released version. Every key is UTF-8 text: the LiveKit room name, so one call's records stay in order on \
+                one partition, except on %s; a dead-letter twin keeps the original key. A command's result comes back on switchboard.command-results with the same commandId. \
                 Each topic has a dead-letter twin (<topic>.dlq) for the records its consumers cannot process. A session's \
                 commands may also go straight to the topic of the worker that runs it (SessionStarted.commandTopic).
 
                 The encoding in full, for any language: schemas/README.md in the Switchboard repository.
-                """);
+                """.formatted(otherKeys()));
         ArrayNode tags = info.putArray("tags");
         for (Party party : Party.values()) {
             tags.addObject().put("name", party.id()).put("description", party.description());
         }
         return info;
+    }
+
+    /** The topics not keyed by the room, with their keys: "t1 (key 1), t2 (key 2) and t3 (key 3)". */
+    private static String otherKeys() {
+        List<String> topics = Arrays.stream(Topic.values()).filter(topic -> !topic.isDeadLetter() && !topic.key().equals(Topic.KEY))
+                .map(topic -> topic.topicName() + " (" + topic.key() + ")").toList();
+        return topics.size() < 2 ? String.join("", topics)
+                : String.join(", ", topics.subList(0, topics.size() - 1)) + " and " + topics.getLast();
     }
 
     private static ObjectNode channel(Topic topic, String message) {
@@ -254,8 +264,8 @@ public final class AsyncApiDocument {
         ObjectNode headers = message.putObject("headers");
         headers.put("type", "object");
         ObjectNode properties = headers.putObject("properties");
-        Topic.DEAD_LETTER_HEADERS.forEach((name, meaning) -> properties.putObject(name).put("type", "string").put("description", meaning));
-        headers.putArray("required").add("dead-letter-reason").add("dead-letter-topic").add("dead-letter-partition").add("dead-letter-offset");
+        DeadLetterHeaders.ALL.forEach((name, meaning) -> properties.putObject(name).put("type", "string").put("description", meaning));
+        DeadLetterHeaders.ALWAYS.forEach(headers.putArray("required")::add);
         message.putObject("payload").put("type", "string").put("format", "binary");
         message.set("bindings", keyBinding(topic));
         return message;

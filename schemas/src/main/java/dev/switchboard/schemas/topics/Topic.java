@@ -12,8 +12,6 @@ import org.apache.avro.specific.SpecificRecord;
 
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,9 +30,10 @@ import static dev.switchboard.schemas.topics.Party.TRANSCRIPT_SERVICE;
  * AsyncAPI document is generated from it.
  *
  * <p>Every record is keyed by the LiveKit room name, so one call's records stay in order on one partition; worker
- * heartbeats and controller statuses, which are about a process and not a call, are keyed by its id ({@link #key()}).
+ * heartbeats and controller statuses, which are about a process and not a call, are keyed by its id, and audit records
+ * by room or, for an action on no room, by tenant ({@link #key()}).
  * Each consumed topic has a dead-letter twin ({@code <name>.dlq}) that receives poison records with the reason
- * in the headers ({@link #DEAD_LETTER_HEADERS}).
+ * in the headers ({@link DeadLetterHeaders}).
  */
 public enum Topic {
     // Commands from systems that know only the room. The gateway forwards each to the own topic of the worker that runs
@@ -97,11 +96,6 @@ public enum Topic {
     public static final String AUDIT_KEY = "the LiveKit room name, or the tenant for an action on no room";
     /** Partitions per topic; a room always maps to one of them. */
     public static final int DEFAULT_PARTITIONS = 6;
-    /**
-     * The headers of a dead-lettered record (SmallRye's dead-letter strategy writes them, and the transcript
-     * service, which dead-letters by itself, writes the same), with what each holds.
-     */
-    public static final Map<String, String> DEAD_LETTER_HEADERS = deadLetterHeaders();
 
     private final String id;
     private final Class<? extends SpecificRecord> valueType;
@@ -232,17 +226,5 @@ public enum Topic {
 
     public static Optional<Topic> byName(String topicName) {
         return Arrays.stream(values()).filter(t -> t.topicName().equals(topicName)).findFirst();
-    }
-
-    private static Map<String, String> deadLetterHeaders() {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("dead-letter-reason", "why the record could not be processed");
-        headers.put("dead-letter-cause", "the underlying error, when there is one");
-        headers.put("dead-letter-exception-class-name", "the class of the error");
-        headers.put("dead-letter-cause-class-name", "the class of the underlying error, when there is one");
-        headers.put("dead-letter-topic", "the topic the record was read from");
-        headers.put("dead-letter-partition", "its partition, in decimal");
-        headers.put("dead-letter-offset", "its offset, in decimal");
-        return Collections.unmodifiableMap(headers);
     }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.kit.kafka;
 
 import dev.switchboard.schemas.serde.AvroSerializer;
+import dev.switchboard.schemas.topics.DeadLetterHeaders;
 import dev.switchboard.schemas.topics.WorkerCommandTopics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
