@@ -32,6 +32,11 @@ public final class DeadLetterHeaders {
      */
     public static final String CAUSE_CLASS = "dead-letter-cause-class-name";
 
+    /** Only on a copy that would not fit Kafka's limits: the original value's length; the copy holds its first bytes. */
+    public static final String VALUE_TRUNCATED = "dead-letter-value-truncated";
+    /** Only when the original headers were too large to copy: how many there were, and their size. */
+    public static final String HEADERS_DROPPED = "dead-letter-headers-dropped";
+
     /** Every header, in the order the services write them, with what it holds. */
     public static final Map<String, String> ALL = all();
     /** The headers every dead letter carries, whoever wrote it. */
@@ -57,6 +62,11 @@ public final class DeadLetterHeaders {
         headers.put(EXCEPTION_CLASS, "the class of the error, when there is one");
         headers.put(CAUSE_CLASS, "the class of the underlying error; only on a record dead-lettered by SmallRye's own strategy (a"
                 + " transcript-service batch that failed unexpectedly), which carries no service, consumer group or kind");
+        headers.put(VALUE_TRUNCATED, "only on a record too large to be copied whole beside these headers (about 900 KiB or more): the"
+                + " original value's length in bytes, in decimal; the dead letter holds its first bytes, and the original stays in"
+                + " its topic at the offset named, for that topic's retention");
+        headers.put(HEADERS_DROPPED, "only when the original headers were too large to copy (over 64 KiB): how many there were and"
+                + " their size; the dead letter carries none of them");
         return Collections.unmodifiableMap(headers);
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.kit.kafka;
 
+import dev.switchboard.schemas.topics.DeadLetterHeaders;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -19,8 +20,8 @@ final class DeadLetterCopy {
     static final int LARGEST_COPY = 900 * 1024;
     /** The original headers, when they are copied at all. */
     static final int LARGEST_HEADERS = 64 * 1024;
-    static final String VALUE_TRUNCATED = "dead-letter-value-truncated";
-    static final String HEADERS_DROPPED = "dead-letter-headers-dropped";
+    static final String VALUE_TRUNCATED = DeadLetterHeaders.VALUE_TRUNCATED;
+    static final String HEADERS_DROPPED = DeadLetterHeaders.HEADERS_DROPPED;
 
     private final byte[] value;
     private final RecordHeaders headers;
