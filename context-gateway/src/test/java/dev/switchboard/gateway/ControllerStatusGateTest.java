@@ -168,6 +168,43 @@ class ControllerStatusGateTest {
     }
 
     @Test
+    void aCapableStatusDatedFarAheadIsNotBelievedAndIsLoggedOnceWithoutAStackTrace() {
+        ControllerStatus incapable = report(false, Instant.now());
+        Awaitility.await().atMost(WAIT).until(() -> controllers.whyNoneCanDial().isPresent());
+
+        try (var logs = LogCapture.start()) {
+            // Forged, or a controller whose clock is off: it would count as recent until year 10000.
+            ControllerStatus forged = report(true, Instant.parse("+10000-01-01T00:00:00Z"));
+            String id = forged.getControllerId();
+            TestProducer.send(Topic.CONTROLLER_STATUS, id, forged);
+            Instant last = Instant.parse("+10001-01-01T00:00:00Z");
+            TestProducer.send(Topic.CONTROLLER_STATUS, id, status(id, ControllerState.RUNNING, true, last));
+            Awaitility.await().atMost(WAIT).until(() -> controllers.latest(id).map(s -> s.getSentAt().equals(last)).orElse(false));
+
+            dial(Api.newRoom("forged-controller")).statusCode(503)
+                    .body("type", is("urn:switchboard:problem:dialing-not-configured"))
+                    .body("detail", containsString(incapable.getControllerId()));
+            assertThat(logs.atLeast(LogCapture.WARN).stream().filter(r -> LogCapture.describe(List.of(r)).contains(id)))
+                    .as("one line for three statuses" + LogCapture.describe(logs.atLeast(LogCapture.WARN))).hasSize(1);
+            assertThat(logs.withStackTrace()).as(LogCapture.describe(logs.withStackTrace())).isEmpty();
+        }
+    }
+
+    @Test
+    void aStatusDatedHoursAheadDoesNotHideTheLaterRealOnesOfItsController() {
+        ControllerStatus ahead = report(true, Instant.now().plus(Duration.ofHours(3)));
+        Awaitility.await().atMost(WAIT).until(() -> controllers.latest(ahead.getControllerId()).isPresent());
+        assertThat(controllers.whyNoneCanDial()).as("read, and not believed").isEmpty();
+
+        // Its clock set right, the same controller says it cannot dial: that is what counts now.
+        String id = ahead.getControllerId();
+        TestProducer.send(Topic.CONTROLLER_STATUS, id, status(id, ControllerState.RUNNING, false, Instant.now()));
+        Awaitility.await().atMost(WAIT).until(() -> controllers.whyNoneCanDial().isPresent());
+        dial(Api.newRoom("skewed-then-right")).statusCode(503)
+                .body("detail", containsString(id + ": " + NOT_CONFIGURED));
+    }
+
+    @Test
     void aStaleStatusIsNoReasonToRefuseAndTheDialWaitsInKafkaAsBefore() {
         // Sent 20 s ago with a 5 s interval: the controller may be gone, or restarted as another id.
         ControllerStatus stale = report(false, Instant.now().minusSeconds(20));

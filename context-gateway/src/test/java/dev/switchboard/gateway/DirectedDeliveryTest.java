@@ -36,6 +36,8 @@ import static dev.switchboard.testing.auth.AuthAssertions.as;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 
 /**
  * Directed delivery: a session's commands go to the topic its worker announced, so one worker reads them however many
@@ -166,6 +168,43 @@ class DirectedDeliveryTest {
         SessionCommand interrupt = CRM.interrupt(other);
         TestProducer.send(Topic.SESSION_COMMANDS, other, interrupt);
         Api.awaitCommandStatus(interrupt.getCommandId(), "PENDING");
+    }
+
+    @Test
+    void aCommandWhoseResultIsReadFirstStillShowsWhoSentItAndItsDecision() {
+        // A system's worker may answer before this instance reads the command (two consumers, each at its own pace).
+        String room = Api.newRoom("result-first");
+        String sessionId = directed.startQuietSession(room, "default");
+        SessionCommand command = CRM.say(room, "answered before it is read");
+        directed.publishResult(command, CommandStatus.APPLIED, null);
+        Api.awaitCommandStatus(command.getCommandId(), "APPLIED");
+        Api.command(command.getCommandId()).body("issuer", nullValue()); // the result alone does not say
+
+        TestProducer.send(directed.ownTopic(), room, command);
+
+        awaitIssuer(command.getCommandId(), "crm");
+        Api.command(command.getCommandId()).statusCode(200)
+                .body("status", is("APPLIED")).body("type", is("Say")).body("sessionId", is(sessionId))
+                .body("issuer.kind", is("SYSTEM")).body("issuedAt", notNullValue()).body("expiresAt", notNullValue())
+                .body("decidedAt", notNullValue());
+        var listed = given().get("/v1/sessions/{room}/commands", room).then().statusCode(200).extract().jsonPath();
+        assertThat(listed.getList("commands.commandId", String.class)).containsExactly(command.getCommandId());
+        assertThat(listed.getString("commands[0].issuer.id")).isEqualTo("crm");
+        assertThat(listed.getString("commands[0].status")).isEqualTo("APPLIED");
+
+        // The usual order: pending with its issuer, then decided, still with it.
+        SessionCommand next = CRM.interrupt(room);
+        TestProducer.send(directed.ownTopic(), room, next);
+        Api.awaitCommandStatus(next.getCommandId(), "PENDING");
+        directed.publishResult(next, CommandStatus.REJECTED, "nothing to interrupt");
+        Api.awaitCommandStatus(next.getCommandId(), "REJECTED");
+        Api.command(next.getCommandId()).body("issuer.id", is("crm")).body("issuedAt", notNullValue())
+                .body("expiresAt", notNullValue()).body("reason", is("nothing to interrupt"));
+    }
+
+    private static void awaitIssuer(String commandId, String issuerId) {
+        Awaitility.await("command " + commandId + " shows its issuer").atMost(WAIT).pollInterval(Duration.ofMillis(50))
+                .until(() -> issuerId.equals(Api.command(commandId).extract().path("issuer.id")));
     }
 
     @Test

@@ -70,7 +70,42 @@ public class CommandStore {
         return command;
     }
 
-    /** Calls the listener with every command tracked from now on (once each, when it is first tracked). */
+    /**
+     * Tracks a command read from the command topics (sent by another system or instance), or completes the one known
+     * only from its result: the result topic's consumer may read the result first. Either way the command ends up with
+     * what the command says (issuer, issue and expiry time, what it asked for) and with the decision, if there is one.
+     *
+     * @param trackIfUnknown false for a command read after its expiry: it only completes a result already read, and is
+     *                       not tracked as pending when there is none (its result, if any comes, tells its fate)
+     * @return the command it tracked or completed; empty when it changed nothing (one issued here or read before, or
+     *         an expired one it did not know)
+     */
+    public Optional<TrackedCommand> learn(TrackedCommand seen, boolean trackIfUnknown) {
+        TrackedCommand changed;
+        synchronized (this) {
+            TrackedCommand known = commands.get(seen.commandId());
+            if (known == null && !trackIfUnknown) {
+                return Optional.empty();
+            }
+            if (known != null && !known.isFromResultOnly()) {
+                return Optional.empty(); // issued here, or read before: what it says is known already
+            }
+            if (known == null) {
+                changed = track(seen);
+            } else {
+                changed = known.withFactsOf(seen);
+                commands.replace(seen.commandId(), changed); // in place: the map keeps its insertion order
+            }
+        }
+        // Outside the lock, as in trackIfAbsent; the live stream replaces a command it has already by its id.
+        trackedListeners.forEach(listener -> listener.accept(changed));
+        return Optional.of(changed);
+    }
+
+    /**
+     * Calls the listener with every command tracked from now on: when it is first tracked, and again when a command
+     * known only from its result learns what the command said ({@link #learn}).
+     */
     public void onTracked(Consumer<TrackedCommand> listener) {
         trackedListeners.add(listener);
     }
@@ -91,8 +126,11 @@ public class CommandStore {
 
     /** Records a result from the results topic; the first result of a command wins. Returns the tracked command. */
     public TrackedCommand decide(CommandResult result) {
-        TrackedCommand tracked = trackIfAbsent(TrackedCommand.observed(result, clock.instant()));
-        tracked.decide(Decision.of(result)); // outside the lock: waiters resume in this thread
+        Decision decision = Decision.of(result);
+        TrackedCommand observed = TrackedCommand.observed(result, clock.instant());
+        observed.decide(decision); // before it is tracked: one known only from its result is never seen pending
+        TrackedCommand tracked = trackIfAbsent(observed);
+        tracked.decide(decision); // outside the lock: waiters resume in this thread
         return tracked;
     }
 

@@ -12,8 +12,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * A command the gateway knows about: one it issued (with issuer, issue time and expiry) or one whose result it saw
- * on the results topic (issued elsewhere). Its decision completes once, the first answer wins.
+ * A command the gateway knows about: one it issued (with issuer, issue time and expiry), one another system or
+ * instance sent that it read on the command topics, or one whose result it saw on the results topic before (or
+ * without) the command itself. Its decision completes once, the first answer wins.
  */
 public final class TrackedCommand {
     /** The type of an immediate hang-up, which goes to the call controller instead of the worker. */
@@ -29,10 +30,19 @@ public final class TrackedCommand {
     private final Instant expiresAt;
     private final Instant trackedAt;
     private final String fingerprint;
-    private final CompletableFuture<Decision> decision = new CompletableFuture<>();
+    /** True while all that is known of it is its result: the command itself may still be read ({@link #withFactsOf}). */
+    private final boolean fromResultOnly;
+    private final CompletableFuture<Decision> decision;
 
     private TrackedCommand(String commandId, String room, String sessionId, String type, Issuer issuer, String tenant,
                            Instant issuedAt, Instant expiresAt, Instant trackedAt, String fingerprint) {
+        this(commandId, room, sessionId, type, issuer, tenant, issuedAt, expiresAt, trackedAt, fingerprint, false,
+                new CompletableFuture<>());
+    }
+
+    private TrackedCommand(String commandId, String room, String sessionId, String type, Issuer issuer, String tenant,
+                           Instant issuedAt, Instant expiresAt, Instant trackedAt, String fingerprint,
+                           boolean fromResultOnly, CompletableFuture<Decision> decision) {
         this.commandId = commandId;
         this.room = room;
         this.sessionId = sessionId;
@@ -43,6 +53,8 @@ public final class TrackedCommand {
         this.expiresAt = expiresAt;
         this.trackedAt = trackedAt;
         this.fingerprint = fingerprint;
+        this.fromResultOnly = fromResultOnly;
+        this.decision = decision;
     }
 
     public static TrackedCommand issued(SessionCommand command, String sessionId, Instant now) {
@@ -77,10 +89,26 @@ public final class TrackedCommand {
                 command.getIssuer(), tenant, command.getIssuedAt(), command.getExpiresAt(), now, RequestFingerprint.of(command.getPayload()));
     }
 
-    /** A command issued elsewhere, known only from its result (what it asked for is not known). */
+    /** A command issued elsewhere, known only from its result (who sent it and what it asked for are not known yet). */
     public static TrackedCommand observed(CommandResult result, Instant now) {
         return new TrackedCommand(result.getCommandId(), result.getRoom(), result.getSessionId(), result.getCommandType(),
-                null, result.getTenant(), null, null, now, null);
+                null, result.getTenant(), null, null, now, null, true, new CompletableFuture<>());
+    }
+
+    /**
+     * This command, known from its result, with what the command itself says (read later: the results and the commands
+     * are read by different consumers, each at its own pace). It keeps this one's decision, shared, so it is never
+     * pending again, and this one's trackedAt, so the store's oldest-first order stays true. The session named by
+     * the result stays when it names one: it is the worker's word, the other only the registry's guess.
+     */
+    TrackedCommand withFactsOf(TrackedCommand seen) {
+        return new TrackedCommand(commandId, room, sessionId != null ? sessionId : seen.sessionId, seen.type, seen.issuer,
+                seen.tenant, seen.issuedAt, seen.expiresAt, trackedAt, seen.fingerprint, false, decision);
+    }
+
+    /** Whether all that is known of it is its result (the command itself was not read, or not yet). */
+    boolean isFromResultOnly() {
+        return fromResultOnly;
     }
 
     /** The payload's record name, which is also what CommandResult.commandType carries. */

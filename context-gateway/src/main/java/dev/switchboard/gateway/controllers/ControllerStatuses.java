@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -22,6 +23,9 @@ import java.util.stream.Collectors;
  * recently (within {@value #FRESH_INTERVALS} of its intervals) and none of those can carry it out: published, it would
  * only fail later. Without a recent status (no controller yet, one still starting, or one older than these statuses)
  * nothing is refused: the request waits in Kafka for a controller, as it always did.
+ *
+ * <p>A status dated more than one interval ahead of this gateway's clock is not believed: forged, or from a controller
+ * whose clock is off, it would otherwise count as recent until that date (for a year-10000 one, forever).
  */
 @ApplicationScoped
 public class ControllerStatuses {
@@ -32,18 +36,32 @@ public class ControllerStatuses {
     private static final Logger LOG = Logger.getLogger(ControllerStatuses.class);
 
     private final Map<String, ControllerStatus> latest = new ConcurrentHashMap<>();
+    /** The controllers already logged for a status from the future: one line each, not one per status. */
+    private final Set<String> fromTheFuture = ConcurrentHashMap.newKeySet();
     private final Clock clock;
 
     ControllerStatuses(Clock clock) {
         this.clock = clock;
     }
 
-    /** A controller's status, unless it is older than the one known (the topic is read again after a reconnect). */
+    /**
+     * A controller's status, unless it is older than the one known (the topic is read again after a reconnect). A known
+     * one dated beyond the clock-skew tolerance does not count as newer: else it would hide every real status of that
+     * controller until its date came; the record read later is kept instead.
+     */
     public void heard(ControllerStatus status) {
+        Instant now = clock.instant();
         // One follower thread writes: reading the previous status apart from the merge only concerns the log line.
         ControllerStatus previous = latest.get(status.getControllerId());
         ControllerStatus kept = latest.merge(status.getControllerId(), status,
-                (known, incoming) -> incoming.getSentAt().isBefore(known.getSentAt()) ? known : incoming);
+                (known, incoming) -> incoming.getSentAt().isBefore(known.getSentAt()) && !isFromTheFuture(known, now) ? known : incoming);
+        if (isFromTheFuture(status, now)) {
+            if (fromTheFuture.add(status.getControllerId())) {
+                LOG.warnf("call controller %s sent a status dated %s, more than its interval ahead of this gateway's clock"
+                        + " (%s): it is not believed; are the clocks in sync?", status.getControllerId(), status.getSentAt(), now);
+            }
+            return;
+        }
         if (kept == status && changed(previous, status)) {
             // One line per controller start and per change of what it can do, not one per status (every few seconds).
             if (status.getState() == ControllerState.RUNNING && !(status.getCanDial() && status.getCanTransfer())) {
@@ -70,6 +88,7 @@ public class ControllerStatuses {
     /** A controller's record was deleted from the compacted topic (a tombstone). */
     public void forget(String controllerId) {
         latest.remove(controllerId);
+        fromTheFuture.remove(controllerId);
     }
 
     /** Why no dial should be published now, naming which controller lacks what and what to set; empty: publish. */
@@ -94,12 +113,23 @@ public class ControllerStatuses {
         return Optional.of(refusal + " (" + why + ")");
     }
 
-    /** RUNNING, and sent within the last few of its intervals (by its clock: keep clocks in sync). */
+    /**
+     * RUNNING, and sent within the last few of its intervals (by its clock: keep clocks in sync), or at most one
+     * interval ahead of this gateway's clock (the skew tolerated).
+     */
     static boolean isFresh(ControllerStatus status, Instant now) {
-        if (status.getState() != ControllerState.RUNNING) {
+        if (status.getState() != ControllerState.RUNNING || isFromTheFuture(status, now)) {
             return false;
         }
-        Duration interval = status.getIntervalMs() > 0 ? Duration.ofMillis(status.getIntervalMs()) : DEFAULT_INTERVAL;
-        return !status.getSentAt().plus(interval.multipliedBy(FRESH_INTERVALS)).isBefore(now);
+        return !status.getSentAt().plus(intervalOf(status).multipliedBy(FRESH_INTERVALS)).isBefore(now);
+    }
+
+    /** Dated more than one of its intervals ahead of now: forged, or its controller's clock is off. */
+    static boolean isFromTheFuture(ControllerStatus status, Instant now) {
+        return status.getSentAt().isAfter(now.plus(intervalOf(status)));
+    }
+
+    private static Duration intervalOf(ControllerStatus status) {
+        return status.getIntervalMs() > 0 ? Duration.ofMillis(status.getIntervalMs()) : DEFAULT_INTERVAL;
     }
 }

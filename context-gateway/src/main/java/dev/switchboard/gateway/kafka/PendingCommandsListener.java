@@ -27,7 +27,8 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>The commands this instance sent are tracked already and passed over. Poison is dead-lettered as by every
  * consumer, naming this instance's group (the records replayed at the start were dead-lettered when they came, and are
- * only counted). A command read after its expiry is passed over: what became of it is told by its result.
+ * only counted). A command read after its expiry is passed over: what became of it is told by its result. A command
+ * whose result was read first is still read: the result alone does not say who sent it, when, or until when.
  */
 @ApplicationScoped
 public class PendingCommandsListener {
@@ -55,15 +56,15 @@ public class PendingCommandsListener {
 
     void observe(SessionCommand command) {
         Instant now = clock.instant();
-        if (command.getExpiresAt() != null && command.getExpiresAt().isBefore(now) || commands.find(command.getCommandId()).isPresent()) {
-            return;
-        }
+        boolean expired = command.getExpiresAt() != null && command.getExpiresAt().isBefore(now);
         // The session's tenant as its SessionStarted said, as for the commands this instance sends; the envelope's only
         // when the room has no session here (the watchdog answers such a command UNKNOWN_SESSION).
         Optional<LiveSession> session = sessions.find(command.getRoom());
         String tenant = session.map(LiveSession::tenant).orElse(Caller.tenantOrDefault(command.getTenant()));
-        commands.trackIfAbsent(TrackedCommand.seen(command, session.map(LiveSession::sessionId).orElse(null), tenant, now));
-        LOG.debugf("room %s: %s %s sent elsewhere is pending", command.getRoom(), TrackedCommand.typeOf(command.getPayload()),
-                command.getCommandId());
+        TrackedCommand seen = TrackedCommand.seen(command, session.map(LiveSession::sessionId).orElse(null), tenant, now);
+        // Its result may have been read first (the results have their own consumer): the store then adds what the
+        // command says to that result, even past the command's expiry, so it shows who sent it.
+        commands.learn(seen, !expired).ifPresent(tracked -> LOG.debugf("room %s: %s %s sent elsewhere is %s",
+                command.getRoom(), tracked.type(), tracked.commandId(), tracked.isDecided() ? "decided" : "pending"));
     }
 }

@@ -14,6 +14,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -87,6 +89,66 @@ class CommandStoreTest {
         assertThat(observed.room()).isEqualTo("room-b");
         assertThat(observed.issuedAt()).isNull();
         assertThat(observed.decision().orElseThrow().outcome()).isEqualTo(CommandOutcome.UNKNOWN_SESSION);
+    }
+
+    @Test
+    void aCommandReadAfterItsResultGetsWhatTheCommandSaysAndKeepsTheDecision() {
+        CommandStore store = new CommandStore(clock, 10, Duration.ofHours(1));
+        var sent = commands.say("room-a", "hi");
+        TrackedCommand fromResult = store.decide(CommandResult.newBuilder().setCommandId(sent.getCommandId())
+                .setRoom("room-a").setCommandType("Say").setStatus(CommandStatus.APPLIED).setSessionId("session-w")
+                .setDecidedAt(Instant.now()).build());
+        assertThat(fromResult.issuer()).as("a result does not say who sent it").isNull();
+        List<TrackedCommand> told = new ArrayList<>();
+        store.onTracked(told::add);
+
+        now.set(now.get().plusSeconds(2));
+        TrackedCommand learnt = store.learn(TrackedCommand.seen(sent, "session-r", "acme", clock.instant()), true).orElseThrow();
+
+        assertThat(store.find(sent.getCommandId())).contains(learnt);
+        assertThat(learnt.issuer()).isEqualTo(OPERATOR);
+        assertThat(learnt.issuedAt()).isEqualTo(sent.getIssuedAt());
+        assertThat(learnt.expiresAt()).isEqualTo(sent.getExpiresAt());
+        assertThat(learnt.fingerprint()).isNotNull();
+        assertThat(learnt.tenant()).isEqualTo("acme");
+        assertThat(learnt.sessionId()).as("the worker's word").isEqualTo("session-w");
+        assertThat(learnt.decision().orElseThrow().outcome()).as("never pending again").isEqualTo(CommandOutcome.APPLIED);
+        assertThat(learnt.trackedAt()).as("its place in the oldest-first order").isEqualTo(fromResult.trackedAt());
+        assertThat(told).as("the live stream hears of it").containsExactly(learnt);
+
+        // Read again (a replay): nothing changes.
+        assertThat(store.learn(TrackedCommand.seen(sent, null, "acme", clock.instant()), true)).isEmpty();
+        assertThat(store.find(sent.getCommandId())).contains(learnt);
+    }
+
+    @Test
+    void aCommandReadBeforeItsResultIsPendingThenDecidedWithWhatItSaid() {
+        CommandStore store = new CommandStore(clock, 10, Duration.ofHours(1));
+        var sent = commands.say("room-a", "hi");
+        TrackedCommand pending = store.learn(TrackedCommand.seen(sent, "session-1", "acme", clock.instant()), true).orElseThrow();
+        assertThat(pending.isDecided()).isFalse();
+
+        TrackedCommand decided = store.decide(CommandResult.newBuilder().setCommandId(sent.getCommandId()).setRoom("room-a")
+                .setCommandType("Say").setStatus(CommandStatus.REJECTED).setDecidedAt(Instant.now()).build());
+
+        assertThat(decided).isSameAs(pending);
+        assertThat(decided.issuer()).isEqualTo(OPERATOR);
+        assertThat(decided.tenant()).isEqualTo("acme");
+        assertThat(decided.decision().orElseThrow().outcome()).isEqualTo(CommandOutcome.REJECTED);
+    }
+
+    @Test
+    void aCommandReadAfterItsExpiryOnlyCompletesAResultReadBefore() {
+        CommandStore store = new CommandStore(clock, 10, Duration.ofHours(1));
+        var unknown = commands.say("room-a", "late");
+        assertThat(store.learn(TrackedCommand.seen(unknown, null, "default", clock.instant()), false)).isEmpty();
+        assertThat(store.find(unknown.getCommandId())).as("not pending with nothing to decide it").isEmpty();
+
+        var answered = commands.say("room-a", "late but answered");
+        store.decide(CommandResult.newBuilder().setCommandId(answered.getCommandId()).setRoom("room-a").setCommandType("Say")
+                .setStatus(CommandStatus.EXPIRED).setDecidedAt(Instant.now()).build());
+        assertThat(store.learn(TrackedCommand.seen(answered, null, "default", clock.instant()), false)).isPresent();
+        assertThat(store.find(answered.getCommandId()).orElseThrow().issuer()).isEqualTo(OPERATOR);
     }
 
     @Test
