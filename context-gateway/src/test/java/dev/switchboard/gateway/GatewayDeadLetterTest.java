@@ -55,6 +55,33 @@ class GatewayDeadLetterTest extends DeadLetterConventionsTest {
         Api.session(room).statusCode(404);
     }
 
+    @Test
+    void aSessionWithoutARoomOrWithATenantNoURLCanCarryIsDeadLetteredAsInvalid() {
+        Api.awaitReady();
+        String marker = Api.newRoom("bad-session");
+        SessionEvent noRoom = started("", marker, "default");
+        SessionEvent badTenant = started(marker, UUID.randomUUID().toString(), "../../etc x");
+        try (var dlq = TopicProbe.fromNow(Topic.SESSION_EVENTS.deadLetter(), new ByteArrayDeserializer())) {
+            TestProducer.send(Topic.SESSION_EVENTS, "no-room-" + marker, noRoom);
+            TestProducer.send(Topic.SESSION_EVENTS, marker, badTenant);
+            ConsumerRecord<String, byte[]> roomless = dlq.awaitRecord(r -> ("no-room-" + marker).equals(r.key())
+                    && "context-gateway".equals(header(r, "dead-letter-service")), Duration.ofSeconds(30));
+            assertThat(header(roomless, "dead-letter-kind")).isEqualTo("invalid");
+            assertThat(header(roomless, "dead-letter-reason")).isEqualTo("room is missing");
+            ConsumerRecord<String, byte[]> tenant = dlq.awaitRecord(r -> marker.equals(r.key())
+                    && "context-gateway".equals(header(r, "dead-letter-service")), Duration.ofSeconds(30));
+            assertThat(header(tenant, "dead-letter-reason")).startsWith("tenant must be 1 to 64 letters");
+        }
+        Api.session(marker).statusCode(404);
+    }
+
+    private static SessionEvent started(String room, String sessionId, String tenant) {
+        return SessionEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setRoom(room).setSessionId(sessionId)
+                .setOccurredAt(Instant.now()).setSource("agent-worker").setPayload(SessionStarted.newBuilder()
+                        .setTransport(Transport.SIMULATED).setDirection(CallDirection.INBOUND).setWorkerId("worker-bad").setTenant(tenant).build())
+                .build();
+    }
+
     private static String header(ConsumerRecord<String, byte[]> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
