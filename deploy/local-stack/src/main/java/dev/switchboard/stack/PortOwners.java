@@ -43,20 +43,27 @@ final class PortOwners {
      * service or PostgreSQL by the checkout, anything else by its command line.
      */
     static String describe(ProcessHandle owner) {
-        return describe(owner.pid(), Processes.arguments(owner), Processes.commandLine(owner), Processes.isStack(owner));
+        return describe(owner.pid(), Processes.arguments(owner), Processes.commandLine(owner), Processes.isStack(owner),
+                Processes.environment(owner, StackSettings.STATE_DIR_VARIABLE).orElse(null));
     }
 
     static String describe(long pid, List<String> arguments, String command, boolean isStack) {
+        return describe(pid, arguments, command, isStack, null);
+    }
+
+    /** {@code stateDirectory}: the owner's SWITCHBOARD_STATE_DIR, when it has one; the down command must name it too. */
+    static String describe(long pid, List<String> arguments, String command, boolean isStack, String stateDirectory) {
         int jar = arguments.indexOf("-jar");
         if (jar >= 0 && jar + 1 < arguments.size()) {
             Path application = Path.of(arguments.get(jar + 1));
             if (isStack && jar + 2 < arguments.size()) {
-                return "the Switchboard stack of " + arguments.get(jar + 2) + " (pid " + pid + "): stop it with ./switchboard down there";
+                return "the Switchboard stack of " + arguments.get(jar + 2) + " (pid " + pid + "): stop it with "
+                        + down(stateDirectory) + " there";
             }
             if (application.endsWith("target/quarkus-app/quarkus-run.jar") && application.getNameCount() >= 4) {
                 Path module = application.getParent().getParent().getParent();
                 return module.getFileName() + " of the Switchboard checkout " + module.getParent() + " (pid " + pid
-                        + "): stop its stack with ./switchboard down there, or kill " + pid;
+                        + "): stop its stack with " + down(stateDirectory) + " there, or kill " + pid;
             }
         }
         int dataDirectory = arguments.indexOf("-D");
@@ -74,6 +81,11 @@ final class PortOwners {
         }
         String shown = command.length() > 160 ? command.substring(0, 157) + "..." : command;
         return "pid " + pid + " (" + shown + "), which this stack did not start: stop it (kill " + pid + ")";
+    }
+
+    private static String down(String stateDirectory) {
+        return stateDirectory == null || stateDirectory.isBlank() ? "./switchboard down"
+                : "SWITCHBOARD_STATE_DIR=" + stateDirectory + " ./switchboard down";
     }
 
     /** The inodes of the sockets listening on the port, as "socket:[inode]" links. */

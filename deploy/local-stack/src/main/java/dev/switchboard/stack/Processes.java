@@ -1,9 +1,11 @@
 package dev.switchboard.stack;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /** What the stack needs to know about other processes: what they run. */
 final class Processes {
@@ -17,6 +19,22 @@ final class Processes {
 
     static List<String> arguments(ProcessHandle process) {
         return List.of(process.info().arguments().orElse(new String[0]));
+    }
+
+    /** A variable of the process's environment, when it can be read (Linux, a process of this user). */
+    static Optional<String> environment(ProcessHandle process, String name) {
+        try {
+            byte[] environ = Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "environ"));
+            String prefix = name + "=";
+            for (String entry : new String(environ, StandardCharsets.UTF_8).split("\0")) {
+                if (entry.startsWith(prefix)) {
+                    return Optional.of(entry.substring(prefix.length()));
+                }
+            }
+        } catch (IOException | SecurityException e) {
+            // not Linux, another user's process, or it has just gone
+        }
+        return Optional.empty();
     }
 
     /**

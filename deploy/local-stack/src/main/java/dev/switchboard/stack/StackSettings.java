@@ -64,9 +64,11 @@ public record StackSettings(Path root, Path stateDirectory, String kafkaHost, in
         return port(env, portVariable(service).orElseThrow(), standard);
     }
 
+    static final String STATE_DIR_VARIABLE = "SWITCHBOARD_STATE_DIR";
+
     /** Where the stack keeps its state: SWITCHBOARD_STATE_DIR (relative to the checkout unless absolute), else .switchboard. */
     public static Path stateDirectory(Path root, Map<String, String> env) {
-        String stateDirectory = env.get("SWITCHBOARD_STATE_DIR");
+        String stateDirectory = env.get(STATE_DIR_VARIABLE);
         return stateDirectory == null || stateDirectory.isBlank() ? root.resolve(".switchboard") : root.resolve(stateDirectory.trim());
     }
 

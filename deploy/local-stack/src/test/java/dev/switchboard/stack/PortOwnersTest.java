@@ -27,6 +27,25 @@ class PortOwnersTest {
     }
 
     @Test
+    void aStackOrServiceWithAStateDirectoryOfItsOwnIsStoppedByNamingIt() {
+        List<String> stack = List.of("/opt/jdk/bin/java", "-jar", "/tmp/probe/deploy/local-stack/target/local-stack.jar", "/tmp/probe");
+        assertThat(PortOwners.describe(44, stack, String.join(" ", stack), true, "/tmp/probe-state"))
+                .isEqualTo("the Switchboard stack of /tmp/probe (pid 44): stop it with SWITCHBOARD_STATE_DIR=/tmp/probe-state ./switchboard down there");
+        assertThat(PortOwners.describe(44, stack, String.join(" ", stack), true, null))
+                .isEqualTo("the Switchboard stack of /tmp/probe (pid 44): stop it with ./switchboard down there");
+        List<String> service = List.of("/opt/jdk/bin/java", "-jar", "/tmp/probe/context-gateway/target/quarkus-app/quarkus-run.jar");
+        assertThat(PortOwners.describe(45, service, String.join(" ", service), false, "/tmp/probe-state"))
+                .isEqualTo("context-gateway of the Switchboard checkout /tmp/probe (pid 45): stop its stack with"
+                        + " SWITCHBOARD_STATE_DIR=/tmp/probe-state ./switchboard down there, or kill 45");
+    }
+
+    @Test
+    void theEnvironmentOfAProcessOfThisUserIsRead() {
+        assertThat(Processes.environment(ProcessHandle.current(), "PATH")).isEqualTo(java.util.Optional.ofNullable(System.getenv("PATH")));
+        assertThat(Processes.environment(ProcessHandle.current(), "SWITCHBOARD_NO_SUCH_VARIABLE")).isEmpty();
+    }
+
+    @Test
     void anythingElseIsNamedByItsCommandLine() {
         List<String> other = List.of("/usr/sbin/nginx", "-g", "daemon off;");
         assertThat(PortOwners.describe(43, other, String.join(" ", other), false))
