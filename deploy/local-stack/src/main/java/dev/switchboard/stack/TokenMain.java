@@ -72,8 +72,8 @@ public final class TokenMain {
                     // Left out, --scope means every scope; given empty, it must not mean the same.
                     nonBlank(option, value);
                     for (String scope : value.split("[\\s,]+")) {
-                        if (!scope.isBlank()) {
-                            scopes.add(scope(scope));
+                        if (!scope.isBlank() && !scopes.contains(scope(scope))) {
+                            scopes.add(scope); // a scope named twice is granted once
                         }
                     }
                 }

@@ -41,6 +41,8 @@ class TokenMainTest {
                 .containsExactlyElementsOf(LocalAuth.ALL_SCOPES.stream().filter(scope -> !scope.equals("tenants:all")).toList());
         assertThat(TokenMain.parse(List.of("--tenant", "acme", "--scope", "tenants:all calls:read")).scopes())
                 .containsExactly("tenants:all", "calls:read");
+        assertThat(TokenMain.parse(List.of("--scope", "calls:read", "--scope", "calls:read,transcripts:read calls:read")).scopes())
+                .as("a scope named twice is granted once").containsExactly("calls:read", "transcripts:read");
     }
 
     @Test

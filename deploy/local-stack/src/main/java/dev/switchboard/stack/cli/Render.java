@@ -114,7 +114,8 @@ final class Render {
                     .append(speaker(segment)).append(": ").append(text).append('\n');
         }
         if (page.hasNonNull("nextCursor")) {
-            out.append("(more lines match: --limit shows more)\n");
+            out.append("(more lines match: a larger --limit shows more, up to the service's maximum (200 unless configured);"
+                    + " more words or --room narrow the search)\n");
         }
         return out.toString();
     }

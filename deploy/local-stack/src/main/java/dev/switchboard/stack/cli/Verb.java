@@ -52,7 +52,7 @@ enum Verb {
     SEARCH("search", "WORDS... [--room ROOM] [--limit N]", "search every stored transcript",
             List.of(), "WORDS", Set.of(), Set.of("--room", "--limit"), """
               --room ROOM     only this room's calls
-              --limit N       at most N lines (default 20)
+              --limit N       at most N lines (default 20; the service allows up to 200 unless configured)
             Web search syntax: all words must match, "a phrase", or, -excluded; stemmed ('refunds' finds 'refund').
             Newest first. GET /v1/search on the transcript service (scope transcripts:read).""");
 

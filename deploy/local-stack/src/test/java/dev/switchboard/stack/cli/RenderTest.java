@@ -93,7 +93,7 @@ class RenderTest {
                    'session': {'room': 'demo-1', 'startedAt': '2026-12-04T09:00:00Z'}}]}""");
         assertThat(RENDER.searchResults(page, "order")).isEqualTo("""
                 2026-12-04 09:00  demo-1  [00:02.1] Caller: Where is my order? & the <invoice>
-                (more lines match: --limit shows more)
+                (more lines match: a larger --limit shows more, up to the service's maximum (200 unless configured); more words or --room narrow the search)
                 """);
         assertThat(new Render(NOW, ZoneId.of("UTC"), true).searchResults(page, "order"))
                 .contains("Caller: Where is my \u001b[1morder\u001b[0m? & the <invoice>");
