@@ -66,6 +66,10 @@ class OperatorCliEndToEndTest {
     }
 
     private static Run cli(String... args) {
+        return cli(env, args);
+    }
+
+    private static Run cli(Map<String, String> env, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = OperatorCli.run(root, List.of(args), env, new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -179,6 +183,42 @@ class OperatorCliEndToEndTest {
         assertThat(refused.out()).startsWith("REJECTED").contains("not on a phone line");
         cli("hangup", phone, "--now");
         cli("hangup", web, "--now");
+    }
+
+    @Test
+    void tailOutlivesTheTokensItSignsItselfAndSaysSoWhenAGivenTokenExpires() throws Exception {
+        String room = "cli-long-" + System.nanoTime();
+        String worker = packaged.url("agent-worker");
+        given().contentType(ContentType.JSON).body(Map.of("room", room)).post(worker + "/v1/simulated-calls").then().statusCode(201);
+        given().contentType(ContentType.JSON).body(Map.of("text", "Is my parcel on its way?"))
+                .post(worker + "/v1/simulated-calls/" + room + "/utterances").then().statusCode(200);
+        await(() -> cli("transcript", room), run -> run.out().contains("Caller: Is my parcel on its way?"));
+
+        // Tokens of 2 s: the transcript service ends each stream at its token's expiry (seen at its next keep-alive).
+        Map<String, String> shortLived = new java.util.HashMap<>(env);
+        shortLived.put("SWITCHBOARD_CLI_TOKEN_TTL", "2s");
+        CompletableFuture<Run> renewing = CompletableFuture.supplyAsync(() -> cli(shortLived, "tail", room));
+        String given = LocalAuth.ensure(packaged.settings.stateDirectory()).sign("local-admin", "default", LocalAuth.ALL_SCOPES, Duration.ofSeconds(2));
+        CompletableFuture<Run> givenToken = CompletableFuture.supplyAsync(() -> cli("tail", room, "--token", given));
+
+        Run expired = givenToken.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(expired.exitCode()).isEqualTo(1);
+        assertThat(expired.out()).contains("Caller: Is my parcel on its way?");
+        assertThat(expired.err()).contains("error: the token expired while following the call (it came from --token); follow it again with a fresh token");
+        // By now the self-signed tail's first token has expired as well: what follows reaches it on a renewed stream.
+        assertThat(renewing).isNotDone();
+
+        Run inject = cli("inject", room, "The parcel left the warehouse.");
+        assertThat(inject.exitCode()).as(inject.err()).isZero();
+        Thread.sleep(3_000); // longer than a renewed token lives: the next expiry may come before the hang-up
+        assertThat(cli("hangup", room, "--now").exitCode()).isZero();
+
+        Run followed = renewing.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(followed.exitCode()).as(followed.err()).isZero();
+        assertThat(followed.out().split("\n")).as(followed.out())
+                .filteredOn(line -> line.contains("Caller: Is my parcel on its way?")).hasSize(1);
+        assertThat(followed.out().split("\n")).filteredOn(line -> line.contains("The parcel left the warehouse.")).hasSize(1);
+        assertThat(followed.out()).containsPattern("\ncall ended: [A-Z_]+ at ");
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The HTTP side of the CLI: requests to the context gateway and the transcript service with the bearer token, answers
@@ -45,7 +46,7 @@ final class ApiClient implements AutoCloseable {
 
     private final HttpClient http;
     private final Endpoints endpoints;
-    private final Tokens.Token token;
+    private volatile Tokens.Token token;
 
     ApiClient(Endpoints endpoints, Tokens.Token token) {
         this.endpoints = endpoints;
@@ -56,6 +57,13 @@ final class ApiClient implements AutoCloseable {
 
     Tokens.Token token() {
         return token;
+    }
+
+    /** Sends a fresh token from now on, when the CLI signed the one it has; false for a token it was given. */
+    boolean renewToken() {
+        Optional<Tokens.Token> fresh = token.renewed();
+        fresh.ifPresent(renewed -> token = renewed);
+        return fresh.isPresent();
     }
 
     Answer get(Service service, String pathAndQuery, Duration timeout) {

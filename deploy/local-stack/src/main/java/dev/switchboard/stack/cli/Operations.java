@@ -162,56 +162,107 @@ final class Operations {
     /**
      * Follows the transcript's Server-Sent Events until the "end" event. People see each line once, when it is final
      * (a voice caller's words arrive as interim versions first), and whether the call is followed live or had already
-     * ended ({@link LiveNote}); scripts get every event as one JSON line.
+     * ended ({@link LiveNote}); scripts get every event as one JSON line. A call can outlast the token: when the service
+     * ends the stream because the token expired, a token the CLI signed itself is renewed and the stream reopened (its
+     * replay shows nothing twice); a token it was given cannot be, and the command says so.
      */
     private int tail(CliCommand.Tail tail) {
-        HttpResponse<InputStream> response = api.stream(Service.TRANSCRIPTS, "/v1/sessions/" + segment(tail.room()) + "/transcript/stream");
         LiveNote note = new LiveNote(err, LiveNote.DELAY);
+        Set<String> shown = new HashSet<>();
+        try {
+            while (true) {
+                switch (follow(tail, note, shown)) {
+                    case ENDED -> {
+                        return CliException.OK;
+                    }
+                    case BROKE_OFF -> throw CliException.unreachable(
+                            "the transcript stream broke off before the call ended (did the transcript service stop?)");
+                    case TOKEN_EXPIRED -> {
+                        if (!api.renewToken()) {
+                            throw new CliException(CliException.API_ERROR, "the token expired while following the call (it came from "
+                                    + api.token().source() + "); follow it again with a fresh token");
+                        }
+                    }
+                }
+            }
+        } finally {
+            note.close();
+        }
+    }
+
+    /** How one stream of a transcript ended. */
+    private enum StreamEnd { ENDED, TOKEN_EXPIRED, BROKE_OFF }
+
+    private StreamEnd follow(CliCommand.Tail tail, LiveNote note, Set<String> shown) {
+        HttpResponse<InputStream> response = api.stream(Service.TRANSCRIPTS, "/v1/sessions/" + segment(tail.room()) + "/transcript/stream");
+        boolean reopened = !shown.isEmpty();
         try (InputStream body = response.body()) {
             if (response.statusCode() != 200) {
                 throw fail(Service.TRANSCRIPTS, new Answer(response.statusCode(),
                         response.headers().firstValue("Content-Type").orElse(""), new String(body.readAllBytes(), StandardCharsets.UTF_8)));
             }
-            Set<String> shown = new HashSet<>();
-            boolean ended = ServerSentEvents.read(body, event -> {
+            StreamEnd[] end = {StreamEnd.BROKE_OFF};
+            ServerSentEvents.read(body, event -> {
                 JsonNode data = Json.parseOrNull(event.data());
-                if (json) {
-                    ObjectNode line = Json.object().put("event", event.name()).put("id", event.id());
-                    if (data != null) {
-                        line.set("data", data);
-                    } else {
-                        line.put("data", event.data());
+                switch (event.name()) {
+                    case "end" -> end[0] = StreamEnd.ENDED;
+                    case "expired" -> {
+                        end[0] = StreamEnd.TOKEN_EXPIRED;
+                        return false; // renewed by the caller, or reported: not an event of the call
                     }
-                    out.println(Json.write(line));
-                } else if (data != null) {
-                    switch (event.name()) {
-                        case "segment" -> {
-                            note.live();
-                            if (data.path("isFinal").asBoolean(false) && shown.add(data.path("segmentId").asText())) {
-                                out.println(Render.line(data));
-                            }
-                        }
-                        case "replayed" -> note.replayed();
-                        case "end" -> {
-                            note.ended();
-                            out.println(render.ended(data));
-                        }
-                        default -> {
-                            // an event this version does not know: nothing to show
-                        }
+                    default -> {
+                        // the call's own events
                     }
                 }
+                if (json) {
+                    printJson(event, data, reopened, shown);
+                } else if (data != null) {
+                    show(event.name(), data, note, shown);
+                }
                 out.flush();
-                return !event.name().equals("end");
+                return end[0] != StreamEnd.ENDED;
             });
-            if (!ended) {
-                throw CliException.unreachable("the transcript stream broke off before the call ended (did the transcript service stop?)");
-            }
-            return CliException.OK;
+            return end[0];
         } catch (IOException e) {
             throw api.unreachable(Service.TRANSCRIPTS, e);
-        } finally {
-            note.close();
+        }
+    }
+
+    /** For scripts: every event as it came, but on a reopened stream not the replay of lines already final. */
+    private void printJson(ServerSentEvents.Event event, JsonNode data, boolean reopened, Set<String> shown) {
+        boolean segment = event.name().equals("segment") && data != null;
+        if (reopened && (event.name().equals("replayed") || segment && shown.contains(data.path("segmentId").asText()))) {
+            return;
+        }
+        if (segment && data.path("isFinal").asBoolean(false)) {
+            shown.add(data.path("segmentId").asText());
+        }
+        ObjectNode line = Json.object().put("event", event.name()).put("id", event.id());
+        if (data != null) {
+            line.set("data", data);
+        } else {
+            line.put("data", event.data());
+        }
+        out.println(Json.write(line));
+    }
+
+    /** For people: each line once, when final; the end of the call. */
+    private void show(String event, JsonNode data, LiveNote note, Set<String> shown) {
+        switch (event) {
+            case "segment" -> {
+                note.live();
+                if (data.path("isFinal").asBoolean(false) && shown.add(data.path("segmentId").asText())) {
+                    out.println(Render.line(data));
+                }
+            }
+            case "replayed" -> note.replayed();
+            case "end" -> {
+                note.ended();
+                out.println(render.ended(data));
+            }
+            default -> {
+                // an event this version does not know: nothing to show
+            }
         }
     }
 

@@ -5,23 +5,41 @@ import dev.switchboard.stack.LocalAuth;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The bearer token the CLI sends: {@code --token}, else SWITCHBOARD_TOKEN, else one it signs itself with the local
  * stack's key, exactly as {@code ./switchboard token} does with its defaults (subject local-admin, tenant default, every
- * scope). Signing needs no service, and a short lifetime is enough for one command.
+ * scope). Signing needs no service, and a short lifetime is enough for one command; a command that outlives it
+ * ({@code tail} on a long call) signs a fresh one ({@link Token#renewed}).
  */
 final class Tokens {
     static final String VARIABLE = "SWITCHBOARD_TOKEN";
+    /** How long the tokens the CLI signs for itself last (15 min unless set: 90s, 30m, 2h). */
+    static final String LIFETIME_VARIABLE = "SWITCHBOARD_CLI_TOKEN_TTL";
     static final Duration LIFETIME = Duration.ofMinutes(15);
+    private static final Pattern LIFETIME_PATTERN = Pattern.compile("([1-9][0-9]{0,6})(s|m|h)");
     static final String SUBJECT = "local-admin";
     static final String TENANT = "default";
 
     private Tokens() {
     }
 
-    /** Where the token came from, so that a refused token can be explained. */
-    record Token(String value, String source) {
+    /**
+     * Where the token came from, so that a refused token can be explained; {@code signer} is the local stack's key
+     * when the CLI signed it (null for a token it was given, which it cannot renew).
+     */
+    record Token(String value, String source, LocalAuth signer, Duration lifetime) {
+        Token(String value, String source) {
+            this(value, source, null, null);
+        }
+
+        /** A fresh token like this one, when the CLI signed it; empty for a token it was given. */
+        Optional<Token> renewed() {
+            return signer == null ? Optional.empty() : Optional.of(signed(signer, lifetime));
+        }
     }
 
     static Token choose(String option, Map<String, String> env, Path stateDirectory, String shownStateDirectory) {
@@ -36,7 +54,28 @@ final class Tokens {
         LocalAuth auth = LocalAuth.existing(stateDirectory).orElseThrow(() -> CliException.unreachable(
                 "no local stack has run here yet: " + shownStateDirectory + "/auth holds no signing key. Start it with "
                         + "./switchboard up, or pass --token (or set " + VARIABLE + ") for another deployment"));
-        return new Token(auth.sign(SUBJECT, TENANT, LocalAuth.ALL_SCOPES, LIFETIME), "the local stack's key");
+        return signed(auth, lifetime(env));
+    }
+
+    private static Token signed(LocalAuth auth, Duration lifetime) {
+        return new Token(auth.sign(SUBJECT, TENANT, LocalAuth.ALL_SCOPES, lifetime), "the local stack's key", auth, lifetime);
+    }
+
+    private static Duration lifetime(Map<String, String> env) {
+        String value = env.get(LIFETIME_VARIABLE);
+        if (value == null || value.isBlank()) {
+            return LIFETIME;
+        }
+        Matcher matcher = LIFETIME_PATTERN.matcher(value.strip());
+        if (!matcher.matches()) {
+            throw CliException.usage(LIFETIME_VARIABLE + " takes a number and a unit (90s, 30m, 2h), not \"" + value.strip() + "\"");
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        return switch (matcher.group(2)) {
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            default -> Duration.ofHours(amount);
+        };
     }
 
     /** A token as given, without a "Bearer " someone copied along with it. */
