@@ -22,7 +22,10 @@ final class ValidRecords {
     static SessionEvent sessionEvent(SessionEvent event) {
         StorableInstant.of("occurredAt", event.getOccurredAt());
         requireName("room", event.getRoom());
-        requireName("sessionId", event.getSessionId());
+        // A call's events before its session (a dial ringing or failing) have none.
+        if (event.getSessionId() != null) {
+            requireName("sessionId", event.getSessionId());
+        }
         if (event.getPayload() instanceof SessionStarted started && !started.getTenant().isBlank()
                 && !Caller.isTenantName(started.getTenant())) {
             throw new InvalidRecordException("tenant must be " + Caller.TENANT_NAME_RULE + ", not '" + shown(started.getTenant()) + "'");
