@@ -594,7 +594,7 @@ class OutboundCallsTest {
         // Within acme the key stays taken, and acme is told what for.
         as(acme).header("Idempotency-Key", key).contentType(ContentType.JSON).body(call("+15551230040")).post("/v1/calls")
                 .then().statusCode(409).body("type", is("urn:switchboard:problem:idempotency-key-reused"))
-                .body("detail", containsString("already used for a InjectContext command on room \"" + acmeRoom + "\""));
+                .body("detail", containsString("already used for the InjectContext command on room \"" + acmeRoom + "\""));
     }
 
     @Test

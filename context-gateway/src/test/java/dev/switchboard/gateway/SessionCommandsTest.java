@@ -334,7 +334,7 @@ class SessionCommandsTest {
         // The same key for another kind of command is a conflict, not a silent replay.
         post(given().header("Idempotency-Key", key), live.room(), "say", Map.of("text", "Other"))
                 .statusCode(409).body("type", is("urn:switchboard:problem:idempotency-key-reused"))
-                .body("detail", containsString("already used for a InjectContext command"));
+                .body("detail", containsString("already used for the InjectContext command"));
 
         // Barrier: records of one room share a partition, so once this one arrived every earlier one has too.
         String barrier = post(given().queryParam("wait", "0"), live.room(), "interrupt", null).statusCode(202).extract().path("commandId");
@@ -399,7 +399,7 @@ class SessionCommandsTest {
         post(AuthAssertions.as(globex).header("Idempotency-Key", key), globexRoom, "say", Map.of("text", "for globex"))
                 .statusCode(200).body("commandId", is(globexCommand));
         post(AuthAssertions.as(globex).header("Idempotency-Key", key), globexRoom, "context", Map.of("role", "user", "text", "x"))
-                .statusCode(409).body("detail", containsString("already used for a Say command on room \"" + globexRoom + "\""));
+                .statusCode(409).body("detail", containsString("already used for the Say command on room \"" + globexRoom + "\""));
         assertThat(worker.received(acmeRoom).stream().filter(c -> c.getCommandId().equals(acmeCommand))).hasSize(1);
     }
 

@@ -192,7 +192,7 @@ public class CallDialer {
                 throw new CommandRefused(KEY_REUSED, order.room(), "Idempotency-Key \"" + key + "\" is already in use; "
                         + "use a new key for a new call");
             }
-            throw new CommandRefused(KEY_REUSED, order.room(), "Idempotency-Key \"" + key + "\" was already used for a "
+            throw new CommandRefused(KEY_REUSED, order.room(), "Idempotency-Key \"" + key + "\" was already used for the "
                     + command.type() + " command on room \"" + command.room() + "\"; use a new key for a new call");
         });
         return Optional.empty();

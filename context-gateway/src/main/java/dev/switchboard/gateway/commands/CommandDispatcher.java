@@ -193,12 +193,12 @@ public class CommandDispatcher {
     /** The command a retry with this key gets: the earlier one, if it asked for the same (room, kind, payload). */
     private static TrackedCommand sameRequest(TrackedCommand earlier, String idempotencyKey, String room, String type, String fingerprint) {
         if (!earlier.room().equals(room) || !earlier.type().equals(type)) {
-            throw new CommandRefused(KEY_REUSED, room, "Idempotency-Key \"" + idempotencyKey + "\" was already used for a "
+            throw new CommandRefused(KEY_REUSED, room, "Idempotency-Key \"" + idempotencyKey + "\" was already used for the "
                     + earlier.type() + " command on room \"" + earlier.room() + "\"; use a new key for a new command");
         }
         if (idempotencyKey != null && RequestFingerprint.differs(earlier.fingerprint(), fingerprint)) {
             throw new CommandRefused(KEY_REUSED, room, "Idempotency-Key \"" + idempotencyKey + "\" was already used for a different "
-                    + "request (a " + earlier.type() + " command on room \"" + room + "\" with another body); a retry must send the same "
+                    + "request (the " + earlier.type() + " command on room \"" + room + "\" with another body); a retry must send the same "
                     + "request, use a new key for a new command");
         }
         return earlier;
