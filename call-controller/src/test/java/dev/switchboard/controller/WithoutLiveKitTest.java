@@ -11,6 +11,9 @@ import dev.switchboard.events.ControllerStatus;
 import dev.switchboard.events.HangupMethod;
 import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.Transport;
+import dev.switchboard.events.WorkerHeartbeat;
+import dev.switchboard.events.WorkerSession;
+import dev.switchboard.events.WorkerState;
 import dev.switchboard.schemas.serde.CommandResultDeserializer;
 import dev.switchboard.schemas.serde.ControllerStatusDeserializer;
 import dev.switchboard.schemas.serde.SessionEventDeserializer;
@@ -33,7 +36,12 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import static dev.switchboard.controller.CallControlRequests.dial;
 import static dev.switchboard.controller.CallControlRequests.hangup;
@@ -84,6 +92,30 @@ class WithoutLiveKitTest {
             CallEnded ended = (CallEnded) event.getPayload();
             assertThat(ended.getMethod()).isEqualTo(HangupMethod.NOT_NEEDED);
             assertThat(ended.getEndedBy()).isEqualTo(CallControlRequests.LLM);
+        }
+    }
+
+    @Test
+    void aHangUpThatDoesNotNameTheTransportEndsACallTheWorkersReportSimulated() {
+        // What the Java client sends (transport UNKNOWN) for a call a worker reports in its heartbeat as simulated.
+        String room = CallControlRequests.room("unnamed-simulated");
+        String worker = "worker-" + room;
+        // The worker beats while the test runs, as a live one does: silence would get it declared lost.
+        ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor();
+        beats.scheduleAtFixedRate(() -> TestProducer.send(Topic.WORKER_HEARTBEATS, worker, WorkerHeartbeat.newBuilder().setWorkerId(worker)
+                .setState(WorkerState.RUNNING).setSentAt(Instant.now()).setSource("agent-worker").setIntervalMs(3000)
+                .setSessions(List.of(WorkerSession.newBuilder().setRoom(room).setSessionId("s-" + room).setTransport(Transport.SIMULATED)
+                        .setStartedAt(Instant.now()).build()))
+                .build()), 0, 1, TimeUnit.SECONDS);
+        try (var events = TopicProbe.fromNow(Topic.SESSION_EVENTS, new SessionEventDeserializer())) {
+            TestProducer.send(Topic.CALL_CONTROL, room, request(room, hangup(Transport.UNKNOWN).build()));
+
+            SessionEvent event = events.await(e -> room.equals(e.getRoom()) && e.getPayload() instanceof CallEnded, WAIT);
+            assertThat(((CallEnded) event.getPayload()).getMethod()).isEqualTo(HangupMethod.NOT_NEEDED);
+        } finally {
+            beats.shutdownNow();
+            TestProducer.send(Topic.WORKER_HEARTBEATS, worker, WorkerHeartbeat.newBuilder().setWorkerId(worker).setState(WorkerState.STOPPED)
+                    .setSentAt(Instant.now()).setSource("agent-worker").setIntervalMs(3000).build());
         }
     }
 

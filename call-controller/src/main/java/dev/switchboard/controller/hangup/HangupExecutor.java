@@ -27,12 +27,17 @@ public final class HangupExecutor {
     }
 
     public HangupOutcome hangUp(String room, HangupRequested request) {
+        return hangUp(room, request, request.getTransport());
+    }
+
+    /** {@code transport}: how the caller is connected, the request's or, when it did not say, what the workers report. */
+    public HangupOutcome hangUp(String room, HangupRequested request, Transport transport) {
         if (livekit.isEmpty()) {
-            if (request.getTransport() == Transport.SIMULATED) {
+            if (transport == Transport.SIMULATED) {
                 return new HangupOutcome.Ended(HangupMethod.NOT_NEEDED, "simulated call, no LiveKit room");
             }
             return new HangupOutcome.Failed("LiveKit is not configured (set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET): "
-                    + "cannot hang up a call with transport " + request.getTransport());
+                    + "cannot hang up a call with transport " + transport);
         }
         return switch (policyFor(request)) {
             case DELETE_ROOM -> deleteRoom(livekit.get(), room);

@@ -3,15 +3,20 @@ package dev.switchboard.controller.hangup;
 import dev.switchboard.controller.events.SessionEventPublisher;
 import dev.switchboard.controller.events.SessionEvents;
 import dev.switchboard.controller.livekit.LiveKitClients;
+import dev.switchboard.controller.tenancy.HeartbeatSessionsReader;
+import dev.switchboard.controller.tenancy.ReportedSession;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.HangupMethod;
 import dev.switchboard.events.HangupRequested;
 import dev.switchboard.events.SessionEvent;
+import dev.switchboard.events.Transport;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 
 /**
  * Decides what to do with one hang-up and does it: idempotent per command id, terminal per room,
@@ -21,6 +26,8 @@ import java.time.Clock;
 @ApplicationScoped
 public class HangupService {
     private static final Logger LOG = Logger.getLogger(HangupService.class);
+    /** How long a hang-up without a transport may wait to learn the room's sessions from the workers' heartbeats. */
+    private static final Duration TRANSPORT_LOOKUP = Duration.ofSeconds(2);
 
     private final HangupExecutor executor;
     private final CallLedger ledger;
@@ -28,11 +35,15 @@ public class HangupService {
     private final SessionEventPublisher publisher;
     private final MeterRegistry metrics;
     private final Clock clock;
+    private final boolean liveKitConfigured;
+    private final HeartbeatSessionsReader reported;
 
     HangupService(LiveKitClients livekit, HangupSettings settings, CallLedger ledger, SessionEvents events,
-                  SessionEventPublisher publisher, MeterRegistry metrics, Clock clock) {
+                  SessionEventPublisher publisher, MeterRegistry metrics, Clock clock, HeartbeatSessionsReader reported) {
         this.executor = new HangupExecutor(livekit.rooms(), settings.policy(),
                 new RetryingCaller(Backoff.of(settings.retry()), metrics));
+        this.liveKitConfigured = livekit.rooms().isPresent();
+        this.reported = reported;
         this.ledger = ledger;
         this.events = events;
         this.publisher = publisher;
@@ -67,7 +78,7 @@ public class HangupService {
         ledger.hangupStarted(room, hangup.getSessionId(), commandId);
         HangupOutcome outcome;
         try {
-            outcome = executor.hangUp(room, hangup);
+            outcome = executor.hangUp(room, hangup, transportOf(room, hangup));
         } catch (RuntimeException e) {
             // Never leave the room marked "hanging up": that would hide a genuine room_finished.
             ledger.hangupFailed(room, commandId);
@@ -98,6 +109,21 @@ public class HangupService {
         LOG.infof("room %s: call ended by %s (%s, reason %s, issuer %s/%s, command %s)", room, done.method(), done.note(),
                 hangup.getReason(), request.getIssuer().getKind(), request.getIssuer().getId(), commandId);
         return new HangupResult.Ended(callEnded);
+    }
+
+    /**
+     * A hang-up that does not say how the caller is connected (UNKNOWN: the Java client's, or a system's that never read
+     * SessionStarted) is a LiveKit call's, unless LiveKit is not configured and the workers report only simulated
+     * sessions in the room: then it is theirs, and needs no LiveKit. Without this the local stack, which runs without
+     * LiveKit, could not hang up its simulated calls from Kafka the way a production system would.
+     */
+    private Transport transportOf(String room, HangupRequested hangup) {
+        if (liveKitConfigured || hangup.getTransport() != Transport.UNKNOWN) {
+            return hangup.getTransport();
+        }
+        List<ReportedSession> sessions = reported.upToDate(room, TRANSPORT_LOOKUP).orElse(List.of());
+        boolean simulated = !sessions.isEmpty() && sessions.stream().allMatch(s -> s.transport() == Transport.SIMULATED);
+        return simulated ? Transport.SIMULATED : Transport.UNKNOWN;
     }
 
     private void count(String method, String outcome) {

@@ -19,7 +19,7 @@ final class RoomSessions {
         switch (beat.getState()) {
             case STOPPED, LOST -> byWorker.remove(workerId);
             case RUNNING, DRAINING, UNKNOWN -> byWorker.put(workerId, beat.getSessions().stream()
-                    .map(s -> new ReportedSession(workerId, s.getRoom(), s.getSessionId(), s.getTenant()))
+                    .map(s -> new ReportedSession(workerId, s.getRoom(), s.getSessionId(), s.getTenant(), s.getTransport()))
                     .toList());
         }
     }

@@ -31,7 +31,7 @@ class RoomSessionsTest {
 
         assertThat(sessions.in("r1")).isEmpty();
         assertThat(sessions.in("r2")).singleElement()
-                .isEqualTo(new ReportedSession("w1", "r2", "s-r2-acme", "acme"));
+                .isEqualTo(new ReportedSession("w1", "r2", "s-r2-acme", "acme", Transport.LIVEKIT));
     }
 
     @Test
