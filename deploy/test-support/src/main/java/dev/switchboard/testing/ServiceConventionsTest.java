@@ -185,7 +185,7 @@ public abstract class ServiceConventionsTest {
     void anUnreadableOrUnservableAcceptHeaderIsA406Problem() {
         ServiceApi.Route route = api().routes().getFirst();
         try (LogCapture log = LogCapture.start()) {
-            for (String accept : List.of("foo", ";;", "application/", "application/json;q=abc", "image/png")) {
+            for (String accept : List.of("foo", ";;", "application/", "application/json;q=abc", "image/png", "application/json;q=0", "*/*;q=0")) {
                 JsonNode problem = problem(send(request(route, Map.of("Accept", accept))), 406);
                 assertThat(problem.get("detail").asText()).as(accept).contains("Accept");
             }

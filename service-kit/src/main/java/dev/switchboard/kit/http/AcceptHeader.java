@@ -34,6 +34,10 @@ public final class AcceptHeader {
     public record Unreadable(String value) implements Reading {
     }
 
+    /** Every range refuses its types ({@code q=0}: "not acceptable", RFC 9110 section 12.4.2): nothing may be sent. */
+    public record RefusesEverything(String value) implements Reading {
+    }
+
     private AcceptHeader() {
     }
 
@@ -62,7 +66,20 @@ public final class AcceptHeader {
         if (kept.isEmpty()) {
             return new Unreadable(String.join(", ", headers));
         }
+        if (kept.stream().allMatch(AcceptHeader::refused)) {
+            return new RefusesEverything(String.join(", ", kept));
+        }
         return new Ranges(String.join(", ", kept), changed || headers.size() > 1);
+    }
+
+    /** A well-formed range whose q-value is zero. */
+    private static boolean refused(String range) {
+        var q = Q.matcher(range);
+        String value = "1";
+        while (q.find()) {
+            value = q.group(1);
+        }
+        return Double.parseDouble(value) == 0;
     }
 
     static boolean wellFormed(String range) {

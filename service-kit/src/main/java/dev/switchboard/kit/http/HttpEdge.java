@@ -95,6 +95,11 @@ public class HttpEdge {
                         + ") holds no media type such as application/json");
                 return;
             }
+            case AcceptHeader.RefusesEverything refusing -> {
+                problems.answer(context, ProblemType.of(406), "the Accept header (" + echo(refusing.value())
+                        + ") accepts nothing: every media type in it has q=0");
+                return;
+            }
         }
         context.next();
     }

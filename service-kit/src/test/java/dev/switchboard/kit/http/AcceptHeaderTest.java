@@ -38,4 +38,13 @@ class AcceptHeaderTest {
             assertThat(AcceptHeader.read(List.of(header))).as(header).isInstanceOf(AcceptHeader.Unreadable.class);
         }
     }
+
+    @Test
+    void rangesThatAllHaveQZeroRefuseEverything() {
+        for (String header : List.of("application/json;q=0", "*/*;q=0", "application/json;q=0.000, text/plain; q=0")) {
+            assertThat(AcceptHeader.read(List.of(header))).as(header).isInstanceOf(AcceptHeader.RefusesEverything.class);
+        }
+        assertThat(AcceptHeader.read(List.of("application/json;q=0, */*;q=0.1"))).isInstanceOf(AcceptHeader.Ranges.class);
+        assertThat(AcceptHeader.read(List.of("application/json;q=0.5"))).isInstanceOf(AcceptHeader.Ranges.class);
+    }
 }
