@@ -41,7 +41,7 @@ class TenantFenceTest {
     }
 
     private static ReportedSession acmeIn(String room) {
-        return new ReportedSession("w1", room, "s1", "acme");
+        return new ReportedSession("w1", room, "s1", "acme", Transport.LIVEKIT);
     }
 
     @Test
@@ -62,7 +62,7 @@ class TenantFenceTest {
 
     @Test
     void aRequestWithoutATenantIsTrustedAsTheWorkerTrustsCommandsWithoutOne() {
-        var fence = fenceOver(Map.of("r1", List.of(acmeIn("r1")), "r2", List.of(new ReportedSession("w1", "r2", "s2", "default"))));
+        var fence = fenceOver(Map.of("r1", List.of(acmeIn("r1")), "r2", List.of(new ReportedSession("w1", "r2", "s2", "default", Transport.LIVEKIT))));
 
         assertThat(fence.check(hangup("r1", null))).isInstanceOf(TenantFence.Verdict.Allowed.class);
         assertThat(fence.check(hangup("r1", " "))).isInstanceOf(TenantFence.Verdict.Allowed.class);
@@ -71,7 +71,7 @@ class TenantFenceTest {
 
     @Test
     void everySessionInTheRoomMustBeTheRequestsTenants() {
-        var fence = fenceOver(Map.of("r1", List.of(acmeIn("r1"), new ReportedSession("w2", "r1", "s2", "globex"))));
+        var fence = fenceOver(Map.of("r1", List.of(acmeIn("r1"), new ReportedSession("w2", "r1", "s2", "globex", Transport.LIVEKIT))));
 
         assertThat(fence.check(hangup("r1", "acme"))).isInstanceOf(TenantFence.Verdict.Refused.class);
         assertThat(fence.check(hangup("r1", "globex"))).isInstanceOf(TenantFence.Verdict.Refused.class);

@@ -107,7 +107,7 @@ public final class TrackedCommand {
     }
 
     /** Whether all that is known of it is its result (the command itself was not read, or not yet). */
-    boolean isFromResultOnly() {
+    public boolean isFromResultOnly() {
         return fromResultOnly;
     }
 

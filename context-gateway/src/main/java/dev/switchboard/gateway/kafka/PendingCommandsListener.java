@@ -55,8 +55,15 @@ public class PendingCommandsListener {
     }
 
     void observe(SessionCommand command) {
+        Optional<TrackedCommand> known = commands.find(command.getCommandId());
+        if (known.isPresent() && !known.get().isFromResultOnly()) {
+            return; // sent by this instance, or read before: the usual case, passed over at once
+        }
         Instant now = clock.instant();
         boolean expired = command.getExpiresAt() != null && command.getExpiresAt().isBefore(now);
+        if (expired && known.isEmpty()) {
+            return; // its result, if one comes, tells what became of it
+        }
         // The session's tenant as its SessionStarted said, as for the commands this instance sends; the envelope's only
         // when the room has no session here (the watchdog answers such a command UNKNOWN_SESSION).
         Optional<LiveSession> session = sessions.find(command.getRoom());

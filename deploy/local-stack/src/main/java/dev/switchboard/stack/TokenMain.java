@@ -112,9 +112,17 @@ public final class TokenMain {
     }
 
     static Duration ttl(String value) {
+        return lifetime(value, "--ttl");
+    }
+
+    /**
+     * A token's lifetime as people write it (90s, 30m, 12h, 7d), at most a year; {@code name} is the option or variable
+     * that gave it, for the message when it is not one.
+     */
+    public static Duration lifetime(String value, String name) {
         Matcher matcher = TTL.matcher(value.trim().toLowerCase(Locale.ROOT));
         if (!matcher.matches()) {
-            throw new IllegalArgumentException("--ttl takes a number and a unit (30m, 12h, 7d), not \"" + value + "\"");
+            throw new IllegalArgumentException(name + " takes a number and a unit (30m, 12h, 7d), not \"" + value + "\"");
         }
         Duration ttl;
         try {
@@ -129,13 +137,13 @@ public final class TokenMain {
             ttl.toMillis();
             Instant.now().plus(ttl);
         } catch (NumberFormatException | ArithmeticException | DateTimeException e) {
-            throw new IllegalArgumentException("--ttl is too long to be a token's lifetime: \"" + value + "\"");
+            throw new IllegalArgumentException(name + " is too long to be a token's lifetime: \"" + value + "\"");
         }
         if (ttl.isZero()) {
-            throw new IllegalArgumentException("--ttl must be longer than 0");
+            throw new IllegalArgumentException(name + " must be longer than 0");
         }
         if (ttl.compareTo(LONGEST_TTL) > 0) {
-            throw new IllegalArgumentException("--ttl is at most " + LONGEST_TTL.toDays() + "d: a token that outlives that is a password, "
+            throw new IllegalArgumentException(name + " is at most " + LONGEST_TTL.toDays() + "d: a token that outlives that is a password, "
                     + "not a token (\"" + value + "\")");
         }
         return ttl;

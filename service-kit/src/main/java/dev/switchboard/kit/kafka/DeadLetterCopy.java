@@ -20,8 +20,6 @@ final class DeadLetterCopy {
     static final int LARGEST_COPY = 900 * 1024;
     /** The original headers, when they are copied at all. */
     static final int LARGEST_HEADERS = 64 * 1024;
-    static final String VALUE_TRUNCATED = DeadLetterHeaders.VALUE_TRUNCATED;
-    static final String HEADERS_DROPPED = DeadLetterHeaders.HEADERS_DROPPED;
 
     private final byte[] value;
     private final RecordHeaders headers;
@@ -45,12 +43,12 @@ final class DeadLetterCopy {
         }
         if (headerBytes > LARGEST_HEADERS) {
             headers = new RecordHeaders();
-            headers.add(HEADERS_DROPPED, (count + " headers of " + headerBytes + " bytes").getBytes(StandardCharsets.UTF_8));
+            headers.add(DeadLetterHeaders.HEADERS_DROPPED, (count + " headers of " + headerBytes + " bytes").getBytes(StandardCharsets.UTF_8));
             headerBytes = 0;
         }
         int room = LARGEST_COPY - headerBytes;
         if (value != null && value.length > room) {
-            headers.add(VALUE_TRUNCATED, Integer.toString(value.length).getBytes(StandardCharsets.UTF_8));
+            headers.add(DeadLetterHeaders.VALUE_TRUNCATED, Integer.toString(value.length).getBytes(StandardCharsets.UTF_8));
             return new DeadLetterCopy(Arrays.copyOf(value, room), headers);
         }
         return new DeadLetterCopy(value, headers);

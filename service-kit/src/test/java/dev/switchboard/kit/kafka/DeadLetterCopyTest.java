@@ -1,5 +1,6 @@
 package dev.switchboard.kit.kafka;
 
+import dev.switchboard.schemas.topics.DeadLetterHeaders;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +29,7 @@ class DeadLetterCopyTest {
         original.add("traceparent", new byte[55]);
         DeadLetterCopy copy = DeadLetterCopy.of(value, original);
         assertThat(copy.value()).hasSize(DeadLetterCopy.LARGEST_COPY - "traceparent".length() - 55).startsWith((byte) 'G');
-        assertThat(new String(copy.headers().lastHeader(DeadLetterCopy.VALUE_TRUNCATED).value(), StandardCharsets.UTF_8)).isEqualTo("1040000");
+        assertThat(new String(copy.headers().lastHeader(DeadLetterHeaders.VALUE_TRUNCATED).value(), StandardCharsets.UTF_8)).isEqualTo("1040000");
         assertThat(copy.headers().lastHeader("traceparent")).isNotNull();
     }
 
@@ -40,8 +41,8 @@ class DeadLetterCopyTest {
         }
         DeadLetterCopy copy = DeadLetterCopy.of(new byte[10], original);
         assertThat(copy.value()).hasSize(10);
-        assertThat(copy.headers().toArray()).extracting(h -> h.key()).containsExactly(DeadLetterCopy.HEADERS_DROPPED);
-        assertThat(new String(copy.headers().lastHeader(DeadLetterCopy.HEADERS_DROPPED).value(), StandardCharsets.UTF_8))
+        assertThat(copy.headers().toArray()).extracting(h -> h.key()).containsExactly(DeadLetterHeaders.HEADERS_DROPPED);
+        assertThat(new String(copy.headers().lastHeader(DeadLetterHeaders.HEADERS_DROPPED).value(), StandardCharsets.UTF_8))
                 .isEqualTo("3 headers of 90006 bytes");
     }
 

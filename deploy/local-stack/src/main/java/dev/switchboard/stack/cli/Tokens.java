@@ -1,13 +1,12 @@
 package dev.switchboard.stack.cli;
 
 import dev.switchboard.stack.LocalAuth;
+import dev.switchboard.stack.TokenMain;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The bearer token the CLI sends: {@code --token}, else SWITCHBOARD_TOKEN, else one it signs itself with the local
@@ -17,10 +16,9 @@ import java.util.regex.Pattern;
  */
 final class Tokens {
     static final String VARIABLE = "SWITCHBOARD_TOKEN";
-    /** How long the tokens the CLI signs for itself last (15 min unless set: 90s, 30m, 2h). */
+    /** How long the tokens the CLI signs for itself last (15 min unless set: 90s, 30m, 2h, as ./switchboard token --ttl). */
     static final String LIFETIME_VARIABLE = "SWITCHBOARD_CLI_TOKEN_TTL";
     static final Duration LIFETIME = Duration.ofMinutes(15);
-    private static final Pattern LIFETIME_PATTERN = Pattern.compile("([1-9][0-9]{0,6})(s|m|h)");
     static final String SUBJECT = "local-admin";
     static final String TENANT = "default";
 
@@ -66,16 +64,11 @@ final class Tokens {
         if (value == null || value.isBlank()) {
             return LIFETIME;
         }
-        Matcher matcher = LIFETIME_PATTERN.matcher(value.strip());
-        if (!matcher.matches()) {
-            throw CliException.usage(LIFETIME_VARIABLE + " takes a number and a unit (90s, 30m, 2h), not \"" + value.strip() + "\"");
+        try {
+            return TokenMain.lifetime(value.strip(), LIFETIME_VARIABLE);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(e.getMessage());
         }
-        long amount = Long.parseLong(matcher.group(1));
-        return switch (matcher.group(2)) {
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofHours(amount);
-        };
     }
 
     /** A token as given, without a "Bearer " someone copied along with it. */
