@@ -1,5 +1,6 @@
 package dev.switchboard.stack;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -38,16 +39,33 @@ public final class TokenMain {
         Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
         try {
             Request request = parse(Arrays.asList(args).subList(Math.min(1, args.length), args.length));
-            StackSettings settings = StackSettings.fromEnvironment(root, System.getenv());
-            LocalAuth auth = LocalAuth.ensure(settings.stateDirectory());
-            String token = auth.sign(request.subject(), request.tenant(), request.scopes(), request.ttl());
-            System.err.printf("a token for the local stack: subject %s, tenant %s, scopes %s, valid for %s%n",
-                    request.subject(), request.tenant(), String.join(" ", request.scopes()), Durations.describe(request.ttl()));
-            System.out.println(token);
+            System.out.println(sign(request, StackSettings.fromEnvironment(root, System.getenv()), System.err));
         } catch (StackException | IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(2);
         }
+    }
+
+    /** Signs the token with the state directory's key (made if there is none yet); what it grants goes to {@code notes}. */
+    static String sign(Request request, StackSettings settings, PrintStream notes) {
+        boolean keyIsNew = LocalAuth.existing(settings.stateDirectory()).isEmpty();
+        LocalAuth auth = LocalAuth.ensure(settings.stateDirectory());
+        if (keyIsNew) {
+            // Signing with a key made just now is right before a first ./switchboard up, and a silent surprise when the
+            // stack the user means runs with another state directory: say which one this token is for.
+            notes.println(newKeyNote(settings.stateDirectory()));
+        }
+        String token = auth.sign(request.subject(), request.tenant(), request.scopes(), request.ttl());
+        notes.printf("a token for the local stack: subject %s, tenant %s, scopes %s, valid for %s%n",
+                request.subject(), request.tenant(), String.join(" ", request.scopes()), Durations.describe(request.ttl()));
+        return token;
+    }
+
+    /** Why a token signed with a key made just now may be refused: no stack had used this state directory yet. */
+    private static String newKeyNote(Path stateDirectory) {
+        return "note: no stack has used " + stateDirectory + " yet, so its signing key was made just now: a stack started "
+                + "with this state directory accepts the token, a stack already running with another one "
+                + "(SWITCHBOARD_STATE_DIR) does not";
     }
 
     static Request parse(List<String> args) {

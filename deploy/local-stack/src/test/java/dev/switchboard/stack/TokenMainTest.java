@@ -135,6 +135,24 @@ class TokenMainTest {
         assertThat(claims.getExpirationTime().getValue() - claims.getIssuedAt().getValue()).isEqualTo(300);
     }
 
+    @Test
+    void aTokenSignedWithAKeyMadeJustNowSaysWhichStateDirectoryTrustsIt(@TempDir Path root) throws Exception {
+        Path state = root.resolve("elsewhere");
+        StackSettings settings = StackSettings.fromEnvironment(root, java.util.Map.of("SWITCHBOARD_STATE_DIR", state.toString()));
+        TokenMain.Request request = TokenMain.parse(List.of());
+
+        var first = new java.io.ByteArrayOutputStream();
+        String token = TokenMain.sign(request, settings, new java.io.PrintStream(first, true, java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(first.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("no stack has used " + state + " yet").contains("SWITCHBOARD_STATE_DIR").contains("a token for the local stack");
+        assertThat(token.split("\\.")).hasSize(3);
+
+        var second = new java.io.ByteArrayOutputStream();
+        TokenMain.sign(request, settings, new java.io.PrintStream(second, true, java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(second.toString(java.nio.charset.StandardCharsets.UTF_8)).as("the key existed: nothing to warn about")
+                .doesNotContain("no stack has used").contains("a token for the local stack");
+    }
+
     private static PublicKey publicKey(Path pem) throws Exception {
         String base64 = Files.readString(pem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
         return KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));

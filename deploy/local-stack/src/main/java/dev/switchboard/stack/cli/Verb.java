@@ -46,9 +46,11 @@ enum Verb {
             List.of("ROOM"), null, Set.of(), Set.of(), """
             Prints the lines said so far, then each final line as it is said, and how the call ended (at once, for a call
             that had already ended); with --json one JSON object per event
-            ({"event": "segment" | "replayed" | "end", "id": ..., "data": {...}}).
+            ({"event": "segment" | "replayed" | "end", "id": ..., "data": {...}}). Without --token or SWITCHBOARD_TOKEN
+            it signs its own token (lasting SWITCHBOARD_CLI_TOKEN_TTL, default %dm) and renews it when the stream says it
+            expired; a token you gave cannot be renewed, so the command ends (exit 1) when it expires.
             GET /v1/sessions/{room}/transcript/stream (Server-Sent Events) on the transcript service
-            (scope transcripts:read)."""),
+            (scope transcripts:read).""".formatted(Tokens.LIFETIME.toMinutes())),
     SEARCH("search", "WORDS... [--room ROOM] [--limit N]", "search every stored transcript",
             List.of(), "WORDS", Set.of(), Set.of("--room", "--limit"), """
               --room ROOM     only this room's calls
