@@ -28,8 +28,11 @@ import java.util.Optional;
  *   <li>A body declared larger than {@code quarkus.http.limits.max-body-size} is a 413 problem (Quarkus would answer
  *       an empty 413); the connection is closed, as the body is not read.</li>
  * </ul>
- * A request line or headers beyond Vert.x's limits are answered 414 and 431 by Vert.x itself, without a body: they
- * never reach a route, and Quarkus does not let an application replace the server's invalid-request handler. Nor does
+ * A request line or headers beyond Vert.x's limits (414, 431), or that its HTTP/1.1 codec cannot read (400: a broken
+ * request line, a control character in a header value), are answered by Vert.x itself, without a body, and the
+ * connection closed: the codec's failure goes to the server's invalid-request handler, never to the router, and
+ * Quarkus creates its server without letting an application set that handler (its hooks see the server's options
+ * only), so Vert.x's default answers. Nor does
  * a request target that is not a URI ({@code %zz}, a lone {@code %}, raw non-ASCII bytes): Quarkus' root handler
  * answers it an empty 400 before the router, and only a JVM-wide switch ({@code vertx.disableURIValidation}) would
  * let it through, to every route.
