@@ -14,6 +14,7 @@ import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every topic a service consumes, found in its configuration (every incoming Kafka channel): a record that is not a
  * record of the topic's type, and a record without a value, each end up in the topic's dead-letter twin with headers
  * that say which service and consumer group put it there, where it came from (topic, partition, offset), what kind of
- * poison it is and why. A service's test extends this and is annotated {@code @QuarkusTest} with its test resources.
+ * poison it is and why; no channel leaves that to the connector's failure strategy. A service's test extends this and
+ * is annotated {@code @QuarkusTest} with its test resources.
  */
 public abstract class DeadLetterConventionsTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -74,6 +76,19 @@ public abstract class DeadLetterConventionsTest {
         return tests.stream();
     }
 
+    /**
+     * The service dead-letters (above) and no connector does it for it: SmallRye's own dead-letter strategy would write
+     * records without service, consumer group and kind, and on a batch channel every record of a failed batch, good
+     * ones too; ignore would lose them. A record that cannot even be dead-lettered stops its channel instead.
+     */
+    @Test
+    void aRecordThatCannotBeDeadLetteredStopsItsChannel() {
+        for (String channel : channels()) {
+            assertThat(config().getOptionalValue("mp.messaging.incoming." + channel + ".failure-strategy", String.class))
+                    .as(channel + "'s failure-strategy").hasValue("fail");
+        }
+    }
+
     private void deadLettered(String service, Consumed consumed, byte[] value, String kind) {
         // A worker's own command topic is not in the catalogue: its poison goes to the broadcast topic's twin.
         Topic deadLetters = WorkerCommandTopics.isWorkerCommandTopic(consumed.topic()) ? Topic.SESSION_COMMANDS_DLQ
@@ -108,19 +123,28 @@ public abstract class DeadLetterConventionsTest {
     protected static List<Consumed> consumed() {
         Config config = config();
         List<Consumed> consumed = new ArrayList<>();
+        for (String channel : channels()) {
+            String prefix = "mp.messaging.incoming." + channel;
+            String topic = config.getOptionalValue(prefix + ".topic", String.class).orElse(channel);
+            if (config.getOptionalValue(prefix + ".pattern", Boolean.class).orElse(false)) {
+                topic = workerTopicMatching(topic);
+            }
+            consumed.add(new Consumed(channel, topic, config.getValue(prefix + ".group.id", String.class)));
+        }
+        return consumed;
+    }
+
+    /** The service's incoming Kafka channels. */
+    private static List<String> channels() {
+        Config config = config();
+        List<String> channels = new ArrayList<>();
         for (String name : config.getPropertyNames()) {
             if (name.startsWith("mp.messaging.incoming.") && name.endsWith(".connector")
                     && "smallrye-kafka".equals(config.getOptionalValue(name, String.class).orElse(null))) {
-                String channel = name.substring("mp.messaging.incoming.".length(), name.length() - ".connector".length());
-                String prefix = "mp.messaging.incoming." + channel;
-                String topic = config.getOptionalValue(prefix + ".topic", String.class).orElse(channel);
-                if (config.getOptionalValue(prefix + ".pattern", Boolean.class).orElse(false)) {
-                    topic = workerTopicMatching(topic);
-                }
-                consumed.add(new Consumed(channel, topic, config.getValue(prefix + ".group.id", String.class)));
+                channels.add(name.substring("mp.messaging.incoming.".length(), name.length() - ".connector".length()));
             }
         }
-        return consumed;
+        return channels;
     }
 
     private static String workerTopicMatching(String pattern) {

@@ -70,11 +70,16 @@ public final class TopicProbe<T> implements AutoCloseable {
 
     /** Polls for the given time and returns every value seen so far (to assert that something did NOT happen). */
     public List<T> drain(Duration duration) {
+        return drainRecords(duration).stream().map(ConsumerRecord::value).toList();
+    }
+
+    /** As {@link #drain}, with the records' keys and headers. */
+    public List<ConsumerRecord<String, T>> drainRecords(Duration duration) {
         long deadline = System.nanoTime() + duration.toNanos();
         while (System.nanoTime() < deadline) {
             consumer.poll(Duration.ofMillis(100)).forEach(seen::add);
         }
-        return seen.stream().map(ConsumerRecord::value).toList();
+        return List.copyOf(seen);
     }
 
     @Override

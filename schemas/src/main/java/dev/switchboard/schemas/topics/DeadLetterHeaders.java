@@ -27,8 +27,9 @@ public final class DeadLetterHeaders {
     public static final String CAUSE = "dead-letter-cause";
     public static final String EXCEPTION_CLASS = "dead-letter-exception-class-name";
     /**
-     * Written only by SmallRye's own dead-letter strategy, which the transcript service keeps for a batch that fails
-     * unexpectedly; the services' own dead letters do not carry it.
+     * Written only by SmallRye's own dead-letter strategy, which no service uses any more: found only on dead letters an
+     * earlier transcript service wrote for a batch that failed unexpectedly (it now writes such a batch again record
+     * by record and dead-letters the culprits itself).
      */
     public static final String CAUSE_CLASS = "dead-letter-cause-class-name";
 
@@ -60,8 +61,9 @@ public final class DeadLetterHeaders {
         headers.put(REASON, "why the record could not be processed, in a sentence");
         headers.put(CAUSE, "the underlying error, when there is one");
         headers.put(EXCEPTION_CLASS, "the class of the error, when there is one");
-        headers.put(CAUSE_CLASS, "the class of the underlying error; only on a record dead-lettered by SmallRye's own strategy (a"
-                + " transcript-service batch that failed unexpectedly), which carries no service, consumer group or kind");
+        headers.put(CAUSE_CLASS, "the class of the underlying error; only on a record dead-lettered by SmallRye's own strategy, which"
+                + " no service uses any more (an earlier transcript service used it for a batch that failed unexpectedly): such a"
+                + " record carries no service, consumer group or kind");
         headers.put(VALUE_TRUNCATED, "only on a record too large to be copied whole beside these headers (about 900 KiB or more): the"
                 + " original value's length in bytes, in decimal; the dead letter holds its first bytes, and the original stays in"
                 + " its topic at the offset named, for that topic's retention");

@@ -7,7 +7,6 @@ import dev.switchboard.kit.kafka.Poison;
 import dev.switchboard.kit.kafka.StorableInstant;
 import dev.switchboard.transcripts.mapping.StorableText;
 import dev.switchboard.transcripts.store.AuditStore;
-import dev.switchboard.transcripts.store.SqlErrors;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -17,7 +16,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,18 +31,18 @@ public class AuditIngestor {
     private static final Logger LOG = Logger.getLogger(AuditIngestor.class);
 
     private final AuditStore store;
-    private final IngestRetry retry;
+    private final BatchWrites writes;
     private final DeadLetters deadLetters;
     private final MeterRegistry metrics;
 
-    AuditIngestor(AuditStore store, IngestRetry retry, DeadLetters deadLetters, MeterRegistry metrics) {
+    AuditIngestor(AuditStore store, BatchWrites writes, DeadLetters deadLetters, MeterRegistry metrics) {
         this.store = store;
-        this.retry = retry;
+        this.writes = writes;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
     }
 
-    private record Candidate(AuditRecord audit, KafkaRecord<String, AuditRecord> record) {
+    private record Candidate(AuditRecord audit, KafkaRecord<String, AuditRecord> record) implements BatchWrites.Item {
     }
 
     @Incoming("audit-in")
@@ -58,7 +56,7 @@ public class AuditIngestor {
                     () -> candidates.add(new Candidate(StorableText.cleaned(record.getPayload()), record)));
         }
         try {
-            write(candidates, deadLettered);
+            writes.write("audit record(s)", candidates, part -> store.insert(part.stream().map(Candidate::audit).toList()), deadLettered);
         } catch (IngestRetry.Stopping e) {
             LOG.infof("stopping: %d audit record(s) left unacknowledged, they are consumed again after the restart", batch.getRecords().size());
             return CompletableFuture.completedFuture(null);
@@ -74,24 +72,6 @@ public class AuditIngestor {
             return Optional.empty();
         } catch (InvalidRecordException e) {
             return Optional.of(Poison.invalid(e));
-        }
-    }
-
-    private void write(List<Candidate> candidates, List<Uni<Void>> deadLettered) throws IngestRetry.Stopping {
-        List<AuditRecord> records = candidates.stream().map(Candidate::audit).toList();
-        try {
-            retry.run("storing " + records.size() + " audit record(s)", () -> store.insert(records));
-            return;
-        } catch (SQLException e) {
-            LOG.warnf("a batch of %d audit record(s) was rejected, storing them one by one: %s", records.size(), SqlErrors.describe(e));
-        }
-        for (Candidate candidate : candidates) {
-            try {
-                retry.run("storing an audit record", () -> store.insert(List.of(candidate.audit())));
-            } catch (SQLException e) {
-                deadLettered.add(deadLetters.send(candidate.record(),
-                        Poison.invalid(new InvalidRecordException("the database rejected it: " + SqlErrors.describe(e)))));
-            }
         }
     }
 }

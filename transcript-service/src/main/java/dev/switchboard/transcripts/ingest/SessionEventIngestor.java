@@ -2,7 +2,6 @@ package dev.switchboard.transcripts.ingest;
 
 import dev.switchboard.events.SessionEvent;
 import dev.switchboard.kit.kafka.DeadLetters;
-import dev.switchboard.kit.kafka.InvalidRecordException;
 import dev.switchboard.kit.kafka.Poison;
 import dev.switchboard.transcripts.live.EndNotice;
 import dev.switchboard.transcripts.live.LiveHub;
@@ -10,7 +9,6 @@ import dev.switchboard.transcripts.mapping.SessionEventMapper;
 import dev.switchboard.transcripts.mapping.StorableText;
 import dev.switchboard.transcripts.store.SessionChange;
 import dev.switchboard.transcripts.store.SessionWriter;
-import dev.switchboard.transcripts.store.SqlErrors;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -20,7 +18,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -37,21 +34,21 @@ public class SessionEventIngestor {
     private static final Logger LOG = Logger.getLogger(SessionEventIngestor.class);
 
     private final SessionWriter writer;
-    private final IngestRetry retry;
+    private final BatchWrites writes;
     private final DeadLetters deadLetters;
     private final LiveHub live;
     private final MeterRegistry metrics;
 
-    SessionEventIngestor(SessionWriter writer, IngestRetry retry, DeadLetters deadLetters, LiveHub live, MeterRegistry metrics) {
+    SessionEventIngestor(SessionWriter writer, BatchWrites writes, DeadLetters deadLetters, LiveHub live, MeterRegistry metrics) {
         this.writer = writer;
-        this.retry = retry;
+        this.writes = writes;
         this.deadLetters = deadLetters;
         this.live = live;
         this.metrics = metrics;
     }
 
-    /** The changes of one record: written together, and dead-lettered together if the database rejects them. */
-    private record Candidate(List<SessionChange> changes, KafkaRecord<String, SessionEvent> record) {
+    /** The changes of one record: written together, and dead-lettered together if they cannot be written. */
+    private record Candidate(List<SessionChange> changes, KafkaRecord<String, SessionEvent> record) implements BatchWrites.Item {
     }
 
     @Incoming("session-events")
@@ -78,7 +75,7 @@ public class SessionEventIngestor {
         }
         List<SessionChange> applied;
         try {
-            applied = write(candidates, deadLettered);
+            applied = changes(writes.write("session event(s)", candidates, part -> count(writer.apply(changes(part))), deadLettered));
         } catch (IngestRetry.Stopping e) {
             LOG.infof("stopping: %d session event(s) left unacknowledged, they are consumed again after the restart", records.size());
             return CompletableFuture.completedFuture(null);
@@ -93,25 +90,8 @@ public class SessionEventIngestor {
         return batch.ack();
     }
 
-    private List<SessionChange> write(List<Candidate> candidates, List<Uni<Void>> deadLettered) throws IngestRetry.Stopping {
-        List<SessionChange> changes = candidates.stream().flatMap(candidate -> candidate.changes().stream()).toList();
-        try {
-            count(retry.run("writing " + changes.size() + " session event(s)", () -> writer.apply(changes)));
-            return changes;
-        } catch (SQLException e) {
-            LOG.warnf("a batch of %d session event(s) was rejected, applying them one by one: %s", changes.size(), SqlErrors.describe(e));
-        }
-        List<SessionChange> applied = new ArrayList<>();
-        for (Candidate candidate : candidates) {
-            try {
-                count(retry.run("writing a session event", () -> writer.apply(candidate.changes())));
-                applied.addAll(candidate.changes());
-            } catch (SQLException e) {
-                deadLettered.add(deadLetters.send(candidate.record(),
-                        Poison.invalid(new InvalidRecordException("the database rejected it: " + SqlErrors.describe(e)))));
-            }
-        }
-        return applied;
+    private static List<SessionChange> changes(List<Candidate> candidates) {
+        return candidates.stream().flatMap(candidate -> candidate.changes().stream()).toList();
     }
 
     private void count(SessionWriter.Result result) {

@@ -3,14 +3,12 @@ package dev.switchboard.transcripts.ingest;
 import dev.switchboard.events.TranscriptSegment;
 import dev.switchboard.kit.concurrent.ApplicationThreads;
 import dev.switchboard.kit.kafka.DeadLetters;
-import dev.switchboard.kit.kafka.InvalidRecordException;
 import dev.switchboard.kit.kafka.Poison;
 import dev.switchboard.kit.kafka.RecordTraces;
 import dev.switchboard.transcripts.live.LiveHub;
 import dev.switchboard.transcripts.mapping.SegmentMapper;
 import dev.switchboard.transcripts.store.SegmentRow;
 import dev.switchboard.transcripts.store.SegmentWriter;
-import dev.switchboard.transcripts.store.SqlErrors;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -59,7 +57,7 @@ public class TranscriptIngestor {
 
     private final SegmentMapper mapper;
     private final SegmentWriter writer;
-    private final IngestRetry retry;
+    private final BatchWrites writes;
     private final DeadLetters deadLetters;
     private final LiveHub live;
     private final MeterRegistry metrics;
@@ -68,11 +66,11 @@ public class TranscriptIngestor {
     private final Semaphore inFlight = new Semaphore(BATCHES_IN_FLIGHT);
     private final ExecutorService writerThread = Executors.newSingleThreadExecutor(ApplicationThreads.platformDaemon("transcript-writer"));
 
-    TranscriptIngestor(SegmentMapper mapper, SegmentWriter writer, IngestRetry retry, DeadLetters deadLetters, LiveHub live,
+    TranscriptIngestor(SegmentMapper mapper, SegmentWriter writer, BatchWrites writes, DeadLetters deadLetters, LiveHub live,
                        MeterRegistry metrics, RecordTraces traces) {
         this.mapper = mapper;
         this.writer = writer;
-        this.retry = retry;
+        this.writes = writes;
         this.deadLetters = deadLetters;
         this.live = live;
         this.metrics = metrics;
@@ -85,9 +83,14 @@ public class TranscriptIngestor {
     }
 
     /** A winning candidate with its COPY line, made on the consumer's thread while the writer writes the previous batch. */
-    private record Prepared(Candidate candidate, SegmentWriter.Line line) {
+    private record Prepared(Candidate candidate, SegmentWriter.Line line) implements BatchWrites.Item {
         SegmentRow row() {
             return candidate.row();
+        }
+
+        @Override
+        public KafkaRecord<String, TranscriptSegment> record() {
+            return candidate.record();
         }
     }
 
@@ -157,7 +160,9 @@ public class TranscriptIngestor {
         } catch (IngestRetry.Stopping e) {
             LOG.infof("stopping: %d transcript record(s) left unacknowledged, they are consumed again after the restart", records);
         } catch (RuntimeException e) {
-            // A bug, not bad data (that is dead-lettered record by record): the channel's failure strategy takes over.
+            // Not a write (a batch whose write fails is written again record by record): a dead letter Kafka did not
+            // take, or a bug after the commit. The channel stops (failure-strategy=fail) and the service turns
+            // unhealthy; the batch is read again after the restart rather than lost.
             LOG.errorf(e, "a batch of %d transcript record(s) could not be processed", records);
             batch.nack(e);
         }
@@ -186,29 +191,14 @@ public class TranscriptIngestor {
         }
     }
 
-    /** Writes the batch; when the database rejects it for its content, writes row by row to find the culprit. */
+    /** Writes the batch; when that fails for anything but an outage, record by record, to dead-letter only the culprits. */
     private List<SegmentRow> write(List<Prepared> candidates, List<Uni<Void>> deadLettered) throws IngestRetry.Stopping {
-        List<SegmentRow> rows = candidates.stream().map(Prepared::row).toList();
-        List<SegmentWriter.Line> lines = candidates.stream().map(Prepared::line).toList();
-        try {
-            count(retry.run("writing " + rows.size() + " segment(s)", () -> timed(lines)), rows);
-            return rows;
-        } catch (SQLException e) {
-            LOG.warnf("a batch of %d segment(s) was rejected, storing them one by one: %s", rows.size(), SqlErrors.describe(e));
-        }
-        List<SegmentRow> stored = new ArrayList<>();
-        for (Prepared prepared : candidates) {
-            Candidate candidate = prepared.candidate();
-            try {
-                count(retry.run("writing segment " + candidate.row().segmentId(), () -> writer.writeLines(List.of(prepared.line()))),
-                        List.of(candidate.row()));
-                stored.add(candidate.row());
-            } catch (SQLException e) {
-                deadLettered.add(deadLetters.send(candidate.record(),
-                        Poison.invalid(new InvalidRecordException("the database rejected it: " + SqlErrors.describe(e)))));
-            }
-        }
-        return stored;
+        return rows(writes.write("segment(s)", candidates,
+                part -> count(timed(part.stream().map(Prepared::line).toList()), rows(part)), deadLettered));
+    }
+
+    private static List<SegmentRow> rows(List<Prepared> candidates) {
+        return candidates.stream().map(Prepared::row).toList();
     }
 
     private SegmentWriter.Result timed(List<SegmentWriter.Line> lines) throws SQLException {
@@ -231,7 +221,11 @@ public class TranscriptIngestor {
         metrics.counter("switchboard.transcripts.ingest.segments", "outcome", "deleted-session").increment(result.deletedSessions());
     }
 
-    /** The batch is acknowledged only once its poison records are safely in the dead-letter topic. */
+    /**
+     * The batch is acknowledged only once its poison records are safely in the dead-letter topic. When Kafka does not
+     * take them this throws: the batch is not acknowledged and its channel stops (failure-strategy=fail), so the
+     * records are read again after the restart instead of being lost.
+     */
     static void awaitDeadLetters(List<Uni<Void>> deadLettered) {
         if (!deadLettered.isEmpty()) {
             Uni.join().all(deadLettered).andFailFast().await().atMost(Duration.ofSeconds(60));

@@ -19,9 +19,7 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import org.awaitility.Awaitility;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -53,9 +50,9 @@ class DeadLetterTest {
 
             ConsumerRecord<String, byte[]> dead = dlq.awaitRecord(r -> Arrays.equals(r.value(), poison), Duration.ofSeconds(20));
             assertThat(dead.key()).isEqualTo(call.room());
-            assertThat(header(dead, "dead-letter-reason")).contains("cannot decode TranscriptSegment");
-            assertThat(header(dead, "dead-letter-topic")).isEqualTo(Topic.TRANSCRIPTS.topicName());
-            assertThat(header(dead, "dead-letter-offset")).matches("\\d+");
+            assertThat(Kafka.header(dead, "dead-letter-reason")).contains("cannot decode TranscriptSegment");
+            assertThat(Kafka.header(dead, "dead-letter-topic")).isEqualTo(Topic.TRANSCRIPTS.topicName());
+            assertThat(Kafka.header(dead, "dead-letter-offset")).matches("\\d+");
         }
         assertThat(Api.texts(Api.awaitTranscriptSize(call.room(), 1))).containsExactly("I am still here.");
     }
@@ -68,7 +65,7 @@ class DeadLetterTest {
             Kafka.publish(call.caller(1, "kept", 200, 900));
 
             ConsumerRecord<String, byte[]> dead = dlq.awaitRecord(r -> call.room().equals(r.key()), Duration.ofSeconds(20));
-            assertThat(header(dead, "dead-letter-reason")).isEqualTo("sessionId is not a UUID: 'not-a-uuid'");
+            assertThat(Kafka.header(dead, "dead-letter-reason")).isEqualTo("sessionId is not a UUID: 'not-a-uuid'");
             assertThat(dead.value()).isNotEmpty();
         }
         assertThat(Api.texts(Api.awaitTranscriptSize(call.room(), 1))).containsExactly("kept");
@@ -85,8 +82,8 @@ class DeadLetterTest {
 
             ConsumerRecord<String, byte[]> dead = dlq.awaitRecord(r -> call.room().equals(r.key()), Duration.ofSeconds(20));
             assertThat(dead.value()).isEqualTo(poison);
-            assertThat(header(dead, "dead-letter-reason")).contains("cannot decode SessionEvent");
-            assertThat(header(dead, "dead-letter-topic")).isEqualTo(Topic.SESSION_EVENTS.topicName());
+            assertThat(Kafka.header(dead, "dead-letter-reason")).contains("cannot decode SessionEvent");
+            assertThat(Kafka.header(dead, "dead-letter-topic")).isEqualTo(Topic.SESSION_EVENTS.topicName());
         }
         JsonPath transcript = Api.awaitTranscript(call.room(), t -> "ended".equals(t.getString("session.status")));
         assertThat(transcript.getString("session.endReason")).isEqualTo("CALLER_HANGUP");
@@ -103,10 +100,10 @@ class DeadLetterTest {
 
             ConsumerRecord<String, byte[]> dead = dlq.awaitRecord(r -> Arrays.equals(r.value(), poison), Duration.ofSeconds(20));
             assertThat(dead.key()).isEqualTo(room);
-            assertThat(header(dead, "dead-letter-reason")).contains("cannot decode AuditRecord");
-            assertThat(header(dead, "dead-letter-topic")).isEqualTo(Topic.AUDIT.topicName());
+            assertThat(Kafka.header(dead, "dead-letter-reason")).contains("cannot decode AuditRecord");
+            assertThat(Kafka.header(dead, "dead-letter-topic")).isEqualTo(Topic.AUDIT.topicName());
         }
-        assertThat(awaitAuditIds(room, 1)).containsExactly(next.getAuditId());
+        assertThat(Api.awaitAuditIds(room, 1)).containsExactly(next.getAuditId());
     }
 
     @Test
@@ -122,12 +119,12 @@ class DeadLetterTest {
 
             for (int i = 0; i < 2; i++) {
                 ConsumerRecord<String, byte[]> dead = dlq.awaitRecord(r -> room.equals(r.key()), Duration.ofSeconds(20));
-                assertThat(header(dead, "dead-letter-reason")).startsWith("occurredAt is out of range: ")
+                assertThat(Kafka.header(dead, "dead-letter-reason")).startsWith("occurredAt is out of range: ")
                         .endsWith(" is not in the years 0001 to 9999");
-                assertThat(header(dead, "dead-letter-topic")).isEqualTo(Topic.AUDIT.topicName());
+                assertThat(Kafka.header(dead, "dead-letter-topic")).isEqualTo(Topic.AUDIT.topicName());
             }
         }
-        assertThat(awaitAuditIds(room, 1)).containsExactly(kept.getAuditId());
+        assertThat(Api.awaitAuditIds(room, 1)).containsExactly(kept.getAuditId());
     }
 
     @Test
@@ -139,7 +136,7 @@ class DeadLetterTest {
             Kafka.publish(call.ended(EndReason.CALLER_HANGUP, 3000));
 
             ConsumerRecord<String, byte[]> dead = dlq.awaitRecord(r -> call.room().equals(r.key()), Duration.ofSeconds(20));
-            assertThat(header(dead, "dead-letter-reason")).startsWith("occurredAt is out of range: ");
+            assertThat(Kafka.header(dead, "dead-letter-reason")).startsWith("occurredAt is out of range: ");
         }
         JsonPath transcript = Api.awaitTranscript(call.room(), t -> "ended".equals(t.getString("session.status")));
         assertThat(Instant.parse(transcript.getString("session.startedAt"))).isAfter(Instant.parse("2000-01-01T00:00:00Z"));
@@ -153,7 +150,7 @@ class DeadLetterTest {
 
         Kafka.publish(record);
 
-        assertThat(awaitAuditIds(room, 1)).containsExactly(record.getAuditId());
+        assertThat(Api.awaitAuditIds(room, 1)).containsExactly(record.getAuditId());
         JsonPath stored = as(TestTokens.admin()).get("/v1/audit?room=" + room).then().statusCode(200).extract().jsonPath();
         assertThat(stored.getString("records[0].detail")).isEqualTo("a reason with a NUL (\uFFFD), which PostgreSQL text cannot hold");
         assertThat(stored.getString("records[0].actor.displayName")).isEqualTo("Ops\uFFFDDesk");
@@ -184,19 +181,5 @@ class DeadLetterTest {
     private static AuditRecord.Builder auditBy(Issuer actor, String room, String outcome, String detail) {
         return AuditRecords.action(actor, "default", "InjectContext", outcome, Instant.now(), "agent-worker")
                 .setRoom(room).setCommandId(UUID.randomUUID().toString()).setDetail(detail);
-    }
-
-    /** The auditIds stored for the room, once there are {@code count} of them. */
-    private static List<String> awaitAuditIds(String room, int count) {
-        return Awaitility.await().atMost(Duration.ofSeconds(20)).until(
-                () -> as(TestTokens.admin()).get("/v1/audit?room=" + room).then().statusCode(200).extract().jsonPath()
-                        .getList("records.auditId", String.class),
-                ids -> ids.size() == count);
-    }
-
-    private static String header(ConsumerRecord<String, byte[]> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        assertThat(header).as("header " + name).isNotNull();
-        return new String(header.value(), StandardCharsets.UTF_8);
     }
 }

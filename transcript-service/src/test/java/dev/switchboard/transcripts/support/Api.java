@@ -1,6 +1,7 @@
 package dev.switchboard.transcripts.support;
 
 import dev.switchboard.events.SpeakerRole;
+import dev.switchboard.testing.auth.TestTokens;
 import dev.switchboard.transcripts.support.Events.Call;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
@@ -60,6 +61,14 @@ public final class Api {
 
     public static List<String> texts(JsonPath transcript) {
         return transcript.getList("segments.text", String.class);
+    }
+
+    /** The auditIds stored for the room, once there are {@code count} of them. */
+    public static List<String> awaitAuditIds(String room, int count) {
+        return Awaitility.await().atMost(Duration.ofSeconds(20)).until(
+                () -> as(TestTokens.admin()).get("/v1/audit?room=" + room).then().statusCode(200).extract().jsonPath()
+                        .getList("records.auditId", String.class),
+                ids -> ids.size() == count);
     }
 
     public static void assertProblem(io.restassured.response.Response response, int status, String detailContains) {

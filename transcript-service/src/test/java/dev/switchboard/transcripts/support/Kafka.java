@@ -11,19 +11,28 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Publishes to the shared test broker with one long-lived producer (acks=all), waiting for each acknowledgement. */
 public final class Kafka {
@@ -63,6 +72,53 @@ public final class Kafka {
         for (AuditRecord record : records) {
             send(Topic.AUDIT, AuditRecords.key(record), AUDIT.encode(record));
         }
+    }
+
+    /**
+     * Publishes the segments as one batch of the producer (their rooms must share a partition, e.g. one room), so the
+     * ingestion reads them in one poll, as one batch; returns where each went.
+     */
+    public static List<RecordMetadata> publishTogether(TranscriptSegment... segments) {
+        return sendTogether(Arrays.stream(segments).map(s -> new ProducerRecord<>(Topic.TRANSCRIPTS.topicName(), s.getRoom(),
+                SEGMENTS.encode(s))).toList());
+    }
+
+    /** As {@link #publishTogether(TranscriptSegment...)}, for session events. */
+    public static List<RecordMetadata> publishTogether(SessionEvent... events) {
+        return sendTogether(Arrays.stream(events).map(e -> new ProducerRecord<>(Topic.SESSION_EVENTS.topicName(), e.getRoom(),
+                EVENTS.encode(e))).toList());
+    }
+
+    /** As {@link #publishTogether(TranscriptSegment...)}, for audit records. */
+    public static List<RecordMetadata> publishTogether(AuditRecord... records) {
+        return sendTogether(Arrays.stream(records).map(r -> new ProducerRecord<>(Topic.AUDIT.topicName(), AuditRecords.key(r),
+                AUDIT.encode(r))).toList());
+    }
+
+    /** A producer that only sends when flushed: the records of one partition go in one request, as one record batch. */
+    private static List<RecordMetadata> sendTogether(List<ProducerRecord<String, byte[]>> records) {
+        try (var together = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                SharedInfrastructure.kafkaBootstrapServers(), ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 60_000),
+                new StringSerializer(), new ByteArraySerializer())) {
+            List<Future<RecordMetadata>> sent = records.stream().map(together::send).toList();
+            together.flush();
+            return sent.stream().map(Kafka::acknowledged).toList();
+        }
+    }
+
+    private static RecordMetadata acknowledged(Future<RecordMetadata> sent) {
+        try {
+            return sent.get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException("cannot publish", e);
+        }
+    }
+
+    /** The value of a record's header, which must be there. */
+    public static String header(ConsumerRecord<String, byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        assertThat(header).as("header " + name).isNotNull();
+        return new String(header.value(), StandardCharsets.UTF_8);
     }
 
     public static synchronized void send(Topic topic, String key, byte[] value) {
