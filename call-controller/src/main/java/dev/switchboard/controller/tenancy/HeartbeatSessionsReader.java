@@ -15,12 +15,14 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Which sessions the agent workers run, room by room, on every controller instance: a consumer without a group reads
@@ -38,7 +40,7 @@ import java.util.function.BooleanSupplier;
 public class HeartbeatSessionsReader {
     private static final Duration POLL = Duration.ofMillis(200);
 
-    private final RoomSessions sessions = new RoomSessions();
+    private final RoomSessions sessions;
     private final ReadProgress progress = new ReadProgress();
     private final HeartbeatTopicProbe probe;
     private final Map<String, Object> kafkaConfig;
@@ -48,7 +50,8 @@ public class HeartbeatSessionsReader {
     private final GrouplessFollower follower;
 
     HeartbeatSessionsReader(HeartbeatTopicProbe probe, @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
-                            @ConfigProperty(name = "switchboard.topics.worker-heartbeats") String topic) {
+                            @ConfigProperty(name = "switchboard.topics.worker-heartbeats") String topic, Clock clock) {
+        this.sessions = new RoomSessions(clock);
         this.probe = probe;
         this.kafkaConfig = Map.copyOf(kafkaConfig);
         this.topic = topic;
@@ -73,6 +76,18 @@ public class HeartbeatSessionsReader {
      * be learnt within the timeout (the broker did not answer, or this reader is not following the topic).
      */
     public Optional<List<ReportedSession>> upToDate(String room, Duration timeout) {
+        return upToDate(() -> sessions.in(room), timeout);
+    }
+
+    /**
+     * The sessions of every worker still beating (its latest beat, RUNNING or DRAINING, read within {@code window}), as
+     * of everything on the heartbeat topic now; empty when that could not be learnt within the timeout.
+     */
+    public Optional<List<ReportedSession>> beatingUpToDate(Duration window, Duration timeout) {
+        return upToDate(() -> sessions.beatingWithin(window), timeout);
+    }
+
+    private Optional<List<ReportedSession>> upToDate(Supplier<List<ReportedSession>> lookup, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             Set<Integer> partitions = progress.awaitPartitions(timeout);
@@ -83,7 +98,7 @@ public class HeartbeatSessionsReader {
             if (ends.isEmpty() || !progress.awaitPast(ends.get(), Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
                 return Optional.empty();
             }
-            return Optional.of(sessions.in(room));
+            return Optional.of(lookup.get());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();

@@ -2,6 +2,9 @@ package dev.switchboard.controller.tenancy;
 
 import dev.switchboard.events.WorkerHeartbeat;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,18 +12,29 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The sessions every agent worker runs, as its latest heartbeat lists them. A worker's newer record replaces the older
  * one whole (the topic is compacted by worker id, so reading it from the beginning ends on each worker's latest state);
- * a worker that said goodbye (STOPPED), was declared lost (LOST) or whose record was deleted runs nothing.
+ * a worker that said goodbye (STOPPED), was declared lost (LOST) or whose record was deleted runs nothing. When each
+ * worker's latest record was read is kept by this reader's clock (never the worker's), as the worker watch measures
+ * silence.
  */
 final class RoomSessions {
-    private final Map<String, List<ReportedSession>> byWorker = new ConcurrentHashMap<>();
+    /** A worker's sessions, and when its latest beat was read. */
+    private record Reported(List<ReportedSession> sessions, Instant heardAt) {
+    }
+
+    private final Map<String, Reported> byWorker = new ConcurrentHashMap<>();
+    private final Clock clock;
+
+    RoomSessions(Clock clock) {
+        this.clock = clock;
+    }
 
     void heard(WorkerHeartbeat beat) {
         String workerId = beat.getWorkerId();
         switch (beat.getState()) {
             case STOPPED, LOST -> byWorker.remove(workerId);
-            case RUNNING, DRAINING, UNKNOWN -> byWorker.put(workerId, beat.getSessions().stream()
+            case RUNNING, DRAINING, UNKNOWN -> byWorker.put(workerId, new Reported(beat.getSessions().stream()
                     .map(s -> new ReportedSession(workerId, s.getRoom(), s.getSessionId(), s.getTenant(), s.getTransport()))
-                    .toList());
+                    .toList(), clock.instant()));
         }
     }
 
@@ -33,6 +47,12 @@ final class RoomSessions {
 
     /** The sessions reported in the room: usually none or one; two while one worker hands a room over to another. */
     List<ReportedSession> in(String room) {
-        return byWorker.values().stream().flatMap(List::stream).filter(s -> s.room().equals(room)).toList();
+        return byWorker.values().stream().flatMap(r -> r.sessions().stream()).filter(s -> s.room().equals(room)).toList();
+    }
+
+    /** The sessions of the workers still beating: their latest beat (RUNNING or DRAINING) was read within {@code window}. */
+    List<ReportedSession> beatingWithin(Duration window) {
+        Instant since = clock.instant().minus(window);
+        return byWorker.values().stream().filter(r -> !r.heardAt().isBefore(since)).flatMap(r -> r.sessions().stream()).toList();
     }
 }

@@ -4,6 +4,8 @@ import dev.switchboard.controller.control.CallControlRouter;
 import dev.switchboard.controller.events.SessionEventPublisher;
 import dev.switchboard.controller.outcome.ControlOutcome;
 import dev.switchboard.controller.support.HeartbeatTopicProbe;
+import dev.switchboard.controller.tenancy.HeartbeatSessionsReader;
+import dev.switchboard.controller.tenancy.ReportedSession;
 import dev.switchboard.controller.workers.WorkerLossSettings.OrphanRooms;
 import dev.switchboard.controller.workers.WorkerWatch.Watched;
 import dev.switchboard.events.Transport;
@@ -41,11 +43,21 @@ import java.util.concurrent.TimeUnit;
  * verdict LOST on the heartbeat topic, which tells every controller, this one after a restart included, that the
  * worker is dealt with. If anything fails the worker stays watched and the next check does it again, with the same
  * derived ids.
+ *
+ * <p>A heartbeat proves nothing about who runs a session: anyone who may write to the heartbeat topic can list another
+ * worker's session under a made-up worker id and fall silent. So a session the lost worker listed is ended only if no
+ * other worker still beating (read within {@link WorkerLossSettings#lostAfter()}, neither STOPPED nor declared LOST)
+ * reports the same session id: such a claim is ignored, with a WARN naming both workers. The session ids are random
+ * UUIDs, so two workers reporting one is never a hand-over: one of them is wrong, and only the one still beating shows
+ * that it runs it. Whatever the rooms: a session's transcript is found by its id alone. What the other workers report
+ * is read up to date ({@link HeartbeatSessionsReader}); when it cannot be, nothing is ended this round.
  */
 @ApplicationScoped
 @Startup
 public class WorkerLossMonitor {
     private static final Logger LOG = Logger.getLogger(WorkerLossMonitor.class);
+    /** How long a round waits to learn what the other workers report; longer means the broker or the reader is in trouble. */
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
 
     private final WorkerWatch watch;
     private final WorkerLostRecords records;
@@ -56,6 +68,7 @@ public class WorkerLossMonitor {
     private final MeterRegistry metrics;
     private final Clock clock;
     private final HeartbeatTopicProbe topic;
+    private final HeartbeatSessionsReader reported;
     private final ScheduledExecutorService checker;
     /** Since when this controller hears the heartbeat topic without a break: no silence before it counts. */
     private Instant listening; // only the checker thread touches it
@@ -64,7 +77,7 @@ public class WorkerLossMonitor {
     WorkerLossMonitor(WorkerWatch watch, WorkerLostRecords records, SessionEventPublisher sessionEvents,
                       @Channel("worker-heartbeats-out") MutinyEmitter<Record<String, WorkerHeartbeat>> verdicts, KafkaSenders senders,
                       CallControlRouter router, WorkerLossSettings settings, MeterRegistry metrics, Clock clock,
-                      HeartbeatTopicProbe topic) {
+                      HeartbeatTopicProbe topic, HeartbeatSessionsReader reported) {
         this.watch = watch;
         this.records = records;
         this.sessionEvents = sessionEvents;
@@ -74,6 +87,7 @@ public class WorkerLossMonitor {
         this.metrics = metrics;
         this.clock = clock;
         this.topic = topic;
+        this.reported = reported;
         this.listening = clock.instant();
         metrics.gauge("switchboard.controller.workers.watched", watch, WorkerWatch::watched);
         this.checker = Executors.newSingleThreadScheduledExecutor(ApplicationThreads.platformDaemon("worker-loss"));
@@ -123,19 +137,55 @@ public class WorkerLossMonitor {
     private void workerLost(Watched lost, Duration silence) {
         WorkerHeartbeat last = lost.beat();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        List<WorkerSession> sessions = last.getSessions();
+        List<ReportedSession> beating = othersBeating(last.getWorkerId());
+        List<WorkerSession> sessions = last.getSessions().stream().filter(s -> !claimedByAnother(last, s, beating)).toList();
         LOG.warnf("agent worker %s silent for %d ms: ending its %d session(s) as WORKER_LOST (orphaned rooms: %s)",
                 last.getWorkerId(), silence.toMillis(), sessions.size(), settings.orphanRooms());
         for (WorkerSession session : sessions) {
             sessionEvents.publish(records.sessionEnded(last, session, silence, now));
         }
         if (settings.orphanRooms() == OrphanRooms.HANGUP) {
-            sessions.stream().filter(s -> s.getTransport() != Transport.SIMULATED).forEach(s -> hangUp(last, s, silence, now));
+            sessions.stream().filter(s -> s.getTransport() != Transport.SIMULATED).filter(s -> !roomHeldByAnother(last, s, beating))
+                    .forEach(s -> hangUp(last, s, silence, now));
         }
-        verdicts.sendAndAwait(last.getWorkerId(), records.verdict(last, silence, now));
+        verdicts.sendAndAwait(last.getWorkerId(), records.verdict(last, sessions, silence, now));
         watch.settled(lost);
         metrics.counter("switchboard.controller.workers.lost").increment();
         metrics.counter("switchboard.controller.sessions.worker.lost").increment(sessions.size());
+    }
+
+    /** The sessions every other worker still beating reports; throws (the round is tried again) when they cannot be learnt. */
+    private List<ReportedSession> othersBeating(String lostWorkerId) {
+        return reported.beatingUpToDate(settings.lostAfter(), READ_TIMEOUT)
+                .orElseThrow(() -> new IllegalStateException("the sessions of the other agent workers could not be read up to date within "
+                        + READ_TIMEOUT.toSeconds() + " s, so none is ended blind"))
+                .stream().filter(s -> !s.workerId().equals(lostWorkerId)).toList();
+    }
+
+    /** Another worker still beating reports this session id: the lost worker's claim to it is ignored (counted, one WARN). */
+    private boolean claimedByAnother(WorkerHeartbeat last, WorkerSession session, List<ReportedSession> beating) {
+        Optional<ReportedSession> holder = beating.stream().filter(s -> s.sessionId().equals(session.getSessionId())).findFirst();
+        holder.ifPresent(other -> {
+            LOG.warnf("lost agent worker %s listed session %s (room %s), which agent worker %s still reports running (room %s):"
+                            + " the claim is ignored, the session is neither ended nor hung up (a forged or stale heartbeat)",
+                    last.getWorkerId(), session.getSessionId(), session.getRoom(), other.workerId(), other.room());
+            metrics.counter("switchboard.controller.sessions.worker.lost.ignored").increment();
+        });
+        return holder.isPresent();
+    }
+
+    /**
+     * Another worker still beating reports a session of its own in this session's room. Whose the room is cannot be told
+     * from heartbeats alone (a hand-over, or a forged claim to a room in use), and a hang-up ends the call for everyone
+     * in the room, so the room is not hung up: hanging up needs evidence that it is orphaned, and a worker beating in it
+     * is evidence of the contrary. The lost worker's session itself is still ended: its SessionEnded names its own
+     * session id, which consumers tell apart from the other worker's running session in the room.
+     */
+    private boolean roomHeldByAnother(WorkerHeartbeat last, WorkerSession session, List<ReportedSession> beating) {
+        Optional<ReportedSession> holder = beating.stream().filter(s -> s.room().equals(session.getRoom())).findFirst();
+        holder.ifPresent(other -> LOG.warnf("room %s of lost agent worker %s: not hung up, agent worker %s still reports session %s there",
+                session.getRoom(), last.getWorkerId(), other.workerId(), other.sessionId()));
+        return holder.isPresent();
     }
 
     /** A room whose hang-up fails is reported and left: the sessions are ended either way. */

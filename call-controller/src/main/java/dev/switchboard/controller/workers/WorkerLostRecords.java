@@ -18,6 +18,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -81,8 +82,11 @@ public class WorkerLostRecords {
                 .build();
     }
 
-    /** The verdict, on the heartbeat topic under the worker's key: every controller that reads it leaves the worker be. */
-    public WorkerHeartbeat verdict(WorkerHeartbeat last, Duration silence, Instant now) {
+    /**
+     * The verdict, on the heartbeat topic under the worker's key: every controller that reads it leaves the worker be.
+     * It lists the sessions that were ended (a worker that comes back ends those), not those another worker still reports.
+     */
+    public WorkerHeartbeat verdict(WorkerHeartbeat last, List<WorkerSession> ended, Duration silence, Instant now) {
         return WorkerHeartbeat.newBuilder()
                 .setWorkerId(last.getWorkerId())
                 .setState(WorkerState.LOST)
@@ -90,7 +94,7 @@ public class WorkerLostRecords {
                 .setSource(source)
                 .setIntervalMs(0)
                 .setAgentName(last.getAgentName())
-                .setSessions(last.getSessions())
+                .setSessions(ended)
                 .setDetail(detail(last, silence))
                 .build();
     }

@@ -4,15 +4,18 @@ import dev.switchboard.events.Transport;
 import dev.switchboard.events.WorkerHeartbeat;
 import dev.switchboard.events.WorkerSession;
 import dev.switchboard.events.WorkerState;
+import dev.switchboard.testing.MovableClock;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RoomSessionsTest {
-    private final RoomSessions sessions = new RoomSessions();
+    private final MovableClock clock = new MovableClock();
+    private final RoomSessions sessions = new RoomSessions(clock);
 
     static WorkerSession session(String room, String tenant) {
         return WorkerSession.newBuilder().setRoom(room).setSessionId("s-" + room + "-" + tenant).setTransport(Transport.LIVEKIT)
@@ -62,5 +65,20 @@ class RoomSessionsTest {
         sessions.heard(beat("w2", WorkerState.RUNNING, session("r1", "globex")));
 
         assertThat(sessions.in("r1")).extracting(ReportedSession::tenant).containsExactlyInAnyOrder("acme", "globex");
+    }
+
+    @Test
+    void stillBeatingAreTheWorkersReadWithinTheWindowAndNotStoppedOrLost() {
+        sessions.heard(beat("w-silent", WorkerState.RUNNING, session("r1", "acme")));
+        clock.advance(Duration.ofSeconds(11));
+        sessions.heard(beat("w-beating", WorkerState.RUNNING, session("r2", "acme")));
+        sessions.heard(beat("w-draining", WorkerState.DRAINING, session("r3", "acme")));
+        sessions.heard(beat("w-lost", WorkerState.RUNNING, session("r4", "acme")));
+        sessions.heard(beat("w-lost", WorkerState.LOST, session("r4", "acme")));
+        clock.advance(Duration.ofSeconds(9));
+
+        assertThat(sessions.beatingWithin(Duration.ofSeconds(10))).extracting(ReportedSession::workerId)
+                .containsExactlyInAnyOrder("w-beating", "w-draining");
+        assertThat(sessions.in("r1")).as("silent, not yet declared lost: still runs its session").hasSize(1);
     }
 }

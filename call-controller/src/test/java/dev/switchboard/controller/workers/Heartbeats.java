@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /** A pretend agent worker: beats on the real heartbeat topic, as the agent worker does. */
 final class Heartbeats {
@@ -48,6 +50,18 @@ final class Heartbeats {
 
     void send(WorkerState state, List<WorkerSession> held) {
         TestProducer.send(Topic.WORKER_HEARTBEATS, workerId, beat(state, held));
+    }
+
+    /** Beats RUNNING every {@link #INTERVAL} on a thread of its own until closed: a worker that stays alive meanwhile. */
+    AutoCloseable beatMeanwhile() {
+        var beater = Executors.newSingleThreadScheduledExecutor();
+        beater.scheduleAtFixedRate(() -> send(WorkerState.RUNNING, sessions), 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        return () -> {
+            beater.shutdown();
+            if (!beater.awaitTermination(5, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the beats of " + workerId + " did not stop");
+            }
+        };
     }
 
     /** Beats RUNNING every {@link #INTERVAL} for {@code duration}; returns when the last beat was acknowledged (nanoTime). */

@@ -26,6 +26,9 @@ import java.util.stream.Collectors;
  *
  * <p>A status dated more than one interval ahead of this gateway's clock is not believed: forged, or from a controller
  * whose clock is off, it would otherwise count as recent until that date (for a year-10000 one, forever).
+ *
+ * <p>The interval a status declares is believed up to {@link #MAX_INTERVAL}: a forged status declaring a huge one would
+ * otherwise keep a dead controller recent (and tolerate a date as far ahead) for as long as the forger likes.
  */
 @ApplicationScoped
 public class ControllerStatuses {
@@ -33,11 +36,18 @@ public class ControllerStatuses {
     static final int FRESH_INTERVALS = 3;
     /** The interval assumed of a status that names none. */
     private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
+    /**
+     * The longest interval believed, whatever a status declares: a controller reports every 5 s by default, and one that
+     * reports less often than every minute is not told apart from a dead one for longer than three minutes anyway.
+     */
+    static final Duration MAX_INTERVAL = Duration.ofSeconds(60);
     private static final Logger LOG = Logger.getLogger(ControllerStatuses.class);
 
     private final Map<String, ControllerStatus> latest = new ConcurrentHashMap<>();
     /** The controllers already logged for a status from the future: one line each, not one per status. */
     private final Set<String> fromTheFuture = ConcurrentHashMap.newKeySet();
+    /** Likewise, the controllers already logged for declaring an interval longer than {@link #MAX_INTERVAL}. */
+    private final Set<String> overlong = ConcurrentHashMap.newKeySet();
     private final Clock clock;
 
     ControllerStatuses(Clock clock) {
@@ -55,6 +65,11 @@ public class ControllerStatuses {
         ControllerStatus previous = latest.get(status.getControllerId());
         ControllerStatus kept = latest.merge(status.getControllerId(), status,
                 (known, incoming) -> incoming.getSentAt().isBefore(known.getSentAt()) && !isFromTheFuture(known, now) ? known : incoming);
+        if (status.getIntervalMs() > MAX_INTERVAL.toMillis() && overlong.add(status.getControllerId())) {
+            LOG.warnf("call controller %s declares a status interval of %d ms: it is believed to be at most %d ms, so its status"
+                    + " counts as recent for at most %d s", status.getControllerId(), status.getIntervalMs(), MAX_INTERVAL.toMillis(),
+                    MAX_INTERVAL.multipliedBy(FRESH_INTERVALS).toSeconds());
+        }
         if (isFromTheFuture(status, now)) {
             if (fromTheFuture.add(status.getControllerId())) {
                 LOG.warnf("call controller %s sent a status dated %s, more than its interval ahead of this gateway's clock"
@@ -89,6 +104,7 @@ public class ControllerStatuses {
     public void forget(String controllerId) {
         latest.remove(controllerId);
         fromTheFuture.remove(controllerId);
+        overlong.remove(controllerId);
     }
 
     /** Why no dial should be published now, naming which controller lacks what and what to set; empty: publish. */
@@ -129,7 +145,12 @@ public class ControllerStatuses {
         return status.getSentAt().isAfter(now.plus(intervalOf(status)));
     }
 
+    /** The interval the status declares, at most {@link #MAX_INTERVAL}; {@link #DEFAULT_INTERVAL} when it declares none. */
     private static Duration intervalOf(ControllerStatus status) {
-        return status.getIntervalMs() > 0 ? Duration.ofMillis(status.getIntervalMs()) : DEFAULT_INTERVAL;
+        if (status.getIntervalMs() <= 0) {
+            return DEFAULT_INTERVAL;
+        }
+        Duration declared = Duration.ofMillis(status.getIntervalMs());
+        return declared.compareTo(MAX_INTERVAL) > 0 ? MAX_INTERVAL : declared;
     }
 }

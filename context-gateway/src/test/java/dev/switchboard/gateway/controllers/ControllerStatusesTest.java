@@ -60,4 +60,19 @@ class ControllerStatusesTest {
         assertThat(statuses.latest("cc")).contains(aheadWithinSkew);
         assertThat(statuses.whyNoneCanDial()).isEmpty();
     }
+
+    @Test
+    void aForgedHugeIntervalKeepsAStatusRecentForAtMostThreeMinutes() {
+        Duration max = ControllerStatuses.MAX_INTERVAL.multipliedBy(ControllerStatuses.FRESH_INTERVALS);
+        ControllerStatus lastWords = ControllerStatus.newBuilder(status("cc", false, NOW.minus(max))).setIntervalMs(Integer.MAX_VALUE).build();
+        ControllerStatus older = ControllerStatus.newBuilder(lastWords).setSentAt(NOW.minus(max).minusMillis(1)).build();
+        assertThat(ControllerStatuses.isFresh(lastWords, NOW)).isTrue();
+        assertThat(ControllerStatuses.isFresh(older, NOW)).as("a dead controller's forged status ages like a real one").isFalse();
+
+        ControllerStatus ahead = ControllerStatus.newBuilder(lastWords).setSentAt(NOW.plus(ControllerStatuses.MAX_INTERVAL).plusMillis(1)).build();
+        assertThat(ControllerStatuses.isFresh(ahead, NOW)).as("nor does it stretch the clock skew tolerated").isFalse();
+
+        statuses.heard(older);
+        assertThat(statuses.whyNoneCanDial()).as("nothing recent: nothing refused").isEmpty();
+    }
 }
