@@ -16,6 +16,7 @@ import dev.switchboard.worker.tools.Toolbox;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -40,7 +41,8 @@ import java.util.stream.Collectors;
  *   <li>{@link HangupRequests}: the hang-ups it asks of the call controller, and how their end is reported;</li>
  *   <li>{@link Transfers}: the transfers asked of the call controller, and what their answers do (a refusal is told
  *   to the model, through {@link ModelNotices});</li>
- *   <li>{@link AnswerScreening}: answering-machine detection on outbound calls;</li>
+ *   <li>{@link AnswerScreening}: answering-machine detection on outbound calls, acting through an
+ *   {@link AnswerScreening.Call};</li>
  *   <li>{@link Keypad} (through a {@link Keypad.Call}) and {@link CallLimits} (through {@link SessionUnderLimits}):
  *   keypad entries and tones, and time limits.</li>
  * </ul>
@@ -107,7 +109,7 @@ public final class AgentSession {
         Parts parts = new Parts();
         this.keypad = new Keypad(identity.room(), parts, timers, settings.keypad());
         this.transfers = new Transfers(identity, publisher, time, settings, parts);
-        this.answerScreening = new AnswerScreening(this, timers, settings.machineDetection());
+        this.answerScreening = new AnswerScreening(identity.room(), parts, timers, settings.machineDetection());
         this.hangups = new HangupRequests(identity, transport, activity, publisher, settings, timers, this::end);
     }
 
@@ -203,7 +205,7 @@ public final class AgentSession {
 
     /**
      * Records the caller's words without answering them: the call is ending, the caller hung up mid-sentence, or the
-     * answer screen holds them until it knows who answered ({@link #answerHeard}).
+     * answer screen holds them until it knows who answered (then {@link AnswerScreening} has them answered).
      */
     public void callerFinished(CallerSpeech speech) {
         lock.lock();
@@ -214,19 +216,6 @@ public final class AgentSession {
         } finally {
             lock.unlock();
         }
-    }
-
-    /** The agent answers words already recorded (held by the answer screen), as one turn of the caller's. */
-    CompletableFuture<TurnResult> answerHeard(List<CallerSpeech> words) {
-        lock.lock();
-        try {
-            requireActive();
-            chat.add(new ChatMessage.User(words.stream().map(CallerSpeech::text).collect(Collectors.joining(" "))));
-            usage.userTurn();
-        } finally {
-            lock.unlock();
-        }
-        return activity.reply("turn");
     }
 
     private void heard() {
@@ -268,11 +257,6 @@ public final class AgentSession {
     /** Sends keypad tones to the caller's phone line on the calling thread; see {@link Keypad#send}. */
     void sendTones(String digits, Issuer by, String commandId) throws InterruptedException {
         keypad.send(digits, by, commandId);
-    }
-
-    /** Publishes a session event of this session (not waiting for Kafka). */
-    CompletionStage<Void> publishEvent(Object payload) {
-        return publisher.sessionEvent(event(payload));
     }
 
     /** The caller left the call. */
@@ -324,8 +308,8 @@ public final class AgentSession {
         transfers.answered(result);
     }
 
-    // The parts the session's narrow views act on ({@link CommandTarget}, {@link SessionTools}, {@link SessionUnderLimits}),
-    // and the answer screening; nothing outside this package sees them.
+    // The parts the session's narrow views act on ({@link CommandTarget}, {@link SessionTools}, {@link SessionUnderLimits});
+    // nothing outside this package sees them.
 
     ChatContext chat() {
         return chat;
@@ -350,10 +334,10 @@ public final class AgentSession {
     // ---------------------------------------------------------------- the parts' own views
 
     /**
-     * The session as the keypad and the transfers see it: each part is given only its own interface
-     * ({@link Keypad.Call}, {@link ModelNotices}), which names what it may do.
+     * The session as the keypad, the transfers and the answer screening see it: each part is given only its own
+     * interface ({@link Keypad.Call}, {@link ModelNotices}, {@link AnswerScreening.Call}), which names what it may do.
      */
-    private final class Parts implements Keypad.Call {
+    private final class Parts implements Keypad.Call, AnswerScreening.Call {
         @Override
         public boolean tell(String line, Issuer by, String commandId, String label, ChatMessage toModel, boolean callerTurn) {
             lock.lock();
@@ -381,8 +365,31 @@ public final class AgentSession {
         }
 
         @Override
+        public CompletableFuture<TurnResult> answerHeard(List<CallerSpeech> words) {
+            lock.lock();
+            try {
+                requireActive();
+                chat.add(new ChatMessage.User(words.stream().map(CallerSpeech::text).collect(Collectors.joining(" "))));
+                usage.userTurn();
+            } finally {
+                lock.unlock();
+            }
+            return activity.reply("turn");
+        }
+
+        @Override
+        public void callerFinished(CallerSpeech speech) {
+            AgentSession.this.callerFinished(speech);
+        }
+
+        @Override
         public void callerHeard() {
             heard();
+        }
+
+        @Override
+        public State state() {
+            return AgentSession.this.state();
         }
 
         @Override
@@ -398,6 +405,31 @@ public final class AgentSession {
         @Override
         public void sendTone(char tone) throws InterruptedException {
             transport.sendTone(tone);
+        }
+
+        @Override
+        public void listenForBeep() {
+            transport.listenForBeep();
+        }
+
+        @Override
+        public void stopListeningForBeep() {
+            transport.stopListeningForBeep();
+        }
+
+        @Override
+        public CompletableFuture<Void> beepEnded(Duration recently) {
+            return transport.beepEnded(recently);
+        }
+
+        @Override
+        public boolean beginEnding() {
+            return AgentSession.this.beginEnding();
+        }
+
+        @Override
+        public void hangUp(String goodbye, EndReason reason, String detail, Issuer issuer) throws InterruptedException {
+            AgentSession.this.hangUp(goodbye, reason, detail, issuer);
         }
     }
 
