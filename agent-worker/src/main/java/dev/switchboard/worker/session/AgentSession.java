@@ -1,7 +1,6 @@
 package dev.switchboard.worker.session;
 
 import dev.switchboard.events.CommandResult;
-import dev.switchboard.events.DtmfReceived;
 import dev.switchboard.events.EndReason;
 import dev.switchboard.events.Issuer;
 import dev.switchboard.events.IssuerKind;
@@ -17,6 +16,7 @@ import dev.switchboard.worker.tools.Toolbox;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -39,9 +39,12 @@ import java.util.stream.Collectors;
  *   only through a {@link CommandTarget};</li>
  *   <li>{@link SessionTools}: what the model's tools may do to the call;</li>
  *   <li>{@link HangupRequests}: the hang-ups it asks of the call controller, and how their end is reported;</li>
- *   <li>{@link Transfers}: the transfers asked of the call controller, and what their answers do;</li>
- *   <li>{@link AnswerScreening}: answering-machine detection on outbound calls;</li>
- *   <li>{@link Keypad} and {@link CallLimits} (through {@link SessionUnderLimits}): keypad entries and time limits.</li>
+ *   <li>{@link Transfers}: the transfers asked of the call controller, and what their answers do (a refusal is told
+ *   to the model, through {@link ModelNotices});</li>
+ *   <li>{@link AnswerScreening}: answering-machine detection on outbound calls, acting through an
+ *   {@link AnswerScreening.Call};</li>
+ *   <li>{@link Keypad} (through a {@link Keypad.Call}) and {@link CallLimits} (through {@link SessionUnderLimits}):
+ *   keypad entries and tones, and time limits.</li>
  * </ul>
  *
  * <p>Threads: state changes happen under {@link #lock} and are short; speaking work runs one task at a time on the
@@ -79,7 +82,7 @@ public final class AgentSession {
     private final AgentActivity activity;
     private final CommandApplier commands;
     private final Keypad keypad;
-    private final Transfers transfers = new Transfers(this);
+    private final Transfers transfers;
     private final AnswerScreening answerScreening;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -103,8 +106,10 @@ public final class AgentSession {
         this.activity = new AgentActivity(identity.room(), transport, llm, tools, new SessionTools(this), chat, transcript,
                 usage, time, settings.maxToolRounds(), this::state);
         this.commands = new CommandApplier(new CommandTarget(this), time);
-        this.keypad = new Keypad(this, timers, settings.keypad());
-        this.answerScreening = new AnswerScreening(this, timers, settings.machineDetection());
+        Parts parts = new Parts();
+        this.keypad = new Keypad(identity.room(), parts, timers, settings.keypad());
+        this.transfers = new Transfers(identity, publisher, time, settings, parts);
+        this.answerScreening = new AnswerScreening(identity.room(), parts, timers, settings.machineDetection());
         this.hangups = new HangupRequests(identity, transport, activity, publisher, settings, timers, this::end);
     }
 
@@ -200,7 +205,7 @@ public final class AgentSession {
 
     /**
      * Records the caller's words without answering them: the call is ending, the caller hung up mid-sentence, or the
-     * answer screen holds them until it knows who answered ({@link #answerHeard}).
+     * answer screen holds them until it knows who answered (then {@link AnswerScreening} has them answered).
      */
     public void callerFinished(CallerSpeech speech) {
         lock.lock();
@@ -211,19 +216,6 @@ public final class AgentSession {
         } finally {
             lock.unlock();
         }
-    }
-
-    /** The agent answers words already recorded (held by the answer screen), as one turn of the caller's. */
-    CompletableFuture<TurnResult> answerHeard(List<CallerSpeech> words) {
-        lock.lock();
-        try {
-            requireActive();
-            chat.add(new ChatMessage.User(words.stream().map(CallerSpeech::text).collect(Collectors.joining(" "))));
-            usage.userTurn();
-        } finally {
-            lock.unlock();
-        }
-        return activity.reply("turn");
     }
 
     private void heard() {
@@ -262,55 +254,9 @@ public final class AgentSession {
         }
     }
 
-    /** A complete keypad entry: recorded, announced, and answered by the model as the caller's input. */
-    void keypadEntered(String participantIdentity, String digits) {
-        heard();
-        String pressed = KeypadTones.spaced(digits);
-        if (!recordForModel("caller pressed " + pressed, new Issuer(IssuerKind.CALLER, participantIdentity, null, null), null, "dtmf",
-                new ChatMessage.User("(The caller pressed these keys on their phone keypad: " + pressed + ")"), true)) {
-            return;
-        }
-        publishEvent(DtmfReceived.newBuilder().setParticipantIdentity(participantIdentity).setDigits(digits).build());
-        answerNow("keypad", "the keypad entry");
-    }
-
-    /**
-     * Something the model must hear of outside a caller's words (a keypad entry, a failed transfer): a SYSTEM line in the
-     * transcript and a message in the chat context, if the session is still active. Returns whether it was.
-     */
-    boolean recordForModel(String line, Issuer by, String commandId, String label, ChatMessage toModel, boolean callerTurn) {
-        lock.lock();
-        try {
-            if (state != State.ACTIVE) {
-                return false;
-            }
-            transcript.system(line, by, commandId, label);
-            chat.add(toModel);
-            if (callerTurn) {
-                usage.userTurn();
-            }
-            return true;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** The model answers the conversation as it stands, after what the agent is saying now. */
-    void answerNow(String task, String what) {
-        activity.reply(task).exceptionally(error -> {
-            LOG.warnf("room %s: the answer to %s failed: %s", room(), what, error.getMessage());
-            return null;
-        });
-    }
-
     /** Sends keypad tones to the caller's phone line on the calling thread; see {@link Keypad#send}. */
     void sendTones(String digits, Issuer by, String commandId) throws InterruptedException {
         keypad.send(digits, by, commandId);
-    }
-
-    /** Publishes a session event of this session (not waiting for Kafka). */
-    CompletionStage<Void> publishEvent(Object payload) {
-        return publisher.sessionEvent(event(payload));
     }
 
     /** The caller left the call. */
@@ -362,8 +308,8 @@ public final class AgentSession {
         transfers.answered(result);
     }
 
-    // The parts the session's narrow views act on ({@link CommandTarget}, {@link SessionTools}, {@link SessionUnderLimits}),
-    // and the parts that need another (transfers, the keypad); nothing outside this package sees them.
+    // The parts the session's narrow views act on ({@link CommandTarget}, {@link SessionTools}, {@link SessionUnderLimits});
+    // nothing outside this package sees them.
 
     ChatContext chat() {
         return chat;
@@ -385,12 +331,106 @@ public final class AgentSession {
         return transfers;
     }
 
-    SessionPublisher publisher() {
-        return publisher;
-    }
+    // ---------------------------------------------------------------- the parts' own views
 
-    SessionClock clock() {
-        return time;
+    /**
+     * The session as the keypad, the transfers and the answer screening see it: each part is given only its own
+     * interface ({@link Keypad.Call}, {@link ModelNotices}, {@link AnswerScreening.Call}), which names what it may do.
+     */
+    private final class Parts implements Keypad.Call, AnswerScreening.Call {
+        @Override
+        public boolean tell(String line, Issuer by, String commandId, String label, ChatMessage toModel, boolean callerTurn) {
+            lock.lock();
+            try {
+                if (state != State.ACTIVE) {
+                    return false;
+                }
+                transcript.system(line, by, commandId, label);
+                chat.add(toModel);
+                if (callerTurn) {
+                    usage.userTurn();
+                }
+                return true;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void answerNow(String task, String what) {
+            activity.reply(task).exceptionally(error -> {
+                LOG.warnf("room %s: the answer to %s failed: %s", room(), what, error.getMessage());
+                return null;
+            });
+        }
+
+        @Override
+        public CompletableFuture<TurnResult> answerHeard(List<CallerSpeech> words) {
+            lock.lock();
+            try {
+                requireActive();
+                chat.add(new ChatMessage.User(words.stream().map(CallerSpeech::text).collect(Collectors.joining(" "))));
+                usage.userTurn();
+            } finally {
+                lock.unlock();
+            }
+            return activity.reply("turn");
+        }
+
+        @Override
+        public void callerFinished(CallerSpeech speech) {
+            AgentSession.this.callerFinished(speech);
+        }
+
+        @Override
+        public void callerHeard() {
+            heard();
+        }
+
+        @Override
+        public State state() {
+            return AgentSession.this.state();
+        }
+
+        @Override
+        public void systemLine(String line, Issuer by, String commandId, String label) {
+            transcript.system(line, by, commandId, label);
+        }
+
+        @Override
+        public void publishEvent(Object payload) {
+            publisher.sessionEvent(event(payload));
+        }
+
+        @Override
+        public void sendTone(char tone) throws InterruptedException {
+            transport.sendTone(tone);
+        }
+
+        @Override
+        public void listenForBeep() {
+            transport.listenForBeep();
+        }
+
+        @Override
+        public void stopListeningForBeep() {
+            transport.stopListeningForBeep();
+        }
+
+        @Override
+        public CompletableFuture<Void> beepEnded(Duration recently) {
+            return transport.beepEnded(recently);
+        }
+
+        @Override
+        public boolean beginEnding() {
+            return AgentSession.this.beginEnding();
+        }
+
+        @Override
+        public void hangUp(String goodbye, EndReason reason, String detail, Issuer issuer) throws InterruptedException {
+            AgentSession.this.hangUp(goodbye, reason, detail, issuer);
+        }
     }
 
     // ---------------------------------------------------------------- hanging up

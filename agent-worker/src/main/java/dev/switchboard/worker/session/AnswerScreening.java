@@ -31,7 +31,41 @@ final class AnswerScreening {
     /** A beep that ended this recently, before the verdict, was the machine's signal to speak. */
     private static final Duration RECENT_BEEP = Duration.ofMillis(1500);
 
-    private final AgentSession session;
+    /**
+     * What answer screening may do to its call: listen for the machine's beep, record the callee's words and answer
+     * them, announce the verdict, hang up.
+     */
+    interface Call {
+        AgentSession.State state();
+
+        // The voicemail beep, as the call's transport hears it (see CallTransport).
+        void listenForBeep();
+
+        void stopListeningForBeep();
+
+        CompletableFuture<Void> beepEnded(Duration recently);
+
+        /** Records the callee's words without answering them (unless the session has ended). */
+        void callerFinished(CallerSpeech speech);
+
+        /** The agent answers words already recorded, as one turn of the caller's; throws when the session is not active. */
+        CompletableFuture<TurnResult> answerHeard(List<CallerSpeech> words);
+
+        /** A SYSTEM line in the transcript, whatever the session's state. */
+        void systemLine(String line, Issuer by, String commandId, String label);
+
+        /** Publishes a session event of this session (not waiting for Kafka). */
+        void publishEvent(Object payload);
+
+        /** The session stops taking turns and commands (it is hanging up); false when it was not active any more. */
+        boolean beginEnding();
+
+        /** Says the goodbye in full, then asks the call controller to hang up (after {@link #beginEnding}). */
+        void hangUp(String goodbye, EndReason reason, String detail, Issuer issuer) throws InterruptedException;
+    }
+
+    private final String room;
+    private final Call call;
     private final ScheduledExecutorService timers;
     private final Duration greetingPause;
     private final Duration beepWait;
@@ -40,8 +74,9 @@ final class AnswerScreening {
     private CompletableFuture<TurnResult> heldTurn;
     private ScheduledFuture<?> pauseEnds;
 
-    AnswerScreening(AgentSession session, ScheduledExecutorService timers, AgentSettings.MachineDetectionSettings settings) {
-        this.session = session;
+    AnswerScreening(String room, Call call, ScheduledExecutorService timers, AgentSettings.MachineDetectionSettings settings) {
+        this.room = room;
+        this.call = call;
         this.timers = timers;
         this.greetingPause = settings.greetingPause();
         this.beepWait = settings.beepWait();
@@ -52,7 +87,7 @@ final class AnswerScreening {
         if (mode != null && mode != MachineDetection.UNKNOWN) {
             screen = new AnswerScreen(mode, voicemailMessage);
             if (mode == MachineDetection.LEAVE_MESSAGE) {
-                session.transport().listenForBeep(); // from the first words: the beep may come right after the greeting
+                call.listenForBeep(); // from the first words: the beep may come right after the greeting
             }
         }
     }
@@ -69,14 +104,14 @@ final class AnswerScreening {
         return switch (current.screen(speech)) {
             case AnswerScreen.Step.Pass pass -> Optional.empty();
             case AnswerScreen.Step.Hold hold -> {
-                session.callerFinished(speech); // in the transcript as it is heard; answered once the verdict is in
+                call.callerFinished(speech); // in the transcript as it is heard; answered once the verdict is in
                 yield Optional.of(hold());
             }
             case AnswerScreen.Step.Decided decided -> {
-                session.callerFinished(speech);
+                call.callerFinished(speech);
                 CompletableFuture<TurnResult> earlier = releaseHeldTurn();
                 if (earlier != null) {
-                    earlier.complete(new TurnResult(List.of(), session.state())); // these words' answer is this turn's
+                    earlier.complete(new TurnResult(List.of(), call.state())); // these words' answer is this turn's
                 }
                 yield Optional.of(act(decided));
             }
@@ -105,7 +140,7 @@ final class AnswerScreening {
         heldTurn = new CompletableFuture<>();
         pauseEnds = timers.schedule(this::pauseEnded, greetingPause.toMillis(), TimeUnit.MILLISECONDS);
         if (earlier != null) {
-            earlier.complete(new TurnResult(List.of(), session.state()));
+            earlier.complete(new TurnResult(List.of(), call.state()));
         }
         return heldTurn;
     }
@@ -128,7 +163,7 @@ final class AnswerScreening {
         }
         Optional<AnswerScreen.Step.Decided> decided = screen.confirm();
         if (decided.isEmpty()) {
-            held.complete(new TurnResult(List.of(), session.state()));
+            held.complete(new TurnResult(List.of(), call.state()));
             return;
         }
         act(decided.get()).whenComplete((turn, failure) -> {
@@ -144,11 +179,11 @@ final class AnswerScreening {
     private CompletableFuture<TurnResult> act(AnswerScreen.Step.Decided decided) {
         announce(decided.outcome().verdict());
         if (decided.outcome() instanceof AnswerScreen.Outcome.Converse) {
-            session.transport().stopListeningForBeep(); // no message will be left
+            call.stopListeningForBeep(); // no message will be left
             try {
-                return session.answerHeard(decided.words());
+                return call.answerHeard(decided.words());
             } catch (SessionNotActiveException e) {
-                return CompletableFuture.completedFuture(new TurnResult(List.of(), session.state())); // recorded, not answered
+                return CompletableFuture.completedFuture(new TurnResult(List.of(), call.state())); // recorded, not answered
             }
         }
         return answeredByMachine(decided.outcome());
@@ -160,7 +195,7 @@ final class AnswerScreening {
      */
     private String afterTheBeep() throws InterruptedException {
         try {
-            session.transport().beepEnded(RECENT_BEEP).get(beepWait.toMillis(), TimeUnit.MILLISECONDS);
+            call.beepEnded(RECENT_BEEP).get(beepWait.toMillis(), TimeUnit.MILLISECONDS);
             return "after the beep";
         } catch (TimeoutException e) {
             return "after waiting " + beepWait.toMillis() + " ms for a beep that did not come";
@@ -170,28 +205,28 @@ final class AnswerScreening {
     }
 
     private void announce(MachineDetector.Verdict verdict) {
-        session.publishEvent(AnswerClassified.newBuilder().setAnsweredBy(verdict.answeredBy()).setDetail(verdict.detail()).build());
+        call.publishEvent(AnswerClassified.newBuilder().setAnsweredBy(verdict.answeredBy()).setDetail(verdict.detail()).build());
         String who = verdict.answeredBy() == AnsweredBy.MACHINE ? "an answering machine" : "a person";
-        session.transcript().system("answered by " + who + " (" + verdict.detail() + ")", DETECTOR, null, "machine-detection");
+        call.systemLine("answered by " + who + " (" + verdict.detail() + ")", DETECTOR, null, "machine-detection");
     }
 
     /** The agent leaves the message (if any) and hangs up, on a thread of its own. */
     private CompletableFuture<TurnResult> answeredByMachine(AnswerScreen.Outcome outcome) {
-        if (!session.beginEnding()) {
-            return CompletableFuture.completedFuture(new TurnResult(List.of(), session.state()));
+        if (!call.beginEnding()) {
+            return CompletableFuture.completedFuture(new TurnResult(List.of(), call.state()));
         }
         CompletableFuture<TurnResult> done = new CompletableFuture<>();
-        WorkerThreads.start("machine-" + session.room(), () -> {
+        WorkerThreads.start("machine-" + room, () -> {
             try {
                 List<String> said = List.of();
                 if (outcome instanceof AnswerScreen.Outcome.LeaveMessage leave) {
                     String when = afterTheBeep();
-                    session.hangUp(leave.message(), EndReason.VOICEMAIL, "left a message " + when + ": " + leave.verdict().detail(), DETECTOR);
+                    call.hangUp(leave.message(), EndReason.VOICEMAIL, "left a message " + when + ": " + leave.verdict().detail(), DETECTOR);
                     said = List.of(leave.message());
                 } else {
-                    session.hangUp(null, EndReason.ANSWERING_MACHINE, outcome.verdict().detail(), DETECTOR);
+                    call.hangUp(null, EndReason.ANSWERING_MACHINE, outcome.verdict().detail(), DETECTOR);
                 }
-                done.complete(new TurnResult(said, session.state()));
+                done.complete(new TurnResult(said, call.state()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 done.completeExceptionally(e);

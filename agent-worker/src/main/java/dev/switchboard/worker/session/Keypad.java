@@ -3,6 +3,8 @@ package dev.switchboard.worker.session;
 import dev.switchboard.events.DtmfReceived;
 import dev.switchboard.events.DtmfSent;
 import dev.switchboard.events.Issuer;
+import dev.switchboard.events.IssuerKind;
+import dev.switchboard.worker.llm.ChatMessage;
 import org.jboss.logging.Logger;
 
 import java.util.Locale;
@@ -20,15 +22,32 @@ import java.util.concurrent.TimeUnit;
 final class Keypad {
     private static final Logger LOG = Logger.getLogger(Keypad.class);
 
-    private final AgentSession session;
+    /** What the keypad may do to its call: play tones on the line, record lines and events, hand entries to the model. */
+    interface Call extends ModelNotices {
+        /** Sends one keypad tone to the caller's phone line. */
+        void sendTone(char tone) throws InterruptedException;
+
+        /** The caller did something (the call's silence limit starts over). */
+        void callerHeard();
+
+        /** A SYSTEM line in the transcript, whatever the session's state. */
+        void systemLine(String line, Issuer by, String commandId, String label);
+
+        /** Publishes a session event of this session (not waiting for Kafka). */
+        void publishEvent(Object payload);
+    }
+
+    private final String room;
+    private final Call call;
     private final ScheduledExecutorService timers;
     private final AgentSettings.KeypadSettings settings;
     private final StringBuilder entry = new StringBuilder(); // guarded by this
     private String presser; // guarded by this
     private ScheduledFuture<?> entryEnds; // guarded by this
 
-    Keypad(AgentSession session, ScheduledExecutorService timers, AgentSettings.KeypadSettings settings) {
-        this.session = session;
+    Keypad(String room, Call call, ScheduledExecutorService timers, AgentSettings.KeypadSettings settings) {
+        this.room = room;
+        this.call = call;
         this.timers = timers;
         this.settings = settings;
     }
@@ -36,7 +55,7 @@ final class Keypad {
     /** The caller pressed a key. */
     void pressed(String participantIdentity, String key) {
         if (!KeypadTones.isTone(key)) {
-            LOG.debugf("room %s: ignored key '%s' from %s", session.room(), key, participantIdentity);
+            LOG.debugf("room %s: ignored key '%s' from %s", room, key, participantIdentity);
             return;
         }
         String complete = null;
@@ -56,7 +75,7 @@ final class Keypad {
             }
         }
         if (complete != null) {
-            session.keypadEntered(by, complete);
+            entered(by, complete);
         }
     }
 
@@ -69,7 +88,7 @@ final class Keypad {
             complete = takeEntry();
         }
         if (!complete.isEmpty()) {
-            session.keypadEntered(by, complete);
+            entered(by, complete);
         }
     }
 
@@ -79,23 +98,34 @@ final class Keypad {
         return complete;
     }
 
+    /** A complete entry: recorded, announced, and answered by the model as the caller's input. */
+    private void entered(String participantIdentity, String digits) {
+        call.callerHeard();
+        String pressed = KeypadTones.spaced(digits);
+        if (!call.tell("caller pressed " + pressed, new Issuer(IssuerKind.CALLER, participantIdentity, null, null), null, "dtmf",
+                new ChatMessage.User("(The caller pressed these keys on their phone keypad: " + pressed + ")"), true)) {
+            return;
+        }
+        call.publishEvent(DtmfReceived.newBuilder().setParticipantIdentity(participantIdentity).setDigits(digits).build());
+        call.answerNow("keypad", "the keypad entry");
+    }
+
     /**
      * Sends tones to the caller's phone line, on the calling thread (the session's activity, after what it is saying):
      * returns once the last tone went out. {@code digits} are normalized and valid ({@link KeypadTones#problem}).
      */
     void send(String digits, Issuer by, String commandId) throws InterruptedException {
-        CallTransport transport = session.transport();
         long spacing = settings.toneSpacing().toMillis();
         for (char tone : digits.toCharArray()) {
             if (tone == 'w') {
                 Thread.sleep(KeypadTones.PAUSE_MILLIS);
                 continue;
             }
-            transport.sendTone(tone);
+            call.sendTone(tone);
             Thread.sleep(spacing);
         }
-        session.transcript().system("agent sent keypad tones " + KeypadTones.spaced(digits.replace("w", "")), by, commandId, "dtmf");
-        session.publishEvent(DtmfSent.newBuilder().setDigits(digits).setCommandId(commandId).build());
+        call.systemLine("agent sent keypad tones " + KeypadTones.spaced(digits.replace("w", "")), by, commandId, "dtmf");
+        call.publishEvent(DtmfSent.newBuilder().setDigits(digits).setCommandId(commandId).build());
     }
 
     /** Drops a half-typed entry when the session ends. */

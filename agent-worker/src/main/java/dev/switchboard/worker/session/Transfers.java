@@ -24,12 +24,21 @@ final class Transfers {
     private static final Logger LOG = Logger.getLogger(Transfers.class);
     private static final Issuer CONTROLLER = new Issuer(IssuerKind.SYSTEM, "call-controller", null, null);
 
-    private final AgentSession session;
+    private final AgentSession.Identity identity;
+    private final SessionPublisher publisher;
+    private final SessionClock clock;
+    private final AgentSettings settings;
+    /** A refusal is told to the model: all a transfer's answer may do to the session. */
+    private final ModelNotices model;
     /** Asked for and not answered yet (usually none or one). */
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
 
-    Transfers(AgentSession session) {
-        this.session = session;
+    Transfers(AgentSession.Identity identity, SessionPublisher publisher, SessionClock clock, AgentSettings settings, ModelNotices model) {
+        this.identity = identity;
+        this.publisher = publisher;
+        this.clock = clock;
+        this.settings = settings;
+        this.model = model;
     }
 
     /**
@@ -37,22 +46,21 @@ final class Transfers {
      * CommandResult for it says whether the target took the call. Blocks until Kafka has the request.
      */
     void request(SessionCommand command, TransferCall transfer) {
-        AgentSettings settings = session.settings();
-        Duration ttl = Duration.between(session.clock().now(), command.getExpiresAt()).plus(settings.hangupConfirmationTimeout());
-        CallControlRequest request = new Commands(command.getIssuer()).callControl(command.getCommandId(), session.room(),
+        Duration ttl = Duration.between(clock.now(), command.getExpiresAt()).plus(settings.hangupConfirmationTimeout());
+        CallControlRequest request = new Commands(command.getIssuer()).callControl(command.getCommandId(), identity.room(),
                 TransferRequested.newBuilder()
                         .setTransferTo(transfer.getTo())
                         .setPlayDialtone(transfer.getPlayDialtone())
-                        .setSessionId(session.sessionId())
-                        .build(), ttl, session.tenant());
+                        .setSessionId(identity.sessionId())
+                        .build(), ttl, identity.tenant());
         pending.add(command.getCommandId());
         try {
-            Acknowledgements.await(session.publisher().callControl(request), settings.flushTimeout(), "the transfer request");
+            Acknowledgements.await(publisher.callControl(request), settings.flushTimeout(), "the transfer request");
         } catch (RuntimeException e) {
             pending.remove(command.getCommandId());
             throw e;
         }
-        LOG.infof("room %s: transfer to %s requested (command %s)", session.room(), transfer.getTo(), command.getCommandId());
+        LOG.infof("room %s: transfer to %s requested (command %s)", identity.room(), transfer.getTo(), command.getCommandId());
     }
 
     boolean awaiting() {
@@ -69,12 +77,12 @@ final class Transfers {
             return;
         }
         String why = result.getReason() == null ? result.getStatus().name() : result.getReason();
-        if (!session.recordForModel("transfer failed: " + why, CONTROLLER, result.getCommandId(), "transfer",
+        if (!model.tell("transfer failed: " + why, CONTROLLER, result.getCommandId(), "transfer",
                 new ChatMessage.System("The transfer of the caller did not go through (" + why + "). The caller is still on the"
                         + " line with you: tell them briefly and keep helping them."), false)) {
             return;
         }
-        LOG.infof("room %s: transfer %s not done (%s); the agent carries on", session.room(), result.getCommandId(), why);
-        session.answerNow("transfer-refused", "the failed transfer");
+        LOG.infof("room %s: transfer %s not done (%s); the agent carries on", identity.room(), result.getCommandId(), why);
+        model.answerNow("transfer-refused", "the failed transfer");
     }
 }

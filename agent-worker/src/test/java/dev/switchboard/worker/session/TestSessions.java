@@ -21,6 +21,21 @@ public final class TestSessions {
                 new Settings(Duration.ofSeconds(30)), Clock.systemUTC(), timers, s -> { });
     }
 
+    /** Keypad settings for tests: entries end after the given pause; tones go out without spacing. */
+    static AgentSettings.KeypadSettings keypad(Duration interDigitTimeout) {
+        return new AgentSettings.KeypadSettings() {
+            @Override
+            public Duration interDigitTimeout() {
+                return interDigitTimeout;
+            }
+
+            @Override
+            public Duration toneSpacing() {
+                return Duration.ZERO;
+            }
+        };
+    }
+
     /** Agent settings for tests: the defaults, with a chosen hang-up confirmation timeout and answer screen pause. */
     record Settings(Duration hangupConfirmationTimeout, Duration greetingPause) implements AgentSettings {
         /** A person is taken to have answered after 300 ms of quiet. */
@@ -76,17 +91,7 @@ public final class TestSessions {
         /** Keypad entries end after a short pause; tones go out without spacing. */
         @Override
         public KeypadSettings keypad() {
-            return new KeypadSettings() {
-                @Override
-                public Duration interDigitTimeout() {
-                    return Duration.ofMillis(300);
-                }
-
-                @Override
-                public Duration toneSpacing() {
-                    return Duration.ZERO;
-                }
-            };
+            return TestSessions.keypad(Duration.ofMillis(300));
         }
 
         /** No limits: a test that wants them gives the session its own ({@link AgentSession#watchLimits}). */
