@@ -97,6 +97,12 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void startInfrastructure() {
+        try {
+            PrivateDirectory.ensure(settings.kafkaData().getParent());
+        } catch (java.io.IOException e) {
+            throw new StackException("cannot make the data directory " + settings.shown(settings.kafkaData().getParent())
+                    + " private to you: " + e.getMessage(), e);
+        }
         out.println("starting Kafka on " + settings.kafkaHost() + ":" + settings.kafkaPort() + " (data in " + settings.shown(settings.kafkaData()) + ")");
         kafka = new EmbeddedKafka(new EmbeddedKafka.Settings(settings.kafkaPort(), settings.kafkaControllerPort(),
                 settings.kafkaHost(), settings.kafkaData(), 3, Map.of())).start();

@@ -23,8 +23,10 @@ public final class LocalStackMain {
             settings = StackSettings.fromEnvironment(root, System.getenv());
             refuseSecondStack(settings.pidFile());
             // Kafka and PostgreSQL log a lot; keep the terminal for what runs where, their logs in a file.
-            Files.createDirectories(settings.logs());
-            System.setProperty("org.slf4j.simpleLogger.logFile", settings.logs().resolve("infrastructure.log").toString());
+            PrivateDirectory.ensure(settings.logs());
+            Path infrastructureLog = settings.logs().resolve("infrastructure.log");
+            PreviousRunLog.keep(infrastructureLog);
+            System.setProperty("org.slf4j.simpleLogger.logFile", infrastructureLog.toString());
             System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
         } catch (StackException | IOException e) {
             System.err.println("error: " + e.getMessage());

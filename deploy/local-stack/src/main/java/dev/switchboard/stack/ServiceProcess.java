@@ -35,7 +35,7 @@ final class ServiceProcess {
      * Starts the service. The child is killed by the kernel when the thread that starts it ends (see
      * {@link ParentDeathSignal}), so call this from a thread that lives as long as the stack.
      *
-     * @param appendToLog false starts a fresh log (a new stack), true keeps what an earlier run wrote (a restart)
+     * @param appendToLog false starts a fresh log (a new stack; the last run's is kept as .log.1), true keeps what an earlier run wrote (a restart)
      */
     static ServiceProcess start(ServiceSpec spec, Path root, Path logDirectory, Map<String, String> environment, boolean appendToLog) {
         Path application = spec.application(root);
@@ -45,6 +45,9 @@ final class ServiceProcess {
         try {
             Files.createDirectories(logDirectory);
             Path log = logDirectory.resolve(spec.name() + ".log");
+            if (!appendToLog) {
+                PreviousRunLog.keep(log);
+            }
             List<String> command = new ArrayList<>(ParentDeathSignal.commandPrefix());
             command.addAll(List.of(javaExecutable(), "-XX:+UseSerialGC", "-Xss512k",
                     "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-jar", application.toString()));

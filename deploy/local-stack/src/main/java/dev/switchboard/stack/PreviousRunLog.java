@@ -1,0 +1,25 @@
+package dev.switchboard.stack;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * A new stack starts its logs afresh, but the last run's stay readable as {@code <name>.log.1}: a stack that stopped
+ * because a service kept dying points at that service's log, and the obvious next step, {@code ./switchboard up}, must
+ * not wipe the evidence. One generation is kept (the one before is replaced), so the logs cannot grow without end.
+ */
+final class PreviousRunLog {
+    private PreviousRunLog() {
+    }
+
+    /** Moves {@code log}, if there is one, to {@code log.1}, replacing an older one; the path of the kept copy. */
+    static Path keep(Path log) throws IOException {
+        Path previous = log.resolveSibling(log.getFileName() + ".1");
+        if (Files.exists(log)) {
+            Files.move(log, previous, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return previous;
+    }
+}
