@@ -206,24 +206,12 @@ class LiveTailTest {
 
     @Test
     void aDeletedSessionIsNeitherStreamedNorStoredAgainWhileItsCallGoesOn() throws Exception {
-        Awaitility.await().atMost(WAIT).until(feed::running);
-        Call call = Call.start("live-deleted");
-        Kafka.publish(call.started());
-        Kafka.publish(call.caller(0, "first", 100, 800), call.agent(1, "x", 1000, 1500));
-        Api.awaitTranscriptSize(call.room(), 2);
-
+        Call call = storedCall("live-deleted", "first", "x");
         try (SseClient stream = new SseClient(stream(call.room()))) {
-            assertThat(text(stream.next(WAIT))).isEqualTo("first");
-            assertThat(text(stream.next(WAIT))).isEqualTo("x");
-            assertThat(stream.next(WAIT).name()).isEqualTo("replayed");
-
+            assertThat(List.of(text(stream.next(WAIT)), text(stream.next(WAIT)), stream.next(WAIT).name())).containsExactly("first", "x", "replayed");
             JsonPath deleted = RestAssured.delete("/v1/sessions/{room}", call.room()).then().statusCode(200).extract().jsonPath();
             assertThat(deleted.getInt("deletedSessions")).isEqualTo(1);
-            // The open stream says so and closes.
-            Event gone = stream.next(WAIT);
-            assertThat(gone.name()).isEqualTo("deleted");
-            assertThat(JsonPath.from(gone.data()).getString("sessionId")).isEqualTo(call.sessionId());
-            assertThat(stream.closedByServerWithin(WAIT)).isTrue();
+            assertDeletedAndClosed(stream, call, 1000);
         }
         assertThat(hub.holds(call.room(), java.util.UUID.fromString(call.sessionId()))).as("the window forgot the deleted lines").isFalse();
 
@@ -262,15 +250,9 @@ class LiveTailTest {
 
     @Test
     void aDeletionOnAnotherInstanceEndsTheStreamsHereWithinSeconds() throws Exception {
-        Awaitility.await().atMost(WAIT).until(feed::running);
-        Call call = Call.start("live-deleted-elsewhere");
-        Kafka.publish(call.started());
-        Kafka.publish(call.caller(0, "first", 100, 800));
-        Api.awaitTranscriptSize(call.room(), 1);
-
+        Call call = storedCall("live-deleted-elsewhere", "first");
         try (SseClient stream = new SseClient(stream(call.room()))) {
-            assertThat(text(stream.next(WAIT))).isEqualTo("first");
-            assertThat(stream.next(WAIT).name()).isEqualTo("replayed");
+            assertThat(List.of(text(stream.next(WAIT)), stream.next(WAIT).name())).containsExactly("first", "replayed");
             // What another instance's deletion leaves in the shared database; this instance hears of it from nobody else.
             try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
                 connection.setAutoCommit(false);
@@ -280,11 +262,8 @@ class LiveTailTest {
                 statement.execute("DELETE FROM sessions WHERE session_id = '" + call.sessionId() + "'");
                 connection.commit();
             }
-            long deletedAt = System.nanoTime();
-            Event gone = stream.next(WAIT);
-            assertThat(gone.name()).isEqualTo("deleted");
-            assertThat((gone.receivedNanos() - deletedAt) / 1_000_000).as("deletion elsewhere to the stream's end").isLessThan(3000);
-            assertThat(stream.closedByServerWithin(WAIT)).isTrue();
+            // Read every second: well within three.
+            assertDeletedAndClosed(stream, call, 3000);
         }
         Kafka.publish(call.caller(1, "after deletion", 1000, 1500));
         try (SseClient again = new SseClient(stream(call.room()))) {
@@ -296,6 +275,29 @@ class LiveTailTest {
     void anUnknownRoomIsNotFound() {
         Api.assertProblem(RestAssured.given().accept("text/event-stream").get("/v1/sessions/{room}/transcript/stream", "nobody-here"),
                 404, "no session known for room 'nobody-here'");
+    }
+
+    /** A call whose SessionStarted and lines (the caller's and the agent's in turn) are stored, with the live tail running. */
+    private Call storedCall(String prefix, String... lines) {
+        Awaitility.await().atMost(WAIT).until(feed::running);
+        Call call = Call.start(prefix);
+        Kafka.publish(call.started());
+        for (int i = 0; i < lines.length; i++) {
+            long start = i * 1000L + 100;
+            Kafka.publish(i % 2 == 0 ? call.caller(i, lines[i], start, start + 700) : call.agent(i, lines[i], start, start + 700));
+        }
+        Api.awaitTranscriptSize(call.room(), lines.length);
+        return call;
+    }
+
+    /** The stream's next event says the session was deleted, within the time given, and the stream closes. */
+    private static void assertDeletedAndClosed(SseClient stream, Call call, long withinMillis) throws InterruptedException {
+        long deletedAt = System.nanoTime();
+        Event gone = stream.next(WAIT);
+        assertThat(gone.name()).isEqualTo("deleted");
+        assertThat(JsonPath.from(gone.data()).getString("sessionId")).isEqualTo(call.sessionId());
+        assertThat((gone.receivedNanos() - deletedAt) / 1_000_000).as("deletion to the stream's event").isLessThan(withinMillis);
+        assertThat(stream.closedByServerWithin(WAIT)).isTrue();
     }
 
     private URI stream(String room) throws Exception {
