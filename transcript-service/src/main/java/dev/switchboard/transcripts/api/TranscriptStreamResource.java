@@ -12,6 +12,7 @@ import dev.switchboard.transcripts.config.TranscriptsConfig;
 import dev.switchboard.transcripts.live.EndNotice;
 import dev.switchboard.transcripts.live.LiveHub;
 import dev.switchboard.transcripts.live.LiveStart;
+import dev.switchboard.transcripts.store.DeletedSessions;
 import dev.switchboard.transcripts.store.SegmentRow;
 import dev.switchboard.transcripts.store.SessionRow;
 import dev.switchboard.transcripts.store.TranscriptQueries;
@@ -49,6 +50,7 @@ import java.util.UUID;
 @Tag(name = "Sessions and transcripts")
 public class TranscriptStreamResource {
     private final TranscriptQueries transcripts;
+    private final DeletedSessions deletedSessions;
     private final LiveHub hub;
     private final ObjectMapper json;
     private final CurrentCaller caller;
@@ -56,13 +58,14 @@ public class TranscriptStreamResource {
     private final StreamQuota quota;
     private final long heartbeatSeconds;
 
-    TranscriptStreamResource(TranscriptQueries transcripts, LiveHub hub, ObjectMapper json, CurrentCaller caller, Clock clock,
+    TranscriptStreamResource(TranscriptQueries transcripts, DeletedSessions deletedSessions, LiveHub hub, ObjectMapper json, CurrentCaller caller, Clock clock,
                              StreamQuota quota, TranscriptsConfig config) {
         this.caller = caller;
         this.quota = quota;
         this.heartbeatSeconds = Math.max(1, config.live().heartbeat().toSeconds());
         this.clock = clock;
         this.transcripts = transcripts;
+        this.deletedSessions = deletedSessions;
         this.hub = hub;
         this.json = json;
     }
@@ -79,7 +82,8 @@ public class TranscriptStreamResource {
             description = "Server-Sent Events: first every line stored so far (event 'segment', JSON like a transcript line), then"
                     + " 'replayed', then each new line or newer version of a line (same segmentId, higher revision or final) within"
                     + " about a second of its publication, then 'end' when the session ends; then the stream closes. For a session"
-                    + " that has ended it replays and ends at once.")
+                    + " that has ended it replays and ends at once. When the session is deleted (on any instance) the stream"
+                    + " sends 'deleted' ({\"sessionId\"}) and closes; a deleted session is not found, as its stored transcript.")
     @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
     @APIResponse(responseCode = "404", description = "No session known for this room", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "429", description = "The token already holds as many open streams as one caller may (switchboard.http.max-streams-per-caller, 20); Retry-After says when a dropped one is freed",
@@ -90,8 +94,7 @@ public class TranscriptStreamResource {
         String name = Params.room(room);
         UUID id = Params.uuid("sessionId", sessionId);
         // Another tenant's session is answered as if it did not exist.
-        Target target = target(name, id).filter(t -> caller.mayAccess(t.tenant())).orElseThrow(() -> ProblemException.sessionNotFound(id == null
-                ? "no session known for room '" + name + "'" : "no session " + id + " known for room '" + name + "'"));
+        Target target = target(name, id).filter(t -> caller.mayAccess(t.tenant())).orElseThrow(() -> notFound(name, id));
         StreamQuota.Place place = quota.take(caller.get(), heartbeatSeconds);
         TranscriptTail[] self = new TranscriptTail[1];
         SseStream stream = new SseStream(sink, sse, caller.expiresAt(), clock, "the transcript of session " + target.sessionId(), () -> {
@@ -104,6 +107,11 @@ public class TranscriptStreamResource {
         self[0] = tail;
         // Subscribe before reading the database: whatever is committed after the read arrives live instead.
         LiveHub.Subscription subscription = hub.subscribe(target.sessionId(), target.room(), tail);
+        if (subscription.deleted()) {
+            // Deleted between the lookup and now: answered as a deleted session always is.
+            place.giveBack();
+            throw notFound(name, id);
+        }
         List<SegmentRow> stored;
         try {
             stored = transcripts.segments(target.sessionId());
@@ -116,12 +124,23 @@ public class TranscriptStreamResource {
         tail.replay(stored, subscription.recent(), target.ended() != null ? target.ended() : subscription.ended());
     }
 
+    private static ProblemException notFound(String room, UUID sessionId) {
+        return ProblemException.sessionNotFound(sessionId == null
+                ? "no session known for room '" + room + "'" : "no session " + sessionId + " known for room '" + room + "'");
+    }
+
     private Optional<Target> target(String room, UUID sessionId) throws SQLException {
         // Among the sessions the caller may see: another tenant's later session under the same room name hides nothing.
         Optional<SessionRow> stored = transcripts.session(room, sessionId, caller.get().tenantFilter());
         Optional<LiveStart> live = sessionId == null
                 ? hub.latestStart(room, caller::mayAccess)
                 : hub.start(sessionId).filter(s -> s.room().equals(room));
+        // A session the live tail saw start is not stored yet, or deleted: the tombstones (written by whichever instance
+        // deleted it) tell, so a deleted session is never streamed, as it is never served stored.
+        if (live.isPresent() && !deletedSessions.among(List.of(live.get().sessionId())).isEmpty()) {
+            hub.deleted(List.of(live.get().sessionId()), List.of(room));
+            live = Optional.empty();
+        }
         if (live.isPresent() && (stored.isEmpty() || (!stored.get().sessionId().equals(live.get().sessionId())
                 && live.get().startedAt().isAfter(stored.get().startedAt())))) {
             return Optional.of(new Target(live.get().sessionId(), room, null, live.get().tenant()));

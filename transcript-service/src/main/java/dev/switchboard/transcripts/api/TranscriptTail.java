@@ -17,7 +17,8 @@ import java.util.UUID;
 /**
  * One client following one session over Server-Sent Events: first every stored line (plus the lines the live
  * tail saw that may not be stored yet), then an event "replayed", then each new line or newer version of a line
- * as it arrives, then an event "end" when the session ends, and the stream closes.
+ * as it arrives, then an event "end" when the session ends, and the stream closes. A session deleted meanwhile (on any
+ * instance) gets an event "deleted" instead, and the stream closes without sending anything more of it.
  *
  * <p>Live lines that arrive during the replay wait, and every line is sent once per version (an interim with a
  * higher revision, or the final, is sent again with the same segmentId so the client replaces it). The
@@ -33,6 +34,7 @@ final class TranscriptTail implements LiveListener {
     private final Map<UUID, SegmentRow> sent = new HashMap<>();
     private List<SegmentRow> waiting = new ArrayList<>();
     private EndNotice waitingEnd;
+    private boolean deleted;
     private boolean replaying = true;
 
     TranscriptTail(UUID sessionId, SseStream stream, ObjectMapper json) {
@@ -44,6 +46,11 @@ final class TranscriptTail implements LiveListener {
     /** Sends what is known so far, then goes live; ends at once when the session is already over. */
     synchronized void replay(List<SegmentRow> stored, List<SegmentRow> recent, EndNotice alreadyEnded) {
         if (stream.isClosed()) {
+            return;
+        }
+        if (deleted) {
+            // Deleted while the stream started: nothing of it is sent, not even what was read before.
+            sendDeleted();
             return;
         }
         Map<UUID, SegmentRow> newest = new LinkedHashMap<>();
@@ -86,6 +93,23 @@ final class TranscriptTail implements LiveListener {
         } else {
             end(notice);
         }
+    }
+
+    /** The session was deleted: an event "deleted" and the stream closes (at once, or as soon as its replay starts). */
+    @Override
+    public synchronized void onDeleted(UUID id) {
+        if (stream.isClosed() || !id.equals(sessionId)) {
+            return;
+        }
+        deleted = true;
+        if (!replaying) {
+            sendDeleted();
+        }
+    }
+
+    private void sendDeleted() {
+        stream.sendJson("deleted", null, Map.of("sessionId", sessionId), json);
+        stream.close();
     }
 
     @Override

@@ -10,6 +10,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import dev.switchboard.transcripts.store.SessionsDeleted;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -17,6 +19,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
@@ -51,8 +56,14 @@ public class LiveHub {
     private static final Duration ENDED_MEMORY = Duration.ofMinutes(2);
     private static final AvroCodec<TranscriptSegment> CODEC = AvroCodec.of(TranscriptSegment.class);
 
-    /** What a new subscriber starts from. */
-    public record Subscription(List<SegmentRow> recent, EndNotice ended) {
+    /**
+     * How long a deleted session is remembered after the last record of it went by: records of a call that goes on
+     * after its deletion are dropped, not kept in the window, for as long as it keeps talking.
+     */
+    private static final Duration DELETED_MEMORY = Duration.ofMinutes(10);
+
+    /** What a new subscriber starts from; {@code deleted}: the session is deleted, nothing was subscribed. */
+    public record Subscription(List<SegmentRow> recent, EndNotice ended, boolean deleted) {
     }
 
     private record Raw(byte[] value, Instant seenAt) {
@@ -63,6 +74,9 @@ public class LiveHub {
 
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     private final Map<UUID, Ended> ended = new ConcurrentHashMap<>();
+    /** Deleted sessions (by id, with when a record of them was last dropped) and the rooms they were deleted under. */
+    private final Map<UUID, Instant> deleted = new ConcurrentHashMap<>();
+    private final Map<String, Set<UUID>> deletedByRoom = new ConcurrentHashMap<>();
     /**
      * The latest start of each room, per tenant: a session another tenant starts under the same room name must not hide
      * a tenant's running one from its own streams.
@@ -97,11 +111,21 @@ public class LiveHub {
             skipped.increment();
             return;
         }
+        Set<UUID> deletedHere = deletedByRoom.get(room);
+        Optional<SegmentRow> decoded = null;
+        if (deletedHere != null) {
+            // A room with a deleted session: its records are decoded at once, so that the deleted one's are not kept.
+            decoded = decode(value);
+            if (decoded.isPresent() && deletedHere.contains(decoded.get().sessionId())) {
+                deleted.computeIfPresent(decoded.get().sessionId(), (id, last) -> clock.instant());
+                return;
+            }
+        }
         Room state = rooms.computeIfAbsent(room, r -> new Room());
         if (!state.remember(new Raw(value, clock.instant()))) {
             return; // nobody follows this room: stays undecoded unless a stream starts within the window
         }
-        decode(value).ifPresent(row -> state.listeners(row.sessionId()).forEach(l -> l.onSegment(row)));
+        (decoded != null ? decoded : decode(value)).ifPresent(row -> state.listeners(row.sessionId()).forEach(l -> l.onSegment(row)));
     }
 
     /** Segment versions committed to the database by this instance's ingestion. */
@@ -111,7 +135,7 @@ public class LiveHub {
         }
         for (SegmentRow row : rows) {
             Room state = rooms.get(row.room());
-            if (state != null) {
+            if (state != null && !deleted.containsKey(row.sessionId())) {
                 state.listeners(row.sessionId()).forEach(l -> l.onSegment(row));
             }
         }
@@ -121,13 +145,16 @@ public class LiveHub {
     }
 
     public void started(UUID sessionId, String room, Instant at, String tenant) {
+        if (deleted.containsKey(sessionId)) {
+            return;
+        }
         LiveStart start = new LiveStart(sessionId, room, at, tenant == null || tenant.isBlank() ? "default" : tenant);
         latestStartByRoom.merge(new RoomOfTenant(room, start.tenant()), start, (old, now) -> now.startedAt().isAfter(old.startedAt()) ? now : old);
     }
 
     /** The session is over and every segment published before its end has been passed on. */
     public void ended(String room, EndNotice notice) {
-        if (ended.putIfAbsent(notice.sessionId(), new Ended(notice, clock.instant())) != null) {
+        if (deleted.containsKey(notice.sessionId()) || ended.putIfAbsent(notice.sessionId(), new Ended(notice, clock.instant())) != null) {
             return;
         }
         Room state = rooms.get(room);
@@ -148,16 +175,28 @@ public class LiveHub {
         timer.schedule(() -> ended(room, notice), config.endGrace().toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Follows a session: the lines of the window that are its own, and its end if already seen. A session this hub knows
+     * to be deleted is not followed ({@code deleted}); one deleted later ends its listeners with {@code onDeleted}.
+     */
     public Subscription subscribe(UUID sessionId, String room, LiveListener listener) {
         Room state = rooms.computeIfAbsent(room, r -> new Room());
-        List<Raw> window = state.subscribe(sessionId, listener, clock.instant().minus(config.recentWindow()));
+        List<Raw> window;
+        // Checked under the room's lock, which a deletion takes to remove the listeners: either this subscription is
+        // refused, or the deletion finds it and ends it.
+        synchronized (state) {
+            if (deleted.containsKey(sessionId)) {
+                return new Subscription(List.of(), null, true);
+            }
+            window = state.subscribe(sessionId, listener, clock.instant().minus(config.recentWindow()));
+        }
         subscribers.incrementAndGet();
         List<SegmentRow> recent = new ArrayList<>();
         for (Raw raw : window) {
             decode(raw.value()).filter(row -> row.sessionId().equals(sessionId)).ifPresent(recent::add);
         }
         Ended end = ended.get(sessionId);
-        return new Subscription(recent, end == null ? null : end.notice());
+        return new Subscription(recent, end == null ? null : end.notice(), false);
     }
 
     public void unsubscribe(UUID sessionId, String room, LiveListener listener) {
@@ -165,6 +204,51 @@ public class LiveHub {
         if (state != null && state.unsubscribe(sessionId, listener)) {
             subscribers.decrementAndGet();
         }
+    }
+
+    /**
+     * Sessions were deleted, on this instance ({@link SessionsDeleted}) or another ({@link DeletionWatch}): their open
+     * streams end, the window forgets their lines, their starts and ends are forgotten, and records of them that still
+     * arrive (the call went on) are dropped. Ids already known are skipped, so telling it twice does nothing.
+     */
+    public void deleted(Collection<UUID> sessionIds, Collection<String> inRooms) {
+        Instant now = clock.instant();
+        Set<UUID> fresh = new HashSet<>();
+        for (UUID id : sessionIds) {
+            if (deleted.putIfAbsent(id, now) == null) {
+                fresh.add(id);
+            }
+        }
+        if (fresh.isEmpty()) {
+            return;
+        }
+        Set<String> roomNames = new HashSet<>(inRooms);
+        latestStartByRoom.values().stream().filter(s -> fresh.contains(s.sessionId())).forEach(s -> roomNames.add(s.room()));
+        latestStartByRoom.values().removeIf(start -> fresh.contains(start.sessionId()));
+        ended.keySet().removeAll(fresh);
+        for (String name : roomNames) {
+            deletedByRoom.computeIfAbsent(name, r -> ConcurrentHashMap.newKeySet()).addAll(fresh);
+            Room state = rooms.get(name);
+            if (state == null) {
+                continue;
+            }
+            Map<UUID, List<LiveListener>> ending = state.forget(raw -> decode(raw.value()).map(row -> fresh.contains(row.sessionId())).orElse(false), fresh);
+            ending.forEach((id, listeners) -> listeners.forEach(l -> {
+                subscribers.decrementAndGet();
+                l.onDeleted(id);
+            }));
+        }
+    }
+
+    void deleted(@Observes SessionsDeleted event) {
+        deleted(event.sessionIds(), event.rooms());
+    }
+
+    /** Whether the window still holds a line of the session (for tests: a deletion leaves none behind). */
+    boolean holds(String room, UUID sessionId) {
+        Room state = rooms.get(room);
+        return state != null && state.window().stream()
+                .anyMatch(raw -> decode(raw.value()).map(row -> row.sessionId().equals(sessionId)).orElse(false));
     }
 
     /** The most recent session of the room the live tail saw start, among the tenants the caller may see. */
@@ -201,6 +285,11 @@ public class LiveHub {
             Instant endedBefore = now.minus(ENDED_MEMORY);
             ended.values().removeIf(e -> e.seenAt().isBefore(endedBefore));
             latestStartByRoom.values().removeIf(s -> !rooms.containsKey(s.room()) && s.startedAt().isBefore(windowStart));
+            Instant deletedBefore = now.minus(DELETED_MEMORY);
+            if (deleted.values().removeIf(lastSeen -> lastSeen.isBefore(deletedBefore))) {
+                deletedByRoom.values().forEach(ids -> ids.retainAll(deleted.keySet()));
+                deletedByRoom.values().removeIf(Set::isEmpty);
+            }
         } catch (RuntimeException e) {
             LOG.warnf(e, "live hub maintenance failed");
         }
@@ -247,6 +336,24 @@ public class LiveHub {
                 all = listeners.values().stream().flatMap(List::stream).toList();
             }
             all.forEach(LiveListener::onHeartbeat);
+        }
+
+        /** Drops the records that match and takes the listeners of the sessions off: what they followed is gone. */
+        synchronized Map<UUID, List<LiveListener>> forget(Predicate<Raw> gone, Set<UUID> sessionIds) {
+            recent.removeIf(gone);
+            Map<UUID, List<LiveListener>> removed = new HashMap<>();
+            for (UUID id : sessionIds) {
+                List<LiveListener> list = listeners.remove(id);
+                if (list != null) {
+                    listenerCount -= list.size();
+                    removed.put(id, List.copyOf(list));
+                }
+            }
+            return removed;
+        }
+
+        synchronized List<Raw> window() {
+            return List.copyOf(recent);
         }
 
         /** Drops what left the window; true when the room holds nothing any more and can go. */

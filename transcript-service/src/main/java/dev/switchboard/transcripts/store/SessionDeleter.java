@@ -161,7 +161,7 @@ public class SessionDeleter {
             }
             connection.commit();
             // Every id asked for, not only those with a row: a rendering may outlive its row only in memory.
-            deletions.fire(new SessionsDeleted(ids));
+            deletions.fire(new SessionsDeleted(ids, victims.stream().map(Victim::room).collect(java.util.stream.Collectors.toSet())));
             long segments = segmentsOf.values().stream().mapToLong(Long::longValue).sum();
             return new Deleted(sessions, segments, byTenant);
         } catch (SQLException | RuntimeException e) {

@@ -7,6 +7,7 @@ import dev.switchboard.testing.KafkaTestResource;
 import dev.switchboard.testing.PostgresTestResource;
 import dev.switchboard.testing.auth.TestTokens;
 import dev.switchboard.transcripts.support.Api;
+import dev.switchboard.transcripts.support.Database;
 import dev.switchboard.transcripts.support.Events;
 import dev.switchboard.transcripts.support.Events.Call;
 import dev.switchboard.transcripts.support.Kafka;
@@ -49,6 +50,8 @@ class LiveTailTest {
     AgroalDataSource dataSource;
     @Inject
     MeterRegistry metrics;
+    @Inject
+    LiveHub hub;
 
     @Test
     void replaysWhatIsStoredThenDeliversLiveLinesWithinASecondThenEnds() throws Exception {
@@ -202,9 +205,99 @@ class LiveTailTest {
     }
 
     @Test
+    void aDeletedSessionIsNeitherStreamedNorStoredAgainWhileItsCallGoesOn() throws Exception {
+        Call call = storedCall("live-deleted", "first", "x");
+        try (SseClient stream = new SseClient(stream(call.room()))) {
+            assertThat(List.of(text(stream.next(WAIT)), text(stream.next(WAIT)), stream.next(WAIT).name())).containsExactly("first", "x", "replayed");
+            JsonPath deleted = RestAssured.delete("/v1/sessions/{room}", call.room()).then().statusCode(200).extract().jsonPath();
+            assertThat(deleted.getInt("deletedSessions")).isEqualTo(1);
+            assertDeletedAndClosed(stream, call, 1000);
+        }
+        assertThat(hub.holds(call.room(), java.util.UUID.fromString(call.sessionId()))).as("the window forgot the deleted lines").isFalse();
+
+        // The call goes on: what is said after the deletion is neither streamed nor stored.
+        Kafka.publish(call.caller(2, "after deletion", 2000, 2500));
+        Call next = call.sameRoomLater(call.startedAt().plusSeconds(60));
+        Kafka.publish(next.started());
+        Kafka.publish(next.caller(0, "a new call", 100, 900));
+        Api.awaitTranscript(next.room(), t -> t.getString("session.sessionId").equals(next.sessionId()) && t.getList("segments").size() == 1);
+        assertThat(Database.count(dataSource, "SELECT count(*) AS n FROM segments WHERE session_id = '" + call.sessionId() + "'")).isZero();
+        assertThat(hub.holds(call.room(), java.util.UUID.fromString(call.sessionId()))).as("a later line of the deleted session").isFalse();
+        try (SseClient deletedOne = new SseClient(base.toURI().resolve("v1/sessions/" + call.room() + "/transcript/stream?sessionId=" + call.sessionId()))) {
+            assertThat(deletedOne.status()).isEqualTo(404);
+            assertThat(JsonPath.from(deletedOne.body(WAIT)).getString("type")).isEqualTo("urn:switchboard:problem:session-not-found");
+        }
+        // The room's stream is the later call's, with nothing of the deleted one.
+        try (SseClient room = new SseClient(stream(call.room()))) {
+            assertThat(text(room.next(WAIT))).isEqualTo("a new call");
+            assertThat(room.next(WAIT).data()).isEqualTo("{\"segments\":1}");
+        }
+    }
+
+    @Test
+    void aSessionDeletedByIdAsSoonAsItStartsIsNotStreamed() throws Exception {
+        Awaitility.await().atMost(WAIT).until(feed::running);
+        Call call = Call.start("live-deleted-early");
+        Kafka.publish(call.started());
+        // The live tail has seen it start; stored or not yet, its id is remembered as deleted.
+        Awaitility.await().atMost(WAIT).until(() -> hub.start(java.util.UUID.fromString(call.sessionId())).isPresent());
+        RestAssured.given().queryParam("sessionId", call.sessionId()).delete("/v1/sessions/{room}", call.room()).then().statusCode(200);
+        Kafka.publish(call.caller(0, "after deletion", 100, 800));
+        try (SseClient stream = new SseClient(stream(call.room()))) {
+            assertThat(stream.status()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void aDeletionOnAnotherInstanceEndsTheStreamsHereWithinSeconds() throws Exception {
+        Call call = storedCall("live-deleted-elsewhere", "first");
+        try (SseClient stream = new SseClient(stream(call.room()))) {
+            assertThat(List.of(text(stream.next(WAIT)), stream.next(WAIT).name())).containsExactly("first", "replayed");
+            // What another instance's deletion leaves in the shared database; this instance hears of it from nobody else.
+            try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                connection.setAutoCommit(false);
+                statement.execute("INSERT INTO deleted_sessions (session_id, room, reason) VALUES ('" + call.sessionId() + "', '"
+                        + call.room() + "', 'request')");
+                statement.execute("DELETE FROM segments WHERE session_id = '" + call.sessionId() + "'");
+                statement.execute("DELETE FROM sessions WHERE session_id = '" + call.sessionId() + "'");
+                connection.commit();
+            }
+            // Read every second: well within three.
+            assertDeletedAndClosed(stream, call, 3000);
+        }
+        Kafka.publish(call.caller(1, "after deletion", 1000, 1500));
+        try (SseClient again = new SseClient(stream(call.room()))) {
+            assertThat(again.status()).isEqualTo(404);
+        }
+    }
+
+    @Test
     void anUnknownRoomIsNotFound() {
         Api.assertProblem(RestAssured.given().accept("text/event-stream").get("/v1/sessions/{room}/transcript/stream", "nobody-here"),
                 404, "no session known for room 'nobody-here'");
+    }
+
+    /** A call whose SessionStarted and lines (the caller's and the agent's in turn) are stored, with the live tail running. */
+    private Call storedCall(String prefix, String... lines) {
+        Awaitility.await().atMost(WAIT).until(feed::running);
+        Call call = Call.start(prefix);
+        Kafka.publish(call.started());
+        for (int i = 0; i < lines.length; i++) {
+            long start = i * 1000L + 100;
+            Kafka.publish(i % 2 == 0 ? call.caller(i, lines[i], start, start + 700) : call.agent(i, lines[i], start, start + 700));
+        }
+        Api.awaitTranscriptSize(call.room(), lines.length);
+        return call;
+    }
+
+    /** The stream's next event says the session was deleted, within the time given, and the stream closes. */
+    private static void assertDeletedAndClosed(SseClient stream, Call call, long withinMillis) throws InterruptedException {
+        long deletedAt = System.nanoTime();
+        Event gone = stream.next(WAIT);
+        assertThat(gone.name()).isEqualTo("deleted");
+        assertThat(JsonPath.from(gone.data()).getString("sessionId")).isEqualTo(call.sessionId());
+        assertThat((gone.receivedNanos() - deletedAt) / 1_000_000).as("deletion to the stream's event").isLessThan(withinMillis);
+        assertThat(stream.closedByServerWithin(WAIT)).isTrue();
     }
 
     private URI stream(String room) throws Exception {
