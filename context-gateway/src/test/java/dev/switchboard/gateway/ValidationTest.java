@@ -89,6 +89,17 @@ class ValidationTest {
     }
 
     @Test
+    void aBooleanIsTrueOrFalseNeverANumberOrAString() {
+        for (String value : new String[]{"1", "0", "\"true\"", "\"false\"", "\"\"", "\" \"", "2.5", "\"yes\""}) {
+            badRequest(postRaw("say", "{\"text\": \"x\", \"allowInterruptions\": " + value + "}"),
+                    "allowInterruptions must be true or false");
+            badRequest(postRaw("context", "{\"role\": \"user\", \"text\": \"x\", \"respond\": " + value + "}"),
+                    "respond must be true or false");
+        }
+        postRaw("say", "{\"text\": \"x\", \"allowInterruptions\": false}").statusCode(200);
+    }
+
+    @Test
     void everyProblemOfARequestIsNamedAtOnce() {
         badRequest(Api.post(ROOM, "context", Map.of("role", "boss", "text", "")),
                 "role must be \"system\" or \"user\", not \"boss\"; text must not be empty");
