@@ -518,6 +518,11 @@ class OutboundCallsTest {
                     .then().statusCode(400).contentType("application/problem+json").body("detail", containsString(bad.says()));
         }
         given().contentType(ContentType.JSON).post("/v1/calls").then().statusCode(400).body("detail", containsString("JSON body is required"));
+        // Written as JSON escapes: well-formed JSON whose text is half a surrogate pair, which UTF-8 cannot carry.
+        given().contentType(ContentType.JSON).body("{\"to\": \"+15551230010\", \"trunkId\": \"" + TRUNK + "\", \"metadata\": {\"k\": \"\\ud800\"}}")
+                .post("/v1/calls").then().statusCode(400).body("detail", is("metadata entry 'k' is not valid Unicode: a lone surrogate"));
+        given().contentType(ContentType.JSON).body("{\"to\": \"+15551230010\", \"trunkId\": \"" + TRUNK + "\", \"agentName\": \"a\\udc00\"}")
+                .post("/v1/calls").then().statusCode(400).body("detail", is("agentName is not valid Unicode: a lone surrogate"));
         given().contentType(ContentType.JSON).queryParam("wait", "90s").body(call("+15551230010")).post("/v1/calls")
                 .then().statusCode(400).body("detail", containsString("wait must be at most 60s"));
     }
