@@ -492,7 +492,18 @@ class OutboundCallsTest {
                 new Bad(call("+0123"), "to must be an E.164 number"),
                 new Bad(call("mailto:bob@example.com"), "to must be an E.164 number"),
                 new Bad(call("sip:bob@pbx.example.com?P-Asserted-Identity=%3Csip:ceo@example.com%3E"), "or a sip: URI without ?headers"),
+                new Bad(call("sip:bob@example.com\u001b[2J\u0000"), "to must be an E.164 number (+ and up to 15 digits, e.g. +15551234567)"
+                        + " or a sip: URI without ?headers or control characters"),
+                new Bad(call("sip:bob@example.com\u007f"), "or control characters"),
+                new Bad(call("sip:bob@example.com\u009b2J"), "or control characters"),
                 new Bad(call("+15551230010", "from", "bob"), "from must be an E.164 number"),
+                new Bad(call("+15551230010", "from", "+1555123\u001b"), "from must be an E.164 number"),
+                new Bad(call("+15551230010", "trunkId", "ST_a\u0000"), "trunkId must be a LiveKit trunk id"),
+                new Bad(call("+15551230010", "room", "call\u001b[2J"), "room must be"),
+                new Bad(call("+15551230010", "agentName", "agent\u001b[2J"), "agentName must not contain control characters"),
+                new Bad(call("+15551230010", "instructions", "be\u0000brief"), "instructions must not contain NUL characters"),
+                new Bad(call("+15551230010", "machineDetection", "leave-message", "voicemailMessage", "hi\u0000"),
+                        "voicemailMessage must not contain NUL characters"),
                 new Bad(call("+15551230010", "room", "a room"), "room must be"),
                 new Bad(call("+15551230010", "machineDetection", "maybe"), "machineDetection"),
                 new Bad(call("+15551230010", "machineDetection", "leave-message"), "voicemailMessage is required"),
@@ -507,6 +518,11 @@ class OutboundCallsTest {
                     .then().statusCode(400).contentType("application/problem+json").body("detail", containsString(bad.says()));
         }
         given().contentType(ContentType.JSON).post("/v1/calls").then().statusCode(400).body("detail", containsString("JSON body is required"));
+        // Written as JSON escapes: well-formed JSON whose text is half a surrogate pair, which UTF-8 cannot carry.
+        given().contentType(ContentType.JSON).body("{\"to\": \"+15551230010\", \"trunkId\": \"" + TRUNK + "\", \"metadata\": {\"k\": \"\\ud800\"}}")
+                .post("/v1/calls").then().statusCode(400).body("detail", is("metadata entry 'k' is not valid Unicode: a lone surrogate"));
+        given().contentType(ContentType.JSON).body("{\"to\": \"+15551230010\", \"trunkId\": \"" + TRUNK + "\", \"agentName\": \"a\\udc00\"}")
+                .post("/v1/calls").then().statusCode(400).body("detail", is("agentName is not valid Unicode: a lone surrogate"));
         given().contentType(ContentType.JSON).queryParam("wait", "90s").body(call("+15551230010")).post("/v1/calls")
                 .then().statusCode(400).body("detail", containsString("wait must be at most 60s"));
     }

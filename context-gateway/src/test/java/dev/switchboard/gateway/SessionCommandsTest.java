@@ -150,6 +150,15 @@ class SessionCommandsTest {
         given().contentType(ContentType.JSON).body(Map.of("to", "sip:billing@pbx.example.com?Subject=urgent"))
                 .post("/v1/sessions/{room}/transfer", live.room())
                 .then().statusCode(400).body("detail", containsString("without ?headers"));
+        // What the gateway takes, its refusal says: tel:+E.164, a bare +E.164 (sent on as tel:), or a sip: URI.
+        given().contentType(ContentType.JSON).body(Map.of("to", "sip:bob@example.com\u001b[2J\u0000"))
+                .post("/v1/sessions/{room}/transfer", live.room())
+                .then().statusCode(400).contentType(ContentType.fromContentType("application/problem+json"))
+                .body("detail", is("to must be tel: and an E.164 number (tel:+15551234567; a bare +15551234567 is taken as tel:)"
+                        + " or a sip: URI without ?headers or control characters"));
+        given().contentType(ContentType.JSON).body(Map.of("to", "tel:+15550199", "announcement", "a\u0000b"))
+                .post("/v1/sessions/{room}/transfer", live.room())
+                .then().statusCode(400).body("detail", is("announcement must not contain NUL characters"));
 
         String transfer = post(live.room(), "transfer", Map.of("to", "+15550199", "announcement", "Connecting you to billing."))
                 .statusCode(200).body("type", is("TransferCall")).extract().path("commandId");

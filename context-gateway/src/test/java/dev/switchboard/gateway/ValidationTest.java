@@ -89,6 +89,39 @@ class ValidationTest {
     }
 
     @Test
+    void noTextMayCarryALoneSurrogateWhichUtf8CannotEncode() {
+        // Written as JSON escapes: the client's JSON is well formed, the text it decodes to is not Unicode.
+        badRequest(postRaw("say", "{\"text\": \"\\ud800\"}"), "text is not valid Unicode: a lone surrogate");
+        badRequest(postRaw("say", "{\"text\": \"a\\udc00b\"}"), "text is not valid Unicode: a lone surrogate");
+        badRequest(postRaw("context", "{\"role\": \"system\", \"text\": \"hi\", \"label\": \"x\\ud83d\"}"),
+                "label is not valid Unicode: a lone surrogate");
+        badRequest(postRaw("instructions", "{\"instructions\": \"be \\ud83d brief\"}"), "instructions is not valid Unicode: a lone surrogate");
+        badRequest(postRaw("hangup", "{\"reason\": \"\\ude00\"}"), "reason is not valid Unicode: a lone surrogate");
+    }
+
+    @Test
+    void aLabelIsOneLineWithoutControlCharactersWhileTextMayHaveLineBreaks() {
+        badRequest(Api.post(ROOM, "context", Map.of("role", "system", "text", "hi", "label", "crm\u001b[2J")),
+                "label must not contain control characters");
+        badRequest(Api.post(ROOM, "context", Map.of("role", "system", "text", "hi", "label", "crm\nsync")),
+                "label must not contain control characters");
+        badRequest(Api.post(ROOM, "context", Map.of("role", "system", "text", "hi", "label", "crm\u0085")),
+                "label must not contain control characters");
+        Api.post(ROOM, "context", Map.of("role", "system", "text", "line one\n\tline two", "label", "crm sync")).statusCode(200);
+    }
+
+    @Test
+    void aBooleanIsTrueOrFalseNeverANumberOrAString() {
+        for (String value : new String[]{"1", "0", "\"true\"", "\"false\"", "\"\"", "\" \"", "2.5", "\"yes\""}) {
+            badRequest(postRaw("say", "{\"text\": \"x\", \"allowInterruptions\": " + value + "}"),
+                    "allowInterruptions must be true or false");
+            badRequest(postRaw("context", "{\"role\": \"user\", \"text\": \"x\", \"respond\": " + value + "}"),
+                    "respond must be true or false");
+        }
+        postRaw("say", "{\"text\": \"x\", \"allowInterruptions\": false}").statusCode(200);
+    }
+
+    @Test
     void everyProblemOfARequestIsNamedAtOnce() {
         badRequest(Api.post(ROOM, "context", Map.of("role", "boss", "text", "")),
                 "role must be \"system\" or \"user\", not \"boss\"; text must not be empty");

@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.api;
 
 import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.kit.validation.Unicode;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Provider;
 import jakarta.validation.ConstraintValidator;
@@ -62,6 +63,12 @@ public class BoundedTextValidator implements ConstraintValidator<BoundedText, St
             // Nothing downstream can keep it: PostgreSQL's text refuses NUL, so a hang-up reason carrying one would
             // reach the transcript service in the session's end and be refused there.
             problem = "must not contain NUL characters";
+        } else if (Unicode.hasLoneSurrogate(value)) {
+            problem = Unicode.LONE_SURROGATE;
+        } else if (limit == BoundedText.Limit.LABEL && value.chars().anyMatch(Character::isISOControl)) {
+            // A label names something (an agent, a command's origin) on one line of a list or a log: an escape
+            // sequence or a line break in it would rewrite what an operator's terminal shows.
+            problem = "must not contain control characters";
         } else if (value.length() > max() && characters(value) > max()) {
             problem = "is " + characters(value) + " characters long; at most " + max() + " are allowed";
         } else {

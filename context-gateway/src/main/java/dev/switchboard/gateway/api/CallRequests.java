@@ -26,8 +26,10 @@ public final class CallRequests {
     /**
      * A SIP URI, loosely: the scheme, then no spaces, quotes or angle brackets, and no {@code ?}: a URI's headers part
      * ({@code sip:bob@pbx?Subject=...}) would be copied into the INVITE, letting a caller of the API write SIP headers.
+     * No control characters either (C0, DEL, C1: {@code \s} covers none of ESC, NUL and the like): the address is
+     * logged and shown as written, and the call controller refuses them in a transfer target.
      */
-    static final String SIP_URI = "sips?:[^\\s<>\"?]{1,250}";
+    static final String SIP_URI = "sips?:[^\\s<>\"?\\x00-\\x1F\\x7F-\\x9F]{1,250}";
     static final Duration MAX_RINGING_TIMEOUT = Duration.ofMinutes(5);
     static final Duration MAX_CALL_DURATION = Duration.ofHours(24);
 
@@ -38,7 +40,7 @@ public final class CallRequests {
     public record PlaceCallRequest(
             @Schema(required = true, description = "E.164 (+15551234567, also as tel:+15551234567) or a sip: URI", example = "+15551234567")
             @NotNull(message = "is required (an E.164 number such as +15551234567, or a sip: URI)")
-            @Pattern(regexp = "(tel:)?" + E164 + "|" + SIP_URI, message = "must be an E.164 number (+ and up to 15 digits, e.g. +15551234567) or a sip: URI without ?headers")
+            @Pattern(regexp = "(tel:)?" + E164 + "|" + SIP_URI, message = "must be an E.164 number (+ and up to 15 digits, e.g. +15551234567) or a sip: URI without ?headers or control characters")
             String to,
             @Schema(description = "Caller id, E.164; default SWITCHBOARD_SIP_FROM_NUMBER, else the trunk's number")
             @Pattern(regexp = E164, message = "must be an E.164 number such as +15557654321") String from,
@@ -99,7 +101,8 @@ public final class CallRequests {
     public record TransferRequest(
             @Schema(required = true, description = "tel:+E.164 (a bare +E.164 is taken as tel:) or a sip: URI", example = "tel:+15551234567")
             @NotNull(message = "is required (tel:+15551234567 or a sip: URI)")
-            @Pattern(regexp = "(tel:)?" + E164 + "|" + SIP_URI, message = "must be tel: and an E.164 number (tel:+15551234567) or a sip: URI without ?headers")
+            @Pattern(regexp = "(tel:)?" + E164 + "|" + SIP_URI, message = "must be tel: and an E.164 number (tel:+15551234567; a bare +15551234567 is taken as tel:)"
+                    + " or a sip: URI without ?headers or control characters")
             String to,
             @Schema(defaultValue = "false", description = "Play a dial tone to the caller while the transfer connects") Boolean playDialtone,
             @Schema(description = "What the agent says before it transfers") @BoundedText(Limit.TEXT) String announcement) {

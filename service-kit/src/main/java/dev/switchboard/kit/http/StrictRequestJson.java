@@ -16,7 +16,10 @@ import jakarta.inject.Singleton;
  *       first one would see another request than the service;</li>
  *   <li>a field the request does not have ({@code "respnd": true}): a typo would otherwise drop the setting silently;</li>
  *   <li>a number or boolean where text belongs ({@code "text": 123}, {@code "room": true}): a client that sends one has
- *       a bug, which a quiet {@code "123"} would hide.</li>
+ *       a bug, which a quiet {@code "123"} would hide;</li>
+ *   <li>anything but {@code true} or {@code false} where a boolean belongs ({@code 1}, {@code 0}, {@code "true"},
+ *       {@code ""}): Jackson would read {@code 1} as true and {@code "false"} as false, so a client's {@code "0"} or a
+ *       misplaced count would switch a setting without a word.</li>
  * </ul>
  * Only the services' own JSON goes through this mapper (HTTP bodies and what they write); what other systems send
  * (LiveKit's webhooks, the LLM's answers) is read with parsers that ignore what they do not know.
@@ -31,5 +34,10 @@ public class StrictRequestJson implements ObjectMapperCustomizer {
                 .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        mapper.coercionConfigFor(LogicalType.Boolean)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
     }
 }

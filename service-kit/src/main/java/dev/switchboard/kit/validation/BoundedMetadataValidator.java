@@ -43,6 +43,9 @@ public class BoundedMetadataValidator implements ConstraintValidator<BoundedMeta
             if (key == null || key.isBlank() || key.length() > MAX_KEY_LENGTH || key.indexOf('\0') >= 0) {
                 return new Problem("keys must be 1 to " + MAX_KEY_LENGTH + " characters long, not blank, without NUL characters", null);
             }
+            if (Unicode.hasLoneSurrogate(key)) {
+                return new Problem("keys must be valid Unicode; one has a lone surrogate", null);
+            }
             Object value = entry.getValue();
             if (value == null || (value instanceof JsonNode json && json.isNull())) {
                 return new Problem("entry '{key}' must not be null (leave it out)", key);
@@ -54,6 +57,9 @@ public class BoundedMetadataValidator implements ConstraintValidator<BoundedMeta
             // A JSON value that is not a string carries its NUL escaped, which PostgreSQL's jsonb refuses as well.
             if (text.indexOf('\0') >= 0 || (value instanceof JsonNode json && !json.isTextual() && text.contains("\\u0000"))) {
                 return new Problem("entry '{key}' must not contain NUL characters", key);
+            }
+            if (Unicode.hasLoneSurrogate(text)) {
+                return new Problem("entry '{key}' " + Unicode.LONE_SURROGATE, key);
             }
         }
         return null;

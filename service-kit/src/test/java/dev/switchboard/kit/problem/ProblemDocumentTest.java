@@ -63,6 +63,13 @@ class ProblemDocumentTest {
     }
 
     @Test
+    void aBooleanIsOnlyTrueOrFalse() {
+        for (String value : new String[]{"1", "0", "1.0", "\"true\"", "\"false\"", "\"\"", "\" \""}) {
+            assertThat(describe("{\"respond\": " + value + "}")).as(value).isEqualTo("respond must be true or false");
+        }
+    }
+
+    @Test
     void aFieldNamedTwiceIsRefused() {
         assertThat(describe("{\"role\": \"system\", \"role\": \"user\"}")).contains("Duplicate field 'role'");
     }
