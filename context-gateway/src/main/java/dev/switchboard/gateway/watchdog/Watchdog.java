@@ -6,6 +6,7 @@ import dev.switchboard.events.CommandResult;
 import dev.switchboard.events.CommandStatus;
 import dev.switchboard.events.DialRequested;
 import dev.switchboard.events.SessionCommand;
+import dev.switchboard.events.TransferCall;
 import dev.switchboard.schemas.audit.AuditRecords;
 import dev.switchboard.gateway.calls.OutboundCall;
 import dev.switchboard.gateway.calls.OutboundCalls;
@@ -38,7 +39,8 @@ import java.util.function.Function;
  * <ul>
  *   <li>UNKNOWN_SESSION when the command's room has no live session a short grace after the command arrived
  *       (the SessionStarted may be a moment behind the command);</li>
- *   <li>EXPIRED when the room is live but no result came by expiresAt plus a grace (the worker died or lost it).</li>
+ *   <li>EXPIRED when the room is live but no result came by expiresAt plus a grace (the worker died or lost it; for a
+ *       transfer, the call controller the worker handed it to may not have answered either);</li>
  *   <li>EXPIRED, the same grace after its expiry, for a call-control request this instance published (an immediate
  *       hang-up, a dial) that the call controller did not answer ({@link CallControlWatch}): no controller was running
  *       or reading the topic. A dial so answered ends FAILED with failure.reason EXPIRED, as any dial whose
@@ -125,8 +127,7 @@ public class Watchdog implements CallControlWatch {
             return;
         }
         if (!isAnswered(command)) {
-            answer(command, CommandStatus.EXPIRED, "no worker answered before the command expired at "
-                    + command.getExpiresAt(), sessionId, tenant);
+            answer(command, CommandStatus.EXPIRED, expiredReason(command), sessionId, tenant);
         }
     }
 
@@ -223,6 +224,17 @@ public class Watchdog implements CallControlWatch {
                 },
                 failure -> LOG.warnf("room %s: the audit record of %s %s was not published: %s", result.getRoom(),
                         result.getStatus(), result.getCommandId(), failure.getMessage()));
+    }
+
+    /**
+     * A transfer is answered by the call controller the worker hands it to, so its silence may be either's: which one
+     * cannot be told from here, and the reason names both.
+     */
+    private static String expiredReason(SessionCommand command) {
+        return command.getPayload() instanceof TransferCall
+                ? "neither the worker nor the call controller carrying out the transfer answered before it expired at "
+                + command.getExpiresAt()
+                : "no worker answered before the command expired at " + command.getExpiresAt();
     }
 
     private static String noWorkerReason(String room, Optional<LiveSession> session) {
