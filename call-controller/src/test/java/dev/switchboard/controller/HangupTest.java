@@ -3,6 +3,8 @@ package dev.switchboard.controller;
 import dev.switchboard.controller.FakeLiveKitResource.InjectFakeLiveKit;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CallEnded;
+import dev.switchboard.events.CommandResult;
+import dev.switchboard.events.CommandStatus;
 import dev.switchboard.events.EndReason;
 import dev.switchboard.events.HangupMethod;
 import dev.switchboard.events.HangupRequested;
@@ -10,6 +12,7 @@ import dev.switchboard.events.HangupScope;
 import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.Transport;
 import dev.switchboard.schemas.client.Commands;
+import dev.switchboard.schemas.serde.CommandResultDeserializer;
 import dev.switchboard.schemas.serde.SessionEventDeserializer;
 import dev.switchboard.schemas.topics.Topic;
 import dev.switchboard.testing.KafkaTestResource;
@@ -300,17 +303,30 @@ class HangupTest {
     }
 
     @Test
-    void anExpiredRequestIsDeadLetteredAndNotCarriedOut() {
+    void anExpiredRequestIsAnsweredExpiredNotCarriedOutAndNotDeadLettered() {
         String room = CallControlRequests.room("expired");
         livekit.room(room, agentAndCaller());
-        // Issued a minute ago with a 30 s lifetime.
+        // Issued a minute ago with a 30 s lifetime (a controller back after being away, say).
         Clock aMinuteAgo = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-1));
         CallControlRequest stale = new Commands(LLM, Duration.ofSeconds(30), aMinuteAgo)
                 .callControl(room, hangup(Transport.LIVEKIT).build());
 
-        TestProducer.send(Topic.CALL_CONTROL, room, stale);
+        try (var results = TopicProbe.fromNow(Topic.COMMAND_RESULTS, new CommandResultDeserializer())) {
+            TestProducer.send(Topic.CALL_CONTROL, room, stale);
 
-        assertThat(header(awaitDeadLetter(room), "dead-letter-reason")).startsWith("expired at");
+            var record = results.awaitRecord(r -> stale.getCommandId().equals(r.value().getCommandId()), WAIT);
+            assertThat(record.key()).isEqualTo(room);
+            CommandResult result = record.value();
+            assertThat(result.getStatus()).isEqualTo(CommandStatus.EXPIRED);
+            assertThat(result.getCommandType()).isEqualTo("HangupRequested");
+            assertThat(result.getReason()).isEqualTo("expired at " + stale.getExpiresAt() + ", not carried out");
+
+            AuditRecord trace = audit.await(r -> stale.getCommandId().equals(r.getCommandId()), WAIT);
+            assertThat(trace.getOutcome()).isEqualTo("FAILED");
+            assertThat(trace.getDetail()).isEqualTo("EXPIRED: " + result.getReason());
+            // An expired request is not poison: answered, acknowledged, nothing dead-lettered.
+            assertThat(deadLetters.drainRecords(Duration.ofSeconds(2))).noneMatch(r -> room.equals(r.key()));
+        }
         assertThat(livekit.requestsFor(room)).isEmpty();
         assertThat(livekit.hasRoom(room)).isTrue();
     }

@@ -5,6 +5,7 @@ import dev.switchboard.events.CommandResult;
 import dev.switchboard.events.CommandStatus;
 import dev.switchboard.events.IssuerKind;
 import dev.switchboard.events.SessionCommand;
+import dev.switchboard.events.TransferCall;
 import dev.switchboard.gateway.support.Api;
 import dev.switchboard.gateway.support.FakeWorker;
 import dev.switchboard.schemas.client.Commands;
@@ -121,6 +122,24 @@ class WatchdogTest {
             assertThat(record.getTenant()).isEqualTo("acme");
             assertThat(record.getRoom()).isEqualTo(room);
             assertThat(record.getSessionId()).isEqualTo(sessionId);
+        }
+    }
+
+    @Test
+    void anUnansweredTransferExpiresNamingBothWhoCouldHaveAnswered() {
+        String room = Api.newRoom("silent-transfer");
+        worker.startQuietSession(room, "acme");
+        try (var results = results()) {
+            // The worker takes a transfer and hands it to the call controller, which answers it: either may be silent.
+            SessionCommand command = CRM.session(room, TransferCall.newBuilder().setTo("tel:+15551234567")
+                    .setPlayDialtone(false).setAnnouncement(null).build());
+            TestProducer.send(Topic.SESSION_COMMANDS, room, command);
+
+            CommandResult result = results.await(r -> r.getCommandId().equals(command.getCommandId()), WAIT);
+            assertThat(result.getStatus()).isEqualTo(CommandStatus.EXPIRED);
+            assertThat(result.getCommandType()).isEqualTo("TransferCall");
+            assertThat(result.getReason()).isEqualTo("neither the worker nor the call controller carrying out the transfer "
+                    + "answered before it expired at " + command.getExpiresAt());
         }
     }
 

@@ -65,6 +65,7 @@ public class CallControlRouter {
         return switch (hangups.handle(request, hangup)) {
             case HangupResult.Ended ended -> new ControlOutcome.Done("call ended");
             case HangupResult.Skipped skipped -> new ControlOutcome.Skipped(skipped.why());
+            case HangupResult.Expired expired -> new ControlOutcome.Failed("EXPIRED: " + expired.reason());
             case HangupResult.Refused refused -> new ControlOutcome.Refused(refused.reason());
         };
     }

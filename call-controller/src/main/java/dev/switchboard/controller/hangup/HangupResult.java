@@ -13,6 +13,10 @@ public sealed interface HangupResult {
     record Skipped(String why) implements HangupResult {
     }
 
+    /** Not carried out because it expired; its requester was told so (a CommandResult EXPIRED). Acknowledged. */
+    record Expired(String reason) implements HangupResult {
+    }
+
     /** Not carried out; the request goes to the dead-letter topic with this reason. */
     record Refused(String reason) implements HangupResult {
     }

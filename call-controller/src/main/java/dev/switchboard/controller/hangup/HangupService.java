@@ -1,11 +1,14 @@
 package dev.switchboard.controller.hangup;
 
+import dev.switchboard.controller.events.CommandResultPublisher;
+import dev.switchboard.controller.events.CommandResults;
 import dev.switchboard.controller.events.SessionEventPublisher;
 import dev.switchboard.controller.events.SessionEvents;
 import dev.switchboard.controller.livekit.LiveKitClients;
 import dev.switchboard.controller.tenancy.HeartbeatSessionsReader;
 import dev.switchboard.controller.tenancy.ReportedSession;
 import dev.switchboard.events.CallControlRequest;
+import dev.switchboard.events.CommandResult;
 import dev.switchboard.events.HangupMethod;
 import dev.switchboard.events.HangupRequested;
 import dev.switchboard.events.SessionEvent;
@@ -20,7 +23,8 @@ import java.util.List;
 
 /**
  * Decides what to do with one hang-up and does it: idempotent per command id, terminal per room,
- * expired requests not carried out, and CallEnded published before the request counts as handled.
+ * expired requests not carried out but answered EXPIRED (a CommandResult, as for an expired transfer), and CallEnded
+ * published before the request counts as handled.
  * Requests of one room must reach it one at a time (the router sees to that).
  */
 @ApplicationScoped
@@ -33,13 +37,16 @@ public class HangupService {
     private final CallLedger ledger;
     private final SessionEvents events;
     private final SessionEventPublisher publisher;
+    private final CommandResults results;
+    private final CommandResultPublisher resultPublisher;
     private final MeterRegistry metrics;
     private final Clock clock;
     private final boolean liveKitConfigured;
     private final HeartbeatSessionsReader reported;
 
     HangupService(LiveKitClients livekit, HangupSettings settings, CallLedger ledger, SessionEvents events,
-                  SessionEventPublisher publisher, MeterRegistry metrics, Clock clock, HeartbeatSessionsReader reported) {
+                  SessionEventPublisher publisher, CommandResults results, CommandResultPublisher resultPublisher,
+                  MeterRegistry metrics, Clock clock, HeartbeatSessionsReader reported) {
         this.executor = new HangupExecutor(livekit.rooms(), settings.policy(),
                 new RetryingCaller(Backoff.of(settings.retry()), metrics));
         this.liveKitConfigured = livekit.rooms().isPresent();
@@ -47,6 +54,8 @@ public class HangupService {
         this.ledger = ledger;
         this.events = events;
         this.publisher = publisher;
+        this.results = results;
+        this.resultPublisher = resultPublisher;
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -60,11 +69,9 @@ public class HangupService {
             return new HangupResult.Skipped("command " + commandId + " already handled");
         }
         if (clock.instant().isAfter(request.getExpiresAt())) {
-            // Carrying out a stale hang-up could end a later call that reuses the room name. Dead-lettered rather
-            // than dropped: a hang-up not carried out may leave a call running, which someone must see.
-            LOG.warnf("room %s: hang-up %s expired at %s, not carried out", room, commandId, request.getExpiresAt());
-            count("none", "expired");
-            return new HangupResult.Refused("expired at " + request.getExpiresAt() + ", not carried out");
+            // Carrying out a stale hang-up could end a later call that reuses the room name. Not poison: its requester
+            // is told on Kafka (EXPIRED), so no hang-up not carried out goes unseen.
+            return expired(request);
         }
         var ended = ledger.ended(room, hangup.getSessionId());
         if (ended.isPresent()) {
@@ -109,6 +116,22 @@ public class HangupService {
         LOG.infof("room %s: call ended by %s (%s, reason %s, issuer %s/%s, command %s)", room, done.method(), done.note(),
                 hangup.getReason(), request.getIssuer().getKind(), request.getIssuer().getId(), commandId);
         return new HangupResult.Ended(callEnded);
+    }
+
+    private HangupResult expired(CallControlRequest request) {
+        CommandResult result = results.expired(request);
+        try {
+            resultPublisher.publish(result);
+        } catch (RuntimeException e) {
+            LOG.errorf("room %s: hang-up %s expired at %s and its result could not be published, dead-lettered: %s",
+                    request.getRoom(), request.getCommandId(), request.getExpiresAt(), e.getMessage());
+            count("none", "failed");
+            return new HangupResult.Refused(result.getReason() + " and its result could not be published: " + e.getMessage());
+        }
+        ledger.rememberCommand(request.getCommandId());
+        LOG.warnf("room %s: hang-up %s %s, answered EXPIRED", request.getRoom(), request.getCommandId(), result.getReason());
+        count("none", "expired");
+        return new HangupResult.Expired(result.getReason());
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.switchboard.gateway.calls;
 
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.DialRequested;
+import dev.switchboard.gateway.commands.CallControlWatch;
 import dev.switchboard.gateway.commands.CommandMetrics;
 import dev.switchboard.gateway.commands.CommandPublisher;
 import dev.switchboard.gateway.commands.CommandRefused;
@@ -48,6 +49,7 @@ public class CallDialer {
     private final CommandStore commands;
     private final LiveSessionRegistry sessions;
     private final CommandPublisher publisher;
+    private final CallControlWatch watch;
     private final CommandMetrics metrics;
     private final RefusalRecorder refusals;
     private final SipDefaults sip;
@@ -57,12 +59,13 @@ public class CallDialer {
     private final Duration lifetime;
 
     CallDialer(OutboundCalls calls, CommandStore commands, LiveSessionRegistry sessions, CommandPublisher publisher,
-               CommandMetrics metrics, RefusalRecorder refusals, SipDefaults sip, CallTenants tenants, ControllerStatuses controllers,
+               CallControlWatch watch, CommandMetrics metrics, RefusalRecorder refusals, SipDefaults sip, CallTenants tenants, ControllerStatuses controllers,
                Clock clock, GatewayConfig config) {
         this.calls = calls;
         this.commands = commands;
         this.sessions = sessions;
         this.publisher = publisher;
+        this.watch = watch;
         this.metrics = metrics;
         this.refusals = refusals;
         this.sip = sip;
@@ -128,6 +131,7 @@ public class CallDialer {
                 yield publisher.publish(request)
                         .onFailure().transform(error -> publishFailed(registered.call(), error))
                         .invoke(() -> calls.published(registered.call())) // the live stream tells of it from here on
+                        .invoke(() -> watch.watch(request, null, order.tenant())) // no controller may answer
                         .chain(() -> awaitOutcome(registered.call(), order.waitUpTo()));
             }
         };

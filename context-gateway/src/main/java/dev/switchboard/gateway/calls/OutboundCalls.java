@@ -182,8 +182,8 @@ public class OutboundCalls {
                 // even when this gateway never read the DialRequested.
                 case CallAnswered answered -> ofDial(event.getRoom(), answered.getDialCommandId(), answered.getPhoneNumber(), at)
                         .answered(answered.getPhoneNumber(), at, answered.getAnsweredBy()).toldTenant(answered.getTenant());
-                case CallFailed failed -> ofDial(event.getRoom(), failed.getDialCommandId(), failed.getPhoneNumber(), at)
-                        .failed(failed.getPhoneNumber(), CallFailure.of(failed), at).toldTenant(failed.getTenant());
+                case CallFailed failed -> failedOnce(ofDial(event.getRoom(), failed.getDialCommandId(), failed.getPhoneNumber(), at),
+                        failed, at);
                 case CallEnded ended -> current(event.getRoom()).map(call -> switch (call.state()) {
                     case ANSWERED -> call.ended(ended.getReason(), at);
                     case DIALING -> call.endedWhileDialing(ended.getReason());
@@ -294,6 +294,15 @@ public class OutboundCalls {
             return current;
         }
         return new OutboundCall(room, dialCommandId, CallState.DIALING, number, null, null, null, null, null, null, at, null, null, null, null);
+    }
+
+    /**
+     * The first failure of a dial stands: a CallFailed that follows an EXPIRED answer (the controller, back, reporting the
+     * dial it found expired) does not change the reason a client was already told.
+     */
+    private static OutboundCall failedOnce(OutboundCall dial, CallFailed failed, Instant at) {
+        OutboundCall told = dial.toldTenant(failed.getTenant());
+        return dial.state() == CallState.FAILED ? told : told.failed(failed.getPhoneNumber(), CallFailure.of(failed), at);
     }
 
     private OutboundCall sessionStarted(SessionEvent event, SessionStarted started) {

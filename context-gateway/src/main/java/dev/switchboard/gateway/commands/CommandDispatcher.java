@@ -41,6 +41,7 @@ public class CommandDispatcher {
     private final CommandStore store;
     private final CommandIdsInUse idsInUse;
     private final CommandPublisher publisher;
+    private final CallControlWatch watch;
     private final CommandMetrics metrics;
     private final RefusalRecorder refusals;
     private final ControllerStatuses controllers;
@@ -48,13 +49,14 @@ public class CommandDispatcher {
     private final Duration lifetime;
 
     CommandDispatcher(SessionGuard guard, LiveSessionRegistry registry, CommandStore store, CommandIdsInUse idsInUse,
-                      CommandPublisher publisher, CommandMetrics metrics, RefusalRecorder refusals, ControllerStatuses controllers,
-                      Clock clock, GatewayConfig config) {
+                      CommandPublisher publisher, CallControlWatch watch, CommandMetrics metrics, RefusalRecorder refusals,
+                      ControllerStatuses controllers, Clock clock, GatewayConfig config) {
         this.guard = guard;
         this.registry = registry;
         this.store = store;
         this.idsInUse = idsInUse;
         this.publisher = publisher;
+        this.watch = watch;
         this.metrics = metrics;
         this.refusals = refusals;
         this.controllers = controllers;
@@ -141,6 +143,7 @@ public class CommandDispatcher {
             LOG.infof("room %s: asking the call controller to hang up (%s)", order.room(), request.getCommandId());
             return publisher.publish(request)
                     .onFailure().transform(error -> publishFailed(tracked, error))
+                    .invoke(() -> watch.watch(request, session.sessionId(), session.tenant())) // no controller may answer
                     .chain(() -> awaitDecision(tracked, order.waitUpTo()));
         });
     }

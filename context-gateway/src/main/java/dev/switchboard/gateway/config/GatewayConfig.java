@@ -93,6 +93,14 @@ public interface GatewayConfig {
         /** How long after expiresAt the watchdog waits for a worker's result before it answers EXPIRED. */
         @WithDefault("2s")
         Duration expiryGrace();
+
+        /**
+         * How much longer than expiresAt plus its ringing timeout a dial may go without an outcome before the gateway
+         * answers it EXPIRED: a call controller that took the dial just before its expiry rings the phone, then waits
+         * its answer grace (15 s by default) for LiveKit's word.
+         */
+        @WithDefault("30s")
+        Duration dialOutcomeGrace();
     }
 
     interface Calls {

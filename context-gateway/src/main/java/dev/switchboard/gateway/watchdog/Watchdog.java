@@ -1,9 +1,16 @@
 package dev.switchboard.gateway.watchdog;
 
+import dev.switchboard.events.AuditRecord;
+import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CommandResult;
 import dev.switchboard.events.CommandStatus;
+import dev.switchboard.events.DialRequested;
 import dev.switchboard.events.SessionCommand;
+import dev.switchboard.events.TransferCall;
 import dev.switchboard.schemas.audit.AuditRecords;
+import dev.switchboard.gateway.calls.OutboundCall;
+import dev.switchboard.gateway.calls.OutboundCalls;
+import dev.switchboard.gateway.commands.CallControlWatch;
 import dev.switchboard.gateway.commands.CommandMetrics;
 import dev.switchboard.gateway.commands.CommandOutcome;
 import dev.switchboard.gateway.commands.CommandPublisher;
@@ -23,22 +30,32 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Answers the commands nobody else will, so that no command stays silent:
  * <ul>
  *   <li>UNKNOWN_SESSION when the command's room has no live session a short grace after the command arrived
  *       (the SessionStarted may be a moment behind the command);</li>
- *   <li>EXPIRED when the room is live but no result came by expiresAt plus a grace (the worker died or lost it).</li>
+ *   <li>EXPIRED when the room is live but no result came by expiresAt plus a grace (the worker died or lost it; for a
+ *       transfer, the call controller the worker handed it to may not have answered either);</li>
+ *   <li>EXPIRED, the same grace after its expiry, for a call-control request this instance published (an immediate
+ *       hang-up, a dial) that the call controller did not answer ({@link CallControlWatch}): no controller was running
+ *       or reading the topic. A dial so answered ends FAILED with failure.reason EXPIRED, as any dial whose
+ *       CommandResult says EXPIRED. Each such request is watched by the one instance that published it, so it is answered once.</li>
  * </ul>
- * A command that already has a result is left alone. Decisions wait until this instance has caught up with the
+ * A command that already has a result is left alone; an answer is a CommandResult like anyone's, so every instance and
+ * any Kafka client sees it, and the first result of a command stands (a late one from the worker or the controller
+ * changes nothing). Decisions wait until this instance has caught up with the
  * session events and results, because before that "no session" and "no result" may only mean "not read yet".
  * Each answer is audited like a worker's decision, naming the command's issuer: a command that reached no call
  * is still a record of who tried what.
  */
 @Startup // its notion of "commands older than this instance" starts with the application
 @ApplicationScoped
-public class Watchdog {
+public class Watchdog implements CallControlWatch {
     private static final Logger LOG = Logger.getLogger(Watchdog.class);
     private static final Duration NOT_READY_RETRY = Duration.ofSeconds(1);
     private static final int PUBLISH_ATTEMPTS = 5;
@@ -46,6 +63,7 @@ public class Watchdog {
 
     private final LiveSessionRegistry registry;
     private final CommandStore store;
+    private final OutboundCalls calls;
     private final CommandPublisher publisher;
     private final GatewayReadiness readiness;
     private final GatewayTimers timers;
@@ -55,10 +73,11 @@ public class Watchdog {
     /** Results of commands issued before this are unknown to this instance (they precede its replay window). */
     private final Instant oldestAnswerable;
 
-    Watchdog(LiveSessionRegistry registry, CommandStore store, CommandPublisher publisher, GatewayReadiness readiness,
-             GatewayTimers timers, CommandMetrics metrics, Clock clock, GatewayConfig config) {
+    Watchdog(LiveSessionRegistry registry, CommandStore store, OutboundCalls calls, CommandPublisher publisher,
+             GatewayReadiness readiness, GatewayTimers timers, CommandMetrics metrics, Clock clock, GatewayConfig config) {
         this.registry = registry;
         this.store = store;
+        this.calls = calls;
         this.publisher = publisher;
         this.readiness = readiness;
         this.timers = timers;
@@ -93,7 +112,7 @@ public class Watchdog {
         Optional<LiveSession> session = registry.find(command.getRoom());
         if (session.isEmpty() || !session.get().state().hasWorker()) {
             String tenant = session.map(LiveSession::tenant).orElse(command.getTenant());
-            answer(command, CommandStatus.UNKNOWN_SESSION, noWorkerReason(command.getRoom(), session), null, tenant, 1);
+            answer(command, CommandStatus.UNKNOWN_SESSION, noWorkerReason(command.getRoom(), session), null, tenant);
             return;
         }
         checkExpiry(command, session.get().sessionId(), session.get().tenant());
@@ -108,8 +127,7 @@ public class Watchdog {
             return;
         }
         if (!isAnswered(command)) {
-            answer(command, CommandStatus.EXPIRED, "no worker answered before the command expired at "
-                    + command.getExpiresAt(), sessionId, tenant, 1);
+            answer(command, CommandStatus.EXPIRED, expiredReason(command), sessionId, tenant);
         }
     }
 
@@ -117,12 +135,62 @@ public class Watchdog {
         return store.find(command.getCommandId()).map(TrackedCommand::isDecided).orElse(false);
     }
 
+    @Override
+    public void watch(CallControlRequest request, String sessionId, String tenant) {
+        if (config.enabled()) {
+            checkCallControl(request, sessionId, tenant);
+        }
+    }
+
+    private void checkCallControl(CallControlRequest request, String sessionId, String tenant) {
+        Duration left = Duration.between(clock.instant(), deadline(request));
+        if (left.isPositive()) {
+            timers.schedule(left, () -> checkCallControl(request, sessionId, tenant));
+            return;
+        }
+        if (isAnswered(request)) {
+            return;
+        }
+        CommandResult result = result(request.getCommandId(), request.getRoom(), TrackedCommand.typeOf(request.getPayload()),
+                CommandStatus.EXPIRED, "the call controller did not answer before the request expired at " + request.getExpiresAt(),
+                sessionId, tenant);
+        answer(result, () -> isAnswered(request), answered -> {
+            store.decide(answered);
+            calls.commandResult(answered); // a dial ends FAILED (EXPIRED), as by the controller's own EXPIRED
+        }, answered -> AuditRecords.ofCallControl(request, answered.getStatus().name(), answered.getReason(), sessionId,
+                answered.getDecidedAt(), SERVICE), 1);
+    }
+
+    /**
+     * When an unanswered request is answered EXPIRED: its expiry plus the grace; for a dial, also its ringing timeout and
+     * the time the controller may wait for LiveKit's word, since a controller that took it in time may still be ringing.
+     */
+    private Instant deadline(CallControlRequest request) {
+        Instant deadline = request.getExpiresAt().plus(config.expiryGrace());
+        return request.getPayload() instanceof DialRequested dial
+                ? deadline.plusSeconds(dial.getRingingTimeoutSeconds()).plus(config.dialOutcomeGrace()) : deadline;
+    }
+
+    /** Answered: a hang-up decided (its CallEnded, a result); a dial answered, failed or refused. Forgotten: nothing to do. */
+    private boolean isAnswered(CallControlRequest request) {
+        if (request.getPayload() instanceof DialRequested) {
+            return calls.findByCommand(request.getCommandId()).map(OutboundCall::isDialed).orElse(true);
+        }
+        return store.find(request.getCommandId()).map(TrackedCommand::isDecided).orElse(true);
+    }
+
     /** {@code tenant}: the session's, as a worker would name it; the command's own when no session is known. */
-    private void answer(SessionCommand command, CommandStatus status, String reason, String sessionId, String tenant, int attempt) {
-        String type = TrackedCommand.typeOf(command.getPayload());
-        CommandResult result = CommandResult.newBuilder()
-                .setCommandId(command.getCommandId())
-                .setRoom(command.getRoom())
+    private void answer(SessionCommand command, CommandStatus status, String reason, String sessionId, String tenant) {
+        CommandResult result = result(command.getCommandId(), command.getRoom(), TrackedCommand.typeOf(command.getPayload()),
+                status, reason, sessionId, tenant);
+        answer(result, () -> isAnswered(command), store::decide, answered -> AuditRecords.ofCommand(command, answered, SERVICE), 1);
+    }
+
+    private CommandResult result(String commandId, String room, String type, CommandStatus status, String reason,
+                                 String sessionId, String tenant) {
+        return CommandResult.newBuilder()
+                .setCommandId(commandId)
+                .setRoom(room)
                 .setCommandType(type)
                 .setStatus(status)
                 .setReason(reason)
@@ -130,21 +198,29 @@ public class Watchdog {
                 .setSessionId(sessionId)
                 .setTenant(tenant)
                 .build();
+    }
+
+    /**
+     * Publishes the answer, then applies it here ({@code apply}) and audits it; retried a few times while the broker
+     * refuses it, unless an answer came meanwhile.
+     */
+    private void answer(CommandResult result, BooleanSupplier answered, Consumer<CommandResult> apply,
+                        Function<CommandResult, AuditRecord> audit, int attempt) {
         publisher.publish(result).subscribe().with(
                 published -> {
-                    store.decide(result);
-                    metrics.watchdogAnswered(type, CommandOutcome.of(status));
-                    LOG.infof("room %s: watchdog answered %s %s with %s: %s", command.getRoom(), type,
-                            command.getCommandId(), status, reason);
-                    audit(command, result);
+                    apply.accept(result);
+                    metrics.watchdogAnswered(result.getCommandType(), CommandOutcome.of(result.getStatus()));
+                    LOG.infof("room %s: watchdog answered %s %s with %s: %s", result.getRoom(), result.getCommandType(),
+                            result.getCommandId(), result.getStatus(), result.getReason());
+                    audit(result, audit.apply(result));
                 },
                 failure -> {
-                    LOG.warnf("room %s: watchdog could not publish %s for %s (attempt %d): %s", command.getRoom(), status,
-                            command.getCommandId(), attempt, failure.getMessage());
+                    LOG.warnf("room %s: watchdog could not publish %s for %s (attempt %d): %s", result.getRoom(),
+                            result.getStatus(), result.getCommandId(), attempt, failure.getMessage());
                     if (attempt < PUBLISH_ATTEMPTS) {
                         timers.schedule(NOT_READY_RETRY, () -> {
-                            if (!isAnswered(command)) {
-                                answer(command, status, reason, sessionId, tenant, attempt + 1);
+                            if (!answered.getAsBoolean()) {
+                                answer(result, answered, apply, audit, attempt + 1);
                             }
                         });
                     }
@@ -152,12 +228,23 @@ public class Watchdog {
     }
 
     /** The answer's audit record; its id is derived from the command's, so an answer given twice is stored once. */
-    private void audit(SessionCommand command, CommandResult result) {
-        publisher.publish(AuditRecords.ofCommand(command, result, SERVICE)).subscribe().with(
+    private void audit(CommandResult result, AuditRecord record) {
+        publisher.publish(record).subscribe().with(
                 published -> {
                 },
-                failure -> LOG.warnf("room %s: the audit record of %s %s was not published: %s", command.getRoom(),
-                        result.getStatus(), command.getCommandId(), failure.getMessage()));
+                failure -> LOG.warnf("room %s: the audit record of %s %s was not published: %s", result.getRoom(),
+                        result.getStatus(), result.getCommandId(), failure.getMessage()));
+    }
+
+    /**
+     * A transfer is answered by the call controller the worker hands it to, so its silence may be either's: which one
+     * cannot be told from here, and the reason names both.
+     */
+    private static String expiredReason(SessionCommand command) {
+        return command.getPayload() instanceof TransferCall
+                ? "neither the worker nor the call controller carrying out the transfer answered before it expired at "
+                + command.getExpiresAt()
+                : "no worker answered before the command expired at " + command.getExpiresAt();
     }
 
     private static String noWorkerReason(String room, Optional<LiveSession> session) {
