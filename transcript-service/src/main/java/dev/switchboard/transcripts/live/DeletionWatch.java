@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +52,7 @@ public class DeletionWatch {
     void look() {
         try {
             DeletedSessions.Since since = tombstones.since(lastLook, OVERLAP);
-            since.tombstones().forEach(t -> hub.deleted(java.util.List.of(t.sessionId()), java.util.List.of(t.room())));
+            since.tombstones().forEach(t -> hub.deleted(List.of(t.sessionId()), List.of(t.room())));
             lastLook = since.readAt();
             if (failing) {
                 failing = false;

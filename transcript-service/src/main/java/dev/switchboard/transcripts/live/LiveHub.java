@@ -6,12 +6,12 @@ import dev.switchboard.schemas.serde.AvroCodec;
 import dev.switchboard.transcripts.config.TranscriptsConfig;
 import dev.switchboard.transcripts.mapping.SegmentMapper;
 import dev.switchboard.transcripts.store.SegmentRow;
+import dev.switchboard.transcripts.store.SessionsDeleted;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import dev.switchboard.transcripts.store.SessionsDeleted;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -20,14 +20,14 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -111,21 +111,28 @@ public class LiveHub {
             skipped.increment();
             return;
         }
-        Set<UUID> deletedHere = deletedByRoom.get(room);
-        Optional<SegmentRow> decoded = null;
-        if (deletedHere != null) {
-            // A room with a deleted session: its records are decoded at once, so that the deleted one's are not kept.
-            decoded = decode(value);
-            if (decoded.isPresent() && deletedHere.contains(decoded.get().sessionId())) {
-                deleted.computeIfPresent(decoded.get().sessionId(), (id, last) -> clock.instant());
-                return;
-            }
+        if (isOfDeletedSession(room, value)) {
+            return;
         }
         Room state = rooms.computeIfAbsent(room, r -> new Room());
         if (!state.remember(new Raw(value, clock.instant()))) {
             return; // nobody follows this room: stays undecoded unless a stream starts within the window
         }
-        (decoded != null ? decoded : decode(value)).ifPresent(row -> state.listeners(row.sessionId()).forEach(l -> l.onSegment(row)));
+        decode(value).ifPresent(row -> state.listeners(row.sessionId()).forEach(l -> l.onSegment(row)));
+    }
+
+    /**
+     * A record of a session deleted while its call went on: not kept, and the session is remembered for as long as it
+     * keeps talking. Only the records of a room with a deleted session are decoded for this.
+     */
+    private boolean isOfDeletedSession(String room, byte[] value) {
+        Set<UUID> deletedHere = deletedByRoom.get(room);
+        if (deletedHere == null) {
+            return false;
+        }
+        Optional<UUID> deletedSession = decode(value).map(SegmentRow::sessionId).filter(deletedHere::contains);
+        deletedSession.ifPresent(id -> deleted.computeIfPresent(id, (same, lastSeen) -> clock.instant()));
+        return deletedSession.isPresent();
     }
 
     /** Segment versions committed to the database by this instance's ingestion. */
