@@ -24,9 +24,7 @@ import org.jboss.logging.Logger;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.UUID;
 
 import static dev.switchboard.gateway.commands.CommandRefused.Refusal.DIALING_NOT_CONFIGURED;
@@ -89,15 +87,17 @@ public class CallDialer {
     }
 
     private Uni<DialReply> place(DialOrder order) {
-        String fingerprint = fingerprint(order);
-        Optional<OutboundCall> earlier = earlier(order, fingerprint);
-        if (earlier.isPresent()) {
-            return awaitOutcome(earlier.get(), order.waitUpTo());
-        }
         String trunk = text(order.trunkId()).or(sip::outboundTrunk).orElseThrow(() -> new CommandRefused(DIALING_NOT_CONFIGURED,
                 order.room(), "outbound calls are not configured: set SWITCHBOARD_SIP_OUTBOUND_TRUNK (the LiveKit outbound trunk, "
                 + "ST_...) on the context gateway and the call controller, or name one in the request's trunkId; the call "
                 + "controller also needs LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET"));
+        String from = text(order.from()).or(sip::fromNumber).orElse(null);
+        DialRequested payload = payload(order, trunk, from);
+        String fingerprint = fingerprint(payload);
+        Optional<OutboundCall> earlier = earlier(order, fingerprint);
+        if (earlier.isPresent()) {
+            return awaitOutcome(earlier.get(), order.waitUpTo());
+        }
         // The controllers said they cannot dial: published, the dial would only fail. (No recent word of any: publish, the
         // dial waits in Kafka for a controller.)
         controllers.whyNoneCanDial().ifPresent(why -> {
@@ -113,9 +113,8 @@ public class CallDialer {
             throw new CommandRefused(ROOM_BUSY, room, "room \"" + room + "\" has a running session (" + s.sessionId()
                     + ", " + s.state() + "); dial into another room or leave room out");
         });
-        String from = text(order.from()).or(sip::fromNumber).orElse(null);
         CallControlRequest request = new Commands(order.issuer(), lifetime, clock)
-                .callControl(commandId, room, payload(order, trunk, from), lifetime, order.tenant());
+                .callControl(commandId, room, payload, lifetime, order.tenant());
         OutboundCall dialing = OutboundCall.dialing(room, commandId, order.to(), from, trunk, clock.instant(), order.tenant(),
                 fingerprint);
         return switch (calls.register(dialing, this::tenantOf)) {
@@ -179,15 +178,16 @@ public class CallDialer {
         // The calls first: a dial's own CommandResult (a refusal of the call controller) is in the command store too.
         Optional<OutboundCall> call = calls.findByCommand(commandId);
         if (call.isPresent()) {
-            if (!order.tenant().equals(Caller.tenantOrDefault(call.get().tenant()))) {
-                // Another tenant's call: nothing of it is told, not even its room.
-                throw new CommandRefused(KEY_REUSED, order.room(), "Idempotency-Key \"" + key + "\" was already used; use a new key for a new call");
-            }
-            if (order.room() != null && !order.room().equals(call.get().room())) {
-                throw new CommandRefused(KEY_REUSED, order.room(), "Idempotency-Key \"" + key + "\" was already used for a call "
-                        + "into room \"" + call.get().room() + "\"; use a new key for a new call");
-            }
-            return Optional.of(sameRequest(call.get(), order, fingerprint));
+            return Optional.of(retryOf(call.get(), order, fingerprint));
+        }
+        Optional<OutboundCall> requested = calls.requested(commandId);
+        if (requested.isPresent()) {
+            // Read after its expiry (at start-up), and no outcome names it: the call controller refused it or never
+            // took it up, which this instance cannot tell. Placing it again is what the key is there to prevent.
+            OutboundCall request = retryOf(requested.get(), order, fingerprint);
+            throw new CommandRefused(KEY_REUSED, order.room(), "Idempotency-Key \"" + key + "\" was already used for a call into room \""
+                    + request.room() + "\" requested at " + request.requestedAt() + ", which has no outcome on record here (the call "
+                    + "controller refused it or never took it up: see its log); it is not placed again: use a new key for a new call");
         }
         commands.find(commandId).ifPresent(command -> {
             if (!order.tenant().equals(command.tenant())) {
@@ -202,6 +202,23 @@ public class CallDialer {
         return Optional.empty();
     }
 
+    /**
+     * The earlier dial, for a retry with its key: the same tenant's, into the same room (when the retry names one), asking
+     * for the same call; anything else is refused.
+     */
+    private static OutboundCall retryOf(OutboundCall earlier, DialOrder order, String fingerprint) {
+        String key = order.idempotencyKey();
+        if (!order.tenant().equals(Caller.tenantOrDefault(earlier.tenant()))) {
+            // Another tenant's call: nothing of it is told, not even its room.
+            throw new CommandRefused(KEY_REUSED, order.room(), "Idempotency-Key \"" + key + "\" was already used; use a new key for a new call");
+        }
+        if (order.room() != null && !order.room().equals(earlier.room())) {
+            throw new CommandRefused(KEY_REUSED, order.room(), "Idempotency-Key \"" + key + "\" was already used for a call "
+                    + "into room \"" + earlier.room() + "\"; use a new key for a new call");
+        }
+        return sameRequest(earlier, order, fingerprint);
+    }
+
     /** The call a retry with its key gets, if it asks for the same call (number, caller id, trunk, agent, settings). */
     private static OutboundCall sameRequest(OutboundCall earlier, DialOrder order, String fingerprint) {
         if (RequestFingerprint.differs(earlier.fingerprint(), fingerprint)) {
@@ -213,23 +230,13 @@ public class CallDialer {
     }
 
     /**
-     * What the dial asks for: the request's fields as the gateway read them, with the trunk and caller id it would use
-     * (naming the configured default is the same request as leaving it out). The room is compared on its own.
+     * What a dial asks for: its DialRequested as the gateway built it (the trunk and caller id it would use, so naming the
+     * configured default is the same request as leaving it out; the ringing timeout in whole seconds, so "30s" is the
+     * default), or as it was read from the call-control topic, which gives the same fingerprint. The room is compared on
+     * its own.
      */
-    private String fingerprint(DialOrder order) {
-        Map<String, Object> fields = new TreeMap<>();
-        fields.put("to", order.to());
-        fields.put("from", text(order.from()).or(sip::fromNumber).orElse(null));
-        fields.put("trunkId", text(order.trunkId()).or(sip::outboundTrunk).orElse(null));
-        fields.put("agentName", order.agentName());
-        fields.put("instructions", order.instructions());
-        fields.put("metadata", order.metadata());
-        fields.put("ringingTimeout", order.ringingTimeout());
-        fields.put("maxDuration", order.maxDuration());
-        fields.put("machineDetection", order.machineDetection());
-        fields.put("voicemailMessage", order.voicemailMessage());
-        fields.put("firstSpeaker", order.firstSpeaker());
-        return RequestFingerprint.of(fields);
+    public static String fingerprint(DialRequested dial) {
+        return RequestFingerprint.of(dial);
     }
 
     private Uni<DialReply> awaitOutcome(OutboundCall call, Duration wait) {

@@ -80,6 +80,19 @@ public record OutboundCall(String room, String commandId, CallState state, Strin
                 fingerprint);
     }
 
+    /**
+     * The same call with what its DialRequested said filled in where this record does not know it: the request read from
+     * {@code switchboard.call-control} after (or instead of) the outcome that made this record (a restarted gateway reads
+     * both topics at once). Its fingerprint is what a retry with the dial's Idempotency-Key is compared with.
+     */
+    OutboundCall withRequest(OutboundCall request) {
+        Instant requested = requestedAt == null || request.requestedAt != null && request.requestedAt.isBefore(requestedAt)
+                ? request.requestedAt : requestedAt;
+        return new OutboundCall(room, orElse(commandId, request.commandId), state, orElse(to, request.to), orElse(from, request.from),
+                orElse(trunkId, request.trunkId), sessionId, answeredBy, failure, endReason, requested, answeredAt, endedAt,
+                orElse(tenant, request.tenant), orElse(fingerprint, request.fingerprint));
+    }
+
     /** Whether the call has its outcome (answered or failed). */
     public boolean isDialed() {
         return !state.isDialing();

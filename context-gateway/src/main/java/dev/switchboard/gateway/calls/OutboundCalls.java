@@ -69,6 +69,8 @@ public class OutboundCalls {
 
     private final Map<String, OutboundCall> byRoom = new HashMap<>();
     private final Map<String, String> roomByCommand = new HashMap<>();
+    /** Dials known only as requests, by commandId ({@link #requested}); evicted after the retention. */
+    private final Map<String, OutboundCall> requests = new HashMap<>();
     private final Map<String, CompletableFuture<OutboundCall>> waiters = new HashMap<>();
     private final List<Consumer<OutboundCall>> listeners = new CopyOnWriteArrayList<>();
     private final Clock clock;
@@ -107,19 +109,44 @@ public class OutboundCalls {
 
     /**
      * A dial read from {@code switchboard.call-control}: one another gateway instance placed (behind a load balancer,
-     * its status URL may be asked here), or another system sent over Kafka. It is remembered as DIALING, so this
-     * instance answers for it before its outcome is known and ends it FAILED should the call controller not carry it
-     * out (no session event follows such a refusal). It never replaces what is known: a dial this instance placed or
-     * has an outcome for (its commandId is known), or a call that is not over or is another tenant's.
+     * its status URL may be asked here), or another system sent over Kafka, or, read again at start-up, one placed
+     * before this instance started. It is remembered as DIALING, so this instance answers for it before its outcome is
+     * known and ends it FAILED should the call controller not carry it out (no session event follows such a refusal).
+     * It never replaces what is known: a dial whose commandId is known (placed here, or known from its outcome) only gets
+     * what its request says filled in (its fingerprint, trunk and caller id); a call that is not over or is another
+     * tenant's stays. A dial read after its expiry ({@code mayStillRing} false) is not shown as ringing: it is kept as the
+     * request it was, for the outcome read later and for a retry with its Idempotency-Key, which must not place it again.
      *
-     * @return whether it was remembered
+     * @return whether it was remembered as a call that rings
      */
-    public boolean observed(OutboundCall dialing, Function<OutboundCall, String> tenantOf) {
-        boolean remembered = register(dialing, tenantOf) instanceof Registration.Registered;
-        if (remembered) {
-            tell(dialing);
+    public boolean observed(OutboundCall dialing, Function<OutboundCall, String> tenantOf, boolean mayStillRing) {
+        OutboundCall changed = null;
+        synchronized (this) {
+            Optional<OutboundCall> known = findByCommand(dialing.commandId());
+            if (known.isPresent()) {
+                OutboundCall filled = known.get().withRequest(dialing);
+                if (!filled.equals(known.get())) {
+                    put(filled);
+                    changed = filled;
+                }
+            } else if (mayStillRing && register(dialing, tenantOf) instanceof Registration.Registered) {
+                changed = dialing;
+            } else if (dialing.commandId() != null) {
+                requests.put(dialing.commandId(), dialing);
+            }
         }
-        return remembered;
+        if (changed != null) {
+            tell(changed);
+        }
+        return changed == dialing;
+    }
+
+    /**
+     * The request of a dial known only as a request: read on {@code switchboard.call-control} but never shown as a call
+     * (read after its expiry, or its room was taken) and no outcome named it since.
+     */
+    public synchronized Optional<OutboundCall> requested(String commandId) {
+        return Optional.ofNullable(commandId == null ? null : requests.get(commandId));
     }
 
     /**
@@ -242,7 +269,9 @@ public class OutboundCalls {
         OutboundCall failed;
         CompletableFuture<OutboundCall> waiter;
         synchronized (this) {
-            Optional<OutboundCall> dialing = findByCommand(commandId).filter(call -> call.state().isDialing());
+            // A dial known only as its request (read at start-up) whose room has no call since: the refusal is its outcome.
+            Optional<OutboundCall> dialing = findByCommand(commandId).filter(call -> call.state().isDialing())
+                    .or(() -> requested(commandId).filter(request -> !byRoom.containsKey(request.room())));
             if (dialing.isEmpty()) {
                 return;
             }
@@ -261,6 +290,8 @@ public class OutboundCalls {
     public synchronized int evictOver() {
         List<OutboundCall> old = byRoom.values().stream().filter(this::isExpired).toList();
         old.forEach(this::remove);
+        Instant oldest = clock.instant().minus(retention);
+        requests.values().removeIf(request -> request.requestedAt() == null || request.requestedAt().isBefore(oldest));
         return old.size();
     }
 
@@ -293,7 +324,10 @@ public class OutboundCalls {
         if (same) {
             return current;
         }
-        return new OutboundCall(room, dialCommandId, CallState.DIALING, number, null, null, null, null, null, null, at, null, null, null, null);
+        // A dial known so far only as its request (read after its expiry, at start-up) starts from what it asked for.
+        OutboundCall request = dialCommandId == null ? null : requests.get(dialCommandId);
+        return request != null ? request
+                : new OutboundCall(room, dialCommandId, CallState.DIALING, number, null, null, null, null, null, null, at, null, null, null, null);
     }
 
     /**
@@ -316,10 +350,12 @@ public class OutboundCalls {
         if (same) {
             return current.inSession(event.getSessionId(), started.getCalleeNumber(), started.getCallerNumber(), dial, started.getTenant());
         }
-        // The agent's session of a dial this gateway has not seen: its callee has joined, so it was answered.
-        return new OutboundCall(event.getRoom(), dial, CallState.ANSWERED, started.getCalleeNumber(), started.getCallerNumber(),
-                started.getSipTrunkId(), event.getSessionId(), null, null, null, event.getOccurredAt(), event.getOccurredAt(), null,
-                started.getTenant(), null);
+        // The agent's session of a dial this gateway has not seen as a call: its callee has joined, so it was answered.
+        OutboundCall answered = new OutboundCall(event.getRoom(), dial, CallState.ANSWERED, started.getCalleeNumber(),
+                started.getCallerNumber(), started.getSipTrunkId(), event.getSessionId(), null, null, null, event.getOccurredAt(),
+                event.getOccurredAt(), null, started.getTenant(), null);
+        OutboundCall request = dial == null ? null : requests.get(dial);
+        return request == null ? answered : answered.withRequest(request);
     }
 
     private Optional<OutboundCall> current(String room) {
@@ -347,6 +383,7 @@ public class OutboundCalls {
         }
         if (call.commandId() != null) {
             roomByCommand.put(call.commandId(), call.room());
+            requests.remove(call.commandId()); // a call now
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.switchboard.gateway.kafka;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CommandStatus;
 import dev.switchboard.events.DialRequested;
+import dev.switchboard.gateway.calls.CallDialer;
 import dev.switchboard.gateway.calls.CallTenants;
 import dev.switchboard.gateway.calls.OutboundCall;
 import dev.switchboard.gateway.calls.OutboundCalls;
@@ -20,12 +21,14 @@ import java.time.Clock;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Reads the dials on {@code switchboard.call-control} (per-instance group, from the end, no commits), so that every
- * gateway instance knows a call while it rings, whichever instance or system placed it: a status URL asked of another
- * instance than the one that answered the POST (two replicas behind one Service) answers DIALING instead of 404, and
- * FAILED once the call controller refuses the dial, which only a CommandResult says. Hang-ups and transfers on the topic
- * are the controller's business and are passed over; a dial read after its expiry is too (the controller does not
- * carry it out either).
+ * Reads the dials on {@code switchboard.call-control} (per-instance group, no commits; at start-up from the sessions'
+ * retention back, see {@link DialsStart}), so that every gateway instance knows a call while it rings, whichever instance
+ * or system placed it: a status URL asked of another instance than the one that answered the POST (two replicas behind
+ * one Service) answers DIALING instead of 404, and FAILED once the call controller refuses the dial, which only a
+ * CommandResult says; and so that a restarted instance knows what each dial asked for, which a retry with its
+ * Idempotency-Key is compared with. Hang-ups and transfers on the topic are the controller's business and are passed
+ * over. A dial read after its expiry (the controller does not carry it out either; or one read again at start-up, whose
+ * outcome events tell what became of it) is not shown as ringing; what it asked for is still kept.
  */
 @ApplicationScoped
 public class DialsListener {
@@ -34,30 +37,36 @@ public class DialsListener {
     private final OutboundCalls calls;
     private final CommandStore commands;
     private final CallTenants tenants;
+    private final DialsProgress progress;
     private final DeadLetters deadLetters;
     private final Clock clock;
 
-    DialsListener(OutboundCalls calls, CommandStore commands, CallTenants tenants, DeadLetters deadLetters, Clock clock) {
+    DialsListener(OutboundCalls calls, CommandStore commands, CallTenants tenants, DialsProgress progress, DeadLetters deadLetters,
+                  Clock clock) {
         this.calls = calls;
         this.commands = commands;
         this.tenants = tenants;
+        this.progress = progress;
         this.deadLetters = deadLetters;
         this.clock = clock;
     }
 
     @Incoming("dials-in")
     public CompletionStage<Void> onRequest(Message<CallControlRequest> message) {
-        return deadLetters.consume(message, this::observe);
+        return progress.consume(message, deadLetters, this::observe);
     }
 
     void observe(CallControlRequest request) {
-        if (!(request.getPayload() instanceof DialRequested dial)
-                || request.getExpiresAt() != null && request.getExpiresAt().isBefore(clock.instant())) {
+        if (!(request.getPayload() instanceof DialRequested dial)) {
             return;
         }
+        // A dial read after its expiry is not carried out by the controller either (read again at start-up, what became of
+        // it is told by its outcome, read apart).
+        boolean mayStillRing = request.getExpiresAt() == null || request.getExpiresAt().isAfter(clock.instant());
         OutboundCall dialing = OutboundCall.dialing(request.getRoom(), request.getCommandId(), dial.getPhoneNumber(),
-                dial.getFromNumber(), dial.getSipTrunkId(), request.getIssuedAt(), Caller.tenantOrDefault(request.getTenant()), null);
-        if (!calls.observed(dialing, tenants::of)) {
+                dial.getFromNumber(), dial.getSipTrunkId(), request.getIssuedAt(), Caller.tenantOrDefault(request.getTenant()),
+                CallDialer.fingerprint(dial));
+        if (!calls.observed(dialing, tenants::of, mayStillRing)) {
             return;
         }
         LOG.debugf("room %s: dial %s placed elsewhere is ringing", request.getRoom(), request.getCommandId());

@@ -36,9 +36,9 @@ class OutboundCallsUnitTest {
         OutboundCall ours = OutboundCall.dialing("r", "ours", "+15550001", null, "ST_1", NOW, "acme", "fingerprint");
         assertThat(calls.register(ours, OutboundCallsUnitTest::tenantOf)).isInstanceOf(OutboundCalls.Registration.Registered.class);
 
-        assertThat(calls.observed(dialing("ours", "+15550001", "acme"), OutboundCallsUnitTest::tenantOf)).as("its own, read back").isFalse();
-        assertThat(calls.observed(dialing("squat", "+15550002", "globex"), OutboundCallsUnitTest::tenantOf)).as("another tenant's").isFalse();
-        assertThat(calls.observed(dialing("again", "+15550003", "acme"), OutboundCallsUnitTest::tenantOf)).as("into the ringing room").isFalse();
+        assertThat(calls.observed(dialing("ours", "+15550001", "acme"), OutboundCallsUnitTest::tenantOf, true)).as("its own, read back").isFalse();
+        assertThat(calls.observed(dialing("squat", "+15550002", "globex"), OutboundCallsUnitTest::tenantOf, true)).as("another tenant's").isFalse();
+        assertThat(calls.observed(dialing("again", "+15550003", "acme"), OutboundCallsUnitTest::tenantOf, true)).as("into the ringing room").isFalse();
         assertThat(calls.find("r").orElseThrow()).isSameAs(ours);
 
         calls.notCarriedOut("squat", CommandStatus.REJECTED, "another tenant's room", NOW);
@@ -50,9 +50,9 @@ class OutboundCallsUnitTest {
         assertThat(failed.failure()).isEqualTo(new CallFailure("REJECTED", null, null, "no such trunk"));
         assertThat(failed.fingerprint()).as("what the dial asked for is kept for retries").isEqualTo("fingerprint");
 
-        assertThat(calls.observed(dialing("squat2", "+15550004", "globex"), OutboundCallsUnitTest::tenantOf))
+        assertThat(calls.observed(dialing("squat2", "+15550004", "globex"), OutboundCallsUnitTest::tenantOf, true))
                 .as("another tenant's, while acme's call is remembered").isFalse();
-        assertThat(calls.observed(dialing("next", "+15550005", "acme"), OutboundCallsUnitTest::tenantOf))
+        assertThat(calls.observed(dialing("next", "+15550005", "acme"), OutboundCallsUnitTest::tenantOf, true))
                 .as("acme's next call into its own room").isTrue();
         assertThat(calls.find("r").orElseThrow().commandId()).isEqualTo("next");
     }
@@ -92,8 +92,8 @@ class OutboundCallsUnitTest {
         calls.published(ours);
         calls.apply(outcome("r", CallAnswered.newBuilder().setParticipantIdentity("sip_callee").setPhoneNumber("+15550001")
                 .setDialCommandId("ours").setAnsweredBy(AnsweredBy.UNKNOWN).build()));
-        assertThat(calls.observed(dialing("ours", "+15550001", "acme"), OutboundCallsUnitTest::tenantOf)).isFalse();
-        calls.observed(OutboundCall.dialing("r2", "elsewhere", "+15550002", null, "ST_1", NOW, null, null), OutboundCallsUnitTest::tenantOf);
+        assertThat(calls.observed(dialing("ours", "+15550001", "acme"), OutboundCallsUnitTest::tenantOf, true)).isFalse();
+        calls.observed(OutboundCall.dialing("r2", "elsewhere", "+15550002", null, "ST_1", NOW, null, null), OutboundCallsUnitTest::tenantOf, true);
         calls.notCarriedOut("elsewhere", CommandStatus.REJECTED, "no such trunk", NOW);
         calls.notCarriedOut("elsewhere", CommandStatus.REJECTED, "told twice", NOW);
 
@@ -102,10 +102,54 @@ class OutboundCallsUnitTest {
 
     @Test
     void onlyAResultThatSaysTheDialWasNotCarriedOutEndsIt() {
-        calls.observed(dialing("d1", "+15550001", null), OutboundCallsUnitTest::tenantOf);
+        calls.observed(dialing("d1", "+15550001", null), OutboundCallsUnitTest::tenantOf, true);
         calls.notCarriedOut("d1", CommandStatus.APPLIED, "placed", NOW);
         assertThat(calls.find("r").orElseThrow().state()).isEqualTo(CallState.DIALING);
         calls.notCarriedOut("d1", CommandStatus.EXPIRED, "expired, not carried out", NOW);
         assertThat(calls.find("r").orElseThrow().failure().reason()).isEqualTo("EXPIRED");
+    }
+
+    @Test
+    void aDialReadAgainAtStartUpAddsWhatItAskedForToItsOutcomeWhicheverIsReadFirst() {
+        // The outcome first, then the request (the two topics are read apart).
+        calls.apply(outcome("r1", CallFailed.newBuilder().setPhoneNumber("+15550011").setReason(CallFailureReason.BUSY)
+                .setDialCommandId("d1").setTenant("acme").build()));
+        assertThat(calls.observed(request("r1", "d1", "+15550011"), OutboundCallsUnitTest::tenantOf, false)).isFalse();
+        OutboundCall failed = calls.find("r1").orElseThrow();
+        assertThat(failed.state()).isEqualTo(CallState.FAILED);
+        assertThat(failed.fingerprint()).as("what a retry is compared with").isEqualTo("fp-d1");
+        assertThat(failed.trunkId()).isEqualTo("ST_9");
+        assertThat(failed.from()).isEqualTo("+15559999");
+        assertThat(failed.requestedAt()).isEqualTo(NOW.minusSeconds(600));
+        assertThat(calls.requested("d1")).isEmpty();
+
+        // The request first, read when it can no longer ring: kept as a request, not shown as a ringing call.
+        assertThat(calls.observed(request("r2", "d2", "+15550012"), OutboundCallsUnitTest::tenantOf, false)).isFalse();
+        assertThat(calls.find("r2")).isEmpty();
+        assertThat(calls.requested("d2")).isPresent();
+        calls.apply(outcome("r2", CallAnswered.newBuilder().setParticipantIdentity("sip_callee").setPhoneNumber("+15550012")
+                .setDialCommandId("d2").setAnsweredBy(AnsweredBy.UNKNOWN).build()));
+        OutboundCall answered = calls.find("r2").orElseThrow();
+        assertThat(answered.state()).isEqualTo(CallState.ANSWERED);
+        assertThat(answered.fingerprint()).isEqualTo("fp-d2");
+        assertThat(answered.tenant()).isEqualTo("acme");
+        assertThat(calls.requested("d2")).as("a call now").isEmpty();
+
+        // The request first, then the call controller's refusal (a CommandResult, no session event).
+        calls.observed(request("r3", "d3", "+15550013"), OutboundCallsUnitTest::tenantOf, false);
+        calls.notCarriedOut("d3", CommandStatus.REJECTED, "no such trunk", NOW);
+        OutboundCall refused = calls.find("r3").orElseThrow();
+        assertThat(refused.state()).isEqualTo(CallState.FAILED);
+        assertThat(refused.fingerprint()).isEqualTo("fp-d3");
+
+        // A request no outcome ever names is forgotten with the calls of its age.
+        calls.observed(request("r4", "d4", "+15550014"), OutboundCallsUnitTest::tenantOf, false);
+        clock.advance(Duration.ofHours(24));
+        calls.evictOver();
+        assertThat(calls.requested("d4")).isEmpty();
+    }
+
+    private static OutboundCall request(String room, String commandId, String to) {
+        return OutboundCall.dialing(room, commandId, to, "+15559999", "ST_9", NOW.minusSeconds(600), "acme", "fp-" + commandId);
     }
 }

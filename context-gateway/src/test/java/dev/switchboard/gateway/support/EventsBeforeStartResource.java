@@ -1,12 +1,19 @@
 package dev.switchboard.gateway.support;
 
+import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CallDirection;
+import dev.switchboard.events.CallFailed;
+import dev.switchboard.events.CallFailureReason;
+import dev.switchboard.events.DialRequested;
 import dev.switchboard.events.EndReason;
+import dev.switchboard.events.Issuer;
+import dev.switchboard.events.IssuerKind;
 import dev.switchboard.events.SessionEnded;
 import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.SessionStarted;
 import dev.switchboard.events.Transport;
 import dev.switchboard.events.Usage;
+import dev.switchboard.schemas.client.Commands;
 import dev.switchboard.schemas.serde.AvroSerializer;
 import dev.switchboard.schemas.topics.Topic;
 import dev.switchboard.testing.SharedInfrastructure;
@@ -16,16 +23,26 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.UUID;
 
 /**
  * Publishes a history of session events before the gateway starts, as a restarted gateway finds it: many sessions
- * that started and ended, one that is still live and one that ended. The gateway under test gets a fresh instance id
- * (so fresh consumer groups) and must rebuild its registry from that history before it reports ready.
+ * that started and ended, one that is still live and one that ended; and three dials on the call-control topic: one
+ * that failed (its CallFailed on the session events), one still ringing, and one placed ten minutes ago that no outcome
+ * names. The gateway under test gets a fresh instance id (so fresh consumer groups) and must rebuild its registry and
+ * its calls from that history before it reports ready.
  */
 public class EventsBeforeStartResource implements QuarkusTestResourceLifecycleManager {
     public static final int ENDED_SESSIONS = 300;
+    /** What the dials before the start asked for. */
+    public static final String TRUNK = "ST_beforeStart";
+    public static final String DIALLED = "+15551230901";
+    public static final String CALLER_ID = "+15557654321";
 
     @Override
     public Map<String, String> start() {
@@ -46,13 +63,33 @@ public class EventsBeforeStartResource implements QuarkusTestResourceLifecycleMa
             producer.send(new ProducerRecord<>(Topic.SESSION_EVENTS.topicName(), endedRoom, started(endedRoom, endedSession)));
             producer.send(new ProducerRecord<>(Topic.SESSION_EVENTS.topicName(), endedRoom, ended(endedRoom, endedSession)));
             producer.send(new ProducerRecord<>(Topic.SESSION_EVENTS.topicName(), liveRoom, started(liveRoom, liveSession)));
+            producer.send(new ProducerRecord<>(Topic.SESSION_EVENTS.topicName(), "dial-failed-" + run, event("dial-failed-" + run, null,
+                    CallFailed.newBuilder().setPhoneNumber(DIALLED).setReason(CallFailureReason.BUSY).setSipStatusCode(486)
+                            .setSipStatus("Busy Here").setDetail("busy").setDialCommandId("dial-failed-" + run).setTenant("default").build())));
+            producer.flush();
+        }
+        Instant tenMinutesAgo = Instant.now().minus(Duration.ofMinutes(10));
+        try (var producer = new KafkaProducer<String, CallControlRequest>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.kafkaBootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new AvroSerializer<>())) {
+            for (var dial : Map.of("dial-failed-" + run, tenMinutesAgo, "dial-ringing-" + run, Instant.now(),
+                    "dial-silent-" + run, tenMinutesAgo).entrySet()) {
+                Commands placedThen = new Commands(Issuer.newBuilder().setKind(IssuerKind.SYSTEM).setId("test-admin").build(),
+                        Duration.ofMinutes(1), Clock.fixed(dial.getValue(), ZoneOffset.UTC));
+                // The room is named after the key, as the test dials it; the key is the commandId (tenant default).
+                CallControlRequest request = placedThen.callControl(dial.getKey(), dial.getKey(), DialRequested.newBuilder()
+                        .setSipTrunkId(TRUNK).setPhoneNumber(DIALLED).setFromNumber(CALLER_ID).setMetadata(Map.of()).build(),
+                        Duration.ofMinutes(1), "default");
+                producer.send(new ProducerRecord<>(Topic.CALL_CONTROL.topicName(), dial.getKey(), request));
+            }
             producer.flush();
         }
         return Map.of(
                 "switchboard.gateway.instance-id", "restarted-" + run,
                 "test.before-start.live-room", liveRoom,
                 "test.before-start.live-session", liveSession,
-                "test.before-start.ended-room", endedRoom);
+                "test.before-start.ended-room", endedRoom,
+                "test.before-start.run", run);
     }
 
     private static SessionEvent started(String room, String sessionId) {
