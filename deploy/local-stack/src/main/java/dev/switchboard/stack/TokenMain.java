@@ -7,8 +7,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -74,12 +76,17 @@ public final class TokenMain {
         boolean tenantGiven = false;
         List<String> scopes = new ArrayList<>();
         Duration ttl = Duration.ofHours(12);
+        Set<String> given = new HashSet<>();
         for (int i = 0; i < args.size(); i++) {
             String option = args.get(i);
             if (i + 1 >= args.size()) {
                 throw new IllegalArgumentException(usage("unknown option or missing value: " + option));
             }
             String value = args.get(++i);
+            // A token is a grant: of two tenants (or subjects, or lifetimes) neither is silently the one meant.
+            if (!option.equals("--scope") && !given.add(option)) {
+                throw new IllegalArgumentException(usage(option + " is given twice; give it once"));
+            }
             switch (option) {
                 case "--subject" -> subject = subject(value);
                 case "--tenant" -> {

@@ -63,6 +63,10 @@ class TokenMainTest {
         assertThatThrownBy(() -> TokenMain.parse(List.of("--ttl", "soon"))).hasMessageContaining("--ttl");
         assertThatThrownBy(() -> TokenMain.parse(List.of("--colour", "red"))).hasMessageContaining("unknown option: --colour");
         assertThatThrownBy(() -> TokenMain.parse(List.of("--tenant"))).hasMessageContaining("usage");
+        assertThatThrownBy(() -> TokenMain.parse(List.of("--tenant", "acme", "--tenant", "globex")))
+                .hasMessageContaining("--tenant is given twice").hasMessageContaining("usage");
+        assertThatThrownBy(() -> TokenMain.parse(List.of("--ttl", "1h", "--subject", "a", "--ttl", "2h")))
+                .hasMessageContaining("--ttl is given twice");
     }
 
     @Test
