@@ -83,6 +83,11 @@ class RestartCatchUpTest {
             dial(ringing, EventsBeforeStartResource.DIALLED).statusCode(202).body("state", is("DIALING")).body("room", is(ringing));
             dial(ringing, "+15551230999").statusCode(409).body("detail", containsString("different request"));
 
+            // Expired before the start, but a controller that took it in time may still ring: ringing here, and watched.
+            String late = "dial-late-" + run;
+            given().get("/v1/calls/{room}", late).then().statusCode(200).body("state", is("DIALING"));
+            dial(late, EventsBeforeStartResource.DIALLED, 300).statusCode(202).body("state", is("DIALING")).body("room", is(late));
+
             // Placed ten minutes ago and no outcome names it: not shown as ringing, and not placed again.
             given().get("/v1/calls/{room}", silent).then().statusCode(404);
             dial(silent, EventsBeforeStartResource.DIALLED).statusCode(409).contentType("application/problem+json")
@@ -90,13 +95,18 @@ class RestartCatchUpTest {
             dial(silent, "+15551230999").statusCode(409).body("detail", containsString("different request"));
 
             assertThat(callControl.drain(Duration.ofSeconds(1))).as("dials published by the retries")
-                    .noneMatch(request -> Set.of(failed, ringing, silent).contains(request.getCommandId()));
+                    .noneMatch(request -> Set.of(failed, ringing, late, silent).contains(request.getCommandId()));
         }
     }
 
     private static ValidatableResponse dial(String key, String to) {
+        return dial(key, to, 30);
+    }
+
+    private static ValidatableResponse dial(String key, String to, int ringingSeconds) {
         return given().header("Idempotency-Key", key).contentType(ContentType.JSON)
-                .body(Map.of("to", to, "trunkId", EventsBeforeStartResource.TRUNK, "from", EventsBeforeStartResource.CALLER_ID))
+                .body(Map.of("to", to, "trunkId", EventsBeforeStartResource.TRUNK, "from", EventsBeforeStartResource.CALLER_ID,
+                        "ringingTimeout", ringingSeconds + "s"))
                 .post("/v1/calls").then();
     }
 }

@@ -7,17 +7,21 @@ import dev.switchboard.gateway.calls.CallDialer;
 import dev.switchboard.gateway.calls.CallTenants;
 import dev.switchboard.gateway.calls.OutboundCall;
 import dev.switchboard.gateway.calls.OutboundCalls;
+import dev.switchboard.gateway.commands.CallControlWatch;
 import dev.switchboard.gateway.commands.CommandOutcome;
 import dev.switchboard.gateway.commands.CommandStore;
 import dev.switchboard.gateway.commands.TrackedCommand;
+import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.kit.auth.Caller;
 import dev.switchboard.kit.kafka.DeadLetters;
+import dev.switchboard.kit.kafka.IncomingRecords;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -27,8 +31,9 @@ import java.util.concurrent.CompletionStage;
  * one Service) answers DIALING instead of 404, and FAILED once the call controller refuses the dial, which only a
  * CommandResult says; and so that a restarted instance knows what each dial asked for, which a retry with its
  * Idempotency-Key is compared with. Hang-ups and transfers on the topic are the controller's business and are passed
- * over. A dial read after its expiry (the controller does not carry it out either; or one read again at start-up, whose
- * outcome events tell what became of it) is not shown as ringing; what it asked for is still kept.
+ * over. A dial read after its expiry is not shown as ringing (the controller does not carry it out either), nor is one
+ * read at start-up past the watchdog's deadline (its outcome events tell what became of it); what it asked for is still
+ * kept. One read at start-up before that deadline rings here and is watched, as by the instance that placed it.
  */
 @ApplicationScoped
 public class DialsListener {
@@ -39,35 +44,52 @@ public class DialsListener {
     private final CallTenants tenants;
     private final DialsProgress progress;
     private final DeadLetters deadLetters;
+    private final CallControlWatch watch;
+    private final GatewayConfig.Watchdog deadlines;
     private final Clock clock;
 
     DialsListener(OutboundCalls calls, CommandStore commands, CallTenants tenants, DialsProgress progress, DeadLetters deadLetters,
-                  Clock clock) {
+                  CallControlWatch watch, GatewayConfig config, Clock clock) {
         this.calls = calls;
         this.commands = commands;
         this.tenants = tenants;
         this.progress = progress;
         this.deadLetters = deadLetters;
+        this.watch = watch;
+        this.deadlines = config.watchdog();
         this.clock = clock;
     }
 
     @Incoming("dials-in")
     public CompletionStage<Void> onRequest(Message<CallControlRequest> message) {
-        return progress.consume(message, deadLetters, this::observe);
+        boolean readAtStart = IncomingRecords.partition(message)
+                .map(partition -> progress.isHistory(partition, IncomingRecords.offset(message))).orElse(false);
+        return progress.consume(message, deadLetters, request -> observe(request, readAtStart));
     }
 
-    void observe(CallControlRequest request) {
+    /**
+     * @param readAtStart whether the dial was on the topic when this instance started: placed before a restart (perhaps
+     *                    by this gateway, whose watch did not survive it) or by another replica
+     */
+    void observe(CallControlRequest request, boolean readAtStart) {
         if (!(request.getPayload() instanceof DialRequested dial)) {
             return;
         }
-        // A dial read after its expiry is not carried out by the controller either (read again at start-up, what became of
-        // it is told by its outcome, read apart).
-        boolean mayStillRing = request.getExpiresAt() == null || request.getExpiresAt().isAfter(clock.instant());
+        Instant now = clock.instant();
+        // Read as it comes, a dial past its expiry is not carried out by the controller either. Read at start-up, one the
+        // controller took in time may still ring until the watchdog's deadline, and is watched from here: the instance
+        // that placed it may be this one before a restart.
+        boolean mayStillRing = request.getExpiresAt() == null || (readAtStart
+                ? now.isBefore(CallControlWatch.answerDeadline(request, deadlines))
+                : request.getExpiresAt().isAfter(now));
         OutboundCall dialing = OutboundCall.dialing(request.getRoom(), request.getCommandId(), dial.getPhoneNumber(),
                 dial.getFromNumber(), dial.getSipTrunkId(), request.getIssuedAt(), Caller.tenantOrDefault(request.getTenant()),
                 CallDialer.fingerprint(dial));
         if (!calls.observed(dialing, tenants::of, mayStillRing)) {
             return;
+        }
+        if (readAtStart && request.getExpiresAt() != null) {
+            watch.watch(request, null, dialing.tenant()); // no controller may answer it
         }
         LOG.debugf("room %s: dial %s placed elsewhere is ringing", request.getRoom(), request.getCommandId());
         // The two topics are read apart: the controller's refusal of the dial may have been read first.

@@ -143,7 +143,7 @@ public class Watchdog implements CallControlWatch {
     }
 
     private void checkCallControl(CallControlRequest request, String sessionId, String tenant) {
-        Duration left = Duration.between(clock.instant(), deadline(request));
+        Duration left = Duration.between(clock.instant(), CallControlWatch.answerDeadline(request, config));
         if (left.isPositive()) {
             timers.schedule(left, () -> checkCallControl(request, sessionId, tenant));
             return;
@@ -159,16 +159,6 @@ public class Watchdog implements CallControlWatch {
             calls.commandResult(answered); // a dial ends FAILED (EXPIRED), as by the controller's own EXPIRED
         }, answered -> AuditRecords.ofCallControl(request, answered.getStatus().name(), answered.getReason(), sessionId,
                 answered.getDecidedAt(), SERVICE), 1);
-    }
-
-    /**
-     * When an unanswered request is answered EXPIRED: its expiry plus the grace; for a dial, also its ringing timeout and
-     * the time the controller may wait for LiveKit's word, since a controller that took it in time may still be ringing.
-     */
-    private Instant deadline(CallControlRequest request) {
-        Instant deadline = request.getExpiresAt().plus(config.expiryGrace());
-        return request.getPayload() instanceof DialRequested dial
-                ? deadline.plusSeconds(dial.getRingingTimeoutSeconds()).plus(config.dialOutcomeGrace()) : deadline;
     }
 
     /** Answered: a hang-up decided (its CallEnded, a result); a dial answered, failed or refused. Forgotten: nothing to do. */

@@ -33,8 +33,8 @@ import java.util.UUID;
 /**
  * Publishes a history of session events before the gateway starts, as a restarted gateway finds it: many sessions
  * that started and ended, one that is still live and one that ended; and three dials on the call-control topic: one
- * that failed (its CallFailed on the session events), one still ringing, and one placed ten minutes ago that no outcome
- * names. The gateway under test gets a fresh instance id (so fresh consumer groups) and must rebuild its registry and
+ * that failed (its CallFailed on the session events), one still ringing, one expired whose phone may still ring, and one
+ * placed ten minutes ago that no outcome names. The gateway under test gets a fresh instance id (so fresh consumer groups) and must rebuild its registry and
  * its calls from that history before it reports ready.
  */
 public class EventsBeforeStartResource implements QuarkusTestResourceLifecycleManager {
@@ -72,16 +72,11 @@ public class EventsBeforeStartResource implements QuarkusTestResourceLifecycleMa
         try (var producer = new KafkaProducer<String, CallControlRequest>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.kafkaBootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new AvroSerializer<>())) {
-            for (var dial : Map.of("dial-failed-" + run, tenMinutesAgo, "dial-ringing-" + run, Instant.now(),
-                    "dial-silent-" + run, tenMinutesAgo).entrySet()) {
-                Commands placedThen = new Commands(Issuer.newBuilder().setKind(IssuerKind.SYSTEM).setId("test-admin").build(),
-                        Duration.ofMinutes(1), Clock.fixed(dial.getValue(), ZoneOffset.UTC));
-                // The room is named after the key, as the test dials it; the key is the commandId (tenant default).
-                CallControlRequest request = placedThen.callControl(dial.getKey(), dial.getKey(), DialRequested.newBuilder()
-                        .setSipTrunkId(TRUNK).setPhoneNumber(DIALLED).setFromNumber(CALLER_ID).setMetadata(Map.of()).build(),
-                        Duration.ofMinutes(1), "default");
-                producer.send(new ProducerRecord<>(Topic.CALL_CONTROL.topicName(), dial.getKey(), request));
-            }
+            send(producer, "dial-failed-" + run, tenMinutesAgo, Duration.ofMinutes(1), 30);
+            send(producer, "dial-ringing-" + run, Instant.now(), Duration.ofMinutes(1), 30);
+            send(producer, "dial-silent-" + run, tenMinutesAgo, Duration.ofMinutes(1), 30);
+            // Expired before the gateway starts, yet a controller that took it in time may ring for five minutes.
+            send(producer, "dial-late-" + run, Instant.now().minusSeconds(10), Duration.ofSeconds(5), 300);
             producer.flush();
         }
         return Map.of(
@@ -90,6 +85,17 @@ public class EventsBeforeStartResource implements QuarkusTestResourceLifecycleMa
                 "test.before-start.live-session", liveSession,
                 "test.before-start.ended-room", endedRoom,
                 "test.before-start.run", run);
+    }
+
+    /** A dial of the tenant default; the room is named after the key (its commandId), as the test dials it. */
+    private static void send(KafkaProducer<String, CallControlRequest> producer, String key, Instant issuedAt, Duration lifetime,
+                             int ringingSeconds) {
+        Commands placedThen = new Commands(Issuer.newBuilder().setKind(IssuerKind.SYSTEM).setId("test-admin").build(), lifetime,
+                Clock.fixed(issuedAt, ZoneOffset.UTC));
+        CallControlRequest request = placedThen.callControl(key, key, DialRequested.newBuilder().setSipTrunkId(TRUNK)
+                .setPhoneNumber(DIALLED).setFromNumber(CALLER_ID).setMetadata(Map.of()).setRingingTimeoutSeconds(ringingSeconds)
+                .build(), lifetime, "default");
+        producer.send(new ProducerRecord<>(Topic.CALL_CONTROL.topicName(), key, request));
     }
 
     private static SessionEvent started(String room, String sessionId) {
