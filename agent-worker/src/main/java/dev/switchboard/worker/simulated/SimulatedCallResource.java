@@ -1,5 +1,6 @@
 package dev.switchboard.worker.simulated;
 
+import dev.switchboard.kit.auth.AuthProblems;
 import dev.switchboard.kit.auth.Caller;
 import dev.switchboard.kit.auth.CurrentCaller;
 import dev.switchboard.kit.auth.RequiresScope;
@@ -184,7 +185,7 @@ public class SimulatedCallResource {
             return who.tenant();
         }
         if (!who.seesAllTenants()) {
-            throw new ProblemException(Response.Status.FORBIDDEN, "starting a call for another tenant than the token's ('"
+            throw new ProblemException(AuthProblems.MISSING_SCOPE, "starting a call for another tenant than the token's ('"
                     + who.tenant() + "') needs the scope " + Scopes.TENANTS_ALL);
         }
         return body.tenant();

@@ -38,6 +38,7 @@ import java.util.UUID;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
@@ -146,7 +147,8 @@ class TenantTest {
                 .then().statusCode(404);
         as(globex).delete("/v1/simulated-calls/{room}", room).then().statusCode(404);
         as(globex).contentType(ContentType.JSON).body(Map.of("room", room + "-x", "tenant", "acme")).post("/v1/simulated-calls")
-                .then().statusCode(403).contentType(containsString("application/problem+json")).body("detail", containsString("tenants:all"));
+                .then().statusCode(403).contentType(containsString("application/problem+json")).body("detail", containsString("tenants:all"))
+                .body("type", is("urn:switchboard:problem:missing-scope"));
 
         as(acme).get("/v1/simulated-calls/{room}", room).then().statusCode(200).body("state", equalTo("ACTIVE"));
         as(acme).get("/v1/simulated-calls").then().statusCode(200).body("room", hasItem(room));

@@ -24,9 +24,8 @@ public final class LocalStackMain {
             refuseSecondStack(settings.pidFile());
             // Kafka and PostgreSQL log a lot; keep the terminal for what runs where, their logs in a file.
             PrivateDirectory.ensure(settings.logs());
-            Path infrastructureLog = settings.logs().resolve("infrastructure.log");
-            PreviousRunLog.keep(infrastructureLog);
-            System.setProperty("org.slf4j.simpleLogger.logFile", infrastructureLog.toString());
+            PreviousRunLog.newRun(settings);
+            System.setProperty("org.slf4j.simpleLogger.logFile", settings.infrastructureLog().toString());
             System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
         } catch (StackException | IOException e) {
             System.err.println("error: " + e.getMessage());

@@ -16,6 +16,9 @@ import java.util.stream.Collectors;
 public record StackSettings(Path root, Path stateDirectory, String kafkaHost, int kafkaPort, int kafkaControllerPort,
                             int postgresPort, List<ServiceSpec> services, RestartPolicy restarts) {
 
+    /** Every service the stack can run, in the order it starts them. */
+    public static final List<String> SERVICES = List.of("context-gateway", "transcript-service", "call-controller", "agent-worker");
+
     public StackSettings {
         services = List.copyOf(services);
     }
@@ -25,11 +28,8 @@ public record StackSettings(Path root, Path stateDirectory, String kafkaHost, in
      * services, {@link RestartPolicy#DEFAULT}; each overridable by an environment variable.
      */
     public static StackSettings fromEnvironment(Path root, Map<String, String> env) {
-        List<ServiceSpec> all = List.of(
-                new ServiceSpec("context-gateway", servicePort(env, "context-gateway"), false),
-                new ServiceSpec("transcript-service", servicePort(env, "transcript-service"), true),
-                new ServiceSpec("call-controller", servicePort(env, "call-controller"), false),
-                new ServiceSpec("agent-worker", servicePort(env, "agent-worker"), false));
+        List<ServiceSpec> all = SERVICES.stream()
+                .map(name -> new ServiceSpec(name, servicePort(env, name), name.equals("transcript-service"))).toList();
         return new StackSettings(root, stateDirectory(root, env), "localhost",
                 port(env, "SWITCHBOARD_KAFKA_PORT", 9092),
                 port(env, "SWITCHBOARD_KAFKA_CONTROLLER_PORT", 9093),
@@ -130,6 +130,21 @@ public record StackSettings(Path root, Path stateDirectory, String kafkaHost, in
 
     public Path postgresData() {
         return stateDirectory.resolve("data/postgres");
+    }
+
+    /** PostgreSQL's own log: the server's messages, and initdb's and pg_ctl's output. */
+    public Path postgresLog() {
+        return logs().resolve("postgresql.log");
+    }
+
+    /** Kafka's log, and the stack's own libraries'. */
+    public Path infrastructureLog() {
+        return logs().resolve("infrastructure.log");
+    }
+
+    /** The log of a service of the stack (whether or not it runs it this time). */
+    public Path serviceLog(String service) {
+        return logs().resolve(service + ".log");
     }
 
     public Path logs() {

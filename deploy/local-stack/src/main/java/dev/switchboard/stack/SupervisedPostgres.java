@@ -84,7 +84,7 @@ final class SupervisedPostgres implements AutoCloseable {
     /** Starts the server (the caller holds no lock: only the constructor and the supervisor thread start it). */
     private void launch() {
         synchronized (lock) {
-            server = EmbeddedPostgresServer.start(settings.postgresPort(), settings.postgresData(), postgresLog());
+            server = EmbeddedPostgresServer.start(settings.postgresPort(), settings.postgresData(), settings.postgresLog());
             postmaster = EmbeddedPostgresServer.runningOn(settings.postgresData()).orElseThrow(() -> new StackException(
                     "PostgreSQL started, but the postmaster.pid in " + settings.shown(settings.postgresData()) + " names no running server"));
             socketLockFile = socketLockFile(settings.postgresData().resolve("postmaster.pid")).orElse(null);
@@ -120,8 +120,8 @@ final class SupervisedPostgres implements AutoCloseable {
         long diedAt = System.nanoTime();
         out.printf("PostgreSQL (pid %d) is gone after %s: its postmaster died without being stopped (killed, or out of memory);"
                         + " the transcript service cannot reach its database until it is back; see %s%n",
-                current.pid(), Durations.seconds(diedAt - startedAt), settings.shown(postgresLog()));
-        restarts.afterDeath("died", "; see " + settings.shown(postgresLog()), restart -> restart(restart, current, diedAt));
+                current.pid(), Durations.seconds(diedAt - startedAt), settings.shown(settings.postgresLog()));
+        restarts.afterDeath("died", "; see " + settings.shown(settings.postgresLog()), restart -> restart(restart, current, diedAt));
     }
 
     /** On the supervisor thread: clears what the dead postmaster left and starts PostgreSQL again. */
@@ -153,7 +153,7 @@ final class SupervisedPostgres implements AutoCloseable {
             }
             String reason = e.getMessage() == null ? e.toString() : e.getMessage();
             out.printf("PostgreSQL did not start again (restart %d): %s%n", restart, reason);
-            restarts.afterDeath("did not start again (" + reason + ")", "; see " + settings.shown(postgresLog()),
+            restarts.afterDeath("did not start again (" + reason + ")", "; see " + settings.shown(settings.postgresLog()),
                     next -> restart(next, dead, diedAt));
             return;
         }
@@ -258,11 +258,6 @@ final class SupervisedPostgres implements AutoCloseable {
         } catch (IOException e) {
             return path.toAbsolutePath().normalize();
         }
-    }
-
-    /** PostgreSQL's own log: the server's messages, and initdb's and pg_ctl's output. */
-    private Path postgresLog() {
-        return settings.logs().resolve("postgresql.log");
     }
 
     /** No more checks or restarts: the stack is stopping. */

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,5 +46,23 @@ class StackFilesTest {
         try (var files = Files.list(logs)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("call-controller.log.1");
         }
+    }
+
+    @Test
+    void aNewRunStartsKafkasPostgresqlsAndTheLeftOutServicesLogsAfresh(@TempDir Path root) throws Exception {
+        StackSettings settings = StackSettings.fromEnvironment(root, Map.of("SWITCHBOARD_SERVICES", "context-gateway"));
+        Files.createDirectories(settings.logs());
+        for (String name : List.of("infrastructure", "postgresql", "context-gateway", "call-controller")) {
+            Files.writeString(settings.logs().resolve(name + ".log"), "last run\n");
+        }
+
+        PreviousRunLog.newRun(settings);
+
+        assertThat(settings.infrastructureLog()).doesNotExist();
+        assertThat(settings.postgresLog()).as("PostgreSQL's too, not appended to").doesNotExist();
+        assertThat(settings.logs().resolve("postgresql.log.1")).hasContent("last run");
+        assertThat(settings.serviceLog("call-controller")).as("a service this run leaves out shows no log as if current").doesNotExist();
+        assertThat(settings.logs().resolve("call-controller.log.1")).hasContent("last run");
+        assertThat(settings.serviceLog("context-gateway")).as("kept as it starts, so a restart appends").hasContent("last run");
     }
 }
