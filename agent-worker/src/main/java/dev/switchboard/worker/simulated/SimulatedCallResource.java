@@ -100,6 +100,7 @@ public class SimulatedCallResource {
     @APIResponse(responseCode = "201", description = "The call is running", content = @Content(schema = @Schema(implementation = CallView.class)))
     @APIResponse(responseCode = "403", description = "The body names another tenant and the token lacks tenants:all")
     @APIResponse(responseCode = "409", description = "A session already runs in that room")
+    @APIResponse(responseCode = "429", description = "The worker runs as many simulated calls as it allows (SWITCHBOARD_SIMULATED_MAX_CALLS)")
     public Response start(@Valid StartCall request) throws InterruptedException {
         StartCall body = request == null ? new StartCall(null, null, null, null, null) : request;
         SimulatedCalls.Call call = await(calls.start(body.room(), body.instructions(), body.callerNumber(), body.metadata(), tenantOf(body)),

@@ -1,6 +1,8 @@
 package dev.switchboard.worker.simulated;
 
 import dev.switchboard.events.CallDirection;
+import dev.switchboard.kit.problem.ProblemException;
+import dev.switchboard.kit.problem.ProblemType;
 import dev.switchboard.worker.session.AgentSession;
 import dev.switchboard.worker.session.SessionRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,6 +16,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The simulated calls this worker runs: each pairs a session with its {@link SimulatedTransport}. Ended calls
@@ -27,12 +30,19 @@ public class SimulatedCalls {
     public record Call(AgentSession session, SimulatedTransport transport, Instant startedAt) {
     }
 
+    /** More simulated calls than the worker allows at once; answered 429. */
+    public static final ProblemType TOO_MANY_CALLS = ProblemType.named("too-many-calls", "Too many simulated calls", 429);
+
     private final SessionRegistry sessions;
+    private final int maxCalls;
     private final Map<String, Call> calls = new ConcurrentHashMap<>();
     private final Map<String, Instant> endedAt = new ConcurrentHashMap<>();
+    /** Calls asked for and not yet running or refused, counted against the limit with the running ones. */
+    private final AtomicInteger starting = new AtomicInteger();
 
-    SimulatedCalls(SessionRegistry sessions) {
+    SimulatedCalls(SessionRegistry sessions, SimulatedCallSettings settings) {
         this.sessions = sessions;
+        this.maxCalls = settings.maxCalls();
     }
 
     public CompletableFuture<Call> start(String room, String instructions, String callerNumber, Map<String, String> metadata) {
@@ -43,16 +53,33 @@ public class SimulatedCalls {
     public CompletableFuture<Call> start(String room, String instructions, String callerNumber, Map<String, String> metadata, String tenant) {
         String chosenRoom = room == null || room.isBlank() ? "sim-" + UUID.randomUUID().toString().substring(0, 8) : room;
         forgetOldCalls();
+        reserve();
         // A caller number makes it a phone call: the caller has a keypad, and the agent may send tones.
         var transport = new SimulatedTransport(callerNumber != null ? "sip_" + callerNumber : "caller", callerNumber != null);
-        return sessions.start(new SessionRegistry.StartRequest(chosenRoom, instructions, transport, CallDirection.INBOUND,
-                        callerNumber, null, metadata == null ? Map.of() : metadata, tenant))
-                .thenApply(session -> {
-                    Call call = new Call(session, transport, session.identity().startedAt());
-                    calls.put(chosenRoom, call);
-                    session.ended().thenRun(() -> endedAt.put(session.sessionId(), Instant.now()));
-                    return call;
-                });
+        try {
+            return sessions.start(new SessionRegistry.StartRequest(chosenRoom, instructions, transport, CallDirection.INBOUND,
+                            callerNumber, null, metadata == null ? Map.of() : metadata, tenant))
+                    .thenApply(session -> {
+                        Call call = new Call(session, transport, session.identity().startedAt());
+                        calls.put(chosenRoom, call);
+                        session.ended().thenRun(() -> endedAt.put(session.sessionId(), Instant.now()));
+                        return call;
+                    })
+                    .whenComplete((call, failure) -> starting.decrementAndGet());
+        } catch (RuntimeException e) {
+            starting.decrementAndGet();
+            throw e;
+        }
+    }
+
+    /** Counts a call about to start against the limit, or refuses it. */
+    private synchronized void reserve() {
+        long running = calls.values().stream().filter(call -> endedAt(call).isEmpty()).count();
+        if (running + starting.get() >= maxCalls) {
+            throw new ProblemException(TOO_MANY_CALLS, "this worker runs " + running + " simulated calls, its limit "
+                    + "(SWITCHBOARD_SIMULATED_MAX_CALLS=" + maxCalls + "); end one (DELETE /v1/simulated-calls/{room}) first");
+        }
+        starting.incrementAndGet();
     }
 
     public Optional<Call> find(String room) {
