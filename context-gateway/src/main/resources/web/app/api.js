@@ -1,5 +1,6 @@
 // Talking to Switchboard's public APIs with the bearer token: the gateway on this origin, the transcript service
 // wherever /console/config says. Errors become sentences for people (ApiError.message), never raw JSON.
+import {plain} from './text.js';
 
 const TOKEN_KEY = 'switchboard.console.token';
 
@@ -31,7 +32,7 @@ export const forgetToken = () => sessionStorage.removeItem(TOKEN_KEY);
 
 export class ApiError extends Error {
   constructor(message, status, problem) {
-    super(message);
+    super(plain(message)); // a problem's detail may quote a room name or a reason a sender chose
     this.status = status;
     this.problem = problem ?? {};
   }
@@ -85,6 +86,11 @@ export async function consoleConfig() {
   return config;
 }
 export const resetConfig = () => { config = null; };
+/** The settings of the token the tab holds, when they have been asked for (null before). */
+export const currentConfig = () => config;
+
+/** Who another token is as the gateway reads it (its subject, tenant and scopes), without signing in with it. */
+export const configOf = (other) => request('/console/config', {bearer: other});
 
 export const may = (scope) => config?.scopes?.includes(scope) ?? false;
 
@@ -93,11 +99,13 @@ export const transcripts = (path) => `${config?.transcriptsUrl ?? ''}${path}`;
 
 /**
  * A request with the token. Resolves with the parsed JSON (or text), or rejects with an ApiError in words.
- * options: method, body (sent as JSON), accept, what (a noun for messages), raw (resolve with the Response).
+ * options: method, body (sent as JSON), accept, what (a noun for messages), raw (resolve with the Response), bearer
+ * (another token than the tab's).
  */
-export async function request(url, {method = 'GET', body, accept = 'application/json', what, raw = false, signal} = {}) {
+export async function request(url, {method = 'GET', body, accept = 'application/json', what, raw = false, signal, bearer} = {}) {
   const headers = {Accept: `${accept}, application/problem+json`};
-  if (token()) headers.Authorization = `Bearer ${token()}`;
+  const credential = bearer ?? token();
+  if (credential) headers.Authorization = `Bearer ${credential}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let response;
   try {

@@ -1,7 +1,8 @@
 // One call: its transcript as it is spoken (transcript service), its events and commands (gateway), and controls.
 import {h, fill, field, duration, time} from './dom.js';
 import {follow, may, request, transcripts} from './api.js';
-import {showLine, transcriptList} from './transcript.js';
+import {aliasTag, showLine, transcriptList} from './transcript.js';
+import {issuerWords, plain} from './text.js';
 import {answererWords, dialWords, failureWords} from './dial.js';
 
 export function callPage({main, announce, signIn}, room) {
@@ -13,6 +14,8 @@ export function callPage({main, announce, signIn}, room) {
   let transferredTo = null;
   /** Whether the gateway's stream has sent what it knew when the page opened. */
   let ready = false;
+  /** The end reason, once the transcript service's stream told that the call ended (null until then). */
+  let transcriptEnd = null;
   const facts = h('dl', {class: 'facts', id: 'call-facts'});
   const state = h('p', {class: 'call-state', id: 'call-state', role: 'status'}, 'Connecting…');
   const lines = transcriptList();
@@ -32,12 +35,9 @@ export function callPage({main, announce, signIn}, room) {
   /** Whether the call is the one that brought the shown session about. */
   const ownCall = (c) => session !== null && (c.sessionId === session.sessionId || (session.call != null && session.call.commandId === c.commandId));
   /** Why the call takes no more commands, or null while it does. */
-  const closed = () => {
-    const current = dial();
-    if (current?.state === 'FAILED') return `The call did not connect: ${failureWords(current.failure)}.`;
-    if (session ? session.state === 'ENDED' : current?.state === 'ENDED') return 'The call has already ended.';
-    return null;
-  };
+  const closed = () => whyClosed(session, dial(), transcriptEnd);
+  /** Says why once the call takes no more commands: its actions are no longer offered. */
+  const closedNote = h('p', {class: 'hint', id: 'controls-closed', hidden: true});
   const controls = may('calls:control') || may('calls:dial')
     ? controlPanel(path, closed)
     : h('p', {class: 'hint'}, 'Your token may only watch this call (it lacks the scope calls:control).');
@@ -50,7 +50,8 @@ export function callPage({main, announce, signIn}, room) {
       h('section', {'aria-labelledby': 'transcript-title', class: 'panel transcript-panel'},
         h('h2', {id: 'transcript-title'}, 'Transcript'), transcriptStatus, lines),
       h('div', {class: 'side'},
-        h('section', {'aria-labelledby': 'controls-title', class: 'panel'}, h('h2', {id: 'controls-title'}, 'Act on the call'), controls),
+        h('section', {'aria-labelledby': 'controls-title', class: 'panel'}, h('h2', {id: 'controls-title'}, 'Act on the call'),
+          closedNote, controls),
         h('section', {'aria-labelledby': 'events-title', class: 'panel'}, h('h2', {id: 'events-title'}, 'Events'), events),
         h('section', {'aria-labelledby': 'commands-title', class: 'panel'}, h('h2', {id: 'commands-title'}, 'Commands'), commands))));
 
@@ -66,16 +67,9 @@ export function callPage({main, announce, signIn}, room) {
     const dialing = current && (!session || current.state === 'DIALING' || current.state === 'FAILED' || !ownCall(current));
     if (dialing) {
       setState(current.state === 'ANSWERED' ? `${dialWords(current)}; waiting for the agent…` : dialWords(current), current.state);
-    } else if (session) {
-      const endReason = session.endReason ?? session.callEnded?.reason;
-      if (session.state === 'ENDED') {
-        setState(endReason === 'TRANSFERRED'
-          ? `Ended: TRANSFERRED (the caller was handed over${transferredTo ? ` to ${transferredTo}` : ''})`
-          : `Ended: ${endReason ?? 'unknown reason'}`, 'ENDED');
-      }
-      else setState(session.state === 'ENDING' ? `Ending: ${endReason ?? ''}` : 'Live', session.state);
-    } else if (ready) {
-      setState('No live session is known for this room yet; it appears here when it starts.', '');
+    } else {
+      const told = sessionState(session, {transcriptEnd, ready, transferredTo});
+      if (told) setState(told.text, told.which);
     }
     const ended = session?.state === 'ENDED';
     fill(facts,
@@ -91,10 +85,17 @@ export function callPage({main, announce, signIn}, room) {
         fact('Why the dial failed', current.failure?.detail)] : null);
     const why = closed();
     main.querySelectorAll('.control-form button').forEach((b) => { b.disabled = why !== null; });
+    // Once the call takes no more commands its actions are not offered: one used here stays (disabled) with its outcome.
+    main.querySelectorAll('.control-form').forEach((form) => {
+      (form.closest('details') ?? form).hidden = why !== null && !form.querySelector('output')?.textContent;
+    });
+    if (closedNote.textContent !== (why ?? '')) closedNote.textContent = why ?? '';
+    closedNote.hidden = why === null;
     if (didNotConnect()) tellTranscript('');
   };
   // Only a change is written: the state is a live region, and a screen reader would read the same words again.
-  const setState = (text, which) => {
+  const setState = (words, which) => {
+    const text = plain(words); // a transfer's destination is the sender's
     if (state.textContent !== text) state.textContent = text;
     state.className = `call-state ${which.toLowerCase()}`;
   };
@@ -133,7 +134,11 @@ export function callPage({main, announce, signIn}, room) {
       tellTranscript(session?.state === 'ENDED' ? transcriptStatus.textContent : 'Live: new lines appear as they are said.');
     }
     else if (name === 'replayed') tellTranscript(data.segments ? 'Live: new lines appear as they are said.' : 'No lines yet; they appear as they are said.');
-    else if (name === 'end') tellTranscript(`The call ended (${data.endReason ?? 'no reason given'}).`);
+    else if (name === 'end') {
+      transcriptEnd = data.endReason ?? 'no reason given';
+      tellTranscript(`The call ended (${transcriptEnd}).`);
+      render(); // the gateway may no longer know the call: it ended all the same
+    }
   }, (streamState, error) => {
     if (streamState === 'retrying') tellTranscript(error.status === 404 ? 'Waiting for the call\'s first line…' : `Reconnecting… (${error.message})`);
     else if (streamState === 'failed') tellTranscript(error.message);
@@ -149,6 +154,36 @@ export function callPage({main, announce, signIn}, room) {
     stopTranscript();
     clearInterval(ticker);
   };
+}
+
+/**
+ * What the page says of the call when its dial does not: {text, which (the state's class)}, or null while nothing is
+ * known yet. An ended call is told as ended, also when only its transcript says so (the gateway no longer knows the
+ * call, or never showed it to this token): never as a session yet to come.
+ */
+export function sessionState(session, {transcriptEnd = null, ready = false, transferredTo = null} = {}) {
+  if (session) {
+    const endReason = session.endReason ?? session.callEnded?.reason;
+    if (session.state === 'ENDED') {
+      return {text: endReason === 'TRANSFERRED'
+        ? `Ended: TRANSFERRED (the caller was handed over${transferredTo ? ` to ${transferredTo}` : ''})`
+        : `Ended: ${endReason ?? 'unknown reason'}`, which: 'ENDED'};
+    }
+    return {text: session.state === 'ENDING' ? `Ending: ${endReason ?? ''}` : 'Live', which: session.state};
+  }
+  if (transcriptEnd) return {text: `Ended: ${transcriptEnd}`, which: 'ENDED'};
+  if (ready) return {text: 'No live session is known for this room yet; it appears here when it starts.', which: ''};
+  return null;
+}
+
+/**
+ * Why the call takes no more commands, or null while it does. current: the outbound call the page is about (a dial with
+ * no session yet, or the session's own); transcriptEnd: the end reason the transcript's stream told, if it did.
+ */
+export function whyClosed(session, current, transcriptEnd = null) {
+  if (current?.state === 'FAILED') return `The call did not connect: ${failureWords(current.failure)}.`;
+  const ended = session ? session.state === 'ENDED' : (current?.state === 'ENDED' || (!current && transcriptEnd !== null));
+  return ended ? 'The call has already ended.' : null;
 }
 
 const fact = (name, value) => (value ? [h('dt', {}, name), h('dd', {}, value)] : null);
@@ -192,12 +227,13 @@ function upsert(container, id, element) {
   else container.append(element);
 }
 
+/** A command: who sent it is the id its token gave; the name the sender chose for itself only follows as a label. */
 function commandRow(command) {
-  const by = command.issuer ? (command.issuer.displayName ?? command.issuer.id) : 'another system';
+  const {who, alias} = issuerWords(command.issuer);
   return h('tr', {'data-command': command.commandId},
     h('td', {}, time(command.issuedAt ?? command.decidedAt)),
     h('td', {}, command.type),
-    h('td', {}, by),
+    h('td', {}, h('bdi', {}, who), alias ? aliasTag(alias) : null),
     h('td', {}, h('span', {class: `outcome ${command.status.toLowerCase()}`}, command.status),
       command.reason ? ` ${command.reason}` : ''));
 }
@@ -208,7 +244,7 @@ function showOutcome(output, command) {
   output.className = `outcome ${command.status.toLowerCase()}`;
   output.textContent = command.status === 'PENDING'
     ? 'PENDING: sent, waiting for the agent…'
-    : `${command.status}${command.reason ? `: ${command.reason}` : ''}`;
+    : plain(`${command.status}${command.reason ? `: ${command.reason}` : ''}`);
 }
 
 /** The actions; closed() says why the call takes no more commands (null while it does). */

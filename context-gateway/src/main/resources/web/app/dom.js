@@ -1,4 +1,6 @@
-// Small DOM helpers: elements are built with text nodes, never from HTML strings, so nothing a caller said can run.
+// Small DOM helpers: elements are built with text nodes, never from HTML strings, so nothing a caller said can run;
+// and no text is shown with the bidirectional controls that would reorder what an operator reads (text.js).
+import {plain} from './text.js';
 
 /** h('a', {href: '#/x'}, 'text', child): an element with attributes (on* as listeners) and children. */
 export function h(tag, attributes = {}, ...children) {
@@ -11,6 +13,8 @@ export function h(tag, attributes = {}, ...children) {
       element.className = value;
     } else if (name in element && typeof value !== 'string') {
       element[name] = value;
+    } else if (name === 'title' || name === 'aria-label') {
+      element.setAttribute(name, plain(value)); // a tooltip or a name read out is text shown too
     } else {
       element.setAttribute(name, value === true ? '' : String(value));
     }
@@ -22,7 +26,7 @@ export function h(tag, attributes = {}, ...children) {
 function append(element, children) {
   for (const child of children.flat(Infinity)) {
     if (child === undefined || child === null || child === false) continue;
-    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    element.append(child instanceof Node ? child : document.createTextNode(plain(child)));
   }
 }
 

@@ -174,7 +174,7 @@ function hitItem(hit) {
   return h('li', {},
     h('a', {href: storedLink(hit.session)}, hit.session.room), ' ',
     h('span', {class: 'meta'}, [time(hit.session.startedAt), hit.segment.role.toLowerCase(), outcomeWords(hit.session)].filter(Boolean).join(' · ')), h('br'),
-    h('span', {class: 'hit'}, highlighted(hit.highlight)));
+    h('span', {class: 'hit', dir: 'auto'}, highlighted(hit.highlight)));
 }
 
 const storedLink = (session) => `#/history/${encodeURIComponent(session.room)}?sessionId=${encodeURIComponent(session.sessionId)}`;

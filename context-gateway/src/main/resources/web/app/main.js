@@ -1,6 +1,8 @@
 // The console: a hash router over four pages, behind a sign-in with a bearer token.
 import {h, fill, field} from './dom.js';
-import {ApiError, claimedSubject, consoleConfig, forgetToken, may, resetConfig, setToken, token, tokenFromFragment} from './api.js';
+import {ApiError, claimedSubject, configOf, consoleConfig, currentConfig, forgetToken, may, resetConfig, setToken, token,
+  tokenFromFragment} from './api.js';
+import {identity, switchWords} from './text.js';
 import {livePage} from './live.js';
 import {callPage} from './call.js';
 import {historyPage, storedCallPage} from './history.js';
@@ -70,7 +72,7 @@ async function route() {
     }
     return;
   }
-  document.getElementById('who').textContent = `${config.subject} · tenant ${config.tenant}`;
+  document.getElementById('who').textContent = identity(config);
   document.getElementById('sign-out').hidden = false;
   for (const link of document.querySelectorAll('[data-nav]')) link.hidden = !may(PAGES[link.dataset.nav].scope);
 
@@ -142,10 +144,19 @@ function confirmSwitch(offered) {
   leave = () => {};
   const who = document.getElementById('who').textContent;
   const stay = h('button', {type: 'button', class: 'link', onclick: () => route()}, who ? `Stay signed in as ${who}` : 'Stay signed in');
+  // Who each token is, tenant included, as the gateway reads them: until it has answered, the subjects they claim.
+  const held = token();
+  const current = currentConfig() ?? (held ? {subject: claimedSubject(held)} : null);
+  const told = h('p', {id: 'switch-who'}, switchWords(current, {subject: claimedSubject(offered)}));
+  // Not consoleConfig(): its answer must not land in the tab's settings after a switch has reset them.
+  Promise.allSettled([currentConfig() ?? configOf(held), configOf(offered)]).then(([mine, theirs]) => {
+    const words = switchWords(mine.status === 'fulfilled' ? mine.value : current,
+      theirs.status === 'fulfilled' ? theirs.value : {subject: claimedSubject(offered)});
+    told.textContent = theirs.status === 'fulfilled' ? words : `${words} The gateway does not accept that token: ${theirs.reason.message}`;
+  });
   fill(main, h('section', {class: 'panel narrow'},
     h('h1', {}, 'Switch token?'),
-    h('p', {}, `The link you opened signs this tab in as ${claimedSubject(offered)}`,
-      who ? `, in place of ${who}.` : ', in place of the token it holds.'),
+    told,
     h('p', {}, 'Switch only if you asked for this link: what you do next is done in that token\'s name.'),
     h('div', {class: 'actions'},
       h('button', {type: 'button', onclick: () => {

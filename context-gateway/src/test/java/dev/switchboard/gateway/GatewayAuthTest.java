@@ -159,23 +159,37 @@ class GatewayAuthTest {
         assertThat(worker.awaitCommand(forAcme).value().getTenant()).isEqualTo("acme");
         assertThat(worker.awaitCommand(forGlobex).value().getTenant()).isEqualTo("globex");
 
+        // Each reads its own session's events only.
+        Awaitility.await().atMost(FakeWorker.WAIT).untilAsserted(() -> assertThat(as(globex).get("/v1/sessions/{room}/events", room)
+                .then().statusCode(200).extract().jsonPath().getList("events.sessionId", String.class)).containsExactly(globexSession));
+        assertThat(as(acme).get("/v1/sessions/{room}/events", room).then().statusCode(200).extract().jsonPath()
+                .getList("events.sessionId", String.class)).containsExactly(acmeSession);
+
         // Once Acme's session ends, the room's session is Globex's; Acme keeps the record of its call.
         worker.endSession(room, acmeSession, EndReason.CALLER_HANGUP);
         Api.awaitSession(room, globexSession, "LIVE");
         as(acme).get("/v1/sessions/{room}", room).then().statusCode(200).body("sessionId", is(acmeSession)).body("state", is("ENDED"));
+        assertThat(as(acme).get("/v1/sessions/{room}/events", room).then().statusCode(200).extract().jsonPath()
+                .getList("events.type", String.class)).containsExactly("SessionStarted", "SessionEnded");
+        worker.endSession(room, globexSession, EndReason.CALLER_HANGUP);
+        Api.awaitSession(room, globexSession, "ENDED");
+        assertThat(as(globex).get("/v1/sessions/{room}/events", room).then().statusCode(200).extract().jsonPath()
+                .getList("events.sessionId", String.class)).containsOnly(globexSession);
     }
 
     @Test
     void aRoomAnotherTenantReusesLeavesTheEndedSessionToItsOwnTenant() {
         String room = Api.newRoom("reused");
+        String acme = TestTokens.ofTenant("acme");
+        String globex = TestTokens.ofTenant("globex");
         String acmeSession = worker.startSession(room, "acme");
         Api.awaitSession(room, acmeSession, "LIVE");
+        String forAcme = post(as(acme), room, "say", Map.of("text", "for acme")).then().statusCode(200).extract().path("commandId");
         worker.endSession(room, acmeSession, EndReason.CALLER_HANGUP);
         Api.awaitSession(room, acmeSession, "ENDED");
         String globexSession = worker.startSession(room, "globex");
         Api.awaitSession(room, globexSession, "LIVE");
-        String acme = TestTokens.ofTenant("acme");
-        String globex = TestTokens.ofTenant("globex");
+        String forGlobex = post(as(globex), room, "say", Map.of("text", "for globex")).then().statusCode(200).extract().path("commandId");
 
         as(acme).get("/v1/sessions/{room}", room).then().statusCode(200)
                 .body("sessionId", is(acmeSession)).body("state", is("ENDED")).body("tenant", is("acme"));
@@ -184,8 +198,27 @@ class GatewayAuthTest {
         as(acme).get("/v1/sessions?all=true").then().statusCode(200)
                 .body("sessions.sessionId", hasItem(acmeSession)).body("sessions.sessionId", not(hasItem(globexSession)));
         as(globex).get("/v1/sessions?all=true").then().statusCode(200).body("sessions.sessionId", not(hasItem(acmeSession)));
-        // The room's events and commands are the current call's: not acme's to read.
-        as(acme).get("/v1/sessions/{room}/events", room).then().statusCode(404);
+
+        // Every per-room endpoint resolves the room as GET /v1/sessions/{room} does: Acme reads its ended call's events
+        // and commands, Globex its own call's, and neither anything of the other's.
+        var acmeEvents = as(acme).get("/v1/sessions/{room}/events", room).then().statusCode(200).extract().jsonPath();
+        assertThat(acmeEvents.getList("events.type", String.class)).containsExactly("SessionStarted", "SessionEnded");
+        assertThat(acmeEvents.getList("events.sessionId", String.class)).containsOnly(acmeSession);
+        var globexEvents = as(globex).get("/v1/sessions/{room}/events", room).then().statusCode(200).extract().jsonPath();
+        assertThat(globexEvents.getList("events.sessionId", String.class)).isNotEmpty().containsOnly(globexSession);
+        assertThat(as(acme).get("/v1/sessions/{room}/commands", room).then().statusCode(200).extract().jsonPath()
+                .getList("commands.commandId", String.class)).containsExactly(forAcme);
+        assertThat(as(globex).get("/v1/sessions/{room}/commands", room).then().statusCode(200).extract().jsonPath()
+                .getList("commands.commandId", String.class)).containsExactly(forGlobex);
+
+        // A command to Acme's ended call is the documented 409, and reaches nobody's call.
+        post(as(acme), room, "say", Map.of("text", "too late")).then().statusCode(409)
+                .body("type", is("urn:switchboard:problem:session-ended"));
+        post(as(acme), room, "hangup", Map.of("immediate", true)).then().statusCode(409)
+                .body("type", is("urn:switchboard:problem:session-ended"));
+        assertThat(worker.received(room)).extracting(SessionCommand::getCommandId).containsExactly(forAcme, forGlobex);
+        // Globex's call is still Globex's to steer.
+        post(as(globex), room, "say", Map.of("text", "still here")).then().statusCode(200);
     }
 
     @Test

@@ -33,6 +33,7 @@ import java.util.function.Predicate;
 import static io.restassured.RestAssured.given;
 import static dev.switchboard.testing.auth.AuthAssertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 
@@ -165,6 +166,40 @@ class LiveStreamTest {
         assertThat(commands.getList("commands.commandId", String.class)).containsExactly(commandId);
         assertThat(commands.getString("commands[0].status")).isEqualTo("APPLIED");
         assertThat(commands.getString("commands[0].type")).isEqualTo("Say");
+    }
+
+    @Test
+    void aRoomsStreamShowsTheTokensTenantsEndedSessionOfARoomAnotherTenantReused() throws Exception {
+        String room = Api.newRoom("reused");
+        String acme = TestTokens.ofTenant("acme");
+        String globex = TestTokens.ofTenant("globex");
+        String acmeSession = worker.startSession(room, "acme");
+        Api.awaitSession(room, acmeSession, "LIVE");
+        worker.endSession(room, acmeSession, EndReason.CALLER_HANGUP);
+        Api.awaitSession(room, acmeSession, "ENDED");
+        String globexSession = worker.startSession(room, "globex");
+        Api.awaitSession(room, globexSession, "LIVE");
+        String query = "?room=" + URLEncoder.encode(room, StandardCharsets.UTF_8);
+
+        try (SseClient client = stream(query, acme)) {
+            List<Received> known = snapshot(client);
+            assertThat(known).filteredOn(r -> r.name().equals("session")).extracting(r -> r.data().path("sessionId").asText()
+                    + " " + r.data().path("state").asText()).containsExactly(acmeSession + " ENDED");
+            assertThat(known).filteredOn(r -> r.name().equals("event")).extracting(r -> r.data().path("sessionId").asText())
+                    .hasSize(2).containsOnly(acmeSession);
+            // Globex's call goes on in the room: nothing of it reaches Acme.
+            worker.endSession(room, globexSession, EndReason.CALLER_HANGUP);
+            Api.awaitSession(room, globexSession, "ENDED");
+            assertThatThrownBy(() -> client.next(Duration.ofMillis(500))).as("nothing of Globex's call")
+                    .isInstanceOf(AssertionError.class).hasMessageContaining("no server-sent event");
+        }
+        try (SseClient client = stream(query, globex)) {
+            List<Received> known = snapshot(client);
+            assertThat(known).filteredOn(r -> r.name().equals("session")).extracting(r -> r.data().path("sessionId").asText())
+                    .containsExactly(globexSession);
+            assertThat(known).filteredOn(r -> r.name().equals("event")).extracting(r -> r.data().path("sessionId").asText())
+                    .isNotEmpty().containsOnly(globexSession);
+        }
     }
 
     @Test

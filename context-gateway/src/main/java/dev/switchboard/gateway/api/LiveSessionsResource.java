@@ -91,20 +91,21 @@ public class LiveSessionsResource {
     @GET
     @Path("{room}/events")
     @Operation(summary = "The events of the room's latest session, oldest first, told in words",
-            description = "Started, participants joining and leaving, answered or failed, answering-machine verdicts, keypad tones"
+            description = "The session GET /v1/sessions/{room} shows (the token's tenant's). Started, participants joining and leaving, answered or failed, answering-machine verdicts, keypad tones"
                     + " received and sent, call ended and session ended with their reasons (the latest 200).")
     @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = GatewayViews.EventList.class)))
     @APIResponse(responseCode = "404", description = "No known session for the room",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public GatewayViews.EventList events(@RestPath String room) {
-        accessible(room);
-        return new GatewayViews.EventList(timeline.entries(room));
+        LiveSession session = accessible(room);
+        return new GatewayViews.EventList(timeline.entries(room, session.sessionId()));
     }
 
     @GET
     @Path("{room}/commands")
     @Operation(summary = "The commands sent to the room that this gateway remembers, oldest first, with what became of them",
-            description = "Those sent through any gateway instance once their result is seen, and those sent through this one"
+            description = "The token's tenant's (every tenant's with tenants:all), for a room where GET /v1/sessions/{room} shows a session."
+                    + " Those sent through any gateway instance once their result is seen, and those sent through this one"
                     + " from the moment they were sent (switchboard.gateway.command-store.* bounds how many and how long).")
     @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = GatewayViews.CommandList.class)))
     @APIResponse(responseCode = "404", description = "No known session for the room",
@@ -116,8 +117,9 @@ public class LiveSessionsResource {
                 .map(GatewayViews.CommandView::of).toList());
     }
 
+    /** The room's session as {@link #get} shows it: the caller's tenant's, also an ended one another tenant's call replaced. */
     private LiveSession accessible(String room) {
-        return registry.findCurrent(room, caller::mayAccess)
+        return registry.find(room, caller::mayAccess)
                 .orElseThrow(() -> new ProblemException(GatewayProblems.SESSION_NOT_FOUND, "no session is known for room \"" + room + "\""));
     }
 

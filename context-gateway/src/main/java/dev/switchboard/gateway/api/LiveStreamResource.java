@@ -90,7 +90,7 @@ public class LiveStreamResource {
                     + " answered, fails (with the reason), ends, and when who answered becomes known: a dial has no session until it is"
                     + " answered, and a failed one never has;"
                     + " 'ready' once what was known at the start has been sent. Without ?room= the start sends the sessions of"
-                    + " GET /v1/sessions?all=true and the calls of GET /v1/calls; with ?room= it sends that room's session, its call,"
+                    + " GET /v1/sessions?all=true and the calls of GET /v1/calls; with ?room= it sends that room's session (the one GET /v1/sessions/{room} shows), its call,"
                     + " its events and remembered commands, and then only that room's changes. Only the token's tenant's (every"
                     + " tenant's with tenants:all). A comment line every 15 s keeps the connection open. When the token expires the"
                     + " stream sends 'expired' and ends (reconnect with a fresh token); a client that falls more than 1,024 events"
@@ -138,12 +138,13 @@ public class LiveStreamResource {
             feed.unwatch(watcher);
             return;
         }
-        List<LiveSession> sessions = room == null ? registry.all() : registry.find(room).stream().toList();
+        // A room's session is the one GET /v1/sessions/{room} shows the caller (its own tenant's, also an ended one).
+        List<LiveSession> sessions = room == null ? registry.all() : registry.find(room, who::mayAccess).stream().toList();
         sessions.forEach(session -> watcher.accept(new FeedItem.SessionChanged(session)));
         List<OutboundCall> known = room == null ? calls.all() : calls.find(room).stream().toList();
         known.forEach(call -> watcher.accept(new FeedItem.CallChanged(call, tenants.of(call))));
         if (room != null) {
-            registry.find(room).ifPresent(session -> timeline.entries(room)
+            sessions.forEach(session -> timeline.entries(room, session.sessionId())
                     .forEach(entry -> watcher.accept(new FeedItem.EventRecorded(entry, session.tenant()))));
             for (TrackedCommand command : commands.forRoom(room)) {
                 watcher.accept(new FeedItem.CommandChanged(command));

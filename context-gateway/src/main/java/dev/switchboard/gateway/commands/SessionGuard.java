@@ -28,7 +28,8 @@ public class SessionGuard {
      * @param caller      who asks: another tenant's session is answered as if it did not exist
      */
     public LiveSession require(String room, String sessionId, boolean forHangup, Caller caller) {
-        LiveSession session = registry.findCurrent(room, caller::mayAccess)
+        // The session GET /v1/sessions/{room} shows the caller: its own tenant's ended one is 409, not unknown.
+        LiveSession session = registry.find(room, caller::mayAccess)
                 .orElseThrow(() -> new CommandRefused(NO_SESSION, room, "no session is known for room \"" + room + "\""));
         if (sessionId != null && !sessionId.equals(session.sessionId())) {
             throw new CommandRefused(NOT_CURRENT_SESSION, room, "session \"" + sessionId + "\" is not the current session of room \""

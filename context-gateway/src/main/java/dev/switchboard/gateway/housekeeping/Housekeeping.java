@@ -40,7 +40,7 @@ public class Housekeeping {
     void sweep() {
         try {
             int sessions = registry.evictEnded();
-            timeline.retainRooms(room -> registry.find(room).isPresent());
+            timeline.retain(registry::knows);
             int evicted = commands.evictOld();
             int over = calls.evictOver();
             if (sessions + evicted + over > 0) {

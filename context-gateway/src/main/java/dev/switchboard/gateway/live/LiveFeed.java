@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.live;
 
 import dev.switchboard.events.SessionEvent;
+import dev.switchboard.events.SessionStarted;
 import dev.switchboard.gateway.calls.CallTenants;
 import dev.switchboard.gateway.calls.OutboundCalls;
 import dev.switchboard.gateway.commands.CommandStore;
@@ -37,13 +38,20 @@ public class LiveFeed {
         calls.onChanged(call -> publish(new FeedItem.CallChanged(call, tenants.of(call))));
     }
 
-    /** After the registry applied the event: the room's session as it is now, and the event's timeline entry. */
+    /**
+     * After the registry applied the event: the session it is about as it is now (the room's current one, or another
+     * tenant's contested or ended one the registry keeps), and the event's entry in that session's timeline.
+     */
     public void sessionEvent(SessionEvent event) {
-        LiveSession session = registry.find(event.getRoom()).orElse(null);
+        LiveSession session = registry.session(event.getRoom(), event.getSessionId()).orElse(null);
         if (session == null || !session.isSession(event.getSessionId())) {
             return; // a late event of a room's earlier session, or one the registry forgot at once (long ended)
         }
-        timeline.apply(event).ifPresent(entry -> {
+        if (event.getPayload() instanceof SessionStarted) {
+            // The room's earlier session the new one replaced is forgotten with its events, not at the next sweep.
+            timeline.retain(event.getRoom(), id -> registry.knows(event.getRoom(), id));
+        }
+        timeline.apply(event, session.sessionId()).ifPresent(entry -> {
             publish(new FeedItem.SessionChanged(session));
             publish(new FeedItem.EventRecorded(entry, session.tenant()));
         });

@@ -1,67 +1,91 @@
 package dev.switchboard.gateway.live;
 
 import dev.switchboard.events.SessionEvent;
-import dev.switchboard.events.SessionStarted;
 import jakarta.inject.Singleton;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Objects;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 
 /**
- * The events of each room's latest session, in topic order, for {@code GET /v1/sessions/{room}/events} and the live
- * stream. Rebuilt at every start from the replayed topic, like the session registry; bounded per room (the first
- * events and the end matter most, and a call with hundreds of keypad entries keeps only its latest ones), and a room
- * leaves with its session when housekeeping forgets it.
+ * The events of each session the registry knows, per room, in topic order, for {@code GET /v1/sessions/{room}/events}
+ * and the live stream. A room may have more than one known session (another tenant's ended or contested one, see
+ * {@code LiveSessionRegistry}): each keeps its own events, so one tenant's call never shows another's. Rebuilt at every
+ * start from the replayed topic, like the session registry; bounded per session (the first events and the end matter
+ * most, and a call with hundreds of keypad entries keeps only its latest ones), and a session leaves when the registry
+ * forgets it ({@link #retain}).
  */
 @Singleton
 public class SessionTimeline {
     static final int MAX_PER_ROOM = 200;
+    /** The key of a session whose id is not known (an event without one). */
+    private static final String NO_ID = "";
 
-    /** Immutable lists, replaced on every event: readers on other threads never see one half changed. */
-    private final ConcurrentMap<String, List<TimelineEntry>> byRoom = new ConcurrentHashMap<>();
+    /** Per room, per session id: immutable maps and lists, replaced on every event, so readers never see one half changed. */
+    private final ConcurrentMap<String, Map<String, List<TimelineEntry>>> byRoom = new ConcurrentHashMap<>();
 
-    /** Records the event; returns its entry (empty for what the timeline does not show, or an event seen before). */
-    public Optional<TimelineEntry> apply(SessionEvent event) {
+    /**
+     * Records the event as one of the given session's; returns its entry (empty for what the timeline does not show, or
+     * an event seen before).
+     *
+     * @param sessionId the session the event is about, as the registry resolved it (an event may name none)
+     */
+    public Optional<TimelineEntry> apply(SessionEvent event, String sessionId) {
         Optional<TimelineEntry> entry = TimelineWording.of(event);
         if (entry.isEmpty()) {
             return entry;
         }
         TimelineEntry e = entry.get();
+        String key = key(sessionId);
         boolean[] added = {false};
-        byRoom.compute(event.getRoom(), (room, entries) -> {
-            List<TimelineEntry> current = entries;
-            // A new session of the room starts a new timeline: the old call's events are not this call's.
-            if (current == null || event.getPayload() instanceof SessionStarted && !sameSession(current, e)) {
-                current = List.of();
-            }
+        byRoom.compute(event.getRoom(), (room, sessions) -> {
+            List<TimelineEntry> current = sessions == null ? List.of() : sessions.getOrDefault(key, List.of());
             if (current.stream().anyMatch(known -> known.eventId().equals(e.eventId()))) {
-                return current; // a redelivered event is shown once
+                return sessions; // a redelivered event is shown once
             }
             List<TimelineEntry> next = new ArrayList<>(current);
             next.add(e);
             added[0] = true;
-            return List.copyOf(next.subList(Math.max(0, next.size() - MAX_PER_ROOM), next.size()));
+            Map<String, List<TimelineEntry>> changed = sessions == null ? new HashMap<>() : new HashMap<>(sessions);
+            changed.put(key, List.copyOf(next.subList(Math.max(0, next.size() - MAX_PER_ROOM), next.size())));
+            return Map.copyOf(changed);
         });
         return added[0] ? entry : Optional.empty();
     }
 
-    public List<TimelineEntry> entries(String room) {
-        return byRoom.getOrDefault(room, List.of());
+    /** The events of the room's given session, oldest first. */
+    public List<TimelineEntry> entries(String room, String sessionId) {
+        return byRoom.getOrDefault(room, Map.of()).getOrDefault(key(sessionId), List.of());
     }
 
-    /** Forgets the rooms the registry no longer knows; returns how many. */
-    public int retainRooms(Predicate<String> known) {
-        int before = byRoom.size();
-        byRoom.keySet().removeIf(known.negate());
-        return before - byRoom.size();
+    /** Forgets the sessions the registry no longer knows (given room and session id); returns how many. */
+    public int retain(BiPredicate<String, String> known) {
+        int forgotten = 0;
+        for (String room : byRoom.keySet()) {
+            forgotten += retain(room, id -> known.test(room, id));
+        }
+        return forgotten;
     }
 
-    private static boolean sameSession(List<TimelineEntry> entries, TimelineEntry entry) {
-        return entries.isEmpty() || Objects.equals(entries.getLast().sessionId(), entry.sessionId());
+    /** Forgets the room's sessions the registry no longer knows (given the session id); returns how many. */
+    public int retain(String room, Predicate<String> known) {
+        int[] forgotten = {0};
+        byRoom.computeIfPresent(room, (r, sessions) -> {
+            Map<String, List<TimelineEntry>> kept = new HashMap<>(sessions);
+            kept.keySet().removeIf(id -> !known.test(id.equals(NO_ID) ? null : id));
+            forgotten[0] = sessions.size() - kept.size();
+            return kept.isEmpty() ? null : forgotten[0] == 0 ? sessions : Map.copyOf(kept);
+        });
+        return forgotten[0];
+    }
+
+    private static String key(String sessionId) {
+        return sessionId == null ? NO_ID : sessionId;
     }
 }

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -29,7 +30,8 @@ import java.util.stream.Stream;
  * <p>A room name may be reused by a later call: a SessionStarted with a new session id replaces the room's entry.
  * Events of an older session of the room (a different session id) change nothing. An ended session of another tenant
  * that a new one replaces stays visible to its own tenant ({@link #find(String, Predicate)}, {@link #all()}) until it
- * is evicted: a room name another tenant reuses must not take that tenant's record of its call away.
+ * is evicted: a room name another tenant reuses must not take that tenant's record of its call away. What a caller
+ * reads or steers of a room (its events, commands, stream) is resolved the same way, by {@link #find(String, Predicate)}.
  *
  * <p>A room belongs to one tenant at a time. A session of another tenant that starts while the room's session still
  * runs (two workers' simulated calls given the same room name; LiveKit itself never runs two rooms of one name) does
@@ -94,6 +96,24 @@ public class LiveSessionRegistry {
     public Optional<LiveSession> findCurrent(String room, Predicate<String> visibleTenant) {
         return find(room).filter(s -> visibleTenant.test(s.tenant()))
                 .or(() -> Optional.ofNullable(contested.get(room)).filter(s -> visibleTenant.test(s.tenant())));
+    }
+
+    /**
+     * The room's known session that an event names, whichever tenant's: the current one, a contested one or a displaced
+     * one; the current one when the event names no session.
+     */
+    public Optional<LiveSession> session(String room, String sessionId) {
+        if (sessionId == null) {
+            return find(room);
+        }
+        return Stream.of(byRoom, contested, displaced).map(sessions -> sessions.get(room))
+                .filter(s -> s != null && sessionId.equals(s.sessionId())).findFirst();
+    }
+
+    /** Whether the registry knows the room's session of that id (null: one whose id is not known), whichever tenant's. */
+    public boolean knows(String room, String sessionId) {
+        return Stream.of(byRoom, contested, displaced).map(sessions -> sessions.get(room))
+                .anyMatch(s -> s != null && Objects.equals(sessionId, s.sessionId()));
     }
 
     /** Every known session, newest first, the replaced and contested ones of other tenants included. */

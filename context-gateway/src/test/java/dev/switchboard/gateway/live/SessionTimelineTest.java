@@ -21,7 +21,7 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A room's timeline: in order, each event once, a new session starting afresh, bounded, forgotten with its room. */
+/** A session's timeline: in order, each event once, apart from the room's other sessions, bounded, forgotten with its session. */
 class SessionTimelineTest {
     private final SessionTimeline timeline = new SessionTimeline();
 
@@ -38,14 +38,14 @@ class SessionTimelineTest {
     @Test
     void eventsAreToldInWordsInOrderAndEachOnce() {
         SessionEvent start = event("r1", "s1", started());
-        assertThat(timeline.apply(start)).isPresent();
-        assertThat(timeline.apply(start)).as("a redelivered event").isEmpty();
-        timeline.apply(event("r1", "s1", DtmfReceived.newBuilder().setParticipantIdentity("sip_1").setDigits("12#").build()));
+        assertThat(timeline.apply(start, "s1")).isPresent();
+        assertThat(timeline.apply(start, "s1")).as("a redelivered event").isEmpty();
+        timeline.apply(event("r1", "s1", DtmfReceived.newBuilder().setParticipantIdentity("sip_1").setDigits("12#").build()), "s1");
         timeline.apply(event("r1", "s1", SessionEnded.newBuilder().setReason(EndReason.CALLER_HANGUP).setDurationMs(61_400)
                 .setUsage(Usage.newBuilder().build())
-                .setEndedBy(Issuer.newBuilder().setKind(IssuerKind.SYSTEM).setId("caller").build()).build()));
+                .setEndedBy(Issuer.newBuilder().setKind(IssuerKind.SYSTEM).setId("caller").build()).build()), "s1");
 
-        assertThat(timeline.entries("r1")).extracting(TimelineEntry::type, TimelineEntry::detail, TimelineEntry::reason).containsExactly(
+        assertThat(timeline.entries("r1", "s1")).extracting(TimelineEntry::type, TimelineEntry::detail, TimelineEntry::reason).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("SessionStarted", "INBOUND LIVEKIT call from +15550100, agent agent-a, worker w1", null),
                 org.assertj.core.groups.Tuple.tuple("DtmfReceived", "caller pressed 12#", null),
                 org.assertj.core.groups.Tuple.tuple("SessionEnded", "CALLER_HANGUP after 61 s, by SYSTEM caller", "CALLER_HANGUP"));
@@ -53,39 +53,45 @@ class SessionTimelineTest {
 
     @Test
     void aRefusedTransferAndOneThatWentThroughAreTold() {
-        timeline.apply(event("r3", "s1", started()));
+        timeline.apply(event("r3", "s1", started()), "s1");
         timeline.apply(event("r3", null, TransferFailed.newBuilder().setParticipantIdentity("sip_1").setTransferTo("tel:+15550199")
                 .setReason(CallFailureReason.BUSY).setSipStatusCode(486).setSipStatus("Busy Here").setTransferCommandId("t-1")
-                .setRequestedBy(Issuer.newBuilder().setKind(IssuerKind.LLM).setId("w1").build()).build()));
+                .setRequestedBy(Issuer.newBuilder().setKind(IssuerKind.LLM).setId("w1").build()).build()), "s1");
         timeline.apply(event("r3", null, CallEnded.newBuilder().setReason(EndReason.TRANSFERRED).setMethod(HangupMethod.REMOVE_SIP_PARTICIPANT)
-                .setDetail("transferred sip_1 to tel:+15550123").setTransferTo("tel:+15550123").setHangupCommandId("t-2").build()));
+                .setDetail("transferred sip_1 to tel:+15550123").setTransferTo("tel:+15550123").setHangupCommandId("t-2").build()), "s1");
 
-        assertThat(timeline.entries("r3")).extracting(TimelineEntry::type, TimelineEntry::detail, TimelineEntry::reason).containsSubsequence(
+        assertThat(timeline.entries("r3", "s1")).extracting(TimelineEntry::type, TimelineEntry::detail, TimelineEntry::reason).containsSubsequence(
                 org.assertj.core.groups.Tuple.tuple("TransferFailed",
                         "transfer to tel:+15550199 not connected: BUSY (SIP 486 Busy Here), by LLM w1", "BUSY"),
                 org.assertj.core.groups.Tuple.tuple("CallEnded", "TRANSFERRED (REMOVE_SIP_PARTICIPANT): transferred sip_1 to tel:+15550123",
                         "TRANSFERRED"));
         // The console words them from these fields, not from the detail.
-        assertThat(timeline.entries("r3")).extracting(TimelineEntry::type, TimelineEntry::transferTo, TimelineEntry::sipStatusCode,
+        assertThat(timeline.entries("r3", "s1")).extracting(TimelineEntry::type, TimelineEntry::transferTo, TimelineEntry::sipStatusCode,
                 TimelineEntry::sipStatus).containsSubsequence(
                 org.assertj.core.groups.Tuple.tuple("TransferFailed", "tel:+15550199", 486, "Busy Here"),
                 org.assertj.core.groups.Tuple.tuple("CallEnded", "tel:+15550123", null, null));
-        assertThat(timeline.entries("r3").getFirst().transferTo()).as("SessionStarted has no transfer").isNull();
+        assertThat(timeline.entries("r3", "s1").getFirst().transferTo()).as("SessionStarted has no transfer").isNull();
     }
 
     @Test
-    void aNewSessionOfTheRoomStartsAfreshAndTheListIsBounded() {
-        timeline.apply(event("r2", "s1", started()));
+    void eachSessionOfARoomKeepsItsOwnEventsBoundedUntilItIsForgotten() {
+        timeline.apply(event("r2", "s1", started()), "s1");
         for (int i = 0; i < SessionTimeline.MAX_PER_ROOM + 10; i++) {
-            timeline.apply(event("r2", "s1", DtmfReceived.newBuilder().setParticipantIdentity("sip_1").setDigits(Integer.toString(i)).build()));
+            timeline.apply(event("r2", "s1", DtmfReceived.newBuilder().setParticipantIdentity("sip_1").setDigits(Integer.toString(i)).build()), "s1");
         }
-        assertThat(timeline.entries("r2")).hasSize(SessionTimeline.MAX_PER_ROOM);
-        assertThat(timeline.entries("r2").getLast().detail()).isEqualTo("caller pressed " + (SessionTimeline.MAX_PER_ROOM + 9));
+        assertThat(timeline.entries("r2", "s1")).hasSize(SessionTimeline.MAX_PER_ROOM);
+        assertThat(timeline.entries("r2", "s1").getLast().detail()).isEqualTo("caller pressed " + (SessionTimeline.MAX_PER_ROOM + 9));
 
-        timeline.apply(event("r2", "s2", started()));
-        assertThat(timeline.entries("r2")).extracting(TimelineEntry::sessionId).containsExactly("s2");
+        // Another session of the room (another tenant's, say) has its own events; the first one's stay its own.
+        timeline.apply(event("r2", "s2", started()), "s2");
+        timeline.apply(event("r2", null, DtmfReceived.newBuilder().setParticipantIdentity("sip_2").setDigits("9").build()), "s2");
+        assertThat(timeline.entries("r2", "s2")).extracting(TimelineEntry::type).containsExactly("SessionStarted", "DtmfReceived");
+        assertThat(timeline.entries("r2", "s1")).hasSize(SessionTimeline.MAX_PER_ROOM).extracting(TimelineEntry::sessionId).containsOnly("s1");
 
-        assertThat(timeline.retainRooms(room -> !room.equals("r2"))).isEqualTo(1);
-        assertThat(timeline.entries("r2")).isEmpty();
+        assertThat(timeline.retain("r2", "s2"::equals)).isEqualTo(1);
+        assertThat(timeline.entries("r2", "s1")).isEmpty();
+        assertThat(timeline.entries("r2", "s2")).hasSize(2);
+        assertThat(timeline.retain((room, id) -> !room.equals("r2"))).isEqualTo(1);
+        assertThat(timeline.entries("r2", "s2")).isEmpty();
     }
 }

@@ -106,6 +106,25 @@ class LiveSessionRegistryUnitTest {
     }
 
     @Test
+    void theSessionAnEventNamesIsFoundWhicheverTenantsItIs() {
+        registry.apply(event("r", "a1", NOW.minusSeconds(60), startedFor("acme")));
+        registry.apply(event("r", "a1", NOW.minusSeconds(55), ended(5_000)));
+        registry.apply(event("r", "g1", NOW.minusSeconds(50), startedFor("globex")));
+        registry.apply(event("r", "i1", NOW.minusSeconds(40), startedFor("initech")));
+
+        assertThat(registry.session("r", "a1").orElseThrow().tenant()).as("displaced").isEqualTo("acme");
+        assertThat(registry.session("r", "g1").orElseThrow().tenant()).as("current").isEqualTo("globex");
+        assertThat(registry.session("r", "i1").orElseThrow().tenant()).as("contested").isEqualTo("initech");
+        assertThat(registry.session("r", null).orElseThrow().sessionId()).as("no id: the room's current").isEqualTo("g1");
+        assertThat(registry.session("r", "x1")).isEmpty();
+        assertThat(registry.session("other", "a1")).isEmpty();
+        assertThat(registry.knows("r", "a1")).isTrue();
+        assertThat(registry.knows("r", "i1")).isTrue();
+        assertThat(registry.knows("r", "x1")).isFalse();
+        assertThat(registry.knows("r", null)).isFalse();
+    }
+
+    @Test
     void theSameTenantsNextSessionOfARoomReplacesItsEndedOne() {
         registry.apply(event("r", "a1", NOW.minusSeconds(60), startedFor("acme")));
         registry.apply(event("r", "a1", NOW.minusSeconds(50), ended(10_000)));

@@ -1,0 +1,29 @@
+// What the call page says of a call and whether it offers actions (app/call.js), run by ConsoleScriptsTest under Node.
+import {test} from 'node:test';
+import assert from 'node:assert/strict';
+import {sessionState, whyClosed} from '../app/call.js';
+
+const ended = {sessionId: 's1', state: 'ENDED', endReason: 'CALLER_HANGUP'};
+const live = {sessionId: 's1', state: 'LIVE'};
+
+test('an ended session is told as ended and takes no commands', () => {
+  assert.deepEqual(sessionState(ended, {ready: true}), {text: 'Ended: CALLER_HANGUP', which: 'ENDED'});
+  assert.equal(whyClosed(ended, null), 'The call has already ended.');
+  assert.deepEqual(sessionState(live, {ready: true}), {text: 'Live', which: 'LIVE'});
+  assert.equal(whyClosed(live, null), null);
+});
+
+test('a call only its transcript says ended is ended, not a session yet to come', () => {
+  assert.deepEqual(sessionState(null, {ready: true, transcriptEnd: 'CALLER_HANGUP'}), {text: 'Ended: CALLER_HANGUP', which: 'ENDED'});
+  assert.equal(whyClosed(null, null, 'CALLER_HANGUP'), 'The call has already ended.');
+  // Without it, a room with no session yet waits for one and takes commands once it has one.
+  assert.match(sessionState(null, {ready: true}).text, /^No live session is known for this room yet/);
+  assert.equal(sessionState(null, {}), null);
+  assert.equal(whyClosed(null, null), null);
+  // The gateway's session wins over the transcript: a later call in the room is live.
+  assert.equal(whyClosed(live, null, 'CALLER_HANGUP'), null);
+});
+
+test('a failed dial takes no commands', () => {
+  assert.match(whyClosed(null, {state: 'FAILED', failure: {reason: 'BUSY'}}), /^The call did not connect: Busy/);
+});
