@@ -398,6 +398,27 @@ class ManifestsTest {
         }
     }
 
+    /**
+     * A crashed consumer's partitions resume within about 7 s only on a surviving instance of its group; a restarted
+     * one needs its JVM start first (README, "Failure behaviour"). So every service runs two instances as shipped, and
+     * KEDA never scales the shared groups' consumers (transcript service, call controller) below two.
+     */
+    @Test
+    void everyServiceRunsAtLeastTwoInstancesSoASurvivorTakesOverACrashedOnesWork() {
+        for (String service : SERVICES) {
+            JsonNode replicas = named("Deployment", service).at("/spec/replicas");
+            assertThat(replicas.isInt() && replicas.asInt() >= 2).as("%s: replicas %s, at least 2", service, replicas).isTrue();
+        }
+        List<JsonNode> scaled = ofKind("ScaledObject");
+        assertThat(scaled).extracting(s -> s.at("/spec/scaleTargetRef/name").asText())
+                .containsExactlyInAnyOrder("transcript-service", "call-controller");
+        for (JsonNode scaledObject : scaled) {
+            String service = scaledObject.at("/spec/scaleTargetRef/name").asText();
+            JsonNode min = scaledObject.at("/spec/minReplicaCount");
+            assertThat(min.isInt() && min.asInt() >= 2).as("%s: KEDA's minReplicaCount %s, at least 2", service, min).isTrue();
+        }
+    }
+
     private static Properties applicationProperties(String service) throws IOException {
         Properties properties = new Properties();
         properties.load(new StringReader(Files.readString(ROOT.resolve(service).resolve("src/main/resources/application.properties"))));

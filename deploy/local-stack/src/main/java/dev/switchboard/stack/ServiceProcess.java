@@ -35,6 +35,7 @@ final class ServiceProcess {
      * Starts the service. The child is killed by the kernel when the thread that starts it ends (see
      * {@link ParentDeathSignal}), so call this from a thread that lives as long as the stack.
      *
+     * @param environment added to the environment this process passes on; a null value removes that variable
      * @param appendToLog false starts a fresh log (a new stack; the last run's is kept as .log.1), true keeps what an earlier run wrote (a restart)
      */
     static ServiceProcess start(ServiceSpec spec, Path root, Path logDirectory, Map<String, String> environment, boolean appendToLog) {
@@ -55,7 +56,14 @@ final class ServiceProcess {
                     .directory(root.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(appendToLog ? ProcessBuilder.Redirect.appendTo(log.toFile()) : ProcessBuilder.Redirect.to(log.toFile()));
-            builder.environment().putAll(environment);
+            // A null value removes a variable this process would pass on.
+            environment.forEach((name, value) -> {
+                if (value == null) {
+                    builder.environment().remove(name);
+                } else {
+                    builder.environment().put(name, value);
+                }
+            });
             return new ServiceProcess(spec, log, builder.start());
         } catch (IOException e) {
             throw new StackException("cannot start " + spec.name() + ": " + e.getMessage(), e);

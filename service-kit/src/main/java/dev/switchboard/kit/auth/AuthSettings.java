@@ -1,8 +1,11 @@
 package dev.switchboard.kit.auth;
 
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.config.Config;
 
 import java.util.ArrayList;
@@ -21,10 +24,14 @@ public class AuthSettings {
     static final String KEY_LOCATION = "mp.jwt.verify.publickey.location";
     static final String KEY = "mp.jwt.verify.publickey";
 
-    void check(@Observes StartupEvent started, Config config, AuthConfig auth) {
+    /**
+     * Before any other start-up work (the Kafka clients included), so a service without these settings stops at once.
+     * A {@link ConfigurationException} is what Quarkus reports as a bad setting: the message alone, without a stack trace.
+     */
+    void check(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent started, Config config, AuthConfig auth) {
         List<String> missing = missing(config);
         if (!missing.isEmpty()) {
-            throw new IllegalStateException(message(missing));
+            throw new ConfigurationException(message(missing));
         }
         new CallerClaims(auth); // refuses a default tenant that is not a tenant name, at start rather than at the first request
     }
