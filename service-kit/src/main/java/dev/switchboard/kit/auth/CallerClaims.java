@@ -1,5 +1,6 @@
 package dev.switchboard.kit.auth;
 
+import io.quarkus.runtime.configuration.ConfigurationException;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -37,7 +38,8 @@ public final class CallerClaims {
         this.tenantClaim = tenantClaim;
         this.defaultTenant = defaultTenant.filter(tenant -> !tenant.isBlank());
         this.defaultTenant.filter(tenant -> !Caller.isTenantName(tenant)).ifPresent(tenant -> {
-            throw new IllegalArgumentException("switchboard.auth.default-tenant (SWITCHBOARD_AUTH_DEFAULT_TENANT) is not a "
+            // A setting, refused at start (AuthSettings): Quarkus reports a ConfigurationException as the message alone.
+            throw new ConfigurationException("switchboard.auth.default-tenant (SWITCHBOARD_AUTH_DEFAULT_TENANT) is not a "
                     + "tenant name (" + Caller.TENANT_NAME_RULE + "); set it empty to refuse tokens without the tenant claim");
         });
     }

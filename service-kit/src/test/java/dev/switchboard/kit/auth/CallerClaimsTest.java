@@ -1,5 +1,6 @@
 package dev.switchboard.kit.auth;
 
+import io.quarkus.runtime.configuration.ConfigurationException;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -123,7 +124,7 @@ class CallerClaimsTest {
         assertThatThrownBy(() -> acme.read(new Token(Map.of("sub", "u1", "tenant", ""))))
                 .hasMessage("the tenant claim (tenant) is empty; leave it out to act for the tenant acme");
         assertThatThrownBy(() -> new CallerClaims(Optional.empty(), "tenant", Optional.of("ac me")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SWITCHBOARD_AUTH_DEFAULT_TENANT");
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("SWITCHBOARD_AUTH_DEFAULT_TENANT");
     }
 
     @Test
