@@ -2,16 +2,9 @@ package dev.switchboard.gateway.kafka;
 
 import dev.switchboard.gateway.config.GatewayConfig;
 import io.smallrye.common.annotation.Identifier;
-import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
-import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.common.TopicPartition;
-import org.jboss.logging.Logger;
+import jakarta.inject.Singleton;
 
 import java.time.Clock;
-import java.time.Duration;
-import java.util.Collection;
-import java.util.List;
 
 /**
  * Positions the consumer of every session command ({@link PendingCommandsListener}). A partition it never read starts
@@ -21,29 +14,12 @@ import java.util.List;
  * read. A partition read before resumes where it stopped: the group commits nothing, and a new topic makes the group
  * assign every partition again.
  */
-@ApplicationScoped
+@Singleton
 @Identifier(PendingCommandsStart.NAME)
-public class PendingCommandsStart implements KafkaConsumerRebalanceListener {
+public class PendingCommandsStart extends ReplayWindowStart {
     public static final String NAME = "context-gateway-pending-commands-start";
-    private static final Logger LOG = Logger.getLogger(PendingCommandsStart.class);
-
-    private final PendingCommandsProgress progress;
-    private final Duration window;
-    private final Clock clock;
 
     PendingCommandsStart(PendingCommandsProgress progress, GatewayConfig config, Clock clock) {
-        this.progress = progress;
-        this.window = config.results().replayWindow();
-        this.clock = clock;
-    }
-
-    @Override
-    public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        if (partitions.isEmpty()) {
-            return;
-        }
-        List<TopicPartition> fresh = progress.assigned(consumer, partitions);
-        progress.startWithin(consumer, fresh, window, clock);
-        LOG.debugf("reading the session commands of %s from within the last %s", fresh, window);
+        super(progress, config.results().replayWindow(), clock, "the session commands");
     }
 }
