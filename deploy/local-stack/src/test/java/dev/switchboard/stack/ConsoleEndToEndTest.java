@@ -712,6 +712,7 @@ class ConsoleEndToEndTest {
         // A LiveKit call in the fake SFU: the agent's words are spoken (the fake synthesizer takes 60 ms a character), so
         // there is speech to cut off. A simulated call delivers its text whole and at once: nothing is ever interrupted.
         FakeSfuControl sfu = packaged.sfu.control();
+        sfu.reset(); // the fake SFU holds one room at a time: this call's
         var llm = new FakeLlmControl(packaged.llm.baseUrl());
         llm.reset();
         llm.replyText("Hello, Acme here."); // the agent opens an inbound call
