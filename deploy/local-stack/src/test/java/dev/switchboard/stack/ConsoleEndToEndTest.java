@@ -1,8 +1,10 @@
 package dev.switchboard.stack;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.testing.livekit.DialOutcome;
 import dev.switchboard.testing.livekit.FakeLiveKitServer;
 import dev.switchboard.testing.llm.FakeLlmControl;
+import dev.switchboard.testing.sfu.FakeSfuControl;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,9 +32,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
 
@@ -47,7 +56,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * history with "Load more", follows a placed call that rings and fails (the reason on its page and in the live list), lists
  * a dial another system placed while it rings and once it failed (told by the gateway's stream, not asked for), finds a
  * failed dial in history by its outcome (its page saying it did not connect), and tells keypad tones, a refused transfer
- * and a transfer that went through in words. It takes screenshots of the main pages into
+ * and a transfer that went through in words. From a call's page it makes the agent say words, changes its instructions
+ * (the model then asked with them), interrupts it mid-sentence on a LiveKit call (its line marked interrupted) and hangs up
+ * at once without a goodbye; history narrows by number, end reason, agent and time, and downloads a transcript as text
+ * and WebVTT. It takes screenshots of the main pages into
  * target/console-screenshots; with -Dconsole.screenshots=update also into docs/console for the README.
  */
 @ExtendWith(PackagedStack.Resolver.class)
@@ -638,6 +650,305 @@ class ConsoleEndToEndTest {
         textAppears(By.id("call-state"), "Ended: TRANSFERRED (the caller was handed over to tel:+15550190199)");
         assertThat(browser.findElement(By.cssSelector("#events li[data-type='CallEnded'] .tag")).getText()).isEqualTo("transfer");
         textAppears(By.id("commands"), "TransferCall");
+    }
+
+    @Test
+    void sayAndNewInstructionsFromTheCallPageReachTheAgent() {
+        var llm = new FakeLlmControl(packaged.llm.baseUrl());
+        llm.reset();
+        String worker = packaged.url("agent-worker");
+        String room = "console-say-" + System.nanoTime();
+        given().contentType(ContentType.JSON).body(Map.of("room", room, "instructions", "You are the Acme support agent."))
+                .post(worker + "/v1/simulated-calls").then().statusCode(201);
+        signInByLink(token());
+        textAppears(By.cssSelector("main h1"), "Live calls");
+        browser.get(gateway() + "/console/#/call/" + room);
+        textAppears(By.id("call-state"), "Live");
+
+        // Say: APPLIED once said; the agent's line in the transcript, and on the worker's call what it said.
+        WebElement say = controlForm("Say");
+        say.findElement(By.name("say")).sendKeys("Your parcel is at the depot.");
+        say.findElement(By.cssSelector("button[type='submit']")).click();
+        awaitOutcome(say, "APPLIED");
+        textAppears(By.cssSelector("#transcript li[data-role='AGENT']"), "Agent: Your parcel is at the depot.");
+        assertThat(given().get(worker + "/v1/simulated-calls/" + room).jsonPath().getList("agentSaid.text", String.class))
+                .containsExactly("Your parcel is at the depot.");
+
+        // New instructions, replacing the call's, then extended: each APPLIED and told in the transcript.
+        WebElement change = controlForm("Change instructions");
+        WebElement instructions = change.findElement(By.name("instructions"));
+        instructions.sendKeys("You are the Globex billing agent.");
+        change.findElement(By.cssSelector("button[type='submit']")).click();
+        awaitOutcome(change, "APPLIED");
+        textAppears(By.cssSelector("#transcript li[data-role='SYSTEM']"), "System: Instructions replaced: You are the Globex billing agent.");
+        instructions.clear();
+        instructions.sendKeys("Always name the invoice number.");
+        new Select(change.findElement(By.name("mode"))).selectByVisibleText("append");
+        change.findElement(By.cssSelector("button[type='submit']")).click();
+        waiting().until(d -> browser.findElements(By.cssSelector("#transcript li[data-role='SYSTEM']")).size() == 2);
+        awaitOutcome(change, "APPLIED");
+        assertThat(browser.findElements(By.cssSelector("#transcript li[data-role='SYSTEM']")).getLast().getText())
+                .contains("System: Instructions extended: Always name the invoice number.");
+        textAppears(By.id("commands"), "UpdateInstructions");
+
+        // The agent's next turn: the model is asked with the new instructions, and knows what the agent said.
+        llm.replyText("Invoice 77 is paid.");
+        given().contentType(ContentType.JSON).body(Map.of("text", "Is my bill paid?"))
+                .post(worker + "/v1/simulated-calls/" + room + "/utterances").then().statusCode(200);
+        List<JsonNode> messages = llm.lastMessages();
+        assertThat(messages.getFirst().path("role").asText()).isEqualTo("system");
+        assertThat(messages.getFirst().path("content").asText())
+                .startsWith("You are the Globex billing agent.\n\nAlways name the invoice number.").doesNotContain("Acme");
+        assertThat(messages).anySatisfy(m -> {
+            assertThat(m.path("role").asText()).isEqualTo("assistant");
+            assertThat(m.path("content").asText()).isEqualTo("Your parcel is at the depot.");
+        });
+        textAppears(By.id("transcript"), "Agent: Invoice 77 is paid.");
+        given().delete(worker + "/v1/simulated-calls/" + room).then().statusCode(204);
+    }
+
+    @Test
+    void anInterruptFromTheCallPageCutsTheAgentOffAndItsLineIsMarkedInterrupted() throws Exception {
+        // A LiveKit call in the fake SFU: the agent's words are spoken (the fake synthesizer takes 60 ms a character), so
+        // there is speech to cut off. A simulated call delivers its text whole and at once: nothing is ever interrupted.
+        FakeSfuControl sfu = packaged.sfu.control();
+        sfu.reset(); // the fake SFU holds one room at a time: this call's
+        var llm = new FakeLlmControl(packaged.llm.baseUrl());
+        llm.reset();
+        llm.replyText("Hello, Acme here."); // the agent opens an inbound call
+        String room = "console-interrupt-" + System.nanoTime();
+        waiting().until(d -> sfu.agentWorkers().stream().anyMatch(FakeSfuControl.AgentWorker::connected));
+        var caller = sfu.joinParticipant(FakeSfuControl.ParticipantSpec.sipCaller("+15550177")
+                .withAudio(FakeSfuControl.AudioSpec.silence()), room);
+        boolean left = false;
+        try {
+            signInByLink(token());
+            textAppears(By.cssSelector("main h1"), "Live calls");
+            browser.get(gateway() + "/console/#/call/" + room);
+            textAppears(By.id("call-state"), "Live");
+            textAppears(By.id("transcript"), "Agent: Hello, Acme here.");
+
+            // The agent starts on a long Say (some 20 s of speech); once its first sentence was heard, Interrupt.
+            String first = "Thank you for waiting.";
+            String words = first + " Your order left our warehouse in Springfield this morning on the early truck."
+                    + " It should reach the sorting centre tonight and your door by Thursday afternoon at the latest."
+                    + " The driver will ring the bell twice, and if nobody answers the parcel goes to the post office on Main Street."
+                    + " You can collect it there with your order number.";
+            // What the room heard of the greeting, once all of it arrived (the count no longer grows).
+            long[] heardBefore = {-1};
+            waiting().pollingEvery(Duration.ofMillis(500)).withMessage("the greeting's audio all in")
+                    .until(d -> heardBefore[0] == (heardBefore[0] = EndToEndTest.agentAudioMs(sfu)));
+            long before = heardBefore[0];
+            WebElement say = controlForm("Say");
+            say.findElement(By.name("say")).sendKeys(words);
+            say.findElement(By.cssSelector("button[type='submit']")).click();
+            waiting().withMessage("the agent's first sentence heard in the room")
+                    .until(d -> EndToEndTest.agentAudioMs(sfu) - before >= (first.length() + 5) * 60L);
+            WebElement interrupt = controlForm("Interrupt");
+            interrupt.findElement(By.cssSelector("button[type='submit']")).click();
+            awaitOutcome(interrupt, "APPLIED"); // not "APPLIED: nothing was being said"
+
+            // The agent's line holds the words that were heard, and says it was cut off.
+            By tag = By.cssSelector("#transcript li[data-role='AGENT'] .tag");
+            textAppears(tag, "interrupted");
+            WebElement line = browser.findElement(tag).findElement(By.xpath(".."));
+            assertThat(browser.findElement(tag).getAttribute("title")).isEqualTo("The caller cut in: only these words were played");
+            String heard = line.findElement(By.cssSelector(".text")).getText();
+            assertThat(heard).as("what the caller heard of the Say").startsWith(first);
+            assertThat(words).as("the words the Say meant").startsWith(heard);
+            assertThat(heard.length()).as("characters heard of the " + words.length()).isLessThan(words.length());
+            assertThat(line.getText()).startsWith("[").contains("Agent: " + heard).endsWith("interrupted");
+            textAppears(By.id("commands"), "Interrupt");
+            // The Say stopped before all was said: its form tells so.
+            awaitOutcome(say, "REJECTED: not said: say was interrupted");
+
+            sfu.leaveParticipant(caller.identity(), "CLIENT_INITIATED");
+            left = true;
+            textAppears(By.id("call-state"), "Ended: CALLER_HANGUP");
+        } finally {
+            if (!left) {
+                sfu.leaveParticipant(caller.identity(), "CLIENT_INITIATED");
+            }
+        }
+    }
+
+    @Test
+    void hangingUpAtOnceEndsTheCallWithoutAGoodbye() {
+        var llm = new FakeLlmControl(packaged.llm.baseUrl());
+        llm.reset();
+        String worker = packaged.url("agent-worker");
+        String room = "console-hangup-now-" + System.nanoTime();
+        given().contentType(ContentType.JSON).body(Map.of("room", room, "callerNumber", "+15550178"))
+                .post(worker + "/v1/simulated-calls").then().statusCode(201);
+        signInByLink(token());
+        textAppears(By.cssSelector("main h1"), "Live calls");
+        browser.get(gateway() + "/console/#/call/" + room);
+        textAppears(By.id("call-state"), "Live");
+
+        // At once: the call controller hangs up (HangupRequested), answered once the call ended.
+        WebElement hangup = controlForm("Hang up");
+        hangup.findElement(By.name("immediate")).click();
+        hangup.findElement(By.cssSelector("button[type='submit']")).click();
+        // A simulated call has no room in LiveKit to delete: the controller finds it gone, and the call ends all the same.
+        awaitOutcome(hangup, "APPLIED: call ended: OPERATOR_HANGUP (ALREADY_GONE)");
+        textAppears(By.id("call-state"), "Ended: OPERATOR_HANGUP");
+        textAppears(By.id("commands"), "HangupRequested");
+        textAppears(By.id("events"), "Session ended");
+
+        // Nothing was said on the way out: the model was not asked for a goodbye, and the agent said nothing.
+        waiting().until(d -> "ENDED".equals(given().get(worker + "/v1/simulated-calls/" + room).jsonPath().getString("state")));
+        assertThat(given().get(worker + "/v1/simulated-calls/" + room).jsonPath().getList("agentSaid")).isEmpty();
+        assertThat(llm.requests()).as("requests to the model").isEmpty();
+        assertThat(browser.findElements(By.cssSelector("#transcript li[data-role='AGENT']"))).isEmpty();
+    }
+
+    @Test
+    void historyNarrowsByNumberEndReasonAgentAndTimeAndDownloadsTextAndWebVtt() throws Exception {
+        var llm = new FakeLlmControl(packaged.llm.baseUrl());
+        llm.reset();
+        llm.replyText("I can help with the kumquats.");
+        String worker = packaged.url("agent-worker");
+        String transcripts = packaged.url("transcript-service");
+        String number = "+1555023" + String.format("%04d", System.nanoTime() % 10_000);
+        String encoded = URLEncoder.encode(number, StandardCharsets.UTF_8);
+
+        // Two calls of one number: the caller hangs up one after a question, an operator the other; a third call of another number.
+        String asked = "asked-" + System.nanoTime();
+        given().contentType(ContentType.JSON).body(Map.of("room", asked, "callerNumber", number)).post(worker + "/v1/simulated-calls")
+                .then().statusCode(201);
+        given().contentType(ContentType.JSON).body(Map.of("text", "I have a question about my kumquat order"))
+                .post(worker + "/v1/simulated-calls/" + asked + "/utterances").then().statusCode(200);
+        given().delete(worker + "/v1/simulated-calls/" + asked).then().statusCode(204);
+        String cut = "cut-" + System.nanoTime();
+        given().contentType(ContentType.JSON).body(Map.of("room", cut, "callerNumber", number)).post(worker + "/v1/simulated-calls")
+                .then().statusCode(201);
+        waiting().until(d -> given().get(gateway() + "/v1/sessions/" + cut).statusCode() == 200);
+        given().contentType(ContentType.JSON).body(Map.of("immediate", true)).post(gateway() + "/v1/sessions/" + cut + "/hangup?wait=10s")
+                .then().statusCode(200);
+        String other = "other-" + System.nanoTime();
+        given().contentType(ContentType.JSON).body(Map.of("room", other, "callerNumber", "+15550179")).post(worker + "/v1/simulated-calls")
+                .then().statusCode(201);
+        given().delete(worker + "/v1/simulated-calls/" + other).then().statusCode(204);
+        waiting().withMessage("the transcript service storing the ended calls of " + number)
+                .until(d -> given().urlEncodingEnabled(false).get(transcripts + "/v1/sessions?status=ended&phone=" + encoded)
+                        .jsonPath().getList("sessions").size() == 2
+                        && given().get(transcripts + "/v1/sessions?status=ended&room=" + other).jsonPath().getList("sessions").size() == 1);
+
+        // History by number: the two calls of the number, not the other.
+        signInByLink(token());
+        textAppears(By.cssSelector("main h1"), "Live calls");
+        browser.findElement(By.linkText("History")).click();
+        WebElement phone = visible(By.name("phone"));
+        assertThat(browser.findElement(By.cssSelector("label[for='" + phone.getAttribute("id") + "']")).getText()).isEqualTo("Number");
+        phone.sendKeys(number);
+        search(phone);
+        awaitListed("the calls of " + number, asked, cut);
+        assertThat(browser.getCurrentUrl()).contains("phone=" + encoded);
+
+        // And by end reason: the one an operator hung up.
+        new Select(visible(By.name("endReason"))).selectByVisibleText("OPERATOR_HANGUP");
+        search(browser.findElement(By.name("endReason")));
+        awaitListed("the call of " + number + " an operator hung up", cut);
+        assertThat(browser.findElement(By.cssSelector("#history tr[data-room='" + cut + "']")).getText()).contains("OPERATOR_HANGUP", number);
+        textAppears(By.id("history-status"), "1 call found.");
+
+        // The other's stored page downloads its transcript as text and as WebVTT.
+        new Select(visible(By.name("endReason"))).selectByVisibleText("CALLER_HANGUP");
+        search(browser.findElement(By.name("endReason")));
+        awaitListed("the call of " + number + " its caller hung up", asked);
+        browser.findElement(By.cssSelector("#history tr[data-room='" + asked + "'] a")).click();
+        textAppears(By.id("transcript"), "Agent: I can help with the kumquats.");
+        browser.findElement(By.cssSelector("button[data-format='text']")).click();
+        Path text = downloads.resolve(asked + ".txt");
+        waiting().withMessage("the text download " + text).until(d -> Files.exists(text));
+        textAppears(By.tagName("main"), "Downloaded " + asked + ".txt.");
+        assertThat(Files.readString(text)).startsWith("Room " + asked + ", session ").contains("(CALLER_HANGUP)")
+                .containsPattern("(?m)^\\[[0-9:.]+\\] Caller: I have a question about my kumquat order\\n\\[[0-9:.]+\\] Agent: I can help with the kumquats\\.$");
+        browser.findElement(By.cssSelector("button[data-format='vtt']")).click();
+        Path vtt = downloads.resolve(asked + ".vtt");
+        waiting().withMessage("the WebVTT download " + vtt).until(d -> Files.exists(vtt));
+        assertThat(Files.readString(vtt)).startsWith("WEBVTT - room " + asked + "\n\n")
+                .containsPattern("(?m)^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} --> \\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\n<v Caller>I have a question about my kumquat order$")
+                .containsPattern("(?m)^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} --> \\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\n<v Agent>I can help with the kumquats\\.$");
+
+        // A failed dial to the number in a later minute (the time filters take minutes): no agent took it.
+        Instant lastStart = Instant.parse(given().urlEncodingEnabled(false).get(transcripts + "/v1/sessions?phone=" + encoded)
+                .jsonPath().getString("sessions[0].startedAt"));
+        LocalDateTime boundary = LocalDateTime.ofInstant(lastStart, ZoneId.systemDefault()).truncatedTo(ChronoUnit.MINUTES).plusMinutes(1);
+        Waits.until(Duration.ofSeconds(70), "the minute after the calls started", () -> LocalDateTime.now().isAfter(boundary));
+        packaged.livekitApi.dialOutcome(number, new DialOutcome.Reject(486, "Busy Here", Duration.ZERO));
+        String busy = given().contentType(ContentType.JSON).body(Map.of("to", number, "trunkId", FakeLiveKitServer.DEFAULT_OUTBOUND_TRUNK))
+                .post(gateway() + "/v1/calls?wait=20s").then().statusCode(200).extract().jsonPath().getString("room");
+        waiting().withMessage("the transcript service storing the failed dial of room " + busy)
+                .until(d -> given().get(transcripts + "/v1/sessions?room=" + busy).jsonPath().getList("sessions").size() == 1);
+        browser.get(gateway() + "/console/#/history?phone=" + encoded);
+        awaitListed("the calls of " + number + " with the failed dial", asked, cut, busy);
+
+        // By agent: the calls the worker's agent took, not the dial no agent answered.
+        WebElement agent = visible(By.name("agent"));
+        assertThat(browser.findElement(By.cssSelector("label[for='" + agent.getAttribute("id") + "']")).getText()).isEqualTo("Agent");
+        agent.sendKeys("switchboard-agent");
+        search(agent);
+        awaitListed("the calls of " + number + " the agent switchboard-agent took", asked, cut);
+
+        // By time: before the minute of the dial, the two calls; from it, the dial.
+        visible(By.name("agent")).clear();
+        WebElement to = browser.findElement(By.name("to"));
+        typeLocalTime(to, boundary);
+        search(to);
+        awaitListed("the calls of " + number + " that started before " + boundary, asked, cut);
+        WebElement from = visible(By.name("from"));
+        browser.findElement(By.name("to")).clear();
+        typeLocalTime(from, boundary);
+        search(from);
+        awaitListed("the calls of " + number + " that started from " + boundary, busy);
+        assertThat(browser.getCurrentUrl()).contains("from=" + URLEncoder.encode(boundary.toString(), StandardCharsets.UTF_8)).doesNotContain("to=");
+    }
+
+    /** The call page's form of an action, unfolded first when it is one of the less frequent ones. */
+    private static WebElement controlForm(String title) {
+        List<WebElement> summary = browser.findElements(By.xpath("//summary[normalize-space()='" + title + "']"));
+        if (!summary.isEmpty() && summary.getFirst().findElement(By.xpath("..")).getAttribute("open") == null) {
+            summary.getFirst().click();
+        }
+        return visible(By.cssSelector("form[aria-label='" + title + "']"));
+    }
+
+    /** The form's output says exactly this (an outcome with a reason, e.g. "APPLIED: nothing was being said", is another). */
+    private static void awaitOutcome(WebElement form, String outcome) {
+        WebElement output = form.findElement(By.tagName("output"));
+        waiting().withMessage(() -> "the outcome " + outcome + " of the form " + form.getAttribute("aria-label") + "; it says: " + output.getText())
+                .until(d -> output.getText().equals(outcome));
+    }
+
+    /** Submits the history's filters from the field (as Enter does) and waits for the page they lead to. */
+    private static void search(WebElement field) {
+        WebElement before = browser.findElement(By.id("history-status"));
+        field.submit();
+        waiting().until(ExpectedConditions.stalenessOf(before));
+    }
+
+    /** The history lists exactly these rooms, and its status tells the count (it is not loading). */
+    private static void awaitListed(String what, String... rooms) {
+        waiting().withMessage(() -> what + ": " + List.of(rooms) + "; the page lists " + listedRooms() + " and says: "
+                        + script("return document.getElementById('history-status')?.textContent"))
+                .until(d -> {
+                    List<String> listed = listedRooms();
+                    Object status = script("return document.getElementById('history-status')?.textContent ?? ''");
+                    return listed.size() == rooms.length && Set.copyOf(listed).equals(Set.of(rooms)) && !String.valueOf(status).startsWith("Loading");
+                });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> listedRooms() {
+        return (List<String>) script("return [...document.querySelectorAll('#history tbody tr')].map((r) => r.dataset.room)");
+    }
+
+    /** Types a date and time into a datetime-local field as a person does in Chromium (en-US): month, day, year, then the time. */
+    private static void typeLocalTime(WebElement field, LocalDateTime at) {
+        field.sendKeys(at.format(DateTimeFormatter.ofPattern("MMddyyyy", Locale.US)), Keys.TAB,
+                at.format(DateTimeFormatter.ofPattern("hhmma", Locale.US)));
+        assertThat(field.getDomProperty("value")).as("the field's value after typing " + at).isEqualTo(at.toString());
     }
 
     private static Object script(String code, Object... arguments) {

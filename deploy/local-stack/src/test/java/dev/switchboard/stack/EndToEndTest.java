@@ -125,7 +125,7 @@ class EndToEndTest {
     }
 
     /** Milliseconds of loud audio the SFU received from the agent (the fake speech synthesizer speaks a tone). */
-    private static long agentAudioMs(FakeSfuControl control) {
+    static long agentAudioMs(FakeSfuControl control) {
         return control.receivedAudio(100).tracks().stream().flatMap(t -> t.windows().stream()).filter(w -> w.rms() > 0.05).count() * 100;
     }
 
