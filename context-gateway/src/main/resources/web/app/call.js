@@ -217,7 +217,7 @@ function eventItem(event) {
   return h('li', {'data-event': event.eventId, 'data-type': event.type, class: transferred ? 'transferred' : null,
     title: refused ? event.detail : null},
     h('time', {datetime: event.at}, time(event.at)), ' ', h('strong', {}, name), detail ? `: ${detail}` : '',
-    transferred || refused ? h('span', {class: 'tag transfer'}, 'transfer') : null);
+    transferred || refused ? [' ', h('span', {class: 'tag transfer'}, 'transfer')] : null);
 }
 
 function upsert(container, id, element) {

@@ -30,7 +30,8 @@ function line(segment) {
   h('span', {class: 'at'}, `[${offset(segment.startMs)}]`), ' ',
   h('span', {class: 'who'}, h('bdi', {}, who), alias ? [' ', aliasTag(alias)] : null, ':'), ' ',
   h('span', {class: 'text', dir: 'auto'}, segment.text),
-  segment.interrupted ? h('span', {class: 'tag', title: 'The caller cut in: only these words were played'}, 'interrupted') : null);
+  // A space before a tag, not only the stylesheet's margin: copied text and screen readers keep the words apart.
+  segment.interrupted ? [' ', h('span', {class: 'tag', title: 'The caller cut in: only these words were played'}, 'interrupted')] : null);
 }
 
 /** The name a sender gave itself: shown as its own, not as who it is. */
