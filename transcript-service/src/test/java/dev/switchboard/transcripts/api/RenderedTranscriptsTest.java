@@ -61,11 +61,15 @@ class RenderedTranscriptsTest {
     @Test
     void anUnchangedTranscriptIsServedAsKeptAndEveryLaterChangeIsSeen() {
         Call call = endedCall(Call.start("kept"));
-        double keptBefore = kept();
+        // The first fetch may render again: the rendering kept while awaiting may carry the version read just before the
+        // last line's commit (its lines are read after the version, so it held them all, but under the older version).
         String first = RestAssured.get("/v1/sessions/{room}/transcript", call.room()).then().statusCode(200).extract().asString();
-        String second = RestAssured.get("/v1/sessions/{room}/transcript", call.room()).then().statusCode(200).extract().asString();
-        assertThat(second).isEqualTo(first);
-        assertThat(kept()).isGreaterThanOrEqualTo(keptBefore + 2);
+        double keptBefore = kept();
+        for (int i = 0; i < 2; i++) {
+            assertThat(RestAssured.get("/v1/sessions/{room}/transcript", call.room()).then().statusCode(200).extract().asString())
+                    .isEqualTo(first);
+        }
+        assertThat(kept()).isEqualTo(keptBefore + 2);
 
         // A line that arrives after SessionEnded (the topics are not ordered with each other), an interim and its final,
         // and the hang-up (CallEnded, after SessionEnded): each shows up although the previous rendering was kept.
