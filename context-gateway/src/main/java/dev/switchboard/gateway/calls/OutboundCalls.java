@@ -269,13 +269,13 @@ public class OutboundCalls {
         OutboundCall failed;
         CompletableFuture<OutboundCall> waiter;
         synchronized (this) {
+            Instant at = decidedAt != null ? decidedAt : clock.instant();
             // A dial known only as its request (read at start-up) whose room has no call since: the refusal is its outcome.
-            Optional<OutboundCall> dialing = findByCommand(commandId).filter(call -> call.state().isDialing())
+            Optional<OutboundCall> dialing = findByCommand(commandId).filter(call -> call.state().isDialing() || failedLater(call, at))
                     .or(() -> requested(commandId).filter(request -> !byRoom.containsKey(request.room())));
             if (dialing.isEmpty()) {
                 return;
             }
-            Instant at = decidedAt != null ? decidedAt : clock.instant();
             failed = dialing.get().failed(null, CallFailure.notCarriedOut(status, reason), at);
             put(failed);
             waiter = waiters.remove(failed.commandId());
@@ -331,12 +331,20 @@ public class OutboundCalls {
     }
 
     /**
-     * The first failure of a dial stands: a CallFailed that follows an EXPIRED answer (the controller, back, reporting the
-     * dial it found expired) does not change the reason a client was already told.
+     * The first failure of a dial stands, first by when it happened, not by when it was read: a CallFailed that follows an
+     * EXPIRED answer (the controller, back, reporting the dial it found expired) does not change the reason a client was
+     * already told, and a gateway that reads both again at start-up (the two topics are read apart, in either order)
+     * ends with the same reason.
      */
     private static OutboundCall failedOnce(OutboundCall dial, CallFailed failed, Instant at) {
         OutboundCall told = dial.toldTenant(failed.getTenant());
-        return dial.state() == CallState.FAILED ? told : told.failed(failed.getPhoneNumber(), CallFailure.of(failed), at);
+        return dial.state() == CallState.FAILED && !failedLater(dial, at) ? told
+                : told.failed(failed.getPhoneNumber(), CallFailure.of(failed), at);
+    }
+
+    /** Whether the dial failed, and later than {@code at} (a failure at {@code at}, read after, happened first). */
+    private static boolean failedLater(OutboundCall dial, Instant at) {
+        return dial.state() == CallState.FAILED && dial.endedAt() != null && at != null && at.isBefore(dial.endedAt());
     }
 
     private OutboundCall sessionStarted(SessionEvent event, SessionStarted started) {

@@ -110,6 +110,36 @@ class OutboundCallsUnitTest {
     }
 
     @Test
+    void theFailureThatHappenedFirstStandsWhicheverIsReadFirst() {
+        // The gateway answered the dial EXPIRED; the call controller, back later, reported it FAILED. Live, the EXPIRED is
+        // read first; a gateway reading both again at start-up may read the CallFailed first: the same reason either way.
+        CallFailed controllers = CallFailed.newBuilder().setPhoneNumber("+15550021").setReason(CallFailureReason.FAILED)
+                .setDialCommandId("d1").setDetail("expired before it was placed").build();
+        Instant expired = NOW.minusSeconds(30);
+
+        calls.observed(request("r1", "d1", "+15550021"), OutboundCallsUnitTest::tenantOf, true);
+        calls.notCarriedOut("d1", CommandStatus.EXPIRED, "no outcome in time", expired);
+        calls.apply(outcome("r1", controllers));
+        OutboundCall live = calls.find("r1").orElseThrow();
+
+        OutboundCalls restarted = new OutboundCalls(clock, Duration.ofHours(24));
+        restarted.observed(request("r1", "d1", "+15550021"), OutboundCallsUnitTest::tenantOf, false);
+        restarted.apply(outcome("r1", controllers));
+        assertThat(restarted.find("r1").orElseThrow().failure().reason()).as("before the earlier result is read").isEqualTo("FAILED");
+        restarted.notCarriedOut("d1", CommandStatus.EXPIRED, "no outcome in time", expired);
+        OutboundCall afterRestart = restarted.find("r1").orElseThrow();
+
+        assertThat(live.failure().reason()).isEqualTo("EXPIRED");
+        assertThat(afterRestart.failure()).isEqualTo(live.failure());
+        assertThat(afterRestart.endedAt()).isEqualTo(expired).isEqualTo(live.endedAt());
+
+        // A later failure read after an earlier one changes nothing.
+        restarted.notCarriedOut("d1", CommandStatus.REJECTED, "later", NOW.plusSeconds(5));
+        restarted.apply(outcome("r1", CallFailed.newBuilder(controllers).setReason(CallFailureReason.BUSY).build()));
+        assertThat(restarted.find("r1").orElseThrow().failure()).isEqualTo(live.failure());
+    }
+
+    @Test
     void aDialReadAgainAtStartUpAddsWhatItAskedForToItsOutcomeWhicheverIsReadFirst() {
         // The outcome first, then the request (the two topics are read apart).
         calls.apply(outcome("r1", CallFailed.newBuilder().setPhoneNumber("+15550011").setReason(CallFailureReason.BUSY)
