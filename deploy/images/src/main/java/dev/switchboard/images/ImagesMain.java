@@ -1,5 +1,9 @@
 package dev.switchboard.images;
 
+import com.google.cloud.tools.jib.api.ImageReference;
+import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
+import com.google.cloud.tools.jib.api.Jib;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +24,7 @@ public final class ImagesMain {
             Path out = root.resolve("target/images");
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
-                    case "--base" -> base = value(args, ++i, "--base");
+                    case "--base" -> base = baseImage(value(args, ++i, "--base"));
                     case "--tag" -> tag = value(args, ++i, "--tag");
                     case "--out" -> out = root.resolve(value(args, ++i, "--out"));
                     default -> {
@@ -33,6 +37,27 @@ public final class ImagesMain {
                 }
             }
             return new Options(services.isEmpty() ? ServiceImage.SERVICES : List.copyOf(services), base, tag, out);
+        }
+
+        /** scratch, a registry reference, docker://IMAGE or tar:///path/image.tar: anything else is a mistake in the command. */
+        private static String baseImage(String value) {
+            if (value.equals(BaseImage.SCRATCH)) {
+                return value;
+            }
+            if (value.startsWith(Jib.TAR_IMAGE_PREFIX)) {
+                if (value.substring(Jib.TAR_IMAGE_PREFIX.length()).isBlank()) {
+                    throw new UsageException("--base " + value + " names no file (--base tar:///path/image.tar)");
+                }
+                return value;
+            }
+            String image = value.startsWith(Jib.DOCKER_DAEMON_IMAGE_PREFIX) ? value.substring(Jib.DOCKER_DAEMON_IMAGE_PREFIX.length()) : value;
+            try {
+                ImageReference.parse(image);
+                return value;
+            } catch (InvalidImageReferenceException e) {
+                throw new UsageException("--base " + value + " is not an image reference (--base " + BaseImage.SCRATCH
+                        + ", an image such as eclipse-temurin:25-jre, docker://IMAGE or tar:///path/image.tar)");
+            }
         }
 
         private static String value(String[] args, int i, String option) {
