@@ -27,7 +27,7 @@ import java.util.UUID;
  *
  * <p>A dial's outcome (CallAnswered, CallFailed) names the room and the dial's command id, not the session. It completes
  * the session that already holds that dial, else the room's latest session if that can be the dial's (no other dial's,
- * no outcome yet, not over well before the outcome), else a row of its own ({@code dial_only}, an id derived from the
+ * no outcome yet, not a call that came in, not another tenant's, not over well before the outcome), else a row of its own ({@code dial_only}, an id derived from the
  * room and the dial): a failed dial whose agent session never started is stored and found all the same. When the agent's
  * SessionStarted of an answered dial comes after such a row, the row is folded into the session. A row of its own takes
  * the tenant the event names, else the tenant of the dial's audit record (DialRequested, carried out), else
@@ -145,15 +145,16 @@ public class SessionWriter {
             ORDER BY dial_only, started_at DESC LIMIT 1""";
 
     private static final String LATEST_OF_ROOM_FOR_DIAL = """
-            SELECT session_id, started_at, ended_at, dial_command_id, dial_outcome, dial_only FROM sessions WHERE room = ?
-            ORDER BY started_at DESC LIMIT 1""";
+            SELECT session_id, started_at, ended_at, dial_command_id, dial_outcome, dial_only, direction, tenant FROM sessions
+            WHERE room = ? ORDER BY started_at DESC LIMIT 1""";
 
     /** A row of its own of the same dial (by command id), or of an answered dial near the session's start (no command id). */
     private static final String DIAL_ONLY_TO_FOLD = """
             SELECT session_id FROM sessions
             WHERE room = ? AND dial_only AND session_id <> ?
               AND CASE WHEN ?::text IS NULL THEN dial_outcome = 'ANSWERED' AND dial_outcome_at BETWEEN ? AND ? ELSE dial_command_id = ? END
-            ORDER BY dial_outcome_at DESC LIMIT 1""";
+              AND (tenant = ? OR tenant = '%s')
+            ORDER BY dial_outcome_at DESC LIMIT 1""".formatted(SessionRow.TENANT_UNKNOWN);
 
     private static final String FOLD = """
             UPDATE sessions s SET
@@ -308,6 +309,7 @@ public class SessionWriter {
                             String command = rs.getString("dial_command_id");
                             boolean canBe = !rs.getBoolean("dial_only") && rs.getString("dial_outcome") == null
                                     && (command == null || command.equals(dial.dialCommandId()))
+                                    && canBeDialled(rs.getString("direction")) && sameTenant(rs.getString("tenant"), dial)
                                     && !startedAt.isAfter(at.plus(DIAL_WINDOW))
                                     && (endedAt == null || !endedAt.isBefore(at.minus(DIAL_WINDOW)))
                                     // its SessionStarted in this batch may name another dial
@@ -322,7 +324,24 @@ public class SessionWriter {
 
         private static boolean batchCanBe(SessionChange.Started started, SessionChange.DialOutcome dial) {
             return (started.dialCommandId() == null || started.dialCommandId().equals(dial.dialCommandId()))
+                    && canBeDialled(started.direction()) && sameTenant(started.tenant(), dial)
                     && !started.occurredAt().isAfter(dial.occurredAt().plus(DIAL_WINDOW));
+        }
+
+        /**
+         * A session the worker saw come in (INBOUND, WEB) is not the call a dial placed: the agent of a dialled room knows
+         * it as OUTBOUND from the dial's details the call controller gives the phone leg. Only a session whose direction
+         * is not known (yet, or from an older writer) is tied to a dial by the room alone. Without this, another session
+         * in a room where a dial rings (another tenant's, say) would take the dial's outcome and its callee's number.
+         */
+        private static boolean canBeDialled(String direction) {
+            return direction == null || !(direction.equals("INBOUND") || direction.equals("WEB"));
+        }
+
+        /** The dial's tenant (SessionEvent v3 on) against the session's, when both are known. */
+        private static boolean sameTenant(String sessionTenant, SessionChange.DialOutcome dial) {
+            return dial.tenant() == null || sessionTenant == null || SessionRow.TENANT_UNKNOWN.equals(sessionTenant)
+                    || sessionTenant.equals(dial.tenant());
         }
     }
 
@@ -334,10 +353,11 @@ public class SessionWriter {
         Map<UUID, UUID> into = new HashMap<>();
         List<Resolved> out = new ArrayList<>(resolved.size());
         for (Resolved r : resolved) {
-            if (r.change() instanceof SessionChange.Started started) {
+            if (r.change() instanceof SessionChange.Started started && Targets.canBeDialled(started.direction())) {
                 Instant at = started.occurredAt();
                 Optional<UUID> own = firstId(connection, DIAL_ONLY_TO_FOLD, started.room(), r.sessionId(), started.dialCommandId(),
-                        Jdbc.timestamp(at.minus(DIAL_WINDOW)), Jdbc.timestamp(at.plus(DIAL_WINDOW)), started.dialCommandId());
+                        Jdbc.timestamp(at.minus(DIAL_WINDOW)), Jdbc.timestamp(at.plus(DIAL_WINDOW)), started.dialCommandId(),
+                        started.tenant());
                 if (own.isPresent() && !into.containsKey(own.get())) {
                     into.put(own.get(), r.sessionId());
                     out.add(new Resolved(r.sessionId(), started, false, own.get()));

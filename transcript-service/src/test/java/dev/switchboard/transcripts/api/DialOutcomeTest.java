@@ -258,6 +258,36 @@ class DialOutcomeTest {
     }
 
     @Test
+    void aDialsOutcomeNeverGoesToACallThatCameInToItsRoom() {
+        // Another tenant's inbound call is live in the room when a dial into it fails: each keeps its own record.
+        String acme = tenant();
+        String globex = tenant();
+        Call inbound = Call.startedAt("dial-squat", hour.plusSeconds(300));
+        Kafka.publish(inbound.started(inbound.startedPayload().setTenant(globex).build()));
+        Api.awaitSession(TestTokens.ofTenant(globex), inbound.room(), s -> "live".equals(s.getString("status")));
+        String dial = dialId();
+        Kafka.publish(inbound.callFailed(dial, "+15551230010", CallFailureReason.FAILED, null, null, 5_000, acme));
+
+        JsonPath acmes = Api.awaitSession(TestTokens.ofTenant(acme), inbound.room(), s -> "FAILED".equals(s.getString("outcome")));
+        assertThat(acmes.getString("sessionId")).isNotEqualTo(inbound.sessionId());
+        assertThat(acmes.getString("dialCommandId")).isEqualTo(dial);
+        JsonPath globexs = as(TestTokens.ofTenant(globex)).get("/v1/sessions/{room}", inbound.room()).then().statusCode(200).extract().jsonPath();
+        assertThat(globexs.getString("sessionId")).isEqualTo(inbound.sessionId());
+        assertThat(globexs.getString("outcome")).isNull();
+        assertThat(globexs.getString("calleeNumber")).as("the dialled number is acme's").isNull();
+        assertThat(globexs.getString("status")).isEqualTo("live");
+
+        // The tenant's own inbound call starting in the room just after an answered dial is not that dial's session.
+        Call second = Call.startedAt("dial-inbound", hour.plusSeconds(360));
+        Kafka.publish(second.callAnswered(dialId(), "+15551230011", 0, acme));
+        Api.awaitSession(TestTokens.ofTenant(acme), second.room(), s -> "ANSWERED".equals(s.getString("outcome")));
+        Kafka.publish(second.started(second.startedPayload().setTenant(acme).build()));
+        Awaitility.await().atMost(WAIT).until(() -> Database.sessionRowsOfRoom(dataSource, second.room()).size() == 2);
+        assertThat(Database.query(dataSource, "SELECT direction, dial_outcome, callee_number FROM sessions WHERE session_id = '"
+                + second.sessionId() + "'")).containsExactly("direction=INBOUND|dial_outcome=null|callee_number=null");
+    }
+
+    @Test
     void searchNarrowsItsSessionsWithTheSessionFiltersOnTheServer() {
         String word = "parsnip" + System.nanoTime() % 100_000;
         Call outbound = Call.startedAt("dial-search", hour.plusSeconds(300));
