@@ -2,6 +2,7 @@ package dev.switchboard.gateway.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.switchboard.events.AnsweredBy;
+import dev.switchboard.events.CallDirection;
 import dev.switchboard.events.Issuer;
 import dev.switchboard.gateway.calls.CallFailure;
 import dev.switchboard.gateway.calls.OutboundCall;
@@ -87,13 +88,14 @@ public final class GatewayViews {
         }
 
         /**
-         * With the room's outbound call, when it is this session's: the call names the session, or names none yet and
-         * is its tenant's (a room another tenant reused may be dialling while this tenant's ended session is shown).
+         * With the room's outbound call, when it is this session's: the call names the session, or names none yet, is its
+         * tenant's (a room another tenant reused may be dialling while this tenant's ended session is shown) and the
+         * session did not come in (an inbound or web call in a room where a dial rings is not that dial's call).
          */
         public static SessionView of(LiveSession s, OutboundCall call) {
             var end = s.sessionEnd();
             boolean ours = call != null && (call.sessionId() == null
-                    ? (!call.isOver() || s.sessionId() == null) && sameTenant(call, s)
+                    ? (!call.isOver() || s.sessionId() == null) && sameTenant(call, s) && !cameIn(s)
                     : call.sessionId().equals(s.sessionId()));
             return new SessionView(s.room(), s.sessionId(), s.state(), s.transport().name(), s.direction().name(),
                     s.agentName(), s.workerId(), s.callerNumber(), s.calleeNumber(), s.startedAt(),
@@ -102,6 +104,10 @@ public final class GatewayViews {
                     end == null ? null : new SessionEndView(end.at(), end.reason().name(), end.detail(),
                             IssuerView.of(end.endedBy()), end.durationMs()),
                     s.tenant(), ours ? CallView.of(call) : null);
+        }
+
+        private static boolean cameIn(LiveSession s) {
+            return s.direction() == CallDirection.INBOUND || s.direction() == CallDirection.WEB;
         }
 
         private static boolean sameTenant(OutboundCall call, LiveSession s) {
