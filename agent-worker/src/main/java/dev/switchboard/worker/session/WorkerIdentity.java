@@ -25,9 +25,9 @@ public class WorkerIdentity {
         this.directed = !commandTopic.equals(broadcast);
         if (directed && !WorkerCommandTopics.isWorkerCommandTopic(commandTopic)) {
             // Made at start (CommandTopic needs it first); Quarkus reports a ConfigurationException as its message alone.
-            throw new ConfigurationException("switchboard.worker.command-topic (SWITCHBOARD_WORKER_COMMAND_TOPIC) = '" + commandTopic + "' is neither the broadcast topic ("
-                    + broadcast + ") nor a worker's own topic (" + WorkerCommandTopics.PREFIX + "<worker id>); a worker id may use"
-                    + " only letters, digits, '.', '_' and '-'");
+            throw new ConfigurationException("switchboard.worker.command-topic (SWITCHBOARD_WORKER_COMMAND_TOPIC) = '" + commandTopic
+                    + "' is neither the broadcast topic (" + broadcast + ") nor a worker's own topic (" + WorkerCommandTopics.PREFIX
+                    + "<worker id>); a worker id may use only letters, digits, '.', '_' and '-'");
         }
         this.id = id;
         this.commandTopic = commandTopic;

@@ -53,8 +53,9 @@ public final class TransferCallTool implements AgentTool {
      * entries of the list ({@code switchboard.transfer.destinations=name=target,...}; names trimmed and in lower case,
      * blank entries skipped). A per-name setting wins over a list entry of the same name.
      *
-     * @throws ConfigurationException naming the setting and the entry (Quarkus reports it as its message alone) when an entry is not {@code name=target}, names a
-     *                               destination twice, or a target is not tel:+E.164 or a sip: URI
+     * @throws ConfigurationException naming the setting and the entry when an entry is not {@code name=target}, names
+     *                                a destination twice, or a target is not tel:+E.164 or a sip: URI (Quarkus reports
+     *                                it as its message alone)
      */
     static Map<String, String> destinations(Map<String, String> perName, Optional<String> list) {
         Map<String, String> destinations = new TreeMap<>();
