@@ -59,7 +59,11 @@ public class CommandTopic {
         this.recreated = metrics.counter("switchboard.worker.command-topic.recreated");
     }
 
-    void createAtStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent start) {
+    /**
+     * Just after the settings checked at {@code PLATFORM_BEFORE} (a worker that stops on a bad setting must not first
+     * wait on the broker), still well before the messaging channels ({@code LIBRARY_BEFORE}).
+     */
+    void createAtStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 1) StartupEvent start) {
         worker.ownCommandTopic().ifPresentOrElse(topic -> {
                     create(topic, "created");
                     checker.scheduleWithFixedDelay(() -> recreateIfMissing(topic), checkInterval.toMillis(), checkInterval.toMillis(),

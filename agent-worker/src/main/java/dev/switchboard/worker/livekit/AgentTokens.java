@@ -2,6 +2,7 @@ package dev.switchboard.worker.livekit;
 
 import io.livekit.server.AccessToken;
 import io.livekit.server.Agent;
+import io.quarkus.runtime.configuration.ConfigurationException;
 
 import java.net.URI;
 
@@ -19,7 +20,11 @@ final class AgentTokens {
         return token.toJwt();
     }
 
-    /** {@code {LIVEKIT_URL as ws(s)}/agent}. */
+    /**
+     * {@code {LIVEKIT_URL as ws(s)}/agent}.
+     *
+     * @throws ConfigurationException for a URL of another scheme (checked at start, {@link LiveKitAgentService})
+     */
     static URI agentEndpoint(String livekitUrl) {
         String url = livekitUrl.trim().replaceAll("/+$", "");
         if (url.startsWith("http://")) {
@@ -27,7 +32,8 @@ final class AgentTokens {
         } else if (url.startsWith("https://")) {
             url = "wss://" + url.substring("https://".length());
         } else if (!url.startsWith("ws://") && !url.startsWith("wss://")) {
-            throw new IllegalArgumentException("LIVEKIT_URL must start with ws://, wss://, http:// or https://: " + livekitUrl);
+            throw new ConfigurationException("LIVEKIT_URL (switchboard.livekit.url) must start with ws://, wss://, http:// or https://, not '"
+                    + livekitUrl + "'");
         }
         return URI.create(url + "/agent");
     }

@@ -9,6 +9,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.ObserverMethod;
+import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -44,6 +45,17 @@ public class LiveKitAgentService implements HealthCheck {
         this.runner = runner;
         this.worker = worker;
         this.commands = commands;
+    }
+
+    /**
+     * LIVEKIT_URL is first used when the worker registers, late and in a callback where a bad one would go unnoticed
+     * (the worker would run, never registered); so it is checked before any other start-up work, as the token settings
+     * are ({@code AuthSettings}), and stops the worker with one line naming it.
+     */
+    static void checkUrl(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event, LiveKitSettings settings) {
+        if (settings.configured()) {
+            AgentTokens.agentEndpoint(settings.url().orElseThrow());
+        }
     }
 
     /** After the eager beans ({@code @Startup}) exist: registering is what lets LiveKit send a call. */

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.worker.session.Tenants;
 import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.configuration.ConfigurationException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 import org.jboss.logging.Logger;
 
 import java.util.Comparator;
@@ -29,9 +31,11 @@ import java.util.stream.Collectors;
  * </ol>
  * A metadata value that is not a valid tenant name is ignored (and logged); the configured names are checked at start:
  * the resolver is made when the worker starts ({@code @Startup}), not by the first call that needs it, so a bad
- * setting stops the worker instead of failing that call.
+ * setting stops the worker instead of failing that call. It is made before any other start-up work (as the token
+ * settings are checked, {@code AuthSettings}): it needs nothing but its settings, and a worker that will stop anyway
+ * should not first wait on the broker.
  */
-@Startup
+@Startup(Interceptor.Priority.PLATFORM_BEFORE)
 @ApplicationScoped
 public class TenantResolver {
     private static final Logger LOG = Logger.getLogger(TenantResolver.class);
@@ -131,7 +135,8 @@ public class TenantResolver {
     private static Map<String, String> checked(String rule, Map<String, String> tenants) {
         tenants.forEach((key, tenant) -> {
             if (!Tenants.isValid(tenant)) {
-                throw new IllegalStateException("switchboard.tenancy." + rule + "." + key + " = '" + tenant
+                // Quarkus reports a ConfigurationException as its message alone: one line naming the setting, no stack trace.
+                throw new ConfigurationException("switchboard.tenancy." + rule + "." + key + " = '" + tenant
                         + "' is not a valid tenant name (1-64 letters, digits, . _ -)");
             }
         });

@@ -1,6 +1,7 @@
 package dev.switchboard.worker.session;
 
 import dev.switchboard.schemas.topics.WorkerCommandTopics;
+import io.quarkus.runtime.configuration.ConfigurationException;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -23,9 +24,10 @@ public class WorkerIdentity {
                    @ConfigProperty(name = "switchboard.topics.session-commands") String broadcast) {
         this.directed = !commandTopic.equals(broadcast);
         if (directed && !WorkerCommandTopics.isWorkerCommandTopic(commandTopic)) {
-            throw new IllegalStateException("switchboard.worker.command-topic=" + commandTopic + " is neither the broadcast topic ("
-                    + broadcast + ") nor a worker's own topic (" + WorkerCommandTopics.PREFIX + "<worker id>); a worker id may use"
-                    + " only letters, digits, '.', '_' and '-'");
+            // Made at start (CommandTopic needs it first); Quarkus reports a ConfigurationException as its message alone.
+            throw new ConfigurationException("switchboard.worker.command-topic (SWITCHBOARD_WORKER_COMMAND_TOPIC) = '" + commandTopic
+                    + "' is neither the broadcast topic (" + broadcast + ") nor a worker's own topic (" + WorkerCommandTopics.PREFIX
+                    + "<worker id>); a worker id may use only letters, digits, '.', '_' and '-'");
         }
         this.id = id;
         this.commandTopic = commandTopic;

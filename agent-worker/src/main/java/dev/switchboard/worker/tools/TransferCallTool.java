@@ -2,8 +2,11 @@ package dev.switchboard.worker.tools;
 
 import dev.switchboard.worker.llm.ToolCall;
 import dev.switchboard.worker.llm.ToolSpec;
+import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.configuration.ConfigurationException;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.List;
@@ -18,8 +21,12 @@ import java.util.regex.Pattern;
  * transfer). The agent says the announcement, then the call controller transfers the SIP caller; once the target took
  * the call the session ends (TRANSFERRED). Offered only on phone calls and when destinations are configured
  * ({@link TransferDestinations}: one setting per destination, or all in one list).
+ *
+ * <p>Made before any other start-up work, as the token settings are checked ({@code AuthSettings}): it needs only its
+ * settings, and a malformed destination must stop the worker at once, saying which, not after it reached the broker.
  */
 @Singleton
+@Startup(Interceptor.Priority.PLATFORM_BEFORE)
 public final class TransferCallTool implements AgentTool {
     public static final String NAME = "transfer_call";
     private static final Pattern TARGET = Pattern.compile("tel:\\+[1-9][0-9]{1,14}|sips?:\\S{1,250}");
@@ -46,8 +53,9 @@ public final class TransferCallTool implements AgentTool {
      * entries of the list ({@code switchboard.transfer.destinations=name=target,...}; names trimmed and in lower case,
      * blank entries skipped). A per-name setting wins over a list entry of the same name.
      *
-     * @throws IllegalStateException naming the setting and the entry when an entry is not {@code name=target}, names a
-     *                               destination twice, or a target is not tel:+E.164 or a sip: URI
+     * @throws ConfigurationException naming the setting and the entry when an entry is not {@code name=target}, names
+     *                                a destination twice, or a target is not tel:+E.164 or a sip: URI (Quarkus reports
+     *                                it as its message alone)
      */
     static Map<String, String> destinations(Map<String, String> perName, Optional<String> list) {
         Map<String, String> destinations = new TreeMap<>();
@@ -59,13 +67,13 @@ public final class TransferCallTool implements AgentTool {
             int equals = entry.indexOf('=');
             String name = equals < 0 ? "" : entry.substring(0, equals).trim().toLowerCase(Locale.ROOT);
             if (name.isEmpty()) {
-                throw new IllegalStateException(setting + ": the entry '" + entry.trim()
+                throw new ConfigurationException(setting + ": the entry '" + entry.trim()
                         + "' is not name=target (e.g. billing=tel:+15550199)");
             }
             String target = entry.substring(equals + 1).trim();
             checkTarget(setting + ": the entry '" + entry.trim() + "'", target);
             if (destinations.put(name, target) != null) {
-                throw new IllegalStateException(setting + ": the entry '" + entry.trim() + "' names " + name + " a second time");
+                throw new ConfigurationException(setting + ": the entry '" + entry.trim() + "' names " + name + " a second time");
             }
         }
         perName.forEach((name, target) -> {
@@ -77,7 +85,7 @@ public final class TransferCallTool implements AgentTool {
 
     private static void checkTarget(String what, String target) {
         if (!TARGET.matcher(target).matches()) {
-            throw new IllegalStateException(what + ": '" + target + "' is not tel: and an E.164 number (tel:+15550199) or a sip: URI");
+            throw new ConfigurationException(what + ": '" + target + "' is not tel: and an E.164 number (tel:+15550199) or a sip: URI");
         }
     }
 

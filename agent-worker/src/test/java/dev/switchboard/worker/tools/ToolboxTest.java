@@ -2,6 +2,7 @@ package dev.switchboard.worker.tools;
 
 import dev.switchboard.worker.llm.ToolCall;
 import dev.switchboard.worker.llm.ToolSpec;
+import io.quarkus.runtime.configuration.ConfigurationException;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -110,7 +111,7 @@ class ToolboxTest {
                 call, false);
         assertThat(done).contains("requested");
         assertThat(call.transfers).containsExactly("tel:+15550199|One moment.");
-        assertThatThrownBy(() -> transferTool(Map.of("x", "15550199"))).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> transferTool(Map.of("x", "15550199"))).isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("switchboard.transfer.destinations.x");
     }
 

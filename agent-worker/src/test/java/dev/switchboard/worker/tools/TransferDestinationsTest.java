@@ -1,6 +1,7 @@
 package dev.switchboard.worker.tools;
 
 import dev.switchboard.worker.llm.ToolSpec;
+import io.quarkus.runtime.configuration.ConfigurationException;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -67,18 +68,18 @@ class TransferDestinationsTest {
                 "billing=tel:15550199", "billing=", "billing=http://pbx.example.com")) {
             String entry = list.trim();
             assertThatThrownBy(() -> destinations(Map.of(), "support=sip:support@pbx.example.com," + list)).as(list)
-                    .isInstanceOf(IllegalStateException.class)
+                    .isInstanceOf(ConfigurationException.class)
                     .hasMessageContaining("switchboard.transfer.destinations (SWITCHBOARD_TRANSFER_DESTINATIONS)")
                     .hasMessageContaining("'" + entry + "'");
         }
         assertThatThrownBy(() -> destinations(Map.of(), "billing=tel:+15550199,Billing=tel:+15550100"))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("'Billing=tel:+15550100' names billing a second time");
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("'Billing=tel:+15550100' names billing a second time");
         // an entry a per-name setting replaces must still be well formed
         assertThatThrownBy(() -> destinations(Map.of("billing", "tel:+15550100"), "billing=15550199"))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("'billing=15550199'");
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("'billing=15550199'");
         // and a per-name setting is named as before
         assertThatThrownBy(() -> destinations(Map.of("billing", "15550199"), null))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("switchboard.transfer.destinations.billing: '15550199'");
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("switchboard.transfer.destinations.billing: '15550199'");
     }
 
     /**

@@ -2,8 +2,12 @@ package dev.switchboard.controller.livekit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -26,6 +30,16 @@ public class LiveKitClients {
     private final String apiBase;
     /** Why there is no LiveKit server API, and what to set; null when there is one. */
     private final String unavailable;
+
+    /**
+     * Before any other start-up work, as the token settings are checked ({@code AuthSettings}): a LIVEKIT_URL that is
+     * no URL stops the controller at once with one line naming it, not after it reached the broker.
+     */
+    static void checkUrl(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent started, LiveKitSettings settings) {
+        if (settings.configured()) {
+            LiveKitUrl.apiBase(settings.url().orElseThrow());
+        }
+    }
 
     LiveKitClients(LiveKitSettings settings, MeterRegistry metrics, Clock clock) {
         if (settings.configured()) {

@@ -8,10 +8,14 @@ import dev.switchboard.kit.kafka.KafkaSender;
 import dev.switchboard.kit.kafka.KafkaSenders;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
@@ -50,9 +54,7 @@ public class ControllerStatusReporter {
     ControllerStatusReporter(@Channel("controller-status") MutinyEmitter<Record<String, ControllerStatus>> emitter, KafkaSenders senders,
                              LiveKitClients livekit, @ConfigProperty(name = "switchboard.controller.id") String controllerId,
                              @ConfigProperty(name = "switchboard.controller.status-interval") Duration interval, Clock clock) {
-        if (interval.isNegative() || interval.isZero() || interval.toMillis() > Integer.MAX_VALUE) {
-            throw new IllegalStateException("switchboard.controller.status-interval must be positive, not " + interval);
-        }
+        checkInterval(interval);
         this.sender = senders.of(emitter, "controller status");
         this.controllerId = controllerId;
         this.interval = interval;
@@ -64,6 +66,22 @@ public class ControllerStatusReporter {
         this.clock = clock;
         this.timer = Executors.newSingleThreadScheduledExecutor(ApplicationThreads.platformDaemon("controller-status"));
         timer.scheduleAtFixedRate(this::report, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Before any other start-up work, as the token settings are checked ({@code AuthSettings}), with a
+     * {@link ConfigurationException}, which Quarkus prints as its message alone: one line naming the setting.
+     */
+    static void checkInterval(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent started,
+                              @ConfigProperty(name = "switchboard.controller.status-interval") Duration interval) {
+        checkInterval(interval);
+    }
+
+    static void checkInterval(Duration interval) {
+        if (interval.isNegative() || interval.isZero() || interval.toMillis() > Integer.MAX_VALUE) {
+            throw new ConfigurationException("switchboard.controller.status-interval (SWITCHBOARD_CONTROLLER_STATUS_INTERVAL) must be"
+                    + " positive, not " + interval);
+        }
     }
 
     /** The status as of now. */

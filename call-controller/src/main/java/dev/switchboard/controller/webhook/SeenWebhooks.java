@@ -1,7 +1,12 @@
 package dev.switchboard.controller.webhook;
 
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -38,11 +43,24 @@ public class SeenWebhooks {
     }
 
     SeenWebhooks(int maxIds, Clock clock) {
-        if (maxIds < 1) {
-            throw new IllegalArgumentException("switchboard.webhook.max-remembered-ids must be positive: " + maxIds);
-        }
+        checkMaxIds(maxIds);
         this.maxIds = maxIds;
         this.clock = clock;
+    }
+
+    /**
+     * This bean is made by the first webhook; its setting is checked before any other start-up work instead, as the
+     * token settings are ({@code AuthSettings}), with a {@link ConfigurationException}, which Quarkus prints as one line.
+     */
+    static void checkAtStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent started, WebhookSettings settings) {
+        checkMaxIds(settings.maxRememberedIds());
+    }
+
+    private static void checkMaxIds(int maxIds) {
+        if (maxIds < 1) {
+            throw new ConfigurationException("switchboard.webhook.max-remembered-ids (SWITCHBOARD_WEBHOOK_MAX_REMEMBERED_IDS) must be"
+                    + " positive, not " + maxIds);
+        }
     }
 
     /** Remembers the id until {@code until} unless it is remembered already; atomic for concurrent retries. */

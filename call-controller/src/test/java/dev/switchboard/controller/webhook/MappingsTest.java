@@ -5,6 +5,7 @@ import dev.switchboard.controller.livekit.LiveKitUrl;
 import dev.switchboard.events.DisconnectReason;
 import dev.switchboard.events.EndReason;
 import dev.switchboard.events.ParticipantKind;
+import io.quarkus.runtime.configuration.ConfigurationException;
 import livekit.LivekitModels;
 import org.junit.jupiter.api.Test;
 
@@ -43,5 +44,16 @@ class MappingsTest {
         assertThat(LiveKitUrl.apiBase("https://lk.example.com/some/path")).isEqualTo("https://lk.example.com/");
         assertThat(LiveKitUrl.apiBase(" http://127.0.0.1:7880 ")).isEqualTo("http://127.0.0.1:7880/");
         assertThatThrownBy(() -> LiveKitUrl.apiBase("localhost:7880")).hasMessageContaining("ws://, wss://, http:// or https://");
+    }
+
+    /** A setting checked at start: a ConfigurationException, which Quarkus prints as one line, naming it. */
+    @Test
+    void aLiveKitUrlThatIsNotOneNamesTheSetting() {
+        assertThatThrownBy(() -> LiveKitUrl.apiBase("localhost:7880")).isInstanceOf(ConfigurationException.class)
+                .hasMessage("LIVEKIT_URL (switchboard.livekit.url) must start with ws://, wss://, http:// or https://, not 'localhost:7880'");
+        assertThatThrownBy(() -> LiveKitUrl.apiBase("wss://")).isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("LIVEKIT_URL (switchboard.livekit.url) ");
+        assertThatThrownBy(() -> LiveKitUrl.apiBase("wss://lk example.com")).isInstanceOf(ConfigurationException.class)
+                .hasMessage("LIVEKIT_URL (switchboard.livekit.url) is not a URL: 'wss://lk example.com'");
     }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.controller.webhook;
 
 import dev.switchboard.testing.MovableClock;
+import io.quarkus.runtime.configuration.ConfigurationException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -10,6 +11,7 @@ import static dev.switchboard.controller.webhook.SeenWebhooks.Claim.DUPLICATE;
 import static dev.switchboard.controller.webhook.SeenWebhooks.Claim.FULL;
 import static dev.switchboard.controller.webhook.SeenWebhooks.Claim.NEW;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SeenWebhooksTest {
     private final MovableClock clock = new MovableClock();
@@ -62,5 +64,13 @@ class SeenWebhooksTest {
         }
         // Ids live 1 s and arrive every 100 ms: about ten are live at once; sweeps run every 256 claims.
         assertThat(seen.size()).isLessThanOrEqualTo(256 + 10);
+    }
+
+    /** A setting: a ConfigurationException, which Quarkus prints as one line, naming it. */
+    @Test
+    void aLimitBelowOneNamesTheSetting() {
+        assertThatThrownBy(() -> new SeenWebhooks(0, clock))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("switchboard.webhook.max-remembered-ids (SWITCHBOARD_WEBHOOK_MAX_REMEMBERED_IDS) must be positive, not 0");
     }
 }

@@ -17,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A packaged worker with a bad setting that only a call would use (a tenancy rule naming an invalid tenant) refuses
  * to start, instead of reporting ready and failing its first LiveKit call: the beans a call needs are made at start.
+ * It says so in one line naming the setting, without a stack trace, and before it waits on the broker.
  */
 class WorkerStartupSettingsTest {
     @TempDir
@@ -40,7 +41,10 @@ class WorkerStartupSettingsTest {
 
             assertThat(exited).as("the worker stopped by itself; its log:%n%s", Files.readString(log)).isTrue();
             assertThat(worker.exitValue()).isNotZero();
-            assertThat(Files.readString(log)).contains("switchboard.tenancy.room-prefix.acme-");
+            String output = Files.readString(log);
+            assertThat(output).contains("switchboard.tenancy.room-prefix.acme- = 'Not A Tenant!' is not a valid tenant name");
+            assertThat(output).as("no stack trace").doesNotContainPattern("(?m)^\\s+at \\S+\\(").doesNotContain("Caused by:", "Exception");
+            assertThat(output).as("stopped before it waited on the broker").doesNotContain("command topic");
         } finally {
             worker.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }

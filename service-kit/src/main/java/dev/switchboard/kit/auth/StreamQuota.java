@@ -2,7 +2,12 @@ package dev.switchboard.kit.auth;
 
 import dev.switchboard.kit.problem.ProblemException;
 import dev.switchboard.kit.problem.ProblemType;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.Map;
@@ -30,14 +35,29 @@ public class StreamQuota {
         void giveBack();
     }
 
+    private static final String SETTING = "switchboard.http.max-streams-per-caller";
+
     private final int maxPerCaller;
     private final Map<String, Integer> open = new ConcurrentHashMap<>();
 
-    StreamQuota(@ConfigProperty(name = "switchboard.http.max-streams-per-caller", defaultValue = "20") int maxPerCaller) {
-        if (maxPerCaller < 1) {
-            throw new IllegalArgumentException("switchboard.http.max-streams-per-caller must be at least 1, not " + maxPerCaller);
-        }
+    StreamQuota(@ConfigProperty(name = SETTING, defaultValue = "20") int maxPerCaller) {
+        checkMaxPerCaller(maxPerCaller);
         this.maxPerCaller = maxPerCaller;
+    }
+
+    /**
+     * This bean is made by the first stream; its setting is checked before any other start-up work instead, as the
+     * token settings are ({@link AuthSettings}), with a {@link ConfigurationException}, which Quarkus prints as one line.
+     */
+    static void checkAtStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent started,
+                             @ConfigProperty(name = SETTING, defaultValue = "20") int maxPerCaller) {
+        checkMaxPerCaller(maxPerCaller);
+    }
+
+    private static void checkMaxPerCaller(int maxPerCaller) {
+        if (maxPerCaller < 1) {
+            throw new ConfigurationException(SETTING + " (SWITCHBOARD_HTTP_MAX_STREAMS_PER_CALLER) must be at least 1, not " + maxPerCaller);
+        }
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.switchboard.transcripts.redaction;
 
+import io.quarkus.runtime.configuration.ConfigurationException;
+
 /**
  * Which detectors run. Card numbers are on by default: a card number in a transcript is never wanted, and the
  * Luhn check keeps false positives rare; the others trade recall for readability and are chosen per deployment.
@@ -8,7 +10,9 @@ public record RedactionSettings(boolean card, boolean phone, boolean email, bool
                                 boolean spokenNumbers) {
     public RedactionSettings {
         if (digitsMinLength < 2) {
-            throw new IllegalArgumentException("the digits detector's min-length must be at least 2, not " + digitsMinLength);
+            // Made from the settings at start (RedactorProducer): Quarkus prints a ConfigurationException as its message alone.
+            throw new ConfigurationException("switchboard.transcripts.redaction.digits.min-length"
+                    + " (SWITCHBOARD_TRANSCRIPTS_REDACTION_DIGITS_MIN_LENGTH) must be at least 2, not " + digitsMinLength);
         }
     }
 

@@ -1,8 +1,10 @@
 package dev.switchboard.transcripts.redaction;
 
 import dev.switchboard.transcripts.config.TranscriptsConfig;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import jakarta.interceptor.Interceptor;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
@@ -12,8 +14,10 @@ import java.util.List;
 public class RedactorProducer {
     private static final Logger LOG = Logger.getLogger(RedactorProducer.class);
 
+    /** Made before any other start-up work, as the token settings are checked: a wrong setting stops the service at once. */
     @Produces
     @Singleton
+    @Startup(Interceptor.Priority.PLATFORM_BEFORE)
     Redactor redactor(TranscriptsConfig config) {
         TranscriptsConfig.Redaction r = config.redaction();
         RedactionSettings settings = new RedactionSettings(r.card().enabled(), r.phone().enabled(), r.email().enabled(),

@@ -1,5 +1,7 @@
 package dev.switchboard.transcripts.store;
 
+import io.quarkus.runtime.configuration.ConfigurationException;
+
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -24,9 +26,12 @@ public final class SearchConfigs {
 
     private final String defaultConfig;
 
+    /** @throws ConfigurationException (Quarkus prints it as its message alone) when the default is none of this class's */
     public SearchConfigs(String defaultConfig) {
-        this.defaultConfig = find(defaultConfig).orElseThrow(() -> new IllegalArgumentException(
-                "switchboard.transcripts.search.default-config: not a known text search configuration: " + defaultConfig));
+        this.defaultConfig = find(defaultConfig).orElseThrow(() -> new ConfigurationException(
+                "switchboard.transcripts.search.default-config (SWITCHBOARD_TRANSCRIPTS_SEARCH_DEFAULT_CONFIG) = '" + defaultConfig
+                        + "' is not a known text search configuration (a language such as en or de, a PostgreSQL configuration"
+                        + " such as english, or simple)"));
     }
 
     public String defaultConfig() {
