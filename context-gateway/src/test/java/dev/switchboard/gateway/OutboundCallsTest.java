@@ -512,6 +512,9 @@ class OutboundCallsTest {
                 new Bad(call("+15551230010", "ringingTimeout", "forever"), "ringingTimeout must be a duration"),
                 new Bad(call("+15551230010", "ringingTimeout", "1h"), "ringingTimeout must be between"),
                 new Bad(call("+15551230010", "maxDuration", "0s"), "maxDuration must be between"),
+                new Bad(call("+15551230010", "ringingTimeout", "PT99999999999999H"), "ringingTimeout must be between 1s and 300s"),
+                new Bad(call("+15551230010", "maxDuration", "PT9999999999999H"), "maxDuration must be between 1s and 86400s"),
+                new Bad(call("+15551230010", "maxDuration", "PT1.0001S"), "maxDuration must be a duration of whole seconds"),
                 new Bad(call("+15551230010", "metadata", Map.of("k", "x".repeat(4001))), "metadata entry 'k' is 4001 characters"));
         for (Bad bad : cases) {
             given().contentType(ContentType.JSON).body(bad.body()).post("/v1/calls")

@@ -56,8 +56,8 @@ public final class CallRequests {
             @Schema(type = SchemaType.OBJECT, description = "Anything the agent should know (string values; others are kept as JSON text);"
                     + " at most 50 entries, values of at most 4000 characters")
             @BoundedMetadata Map<String, JsonNode> metadata,
-            @Schema(description = "How long the phone rings, e.g. 30s (default); 1s to 5m", example = "30s") String ringingTimeout,
-            @Schema(description = "The longest the call may last, e.g. 10m; 1s to 24h", example = "10m") String maxDuration,
+            @Schema(description = "How long the phone rings, e.g. 30s (default), 2m or ISO-8601 (PT45S); whole seconds, 1s to 5m", example = "30s") String ringingTimeout,
+            @Schema(description = "The longest the call may last, e.g. 10m, 1h or ISO-8601 (PT1H30M, P1D); whole seconds, 1s to 24h", example = "10m") String maxDuration,
             @Schema(enumeration = {"hangup", "leave-message", "continue"},
                     description = "What the agent does when an answering machine picks up; absent: no detection")
             @Choice({"hangup", "leave-message", "continue"}) String machineDetection,
