@@ -496,6 +496,8 @@ class OutboundCallsTest {
                         + " or a sip: URI without ?headers or control characters"),
                 new Bad(call("sip:bob@example.com\u007f"), "or control characters"),
                 new Bad(call("sip:bob@example.com\u009b2J"), "or control characters"),
+                new Bad(call("sip:bob\u00a0INVITE@example.com"), "or control characters"),
+                new Bad(call("sip:\u202Emoc.evil@example.com"), "or control characters"),
                 new Bad(call("+15551230010", "from", "bob"), "from must be an E.164 number"),
                 new Bad(call("+15551230010", "from", "+1555123\u001b"), "from must be an E.164 number"),
                 new Bad(call("+15551230010", "trunkId", "ST_a\u0000"), "trunkId must be a LiveKit trunk id"),
