@@ -50,6 +50,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
@@ -476,7 +477,12 @@ class OutboundCallsTest {
                     .then().statusCode(503).contentType("application/problem+json")
                     .body("type", is("urn:switchboard:problem:dialing-not-configured"))
                     .body("detail", containsString("SWITCHBOARD_SIP_OUTBOUND_TRUNK"))
-                    .body("detail", containsString("LIVEKIT_URL"));
+                    .body("detail", containsString("LIVEKIT_URL"))
+                    .body("room", is(room));
+            // As the README says: the room the request named, and none made up for a dial that was never published.
+            given().contentType(ContentType.JSON).body(Map.of("to", "+15551230009")).post("/v1/calls")
+                    .then().statusCode(503).body("type", is("urn:switchboard:problem:dialing-not-configured"))
+                    .body("$", not(hasKey("room")));
             assertThat(probe.drain(Duration.ofMillis(500)).stream().filter(r -> room.equals(r.getRoom()))).isEmpty();
             given().get("/v1/calls/{room}", room).then().statusCode(404).contentType("application/problem+json");
         }
