@@ -46,6 +46,7 @@ globalThis.CSS = {escape: (s) => s};
 
 const {h} = await import('../app/dom.js');
 const {showLine} = await import('../app/transcript.js');
+const {commandRow} = await import('../app/call.js');
 
 test('text and tooltips are shown without the controls that reorder them', () => {
   const element = h('span', {title: 'see \u202Egnp.exe', 'data-x': 'kept'}, 'refund \u2066approved\u2069', 42, h('b', {}, '\u202Dx'));
@@ -62,4 +63,10 @@ test('an injected line says who sent it by its token, and the name the sender ch
   const text = list.children[0].textContent;
   assert.match(text, /Injected \(local-admin\) as order-system: Order 2401 ships$/);
   assert.doesNotMatch(text, /Injected \(order-system\)/);
+});
+
+test('a command\'s sender and the name it gave itself are apart in the text, as in the transcript', () => {
+  const row = commandRow({commandId: 'c1', issuedAt: '2026-01-01T10:00:00Z', type: 'SAY', status: 'APPLIED',
+    issuer: {kind: 'OPERATOR', id: 'local-admin', displayName: 'desk'}});
+  assert.match(row.textContent, /local-admin as desk/);
 });

@@ -1,7 +1,7 @@
 // The console's words for what came from calls and their senders (app/text.js), run by ConsoleScriptsTest under Node.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {identity, issuerWords, label, plain, speaker, switchWords} from '../app/text.js';
+import {decoded, fragmentToken, identity, issuerWords, label, plain, speaker, switchWords} from '../app/text.js';
 
 test('the bidirectional overrides, embeddings and isolates are dropped from what was said; the marks are kept', () => {
   assert.equal(plain('refund \u202Egnp.exe\u202C ok'), 'refund gnp.exe ok');
@@ -47,4 +47,19 @@ test('the switch prompt names both tokens with their tenants, and says when the 
   assert.equal(switchWords(mine, {subject: 'someone-else'}),
     'The link you opened signs this tab in as someone-else, in place of local-admin · tenant acme.');
   assert.equal(switchWords(null, {subject: 'x'}), 'The link you opened signs this tab in as x, in place of the token it holds.');
+});
+
+test('an address that is not validly percent-encoded is told, not thrown', () => {
+  assert.equal(decoded('demo%201'), 'demo 1');
+  assert.equal(decoded('%E0%A4%A'), null);
+  assert.equal(decoded('abc%zz'), null);
+  assert.equal(decoded('%'), null);
+});
+
+test('a sign-in link gives its token, or a sentence when it is damaged', () => {
+  assert.deepEqual(fragmentToken('#token=abc%2Edef'), {token: 'abc.def'});
+  assert.equal(fragmentToken('#/live'), null);
+  assert.equal(fragmentToken(''), null);
+  assert.match(fragmentToken('#token=abc%zz').problem, /^The sign-in link is damaged/);
+  assert.match(fragmentToken('#token=%20').problem, /damaged/);
 });

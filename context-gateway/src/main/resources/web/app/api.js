@@ -1,15 +1,17 @@
 // Talking to Switchboard's public APIs with the bearer token: the gateway on this origin, the transcript service
 // wherever /console/config says. Errors become sentences for people (ApiError.message), never raw JSON.
-import {plain} from './text.js';
+import {fragmentToken, plain} from './text.js';
 
 const TOKEN_KEY = 'switchboard.console.token';
 
-/** Reads a token from "#token=..." and clears the fragment from the address at once; null when there is none. */
+/**
+ * Reads a sign-in link's "#token=..." and clears the fragment from the address at once: {token}, {problem} when the link
+ * is damaged, null when there is none (text.js's fragmentToken).
+ */
 export function tokenFromFragment() {
-  const match = /^#token=([^&]+)/.exec(location.hash);
-  if (!match) return null;
-  history.replaceState(null, '', `${location.pathname}${location.search}#/live`);
-  return decodeURIComponent(match[1]).trim();
+  const offered = fragmentToken(location.hash);
+  if (offered) history.replaceState(null, '', `${location.pathname}${location.search}#/live`);
+  return offered;
 }
 
 /**
@@ -100,10 +102,11 @@ export const transcripts = (path) => `${config?.transcriptsUrl ?? ''}${path}`;
 /**
  * A request with the token. Resolves with the parsed JSON (or text), or rejects with an ApiError in words.
  * options: method, body (sent as JSON), accept, what (a noun for messages), raw (resolve with the Response), bearer
- * (another token than the tab's).
+ * (another token than the tab's), idempotencyKey (sent as Idempotency-Key, so that a retry does not do it twice).
  */
-export async function request(url, {method = 'GET', body, accept = 'application/json', what, raw = false, signal, bearer} = {}) {
+export async function request(url, {method = 'GET', body, accept = 'application/json', what, raw = false, signal, bearer, idempotencyKey} = {}) {
   const headers = {Accept: `${accept}, application/problem+json`};
+  if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
   const credential = bearer ?? token();
   if (credential) headers.Authorization = `Bearer ${credential}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';

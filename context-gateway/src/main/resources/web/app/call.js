@@ -228,12 +228,13 @@ function upsert(container, id, element) {
 }
 
 /** A command: who sent it is the id its token gave; the name the sender chose for itself only follows as a label. */
-function commandRow(command) {
+export function commandRow(command) {
   const {who, alias} = issuerWords(command.issuer);
   return h('tr', {'data-command': command.commandId},
     h('td', {}, time(command.issuedAt ?? command.decidedAt)),
     h('td', {}, command.type),
-    h('td', {}, h('bdi', {}, who), alias ? aliasTag(alias) : null),
+    // A space before the tag, as the transcript's lines have: copied text and screen readers keep the words apart.
+    h('td', {}, h('bdi', {}, who), alias ? [' ', aliasTag(alias)] : null),
     h('td', {}, h('span', {class: `outcome ${command.status.toLowerCase()}`}, command.status),
       command.reason ? ` ${command.reason}` : ''));
 }

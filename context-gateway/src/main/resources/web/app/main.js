@@ -2,7 +2,7 @@
 import {h, fill, field} from './dom.js';
 import {ApiError, claimedSubject, configOf, consoleConfig, currentConfig, forgetToken, may, resetConfig, setToken, token,
   tokenFromFragment} from './api.js';
-import {identity, switchWords} from './text.js';
+import {decoded, identity, switchWords} from './text.js';
 import {livePage} from './live.js';
 import {callPage} from './call.js';
 import {historyPage, storedCallPage} from './history.js';
@@ -80,7 +80,7 @@ async function route() {
   let [, page, rest] = /^\/([^/?]*)\/?([^?]*)/.exec(path) ?? [];
   if (!Object.hasOwn(PAGES, page)) page = 'live';
   const query = new URLSearchParams(path.includes('?') ? path.slice(path.indexOf('?') + 1) : '');
-  const room = rest ? decodeURIComponent(rest) : null;
+  const room = rest ? decoded(rest) : null;
   for (const link of document.querySelectorAll('[data-nav]')) {
     link.toggleAttribute('aria-current', link.dataset.nav === page || (page === 'call' && link.dataset.nav === 'live'));
   }
@@ -90,6 +90,13 @@ async function route() {
   if (!may(scope)) {
     // Opened by its address: the page says what the token lacks instead of offering what would be refused.
     fill(main, h('h1', {}, title), h('p', {class: 'error', id: 'missing-scope'}, `Your token may not ${action}: it needs the scope ${scope}.`));
+    if (changed) focusPage();
+    return;
+  }
+  if (rest && room === null) {
+    // Typed or cut off by hand ("#/call/%E0%A4%A"): no page can be shown for it, and nothing is asked of the APIs.
+    fill(main, h('h1', {}, title), h('p', {class: 'error', role: 'alert', id: 'bad-address'},
+      `This is not a valid address: the room in it is not validly encoded (${path.slice(0, 200)}).`));
     if (changed) focusPage();
     return;
   }
@@ -126,8 +133,19 @@ function focusPage() {
  * (or read, or place) calls in that someone's name.
  */
 function arrive() {
-  const offered = tokenFromFragment();
+  const link = tokenFromFragment();
   const current = token();
+  if (link?.problem) {
+    // A damaged link signs no one in and out of nothing: a tab already signed in stays so and is told.
+    if (current) {
+      route();
+      announce(link.problem);
+    } else {
+      signIn(link.problem);
+    }
+    return;
+  }
+  const offered = link?.token;
   if (offered && current && offered !== current) {
     confirmSwitch(offered);
     return;

@@ -3,7 +3,17 @@
 import {h, fill, field} from './dom.js';
 import {request} from './api.js';
 
+/**
+ * The Idempotency-Key for a submitted form: the last one again when the form holds the same values (a retry after an
+ * answer that was lost must not place a second call), a new one when anything was changed. {filled, key}.
+ */
+export function keyFor(last, values, newKey = () => crypto.randomUUID()) {
+  const filled = JSON.stringify(values);
+  return last?.filled === filled ? last : {filled, key: newKey()};
+}
+
 export function placePage({main}) {
+  let sent = null;
   const to = h('input', {type: 'tel', name: 'to', required: true, placeholder: '+15551234567'});
   const instructions = h('textarea', {name: 'instructions', rows: 4});
   const from = h('input', {type: 'tel', name: 'from'});
@@ -16,8 +26,9 @@ export function placePage({main}) {
     output.className = 'outcome';
     output.textContent = 'Dialling…';
     try {
-      const call = await request('/v1/calls', {method: 'POST', what: 'The call',
-        body: {to: to.value, instructions: instructions.value || undefined, from: from.value || undefined, trunkId: trunk.value || undefined}});
+      const body = {to: to.value, instructions: instructions.value || undefined, from: from.value || undefined, trunkId: trunk.value || undefined};
+      sent = keyFor(sent, body);
+      const call = await request('/v1/calls', {method: 'POST', what: 'The call', body, idempotencyKey: sent.key});
       location.hash = `#/call/${encodeURIComponent(call.room)}`;
     } catch (e) {
       output.className = 'outcome rejected';

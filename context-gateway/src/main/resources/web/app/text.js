@@ -65,3 +65,23 @@ export function switchWords(current, offered) {
   return `${sentence} That is another tenant: this tab would show and act on the calls of tenant ${label(offered.tenant)},`
     + ` no longer those of tenant ${label(current.tenant)}.`;
 }
+
+/** A percent-encoded part of an address, decoded; null when it is not one (a lone "%", "%zz", cut-off UTF-8). */
+export function decoded(component) {
+  try {
+    return decodeURIComponent(component);
+  } catch {
+    return null; // URIError: the address was typed or cut off by hand, not made by the console
+  }
+}
+
+/**
+ * What a "#token=..." fragment offers: {token}, {problem} (a sentence for the sign-in form) when it cannot be read, or
+ * null when the fragment is no sign-in link.
+ */
+export function fragmentToken(hash) {
+  const match = /^#token=([^&]+)/.exec(hash);
+  if (!match) return null;
+  const token = decoded(match[1])?.trim();
+  return token ? {token} : {problem: 'The sign-in link is damaged (its token is not validly encoded): paste the token below, or ask for a new link.'};
+}

@@ -50,6 +50,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
@@ -476,7 +477,12 @@ class OutboundCallsTest {
                     .then().statusCode(503).contentType("application/problem+json")
                     .body("type", is("urn:switchboard:problem:dialing-not-configured"))
                     .body("detail", containsString("SWITCHBOARD_SIP_OUTBOUND_TRUNK"))
-                    .body("detail", containsString("LIVEKIT_URL"));
+                    .body("detail", containsString("LIVEKIT_URL"))
+                    .body("room", is(room));
+            // As the README says: the room the request named, and none made up for a dial that was never published.
+            given().contentType(ContentType.JSON).body(Map.of("to", "+15551230009")).post("/v1/calls")
+                    .then().statusCode(503).body("type", is("urn:switchboard:problem:dialing-not-configured"))
+                    .body("$", not(hasKey("room")));
             assertThat(probe.drain(Duration.ofMillis(500)).stream().filter(r -> room.equals(r.getRoom()))).isEmpty();
             given().get("/v1/calls/{room}", room).then().statusCode(404).contentType("application/problem+json");
         }
@@ -496,6 +502,8 @@ class OutboundCallsTest {
                         + " or a sip: URI without ?headers or control characters"),
                 new Bad(call("sip:bob@example.com\u007f"), "or control characters"),
                 new Bad(call("sip:bob@example.com\u009b2J"), "or control characters"),
+                new Bad(call("sip:bob\u00a0INVITE@example.com"), "or control characters"),
+                new Bad(call("sip:\u202Emoc.evil@example.com"), "or control characters"),
                 new Bad(call("+15551230010", "from", "bob"), "from must be an E.164 number"),
                 new Bad(call("+15551230010", "from", "+1555123\u001b"), "from must be an E.164 number"),
                 new Bad(call("+15551230010", "trunkId", "ST_a\u0000"), "trunkId must be a LiveKit trunk id"),
@@ -512,6 +520,9 @@ class OutboundCallsTest {
                 new Bad(call("+15551230010", "ringingTimeout", "forever"), "ringingTimeout must be a duration"),
                 new Bad(call("+15551230010", "ringingTimeout", "1h"), "ringingTimeout must be between"),
                 new Bad(call("+15551230010", "maxDuration", "0s"), "maxDuration must be between"),
+                new Bad(call("+15551230010", "ringingTimeout", "PT99999999999999H"), "ringingTimeout must be between 1s and 300s"),
+                new Bad(call("+15551230010", "maxDuration", "PT9999999999999H"), "maxDuration must be between 1s and 86400s"),
+                new Bad(call("+15551230010", "maxDuration", "PT1.0001S"), "maxDuration must be a duration of whole seconds"),
                 new Bad(call("+15551230010", "metadata", Map.of("k", "x".repeat(4001))), "metadata entry 'k' is 4001 characters"));
         for (Bad bad : cases) {
             given().contentType(ContentType.JSON).body(bad.body()).post("/v1/calls")

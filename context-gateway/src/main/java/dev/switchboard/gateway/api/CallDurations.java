@@ -7,7 +7,11 @@ import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses the durations of a call request: whole seconds, minutes or hours ({@code 30s}, {@code 10m}, {@code 1h}) or ISO-8601. */
+/**
+ * Parses the durations of a call request: whole seconds, minutes or hours ({@code 30s}, {@code 10m}, {@code 1h}), or an
+ * ISO-8601 duration as {@link Duration#parse} reads it ({@code PT30S}, {@code PT1H30M}, {@code P1D}: days, hours, minutes
+ * and seconds, no months or years) that comes to a whole number of seconds.
+ */
 final class CallDurations {
     private static final Pattern SIMPLE = Pattern.compile("(\\d{1,6})([smh]?)");
 
@@ -21,8 +25,10 @@ final class CallDurations {
         }
         Duration value = parse(raw.trim());
         if (value == null) {
-            throw ProblemException.invalid(field + " must be a duration such as 30s, 10m or 1h, not \"" + raw + "\"");
+            throw ProblemException.invalid(field + " must be a duration of whole seconds such as 30s, 10m or 1h"
+                    + " (or ISO-8601: PT30S, PT1H30M, P1D), not \"" + raw + "\"");
         }
+        // Compared as Durations, never converted to a number first: PT99999999999999H is a Duration but no long of millis.
         if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
             throw ProblemException.invalid(field + " must be between " + WaitDuration.format(min) + " and "
                     + WaitDuration.format(max) + ", not " + raw);
@@ -40,10 +46,11 @@ final class CallDurations {
                 default -> Duration.ofSeconds(amount);
             };
         }
-        if (value.regionMatches(true, 0, "PT", 0, 2)) {
+        // P1D as well as PT...: Duration reads days as 24 hours, which is what a call's length means.
+        if (value.regionMatches(true, 0, "P", 0, 1)) {
             try {
                 Duration parsed = Duration.parse(value);
-                return parsed.toMillis() % 1000 == 0 ? parsed : null; // LiveKit takes whole seconds
+                return parsed.getNano() == 0 ? parsed : null; // LiveKit takes whole seconds; PT1.0001S is not one
             } catch (DateTimeParseException e) {
                 return null;
             }

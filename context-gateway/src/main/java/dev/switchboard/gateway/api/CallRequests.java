@@ -27,13 +27,24 @@ public final class CallRequests {
      * A SIP URI, loosely: the scheme, then no spaces, quotes or angle brackets, and no {@code ?}: a URI's headers part
      * ({@code sip:bob@pbx?Subject=...}) would be copied into the INVITE, letting a caller of the API write SIP headers.
      * No control characters either (C0, DEL, C1: {@code \s} covers none of ESC, NUL and the like): the address is
-     * logged and shown as written, and the call controller refuses them in a transfer target.
+     * logged and shown as written, and the call controller refuses them in a transfer target. Nor any other whitespace
+     * ({@code \s} is ASCII only: U+00A0 would pass and split the INVITE line where a SIP stack reads it as a space) or
+     * format character (bidi overrides, zero-width spaces: {@code sip:\u202Emoc.evil@...} shows as another address than
+     * it dials). The scheme is case-insensitive, as RFC 3261 says; {@link #sipScheme} writes it in lower case.
      */
-    static final String SIP_URI = "sips?:[^\\s<>\"?\\x00-\\x1F\\x7F-\\x9F]{1,250}";
+    static final String SIP_URI = "(?i:sips?):[^\\s\\p{Z}\\p{Cc}\\p{Cf}\\p{Cs}<>\"?]{1,250}";
     static final Duration MAX_RINGING_TIMEOUT = Duration.ofMinutes(5);
     static final Duration MAX_CALL_DURATION = Duration.ofHours(24);
 
     private CallRequests() {
+    }
+
+    /** A sip: or sips: URI with its scheme in lower case ({@code SIP:bob@pbx} dials sip:bob@pbx); anything else as it is. */
+    static String sipScheme(String to) {
+        int colon = to.indexOf(':');
+        String scheme = colon < 0 ? "" : to.substring(0, colon);
+        return scheme.equalsIgnoreCase("sip") || scheme.equalsIgnoreCase("sips")
+                ? scheme.toLowerCase(Locale.ROOT) + to.substring(colon) : to;
     }
 
     @Schema(name = "PlaceCallRequest", description = "An outbound phone call, placed through LiveKit SIP with an agent in the room")
@@ -56,8 +67,8 @@ public final class CallRequests {
             @Schema(type = SchemaType.OBJECT, description = "Anything the agent should know (string values; others are kept as JSON text);"
                     + " at most 50 entries, values of at most 4000 characters")
             @BoundedMetadata Map<String, JsonNode> metadata,
-            @Schema(description = "How long the phone rings, e.g. 30s (default); 1s to 5m", example = "30s") String ringingTimeout,
-            @Schema(description = "The longest the call may last, e.g. 10m; 1s to 24h", example = "10m") String maxDuration,
+            @Schema(description = "How long the phone rings, e.g. 30s (default), 2m or ISO-8601 (PT45S); whole seconds, 1s to 5m", example = "30s") String ringingTimeout,
+            @Schema(description = "The longest the call may last, e.g. 10m, 1h or ISO-8601 (PT1H30M, P1D); whole seconds, 1s to 24h", example = "10m") String maxDuration,
             @Schema(enumeration = {"hangup", "leave-message", "continue"},
                     description = "What the agent does when an answering machine picks up; absent: no detection")
             @Choice({"hangup", "leave-message", "continue"}) String machineDetection,
@@ -79,7 +90,7 @@ public final class CallRequests {
                 throw ProblemException.invalid("voicemailMessage is only used with machineDetection leave-message");
             }
             FirstSpeaker speaker = firstSpeaker == null ? null : FirstSpeaker.valueOf(firstSpeaker.toUpperCase(Locale.ROOT));
-            String number = to.regionMatches(true, 0, "tel:", 0, 4) ? to.substring(4) : to;
+            String number = to.regionMatches(true, 0, "tel:", 0, 4) ? to.substring(4) : sipScheme(to);
             return new DialOrder(room, number, from, trunkId, agentName, instructions, metadata(metadata),
                     CallDurations.parse("ringingTimeout", ringingTimeout, Duration.ofSeconds(1), MAX_RINGING_TIMEOUT),
                     CallDurations.parse("maxDuration", maxDuration, Duration.ofSeconds(1), MAX_CALL_DURATION),
@@ -110,7 +121,7 @@ public final class CallRequests {
         static final String EXAMPLE = "{\"to\": \"tel:+15551234567\"}";
 
         TransferCall toPayload() {
-            String target = to.startsWith("+") ? "tel:" + to : to;
+            String target = to.startsWith("+") ? "tel:" + to : sipScheme(to);
             return TransferCall.newBuilder().setTo(target).setPlayDialtone(Boolean.TRUE.equals(playDialtone))
                     .setAnnouncement(announcement).build();
         }

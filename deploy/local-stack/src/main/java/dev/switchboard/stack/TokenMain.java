@@ -95,9 +95,15 @@ public final class TokenMain {
                 }
                 case "--scope" -> {
                     // Left out, --scope means every scope; given empty, it must not mean the same.
+                    // Nor given as separators only (",", ", "): that names no scope, and must not grant them all.
                     nonBlank(option, value);
-                    for (String scope : value.split("[\\s,]+")) {
-                        if (!scope.isBlank() && !scopes.contains(scope(scope))) {
+                    List<String> named = Arrays.stream(value.split("[\\s,]+")).filter(scope -> !scope.isBlank()).toList();
+                    if (named.isEmpty()) {
+                        throw new IllegalArgumentException(usage("--scope names no scope: \"" + value + "\"; the scopes are "
+                                + String.join(", ", LocalAuth.ALL_SCOPES)));
+                    }
+                    for (String scope : named) {
+                        if (!scopes.contains(scope(scope))) {
                             scopes.add(scope); // a scope named twice is granted once
                         }
                     }

@@ -77,6 +77,12 @@ class TokenMainTest {
                 .hasMessageContaining("usage");
         assertThatThrownBy(() -> TokenMain.parse(List.of("--scope", ""))).as("not every scope, as no --scope would be")
                 .hasMessageContaining("--scope must not be blank");
+        for (String separatorsOnly : List.of(",", ", ", " , ,", ",,")) {
+            assertThatThrownBy(() -> TokenMain.parse(List.of("--scope", separatorsOnly))).as("\"%s\" grants no scope, not all", separatorsOnly)
+                    .hasMessageContaining("--scope names no scope").hasMessageContaining("usage");
+            assertThatThrownBy(() -> TokenMain.parse(List.of("--scope", "calls:read", "--scope", separatorsOnly)))
+                    .hasMessageContaining("--scope names no scope");
+        }
 
         assertThat(TokenMain.parse(List.of("--tenant", "acme-eu.2_b")).tenant()).isEqualTo("acme-eu.2_b");
         assertThat(TokenMain.parse(List.of("--tenant", "t".repeat(64))).tenant()).hasSize(64);

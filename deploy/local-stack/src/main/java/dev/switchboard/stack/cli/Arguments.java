@@ -19,7 +19,9 @@ final class Arguments {
 
     static Invocation parse(List<String> args) {
         if (args.isEmpty() || isHelp(args.getFirst()) || args.getFirst().equals("help")) {
-            Verb topic = args.size() > 1 ? Verb.named(args.get(1)).orElse(null) : null;
+            // Help on a command that does not exist is the same mistake as running it, not a request for the overview.
+            Verb topic = args.size() > 1 ? Verb.named(args.get(1)).orElseThrow(() -> CliException.usage("unknown command: "
+                    + args.get(1) + "\n" + Verb.overview().stripTrailing())) : null;
             return new Invocation(new CliCommand.Help(topic), false, null);
         }
         Verb verb = Verb.named(args.getFirst()).orElseThrow(() -> CliException.usage("unknown command: " + args.getFirst()
@@ -80,6 +82,11 @@ final class Arguments {
                     value = args.get(++i);
                 } else {
                     throw usage(verb, name + " needs a value");
+                }
+                // An empty value is a slip (--goodbye= , --room "$UNSET"), never a choice: the API would refuse it, or
+                // worse, --room "" would search every room. (--token says so itself, in the words of a token.)
+                if (value.isBlank() && !name.equals("--token")) {
+                    throw usage(verb, name + " must not be empty");
                 }
                 if (values.put(name, value) != null) {
                     throw usage(verb, name + " is given twice");
@@ -180,13 +187,14 @@ final class Arguments {
         }
         try {
             int limit = Integer.parseInt(value.strip());
-            if (limit >= 1) {
+            if (limit >= 1 && limit <= Verb.Defaults.SEARCH_MAX_LIMIT) {
                 return limit;
             }
         } catch (NumberFormatException e) {
             // said below
         }
-        throw usage(verb, "--limit takes a number of lines (1 or more), not \"" + value + "\"");
+        throw usage(verb, "--limit takes a number of lines from 1 to " + Verb.Defaults.SEARCH_MAX_LIMIT
+                + " (the transcript service's maximum), not \"" + value + "\"");
     }
 
     private static boolean isHelp(String arg) {

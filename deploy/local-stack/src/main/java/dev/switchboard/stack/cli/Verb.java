@@ -54,7 +54,7 @@ enum Verb {
     SEARCH("search", "WORDS... [--room ROOM] [--limit N]", "search every stored transcript",
             List.of(), "WORDS", Set.of(), Set.of("--room", "--limit"), """
               --room ROOM     only this room's calls
-              --limit N       at most N lines (default 20; the service allows up to 200 unless configured)
+              --limit N       at most N lines, 1 to 200 (default 20)
             Web search syntax: all words must match, "a phrase", or, -excluded; stemmed ('refunds' finds 'refund').
             Newest first. GET /v1/search on the transcript service (scope transcripts:read).""");
 
@@ -126,6 +126,11 @@ enum Verb {
         static final String GOODBYE = "Thank you for calling. Goodbye!";
         static final String HANGUP_REASON = "ended by an operator";
         static final int SEARCH_LIMIT = 20;
+        /**
+         * The transcript service's largest page (switchboard.transcripts.api.max-page-size as shipped): checked here so
+         * that a larger --limit is wrong usage (exit 2), as 0 is, rather than an API error (exit 1).
+         */
+        static final int SEARCH_MAX_LIMIT = 200;
         /** What transcript --format takes (the transcript service's formats), the default first; the usage line lists them. */
         static final List<String> TRANSCRIPT_FORMATS = List.of("text", "srt", "vtt", "json");
 

@@ -2,6 +2,8 @@ package dev.switchboard.stack.cli;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -78,12 +80,30 @@ class ArgumentsTest {
         assertUsage(List.of("hangup", "demo-1", "--now", "--goodbye", "Bye"), "--now hangs up without a goodbye", "hangup");
         assertUsage(List.of("transcript", "demo-1", "--format", "pdf"), "--format takes text, srt, vtt, json, not \"pdf\"", "transcript");
         assertUsage(List.of("transcript", "demo-1", "--format", "srt", "--json"), "does not go with --format srt", "transcript");
-        assertUsage(List.of("search", "refund", "--limit", "0"), "--limit takes a number of lines (1 or more), not \"0\"", "search");
+        assertUsage(List.of("search", "refund", "--limit", "0"), "--limit takes a number of lines from 1 to 200 (the transcript service's maximum), not \"0\"", "search");
+        assertUsage(List.of("search", "x", "--limit", "5000"), "--limit takes a number of lines from 1 to 200", "search");
+        assertThat(parse("search", "x", "--limit", "200").command()).isEqualTo(new CliCommand.Search("x", null, 200));
+        // Empty values are slips, not choices: the API would refuse them (exit 1), and --room "" would search every room.
+        assertUsage(List.of("hangup", "r", "--goodbye="), "--goodbye must not be empty", "usage: ./switchboard hangup");
+        assertUsage(List.of("hangup", "r", "--reason", " "), "--reason must not be empty", "hangup");
+        assertUsage(List.of("inject", "r", "t", "--label="), "--label must not be empty", "usage: ./switchboard inject");
+        assertUsage(List.of("inject", "r", "t", "--role", ""), "--role must not be empty", "inject");
+        assertUsage(List.of("search", "x", "--room", ""), "--room must not be empty", "usage: ./switchboard search");
+        assertUsage(List.of("transcript", "r", "--format="), "--format must not be empty", "transcript");
+        assertUsage(List.of("help", "bogus"), "unknown command: bogus", "Operator commands");
         assertUsage(List.of("search", "--room", "demo-1"), "missing WORDS", "search");
         assertUsage(List.of("search", "refund", "-voucher"), "unknown option -voucher (a text that starts with a dash goes after --)", "search");
         assertUsage(List.of("calls", "--token", "a", "--token", "b"), "--token is given twice", "calls");
         assertUsage(List.of("dtmf", "demo-1", "xyz"), "DIGITS may only hold 0-9, *, #, A-D and w (a half-second pause), not \"xyz\"", "dtmf");
         assertThat(parse("dtmf", "demo-1", "12w3#").command()).isEqualTo(new CliCommand.Dtmf("demo-1", "12w3#"));
+    }
+
+    @Test
+    void theLimitCheckedHereIsTheTranscriptServicesMaximum() throws Exception {
+        // Surefire runs in the module directory, deploy/local-stack.
+        Path properties = Path.of("").toAbsolutePath().getParent().getParent()
+                .resolve("transcript-service/src/main/resources/application.properties");
+        assertThat(Files.readAllLines(properties)).contains("switchboard.transcripts.api.max-page-size=" + Verb.Defaults.SEARCH_MAX_LIMIT);
     }
 
     @Test

@@ -142,7 +142,8 @@ class OperatorCliTest {
         Path checkout = Path.of("").toAbsolutePath().getParent().getParent();
         Path state = Files.createTempDirectory("switchboard-help");
         for (String[] command : new String[][]{{"up", "--help"}, {"down", "--help"}, {"down", "-h"}, {"token", "--tenant", "acme", "--help"},
-                {"images", "--help"}, {"test", "--help"}}) {
+                {"images", "--help"}, {"test", "--help"}, {"help", "token"}, {"help", "up"}, {"help", "down"}, {"help", "images"},
+                {"help", "test"}}) {
             ProcessBuilder builder = new ProcessBuilder("bash", "switchboard").directory(checkout.toFile());
             builder.command().addAll(List.of(command));
             builder.environment().put("SWITCHBOARD_STATE_DIR", state.toString());
@@ -151,7 +152,9 @@ class OperatorCliTest {
             String err = new String(help.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             // Only its help: 'down' would say "no Switchboard stack is running", 'up' would build or start one.
             assertThat(help.waitFor()).as(String.join(" ", command) + ": " + err).isZero();
-            assertThat(out).as(String.join(" ", command)).startsWith("  " + command[0] + " ").doesNotContain("stack is running", "building");
+            String topic = command[0].equals("help") ? command[1] : command[0];
+            assertThat(out).as(String.join(" ", command)).startsWith("  " + topic + " ").doesNotContain("stack is running", "building")
+                    .as("its own lines, not the general usage").doesNotContain("usage: ./switchboard <command>");
             assertThat(err).isEmpty();
         }
         Process refused = new ProcessBuilder("bash", "switchboard", "down", "now").directory(checkout.toFile()).start();
@@ -170,6 +173,14 @@ class OperatorCliTest {
         assertThat(unknown.waitFor()).as(err).isEqualTo(CliException.USAGE);
         assertThat(out).isEmpty();
         assertThat(err).startsWith("switchboard: unknown command: frobnicate\nusage: ./switchboard <command>\n");
+
+        Process helpOnIt = new ProcessBuilder("bash", "switchboard", "help", "frobnicate").directory(checkout.toFile()).start();
+        String helpOut = new String(helpOnIt.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String helpErr = new String(helpOnIt.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(helpOnIt.waitFor()).as("help on no command is the same mistake: " + helpErr).isEqualTo(CliException.USAGE);
+        assertThat(helpOut).isEmpty();
+        assertThat(helpErr).startsWith("switchboard: unknown command: frobnicate\nusage: ./switchboard <command>\n");
+        assertThat(run(Map.of(), "help", "frobnicate").exitCode()).isEqualTo(CliException.USAGE);
     }
 
     @Test
