@@ -1,6 +1,6 @@
 package dev.switchboard.worker;
 
-import io.quarkus.test.junit.main.LaunchResult;
+import dev.switchboard.testing.StartupRefusal;
 import io.quarkus.test.junit.main.QuarkusMainLauncher;
 import io.quarkus.test.junit.main.QuarkusMainTest;
 import org.junit.jupiter.api.Test;
@@ -22,35 +22,20 @@ class StartupSettingsTest {
 
     @Test
     void aTenancyRuleNamingAnInvalidTenant(QuarkusMainLauncher launcher) {
-        assertThat(refusal(launcher, Map.of("switchboard.tenancy.room-prefix.acme-", "Not A Tenant!")))
+        assertThat(StartupRefusal.of(launcher, Map.of("switchboard.tenancy.room-prefix.acme-", "Not A Tenant!")))
                 .contains("switchboard.tenancy.room-prefix.acme- = 'Not A Tenant!' is not a valid tenant name");
     }
 
     @Test
     void aMalformedTransferDestination(QuarkusMainLauncher launcher) {
-        assertThat(refusal(launcher, Map.of("switchboard.transfer.destinations", "billing=15550199")))
+        assertThat(StartupRefusal.of(launcher, Map.of("switchboard.transfer.destinations", "billing=15550199")))
                 .contains("switchboard.transfer.destinations (SWITCHBOARD_TRANSFER_DESTINATIONS): the entry 'billing=15550199'");
     }
 
     @Test
     void aLiveKitUrlOfAnotherScheme(QuarkusMainLauncher launcher) {
-        assertThat(refusal(launcher, Map.of("switchboard.livekit.url", "livekit.example.com:7880",
+        assertThat(StartupRefusal.of(launcher, Map.of("switchboard.livekit.url", "livekit.example.com:7880",
                 "switchboard.livekit.api-key", "key", "switchboard.livekit.api-secret", "a-secret-of-at-least-32-characters")))
                 .contains("LIVEKIT_URL (switchboard.livekit.url) must start with ws://, wss://, http:// or https://, not 'livekit.example.com:7880'");
-    }
-
-    /** Starts the worker with these settings, expects it to stop, and returns what it printed, which has no stack trace. */
-    private static String refusal(QuarkusMainLauncher launcher, Map<String, String> settings) {
-        settings.forEach(System::setProperty);
-        LaunchResult result;
-        try {
-            result = launcher.launch();
-        } finally {
-            settings.keySet().forEach(System::clearProperty);
-        }
-        String output = result.getOutput() + "\n" + result.getErrorOutput();
-        assertThat(result.exitCode()).as("its exit code; its output:%n%s", output).isNotZero();
-        assertThat(output).as("no stack trace").doesNotContainPattern("(?m)^\\s+at \\S+\\(").doesNotContain("Caused by:", "Exception");
-        return output;
     }
 }

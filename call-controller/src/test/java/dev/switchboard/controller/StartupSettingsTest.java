@@ -1,6 +1,6 @@
 package dev.switchboard.controller;
 
-import io.quarkus.test.junit.main.LaunchResult;
+import dev.switchboard.testing.StartupRefusal;
 import io.quarkus.test.junit.main.QuarkusMainLauncher;
 import io.quarkus.test.junit.main.QuarkusMainTest;
 import org.junit.jupiter.api.Test;
@@ -19,29 +19,14 @@ class StartupSettingsTest {
 
     @Test
     void aStatusIntervalThatIsNotPositive(QuarkusMainLauncher launcher) {
-        assertThat(refusal(launcher, Map.of("switchboard.controller.status-interval", "0s")))
+        assertThat(StartupRefusal.of(launcher, Map.of("switchboard.controller.status-interval", "0s")))
                 .contains("switchboard.controller.status-interval (SWITCHBOARD_CONTROLLER_STATUS_INTERVAL) must be positive, not PT0S");
     }
 
     @Test
     void aLiveKitUrlOfAnotherScheme(QuarkusMainLauncher launcher) {
-        assertThat(refusal(launcher, Map.of("switchboard.livekit.url", "livekit.example.com:7880",
+        assertThat(StartupRefusal.of(launcher, Map.of("switchboard.livekit.url", "livekit.example.com:7880",
                 "switchboard.livekit.api-key", "key", "switchboard.livekit.api-secret", "a-secret-of-at-least-32-characters")))
                 .contains("LIVEKIT_URL (switchboard.livekit.url) must start with ws://, wss://, http:// or https://, not 'livekit.example.com:7880'");
-    }
-
-    /** Starts the controller with these settings, expects it to stop, and returns what it printed, which has no stack trace. */
-    private static String refusal(QuarkusMainLauncher launcher, Map<String, String> settings) {
-        settings.forEach(System::setProperty);
-        LaunchResult result;
-        try {
-            result = launcher.launch();
-        } finally {
-            settings.keySet().forEach(System::clearProperty);
-        }
-        String output = result.getOutput() + "\n" + result.getErrorOutput();
-        assertThat(result.exitCode()).as("its exit code; its output:%n%s", output).isNotZero();
-        assertThat(output).as("no stack trace").doesNotContainPattern("(?m)^\\s+at \\S+\\(").doesNotContain("Caused by:", "Exception");
-        return output;
     }
 }
