@@ -72,10 +72,14 @@ class ConsoleEndToEndTest {
     @TempDir
     static Path downloads;
 
+    /** The history test's first calls, made before any test (see {@link HistoryCalls}). */
+    private static HistoryCalls historyCalls;
+
     @BeforeAll
     static void openBrowser(PackagedStack shared) throws IOException {
         packaged = shared;
         browser = HeadlessChromium.start(downloads);
+        historyCalls = HistoryCalls.make();
     }
 
     @AfterAll
@@ -804,31 +808,13 @@ class ConsoleEndToEndTest {
 
     @Test
     void historyNarrowsByNumberEndReasonAgentAndTimeAndDownloadsTextAndWebVtt() throws Exception {
-        var llm = new FakeLlmControl(packaged.llm.baseUrl());
-        llm.reset();
-        llm.replyText("I can help with the kumquats.");
-        String worker = packaged.url("agent-worker");
         String transcripts = packaged.url("transcript-service");
-        String number = "+1555023" + String.format("%04d", System.nanoTime() % 10_000);
-        String encoded = URLEncoder.encode(number, StandardCharsets.UTF_8);
-
         // Two calls of one number: the caller hangs up one after a question, an operator the other; a third call of another number.
-        String asked = "asked-" + System.nanoTime();
-        given().contentType(ContentType.JSON).body(Map.of("room", asked, "callerNumber", number)).post(worker + "/v1/simulated-calls")
-                .then().statusCode(201);
-        given().contentType(ContentType.JSON).body(Map.of("text", "I have a question about my kumquat order"))
-                .post(worker + "/v1/simulated-calls/" + asked + "/utterances").then().statusCode(200);
-        given().delete(worker + "/v1/simulated-calls/" + asked).then().statusCode(204);
-        String cut = "cut-" + System.nanoTime();
-        given().contentType(ContentType.JSON).body(Map.of("room", cut, "callerNumber", number)).post(worker + "/v1/simulated-calls")
-                .then().statusCode(201);
-        waiting().until(d -> given().get(gateway() + "/v1/sessions/" + cut).statusCode() == 200);
-        given().contentType(ContentType.JSON).body(Map.of("immediate", true)).post(gateway() + "/v1/sessions/" + cut + "/hangup?wait=10s")
-                .then().statusCode(200);
-        String other = "other-" + System.nanoTime();
-        given().contentType(ContentType.JSON).body(Map.of("room", other, "callerNumber", "+15550179")).post(worker + "/v1/simulated-calls")
-                .then().statusCode(201);
-        given().delete(worker + "/v1/simulated-calls/" + other).then().statusCode(204);
+        String number = historyCalls.number();
+        String encoded = URLEncoder.encode(number, StandardCharsets.UTF_8);
+        String asked = historyCalls.asked();
+        String cut = historyCalls.cut();
+        String other = historyCalls.other();
         waiting().withMessage("the transcript service storing the ended calls of " + number)
                 .until(d -> given().urlEncodingEnabled(false).get(transcripts + "/v1/sessions?status=ended&phone=" + encoded)
                         .jsonPath().getList("sessions").size() == 2
@@ -871,7 +857,8 @@ class ConsoleEndToEndTest {
                 .containsPattern("(?m)^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} --> \\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\n<v Caller>I have a question about my kumquat order$")
                 .containsPattern("(?m)^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} --> \\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\n<v Agent>I can help with the kumquats\\.$");
 
-        // A failed dial to the number in a later minute (the time filters take minutes): no agent took it.
+        // A failed dial to the number in a later minute (the time filters take minutes): no agent took it. The calls
+        // were made before the first test, so that minute has mostly come by now instead of being waited for here.
         Instant lastStart = Instant.parse(given().urlEncodingEnabled(false).get(transcripts + "/v1/sessions?phone=" + encoded)
                 .jsonPath().getString("sessions[0].startedAt"));
         LocalDateTime boundary = LocalDateTime.ofInstant(lastStart, ZoneId.systemDefault()).truncatedTo(ChronoUnit.MINUTES).plusMinutes(1);
@@ -903,6 +890,40 @@ class ConsoleEndToEndTest {
         search(from);
         awaitListed("the calls of " + number + " that started from " + boundary, busy);
         assertThat(browser.getCurrentUrl()).contains("from=" + URLEncoder.encode(boundary.toString(), StandardCharsets.UTF_8)).doesNotContain("to=");
+    }
+
+    /**
+     * The calls the history test starts from, made before the first test: its time filter needs a later dial in a later
+     * minute (the filters take minutes), and waiting for the next minute at the start of that test alone took up to a
+     * minute; made first, the other tests' time goes by meanwhile. Two calls of one number (the caller hangs up one
+     * after a question, an operator the other) and a third call of another number.
+     */
+    private record HistoryCalls(String number, String asked, String cut, String other) {
+        static HistoryCalls make() {
+            var llm = new FakeLlmControl(packaged.llm.baseUrl());
+            llm.reset();
+            llm.replyText("I can help with the kumquats.");
+            String worker = packaged.url("agent-worker");
+            String number = "+1555023" + String.format("%04d", System.nanoTime() % 10_000);
+            String asked = "asked-" + System.nanoTime();
+            given().contentType(ContentType.JSON).body(Map.of("room", asked, "callerNumber", number)).post(worker + "/v1/simulated-calls")
+                    .then().statusCode(201);
+            // Answered before it returns: the model has replied before any test resets it.
+            given().contentType(ContentType.JSON).body(Map.of("text", "I have a question about my kumquat order"))
+                    .post(worker + "/v1/simulated-calls/" + asked + "/utterances").then().statusCode(200);
+            given().delete(worker + "/v1/simulated-calls/" + asked).then().statusCode(204);
+            String cut = "cut-" + System.nanoTime();
+            given().contentType(ContentType.JSON).body(Map.of("room", cut, "callerNumber", number)).post(worker + "/v1/simulated-calls")
+                    .then().statusCode(201);
+            waiting().until(d -> given().get(gateway() + "/v1/sessions/" + cut).statusCode() == 200);
+            given().contentType(ContentType.JSON).body(Map.of("immediate", true)).post(gateway() + "/v1/sessions/" + cut + "/hangup?wait=10s")
+                    .then().statusCode(200);
+            String other = "other-" + System.nanoTime();
+            given().contentType(ContentType.JSON).body(Map.of("room", other, "callerNumber", "+15550179")).post(worker + "/v1/simulated-calls")
+                    .then().statusCode(201);
+            given().delete(worker + "/v1/simulated-calls/" + other).then().statusCode(204);
+            return new HistoryCalls(number, asked, cut, other);
+        }
     }
 
     /** The call page's form of an action, unfolded first when it is one of the less frequent ones. */
