@@ -1,7 +1,7 @@
-// What the call page says of a call and whether it offers actions (app/call.js), run by ConsoleScriptsTest under Node.
+// What the call page says of a call and which actions it offers (app/call.js), run by ConsoleScriptsTest under Node.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {sessionState, whyClosed} from '../app/call.js';
+import {sessionState, whyClosed, whyOnlyHangup} from '../app/call.js';
 
 const ended = {sessionId: 's1', state: 'ENDED', endReason: 'CALLER_HANGUP'};
 const live = {sessionId: 's1', state: 'LIVE'};
@@ -26,4 +26,20 @@ test('a call only its transcript says ended is ended, not a session yet to come'
 
 test('a failed dial takes no commands', () => {
   assert.match(whyClosed(null, {state: 'FAILED', failure: {reason: 'BUSY'}}), /^The call did not connect: Busy/);
+});
+
+test('a ringing dial offers only the hang-up, which cancels it; a session or an outcome ends that', () => {
+  const ringing = {state: 'DIALING', to: '+15551234567'};
+  assert.match(whyOnlyHangup(null, ringing), /^The phone is still ringing: hanging up cancels the call/);
+  assert.equal(whyClosed(null, ringing), null, 'the hang-up is sent');
+  assert.match(whyOnlyHangup(null, {state: 'ANSWERED'}), /the agent is joining/);
+  // A new dial in a room whose earlier session ended is the room's call now.
+  assert.match(whyOnlyHangup(ended, ringing), /still ringing/);
+  assert.equal(whyClosed(ended, ringing), null);
+  // Once the agent's session runs, every action is offered; a failed or cancelled dial takes none.
+  assert.equal(whyOnlyHangup(live, {...ringing, sessionId: 's1'}), null);
+  assert.equal(whyOnlyHangup(live, ringing), null);
+  assert.equal(whyOnlyHangup(null, {state: 'FAILED', failure: {reason: 'CANCELLED'}}), null);
+  assert.equal(whyClosed(null, {state: 'FAILED', failure: {reason: 'CANCELLED'}}),
+    'The call did not connect: Cancelled: hung up while ringing.');
 });

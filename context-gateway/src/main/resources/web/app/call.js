@@ -36,10 +36,12 @@ export function callPage({main, announce, signIn}, room) {
   const ownCall = (c) => session !== null && (c.sessionId === session.sessionId || (session.call != null && session.call.commandId === c.commandId));
   /** Why the call takes no more commands, or null while it does. */
   const closed = () => whyClosed(session, dial(), transcriptEnd);
+  /** While the dial has no session yet (it rings): why only a hang-up, which cancels it, is offered; null otherwise. */
+  const onlyHangup = () => (closed() === null ? whyOnlyHangup(session, dial()) : null);
   /** Says why once the call takes no more commands: its actions are no longer offered. */
   const closedNote = h('p', {class: 'hint', id: 'controls-closed', hidden: true});
   const controls = may('calls:control') || may('calls:dial')
-    ? controlPanel(path, closed)
+    ? controlPanel(path, closed, onlyHangup)
     : h('p', {class: 'hint'}, 'Your token may only watch this call (it lacks the scope calls:control).');
 
   fill(main,
@@ -84,13 +86,19 @@ export function callPage({main, announce, signIn}, room) {
         fact('Answered', current.answeredAt && `${time(current.answeredAt)}${answererWords(current.answeredBy) ? ` (${answererWords(current.answeredBy)})` : ''}`),
         fact('Why the dial failed', current.failure?.detail)] : null);
     const why = closed();
-    main.querySelectorAll('.control-form button').forEach((b) => { b.disabled = why !== null; });
+    const ringing = onlyHangup();
     // Once the call takes no more commands its actions are not offered: one used here stays (disabled) with its outcome.
+    // While the dial rings only the hang-up works (it cancels the dial); the rest waits for the agent's session.
     main.querySelectorAll('.control-form').forEach((form) => {
-      (form.closest('details') ?? form).hidden = why !== null && !form.querySelector('output')?.textContent;
+      const off = why !== null || (ringing !== null && form.dataset.endpoint !== 'hangup');
+      form.querySelectorAll('button').forEach((b) => { b.disabled = off; });
+      (form.closest('details') ?? form).hidden = off && !form.querySelector('output')?.textContent;
+      // A ringing call has no agent to say a goodbye: the hang-up is at once, so its options are not offered.
+      form.querySelectorAll('.session-only').forEach((option) => { option.hidden = ringing !== null; });
     });
-    if (closedNote.textContent !== (why ?? '')) closedNote.textContent = why ?? '';
-    closedNote.hidden = why === null;
+    const note = why ?? ringing ?? '';
+    if (closedNote.textContent !== note) closedNote.textContent = note;
+    closedNote.hidden = note === '';
     if (didNotConnect()) tellTranscript('');
   };
   // Only a change is written: the state is a live region, and a screen reader would read the same words again.
@@ -177,11 +185,25 @@ export function sessionState(session, {transcriptEnd = null, ready = false, tran
 }
 
 /**
+ * While the room's outbound call has no agent session yet (it rings, or was answered and the agent is joining), why
+ * only a hang-up is offered: it cancels the call. Null when the call has a session (or none is being dialled). An older
+ * session of the room that has ended does not count: the dial is the room's call now.
+ */
+export function whyOnlyHangup(session, current) {
+  const live = session && session.state !== 'ENDED';
+  if (live || !current || current.sessionId || !['DIALING', 'ANSWERED'].includes(current.state)) return null;
+  return current.state === 'DIALING'
+    ? 'The phone is still ringing: hanging up cancels the call. The other actions work once it is answered and the agent joins.'
+    : 'The call was answered and the agent is joining: until then hanging up is the only action.';
+}
+
+/**
  * Why the call takes no more commands, or null while it does. current: the outbound call the page is about (a dial with
  * no session yet, or the session's own); transcriptEnd: the end reason the transcript's stream told, if it did.
  */
 export function whyClosed(session, current, transcriptEnd = null) {
   if (current?.state === 'FAILED') return `The call did not connect: ${failureWords(current.failure)}.`;
+  if (whyOnlyHangup(session, current)) return null; // a new dial in a room whose earlier session ended
   const ended = session ? session.state === 'ENDED' : (current?.state === 'ENDED' || (!current && transcriptEnd !== null));
   return ended ? 'The call has already ended.' : null;
 }
@@ -244,18 +266,21 @@ function showOutcome(output, command) {
   output.dataset.command = command.commandId;
   output.className = `outcome ${command.status.toLowerCase()}`;
   output.textContent = command.status === 'PENDING'
-    ? 'PENDING: sent, waiting for the agent…'
+    ? `PENDING: sent, waiting for the ${command.type === 'HangupRequested' ? 'call controller' : 'agent'}…`
     : plain(`${command.status}${command.reason ? `: ${command.reason}` : ''}`);
 }
 
-/** The actions; closed() says why the call takes no more commands (null while it does). */
-function controlPanel(path, closed) {
+/**
+ * The actions; closed() says why the call takes no more commands (null while it does), onlyHangup() why a ringing call
+ * takes only a hang-up (null when it has a session).
+ */
+function controlPanel(path, closed, onlyHangup) {
   const panel = h('div', {class: 'controls'});
   const form = (title, fields, body, endpoint, {scope = 'calls:control', danger = false, folded = false} = {}) => {
     if (!may(scope)) return null;
     const output = h('output', {class: 'outcome', 'aria-live': 'polite'});
     const submit = h('button', {type: 'submit', class: danger ? 'danger' : ''}, title);
-    const element = h('form', {class: 'control-form', 'aria-label': title, onsubmit: async (event) => {
+    const element = h('form', {class: 'control-form', 'data-endpoint': endpoint, 'aria-label': title, onsubmit: async (event) => {
       event.preventDefault();
       const why = closed();
       if (why) {
@@ -309,8 +334,9 @@ function controlPanel(path, closed) {
       () => ({digits: digits.value}), 'dtmf', {folded: true}),
     form('Transfer', [field('To', transferTo), field('Announcement', announcement)],
       () => ({to: transferTo.value, announcement: announcement.value || undefined}), 'transfer', {scope: 'calls:dial', folded: true}),
-    form('Hang up', [field('Goodbye', goodbye), field('At once, without a goodbye', now)],
-      () => (now.checked ? {immediate: true, reason: 'hung up from the console'} : {goodbye: goodbye.value || undefined, reason: 'hung up from the console'}),
+    form('Hang up', [h('div', {class: 'session-only'}, field('Goodbye', goodbye), field('At once, without a goodbye', now))],
+      () => (onlyHangup() !== null ? {immediate: true, reason: 'cancelled from the console before the call was answered'}
+        : now.checked ? {immediate: true, reason: 'hung up from the console'} : {goodbye: goodbye.value || undefined, reason: 'hung up from the console'}),
       'hangup', {danger: true}),
   ].filter(Boolean));
   return panel;

@@ -17,6 +17,7 @@ const NOT_CARRIED_OUT = {
   REJECTED: 'Refused by the call controller',
   EXPIRED: 'Expired: no call controller placed it in time',
   UNKNOWN_SESSION: 'No call controller took it',
+  CANCELLED: 'Cancelled: hung up while ringing',
 };
 
 /** CallFailed's reasons from older writers, still found among stored calls. */

@@ -10,7 +10,10 @@ import dev.switchboard.events.CallEnded;
 import dev.switchboard.events.CallFailed;
 import dev.switchboard.events.CallFailureReason;
 import dev.switchboard.events.DialRequested;
+import dev.switchboard.events.EndReason;
 import dev.switchboard.events.HangupMethod;
+import dev.switchboard.events.HangupRequested;
+import dev.switchboard.events.HangupScope;
 import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.Transport;
 import dev.switchboard.schemas.client.Commands;
@@ -338,6 +341,40 @@ class DialTest {
         assertThat(failed.getReason()).isEqualTo(CallFailureReason.NO_ANSWER);
         assertThat(failed.getDetail()).contains("hung up meanwhile", hangup.getCommandId());
         assertThat(livekit.requests(DELETE_ROOM, room)).filteredOn(r -> r.status() == 200).hasSize(1);
+        assertThat(livekit.requests(CREATE_SIP_PARTICIPANT, room)).hasSize(1);
+    }
+
+    /**
+     * The context gateway's hang-up of a room whose dial rings (no session yet): no session id, DELETE_ROOM, for the
+     * dial's tenant. It cancels the dial; another tenant's is refused by the fence and the phone keeps ringing.
+     */
+    @Test
+    void theGatewaysHangupOfARingingDialCancelsItAndAnotherTenantsIsRefused() {
+        String room = CallControlRequests.room("dial-cancel-gateway");
+        livekit.dialOutcome("+15550410", DialOutcome.answerAfter(Duration.ofSeconds(15)));
+        TestProducer.send(Topic.CALL_CONTROL, room, request(room, dial("+15550410").setRingingTimeoutSeconds(20).build(), "acme"));
+        await().atMost(WAIT).until(() -> !livekit.participants(room).isEmpty());
+        HangupRequested cancel = HangupRequested.newBuilder().setReason(EndReason.OPERATOR_HANGUP).setDetail("wrong number")
+                .setScope(HangupScope.DELETE_ROOM).setTransport(Transport.LIVEKIT).build();
+
+        CallControlRequest foreign = request(room, cancel, "globex");
+        TestProducer.send(Topic.CALL_CONTROL, room, foreign);
+        assertThat(awaitAudit(foreign).getOutcome()).isEqualTo("REFUSED");
+        assertThat(livekit.requests(DELETE_ROOM, room)).as("the phone still rings").isEmpty();
+
+        CallControlRequest own = request(room, cancel, "acme");
+        TestProducer.send(Topic.CALL_CONTROL, room, own);
+        SessionEvent endedEvent = events.await(e -> room.equals(e.getRoom()) && e.getPayload() instanceof CallEnded, WAIT);
+        CallEnded ended = (CallEnded) endedEvent.getPayload();
+        assertThat(endedEvent.getSessionId()).isNull();
+        assertThat(ended.getHangupCommandId()).isEqualTo(own.getCommandId());
+        assertThat(ended.getMethod()).isEqualTo(HangupMethod.DELETE_ROOM);
+        CallFailed failed = awaitFailure(room);
+        assertThat(failed.getReason()).isEqualTo(CallFailureReason.NO_ANSWER);
+        assertThat(failed.getDetail()).contains("hung up meanwhile (command " + own.getCommandId() + ")");
+        AuditRecord audited = awaitAudit(own);
+        assertThat(audited.getOutcome()).isEqualTo("DONE");
+        assertThat(audited.getActor()).isEqualTo(own.getIssuer());
         assertThat(livekit.requests(CREATE_SIP_PARTICIPANT, room)).hasSize(1);
     }
 

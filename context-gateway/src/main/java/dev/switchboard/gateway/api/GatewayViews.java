@@ -118,9 +118,10 @@ public final class GatewayViews {
     @Schema(name = "CallFailure", description = "Why the dial failed, as the call controller read LiveKit's answer")
     public record CallFailureView(
             @Schema(enumeration = {"BUSY", "DECLINED", "NO_ANSWER", "INVALID_NUMBER", "TRUNK_REJECTED", "TRUNK_UNAVAILABLE", "FAILED",
-                    "REJECTED", "EXPIRED", "UNKNOWN_SESSION"},
+                    "REJECTED", "EXPIRED", "UNKNOWN_SESSION", "CANCELLED"},
                     description = "From the controller's CallFailed; REJECTED, EXPIRED or UNKNOWN_SESSION when the controller did not "
-                            + "carry out the dial (its CommandResult, e.g. a room that is another tenant's call), the reason in detail")
+                            + "carry out the dial (its CommandResult, e.g. a room that is another tenant's call), the reason in detail; "
+                            + "CANCELLED when a hang-up of the room ended the dial while it rang (the controller's own report in detail)")
             String reason,
             @Schema(description = "The SIP status, e.g. 486; null when there was none (LiveKit's ringing timeout, LiveKit unreachable)")
             Integer sipStatusCode,

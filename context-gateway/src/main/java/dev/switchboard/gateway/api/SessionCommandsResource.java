@@ -47,7 +47,8 @@ import org.jboss.resteasy.reactive.RestPath;
                 content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
         @APIResponse(responseCode = "403", description = "The token lacks the scope calls:control",
                 content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
-        @APIResponse(responseCode = "404", description = "No known session for the room, or no worker runs it (UNKNOWN_SESSION)",
+        @APIResponse(responseCode = "404", description = "No known session for the room (for a hang-up: nor a dial of the "
+                + "token's tenant that has no session yet), or no worker runs it (UNKNOWN_SESSION)",
                 content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
         @APIResponse(responseCode = "409", description = "Session ended or ending, command rejected by the worker, or Idempotency-Key reused",
                 content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
@@ -118,12 +119,16 @@ public class SessionCommandsResource {
     @Operation(summary = "End the call",
             description = "By default the worker says the goodbye, then hangs up (EndSession), and the answer is its result. "
                     + "With immediate=true the call controller hangs up at once (HangupRequested, OPERATOR_HANGUP): 200 when the "
-                    + "CallEnded event was seen, 202 when the wait ended first. A call that has already ended answers 200.")
+                    + "CallEnded event was seen, 202 when the wait ended first. A call that has already ended answers 200. "
+                    + "An outbound call of the token's tenant that has no session yet (DIALING: the phone still rings) is "
+                    + "cancelled the same way, with or without immediate: the call controller deletes the room, which stops "
+                    + "the ringing, and GET /v1/calls/{room} then shows it FAILED with failure.reason CANCELLED.")
     @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HangupRequest.class)))
     public Uni<Response> hangup(@RestPath String room, @Valid HangupRequest body, @BeanParam CommandParameters params, UriInfo uri) {
         var common = parameters.parse(params);
         HangupRequest hangup = body == null ? HangupRequest.DEFAULT : body;
-        if (!hangup.isImmediate()) {
+        // A dial with no agent session yet (still ringing) has nobody to say a goodbye: its hang-up cancels it at once.
+        if (!hangup.isImmediate() && !dispatcher.reachesUnansweredDial(room, common.sessionId(), common.caller())) {
             return submit(room, hangup.toPayload(), common, uri);
         }
         var order = new HangupOrder(room, common.sessionId(), hangup.reason(), common.issuer(), common.caller(),

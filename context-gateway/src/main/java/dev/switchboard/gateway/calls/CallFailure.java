@@ -2,15 +2,29 @@ package dev.switchboard.gateway.calls;
 
 import dev.switchboard.events.CallFailed;
 import dev.switchboard.events.CommandStatus;
+import dev.switchboard.events.EndReason;
 
 /**
  * Why a dial failed, as the call controller reported it: its CallFailed, or the CommandResult of a dial it did not carry
- * out (reason REJECTED, EXPIRED or UNKNOWN_SESSION, the result's status, with the result's reason as the detail).
+ * out (reason REJECTED, EXPIRED or UNKNOWN_SESSION, the result's status, with the result's reason as the detail), or
+ * CANCELLED for a dial hung up while it rang.
  */
 public record CallFailure(String reason, Integer sipStatusCode, String sipStatus, String detail) {
+    /** The gateway's reason for a dial a hang-up of its room ended before it was answered. */
+    public static final String CANCELLED = "CANCELLED";
 
     static CallFailure of(CallFailed failed) {
         return new CallFailure(failed.getReason().name(), failed.getSipStatusCode(), failed.getSipStatus(), failed.getDetail());
+    }
+
+    /**
+     * A dial hung up while it rang: reason CANCELLED, whatever the call controller reported (LiveKit answers a cancelled
+     * INVITE as its ringing timeout, NO_ANSWER), which is kept in the detail.
+     */
+    static CallFailure cancelled(EndReason hungUp, CallFailure reported) {
+        String controller = reported.reason() + (reported.detail() == null ? "" : ", " + reported.detail());
+        return new CallFailure(CANCELLED, reported.sipStatusCode(), reported.sipStatus(),
+                "hung up while ringing (" + hungUp + "); the call controller reported " + controller);
     }
 
     static CallFailure notCarriedOut(CommandStatus status, String reason) {

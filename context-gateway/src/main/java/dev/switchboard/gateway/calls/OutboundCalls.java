@@ -214,7 +214,8 @@ public class OutboundCalls {
                 case CallEnded ended -> current(event.getRoom()).map(call -> switch (call.state()) {
                     case ANSWERED -> call.ended(ended.getReason(), at);
                     case DIALING -> call.endedWhileDialing(ended.getReason());
-                    case FAILED, ENDED -> call;
+                    case FAILED -> cancelledLate(call, ended);
+                    case ENDED -> call;
                 }).orElse(null);
                 case SessionEnded ended -> current(event.getRoom())
                         .filter(call -> call.state() == CallState.ANSWERED && sameSession(call, event.getSessionId()))
@@ -338,8 +339,26 @@ public class OutboundCalls {
      */
     private static OutboundCall failedOnce(OutboundCall dial, CallFailed failed, Instant at) {
         OutboundCall told = dial.toldTenant(failed.getTenant());
-        return dial.state() == CallState.FAILED && !failedLater(dial, at) ? told
-                : told.failed(failed.getPhoneNumber(), CallFailure.of(failed), at);
+        if (dial.state() == CallState.FAILED && !failedLater(dial, at)) {
+            return told;
+        }
+        // A CallEnded read while it rang: the room was hung up, and whatever LiveKit then said (NO_ANSWER, as at its
+        // ringing timeout) is the cancel's echo, not the callee's answer.
+        CallFailure why = dial.state().isDialing() && dial.endReason() != null
+                ? CallFailure.cancelled(dial.endReason(), CallFailure.of(failed)) : CallFailure.of(failed);
+        return told.failed(failed.getPhoneNumber(), why, at);
+    }
+
+    /**
+     * A CallEnded read after the dial's CallFailed, of the hang-up that failure names (the call controller publishes
+     * the two from two threads, so they may reach the topic in either order): the dial was cancelled all the same.
+     */
+    private static OutboundCall cancelledLate(OutboundCall call, CallEnded ended) {
+        String hangup = ended.getHangupCommandId();
+        CallFailure failure = call.failure();
+        boolean named = hangup != null && failure != null && !CallFailure.CANCELLED.equals(failure.reason())
+                && failure.detail() != null && failure.detail().contains("hung up meanwhile (command " + hangup + ")");
+        return named ? call.failed(call.to(), CallFailure.cancelled(ended.getReason(), failure), call.endedAt()) : call;
     }
 
     /** Whether the dial failed, and later than {@code at} (a failure at {@code at}, read after, happened first). */

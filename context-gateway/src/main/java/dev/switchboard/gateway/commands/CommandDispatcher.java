@@ -6,10 +6,13 @@ import dev.switchboard.events.EndSession;
 import dev.switchboard.events.HangupRequested;
 import dev.switchboard.events.HangupScope;
 import dev.switchboard.events.Issuer;
+import dev.switchboard.events.HangupMethod;
 import dev.switchboard.events.SessionCommand;
 import dev.switchboard.events.TransferCall;
+import dev.switchboard.events.Transport;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.controllers.ControllerStatuses;
+import dev.switchboard.gateway.sessions.CallEnd;
 import dev.switchboard.gateway.sessions.LiveSession;
 import dev.switchboard.gateway.sessions.LiveSessionRegistry;
 import dev.switchboard.gateway.sessions.SessionState;
@@ -25,7 +28,9 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 import static dev.switchboard.gateway.commands.CommandRefused.Refusal.KEY_REUSED;
+import static dev.switchboard.gateway.commands.CommandRefused.Refusal.NO_SESSION;
 import static dev.switchboard.gateway.commands.CommandRefused.Refusal.PUBLISH_FAILED;
+import static dev.switchboard.gateway.commands.CommandRefused.Refusal.SESSION_ENDED;
 import static dev.switchboard.gateway.commands.CommandRefused.Refusal.TRANSFERS_NOT_CONFIGURED;
 
 /**
@@ -45,12 +50,13 @@ public class CommandDispatcher {
     private final CommandMetrics metrics;
     private final RefusalRecorder refusals;
     private final ControllerStatuses controllers;
+    private final UnansweredDials dials;
     private final Clock clock;
     private final Duration lifetime;
 
     CommandDispatcher(SessionGuard guard, LiveSessionRegistry registry, CommandStore store, CommandIdsInUse idsInUse,
                       CommandPublisher publisher, CallControlWatch watch, CommandMetrics metrics, RefusalRecorder refusals,
-                      ControllerStatuses controllers, Clock clock, GatewayConfig config) {
+                      ControllerStatuses controllers, UnansweredDials dials, Clock clock, GatewayConfig config) {
         this.guard = guard;
         this.registry = registry;
         this.store = store;
@@ -60,6 +66,7 @@ public class CommandDispatcher {
         this.metrics = metrics;
         this.refusals = refusals;
         this.controllers = controllers;
+        this.dials = dials;
         this.clock = clock;
         this.lifetime = config.commands().lifetime();
     }
@@ -112,7 +119,13 @@ public class CommandDispatcher {
             if (earlier.isPresent()) {
                 return awaitDecision(earlier.get(), order.waitUpTo());
             }
-            LiveSession session = guard.require(order.room(), order.sessionId(), true, order.caller());
+            LiveSession session;
+            try {
+                session = guard.require(order.room(), order.sessionId(), true, order.caller());
+            } catch (CommandRefused refused) {
+                UnansweredDials.Dial dial = unansweredDial(order.room(), order.sessionId(), order.caller(), refused).orElseThrow(() -> refused);
+                return cancel(order, fingerprint, dial);
+            }
             HangupRequested hangup = HangupRequested.newBuilder()
                     .setReason(EndReason.OPERATOR_HANGUP)
                     .setDetail(order.reason())
@@ -146,6 +159,82 @@ public class CommandDispatcher {
                     .invoke(() -> watch.watch(request, session.sessionId(), session.tenant())) // no controller may answer
                     .chain(() -> awaitDecision(tracked, order.waitUpTo()));
         });
+    }
+
+    /**
+     * Whether a hang-up of the room would reach an outbound call that has no agent session yet (ringing, or answered
+     * before the session started) instead of a session: such a call has no agent to say a goodbye, so even a hang-up
+     * that asked for one cancels it at once ({@link #hangUpNow}).
+     */
+    public boolean reachesUnansweredDial(String room, String sessionId, Caller caller) {
+        try {
+            guard.require(room, sessionId, true, caller);
+            return false;
+        } catch (CommandRefused refused) {
+            return unansweredDial(room, sessionId, caller, refused).isPresent();
+        }
+    }
+
+    /**
+     * The room's dial without a session, when the session guard found no session to hang up (none, or only an ended one
+     * from before the dial) and the request named none. Another tenant's dial is not found: its room stays unknown.
+     */
+    private Optional<UnansweredDials.Dial> unansweredDial(String room, String sessionId, Caller caller, CommandRefused refused) {
+        boolean noLiveSession = refused.refusal() == NO_SESSION || refused.refusal() == SESSION_ENDED;
+        return sessionId == null && noLiveSession ? dials.find(room, caller) : Optional.empty();
+    }
+
+    /**
+     * Hangs up a dial that has no session yet: the same HangupRequested the call controller acts on for a session, for the
+     * dial's tenant and without a session id. The controller deletes the room, which makes LiveKit cancel the INVITE of a
+     * phone still ringing, and publishes the room's CallEnded, which decides this request as it decides an immediate
+     * hang-up of a session; its CallFailed then ends the dial FAILED (the gateway reports it as CANCELLED).
+     */
+    private Uni<CommandReply> cancel(HangupOrder order, String fingerprint, UnansweredDials.Dial dial) {
+        HangupRequested hangup = HangupRequested.newBuilder()
+                .setReason(EndReason.OPERATOR_HANGUP)
+                .setDetail(order.reason())
+                // Not the configured policy: with no session there is nothing in the room worth keeping, and deleting it
+                // also takes away the agent dispatched to wait for the callee.
+                .setScope(HangupScope.DELETE_ROOM)
+                .setTransport(Transport.LIVEKIT) // a dial is always a LiveKit SIP call
+                .build();
+        CallControlRequest request = commands(order.issuer())
+                .callControl(commandId(order.caller(), order.idempotencyKey()), order.room(), hangup, lifetime, dial.tenant());
+        TrackedCommand candidate = TrackedCommand.issued(request, null, clock.instant(), fingerprint);
+        if (dial.hungUp()) {
+            return alreadyHungUp(candidate, dial, order.idempotencyKey());
+        }
+        TrackedCommand tracked = store.trackIfAbsent(candidate);
+        if (tracked != candidate) {
+            return awaitDecision(sameRequest(tracked, order.idempotencyKey(), order.room(), TrackedCommand.HANGUP_TYPE, fingerprint),
+                    order.waitUpTo());
+        }
+        // The room's CallEnded may have been read between the look-up and the tracking: look again now that the waiter
+        // is registered, so the request cannot wait for an event that has passed.
+        Optional<UnansweredDials.Dial> now = dials.find(order.room(), order.caller());
+        if (now.isPresent() && now.get().hungUp()) {
+            return alreadyHungUp(tracked, now.get(), order.idempotencyKey()); // finds it tracked, and decides it
+        }
+        LOG.infof("room %s: no session yet, asking the call controller to hang up dial %s (%s)", order.room(), dial.dialCommandId(),
+                request.getCommandId());
+        return publisher.publish(request)
+                .onFailure().transform(error -> publishFailed(tracked, error))
+                .invoke(() -> watch.watch(request, null, dial.tenant())) // no controller may answer
+                .chain(() -> awaitDecision(tracked, order.waitUpTo()));
+    }
+
+    /** A dial a hang-up already reached (its CallEnded was read): nothing to send, the answer is that it was hung up. */
+    private Uni<CommandReply> alreadyHungUp(TrackedCommand candidate, UnansweredDials.Dial dial, String idempotencyKey) {
+        TrackedCommand tracked = store.trackIfAbsent(candidate);
+        if (tracked != candidate) {
+            sameRequest(tracked, idempotencyKey, candidate.room(), candidate.type(), candidate.fingerprint());
+        }
+        CallEnd end = new CallEnd(clock.instant(), dial.hungUpReason(), null, "the dial had already been hung up",
+                null, HangupMethod.ALREADY_GONE);
+        tracked.decide(Decision.callEnded(null, end, "the dial had already been hung up (" + dial.hungUpReason()
+                + "); nothing was sent"));
+        return awaitDecision(tracked, Duration.ZERO);
     }
 
     /** The request's work, counted and timed; a refusal is also recorded in the audit trail under the caller. */

@@ -55,6 +55,22 @@ public final class CallEvents {
         send(room, sessionId, "agent-worker", AnswerClassified.newBuilder().setAnsweredBy(by).setDetail("a greeting").build());
     }
 
+    /**
+     * What the call controller publishes when it carried out a hang-up of a room whose dial rings: the room's CallEnded
+     * (no session), naming the hang-up; {@link #failedAfterHangup} follows once LiveKit gave up the INVITE.
+     */
+    public static void hungUp(String room, String hangupCommandId, EndReason reason) {
+        send(room, null, "call-controller", CallEnded.newBuilder().setReason(reason).setMethod(HangupMethod.DELETE_ROOM)
+                .setHangupCommandId(hangupCommandId).build());
+    }
+
+    /** The dial's CallFailed after a hang-up of its ringing room, in the call controller's words. */
+    public static void failedAfterHangup(String room, String dialCommandId, String number, String hangupCommandId, String tenant) {
+        send(room, null, "call-controller", CallFailed.newBuilder().setPhoneNumber(number).setReason(CallFailureReason.NO_ANSWER)
+                .setDetail("sip request timed out; the call was hung up meanwhile (command " + hangupCommandId + "); room deleted")
+                .setDialCommandId(dialCommandId).setTenant(tenant).build());
+    }
+
     public static void callEnded(String room, String sessionId, EndReason reason) {
         send(room, sessionId, "call-controller", CallEnded.newBuilder().setReason(reason).setMethod(HangupMethod.DELETE_ROOM).build());
     }
