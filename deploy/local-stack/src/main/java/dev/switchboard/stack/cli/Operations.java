@@ -88,7 +88,16 @@ final class Operations {
         if (!answer.ok()) {
             throw fail(Service.GATEWAY, answer);
         }
-        print(json ? answer.body() : render.sessions(Json.parse(answer.body(), Service.GATEWAY)));
+        if (json) {
+            print(answer.body());
+            return CliException.OK;
+        }
+        // An outbound call has no session while it rings, and a failed one never has: the gateway lists those as calls.
+        Answer dials = api.get(Service.GATEWAY, "/v1/calls?state=dialing" + (calls.all() ? ",failed" : ""), READ_TIMEOUT);
+        if (!dials.ok()) {
+            throw fail(Service.GATEWAY, dials);
+        }
+        print(render.sessions(Json.parse(answer.body(), Service.GATEWAY), Json.parse(dials.body(), Service.GATEWAY)));
         return CliException.OK;
     }
 

@@ -39,8 +39,24 @@ final class Render {
 
     /** GET /v1/sessions on the gateway: one row per call, a tenant column only when more than one tenant is listed. */
     String sessions(JsonNode list) {
+        return sessions(list, null);
+    }
+
+    /**
+     * As {@link #sessions(JsonNode)}, followed by the outbound calls of GET /v1/calls that have no session (ringing, or
+     * failed): "DIALING" with how long it has rung, "FAILED: BUSY" with how long it rang.
+     */
+    String sessions(JsonNode list, JsonNode calls) {
         JsonNode sessions = list.path("sessions");
-        if (sessions.isEmpty()) {
+        List<JsonNode> dials = new ArrayList<>();
+        if (calls != null) {
+            calls.path("calls").forEach(call -> {
+                if (Json.text(call, "sessionId") == null) {
+                    dials.add(call);
+                }
+            });
+        }
+        if (sessions.isEmpty() && dials.isEmpty()) {
             return "no live calls\n";
         }
         Set<String> tenants = new TreeSet<>();
@@ -63,6 +79,19 @@ final class Render {
                     started == null ? "" : duration(Duration.between(started, ended == null ? now : ended))));
             if (showTenant) {
                 row.add(field(s, "tenant"));
+            }
+            table.row(row);
+        }
+        for (JsonNode call : dials) {
+            Instant requested = instant(call, "requestedAt");
+            Instant ended = instant(call, "endedAt");
+            String reason = Json.text(call.path("failure"), "reason");
+            String state = call.path("state").asText("") + (reason == null ? "" : ": " + reason);
+            List<String> row = new ArrayList<>(List.of(field(call, "room"), TerminalText.field(state), "OUTBOUND",
+                    field(call, "to"), "", "", requested == null ? "" : started(requested),
+                    requested == null ? "" : duration(Duration.between(requested, ended == null ? now : ended))));
+            if (showTenant) {
+                row.add(""); // a call's view names no tenant
             }
             table.row(row);
         }

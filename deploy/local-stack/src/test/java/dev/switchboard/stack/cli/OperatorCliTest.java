@@ -186,7 +186,9 @@ class OperatorCliTest {
     @Test
     void theTokenComesFromTheOptionThenTheEnvironmentThenTheLocalStacksKey() {
         on("GET /v1/sessions", 200, "application/json", "{'sessions': []}");
+        on("GET /v1/calls", 200, "application/json", "{'calls': []}");
         assertThat(run(env(), "calls").out()).isEqualTo("no live calls\n");
+        assertThat(received.getLast().pathAndQuery()).as("the ringing dials too").isEqualTo("/v1/calls?state=dialing");
         assertThat(received.getLast().authorization()).isEqualTo("Bearer env-token");
         assertThat(run(env(), "calls", "--token", "Bearer option-token").exitCode()).isZero();
         assertThat(received.getLast().authorization()).as("a copied 'Bearer ' is dropped").isEqualTo("Bearer option-token");

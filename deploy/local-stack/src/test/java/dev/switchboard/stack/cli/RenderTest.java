@@ -34,6 +34,29 @@ class RenderTest {
     }
 
     @Test
+    void outboundCallsWithoutASessionFollowTheSessionsRingingOrFailed() {
+        JsonNode sessions = json("""
+                {'sessions': [
+                  {'room': 'demo-1', 'sessionId': 's1', 'state': 'LIVE', 'transport': 'SIMULATED', 'direction': 'INBOUND',
+                   'callerNumber': '+15550100', 'startedAt': '2026-12-04T10:13:25.5Z', 'tenant': 'default'}]}""");
+        JsonNode calls = json("""
+                {'calls': [
+                  {'room': 'call-7', 'state': 'DIALING', 'to': '+15551234567', 'requestedAt': '2026-12-04T10:15:10Z'},
+                  {'room': 'call-6', 'state': 'FAILED', 'to': 'sip:bob@example.com', 'requestedAt': '2026-12-04T10:10:00Z',
+                   'endedAt': '2026-12-04T10:10:21Z', 'failure': {'reason': 'BUSY', 'sipStatusCode': 486}},
+                  {'room': 'call-5', 'state': 'ANSWERED', 'sessionId': 's5', 'to': '+15550005', 'requestedAt': '2026-12-04T10:00:00Z'}]}""");
+        assertThat(RENDER.sessions(sessions, calls)).isEqualTo("""
+                ROOM    STATE         DIRECTION  NUMBER               TRANSPORT  AGENT  STARTED   DURATION
+                demo-1  LIVE          INBOUND    +15550100            SIMULATED  -      10:13:25  2m04s
+                call-7  DIALING       OUTBOUND   +15551234567         -          -      10:15:10  20s
+                call-6  FAILED: BUSY  OUTBOUND   sip:bob@example.com  -          -      10:10:00  21s
+                """);
+        assertThat(RENDER.sessions(json("{'sessions': []}"), json("{'calls': [{'room': 'r', 'state': 'DIALING', 'to': '+1555'}]}")))
+                .startsWith("ROOM ").contains("r     DIALING");
+        assertThat(RENDER.sessions(json("{'sessions': []}"), json("{'calls': []}"))).isEqualTo("no live calls\n");
+    }
+
+    @Test
     void aTenantColumnAppearsOnlyWhenCallsOfSeveralTenantsAreListedAndEndedCallsShowTheirLength() {
         JsonNode list = json("""
                 {'sessions': [
