@@ -517,6 +517,34 @@ class ConsoleEndToEndTest {
     }
 
     @Test
+    void aRingingCallIsCancelledFromItsPageWhichOffersNothingElseWhileItRings() {
+        // The fake LiveKit would ring this number for half a minute before anyone answered.
+        String number = "+1555017" + String.format("%04d", System.nanoTime() % 10_000);
+        packaged.livekitApi.dialOutcome(number, DialOutcome.answerAfter(Duration.ofSeconds(30)));
+        signInByLink(token());
+        textAppears(By.cssSelector("main h1"), "Live calls");
+        browser.findElement(By.linkText("Place a call")).click();
+        WebElement to = visible(By.name("to"));
+        to.sendKeys(number);
+        browser.findElement(By.name("trunkId")).sendKeys(FakeLiveKitServer.DEFAULT_OUTBOUND_TRUNK);
+        to.submit();
+
+        textAppears(By.id("call-state"), "Dialling " + number);
+        String room = browser.findElement(By.cssSelector("main h1 .room")).getText();
+        textAppears(By.id("controls-closed"), "hanging up cancels the call");
+        assertThat(browser.findElement(By.cssSelector("form[aria-label='Say']")).isDisplayed()).as("no agent to speak yet").isFalse();
+        WebElement hangup = visible(By.cssSelector("form[aria-label='Hang up'] button[type='submit']"));
+        assertThat(hangup.isEnabled()).isTrue();
+        hangup.click();
+
+        textAppears(By.id("call-state"), "Dial failed: Cancelled");
+        var call = given().get(gateway() + "/v1/calls/" + room).then().statusCode(200).extract().jsonPath();
+        assertThat(call.getString("state")).isEqualTo("FAILED");
+        assertThat(call.getString("failure.reason")).isEqualTo("CANCELLED");
+        assertThat(packaged.livekitApi.requests(FakeLiveKitServer.DELETE_ROOM, room)).as("LiveKit cancels the INVITE with the room").isNotEmpty();
+    }
+
+    @Test
     void aDialAnotherSystemPlacedShowsInTheLiveListWhileItRingsAndWithTheReasonItFailed() {
         // Placed through the API, not this browser: the fake LiveKit rings for a while, then the line is busy (SIP 486).
         String number = "+1555019" + String.format("%04d", System.nanoTime() % 10_000);
