@@ -63,3 +63,10 @@ test('a sign-in link gives its token, or a sentence when it is damaged', () => {
   assert.match(fragmentToken('#token=abc%zz').problem, /^The sign-in link is damaged/);
   assert.match(fragmentToken('#token=%20').problem, /damaged/);
 });
+
+test('a call the transcript service does not hold is named as what the page asked for, not as a live call', async () => {
+  const {describe} = await import('../app/api.js');
+  const problem = {type: 'urn:switchboard:problem:session-not-found', detail: "no session stored for room 'r'"};
+  assert.equal(describe(404, problem, "This call's transcript"), "This call's transcript was not found (no session stored for room 'r').");
+  assert.equal(describe(404, problem), "No live call is known for this room (no session stored for room 'r').");
+});

@@ -65,8 +65,9 @@ export function describe(status, problem, what) {
   switch (type) {
     case 'session-ended': return 'The call has already ended.';
     case 'session-ending': return 'The call is ending; it takes no more commands.';
+    // The transcript service names a stored call it does not hold the same way: its pages say what they asked for.
     case 'session-not-found':
-    case 'unknown-session': return `No live call is known for this room${detail}.`;
+    case 'unknown-session': return what ? `${what} was not found${detail}.` : `No live call is known for this room${detail}.`;
     case 'command-rejected': return `REJECTED: ${problem.reason ?? problem.detail ?? 'the agent refused it'}`;
     case 'command-expired': return 'EXPIRED: no worker carried it out in time.';
     case 'publish-failed': return 'Kafka did not take the command in time. Try again.';

@@ -187,16 +187,20 @@ export function storedCallPage({main, signIn}, room, sessionId) {
   const note = h('p', {class: 'status', id: 'transcript-note', role: 'status'});
   const facts = h('dl', {class: 'facts', id: 'stored-facts'});
   const message = h('p', {role: 'status', class: 'status'});
-  const downloads = h('p', {class: 'downloads'}, 'Download: ',
+  // Offered once the transcript is there: a room that holds no call of the token's tenant has nothing to download or delete.
+  const downloads = h('p', {class: 'downloads', hidden: true}, 'Download: ',
     ['text', 'srt', 'vtt'].map((format) => h('button', {type: 'button', class: 'link', 'data-format': format,
       onclick: () => download(format).catch((e) => { message.textContent = e.message; })}, {text: 'Text', srt: 'SRT', vtt: 'WebVTT'}[format])));
-  const remove = may('transcripts:delete') ? h('button', {type: 'button', class: 'danger', onclick: () => confirmDelete()}, 'Delete this call…') : null;
+  const remove = may('transcripts:delete')
+    ? h('button', {type: 'button', class: 'danger', hidden: true, onclick: () => confirmDelete()}, 'Delete this call…') : null;
   fill(main, h('p', {}, h('a', {href: '#/history'}, '← History')), h('h1', {}, 'Call ', h('span', {class: 'room'}, room)),
     facts, downloads, remove, message, h('section', {class: 'panel', 'aria-label': 'Transcript'}, h('h2', {}, 'Transcript'), note, lines));
 
   const controller = new AbortController();
   request(transcripts(`${base}/transcript?${which}`), {signal: controller.signal, what: 'This call\'s transcript'}).then((transcript) => {
     const s = transcript.session;
+    downloads.hidden = false;
+    if (remove) remove.hidden = false;
     const failed = dialFailed(s);
     // A failed dial's row is the moment it failed, not a call that started and lasted no time.
     const answered = s.outcome === 'ANSWERED';
