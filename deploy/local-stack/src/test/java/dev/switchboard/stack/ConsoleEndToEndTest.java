@@ -478,24 +478,27 @@ class ConsoleEndToEndTest {
         assertFocusOn(lastLink, "the link of the row the last page brought");
     }
 
-    @Test
-    void aPlacedCallShowsItsDialAndTheReasonItFailedOnItsPageAndInTheLiveList() {
-        // The fake LiveKit rings this number for a few seconds, then the line is busy (SIP 486).
-        String number = "+1555018" + String.format("%04d", System.nanoTime() % 10_000);
-        packaged.livekitApi.dialOutcome(number, new DialOutcome.Reject(486, "Busy Here", Duration.ofSeconds(6)));
+    /** Places a call to the number from the console's form (the fake LiveKit's trunk); returns its room, on its page while it rings. */
+    private static String placeACall(String number) {
         signInByLink(token());
         textAppears(By.cssSelector("main h1"), "Live calls");
-
         browser.findElement(By.linkText("Place a call")).click();
         WebElement to = visible(By.name("to"));
         to.sendKeys(number);
         browser.findElement(By.name("trunkId")).sendKeys(FakeLiveKitServer.DEFAULT_OUTBOUND_TRUNK);
         to.submit();
-
-        // The call's page while it rings.
         textAppears(By.id("call-state"), "Dialling " + number);
         String room = browser.findElement(By.cssSelector("main h1 .room")).getText();
         assertThat(room).isNotBlank();
+        return room;
+    }
+
+    @Test
+    void aPlacedCallShowsItsDialAndTheReasonItFailedOnItsPageAndInTheLiveList() {
+        // The fake LiveKit rings this number for a few seconds, then the line is busy (SIP 486).
+        String number = "+1555018" + String.format("%04d", System.nanoTime() % 10_000);
+        packaged.livekitApi.dialOutcome(number, new DialOutcome.Reject(486, "Busy Here", Duration.ofSeconds(6)));
+        String room = placeACall(number);
 
         // The live list shows it ringing, then among the ended calls with the reason.
         browser.findElement(By.linkText("← Live calls")).click();
@@ -521,20 +524,14 @@ class ConsoleEndToEndTest {
         // The fake LiveKit would ring this number for half a minute before anyone answered.
         String number = "+1555017" + String.format("%04d", System.nanoTime() % 10_000);
         packaged.livekitApi.dialOutcome(number, DialOutcome.answerAfter(Duration.ofSeconds(30)));
-        signInByLink(token());
-        textAppears(By.cssSelector("main h1"), "Live calls");
-        browser.findElement(By.linkText("Place a call")).click();
-        WebElement to = visible(By.name("to"));
-        to.sendKeys(number);
-        browser.findElement(By.name("trunkId")).sendKeys(FakeLiveKitServer.DEFAULT_OUTBOUND_TRUNK);
-        to.submit();
-
-        textAppears(By.id("call-state"), "Dialling " + number);
-        String room = browser.findElement(By.cssSelector("main h1 .room")).getText();
+        String room = placeACall(number);
         textAppears(By.id("controls-closed"), "hanging up cancels the call");
         assertThat(browser.findElement(By.cssSelector("form[aria-label='Say']")).isDisplayed()).as("no agent to speak yet").isFalse();
         WebElement hangup = visible(By.cssSelector("form[aria-label='Hang up'] button[type='submit']"));
         assertThat(hangup.isEnabled()).isTrue();
+        // Once the phone rings: a hang-up the call controller carries out before it has started dialling is lost (see the
+        // README's known gaps), so this waits for the phone leg to be in the room, ringing.
+        waiting().until(d -> !packaged.livekitApi.participants(room).isEmpty());
         hangup.click();
 
         textAppears(By.id("call-state"), "Dial failed: Cancelled");
