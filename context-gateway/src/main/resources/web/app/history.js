@@ -145,17 +145,23 @@ function pages(query, results, status, more, signal) {
   };
 }
 
+/** The past calls' columns; a Tenant column for a token that reads every tenant's transcripts (tenants:all). */
+export function historyColumns(everyTenant) {
+  return ['Room', ...(everyTenant ? ['Tenant'] : []), 'Started', 'Direction', 'Caller', 'Callee', 'Agent', 'Duration', 'Ended'];
+}
+
 function callTable() {
   return h('table', {class: 'calls', id: 'history'},
     h('caption', {class: 'visually-hidden'}, 'Past calls'),
-    h('thead', {}, h('tr', {}, ['Room', 'Started', 'Direction', 'Caller', 'Callee', 'Agent', 'Duration', 'Ended']
-      .map((t) => h('th', {scope: 'col'}, t)))),
+    h('thead', {}, h('tr', {}, historyColumns(may('tenants:all')).map((t) => h('th', {scope: 'col'}, t)))),
     h('tbody'));
 }
 
 function sessionRow(s) {
   return h('tr', {'data-room': s.room},
-    h('td', {}, h('a', {href: storedLink(s)}, s.room)), h('td', {}, time(s.startedAt)), h('td', {}, s.direction?.toLowerCase()),
+    h('td', {}, h('a', {href: storedLink(s)}, s.room)),
+    may('tenants:all') ? h('td', {}, s.tenant ?? '—') : null,
+    h('td', {}, time(s.startedAt)), h('td', {}, s.direction?.toLowerCase()),
     h('td', {}, s.callerNumber ?? '—'), h('td', {}, s.calleeNumber ?? '—'), h('td', {}, s.agentName ?? '—'),
     h('td', {}, dialFailed(s) ? '—' : duration(s.durationMs)), endCell(s));
 }

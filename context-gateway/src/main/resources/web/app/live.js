@@ -1,7 +1,7 @@
 // Live calls: the gateway's stream keeps the list current without reloads; the tenant's outbound calls show while they
 // ring, and with the reason when they failed, whoever placed them.
 import {h, fill, duration} from './dom.js';
-import {follow} from './api.js';
+import {follow, may} from './api.js';
 import {failedBecause} from './dial.js';
 
 /** A session's states, and a dial's before it has a session (DIALING, ANSWERED), that belong among the live calls. */
@@ -15,11 +15,13 @@ export function livePage({main, announce, signIn}) {
   const dials = new Map();
   /** The rooms whose call the stream told of since it (re)connected, until its 'ready'; null once it is ready. */
   let toldAgain = null;
+  // An operator who sees every tenant's calls is told whose each one is.
+  const everyTenant = may('tenants:all');
   const status = h('p', {class: 'status', role: 'status'}, 'Connecting…');
   const liveBody = h('tbody');
   const endedBody = h('tbody');
-  const liveTable = table('Live calls', liveBody, 'live-calls');
-  const endedTable = table('Recently ended', endedBody, 'ended-calls');
+  const liveTable = table('Live calls', liveBody, 'live-calls', everyTenant);
+  const endedTable = table('Recently ended', endedBody, 'ended-calls', everyTenant);
   const empty = h('p', {class: 'empty'}, 'No live calls right now. New calls appear here by themselves.');
   const noneEnded = h('p', {class: 'hint'}, 'No call has ended recently.');
   const heading = h('h1', {tabindex: -1}, 'Live calls');
@@ -31,10 +33,10 @@ export function livePage({main, announce, signIn}) {
   const rowFor = (session) => {
     const existing = rows.get(session.room);
     if (existing) {
-      patch(existing, session);
+      patch(existing, session, everyTenant);
       return existing;
     }
-    const created = row(session);
+    const created = row(session, everyTenant);
     rows.set(session.room, created);
     return created;
   };
@@ -112,11 +114,18 @@ export function livePage({main, announce, signIn}) {
   };
 }
 
-function table(caption, body, id) {
+/** The lists' columns; a Tenant column for a token that sees every tenant's calls (tenants:all). */
+export function liveColumns(everyTenant) {
+  return ['Room', ...(everyTenant ? ['Tenant'] : []), 'Direction', 'Caller', 'Callee', 'Agent', 'Duration', 'State'];
+}
+
+/** Whose call it is: the session's tenant, else (a dial with no session yet) the call's. */
+export const tenantOf = (session) => session.tenant ?? session.call?.tenant ?? '—';
+
+function table(caption, body, id, everyTenant) {
   return h('table', {id, class: 'calls'},
     h('caption', {class: 'visually-hidden'}, caption),
-    h('thead', {}, h('tr', {}, ['Room', 'Direction', 'Caller', 'Callee', 'Agent', 'Duration', 'State']
-      .map((title) => h('th', {scope: 'col'}, title)))),
+    h('thead', {}, h('tr', {}, liveColumns(everyTenant).map((title) => h('th', {scope: 'col'}, title)))),
     body);
 }
 
@@ -136,8 +145,8 @@ function place(body, wanted) {
 }
 
 /** Brings a row up to date, cell by cell; the first cell, the room's link, stays as it is (a room's name never changes). */
-function patch(element, session) {
-  const fresh = [...row(session).cells];
+function patch(element, session, everyTenant) {
+  const fresh = [...row(session, everyTenant).cells];
   fresh.slice(1).forEach((cell, i) => {
     const old = element.cells[i + 1];
     if (!old.isEqualNode(cell)) old.replaceWith(cell);
@@ -146,7 +155,7 @@ function patch(element, session) {
 
 /** A dial without a session, as a row of the list. */
 const dialRow = (call) => ({room: call.room, state: call.state, direction: 'OUTBOUND', callerNumber: call.from,
-  calleeNumber: call.to, startedAt: call.requestedAt, endReason: call.endReason, call});
+  calleeNumber: call.to, startedAt: call.requestedAt, endReason: call.endReason, tenant: call.tenant, call});
 
 /** The state, and why: a dial that rings or failed (with its reason) says so, even once its session started. */
 function stateCell(session) {
@@ -157,13 +166,14 @@ function stateCell(session) {
   return h('td', {}, h('span', {class: `state ${state.toLowerCase()}`}, state), why ? ` ${why}` : '');
 }
 
-function row(session) {
+function row(session, everyTenant) {
   const running = RUNNING.has(session.state);
   const length = running
     ? h('td', {'data-started': session.startedAt}, duration(Date.now() - Date.parse(session.startedAt)))
     : h('td', {}, duration(session.sessionEnded?.durationMs));
   return h('tr', {'data-room': session.room},
     h('td', {}, h('a', {href: `#/call/${encodeURIComponent(session.room)}`}, session.room)),
+    everyTenant ? h('td', {}, tenantOf(session)) : null,
     h('td', {}, session.direction?.toLowerCase()),
     h('td', {}, session.callerNumber ?? '—'),
     h('td', {}, session.calleeNumber ?? '—'),

@@ -164,10 +164,12 @@ class OutboundCallsTest {
         as(acme).get("/v1/calls").then().statusCode(200)
                 .body("calls.room", hasItem(acmeRoom)).body("calls.room", not(hasItem(globexRoom)))
                 .body("calls.find { it.room == '" + acmeRoom + "' }.state", is("DIALING"))
-                .body("calls.find { it.room == '" + acmeRoom + "' }.to", is("+15551230070"));
+                .body("calls.find { it.room == '" + acmeRoom + "' }.to", is("+15551230070"))
+                .body("calls.find { it.room == '" + acmeRoom + "' }.tenant", is("acme"));
         as(acme).get("/v1/calls?state=dialing,answered").then().statusCode(200).body("calls.room", hasItem(acmeRoom));
         as(acme).get("/v1/calls?state=failed&state=ended").then().statusCode(200).body("calls.room", not(hasItem(acmeRoom)));
-        given().get("/v1/calls").then().statusCode(200).body("calls.room", hasItems(acmeRoom, globexRoom)); // tenants:all
+        given().get("/v1/calls").then().statusCode(200).body("calls.room", hasItems(acmeRoom, globexRoom)) // tenants:all
+                .body("calls.find { it.room == '" + globexRoom + "' }.tenant", is("globex"));
         as(TestTokens.token().tenant("acme").scopes("calls:dial").sign()).get("/v1/calls").then().statusCode(403)
                 .body("scope", is("calls:read"));
 

@@ -145,13 +145,16 @@ public final class GatewayViews {
             CallFailureView failure,
             @Schema(description = "Why the answered call ended (an EndReason), once it has") String endReason,
             @Schema(description = "The agent's session, once it started") String sessionId,
-            Instant requestedAt, Instant answeredAt, Instant endedAt, String statusUrl) {
+            Instant requestedAt, Instant answeredAt, Instant endedAt, String statusUrl,
+            @Schema(description = "The tenant whose call it is (the one that placed it); shown to tokens with tenants:all too")
+            String tenant) {
 
         public static CallView of(OutboundCall call) {
             return new CallView(call.room(), call.commandId(), call.state().name(), call.to(), call.from(), call.trunkId(),
                     call.answeredBy() == AnsweredBy.UNKNOWN ? null : call.answeredBy().name().toLowerCase(java.util.Locale.ROOT),
                     CallFailureView.of(call.failure()), call.endReason() == null ? null : call.endReason().name(),
-                    call.sessionId(), call.requestedAt(), call.answeredAt(), call.endedAt(), statusUrl(call.room()));
+                    call.sessionId(), call.requestedAt(), call.answeredAt(), call.endedAt(), statusUrl(call.room()),
+                    Caller.tenantOrDefault(call.tenant()));
         }
 
         static String statusUrl(String room) {
