@@ -61,6 +61,7 @@ final class Render {
         }
         Set<String> tenants = new TreeSet<>();
         sessions.forEach(s -> tenants.add(s.path("tenant").asText("")));
+        dials.stream().map(call -> Json.text(call, "tenant")).filter(java.util.Objects::nonNull).forEach(tenants::add);
         boolean showTenant = tenants.size() > 1;
         List<String> header = new ArrayList<>(List.of("ROOM", "STATE", "DIRECTION", "NUMBER", "TRANSPORT", "AGENT", "STARTED", "DURATION"));
         if (showTenant) {
@@ -91,7 +92,7 @@ final class Render {
                     field(call, "to"), "", "", requested == null ? "" : started(requested),
                     requested == null ? "" : duration(Duration.between(requested, ended == null ? now : ended))));
             if (showTenant) {
-                row.add(""); // a call's view names no tenant
+                row.add(field(call, "tenant"));
             }
             table.row(row);
         }

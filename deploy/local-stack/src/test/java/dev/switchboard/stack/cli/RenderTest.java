@@ -67,6 +67,13 @@ class RenderTest {
                 "a     LIVE   -          -       -          -      10:15:00  30s       acme",
                 "b     ENDED  -          -       -          -      10:00:00  42s       globex");
         assertThat(RENDER.sessions(json("{'sessions': []}"))).isEqualTo("no live calls\n");
+        // A ringing dial of another tenant than the listed sessions' is told by its own tenant.
+        JsonNode calls = json("{'calls': [{'room': 'c', 'state': 'DIALING', 'to': '+1555', 'requestedAt': '2026-12-04T10:15:20Z', 'tenant': 'initech'}]}");
+        assertThat(RENDER.sessions(json("{'sessions': [{'room': 'a', 'state': 'LIVE', 'startedAt': '2026-12-04T10:15:00Z', 'tenant': 'acme'}]}"),
+                calls).lines()).containsExactly(
+                "ROOM  STATE    DIRECTION  NUMBER  TRANSPORT  AGENT  STARTED   DURATION  TENANT",
+                "a     LIVE     -          -       -          -      10:15:00  30s       acme",
+                "c     DIALING  OUTBOUND   +1555   -          -      10:15:20  10s       initech");
     }
 
     @Test
