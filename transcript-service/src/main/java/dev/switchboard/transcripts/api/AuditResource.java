@@ -75,7 +75,7 @@ public class AuditResource {
         if (start != null && end != null && !start.isBefore(end)) {
             throw ProblemException.invalid("from must be before to");
         }
-        var filter = new AuditStore.Filter(caller.get().tenantFilter(), Params.text("room", room, Params.MAX_ROOM_LENGTH), start, end);
+        var filter = new AuditStore.Filter(caller.get().tenantFilter(), Params.optionalRoom(room), start, end);
         int size = Params.limit(limit, config.api().defaultPageSize(), config.api().maxPageSize());
         List<AuditStore.AuditRow> rows = store.find(filter, Cursors.audit(cursor), size + 1);
         boolean more = rows.size() > size;

@@ -37,11 +37,28 @@ final class Params {
     }
 
     static String room(String value) {
-        String room = text("room", value, MAX_ROOM_LENGTH);
+        String room = optionalRoom(value);
         if (room == null) {
             throw ProblemException.invalid("room: required");
         }
         return room;
+    }
+
+    /**
+     * A room name exactly as given: LiveKit's names may begin or end with spaces, so " p1 " names another room than "p1"
+     * (trimmed, a DELETE of the one would remove the other's transcripts).
+     */
+    static String optionalRoom(String value) {
+        if (value == null) {
+            return null;
+        }
+        if (value.isBlank()) {
+            throw ProblemException.invalid("room: must not be empty when given");
+        }
+        if (value.length() > MAX_ROOM_LENGTH) {
+            throw ProblemException.invalid("room: at most " + MAX_ROOM_LENGTH + " characters, got " + value.length());
+        }
+        return value;
     }
 
     static Instant instant(String name, String value) {

@@ -10,6 +10,7 @@ import dev.switchboard.events.SpeakerRole;
 import dev.switchboard.kit.problem.Problem;
 import dev.switchboard.kit.problem.ProblemException;
 import dev.switchboard.transcripts.config.TranscriptsConfig;
+import dev.switchboard.transcripts.mapping.SpokenText;
 import dev.switchboard.transcripts.store.SearchConfigs;
 import dev.switchboard.transcripts.store.SearchQueries;
 import dev.switchboard.transcripts.store.SessionFilter;
@@ -72,7 +73,7 @@ public class SearchResource {
             @Parameter(description = "Only sessions that are live (not ended yet) or ended") @QueryParam("status") String status,
             @Parameter(description = "Page size, 1 to the configured maximum (default 50)") @QueryParam("limit") String limit,
             @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor) throws SQLException {
-        String text = Params.text("q", q, MAX_QUERY_LENGTH);
+        String text = SpokenText.composed(Params.text("q", q, MAX_QUERY_LENGTH));
         if (text == null) {
             throw ProblemException.invalid("q: required, e.g. /v1/search?q=refund");
         }
@@ -84,7 +85,7 @@ public class SearchResource {
                 Params.symbol("direction", direction, CallDirection.class), Params.outcome(outcome),
                 Params.symbol("answeredBy", answeredBy, AnsweredBy.class), null, null, null, null, Params.status(status),
                 caller.get().tenantFilter());
-        SearchQueries.Query query = new SearchQueries.Query(text, searchConfig, Params.text("room", room, Params.MAX_ROOM_LENGTH),
+        SearchQueries.Query query = new SearchQueries.Query(text, searchConfig, Params.optionalRoom(room),
                 Params.symbol("role", role, SpeakerRole.class), sessions);
         int size = Params.limit(limit, config.api().defaultPageSize(), config.api().maxPageSize());
         SearchQueries.Page page = search.search(query, Cursors.search(cursor), size);

@@ -11,6 +11,7 @@ import dev.switchboard.kit.problem.ProblemException;
 import dev.switchboard.transcripts.audit.AuditTrail;
 import dev.switchboard.transcripts.config.TranscriptsConfig;
 import dev.switchboard.transcripts.format.TranscriptFormat;
+import dev.switchboard.transcripts.mapping.SpokenText;
 import dev.switchboard.transcripts.store.SearchConfigs;
 import dev.switchboard.transcripts.store.SessionDeleter;
 import dev.switchboard.transcripts.store.SessionFilter;
@@ -100,13 +101,13 @@ public class StoredSessionsResource {
             @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor) throws SQLException {
         SessionSort order = sort == null || sort.isBlank() ? SessionSort.STARTED_DESC : SessionSort.parse(sort.strip())
                 .orElseThrow(() -> ProblemException.invalid("sort: one of " + SessionSort.choices() + ", not '" + sort + "'"));
-        String query = Params.text("text", text, 500);
+        String query = SpokenText.composed(Params.text("text", text, 500));
         String textConfig = query == null ? null : searchConfigs.forQuery(language)
                 .orElseThrow(() -> ProblemException.invalid("language: no text search configuration for '" + language + "'"));
         SessionFilter filter = new SessionFilter(Params.instant("from", from), Params.instant("to", to), Params.phone(phone),
                 Params.text("agent", agent, 200), Params.symbol("endReason", endReason, EndReason.class),
                 Params.symbol("direction", direction, CallDirection.class), Params.outcome(outcome),
-                Params.symbol("answeredBy", answeredBy, AnsweredBy.class), Params.text("room", room, Params.MAX_ROOM_LENGTH),
+                Params.symbol("answeredBy", answeredBy, AnsweredBy.class), Params.optionalRoom(room),
                 Params.bool("hasText", hasText), query, textConfig, Params.status(status), caller.get().tenantFilter());
         int size = Params.limit(limit, config.api().defaultPageSize(), config.api().maxPageSize());
         SessionQueries.Page page = sessions.list(filter, order, Cursors.sessions(cursor, order), size);

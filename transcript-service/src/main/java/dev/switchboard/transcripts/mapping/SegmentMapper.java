@@ -28,8 +28,8 @@ public class SegmentMapper {
     }
 
     public SegmentRow toRow(TranscriptSegment segment) {
-        Redaction text = redactor.redact(storable(segment.getText()));
-        Redaction generated = redactor.redact(storable(segment.getGeneratedText()));
+        Redaction text = redactor.redact(spoken(segment.getText()));
+        Redaction generated = redactor.redact(spoken(segment.getGeneratedText()));
         EnumSet<Detector> fired = EnumSet.noneOf(Detector.class);
         fired.addAll(text.fired());
         fired.addAll(generated.fired());
@@ -60,6 +60,14 @@ public class SegmentMapper {
                 fired.stream().map(Detector::label).sorted().toList(),
                 searchConfigs.forSegment(language),
                 Ids.tenant(segment.getTenant()));
+    }
+
+    /**
+     * What was said, in Unicode's composed form (NFC): speech-to-text engines, LLMs and other publishers write "café" with
+     * an é of its own or as e followed by a combining accent; composed, both are found by a search typed either way.
+     */
+    static String spoken(String value) {
+        return value == null ? null : SpokenText.composed(storable(value));
     }
 
     /** PostgreSQL text cannot hold NUL characters; anything else is kept as it came. */

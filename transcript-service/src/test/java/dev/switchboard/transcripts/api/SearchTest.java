@@ -80,6 +80,25 @@ class SearchTest {
     }
 
     @Test
+    void aWordIsFoundHoweverItsAccentsWereWritten() {
+        String marker = word();
+        String decomposed = "cafe\u0301"; // e followed by a combining acute accent
+        String composed = "caf\u00e9";
+        Call call = Call.start("search-nfc");
+        Kafka.publish(call.started());
+        Kafka.publish(call.caller(0, marker + " one " + decomposed + " please", 100, 900));
+        Api.awaitTranscriptSize(call.room(), 1);
+
+        // Stored composed, and found by a query typed either way.
+        assertThat(Api.texts(Api.transcript(call.room()))).containsExactly(marker + " one " + composed + " please");
+        for (String typed : List.of(composed, decomposed)) {
+            assertThat(rooms(RestAssured.given().queryParam("q", marker + " " + typed))).as(typed).containsExactly(call.room());
+            assertThat(RestAssured.given().queryParam("text", marker + " " + typed).get("/v1/sessions").then().statusCode(200)
+                    .extract().jsonPath().getList("sessions.room", String.class)).as(typed).containsExactly(call.room());
+        }
+    }
+
+    @Test
     void resultsArePagedWithACursor() {
         String word = word();
         Call call = Call.start("search-pages");

@@ -84,6 +84,12 @@ class DeletionAndRetentionTest {
         Kafka.publish(first.caller(0, "first", 100, 900), second.caller(0, "second", 100, 900));
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> rowsOf(first.room()) == 4);
 
+        // A room name is taken exactly as given: " room " is another room (LiveKit's names may hold spaces), and has nothing.
+        JsonPath spaced = RestAssured.delete("/v1/sessions/{room}", " " + first.room() + " ").then().statusCode(200).extract().jsonPath();
+        assertThat(spaced.getInt("deletedSessions")).isZero();
+        assertThat(rowsOf(first.room())).isEqualTo(4);
+        Api.assertProblem(RestAssured.delete("/v1/sessions/{room}", "   "), 400, "room: must not be empty");
+
         JsonPath deleted = RestAssured.given().queryParam("sessionId", first.sessionId()).delete("/v1/sessions/{room}", first.room())
                 .then().statusCode(200).extract().jsonPath();
         assertThat(deleted.getList("sessionIds", String.class)).containsExactly(first.sessionId());
