@@ -184,6 +184,8 @@ final class Operations {
                     case ENDED -> {
                         return CliException.OK;
                     }
+                    case DELETED -> throw new CliException(CliException.API_ERROR,
+                            "the call's transcript was deleted while it was followed; nothing more of it is stored or streamed");
                     case BROKE_OFF -> throw CliException.unreachable(
                             "the transcript stream broke off before the call ended (did the transcript service stop?)");
                     case TOKEN_EXPIRED -> {
@@ -200,7 +202,7 @@ final class Operations {
     }
 
     /** How one stream of a transcript ended. */
-    private enum StreamEnd { ENDED, TOKEN_EXPIRED, BROKE_OFF }
+    private enum StreamEnd { ENDED, DELETED, TOKEN_EXPIRED, BROKE_OFF }
 
     private StreamEnd follow(CliCommand.Tail tail, LiveNote note, Set<String> shown) {
         HttpResponse<InputStream> response = api.stream(Service.TRANSCRIPTS, "/v1/sessions/" + segment(tail.room()) + "/transcript/stream");
@@ -215,6 +217,7 @@ final class Operations {
                 JsonNode data = Json.parseOrNull(event.data());
                 switch (event.name()) {
                     case "end" -> end[0] = StreamEnd.ENDED;
+                    case "deleted" -> end[0] = StreamEnd.DELETED; // the service closes the stream after it
                     case "expired" -> {
                         end[0] = StreamEnd.TOKEN_EXPIRED;
                         return false; // renewed by the caller, or reported: not an event of the call
@@ -229,7 +232,7 @@ final class Operations {
                     show(event.name(), data, note, shown);
                 }
                 out.flush();
-                return end[0] != StreamEnd.ENDED;
+                return end[0] == StreamEnd.BROKE_OFF; // read on until the call ended or its transcript was deleted
             });
             return end[0];
         } catch (IOException e) {

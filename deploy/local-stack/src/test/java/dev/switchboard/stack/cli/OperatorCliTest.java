@@ -353,6 +353,15 @@ class OperatorCliTest {
         assertThat(broken.exitCode()).isEqualTo(CliException.UNREACHABLE);
         assertThat(broken.err()).contains("the transcript stream broke off before the call ended");
 
+        // The transcript deleted while it was followed: the service says so and closes the stream; that is no outage.
+        on("GET /v1/sessions/erased/transcript/stream", 200, "text/event-stream",
+                "event: replayed\ndata: {}\n\nevent: deleted\ndata: {\"sessionId\": \"s9\"}\n\n");
+        Run erased = run(env(), "tail", "erased");
+        assertThat(erased.exitCode()).isEqualTo(CliException.API_ERROR);
+        assertThat(erased.err()).contains("the call's transcript was deleted while it was followed").doesNotContain("broke off");
+        Run erasedJson = run(env(), "tail", "erased", "--json");
+        assertThat(erasedJson.out().lines().map(Json::parseOrNull).map(l -> l.path("event").asText())).containsExactly("replayed", "deleted");
+
         on("GET /v1/sessions/nowhere/transcript/stream", 404, "application/problem+json",
                 "{'title': 'Not Found', 'status': 404, 'detail': 'no session known for room \\'nowhere\\''}");
         Run unknown = run(env(), "tail", "nowhere");
