@@ -157,6 +157,20 @@ public abstract class ServiceConventionsTest {
     }
 
     @Test
+    void aRequestTargetWithRawNonAsciiCharactersIsA400ProblemSayingHowToSendThem() {
+        ServiceApi.Route route = api().routes().stream()
+                .filter(r -> r.method().equals("GET") && r.pathParameters().equals(List.of("room"))).findFirst()
+                .orElse(api().routes().getFirst());
+        try (LogCapture log = LogCapture.start()) {
+            // Requests.of writes the request line in UTF-8: the é goes as its two raw bytes, not percent-encoded.
+            String target = route.pathParameters().isEmpty() ? route.path(p -> p) + "?note=\u00e9" : route.path(p -> "p1\u00e9");
+            JsonNode problem = problem(send(Requests.of(route.method(), target, headers(route, Map.of()), body(route))), 400);
+            assertThat(problem.get("detail").asText()).as(route.template()).contains("not ASCII").contains("%C3%A9");
+            assertQuiet(log);
+        }
+    }
+
+    @Test
     void aMethodARouteDoesNotTakeIsA405Problem() {
         try (LogCapture log = LogCapture.start()) {
             for (ServiceApi.Route wrong : api().wrongMethods()) {
