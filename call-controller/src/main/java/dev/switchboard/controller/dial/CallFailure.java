@@ -16,6 +16,11 @@ public record CallFailure(CallFailureReason reason, Integer sipStatusCode, Strin
         return new CallFailure(CallFailureReason.FAILED, null, null, detail);
     }
 
+    /** A dial a hang-up of its room stopped: the phone was not dialled, or its ringing was cancelled. */
+    public static CallFailure cancelled(String detail) {
+        return new CallFailure(CallFailureReason.NO_ANSWER, null, null, detail);
+    }
+
     public CallFailure withDetail(String more) {
         return new CallFailure(reason, sipStatusCode, sipStatus, detail + "; " + more);
     }
