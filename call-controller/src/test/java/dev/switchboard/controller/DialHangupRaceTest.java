@@ -106,7 +106,7 @@ class DialHangupRaceTest {
     private void assertCancelledBeforeDialling(String room, CallControlRequest hangup) {
         SessionEvent outcome = awaitOutcome(room);
         assertThat(outcome.getPayload()).as("the dial's outcome").isInstanceOfSatisfying(CallFailed.class, failed -> {
-            assertThat(failed.getReason()).isEqualTo(CallFailureReason.NO_ANSWER);
+            assertThat(failed.getReason()).isEqualTo(CallFailureReason.CANCELLED);
             assertThat(failed.getDetail()).contains("hung up meanwhile (command " + hangup.getCommandId() + ")", "not dialled");
         });
         assertThat(livekit.requests(CREATE_SIP_PARTICIPANT, room)).as("the phone never rang").isEmpty();
@@ -199,7 +199,7 @@ class DialHangupRaceTest {
                 Duration.ofSeconds(10));
         assertThat(outcome.getPayload()).as("the dial's outcome, well before the phone would have been answered").isInstanceOfSatisfying(CallFailed.class,
                 failed -> {
-                    assertThat(failed.getReason()).isEqualTo(CallFailureReason.NO_ANSWER);
+                    assertThat(failed.getReason()).isEqualTo(CallFailureReason.CANCELLED);
                     assertThat(failed.getDetail()).contains("hung up meanwhile (command " + hangup.getCommandId() + ")").doesNotContain("answered, but");
                 });
         assertThat(livekit.requests(CREATE_SIP_PARTICIPANT, room)).filteredOn(r -> r.status() != 503).as("rang once").hasSize(1);

@@ -130,7 +130,8 @@ public class DialService {
         String identity = plan.call().identity();
         Optional<CallLedger.RoomRecord> hungUp = hungUpSince(plan);
         if (hungUp.isPresent()) {
-            return failed(request, dial, null, CallFailure.cancelled(meanwhile(hungUp.get()) + "; not dialled"));
+            String why = meanwhile(hungUp.get()) + "; not dialled";
+            return failed(request, dial, null, hungUp.get().commandId() != null ? CallFailure.cancelled(why) : CallFailure.failed(why));
         }
         boolean roomExisted;
         switch (earlierAttempts.get().check(plan)) {
@@ -163,7 +164,13 @@ public class DialService {
                 yield failed(request, dial, identity, cancelled.withDetail(cleanup.get().cleanUp(plan, roomExisted)));
             }
             case Dialer.Result.Answered answered -> answered(request, dial, answered.participant().identity(), answered.participant().sipCallId());
-            case Dialer.Result.Failed failed -> failed(request, dial, identity, failed.failure().withDetail(cleanup.get().cleanUp(plan, roomExisted)));
+            case Dialer.Result.Failed failed -> {
+                // LiveKit ends the ringing of a room deleted by a hang-up as if nobody answered: the hang-up stopped it.
+                boolean hungUpWhileRinging = failed.failure().mayBeACancel()
+                        && hungUpSince(plan).filter(record -> record.commandId() != null).isPresent();
+                CallFailure failure = hungUpWhileRinging ? failed.failure().cancelledWhileRinging() : failed.failure();
+                yield failed(request, dial, identity, failure.withDetail(cleanup.get().cleanUp(plan, roomExisted)));
+            }
         };
     }
 
