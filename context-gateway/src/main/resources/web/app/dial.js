@@ -10,6 +10,8 @@ const FAILED_DIALS = {
   TRUNK_REJECTED: 'Refused by the trunk',
   TRUNK_UNAVAILABLE: 'Trunk unavailable',
   FAILED: 'Failed',
+  // A hang-up of the room stopped the dial (also the gateway's reason for it, whatever an older controller reported).
+  CANCELLED: 'Cancelled: hung up while ringing',
 };
 
 /** The gateway's own reasons for a dial the call controller did not carry out. */
@@ -17,7 +19,6 @@ const NOT_CARRIED_OUT = {
   REJECTED: 'Refused by the call controller',
   EXPIRED: 'Expired: no call controller placed it in time',
   UNKNOWN_SESSION: 'No call controller took it',
-  CANCELLED: 'Cancelled: hung up while ringing',
 };
 
 /** CallFailed's reasons from older writers, still found among stored calls. */

@@ -338,8 +338,8 @@ class DialTest {
         CallEnded ended = (CallEnded) events.await(e -> room.equals(e.getRoom()) && e.getPayload() instanceof CallEnded, WAIT).getPayload();
         assertThat(ended.getMethod()).isEqualTo(HangupMethod.DELETE_ROOM);
         CallFailed failed = awaitFailure(room);
-        assertThat(failed.getReason()).isEqualTo(CallFailureReason.NO_ANSWER);
-        assertThat(failed.getDetail()).contains("hung up meanwhile", hangup.getCommandId());
+        assertThat(failed.getReason()).isEqualTo(CallFailureReason.CANCELLED);
+        assertThat(failed.getDetail()).contains("hung up while the phone rang", "hung up meanwhile", hangup.getCommandId());
         assertThat(livekit.requests(DELETE_ROOM, room)).filteredOn(r -> r.status() == 200).hasSize(1);
         assertThat(livekit.requests(CREATE_SIP_PARTICIPANT, room)).hasSize(1);
     }
@@ -370,7 +370,7 @@ class DialTest {
         assertThat(ended.getHangupCommandId()).isEqualTo(own.getCommandId());
         assertThat(ended.getMethod()).isEqualTo(HangupMethod.DELETE_ROOM);
         CallFailed failed = awaitFailure(room);
-        assertThat(failed.getReason()).isEqualTo(CallFailureReason.NO_ANSWER);
+        assertThat(failed.getReason()).isEqualTo(CallFailureReason.CANCELLED);
         assertThat(failed.getDetail()).contains("hung up meanwhile (command " + own.getCommandId() + ")");
         AuditRecord audited = awaitAudit(own);
         assertThat(audited.getOutcome()).isEqualTo("DONE");

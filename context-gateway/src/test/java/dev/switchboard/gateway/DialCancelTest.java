@@ -34,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 
 /**
  * A hang-up of a room whose outbound call still rings (no agent session yet) cancels the dial: the gateway publishes
@@ -155,6 +156,37 @@ class DialCancelTest {
             CallEvents.hungUp(room, hangupId[0], EndReason.OPERATOR_HANGUP);
             assertThat(answer.get(WAIT.toSeconds(), TimeUnit.SECONDS).statusCode()).isEqualTo(200);
             awaitCall(room, "failure.reason", "CANCELLED");
+        }
+    }
+
+    /**
+     * A call controller of SessionEvent v4 on reports the dial its hang-up stopped as CANCELLED itself: the gateway tells it
+     * as it tells an older controller's NO_ANSWER, the same whichever of the two events it reads first.
+     */
+    @Test
+    void aDialTheControllerReportsCancelledEndsTheSameWhicheverOrderItsEventsComeIn() throws Exception {
+        for (boolean endedFirst : new boolean[]{true, false}) {
+            String room = Api.newRoom("cancel-v4-" + (endedFirst ? "ended-first" : "failed-first"));
+            try (var probe = callControl()) {
+                String dialId = dial(probe, room);
+                var answer = hangUp(room, "cancel-" + UUID.randomUUID(), Map.of("immediate", true));
+                String[] hangupId = new String[1];
+                awaitHangup(probe, room, hangupId);
+                if (endedFirst) {
+                    CallEvents.hungUp(room, hangupId[0], EndReason.OPERATOR_HANGUP);
+                    CallEvents.cancelledByHangup(room, dialId, NUMBER, hangupId[0], "acme");
+                } else {
+                    CallEvents.cancelledByHangup(room, dialId, NUMBER, hangupId[0], "acme");
+                    awaitCall(room, "state", "FAILED");
+                    CallEvents.hungUp(room, hangupId[0], EndReason.OPERATOR_HANGUP);
+                }
+                assertThat(answer.get(WAIT.toSeconds(), TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+                Awaitility.await().atMost(WAIT).untilAsserted(() -> as(acme).get("/v1/calls/{room}", room).then().statusCode(200)
+                        .body("state", is("FAILED"))
+                        .body("failure.reason", is("CANCELLED"))
+                        .body("failure.detail", startsWith("hung up while ringing (OPERATOR_HANGUP); the call controller reported CANCELLED, "))
+                        .body("failure.detail", containsString("hung up meanwhile (command " + hangupId[0] + ")")));
+            }
         }
     }
 

@@ -16,6 +16,24 @@ public record CallFailure(CallFailureReason reason, Integer sipStatusCode, Strin
         return new CallFailure(CallFailureReason.FAILED, null, null, detail);
     }
 
+    /** A dial a hang-up of its room stopped: the phone was not dialled, or was hung up once answered. */
+    public static CallFailure cancelled(String detail) {
+        return new CallFailure(CallFailureReason.CANCELLED, null, null, detail);
+    }
+
+    /**
+     * Whether this is how LiveKit ends a dial whose room was deleted while the phone rang (it cancels the INVITE and
+     * answers as at its ringing timeout, or with the SIP status of the cancelled INVITE): NO_ANSWER.
+     */
+    public boolean mayBeACancel() {
+        return reason == CallFailureReason.NO_ANSWER;
+    }
+
+    /** This failure, as the cancel of a ringing phone by a hang-up of its room: CANCELLED, the SIP status kept. */
+    public CallFailure cancelledWhileRinging() {
+        return new CallFailure(CallFailureReason.CANCELLED, sipStatusCode, sipStatus, "hung up while the phone rang (LiveKit: " + detail + ")");
+    }
+
     public CallFailure withDetail(String more) {
         return new CallFailure(reason, sipStatusCode, sipStatus, detail + "; " + more);
     }

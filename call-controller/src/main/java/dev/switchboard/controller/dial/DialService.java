@@ -7,8 +7,11 @@ import dev.switchboard.controller.hangup.CallLedger;
 import dev.switchboard.controller.hangup.HangupSettings;
 import dev.switchboard.controller.hangup.RetryingCaller;
 import dev.switchboard.controller.livekit.LiveKitClients;
+import dev.switchboard.controller.livekit.LiveKitResult;
+import dev.switchboard.controller.livekit.LiveKitRooms;
 import dev.switchboard.controller.outcome.ControlOutcome;
 import dev.switchboard.controller.support.ExpiringMap;
+import dev.switchboard.kit.concurrent.ApplicationThreads;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CallFailed;
 import dev.switchboard.events.CallFailureReason;
@@ -19,6 +22,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -27,10 +31,17 @@ import java.util.Optional;
  * CommandResult REJECTED, since its room is another tenant's call.) A command id rings at most once: this controller remembers the ones
  * it took on, and LiveKit is asked first whether an earlier delivery (on a controller since gone) began it. A failed
  * dial's room is deleted, taking the dispatched agent with it.
+ *
+ * <p>The room's new call begins when the dial arrives, in the room's turn ({@link #arrive}): a hang-up of the room that
+ * follows it on the topic is one of this call, however soon it is carried out. Such a hang-up stops the dial: before
+ * anything is dialled, while the phone rings (the room is deleted, also when the hang-up found none to delete), and when
+ * the phone was answered all the same (the call is ended, and reported failed).
  */
 @ApplicationScoped
 public class DialService {
     private static final Logger LOG = Logger.getLogger(DialService.class);
+    /** How often a ringing dial looks for a hang-up of its room that found nothing to delete. */
+    private static final Duration HANGUP_WATCH = Duration.ofMillis(250);
     private static final String NOT_CONFIGURED =
             "LiveKit is not configured: set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET to place calls";
 
@@ -38,6 +49,7 @@ public class DialService {
     private final Optional<EarlierAttempts> earlierAttempts;
     private final Optional<Dialer> dialer;
     private final Optional<FailedDialCleanup> cleanup;
+    private final Optional<LiveKitRooms> rooms;
     private final CallLedger ledger;
     /** Outcomes Kafka did not take: a later delivery of the same dial publishes them instead of dialling. */
     private final ExpiringMap<String, SessionEvent> unpublished;
@@ -55,6 +67,7 @@ public class DialService {
         this.dialer = configured
                 ? Optional.of(new Dialer(livekit.sip().get(), new AgentDispatcher(livekit.dispatch().get(), retrying), retrying)) : Optional.empty();
         this.cleanup = configured ? Optional.of(new FailedDialCleanup(livekit.rooms().get(), retrying, ledger)) : Optional.empty();
+        this.rooms = configured ? livekit.rooms() : Optional.empty();
         this.planner = planner;
         this.ledger = ledger;
         this.unpublished = new ExpiringMap<>(hangup.rememberFor(), clock);
@@ -64,10 +77,33 @@ public class DialService {
         this.clock = clock;
     }
 
-    /** Deliveries of one command id must reach it one at a time (the router sees to that). */
-    public ControlOutcome handle(CallControlRequest request, DialRequested dial) {
+    /** What {@link #arrive} made of a delivery: the dial to carry out, or a repeat of one taken on already. */
+    public enum Arrival { FIRST, REPEAT }
+
+    /**
+     * The dial arrives, in its room's turn (the router takes it between the room's hang-ups, in topic order, once the
+     * tenant fence let it in): its command is claimed, and the room's new call begins, so that what is remembered of an
+     * earlier call there is forgotten now and not when dialling starts, which would forget a hang-up of this call
+     * carried out in between. A repeat of a dial already taken on changes nothing, nor does a dial that will not be
+     * dialled for sure (expired, LiveKit not configured).
+     */
+    public Arrival arrive(CallControlRequest request) {
         String commandId = request.getCommandId();
         if (ledger.commandHandled(commandId)) {
+            return Arrival.REPEAT;
+        }
+        // Claimed before anything can ring: from here on this command is never dialled again by this controller.
+        ledger.rememberCommand(commandId);
+        if (!clock.instant().isAfter(request.getExpiresAt()) && dialer.isPresent()) {
+            ledger.newCall(request.getRoom());
+        }
+        return Arrival.FIRST;
+    }
+
+    /** After {@link #arrive}; deliveries of one command id must reach it one at a time (the router sees to that). */
+    public ControlOutcome handle(CallControlRequest request, DialRequested dial, Arrival arrival) {
+        String commandId = request.getCommandId();
+        if (arrival == Arrival.REPEAT) {
             Optional<SessionEvent> outcome = unpublished.get(commandId);
             if (outcome.isPresent()) {
                 LOG.infof("room %s: dial %s delivered again, publishing its outcome", request.getRoom(), commandId);
@@ -78,8 +114,6 @@ public class DialService {
             count("duplicate");
             return new ControlOutcome.Skipped("command " + commandId + " already handled");
         }
-        // Claimed before anything can ring: from here on this command is never dialled again by this controller.
-        ledger.rememberCommand(commandId);
         if (clock.instant().isAfter(request.getExpiresAt())) {
             return failed(request, dial, null, CallFailure.failed("expired at " + request.getExpiresAt() + ", not dialled"));
         }
@@ -94,8 +128,11 @@ public class DialService {
             }
         }
         String identity = plan.call().identity();
-        // From here on a hang-up of the room is one of this call, and stops it.
-        ledger.newCall(plan.room());
+        Optional<CallLedger.RoomRecord> hungUp = hungUpSince(plan);
+        if (hungUp.isPresent()) {
+            String why = meanwhile(hungUp.get()) + "; not dialled";
+            return failed(request, dial, null, hungUp.get().commandId() != null ? CallFailure.cancelled(why) : CallFailure.failed(why));
+        }
         boolean roomExisted;
         switch (earlierAttempts.get().check(plan)) {
             case EarlierAttempts.Finding.None none -> roomExisted = none.roomExisted();
@@ -113,10 +150,71 @@ public class DialService {
                         + unknown.why()));
             }
         }
-        return switch (dialer.get().dial(plan, () -> ledger.current(plan.room()).isPresent())) {
+        Dialer.Result result;
+        Thread watch = stopRingingOnHangup(plan);
+        try {
+            result = dialer.get().dial(plan, () -> hungUpSince(plan).isPresent());
+        } finally {
+            watch.interrupt();
+        }
+        return switch (result) {
+            case Dialer.Result.Answered answered when hungUpSince(plan).isPresent() -> {
+                // The hang-up found no room yet, and the phone was answered before the watch deleted the one the dial made.
+                CallFailure cancelled = CallFailure.cancelled("answered, but the room was hung up before");
+                yield failed(request, dial, identity, cancelled.withDetail(cleanup.get().cleanUp(plan, roomExisted)));
+            }
             case Dialer.Result.Answered answered -> answered(request, dial, answered.participant().identity(), answered.participant().sipCallId());
-            case Dialer.Result.Failed failed -> failed(request, dial, identity, failed.failure().withDetail(cleanup.get().cleanUp(plan, roomExisted)));
+            case Dialer.Result.Failed failed -> {
+                // LiveKit ends the ringing of a room deleted by a hang-up as if nobody answered: the hang-up stopped it.
+                boolean hungUpWhileRinging = failed.failure().mayBeACancel()
+                        && hungUpSince(plan).filter(record -> record.commandId() != null).isPresent();
+                CallFailure failure = hungUpWhileRinging ? failed.failure().cancelledWhileRinging() : failed.failure();
+                yield failed(request, dial, identity, failure.withDetail(cleanup.get().cleanUp(plan, roomExisted)));
+            }
         };
+    }
+
+    /**
+     * What ended the room since the dial arrived: a hang-up (of this call: the dial's new call began at its arrival) or
+     * LiveKit's report of the room finished. The dial's own clean-up does not count.
+     */
+    private Optional<CallLedger.RoomRecord> hungUpSince(DialPlan plan) {
+        return ledger.current(plan.room()).filter(record -> !plan.commandId().equals(record.commandId()));
+    }
+
+    private static String meanwhile(CallLedger.RoomRecord record) {
+        return record.commandId() != null ? "the call was hung up meanwhile (command " + record.commandId() + ")"
+                : "the room was reported finished meanwhile";
+    }
+
+    /**
+     * While the dial runs, a hang-up of its room that came too early to delete the room the dial then made (it found
+     * none, or one the phone's call made anew) would leave the phone ringing: this deletes that room, until LiveKit
+     * says it did, which stops the ringing. A hang-up still under way is left to delete the room itself; LiveKit's report
+     * of a room finished (maybe a late one of the room's earlier call) is no reason to end this one. Interrupt the
+     * returned thread once the dial is over.
+     */
+    private Thread stopRingingOnHangup(DialPlan plan) {
+        LiveKitRooms livekitRooms = rooms.orElseThrow();
+        Thread watch = ApplicationThreads.virtual("dial-watch-" + plan.commandId()).newThread(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Thread.sleep(HANGUP_WATCH);
+                    Optional<CallLedger.RoomRecord> hungUp = hungUpSince(plan)
+                            .filter(r -> r.status() == CallLedger.Status.ENDED && r.commandId() != null);
+                    if (hungUp.isPresent() && livekitRooms.deleteRoom(plan.room()) instanceof LiveKitResult.Done<Void>) {
+                        LOG.infof("room %s: deleted while dial %s rang, as %s", plan.room(), plan.commandId(), meanwhile(hungUp.get()));
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                // The dial is over.
+            } catch (RuntimeException e) {
+                LOG.warnf("room %s: the watch of dial %s for a hang-up failed: %s", plan.room(), plan.commandId(), e.getMessage());
+            }
+        });
+        watch.start();
+        return watch;
     }
 
     private static ControlOutcome publishedLate(SessionEvent outcome) {

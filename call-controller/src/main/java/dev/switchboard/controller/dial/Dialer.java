@@ -42,7 +42,7 @@ public final class Dialer {
             }
         }
         if (hungUp.getAsBoolean()) {
-            return new Result.Failed(CallFailure.failed("hung up before the phone was dialled"));
+            return new Result.Failed(CallFailure.cancelled("hung up before the phone was dialled"));
         }
         var retried = retrying.retry("CreateSIPParticipant", plan.room(), () -> sip.createSipParticipant(plan.call(), plan.answerWait()),
                 answer -> SipOutcomes.classify(answer) instanceof SipAttempt.NotPlaced notPlaced ? notPlaced.why() : null);

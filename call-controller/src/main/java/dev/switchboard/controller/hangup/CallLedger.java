@@ -77,8 +77,9 @@ public class CallLedger {
     }
 
     /**
-     * A new call begins in the room (an outbound dial): what was remembered about an earlier call there no longer
-     * says anything about this one. A hang-up under way is kept.
+     * A new call begins in the room (an outbound dial arrives, in the room's turn): what was remembered about an earlier
+     * call there no longer says anything about this one, and what is recorded from here on (a hang-up, the room
+     * finished) is this call's. A hang-up under way is kept.
      */
     public void newCall(String room) {
         rooms.compute(room, current -> current.filter(r -> r.status() == Status.HANGING_UP));

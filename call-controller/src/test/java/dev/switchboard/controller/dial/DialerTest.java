@@ -124,6 +124,7 @@ class DialerTest {
     @Test
     void aRoomHungUpBeforeThePhoneIsDialledIsNotDialled() {
         var result = (Dialer.Result.Failed) dialer.dial(plan(Optional.of("agent")), () -> true);
+        assertThat(result.failure().reason()).isEqualTo(CallFailureReason.CANCELLED);
         assertThat(result.failure().detail()).contains("hung up before the phone was dialled");
         assertThat(calls).containsExactly("CreateDispatch");
     }

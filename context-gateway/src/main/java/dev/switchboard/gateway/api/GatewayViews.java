@@ -121,7 +121,8 @@ public final class GatewayViews {
                     "REJECTED", "EXPIRED", "UNKNOWN_SESSION", "CANCELLED"},
                     description = "From the controller's CallFailed; REJECTED, EXPIRED or UNKNOWN_SESSION when the controller did not "
                             + "carry out the dial (its CommandResult, e.g. a room that is another tenant's call), the reason in detail; "
-                            + "CANCELLED when a hang-up of the room ended the dial while it rang (the controller's own report in detail)")
+                            + "CANCELLED when a hang-up of the room ended the dial before it was answered, while it rang or before it was dialled "
+                            + "(the controller's own report in detail)")
             String reason,
             @Schema(description = "The SIP status, e.g. 486; null when there was none (LiveKit's ringing timeout, LiveKit unreachable)")
             Integer sipStatusCode,

@@ -10,21 +10,30 @@ import dev.switchboard.events.EndReason;
  * CANCELLED for a dial hung up while it rang.
  */
 public record CallFailure(String reason, Integer sipStatusCode, String sipStatus, String detail) {
-    /** The gateway's reason for a dial a hang-up of its room ended before it was answered. */
+    /**
+     * The gateway's reason for a dial a hang-up of its room ended before it was answered; also what a call controller
+     * of SessionEvent v4 on reports for it (older ones report NO_ANSWER).
+     */
     public static final String CANCELLED = "CANCELLED";
+    private static final String HUNG_UP_WHILE_RINGING = "hung up while ringing (";
 
     static CallFailure of(CallFailed failed) {
         return new CallFailure(failed.getReason().name(), failed.getSipStatusCode(), failed.getSipStatus(), failed.getDetail());
     }
 
     /**
-     * A dial hung up while it rang: reason CANCELLED, whatever the call controller reported (LiveKit answers a cancelled
-     * INVITE as its ringing timeout, NO_ANSWER), which is kept in the detail.
+     * A dial hung up while it rang: reason CANCELLED, whatever the call controller reported (CANCELLED; an older one
+     * NO_ANSWER, as LiveKit answers a cancelled INVITE at its ringing timeout), which is kept in the detail.
      */
     static CallFailure cancelled(EndReason hungUp, CallFailure reported) {
         String controller = reported.reason() + (reported.detail() == null ? "" : ", " + reported.detail());
         return new CallFailure(CANCELLED, reported.sipStatusCode(), reported.sipStatus(),
-                "hung up while ringing (" + hungUp + "); the call controller reported " + controller);
+                HUNG_UP_WHILE_RINGING + hungUp + "); the call controller reported " + controller);
+    }
+
+    /** Whether this is already the gateway's account of a dial hung up while it rang ({@link #cancelled}). */
+    boolean toldCancelled() {
+        return CANCELLED.equals(reason) && detail != null && detail.startsWith(HUNG_UP_WHILE_RINGING);
     }
 
     static CallFailure notCarriedOut(CommandStatus status, String reason) {

@@ -356,7 +356,7 @@ public class OutboundCalls {
     private static OutboundCall cancelledLate(OutboundCall call, CallEnded ended) {
         String hangup = ended.getHangupCommandId();
         CallFailure failure = call.failure();
-        boolean named = hangup != null && failure != null && !CallFailure.CANCELLED.equals(failure.reason())
+        boolean named = hangup != null && failure != null && !failure.toldCancelled()
                 && failure.detail() != null && failure.detail().contains("hung up meanwhile (command " + hangup + ")");
         return named ? call.failed(call.to(), CallFailure.cancelled(ended.getReason(), failure), call.endedAt()) : call;
     }

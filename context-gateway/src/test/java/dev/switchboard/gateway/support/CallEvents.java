@@ -64,10 +64,18 @@ public final class CallEvents {
                 .setHangupCommandId(hangupCommandId).build());
     }
 
-    /** The dial's CallFailed after a hang-up of its ringing room, in the call controller's words. */
+    /** The dial's CallFailed after a hang-up of its ringing room, in the words of a call controller before SessionEvent v4. */
     public static void failedAfterHangup(String room, String dialCommandId, String number, String hangupCommandId, String tenant) {
         send(room, null, "call-controller", CallFailed.newBuilder().setPhoneNumber(number).setReason(CallFailureReason.NO_ANSWER)
                 .setDetail("sip request timed out; the call was hung up meanwhile (command " + hangupCommandId + "); room deleted")
+                .setDialCommandId(dialCommandId).setTenant(tenant).build());
+    }
+
+    /** The dial's CallFailed after a hang-up of its ringing room, in the call controller's words from SessionEvent v4 on. */
+    public static void cancelledByHangup(String room, String dialCommandId, String number, String hangupCommandId, String tenant) {
+        send(room, null, "call-controller", CallFailed.newBuilder().setPhoneNumber(number).setReason(CallFailureReason.CANCELLED)
+                .setDetail("hung up while the phone rang (LiveKit: sip request timed out); the call was hung up meanwhile (command "
+                        + hangupCommandId + "); room deleted")
                 .setDialCommandId(dialCommandId).setTenant(tenant).build());
     }
 

@@ -529,9 +529,7 @@ class ConsoleEndToEndTest {
         assertThat(browser.findElement(By.cssSelector("form[aria-label='Say']")).isDisplayed()).as("no agent to speak yet").isFalse();
         WebElement hangup = visible(By.cssSelector("form[aria-label='Hang up'] button[type='submit']"));
         assertThat(hangup.isEnabled()).isTrue();
-        // Once the phone rings: a hang-up the call controller carries out before it has started dialling is lost (see the
-        // README's known gaps), so this waits for the phone leg to be in the room, ringing.
-        waiting().until(d -> !packaged.livekitApi.participants(room).isEmpty());
+        // At once: the call controller may not have started dialling yet, and the hang-up cancels the dial all the same.
         hangup.click();
 
         textAppears(By.id("call-state"), "Dial failed: Cancelled");

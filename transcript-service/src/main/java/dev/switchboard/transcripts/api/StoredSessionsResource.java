@@ -49,7 +49,7 @@ import java.util.UUID;
 public class StoredSessionsResource {
     private static final Logger LOG = Logger.getLogger(StoredSessionsResource.class);
     static final String OUTCOME_PARAMETER = "How an outbound call's dial went: ANSWERED, or why it failed (BUSY, NO_ANSWER, DECLINED,"
-            + " INVALID_NUMBER, TRUNK_REJECTED, TRUNK_UNAVAILABLE, FAILED, or an older writer's TRUNK_FAILURE, REJECTED, TIMEOUT, ERROR,"
+            + " INVALID_NUMBER, TRUNK_REJECTED, TRUNK_UNAVAILABLE, FAILED, CANCELLED: a hang-up of the room stopped it, or an older writer's TRUNK_FAILURE, REJECTED, TIMEOUT, ERROR,"
             + " UNKNOWN). A failed dial is stored even when no agent session of it started";
     static final String ANSWERED_BY_PARAMETER = "Who answered an outbound call: HUMAN or MACHINE (answering-machine detection), UNKNOWN"
             + " (answered, not classified)";

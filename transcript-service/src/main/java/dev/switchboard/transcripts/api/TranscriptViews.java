@@ -69,7 +69,7 @@ public final class TranscriptViews {
             String sipCallId,
             @Schema(description = "For an outbound call: the command id of the DialRequested that placed it") String dialCommandId,
             @Schema(description = "How the dial of an outbound call went: ANSWERED, or why it failed (BUSY, NO_ANSWER, DECLINED,"
-                    + " INVALID_NUMBER, TRUNK_REJECTED, TRUNK_UNAVAILABLE, FAILED; older writers also TRUNK_FAILURE, REJECTED, TIMEOUT,"
+                    + " INVALID_NUMBER, TRUNK_REJECTED, TRUNK_UNAVAILABLE, FAILED, CANCELLED: a hang-up of the room stopped it; older writers also TRUNK_FAILURE, REJECTED, TIMEOUT,"
                     + " ERROR, UNKNOWN). A failed dial whose agent session never started is a session of its own: status ended,"
                     + " durationMs 0, its number as calleeNumber, no agent.") String outcome,
             @Schema(description = "When the call was answered or the dial failed") Instant outcomeAt,

@@ -169,6 +169,22 @@ class DialOutcomeTest {
         assertThat(Database.sessionRowsOfRoom(dataSource, call.room())).isEqualTo(before);
     }
 
+    /** A dial the call controller's hang-up of its room stopped (SessionEvent v4 on): CANCELLED, not the NO_ANSWER it once said. */
+    @Test
+    void aDialTheControllerReportsCancelledIsStoredCancelledAndFoundByThatOutcome() {
+        String acme = tenant();
+        Call call = Call.startedAt("dial-cancelled", hour.plusSeconds(150));
+        Kafka.publish(call.callFailed(dialId(), "+15551230010", CallFailureReason.CANCELLED, null, null, 0, acme));
+
+        String token = TestTokens.ofTenant(acme);
+        JsonPath session = Api.awaitSession(token, call.room(), s -> "CANCELLED".equals(s.getString("outcome")));
+        assertThat(session.getMap("$")).containsEntry("outcome", "CANCELLED").doesNotContainKey("sipStatusCode");
+        assertThat(rooms(token, "outcome=CANCELLED")).containsExactly(call.room());
+        assertThat(rooms(token, "outcome=NO_ANSWER")).doesNotContain(call.room());
+        String text = as(token).get("/v1/sessions/{room}/transcript?format=text", call.room()).then().statusCode(200).extract().asString();
+        assertThat(text).contains("Outbound call to +15551230010, not connected: CANCELLED");
+    }
+
     @Test
     void aDialThatFailedBeforeAnySipAnswerHasNoSipStatusNotAZeroOne() {
         String acme = tenant();
