@@ -25,7 +25,9 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -154,6 +156,32 @@ class FakeLiveKitServerTest {
         assertThat(error.path("meta").path("sip_status_code").asText()).isEqualTo("486");
         assertThat(error.path("meta").path("sip_status").asText()).isEqualTo("Busy Here");
         assertThat(livekit().participants("busy-room")).isEmpty();
+    }
+
+    @Test
+    void aDialHeldUntilReleasedRingsUntilTheTestReleasesItThenTheLineIsBusy() throws Exception {
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        livekit().dialOutcome("+15550106", DialOutcome.busyWhenReleased(release));
+        CompletableFuture<HttpResponse<String>> dialled = CompletableFuture.supplyAsync(() -> {
+            try {
+                return dial("held-room", "+15550106", ",\"ringingTimeout\":\"20s\"");
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (livekit().participants("held-room").isEmpty()) {
+            assertThat(System.nanoTime()).as("the callee rings in the room").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+        Thread.sleep(300);
+        assertThat(dialled).as("still ringing: not released yet").isNotDone();
+
+        release.complete(null);
+        var busy = dialled.get(5, TimeUnit.SECONDS);
+        assertThat(busy.statusCode()).isEqualTo(429);
+        assertThat(JSON.readTree(busy.body()).path("meta").path("sip_status_code").asText()).isEqualTo("486");
+        assertThat(livekit().participants("held-room")).isEmpty();
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -103,19 +104,48 @@ public final class LocalStack implements AutoCloseable {
             throw new StackException("cannot make the data directory " + settings.shown(settings.kafkaData().getParent())
                     + " private to you: " + e.getMessage(), e);
         }
+        // PostgreSQL starts beside Kafka, on a thread of its own: neither needs the other, and the services start once
+        // both run. Either failing fails the start once the other has finished (close() then stops what did start).
         out.println("starting Kafka on " + settings.kafkaHost() + ":" + settings.kafkaPort() + " (data in " + settings.shown(settings.kafkaData()) + ")");
-        kafka = new EmbeddedKafka(new EmbeddedKafka.Settings(settings.kafkaPort(), settings.kafkaControllerPort(),
-                settings.kafkaHost(), settings.kafkaData(), 3, Map.of())).start();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            List<String> created = TopicProvisioner.createMissing(admin, (short) 1);
-            if (!created.isEmpty()) {
-                out.println("created topics " + String.join(", ", created));
-            }
-        }
         out.println("starting PostgreSQL on localhost:" + settings.postgresPort() + " (data in " + settings.shown(settings.postgresData()) + ")");
         // pg_ctl detaches PostgreSQL from this process: the guard stops it should this process die without closing.
         postgresGuard = PostgresGuard.watch(ProcessHandle.current(), settings.postgresData());
-        postgres = SupervisedPostgres.start(settings, supervisor, out, this::restartLimitExceeded);
+        CompletableFuture<SupervisedPostgres> startingPostgres = new CompletableFuture<>();
+        Thread.ofPlatform().name("postgres-start").start(() -> {
+            try {
+                startingPostgres.complete(SupervisedPostgres.start(settings, supervisor, out, this::restartLimitExceeded));
+            } catch (Throwable e) {
+                startingPostgres.completeExceptionally(e);
+            }
+        });
+        Throwable failure = null;
+        try {
+            kafka = new EmbeddedKafka(new EmbeddedKafka.Settings(settings.kafkaPort(), settings.kafkaControllerPort(),
+                    settings.kafkaHost(), settings.kafkaData(), 3, Map.of())).start();
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+                List<String> created = TopicProvisioner.createMissing(admin, (short) 1);
+                if (!created.isEmpty()) {
+                    out.println("created topics " + String.join(", ", created));
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+        try {
+            postgres = startingPostgres.join();
+        } catch (CompletionException e) {
+            if (failure == null) {
+                failure = e.getCause();
+            } else {
+                failure.addSuppressed(e.getCause());
+            }
+        }
+        switch (failure) {
+            case null -> { }
+            case RuntimeException runtime -> throw runtime;
+            case Error error -> throw error;
+            default -> throw new StackException("PostgreSQL did not start: " + failure, failure);
+        }
         jdbcUrl = EmbeddedPostgresServer.jdbcUrl(settings.postgresPort(), "switchboard");
     }
 

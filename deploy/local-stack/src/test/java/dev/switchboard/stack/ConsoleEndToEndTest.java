@@ -495,14 +495,16 @@ class ConsoleEndToEndTest {
 
     @Test
     void aPlacedCallShowsItsDialAndTheReasonItFailedOnItsPageAndInTheLiveList() {
-        // The fake LiveKit rings this number for a few seconds, then the line is busy (SIP 486).
+        // The fake LiveKit rings this number until the live list has shown it ringing, then the line is busy (SIP 486).
         String number = "+1555018" + String.format("%04d", System.nanoTime() % 10_000);
-        packaged.livekitApi.dialOutcome(number, new DialOutcome.Reject(486, "Busy Here", Duration.ofSeconds(6)));
+        CompletableFuture<Void> busy = new CompletableFuture<>();
+        packaged.livekitApi.dialOutcome(number, DialOutcome.busyWhenReleased(busy));
         String room = placeACall(number);
 
         // The live list shows it ringing, then among the ended calls with the reason.
         browser.findElement(By.linkText("← Live calls")).click();
         textAppears(By.cssSelector("#live-calls tr[data-room='" + room + "']"), "DIALING");
+        busy.complete(null);
         By failed = By.cssSelector("#ended-calls tr[data-room='" + room + "']");
         textAppears(failed, "FAILED Busy (SIP 486 Busy Here)");
         assertThat(browser.findElement(failed).getText()).contains("outbound", number);

@@ -1,6 +1,7 @@
 package dev.switchboard.testing.livekit;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What happens when the fake dials a number (CreateSIPParticipant), as a test scripts it per number. Waits are
@@ -15,6 +16,14 @@ public sealed interface DialOutcome {
 
     /** The trunk or the phone answers the INVITE with a final SIP status after {@code after}. */
     record Reject(int sipStatus, String reason, Duration after) implements DialOutcome {
+    }
+
+    /**
+     * The phone rings until the test completes {@code release} (having seen what it wanted to see while it rang), then
+     * the INVITE is answered with a final SIP status. Should the release not come within the request's ringing
+     * timeout, LiveKit's own ringing timeout ends the dial instead.
+     */
+    record RejectWhenReleased(int sipStatus, String reason, CompletableFuture<Void> release) implements DialOutcome {
     }
 
     /** Nobody answers: LiveKit gives up at the request's ringing timeout (Twirp canceled, "sip request timed out"). */
@@ -62,6 +71,11 @@ public sealed interface DialOutcome {
 
     static DialOutcome trunkUnavailable() {
         return reject(503, "Service Unavailable");
+    }
+
+    /** Busy (SIP 486) once {@code release} completes; it rings until then. */
+    static DialOutcome busyWhenReleased(CompletableFuture<Void> release) {
+        return new RejectWhenReleased(486, "Busy Here", release);
     }
 
     static DialOutcome reject(int sipStatus, String reason) {

@@ -141,6 +141,21 @@ final class FakeSipBridge {
                 rooms.dialFailed(dial.room(), dial.identity());
                 yield new Answer.Failed(TwirpError.sip(reject.sipStatus(), reject.reason(), "INVITE failed: "));
             }
+            case DialOutcome.RejectWhenReleased held -> {
+                try {
+                    CompletableFuture.anyOf(held.release(), dial.hungUp()).get(Math.max(0, dial.ringing().toMillis()), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    rooms.dialFailed(dial.room(), dial.identity());
+                    yield cancelled();
+                } catch (ExecutionException e) {
+                    yield cancelled();
+                }
+                if (dial.hungUp().isDone()) {
+                    yield cancelled();
+                }
+                rooms.dialFailed(dial.room(), dial.identity());
+                yield new Answer.Failed(TwirpError.sip(held.sipStatus(), held.reason(), "INVITE failed: "));
+            }
             case DialOutcome.RingUntilTimeout timeout -> ringOut(dial);
         };
     }
