@@ -189,6 +189,36 @@ class ValidationTest {
         badRequest(given().queryParam("all", "maybe").get("/v1/sessions").then(), "all must be true or false, not \"maybe\"");
     }
 
+    /**
+     * An empty header or query value is not an absent one: a client whose shell variable is unset
+     * ({@code -H "Idempotency-Key: $KEY"}) would otherwise send a retry without its key (and ring a phone twice), and
+     * {@code ?sessionId=} would reach whatever session the room has now.
+     */
+    @Test
+    void anEmptyHeaderOrQueryValueIsRefusedNotTakenForAbsent() {
+        String blankKey = "Idempotency-Key must not be blank";
+        for (String key : new String[] {"", "   "}) {
+            badRequest(Api.post(given().header("Idempotency-Key", key), ROOM, "say", Map.of("text", "hi")), blankKey);
+            badRequest(Api.post(given().header("Idempotency-Key", key), ROOM, "hangup", Map.of()), blankKey);
+            badRequest(Api.post(given().header("Idempotency-Key", key), ROOM, "dtmf", Map.of("digits", "1")), blankKey);
+            badRequest(given().contentType(ContentType.JSON).header("Idempotency-Key", key)
+                    .body(Map.of("to", "+15551234567", "room", Api.newRoom("empty-key"))).post("/v1/calls").then(), blankKey);
+            badRequest(Api.post(given().header("X-Switchboard-Issuer", key), ROOM, "say", Map.of("text", "hi")),
+                    "X-Switchboard-Issuer must not be blank (leave it out to be labelled by the token)");
+        }
+        String blankSession = "sessionId must not be blank (leave it out to mean the room's latest session)";
+        badRequest(Api.post(given().queryParam("sessionId", ""), ROOM, "context", Map.of("role", "user", "text", "hi")), blankSession);
+        badRequest(Api.post(given().queryParam("sessionId", ""), ROOM, "say", Map.of("text", "hi")), blankSession);
+        badRequest(given().queryParam("sessionId", "").get("/v1/sessions/{room}", ROOM).then(), blankSession);
+        given().queryParam("room", "").get("/v1/stream").then().statusCode(400)
+                .body("detail", startsWith("room must be 1 to "));
+        badRequest(Api.post(given().queryParam("wait", ""), ROOM, "say", Map.of("text", "hi")),
+                "wait must be a duration such as 0, 500ms, 5s or 1m, not \"\"");
+        badRequest(given().contentType(ContentType.JSON).queryParam("wait", "")
+                        .body(Map.of("to", "+15551234567", "room", Api.newRoom("empty-wait"))).post("/v1/calls").then(),
+                "wait must be a duration such as 0, 500ms, 5s or 1m, not \"\"");
+    }
+
     @Test
     void aParameterOrHeaderThatTakesOneValueMayNotComeTwice() {
         badRequest(Api.post(given().queryParam("wait", "0", "30s"), ROOM, "say", Map.of("text", "hi")),
