@@ -142,6 +142,21 @@ class ValidationTest {
         badRequest(postRaw("context", null), "a JSON body is required, e.g. {\"role\": \"system\", \"text\": \"...\"}");
     }
 
+    /** Two bodies glued together, or one followed by junk, are refused: the first one alone is not what was sent. */
+    @Test
+    void anythingAfterTheJsonBodyIsRefused() {
+        String trailing = "the request body is not valid JSON: more follows its JSON value (a request holds one JSON object)";
+        badRequest(postRaw("say", "{\"text\": \"a\"} {\"text\": \"b\"}"), trailing);
+        postRaw("say", "{\"text\": \"a\"}garbage").statusCode(400)
+                .contentType(ContentType.fromContentType("application/problem+json"))
+                .body("detail", startsWith("the request body is not valid JSON: Unrecognized token 'garbage'"));
+        badRequest(given().contentType(ContentType.JSON)
+                .body("{\"to\": \"+15551234567\", \"room\": \"" + Api.newRoom("glued") + "\"}{\"to\": \"+15557654321\"}")
+                .post("/v1/calls").then(), trailing);
+        // White space after the body is no content.
+        postRaw("say", "{\"text\": \"a\"} \r\n").statusCode(200);
+    }
+
     @Test
     void aFieldTheRequestDoesNotHaveIsRefusedSoATypoIsNeverDroppedSilently() {
         badRequest(postRaw("context", "{\"role\": \"system\", \"text\": \"hi\", \"respnd\": true}"),
