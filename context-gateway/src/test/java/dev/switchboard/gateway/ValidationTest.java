@@ -142,6 +142,21 @@ class ValidationTest {
         badRequest(postRaw("context", null), "a JSON body is required, e.g. {\"role\": \"system\", \"text\": \"...\"}");
     }
 
+    /** Two bodies glued together, or one followed by junk, are refused: the first one alone is not what was sent. */
+    @Test
+    void anythingAfterTheJsonBodyIsRefused() {
+        String trailing = "the request body is not valid JSON: more follows its JSON value (a request holds one JSON object)";
+        badRequest(postRaw("say", "{\"text\": \"a\"} {\"text\": \"b\"}"), trailing);
+        postRaw("say", "{\"text\": \"a\"}garbage").statusCode(400)
+                .contentType(ContentType.fromContentType("application/problem+json"))
+                .body("detail", startsWith("the request body is not valid JSON: Unrecognized token 'garbage'"));
+        badRequest(given().contentType(ContentType.JSON)
+                .body("{\"to\": \"+15551234567\", \"room\": \"" + Api.newRoom("glued") + "\"}{\"to\": \"+15557654321\"}")
+                .post("/v1/calls").then(), trailing);
+        // White space after the body is no content.
+        postRaw("say", "{\"text\": \"a\"} \r\n").statusCode(200);
+    }
+
     @Test
     void aFieldTheRequestDoesNotHaveIsRefusedSoATypoIsNeverDroppedSilently() {
         badRequest(postRaw("context", "{\"role\": \"system\", \"text\": \"hi\", \"respnd\": true}"),
@@ -187,6 +202,36 @@ class ValidationTest {
         badRequest(given().queryParam("state", "sleeping").get("/v1/sessions").then(),
                 "state must be one of live, ending, ended, not \"sleeping\"");
         badRequest(given().queryParam("all", "maybe").get("/v1/sessions").then(), "all must be true or false, not \"maybe\"");
+    }
+
+    /**
+     * An empty header or query value is not an absent one: a client whose shell variable is unset
+     * ({@code -H "Idempotency-Key: $KEY"}) would otherwise send a retry without its key (and ring a phone twice), and
+     * {@code ?sessionId=} would reach whatever session the room has now.
+     */
+    @Test
+    void anEmptyHeaderOrQueryValueIsRefusedNotTakenForAbsent() {
+        String blankKey = "Idempotency-Key must not be blank";
+        for (String key : new String[] {"", "   "}) {
+            badRequest(Api.post(given().header("Idempotency-Key", key), ROOM, "say", Map.of("text", "hi")), blankKey);
+            badRequest(Api.post(given().header("Idempotency-Key", key), ROOM, "hangup", Map.of()), blankKey);
+            badRequest(Api.post(given().header("Idempotency-Key", key), ROOM, "dtmf", Map.of("digits", "1")), blankKey);
+            badRequest(given().contentType(ContentType.JSON).header("Idempotency-Key", key)
+                    .body(Map.of("to", "+15551234567", "room", Api.newRoom("empty-key"))).post("/v1/calls").then(), blankKey);
+            badRequest(Api.post(given().header("X-Switchboard-Issuer", key), ROOM, "say", Map.of("text", "hi")),
+                    "X-Switchboard-Issuer must not be blank (leave it out to be labelled by the token)");
+        }
+        String blankSession = "sessionId must not be blank (leave it out to mean the room's latest session)";
+        badRequest(Api.post(given().queryParam("sessionId", ""), ROOM, "context", Map.of("role", "user", "text", "hi")), blankSession);
+        badRequest(Api.post(given().queryParam("sessionId", ""), ROOM, "say", Map.of("text", "hi")), blankSession);
+        badRequest(given().queryParam("sessionId", "").get("/v1/sessions/{room}", ROOM).then(), blankSession);
+        given().queryParam("room", "").get("/v1/stream").then().statusCode(400)
+                .body("detail", startsWith("room must be 1 to "));
+        badRequest(Api.post(given().queryParam("wait", ""), ROOM, "say", Map.of("text", "hi")),
+                "wait must be a duration such as 0, 500ms, 5s or 1m, not \"\"");
+        badRequest(given().contentType(ContentType.JSON).queryParam("wait", "")
+                        .body(Map.of("to", "+15551234567", "room", Api.newRoom("empty-wait"))).post("/v1/calls").then(),
+                "wait must be a duration such as 0, 500ms, 5s or 1m, not \"\"");
     }
 
     @Test

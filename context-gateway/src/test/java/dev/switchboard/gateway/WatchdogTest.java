@@ -3,6 +3,7 @@ package dev.switchboard.gateway;
 import dev.switchboard.events.AuditRecord;
 import dev.switchboard.events.CommandResult;
 import dev.switchboard.events.CommandStatus;
+import dev.switchboard.events.EndReason;
 import dev.switchboard.events.IssuerKind;
 import dev.switchboard.events.SessionCommand;
 import dev.switchboard.events.TransferCall;
@@ -28,6 +29,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.Arrays;
 import java.util.UUID;
 
@@ -154,6 +157,42 @@ class WatchdogTest {
 
             CommandResult result = results.await(r -> r.getCommandId().equals(command.getCommandId()), WAIT);
             assertThat(result.getStatus()).isEqualTo(CommandStatus.EXPIRED);
+        }
+    }
+
+    /**
+     * The call controller ends a session whose worker stopped answering with WORKER_LOST: nothing will answer the
+     * commands sent to it, so they get their answer then (as a command sent to the ended session would), not when they
+     * expire, both one sent straight to Kafka and one whose sender waits over HTTP.
+     */
+    @Test
+    void theCommandsOfASessionWhoseWorkerIsLostAreAnsweredAtOnce() throws Exception {
+        Commands longLived = new Commands(dev.switchboard.events.Issuer.newBuilder()
+                .setKind(IssuerKind.SYSTEM).setId("crm").build(), Duration.ofSeconds(60), Clock.systemUTC());
+        String room = Api.newRoom("lost");
+        String sessionId = worker.startQuietSession(room, "default");
+        try (var results = results()) {
+            SessionCommand command = longLived.say(room, "still there?");
+            TestProducer.send(Topic.SESSION_COMMANDS, room, command);
+            worker.awaitCommand(command.getCommandId());
+            var waiting = CompletableFuture.supplyAsync(() -> Api.post(io.restassured.RestAssured.given().queryParam("wait", "30s"),
+                    room, "say", java.util.Map.of("text", "hello?")).extract());
+            worker.awaitCommand(room, c -> c.getPayload() instanceof dev.switchboard.events.Say say && "hello?".equals(say.getText()));
+            Thread.sleep(GRACE.plusSeconds(1).toMillis()); // past the watchdog's first look, which found the session live
+
+            Instant lost = Instant.now();
+            worker.endSession(room, sessionId, EndReason.WORKER_LOST);
+
+            CommandResult result = results.await(r -> r.getCommandId().equals(command.getCommandId()), WAIT);
+            assertThat(result.getStatus()).isEqualTo(CommandStatus.UNKNOWN_SESSION);
+            assertThat(result.getReason()).startsWith("no worker runs room \"" + room + "\" (its last session " + sessionId + " ended at ");
+            assertThat(result.getDecidedAt()).isBefore(lost.plusSeconds(10)).isBefore(command.getExpiresAt());
+            Api.command(command.getCommandId()).statusCode(200).body("status", is("UNKNOWN_SESSION"));
+
+            var answer = waiting.get(15, TimeUnit.SECONDS);
+            assertThat(answer.statusCode()).as(answer.asString()).isNotEqualTo(202);
+            assertThat(answer.jsonPath().getString("commandStatus")).as(answer.asString()).isEqualTo("UNKNOWN_SESSION");
+            assertThat(Duration.between(lost, Instant.now())).isLessThan(Duration.ofSeconds(15));
         }
     }
 

@@ -42,9 +42,11 @@ public class LiveSessionsResource {
     private final OutboundCalls calls;
     private final SessionTimeline timeline;
     private final CommandStore commands;
+    private final ReceivedValues received;
 
     LiveSessionsResource(LiveSessionRegistry registry, CurrentCaller caller, OutboundCalls calls, SessionTimeline timeline,
-                         CommandStore commands) {
+                         CommandStore commands, ReceivedValues received) {
+        this.received = received;
         this.timeline = timeline;
         this.commands = commands;
         this.registry = registry;
@@ -74,10 +76,12 @@ public class LiveSessionsResource {
     @Path("{room}")
     @Operation(summary = "The latest session of a room (also when it has ended, until it is evicted)")
     @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = GatewayViews.SessionView.class)))
+    @APIResponse(responseCode = "400", description = "A blank sessionId", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No known session for the room (or not the given sessionId)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public GatewayViews.SessionView get(@RestPath String room,
                                  @Parameter(description = "Only this session of the room") @RestQuery String sessionId) {
+        sessionId = RequestParameters.sessionId(received.query("sessionId", sessionId));
         Caller who = caller.get();
         LiveSession session = registry.find(room, who::mayAccess)
                 .orElseThrow(() -> new ProblemException(GatewayProblems.SESSION_NOT_FOUND, "no session is known for room \"" + room + "\""));

@@ -62,10 +62,11 @@ public class LiveStreamResource {
     private final ObjectMapper json;
     private final Clock clock;
     private final StreamQuota quota;
+    private final ReceivedValues received;
 
     LiveStreamResource(LiveFeed feed, LiveSessionRegistry registry, SessionTimeline timeline, CommandStore commands,
                        OutboundCalls calls, CallTenants tenants, GatewayTimers timers, CurrentCaller caller, ObjectMapper json,
-                       Clock clock, StreamQuota quota) {
+                       Clock clock, StreamQuota quota, ReceivedValues received) {
         this.feed = feed;
         this.registry = registry;
         this.timeline = timeline;
@@ -77,6 +78,7 @@ public class LiveStreamResource {
         this.json = json;
         this.clock = clock;
         this.quota = quota;
+        this.received = received;
     }
 
     @GET
@@ -102,6 +104,7 @@ public class LiveStreamResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public void stream(@Parameter(description = "Only this room (it need not have a session yet)") @RestQuery String room,
                        @Context SseEventSink sink, @Context Sse sse) {
+        room = received.query("room", room); // ?room= is refused, not taken for every room
         if (room != null && (room.isBlank() || room.length() > MAX_ROOM_LENGTH)) {
             throw ProblemException.invalid("room must be 1 to " + MAX_ROOM_LENGTH + " characters");
         }

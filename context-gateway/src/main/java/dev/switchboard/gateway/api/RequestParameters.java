@@ -20,29 +20,34 @@ public class RequestParameters {
 
     private final GatewayConfig config;
     private final CurrentCaller caller;
+    private final ReceivedValues received;
 
-    RequestParameters(GatewayConfig config, CurrentCaller caller) {
+    RequestParameters(GatewayConfig config, CurrentCaller caller, ReceivedValues received) {
         this.config = config;
         this.caller = caller;
+        this.received = received;
     }
 
     /** The parsed common parameters. */
     public record Common(Duration waitUpTo, Issuer issuer, Caller caller, String idempotencyKey, String sessionId) {
     }
 
-    public Common parse(CommandParameters received) {
+    /** An empty value ({@code Idempotency-Key:}, {@code ?sessionId=}) is refused like a blank one, never taken for absent. */
+    public Common parse(CommandParameters params) {
         var commands = config.commands();
-        Duration wait = WaitDuration.parse(received.wait, commands.defaultWait(), commands.maxWait());
+        Duration wait = WaitDuration.parse(received.query("wait", params.wait), commands.defaultWait(), commands.maxWait());
         Caller who = caller.get();
-        return new Common(wait, who.issuer(label(received.issuer)), who, idempotencyKey(received.idempotencyKey),
-                sessionId(received.sessionId));
+        return new Common(wait, who.issuer(label(received.header(ISSUER_HEADER, params.issuer))), who,
+                idempotencyKey(received.header(IDEMPOTENCY_KEY_HEADER, params.idempotencyKey)),
+                sessionId(received.query("sessionId", params.sessionId)));
     }
 
     /** The parameters of a dial: without {@code ?wait=} it answers at once; it may wait longer than a command (a phone rings). */
-    public Common parse(DialParameters received) {
-        Duration wait = WaitDuration.parse(received.wait, Duration.ZERO, config.calls().maxWait());
+    public Common parse(DialParameters params) {
+        Duration wait = WaitDuration.parse(received.query("wait", params.wait), Duration.ZERO, config.calls().maxWait());
         Caller who = caller.get();
-        return new Common(wait, who.issuer(label(received.issuer)), who, idempotencyKey(received.idempotencyKey), null);
+        return new Common(wait, who.issuer(label(received.header(ISSUER_HEADER, params.issuer))), who,
+                idempotencyKey(received.header(IDEMPOTENCY_KEY_HEADER, params.idempotencyKey)), null);
     }
 
     /**
@@ -81,7 +86,7 @@ public class RequestParameters {
         return header;
     }
 
-    private static String sessionId(String sessionId) {
+    static String sessionId(String sessionId) {
         if (sessionId != null && sessionId.isBlank()) {
             throw ProblemException.invalid("sessionId must not be blank (leave it out to mean the room's latest session)");
         }

@@ -1,14 +1,18 @@
 package dev.switchboard.gateway.kafka;
 
 import dev.switchboard.events.CallEnded;
+import dev.switchboard.events.EndReason;
+import dev.switchboard.events.SessionEnded;
 import dev.switchboard.events.SessionEvent;
 import dev.switchboard.gateway.calls.OutboundCalls;
 import dev.switchboard.gateway.commands.CommandStore;
 import dev.switchboard.gateway.live.LiveFeed;
 import dev.switchboard.gateway.sessions.CallEnd;
 import dev.switchboard.gateway.sessions.LiveSessionRegistry;
+import dev.switchboard.gateway.sessions.WorkerLost;
 import dev.switchboard.kit.kafka.DeadLetters;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -17,7 +21,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Builds the live-session registry from {@code switchboard.session-events} (per-instance group, from the beginning)
- * and the outbound calls (a dial's outcome), feeds the live stream, and tells waiting immediate hang-ups that their call ended. The topic is replayed at every start: poison from
+ * and the outbound calls (a dial's outcome), feeds the live stream, tells waiting immediate hang-ups that their call ended,
+ * and tells the watchdog of a session whose worker was lost ({@link WorkerLost}). The topic is replayed at every start: poison from
  * before the start was dead-lettered when it came, and is only counted again.
  */
 @ApplicationScoped
@@ -30,9 +35,11 @@ public class SessionEventsListener {
     private final SessionEventsProgress progress;
     private final DeadLetters deadLetters;
     private final LiveFeed feed;
+    private final Event<WorkerLost> workerLost;
 
     SessionEventsListener(LiveSessionRegistry registry, OutboundCalls calls, CommandStore commands, SessionEventsProgress progress,
-                          DeadLetters deadLetters, LiveFeed feed) {
+                          DeadLetters deadLetters, LiveFeed feed, Event<WorkerLost> workerLost) {
+        this.workerLost = workerLost;
         this.feed = feed;
         this.registry = registry;
         this.calls = calls;
@@ -51,6 +58,9 @@ public class SessionEventsListener {
             if (event.getPayload() instanceof CallEnded ended) {
                 var decided = commands.callEnded(event.getRoom(), event.getSessionId(), CallEnd.of(event, ended));
                 decided.forEach(c -> LOG.infof("room %s: hang-up %s confirmed by CallEnded", c.room(), c.commandId()));
+            }
+            if (event.getPayload() instanceof SessionEnded ended && ended.getReason() == EndReason.WORKER_LOST) {
+                workerLost.fire(new WorkerLost(event.getRoom(), event.getSessionId()));
             }
         });
     }

@@ -21,8 +21,10 @@ import dev.switchboard.gateway.config.GatewayTimers;
 import dev.switchboard.gateway.health.GatewayReadiness;
 import dev.switchboard.gateway.sessions.LiveSession;
 import dev.switchboard.gateway.sessions.LiveSessionRegistry;
+import dev.switchboard.gateway.sessions.WorkerLost;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -30,6 +32,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -40,7 +45,9 @@ import java.util.function.Function;
  *   <li>UNKNOWN_SESSION when the command's room has no live session a short grace after the command arrived
  *       (the SessionStarted may be a moment behind the command);</li>
  *   <li>EXPIRED when the room is live but no result came by expiresAt plus a grace (the worker died or lost it; for a
- *       transfer, the call controller the worker handed it to may not have answered either);</li>
+ *       transfer, the call controller the worker handed it to may not have answered either); but at once, as
+ *       UNKNOWN_SESSION, when the session ends with reason WORKER_LOST before that: its worker will never answer (a
+ *       session that ends otherwise is left to its worker, which answers what it was carrying out);</li>
  *   <li>EXPIRED, the same grace after its expiry, for a call-control request this instance published (an immediate
  *       hang-up, a dial) that the call controller did not answer ({@link CallControlWatch}): no controller was running
  *       or reading the topic. A dial so answered ends FAILED with failure.reason EXPIRED, as any dial whose
@@ -72,6 +79,8 @@ public class Watchdog implements CallControlWatch {
     private final GatewayConfig.Watchdog config;
     /** Results of commands issued before this are unknown to this instance (they precede its replay window). */
     private final Instant oldestAnswerable;
+    /** Per room, the commands this instance watches that are not yet answered (for a session whose worker is lost). */
+    private final ConcurrentMap<String, Set<SessionCommand>> watched = new ConcurrentHashMap<>();
 
     Watchdog(LiveSessionRegistry registry, CommandStore store, OutboundCalls calls, CommandPublisher publisher,
              GatewayReadiness readiness, GatewayTimers timers, CommandMetrics metrics, Clock clock, GatewayConfig config) {
@@ -98,7 +107,27 @@ public class Watchdog implements CallControlWatch {
                     command.getRoom(), command.getCommandId(), command.getIssuedAt());
             return;
         }
+        watched.computeIfAbsent(command.getRoom(), room -> ConcurrentHashMap.newKeySet()).add(command);
         timers.schedule(config.unknownSessionGrace(), () -> checkRoom(command));
+    }
+
+    /**
+     * The room's session ended because its worker stopped answering: the commands waiting for it are answered now, as a
+     * command sent to the ended session would be, not when they expire. A command answered meanwhile is left alone; the
+     * timers already set find it answered.
+     */
+    void workerLost(@Observes WorkerLost lost) {
+        Set<SessionCommand> pending = watched.remove(lost.room());
+        if (pending != null) {
+            pending.forEach(this::checkRoom);
+        }
+    }
+
+    private void forget(SessionCommand command) {
+        watched.computeIfPresent(command.getRoom(), (room, commands) -> {
+            commands.remove(command);
+            return commands.isEmpty() ? null : commands;
+        });
     }
 
     private void checkRoom(SessionCommand command) {
@@ -107,10 +136,12 @@ public class Watchdog implements CallControlWatch {
             return;
         }
         if (isAnswered(command)) {
+            forget(command);
             return;
         }
         Optional<LiveSession> session = registry.find(command.getRoom());
         if (session.isEmpty() || !session.get().state().hasWorker()) {
+            forget(command);
             String tenant = session.map(LiveSession::tenant).orElse(command.getTenant());
             answer(command, CommandStatus.UNKNOWN_SESSION, noWorkerReason(command.getRoom(), session), null, tenant);
             return;
@@ -126,6 +157,7 @@ public class Watchdog implements CallControlWatch {
             timers.schedule(left, () -> checkExpiry(command, sessionId, tenant));
             return;
         }
+        forget(command);
         if (!isAnswered(command)) {
             answer(command, CommandStatus.EXPIRED, expiredReason(command), sessionId, tenant);
         }

@@ -287,6 +287,22 @@ public abstract class ServiceConventionsTest {
         }, () -> assertThat(api().routes()).as("a service without a JSON body").allMatch(r -> r.body() == ServiceApi.Body.NONE));
     }
 
+    /** Two bodies glued together, or one followed by junk, are refused: Jackson would otherwise read the first and drop the rest. */
+    @Test
+    void anythingAfterTheJsonBodyIsA400Problem() {
+        var routes = api().routes().stream().filter(r -> r.body() == ServiceApi.Body.JSON && !r.fields().isEmpty()).toList();
+        try (LogCapture log = LogCapture.start()) {
+            for (var route : routes) {
+                for (String body : new String[] {"{} {}", "{}garbage", "{} 1"}) {
+                    JsonNode trailing = problem(send(json(route, body)), 400);
+                    assertThat(trailing.get("type").asText()).isEqualTo("urn:switchboard:problem:invalid-request");
+                    assertThat(trailing.get("detail").asText()).as(route + " " + body).startsWith("the request body is not valid JSON: ");
+                }
+            }
+            assertQuiet(log);
+        }
+    }
+
     /** A typo in a field's name would otherwise drop that setting without a word: every JSON request is read strictly. */
     @Test
     void aFieldARequestDoesNotHaveIsA400ProblemNamingTheFieldsItHas() {

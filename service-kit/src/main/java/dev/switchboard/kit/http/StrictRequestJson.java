@@ -20,6 +20,8 @@ import jakarta.inject.Singleton;
  *   <li>anything but {@code true} or {@code false} where a boolean belongs ({@code 1}, {@code 0}, {@code "true"},
  *       {@code ""}): Jackson would read {@code 1} as true and {@code "false"} as false, so a client's {@code "0"} or a
  *       misplaced count would switch a setting without a word.</li>
+ *   <li>anything but white space after the JSON value ({@code {"text": "a"} {"text": "b"}}, {@code {"text": "a"}garbage}):
+ *       Jackson would read the first value and drop the rest, so two requests glued together would run the first.</li>
  * </ul>
  * Only the services' own JSON goes through this mapper (HTTP bodies and what they write); what other systems send
  * (LiveKit's webhooks, the LLM's answers) is read with parsers that ignore what they do not know.
@@ -30,6 +32,7 @@ public class StrictRequestJson implements ObjectMapperCustomizer {
     public void customize(ObjectMapper mapper) {
         mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         mapper.coercionConfigFor(LogicalType.Textual)
                 .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)

@@ -22,12 +22,21 @@ public final class JsonProblems {
             return path(unknown) + " is not a field of this request" + (known.isEmpty() ? "" : "; its fields are " + known);
         }
         if (e instanceof MismatchedInputException mismatch) {
+            if (isTrailingContent(mismatch)) {
+                return "the request body is not valid JSON: more follows its JSON value (a request holds one JSON object)";
+            }
             if (mismatch.getPath().isEmpty()) {
                 return "the request body must be a JSON object";
             }
             return path(mismatch) + " must be " + expected(mismatch.getTargetType());
         }
         return "the request body is not valid JSON: " + e.getOriginalMessage();
+    }
+
+    /** DeserializationFeature.FAIL_ON_TRAILING_TOKENS's refusal, which Jackson gives no type of its own. */
+    private static boolean isTrailingContent(MismatchedInputException e) {
+        String message = e.getOriginalMessage();
+        return message != null && (message.startsWith("Trailing token") || message.contains("FAIL_ON_TRAILING_TOKENS"));
     }
 
     private static String path(JsonMappingException e) {

@@ -69,6 +69,21 @@ class ProblemDocumentTest {
         }
     }
 
+    /** Two requests glued together, or one followed by junk, are not read as the first one. */
+    @Test
+    void anythingAfterTheJsonValueIsRefused() {
+        String trailing = "the request body is not valid JSON: more follows its JSON value (a request holds one JSON object)";
+        assertThat(describe("{\"role\": \"system\"} {\"role\": \"user\"}")).isEqualTo(trailing);
+        assertThat(describe("{\"role\": \"system\"}[]")).isEqualTo(trailing);
+        assertThat(describe("{\"role\": \"system\"} 1")).isEqualTo(trailing);
+        assertThat(describe("{\"role\": \"system\"}garbage")).startsWith("the request body is not valid JSON: Unrecognized token 'garbage'");
+    }
+
+    @Test
+    void whiteSpaceAfterTheJsonValueIsFine() throws Exception {
+        assertThat(JSON.readValue("{\"role\": \"system\"} \r\n\t ", Body.class).role()).isEqualTo("system");
+    }
+
     @Test
     void aFieldNamedTwiceIsRefused() {
         assertThat(describe("{\"role\": \"system\", \"role\": \"user\"}")).contains("Duplicate field 'role'");
