@@ -450,11 +450,13 @@ class ConsoleEndToEndTest {
         By rows = By.cssSelector("#history tbody tr");
         textAppears(By.id("history-status"), "1 call shown; there are more.");
         assertThat(browser.findElements(rows)).hasSize(1);
-        // Every column tells something of every call: none waits for a field the list does not carry.
+        // Every column tells something of every call: none waits for a field the list does not carry. The local admin's
+        // token sees every tenant (tenants:all), so the list says whose each call is.
         assertThat(browser.findElements(By.cssSelector("#history thead th")).stream().map(WebElement::getText))
-                .containsExactly("Room", "Started", "Direction", "Caller", "Callee", "Agent", "Duration", "Ended");
-        assertThat(browser.findElements(By.cssSelector("#history tbody td")).stream().map(WebElement::getText))
-                .hasSize(8).allSatisfy(text -> assertThat(text).as("a cell of a listed call").isNotBlank());
+                .containsExactly("Room", "Tenant", "Started", "Direction", "Caller", "Callee", "Agent", "Duration", "Ended");
+        List<String> cells = browser.findElements(By.cssSelector("#history tbody td")).stream().map(WebElement::getText).toList();
+        assertThat(cells).hasSize(9).allSatisfy(text -> assertThat(text).as("a cell of a listed call").isNotBlank());
+        assertThat(cells.get(1)).as("the call's tenant").isEqualTo("default");
         WebElement status = browser.findElement(By.id("history-status"));
         assertThat(status.getAttribute("role")).as("the count is told politely (a status)").isEqualTo("status");
         WebElement more = browser.findElement(By.id("history-more"));
