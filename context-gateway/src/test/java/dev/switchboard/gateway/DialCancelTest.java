@@ -124,7 +124,7 @@ class DialCancelTest {
     }
 
     @Test
-    void anotherTenantsRingingDialIsNotFoundAndKeepsRinging() {
+    void aRingingDialIsNotFoundByAnotherTenantAndKeepsRingingWhileItsOwnIsToldItIsNotAnswered() {
         String room = Api.newRoom("cancel-other");
         try (var probe = callControl()) {
             dial(probe, room);
@@ -137,6 +137,14 @@ class DialCancelTest {
                     .post("/v1/sessions/{room}/hangup", room).then().statusCode(404);
             assertThat(probe.drain(Duration.ofMillis(500))).noneMatch(r -> r.getPayload() instanceof HangupRequested);
             as(acme).get("/v1/calls/{room}", room).then().statusCode(200).body("state", is("DIALING"));
+            // Its own tenant is told the call is not answered yet (a hang-up cancels it), not that the room is unknown.
+            as(acme).contentType(ContentType.JSON).body(Map.of("text", "hello")).post("/v1/sessions/{room}/say", room).then()
+                    .statusCode(409).contentType("application/problem+json")
+                    .body("type", is("urn:switchboard:problem:call-not-answered"))
+                    .body("detail", containsString("has no agent session yet"))
+                    .body("room", is(room));
+            as(globex).contentType(ContentType.JSON).body(Map.of("text", "hello")).post("/v1/sessions/{room}/say", room).then()
+                    .statusCode(404).body("type", is("urn:switchboard:problem:session-not-found"));
         }
     }
 

@@ -27,6 +27,7 @@ public class GatewayFaults implements FaultTranslator {
             case DIALING_NOT_CONFIGURED -> GatewayProblems.DIALING_NOT_CONFIGURED;
             case TRANSFERS_NOT_CONFIGURED -> GatewayProblems.TRANSFERS_NOT_CONFIGURED;
             case ROOM_BUSY -> GatewayProblems.ROOM_BUSY;
+            case CALL_NOT_ANSWERED -> GatewayProblems.CALL_NOT_ANSWERED;
         };
         return Optional.of(new ProblemException(type, refused.getMessage()).with("room", refused.room()));
     }

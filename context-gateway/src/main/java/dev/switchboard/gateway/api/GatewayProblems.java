@@ -19,6 +19,7 @@ final class GatewayProblems {
     static final ProblemType TRANSFERS_NOT_CONFIGURED = ProblemType.named("transfers-not-configured", "Call transfers are not configured", 503);
     static final ProblemType ROOM_BUSY = ProblemType.named("room-busy", "The room already has a call", 409);
     static final ProblemType CALL_NOT_FOUND = ProblemType.named("call-not-found", "No such call", 404);
+    static final ProblemType CALL_NOT_ANSWERED = ProblemType.named("call-not-answered", "The call has not been answered yet", 409);
 
     private GatewayProblems() {
     }

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 
+import static dev.switchboard.gateway.commands.CommandRefused.Refusal.CALL_NOT_ANSWERED;
 import static dev.switchboard.gateway.commands.CommandRefused.Refusal.KEY_REUSED;
 import static dev.switchboard.gateway.commands.CommandRefused.Refusal.NO_SESSION;
 import static dev.switchboard.gateway.commands.CommandRefused.Refusal.PUBLISH_FAILED;
@@ -80,7 +81,7 @@ public class CommandDispatcher {
                 return awaitDecision(earlier.get(), order.waitUpTo());
             }
             boolean endsSession = order.payload() instanceof EndSession;
-            LiveSession session = guard.require(order.room(), order.sessionId(), endsSession, order.caller());
+            LiveSession session = requireSession(order, endsSession);
             if (order.payload() instanceof TransferCall) {
                 // The controllers said they cannot transfer: the agent would announce a transfer that then fails.
                 controllers.whyNoneCanTransfer().ifPresent(why -> {
@@ -159,6 +160,24 @@ public class CommandDispatcher {
                     .invoke(() -> watch.watch(request, session.sessionId(), session.tenant())) // no controller may answer
                     .chain(() -> awaitDecision(tracked, order.waitUpTo()));
         });
+    }
+
+    /**
+     * The session a command goes to. A room whose outbound call has no agent session yet (it rings, or was answered and
+     * the agent is joining) is not unknown: the caller is told the call is not answered yet, and that a hang-up cancels it.
+     */
+    private LiveSession requireSession(CommandOrder order, boolean endsSession) {
+        try {
+            return guard.require(order.room(), order.sessionId(), endsSession, order.caller());
+        } catch (CommandRefused refused) {
+            Optional<UnansweredDials.Dial> dial = unansweredDial(order.room(), order.sessionId(), order.caller(), refused);
+            if (dial.isEmpty() || dial.get().hungUp()) {
+                throw refused;
+            }
+            throw new CommandRefused(CALL_NOT_ANSWERED, order.room(), "the outbound call in room \"" + order.room()
+                    + "\" has no agent session yet (it rings, or was answered and the agent is joining): commands are taken once"
+                    + " the agent's session starts; a hang-up of the room cancels the call", refused);
+        }
     }
 
     /**

@@ -26,7 +26,9 @@ public final class CommandRefused extends RuntimeException {
         /** A transfer no running call controller could carry out (it lacks LiveKit's server API). */
         TRANSFERS_NOT_CONFIGURED,
         /** A dial into a room that already has a call or a running session. */
-        ROOM_BUSY
+        ROOM_BUSY,
+        /** The room's outbound call has no agent session yet (it rings, or was answered and the agent is joining). */
+        CALL_NOT_ANSWERED
     }
 
     private final Refusal refusal;
