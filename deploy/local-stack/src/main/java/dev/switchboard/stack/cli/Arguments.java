@@ -14,6 +14,9 @@ import java.util.Set;
  * the rest of the line ({@code ./switchboard say demo-1 Hello there} says "Hello there").
  */
 final class Arguments {
+    /** The most keys one DTMF command sends (the gateway's DtmfRequest). */
+    private static final int MAX_DTMF_KEYS = 64;
+
     private Arguments() {
     }
 
@@ -116,10 +119,14 @@ final class Arguments {
                     choice(verb, "--role", p.value("--role"), "system", List.of("system", "user")), p.value("--label"));
             case SAY -> new CliCommand.Say(room(verb, p), text(verb, p));
             case DTMF -> {
-                String digits = text(verb, p);
+                String digits = p.positional(1);
                 // What the gateway accepts (DtmfRequest); checked here too, so a mistyped key is wrong usage (exit 2).
-                if (!digits.matches("[0-9*#A-Da-dwW \\-]+")) {
+                if (!digits.matches("[0-9*#A-Da-dwW \\-]*")) {
                     throw usage(verb, "DIGITS may only hold 0-9, *, #, A-D and w (a half-second pause), not \"" + digits + "\"");
+                }
+                int keys = digits.replaceAll("[\\s-]", "").length();
+                if (keys == 0 || keys > MAX_DTMF_KEYS) {
+                    throw usage(verb, "DIGITS must hold 1 to " + MAX_DTMF_KEYS + " keys (spaces and dashes aside), not " + keys);
                 }
                 yield new CliCommand.Dtmf(room(verb, p), digits);
             }

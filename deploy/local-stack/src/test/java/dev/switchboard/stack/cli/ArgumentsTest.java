@@ -96,6 +96,11 @@ class ArgumentsTest {
         assertUsage(List.of("calls", "--token", "a", "--token", "b"), "--token is given twice", "calls");
         assertUsage(List.of("dtmf", "demo-1", "xyz"), "DIGITS may only hold 0-9, *, #, A-D and w (a half-second pause), not \"xyz\"", "dtmf");
         assertThat(parse("dtmf", "demo-1", "12w3#").command()).isEqualTo(new CliCommand.Dtmf("demo-1", "12w3#"));
+        // The gateway's limits, as wrong usage naming the argument: 1 to 64 keys, spaces and dashes aside.
+        assertUsage(List.of("dtmf", "demo-1", "   "), "DIGITS must hold 1 to 64 keys (spaces and dashes aside), not 0", "dtmf");
+        assertUsage(List.of("dtmf", "demo-1", " - "), "DIGITS must hold 1 to 64 keys (spaces and dashes aside), not 0", "dtmf");
+        assertUsage(List.of("dtmf", "demo-1", "1".repeat(65)), "DIGITS must hold 1 to 64 keys (spaces and dashes aside), not 65", "dtmf");
+        assertThat(parse("dtmf", "demo-1", "1-2 ".repeat(32)).command()).isEqualTo(new CliCommand.Dtmf("demo-1", "1-2 ".repeat(32)));
     }
 
     @Test
