@@ -110,14 +110,9 @@ public final class LocalStack implements AutoCloseable {
         out.println("starting PostgreSQL on localhost:" + settings.postgresPort() + " (data in " + settings.shown(settings.postgresData()) + ")");
         // pg_ctl detaches PostgreSQL from this process: the guard stops it should this process die without closing.
         postgresGuard = PostgresGuard.watch(ProcessHandle.current(), settings.postgresData());
-        CompletableFuture<SupervisedPostgres> startingPostgres = new CompletableFuture<>();
-        Thread.ofPlatform().name("postgres-start").start(() -> {
-            try {
-                startingPostgres.complete(SupervisedPostgres.start(settings, supervisor, out, this::restartLimitExceeded));
-            } catch (Throwable e) {
-                startingPostgres.completeExceptionally(e);
-            }
-        });
+        CompletableFuture<SupervisedPostgres> startingPostgres = CompletableFuture.supplyAsync(
+                () -> SupervisedPostgres.start(settings, supervisor, out, this::restartLimitExceeded),
+                start -> Thread.ofPlatform().name("postgres-start").start(start));
         Throwable failure = null;
         try {
             kafka = new EmbeddedKafka(new EmbeddedKafka.Settings(settings.kafkaPort(), settings.kafkaControllerPort(),

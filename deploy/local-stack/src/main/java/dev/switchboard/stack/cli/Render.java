@@ -10,6 +10,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -61,7 +62,7 @@ final class Render {
         }
         Set<String> tenants = new TreeSet<>();
         sessions.forEach(s -> tenants.add(s.path("tenant").asText("")));
-        dials.stream().map(call -> Json.text(call, "tenant")).filter(java.util.Objects::nonNull).forEach(tenants::add);
+        dials.stream().map(call -> Json.text(call, "tenant")).filter(Objects::nonNull).forEach(tenants::add);
         boolean showTenant = tenants.size() > 1;
         List<String> header = new ArrayList<>(List.of("ROOM", "STATE", "DIRECTION", "NUMBER", "TRANSPORT", "AGENT", "STARTED", "DURATION"));
         if (showTenant) {
