@@ -421,6 +421,7 @@ class LiveKitCallTest {
         llm.replyText("Your order shipped today.");
         String room = "lk-" + System.nanoTime();
         Path speech = Files.createTempFile("caller-speech", ".pcm");
+        speech.toFile().deleteOnExit(); // the fake SFU reads it while the call runs
         MonoAudio question = SpeechAudio.speak(FakeSpeechResource.CALLER_SAYS);
         Files.write(speech, question.toLittleEndianBytes());
 
