@@ -87,6 +87,8 @@ class LiveSessionRegistryTest {
         assertThat(listedRooms("")).doesNotContain(room);
         assertThat(listedRooms("?state=ended")).contains(room);
         assertThat(listedRooms("?all=true")).contains(room);
+        assertThat(listedRooms("?all")).as("a bare ?all is true").contains(room);
+        assertThat(listedRooms("?all=false")).doesNotContain(room);
     }
 
     @Test

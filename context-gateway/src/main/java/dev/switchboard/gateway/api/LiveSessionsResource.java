@@ -64,7 +64,7 @@ public class LiveSessionsResource {
     public GatewayViews.SessionList list(
             @Parameter(description = "live, ending, ended (comma-separated, or the parameter repeated)") @RestQuery List<String> state,
             @Parameter(description = "true to include ended sessions") @RestQuery String all) {
-        Set<SessionState> wanted = wantedStates(state, all);
+        Set<SessionState> wanted = wantedStates(state, received.query("all", all)); // a bare ?all reaches the method as null
         Caller who = caller.get();
         return new GatewayViews.SessionList(registry.all().stream()
                 .filter(session -> wanted.contains(session.state()) && who.mayAccess(session.tenant()))
