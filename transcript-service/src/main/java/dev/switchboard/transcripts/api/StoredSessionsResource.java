@@ -173,7 +173,7 @@ public class StoredSessionsResource {
     @Path("/{room}")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Delete sessions for good",
-            description = "Removes every session stored under the room (or only ?sessionId=) with all its segments, and remembers the ids"
+            description = "Removes every session stored under the room (or only ?sessionId=, when that session is the room's) with all its segments, and remembers the ids"
                     + " so redelivered records cannot bring them back. Repeating the request is harmless: it removes nothing more.")
     @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TranscriptViews.DeletionView.class)))
     @APIResponse(responseCode = "400", description = "sessionId is not a UUID", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

@@ -94,21 +94,25 @@ public class SessionDeleter {
         return deleteSession(room, sessionId, reason, null);
     }
 
-    /** As {@link #deleteSession(String, UUID, String)}; another tenant's stored session is left alone, as if absent. */
+    /**
+     * As {@link #deleteSession(String, UUID, String)}; a session stored under another room, or another tenant's (null:
+     * any tenant's), is left alone, as if absent: the id alone must not delete a call the room does not name, nor
+     * record its deletion (and end its live streams) under a room it never had.
+     */
     public Deleted deleteSession(String room, UUID sessionId, String reason, String tenant) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
-            if (tenant != null && belongsToAnother(connection, sessionId, tenant)) {
+            if (storedElsewhere(connection, sessionId, room, tenant)) {
                 return Deleted.NOTHING;
             }
             return delete(connection, List.of(new Victim(sessionId, room)), reason);
         }
     }
 
-    private static boolean belongsToAnother(Connection connection, UUID sessionId, String tenant) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT tenant FROM sessions WHERE session_id = ?")) {
+    private static boolean storedElsewhere(Connection connection, UUID sessionId, String room, String tenant) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT room, tenant FROM sessions WHERE session_id = ?")) {
             statement.setObject(1, sessionId);
             try (ResultSet rs = statement.executeQuery()) {
-                return rs.next() && !tenant.equals(rs.getString(1));
+                return rs.next() && (!room.equals(rs.getString(1)) || tenant != null && !tenant.equals(rs.getString(2)));
             }
         }
     }

@@ -98,6 +98,28 @@ class DeletionAndRetentionTest {
     }
 
     @Test
+    void aSessionIdOfAnotherRoomDeletesNothing() {
+        Call kept = Call.start("kept");
+        Call named = Call.start("named");
+        Kafka.publish(kept.started(), named.started());
+        Kafka.publish(kept.caller(0, "still here", 100, 900), named.caller(0, "other call", 100, 900));
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> rowsOf(kept.room()) == 2 && rowsOf(named.room()) == 2);
+
+        JsonPath deleted = RestAssured.given().queryParam("sessionId", kept.sessionId()).delete("/v1/sessions/{room}", named.room())
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(deleted.getInt("deletedSessions")).isZero();
+        assertThat(deleted.getList("sessionIds")).isEmpty();
+        assertThat(rowsOf(kept.room())).isEqualTo(2);
+        assertThat(rowsOf(named.room())).isEqualTo(2);
+        assertThat(Database.count(dataSource, "SELECT count(*) AS n FROM deleted_sessions WHERE session_id = '" + kept.sessionId() + "'"))
+                .as("no tombstone: the session's later lines are still stored").isZero();
+
+        Kafka.publish(kept.agent(1, "and more", 1000, 1500));
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> rowsOf(kept.room()) == 3);
+        assertThat(Api.texts(Api.transcript(kept.room()))).containsExactly("still here", "and more");
+    }
+
+    @Test
     void sessionsOlderThanTheRetentionArePurgedOnSchedule() {
         // The test profile keeps 3650 days and purges every second: a call from eleven years ago must go.
         Call ancient = Call.startedAt("ancient", Instant.now().minus(Duration.ofDays(11 * 365)));
