@@ -25,6 +25,7 @@ import java.net.URL;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -339,6 +340,17 @@ class LiveStreamTest {
         }
         given().queryParam("room", "r".repeat(300)).accept("text/event-stream").get("/v1/stream")
                 .then().statusCode(400).contentType(containsString("application/problem+json"));
+    }
+
+    @Test
+    void aTokenThatNeverExpiresOpensTheStream() throws Exception {
+        // exp 9999-12-31, a common "never": further away than a timer's nanoseconds reach.
+        String forever = TestTokens.token().expiresIn(Duration.between(Instant.now(), Instant.parse("9999-12-31T23:59:59Z"))).sign();
+        try (SseClient client = stream("", forever)) {
+            assertThat(client.status()).isEqualTo(200);
+            assertThat(client.contentType()).startsWith("text/event-stream");
+            assertThat(client.closedByServerWithin(Duration.ofSeconds(1))).isFalse();
+        }
     }
 
     @Test

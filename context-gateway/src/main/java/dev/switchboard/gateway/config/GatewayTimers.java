@@ -17,7 +17,22 @@ public class GatewayTimers {
             ApplicationThreads.platformDaemon("gateway-timer"));
 
     public ScheduledFuture<?> schedule(Duration delay, Runnable task) {
-        return timer.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+        return timer.schedule(task, nanos(delay), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The delay in nanoseconds, none when negative; one beyond what a long holds (292 years: a token's "never expires"
+     * exp of 9999-12-31) is the longest the timer takes, which comes to the same.
+     */
+    static long nanos(Duration delay) {
+        if (delay.isNegative()) {
+            return 0;
+        }
+        try {
+            return delay.toNanos();
+        } catch (ArithmeticException beyondALong) {
+            return Long.MAX_VALUE;
+        }
     }
 
     public ScheduledFuture<?> every(Duration period, Runnable task) {
