@@ -69,23 +69,24 @@ public final class CallerClaims {
     }
 
     /**
-     * The tenant claim: a tenant name, the caller acts for that tenant. Absent or null, for the configured default
-     * tenant; with none configured the token is refused, unless it is an operator's ({@code tenants:all}): it sees every
-     * tenant anyway, and what it sends itself carries {@value Caller#DEFAULT_TENANT} as its issuer's tenant. Anything
-     * else refuses the token, an empty or blank text included: reading an array, an object (a provider's multivalued
-     * attribute mapper) or the empty text a mapper writes for a user without a tenant as "no tenant" would put the
-     * caller in the default tenant and show it that tenant's calls.
+     * The tenant claim: a tenant name, the caller acts for that tenant. Absent, for the configured default tenant; with
+     * none configured the token is refused, unless it is an operator's ({@code tenants:all}): it sees every tenant
+     * anyway, and what it sends itself carries {@value Caller#DEFAULT_TENANT} as its issuer's tenant. Anything else
+     * refuses the token, a null or an empty or blank text included: reading an array, an object (a provider's
+     * multivalued attribute mapper) or the null or empty text a mapper writes for a user without a tenant as "no
+     * tenant" would put the caller in the default tenant and show it that tenant's calls.
      */
     private String tenant(Object value, boolean seesAllTenants) {
-        if (value == null || value == JsonValue.NULL) {
+        if (value == JsonValue.NULL) {
+            throw new Unacceptable("the tenant claim (" + tenantClaim + ") is null; " + whatToWrite(), tenantClaim);
+        }
+        if (value == null) {
             return defaultTenant.or(() -> seesAllTenants ? Optional.of(Caller.DEFAULT_TENANT) : Optional.empty())
                     .orElseThrow(() -> new Unacceptable("the token has no tenant claim (" + tenantClaim
                             + "), which this service requires", tenantClaim));
         }
         if ((value instanceof JsonString json && json.getString().isBlank()) || (value instanceof String text && text.isBlank())) {
-            throw new Unacceptable("the tenant claim (" + tenantClaim + ") is empty; " + defaultTenant
-                    .map(tenant -> "leave it out to act for the tenant " + tenant)
-                    .orElse("it must name the caller's tenant"), tenantClaim);
+            throw new Unacceptable("the tenant claim (" + tenantClaim + ") is empty; " + whatToWrite(), tenantClaim);
         }
         // Taken as written: a padded "acme " is not the tenant acme (an identity provider's mapper that pads has a bug the
         // token's owner should hear about, not a tenant it is quietly folded into).
@@ -96,6 +97,11 @@ public final class CallerClaims {
                     + ")", tenantClaim);
         }
         return name;
+    }
+
+    /** What a token without a tenant name should do instead. */
+    private String whatToWrite() {
+        return defaultTenant.map(tenant -> "leave it out to act for the tenant " + tenant).orElse("it must name the caller's tenant");
     }
 
     private static String describe(Object value) {
