@@ -180,6 +180,8 @@ class SessionCommandsTest {
                 .then().statusCode(400).body("detail", containsString("1 to 64 keys"));
         given().contentType(ContentType.JSON).body(Map.of("digits", "1".repeat(1000))).post("/v1/sessions/{room}/dtmf", live.room())
                 .then().statusCode(400).body("detail", is("digits must hold 1 to 64 keys (spaces and dashes aside), not 1000"));
+        given().contentType(ContentType.JSON).body(Map.of("digits", "w W")).post("/v1/sessions/{room}/dtmf", live.room())
+                .then().statusCode(400).body("detail", is("digits must press at least one key; w only pauses"));
 
         String dtmf = post(live.room(), "dtmf", Map.of("digits", "1 2-3 w#")).statusCode(200).body("type", is("SendDtmf"))
                 .extract().path("commandId");

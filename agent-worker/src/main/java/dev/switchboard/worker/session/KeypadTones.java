@@ -43,6 +43,9 @@ public final class KeypadTones {
         if (!SENDABLE.matcher(digits).matches()) {
             return Optional.of("digits may only hold 0-9, *, #, A-D and w (a half-second pause), not '" + digits + "'");
         }
+        if (digits.chars().allMatch(c -> c == 'w')) {
+            return Optional.of("digits must press at least one key; w only pauses");
+        }
         return Optional.empty();
     }
 

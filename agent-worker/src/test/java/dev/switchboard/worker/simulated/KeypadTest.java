@@ -133,8 +133,10 @@ class KeypadTest {
         try (var results = TopicProbe.fromNow(Topic.COMMAND_RESULTS, new CommandResultDeserializer())) {
             SessionCommand toWeb = crm.session(web, SendDtmf.newBuilder().setDigits("1").build());
             SessionCommand bad = crm.session(phone, SendDtmf.newBuilder().setDigits("12x").build());
+            SessionCommand pausesOnly = crm.session(phone, SendDtmf.newBuilder().setDigits("w W").build());
             TestProducer.send(OwnCommandTopic.name(), web, toWeb);
             TestProducer.send(OwnCommandTopic.name(), phone, bad);
+            TestProducer.send(OwnCommandTopic.name(), phone, pausesOnly);
 
             CommandResult webResult = results.await(r -> r.getCommandId().equals(toWeb.getCommandId()), WAIT);
             assertThat(webResult.getStatus()).isEqualTo(CommandStatus.REJECTED);
@@ -142,6 +144,9 @@ class KeypadTest {
             CommandResult badResult = results.await(r -> r.getCommandId().equals(bad.getCommandId()), WAIT);
             assertThat(badResult.getStatus()).isEqualTo(CommandStatus.REJECTED);
             assertThat(badResult.getReason()).contains("0-9, *, #, A-D");
+            CommandResult pausesResult = results.await(r -> r.getCommandId().equals(pausesOnly.getCommandId()), WAIT);
+            assertThat(pausesResult.getStatus()).isEqualTo(CommandStatus.REJECTED);
+            assertThat(pausesResult.getReason()).isEqualTo("digits must press at least one key; w only pauses");
         }
         given().get("/v1/simulated-calls/{room}", phone).then().body("tonesSent", equalTo(""));
         press(web, "1").statusCode(409).body("detail", containsString("not on a phone line"))

@@ -127,6 +127,9 @@ public final class CommandRequests {
                 throw ProblemException.invalid(
                         "digits must hold 1 to 64 keys (spaces and dashes aside), not " + keys.length());
             }
+            if (keys.chars().allMatch(c -> c == 'w' || c == 'W')) {
+                throw ProblemException.invalid("digits must press at least one key; w only pauses");
+            }
             return SendDtmf.newBuilder().setDigits(keys).build();
         }
     }

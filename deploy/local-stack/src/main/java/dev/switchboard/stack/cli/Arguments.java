@@ -128,6 +128,9 @@ final class Arguments {
                 if (keys == 0 || keys > MAX_DTMF_KEYS) {
                     throw usage(verb, "DIGITS must hold 1 to " + MAX_DTMF_KEYS + " keys (spaces and dashes aside), not " + keys);
                 }
+                if (digits.replaceAll("[\\s-]", "").chars().allMatch(c -> c == 'w' || c == 'W')) {
+                    throw usage(verb, "DIGITS must press at least one key; w only pauses");
+                }
                 yield new CliCommand.Dtmf(room(verb, p), digits);
             }
             case HANGUP -> {

@@ -100,6 +100,7 @@ class ArgumentsTest {
         assertUsage(List.of("dtmf", "demo-1", "   "), "DIGITS must hold 1 to 64 keys (spaces and dashes aside), not 0", "dtmf");
         assertUsage(List.of("dtmf", "demo-1", " - "), "DIGITS must hold 1 to 64 keys (spaces and dashes aside), not 0", "dtmf");
         assertUsage(List.of("dtmf", "demo-1", "1".repeat(65)), "DIGITS must hold 1 to 64 keys (spaces and dashes aside), not 65", "dtmf");
+        assertUsage(List.of("dtmf", "demo-1", "wW w"), "DIGITS must press at least one key; w only pauses", "dtmf");
         assertThat(parse("dtmf", "demo-1", "1-2 ".repeat(32)).command()).isEqualTo(new CliCommand.Dtmf("demo-1", "1-2 ".repeat(32)));
     }
 
