@@ -45,7 +45,12 @@ final class Tokens {
             return new Token(bare(option, "--token"), "--token");
         }
         String variable = env.get(VARIABLE);
-        if (variable != null && !variable.isBlank()) {
+        if (variable != null) {
+            // Set but blank is refused, not read as unset: a script whose token lookup printed nothing must not act as
+            // the local stack's admin, who sees every tenant.
+            if (variable.isBlank()) {
+                throw CliException.usage(VARIABLE + " is set but empty; set it to a bearer token, or unset it to use the local stack's");
+            }
             return new Token(bare(variable, VARIABLE), VARIABLE);
         }
         // Made by the stack at its first start; a key made here instead would sign tokens no running service trusts.

@@ -193,6 +193,12 @@ class OperatorCliTest {
         assertThat(run(env(), "calls", "--token", "Bearer option-token").exitCode()).isZero();
         assertThat(received.getLast().authorization()).as("a copied 'Bearer ' is dropped").isEqualTo("Bearer option-token");
 
+        Map<String, String> blankToken = env();
+        blankToken.put("SWITCHBOARD_TOKEN", " ");
+        Run blank = run(blankToken, "calls");
+        assertThat(blank.exitCode()).as("set but blank is not unset").isEqualTo(CliException.USAGE);
+        assertThat(blank.err()).contains("SWITCHBOARD_TOKEN is set but empty");
+
         Map<String, String> withoutToken = env();
         withoutToken.remove("SWITCHBOARD_TOKEN");
         withoutToken.put("SWITCHBOARD_STATE_DIR", "state");
