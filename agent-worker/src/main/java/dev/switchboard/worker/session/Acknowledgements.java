@@ -14,10 +14,20 @@ final class Acknowledgements {
     /** Returns once {@code ack} completed; throws IllegalStateException naming {@code what} when it failed or timed out. */
     static void await(CompletionStage<Void> ack, Duration timeout, String what) {
         try {
-            ack.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            awaitInterruptibly(ack, timeout, what);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while publishing " + what, e);
+        }
+    }
+
+    /**
+     * As {@link #await}, for a caller that knows what an interrupt means to it: only the wait stops, what was handed
+     * to the producer may still be published.
+     */
+    static void awaitInterruptibly(CompletionStage<Void> ack, Duration timeout, String what) throws InterruptedException {
+        try {
+            ack.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException(what + " was not published: " + e.getMessage(), e);
         }

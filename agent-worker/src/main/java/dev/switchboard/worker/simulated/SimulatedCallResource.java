@@ -194,7 +194,7 @@ public class SimulatedCallResource {
 
     /** The call in the room, if the caller may see it: another tenant's call is answered as if it did not exist. */
     private SimulatedCalls.Call find(String room) {
-        return calls.find(room).filter(call -> caller.mayAccess(call.session().tenant())).orElseThrow(() -> ProblemException.sessionNotFound(
+        return calls.find(room, caller::mayAccess).orElseThrow(() -> ProblemException.sessionNotFound(
                 "no simulated call in room " + room + " on this worker"));
     }
 

@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,10 +18,13 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * The simulated calls this worker runs: each pairs a session with its {@link SimulatedTransport}. Ended calls
- * stay visible for a while so a client can read how its call ended.
+ * stay visible for a while so a client can read how its call ended. They are kept by tenant and room: a room runs
+ * one call at a time, but once it ended another tenant may call there, and that must not hide the first tenant's
+ * ended call from it; a tenant calling in the same room again replaces its own earlier call.
  */
 @ApplicationScoped
 public class SimulatedCalls {
@@ -30,12 +34,16 @@ public class SimulatedCalls {
     public record Call(AgentSession session, SimulatedTransport transport, Instant startedAt) {
     }
 
+    /** Whose call, in which room: what a kept call is found by. */
+    private record Key(String tenant, String room) {
+    }
+
     /** More simulated calls than the worker allows at once; answered 429. */
     public static final ProblemType TOO_MANY_CALLS = ProblemType.named("too-many-calls", "Too many simulated calls", 429);
 
     private final SessionRegistry sessions;
     private final int maxCalls;
-    private final Map<String, Call> calls = new ConcurrentHashMap<>();
+    private final Map<Key, Call> calls = new ConcurrentHashMap<>();
     private final Map<String, Instant> endedAt = new ConcurrentHashMap<>();
     /** Calls asked for and not yet running or refused, counted against the limit with the running ones. */
     private final AtomicInteger starting = new AtomicInteger();
@@ -61,7 +69,7 @@ public class SimulatedCalls {
                             callerNumber, null, metadata == null ? Map.of() : metadata, tenant))
                     .thenApply(session -> {
                         Call call = new Call(session, transport, session.identity().startedAt());
-                        calls.put(chosenRoom, call);
+                        calls.put(new Key(session.tenant(), chosenRoom), call);
                         session.ended().thenRun(() -> endedAt.put(session.sessionId(), Instant.now()));
                         return call;
                     })
@@ -82,8 +90,16 @@ public class SimulatedCalls {
         starting.incrementAndGet();
     }
 
-    public Optional<Call> find(String room) {
-        return Optional.ofNullable(calls.get(room));
+    /**
+     * The call in the room among those of the tenants {@code visible} accepts: the one running there if it is
+     * theirs, else the one started last (one tenant's has at most one kept; an operator who sees every tenant's may
+     * find several).
+     */
+    public Optional<Call> find(String room, Predicate<String> visible) {
+        return calls.entrySet().stream()
+                .filter(kept -> kept.getKey().room().equals(room) && visible.test(kept.getKey().tenant()))
+                .map(Map.Entry::getValue)
+                .max(Comparator.comparing((Call call) -> endedAt(call).isEmpty()).thenComparing(Call::startedAt));
     }
 
     public Collection<Call> all() {

@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -260,6 +261,42 @@ class AgentSessionTest {
 
         session.ended().get(5, TimeUnit.SECONDS);
         var ended = (SessionEnded) published.events.getLast().getPayload();
+        assertThat(ended.getDetail()).contains("not confirmed");
+    }
+
+    @Test
+    void aCallerWhoHangsUpWhileTheHangUpIsPublishedEndsTheTurnWithWhatWasSaid() throws Exception {
+        published.callControlAck = new CompletableFuture<>(); // never acknowledged: the turn waits for it until the end
+        AgentSession session = session();
+        llm.replyWithTools("Bye!", new ToolCall("c1", "end_call", Map.of("reason", "task done"), "{}"));
+        var turn = session.callerSaid("No thanks, that is all");
+        awaitTrue(() -> !published.callControl.isEmpty());
+
+        session.callerHungUp().get(5, TimeUnit.SECONDS); // interrupts the turn waiting for the acknowledgement
+
+        TurnResult result = turn.get(5, TimeUnit.SECONDS);
+        assertThat(result.spoken()).containsExactly("Bye!");
+        assertThat(result.stateAfter()).isEqualTo(AgentSession.State.ENDED);
+        assertThat(((SessionEnded) published.events.getLast().getPayload()).getReason()).isEqualTo(EndReason.CALLER_HANGUP);
+        assertThat(published.transcripts).filteredOn(s -> s.getRole() == SpeakerRole.AGENT)
+                .extracting(s -> s.getText()).containsExactly("Bye!");
+    }
+
+    @Test
+    void aHangUpInterruptedWhilePublishedStillEndsTheSessionWithItsReason() throws Exception {
+        hangupTimeout = Duration.ofMillis(200);
+        published.callControlAck = new CompletableFuture<>();
+        AgentSession session = session();
+        llm.replyWithTools("Bye!", new ToolCall("c1", "end_call", Map.of("reason", "task done"), "{}"));
+        var turn = session.callerSaid("bye");
+        awaitTrue(() -> !published.callControl.isEmpty());
+
+        assertThat(session.bargeIn()).isTrue(); // the caller talks over the end of the goodbye
+
+        assertThat(turn.get(5, TimeUnit.SECONDS).stateAfter()).isEqualTo(AgentSession.State.ENDING);
+        session.ended().get(5, TimeUnit.SECONDS);
+        var ended = (SessionEnded) published.events.getLast().getPayload();
+        assertThat(ended.getReason()).isEqualTo(EndReason.AGENT_HANGUP);
         assertThat(ended.getDetail()).contains("not confirmed");
     }
 

@@ -46,13 +46,15 @@ public final class RecordingPublisher implements SessionPublisher {
 
     /** When each call-control request was published (System.nanoTime). */
     public final List<Long> callControlNanos = new CopyOnWriteArrayList<>();
+    /** What the broker answers to call-control requests: acknowledged at once unless a test holds them back. */
+    public volatile CompletableFuture<Void> callControlAck = CompletableFuture.completedFuture(null);
 
     @Override
     public CompletionStage<Void> callControl(CallControlRequest request) {
         callControlNanos.add(System.nanoTime());
         callControl.add(request);
         order.add("call-control:" + request.getPayload().getClass().getSimpleName());
-        return CompletableFuture.completedFuture(null);
+        return callControlAck;
     }
 
     @Override

@@ -38,6 +38,7 @@ import java.util.UUID;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -153,6 +154,39 @@ class TenantTest {
         as(acme).get("/v1/simulated-calls/{room}", room).then().statusCode(200).body("state", equalTo("ACTIVE"));
         as(acme).get("/v1/simulated-calls").then().statusCode(200).body("room", hasItem(room));
         as(acme).delete("/v1/simulated-calls/{room}", room).then().statusCode(204);
+    }
+
+    @Test
+    void anEndedCallStaysItsTenantsWhenAnotherTenantTakesItsRoom() {
+        String room = "tenant-" + UUID.randomUUID().toString().substring(0, 8);
+        String acme = TestTokens.ofTenant("acme");
+        String globex = TestTokens.ofTenant("globex");
+        var llm = new FakeLlmControl(ConfigProvider.getConfig().getValue("switchboard.llm.base-url", String.class));
+        String acmes = as(acme).contentType(ContentType.JSON).body(Map.of("room", room)).post("/v1/simulated-calls")
+                .then().statusCode(201).extract().path("sessionId");
+        llm.replyText("Hello acme.");
+        as(acme).contentType(ContentType.JSON).body(Map.of("text", "hello")).post("/v1/simulated-calls/{room}/utterances", room)
+                .then().statusCode(200);
+        as(acme).delete("/v1/simulated-calls/{room}", room).then().statusCode(204);
+
+        String globexs = as(globex).contentType(ContentType.JSON).body(Map.of("room", room)).post("/v1/simulated-calls")
+                .then().statusCode(201).extract().path("sessionId");
+
+        as(acme).get("/v1/simulated-calls/{room}", room).then().statusCode(200).body("sessionId", equalTo(acmes))
+                .body("state", equalTo("ENDED")).body("agentSaid.text", hasItem("Hello acme."));
+        as(acme).get("/v1/simulated-calls").then().statusCode(200).body("sessionId", hasItem(acmes)).body("sessionId", not(hasItem(globexs)));
+        as(globex).get("/v1/simulated-calls/{room}", room).then().statusCode(200).body("sessionId", equalTo(globexs))
+                .body("state", equalTo("ACTIVE")).body("agentSaid", empty());
+        as(globex).get("/v1/simulated-calls").then().statusCode(200).body("sessionId", hasItem(globexs)).body("sessionId", not(hasItem(acmes)));
+        as(globex).delete("/v1/simulated-calls/{room}", room).then().statusCode(204);
+
+        // The same tenant in the same room again: its latest call is the one the room names, as it always was.
+        String acmesLatest = as(acme).contentType(ContentType.JSON).body(Map.of("room", room)).post("/v1/simulated-calls")
+                .then().statusCode(201).extract().path("sessionId");
+        as(acme).get("/v1/simulated-calls/{room}", room).then().statusCode(200).body("sessionId", equalTo(acmesLatest))
+                .body("state", equalTo("ACTIVE"));
+        as(acme).delete("/v1/simulated-calls/{room}", room).then().statusCode(204);
+        as(globex).get("/v1/simulated-calls/{room}", room).then().statusCode(200).body("sessionId", equalTo(globexs));
     }
 
     @Test
