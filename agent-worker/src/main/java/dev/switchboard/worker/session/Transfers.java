@@ -43,7 +43,10 @@ final class Transfers {
 
     /**
      * Asks the call controller to transfer the phone caller (SIP REFER), under the command's own id: the controller's
-     * CommandResult for it says whether the target took the call. Blocks until Kafka has the request.
+     * CommandResult for it says whether the target took the call. Blocks until Kafka has the request, or until the
+     * waiting thread is interrupted (the caller hung up, or talked over the agent): the request is then with the
+     * producer and its answer still comes, so the transfer counts as asked for, and the interrupt is kept for the
+     * turn to see.
      */
     void request(SessionCommand command, TransferCall transfer) {
         Duration ttl = Duration.between(clock.now(), command.getExpiresAt()).plus(settings.hangupConfirmationTimeout());
@@ -55,7 +58,12 @@ final class Transfers {
                         .build(), ttl, identity.tenant());
         pending.add(command.getCommandId());
         try {
-            Acknowledgements.await(publisher.callControl(request), settings.flushTimeout(), "the transfer request");
+            Acknowledgements.awaitInterruptibly(publisher.callControl(request), settings.flushTimeout(), "the transfer request");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.infof("room %s: transfer to %s requested (command %s); its acknowledgement was not awaited, the turn was interrupted",
+                    identity.room(), transfer.getTo(), command.getCommandId());
+            return;
         } catch (RuntimeException e) {
             pending.remove(command.getCommandId());
             throw e;

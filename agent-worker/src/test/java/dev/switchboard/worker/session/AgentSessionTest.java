@@ -12,6 +12,7 @@ import dev.switchboard.events.IssuerKind;
 import dev.switchboard.events.SessionCommand;
 import dev.switchboard.events.SessionEnded;
 import dev.switchboard.events.SpeakerRole;
+import dev.switchboard.events.TransferCall;
 import dev.switchboard.events.Transport;
 import dev.switchboard.events.UpdateInstructions;
 import dev.switchboard.schemas.client.Commands;
@@ -39,6 +40,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -298,6 +301,31 @@ class AgentSessionTest {
         var ended = (SessionEnded) published.events.getLast().getPayload();
         assertThat(ended.getReason()).isEqualTo(EndReason.AGENT_HANGUP);
         assertThat(ended.getDetail()).contains("not confirmed");
+    }
+
+    @Test
+    void aTransferInterruptedWhilePublishedCountsAsAskedForAndKeepsTheInterrupt() throws Exception {
+        published.callControlAck = new CompletableFuture<>(); // never acknowledged: the request waits until interrupted
+        AgentSession session = session();
+        SessionCommand asked = crm.session("room-1", TransferCall.newBuilder().setTo("tel:+15550001111").build());
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicBoolean interruptKept = new AtomicBoolean();
+        Thread turn = Thread.ofVirtual().start(() -> {
+            try {
+                session.transfers().request(asked, (TransferCall) asked.getPayload());
+                interruptKept.set(Thread.currentThread().isInterrupted());
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        awaitTrue(() -> !published.callControl.isEmpty());
+
+        turn.interrupt(); // the caller hangs up, or talks over the agent
+        assertThat(turn.join(Duration.ofSeconds(5))).isTrue();
+
+        assertThat(failure.get()).as("not a failure: the request is with the producer").isNull();
+        assertThat(interruptKept.get()).as("the turn still sees its interrupt").isTrue();
+        assertThat(session.transfers().awaiting()).as("the controller's answer still comes").isTrue();
     }
 
     @Test
