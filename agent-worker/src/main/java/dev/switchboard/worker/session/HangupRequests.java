@@ -68,20 +68,21 @@ final class HangupRequests {
                 .setTransport(transport.kind())
                 .setSessionId(identity.sessionId())
                 .build(), settings.hangupConfirmationTimeout().plusSeconds(30), identity.tenant());
+        // Set before the wait, so the session ends even when the broker never acknowledges (the wait then fails the turn).
+        timers.schedule(() -> sessionEnd.end(reason, issuer, "hang-up not confirmed by the call controller"),
+                settings.hangupConfirmationTimeout().toMillis(), TimeUnit.MILLISECONDS);
         try {
             Acknowledgements.awaitInterruptibly(publisher.callControl(request), settings.flushTimeout(), "the hang-up request");
             LOG.infof("room %s: hang-up requested (%s, command %s)", identity.room(), reason, request.getCommandId());
         } catch (InterruptedException e) {
             // The turn was interrupted while waiting for the broker: the session ended meanwhile (the caller hung up) or
             // the caller talked over the end of the goodbye. Neither takes the hang-up back, and neither is a failure:
-            // the goodbye was said, the request is with the producer, and the end below still comes if nothing else
+            // the goodbye was said, the request is with the producer, and the end set above still comes if nothing else
             // ends the session first. The turn returns as after any hang-up; its runner clears the interrupt.
             Thread.currentThread().interrupt();
             LOG.infof("room %s: hang-up requested (%s, command %s); its acknowledgement was not awaited, the turn was interrupted",
                     identity.room(), reason, request.getCommandId());
         }
-        timers.schedule(() -> sessionEnd.end(reason, issuer, "hang-up not confirmed by the call controller"),
-                settings.hangupConfirmationTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**

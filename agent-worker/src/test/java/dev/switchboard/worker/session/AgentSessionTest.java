@@ -304,6 +304,21 @@ class AgentSessionTest {
     }
 
     @Test
+    void aHangUpTheBrokerDoesNotTakeStillEndsTheSession() throws Exception {
+        hangupTimeout = Duration.ofMillis(200);
+        published.callControlAck = CompletableFuture.failedFuture(new IllegalStateException("the broker is unreachable"));
+        AgentSession session = session();
+        llm.replyWithTools("Bye!", new ToolCall("c1", "end_call", Map.of("reason", "task done"), "{}"));
+        var turn = session.callerSaid("bye");
+        assertThatThrownBy(() -> turn.get(5, TimeUnit.SECONDS)).hasMessageContaining("the hang-up request was not published");
+
+        session.ended().get(5, TimeUnit.SECONDS);
+        var ended = (SessionEnded) published.events.getLast().getPayload();
+        assertThat(ended.getReason()).isEqualTo(EndReason.AGENT_HANGUP);
+        assertThat(ended.getDetail()).contains("not confirmed");
+    }
+
+    @Test
     void aTransferInterruptedWhilePublishedCountsAsAskedForAndKeepsTheInterrupt() throws Exception {
         published.callControlAck = new CompletableFuture<>(); // never acknowledged: the request waits until interrupted
         AgentSession session = session();
