@@ -36,23 +36,25 @@ import static org.hamcrest.Matchers.is;
 /**
  * Call-control requests the gateway published (an immediate hang-up, a dial) that no call controller answers: the
  * gateway answers them EXPIRED once they expired plus the watchdog's grace, as a CommandResult every instance sees, and
- * once only. No call controller runs here; the test plays its late answers. Commands live 3 s in this profile, and a
- * dial is given its ringing timeout (2 s here, longer than the 1 s the test waits past the expiry and its grace before
- * it checks there is no answer yet) and 1 s more, as a controller that took it in time may still ring.
+ * once only. No call controller runs here; the test plays its late answers. Commands live 3 s in this profile and the
+ * watchdog's grace past their expiry is 1 s (each test waits them out), and a dial is given its ringing timeout (2 s
+ * here, longer than the 1 s the test waits past the expiry and its grace before it checks there is no answer yet) and
+ * 1 s more, as a controller that took it in time may still ring.
  */
 @QuarkusTest
 @TestProfile(CallControlExpiryTest.ShortLived.class)
 @WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
 class CallControlExpiryTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final Duration GRACE = Duration.ofSeconds(2);
+    private static final Duration GRACE = Duration.ofSeconds(1);
     private static final Duration RINGING = Duration.ofSeconds(2);
     private static final Duration DIAL_OUTCOME_GRACE = Duration.ofSeconds(1);
 
     public static class ShortLived implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("switchboard.gateway.commands.lifetime", "3s", "switchboard.gateway.watchdog.dial-outcome-grace", "1s");
+            return Map.of("switchboard.gateway.commands.lifetime", "3s", "switchboard.gateway.watchdog.dial-outcome-grace", "1s",
+                    "switchboard.gateway.watchdog.expiry-grace", GRACE.toSeconds() + "s");
         }
     }
 

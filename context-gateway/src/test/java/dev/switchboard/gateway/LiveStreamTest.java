@@ -47,6 +47,8 @@ import static org.hamcrest.Matchers.is;
 @WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
 class LiveStreamTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
+    /** How often a stream gets a keep-alive line in tests (%test.switchboard.gateway.stream-keep-alive; 15 s by default). */
+    private static final Duration KEEP_ALIVE = Duration.ofSeconds(8);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static FakeWorker worker;
 
@@ -302,7 +304,7 @@ class LiveStreamTest {
             try (SseClient refused = stream("", token)) {
                 assertThat(refused.status()).isEqualTo(429);
                 assertThat(refused.contentType()).startsWith("application/problem+json");
-                assertThat(refused.header("Retry-After")).isEqualTo("15");
+                assertThat(refused.header("Retry-After")).isEqualTo(Long.toString(KEEP_ALIVE.toSeconds()));
                 JsonNode problem = JSON.readTree(refused.body(WAIT));
                 assertThat(problem.path("type").asText()).isEqualTo("urn:switchboard:problem:too-many-streams");
                 assertThat(problem.path("detail").asText()).startsWith("this token already holds 20 open streams");
@@ -311,7 +313,7 @@ class LiveStreamTest {
             try (SseClient other = stream("", TestTokens.token().subject(subject + "-other").sign())) {
                 assertThat(other.status()).isEqualTo(200);
             }
-            // A client that goes away frees its place once the stream notices (at its next keep-alive, 15 s at most).
+            // A client that goes away frees its place once the stream notices (at its next keep-alive, 8 s at most here).
             open.removeFirst().close();
             long deadline = System.nanoTime() + Duration.ofSeconds(25).toNanos();
             int status;
@@ -361,7 +363,8 @@ class LiveStreamTest {
         try (SseClient client = stream("", shortLived)) {
             assertThat(client.status()).isEqualTo(200);
             Received expired = until(client, r -> "expired".equals(r.name()));
-            assertThat(Duration.ofNanos(System.nanoTime() - opened)).isGreaterThan(Duration.ofSeconds(1));
+            // Ended by its expiry, not at its first keep-alive (which would end an expired stream too).
+            assertThat(Duration.ofNanos(System.nanoTime() - opened)).isGreaterThan(Duration.ofSeconds(1)).isLessThan(KEEP_ALIVE);
             assertThat(expired.data().path("detail").asText()).contains("expired");
             assertThat(client.closedByServerWithin(WAIT)).isTrue();
         }

@@ -6,6 +6,7 @@ import dev.switchboard.gateway.calls.OutboundCall;
 import dev.switchboard.gateway.calls.OutboundCalls;
 import dev.switchboard.gateway.commands.CommandStore;
 import dev.switchboard.gateway.commands.TrackedCommand;
+import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.config.GatewayTimers;
 import dev.switchboard.gateway.live.FeedItem;
 import dev.switchboard.gateway.live.LiveFeed;
@@ -47,8 +48,6 @@ import java.util.concurrent.ScheduledFuture;
 @RequiresScope(Scopes.CALLS_READ)
 @Tag(name = "Sessions")
 public class LiveStreamResource {
-    /** Proxies commonly close a connection that stayed silent for 30 to 60 s. */
-    static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
     static final int MAX_ROOM_LENGTH = 256;
 
     private final LiveFeed feed;
@@ -63,10 +62,12 @@ public class LiveStreamResource {
     private final Clock clock;
     private final StreamQuota quota;
     private final ReceivedValues received;
+    /** How often an idle stream gets a comment line (proxies commonly close a connection silent for 30 to 60 s). */
+    private final Duration keepAlive;
 
     LiveStreamResource(LiveFeed feed, LiveSessionRegistry registry, SessionTimeline timeline, CommandStore commands,
                        OutboundCalls calls, CallTenants tenants, GatewayTimers timers, CurrentCaller caller, ObjectMapper json,
-                       Clock clock, StreamQuota quota, ReceivedValues received) {
+                       Clock clock, StreamQuota quota, ReceivedValues received, GatewayConfig config) {
         this.feed = feed;
         this.registry = registry;
         this.timeline = timeline;
@@ -79,6 +80,7 @@ public class LiveStreamResource {
         this.clock = clock;
         this.quota = quota;
         this.received = received;
+        this.keepAlive = config.streamKeepAlive();
     }
 
     @GET
@@ -109,7 +111,7 @@ public class LiveStreamResource {
             throw ProblemException.invalid("room must be 1 to " + MAX_ROOM_LENGTH + " characters");
         }
         Caller who = caller.get();
-        StreamQuota.Place place = quota.take(who, KEEP_ALIVE.toSeconds());
+        StreamQuota.Place place = quota.take(who, keepAlive.toSeconds());
         List<ScheduledFuture<?>> timersOfStream = new CopyOnWriteArrayList<>();
         StreamWatcher[] self = new StreamWatcher[1];
         Runnable release = () -> {
@@ -131,7 +133,7 @@ public class LiveStreamResource {
     private void follow(Caller who, String room, SseStream stream, List<ScheduledFuture<?>> timersOfStream, StreamWatcher[] self) {
         StreamWatcher watcher = new StreamWatcher(who, room, stream, json, calls, tenants);
         self[0] = watcher;
-        timersOfStream.add(timers.every(KEEP_ALIVE, stream::keepAlive));
+        timersOfStream.add(timers.every(keepAlive, stream::keepAlive));
         Duration untilExpiry = Duration.between(clock.instant(), caller.expiresAt());
         timersOfStream.add(timers.schedule(untilExpiry.isNegative() ? Duration.ZERO : untilExpiry, stream::endIfExpired));
         // Watch before reading what is known: a change in between is sent twice at worst, and the client replaces by id.

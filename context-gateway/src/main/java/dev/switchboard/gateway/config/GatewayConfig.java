@@ -31,6 +31,13 @@ public interface GatewayConfig {
     @WithDefault("1m")
     Duration housekeepingInterval();
 
+    /**
+     * How often a live stream ({@code GET /v1/stream}) sends a keep-alive comment line: a client that went away is
+     * noticed at the next one, which frees its place among its caller's streams (the Retry-After of a refused stream).
+     */
+    @WithDefault("15s")
+    Duration streamKeepAlive();
+
     interface Commands {
         /** How long a request waits for the command's result when it does not say ({@code ?wait=}). */
         @WithDefault("5s")

@@ -47,9 +47,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 @WithTestResource(value = FakeLlmResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = FakeSpeechResource.class, scope = TestResourceScope.GLOBAL)
 class SilenceTimeoutTest {
-    private static final Duration SILENCE = Duration.ofSeconds(3);
-    private static final String PROMPT = "Hello? Are you still on the line?";
-    private static final String GOODBYE = "I cannot hear you, so I will hang up now. Goodbye.";
+    // Short, as the lines (the fake TTS speaks 60 ms per character) and the confirmation wait: each goes by whole in the test.
+    private static final Duration SILENCE = Duration.ofSeconds(2);
+    private static final String PROMPT = "Are you still there?";
+    private static final String GOODBYE = "I cannot hear you. Goodbye.";
     /** Long enough for whole silence timeouts to go by between the first line and the hang-up, even on a slow machine. */
     private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -59,7 +60,7 @@ class SilenceTimeoutTest {
             return Map.of("switchboard.agent.limits.silence-timeout", SILENCE.toSeconds() + "s",
                     "switchboard.agent.limits.silence-prompt", PROMPT,
                     "switchboard.agent.limits.silence-goodbye", GOODBYE,
-                    "switchboard.agent.hangup-confirmation-timeout", "2s");
+                    "switchboard.agent.hangup-confirmation-timeout", "1s");
         }
     }
 
@@ -101,7 +102,7 @@ class SilenceTimeoutTest {
             CallControlRequest request = control.await(r -> call.room().equals(r.getRoom()) && r.getPayload() instanceof HangupRequested, WAIT);
             var hangup = (HangupRequested) request.getPayload();
             assertThat(hangup.getReason()).isEqualTo(EndReason.SILENCE_TIMEOUT);
-            assertThat(hangup.getDetail()).contains("said nothing for 3 s");
+            assertThat(hangup.getDetail()).contains("said nothing for " + SILENCE.toSeconds() + " s");
             assertThat(hangup.getSessionId()).isEqualTo(started.getSessionId());
             assertThat(request.getIssuer().getKind()).as("the hang-up is the system's").isEqualTo(IssuerKind.SYSTEM);
             assertThat(request.getIssuer().getDisplayName()).isEqualTo("call limits");
@@ -123,9 +124,9 @@ class SilenceTimeoutTest {
     void aCallerWhoTalksAfterThePromptStartsTheSilenceAgain() throws Exception {
         var llm = llm();
         llm.replyText("Let me look that up.");
-        // One breath of about seven seconds, longer than the silence timeout: the caller talking is not silence,
-        // even before their words are recognized. Made before the call, so the caller answers the prompt at once.
-        Path answer = SfuCall.speech("I am calling about the parcel I ordered last week which still has not arrived at my house and I need it soon");
+        // One breath of over four seconds, twice the silence timeout: the caller talking is not silence, even before
+        // their words are recognized. Made before the call, so the caller answers the prompt at once.
+        Path answer = SfuCall.speech("I am calling about the parcel I ordered last week which still has not arrived");
         try (var control = TopicProbe.fromNow(Topic.CALL_CONTROL, new CallControlRequestDeserializer());
              SfuCall call = startCall("silence-reset", "+15550121")) {
             TranscriptSegment prompt = call.transcripts().await(s -> call.room().equals(s.getRoom()) && s.getRole() == SpeakerRole.AGENT, WAIT);
