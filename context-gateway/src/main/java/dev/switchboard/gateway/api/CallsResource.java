@@ -76,7 +76,7 @@ public class CallsResource {
     @APIResponse(responseCode = "409", description = "The room already has a call or a running session, or the Idempotency-Key was used for something else",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "503", description = "Outbound calls are not configured: no trunk, or no running call controller can dial (the "
-            + "detail says which service lacks what and what to set); or Kafka did not take the dial",
+            + "detail says which service lacks what and what to set); or Kafka did not acknowledge the dial in time (it may still be placed: the problem names its commandId)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> place(@Valid PlaceCallRequest body, @BeanParam DialParameters params) {
         var common = parameters.parse(params);

@@ -29,6 +29,7 @@ public class GatewayFaults implements FaultTranslator {
             case ROOM_BUSY -> GatewayProblems.ROOM_BUSY;
             case CALL_NOT_ANSWERED -> GatewayProblems.CALL_NOT_ANSWERED;
         };
-        return Optional.of(new ProblemException(type, refused.getMessage()).with("room", refused.room()));
+        return Optional.of(new ProblemException(type, refused.getMessage()).with("room", refused.room())
+                .with("commandId", refused.commandId()));
     }
 }

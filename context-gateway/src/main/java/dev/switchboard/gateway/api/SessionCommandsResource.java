@@ -54,7 +54,7 @@ import org.jboss.resteasy.reactive.RestPath;
                 content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
         @APIResponse(responseCode = "415", description = "The body is not application/json",
                 content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
-        @APIResponse(responseCode = "503", description = "Kafka did not take the command; for a transfer also: no running call "
+        @APIResponse(responseCode = "503", description = "Kafka did not acknowledge the command in time (it may still arrive: the problem names its commandId); for a transfer also: no running call "
                 + "controller can transfer calls (the detail says what to set)",
                 content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
         @APIResponse(responseCode = "504", description = "The command expired before it was applied",

@@ -259,7 +259,9 @@ public class CallDialer {
         calls.forget(call); // a retry with the same Idempotency-Key must publish again
         // The broker is away, not this service broken: the 503 answer is logged (a WARN line now and then, not per request).
         LOG.debugf("room %s: could not publish the dial %s: %s", call.room(), call.commandId(), error.getMessage());
-        return new CommandRefused(PUBLISH_FAILED, call.room(), "the dial could not be published to Kafka: " + error.getMessage(), error);
+        return new CommandRefused(PUBLISH_FAILED, call.room(), call.commandId(), "Kafka did not acknowledge the dial (" + error.getMessage()
+                + "); it may still be placed: GET /v1/calls/" + call.room() + " shows it if it is, and a retry rings once only when it"
+                + " carries the same Idempotency-Key", error);
     }
 
     private static DialRequested payload(DialOrder order, String trunk, String from) {

@@ -344,8 +344,9 @@ public class CommandDispatcher {
         store.forget(command); // a retry with the same Idempotency-Key must publish again
         // The broker is away, not this service broken: the 503 answer is logged (a WARN line now and then, not per request).
         LOG.debugf("room %s: could not publish %s %s: %s", command.room(), command.type(), command.commandId(), error.getMessage());
-        return new CommandRefused(PUBLISH_FAILED, command.room(), "the command could not be published to Kafka: "
-                + error.getMessage(), error);
+        return new CommandRefused(PUBLISH_FAILED, command.room(), command.commandId(), "Kafka did not acknowledge the command ("
+                + error.getMessage() + "); it may still reach the call: GET /v1/commands/" + command.commandId() + " shows it if it"
+                + " does, and a retry is applied once only when it carries the same Idempotency-Key", error);
     }
 
     private Commands commands(Issuer issuer) {

@@ -16,7 +16,10 @@ public final class CommandRefused extends RuntimeException {
         SESSION_ENDING,
         /** The Idempotency-Key was used before for another room or another kind of command. */
         KEY_REUSED,
-        /** Kafka did not take the command. */
+        /**
+         * Kafka did not acknowledge the command in time: it may still arrive (a broker that is slow, not down), so the
+         * refusal names the command's id.
+         */
         PUBLISH_FAILED,
         /**
          * A dial nothing could place: no trunk in the request or the configuration, or no running call controller can
@@ -33,15 +36,22 @@ public final class CommandRefused extends RuntimeException {
 
     private final Refusal refusal;
     private final String room;
+    private final String commandId;
 
     public CommandRefused(Refusal refusal, String room, String detail) {
         this(refusal, room, detail, null);
     }
 
     public CommandRefused(Refusal refusal, String room, String detail, Throwable cause) {
+        this(refusal, room, null, detail, cause);
+    }
+
+    /** A refusal of one command whose id the client may need (to follow a command whose fate is unknown). */
+    public CommandRefused(Refusal refusal, String room, String commandId, String detail, Throwable cause) {
         super(detail, cause);
         this.refusal = Objects.requireNonNull(refusal);
         this.room = room;
+        this.commandId = commandId;
     }
 
     public Refusal refusal() {
@@ -50,5 +60,10 @@ public final class CommandRefused extends RuntimeException {
 
     public String room() {
         return room;
+    }
+
+    /** The refused command's id, when the client may need it; null otherwise. */
+    public String commandId() {
+        return commandId;
     }
 }

@@ -1,0 +1,34 @@
+package dev.switchboard.gateway.api;
+
+import dev.switchboard.gateway.commands.CommandRefused;
+import dev.switchboard.kit.problem.Problem;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.TimeoutException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class GatewayFaultsTest {
+    private final GatewayFaults faults = new GatewayFaults();
+
+    @Test
+    void aCommandKafkaDidNotAcknowledgeIsA503NamingTheCommandSoItCanBeFollowed() {
+        var refused = new CommandRefused(CommandRefused.Refusal.PUBLISH_FAILED, "room-1", "c-42", "it may still reach the call",
+                new TimeoutException("no acknowledgement within 10000 ms"));
+
+        Problem problem = faults.translate(refused).orElseThrow().toProblem("/v1/sessions/room-1/say");
+
+        assertThat(problem.status()).isEqualTo(503);
+        assertThat(problem.type()).endsWith("publish-failed");
+        assertThat(problem.extensions()).containsEntry("room", "room-1").containsEntry("commandId", "c-42");
+    }
+
+    @Test
+    void aRefusalOfNoParticularCommandNamesOnlyTheRoom() {
+        Problem problem = faults.translate(new CommandRefused(CommandRefused.Refusal.NO_SESSION, "room-2", "no session"))
+                .orElseThrow().toProblem("/v1/sessions/room-2/say");
+
+        assertThat(problem.status()).isEqualTo(404);
+        assertThat(problem.extensions()).containsOnlyKeys("room");
+    }
+}
