@@ -75,8 +75,9 @@ final class ApiClient implements AutoCloseable {
         return send(service, request(service, pathAndQuery, timeout).GET().header("Accept", "*/*"));
     }
 
-    Answer post(Service service, String pathAndQuery, String json, Duration timeout) {
-        return send(service, request(service, pathAndQuery, timeout).header("Accept", JSON)
+    /** A POST that the gateway applies once however often it is sent with the same {@code idempotencyKey}. */
+    Answer post(Service service, String pathAndQuery, String json, Duration timeout, String idempotencyKey) {
+        return send(service, request(service, pathAndQuery, timeout).header("Accept", JSON).header("Idempotency-Key", idempotencyKey)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)));
     }
 

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.UUID;
 
 import static dev.switchboard.stack.cli.ApiClient.query;
 import static dev.switchboard.stack.cli.ApiClient.segment;
@@ -33,6 +34,9 @@ final class Operations {
     /** How often a command still PENDING after the wait is looked up again, and for how long at most. */
     private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
     private static final Duration POLL_LIMIT = Duration.ofMinutes(2);
+    /** How often a command the gateway could not hand to Kafka (503) is sent again, under the same Idempotency-Key. */
+    static final int PUBLISH_RETRIES = 2;
+    private static final Duration PUBLISH_RETRY_PAUSE = Duration.ofSeconds(1);
 
     private final ApiClient api;
     private final PrintStream out;
@@ -106,8 +110,17 @@ final class Operations {
      * controller) has answered, for up to 30 s; a command still PENDING then is looked up until it is decided.
      */
     private int steer(String room, String action, ObjectNode body) {
-        Answer answer = api.post(Service.GATEWAY, "/v1/sessions/" + segment(room) + "/" + action + "?wait=" + COMMAND_WAIT,
-                Json.write(body), COMMAND_TIMEOUT);
+        // One key for every attempt: a 503 means Kafka did not acknowledge in time, and the command may still arrive,
+        // so a retry under the same key is applied once, and a retry under a new one could be applied twice.
+        String idempotencyKey = "cli-" + UUID.randomUUID();
+        String path = "/v1/sessions/" + segment(room) + "/" + action + "?wait=" + COMMAND_WAIT;
+        Answer answer = api.post(Service.GATEWAY, path, Json.write(body), COMMAND_TIMEOUT, idempotencyKey);
+        for (int retry = 1; answer.status() == 503 && retry <= PUBLISH_RETRIES; retry++) {
+            err.println(TerminalText.shown("the gateway could not hand the command to Kafka (" + ApiProblem.from(answer).words(Service.GATEWAY)
+                    + "); sending it again under the same Idempotency-Key (" + retry + " of " + PUBLISH_RETRIES + ")"));
+            sleep(PUBLISH_RETRY_PAUSE);
+            answer = api.post(Service.GATEWAY, path, Json.write(body), COMMAND_TIMEOUT, idempotencyKey);
+        }
         if (answer.status() == 202) {
             answer = untilDecided(answer);
         }

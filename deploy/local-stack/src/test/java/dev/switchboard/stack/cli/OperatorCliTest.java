@@ -50,7 +50,7 @@ class OperatorCliTest {
     private record Canned(int status, String contentType, String body) {
     }
 
-    private record Received(String method, String pathAndQuery, String authorization, String body) {
+    private record Received(String method, String pathAndQuery, String authorization, String idempotencyKey, String body) {
     }
 
     /** What one run printed and answered. */
@@ -73,7 +73,8 @@ class OperatorCliTest {
     private void answer(HttpExchange exchange) throws IOException {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         String target = exchange.getRequestURI().getRawPath() + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery());
-        received.add(new Received(exchange.getRequestMethod(), target, exchange.getRequestHeaders().getFirst("Authorization"), body));
+        received.add(new Received(exchange.getRequestMethod(), target, exchange.getRequestHeaders().getFirst("Authorization"),
+                exchange.getRequestHeaders().getFirst("Idempotency-Key"), body));
         Deque<Canned> queue = answers.get(exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath());
         Canned canned = queue == null ? new Canned(404, "application/problem+json", "{\"title\": \"Not Found\", \"status\": 404}")
                 : queue.size() > 1 ? queue.poll() : queue.peek();
@@ -224,6 +225,32 @@ class OperatorCliTest {
         Run run = run(env(), "calls", "--all", "--json");
         assertThat(run.out()).isEqualTo(body + "\n");
         assertThat(received.getLast().pathAndQuery()).isEqualTo("/v1/sessions?all=true");
+    }
+
+    @Test
+    void aCommandKafkaDidNotAcknowledgeIsSentAgainUnderTheSameIdempotencyKey() {
+        String unacknowledged = "{'type': 'urn:switchboard:problem:publish-failed', 'title': 'Kafka unavailable', 'status': 503, "
+                + "'detail': 'Kafka did not acknowledge the command in time; it may still be applied', 'commandId': 'c-9'}";
+        on("POST /v1/sessions/demo-1/say", 503, "application/problem+json", unacknowledged);
+        on("POST /v1/sessions/demo-1/say", 200, "application/json",
+                "{'commandId': 'c-9', 'room': 'demo-1', 'type': 'Say', 'status': 'APPLIED'}");
+
+        Run run = run(env(), "say", "demo-1", "One moment please.");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).isEqualTo("APPLIED  Say for room demo-1 (command c-9)\n");
+        assertThat(run.err()).contains("sending it again under the same Idempotency-Key (1 of " + Operations.PUBLISH_RETRIES + ")");
+        List<Received> posts = received.stream().filter(r -> r.method().equals("POST")).toList();
+        assertThat(posts).hasSize(2);
+        assertThat(posts.getFirst().idempotencyKey()).startsWith("cli-").isEqualTo(posts.getLast().idempotencyKey());
+
+        received.clear();
+        on("POST /v1/sessions/demo-2/say", 503, "application/problem+json", unacknowledged);
+        Run gaveUp = run(env(), "say", "demo-2", "One moment please.");
+        assertThat(gaveUp.exitCode()).isEqualTo(CliException.API_ERROR);
+        assertThat(received).hasSize(1 + Operations.PUBLISH_RETRIES);
+        assertThat(received.stream().map(Received::idempotencyKey).distinct()).hasSize(1)
+                .doesNotContain(posts.getFirst().idempotencyKey()); // each command has a key of its own
     }
 
     @Test
