@@ -120,18 +120,26 @@ class WithoutLiveKitTest {
     }
 
     @Test
-    void aLiveKitCallCannotBeHungUpAndIsDeadLetteredWithTheReason() {
+    void aLiveKitCallCannotBeHungUpAndIsAnsweredRejectedAndDeadLetteredWithTheReason() {
         String room = CallControlRequests.room("livekit-call");
         String unknown = CallControlRequests.room("unknown-transport");
         try (var events = TopicProbe.fromNow(Topic.SESSION_EVENTS, new SessionEventDeserializer());
+             var results = TopicProbe.fromNow(Topic.COMMAND_RESULTS, new CommandResultDeserializer());
              var deadLetters = TopicProbe.fromNow(Topic.CALL_CONTROL_DLQ, new ByteArrayDeserializer())) {
-            TestProducer.send(Topic.CALL_CONTROL, room, request(room, hangup(Transport.LIVEKIT).build()));
-            TestProducer.send(Topic.CALL_CONTROL, unknown, request(unknown, hangup(Transport.UNKNOWN).build()));
+            CallControlRequest toLiveKitCall = request(room, hangup(Transport.LIVEKIT).build());
+            CallControlRequest ofUnknownTransport = request(unknown, hangup(Transport.UNKNOWN).build());
+            TestProducer.send(Topic.CALL_CONTROL, room, toLiveKitCall);
+            TestProducer.send(Topic.CALL_CONTROL, unknown, ofUnknownTransport);
 
             for (String r : new String[]{room, unknown}) {
                 ConsumerRecord<String, byte[]> dead = deadLetters.awaitRecord(d -> r.equals(d.key()), WAIT);
                 String reason = new String(dead.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
                 assertThat(reason).contains("LiveKit is not configured", "LIVEKIT_URL");
+            }
+            for (CallControlRequest asked : new CallControlRequest[]{toLiveKitCall, ofUnknownTransport}) {
+                CommandResult result = results.await(r -> asked.getCommandId().equals(r.getCommandId()), WAIT);
+                assertThat(result.getStatus()).as("whoever waits on the results is told").isEqualTo(CommandStatus.REJECTED);
+                assertThat(result.getReason()).contains("LiveKit is not configured", "LIVEKIT_URL");
             }
             assertThat(events.drain(Duration.ofMillis(300))).noneMatch(e -> room.equals(e.getRoom()) || unknown.equals(e.getRoom()));
         }

@@ -95,6 +95,7 @@ public class HangupService {
             if (!ledger.hangupFailed(room, commandId)) {
                 LOG.errorf("room %s: hang-up %s failed, dead-lettered: %s", room, commandId, failed.reason());
                 count("none", "failed");
+                answerRejected(request, failed.reason());
                 return new HangupResult.Refused(failed.reason());
             }
             outcome = new HangupOutcome.Ended(HangupMethod.ALREADY_GONE, "LiveKit reported the room finished meanwhile (" + failed.reason() + ")");
@@ -116,6 +117,20 @@ public class HangupService {
         LOG.infof("room %s: call ended by %s (%s, reason %s, issuer %s/%s, command %s)", room, done.method(), done.note(),
                 hangup.getReason(), request.getIssuer().getKind(), request.getIssuer().getId(), commandId);
         return new HangupResult.Ended(callEnded);
+    }
+
+    /**
+     * Tells whoever waits on {@code command-results} that the hang-up was not carried out, as an expired one is: a system
+     * that published it straight to Kafka would otherwise wait for an outcome that never comes. The request is still
+     * dead-lettered, so it can be replayed once the cause is fixed (a later CallEnded still names it).
+     */
+    private void answerRejected(CallControlRequest request, String reason) {
+        try {
+            resultPublisher.publish(results.rejected(request, reason));
+        } catch (RuntimeException e) {
+            LOG.warnf("room %s: the REJECTED result of hang-up %s could not be published: %s", request.getRoom(),
+                    request.getCommandId(), e.getMessage());
+        }
     }
 
     private HangupResult expired(CallControlRequest request) {
