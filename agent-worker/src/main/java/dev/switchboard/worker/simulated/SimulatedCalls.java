@@ -30,7 +30,7 @@ import java.util.function.Predicate;
 public class SimulatedCalls {
     private static final Duration KEEP_ENDED = Duration.ofMinutes(15);
 
-    /** A simulated call: its session and its transport (when it ended is kept apart, by session id: see {@link #endedAt}). */
+    /** A simulated call: its session and its transport (when it ended is kept apart, by session id: see {@link SimulatedCalls#endedAt}). */
     public record Call(AgentSession session, SimulatedTransport transport, Instant startedAt) {
     }
 
