@@ -4,9 +4,11 @@ import dev.switchboard.events.SessionCommand;
 import dev.switchboard.events.CommandResult;
 import dev.switchboard.events.CommandStatus;
 import dev.switchboard.kit.kafka.DeadLetters;
+import dev.switchboard.kit.kafka.InvalidRecordException;
 import dev.switchboard.kit.kafka.RecordTraces;
 import dev.switchboard.schemas.audit.AuditRecords;
 import dev.switchboard.worker.session.AgentSession;
+import dev.switchboard.worker.session.CommandIdReusedException;
 import dev.switchboard.worker.session.SessionPublisher;
 import dev.switchboard.worker.session.SessionRegistry;
 import io.micrometer.core.instrument.Counter;
@@ -30,7 +32,8 @@ import java.util.concurrent.CompletionStage;
  * keeps those of its rooms and skips the rest ({@code switchboard_worker_commands_read_total} against
  * {@code switchboard_worker_commands_skipped_total} tells which it pays for). The result is published when the
  * session has decided, which for Say is when the words were spoken; the record is acknowledged at once so a long
- * Say never holds up an Interrupt behind it.
+ * Say never holds up an Interrupt behind it. A command whose id the session already saw on another command is
+ * dead-lettered, not answered: see {@link CommandIdReusedException}.
  *
  * <p>With tracing on, applying a command is a span in the trace of whoever sent it, and the result, the audit record
  * and the transcript lines the command causes are published in that span, so one trace runs from the HTTP request
@@ -78,7 +81,17 @@ public class SessionCommandListener {
                 .setAttribute("switchboard.command_id", command.getCommandId())
                 .startSpan();
         Context traced = sent.with(span);
-        CompletableFuture<CommandResult> decided = traces.within(traced, () -> session.get().apply(command));
+        CompletableFuture<CommandResult> decided;
+        try {
+            decided = traces.within(traced, () -> session.get().apply(command));
+        } catch (CommandIdReusedException reused) {
+            // No second result under the id: the first result already answers it, and a reader keeps the first it
+            // sees. The sender learns of the mistake from the dead letter (and its warning), and this counter.
+            metrics.counter("switchboard.worker.commands.id-reused", "type", type).increment();
+            span.setStatus(StatusCode.ERROR, reused.getMessage());
+            span.end();
+            throw new InvalidRecordException(reused.getMessage());
+        }
         decided.whenComplete((result, error) -> {
                     if (result != null) {
                         span.setAttribute("switchboard.command_status", result.getStatus().name());

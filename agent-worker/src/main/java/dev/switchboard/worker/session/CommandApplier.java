@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Applies the commands sent to one session, each once: a command id seen before gets the decision made the first
- * time (so a redelivery is answered again, not applied again); an expired command, or one that arrives once the
+ * time (so a redelivery is answered again, not applied again), unless it now carries another command, which is
+ * refused with {@link CommandIdReusedException}; an expired command, or one that arrives once the
  * session is ending, is not applied. Which handler applies which type of command is decided in one place,
  * {@link #decide}.
  */
@@ -35,9 +36,9 @@ final class CommandApplier {
 
     private final CommandTarget target;
     private final SessionClock time;
-    private final Map<String, CompletableFuture<CommandResult>> decisions = new LinkedHashMap<>(16, 0.75f, false) {
+    private final Map<String, Remembered> decisions = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<CommandResult>> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Remembered> eldest) {
             return size() > REMEMBERED_COMMANDS;
         }
     };
@@ -50,11 +51,19 @@ final class CommandApplier {
         this.time = time;
     }
 
-    /** The command's result: completes when it was decided (for a Say, once the words were said). */
+    /**
+     * The command's result: completes when it was decided (for a Say, once the words were said).
+     *
+     * @throws CommandIdReusedException when the command id was seen on another command
+     */
     synchronized CompletableFuture<CommandResult> apply(SessionCommand command) {
-        CompletableFuture<CommandResult> known = decisions.get(command.getCommandId());
+        CommandContent content = CommandContent.of(command);
+        Remembered known = decisions.get(command.getCommandId());
         if (known != null) {
-            return known;
+            if (!known.content().equals(content)) {
+                throw new CommandIdReusedException(command.getCommandId(), known.content().type());
+            }
+            return known.result();
         }
         CompletableFuture<CommandResult> result = decide(command).thenApply(decision -> {
             if (decision.answeredElsewhere()) {
@@ -62,8 +71,12 @@ final class CommandApplier {
             }
             return result(command, decision);
         });
-        decisions.put(command.getCommandId(), result);
+        decisions.put(command.getCommandId(), new Remembered(content, result));
         return result;
+    }
+
+    /** A command decided before: what it asked, to tell a repeat from a new command under the same id, and its result. */
+    private record Remembered(CommandContent content, CompletableFuture<CommandResult> result) {
     }
 
     /** Whether another service publishes this command's result (the worker then publishes none). */

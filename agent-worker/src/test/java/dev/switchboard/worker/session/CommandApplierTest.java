@@ -1,6 +1,8 @@
 package dev.switchboard.worker.session;
 
 import dev.switchboard.events.CommandStatus;
+import dev.switchboard.events.ContextRole;
+import dev.switchboard.events.InjectContext;
 import dev.switchboard.events.EndReason;
 import dev.switchboard.events.Issuer;
 import dev.switchboard.events.IssuerKind;
@@ -13,6 +15,7 @@ import dev.switchboard.worker.simulated.SimulatedTransport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The commands without a turn running: Say, Interrupt, EndSession and the checks every command passes. */
 class CommandApplierTest {
@@ -93,6 +97,40 @@ class CommandApplierTest {
         session.callEnded(EndReason.OPERATOR_HANGUP, operator.issuer(), null).get(5, TimeUnit.SECONDS);
         var afterEnd = session.apply(operator.interrupt("room-1")).get(5, TimeUnit.SECONDS);
         assertThat(afterEnd.getReason()).isEqualTo("the session has ended");
+    }
+
+    @Test
+    void aRepeatedCommandIsAnsweredWithItsFirstDecisionEvenWithNewTimes() throws Exception {
+        var say = Say.newBuilder().setText("Please hold the line.").build();
+        var first = session.apply(operator.session("c-1", "room-1", say, Duration.ofSeconds(30))).get(5, TimeUnit.SECONDS);
+        var retry = session.apply(operator.session("c-1", "room-1", Say.newBuilder(say).build(), Duration.ofMinutes(1)))
+                .get(5, TimeUnit.SECONDS);
+
+        assertThat(retry).isEqualTo(first);
+        assertThat(transport.outbox()).hasSize(1);
+    }
+
+    @Test
+    void aCommandIdUsedForAnotherCommandIsRefusedAndTheOtherCommandNotApplied() throws Exception {
+        var inject = InjectContext.newBuilder().setRole(ContextRole.SYSTEM).setText("The caller is a premium customer.").build();
+        var first = session.apply(operator.session("c-dup", "room-1", inject, Duration.ofSeconds(30))).get(5, TimeUnit.SECONDS);
+        var say = operator.session("c-dup", "room-1", Say.newBuilder().setText("Please hold the line.").build(), Duration.ofSeconds(30));
+
+        assertThat(first.getStatus()).isEqualTo(CommandStatus.APPLIED);
+        assertThatThrownBy(() -> session.apply(say))
+                .isInstanceOf(CommandIdReusedException.class)
+                .hasMessage("commandId c-dup was already used for another command (InjectContext); use a new commandId for a new command");
+        assertThat(transport.outbox()).isEmpty();
+    }
+
+    @Test
+    void aCommandIdUsedForTheSameTypeWithOtherContentIsRefused() throws Exception {
+        session.apply(operator.session("c-dup", "room-1", Say.newBuilder().setText("Hello.").build(), Duration.ofSeconds(30)))
+                .get(5, TimeUnit.SECONDS);
+        var other = operator.session("c-dup", "room-1", Say.newBuilder().setText("Goodbye.").build(), Duration.ofSeconds(30));
+
+        assertThatThrownBy(() -> session.apply(other)).isInstanceOf(CommandIdReusedException.class);
+        assertThat(transport.outbox()).extracting(SimulatedTransport.AgentUtterance::text).containsExactly("Hello.");
     }
 
     @Test

@@ -7,8 +7,10 @@ import dev.switchboard.events.ContextRole;
 import dev.switchboard.events.EndReason;
 import dev.switchboard.events.HangupMethod;
 import dev.switchboard.events.HangupRequested;
+import dev.switchboard.events.InjectContext;
 import dev.switchboard.events.Issuer;
 import dev.switchboard.events.IssuerKind;
+import dev.switchboard.events.Say;
 import dev.switchboard.events.SessionCommand;
 import dev.switchboard.events.SessionEnded;
 import dev.switchboard.events.SessionEvent;
@@ -263,6 +265,31 @@ class SimulatedCallTest {
             assertThat(new String(dead.headers().lastHeader("dead-letter-topic").value())).isEqualTo(OwnCommandTopic.name());
             assertThat(new String(dead.headers().lastHeader("dead-letter-reason").value())).isNotBlank();
             assertThat(results.await(r -> r.getCommandId().equals(next.getCommandId()), WAIT).getStatus()).isEqualTo(CommandStatus.APPLIED);
+        }
+    }
+
+    @Test
+    void aCommandIdReusedForAnotherCommandIsDeadLetteredWithoutASecondResult() {
+        String room = newRoom();
+        startCall(room);
+        String commandId = "c-dup-" + room;
+        try (var dlq = TopicProbe.fromNow(Topic.SESSION_COMMANDS_DLQ, new ByteArrayDeserializer());
+             var results = TopicProbe.fromNow(Topic.COMMAND_RESULTS, new CommandResultDeserializer())) {
+            var inject = InjectContext.newBuilder().setRole(ContextRole.SYSTEM).setText("A premium customer.").build();
+            TestProducer.send(OwnCommandTopic.name(), room, crm.session(commandId, room, inject, Duration.ofSeconds(30)));
+            var say = Say.newBuilder().setText("Please hold the line.").build();
+            TestProducer.send(OwnCommandTopic.name(), room, crm.session(commandId, room, say, Duration.ofSeconds(30)));
+            SessionCommand next = crm.interrupt(room);
+            TestProducer.send(OwnCommandTopic.name(), room, next);
+
+            var dead = dlq.awaitRecord(r -> room.equals(r.key()), WAIT);
+            assertThat(new String(dead.headers().lastHeader("dead-letter-reason").value())).isEqualTo("commandId " + commandId
+                    + " was already used for another command (InjectContext); use a new commandId for a new command");
+            var answers = results.drain(Duration.ofSeconds(3)).stream().filter(r -> room.equals(r.getRoom())).toList();
+            // One result for the id, the first command's; the commands after the refused one are still applied.
+            assertThat(answers).filteredOn(r -> r.getCommandId().equals(commandId)).singleElement()
+                    .satisfies(r -> assertThat(r.getCommandType()).isEqualTo("InjectContext"));
+            assertThat(answers).filteredOn(r -> r.getCommandId().equals(next.getCommandId())).isNotEmpty();
         }
     }
 
