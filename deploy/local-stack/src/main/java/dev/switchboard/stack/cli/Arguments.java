@@ -124,11 +124,11 @@ final class Arguments {
                 if (!digits.matches("[0-9*#A-Da-dwW \\-]*")) {
                     throw usage(verb, "DIGITS may only hold 0-9, *, #, A-D and w (a half-second pause), not \"" + digits + "\"");
                 }
-                int keys = digits.replaceAll("[\\s-]", "").length();
-                if (keys == 0 || keys > MAX_DTMF_KEYS) {
-                    throw usage(verb, "DIGITS must hold 1 to " + MAX_DTMF_KEYS + " keys (spaces and dashes aside), not " + keys);
+                String keys = digits.replaceAll("[\\s-]", "");
+                if (keys.isEmpty() || keys.length() > MAX_DTMF_KEYS) {
+                    throw usage(verb, "DIGITS must hold 1 to " + MAX_DTMF_KEYS + " keys (spaces and dashes aside), not " + keys.length());
                 }
-                if (digits.replaceAll("[\\s-]", "").chars().allMatch(c -> c == 'w' || c == 'W')) {
+                if (keys.chars().allMatch(c -> c == 'w' || c == 'W')) {
                     throw usage(verb, "DIGITS must press at least one key; w only pauses");
                 }
                 yield new CliCommand.Dtmf(room(verb, p), digits);
