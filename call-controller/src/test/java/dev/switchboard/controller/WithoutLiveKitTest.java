@@ -37,6 +37,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -122,26 +123,54 @@ class WithoutLiveKitTest {
     @Test
     void aLiveKitCallCannotBeHungUpAndIsAnsweredRejectedAndDeadLetteredWithTheReason() {
         String room = CallControlRequests.room("livekit-call");
-        String unknown = CallControlRequests.room("unknown-transport");
         try (var events = TopicProbe.fromNow(Topic.SESSION_EVENTS, new SessionEventDeserializer());
              var results = TopicProbe.fromNow(Topic.COMMAND_RESULTS, new CommandResultDeserializer());
              var deadLetters = TopicProbe.fromNow(Topic.CALL_CONTROL_DLQ, new ByteArrayDeserializer())) {
             CallControlRequest toLiveKitCall = request(room, hangup(Transport.LIVEKIT).build());
-            CallControlRequest ofUnknownTransport = request(unknown, hangup(Transport.UNKNOWN).build());
             TestProducer.send(Topic.CALL_CONTROL, room, toLiveKitCall);
-            TestProducer.send(Topic.CALL_CONTROL, unknown, ofUnknownTransport);
 
-            for (String r : new String[]{room, unknown}) {
-                ConsumerRecord<String, byte[]> dead = deadLetters.awaitRecord(d -> r.equals(d.key()), WAIT);
-                String reason = new String(dead.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
-                assertThat(reason).contains("LiveKit is not configured", "LIVEKIT_URL");
+            ConsumerRecord<String, byte[]> dead = deadLetters.awaitRecord(d -> room.equals(d.key()), WAIT);
+            String reason = new String(dead.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
+            assertThat(reason).contains("LiveKit is not configured", "LIVEKIT_URL");
+            CommandResult result = results.await(r -> toLiveKitCall.getCommandId().equals(r.getCommandId()), WAIT);
+            assertThat(result.getStatus()).as("whoever waits on the results is told").isEqualTo(CommandStatus.REJECTED);
+            assertThat(result.getReason()).contains("LiveKit is not configured", "LIVEKIT_URL");
+            assertThat(events.drain(Duration.ofMillis(300))).noneMatch(e -> room.equals(e.getRoom()));
+        }
+    }
+
+    @Test
+    void aHangUpForARoomWhereNoWorkerReportsACallIsAnsweredNoCallAndNotDeadLettered() {
+        // What a system that knows only the room sends (transport UNKNOWN) for a room nobody runs: its mistake, not poison.
+        String room = CallControlRequests.room("no-call");
+        try (var events = TopicProbe.fromNow(Topic.SESSION_EVENTS, new SessionEventDeserializer());
+             var results = TopicProbe.fromNow(Topic.COMMAND_RESULTS, new CommandResultDeserializer());
+             var deadLetters = TopicProbe.fromNow(Topic.CALL_CONTROL_DLQ, new ByteArrayDeserializer())) {
+            CallControlRequest toNobody = request(room, hangup(Transport.UNKNOWN).build());
+            TestProducer.send(Topic.CALL_CONTROL, room, toNobody);
+
+            CommandResult result = results.await(r -> toNobody.getCommandId().equals(r.getCommandId()), WAIT);
+            assertThat(result.getStatus()).isEqualTo(CommandStatus.REJECTED);
+            assertThat(result.getReason()).contains("no call in room " + room, "no agent worker reports a session there",
+                    "LiveKit is not configured");
+            assertThat(deadLetters.drainRecords(Duration.ofMillis(500))).noneMatch(d -> room.equals(d.key()));
+            assertThat(events.drain(Duration.ofMillis(300))).noneMatch(e -> room.equals(e.getRoom()));
+        }
+    }
+
+    @Test
+    void aHangUpThatNamedNoSessionDoesNotKeepTheRoomsNextCallFromBeingHungUp() {
+        // A system's room-only hang-up ends the first call; the room's next call must still end when asked to.
+        String room = CallControlRequests.room("reused");
+        try (var events = TopicProbe.fromNow(Topic.SESSION_EVENTS, new SessionEventDeserializer())) {
+            // A room-only hang-up, the next call's, then a room-only one again: each issued after the call before ended.
+            for (String sessionId : Arrays.asList(null, "s-next", null)) {
+                CallControlRequest issued = request(room, hangup(Transport.SIMULATED).setSessionId(sessionId).build());
+                TestProducer.send(Topic.CALL_CONTROL, room, issued);
+                SessionEvent ended = events.await(e -> room.equals(e.getRoom()) && e.getPayload() instanceof CallEnded c
+                        && issued.getCommandId().equals(c.getHangupCommandId()), WAIT);
+                assertThat(((CallEnded) ended.getPayload()).getMethod()).isEqualTo(HangupMethod.NOT_NEEDED);
             }
-            for (CallControlRequest asked : new CallControlRequest[]{toLiveKitCall, ofUnknownTransport}) {
-                CommandResult result = results.await(r -> asked.getCommandId().equals(r.getCommandId()), WAIT);
-                assertThat(result.getStatus()).as("whoever waits on the results is told").isEqualTo(CommandStatus.REJECTED);
-                assertThat(result.getReason()).contains("LiveKit is not configured", "LIVEKIT_URL");
-            }
-            assertThat(events.drain(Duration.ofMillis(300))).noneMatch(e -> room.equals(e.getRoom()) || unknown.equals(e.getRoom()));
         }
     }
 

@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -16,8 +17,10 @@ import java.util.Optional;
  * (a call ends once: one CallEnded per room).
  *
  * <p>Room names can be reused by a later call. A hang-up that names its session (the worker always does) only
- * counts as a repeat of one for the same session; LiveKit's room sid tells one incarnation of a room from the next
- * when webhooks report rooms finished.
+ * counts as a repeat of one for the same session. When either side names no session (an observed end, a system's
+ * hang-up that knows only the room), only a hang-up issued before the end was recorded counts as aimed at the ended
+ * call: one issued later is for whatever call is in the room now, and is carried out (LiveKit answers "not found" when
+ * nothing is). LiveKit's room sid tells one incarnation of a room from the next when webhooks report rooms finished.
  *
  * <p>The memory is per instance: Kafka sends all of a room's requests to one instance, but after a rebalance the
  * next owner does not know what the last one did; LiveKit then answers NOT_FOUND and the repeat is reported as
@@ -33,11 +36,16 @@ public class CallLedger {
      * @param commandId   the hang-up that ended it; null for an observed end
      * @param roomSid     LiveKit's id of the room incarnation, once a room_finished webhook told it
      * @param finishedSeen a room_finished arrived while the hang-up was still under way
+     * @param endedAt     when this controller recorded the end (this controller's clock); null while hanging up
      */
     public record RoomRecord(Status status, String sessionId, String commandId, HangupMethod method, String roomSid,
-                             boolean finishedSeen) {
-        boolean sameSession(String otherSessionId) {
-            return sessionId == null || otherSessionId == null || sessionId.equals(otherSessionId);
+                             boolean finishedSeen, Instant endedAt) {
+        /** Whether a hang-up naming {@code otherSessionId}, issued at {@code issuedAt}, was aimed at this call. */
+        boolean aimedAtThisCall(String otherSessionId, Instant issuedAt) {
+            if (sessionId != null && otherSessionId != null) {
+                return sessionId.equals(otherSessionId);
+            }
+            return endedAt == null || !issuedAt.isAfter(endedAt);
         }
 
         boolean sameIncarnation(String otherSid) {
@@ -47,6 +55,7 @@ public class CallLedger {
 
     private final ExpiringMap<String, Boolean> commands;
     private final ExpiringMap<String, RoomRecord> rooms;
+    private final Clock clock;
 
     @Inject
     CallLedger(HangupSettings settings, Clock clock) {
@@ -56,6 +65,7 @@ public class CallLedger {
     public CallLedger(Duration rememberFor, Clock clock) {
         this.commands = new ExpiringMap<>(rememberFor, clock);
         this.rooms = new ExpiringMap<>(rememberFor, clock);
+        this.clock = clock;
     }
 
     public boolean commandHandled(String commandId) {
@@ -71,9 +81,13 @@ public class CallLedger {
         return rooms.get(room);
     }
 
-    /** The record of the call this hang-up would end, if that call is already over. */
-    public Optional<RoomRecord> ended(String room, String sessionId) {
-        return rooms.get(room).filter(r -> r.status() == Status.ENDED && r.sameSession(sessionId));
+    /**
+     * The record of the call this hang-up would end, if that call is already over. {@code issuedAt}: when the hang-up
+     * was issued (the requester's clock), which tells, when a session is not named on both sides, whether it was meant
+     * for the ended call or for a later one in the same room.
+     */
+    public Optional<RoomRecord> ended(String room, String sessionId, Instant issuedAt) {
+        return rooms.get(room).filter(r -> r.status() == Status.ENDED && r.aimedAtThisCall(sessionId, issuedAt));
     }
 
     /**
@@ -87,12 +101,12 @@ public class CallLedger {
 
     /** A hang-up starts: a room_finished webhook arriving meanwhile is its effect, not a separate end. */
     public void hangupStarted(String room, String sessionId, String commandId) {
-        rooms.put(room, new RoomRecord(Status.HANGING_UP, sessionId, commandId, null, null, false));
+        rooms.put(room, new RoomRecord(Status.HANGING_UP, sessionId, commandId, null, null, false, null));
     }
 
     public void hangupSucceeded(String room, String sessionId, String commandId, HangupMethod method) {
         rooms.compute(room, current -> Optional.of(new RoomRecord(Status.ENDED, sessionId, commandId, method,
-                current.map(RoomRecord::roomSid).orElse(null), false)));
+                current.map(RoomRecord::roomSid).orElse(null), false, clock.instant())));
         rememberCommand(commandId);
     }
 
@@ -122,14 +136,14 @@ public class CallLedger {
         rooms.compute(room, current -> {
             if (current.isPresent() && current.get().status() == Status.HANGING_UP) {
                 RoomRecord r = current.get();
-                return Optional.of(new RoomRecord(r.status(), r.sessionId(), r.commandId(), r.method(), sid, true));
+                return Optional.of(new RoomRecord(r.status(), r.sessionId(), r.commandId(), r.method(), sid, true, r.endedAt()));
             }
             if (current.isPresent() && current.get().sameIncarnation(sid)) {
                 RoomRecord r = current.get();
-                return Optional.of(new RoomRecord(r.status(), r.sessionId(), r.commandId(), r.method(), sid, r.finishedSeen()));
+                return Optional.of(new RoomRecord(r.status(), r.sessionId(), r.commandId(), r.method(), sid, r.finishedSeen(), r.endedAt()));
             }
             news[0] = true;
-            return Optional.of(new RoomRecord(Status.ENDED, null, null, HangupMethod.OBSERVED, sid, true));
+            return Optional.of(new RoomRecord(Status.ENDED, null, null, HangupMethod.OBSERVED, sid, true, clock.instant()));
         });
         return news[0];
     }

@@ -17,6 +17,10 @@ public sealed interface HangupResult {
     record Expired(String reason) implements HangupResult {
     }
 
+    /** Not carried out as there is no call to end; its requester was told so (a CommandResult REJECTED). Acknowledged. */
+    record Rejected(String reason) implements HangupResult {
+    }
+
     /** Not carried out; the request goes to the dead-letter topic with this reason. */
     record Refused(String reason) implements HangupResult {
     }

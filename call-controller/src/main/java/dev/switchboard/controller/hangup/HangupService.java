@@ -20,6 +20,7 @@ import org.jboss.logging.Logger;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Decides what to do with one hang-up and does it: idempotent per command id, terminal per room,
@@ -73,7 +74,7 @@ public class HangupService {
             // is told on Kafka (EXPIRED), so no hang-up not carried out goes unseen.
             return expired(request);
         }
-        var ended = ledger.ended(room, hangup.getSessionId());
+        var ended = ledger.ended(room, hangup.getSessionId(), request.getIssuedAt());
         if (ended.isPresent()) {
             LOG.infof("room %s: already ended (%s, command %s), hang-up %s changes nothing", room, ended.get().method(),
                     ended.get().commandId(), commandId);
@@ -82,10 +83,14 @@ public class HangupService {
             return new HangupResult.Skipped("room " + room + " already ended");
         }
 
+        Optional<List<ReportedSession>> sessions = sessionsIfNeeded(room, hangup);
+        if (sessions.isPresent() && sessions.get().isEmpty()) {
+            return noCall(request);
+        }
         ledger.hangupStarted(room, hangup.getSessionId(), commandId);
         HangupOutcome outcome;
         try {
-            outcome = executor.hangUp(room, hangup, transportOf(room, hangup));
+            outcome = executor.hangUp(room, hangup, transportOf(hangup, sessions));
         } catch (RuntimeException e) {
             // Never leave the room marked "hanging up": that would hide a genuine room_finished.
             ledger.hangupFailed(room, commandId);
@@ -151,17 +156,37 @@ public class HangupService {
 
     /**
      * A hang-up that does not say how the caller is connected (UNKNOWN: the Java client's, or a system's that never read
-     * SessionStarted) is a LiveKit call's, unless LiveKit is not configured and the workers report only simulated
-     * sessions in the room: then it is theirs, and needs no LiveKit. Without this the local stack, which runs without
-     * LiveKit, could not hang up its simulated calls from Kafka the way a production system would.
+     * SessionStarted) is a LiveKit call's, unless LiveKit is not configured: then the only calls there can be are the
+     * workers' simulated ones, so the room's sessions as the workers report them decide (empty when they could not be
+     * learnt in time). Without this the local stack, which runs without LiveKit, could not hang up its simulated calls
+     * from Kafka the way a production system would.
      */
-    private Transport transportOf(String room, HangupRequested hangup) {
+    private Optional<List<ReportedSession>> sessionsIfNeeded(String room, HangupRequested hangup) {
         if (liveKitConfigured || hangup.getTransport() != Transport.UNKNOWN) {
-            return hangup.getTransport();
+            return Optional.empty();
         }
-        List<ReportedSession> sessions = reported.upToDate(room, TRANSPORT_LOOKUP).orElse(List.of());
-        boolean simulated = !sessions.isEmpty() && sessions.stream().allMatch(s -> s.transport() == Transport.SIMULATED);
-        return simulated ? Transport.SIMULATED : Transport.UNKNOWN;
+        return reported.upToDate(room, TRANSPORT_LOOKUP);
+    }
+
+    private static Transport transportOf(HangupRequested hangup, Optional<List<ReportedSession>> sessions) {
+        boolean simulated = sessions.isPresent() && !sessions.get().isEmpty()
+                && sessions.get().stream().allMatch(s -> s.transport() == Transport.SIMULATED);
+        return simulated ? Transport.SIMULATED : hangup.getTransport();
+    }
+
+    /**
+     * Without LiveKit and with no worker reporting a session in the room there is no call to end: the requester's
+     * mistake (a wrong room, a call that never started), answered REJECTED and not dead-lettered, as there is nothing to
+     * replay once a cause is fixed.
+     */
+    private HangupResult noCall(CallControlRequest request) {
+        String reason = "no call in room " + request.getRoom() + ": no agent worker reports a session there, and LiveKit "
+                + "is not configured (LIVEKIT_URL), so there is no LiveKit call to end either";
+        ledger.rememberCommand(request.getCommandId());
+        answerRejected(request, reason);
+        LOG.warnf("room %s: hang-up %s answered REJECTED: %s", request.getRoom(), request.getCommandId(), reason);
+        count("none", "no_call");
+        return new HangupResult.Rejected(reason);
     }
 
     private void count(String method, String outcome) {

@@ -85,7 +85,7 @@ public class TransferService {
         if (unusable.isPresent()) {
             return answer(request, results.rejected(request, "the transfer destination " + unusable.get()), "failed");
         }
-        var ended = ledger.ended(room, null);
+        var ended = ledger.ended(room, null, request.getIssuedAt());
         if (ended.isPresent()) {
             return answer(request, results.rejected(request, "the call already ended (" + ended.get().method() + ")"), "failed");
         }
