@@ -63,7 +63,7 @@ public final class CallerClaims {
         for (String claim : scopeClaim.map(List::of).orElse(DEFAULT_SCOPE_CLAIMS)) {
             scopes.addAll(strings(claim(token, claim)));
         }
-        String tenant = tenant(claim(token, tenantClaim), scopes.contains(Scopes.TENANTS_ALL));
+        String tenant = tenant(tenantClaim(token), scopes.contains(Scopes.TENANTS_ALL));
         String label = first(token, "preferred_username", "name", "upn").orElse(id.get());
         return Optional.of(new Caller(id.get(), tenant, scopes, label));
     }
@@ -113,6 +113,18 @@ public final class CallerClaims {
             case Boolean ignored -> "a boolean";
             default -> value == JsonValue.TRUE || value == JsonValue.FALSE ? "a boolean" : "a value of another kind";
         };
+    }
+
+    /**
+     * The tenant claim's value, {@link JsonValue#NULL} when the token writes it as JSON null: SmallRye JWT hands out a
+     * null claim as Java null, as it does an absent one, and only the claim names tell the two apart.
+     */
+    private Object tenantClaim(JsonWebToken token) {
+        Object value = claim(token, tenantClaim);
+        if (value == null && token.getClaimNames() != null && token.getClaimNames().contains(tenantClaim)) {
+            return JsonValue.NULL;
+        }
+        return value;
     }
 
     /** A verified token whose claims cannot describe a caller: refused, with what the client may learn. */

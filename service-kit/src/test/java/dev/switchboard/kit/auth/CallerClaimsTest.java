@@ -1,6 +1,7 @@
 package dev.switchboard.kit.auth;
 
 import io.quarkus.runtime.configuration.ConfigurationException;
+import io.smallrye.jwt.auth.principal.DefaultJWTCallerPrincipal;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -10,6 +11,8 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.eclipse.microprofile.config.spi.Converter;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -85,6 +88,19 @@ class CallerClaimsTest {
     }
 
     @Test
+    void aTenantClaimWrittenAsNullIsRefusedAsSmallRyeJwtHandsItOut() throws InvalidJwtException {
+        // SmallRye's principal gives a JSON null claim as Java null, like an absent one: only its name tells them apart.
+        JsonWebToken written = new DefaultJWTCallerPrincipal(JwtClaims.parse("{\"sub\":\"mallory\",\"tenant\":null,\"scope\":\"calls:read\"}"));
+        assertThatThrownBy(() -> DEFAULTS.read(written)).isInstanceOf(CallerClaims.Unacceptable.class)
+                .hasMessage("the tenant claim (tenant) is null; leave it out to act for the tenant default");
+
+        JsonWebToken absent = new DefaultJWTCallerPrincipal(JwtClaims.parse("{\"sub\":\"alice\",\"scope\":\"calls:read\"}"));
+        assertThat(DEFAULTS.read(absent).orElseThrow().tenant()).isEqualTo("default");
+        JsonWebToken named = new DefaultJWTCallerPrincipal(JwtClaims.parse("{\"sub\":\"alice\",\"tenant\":\"acme\"}"));
+        assertThat(DEFAULTS.read(named).orElseThrow().tenant()).isEqualTo("acme");
+    }
+
+    @Test
     void scpArraysAndGroupsCountAndAMissingTenantIsDefault() {
         Caller caller = DEFAULTS.read(new Token(Map.of("sub", "u1",
                 "scp", Json.createArrayBuilder().add("calls:read").build(),
@@ -101,7 +117,6 @@ class CallerClaimsTest {
     void withoutADefaultTenantATokenMustNameItsTenantUnlessItSeesEveryTenant() {
         CallerClaims strict = new CallerClaims(Optional.empty(), "tenant", Optional.empty());
         Map<String, Object> absent = new HashMap<>(Map.of("sub", "u1", "scope", "calls:read"));
-        absent.put("tenant", null);
         assertThatThrownBy(() -> strict.read(new Token(absent)))
                 .isInstanceOf(CallerClaims.Unacceptable.class)
                 .hasMessage("the token has no tenant claim (tenant), which this service requires")
