@@ -8,6 +8,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.config.Config;
 
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,6 +36,10 @@ public class AuthSettings {
         if (!missing.isEmpty()) {
             throw new ConfigurationException(message(missing));
         }
+        Optional<String> unreadable = unreadableKey(config);
+        if (unreadable.isPresent()) {
+            throw new ConfigurationException(unreadable.get());
+        }
         new CallerClaims(auth); // refuses a default tenant that is not a tenant name, at start rather than at the first request
     }
 
@@ -48,6 +55,40 @@ public class AuthSettings {
             missing.add("MP_JWT_VERIFY_PUBLICKEY_LOCATION (" + KEY_LOCATION + "): the provider's JWKS URL, or a PEM public key file");
         }
         return missing;
+    }
+
+    /**
+     * A key location that is neither a URL nor a file or class-path resource this service can read: without the check
+     * the service started, said it was ready and answered every request 500 (the key is read at the first token), a
+     * stack trace each.
+     */
+    static Optional<String> unreadableKey(Config config) {
+        if (!absent(config, KEY)) {
+            return Optional.empty(); // the key itself is configured, the location is not used
+        }
+        String location = config.getOptionalValue(KEY_LOCATION, String.class).map(String::strip).orElse("");
+        if (location.isEmpty() || location.regionMatches(true, 0, "http:", 0, 5) || location.regionMatches(true, 0, "https:", 0, 6)) {
+            return Optional.empty();
+        }
+        String path = location.startsWith("file:") ? location.substring("file:".length())
+                : location.startsWith("classpath:") ? location.substring("classpath:".length()) : location;
+        boolean onClassPath = !location.startsWith("file:") && Thread.currentThread().getContextClassLoader()
+                .getResource(path.startsWith("/") ? path.substring(1) : path) != null;
+        if (onClassPath || readableFile(path)) {
+            return Optional.empty();
+        }
+        return Optional.of("MP_JWT_VERIFY_PUBLICKEY_LOCATION (" + KEY_LOCATION + ") names " + location + ", which is neither "
+                + "an http(s) URL nor a file or class-path resource this service can read; set it to the provider's JWKS URL "
+                + "or a readable PEM public key file");
+    }
+
+    private static boolean readableFile(String path) {
+        try {
+            Path file = Path.of(path);
+            return Files.isRegularFile(file) && Files.isReadable(file);
+        } catch (InvalidPathException e) {
+            return false;
+        }
     }
 
     static String message(List<String> missing) {

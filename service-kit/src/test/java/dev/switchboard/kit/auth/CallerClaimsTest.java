@@ -14,10 +14,13 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -213,6 +216,21 @@ class CallerClaimsTest {
         assertThat(AuthSettings.message(missing)).contains("will not start", "Security");
         assertThat(AuthSettings.missing(config(Map.of("mp.jwt.verify.issuer", "https://idp", "mp.jwt.verify.audiences", "switchboard",
                 "mp.jwt.verify.publickey.location", "https://idp/jwks")))).isEmpty();
+    }
+
+    @Test
+    void aKeyLocationThatCannotBeReadStopsTheServiceAtStartNamingTheSetting(@TempDir Path dir) throws IOException {
+        Path pem = Files.writeString(dir.resolve("key.pem"), "-----BEGIN PUBLIC KEY-----");
+        for (String readable : List.of("https://idp/jwks", "http://idp:8080/jwks", pem.toString(), "file:" + pem)) {
+            assertThat(AuthSettings.unreadableKey(config(Map.of("mp.jwt.verify.publickey.location", readable)))).as(readable).isEmpty();
+        }
+        for (String unreadable : List.of("/nonexistent/key.pem", "file:/nonexistent/key.pem", "classpath:nonexistent.pem",
+                dir.toString())) {
+            assertThat(AuthSettings.unreadableKey(config(Map.of("mp.jwt.verify.publickey.location", unreadable)))).as(unreadable)
+                    .hasValueSatisfying(why -> assertThat(why).contains("MP_JWT_VERIFY_PUBLICKEY_LOCATION", unreadable, "readable PEM"));
+        }
+        assertThat(AuthSettings.unreadableKey(config(Map.of("mp.jwt.verify.publickey.location", "/nonexistent/key.pem",
+                "mp.jwt.verify.publickey", "MIIB...")))).as("the key itself configured").isEmpty();
     }
 
     private static Config config(Map<String, String> values) {
