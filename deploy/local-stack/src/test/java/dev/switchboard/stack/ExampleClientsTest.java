@@ -32,6 +32,28 @@ class ExampleClientsTest {
         assertExitCodes(List.of("node", "inject-and-hang-up.mjs"), ExampleClients.nodeDirectory());
     }
 
+    /**
+     * The encoding helpers' own unit tests (examples/python/test_switchboard_avro.py, examples/node/switchboard-avro.test.mjs):
+     * above all, a payload not named by its branch's full name is refused, never written to whichever branch it fits
+     * ({"reason": "stop talking"} meant as an Interrupt fits EndSession, which hangs up the call).
+     */
+    @Test
+    void thePythonEncodingRefusesAPayloadThatDoesNotNameItsBranch() throws Exception {
+        String python = ExampleClients.pythonWithTheClientLibraries();
+        ExampleClients.Result result = ExampleClients.run(List.of(python, "-m", "unittest", "-v", "test_switchboard_avro"),
+                ExampleClients.pythonDirectory(), TIMEOUT);
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.output()).as("the tests ran").contains("test_a_payload_without_its_branch_name_is_refused_not_guessed ... ok");
+    }
+
+    @Test
+    void theNodeEncodingRefusesAPayloadThatDoesNotNameItsBranch() throws Exception {
+        ExampleClients.Result result = ExampleClients.run(List.of("node", "--test", "switchboard-avro.test.mjs"),
+                ExampleClients.nodeDirectory(), TIMEOUT);
+        // Exit code 0 only when every test in the file passed (the reporter's format differs between Node versions).
+        assertThat(result.exitCode()).as(result.output()).isZero();
+    }
+
     /** No syntax newer than 3.8, and annotations such as "str | None" only where they are not evaluated. */
     @Test
     void thePythonExampleIsPython38() throws Exception {
