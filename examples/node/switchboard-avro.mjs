@@ -44,7 +44,7 @@ export function crc64Avro(bytes) {
   return fp;
 }
 
-/** CRC-64-AVRO of the type's Parsing Canonical Form (avsc's type.schema() is that form). */
+/** CRC-64-AVRO of the type's Parsing Canonical Form (JSON.stringify of avsc's type.schema(), an object, is that form). */
 export function fingerprint(type) {
   return crc64Avro(Buffer.from(JSON.stringify(type.schema()), 'utf8'));
 }
