@@ -33,7 +33,7 @@ const lifetimeMs = Number(args.lifetime) * 1000;
 if (!args.room?.trim() || !args.text?.trim()) {
   usageError('--room and --text are required, and must not be empty');
 }
-if (!(lifetimeMs > 0 && Number.isFinite(lifetimeMs)) || !args.lifetime.trim()) {
+if (!(lifetimeMs > 0 && Number.isFinite(lifetimeMs))) {
   usageError(`--lifetime takes a positive number of seconds, not '${args.lifetime}'`);
 }
 const role = args.role.toUpperCase(); // in any case, as the Python example takes it

@@ -110,6 +110,15 @@ export class SchemaRegistry {
   }
 }
 
+/** The names in a directory of released schemas; none when there is no such directory. */
+function schemaFileNames(directory) {
+  try {
+    return existsSync(directory) && statSync(directory).isDirectory() ? readdirSync(directory) : [];
+  } catch (e) {
+    throw new SchemaFilesError(`cannot read ${directory}: ${e.message}`);
+  }
+}
+
 /**
  * Encodes and decodes one record type (e.g. SessionCommand) with all of its released schema versions. With a
  * SchemaRegistry it also decodes records in the registry's framing; without one such a record is an error that says so.
@@ -117,7 +126,7 @@ export class SchemaRegistry {
 export class RecordCodec {
   constructor(releasedDir, record, registry = null) {
     const directory = join(releasedDir, record);
-    const files = (existsSync(directory) && statSync(directory).isDirectory() ? readdirSync(directory) : [])
+    const files = schemaFileNames(directory)
       .map((name) => /^v(\d+)\.avsc$/.exec(name))
       .filter(Boolean)
       .map((match) => ({ version: Number(match[1]), file: join(releasedDir, record, match[0]) }))
