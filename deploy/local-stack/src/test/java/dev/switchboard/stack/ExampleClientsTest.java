@@ -45,7 +45,8 @@ class ExampleClientsTest {
         ExampleClients.Result result = ExampleClients.run(List.of(python, "-m", "unittest", "-v", "test_switchboard_avro"),
                 ExampleClients.pythonDirectory(), TIMEOUT);
         assertThat(result.exitCode()).as(result.output()).isZero();
-        assertThat(result.output()).as("the tests ran").contains("test_a_payload_without_its_branch_name_is_refused_not_guessed ... ok");
+        // Python 3.11 and later name the test's class after it in parentheses, earlier versions do not.
+        assertThat(result.output()).as("the tests ran").containsPattern("(?m)^test_a_payload_without_its_branch_name_is_refused_not_guessed\\b.* \\.\\.\\. ok$");
     }
 
     @Test
