@@ -16,7 +16,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import kafkajs, { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { RecordCodec, SchemaRegistry, UnknownWriterSchema, UnreadableWriterSchema, USER_INFO_VARIABLE } from './switchboard-avro.mjs';
+import {
+  RecordCodec, SchemaFilesError, SchemaRegistry, UnknownWriterSchema, UnreadableWriterSchema, USER_INFO_VARIABLE,
+} from './switchboard-avro.mjs';
 
 const COMMANDS_TOPIC = 'switchboard.session-commands';
 const RESULTS_TOPIC = 'switchboard.command-results';
@@ -24,19 +26,34 @@ const RELEASED = join(dirname(fileURLToPath(import.meta.url)), '../../schemas/sr
 const USAGE_ERROR = 64; // sysexits' EX_USAGE
 const KAFKA_UNREACHABLE = 69; // sysexits' EX_UNAVAILABLE
 
+const ROLES = ['SYSTEM', 'USER'];
+
 const args = parsedArguments();
 const lifetimeMs = Number(args.lifetime) * 1000;
-if (!args.room || !args.text) {
-  usageError('--room and --text are required');
+if (!args.room?.trim() || !args.text?.trim()) {
+  usageError('--room and --text are required, and must not be empty');
 }
-if (!Number.isFinite(lifetimeMs)) {
-  usageError(`--lifetime takes a number of seconds, not ${args.lifetime}`);
+if (!(lifetimeMs > 0 && Number.isFinite(lifetimeMs))) {
+  usageError(`--lifetime takes a positive number of seconds, not '${args.lifetime}'`);
+}
+const role = args.role.toUpperCase(); // in any case, as the Python example takes it
+if (!ROLES.includes(role)) {
+  usageError(`--role is ${ROLES.join(' or ')}, not '${args.role}'`);
 }
 
-const commands = new RecordCodec(args.schemas, 'SessionCommand');
 // Credentials from the environment, never the command line (where other users of the machine could read them).
 const registry = args['schema-registry'] ? new SchemaRegistry(args['schema-registry'], process.env[USER_INFO_VARIABLE]) : null;
-const results = new RecordCodec(args.schemas, 'CommandResult', registry);
+let commands;
+let results;
+try {
+  commands = new RecordCodec(args.schemas, 'SessionCommand');
+  results = new RecordCodec(args.schemas, 'CommandResult', registry);
+} catch (e) {
+  if (!(e instanceof SchemaFilesError)) {
+    throw e;
+  }
+  usageError(`--schemas ${args.schemas}: ${e.message}`);
+}
 const kafka = new Kafka({
   clientId: 'switchboard-node-example',
   brokers: args['bootstrap-servers'].split(','),
@@ -103,7 +120,7 @@ function usageError(problem) {
 
 /** Injects the line, then, once that was applied, ends the call; the exit code. */
 async function steer() {
-  const injected = await send('InjectContext', { role: args.role, text: args.text, respond: args.respond, label: args.label });
+  const injected = await send('InjectContext', { role, text: args.text, respond: args.respond, label: args.label });
   if (injected !== 'APPLIED') {
     return injected === null ? 2 : 1;
   }

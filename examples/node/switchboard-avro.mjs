@@ -13,8 +13,9 @@
 //
 // A reader given the registry's Confluent-compatible API (SchemaRegistry) reads both, record by record, as the
 // services do; writing the single-object encoding stays right in either mode, since the services read both too.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import avro from 'avsc';
 
 export const MARKER = Buffer.from([0xc3, 0x01]);
@@ -43,12 +44,18 @@ export function crc64Avro(bytes) {
   return fp;
 }
 
-/** CRC-64-AVRO of the type's Parsing Canonical Form (avsc's type.schema() is that form). */
+/** CRC-64-AVRO of the type's Parsing Canonical Form (JSON.stringify of avsc's type.schema(), an object, is that form). */
 export function fingerprint(type) {
   return crc64Avro(Buffer.from(JSON.stringify(type.schema()), 'utf8'));
 }
 
 export class UnknownWriterSchema extends Error {}
+
+/** The released schema files are not where they were looked for, or one of them is not a schema. */
+export class SchemaFilesError extends Error {}
+
+/** A value that does not fit the record's schema, e.g. a payload not named by its branch's full name. */
+export class InvalidRecord extends Error {}
 
 /** A registry-framed record whose schema the registry did not give (it is down, or this is another registry). */
 export class UnreadableWriterSchema extends Error {}
@@ -103,26 +110,41 @@ export class SchemaRegistry {
   }
 }
 
+/** The names in a directory of released schemas; none when there is no such directory. */
+function schemaFileNames(directory) {
+  try {
+    return existsSync(directory) && statSync(directory).isDirectory() ? readdirSync(directory) : [];
+  } catch (e) {
+    throw new SchemaFilesError(`cannot read ${directory}: ${e.message}`);
+  }
+}
+
 /**
  * Encodes and decodes one record type (e.g. SessionCommand) with all of its released schema versions. With a
  * SchemaRegistry it also decodes records in the registry's framing; without one such a record is an error that says so.
  */
 export class RecordCodec {
   constructor(releasedDir, record, registry = null) {
-    const files = readdirSync(join(releasedDir, record))
+    const directory = join(releasedDir, record);
+    const files = schemaFileNames(directory)
       .map((name) => /^v(\d+)\.avsc$/.exec(name))
       .filter(Boolean)
       .map((match) => ({ version: Number(match[1]), file: join(releasedDir, record, match[0]) }))
       .sort((a, b) => a.version - b.version);
     if (files.length === 0) {
-      throw new Error(`no released schema of ${record} in ${join(releasedDir, record)}`);
+      throw new SchemaFilesError(`no released schema of ${record} in ${directory}`);
     }
     this.record = record;
     this.registry = registry;
     // wrapUnions 'auto': a union of records (a payload) is written as { "<full name>": value }, so the branch is
     // always named; a union such as ["null", "string"] takes the plain value.
     this.versions = files.map(({ version, file }) => {
-      const type = avro.Type.forSchema(JSON.parse(readFileSync(file, 'utf8')), { wrapUnions: 'auto' });
+      let type;
+      try {
+        type = avro.Type.forSchema(JSON.parse(readFileSync(file, 'utf8')), { wrapUnions: 'auto' });
+      } catch (e) {
+        throw new SchemaFilesError(`${file} is not an Avro schema: ${e.message}`);
+      }
       return { version, type, fingerprint: fingerprint(type) };
     });
     this.latest = this.versions[this.versions.length - 1];
@@ -133,9 +155,31 @@ export class RecordCodec {
     this.framedResolvers = new Map(); // registry schema id -> resolver
   }
 
-  /** Single-object encoding with the latest released schema. */
+  /**
+   * Single-object encoding with the latest released schema. A value that does not fit is refused saying where: a union
+   * of records (a payload) takes only { "<full name>": value }, never a bare record for avsc to match to a branch.
+   */
   encode(value) {
+    const problems = [];
+    if (!this.latest.type.isValid(value, { errorHook: (path, given, type) => problems.push({ path, given, type }) })) {
+      throw new InvalidRecord(problems.map((problem) => this.problem(problem)).join('; '));
+    }
     return Buffer.concat([this.header, this.latest.type.toBuffer(value)]);
+  }
+
+  problem({ path, given, type }) {
+    const where = [this.record, ...path].join('.');
+    const shown = inspect(given, { depth: 3, breakLength: Infinity });
+    if (type.typeName === 'union:wrapped') {
+      const named = type.types.map((branch) => branch.branchName).filter((name) => name !== 'null');
+      const orNull = named.length < type.types.length ? ' (or null)' : '';
+      return `${where} is a union of ${named.join(', ')}: give its value as { "<full name>": value } naming the branch${orNull}, `
+        + `e.g. { "${named[0]}": {...} }, not ${shown}`;
+    }
+    if (type.typeName === 'union:unwrapped') {
+      return `${where}: ${shown} is none of ${type.types.map((branch) => branch.branchName).join(', ')}`;
+    }
+    return `${where}: ${shown} is not a ${type.branchName ?? type.typeName}`;
   }
 
   /** Reads a record written with any released version, or framed by a registry, resolved to the latest version. */

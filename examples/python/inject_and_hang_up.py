@@ -21,6 +21,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import avro.errors
 from confluent_kafka import OFFSET_END, Consumer, KafkaException, Producer, TopicPartition
 
 from switchboard_avro import RecordCodec, SchemaRegistry, UnknownWriterSchema, UnreadableWriterSchema
@@ -42,18 +43,35 @@ class Arguments(argparse.ArgumentParser):
         self.exit(USAGE_ERROR, f"error: {message}\n")
 
 
+def not_empty(value: str) -> str:
+    if not value.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return value
+
+
+def seconds(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = None
+    if number is None or not 0 < number < float("inf"):
+        raise argparse.ArgumentTypeError(f"takes a positive number of seconds, not {value!r}")
+    return number
+
+
 def main() -> int:
     parser = Arguments(description=__doc__.splitlines()[0])
     parser.add_argument("--bootstrap-servers", default="localhost:9092")
-    parser.add_argument("--room", required=True, help="the LiveKit room of the running call")
-    parser.add_argument("--text", required=True, help="what to add to the agent's context")
-    parser.add_argument("--role", default="SYSTEM", choices=["SYSTEM", "USER"])
+    parser.add_argument("--room", required=True, type=not_empty, help="the LiveKit room of the running call")
+    parser.add_argument("--text", required=True, type=not_empty, help="what to add to the agent's context")
+    parser.add_argument("--role", default="SYSTEM", type=str.upper, choices=["SYSTEM", "USER"],
+                        help="the chat role of the line, SYSTEM or USER (in any case)")
     parser.add_argument("--label", default="python-example", help="where the line came from, shown in the transcript")
     parser.add_argument("--respond", action="store_true", help="make the agent answer now")
     parser.add_argument("--issuer", default="python-example", help="who sends the commands (recorded with them)")
     parser.add_argument("--goodbye", default="Thank you for calling. Goodbye!")
     parser.add_argument("--reason", default="done", help="why the call ends")
-    parser.add_argument("--lifetime", type=float, default=30.0, help="seconds until a command expires")
+    parser.add_argument("--lifetime", type=seconds, default=30.0, help="seconds until a command expires")
     parser.add_argument("--schemas", type=Path, default=RELEASED, help="the released/ directory of the schemas")
     parser.add_argument("--schema-registry", metavar="URL",
                         help="the Confluent-compatible API of the registry the services use, when they run in the "
@@ -63,8 +81,11 @@ def main() -> int:
 
     # Credentials from the environment, never the command line (where other users of the machine could read them).
     registry = SchemaRegistry(args.schema_registry, os.environ.get(SchemaRegistry.USER_INFO_VARIABLE)) if args.schema_registry else None
-    commands = RecordCodec(args.schemas, "SessionCommand")
-    results = RecordCodec(args.schemas, "CommandResult", registry)
+    try:
+        commands = RecordCodec(args.schemas, "SessionCommand")
+        results = RecordCodec(args.schemas, "CommandResult", registry)
+    except (OSError, ValueError, avro.errors.AvroException) as e:  # no released schemas there, or unreadable ones
+        parser.error(f"--schemas {args.schemas}: {e}")
 
     try:
         return steer_over_kafka(args, commands, results)

@@ -24,6 +24,7 @@ import re
 import struct
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
 
 import avro.errors
@@ -158,27 +159,64 @@ class UnreadableWriterSchema(Exception):
     """A registry-framed record whose schema the registry did not give (it is down, or this is another registry)."""
 
 
+class AmbiguousUnionValue(avro.errors.AvroTypeException):
+    """A value for a union whose branches it could be mistaken between, not given as (full name, value)."""
+
+
+# What kind of Python value each Avro type takes: two branches of a union taking the same kind cannot be told apart by
+# the value (avsc's wrapUnions: 'auto' wraps exactly these unions).
+_KINDS = {"null": "None", "boolean": "bool", "int": "number", "long": "number", "float": "number", "double": "number",
+          "string": "str", "enum": "str", "bytes": "bytes", "fixed": "bytes", "array": "list", "map": "dict",
+          "record": "dict", "error": "dict"}
+
+
+def _branch_name(branch) -> str:
+    return getattr(branch, "fullname", None) or branch.type
+
+
 class _NamedBranchWriter(avro.io.DatumWriter):
-    """Writes a union value given as (full name, value) to that branch.
+    """Writes a union value given as (full name, value) to that branch, and refuses any other value for a union of
+    records.
 
     Apache Avro's Python writer picks a union branch by trying which ones the value fits, and the payload records
-    overlap (every field of Interrupt is also a field of EndSession), so a guessed branch can be the wrong command.
-    fastavro accepts the same (full name, value) tuples natively.
+    overlap (every field of Interrupt is also a field of EndSession), so a guessed branch can be the wrong command:
+    {"reason": "stop talking"} meant as an Interrupt would be written as EndSession and hang up the call. So a union
+    with two branches of the same kind (two records, as every payload) takes only a (full name, value) tuple, or None
+    for its null branch; a union such as ["null", "string"] or ["null", Issuer] still takes the plain value, which
+    cannot be mistaken. fastavro accepts the same (full name, value) tuples natively.
     """
 
     def write(self, datum, encoder):
         # The base class validates the whole value first, and its validation knows nothing of (name, value) branches;
         # write_data checks every value as it writes it.
+        self._path = [self.writers_schema.name]
         self.write_data(self.writers_schema, datum, encoder)
 
+    def write_record(self, writers_schema, datum, encoder):
+        if not isinstance(datum, Mapping):
+            raise avro.errors.AvroTypeException(f"{'.'.join(self._path)}: a {writers_schema.fullname} is a dict, not {datum!r}")
+        for field in writers_schema.fields:
+            self._path.append(field.name)
+            self.write_data(field.type, datum.get(field.name), encoder)
+            self._path.pop()
+
     def write_union(self, writers_schema, datum, encoder):
+        branches = writers_schema.schemas
+        names = [_branch_name(branch) for branch in branches]
         if isinstance(datum, tuple) and len(datum) == 2 and isinstance(datum[0], str):
             name, value = datum
-            for index, branch in enumerate(writers_schema.schemas):
-                if getattr(branch, "fullname", branch.type) == name:
-                    encoder.write_long(index)
-                    return self.write_data(branch, value, encoder)
-            raise avro.errors.AvroTypeException(f"no union branch named {name!r} in {writers_schema}")
+            if name not in names:
+                raise avro.errors.AvroTypeException(
+                    f"{'.'.join(self._path)}: no union branch named {name!r}; its branches are {', '.join(names)}")
+            index = names.index(name)
+            encoder.write_long(index)
+            return self.write_data(branches[index], value, encoder)
+        kinds = [_KINDS.get(branch.type, branch.type) for branch in branches if branch.type != "null"]
+        if len(set(kinds)) < len(kinds) and not (datum is None and "null" in names):
+            named = [name for name in names if name != "null"]
+            raise AmbiguousUnionValue(
+                f"{'.'.join(self._path)} is a union of {', '.join(named)}: give its value as a (full name, value) tuple "
+                f"naming the branch{' (or None)' if 'null' in names else ''}, e.g. ({named[0]!r}, {{...}}), not {datum!r}")
         return super().write_union(writers_schema, datum, encoder)
 
 
@@ -201,8 +239,11 @@ class RecordCodec:
         self.registry = registry
         self.versions = {}  # version -> (fingerprint, parsed schema)
         for version, path in files:
-            text = path.read_text("utf-8")
-            self.versions[version] = (fingerprint(json.loads(text)), avro.schema.parse(text))
+            try:
+                text = path.read_text("utf-8")
+                self.versions[version] = (fingerprint(json.loads(text)), avro.schema.parse(text))
+            except (ValueError, avro.errors.AvroException) as e:
+                raise ValueError(f"{path} is not an Avro schema: {e}") from e
         self.by_fingerprint = dict(self.versions.values())
         self.latest_version = files[-1][0]
         latest_fingerprint, self.latest = self.versions[self.latest_version]

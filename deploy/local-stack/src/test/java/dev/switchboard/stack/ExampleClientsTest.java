@@ -2,10 +2,12 @@ package dev.switchboard.stack;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,6 +34,29 @@ class ExampleClientsTest {
         assertExitCodes(List.of("node", "inject-and-hang-up.mjs"), ExampleClients.nodeDirectory());
     }
 
+    /**
+     * The encoding helpers' own unit tests (examples/python/test_switchboard_avro.py, examples/node/switchboard-avro.test.mjs):
+     * above all, a payload not named by its branch's full name is refused, never written to whichever branch it fits
+     * ({"reason": "stop talking"} meant as an Interrupt fits EndSession, which hangs up the call).
+     */
+    @Test
+    void thePythonEncodingRefusesAPayloadThatDoesNotNameItsBranch() throws Exception {
+        String python = ExampleClients.pythonWithTheClientLibraries();
+        ExampleClients.Result result = ExampleClients.run(List.of(python, "-m", "unittest", "-v", "test_switchboard_avro"),
+                ExampleClients.pythonDirectory(), TIMEOUT);
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        // Python 3.11 and later name the test's class after it in parentheses, earlier versions do not.
+        assertThat(result.output()).as("the tests ran").containsPattern("(?m)^test_a_payload_without_its_branch_name_is_refused_not_guessed\\b.* \\.\\.\\. ok$");
+    }
+
+    @Test
+    void theNodeEncodingRefusesAPayloadThatDoesNotNameItsBranch() throws Exception {
+        ExampleClients.Result result = ExampleClients.run(List.of("node", "--test", "switchboard-avro.test.mjs"),
+                ExampleClients.nodeDirectory(), TIMEOUT);
+        // Exit code 0 only when every test in the file passed (the reporter's format differs between Node versions).
+        assertThat(result.exitCode()).as(result.output()).isZero();
+    }
+
     /** No syntax newer than 3.8, and annotations such as "str | None" only where they are not evaluated. */
     @Test
     void thePythonExampleIsPython38() throws Exception {
@@ -55,7 +80,7 @@ class ExampleClientsTest {
         assertThat(result.exitCode()).as(result.output()).isZero();
     }
 
-    private static void assertExitCodes(List<String> example, Path directory) throws InterruptedException {
+    private static void assertExitCodes(List<String> example, Path directory) throws Exception {
         ExampleClients.Result unknownOption = ExampleClients.run(with(example, "--room", "r", "--text", "t", "--no-such-option"), directory, TIMEOUT);
         assertThat(unknownOption.exitCode()).as("an unknown option; it printed:\n%s", unknownOption.output()).isEqualTo(64);
         assertOneErrorLine(unknownOption, "no-such-option");
@@ -64,8 +89,33 @@ class ExampleClientsTest {
         assertThat(noRoom.exitCode()).as("no --room; it printed:\n%s", noRoom.output()).isEqualTo(64);
         assertOneErrorLine(noRoom, "--room");
 
-        ExampleClients.Result unreachable = ExampleClients.run(with(example, "--bootstrap-servers", NOBODY_LISTENS, "--room", "r", "--text", "t"),
-                directory, ExampleClients.EXAMPLE_TIMEOUT);
+        // Values that parse but cannot be used are wrong command lines too, the same in both examples: the error names the option.
+        for (Map.Entry<String, List<String>> wrong : List.of(Map.entry("--room", List.of("--room=", "--text", "t")),
+                Map.entry("--text", List.of("--room", "r", "--text=")),
+                Map.entry("--lifetime", List.of("--room", "r", "--text", "t", "--lifetime", "-5")),
+                Map.entry("--lifetime", List.of("--room", "r", "--text", "t", "--lifetime=-5")),
+                Map.entry("--lifetime", List.of("--room", "r", "--text", "t", "--lifetime=0")),
+                Map.entry("--lifetime", List.of("--room", "r", "--text", "t", "--lifetime=soon")),
+                Map.entry("--role", List.of("--room", "r", "--text", "t", "--role", "ASSISTANT")))) {
+            ExampleClients.Result refused = ExampleClients.run(with(example, wrong.getValue().toArray(String[]::new)), directory, TIMEOUT);
+            assertThat(refused.exitCode()).as("%s; it printed:\n%s", wrong.getValue(), refused.output()).isEqualTo(64);
+            assertOneErrorLine(refused, wrong.getKey());
+        }
+
+        // A --schemas directory without the released schemas is a wrong command line, said in one line, not a stack.
+        Path noSchemas = Files.createTempDirectory("no-schemas");
+        try {
+            ExampleClients.Result withoutSchemas = ExampleClients.run(with(example, "--room", "r", "--text", "t", "--schemas", noSchemas.toString()),
+                    directory, TIMEOUT);
+            assertThat(withoutSchemas.exitCode()).as("--schemas without schemas; it printed:\n%s", withoutSchemas.output()).isEqualTo(64);
+            assertOneErrorLine(withoutSchemas, "no released schema of SessionCommand in " + noSchemas.resolve("SessionCommand"));
+        } finally {
+            Files.delete(noSchemas);
+        }
+
+        // The role in the CLI's own spelling (lower case) is taken: the example gets as far as Kafka.
+        ExampleClients.Result unreachable = ExampleClients.run(with(example, "--bootstrap-servers", NOBODY_LISTENS, "--room", "r", "--text", "t",
+                        "--role", "user"), directory, ExampleClients.EXAMPLE_TIMEOUT);
         assertThat(unreachable.exitCode()).as("Kafka unreachable; it printed:\n%s", unreachable.output()).isEqualTo(69);
         assertOneErrorLine(unreachable, "cannot reach Kafka at " + NOBODY_LISTENS);
         assertThat(unreachable.output().strip().lines()).as("all it printed").hasSize(1);

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * call on the packaged stack over its real Kafka broker: each injects context into a running simulated call, waits for
  * the CommandResult and hangs up with EndSession. What they did is checked from outside: the injected line in the
  * stored transcript with its label, issuer and commandId, the goodbye, the hang-up through LiveKit's server API and
- * the session ended by that issuer.
+ * the session ended by that issuer. The role is given in lower case, as the CLI spells it: both examples take it in any case.
  *
  * <p>Without the clients' libraries the test is skipped saying what is missing, except in CI (see {@link ExampleClients}).
  */
@@ -45,7 +45,7 @@ class OtherLanguageClientsTest {
         String python = ExampleClients.pythonWithTheClientLibraries();
         steerACallWith("python", room -> List.of(python, "inject_and_hang_up.py",
                 "--bootstrap-servers", packaged.stack.kafkaBootstrapServers(), "--room", room,
-                "--text", "Order 1042 shipped today with UPS.", "--label", "crm-python", "--issuer", "order-system-python",
+                "--text", "Order 1042 shipped today with UPS.", "--role", "user", "--label", "crm-python", "--issuer", "order-system-python",
                 "--goodbye", "Thanks for calling, goodbye from Python!", "--reason", "order status given"),
                 ExampleClients.pythonDirectory(), "Order 1042 shipped today with UPS.", "crm-python", "order-system-python",
                 "Thanks for calling, goodbye from Python!");
@@ -56,7 +56,7 @@ class OtherLanguageClientsTest {
         Path node = ExampleClients.nodeDirectory();
         steerACallWith("node", room -> List.of("node", "inject-and-hang-up.mjs",
                 "--bootstrap-servers", packaged.stack.kafkaBootstrapServers(), "--room", room,
-                "--text", "Order 77 left the warehouse this morning.", "--label", "crm-node", "--issuer", "order-system-node",
+                "--text", "Order 77 left the warehouse this morning.", "--role", "user", "--label", "crm-node", "--issuer", "order-system-node",
                 "--goodbye", "Thanks for calling, goodbye from Node!", "--reason", "order status given"),
                 node, "Order 77 left the warehouse this morning.", "crm-node", "order-system-node", "Thanks for calling, goodbye from Node!");
     }

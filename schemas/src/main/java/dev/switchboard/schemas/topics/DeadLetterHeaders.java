@@ -50,8 +50,9 @@ public final class DeadLetterHeaders {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put(SERVICE, "the service that dead-lettered it (transcript-service, context-gateway, agent-worker, call-controller):"
                 + " fan-out topics are read by several services, and each copy says whose it is");
-        headers.put(CONSUMER_GROUP, "the consumer group that read it (per instance for the gateway's and the workers' groups, so a topic"
-                + " every gateway instance reads gets a copy from each instance); agent-worker-transfer-answers for a result a worker"
+        headers.put(CONSUMER_GROUP, "the consumer group that read it: a copy per group that reads the topic (the gateway's and the"
+                + " workers' groups are per instance, so a topic every gateway instance reads gets a copy from each instance's group as well"
+                + " as one from each shared group, e.g. context-gateway-watchdog); agent-worker-transfer-answers for a result a worker"
                 + " read while waiting for the answer to a transfer (that reader has no group)");
         headers.put(TOPIC, "the topic the record was read from");
         headers.put(PARTITION, "its partition, in decimal");
