@@ -75,6 +75,11 @@ public class SessionCommandListener {
             return;
         }
         String type = command.getPayload().getClass().getSimpleName();
+        if (command.getCommandId().isBlank()) {
+            // An empty id cannot tell a retry from a new command: the first would be applied and every later one refused.
+            throw new InvalidRecordException("commandId is empty; every command needs its own id (a new UUID), under which its "
+                    + "result is published and a retry is recognised");
+        }
         Context sent = traces.contextOf(message);
         Span span = traces.span("apply " + type, sent)
                 .setAttribute("switchboard.room", command.getRoom())

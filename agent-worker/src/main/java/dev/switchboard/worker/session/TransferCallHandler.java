@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * TransferCall: the agent says the announcement (if any) in full, after what it is saying now, then hands the
  * transfer to the call controller under the command's own id. The controller's CommandResult answers the command
  * (APPLIED once the target took the call, which also ends the session with TRANSFERRED; REJECTED with the SIP status
- * when it refused, and the agent carries on with the caller), so the worker publishes none.
+ * when it refused, and the agent carries on with the caller), so the worker publishes none. Rejected at once when the
+ * caller is not on a phone line (a web caller cannot be transferred), before any announcement.
  */
 final class TransferCallHandler implements CommandHandler<TransferCall> {
     private static final Pattern TARGET = Pattern.compile("tel:\\+[1-9][0-9]{1,14}|sips?:\\S{1,250}");
@@ -25,6 +26,11 @@ final class TransferCallHandler implements CommandHandler<TransferCall> {
         if (announcement != null && !announcement.isBlank() && announcement.length() > target.maxTextLength()) {
             return Decision.rejected("announcement is " + announcement.length() + " characters; the limit is "
                     + target.maxTextLength()).asFuture();
+        }
+        if (!target.hasKeypad()) {
+            // Refused before anything is said: announcing a transfer that cannot happen would mislead the caller.
+            return Decision.rejected("the caller in room " + target.room() + " is not on a phone line; a transfer needs a SIP caller")
+                    .asFuture();
         }
         AgentActivity activity = target.activity();
         return activity.enqueue("transfer", false, () -> {

@@ -1,5 +1,6 @@
 package dev.switchboard.worker.simulated;
 
+import dev.switchboard.kit.auth.AccessRefused;
 import dev.switchboard.kit.auth.AuthProblems;
 import dev.switchboard.kit.auth.Caller;
 import dev.switchboard.kit.auth.CurrentCaller;
@@ -11,6 +12,7 @@ import dev.switchboard.worker.api.WorkerProblems;
 import dev.switchboard.worker.session.AgentSession;
 import dev.switchboard.worker.session.AgentSettings;
 import dev.switchboard.worker.session.TurnResult;
+import jakarta.enterprise.event.Event;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
@@ -88,11 +90,13 @@ public class SimulatedCallResource {
     private final SimulatedCalls calls;
     private final AgentSettings settings;
     private final CurrentCaller caller;
+    private final Event<AccessRefused> refusals;
 
-    SimulatedCallResource(SimulatedCalls calls, AgentSettings settings, CurrentCaller caller) {
+    SimulatedCallResource(SimulatedCalls calls, AgentSettings settings, CurrentCaller caller, Event<AccessRefused> refusals) {
         this.calls = calls;
         this.settings = settings;
         this.caller = caller;
+        this.refusals = refusals;
     }
 
     @POST
@@ -186,7 +190,9 @@ public class SimulatedCallResource {
             return who.tenant();
         }
         if (!who.seesAllTenants()) {
-            throw new ProblemException(AuthProblems.MISSING_SCOPE, "starting a call for another tenant than the token's ('"
+            // Refused as a route's missing scope is: audited, with the scope named and the challenge.
+            refusals.fire(new AccessRefused(who, Scopes.TENANTS_ALL, "POST", "/v1/simulated-calls", Instant.now()));
+            throw AuthProblems.scopeNeeded(Scopes.TENANTS_ALL, "starting a call for another tenant than the token's ('"
                     + who.tenant() + "') needs the scope " + Scopes.TENANTS_ALL);
         }
         return body.tenant();

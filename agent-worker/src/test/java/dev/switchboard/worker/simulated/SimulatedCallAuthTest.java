@@ -23,6 +23,8 @@ import java.util.function.Function;
 
 import static dev.switchboard.testing.auth.AuthAssertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 
 /** The simulated-call API wants a token with calls:simulate; a refused start starts nothing and is audited. */
 @QuarkusTest
@@ -67,5 +69,23 @@ class SimulatedCallAuthTest {
             assertThat(audit.drain(Duration.ofSeconds(1))).as("one record for both attempts")
                     .filteredOn(r -> r.getActor().getId().equals(subject)).hasSize(1);
         }
+    }
+
+    @Test
+    void aStartForAnotherTenantIsRefusedLikeAnyMissingScopeAndAudited() {
+        String subject = "tenant-hopper-" + UUID.randomUUID().toString().substring(0, 8);
+        String acme = TestTokens.token().subject(subject).tenant("acme").scopes("calls:simulate").sign();
+        try (var audit = TopicProbe.fromNow(Topic.AUDIT, new AuditRecordDeserializer())) {
+            as(acme).contentType(ContentType.JSON).body(Map.of("room", "hop-" + subject, "tenant", "globex")).post("/v1/simulated-calls")
+                    .then().statusCode(403).contentType(containsString("application/problem+json"))
+                    .header("WWW-Authenticate", equalTo("Bearer error=\"insufficient_scope\", scope=\"tenants:all\""))
+                    .body("scope", equalTo("tenants:all"));
+
+            AuditRecord refused = audit.await(r -> r.getActor().getId().equals(subject), Duration.ofSeconds(10));
+            assertThat(refused.getAction()).isEqualTo("AccessRefused");
+            assertThat(refused.getTenant()).isEqualTo("acme");
+            assertThat(refused.getDetail()).isEqualTo("POST /v1/simulated-calls needs the scope tenants:all");
+        }
+        as(TestTokens.token().scopes("calls:simulate").sign()).get("/v1/simulated-calls/{room}", "hop-" + subject).then().statusCode(404);
     }
 }

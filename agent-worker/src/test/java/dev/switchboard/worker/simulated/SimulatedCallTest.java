@@ -294,6 +294,24 @@ class SimulatedCallTest {
     }
 
     @Test
+    void aCommandWithAnEmptyIdIsDeadLetteredAndNotApplied() {
+        String room = newRoom();
+        startCall(room);
+        try (var dlq = TopicProbe.fromNow(Topic.SESSION_COMMANDS_DLQ, new ByteArrayDeserializer());
+             var results = TopicProbe.fromNow(Topic.COMMAND_RESULTS, new CommandResultDeserializer())) {
+            var say = Say.newBuilder().setText("Please hold the line.").build();
+            TestProducer.send(OwnCommandTopic.name(), room, crm.session(" ", room, say, Duration.ofSeconds(30)));
+            SessionCommand next = crm.interrupt(room);
+            TestProducer.send(OwnCommandTopic.name(), room, next);
+
+            var dead = dlq.awaitRecord(r -> room.equals(r.key()), WAIT);
+            assertThat(new String(dead.headers().lastHeader("dead-letter-reason").value())).startsWith("commandId is empty");
+            assertThat(results.await(r -> r.getCommandId().equals(next.getCommandId()), WAIT).getStatus()).isEqualTo(CommandStatus.APPLIED);
+            assertThat(results.drain(Duration.ofMillis(300))).noneMatch(r -> r.getCommandId().isBlank());
+        }
+    }
+
+    @Test
     void badRequestsGetProblemDetails() {
         String room = newRoom();
         startCall(room);

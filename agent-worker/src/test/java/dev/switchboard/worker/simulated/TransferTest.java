@@ -137,6 +137,25 @@ class TransferTest {
     }
 
     @Test
+    void aWebCallerIsNotTransferredAndHearsNoAnnouncement() {
+        String room = "transfer-web-" + UUID.randomUUID().toString().substring(0, 8);
+        given().contentType(ContentType.JSON).body(Map.of("room", room)).post("/v1/simulated-calls").then().statusCode(201);
+        try (var callControl = TopicProbe.fromNow(Topic.CALL_CONTROL, new CallControlRequestDeserializer());
+             var results = TopicProbe.fromNow(Topic.COMMAND_RESULTS, new CommandResultDeserializer());
+             var transcripts = TopicProbe.fromNow(Topic.TRANSCRIPTS, new TranscriptSegmentDeserializer())) {
+            SessionCommand command = transfer(room, "tel:+15550199", "Connecting you to billing now.");
+            TestProducer.send(OwnCommandTopic.name(), room, command);
+
+            CommandResult result = results.await(r -> r.getCommandId().equals(command.getCommandId()), WAIT);
+            assertThat(result.getStatus()).isEqualTo(CommandStatus.REJECTED);
+            assertThat(result.getReason()).contains("not on a phone line");
+            assertThat(transcripts.drain(Duration.ofMillis(500))).as("nothing announced")
+                    .noneMatch(s -> room.equals(s.getRoom()) && s.getRole() == SpeakerRole.AGENT && s.getText().contains("billing"));
+            assertThat(callControl.drainRecords(Duration.ofMillis(200))).noneMatch(r -> room.equals(r.key()));
+        }
+    }
+
+    @Test
     void aTransferToSomethingThatIsNoNumberIsRejectedByTheAgent() {
         String room = startPhoneCall();
         try (var results = TopicProbe.fromNow(Topic.COMMAND_RESULTS, new CommandResultDeserializer())) {

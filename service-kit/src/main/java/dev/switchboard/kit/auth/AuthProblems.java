@@ -1,6 +1,7 @@
 package dev.switchboard.kit.auth;
 
 import dev.switchboard.kit.problem.Problem;
+import dev.switchboard.kit.problem.ProblemException;
 import dev.switchboard.kit.problem.ProblemType;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -54,6 +55,15 @@ public final class AuthProblems {
         Problem problem = Problem.of(MISSING_SCOPE, "this request needs the scope " + scope + ", which the token does not grant", path)
                 .with("scope", scope);
         return challenge(problem, "Bearer error=\"insufficient_scope\", scope=\"" + scope + "\"");
+    }
+
+    /**
+     * For an endpoint that needs a scope only for some requests (acting for another tenant): the same 403 as a route's
+     * missing scope, with the {@code scope} member and the challenge, thrown from the resource.
+     */
+    public static ProblemException scopeNeeded(String scope, String detail) {
+        return new ProblemException(MISSING_SCOPE, detail).with("scope", scope)
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"insufficient_scope\", scope=\"" + scope + "\"");
     }
 
     private static Response challenge(Problem problem, String challenge) {

@@ -24,6 +24,9 @@ import java.util.Set;
 public final class CallerClaims {
     private static final List<String> DEFAULT_SCOPE_CLAIMS = List.of("scope", "scp", "groups");
 
+    /** The longest subject or display name taken from a token, as for the X-Switchboard-Issuer label. */
+    static final int MAX_NAME_LENGTH = 200;
+
     private final Optional<String> scopeClaim;
     private final String tenantClaim;
     private final Optional<String> defaultTenant;
@@ -59,12 +62,19 @@ public final class CallerClaims {
         if (id.isEmpty()) {
             return Optional.empty();
         }
+        // The id is written into the audit trail, the commands' issuer and logs: a name, not a payload.
+        if (id.get().length() > MAX_NAME_LENGTH || !printable(id.get())) {
+            throw new Unacceptable("the token's subject (sub, client_id or azp) must be at most " + MAX_NAME_LENGTH
+                    + " printable characters", "sub");
+        }
         Set<String> scopes = new LinkedHashSet<>();
         for (String claim : scopeClaim.map(List::of).orElse(DEFAULT_SCOPE_CLAIMS)) {
             scopes.addAll(strings(claim(token, claim)));
         }
         String tenant = tenant(tenantClaim(token), scopes.contains(Scopes.TENANTS_ALL));
-        String label = first(token, "preferred_username", "name", "upn").orElse(id.get());
+        // A display name is only a label: one that could not be shown as it is falls back to the id.
+        String label = first(token, "preferred_username", "name", "upn")
+                .filter(name -> name.length() <= MAX_NAME_LENGTH && printable(name)).orElse(id.get());
         return Optional.of(new Caller(id.get(), tenant, scopes, label));
     }
 
@@ -140,6 +150,13 @@ public final class CallerClaims {
         public String claim() {
             return claim;
         }
+    }
+
+    /** No control characters (line breaks, terminal escapes) nor unassigned or private-use code points. */
+    private static boolean printable(String text) {
+        return text.codePoints().allMatch(c -> !Character.isISOControl(c) && Character.isDefined(c)
+                && Character.getType(c) != Character.PRIVATE_USE && Character.getType(c) != Character.FORMAT
+                && Character.getType(c) != Character.LINE_SEPARATOR && Character.getType(c) != Character.PARAGRAPH_SEPARATOR);
     }
 
     private static Optional<String> first(JsonWebToken token, String... claims) {

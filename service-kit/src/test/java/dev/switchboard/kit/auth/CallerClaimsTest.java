@@ -104,6 +104,20 @@ class CallerClaimsTest {
     }
 
     @Test
+    void aSubjectThatIsNoNameIsRefusedAndADisplayNameThatIsNoneIsNotShown() {
+        for (String subject : List.of("x".repeat(201), "alice\nroot", "\u001b]0;pwned\u0007", "bob\u202e")) {
+            assertThatThrownBy(() -> DEFAULTS.read(new Token(Map.of("sub", subject)))).as(subject)
+                    .isInstanceOf(CallerClaims.Unacceptable.class)
+                    .hasMessage("the token's subject (sub, client_id or azp) must be at most 200 printable characters");
+        }
+        assertThat(DEFAULTS.read(new Token(Map.of("sub", "x".repeat(200)))).orElseThrow().id()).hasSize(200);
+        assertThat(DEFAULTS.read(new Token(Map.of("sub", "José Müller-Łukasz 李"))).orElseThrow().id()).isEqualTo("José Müller-Łukasz 李");
+        assertThat(DEFAULTS.read(new Token(Map.of("sub", "u1", "name", "Ann\u001b[31m"))).orElseThrow().label()).isEqualTo("u1");
+        assertThat(DEFAULTS.read(new Token(Map.of("sub", "u1", "name", "y".repeat(201)))).orElseThrow().label()).isEqualTo("u1");
+        assertThat(DEFAULTS.read(new Token(Map.of("sub", "u1", "name", "Ann Lee"))).orElseThrow().label()).isEqualTo("Ann Lee");
+    }
+
+    @Test
     void scpArraysAndGroupsCountAndAMissingTenantIsDefault() {
         Caller caller = DEFAULTS.read(new Token(Map.of("sub", "u1",
                 "scp", Json.createArrayBuilder().add("calls:read").build(),
