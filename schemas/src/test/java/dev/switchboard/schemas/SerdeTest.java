@@ -1,5 +1,6 @@
 package dev.switchboard.schemas;
 
+import dev.switchboard.events.SessionCommand;
 import dev.switchboard.events.SpeakerRole;
 import dev.switchboard.events.TranscriptSegment;
 import dev.switchboard.schemas.serde.AvroCodec;
@@ -21,6 +22,8 @@ import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HexFormat;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -94,6 +97,23 @@ class SerdeTest {
         assertThatThrownBy(() -> new TranscriptSegmentDeserializer().deserialize("switchboard.transcripts", bytes))
                 .isInstanceOf(SerializationException.class)
                 .hasMessageContaining("does not know");
+    }
+
+    @Test
+    void aFingerprintWrittenBigEndianIsNamedAsSuch() {
+        byte[] good = new AvroSerializer<SessionCommand>().serialize("t", SampleRecords.sessionCommands().getFirst());
+        long fingerprint = ByteBuffer.wrap(good, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        byte[] swapped = good.clone();
+        ByteBuffer.wrap(swapped, 2, 8).order(ByteOrder.BIG_ENDIAN).putLong(fingerprint);
+
+        assertThatThrownBy(() -> new SessionCommandDeserializer().deserialize("t", swapped))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining(HexFormat.of().toHexDigits(fingerprint) + " with its bytes reversed")
+                .hasMessageContaining("little-endian");
+        byte[] unknown = good.clone();
+        ByteBuffer.wrap(unknown, 2, 8).order(ByteOrder.LITTLE_ENDIAN).putLong(0x0123456789abcdefL);
+        assertThatThrownBy(() -> new SessionCommandDeserializer().deserialize("t", unknown))
+                .hasMessageContaining("does not know (fingerprint 0123456789abcdef)");
     }
 
     @Test

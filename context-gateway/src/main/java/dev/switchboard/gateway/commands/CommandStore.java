@@ -10,9 +10,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,10 +26,15 @@ import java.util.function.Consumer;
  * elsewhere are kept too, so any gateway instance can answer for any command.
  *
  * <p>A command must be tracked here before it is published: its waiter then cannot miss the result.
+ *
+ * <p>When full, the tenant with the most commands remembered gives up its oldest: one tenant sending many commands
+ * cannot push another's out (a retry with its Idempotency-Key would then be published again, and its status lost).
  */
 @Singleton
 public class CommandStore {
     private final LinkedHashMap<String, TrackedCommand> commands = new LinkedHashMap<>();
+    /** How many of {@link #commands} each tenant has; guarded by this. */
+    private final Map<String, Integer> perTenant = new HashMap<>();
     private final List<Consumer<TrackedCommand>> trackedListeners = new CopyOnWriteArrayList<>();
     private final Clock clock;
     private final int maxSize;
@@ -62,12 +69,31 @@ public class CommandStore {
         if (existing != null) {
             return existing;
         }
+        counted(command, 1);
         while (commands.size() > maxSize) {
-            Iterator<TrackedCommand> eldest = commands.values().iterator();
-            eldest.next();
-            eldest.remove();
+            evictOldestOf(busiestTenant());
         }
         return command;
+    }
+
+    private void counted(TrackedCommand command, int change) {
+        perTenant.merge(command.tenant(), change, (before, delta) -> before + delta == 0 ? null : before + delta);
+    }
+
+    private String busiestTenant() {
+        return perTenant.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    }
+
+    private void evictOldestOf(String tenant) {
+        Iterator<TrackedCommand> oldestFirst = commands.values().iterator();
+        while (oldestFirst.hasNext()) {
+            TrackedCommand command = oldestFirst.next();
+            if (command.tenant().equals(tenant)) {
+                oldestFirst.remove();
+                counted(command, -1);
+                return;
+            }
+        }
     }
 
     /**
@@ -95,6 +121,8 @@ public class CommandStore {
             } else {
                 changed = known.withFactsOf(seen);
                 commands.replace(seen.commandId(), changed); // in place: the map keeps its insertion order
+                counted(known, -1);
+                counted(changed, 1);
             }
         }
         // Outside the lock, as in trackIfAbsent; the live stream replaces a command it has already by its id.
@@ -121,7 +149,9 @@ public class CommandStore {
 
     /** Drops a command that could not be published, so that a retry with the same id publishes it. */
     public synchronized void forget(TrackedCommand command) {
-        commands.remove(command.commandId(), command);
+        if (commands.remove(command.commandId(), command)) {
+            counted(command, -1);
+        }
     }
 
     /** Records a result from the results topic; the first result of a command wins. Returns the tracked command. */
@@ -157,8 +187,13 @@ public class CommandStore {
         Instant cutoff = clock.instant().minus(maxAge);
         int evicted = 0;
         Iterator<TrackedCommand> oldestFirst = commands.values().iterator();
-        while (oldestFirst.hasNext() && oldestFirst.next().trackedAt().isBefore(cutoff)) {
+        while (oldestFirst.hasNext()) {
+            TrackedCommand command = oldestFirst.next();
+            if (!command.trackedAt().isBefore(cutoff)) {
+                break;
+            }
             oldestFirst.remove();
+            counted(command, -1);
             evicted++;
         }
         return evicted;

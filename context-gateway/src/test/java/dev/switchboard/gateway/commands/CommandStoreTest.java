@@ -50,6 +50,39 @@ class CommandStoreTest {
                 .setCommandType(command.type()).setStatus(status).setDecidedAt(Instant.now()).build();
     }
 
+    private TrackedCommand sayFor(String tenant, String room) {
+        return TrackedCommand.issued(commands.session(Commands.newCommandId(), room, dev.switchboard.events.Say.newBuilder()
+                .setText("hi").build(), Duration.ofSeconds(30), tenant), "session-1", clock.instant());
+    }
+
+    @Test
+    void aTenantSendingManyCommandsPushesOutOnlyItsOwn() {
+        CommandStore store = new CommandStore(clock, 10, Duration.ofHours(1));
+        TrackedCommand globexOld = store.trackIfAbsent(sayFor("globex", "globex-1"));
+        TrackedCommand globexNew = store.trackIfAbsent(sayFor("globex", "globex-1"));
+        List<TrackedCommand> acme = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            acme.add(store.trackIfAbsent(sayFor("acme", "acme-1")));
+        }
+
+        assertThat(store.size()).isEqualTo(10);
+        assertThat(store.find(globexOld.commandId())).as("older than every acme command, still remembered").isPresent();
+        assertThat(store.find(globexNew.commandId())).isPresent();
+        assertThat(store.find(acme.get(41).commandId())).as("acme's oldest went").isEmpty();
+        assertThat(store.find(acme.get(42).commandId())).isPresent();
+        assertThat(store.find(acme.getLast().commandId())).isPresent();
+
+        // Once acme is no longer the busiest, the oldest of whoever is goes first.
+        store.forget(acme.get(45));
+        for (int i = 0; i < 8; i++) {
+            store.trackIfAbsent(sayFor("initech", "initech-1"));
+        }
+        assertThat(store.size()).isEqualTo(10);
+        assertThat(store.find(globexOld.commandId())).isPresent();
+        assertThat(store.forRoom("acme-1")).as("acme gave up commands until initech was as busy").hasSize(4);
+        assertThat(store.forRoom("initech-1")).hasSize(4);
+    }
+
     @Test
     void theFirstResultOfACommandWinsAndCompletesItsWaiters() {
         CommandStore store = new CommandStore(clock, 10, Duration.ofHours(1));

@@ -1,6 +1,7 @@
 package dev.switchboard.schemas.serde;
 
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.data.TimeConversions;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
@@ -17,7 +18,11 @@ import org.apache.kafka.common.errors.SerializationException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -35,6 +40,8 @@ public final class AvroCodec<T extends SpecificRecord> {
     private final SpecificDatumWriter<T> framedWriter;
     /** Readers of a schema registry's framing, by writer schema: each resolves that writer to the current shape. */
     private final ConcurrentMap<Schema, SpecificDatumReader<T>> framedReaders = new ConcurrentHashMap<>();
+    /** The fingerprints this codec reads, to name the one a writer got wrong. */
+    private final Set<Long> knownFingerprints = new HashSet<>();
 
     AvroCodec(Class<T> type, Collection<Schema> olderWriterSchemas) {
         this.type = type;
@@ -47,6 +54,8 @@ public final class AvroCodec<T extends SpecificRecord> {
         this.encoder = new BinaryMessageEncoder<>(model, current);
         this.decoder = new BinaryMessageDecoder<>(model, current);
         olderWriterSchemas.forEach(decoder::addSchema);
+        knownFingerprints.add(SchemaNormalization.parsingFingerprint64(current));
+        olderWriterSchemas.forEach(schema -> knownFingerprints.add(SchemaNormalization.parsingFingerprint64(schema)));
     }
 
     /** A codec that reads the current schema and every released version of it. */
@@ -107,12 +116,27 @@ public final class AvroCodec<T extends SpecificRecord> {
         }
     }
 
+    /**
+     * Why a value's fingerprint (bytes 2 to 9, little-endian) is not one this reader knows, in the hex the AsyncAPI
+     * document and the schemas' README list; a fingerprint written big-endian, the usual mistake, is named as such.
+     */
+    private String unknownWriter(byte[] bytes) {
+        long written = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        String hex = HexFormat.of().toHexDigits(written);
+        if (knownFingerprints.contains(Long.reverseBytes(written))) {
+            return "its schema fingerprint reads " + hex + ", which is the released fingerprint "
+                    + HexFormat.of().toHexDigits(Long.reverseBytes(written)) + " with its bytes reversed: write the fingerprint "
+                    + "little-endian (least significant byte first)";
+        }
+        return "it was written with a schema this reader does not know (fingerprint " + hex + "); a newer, unreleased writer "
+                + "or not a " + type.getSimpleName() + " (the released fingerprints are listed in the AsyncAPI document)";
+    }
+
     public T decode(byte[] bytes) {
         try {
             return decoder.decode(bytes);
         } catch (MissingSchemaException e) {
-            throw new SerializationException("cannot decode " + type.getSimpleName() + ": it was written with a schema this reader"
-                    + " does not know (" + e.getMessage() + "); a newer, unreleased writer or not a " + type.getSimpleName(), e);
+            throw new SerializationException("cannot decode " + type.getSimpleName() + ": " + unknownWriter(bytes), e);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot decode " + type.getSimpleName() + ": " + e.getMessage(), e);
         }
