@@ -171,9 +171,14 @@ public class SessionWriter {
               AND (tenant = ? OR tenant = '%s')
             ORDER BY dial_outcome_at DESC LIMIT 1""".formatted(SessionRow.TENANT_UNKNOWN);
 
+    // The row's hang-up too (a call hung up before its agent's SessionStarted arrived), not its end: the session ends by
+    // its own SessionEnded.
     private static final String FOLD = """
             UPDATE sessions s SET
-                %s
+                %s,
+                hangup_at = COALESCE(s.hangup_at, f.hangup_at), hangup_reason = COALESCE(s.hangup_reason, f.hangup_reason),
+                hangup_method = COALESCE(s.hangup_method, f.hangup_method),
+                hangup_command_id = COALESCE(s.hangup_command_id, f.hangup_command_id)
             FROM sessions f
             WHERE s.session_id = ? AND f.session_id = ? AND f.dial_only AND s.dial_outcome IS NULL""".formatted(dialOutcomeFrom("f"));
 

@@ -328,6 +328,32 @@ class DialOutcomeTest {
     }
 
     @Test
+    void aDialHungUpBeforeItsAgentsSessionStartedArrivedKeepsTheHangUpInThatSessionWhichItsSessionEndedEnds() {
+        String acme = tenant();
+        String dial = dialId();
+        Call call = Call.startedAt("dial-late", hour.plusSeconds(680));
+        Kafka.publish(call.callAnswered(dial, "+15551230023", 0, acme));
+        Api.awaitSession(TestTokens.ofTenant(acme), call.room(), s -> "ANSWERED".equals(s.getString("outcome")));
+        Kafka.publish(operatorHangup(call, "hangup-" + UUID.randomUUID(), 4_000));
+        Api.awaitSession(TestTokens.ofTenant(acme), call.room(), s -> "ended".equals(s.getString("status")));
+
+        Kafka.publish(call.started(call.startedPayload().setDirection(CallDirection.OUTBOUND).setTenant(acme).setDialCommandId(dial)
+                .setCallerNumber("+15557770000").setAgentName("sales").build()));
+        JsonPath session = Api.awaitSession(TestTokens.ofTenant(acme), call.room(), s -> call.sessionId().equals(s.getString("sessionId")));
+        assertThat(session.getString("status")).as("the dial's row's end is not the agent session's").isEqualTo("live");
+        assertThat(session.getString("hangup.reason")).isEqualTo("OPERATOR_HANGUP");
+        assertThat(session.getString("outcome")).isEqualTo("ANSWERED");
+        assertThat(session.getString("callerNumber")).isEqualTo("+15557770000");
+        assertThat(session.getString("agentName")).isEqualTo("sales");
+        assertThat(Database.sessionRowsOfRoom(dataSource, call.room())).hasSize(1);
+
+        Kafka.publish(call.ended(EndReason.CALLER_HANGUP, 5_000));
+        JsonPath ended = Api.awaitSession(TestTokens.ofTenant(acme), call.room(), s -> "ended".equals(s.getString("status")));
+        assertThat(ended.getString("endReason")).isEqualTo("CALLER_HANGUP");
+        assertThat(ended.getLong("durationMs")).isEqualTo(5_000L);
+    }
+
+    @Test
     void aDialsAgentSessionIsEndedByItsSessionEndedNotByTheCallEnded() {
         String acme = tenant();
         String dial = dialId();
