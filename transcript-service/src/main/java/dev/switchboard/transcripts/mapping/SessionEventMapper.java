@@ -65,8 +65,10 @@ public final class SessionEventMapper {
 
     /** How the call was hung up; for a transfer that went through, also the transfer (its target from SessionEvent v3 on). */
     private static List<SessionChange> callEnded(SessionEvent event, UUID sessionId, String room, Instant at, CallEnded c) {
+        Issuer by = c.getEndedBy();
         var hungUp = new SessionChange.HungUp(sessionId, room, at, name(c.getReason()), name(c.getMethod()),
-                c.getHangupCommandId());
+                c.getHangupCommandId(), by == null ? null : name(by.getKind()), by == null ? null : by.getId(),
+                by == null ? null : by.getDisplayName(), blankToNull(c.getDetail()));
         if (c.getReason() != EndReason.TRANSFERRED) {
             return List.of(hungUp);
         }

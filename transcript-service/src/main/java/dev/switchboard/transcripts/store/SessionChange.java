@@ -26,9 +26,12 @@ public sealed interface SessionChange {
                  String endedById, String endedByName, String detail, Map<String, Object> usage) implements SessionChange {
     }
 
-    /** CallEnded: how the call was hung up. */
-    record HungUp(UUID sessionId, String room, Instant occurredAt, String reason, String method, String commandId)
-            implements SessionChange {
+    /**
+     * CallEnded: how the call was hung up. Who ended it and the detail end an answered dial's row of its own (a dial whose
+     * agent session never started: no SessionEnded will come); an agent's session is ended by its SessionEnded alone.
+     */
+    record HungUp(UUID sessionId, String room, Instant occurredAt, String reason, String method, String commandId,
+                  String endedByKind, String endedById, String endedByName, String detail) implements SessionChange {
     }
 
     /** A phone number learnt from a SIP participant: the caller of an inbound call, the callee of an outbound one. */

@@ -34,7 +34,8 @@ import java.util.UUID;
  * {@link SessionRow#TENANT_UNKNOWN} until that record arrives ({@link AuditStore}).
  *
  * <p>Other events that name no session (the controller's CallEnded and TransferFailed) go to the room's session started
- * last before them in the batch, else to its latest stored session. A transfer is added to the session's list of
+ * last before them in the batch (or an answered dial's row of its own made earlier in the batch), else to its latest
+ * stored session. CallEnded also ends an answered dial's row of its own, which no SessionEnded will end. A transfer is added to the session's list of
  * transfers once per event ({@link TransferEntry}).
  */
 @ApplicationScoped
@@ -93,7 +94,21 @@ public class SessionWriter {
             ON CONFLICT (session_id) DO UPDATE SET
                 hangup_at = EXCLUDED.hangup_at, hangup_reason = EXCLUDED.hangup_reason, hangup_method = EXCLUDED.hangup_method,
                 hangup_command_id = EXCLUDED.hangup_command_id
-            WHERE s.hangup_at IS NULL""";
+            WHERE s.hangup_at IS NULL
+              -- a dial's row of its own is not hung up by a call of the room that ended before the dial was answered
+              AND NOT (s.dial_only AND s.dial_outcome_at IS NOT NULL AND EXCLUDED.hangup_at < s.dial_outcome_at)""";
+
+    /**
+     * An answered dial's row of its own has no agent session, so no SessionEnded will end it: the CallEnded that hung it up
+     * (the one whose hang-up the row holds, so a redelivery or another call's CallEnded ends nothing) ends it, with that
+     * reason, from the answer to the hang-up. An agent's session, even one a dial's row was folded into, is not touched.
+     */
+    private static final String DIAL_ONLY_ENDED = """
+            UPDATE sessions SET
+                ended_at = hangup_at, end_reason = hangup_reason, ended_by_kind = ?, ended_by_id = ?, ended_by_name = ?,
+                end_detail = ?, duration_ms = GREATEST(0, (EXTRACT(EPOCH FROM (hangup_at - started_at)) * 1000)::bigint)
+            WHERE session_id = ? AND dial_only AND NOT start_known AND dial_outcome = 'ANSWERED' AND ended_at IS NULL
+              AND hangup_at = ? AND hangup_reason = ? AND hangup_command_id IS NOT DISTINCT FROM ?::text""";
 
     // Numbers only complete a session that exists: which leg a SIP participant is depends on the direction.
     private static final String REMOTE_PARTY_NUMBER = """
@@ -156,9 +171,14 @@ public class SessionWriter {
               AND (tenant = ? OR tenant = '%s')
             ORDER BY dial_outcome_at DESC LIMIT 1""".formatted(SessionRow.TENANT_UNKNOWN);
 
+    // The row's hang-up too (a call hung up before its agent's SessionStarted arrived), not its end: the session ends by
+    // its own SessionEnded.
     private static final String FOLD = """
             UPDATE sessions s SET
-                %s
+                %s,
+                hangup_at = COALESCE(s.hangup_at, f.hangup_at), hangup_reason = COALESCE(s.hangup_reason, f.hangup_reason),
+                hangup_method = COALESCE(s.hangup_method, f.hangup_method),
+                hangup_command_id = COALESCE(s.hangup_command_id, f.hangup_command_id)
             FROM sessions f
             WHERE s.session_id = ? AND f.session_id = ? AND f.dial_only AND s.dial_outcome IS NULL""".formatted(dialOutcomeFrom("f"));
 
@@ -198,6 +218,11 @@ public class SessionWriter {
                                     .map(id -> new Resolved(id, change, false, null));
                     if (change instanceof SessionChange.Started started && started.sessionId() != null) {
                         startedEarlier.put(started.room(), started.sessionId());
+                    }
+                    // An answered dial's row of its own made in this batch is its room's call, as it will be once stored:
+                    // the CallEnded that follows it in the batch ends that row, not an older session of the room.
+                    if (change instanceof SessionChange.DialOutcome dial && !dial.failed() && target.isPresent() && target.get().dialOnly()) {
+                        startedEarlier.put(dial.room(), target.get().sessionId());
                     }
                     if (target.isPresent()) {
                         resolved.add(target.get());
@@ -405,8 +430,13 @@ public class SessionWriter {
             case SessionChange.Ended e -> update(connection, ENDED, id, e.room(),
                     Jdbc.timestamp(e.occurredAt().minusMillis(e.durationMs())), Jdbc.timestamp(e.occurredAt()), e.durationMs(),
                     e.reason(), e.endedByKind(), e.endedById(), e.endedByName(), e.detail(), Jdbc.json(e.usage()));
-            case SessionChange.HungUp h -> update(connection, HUNG_UP, id, h.room(), Jdbc.timestamp(h.occurredAt()),
-                    Jdbc.timestamp(h.occurredAt()), h.reason(), h.method(), h.commandId());
+            case SessionChange.HungUp h -> {
+                int changed = update(connection, HUNG_UP, id, h.room(), Jdbc.timestamp(h.occurredAt()),
+                        Jdbc.timestamp(h.occurredAt()), h.reason(), h.method(), h.commandId());
+                int ended = update(connection, DIAL_ONLY_ENDED, h.endedByKind(), h.endedById(), h.endedByName(), h.detail(), id,
+                        Jdbc.timestamp(h.occurredAt()), h.reason(), h.commandId());
+                yield Math.max(changed, ended);
+            }
             case SessionChange.NumberSeen n -> update(connection, REMOTE_PARTY_NUMBER, n.phoneNumber(), n.phoneNumber(), id);
             case SessionChange.DialOutcome d -> update(connection, DIAL_OUTCOME, id, d.room(), Jdbc.timestamp(d.occurredAt()),
                     d.phoneNumber(), d.sipCallId(), d.dialCommandId(), d.outcome(), d.answeredBy(), d.sipStatusCode(), d.sipStatus(),

@@ -3,8 +3,10 @@ package dev.switchboard.transcripts.api;
 import dev.switchboard.events.AnsweredBy;
 import dev.switchboard.events.AuditRecord;
 import dev.switchboard.events.CallDirection;
+import dev.switchboard.events.CallEnded;
 import dev.switchboard.events.CallFailureReason;
 import dev.switchboard.events.EndReason;
+import dev.switchboard.events.HangupMethod;
 import dev.switchboard.events.Issuer;
 import dev.switchboard.events.IssuerKind;
 import dev.switchboard.events.SessionEvent;
@@ -271,6 +273,103 @@ class DialOutcomeTest {
         List<String> before = Database.sessionRowsOfRoom(dataSource, call.room());
         Kafka.redeliver(metrics, answered);
         assertThat(Database.sessionRowsOfRoom(dataSource, call.room())).isEqualTo(before);
+    }
+
+    /** CallEnded as the call controller publishes it for an operator's hang-up of the room: no session, the hang-up's id. */
+    private static SessionEvent operatorHangup(Call call, String hangupCommandId, long atMs) {
+        Issuer operator = Issuer.newBuilder().setKind(IssuerKind.OPERATOR).setId("ops-1").setDisplayName("Ops").build();
+        return call.controllerEvent(call.startedAt().plusMillis(atMs), CallEnded.newBuilder().setReason(EndReason.OPERATOR_HANGUP)
+                .setEndedBy(operator).setDetail("done").setHangupCommandId(hangupCommandId).setMethod(HangupMethod.DELETE_ROOM).build());
+    }
+
+    @Test
+    void anAnsweredDialWhoseAgentNeverStartedEndsWhenItsCallIsHungUp() {
+        String acme = tenant();
+        Call call = Call.startedAt("dial-nobody", hour.plusSeconds(400));
+        SessionEvent answered = call.callAnswered(dialId(), "+15551230020", 0, acme);
+        SessionEvent hungUp = operatorHangup(call, "hangup-" + UUID.randomUUID(), 30_000);
+        Kafka.publish(answered);
+        Api.awaitSession(TestTokens.ofTenant(acme), call.room(), s -> "ANSWERED".equals(s.getString("outcome")));
+        Kafka.publish(hungUp);
+
+        JsonPath session = Api.awaitSession(TestTokens.ofTenant(acme), call.room(), s -> "ended".equals(s.getString("status")));
+        assertThat(session.getString("endReason")).isEqualTo("OPERATOR_HANGUP");
+        assertThat(session.getString("endedAt")).isEqualTo(call.startedAt().plusSeconds(30).toString());
+        assertThat(session.getLong("durationMs")).isEqualTo(30_000L);
+        assertThat(session.getString("endedBy.kind")).isEqualTo("OPERATOR");
+        assertThat(session.getString("endedBy.id")).isEqualTo("ops-1");
+        assertThat(session.getString("endDetail")).isEqualTo("done");
+        assertThat(session.getString("hangup.reason")).isEqualTo("OPERATOR_HANGUP");
+        assertThat(rooms(TestTokens.ofTenant(acme), "status=live&room=" + call.room())).isEmpty();
+        assertThat(rooms(TestTokens.ofTenant(acme), "status=ended&room=" + call.room())).containsExactly(call.room());
+        assertThat(Database.sessionRowsOfRoom(dataSource, call.room())).hasSize(1);
+
+        // Redelivered, and a late CallEnded of another hang-up of the room: the first end stays.
+        List<String> before = Database.sessionRowsOfRoom(dataSource, call.room());
+        Kafka.redeliver(metrics, answered, hungUp);
+        Kafka.redeliver(metrics, operatorHangup(call, "hangup-" + UUID.randomUUID(), 40_000));
+        assertThat(Database.sessionRowsOfRoom(dataSource, call.room())).isEqualTo(before);
+    }
+
+    @Test
+    void anAnsweredDialAndItsHangUpInOneBatchEndTheDialsRowNotTheRoomsEarlierCall() {
+        // The room's earlier call (an agent's session, live) and, later, a dial into it answered and hung up with no agent.
+        String acme = tenant();
+        Call earlier = Call.startedAt("dial-reused", hour.plusSeconds(500));
+        Kafka.publish(earlier.started(earlier.startedPayload().setTenant(acme).build()));
+        Api.awaitSession(TestTokens.ofTenant(acme), earlier.room(), s -> "live".equals(s.getString("status")));
+        Call later = earlier.sameRoomLater(hour.plusSeconds(560));
+        Kafka.publishTogether(later.callAnswered(dialId(), "+15551230021", 0, acme), operatorHangup(later, "hangup-" + UUID.randomUUID(), 5_000));
+
+        Awaitility.await().atMost(WAIT).until(() -> Database.count(dataSource, "SELECT count(*) FROM sessions WHERE room = '" + earlier.room()
+                + "' AND dial_only AND end_reason = 'OPERATOR_HANGUP'") == 1);
+        assertThat(Database.query(dataSource, "SELECT ended_at, hangup_at FROM sessions WHERE session_id = '" + earlier.sessionId() + "'"))
+                .as("the earlier call is ended by its own SessionEnded only").containsExactly("ended_at=null|hangup_at=null");
+    }
+
+    @Test
+    void aDialHungUpBeforeItsAgentsSessionStartedArrivedKeepsTheHangUpInThatSessionWhichItsSessionEndedEnds() {
+        String acme = tenant();
+        String dial = dialId();
+        Call call = Call.startedAt("dial-late", hour.plusSeconds(680));
+        Kafka.publish(call.callAnswered(dial, "+15551230023", 0, acme));
+        Api.awaitSession(TestTokens.ofTenant(acme), call.room(), s -> "ANSWERED".equals(s.getString("outcome")));
+        Kafka.publish(operatorHangup(call, "hangup-" + UUID.randomUUID(), 4_000));
+        Api.awaitSession(TestTokens.ofTenant(acme), call.room(), s -> "ended".equals(s.getString("status")));
+
+        Kafka.publish(call.started(call.startedPayload().setDirection(CallDirection.OUTBOUND).setTenant(acme).setDialCommandId(dial)
+                .setCallerNumber("+15557770000").setAgentName("sales").build()));
+        JsonPath session = Api.awaitSession(TestTokens.ofTenant(acme), call.room(), s -> call.sessionId().equals(s.getString("sessionId")));
+        assertThat(session.getString("status")).as("the dial's row's end is not the agent session's").isEqualTo("live");
+        assertThat(session.getString("hangup.reason")).isEqualTo("OPERATOR_HANGUP");
+        assertThat(session.getString("outcome")).isEqualTo("ANSWERED");
+        assertThat(session.getString("callerNumber")).isEqualTo("+15557770000");
+        assertThat(session.getString("agentName")).isEqualTo("sales");
+        assertThat(Database.sessionRowsOfRoom(dataSource, call.room())).hasSize(1);
+
+        Kafka.publish(call.ended(EndReason.CALLER_HANGUP, 5_000));
+        JsonPath ended = Api.awaitSession(TestTokens.ofTenant(acme), call.room(), s -> "ended".equals(s.getString("status")));
+        assertThat(ended.getString("endReason")).isEqualTo("CALLER_HANGUP");
+        assertThat(ended.getLong("durationMs")).isEqualTo(5_000L);
+    }
+
+    @Test
+    void aDialsAgentSessionIsEndedByItsSessionEndedNotByTheCallEnded() {
+        String acme = tenant();
+        String dial = dialId();
+        Call call = Call.startedAt("dial-agent", hour.plusSeconds(620));
+        Kafka.publish(call.callAnswered(dial, "+15551230022", 0, acme),
+                call.started(call.startedPayload().setDirection(CallDirection.OUTBOUND).setTenant(acme).setDialCommandId(dial).build()),
+                operatorHangup(call, "hangup-" + UUID.randomUUID(), 10_000));
+        Api.awaitSession(TestTokens.ofTenant(acme), call.room(), s -> "OPERATOR_HANGUP".equals(s.getString("hangup.reason")));
+        JsonPath live = as(TestTokens.ofTenant(acme)).get("/v1/sessions/{room}", call.room()).then().statusCode(200).extract().jsonPath();
+        assertThat(live.getString("sessionId")).isEqualTo(call.sessionId());
+        assertThat(live.getString("status")).isEqualTo("live");
+
+        Kafka.publish(call.ended(EndReason.AGENT_HANGUP, 12_000));
+        JsonPath ended = Api.awaitSession(TestTokens.ofTenant(acme), call.room(), s -> "ended".equals(s.getString("status")));
+        assertThat(ended.getString("endReason")).isEqualTo("AGENT_HANGUP");
+        assertThat(Database.sessionRowsOfRoom(dataSource, call.room())).hasSize(1);
     }
 
     @Test
