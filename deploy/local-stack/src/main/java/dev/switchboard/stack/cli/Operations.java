@@ -87,23 +87,44 @@ final class Operations {
         return CliException.OK;
     }
 
+    /**
+     * The gateway's sessions, and the outbound calls that have none (ringing, answered while the agent joins; with --all
+     * also failed and ended): an outbound call has no session until its agent has started one, and a failed one never
+     * has. The table and --json show the same calls: --json prints {"sessions": [...], "calls": [...]}, the sessions as
+     * GET /v1/sessions answered and the calls of GET /v1/calls that have no session.
+     */
     private int calls(CliCommand.Calls calls) {
         Answer answer = api.get(Service.GATEWAY, "/v1/sessions" + (calls.all() ? "?all=true" : ""), READ_TIMEOUT);
         if (!answer.ok()) {
             throw fail(Service.GATEWAY, answer);
         }
-        if (json) {
-            print(answer.body());
-            return CliException.OK;
-        }
-        // An outbound call has no session while it rings, and a failed one never has: the gateway lists those as calls.
-        Answer dials = api.get(Service.GATEWAY, "/v1/calls?state=dialing" + (calls.all() ? ",failed" : ""), READ_TIMEOUT);
+        Answer dials = api.get(Service.GATEWAY, "/v1/calls?state=" + (calls.all() ? CALL_STATES_ALL : CALL_STATES_LIVE), READ_TIMEOUT);
         if (!dials.ok()) {
             throw fail(Service.GATEWAY, dials);
         }
-        print(render.sessions(Json.parse(answer.body(), Service.GATEWAY), Json.parse(dials.body(), Service.GATEWAY)));
+        JsonNode sessions = Json.parse(answer.body(), Service.GATEWAY);
+        ObjectNode withoutSession = Json.object();
+        var list = withoutSession.putArray("calls");
+        Json.parse(dials.body(), Service.GATEWAY).path("calls").forEach(call -> {
+            if (Json.text(call, "sessionId") == null) {
+                list.add(call);
+            }
+        });
+        if (json) {
+            ObjectNode both = Json.object();
+            both.set("sessions", sessions.path("sessions"));
+            both.set("calls", list);
+            print(Json.write(both));
+            return CliException.OK;
+        }
+        print(render.sessions(sessions, withoutSession));
         return CliException.OK;
     }
+
+    /** The outbound calls that can be live without a session: ringing, or answered while the agent joins. */
+    static final String CALL_STATES_LIVE = "dialing,answered";
+    /** With --all: the failed ones, and the ended ones (an answered call can end before its agent started a session). */
+    static final String CALL_STATES_ALL = "dialing,answered,failed,ended";
 
     /**
      * A command for a live call: the gateway holds the request until the worker (or, for an immediate hang-up, the call

@@ -10,12 +10,14 @@ import java.util.Set;
  * ({@code ./switchboard <command> --help}) both read this table, so the two cannot disagree.
  */
 enum Verb {
-    CALLS("calls", "[--all]", "list the live calls (the gateway's sessions) and the outbound calls still ringing",
+    CALLS("calls", "[--all]", "list the live calls (the gateway's sessions) and the outbound calls that have no session yet",
             List.of(), null, Set.of("--all"), Set.of(), """
-              --all           also the calls that ended recently and the dials that failed (the gateway remembers
-                              them for a day)
-            Reads GET /v1/sessions and GET /v1/calls on the context gateway (scope calls:read); with --json, only
-            GET /v1/sessions as it answered."""),
+              --all           also the calls that ended recently and the dials that failed or ended without a session
+                              (the gateway remembers them for a day)
+            An outbound call has no session while it rings and while the agent joins once it is answered (a person is
+            on the line): those are listed as DIALING and ANSWERED. Reads GET /v1/sessions and GET /v1/calls on the
+            context gateway (scope calls:read); --json prints both as one document, {"sessions": [...], "calls": [...]}:
+            the sessions as GET /v1/sessions answered, and the outbound calls that have no session."""),
     INJECT("inject", "ROOM TEXT [--respond] [--role system|user] [--label L]", "add a message to a live call's LLM context",
             List.of("ROOM"), "TEXT", Set.of("--respond"), Set.of("--role", "--label"), """
               --respond       make the agent answer now instead of waiting for the caller

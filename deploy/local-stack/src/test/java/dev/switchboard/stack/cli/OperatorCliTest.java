@@ -189,7 +189,7 @@ class OperatorCliTest {
         on("GET /v1/sessions", 200, "application/json", "{'sessions': []}");
         on("GET /v1/calls", 200, "application/json", "{'calls': []}");
         assertThat(run(env(), "calls").out()).isEqualTo("no live calls\n");
-        assertThat(received.getLast().pathAndQuery()).as("the ringing dials too").isEqualTo("/v1/calls?state=dialing");
+        assertThat(received.getLast().pathAndQuery()).as("the ringing and answered dials too").isEqualTo("/v1/calls?state=dialing,answered");
         assertThat(received.getLast().authorization()).isEqualTo("Bearer env-token");
         assertThat(run(env(), "calls", "--token", "Bearer option-token").exitCode()).isZero();
         assertThat(received.getLast().authorization()).as("a copied 'Bearer ' is dropped").isEqualTo("Bearer option-token");
@@ -222,9 +222,38 @@ class OperatorCliTest {
     void jsonPrintsTheAnswerAsItIs() {
         String body = "{'sessions': [{'room': 'demo-1', 'state': 'LIVE'}]}".replace('\'', '"');
         on("GET /v1/sessions", 200, "application/json", body);
+        on("GET /v1/calls", 200, "application/json", "{'calls': []}");
         Run run = run(env(), "calls", "--all", "--json");
-        assertThat(run.out()).isEqualTo(body + "\n");
-        assertThat(received.getLast().pathAndQuery()).isEqualTo("/v1/sessions?all=true");
+        assertThat(Json.parseOrNull(run.out()).path("sessions")).isEqualTo(Json.parseOrNull(body).path("sessions"));
+        assertThat(received).extracting(Received::pathAndQuery)
+                .containsExactly("/v1/sessions?all=true", "/v1/calls?state=dialing,answered,failed,ended");
+    }
+
+    @Test
+    void callsListsEveryDialWithoutASessionAndJsonListsTheSame() {
+        on("GET /v1/sessions", 200, "application/json", "{'sessions': [{'room': 'live-1', 'state': 'LIVE', 'sessionId': 's1'}]}");
+        on("GET /v1/calls", 200, "application/json", "{'calls': ["
+                + "{'room': 'ring-1', 'state': 'DIALING', 'to': '+15550001', 'sessionId': null},"
+                + "{'room': 'picked-1', 'state': 'ANSWERED', 'to': '+15550002', 'sessionId': null},"
+                + "{'room': 'live-1', 'state': 'ANSWERED', 'to': '+15550003', 'sessionId': 's1'}]}");
+        Run table = run(env(), "calls");
+        assertThat(table.exitCode()).isZero();
+        assertThat(table.out()).contains("ring-1", "DIALING", "picked-1", "ANSWERED").containsOnlyOnce("live-1");
+        assertThat(received.getLast().pathAndQuery()).isEqualTo("/v1/calls?state=dialing,answered");
+
+        Run json = run(env(), "calls", "--json");
+        JsonNode document = Json.parseOrNull(json.out());
+        assertThat(document.path("sessions")).hasSize(1);
+        assertThat(document.path("calls").findValuesAsText("room")).as("the same calls as the table")
+                .containsExactly("ring-1", "picked-1");
+
+        received.clear();
+        on("GET /v1/calls", 200, "application/json", "{'calls': ["
+                + "{'room': 'gone-1', 'state': 'ENDED', 'to': '+15550004', 'endReason': 'CALLER_HANGUP', 'sessionId': null}]}");
+        answers.get("GET /v1/calls").poll();
+        Run all = run(env(), "calls", "--all");
+        assertThat(all.out()).contains("gone-1", "ENDED: CALLER_HANGUP");
+        assertThat(received.getLast().pathAndQuery()).isEqualTo("/v1/calls?state=dialing,answered,failed,ended");
     }
 
     @Test
@@ -431,7 +460,10 @@ class OperatorCliTest {
         // A program asked for the data: it gets it as the API sent it.
         String body = "{'sessions': [{'room': 'demo-4', 'agentName': '\u202Eevil'}]}".replace('\'', '"');
         on("GET /v1/sessions", 200, "application/json", body);
-        assertThat(run(env(), "calls", "--json").out()).isEqualTo(body + "\n");
+        on("GET /v1/calls", 200, "application/json", "{'calls': []}");
+        String listed = run(env(), "calls", "--json").out();
+        assertThat(listed).contains("\u202Eevil");
+        assertThat(Json.parseOrNull(listed).path("sessions")).isEqualTo(Json.parseOrNull(body).path("sessions"));
     }
 
     @Test
