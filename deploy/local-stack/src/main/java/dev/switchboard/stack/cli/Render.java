@@ -102,6 +102,15 @@ final class Render {
         return table.toString();
     }
 
+    /** An outbound call as POST /v1/calls answered: "DIALING  call to +15551234567 in room call-1 (command c-1)". */
+    String call(JsonNode call) {
+        String failure = Json.text(call.path("failure"), "reason");
+        String detail = Json.text(call.path("failure"), "detail");
+        return TerminalText.field(call.path("state").asText("DIALING")) + "  call to " + field(call, "to") + " in room " + field(call, "room")
+                + (failure == null ? "" : ": " + TerminalText.field(failure) + (detail == null ? "" : " (" + TerminalText.field(detail) + ")"))
+                + " (command " + field(call, "commandId") + ")\n";
+    }
+
     /** A command the gateway answered with its view (APPLIED, or what polling found): "APPLIED  Say for room r (command id)". */
     String outcome(JsonNode command) {
         String reason = Json.text(command, "reason");

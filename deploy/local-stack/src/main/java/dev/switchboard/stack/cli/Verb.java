@@ -41,6 +41,23 @@ enum Verb {
               --reason TEXT   why the call is ended, kept with the hang-up (default: "%s")
             POST /v1/sessions/{room}/hangup on the context gateway (scope calls:control).""".formatted(
                     Defaults.GOODBYE, Defaults.HANGUP_REASON)),
+    DIAL("dial", "TO [--from NUMBER] [--room ROOM] [--instructions TEXT] [--wait]", "place an outbound phone call with an agent",
+            List.of("TO"), null, Set.of("--wait"), Set.of("--from", "--room", "--instructions"), """
+              TO              an E.164 number (+15551234567, also tel:+15551234567) or a sip: URI
+              --from NUMBER   the caller id, E.164 (default: the gateway's SWITCHBOARD_SIP_FROM_NUMBER, else the trunk's)
+              --room ROOM     the room to call into (default: a new one, call-<uuid>)
+              --instructions TEXT  what the agent is told for this call
+              --wait          wait until the call is answered or has failed (up to %s), not only until it is dialled
+            Prints DIALING (and the room) once the dial is sent; with --wait ANSWERED, or FAILED with the reason (exit 1).
+            POST /v1/calls on the context gateway (scope calls:dial); ./switchboard calls lists it while it rings.""".formatted(
+                    Operations.DIAL_WAIT)),
+    TRANSFER("transfer", "ROOM TO [--announcement TEXT]", "transfer a live phone call's caller to another number or SIP address",
+            List.of("ROOM", "TO"), null, Set.of(), Set.of("--announcement"), """
+              TO              tel:+E.164 (a bare +15551234567 is taken as tel:) or a sip: URI
+              --announcement TEXT  what the agent says before it transfers
+            A cold transfer: prints APPLIED once the target took the call (the session then ends, reason TRANSFERRED);
+            REJECTED (exit 1) with the SIP status when the target refused, and the agent carries on with the caller.
+            POST /v1/sessions/{room}/transfer on the context gateway (scope calls:dial)."""),
     TRANSCRIPT("transcript", "ROOM [--format " + String.join("|", Defaults.TRANSCRIPT_FORMATS) + "]", "print a call's stored transcript",
             List.of("ROOM"), null, Set.of(), Set.of("--format"), """
               --format F      text (default), srt (SubRip), vtt (WebVTT) or json (the service's JSON, as --json prints it)

@@ -352,6 +352,56 @@ class OperatorCliTest {
     }
 
     @Test
+    void dialPlacesACallWithTheApisFieldsAndWaitsForTheAnswerWhenAsked() {
+        on("POST /v1/calls", 202, "application/json", "{'room': 'call-1', 'commandId': 'd-1', 'state': 'DIALING', 'to': '+15551234567',"
+                + " 'statusUrl': '/v1/calls/call-1'}");
+        Run dialled = run(env(), "dial", "+15551234567", "--from", "+15557654321", "--room", "call-1", "--instructions", "Confirm the visit.");
+        assertThat(dialled.exitCode()).as(dialled.err()).isZero();
+        assertThat(dialled.out()).isEqualTo("DIALING  call to +15551234567 in room call-1 (command d-1)\n");
+        assertThat(received.getLast().pathAndQuery()).isEqualTo("/v1/calls?wait=0");
+        assertThat(received.getLast().idempotencyKey()).startsWith("cli-");
+        assertThat(Json.parseOrNull(received.getLast().body())).isEqualTo(Json.parseOrNull(
+                "{\"to\": \"+15551234567\", \"from\": \"+15557654321\", \"room\": \"call-1\", \"instructions\": \"Confirm the visit.\"}"));
+
+        answers.clear();
+        on("POST /v1/calls", 200, "application/json", "{'room': 'call-2', 'commandId': 'd-2', 'state': 'FAILED', 'to': '+15551234567',"
+                + " 'failure': {'reason': 'BUSY', 'detail': 'SIP 486 Busy Here'}}");
+        Run failed = run(env(), "dial", "+15551234567", "--wait");
+        assertThat(failed.exitCode()).isEqualTo(CliException.API_ERROR);
+        assertThat(failed.out()).isEqualTo("FAILED  call to +15551234567 in room call-2: BUSY (SIP 486 Busy Here) (command d-2)\n");
+        assertThat(received.getLast().pathAndQuery()).isEqualTo("/v1/calls?wait=" + Operations.DIAL_WAIT);
+        assertThat(Json.parseOrNull(run(env(), "dial", "+15551234567", "--json").out()).path("state").asText()).isEqualTo("FAILED");
+
+        on("POST /v1/calls", 400, "application/problem+json", "{'title': 'Bad Request', 'status': 400, 'detail': 'to: must be an E.164 number'}");
+        answers.get("POST /v1/calls").poll();
+        Run refused = run(env(), "dial", "5551234");
+        assertThat(refused.exitCode()).isEqualTo(CliException.API_ERROR);
+        assertThat(refused.err()).contains("to: must be an E.164 number");
+        assertThat(run(env(), "dial").exitCode()).as("no TO").isEqualTo(CliException.USAGE);
+    }
+
+    @Test
+    void transferSendsTheTargetAndAnnouncementAndARefusalIsExit1() {
+        on("POST /v1/sessions/phone-1/transfer", 200, "application/json",
+                "{'commandId': 't-1', 'room': 'phone-1', 'type': 'TransferCall', 'status': 'APPLIED'}");
+        Run sent = run(env(), "transfer", "phone-1", "tel:+15550199", "--announcement", "Connecting you to billing.");
+        assertThat(sent.exitCode()).as(sent.err()).isZero();
+        assertThat(sent.out()).isEqualTo("APPLIED  TransferCall for room phone-1 (command t-1)\n");
+        assertThat(received.getLast().pathAndQuery()).isEqualTo("/v1/sessions/phone-1/transfer?wait=" + Operations.COMMAND_WAIT);
+        assertThat(received.getLast().idempotencyKey()).startsWith("cli-");
+        assertThat(Json.parseOrNull(received.getLast().body()))
+                .isEqualTo(Json.parseOrNull("{\"to\": \"tel:+15550199\", \"announcement\": \"Connecting you to billing.\"}"));
+
+        on("POST /v1/sessions/phone-2/transfer", 409, "application/problem+json",
+                "{'title': 'Command rejected', 'status': 409, 'detail': 'the TransferCall command was rejected: BUSY (SIP 486 Busy Here)', "
+                        + "'commandStatus': 'REJECTED', 'reason': 'BUSY'}");
+        Run refused = run(env(), "transfer", "phone-2", "+15550199");
+        assertThat(refused.exitCode()).isEqualTo(CliException.API_ERROR);
+        assertThat(refused.out()).startsWith("REJECTED  the TransferCall command was rejected");
+        assertThat(run(env(), "transfer", "phone-2").exitCode()).as("no TO").isEqualTo(CliException.USAGE);
+    }
+
+    @Test
     void aStackThatIsNotThereIsExit3AndABadUrlExit2() {
         Map<String, String> env = env();
         int closed = FreePorts.pick();
