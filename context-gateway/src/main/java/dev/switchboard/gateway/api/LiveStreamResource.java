@@ -151,6 +151,10 @@ public class LiveStreamResource {
         if (room != null) {
             sessions.forEach(session -> timeline.entries(room, session.sessionId())
                     .forEach(entry -> watcher.accept(new FeedItem.EventRecorded(entry, session.tenant()))));
+            // An outbound call without a session (ringing, answered while the agent joins, failed, ended before one
+            // started): the events of its dial.
+            known.stream().filter(call -> call.sessionId() == null).forEach(call -> timeline.dialEntries(room, call.commandId())
+                    .forEach(entry -> watcher.accept(new FeedItem.EventRecorded(entry, tenants.of(call)))));
             for (TrackedCommand command : commands.forRoom(room)) {
                 watcher.accept(new FeedItem.CommandChanged(command));
             }
