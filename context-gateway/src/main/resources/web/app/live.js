@@ -6,8 +6,15 @@ import {failedBecause} from './dial.js';
 
 /** A session's states, and a dial's before it has a session (DIALING, ANSWERED), that belong among the live calls. */
 const RUNNING = new Set(['LIVE', 'ENDING', 'DIALING', 'ANSWERED']);
-/** The outbound calls that may have no session and so get a row of their own (an ended one's session tells of it). */
-const DIAL_STATES = new Set(['DIALING', 'ANSWERED', 'FAILED']);
+/**
+ * The outbound calls that may have no session and so get a row of their own: ringing, answered while the agent joins,
+ * failed, and ended (an answered call the callee hung up on before the agent started a session has none; one that had
+ * a session is that session's row).
+ */
+const DIAL_STATES = new Set(['DIALING', 'ANSWERED', 'FAILED', 'ENDED']);
+
+/** Whether the stream's news of an outbound call keeps it among the dials that may need a row of their own. */
+export const keepsDial = (call) => DIAL_STATES.has(call.state);
 
 export function livePage({main, announce, signIn}) {
   const sessions = new Map();
@@ -86,7 +93,7 @@ export function livePage({main, announce, signIn}) {
       render();
     } else if (name === 'call') {
       toldAgain?.add(data.room);
-      if (DIAL_STATES.has(data.state)) dials.set(data.room, data);
+      if (keepsDial(data)) dials.set(data.room, data);
       else dials.delete(data.room);
       render();
     } else if (name === 'ready') {
@@ -153,6 +160,13 @@ function patch(element, session, everyTenant) {
   });
 }
 
+/** How long an ended dial without a session lasted: from its answer (else its request) to its end; undefined when unknown. */
+export function dialLength(call) {
+  const from = Date.parse(call?.answeredAt ?? call?.requestedAt);
+  const to = Date.parse(call?.endedAt);
+  return Number.isNaN(from) || Number.isNaN(to) ? undefined : Math.max(0, to - from);
+}
+
 /** A dial without a session, as a row of the list. */
 const dialRow = (call) => ({room: call.room, state: call.state, direction: 'OUTBOUND', callerNumber: call.from,
   calleeNumber: call.to, startedAt: call.requestedAt, endReason: call.endReason, tenant: call.tenant, call});
@@ -170,7 +184,7 @@ function row(session, everyTenant) {
   const running = RUNNING.has(session.state);
   const length = running
     ? h('td', {'data-started': session.startedAt}, duration(Date.now() - Date.parse(session.startedAt)))
-    : h('td', {}, duration(session.sessionEnded?.durationMs));
+    : h('td', {}, duration(session.sessionEnded?.durationMs ?? dialLength(session.call)));
   return h('tr', {'data-room': session.room},
     h('td', {}, h('a', {href: `#/call/${encodeURIComponent(session.room)}`}, session.room)),
     everyTenant ? h('td', {}, tenantOf(session)) : null,

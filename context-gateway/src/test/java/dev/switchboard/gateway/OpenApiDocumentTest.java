@@ -37,6 +37,16 @@ class OpenApiDocumentTest {
     }
 
     @Test
+    void placingACallListsEveryAnswerItGivesAndTheIssuerHeaderAsTheLabelItIs() {
+        var openapi = given().accept("application/json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
+        assertThat(openapi.getMap("paths.'/v1/calls'.post.responses")).containsKeys("200", "202", "400", "406", "409", "415", "503");
+        List<Map<String, Object>> parameters = openapi.getList("paths.'/v1/calls'.post.parameters");
+        assertThat(parameters).filteredOn(p -> "X-Switchboard-Issuer".equals(p.get("name"))).singleElement()
+                .extracting(p -> (String) p.get("description")).asString().contains("label").contains("token's subject")
+                .doesNotContain("default http");
+    }
+
+    @Test
     void requestBodiesTakeOnlyTheFieldsTheyNameAsTheServiceDoes() {
         var openapi = given().accept("application/json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
         for (String request : new String[]{"InjectContextRequest", "PlaceCallRequest", "TransferRequest"}) {

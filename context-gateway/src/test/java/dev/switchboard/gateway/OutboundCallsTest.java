@@ -239,6 +239,35 @@ class OutboundCallsTest {
     }
 
     @Test
+    void theEventsOfADialWithoutASessionAreListed() {
+        String failedRoom = Api.newRoom("events-failed");
+        String endedRoom = Api.newRoom("events-ended");
+        try (var probe = callControl()) {
+            String failed = given().queryParam("wait", "0").contentType(ContentType.JSON).body(call("+15551230011", "room", failedRoom))
+                    .post("/v1/calls").then().statusCode(202).extract().path("commandId");
+            String ended = given().queryParam("wait", "0").contentType(ContentType.JSON).body(call("+15551230012", "room", endedRoom))
+                    .post("/v1/calls").then().statusCode(202).extract().path("commandId");
+            probe.awaitRecord(r -> failedRoom.equals(r.key()), WAIT);
+            probe.awaitRecord(r -> endedRoom.equals(r.key()), WAIT);
+            CallEvents.failed(failedRoom, failed, "+15551230011", CallFailureReason.BUSY, 486, "Busy Here");
+            // Answered, then the callee hung up before the agent started a session.
+            CallEvents.answered(endedRoom, ended, "+15551230012");
+            CallEvents.callEnded(endedRoom, null, EndReason.CALLER_HANGUP);
+            awaitCall(failedRoom, "state", "FAILED");
+            awaitCall(endedRoom, "state", "ENDED");
+        }
+        Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            List<String> types = given().get("/v1/sessions/{room}/events", failedRoom).then().statusCode(200).extract().path("events.type");
+            assertThat(types).containsExactly("CallFailed");
+        });
+        Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            List<String> types = given().get("/v1/sessions/{room}/events", endedRoom).then().statusCode(200).extract().path("events.type");
+            assertThat(types).containsExactly("CallAnswered", "CallEnded");
+        });
+        given().get("/v1/sessions/{room}/events", Api.newRoom("events-none")).then().statusCode(404);
+    }
+
+    @Test
     void aDialTheControllerDidNotCarryOutEndsFailedWithItsReasonAndAnswersTheWaitingRequest() throws Exception {
         String room = Api.newRoom("refused");
         String key = "dial-" + UUID.randomUUID();

@@ -104,6 +104,21 @@ class WatchdogTest {
     }
 
     @Test
+    void theUnknownSessionAnswerComesOneGraceAfterTheCommandNotTwo() {
+        // A broadcast command waits in the forwarder for its room's session, for the grace; the watchdog must not then
+        // wait a second grace of its own before answering.
+        String room = Api.newRoom("ghost-once");
+        try (var results = results()) {
+            SessionCommand command = CRM.say(room, "anyone there?");
+            TestProducer.send(Topic.SESSION_COMMANDS, room, command);
+            CommandResult result = results.awaitRecord(r -> r.value().getCommandId().equals(command.getCommandId()), WAIT).value();
+            assertThat(result.getStatus()).isEqualTo(CommandStatus.UNKNOWN_SESSION);
+            assertThat(result.getDecidedAt()).isAfterOrEqualTo(command.getIssuedAt().plus(GRACE))
+                    .isBefore(command.getIssuedAt().plus(GRACE).plusMillis(1500));
+        }
+    }
+
+    @Test
     void aCommandOfALiveRoomThatNobodyAnswersExpiresAfterExpiresAtPlusTheGraceAndIsAudited() {
         String room = Api.newRoom("silent");
         String sessionId = worker.startQuietSession(room, "acme");

@@ -33,25 +33,30 @@ public final class CallRequests {
      * it dials). The scheme is case-insensitive, as RFC 3261 says; {@link #sipScheme} writes it in lower case.
      */
     static final String SIP_URI = "(?i:sips?):[^\\s\\p{Z}\\p{Cc}\\p{Cf}\\p{Cs}<>\"?]{1,250}";
+    /** Where a call or a transfer may go: E.164, bare or as a tel: URI, or a SIP URI; schemes in any case (TEL:, SIP:). */
+    static final String DESTINATION = "(?i:tel:)?" + E164 + "|" + SIP_URI;
     static final Duration MAX_RINGING_TIMEOUT = Duration.ofMinutes(5);
     static final Duration MAX_CALL_DURATION = Duration.ofHours(24);
 
     private CallRequests() {
     }
 
-    /** A sip: or sips: URI with its scheme in lower case ({@code SIP:bob@pbx} dials sip:bob@pbx); anything else as it is. */
+    /**
+     * A sip:, sips: or tel: URI with its scheme in lower case ({@code SIP:bob@pbx} dials sip:bob@pbx, {@code TEL:+1555...}
+     * tel:+1555...); anything else as it is.
+     */
     static String sipScheme(String to) {
         int colon = to.indexOf(':');
         String scheme = colon < 0 ? "" : to.substring(0, colon);
-        return scheme.equalsIgnoreCase("sip") || scheme.equalsIgnoreCase("sips")
+        return scheme.equalsIgnoreCase("sip") || scheme.equalsIgnoreCase("sips") || scheme.equalsIgnoreCase("tel")
                 ? scheme.toLowerCase(Locale.ROOT) + to.substring(colon) : to;
     }
 
     @Schema(name = "PlaceCallRequest", description = "An outbound phone call, placed through LiveKit SIP with an agent in the room")
     public record PlaceCallRequest(
-            @Schema(required = true, description = "E.164 (+15551234567, also as tel:+15551234567) or a sip: URI", example = "+15551234567")
+            @Schema(required = true, description = "E.164 (+15551234567, also as tel:+15551234567) or a sip: URI; schemes in any case (TEL:, SIP:)", example = "+15551234567")
             @NotNull(message = "is required (an E.164 number such as +15551234567, or a sip: URI)")
-            @Pattern(regexp = "(tel:)?" + E164 + "|" + SIP_URI, message = "must be an E.164 number (+ and up to 15 digits, e.g. +15551234567) or a sip: URI without ?headers or control characters")
+            @Pattern(regexp = DESTINATION, message = "must be an E.164 number (+ and up to 15 digits, e.g. +15551234567) or a sip: URI without ?headers or control characters")
             String to,
             @Schema(description = "Caller id, E.164; default SWITCHBOARD_SIP_FROM_NUMBER, else the trunk's number")
             @Pattern(regexp = E164, message = "must be an E.164 number such as +15557654321") String from,
@@ -110,9 +115,9 @@ public final class CallRequests {
 
     @Schema(name = "TransferRequest", description = "A cold transfer of the phone caller to another number or SIP address")
     public record TransferRequest(
-            @Schema(required = true, description = "tel:+E.164 (a bare +E.164 is taken as tel:) or a sip: URI", example = "tel:+15551234567")
+            @Schema(required = true, description = "tel:+E.164 (a bare +E.164 is taken as tel:) or a sip: URI; schemes in any case (TEL:, SIP:)", example = "tel:+15551234567")
             @NotNull(message = "is required (tel:+15551234567 or a sip: URI)")
-            @Pattern(regexp = "(tel:)?" + E164 + "|" + SIP_URI, message = "must be tel: and an E.164 number (tel:+15551234567; a bare +15551234567 is taken as tel:)"
+            @Pattern(regexp = DESTINATION, message = "must be tel: and an E.164 number (tel:+15551234567; a bare +15551234567 is taken as tel:)"
                     + " or a sip: URI without ?headers or control characters")
             String to,
             @Schema(defaultValue = "false", description = "Play a dial tone to the caller while the transfer connects") Boolean playDialtone,

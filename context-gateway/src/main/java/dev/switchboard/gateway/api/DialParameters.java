@@ -19,6 +19,7 @@ public class DialParameters {
     String idempotencyKey;
 
     @RestHeader(RequestParameters.ISSUER_HEADER)
-    @Parameter(description = "Who places the call (an operator or system id); default http")
+    @Parameter(description = "A label for people, kept as the issuer's displayName of the dial; who places the call (the "
+            + "issuer id in the DialRequested and the audit) is always the bearer token's subject")
     String issuer;
 }

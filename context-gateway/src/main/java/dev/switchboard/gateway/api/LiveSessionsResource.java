@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.api;
 
+import dev.switchboard.gateway.calls.CallTenants;
+import dev.switchboard.gateway.calls.OutboundCall;
 import dev.switchboard.gateway.calls.OutboundCalls;
 import dev.switchboard.gateway.commands.CommandStore;
 import dev.switchboard.gateway.live.SessionTimeline;
@@ -27,6 +29,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** The live (and recently ended) sessions this gateway knows from {@code switchboard.session-events}. */
@@ -43,9 +46,11 @@ public class LiveSessionsResource {
     private final SessionTimeline timeline;
     private final CommandStore commands;
     private final ReceivedValues received;
+    private final CallTenants tenants;
 
     LiveSessionsResource(LiveSessionRegistry registry, CurrentCaller caller, OutboundCalls calls, SessionTimeline timeline,
-                         CommandStore commands, ReceivedValues received) {
+                         CommandStore commands, ReceivedValues received, CallTenants tenants) {
+        this.tenants = tenants;
         this.received = received;
         this.timeline = timeline;
         this.commands = commands;
@@ -94,15 +99,25 @@ public class LiveSessionsResource {
 
     @GET
     @Path("{room}/events")
-    @Operation(summary = "The events of the room's latest session, oldest first, told in words",
+    @Operation(summary = "The events of the room's latest call, oldest first, told in words",
             description = "The session GET /v1/sessions/{room} shows (the token's tenant's). Started, participants joining and leaving, answered or failed, answering-machine verdicts, keypad tones"
-                    + " received and sent, call ended and session ended with their reasons (the latest 200).")
+                    + " received and sent, call ended and session ended with their reasons (the latest 200). For an outbound call that has no"
+                    + " session (still ringing, answered while the agent joins, failed, or ended before a session started; GET /v1/calls/{room}"
+                    + " shows it) the events of its dial: answered or failed, answering-machine verdicts, call ended.")
     @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = GatewayViews.EventList.class)))
-    @APIResponse(responseCode = "404", description = "No known session for the room",
+    @APIResponse(responseCode = "404", description = "No known session or outbound call for the room",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public GatewayViews.EventList events(@RestPath String room) {
-        LiveSession session = accessible(room);
-        return new GatewayViews.EventList(timeline.entries(room, session.sessionId()));
+        Optional<LiveSession> session = registry.find(room, caller::mayAccess);
+        Optional<OutboundCall> dial = calls.find(room)
+                .filter(call -> call.sessionId() == null && caller.mayAccess(tenants.of(call)))
+                .filter(call -> session.isEmpty() || session.get().startedAt() == null || call.requestedAt() == null
+                        || call.requestedAt().isAfter(session.get().startedAt()));
+        if (dial.isPresent()) {
+            return new GatewayViews.EventList(timeline.dialEntries(room, dial.get().commandId()));
+        }
+        return new GatewayViews.EventList(timeline.entries(room, session.orElseThrow(() -> new ProblemException(
+                GatewayProblems.SESSION_NOT_FOUND, "no session or outbound call is known for room \"" + room + "\"")).sessionId()));
     }
 
     @GET

@@ -62,12 +62,14 @@ public class LiveStreamResource {
     private final Clock clock;
     private final StreamQuota quota;
     private final ReceivedValues received;
+    private final OpenStreams open;
     /** How often an idle stream gets a comment line (proxies commonly close a connection silent for 30 to 60 s). */
     private final Duration keepAlive;
 
     LiveStreamResource(LiveFeed feed, LiveSessionRegistry registry, SessionTimeline timeline, CommandStore commands,
                        OutboundCalls calls, CallTenants tenants, GatewayTimers timers, CurrentCaller caller, ObjectMapper json,
-                       Clock clock, StreamQuota quota, ReceivedValues received, GatewayConfig config) {
+                       Clock clock, StreamQuota quota, ReceivedValues received, GatewayConfig config, OpenStreams open) {
+        this.open = open;
         this.feed = feed;
         this.registry = registry;
         this.timeline = timeline;
@@ -96,12 +98,14 @@ public class LiveStreamResource {
                     + " 'ready' once what was known at the start has been sent. Without ?room= the start sends the sessions of"
                     + " GET /v1/sessions?all=true and the calls of GET /v1/calls; with ?room= it sends that room's session (the one GET /v1/sessions/{room} shows), its call,"
                     + " its events and remembered commands, and then only that room's changes. Only the token's tenant's (every"
-                    + " tenant's with tenants:all). A comment line every 15 s keeps the connection open. When the token expires the"
+                    + " tenant's with tenants:all). A comment line every 15 s keeps the connection open. When the gateway shuts down it ends every open stream (reconnect; a new one is refused with 503 meanwhile). When the token expires the"
                     + " stream sends 'expired' and ends (reconnect with a fresh token); a client that falls more than 1,024 events"
                     + " behind is disconnected. The event id is the room (of a session or a call), event id or command id: a client"
                     + " replaces what it has under that id.")
     @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
     @APIResponse(responseCode = "400", description = "A room name too long", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "This gateway instance is shutting down (reconnect)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "429", description = "The token already holds as many open streams as one caller may (switchboard.http.max-streams-per-caller, 20); Retry-After says when a dropped one is freed",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public void stream(@Parameter(description = "Only this room (it need not have a session yet)") @RestQuery String room,
@@ -110,11 +114,18 @@ public class LiveStreamResource {
         if (room != null && (room.isBlank() || room.length() > MAX_ROOM_LENGTH)) {
             throw ProblemException.invalid("room must be 1 to " + MAX_ROOM_LENGTH + " characters");
         }
+        if (open.closing()) {
+            throw new ProblemException(GatewayProblems.SHUTTING_DOWN, "this gateway instance is shutting down; reconnect (to another instance)");
+        }
         Caller who = caller.get();
         StreamQuota.Place place = quota.take(who, keepAlive.toSeconds());
         List<ScheduledFuture<?>> timersOfStream = new CopyOnWriteArrayList<>();
         StreamWatcher[] self = new StreamWatcher[1];
+        SseStream[] opened = new SseStream[1];
         Runnable release = () -> {
+            if (opened[0] != null) {
+                open.closed(opened[0]);
+            }
             if (self[0] != null) {
                 feed.unwatch(self[0]);
             }
@@ -122,6 +133,11 @@ public class LiveStreamResource {
             place.giveBack();
         };
         SseStream stream = new SseStream(sink, sse, caller.expiresAt(), clock, "the live stream of " + who.id(), release);
+        opened[0] = stream;
+        if (!open.opened(stream)) { // shutdown began since the check above
+            stream.close();
+            return;
+        }
         try {
             follow(who, room, stream, timersOfStream, self);
         } catch (RuntimeException e) {
@@ -151,6 +167,10 @@ public class LiveStreamResource {
         if (room != null) {
             sessions.forEach(session -> timeline.entries(room, session.sessionId())
                     .forEach(entry -> watcher.accept(new FeedItem.EventRecorded(entry, session.tenant()))));
+            // An outbound call without a session (ringing, answered while the agent joins, failed, ended before one
+            // started): the events of its dial.
+            known.stream().filter(call -> call.sessionId() == null).forEach(call -> timeline.dialEntries(room, call.commandId())
+                    .forEach(entry -> watcher.accept(new FeedItem.EventRecorded(entry, tenants.of(call)))));
             for (TrackedCommand command : commands.forRoom(room)) {
                 watcher.accept(new FeedItem.CommandChanged(command));
             }

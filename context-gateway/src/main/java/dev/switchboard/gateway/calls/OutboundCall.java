@@ -30,6 +30,14 @@ public record OutboundCall(String room, String commandId, CallState state, Strin
         Objects.requireNonNull(room, "room");
         Objects.requireNonNull(state, "state");
         answeredBy = answeredBy == null ? AnsweredBy.UNKNOWN : answeredBy;
+        // Milliseconds, as the events on Kafka carry them: a dial's first answer shows the same times as its retries.
+        requestedAt = millis(requestedAt);
+        answeredAt = millis(answeredAt);
+        endedAt = millis(endedAt);
+    }
+
+    private static Instant millis(Instant at) {
+        return at == null ? null : at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     }
 
     /** A dial this gateway is about to publish. */

@@ -41,6 +41,7 @@ public class Housekeeping {
         try {
             int sessions = registry.evictEnded();
             timeline.retain(registry::knows);
+            timeline.retainDials((room, commandId) -> calls.find(room).filter(call -> commandId.equals(call.commandId())).isPresent());
             int evicted = commands.evictOld();
             int over = calls.evictOver();
             if (sessions + evicted + over > 0) {

@@ -1,8 +1,13 @@
 package dev.switchboard.gateway.live;
 
+import dev.switchboard.events.AnswerClassified;
+import dev.switchboard.events.CallAnswered;
+import dev.switchboard.events.CallEnded;
+import dev.switchboard.events.CallFailed;
 import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.SessionStarted;
 import dev.switchboard.gateway.calls.CallTenants;
+import dev.switchboard.gateway.calls.OutboundCall;
 import dev.switchboard.gateway.calls.OutboundCalls;
 import dev.switchboard.gateway.commands.CommandStore;
 import dev.switchboard.gateway.commands.TrackedCommand;
@@ -13,6 +18,7 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -30,10 +36,14 @@ public class LiveFeed {
     private final List<Consumer<FeedItem>> watchers = new CopyOnWriteArrayList<>();
     private final LiveSessionRegistry registry;
     private final SessionTimeline timeline;
+    private final OutboundCalls calls;
+    private final CallTenants tenants;
 
     LiveFeed(LiveSessionRegistry registry, SessionTimeline timeline, CommandStore commands, OutboundCalls calls, CallTenants tenants) {
         this.registry = registry;
         this.timeline = timeline;
+        this.calls = calls;
+        this.tenants = tenants;
         commands.onTracked(this::commandTracked);
         calls.onChanged(call -> publish(new FeedItem.CallChanged(call, tenants.of(call))));
     }
@@ -44,6 +54,13 @@ public class LiveFeed {
      */
     public void sessionEvent(SessionEvent event) {
         LiveSession session = registry.session(event.getRoom(), event.getSessionId()).orElse(null);
+        OutboundCall dial = withoutSession(event, session).orElse(null);
+        if (dial != null) {
+            // The room's outbound call has no session (yet, or ever): its events are the dial's.
+            timeline.applyToDial(event, dial.commandId())
+                    .ifPresent(entry -> publish(new FeedItem.EventRecorded(entry, tenants.of(dial))));
+            return;
+        }
         if (session == null || !session.isSession(event.getSessionId())) {
             return; // a late event of a room's earlier session, or one the registry forgot at once (long ended)
         }
@@ -55,6 +72,28 @@ public class LiveFeed {
             publish(new FeedItem.SessionChanged(session));
             publish(new FeedItem.EventRecorded(entry, session.tenant()));
         });
+    }
+
+    /**
+     * The room's outbound call the event is about when that call has no session: an event naming no session, of the
+     * room's latest dial (its CallAnswered or CallFailed names it; a CallEnded or AnswerClassified is the room's call's),
+     * a dial placed after the room's known session started, if there is one.
+     */
+    private Optional<OutboundCall> withoutSession(SessionEvent event, LiveSession session) {
+        if (event.getSessionId() != null) {
+            return Optional.empty();
+        }
+        return calls.find(event.getRoom())
+                .filter(call -> call.sessionId() == null && call.commandId() != null)
+                .filter(call -> switch (event.getPayload()) {
+                    case CallAnswered answered -> call.commandId().equals(answered.getDialCommandId());
+                    case CallFailed failed -> call.commandId().equals(failed.getDialCommandId());
+                    case CallEnded ended -> true;
+                    case AnswerClassified classified -> true;
+                    default -> false;
+                })
+                .filter(call -> session == null || session.startedAt() == null || call.requestedAt() == null
+                        || call.requestedAt().isAfter(session.startedAt()));
     }
 
     public void watch(Consumer<FeedItem> watcher) {

@@ -29,6 +29,14 @@ public class SessionTimeline {
 
     /** Per room, per session id: immutable maps and lists, replaced on every event, so readers never see one half changed. */
     private final ConcurrentMap<String, Map<String, List<TimelineEntry>>> byRoom = new ConcurrentHashMap<>();
+    /**
+     * Per room, the events of its latest outbound call while that call has no session (CallAnswered, CallFailed, a
+     * CallEnded before the agent joined): a dial that failed or ended without a session has no other place for them.
+     */
+    private final ConcurrentMap<String, DialEvents> byDial = new ConcurrentHashMap<>();
+
+    private record DialEvents(String commandId, List<TimelineEntry> entries) {
+    }
 
     /**
      * Records the event as one of the given session's; returns its entry (empty for what the timeline does not show, or
@@ -57,6 +65,47 @@ public class SessionTimeline {
             return Map.copyOf(changed);
         });
         return added[0] ? entry : Optional.empty();
+    }
+
+    /**
+     * Records the event as one of the room's outbound call of that dial command id, while the call has no session; a
+     * newer dial of the room replaces the older one's events. Returns the entry (empty as {@link #apply}).
+     */
+    public Optional<TimelineEntry> applyToDial(SessionEvent event, String dialCommandId) {
+        Optional<TimelineEntry> entry = TimelineWording.of(event);
+        if (entry.isEmpty() || dialCommandId == null) {
+            return Optional.empty();
+        }
+        TimelineEntry e = entry.get();
+        boolean[] added = {false};
+        byDial.compute(event.getRoom(), (room, dial) -> {
+            List<TimelineEntry> current = dial == null || !dial.commandId().equals(dialCommandId) ? List.of() : dial.entries();
+            if (current.stream().anyMatch(known -> known.eventId().equals(e.eventId()))) {
+                return dial;
+            }
+            List<TimelineEntry> next = new ArrayList<>(current);
+            next.add(e);
+            added[0] = true;
+            return new DialEvents(dialCommandId, List.copyOf(next.subList(Math.max(0, next.size() - MAX_PER_ROOM), next.size())));
+        });
+        return added[0] ? entry : Optional.empty();
+    }
+
+    /** The events of the room's outbound call of that dial command id while it had no session, oldest first. */
+    public List<TimelineEntry> dialEntries(String room, String dialCommandId) {
+        DialEvents dial = byDial.get(room);
+        return dial == null || dialCommandId == null || !dial.commandId().equals(dialCommandId) ? List.of() : dial.entries();
+    }
+
+    /** Forgets the dials' events whose calls are no longer known (given room and dial command id); returns how many. */
+    public int retainDials(BiPredicate<String, String> known) {
+        int forgotten = 0;
+        for (var dial : byDial.entrySet()) {
+            if (!known.test(dial.getKey(), dial.getValue().commandId()) && byDial.remove(dial.getKey(), dial.getValue())) {
+                forgotten++;
+            }
+        }
+        return forgotten;
     }
 
     /** The events of the room's given session, oldest first. */

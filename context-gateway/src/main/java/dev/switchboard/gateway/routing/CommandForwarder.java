@@ -28,7 +28,8 @@ import java.util.concurrent.ConcurrentMap;
  * room: a session that announced its worker's own topic gets the command there (the watchdog then reads it from that
  * topic like any directed command); a session whose worker reads the broadcast topic has it already, and the watchdog
  * watches it here. A command whose room has no live session yet waits, for the watchdog's unknown-session grace, for
- * the SessionStarted that may be a moment behind it, then goes to the watchdog (which answers UNKNOWN_SESSION).
+ * the SessionStarted that may be a moment behind it, then goes to the watchdog, which answers UNKNOWN_SESSION at once
+ * (the grace counts from when the command arrived, once, not again in the watchdog).
  *
  * <p>A room's commands leave in the order they came (one waiting command holds back those behind it), and each stage
  * completes only once the command is where it belongs, so the broadcast record is acknowledged only then: a gateway
@@ -107,13 +108,13 @@ public class CommandForwarder {
                 if (clock.instant().isBefore(deadlines.session())) {
                     timers.schedule(LOOK_AGAIN, Context.current().wrap(() -> attempt(command, deadlines, routed)));
                 } else {
-                    watch(command, routed); // nobody runs the room: the watchdog answers UNKNOWN_SESSION
+                    watch(command, deadlines, routed); // nobody runs the room: the watchdog answers UNKNOWN_SESSION
                 }
                 return;
             }
             String topic = session.get().commandTopic();
             if (topic == null) {
-                watch(command, routed); // its worker reads the broadcast topic
+                watch(command, deadlines, routed); // its worker reads the broadcast topic
                 return;
             }
             publisher.publish(command, topic).subscribe().with(
@@ -129,7 +130,7 @@ public class CommandForwarder {
                     });
         } catch (RuntimeException e) {
             LOG.errorf(e, "room %s: could not route command %s; the watchdog answers it", command.getRoom(), command.getCommandId());
-            watch(command, routed);
+            watch(command, deadlines, routed);
         }
     }
 
@@ -140,12 +141,13 @@ public class CommandForwarder {
         } else {
             LOG.warnf("room %s: command %s could not be forwarded in time; the watchdog answers it", command.getRoom(),
                     command.getCommandId());
-            watch(command, routed);
+            watch(command, deadlines, routed);
         }
     }
 
-    private void watch(SessionCommand command, CompletableFuture<Void> routed) {
-        watchdog.watch(command);
+    /** Leaves the command to the watchdog, which looks at its room once the grace since the command arrived is over. */
+    private void watch(SessionCommand command, Deadlines deadlines, CompletableFuture<Void> routed) {
+        watchdog.watch(command, deadlines.session());
         routed.complete(null);
     }
 }

@@ -98,6 +98,15 @@ public class Watchdog implements CallControlWatch {
 
     /** Starts watching a command that was just read from the command topic. */
     public void watch(SessionCommand command) {
+        watch(command, clock.instant().plus(config.unknownSessionGrace()));
+    }
+
+    /**
+     * Starts watching a command whose room is looked at {@code roomCheckAt}: one grace after the command arrived. The
+     * forwarder, which already waited for the room's session, hands over a command when its grace is over, so the
+     * watchdog answers UNKNOWN_SESSION at once rather than after a second grace.
+     */
+    public void watch(SessionCommand command, Instant roomCheckAt) {
         if (!config.enabled()) {
             return;
         }
@@ -108,7 +117,8 @@ public class Watchdog implements CallControlWatch {
             return;
         }
         watched.computeIfAbsent(command.getRoom(), room -> ConcurrentHashMap.newKeySet()).add(command);
-        timers.schedule(config.unknownSessionGrace(), () -> checkRoom(command));
+        Duration untilCheck = Duration.between(clock.instant(), roomCheckAt);
+        timers.schedule(untilCheck.isNegative() ? Duration.ZERO : untilCheck, () -> checkRoom(command));
     }
 
     /**

@@ -34,4 +34,14 @@ class CallRequestsTest {
         assertThat(new TransferRequest("SIP:desk@example.com", null, null).toPayload().getTo()).isEqualTo("sip:desk@example.com");
         assertThat(new TransferRequest("+15551234567", null, null).toPayload().getTo()).isEqualTo("tel:+15551234567");
     }
+
+    @Test
+    void telIsAcceptedInAnyCaseAsSipIs() {
+        java.util.regex.Pattern accepted = java.util.regex.Pattern.compile(CallRequests.DESTINATION);
+        for (String to : List.of("TEL:+15551234567", "Tel:+15551234567", "tel:+15551234567", "SIP:bob@pbx", "sip:bob@pbx", "+15551234567")) {
+            assertThat(accepted.matcher(to).matches()).as(to).isTrue();
+        }
+        assertThat(accepted.matcher("TEL:15551234567").matches()).as("still E.164").isFalse();
+        assertThat(new TransferRequest("TEL:+15551234567", null, null).toPayload().getTo()).isEqualTo("tel:+15551234567");
+    }
 }

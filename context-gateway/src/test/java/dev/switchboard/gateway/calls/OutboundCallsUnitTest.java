@@ -182,4 +182,11 @@ class OutboundCallsUnitTest {
     private static OutboundCall request(String room, String commandId, String to) {
         return OutboundCall.dialing(room, commandId, to, "+15559999", "ST_9", NOW.minusSeconds(600), "acme", "fp-" + commandId);
     }
+
+    @Test
+    void timesAreKeptInMillisecondsAsTheEventsCarryThem() {
+        Instant precise = Instant.parse("2026-12-05T12:00:00.123456789Z");
+        OutboundCall call = OutboundCall.dialing("r", "d-1", "+15550001", null, "ST_1", precise, "acme", null);
+        assertThat(call.requestedAt()).isEqualTo(Instant.parse("2026-12-05T12:00:00.123Z"));
+    }
 }

@@ -94,4 +94,25 @@ class SessionTimelineTest {
         assertThat(timeline.retain((room, id) -> !room.equals("r2"))).isEqualTo(1);
         assertThat(timeline.entries("r2", "s2")).isEmpty();
     }
+
+    @Test
+    void aDialWithoutASessionKeepsItsOwnEventsUntilANewerDialOrItIsForgotten() {
+        SessionEvent failed = event("d1", null, dev.switchboard.events.CallFailed.newBuilder().setDialCommandId("dial-1")
+                .setPhoneNumber("+15550100").setReason(CallFailureReason.BUSY).setSipStatusCode(486).setSipStatus("Busy Here").build());
+        assertThat(timeline.applyToDial(failed, "dial-1")).isPresent();
+        assertThat(timeline.applyToDial(failed, "dial-1")).as("a redelivered event").isEmpty();
+        assertThat(timeline.dialEntries("d1", "dial-1")).extracting(TimelineEntry::type, TimelineEntry::reason)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("CallFailed", "BUSY"));
+        assertThat(timeline.entries("d1", null)).as("not a session's").isEmpty();
+        assertThat(timeline.dialEntries("d1", "dial-0")).as("another dial of the room").isEmpty();
+
+        timeline.retain((room, id) -> false);
+        assertThat(timeline.dialEntries("d1", "dial-1")).as("the sessions' sweep leaves dials alone").hasSize(1);
+        timeline.applyToDial(event("d1", null, CallEnded.newBuilder().setReason(EndReason.CALLER_HANGUP)
+                .setMethod(HangupMethod.DELETE_ROOM).build()), "dial-2");
+        assertThat(timeline.dialEntries("d1", "dial-1")).as("replaced by the room's newer dial").isEmpty();
+        assertThat(timeline.dialEntries("d1", "dial-2")).extracting(TimelineEntry::type).containsExactly("CallEnded");
+        assertThat(timeline.retainDials((room, commandId) -> false)).isEqualTo(1);
+        assertThat(timeline.dialEntries("d1", "dial-2")).isEmpty();
+    }
 }

@@ -153,6 +153,20 @@ final class Arguments {
                 yield new CliCommand.Transcript(room(verb, p), choice(verb, "--format", format,
                         Verb.Defaults.TRANSCRIPT_FORMATS.getFirst(), Verb.Defaults.TRANSCRIPT_FORMATS));
             }
+            case DIAL -> {
+                String to = p.positional(0).strip();
+                if (to.isEmpty()) {
+                    throw usage(verb, "TO must not be blank");
+                }
+                yield new CliCommand.Dial(to, p.value("--from"), p.value("--room"), p.value("--instructions"), p.flags.contains("--wait"));
+            }
+            case TRANSFER -> {
+                String to = p.positional(1).strip();
+                if (to.isEmpty()) {
+                    throw usage(verb, "TO must not be blank");
+                }
+                yield new CliCommand.Transfer(room(verb, p), to, p.value("--announcement"));
+            }
             case TAIL -> new CliCommand.Tail(room(verb, p));
             case SEARCH -> {
                 String query = p.positional(0).strip();

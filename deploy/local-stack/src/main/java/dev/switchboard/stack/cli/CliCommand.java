@@ -22,6 +22,17 @@ sealed interface CliCommand {
     record Hangup(String room, boolean now, String goodbye, String reason) implements CliCommand {
     }
 
+    /**
+     * An outbound call (POST /v1/calls): {@code from}, {@code room} and {@code instructions} may be null; with
+     * {@code await} the request waits until the call is answered or has failed.
+     */
+    record Dial(String to, String from, String room, String instructions, boolean await) implements CliCommand {
+    }
+
+    /** A cold transfer of a live call's phone caller; {@code announcement} may be null. */
+    record Transfer(String room, String to, String announcement) implements CliCommand {
+    }
+
     /** A stored transcript in one of the transcript service's formats: json, text, srt or vtt. */
     record Transcript(String room, String format) implements CliCommand {
     }

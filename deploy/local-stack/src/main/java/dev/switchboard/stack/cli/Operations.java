@@ -31,6 +31,9 @@ final class Operations {
     /** The wait, plus Kafka's publish timeout (10 s) and some slack. */
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(50);
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+    /** How long dial --wait lets the gateway hold the request for the answer (its switchboard.gateway.calls.max-wait as shipped). */
+    static final String DIAL_WAIT = "60s";
+    private static final Duration DIAL_TIMEOUT = Duration.ofSeconds(80);
     /** How often a command still PENDING after the wait is looked up again, and for how long at most. */
     private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
     private static final Duration POLL_LIMIT = Duration.ofMinutes(2);
@@ -73,6 +76,14 @@ final class Operations {
                 }
                 yield steer(hangup.room(), "hangup", body);
             }
+            case CliCommand.Dial dial -> dial(dial);
+            case CliCommand.Transfer transfer -> {
+                ObjectNode body = Json.object().put("to", transfer.to());
+                if (transfer.announcement() != null) {
+                    body.put("announcement", transfer.announcement());
+                }
+                yield steer(transfer.room(), "transfer", body);
+            }
             case CliCommand.Transcript transcript -> transcript(transcript);
             case CliCommand.Tail tail -> tail(tail);
             case CliCommand.Search search -> search(search);
@@ -87,23 +98,44 @@ final class Operations {
         return CliException.OK;
     }
 
+    /**
+     * The gateway's sessions, and the outbound calls that have none (ringing, answered while the agent joins; with --all
+     * also failed and ended): an outbound call has no session until its agent has started one, and a failed one never
+     * has. The table and --json show the same calls: --json prints {"sessions": [...], "calls": [...]}, the sessions as
+     * GET /v1/sessions answered and the calls of GET /v1/calls that have no session.
+     */
     private int calls(CliCommand.Calls calls) {
         Answer answer = api.get(Service.GATEWAY, "/v1/sessions" + (calls.all() ? "?all=true" : ""), READ_TIMEOUT);
         if (!answer.ok()) {
             throw fail(Service.GATEWAY, answer);
         }
-        if (json) {
-            print(answer.body());
-            return CliException.OK;
-        }
-        // An outbound call has no session while it rings, and a failed one never has: the gateway lists those as calls.
-        Answer dials = api.get(Service.GATEWAY, "/v1/calls?state=dialing" + (calls.all() ? ",failed" : ""), READ_TIMEOUT);
+        Answer dials = api.get(Service.GATEWAY, "/v1/calls?state=" + (calls.all() ? CALL_STATES_ALL : CALL_STATES_LIVE), READ_TIMEOUT);
         if (!dials.ok()) {
             throw fail(Service.GATEWAY, dials);
         }
-        print(render.sessions(Json.parse(answer.body(), Service.GATEWAY), Json.parse(dials.body(), Service.GATEWAY)));
+        JsonNode sessions = Json.parse(answer.body(), Service.GATEWAY);
+        ObjectNode withoutSession = Json.object();
+        var list = withoutSession.putArray("calls");
+        Json.parse(dials.body(), Service.GATEWAY).path("calls").forEach(call -> {
+            if (Json.text(call, "sessionId") == null) {
+                list.add(call);
+            }
+        });
+        if (json) {
+            ObjectNode both = Json.object();
+            both.set("sessions", sessions.path("sessions"));
+            both.set("calls", list);
+            print(Json.write(both));
+            return CliException.OK;
+        }
+        print(render.sessions(sessions, withoutSession));
         return CliException.OK;
     }
+
+    /** The outbound calls that can be live without a session: ringing, or answered while the agent joins. */
+    static final String CALL_STATES_LIVE = "dialing,answered";
+    /** With --all: the failed ones, and the ended ones (an answered call can end before its agent started a session). */
+    static final String CALL_STATES_ALL = "dialing,answered,failed,ended";
 
     /**
      * A command for a live call: the gateway holds the request until the worker (or, for an immediate hang-up, the call
@@ -140,6 +172,50 @@ final class Operations {
             return CliException.API_ERROR;
         }
         throw fail(Service.GATEWAY, answer);
+    }
+
+    /**
+     * An outbound call: POST /v1/calls, at once (202, DIALING) or with --wait until it is answered or has failed. A 503
+     * is sent again under the same Idempotency-Key, as a command is: a retry never rings the phone twice.
+     */
+    private int dial(CliCommand.Dial dial) {
+        ObjectNode body = Json.object().put("to", dial.to());
+        if (dial.from() != null) {
+            body.put("from", dial.from());
+        }
+        if (dial.room() != null) {
+            body.put("room", dial.room());
+        }
+        if (dial.instructions() != null) {
+            body.put("instructions", dial.instructions());
+        }
+        String idempotencyKey = "cli-" + UUID.randomUUID();
+        String path = "/v1/calls?wait=" + (dial.await() ? DIAL_WAIT : "0");
+        Answer answer = api.post(Service.GATEWAY, path, Json.write(body), DIAL_TIMEOUT, idempotencyKey);
+        for (int retry = 1; answer.status() == 503 && namesCommand(answer) && retry <= PUBLISH_RETRIES; retry++) {
+            // Only a dial Kafka did not acknowledge (it names its commandId) is sent again; one that is not configured is not.
+            err.println(TerminalText.shown("the gateway could not hand the dial to Kafka (" + ApiProblem.from(answer).words(Service.GATEWAY)
+                    + "); sending it again under the same Idempotency-Key (" + retry + " of " + PUBLISH_RETRIES + ")"));
+            sleep(PUBLISH_RETRY_PAUSE);
+            answer = api.post(Service.GATEWAY, path, Json.write(body), DIAL_TIMEOUT, idempotencyKey);
+        }
+        if (!answer.ok()) {
+            throw fail(Service.GATEWAY, answer);
+        }
+        JsonNode call = Json.parse(answer.body(), Service.GATEWAY);
+        print(json ? answer.body() : render.call(call));
+        String state = call.path("state").asText();
+        if (dial.await() && "DIALING".equals(state)) {
+            err.println(TerminalText.shown("still ringing after " + DIAL_WAIT + "; GET " + call.path("statusUrl").asText()
+                    + " on the gateway (or ./switchboard calls) tells how it went"));
+        }
+        return "FAILED".equals(state) ? CliException.API_ERROR : CliException.OK;
+    }
+
+    /** Whether a problem names the command it is about (a dial Kafka did not acknowledge in time does). */
+    private static boolean namesCommand(Answer answer) {
+        JsonNode body = Json.parseOrNull(answer.body());
+        return body != null && body.hasNonNull("commandId");
     }
 
     /** Looks a PENDING command up until it is decided, it is past its expiry (the gateway's watchdog then answers), or 2 min. */

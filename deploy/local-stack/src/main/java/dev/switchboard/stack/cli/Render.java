@@ -44,8 +44,9 @@ final class Render {
     }
 
     /**
-     * As {@link #sessions(JsonNode)}, followed by the outbound calls of GET /v1/calls that have no session (ringing, or
-     * failed): "DIALING" with how long it has rung, "FAILED: BUSY" with how long it rang.
+     * As {@link #sessions(JsonNode)}, followed by the outbound calls of GET /v1/calls that have no session (ringing,
+     * answered while the agent joins, failed, or ended before a session started): "DIALING" with how long it has rung,
+     * "ANSWERED", "FAILED: BUSY" with how long it rang, "ENDED: CALLER_HANGUP".
      */
     String sessions(JsonNode list, JsonNode calls) {
         JsonNode sessions = list.path("sessions");
@@ -87,7 +88,8 @@ final class Render {
         for (JsonNode call : dials) {
             Instant requested = instant(call, "requestedAt");
             Instant ended = instant(call, "endedAt");
-            String reason = Json.text(call.path("failure"), "reason");
+            String failure = Json.text(call.path("failure"), "reason");
+            String reason = failure != null ? failure : Json.text(call, "endReason");
             String state = call.path("state").asText("") + (reason == null ? "" : ": " + reason);
             List<String> row = new ArrayList<>(List.of(field(call, "room"), TerminalText.field(state), "OUTBOUND",
                     field(call, "to"), "", "", requested == null ? "" : started(requested),
@@ -98,6 +100,15 @@ final class Render {
             table.row(row);
         }
         return table.toString();
+    }
+
+    /** An outbound call as POST /v1/calls answered: "DIALING  call to +15551234567 in room call-1 (command c-1)". */
+    String call(JsonNode call) {
+        String failure = Json.text(call.path("failure"), "reason");
+        String detail = Json.text(call.path("failure"), "detail");
+        return TerminalText.field(call.path("state").asText("DIALING")) + "  call to " + field(call, "to") + " in room " + field(call, "room")
+                + (failure == null ? "" : ": " + TerminalText.field(failure) + (detail == null ? "" : " (" + TerminalText.field(detail) + ")"))
+                + " (command " + field(call, "commandId") + ")\n";
     }
 
     /** A command the gateway answered with its view (APPLIED, or what polling found): "APPLIED  Say for room r (command id)". */

@@ -10,12 +10,14 @@ import java.util.Set;
  * ({@code ./switchboard <command> --help}) both read this table, so the two cannot disagree.
  */
 enum Verb {
-    CALLS("calls", "[--all]", "list the live calls (the gateway's sessions) and the outbound calls still ringing",
+    CALLS("calls", "[--all]", "list the live calls (the gateway's sessions) and the outbound calls that have no session yet",
             List.of(), null, Set.of("--all"), Set.of(), """
-              --all           also the calls that ended recently and the dials that failed (the gateway remembers
-                              them for a day)
-            Reads GET /v1/sessions and GET /v1/calls on the context gateway (scope calls:read); with --json, only
-            GET /v1/sessions as it answered."""),
+              --all           also the calls that ended recently and the dials that failed or ended without a session
+                              (the gateway remembers them for a day)
+            An outbound call has no session while it rings and while the agent joins once it is answered (a person is
+            on the line): those are listed as DIALING and ANSWERED. Reads GET /v1/sessions and GET /v1/calls on the
+            context gateway (scope calls:read); --json prints both as one document, {"sessions": [...], "calls": [...]}:
+            the sessions as GET /v1/sessions answered, and the outbound calls that have no session."""),
     INJECT("inject", "ROOM TEXT [--respond] [--role system|user] [--label L]", "add a message to a live call's LLM context",
             List.of("ROOM"), "TEXT", Set.of("--respond"), Set.of("--role", "--label"), """
               --respond       make the agent answer now instead of waiting for the caller
@@ -39,6 +41,23 @@ enum Verb {
               --reason TEXT   why the call is ended, kept with the hang-up (default: "%s")
             POST /v1/sessions/{room}/hangup on the context gateway (scope calls:control).""".formatted(
                     Defaults.GOODBYE, Defaults.HANGUP_REASON)),
+    DIAL("dial", "TO [--from NUMBER] [--room ROOM] [--instructions TEXT] [--wait]", "place an outbound phone call with an agent",
+            List.of("TO"), null, Set.of("--wait"), Set.of("--from", "--room", "--instructions"), """
+              TO              an E.164 number (+15551234567, also tel:+15551234567) or a sip: URI
+              --from NUMBER   the caller id, E.164 (default: the gateway's SWITCHBOARD_SIP_FROM_NUMBER, else the trunk's)
+              --room ROOM     the room to call into (default: a new one, call-<uuid>)
+              --instructions TEXT  what the agent is told for this call
+              --wait          wait until the call is answered or has failed (up to %s), not only until it is dialled
+            Prints DIALING (and the room) once the dial is sent; with --wait ANSWERED, or FAILED with the reason (exit 1).
+            POST /v1/calls on the context gateway (scope calls:dial); ./switchboard calls lists it while it rings.""".formatted(
+                    Operations.DIAL_WAIT)),
+    TRANSFER("transfer", "ROOM TO [--announcement TEXT]", "transfer a live phone call's caller to another number or SIP address",
+            List.of("ROOM", "TO"), null, Set.of(), Set.of("--announcement"), """
+              TO              tel:+E.164 (a bare +15551234567 is taken as tel:) or a sip: URI
+              --announcement TEXT  what the agent says before it transfers
+            A cold transfer: prints APPLIED once the target took the call (the session then ends, reason TRANSFERRED);
+            REJECTED (exit 1) with the SIP status when the target refused, and the agent carries on with the caller.
+            POST /v1/sessions/{room}/transfer on the context gateway (scope calls:dial)."""),
     TRANSCRIPT("transcript", "ROOM [--format " + String.join("|", Defaults.TRANSCRIPT_FORMATS) + "]", "print a call's stored transcript",
             List.of("ROOM"), null, Set.of(), Set.of("--format"), """
               --format F      text (default), srt (SubRip), vtt (WebVTT) or json (the service's JSON, as --json prints it)

@@ -67,7 +67,7 @@ class ArgumentsTest {
 
     @Test
     void wrongCommandLinesAreUsageErrorsThatShowTheUsage() {
-        assertUsage(List.of("dial", "+1555"), "unknown command: dial", "inject");
+        assertUsage(List.of("ring", "+1555"), "unknown command: ring", "inject"); // (dial is a command now)
         assertUsage(List.of("inject", "demo-1"), "missing TEXT", "usage: ./switchboard inject ROOM TEXT");
         assertUsage(List.of("inject"), "missing ROOM TEXT", "usage: ./switchboard inject");
         assertUsage(List.of("say", "demo-1", "  "), "TEXT must not be blank", "usage: ./switchboard say");

@@ -189,7 +189,7 @@ class OperatorCliTest {
         on("GET /v1/sessions", 200, "application/json", "{'sessions': []}");
         on("GET /v1/calls", 200, "application/json", "{'calls': []}");
         assertThat(run(env(), "calls").out()).isEqualTo("no live calls\n");
-        assertThat(received.getLast().pathAndQuery()).as("the ringing dials too").isEqualTo("/v1/calls?state=dialing");
+        assertThat(received.getLast().pathAndQuery()).as("the ringing and answered dials too").isEqualTo("/v1/calls?state=dialing,answered");
         assertThat(received.getLast().authorization()).isEqualTo("Bearer env-token");
         assertThat(run(env(), "calls", "--token", "Bearer option-token").exitCode()).isZero();
         assertThat(received.getLast().authorization()).as("a copied 'Bearer ' is dropped").isEqualTo("Bearer option-token");
@@ -222,9 +222,38 @@ class OperatorCliTest {
     void jsonPrintsTheAnswerAsItIs() {
         String body = "{'sessions': [{'room': 'demo-1', 'state': 'LIVE'}]}".replace('\'', '"');
         on("GET /v1/sessions", 200, "application/json", body);
+        on("GET /v1/calls", 200, "application/json", "{'calls': []}");
         Run run = run(env(), "calls", "--all", "--json");
-        assertThat(run.out()).isEqualTo(body + "\n");
-        assertThat(received.getLast().pathAndQuery()).isEqualTo("/v1/sessions?all=true");
+        assertThat(Json.parseOrNull(run.out()).path("sessions")).isEqualTo(Json.parseOrNull(body).path("sessions"));
+        assertThat(received).extracting(Received::pathAndQuery)
+                .containsExactly("/v1/sessions?all=true", "/v1/calls?state=dialing,answered,failed,ended");
+    }
+
+    @Test
+    void callsListsEveryDialWithoutASessionAndJsonListsTheSame() {
+        on("GET /v1/sessions", 200, "application/json", "{'sessions': [{'room': 'live-1', 'state': 'LIVE', 'sessionId': 's1'}]}");
+        on("GET /v1/calls", 200, "application/json", "{'calls': ["
+                + "{'room': 'ring-1', 'state': 'DIALING', 'to': '+15550001', 'sessionId': null},"
+                + "{'room': 'picked-1', 'state': 'ANSWERED', 'to': '+15550002', 'sessionId': null},"
+                + "{'room': 'live-1', 'state': 'ANSWERED', 'to': '+15550003', 'sessionId': 's1'}]}");
+        Run table = run(env(), "calls");
+        assertThat(table.exitCode()).isZero();
+        assertThat(table.out()).contains("ring-1", "DIALING", "picked-1", "ANSWERED").containsOnlyOnce("live-1");
+        assertThat(received.getLast().pathAndQuery()).isEqualTo("/v1/calls?state=dialing,answered");
+
+        Run json = run(env(), "calls", "--json");
+        JsonNode document = Json.parseOrNull(json.out());
+        assertThat(document.path("sessions")).hasSize(1);
+        assertThat(document.path("calls").findValuesAsText("room")).as("the same calls as the table")
+                .containsExactly("ring-1", "picked-1");
+
+        received.clear();
+        on("GET /v1/calls", 200, "application/json", "{'calls': ["
+                + "{'room': 'gone-1', 'state': 'ENDED', 'to': '+15550004', 'endReason': 'CALLER_HANGUP', 'sessionId': null}]}");
+        answers.get("GET /v1/calls").poll();
+        Run all = run(env(), "calls", "--all");
+        assertThat(all.out()).contains("gone-1", "ENDED: CALLER_HANGUP");
+        assertThat(received.getLast().pathAndQuery()).isEqualTo("/v1/calls?state=dialing,answered,failed,ended");
     }
 
     @Test
@@ -320,6 +349,56 @@ class OperatorCliTest {
         run(env(), "hangup", "demo-1", "--now");
         assertThat(Json.parseOrNull(received.getLast().body()))
                 .isEqualTo(Json.parseOrNull("{\"reason\": \"" + Verb.Defaults.HANGUP_REASON + "\", \"immediate\": true}"));
+    }
+
+    @Test
+    void dialPlacesACallWithTheApisFieldsAndWaitsForTheAnswerWhenAsked() {
+        on("POST /v1/calls", 202, "application/json", "{'room': 'call-1', 'commandId': 'd-1', 'state': 'DIALING', 'to': '+15551234567',"
+                + " 'statusUrl': '/v1/calls/call-1'}");
+        Run dialled = run(env(), "dial", "+15551234567", "--from", "+15557654321", "--room", "call-1", "--instructions", "Confirm the visit.");
+        assertThat(dialled.exitCode()).as(dialled.err()).isZero();
+        assertThat(dialled.out()).isEqualTo("DIALING  call to +15551234567 in room call-1 (command d-1)\n");
+        assertThat(received.getLast().pathAndQuery()).isEqualTo("/v1/calls?wait=0");
+        assertThat(received.getLast().idempotencyKey()).startsWith("cli-");
+        assertThat(Json.parseOrNull(received.getLast().body())).isEqualTo(Json.parseOrNull(
+                "{\"to\": \"+15551234567\", \"from\": \"+15557654321\", \"room\": \"call-1\", \"instructions\": \"Confirm the visit.\"}"));
+
+        answers.clear();
+        on("POST /v1/calls", 200, "application/json", "{'room': 'call-2', 'commandId': 'd-2', 'state': 'FAILED', 'to': '+15551234567',"
+                + " 'failure': {'reason': 'BUSY', 'detail': 'SIP 486 Busy Here'}}");
+        Run failed = run(env(), "dial", "+15551234567", "--wait");
+        assertThat(failed.exitCode()).isEqualTo(CliException.API_ERROR);
+        assertThat(failed.out()).isEqualTo("FAILED  call to +15551234567 in room call-2: BUSY (SIP 486 Busy Here) (command d-2)\n");
+        assertThat(received.getLast().pathAndQuery()).isEqualTo("/v1/calls?wait=" + Operations.DIAL_WAIT);
+        assertThat(Json.parseOrNull(run(env(), "dial", "+15551234567", "--json").out()).path("state").asText()).isEqualTo("FAILED");
+
+        on("POST /v1/calls", 400, "application/problem+json", "{'title': 'Bad Request', 'status': 400, 'detail': 'to: must be an E.164 number'}");
+        answers.get("POST /v1/calls").poll();
+        Run refused = run(env(), "dial", "5551234");
+        assertThat(refused.exitCode()).isEqualTo(CliException.API_ERROR);
+        assertThat(refused.err()).contains("to: must be an E.164 number");
+        assertThat(run(env(), "dial").exitCode()).as("no TO").isEqualTo(CliException.USAGE);
+    }
+
+    @Test
+    void transferSendsTheTargetAndAnnouncementAndARefusalIsExit1() {
+        on("POST /v1/sessions/phone-1/transfer", 200, "application/json",
+                "{'commandId': 't-1', 'room': 'phone-1', 'type': 'TransferCall', 'status': 'APPLIED'}");
+        Run sent = run(env(), "transfer", "phone-1", "tel:+15550199", "--announcement", "Connecting you to billing.");
+        assertThat(sent.exitCode()).as(sent.err()).isZero();
+        assertThat(sent.out()).isEqualTo("APPLIED  TransferCall for room phone-1 (command t-1)\n");
+        assertThat(received.getLast().pathAndQuery()).isEqualTo("/v1/sessions/phone-1/transfer?wait=" + Operations.COMMAND_WAIT);
+        assertThat(received.getLast().idempotencyKey()).startsWith("cli-");
+        assertThat(Json.parseOrNull(received.getLast().body()))
+                .isEqualTo(Json.parseOrNull("{\"to\": \"tel:+15550199\", \"announcement\": \"Connecting you to billing.\"}"));
+
+        on("POST /v1/sessions/phone-2/transfer", 409, "application/problem+json",
+                "{'title': 'Command rejected', 'status': 409, 'detail': 'the TransferCall command was rejected: BUSY (SIP 486 Busy Here)', "
+                        + "'commandStatus': 'REJECTED', 'reason': 'BUSY'}");
+        Run refused = run(env(), "transfer", "phone-2", "+15550199");
+        assertThat(refused.exitCode()).isEqualTo(CliException.API_ERROR);
+        assertThat(refused.out()).startsWith("REJECTED  the TransferCall command was rejected");
+        assertThat(run(env(), "transfer", "phone-2").exitCode()).as("no TO").isEqualTo(CliException.USAGE);
     }
 
     @Test
@@ -431,7 +510,10 @@ class OperatorCliTest {
         // A program asked for the data: it gets it as the API sent it.
         String body = "{'sessions': [{'room': 'demo-4', 'agentName': '\u202Eevil'}]}".replace('\'', '"');
         on("GET /v1/sessions", 200, "application/json", body);
-        assertThat(run(env(), "calls", "--json").out()).isEqualTo(body + "\n");
+        on("GET /v1/calls", 200, "application/json", "{'calls': []}");
+        String listed = run(env(), "calls", "--json").out();
+        assertThat(listed).contains("\u202Eevil");
+        assertThat(Json.parseOrNull(listed).path("sessions")).isEqualTo(Json.parseOrNull(body).path("sessions"));
     }
 
     @Test
