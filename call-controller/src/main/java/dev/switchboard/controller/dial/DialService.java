@@ -11,6 +11,7 @@ import dev.switchboard.controller.livekit.LiveKitResult;
 import dev.switchboard.controller.livekit.LiveKitRooms;
 import dev.switchboard.controller.outcome.ControlOutcome;
 import dev.switchboard.controller.support.ExpiringMap;
+import dev.switchboard.controller.tenancy.HeartbeatSessionsReader;
 import dev.switchboard.kit.concurrent.ApplicationThreads;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CallFailed;
@@ -18,7 +19,9 @@ import dev.switchboard.events.CallFailureReason;
 import dev.switchboard.events.DialRequested;
 import dev.switchboard.events.SessionEvent;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -50,6 +53,8 @@ public class DialService {
     private final Optional<Dialer> dialer;
     private final Optional<FailedDialCleanup> cleanup;
     private final Optional<LiveKitRooms> rooms;
+    private final Optional<AgentJoinWatch> agentJoins;
+    private final Duration agentJoinTimeout;
     private final CallLedger ledger;
     /** Outcomes Kafka did not take: a later delivery of the same dial publishes them instead of dialling. */
     private final ExpiringMap<String, SessionEvent> unpublished;
@@ -58,8 +63,8 @@ public class DialService {
     private final MeterRegistry metrics;
     private final Clock clock;
 
-    DialService(LiveKitClients livekit, DialPlanner planner, HangupSettings hangup, CallLedger ledger, SessionEvents events,
-                SessionEventPublisher publisher, MeterRegistry metrics, Clock clock) {
+    DialService(LiveKitClients livekit, DialPlanner planner, HangupSettings hangup, DialSettings settings, HeartbeatSessionsReader heartbeats,
+                CallLedger ledger, SessionEvents events, SessionEventPublisher publisher, MeterRegistry metrics, Clock clock) {
         RetryingCaller retrying = new RetryingCaller(Backoff.of(hangup.retry()), metrics);
         boolean configured = livekit.rooms().isPresent() && livekit.sip().isPresent() && livekit.dispatch().isPresent();
         this.earlierAttempts = configured
@@ -68,6 +73,8 @@ public class DialService {
                 ? Optional.of(new Dialer(livekit.sip().get(), new AgentDispatcher(livekit.dispatch().get(), retrying), retrying)) : Optional.empty();
         this.cleanup = configured ? Optional.of(new FailedDialCleanup(livekit.rooms().get(), retrying, ledger)) : Optional.empty();
         this.rooms = configured ? livekit.rooms() : Optional.empty();
+        this.agentJoinTimeout = settings.agentJoinTimeout();
+        this.agentJoins = cleanup.map(c -> new AgentJoinWatch(settings.agentJoinTimeout(), heartbeats, ledger, c, events, publisher, metrics));
         this.planner = planner;
         this.ledger = ledger;
         this.unpublished = new ExpiringMap<>(hangup.rememberFor(), clock);
@@ -75,6 +82,14 @@ public class DialService {
         this.publisher = publisher;
         this.metrics = metrics;
         this.clock = clock;
+    }
+
+    /** Refuses to start with an agent-join timeout that would hang up every call at once, or never in practice. */
+    void checkSettings(@Observes StartupEvent event) {
+        if (agentJoinTimeout.compareTo(DialSettings.MIN_AGENT_JOIN_TIMEOUT) < 0 || agentJoinTimeout.compareTo(DialSettings.MAX_AGENT_JOIN_TIMEOUT) > 0) {
+            throw new IllegalStateException("SWITCHBOARD_DIAL_AGENT_JOIN_TIMEOUT (switchboard.dial.agent-join-timeout) is " + agentJoinTimeout
+                    + ": it must be from " + DialSettings.MIN_AGENT_JOIN_TIMEOUT.toSeconds() + "s to " + DialSettings.MAX_AGENT_JOIN_TIMEOUT.toMinutes() + "m");
+        }
     }
 
     /** What {@link #arrive} made of a delivery: the dial to carry out, or a repeat of one taken on already. */
@@ -138,7 +153,7 @@ public class DialService {
             case EarlierAttempts.Finding.None none -> roomExisted = none.roomExisted();
             case EarlierAttempts.Finding.Answered answered -> {
                 LOG.infof("room %s: dial %s was answered in an earlier attempt, reported without dialling again", request.getRoom(), commandId);
-                return answered(request, dial, answered.participant().identity(), answered.participant().sipCallId());
+                return answered(request, dial, plan, answered.participant().identity(), answered.participant().sipCallId());
             }
             case EarlierAttempts.Finding.Interrupted interrupted -> {
                 CallFailure failure = CallFailure.failed("an earlier delivery of this dial was interrupted before its outcome was known ("
@@ -163,7 +178,7 @@ public class DialService {
                 CallFailure cancelled = CallFailure.cancelled("answered, but the room was hung up before");
                 yield failed(request, dial, identity, cancelled.withDetail(cleanup.get().cleanUp(plan, roomExisted)));
             }
-            case Dialer.Result.Answered answered -> answered(request, dial, answered.participant().identity(), answered.participant().sipCallId());
+            case Dialer.Result.Answered answered -> answered(request, dial, plan, answered.participant().identity(), answered.participant().sipCallId());
             case Dialer.Result.Failed failed -> {
                 // LiveKit ends the ringing of a room deleted by a hang-up as if nobody answered: the hang-up stopped it.
                 boolean hungUpWhileRinging = failed.failure().mayBeACancel()
@@ -223,13 +238,15 @@ public class DialService {
                 : new ControlOutcome.Done("outcome published late");
     }
 
-    private ControlOutcome answered(CallControlRequest request, DialRequested dial, String identity, String sipCallId) {
+    private ControlOutcome answered(CallControlRequest request, DialRequested dial, DialPlan plan, String identity, String sipCallId) {
         SessionEvent event = events.callAnswered(request, identity, dial.getPhoneNumber(), sipCallId);
         if (!publish(request, event)) {
             count("unpublished");
             return new ControlOutcome.Refused("the call was answered but CallAnswered could not be published");
         }
         count("answered");
+        // The callee is on the line: an agent must join now, or the call is hung up rather than left silent.
+        agentJoins.orElseThrow().watch(request, plan);
         LOG.infof("room %s: dial %s answered", request.getRoom(), request.getCommandId());
         return new ControlOutcome.Done("answered");
     }
