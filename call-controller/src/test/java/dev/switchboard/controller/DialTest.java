@@ -406,4 +406,19 @@ class DialTest {
         assertThat(livekit.requestsFor(room)).isEmpty();
         assertThat(awaitAudit(request).getOutcome()).isEqualTo("FAILED");
     }
+
+    @Test
+    void aDialTheGatewayWouldRefusePublishedStraightToKafkaIsAnsweredAndNeverDialled() {
+        String room = CallControlRequests.room("dial-invalid");
+        CallControlRequest request = request(room, dial("not-a-number").setRingingTimeoutSeconds(-5).build());
+
+        TestProducer.send(Topic.CALL_CONTROL, room, request);
+
+        CallFailed failed = awaitFailure(room);
+        assertThat(failed.getReason()).isEqualTo(CallFailureReason.FAILED);
+        assertThat(failed.getDialCommandId()).isEqualTo(request.getCommandId());
+        assertThat(failed.getDetail()).contains("neither an E.164 number").endsWith("not dialled");
+        assertThat(livekit.requestsFor(room)).isEmpty();
+        assertThat(awaitAudit(request).getOutcome()).isEqualTo("FAILED");
+    }
 }
