@@ -24,8 +24,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -58,6 +62,8 @@ public class DialService {
     private final CallLedger ledger;
     /** Outcomes Kafka did not take: a later delivery of the same dial publishes them instead of dialling. */
     private final ExpiringMap<String, SessionEvent> unpublished;
+    /** What each dial taken on asked for (room, tenant, payload), by command id: tells a repeat from a reused id. */
+    private final ExpiringMap<String, String> requested;
     private final SessionEvents events;
     private final SessionEventPublisher publisher;
     private final MeterRegistry metrics;
@@ -78,6 +84,7 @@ public class DialService {
         this.planner = planner;
         this.ledger = ledger;
         this.unpublished = new ExpiringMap<>(hangup.rememberFor(), clock);
+        this.requested = new ExpiringMap<>(hangup.rememberFor(), clock);
         this.events = events;
         this.publisher = publisher;
         this.metrics = metrics;
@@ -92,8 +99,11 @@ public class DialService {
         }
     }
 
-    /** What {@link #arrive} made of a delivery: the dial to carry out, or a repeat of one taken on already. */
-    public enum Arrival { FIRST, REPEAT }
+    /**
+     * What {@link #arrive} made of a delivery: the dial to carry out, a repeat of one taken on already, or another
+     * request under a command id this controller already took on (for another dial, a hang-up or a transfer).
+     */
+    public enum Arrival { FIRST, REPEAT, REUSED }
 
     /**
      * The dial arrives, in its room's turn (the router takes it between the room's hang-ups, in topic order, once the
@@ -104,11 +114,13 @@ public class DialService {
      */
     public Arrival arrive(CallControlRequest request) {
         String commandId = request.getCommandId();
+        String asked = fingerprint(request);
         if (ledger.commandHandled(commandId)) {
-            return Arrival.REPEAT;
+            return requested.get(commandId).filter(asked::equals).isPresent() ? Arrival.REPEAT : Arrival.REUSED;
         }
         // Claimed before anything can ring: from here on this command is never dialled again by this controller.
         ledger.rememberCommand(commandId);
+        requested.put(commandId, asked);
         if (!clock.instant().isAfter(request.getExpiresAt()) && dialer.isPresent()) {
             ledger.newCall(request.getRoom());
         }
@@ -118,6 +130,15 @@ public class DialService {
     /** After {@link #arrive}; deliveries of one command id must reach it one at a time (the router sees to that). */
     public ControlOutcome handle(CallControlRequest request, DialRequested dial, Arrival arrival) {
         String commandId = request.getCommandId();
+        if (arrival == Arrival.REUSED) {
+            // Not answered under the id: its first request's outcome (or result) already stands for it, and the gateway
+            // would take a CommandResult REJECTED or a CallFailed for it as that request's. The sender learns of the
+            // mistake from the dead letter, the audit record (REFUSED), this WARN and the counter, as the worker does.
+            String reason = "commandId " + commandId + " was already used for another request; use a new commandId for a new dial";
+            LOG.warnf("room %s: dial %s refused: %s", request.getRoom(), commandId, reason);
+            count("id-reused");
+            return new ControlOutcome.Refused(reason);
+        }
         if (arrival == Arrival.REPEAT) {
             Optional<SessionEvent> outcome = unpublished.get(commandId);
             if (outcome.isPresent()) {
@@ -230,6 +251,16 @@ public class DialService {
         });
         watch.start();
         return watch;
+    }
+
+    /** What a dial asks for, apart from when and by whom it was sent: a retry of it carries the same. */
+    private static String fingerprint(CallControlRequest request) {
+        String asked = request.getRoom() + "\n" + request.getTenant() + "\n" + request.getPayload();
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(asked.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static ControlOutcome publishedLate(SessionEvent outcome) {
