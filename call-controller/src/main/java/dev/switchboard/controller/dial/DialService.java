@@ -20,8 +20,11 @@ import dev.switchboard.events.DialRequested;
 import dev.switchboard.events.SessionEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
@@ -58,7 +61,6 @@ public class DialService {
     private final Optional<FailedDialCleanup> cleanup;
     private final Optional<LiveKitRooms> rooms;
     private final Optional<AgentJoinWatch> agentJoins;
-    private final Duration agentJoinTimeout;
     private final CallLedger ledger;
     /** Outcomes Kafka did not take: a later delivery of the same dial publishes them instead of dialling. */
     private final ExpiringMap<String, SessionEvent> unpublished;
@@ -79,7 +81,6 @@ public class DialService {
                 ? Optional.of(new Dialer(livekit.sip().get(), new AgentDispatcher(livekit.dispatch().get(), retrying), retrying)) : Optional.empty();
         this.cleanup = configured ? Optional.of(new FailedDialCleanup(livekit.rooms().get(), retrying, ledger)) : Optional.empty();
         this.rooms = configured ? livekit.rooms() : Optional.empty();
-        this.agentJoinTimeout = settings.agentJoinTimeout();
         this.agentJoins = cleanup.map(c -> new AgentJoinWatch(settings.agentJoinTimeout(), heartbeats, ledger, c, events, publisher, metrics));
         this.planner = planner;
         this.ledger = ledger;
@@ -91,11 +92,18 @@ public class DialService {
         this.clock = clock;
     }
 
-    /** Refuses to start with an agent-join timeout that would hang up every call at once, or never in practice. */
-    void checkSettings(@Observes StartupEvent event) {
-        if (agentJoinTimeout.compareTo(DialSettings.MIN_AGENT_JOIN_TIMEOUT) < 0 || agentJoinTimeout.compareTo(DialSettings.MAX_AGENT_JOIN_TIMEOUT) > 0) {
-            throw new IllegalStateException("SWITCHBOARD_DIAL_AGENT_JOIN_TIMEOUT (switchboard.dial.agent-join-timeout) is " + agentJoinTimeout
-                    + ": it must be from " + DialSettings.MIN_AGENT_JOIN_TIMEOUT.toSeconds() + "s to " + DialSettings.MAX_AGENT_JOIN_TIMEOUT.toMinutes() + "m");
+    /**
+     * Refuses to start with an agent-join timeout that would hang up every call at once, or never in practice: before
+     * any other start-up work, with a {@link ConfigurationException}, which Quarkus prints as one line naming the setting.
+     */
+    static void checkSettings(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent started, DialSettings settings) {
+        checkAgentJoinTimeout(settings.agentJoinTimeout());
+    }
+
+    static void checkAgentJoinTimeout(Duration timeout) {
+        if (timeout.compareTo(DialSettings.MIN_AGENT_JOIN_TIMEOUT) < 0 || timeout.compareTo(DialSettings.MAX_AGENT_JOIN_TIMEOUT) > 0) {
+            throw new ConfigurationException("switchboard.dial.agent-join-timeout (SWITCHBOARD_DIAL_AGENT_JOIN_TIMEOUT) must be from "
+                    + DialSettings.MIN_AGENT_JOIN_TIMEOUT.toSeconds() + "s to " + DialSettings.MAX_AGENT_JOIN_TIMEOUT.toMinutes() + "m, not " + timeout);
         }
     }
 
