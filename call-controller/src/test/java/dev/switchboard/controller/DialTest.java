@@ -36,6 +36,8 @@ import jakarta.inject.Inject;
 import livekit.LivekitAgentDispatch.CreateAgentDispatchRequest;
 import livekit.LivekitModels.ParticipantInfo;
 import livekit.LivekitSip.CreateSIPParticipantRequest;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +45,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -405,5 +408,44 @@ class DialTest {
         assertThat(failed.getDetail()).contains("?headers part").doesNotContain("ceo@example.com");
         assertThat(livekit.requestsFor(room)).isEmpty();
         assertThat(awaitAudit(request).getOutcome()).isEqualTo("FAILED");
+    }
+
+    @Test
+    void aDialTheGatewayWouldRefusePublishedStraightToKafkaIsAnsweredAndNeverDialled() {
+        String room = CallControlRequests.room("dial-invalid");
+        CallControlRequest request = request(room, dial("not-a-number").setRingingTimeoutSeconds(-5).build());
+
+        TestProducer.send(Topic.CALL_CONTROL, room, request);
+
+        CallFailed failed = awaitFailure(room);
+        assertThat(failed.getReason()).isEqualTo(CallFailureReason.FAILED);
+        assertThat(failed.getDialCommandId()).isEqualTo(request.getCommandId());
+        assertThat(failed.getDetail()).contains("neither an E.164 number").endsWith("not dialled");
+        assertThat(livekit.requestsFor(room)).isEmpty();
+        assertThat(awaitAudit(request).getOutcome()).isEqualTo("FAILED");
+    }
+
+    @Test
+    void aCommandIdReusedForAnotherDialIsRefusedAndDeadLetteredWhileTheFirstDialStands() {
+        String room = CallControlRequests.room("dial-reused");
+        CallControlRequest first = request(room, dial("+15550404").build());
+        CallControlRequest other = new Commands(LLM).callControl(first.getCommandId(), room, dial("+15550405").build(), Duration.ofSeconds(30));
+        double reused = count("switchboard.controller.dials", "outcome", "id-reused");
+
+        try (TopicProbe<byte[]> deadLetters = TopicProbe.fromNow(Topic.CALL_CONTROL_DLQ, new ByteArrayDeserializer())) {
+            TestProducer.send(Topic.CALL_CONTROL, room, first);
+            assertThat(awaitOutcome(room).getPayload()).isInstanceOf(CallAnswered.class);
+            TestProducer.send(Topic.CALL_CONTROL, room, other);
+
+            ConsumerRecord<String, byte[]> dead = deadLetters.awaitRecord(r -> room.equals(r.key()), WAIT);
+            assertThat(new String(dead.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))
+                    .contains("was already used for another request");
+        }
+        AuditRecord audited = audit.await(a -> first.getCommandId().equals(a.getCommandId()) && "REFUSED".equals(a.getOutcome()), WAIT);
+        assertThat(audited.getDetail()).contains("was already used for another request; use a new commandId");
+        assertThat(count("switchboard.controller.dials", "outcome", "id-reused")).isEqualTo(reused + 1);
+        assertThat(livekit.requests(CREATE_SIP_PARTICIPANT, room)).as("the second number is never dialled").hasSize(1);
+        assertThat(events.drain(Duration.ofMillis(300))).as("no second outcome under the first dial's id")
+                .noneMatch(e -> room.equals(e.getRoom()) && e.getPayload() instanceof CallFailed);
     }
 }

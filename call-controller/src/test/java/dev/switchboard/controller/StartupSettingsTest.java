@@ -29,4 +29,10 @@ class StartupSettingsTest {
                 "switchboard.livekit.api-key", "key", "switchboard.livekit.api-secret", "a-secret-of-at-least-32-characters")))
                 .contains("LIVEKIT_URL (switchboard.livekit.url) must start with ws://, wss://, http:// or https://, not 'livekit.example.com:7880'");
     }
+
+    @Test
+    void anAgentJoinTimeoutOfZero(QuarkusMainLauncher launcher) {
+        assertThat(StartupRefusal.of(launcher, Map.of("switchboard.dial.agent-join-timeout", "0s")))
+                .contains("switchboard.dial.agent-join-timeout (SWITCHBOARD_DIAL_AGENT_JOIN_TIMEOUT) must be from 1s to 10m, not PT0S");
+    }
 }

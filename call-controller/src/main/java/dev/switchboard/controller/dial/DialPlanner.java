@@ -4,6 +4,7 @@ import dev.switchboard.controller.livekit.LiveKitSettings;
 import dev.switchboard.controller.livekit.OutboundCall;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.DialRequested;
+import dev.switchboard.kit.validation.DialRules;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
@@ -22,8 +23,6 @@ import java.util.Optional;
 public class DialPlanner {
     /** Marks the callee's participant with the dial that placed it, so a later delivery of the dial can find it. */
     public static final String DIAL_COMMAND_ATTRIBUTE = "switchboard.dialCommandId";
-    /** The ringing timeout of a dial that sets none. */
-    private static final Duration DEFAULT_RINGING_TIMEOUT = Duration.ofSeconds(30);
 
     /** A plan, or why there can be none. */
     public sealed interface Result {
@@ -51,14 +50,18 @@ public class DialPlanner {
         if (unusable.isPresent()) {
             return new Result.Unplaceable("the dial's phone number " + unusable.get() + "; not dialled");
         }
+        Optional<String> invalid = invalid(number, dial);
+        if (invalid.isPresent()) {
+            return new Result.Unplaceable(invalid.get() + "; not dialled");
+        }
         Optional<String> trunk = text(dial.getSipTrunkId()).or(sip::outboundTrunk);
         if (trunk.isEmpty()) {
             return new Result.Unplaceable("no SIP trunk: the dial names none and SWITCHBOARD_SIP_OUTBOUND_TRUNK is not set");
         }
         String from = text(dial.getFromNumber()).or(sip::fromNumber).orElse(null);
         String identity = text(dial.getParticipantIdentity()).orElse("sip_" + number);
-        Duration ringing = dial.getRingingTimeoutSeconds() > 0 ? Duration.ofSeconds(dial.getRingingTimeoutSeconds()) : DEFAULT_RINGING_TIMEOUT;
-        Duration maxDuration = dial.getMaxCallDurationSeconds() != null && dial.getMaxCallDurationSeconds() > 0
+        Duration ringing = Duration.ofSeconds(dial.getRingingTimeoutSeconds());
+        Duration maxDuration = dial.getMaxCallDurationSeconds() != null
                 ? Duration.ofSeconds(dial.getMaxCallDurationSeconds())
                 : sip.maxCallDuration().orElse(null);
         OutboundCall call = new OutboundCall(request.getRoom(), trunk.get(), number, from, identity,
@@ -80,6 +83,33 @@ public class DialPlanner {
             call = call.withAttributes(attributes);
         }
         return new Result.Ready(new DialPlan(request.getCommandId(), call, agent, metadata, ringing.plus(sip.answerGrace())));
+    }
+
+    /**
+     * What of the dial the context gateway would have refused with a 400 ({@link DialRules}): a DialRequested written
+     * straight to Kafka is held to the same rules. The schema's defaults stand: a ringing timeout left at its default is
+     * 30 s, a maximum duration left null is SWITCHBOARD_SIP_MAX_CALL_DURATION; 0 or a negative number is neither.
+     * Never repeats a number.
+     */
+    private static Optional<String> invalid(String number, DialRequested dial) {
+        if (!DialRules.isDestination(number)) {
+            return Optional.of("the dial's phone number is neither an E.164 number (+ and up to 15 digits, e.g. +15551234567) nor a sip: URI");
+        }
+        Optional<String> from = text(dial.getFromNumber());
+        if (from.isPresent() && !DialRules.isE164(from.get())) {
+            return Optional.of("the dial's fromNumber is not an E.164 number (+ and up to 15 digits, e.g. +15557654321)");
+        }
+        int ringing = dial.getRingingTimeoutSeconds();
+        if (ringing < DialRules.MIN_RINGING_TIMEOUT.toSeconds() || ringing > DialRules.MAX_RINGING_TIMEOUT.toSeconds()) {
+            return Optional.of("the dial's ringingTimeoutSeconds is " + ringing + ": it must be from " + DialRules.MIN_RINGING_TIMEOUT.toSeconds()
+                    + " to " + DialRules.MAX_RINGING_TIMEOUT.toSeconds() + " (default 30)");
+        }
+        Integer max = dial.getMaxCallDurationSeconds();
+        if (max != null && (max < DialRules.MIN_CALL_DURATION.toSeconds() || max > DialRules.MAX_CALL_DURATION.toSeconds())) {
+            return Optional.of("the dial's maxCallDurationSeconds is " + max + ": it must be from " + DialRules.MIN_CALL_DURATION.toSeconds()
+                    + " to " + DialRules.MAX_CALL_DURATION.toSeconds() + ", or null for SWITCHBOARD_SIP_MAX_CALL_DURATION");
+        }
+        return Optional.empty();
     }
 
     /** E.164 as given; a {@code tel:} URI is dialled as its number (LiveKit wants a number or SIP user, not a URI). */

@@ -11,6 +11,7 @@ import dev.switchboard.controller.livekit.LiveKitResult;
 import dev.switchboard.controller.livekit.LiveKitRooms;
 import dev.switchboard.controller.outcome.ControlOutcome;
 import dev.switchboard.controller.support.ExpiringMap;
+import dev.switchboard.controller.tenancy.HeartbeatSessionsReader;
 import dev.switchboard.kit.concurrent.ApplicationThreads;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CallFailed;
@@ -18,11 +19,20 @@ import dev.switchboard.events.CallFailureReason;
 import dev.switchboard.events.DialRequested;
 import dev.switchboard.events.SessionEvent;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import org.jboss.logging.Logger;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -50,16 +60,19 @@ public class DialService {
     private final Optional<Dialer> dialer;
     private final Optional<FailedDialCleanup> cleanup;
     private final Optional<LiveKitRooms> rooms;
+    private final Optional<AgentJoinWatch> agentJoins;
     private final CallLedger ledger;
     /** Outcomes Kafka did not take: a later delivery of the same dial publishes them instead of dialling. */
     private final ExpiringMap<String, SessionEvent> unpublished;
+    /** What each dial taken on asked for (room, tenant, payload), by command id: tells a repeat from a reused id. */
+    private final ExpiringMap<String, String> requested;
     private final SessionEvents events;
     private final SessionEventPublisher publisher;
     private final MeterRegistry metrics;
     private final Clock clock;
 
-    DialService(LiveKitClients livekit, DialPlanner planner, HangupSettings hangup, CallLedger ledger, SessionEvents events,
-                SessionEventPublisher publisher, MeterRegistry metrics, Clock clock) {
+    DialService(LiveKitClients livekit, DialPlanner planner, HangupSettings hangup, DialSettings settings, HeartbeatSessionsReader heartbeats,
+                CallLedger ledger, SessionEvents events, SessionEventPublisher publisher, MeterRegistry metrics, Clock clock) {
         RetryingCaller retrying = new RetryingCaller(Backoff.of(hangup.retry()), metrics);
         boolean configured = livekit.rooms().isPresent() && livekit.sip().isPresent() && livekit.dispatch().isPresent();
         this.earlierAttempts = configured
@@ -68,17 +81,37 @@ public class DialService {
                 ? Optional.of(new Dialer(livekit.sip().get(), new AgentDispatcher(livekit.dispatch().get(), retrying), retrying)) : Optional.empty();
         this.cleanup = configured ? Optional.of(new FailedDialCleanup(livekit.rooms().get(), retrying, ledger)) : Optional.empty();
         this.rooms = configured ? livekit.rooms() : Optional.empty();
+        this.agentJoins = cleanup.map(c -> new AgentJoinWatch(settings.agentJoinTimeout(), heartbeats, ledger, c, events, publisher, metrics));
         this.planner = planner;
         this.ledger = ledger;
         this.unpublished = new ExpiringMap<>(hangup.rememberFor(), clock);
+        this.requested = new ExpiringMap<>(hangup.rememberFor(), clock);
         this.events = events;
         this.publisher = publisher;
         this.metrics = metrics;
         this.clock = clock;
     }
 
-    /** What {@link #arrive} made of a delivery: the dial to carry out, or a repeat of one taken on already. */
-    public enum Arrival { FIRST, REPEAT }
+    /**
+     * Refuses to start with an agent-join timeout that would hang up every call at once, or never in practice: before
+     * any other start-up work, with a {@link ConfigurationException}, which Quarkus prints as one line naming the setting.
+     */
+    static void checkSettings(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent started, DialSettings settings) {
+        checkAgentJoinTimeout(settings.agentJoinTimeout());
+    }
+
+    static void checkAgentJoinTimeout(Duration timeout) {
+        if (timeout.compareTo(DialSettings.MIN_AGENT_JOIN_TIMEOUT) < 0 || timeout.compareTo(DialSettings.MAX_AGENT_JOIN_TIMEOUT) > 0) {
+            throw new ConfigurationException("switchboard.dial.agent-join-timeout (SWITCHBOARD_DIAL_AGENT_JOIN_TIMEOUT) must be from "
+                    + DialSettings.MIN_AGENT_JOIN_TIMEOUT.toSeconds() + "s to " + DialSettings.MAX_AGENT_JOIN_TIMEOUT.toMinutes() + "m, not " + timeout);
+        }
+    }
+
+    /**
+     * What {@link #arrive} made of a delivery: the dial to carry out, a repeat of one taken on already, or another
+     * request under a command id this controller already took on (for another dial, a hang-up or a transfer).
+     */
+    public enum Arrival { FIRST, REPEAT, REUSED }
 
     /**
      * The dial arrives, in its room's turn (the router takes it between the room's hang-ups, in topic order, once the
@@ -89,11 +122,13 @@ public class DialService {
      */
     public Arrival arrive(CallControlRequest request) {
         String commandId = request.getCommandId();
+        String asked = fingerprint(request);
         if (ledger.commandHandled(commandId)) {
-            return Arrival.REPEAT;
+            return requested.get(commandId).filter(asked::equals).isPresent() ? Arrival.REPEAT : Arrival.REUSED;
         }
         // Claimed before anything can ring: from here on this command is never dialled again by this controller.
         ledger.rememberCommand(commandId);
+        requested.put(commandId, asked);
         if (!clock.instant().isAfter(request.getExpiresAt()) && dialer.isPresent()) {
             ledger.newCall(request.getRoom());
         }
@@ -103,6 +138,15 @@ public class DialService {
     /** After {@link #arrive}; deliveries of one command id must reach it one at a time (the router sees to that). */
     public ControlOutcome handle(CallControlRequest request, DialRequested dial, Arrival arrival) {
         String commandId = request.getCommandId();
+        if (arrival == Arrival.REUSED) {
+            // Not answered under the id: its first request's outcome (or result) already stands for it, and the gateway
+            // would take a CommandResult REJECTED or a CallFailed for it as that request's. The sender learns of the
+            // mistake from the dead letter, the audit record (REFUSED), this WARN and the counter, as the worker does.
+            String reason = "commandId " + commandId + " was already used for another request; use a new commandId for a new dial";
+            LOG.warnf("room %s: dial %s refused: %s", request.getRoom(), commandId, reason);
+            count("id-reused");
+            return new ControlOutcome.Refused(reason);
+        }
         if (arrival == Arrival.REPEAT) {
             Optional<SessionEvent> outcome = unpublished.get(commandId);
             if (outcome.isPresent()) {
@@ -138,7 +182,7 @@ public class DialService {
             case EarlierAttempts.Finding.None none -> roomExisted = none.roomExisted();
             case EarlierAttempts.Finding.Answered answered -> {
                 LOG.infof("room %s: dial %s was answered in an earlier attempt, reported without dialling again", request.getRoom(), commandId);
-                return answered(request, dial, answered.participant().identity(), answered.participant().sipCallId());
+                return answered(request, dial, plan, answered.participant().identity(), answered.participant().sipCallId());
             }
             case EarlierAttempts.Finding.Interrupted interrupted -> {
                 CallFailure failure = CallFailure.failed("an earlier delivery of this dial was interrupted before its outcome was known ("
@@ -163,7 +207,7 @@ public class DialService {
                 CallFailure cancelled = CallFailure.cancelled("answered, but the room was hung up before");
                 yield failed(request, dial, identity, cancelled.withDetail(cleanup.get().cleanUp(plan, roomExisted)));
             }
-            case Dialer.Result.Answered answered -> answered(request, dial, answered.participant().identity(), answered.participant().sipCallId());
+            case Dialer.Result.Answered answered -> answered(request, dial, plan, answered.participant().identity(), answered.participant().sipCallId());
             case Dialer.Result.Failed failed -> {
                 // LiveKit ends the ringing of a room deleted by a hang-up as if nobody answered: the hang-up stopped it.
                 boolean hungUpWhileRinging = failed.failure().mayBeACancel()
@@ -217,19 +261,31 @@ public class DialService {
         return watch;
     }
 
+    /** What a dial asks for, apart from when and by whom it was sent: a retry of it carries the same. */
+    private static String fingerprint(CallControlRequest request) {
+        String asked = request.getRoom() + "\n" + request.getTenant() + "\n" + request.getPayload();
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(asked.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static ControlOutcome publishedLate(SessionEvent outcome) {
         return outcome.getPayload() instanceof CallFailed failed
                 ? new ControlOutcome.Failed("outcome published late: " + failed.getReason() + ", " + failed.getDetail())
                 : new ControlOutcome.Done("outcome published late");
     }
 
-    private ControlOutcome answered(CallControlRequest request, DialRequested dial, String identity, String sipCallId) {
+    private ControlOutcome answered(CallControlRequest request, DialRequested dial, DialPlan plan, String identity, String sipCallId) {
         SessionEvent event = events.callAnswered(request, identity, dial.getPhoneNumber(), sipCallId);
         if (!publish(request, event)) {
             count("unpublished");
             return new ControlOutcome.Refused("the call was answered but CallAnswered could not be published");
         }
         count("answered");
+        // The callee is on the line: an agent must join now, or the call is hung up rather than left silent.
+        agentJoins.orElseThrow().watch(request, plan);
         LOG.infof("room %s: dial %s answered", request.getRoom(), request.getCommandId());
         return new ControlOutcome.Done("answered");
     }

@@ -128,6 +128,19 @@ public class SessionEvents {
         return event(derivedId("transfer-closed", request.getCommandId()), request.getRoom(), null, now(), ended);
     }
 
+    /**
+     * CallEnded for an answered dial whose agent never joined: the controller hung it up (reason ERROR, the detail says
+     * what to check). {@code method} is how the room went, null when it could not be deleted.
+     */
+    public SessionEvent agentNeverJoined(CallControlRequest dial, String detail, HangupMethod method) {
+        CallEnded ended = CallEnded.newBuilder()
+                .setReason(EndReason.ERROR)
+                .setDetail(detail)
+                .setMethod(method == null ? HangupMethod.UNKNOWN : method)
+                .build();
+        return event(derivedId("agent-join-timeout", dial.getCommandId()), dial.getRoom(), null, now(), ended);
+    }
+
     /** CallEnded for a room LiveKit reported finished without this controller's doing. */
     public SessionEvent callObservedEnded(String webhookId, String room, Instant occurredAt, EndReason reason, Issuer endedBy, String detail) {
         CallEnded ended = CallEnded.newBuilder()

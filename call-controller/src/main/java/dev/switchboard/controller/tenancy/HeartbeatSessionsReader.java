@@ -80,6 +80,14 @@ public class HeartbeatSessionsReader {
     }
 
     /**
+     * The sessions workers report in the room as far as this reader has read, without asking the broker how far the
+     * topic goes: cheap, for a watch that looks again soon; may miss a beat sent a moment ago.
+     */
+    public List<ReportedSession> known(String room) {
+        return sessions.in(room);
+    }
+
+    /**
      * The sessions of every worker still beating (its latest beat, RUNNING or DRAINING, read within {@code window}), as
      * of everything on the heartbeat topic now; empty when that could not be learnt within the timeout.
      */

@@ -11,10 +11,14 @@ import dev.switchboard.events.Issuer;
 import dev.switchboard.events.IssuerKind;
 import dev.switchboard.schemas.client.Commands;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -90,6 +94,43 @@ class DialPlannerTest {
         assertThat(plan.call().attributes()).containsEntry(DialPlanner.DIAL_COMMAND_ATTRIBUTE, plan.commandId());
         assertThat(plan.agentName()).hasValue("agent-a");
         assertThat(plan.answerWait()).isEqualTo(Duration.ofSeconds(45));
+    }
+
+    @ParameterizedTest
+    @MethodSource("refusedAsTheGatewayWould")
+    void aDialTheGatewayWouldRefuseIsNotPlaced(DialRequested.Builder dial, String why) {
+        var planner = new DialPlanner(sip("ST_default", "+15550000"), livekit("agent-a"));
+
+        var result = plan(planner, dial.build());
+
+        assertThat(result).isInstanceOfSatisfying(DialPlanner.Result.Unplaceable.class,
+                unplaceable -> assertThat(unplaceable.reason()).contains(why).endsWith("; not dialled").doesNotContain("not-a-number"));
+    }
+
+    static Stream<Arguments> refusedAsTheGatewayWould() {
+        return Stream.of(
+                Arguments.of(DialRequested.newBuilder().setSipTrunkId("").setPhoneNumber("not-a-number"), "neither an E.164 number"),
+                Arguments.of(DialRequested.newBuilder().setSipTrunkId("").setPhoneNumber("15550100"), "neither an E.164 number"),
+                Arguments.of(DialRequested.newBuilder().setSipTrunkId("").setPhoneNumber("+15550100").setFromNumber("not-a-number"),
+                        "fromNumber is not an E.164 number"),
+                Arguments.of(DialRequested.newBuilder().setSipTrunkId("").setPhoneNumber("+15550100").setRingingTimeoutSeconds(0),
+                        "ringingTimeoutSeconds is 0: it must be from 1 to 300"),
+                Arguments.of(DialRequested.newBuilder().setSipTrunkId("").setPhoneNumber("+15550100").setRingingTimeoutSeconds(-5),
+                        "ringingTimeoutSeconds is -5"),
+                Arguments.of(DialRequested.newBuilder().setSipTrunkId("").setPhoneNumber("+15550100").setRingingTimeoutSeconds(301),
+                        "ringingTimeoutSeconds is 301"),
+                Arguments.of(DialRequested.newBuilder().setSipTrunkId("").setPhoneNumber("+15550100").setMaxCallDurationSeconds(-1),
+                        "maxCallDurationSeconds is -1"),
+                Arguments.of(DialRequested.newBuilder().setSipTrunkId("").setPhoneNumber("+15550100").setMaxCallDurationSeconds(0),
+                        "maxCallDurationSeconds is 0"));
+    }
+
+    @Test
+    void aSipUriIsDialledAsTheGatewayAllowsIt() {
+        var planner = new DialPlanner(sip("ST_default", null), livekit("agent-a"));
+
+        assertThat(plan(planner, DialRequested.newBuilder().setSipTrunkId("").setPhoneNumber("sip:bob@pbx.example.com").build()))
+                .isInstanceOf(DialPlanner.Result.Ready.class);
     }
 
     @Test

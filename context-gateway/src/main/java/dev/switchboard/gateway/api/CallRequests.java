@@ -9,6 +9,7 @@ import dev.switchboard.gateway.api.BoundedText.Limit;
 import dev.switchboard.gateway.calls.DialOrder;
 import dev.switchboard.kit.problem.ProblemException;
 import dev.switchboard.kit.validation.BoundedMetadata;
+import dev.switchboard.kit.validation.DialRules;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -21,22 +22,17 @@ import java.util.Map;
 
 /** The request bodies of the phone endpoints (dial, transfer, keypad tones), validated before a resource sees them. */
 public final class CallRequests {
-    /** E.164: a plus, then up to 15 digits, the first not 0. */
-    static final String E164 = "\\+[1-9][0-9]{1,14}";
+    /** E.164: a plus, then up to 15 digits, the first not 0 (the rule the call controller applies to dials from Kafka too). */
+    static final String E164 = DialRules.E164;
     /**
-     * A SIP URI, loosely: the scheme, then no spaces, quotes or angle brackets, and no {@code ?}: a URI's headers part
-     * ({@code sip:bob@pbx?Subject=...}) would be copied into the INVITE, letting a caller of the API write SIP headers.
-     * No control characters either (C0, DEL, C1: {@code \s} covers none of ESC, NUL and the like): the address is
-     * logged and shown as written, and the call controller refuses them in a transfer target. Nor any other whitespace
-     * ({@code \s} is ASCII only: U+00A0 would pass and split the INVITE line where a SIP stack reads it as a space) or
-     * format character (bidi overrides, zero-width spaces: {@code sip:\u202Emoc.evil@...} shows as another address than
-     * it dials). The scheme is case-insensitive, as RFC 3261 says; {@link #sipScheme} writes it in lower case.
+     * A SIP URI without ?headers, control, format or space characters: see {@link DialRules#SIP_URI}. The scheme is
+     * case-insensitive, as RFC 3261 says; {@link #sipScheme} writes it in lower case.
      */
-    static final String SIP_URI = "(?i:sips?):[^\\s\\p{Z}\\p{Cc}\\p{Cf}\\p{Cs}<>\"?]{1,250}";
+    static final String SIP_URI = DialRules.SIP_URI;
     /** Where a call or a transfer may go: E.164, bare or as a tel: URI, or a SIP URI; schemes in any case (TEL:, SIP:). */
-    static final String DESTINATION = "(?i:tel:)?" + E164 + "|" + SIP_URI;
-    static final Duration MAX_RINGING_TIMEOUT = Duration.ofMinutes(5);
-    static final Duration MAX_CALL_DURATION = Duration.ofHours(24);
+    static final String DESTINATION = DialRules.DESTINATION;
+    static final Duration MAX_RINGING_TIMEOUT = DialRules.MAX_RINGING_TIMEOUT;
+    static final Duration MAX_CALL_DURATION = DialRules.MAX_CALL_DURATION;
 
     private CallRequests() {
     }
