@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -45,7 +46,8 @@ public class CallLedger {
             if (sessionId != null && otherSessionId != null) {
                 return sessionId.equals(otherSessionId);
             }
-            return endedAt == null || !issuedAt.isAfter(endedAt);
+            // issuedAt has milliseconds only: one issued in the millisecond of the end counts as aimed at this call.
+            return endedAt == null || !issuedAt.isAfter(endedAt.truncatedTo(ChronoUnit.MILLIS));
         }
 
         boolean sameIncarnation(String otherSid) {
@@ -105,8 +107,16 @@ public class CallLedger {
     }
 
     public void hangupSucceeded(String room, String sessionId, String commandId, HangupMethod method) {
+        hangupSucceeded(room, sessionId, commandId, method, clock.instant());
+    }
+
+    /**
+     * {@code endedAt}: when the hang-up was carried out, taken before its CallEnded is published, so a request issued by
+     * someone who saw that CallEnded is always later.
+     */
+    public void hangupSucceeded(String room, String sessionId, String commandId, HangupMethod method, Instant endedAt) {
         rooms.compute(room, current -> Optional.of(new RoomRecord(Status.ENDED, sessionId, commandId, method,
-                current.map(RoomRecord::roomSid).orElse(null), false, clock.instant())));
+                current.map(RoomRecord::roomSid).orElse(null), false, endedAt)));
         rememberCommand(commandId);
     }
 

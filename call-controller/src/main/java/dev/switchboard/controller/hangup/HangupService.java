@@ -19,6 +19,7 @@ import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -96,6 +97,7 @@ public class HangupService {
             ledger.hangupFailed(room, commandId);
             throw e;
         }
+        Instant carriedOut = clock.instant();
         if (outcome instanceof HangupOutcome.Failed failed) {
             if (!ledger.hangupFailed(room, commandId)) {
                 LOG.errorf("room %s: hang-up %s failed, dead-lettered: %s", room, commandId, failed.reason());
@@ -117,7 +119,7 @@ public class HangupService {
             LOG.errorf("room %s: hung up (%s) but CallEnded could not be published: %s", room, done.method(), e.getMessage());
             return new HangupResult.Refused("hung up (" + done.method() + ") but CallEnded could not be published: " + e.getMessage());
         }
-        ledger.hangupSucceeded(room, hangup.getSessionId(), commandId, done.method());
+        ledger.hangupSucceeded(room, hangup.getSessionId(), commandId, done.method(), carriedOut);
         count(done.method().name(), "ended");
         LOG.infof("room %s: call ended by %s (%s, reason %s, issuer %s/%s, command %s)", room, done.method(), done.note(),
                 hangup.getReason(), request.getIssuer().getKind(), request.getIssuer().getId(), commandId);
