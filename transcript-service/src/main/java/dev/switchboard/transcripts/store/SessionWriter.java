@@ -307,7 +307,8 @@ public class SessionWriter {
             UUID id = target.orElseGet(() -> dialOnlyId(dial));
             byDial.put(key, id);
             claimed.put(id, key);
-            return new Resolved(id, dial, target.isEmpty(), null);
+            // Its row of its own whether made now or stored before (a replay): the batch then treats it the same either way.
+            return new Resolved(id, dial, id.equals(dialOnlyId(dial)), null);
         }
 
         private static Optional<UUID> holding(Connection connection, SessionChange.DialOutcome dial) throws SQLException {
