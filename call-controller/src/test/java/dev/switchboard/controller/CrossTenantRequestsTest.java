@@ -140,7 +140,9 @@ class CrossTenantRequestsTest {
         AuditRecord audited = audit.await(a -> request.getCommandId().equals(a.getCommandId()), WAIT);
         assertThat(audited.getOutcome()).isEqualTo("REFUSED");
         assertThat(audited.getDetail()).isEqualTo(result.getReason());
-        assertThat(audited.getTenant()).isEqualTo(tenant);
+        assertThat(audited.getTenant()).as("in the trail of the tenant whose call it was, as the worker files its refusals")
+                .isEqualTo("acme");
+        assertThat(audited.getActor().getId()).isEqualTo(request.getIssuer().getId());
         ConsumerRecord<String, byte[]> dead = deadLetters.awaitRecord(r -> room.equals(r.key()), WAIT);
         assertThat(header(dead, "dead-letter-reason")).contains("belongs to another tenant");
 

@@ -97,6 +97,7 @@ public class CallControlListener {
     private void audited(CallControlRequest request, ControlOutcome outcome, Throwable error) {
         String result;
         String detail;
+        String tenant = request.getTenant();
         switch (outcome) {
             case null -> {
                 result = AuditRecords.FAILED;
@@ -117,10 +118,13 @@ public class CallControlListener {
             case ControlOutcome.Refused refused -> {
                 result = "REFUSED";
                 detail = refused.reason();
+                if (refused.auditTenant() != null) {
+                    tenant = refused.auditTenant();
+                }
             }
         }
         String sessionId = request.getPayload() instanceof HangupRequested hangup ? hangup.getSessionId() : null;
-        audit.publish(AuditRecords.ofCallControl(request, result, detail, sessionId, clock.instant(), SERVICE))
+        audit.publish(AuditRecords.ofCallControl(request, result, detail, sessionId, tenant, clock.instant(), SERVICE))
                 .exceptionally(failure -> {
                     LOG.warnf("room %s: the audit record of request %s was not published: %s", request.getRoom(), request.getCommandId(),
                             failure.getMessage());

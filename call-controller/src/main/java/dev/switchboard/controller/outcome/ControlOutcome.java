@@ -25,7 +25,13 @@ public sealed interface ControlOutcome {
     record Skipped(String why) implements ControlOutcome {
     }
 
-    /** Not carried out and nobody told: the request goes to the dead-letter topic with this reason. */
-    record Refused(String reason) implements ControlOutcome {
+    /**
+     * Not carried out and nobody told: the request goes to the dead-letter topic with this reason. {@code auditTenant}:
+     * whose audit trail records it, when not the request's tenant (null).
+     */
+    record Refused(String reason, String auditTenant) implements ControlOutcome {
+        public Refused(String reason) {
+            this(reason, null);
+        }
     }
 }

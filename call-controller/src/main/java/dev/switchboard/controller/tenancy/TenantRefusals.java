@@ -10,8 +10,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Answers a request the {@link TenantFence} refused: a CommandResult REJECTED with the reason, under the tenant of the
- * session in the room as the worker's rejections are (that tenant sees the attempt on its call), and the outcome Refused, which the listener audits (REFUSED, with the reason, under the
- * request's tenant) and dead-letters. No session event: the room is the other tenant's call, and a CallEnded or CallFailed
+ * session in the room as the worker's rejections are (that tenant sees the attempt on its call), and the outcome Refused,
+ * which the listener audits (REFUSED, with the reason, under that same tenant: the worker files the commands it refuses so)
+ * and dead-letters. No session event: the room is the other tenant's call, and a CallEnded or CallFailed
  * there would change that call's state for everyone who follows it.
  */
 @ApplicationScoped
@@ -42,6 +43,6 @@ public class TenantRefusals {
             LOG.errorf("room %s: the rejection of %s %s could not be published: %s", request.getRoom(), type, request.getCommandId(),
                     e.getMessage());
         }
-        return new ControlOutcome.Refused(refused.reason());
+        return new ControlOutcome.Refused(refused.reason(), session == null ? null : session.tenant());
     }
 }

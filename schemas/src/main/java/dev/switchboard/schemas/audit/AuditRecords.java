@@ -46,11 +46,21 @@ public final class AuditRecords {
     /** What became of a call-control request (a hang-up, a dial, a transfer). */
     public static AuditRecord ofCallControl(CallControlRequest request, String outcome, String detail, String sessionId, Instant at,
                                             String service) {
+        return ofCallControl(request, outcome, detail, sessionId, request.getTenant(), at, service);
+    }
+
+    /**
+     * {@code tenant}: whose trail the record goes to, when not the request's: a request refused because the room is
+     * another tenant's call is filed under that tenant, who sees the attempt on its call (as the worker files a command
+     * it refused so).
+     */
+    public static AuditRecord ofCallControl(CallControlRequest request, String outcome, String detail, String sessionId, String tenant,
+                                            Instant at, String service) {
         return AuditRecord.newBuilder()
                 .setAuditId(stableId(service, "call-control", request.getCommandId(), outcome))
                 .setOccurredAt(at)
                 .setActor(request.getIssuer())
-                .setTenant(tenantOf(request.getTenant(), null))
+                .setTenant(tenantOf(tenant, null))
                 .setAction(request.getPayload().getClass().getSimpleName())
                 .setRoom(request.getRoom())
                 .setSessionId(sessionId)
