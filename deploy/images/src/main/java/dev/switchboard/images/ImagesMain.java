@@ -17,7 +17,8 @@ public final class ImagesMain {
 
     /** What the command was asked to do. */
     record Options(List<String> services, String base, String tag, Path out) {
-        static Options parse(Path root, String... args) {
+        static Options parse(Path root, String... given) {
+            String[] args = spelledApart(given);
             List<String> services = new ArrayList<>();
             String base = BaseImage.SCRATCH;
             String tag = ServiceImage.DEFAULT_TAG;
@@ -25,7 +26,7 @@ public final class ImagesMain {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--base" -> base = baseImage(value(args, ++i, "--base"));
-                    case "--tag" -> tag = value(args, ++i, "--tag");
+                    case "--tag" -> tag = tag(value(args, ++i, "--tag"));
                     case "--out" -> out = root.resolve(value(args, ++i, "--out"));
                     default -> {
                         if (!ServiceImage.SERVICES.contains(args[i])) {
@@ -58,6 +59,30 @@ public final class ImagesMain {
                 throw new UsageException("--base " + value + " is not an image reference (--base " + BaseImage.SCRATCH
                         + ", an image such as eclipse-temurin:25-jre, docker://IMAGE or tar:///path/image.tar)");
             }
+        }
+
+        /** {@code --tag=0.2.0} as {@code --tag 0.2.0}, as the operator commands take both spellings. */
+        private static String[] spelledApart(String[] args) {
+            List<String> apart = new ArrayList<>();
+            for (String arg : args) {
+                int equals = arg.indexOf('=');
+                if (arg.startsWith("--") && equals > 2) {
+                    apart.add(arg.substring(0, equals));
+                    apart.add(arg.substring(equals + 1));
+                } else {
+                    apart.add(arg);
+                }
+            }
+            return apart.toArray(String[]::new);
+        }
+
+        /** Checked before anything is built: a tag an image cannot carry would only fail once the images were made. */
+        private static String tag(String value) {
+            if (!ImageReference.isValidTag(value)) {
+                throw new UsageException("--tag " + value + " is not an image tag (letters, digits, _ . -, at most 128, "
+                        + "not starting with . or -)");
+            }
+            return value;
         }
 
         private static String value(String[] args, int i, String option) {

@@ -28,4 +28,20 @@ class ImagesOptionsTest {
         assertThatThrownBy(() -> ImagesMain.Options.parse(ROOT, "--base", "tar://"))
                 .isInstanceOf(ImagesMain.UsageException.class).hasMessage("--base tar:// names no file (--base tar:///path/image.tar)");
     }
+
+    @Test
+    void optionsTakeTheirValueAfterAnEqualsSignToo() {
+        ImagesMain.Options options = ImagesMain.Options.parse(ROOT, "--tag=0.2.0", "--out=images", "--base=scratch", "context-gateway");
+        assertThat(options.tag()).isEqualTo("0.2.0");
+        assertThat(options.out()).isEqualTo(ROOT.resolve("images"));
+        assertThat(options.services()).containsExactly("context-gateway");
+    }
+
+    @Test
+    void aTagAnImageCannotCarryIsAUsageErrorBeforeAnythingIsBuilt() {
+        assertThatThrownBy(() -> ImagesMain.Options.parse(ROOT, "--tag", "bad tag!"))
+                .isInstanceOf(ImagesMain.UsageException.class).hasMessageStartingWith("--tag bad tag! is not an image tag");
+        assertThatThrownBy(() -> ImagesMain.Options.parse(ROOT, "--tag=.hidden")).isInstanceOf(ImagesMain.UsageException.class);
+        assertThat(ImagesMain.Options.parse(ROOT, "--tag", "0.1.0-rc_1").tag()).isEqualTo("0.1.0-rc_1");
+    }
 }
