@@ -164,7 +164,15 @@ final class AgentActivity {
     private CallTransport.Delivery awaitDelivery(CallTransport.Speech speech, String text, long start, List<String> spoken)
             throws InterruptedException {
         try {
-            return speech.delivered().get();
+            CallTransport.Delivery delivery = speech.delivered().get();
+            // An Interrupt interrupts this thread and then cuts the audio, which completes the delivery: when
+            // the delivery wins the race, get() returns it and leaves the interrupt pending. The speech was
+            // still cut off, so it ends as an interrupted one, not as if all was said.
+            if (delivery.interrupted() && Thread.interrupted()) {
+                keepWhatWasSaid(speech, text, start, spoken);
+                throw new InterruptedException("speech was interrupted");
+            }
+            return delivery;
         } catch (InterruptedException e) {
             keepWhatWasSaid(speech, text, start, spoken);
             throw e;

@@ -7,6 +7,7 @@ import dev.switchboard.events.EndReason;
 import dev.switchboard.events.Issuer;
 import dev.switchboard.events.IssuerKind;
 import dev.switchboard.events.Say;
+import dev.switchboard.events.Transport;
 import dev.switchboard.schemas.client.Commands;
 import dev.switchboard.worker.llm.ChatMessage;
 import dev.switchboard.worker.llm.LlmClient;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -83,6 +85,63 @@ class CommandApplierTest {
 
         assertThat(result.getStatus()).isEqualTo(CommandStatus.APPLIED);
         assertThat(result.getReason()).isEqualTo("nothing was being said");
+    }
+
+    @Test
+    void aSayCutOffByAnInterruptThatWinsTheRaceIsStillReportedAsInterrupted() throws Exception {
+        // An Interrupt interrupts the speaking thread and then cuts the audio. When the cut completes the
+        // delivery first, the thread finds it done with its interrupt still pending: the Say was not all said.
+        CallTransport cutOff = new CallTransport() {
+            @Override
+            public Transport kind() {
+                return transport.kind();
+            }
+
+            @Override
+            public String callerIdentity() {
+                return "caller";
+            }
+
+            @Override
+            public Speech startSpeech(boolean allowInterruptions) {
+                CompletableFuture<Delivery> delivered = new CompletableFuture<>();
+                return new Speech() {
+                    @Override
+                    public void append(String text) {
+                    }
+
+                    @Override
+                    public void finish() {
+                        delivered.complete(new Delivery("Please hold", true, 700));
+                        Thread.currentThread().interrupt();
+                    }
+
+                    @Override
+                    public void cancel() {
+                    }
+
+                    @Override
+                    public CompletableFuture<Delivery> delivered() {
+                        return delivered;
+                    }
+                };
+            }
+
+            @Override
+            public void interrupt() {
+            }
+
+            @Override
+            public void leave() {
+            }
+        };
+        AgentSession cut = TestSessions.create("room-2", cutOff, silentModel, published, timers);
+
+        var result = cut.apply(operator.say("room-2", "Please hold the line.")).get(5, TimeUnit.SECONDS);
+
+        assertThat(result.getStatus()).isEqualTo(CommandStatus.REJECTED);
+        assertThat(result.getReason()).isEqualTo("not said: say was interrupted");
+        assertThat(cut.chatContext()).contains(new ChatMessage.Assistant("Please hold"));
     }
 
     @Test
