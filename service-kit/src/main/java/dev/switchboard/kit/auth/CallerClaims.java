@@ -2,6 +2,7 @@ package dev.switchboard.kit.auth;
 
 import io.quarkus.runtime.configuration.ConfigurationException;
 import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -84,7 +85,8 @@ public final class CallerClaims {
      * anyway, and what it sends itself carries {@value Caller#DEFAULT_TENANT} as its issuer's tenant. Anything else
      * refuses the token, a null or an empty or blank text included: reading an array, an object (a provider's
      * multivalued attribute mapper) or the null or empty text a mapper writes for a user without a tenant as "no
-     * tenant" would put the caller in the default tenant and show it that tenant's calls.
+     * tenant" would put the caller in the default tenant and show it that tenant's calls. A
+     * number is refused too: only a JSON string is a tenant name.
      */
     private String tenant(Object value, boolean seesAllTenants) {
         if (value == JsonValue.NULL) {
@@ -99,8 +101,9 @@ public final class CallerClaims {
             throw new Unacceptable("the tenant claim (" + tenantClaim + ") is empty; " + whatToWrite(), tenantClaim);
         }
         // Taken as written: a padded "acme " is not the tenant acme (an identity provider's mapper that pads has a bug the
-        // token's owner should hear about, not a tenant it is quietly folded into).
-        String name = written(value).orElseThrow(() -> new Unacceptable("the tenant claim (" + tenantClaim
+        // token's owner should hear about, not a tenant it is quietly folded into). Only a JSON string names a tenant: a
+        // number (4, or 4.0 read back as the tenant "4.0") is a mapper's mistake too, not a name to guess from.
+        String name = string(value).orElseThrow(() -> new Unacceptable("the tenant claim (" + tenantClaim
                 + ") must be one tenant name, not " + describe(value), tenantClaim));
         if (!Caller.isTenantName(name)) {
             throw new Unacceptable("the tenant claim (" + tenantClaim + ") is not a tenant name (" + Caller.TENANT_NAME_RULE
@@ -121,6 +124,8 @@ public final class CallerClaims {
             case JsonObject ignored -> "an object";
             case Map<?, ?> ignored -> "an object";
             case Boolean ignored -> "a boolean";
+            case JsonNumber ignored -> "a number";
+            case Number ignored -> "a number";
             default -> value == JsonValue.TRUE || value == JsonValue.FALSE ? "a boolean" : "a value of another kind";
         };
     }
@@ -172,6 +177,15 @@ public final class CallerClaims {
     /** A claim that is one text, or a number, without the spaces around it; empty when blank. */
     private static Optional<String> text(Object value) {
         return written(value).filter(text -> !text.isBlank()).map(String::strip);
+    }
+
+    /** A claim that is one JSON string, exactly as written, spaces and all; empty for anything else, numbers included. */
+    private static Optional<String> string(Object value) {
+        return Optional.ofNullable(switch (value) {
+            case JsonString string -> string.getString();
+            case String string -> string;
+            case null, default -> null;
+        });
     }
 
     /** A claim that is one text (exactly as written, spaces and all), or a number. */

@@ -188,6 +188,18 @@ class BearerAuthenticationTest {
     }
 
     @Test
+    void aTenantClaimWrittenAsANumberIs401NamingTheClaim() {
+        BearerAuthentication auth = filter(settings(jwksUrl()), Settings.defaults());
+        for (Number number : List.of(4.0, 4L)) { // written 4.0 and 4
+            JwtClaims claims = claims("mallory", null);
+            claims.setClaim("tenant", number);
+            Response refused = auth.authenticate(resource(), bearer(token(KEY, claims)), request());
+            assertInvalidToken(refused, "the tenant claim (tenant) must be one tenant name, not a number");
+            assertThat(problem(refused).extensions()).as(number.toString()).containsEntry("claim", "tenant");
+        }
+    }
+
+    @Test
     void byDefaultATokenWithoutTheTenantClaimActsForTheDefaultTenant() throws Exception {
         CurrentCaller current = new CurrentCaller();
         BearerAuthentication auth = filter(settings(jwksUrl()), Settings.defaults(), current);

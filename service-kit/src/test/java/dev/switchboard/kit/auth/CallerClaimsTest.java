@@ -81,13 +81,29 @@ class CallerClaimsTest {
                     .hasMessageNotContaining(invalid);
         }
         assertThat(DEFAULTS.read(new Token(Map.of("sub", "u1", "tenant", "acme-eu.1_x"))).orElseThrow().tenant()).isEqualTo("acme-eu.1_x");
-        assertThat(DEFAULTS.read(new Token(Map.of("sub", "u1", "tenant", 42))).orElseThrow().tenant()).as("a number is a name").isEqualTo("42");
+        for (Object number : List.of(42, 4.0, Json.createValue(4), Json.createValue(4.0))) {
+            assertThatThrownBy(() -> DEFAULTS.read(new Token(Map.of("sub", "u1", "tenant", number)))).as("a number is no name: " + number)
+                    .isInstanceOf(CallerClaims.Unacceptable.class).hasMessage("the tenant claim (tenant) must be one tenant name, not a number");
+        }
         for (String blank : List.of("", "  ")) {
             assertThatThrownBy(() -> DEFAULTS.read(new Token(Map.of("sub", "u1", "tenant", blank)))).as("blank is not leaving it out")
                     .isInstanceOf(CallerClaims.Unacceptable.class).hasMessage("the tenant claim (tenant) is empty; leave it out to act for the tenant default");
         }
         assertThatThrownBy(() -> DEFAULTS.read(new Token(Map.of("sub", "u1", "tenant", JsonValue.NULL)))).as("null is not leaving it out")
                 .isInstanceOf(CallerClaims.Unacceptable.class).hasMessage("the tenant claim (tenant) is null; leave it out to act for the tenant default");
+    }
+
+    @Test
+    void aTenantClaimWrittenAsANumberIsRefusedAsSmallRyeJwtHandsItOut() throws InvalidJwtException {
+        for (String number : List.of("4.0", "4")) {
+            JsonWebToken written = new DefaultJWTCallerPrincipal(JwtClaims.parse("{\"sub\":\"mallory\",\"tenant\":" + number
+                    + ",\"scope\":\"calls:read\"}"));
+            assertThatThrownBy(() -> DEFAULTS.read(written)).as(number).isInstanceOf(CallerClaims.Unacceptable.class)
+                    .hasMessage("the tenant claim (tenant) must be one tenant name, not a number")
+                    .extracting(failure -> ((CallerClaims.Unacceptable) failure).claim()).isEqualTo("tenant");
+        }
+        JsonWebToken text = new DefaultJWTCallerPrincipal(JwtClaims.parse("{\"sub\":\"alice\",\"tenant\":\"4\"}"));
+        assertThat(DEFAULTS.read(text).orElseThrow().tenant()).as("the same name as a string is one").isEqualTo("4");
     }
 
     @Test
