@@ -45,6 +45,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public class BearerAuthentication {
     private static final Logger LOG = Logger.getLogger(BearerAuthentication.class);
     private static final String BEARER = "bearer ";
+    private static final String NOT_VALID_YET = "the token is not valid yet";
 
     private final JWTParser parser;
     private final CallerClaims claims;
@@ -54,6 +55,7 @@ public class BearerAuthentication {
     private final Event<AccessRefused> refusals;
     private final JWTAuthContextInfo settings;
     private final TokenKeys keys;
+    private final Clock clock;
 
     @Inject
     BearerAuthentication(JWTAuthContextInfo settings, AuthConfig config, CurrentCaller current, Event<AccessRefused> refusals) {
@@ -70,6 +72,7 @@ public class BearerAuthentication {
         this.parser = fetches.parser(settings);
         this.settings = settings;
         this.keys = TokenKeys.of(settings, fetches, clock);
+        this.clock = clock;
         this.claims = new CallerClaims(config);
         this.current = current;
         this.refusals = refusals;
@@ -100,6 +103,10 @@ public class BearerAuthentication {
             if (caller.isEmpty()) {
                 JsonWebToken jwt = parser.parse(token);
                 keys.verified();
+                if (issuedInTheFuture(jwt)) {
+                    LOG.debugf("%s %s refused: the token was issued (iat) in the future", request.method(), path);
+                    return AuthProblems.invalidToken(NOT_VALID_YET, path);
+                }
                 Instant expiresAt = Instant.ofEpochSecond(jwt.getExpirationTime());
                 caller = claims.read(jwt).map(who -> new VerifiedTokens.Trusted(who, expiresAt));
                 caller.ifPresent(trusted -> verified.remember(token, trusted));
@@ -130,6 +137,16 @@ public class BearerAuthentication {
         }
         current.set(who, caller.get().expiresAt());
         return null;
+    }
+
+    /**
+     * SmallRye JWT requires {@code iat} but never checks that it lies in the past (jose4j does only when told to, and
+     * SmallRye does not tell it; {@code mp.jwt.verify.token.age} bounds only how old it is): a token issued later than
+     * now, beyond the clock-skew leeway that {@code exp} gets ({@code mp.jwt.verify.clock.skew}), is not valid yet.
+     */
+    private boolean issuedInTheFuture(JsonWebToken jwt) {
+        long issuedAt = jwt.getIssuedAtTime();
+        return issuedAt > clock.instant().getEpochSecond() + UnverifiedClaims.clockSkew(settings);
     }
 
     /**
@@ -164,7 +181,7 @@ public class BearerAuthentication {
                     return "the token has expired";
                 }
                 if (invalid.hasErrorCode(ErrorCodes.NOT_YET_VALID) || invalid.hasErrorCode(ErrorCodes.ISSUED_AT_INVALID_FUTURE)) {
-                    return "the token is not valid yet";
+                    return NOT_VALID_YET;
                 }
                 if (invalid.hasErrorCode(ErrorCodes.AUDIENCE_INVALID) || invalid.hasErrorCode(ErrorCodes.AUDIENCE_MISSING)) {
                     return "the token is not meant for this service (audience)";

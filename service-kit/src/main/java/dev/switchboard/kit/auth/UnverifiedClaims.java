@@ -8,12 +8,18 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What is wrong with a token whatever its signature: it is no JWT, it has expired or is not valid yet, it has no expiry,
- * or it names another issuer or audience (checked as SmallRye JWT checks them, with the same settings). Asked only while
+ * What is wrong with a token whatever its signature: it is no JWT, it has expired or is not valid yet (issued in the
+ * future included), it has no expiry, or it names another issuer or audience (checked as SmallRye JWT and
+ * {@link BearerAuthentication} check them, with the same settings). Asked only while
  * the keys cannot be fetched: such a token is the client's mistake, answered 401 then too, never the 503 of an outage.
  */
 final class UnverifiedClaims {
     private UnverifiedClaims() {
+    }
+
+    /** The clock-skew leeway in seconds SmallRye JWT gives {@code exp} ({@code mp.jwt.verify.clock.skew}, 60 s). */
+    static int clockSkew(JWTAuthContextInfo settings) {
+        return settings.getExpGracePeriodSecs() > 0 ? settings.getExpGracePeriodSecs() : Math.max(0, settings.getClockSkew());
     }
 
     /** The failure the token's claims alone earn it; empty when only its signature is left to check. */
@@ -21,8 +27,9 @@ final class UnverifiedClaims {
         JwtConsumerBuilder claims = new JwtConsumerBuilder()
                 .setSkipSignatureVerification()
                 .setRequireExpirationTime()
-                .setAllowedClockSkewInSeconds(settings.getExpGracePeriodSecs() > 0 ? settings.getExpGracePeriodSecs()
-                        : Math.max(0, settings.getClockSkew()));
+                .setAllowedClockSkewInSeconds(clockSkew(settings))
+                // As BearerAuthentication checks a verified token: issued (iat) no later than now and the leeway.
+                .setIssuedAtRestrictions(0, Integer.MAX_VALUE);
         if (settings.getIssuedBy() != null) {
             claims.setExpectedIssuer(settings.getIssuedBy());
         }

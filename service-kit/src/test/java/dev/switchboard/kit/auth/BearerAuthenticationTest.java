@@ -188,6 +188,23 @@ class BearerAuthenticationTest {
     }
 
     @Test
+    void aTokenIssuedInTheFutureBeyondTheClockSkewIs401AsAnyInvalidToken() throws IOException {
+        BearerAuthentication auth = filter(settings(jwksUrl()), Settings.defaults());
+        Instant now = Instant.now();
+
+        assertInvalidToken(auth.authenticate(resource(), bearer(token(KEY, issuedAt("mallory", now.plus(Duration.ofMinutes(10))))), request()),
+                "the token is not valid yet");
+        assertInvalidToken(auth.authenticate(resource(), bearer(token(KEY, issuedAt("mallory", now.plusSeconds(120)))), request()),
+                "the token is not valid yet");
+        assertThat(auth.authenticate(resource(), bearer(token(KEY, issuedAt("alice", now.plusSeconds(30)))), request()))
+                .as("within the clock skew (mp.jwt.verify.clock.skew, 60 s) of an issuer whose clock runs ahead").isNull();
+
+        BearerAuthentication keysDown = filter(settings("http://127.0.0.1:" + closedPort() + "/jwks"), Settings.defaults());
+        assertInvalidToken(keysDown.authenticate(resource(), bearer(token(KEY, issuedAt("mallory", now.plus(Duration.ofMinutes(10))))),
+                request()), "the token is not valid yet");
+    }
+
+    @Test
     void aTenantClaimWrittenAsANumberIs401NamingTheClaim() {
         BearerAuthentication auth = filter(settings(jwksUrl()), Settings.defaults());
         for (Number number : List.of(4.0, 4L)) { // written 4.0 and 4
@@ -327,6 +344,13 @@ class BearerAuthenticationTest {
         claims.setIssuedAt(NumericDate.fromSeconds(expiry.minus(Duration.ofMinutes(15)).getEpochSecond()));
         claims.setExpirationTime(NumericDate.fromSeconds(expiry.getEpochSecond()));
         claims.setStringClaim("scope", Scopes.CALLS_READ);
+        return claims;
+    }
+
+    /** Claims of a token issued at that instant, valid for 15 minutes from it. */
+    private static JwtClaims issuedAt(String subject, Instant issuedAt) {
+        JwtClaims claims = claims(subject, issuedAt.plus(Duration.ofMinutes(15)));
+        claims.setIssuedAt(NumericDate.fromSeconds(issuedAt.getEpochSecond()));
         return claims;
     }
 

@@ -179,8 +179,12 @@ public final class TestTokens {
         }
 
         public String sign() {
+            // Issued an hour before it expires, as a provider's hour-long tokens are, but never later than now: a token
+            // issued in the future is refused.
+            Instant issuedAt = expiresAt.minus(Duration.ofHours(1));
+            Instant now = Instant.now();
             JwtClaimsBuilder claims = Jwt.issuer(issuer).audience(audience)
-                    .issuedAt(expiresAt.minus(Duration.ofHours(1))).expiresAt(expiresAt);
+                    .issuedAt(issuedAt.isAfter(now) ? now : issuedAt).expiresAt(expiresAt);
             if (subject != null) {
                 claims.subject(subject);
             }
