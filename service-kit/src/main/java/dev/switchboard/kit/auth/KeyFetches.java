@@ -55,6 +55,8 @@ final class KeyFetches {
     private volatile Failure lastFailure;
     private volatile Runnable whenFetched = () -> {
     };
+    private volatile Runnable whenFailed = () -> {
+    };
 
     /** @param pause how long no fetch is tried after one failed */
     KeyFetches(Clock clock, Duration pause) {
@@ -65,6 +67,11 @@ final class KeyFetches {
     /** What to do when a fetch succeeded: the provider serves its keys (a token verified by cached keys says nothing of it). */
     void whenFetched(Runnable action) {
         whenFetched = action;
+    }
+
+    /** What to do when a fetch failed (one not tried, since one failed a moment ago, does not count again). */
+    void whenFailed(Runnable action) {
+        whenFailed = action;
     }
 
     /** A jose4j client for the key set: SmallRye's and JwksEndpoint's set it up (TLS, proxy) further. */
@@ -143,6 +150,7 @@ final class KeyFetches {
                     response = super.get(location);
                 } catch (IOException e) {
                     lastFailure = new Failure(TokenKeys.describe(e), clock.instant());
+                    whenFailed.run();
                     throw e;
                 }
                 lastFailure = null;

@@ -39,8 +39,15 @@ import java.util.concurrent.locks.ReentrantLock;
 final class TokenKeys {
     /** How soon a client should try again, and how long one answer of the endpoint is taken as its state. */
     static final Duration RETRY_AFTER = Duration.ofSeconds(5);
-    /** Short, since an outage that begins while it is kept is taken for tokens signed by unknown keys (401). */
-    static final Duration REACHABLE_KEPT = Duration.ofSeconds(1);
+    /**
+     * How long the endpoint's answer that it serves keys is kept. Tokens signed by keys the provider never had (made-up
+     * {@code kid}s) are what asks it, and anyone can send them: kept for a second, the service fetched the key set about
+     * once a second for as long as they came. A fetch that fails meanwhile (SmallRye's refresh of an expired set, its
+     * forced refresh for an unknown {@code kid}) drops the answer at once ({@link #fetchFailed()}), so an outage is
+     * still told as soon as the service tries to fetch; until then the service holds an unexpired key set, and a token
+     * whose key is not in it is refused (401) as it is while the provider is up.
+     */
+    static final Duration REACHABLE_KEPT = Duration.ofMinutes(1);
     private static final Logger LOG = Logger.getLogger(TokenKeys.class);
     private static final int MAX_CAUSES = 16;
 
@@ -83,6 +90,7 @@ final class TokenKeys {
         TokenKeys keys = new TokenKeys(location == null ? "the configured key" : location,
                 jwksUrl ? Optional.of(JwksEndpoint.of(settings, fetches)) : Optional.empty(), clock);
         fetches.whenFetched(keys::fetched);
+        fetches.whenFailed(keys::fetchFailed);
         return keys;
     }
 
@@ -114,6 +122,14 @@ final class TokenKeys {
         if (down.compareAndSet(true, false)) {
             lastAnswer = null; // the endpoint's answer from the outage is out of date
             LOG.infof("the keys that verify bearer tokens can be fetched again from %s", location);
+        }
+    }
+
+    /** A fetch of the keys failed: the endpoint's answer that it serves them is out of date. */
+    void fetchFailed() {
+        Answer answer = lastAnswer;
+        if (answer != null && answer.unreachable().isEmpty()) {
+            lastAnswer = null;
         }
     }
 

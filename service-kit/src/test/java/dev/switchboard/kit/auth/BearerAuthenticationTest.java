@@ -68,6 +68,8 @@ class BearerAuthenticationTest {
 
     /** The identity provider's key endpoint: the key set, or the status it is told to answer. */
     private final AtomicInteger jwksStatus = new AtomicInteger(200);
+    /** How often the key endpoint was asked. */
+    private final AtomicInteger jwksFetches = new AtomicInteger();
     private HttpServer jwks;
     private final KeyLog log = new KeyLog();
     /** The time the filter goes by: now, or later by as much as a test skips. */
@@ -78,6 +80,7 @@ class BearerAuthenticationTest {
         String keySet = new JsonWebKeySet(KEY).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
         jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         jwks.createContext("/jwks", exchange -> {
+            jwksFetches.incrementAndGet();
             int status = jwksStatus.get();
             byte[] body = (status == 200 ? keySet : "{\"error\":\"down for maintenance\"}").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -162,6 +165,40 @@ class BearerAuthenticationTest {
                 "no trusted key verifies the token's signature");
         assertThat(log.atLeast(Level.INFO).stream().map(r -> r.getLevel().intValue()))
                 .as("the outage once, and its end").containsExactly(Level.WARNING.intValue(), Level.INFO.intValue());
+    }
+
+    @Test
+    void tokensWithUnknownKeyIdsDoNotMakeTheServiceFetchTheKeysWithEachRequest() {
+        BearerAuthentication auth = filter(settings(jwksUrl()), Settings.defaults());
+        assertThat(auth.authenticate(resource(), bearer(token(KEY, "alice")), request())).as("keys fetched").isNull();
+        int fetched = jwksFetches.get();
+
+        // Anyone can send tokens with made-up key ids, one a second for a minute: the provider is not asked each time.
+        RsaJsonWebKey unknown = rsaKey("unknown");
+        for (int i = 0; i < 60; i++) {
+            unknown.setKeyId("unknown-" + i);
+            assertInvalidToken(auth.authenticate(resource(), bearer(token(unknown, "mallory")), request()),
+                    "no trusted key verifies the token's signature");
+            clock.skip(Duration.ofSeconds(1));
+        }
+        int fetchesForUnknownKeys = jwksFetches.get() - fetched;
+        assertThat(fetchesForUnknownKeys).as("SmallRye's one forced refresh (smallrye.jwt.jwks.forced-refresh-interval) and "
+                + "the kit's one question whether the endpoint serves keys at all, not one a second").isLessThanOrEqualTo(3);
+        assertThat(auth.authenticate(resource(), bearer(token(KEY, "bob")), request())).as("known keys still verify").isNull();
+    }
+
+    @Test
+    void anOutageThatBeginsAfterTheEndpointWasFoundWorkingIsStill503() throws Exception {
+        JWTAuthContextInfo settings = settings(jwksUrl());
+        settings.setJwksRefreshInterval(0); // the key set expires at once: each token makes SmallRye fetch it again
+        BearerAuthentication auth = filter(settings, Settings.defaults());
+        assertThat(auth.authenticate(resource(), bearer(token(KEY, "alice")), request())).isNull();
+        assertInvalidToken(auth.authenticate(resource(), bearer(token(rsaKey("key-2"), "mallory")), request()),
+                "no trusted key verifies the token's signature"); // the endpoint was asked, and serves keys
+
+        jwksStatus.set(503);
+        Thread.sleep(400); // jose4j fetches a key set at most every 300 ms
+        assertKeysUnavailable(auth.authenticate(resource(), bearer(token(KEY, "bob")), request()));
     }
 
     @Test

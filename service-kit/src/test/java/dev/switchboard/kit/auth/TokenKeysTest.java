@@ -2,6 +2,8 @@ package dev.switchboard.kit.auth;
 
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.auth.principal.ParseException;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import org.eclipse.microprofile.config.Config;
 import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.lang.UnresolvableKeyException;
 import org.junit.jupiter.api.Test;
@@ -92,6 +94,22 @@ class TokenKeysTest {
         endpointSays.set(Optional.empty());
         assertThat(keys.unavailable(noKey())).as("the outage's answer is dropped once a token verified").isEmpty();
         assertThat(asked).hasValue(3);
+    }
+
+    @Test
+    void aFailedFetchDropsTheAnswerThatTheEndpointServesKeys() {
+        assertThat(keys.unavailable(noKey())).isEmpty();
+        endpointSays.set(Optional.of("HttpTimeoutException"));
+        keys.fetchFailed(); // SmallRye's refresh failed
+        assertThat(keys.unavailable(noKey())).as("asked again at once").contains("HttpTimeoutException");
+        assertThat(asked).hasValue(2);
+    }
+
+    @Test
+    void theKitBoundsSmallRyesForcedRefreshForUnknownKeyIds() {
+        // Every service reads the kit's META-INF/microprofile-config.properties; a service may still override it.
+        Config config = new SmallRyeConfigBuilder().addDefaultSources().build();
+        assertThat(config.getValue("smallrye.jwt.jwks.forced-refresh-interval", Integer.class)).as("minutes").isEqualTo(5);
     }
 
     @Test
