@@ -43,6 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 
 /**
  * LiveKit webhooks: signature checks, refusal of stale and replayed deliveries, mapping to session events,
@@ -226,12 +227,15 @@ class WebhookTest {
         post(SignedWebhooks.sign(genuine.body(), livekit.apiKey(), "a-secret-that-is-not-the-api-secret"))
                 .statusCode(401)
                 .contentType("application/problem+json")
-                .body("status", equalTo(401), "title", equalTo("Unauthorized"), "instance", equalTo("/livekit/webhook"))
+                .header("WWW-Authenticate", nullValue()) // LiveKit's signature, not a bearer token, is what is missing
+                .body("type", equalTo("urn:switchboard:problem:invalid-webhook-signature"), "title", equalTo("Invalid webhook signature"))
+                .body("status", equalTo(401), "instance", equalTo("/livekit/webhook"))
                 .body("detail", containsString("invalid webhook signature"));
         post(SignedWebhooks.sign(genuine.body(), "another-key", livekit.apiSecret())).statusCode(401);
         byte[] tampered = new String(genuine.body(), StandardCharsets.UTF_8).replace(room, room + "-x").getBytes(StandardCharsets.UTF_8);
         post(tampered, genuine.authorization()).statusCode(401).body("detail", containsString("sha256"));
-        post(genuine.body(), null).statusCode(401).contentType("application/problem+json").body("detail", containsString("missing Authorization"));
+        post(genuine.body(), null).statusCode(401).contentType("application/problem+json").header("WWW-Authenticate", nullValue())
+                .body("type", equalTo("urn:switchboard:problem:invalid-webhook-signature"), "detail", containsString("missing Authorization"));
 
         assertThat(events.drain(Duration.ofMillis(300))).noneMatch(e -> e.getRoom().startsWith(room));
         assertThat(counted("unverified", "rejected") - refusedBefore).isEqualTo(4.0);
@@ -246,17 +250,20 @@ class WebhookTest {
 
         WebhookEvent stale = SignedWebhooks.event("room_finished", room).setCreatedAt(now - Duration.ofMinutes(10).toSeconds()).build();
         post(signed(stale)).statusCode(401).contentType("application/problem+json")
+                .header("WWW-Authenticate", nullValue())
+                .body("type", equalTo("urn:switchboard:problem:stale-webhook"), "title", equalTo("Stale webhook"))
                 .body("status", equalTo(401), "detail", containsString("stale webhook"));
         WebhookEvent future = SignedWebhooks.event("room_finished", room).setCreatedAt(now + Duration.ofMinutes(10).toSeconds()).build();
         post(signed(future)).statusCode(401).body("detail", containsString("in the future"));
         WebhookEvent undated = SignedWebhooks.event("room_finished", room).clearCreatedAt().build();
         post(signed(undated)).statusCode(401).body("detail", containsString("no createdAt"));
         WebhookEvent anonymous = SignedWebhooks.event("room_finished", room).clearId().build();
-        post(signed(anonymous)).statusCode(401).body("detail", containsString("no id"));
+        post(signed(anonymous)).statusCode(401).body("type", equalTo("urn:switchboard:problem:stale-webhook"), "detail", containsString("no id"));
 
         byte[] fresh = JsonFormat.printer().print(SignedWebhooks.event("room_finished", room).build()).getBytes(StandardCharsets.UTF_8);
         post(SignedWebhooks.sign(fresh, livekit.apiKey(), livekit.apiSecret(), Instant.now().minus(Duration.ofMinutes(2))))
-                .statusCode(401).contentType("application/problem+json").body("detail", containsString("expired"));
+                .statusCode(401).contentType("application/problem+json")
+                .body("type", equalTo("urn:switchboard:problem:invalid-webhook-signature"), "detail", containsString("expired"));
         post(SignedWebhooks.sign(fresh, livekit.apiKey(), livekit.apiSecret(), Instant.now().minusSeconds(60), null))
                 .statusCode(401).body("detail", containsString("exp"));
         post(SignedWebhooks.sign(fresh, livekit.apiKey(), livekit.apiSecret(), Instant.now().plus(Duration.ofMinutes(2)),

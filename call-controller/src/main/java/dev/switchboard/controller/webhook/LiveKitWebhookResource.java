@@ -6,6 +6,7 @@ import dev.switchboard.kit.openapi.BearerSecurity;
 import dev.switchboard.kit.problem.JsonProblems;
 import dev.switchboard.kit.problem.Problem;
 import dev.switchboard.kit.problem.ProblemException;
+import dev.switchboard.kit.problem.ProblemType;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
@@ -44,6 +45,13 @@ public class LiveKitWebhookResource {
     private static final Logger LOG = Logger.getLogger(LiveKitWebhookResource.class);
     static final String WEBHOOK_JSON = "application/webhook+json";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * A delivery LiveKit did not sign (no Authorization, another key or secret, a body that is not the signed one, an
+     * expired signature). A 401 without {@code WWW-Authenticate: Bearer}: no bearer token of ours would be accepted here.
+     */
+    public static final ProblemType INVALID_SIGNATURE = ProblemType.named("invalid-webhook-signature", "Invalid webhook signature", 401);
+    /** A signed delivery refused as a possible replay: older than the max age, from the future, or without a time or an id. */
+    public static final ProblemType STALE = ProblemType.named("stale-webhook", "Stale webhook", 401);
 
     private final WebhookSignature signature;
     private final WebhookService webhooks;
@@ -83,7 +91,7 @@ public class LiveKitWebhookResource {
                     .reportedAtStart(); // LiveKitClients said so at start; unsigned requests must not fill the log
         }
         if (authorization == null || authorization.isBlank()) {
-            throw refused("unverified", "rejected", "missing Authorization header: LiveKit signs every webhook with a JWT");
+            throw refused(INVALID_SIGNATURE, "unverified", "rejected", "missing Authorization header: LiveKit signs every webhook with a JWT");
         }
         String token = authorization.trim();
         if (token.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -91,7 +99,7 @@ public class LiveKitWebhookResource {
         }
         WebhookEvent event = verify(body == null ? new byte[0] : body, token);
         freshness.problem(event).ifPresent(stale -> {
-            throw refused(eventTag(event), "stale", stale);
+            throw refused(STALE, eventTag(event), "stale", stale);
         });
         try {
             return webhooks.handle(event);
@@ -108,7 +116,7 @@ public class LiveKitWebhookResource {
         try {
             return signature.verify(body, token);
         } catch (WebhookSignature.Refused e) {
-            throw refused("unverified", "rejected", "invalid webhook signature: " + e.getMessage());
+            throw refused(INVALID_SIGNATURE, "unverified", "rejected", "invalid webhook signature: " + e.getMessage());
         } catch (WebhookSignature.Malformed e) {
             String text = new String(body, StandardCharsets.UTF_8);
             throw ProblemException.invalid("the body is not a LiveKit WebhookEvent: " + jsonSyntaxError(text).orElse(e.getMessage()));
@@ -132,14 +140,14 @@ public class LiveKitWebhookResource {
     }
 
     /**
-     * A 401. Outcome {@code rejected}: the signature did not hold (event {@code unverified}); {@code stale}: signed,
-     * but too old, from the future or without an id.
+     * A 401. Outcome {@code rejected}: the signature did not hold (event {@code unverified}, {@link #INVALID_SIGNATURE});
+     * {@code stale}: signed, but too old, from the future or without an id ({@link #STALE}).
      */
-    private ProblemException refused(String event, String outcome, String detail) {
+    private ProblemException refused(ProblemType type, String event, String outcome, String detail) {
         metrics.counter("switchboard.controller.webhooks", "event", event, "outcome", outcome).increment();
         // Counted, not logged above DEBUG: anyone can send unsigned requests or replay old ones (a wrong secret or
         // skewed clocks show in the counter).
         LOG.debugf("webhook refused: %s", detail);
-        return new ProblemException(Response.Status.UNAUTHORIZED, detail);
+        return new ProblemException(type, detail);
     }
 }
