@@ -1,5 +1,6 @@
 package dev.switchboard.worker.llm;
 
+import org.jboss.logging.Logger;
 import dev.switchboard.worker.concurrent.WorkerThreads;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -14,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -29,6 +31,7 @@ import java.util.stream.Stream;
  * llama.cpp's server. Tool calls arrive in fragments across stream chunks and are reassembled by index.
  */
 public final class OpenAiCompatibleLlmClient implements LlmClient {
+    private static final Logger LOG = Logger.getLogger(OpenAiCompatibleLlmClient.class);
     private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {
     };
 
@@ -79,7 +82,10 @@ public final class OpenAiCompatibleLlmClient implements LlmClient {
                 if (!e.retryable() || state.streamedText || attempt >= settings.maxRetries()) {
                     throw e;
                 }
-                Thread.sleep(250L << attempt);
+                long pause = 250L << attempt;
+                // Each failed attempt is said: a caller hears silence meanwhile, so a timing-out model must show.
+                LOG.warnf("%s; trying again in %d ms (retry %d of %d)", e.getMessage(), pause, attempt + 1, settings.maxRetries());
+                Thread.sleep(pause);
             }
         }
     }
@@ -100,6 +106,9 @@ public final class OpenAiCompatibleLlmClient implements LlmClient {
         HttpResponse<Stream<String>> response;
         try {
             response = http.send(builder.build(), HttpResponse.BodyHandlers.ofLines());
+        } catch (HttpTimeoutException e) {
+            throw new LlmException("the LLM at " + settings.endpoint() + " did not answer within " + settings.timeout().toSeconds()
+                    + " s (SWITCHBOARD_LLM_TIMEOUT)", true, e);
         } catch (IOException e) {
             throw new LlmException("cannot reach the LLM at " + settings.endpoint() + ": " + e, true, e);
         }

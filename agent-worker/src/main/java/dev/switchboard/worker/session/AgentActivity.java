@@ -37,6 +37,8 @@ final class AgentActivity {
     private final int maxToolRounds;
     private final Supplier<AgentSession.State> state;
     private final SerialTaskRunner speaking;
+    /** A turn waits for the model's first words: nothing of its answer has been said yet. */
+    private volatile boolean awaitingModel;
 
     /**
      * @param toolContext what the model's tools may do to the call
@@ -99,6 +101,15 @@ final class AgentActivity {
         return interrupted;
     }
 
+    /**
+     * The call is ending: a turn still waiting for the model is abandoned, since its answer could only come after the
+     * goodbye was due (a slow or hung model would otherwise hold the hang-up for as long as it takes to time out).
+     * What is being said is left to finish. Returns whether a turn was abandoned.
+     */
+    boolean abandonThinking() {
+        return awaitingModel && speaking.interruptCurrent();
+    }
+
     /** The session ends: the current work is interrupted and queued work fails. */
     void close() {
         speaking.close();
@@ -113,8 +124,10 @@ final class AgentActivity {
             CallTransport.Speech speech = transport.startSpeech(true);
             StringBuilder streamed = new StringBuilder();
             LlmResponse response;
+            awaitingModel = true;
             try {
                 response = llm.complete(request, delta -> {
+                    awaitingModel = false;
                     streamed.append(delta);
                     speech.append(delta);
                 });
@@ -124,6 +137,8 @@ final class AgentActivity {
             } catch (RuntimeException e) {
                 speech.cancel();
                 throw e;
+            } finally {
+                awaitingModel = false;
             }
             if (streamed.isEmpty() && !response.text().isEmpty()) {
                 speech.append(response.text()); // a client that did not stream

@@ -2,6 +2,7 @@ package dev.switchboard.worker.session;
 
 import dev.switchboard.events.EndReason;
 import dev.switchboard.events.Issuer;
+import dev.switchboard.events.SessionCommand;
 
 /**
  * What a command sent from outside may act on in a session: the conversation (chat context, transcript, what the agent
@@ -10,9 +11,19 @@ import dev.switchboard.events.Issuer;
  */
 final class CommandTarget {
     private final AgentSession session;
+    private final SessionClock time;
 
-    CommandTarget(AgentSession session) {
+    CommandTarget(AgentSession session, SessionClock time) {
         this.session = session;
+        this.time = time;
+    }
+
+    /**
+     * Whether the command's expiry has passed: work queued behind what the agent is saying checks it when its turn
+     * comes, since its sender was told by then that it expired, and expired means not applied.
+     */
+    boolean expired(SessionCommand command) {
+        return time.now().isAfter(command.getExpiresAt());
     }
 
     AgentSession.Identity identity() {

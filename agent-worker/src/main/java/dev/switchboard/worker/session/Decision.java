@@ -2,6 +2,7 @@ package dev.switchboard.worker.session;
 
 import dev.switchboard.events.CommandStatus;
 
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
 /** What was decided about a command: its status, and why (a rejection's reason, or a note on an applied one). */
@@ -33,6 +34,11 @@ record Decision(CommandStatus status, String reason, boolean answeredElsewhere) 
 
     static Decision expired(String reason) {
         return new Decision(CommandStatus.EXPIRED, reason);
+    }
+
+    /** Work queued behind what the agent was saying whose command expired before its turn came: not done. */
+    static Decision expiredWhileQueued(Instant expiresAt) {
+        return expired("expired at " + expiresAt + " while waiting for the agent to finish speaking; not carried out");
     }
 
     /** The session takes no commands any more. */

@@ -10,8 +10,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * EndSession: the session stops taking turns and commands at once; the goodbye is queued behind what is being
- * said, uninterruptible, so it is heard in full before the call controller is asked to hang up. Applied once the
- * hang-up was requested.
+ * said, uninterruptible, so it is heard in full before the call controller is asked to hang up; a turn still waiting
+ * for the model is abandoned rather than waited for. Applied once the hang-up was requested.
  */
 final class EndSessionHandler implements CommandHandler<EndSession> {
 
@@ -21,7 +21,14 @@ final class EndSessionHandler implements CommandHandler<EndSession> {
             return Decision.notActive(target.state()).asFuture();
         }
         Issuer issuer = command.getIssuer();
+        target.activity().abandonThinking();
         return target.activity().enqueue("end-session", false, () -> {
+            if (target.expired(command)) {
+                // What was being said outlasted the command: the sender has been told it expired, but the session
+                // already stopped taking turns and commands, so it still hangs up, without a goodbye said late.
+                target.hangUp(null, hangupReasonFor(issuer.getKind()), endSession.getReason(), issuer);
+                return Decision.applied("hung up without the goodbye: the agent was still speaking when the command expired");
+            }
             target.hangUp(endSession.getGoodbye(), hangupReasonFor(issuer.getKind()), endSession.getReason(), issuer);
             return Decision.applied();
         }).exceptionally(e -> Decision.failed("hang-up failed", e));

@@ -8,7 +8,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Say: the agent says the text after what it is saying now. Applied once said, so the result tells the sender the
- * words reached the caller; rejected when they could not be said (the session ended first, speaking failed).
+ * words reached the caller; rejected when they could not be said (the session ended first, speaking failed); expired,
+ * and not said, when what was said before it outlasted the command.
  */
 final class SayHandler implements CommandHandler<Say> {
 
@@ -20,6 +21,9 @@ final class SayHandler implements CommandHandler<Say> {
         }
         AgentActivity activity = target.activity();
         return activity.enqueue("say", say.getAllowInterruptions(), () -> {
+            if (target.expired(command)) {
+                return Decision.expiredWhileQueued(command.getExpiresAt());
+            }
             activity.say(say.getText(), say.getAllowInterruptions(), say.getAddToChatContext());
             return Decision.applied();
         }).exceptionally(e -> Decision.failed("not said", e));

@@ -24,6 +24,9 @@ final class SendDtmfHandler implements CommandHandler<SendDtmf> {
             return Decision.rejected("the caller in room " + target.room() + " is not on a phone line; keypad tones need a SIP caller").asFuture();
         }
         return target.activity().enqueue("dtmf", false, () -> {
+            if (target.expired(command)) {
+                return Decision.expiredWhileQueued(command.getExpiresAt());
+            }
             target.sendTones(digits, command.getIssuer(), command.getCommandId());
             return Decision.applied();
         }).exceptionally(e -> Decision.failed("tones not sent", e));

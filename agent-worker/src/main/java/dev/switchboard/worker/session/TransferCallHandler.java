@@ -34,6 +34,9 @@ final class TransferCallHandler implements CommandHandler<TransferCall> {
         }
         AgentActivity activity = target.activity();
         return activity.enqueue("transfer", false, () -> {
+            if (target.expired(command)) {
+                return Decision.expiredWhileQueued(command.getExpiresAt());
+            }
             if (announcement != null && !announcement.isBlank()) {
                 activity.say(announcement, false, true);
             }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -142,6 +143,63 @@ class CommandApplierTest {
         assertThat(result.getStatus()).isEqualTo(CommandStatus.REJECTED);
         assertThat(result.getReason()).isEqualTo("not said: say was interrupted");
         assertThat(cut.chatContext()).contains(new ChatMessage.Assistant("Please hold"));
+    }
+
+    /** A model that answers "Sure." only once released: a turn waits on it as on a slow or hung LLM. */
+    private static final class SlowModel implements LlmClient {
+        final CountDownLatch called = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        volatile boolean interrupted;
+
+        @Override
+        public LlmResponse complete(dev.switchboard.worker.llm.LlmRequest request, TextListener onText) throws InterruptedException {
+            called.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                interrupted = true;
+                throw e;
+            }
+            return new LlmResponse("Sure.", List.of(), 1, 1);
+        }
+
+        @Override
+        public String describe() {
+            return "slow";
+        }
+    }
+
+    @Test
+    void aHangUpDoesNotWaitForATurnStillWaitingForTheModel() throws Exception {
+        SlowModel model = new SlowModel();
+        AgentSession thinking = TestSessions.create("room-3", transport, model, published, timers);
+        var turn = thinking.callerSaid("Hello?");
+        assertThat(model.called.await(5, TimeUnit.SECONDS)).isTrue();
+
+        var result = thinking.apply(operator.endSession("room-3", "done", "Goodbye.")).get(5, TimeUnit.SECONDS);
+
+        assertThat(result.getStatus()).isEqualTo(CommandStatus.APPLIED);
+        assertThat(model.interrupted).as("the model's request was abandoned").isTrue();
+        assertThat(turn).isCompletedExceptionally();
+        assertThat(transport.outbox()).extracting(SimulatedTransport.AgentUtterance::text).containsExactly("Goodbye.");
+    }
+
+    @Test
+    void aSayWhoseCommandExpiredWhileTheAgentWasBusyIsNotSaid() throws Exception {
+        SlowModel model = new SlowModel();
+        AgentSession busy = TestSessions.create("room-4", transport, model, published, timers);
+        busy.callerSaid("Hello?");
+        assertThat(model.called.await(5, TimeUnit.SECONDS)).isTrue();
+        var say = busy.apply(operator.session("c-late", "room-4", Say.newBuilder().setText("Your order shipped.").build(),
+                Duration.ofMillis(200)));
+        Thread.sleep(400); // the command expires while the turn still waits for the model
+
+        model.release.countDown();
+        var result = say.get(5, TimeUnit.SECONDS);
+
+        assertThat(result.getStatus()).isEqualTo(CommandStatus.EXPIRED);
+        assertThat(result.getReason()).contains("while waiting for the agent to finish speaking; not carried out");
+        assertThat(transport.outbox()).extracting(SimulatedTransport.AgentUtterance::text).containsExactly("Sure.");
     }
 
     @Test
