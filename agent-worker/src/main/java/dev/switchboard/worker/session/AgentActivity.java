@@ -39,6 +39,8 @@ final class AgentActivity {
     private final SerialTaskRunner speaking;
     /** A turn waits for the model's first words: nothing of its answer has been said yet. */
     private volatile boolean awaitingModel;
+    /** What the running turn said so far, tools' words too (an end_call goodbye); null outside a turn. */
+    private List<String> turnSpoken;
 
     /**
      * @param toolContext what the model's tools may do to the call
@@ -75,7 +77,9 @@ final class AgentActivity {
      * words the caller heard; they join the chat context as the agent's when asked.
      */
     String say(String text, boolean allowInterruptions, boolean addToChatContext) throws InterruptedException {
-        String heard = deliver(text, allowInterruptions, null).spokenText();
+        // Said by a tool during a turn (on the turn's own thread): part of what the turn said.
+        List<String> spokenInTurn = speaking.isOnRunnerThread() ? turnSpoken : null;
+        String heard = deliver(text, allowInterruptions, spokenInTurn).spokenText();
         if (addToChatContext) {
             chat.add(new ChatMessage.Assistant(heard));
         }
@@ -117,6 +121,15 @@ final class AgentActivity {
 
     private TurnResult runTurn() throws InterruptedException {
         List<String> spoken = new ArrayList<>();
+        turnSpoken = spoken;
+        try {
+            return runTurn(spoken);
+        } finally {
+            turnSpoken = null;
+        }
+    }
+
+    private TurnResult runTurn(List<String> spoken) throws InterruptedException {
         for (int round = 0; round < maxToolRounds; round++) {
             LlmRequest request = new LlmRequest(chat.messages(), tools.specs(toolContext));
             // The answer is spoken as it streams, so the caller hears the first sentence before the model is done.

@@ -177,6 +177,7 @@ class AgentSessionTest {
         TurnResult turn = session.callerSaid("ok").get(5, TimeUnit.SECONDS);
 
         assertThat(transport.outbox()).extracting(SimulatedTransport.AgentUtterance::text).containsExactly("Bye now!");
+        assertThat(turn.spoken()).as("what the turn said, the tool's goodbye too").containsExactly("Bye now!");
         assertThat(turn.stateAfter()).isEqualTo(AgentSession.State.ENDING);
         assertThat(published.order).containsSubsequence("transcript:AGENT", "call-control:HangupRequested");
     }
