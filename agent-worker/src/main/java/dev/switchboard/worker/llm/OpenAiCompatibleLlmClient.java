@@ -240,7 +240,11 @@ public final class OpenAiCompatibleLlmClient implements LlmClient {
             parsed.values().removeIf(java.util.Objects::isNull);
             return parsed;
         } catch (JsonProcessingException e) {
-            // A model sometimes produces broken JSON; the tool then sees no arguments rather than failing the turn.
+            // A model sometimes produces broken JSON; the tool then sees no arguments rather than failing the turn,
+            // and the log says so, since the tool acts without what the model meant to give it.
+            // Only their size is logged: what a model writes can hold what the caller said.
+            LOG.warnf("the LLM gave tool arguments that are not a JSON object (%d characters: %s); the tool runs without them",
+                    raw.length(), e.getOriginalMessage());
             return Map.of();
         }
     }
