@@ -12,6 +12,8 @@ public final class WorkerProblems {
     public static final ProblemType SESSION_ENDED = ProblemType.named("session-ended", "Session ended", 409);
     public static final ProblemType NO_KEYPAD = ProblemType.named("no-keypad", "The caller has no phone keypad", 409);
     public static final ProblemType TURN_INTERRUPTED = ProblemType.named("turn-interrupted", "Turn interrupted", 409);
+    /** Kafka did not acknowledge what had to be published first (a session's start): nothing was started. */
+    public static final ProblemType PUBLISH_FAILED = ProblemType.named("publish-failed", "Kafka unavailable", 503);
     public static final ProblemType LLM_FAILED = ProblemType.named("llm-failed", "The agent's LLM failed", 502);
 
     private WorkerProblems() {

@@ -132,10 +132,23 @@ public class SessionRegistry {
                     return session;
                 })
                 .whenComplete((ok, error) -> {
-                    if (error != null && sessions.remove(request.room(), session)) {
-                        changed.fire(new SessionsChanged(request.room()));
+                    if (error != null) {
+                        endUnannounced(session, error);
                     }
                 });
+    }
+
+    /**
+     * Kafka did not acknowledge the SessionStarted in time, so the call is refused. The record may still reach the
+     * broker once it answers again (the producer keeps it until its delivery timeout), and a session announced but
+     * never ended would stay live everywhere: it is ended as any session is, its SessionEnded queued behind the
+     * SessionStarted on the same partition, and it leaves the registry when its end is done.
+     */
+    private void endUnannounced(AgentSession session, Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+        LOG.warnf("room %s: session %s was not started: %s", session.room(), session.sessionId(), cause.getMessage());
+        session.end(EndReason.ERROR, new Issuer(IssuerKind.SYSTEM, worker.id(), null, null),
+                "the session's start was not acknowledged by Kafka: " + cause.getMessage());
     }
 
     /**

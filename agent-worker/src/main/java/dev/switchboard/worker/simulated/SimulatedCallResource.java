@@ -105,6 +105,7 @@ public class SimulatedCallResource {
     @APIResponse(responseCode = "403", description = "The body names another tenant and the token lacks tenants:all")
     @APIResponse(responseCode = "409", description = "A session already runs in that room")
     @APIResponse(responseCode = "429", description = "The worker runs as many simulated calls as it allows (SWITCHBOARD_SIMULATED_MAX_CALLS)")
+    @APIResponse(responseCode = "503", description = "Kafka did not acknowledge the session's start in time: no call was started (retry after Retry-After)")
     public Response start(@Valid StartCall request) throws InterruptedException {
         StartCall body = request == null ? new StartCall(null, null, null, null, null) : request;
         SimulatedCalls.Call call = await(calls.start(body.room(), body.instructions(), body.callerNumber(), body.metadata(), tenantOf(body)),
@@ -219,6 +220,11 @@ public class SimulatedCallResource {
         } catch (CancellationException e) {
             throw new ProblemException(WorkerProblems.TURN_INTERRUPTED, "the turn was interrupted");
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof TimeoutException kafka) {
+                // The only timeout a call's future fails with: Kafka did not acknowledge the session's start.
+                throw new ProblemException(WorkerProblems.PUBLISH_FAILED, kafka.getMessage() + "; the call was not started")
+                        .header("Retry-After", "5");
+            }
             if (e.getCause() instanceof RuntimeException runtime) {
                 if (runtime instanceof CancellationException) {
                     throw new ProblemException(WorkerProblems.TURN_INTERRUPTED, "the turn was interrupted");

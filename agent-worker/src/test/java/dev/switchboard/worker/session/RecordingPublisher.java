@@ -30,11 +30,14 @@ public final class RecordingPublisher implements SessionPublisher {
         return transcriptAck;
     }
 
+    /** What the broker answers to the SessionStarted of a session (acknowledged unless a test says otherwise). */
+    public volatile CompletableFuture<Void> sessionStartedAck = CompletableFuture.completedFuture(null);
+
     @Override
     public CompletionStage<Void> sessionEvent(SessionEvent event) {
         events.add(event);
         order.add("event:" + event.getPayload().getClass().getSimpleName());
-        return CompletableFuture.completedFuture(null);
+        return event.getPayload() instanceof dev.switchboard.events.SessionStarted ? sessionStartedAck : CompletableFuture.completedFuture(null);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.switchboard.worker.session;
 
 import dev.switchboard.events.CallDirection;
+import dev.switchboard.events.EndReason;
+import dev.switchboard.events.SessionEnded;
 import dev.switchboard.events.SessionStarted;
 import dev.switchboard.worker.llm.LlmClient;
 import dev.switchboard.worker.llm.LlmRequest;
@@ -26,8 +28,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Starting sessions: what their SessionStarted says of the call. */
 class SessionRegistryTest {
@@ -67,6 +71,28 @@ class SessionRegistryTest {
 
         assertThat(started("room-in").getDialCommandId()).isNull();
         assertThat(started("room-blank").getDialCommandId()).as("a blank id is none").isNull();
+    }
+
+    @Test
+    void aSessionWhoseStartKafkaDidNotAcknowledgeIsRefusedAndEndedSoItCannotStayLiveElsewhere() throws Exception {
+        published.sessionStartedAck = CompletableFuture.failedFuture(
+                new TimeoutException("Kafka did not acknowledge the session event within 10000 ms"));
+
+        var start = registry.start(new SessionRegistry.StartRequest("room-down", null, new SimulatedTransport("caller"),
+                CallDirection.INBOUND, null, null, Map.of()));
+
+        assertThatThrownBy(() -> start.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(TimeoutException.class);
+        // The SessionStarted may still reach the broker later: a SessionEnded follows it, so no one keeps it live.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (registry.runs("room-down") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(registry.runs("room-down")).as("the room is free once the session ended").isFalse();
+        assertThat(published.order).containsSubsequence("event:SessionStarted", "event:SessionEnded");
+        var ended = published.events.stream().filter(e -> e.getPayload() instanceof SessionEnded)
+                .map(e -> (SessionEnded) e.getPayload()).findFirst().orElseThrow();
+        assertThat(ended.getReason()).isEqualTo(EndReason.ERROR);
+        assertThat(ended.getDetail()).contains("not acknowledged by Kafka");
     }
 
     private static final class SilentLlm implements LlmClient {
