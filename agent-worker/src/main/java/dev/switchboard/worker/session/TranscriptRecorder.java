@@ -116,8 +116,17 @@ final class TranscriptRecorder {
         unacknowledged.put(ack, Boolean.TRUE);
         ack.whenComplete((ok, error) -> {
             unacknowledged.remove(ack);
-            if (error != null) {
-                LOG.errorf("room %s: transcript line %s was not published: %s", session.room(), segment.getSegmentId(), error.getMessage());
+            if (error == null) {
+                return;
+            }
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof java.util.concurrent.TimeoutException) {
+                // Not acknowledged in time is not lost: the producer keeps the line and sends it once the broker
+                // answers (until its delivery timeout), and the transcript service stores it once by its segmentId.
+                LOG.warnf("room %s: transcript line %s is not acknowledged yet (%s); Kafka's producer keeps trying to deliver it",
+                        session.room(), segment.getSegmentId(), cause.getMessage());
+            } else {
+                LOG.errorf("room %s: transcript line %s was not published: %s", session.room(), segment.getSegmentId(), cause.getMessage());
             }
         });
     }
