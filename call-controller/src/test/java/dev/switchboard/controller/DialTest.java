@@ -130,6 +130,8 @@ class DialTest {
             assertThat(answered.getPhoneNumber()).isEqualTo("+15550201");
             assertThat(answered.getSipCallId()).startsWith("SCL_");
             assertThat(answered.getTenant()).as("a dial naming no tenant is the default tenant's").isEqualTo("default");
+            assertThat(answered.getFromNumber()).as("SWITCHBOARD_SIP_FROM_NUMBER, the dial naming none").isEqualTo(FakeLiveKitResource.FROM_NUMBER);
+            assertThat(answered.getAgentName()).as("SWITCHBOARD_LIVEKIT_AGENT_NAME, the dial naming none").isEqualTo(FakeLiveKitResource.AGENT_NAME);
         });
         assertThat(event.getSource()).isEqualTo("call-controller");
 
@@ -199,6 +201,8 @@ class DialTest {
         assertThat(failed.getSipStatus()).isEqualTo(phrase);
         assertThat(failed.getDialCommandId()).isEqualTo(request.getCommandId());
         assertThat(failed.getPhoneNumber()).isEqualTo(number);
+        assertThat(failed.getFromNumber()).isEqualTo(FakeLiveKitResource.FROM_NUMBER);
+        assertThat(failed.getAgentName()).isEqualTo(FakeLiveKitResource.AGENT_NAME);
         assertThat(failed.getDetail()).contains("room deleted");
         // Never dialled twice, whatever HTTP status LiveKit chose for the SIP status (486 is 429, 503 is 412...).
         assertThat(livekit.requests(CREATE_SIP_PARTICIPANT, room)).hasSize(1);
@@ -218,10 +222,13 @@ class DialTest {
         String room = CallControlRequests.room("dial-ringing-timeout");
         livekit.dialOutcome("+15550401", DialOutcome.ringingTimeout());
 
-        TestProducer.send(Topic.CALL_CONTROL, room, request(room, dial("+15550401").setRingingTimeoutSeconds(1).build()));
+        TestProducer.send(Topic.CALL_CONTROL, room, request(room, dial("+15550401").setRingingTimeoutSeconds(1)
+                .setFromNumber("+15557654321").setAgentName("collections").build()));
 
         CallFailed failed = awaitFailure(room);
         assertThat(failed.getReason()).isEqualTo(CallFailureReason.NO_ANSWER);
+        assertThat(failed.getFromNumber()).as("the dial's own, not the default").isEqualTo("+15557654321");
+        assertThat(failed.getAgentName()).as("the dial's own, not the default").isEqualTo("collections");
         assertThat(failed.getSipStatusCode()).isNull();
         assertThat(failed.getDetail()).contains("ringing timeout", "sip request timed out");
         assertThat(livekit.requests(CREATE_SIP_PARTICIPANT, room)).singleElement()
@@ -393,6 +400,8 @@ class DialTest {
         CallFailed failed = awaitFailure(room);
         assertThat(failed.getReason()).isEqualTo(CallFailureReason.FAILED);
         assertThat(failed.getDetail()).startsWith("expired at");
+        assertThat(failed.getFromNumber()).as("not dialled, still the one it would have called from").isEqualTo(FakeLiveKitResource.FROM_NUMBER);
+        assertThat(failed.getAgentName()).isEqualTo(FakeLiveKitResource.AGENT_NAME);
         assertThat(livekit.requestsFor(room)).isEmpty();
     }
 

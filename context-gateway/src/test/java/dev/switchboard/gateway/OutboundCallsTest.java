@@ -356,14 +356,15 @@ class OutboundCallsTest {
 
     @Test
     void aDialKnownHereOnlyFromItsOutcomeBelongsToTheTenantTheOutcomeNames() {
-        // Another system's dial whose DialRequested this gateway never read: the controller's CallFailed says whose it is.
+        // Another system's dial whose DialRequested this gateway never read: the controller's CallFailed says whose it is,
+        // and the number it was placed from.
         String room = Api.newRoom("outcome-only");
         String commandId = "elsewhere-" + UUID.randomUUID();
-        CallEvents.failed(room, commandId, "+15551230080", CallFailureReason.BUSY, 486, "Busy Here", "acme");
+        CallEvents.failed(room, commandId, "+15551230080", CallFailureReason.BUSY, 486, "Busy Here", "acme", "+15557650080", "collections");
         Awaitility.await("the outcome is read").atMost(WAIT).pollInterval(Duration.ofMillis(50))
                 .until(() -> as(TestTokens.ofTenant("acme")).get("/v1/calls/{room}", room).statusCode() == 200);
         as(TestTokens.ofTenant("acme")).get("/v1/calls/{room}", room).then().body("state", is("FAILED"))
-                .body("commandId", is(commandId)).body("failure.reason", is("BUSY"));
+                .body("commandId", is(commandId)).body("failure.reason", is("BUSY")).body("from", is("+15557650080"));
         as(TestTokens.ofTenant("acme")).get("/v1/calls").then().statusCode(200).body("calls.room", hasItem(room));
         as(TestTokens.ofTenant("default")).get("/v1/calls/{room}", room).then().statusCode(404);
         as(TestTokens.ofTenant("globex")).get("/v1/calls").then().statusCode(200).body("calls.room", not(hasItem(room)));

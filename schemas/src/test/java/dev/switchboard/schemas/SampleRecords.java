@@ -64,10 +64,10 @@ public final class SampleRecords {
                 event("e-3", ParticipantLeft.newBuilder().setIdentity("sip_+15550100").setKind(ParticipantKind.SIP)
                         .setDisconnectReason(DisconnectReason.CLIENT_INITIATED).build()),
                 event("e-4", CallAnswered.newBuilder().setParticipantIdentity("callee").setPhoneNumber("+15550100")
-                        .setSipCallId("SCL_2").setDialCommandId("d-1").setTenant("acme").build()),
+                        .setSipCallId("SCL_2").setDialCommandId("d-1").setTenant("acme").setFromNumber("+15550199").setAgentName("support").build()),
                 event("e-5", CallFailed.newBuilder().setParticipantIdentity("callee").setPhoneNumber("+15550100")
                         .setReason(CallFailureReason.BUSY).setDetail("486 Busy Here").setSipStatusCode(486).setDialCommandId("d-1")
-                        .setTenant("acme").build()),
+                        .setTenant("acme").setFromNumber("+15550199").setAgentName("support").build()),
                 event("e-6", CallEnded.newBuilder().setReason(EndReason.AGENT_HANGUP).setEndedBy(new Issuer(IssuerKind.LLM, "w-1", null, null))
                         .setDetail("task complete").setHangupCommandId("h-1").setMethod(HangupMethod.DELETE_ROOM).build()),
                 event("e-7", SessionEnded.newBuilder().setReason(EndReason.AGENT_HANGUP).setEndedBy(CRM).setDetail("done")

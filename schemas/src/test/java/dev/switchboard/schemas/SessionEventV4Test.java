@@ -37,9 +37,9 @@ class SessionEventV4Test {
     }
 
     @Test
-    void theCurrentSchemaIsReleasedAsV4() {
+    void v4IsTheLatestRelease() {
+        // The current schema holds what is not released yet (see SessionEventUnreleasedTest).
         assertThat(SchemaCatalog.releasedSchemas(SessionEvent.class)).hasSize(4);
-        assertThat(V4).isEqualTo(SessionEvent.getClassSchema());
     }
 
     @Test

@@ -58,7 +58,7 @@ public class DialPlanner {
         if (trunk.isEmpty()) {
             return new Result.Unplaceable("no SIP trunk: the dial names none and SWITCHBOARD_SIP_OUTBOUND_TRUNK is not set");
         }
-        String from = text(dial.getFromNumber()).or(sip::fromNumber).orElse(null);
+        String from = fromNumber(dial).orElse(null);
         String identity = text(dial.getParticipantIdentity()).orElse("sip_" + number);
         Duration ringing = Duration.ofSeconds(dial.getRingingTimeoutSeconds());
         Duration maxDuration = dial.getMaxCallDurationSeconds() != null
@@ -68,7 +68,7 @@ public class DialPlanner {
                 text(dial.getParticipantName()).orElse(null), Map.of(DIAL_COMMAND_ATTRIBUTE, request.getCommandId()),
                 ringing, maxDuration, dial.getPlayDialtone(), text(dial.getDtmf()).orElse(null));
         String metadata = DispatchMetadata.json(request, dial, call);
-        Optional<String> agent = text(dial.getAgentName()).or(livekit::agentName);
+        Optional<String> agent = agentName(dial);
         if (agent.isEmpty()) {
             // No explicit dispatch: an automatically dispatched agent gets no job metadata, so the callee carries it.
             Map<String, String> attributes = new LinkedHashMap<>(call.attributes());
@@ -83,6 +83,16 @@ public class DialPlanner {
             call = call.withAttributes(attributes);
         }
         return new Result.Ready(new DialPlan(request.getCommandId(), call, agent, metadata, ringing.plus(sip.answerGrace())));
+    }
+
+    /** The number the dial calls from: its own, else SWITCHBOARD_SIP_FROM_NUMBER; empty: the trunk's own number. */
+    public Optional<String> fromNumber(DialRequested dial) {
+        return text(dial.getFromNumber()).or(sip::fromNumber);
+    }
+
+    /** The agent the dial dispatches: its own, else SWITCHBOARD_LIVEKIT_AGENT_NAME; empty: no explicit dispatch. */
+    public Optional<String> agentName(DialRequested dial) {
+        return text(dial.getAgentName()).or(livekit::agentName);
     }
 
     /**

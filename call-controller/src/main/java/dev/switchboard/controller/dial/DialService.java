@@ -278,7 +278,7 @@ public class DialService {
     }
 
     private ControlOutcome answered(CallControlRequest request, DialRequested dial, DialPlan plan, String identity, String sipCallId) {
-        SessionEvent event = events.callAnswered(request, identity, dial.getPhoneNumber(), sipCallId);
+        SessionEvent event = events.callAnswered(request, identity, dial.getPhoneNumber(), sipCallId, parties(dial));
         if (!publish(request, event)) {
             count("unpublished");
             return new ControlOutcome.Refused("the call was answered but CallAnswered could not be published");
@@ -291,8 +291,8 @@ public class DialService {
     }
 
     private ControlOutcome failed(CallControlRequest request, DialRequested dial, String identity, CallFailure failure) {
-        SessionEvent event = events.callFailed(request, identity, dial.getPhoneNumber(), failure.reason(), failure.sipStatusCode(),
-                failure.sipStatus(), failure.detail());
+        SessionEvent event = events.callFailed(request, identity, dial.getPhoneNumber(), parties(dial), failure.reason(),
+                failure.sipStatusCode(), failure.sipStatus(), failure.detail());
         if (!publish(request, event)) {
             count("unpublished");
             return new ControlOutcome.Refused("the dial failed (" + failure.sipSummary() + ": " + failure.detail()
@@ -306,6 +306,11 @@ public class DialService {
             LOG.infof("room %s: dial %s not connected, %s (%s)", request.getRoom(), request.getCommandId(), failure.reason(), failure.sipSummary());
         }
         return new ControlOutcome.Failed(failure.sipSummary() + ": " + failure.detail());
+    }
+
+    /** Who the dial calls from and the agent it asks for, the configured defaults applied: also for a dial never placed. */
+    private SessionEvents.DialParties parties(DialRequested dial) {
+        return new SessionEvents.DialParties(planner.fromNumber(dial).orElse(null), planner.agentName(dial).orElse(null));
     }
 
     private boolean publish(CallControlRequest request, SessionEvent event) {

@@ -27,7 +27,7 @@ import java.util.UUID;
  * Builds the session events this service publishes. Event ids are derived from what caused the event (the hang-up's,
  * dial's or transfer's command id, LiveKit's webhook id), so a consumer sees the same id if the controller ever
  * publishes one twice, e.g. after a rebalance or when a webhook retry reaches another instance. A dial's outcome names
- * the dial's tenant; a transfer's names its target.
+ * the dial's tenant, the number it calls from and the agent it asks for; a transfer's names its target.
  */
 @ApplicationScoped
 public class SessionEvents {
@@ -51,8 +51,16 @@ public class SessionEvents {
         return event(derivedId("hangup", request.getCommandId()), request.getRoom(), hangup.getSessionId(), now(), ended);
     }
 
+    /**
+     * Who a dial calls from and the agent it asks for, the controller's defaults applied (null: the trunk's own number,
+     * no explicit dispatch).
+     */
+    public record DialParties(String fromNumber, String agentName) {
+    }
+
     /** CallAnswered: the dialled phone answered; its participant is in the room. */
-    public SessionEvent callAnswered(CallControlRequest request, String participantIdentity, String phoneNumber, String sipCallId) {
+    public SessionEvent callAnswered(CallControlRequest request, String participantIdentity, String phoneNumber, String sipCallId,
+                                     DialParties parties) {
         CallAnswered answered = CallAnswered.newBuilder()
                 .setParticipantIdentity(participantIdentity)
                 .setPhoneNumber(phoneNumber)
@@ -63,13 +71,15 @@ public class SessionEvents {
                 // name through its own loader, which is not the application's in every runtime.
                 .setAnsweredBy(AnsweredBy.UNKNOWN)
                 .setTenant(tenantOf(request))
+                .setFromNumber(parties.fromNumber())
+                .setAgentName(parties.agentName())
                 .build();
         return event(derivedId("dial", request.getCommandId()), request.getRoom(), null, now(), answered);
     }
 
     /** CallFailed: the dial did not connect; {@code sipStatusCode} and {@code sipStatus} are null when LiveKit reported none. */
-    public SessionEvent callFailed(CallControlRequest request, String participantIdentity, String phoneNumber, CallFailureReason reason,
-                                   Integer sipStatusCode, String sipStatus, String detail) {
+    public SessionEvent callFailed(CallControlRequest request, String participantIdentity, String phoneNumber, DialParties parties,
+                                   CallFailureReason reason, Integer sipStatusCode, String sipStatus, String detail) {
         CallFailed failed = CallFailed.newBuilder()
                 .setParticipantIdentity(participantIdentity)
                 .setPhoneNumber(phoneNumber)
@@ -79,6 +89,8 @@ public class SessionEvents {
                 .setDetail(detail)
                 .setDialCommandId(request.getCommandId())
                 .setTenant(tenantOf(request))
+                .setFromNumber(parties.fromNumber())
+                .setAgentName(parties.agentName())
                 .build();
         return event(derivedId("dial", request.getCommandId()), request.getRoom(), null, now(), failed);
     }

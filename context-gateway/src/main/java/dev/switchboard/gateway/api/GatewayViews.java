@@ -139,7 +139,7 @@ public final class GatewayViews {
             String room, String commandId,
             @Schema(enumeration = {"DIALING", "ANSWERED", "FAILED", "ENDED"}) String state,
             @Schema(description = "The number or SIP URI dialled") String to,
-            @Schema(description = "The caller id; null: the trunk's own number") String from,
+            @Schema(description = "The caller id: the request's, else the one the call controller's outcome names (its default); null: the trunk's own number, or not known yet") String from,
             String trunkId,
             @Schema(enumeration = {"human", "machine"}, description = "Who answered (answering-machine detection); null until known")
             String answeredBy,

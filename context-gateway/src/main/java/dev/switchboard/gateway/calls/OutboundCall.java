@@ -11,7 +11,8 @@ import java.util.Objects;
  *
  * @param commandId   the DialRequested's commandId (null when only the events named the call and none said it)
  * @param to          the number or SIP URI dialled
- * @param from        the caller id; null when the trunk's own number is used or it is not known
+ * @param from        the caller id: the dial's, else the one its outcome names (the call controller's default applied);
+ *                    null when the trunk's own number is used or it is not known
  * @param sessionId   the agent's session once it started
  * @param answeredBy  who answered, once known (answering-machine detection); UNKNOWN otherwise
  * @param failure     set when FAILED
@@ -80,6 +81,18 @@ public record OutboundCall(String room, String commandId, CallState state, Strin
         }
         return new OutboundCall(room, commandId, state, to, from, trunkId, sessionId, answeredBy, failure, endReason, requestedAt,
                 answeredAt, endedAt, named, fingerprint);
+    }
+
+    /**
+     * The number a dial's outcome says it was placed from (the dial's, else the call controller's default), for a call
+     * whose request named none or was not seen; else unchanged.
+     */
+    OutboundCall toldFrom(String named) {
+        if (from != null || named == null || named.isBlank()) {
+            return this;
+        }
+        return new OutboundCall(room, commandId, state, to, named, trunkId, sessionId, answeredBy, failure, endReason, requestedAt,
+                answeredAt, endedAt, tenant, fingerprint);
     }
 
     OutboundCall inSession(String session, String callee, String caller, String dialCommandId, String sessionTenant) {

@@ -206,9 +206,11 @@ public class OutboundCalls {
             Instant at = event.getOccurredAt();
             OutboundCall next = switch (event.getPayload()) {
                 // An outcome names the dial's tenant (SessionEvent v3 on): a dial another system sent is then its tenant's
-                // even when this gateway never read the DialRequested.
+                // even when this gateway never read the DialRequested. It names the number the call was placed from too,
+                // the call controller's default when the dial named none.
                 case CallAnswered answered -> ofDial(event.getRoom(), answered.getDialCommandId(), answered.getPhoneNumber(), at)
-                        .answered(answered.getPhoneNumber(), at, answered.getAnsweredBy()).toldTenant(answered.getTenant());
+                        .answered(answered.getPhoneNumber(), at, answered.getAnsweredBy()).toldTenant(answered.getTenant())
+                        .toldFrom(answered.getFromNumber());
                 case CallFailed failed -> failedOnce(ofDial(event.getRoom(), failed.getDialCommandId(), failed.getPhoneNumber(), at),
                         failed, at);
                 case CallEnded ended -> current(event.getRoom()).map(call -> switch (call.state()) {
@@ -338,7 +340,7 @@ public class OutboundCalls {
      * ends with the same reason.
      */
     private static OutboundCall failedOnce(OutboundCall dial, CallFailed failed, Instant at) {
-        OutboundCall told = dial.toldTenant(failed.getTenant());
+        OutboundCall told = dial.toldTenant(failed.getTenant()).toldFrom(failed.getFromNumber());
         if (dial.state() == CallState.FAILED && !failedLater(dial, at)) {
             return told;
         }

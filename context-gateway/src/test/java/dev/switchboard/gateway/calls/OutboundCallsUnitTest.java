@@ -76,6 +76,30 @@ class OutboundCallsUnitTest {
         assertThat(calls.find("r3").orElseThrow().tenant()).as("an older controller's outcome names none").isNull();
     }
 
+    @Test
+    void aCallsFromIsTheNumberItsOutcomeNamesWhenItsDialNamedNone() {
+        // A dial sent over Kafka without a from: the call controller placed it from its default, which its outcome names.
+        calls.observed(dialing("d1", "+15550031", "acme"), OutboundCallsUnitTest::tenantOf, true);
+        assertThat(calls.find("r").orElseThrow().from()).isNull();
+        calls.apply(outcome("r", CallAnswered.newBuilder().setParticipantIdentity("sip_callee").setPhoneNumber("+15550031")
+                .setDialCommandId("d1").setAnsweredBy(AnsweredBy.UNKNOWN).setFromNumber("+15550000").setAgentName("sales").build()));
+        assertThat(calls.find("r").orElseThrow().from()).isEqualTo("+15550000");
+
+        // A dial that named its own keeps it.
+        calls.register(OutboundCall.dialing("r2", "d2", "+15550032", "+15551111", "ST_1", NOW, "acme", null), OutboundCallsUnitTest::tenantOf);
+        calls.apply(outcome("r2", CallFailed.newBuilder().setPhoneNumber("+15550032").setReason(CallFailureReason.BUSY)
+                .setDialCommandId("d2").setFromNumber("+15550000").build()));
+        assertThat(calls.find("r2").orElseThrow().from()).isEqualTo("+15551111");
+
+        // Known only from its outcome: the outcome's; from an older controller, which names none: not known.
+        calls.apply(outcome("r3", CallFailed.newBuilder().setPhoneNumber("+15550033").setReason(CallFailureReason.NO_ANSWER)
+                .setDialCommandId("d3").setFromNumber("+15550000").build()));
+        assertThat(calls.find("r3").orElseThrow().from()).isEqualTo("+15550000");
+        calls.apply(outcome("r4", CallFailed.newBuilder().setPhoneNumber("+15550034").setReason(CallFailureReason.NO_ANSWER)
+                .setDialCommandId("d4").build()));
+        assertThat(calls.find("r4").orElseThrow().from()).isNull();
+    }
+
     private static SessionEvent outcome(String room, Object payload) {
         return SessionEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setRoom(room).setOccurredAt(NOW)
                 .setSource("call-controller").setPayload(payload).build();

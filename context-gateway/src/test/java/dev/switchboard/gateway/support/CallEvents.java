@@ -37,9 +37,15 @@ public final class CallEvents {
     /** CallFailed naming the dial's tenant, as the call controller does from SessionEvent v3 on. */
     public static void failed(String room, String dialCommandId, String number, CallFailureReason reason, Integer sipStatusCode,
                               String sipStatus, String tenant) {
+        failed(room, dialCommandId, number, reason, sipStatusCode, sipStatus, tenant, null, null);
+    }
+
+    /** CallFailed naming the dial's tenant, the number it was placed from and its agent, as the call controller does now. */
+    public static void failed(String room, String dialCommandId, String number, CallFailureReason reason, Integer sipStatusCode,
+                              String sipStatus, String tenant, String fromNumber, String agentName) {
         send(room, null, "call-controller", CallFailed.newBuilder().setPhoneNumber(number).setReason(reason)
                 .setSipStatusCode(sipStatusCode).setSipStatus(sipStatus).setDetail("test: " + reason)
-                .setDialCommandId(dialCommandId).setTenant(tenant).build());
+                .setDialCommandId(dialCommandId).setTenant(tenant).setFromNumber(fromNumber).setAgentName(agentName).build());
     }
 
     /** The outbound agent's session starts (the callee has joined); returns the session id. */

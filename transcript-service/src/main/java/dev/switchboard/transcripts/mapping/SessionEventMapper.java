@@ -51,10 +51,12 @@ public final class SessionEventMapper {
             // The dial's tenant, from SessionEvent v3 on; without it the writer learns it from the dial's audit record.
             case CallAnswered a -> List.of(new SessionChange.DialOutcome(sessionId, room, at, event.getEventId(),
                     blankToNull(a.getDialCommandId()), blankToNull(a.getPhoneNumber()), blankToNull(a.getSipCallId()),
-                    SessionChange.DialOutcome.ANSWERED, name(a.getAnsweredBy()), null, null, null, blankToNull(a.getTenant())));
+                    SessionChange.DialOutcome.ANSWERED, name(a.getAnsweredBy()), null, null, null, blankToNull(a.getTenant()),
+                    blankToNull(a.getFromNumber()), blankToNull(a.getAgentName())));
             case CallFailed f -> List.of(new SessionChange.DialOutcome(sessionId, room, at, event.getEventId(),
                     blankToNull(f.getDialCommandId()), blankToNull(f.getPhoneNumber()), null, name(f.getReason()), null,
-                    f.getSipStatusCode(), blankToNull(f.getSipStatus()), blankToNull(f.getDetail()), blankToNull(f.getTenant())));
+                    f.getSipStatusCode(), blankToNull(f.getSipStatus()), blankToNull(f.getDetail()), blankToNull(f.getTenant()),
+                    blankToNull(f.getFromNumber()), blankToNull(f.getAgentName())));
             case AnswerClassified c -> List.of(new SessionChange.AnswerClassified(sessionId, room, at, name(c.getAnsweredBy())));
             case TransferFailed t -> List.of(transfer(event, sessionId, room, at, blankToNull(t.getTransferTo()), name(t.getReason()),
                     t.getSipStatusCode(), blankToNull(t.getSipStatus()), blankToNull(t.getDetail()), blankToNull(t.getTransferCommandId()),

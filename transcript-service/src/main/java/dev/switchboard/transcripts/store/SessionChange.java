@@ -47,10 +47,12 @@ public sealed interface SessionChange {
      * @param outcome       {@link #ANSWERED} or the CallFailed reason (BUSY, NO_ANSWER, ...)
      * @param answeredBy    CallAnswered's answeredBy (HUMAN, MACHINE, UNKNOWN); null for a failure
      * @param tenant        the tenant the event names (from SessionEvent v3 on); null: not said
+     * @param fromNumber    the number the dial calls from (the session's caller number); null: not said (older writers) or none
+     * @param agentName     the agent the dial asked for; null: not said (older writers) or none
      */
     record DialOutcome(UUID sessionId, String room, Instant occurredAt, String eventId, String dialCommandId, String phoneNumber,
                        String sipCallId, String outcome, String answeredBy, Integer sipStatusCode, String sipStatus, String detail,
-                       String tenant) implements SessionChange {
+                       String tenant, String fromNumber, String agentName) implements SessionChange {
         public static final String ANSWERED = "ANSWERED";
 
         public boolean failed() {

@@ -49,12 +49,15 @@ public class SessionWriter {
 
     /**
      * The SET list that gives session {@code s} a dial's outcome from the row {@code source}: the outcome and SIP status as
-     * they are, what the session lacks (direction, callee, call id, command id) filled in, a decided answeredBy kept.
+     * they are, what the session lacks (direction, callee, the number called from, agent, call id, command id) filled in, a
+     * decided answeredBy kept. What the agent's SessionStarted said of the numbers and the agent stands.
      */
     private static String dialOutcomeFrom(String source) {
         return """
                 direction = CASE WHEN s.direction IS NULL OR s.direction = 'UNKNOWN' THEN 'OUTBOUND' ELSE s.direction END,
                     callee_number = COALESCE(s.callee_number, %1$s.callee_number),
+                    caller_number = COALESCE(s.caller_number, %1$s.caller_number),
+                    agent_name = COALESCE(s.agent_name, %1$s.agent_name),
                     sip_call_id = COALESCE(s.sip_call_id, %1$s.sip_call_id),
                     dial_command_id = COALESCE(s.dial_command_id, %1$s.dial_command_id),
                     dial_outcome = %1$s.dial_outcome, dial_outcome_at = %1$s.dial_outcome_at,
@@ -118,19 +121,20 @@ public class SessionWriter {
             WHERE session_id = ? AND (CASE WHEN direction = 'OUTBOUND' THEN callee_number ELSE caller_number END) IS NULL""";
 
     // The outcome is set once. A row of its own (dial_only) is a failed dial's only record, so it is over when it failed.
+    // An outbound call's own number is its caller number, as the agent's SessionStarted has it.
     private static final String DIAL_OUTCOME = """
-            INSERT INTO sessions AS s (session_id, room, started_at, direction, callee_number, sip_call_id, dial_command_id, dial_outcome,
-                                       dial_outcome_at, answered_by, sip_status_code, sip_status, dial_detail, dial_only, ended_at,
-                                       duration_ms, tenant)
-            SELECT id, room, at, 'OUTBOUND', callee, sip_call_id, dial, outcome, at, answered_by, code, status, detail, dial_only,
+            INSERT INTO sessions AS s (session_id, room, started_at, direction, callee_number, caller_number, agent_name, sip_call_id,
+                                       dial_command_id, dial_outcome, dial_outcome_at, answered_by, sip_status_code, sip_status,
+                                       dial_detail, dial_only, ended_at, duration_ms, tenant)
+            SELECT id, room, at, 'OUTBOUND', callee, caller, agent, sip_call_id, dial, outcome, at, answered_by, code, status, detail, dial_only,
                    CASE WHEN dial_only AND outcome <> 'ANSWERED' THEN at END,
                    CASE WHEN dial_only AND outcome <> 'ANSWERED' THEN 0 END,
                    COALESCE(tenant, (SELECT CASE WHEN count(DISTINCT a.tenant) = 1 THEN min(a.tenant) END FROM audit_records a
                                      WHERE a.room = v.room AND a.command_id = v.dial AND a.action = 'DialRequested'
                                        AND a.outcome IN ('DONE', 'FAILED')), '%s')
-            FROM (VALUES (?::uuid, ?::text, ?::timestamptz, ?::text, ?::text, ?::text, ?::text, ?::text, ?::integer, ?::text, ?::text,
-                          ?::boolean, ?::text))
-                AS v(id, room, at, callee, sip_call_id, dial, outcome, answered_by, code, status, detail, dial_only, tenant)
+            FROM (VALUES (?::uuid, ?::text, ?::timestamptz, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::integer,
+                          ?::text, ?::text, ?::boolean, ?::text))
+                AS v(id, room, at, callee, caller, agent, sip_call_id, dial, outcome, answered_by, code, status, detail, dial_only, tenant)
             ON CONFLICT (session_id) DO UPDATE SET
                 %s
             WHERE s.dial_outcome IS NULL""".formatted(SessionRow.TENANT_UNKNOWN, dialOutcomeFrom("EXCLUDED"));
@@ -440,7 +444,7 @@ public class SessionWriter {
             }
             case SessionChange.NumberSeen n -> update(connection, REMOTE_PARTY_NUMBER, n.phoneNumber(), n.phoneNumber(), id);
             case SessionChange.DialOutcome d -> update(connection, DIAL_OUTCOME, id, d.room(), Jdbc.timestamp(d.occurredAt()),
-                    d.phoneNumber(), d.sipCallId(), d.dialCommandId(), d.outcome(), d.answeredBy(), d.sipStatusCode(), d.sipStatus(),
+                    d.phoneNumber(), d.fromNumber(), d.agentName(), d.sipCallId(), d.dialCommandId(), d.outcome(), d.answeredBy(), d.sipStatusCode(), d.sipStatus(),
                     d.detail(), r.dialOnly(), d.tenant());
             case SessionChange.AnswerClassified c -> update(connection, ANSWER_CLASSIFIED, c.answeredBy(), id, c.answeredBy());
             case SessionChange.Transfer t -> update(connection, TRANSFER, id, t.room(), Jdbc.timestamp(t.occurredAt()),

@@ -92,7 +92,8 @@ class DialOutcomeTest {
         String acme = tenant();
         String dial = dialId();
         Call call = Call.startedAt("dial-ok", hour.plusSeconds(60));
-        SessionEvent answered = call.callAnswered(dial, "+15551230001", 2_000);
+        // The dial says other than the agent's SessionStarted (which a session has): the session's own stand.
+        SessionEvent answered = call.callAnswered(dial, "+15551230001", 2_000, null, "+15550009999", "dialled-agent");
         SessionEvent classified = call.answerClassified(AnsweredBy.MACHINE, 5_000);
         Kafka.publish(call.started(call.startedPayload().setDirection(CallDirection.OUTBOUND).setTenant(acme)
                 .setCallerNumber("+15557654321").setAgentName("reminders").build()), answered, classified,
@@ -103,6 +104,7 @@ class DialOutcomeTest {
         assertThat(session.getString("sessionId")).isEqualTo(call.sessionId());
         assertThat(session.getString("direction")).isEqualTo("OUTBOUND");
         assertThat(session.getString("callerNumber")).isEqualTo("+15557654321");
+        assertThat(session.getString("agentName")).isEqualTo("reminders");
         assertThat(session.getString("calleeNumber")).isEqualTo("+15551230001");
         assertThat(session.getString("outcome")).isEqualTo("ANSWERED");
         assertThat(session.getString("outcomeAt")).isEqualTo(call.startedAt().plusSeconds(2).toString());
@@ -207,13 +209,21 @@ class DialOutcomeTest {
         String acme = tenant();
         String dial = dialId();
         Call call = Call.startedAt("dial-tenant", hour.plusSeconds(150));
-        SessionEvent failed = call.callFailed(dial, "+15551230007", CallFailureReason.DECLINED, 603, "Decline", 0, acme);
+        SessionEvent failed = call.callFailed(dial, "+15551230007", CallFailureReason.DECLINED, 603, "Decline", 0, acme,
+                "+15557650007", "collections");
         Kafka.publish(failed);
 
         String token = TestTokens.ofTenant(acme);
         JsonPath session = Api.awaitSession(token, call.room(), s -> "DECLINED".equals(s.getString("outcome")));
         assertThat(session.getString("tenant")).isEqualTo(acme);
+        // The number it was placed from is an outbound call's caller number, as an agent's session has it.
+        assertThat(session.getString("callerNumber")).isEqualTo("+15557650007");
+        assertThat(session.getString("calleeNumber")).isEqualTo("+15551230007");
+        assertThat(session.getString("agentName")).isEqualTo("collections");
         assertThat(rooms(token, "outcome=DECLINED")).containsExactly(call.room());
+        assertThat(rooms(token, "agent=collections")).containsExactly(call.room());
+        assertThat(rooms(token, "phone=15557650007")).containsExactly(call.room());
+        assertThat(rooms(token, "agent=reminders")).isEmpty();
         String other = TestTokens.ofTenant(tenant());
         as(other).get("/v1/sessions/{room}", call.room()).then().statusCode(404);
         as(TestTokens.ofTenant("default")).get("/v1/sessions/{room}", call.room()).then().statusCode(404);
@@ -256,14 +266,19 @@ class DialOutcomeTest {
         String acme = tenant();
         String dial = dialId();
         Call call = Call.startedAt("dial-early", hour.plusSeconds(240));
-        SessionEvent answered = call.callAnswered(dial, "+15551230004", 1_500);
+        SessionEvent answered = call.callAnswered(dial, "+15551230004", 1_500, null, "+15550009999", "dialled-agent");
         Kafka.publish(answered);
-        Api.awaitSession(TestTokens.admin(), call.room(), s -> "ANSWERED".equals(s.getString("outcome")));
+        JsonPath dialOnly = Api.awaitSession(TestTokens.admin(), call.room(), s -> "ANSWERED".equals(s.getString("outcome")));
+        assertThat(dialOnly.getString("callerNumber")).isEqualTo("+15550009999");
+        assertThat(dialOnly.getString("agentName")).isEqualTo("dialled-agent");
         assertThat(Database.sessionRowsOfRoom(dataSource, call.room())).hasSize(1);
 
-        Kafka.publish(call.started(call.startedPayload().setDirection(CallDirection.OUTBOUND).setTenant(acme).build()));
+        Kafka.publish(call.started(call.startedPayload().setDirection(CallDirection.OUTBOUND).setTenant(acme)
+                .setCallerNumber("+15557654321").setAgentName("reminders").build()));
         JsonPath session = Api.awaitSession(TestTokens.ofTenant(acme), call.room(), s -> call.sessionId().equals(s.getString("sessionId")));
         assertThat(session.getString("outcome")).isEqualTo("ANSWERED");
+        assertThat(session.getString("callerNumber")).as("the agent's SessionStarted's, not the dial's").isEqualTo("+15557654321");
+        assertThat(session.getString("agentName")).as("the agent's SessionStarted's, not the dial's").isEqualTo("reminders");
         assertThat(session.getString("calleeNumber")).isEqualTo("+15551230004");
         assertThat(session.getString("dialCommandId")).isEqualTo(dial);
         assertThat(session.getString("answeredBy")).isEqualTo("UNKNOWN");

@@ -64,6 +64,23 @@ class SessionEventMapperTest {
     }
 
     @Test
+    void aDialOutcomeGivesTheNumberItWasPlacedFromAndItsAgent() {
+        SessionEvent failed = call.callFailed("dial-5", "+15551230005", CallFailureReason.BUSY, 486, null, 0, "acme", "+15557650005", "collections");
+        SessionEvent answered = call.callAnswered("dial-6", "+15551230006", 0, "acme", " ", "reminders");
+        SessionEvent older = call.callFailed("dial-7", "+15551230007", CallFailureReason.BUSY, 486, null, 0, "acme");
+
+        SessionChange.DialOutcome failedChange = (SessionChange.DialOutcome) only(failed);
+        assertThat(failedChange.fromNumber()).isEqualTo("+15557650005");
+        assertThat(failedChange.agentName()).isEqualTo("collections");
+        SessionChange.DialOutcome answeredChange = (SessionChange.DialOutcome) only(answered);
+        assertThat(answeredChange.fromNumber()).as("blank is not said").isNull();
+        assertThat(answeredChange.agentName()).isEqualTo("reminders");
+        SessionChange.DialOutcome olderChange = (SessionChange.DialOutcome) only(older);
+        assertThat(olderChange.fromNumber()).as("not said by a writer before them").isNull();
+        assertThat(olderChange.agentName()).isNull();
+    }
+
+    @Test
     void aTransferredCallIsItsHangUpAndTheTransfer() {
         SessionEvent event = call.controllerEvent(call.startedAt().plusSeconds(30), CallEnded.newBuilder().setReason(EndReason.TRANSFERRED)
                 .setEndedBy(LLM).setHangupCommandId("t-1").setMethod(HangupMethod.REMOVE_SIP_PARTICIPANT)

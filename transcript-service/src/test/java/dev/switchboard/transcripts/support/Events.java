@@ -81,11 +81,17 @@ public final class Events {
             return callAnswered(dialCommandId, phoneNumber, atMs, null);
         }
 
-        /** CallAnswered as the call controller publishes it: the room, the dial and its tenant, no session. */
+        /** CallAnswered as a call controller before the dial's from number and agent were added published it. */
         public SessionEvent callAnswered(String dialCommandId, String phoneNumber, long atMs, String tenant) {
+            return callAnswered(dialCommandId, phoneNumber, atMs, tenant, null, null);
+        }
+
+        /** CallAnswered as the call controller publishes it: the room, the dial, its tenant, from number and agent, no session. */
+        public SessionEvent callAnswered(String dialCommandId, String phoneNumber, long atMs, String tenant, String fromNumber,
+                                         String agentName) {
             return controllerEvent(startedAt.plusMillis(atMs), CallAnswered.newBuilder().setParticipantIdentity("sip-callee")
                     .setPhoneNumber(phoneNumber).setSipCallId("SCL_" + dialCommandId).setDialCommandId(dialCommandId)
-                    .setAnsweredBy(AnsweredBy.UNKNOWN).setTenant(tenant).build());
+                    .setAnsweredBy(AnsweredBy.UNKNOWN).setTenant(tenant).setFromNumber(fromNumber).setAgentName(agentName).build());
         }
 
         /** CallFailed as a call controller before SessionEvent v3 published it: the room and the dial, no session, no tenant. */
@@ -94,12 +100,19 @@ public final class Events {
             return callFailed(dialCommandId, phoneNumber, reason, sipStatusCode, sipStatus, atMs, null);
         }
 
-        /** CallFailed as the call controller publishes it: the room, the dial and its tenant, no session. */
+        /** CallFailed as a call controller before the dial's from number and agent were added published it. */
         public SessionEvent callFailed(String dialCommandId, String phoneNumber, CallFailureReason reason, Integer sipStatusCode,
                                        String sipStatus, long atMs, String tenant) {
+            return callFailed(dialCommandId, phoneNumber, reason, sipStatusCode, sipStatus, atMs, tenant, null, null);
+        }
+
+        /** CallFailed as the call controller publishes it: the room, the dial, its tenant, from number and agent, no session. */
+        public SessionEvent callFailed(String dialCommandId, String phoneNumber, CallFailureReason reason, Integer sipStatusCode,
+                                       String sipStatus, long atMs, String tenant, String fromNumber, String agentName) {
             return controllerEvent(startedAt.plusMillis(atMs), CallFailed.newBuilder().setParticipantIdentity("sip-callee")
                     .setPhoneNumber(phoneNumber).setReason(reason).setSipStatusCode(sipStatusCode).setSipStatus(sipStatus)
-                    .setDetail("the callee's line said " + reason).setDialCommandId(dialCommandId).setTenant(tenant).build());
+                    .setDetail("the callee's line said " + reason).setDialCommandId(dialCommandId).setTenant(tenant)
+                    .setFromNumber(fromNumber).setAgentName(agentName).build());
         }
 
         /** CallEnded of a transfer that went through, as the call controller publishes it: the room, no session. */
