@@ -24,12 +24,19 @@ import java.nio.ByteBuffer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What the current SessionEvent schema adds to v4, not released yet: the dial outcomes' {@code fromNumber} and
- * {@code agentName}. The current reader reads them, and v4's records without them; a v4 reader that resolves the
- * current writer's schema (registry mode) reads the outcomes without them.
+ * What SessionEvent v5 added: the dial outcomes' {@code fromNumber} and {@code agentName}. The current reader reads
+ * them, and v4's records without them; a v4 reader that resolves a v5 writer's schema (registry mode) reads the
+ * outcomes without them.
  */
-class SessionEventUnreleasedTest {
+class SessionEventV5Test {
     private static final Schema V4 = SchemaCatalog.releasedSchemas(SessionEvent.class).get(3);
+    private static final Schema V5 = SchemaCatalog.releasedSchemas(SessionEvent.class).get(4);
+
+    @Test
+    void theCurrentSchemaIsReleasedAsV5() {
+        assertThat(SchemaCatalog.releasedSchemas(SessionEvent.class)).hasSize(5);
+        assertThat(V5).isEqualTo(SessionEvent.getClassSchema());
+    }
 
     @Test
     void theDialOutcomesNameTheCallingNumberAndTheAgent() {
