@@ -129,7 +129,8 @@ public class SimulatedCallResource {
                     "text is " + utterance.text().length() + " characters; the limit is " + settings.maxTextLength());
         }
         AgentSession session = find(room).session();
-        TurnResult turn = await(session.callerSaid(utterance.text()), TURN_TIMEOUT);
+        TurnResult turn = await(session.callerSaid(utterance.text()), TURN_TIMEOUT,
+                "the agent did not answer within " + TURN_TIMEOUT.toSeconds() + " s (a slow or unreachable LLM: the worker's log says which)");
         return new TurnView(room, session.sessionId(), turn.spoken(), turn.stateAfter().name(), turn.stateAfter() != AgentSession.State.ACTIVE);
     }
 
@@ -213,10 +214,15 @@ public class SimulatedCallResource {
     }
 
     private static <T> T await(java.util.concurrent.CompletableFuture<T> future, Duration timeout) throws InterruptedException {
+        return await(future, timeout, "no answer within " + timeout.toSeconds() + " s");
+    }
+
+    private static <T> T await(java.util.concurrent.CompletableFuture<T> future, Duration timeout, String timedOut)
+            throws InterruptedException {
         try {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new ProblemException(Response.Status.GATEWAY_TIMEOUT, "no answer within " + timeout.toSeconds() + " s");
+            throw new ProblemException(Response.Status.GATEWAY_TIMEOUT, timedOut);
         } catch (CancellationException e) {
             throw new ProblemException(WorkerProblems.TURN_INTERRUPTED, "the turn was interrupted");
         } catch (ExecutionException e) {
