@@ -142,17 +142,11 @@ final class Operations {
      * controller) has answered, for up to 30 s; a command still PENDING then is looked up until it is decided.
      */
     private int steer(String room, String action, ObjectNode body) {
-        // One key for every attempt: a 503 means Kafka did not acknowledge in time, and the command may still arrive,
+        // One key for every attempt: a 503 publish-failed means Kafka did not acknowledge in time, and the command may still arrive,
         // so a retry under the same key is applied once, and a retry under a new one could be applied twice.
         String idempotencyKey = "cli-" + UUID.randomUUID();
         String path = "/v1/sessions/" + segment(room) + "/" + action + "?wait=" + COMMAND_WAIT;
-        Answer answer = api.post(Service.GATEWAY, path, Json.write(body), COMMAND_TIMEOUT, idempotencyKey);
-        for (int retry = 1; answer.status() == 503 && retry <= PUBLISH_RETRIES; retry++) {
-            err.println(TerminalText.shown("the gateway could not hand the command to Kafka (" + ApiProblem.from(answer).words(Service.GATEWAY)
-                    + "); sending it again under the same Idempotency-Key (" + retry + " of " + PUBLISH_RETRIES + ")"));
-            sleep(PUBLISH_RETRY_PAUSE);
-            answer = api.post(Service.GATEWAY, path, Json.write(body), COMMAND_TIMEOUT, idempotencyKey);
-        }
+        Answer answer = postAgainIfUnacknowledged("command", path, Json.write(body), COMMAND_TIMEOUT, idempotencyKey);
         if (answer.status() == 202) {
             answer = untilDecided(answer);
         }
@@ -191,14 +185,7 @@ final class Operations {
         }
         String idempotencyKey = "cli-" + UUID.randomUUID();
         String path = "/v1/calls?wait=" + (dial.await() ? DIAL_WAIT : "0");
-        Answer answer = api.post(Service.GATEWAY, path, Json.write(body), DIAL_TIMEOUT, idempotencyKey);
-        for (int retry = 1; answer.status() == 503 && namesCommand(answer) && retry <= PUBLISH_RETRIES; retry++) {
-            // Only a dial Kafka did not acknowledge (it names its commandId) is sent again; one that is not configured is not.
-            err.println(TerminalText.shown("the gateway could not hand the dial to Kafka (" + ApiProblem.from(answer).words(Service.GATEWAY)
-                    + "); sending it again under the same Idempotency-Key (" + retry + " of " + PUBLISH_RETRIES + ")"));
-            sleep(PUBLISH_RETRY_PAUSE);
-            answer = api.post(Service.GATEWAY, path, Json.write(body), DIAL_TIMEOUT, idempotencyKey);
-        }
+        Answer answer = postAgainIfUnacknowledged("dial", path, Json.write(body), DIAL_TIMEOUT, idempotencyKey);
         if (!answer.ok()) {
             throw fail(Service.GATEWAY, answer);
         }
@@ -212,10 +199,20 @@ final class Operations {
         return "FAILED".equals(state) ? CliException.API_ERROR : CliException.OK;
     }
 
-    /** Whether a problem names the command it is about (a dial Kafka did not acknowledge in time does). */
-    private static boolean namesCommand(Answer answer) {
-        JsonNode body = Json.parseOrNull(answer.body());
-        return body != null && body.hasNonNull("commandId");
+    /**
+     * Posts a command or dial, and posts it again (twice at most, under the same Idempotency-Key) while the gateway
+     * answers that Kafka did not acknowledge it (503 publish-failed): it may still arrive, and the key makes the gateway
+     * apply it once. Any other answer, a 503 that says something is not configured included, is the answer at once.
+     */
+    private Answer postAgainIfUnacknowledged(String what, String path, String body, Duration timeout, String idempotencyKey) {
+        Answer answer = api.post(Service.GATEWAY, path, body, timeout, idempotencyKey);
+        for (int retry = 1; ApiProblem.unacknowledged(answer) && retry <= PUBLISH_RETRIES; retry++) {
+            err.println(TerminalText.shown("the gateway could not hand the " + what + " to Kafka (" + ApiProblem.from(answer).words(Service.GATEWAY)
+                    + "); sending it again under the same Idempotency-Key (" + retry + " of " + PUBLISH_RETRIES + ")"));
+            sleep(PUBLISH_RETRY_PAUSE);
+            answer = api.post(Service.GATEWAY, path, body, timeout, idempotencyKey);
+        }
+        return answer;
     }
 
     /** Looks a PENDING command up until it is decided, it is past its expiry (the gateway's watchdog then answers), or 2 min. */

@@ -283,6 +283,41 @@ class OperatorCliTest {
     }
 
     @Test
+    void aCommandOrDialThatIsNotConfiguredIsReportedAtOnceNotSentAgain() {
+        // 503 too, but nothing Kafka may still deliver: sending it again would only get the same answer.
+        on("POST /v1/sessions/phone-1/transfer", 503, "application/problem+json",
+                "{'type': 'urn:switchboard:problem:transfers-not-configured', 'title': 'Call transfers are not configured', 'status': 503, "
+                        + "'detail': 'call transfers are not configured: set LIVEKIT_URL', 'room': 'phone-1'}");
+        Run transfer = run(env(), "transfer", "phone-1", "+15550199");
+        assertThat(transfer.exitCode()).isEqualTo(CliException.API_ERROR);
+        assertThat(transfer.err()).isEqualTo("error: call transfers are not configured: set LIVEKIT_URL\n");
+        assertThat(received).hasSize(1);
+
+        received.clear();
+        on("POST /v1/calls", 503, "application/problem+json",
+                "{'type': 'urn:switchboard:problem:dialing-not-configured', 'title': 'Outbound calls are not configured', 'status': 503, "
+                        + "'detail': 'outbound calls are not configured: set SWITCHBOARD_SIP_OUTBOUND_TRUNK (the LiveKit outbound trunk, "
+                        + "ST_...) on the context gateway and the call controller, or name one in the trunkId of the request'}");
+        Run dial = run(env(), "dial", "+15551234567");
+        assertThat(dial.exitCode()).isEqualTo(CliException.API_ERROR);
+        assertThat(dial.err()).as("the title is not said twice").startsWith("error: outbound calls are not configured: set ")
+                .doesNotContain("sending it again");
+        assertThat(received).hasSize(1);
+
+        // What Kafka did not acknowledge is sent again, a dial as a command.
+        received.clear();
+        answers.clear();
+        on("POST /v1/calls", 503, "application/problem+json", "{'type': 'urn:switchboard:problem:publish-failed', 'title': 'Kafka unavailable', "
+                + "'status': 503, 'detail': 'Kafka did not acknowledge the dial', 'commandId': 'd-1'}");
+        on("POST /v1/calls", 202, "application/json", "{'room': 'call-1', 'commandId': 'd-1', 'state': 'DIALING', 'to': '+15551234567'}");
+        Run retried = run(env(), "dial", "+15551234567");
+        assertThat(retried.exitCode()).as(retried.err()).isZero();
+        assertThat(retried.err()).contains("could not hand the dial to Kafka (Kafka unavailable: Kafka did not acknowledge the dial); sending it again");
+        assertThat(received).hasSize(2);
+        assertThat(received.getFirst().idempotencyKey()).isEqualTo(received.getLast().idempotencyKey());
+    }
+
+    @Test
     void anErrorAnswerIsExit1InTheProblemsWordsAndWithJsonItsDocumentToo() {
         String problem = "{'type': 'https://switchboard.dev/problems/missing-scope', 'title': 'Missing scope', 'status': 403, "
                 + "'detail': 'this request needs the scope calls:control, which the token does not grant', 'scope': 'calls:control'}";

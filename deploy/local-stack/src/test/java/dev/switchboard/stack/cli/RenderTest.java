@@ -100,6 +100,11 @@ class RenderTest {
                 .isEqualTo("HTTP 502 from the transcript service: <html>Bad Gateway</html>");
         assertThat(ApiProblem.from(new ApiClient.Answer(500, "", "")).words(ApiClient.Service.GATEWAY))
                 .isEqualTo("HTTP 500 from the context gateway");
+        // A detail that starts with the title already says it: the title is not said twice.
+        ApiProblem notConfigured = ApiProblem.from(new ApiClient.Answer(503, "application/problem+json", """
+                {"type": "urn:switchboard:problem:dialing-not-configured", "title": "Outbound calls are not configured", "status": 503,
+                 "detail": "outbound calls are not configured: set SWITCHBOARD_SIP_OUTBOUND_TRUNK"}"""));
+        assertThat(notConfigured.words(ApiClient.Service.GATEWAY)).isEqualTo("outbound calls are not configured: set SWITCHBOARD_SIP_OUTBOUND_TRUNK");
     }
 
     @Test
