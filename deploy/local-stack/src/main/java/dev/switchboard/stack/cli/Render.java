@@ -111,18 +111,32 @@ final class Render {
                 + " (command " + field(call, "commandId") + ")\n";
     }
 
-    /** A command the gateway answered with its view (APPLIED, or what polling found): "APPLIED  Say for room r (command id)". */
+    /**
+     * A command the gateway answered with its view (APPLIED, or what polling found): "APPLIED  Say for room r (command id)",
+     * "REJECTED  Say for room r: the session is ending (command id)".
+     */
     String outcome(JsonNode command) {
-        String reason = Json.text(command, "reason");
-        return TerminalText.field(command.path("status").asText("PENDING")) + "  " + TerminalText.field(command.path("type").asText("command"))
-                + " for room " + field(command, "room") + (reason == null ? "" : ": " + TerminalText.field(reason))
-                + " (command " + field(command, "commandId") + ")\n";
+        return outcome(command.path("status").asText("PENDING"), command.path("type").asText("command"), Json.text(command, "room"),
+                Json.text(command, "reason"), Json.text(command, "commandId"));
     }
 
-    /** A command the gateway answered with a problem naming its status: "REJECTED  the Say command was rejected: ...". */
+    /**
+     * A command the gateway answered with a problem naming its status, in the same words as {@link #outcome(JsonNode)}:
+     * "REJECTED  EndSession for room r: the session is ending (command id)". The type is the one the detail names; when
+     * it names none and gives no reason, the detail is the reason.
+     */
     String outcome(ApiProblem problem) {
-        return TerminalText.field(problem.commandStatus()) + "  " + TerminalText.field(problem.detail() == null ? problem.title() : problem.detail())
-                + "\n";
+        String type = problem.commandType();
+        String reason = problem.reason() != null || type != null ? problem.reason()
+                : problem.detail() != null ? problem.detail() : problem.title();
+        return outcome(problem.commandStatus(), type == null ? "command" : type, problem.room(), reason, problem.commandId());
+    }
+
+    private static String outcome(String status, String type, String room, String reason, String commandId) {
+        return TerminalText.field(status) + "  " + TerminalText.field(type)
+                + (room == null ? "" : " for room " + TerminalText.field(room))
+                + (reason == null ? "" : ": " + TerminalText.field(reason))
+                + (commandId == null ? "" : " (command " + TerminalText.field(commandId) + ")") + "\n";
     }
 
     /** A transcript line as the text transcript writes it: "[01:02.3] Caller: text". */

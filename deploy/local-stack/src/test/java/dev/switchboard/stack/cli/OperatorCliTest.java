@@ -375,10 +375,11 @@ class OperatorCliTest {
     void aRejectedCommandPrintsItsStatusAndExits1AndHangupSaysGoodbyeUnlessNow() {
         on("POST /v1/sessions/demo-1/hangup", 409, "application/problem+json",
                 "{'title': 'Command rejected', 'status': 409, 'detail': 'the EndSession command was rejected: the session is ending', "
-                        + "'commandStatus': 'REJECTED', 'reason': 'the session is ending'}");
+                        + "'room': 'demo-1', 'commandId': 'c-5', 'commandStatus': 'REJECTED', 'reason': 'the session is ending'}");
         Run run = run(env(), "hangup", "demo-1", "--reason", "done");
         assertThat(run.exitCode()).isEqualTo(CliException.API_ERROR);
-        assertThat(run.out()).isEqualTo("REJECTED  the EndSession command was rejected: the session is ending\n");
+        assertThat(run.out()).as("the same words as an APPLIED one")
+                .isEqualTo("REJECTED  EndSession for room demo-1: the session is ending (command c-5)\n");
         assertThat(Json.parseOrNull(received.getLast().body()))
                 .isEqualTo(Json.parseOrNull("{\"reason\": \"done\", \"goodbye\": \"" + Verb.Defaults.GOODBYE + "\"}"));
         run(env(), "hangup", "demo-1", "--now");
@@ -429,10 +430,10 @@ class OperatorCliTest {
 
         on("POST /v1/sessions/phone-2/transfer", 409, "application/problem+json",
                 "{'title': 'Command rejected', 'status': 409, 'detail': 'the TransferCall command was rejected: BUSY (SIP 486 Busy Here)', "
-                        + "'commandStatus': 'REJECTED', 'reason': 'BUSY'}");
+                        + "'room': 'phone-2', 'commandId': 't-2', 'commandStatus': 'REJECTED', 'reason': 'BUSY (SIP 486 Busy Here)'}");
         Run refused = run(env(), "transfer", "phone-2", "+15550199");
         assertThat(refused.exitCode()).isEqualTo(CliException.API_ERROR);
-        assertThat(refused.out()).startsWith("REJECTED  the TransferCall command was rejected");
+        assertThat(refused.out()).isEqualTo("REJECTED  TransferCall for room phone-2: BUSY (SIP 486 Busy Here) (command t-2)\n");
         assertThat(run(env(), "transfer", "phone-2").exitCode()).as("no TO").isEqualTo(CliException.USAGE);
     }
 

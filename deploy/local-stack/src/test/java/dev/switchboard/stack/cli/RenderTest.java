@@ -87,7 +87,12 @@ class RenderTest {
                  "detail": "the Say command was rejected: the session is ending", "room": "demo-1", "commandId": "c-2",
                  "commandStatus": "REJECTED", "reason": "the session is ending"}"""));
         assertThat(rejected.commandStatus()).isEqualTo("REJECTED");
-        assertThat(RENDER.outcome(rejected)).isEqualTo("REJECTED  the Say command was rejected: the session is ending\n");
+        assertThat(RENDER.outcome(rejected)).as("the same words as a command's view")
+                .isEqualTo("REJECTED  Say for room demo-1: the session is ending (command c-2)\n");
+        ApiProblem expired = ApiProblem.from(new ApiClient.Answer(504, "application/problem+json", """
+                {"title": "Command expired", "status": 504, "detail": "the HangupRequested command expired before it was applied",
+                 "room": "demo-1", "commandId": "c-3", "commandStatus": "EXPIRED"}"""));
+        assertThat(RENDER.outcome(expired)).isEqualTo("EXPIRED  HangupRequested for room demo-1 (command c-3)\n");
     }
 
     @Test
