@@ -177,6 +177,9 @@ final class Operations {
         if (dial.from() != null) {
             body.put("from", dial.from());
         }
+        if (dial.trunk() != null) {
+            body.put("trunkId", dial.trunk());
+        }
         if (dial.room() != null) {
             body.put("room", dial.room());
         }

@@ -41,10 +41,12 @@ enum Verb {
               --reason TEXT   why the call is ended, kept with the hang-up (default: "%s")
             POST /v1/sessions/{room}/hangup on the context gateway (scope calls:control).""".formatted(
                     Defaults.GOODBYE, Defaults.HANGUP_REASON)),
-    DIAL("dial", "TO [--from NUMBER] [--room ROOM] [--instructions TEXT] [--wait]", "place an outbound phone call with an agent",
-            List.of("TO"), null, Set.of("--wait"), Set.of("--from", "--room", "--instructions"), """
+    DIAL("dial", "TO [--from NUMBER] [--trunk ST_...] [--room ROOM] [--instructions TEXT] [--wait]", "place an outbound phone call with an agent",
+            List.of("TO"), null, Set.of("--wait"), Set.of("--from", "--trunk", "--room", "--instructions"), """
               TO              an E.164 number (+15551234567, also tel:+15551234567) or a sip: URI
               --from NUMBER   the caller id, E.164 (default: the gateway's SWITCHBOARD_SIP_FROM_NUMBER, else the trunk's)
+              --trunk ST_...  the LiveKit outbound SIP trunk to call through (the request's trunkId; default: the
+                              gateway's SWITCHBOARD_SIP_OUTBOUND_TRUNK)
               --room ROOM     the room to call into (default: a new one, call-<uuid>)
               --instructions TEXT  what the agent is told for this call
               --wait          wait until the call is answered or has failed (up to %s), not only until it is dialled

@@ -391,13 +391,15 @@ class OperatorCliTest {
     void dialPlacesACallWithTheApisFieldsAndWaitsForTheAnswerWhenAsked() {
         on("POST /v1/calls", 202, "application/json", "{'room': 'call-1', 'commandId': 'd-1', 'state': 'DIALING', 'to': '+15551234567',"
                 + " 'statusUrl': '/v1/calls/call-1'}");
-        Run dialled = run(env(), "dial", "+15551234567", "--from", "+15557654321", "--room", "call-1", "--instructions", "Confirm the visit.");
+        Run dialled = run(env(), "dial", "+15551234567", "--from", "+15557654321", "--trunk", "ST_abc123", "--room", "call-1",
+                "--instructions", "Confirm the visit.");
         assertThat(dialled.exitCode()).as(dialled.err()).isZero();
         assertThat(dialled.out()).isEqualTo("DIALING  call to +15551234567 in room call-1 (command d-1)\n");
         assertThat(received.getLast().pathAndQuery()).isEqualTo("/v1/calls?wait=0");
         assertThat(received.getLast().idempotencyKey()).startsWith("cli-");
         assertThat(Json.parseOrNull(received.getLast().body())).isEqualTo(Json.parseOrNull(
-                "{\"to\": \"+15551234567\", \"from\": \"+15557654321\", \"room\": \"call-1\", \"instructions\": \"Confirm the visit.\"}"));
+                "{\"to\": \"+15551234567\", \"from\": \"+15557654321\", \"trunkId\": \"ST_abc123\", \"room\": \"call-1\", "
+                        + "\"instructions\": \"Confirm the visit.\"}"));
 
         answers.clear();
         on("POST /v1/calls", 200, "application/json", "{'room': 'call-2', 'commandId': 'd-2', 'state': 'FAILED', 'to': '+15551234567',"
