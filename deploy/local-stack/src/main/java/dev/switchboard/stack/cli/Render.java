@@ -26,6 +26,8 @@ final class Render {
     private static final Pattern MARK = Pattern.compile("<mark>(.*?)</mark>");
     static final String BOLD = "\u001b[1m";
     static final String PLAIN = "\u001b[0m";
+    /** The most of a dial's failure detail a table shows. */
+    private static final int MAX_FAILURE = 60;
 
     private final Instant now;
     private final ZoneId zone;
@@ -45,8 +47,8 @@ final class Render {
 
     /**
      * As {@link #sessions(JsonNode)}, followed by the outbound calls of GET /v1/calls that have no session (ringing,
-     * answered while the agent joins, failed, or ended before a session started): "DIALING" with how long it has rung,
-     * "ANSWERED", "FAILED: BUSY" with how long it rang, "ENDED: CALLER_HANGUP".
+     * answered while the agent joins, failed, or ended before a session started): "DIALING", "ANSWERED",
+     * "FAILED: busy (486)", "ENDED: CALLER_HANGUP"; a duration from the answer on, "-" for a call never answered.
      */
     String sessions(JsonNode list, JsonNode calls) {
         JsonNode sessions = list.path("sessions");
@@ -87,19 +89,36 @@ final class Render {
         }
         for (JsonNode call : dials) {
             Instant requested = instant(call, "requestedAt");
+            Instant answered = instant(call, "answeredAt");
             Instant ended = instant(call, "endedAt");
-            String failure = Json.text(call.path("failure"), "reason");
-            String reason = failure != null ? failure : Json.text(call, "endReason");
-            String state = call.path("state").asText("") + (reason == null ? "" : ": " + reason);
-            List<String> row = new ArrayList<>(List.of(field(call, "room"), TerminalText.field(state), "OUTBOUND",
+            String state = call.path("state").asText("");
+            String reason = call.hasNonNull("failure") ? failure(call.path("failure")) : Json.text(call, "endReason");
+            // A call lasts from its answer: one that was never answered (ringing, failed) has no duration yet.
+            List<String> row = new ArrayList<>(List.of(field(call, "room"),
+                    TerminalText.field(reason == null || reason.equalsIgnoreCase(state) ? state : state + ": " + reason), "OUTBOUND",
                     field(call, "to"), "", "", requested == null ? "" : started(requested),
-                    requested == null ? "" : duration(Duration.between(requested, ended == null ? now : ended))));
+                    answered == null ? "-" : duration(Duration.between(answered, ended == null ? now : ended))));
             if (showTenant) {
                 row.add(field(call, "tenant"));
             }
             table.row(row);
         }
         return table.toString();
+    }
+
+    /**
+     * Why a dial failed, short enough for a table cell: "busy (486)", "no answer", "trunk unavailable (503)"; for the
+     * catch-all reason FAILED the detail says why (LiveKit unreachable), else nothing; null when it says nothing.
+     */
+    static String failure(JsonNode failure) {
+        String reason = Json.text(failure, "reason");
+        String said = reason == null || reason.equals("FAILED") ? Json.text(failure, "detail")
+                : reason.toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        if (said != null && said.length() > MAX_FAILURE) {
+            said = said.substring(0, MAX_FAILURE - 3) + "...";
+        }
+        String code = failure.hasNonNull("sipStatusCode") ? failure.path("sipStatusCode").asText() : null;
+        return code == null ? said : said == null ? "SIP " + code : said + " (" + code + ")";
     }
 
     /** An outbound call as POST /v1/calls answered: "DIALING  call to +15551234567 in room call-1 (command c-1)". */

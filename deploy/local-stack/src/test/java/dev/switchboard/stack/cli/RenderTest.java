@@ -46,10 +46,10 @@ class RenderTest {
                    'endedAt': '2026-12-04T10:10:21Z', 'failure': {'reason': 'BUSY', 'sipStatusCode': 486}},
                   {'room': 'call-5', 'state': 'ANSWERED', 'sessionId': 's5', 'to': '+15550005', 'requestedAt': '2026-12-04T10:00:00Z'}]}""");
         assertThat(RENDER.sessions(sessions, calls)).isEqualTo("""
-                ROOM    STATE         DIRECTION  NUMBER               TRANSPORT  AGENT  STARTED   DURATION
-                demo-1  LIVE          INBOUND    +15550100            SIMULATED  -      10:13:25  2m04s
-                call-7  DIALING       OUTBOUND   +15551234567         -          -      10:15:10  20s
-                call-6  FAILED: BUSY  OUTBOUND   sip:bob@example.com  -          -      10:10:00  21s
+                ROOM    STATE               DIRECTION  NUMBER               TRANSPORT  AGENT  STARTED   DURATION
+                demo-1  LIVE                INBOUND    +15550100            SIMULATED  -      10:13:25  2m04s
+                call-7  DIALING             OUTBOUND   +15551234567         -          -      10:15:10  -
+                call-6  FAILED: busy (486)  OUTBOUND   sip:bob@example.com  -          -      10:10:00  -
                 """);
         assertThat(RENDER.sessions(json("{'sessions': []}"), json("{'calls': [{'room': 'r', 'state': 'DIALING', 'to': '+1555'}]}")))
                 .startsWith("ROOM ").contains("r     DIALING");
@@ -73,7 +73,28 @@ class RenderTest {
                 calls).lines()).containsExactly(
                 "ROOM  STATE    DIRECTION  NUMBER  TRANSPORT  AGENT  STARTED   DURATION  TENANT",
                 "a     LIVE     -          -       -          -      10:15:00  30s       acme",
-                "c     DIALING  OUTBOUND   +1555   -          -      10:15:20  10s       initech");
+                "c     DIALING  OUTBOUND   +1555   -          -      10:15:20  -         initech");
+    }
+
+    @Test
+    void aDialThatFailedShowsWhyOnceAndACallLastsFromItsAnswer() {
+        // The catch-all reason FAILED is not repeated as its own reason: the detail says why; a call never answered has
+        // no duration, an answered one lasts from its answer.
+        JsonNode calls = json("""
+                {'calls': [
+                  {'room': 'f-1', 'state': 'FAILED', 'to': '+1555', 'requestedAt': '2026-12-04T10:10:00Z', 'endedAt': '2026-12-04T10:10:05Z',
+                   'failure': {'reason': 'FAILED', 'detail': 'LiveKit unreachable'}},
+                  {'room': 'f-2', 'state': 'FAILED', 'to': '+1555', 'requestedAt': '2026-12-04T10:10:00Z', 'failure': {'reason': 'FAILED'}},
+                  {'room': 'f-3', 'state': 'FAILED', 'to': '+1555', 'requestedAt': '2026-12-04T10:10:00Z',
+                   'failure': {'reason': 'NO_ANSWER', 'sipStatusCode': null}},
+                  {'room': 'e-1', 'state': 'ENDED', 'to': '+1555', 'requestedAt': '2026-12-04T10:00:00Z', 'answeredAt': '2026-12-04T10:00:20Z',
+                   'endedAt': '2026-12-04T10:01:00Z', 'endReason': 'CALLER_HANGUP'}]}""");
+        assertThat(RENDER.sessions(json("{'sessions': []}"), calls).lines()).containsExactly(
+                "ROOM  STATE                        DIRECTION  NUMBER  TRANSPORT  AGENT  STARTED   DURATION",
+                "f-1   FAILED: LiveKit unreachable  OUTBOUND   +1555   -          -      10:10:00  -",
+                "f-2   FAILED                       OUTBOUND   +1555   -          -      10:10:00  -",
+                "f-3   FAILED: no answer            OUTBOUND   +1555   -          -      10:10:00  -",
+                "e-1   ENDED: CALLER_HANGUP         OUTBOUND   +1555   -          -      10:00:00  40s");
     }
 
     @Test
