@@ -68,8 +68,11 @@ enum Verb {
     TAIL("tail", "ROOM", "follow a call's transcript live until the call ends (Ctrl-C stops)",
             List.of("ROOM"), null, Set.of(), Set.of(), """
             Prints the lines said so far, then each final line as it is said, and how the call ended (at once, for a call
-            that had already ended); with --json one JSON object per event
-            ({"event": "segment" | "replayed" | "end", "id": ..., "data": {...}}). Without --token or SWITCHBOARD_TOKEN
+            that had already ended). An outbound call that still rings has no session yet: tail says it waits for the call
+            to be answered (GET /v1/calls/{room} on the gateway, every 2 s) and follows it once its agent started the
+            session, or reports why the dial failed (exit 1). With --json one JSON object per event
+            ({"event": "segment" | "replayed" | "end" | "deleted", "id": ..., "data": {...}}); a transcript deleted while it
+            is followed ends the command (exit 1). Without --token or SWITCHBOARD_TOKEN
             it signs its own token (lasting SWITCHBOARD_CLI_TOKEN_TTL, default %dm) and renews it when the stream says it
             expired; a token you gave cannot be renewed, so the command ends (exit 1) when it expires.
             GET /v1/sessions/{room}/transcript/stream (Server-Sent Events) on the transcript service

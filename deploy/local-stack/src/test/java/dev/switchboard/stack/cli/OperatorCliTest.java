@@ -520,6 +520,36 @@ class OperatorCliTest {
     }
 
     @Test
+    void tailOfAnOutboundCallThatStillRingsWaitsForItsSessionOrSaysWhyTheDialFailed() {
+        on("GET /v1/sessions/ring-1/transcript/stream", 404, "application/problem+json",
+                "{'title': 'No such session', 'status': 404, 'detail': 'no session known for room ring-1'}");
+        on("GET /v1/sessions/ring-1/transcript/stream", 200, "text/event-stream", """
+                event: replayed
+                data: {'segments':0}
+
+                event: end
+                data: {'sessionId': 's1', 'endReason': 'CALLER_HANGUP', 'endedAt': null}
+
+                """);
+        on("GET /v1/calls/ring-1", 200, "application/json", "{'room': 'ring-1', 'state': 'DIALING', 'to': '+15551234567', 'sessionId': null}");
+        on("GET /v1/calls/ring-1", 200, "application/json", "{'room': 'ring-1', 'state': 'ANSWERED', 'to': '+15551234567', 'sessionId': 's1'}");
+        Run run = run(env(), "tail", "ring-1");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("call ended: CALLER_HANGUP\n");
+        assertThat(run.err()).containsOnlyOnce("room ring-1 is an outbound call to +15551234567 that is still ringing; waiting for it to be answered");
+        assertThat(received).extracting(Received::pathAndQuery).containsExactly("/v1/sessions/ring-1/transcript/stream",
+                "/v1/calls/ring-1", "/v1/calls/ring-1", "/v1/sessions/ring-1/transcript/stream");
+
+        on("GET /v1/sessions/busy-1/transcript/stream", 404, "application/problem+json",
+                "{'title': 'No such session', 'status': 404, 'detail': 'no session known for room busy-1'}");
+        on("GET /v1/calls/busy-1", 200, "application/json", "{'room': 'busy-1', 'state': 'FAILED', 'to': '+15551234567', "
+                + "'failure': {'reason': 'BUSY', 'sipStatusCode': 486, 'sipStatus': 'Busy Here'}}");
+        Run busy = run(env(), "tail", "busy-1");
+        assertThat(busy.exitCode()).isEqualTo(CliException.API_ERROR);
+        assertThat(busy.err()).isEqualTo("error: the call to +15551234567 in room busy-1 failed before it was answered: busy (486)\n");
+    }
+
+    @Test
     void nothingACallSaidCanSteerTheTerminalButJsonIsLeftAsSent() {
         // A window title, a line overwritten, a cleared screen, reversed text, an 8-bit CSI: all shown as code points.
         on("GET /v1/sessions/demo-1/transcript", 200, "text/plain",
