@@ -90,7 +90,8 @@ enum Verb {
     static final String COMMON_HELP = """
               --json          print the API's JSON answer as it is (one document; for tail one line per event)
               --token T       the bearer token to send (default: SWITCHBOARD_TOKEN, else one signed with the local
-                              stack's key in .switchboard/auth, as ./switchboard token does)
+                              stack's key in its state directory's auth/ (.switchboard/auth unless
+                              SWITCHBOARD_STATE_DIR moves it), as ./switchboard token does)
             The services are found on the local stack's ports (SWITCHBOARD_GATEWAY_PORT, SWITCHBOARD_TRANSCRIPTS_PORT)
             unless SWITCHBOARD_GATEWAY_URL or SWITCHBOARD_TRANSCRIPTS_URL name them.
             Exit codes: 0 done, 1 the API answered with an error (unknown room, missing scope, REJECTED, EXPIRED),

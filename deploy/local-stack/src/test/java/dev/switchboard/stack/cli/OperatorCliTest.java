@@ -114,9 +114,21 @@ class OperatorCliTest {
             assertThat(overview.out()).contains("  " + verb.word + " ");
             Run help = run(Map.of(), verb.word, "--help");
             assertThat(help.exitCode()).isZero();
-            assertThat(help.out()).startsWith("usage: ./switchboard " + verb.word + " ").contains("--json", "--token", "Exit codes");
+            assertThat(help.out()).startsWith("usage: ./switchboard " + verb.word + " ").contains("--json", "--token", "Exit codes")
+                    .as("where the key is, wherever SWITCHBOARD_STATE_DIR puts it").contains("SWITCHBOARD_STATE_DIR");
         }
+        assertThat(run(Map.of(), "tail", "--help").out()).as("every event the stream sends").contains("\"end\" | \"deleted\"");
+        assertThat(run(Map.of(), "dial", "--help").out()).contains("--trunk ST_...", "--from NUMBER");
         assertThat(received).as("help asks no service").isEmpty();
+    }
+
+    @Test
+    void theReadmesIntroNamesEveryCommand() throws Exception {
+        Path checkout = Path.of("").toAbsolutePath().getParent().getParent();
+        String intro = Files.readString(checkout.resolve("README.md")).split("\n## ", 2)[0];
+        for (Verb verb : Verb.values()) {
+            assertThat(intro).containsAnyOf("`" + verb.word + "`", "`./switchboard " + verb.word + "`");
+        }
     }
 
     @Test
