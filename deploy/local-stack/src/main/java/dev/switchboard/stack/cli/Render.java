@@ -125,8 +125,12 @@ final class Render {
     String call(JsonNode call) {
         String failure = Json.text(call.path("failure"), "reason");
         String detail = Json.text(call.path("failure"), "detail");
+        if ("FAILED".equals(failure) && detail != null) {
+            failure = null; // the catch-all reason is the state again: the detail alone says why
+        }
+        String why = failure == null ? detail : detail == null ? failure : failure + " (" + detail + ")";
         return TerminalText.field(call.path("state").asText("DIALING")) + "  call to " + field(call, "to") + " in room " + field(call, "room")
-                + (failure == null ? "" : ": " + TerminalText.field(failure) + (detail == null ? "" : " (" + TerminalText.field(detail) + ")"))
+                + (why == null ? "" : ": " + TerminalText.field(why))
                 + " (command " + field(call, "commandId") + ")\n";
     }
 

@@ -77,6 +77,15 @@ class RenderTest {
     }
 
     @Test
+    void aDialThatFailedForTheCatchAllReasonSaysWhyOnce() {
+        assertThat(RENDER.call(json("{'room': 'r', 'commandId': 'd', 'state': 'FAILED', 'to': '+1555', "
+                + "'failure': {'reason': 'FAILED', 'detail': 'LiveKit unreachable'}}")))
+                .isEqualTo("FAILED  call to +1555 in room r: LiveKit unreachable (command d)\n");
+        assertThat(RENDER.call(json("{'room': 'r', 'commandId': 'd', 'state': 'FAILED', 'to': '+1555', 'failure': {'reason': 'FAILED'}}")))
+                .isEqualTo("FAILED  call to +1555 in room r: FAILED (command d)\n");
+    }
+
+    @Test
     void aDialThatFailedShowsWhyOnceAndACallLastsFromItsAnswer() {
         // The catch-all reason FAILED is not repeated as its own reason: the detail says why; a call never answered has
         // no duration, an answered one lasts from its answer.
