@@ -158,7 +158,7 @@ final class Arguments {
                 if (to.isEmpty()) {
                     throw usage(verb, "TO must not be blank");
                 }
-                yield new CliCommand.Dial(to, p.value("--from"), p.value("--room"), p.value("--instructions"), p.flags.contains("--wait"));
+                yield new CliCommand.Dial(to, p.value("--from"), p.value("--trunk"), p.value("--room"), p.value("--instructions"), p.flags.contains("--wait"));
             }
             case TRANSFER -> {
                 String to = p.positional(1).strip();

@@ -23,10 +23,10 @@ sealed interface CliCommand {
     }
 
     /**
-     * An outbound call (POST /v1/calls): {@code from}, {@code room} and {@code instructions} may be null; with
-     * {@code await} the request waits until the call is answered or has failed.
+     * An outbound call (POST /v1/calls): {@code from}, {@code trunk} (the request's trunkId), {@code room} and
+     * {@code instructions} may be null; with {@code await} the request waits until the call is answered or has failed.
      */
-    record Dial(String to, String from, String room, String instructions, boolean await) implements CliCommand {
+    record Dial(String to, String from, String trunk, String room, String instructions, boolean await) implements CliCommand {
     }
 
     /** A cold transfer of a live call's phone caller; {@code announcement} may be null. */

@@ -142,17 +142,11 @@ final class Operations {
      * controller) has answered, for up to 30 s; a command still PENDING then is looked up until it is decided.
      */
     private int steer(String room, String action, ObjectNode body) {
-        // One key for every attempt: a 503 means Kafka did not acknowledge in time, and the command may still arrive,
+        // One key for every attempt: a 503 publish-failed means Kafka did not acknowledge in time, and the command may still arrive,
         // so a retry under the same key is applied once, and a retry under a new one could be applied twice.
         String idempotencyKey = "cli-" + UUID.randomUUID();
         String path = "/v1/sessions/" + segment(room) + "/" + action + "?wait=" + COMMAND_WAIT;
-        Answer answer = api.post(Service.GATEWAY, path, Json.write(body), COMMAND_TIMEOUT, idempotencyKey);
-        for (int retry = 1; answer.status() == 503 && retry <= PUBLISH_RETRIES; retry++) {
-            err.println(TerminalText.shown("the gateway could not hand the command to Kafka (" + ApiProblem.from(answer).words(Service.GATEWAY)
-                    + "); sending it again under the same Idempotency-Key (" + retry + " of " + PUBLISH_RETRIES + ")"));
-            sleep(PUBLISH_RETRY_PAUSE);
-            answer = api.post(Service.GATEWAY, path, Json.write(body), COMMAND_TIMEOUT, idempotencyKey);
-        }
+        Answer answer = postAgainIfUnacknowledged("command", path, Json.write(body), COMMAND_TIMEOUT, idempotencyKey);
         if (answer.status() == 202) {
             answer = untilDecided(answer);
         }
@@ -183,6 +177,9 @@ final class Operations {
         if (dial.from() != null) {
             body.put("from", dial.from());
         }
+        if (dial.trunk() != null) {
+            body.put("trunkId", dial.trunk());
+        }
         if (dial.room() != null) {
             body.put("room", dial.room());
         }
@@ -191,14 +188,7 @@ final class Operations {
         }
         String idempotencyKey = "cli-" + UUID.randomUUID();
         String path = "/v1/calls?wait=" + (dial.await() ? DIAL_WAIT : "0");
-        Answer answer = api.post(Service.GATEWAY, path, Json.write(body), DIAL_TIMEOUT, idempotencyKey);
-        for (int retry = 1; answer.status() == 503 && namesCommand(answer) && retry <= PUBLISH_RETRIES; retry++) {
-            // Only a dial Kafka did not acknowledge (it names its commandId) is sent again; one that is not configured is not.
-            err.println(TerminalText.shown("the gateway could not hand the dial to Kafka (" + ApiProblem.from(answer).words(Service.GATEWAY)
-                    + "); sending it again under the same Idempotency-Key (" + retry + " of " + PUBLISH_RETRIES + ")"));
-            sleep(PUBLISH_RETRY_PAUSE);
-            answer = api.post(Service.GATEWAY, path, Json.write(body), DIAL_TIMEOUT, idempotencyKey);
-        }
+        Answer answer = postAgainIfUnacknowledged("dial", path, Json.write(body), DIAL_TIMEOUT, idempotencyKey);
         if (!answer.ok()) {
             throw fail(Service.GATEWAY, answer);
         }
@@ -212,10 +202,20 @@ final class Operations {
         return "FAILED".equals(state) ? CliException.API_ERROR : CliException.OK;
     }
 
-    /** Whether a problem names the command it is about (a dial Kafka did not acknowledge in time does). */
-    private static boolean namesCommand(Answer answer) {
-        JsonNode body = Json.parseOrNull(answer.body());
-        return body != null && body.hasNonNull("commandId");
+    /**
+     * Posts a command or dial, and posts it again (twice at most, under the same Idempotency-Key) while the gateway
+     * answers that Kafka did not acknowledge it (503 publish-failed): it may still arrive, and the key makes the gateway
+     * apply it once. Any other answer, a 503 that says something is not configured included, is the answer at once.
+     */
+    private Answer postAgainIfUnacknowledged(String what, String path, String body, Duration timeout, String idempotencyKey) {
+        Answer answer = api.post(Service.GATEWAY, path, body, timeout, idempotencyKey);
+        for (int retry = 1; ApiProblem.unacknowledged(answer) && retry <= PUBLISH_RETRIES; retry++) {
+            err.println(TerminalText.shown("the gateway could not hand the " + what + " to Kafka (" + ApiProblem.from(answer).words(Service.GATEWAY)
+                    + "); sending it again under the same Idempotency-Key (" + retry + " of " + PUBLISH_RETRIES + ")"));
+            sleep(PUBLISH_RETRY_PAUSE);
+            answer = api.post(Service.GATEWAY, path, body, timeout, idempotencyKey);
+        }
+        return answer;
     }
 
     /** Looks a PENDING command up until it is decided, it is past its expiry (the gateway's watchdog then answers), or 2 min. */
@@ -267,11 +267,18 @@ final class Operations {
     private int tail(CliCommand.Tail tail) {
         LiveNote note = new LiveNote(err, LiveNote.DELAY);
         Set<String> shown = new HashSet<>();
+        Answer[] missing = {null};
+        CallWait wait = new CallWait(tail.room(), Instant.now().plus(CALL_WAIT_LIMIT));
         try {
             while (true) {
-                switch (follow(tail, note, shown)) {
+                switch (follow(tail, note, shown, missing)) {
                     case ENDED -> {
                         return CliException.OK;
+                    }
+                    case NO_SESSION -> {
+                        if (!wait.untilSessionMayBeThere()) {
+                            throw fail(Service.TRANSCRIPTS, missing[0]);
+                        }
                     }
                     case DELETED -> throw new CliException(CliException.API_ERROR,
                             "the call's transcript was deleted while it was followed; nothing more of it is stored or streamed");
@@ -290,16 +297,110 @@ final class Operations {
         }
     }
 
-    /** How one stream of a transcript ended. */
-    private enum StreamEnd { ENDED, DELETED, TOKEN_EXPIRED, BROKE_OFF }
+    /** How one stream of a transcript ended; NO_SESSION: it did not open, the room has no session (404). */
+    private enum StreamEnd { ENDED, DELETED, TOKEN_EXPIRED, BROKE_OFF, NO_SESSION }
 
-    private StreamEnd follow(CliCommand.Tail tail, LiveNote note, Set<String> shown) {
+    /** How often tail looks up an outbound call that has no session yet, and for how long at most. */
+    private static final Duration CALL_POLL_INTERVAL = Duration.ofSeconds(2);
+    private static final Duration CALL_WAIT_LIMIT = Duration.ofMinutes(5);
+
+    /**
+     * Tail of a room without a session that is an outbound call still ringing (or answered while its agent joins): an
+     * outbound call has no session, so no transcript, until it is answered and the agent started one. GET /v1/calls/{room}
+     * on the gateway is looked up until then, and a dial that failed or ended first is reported with its reason.
+     */
+    private final class CallWait {
+        private final String room;
+        private final Instant deadline;
+        private int lookups;
+        private boolean announced;
+
+        CallWait(String room, Instant deadline) {
+            this.room = room;
+            this.deadline = deadline;
+        }
+
+        /**
+         * Returns once the stream is worth opening again (the call's session started, or it is answered and the agent
+         * joins); false when the room is no outbound call waiting for its session, so that the stream's 404 is the answer.
+         */
+        boolean untilSessionMayBeThere() {
+            if (lookups > 0) {
+                sleep(CALL_POLL_INTERVAL); // the stream was opened again too soon: the transcript service is a moment behind
+                if (Instant.now().isAfter(deadline)) {
+                    return false;
+                }
+            }
+            while (true) {
+                Answer answer;
+                try {
+                    answer = api.get(Service.GATEWAY, "/v1/calls/" + segment(room), READ_TIMEOUT);
+                } catch (CliException e) {
+                    if (lookups == 0) {
+                        return false; // no gateway to ask (a deployment of the transcript service alone): the 404 stands
+                    }
+                    throw e;
+                }
+                lookups++;
+                if (!answer.ok()) {
+                    if (lookups == 1) {
+                        return false; // no outbound call of that room: the 404 stands
+                    }
+                    throw fail(Service.GATEWAY, answer);
+                }
+                JsonNode call = Json.parse(answer.body(), Service.GATEWAY);
+                String state = call.path("state").asText("");
+                String to = TerminalText.field(call.path("to").asText("?"));
+                switch (state) {
+                    case "FAILED" -> {
+                        String why = call.hasNonNull("failure") ? Render.failure(call.path("failure")) : null;
+                        throw new CliException(CliException.API_ERROR, "the call to " + to + " in room " + room
+                                + " failed before it was answered" + (why == null ? "" : ": " + why));
+                    }
+                    case "ENDED" -> {
+                        if (Json.text(call, "sessionId") == null) {
+                            String why = Json.text(call, "endReason");
+                            throw new CliException(CliException.API_ERROR, "the call to " + to + " in room " + room
+                                    + " ended before its agent started a session" + (why == null ? "" : " (" + why + ")"));
+                        }
+                        return lookups > 1; // it had a session when first asked: its transcript is gone, the 404 stands
+                    }
+                    case "DIALING", "ANSWERED" -> {
+                        if (!announced) {
+                            announced = true;
+                            err.println(TerminalText.shown("room " + room + " is an outbound call to " + to + " that "
+                                    + ("DIALING".equals(state) ? "is still ringing; waiting for it to be answered"
+                                    : "was answered; waiting for its agent to start the session") + " (Ctrl-C stops)"));
+                        }
+                        if ("ANSWERED".equals(state) && Json.text(call, "sessionId") != null) {
+                            return true;
+                        }
+                        if (Instant.now().isAfter(deadline)) {
+                            throw new CliException(CliException.API_ERROR, "the call to " + to + " in room " + room + " is still "
+                                    + state + " after " + CALL_WAIT_LIMIT.toMinutes() + " min; ./switchboard calls tells how it goes");
+                        }
+                        sleep(CALL_POLL_INTERVAL);
+                    }
+                    default -> {
+                        return false;
+                    }
+                }
+            }
+        }
+    }
+
+    private StreamEnd follow(CliCommand.Tail tail, LiveNote note, Set<String> shown, Answer[] missing) {
         HttpResponse<InputStream> response = api.stream(Service.TRANSCRIPTS, "/v1/sessions/" + segment(tail.room()) + "/transcript/stream");
         boolean reopened = !shown.isEmpty();
         try (InputStream body = response.body()) {
             if (response.statusCode() != 200) {
-                throw fail(Service.TRANSCRIPTS, new Answer(response.statusCode(),
-                        response.headers().firstValue("Content-Type").orElse(""), new String(body.readAllBytes(), StandardCharsets.UTF_8)));
+                Answer answer = new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                        new String(body.readAllBytes(), StandardCharsets.UTF_8));
+                if (answer.status() == 404) {
+                    missing[0] = answer;
+                    return StreamEnd.NO_SESSION;
+                }
+                throw fail(Service.TRANSCRIPTS, answer);
             }
             StreamEnd[] end = {StreamEnd.BROKE_OFF};
             ServerSentEvents.read(body, event -> {

@@ -26,6 +26,8 @@ final class Render {
     private static final Pattern MARK = Pattern.compile("<mark>(.*?)</mark>");
     static final String BOLD = "\u001b[1m";
     static final String PLAIN = "\u001b[0m";
+    /** The most of a dial's failure detail a table shows. */
+    private static final int MAX_FAILURE = 60;
 
     private final Instant now;
     private final ZoneId zone;
@@ -45,8 +47,8 @@ final class Render {
 
     /**
      * As {@link #sessions(JsonNode)}, followed by the outbound calls of GET /v1/calls that have no session (ringing,
-     * answered while the agent joins, failed, or ended before a session started): "DIALING" with how long it has rung,
-     * "ANSWERED", "FAILED: BUSY" with how long it rang, "ENDED: CALLER_HANGUP".
+     * answered while the agent joins, failed, or ended before a session started): "DIALING", "ANSWERED",
+     * "FAILED: busy (486)", "ENDED: CALLER_HANGUP"; a duration from the answer on, "-" for a call never answered.
      */
     String sessions(JsonNode list, JsonNode calls) {
         JsonNode sessions = list.path("sessions");
@@ -87,13 +89,15 @@ final class Render {
         }
         for (JsonNode call : dials) {
             Instant requested = instant(call, "requestedAt");
+            Instant answered = instant(call, "answeredAt");
             Instant ended = instant(call, "endedAt");
-            String failure = Json.text(call.path("failure"), "reason");
-            String reason = failure != null ? failure : Json.text(call, "endReason");
-            String state = call.path("state").asText("") + (reason == null ? "" : ": " + reason);
-            List<String> row = new ArrayList<>(List.of(field(call, "room"), TerminalText.field(state), "OUTBOUND",
+            String state = call.path("state").asText("");
+            String reason = call.hasNonNull("failure") ? failure(call.path("failure")) : Json.text(call, "endReason");
+            // A call lasts from its answer: one that was never answered (ringing, failed) has no duration yet.
+            List<String> row = new ArrayList<>(List.of(field(call, "room"),
+                    TerminalText.field(reason == null || reason.equalsIgnoreCase(state) ? state : state + ": " + reason), "OUTBOUND",
                     field(call, "to"), "", "", requested == null ? "" : started(requested),
-                    requested == null ? "" : duration(Duration.between(requested, ended == null ? now : ended))));
+                    answered == null ? "-" : duration(Duration.between(answered, ended == null ? now : ended))));
             if (showTenant) {
                 row.add(field(call, "tenant"));
             }
@@ -102,27 +106,60 @@ final class Render {
         return table.toString();
     }
 
+    /**
+     * Why a dial failed, short enough for a table cell: "busy (486)", "no answer", "trunk unavailable (503)"; for the
+     * catch-all reason FAILED the detail says why (LiveKit unreachable), else nothing; null when it says nothing.
+     */
+    static String failure(JsonNode failure) {
+        String reason = Json.text(failure, "reason");
+        String said = reason == null || reason.equals("FAILED") ? Json.text(failure, "detail")
+                : reason.toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        if (said != null && said.length() > MAX_FAILURE) {
+            said = said.substring(0, MAX_FAILURE - 3) + "...";
+        }
+        String code = failure.hasNonNull("sipStatusCode") ? failure.path("sipStatusCode").asText() : null;
+        return code == null ? said : said == null ? "SIP " + code : said + " (" + code + ")";
+    }
+
     /** An outbound call as POST /v1/calls answered: "DIALING  call to +15551234567 in room call-1 (command c-1)". */
     String call(JsonNode call) {
         String failure = Json.text(call.path("failure"), "reason");
         String detail = Json.text(call.path("failure"), "detail");
+        if ("FAILED".equals(failure) && detail != null) {
+            failure = null; // the catch-all reason is the state again: the detail alone says why
+        }
+        String why = failure == null ? detail : detail == null ? failure : failure + " (" + detail + ")";
         return TerminalText.field(call.path("state").asText("DIALING")) + "  call to " + field(call, "to") + " in room " + field(call, "room")
-                + (failure == null ? "" : ": " + TerminalText.field(failure) + (detail == null ? "" : " (" + TerminalText.field(detail) + ")"))
+                + (why == null ? "" : ": " + TerminalText.field(why))
                 + " (command " + field(call, "commandId") + ")\n";
     }
 
-    /** A command the gateway answered with its view (APPLIED, or what polling found): "APPLIED  Say for room r (command id)". */
+    /**
+     * A command the gateway answered with its view (APPLIED, or what polling found): "APPLIED  Say for room r (command id)",
+     * "REJECTED  Say for room r: the session is ending (command id)".
+     */
     String outcome(JsonNode command) {
-        String reason = Json.text(command, "reason");
-        return TerminalText.field(command.path("status").asText("PENDING")) + "  " + TerminalText.field(command.path("type").asText("command"))
-                + " for room " + field(command, "room") + (reason == null ? "" : ": " + TerminalText.field(reason))
-                + " (command " + field(command, "commandId") + ")\n";
+        return outcome(command.path("status").asText("PENDING"), command.path("type").asText("command"), Json.text(command, "room"),
+                Json.text(command, "reason"), Json.text(command, "commandId"));
     }
 
-    /** A command the gateway answered with a problem naming its status: "REJECTED  the Say command was rejected: ...". */
+    /**
+     * A command the gateway answered with a problem naming its status, in the same words as {@link #outcome(JsonNode)}:
+     * "REJECTED  EndSession for room r: the session is ending (command id)". The type is the one the detail names; when
+     * it names none and gives no reason, the detail is the reason.
+     */
     String outcome(ApiProblem problem) {
-        return TerminalText.field(problem.commandStatus()) + "  " + TerminalText.field(problem.detail() == null ? problem.title() : problem.detail())
-                + "\n";
+        String type = problem.commandType();
+        String reason = problem.reason() != null || type != null ? problem.reason()
+                : problem.detail() != null ? problem.detail() : problem.title();
+        return outcome(problem.commandStatus(), type == null ? "command" : type, problem.room(), reason, problem.commandId());
+    }
+
+    private static String outcome(String status, String type, String room, String reason, String commandId) {
+        return TerminalText.field(status) + "  " + TerminalText.field(type)
+                + (room == null ? "" : " for room " + TerminalText.field(room))
+                + (reason == null ? "" : ": " + TerminalText.field(reason))
+                + (commandId == null ? "" : " (command " + TerminalText.field(commandId) + ")") + "\n";
     }
 
     /** A transcript line as the text transcript writes it: "[01:02.3] Caller: text". */

@@ -41,10 +41,12 @@ enum Verb {
               --reason TEXT   why the call is ended, kept with the hang-up (default: "%s")
             POST /v1/sessions/{room}/hangup on the context gateway (scope calls:control).""".formatted(
                     Defaults.GOODBYE, Defaults.HANGUP_REASON)),
-    DIAL("dial", "TO [--from NUMBER] [--room ROOM] [--instructions TEXT] [--wait]", "place an outbound phone call with an agent",
-            List.of("TO"), null, Set.of("--wait"), Set.of("--from", "--room", "--instructions"), """
+    DIAL("dial", "TO [--from NUMBER] [--trunk ST_...] [--room ROOM] [--instructions TEXT] [--wait]", "place an outbound phone call with an agent",
+            List.of("TO"), null, Set.of("--wait"), Set.of("--from", "--trunk", "--room", "--instructions"), """
               TO              an E.164 number (+15551234567, also tel:+15551234567) or a sip: URI
               --from NUMBER   the caller id, E.164 (default: the gateway's SWITCHBOARD_SIP_FROM_NUMBER, else the trunk's)
+              --trunk ST_...  the LiveKit outbound SIP trunk to call through (the request's trunkId; default: the
+                              gateway's SWITCHBOARD_SIP_OUTBOUND_TRUNK)
               --room ROOM     the room to call into (default: a new one, call-<uuid>)
               --instructions TEXT  what the agent is told for this call
               --wait          wait until the call is answered or has failed (up to %s), not only until it is dialled
@@ -66,8 +68,11 @@ enum Verb {
     TAIL("tail", "ROOM", "follow a call's transcript live until the call ends (Ctrl-C stops)",
             List.of("ROOM"), null, Set.of(), Set.of(), """
             Prints the lines said so far, then each final line as it is said, and how the call ended (at once, for a call
-            that had already ended); with --json one JSON object per event
-            ({"event": "segment" | "replayed" | "end", "id": ..., "data": {...}}). Without --token or SWITCHBOARD_TOKEN
+            that had already ended). An outbound call that still rings has no session yet: tail says it waits for the call
+            to be answered (GET /v1/calls/{room} on the gateway, every 2 s) and follows it once its agent started the
+            session, or reports why the dial failed (exit 1). With --json one JSON object per event
+            ({"event": "segment" | "replayed" | "end" | "deleted", "id": ..., "data": {...}}); a transcript deleted while it
+            is followed ends the command (exit 1). Without --token or SWITCHBOARD_TOKEN
             it signs its own token (lasting SWITCHBOARD_CLI_TOKEN_TTL, default %dm) and renews it when the stream says it
             expired; a token you gave cannot be renewed, so the command ends (exit 1) when it expires.
             GET /v1/sessions/{room}/transcript/stream (Server-Sent Events) on the transcript service
@@ -85,7 +90,8 @@ enum Verb {
     static final String COMMON_HELP = """
               --json          print the API's JSON answer as it is (one document; for tail one line per event)
               --token T       the bearer token to send (default: SWITCHBOARD_TOKEN, else one signed with the local
-                              stack's key in .switchboard/auth, as ./switchboard token does)
+                              stack's key in its state directory's auth/ (.switchboard/auth unless
+                              SWITCHBOARD_STATE_DIR moves it), as ./switchboard token does)
             The services are found on the local stack's ports (SWITCHBOARD_GATEWAY_PORT, SWITCHBOARD_TRANSCRIPTS_PORT)
             unless SWITCHBOARD_GATEWAY_URL or SWITCHBOARD_TRANSCRIPTS_URL name them.
             Exit codes: 0 done, 1 the API answered with an error (unknown room, missing scope, REJECTED, EXPIRED),

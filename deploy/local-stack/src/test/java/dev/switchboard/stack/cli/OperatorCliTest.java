@@ -114,9 +114,21 @@ class OperatorCliTest {
             assertThat(overview.out()).contains("  " + verb.word + " ");
             Run help = run(Map.of(), verb.word, "--help");
             assertThat(help.exitCode()).isZero();
-            assertThat(help.out()).startsWith("usage: ./switchboard " + verb.word + " ").contains("--json", "--token", "Exit codes");
+            assertThat(help.out()).startsWith("usage: ./switchboard " + verb.word + " ").contains("--json", "--token", "Exit codes")
+                    .as("where the key is, wherever SWITCHBOARD_STATE_DIR puts it").contains("SWITCHBOARD_STATE_DIR");
         }
+        assertThat(run(Map.of(), "tail", "--help").out()).as("every event the stream sends").contains("\"end\" | \"deleted\"");
+        assertThat(run(Map.of(), "dial", "--help").out()).contains("--trunk ST_...", "--from NUMBER");
         assertThat(received).as("help asks no service").isEmpty();
+    }
+
+    @Test
+    void theReadmesIntroNamesEveryCommand() throws Exception {
+        Path checkout = Path.of("").toAbsolutePath().getParent().getParent();
+        String intro = Files.readString(checkout.resolve("README.md")).split("\n## ", 2)[0];
+        for (Verb verb : Verb.values()) {
+            assertThat(intro).containsAnyOf("`" + verb.word + "`", "`./switchboard " + verb.word + "`");
+        }
     }
 
     @Test
@@ -283,6 +295,41 @@ class OperatorCliTest {
     }
 
     @Test
+    void aCommandOrDialThatIsNotConfiguredIsReportedAtOnceNotSentAgain() {
+        // 503 too, but nothing Kafka may still deliver: sending it again would only get the same answer.
+        on("POST /v1/sessions/phone-1/transfer", 503, "application/problem+json",
+                "{'type': 'urn:switchboard:problem:transfers-not-configured', 'title': 'Call transfers are not configured', 'status': 503, "
+                        + "'detail': 'call transfers are not configured: set LIVEKIT_URL', 'room': 'phone-1'}");
+        Run transfer = run(env(), "transfer", "phone-1", "+15550199");
+        assertThat(transfer.exitCode()).isEqualTo(CliException.API_ERROR);
+        assertThat(transfer.err()).isEqualTo("error: call transfers are not configured: set LIVEKIT_URL\n");
+        assertThat(received).hasSize(1);
+
+        received.clear();
+        on("POST /v1/calls", 503, "application/problem+json",
+                "{'type': 'urn:switchboard:problem:dialing-not-configured', 'title': 'Outbound calls are not configured', 'status': 503, "
+                        + "'detail': 'outbound calls are not configured: set SWITCHBOARD_SIP_OUTBOUND_TRUNK (the LiveKit outbound trunk, "
+                        + "ST_...) on the context gateway and the call controller, or name one in the trunkId of the request'}");
+        Run dial = run(env(), "dial", "+15551234567");
+        assertThat(dial.exitCode()).isEqualTo(CliException.API_ERROR);
+        assertThat(dial.err()).as("the title is not said twice").startsWith("error: outbound calls are not configured: set ")
+                .doesNotContain("sending it again");
+        assertThat(received).hasSize(1);
+
+        // What Kafka did not acknowledge is sent again, a dial as a command.
+        received.clear();
+        answers.clear();
+        on("POST /v1/calls", 503, "application/problem+json", "{'type': 'urn:switchboard:problem:publish-failed', 'title': 'Kafka unavailable', "
+                + "'status': 503, 'detail': 'Kafka did not acknowledge the dial', 'commandId': 'd-1'}");
+        on("POST /v1/calls", 202, "application/json", "{'room': 'call-1', 'commandId': 'd-1', 'state': 'DIALING', 'to': '+15551234567'}");
+        Run retried = run(env(), "dial", "+15551234567");
+        assertThat(retried.exitCode()).as(retried.err()).isZero();
+        assertThat(retried.err()).contains("could not hand the dial to Kafka (Kafka unavailable: Kafka did not acknowledge the dial); sending it again");
+        assertThat(received).hasSize(2);
+        assertThat(received.getFirst().idempotencyKey()).isEqualTo(received.getLast().idempotencyKey());
+    }
+
+    @Test
     void anErrorAnswerIsExit1InTheProblemsWordsAndWithJsonItsDocumentToo() {
         String problem = "{'type': 'https://switchboard.dev/problems/missing-scope', 'title': 'Missing scope', 'status': 403, "
                 + "'detail': 'this request needs the scope calls:control, which the token does not grant', 'scope': 'calls:control'}";
@@ -340,10 +387,11 @@ class OperatorCliTest {
     void aRejectedCommandPrintsItsStatusAndExits1AndHangupSaysGoodbyeUnlessNow() {
         on("POST /v1/sessions/demo-1/hangup", 409, "application/problem+json",
                 "{'title': 'Command rejected', 'status': 409, 'detail': 'the EndSession command was rejected: the session is ending', "
-                        + "'commandStatus': 'REJECTED', 'reason': 'the session is ending'}");
+                        + "'room': 'demo-1', 'commandId': 'c-5', 'commandStatus': 'REJECTED', 'reason': 'the session is ending'}");
         Run run = run(env(), "hangup", "demo-1", "--reason", "done");
         assertThat(run.exitCode()).isEqualTo(CliException.API_ERROR);
-        assertThat(run.out()).isEqualTo("REJECTED  the EndSession command was rejected: the session is ending\n");
+        assertThat(run.out()).as("the same words as an APPLIED one")
+                .isEqualTo("REJECTED  EndSession for room demo-1: the session is ending (command c-5)\n");
         assertThat(Json.parseOrNull(received.getLast().body()))
                 .isEqualTo(Json.parseOrNull("{\"reason\": \"done\", \"goodbye\": \"" + Verb.Defaults.GOODBYE + "\"}"));
         run(env(), "hangup", "demo-1", "--now");
@@ -355,13 +403,15 @@ class OperatorCliTest {
     void dialPlacesACallWithTheApisFieldsAndWaitsForTheAnswerWhenAsked() {
         on("POST /v1/calls", 202, "application/json", "{'room': 'call-1', 'commandId': 'd-1', 'state': 'DIALING', 'to': '+15551234567',"
                 + " 'statusUrl': '/v1/calls/call-1'}");
-        Run dialled = run(env(), "dial", "+15551234567", "--from", "+15557654321", "--room", "call-1", "--instructions", "Confirm the visit.");
+        Run dialled = run(env(), "dial", "+15551234567", "--from", "+15557654321", "--trunk", "ST_abc123", "--room", "call-1",
+                "--instructions", "Confirm the visit.");
         assertThat(dialled.exitCode()).as(dialled.err()).isZero();
         assertThat(dialled.out()).isEqualTo("DIALING  call to +15551234567 in room call-1 (command d-1)\n");
         assertThat(received.getLast().pathAndQuery()).isEqualTo("/v1/calls?wait=0");
         assertThat(received.getLast().idempotencyKey()).startsWith("cli-");
         assertThat(Json.parseOrNull(received.getLast().body())).isEqualTo(Json.parseOrNull(
-                "{\"to\": \"+15551234567\", \"from\": \"+15557654321\", \"room\": \"call-1\", \"instructions\": \"Confirm the visit.\"}"));
+                "{\"to\": \"+15551234567\", \"from\": \"+15557654321\", \"trunkId\": \"ST_abc123\", \"room\": \"call-1\", "
+                        + "\"instructions\": \"Confirm the visit.\"}"));
 
         answers.clear();
         on("POST /v1/calls", 200, "application/json", "{'room': 'call-2', 'commandId': 'd-2', 'state': 'FAILED', 'to': '+15551234567',"
@@ -394,10 +444,10 @@ class OperatorCliTest {
 
         on("POST /v1/sessions/phone-2/transfer", 409, "application/problem+json",
                 "{'title': 'Command rejected', 'status': 409, 'detail': 'the TransferCall command was rejected: BUSY (SIP 486 Busy Here)', "
-                        + "'commandStatus': 'REJECTED', 'reason': 'BUSY'}");
+                        + "'room': 'phone-2', 'commandId': 't-2', 'commandStatus': 'REJECTED', 'reason': 'BUSY (SIP 486 Busy Here)'}");
         Run refused = run(env(), "transfer", "phone-2", "+15550199");
         assertThat(refused.exitCode()).isEqualTo(CliException.API_ERROR);
-        assertThat(refused.out()).startsWith("REJECTED  the TransferCall command was rejected");
+        assertThat(refused.out()).isEqualTo("REJECTED  TransferCall for room phone-2: BUSY (SIP 486 Busy Here) (command t-2)\n");
         assertThat(run(env(), "transfer", "phone-2").exitCode()).as("no TO").isEqualTo(CliException.USAGE);
     }
 
@@ -479,6 +529,36 @@ class OperatorCliTest {
         Run unknown = run(env(), "tail", "nowhere");
         assertThat(unknown.exitCode()).isEqualTo(CliException.API_ERROR);
         assertThat(unknown.err()).isEqualTo("error: Not Found: no session known for room \"nowhere\"\n");
+    }
+
+    @Test
+    void tailOfAnOutboundCallThatStillRingsWaitsForItsSessionOrSaysWhyTheDialFailed() {
+        on("GET /v1/sessions/ring-1/transcript/stream", 404, "application/problem+json",
+                "{'title': 'No such session', 'status': 404, 'detail': 'no session known for room ring-1'}");
+        on("GET /v1/sessions/ring-1/transcript/stream", 200, "text/event-stream", """
+                event: replayed
+                data: {'segments':0}
+
+                event: end
+                data: {'sessionId': 's1', 'endReason': 'CALLER_HANGUP', 'endedAt': null}
+
+                """);
+        on("GET /v1/calls/ring-1", 200, "application/json", "{'room': 'ring-1', 'state': 'DIALING', 'to': '+15551234567', 'sessionId': null}");
+        on("GET /v1/calls/ring-1", 200, "application/json", "{'room': 'ring-1', 'state': 'ANSWERED', 'to': '+15551234567', 'sessionId': 's1'}");
+        Run run = run(env(), "tail", "ring-1");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("call ended: CALLER_HANGUP\n");
+        assertThat(run.err()).containsOnlyOnce("room ring-1 is an outbound call to +15551234567 that is still ringing; waiting for it to be answered");
+        assertThat(received).extracting(Received::pathAndQuery).containsExactly("/v1/sessions/ring-1/transcript/stream",
+                "/v1/calls/ring-1", "/v1/calls/ring-1", "/v1/sessions/ring-1/transcript/stream");
+
+        on("GET /v1/sessions/busy-1/transcript/stream", 404, "application/problem+json",
+                "{'title': 'No such session', 'status': 404, 'detail': 'no session known for room busy-1'}");
+        on("GET /v1/calls/busy-1", 200, "application/json", "{'room': 'busy-1', 'state': 'FAILED', 'to': '+15551234567', "
+                + "'failure': {'reason': 'BUSY', 'sipStatusCode': 486, 'sipStatus': 'Busy Here'}}");
+        Run busy = run(env(), "tail", "busy-1");
+        assertThat(busy.exitCode()).isEqualTo(CliException.API_ERROR);
+        assertThat(busy.err()).isEqualTo("error: the call to +15551234567 in room busy-1 failed before it was answered: busy (486)\n");
     }
 
     @Test

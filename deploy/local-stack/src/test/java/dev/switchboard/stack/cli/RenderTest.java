@@ -46,10 +46,10 @@ class RenderTest {
                    'endedAt': '2026-12-04T10:10:21Z', 'failure': {'reason': 'BUSY', 'sipStatusCode': 486}},
                   {'room': 'call-5', 'state': 'ANSWERED', 'sessionId': 's5', 'to': '+15550005', 'requestedAt': '2026-12-04T10:00:00Z'}]}""");
         assertThat(RENDER.sessions(sessions, calls)).isEqualTo("""
-                ROOM    STATE         DIRECTION  NUMBER               TRANSPORT  AGENT  STARTED   DURATION
-                demo-1  LIVE          INBOUND    +15550100            SIMULATED  -      10:13:25  2m04s
-                call-7  DIALING       OUTBOUND   +15551234567         -          -      10:15:10  20s
-                call-6  FAILED: BUSY  OUTBOUND   sip:bob@example.com  -          -      10:10:00  21s
+                ROOM    STATE               DIRECTION  NUMBER               TRANSPORT  AGENT  STARTED   DURATION
+                demo-1  LIVE                INBOUND    +15550100            SIMULATED  -      10:13:25  2m04s
+                call-7  DIALING             OUTBOUND   +15551234567         -          -      10:15:10  -
+                call-6  FAILED: busy (486)  OUTBOUND   sip:bob@example.com  -          -      10:10:00  -
                 """);
         assertThat(RENDER.sessions(json("{'sessions': []}"), json("{'calls': [{'room': 'r', 'state': 'DIALING', 'to': '+1555'}]}")))
                 .startsWith("ROOM ").contains("r     DIALING");
@@ -73,7 +73,37 @@ class RenderTest {
                 calls).lines()).containsExactly(
                 "ROOM  STATE    DIRECTION  NUMBER  TRANSPORT  AGENT  STARTED   DURATION  TENANT",
                 "a     LIVE     -          -       -          -      10:15:00  30s       acme",
-                "c     DIALING  OUTBOUND   +1555   -          -      10:15:20  10s       initech");
+                "c     DIALING  OUTBOUND   +1555   -          -      10:15:20  -         initech");
+    }
+
+    @Test
+    void aDialThatFailedForTheCatchAllReasonSaysWhyOnce() {
+        assertThat(RENDER.call(json("{'room': 'r', 'commandId': 'd', 'state': 'FAILED', 'to': '+1555', "
+                + "'failure': {'reason': 'FAILED', 'detail': 'LiveKit unreachable'}}")))
+                .isEqualTo("FAILED  call to +1555 in room r: LiveKit unreachable (command d)\n");
+        assertThat(RENDER.call(json("{'room': 'r', 'commandId': 'd', 'state': 'FAILED', 'to': '+1555', 'failure': {'reason': 'FAILED'}}")))
+                .isEqualTo("FAILED  call to +1555 in room r: FAILED (command d)\n");
+    }
+
+    @Test
+    void aDialThatFailedShowsWhyOnceAndACallLastsFromItsAnswer() {
+        // The catch-all reason FAILED is not repeated as its own reason: the detail says why; a call never answered has
+        // no duration, an answered one lasts from its answer.
+        JsonNode calls = json("""
+                {'calls': [
+                  {'room': 'f-1', 'state': 'FAILED', 'to': '+1555', 'requestedAt': '2026-12-04T10:10:00Z', 'endedAt': '2026-12-04T10:10:05Z',
+                   'failure': {'reason': 'FAILED', 'detail': 'LiveKit unreachable'}},
+                  {'room': 'f-2', 'state': 'FAILED', 'to': '+1555', 'requestedAt': '2026-12-04T10:10:00Z', 'failure': {'reason': 'FAILED'}},
+                  {'room': 'f-3', 'state': 'FAILED', 'to': '+1555', 'requestedAt': '2026-12-04T10:10:00Z',
+                   'failure': {'reason': 'NO_ANSWER', 'sipStatusCode': null}},
+                  {'room': 'e-1', 'state': 'ENDED', 'to': '+1555', 'requestedAt': '2026-12-04T10:00:00Z', 'answeredAt': '2026-12-04T10:00:20Z',
+                   'endedAt': '2026-12-04T10:01:00Z', 'endReason': 'CALLER_HANGUP'}]}""");
+        assertThat(RENDER.sessions(json("{'sessions': []}"), calls).lines()).containsExactly(
+                "ROOM  STATE                        DIRECTION  NUMBER  TRANSPORT  AGENT  STARTED   DURATION",
+                "f-1   FAILED: LiveKit unreachable  OUTBOUND   +1555   -          -      10:10:00  -",
+                "f-2   FAILED                       OUTBOUND   +1555   -          -      10:10:00  -",
+                "f-3   FAILED: no answer            OUTBOUND   +1555   -          -      10:10:00  -",
+                "e-1   ENDED: CALLER_HANGUP         OUTBOUND   +1555   -          -      10:00:00  40s");
     }
 
     @Test
@@ -87,7 +117,12 @@ class RenderTest {
                  "detail": "the Say command was rejected: the session is ending", "room": "demo-1", "commandId": "c-2",
                  "commandStatus": "REJECTED", "reason": "the session is ending"}"""));
         assertThat(rejected.commandStatus()).isEqualTo("REJECTED");
-        assertThat(RENDER.outcome(rejected)).isEqualTo("REJECTED  the Say command was rejected: the session is ending\n");
+        assertThat(RENDER.outcome(rejected)).as("the same words as a command's view")
+                .isEqualTo("REJECTED  Say for room demo-1: the session is ending (command c-2)\n");
+        ApiProblem expired = ApiProblem.from(new ApiClient.Answer(504, "application/problem+json", """
+                {"title": "Command expired", "status": 504, "detail": "the HangupRequested command expired before it was applied",
+                 "room": "demo-1", "commandId": "c-3", "commandStatus": "EXPIRED"}"""));
+        assertThat(RENDER.outcome(expired)).isEqualTo("EXPIRED  HangupRequested for room demo-1 (command c-3)\n");
     }
 
     @Test
@@ -100,6 +135,11 @@ class RenderTest {
                 .isEqualTo("HTTP 502 from the transcript service: <html>Bad Gateway</html>");
         assertThat(ApiProblem.from(new ApiClient.Answer(500, "", "")).words(ApiClient.Service.GATEWAY))
                 .isEqualTo("HTTP 500 from the context gateway");
+        // A detail that starts with the title already says it: the title is not said twice.
+        ApiProblem notConfigured = ApiProblem.from(new ApiClient.Answer(503, "application/problem+json", """
+                {"type": "urn:switchboard:problem:dialing-not-configured", "title": "Outbound calls are not configured", "status": 503,
+                 "detail": "outbound calls are not configured: set SWITCHBOARD_SIP_OUTBOUND_TRUNK"}"""));
+        assertThat(notConfigured.words(ApiClient.Service.GATEWAY)).isEqualTo("outbound calls are not configured: set SWITCHBOARD_SIP_OUTBOUND_TRUNK");
     }
 
     @Test
