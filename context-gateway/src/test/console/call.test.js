@@ -1,7 +1,7 @@
 // What the call page says of a call and which actions it offers (app/call.js), run by ConsoleScriptsTest under Node.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {sessionState, whyClosed, whyOnlyHangup} from '../app/call.js';
+import {ofShownCall, sessionState, whyClosed, whyOnlyHangup} from '../app/call.js';
 
 const ended = {sessionId: 's1', state: 'ENDED', endReason: 'CALLER_HANGUP'};
 const live = {sessionId: 's1', state: 'LIVE'};
@@ -42,4 +42,12 @@ test('a ringing dial offers only the hang-up, which cancels it; a session or an 
   assert.equal(whyOnlyHangup(null, {state: 'FAILED', failure: {reason: 'CANCELLED'}}), null);
   assert.equal(whyClosed(null, {state: 'FAILED', failure: {reason: 'CANCELLED'}}),
     'The call did not connect: Cancelled: hung up while ringing.');
+});
+
+test('a command of an earlier call in the room is not one of the call shown', () => {
+  const second = {sessionId: 's2', state: 'LIVE'};
+  assert.equal(ofShownCall({commandId: 'c1', sessionId: 's1'}, second), false);
+  assert.equal(ofShownCall({commandId: 'c2', sessionId: 's2'}, second), true);
+  assert.equal(ofShownCall({commandId: 'cancel'}, second), true, 'a command naming no session');
+  assert.equal(ofShownCall({commandId: 'c1', sessionId: 's1'}, null), true, 'no session shown yet');
 });

@@ -110,6 +110,8 @@ export function callPage({main, announce, signIn}, room) {
 
   const stopGateway = follow(`/v1/stream?room=${encodeURIComponent(room)}`, (name, data) => {
     if (name === 'session') {
+      // A new call in the room: the commands shown were the earlier call's (the gateway lists only the latest call's).
+      if (session && session.sessionId !== data.sessionId) fill(commandRows);
       session = data;
       if (data.call) call = data.call;
       render();
@@ -124,6 +126,7 @@ export function callPage({main, announce, signIn}, room) {
         render();
       }
     } else if (name === 'command') {
+      if (!ofShownCall(data, session)) return;
       upsert(commandRows, data.commandId, commandRow(data));
       main.querySelectorAll(`output[data-command="${CSS.escape(data.commandId)}"]`)
         .forEach((output) => showOutcome(output, data));
@@ -247,6 +250,14 @@ function upsert(container, id, element) {
   const existing = [...container.children].find((child) => child.dataset.id === id);
   if (existing) existing.replaceWith(element);
   else container.append(element);
+}
+
+/**
+ * Whether the command is one of the call the page shows: sent to (or answered for) the room's session shown, or naming no
+ * session (a ringing dial's cancellation); not one of an earlier call in the room, decided after the new one started.
+ */
+export function ofShownCall(command, session) {
+  return !session || !command.sessionId || command.sessionId === session.sessionId;
 }
 
 /** A command: who sent it is the id its token gave; the name the sender chose for itself only follows as a label. */

@@ -15,6 +15,9 @@ import dev.switchboard.testing.auth.TestTokens;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import dev.switchboard.testing.http.RawHttp;
+import dev.switchboard.testing.http.Requests;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
@@ -219,6 +222,36 @@ class GatewayAuthTest {
         assertThat(worker.received(room)).extracting(SessionCommand::getCommandId).containsExactly(forAcme, forGlobex);
         // Globex's call is still Globex's to steer.
         post(as(globex), room, "say", Map.of("text", "still here")).then().statusCode(200);
+    }
+
+    @Test
+    void aRequestWithoutATokenIs401WhateverElseIsWrongWithIt() {
+        // Authentication comes before content negotiation: an anonymous caller learns that it needs a token, not which
+        // media types an endpoint takes or offers.
+        String room = Api.newRoom("anonymous");
+        Map<String, Map<String, String>> headers = new java.util.LinkedHashMap<>();
+        headers.put("no Content-Type", Map.of());
+        headers.put("Content-Type text/plain", Map.of("Content-Type", "text/plain"));
+        headers.put("a form", Map.of("Content-Type", "application/x-www-form-urlencoded"));
+        headers.put("a Content-Type that is no media type", Map.of("Content-Type", "nonsense"));
+        headers.put("Accept text/html", Map.of("Content-Type", "application/json", "Accept", "text/html"));
+        headers.forEach((what, sent) -> {
+            for (String body : new String[] {null, "{\"text\": \"hello\"}"}) {
+                RawHttp.Answer answer = RawHttp.send(RestAssured.port,
+                        Requests.of("POST", "/v1/sessions/" + room + "/say", sent, body), Duration.ofSeconds(10));
+                assertThat(answer.status()).as(what + (body == null ? ", no body: " : ", a body: ") + answer.body()).isEqualTo(401);
+                assertThat(answer.headers().get("www-authenticate")).as(what).startsWith("Bearer");
+                assertThat(answer.contentType()).as(what).startsWith("application/problem+json");
+            }
+        });
+        RawHttp.Answer read = RawHttp.send(RestAssured.port, Requests.get("/v1/sessions/" + room, Map.of("Accept", "text/html")),
+                Duration.ofSeconds(10));
+        assertThat(read.status()).as(read.body()).isEqualTo(401);
+        // With a token, what is wrong with the request is said.
+        RawHttp.Answer unsupported = RawHttp.send(RestAssured.port, Requests.of("POST", "/v1/sessions/" + room + "/say",
+                Map.of("Authorization", TestTokens.bearer(TestTokens.admin()), "Content-Type", "text/plain"), "hello"),
+                Duration.ofSeconds(10));
+        assertThat(unsupported.status()).as(unsupported.body()).isEqualTo(415);
     }
 
     @Test

@@ -180,6 +180,37 @@ class LiveStreamTest {
     }
 
     @Test
+    void aRoomUsedAgainListsAndStreamsOnlyTheCommandsOfItsLatestSession() throws Exception {
+        String room = Api.newRoom("reuse");
+        String first = worker.startSession(room);
+        Api.awaitSession(room, first, "LIVE");
+        String injected = Api.post(room, "context", Map.of("role", "system", "text", "The order shipped."))
+                .statusCode(200).extract().path("commandId");
+        String hungUp = given().queryParam("wait", "0").contentType(ContentType.JSON).body(Map.of("immediate", true))
+                .post("/v1/sessions/{room}/hangup", room).then().statusCode(202).extract().path("commandId");
+        worker.callEnded(room, first, EndReason.OPERATOR_HANGUP, hungUp);
+        worker.endSession(room, first, EndReason.OPERATOR_HANGUP);
+        Api.awaitSession(room, first, "ENDED");
+        assertThat(given().get("/v1/sessions/{room}/commands", room).then().statusCode(200).extract().jsonPath()
+                .getList("commands.commandId", String.class)).as("the first call's, while it is the room's latest")
+                .containsExactly(injected, hungUp);
+
+        String second = worker.startSession(room);
+        Api.awaitSession(room, second, "LIVE");
+        var listed = given().get("/v1/sessions/{room}/commands", room).then().statusCode(200).extract().jsonPath();
+        assertThat(listed.getList("commands.commandId", String.class)).as("nothing sent to the new call yet").isEmpty();
+        String said = Api.post(room, "say", Map.of("text", "Hello again.")).statusCode(200).extract().path("commandId");
+
+        listed = given().get("/v1/sessions/{room}/commands", room).then().statusCode(200).extract().jsonPath();
+        assertThat(listed.getList("commands.commandId", String.class)).containsExactly(said);
+        assertThat(listed.getString("commands[0].sessionId")).isEqualTo(second);
+        try (SseClient client = stream("?room=" + URLEncoder.encode(room, StandardCharsets.UTF_8), TestTokens.admin())) {
+            assertThat(snapshot(client)).filteredOn(r -> r.name().equals("command"))
+                    .extracting(r -> r.data().path("commandId").asText()).containsExactly(said);
+        }
+    }
+
+    @Test
     void aRoomsStreamShowsTheTokensTenantsEndedSessionOfARoomAnotherTenantReused() throws Exception {
         String room = Api.newRoom("reused");
         String acme = TestTokens.ofTenant("acme");

@@ -53,7 +53,7 @@ public final class GatewayViews {
         public static CommandView of(TrackedCommand command) {
             Decision decision = command.decision().orElse(null);
             return new CommandView(command.commandId(), command.room(),
-                    decision != null && decision.sessionId() != null ? decision.sessionId() : command.sessionId(),
+                    command.knownSessionId(),
                     command.type(),
                     decision == null ? "PENDING" : decision.outcome().name(),
                     decision == null ? null : decision.reason(),

@@ -122,16 +122,18 @@ public class LiveSessionsResource {
 
     @GET
     @Path("{room}/commands")
-    @Operation(summary = "The commands sent to the room that this gateway remembers, oldest first, with what became of them",
-            description = "The token's tenant's (every tenant's with tenants:all), for a room where GET /v1/sessions/{room} shows a session."
+    @Operation(summary = "The commands sent to the room's latest session that this gateway remembers, oldest first, with what became of them",
+            description = "The commands of the session GET /v1/sessions/{room} shows (the token's tenant's; every tenant's with tenants:all):"
+                    + " those whose result names it, those sent to it that have no result yet, and those naming no session sent while it ran."
+                    + " A room used again does not list the commands of its earlier sessions."
                     + " Those sent through any gateway instance once their result is seen, and those sent through this one"
                     + " from the moment they were sent (switchboard.gateway.command-store.* bounds how many and how long).")
     @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = GatewayViews.CommandList.class)))
     @APIResponse(responseCode = "404", description = "No known session for the room",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public GatewayViews.CommandList commands(@RestPath String room) {
-        accessible(room);
-        return new GatewayViews.CommandList(commands.forRoom(room).stream()
+        // The session's own: a room used again does not list its earlier sessions' commands (as /events does not list their events).
+        return new GatewayViews.CommandList(commands.forSession(accessible(room)).stream()
                 .filter(command -> caller.mayAccess(command.tenant()))
                 .map(GatewayViews.CommandView::of).toList());
     }

@@ -39,7 +39,9 @@ import org.jboss.resteasy.reactive.RestQuery;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 
@@ -97,7 +99,7 @@ public class LiveStreamResource {
                     + " answered, and a failed one never has;"
                     + " 'ready' once what was known at the start has been sent. Without ?room= the start sends the sessions of"
                     + " GET /v1/sessions?all=true and the calls of GET /v1/calls; with ?room= it sends that room's session (the one GET /v1/sessions/{room} shows), its call,"
-                    + " its events and remembered commands, and then only that room's changes. Only the token's tenant's (every"
+                    + " its events and the remembered commands of that session (and of its call while it has none), and then only that room's changes. Only the token's tenant's (every"
                     + " tenant's with tenants:all). A comment line every 15 s keeps the connection open. When the gateway shuts down it ends every open stream (reconnect; a new one is refused with 503 meanwhile). When the token expires the"
                     + " stream sends 'expired' and ends (reconnect with a fresh token); a client that falls more than 1,024 events"
                     + " behind is disconnected. The event id is the room (of a session or a call), event id or command id: a client"
@@ -171,9 +173,13 @@ public class LiveStreamResource {
             // started): the events of its dial.
             known.stream().filter(call -> call.sessionId() == null).forEach(call -> timeline.dialEntries(room, call.commandId())
                     .forEach(entry -> watcher.accept(new FeedItem.EventRecorded(entry, tenants.of(call)))));
-            for (TrackedCommand command : commands.forRoom(room)) {
-                watcher.accept(new FeedItem.CommandChanged(command));
-            }
+            // The commands of that session (not of the room's earlier ones), and those of a dial without a session:
+            // its cancellation names no session.
+            Set<TrackedCommand> shown = new LinkedHashSet<>();
+            sessions.forEach(session -> shown.addAll(commands.forSession(session)));
+            known.stream().filter(call -> call.sessionId() == null)
+                    .forEach(call -> shown.addAll(commands.forSession(room, null, call.requestedAt(), null)));
+            shown.forEach(command -> watcher.accept(new FeedItem.CommandChanged(command)));
         }
         watcher.caughtUp();
     }

@@ -3,6 +3,7 @@ package dev.switchboard.gateway.commands;
 import dev.switchboard.events.CommandResult;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.sessions.CallEnd;
+import dev.switchboard.gateway.sessions.LiveSession;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -141,6 +142,30 @@ public class CommandStore {
     /** The commands of a room that are still remembered, oldest first. */
     public synchronized List<TrackedCommand> forRoom(String room) {
         return commands.values().stream().filter(c -> c.room().equals(room)).toList();
+    }
+
+    /**
+     * The commands of one session of the room that are still remembered, oldest first: those for that session (the one
+     * its result names, the worker's word, else the one the room had when the command was sent), and those that name no
+     * session and were sent while it ran, from {@code startedAt} until {@code endedAt}. A room used again keeps its earlier
+     * sessions' commands apart from the new session's.
+     *
+     * @param sessionId the session (null when its id is not known: then only the commands that name none, by time)
+     * @param startedAt when it started (null when not known: no lower bound)
+     * @param endedAt   when it ended (null while it runs: no upper bound)
+     */
+    public synchronized List<TrackedCommand> forSession(String room, String sessionId, Instant startedAt, Instant endedAt) {
+        return commands.values().stream()
+                .filter(c -> c.room().equals(room))
+                .filter(c -> c.belongsTo(sessionId)
+                        || c.knownSessionId() == null && c.sentBetween(startedAt, endedAt))
+                .toList();
+    }
+
+    /** The commands of the session ({@link #forSession(String, String, Instant, Instant)}), from its start until it ended. */
+    public List<TrackedCommand> forSession(LiveSession session) {
+        return forSession(session.room(), session.sessionId(), session.startedAt(),
+                session.sessionEnd() == null ? null : session.sessionEnd().at());
     }
 
     public synchronized Optional<TrackedCommand> find(String commandId) {

@@ -146,6 +146,26 @@ public final class TrackedCommand {
         return sessionId;
     }
 
+    /**
+     * The session the command was for: the one its result names (the worker's or call controller's word) once decided
+     * with one, else the one it was sent to (null when it named none, as a ringing dial's cancellation).
+     */
+    public String knownSessionId() {
+        Decision decided = decision.getNow(null);
+        return decided != null && decided.sessionId() != null ? decided.sessionId() : sessionId;
+    }
+
+    /** Whether the command was for that session (false for a null one). */
+    boolean belongsTo(String session) {
+        return session != null && session.equals(knownSessionId());
+    }
+
+    /** Whether it was sent (else first seen) from {@code from} (null: any time) and before {@code until} (null: any time). */
+    boolean sentBetween(Instant from, Instant until) {
+        Instant sent = issuedAt != null ? issuedAt : trackedAt;
+        return (from == null || !sent.isBefore(from)) && (until == null || sent.isBefore(until));
+    }
+
     public String type() {
         return type;
     }

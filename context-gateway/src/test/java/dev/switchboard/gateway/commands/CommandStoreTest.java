@@ -216,4 +216,38 @@ class CommandStoreTest {
         assertThat(sayA.isDecided()).as("only hang-ups are decided by CallEnded").isFalse();
         assertThat(store.callEnded("room-b", "another-session", end)).as("a CallEnded of another session").isEmpty();
     }
+
+    @Test
+    void aReusedRoomsSessionHasOnlyItsOwnCommands() {
+        CommandStore store = new CommandStore(clock, 20, Duration.ofHours(1));
+        Instant firstStarted = now.get();
+        var injected = store.trackIfAbsent(TrackedCommand.issued(commands.say("reuse-1", "first"), "first", clock.instant()));
+        store.decide(CommandResult.newBuilder(result(injected, CommandStatus.APPLIED)).setSessionId("first").build());
+        var hangup = store.trackIfAbsent(TrackedCommand.issued(commands.hangup("reuse-1", EndReason.OPERATOR_HANGUP, null),
+                "first", clock.instant()));
+        store.callEnded("reuse-1", "first", new CallEnd(clock.instant(), EndReason.OPERATOR_HANGUP, OPERATOR, null,
+                hangup.commandId(), HangupMethod.DELETE_ROOM));
+        now.set(now.get().plusSeconds(10));
+        var noSessionThen = store.trackIfAbsent(TrackedCommand.issued(commands.say("reuse-1", "unnamed"), null, clock.instant()));
+        now.set(now.get().plusSeconds(10));
+        Instant firstEnded = now.get();
+        var pendingOfFirst = store.trackIfAbsent(TrackedCommand.issued(commands.say("reuse-1", "late"), "first", clock.instant()));
+
+        now.set(now.get().plusSeconds(60));
+        Instant secondStarted = now.get();
+        var pending = store.trackIfAbsent(TrackedCommand.issued(commands.say("reuse-1", "second"), "second", clock.instant()));
+        // The worker's word wins over the registry's guess when the command was read: it was the second session's.
+        var guessedWrong = store.trackIfAbsent(TrackedCommand.issued(commands.say("reuse-1", "guessed"), "first", clock.instant()));
+        store.decide(CommandResult.newBuilder(result(guessedWrong, CommandStatus.APPLIED)).setSessionId("second").build());
+        var resultOnly = store.decide(CommandResult.newBuilder().setCommandId("elsewhere").setRoom("reuse-1").setSessionId("second")
+                .setCommandType("Say").setStatus(CommandStatus.APPLIED).setDecidedAt(Instant.now()).build());
+        now.set(now.get().plusSeconds(1));
+        var noSessionNow = store.trackIfAbsent(TrackedCommand.issued(commands.say("reuse-1", "unnamed"), null, clock.instant()));
+        store.trackIfAbsent(TrackedCommand.issued(commands.say("another-room", "x"), "second", clock.instant()));
+
+        assertThat(store.forSession("reuse-1", "second", secondStarted, null))
+                .containsExactly(pending, guessedWrong, resultOnly, noSessionNow);
+        assertThat(store.forSession("reuse-1", "first", firstStarted, firstEnded))
+                .containsExactly(injected, hangup, noSessionThen, pendingOfFirst);
+    }
 }

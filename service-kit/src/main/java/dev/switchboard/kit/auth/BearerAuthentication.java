@@ -85,17 +85,52 @@ public class BearerAuthentication {
         if (requirement.open()) {
             return null;
         }
+        Identified identified = identify(headers, request);
+        if (identified.refusal() != null) {
+            return identified.refusal();
+        }
+        Caller who = identified.caller().caller();
+        if (requirement.scope() != null && !who.has(requirement.scope())) {
+            LOG.debugf("%s %s refused: %s lacks the scope %s", request.method(), request.path(), who.id(), requirement.scope());
+            // Someone the token names tried something it may not do: the audit trail gets it (services observe this).
+            refusals.fire(new AccessRefused(who, requirement.scope(), request.method().name(),
+                    RouteTemplates.template(resource.getResourceClass().getAnnotation(Path.class),
+                            resource.getResourceMethod().getAnnotation(Path.class)), Instant.now()));
+            return AuthProblems.missingScope(requirement.scope(), request.path());
+        }
+        current.set(who, identified.caller().expiresAt());
+        return null;
+    }
+
+    /**
+     * What a request that needs a token is refused for its token (none, several, one not valid, or 503 while the keys
+     * that verify it cannot be fetched); empty when its token is valid. For the answers RESTEasy gives before
+     * {@link #authenticate} can run: it refuses a Content-Type or Accept header while it picks the resource method, and
+     * an anonymous caller must learn that it needs a token, not which media types an endpoint takes ({@link AuthenticationFirst}).
+     */
+    Optional<Response> refusal(HttpHeaders headers, HttpServerRequest request) {
+        return Optional.ofNullable(identify(headers, request).refusal());
+    }
+
+    /** Who the request's bearer token names, or the answer that refuses it. */
+    private record Identified(VerifiedTokens.Trusted caller, Response refusal) {
+        static Identified refused(Response refusal) {
+            return new Identified(null, refusal);
+        }
+    }
+
+    private Identified identify(HttpHeaders headers, HttpServerRequest request) {
         String path = request.path();
         List<String> authorizations = headers.getRequestHeader(HttpHeaders.AUTHORIZATION);
         if (authorizations != null && authorizations.size() > 1) {
             // Which one would be meant is a guess (a proxy adding its own, a client sending two): RFC 6750's invalid_request.
-            return ProblemException.invalid("the Authorization header is given " + authorizations.size()
-                    + " times; send one bearer token").toResponse(path);
+            return Identified.refused(ProblemException.invalid("the Authorization header is given " + authorizations.size()
+                    + " times; send one bearer token").toResponse(path));
         }
         String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             LOG.debugf("%s %s refused: no bearer token", request.method(), path);
-            return AuthProblems.noToken("this request needs a bearer token (Authorization: Bearer <token>)", path);
+            return Identified.refused(AuthProblems.noToken("this request needs a bearer token (Authorization: Bearer <token>)", path));
         }
         String token = authorization.substring(BEARER.length()).strip();
         Optional<VerifiedTokens.Trusted> caller = verified.find(token);
@@ -105,38 +140,28 @@ public class BearerAuthentication {
                 keys.verified();
                 if (issuedInTheFuture(jwt)) {
                     LOG.debugf("%s %s refused: the token was issued (iat) in the future", request.method(), path);
-                    return AuthProblems.invalidToken(NOT_VALID_YET, path);
+                    return Identified.refused(AuthProblems.invalidToken(NOT_VALID_YET, path));
                 }
                 Instant expiresAt = Instant.ofEpochSecond(jwt.getExpirationTime());
                 caller = claims.read(jwt).map(who -> new VerifiedTokens.Trusted(who, expiresAt));
                 caller.ifPresent(trusted -> verified.remember(token, trusted));
             }
         } catch (ParseException e) {
-            return notVerified(e, token, request.method().name(), path);
+            return Identified.refused(notVerified(e, token, request.method().name(), path));
         } catch (CallerClaims.Unacceptable e) {
             LOG.debugf("%s %s refused: %s", request.method(), path, e.getMessage());
-            return AuthProblems.unacceptableClaim(e.claim(), e.getMessage(), path);
+            return Identified.refused(AuthProblems.unacceptableClaim(e.claim(), e.getMessage(), path));
         } catch (RuntimeException | StackOverflowError e) {
             // The parser's own failures on garbage (a JSON library's exception on a broken header), and its recursion on
             // a claim nested thousands deep (only a trusted key can sign one, but it must not end in a 500): a bad token.
             LOG.debugf("%s %s refused: unreadable token (%s)", request.method(), path, e.toString());
-            return AuthProblems.invalidToken("the token cannot be read as a JWT", path);
+            return Identified.refused(AuthProblems.invalidToken("the token cannot be read as a JWT", path));
         }
         if (caller.isEmpty()) {
             LOG.debugf("%s %s refused: the token names no subject or client", request.method(), path);
-            return AuthProblems.invalidToken("the token names no subject (sub) nor client (azp, client_id)", path);
+            return Identified.refused(AuthProblems.invalidToken("the token names no subject (sub) nor client (azp, client_id)", path));
         }
-        Caller who = caller.get().caller();
-        if (requirement.scope() != null && !who.has(requirement.scope())) {
-            LOG.debugf("%s %s refused: %s lacks the scope %s", request.method(), path, who.id(), requirement.scope());
-            // Someone the token names tried something it may not do: the audit trail gets it (services observe this).
-            refusals.fire(new AccessRefused(who, requirement.scope(), request.method().name(),
-                    RouteTemplates.template(resource.getResourceClass().getAnnotation(Path.class),
-                            resource.getResourceMethod().getAnnotation(Path.class)), Instant.now()));
-            return AuthProblems.missingScope(requirement.scope(), path);
-        }
-        current.set(who, caller.get().expiresAt());
-        return null;
+        return new Identified(caller.get(), null);
     }
 
     /**
