@@ -24,6 +24,10 @@ public class DatabaseFaults implements FaultTranslator {
      * is the earliest a retry can succeed; a database that stays away costs a client one quick 503 per 2 s, no more.
      */
     public static final String RETRY_AFTER_SECONDS = "2";
+    /** The 503 of every operation in the OpenAPI document: this one, and the kit's while token keys cannot be fetched. */
+    static final String UNAVAILABLE_DESCRIPTION = "The transcript database is unavailable or did not answer in time (type "
+            + "urn:switchboard:problem:database-unavailable, within about 10 s), or the keys that verify tokens cannot be "
+            + "fetched (token-keys-unavailable); try again after Retry-After";
 
     @Override
     public Optional<ProblemException> translate(Throwable failure) {
