@@ -11,6 +11,13 @@ import java.util.Optional;
 /** A command the gateway would not (or could not) publish, as the problem the client gets. */
 @Singleton
 public class GatewayFaults implements FaultTranslator {
+    /**
+     * When to send a command again that Kafka did not acknowledge in time (publish-failed): the sender already waited
+     * the whole acknowledgement timeout (10 s), and a broker restart or leader election is over within seconds, so a few
+     * seconds more is enough; longer would only delay a command a call is waiting for. Sending it again with the same
+     * Idempotency-Key cannot apply it twice.
+     */
+    static final String PUBLISH_FAILED_RETRY_AFTER_SECONDS = "5";
 
     @Override
     public Optional<ProblemException> translate(Throwable failure) {
@@ -29,7 +36,11 @@ public class GatewayFaults implements FaultTranslator {
             case ROOM_BUSY -> GatewayProblems.ROOM_BUSY;
             case CALL_NOT_ANSWERED -> GatewayProblems.CALL_NOT_ANSWERED;
         };
-        return Optional.of(new ProblemException(type, refused.getMessage()).with("room", refused.room())
-                .with("commandId", refused.commandId()));
+        ProblemException problem = new ProblemException(type, refused.getMessage()).with("room", refused.room())
+                .with("commandId", refused.commandId());
+        if (refused.refusal() == CommandRefused.Refusal.PUBLISH_FAILED) {
+            problem.header("Retry-After", PUBLISH_FAILED_RETRY_AFTER_SECONDS);
+        }
+        return Optional.of(problem);
     }
 }

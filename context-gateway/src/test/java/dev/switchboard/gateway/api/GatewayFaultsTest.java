@@ -2,6 +2,7 @@ package dev.switchboard.gateway.api;
 
 import dev.switchboard.gateway.commands.CommandRefused;
 import dev.switchboard.kit.problem.Problem;
+import dev.switchboard.kit.problem.ProblemException;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.TimeoutException;
@@ -16,19 +17,24 @@ class GatewayFaultsTest {
         var refused = new CommandRefused(CommandRefused.Refusal.PUBLISH_FAILED, "room-1", "c-42", "it may still reach the call",
                 new TimeoutException("no acknowledgement within 10000 ms"));
 
-        Problem problem = faults.translate(refused).orElseThrow().toProblem("/v1/sessions/room-1/say");
+        ProblemException answer = faults.translate(refused).orElseThrow();
+        Problem problem = answer.toProblem("/v1/sessions/room-1/say");
 
         assertThat(problem.status()).isEqualTo(503);
+        assertThat(answer.toResponse("/v1/sessions/room-1/say").getHeaderString("Retry-After")).as("a 503 says when to try again")
+                .isEqualTo("5");
         assertThat(problem.type()).endsWith("publish-failed");
         assertThat(problem.extensions()).containsEntry("room", "room-1").containsEntry("commandId", "c-42");
     }
 
     @Test
     void aRefusalOfNoParticularCommandNamesOnlyTheRoom() {
-        Problem problem = faults.translate(new CommandRefused(CommandRefused.Refusal.NO_SESSION, "room-2", "no session"))
-                .orElseThrow().toProblem("/v1/sessions/room-2/say");
+        ProblemException answer = faults.translate(new CommandRefused(CommandRefused.Refusal.NO_SESSION, "room-2", "no session"))
+                .orElseThrow();
+        Problem problem = answer.toProblem("/v1/sessions/room-2/say");
 
         assertThat(problem.status()).isEqualTo(404);
+        assertThat(answer.toResponse("/v1/sessions/room-2/say").getHeaderString("Retry-After")).isNull();
         assertThat(problem.extensions()).containsOnlyKeys("room");
     }
 }

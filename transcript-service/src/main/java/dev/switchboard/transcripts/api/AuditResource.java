@@ -63,6 +63,7 @@ public class AuditResource {
                     + " a worker decided, every hang-up, dial and transfer the call controller handled, every transcript deletion and"
                     + " retention purge, with who acted and the outcome.")
     @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AuditPage.class)))
+    @APIResponse(responseCode = "503", description = DatabaseFaults.UNAVAILABLE_DESCRIPTION, content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "400", description = "A parameter is malformed", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public AuditPage list(
             @Parameter(description = "Only this room") @QueryParam("room") String room,

@@ -56,6 +56,7 @@ public class SearchResource {
                     + " q uses web search syntax: words (all must match), \"a phrase\", or, -excluded. Each result carries its line,"
                     + " a highlight with the matching words in <mark></mark> (everything else HTML-escaped) and its session.")
     @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TranscriptViews.SearchPage.class)))
+    @APIResponse(responseCode = "503", description = DatabaseFaults.UNAVAILABLE_DESCRIPTION, content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "400", description = "q is missing or a parameter is malformed", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public TranscriptViews.SearchPage search(
             @Parameter(description = "What to search for", required = true) @QueryParam("q") String q,

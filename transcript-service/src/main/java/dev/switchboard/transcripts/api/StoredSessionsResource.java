@@ -81,6 +81,7 @@ public class StoredSessionsResource {
             + " sessions first by default, with filters and cursor pagination. An outbound dial that failed before any agent session"
             + " started is listed too (with its outcome, its number and status ended), so outcome=BUSY finds every busy line.")
     @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TranscriptViews.SessionPage.class)))
+    @APIResponse(responseCode = "503", description = DatabaseFaults.UNAVAILABLE_DESCRIPTION, content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "400", description = "A parameter is malformed", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public TranscriptViews.SessionPage list(
             @Parameter(description = "Sessions that started at or after this ISO-8601 instant") @QueryParam("from") String from,
@@ -120,6 +121,7 @@ public class StoredSessionsResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "One session", description = "The latest session of the room, or the one ?sessionId= names.")
     @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TranscriptViews.SessionView.class)))
+    @APIResponse(responseCode = "503", description = DatabaseFaults.UNAVAILABLE_DESCRIPTION, content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No session stored for this room", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public TranscriptViews.SessionView get(@PathParam("room") String room,
                                  @Parameter(description = "A session of this room other than its latest") @QueryParam("sessionId") String sessionId) throws SQLException {
@@ -139,6 +141,7 @@ public class StoredSessionsResource {
             @Content(mediaType = MediaType.TEXT_PLAIN, schema = @Schema(type = SchemaType.STRING)),
             @Content(mediaType = "application/x-subrip", schema = @Schema(type = SchemaType.STRING)),
             @Content(mediaType = "text/vtt", schema = @Schema(type = SchemaType.STRING))})
+    @APIResponse(responseCode = "503", description = DatabaseFaults.UNAVAILABLE_DESCRIPTION, content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "304", description = "Unchanged since the ETag given in If-None-Match")
     @APIResponse(responseCode = "412", description = "If-Match names no current version (the ETag header says which is)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "400", description = "Unknown format", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -176,6 +179,7 @@ public class StoredSessionsResource {
             description = "Removes every session stored under the room (or only ?sessionId=, when that session is the room's) with all its segments, and remembers the ids"
                     + " so redelivered records cannot bring them back. Repeating the request is harmless: it removes nothing more.")
     @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TranscriptViews.DeletionView.class)))
+    @APIResponse(responseCode = "503", description = DatabaseFaults.UNAVAILABLE_DESCRIPTION, content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "400", description = "sessionId is not a UUID", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "412", description = "If-Match names a version (a room's stored sessions have none; only * is taken), or is * and nothing is stored",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class SessionDeleter {
+    static final Duration DELETION_SOCKET_TIMEOUT = Duration.ofSeconds(60);
     /** What was removed: ids and counts only, never content; {@code byTenant} says whose sessions they were. */
     public record Deleted(List<UUID> sessionIds, long segments, Map<String, Share> byTenant) {
         static final Deleted NOTHING = new Deleted(List.of(), 0, Map.of());
@@ -129,6 +131,11 @@ public class SessionDeleter {
             return Deleted.NOTHING;
         }
         List<UUID> ids = victims.stream().map(Victim::sessionId).distinct().toList();
+        // One statement deletes every line of the sessions (a retention batch: up to 500 calls, hundreds of thousands of
+        // lines) and may first wait for an ingestion batch writing one of them: longer than the 10 s of silence every
+        // other statement is allowed (socketTimeout, application.properties), still bounded for a database that
+        // stopped answering. The pool puts the connection's own timeout back when it is returned.
+        connection.setNetworkTimeout(Runnable::run, (int) DELETION_SOCKET_TIMEOUT.toMillis());
         connection.setAutoCommit(false);
         try {
             // Exclusive: waits for any ingestion batch that is writing one of these sessions, and keeps new ones out

@@ -20,6 +20,16 @@ class DatabaseFaultsTest {
     }
 
     @Test
+    void anOutageIsAProblemOfItsOwnTypeThatSaysWhenToTryAgain() {
+        ProblemException problem = faults.translate(new SQLException("An I/O error occurred while sending to the backend.", "08006")).orElseThrow();
+
+        assertThat(problem.type().uri()).isEqualTo("urn:switchboard:problem:database-unavailable");
+        assertThat(problem.type().title()).isEqualTo("Transcript database unavailable");
+        assertThat(problem.getMessage()).isEqualTo("the transcript database is unavailable; try again shortly");
+        assertThat(problem.toResponse("/v1/sessions/room-1/transcript").getHeaderString("Retry-After")).isEqualTo("2");
+    }
+
+    @Test
     void aValueTheDatabaseRefusesIs400() {
         for (String state : new String[]{"22021", "22008", "22P02", "54000"}) {
             Optional<ProblemException> problem = faults.translate(new SQLException("invalid byte sequence", state));

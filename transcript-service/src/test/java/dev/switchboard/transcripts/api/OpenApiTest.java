@@ -10,6 +10,7 @@ import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,6 +28,11 @@ class OpenApiTest {
                 .containsKeys("application/json", "text/plain", "application/x-subrip", "text/vtt");
         assertThat(openapi.getMap("paths.'/v1/search'.get.responses.'400'.content")).containsKey("application/problem+json");
         assertThat(openapi.getMap("paths.'/v1/sessions/{room}'.delete.responses")).containsKey("200");
+        for (String operation : List.of("'/v1/sessions'.get", "'/v1/sessions/{room}'.get", "'/v1/sessions/{room}'.delete",
+                "'/v1/sessions/{room}/transcript'.get", "'/v1/sessions/{room}/transcript/stream'.get", "'/v1/search'.get", "'/v1/audit'.get")) {
+            assertThat(openapi.getString("paths." + operation + ".responses.'503'.description")).as(operation)
+                    .contains("database-unavailable").contains("token-keys-unavailable").contains("Retry-After");
+        }
     }
 
     @Test
