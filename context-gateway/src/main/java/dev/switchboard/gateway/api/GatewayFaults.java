@@ -18,6 +18,8 @@ public class GatewayFaults implements FaultTranslator {
      * Idempotency-Key cannot apply it twice.
      */
     static final String PUBLISH_FAILED_RETRY_AFTER_SECONDS = "5";
+    /** A gateway catches up with the session events within seconds of starting. */
+    static final String CATCHING_UP_RETRY_AFTER_SECONDS = "2";
 
     @Override
     public Optional<ProblemException> translate(Throwable failure) {
@@ -26,6 +28,7 @@ public class GatewayFaults implements FaultTranslator {
         }
         ProblemType type = switch (refused.refusal()) {
             case NO_SESSION -> GatewayProblems.SESSION_NOT_FOUND;
+            case CATCHING_UP -> GatewayProblems.CATCHING_UP;
             case NOT_CURRENT_SESSION -> GatewayProblems.NOT_CURRENT_SESSION;
             case SESSION_ENDED -> GatewayProblems.SESSION_ENDED;
             case SESSION_ENDING -> GatewayProblems.SESSION_ENDING;
@@ -40,6 +43,8 @@ public class GatewayFaults implements FaultTranslator {
                 .with("commandId", refused.commandId());
         if (refused.refusal() == CommandRefused.Refusal.PUBLISH_FAILED) {
             problem.header("Retry-After", PUBLISH_FAILED_RETRY_AFTER_SECONDS);
+        } else if (refused.refusal() == CommandRefused.Refusal.CATCHING_UP) {
+            problem.header("Retry-After", CATCHING_UP_RETRY_AFTER_SECONDS);
         }
         return Optional.of(problem);
     }

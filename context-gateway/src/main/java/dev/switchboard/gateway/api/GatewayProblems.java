@@ -16,6 +16,7 @@ final class GatewayProblems {
     static final ProblemType COMMAND_NOT_FOUND = ProblemType.named("command-not-found", "No such command", 404);
     static final ProblemType PUBLISH_FAILED = ProblemType.named("publish-failed", "Kafka unavailable", 503);
     static final ProblemType DIALING_NOT_CONFIGURED = ProblemType.named("dialing-not-configured", "Outbound calls are not configured", 503);
+    static final ProblemType CATCHING_UP = ProblemType.named("catching-up", "Still reading the live sessions", 503);
     static final ProblemType SHUTTING_DOWN = ProblemType.named("shutting-down", "Shutting down", 503);
     static final ProblemType TRANSFERS_NOT_CONFIGURED = ProblemType.named("transfers-not-configured", "Call transfers are not configured", 503);
     static final ProblemType ROOM_BUSY = ProblemType.named("room-busy", "The room already has a call", 409);

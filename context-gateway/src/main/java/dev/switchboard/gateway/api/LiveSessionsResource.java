@@ -5,9 +5,11 @@ import dev.switchboard.gateway.calls.OutboundCall;
 import dev.switchboard.gateway.calls.OutboundCalls;
 import dev.switchboard.gateway.commands.CommandStore;
 import dev.switchboard.gateway.live.SessionTimeline;
+import dev.switchboard.gateway.commands.SessionGuard;
 import dev.switchboard.gateway.sessions.LiveSession;
 import dev.switchboard.gateway.sessions.LiveSessionRegistry;
 import dev.switchboard.gateway.sessions.SessionState;
+import dev.switchboard.gateway.sessions.SessionsRead;
 import dev.switchboard.kit.auth.Caller;
 import dev.switchboard.kit.auth.CurrentCaller;
 import dev.switchboard.kit.auth.RequiresScope;
@@ -40,6 +42,7 @@ import java.util.Set;
 public class LiveSessionsResource {
     private static final Set<SessionState> RUNNING = EnumSet.of(SessionState.LIVE, SessionState.ENDING);
 
+    private final SessionsRead sessionsRead;
     private final LiveSessionRegistry registry;
     private final CurrentCaller caller;
     private final OutboundCalls calls;
@@ -49,7 +52,8 @@ public class LiveSessionsResource {
     private final CallTenants tenants;
 
     LiveSessionsResource(LiveSessionRegistry registry, CurrentCaller caller, OutboundCalls calls, SessionTimeline timeline,
-                         CommandStore commands, ReceivedValues received, CallTenants tenants) {
+                         CommandStore commands, ReceivedValues received, CallTenants tenants, SessionsRead sessionsRead) {
+        this.sessionsRead = sessionsRead;
         this.tenants = tenants;
         this.received = received;
         this.timeline = timeline;
@@ -84,12 +88,14 @@ public class LiveSessionsResource {
     @APIResponse(responseCode = "400", description = "A blank sessionId", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No known session for the room (or not the given sessionId)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "catching-up: the gateway started moments ago and has not read every session yet (Retry-After)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public GatewayViews.SessionView get(@RestPath String room,
                                  @Parameter(description = "Only this session of the room") @RestQuery String sessionId) {
         sessionId = RequestParameters.sessionId(received.query("sessionId", sessionId));
         Caller who = caller.get();
         LiveSession session = registry.find(room, who::mayAccess)
-                .orElseThrow(() -> new ProblemException(GatewayProblems.SESSION_NOT_FOUND, "no session is known for room \"" + room + "\""));
+                .orElseThrow(() -> unknownRoom(room));
         if (sessionId != null && !sessionId.equals(session.sessionId())) {
             throw new ProblemException(GatewayProblems.SESSION_NOT_FOUND, "session \"" + sessionId + "\" is not known for room \""
                     + room + "\" (its latest session is " + session.sessionId() + ")");
@@ -138,10 +144,19 @@ public class LiveSessionsResource {
                 .map(GatewayViews.CommandView::of).toList());
     }
 
+    /** No session known for the room: a 404 once this instance has read every session event, a 503 before. */
+    private ProblemException unknownRoom(String room) {
+        if (!sessionsRead.allSessionsRead()) {
+            return new ProblemException(GatewayProblems.CATCHING_UP, "no session is known for room \"" + room + "\" yet: "
+                    + SessionGuard.CATCHING_UP_DETAIL).header("Retry-After", GatewayFaults.CATCHING_UP_RETRY_AFTER_SECONDS);
+        }
+        return new ProblemException(GatewayProblems.SESSION_NOT_FOUND, "no session is known for room \"" + room + "\"");
+    }
+
     /** The room's session as {@link #get} shows it: the caller's tenant's, also an ended one another tenant's call replaced. */
     private LiveSession accessible(String room) {
         return registry.find(room, caller::mayAccess)
-                .orElseThrow(() -> new ProblemException(GatewayProblems.SESSION_NOT_FOUND, "no session is known for room \"" + room + "\""));
+                .orElseThrow(() -> unknownRoom(room));
     }
 
     private GatewayViews.SessionView view(LiveSession session) {

@@ -12,6 +12,11 @@ public final class CommandRefused extends RuntimeException {
         NOT_CURRENT_SESSION,
         /** The session has ended. */
         SESSION_ENDED,
+        /**
+         * No session is known for the room, but this instance has not read every session event yet (it started moments
+         * ago): the room may well be live, so this is no 404.
+         */
+        CATCHING_UP,
         /** The call has ended and the session is closing; it takes no more commands. */
         SESSION_ENDING,
         /** The Idempotency-Key was used before for another room or another kind of command. */

@@ -4,8 +4,10 @@ import dev.switchboard.gateway.sessions.LiveSession;
 import dev.switchboard.kit.auth.Caller;
 import dev.switchboard.gateway.sessions.LiveSessionRegistry;
 import dev.switchboard.gateway.sessions.SessionState;
+import dev.switchboard.gateway.sessions.SessionsRead;
 import jakarta.inject.Singleton;
 
+import static dev.switchboard.gateway.commands.CommandRefused.Refusal.CATCHING_UP;
 import static dev.switchboard.gateway.commands.CommandRefused.Refusal.NOT_CURRENT_SESSION;
 import static dev.switchboard.gateway.commands.CommandRefused.Refusal.NO_SESSION;
 import static dev.switchboard.gateway.commands.CommandRefused.Refusal.SESSION_ENDED;
@@ -14,10 +16,14 @@ import static dev.switchboard.gateway.commands.CommandRefused.Refusal.SESSION_EN
 /** Decides from the registry whether a room's session takes commands, before anything is published. */
 @Singleton
 public class SessionGuard {
+    /** Why an unknown room is no 404 while this instance has not read every session event yet. */
+    public static final String CATCHING_UP_DETAIL = "this gateway started moments ago and has not read every live session; try again shortly";
     private final LiveSessionRegistry registry;
+    private final SessionsRead sessionsRead;
 
-    SessionGuard(LiveSessionRegistry registry) {
+    SessionGuard(LiveSessionRegistry registry, SessionsRead sessionsRead) {
         this.registry = registry;
+        this.sessionsRead = sessionsRead;
     }
 
     /**
@@ -30,7 +36,9 @@ public class SessionGuard {
     public LiveSession require(String room, String sessionId, boolean forHangup, Caller caller) {
         // The session GET /v1/sessions/{room} shows the caller: its own tenant's ended one is 409, not unknown.
         LiveSession session = registry.find(room, caller::mayAccess)
-                .orElseThrow(() -> new CommandRefused(NO_SESSION, room, "no session is known for room \"" + room + "\""));
+                .orElseThrow(() -> sessionsRead.allSessionsRead()
+                        ? new CommandRefused(NO_SESSION, room, "no session is known for room \"" + room + "\"")
+                        : new CommandRefused(CATCHING_UP, room, "no session is known for room \"" + room + "\" yet: " + CATCHING_UP_DETAIL));
         if (sessionId != null && !sessionId.equals(session.sessionId())) {
             throw new CommandRefused(NOT_CURRENT_SESSION, room, "session \"" + sessionId + "\" is not the current session of room \""
                     + room + "\" (the current one is " + session.sessionId() + ", " + session.state() + ")");

@@ -2,6 +2,7 @@ package dev.switchboard.gateway.health;
 
 import dev.switchboard.gateway.kafka.CommandResultsProgress;
 import dev.switchboard.gateway.kafka.SessionEventsProgress;
+import dev.switchboard.gateway.sessions.SessionsRead;
 import jakarta.inject.Singleton;
 
 /**
@@ -9,7 +10,7 @@ import jakarta.inject.Singleton;
  * and the results consumer is positioned. Until then a 404 could be wrong, and so could a watchdog answer.
  */
 @Singleton
-public class GatewayReadiness {
+public class GatewayReadiness implements SessionsRead {
     private final SessionEventsProgress sessionEvents;
     private final CommandResultsProgress commandResults;
 
@@ -20,5 +21,10 @@ public class GatewayReadiness {
 
     public boolean isReady() {
         return sessionEvents.caughtUp() && commandResults.caughtUp();
+    }
+
+    @Override
+    public boolean allSessionsRead() {
+        return sessionEvents.caughtUp();
     }
 }

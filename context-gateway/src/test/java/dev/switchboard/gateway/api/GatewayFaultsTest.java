@@ -37,4 +37,14 @@ class GatewayFaultsTest {
         assertThat(answer.toResponse("/v1/sessions/room-2/say").getHeaderString("Retry-After")).isNull();
         assertThat(problem.extensions()).containsOnlyKeys("room");
     }
+
+    @Test
+    void aRoomNotKnownBeforeTheGatewayReadEverySessionIsA503ToTryAgainNotA404() {
+        ProblemException answer = faults.translate(new CommandRefused(CommandRefused.Refusal.CATCHING_UP, "room-3", "not read yet"))
+                .orElseThrow();
+
+        assertThat(answer.toProblem("/v1/sessions/room-3/say").status()).isEqualTo(503);
+        assertThat(answer.toProblem("/v1/sessions/room-3/say").type()).endsWith("catching-up");
+        assertThat(answer.toResponse("/v1/sessions/room-3/say").getHeaderString("Retry-After")).isEqualTo("2");
+    }
 }
