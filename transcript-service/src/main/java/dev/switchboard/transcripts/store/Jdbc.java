@@ -39,6 +39,15 @@ final class Jdbc {
         }
     }
 
+    /** Gives a pooled connection back the network (socket) timeout it had before a statement that needed longer. */
+    static void restoreNetworkTimeout(Connection connection, int milliseconds) {
+        try {
+            connection.setNetworkTimeout(Runnable::run, milliseconds);
+        } catch (SQLException ignored) {
+            // the pool validates and discards broken connections
+        }
+    }
+
     /**
      * Plans the statement for the values it is run with, every time, instead of letting the driver switch to a
      * server-side prepared statement whose generic plan ignores them. For full-text search that matters: the

@@ -134,7 +134,8 @@ public class SessionDeleter {
         // One statement deletes every line of the sessions (a retention batch: up to 500 calls, hundreds of thousands of
         // lines) and may first wait for an ingestion batch writing one of them: longer than the 10 s of silence every
         // other statement is allowed (socketTimeout, application.properties), still bounded for a database that
-        // stopped answering. The pool puts the connection's own timeout back when it is returned.
+        // stopped answering. The pool does not put the connection's own timeout back when it is returned, so this does.
+        int ownTimeout = connection.getNetworkTimeout();
         connection.setNetworkTimeout(Runnable::run, (int) DELETION_SOCKET_TIMEOUT.toMillis());
         connection.setAutoCommit(false);
         try {
@@ -180,6 +181,7 @@ public class SessionDeleter {
             throw e;
         } finally {
             Jdbc.restoreAutoCommit(connection);
+            Jdbc.restoreNetworkTimeout(connection, ownTimeout);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.switchboard.transcripts.api;
 import dev.switchboard.events.SpeakerRole;
 import dev.switchboard.testing.KafkaTestResource;
 import dev.switchboard.testing.PostgresTestResource;
+import dev.switchboard.transcripts.store.SessionDeleter;
 import dev.switchboard.transcripts.support.Api;
 import dev.switchboard.transcripts.support.Database;
 import dev.switchboard.transcripts.support.Events.Call;
@@ -20,6 +21,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -36,6 +39,24 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class DatabaseTimeoutsTest {
     @Inject
     AgroalDataSource dataSource;
+    @Inject
+    SessionDeleter deleter;
+
+    @Test
+    void aDeletionGivesItsConnectionBackWithTheSocketTimeoutEveryOtherStatementHas() throws SQLException {
+        int own;
+        try (Connection connection = dataSource.getConnection()) {
+            own = connection.getNetworkTimeout();
+        }
+
+        deleter.delete(List.of(new SessionDeleter.Victim(UUID.randomUUID(), "no-such-room")), "test");
+
+        // The pool hands this thread its cached connection again: the one the deletion used.
+        try (Connection connection = dataSource.getConnection()) {
+            assertThat(own).as("the socket timeout of application.properties").isEqualTo(10_000);
+            assertThat(connection.getNetworkTimeout()).as("not the deletion's 60 s").isEqualTo(own);
+        }
+    }
 
     @Test
     void aStatementTheServerIsSilentOnFailsAsAnOutageAfterTheSocketTimeoutAndThePoolRecovers() {
