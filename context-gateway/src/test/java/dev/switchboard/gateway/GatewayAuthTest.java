@@ -235,6 +235,9 @@ class GatewayAuthTest {
         headers.put("a form", Map.of("Content-Type", "application/x-www-form-urlencoded"));
         headers.put("a Content-Type that is no media type", Map.of("Content-Type", "nonsense"));
         headers.put("Accept text/html", Map.of("Content-Type", "application/json", "Accept", "text/html"));
+        headers.put("an Accept that is no media type", Map.of("Content-Type", "application/json", "Accept", "foo"));
+        headers.put("an Accept that accepts nothing", Map.of("Content-Type", "application/json", "Accept", "*/*;q=0"));
+        headers.put("a forged refusal", Map.of("Content-Type", "application/json", "X-Switchboard-Refused-Accept", "forged"));
         headers.forEach((what, sent) -> {
             for (String body : new String[] {null, "{\"text\": \"hello\"}"}) {
                 RawHttp.Answer answer = RawHttp.send(RestAssured.port,
@@ -247,7 +250,14 @@ class GatewayAuthTest {
         RawHttp.Answer read = RawHttp.send(RestAssured.port, Requests.get("/v1/sessions/" + room, Map.of("Accept", "text/html")),
                 Duration.ofSeconds(10));
         assertThat(read.status()).as(read.body()).isEqualTo(401);
+        RawHttp.Answer malformed = RawHttp.send(RestAssured.port, Requests.get("/v1/sessions/" + room, Map.of("Accept", "foo")),
+                Duration.ofSeconds(10));
+        assertThat(malformed.status()).as(malformed.body()).isEqualTo(401);
         // With a token, what is wrong with the request is said.
+        RawHttp.Answer unreadable = RawHttp.send(RestAssured.port, Requests.get("/v1/sessions",
+                Map.of("Authorization", TestTokens.bearer(TestTokens.admin()), "Accept", "foo")), Duration.ofSeconds(10));
+        assertThat(unreadable.status()).as(unreadable.body()).isEqualTo(406);
+        assertThat(unreadable.body()).contains("the Accept header (foo) holds no media type such as application/json");
         RawHttp.Answer unsupported = RawHttp.send(RestAssured.port, Requests.of("POST", "/v1/sessions/" + room + "/say",
                 Map.of("Authorization", TestTokens.bearer(TestTokens.admin()), "Content-Type", "text/plain"), "hello"),
                 Duration.ofSeconds(10));

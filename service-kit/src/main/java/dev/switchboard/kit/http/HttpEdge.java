@@ -1,5 +1,6 @@
 package dev.switchboard.kit.http;
 
+import dev.switchboard.kit.problem.ProblemMappers;
 import dev.switchboard.kit.problem.ProblemType;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
@@ -42,6 +43,9 @@ public class HttpEdge {
     private static final Logger LOG = Logger.getLogger(HttpEdge.class);
     /** Before every route Quarkus or the services register. */
     static final int FIRST = Integer.MIN_VALUE + 1;
+    private static final String REFUSED_ACCEPT = ProblemMappers.REFUSED_ACCEPT;
+    /** A media type no endpoint offers: content negotiation refuses it with 406. */
+    static final String UNSERVABLE = "application/vnd.switchboard.unservable";
 
     private final RouteProblems problems;
     private final long maxBodyBytes;
@@ -81,6 +85,7 @@ public class HttpEdge {
                     + " bytes long; at most " + maxBodyBytes + " are accepted");
             return;
         }
+        request.headers().remove(REFUSED_ACCEPT); // only this class says why an Accept header is refused
         List<String> accept = request.headers().getAll(HttpHeaders.ACCEPT);
         if (accept.isEmpty()) {
             context.next();
@@ -93,18 +98,23 @@ public class HttpEdge {
                     request.headers().set(HttpHeaders.ACCEPT, ranges.value());
                 }
             }
-            case AcceptHeader.Unreadable unreadable -> {
-                problems.answer(context, ProblemType.of(406), "the Accept header (" + echo(unreadable.value())
-                        + ") holds no media type such as application/json");
-                return;
-            }
-            case AcceptHeader.RefusesEverything refusing -> {
-                problems.answer(context, ProblemType.of(406), "the Accept header (" + echo(refusing.value())
-                        + ") accepts nothing: every media type in it has q=0");
-                return;
-            }
+            case AcceptHeader.Unreadable unreadable -> refuseAfterAuthentication(request, "the Accept header ("
+                    + echo(unreadable.value()) + ") holds no media type such as application/json");
+            case AcceptHeader.RefusesEverything refusing -> refuseAfterAuthentication(request, "the Accept header ("
+                    + echo(refusing.value()) + ") accepts nothing: every media type in it has q=0");
         }
         context.next();
+    }
+
+    /**
+     * An Accept header that can serve nothing is refused (406) where RESTEasy negotiates the answer's media type, not
+     * here: by then a request without a valid token has been answered 401, so an anonymous caller learns that it needs a
+     * token rather than which media types are served ({@code AuthenticationFirst}). The header is replaced by a media
+     * type no endpoint offers, and the reason travels in a header of this service's own for the 406's detail.
+     */
+    private static void refuseAfterAuthentication(HttpServerRequest request, String detail) {
+        request.headers().set(HttpHeaders.ACCEPT, UNSERVABLE);
+        request.headers().set(REFUSED_ACCEPT, detail);
     }
 
     private void clientFailure(RoutingContext context) {

@@ -27,6 +27,12 @@ import java.util.OptionalLong;
  * anything unexpected is a 500 without internals, logged once at ERROR with its stack trace.
  */
 public class ProblemMappers {
+    /**
+     * Why the request's Accept header can serve nothing, when the HTTP edge found so and left the 406 to content
+     * negotiation (after authentication); only the service sets it, a client's own is removed.
+     */
+    public static final String REFUSED_ACCEPT = "X-Switchboard-Refused-Accept";
+
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
     /** A dependency that is down: a WARN line now and then, not one per request. */
     private static final OutageLog OUTAGES = new OutageLog(Clock.systemUTC());
@@ -77,6 +83,8 @@ public class ProblemMappers {
             case NotAllowedException notAllowed -> echo(request.method().name()) + " is not allowed on " + request.path()
                     + (notAllowed.getResponse().getAllowedMethods().isEmpty() ? ""
                     : "; allowed: " + String.join(", ", notAllowed.getResponse().getAllowedMethods()));
+            case NotAcceptableException notAcceptable when headers.getHeaderString(REFUSED_ACCEPT) != null ->
+                    headers.getHeaderString(REFUSED_ACCEPT);
             case NotAcceptableException notAcceptable -> "none of the media types the Accept header allows ("
                     + echo(headers.getHeaderString(HttpHeaders.ACCEPT)) + ") is offered here";
             case NotSupportedException unsupported -> "the request body's Content-Type ("
