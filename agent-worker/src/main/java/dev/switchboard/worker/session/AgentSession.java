@@ -359,7 +359,11 @@ public final class AgentSession {
         @Override
         public void answerNow(String task, String what) {
             activity.reply(task).exceptionally(error -> {
-                LOG.warnf("room %s: the answer to %s failed: %s", room(), what, error.getMessage());
+                if (TurnFailures.wasCutShort(error)) {
+                    LOG.debugf("room %s: the answer to %s was cut short: %s", room(), what, TurnFailures.cause(error).getMessage());
+                } else {
+                    LOG.warnf("room %s: the answer to %s failed: %s", room(), what, TurnFailures.cause(error).getMessage());
+                }
                 return null;
             });
         }

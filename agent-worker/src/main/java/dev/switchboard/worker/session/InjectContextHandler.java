@@ -34,7 +34,11 @@ final class InjectContextHandler implements CommandHandler<InjectContext> {
         target.transcript().injected(inject.getText(), command.getIssuer(), command.getCommandId(), labelOf(inject));
         if (inject.getRespond()) {
             target.activity().reply("respond").exceptionally(e -> {
-                LOG.warnf("room %s: the reply to injected context failed: %s", target.room(), e.getMessage());
+                if (TurnFailures.wasCutShort(e)) {
+                    LOG.debugf("room %s: the reply to injected context was cut short: %s", target.room(), TurnFailures.cause(e).getMessage());
+                } else {
+                    LOG.warnf("room %s: the reply to injected context failed: %s", target.room(), TurnFailures.cause(e).getMessage());
+                }
                 return null;
             });
         }

@@ -8,6 +8,7 @@ import dev.switchboard.worker.session.AgentSession;
 import dev.switchboard.worker.session.CallTransport;
 import dev.switchboard.worker.session.CallerSpeech;
 import dev.switchboard.worker.session.SessionNotActiveException;
+import dev.switchboard.worker.session.TurnFailures;
 import dev.switchboard.worker.voice.audio.MonoAudio;
 import dev.switchboard.worker.voice.stt.SpeechToText;
 import dev.switchboard.worker.voice.tones.BeepWatch;
@@ -205,7 +206,11 @@ public final class VoiceTransport implements CallTransport {
             latency.turnCommitted(speechEndedNanos);
             try {
                 session.callerSaid(turn).exceptionally(error -> {
-                    LOG.debugf("room %s: turn ended without an answer: %s", session.room(), error.getMessage());
+                    if (TurnFailures.wasCutShort(error)) {
+                        LOG.debugf("room %s: turn ended without an answer: %s", session.room(), TurnFailures.cause(error).getMessage());
+                    } else {
+                        LOG.warnf("room %s: the agent could not answer the caller: %s", session.room(), TurnFailures.cause(error).getMessage());
+                    }
                     return null;
                 });
             } catch (SessionNotActiveException e) {

@@ -99,9 +99,13 @@ public class WorkerLostRecords {
                 .build();
     }
 
+    /**
+     * The silence is counted from when this controller heard the worker's last beat (a controller that started since
+     * heard it as it started); the beat's own time says since when the worker has really been silent.
+     */
     private static String detail(WorkerHeartbeat last, Duration silence) {
         return "agent worker " + last.getWorkerId() + " silent for " + silence.toMillis() + " ms (beats every "
-                + last.getIntervalMs() + " ms)";
+                + last.getIntervalMs() + " ms; its last heartbeat was sent at " + last.getSentAt() + ")";
     }
 
     private static String derivedId(String namespace, String id) {

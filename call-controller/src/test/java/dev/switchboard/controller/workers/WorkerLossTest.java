@@ -99,7 +99,7 @@ class WorkerLossTest {
             assertThat(event.getSessionId()).isEqualTo(session.getSessionId());
             assertThat(event.getSource()).isEqualTo("call-controller");
             assertThat(payload.getEndedBy().getKind()).isEqualTo(IssuerKind.POLICY);
-            assertThat(payload.getDetail()).contains(worker.workerId).contains("silent for");
+            assertThat(payload.getDetail()).contains(worker.workerId).contains("silent for").contains("its last heartbeat was sent at ");
             assertThat(payload.getDurationMs()).isPositive();
         }
         // Exactly once: the verdict is on the heartbeat topic and nothing more is published for these sessions.

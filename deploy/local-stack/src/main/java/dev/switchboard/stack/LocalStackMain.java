@@ -43,6 +43,10 @@ public final class LocalStackMain {
                 stack.close();
                 deleteQuietly(settings.pidFile());
                 System.out.println("stopped.");
+            } else {
+                // Stopped while starting: what had started (PostgreSQL, Kafka, services) goes with this process.
+                System.out.println("stopping Switchboard while it was starting...");
+                deleteQuietly(settings.pidFile());
             }
         }, "stop-stack"));
 
