@@ -273,6 +273,9 @@ final class Operations {
             while (true) {
                 switch (follow(tail, note, shown, missing)) {
                     case ENDED -> {
+                        if (shown.isEmpty()) {
+                            wait.refuseFailedDial(); // a dial that failed is stored as a call that ended with nothing said
+                        }
                         return CliException.OK;
                     }
                     case NO_SESSION -> {
@@ -321,6 +324,31 @@ final class Operations {
         }
 
         /**
+         * After a stream that ended with nothing said: when the room is an outbound call that failed before it was
+         * answered, that is the answer (exit 1 with the reason), not "the call ended".
+         */
+        void refuseFailedDial() {
+            Answer answer;
+            try {
+                answer = api.get(Service.GATEWAY, "/v1/calls/" + segment(room), READ_TIMEOUT);
+            } catch (CliException e) {
+                return; // no gateway to ask: the stream's end stands
+            }
+            if (answer.ok()) {
+                JsonNode call = Json.parse(answer.body(), Service.GATEWAY);
+                if ("FAILED".equals(call.path("state").asText(""))) {
+                    throw failedBeforeAnswer(call);
+                }
+            }
+        }
+
+        private CliException failedBeforeAnswer(JsonNode call) {
+            String why = call.hasNonNull("failure") ? Render.failure(call.path("failure")) : null;
+            return new CliException(CliException.API_ERROR, "the call to " + TerminalText.field(call.path("to").asText("?"))
+                    + " in room " + room + " failed before it was answered" + (why == null ? "" : ": " + why));
+        }
+
+        /**
          * Returns once the stream is worth opening again (the call's session started, or it is answered and the agent
          * joins); false when the room is no outbound call waiting for its session, so that the stream's 404 is the answer.
          */
@@ -352,11 +380,7 @@ final class Operations {
                 String state = call.path("state").asText("");
                 String to = TerminalText.field(call.path("to").asText("?"));
                 switch (state) {
-                    case "FAILED" -> {
-                        String why = call.hasNonNull("failure") ? Render.failure(call.path("failure")) : null;
-                        throw new CliException(CliException.API_ERROR, "the call to " + to + " in room " + room
-                                + " failed before it was answered" + (why == null ? "" : ": " + why));
-                    }
+                    case "FAILED" -> throw failedBeforeAnswer(call);
                     case "ENDED" -> {
                         if (Json.text(call, "sessionId") == null) {
                             String why = Json.text(call, "endReason");

@@ -550,7 +550,8 @@ class OperatorCliTest {
         assertThat(run.out()).isEqualTo("call ended: CALLER_HANGUP\n");
         assertThat(run.err()).containsOnlyOnce("room ring-1 is an outbound call to +15551234567 that is still ringing; waiting for it to be answered");
         assertThat(received).extracting(Received::pathAndQuery).containsExactly("/v1/sessions/ring-1/transcript/stream",
-                "/v1/calls/ring-1", "/v1/calls/ring-1", "/v1/sessions/ring-1/transcript/stream");
+                "/v1/calls/ring-1", "/v1/calls/ring-1", "/v1/sessions/ring-1/transcript/stream",
+                "/v1/calls/ring-1"); // nothing was said: was it a dial that failed? (no: it was answered)
 
         on("GET /v1/sessions/busy-1/transcript/stream", 404, "application/problem+json",
                 "{'title': 'No such session', 'status': 404, 'detail': 'no session known for room busy-1'}");
@@ -559,6 +560,26 @@ class OperatorCliTest {
         Run busy = run(env(), "tail", "busy-1");
         assertThat(busy.exitCode()).isEqualTo(CliException.API_ERROR);
         assertThat(busy.err()).isEqualTo("error: the call to +15551234567 in room busy-1 failed before it was answered: busy (486)\n");
+    }
+
+    @Test
+    void tailOfAnOutboundCallThatHadAlreadyFailedSaysWhyAndFails() {
+        // The transcript service keeps a failed dial as a call that ended with nothing said.
+        on("GET /v1/sessions/busy-2/transcript/stream", 200, "text/event-stream", """
+                event: replayed
+                data: {'segments':0}
+
+                event: end
+                data: {'sessionId': 'd1', 'endReason': null, 'endedAt': null}
+
+                """);
+        on("GET /v1/calls/busy-2", 200, "application/json", "{'room': 'busy-2', 'state': 'FAILED', 'to': '+15551234567', "
+                + "'failure': {'reason': 'BUSY', 'sipStatusCode': 486, 'sipStatus': 'Busy Here'}}");
+
+        Run busy = run(env(), "tail", "busy-2");
+
+        assertThat(busy.exitCode()).isEqualTo(CliException.API_ERROR);
+        assertThat(busy.err()).endsWith("error: the call to +15551234567 in room busy-2 failed before it was answered: busy (486)\n");
     }
 
     @Test
