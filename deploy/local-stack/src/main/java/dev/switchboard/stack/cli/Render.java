@@ -92,7 +92,7 @@ final class Render {
             Instant answered = instant(call, "answeredAt");
             Instant ended = instant(call, "endedAt");
             String state = call.path("state").asText("");
-            String reason = call.hasNonNull("failure") ? failure(call.path("failure")) : Json.text(call, "endReason");
+            String reason = call.hasNonNull("failure") ? failureInColumn(call.path("failure")) : Json.text(call, "endReason");
             // A call lasts from its answer: one that was never answered (ringing, failed) has no duration yet.
             List<String> row = new ArrayList<>(List.of(field(call, "room"),
                     TerminalText.field(reason == null || reason.equalsIgnoreCase(state) ? state : state + ": " + reason), "OUTBOUND",
@@ -107,15 +107,24 @@ final class Render {
     }
 
     /**
-     * Why a dial failed, short enough for a table cell: "busy (486)", "no answer", "trunk unavailable (503)"; for the
-     * catch-all reason FAILED the detail says why (LiveKit unreachable), else nothing; null when it says nothing.
+     * Why a dial failed: "busy (486)", "no answer", "trunk unavailable (503)"; for the catch-all reason FAILED the
+     * detail says why (LiveKit unreachable), else nothing; null when it says nothing.
      */
     static String failure(JsonNode failure) {
+        return failure(failure, Integer.MAX_VALUE);
+    }
+
+    /** The same, its words cut to fit the calls table's state column. */
+    static String failureInColumn(JsonNode failure) {
+        return failure(failure, MAX_FAILURE);
+    }
+
+    private static String failure(JsonNode failure, int longest) {
         String reason = Json.text(failure, "reason");
         String said = reason == null || reason.equals("FAILED") ? Json.text(failure, "detail")
                 : reason.toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
-        if (said != null && said.length() > MAX_FAILURE) {
-            said = said.substring(0, MAX_FAILURE - 3) + "...";
+        if (said != null && said.length() > longest) {
+            said = said.substring(0, longest - 3) + "...";
         }
         String code = failure.hasNonNull("sipStatusCode") ? failure.path("sipStatusCode").asText() : null;
         return code == null ? said : said == null ? "SIP " + code : said + " (" + code + ")";

@@ -580,6 +580,14 @@ class OperatorCliTest {
 
         assertThat(busy.exitCode()).isEqualTo(CliException.API_ERROR);
         assertThat(busy.err()).endsWith("error: the call to +15551234567 in room busy-2 failed before it was answered: busy (486)\n");
+
+        // An error says the whole reason; only the calls table cuts it to its column.
+        String detail = "could not check LiveKit for an earlier attempt, not dialled: cannot reach LiveKit at ws://127.0.0.1:7880";
+        on("GET /v1/sessions/down-1/transcript/stream", 404, "application/problem+json",
+                "{'title': 'No such session', 'status': 404, 'detail': 'no session known for room down-1'}");
+        on("GET /v1/calls/down-1", 200, "application/json", "{'room': 'down-1', 'state': 'FAILED', 'to': '+15551234567', "
+                + "'failure': {'reason': 'FAILED', 'detail': '" + detail + "'}}");
+        assertThat(run(env(), "tail", "down-1").err()).endsWith("failed before it was answered: " + detail + "\n");
     }
 
     @Test
