@@ -8,11 +8,14 @@ import dev.switchboard.worker.llm.ToolCall;
 import dev.switchboard.worker.tools.ToolContext;
 import dev.switchboard.worker.tools.Toolbox;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -37,6 +40,7 @@ final class AgentActivity {
     private final int maxToolRounds;
     private final Supplier<AgentSession.State> state;
     private final SerialTaskRunner speaking;
+    private final ScheduledExecutorService timers;
     /** A turn waits for the model's first words: nothing of its answer has been said yet. */
     private volatile boolean awaitingModel;
     /** What the running turn said so far, tools' words too (an end_call goodbye); null outside a turn. */
@@ -48,7 +52,8 @@ final class AgentActivity {
      */
     AgentActivity(String room, CallTransport transport, LlmClient llm, Toolbox tools, ToolContext toolContext, ChatContext chat,
                   TranscriptRecorder transcript, UsageMeter usage, SessionClock time, int maxToolRounds,
-                  Supplier<AgentSession.State> state) {
+                  Supplier<AgentSession.State> state, ScheduledExecutorService timers) {
+        this.timers = timers;
         this.transport = transport;
         this.llm = llm;
         this.tools = tools;
@@ -70,6 +75,23 @@ final class AgentActivity {
     /** Queues work that speaks (a Say, a goodbye) behind what is being said now. */
     <T> CompletableFuture<T> enqueue(String task, boolean interruptible, Callable<T> work) {
         return speaking.submit(task, interruptible, work);
+    }
+
+    /**
+     * Queues work that must start by a deadline (a command's expiry): if it is still waiting behind what is being said
+     * then, it is taken out of the queue and its result is {@code late}, at once rather than when its turn would have
+     * come, so the sender learns why before its own wait runs out. Work that starts in time runs as {@link #enqueue}.
+     */
+    <T> CompletableFuture<T> enqueueUntil(String task, boolean interruptible, Instant deadline, Callable<T> work, Supplier<T> late) {
+        CompletableFuture<T> result = speaking.submit(task, interruptible, work);
+        long delay = Math.max(0, Duration.between(time.now(), deadline).toMillis());
+        var check = timers.schedule(() -> {
+            if (speaking.withdraw(result)) {
+                result.complete(late.get());
+            }
+        }, delay, TimeUnit.MILLISECONDS);
+        result.whenComplete((done, failed) -> check.cancel(false));
+        return result;
     }
 
     /**

@@ -104,7 +104,7 @@ public final class AgentSession {
         this.chat = new ChatContext(instructions);
         this.transcript = new TranscriptRecorder(identity, transport.callerIdentity(), publisher, time);
         this.activity = new AgentActivity(identity.room(), transport, llm, tools, new SessionTools(this), chat, transcript,
-                usage, time, settings.maxToolRounds(), this::state);
+                usage, time, settings.maxToolRounds(), this::state, timers);
         this.commands = new CommandApplier(new CommandTarget(this, time), time);
         Parts parts = new Parts();
         this.keypad = new Keypad(identity.room(), parts, timers, settings.keypad());

@@ -20,12 +20,12 @@ final class SayHandler implements CommandHandler<Say> {
             return invalid.get().asFuture();
         }
         AgentActivity activity = target.activity();
-        return activity.enqueue("say", say.getAllowInterruptions(), () -> {
+        return activity.enqueueUntil("say", say.getAllowInterruptions(), command.getExpiresAt(), () -> {
             if (target.expired(command)) {
                 return Decision.expiredWhileQueued(command.getExpiresAt());
             }
             activity.say(say.getText(), say.getAllowInterruptions(), say.getAddToChatContext());
             return Decision.applied();
-        }).exceptionally(e -> Decision.failed("not said", e));
+        }, () -> Decision.expiredWhileQueued(command.getExpiresAt())).exceptionally(e -> Decision.failed("not said", e));
     }
 }

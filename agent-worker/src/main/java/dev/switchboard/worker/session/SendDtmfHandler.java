@@ -23,12 +23,12 @@ final class SendDtmfHandler implements CommandHandler<SendDtmf> {
         if (!target.hasKeypad()) {
             return Decision.rejected("the caller in room " + target.room() + " is not on a phone line; keypad tones need a SIP caller").asFuture();
         }
-        return target.activity().enqueue("dtmf", false, () -> {
+        return target.activity().enqueueUntil("dtmf", false, command.getExpiresAt(), () -> {
             if (target.expired(command)) {
                 return Decision.expiredWhileQueued(command.getExpiresAt());
             }
             target.sendTones(digits, command.getIssuer(), command.getCommandId());
             return Decision.applied();
-        }).exceptionally(e -> Decision.failed("tones not sent", e));
+        }, () -> Decision.expiredWhileQueued(command.getExpiresAt())).exceptionally(e -> Decision.failed("tones not sent", e));
     }
 }

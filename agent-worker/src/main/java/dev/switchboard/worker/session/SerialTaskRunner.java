@@ -50,6 +50,14 @@ final class SerialTaskRunner {
         return task.result();
     }
 
+    /**
+     * Takes a task that has not started out of the queue, by its result: true when it was still waiting (it will not
+     * run, and its result is the caller's to complete), false when it has started or is done.
+     */
+    boolean withdraw(CompletableFuture<?> result) {
+        return queue.removeIf(task -> task.result() == result);
+    }
+
     /** Interrupts the task running now, if it may be interrupted. Returns whether something was interrupted. */
     boolean interruptCurrent() {
         Task<?> running = current;

@@ -33,7 +33,7 @@ final class TransferCallHandler implements CommandHandler<TransferCall> {
                     .asFuture();
         }
         AgentActivity activity = target.activity();
-        return activity.enqueue("transfer", false, () -> {
+        return activity.enqueueUntil("transfer", false, command.getExpiresAt(), () -> {
             if (target.expired(command)) {
                 return Decision.expiredWhileQueued(command.getExpiresAt());
             }
@@ -42,6 +42,6 @@ final class TransferCallHandler implements CommandHandler<TransferCall> {
             }
             target.transfers().request(command, TransferCall.newBuilder().setTo(to).setPlayDialtone(transfer.getPlayDialtone()).build());
             return Decision.answeredElsewhere("handed to the call controller");
-        }).exceptionally(e -> Decision.failed("not transferred", e));
+        }, () -> Decision.expiredWhileQueued(command.getExpiresAt())).exceptionally(e -> Decision.failed("not transferred", e));
     }
 }

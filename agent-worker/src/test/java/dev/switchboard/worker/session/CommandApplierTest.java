@@ -192,14 +192,16 @@ class CommandApplierTest {
         assertThat(model.called.await(5, TimeUnit.SECONDS)).isTrue();
         var say = busy.apply(operator.session("c-late", "room-4", Say.newBuilder().setText("Your order shipped.").build(),
                 Duration.ofMillis(200)));
-        Thread.sleep(400); // the command expires while the turn still waits for the model
 
-        model.release.countDown();
+        // Answered at its expiry, while the turn still waits for the model: the sender learns why from the worker.
         var result = say.get(5, TimeUnit.SECONDS);
-
         assertThat(result.getStatus()).isEqualTo(CommandStatus.EXPIRED);
         assertThat(result.getReason()).contains("while waiting for the agent to finish speaking; not carried out");
-        assertThat(transport.outbox()).extracting(SimulatedTransport.AgentUtterance::text).containsExactly("Sure.");
+        assertThat(model.release.getCount()).as("the model was not released yet").isEqualTo(1);
+
+        model.release.countDown();
+        assertThat(busy.apply(operator.say("room-4", "Anything else?")).get(5, TimeUnit.SECONDS).getStatus()).isEqualTo(CommandStatus.APPLIED);
+        assertThat(transport.outbox()).extracting(SimulatedTransport.AgentUtterance::text).containsExactly("Sure.", "Anything else?");
     }
 
     @Test
