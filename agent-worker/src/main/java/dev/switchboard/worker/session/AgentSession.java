@@ -9,6 +9,7 @@ import dev.switchboard.events.SessionCommand;
 import dev.switchboard.events.SessionEnded;
 import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.SessionStarted;
+import dev.switchboard.kit.concurrent.AsyncFailures;
 import dev.switchboard.worker.concurrent.WorkerThreads;
 import dev.switchboard.worker.llm.ChatMessage;
 import dev.switchboard.worker.llm.LlmClient;
@@ -360,9 +361,9 @@ public final class AgentSession {
         public void answerNow(String task, String what) {
             activity.reply(task).exceptionally(error -> {
                 if (TurnFailures.wasCutShort(error)) {
-                    LOG.debugf("room %s: the answer to %s was cut short: %s", room(), what, TurnFailures.cause(error).getMessage());
+                    LOG.debugf("room %s: the answer to %s was cut short: %s", room(), what, AsyncFailures.cause(error).getMessage());
                 } else {
-                    LOG.warnf("room %s: the answer to %s failed: %s", room(), what, TurnFailures.cause(error).getMessage());
+                    LOG.warnf("room %s: the answer to %s failed: %s", room(), what, AsyncFailures.cause(error).getMessage());
                 }
                 return null;
             });

@@ -3,6 +3,7 @@ package dev.switchboard.worker.session;
 import dev.switchboard.events.ContextRole;
 import dev.switchboard.events.InjectContext;
 import dev.switchboard.events.SessionCommand;
+import dev.switchboard.kit.concurrent.AsyncFailures;
 import dev.switchboard.worker.llm.ChatMessage;
 import org.jboss.logging.Logger;
 
@@ -35,9 +36,9 @@ final class InjectContextHandler implements CommandHandler<InjectContext> {
         if (inject.getRespond()) {
             target.activity().reply("respond").exceptionally(e -> {
                 if (TurnFailures.wasCutShort(e)) {
-                    LOG.debugf("room %s: the reply to injected context was cut short: %s", target.room(), TurnFailures.cause(e).getMessage());
+                    LOG.debugf("room %s: the reply to injected context was cut short: %s", target.room(), AsyncFailures.cause(e).getMessage());
                 } else {
-                    LOG.warnf("room %s: the reply to injected context failed: %s", target.room(), TurnFailures.cause(e).getMessage());
+                    LOG.warnf("room %s: the reply to injected context failed: %s", target.room(), AsyncFailures.cause(e).getMessage());
                 }
                 return null;
             });

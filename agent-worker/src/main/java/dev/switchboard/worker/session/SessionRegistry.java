@@ -6,6 +6,7 @@ import dev.switchboard.events.Issuer;
 import dev.switchboard.events.IssuerKind;
 import dev.switchboard.events.SessionStarted;
 import dev.switchboard.events.Transport;
+import dev.switchboard.kit.concurrent.AsyncFailures;
 import dev.switchboard.worker.concurrent.Timers;
 import dev.switchboard.worker.llm.LlmClient;
 import dev.switchboard.worker.tools.Toolbox;
@@ -145,7 +146,7 @@ public class SessionRegistry {
      * SessionStarted on the same partition, and it leaves the registry when its end is done.
      */
     private void endUnannounced(AgentSession session, Throwable error) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = AsyncFailures.cause(error);
         LOG.warnf("room %s: session %s was not started: %s", session.room(), session.sessionId(), cause.getMessage());
         session.end(EndReason.ERROR, new Issuer(IssuerKind.SYSTEM, worker.id(), null, null),
                 "the session's start was not acknowledged by Kafka: " + cause.getMessage());

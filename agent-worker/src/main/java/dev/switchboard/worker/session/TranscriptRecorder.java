@@ -3,6 +3,7 @@ package dev.switchboard.worker.session;
 import dev.switchboard.events.Issuer;
 import dev.switchboard.events.SpeakerRole;
 import dev.switchboard.events.TranscriptSegment;
+import dev.switchboard.kit.concurrent.AsyncFailures;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -119,7 +120,7 @@ final class TranscriptRecorder {
             if (error == null) {
                 return;
             }
-            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+            Throwable cause = AsyncFailures.cause(error);
             if (cause instanceof java.util.concurrent.TimeoutException) {
                 // Not acknowledged in time is not lost: the producer keeps the line and sends it once the broker
                 // answers (until its delivery timeout), and the transcript service stores it once by its segmentId.

@@ -4,6 +4,7 @@ import dev.switchboard.events.EndReason;
 import dev.switchboard.events.Issuer;
 import dev.switchboard.events.IssuerKind;
 import dev.switchboard.events.Transport;
+import dev.switchboard.kit.concurrent.AsyncFailures;
 import dev.switchboard.worker.session.AgentSession;
 import dev.switchboard.worker.session.CallTransport;
 import dev.switchboard.worker.session.CallerSpeech;
@@ -207,9 +208,9 @@ public final class VoiceTransport implements CallTransport {
             try {
                 session.callerSaid(turn).exceptionally(error -> {
                     if (TurnFailures.wasCutShort(error)) {
-                        LOG.debugf("room %s: turn ended without an answer: %s", session.room(), TurnFailures.cause(error).getMessage());
+                        LOG.debugf("room %s: turn ended without an answer: %s", session.room(), AsyncFailures.cause(error).getMessage());
                     } else {
-                        LOG.warnf("room %s: the agent could not answer the caller: %s", session.room(), TurnFailures.cause(error).getMessage());
+                        LOG.warnf("room %s: the agent could not answer the caller: %s", session.room(), AsyncFailures.cause(error).getMessage());
                     }
                     return null;
                 });

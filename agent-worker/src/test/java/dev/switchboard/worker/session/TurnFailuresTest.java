@@ -1,5 +1,6 @@
 package dev.switchboard.worker.session;
 
+import dev.switchboard.kit.concurrent.AsyncFailures;
 import dev.switchboard.worker.llm.LlmException;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +22,6 @@ class TurnFailuresTest {
         var failed = new CompletionException(new LlmException("the LLM answered HTTP 401: bad key", false));
 
         assertThat(TurnFailures.wasCutShort(failed)).isFalse();
-        assertThat(TurnFailures.cause(failed)).hasMessage("the LLM answered HTTP 401: bad key");
+        assertThat(AsyncFailures.cause(failed)).hasMessage("the LLM answered HTTP 401: bad key");
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.kit.kafka;
 
+import dev.switchboard.kit.concurrent.AsyncFailures;
 import dev.switchboard.schemas.serde.AvroSerializer;
 import dev.switchboard.schemas.topics.DeadLetterHeaders;
 import dev.switchboard.schemas.topics.WorkerCommandTopics;
@@ -24,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -132,7 +132,7 @@ public class DeadLetters {
             if (failure == null) {
                 return message.ack();
             }
-            return handlerFailed(message, failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure);
+            return handlerFailed(message, AsyncFailures.cause(failure));
         });
     }
 
