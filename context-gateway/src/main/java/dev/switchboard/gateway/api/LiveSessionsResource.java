@@ -9,7 +9,6 @@ import dev.switchboard.gateway.commands.SessionGuard;
 import dev.switchboard.gateway.sessions.LiveSession;
 import dev.switchboard.gateway.sessions.LiveSessionRegistry;
 import dev.switchboard.gateway.sessions.SessionState;
-import dev.switchboard.gateway.sessions.SessionsRead;
 import dev.switchboard.kit.auth.Caller;
 import dev.switchboard.kit.auth.CurrentCaller;
 import dev.switchboard.kit.auth.RequiresScope;
@@ -42,7 +41,7 @@ import java.util.Set;
 public class LiveSessionsResource {
     private static final Set<SessionState> RUNNING = EnumSet.of(SessionState.LIVE, SessionState.ENDING);
 
-    private final SessionsRead sessionsRead;
+    private final SessionGuard guard;
     private final LiveSessionRegistry registry;
     private final CurrentCaller caller;
     private final OutboundCalls calls;
@@ -52,8 +51,8 @@ public class LiveSessionsResource {
     private final CallTenants tenants;
 
     LiveSessionsResource(LiveSessionRegistry registry, CurrentCaller caller, OutboundCalls calls, SessionTimeline timeline,
-                         CommandStore commands, ReceivedValues received, CallTenants tenants, SessionsRead sessionsRead) {
-        this.sessionsRead = sessionsRead;
+                         CommandStore commands, ReceivedValues received, CallTenants tenants, SessionGuard guard) {
+        this.guard = guard;
         this.tenants = tenants;
         this.received = received;
         this.timeline = timeline;
@@ -93,9 +92,7 @@ public class LiveSessionsResource {
     public GatewayViews.SessionView get(@RestPath String room,
                                  @Parameter(description = "Only this session of the room") @RestQuery String sessionId) {
         sessionId = RequestParameters.sessionId(received.query("sessionId", sessionId));
-        Caller who = caller.get();
-        LiveSession session = registry.find(room, who::mayAccess)
-                .orElseThrow(() -> unknownRoom(room));
+        LiveSession session = accessible(room);
         if (sessionId != null && !sessionId.equals(session.sessionId())) {
             throw new ProblemException(GatewayProblems.SESSION_NOT_FOUND, "session \"" + sessionId + "\" is not known for room \""
                     + room + "\" (its latest session is " + session.sessionId() + ")");
@@ -145,18 +142,9 @@ public class LiveSessionsResource {
     }
 
     /** No session known for the room: a 404 once this instance has read every session event, a 503 before. */
-    private ProblemException unknownRoom(String room) {
-        if (!sessionsRead.allSessionsRead()) {
-            return new ProblemException(GatewayProblems.CATCHING_UP, "no session is known for room \"" + room + "\" yet: "
-                    + SessionGuard.CATCHING_UP_DETAIL).header("Retry-After", GatewayFaults.CATCHING_UP_RETRY_AFTER_SECONDS);
-        }
-        return new ProblemException(GatewayProblems.SESSION_NOT_FOUND, "no session is known for room \"" + room + "\"");
-    }
-
     /** The room's session as {@link #get} shows it: the caller's tenant's, also an ended one another tenant's call replaced. */
     private LiveSession accessible(String room) {
-        return registry.find(room, caller::mayAccess)
-                .orElseThrow(() -> unknownRoom(room));
+        return guard.visible(room, caller.get());
     }
 
     private GatewayViews.SessionView view(LiveSession session) {

@@ -17,7 +17,7 @@ import static dev.switchboard.gateway.commands.CommandRefused.Refusal.SESSION_EN
 @Singleton
 public class SessionGuard {
     /** Why an unknown room is no 404 while this instance has not read every session event yet. */
-    public static final String CATCHING_UP_DETAIL = "this gateway started moments ago and has not read every live session; try again shortly";
+    private static final String CATCHING_UP_DETAIL = "this gateway started moments ago and has not read every live session; try again shortly";
     private final LiveSessionRegistry registry;
     private final SessionsRead sessionsRead;
 
@@ -35,10 +35,7 @@ public class SessionGuard {
      */
     public LiveSession require(String room, String sessionId, boolean forHangup, Caller caller) {
         // The session GET /v1/sessions/{room} shows the caller: its own tenant's ended one is 409, not unknown.
-        LiveSession session = registry.find(room, caller::mayAccess)
-                .orElseThrow(() -> sessionsRead.allSessionsRead()
-                        ? new CommandRefused(NO_SESSION, room, "no session is known for room \"" + room + "\"")
-                        : new CommandRefused(CATCHING_UP, room, "no session is known for room \"" + room + "\" yet: " + CATCHING_UP_DETAIL));
+        LiveSession session = visible(room, caller);
         if (sessionId != null && !sessionId.equals(session.sessionId())) {
             throw new CommandRefused(NOT_CURRENT_SESSION, room, "session \"" + sessionId + "\" is not the current session of room \""
                     + room + "\" (the current one is " + session.sessionId() + ", " + session.state() + ")");
@@ -53,5 +50,18 @@ public class SessionGuard {
                     + session.callEnd().reason() + "); session " + session.sessionId() + " is closing and takes no more commands");
         }
         return session;
+    }
+
+    /**
+     * The room's latest session the caller may see, also an ended one, as GET /v1/sessions/{room} shows it.
+     *
+     * @throws CommandRefused NO_SESSION, or CATCHING_UP while this gateway has not read every session event yet (the
+     *                        room may have a session it does not know of)
+     */
+    public LiveSession visible(String room, Caller caller) {
+        return registry.find(room, caller::mayAccess)
+                .orElseThrow(() -> sessionsRead.allSessionsRead()
+                        ? new CommandRefused(NO_SESSION, room, "no session is known for room \"" + room + "\"")
+                        : new CommandRefused(CATCHING_UP, room, "no session is known for room \"" + room + "\" yet: " + CATCHING_UP_DETAIL));
     }
 }
