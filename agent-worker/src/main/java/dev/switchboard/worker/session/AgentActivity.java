@@ -80,10 +80,12 @@ final class AgentActivity {
     /**
      * Queues work that must start by a deadline (a command's expiry): if it is still waiting behind what is being said
      * then, it is taken out of the queue and its result is {@code late}, at once rather than when its turn would have
-     * come, so the sender learns why before its own wait runs out. Work that starts in time runs as {@link #enqueue}.
+     * come, so the sender learns why before its own wait runs out. Work that starts in time runs as {@link #enqueue};
+     * work whose turn comes just as the deadline passes (before the timer withdraws it) does not run either.
      */
     <T> CompletableFuture<T> enqueueUntil(String task, boolean interruptible, Instant deadline, Callable<T> work, Supplier<T> late) {
-        CompletableFuture<T> result = speaking.submit(task, interruptible, work);
+        Callable<T> inTime = () -> time.now().isAfter(deadline) ? late.get() : work.call();
+        CompletableFuture<T> result = speaking.submit(task, interruptible, inTime);
         long delay = Math.max(0, Duration.between(time.now(), deadline).toMillis());
         var check = timers.schedule(() -> {
             if (speaking.withdraw(result)) {

@@ -21,9 +21,6 @@ final class SayHandler implements CommandHandler<Say> {
         }
         AgentActivity activity = target.activity();
         return activity.enqueueUntil("say", say.getAllowInterruptions(), command.getExpiresAt(), () -> {
-            if (target.expired(command)) {
-                return Decision.expiredWhileQueued(command.getExpiresAt());
-            }
             activity.say(say.getText(), say.getAllowInterruptions(), say.getAddToChatContext());
             return Decision.applied();
         }, () -> Decision.expiredWhileQueued(command.getExpiresAt())).exceptionally(e -> Decision.failed("not said", e));

@@ -24,9 +24,6 @@ final class SendDtmfHandler implements CommandHandler<SendDtmf> {
             return Decision.rejected("the caller in room " + target.room() + " is not on a phone line; keypad tones need a SIP caller").asFuture();
         }
         return target.activity().enqueueUntil("dtmf", false, command.getExpiresAt(), () -> {
-            if (target.expired(command)) {
-                return Decision.expiredWhileQueued(command.getExpiresAt());
-            }
             target.sendTones(digits, command.getIssuer(), command.getCommandId());
             return Decision.applied();
         }, () -> Decision.expiredWhileQueued(command.getExpiresAt())).exceptionally(e -> Decision.failed("tones not sent", e));

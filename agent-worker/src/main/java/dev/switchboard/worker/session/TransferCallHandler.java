@@ -34,9 +34,6 @@ final class TransferCallHandler implements CommandHandler<TransferCall> {
         }
         AgentActivity activity = target.activity();
         return activity.enqueueUntil("transfer", false, command.getExpiresAt(), () -> {
-            if (target.expired(command)) {
-                return Decision.expiredWhileQueued(command.getExpiresAt());
-            }
             if (announcement != null && !announcement.isBlank()) {
                 activity.say(announcement, false, true);
             }
