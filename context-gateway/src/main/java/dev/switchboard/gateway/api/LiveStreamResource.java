@@ -18,6 +18,7 @@ import dev.switchboard.kit.auth.CurrentCaller;
 import dev.switchboard.kit.auth.RequiresScope;
 import dev.switchboard.kit.auth.Scopes;
 import dev.switchboard.kit.auth.StreamQuota;
+import dev.switchboard.kit.http.OpenStreams;
 import dev.switchboard.kit.http.SseStream;
 import dev.switchboard.kit.problem.Problem;
 import dev.switchboard.kit.problem.ProblemException;
@@ -116,9 +117,7 @@ public class LiveStreamResource {
         if (room != null && (room.isBlank() || room.length() > MAX_ROOM_LENGTH)) {
             throw ProblemException.invalid("room must be 1 to " + MAX_ROOM_LENGTH + " characters");
         }
-        if (open.closing()) {
-            throw new ProblemException(GatewayProblems.SHUTTING_DOWN, "this gateway instance is shutting down; reconnect (to another instance)");
-        }
+        open.refuseWhileClosing();
         Caller who = caller.get();
         StreamQuota.Place place = quota.take(who, keepAlive.toSeconds());
         List<ScheduledFuture<?>> timersOfStream = new CopyOnWriteArrayList<>();

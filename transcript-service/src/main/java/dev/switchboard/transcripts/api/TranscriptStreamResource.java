@@ -5,6 +5,7 @@ import dev.switchboard.kit.auth.RequiresScope;
 import dev.switchboard.kit.auth.Scopes;
 import dev.switchboard.kit.auth.StreamQuota;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.kit.http.OpenStreams;
 import dev.switchboard.kit.http.SseStream;
 import dev.switchboard.kit.problem.Problem;
 import dev.switchboard.kit.problem.ProblemException;
@@ -56,10 +57,12 @@ public class TranscriptStreamResource {
     private final CurrentCaller caller;
     private final Clock clock;
     private final StreamQuota quota;
+    private final OpenStreams open;
     private final long heartbeatSeconds;
 
     TranscriptStreamResource(TranscriptQueries transcripts, DeletedSessions deletedSessions, LiveHub hub, ObjectMapper json, CurrentCaller caller, Clock clock,
-                             StreamQuota quota, TranscriptsConfig config) {
+                             StreamQuota quota, TranscriptsConfig config, OpenStreams open) {
+        this.open = open;
         this.caller = caller;
         this.quota = quota;
         this.heartbeatSeconds = Math.max(1, config.live().heartbeat().toSeconds());
@@ -85,7 +88,8 @@ public class TranscriptStreamResource {
                     + " that has ended it replays and ends at once. When the session is deleted (on any instance) the stream"
                     + " sends 'deleted' ({\"sessionId\"}) and closes; a deleted session is not found, as its stored transcript.")
     @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
-    @APIResponse(responseCode = "503", description = DatabaseFaults.UNAVAILABLE_DESCRIPTION, content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = DatabaseFaults.UNAVAILABLE_DESCRIPTION + "; or shutting-down: this instance is shutting down and opens no stream (reconnect, to another instance)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No session known for this room", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "429", description = "The token already holds as many open streams as one caller may (switchboard.http.max-streams-per-caller, 20); Retry-After says when a dropped one is freed",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -96,21 +100,32 @@ public class TranscriptStreamResource {
         UUID id = Params.uuid("sessionId", sessionId);
         // Another tenant's session is answered as if it did not exist.
         Target target = target(name, id).filter(t -> caller.mayAccess(t.tenant())).orElseThrow(() -> notFound(name, id));
+        open.refuseWhileClosing();
         StreamQuota.Place place = quota.take(caller.get(), heartbeatSeconds);
         TranscriptTail[] self = new TranscriptTail[1];
-        SseStream stream = new SseStream(sink, sse, caller.expiresAt(), clock, "the transcript of session " + target.sessionId(), () -> {
+        SseStream[] opened = new SseStream[1];
+        Runnable release = () -> {
+            if (opened[0] != null) {
+                open.closed(opened[0]);
+            }
             if (self[0] != null) {
                 hub.unsubscribe(target.sessionId(), target.room(), self[0]);
             }
             place.giveBack();
-        });
+        };
+        SseStream stream = new SseStream(sink, sse, caller.expiresAt(), clock, "the transcript of session " + target.sessionId(), release);
+        opened[0] = stream;
+        if (!open.opened(stream)) { // shutdown began since the check above
+            stream.close();
+            return;
+        }
         TranscriptTail tail = new TranscriptTail(target.sessionId(), stream, json);
         self[0] = tail;
         // Subscribe before reading the database: whatever is committed after the read arrives live instead.
         LiveHub.Subscription subscription = hub.subscribe(target.sessionId(), target.room(), tail);
         if (subscription.deleted()) {
             // Deleted between the lookup and now: answered as a deleted session always is.
-            place.giveBack();
+            release.run();
             throw notFound(name, id);
         }
         List<SegmentRow> stored;
@@ -118,8 +133,7 @@ public class TranscriptStreamResource {
             stored = transcripts.segments(target.sessionId());
         } catch (SQLException | RuntimeException e) {
             // Answered as a problem: the stream never started, so nothing of it may stay.
-            hub.unsubscribe(target.sessionId(), target.room(), tail);
-            place.giveBack();
+            release.run();
             throw e;
         }
         tail.replay(stored, subscription.recent(), target.ended() != null ? target.ended() : subscription.ended());

@@ -1,6 +1,5 @@
-package dev.switchboard.gateway.api;
+package dev.switchboard.kit.http;
 
-import dev.switchboard.kit.http.SseStream;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.SseEventSink;
 import org.junit.jupiter.api.Test;
@@ -12,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Shutdown ends the open live streams at once (they would hold the HTTP server until its timeout) and refuses new ones. */
+/** Shutdown ends the open streams at once (they would hold the HTTP server until its timeout) and refuses new ones. */
 class OpenStreamsTest {
     private final AtomicInteger sinksClosed = new AtomicInteger();
 
