@@ -1,5 +1,6 @@
 package dev.switchboard.stack.cli;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -167,7 +168,7 @@ final class Arguments {
                 }
                 yield new CliCommand.Transfer(room(verb, p), to, p.value("--announcement"));
             }
-            case TAIL -> new CliCommand.Tail(room(verb, p));
+            case TAIL -> new CliCommand.Tail(room(verb, p), Duration.ofSeconds(reconnectSeconds(verb, p.value("--reconnect"))));
             case SEARCH -> {
                 String query = p.positional(0).strip();
                 if (query.isEmpty()) {
@@ -206,19 +207,29 @@ final class Arguments {
     }
 
     private static int limit(Verb verb, String value) {
+        return number(verb, "--limit", value, Verb.Defaults.SEARCH_LIMIT, 1, Verb.Defaults.SEARCH_MAX_LIMIT, "a number of lines",
+                " (the transcript service's maximum)");
+    }
+
+    private static int reconnectSeconds(Verb verb, String value) {
+        return number(verb, "--reconnect", value, Verb.Defaults.TAIL_RECONNECT_SECONDS, 0, Verb.Defaults.TAIL_MAX_RECONNECT_SECONDS,
+                "a number of seconds", "");
+    }
+
+    /** An option's whole number within its range; {@code whenAbsent} when not given. */
+    private static int number(Verb verb, String option, String value, int whenAbsent, int min, int max, String what, String why) {
         if (value == null) {
-            return Verb.Defaults.SEARCH_LIMIT;
+            return whenAbsent;
         }
         try {
-            int limit = Integer.parseInt(value.strip());
-            if (limit >= 1 && limit <= Verb.Defaults.SEARCH_MAX_LIMIT) {
-                return limit;
+            int number = Integer.parseInt(value.strip());
+            if (number >= min && number <= max) {
+                return number;
             }
         } catch (NumberFormatException e) {
             // said below
         }
-        throw usage(verb, "--limit takes a number of lines from 1 to " + Verb.Defaults.SEARCH_MAX_LIMIT
-                + " (the transcript service's maximum), not \"" + value + "\"");
+        throw usage(verb, option + " takes " + what + " from " + min + " to " + max + why + ", not \"" + value + "\"");
     }
 
     private static boolean isHelp(String arg) {

@@ -1,5 +1,7 @@
 package dev.switchboard.stack.cli;
 
+import java.time.Duration;
+
 /** One operator command as parsed from the command line, its options checked. */
 sealed interface CliCommand {
 
@@ -37,7 +39,8 @@ sealed interface CliCommand {
     record Transcript(String room, String format) implements CliCommand {
     }
 
-    record Tail(String room) implements CliCommand {
+    /** Following a call's transcript; {@code reconnect}: how long a stream that broke off is opened again. */
+    record Tail(String room, Duration reconnect) implements CliCommand {
     }
 
     /** A full-text search; {@code room} may be null. */

@@ -52,6 +52,16 @@ final class LiveNote {
         say(ALREADY_ENDED);
     }
 
+    /**
+     * The "end" event of a call in which nothing was said, which may be a dial that failed: the note waits, neither said
+     * by the timer nor given up, until {@link #ended} says it or {@link #close} drops it.
+     */
+    synchronized void holdBack() {
+        if (timer != null) {
+            timer.interrupt();
+        }
+    }
+
     /** The tail is over: nothing more is said, however it ended. */
     synchronized void close() {
         due = false;

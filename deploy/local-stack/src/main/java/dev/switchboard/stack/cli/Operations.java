@@ -46,6 +46,8 @@ final class Operations {
     private final PrintStream err;
     private final boolean json;
     private final Render render;
+    /** tail: the end of a call in which nothing was said, held back until it is known not to be a failed dial. */
+    private JsonNode endOfSilentCall;
 
     Operations(ApiClient api, PrintStream out, PrintStream err, boolean json, Render render) {
         this.api = api;
@@ -269,12 +271,17 @@ final class Operations {
         Set<String> shown = new HashSet<>();
         Answer[] missing = {null};
         CallWait wait = new CallWait(tail.room(), Instant.now().plus(CALL_WAIT_LIMIT));
+        Reconnection reconnection = new Reconnection(tail.reconnect());
         try {
             while (true) {
-                switch (follow(tail, note, shown, missing)) {
+                switch (followOrBrokeOff(tail, note, shown, missing, reconnection)) {
                     case ENDED -> {
                         if (shown.isEmpty()) {
                             wait.refuseFailedDial(); // a dial that failed is stored as a call that ended with nothing said
+                        }
+                        if (endOfSilentCall != null) { // not a failed dial: its end is said after all
+                            note.ended();
+                            out.println(render.ended(endOfSilentCall));
                         }
                         return CliException.OK;
                     }
@@ -285,8 +292,18 @@ final class Operations {
                     }
                     case DELETED -> throw new CliException(CliException.API_ERROR,
                             "the call's transcript was deleted while it was followed; nothing more of it is stored or streamed");
-                    case BROKE_OFF -> throw CliException.unreachable(
-                            "the transcript stream broke off before the call ended (did the transcript service stop?)");
+                    case BROKE_OFF -> {
+                        boolean first = !reconnection.active();
+                        if (!reconnection.brokeOff()) {
+                            throw CliException.unreachable("the transcript stream broke off before the call ended"
+                                    + (tail.reconnect().isZero() ? "" : " and could not be opened again within " + tail.reconnect().toSeconds() + " s")
+                                    + " (did the transcript service stop?)");
+                        }
+                        if (first) {
+                            err.println("(the transcript stream broke off; opening it again for up to " + tail.reconnect().toSeconds() + " s)");
+                        }
+                        sleep(RECONNECT_PAUSE);
+                    }
                     case TOKEN_EXPIRED -> {
                         if (!api.renewToken()) {
                             throw new CliException(CliException.API_ERROR, "the token expired while following the call (it came from "
@@ -303,9 +320,26 @@ final class Operations {
     /** How one stream of a transcript ended; NO_SESSION: it did not open, the room has no session (404). */
     private enum StreamEnd { ENDED, DELETED, TOKEN_EXPIRED, BROKE_OFF, NO_SESSION }
 
+    /**
+     * One stream, opened again after a break: while it is broken off, the transcript service not answering (restarting)
+     * or answering 503 (shutting down, its database away) is the break going on, not the end of the command.
+     */
+    private StreamEnd followOrBrokeOff(CliCommand.Tail tail, LiveNote note, Set<String> shown, Answer[] missing, Reconnection reconnection) {
+        try {
+            return follow(tail, note, shown, missing, reconnection);
+        } catch (CliException e) {
+            if (reconnection.active() && e.exitCode() == CliException.UNREACHABLE && !Thread.currentThread().isInterrupted()) {
+                return StreamEnd.BROKE_OFF;
+            }
+            throw e;
+        }
+    }
+
     /** How often tail looks up an outbound call that has no session yet, and for how long at most. */
     private static final Duration CALL_POLL_INTERVAL = Duration.ofSeconds(2);
     private static final Duration CALL_WAIT_LIMIT = Duration.ofMinutes(5);
+    /** How often tail opens a transcript stream that broke off again. */
+    private static final Duration RECONNECT_PAUSE = Duration.ofSeconds(1);
 
     /**
      * Tail of a room without a session that is an outbound call still ringing (or answered while its agent joins): an
@@ -413,7 +447,7 @@ final class Operations {
         }
     }
 
-    private StreamEnd follow(CliCommand.Tail tail, LiveNote note, Set<String> shown, Answer[] missing) {
+    private StreamEnd follow(CliCommand.Tail tail, LiveNote note, Set<String> shown, Answer[] missing, Reconnection reconnection) {
         HttpResponse<InputStream> response = api.stream(Service.TRANSCRIPTS, "/v1/sessions/" + segment(tail.room()) + "/transcript/stream");
         boolean reopened = !shown.isEmpty();
         try (InputStream body = response.body()) {
@@ -424,34 +458,53 @@ final class Operations {
                     missing[0] = answer;
                     return StreamEnd.NO_SESSION;
                 }
+                if (answer.status() == 503 && reconnection.active()) {
+                    return StreamEnd.BROKE_OFF;
+                }
                 throw fail(Service.TRANSCRIPTS, answer);
             }
             StreamEnd[] end = {StreamEnd.BROKE_OFF};
-            ServerSentEvents.read(body, event -> {
-                JsonNode data = Json.parseOrNull(event.data());
-                switch (event.name()) {
-                    case "end" -> end[0] = StreamEnd.ENDED;
-                    case "deleted" -> end[0] = StreamEnd.DELETED; // the service closes the stream after it
-                    case "expired" -> {
-                        end[0] = StreamEnd.TOKEN_EXPIRED;
-                        return false; // renewed by the caller, or reported: not an event of the call
-                    }
-                    default -> {
-                        // the call's own events
-                    }
-                }
-                if (json) {
-                    printJson(event, data, reopened, shown);
-                } else if (data != null) {
-                    show(event.name(), data, note, shown);
-                }
-                out.flush();
-                return end[0] == StreamEnd.BROKE_OFF; // read on until the call ended or its transcript was deleted
-            });
+            try {
+                readEvents(body, end, reconnection, reopened, note, shown);
+            } catch (IOException cut) {
+                // The connection of an open stream was cut (the service was killed, the network dropped): broken off, as
+                // a stream that ended without the call's end is.
+                return StreamEnd.BROKE_OFF;
+            }
             return end[0];
         } catch (IOException e) {
             throw api.unreachable(Service.TRANSCRIPTS, e);
         }
+    }
+
+    private void readEvents(InputStream body, StreamEnd[] end, Reconnection reconnection, boolean reopened, LiveNote note,
+                            Set<String> shown) throws IOException {
+        ServerSentEvents.read(body, event -> {
+            JsonNode data = Json.parseOrNull(event.data());
+            switch (event.name()) {
+                case "replayed" -> {
+                    if (reconnection.replayed()) {
+                        err.println("(the transcript stream is open again)");
+                    }
+                }
+                case "end" -> end[0] = StreamEnd.ENDED;
+                case "deleted" -> end[0] = StreamEnd.DELETED; // the service closes the stream after it
+                case "expired" -> {
+                    end[0] = StreamEnd.TOKEN_EXPIRED;
+                    return false; // renewed by the caller, or reported: not an event of the call
+                }
+                default -> {
+                    // the call's own events
+                }
+            }
+            if (json) {
+                printJson(event, data, reopened, shown);
+            } else if (data != null) {
+                show(event.name(), data, note, shown);
+            }
+            out.flush();
+            return end[0] == StreamEnd.BROKE_OFF; // read on until the call ended or its transcript was deleted
+        });
     }
 
     /** For scripts: every event as it came, but on a reopened stream not the replay of lines already final. */
@@ -483,6 +536,13 @@ final class Operations {
             }
             case "replayed" -> note.replayed();
             case "end" -> {
+                if (shown.isEmpty()) {
+                    // Nothing was said: a dial that failed before it was answered looks so too, and is reported as what it
+                    // is (its reason, exit 1), not as a call that ended; said once that is ruled out.
+                    endOfSilentCall = data;
+                    note.holdBack();
+                    return;
+                }
                 note.ended();
                 out.println(render.ended(data));
             }

@@ -65,8 +65,11 @@ enum Verb {
               --format F      text (default), srt (SubRip), vtt (WebVTT) or json (the service's JSON, as --json prints it)
             The room's latest call, live or ended. GET /v1/sessions/{room}/transcript on the transcript service
             (scope transcripts:read)."""),
-    TAIL("tail", "ROOM", "follow a call's transcript live until the call ends (Ctrl-C stops)",
-            List.of("ROOM"), null, Set.of(), Set.of(), """
+    TAIL("tail", "ROOM [--reconnect SECONDS]", "follow a call's transcript live until the call ends (Ctrl-C stops)",
+            List.of("ROOM"), null, Set.of(), Set.of("--reconnect"), """
+              --reconnect S   how long to keep reopening a stream that broke off before the call ended (a transcript
+                              service restarting, or stopping so another instance takes over), 0 to 3600 (default %d);
+                              the lines said meanwhile come with the reopened stream; then exit 3
             Prints the lines said so far, then each final line as it is said, and how the call ended (at once, for a call
             that had already ended). An outbound call that still rings has no session yet: tail says it waits for the call
             to be answered (GET /v1/calls/{room} on the gateway, every 2 s) and follows it once its agent started the
@@ -76,7 +79,7 @@ enum Verb {
             it signs its own token (lasting SWITCHBOARD_CLI_TOKEN_TTL, default %dm) and renews it when the stream says it
             expired; a token you gave cannot be renewed, so the command ends (exit 1) when it expires.
             GET /v1/sessions/{room}/transcript/stream (Server-Sent Events) on the transcript service
-            (scope transcripts:read).""".formatted(Tokens.LIFETIME.toMinutes())),
+            (scope transcripts:read).""".formatted(Defaults.TAIL_RECONNECT_SECONDS, Tokens.LIFETIME.toMinutes())),
     SEARCH("search", "WORDS... [--room ROOM] [--limit N]", "search every stored transcript",
             List.of(), "WORDS", Set.of(), Set.of("--room", "--limit"), """
               --room ROOM     only this room's calls
@@ -153,6 +156,9 @@ enum Verb {
         static final String GOODBYE = "Thank you for calling. Goodbye!";
         static final String HANGUP_REASON = "ended by an operator";
         static final int SEARCH_LIMIT = 20;
+        /** Long enough for a transcript service the stack (or Kubernetes) restarts to answer again. */
+        static final int TAIL_RECONNECT_SECONDS = 60;
+        static final int TAIL_MAX_RECONNECT_SECONDS = 3600;
         /**
          * The transcript service's largest page (switchboard.transcripts.api.max-page-size as shipped): checked here so
          * that a larger --limit is wrong usage (exit 2), as 0 is, rather than an API error (exit 1).

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,7 +33,7 @@ class ArgumentsTest {
         assertThat(parse("hangup", "demo-1", "--now").command())
                 .isEqualTo(new CliCommand.Hangup("demo-1", true, null, Verb.Defaults.HANGUP_REASON));
         assertThat(parse("transcript", "demo-1").command()).isEqualTo(new CliCommand.Transcript("demo-1", "text"));
-        assertThat(parse("tail", "demo-1").command()).isEqualTo(new CliCommand.Tail("demo-1"));
+        assertThat(parse("tail", "demo-1").command()).isEqualTo(new CliCommand.Tail("demo-1", Duration.ofSeconds(60)));
         assertThat(parse("search", "refund", "policy").command())
                 .isEqualTo(new CliCommand.Search("refund policy", null, Verb.Defaults.SEARCH_LIMIT));
     }
@@ -47,6 +48,7 @@ class ArgumentsTest {
         assertThat(parse("transcript", "demo-1", "--json")).isEqualTo(new Invocation(new CliCommand.Transcript("demo-1", "json"), true, null));
         assertThat(parse("search", "late", "delivery", "--room", "demo-1", "--limit", "5").command())
                 .isEqualTo(new CliCommand.Search("late delivery", "demo-1", 5));
+        assertThat(parse("tail", "--reconnect=0", "demo-1").command()).isEqualTo(new CliCommand.Tail("demo-1", Duration.ZERO));
     }
 
     @Test
@@ -83,6 +85,8 @@ class ArgumentsTest {
         assertUsage(List.of("search", "refund", "--limit", "0"), "--limit takes a number of lines from 1 to 200 (the transcript service's maximum), not \"0\"", "search");
         assertUsage(List.of("search", "x", "--limit", "5000"), "--limit takes a number of lines from 1 to 200", "search");
         assertThat(parse("search", "x", "--limit", "200").command()).isEqualTo(new CliCommand.Search("x", null, 200));
+        assertUsage(List.of("tail", "demo-1", "--reconnect", "1m"), "--reconnect takes a number of seconds from 0 to 3600, not \"1m\"", "tail");
+        assertUsage(List.of("tail", "demo-1", "--reconnect", "-1"), "--reconnect takes a number of seconds from 0 to 3600", "tail");
         // Empty values are slips, not choices: the API would refuse them (exit 1), and --room "" would search every room.
         assertUsage(List.of("hangup", "r", "--goodbye="), "--goodbye must not be empty", "usage: ./switchboard hangup");
         assertUsage(List.of("hangup", "r", "--reason", " "), "--reason must not be empty", "hangup");

@@ -511,9 +511,13 @@ class OperatorCliTest {
         assertThat(lines.get(2).path("data").path("text").asText()).isEqualTo("Where is my order?");
 
         on("GET /v1/sessions/gone/transcript/stream", 200, "text/event-stream", "event: replayed\ndata: {}\n\n");
-        Run broken = run(env(), "tail", "gone");
+        Run broken = run(env(), "tail", "gone", "--reconnect", "0");
         assertThat(broken.exitCode()).isEqualTo(CliException.UNREACHABLE);
-        assertThat(broken.err()).contains("the transcript stream broke off before the call ended");
+        assertThat(broken.err()).contains("the transcript stream broke off before the call ended (did the transcript service stop?)");
+        Run brokenForGood = run(env(), "tail", "gone", "--reconnect", "2");
+        assertThat(brokenForGood.exitCode()).isEqualTo(CliException.UNREACHABLE);
+        assertThat(brokenForGood.err()).contains("(the transcript stream broke off; opening it again for up to 2 s)",
+                "the transcript stream broke off before the call ended and could not be opened again within 2 s");
 
         // The transcript deleted while it was followed: the service says so and closes the stream; that is no outage.
         on("GET /v1/sessions/erased/transcript/stream", 200, "text/event-stream",
@@ -529,6 +533,47 @@ class OperatorCliTest {
         Run unknown = run(env(), "tail", "nowhere");
         assertThat(unknown.exitCode()).isEqualTo(CliException.API_ERROR);
         assertThat(unknown.err()).isEqualTo("error: Not Found: no session known for room \"nowhere\"\n");
+    }
+
+    @Test
+    void tailOpensAStreamThatBrokeOffAgainAndShowsWhatWasSaidMeanwhileOnce() {
+        String replayedThenBroken = """
+                event: segment
+                id: a:1
+                data: {'segmentId': 'a', 'revision': 1, 'role': 'USER', 'speaker': 'Caller', 'text': 'Where is my order?', 'startMs': 1200, 'isFinal': true}
+
+                event: replayed
+                data: {'segments':1}
+
+                """;
+        String reopened = """
+                event: segment
+                id: a:1
+                data: {'segmentId': 'a', 'revision': 1, 'role': 'USER', 'speaker': 'Caller', 'text': 'Where is my order?', 'startMs': 1200, 'isFinal': true}
+
+                event: segment
+                id: b:1
+                data: {'segmentId': 'b', 'revision': 1, 'role': 'AGENT', 'speaker': 'Agent', 'text': 'It shipped.', 'startMs': 4000, 'isFinal': true}
+
+                event: replayed
+                data: {'segments':2}
+
+                event: end
+                data: {'sessionId': 's1', 'endReason': 'CALLER_HANGUP', 'endedAt': null}
+
+                """;
+        // The instance shuts down (its stream ends, a new one is refused), then the restarted one serves the stream.
+        on("GET /v1/sessions/flaky-1/transcript/stream", 200, "text/event-stream", replayedThenBroken);
+        on("GET /v1/sessions/flaky-1/transcript/stream", 503, "application/problem+json",
+                "{'type': 'urn:switchboard:problem:shutting-down', 'title': 'Shutting down', 'status': 503, 'detail': 'this instance is shutting down'}");
+        on("GET /v1/sessions/flaky-1/transcript/stream", 200, "text/event-stream", reopened);
+
+        Run run = run(env(), "tail", "flaky-1");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("[00:01.2] Caller: Where is my order?\n[00:04.0] Agent: It shipped.\ncall ended: CALLER_HANGUP\n");
+        assertThat(run.err()).contains("(the transcript stream broke off; opening it again for up to 60 s)\n(the transcript stream is open again)\n");
+        assertThat(received).filteredOn(r -> r.pathAndQuery().equals("/v1/sessions/flaky-1/transcript/stream")).hasSize(3);
     }
 
     @Test
@@ -579,7 +624,22 @@ class OperatorCliTest {
         Run busy = run(env(), "tail", "busy-2");
 
         assertThat(busy.exitCode()).isEqualTo(CliException.API_ERROR);
-        assertThat(busy.err()).endsWith("error: the call to +15551234567 in room busy-2 failed before it was answered: busy (486)\n");
+        assertThat(busy.err()).isEqualTo("error: the call to +15551234567 in room busy-2 failed before it was answered: busy (486)\n");
+        assertThat(busy.out()).as("no 'call ended' for a call that never connected").isEmpty();
+
+        // A call that ended with nothing said and was no failed dial (a web call the caller left at once) still ends so.
+        on("GET /v1/sessions/quiet-1/transcript/stream", 200, "text/event-stream", """
+                event: replayed
+                data: {'segments':0}
+
+                event: end
+                data: {'sessionId': 'q1', 'endReason': 'CALLER_HANGUP', 'endedAt': null}
+
+                """);
+        Run quiet = run(env(), "tail", "quiet-1");
+        assertThat(quiet.exitCode()).as(quiet.err()).isZero();
+        assertThat(quiet.out()).isEqualTo("call ended: CALLER_HANGUP\n");
+        assertThat(quiet.err()).isEqualTo(LiveNote.ALREADY_ENDED + "\n");
 
         // An error says the whole reason; only the calls table cuts it to its column.
         String detail = "could not check LiveKit for an earlier attempt, not dialled: cannot reach LiveKit at ws://127.0.0.1:7880";
