@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -114,6 +116,20 @@ class SerdeTest {
         ByteBuffer.wrap(unknown, 2, 8).order(ByteOrder.LITTLE_ENDIAN).putLong(0x0123456789abcdefL);
         assertThatThrownBy(() -> new SessionCommandDeserializer().deserialize("t", unknown))
                 .hasMessageContaining("does not know (fingerprint 0123456789abcdef)");
+    }
+
+    @Test
+    void aValueThatGoesOnAfterItsRecordIsRefusedNotReadAsTheRecord() {
+        byte[] good = new AvroSerializer<SessionCommand>().serialize("t", SampleRecords.sessionCommands().getFirst());
+        byte[] longer = Arrays.copyOf(good, good.length + 7);
+        System.arraycopy("garbage".getBytes(StandardCharsets.US_ASCII), 0, longer, good.length, 7);
+
+        assertThat(new SessionCommandDeserializer().deserialize("t", good)).isEqualTo(SampleRecords.sessionCommands().getFirst());
+        assertThatThrownBy(() -> new SessionCommandDeserializer().deserialize("t", longer))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("cannot decode SessionCommand: bytes are left over after the record");
+        assertThatThrownBy(() -> new SessionCommandDeserializer().deserialize("t", Arrays.copyOf(good, 5)))
+                .as("shorter than the header").hasMessageContaining("not in Avro's single-object encoding");
     }
 
     @Test

@@ -3,12 +3,11 @@ package dev.switchboard.schemas.serde;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.data.TimeConversions;
+import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
-import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -20,9 +19,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Collection;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -33,15 +32,18 @@ import java.util.concurrent.ConcurrentMap;
  */
 public final class AvroCodec<T extends SpecificRecord> {
     private final Class<T> type;
+    /** Single-object encoding's first two bytes, then the writer schema's fingerprint (8 bytes, little-endian). */
+    private static final byte[] MARKER = {(byte) 0xC3, 0x01};
+    private static final int HEADER_LENGTH = MARKER.length + 8;
+
     private final BinaryMessageEncoder<T> encoder;
-    private final BinaryMessageDecoder<T> decoder;
+    /** A reader per writer schema it knows (the current one and every released one), by fingerprint. */
+    private final Map<Long, SpecificDatumReader<T>> readers = new HashMap<>();
     private final SpecificData model;
     private final Schema current;
     private final SpecificDatumWriter<T> framedWriter;
     /** Readers of a schema registry's framing, by writer schema: each resolves that writer to the current shape. */
     private final ConcurrentMap<Schema, SpecificDatumReader<T>> framedReaders = new ConcurrentHashMap<>();
-    /** The fingerprints this codec reads, to name the one a writer got wrong. */
-    private final Set<Long> knownFingerprints = new HashSet<>();
 
     AvroCodec(Class<T> type, Collection<Schema> olderWriterSchemas) {
         this.type = type;
@@ -52,10 +54,8 @@ public final class AvroCodec<T extends SpecificRecord> {
         this.current = model.getSchema(type);
         this.framedWriter = new SpecificDatumWriter<>(current, model);
         this.encoder = new BinaryMessageEncoder<>(model, current);
-        this.decoder = new BinaryMessageDecoder<>(model, current);
-        olderWriterSchemas.forEach(decoder::addSchema);
-        knownFingerprints.add(SchemaNormalization.parsingFingerprint64(current));
-        olderWriterSchemas.forEach(schema -> knownFingerprints.add(SchemaNormalization.parsingFingerprint64(schema)));
+        olderWriterSchemas.forEach(writer -> readers.put(SchemaNormalization.parsingFingerprint64(writer), new SpecificDatumReader<>(writer, current, model)));
+        readers.put(SchemaNormalization.parsingFingerprint64(current), new SpecificDatumReader<>(current, current, model));
     }
 
     /** A codec that reads the current schema and every released version of it. */
@@ -109,8 +109,7 @@ public final class AvroCodec<T extends SpecificRecord> {
     T decodeFramed(byte[] bytes, Schema writer) {
         SpecificDatumReader<T> reader = framedReaders.computeIfAbsent(writer, w -> new SpecificDatumReader<>(w, current, model));
         try {
-            int body = SchemaRegistryMode.HEADER_LENGTH;
-            return reader.read(null, DecoderFactory.get().binaryDecoder(bytes, body, bytes.length - body, null));
+            return readWhole(reader, bytes, SchemaRegistryMode.HEADER_LENGTH);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot decode " + type.getSimpleName() + " (written with " + writer.getFullName() + "): " + e.getMessage(), e);
         }
@@ -123,7 +122,7 @@ public final class AvroCodec<T extends SpecificRecord> {
     private String unknownWriter(byte[] bytes) {
         long written = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         String hex = HexFormat.of().toHexDigits(written);
-        if (knownFingerprints.contains(Long.reverseBytes(written))) {
+        if (readers.containsKey(Long.reverseBytes(written))) {
             return "its schema fingerprint reads " + hex + ", which is the released fingerprint "
                     + HexFormat.of().toHexDigits(Long.reverseBytes(written)) + " with its bytes reversed: write the fingerprint "
                     + "little-endian (least significant byte first)";
@@ -133,12 +132,33 @@ public final class AvroCodec<T extends SpecificRecord> {
     }
 
     public T decode(byte[] bytes) {
+        if (bytes.length < HEADER_LENGTH || bytes[0] != MARKER[0] || bytes[1] != MARKER[1]) {
+            throw new SerializationException("cannot decode " + type.getSimpleName() + ": it is not in Avro's single-object encoding"
+                    + " (the bytes C3 01, the writer schema's 8-byte fingerprint, then the record)");
+        }
+        SpecificDatumReader<T> reader = readers.get(ByteBuffer.wrap(bytes, MARKER.length, 8).order(ByteOrder.LITTLE_ENDIAN).getLong());
+        if (reader == null) {
+            throw new SerializationException("cannot decode " + type.getSimpleName() + ": " + unknownWriter(bytes));
+        }
         try {
-            return decoder.decode(bytes);
-        } catch (MissingSchemaException e) {
-            throw new SerializationException("cannot decode " + type.getSimpleName() + ": " + unknownWriter(bytes), e);
+            return readWhole(reader, bytes, HEADER_LENGTH);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot decode " + type.getSimpleName() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The record that fills the value from {@code offset} to its end. Bytes left over are refused, not ignored: a value
+     * with more than one record in it, or a record written with another schema than its fingerprint names, would
+     * otherwise be read as a valid record of whatever its first bytes happen to say.
+     */
+    private static <T> T readWhole(SpecificDatumReader<T> reader, byte[] bytes, int offset) throws IOException {
+        BinaryDecoder in = DecoderFactory.get().binaryDecoder(bytes, offset, bytes.length - offset, null);
+        T record = reader.read(null, in);
+        if (!in.isEnd()) {
+            throw new IOException("bytes are left over after the record (a value holds exactly one record, written with the schema"
+                    + " its fingerprint names)");
+        }
+        return record;
     }
 }
