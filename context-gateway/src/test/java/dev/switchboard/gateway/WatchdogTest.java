@@ -4,6 +4,7 @@ import dev.switchboard.events.AuditRecord;
 import dev.switchboard.events.CommandResult;
 import dev.switchboard.events.CommandStatus;
 import dev.switchboard.events.EndReason;
+import dev.switchboard.events.Interrupt;
 import dev.switchboard.events.IssuerKind;
 import dev.switchboard.events.SessionCommand;
 import dev.switchboard.events.TransferCall;
@@ -226,6 +227,42 @@ class WatchdogTest {
             Duration untilPastDeadline = Duration.between(Instant.now(), command.getExpiresAt().plus(GRACE).plusMillis(1500));
             var seen = results.drain(untilPastDeadline);
             assertThat(seen.stream().filter(r -> r.getCommandId().equals(command.getCommandId()))).hasSize(1);
+        }
+    }
+
+    @Test
+    void aCommandSentAgainWhenNoWorkerRunsItsRoomIsAnsweredAgainWithItsFirstDecision() {
+        String room = Api.newRoom("retried");
+        try (var results = results()) {
+            SessionCommand command = CRM.say(room, "anyone there?");
+            TestProducer.send(Topic.SESSION_COMMANDS, room, command);
+            var first = results.awaitRecord(r -> r.value().getCommandId().equals(command.getCommandId()), WAIT);
+            assertThat(first.value().getStatus()).isEqualTo(CommandStatus.UNKNOWN_SESSION);
+
+            // A sender whose wait ran out sends the same record again: no worker will ever answer it.
+            TestProducer.send(Topic.SESSION_COMMANDS, room, command);
+            var again = results.awaitRecord(r -> r.value().getCommandId().equals(command.getCommandId()) && r.offset() != first.offset(), WAIT);
+            assertThat(again.value()).as("the first decision, as it was").isEqualTo(first.value());
+        }
+    }
+
+    @Test
+    void aDecidedCommandsIdOnAnotherCommandIsDeadLetteredWhenNoWorkerRunsItsRoom() {
+        String room = Api.newRoom("reused");
+        try (var results = results(); var dlq = TopicProbe.fromNow(Topic.SESSION_COMMANDS_DLQ, new ByteArrayDeserializer())) {
+            SessionCommand said = CRM.say(room, "anyone there?");
+            TestProducer.send(Topic.SESSION_COMMANDS, room, said);
+            assertThat(results.await(r -> r.getCommandId().equals(said.getCommandId()), WAIT).getStatus())
+                    .isEqualTo(CommandStatus.UNKNOWN_SESSION);
+
+            SessionCommand reused = CRM.session(said.getCommandId(), room, Interrupt.newBuilder().build(), Duration.ofSeconds(30));
+            TestProducer.send(Topic.SESSION_COMMANDS, room, reused);
+
+            var dead = dlq.awaitRecord(r -> room.equals(r.key()), WAIT);
+            assertThat(new String(dead.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))
+                    .isEqualTo("commandId " + said.getCommandId() + " was already used for another command (Say); use a new commandId for a new command");
+            var seen = results.drain(GRACE.plusSeconds(2));
+            assertThat(seen.stream().filter(r -> r.getCommandId().equals(said.getCommandId()))).as("no second result under the id").hasSize(1);
         }
     }
 

@@ -34,4 +34,9 @@ public class CommandMetrics {
     public void watchdogAnswered(String type, CommandOutcome outcome) {
         registry.counter("switchboard.gateway.watchdog.answers", "type", type, "outcome", outcome.name()).increment();
     }
+
+    /** A decided command's id on another command, refused by the watchdog while no worker ran its room. */
+    public void commandIdReused(String type) {
+        registry.counter("switchboard.gateway.watchdog.id.reused", "type", type).increment();
+    }
 }

@@ -17,4 +17,15 @@ public enum CommandOutcome {
             case UNKNOWN -> UNRECOGNIZED;
         };
     }
+
+    /** The status a CommandResult carries for this outcome (UNKNOWN for one this gateway did not recognise). */
+    public CommandStatus status() {
+        return switch (this) {
+            case APPLIED -> CommandStatus.APPLIED;
+            case REJECTED -> CommandStatus.REJECTED;
+            case EXPIRED -> CommandStatus.EXPIRED;
+            case UNKNOWN_SESSION -> CommandStatus.UNKNOWN_SESSION;
+            case UNRECOGNIZED -> CommandStatus.UNKNOWN;
+        };
+    }
 }

@@ -9,16 +9,17 @@ import java.time.Instant;
  * The decided fate of a command: from its CommandResult, or for an immediate hang-up from the CallEnded event.
  *
  * @param callEnd for hang-ups, how the call ended; null otherwise
+ * @param tenant  the tenant the result named (null when it named none, or for a hang-up decided by its CallEnded)
  */
 public record Decision(CommandOutcome outcome, String reason, Instant decidedAt, String sessionId, String workerId,
-                       CallEnd callEnd) {
+                       CallEnd callEnd, String tenant) {
 
     public static Decision of(CommandResult result) {
         return new Decision(CommandOutcome.of(result.getStatus()), result.getReason(), result.getDecidedAt(),
-                result.getSessionId(), result.getWorkerId(), null);
+                result.getSessionId(), result.getWorkerId(), null, result.getTenant());
     }
 
     public static Decision callEnded(String sessionId, CallEnd end, String reason) {
-        return new Decision(CommandOutcome.APPLIED, reason, end.at(), sessionId, null, end);
+        return new Decision(CommandOutcome.APPLIED, reason, end.at(), sessionId, null, end, null);
     }
 }

@@ -145,9 +145,17 @@ public class CommandForwarder {
         }
     }
 
-    /** Leaves the command to the watchdog, which looks at its room once the grace since the command arrived is over. */
+    /**
+     * Leaves the command to the watchdog, which looks at its room once the grace since the command arrived is over. A
+     * command the watchdog refuses (the id of a decided command on another command) fails the routing, and the listener
+     * dead-letters the record.
+     */
     private void watch(SessionCommand command, Deadlines deadlines, CompletableFuture<Void> routed) {
-        watchdog.watch(command, deadlines.session());
-        routed.complete(null);
+        try {
+            watchdog.watch(command, deadlines.session());
+            routed.complete(null);
+        } catch (RuntimeException e) {
+            routed.completeExceptionally(e);
+        }
     }
 }

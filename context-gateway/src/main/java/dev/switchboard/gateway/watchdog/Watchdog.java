@@ -15,6 +15,8 @@ import dev.switchboard.gateway.commands.CommandMetrics;
 import dev.switchboard.gateway.commands.CommandOutcome;
 import dev.switchboard.gateway.commands.CommandPublisher;
 import dev.switchboard.gateway.commands.CommandStore;
+import dev.switchboard.gateway.commands.Decision;
+import dev.switchboard.gateway.commands.RequestFingerprint;
 import dev.switchboard.gateway.commands.TrackedCommand;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.config.GatewayTimers;
@@ -22,6 +24,7 @@ import dev.switchboard.gateway.health.GatewayReadiness;
 import dev.switchboard.gateway.sessions.LiveSession;
 import dev.switchboard.gateway.sessions.LiveSessionRegistry;
 import dev.switchboard.gateway.sessions.WorkerLost;
+import dev.switchboard.kit.kafka.InvalidRecordException;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -116,9 +119,67 @@ public class Watchdog implements CallControlWatch {
                     command.getRoom(), command.getCommandId(), command.getIssuedAt());
             return;
         }
-        watched.computeIfAbsent(command.getRoom(), room -> ConcurrentHashMap.newKeySet()).add(command);
         Duration untilCheck = Duration.between(clock.instant(), roomCheckAt);
-        timers.schedule(untilCheck.isNegative() ? Duration.ZERO : untilCheck, () -> checkRoom(command));
+        Duration delay = untilCheck.isNegative() ? Duration.ZERO : untilCheck;
+        Optional<TrackedCommand> decided = store.find(command.getCommandId()).filter(TrackedCommand::isDecided);
+        if (decided.isPresent()) {
+            refuseReuseWithoutWorker(command, decided.get());
+            timers.schedule(delay, () -> answerAgain(command, decided.get()));
+            return;
+        }
+        watched.computeIfAbsent(command.getRoom(), room -> ConcurrentHashMap.newKeySet()).add(command);
+        timers.schedule(delay, () -> checkRoom(command));
+    }
+
+    /**
+     * A decided command's id on a command that asks for something else, while no worker runs its room (a worker that
+     * does refuses it itself, as it would on a live session): dead-lettered, so the sender learns of the mistake, with no
+     * second result under the id, which the first already answers.
+     *
+     * @throws InvalidRecordException when the id is reused so
+     */
+    private void refuseReuseWithoutWorker(SessionCommand command, TrackedCommand first) {
+        if (RequestFingerprint.differs(first.fingerprint(), RequestFingerprint.of(command.getPayload())) && !workerRuns(command.getRoom())) {
+            metrics.commandIdReused(TrackedCommand.typeOf(command.getPayload()));
+            throw new InvalidRecordException("commandId " + command.getCommandId() + " was already used for another command ("
+                    + first.type() + "); use a new commandId for a new command");
+        }
+    }
+
+    /**
+     * A command sent again after it was decided (a retry after a timeout, a replay): a worker running its room answers it
+     * itself, with the first decision; when none does (the session ended, or there never was one), nobody else would,
+     * so the first decision is published again here, as it was.
+     */
+    private void answerAgain(SessionCommand command, TrackedCommand first) {
+        if (!readiness.isReady()) {
+            timers.schedule(NOT_READY_RETRY, () -> answerAgain(command, first));
+            return;
+        }
+        if (workerRuns(command.getRoom())) {
+            return;
+        }
+        Decision decision = first.decision().orElseThrow();
+        CommandResult again = CommandResult.newBuilder()
+                .setCommandId(command.getCommandId())
+                .setRoom(command.getRoom())
+                .setCommandType(first.type())
+                .setStatus(decision.outcome().status())
+                .setReason(decision.reason())
+                .setDecidedAt(decision.decidedAt())
+                .setSessionId(decision.sessionId())
+                .setWorkerId(decision.workerId())
+                .setTenant(decision.tenant())
+                .build();
+        publisher.publish(again).subscribe().with(
+                published -> LOG.infof("room %s: %s %s was sent again after it was decided; no worker runs the room, so its first"
+                        + " decision (%s) was published again", command.getRoom(), first.type(), command.getCommandId(), again.getStatus()),
+                failure -> LOG.warnf("room %s: the first decision of %s, sent again, could not be published again: %s",
+                        command.getRoom(), command.getCommandId(), failure.getMessage()));
+    }
+
+    private boolean workerRuns(String room) {
+        return registry.find(room).filter(session -> session.state().hasWorker()).isPresent();
     }
 
     /**
