@@ -93,7 +93,8 @@ class TransferTest {
     @Test
     void anAcceptedTransferHandsTheCallerOverAndEndsTheAgentsSession() {
         String room = callInProgress("transfer-accepted");
-        CallControlRequest request = request(room, transfer("tel:+15550699").setPlayDialtone(true).build());
+        // As the worker hands over a TransferCall: under its session and tenant, which the result names as a worker's would.
+        CallControlRequest request = request(room, transfer("tel:+15550699").setPlayDialtone(true).setSessionId("s-" + room).build(), "default");
 
         TestProducer.send(Topic.CALL_CONTROL, room, request);
 
@@ -101,6 +102,8 @@ class TransferTest {
         assertThat(result.getStatus()).isEqualTo(CommandStatus.APPLIED);
         assertThat(result.getCommandType()).isEqualTo("TransferRequested");
         assertThat(result.getRoom()).isEqualTo(room);
+        assertThat(result.getSessionId()).isEqualTo("s-" + room);
+        assertThat(result.getTenant()).isEqualTo("default");
         CallEnded ended = (CallEnded) events.await(e -> room.equals(e.getRoom()) && e.getPayload() instanceof CallEnded, WAIT).getPayload();
         assertThat(ended.getReason()).isEqualTo(EndReason.TRANSFERRED);
         assertThat(ended.getHangupCommandId()).isEqualTo(request.getCommandId());

@@ -3,6 +3,8 @@ package dev.switchboard.controller.events;
 import dev.switchboard.events.CallControlRequest;
 import dev.switchboard.events.CommandResult;
 import dev.switchboard.events.CommandStatus;
+import dev.switchboard.events.HangupRequested;
+import dev.switchboard.events.TransferRequested;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Clock;
@@ -44,6 +46,10 @@ public class CommandResults {
         return builder(request, status, reason).build();
     }
 
+    /**
+     * The session and tenant the request names, as the worker sets them on its own results: a transfer the worker hands
+     * over names its session (the TransferCall's result is this one), and the request carries the session's tenant.
+     */
     private CommandResult.Builder builder(CallControlRequest request, CommandStatus status, String reason) {
         return CommandResult.newBuilder()
                 .setCommandId(request.getCommandId())
@@ -51,6 +57,16 @@ public class CommandResults {
                 .setCommandType(request.getPayload().getClass().getSimpleName())
                 .setStatus(status)
                 .setReason(reason)
-                .setDecidedAt(clock.instant().truncatedTo(ChronoUnit.MILLIS));
+                .setDecidedAt(clock.instant().truncatedTo(ChronoUnit.MILLIS))
+                .setSessionId(sessionOf(request))
+                .setTenant(request.getTenant());
+    }
+
+    private static String sessionOf(CallControlRequest request) {
+        return switch (request.getPayload()) {
+            case TransferRequested transfer -> transfer.getSessionId();
+            case HangupRequested hangup -> hangup.getSessionId();
+            default -> null;
+        };
     }
 }
