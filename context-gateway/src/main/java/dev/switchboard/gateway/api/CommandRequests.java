@@ -31,7 +31,7 @@ public final class CommandRequests {
             @Schema(required = true, description = "The message; at most switchboard.gateway.commands.max-text-length characters")
             @BoundedText(value = Limit.TEXT, required = true) String text,
             @Schema(description = "Make the agent answer now instead of waiting for the caller", defaultValue = "false") Boolean respond,
-            @Schema(description = "Where the message came from (crm, supervisor), shown in the transcript")
+            @Schema(description = "Where the message came from (crm, supervisor), kept with the line as its label (the JSON transcript has it)")
             @BoundedText(Limit.LABEL) String label) {
 
         static final String EXAMPLE = "{\"role\": \"system\", \"text\": \"...\"}";

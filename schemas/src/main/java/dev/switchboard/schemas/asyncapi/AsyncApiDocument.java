@@ -208,6 +208,19 @@ public final class AsyncApiDocument {
         return channel;
     }
 
+    /** What a record's commandId ties it to: a command and its result, or the command a line or an audit record came from. */
+    private static String correlation(String record) {
+        return switch (record) {
+            case "SessionCommand", "CallControlRequest" -> "the command's id; its CommandResult (or, for a DialRequested, the"
+                    + " CallAnswered or CallFailed session event, as dialCommandId) carries the same commandId";
+            case "CommandResult" -> "the id of the command this result answers";
+            case "TranscriptSegment" -> "for a line a command put in the transcript (an injected message, a Say), that command's id;"
+                    + " null for what the caller and the agent said";
+            case "AuditRecord" -> "the id of the command the action carried out or refused; null for an action that was no command";
+            default -> "the id of the command this record belongs to";
+        };
+    }
+
     private static ObjectNode recordMessage(Topic topic) {
         Class<? extends SpecificRecord> type = topic.valueType().orElseThrow();
         Schema current = SchemaCatalog.currentSchema(type);
@@ -222,7 +235,7 @@ public final class AsyncApiDocument {
         payload.set("schema", schemaJson(current));
         if (current.getField("commandId") != null) {
             message.putObject("correlationId")
-                    .put("description", "commandId: a command's CommandResult carries the same commandId")
+                    .put("description", "commandId: " + correlation(type.getSimpleName()))
                     .put("location", "$message.payload#/commandId");
         }
         message.set("bindings", keyBinding(topic));

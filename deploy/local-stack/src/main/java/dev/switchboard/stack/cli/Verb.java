@@ -22,7 +22,8 @@ enum Verb {
             List.of("ROOM"), "TEXT", Set.of("--respond"), Set.of("--role", "--label"), """
               --respond       make the agent answer now instead of waiting for the caller
               --role R        system (default) or user: how the model sees the message
-              --label L       where the message came from (crm, supervisor), shown in the transcript
+              --label L       where the message came from (crm, supervisor), stored with the line (the JSON
+                              transcript's label; the line itself names the token's sender)
             Prints APPLIED once the worker running the call has added it; REJECTED or EXPIRED (exit 1) when not.
             POST /v1/sessions/{room}/context on the context gateway (scope calls:control)."""),
     SAY("say", "ROOM TEXT", "make the agent say a text now",
