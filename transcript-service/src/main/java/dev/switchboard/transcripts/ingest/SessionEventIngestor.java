@@ -74,8 +74,13 @@ public class SessionEventIngestor {
             }
         }
         List<SessionChange> applied;
+        List<SessionWriter.EndedDial> dialsEnded = new ArrayList<>();
         try {
-            applied = changes(writes.write("session event(s)", candidates, part -> count(writer.apply(changes(part))), deadLettered));
+            applied = changes(writes.write("session event(s)", candidates, part -> {
+                SessionWriter.Result result = writer.apply(changes(part)); // returned once committed
+                dialsEnded.addAll(result.dialsEnded());
+                count(result);
+            }, deadLettered));
         } catch (IngestRetry.Stopping e) {
             LOG.infof("stopping: %d session event(s) left unacknowledged, they are consumed again after the restart", records.size());
             return CompletableFuture.completedFuture(null);
@@ -85,6 +90,10 @@ public class SessionEventIngestor {
             if (change instanceof SessionChange.Ended ended && ended.sessionId() != null) {
                 live.endStored(ended.room(), new EndNotice(ended.sessionId(), ended.reason(), ended.occurredAt()));
             }
+        }
+        // An answered dial whose agent never joined has no SessionEnded: the CallEnded that ended its row ends its streams.
+        for (SessionWriter.EndedDial dial : dialsEnded) {
+            live.endStored(dial.room(), new EndNotice(dial.sessionId(), dial.reason(), dial.endedAt()));
         }
         metrics.counter("switchboard.transcripts.ingest.records", "topic", "session-events").increment(records.size());
         return batch.ack();

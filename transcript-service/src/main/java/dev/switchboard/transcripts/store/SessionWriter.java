@@ -194,7 +194,12 @@ public class SessionWriter {
     private static final String LATEST_OF_ROOM = "SELECT session_id FROM sessions WHERE room = ? ORDER BY started_at DESC LIMIT 1";
 
     /** What a batch did. */
-    public record Result(int changed, int unchanged, int skipped) {
+    /** @param dialsEnded the answered dials' rows of their own that a CallEnded ended (no SessionEnded will): their streams end too */
+    public record Result(int changed, int unchanged, int skipped, List<EndedDial> dialsEnded) {
+    }
+
+    /** An answered dial's row of its own, ended by the CallEnded that hung its call up. */
+    public record EndedDial(UUID sessionId, String room, String reason, Instant endedAt) {
     }
 
     private final AgroalDataSource dataSource;
@@ -205,7 +210,7 @@ public class SessionWriter {
 
     public Result apply(List<SessionChange> changes) throws SQLException {
         if (changes.isEmpty()) {
-            return new Result(0, 0, 0);
+            return new Result(0, 0, 0, List.of());
         }
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
@@ -247,15 +252,16 @@ public class SessionWriter {
                 // Rows are locked in session order (a stable sort keeps each session's events in arrival order).
                 resolved.sort(Comparator.comparing(Resolved::sessionId));
                 int changed = 0;
+                List<EndedDial> dialsEnded = new ArrayList<>();
                 for (Resolved r : resolved) {
                     if (deleted.contains(r.sessionId())) {
                         skipped++;
                         continue;
                     }
-                    changed += apply(connection, r);
+                    changed += apply(connection, r, dialsEnded);
                 }
                 connection.commit();
-                return new Result(changed, changes.size() - changed - skipped, skipped);
+                return new Result(changed, changes.size() - changed - skipped, skipped, List.copyOf(dialsEnded));
             } catch (SQLException | RuntimeException e) {
                 Jdbc.rollbackQuietly(connection, e);
                 throw e;
@@ -423,7 +429,7 @@ public class SessionWriter {
         }
     }
 
-    private static int apply(Connection connection, Resolved r) throws SQLException {
+    private static int apply(Connection connection, Resolved r, List<EndedDial> dialsEnded) throws SQLException {
         UUID id = r.sessionId();
         return switch (r.change()) {
             case SessionChange.Started s -> {
@@ -440,6 +446,9 @@ public class SessionWriter {
                         Jdbc.timestamp(h.occurredAt()), h.reason(), h.method(), h.commandId());
                 int ended = update(connection, DIAL_ONLY_ENDED, h.endedByKind(), h.endedById(), h.endedByName(), h.detail(), id,
                         Jdbc.timestamp(h.occurredAt()), h.reason(), h.commandId());
+                if (ended > 0) {
+                    dialsEnded.add(new EndedDial(id, h.room(), h.reason(), h.occurredAt()));
+                }
                 yield Math.max(changed, ended);
             }
             case SessionChange.NumberSeen n -> update(connection, REMOTE_PARTY_NUMBER, n.phoneNumber(), n.phoneNumber(), id);

@@ -1,6 +1,8 @@
 package dev.switchboard.transcripts.live;
 
+import dev.switchboard.events.CallEnded;
 import dev.switchboard.events.EndReason;
+import dev.switchboard.events.HangupMethod;
 import dev.switchboard.events.SpeakerRole;
 import dev.switchboard.schemas.topics.Topic;
 import dev.switchboard.testing.KafkaTestResource;
@@ -33,6 +35,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -145,6 +148,27 @@ class LiveTailTest {
             assertThat(text(stream.next(WAIT))).isEqualTo("Bye.");
             assertThat(stream.next(WAIT).name()).isEqualTo("replayed");
             assertThat(stream.next(WAIT).name()).isEqualTo("end");
+            assertThat(stream.closedByServerWithin(WAIT)).isTrue();
+        }
+    }
+
+    /** An outbound call answered, its agent never joining: no SessionEnded comes, and the CallEnded that hung it up ends the stream. */
+    @Test
+    void aStreamOfAnAnsweredDialWhoseAgentNeverJoinedEndsWhenItsCallIsHungUp() throws Exception {
+        Awaitility.await().atMost(WAIT).until(feed::running);
+        Call call = Call.start("live-dial");
+        Kafka.publish(call.callAnswered("dial-" + UUID.randomUUID(), "+15550001111", 0));
+        Api.awaitSession(TestTokens.admin(), call.room(), s -> "ANSWERED".equals(s.getString("outcome")));
+
+        try (SseClient stream = new SseClient(stream(call.room()))) {
+            assertThat(stream.next(WAIT).name()).isEqualTo("replayed");
+            // As the call controller hangs up a call whose agent never joined: the room and the hang-up, no session.
+            Kafka.publish(call.controllerEvent(call.startedAt().plusSeconds(30), CallEnded.newBuilder().setReason(EndReason.ERROR)
+                    .setMethod(HangupMethod.DELETE_ROOM).setHangupCommandId("agent-join-" + call.room()).setDetail("no agent joined").build()));
+
+            Event end = stream.next(WAIT);
+            assertThat(end.name()).isEqualTo("end");
+            assertThat(JsonPath.from(end.data()).getString("endReason")).isEqualTo("ERROR");
             assertThat(stream.closedByServerWithin(WAIT)).isTrue();
         }
     }
