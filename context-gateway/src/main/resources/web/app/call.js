@@ -326,7 +326,8 @@ function controlPanel(path, closed, onlyHangup) {
   const sayInterruptible = h('input', {type: 'checkbox', name: 'allowInterruptions', checked: true});
   const instructions = h('textarea', {rows: 3, required: true, name: 'instructions'});
   const mode = h('select', {name: 'mode'}, h('option', {value: 'replace'}, 'replace'), h('option', {value: 'append'}, 'append'));
-  const goodbye = h('input', {type: 'text', name: 'goodbye', placeholder: 'the agent\'s own goodbye when empty'});
+  // The same goodbye as ./switchboard hangup says by default; emptied, the agent hangs up without one.
+  const goodbye = h('input', {type: 'text', name: 'goodbye', value: 'Thank you for calling. Goodbye!', placeholder: 'no goodbye when empty'});
   const now = h('input', {type: 'checkbox', name: 'immediate'});
   const digits = h('input', {type: 'text', name: 'digits', required: true, pattern: '[0-9*#A-Da-dwW \\-]{1,128}', inputmode: 'tel'});
   const transferTo = h('input', {type: 'text', name: 'to', required: true, placeholder: 'tel:+15551234567 or sip:…'});

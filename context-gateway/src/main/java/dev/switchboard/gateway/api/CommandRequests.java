@@ -85,7 +85,8 @@ public final class CommandRequests {
     }
 
     @ImmediateWithoutGoodbye
-    @Schema(name = "HangupRequest", description = "End the call: by default the agent says the goodbye first")
+    @Schema(name = "HangupRequest", description = "End the call once the agent has finished what it is saying: with a goodbye, the agent says it"
+            + " first; without one, it says nothing more; with immediate, at once through the call controller")
     public record HangupRequest(
             @Schema(description = "Why the call is ended, kept with the hang-up") @BoundedText(Limit.REASON) String reason,
             @Schema(description = "What the agent says before it hangs up (not with immediate)") @BoundedText(Limit.TEXT) String goodbye,

@@ -221,10 +221,12 @@ class ConsoleEndToEndTest {
         // 200 % zoom on a laptop screen is a viewport half as wide and high: the page reflows instead of scrolling sideways.
         assertReflowsAtDoubleZoom();
 
-        // Hang up with the agent's goodbye: APPLIED, and the call ends with its reason.
+        // Hang up with the goodbye the form offers (the CLI's): said, APPLIED, and the call ends with its reason.
         WebElement hangup = browser.findElement(By.cssSelector("form[aria-label='Hang up']"));
+        assertThat(hangup.findElement(By.name("goodbye")).getAttribute("value")).isEqualTo("Thank you for calling. Goodbye!");
         hangup.findElement(By.cssSelector("button[type='submit']")).click();
         waiting().until(ExpectedConditions.textToBePresentInElement(hangup.findElement(By.tagName("output")), "APPLIED"));
+        textAppears(By.id("transcript"), "Thank you for calling. Goodbye!");
         textAppears(By.id("call-state"), "Ended: OPERATOR_HANGUP");
         textAppears(By.id("events"), "Session ended");
         assertThat(browser.findElement(By.id("events")).getText()).contains("OPERATOR_HANGUP");
