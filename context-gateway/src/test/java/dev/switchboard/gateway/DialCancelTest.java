@@ -141,7 +141,9 @@ class DialCancelTest {
             as(acme).contentType(ContentType.JSON).body(Map.of("text", "hello")).post("/v1/sessions/{room}/say", room).then()
                     .statusCode(409).contentType("application/problem+json")
                     .body("type", is("urn:switchboard:problem:call-not-answered"))
-                    .body("detail", containsString("has no agent session yet"))
+                    .body("title", is("The call has no agent session yet"))
+                    .body("detail", is("the outbound call in room \"" + room + "\" is still ringing: commands are taken once it is answered"
+                            + " and the agent's session starts; a hang-up of the room cancels the call"))
                     .body("room", is(room));
             as(globex).contentType(ContentType.JSON).body(Map.of("text", "hello")).post("/v1/sessions/{room}/say", room).then()
                     .statusCode(404).body("type", is("urn:switchboard:problem:session-not-found"));

@@ -17,11 +17,10 @@ final class GatewayProblems {
     static final ProblemType PUBLISH_FAILED = ProblemType.named("publish-failed", "Kafka unavailable", 503);
     static final ProblemType DIALING_NOT_CONFIGURED = ProblemType.named("dialing-not-configured", "Outbound calls are not configured", 503);
     static final ProblemType CATCHING_UP = ProblemType.named("catching-up", "Still reading the live sessions", 503);
-    static final ProblemType SHUTTING_DOWN = ProblemType.named("shutting-down", "Shutting down", 503);
     static final ProblemType TRANSFERS_NOT_CONFIGURED = ProblemType.named("transfers-not-configured", "Call transfers are not configured", 503);
     static final ProblemType ROOM_BUSY = ProblemType.named("room-busy", "The room already has a call", 409);
     static final ProblemType CALL_NOT_FOUND = ProblemType.named("call-not-found", "No such call", 404);
-    static final ProblemType CALL_NOT_ANSWERED = ProblemType.named("call-not-answered", "The call has not been answered yet", 409);
+    static final ProblemType CALL_NOT_ANSWERED = ProblemType.named("call-not-answered", "The call has no agent session yet", 409);
 
     private GatewayProblems() {
     }

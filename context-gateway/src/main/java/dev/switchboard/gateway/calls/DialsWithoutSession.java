@@ -25,6 +25,6 @@ public class DialsWithoutSession implements UnansweredDials {
         return calls.find(room)
                 .filter(call -> !call.isOver() && call.sessionId() == null)
                 .filter(call -> caller.mayAccess(tenants.of(call)))
-                .map(call -> new Dial(room, call.commandId(), tenants.of(call), call.endReason()));
+                .map(call -> new Dial(room, call.commandId(), tenants.of(call), call.endReason(), call.state() == CallState.ANSWERED));
     }
 }

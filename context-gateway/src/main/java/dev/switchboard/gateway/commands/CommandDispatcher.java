@@ -174,8 +174,10 @@ public class CommandDispatcher {
             if (dial.isEmpty() || dial.get().hungUp()) {
                 throw refused;
             }
-            throw new CommandRefused(CALL_NOT_ANSWERED, order.room(), "the outbound call in room \"" + order.room()
-                    + "\" has no agent session yet (it rings, or was answered and the agent is joining): commands are taken once"
+            throw new CommandRefused(CALL_NOT_ANSWERED, order.room(), dial.get().answered()
+                    ? "the outbound call in room \"" + order.room() + "\" was answered and its agent is joining: commands are taken once"
+                    + " the agent's session starts (moments from now); a hang-up of the room ends the call"
+                    : "the outbound call in room \"" + order.room() + "\" is still ringing: commands are taken once it is answered and"
                     + " the agent's session starts; a hang-up of the room cancels the call", refused);
         }
     }

@@ -22,8 +22,9 @@ public interface UnansweredDials {
     /**
      * @param tenant       whose call it is ('default' when none is known): the hang-up acts for it
      * @param hungUpReason set when a CallEnded was already seen for the dial (a hang-up of the room while it rang)
+     * @param answered     whether the callee answered (the agent is joining) rather than the phone still ringing
      */
-    record Dial(String room, String dialCommandId, String tenant, EndReason hungUpReason) {
+    record Dial(String room, String dialCommandId, String tenant, EndReason hungUpReason, boolean answered) {
         public boolean hungUp() {
             return hungUpReason != null;
         }
