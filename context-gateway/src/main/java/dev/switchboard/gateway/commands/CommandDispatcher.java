@@ -343,7 +343,13 @@ public class CommandDispatcher {
     }
 
     private CommandRefused publishFailed(TrackedCommand command, Throwable error) {
-        store.forget(command); // a retry with the same Idempotency-Key must publish again
+        // A retry with the same Idempotency-Key must publish again; a hang-up that arrives all the same is known again by
+        // its CallEnded (session commands are read back from the command topics).
+        if (command.isHangup()) {
+            store.forgetUnconfirmedHangup(command);
+        } else {
+            store.forget(command);
+        }
         // The broker is away, not this service broken: the 503 answer is logged (a WARN line now and then, not per request).
         LOG.debugf("room %s: could not publish %s %s: %s", command.room(), command.type(), command.commandId(), error.getMessage());
         return new CommandRefused(PUBLISH_FAILED, command.room(), command.commandId(), "Kafka did not acknowledge the command ("

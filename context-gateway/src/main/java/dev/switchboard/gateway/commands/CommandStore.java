@@ -33,7 +33,16 @@ import java.util.function.Consumer;
  */
 @Singleton
 public class CommandStore {
+    private static final int MAX_UNCONFIRMED_HANGUPS = 500;
+
     private final LinkedHashMap<String, TrackedCommand> commands = new LinkedHashMap<>();
+    /** Immediate hang-ups whose publication was not acknowledged, by id, the latest few hundred. */
+    private final Map<String, TrackedCommand> unconfirmedHangups = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, TrackedCommand> eldest) {
+            return size() > MAX_UNCONFIRMED_HANGUPS;
+        }
+    };
     /** How many of {@link #commands} each tenant has; guarded by this. */
     private final Map<String, Integer> perTenant = new HashMap<>();
     private final List<Consumer<TrackedCommand>> trackedListeners = new CopyOnWriteArrayList<>();
@@ -179,6 +188,17 @@ public class CommandStore {
         }
     }
 
+    /**
+     * Forgets an immediate hang-up Kafka did not acknowledge (a retry with its Idempotency-Key publishes it again), but
+     * keeps it aside: if it reached the call controller all the same, the CallEnded that names it tracks it again,
+     * decided, so GET /v1/commands/{id} shows what became of it, as the 503 said it would. Session commands need no such
+     * memory: this gateway reads them back from the command topics.
+     */
+    public synchronized void forgetUnconfirmedHangup(TrackedCommand command) {
+        forget(command);
+        unconfirmedHangups.put(command.commandId(), command);
+    }
+
     /** Records a result from the results topic; the first result of a command wins. Returns the tracked command. */
     public TrackedCommand decide(CommandResult result) {
         Decision decision = Decision.of(result);
@@ -191,6 +211,13 @@ public class CommandStore {
 
     /** Decides every pending immediate hang-up of the room (of that session, or the one the event names). */
     public List<TrackedCommand> callEnded(String room, String sessionId, CallEnd end) {
+        TrackedCommand unconfirmed;
+        synchronized (this) {
+            unconfirmed = end.hangupCommandId() == null ? null : unconfirmedHangups.remove(end.hangupCommandId());
+        }
+        if (unconfirmed != null) {
+            trackIfAbsent(unconfirmed); // outside the lock, as every tracking: its listeners are told
+        }
         List<TrackedCommand> ended = new ArrayList<>();
         synchronized (this) {
             for (TrackedCommand command : commands.values()) {

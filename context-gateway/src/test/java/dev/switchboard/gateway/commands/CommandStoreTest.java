@@ -218,6 +218,24 @@ class CommandStoreTest {
     }
 
     @Test
+    void aHangupKafkaDidNotAcknowledgeIsForgottenUntilItsCallEndedNamesIt() {
+        CommandStore store = new CommandStore(clock, 10, Duration.ofHours(1));
+        var hangup = store.trackIfAbsent(TrackedCommand.issued(commands.hangup("room-u", EndReason.OPERATOR_HANGUP, null), "s-u", clock.instant()));
+
+        store.forgetUnconfirmedHangup(hangup);
+        assertThat(store.find(hangup.commandId())).as("a retry with its key publishes it again").isEmpty();
+
+        var elsewhere = new CallEnd(clock.instant(), EndReason.OPERATOR_HANGUP, OPERATOR, null, "another-hangup", HangupMethod.DELETE_ROOM);
+        store.callEnded("room-x", "s-x", elsewhere);
+        assertThat(store.find(hangup.commandId())).as("another call's end").isEmpty();
+
+        var end = new CallEnd(clock.instant(), EndReason.OPERATOR_HANGUP, OPERATOR, null, hangup.commandId(), HangupMethod.DELETE_ROOM);
+        assertThat(store.callEnded("room-u", "s-u", end)).containsExactly(hangup);
+        assertThat(store.find(hangup.commandId())).as("it reached the call after all").hasValueSatisfying(known ->
+                assertThat(known.decision().orElseThrow().callEnd()).isEqualTo(end));
+    }
+
+    @Test
     void aReusedRoomsSessionHasOnlyItsOwnCommands() {
         CommandStore store = new CommandStore(clock, 20, Duration.ofHours(1));
         Instant firstStarted = now.get();
