@@ -74,6 +74,12 @@ public class CallControlListener {
                 .handle(traced.wrapFunction((outcome, error) -> {
                     span.setAttribute("switchboard.outcome", outcome == null ? "FAILED" : outcome.getClass().getSimpleName());
                     span.end();
+                    if (outcome instanceof ControlOutcome.Deferred deferred) {
+                        // Unacknowledged, its offset is not committed: the partition's next reader carries it out.
+                        LOG.infof("room %s: request %s left for the next call controller: %s", request.getRoom(),
+                                request.getCommandId(), deferred.reason());
+                        return CompletableFuture.<Void>completedFuture(null);
+                    }
                     audited(request, outcome, error);
                     if (error != null) {
                         LOG.errorf(error, "room %s: request %s failed unexpectedly", request.getRoom(), request.getCommandId());
@@ -84,6 +90,7 @@ public class CallControlListener {
                         case ControlOutcome.Failed failed -> message.ack();
                         case ControlOutcome.Skipped skipped -> message.ack();
                         case ControlOutcome.Refused refused -> deadLetters.reject(message, Poison.invalid(new CallControlRefused(refused.reason())));
+                        case ControlOutcome.Deferred deferred -> CompletableFuture.<Void>completedFuture(null); // handled above
                     };
                 }))
                 .thenCompose(settled -> settled);
@@ -121,6 +128,9 @@ public class CallControlListener {
                 if (refused.auditTenant() != null) {
                     tenant = refused.auditTenant();
                 }
+            }
+            case ControlOutcome.Deferred deferred -> {
+                return; // nothing was done here: the instance that carries it out audits it
             }
         }
         String sessionId = request.getPayload() instanceof HangupRequested hangup ? hangup.getSessionId() : null;

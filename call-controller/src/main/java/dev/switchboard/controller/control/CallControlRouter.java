@@ -71,6 +71,7 @@ public class CallControlRouter {
                 ControlOutcome outcome = refusals.refuse(request, refused);
                 yield () -> outcome;
             }
+            case TenantFence.Verdict.Deferred deferred -> () -> new ControlOutcome.Deferred(deferred.reason());
         });
         // Submitted from the room's turn, so the deliveries of one dial reach its queue in arrival order.
         return arrived.thenCompose(carryOut -> serial.submit("dial:" + request.getCommandId(), carryOut));
@@ -80,6 +81,7 @@ public class CallControlRouter {
         return switch (fence.check(request)) {
             case TenantFence.Verdict.Allowed allowed -> carryOut.get();
             case TenantFence.Verdict.Refused refused -> refusals.refuse(request, refused);
+            case TenantFence.Verdict.Deferred deferred -> new ControlOutcome.Deferred(deferred.reason());
         };
     }
 

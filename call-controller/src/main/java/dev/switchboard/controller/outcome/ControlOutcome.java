@@ -34,4 +34,11 @@ public sealed interface ControlOutcome {
             this(reason, null);
         }
     }
+
+    /**
+     * Not handled by this instance (it is shutting down): left unacknowledged, so the instance that takes the partition
+     * over (or this one, restarted) reads the request again and carries it out. Not audited here, as nothing was done.
+     */
+    record Deferred(String reason) implements ControlOutcome {
+    }
 }

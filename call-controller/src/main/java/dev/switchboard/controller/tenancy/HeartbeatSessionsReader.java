@@ -48,6 +48,7 @@ public class HeartbeatSessionsReader {
     /** In the registry mode it keeps the writer schemas it fetched. */
     private final WorkerHeartbeatDeserializer heartbeats = new WorkerHeartbeatDeserializer();
     private final GrouplessFollower follower;
+    private volatile boolean stopping;
 
     HeartbeatSessionsReader(HeartbeatTopicProbe probe, @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
                             @ConfigProperty(name = "switchboard.topics.worker-heartbeats") String topic, Clock clock) {
@@ -67,8 +68,14 @@ public class HeartbeatSessionsReader {
     }
 
     void stop(@Observes ShutdownEvent event) {
+        stopping = true;
         follower.stop();
         heartbeats.close();
+    }
+
+    /** Whether the service is shutting down: this reader no longer follows the topic, and learns nothing more. */
+    public boolean stopping() {
+        return stopping;
     }
 
     /**

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -45,20 +46,36 @@ public class TenantFence {
         /** Not to be carried out; {@code session}: the other tenant's session in the room (null when none is known). */
         record Refused(String reason, ReportedSession session) implements Verdict {
         }
+
+        /**
+         * Not decided here: the service is shutting down and can no longer learn the room's sessions. The request is left
+         * for the instance that takes the partition over (or this one restarted), not refused.
+         */
+        record Deferred(String reason) implements Verdict {
+        }
     }
 
     private final Function<String, Optional<List<ReportedSession>>> sessionsIn;
+    private final BooleanSupplier stopping;
     /** Room -> tenant of the dials this fence let through. */
     private final ExpiringMap<String, String> dialledRooms;
 
     @Inject
     TenantFence(HeartbeatSessionsReader reader, Clock clock) {
-        this(room -> reader.upToDate(room, READ_TIMEOUT), clock);
+        this(room -> reader.upToDate(room, READ_TIMEOUT), reader::stopping, clock);
     }
 
-    /** @param sessionsIn the sessions workers report in a room, up to date; empty when that could not be learnt */
     TenantFence(Function<String, Optional<List<ReportedSession>>> sessionsIn, Clock clock) {
+        this(sessionsIn, () -> false, clock);
+    }
+
+    /**
+     * @param sessionsIn the sessions workers report in a room, up to date; empty when that could not be learnt
+     * @param stopping   whether the service is shutting down (then what could not be learnt is left, not refused)
+     */
+    TenantFence(Function<String, Optional<List<ReportedSession>>> sessionsIn, BooleanSupplier stopping, Clock clock) {
         this.sessionsIn = sessionsIn;
+        this.stopping = stopping;
         this.dialledRooms = new ExpiringMap<>(DIAL_MEMORY, clock);
     }
 
@@ -79,6 +96,9 @@ public class TenantFence {
         }
         String tenant = request.getTenant();
         Optional<List<ReportedSession>> reported = sessionsIn.apply(room);
+        if (reported.isEmpty() && stopping.getAsBoolean()) {
+            return new Verdict.Deferred("this call controller is shutting down and no longer reads the worker heartbeats");
+        }
         if (reported.isEmpty()) {
             return new Verdict.Refused("could not learn within " + READ_TIMEOUT.toSeconds() + " s which tenant's session room " + room
                     + " holds (the worker heartbeats could not be read up to date); not carried out", null);

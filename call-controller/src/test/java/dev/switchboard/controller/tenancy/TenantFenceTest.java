@@ -93,6 +93,16 @@ class TenantFenceTest {
     }
 
     @Test
+    void whatCannotBeReadWhileShuttingDownIsLeftForTheNextControllerNotRefused() {
+        var verdict = new TenantFence(room -> Optional.empty(), () -> true, clock).check(hangup("r1", "acme"));
+
+        assertThat(verdict).isInstanceOfSatisfying(TenantFence.Verdict.Deferred.class,
+                deferred -> assertThat(deferred.reason()).contains("shutting down"));
+        assertThat(new TenantFence(room -> Optional.of(List.of()), () -> true, clock).check(hangup("r1", "acme")))
+                .as("what can still be read is decided as ever").isInstanceOf(TenantFence.Verdict.Allowed.class);
+    }
+
+    @Test
     void aCallAnotherTenantIsDiallingIsFencedBeforeItsSessionIsReported() {
         var fence = fenceOver(Map.of());
         assertThat(fence.check(dial("ringing", "acme"))).isInstanceOf(TenantFence.Verdict.Allowed.class);
