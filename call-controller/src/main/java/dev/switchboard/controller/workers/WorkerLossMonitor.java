@@ -16,11 +16,14 @@ import dev.switchboard.kit.kafka.KafkaSender;
 import dev.switchboard.kit.kafka.KafkaSenders;
 import dev.switchboard.schemas.topics.Topic;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 
@@ -73,6 +76,7 @@ public class WorkerLossMonitor {
     /** Since when this controller hears the heartbeat topic without a break: no silence before it counts. */
     private Instant listening; // only the checker thread touches it
     private boolean brokerAway; // likewise
+    private volatile boolean stopping;
 
     WorkerLossMonitor(WorkerWatch watch, WorkerLostRecords records, SessionEventPublisher sessionEvents,
                       @Channel("worker-heartbeats-out") MutinyEmitter<Record<String, WorkerHeartbeat>> verdicts, KafkaSenders senders,
@@ -113,6 +117,9 @@ public class WorkerLossMonitor {
         Optional<Map<Integer, Long>> endOffsets = topic.endOffsets(Topic.WORKER_HEARTBEATS.partitions());
         Instant now = clock.instant();
         if (endOffsets.isEmpty()) {
+            if (stopping) {
+                return; // the clients were closed by the shutdown, not lost by the broker
+            }
             if (!brokerAway) {
                 LOG.warnf("Kafka does not answer: no agent worker is declared lost until it does (%d watched)", watch.watched());
                 brokerAway = true;
@@ -142,13 +149,13 @@ public class WorkerLossMonitor {
         LOG.warnf("agent worker %s silent for %d ms: ending its %d session(s) as WORKER_LOST (orphaned rooms: %s)",
                 last.getWorkerId(), silence.toMillis(), sessions.size(), settings.orphanRooms());
         for (WorkerSession session : sessions) {
-            sessionEvents.publish(records.sessionEnded(last, session, silence, now));
+            sessionEvents.publish(records.sessionEnded(last, session, now));
         }
         if (settings.orphanRooms() == OrphanRooms.HANGUP) {
             sessions.stream().filter(s -> s.getTransport() != Transport.SIMULATED).filter(s -> !roomHeldByAnother(last, s, beating))
-                    .forEach(s -> hangUp(last, s, silence, now));
+                    .forEach(s -> hangUp(last, s, now));
         }
-        verdicts.sendAndAwait(last.getWorkerId(), records.verdict(last, sessions, silence, now));
+        verdicts.sendAndAwait(last.getWorkerId(), records.verdict(last, sessions, now));
         watch.settled(lost);
         metrics.counter("switchboard.controller.workers.lost").increment();
         metrics.counter("switchboard.controller.sessions.worker.lost").increment(sessions.size());
@@ -189,15 +196,25 @@ public class WorkerLossMonitor {
     }
 
     /** A room whose hang-up fails is reported and left: the sessions are ended either way. */
-    private void hangUp(WorkerHeartbeat last, WorkerSession session, Duration silence, Instant now) {
-        ControlOutcome outcome = router.submit(records.hangup(last, session, silence, now)).join();
+    private void hangUp(WorkerHeartbeat last, WorkerSession session, Instant now) {
+        ControlOutcome outcome = router.submit(records.hangup(last, session, now)).join();
         if (outcome instanceof ControlOutcome.Refused refused) {
             LOG.errorf("room %s of lost worker %s: not hung up: %s", session.getRoom(), last.getWorkerId(), refused.reason());
         }
     }
 
+    /**
+     * Shutdown begins: no more rounds. The Kafka clients the rounds use close during shutdown, and a round that found them
+     * closed would say that Kafka does not answer.
+     */
+    void onShutdown(@Observes @Priority(1) ShutdownEvent event) {
+        stopping = true;
+        checker.shutdownNow();
+    }
+
     @PreDestroy
     void stop() {
+        stopping = true;
         checker.shutdownNow();
     }
 }

@@ -42,11 +42,11 @@ public class WorkerLostRecords {
     }
 
     /** SessionEnded WORKER_LOST; no usage is known (it died with the worker), the duration runs to the verdict. */
-    public SessionEvent sessionEnded(WorkerHeartbeat last, WorkerSession session, Duration silence, Instant now) {
+    public SessionEvent sessionEnded(WorkerHeartbeat last, WorkerSession session, Instant now) {
         SessionEnded ended = SessionEnded.newBuilder()
                 .setReason(EndReason.WORKER_LOST)
                 .setEndedBy(issuer())
-                .setDetail(detail(last, silence))
+                .setDetail(detail(last, now))
                 .setDurationMs(Math.max(0, Duration.between(session.getStartedAt(), now).toMillis()))
                 .setUsage(Usage.newBuilder().build())
                 .build();
@@ -61,10 +61,10 @@ public class WorkerLostRecords {
     }
 
     /** The hang-up of an orphaned room (policy {@code hangup}), carried out like any other, once per command id. */
-    public CallControlRequest hangup(WorkerHeartbeat last, WorkerSession session, Duration silence, Instant now) {
+    public CallControlRequest hangup(WorkerHeartbeat last, WorkerSession session, Instant now) {
         HangupRequested hangup = HangupRequested.newBuilder()
                 .setReason(EndReason.WORKER_LOST)
-                .setDetail(detail(last, silence))
+                .setDetail(detail(last, now))
                 .setScope(HangupScope.POLICY_DEFAULT)
                 .setParticipantIdentity(null)
                 .setTransport(session.getTransport())
@@ -86,7 +86,7 @@ public class WorkerLostRecords {
      * The verdict, on the heartbeat topic under the worker's key: every controller that reads it leaves the worker be.
      * It lists the sessions that were ended (a worker that comes back ends those), not those another worker still reports.
      */
-    public WorkerHeartbeat verdict(WorkerHeartbeat last, List<WorkerSession> ended, Duration silence, Instant now) {
+    public WorkerHeartbeat verdict(WorkerHeartbeat last, List<WorkerSession> ended, Instant now) {
         return WorkerHeartbeat.newBuilder()
                 .setWorkerId(last.getWorkerId())
                 .setState(WorkerState.LOST)
@@ -95,16 +95,17 @@ public class WorkerLostRecords {
                 .setIntervalMs(0)
                 .setAgentName(last.getAgentName())
                 .setSessions(ended)
-                .setDetail(detail(last, silence))
+                .setDetail(detail(last, now))
                 .build();
     }
 
     /**
-     * The silence is counted from when this controller heard the worker's last beat (a controller that started since
-     * heard it as it started); the beat's own time says since when the worker has really been silent.
+     * How long the worker has been silent, from its last heartbeat's own time: the silence the verdict waited for is
+     * counted from when this controller heard that beat (a controller that started since heard it as it started).
      */
-    private static String detail(WorkerHeartbeat last, Duration silence) {
-        return "agent worker " + last.getWorkerId() + " silent for " + silence.toMillis() + " ms (beats every "
+    private static String detail(WorkerHeartbeat last, Instant now) {
+        long silentMs = Math.max(0, Duration.between(last.getSentAt(), now).toMillis());
+        return "agent worker " + last.getWorkerId() + " silent for " + silentMs + " ms (beats every "
                 + last.getIntervalMs() + " ms; its last heartbeat was sent at " + last.getSentAt() + ")";
     }
 
