@@ -28,8 +28,20 @@ final class Acknowledgements {
     static void awaitInterruptibly(CompletionStage<Void> ack, Duration timeout, String what) throws InterruptedException {
         try {
             ack.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (TimeoutException e) {
+            throw new NotAcknowledgedInTime(what + " was not acknowledged by Kafka within " + timeout.toMillis() + " ms");
+        } catch (ExecutionException e) {
             throw new IllegalStateException(what + " was not published: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Kafka did not acknowledge a record in time. Not lost: the producer keeps it and delivers it once the broker answers
+     * (until its delivery timeout), so this is an outage to report in a sentence, not a failure with a stack trace.
+     */
+    static final class NotAcknowledgedInTime extends IllegalStateException {
+        NotAcknowledgedInTime(String message) {
+            super(message);
         }
     }
 }

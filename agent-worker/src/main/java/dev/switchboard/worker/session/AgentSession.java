@@ -531,6 +531,9 @@ public final class AgentSession {
                     .build();
             Acknowledgements.await(publisher.sessionEvent(event(summary)), settings.flushTimeout(), "SessionEnded");
             LOG.infof("room %s: session %s ended (%s)", room(), sessionId(), reason);
+        } catch (Acknowledgements.NotAcknowledgedInTime e) {
+            LOG.warnf("room %s: session %s ended (%s), but %s; Kafka's producer keeps trying to deliver it", room(), sessionId(),
+                    reason, e.getMessage());
         } catch (RuntimeException e) {
             LOG.errorf(e, "room %s: session %s did not end cleanly", room(), sessionId());
         } finally {

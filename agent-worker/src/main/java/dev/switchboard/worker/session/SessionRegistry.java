@@ -29,8 +29,10 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** The sessions this worker runs, by room. Starting a session announces it; an ended session leaves the registry. */
 @ApplicationScoped
@@ -206,8 +208,14 @@ public class SessionRegistry {
                 .toArray(CompletableFuture[]::new);
         try {
             CompletableFuture.allOf(endings).get(settings.flushTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            LOG.warnf("not every session ended cleanly on shutdown: %s", e.getMessage());
+        } catch (TimeoutException e) {
+            LOG.warnf("not every session ended within %d ms on shutdown (their ends wait for Kafka's acknowledgement)",
+                    settings.flushTimeout().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.warn("interrupted while the sessions ended on shutdown");
+        } catch (ExecutionException e) {
+            LOG.warnf("not every session ended cleanly on shutdown: %s", AsyncFailures.cause(e.getCause()).getMessage());
         }
     }
 }
