@@ -2,7 +2,6 @@ package dev.switchboard.kit.http;
 
 import io.vertx.core.Vertx;
 import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.SseEventSink;
 import org.jboss.resteasy.reactive.server.jaxrs.SseImpl;
 import org.junit.jupiter.api.Test;
 
@@ -11,10 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -23,35 +19,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** A stream ends when its token expires, when its client cannot keep up, and when its client went away; once each time. */
 class SseStreamTest {
     private static final Instant NOW = Instant.parse("2026-12-04T12:00:00Z");
-
-    /** A connection whose writes complete only when the test says so. */
-    private static final class RecordingSink implements SseEventSink {
-        final List<OutboundSseEvent> sent = new ArrayList<>();
-        final List<CompletableFuture<Void>> writes = new ArrayList<>();
-        volatile boolean closed;
-
-        @Override
-        public boolean isClosed() {
-            return closed;
-        }
-
-        @Override
-        public CompletionStage<?> send(OutboundSseEvent event) {
-            sent.add(event);
-            CompletableFuture<Void> write = new CompletableFuture<>();
-            writes.add(write);
-            return write;
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-        }
-
-        void completeAll() {
-            writes.forEach(write -> write.complete(null));
-        }
-    }
 
     private final RecordingSink sink = new RecordingSink();
     private final AtomicInteger closes = new AtomicInteger();
