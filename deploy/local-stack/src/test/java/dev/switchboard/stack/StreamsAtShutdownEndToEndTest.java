@@ -43,7 +43,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StreamsAtShutdownEndToEndTest {
     /** Well under the services' 10 s shutdown timeout, which an open stream used to hold to the end. */
     private static final Duration STREAM_ENDS_WITHIN = Duration.ofSeconds(4);
-    private static final Duration STOPS_WITHIN = Duration.ofSeconds(9);
+    /**
+     * The process itself then closes its Kafka consumers, a few seconds each when the group is rebalancing (as it is with
+     * an instance that joined moments ago): a bound for the shutdown as a whole, not what is measured here.
+     */
+    private static final Duration STOPS_WITHIN = Duration.ofSeconds(25);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static PackagedStack packaged;
     private static String room;

@@ -572,7 +572,10 @@ class OperatorCliTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).isEqualTo("[00:01.2] Caller: Where is my order?\n[00:04.0] Agent: It shipped.\ncall ended: CALLER_HANGUP\n");
-        assertThat(run.err()).contains("(the transcript stream broke off; opening it again for up to 60 s)\n(the transcript stream is open again)\n");
+        String brokeOff = "(the transcript stream broke off; opening it again for up to 60 s)\n";
+        String openAgain = "(the transcript stream is open again)\n";
+        assertThat(run.err()).contains(brokeOff, openAgain);
+        assertThat(run.err().indexOf(brokeOff)).isLessThan(run.err().indexOf(openAgain));
         assertThat(received).filteredOn(r -> r.pathAndQuery().equals("/v1/sessions/flaky-1/transcript/stream")).hasSize(3);
     }
 
