@@ -19,6 +19,21 @@ public record Decision(CommandOutcome outcome, String reason, Instant decidedAt,
                 result.getSessionId(), result.getWorkerId(), null, result.getTenant());
     }
 
+    /** The CommandResult this decision came from, as it was (the inverse of {@link #of}), to publish it again. */
+    public CommandResult asResult(String commandId, String room, String commandType) {
+        return CommandResult.newBuilder()
+                .setCommandId(commandId)
+                .setRoom(room)
+                .setCommandType(commandType)
+                .setStatus(outcome.status())
+                .setReason(reason)
+                .setDecidedAt(decidedAt)
+                .setSessionId(sessionId)
+                .setWorkerId(workerId)
+                .setTenant(tenant)
+                .build();
+    }
+
     public static Decision callEnded(String sessionId, CallEnd end, String reason) {
         return new Decision(CommandOutcome.APPLIED, reason, end.at(), sessionId, null, end, null);
     }

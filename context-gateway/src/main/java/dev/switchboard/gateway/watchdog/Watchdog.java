@@ -15,7 +15,6 @@ import dev.switchboard.gateway.commands.CommandMetrics;
 import dev.switchboard.gateway.commands.CommandOutcome;
 import dev.switchboard.gateway.commands.CommandPublisher;
 import dev.switchboard.gateway.commands.CommandStore;
-import dev.switchboard.gateway.commands.Decision;
 import dev.switchboard.gateway.commands.RequestFingerprint;
 import dev.switchboard.gateway.commands.TrackedCommand;
 import dev.switchboard.gateway.config.GatewayConfig;
@@ -159,18 +158,7 @@ public class Watchdog implements CallControlWatch {
         if (workerRuns(command.getRoom())) {
             return;
         }
-        Decision decision = first.decision().orElseThrow();
-        CommandResult again = CommandResult.newBuilder()
-                .setCommandId(command.getCommandId())
-                .setRoom(command.getRoom())
-                .setCommandType(first.type())
-                .setStatus(decision.outcome().status())
-                .setReason(decision.reason())
-                .setDecidedAt(decision.decidedAt())
-                .setSessionId(decision.sessionId())
-                .setWorkerId(decision.workerId())
-                .setTenant(decision.tenant())
-                .build();
+        CommandResult again = first.decision().orElseThrow().asResult(command.getCommandId(), command.getRoom(), first.type());
         publisher.publish(again).subscribe().with(
                 published -> LOG.infof("room %s: %s %s was sent again after it was decided; no worker runs the room, so its first"
                         + " decision (%s) was published again", command.getRoom(), first.type(), command.getCommandId(), again.getStatus()),
