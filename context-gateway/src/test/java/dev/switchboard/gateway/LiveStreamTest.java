@@ -340,13 +340,14 @@ class LiveStreamTest {
                 open.add(client);
                 assertThat(client.status()).as("stream %d", i + 1).isEqualTo(200);
             }
-            try (SseClient refused = stream("", token)) {
+            // The limit is the caller's, not one token's: a fresh token of the same subject is refused too.
+            try (SseClient refused = stream("", TestTokens.token().subject(subject).sign())) {
                 assertThat(refused.status()).isEqualTo(429);
                 assertThat(refused.contentType()).startsWith("application/problem+json");
                 assertThat(refused.header("Retry-After")).isEqualTo(Long.toString(KEEP_ALIVE.toSeconds()));
                 JsonNode problem = JSON.readTree(refused.body(WAIT));
                 assertThat(problem.path("type").asText()).isEqualTo("urn:switchboard:problem:too-many-streams");
-                assertThat(problem.path("detail").asText()).startsWith("this token already holds 20 open streams");
+                assertThat(problem.path("detail").asText()).startsWith("'" + subject + "' of tenant default already holds 20 open streams here");
             }
             // Another caller, even of the same tenant, is not held back by this one.
             try (SseClient other = stream("", TestTokens.token().subject(subject + "-other").sign())) {

@@ -109,7 +109,7 @@ public class LiveStreamResource {
     @APIResponse(responseCode = "400", description = "A room name too long", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "503", description = "This gateway instance is shutting down (reconnect)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "429", description = "The token already holds as many open streams as one caller may (switchboard.http.max-streams-per-caller, 20); Retry-After says when a dropped one is freed",
+    @APIResponse(responseCode = "429", description = "The caller (the token's subject and tenant, whichever of its tokens) already holds as many open streams as one caller may (switchboard.http.max-streams-per-caller, 20); Retry-After says when a dropped one is freed",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public void stream(@Parameter(description = "Only this room (it need not have a session yet)") @RestQuery String room,
                        @Context SseEventSink sink, @Context Sse sse) {

@@ -78,9 +78,10 @@ public class StreamQuota {
             return current + 1;
         });
         if (!taken[0]) {
-            throw new ProblemException(TOO_MANY_STREAMS, "this token already holds " + maxPerCaller
-                    + " open streams, the most one caller may; close one (a dropped connection frees its place within "
-                    + freedWithinSeconds + " s)").header("Retry-After", Long.toString(Math.max(1, freedWithinSeconds)));
+            // The limit is the caller's (subject and tenant), not one token's: a fresh token of the same subject shares it.
+            throw new ProblemException(TOO_MANY_STREAMS, "'" + caller.id() + "' of tenant " + caller.tenant() + " already holds "
+                    + maxPerCaller + " open streams here, the most one caller may, whichever of its tokens opened them; close one"
+                    + " (a dropped connection frees its place within " + freedWithinSeconds + " s)").header("Retry-After", Long.toString(Math.max(1, freedWithinSeconds)));
         }
         AtomicBoolean givenBack = new AtomicBoolean();
         return () -> {

@@ -91,7 +91,7 @@ public class TranscriptStreamResource {
     @APIResponse(responseCode = "503", description = DatabaseFaults.UNAVAILABLE_DESCRIPTION + "; or shutting-down: this instance is shutting down and opens no stream (reconnect, to another instance)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No session known for this room", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "429", description = "The token already holds as many open streams as one caller may (switchboard.http.max-streams-per-caller, 20); Retry-After says when a dropped one is freed",
+    @APIResponse(responseCode = "429", description = "The caller (the token's subject and tenant, whichever of its tokens) already holds as many open streams as one caller may (switchboard.http.max-streams-per-caller, 20); Retry-After says when a dropped one is freed",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public void stream(@PathParam("room") String room,
                        @Parameter(description = "A session of this room other than its latest") @QueryParam("sessionId") String sessionId,

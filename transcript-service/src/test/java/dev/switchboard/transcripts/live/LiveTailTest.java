@@ -193,7 +193,7 @@ class LiveTailTest {
                 assertThat(refused.header("Retry-After")).as("the test's heartbeat").isEqualTo("2");
                 JsonPath problem = JsonPath.from(refused.body(WAIT));
                 assertThat(problem.getString("type")).isEqualTo("urn:switchboard:problem:too-many-streams");
-                assertThat(problem.getString("detail")).startsWith("this token already holds 20 open streams");
+                assertThat(problem.getString("detail")).startsWith("'" + subject + "' of tenant default already holds 20 open streams here");
             }
             try (SseClient other = new SseClient(stream(call.room()), TestTokens.token().subject(subject + "-other").sign())) {
                 assertThat(other.status()).as("another caller").isEqualTo(200);
