@@ -106,14 +106,6 @@ class LiveStreamTest {
     }
 
     @Test
-    void readinessHasTheCheckThatTurnsDownAsShutdownBegins() {
-        // Quarkus registers its "Graceful Shutdown" readiness check (DOWN from the start of shutdown) only with
-        // quarkus.shutdown.delay-enabled; without it the gateway said ready while it shut down.
-        List<String> checks = given().get("/q/health/ready").then().statusCode(200).extract().path("checks.name");
-        assertThat(checks).contains("Graceful Shutdown");
-    }
-
-    @Test
     void aCallsStartCommandsAndEndArriveAsTheyHappen() throws Exception {
         try (SseClient client = stream("", TestTokens.admin())) {
             assertThat(client.status()).isEqualTo(200);

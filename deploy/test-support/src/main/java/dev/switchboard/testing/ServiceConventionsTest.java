@@ -63,6 +63,10 @@ public abstract class ServiceConventionsTest {
         assertThat(body.getString("status")).isEqualTo("UP");
         List<String> up = body.getList("checks.findAll { it.status == 'UP' }.name");
         assertThat(up).containsAll(requiredReadinessChecks());
+        // Quarkus registers its "Graceful Shutdown" check (DOWN from the start of shutdown) only with
+        // quarkus.shutdown.delay-enabled; without it a service says ready while it shuts down (a worker draining its
+        // calls for minutes), and a load balancer keeps sending it requests.
+        assertThat(up).as("readiness turns DOWN as shutdown begins").contains("Graceful Shutdown");
     }
 
     @Test
