@@ -67,7 +67,7 @@ public class StreamQuota {
      *                           dropped connection is noticed at the next write), for Retry-After
      */
     public Place take(Caller caller, long freedWithinSeconds) {
-        String key = caller.tenant() + '\u0000' + caller.id();
+        String key = key(caller);
         boolean[] taken = {false};
         open.compute(key, (k, count) -> {
             int current = count == null ? 0 : count;
@@ -81,7 +81,8 @@ public class StreamQuota {
             // The limit is the caller's (subject and tenant), not one token's: a fresh token of the same subject shares it.
             throw new ProblemException(TOO_MANY_STREAMS, "'" + caller.id() + "' of tenant " + caller.tenant() + " already holds "
                     + maxPerCaller + " open streams here, the most one caller may, whichever of its tokens opened them; close one"
-                    + " (a dropped connection frees its place within " + freedWithinSeconds + " s)").header("Retry-After", Long.toString(Math.max(1, freedWithinSeconds)));
+                    + " (a dropped connection frees its place within " + freedWithinSeconds + " s)")
+                    .header("Retry-After", Long.toString(Math.max(1, freedWithinSeconds)));
         }
         AtomicBoolean givenBack = new AtomicBoolean();
         return () -> {
@@ -93,6 +94,11 @@ public class StreamQuota {
 
     /** The streams the caller holds open now. */
     public int openBy(Caller caller) {
-        return open.getOrDefault(caller.tenant() + '\u0000' + caller.id(), 0);
+        return open.getOrDefault(key(caller), 0);
+    }
+
+    /** Whose streams these are: the token's tenant and subject, so every token of one caller counts together. */
+    private static String key(Caller caller) {
+        return caller.tenant() + '\u0000' + caller.id();
     }
 }
