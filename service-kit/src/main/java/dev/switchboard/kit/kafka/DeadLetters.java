@@ -1,6 +1,7 @@
 package dev.switchboard.kit.kafka;
 
 import dev.switchboard.kit.concurrent.AsyncFailures;
+import dev.switchboard.kit.logging.LogText;
 import dev.switchboard.schemas.serde.AvroSerializer;
 import dev.switchboard.schemas.topics.DeadLetterHeaders;
 import dev.switchboard.schemas.topics.WorkerCommandTopics;
@@ -217,8 +218,9 @@ public class DeadLetters {
         add(headers, DeadLetterHeaders.CAUSE, poison.cause());
         add(headers, DeadLetterHeaders.EXCEPTION_CLASS, poison.exceptionClass());
         Object key = origin.key();
+        // The key and the reason come from whoever wrote the record: shown escaped, never as raw lines of the log.
         LOG.warnf("dead-lettering %s record %s-%d@%d (key %s): %s", poison.kind().label(), topic, origin.partition(),
-                origin.offset(), key, poison.reason());
+                origin.offset(), LogText.of(key), LogText.of(poison.reason()));
         metrics.counter("switchboard.kafka.dead-letters", "topic", topic, "kind", poison.kind().label()).increment();
         Message<byte[]> letter = Message.of(copy.value()).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                 .withTopic(WorkerCommandTopics.deadLetterTopicOf(topic))
