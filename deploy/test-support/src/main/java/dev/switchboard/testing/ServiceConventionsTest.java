@@ -274,6 +274,22 @@ public abstract class ServiceConventionsTest {
         }, () -> assertThat(api().routes()).as("a service without a JSON body").allMatch(r -> r.body() == ServiceApi.Body.NONE));
     }
 
+    /** No service decodes a compressed body: one labelled gzip is refused as such, not read as JSON nor as if plain. */
+    @Test
+    void aBodyInAContentCodingIsA415ProblemSayingWhatIsAccepted() {
+        ServiceApi.Route route = api().firstWithJsonBody().orElse(api().routes().getFirst());
+        try (LogCapture log = LogCapture.start()) {
+            for (String coding : List.of("gzip", "br", "identity, gzip")) {
+                RawHttp.Answer answer = send(Requests.of("POST", path(route),
+                        headers(route, Map.of("Content-Type", "application/json", "Content-Encoding", coding)), "{}"));
+                JsonNode problem = problem(answer, 415);
+                assertThat(problem.get("detail").asText()).contains("Content-Encoding (" + coding + ") is not supported");
+                assertThat(answer.headers()).containsEntry("accept-encoding", "identity");
+            }
+            assertQuiet(log);
+        }
+    }
+
     @Test
     void malformedOrMistypedJsonIsA400ProblemNamingTheField() {
         api().firstWithJsonBody().ifPresentOrElse(route -> {

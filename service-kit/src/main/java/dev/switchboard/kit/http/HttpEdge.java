@@ -28,6 +28,8 @@ import java.util.Optional;
  *       problem and logged at DEBUG, instead of Quarkus' ERROR with a stack trace.</li>
  *   <li>A body declared larger than {@code quarkus.http.limits.max-body-size} is a 413 problem (Quarkus would answer
  *       an empty 413); the connection is closed, as the body is not read.</li>
+ *   <li>A body in a content coding (Content-Encoding gzip, br, ...) is a 415 problem with {@code Accept-Encoding:
+ *       identity}: no service decodes one.</li>
  * </ul>
  * A request line or headers beyond Vert.x's limits (414, 431), or that its HTTP/1.1 codec cannot read (400: a broken
  * request line, a control character in a header value), are answered by Vert.x itself, without a body, and the
@@ -85,6 +87,14 @@ public class HttpEdge {
                     + " bytes long; at most " + maxBodyBytes + " are accepted");
             return;
         }
+        String coding = unsupportedCoding(request);
+        if (coding != null) {
+            // RFC 9110: a content coding the server does not know is a 415, with Accept-Encoding saying what it takes.
+            context.response().putHeader(HttpHeaders.ACCEPT_ENCODING, "identity");
+            problems.answer(context, ProblemType.of(415), "the body's Content-Encoding (" + echo(coding) + ") is not "
+                    + "supported: send the body uncompressed, without a Content-Encoding header");
+            return;
+        }
         request.headers().remove(REFUSED_ACCEPT); // only this class says why an Accept header is refused
         List<String> accept = request.headers().getAll(HttpHeaders.ACCEPT);
         if (accept.isEmpty()) {
@@ -128,6 +138,27 @@ public class HttpEdge {
                 failure == null ? "no detail" : failure.getMessage());
         problems.answer(context, ProblemType.of(status), failure == null || failure.getMessage() == null
                 ? "the request is malformed" : "the request is malformed: " + failure.getMessage());
+    }
+
+    /**
+     * The Content-Encoding of a request with a body when it names any coding but identity, else null. The services read bodies as
+     * they arrive (Quarkus' decompression is off): a gzip body would be read as JSON and refused as malformed, and a
+     * plain body labelled gzip would be taken as if the label were not there.
+     */
+    private static String unsupportedCoding(HttpServerRequest request) {
+        if (declaredLength(request) <= 0 && request.getHeader(HttpHeaders.TRANSFER_ENCODING) == null) {
+            return null; // no body to decode
+        }
+        List<String> codings = request.headers().getAll(HttpHeaders.CONTENT_ENCODING);
+        for (String header : codings) {
+            for (String coding : header.split(",")) {
+                String name = coding.trim();
+                if (!name.isEmpty() && !name.equalsIgnoreCase("identity")) {
+                    return String.join(", ", codings);
+                }
+            }
+        }
+        return null;
     }
 
     /** The Content-Length, or -1 when there is none or it is not a number (Vert.x refuses the latter itself). */
