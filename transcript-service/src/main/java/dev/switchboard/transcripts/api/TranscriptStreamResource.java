@@ -19,12 +19,14 @@ import dev.switchboard.transcripts.store.SessionRow;
 import dev.switchboard.transcripts.store.TranscriptQueries;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -75,6 +77,29 @@ public class TranscriptStreamResource {
 
     /** The session a stream follows: stored, or seen starting by the live tail and not stored yet. */
     private record Target(UUID sessionId, String room, EndNotice ended, String tenant) {
+    }
+
+    /**
+     * HEAD of the stream: what a GET would answer, without opening it. Left to JAX-RS, a HEAD runs the GET's method,
+     * whose stream never ends: the answer never completed, its connection hung and it held one of the caller's streams.
+     */
+    @HEAD
+    @Path("{room}/transcript/stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Blocking
+    @Operation(summary = "Whether a transcript can be followed live",
+            description = "The headers GET would answer with (200 text/event-stream, or the same problem status), at once; "
+                    + "opens no stream and takes none of the caller's.")
+    @APIResponse(responseCode = "200", description = "GET would open the stream")
+    @APIResponse(responseCode = "404", description = "No session known for this room")
+    public Response streamHeaders(@PathParam("room") String room,
+                                  @Parameter(description = "A session of this room other than its latest") @QueryParam("sessionId") String sessionId)
+            throws SQLException {
+        String name = Params.room(room);
+        UUID id = Params.uuid("sessionId", sessionId);
+        target(name, id).filter(t -> caller.mayAccess(t.tenant())).orElseThrow(() -> notFound(name, id));
+        open.refuseWhileClosing();
+        return Response.ok().type(MediaType.SERVER_SENT_EVENTS_TYPE).build();
     }
 
     @GET

@@ -28,6 +28,9 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -292,6 +295,33 @@ class LiveTailTest {
         Kafka.publish(call.caller(1, "after deletion", 1000, 1500));
         try (SseClient again = new SseClient(stream(call.room()))) {
             assertThat(again.status()).isEqualTo(404);
+        }
+    }
+
+    /** A HEAD is answered at once with a GET's headers, on a connection that serves the next request, and takes no stream. */
+    @Test
+    void aHeadOfTheStreamIsAnsweredAtOnceAndHoldsNoStream() throws Exception {
+        Call call = Call.start("live-head");
+        Kafka.publish(call.started());
+        Kafka.publish(call.caller(0, "Hello.", 100, 800));
+        Api.awaitTranscript(call.room(), t -> t.getList("segments").size() == 1);
+        String token = TestTokens.token().subject("head-" + System.nanoTime()).sign();
+        HttpClient http = HttpClient.newHttpClient(); // one client: its requests share a kept-alive connection
+        for (int i = 0; i < 25; i++) {
+            HttpResponse<Void> head = http.send(HttpRequest.newBuilder(stream(call.room())).timeout(WAIT)
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer " + token).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            assertThat(head.statusCode()).as("HEAD %d", i + 1).isEqualTo(200);
+            assertThat(head.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/event-stream"));
+        }
+        HttpResponse<Void> unknown = http.send(HttpRequest.newBuilder(stream("nobody-here")).timeout(WAIT)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.discarding());
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        // 25 HEADs, more than one caller's 20 streams: had any held one, this would be refused with 429.
+        try (SseClient client = new SseClient(stream(call.room()), token)) {
+            assertThat(client.status()).isEqualTo(200);
+            assertThat(text(client.next(WAIT))).isEqualTo("Hello.");
         }
     }
 
