@@ -319,4 +319,18 @@ class WebhookTest {
         post(signed(SignedWebhooks.event("room_started", room).build())).statusCode(200).body("result", equalTo("IGNORED"));
         post(signed(SignedWebhooks.event("track_published", room).build())).statusCode(200).body("result", equalTo("IGNORED"));
     }
+
+    /** The metric's event tag is LiveKit's name or "other": a signed body cannot add time series nor control characters. */
+    @Test
+    void eventTypesLiveKitDoesNotSendAreCountedAsOther() {
+        String room = CallControlRequests.room("made-up");
+        double before = counted("other", "ignored");
+        String madeUp = "made_up_" + System.nanoTime();
+        post(signed(SignedWebhooks.event(madeUp, room).build())).statusCode(200).body("result", equalTo("IGNORED"));
+        post(signed(SignedWebhooks.event("participant_joined\u0000", room).build())).statusCode(200).body("result", equalTo("IGNORED"));
+
+        assertThat(counted("other", "ignored")).isEqualTo(before + 2);
+        String metrics = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).doesNotContain(madeUp).doesNotContain("\u0000");
+    }
 }

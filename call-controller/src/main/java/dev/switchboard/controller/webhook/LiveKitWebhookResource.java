@@ -133,10 +133,9 @@ public class LiveKitWebhookResource {
         }
     }
 
-    /** A signed event's type as a metric tag: LiveKit's names, so few; anything longer is not one of them. */
+    /** A signed event's type as a metric tag: LiveKit's names, anything else {@code other}. */
     private static String eventTag(WebhookEvent event) {
-        String type = event.getEvent();
-        return type.isBlank() || type.length() > 40 ? "unknown" : type;
+        return WebhookEventTag.of(event.getEvent());
     }
 
     /**

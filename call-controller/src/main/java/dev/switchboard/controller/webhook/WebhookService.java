@@ -175,8 +175,7 @@ public class WebhookService {
     }
 
     private WebhookOutcome done(WebhookEvent event, WebhookOutcome.Result result) {
-        String type = event.getEvent().isBlank() ? "unknown" : event.getEvent();
-        metrics.counter("switchboard.controller.webhooks", "event", type, "outcome", result.name().toLowerCase()).increment();
+        metrics.counter("switchboard.controller.webhooks", "event", WebhookEventTag.of(event.getEvent()), "outcome", result.name().toLowerCase()).increment();
         return new WebhookOutcome(event.getId(), event.getEvent(), event.getRoom().getName(), result);
     }
 }
