@@ -155,7 +155,8 @@ class DialCancelTest {
         String room = Api.newRoom("cancel-goodbye");
         try (var probe = callControl()) {
             String dialId = dial(probe, room);
-            var answer = hangUp(room, "cancel-" + UUID.randomUUID(), Map.of("goodbye", "Bye!"));
+            String key = "cancel-" + UUID.randomUUID();
+            var answer = hangUp(room, key, Map.of("goodbye", "Bye!"));
 
             String[] hangupId = new String[1];
             HangupRequested hangup = awaitHangup(probe, room, hangupId);
@@ -166,6 +167,13 @@ class DialCancelTest {
             CallEvents.hungUp(room, hangupId[0], EndReason.OPERATOR_HANGUP);
             assertThat(answer.get(WAIT.toSeconds(), TimeUnit.SECONDS).statusCode()).isEqualTo(200);
             awaitCall(room, "failure.reason", "CANCELLED");
+
+            // A retry whose answer was lost: the same hang-up, decided, though the dial it cancelled is over now.
+            as(acme).header("Idempotency-Key", key).contentType(ContentType.JSON).body(Map.of("goodbye", "Bye!"))
+                    .post("/v1/sessions/{room}/hangup", room).then().statusCode(200)
+                    .body("commandId", is(hangupId[0])).body("type", is("HangupRequested")).body("status", is("APPLIED"));
+            assertThat(probe.drain(Duration.ofMillis(500))).as("the first hang-up only")
+                    .filteredOn(r -> r.getPayload() instanceof HangupRequested).hasSize(1);
         }
     }
 

@@ -127,8 +127,10 @@ public class SessionCommandsResource {
     public Uni<Response> hangup(@RestPath String room, @Valid HangupRequest body, @BeanParam CommandParameters params, UriInfo uri) {
         var common = parameters.parse(params);
         HangupRequest hangup = body == null ? HangupRequest.DEFAULT : body;
-        // A dial with no agent session yet (still ringing) has nobody to say a goodbye: its hang-up cancels it at once.
-        if (!hangup.isImmediate() && !dispatcher.reachesUnansweredDial(room, common.sessionId(), common.caller())) {
+        // A dial with no agent session yet (still ringing) has nobody to say a goodbye: its hang-up cancels it at once,
+        // and a retry of that request is the same immediate hang-up, though the dial has ended since.
+        if (!hangup.isImmediate() && !dispatcher.reachesUnansweredDial(room, common.sessionId(), common.caller())
+                && !dispatcher.hungUpNowBefore(common.idempotencyKey(), room, common.caller())) {
             return submit(room, hangup.toPayload(), common, uri);
         }
         var order = new HangupOrder(room, common.sessionId(), hangup.reason(), common.issuer(), common.caller(),

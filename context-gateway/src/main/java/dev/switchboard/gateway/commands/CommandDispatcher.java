@@ -197,6 +197,22 @@ public class CommandDispatcher {
     }
 
     /**
+     * Whether the Idempotency-Key names an immediate hang-up this tenant already sent for the room: a retry of a request
+     * that went the immediate way (a cancelled dial, say) is that command again, whatever the room's state is now. Without
+     * this a retry of a ringing call's hang-up, asked without {@code immediate}, found the dial over and was taken for
+     * a new EndSession, refused as a reuse of the key.
+     */
+    public boolean hungUpNowBefore(String idempotencyKey, String room, Caller caller) {
+        if (idempotencyKey == null) {
+            return false;
+        }
+        return store.find(IdempotencyKeys.commandId(caller.tenant(), idempotencyKey))
+                .filter(earlier -> caller.mayAccess(earlier.tenant()))
+                .filter(earlier -> earlier.room().equals(room) && earlier.type().equals(TrackedCommand.HANGUP_TYPE))
+                .isPresent();
+    }
+
+    /**
      * The room's dial without a session, when the session guard found no session to hang up (none, or only an ended one
      * from before the dial) and the request named none. Another tenant's dial is not found: its room stays unknown.
      */
