@@ -37,7 +37,7 @@ export function placePage({main}) {
       submit.disabled = false;
     }
   }},
-  field('Number', to, 'E.164 (+15551234567) or a sip: URI'),
+  field('Number', to, 'E.164 (+15551234567) or a SIP user (sip:alice)'),
   field('Instructions for the agent', instructions),
   field('Caller id', from, 'Optional; the trunk\'s own number when empty'),
   field('Trunk', trunk, 'Optional: a LiveKit outbound trunk (ST_…); the gateway\'s own when empty'),

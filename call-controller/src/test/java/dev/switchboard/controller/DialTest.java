@@ -434,6 +434,35 @@ class DialTest {
         assertThat(awaitAudit(request).getOutcome()).isEqualTo("FAILED");
     }
 
+    /** LiveKit calls a number or a SIP user at the trunk's address: sip:alice is dialled as the user alice. */
+    @Test
+    void aSipUserIsDialledAsTheUserAtTheTrunksAddress() {
+        String room = CallControlRequests.room("dial-sip-user");
+        CallControlRequest request = request(room, dial("sip:alice").build());
+
+        TestProducer.send(Topic.CALL_CONTROL, room, request);
+
+        assertThat(awaitOutcome(room).getPayload()).isInstanceOf(CallAnswered.class);
+        RecordedRequest create = livekit.requests(CREATE_SIP_PARTICIPANT, room).getFirst();
+        assertThat(create.body(CreateSIPParticipantRequest.class).getSipCallTo()).isEqualTo("alice");
+    }
+
+    /** A host is the outbound trunk's, never the dial's: a full SIP URI, or a number written loosely, is not dialled. */
+    @Test
+    void aFullSipUriOrALooselyWrittenNumberPublishedStraightToKafkaIsNeverDialled() {
+        for (String written : new String[]{"sip:alice@pbx.example.com", "tel:tel:+15550405", " +15550405 "}) {
+            String room = CallControlRequests.room("dial-loose");
+            CallControlRequest request = request(room, dial(written).build());
+
+            TestProducer.send(Topic.CALL_CONTROL, room, request);
+
+            CallFailed failed = awaitFailure(room);
+            assertThat(failed.getReason()).as(written).isEqualTo(CallFailureReason.FAILED);
+            assertThat(failed.getDetail()).as(written).contains("neither an E.164 number").contains("SIP user").endsWith("not dialled");
+            assertThat(livekit.requestsFor(room)).as(written).isEmpty();
+        }
+    }
+
     @Test
     void aCommandIdReusedForAnotherDialIsRefusedAndDeadLetteredWhileTheFirstDialStands() {
         String room = CallControlRequests.room("dial-reused");

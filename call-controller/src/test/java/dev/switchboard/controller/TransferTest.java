@@ -215,4 +215,18 @@ class TransferTest {
         assertThat(livekit.requestsFor(room)).isEmpty();
         assertThat(awaitAudit(request).getOutcome()).isEqualTo("FAILED");
     }
+
+    /** Written straight to Kafka, a destination the gateway and the worker refuse is refused here too. */
+    @Test
+    void aDestinationThatIsNeitherTelNorSipIsRefusedBeforeAnythingIsAskedOfLiveKit() {
+        String room = callInProgress("transfer-mailto");
+        CallControlRequest request = request(room, transfer("mailto:x@example.com").build());
+
+        TestProducer.send(Topic.CALL_CONTROL, room, request);
+
+        CommandResult result = awaitResult(request);
+        assertThat(result.getStatus()).isEqualTo(CommandStatus.REJECTED);
+        assertThat(result.getReason()).contains("neither tel: and an E.164 number");
+        assertThat(livekit.requestsFor(room)).isEmpty();
+    }
 }

@@ -529,9 +529,12 @@ class OutboundCallsTest {
                 new Bad(call("5551234567"), "to must be an E.164 number"),
                 new Bad(call("+0123"), "to must be an E.164 number"),
                 new Bad(call("mailto:bob@example.com"), "to must be an E.164 number"),
-                new Bad(call("sip:bob@pbx.example.com?P-Asserted-Identity=%3Csip:ceo@example.com%3E"), "or a sip: URI without ?headers"),
+                new Bad(call("sip:bob@pbx.example.com?P-Asserted-Identity=%3Csip:ceo@example.com%3E"), "?headers or control characters"),
                 new Bad(call("sip:bob@example.com\u001b[2J\u0000"), "to must be an E.164 number (+ and up to 15 digits, e.g. +15551234567)"
-                        + " or a sip: URI without ?headers or control characters"),
+                        + " or a SIP user such as sip:alice, without a host"),
+                new Bad(call("sip:reception@pbx.example.com"), "without a host (LiveKit calls a SIP user at the outbound trunk's address"),
+                new Bad(call("tel:tel:+15551230010"), "to must be an E.164 number"),
+                new Bad(call(" +15551230010"), "to must be an E.164 number"),
                 new Bad(call("sip:bob@example.com\u007f"), "or control characters"),
                 new Bad(call("sip:bob@example.com\u009b2J"), "or control characters"),
                 new Bad(call("sip:bob\u00a0INVITE@example.com"), "or control characters"),
@@ -721,14 +724,15 @@ class OutboundCallsTest {
         }
     }
 
+    /** A SIP user is dialled as given (the call controller asks LiveKit to call the user at the trunk's address). */
     @Test
-    void aSipUriIsDialledAsGiven() {
+    void aSipUserIsDialledAsGiven() {
         try (var probe = callControl()) {
             String room = Api.newRoom("sip-uri");
-            given().contentType(ContentType.JSON).body(call("sip:reception@pbx.example.com", "room", room)).post("/v1/calls")
+            given().contentType(ContentType.JSON).body(call("SIP:reception", "room", room)).post("/v1/calls")
                     .then().statusCode(202);
             var dial = (DialRequested) probe.awaitRecord(r -> room.equals(r.key()), WAIT).value().getPayload();
-            assertThat(dial.getPhoneNumber()).isEqualTo("sip:reception@pbx.example.com");
+            assertThat(dial.getPhoneNumber()).isEqualTo("sip:reception");
         }
     }
 

@@ -42,18 +42,20 @@ public class DialPlanner {
     }
 
     public Result plan(CallControlRequest request, DialRequested dial) {
-        String number = number(dial.getPhoneNumber());
-        if (number == null) {
+        // Checked as written, as the gateway checks its requests: " +15551234567 " or tel:tel:+15551234567 is not a number.
+        String written = dial.getPhoneNumber();
+        if (written == null || written.isBlank()) {
             return new Result.Unplaceable("the dial has no phone number");
         }
-        Optional<String> unusable = CallDestinations.problem(number);
+        Optional<String> unusable = CallDestinations.problem(written);
         if (unusable.isPresent()) {
             return new Result.Unplaceable("the dial's phone number " + unusable.get() + "; not dialled");
         }
-        Optional<String> invalid = invalid(number, dial);
+        Optional<String> invalid = invalid(written, dial);
         if (invalid.isPresent()) {
             return new Result.Unplaceable(invalid.get() + "; not dialled");
         }
+        String number = number(written);
         Optional<String> trunk = text(dial.getSipTrunkId()).or(sip::outboundTrunk);
         if (trunk.isEmpty()) {
             return new Result.Unplaceable("no SIP trunk: the dial names none and SWITCHBOARD_SIP_OUTBOUND_TRUNK is not set");
@@ -102,8 +104,9 @@ public class DialPlanner {
      * Never repeats a number.
      */
     private static Optional<String> invalid(String number, DialRequested dial) {
-        if (!DialRules.isDestination(number)) {
-            return Optional.of("the dial's phone number is neither an E.164 number (+ and up to 15 digits, e.g. +15551234567) nor a sip: URI");
+        if (!DialRules.isDialDestination(number)) {
+            return Optional.of("the dial's phone number is neither an E.164 number (+ and up to 15 digits, e.g. +15551234567) nor a "
+                    + "SIP user (sip:alice: LiveKit calls a SIP user at the outbound trunk's address, and takes no host per call)");
         }
         Optional<String> from = text(dial.getFromNumber());
         if (from.isPresent() && !DialRules.isE164(from.get())) {

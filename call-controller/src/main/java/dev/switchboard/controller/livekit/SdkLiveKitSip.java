@@ -1,5 +1,6 @@
 package dev.switchboard.controller.livekit;
 
+import dev.switchboard.kit.validation.DialRules;
 import com.google.protobuf.Duration;
 import io.livekit.server.AccessToken;
 import io.livekit.server.SIPCall;
@@ -39,7 +40,7 @@ public final class SdkLiveKitSip implements LiveKitSip {
     public ApiAnswer<SipParticipant> createSipParticipant(OutboundCall call, java.time.Duration wait) {
         CreateSIPParticipantRequest.Builder request = CreateSIPParticipantRequest.newBuilder()
                 .setSipTrunkId(call.trunkId())
-                .setSipCallTo(call.number())
+                .setSipCallTo(DialRules.callTo(call.number())) // sip:alice calls the user alice at the trunk's address
                 .setRoomName(call.room())
                 .setParticipantIdentity(call.identity())
                 .putAllParticipantAttributes(call.attributes())

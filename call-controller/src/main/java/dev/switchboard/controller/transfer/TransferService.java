@@ -1,5 +1,6 @@
 package dev.switchboard.controller.transfer;
 
+import dev.switchboard.kit.validation.DialRules;
 import dev.switchboard.controller.dial.CallDestinations;
 import dev.switchboard.controller.dial.CallFailure;
 import dev.switchboard.controller.dial.SipSettings;
@@ -84,6 +85,11 @@ public class TransferService {
         Optional<String> unusable = CallDestinations.problem(transfer.getTransferTo());
         if (unusable.isPresent()) {
             return answer(request, results.rejected(request, "the transfer destination " + unusable.get()), "failed");
+        }
+        // Held to the gateway's and the worker's rule, whoever wrote the request to Kafka.
+        if (!DialRules.isDestination(transfer.getTransferTo())) {
+            return answer(request, results.rejected(request, "the transfer destination is neither tel: and an E.164 number "
+                    + "(tel:+15551234567) nor a sip: URI"), "failed");
         }
         var ended = ledger.ended(room, null, request.getIssuedAt());
         if (ended.isPresent()) {

@@ -31,6 +31,7 @@ public final class CallRequests {
     static final String SIP_URI = DialRules.SIP_URI;
     /** Where a call or a transfer may go: E.164, bare or as a tel: URI, or a SIP URI; schemes in any case (TEL:, SIP:). */
     static final String DESTINATION = DialRules.DESTINATION;
+    static final String DIAL_DESTINATION = DialRules.DIAL_DESTINATION;
     static final Duration MAX_RINGING_TIMEOUT = DialRules.MAX_RINGING_TIMEOUT;
     static final Duration MAX_CALL_DURATION = DialRules.MAX_CALL_DURATION;
 
@@ -50,9 +51,13 @@ public final class CallRequests {
 
     @Schema(name = "PlaceCallRequest", description = "An outbound phone call, placed through LiveKit SIP with an agent in the room")
     public record PlaceCallRequest(
-            @Schema(required = true, description = "E.164 (+15551234567, also as tel:+15551234567) or a sip: URI; schemes in any case (TEL:, SIP:)", example = "+15551234567")
-            @NotNull(message = "is required (an E.164 number such as +15551234567, or a sip: URI)")
-            @Pattern(regexp = DESTINATION, message = "must be an E.164 number (+ and up to 15 digits, e.g. +15551234567) or a sip: URI without ?headers or control characters")
+            @Schema(required = true, description = "E.164 (+15551234567, also as tel:+15551234567) or a SIP user (sip:alice), called at "
+                    + "the outbound trunk's address: LiveKit takes no host per call, so sip:alice@host is refused (make a trunk for that "
+                    + "host and name it in trunkId); schemes in any case (TEL:, SIP:)", example = "+15551234567")
+            @NotNull(message = "is required (an E.164 number such as +15551234567, or a SIP user such as sip:alice)")
+            @Pattern(regexp = DIAL_DESTINATION, message = "must be an E.164 number (+ and up to 15 digits, e.g. +15551234567) or a SIP user "
+                    + "such as sip:alice, without a host (LiveKit calls a SIP user at the outbound trunk's address: for another host, "
+                    + "make a trunk for it and name it in trunkId), ?headers or control characters")
             String to,
             @Schema(description = "Caller id, E.164; default SWITCHBOARD_SIP_FROM_NUMBER, else the trunk's number")
             @Pattern(regexp = E164, message = "must be an E.164 number such as +15557654321") String from,

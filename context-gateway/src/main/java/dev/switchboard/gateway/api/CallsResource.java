@@ -71,7 +71,7 @@ public class CallsResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = GatewayViews.CallView.class)))
     @APIResponse(responseCode = "202", description = "Dialing; poll statusUrl",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = GatewayViews.CallView.class)))
-    @APIResponse(responseCode = "400", description = "Bad input, naming the field (e.g. to is not E.164 or a sip: URI)",
+    @APIResponse(responseCode = "400", description = "Bad input, naming the field (e.g. to is neither E.164 nor a SIP user such as sip:alice)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "406", description = "The Accept header allows no JSON",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

@@ -44,7 +44,7 @@ enum Verb {
                     Defaults.GOODBYE, Defaults.HANGUP_REASON)),
     DIAL("dial", "TO [--from NUMBER] [--trunk ST_...] [--room ROOM] [--instructions TEXT] [--wait]", "place an outbound phone call with an agent",
             List.of("TO"), null, Set.of("--wait"), Set.of("--from", "--trunk", "--room", "--instructions"), """
-              TO              an E.164 number (+15551234567, also tel:+15551234567) or a sip: URI
+              TO              an E.164 number (+15551234567, also tel:+15551234567) or a SIP user (sip:alice)
               --from NUMBER   the caller id, E.164 (default: the gateway's SWITCHBOARD_SIP_FROM_NUMBER, else the trunk's)
               --trunk ST_...  the LiveKit outbound SIP trunk to call through (the request's trunkId; default: the
                               gateway's SWITCHBOARD_SIP_OUTBOUND_TRUNK)
