@@ -255,6 +255,9 @@ class ValidationTest {
         badRequest(given().queryParam("state", "live", "bogus").get("/v1/sessions").then(), detail);
         badRequest(given().queryParam("state", "bogus").queryParam("all", "true").get("/v1/sessions").then(), detail);
         given().queryParam("state", "live", "ended").get("/v1/sessions").then().statusCode(200);
+        // Given empty, it is refused as a blank value is, not taken for "any state" (as RESTEasy hands it over).
+        badRequest(given().get("/v1/sessions?state=").then(), "state must be one of live, ending, ended, not \"\"");
+        badRequest(given().get("/v1/calls?state=").then(), "state must be one of dialing, answered, failed, ended, not \"\"");
     }
 
     @Test

@@ -49,13 +49,16 @@ public class CallsResource {
     private final RequestParameters parameters;
     private final LiveSessionRegistry sessions;
     private final CurrentCaller caller;
+    private final ReceivedValues received;
 
-    CallsResource(CallDialer dialer, OutboundCalls calls, RequestParameters parameters, LiveSessionRegistry sessions, CurrentCaller caller) {
+    CallsResource(CallDialer dialer, OutboundCalls calls, RequestParameters parameters, LiveSessionRegistry sessions, CurrentCaller caller,
+                  ReceivedValues received) {
         this.dialer = dialer;
         this.calls = calls;
         this.parameters = parameters;
         this.sessions = sessions;
         this.caller = caller;
+        this.received = received;
     }
 
     @POST
@@ -101,7 +104,7 @@ public class CallsResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public GatewayViews.CallList list(@Parameter(description = "dialing, answered, failed, ended (comma-separated, or the parameter repeated)")
                                       @RestQuery List<String> state) {
-        Set<CallState> wanted = wantedStates(state);
+        Set<CallState> wanted = wantedStates(received.queryValues("state", state)); // an empty ?state= is refused, not "any"
         Caller who = caller.get();
         return new GatewayViews.CallList(calls.all().stream()
                 .filter(call -> wanted.contains(call.state()) && who.mayAccess(tenantOf(call)))

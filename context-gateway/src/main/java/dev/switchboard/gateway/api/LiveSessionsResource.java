@@ -72,7 +72,8 @@ public class LiveSessionsResource {
     public GatewayViews.SessionList list(
             @Parameter(description = "live, ending, ended (comma-separated, or the parameter repeated)") @RestQuery List<String> state,
             @Parameter(description = "true to include ended sessions") @RestQuery String all) {
-        Set<SessionState> wanted = wantedStates(state, received.query("all", all)); // a bare ?all reaches the method as null
+        // A bare ?all and an empty ?state= reach the method as absent: read as received (?state= is refused, not "any").
+        Set<SessionState> wanted = wantedStates(received.queryValues("state", state), received.query("all", all));
         Caller who = caller.get();
         return new GatewayViews.SessionList(registry.all().stream()
                 .filter(session -> wanted.contains(session.state()) && who.mayAccess(session.tenant()))

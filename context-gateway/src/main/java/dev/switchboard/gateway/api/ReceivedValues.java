@@ -4,6 +4,8 @@ import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Singleton;
 
+import java.util.List;
+
 /**
  * Tells an empty header or query value from an absent one. RESTEasy Reactive hands a resource {@code null} for both
  * ({@code Idempotency-Key:} with nothing after it, {@code ?sessionId=}), so a rule such as "must not be blank" would
@@ -25,6 +27,18 @@ public class ReceivedValues {
         }
         RoutingContext context = current.getCurrent();
         return context == null ? null : context.request().getHeader(name);
+    }
+
+    /**
+     * A repeatable query parameter's values: {@code parsed} when it has any, else the values as received ({@code ?state=}
+     * is one empty value, for the caller to refuse), empty when the parameter is absent.
+     */
+    public List<String> queryValues(String name, List<String> parsed) {
+        if (parsed != null && !parsed.isEmpty()) {
+            return parsed;
+        }
+        RoutingContext context = current.getCurrent();
+        return context == null ? List.of() : context.queryParams().getAll(name);
     }
 
     /** The query parameter's value: {@code parsed} when there is one, else {@code ""} when it came empty, null when absent. */
