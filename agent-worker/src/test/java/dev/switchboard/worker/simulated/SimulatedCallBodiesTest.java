@@ -10,6 +10,7 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,12 +18,15 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 
-/** How the simulated-call API reads request bodies: chunked ones with trailers. */
+/** How the simulated-call API reads request bodies: chunked ones with trailers, and text no UTF-8 or database can carry. */
 @QuarkusTest
 @WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = FakeLlmResource.class, scope = TestResourceScope.GLOBAL)
@@ -64,6 +68,43 @@ class SimulatedCallBodiesTest {
             assertThat(log.atLeast(LogCapture.WARN)).as(LogCapture.describe(log.all())).isEmpty();
         }
         given().delete("/v1/simulated-calls/{room}", room).then().statusCode(204);
+    }
+
+    @Test
+    void textWithNulOrALoneSurrogateIsRefusedNamingTheField() {
+        String room = newRoom();
+        given().contentType(ContentType.JSON).body(Map.of("room", room)).post("/v1/simulated-calls").then().statusCode(201);
+
+        // As JSON escapes, the way a client writes them: the worker's reader turns them into the characters.
+        refused("/v1/simulated-calls/" + room + "/utterances", "{\"text\":\"nul\\u0000here\"}", "text must not contain NUL characters");
+        refused("/v1/simulated-calls/" + room + "/utterances", "{\"text\":\"lone\\ud800here\"}",
+                "text is not valid Unicode: a lone surrogate");
+        refused("/v1/simulated-calls/" + room + "/utterances", "{\"text\":\"lone\\udc00\"}", "text is not valid Unicode: a lone surrogate");
+        assertThat(llm.requests()).as("no refused utterance reached the agent").isEmpty();
+
+        String other = newRoom();
+        refused("/v1/simulated-calls", "{\"room\":\"" + other + "\",\"instructions\":\"be\\u0000nice\"}",
+                "instructions must not contain NUL characters");
+        refused("/v1/simulated-calls", "{\"room\":\"" + other + "\",\"instructions\":\"be\\ud83dnice\"}",
+                "instructions is not valid Unicode: a lone surrogate");
+        refused("/v1/simulated-calls", "{\"room\":\"" + other + "\",\"metadata\":{\"crm\":\"a\\u0000b\"}}",
+                "metadata entry 'crm' must not contain NUL characters");
+        refused("/v1/simulated-calls", "{\"room\":\"" + other + "\",\"metadata\":{\"crm\":\"a\\ud800b\"}}",
+                "metadata entry 'crm' is not valid Unicode: a lone surrogate");
+        given().get("/v1/simulated-calls/{room}", other).then().statusCode(404);
+
+        // A pair of surrogates is one character (an emoji), not a lone one.
+        llm.replyText("Nice.");
+        given().contentType(ContentType.JSON).body("{\"text\":\"thumbs \\ud83d\\udc4d\"}").post("/v1/simulated-calls/{room}/utterances", room)
+                .then().statusCode(200);
+        assertThat(llm.lastMessages().getLast().path("content").asText()).isEqualTo("thumbs \uD83D\uDC4D");
+        given().delete("/v1/simulated-calls/{room}", room).then().statusCode(204);
+    }
+
+    private static void refused(String path, String json, String detail) {
+        given().contentType(ContentType.JSON).body(json).post(path).then().statusCode(400)
+                .contentType(containsString("application/problem+json"))
+                .body("detail", equalTo(detail));
     }
 
     /** The request over a raw socket, its JSON body in two chunks and a trailer after the last (zero-size) chunk. */
