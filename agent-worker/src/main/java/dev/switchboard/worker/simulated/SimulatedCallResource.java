@@ -105,7 +105,8 @@ public class SimulatedCallResource {
     @APIResponse(responseCode = "201", description = "The call is running", content = @Content(schema = @Schema(implementation = CallView.class)))
     @APIResponse(responseCode = "403", description = "The body names another tenant and the token lacks tenants:all")
     @APIResponse(responseCode = "409", description = "A session already runs in that room")
-    @APIResponse(responseCode = "429", description = "The worker runs as many simulated calls as it allows (SWITCHBOARD_SIMULATED_MAX_CALLS)")
+    @APIResponse(responseCode = "429", description = "The worker runs as many simulated calls as it allows, all tenants' together"
+            + " (SWITCHBOARD_SIMULATED_MAX_CALLS): retry after Retry-After")
     @APIResponse(responseCode = "503", description = "Kafka did not acknowledge the session's start in time: no call was started (retry after Retry-After)")
     public Response start(@Valid StartCall request) throws InterruptedException {
         StartCall body = request == null ? new StartCall(null, null, null, null, null) : request;
