@@ -8,6 +8,7 @@ import dev.switchboard.kit.auth.RequiresScope;
 import dev.switchboard.kit.auth.Scopes;
 import dev.switchboard.kit.problem.ProblemException;
 import dev.switchboard.kit.validation.BoundedMetadata;
+import dev.switchboard.worker.api.StorableText;
 import dev.switchboard.worker.api.WorkerProblems;
 import dev.switchboard.worker.session.AgentSession;
 import dev.switchboard.worker.session.AgentSettings;
@@ -59,14 +60,14 @@ public class SimulatedCallResource {
 
     public record StartCall(
             @Pattern(regexp = "(?!\\.\\.?$)[A-Za-z0-9_.:=-]{1,128}", message = "room may use letters, digits and _ . : = - (1 to 128 characters), and is not . or .. (no URL can name those)") String room,
-            @Size(max = 20_000, message = "instructions are limited to 20000 characters") String instructions,
+            @Size(max = 20_000, message = "instructions are limited to 20000 characters") @StorableText String instructions,
             @Pattern(regexp = "\\+?[0-9]{3,20}", message = "callerNumber must be a phone number such as +15550100") String callerNumber,
             @BoundedMetadata Map<String, String> metadata,
             // Absent: the token's tenant. Another tenant's only for an operator whose token has tenants:all.
             @Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "tenant may use letters, digits and . _ - (1 to 64 characters)") String tenant) {
     }
 
-    public record Utterance(@NotBlank(message = "text must not be empty") String text) {
+    public record Utterance(@NotBlank(message = "text must not be empty") @StorableText String text) {
     }
 
     public record SpokenLine(String text, Instant at) {
@@ -104,7 +105,8 @@ public class SimulatedCallResource {
     @APIResponse(responseCode = "201", description = "The call is running", content = @Content(schema = @Schema(implementation = CallView.class)))
     @APIResponse(responseCode = "403", description = "The body names another tenant and the token lacks tenants:all")
     @APIResponse(responseCode = "409", description = "A session already runs in that room")
-    @APIResponse(responseCode = "429", description = "The worker runs as many simulated calls as it allows (SWITCHBOARD_SIMULATED_MAX_CALLS)")
+    @APIResponse(responseCode = "429", description = "The worker runs as many simulated calls as it allows, all tenants' together"
+            + " (SWITCHBOARD_SIMULATED_MAX_CALLS): retry after Retry-After")
     @APIResponse(responseCode = "503", description = "Kafka did not acknowledge the session's start in time: no call was started (retry after Retry-After)")
     public Response start(@Valid StartCall request) throws InterruptedException {
         StartCall body = request == null ? new StartCall(null, null, null, null, null) : request;

@@ -40,6 +40,8 @@ public class SimulatedCalls {
 
     /** More simulated calls than the worker allows at once; answered 429. */
     public static final ProblemType TOO_MANY_CALLS = ProblemType.named("too-many-calls", "Too many simulated calls", 429);
+    /** When a client refused for the limit may try again. */
+    static final String RETRY_AFTER_SECONDS = "5";
 
     private final SessionRegistry sessions;
     private final int maxCalls;
@@ -84,8 +86,13 @@ public class SimulatedCalls {
     private synchronized void reserve() {
         long running = calls.values().stream().filter(call -> endedAt(call).isEmpty()).count();
         if (running + starting.get() >= maxCalls) {
-            throw new ProblemException(TOO_MANY_CALLS, "this worker runs " + running + " simulated calls, its limit "
-                    + "(SWITCHBOARD_SIMULATED_MAX_CALLS=" + maxCalls + "); end one (DELETE /v1/simulated-calls/{room}) first");
+            // The limit is the worker's, shared by every tenant: the answer says neither how many calls run nor the
+            // limit, which together would tell a tenant how many calls the others run. Calls end all the time, so a
+            // retry a few seconds later may well get through.
+            throw new ProblemException(TOO_MANY_CALLS, "this worker runs as many simulated calls as it allows at once "
+                    + "(SWITCHBOARD_SIMULATED_MAX_CALLS, shared by all tenants); try again after Retry-After seconds, or end "
+                    + "one of your calls (DELETE /v1/simulated-calls/{room}) first")
+                    .header("Retry-After", RETRY_AFTER_SECONDS);
         }
         starting.incrementAndGet();
     }
