@@ -83,6 +83,11 @@ public class RequestParameters {
         if (!VISIBLE_ASCII.matcher(header).matches()) {
             throw ProblemException.invalid(IDEMPOTENCY_KEY_HEADER + " may only contain visible ASCII characters (no spaces)");
         }
+        // The key may become the whole command id (the default tenant's keys without a ':'), one segment of its
+        // statusUrl; "." and ".." are the path's own segments there, which servers and clients resolve away.
+        if (header.equals(".") || header.equals("..")) {
+            throw ProblemException.invalid(IDEMPOTENCY_KEY_HEADER + " must not be \".\" or \"..\" (it names the command in a URL path)");
+        }
         return header;
     }
 
