@@ -24,10 +24,14 @@ import dev.switchboard.testing.TestProducer;
 import dev.switchboard.testing.TopicProbe;
 import dev.switchboard.testing.auth.AuthAssertions;
 import dev.switchboard.testing.auth.TestTokens;
+import dev.switchboard.testing.http.RawHttp;
+import dev.switchboard.testing.http.Requests;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 import org.awaitility.Awaitility;
@@ -36,6 +40,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -313,6 +318,29 @@ class OutboundCallsTest {
         DialRequested dial = DialRequested.newBuilder().setSipTrunkId(TRUNK).setPhoneNumber(to).build();
         Issuer crm = Issuer.newBuilder().setKind(IssuerKind.SYSTEM).setId("crm").build();
         return new Commands(crm).callControl(commandId, room, dial, lifetime, tenant);
+    }
+
+    /**
+     * A room another system dialled is its choice, not held to POST /v1/calls' rule: the call's statusUrl names it as one
+     * percent-encoded path segment, so following it as written finds that call (form encoding wrote a space as '+').
+     */
+    @Test
+    void theStatusUrlOfACallInARoomWithUrlCharactersFindsThatCall() {
+        String room = "elsewhere a+b/c?d#e%" + UUID.randomUUID().toString().substring(0, 8);
+        String commandId = "elsewhere-" + UUID.randomUUID();
+        TestProducer.send(Topic.CALL_CONTROL, room, dialPlacedElsewhere(room, commandId, "+15551230072", "acme", Duration.ofSeconds(30)));
+        String acme = TestTokens.ofTenant("acme");
+        Awaitility.await("the dial is known").atMost(WAIT).pollInterval(Duration.ofMillis(50))
+                .until(() -> as(acme).get("/v1/calls").then().extract().<List<String>>path("calls.room").contains(room));
+        String statusUrl = as(acme).get("/v1/calls").then().extract()
+                .<String>path("calls.find { it.room == '" + room + "' }.statusUrl");
+        assertThat(URI.create(statusUrl).getRawPath()).isEqualTo(statusUrl);
+        var followed = RawHttp.send(RestAssured.port,
+                Requests.get(statusUrl,
+                        Map.of("Authorization", TestTokens.bearer(acme))), Duration.ofSeconds(10));
+        assertThat(followed.status()).as("GET %s: %s", statusUrl, followed.body()).isEqualTo(200);
+        assertThat(JsonPath.from(followed.body()).getString("room")).isEqualTo(room);
+        assertThat(JsonPath.from(followed.body()).getString("commandId")).isEqualTo(commandId);
     }
 
     @Test

@@ -202,6 +202,36 @@ class SessionCommandsTest {
         assertThat(JsonPath.from(answer.body()).getString("issuer.displayName")).isEqualTo(label);
     }
 
+    /**
+     * The header label is held to the token's display name's rule: a right-to-left override before "nimda" shows as
+     * "admin" wherever the issuer is displayed. A token's name that breaks it falls back to the subject; the header, the
+     * client's own choice, is refused naming it, and no command is sent or remembered.
+     */
+    @Test
+    void anIssuerLabelThatWouldNotShowAsWrittenIsRefused() {
+        Live live = live("bidi-label");
+        String unique = UUID.randomUUID().toString().substring(0, 8);
+        String[] labels = {"\u202Enimda", "ad\u200Bmin", "ops\u2066x\u2069", "\uE000ops"};
+        for (int i = 0; i < labels.length; i++) {
+            String key = "bidi-" + unique + "-" + i;
+            // Requests writes the header's bytes in UTF-8, as a client sending the label would.
+            RawHttp.Answer answer = RawHttp.send(RestAssured.port, Requests.of("POST",
+                    "/v1/sessions/" + live.room() + "/say", Map.of("Authorization", TestTokens.bearer(TestTokens.admin()),
+                            "Content-Type", "application/json", "X-Switchboard-Issuer", labels[i], "Idempotency-Key", key),
+                    "{\"text\": \"hi\"}"), Duration.ofSeconds(10));
+            assertThat(answer.status()).as(answer.body()).isEqualTo(400);
+            assertThat(answer.contentType()).startsWith("application/problem+json");
+            assertThat(JsonPath.from(answer.body()).getString("detail")).startsWith("X-Switchboard-Issuer must be printable text");
+            Api.command(key).statusCode(404);
+        }
+        assertThat(worker.received(live.room())).isEmpty();
+        // The same name in a token: the label falls back to the subject, as before.
+        String token = TestTokens.token().subject("bidi-" + unique).displayName("\u202Enimda").scopes("calls:control").sign();
+        given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("text", "hi"))
+                .post("/v1/sessions/{room}/say", live.room()).then().statusCode(200)
+                .body("issuer.displayName", is("bidi-" + unique));
+    }
+
     @Test
     void textIsCountedInCharactersNotUtf16Units() {
         Live live = live("emoji");

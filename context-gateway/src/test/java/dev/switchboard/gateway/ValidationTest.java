@@ -99,6 +99,47 @@ class ValidationTest {
         badRequest(postRaw("hangup", "{\"reason\": \"\\ude00\"}"), "reason is not valid Unicode: a lone surrogate");
     }
 
+    /**
+     * A body is refused unless its bytes are well-formed UTF-8 (RFC 3629): an overlong "/" ({@code C0 AF}, {@code E0 80 AF})
+     * was decoded into "x/y" and applied, and a code point above U+10FFFF was refused as "a lone surrogate" it never held.
+     */
+    @Test
+    void aBodyThatIsNotWellFormedUtf8IsRefusedAsSuch() {
+        String notUtf8 = "the body is not valid UTF-8: ";
+        int[][] malformed = {
+                {0xC0, 0xAF}, // an overlong "/" in two bytes
+                {0xE0, 0x80, 0xAF}, // in three
+                {0xF0, 0x80, 0x80, 0xAF}, // in four
+                {0xF4, 0x90, 0x80, 0x80}, // U+110000, above the last code point
+                {0xED, 0xA0, 0x80}, // a surrogate (U+D800) written as UTF-8
+                {0xFF}, // never a UTF-8 byte
+                {0x80}, // a continuation byte without a start
+                {0xE2, 0x82}, // a sequence cut short
+        };
+        String before = "{\"role\":\"system\",\"text\":\"x";
+        for (int[] sequence : malformed) {
+            var body = new java.io.ByteArrayOutputStream();
+            body.writeBytes(before.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            for (int b : sequence) {
+                body.write(b);
+            }
+            body.writeBytes("y\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            given().contentType(ContentType.JSON).body(body.toByteArray()).post("/v1/sessions/{room}/context", ROOM).then()
+                    .statusCode(400).contentType(ContentType.fromContentType("application/problem+json"))
+                    .body("type", is("urn:switchboard:problem:invalid-request"))
+                    .body("detail", startsWith(notUtf8 + "the bytes at offset " + before.length() + " are not"));
+        }
+        // Every endpoint with a JSON body: the dial too.
+        given().contentType(ContentType.JSON).body(new byte[] {'{', '"', 't', 'o', '"', ':', '"', (byte) 0xC0, (byte) 0xAB, '1', '"', '}'})
+                .post("/v1/calls").then().statusCode(400).body("detail", startsWith(notUtf8));
+        // Well-formed UTF-8 beyond ASCII (two, three and four bytes) is read as written.
+        String text = "Zo\u00eb \u260e \uD83D\uDE00";
+        String commandId = given().contentType(ContentType.JSON).body(("{\"role\":\"system\",\"text\":\"" + text + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .post("/v1/sessions/{room}/context", ROOM).then().statusCode(200).body("status", is("APPLIED")).extract().path("commandId");
+        var applied = worker.awaitCommand(commandId).value();
+        org.assertj.core.api.Assertions.assertThat(((dev.switchboard.events.InjectContext) applied.getPayload()).getText()).isEqualTo(text);
+    }
+
     @Test
     void aLabelIsOneLineWithoutControlCharactersWhileTextMayHaveLineBreaks() {
         badRequest(Api.post(ROOM, "context", Map.of("role", "system", "text", "hi", "label", "crm\u001b[2J")),

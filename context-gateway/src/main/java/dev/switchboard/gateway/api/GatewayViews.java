@@ -64,8 +64,9 @@ public final class GatewayViews {
                     statusUrl(command.commandId()));
         }
 
+        /** The command's link, its id one path segment: an Idempotency-Key may hold '/', '?', '#' or '%'. */
         static String statusUrl(String commandId) {
-            return "/v1/commands/" + commandId;
+            return "/v1/commands/" + PathSegment.encode(commandId);
         }
     }
 
@@ -159,7 +160,8 @@ public final class GatewayViews {
         }
 
         static String statusUrl(String room) {
-            return "/v1/calls/" + java.net.URLEncoder.encode(room, java.nio.charset.StandardCharsets.UTF_8);
+            // A path segment, not form encoding (URLEncoder writes a space as '+', which a path keeps as a '+').
+            return "/v1/calls/" + PathSegment.encode(room);
         }
     }
 

@@ -23,10 +23,12 @@ import dev.switchboard.kit.http.SseStream;
 import dev.switchboard.kit.problem.Problem;
 import dev.switchboard.kit.problem.ProblemException;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -113,10 +115,7 @@ public class LiveStreamResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public void stream(@Parameter(description = "Only this room (it need not have a session yet)") @RestQuery String room,
                        @Context SseEventSink sink, @Context Sse sse) {
-        room = received.query("room", room); // ?room= is refused, not taken for every room
-        if (room != null && (room.isBlank() || room.length() > MAX_ROOM_LENGTH)) {
-            throw ProblemException.invalid("room must be 1 to " + MAX_ROOM_LENGTH + " characters");
-        }
+        room = room(room);
         open.refuseWhileClosing();
         Caller who = caller.get();
         StreamQuota.Place place = quota.take(who, keepAlive.toSeconds());
@@ -145,6 +144,35 @@ public class LiveStreamResource {
             release.run(); // the failure is answered as a problem: the stream never started
             throw e;
         }
+    }
+
+    /**
+     * What a GET would answer, without the stream: a HEAD answer is complete once its headers are sent. Left to the
+     * GET method, HEAD opened a stream that never ended: the connection hung (a next request on it was never answered)
+     * and it held one of the caller's stream places until the socket closed. Same checks as a GET (the token's scope
+     * by the class's annotation, the room, a shutting-down instance); no place is taken, as nothing stays open.
+     */
+    @HEAD
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Operation(summary = "The live stream's headers, without the stream",
+            description = "Answers at once with what GET /v1/stream would (200, text/event-stream), after the same checks; holds no stream place.")
+    @APIResponse(responseCode = "200", description = "A GET would open the stream")
+    @APIResponse(responseCode = "400", description = "A room name too long", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "This gateway instance is shutting down",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response head(@Parameter(description = "Only this room (it need not have a session yet)") @RestQuery String room) {
+        room(room);
+        open.refuseWhileClosing();
+        return Response.ok().type(MediaType.SERVER_SENT_EVENTS_TYPE).build();
+    }
+
+    /** The ?room= asked for: absent for every room; an empty, blank or overlong one is refused, not taken for every room. */
+    private String room(String asked) {
+        String room = received.query("room", asked);
+        if (room != null && (room.isBlank() || room.length() > MAX_ROOM_LENGTH)) {
+            throw ProblemException.invalid("room must be 1 to " + MAX_ROOM_LENGTH + " characters");
+        }
+        return room;
     }
 
     private void follow(Caller who, String room, SseStream stream, List<ScheduledFuture<?>> timersOfStream, StreamWatcher[] self) {
