@@ -4,6 +4,7 @@ import dev.switchboard.events.Issuer;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.kit.auth.Caller;
 import dev.switchboard.kit.auth.CurrentCaller;
+import dev.switchboard.kit.auth.CallerClaims;
 import dev.switchboard.kit.problem.ProblemException;
 import jakarta.inject.Singleton;
 
@@ -66,24 +67,13 @@ public class RequestParameters {
             throw ProblemException.invalid(ISSUER_HEADER + " is " + label.length() + " characters long; at most "
                     + MAX_HEADER_LENGTH + " are allowed");
         }
-        if (!printable(label)) {
+        // The rule the token's display name is held to. A token's name that breaks it falls back to the subject; the
+        // header is the client's own choice, so it is refused, naming the header, rather than quietly replaced.
+        if (!CallerClaims.printable(label)) {
             throw ProblemException.invalid(ISSUER_HEADER + " must be printable text: no control or format characters (such as"
                     + " a bidi override or a zero-width space), unassigned or private-use code points");
         }
         return label;
-    }
-
-    /**
-     * The rule the token's display name is held to (service-kit's CallerClaims, which keeps it private): a label people
-     * read in the console, the command's issuer and the audit trail must show what it says. A right-to-left override
-     * would make "nimda" after U+202E read "admin". A token's name that breaks it falls back to the subject; the header is the
-     * client's own choice, so it is refused, naming the header, rather than quietly replaced.
-     */
-    static boolean printable(String text) {
-        return text.codePoints().allMatch(c -> !Character.isISOControl(c) && Character.isDefined(c)
-                && Character.getType(c) != Character.PRIVATE_USE && Character.getType(c) != Character.FORMAT
-                && Character.getType(c) != Character.SURROGATE
-                && Character.getType(c) != Character.LINE_SEPARATOR && Character.getType(c) != Character.PARAGRAPH_SEPARATOR);
     }
 
     private static String idempotencyKey(String header) {

@@ -157,10 +157,15 @@ public final class CallerClaims {
         }
     }
 
-    /** No control characters (line breaks, terminal escapes) nor unassigned or private-use code points. */
-    private static boolean printable(String text) {
+    /**
+     * Whether a name people read (a display name, a subject, a label in the console, the command's issuer and the audit
+     * trail) shows what it says: no control characters (line breaks, terminal escapes), format characters (a right-to-left
+     * override makes "nimda" after U+202E read "admin"), lone surrogates, nor unassigned or private-use code points.
+     */
+    public static boolean printable(String text) {
         return text.codePoints().allMatch(c -> !Character.isISOControl(c) && Character.isDefined(c)
                 && Character.getType(c) != Character.PRIVATE_USE && Character.getType(c) != Character.FORMAT
+                && Character.getType(c) != Character.SURROGATE
                 && Character.getType(c) != Character.LINE_SEPARATOR && Character.getType(c) != Character.PARAGRAPH_SEPARATOR);
     }
 

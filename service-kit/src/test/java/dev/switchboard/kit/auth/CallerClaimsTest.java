@@ -131,6 +131,8 @@ class CallerClaimsTest {
         assertThat(DEFAULTS.read(new Token(Map.of("sub", "u1", "name", "Ann\u001b[31m"))).orElseThrow().label()).isEqualTo("u1");
         assertThat(DEFAULTS.read(new Token(Map.of("sub", "u1", "name", "y".repeat(201)))).orElseThrow().label()).isEqualTo("u1");
         assertThat(DEFAULTS.read(new Token(Map.of("sub", "u1", "name", "Ann Lee"))).orElseThrow().label()).isEqualTo("Ann Lee");
+        assertThat(DEFAULTS.read(new Token(Map.of("sub", "u1", "name", "Ann\ud800"))).orElseThrow().label()).as("a lone surrogate").isEqualTo("u1");
+        assertThat(DEFAULTS.read(new Token(Map.of("sub", "u1", "name", "Ann \ud83d\ude00"))).orElseThrow().label()).isEqualTo("Ann \ud83d\ude00");
     }
 
     @Test

@@ -1,5 +1,7 @@
-package dev.switchboard.worker.api;
+package dev.switchboard.kit.http;
 
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.ext.Provider;
 import jakarta.ws.rs.ext.ReaderInterceptor;
 import jakarta.ws.rs.ext.ReaderInterceptorContext;
@@ -19,11 +21,13 @@ import java.io.InputStream;
  * (the gateway's) mostly do not see it: their bodies are gathered in memory first, where an empty buffer adds nothing,
  * up to RESTEasy's input buffer ({@code quarkus.rest.input-buffer-size}); a larger body goes on through the same stream.
  * <p>
- * So every body a reader deserializes here is read through {@link WholeReads}, which goes on reading past an empty
+ * So every body a reader deserializes, in every service, is read through {@link WholeReads} (first, before any other
+ * reader interceptor), which goes on reading past an empty
  * buffer to the next bytes or the end. Everything else the stream does (the body-size limit and its 413, the read
  * timeout, 100-continue) stays as Quarkus has it.
  */
 @Provider
+@Priority(Priorities.ENTITY_CODER)
 public class ChunkedBodies implements ReaderInterceptor {
 
     @Override
