@@ -339,6 +339,34 @@ public abstract class ServiceConventionsTest {
         }
     }
 
+    /**
+     * A chunked body whose last chunk carries trailers, larger than RESTEasy's 10 KiB input buffer, is answered as the same
+     * body sent whole: RESTEasy's blocking body stream took the trailers' empty chunk for a broken stream (a 500).
+     */
+    @Test
+    void aChunkedBodyEndingInTrailersIsReadLikeTheSameBodySentWhole() {
+        api().firstWithJsonBody().ifPresentOrElse(route -> {
+            String body = "{" + " ".repeat(20_000) + "}";
+            Map<String, String> headers = new HashMap<>(api().authorization().apply(body));
+            headers.put("Content-Type", "application/json");
+            try (LogCapture log = LogCapture.start()) {
+                int whole = send(Requests.of(route.method(), path(route), headers, body)).status();
+                StringBuilder request = new StringBuilder(route.method() + " " + path(route) + " HTTP/1.1\r\nHost: localhost\r\n");
+                headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+                request.append("Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+                String first = body.substring(0, 12_000);
+                String rest = body.substring(12_000);
+                request.append(Integer.toHexString(first.length())).append("\r\n").append(first).append("\r\n")
+                        .append(Integer.toHexString(rest.length())).append("\r\n").append(rest).append("\r\n")
+                        .append("0\r\nX-Trace: 1\r\n\r\n");
+                RawHttp.Answer chunked = send(request.toString().getBytes(StandardCharsets.US_ASCII));
+                assertThat(whole).as("the body sent whole").isLessThan(500);
+                assertThat(chunked.status()).as("the body sent in chunks with a trailer: %s", chunked.body()).isEqualTo(whole);
+                assertQuiet(log);
+            }
+        }, () -> assertThat(api().routes()).as("a service without a JSON body").allMatch(r -> r.body() == ServiceApi.Body.NONE));
+    }
+
     @Test
     void aRequestWithoutAHostIsA400Problem() {
         ServiceApi.Route route = api().routes().getFirst();
