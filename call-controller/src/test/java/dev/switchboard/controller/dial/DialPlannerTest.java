@@ -126,11 +126,14 @@ class DialPlannerTest {
     }
 
     @Test
-    void aSipUriIsDialledAsTheGatewayAllowsIt() {
+    void aSipUserIsDialledAsTheGatewayAllowsItAndAFullSipUriIsNot() {
         var planner = new DialPlanner(sip("ST_default", null), livekit("agent-a"));
 
-        assertThat(plan(planner, DialRequested.newBuilder().setSipTrunkId("").setPhoneNumber("sip:bob@pbx.example.com").build()))
+        assertThat(plan(planner, DialRequested.newBuilder().setSipTrunkId("").setPhoneNumber("sip:bob").build()))
                 .isInstanceOf(DialPlanner.Result.Ready.class);
+        assertThat(plan(planner, DialRequested.newBuilder().setSipTrunkId("").setPhoneNumber("sip:bob@pbx.example.com").build()))
+                .isInstanceOfSatisfying(DialPlanner.Result.Unplaceable.class, refused -> assertThat(refused.reason())
+                        .contains("LiveKit calls a SIP user at the outbound trunk's address, and takes no host per call"));
     }
 
     @Test
