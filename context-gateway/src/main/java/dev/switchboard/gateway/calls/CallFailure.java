@@ -36,6 +36,12 @@ public record CallFailure(String reason, Integer sipStatusCode, String sipStatus
         return CANCELLED.equals(reason) && detail != null && detail.startsWith(HUNG_UP_WHILE_RINGING);
     }
 
+    /** Whether the call controller refused the dial (a result of REJECTED, EXPIRED or UNKNOWN_SESSION): nothing was placed. */
+    boolean neverPlaced() {
+        return sipStatusCode == null && (CommandStatus.REJECTED.name().equals(reason) || CommandStatus.EXPIRED.name().equals(reason)
+                || CommandStatus.UNKNOWN_SESSION.name().equals(reason));
+    }
+
     static CallFailure notCarriedOut(CommandStatus status, String reason) {
         return new CallFailure(status.name(), null, null, reason);
     }

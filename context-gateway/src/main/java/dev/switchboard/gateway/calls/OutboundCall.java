@@ -123,6 +123,11 @@ public record OutboundCall(String room, String commandId, CallState state, Strin
         return state == CallState.FAILED || state == CallState.ENDED;
     }
 
+    /** Whether it failed without being placed: the call controller refused the dial, so it never had its room. */
+    public boolean wasNeverPlaced() {
+        return state == CallState.FAILED && failure != null && failure.neverPlaced();
+    }
+
     private static String orElse(String value, String fallback) {
         return value != null ? value : fallback;
     }

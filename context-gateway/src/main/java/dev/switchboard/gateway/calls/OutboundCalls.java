@@ -71,6 +71,12 @@ public class OutboundCalls {
     private final Map<String, String> roomByCommand = new HashMap<>();
     /** Dials known only as requests, by commandId ({@link #requested}); evicted after the retention. */
     private final Map<String, OutboundCall> requests = new HashMap<>();
+    /**
+     * Dials the call controller refused whose room another tenant has dialled into since, by commandId: no longer the
+     * room's call, still their own tenant's record (a retry with the dial's Idempotency-Key gets its outcome); evicted
+     * after the retention.
+     */
+    private final Map<String, OutboundCall> displaced = new HashMap<>();
     private final Map<String, CompletableFuture<OutboundCall>> waiters = new HashMap<>();
     private final List<Consumer<OutboundCall>> listeners = new CopyOnWriteArrayList<>();
     private final Clock clock;
@@ -89,7 +95,10 @@ public class OutboundCalls {
     /**
      * Registers a dial unless its commandId is known already or its room is taken. A room is taken while its call is not
      * over, and for as long as the call of another tenant is remembered (over or not): a dial must not replace that
-     * tenant's record of its call, which stays visible to it for the retention.
+     * tenant's record of its call, which stays visible to it for the retention. A dial the call controller refused
+     * never had the room, so another tenant may dial into it: otherwise anyone who can write to Kafka could keep a tenant
+     * out of its own room for the retention with a request that was never carried out. The refused dial is kept by its
+     * commandId only ({@link #findByCommand}).
      *
      * @param tenantOf whose a remembered call is (its own tenant, else its session's; "default" when neither is known)
      */
@@ -99,9 +108,13 @@ public class OutboundCalls {
             return new Registration.Known(known.get());
         }
         OutboundCall current = byRoom.get(dialing.room());
-        if (current != null && (!current.isOver()
-                || !Caller.tenantOrDefault(dialing.tenant()).equals(Caller.tenantOrDefault(tenantOf.apply(current))))) {
+        boolean anotherTenants = current != null
+                && !Caller.tenantOrDefault(dialing.tenant()).equals(Caller.tenantOrDefault(tenantOf.apply(current)));
+        if (current != null && (!current.isOver() || anotherTenants && !current.wasNeverPlaced())) {
             return new Registration.RoomBusy(current);
+        }
+        if (anotherTenants && current.commandId() != null) {
+            displaced.put(current.commandId(), current);
         }
         put(dialing);
         return new Registration.Registered(dialing);
@@ -184,7 +197,8 @@ public class OutboundCalls {
 
     public synchronized Optional<OutboundCall> findByCommand(String commandId) {
         String room = commandId == null ? null : roomByCommand.get(commandId);
-        return Optional.ofNullable(room == null ? null : byRoom.get(room)).filter(c -> commandId.equals(c.commandId()));
+        return Optional.ofNullable(room == null ? null : byRoom.get(room)).filter(c -> commandId.equals(c.commandId()))
+                .or(() -> Optional.ofNullable(commandId == null ? null : displaced.get(commandId)));
     }
 
     /** Completes once the dial is answered or has failed (at once when it has). */
@@ -295,6 +309,7 @@ public class OutboundCalls {
         old.forEach(this::remove);
         Instant oldest = clock.instant().minus(retention);
         requests.values().removeIf(request -> request.requestedAt() == null || request.requestedAt().isBefore(oldest));
+        displaced.values().removeIf(this::isExpired);
         return old.size();
     }
 

@@ -50,11 +50,43 @@ class OutboundCallsUnitTest {
         assertThat(failed.failure()).isEqualTo(new CallFailure("REJECTED", null, null, "no such trunk"));
         assertThat(failed.fingerprint()).as("what the dial asked for is kept for retries").isEqualTo("fingerprint");
 
-        assertThat(calls.observed(dialing("squat2", "+15550004", "globex"), OutboundCallsUnitTest::tenantOf, true))
-                .as("another tenant's, while acme's call is remembered").isFalse();
         assertThat(calls.observed(dialing("next", "+15550005", "acme"), OutboundCallsUnitTest::tenantOf, true))
                 .as("acme's next call into its own room").isTrue();
         assertThat(calls.find("r").orElseThrow().commandId()).isEqualTo("next");
+    }
+
+    /** A call that was placed and failed keeps its room for its tenant's record, for the retention. */
+    @Test
+    void anotherTenantCannotDialIntoTheRoomOfACallThatWasPlacedAndFailed() {
+        calls.register(OutboundCall.dialing("r", "acme-1", "+15550001", null, "ST_1", NOW, "acme", null), OutboundCallsUnitTest::tenantOf);
+        calls.apply(outcome("r", CallFailed.newBuilder().setPhoneNumber("+15550001").setReason(CallFailureReason.BUSY)
+                .setSipStatusCode(486).setDialCommandId("acme-1").setTenant("acme").build()));
+        assertThat(calls.find("r").orElseThrow().state()).isEqualTo(CallState.FAILED);
+
+        assertThat(calls.register(OutboundCall.dialing("r", "globex-1", "+15550002", null, "ST_1", NOW, "globex", null),
+                OutboundCallsUnitTest::tenantOf)).isInstanceOf(OutboundCalls.Registration.RoomBusy.class);
+        assertThat(calls.find("r").orElseThrow().commandId()).isEqualTo("acme-1");
+    }
+
+    /**
+     * A dial the call controller refused never had its room (a dial for another tenant's live room, sent straight to
+     * Kafka, say): it keeps nobody out of it, and stays its own tenant's record by its command id.
+     */
+    @Test
+    void aDialTheControllerRefusedKeepsNobodyOutOfItsRoom() {
+        calls.observed(dialing("squat", "+15550002", "globex"), OutboundCallsUnitTest::tenantOf, true);
+        calls.notCarriedOut("squat", CommandStatus.REJECTED, "the session in room r belongs to another tenant", NOW);
+
+        OutboundCall own = OutboundCall.dialing("r", "acme-1", "+15550001", null, "ST_1", NOW, "acme", null);
+        assertThat(calls.register(own, OutboundCallsUnitTest::tenantOf)).isInstanceOf(OutboundCalls.Registration.Registered.class);
+        assertThat(calls.find("r").orElseThrow().commandId()).isEqualTo("acme-1");
+        OutboundCall refused = calls.findByCommand("squat").orElseThrow();
+        assertThat(refused.state()).isEqualTo(CallState.FAILED);
+        assertThat(refused.failure().reason()).isEqualTo("REJECTED");
+
+        clock.advance(Duration.ofHours(25));
+        calls.evictOver();
+        assertThat(calls.findByCommand("squat")).as("forgotten after the retention").isEmpty();
     }
 
     @Test
