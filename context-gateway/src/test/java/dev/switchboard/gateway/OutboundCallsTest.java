@@ -255,8 +255,9 @@ class OutboundCallsTest {
             probe.awaitRecord(r -> failedRoom.equals(r.key()), WAIT);
             probe.awaitRecord(r -> endedRoom.equals(r.key()), WAIT);
             CallEvents.failed(failedRoom, failed, "+15551230011", CallFailureReason.BUSY, 486, "Busy Here");
-            // Answered, then the callee hung up before the agent started a session.
+            // Answered, a transfer refused, then the callee hung up before the agent started a session.
             CallEvents.answered(endedRoom, ended, "+15551230012");
+            CallEvents.transferRefused(endedRoom, null, "tel:+15551230099");
             CallEvents.callEnded(endedRoom, null, EndReason.CALLER_HANGUP);
             awaitCall(failedRoom, "state", "FAILED");
             awaitCall(endedRoom, "state", "ENDED");
@@ -267,7 +268,7 @@ class OutboundCallsTest {
         });
         Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
             List<String> types = given().get("/v1/sessions/{room}/events", endedRoom).then().statusCode(200).extract().path("events.type");
-            assertThat(types).containsExactly("CallAnswered", "CallEnded");
+            assertThat(types).containsExactly("CallAnswered", "TransferFailed", "CallEnded");
         });
         given().get("/v1/sessions/{room}/events", Api.newRoom("events-none")).then().statusCode(404);
     }
@@ -318,6 +319,19 @@ class OutboundCallsTest {
         DialRequested dial = DialRequested.newBuilder().setSipTrunkId(TRUNK).setPhoneNumber(to).build();
         Issuer crm = Issuer.newBuilder().setKind(IssuerKind.SYSTEM).setId("crm").build();
         return new Commands(crm).callControl(commandId, room, dial, lifetime, tenant);
+    }
+
+    /** A dial sent over Kafka naming no trunk (the controller's default) shows none, not an empty id. */
+    @Test
+    void aDialFromKafkaWithoutATrunkShowsNone() {
+        String room = Api.newRoom("no-trunk");
+        Issuer crm = Issuer.newBuilder().setKind(IssuerKind.SYSTEM).setId("crm").build();
+        TestProducer.send(Topic.CALL_CONTROL, room, new Commands(crm).callControl("no-trunk-" + UUID.randomUUID(), room,
+                DialRequested.newBuilder().setSipTrunkId("").setPhoneNumber("+15551230073").build(), Duration.ofSeconds(30), "acme"));
+        String acme = TestTokens.ofTenant("acme");
+        Awaitility.await("the dial is known").atMost(WAIT).pollInterval(Duration.ofMillis(50))
+                .untilAsserted(() -> as(acme).get("/v1/calls/{room}", room).then().statusCode(200)
+                        .body("state", is("DIALING")).body("to", is("+15551230073")).body("trunkId", nullValue()));
     }
 
     /**

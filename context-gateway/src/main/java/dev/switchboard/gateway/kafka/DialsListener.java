@@ -82,8 +82,10 @@ public class DialsListener {
         boolean mayStillRing = request.getExpiresAt() == null || (readAtStart
                 ? now.isBefore(CallControlWatch.answerDeadline(request, deadlines))
                 : request.getExpiresAt().isAfter(now));
+        // A dial that names no trunk (the controller's default) says so with an empty id: shown as none, not as "".
+        String trunk = dial.getSipTrunkId() == null || dial.getSipTrunkId().isBlank() ? null : dial.getSipTrunkId();
         OutboundCall dialing = OutboundCall.dialing(request.getRoom(), request.getCommandId(), dial.getPhoneNumber(),
-                dial.getFromNumber(), dial.getSipTrunkId(), request.getIssuedAt(), Caller.tenantOrDefault(request.getTenant()),
+                dial.getFromNumber(), trunk, request.getIssuedAt(), Caller.tenantOrDefault(request.getTenant()),
                 CallDialer.fingerprint(dial));
         if (!calls.observed(dialing, tenants::of, mayStillRing)) {
             return;

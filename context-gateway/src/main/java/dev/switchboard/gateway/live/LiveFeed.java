@@ -6,6 +6,7 @@ import dev.switchboard.events.CallEnded;
 import dev.switchboard.events.CallFailed;
 import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.SessionStarted;
+import dev.switchboard.events.TransferFailed;
 import dev.switchboard.gateway.calls.CallTenants;
 import dev.switchboard.gateway.calls.OutboundCall;
 import dev.switchboard.gateway.calls.OutboundCalls;
@@ -76,7 +77,7 @@ public class LiveFeed {
 
     /**
      * The room's outbound call the event is about when that call has no session: an event naming no session, of the
-     * room's latest dial (its CallAnswered or CallFailed names it; a CallEnded or AnswerClassified is the room's call's),
+     * room's latest dial (its CallAnswered or CallFailed names it; a CallEnded, AnswerClassified or TransferFailed is the room's call's),
      * a dial placed after the room's known session started, if there is one.
      */
     private Optional<OutboundCall> withoutSession(SessionEvent event, LiveSession session) {
@@ -90,6 +91,7 @@ public class LiveFeed {
                     case CallFailed failed -> call.commandId().equals(failed.getDialCommandId());
                     case CallEnded ended -> true;
                     case AnswerClassified classified -> true;
+                    case TransferFailed refused -> true; // a transfer of the answered callee the target refused
                     default -> false;
                 })
                 .filter(call -> session == null || session.startedAt() == null || call.requestedAt() == null

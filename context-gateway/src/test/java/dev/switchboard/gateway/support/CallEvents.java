@@ -11,6 +11,7 @@ import dev.switchboard.events.EndReason;
 import dev.switchboard.events.HangupMethod;
 import dev.switchboard.events.SessionEvent;
 import dev.switchboard.events.SessionStarted;
+import dev.switchboard.events.TransferFailed;
 import dev.switchboard.events.Transport;
 import dev.switchboard.schemas.topics.Topic;
 import dev.switchboard.testing.TestProducer;
@@ -83,6 +84,12 @@ public final class CallEvents {
                 .setDetail("hung up while the phone rang (LiveKit: sip request timed out); the call was hung up meanwhile (command "
                         + hangupCommandId + "); room deleted")
                 .setDialCommandId(dialCommandId).setTenant(tenant).build());
+    }
+
+    /** As the call controller reports a cold transfer the target refused (busy). */
+    public static void transferRefused(String room, String sessionId, String transferTo) {
+        send(room, sessionId, "call-controller", TransferFailed.newBuilder().setTransferTo(transferTo).setReason(CallFailureReason.BUSY)
+                .setSipStatusCode(486).setSipStatus("Busy Here").build());
     }
 
     public static void callEnded(String room, String sessionId, EndReason reason) {
