@@ -282,6 +282,7 @@ class HangupTest {
 
         ConsumerRecord<String, byte[]> dead = awaitDeadLetter(room);
         assertThat(header(dead, "dead-letter-reason")).contains("DeleteRoom kept failing", "503", "gave up after");
+        assertThat(header(dead, "dead-letter-kind")).as("a sound request LiveKit kept failing: replay it later").isEqualTo("failed");
         assertThat(livekit.requestsFor(room).size()).isGreaterThan(2);
         assertThat(livekit.hasRoom(room)).isTrue();
         assertThat(events.drain(Duration.ofMillis(300))).noneMatch(e -> room.equals(e.getRoom()));

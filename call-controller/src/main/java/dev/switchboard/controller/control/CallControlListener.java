@@ -89,12 +89,18 @@ public class CallControlListener {
                         case ControlOutcome.Done done -> message.ack();
                         case ControlOutcome.Failed failed -> message.ack();
                         case ControlOutcome.Skipped skipped -> message.ack();
-                        case ControlOutcome.Refused refused -> deadLetters.reject(message, Poison.invalid(new CallControlRefused(refused.reason())));
+                        case ControlOutcome.Refused refused -> deadLetters.reject(message, poison(refused));
                         case ControlOutcome.Deferred deferred -> CompletableFuture.<Void>completedFuture(null); // handled above
                     };
                 }))
                 .thenCompose(settled -> settled);
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** A refused request is dead-lettered as invalid when it is at fault, as failed when carrying it out failed. */
+    private static Poison poison(ControlOutcome.Refused refused) {
+        CallControlRefused why = new CallControlRefused(refused.reason());
+        return refused.cause() == ControlOutcome.Refused.Cause.REQUEST ? Poison.invalid(why) : Poison.failed(why);
     }
 
     /**

@@ -91,7 +91,7 @@ public class CallControlRouter {
             case HangupResult.Skipped skipped -> new ControlOutcome.Skipped(skipped.why());
             case HangupResult.Expired expired -> new ControlOutcome.Failed("EXPIRED: " + expired.reason());
             case HangupResult.Rejected rejected -> new ControlOutcome.Failed("REJECTED: " + rejected.reason());
-            case HangupResult.Refused refused -> new ControlOutcome.Refused(refused.reason());
+            case HangupResult.Refused refused -> ControlOutcome.Refused.unfinished(refused.reason()); // LiveKit or Kafka failed
         };
     }
 

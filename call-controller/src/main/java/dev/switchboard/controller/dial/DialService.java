@@ -152,7 +152,7 @@ public class DialService {
             if (outcome.isPresent()) {
                 LOG.infof("room %s: dial %s delivered again, publishing its outcome", request.getRoom(), commandId);
                 return publish(request, outcome.get()) ? publishedLate(outcome.get())
-                        : new ControlOutcome.Refused("the dial's outcome still could not be published");
+                        : ControlOutcome.Refused.unfinished("the dial's outcome still could not be published");
             }
             LOG.infof("room %s: dial %s was already handled, ignored", request.getRoom(), commandId);
             count("duplicate");
@@ -281,7 +281,7 @@ public class DialService {
         SessionEvent event = events.callAnswered(request, identity, dial.getPhoneNumber(), sipCallId, parties(dial));
         if (!publish(request, event)) {
             count("unpublished");
-            return new ControlOutcome.Refused("the call was answered but CallAnswered could not be published");
+            return ControlOutcome.Refused.unfinished("the call was answered but CallAnswered could not be published");
         }
         count("answered");
         // The callee is on the line: an agent must join now, or the call is hung up rather than left silent.
@@ -295,7 +295,7 @@ public class DialService {
                 failure.sipStatusCode(), failure.sipStatus(), failure.detail());
         if (!publish(request, event)) {
             count("unpublished");
-            return new ControlOutcome.Refused("the dial failed (" + failure.sipSummary() + ": " + failure.detail()
+            return ControlOutcome.Refused.unfinished("the dial failed (" + failure.sipSummary() + ": " + failure.detail()
                     + ") but CallFailed could not be published");
         }
         count(failure.reason().name().toLowerCase());

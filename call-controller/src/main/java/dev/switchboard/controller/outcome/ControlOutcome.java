@@ -26,12 +26,30 @@ public sealed interface ControlOutcome {
     }
 
     /**
-     * Not carried out and nobody told: the request goes to the dead-letter topic with this reason. {@code auditTenant}:
-     * whose audit trail records it, when not the request's tenant (null).
+     * Not carried out: the request goes to the dead-letter topic with this reason, to be looked at and replayed.
+     * {@code auditTenant}: whose audit trail records it, when not the request's tenant (null). {@code cause}: whether the
+     * request itself is at fault (dead-lettered as {@code invalid}) or carrying it out failed, LiveKit or Kafka refusing
+     * or not answering ({@code failed}): an operator replays the latter once the cause is fixed, never the former.
      */
-    record Refused(String reason, String auditTenant) implements ControlOutcome {
+    record Refused(String reason, String auditTenant, Cause cause) implements ControlOutcome {
         public Refused(String reason) {
-            this(reason, null);
+            this(reason, null, Cause.REQUEST);
+        }
+
+        public Refused(String reason, String auditTenant) {
+            this(reason, auditTenant, Cause.REQUEST);
+        }
+
+        /** A request that was fine, but could not be carried out. */
+        public static Refused unfinished(String reason) {
+            return new Refused(reason, null, Cause.CARRYING_OUT);
+        }
+
+        public enum Cause {
+            /** The request cannot be carried out as it is (another tenant's room, a command id reused...). */
+            REQUEST,
+            /** LiveKit or Kafka kept failing or refused while it was carried out. */
+            CARRYING_OUT
         }
     }
 
