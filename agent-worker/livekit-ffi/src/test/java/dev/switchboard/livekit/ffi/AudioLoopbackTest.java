@@ -122,8 +122,10 @@ class AudioLoopbackTest {
             // level: the tone at its level (resampling keeps a 440 Hz sine's amplitude)
             assertThat(tone.size()).isBetween(97, 103);
             assertThat(medianLevel).isCloseTo(EXPECTED_RMS, org.assertj.core.data.Percentage.withPercentage(5));
-            // pacing: real time, 10 ms per frame, whatever speed the producer could go at
-            assertThat(toneSpan).isBetween(0.85, 1.15);
+            // pacing: real time, 10 ms per frame, whatever speed the producer could go at: never faster (a burst would span
+            // nearly nothing); later only by how late the reader thread is scheduled, which on a loaded 2-core CI machine
+            // stretched the span to 1.23 s once, so the upper bound is as loose as the producer's below
+            assertThat(toneSpan).isBetween(0.85, 1.6);
             // (bounds wide enough for a loaded 2-core CI machine; the figures above are printed for the record)
             assertThat(pushTook / 1e9).as("the engine's queue paces the producer").isBetween(0.7, 1.6);
             assertThat(silentAfter).as("silence after the tone").isGreaterThan(20);
